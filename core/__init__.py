@@ -1,0 +1,1 @@
+"""The rules of the trade, in pure Python: never imports Qt (ARCHITECTURE.md)."""

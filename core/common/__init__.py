@@ -1,0 +1,1 @@
+"""Pieces shared by more than one feature of core."""

@@ -1,0 +1,1 @@
+"""SQLAlchemy models, the engine/session factory and Alembic migrations; never imports Qt."""

@@ -1,0 +1,208 @@
+"""The ORM models: communities, members, memberships, tags, activity, settings, export log.
+
+Names follow the glossary in DOMAIN.md. Every change to these models needs an
+Alembic migration in db/migrations/versions; the schema is never created any other way.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names, so migrations can refer to them on both SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+PLATFORMS = ("wechat", "wecom", "qq", "other")  # 微信群 / 企业微信客户群 / QQ群 / 其他
+ROLES = ("manager", "leader", "executor", "follower", "connector", "contributor")
+GENDERS = ("", "m", "f")
+ACTIVITY_KINDS = (
+    "checkin",  # 签到
+    "message",  # 发言
+    "good_post",  # 优质内容
+    "answer",  # 回答问题
+    "event",  # 参加活动
+    "purchase",  # 购买
+    "invite",  # 邀请成功
+    "share",  # 分享
+    "feedback",  # 反馈
+    "violation",  # 违规
+)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Community(Base):
+    """社群: one WeChat/WeCom/QQ group the owner runs."""
+
+    __tablename__ = "communities"
+    __table_args__ = (
+        CheckConstraint(_in("platform", PLATFORMS), name="platform"),
+        CheckConstraint("member_cap > 0 AND scan_cap > 0", name="caps_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    platform: Mapped[str] = mapped_column(String(10), default="wechat")
+    theme: Mapped[str] = mapped_column(Text, default="")
+    target_audience: Mapped[str] = mapped_column(Text, default="")
+    rules_text: Mapped[str] = mapped_column(Text, default="")
+    member_cap: Mapped[int] = mapped_column(Integer, default=500)
+    scan_cap: Mapped[int] = mapped_column(Integer, default=200)
+    tags: Mapped[list] = mapped_column(JSON, default=list)
+    created_on: Mapped[date] = mapped_column(Date, default=date.today)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set when moved to the trash; the row stays until the trash is emptied.
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="community")
+
+
+class Member(Base):
+    """成员: one person, across every community they are in."""
+
+    __tablename__ = "members"
+    __table_args__ = (CheckConstraint(_in("gender", GENDERS), name="gender"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nickname: Mapped[str] = mapped_column(String(200), default="")
+    remark: Mapped[str] = mapped_column(String(200), default="")  # 备注名
+    wechat_id: Mapped[str | None] = mapped_column(String(100), index=True)  # 微信号
+    wxid: Mapped[str | None] = mapped_column(String(100), index=True)
+    unionid: Mapped[str | None] = mapped_column(String(100), index=True)
+    external_userid: Mapped[str | None] = mapped_column(String(100), index=True)  # WeCom
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    gender: Mapped[str] = mapped_column(String(1), default="")
+    birthday: Mapped[date | None] = mapped_column(Date)
+    city: Mapped[str] = mapped_column(String(50), default="")
+    source_channel: Mapped[str] = mapped_column(String(50), default="")
+    inviter_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    custom_fields: Mapped[dict] = mapped_column(JSON, default=dict)
+    is_team: Mapped[bool] = mapped_column(Boolean, default=False)  # owner/staff: no statistics
+    # Search keys derived on write (core.members.search_keys), indexed for the search box.
+    search_pinyin: Mapped[str] = mapped_column(String(400), default="")
+    search_initials: Mapped[str] = mapped_column(String(200), default="")
+    phone_tail: Mapped[str] = mapped_column(String(4), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="member")
+
+
+class Membership(Base):
+    """入群记录: a member in a community, with the group nickname and role there."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        CheckConstraint(_in("role", ROLES), name="role"),
+        UniqueConstraint("member_id", "community_id"),
+        Index("ix_memberships_community_left", "community_id", "left_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), index=True
+    )
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    group_nickname: Mapped[str] = mapped_column(String(200), default="")
+    joined_at: Mapped[datetime | None] = mapped_column(DateTime)
+    left_at: Mapped[datetime | None] = mapped_column(DateTime)
+    join_channel: Mapped[str] = mapped_column(String(50), default="")
+    role: Mapped[str] = mapped_column(String(20), default="follower")
+    is_seed_user: Mapped[bool] = mapped_column(Boolean, default=False)  # 种子用户
+
+    member: Mapped[Member] = relationship(back_populates="memberships")
+    community: Mapped[Community] = relationship(back_populates="memberships")
+
+
+class Tag(Base):
+    """标签 that operators put on members."""
+
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+
+
+class MemberTag(Base):
+    __tablename__ = "member_tags"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(
+        ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class ActivityEvent(Base):
+    """行为记录: one thing a member did, on a day, in a community."""
+
+    __tablename__ = "activity_events"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ACTIVITY_KINDS), name="kind"),
+        Index("ix_activity_member_time", "member_id", "occurred_at"),
+        Index("ix_activity_community_time", "community_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    community_id: Mapped[int | None] = mapped_column(
+        ForeignKey("communities.id", ondelete="SET NULL")
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime)
+    amount_cents: Mapped[int] = mapped_column(Integer, default=0)  # purchases, in fen
+    source: Mapped[str] = mapped_column(String(20), default="manual")  # manual/import/paste/demo
+    # Identifies where the event came from, so re-importing the same input adds nothing.
+    source_ref: Mapped[str | None] = mapped_column(String(100), index=True)
+
+
+class Setting(Base):
+    """A user-editable setting, stored as JSON (limits, ladders, presets...)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[dict | list | str | int | float | bool | None] = mapped_column(JSON)
+
+
+class ExportLog(Base):
+    """Every export of personal data: who, when, what, how many rows, masked or not (PIPL)."""
+
+    __tablename__ = "export_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exported_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)
+    operator: Mapped[str] = mapped_column(String(100))
+    what: Mapped[str] = mapped_column(String(200))
+    path: Mapped[str] = mapped_column(Text)
+    row_count: Mapped[int] = mapped_column(Integer)
+    masked: Mapped[bool] = mapped_column(Boolean)

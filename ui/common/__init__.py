@@ -1,0 +1,1 @@
+"""Pieces shared by more than one tab of the ui."""
