@@ -1,0 +1,1 @@
+"""Demo data for first start, tests and benchmarks."""

@@ -1,0 +1,286 @@
+"""Fill an empty database with realistic zh_CN demo data: communities, members, a year of activity.
+
+Used by `main.py demo --members N`, the first-start prompt in the window, and the benchmarks
+(N = 100000 gives about 2.4 million activity events). Everything is written in one transaction:
+a cancelled or failed run leaves the database as empty as it was.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from faker import Faker
+from sqlalchemy import Connection, bindparam, func, insert, select, update
+
+from core.common.errors import UserError
+from core.common.progress import Cancelled, CancelCheck, Progress, never_cancelled, no_progress
+from core.members.search_keys import phone_tail, search_keys
+from db.bulk import insert_tuples
+from db.models import ActivityEvent, Community, Member, Membership
+
+BATCH = 20_000
+
+BUSINESSES = [
+    ("麦香烘焙", "烘焙爱好者与老顾客", "新品试吃、会员福利、烘焙课程"),
+    ("悦动健身", "附近上班族与健身新人", "打卡挑战、私教答疑、营养分享"),
+    ("小橡树少儿英语", "3-12 岁孩子的家长", "学习打卡、公开课、家长交流"),
+    ("花漾美妆", "25-40 岁女性顾客", "护肤知识、新品团购、会员专享价"),
+    ("转角咖啡", "写字楼白领", "每日特价、咖啡知识、周末活动"),
+]
+CHANNELS = ["海报裂变", "老带新", "门店扫码", "公众号", "朋友圈", "视频号", "线下活动"]
+NICK_WORDS = ["阳光", "快乐每一天", "静待花开", "追梦人", "小太阳", "向日葵", "岁月静好",
+              "简单生活", "平安是福", "晴天", "梦想家", "知足常乐", "奶茶续命", "努力的胖子"]
+WECHAT_ID_LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+EMOJI = ["🌸", "🌻", "😊", "🍀", "✨", "🎈", "🐱", "☀️", "🌈", "💪"]
+ROLE_MIX = ["follower"] * 90 + ["executor"] * 5 + ["leader"] * 3 + ["contributor"] * 1 + [
+    "connector"
+]
+# Event kinds with their share of all events; purchases carry an amount.
+EVENT_MIX = [
+    ("message", 50), ("checkin", 25), ("share", 7), ("good_post", 4), ("answer", 4),
+    ("purchase", 4), ("event", 3), ("invite", 2), ("feedback", 1),
+]
+EVENT_COLUMNS = ("member_id", "community_id", "kind", "occurred_at", "amount_cents", "source")
+# How often each kind of member does something in a year: most are quiet, a few carry the group.
+ACTIVITY_TIERS = [(0.35, 0, 2), (0.45, 2, 14), (0.15, 14, 60), (0.05, 60, 200)]
+
+
+@dataclass
+class DemoSummary:
+    communities: int
+    members: int
+    memberships: int
+    events: int
+
+
+def database_is_empty(connection: Connection) -> bool:
+    return not connection.execute(select(func.count()).select_from(Member)).scalar_one()
+
+
+def generate_demo(
+    connection: Connection,
+    members: int,
+    *,
+    seed: int = 20261123,
+    today: date | None = None,
+    progress: Progress = no_progress,
+    cancelled: CancelCheck = never_cancelled,
+) -> DemoSummary:
+    """Write demo data through `connection`, which the caller commits (one transaction)."""
+    if members < 1 or members > 1_000_000:
+        raise UserError("演示成员数应在 1 到 1000000 之间")
+    if not database_is_empty(connection):
+        raise UserError("数据库里已有成员：演示数据只填入空数据库")
+    rng = random.Random(seed)
+    fake = Faker("zh_CN")
+    fake.seed_instance(seed)
+    now = datetime.combine(today or date.today(), datetime.min.time()) + timedelta(hours=20)
+    writer = _Writer(connection, progress, cancelled, total=members * 26)
+
+    community_ids = _write_communities(writer, rng, members, now)
+    pools = _Pools(fake)
+    member_rows = [_member_row(rng, pools, index, now) for index in range(members)]
+    member_ids = writer.insert_returning_ids(Member, member_rows)
+    _link_inviters(connection, rng, member_ids)
+    memberships, spans = _membership_rows(rng, pools, member_ids, community_ids, now)
+    writer.insert(Membership, memberships)
+    events = writer.insert_tuples(ActivityEvent, EVENT_COLUMNS, _event_rows(rng, spans))
+    progress(writer.total, writer.total)
+    return DemoSummary(len(community_ids), members, len(memberships), events)
+
+
+class _Writer:
+    """Batched inserts with progress and cancel; counts rows against an estimated total."""
+
+    def __init__(self, connection: Connection, progress: Progress, cancelled: CancelCheck,
+                 total: int) -> None:
+        self.connection, self.progress, self.cancelled = connection, progress, cancelled
+        self.done, self.total = 0, total
+
+    def _advance(self, rows: int) -> None:
+        if self.cancelled():
+            raise Cancelled
+        self.done = min(self.done + rows, self.total - 1)
+        self.progress(self.done, self.total)
+
+    def insert(self, model, rows: list[dict]) -> None:
+        for start in range(0, len(rows), BATCH):
+            chunk = rows[start:start + BATCH]
+            self.connection.execute(insert(model), chunk)
+            self._advance(len(chunk))
+
+    def insert_returning_ids(self, model, rows: list[dict]) -> list[int]:
+        # Ids are assigned in order, so the new rows hold the ids after the current maximum.
+        before = self.connection.execute(select(func.coalesce(func.max(model.id), 0))).scalar_one()
+        self.insert(model, rows)
+        return list(range(before + 1, before + 1 + len(rows)))
+
+    def insert_tuples(self, model, columns: tuple[str, ...], rows) -> int:
+        """Stream tuples into the table in batches through the driver's executemany."""
+        written, chunk = 0, []
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) == BATCH:
+                written += insert_tuples(self.connection, model.__table__, columns, chunk)
+                self._advance(len(chunk))
+                chunk = []
+        written += insert_tuples(self.connection, model.__table__, columns, chunk)
+        self._advance(len(chunk))
+        return written
+
+
+def _write_communities(writer: _Writer, rng: random.Random, members: int,
+                       now: datetime) -> list[int]:
+    count = max(3, min(300, members // 300))
+    rows = []
+    for index in range(count):
+        shop, audience, theme = BUSINESSES[index % len(BUSINESSES)]
+        number = index // len(BUSINESSES) + 1
+        kind = rng.choice(["福利", "会员", "交流", "打卡"])
+        platform = "wecom" if rng.random() < 0.35 else "wechat"
+        rows.append({
+            "name": f"{shop}{kind}{number}群",
+            "platform": platform,
+            "theme": theme,
+            "target_audience": audience,
+            "rules_text": "1. 禁止发广告和无关链接\n2. 友善交流，互相尊重\n3. 每日 21:00 后请勿刷屏",
+            "member_cap": 500,
+            "scan_cap": 200,
+            "tags": [shop, kind],
+            "created_on": (now - timedelta(days=rng.randint(200, 720))).date(),
+            "archived": False,
+        })
+    return writer.insert_returning_ids(Community, rows)
+
+
+class _Pools:
+    """Names, cities and phone prefixes drawn from Faker once; rows pick from them quickly
+    (calling Faker per row would make 100000 members take minutes)."""
+
+    def __init__(self, fake: Faker) -> None:
+        self.names = [fake.name() for _ in range(4000)]
+        self.last_names = sorted({fake.last_name() for _ in range(600)})
+        self.cities = sorted({fake.city_name() for _ in range(600)})
+        self.phone_prefixes = sorted({fake.phone_number()[:3] for _ in range(400)})
+
+    def name(self, rng: random.Random) -> str:
+        return rng.choice(self.names)
+
+    def phone(self, rng: random.Random) -> str:
+        return rng.choice(self.phone_prefixes) + f"{rng.randrange(10**8):08d}"
+
+
+def _nickname(rng: random.Random, pools: _Pools) -> str:
+    roll = rng.random()
+    if roll < 0.45:
+        return pools.name(rng)
+    if roll < 0.65:
+        return pools.name(rng) + rng.choice(EMOJI)
+    if roll < 0.80:
+        return rng.choice(NICK_WORDS) + (rng.choice(EMOJI) if rng.random() < 0.5 else "")
+    if roll < 0.90:
+        return f"{rng.choice(pools.last_names)}{rng.choice(['姐', '哥', '老师', '妈妈', '总'])}"
+    return f"A{rng.choice(['-', '_', ''])}{pools.name(rng)}"
+
+
+def _member_row(rng: random.Random, pools: _Pools, index: int, now: datetime) -> dict:
+    nickname = _nickname(rng, pools)
+    remark = pools.name(rng) if rng.random() < 0.25 else ""
+    phone = pools.phone(rng) if rng.random() < 0.6 else None
+    is_team = index < 5  # the owner and four staff
+    pinyin, initials = search_keys(nickname, remark)
+    return {
+        "nickname": nickname,
+        "remark": remark,
+        "wechat_id": "wx_" + "".join(rng.choices(WECHAT_ID_LETTERS, k=rng.randint(6, 10)))
+        if rng.random() < 0.4 else None,
+        "phone": phone,
+        "gender": rng.choice(["m", "f", "f", ""]),
+        "birthday": now.date() - timedelta(days=rng.randint(16 * 365, 70 * 365))
+        if rng.random() < 0.3 else None,
+        "city": rng.choice(pools.cities),
+        "source_channel": rng.choice(CHANNELS),
+        "notes": "",
+        "custom_fields": {},
+        "is_team": is_team,
+        "search_pinyin": pinyin,
+        "search_initials": initials,
+        "phone_tail": phone_tail(phone),
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _link_inviters(connection: Connection, rng: random.Random, member_ids: list[int]) -> None:
+    """About a third of members were brought in by an earlier member."""
+    pairs = [
+        {"member": mid, "inviter": rng.choice(member_ids[:position])}
+        for position, mid in enumerate(member_ids)
+        if position > 10 and rng.random() < 0.3
+    ]
+    if pairs:
+        table = Member.__table__
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("member"))
+            .values(inviter_id=bindparam("inviter"))
+        )
+        for start in range(0, len(pairs), BATCH):
+            connection.execute(statement, pairs[start:start + BATCH])
+
+
+def _membership_rows(rng, pools, member_ids, community_ids, now):
+    """Memberships (1–3 groups each) and, per membership, the span in which it was active."""
+    rows, spans = [], []
+    for position, member_id in enumerate(member_ids):
+        is_team = position < 5
+        groups = community_ids if is_team else rng.sample(
+            community_ids, k=min(len(community_ids), rng.choices([1, 2, 3], [70, 22, 8])[0])
+        )
+        tier = _activity_tier(rng) if not is_team else (50, 120)
+        for community_id in groups:
+            joined = now - timedelta(days=rng.randint(1, 365), minutes=rng.randint(0, 1439))
+            left = None
+            if not is_team and rng.random() < 0.1:
+                left = joined + timedelta(days=rng.randint(1, max(1, (now - joined).days)))
+            rows.append({
+                "member_id": member_id,
+                "community_id": community_id,
+                "group_nickname": pools.name(rng) if rng.random() < 0.3 else "",
+                "joined_at": joined,
+                "left_at": left,
+                "join_channel": rng.choice(CHANNELS),
+                "role": "manager" if is_team else rng.choice(ROLE_MIX),
+                "is_seed_user": rng.random() < 0.02,
+            })
+            spans.append((member_id, community_id, joined, left or now, tier))
+    return rows, spans
+
+
+def _activity_tier(rng: random.Random) -> tuple[int, int]:
+    roll, cumulative = rng.random(), 0.0
+    for share, low, high in ACTIVITY_TIERS:
+        cumulative += share
+        if roll < cumulative:
+            return low, high
+    return ACTIVITY_TIERS[-1][1:]
+
+
+def _event_rows(rng: random.Random, spans):
+    kinds = [kind for kind, _ in EVENT_MIX]
+    weights = [weight for _, weight in EVENT_MIX]
+    for member_id, community_id, start, end, (low, high) in spans:
+        seconds = max(1, int((end - start).total_seconds()))
+        count = rng.randint(low, high)
+        for kind in rng.choices(kinds, weights, k=count):
+            yield (
+                member_id,
+                community_id,
+                kind,
+                start + timedelta(seconds=rng.randrange(seconds)),
+                rng.randint(1500, 50000) if kind == "purchase" else 0,
+                "demo",
+            )
+

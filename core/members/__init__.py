@@ -1,0 +1,1 @@
+"""Members and communities: search keys, import, merge, export (issue: members)."""
