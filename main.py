@@ -1,1 +1,67 @@
-def main(): pass
+"""社群运营工作台: no arguments open the window; subcommands do batch work headless.
+
+    python main.py                   the window
+    python main.py --smoke           open the window offscreen, print the start-up time, exit
+    python main.py demo --members N  and the other subcommands: see --help
+"""
+
+from __future__ import annotations
+
+import time
+
+STARTED = time.perf_counter()  # before the heavy imports, so --smoke measures them too
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+
+from core.version import __version__  # noqa: E402
+
+APP_TITLE = "社群运营工作台"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from core.demo import cli as demo_cli
+
+    parser = argparse.ArgumentParser(
+        prog="main.py",
+        description=f"{APP_TITLE}：社群与成员、分层、积分、海报与报表（数据只保存在本机）",
+    )
+    parser.add_argument("--version", action="store_true", help="显示版本号并退出")
+    parser.add_argument("--smoke", action="store_true", help="打开主窗口、打印启动耗时（毫秒）后退出")
+    parser.add_argument("--db", metavar="URL", help="数据库地址（默认：本机 SQLite 文件）")
+    commands = parser.add_subparsers(dest="command", metavar="命令")
+    for feature in (demo_cli,):
+        feature.register(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.version:
+        print(f"{APP_TITLE} {__version__}")
+        return 0
+    if args.command is None:
+        from ui.app import run_window
+
+        return run_window(db_url=args.db, smoke=args.smoke, started=STARTED)
+    return run_command(args)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    from core.common.errors import UserError
+    from core.common.logs import setup_logging
+    from core.common.progress import Cancelled
+
+    setup_logging()
+    try:
+        return args.handler(args)
+    except UserError as error:
+        print(f"错误：{error.message}", file=sys.stderr)
+        return 1
+    except (KeyboardInterrupt, Cancelled):
+        print("已取消，数据未改动", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -109,7 +109,7 @@ class Member(Base):
     # Search keys derived on write (core.members.search_keys), indexed for the search box.
     search_pinyin: Mapped[str] = mapped_column(String(400), default="")
     search_initials: Mapped[str] = mapped_column(String(200), default="")
-    phone_tail: Mapped[str] = mapped_column(String(4), default="")
+    phone_tail: Mapped[str] = mapped_column(String(4), default="", index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)
 
@@ -170,6 +170,7 @@ class ActivityEvent(Base):
         CheckConstraint(_in("kind", ACTIVITY_KINDS), name="kind"),
         Index("ix_activity_member_time", "member_id", "occurred_at"),
         Index("ix_activity_community_time", "community_id", "occurred_at"),
+        Index("ix_activity_time", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

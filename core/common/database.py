@@ -84,7 +84,11 @@ def open_database(url: str | None = None, *, daily_backup: bool = True) -> Datab
         raise UserError(f"缺少数据库驱动 {error.name}：{describe_url(url)}") from error
     file = sqlite_file(url)
     if file is not None:
-        file.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            engine.dispose()
+            raise UserError(f"无法创建数据库所在的文件夹 {file.parent}：{error.strerror}") from error
     try:
         _migrate(engine, file)
         if file is not None and daily_backup:

@@ -1,0 +1,53 @@
+"""What every subcommand shares: the --db/--json options, terminal progress, output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import asdict, is_dataclass
+from typing import Any
+
+from core.common.database import Database, open_database
+
+
+def add_common_options(parser: argparse.ArgumentParser, *, json_output: bool = True) -> None:
+    # SUPPRESS: `main.py --db URL demo` keeps the URL given before the subcommand.
+    parser.add_argument(
+        "--db", metavar="URL", default=argparse.SUPPRESS, help="数据库地址（默认：本机 SQLite 文件）"
+    )
+    if json_output:
+        parser.add_argument("--json", action="store_true", help="以一个 JSON 对象输出结果")
+
+
+def open_for(args: argparse.Namespace) -> Database:
+    return open_database(getattr(args, "db", None))
+
+
+class TerminalProgress:
+    """progress(done, total) for the CLI: a percentage line on stderr, at most 10 times a second."""
+
+    def __init__(self, label: str, stream=None) -> None:
+        self.label = label
+        self.stream = stream or sys.stderr
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self._last < 0.1:
+            return
+        self._last = now
+        percent = 100 * done // total if total else 100
+        end = "\n" if done >= total else ""
+        self.stream.write(f"\r{self.label} {percent:3d}% ({done}/{total})" + end)
+        self.stream.flush()
+
+
+def emit(result: Any, *, as_json: bool, human: str) -> None:
+    """Print the result: one JSON object with --json, else the human summary."""
+    if as_json:
+        data = asdict(result) if is_dataclass(result) else result
+        print(json.dumps(data, ensure_ascii=False, default=str))
+    else:
+        print(human)

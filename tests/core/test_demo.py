@@ -1,0 +1,99 @@
+"""Demo data: realistic, repeatable, all-or-nothing, only into an empty database."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from core.common.errors import UserError
+from core.common.progress import Cancelled
+from core.demo.generate import generate_demo
+from db.models import ActivityEvent, Community, Member, Membership
+
+TODAY = date(2026, 11, 23)
+
+
+def counts(database) -> tuple[int, int, int, int]:
+    with database.session() as session:
+        return tuple(
+            session.scalar(select(func.count()).select_from(model))
+            for model in (Community, Member, Membership, ActivityEvent)
+        )
+
+
+def test_demo_fills_an_empty_database_with_a_year_of_activity(database):
+    reports = []
+    with database.engine.begin() as connection:
+        summary = generate_demo(connection, 600, today=TODAY,
+                                progress=lambda done, total: reports.append((done, total)))
+    assert counts(database) == (
+        summary.communities, 600, summary.memberships, summary.events
+    )
+    assert summary.communities == 3
+    assert summary.memberships > 600  # some members are in several groups
+    assert 10 * 600 < summary.events < 40 * 600
+    assert reports[-1][0] == reports[-1][1]
+    assert all(a[0] <= b[0] for a, b in zip(reports, reports[1:], strict=False))
+
+    with database.session() as session:
+        first, last = session.execute(
+            select(func.min(ActivityEvent.occurred_at), func.max(ActivityEvent.occurred_at))
+        ).one()
+        assert (TODAY - first.date()).days > 300 and last.date() <= TODAY
+        members = session.scalars(select(Member).order_by(Member.id)).all()
+        assert sum(m.is_team for m in members) == 5
+        hanzi = [m for m in members if re.search(r"[\u4e00-\u9fff]", m.nickname)]
+        assert len(hanzi) > 0.8 * len(members)
+        for member in members:
+            assert member.search_initials, member.nickname
+            if member.phone:
+                assert re.fullmatch(r"1\d{10}", member.phone)
+                assert member.phone_tail == member.phone[-4:]
+        purchases = session.scalars(
+            select(ActivityEvent.amount_cents).where(ActivityEvent.kind == "purchase")
+        ).all()
+        assert purchases and min(purchases) > 0
+
+
+def test_same_seed_gives_the_same_data(sqlite_url, tmp_path):
+    from core.common.database import open_database
+
+    nicknames = []
+    for name in ("a", "b"):
+        database = open_database(f"sqlite:///{tmp_path / name}.db", daily_backup=False)
+        with database.engine.begin() as connection:
+            generate_demo(connection, 50, seed=7, today=TODAY)
+        with database.session() as session:
+            nicknames.append(session.scalars(select(Member.nickname).order_by(Member.id)).all())
+        database.close()
+    assert nicknames[0] == nicknames[1]
+
+
+def test_demo_refuses_a_database_with_members(database):
+    with database.engine.begin() as connection:
+        generate_demo(connection, 20, today=TODAY)
+    before = counts(database)
+    with pytest.raises(UserError, match="已有成员"), database.engine.begin() as connection:
+        generate_demo(connection, 20, today=TODAY)
+    assert counts(database) == before
+
+
+def test_cancelled_demo_leaves_the_database_empty(database):
+    calls = []
+
+    def cancel_after_a_while() -> bool:
+        calls.append(1)
+        return len(calls) > 3
+
+    with pytest.raises(Cancelled), database.engine.begin() as connection:
+        generate_demo(connection, 3000, today=TODAY, cancelled=cancel_after_a_while)
+    assert counts(database) == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("members", [0, -5, 1_000_001])
+def test_demo_size_is_checked(sqlite_database, members):
+    with pytest.raises(UserError, match="1 到 1000000"), sqlite_database.engine.begin() as c:
+        generate_demo(c, members)

@@ -1,0 +1,78 @@
+"""The schema comes only from Alembic, and the migrations match the models on both engines."""
+
+from __future__ import annotations
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from core.common import paths
+from core.common.database import open_database
+from core.common.errors import UserError
+from db.engine import make_engine
+from db.migrate import alembic_config, current_revision, head_revision
+from db.models import Base
+
+
+def test_migrations_build_exactly_the_models(database):
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+    assert differences == []
+    tables = set(inspect(database.engine).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+    assert current_revision(database.engine) == head_revision()
+
+
+def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(sqlite_database):
+    with sqlite_database.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+
+
+def test_foreign_keys_are_enforced(database):
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError), database.session() as session:
+        session.execute(
+            text("INSERT INTO memberships (member_id, community_id, group_nickname, join_channel,"
+                 " role, is_seed_user) VALUES (999, 999, '', '', 'follower', false)")
+        )
+
+
+def test_older_database_is_backed_up_then_upgraded(sqlite_url, tmp_path):
+    engine = make_engine(sqlite_url)
+    command.upgrade(alembic_config(engine), "0001")
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO members (nickname, remark, gender, city, source_channel, notes,"
+            " custom_fields, is_team, search_pinyin, search_initials, phone_tail,"
+            " created_at, updated_at) VALUES ('张小凡', '', '', '', '', '', '{}', 0, '', '',"
+            " '0016', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+        ))
+    engine.dispose()
+
+    database = open_database(sqlite_url, daily_backup=False)
+    try:
+        assert current_revision(database.engine) == head_revision() != "0001"
+        with database.engine.connect() as connection:
+            assert connection.execute(text("SELECT nickname FROM members")).scalar() == "张小凡"
+    finally:
+        database.close()
+    saved = list(paths.backup_dir().glob("before-migration-*.db"))
+    assert len(saved) == 1
+    old = make_engine(f"sqlite:///{saved[0]}")
+    assert current_revision(old) == "0001"
+    old.dispose()
+
+
+def test_a_database_from_a_newer_program_is_refused(sqlite_url):
+    database = open_database(sqlite_url, daily_backup=False)
+    with database.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    database.close()
+    with pytest.raises(UserError, match="更新版本"):
+        open_database(sqlite_url, daily_backup=False)

@@ -1,0 +1,58 @@
+"""Errors shown to the user: a plain message for what they can fix, a dialog with the log
+path for bugs. The excepthook keeps the window alive after an unexpected exception."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from core.common.errors import UserError
+from core.common.logs import log_file
+
+log = logging.getLogger(__name__)
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("errors", text)
+
+
+def show_error(parent: QWidget | None, error: BaseException) -> None:
+    """A UserError gets its one line; anything else the bug dialog with details and log path."""
+    if isinstance(error, UserError):
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("无法完成"), error.message,
+                          QMessageBox.StandardButton.Ok, parent)
+        box.setObjectName("user_error_dialog")
+        box.exec()
+        return
+    details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        tr("出现意外错误"),
+        tr("程序遇到一个意外错误，已记入日志，数据没有丢失。\n\n{error}\n\n日志文件：{path}").format(
+            error=f"{type(error).__name__}: {error}", path=log_file()
+        ),
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )
+    box.setObjectName("unexpected_error_dialog")
+    box.setDetailedText(details)
+    box.exec()
+
+
+def install_excepthook() -> None:
+    """Log every uncaught exception and show it, instead of letting Qt abort the program."""
+
+    def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, tb)
+            return
+        log.error("uncaught exception", exc_info=(kind, error, tb))
+        if QApplication.instance() is not None:
+            show_error(QApplication.activeWindow(), error.with_traceback(tb))
+
+    sys.excepthook = hook

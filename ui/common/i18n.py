@@ -1,0 +1,31 @@
+"""Qt translations: the program's own strings (Chinese in the source, English in a .qm) and
+Qt's standard dialogs (OK/Cancel...) in the chosen language."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+from core.common.paths import resource_path
+
+TRANSLATIONS_DIR = ("translations",)
+
+
+def install_translators(app: QCoreApplication, language: str) -> list[QTranslator]:
+    """Load the translators for `language` ('zh_CN' or 'en'); return them to keep them alive."""
+    translators = []
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if language == "en":
+        ours = QTranslator(app)
+        if not ours.load(str(resource_path(*TRANSLATIONS_DIR, "shequn_en.qm"))):
+            raise RuntimeError("resources/translations/shequn_en.qm is missing: run scripts/i18n.py")
+        translators.append(ours)
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    else:
+        # Our source strings are Chinese already; only Qt's own buttons need a translator.
+        qt_base = QTranslator(app)
+        if qt_base.load("qtbase_zh_CN", qt_dir):
+            translators.append(qt_base)
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    for translator in translators:
+        app.installTranslator(translator)
+    return translators

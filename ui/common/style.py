@@ -1,0 +1,15 @@
+"""The application's style sheet: calm, roomy, readable Chinese at the default size."""
+
+STYLE_SHEET = """
+QLabel[pageTitle="true"] { font-size: 20px; font-weight: 600; }
+QLabel[muted="true"] { color: #6b7280; }
+QFrame[card="true"] {
+    background: palette(base);
+    border: 1px solid #e5e7eb;
+    border-radius: 8px;
+}
+QLabel[statValue="true"] { font-size: 28px; font-weight: 600; color: #0f766e; }
+QLabel[statCaption="true"] { color: #4b5563; }
+QTabBar::tab { padding: 8px 18px; }
+QStatusBar QLabel { padding: 0 8px; }
+"""

@@ -1,0 +1,127 @@
+"""The one way to run core work off the GUI thread, with progress and cancel.
+
+A core function takes `progress(done, total)` and `cancelled()`; `run_task` runs it in
+Qt's thread pool and calls back on the GUI thread:
+
+    run_task(self, lambda progress, cancelled: import_file(db, path, progress, cancelled),
+             label=self.tr("正在导入…"), on_success=self.show_result)
+
+Widgets are never touched from the worker: results cross back through queued signals.
+A `UserError` goes to a plain message box, any other exception to the error dialog.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from core.common.progress import Cancelled
+
+log = logging.getLogger(__name__)
+
+Work = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
+# A dialog appears only for work that takes longer than this; quick jobs never flash one.
+PROGRESS_DIALOG_DELAY_MS = 400
+
+
+class Task(QObject):
+    """One background job; its signals arrive on the thread that created it (the GUI)."""
+
+    progressed = Signal(int, int)
+    succeeded = Signal(object)
+    failed = Signal(object)  # the exception
+    was_cancelled = Signal()
+    finished = Signal()
+
+    def __init__(self, work: Work, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._work = work
+        self._cancel = threading.Event()
+        self.running = False
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def is_cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def start(self, pool: QThreadPool | None = None) -> None:
+        self.running = True
+        (pool or QThreadPool.globalInstance()).start(_Runnable(self))
+
+    def _run_in_worker(self) -> None:
+        try:
+            result = self._work(self.progressed.emit, self._cancel.is_set)
+        except Cancelled:
+            self.was_cancelled.emit()
+        except Exception as error:  # every failure must reach the GUI, bugs included
+            log.exception("background task failed")
+            self.failed.emit(error)
+        else:
+            self.succeeded.emit(result)
+        finally:
+            self.running = False
+            self.finished.emit()
+
+
+class _Runnable(QRunnable):
+    def __init__(self, task: Task) -> None:
+        super().__init__()
+        self._task = task
+
+    def run(self) -> None:
+        self._task._run_in_worker()
+
+
+def run_task(
+    parent: QWidget,
+    work: Work,
+    *,
+    label: str,
+    on_success: Callable[[Any], None] | None = None,
+    on_failure: Callable[[Exception], None] | None = None,
+    on_cancelled: Callable[[], None] | None = None,
+    cancellable: bool = True,
+) -> Task:
+    """Run `work` in the background with a progress dialog that appears if it takes a while."""
+    from ui.common.errors import show_error  # here: errors imports widgets this module needn't
+
+    task = Task(work, parent)
+    dialog = QProgressDialog(label, parent.tr("取消") if cancellable else "", 0, 0, parent)
+    dialog.setObjectName("task_progress_dialog")
+    dialog.setWindowTitle(parent.tr("请稍候"))
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(PROGRESS_DIALOG_DELAY_MS)
+    dialog.setAutoReset(False)
+    dialog.setAutoClose(False)
+    if not cancellable:
+        dialog.setCancelButton(None)
+    dialog.canceled.connect(task.cancel)
+    # A range of 0..0 shows a busy bar until the first progress report arrives.
+    task.progressed.connect(lambda done, total: _show_progress(dialog, done, total))
+
+    def finish() -> None:
+        dialog.canceled.disconnect(task.cancel)
+        dialog.close()
+        dialog.deleteLater()
+        task.deleteLater()
+
+    task.finished.connect(finish)
+    task.succeeded.connect(lambda result: on_success(result) if on_success else None)
+    task.was_cancelled.connect(lambda: on_cancelled() if on_cancelled else None)
+    task.failed.connect(
+        lambda error: on_failure(error) if on_failure else show_error(parent, error)
+    )
+    task.start()
+    return task
+
+
+def _show_progress(dialog: QProgressDialog, done: int, total: int) -> None:
+    if dialog.maximum() != total:
+        dialog.setMaximum(max(total, 0))
+    dialog.setValue(min(done, total))

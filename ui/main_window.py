@@ -1,0 +1,229 @@
+"""The main window: menus, one tab per feature, the status bar, and what ties them together.
+
+Tabs never talk to each other: whatever changes data emits `data_changed` with the set of
+areas it touched ({"members", "activity"}), and each tab refreshes what concerns it.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
+
+from core.common import paths
+from core.common.database import Database, describe_url
+from core.common.logs import log_file
+from core.demo.generate import DemoSummary, generate_demo
+from core.overview.stats import OverviewStats
+from ui.common.backup_actions import BackupActions
+from ui.common.tasks import run_task
+from ui.overview.tab import OverviewTab
+from ui.settings.dialog import SettingsDialog
+
+ALL_AREAS = {"communities", "members", "activity", "points", "posters", "content"}
+
+
+class MainWindow(QMainWindow):
+    data_changed = Signal(set)
+
+    def __init__(
+        self,
+        database: Database,
+        settings: QSettings,
+        *,
+        offer_demo: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("main_window")
+        self.database = database
+        self.settings = settings
+        self._offer_demo = offer_demo
+        self.setWindowTitle(self.tr("社群运营工作台"))
+        self.setMinimumSize(960, 600)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("main_tabs")
+        self.tabs.setDocumentMode(True)
+        self.overview_tab = OverviewTab(database)
+        self.overview_tab.demo_requested.connect(self.ask_for_demo_data)
+        self.overview_tab.stats_loaded.connect(self._on_stats_loaded)
+        self.tabs.addTab(self.overview_tab, self.tr("概览"))
+        self.setCentralWidget(self.tabs)
+
+        self.backups = BackupActions(self)
+        self._build_menus()
+        self._build_status_bar()
+        self.data_changed.connect(self.overview_tab.refresh)
+        self._restore_view_state()
+        self.overview_tab.refresh()
+
+    # ----- menus -------------------------------------------------------------------------
+
+    def _action(self, object_name: str, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(object_name)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("文件(&F)"))
+        file_menu.setObjectName("menu_file")
+        file_menu.addAction(self._action("action_backup", self.tr("备份数据库(&B)…"),
+                                         self.backups.backup_now))
+        file_menu.addAction(self._action("action_restore", self.tr("恢复备份(&R)…"),
+                                         self.backups.restore))
+        file_menu.addAction(self._action("action_open_data_dir", self.tr("打开数据文件夹"),
+                                         lambda: _open_folder(paths.data_dir())))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("action_settings", self.tr("设置(&S)…"),
+                                         self.open_settings, QKeySequence.StandardKey.Preferences))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("action_quit", self.tr("退出(&Q)"), self.close,
+                                         QKeySequence.StandardKey.Quit))
+        self.backups.enable_for(self.database)
+
+        data_menu = bar.addMenu(self.tr("数据(&D)"))
+        data_menu.setObjectName("menu_data")
+        data_menu.addAction(self._action("action_demo", self.tr("生成演示数据…"),
+                                         self.ask_for_demo_data))
+
+        help_menu = bar.addMenu(self.tr("帮助(&H)"))
+        help_menu.setObjectName("menu_help")
+        help_menu.addAction(self._action("action_open_logs", self.tr("打开日志文件夹"),
+                                         lambda: _open_folder(log_file().parent)))
+        help_menu.addAction(self._action("action_about", self.tr("关于(&A)"), self.show_about))
+
+    def _build_status_bar(self) -> None:
+        self.status_database = QLabel(describe_url(self.database.url))
+        self.status_database.setObjectName("status_database")
+        self.status_counts = QLabel()
+        self.status_counts.setObjectName("status_counts")
+        self.statusBar().addPermanentWidget(self.status_counts)
+        self.statusBar().addPermanentWidget(self.status_database)
+
+    def _on_stats_loaded(self, stats: OverviewStats) -> None:
+        self.status_counts.setText(
+            self.tr("{communities} 个社群 · {members} 名成员").format(
+                communities=f"{stats.communities:,}", members=f"{stats.members:,}"
+            )
+        )
+        if stats.is_empty and self._offer_demo:
+            self._offer_demo = False  # ask once per start, never in a loop
+            QTimer.singleShot(0, self._first_start_prompt)
+
+    # ----- actions -------------------------------------------------------------------------
+
+    def _first_start_prompt(self) -> None:
+        if self.settings.value("first_start/asked", False, type=bool):
+            return
+        self.settings.setValue("first_start/asked", True)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("欢迎使用社群运营工作台"),
+            self.tr("数据库还是空的。要先生成一批演示数据（社群、成员和一年的行为记录）来熟悉功能吗？"
+                    "\n\n演示数据随时可以在新的数据库里重新生成，不会影响以后导入的真实名单。"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setObjectName("first_start_dialog")
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("生成演示数据"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("以后再说"))
+        box.finished.connect(
+            lambda result: self.generate_demo_data(2000)
+            if result == QMessageBox.StandardButton.Yes else None
+        )
+        box.open()
+
+    def ask_for_demo_data(self) -> None:
+        count, accepted = QInputDialog.getInt(
+            self, self.tr("生成演示数据"), self.tr("成员数（演示数据只能填入空数据库）："),
+            2000, 10, 1_000_000, 1000,
+        )
+        if accepted:
+            self.generate_demo_data(count)
+
+    def generate_demo_data(self, members: int) -> None:
+        def work(progress, cancelled) -> DemoSummary:
+            with self.database.engine.begin() as connection:
+                return generate_demo(connection, members, progress=progress, cancelled=cancelled)
+
+        def done(summary: DemoSummary) -> None:
+            self.statusBar().showMessage(
+                self.tr("已生成 {members} 名成员、{events} 条行为记录").format(
+                    members=f"{summary.members:,}", events=f"{summary.events:,}"
+                ),
+                8000,
+            )
+            self.data_changed.emit(set(ALL_AREAS))
+
+        run_task(self, work, label=self.tr("正在生成演示数据…"), on_success=done)
+
+    def open_settings(self) -> None:
+        SettingsDialog(self).exec()
+
+    def show_about(self) -> None:
+        from core.version import __version__
+
+        box = QMessageBox(self)
+        box.setObjectName("about_dialog")
+        box.setWindowTitle(self.tr("关于社群运营工作台"))
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(
+            self.tr(
+                "<h3>社群运营工作台 {version}</h3>"
+                "<p>社群与成员、分层、积分、海报与报表。数据只保存在本机，不会上传。</p>"
+                "<p>数据库：{database}<br>数据文件夹：{data}<br>日志：{log}</p>"
+                "<p>内置字体 Noto Sans SC，SIL Open Font License 1.1。</p>"
+            ).format(
+                version=__version__,
+                database=html.escape(describe_url(self.database.url)),
+                data=html.escape(str(paths.data_dir())),
+                log=html.escape(str(log_file())),
+            )
+        )
+        box.exec()
+
+    def replace_database(self, database: Database) -> None:
+        """Use another open database (after a restore) and tell every tab."""
+        self.database = database
+        self.overview_tab.database = database
+        self.status_database.setText(describe_url(database.url))
+        self.data_changed.emit(set(ALL_AREAS))
+
+    # ----- view state ---------------------------------------------------------------------
+
+    def _restore_view_state(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        last_tab = self.settings.value("window/last_tab", 0, type=int)
+        if 0 <= last_tab < self.tabs.count():
+            self.tabs.setCurrentIndex(last_tab)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/last_tab", self.tabs.currentIndex())
+        self.settings.sync()
+        super().closeEvent(event)
+
+
+def _open_folder(folder) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))

@@ -1,0 +1,125 @@
+"""The 概览 tab: headline figures of the database, loaded off the GUI thread."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.common.database import Database
+from core.overview.stats import OverviewStats, overview_stats
+from ui.common.errors import show_error
+from ui.common.tasks import Task
+
+CHANGES_SHOWN = {"members", "communities", "activity"}
+
+
+class StatCard(QFrame):
+    """A big number with a caption under it."""
+
+    def __init__(self, object_name: str, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setProperty("card", True)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.value_label = QLabel("—")
+        self.value_label.setObjectName(f"{object_name}_value")
+        self.value_label.setProperty("statValue", True)
+        caption_label = QLabel(caption)
+        caption_label.setProperty("statCaption", True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.addWidget(self.value_label)
+        layout.addWidget(caption_label)
+
+    def set_value(self, value: int) -> None:
+        self.value_label.setText(f"{value:,}")
+
+
+class OverviewTab(QWidget):
+    """Figures at a glance, and a way in for an empty database."""
+
+    demo_requested = Signal()
+    stats_loaded = Signal(object)  # OverviewStats
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("overview_tab")
+        self.database = database
+        self.stats: OverviewStats | None = None
+        self._task: Task | None = None
+
+        title = QLabel(self.tr("概览"))
+        title.setProperty("pageTitle", True)
+        self.cards = {
+            "communities": StatCard("overview_communities", self.tr("社群")),
+            "members": StatCard("overview_members", self.tr("成员")),
+            "active_members_30d": StatCard("overview_active", self.tr("近 30 天活跃成员")),
+            "joined_7d": StatCard("overview_joined", self.tr("近 7 天新入群")),
+            "events": StatCard("overview_events", self.tr("行为记录")),
+        }
+        grid = QGridLayout()
+        grid.setSpacing(16)
+        for index, card in enumerate(self.cards.values()):
+            grid.addWidget(card, index // 3, index % 3)
+
+        self.empty_hint = QLabel(
+            self.tr("数据库还是空的。可以先生成一些演示数据，熟悉各项功能后再导入自己的成员名单。")
+        )
+        self.empty_hint.setObjectName("overview_empty_hint")
+        self.empty_hint.setWordWrap(True)
+        self.demo_button = QPushButton(self.tr("生成演示数据…"))
+        self.demo_button.setObjectName("overview_demo_button")
+        self.demo_button.clicked.connect(self.demo_requested)
+        empty_row = QHBoxLayout()
+        empty_row.addWidget(self.empty_hint, 1)
+        empty_row.addWidget(self.demo_button)
+
+        self.location_label = QLabel()
+        self.location_label.setObjectName("overview_location")
+        self.location_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.location_label.setProperty("muted", True)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 24, 32, 24)
+        layout.setSpacing(16)
+        layout.addWidget(title)
+        layout.addLayout(grid)
+        layout.addLayout(empty_row)
+        layout.addStretch(1)
+        layout.addWidget(self.location_label)
+        self._set_empty_visible(False)
+
+    def refresh(self, changed: set[str] | None = None) -> None:
+        """Reload the figures in the background when something they show has changed."""
+        if changed is not None and not changed & CHANGES_SHOWN:
+            return
+        if self._task is not None and self._task.running:
+            return
+
+        def load(_progress, _cancelled) -> OverviewStats:
+            with self.database.session() as session:
+                return overview_stats(session)
+
+        self._task = Task(load, self)
+        self._task.succeeded.connect(self._show)
+        self._task.failed.connect(lambda error: show_error(self, error))
+        self._task.start()
+
+    def _show(self, stats: OverviewStats) -> None:
+        self.stats = stats
+        for key, card in self.cards.items():
+            card.set_value(getattr(stats, key))
+        self._set_empty_visible(stats.is_empty)
+        self.stats_loaded.emit(stats)
+
+    def _set_empty_visible(self, visible: bool) -> None:
+        self.empty_hint.setVisible(visible)
+        self.demo_button.setVisible(visible)
