@@ -1,8 +1,8 @@
 """社群运营工作台: no arguments open the window; subcommands do batch work headless.
 
-    python main.py                   the window
-    python main.py --smoke           open the window offscreen, print the start-up time, exit
-    python main.py demo --members N  and the other subcommands: see --help
+python main.py                   the window
+python main.py --smoke           open the window offscreen, print the start-up time, exit
+python main.py demo --members N  and the other subcommands: see --help
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
         description=f"{APP_TITLE}：社群与成员、分层、积分、海报与报表（数据只保存在本机）",
     )
     parser.add_argument("--version", action="store_true", help="显示版本号并退出")
-    parser.add_argument("--smoke", action="store_true", help="打开主窗口、打印启动耗时（毫秒）后退出")
+    parser.add_argument(
+        "--smoke", action="store_true", help="打开主窗口、打印启动耗时（毫秒）后退出"
+    )
     parser.add_argument("--db", metavar="URL", help="数据库地址（默认：本机 SQLite 文件）")
     commands = parser.add_subparsers(dest="command", metavar="命令")
     for feature in (demo_cli,):

@@ -24,8 +24,9 @@ def _sqlite_value(value):
 
 def _sqlite_rows(table: Table, columns: Sequence[str], rows: list) -> list:
     """Convert only the date/time columns, which sqlite3 would otherwise store its own way."""
-    timed = [i for i, name in enumerate(columns)
-             if isinstance(table.c[name].type, (DateTime, Date))]
+    timed = [
+        i for i, name in enumerate(columns) if isinstance(table.c[name].type, (DateTime, Date))
+    ]
     if not timed:
         return rows
     converted = []

@@ -32,11 +32,34 @@ STAMP = VENV / ".installed-from"
 # Libraries PySide6's wheels expect from the system (xcb for a real screen,
 # EGL/GL and fontconfig for offscreen too).
 QT_DEBIAN_PACKAGES = [
-    "libegl1", "libgl1", "libglib2.0-0", "libfontconfig1", "libfreetype6", "libdbus-1-3",
-    "libxkbcommon0", "libxkbcommon-x11-0", "libxcb-cursor0", "libxcb-icccm4", "libxcb-image0",
-    "libxcb-keysyms1", "libxcb-randr0", "libxcb-render-util0", "libxcb-shape0", "libxcb-xinerama0",
-    "libxcb-xkb1", "libxcb-xfixes0", "libxrender1", "libxi6", "libsm6", "libice6", "libnss3",
-    "libxcomposite1", "libxdamage1", "libxrandr2", "libxtst6", "libasound2",
+    "libegl1",
+    "libgl1",
+    "libglib2.0-0",
+    "libfontconfig1",
+    "libfreetype6",
+    "libdbus-1-3",
+    "libxkbcommon0",
+    "libxkbcommon-x11-0",
+    "libxcb-cursor0",
+    "libxcb-icccm4",
+    "libxcb-image0",
+    "libxcb-keysyms1",
+    "libxcb-randr0",
+    "libxcb-render-util0",
+    "libxcb-shape0",
+    "libxcb-xinerama0",
+    "libxcb-xkb1",
+    "libxcb-xfixes0",
+    "libxrender1",
+    "libxi6",
+    "libsm6",
+    "libice6",
+    "libnss3",
+    "libxcomposite1",
+    "libxdamage1",
+    "libxrandr2",
+    "libxtst6",
+    "libasound2",
 ]
 POSTGRES_DEBIAN_PACKAGES = ["postgresql"]
 
@@ -134,17 +157,46 @@ class ThrowawayPostgres:
         if self.as_user:
             shutil.chown(self.dir, "postgres", "postgres")
         data = self.dir / "data"
-        self._run(str(self.bin_dir / "initdb"), "-D", str(data), "-U", "postgres",
-                  "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8")
+        self._run(
+            str(self.bin_dir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
         options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(data), "-o", options,
-                  "-l", str(self.dir / "server.log"), "-w", "start")
+        self._run(
+            str(self.bin_dir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-l",
+            str(self.dir / "server.log"),
+            "-w",
+            "start",
+        )
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
     def stop(self) -> None:
-        subprocess.run([*self.as_user, str(self.bin_dir / "pg_ctl"), "-D",
-                        str(self.dir / "data"), "-m", "immediate", "stop"],
-                       capture_output=True, check=False)
+        subprocess.run(
+            [
+                *self.as_user,
+                str(self.bin_dir / "pg_ctl"),
+                "-D",
+                str(self.dir / "data"),
+                "-m",
+                "immediate",
+                "stop",
+            ],
+            capture_output=True,
+            check=False,
+        )
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
@@ -172,7 +224,7 @@ def run_tests(args: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 (this runs before the venv exists)
         say(f"Python 3.11 or newer is needed, this is {sys.version.split()[0]}")
         return 2
     if not argv or argv[0] not in {"run", "test"}:

@@ -30,8 +30,9 @@ def python_files(package: str) -> list[Path]:
 @pytest.mark.parametrize("package", ["core", "db"])
 def test_no_qt_below_the_ui(package):
     offenders = {
-        str(path.relative_to(ROOT)): sorted(m for m in imported_modules(path)
-                                            if m.split(".")[0] in QT_MODULES)
+        str(path.relative_to(ROOT)): sorted(
+            m for m in imported_modules(path) if m.split(".")[0] in QT_MODULES
+        )
         for path in python_files(package)
     }
     assert {k: v for k, v in offenders.items() if v} == {}
@@ -39,8 +40,9 @@ def test_no_qt_below_the_ui(package):
 
 def test_db_does_not_reach_up_into_core_or_ui():
     offenders = {
-        str(path.relative_to(ROOT)): sorted(m for m in imported_modules(path)
-                                            if m.split(".")[0] in {"core", "ui"})
+        str(path.relative_to(ROOT)): sorted(
+            m for m in imported_modules(path) if m.split(".")[0] in {"core", "ui"}
+        )
         for path in python_files("db")
     }
     assert {k: v for k, v in offenders.items() if v} == {}

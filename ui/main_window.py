@@ -81,29 +81,51 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("文件(&F)"))
         file_menu.setObjectName("menu_file")
-        file_menu.addAction(self._action("action_backup", self.tr("备份数据库(&B)…"),
-                                         self.backups.backup_now))
-        file_menu.addAction(self._action("action_restore", self.tr("恢复备份(&R)…"),
-                                         self.backups.restore))
-        file_menu.addAction(self._action("action_open_data_dir", self.tr("打开数据文件夹"),
-                                         lambda: _open_folder(paths.data_dir())))
+        file_menu.addAction(
+            self._action("action_backup", self.tr("备份数据库(&B)…"), self.backups.backup_now)
+        )
+        file_menu.addAction(
+            self._action("action_restore", self.tr("恢复备份(&R)…"), self.backups.restore)
+        )
+        file_menu.addAction(
+            self._action(
+                "action_open_data_dir",
+                self.tr("打开数据文件夹"),
+                lambda: _open_folder(paths.data_dir()),
+            )
+        )
         file_menu.addSeparator()
-        file_menu.addAction(self._action("action_settings", self.tr("设置(&S)…"),
-                                         self.open_settings, QKeySequence.StandardKey.Preferences))
+        file_menu.addAction(
+            self._action(
+                "action_settings",
+                self.tr("设置(&S)…"),
+                self.open_settings,
+                QKeySequence.StandardKey.Preferences,
+            )
+        )
         file_menu.addSeparator()
-        file_menu.addAction(self._action("action_quit", self.tr("退出(&Q)"), self.close,
-                                         QKeySequence.StandardKey.Quit))
+        file_menu.addAction(
+            self._action(
+                "action_quit", self.tr("退出(&Q)"), self.close, QKeySequence.StandardKey.Quit
+            )
+        )
         self.backups.enable_for(self.database)
 
         data_menu = bar.addMenu(self.tr("数据(&D)"))
         data_menu.setObjectName("menu_data")
-        data_menu.addAction(self._action("action_demo", self.tr("生成演示数据…"),
-                                         self.ask_for_demo_data))
+        data_menu.addAction(
+            self._action("action_demo", self.tr("生成演示数据…"), self.ask_for_demo_data)
+        )
 
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
         help_menu.setObjectName("menu_help")
-        help_menu.addAction(self._action("action_open_logs", self.tr("打开日志文件夹"),
-                                         lambda: _open_folder(log_file().parent)))
+        help_menu.addAction(
+            self._action(
+                "action_open_logs",
+                self.tr("打开日志文件夹"),
+                lambda: _open_folder(log_file().parent),
+            )
+        )
         help_menu.addAction(self._action("action_about", self.tr("关于(&A)"), self.show_about))
 
     def _build_status_bar(self) -> None:
@@ -133,8 +155,10 @@ class MainWindow(QMainWindow):
         box = QMessageBox(
             QMessageBox.Icon.Question,
             self.tr("欢迎使用社群运营工作台"),
-            self.tr("数据库还是空的。要先生成一批演示数据（社群、成员和一年的行为记录）来熟悉功能吗？"
-                    "\n\n演示数据随时可以在新的数据库里重新生成，不会影响以后导入的真实名单。"),
+            self.tr(
+                "数据库还是空的。要先生成一批演示数据（社群、成员和一年的行为记录）来熟悉功能吗？"
+                "\n\n演示数据随时可以在新的数据库里重新生成，不会影响以后导入的真实名单。"
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self,
         )
@@ -142,15 +166,21 @@ class MainWindow(QMainWindow):
         box.button(QMessageBox.StandardButton.Yes).setText(self.tr("生成演示数据"))
         box.button(QMessageBox.StandardButton.No).setText(self.tr("以后再说"))
         box.finished.connect(
-            lambda result: self.generate_demo_data(2000)
-            if result == QMessageBox.StandardButton.Yes else None
+            lambda result: (
+                self.generate_demo_data(2000) if result == QMessageBox.StandardButton.Yes else None
+            )
         )
         box.open()
 
     def ask_for_demo_data(self) -> None:
         count, accepted = QInputDialog.getInt(
-            self, self.tr("生成演示数据"), self.tr("成员数（演示数据只能填入空数据库）："),
-            2000, 10, 1_000_000, 1000,
+            self,
+            self.tr("生成演示数据"),
+            self.tr("成员数（演示数据只能填入空数据库）："),
+            2000,
+            10,
+            1_000_000,
+            1000,
         )
         if accepted:
             self.generate_demo_data(count)
@@ -216,7 +246,7 @@ class MainWindow(QMainWindow):
         if 0 <= last_tab < self.tabs.count():
             self.tabs.setCurrentIndex(last_tab)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/last_tab", self.tabs.currentIndex())

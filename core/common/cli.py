@@ -15,7 +15,10 @@ from core.common.database import Database, open_database
 def add_common_options(parser: argparse.ArgumentParser, *, json_output: bool = True) -> None:
     # SUPPRESS: `main.py --db URL demo` keeps the URL given before the subcommand.
     parser.add_argument(
-        "--db", metavar="URL", default=argparse.SUPPRESS, help="数据库地址（默认：本机 SQLite 文件）"
+        "--db",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="数据库地址（默认：本机 SQLite 文件）",
     )
     if json_output:
         parser.add_argument("--json", action="store_true", help="以一个 JSON 对象输出结果")

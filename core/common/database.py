@@ -88,7 +88,9 @@ def open_database(url: str | None = None, *, daily_backup: bool = True) -> Datab
             file.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             engine.dispose()
-            raise UserError(f"无法创建数据库所在的文件夹 {file.parent}：{error.strerror}") from error
+            raise UserError(
+                f"无法创建数据库所在的文件夹 {file.parent}：{error.strerror}"
+            ) from error
     try:
         _migrate(engine, file)
         if file is not None and daily_backup:
@@ -131,4 +133,3 @@ def _explain_database_error(url: str, error: Exception) -> str:
     if "unable to open" in lowered:
         return f"无法打开数据库文件 {where}（目录不存在或没有权限）"
     return f"无法连接数据库 {where}：{detail}"
-

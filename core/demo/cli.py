@@ -11,7 +11,9 @@ from core.demo.generate import generate_demo
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("demo", help="向空数据库填入演示数据")
     parser.add_argument("--members", type=int, default=2000, help="成员数（默认 2000）")
-    parser.add_argument("--seed", type=int, default=20261123, help="随机种子，同一种子得到同样的数据")
+    parser.add_argument(
+        "--seed", type=int, default=20261123, help="随机种子，同一种子得到同样的数据"
+    )
     add_common_options(parser)
     parser.set_defaults(handler=run)
 

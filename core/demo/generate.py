@@ -15,7 +15,7 @@ from faker import Faker
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from core.common.errors import UserError
-from core.common.progress import Cancelled, CancelCheck, Progress, never_cancelled, no_progress
+from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
 from core.members.search_keys import phone_tail, search_keys
 from db.bulk import insert_tuples
 from db.models import ActivityEvent, Community, Member, Membership
@@ -30,17 +30,39 @@ BUSINESSES = [
     ("转角咖啡", "写字楼白领", "每日特价、咖啡知识、周末活动"),
 ]
 CHANNELS = ["海报裂变", "老带新", "门店扫码", "公众号", "朋友圈", "视频号", "线下活动"]
-NICK_WORDS = ["阳光", "快乐每一天", "静待花开", "追梦人", "小太阳", "向日葵", "岁月静好",
-              "简单生活", "平安是福", "晴天", "梦想家", "知足常乐", "奶茶续命", "努力的胖子"]
+NICK_WORDS = [
+    "阳光",
+    "快乐每一天",
+    "静待花开",
+    "追梦人",
+    "小太阳",
+    "向日葵",
+    "岁月静好",
+    "简单生活",
+    "平安是福",
+    "晴天",
+    "梦想家",
+    "知足常乐",
+    "奶茶续命",
+    "努力的胖子",
+]
+RULES_TEXT = "1. 禁止发广告和无关链接\n2. 友善交流，互相尊重\n3. 每日 21:00 后请勿刷屏"
 WECHAT_ID_LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
 EMOJI = ["🌸", "🌻", "😊", "🍀", "✨", "🎈", "🐱", "☀️", "🌈", "💪"]
-ROLE_MIX = ["follower"] * 90 + ["executor"] * 5 + ["leader"] * 3 + ["contributor"] * 1 + [
-    "connector"
-]
+ROLE_MIX = (
+    ["follower"] * 90 + ["executor"] * 5 + ["leader"] * 3 + ["contributor"] * 1 + ["connector"]
+)
 # Event kinds with their share of all events; purchases carry an amount.
 EVENT_MIX = [
-    ("message", 50), ("checkin", 25), ("share", 7), ("good_post", 4), ("answer", 4),
-    ("purchase", 4), ("event", 3), ("invite", 2), ("feedback", 1),
+    ("message", 50),
+    ("checkin", 25),
+    ("share", 7),
+    ("good_post", 4),
+    ("answer", 4),
+    ("purchase", 4),
+    ("event", 3),
+    ("invite", 2),
+    ("feedback", 1),
 ]
 EVENT_COLUMNS = ("member_id", "community_id", "kind", "occurred_at", "amount_cents", "source")
 # How often each kind of member does something in a year: most are quiet, a few carry the group.
@@ -94,8 +116,9 @@ def generate_demo(
 class _Writer:
     """Batched inserts with progress and cancel; counts rows against an estimated total."""
 
-    def __init__(self, connection: Connection, progress: Progress, cancelled: CancelCheck,
-                 total: int) -> None:
+    def __init__(
+        self, connection: Connection, progress: Progress, cancelled: CancelCheck, total: int
+    ) -> None:
         self.connection, self.progress, self.cancelled = connection, progress, cancelled
         self.done, self.total = 0, total
 
@@ -107,7 +130,7 @@ class _Writer:
 
     def insert(self, model, rows: list[dict]) -> None:
         for start in range(0, len(rows), BATCH):
-            chunk = rows[start:start + BATCH]
+            chunk = rows[start : start + BATCH]
             self.connection.execute(insert(model), chunk)
             self._advance(len(chunk))
 
@@ -131,8 +154,9 @@ class _Writer:
         return written
 
 
-def _write_communities(writer: _Writer, rng: random.Random, members: int,
-                       now: datetime) -> list[int]:
+def _write_communities(
+    writer: _Writer, rng: random.Random, members: int, now: datetime
+) -> list[int]:
     count = max(3, min(300, members // 300))
     rows = []
     for index in range(count):
@@ -140,18 +164,20 @@ def _write_communities(writer: _Writer, rng: random.Random, members: int,
         number = index // len(BUSINESSES) + 1
         kind = rng.choice(["福利", "会员", "交流", "打卡"])
         platform = "wecom" if rng.random() < 0.35 else "wechat"
-        rows.append({
-            "name": f"{shop}{kind}{number}群",
-            "platform": platform,
-            "theme": theme,
-            "target_audience": audience,
-            "rules_text": "1. 禁止发广告和无关链接\n2. 友善交流，互相尊重\n3. 每日 21:00 后请勿刷屏",
-            "member_cap": 500,
-            "scan_cap": 200,
-            "tags": [shop, kind],
-            "created_on": (now - timedelta(days=rng.randint(200, 720))).date(),
-            "archived": False,
-        })
+        rows.append(
+            {
+                "name": f"{shop}{kind}{number}群",
+                "platform": platform,
+                "theme": theme,
+                "target_audience": audience,
+                "rules_text": RULES_TEXT,
+                "member_cap": 500,
+                "scan_cap": 200,
+                "tags": [shop, kind],
+                "created_on": (now - timedelta(days=rng.randint(200, 720))).date(),
+                "archived": False,
+            }
+        )
     return writer.insert_returning_ids(Community, rows)
 
 
@@ -195,11 +221,13 @@ def _member_row(rng: random.Random, pools: _Pools, index: int, now: datetime) ->
         "nickname": nickname,
         "remark": remark,
         "wechat_id": "wx_" + "".join(rng.choices(WECHAT_ID_LETTERS, k=rng.randint(6, 10)))
-        if rng.random() < 0.4 else None,
+        if rng.random() < 0.4
+        else None,
         "phone": phone,
         "gender": rng.choice(["m", "f", "f", ""]),
         "birthday": now.date() - timedelta(days=rng.randint(16 * 365, 70 * 365))
-        if rng.random() < 0.3 else None,
+        if rng.random() < 0.3
+        else None,
         "city": rng.choice(pools.cities),
         "source_channel": rng.choice(CHANNELS),
         "notes": "",
@@ -228,7 +256,7 @@ def _link_inviters(connection: Connection, rng: random.Random, member_ids: list[
             .values(inviter_id=bindparam("inviter"))
         )
         for start in range(0, len(pairs), BATCH):
-            connection.execute(statement, pairs[start:start + BATCH])
+            connection.execute(statement, pairs[start : start + BATCH])
 
 
 def _membership_rows(rng, pools, member_ids, community_ids, now):
@@ -236,8 +264,12 @@ def _membership_rows(rng, pools, member_ids, community_ids, now):
     rows, spans = [], []
     for position, member_id in enumerate(member_ids):
         is_team = position < 5
-        groups = community_ids if is_team else rng.sample(
-            community_ids, k=min(len(community_ids), rng.choices([1, 2, 3], [70, 22, 8])[0])
+        groups = (
+            community_ids
+            if is_team
+            else rng.sample(
+                community_ids, k=min(len(community_ids), rng.choices([1, 2, 3], [70, 22, 8])[0])
+            )
         )
         tier = _activity_tier(rng) if not is_team else (50, 120)
         for community_id in groups:
@@ -245,16 +277,18 @@ def _membership_rows(rng, pools, member_ids, community_ids, now):
             left = None
             if not is_team and rng.random() < 0.1:
                 left = joined + timedelta(days=rng.randint(1, max(1, (now - joined).days)))
-            rows.append({
-                "member_id": member_id,
-                "community_id": community_id,
-                "group_nickname": pools.name(rng) if rng.random() < 0.3 else "",
-                "joined_at": joined,
-                "left_at": left,
-                "join_channel": rng.choice(CHANNELS),
-                "role": "manager" if is_team else rng.choice(ROLE_MIX),
-                "is_seed_user": rng.random() < 0.02,
-            })
+            rows.append(
+                {
+                    "member_id": member_id,
+                    "community_id": community_id,
+                    "group_nickname": pools.name(rng) if rng.random() < 0.3 else "",
+                    "joined_at": joined,
+                    "left_at": left,
+                    "join_channel": rng.choice(CHANNELS),
+                    "role": "manager" if is_team else rng.choice(ROLE_MIX),
+                    "is_seed_user": rng.random() < 0.02,
+                }
+            )
             spans.append((member_id, community_id, joined, left or now, tier))
     return rows, spans
 
@@ -283,4 +317,3 @@ def _event_rows(rng: random.Random, spans):
                 rng.randint(1500, 50000) if kind == "purchase" else 0,
                 "demo",
             )
-

@@ -16,7 +16,7 @@ _WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9A-Za-z]+")
 
 
 def _syllables(name: str) -> list[tuple[str, bool]]:
-    """(syllable, from_hanzi) pairs: 张小凡Amy → (zhang, True) (xiao, True) (fan, True) (amy, False)."""
+    """(syllable, from_hanzi) pairs: 张小凡Amy → (zhang, T) (xiao, T) (fan, T) (amy, F)."""
     result: list[tuple[str, bool]] = []
     for match in _WORD.finditer(name):
         word = match.group()

@@ -59,8 +59,7 @@ def test_backup_restore_round_trip(sqlite_database, sqlite_url):
         (b"SQLite format 3\x00" + b"\xff" * 5000, "不是可用的数据库备份"),
     ],
 )
-def test_restore_refuses_files_that_are_not_our_backups(sqlite_database, tmp_path, content,
-                                                        reason):
+def test_restore_refuses_files_that_are_not_our_backups(sqlite_database, tmp_path, content, reason):
     with sqlite_database.engine.begin() as connection:
         generate_demo(connection, 12, seed=2)
     sqlite_database.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import date
 
@@ -27,16 +28,15 @@ def counts(database) -> tuple[int, int, int, int]:
 def test_demo_fills_an_empty_database_with_a_year_of_activity(database):
     reports = []
     with database.engine.begin() as connection:
-        summary = generate_demo(connection, 600, today=TODAY,
-                                progress=lambda done, total: reports.append((done, total)))
-    assert counts(database) == (
-        summary.communities, 600, summary.memberships, summary.events
-    )
+        summary = generate_demo(
+            connection, 600, today=TODAY, progress=lambda done, total: reports.append((done, total))
+        )
+    assert counts(database) == (summary.communities, 600, summary.memberships, summary.events)
     assert summary.communities == 3
     assert summary.memberships > 600  # some members are in several groups
     assert 10 * 600 < summary.events < 40 * 600
     assert reports[-1][0] == reports[-1][1]
-    assert all(a[0] <= b[0] for a, b in zip(reports, reports[1:], strict=False))
+    assert all(a[0] <= b[0] for a, b in itertools.pairwise(reports))
 
     with database.session() as session:
         first, last = session.execute(

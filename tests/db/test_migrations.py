@@ -38,8 +38,10 @@ def test_foreign_keys_are_enforced(database):
 
     with pytest.raises(IntegrityError), database.session() as session:
         session.execute(
-            text("INSERT INTO memberships (member_id, community_id, group_nickname, join_channel,"
-                 " role, is_seed_user) VALUES (999, 999, '', '', 'follower', false)")
+            text(
+                "INSERT INTO memberships (member_id, community_id, group_nickname, join_channel,"
+                " role, is_seed_user) VALUES (999, 999, '', '', 'follower', false)"
+            )
         )
 
 
@@ -47,12 +49,14 @@ def test_older_database_is_backed_up_then_upgraded(sqlite_url, tmp_path):
     engine = make_engine(sqlite_url)
     command.upgrade(alembic_config(engine), "0001")
     with engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO members (nickname, remark, gender, city, source_channel, notes,"
-            " custom_fields, is_team, search_pinyin, search_initials, phone_tail,"
-            " created_at, updated_at) VALUES ('张小凡', '', '', '', '', '', '{}', 0, '', '',"
-            " '0016', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
-        ))
+        connection.execute(
+            text(
+                "INSERT INTO members (nickname, remark, gender, city, source_channel, notes,"
+                " custom_fields, is_team, search_pinyin, search_initials, phone_tail,"
+                " created_at, updated_at) VALUES ('张小凡', '', '', '', '', '', '{}', 0, '', '',"
+                " '0016', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+        )
     engine.dispose()
 
     database = open_database(sqlite_url, daily_backup=False)

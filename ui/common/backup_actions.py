@@ -83,9 +83,9 @@ class BackupActions(QObject):
         confirm = QMessageBox.question(
             self.window,
             self.tr("恢复备份"),
-            self.tr("用「{name}」替换当前数据？\n当前数据会先另存为一份备份，可以再恢复回来。").format(
-                name=chosen.name
-            ),
+            self.tr(
+                "用「{name}」替换当前数据？\n当前数据会先另存为一份备份，可以再恢复回来。"
+            ).format(name=chosen.name),
         )
         if confirm != QMessageBox.StandardButton.Yes:
             return
@@ -104,8 +104,12 @@ class BackupActions(QObject):
             show_error(self.window, error)
 
         run_task(
-            self.window, work, label=self.tr("正在恢复备份…"), cancellable=False,
-            on_success=self._restored, on_failure=reopen_after_failure,
+            self.window,
+            work,
+            label=self.tr("正在恢复备份…"),
+            cancellable=False,
+            on_success=self._restored,
+            on_failure=reopen_after_failure,
         )
 
     def _restored(self, database: Database) -> None:

@@ -17,25 +17,27 @@ from core.common.logs import log_file
 log = logging.getLogger(__name__)
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("errors", text)
-
-
 def show_error(parent: QWidget | None, error: BaseException) -> None:
     """A UserError gets its one line; anything else the bug dialog with details and log path."""
     if isinstance(error, UserError):
-        box = QMessageBox(QMessageBox.Icon.Warning, tr("无法完成"), error.message,
-                          QMessageBox.StandardButton.Ok, parent)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            QCoreApplication.translate("errors", "无法完成"),
+            error.message,
+            QMessageBox.StandardButton.Ok,
+            parent,
+        )
         box.setObjectName("user_error_dialog")
         box.exec()
         return
     details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     box = QMessageBox(
         QMessageBox.Icon.Critical,
-        tr("出现意外错误"),
-        tr("程序遇到一个意外错误，已记入日志，数据没有丢失。\n\n{error}\n\n日志文件：{path}").format(
-            error=f"{type(error).__name__}: {error}", path=log_file()
-        ),
+        QCoreApplication.translate("errors", "出现意外错误"),
+        QCoreApplication.translate(
+            "errors",
+            "程序遇到一个意外错误，已记入日志，数据没有丢失。\n\n{error}\n\n日志文件：{path}",
+        ).format(error=f"{type(error).__name__}: {error}", path=log_file()),
         QMessageBox.StandardButton.Ok,
         parent,
     )

@@ -17,7 +17,9 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
     if language == "en":
         ours = QTranslator(app)
         if not ours.load(str(resource_path(*TRANSLATIONS_DIR, "shequn_en.qm"))):
-            raise RuntimeError("resources/translations/shequn_en.qm is missing: run scripts/i18n.py")
+            raise RuntimeError(
+                "resources/translations/shequn_en.qm is missing: run scripts/i18n.py"
+            )
         translators.append(ours)
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     else:

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from core.common.progress import Cancelled
@@ -92,9 +92,11 @@ def run_task(
     from ui.common.errors import show_error  # here: errors imports widgets this module needn't
 
     task = Task(work, parent)
-    dialog = QProgressDialog(label, parent.tr("取消") if cancellable else "", 0, 0, parent)
+    dialog = QProgressDialog(
+        label, QCoreApplication.translate("tasks", "取消") if cancellable else "", 0, 0, parent
+    )
     dialog.setObjectName("task_progress_dialog")
-    dialog.setWindowTitle(parent.tr("请稍候"))
+    dialog.setWindowTitle(QCoreApplication.translate("tasks", "请稍候"))
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(PROGRESS_DIALOG_DELAY_MS)
     dialog.setAutoReset(False)

@@ -50,8 +50,10 @@ class SettingsDialog(QDialog):
         db_row.addWidget(self.db_url, 1)
         db_row.addWidget(self.test_button)
         db_hint = QLabel(
-            self.tr("团队共用一台 PostgreSQL 服务器时填写，例如 "
-                    "postgresql+psycopg://用户名:密码@服务器:5432/数据库名")
+            self.tr(
+                "团队共用一台 PostgreSQL 服务器时填写，例如 "
+                "postgresql+psycopg://用户名:密码@服务器:5432/数据库名"
+            )
         )
         db_hint.setWordWrap(True)
         db_hint.setProperty("muted", True)
@@ -93,7 +95,10 @@ class SettingsDialog(QDialog):
             return database.url
 
         run_task(
-            self, work, label=self.tr("正在连接数据库…"), cancellable=False,
+            self,
+            work,
+            label=self.tr("正在连接数据库…"),
+            cancellable=False,
             on_success=lambda _url: QMessageBox.information(
                 self, self.tr("测试连接"), self.tr("连接成功，数据库结构已是最新。")
             ),
@@ -107,4 +112,3 @@ class SettingsDialog(QDialog):
                 self, self.tr("设置"), self.tr("语言和数据库的更改将在重新启动程序后生效。")
             )
         super().accept()
-
