@@ -49,7 +49,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self._offer_demo = offer_demo
         self.setWindowTitle(self.tr("社群运营工作台"))
-        self.setMinimumSize(960, 600)
+        self.setMinimumSize(720, 480)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("main_tabs")

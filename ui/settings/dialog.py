@@ -108,7 +108,13 @@ class SettingsDialog(QDialog):
         config = self.chosen_config()
         save_config(config)
         if (config.language, config.db_url) != (self.original.language, self.original.db_url):
-            QMessageBox.information(
-                self, self.tr("设置"), self.tr("语言和数据库的更改将在重新启动程序后生效。")
+            note = QMessageBox(
+                QMessageBox.Icon.Information,
+                self.tr("设置"),
+                self.tr("语言和数据库的更改将在重新启动程序后生效。"),
+                QMessageBox.StandardButton.Ok,
+                self,
             )
+            note.setObjectName("settings_restart_note")
+            note.exec()
         super().accept()

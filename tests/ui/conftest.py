@@ -1,0 +1,59 @@
+"""GUI fixtures: the application set up as the program sets it up, and a main window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from core.common import paths
+from ui.app import create_application, ui_settings
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def app(qapp) -> QApplication:
+    """pytest-qt's QApplication with our fonts, style and (Chinese) translators."""
+    return create_application([])
+
+
+@pytest.fixture
+def settings() -> QSettings:
+    paths.config_dir().mkdir(parents=True, exist_ok=True)
+    return ui_settings()
+
+
+@pytest.fixture
+def make_window(app, qtbot, settings) -> Iterator[Callable[..., MainWindow]]:
+    windows = []
+
+    def make(database, **options) -> MainWindow:
+        window = MainWindow(database, settings, offer_demo=options.pop("offer_demo", False))
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.overview_tab.stats is not None, timeout=10_000)
+        windows.append(window)
+        return window
+
+    yield make
+
+
+def when_shown(object_name: str, handle: Callable[[QWidget], None], timeout_ms: int = 10_000):
+    """Call `handle(widget)` once a top-level widget with this objectName is visible.
+
+    Modal dialogs block the test in exec(); this polls from the event loop they run.
+    """
+    state = {"waited": 0}
+
+    def poll() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if widget.objectName() == object_name and widget.isVisible():
+                handle(widget)
+                return
+        state["waited"] += 50
+        if state["waited"] < timeout_ms:
+            QTimer.singleShot(50, poll)
+
+    QTimer.singleShot(50, poll)

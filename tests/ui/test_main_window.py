@@ -1,0 +1,138 @@
+"""The main window as a user meets it: menus, tabs, remembered layout, first start, demo data."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QDialogButtonBox,
+    QInputDialog,
+    QMenu,
+    QMessageBox,
+    QTabWidget,
+)
+
+from core.common.config import load_config
+from core.version import __version__
+from tests.ui.conftest import when_shown
+from ui.common.i18n import install_translators
+from ui.main_window import MainWindow
+
+
+def test_window_has_menus_tabs_and_status_bar(make_window, sqlite_database):
+    window = make_window(sqlite_database)
+    assert window.findChild(QTabWidget, "main_tabs").count() >= 1
+    for name in ("menu_file", "menu_data", "menu_help"):
+        assert window.findChild(QMenu, name) is not None, name
+    for name in (
+        "action_backup",
+        "action_restore",
+        "action_settings",
+        "action_quit",
+        "action_demo",
+        "action_about",
+        "action_open_logs",
+    ):
+        assert window.findChild(QAction, name) is not None, name
+    assert window.findChild(QAction, "action_backup").isEnabled()
+    assert str(sqlite_database.file) in window.status_database.text()
+
+
+def test_geometry_and_last_tab_are_remembered(make_window, sqlite_database, settings):
+    window = make_window(sqlite_database)
+    window.resize(777, 555)
+    window.tabs.setCurrentIndex(window.tabs.count() - 1)
+    window.close()
+    again = make_window(sqlite_database)
+    assert (again.width(), again.height()) == (777, 555)
+    assert again.tabs.currentIndex() == again.tabs.count() - 1
+
+
+def test_first_start_offers_demo_data_once_and_fills_the_database(
+    make_window, sqlite_database, qtbot
+):
+    when_shown("first_start_dialog", lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+    window = make_window(sqlite_database, offer_demo=True)
+    qtbot.waitUntil(lambda: window.overview_tab.stats.members == 2000, timeout=60_000)
+    assert window.overview_tab.cards["members"].value_label.text() == "2,000"
+    assert "2,000" in window.status_counts.text()
+    assert window.settings.value("first_start/asked", type=bool)
+
+
+def test_first_start_prompt_can_be_declined(make_window, sqlite_database, qtbot):
+    declined = []
+    when_shown(
+        "first_start_dialog",
+        lambda box: (declined.append(True), box.button(QMessageBox.StandardButton.No).click()),
+    )
+    window = make_window(sqlite_database, offer_demo=True)
+    qtbot.waitUntil(lambda: declined == [True])
+    assert window.overview_tab.stats.members == 0
+    assert window.overview_tab.demo_button.isVisible()
+
+
+def test_demo_data_from_the_data_menu(make_window, sqlite_database, qtbot, monkeypatch):
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *args, **kwargs: (60, True))
+    window = make_window(sqlite_database)
+    with qtbot.waitSignal(window.data_changed, timeout=30_000) as changed:
+        window.findChild(QAction, "action_demo").trigger()
+    assert "members" in changed.args[0]
+    qtbot.waitUntil(lambda: window.overview_tab.stats.members == 60, timeout=10_000)
+    assert not window.overview_tab.demo_button.isVisible()
+
+
+def test_about_shows_version_and_data_location(make_window, sqlite_database):
+    seen = []
+
+    def read_and_close(box: QMessageBox) -> None:
+        seen.append(box.text())
+        box.accept()
+
+    window = make_window(sqlite_database)
+    when_shown("about_dialog", read_and_close)
+    window.findChild(QAction, "action_about").trigger()
+    assert __version__ in seen[0]
+    assert str(sqlite_database.file) in seen[0]
+
+
+def test_settings_dialog_saves_language_and_operator(make_window, sqlite_database):
+    def fill(dialog) -> None:
+        dialog.findChild(type(dialog.language), "settings_language").setCurrentIndex(
+            dialog.language.findData("en")
+        )
+        dialog.operator.setText("小王")
+        when_shown(
+            "settings_restart_note", lambda box: box.accept()
+        )  # the "takes effect after restart" note
+        dialog.findChild(QDialogButtonBox, "settings_buttons").button(
+            QDialogButtonBox.StandardButton.Save
+        ).click()
+
+    window = make_window(sqlite_database)
+    when_shown("settings_dialog", fill)
+    window.findChild(QAction, "action_settings").trigger()
+    config = load_config()
+    assert (config.language, config.operator) == ("en", "小王")
+
+
+@pytest.fixture
+def english(app):
+    translators = install_translators(app, "en")
+    yield
+    for translator in translators:
+        app.removeTranslator(translator)
+
+
+def test_english_interface_through_qt_translations(english, make_window, sqlite_database):
+    window: MainWindow = make_window(sqlite_database)
+    assert window.findChild(QMenu, "menu_file").title() == "&File"
+    assert window.tabs.tabText(0) == "Overview"
+    assert window.windowTitle() == "Community Workbench"
+    assert QCoreApplication.translate("tasks", "取消") == "Cancel"
+
+
+def test_chinese_is_the_default(make_window, sqlite_database):
+    window = make_window(sqlite_database)
+    assert window.findChild(QMenu, "menu_file").title() == "文件(&F)"
+    assert window.tabs.tabText(0) == "概览"
