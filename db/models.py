@@ -168,7 +168,6 @@ class ActivityEvent(Base):
         CheckConstraint(_in("kind", ACTIVITY_KINDS), name="kind"),
         Index("ix_activity_member_time", "member_id", "occurred_at"),
         Index("ix_activity_community_time", "community_id", "occurred_at"),
-        Index("ix_activity_time", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

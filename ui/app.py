@@ -7,7 +7,7 @@ import logging
 import sys
 import time
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings, QThreadPool, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -74,5 +74,8 @@ def run_window(*, db_url: str | None, smoke: bool, started: float) -> int:
         QTimer.singleShot(0, window.close)
         QTimer.singleShot(0, app.quit)
     code = app.exec()
+    # Let background work end while its objects still exist; queued work is dropped.
+    QThreadPool.globalInstance().clear()
+    QThreadPool.globalInstance().waitForDone()
     database.close()
     return code

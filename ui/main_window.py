@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 from core.common import paths
 from core.common.database import Database, describe_url
 from core.common.logs import log_file
-from core.demo.generate import DemoSummary, generate_demo
 from core.overview.stats import OverviewStats
 from ui.common.backup_actions import BackupActions
 from ui.common.tasks import run_task
@@ -186,6 +185,9 @@ class MainWindow(QMainWindow):
             self.generate_demo_data(count)
 
     def generate_demo_data(self, members: int) -> None:
+        # Imported on use: Faker and pypinyin would add half a second to every start.
+        from core.demo.generate import DemoSummary, generate_demo
+
         def work(progress, cancelled) -> DemoSummary:
             with self.database.engine.begin() as connection:
                 return generate_demo(connection, members, progress=progress, cancelled=cancelled)

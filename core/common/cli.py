@@ -9,8 +9,6 @@ import time
 from dataclasses import asdict, is_dataclass
 from typing import Any
 
-from core.common.database import Database, open_database
-
 
 def add_common_options(parser: argparse.ArgumentParser, *, json_output: bool = True) -> None:
     # SUPPRESS: `main.py --db URL demo` keeps the URL given before the subcommand.
@@ -24,7 +22,10 @@ def add_common_options(parser: argparse.ArgumentParser, *, json_output: bool = T
         parser.add_argument("--json", action="store_true", help="以一个 JSON 对象输出结果")
 
 
-def open_for(args: argparse.Namespace) -> Database:
+def open_for(args: argparse.Namespace):
+    """Open the database a subcommand was pointed at (imported here: --help stays quick)."""
+    from core.common.database import open_database
+
     return open_database(getattr(args, "db", None))
 
 

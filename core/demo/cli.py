@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from core.common.cli import TerminalProgress, add_common_options, emit, open_for
-from core.demo.generate import generate_demo
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -19,6 +18,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from core.demo.generate import generate_demo
+
     database = open_for(args)
     try:
         with database.engine.begin() as connection:

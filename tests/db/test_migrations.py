@@ -80,3 +80,9 @@ def test_a_database_from_a_newer_program_is_refused(sqlite_url):
     database.close()
     with pytest.raises(UserError, match="更新版本"):
         open_database(sqlite_url, daily_backup=False)
+
+
+def test_schema_head_constant_is_the_newest_migration():
+    from db.migrate import SCHEMA_HEAD
+
+    assert head_revision() == SCHEMA_HEAD

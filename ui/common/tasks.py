@@ -29,6 +29,11 @@ Work = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
 PROGRESS_DIALOG_DELAY_MS = 400
 
 
+# Tasks in flight, kept alive here rather than by a parent widget: a tab or dialog closed
+# while its work runs must not delete the object the worker thread is about to signal from.
+_in_flight: set[Task] = set()
+
+
 class Task(QObject):
     """One background job; its signals arrive on the thread that created it (the GUI)."""
 
@@ -38,8 +43,8 @@ class Task(QObject):
     was_cancelled = Signal()
     finished = Signal()
 
-    def __init__(self, work: Work, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, work: Work) -> None:
+        super().__init__()
         self._work = work
         self._cancel = threading.Event()
         self.running = False
@@ -52,21 +57,27 @@ class Task(QObject):
 
     def start(self, pool: QThreadPool | None = None) -> None:
         self.running = True
+        _in_flight.add(self)
+        self.finished.connect(lambda: _in_flight.discard(self))
         (pool or QThreadPool.globalInstance()).start(_Runnable(self))
 
     def _run_in_worker(self) -> None:
         try:
             result = self._work(self.progressed.emit, self._cancel.is_set)
         except Cancelled:
-            self.was_cancelled.emit()
+            outcome = (self.was_cancelled,)
         except Exception as error:  # every failure must reach the GUI, bugs included
             log.exception("background task failed")
-            self.failed.emit(error)
+            outcome = (self.failed, error)
         else:
-            self.succeeded.emit(result)
-        finally:
-            self.running = False
+            outcome = (self.succeeded, result)
+        self.running = False
+        try:
+            outcome[0].emit(*outcome[1:])
             self.finished.emit()
+        except RuntimeError:
+            # The program is shutting down and took this object with it: nobody is left to tell.
+            log.info("background task finished after its window closed")
 
 
 class _Runnable(QRunnable):
@@ -91,7 +102,7 @@ def run_task(
     """Run `work` in the background with a progress dialog that appears if it takes a while."""
     from ui.common.errors import show_error  # here: errors imports widgets this module needn't
 
-    task = Task(work, parent)
+    task = Task(work)
     dialog = QProgressDialog(
         label, QCoreApplication.translate("tasks", "取消") if cancellable else "", 0, 0, parent
     )
@@ -111,7 +122,6 @@ def run_task(
         dialog.canceled.disconnect(task.cancel)
         dialog.close()
         dialog.deleteLater()
-        task.deleteLater()
 
     task.finished.connect(finish)
     task.succeeded.connect(lambda result: on_success(result) if on_success else None)

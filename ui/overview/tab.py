@@ -108,7 +108,7 @@ class OverviewTab(QWidget):
             with self.database.session() as session:
                 return overview_stats(session)
 
-        self._task = Task(load, self)
+        self._task = Task(load)
         self._task.succeeded.connect(self._show)
         self._task.failed.connect(lambda error: show_error(self, error))
         self._task.start()

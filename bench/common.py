@@ -1,0 +1,55 @@
+"""What the benchmarks share: the 100000-member demo database and a timing helper."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(ROOT))
+
+
+def demo_database(members: int = 100_000) -> str:
+    """URL of a SQLite demo database with `members` members, generated once and kept."""
+    path = OUT / f"demo-{members}.db"
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial.db")
+        partial.unlink(missing_ok=True)
+        print(f"generating {members} demo members into {path} (once)…", file=sys.stderr)
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "main.py"),
+                "demo",
+                "--members",
+                str(members),
+                "--db",
+                f"sqlite:///{partial}",
+            ],
+            check=True,
+            env={**os.environ, "SHEQUN_DATA_DIR": str(OUT / "data")},
+        )
+        partial.rename(path)
+        print(f"generated in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return f"sqlite:///{path}"
+
+
+def time_command(command: list[str], runs: int, env: dict | None = None) -> list[float]:
+    """Wall-clock seconds of each run of a whole process."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True, env=env)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
