@@ -41,14 +41,11 @@ def demo_database(members: int = 100_000) -> str:
     return f"sqlite:///{path}"
 
 
-def time_command(command: list[str], runs: int, env: dict | None = None) -> list[float]:
-    """Wall-clock seconds of each run of a whole process."""
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True, env=env)
-        times.append(time.perf_counter() - started)
-    return times
+def time_command(command: list[str], env: dict | None = None) -> tuple[float, str]:
+    """Wall-clock seconds of one run of a whole process, and what it printed."""
+    started = time.perf_counter()
+    result = subprocess.run(command, check=True, capture_output=True, env=env, text=True)
+    return time.perf_counter() - started, result.stdout
 
 
 def median(values: list[float]) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 
@@ -30,16 +31,26 @@ def main() -> None:
     ours_cmd = [sys.executable, str(ROOT / "main.py"), "--smoke", "--db", url]
     bare_cmd = [sys.executable, str(ROOT / "bench" / "bare_window.py")]
     # Warm the OS file cache for both, as a user's second start would be.
-    time_command(ours_cmd, 1, env)
-    time_command(bare_cmd, 1, env)
-    ours, bare = [], []
+    time_command(ours_cmd, env)
+    time_command(bare_cmd, env)
+    figures = {"ours": ([], []), "bare": ([], [])}
     for _ in range(args.runs):  # interleaved, so machine noise hits both alike
-        ours += time_command(ours_cmd, 1, env)
-        bare += time_command(bare_cmd, 1, env)
-    print(f"members: {args.members}, runs: {args.runs}")
-    print(f"bare QApplication + QMainWindow: median {median(bare) * 1000:.0f} ms")
-    print(f"社群运营工作台 --smoke:           median {median(ours) * 1000:.0f} ms")
-    print(f"ratio: {median(ours) / median(bare):.2f}x (goal <= 3x; absolute goal < 1500 ms)")
+        for name, command in (("ours", ours_cmd), ("bare", bare_cmd)):
+            wall, printed = time_command(command, env)
+            figures[name][0].append(wall * 1000)
+            figures[name][1].append(float(re.search(r"start-up (\d+) ms", printed).group(1)))
+    (ours_wall, ours_shown), (bare_wall, bare_shown) = figures["ours"], figures["bare"]
+    print(f"members: {args.members}, runs: {args.runs}, medians in ms")
+    print(f"{'':34}{'to window shown':>16}{'whole process':>15}")
+    print(
+        f"{'bare QApplication + QMainWindow':34}{median(bare_shown):16.0f}{median(bare_wall):15.0f}"
+    )
+    print(f"{'main.py --smoke':34}{median(ours_shown):16.0f}{median(ours_wall):15.0f}")
+    print(
+        f"{'ratio':34}{median(ours_shown) / median(bare_shown):15.2f}x"
+        f"{median(ours_wall) / median(bare_wall):14.2f}x"
+    )
+    print("goals: window shown < 1500 ms; ratio <= 3x")
 
 
 if __name__ == "__main__":

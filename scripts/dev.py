@@ -148,7 +148,8 @@ class ThrowawayPostgres:
         self.dir = Path(tempfile.mkdtemp(prefix="shequn-test-pg-"))
         self.port = free_port()
         # initdb refuses to run as root: run the server as the postgres user then.
-        self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+        self.as_user = ["runuser", "-u", "postgres", "--"] if is_root else []
 
     def _run(self, *args: str) -> None:
         subprocess.run([*self.as_user, *args], check=True, capture_output=True, text=True)
