@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -80,6 +81,14 @@ class Community(Base):
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     # Set when moved to the trash; the row stays until the trash is emptied.
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    owner_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
+    # Group QR tracker: the image as attached, what it decodes to, and when it was made.
+    qr_image: Mapped[bytes | None] = mapped_column(LargeBinary)
+    qr_content: Mapped[str | None] = mapped_column(Text)
+    qr_generated_on: Mapped[date | None] = mapped_column(Date)
+    qr_valid_days: Mapped[int | None] = mapped_column(Integer)  # None: the platform's default
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="community")
 
@@ -110,6 +119,13 @@ class Member(Base):
     search_pinyin: Mapped[str] = mapped_column(String(400), default="")
     search_initials: Mapped[str] = mapped_column(String(200), default="")
     phone_tail: Mapped[str] = mapped_column(String(4), default="", index=True)
+    # Everything the search box matches, lower-cased in one column: one LIKE scans it.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    last_active_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    # A member merged into another stays (for undo) but is hidden from every list.
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)
 
@@ -138,6 +154,82 @@ class Membership(Base):
 
     member: Mapped[Member] = relationship(back_populates="memberships")
     community: Mapped[Community] = relationship(back_populates="memberships")
+
+
+class MembershipEvent(Base):
+    """A join or leave of a member in a community, as seen by an import or entered by hand."""
+
+    __tablename__ = "membership_events"
+    __table_args__ = (
+        CheckConstraint("kind IN ('join', 'leave')", name="kind"),
+        Index("ix_membership_events_community_time", "community_id", "occurred_at"),
+        Index("ix_membership_events_member", "member_id", "community_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime)
+    source: Mapped[str] = mapped_column(String(20), default="manual")  # import/manual/demo
+
+
+class GroupNicknameHistory(Base):
+    """Every group nickname a member has been seen with in a community (群昵称 changes)."""
+
+    __tablename__ = "group_nickname_history"
+    __table_args__ = (Index("ix_group_nickname_history_pair", "member_id", "community_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    nickname: Mapped[str] = mapped_column(String(200))
+    seen_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ImportBatch(Base):
+    """One confirmed import: which file, when, by whom, and what it did."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(Text)
+    file_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    imported_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)
+    operator: Mapped[str] = mapped_column(String(100), default="")
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    linked: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class NotSamePerson(Base):
+    """The user said these two members are different people: never suggest merging them."""
+
+    __tablename__ = "not_same_person"
+    __table_args__ = (CheckConstraint("member_a_id < member_b_id", name="ordered"),)
+
+    member_a_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_b_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    decided_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)
+
+
+class MemberMerge(Base):
+    """合并: `merged_id` was folded into `kept_id`; `moved` records what moved, for undo."""
+
+    __tablename__ = "member_merges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kept_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    merged_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    merged_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+    moved: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
 class Tag(Base):

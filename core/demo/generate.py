@@ -16,9 +16,9 @@ from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from core.common.errors import UserError
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
-from core.members.search_keys import phone_tail, search_keys
+from core.members.search_keys import member_search_keys
 from db.bulk import insert_tuples
-from db.models import ActivityEvent, Community, Member, Membership
+from db.models import ActivityEvent, Community, Member, Membership, MembershipEvent
 
 BATCH = 20_000
 
@@ -64,6 +64,7 @@ EVENT_MIX = [
     ("invite", 2),
     ("feedback", 1),
 ]
+MEMBERSHIP_EVENT_COLUMNS = ("member_id", "community_id", "kind", "occurred_at", "source")
 EVENT_COLUMNS = ("member_id", "community_id", "kind", "occurred_at", "amount_cents", "source")
 # How often each kind of member does something in a year: most are quiet, a few carry the group.
 ACTIVITY_TIERS = [(0.35, 0, 2), (0.45, 2, 14), (0.15, 14, 60), (0.05, 60, 200)]
@@ -108,7 +109,10 @@ def generate_demo(
     _link_inviters(connection, rng, member_ids)
     memberships, spans = _membership_rows(rng, pools, member_ids, community_ids, now)
     writer.insert(Membership, memberships)
+    writer.insert_tuples(MembershipEvent, MEMBERSHIP_EVENT_COLUMNS, _join_leave_rows(memberships))
+    _add_group_nicknames_to_search(connection, member_rows, member_ids, memberships)
     events = writer.insert_tuples(ActivityEvent, EVENT_COLUMNS, _event_rows(rng, spans))
+    _set_last_active(connection)
     progress(writer.total, writer.total)
     return DemoSummary(len(community_ids), members, len(memberships), events)
 
@@ -216,13 +220,16 @@ def _member_row(rng: random.Random, pools: _Pools, index: int, now: datetime) ->
     remark = pools.name(rng) if rng.random() < 0.25 else ""
     phone = pools.phone(rng) if rng.random() < 0.6 else None
     is_team = index < 5  # the owner and four staff
-    pinyin, initials = search_keys(nickname, remark)
+    wechat_id = (
+        "wx_" + "".join(rng.choices(WECHAT_ID_LETTERS, k=rng.randint(6, 10)))
+        if rng.random() < 0.4
+        else None
+    )
+    keys = member_search_keys(nickname, remark, wechat_id, phone)
     return {
         "nickname": nickname,
         "remark": remark,
-        "wechat_id": "wx_" + "".join(rng.choices(WECHAT_ID_LETTERS, k=rng.randint(6, 10)))
-        if rng.random() < 0.4
-        else None,
+        "wechat_id": wechat_id,
         "phone": phone,
         "gender": rng.choice(["m", "f", "f", ""]),
         "birthday": now.date() - timedelta(days=rng.randint(16 * 365, 70 * 365))
@@ -233,9 +240,10 @@ def _member_row(rng: random.Random, pools: _Pools, index: int, now: datetime) ->
         "notes": "",
         "custom_fields": {},
         "is_team": is_team,
-        "search_pinyin": pinyin,
-        "search_initials": initials,
-        "phone_tail": phone_tail(phone),
+        "search_pinyin": keys.pinyin,
+        "search_initials": keys.initials,
+        "phone_tail": keys.phone_tail,
+        "search_text": keys.text,
         "created_at": now,
         "updated_at": now,
     }
@@ -291,6 +299,44 @@ def _membership_rows(rng, pools, member_ids, community_ids, now):
             )
             spans.append((member_id, community_id, joined, left or now, tier))
     return rows, spans
+
+
+def _join_leave_rows(memberships: list[dict]):
+    for row in memberships:
+        yield (row["member_id"], row["community_id"], "join", row["joined_at"], "demo")
+        if row["left_at"] is not None:
+            yield (row["member_id"], row["community_id"], "leave", row["left_at"], "demo")
+
+
+def _add_group_nicknames_to_search(connection, member_rows, member_ids, memberships) -> None:
+    """Group nicknames are searchable too: redo the keys of members who have one."""
+    by_member: dict[int, list[str]] = {}
+    for row in memberships:
+        if row["group_nickname"]:
+            by_member.setdefault(row["member_id"], []).append(row["group_nickname"])
+    row_of = dict(zip(member_ids, member_rows, strict=True))
+    updates = []
+    for member_id, nicknames in by_member.items():
+        row = row_of[member_id]
+        keys = member_search_keys(
+            row["nickname"], row["remark"], row["wechat_id"], row["phone"], nicknames
+        )
+        updates.append({"member": member_id, "text": keys.text})
+    table = Member.__table__
+    statement = (
+        update(table).where(table.c.id == bindparam("member")).values(search_text=bindparam("text"))
+    )
+    for start in range(0, len(updates), BATCH):
+        connection.execute(statement, updates[start : start + BATCH])
+
+
+def _set_last_active(connection: Connection) -> None:
+    latest = (
+        select(func.max(ActivityEvent.occurred_at))
+        .where(ActivityEvent.member_id == Member.id)
+        .scalar_subquery()
+    )
+    connection.execute(update(Member).values(last_active_at=latest))
 
 
 def _activity_tier(rng: random.Random) -> tuple[int, int]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 # A run of hanzi (CJK unified ideographs and extension A) or a run of Latin letters/digits;
 # everything else (emoji, punctuation, spaces) separates words and is dropped.
@@ -35,31 +37,52 @@ def _syllables(name: str) -> list[tuple[str, bool]]:
     return result
 
 
-def pinyin_key(*names: str) -> str:
-    """Full pinyin of each name, names separated by a space: 张小凡, Amy → 'zhangxiaofan amy'."""
-    keys = ("".join(s for s, _ in _syllables(name)) for name in names if name)
-    return " ".join(key for key in keys if key)
+@dataclass(frozen=True)
+class SearchKeys:
+    """The derived columns of a member row that the search box and sorting use."""
+
+    pinyin: str  # of the nickname: 张小凡 → zhangxiaofan (also the pinyin sort key)
+    initials: str  # of the nickname: 张小凡 → zxf
+    phone_tail: str  # last four digits
+    text: str  # everything above and the names themselves, lower-cased, for one LIKE
 
 
-def initials_key(*names: str) -> str:
-    """First letter of each hanzi's syllable, Latin words whole: 张小凡 → zxf, A-张姐 → azj."""
-    keys = (
-        "".join(s[0] if from_hanzi else s for s, from_hanzi in _syllables(name))
-        for name in names
-        if name
+def _keys(name: str) -> tuple[str, str]:
+    syllables = _syllables(name)
+    return (
+        "".join(s for s, _ in syllables),
+        "".join(s[0] if from_hanzi else s for s, from_hanzi in syllables),
     )
-    return " ".join(key for key in keys if key)
 
 
-def search_keys(*names: str) -> tuple[str, str]:
-    """(pinyin_key, initials_key) of the names, converting each name to pinyin only once."""
+def member_search_keys(
+    nickname: str,
+    remark: str = "",
+    wechat_id: str | None = None,
+    phone: str | None = None,
+    group_nicknames: Iterable[str] = (),
+) -> SearchKeys:
+    """All search keys of a member, from their names, 微信号, phone and group nicknames."""
+    names = [n for n in (nickname, remark, *group_nicknames) if n]
     pinyins, initials = [], []
     for name in names:
-        syllables = _syllables(name) if name else []
-        if syllables:
-            pinyins.append("".join(s for s, _ in syllables))
-            initials.append("".join(s[0] if hanzi else s for s, hanzi in syllables))
-    return " ".join(pinyins), " ".join(initials)
+        pinyin, initial = _keys(name)
+        if pinyin:
+            pinyins.append(pinyin)
+            initials.append(initial)
+    text_parts = [*names, wechat_id or "", *pinyins, *initials]
+    nickname_pinyin, nickname_initials = _keys(nickname) if nickname else ("", "")
+    return SearchKeys(
+        pinyin=nickname_pinyin,
+        initials=nickname_initials,
+        phone_tail=phone_tail(phone),
+        text=" ".join(part for part in text_parts if part).lower(),
+    )
+
+
+def normalize_query(text: str) -> str:
+    """What the user typed, as it is matched against SearchKeys.text."""
+    return " ".join(text.split()).lower()
 
 
 def phone_tail(phone: str | None) -> str:
