@@ -20,6 +20,7 @@ APP_TITLE = "社群运营工作台"
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from core.communities import cli as communities_cli
     from core.demo import cli as demo_cli
 
     parser = argparse.ArgumentParser(
@@ -32,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", metavar="URL", help="数据库地址（默认：本机 SQLite 文件）")
     commands = parser.add_subparsers(dest="command", metavar="命令")
-    for feature in (demo_cli,):
+    for feature in (demo_cli, communities_cli):
         feature.register(commands)
     return parser
 

@@ -1,0 +1,100 @@
+"""`main.py communities list [--json]` and `main.py qr status [--json]` (the 需要处理 list)."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict
+
+from core.common.cli import add_common_options, emit, open_for
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    communities = commands.add_parser("communities", help="社群：列出社群与人数、二维码状态")
+    actions = communities.add_subparsers(dest="action", metavar="操作", required=True)
+    listing = actions.add_parser("list", help="列出社群（名称、平台、人数、二维码剩余天数）")
+    listing.add_argument("--archived", action="store_true", help="也列出已归档的社群")
+    add_common_options(listing)
+    listing.set_defaults(handler=run_list)
+
+    qr = commands.add_parser("qr", help="群二维码：有效期与人数上限提醒")
+    qr_actions = qr.add_subparsers(dest="action", metavar="操作", required=True)
+    status = qr_actions.add_parser("status", help="需要处理：即将过期、已过期、接近人数上限")
+    add_common_options(status)
+    status.set_defaults(handler=run_qr_status)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from core.communities.listing import list_communities
+
+    database = open_for(args)
+    try:
+        with database.session() as session:
+            rows = list_communities(session, include_archived=args.archived)
+    finally:
+        database.close()
+    data = {
+        "communities": [
+            {
+                "id": row.id,
+                "name": row.name,
+                "platform": row.platform,
+                "platform_label": row.platform_label,
+                "members": row.members,
+                "member_cap": row.member_cap,
+                "scan_cap": row.scan_cap,
+                "tags": list(row.tags),
+                "archived": row.archived,
+                "qr_attached": row.has_qr,
+                "qr_generated_on": row.qr_generated_on,
+                "qr_expires_on": row.qr_expires_on,
+                "qr_days_left": row.qr_days_left,
+                "warnings": [w.kind for w in row.warnings],
+            }
+            for row in rows
+        ]
+    }
+    emit(data, as_json=args.json, human=_human_list(rows))
+    return 0
+
+
+def _human_list(rows) -> str:
+    if not rows:
+        return "还没有社群"
+    lines = []
+    for row in rows:
+        if not row.has_qr:
+            qr = "未添加二维码"
+        elif row.qr_days_left is None:
+            qr = "二维码长期有效"
+        elif row.qr_days_left <= 0:
+            qr = "二维码已过期"
+        else:
+            qr = f"二维码剩 {row.qr_days_left} 天"
+        archived = "（已归档）" if row.archived else ""
+        lines.append(
+            f"{row.name}{archived}\t{row.platform_label}\t{row.members}/{row.member_cap} 人\t{qr}"
+        )
+    lines.append(f"共 {len(rows)} 个社群")
+    return "\n".join(lines)
+
+
+def run_qr_status(args: argparse.Namespace) -> int:
+    from core.communities.attention import KIND_LABELS
+    from core.communities.listing import attention_list
+
+    database = open_for(args)
+    try:
+        with database.session() as session:
+            items = attention_list(session)
+    finally:
+        database.close()
+    data = {"count": len(items), "items": [asdict(item) for item in items]}
+    if items:
+        human = "\n".join(
+            f"[{KIND_LABELS[item.kind]}] {item.community_name}：{item.message}" for item in items
+        )
+        human += f"\n共 {len(items)} 项需要处理"
+    else:
+        human = "没有需要处理的事项"
+    emit(data, as_json=args.json, human=human)
+    return 0

@@ -1,0 +1,182 @@
+"""The group QR tracker: check that an attached image holds a QR code, keep it, count the days.
+
+An operator saves the group's QR code from WeChat (a screenshot, a photo of a printed poster,
+a forwarded JPEG) and attaches it; zxing-cpp decodes it so a wrong picture is caught at once.
+Images come from anywhere, so they are checked before they are decoded: file size, pixel count
+(decompression bombs), format, and whether they decode at all.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from core.common.errors import UserError
+from core.communities.registry import get_community
+
+MAX_FILE_BYTES = 25 * 1024 * 1024
+# A 48-megapixel phone photo fits; a header that claims 100000 × 100000 does not. Our own
+# limit, checked from the header before any pixel is decoded (Pillow's global stays as it is).
+MAX_PIXELS = 50_000_000
+# Attachments bigger than this are stored re-encoded and scaled down (the QR still decodes).
+STORE_AS_IS_BYTES = 1024 * 1024
+STORED_LONGEST_SIDE = 1600
+FORMATS = {"PNG", "JPEG", "GIF", "BMP", "WEBP", "TIFF"}
+
+
+@dataclass(frozen=True)
+class QrImage:
+    """What attaching keeps: the bytes to store and the text the QR code holds."""
+
+    image: bytes
+    content: str
+
+
+def _open(data: bytes):
+    """A fully loaded Pillow image, or a UserError saying what is wrong with the file."""
+    from PIL import Image, UnidentifiedImageError
+
+    if not data:
+        raise UserError("图片文件是空的")
+    if len(data) > MAX_FILE_BYTES:
+        raise UserError(f"图片文件太大（超过 {MAX_FILE_BYTES // (1024 * 1024)} MB）")
+    try:
+        image = Image.open(io.BytesIO(data))  # reads the header only
+    except UnidentifiedImageError as error:
+        raise UserError("这个文件不是图片，请选择二维码的截图或照片（PNG、JPG）") from error
+    except Image.DecompressionBombError as error:
+        raise UserError("图片尺寸过大，可能是异常文件，已拒绝") from error
+    except Exception as error:  # a damaged header: whatever the plugin raised
+        raise UserError("图片文件已损坏或不完整，无法读取") from error
+    if image.format not in FORMATS:
+        raise UserError(f"不支持的图片格式：{image.format}，请使用 PNG 或 JPG")
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        raise UserError(f"图片尺寸过大（{width}×{height}），请截图或缩小后再添加")
+    try:
+        image.load()
+    except Image.DecompressionBombError as error:
+        raise UserError("图片尺寸过大，可能是异常文件，已拒绝") from error
+    except Exception as error:  # truncated data, broken zlib stream, bad chunk...
+        raise UserError("图片文件已损坏或不完整，无法读取") from error
+    return image
+
+
+def _flatten(image):
+    """RGB or L without transparency: transparent screenshots are laid on white."""
+    from PIL import Image
+
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, "white")
+        background.alpha_composite(rgba)
+        return background.convert("RGB")
+    return image if image.mode in ("L", "RGB") else image.convert("RGB")
+
+
+def _grey(image):
+    flat = _flatten(image)
+    return flat if flat.mode == "L" else flat.convert("L")
+
+
+def _decode(image) -> str | None:
+    import zxingcpp
+
+    results = zxingcpp.read_barcodes(_grey(image), formats=zxingcpp.BarcodeFormat.QRCode)
+    for result in results:
+        if result.valid and result.text:
+            return result.text
+    return None
+
+
+def _decode_or_explain(image) -> str:
+    content = _decode(image)
+    if content is None:
+        raise UserError("图片里没有找到可识别的二维码，请换一张更清晰的截图")
+    return content
+
+
+def decode_qr(data: bytes) -> str:
+    """The text of the QR code in the image; a UserError when there is none or it can't be read."""
+    return _decode_or_explain(_open(data))
+
+
+def prepare_qr_image(data: bytes) -> QrImage:
+    """Decode the image and choose the bytes to store: as given when small, else scaled down."""
+    image = _open(data)
+    content = _decode_or_explain(image)
+    if len(data) <= STORE_AS_IS_BYTES:
+        return QrImage(data, content)
+    smaller = _flatten(image).copy()
+    smaller.thumbnail((STORED_LONGEST_SIDE, STORED_LONGEST_SIDE))
+    buffer = io.BytesIO()
+    smaller.save(buffer, "JPEG", quality=90)
+    stored = buffer.getvalue()
+    # Keep the scaled copy only if it still scans; a tiny code in a big photo may not.
+    if _decode(_open(stored)) == content:
+        return QrImage(stored, content)
+    return QrImage(data, content)
+
+
+def attach_qr(
+    session: Session,
+    community_id: int,
+    image_bytes: bytes,
+    generated_on: date | None = None,
+    *,
+    today: date | None = None,
+) -> str:
+    """Check and store the group's QR image and the day it was made; return what it decodes to."""
+    today = today or date.today()
+    generated_on = generated_on or today
+    _check_generated_on(generated_on, today)
+    community = get_community(session, community_id)
+    prepared = prepare_qr_image(image_bytes)
+    community.qr_image = prepared.image
+    community.qr_content = prepared.content
+    community.qr_generated_on = generated_on
+    return prepared.content
+
+
+def set_qr_generated_on(
+    session: Session, community_id: int, generated_on: date, *, today: date | None = None
+) -> None:
+    """Correct the day the attached code was generated (days left follow from it)."""
+    _check_generated_on(generated_on, today or date.today())
+    community = get_community(session, community_id)
+    if community.qr_image is None:
+        raise UserError("这个社群还没有添加群二维码")
+    community.qr_generated_on = generated_on
+
+
+def remove_qr(session: Session, community_id: int) -> None:
+    community = get_community(session, community_id)
+    community.qr_image = None
+    community.qr_content = None
+    community.qr_generated_on = None
+
+
+def _check_generated_on(generated_on: date, today: date) -> None:
+    if generated_on > today:
+        raise UserError("二维码生成日期不能晚于今天")
+
+
+def describe_content(content: str | None) -> str:
+    """What kind of code it looks like, so a personal 名片 attached by mistake stands out."""
+    if not content:
+        return ""
+    lowered = content.lower()
+    if "weixin.qq.com/g/" in lowered:
+        return "微信群二维码"
+    if "work.weixin.qq.com" in lowered:
+        return "企业微信二维码"
+    if "u.wechat.com" in lowered or "weixin.qq.com/r/" in lowered:
+        return "微信个人名片或公众号（不是群二维码）"
+    if "qm.qq.com" in lowered or "qun.qq.com" in lowered:
+        return "QQ 群二维码"
+    if lowered.startswith(("http://", "https://")):
+        return "网址"
+    return "文本"
