@@ -61,7 +61,8 @@ QT_DEBIAN_PACKAGES = [
     "libxtst6",
     "libasound2",
 ]
-POSTGRES_DEBIAN_PACKAGES = ["postgresql"]
+# PostgreSQL for the database tests; binutils (objcopy) for the packaging test.
+TEST_DEBIAN_PACKAGES = ["postgresql", "binutils"]
 
 
 def say(message: str) -> None:
@@ -234,7 +235,7 @@ def main(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     ensure_debian_packages(QT_DEBIAN_PACKAGES, "Qt's system libraries")
     if command == "test":
-        ensure_debian_packages(POSTGRES_DEBIAN_PACKAGES, "PostgreSQL for the database tests")
+        ensure_debian_packages(TEST_DEBIAN_PACKAGES, "PostgreSQL and binutils for the tests")
     ensure_venv()
     return run_program(rest) if command == "run" else run_tests(rest)
 
