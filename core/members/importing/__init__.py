@@ -1,0 +1,70 @@
+"""Import member lists: WeCom/有赞/LinkWeChat/SCRM/weflow/itchat exports, hand-made Excel, CSV,
+WeCom API JSON.
+
+The GUI wizard and `main.py import` call the same four functions:
+
+    plan = plan_import(session, path, community_name=None, mapping=None, progress=…, cancelled=…)
+    # show plan.rows / plan.issues / plan.communities / plan.leaves / plan.possible_duplicates;
+    # let the user fix plan.sheets[i].mapping.fields and plan again with mapping=[…]
+    result = apply_import(session, plan, progress=…, cancelled=…)   # one transaction
+    write_error_report(plan, "问题清单.xlsx")
+
+Stages: readers (file checks, calamine / CSV / JSON) → segments (header row, metadata, which
+sources are complete group lists) → normalize (phones, dates, tags…) → plan (identity, changes,
+joins/leaves) → apply (bulk writes).
+"""
+
+from core.members.importing.apply import apply_import, operator_name
+from core.members.importing.fields import CUSTOM, FIELD_LABELS, IGNORE
+from core.members.importing.model import (
+    ADD,
+    LINKED,
+    REJECTED,
+    STATUS_LABELS,
+    UNCHANGED,
+    UPDATE,
+    CommunityPlan,
+    FieldChange,
+    HeaderMapping,
+    ImportCounts,
+    ImportLimits,
+    ImportPlan,
+    ImportResult,
+    MembershipChange,
+    PlanRow,
+    PossibleDuplicate,
+    RowIssue,
+    SheetPlan,
+)
+from core.members.importing.plan import plan_import
+from core.members.importing.readers import SPREADSHEET_SUFFIXES
+from core.members.importing.report import write_error_report
+
+__all__ = [
+    "ADD",
+    "CUSTOM",
+    "FIELD_LABELS",
+    "IGNORE",
+    "LINKED",
+    "REJECTED",
+    "SPREADSHEET_SUFFIXES",
+    "STATUS_LABELS",
+    "UNCHANGED",
+    "UPDATE",
+    "CommunityPlan",
+    "FieldChange",
+    "HeaderMapping",
+    "ImportCounts",
+    "ImportLimits",
+    "ImportPlan",
+    "ImportResult",
+    "MembershipChange",
+    "PlanRow",
+    "PossibleDuplicate",
+    "RowIssue",
+    "SheetPlan",
+    "apply_import",
+    "operator_name",
+    "plan_import",
+    "write_error_report",
+]

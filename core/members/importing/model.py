@@ -1,0 +1,229 @@
+"""The plain dataclasses the import pipeline hands to its callers (GUI wizard, CLI, tests).
+
+Nothing here touches the database or the file system: a plan is a description of what an import
+would do, built by `plan_import` and carried out by `apply_import`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+# Row statuses in a plan. Every data row of the file gets exactly one.
+ADD = "add"  # a new member is created for it
+UPDATE = "update"  # it is an existing member, and some of its fields change
+UNCHANGED = "unchanged"  # it is an existing member, and nothing changes
+LINKED = "linked"  # the same person as an earlier row of this file (folded into that row)
+REJECTED = "rejected"  # not imported; `reason` says why
+
+STATUS_LABELS = {
+    ADD: "新增",
+    UPDATE: "更新",
+    UNCHANGED: "无变化",
+    LINKED: "与文件中另一行是同一人",
+    REJECTED: "已拒绝",
+}
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """What a file may be before it is refused (each refusal is a UserError, nothing written)."""
+
+    max_file_bytes: int = 300 * 1024 * 1024
+    max_rows: int = 2_000_000  # data rows over all sheets
+    max_uncompressed_bytes: int = 1024 * 1024 * 1024  # all parts of an .xlsx/.ods together
+    max_compression_ratio: float = 200.0  # of any large part of an .xlsx/.ods
+    header_scan_rows: int = 30  # the header must be among the first rows
+
+
+@dataclass
+class HeaderMapping:
+    """Which field each column of a header row goes to.
+
+    `fields[i]` is a key of `fields.FIELD_LABELS`: a member field, "custom" (kept as a custom field
+    named after the header) or "ignore". The GUI edits `fields` and passes the mapping back to
+    `plan_import(mapping=...)`; it applies to every sheet with the same header row.
+    """
+
+    headers: list[str]
+    fields: list[str]
+    remembered: bool = False  # taken from a mapping the user confirmed earlier
+    confirmed: bool = False  # given by the caller: remembered when the import is applied
+
+    @property
+    def key(self) -> str:
+        """The settings key this header set's mapping is remembered under."""
+        return mapping_key(self.headers)
+
+
+def normalize_header(text: Any) -> str:
+    """A header cell as it is compared: no spaces, no required-field stars, lower case."""
+    import unicodedata
+
+    value = unicodedata.normalize("NFKC", str(text or "")).strip().lower()
+    return "".join(value.split()).lstrip("*")
+
+
+def mapping_key(headers: list[str]) -> str:
+    joined = "\x1f".join(normalize_header(h) for h in headers)
+    return "import.mapping." + hashlib.sha1(joined.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class SheetPlan:
+    """One table of the file: a worksheet, a CSV, or one WeCom API response."""
+
+    sheet: str
+    kind: str  # "group_members" or "customers"
+    header_row: int | None  # 1-based; None for JSON
+    mapping: HeaderMapping | None  # None for JSON (its fields are fixed)
+    community: str | None  # the group its rows go to when no column says otherwise
+    complete: bool  # a complete member list of its group(s): absent members leave
+    rows: int = 0  # data rows read (blank lines and repeated headers not counted)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CommunityPlan:
+    """A community the import adds members to: an existing one, or one it will create."""
+
+    name: str
+    community_id: int | None  # None: created by the import
+    platform: str  # wechat / wecom
+    complete: bool  # members absent from the file leave it
+    joins: int = 0
+    leaves: int = 0
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str  # the Chinese label shown in the preview
+    old: str
+    new: str
+
+
+@dataclass(slots=True)
+class PlanRow:
+    """One data row of the file, as the preview lists it."""
+
+    sheet: str
+    row: int  # 1-based row number in its sheet (for JSON: position in the member list)
+    status: str  # ADD / UPDATE / UNCHANGED / LINKED / REJECTED
+    nickname: str
+    community: str | None
+    member_id: int | None = None  # the existing member the row matched
+    matched_by: str = ""  # how it matched: 按 unionid / 按手机号 / 同群同昵称 …
+    linked_to: tuple[str, int] | None = None  # (sheet, row) of the first row of the same person
+    changes: list[FieldChange] | None = None  # for UPDATE: what changes
+    reason: str = ""  # for REJECTED
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    """A problem with one value of one row: the row is rejected, or only the value is skipped."""
+
+    sheet: str
+    row: int
+    field: str  # Chinese label of the field, or the header as in the file
+    value: str
+    reason: str
+    rejected: bool  # True: the whole row is not imported
+
+
+@dataclass(frozen=True)
+class MembershipChange:
+    """A join or leave the import records."""
+
+    kind: str  # "join" / "leave"
+    community: str
+    nickname: str
+    member_id: int | None  # None for a member the import creates
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    """A new member whose nickname matches someone else's: a suggestion, never merged."""
+
+    sheet: str
+    row: int
+    nickname: str
+    other_nickname: str
+    other_member_id: int | None  # an existing member
+    other_row: tuple[str, int] | None  # or another new row of this file
+    reason: str
+
+
+@dataclass
+class ImportCounts:
+    """Rows by outcome (they add up to `rows`), and the joins/leaves recorded."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    linked: int = 0
+    rejected: int = 0
+    joined: int = 0
+    left: int = 0
+
+    @property
+    def rows(self) -> int:
+        return self.added + self.updated + self.unchanged + self.linked + self.rejected
+
+
+@dataclass
+class ImportPlan:
+    """What importing `source` would do; `apply_import` carries it out."""
+
+    source: Path
+    file_name: str
+    file_sha256: str
+    file_size: int
+    source_kind: str  # spreadsheet / csv / wecom_groupchat / wecom_customers
+    sheets: list[SheetPlan]
+    communities: list[CommunityPlan]
+    rows: list[PlanRow]
+    issues: list[RowIssue]
+    leaves: list[MembershipChange]
+    possible_duplicates: list[PossibleDuplicate]
+    counts: ImportCounts
+    notes: list[str] = field(default_factory=list)
+    # What apply_import needs beyond the preview; not part of the public contract.
+    internal: Any = field(default=None, repr=False, compare=False)
+
+    def rows_with_status(self, status: str) -> Iterator[PlanRow]:
+        return (row for row in self.rows if row.status == status)
+
+    @property
+    def rejected_rows(self) -> list[PlanRow]:
+        return list(self.rows_with_status(REJECTED))
+
+    def joins(self) -> Iterator[MembershipChange]:
+        """Every join the import records (new memberships and rejoins)."""
+        if self.internal is not None:
+            yield from self.internal.joins()
+
+    @property
+    def has_changes(self) -> bool:
+        counts = self.counts
+        return bool(counts.added or counts.updated or counts.joined or counts.left)
+
+
+@dataclass
+class ImportResult:
+    """What apply_import did."""
+
+    batch_id: int
+    added: int
+    updated: int
+    unchanged: int
+    linked: int
+    rejected: int
+    joined: int
+    left: int
+    communities_created: int

@@ -1,0 +1,398 @@
+"""Open a member-list file, refuse what must not be read, and stream its rows.
+
+What a file is comes from its first bytes, not its name: a PNG renamed .xlsx, a CSV saved as
+.xls, an encrypted workbook (an OLE container holding `EncryptedPackage`) are told apart before
+anything is parsed. Zip containers (.xlsx/.xlsm/.ods) are checked for their unpacked size and
+compression ratio first, so a zip bomb is refused without being unpacked.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.common.errors import UserError
+from core.members.importing.model import ImportLimits
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv", ".json")
+_SAMPLE_BYTES = 1024 * 1024
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+# Formats people mistake for spreadsheets, by their first bytes.
+_OTHER_FORMATS = (
+    (b"\x89PNG", "PNG 图片"),
+    (b"\xff\xd8\xff", "JPEG 图片"),
+    (b"GIF8", "GIF 图片"),
+    (b"%PDF", "PDF 文档"),
+    (b"Rar!", "RAR 压缩包"),
+    (b"7z\xbc\xaf", "7z 压缩包"),
+    (b"\x1f\x8b", "gzip 压缩包"),
+    (b"SQLite format 3", "SQLite 数据库"),
+    (b"MZ", "Windows 程序"),
+    (b"\x7fELF", "程序文件"),
+    (b"RIFF", "音视频文件"),
+)
+
+
+@dataclass
+class SourceFile:
+    """A file that passed the checks: what it is and its fingerprint."""
+
+    path: Path
+    kind: str  # "workbook", "csv", "json"
+    size: int
+    sha256: str
+    encoding: str | None = None  # for csv/json
+
+
+@dataclass
+class Table:
+    """One sheet (or the one table of a CSV): rows as (1-based row number, cells)."""
+
+    sheet: str
+    sheet_index: int
+    sheet_count: int
+    rows: Iterator[tuple[int, list]]
+    fraction: Callable[[], float]  # how much of the whole file has been read, 0..1
+    sheet_names: list[str] = field(default_factory=list)
+
+
+def check_file(path: Path, limits: ImportLimits) -> SourceFile:
+    """Refuse empty, oversized, encrypted, non-spreadsheet and zip-bomb files; say what it is."""
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError as error:
+        raise UserError(f"找不到文件：{path}") from error
+    except OSError as error:
+        raise UserError(f"无法读取文件 {name}：{error.strerror}") from error
+    if path.is_dir():
+        raise UserError(f"{name} 是文件夹，不是表格文件")
+    if size == 0:
+        raise UserError(f"文件「{name}」是空的")
+    if size > limits.max_file_bytes:
+        raise UserError(
+            f"文件「{name}」有 {size / 1024 / 1024:.0f} MB，超过了 "
+            f"{limits.max_file_bytes // 1024 // 1024} MB 的上限：请拆分后分批导入"
+        )
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SAMPLE_BYTES)
+    except OSError as error:
+        raise UserError(f"无法读取文件 {name}：{error.strerror}") from error
+    kind = _sniff(name, head)
+    if kind == "zip":
+        _check_zip(path, limits)
+        kind = "workbook"
+    elif kind == "cfb":
+        _check_cfb(path, head)
+        kind = "workbook"
+    digest = _sha256(path)
+    return SourceFile(path=path, kind=kind, size=size, sha256=digest)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _sniff(name: str, head: bytes) -> str:
+    if head.startswith(_ZIP_MAGICS):
+        return "zip"
+    if head.startswith(_CFB_MAGIC):
+        return "cfb"
+    for magic, label in _OTHER_FORMATS:
+        if head.startswith(magic):
+            raise UserError(f"文件「{name}」不是表格，看起来是{label}")
+    text_head = _strip_bom(head)[:200].lstrip()
+    if text_head[:1] in (b"{", b"["):
+        return "json"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "csv"
+    if b"\x00" in head:
+        raise UserError(f"文件「{name}」不是表格，也不是文本（内容无法识别）")
+    lowered = text_head[:100].lower()
+    if lowered.startswith((b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta")):
+        raise UserError(
+            f"文件「{name}」是网页（HTML/XML）格式的假表格：请用 Excel 打开后另存为 .xlsx 再导入"
+        )
+    return "csv"
+
+
+def _strip_bom(data: bytes) -> bytes:
+    for bom in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        if data.startswith(bom):
+            return data[len(bom) :]
+    return data
+
+
+def _check_zip(path: Path, limits: ImportLimits) -> None:
+    name = path.name
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except zipfile.BadZipFile as error:
+        raise UserError(f"文件「{name}」不完整或已损坏（无法解压）") from error
+    except (OSError, ValueError) as error:
+        raise UserError(f"文件「{name}」不完整或已损坏：{error}") from error
+    names = {info.filename for info in infos}
+    is_ods = "mimetype" in names and "content.xml" in names
+    if not is_ods and not any(n.startswith("xl/") for n in names):
+        if any(n.startswith("word/") for n in names):
+            raise UserError(f"文件「{name}」是 Word 文档，不是表格")
+        if any(n.startswith("ppt/") for n in names):
+            raise UserError(f"文件「{name}」是 PowerPoint 演示文稿，不是表格")
+        raise UserError(f"文件「{name}」是一个压缩包，不是 Excel 表格")
+    total = sum(info.file_size for info in infos)
+    if total > limits.max_uncompressed_bytes:
+        raise UserError(
+            f"文件「{name}」解压后有 {total / 1024 / 1024:.0f} MB，超过了 "
+            f"{limits.max_uncompressed_bytes // 1024 // 1024} MB 的上限"
+            "（可能是恶意的压缩炸弹），已拒绝"
+        )
+    for info in infos:
+        # Small parts compress wildly (a sheet of one repeated value); only big ones can hurt.
+        if info.file_size > 10 * 1024 * 1024:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if ratio > limits.max_compression_ratio:
+                raise UserError(
+                    f"文件「{name}」的压缩比异常（{ratio:.0f} 倍，上限 "
+                    f"{limits.max_compression_ratio:.0f} 倍），可能是恶意的压缩炸弹，已拒绝"
+                )
+
+
+def _check_cfb(path: Path, head: bytes) -> None:
+    """An OLE compound file: a legacy .xls, or an Office-encrypted .xlsx (password-protected)."""
+    marker = "EncryptedPackage".encode("utf-16-le")
+    info = "EncryptionInfo".encode("utf-16-le")
+    if marker in head or info in head or _cfb_has_stream(path, marker):
+        raise UserError(
+            f"工作簿「{path.name}」有密码保护：请在 Excel 里打开并取消密码后另存，再导入"
+        )
+
+
+def _cfb_has_stream(path: Path, name_utf16: bytes) -> bool:
+    # The directory may sit anywhere in a big file; scan it in chunks with an overlap.
+    overlap = len(name_utf16)
+    with path.open("rb") as handle:
+        tail = b""
+        for chunk in iter(lambda: handle.read(4 * 1024 * 1024), b""):
+            if name_utf16 in tail + chunk:
+                return True
+            tail = chunk[-overlap:]
+    return False
+
+
+# ------------------------------------------------------------------------------- workbooks
+
+
+def iter_workbook_tables(source: SourceFile, limits: ImportLimits) -> Iterator[Table]:
+    """Every visible worksheet, loaded one at a time (python-calamine holds one sheet)."""
+    import python_calamine as calamine
+
+    name = source.path.name
+    try:
+        workbook = calamine.CalamineWorkbook.from_path(str(source.path))
+    except Exception as error:  # calamine raises its own errors and a few plain ones
+        raise UserError(_explain_calamine(name, error)) from error
+    with workbook:
+        try:
+            sheets = [
+                meta.name
+                for meta in workbook.sheets_metadata
+                if meta.typ == calamine.SheetTypeEnum.WorkSheet
+                and meta.visible == calamine.SheetVisibleEnum.Visible
+            ]
+        except Exception as error:
+            raise UserError(_explain_calamine(name, error)) from error
+        if not sheets:
+            raise UserError(f"工作簿「{name}」里没有可见的工作表")
+        for index, sheet_name in enumerate(sheets):
+            try:
+                sheet = workbook.get_sheet_by_name(sheet_name)
+            except Exception as error:
+                raise UserError(_explain_calamine(name, error)) from error
+            height = max(sheet.height, 1)
+            if sheet.height > limits.max_rows + limits.header_scan_rows:
+                raise UserError(_too_many_rows(name, limits))
+            counter = [0]
+
+            def fraction(index=index, counter=counter, height=height) -> float:
+                return (index + min(counter[0] / height, 1.0)) / len(sheets)
+
+            yield Table(
+                sheet=sheet_name,
+                sheet_index=index,
+                sheet_count=len(sheets),
+                rows=_sheet_rows(sheet, counter),
+                fraction=fraction,
+                sheet_names=sheets,
+            )
+            del sheet
+
+
+def _sheet_rows(sheet, counter: list[int]) -> Iterator[tuple[int, list]]:
+    # iter_rows starts at the sheet's first row (row 1), so positions are row numbers.
+    for number, cells in enumerate(sheet.iter_rows(), start=1):
+        counter[0] = number
+        yield number, cells
+
+
+def _explain_calamine(name: str, error: Exception) -> str:
+    kind = type(error).__name__
+    detail = str(error).strip().splitlines()[0] if str(error).strip() else kind
+    lowered = detail.lower()
+    if kind == "PasswordError" or "password" in lowered or "encrypt" in lowered:
+        return f"工作簿「{name}」有密码保护：请在 Excel 里打开并取消密码后另存，再导入"
+    if kind == "ZipError" or "zip" in lowered or "eocd" in lowered:
+        return f"文件「{name}」不完整或已损坏（无法解压）"
+    if kind == "XmlError" or "xml" in lowered:
+        return f"文件「{name}」已损坏（内容格式错误）：{detail}"
+    if "cfb" in lowered or "ole" in lowered or "biff" in lowered or "xls" in lowered:
+        return f"文件「{name}」不是有效的 Excel 97-2003 表格或已损坏"
+    return f"无法读取表格「{name}」：{detail}"
+
+
+def _too_many_rows(name: str, limits: ImportLimits) -> str:
+    return f"文件「{name}」超过 {limits.max_rows:,} 行的上限：请拆分成几个文件后分批导入"
+
+
+# ------------------------------------------------------------------------------------- text
+
+
+def detect_encoding(path: Path) -> str:
+    """BOM, then strict UTF-8, then GB18030 (all checked over the whole file), then
+    charset-normalizer; refuse text that decodes to control characters (binary garbage)."""
+    with path.open("rb") as handle:
+        head = handle.read(_SAMPLE_BYTES)
+    if head.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    else:
+        candidates = ["utf-8", "gb18030"]
+    for encoding in candidates:
+        if _decodes(path, encoding):
+            return _check_text(path.name, head, encoding)
+    if head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise UserError(f"文件「{path.name}」的编码有误（开头标明的编码与内容不符）")
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(head).best()
+    if best is None or not _decodes(path, best.encoding):
+        raise UserError(f"文件「{path.name}」不是可识别的文本表格（无法判断编码）")
+    return _check_text(path.name, head, best.encoding)
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(4 * 1024 * 1024), b""):
+                decoder.decode(chunk)
+        # A file cut in the middle of a character still reads: the cut character is dropped.
+        decoder.decode(b"", final=False)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def _check_text(name: str, head: bytes, encoding: str) -> str:
+    text = head.decode(encoding, errors="ignore")
+    if text:
+        control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n")
+        if control / len(text) > 0.01:
+            raise UserError(f"文件「{name}」不是文本表格（含有大量二进制内容）")
+    return encoding
+
+
+def _sniff_delimiter(sample: str) -> str:
+    lines = [line for line in sample.splitlines()[:60] if line.strip()]
+    best, best_score = ",", (0, 0)
+    for delimiter in (",", "\t", ";", "|"):
+        counts: dict[int, int] = {}
+        for row in csv.reader(lines, delimiter=delimiter):
+            if len(row) > 1:
+                counts[len(row)] = counts.get(len(row), 0) + 1
+        if not counts:
+            continue
+        width, frequency = max(counts.items(), key=lambda item: (item[1], item[0]))
+        score = (frequency, width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def iter_csv_table(source: SourceFile, limits: ImportLimits) -> Iterator[Table]:
+    encoding = detect_encoding(source.path)
+    source.encoding = encoding
+    raw = source.path.open("rb")
+    # The whole file was checked to decode; "replace" only meets a character cut off at the end
+    # of a truncated file.
+    text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+    sample = text.read(64 * 1024)
+    text.seek(0)
+    delimiter = _sniff_delimiter(sample)
+    size = max(source.size, 1)
+
+    def fraction() -> float:
+        try:
+            return min(raw.tell() / size, 1.0)
+        except (OSError, ValueError):
+            return 1.0
+
+    def rows() -> Iterator[tuple[int, list]]:
+        try:
+            reader = csv.reader(text, delimiter=delimiter, strict=False)
+            previous_end = 0
+            for cells in reader:
+                start = previous_end + 1
+                previous_end = reader.line_num
+                if cells:
+                    yield start, cells
+        except csv.Error as error:
+            raise UserError(
+                f"文件「{source.path.name}」第 {previous_end + 1} 行格式有误：{error}"
+            ) from error
+        except UnicodeDecodeError as error:
+            raise UserError(
+                f"文件「{source.path.name}」在第 {previous_end + 1} 行附近编码有误"
+            ) from error
+        finally:
+            text.close()
+
+    yield Table(
+        sheet=source.path.stem,
+        sheet_index=0,
+        sheet_count=1,
+        rows=rows(),
+        fraction=fraction,
+        sheet_names=[source.path.stem],
+    )
+
+
+# ------------------------------------------------------------------------------------- JSON
+
+
+def load_json(source: SourceFile) -> object:
+    encoding = detect_encoding(source.path)
+    source.encoding = encoding
+    try:
+        text = source.path.read_text(encoding=encoding)
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UserError(
+            f"JSON 文件「{source.path.name}」不完整或格式有误（第 {error.lineno} 行）"
+        ) from error
+    except (UnicodeDecodeError, RecursionError) as error:
+        raise UserError(f"JSON 文件「{source.path.name}」无法读取：{error}") from error

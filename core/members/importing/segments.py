@@ -1,0 +1,440 @@
+"""From tables and JSON responses to segments: rows of `field → raw value`, with the group they
+belong to and whether they are a complete member list of that group.
+
+A sheet's header row is found among its first rows (never assumed to be row 1); the rows above it
+are read for metadata: a group name (`昵称 | 样例烘焙福利1群` in weflow, a title like
+`…客户群详情(导出时间: …)` in EasyPOI exports) and the export time.
+
+Which sources are complete member lists of a group (members absent from them have left):
+- WeCom API 客户群详情 (`groupchat/get`): each response lists every member of its group;
+- sheets of group members: a group name from the sheet's metadata rows or from the sheet name
+  (one sheet per group), or columns only group-member exports have (群昵称, 入群时间, 入群方式,
+  成员类型 企业成员/外部联系人) — SCRM 客户群详情, weflow, itchat-era lists;
+Customer lists are not (LinkWeChat 客户信息表, 有赞 客户导出, WeCom 客户 `batch/get_by_user`, any
+sheet without group columns): they say nothing about who is in a group, so nobody leaves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from core.common.errors import UserError
+from core.members.importing.fields import (
+    CUSTOM,
+    IGNORE,
+    column_letter,
+    custom_keys,
+    header_score,
+)
+from core.members.importing.model import HeaderMapping, ImportLimits, normalize_header
+from core.members.importing.normalize import clean_text, normalize_datetime, to_text
+from core.members.importing.readers import Table
+
+GROUP_MEMBERS = "group_members"
+CUSTOMERS = "customers"
+
+# Columns only exports of a group's members have.
+_GROUP_LIST_FIELDS = frozenset({"group_nickname", "joined_at", "join_channel", "member_type"})
+_WECOM_FIELDS = frozenset({"member_type", "external_userid", "unionid", "staff_userid"})
+
+# Keys of `key | value` metadata cells above a header row.
+_GROUP_KEYS = frozenset({"昵称", "群名称", "群名", "群聊名称", "群聊", "社群", "社群名称", "群"})
+_EXPORT_TIME_KEYS = frozenset({"导出时间", "导出日期"})
+_PLATFORM_KEYS = frozenset({"平台"})
+_TITLE = re.compile(
+    r"^(?P<name>.+?)\s*(?:客户群详情|群成员详情|群成员列表|群成员名单|群成员信息|群成员|成员列表|成员名单)"
+)
+_TITLE_TIME = re.compile(r"导出时间\s*[:：]\s*([0-9][0-9\-/.年月日 :：]*[0-9])")
+_GENERIC_SHEET = re.compile(
+    r"^(sheet\d*|工作表\d*|表\d*|data|数据|导出.*|export.*|结果|明细|列表|群成员列表|群成员"
+    r"|成员列表|客户列表|客户信息.*|会员列表)$",
+    re.IGNORECASE,
+)
+
+# WeCom join_scene and add_way codes, in the words WeCom's own exports use.
+JOIN_SCENES = {1: "由群成员邀请入群", 2: "通过邀请链接入群", 3: "通过扫描群二维码入群"}
+ADD_WAYS = {
+    0: "未知来源",
+    1: "扫描二维码",
+    2: "搜索手机号",
+    3: "名片分享",
+    4: "群聊",
+    5: "手机通讯录",
+    6: "微信联系人",
+    8: "安装第三方应用时自动添加的客服人员",
+    9: "搜索邮箱",
+    10: "视频号添加",
+    11: "通过日程参与人添加",
+    12: "通过会议参与人添加",
+    13: "添加微信好友对应的企业微信",
+    14: "通过智能硬件专属客服添加",
+    15: "通过上门服务客服添加",
+    16: "通过获客链接添加",
+    17: "通过定制开发添加",
+    18: "通过需求回复添加",
+    201: "内部成员共享",
+    202: "管理员/负责人分配",
+}
+
+# (row number, field → raw value, custom field → raw value, mapped cells with a value)
+Record = tuple[int, dict[str, Any], dict[str, Any], int]
+
+
+@dataclass
+class Segment:
+    sheet: str
+    kind: str
+    header_row: int | None
+    mapping: HeaderMapping | None
+    group: str | None
+    platform: str
+    complete: bool
+    export_time: datetime | None
+    unix_times: bool  # numbers in time fields are Unix seconds (API data)
+    records: Iterator[Record]
+    fraction: Callable[[], float]
+    mapped_columns: int = 0  # columns that go somewhere (for the "nearly empty row" check)
+    chat_id: str | None = None
+    owner_staff: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _is_blank_row(cells: list) -> bool:
+    for cell in cells:
+        if cell is None or cell == "":
+            continue
+        if isinstance(cell, str) and not cell.strip():
+            continue
+        return False
+    return True
+
+
+def segment_from_table(
+    table: Table,
+    limits: ImportLimits,
+    mapping_for: Callable[[list[str]], HeaderMapping],
+) -> Segment | None:
+    """The table's header row, metadata and records; None when no header row is found."""
+    buffer: list[tuple[int, list]] = []
+    for number, cells in table.rows:
+        buffer.append((number, cells))
+        if len(buffer) >= limits.header_scan_rows:
+            break
+    best, best_score = None, 0
+    for position, (_number, cells) in enumerate(buffer):
+        score = header_score(cells)
+        if score > best_score:
+            best, best_score = position, score
+    if best is None:
+        _drain(table.rows)
+        return None
+    header_number, header_cells = buffer[best]
+    headers = [str(to_text(cell) or "") for cell in header_cells]
+    while headers and not headers[-1]:
+        headers.pop()
+    group, export_time, platform, chat_id = _metadata([cells for _, cells in buffer[:best]])
+    mapping = mapping_for(headers)
+    segment = _segment_for_mapping(table.sheet, mapping, header_number)
+    if group is None and _sheet_names_group(table, mapping):
+        group = table.sheet.strip()
+    if group:
+        segment.group = group
+        segment.kind = GROUP_MEMBERS
+        segment.complete = True
+    segment.export_time = export_time
+    if platform:
+        segment.platform = platform
+    segment.chat_id = chat_id
+    segment.records = _table_records(
+        table.rows, buffer[best + 1 :], mapping, headers, segment.notes
+    )
+    segment.fraction = table.fraction
+    return segment
+
+
+def _drain(rows: Iterator) -> None:
+    for _ in rows:
+        pass
+
+
+def _segment_for_mapping(sheet: str, mapping: HeaderMapping, header_row: int) -> Segment:
+    used = set(mapping.fields)
+    kind = GROUP_MEMBERS if used & _GROUP_LIST_FIELDS else CUSTOMERS
+    platform = "wecom" if used & _WECOM_FIELDS else "wechat"
+    return Segment(
+        sheet=sheet,
+        kind=kind,
+        header_row=header_row,
+        mapping=mapping,
+        group=None,
+        platform=platform,
+        complete=kind == GROUP_MEMBERS,
+        export_time=None,
+        unix_times=False,
+        records=iter(()),
+        fraction=lambda: 1.0,
+        mapped_columns=sum(1 for f in mapping.fields if f != IGNORE),
+    )
+
+
+def _sheet_names_group(table: Table, mapping: HeaderMapping) -> bool:
+    """A workbook with one sheet per group names the group in the sheet name (itchat-era lists):
+    a sheet name that reads like a group (烘焙1群), or any non-generic name when the workbook has
+    several sheets of group members."""
+    if "group_name" in mapping.fields:
+        return False
+    name = table.sheet.strip()
+    if not name or name.isdigit() or _GENERIC_SHEET.match(name):
+        return False
+    if "群" in name:
+        return True
+    return table.sheet_count > 1 and bool(set(mapping.fields) & _GROUP_LIST_FIELDS)
+
+
+def _metadata(rows: list[list]) -> tuple[str | None, datetime | None, str | None, str | None]:
+    group = export_time = platform = chat_id = None
+    for cells in rows:
+        texts = [t for t in (to_text(cell) for cell in cells) if t]
+        for position, text in enumerate(texts):
+            key = normalize_header(text).rstrip(":：")
+            value = texts[position + 1] if position + 1 < len(texts) else None
+            if ":" in text or "：" in text:
+                key, _, inline = normalize_header(text).replace("：", ":").partition(":")
+                value = inline or value
+            if not value:
+                continue
+            if key in _GROUP_KEYS and group is None:
+                group = value.strip()
+            elif key in _EXPORT_TIME_KEYS and export_time is None:
+                export_time = normalize_datetime(value)[0]
+            elif key in _PLATFORM_KEYS:
+                lowered = value.lower()
+                platform = "wecom" if "wecom" in lowered or "企业微信" in value else platform
+                platform = "wechat" if lowered == "wechat" or value == "微信" else platform
+            if value.endswith("@chatroom"):
+                chat_id = value
+        if len(texts) == 1:
+            title = texts[0]
+            match = _TITLE.match(title)
+            if match and group is None:
+                group = match.group("name").strip(" -_:：") or None
+            match = _TITLE_TIME.search(title)
+            if match and export_time is None:
+                export_time = normalize_datetime(match.group(1))[0]
+    return group, export_time, platform, chat_id
+
+
+def _table_records(
+    rows: Iterator[tuple[int, list]],
+    buffered: list[tuple[int, list]],
+    mapping: HeaderMapping,
+    headers: list[str],
+    notes: list[str],
+) -> Iterator[Record]:
+    named = [(i, f) for i, f in enumerate(mapping.fields) if f not in (CUSTOM, IGNORE)]
+    customs = list(custom_keys(mapping).items())
+    header_key = [normalize_header(h) for h in headers]
+    repeated: list[int] = []
+
+    def records(source) -> Iterator[Record]:
+        for number, cells in source:
+            if _is_blank_row(cells):
+                continue
+            width = len(cells)
+            if (
+                width >= len(header_key)
+                and isinstance(cells[0], str)
+                and [normalize_header(c) for c in cells[: len(header_key)]] == header_key
+            ):
+                repeated.append(number)
+                continue
+            values: dict[str, Any] = {}
+            filled = 0
+            for index, name in named:
+                if index < width:
+                    cell = cells[index]
+                    if cell != "" and cell is not None:
+                        values[name] = cell
+                        filled += 1
+            custom: dict[str, Any] = {}
+            for index, key in customs:
+                if index < width:
+                    cell = cells[index]
+                    if cell != "" and cell is not None:
+                        custom[key] = cell
+                        filled += 1
+            yield number, values, custom, filled
+
+    yield from records(buffered)
+    yield from records(rows)
+    if repeated:
+        shown = "、".join(str(n) for n in repeated[:10]) + ("…" if len(repeated) > 10 else "")
+        notes.append(f"第 {shown} 行是重复的表头，已跳过")
+
+
+# ------------------------------------------------------------------------------- WeCom JSON
+
+
+def segments_from_json(data: object, file_name: str) -> list[Segment]:
+    """Segments of WeCom API responses: 客户群详情 (groupchat/get), 客户 (batch/get_by_user,
+    externalcontact/get), one response or an array of them."""
+    responses = data if isinstance(data, list) else [data]
+    if not responses:
+        raise UserError(f"JSON 文件「{file_name}」里没有数据")
+    segments: list[Segment] = []
+    errors: list[str] = []
+    customers: list[tuple[dict, dict, list]] = []
+    for response in responses:
+        if not isinstance(response, dict):
+            raise _not_wecom(file_name)
+        errcode = response.get("errcode", 0)
+        if errcode not in (0, "0", None):
+            errors.append(f"errcode {errcode}：{response.get('errmsg', '')}")
+            continue
+        if isinstance(response.get("group_chat"), dict):
+            segments.append(_groupchat_segment(response["group_chat"], len(segments)))
+        elif isinstance(response.get("chat_id"), str) and "member_list" in response:
+            segments.append(_groupchat_segment(response, len(segments)))
+        elif isinstance(response.get("external_contact_list"), list):
+            for item in response["external_contact_list"]:
+                if isinstance(item, dict) and isinstance(item.get("external_contact"), dict):
+                    follow = item.get("follow_info") or {}
+                    customers.append((item["external_contact"], follow, []))
+        elif isinstance(response.get("external_contact"), dict):
+            follows = response.get("follow_user") or [{}]
+            first = follows[0] if isinstance(follows[0], dict) else {}
+            tags = [t for f in follows if isinstance(f, dict) for t in (f.get("tags") or [])]
+            customers.append((response["external_contact"], first, tags))
+        else:
+            raise _not_wecom(file_name)
+    if customers:
+        segments.append(_customers_segment(customers))
+    if not segments:
+        if errors:
+            raise UserError(f"企业微信接口返回了错误（{errors[0]}），文件里没有成员数据")
+        raise UserError(f"JSON 文件「{file_name}」里没有成员数据")
+    if errors:
+        segments[0].notes.append(f"有 {len(errors)} 个接口返回是错误（{errors[0]}），已跳过")
+    names = [s.sheet for s in segments]
+    for segment in segments:
+        if names.count(segment.sheet) > 1 and segment.chat_id:
+            segment.notes.append(
+                f"文件里有 {names.count(segment.sheet)} 个群都叫「{segment.sheet}」，"
+                "它们会导入同一个社群"
+            )
+    return segments
+
+
+def _not_wecom(file_name: str) -> UserError:
+    return UserError(
+        f"JSON 文件「{file_name}」不是企业微信接口的返回结果"
+        "（应为客户群详情 group_chat 或客户列表 external_contact_list）"
+    )
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return clean_text(value) or None
+    return to_text(value)
+
+
+def _groupchat_segment(chat: dict, index: int) -> Segment:
+    name = _text(chat.get("name")) or "未命名群聊"
+    members = chat.get("member_list") or []
+    if not isinstance(members, list):
+        raise UserError("客户群详情里的 member_list 不是列表")
+
+    def records() -> Iterator[Record]:
+        for number, member in enumerate(members, start=1):
+            if not isinstance(member, dict):
+                continue
+            staff = member.get("type") in (1, "1")
+            values: dict[str, Any] = {}
+            userid = _text(member.get("userid"))
+            if staff:
+                values["staff_userid"] = userid
+            else:
+                values["external_userid"] = userid
+                values["unionid"] = _text(member.get("unionid"))
+            values["member_type"] = staff
+            values["nickname"] = _text(member.get("name"))
+            values["group_nickname"] = _text(member.get("group_nickname"))
+            values["joined_at"] = member.get("join_time")
+            values["join_channel"] = JOIN_SCENES.get(member.get("join_scene"))
+            invitor = member.get("invitor")
+            if isinstance(invitor, dict) and invitor.get("userid"):
+                values["inviter_staff"] = _text(invitor.get("userid"))
+            values = {k: v for k, v in values.items() if v is not None and v != ""}
+            yield number, values, {}, len(values)
+
+    return Segment(
+        sheet=name,
+        kind=GROUP_MEMBERS,
+        header_row=None,
+        mapping=None,
+        group=name,
+        platform="wecom",
+        complete=True,
+        export_time=None,
+        unix_times=True,
+        records=records(),
+        fraction=lambda: 1.0,
+        mapped_columns=len(members),
+        chat_id=_text(chat.get("chat_id")),
+        owner_staff=_text(chat.get("owner")),
+    )
+
+
+def _customers_segment(customers: list[tuple[dict, dict, list]]) -> Segment:
+    def records() -> Iterator[Record]:
+        for number, (contact, follow, tags) in enumerate(customers, start=1):
+            values: dict[str, Any] = {
+                "external_userid": _text(contact.get("external_userid")),
+                "unionid": _text(contact.get("unionid")),
+                "nickname": _text(contact.get("name")),
+                "gender": contact.get("gender"),
+                "remark": _text(follow.get("remark")),
+                "notes": _text(follow.get("description")),
+                "added_at": follow.get("createtime"),
+                "source_channel": ADD_WAYS.get(follow.get("add_way")),
+            }
+            mobiles = follow.get("remark_mobiles")
+            if isinstance(mobiles, list) and mobiles:
+                values["phone"] = ",".join(str(m) for m in mobiles if m)
+            tag_names = [t.get("tag_name") for t in tags if isinstance(t, dict)]
+            values["tags"] = [t for t in tag_names if t] or follow.get("tag_id") or None
+            custom = {
+                "客户类型": {1: "微信用户", 2: "企业微信用户"}.get(contact.get("type")),
+                "企业名称": _text(contact.get("corp_full_name") or contact.get("corp_name")),
+                "职位": _text(contact.get("position")),
+                "跟进员工账号": _text(follow.get("userid")),
+                "备注企业名称": _text(follow.get("remark_corp_name")),
+            }
+            values = {k: v for k, v in values.items() if v is not None and v != ""}
+            custom = {k: v for k, v in custom.items() if v}
+            yield number, values, custom, len(values) + len(custom)
+
+    return Segment(
+        sheet="客户列表",
+        kind=CUSTOMERS,
+        header_row=None,
+        mapping=None,
+        group=None,
+        platform="wecom",
+        complete=False,
+        export_time=None,
+        unix_times=True,
+        records=records(),
+        fraction=lambda: 1.0,
+        mapped_columns=0,
+    )
+
+
+def describe_column(mapping: HeaderMapping, index: int) -> str:
+    return f"第 {column_letter(index)} 列「{mapping.headers[index]}」"
