@@ -1,44 +1,55 @@
 """Import member lists: WeCom/有赞/LinkWeChat/SCRM/weflow/itchat exports, hand-made Excel, CSV,
 WeCom API JSON.
 
-The GUI wizard and `main.py import` call the same four functions:
+The GUI wizard and `main.py import` call the same functions:
 
     plan = plan_import(session, path, community_name=None, mapping=None, progress=…, cancelled=…)
     # show plan.rows / plan.issues / plan.communities / plan.leaves / plan.possible_duplicates;
     # let the user fix plan.sheets[i].mapping.fields and plan again with mapping=[…]
-    result = apply_import(session, plan, progress=…, cancelled=…)   # one transaction
+    result = apply_import(session, plan, progress=…, cancelled=…)   # in the caller's transaction
     write_error_report(plan, "问题清单.xlsx")
 
 Stages: readers (file checks, calamine / CSV / JSON) → segments (header row, metadata, which
 sources are complete group lists) → normalize (phones, dates, tags…) → plan (identity, changes,
 joins/leaves) → apply (bulk writes).
+
+Names are loaded on first use: main.py imports this package's `cli` module on every start, and
+the window must not pay for SQLAlchemy models or calamine before it needs them.
 """
 
-from core.members.importing.apply import apply_import, operator_name
-from core.members.importing.fields import CUSTOM, FIELD_LABELS, IGNORE
-from core.members.importing.model import (
-    ADD,
-    LINKED,
-    REJECTED,
-    STATUS_LABELS,
-    UNCHANGED,
-    UPDATE,
-    CommunityPlan,
-    FieldChange,
-    HeaderMapping,
-    ImportCounts,
-    ImportLimits,
-    ImportPlan,
-    ImportResult,
-    MembershipChange,
-    PlanRow,
-    PossibleDuplicate,
-    RowIssue,
-    SheetPlan,
-)
-from core.members.importing.plan import plan_import
-from core.members.importing.readers import SPREADSHEET_SUFFIXES
-from core.members.importing.report import write_error_report
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+_EXPORTS = {
+    "apply_import": "apply",
+    "operator_name": "apply",
+    "CUSTOM": "fields",
+    "FIELD_LABELS": "fields",
+    "IGNORE": "fields",
+    "ADD": "model",
+    "LINKED": "model",
+    "REJECTED": "model",
+    "STATUS_LABELS": "model",
+    "UNCHANGED": "model",
+    "UPDATE": "model",
+    "CommunityPlan": "model",
+    "FieldChange": "model",
+    "HeaderMapping": "model",
+    "ImportCounts": "model",
+    "ImportLimits": "model",
+    "ImportPlan": "model",
+    "ImportResult": "model",
+    "MembershipChange": "model",
+    "PlanRow": "model",
+    "PossibleDuplicate": "model",
+    "RowIssue": "model",
+    "SheetPlan": "model",
+    "plan_import": "plan",
+    "SPREADSHEET_SUFFIXES": "readers",
+    "write_error_report": "report",
+}
 
 __all__ = [
     "ADD",
@@ -68,3 +79,40 @@ __all__ = [
     "plan_import",
     "write_error_report",
 ]
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from core.members.importing.apply import apply_import, operator_name
+    from core.members.importing.fields import CUSTOM, FIELD_LABELS, IGNORE
+    from core.members.importing.model import (
+        ADD,
+        LINKED,
+        REJECTED,
+        STATUS_LABELS,
+        UNCHANGED,
+        UPDATE,
+        CommunityPlan,
+        FieldChange,
+        HeaderMapping,
+        ImportCounts,
+        ImportLimits,
+        ImportPlan,
+        ImportResult,
+        MembershipChange,
+        PlanRow,
+        PossibleDuplicate,
+        RowIssue,
+        SheetPlan,
+    )
+    from core.members.importing.plan import plan_import
+    from core.members.importing.readers import SPREADSHEET_SUFFIXES
+    from core.members.importing.report import write_error_report

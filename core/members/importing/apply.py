@@ -137,6 +137,7 @@ def apply_import(
         joined=counts.joined,
         left=counts.left,
         communities_created=writer.communities_created,
+        community_ids=dict(writer.community_ids),
     )
 
 
@@ -170,6 +171,7 @@ class _Writer:
         )
         self.done = 0
         self.communities_created = 0
+        self.community_ids: dict[str, int] = {}
         self.batch_id = 0
 
     def step(self, units: int) -> None:

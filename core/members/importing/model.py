@@ -227,3 +227,4 @@ class ImportResult:
     joined: int
     left: int
     communities_created: int
+    community_ids: dict[str, int] = field(default_factory=dict)  # every community it touched

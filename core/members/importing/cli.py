@@ -1,0 +1,158 @@
+"""`main.py import FILE [--community NAME] [--dry-run] [--json] [--report FILE.xlsx]`."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from core.common.cli import TerminalProgress, add_common_options, emit, open_for
+from core.common.errors import UserError
+
+_MAX_LISTED = 20
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "import",
+        help="导入成员名单（xlsx/xls/ods/csv/企业微信接口 JSON）",
+        description="导入成员名单：先预览再写入，整个导入是一个事务，要么全部成功要么不改动",
+    )
+    parser.add_argument("file", metavar="FILE", help="要导入的文件")
+    parser.add_argument(
+        "--community",
+        metavar="NAME",
+        help="把所有成员导入这个社群（不存在则新建）；同名社群有多个时用 #编号",
+    )
+    parser.add_argument("--dry-run", action="store_true", help="只预览，不写入数据库")
+    parser.add_argument("--report", metavar="FILE.xlsx", help="把被拒绝的行和问题保存为 Excel")
+    add_common_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from core.members.importing import apply_import, plan_import, write_error_report
+
+    source = Path(args.file)
+    if not source.is_file():
+        raise UserError(f"找不到文件：{source}")
+    community_name, community_id = _community_option(args.community)
+    database = open_for(args)
+    result = None
+    try:
+        with database.session() as session:
+            plan = plan_import(
+                session,
+                source,
+                community_name=community_name,
+                community_id=community_id,
+                progress=TerminalProgress("读取文件"),
+            )
+            if not args.dry_run:
+                result = apply_import(session, plan, progress=TerminalProgress("写入数据库"))
+    finally:
+        database.close()
+    report = None
+    if args.report and (plan.issues or plan.rejected_rows):
+        report = write_error_report(plan, args.report)
+    summary = _summary(plan, result, report)
+    emit(summary, as_json=args.json, human=_human(summary))
+    return 0
+
+
+def _community_option(value: str | None) -> tuple[str | None, int | None]:
+    if not value:
+        return None, None
+    match = re.fullmatch(r"#(\d+)", value.strip())
+    if match:
+        return None, int(match.group(1))
+    return value.strip(), None
+
+
+def _summary(plan, result, report) -> dict:
+    counts = plan.counts
+    return {
+        "file": plan.file_name,
+        "dry_run": result is None,
+        "source_kind": plan.source_kind,
+        "added": counts.added,
+        "updated": counts.updated,
+        "unchanged": counts.unchanged,
+        "linked": counts.linked,
+        "rejected": counts.rejected,
+        "joined": counts.joined,
+        "left": counts.left,
+        "batch_id": result.batch_id if result else None,
+        "communities": [
+            {
+                "name": c.name,
+                "id": result.community_ids.get(c.name) if result else c.community_id,
+                "created": c.community_id is None,
+                "complete_list": c.complete,
+                "joins": c.joins,
+                "leaves": c.leaves,
+            }
+            for c in plan.communities
+        ],
+        "rejected_rows": [
+            {"sheet": r.sheet, "row": r.row, "nickname": r.nickname, "reason": r.reason}
+            for r in plan.rejected_rows
+        ],
+        "warnings": [
+            {
+                "sheet": i.sheet,
+                "row": i.row,
+                "field": i.field,
+                "value": i.value,
+                "reason": i.reason,
+            }
+            for i in plan.issues
+            if not i.rejected
+        ],
+        "possible_duplicates": [
+            {
+                "sheet": d.sheet,
+                "row": d.row,
+                "nickname": d.nickname,
+                "other_member_id": d.other_member_id,
+                "other_row": list(d.other_row) if d.other_row else None,
+                "other_nickname": d.other_nickname,
+            }
+            for d in plan.possible_duplicates
+        ],
+        "notes": plan.notes + [n for s in plan.sheets for n in s.notes],
+        "report": str(report) if report else None,
+    }
+
+
+def _human(summary: dict) -> str:
+    head = "预览（未写入数据库）" if summary["dry_run"] else "已导入"
+    lines = [
+        f"{head}「{summary['file']}」：新增 {summary['added']} 人，更新 {summary['updated']} 人，"
+        f"无变化 {summary['unchanged']} 人，与文件中其他行为同一人 {summary['linked']} 行，"
+        f"拒绝 {summary['rejected']} 行；入群 {summary['joined']} 次，退群 {summary['left']} 次"
+    ]
+    for community in summary["communities"]:
+        state = "新建" if community["created"] else "已有"
+        whole = "，完整名单" if community["complete_list"] else ""
+        lines.append(
+            f"  社群「{community['name']}」（{state}{whole}）：入群 {community['joins']}，"
+            f"退群 {community['leaves']}"
+        )
+    rejected = summary["rejected_rows"]
+    if rejected:
+        lines.append("被拒绝的行：")
+        for row in rejected[:_MAX_LISTED]:
+            lines.append(f"  {row['sheet']} 第 {row['row']} 行：{row['reason']}")
+        if len(rejected) > _MAX_LISTED:
+            lines.append(f"  …另有 {len(rejected) - _MAX_LISTED} 行，用 --report 保存完整清单")
+    if summary["warnings"]:
+        lines.append(f"另有 {len(summary['warnings'])} 个值有问题已忽略（--json 或 --report 查看）")
+    if summary["possible_duplicates"]:
+        lines.append(
+            f"疑似重复成员 {len(summary['possible_duplicates'])} 对（昵称相同，仅供参考，未合并）"
+        )
+    lines.extend(summary["notes"])
+    if summary["report"]:
+        lines.append(f"问题清单已保存：{summary['report']}")
+    return "\n".join(lines)
