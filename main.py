@@ -25,7 +25,6 @@ def build_parser() -> argparse.ArgumentParser:
     from core.members.importing import cli as import_cli
 
     parser = argparse.ArgumentParser(
-        prog="main.py",
         description=f"{APP_TITLE}：社群与成员、分层、积分、海报与报表（数据只保存在本机）",
     )
     parser.add_argument("--version", action="store_true", help="显示版本号并退出")

@@ -1,6 +1,7 @@
 """Alembic environment: runs migrations on the engine handed in by db.migrate."""
 
 from alembic import context
+from sqlalchemy import text
 
 from db.models import Base
 
@@ -10,15 +11,31 @@ target_metadata = Base.metadata
 
 def run_migrations_online() -> None:
     engine = config.attributes["engine"]
-    with engine.begin() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            # SQLite cannot ALTER most things: batch mode copies the table instead.
-            render_as_batch=connection.dialect.name == "sqlite",
-            compare_type=True,
-        )
-        context.run_migrations()
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a table and drops the old one; with foreign keys on, that DROP
+            # would cascade-delete every membership and event pointing at it. Off for the run
+            # (it cannot change inside a transaction), checked afterwards, on again at the end.
+            connection.execute(text("PRAGMA foreign_keys=OFF"))
+            connection.commit()
+        try:
+            with connection.begin():
+                context.configure(
+                    connection=connection,
+                    target_metadata=target_metadata,
+                    render_as_batch=sqlite,
+                    compare_type=True,
+                )
+                context.run_migrations()
+                if sqlite:
+                    broken = connection.execute(text("PRAGMA foreign_key_check")).fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration broke foreign keys: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.execute(text("PRAGMA foreign_keys=ON"))
+                connection.commit()
 
 
 run_migrations_online()

@@ -45,6 +45,47 @@ def test_foreign_keys_are_enforced(database):
         )
 
 
+def test_upgrade_keeps_every_row_of_a_demo_database(sqlite_url):
+    """Batch mode rebuilds tables on SQLite: nothing may cascade away on the way."""
+    engine = make_engine(sqlite_url)
+    command.upgrade(alembic_config(engine), "0001")
+    with engine.begin() as connection:
+        for statement in (
+            "INSERT INTO communities (id, name, platform, theme, target_audience, rules_text,"
+            " member_cap, scan_cap, tags, created_on, archived)"
+            " VALUES (1, '烘焙1群', 'wechat', '', '', '', 500, 200, '[]', '2026-01-01', 0)",
+            "INSERT INTO members (id, nickname, remark, gender, city, source_channel, notes,"
+            " custom_fields, is_team, search_pinyin, search_initials, phone_tail, created_at,"
+            " updated_at) VALUES (1, '张小凡', '', '', '', '', '', '{}', 0, 'zhangxiaofan',"
+            " 'zxf', '', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+            "INSERT INTO memberships (member_id, community_id, group_nickname, join_channel,"
+            " role, is_seed_user) VALUES (1, 1, '小凡', '', 'follower', 0)",
+            "INSERT INTO activity_events (member_id, community_id, kind, occurred_at,"
+            " amount_cents, source) VALUES (1, 1, 'checkin', '2026-02-01 08:00:00.000000', 0,"
+            " 'manual')",
+        ):
+            connection.execute(text(statement))
+    engine.dispose()
+
+    database = open_database(sqlite_url, daily_backup=False)
+    try:
+        with database.engine.connect() as connection:
+            counts = [
+                connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+                for table in ("communities", "members", "memberships", "activity_events")
+            ]
+            search_text, last_active = connection.execute(
+                text("SELECT search_text, last_active_at FROM members")
+            ).one()
+            foreign_keys = connection.execute(text("PRAGMA foreign_keys")).scalar()
+    finally:
+        database.close()
+    assert counts == [1, 1, 1, 1]
+    assert "zxf" in search_text and "小凡" in search_text  # group nickname included
+    assert last_active.startswith("2026-02-01")
+    assert foreign_keys == 1
+
+
 def test_older_database_is_backed_up_then_upgraded(sqlite_url, tmp_path):
     engine = make_engine(sqlite_url)
     command.upgrade(alembic_config(engine), "0001")
