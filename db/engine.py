@@ -22,11 +22,16 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         )
         event.listen(engine, "connect", _configure_sqlite_connection)
+        event.listen(engine, "begin", _begin_sqlite_transaction)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True)
 
 
 def _configure_sqlite_connection(dbapi_connection, _record) -> None:
+    # Python's sqlite3 only opens a transaction before INSERT/UPDATE/DELETE, so schema changes
+    # would commit one by one and a crash mid-migration would leave half a schema. Take over:
+    # the driver stays in autocommit mode and every SQLAlchemy transaction sends its own BEGIN.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # WAL lets the GUI read while a background import writes; not for :memory:.
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -37,6 +42,10 @@ def _configure_sqlite_connection(dbapi_connection, _record) -> None:
     # 64 MB of page cache: big imports and the 100000-member tables stay in memory.
     cursor.execute("PRAGMA cache_size=-65536")
     cursor.close()
+
+
+def _begin_sqlite_transaction(connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -16,9 +16,9 @@ def run_migrations_online() -> None:
         if sqlite:
             # Batch mode rebuilds a table and drops the old one; with foreign keys on, that DROP
             # would cascade-delete every membership and event pointing at it. Off for the run
-            # (it cannot change inside a transaction), checked afterwards, on again at the end.
-            connection.execute(text("PRAGMA foreign_keys=OFF"))
-            connection.commit()
+            # (it cannot change inside a transaction, so on the raw connection before BEGIN),
+            # checked afterwards, on again at the end.
+            _pragma(connection, "foreign_keys=OFF")
         try:
             with connection.begin():
                 context.configure(
@@ -34,8 +34,12 @@ def run_migrations_online() -> None:
                         raise RuntimeError(f"migration broke foreign keys: {broken[:5]}")
         finally:
             if sqlite:
-                connection.execute(text("PRAGMA foreign_keys=ON"))
-                connection.commit()
+                _pragma(connection, "foreign_keys=ON")
+
+
+def _pragma(connection, setting: str) -> None:
+    """Run a PRAGMA outside any transaction (db.engine leaves the driver in autocommit)."""
+    connection.connection.driver_connection.execute(f"PRAGMA {setting}")
 
 
 run_migrations_online()

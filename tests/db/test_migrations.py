@@ -127,3 +127,45 @@ def test_schema_head_constant_is_the_newest_migration():
     from db.migrate import SCHEMA_HEAD
 
     assert head_revision() == SCHEMA_HEAD
+
+
+def test_a_failing_migration_leaves_the_schema_as_it_was(sqlite_url, tmp_path, monkeypatch):
+    """A crash mid-upgrade must not leave half a schema: the upgrade is one transaction."""
+    import shutil
+
+    import db.migrate
+
+    scripts = tmp_path / "migrations"
+    shutil.copytree(db.migrate.MIGRATIONS_DIR, scripts)
+    (scripts / "versions" / "9999_broken.py").write_text(
+        "from alembic import op\nimport sqlalchemy as sa\n"
+        f"revision = '9999'\ndown_revision = '{head_revision()}'\n"
+        "branch_labels = None\ndepends_on = None\n\n"
+        "def upgrade():\n"
+        "    op.create_table('half_done', sa.Column('id', sa.Integer, primary_key=True))\n"
+        "    with op.batch_alter_table('members') as batch:\n"
+        "        batch.add_column(sa.Column('extra', sa.Integer))\n"
+        "    raise RuntimeError('power cut')\n",
+        encoding="utf-8",
+    )
+    database = open_database(sqlite_url, daily_backup=False)
+    from core.demo.generate import generate_demo
+
+    with database.engine.begin() as connection:
+        generate_demo(connection, 30, seed=5)
+    database.close()
+
+    monkeypatch.setattr(db.migrate, "MIGRATIONS_DIR", scripts)
+    engine = make_engine(sqlite_url)
+    with pytest.raises(RuntimeError, match="power cut"):
+        db.migrate.upgrade_to_head(engine)
+    tables = set(inspect(engine).get_table_names())
+    columns = {column["name"] for column in inspect(engine).get_columns("members")}
+    with engine.connect() as connection:
+        members = connection.execute(text("SELECT count(*) FROM members")).scalar()
+        events = connection.execute(text("SELECT count(*) FROM activity_events")).scalar()
+    engine.dispose()
+    assert "half_done" not in tables and "extra" not in columns
+    assert not any(name.startswith("_alembic_tmp") for name in tables)
+    assert current_revision(make_engine(sqlite_url)) == db.migrate.SCHEMA_HEAD
+    assert members == 30 and events > 0
