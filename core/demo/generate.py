@@ -99,7 +99,12 @@ def generate_demo(
     rng = random.Random(seed)
     fake = Faker("zh_CN")
     fake.seed_instance(seed)
-    now = datetime.combine(today or date.today(), datetime.min.time()) + timedelta(hours=20)
+    # A fixed `today` gives repeatable data (tests); otherwise nothing lies in the future.
+    now = (
+        datetime.combine(today, datetime.min.time()) + timedelta(hours=20)
+        if today
+        else datetime.now().replace(microsecond=0)
+    )
     writer = _Writer(connection, progress, cancelled, total=members * 26)
 
     community_ids = _write_communities(writer, rng, members, now)
