@@ -7,11 +7,10 @@ hundred kilobytes at 100000 members), then loads rows for the ids on screen, a p
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from core.members.search_keys import normalize_query
@@ -170,14 +169,19 @@ def load_rows(session: Session, ids: list[int]) -> dict[int, MemberRow]:
     return rows
 
 
-def count_by_community(session: Session) -> dict[int, int]:
-    """Members now in each community (for the filter's labels)."""
-    result: dict[int, int] = defaultdict(int)
-    query = (
-        select(Membership.community_id, func.count())
-        .where(Membership.left_at.is_(None))
-        .group_by(Membership.community_id)
-    )
-    for community_id, count in session.execute(query):
-        result[community_id] = count
-    return dict(result)
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the members tab's filter boxes offer."""
+
+    communities: list[tuple[int, str]]  # (id, name), not in the trash
+    tags: list[tuple[int, str]]
+
+
+def filter_choices(session: Session) -> FilterChoices:
+    communities = session.execute(
+        select(Community.id, Community.name)
+        .where(Community.deleted_at.is_(None))
+        .order_by(Community.archived, Community.name)
+    ).all()
+    tags = session.execute(select(Tag.id, Tag.name).order_by(Tag.name)).all()
+    return FilterChoices([tuple(row) for row in communities], [tuple(row) for row in tags])
