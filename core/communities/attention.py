@@ -28,12 +28,24 @@ KIND_LABELS = {
 
 @dataclass(frozen=True)
 class Attention:
-    """One thing to handle: what kind, in which community, said in a sentence."""
+    """One thing to handle: what kind, in which community, said in a sentence.
+
+    The figures behind the sentence travel with it, so the window can word it in the
+    interface language; `message` is the Chinese wording the CLI prints.
+    """
 
     kind: str
     community_id: int
     community_name: str
     message: str
+    members: int = 0
+    cap: int | None = None  # the cap the warning is about (member or scan-in)
+    expires_on: date | None = None
+    days_left: int | None = None
+
+    @property
+    def cap_reached(self) -> bool:
+        return self.cap is not None and self.members >= self.cap
 
 
 @dataclass(frozen=True)
@@ -52,61 +64,49 @@ class GroupState:
 
 
 def warnings_for(group: GroupState, limits: Limits, today: date) -> list[Attention]:
-    found: list[tuple[str, str]] = []
+    def warn(kind: str, message: str, **figures) -> Attention:
+        return Attention(kind, group.id, group.name, message, members=n, **figures)
+
+    found: list[Attention] = []
     scan_platform = group.platform in SCAN_CAP_PLATFORMS
-    member_warn = limits.member_warn_threshold(group.member_cap)
-    scan_warn = limits.scan_warn_threshold(group.scan_cap)
-    n = group.members
-    if n >= group.member_cap:
-        found.append(
-            ("member_cap", f"群已满（{n}/{group.member_cap} 人），新成员进不来了，请开新群")
+    n, member_cap, scan_cap = group.members, group.member_cap, group.scan_cap
+    if n >= member_cap:
+        found.append(warn("member_cap", f"群已满（{n}/{member_cap} 人），请开新群", cap=member_cap))
+    elif n >= limits.member_warn_threshold(member_cap):
+        message = f"已有 {n} 人，距 {member_cap} 人上限只剩 {member_cap - n} 个名额，准备开新群"
+        found.append(warn("member_cap", message, cap=member_cap))
+    elif scan_platform and n >= scan_cap:
+        message = (
+            f"已有 {n} 人，超过 {scan_cap} 人扫码进群上限：新成员只能由群成员邀请进群，"
+            "或开新群继续扫码"
         )
-    elif n >= member_warn:
-        left = group.member_cap - n
-        found.append(
-            (
-                "member_cap",
-                f"已有 {n} 人，距 {group.member_cap} 人上限只剩 {left} 个名额，准备开新群",
-            )
-        )
-    elif scan_platform and n >= group.scan_cap:
-        found.append(
-            (
-                "scan_cap",
-                f"已有 {n} 人，超过 {group.scan_cap} 人扫码进群上限："
-                "新成员只能由群成员邀请进群，或开新群继续扫码",
-            )
-        )
-    elif scan_platform and n >= scan_warn:
-        found.append(
-            (
-                "scan_cap",
-                f"已有 {n} 人，距 {group.scan_cap} 人扫码进群上限只剩 {group.scan_cap - n} 人，"
-                "准备开新群",
-            )
-        )
+        found.append(warn("scan_cap", message, cap=scan_cap))
+    elif scan_platform and n >= limits.scan_warn_threshold(scan_cap):
+        message = f"已有 {n} 人，距 {scan_cap} 人扫码进群上限只剩 {scan_cap - n} 人，准备开新群"
+        found.append(warn("scan_cap", message, cap=scan_cap))
 
-    can_scan_in = n < group.member_cap and not (scan_platform and n >= group.scan_cap)
-    if can_scan_in:
-        found.extend(_qr_warnings(group, limits, today))
-    return [Attention(kind, group.id, group.name, message) for kind, message in found]
+    if n < member_cap and not (scan_platform and n >= scan_cap):
+        found.extend(_qr_warnings(group, limits, today, warn))
+    return found
 
 
-def _qr_warnings(group: GroupState, limits: Limits, today: date) -> list[tuple[str, str]]:
+def _qr_warnings(group: GroupState, limits: Limits, today: date, warn) -> list[Attention]:
     if not group.has_qr:
         if group.platform == "wechat":
-            return [("qr_missing", "还没有添加群二维码，无法跟踪有效期")]
+            return [warn("qr_missing", "还没有添加群二维码，无法跟踪有效期")]
         return []
     valid = limits.valid_days(group.platform, group.qr_valid_days)
     left = days_left(group.qr_generated_on, valid, today)
-    if left is None:
-        return []
     end = expires_on(group.qr_generated_on, valid)
+    if left is None or end is None:
+        return []
     when = f"{end.month}月{end.day}日"
     if left <= 0:
-        return [("qr_expired", f"群二维码已于 {when} 过期，请在微信里重新生成并添加")]
+        message = f"群二维码已于 {when} 过期，请在微信里重新生成并添加"
+        return [warn("qr_expired", message, expires_on=end, days_left=left)]
     if left <= limits.qr_remind_days_left:
-        return [("qr_expiring", f"群二维码还剩 {left} 天（{when} 过期），请提前准备新二维码")]
+        message = f"群二维码还剩 {left} 天（{when} 过期），请提前准备新二维码"
+        return [warn("qr_expiring", message, expires_on=end, days_left=left)]
     return []
 
 

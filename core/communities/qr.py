@@ -164,19 +164,53 @@ def _check_generated_on(generated_on: date, today: date) -> None:
         raise UserError("二维码生成日期不能晚于今天")
 
 
-def describe_content(content: str | None) -> str:
-    """What kind of code it looks like, so a personal 名片 attached by mistake stands out."""
+def content_kind(content: str | None) -> str:
+    """What the code looks like, so a personal 名片 attached by mistake stands out.
+
+    wechat_group, wecom, wechat_personal (a 名片 or 公众号, not a group), qq_group, url, text;
+    "" when there is no content.
+    """
     if not content:
         return ""
     lowered = content.lower()
     if "weixin.qq.com/g/" in lowered:
-        return "微信群二维码"
+        return "wechat_group"
     if "work.weixin.qq.com" in lowered:
-        return "企业微信二维码"
+        return "wecom"
     if "u.wechat.com" in lowered or "weixin.qq.com/r/" in lowered:
-        return "微信个人名片或公众号（不是群二维码）"
+        return "wechat_personal"
     if "qm.qq.com" in lowered or "qun.qq.com" in lowered:
-        return "QQ 群二维码"
+        return "qq_group"
     if lowered.startswith(("http://", "https://")):
-        return "网址"
-    return "文本"
+        return "url"
+    return "text"
+
+
+@dataclass(frozen=True)
+class QrInfo:
+    """The attached code as the QR panel shows it."""
+
+    image: bytes | None
+    content: str | None
+    generated_on: date | None
+    valid_days: int | None  # in force: the community's own, else the platform's
+    expires_on: date | None
+    days_left: int | None
+
+
+def qr_info(session: Session, community_id: int, *, today: date | None = None) -> QrInfo:
+    from core.communities.limits import days_left, expires_on, load_limits
+
+    community = get_community(session, community_id, trashed=True)
+    if community.qr_image is None:
+        return QrInfo(None, None, None, None, None, None)
+    valid = load_limits(session).valid_days(community.platform, community.qr_valid_days)
+    generated = community.qr_generated_on
+    return QrInfo(
+        image=community.qr_image,
+        content=community.qr_content,
+        generated_on=generated,
+        valid_days=valid,
+        expires_on=expires_on(generated, valid),
+        days_left=days_left(generated, valid, today or date.today()),
+    )

@@ -72,6 +72,14 @@ def display_name(nickname: str | None, remark: str | None, member_id: int) -> st
     return (remark or "").strip() or (nickname or "").strip() or f"#{member_id}"
 
 
+def new_fields(session: Session) -> CommunityFields:
+    """A blank record with the caps from the settings (DOMAIN.md: every limit is a setting)."""
+    from core.communities.limits import load_limits
+
+    limits = load_limits(session)
+    return CommunityFields(name="", member_cap=limits.member_cap, scan_cap=limits.scan_cap)
+
+
 def split_tags(tags: str | Iterable[str]) -> list[str]:
     """Tags from a typed line (，,;、 or spaces between) or a list: trimmed, no repeats."""
     parts = _TAG_SEPARATORS.split(tags) if isinstance(tags, str) else list(tags)

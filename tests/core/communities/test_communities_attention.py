@@ -161,3 +161,21 @@ def test_merged_and_departed_members_do_not_count(database):
         (row,) = list_communities(session, today=TODAY)
         assert row.members == 179
         assert [w.kind for w in row.warnings] == ["qr_missing"]
+
+
+def test_warnings_carry_their_figures():
+    (scan,) = warnings_for(state(185), LIMITS, TODAY)
+    assert (scan.members, scan.cap, scan.cap_reached) == (185, 200, False)
+    (full,) = warnings_for(state(500), LIMITS, TODAY)
+    assert (full.cap, full.cap_reached) == (500, True)
+    (expiring,) = warnings_for(state(generated=date(2026, 11, 19)), LIMITS, TODAY)
+    assert (expiring.days_left, expiring.expires_on) == (1, date(2026, 11, 26))
+
+
+def test_new_records_take_their_caps_from_the_settings(database):
+    from core.communities.registry import new_fields
+
+    with database.session() as session:
+        set_setting(session, "wechat.member_cap", 450)
+        fields = new_fields(session)
+    assert (fields.name, fields.member_cap, fields.scan_cap) == ("", 450, 200)

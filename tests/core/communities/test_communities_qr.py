@@ -13,8 +13,8 @@ from core.communities.limits import days_left, expires_on
 from core.communities.listing import list_communities
 from core.communities.qr import (
     attach_qr,
+    content_kind,
     decode_qr,
-    describe_content,
     prepare_qr_image,
     remove_qr,
     set_qr_generated_on,
@@ -193,9 +193,25 @@ def test_validity_setting_is_used(database):
         assert (row.qr_valid_days, row.qr_days_left) == (6, 2)
 
 
-def test_describe_content():
-    assert describe_content("https://weixin.qq.com/g/AbC") == "微信群二维码"
-    assert describe_content("https://work.weixin.qq.com/gm/xyz") == "企业微信二维码"
-    assert "不是群二维码" in describe_content("https://u.wechat.com/abc")
-    assert describe_content("hello") == "文本"
-    assert describe_content(None) == ""
+def test_content_kind():
+    assert content_kind("https://weixin.qq.com/g/AbC") == "wechat_group"
+    assert content_kind("https://work.weixin.qq.com/gm/xyz") == "wecom"
+    assert content_kind("https://u.wechat.com/abc") == "wechat_personal"
+    assert content_kind("https://qm.qq.com/q/abc") == "qq_group"
+    assert content_kind("https://example.com") == "url"
+    assert content_kind("hello") == "text"
+    assert content_kind(None) == ""
+
+
+def test_qr_info_for_the_panel(database):
+    from core.communities.qr import qr_info
+
+    png = qr_images.qr_png()
+    with database.session() as session:
+        community_id = add_community(session)
+        assert qr_info(session, community_id, today=TODAY).image is None
+        attach_qr(session, community_id, png, date(2026, 11, 23), today=TODAY)
+        info = qr_info(session, community_id, today=TODAY)
+    assert (info.image, info.content) == (png, qr_images.WECHAT_GROUP_URL)
+    assert (info.generated_on, info.valid_days) == (date(2026, 11, 23), 7)
+    assert (info.expires_on, info.days_left) == (date(2026, 11, 30), 5)

@@ -1,0 +1,302 @@
+"""The 社群 tab as an operator uses it: create, edit, search, archive, delete, trash, 需要处理."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QPushButton, QTableWidget
+
+from core.communities.registry import read_fields, set_archived, trash_list
+from tests.core.communities.builders import add_community, add_member, fill, join
+from tests.ui.communities.helpers import row_named, wait_for_detail
+from tests.ui.conftest import when_shown
+
+JOINED = datetime(2026, 10, 1, 9, 0)
+
+
+def test_empty_database_shows_a_hint(open_tab):
+    tab = open_tab()
+    assert tab.rows == []
+    assert "还没有社群" in tab.detail.empty_label.text()
+    assert not tab.edit_button.isEnabled()
+
+
+def test_create_a_community_through_the_dialog(open_tab, qtbot, sqlite_database):
+    tab = open_tab()
+
+    def fill_in(dialog):
+        dialog.name.setText("麦香烘焙福利1群")
+        dialog.platform.setCurrentIndex(dialog.platform.findData("wecom"))
+        dialog.theme.setText("新品试吃、会员福利")
+        dialog.audience.setText("附近的老顾客")
+        dialog.rules.setPlainText("禁止广告")
+        dialog.member_cap.setValue(400)
+        dialog.scan_cap.setValue(150)
+        dialog.qr_valid_days.setValue(10)
+        dialog.tags.setText("烘焙，福利")
+        dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+
+    when_shown("community_dialog", fill_in)
+    with qtbot.waitSignal(tab.data_changed, timeout=10_000) as changed:
+        qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
+    assert changed.args == [{"communities"}]
+    qtbot.waitUntil(lambda: row_named(tab, "麦香烘焙福利1群") is not None, timeout=10_000)
+    row = row_named(tab, "麦香烘焙福利1群")
+    data = wait_for_detail(qtbot, tab, row.id)
+    assert tab.detail.name_label.text() == "麦香烘焙福利1群"
+    assert "企业微信客户群" in tab.detail.facts_label.text()
+    assert data.fields.rules_text == "禁止广告"
+    with sqlite_database.session() as session:
+        fields = read_fields(session, row.id)
+    assert (fields.member_cap, fields.scan_cap, fields.qr_valid_days) == (400, 150, 10)
+    assert fields.tags == ["烘焙", "福利"]
+
+
+def test_a_refused_save_keeps_the_dialog_open(open_tab, qtbot):
+    tab = open_tab()
+    seen = {}
+
+    def acknowledge(box):
+        seen["message"] = box.text()
+        box.button(QMessageBox.StandardButton.Ok).click()
+
+    def try_empty_then_fix(dialog):
+        when_shown("user_error_dialog", acknowledge)
+        dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+        qtbot.waitUntil(lambda: "message" in seen, timeout=10_000)
+        assert dialog.isVisible()
+        dialog.name.setText("第二次填好了")
+        dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+
+    when_shown("community_dialog", try_empty_then_fix)
+    qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: row_named(tab, "第二次填好了") is not None, timeout=10_000)
+    assert seen["message"] == "请填写社群名称"
+
+
+# The completer's popup asks the offscreen platform for things only a real screen has.
+@pytest.mark.qt_log_ignore("does not support raise", "does not support grabbing the keyboard")
+def test_edit_and_choose_the_owner_by_typing_pinyin_initials(open_tab, qtbot, sqlite_database):
+    with sqlite_database.session() as session:
+        community_id = add_community(session, "悦动健身打卡群")
+        zhang = add_member(session, "张小凡")
+        join(session, zhang, community_id, JOINED)
+        join(session, add_member(session, "李四"), community_id, JOINED)
+    tab = open_tab()
+    tab.select_community(community_id)
+    wait_for_detail(qtbot, tab, community_id)
+    assert tab.detail.owner_label.text() == "未设置"
+
+    def choose_owner(dialog):
+        picker = dialog.owner
+        qtbot.keyClicks(picker, "zxf")
+        qtbot.waitUntil(lambda: picker.suggestions.rowCount() == 1, timeout=10_000)
+        popup = picker.completer().popup()
+        qtbot.waitUntil(popup.isVisible, timeout=5_000)
+        popup.setCurrentIndex(picker.completer().completionModel().index(0, 0))
+        qtbot.keyClick(popup, Qt.Key.Key_Return)
+        assert picker.owner is not None and picker.owner.id == zhang
+        dialog.theme.setText("每天打卡")
+        dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+
+    when_shown("community_dialog", choose_owner)
+    tab.edit_selected()
+    wait_for_detail(qtbot, tab, community_id, lambda d: d.people.owner is not None)
+    assert tab.detail.owner_label.text() == "张小凡"
+    qtbot.waitUntil(lambda: tab.detail.theme_label.text() == "每天打卡", timeout=10_000)
+
+
+def test_owner_text_not_chosen_from_the_list_is_refused(open_tab, qtbot):
+    tab = open_tab()
+    seen = {}
+
+    def type_and_save(dialog):
+        dialog.name.setText("新群")
+        dialog.owner.setText("随便写的名字")
+        dialog.owner.textEdited.emit("随便写的名字")
+
+        def ok(box):
+            seen["title"] = box.windowTitle()
+            box.button(QMessageBox.StandardButton.Ok).click()
+            dialog.reject()
+
+        when_shown("community_owner_unresolved", ok)
+        dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+
+    when_shown("community_dialog", type_and_save)
+    tab.new_community()
+    qtbot.waitUntil(lambda: "title" in seen, timeout=10_000)
+    assert tab.rows == []
+
+
+def test_search_by_name_tag_and_pinyin_and_show_archived(open_tab, qtbot, sqlite_database):
+    with sqlite_database.session() as session:
+        add_community(session, "麦香烘焙福利1群", tags=["烘焙"])
+        add_community(session, "悦动健身打卡群", tags=["健身"])
+        old = add_community(session, "麦香烘焙旧群")
+        set_archived(session, old, True)
+    tab = open_tab()
+
+    def visible_names():
+        return sorted(tab.proxy.index(r, 0).data() for r in range(tab.proxy.rowCount()))
+
+    assert visible_names() == ["悦动健身打卡群", "麦香烘焙福利1群"]
+    tab.search.setText("健身")  # QTest types ASCII only
+    assert visible_names() == ["悦动健身打卡群"]
+    tab.search.clear()
+    qtbot.keyClicks(tab.search, "mxhb")
+    qtbot.waitUntil(lambda: visible_names() == ["麦香烘焙福利1群"], timeout=10_000)
+    tab.show_archived.setChecked(True)
+    assert visible_names() == ["麦香烘焙旧群", "麦香烘焙福利1群"]
+    archived_row = next(
+        r for r in range(tab.proxy.rowCount()) if tab.proxy.index(r, 0).data() == "麦香烘焙旧群"
+    )
+    assert tab.proxy.index(archived_row, 4).data() == "已归档"
+
+
+def test_list_is_sorted_by_pinyin_with_numbers_in_order(open_tab, sqlite_database):
+    with sqlite_database.session() as session:
+        for name in ("转角咖啡群", "麦香烘焙10群", "麦香烘焙2群", "花漾美妆群"):
+            add_community(session, name)
+    tab = open_tab()
+    names = [tab.proxy.index(r, 0).data() for r in range(tab.proxy.rowCount())]
+    assert names == ["花漾美妆群", "麦香烘焙2群", "麦香烘焙10群", "转角咖啡群"]
+
+
+def test_archive_and_unarchive(open_tab, qtbot, sqlite_database):
+    with sqlite_database.session() as session:
+        community_id = add_community(session, "旧活动群")
+        add_community(session, "在用的群")
+    tab = open_tab()
+    tab.select_community(community_id)
+    qtbot.mouseClick(tab.archive_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: row_named(tab, "旧活动群").archived, timeout=10_000)
+    assert tab.notice.isVisible() and "已归档「旧活动群」" in tab.notice_label.text()
+    assert tab.proxy.rowCount() == 1
+    tab.select_community(community_id)  # reveals archived groups
+    assert tab.show_archived.isChecked()
+    assert tab.archive_button.text() == "取消归档"
+    qtbot.mouseClick(tab.archive_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not row_named(tab, "旧活动群").archived, timeout=10_000)
+
+
+def test_delete_an_empty_community_for_good(open_tab, qtbot, sqlite_database):
+    with sqlite_database.session() as session:
+        community_id = add_community(session, "建错的群")
+    tab = open_tab()
+    tab.select_community(community_id)
+    seen = {}
+
+    def confirm(box):
+        seen["text"] = box.text()
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    when_shown("communities_delete_confirm", confirm)
+    qtbot.mouseClick(tab.delete_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.rows == [], timeout=10_000)
+    assert "没有任何成员记录" in seen["text"]
+    assert not tab.undo_button.isVisible()
+
+
+def test_delete_to_trash_undo_then_trash_dialog_restore_and_purge(open_tab, qtbot, sqlite_database):
+    with sqlite_database.session() as session:
+        community_id = add_community(session, "有人的群")
+        join(session, add_member(session, "阿香"), community_id, JOINED)
+    tab = open_tab()
+    tab.select_community(community_id)
+
+    def confirm(box):
+        assert "移到回收站" in box.text()
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    when_shown("communities_delete_confirm", confirm)
+    qtbot.mouseClick(tab.delete_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.rows == [], timeout=10_000)
+    assert tab.undo_button.isVisible()
+    qtbot.mouseClick(tab.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: row_named(tab, "有人的群") is not None, timeout=10_000)
+    wait_for_detail(qtbot, tab, community_id)
+
+    # Again, and restore it from the trash dialog this time.
+    when_shown("communities_delete_confirm", confirm)
+    tab.delete_selected()
+    qtbot.waitUntil(lambda: tab.rows == [], timeout=10_000)
+
+    def restore(dialog):
+        table = dialog.findChild(QTableWidget, "communities_trash_table")
+        qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=10_000)
+        assert table.item(0, 0).text() == "有人的群"
+        assert table.item(0, 2).text() == "1"
+        dialog.findChild(QPushButton, "communities_trash_restore").click()
+        qtbot.waitUntil(lambda: dialog.empty_label.isVisible(), timeout=10_000)
+        dialog.reject()
+
+    when_shown("communities_trash_dialog", restore)
+    qtbot.mouseClick(tab.trash_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: row_named(tab, "有人的群") is not None, timeout=10_000)
+
+    # And once more, removed for good after the warning.
+    when_shown("communities_delete_confirm", confirm)
+    tab.select_community(community_id)
+    tab.delete_selected()
+    qtbot.waitUntil(lambda: tab.rows == [], timeout=10_000)
+
+    def purge(dialog):
+        table = dialog.findChild(QTableWidget, "communities_trash_table")
+        qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=10_000)
+
+        def sure(box):
+            assert "1 条入群记录" in box.text()
+            box.button(QMessageBox.StandardButton.Yes).click()
+
+        when_shown("communities_purge_confirm", sure)
+        dialog.findChild(QPushButton, "communities_trash_purge").click()
+        qtbot.waitUntil(lambda: dialog.empty_label.isVisible(), timeout=10_000)
+        dialog.reject()
+
+    when_shown("communities_trash_dialog", purge)
+    tab.show_trash()
+    with sqlite_database.session() as session:
+        assert trash_list(session) == []
+
+
+def test_attention_count_and_list(open_tab, qtbot, sqlite_database):
+    with sqlite_database.session() as session:
+        busy = add_community(session, "快满的群")
+        fill(session, busy, 485, JOINED)
+        add_community(session, "没二维码的群")
+    tab = open_tab()
+    assert [a.kind for a in tab.attention] == ["member_cap", "qr_missing"]
+    assert tab.attention_button.text() == "需要处理 2"
+    row = row_named(tab, "快满的群")
+    assert tab.model.index(tab.model.row_of(row.id), 4).data() == "接近人数上限"
+
+    def go_to_first(dialog):
+        table = dialog.findChild(QTableWidget, "communities_attention_table")
+        assert table.rowCount() == 2
+        assert "只剩 15 个名额" in table.item(0, 2).text()
+        table.cellDoubleClicked.emit(1, 0)
+
+    when_shown("communities_attention_dialog", go_to_first)
+    qtbot.mouseClick(tab.attention_button, Qt.MouseButton.LeftButton)
+    assert tab.selected_row().name == "没二维码的群"
+
+
+def test_attention_count_signal_follows_changes(open_tab, qtbot, sqlite_database):
+    with sqlite_database.session() as session:
+        community_id = add_community(session, "没二维码的群")
+    tab = open_tab()
+    assert len(tab.attention) == 1
+    with sqlite_database.session() as session:
+        set_archived(session, community_id, True)
+    with qtbot.waitSignal(tab.attention_count_changed, timeout=10_000) as counted:
+        tab.refresh({"communities"})
+    assert counted.args == [0]
+
+
+def test_refresh_ignores_areas_it_does_not_show(open_tab, qtbot):
+    tab = open_tab()
+    with qtbot.assertNotEmitted(tab.attention_count_changed, wait=200):
+        tab.refresh({"points", "posters"})

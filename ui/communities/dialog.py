@@ -1,0 +1,283 @@
+"""新建/编辑社群: every field of the community record, the owner chosen by typing a name.
+
+Saving runs core's validation in the background; a refusal ("请填写社群名称") is shown and the
+dialog stays open with what was typed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, QStringListModel, Qt, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.common.database import Database
+from core.communities.registry import (
+    CommunityFields,
+    MemberRef,
+    create_community,
+    find_members,
+    split_tags,
+    update_community,
+)
+from ui.common.errors import show_error
+from ui.common.tasks import Task, run_task
+from ui.communities.labels import platform_labels
+
+SEARCH_DELAY_MS = 250
+
+
+class OwnerPicker(QLineEdit):
+    """Type part of a name (or its pinyin initials); pick the owner from the suggestions."""
+
+    def __init__(self, database: Database, community_id: int | None, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("community_owner")
+        self.database = database
+        self.community_id = community_id
+        self.owner: MemberRef | None = None
+        self._choices: dict[str, MemberRef] = {}
+        self._generation = 0
+        self.setPlaceholderText(self.tr("输入昵称、备注名或拼音首字母，从列表中选择"))
+        self.setClearButtonEnabled(True)
+        self.suggestions = QStringListModel(self)
+        completer = QCompleter(self.suggestions, self)
+        completer.setObjectName("community_owner_completer")
+        # Matches come from the database (pinyin included): show them as they are.
+        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        completer.activated.connect(self._chosen)
+        self.setCompleter(completer)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self._search)
+        self.textEdited.connect(self._edited)
+
+    def set_owner(self, owner: MemberRef | None) -> None:
+        self.owner = owner
+        self.setText(owner.name if owner else "")
+
+    def _edited(self, text: str) -> None:
+        if self.owner is not None and text != self.owner.name:
+            self.owner = None
+        if text.strip():
+            self._timer.start()
+
+    def _search(self) -> None:
+        self._generation += 1
+        generation, text, community_id = self._generation, self.text(), self.community_id
+
+        def load(_progress, _cancelled) -> list[MemberRef]:
+            with self.database.session() as session:
+                return find_members(session, text, community_id=community_id, limit=15)
+
+        task = Task(load)
+        task.succeeded.connect(lambda found: self._show(generation, found))
+        task.failed.connect(lambda error: show_error(self, error))
+        task.start()
+
+    def _show(self, generation: int, found: list[MemberRef]) -> None:
+        if generation != self._generation or not self.isVisible():
+            return  # a later keystroke has its own search under way
+        names = [ref.name for ref in found]
+        self._choices = {
+            (ref.name if names.count(ref.name) == 1 else f"{ref.name} #{ref.id}"): ref
+            for ref in found
+        }
+        self.suggestions.setStringList(list(self._choices))
+        if self._choices:
+            self.completer().complete()
+
+    def _chosen(self, text: str) -> None:
+        ref = self._choices.get(text)
+        if ref is not None:
+            self.owner = ref
+            self.setText(ref.name)
+
+    @property
+    def unresolved(self) -> bool:
+        """Text typed but no member chosen from the suggestions."""
+        return bool(self.text().strip()) and self.owner is None
+
+
+class CommunityDialog(QDialog):
+    """Create (community_id None) or edit a community."""
+
+    def __init__(
+        self,
+        database: Database,
+        fields: CommunityFields,
+        *,
+        community_id: int | None = None,
+        owner: MemberRef | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("community_dialog")
+        self.database = database
+        self.community_id = community_id
+        self.saved_id: int | None = None
+        self.setWindowTitle(self.tr("新建社群") if community_id is None else self.tr("编辑社群"))
+        self.setMinimumWidth(600)
+
+        self.name = self._line("community_name", fields.name, self.tr("例如：麦香烘焙福利1群"))
+        self.platform = QComboBox()
+        self.platform.setObjectName("community_platform")
+        for code, label in platform_labels().items():
+            self.platform.addItem(label, code)
+        self.platform.setCurrentIndex(max(0, self.platform.findData(fields.platform)))
+        self.theme = self._line(
+            "community_theme", fields.theme, self.tr("这个群为什么存在，例如：新品试吃与会员福利")
+        )
+        self.audience = self._line(
+            "community_audience", fields.target_audience, self.tr("例如：附近 3 公里的宝妈")
+        )
+        self.rules = QPlainTextEdit(fields.rules_text)
+        self.rules.setObjectName("community_rules")
+        self.rules.setPlaceholderText(self.tr("群规，每条一行"))
+        self.rules.setTabChangesFocus(True)
+        self.rules.setFixedHeight(96)
+
+        self.member_cap = self._spin("community_member_cap", fields.member_cap, 1, 100_000)
+        self.scan_cap = self._spin("community_scan_cap", fields.scan_cap, 1, 100_000)
+        self.qr_valid_days = self._spin(
+            "community_qr_valid_days", fields.qr_valid_days or 0, 0, 3650
+        )
+        self.qr_valid_days.setSpecialValueText(self.tr("按平台默认"))
+        self.qr_valid_days.setSuffix(self.tr(" 天"))
+        caps = QHBoxLayout()
+        caps.addWidget(self.member_cap)
+        caps.addSpacing(12)
+        caps.addWidget(QLabel(self.tr("扫码进群上限")))
+        caps.addWidget(self.scan_cap)
+        caps.addStretch(1)
+
+        self.tags = self._line(
+            "community_tags", "，".join(fields.tags), self.tr("用逗号、顿号或空格分隔")
+        )
+        self.created_on = QDateEdit()
+        self.created_on.setObjectName("community_created_on")
+        self.created_on.setCalendarPopup(True)
+        self.created_on.setDisplayFormat("yyyy-MM-dd")
+        self.created_on.setMaximumDate(QDate.currentDate())
+        day = fields.created_on
+        self.created_on.setDate(QDate(day.year, day.month, day.day) if day else QDate.currentDate())
+        self.owner = OwnerPicker(database, community_id)
+        self.owner.set_owner(owner)
+        owner_hint = QLabel(
+            self.tr("在这个群的现有成员里查找（员工排在前面）")
+            if community_id is not None
+            else self.tr("可从所有成员里选择（员工排在前面）")
+        )
+        owner_hint.setProperty("muted", True)
+        owner_hint.setWordWrap(True)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setVerticalSpacing(10)
+        form.addRow(self.tr("名称"), self.name)
+        form.addRow(self.tr("平台"), self.platform)
+        form.addRow(self.tr("定位/主题"), self.theme)
+        form.addRow(self.tr("目标人群"), self.audience)
+        form.addRow(self.tr("群规"), self.rules)
+        form.addRow(self.tr("群人数上限"), caps)
+        form.addRow(self.tr("二维码有效期"), self.qr_valid_days)
+        form.addRow(self.tr("标签"), self.tags)
+        form.addRow(self.tr("建群日期"), self.created_on)
+        form.addRow(self.tr("群主"), self.owner)
+        form.addRow("", owner_hint)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.setObjectName("community_dialog_buttons")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 16)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.name.setFocus()
+
+    def _line(self, object_name: str, text: str, placeholder: str) -> QLineEdit:
+        edit = QLineEdit(text)
+        edit.setObjectName(object_name)
+        edit.setPlaceholderText(placeholder)
+        return edit
+
+    def _spin(self, object_name: str, value: int, low: int, high: int) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setObjectName(object_name)
+        spin.setRange(low, high)
+        spin.setValue(value)
+        spin.setMinimumWidth(110)
+        spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+        return spin
+
+    def fields(self) -> CommunityFields:
+        return CommunityFields(
+            name=self.name.text(),
+            platform=self.platform.currentData(),
+            theme=self.theme.text(),
+            target_audience=self.audience.text(),
+            rules_text=self.rules.toPlainText(),
+            member_cap=self.member_cap.value(),
+            scan_cap=self.scan_cap.value(),
+            tags=split_tags(self.tags.text()),
+            created_on=self.created_on.date().toPython(),
+            owner_member_id=self.owner.owner.id if self.owner.owner else None,
+            qr_valid_days=self.qr_valid_days.value() or None,
+        )
+
+    def save(self) -> None:
+        if self.owner.unresolved:
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                self.tr("请选择群主"),
+                self.tr("请从下拉列表中选择群主，或清空群主一栏。"),
+                QMessageBox.StandardButton.Ok,
+                self,
+            )
+            box.setObjectName("community_owner_unresolved")
+            box.exec()
+            return
+        fields, community_id = self.fields(), self.community_id
+
+        def work(_progress, _cancelled) -> int:
+            with self.database.session() as session:
+                if community_id is None:
+                    return create_community(session, fields)
+                update_community(session, community_id, fields)
+                return community_id
+
+        self.buttons.setEnabled(False)
+
+        def saved(new_id: int) -> None:
+            self.saved_id = new_id
+            self.accept()
+
+        def refused(error: Exception) -> None:
+            self.buttons.setEnabled(True)
+            show_error(self, error)
+
+        run_task(
+            self,
+            work,
+            label=self.tr("正在保存…"),
+            on_success=saved,
+            on_failure=refused,
+            cancellable=False,
+        )

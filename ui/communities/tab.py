@@ -1,0 +1,538 @@
+"""The 社群 tab: the list of communities on the left, the chosen one's detail on the right.
+
+Reads run in the background (`Task`), writes through `run_task`; nothing here builds SQL.
+After a write the tab reloads itself and emits `data_changed({"communities"})` for the others.
+`attention_count_changed` carries the size of the 需要处理 list for the status bar.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.common.database import Database
+from core.communities.attention import Attention
+from core.communities.listing import (
+    CommunityRow,
+    attention_from_rows,
+    list_communities,
+    name_search_keys,
+)
+from core.communities.registry import (
+    delete_community,
+    get_community,
+    is_empty,
+    new_fields,
+    owner_and_admins,
+    read_fields,
+    restore_community,
+    set_archived,
+)
+from ui.common.errors import show_error
+from ui.common.tasks import Task, run_task
+from ui.communities.attention import AttentionDialog
+from ui.communities.detail import CommunityDetail, DetailData, load_detail
+from ui.communities.dialog import CommunityDialog
+from ui.communities.labels import platform_labels, qr_days_text
+from ui.communities.model import (
+    COL_MEMBERS,
+    COL_NAME,
+    COL_PLATFORM,
+    COL_QR,
+    COL_STATUS,
+    ID_ROLE,
+    CommunitiesFilter,
+    CommunitiesModel,
+)
+from ui.communities.trash import TrashDialog
+
+CHANGES_SHOWN = {"communities", "members", "activity"}
+
+# Local look for the widgets of this tab (the shared sheet is ui/common/style.py).
+TAB_STYLE = """
+QLabel[sectionTitle="true"] { font-size: 15px; font-weight: 600; }
+QLabel[commStat="true"] { font-size: 22px; font-weight: 600; color: #0f766e; }
+QLabel[qrDays="true"] { font-size: 22px; font-weight: 600; }
+QLabel[qrEmpty="true"] {
+    border: 1px dashed #cbd5e1; border-radius: 6px; color: #6b7280; background: #f8fafc;
+}
+QProgressBar[roleBar="true"] { border: none; background: #eef2f7; border-radius: 4px; }
+QProgressBar[roleBar="true"]::chunk { background: #14b8a6; border-radius: 4px; }
+QFrame#communities_notice { background: #ecfdf5; border: 1px solid #a7f3d0; border-radius: 6px; }
+QPushButton#communities_attention_button[pending="true"] { color: #b45309; font-weight: 600; }
+QTableView#communities_table::item { padding: 0 6px; }
+"""
+
+
+class CommunitiesTab(QWidget):
+    """Communities: list, search, archive, trash; per-community figures, growth and QR code."""
+
+    attention_count_changed = Signal(int)
+    data_changed = Signal(set)  # areas this tab changed, for the main window to pass on
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("communities_tab")
+        self.setStyleSheet(TAB_STYLE)
+        self.database = database
+        self.rows: list[CommunityRow] = []
+        self.attention: list[Attention] = []
+        self.loaded = False  # the list has arrived at least once
+        self._selected_id: int | None = None
+        self._list_task: Task | None = None
+        self._reload_again = False
+        self._detail_generation = 0
+        self._undo_id: int | None = None
+
+        title = QLabel(self.tr("社群"))
+        title.setProperty("pageTitle", True)
+        self.attention_button = QPushButton()
+        self.attention_button.setObjectName("communities_attention_button")
+        self.attention_button.setToolTip(self.tr("二维码即将过期、已过期，或人数接近上限的群"))
+        self.attention_button.clicked.connect(self.show_attention)
+        self.trash_button = QPushButton(self.tr("回收站"))
+        self.trash_button.setObjectName("communities_trash")
+        self.trash_button.clicked.connect(self.show_trash)
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addStretch(1)
+        top.addWidget(self.attention_button)
+        top.addWidget(self.trash_button)
+
+        self.notice = QFrame()
+        self.notice.setObjectName("communities_notice")
+        self.notice_label = QLabel()
+        self.notice_label.setObjectName("communities_notice_text")
+        self.undo_button = QPushButton(self.tr("撤销"))
+        self.undo_button.setObjectName("communities_undo")
+        self.undo_button.clicked.connect(self.undo_delete)
+        notice_close = QPushButton(self.tr("知道了"))
+        notice_close.setObjectName("communities_notice_close")
+        notice_close.clicked.connect(self.notice.hide)
+        notice_layout = QHBoxLayout(self.notice)
+        notice_layout.setContentsMargins(12, 6, 8, 6)
+        notice_layout.addWidget(self.notice_label, 1)
+        notice_layout.addWidget(self.undo_button)
+        notice_layout.addWidget(notice_close)
+        self.notice.hide()
+
+        self.search = QLineEdit()
+        self.search.setObjectName("communities_search")
+        self.search.setPlaceholderText(self.tr("搜索名称、标签或拼音首字母"))
+        self.search.setClearButtonEnabled(True)
+        self.show_archived = QCheckBox(self.tr("显示已归档"))
+        self.show_archived.setObjectName("communities_show_archived")
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.show_archived)
+
+        self.model = CommunitiesModel(self)
+        self.proxy = CommunitiesFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.search.textChanged.connect(self.proxy.set_search)
+        self.show_archived.toggled.connect(self.proxy.set_show_archived)
+        self.table = QTableView()
+        self.table.setObjectName("communities_table")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        self._size_columns()
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+
+        self.new_button = self._button("communities_new", self.tr("新建…"), self.new_community)
+        self.edit_button = self._button("communities_edit", self.tr("编辑…"), self.edit_selected)
+        self.archive_button = self._button(
+            "communities_archive", self.tr("归档"), self.toggle_archive
+        )
+        self.delete_button = self._button(
+            "communities_delete", self.tr("删除…"), self.delete_selected
+        )
+        actions = QHBoxLayout()
+        actions.addWidget(self.new_button)
+        actions.addWidget(self.edit_button)
+        actions.addStretch(1)
+        actions.addWidget(self.archive_button)
+        actions.addWidget(self.delete_button)
+
+        left = QWidget()
+        left.setObjectName("communities_list_side")
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(filters)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addLayout(actions)
+
+        self.detail = CommunityDetail(database)
+        self.detail.qr_panel.changed.connect(self._changed)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("communities_splitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([560, 680])
+        left.setMinimumWidth(420)
+        self.detail.setMinimumWidth(560)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.setSpacing(12)
+        layout.addLayout(top)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.splitter, 1)
+
+        QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
+        delete_shortcut = QShortcut(QKeySequence.StandardKey.Delete, self.table)
+        delete_shortcut.activated.connect(self.delete_selected)
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(0)
+        self._reload_timer.timeout.connect(self._reload)
+        self._set_attention([])
+        self._update_buttons()
+
+    def _size_columns(self) -> None:
+        """Widths from the longest text each column can hold: measuring every row
+        (ResizeToContents) would cost a fifth of a second per reload at 300 communities."""
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(48)
+        metrics = self.table.fontMetrics()
+        samples = {
+            COL_PLATFORM: [*platform_labels().values()],
+            COL_MEMBERS: ["2,000 / 2,000"],
+            COL_QR: [qr_days_text(True, 7), qr_days_text(True, None), qr_days_text(False, None)],
+            COL_STATUS: [self.tr("接近扫码上限"), self.tr("二维码即将过期"), self.tr("正常")],
+        }
+        for column, texts in samples.items():
+            title = self.model.headerData(column, Qt.Orientation.Horizontal)
+            widest = max(metrics.horizontalAdvance(text) for text in [*texts, title])
+            header.resizeSection(column, widest + 30)  # 12 px item padding, then air
+
+    def _button(self, object_name: str, text: str, slot) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(object_name)
+        button.clicked.connect(slot)
+        return button
+
+    # ----- loading --------------------------------------------------------------------------
+
+    def refresh(self, changed: set[str] | None = None) -> None:
+        """Reload the list (and the detail shown) when something it shows has changed."""
+        if changed is not None and not changed & CHANGES_SHOWN:
+            return
+        self._reload_timer.start()  # several refreshes in one turn of the event loop: one load
+
+    def _reload(self) -> None:
+        if self._list_task is not None and self._list_task.running:
+            self._reload_again = True
+            return
+
+        def load(_progress, _cancelled) -> list[CommunityRow]:
+            with self.database.session() as session:
+                return list_communities(session, include_archived=True)
+
+        self._list_task = Task(load)
+        self._list_task.succeeded.connect(self._show_rows)
+        self._list_task.failed.connect(lambda error: show_error(self, error))
+        self._list_task.finished.connect(self._list_finished)
+        self._list_task.start()
+
+    def _list_finished(self) -> None:
+        if self._reload_again:
+            self._reload_again = False
+            self._reload()
+
+    def _show_rows(self, rows: list[CommunityRow]) -> None:
+        keep = self._selected_id
+        self.rows = rows
+        self.model.set_rows(rows)
+        self.loaded = True
+        self._set_attention(attention_from_rows(rows))
+        self._load_pinyin([row.name for row in rows if row.name not in self.proxy.pinyin])
+        if not rows:
+            self._selected_id = None
+            self.detail.show_empty(
+                self.tr("还没有社群。点「新建…」添加第一个群，导入成员名单时也会自动建群。")
+            )
+            self._update_buttons()
+            return
+        if keep is None or not self.select_community(keep, reveal=False):
+            first = self.proxy.index(0, 0)
+            if first.isValid():
+                self.table.selectionModel().setCurrentIndex(
+                    first,
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+            else:
+                self._selected_id = None
+                self.detail.show_empty()
+        self._update_buttons()
+
+    def _load_pinyin(self, names: list[str]) -> None:
+        """Pinyin keys for searching by 拼音/首字母, after the list (pypinyin loads slowly)."""
+        if not names:
+            return
+
+        def load(_progress, _cancelled) -> dict[str, str]:
+            return {name: name_search_keys(name) for name in names}
+
+        task = Task(load)
+        task.succeeded.connect(lambda keys: self.proxy.set_pinyin({**self.proxy.pinyin, **keys}))
+        task.start()
+
+    def _set_attention(self, items: list[Attention]) -> None:
+        self.attention = items
+        count = len(items)
+        self.attention_button.setText(
+            self.tr("需要处理 {count}").format(count=count) if count else self.tr("需要处理")
+        )
+        self.attention_button.setProperty("pending", count > 0)
+        self.attention_button.style().unpolish(self.attention_button)
+        self.attention_button.style().polish(self.attention_button)
+        self.attention_count_changed.emit(count)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = self._row_at(current)
+        self._selected_id = row.id if row else None
+        self._update_buttons()
+        if row is None:
+            self.detail.show_empty()
+            return
+        self.detail.show_row(row)
+        self._load_detail(row.id)
+
+    def _load_detail(self, community_id: int) -> None:
+        self._detail_generation += 1
+        generation = self._detail_generation
+
+        def load(_progress, _cancelled) -> DetailData:
+            return load_detail(self.database, community_id)
+
+        def show(data: DetailData) -> None:
+            if generation == self._detail_generation and data.community_id == self._selected_id:
+                self.detail.show_detail(data)
+
+        task = Task(load)
+        task.succeeded.connect(show)
+        task.failed.connect(lambda error: show_error(self, error))
+        task.start()
+
+    def _row_at(self, index: QModelIndex) -> CommunityRow | None:
+        if not index.isValid():
+            return None
+        community_id = self.proxy.data(index, ID_ROLE)
+        return next((row for row in self.rows if row.id == community_id), None)
+
+    def selected_row(self) -> CommunityRow | None:
+        return next((row for row in self.rows if row.id == self._selected_id), None)
+
+    def select_community(self, community_id: int, *, reveal: bool = True) -> bool:
+        """Select a community in the list (showing archived ones or clearing the search if
+        `reveal` and that is what hides it); False when it is not in the list."""
+        source_row = self.model.row_of(community_id)
+        if source_row < 0:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+        if not index.isValid() and reveal:
+            if self.model.rows[source_row].archived:
+                self.show_archived.setChecked(True)
+            self.search.clear()
+            index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+        if not index.isValid():
+            return False
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+        return True
+
+    def _update_buttons(self) -> None:
+        row = self.selected_row()
+        for button in (self.edit_button, self.archive_button, self.delete_button):
+            button.setEnabled(row is not None)
+        self.archive_button.setText(
+            self.tr("取消归档") if row is not None and row.archived else self.tr("归档")
+        )
+
+    def _changed(self, *_args) -> None:
+        self.refresh({"communities"})
+        self.data_changed.emit({"communities"})
+
+    # ----- actions --------------------------------------------------------------------------
+
+    def new_community(self) -> None:
+        def load(_progress, _cancelled):
+            with self.database.session() as session:
+                return new_fields(session)
+
+        run_task(
+            self,
+            load,
+            label=self.tr("请稍候…"),
+            on_success=lambda fields: self._open_dialog(fields, None, None),
+        )
+
+    def edit_selected(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+
+        def load(_progress, _cancelled):
+            with self.database.session() as session:
+                return read_fields(session, row.id), owner_and_admins(session, row.id).owner
+
+        run_task(
+            self,
+            load,
+            label=self.tr("请稍候…"),
+            on_success=lambda result: self._open_dialog(result[0], row.id, result[1]),
+        )
+
+    def _open_dialog(self, fields, community_id, owner) -> None:
+        dialog = CommunityDialog(
+            self.database, fields, community_id=community_id, owner=owner, parent=self
+        )
+        if dialog.exec() == CommunityDialog.DialogCode.Accepted and dialog.saved_id is not None:
+            self._selected_id = dialog.saved_id
+            self._changed()
+
+    def toggle_archive(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        archive = not row.archived
+
+        def work(_progress, _cancelled) -> None:
+            with self.database.session() as session:
+                set_archived(session, row.id, archive)
+
+        def done(_result) -> None:
+            text = (
+                self.tr("已归档「{name}」：不再出现在列表和提醒里，勾选「显示已归档」可找回。")
+                if archive
+                else self.tr("已取消归档「{name}」。")
+            )
+            self._show_notice(text.format(name=row.name))
+            self._changed()
+
+        run_task(self, work, label=self.tr("正在保存…"), on_success=done)
+
+    def delete_selected(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+
+        def check(_progress, _cancelled) -> bool:
+            with self.database.session() as session:
+                get_community(session, row.id)
+                return is_empty(session, row.id)
+
+        run_task(
+            self,
+            check,
+            label=self.tr("请稍候…"),
+            on_success=lambda empty: self._confirm(row, empty),
+        )
+
+    def _confirm(self, row: CommunityRow, empty: bool) -> None:
+        if empty:
+            text = self.tr("「{name}」里没有任何成员记录，删除后不能恢复。确定删除？")
+            confirm = self.tr("删除")
+        else:
+            text = self.tr(
+                "「{name}」有 {members} 名成员和入群历史。删除后移到回收站，"
+                "成员记录都会保留，可以随时恢复。"
+            )
+            confirm = self.tr("移到回收站")
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("删除社群"),
+            text.format(name=row.name, members=f"{row.members:,}"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("communities_delete_confirm")
+        box.button(QMessageBox.StandardButton.Yes).setText(confirm)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        if box.exec() != QMessageBox.StandardButton.Yes:
+            return
+
+        def work(_progress, _cancelled) -> str:
+            with self.database.session() as session:
+                return delete_community(session, row.id)
+
+        def done(outcome: str) -> None:
+            self._selected_id = None
+            if outcome == "trashed":
+                self._show_notice(
+                    self.tr("「{name}」已移到回收站。").format(name=row.name), undo_id=row.id
+                )
+            else:
+                self._show_notice(self.tr("已删除「{name}」。").format(name=row.name))
+            self._changed()
+
+        run_task(self, work, label=self.tr("正在删除…"), on_success=done)
+
+    def _show_notice(self, text: str, *, undo_id: int | None = None) -> None:
+        self.notice_label.setText(text)
+        self._undo_id = undo_id
+        self.undo_button.setVisible(undo_id is not None)
+        self.notice.show()
+
+    def undo_delete(self) -> None:
+        community_id = self._undo_id
+        if community_id is None:
+            return
+
+        def work(_progress, _cancelled) -> None:
+            with self.database.session() as session:
+                restore_community(session, community_id)
+
+        def done(_result) -> None:
+            self.notice.hide()
+            self._undo_id = None
+            self._selected_id = community_id
+            self._changed()
+
+        run_task(self, work, label=self.tr("正在恢复…"), on_success=done)
+
+    def show_trash(self) -> None:
+        dialog = TrashDialog(self.database, self)
+        dialog.changed.connect(self._changed)
+        dialog.exec()
+
+    def show_attention(self) -> None:
+        """The 需要处理 list (also what the status bar's count opens)."""
+        dialog = AttentionDialog(self.attention, self)
+        dialog.community_chosen.connect(self.select_community)
+        dialog.exec()
