@@ -25,6 +25,7 @@ from core.common.logs import log_file
 from core.overview.stats import OverviewStats
 from ui.common.backup_actions import BackupActions
 from ui.common.tasks import run_task
+from ui.members.tab import MembersTab
 from ui.overview.tab import OverviewTab
 from ui.settings.dialog import SettingsDialog
 
@@ -57,14 +58,19 @@ class MainWindow(QMainWindow):
         self.overview_tab.demo_requested.connect(self.ask_for_demo_data)
         self.overview_tab.stats_loaded.connect(self._on_stats_loaded)
         self.tabs.addTab(self.overview_tab, self.tr("概览"))
+        self.members_tab = MembersTab(database)
+        self.members_tab.data_changed.connect(self.data_changed)
+        self.tabs.addTab(self.members_tab, self.tr("成员"))
         self.setCentralWidget(self.tabs)
 
         self.backups = BackupActions(self)
         self._build_menus()
         self._build_status_bar()
-        self.data_changed.connect(self.overview_tab.refresh)
+        for tab in self.feature_tabs():
+            self.data_changed.connect(tab.refresh)
         self._restore_view_state()
-        self.overview_tab.refresh()
+        for tab in self.feature_tabs():
+            tab.refresh()
 
     # ----- menus -------------------------------------------------------------------------
 
@@ -228,10 +234,14 @@ class MainWindow(QMainWindow):
         )
         box.exec()
 
+    def feature_tabs(self) -> list:
+        return [self.overview_tab, self.members_tab]
+
     def replace_database(self, database: Database) -> None:
         """Use another open database (after a restore) and tell every tab."""
         self.database = database
-        self.overview_tab.database = database
+        for tab in self.feature_tabs():
+            tab.database = database
         self.status_database.setText(describe_url(database.url))
         self.data_changed.emit(set(ALL_AREAS))
 

@@ -3,6 +3,7 @@
 STYLE_SHEET = """
 QLabel[pageTitle="true"] { font-size: 20px; font-weight: 600; }
 QLabel[muted="true"] { color: #6b7280; }
+QLabel[sectionTitle="true"] { font-weight: 600; margin-top: 8px; }
 QFrame[card="true"] {
     background: palette(base);
     border: 1px solid #e5e7eb;

@@ -1,0 +1,381 @@
+"""The member detail panel: every field editable in place, memberships with their join/leave
+history, tags, recent activity, and undo of the last edit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.common.database import Database
+from core.members.editing import MemberDetail, member_detail, set_member_tags, update_member
+from ui.common.errors import show_error
+from ui.common.tasks import Task, run_task
+from ui.members.filter_bar import role_name
+
+NO_BIRTHDAY = QDate(1900, 1, 1)
+ACTIVITY_NAMES = {
+    "checkin": QT_TRANSLATE_NOOP("activity", "签到"),
+    "message": QT_TRANSLATE_NOOP("activity", "发言"),
+    "good_post": QT_TRANSLATE_NOOP("activity", "优质内容"),
+    "answer": QT_TRANSLATE_NOOP("activity", "回答问题"),
+    "event": QT_TRANSLATE_NOOP("activity", "参加活动"),
+    "purchase": QT_TRANSLATE_NOOP("activity", "购买"),
+    "invite": QT_TRANSLATE_NOOP("activity", "邀请成功"),
+    "share": QT_TRANSLATE_NOOP("activity", "分享"),
+    "feedback": QT_TRANSLATE_NOOP("activity", "反馈"),
+    "violation": QT_TRANSLATE_NOOP("activity", "违规"),
+}
+
+
+def _date_text(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _tags_from_text(text: str) -> list[str]:
+    for separator in "，,;；、":
+        text = text.replace(separator, " ")
+    return text.split()
+
+
+class MemberDetailPanel(QWidget):
+    """Shows one member; `member_changed(id)` after a saved edit or an undo."""
+
+    member_changed = Signal(int)
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("member_detail")
+        self.database = database
+        self.member_id: int | None = None
+        self.detail: MemberDetail | None = None
+        self._undo: tuple[int, dict[str, Any], list[str] | None] | None = None
+        self._loading: Task | None = None
+
+        self.title = QLabel()
+        self.title.setObjectName("member_detail_title")
+        self.title.setWordWrap(True)
+        self._set_title(self.tr("选择一位成员查看详情"), placeholder=True)
+        self.subtitle = QLabel()
+        self.subtitle.setProperty("muted", True)
+        self.subtitle.setWordWrap(True)
+
+        self.inputs: dict[str, QWidget] = {
+            "nickname": QLineEdit(),
+            "remark": QLineEdit(),
+            "wechat_id": QLineEdit(),
+            "phone": QLineEdit(),
+            "external_userid": QLineEdit(),
+            "city": QLineEdit(),
+            "source_channel": QLineEdit(),
+        }
+        gender = QComboBox()
+        for code, name in (("", self.tr("未知")), ("m", self.tr("男")), ("f", self.tr("女"))):
+            gender.addItem(name, code)
+        birthday = QDateEdit()
+        birthday.setCalendarPopup(True)
+        birthday.setDisplayFormat("yyyy-MM-dd")
+        birthday.setMinimumDate(NO_BIRTHDAY)
+        birthday.setSpecialValueText(self.tr("未填写"))
+        notes = QPlainTextEdit()
+        notes.setFixedHeight(64)
+        self.inputs.update(
+            {
+                "gender": gender,
+                "birthday": birthday,
+                "notes": notes,
+                "is_team": QCheckBox(self.tr("团队成员（店主、员工），不计入统计")),
+            }
+        )
+        self.tags_input = QLineEdit()
+        self.tags_input.setPlaceholderText(self.tr("用逗号或空格分隔"))
+        self.custom_input = QPlainTextEdit()
+        self.custom_input.setFixedHeight(52)
+        self.custom_input.setPlaceholderText(self.tr("每行一个，例如：会员卡号: 1024"))
+        for name, widget in {
+            **self.inputs,
+            "tags": self.tags_input,
+            "custom_fields": self.custom_input,
+        }.items():
+            widget.setObjectName(f"member_field_{name}")
+
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        labels = {
+            "nickname": self.tr("昵称"),
+            "remark": self.tr("备注名"),
+            "wechat_id": self.tr("微信号"),
+            "phone": self.tr("手机号"),
+            "external_userid": self.tr("企业微信 ID"),
+            "gender": self.tr("性别"),
+            "birthday": self.tr("生日"),
+            "city": self.tr("城市"),
+            "source_channel": self.tr("来源渠道"),
+            "notes": self.tr("备注"),
+            "is_team": "",
+        }
+        for name, label in labels.items():
+            form.addRow(label, self.inputs[name])
+        form.addRow(self.tr("标签"), self.tags_input)
+        form.addRow(self.tr("自定义字段"), self.custom_input)
+
+        self.save_button = QPushButton(self.tr("保存修改"))
+        self.save_button.setObjectName("member_save")
+        self.save_button.clicked.connect(self.save)
+        self.undo_button = QPushButton(self.tr("撤销上次修改"))
+        self.undo_button.setObjectName("member_undo")
+        self.undo_button.clicked.connect(self.undo)
+        self.undo_button.setEnabled(False)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.undo_button)
+        buttons.addStretch(1)
+
+        self.memberships = self._table(
+            "member_memberships",
+            [
+                self.tr("社群"),
+                self.tr("群昵称"),
+                self.tr("角色"),
+                self.tr("入群"),
+                self.tr("退群"),
+                self.tr("入退群记录"),
+            ],
+        )
+        self.activity = self._table(
+            "member_activity", [self.tr("时间"), self.tr("行为"), self.tr("社群"), self.tr("金额")]
+        )
+
+        # Everything below the title, hidden while no single member is selected.
+        self.editor = QWidget()
+        self.editor.setObjectName("member_detail_editor")
+        editor_layout = QVBoxLayout(self.editor)
+        editor_layout.setContentsMargins(0, 0, 0, 0)
+        editor_layout.addLayout(form)
+        editor_layout.addLayout(buttons)
+        editor_layout.addWidget(self._section(self.tr("所在社群")))
+        editor_layout.addWidget(self.memberships)
+        editor_layout.addWidget(self._section(self.tr("最近行为")))
+        editor_layout.addWidget(self.activity)
+        content = QWidget()
+        body = QVBoxLayout(content)
+        body.addWidget(self.title)
+        body.addWidget(self.subtitle)
+        body.addWidget(self.editor)
+        body.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(content)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+        self._set_enabled(False)
+
+    def _section(self, text: str) -> QLabel:
+        label = QLabel(text)
+        label.setProperty("sectionTitle", True)
+        return label
+
+    def _table(self, name: str, headers: list[str]) -> QTableWidget:
+        table = QTableWidget(0, len(headers))
+        table.setObjectName(name)
+        table.setHorizontalHeaderLabels(headers)
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.setMinimumHeight(140)
+        return table
+
+    def _set_title(self, text: str, *, placeholder: bool) -> None:
+        self.title.setText(text)
+        self.title.setProperty("pageTitle", not placeholder)
+        self.title.setProperty("muted", placeholder)
+        self.title.style().unpolish(self.title)
+        self.title.style().polish(self.title)
+
+    def _set_enabled(self, enabled: bool) -> None:
+        self.editor.setVisible(enabled)
+
+    # ----- loading -------------------------------------------------------------------------
+
+    def show_member(self, member_id: int | None) -> None:
+        self.member_id = member_id
+        if member_id is None:
+            self.detail = None
+            self._set_title(self.tr("选择一位成员查看详情"), placeholder=True)
+            self.subtitle.clear()
+            self._set_enabled(False)
+            return
+        database = self.database
+
+        def load(_progress, _cancelled) -> MemberDetail:
+            with database.session() as session:
+                return member_detail(session, member_id)
+
+        self._loading = Task(load)
+        self._loading.succeeded.connect(self._show)
+        self._loading.failed.connect(lambda error: show_error(self, error))
+        self._loading.start()
+
+    def _show(self, detail: MemberDetail) -> None:
+        if detail.id != self.member_id:
+            return  # the user has moved on to another member
+        self.detail = detail
+        fields = detail.fields
+        self._set_title(fields["nickname"], placeholder=False)
+        since = detail.created_at.strftime("%Y-%m-%d")
+        parts = [self.tr("建档于 {date}").format(date=since)]
+        if detail.inviter:
+            parts.append(self.tr("邀请人：{name}").format(name=detail.inviter))
+        parts.append(
+            self.tr("最近活跃：{date}").format(
+                date=_date_text(detail.last_active_at) or self.tr("从未")
+            )
+        )
+        self.subtitle.setText(" · ".join(parts))
+        for name in (
+            "nickname",
+            "remark",
+            "wechat_id",
+            "phone",
+            "external_userid",
+            "city",
+            "source_channel",
+        ):
+            self.inputs[name].setText(fields[name] or "")
+        gender = self.inputs["gender"]
+        gender.setCurrentIndex(max(0, gender.findData(fields["gender"])))
+        birthday = fields["birthday"]
+        self.inputs["birthday"].setDate(QDate(birthday) if birthday else NO_BIRTHDAY)
+        self.inputs["notes"].setPlainText(fields["notes"])
+        self.inputs["is_team"].setChecked(fields["is_team"])
+        self.tags_input.setText("，".join(detail.tags))
+        self.custom_input.setPlainText(
+            "\n".join(f"{key}: {value}" for key, value in (fields["custom_fields"] or {}).items())
+        )
+        self._fill_memberships(detail)
+        self._fill_activity(detail)
+        self._set_enabled(True)
+
+    def _fill_memberships(self, detail: MemberDetail) -> None:
+        self.memberships.setRowCount(len(detail.memberships))
+        for row, membership in enumerate(detail.memberships):
+            history = "；".join(
+                f"{self.tr('入群') if kind == 'join' else self.tr('退群')} {_date_text(when)}"
+                for kind, when in membership.events
+            )
+            values = [
+                membership.community_name,
+                membership.group_nickname,
+                role_name(membership.role),
+                _date_text(membership.joined_at),
+                _date_text(membership.left_at),
+                history,
+            ]
+            for column, value in enumerate(values):
+                self.memberships.setItem(row, column, QTableWidgetItem(value))
+
+    def _fill_activity(self, detail: MemberDetail) -> None:
+        self.activity.setRowCount(len(detail.recent_activity))
+        for row, (when, kind, community, amount) in enumerate(detail.recent_activity):
+            name = QCoreApplication.translate("activity", ACTIVITY_NAMES.get(kind, kind))
+            values = [_date_text(when), name, community, f"¥{amount / 100:.2f}" if amount else ""]
+            for column, value in enumerate(values):
+                self.activity.setItem(row, column, QTableWidgetItem(value))
+
+    # ----- editing -------------------------------------------------------------------------
+
+    def edited_fields(self) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            name: self.inputs[name].text()
+            for name in (
+                "nickname",
+                "remark",
+                "wechat_id",
+                "phone",
+                "external_userid",
+                "city",
+                "source_channel",
+            )
+        }
+        values["gender"] = self.inputs["gender"].currentData()
+        birthday = self.inputs["birthday"].date()
+        values["birthday"] = None if birthday == NO_BIRTHDAY else birthday.toPython()
+        values["notes"] = self.inputs["notes"].toPlainText()
+        values["is_team"] = self.inputs["is_team"].isChecked()
+        custom = {}
+        for line in self.custom_input.toPlainText().splitlines():
+            key, _, value = line.replace("：", ":").partition(":")
+            if key.strip():
+                custom[key.strip()] = value.strip()
+        values["custom_fields"] = custom
+        return values
+
+    def save(self) -> None:
+        if self.detail is None:
+            return
+        member_id, changes = self.detail.id, self.edited_fields()
+        tags = _tags_from_text(self.tags_input.text())
+        tags_changed = sorted(set(tags)) != sorted(self.detail.tags)
+        database = self.database
+
+        def work(_progress, _cancelled):
+            with database.session() as session:
+                previous = update_member(session, member_id, changes)
+                previous_tags = set_member_tags(session, member_id, tags) if tags_changed else None
+            return previous, previous_tags
+
+        run_task(
+            self,
+            work,
+            label=self.tr("正在保存…"),
+            cancellable=False,
+            on_success=lambda result: self._saved(member_id, *result),
+        )
+
+    def _saved(self, member_id: int, previous: dict[str, Any], previous_tags) -> None:
+        if previous or previous_tags is not None:
+            self._undo = (member_id, previous, previous_tags)
+            self.undo_button.setEnabled(True)
+        self.member_changed.emit(member_id)
+        self.show_member(member_id)
+
+    def undo(self) -> None:
+        if self._undo is None:
+            return
+        member_id, previous, previous_tags = self._undo
+        database = self.database
+
+        def work(_progress, _cancelled):
+            with database.session() as session:
+                update_member(session, member_id, previous)
+                if previous_tags is not None:
+                    set_member_tags(session, member_id, previous_tags)
+
+        def done(_result) -> None:
+            self._undo = None
+            self.undo_button.setEnabled(False)
+            self.member_changed.emit(member_id)
+            if self.member_id == member_id:
+                self.show_member(member_id)
+
+        run_task(self, work, label=self.tr("正在撤销…"), cancellable=False, on_success=done)

@@ -1,0 +1,412 @@
+"""The 成员 tab: search and filters over a lazily loaded table, the detail panel, bulk actions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.common.database import Database
+from core.common.paths import data_dir
+from core.members.editing import (
+    add_members_to_community,
+    create_member,
+    set_members_role,
+    tag_members,
+    untag_members,
+)
+from core.members.export import export_members
+from core.members.query import FilterChoices, MemberFilter, filter_choices, find_member_ids
+from ui.common.errors import show_error
+from ui.common.tasks import Task, run_task
+from ui.members.detail import MemberDetailPanel
+from ui.members.filter_bar import ROLE_NAMES, MemberFilterBar, role_name
+from ui.members.model import COLUMNS, MembersModel
+
+CHANGES_SHOWN = {"members", "communities", "activity", "tags"}
+
+
+class MembersTab(QWidget):
+    """All members, found in a keystroke; `data_changed` tells the window what an action changed."""
+
+    data_changed = Signal(set)
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("members_tab")
+        self._database = database
+        self.choices = FilterChoices([], [])
+        self._query_generation = 0
+        self._tasks: list[Task] = []
+        self._pending_select: int | None = None  # a member just created, to show once found
+
+        self.filter_bar = MemberFilterBar()
+        self.filter_bar.filter_changed.connect(self.run_query)
+
+        self.model = MembersModel(database, self)
+        self.model.sort_requested.connect(self.filter_bar.set_sort)
+        self.table = QTableView()
+        self.table.setObjectName("members_table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((150, 100, 120, 110, 50, 80, 220, 120, 90, 100)):
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+
+        self.detail = MemberDetailPanel(database)
+        self.detail.member_changed.connect(self._member_edited)
+
+        self.buttons = {
+            "new": self._button("members_new", self.tr("新建成员"), self.new_member),
+            "tag": self._button("members_bulk_tag", self.tr("加标签"), self.bulk_tag),
+            "untag": self._button("members_bulk_untag", self.tr("移除标签"), self.bulk_untag),
+            "community": self._button(
+                "members_bulk_community", self.tr("加入社群"), self.bulk_add_to_community
+            ),
+            "role": self._button("members_bulk_role", self.tr("设置角色"), self.bulk_set_role),
+            "export": self._button("members_export", self.tr("导出…"), self.export),
+        }
+        self.full_phone = QCheckBox(self.tr("显示完整手机号"))
+        self.full_phone.setObjectName("members_full_phone")
+        self.full_phone.toggled.connect(self._toggle_full_phone)
+        actions = QHBoxLayout()
+        for button in self.buttons.values():
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(self.full_phone)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(actions)
+        left_layout.addWidget(self.table, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("members_splitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([900, 380])
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.splitter, 1)
+        self._update_buttons()
+
+    @property
+    def database(self) -> Database:
+        return self._database
+
+    @database.setter
+    def database(self, database: Database) -> None:
+        """After a restore the window hands every tab the reopened database."""
+        self._database = database
+        self.model.database = database
+        self.detail.database = database
+
+    def _button(self, name: str, text: str, slot) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        return button
+
+    # ----- querying ------------------------------------------------------------------------
+
+    def refresh(self, changed: set[str] | None = None) -> None:
+        """Reload choices and the current query when something shown here changed."""
+        if changed is not None and not changed & CHANGES_SHOWN:
+            return
+        self._start(lambda: filter_choices_of(self.database), self._set_choices)
+        self.run_query(self.filter_bar.current_filter())
+
+    def _set_choices(self, choices: FilterChoices) -> None:
+        self.choices = choices
+        self.filter_bar.set_choices(choices)
+
+    def run_query(self, spec: MemberFilter) -> None:
+        """Find the matching ids in the background; only the newest query's answer is shown."""
+        self._query_generation += 1
+        generation = self._query_generation
+        database = self.database
+
+        def find() -> list[int]:
+            with database.session() as session:
+                return find_member_ids(session, spec)
+
+        self._start(find, lambda ids: self._show_ids(generation, spec, ids))
+
+    def _show_ids(self, generation: int, spec: MemberFilter, ids: list[int]) -> None:
+        if generation != self._query_generation:
+            return
+        selected = self.selected_ids()
+        self.model.set_ids(ids)
+        self.filter_bar.set_count(len(ids))
+        column = next((i for i, c in enumerate(COLUMNS) if c[2] == spec.sort_key), 0)
+        order = Qt.SortOrder.DescendingOrder if spec.descending else Qt.SortOrder.AscendingOrder
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(column, order)
+        header.blockSignals(False)
+        if self._pending_select is not None and self._pending_select in ids:
+            selected, self._pending_select = [self._pending_select], None
+        self._reselect(selected)
+        if len(selected) == 1 and (row := self.model.row_of(selected[0])) is not None:
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def _reselect(self, member_ids: list[int]) -> None:
+        selection = self.table.selectionModel()
+        selection.clearSelection()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for member_id in member_ids[:200]:
+            row = self.model.row_of(member_id)
+            if row is not None:
+                selection.select(self.model.index(row, 0), flags)
+        if not self.selected_ids():
+            self.detail.show_member(None)
+
+    def _start(self, work, on_success) -> None:
+        task = Task(lambda _progress, _cancelled: work())
+        task.succeeded.connect(on_success)
+        task.failed.connect(lambda error: show_error(self, error))
+        task.finished.connect(lambda: self._tasks.remove(task))
+        self._tasks.append(task)
+        task.start()
+
+    def busy(self) -> bool:
+        return any(task.running for task in self._tasks)
+
+    # ----- selection -----------------------------------------------------------------------
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.member_id(row) for row in rows]
+
+    def _selection_changed(self) -> None:
+        selected = self.selected_ids()
+        self._update_buttons()
+        self.detail.show_member(selected[0] if len(selected) == 1 else None)
+
+    def _update_buttons(self) -> None:
+        has_selection = bool(self.table.selectionModel().selectedRows())
+        for key in ("tag", "untag", "community", "role"):
+            self.buttons[key].setEnabled(has_selection)
+
+    def select_member(self, member_id: int) -> bool:
+        row = self.model.row_of(member_id)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _toggle_full_phone(self, shown: bool) -> None:
+        self.model.show_full_phone = shown
+        self.model.reload_rows()
+
+    def _member_edited(self, _member_id: int) -> None:
+        self.model.reload_rows()
+        self.data_changed.emit({"members"})
+
+    # ----- actions -------------------------------------------------------------------------
+
+    def _write(self, label: str, work, changed: set[str], message) -> None:
+        """Run a change in the background, then tell the window and show what it did."""
+        database = self.database
+
+        def run(_progress, _cancelled):
+            with database.session() as session:
+                return work(session)
+
+        def done(result) -> None:
+            self.window().statusBar().showMessage(message(result), 8000)
+            self.data_changed.emit(changed)
+
+        run_task(self, run, label=label, cancellable=False, on_success=done)
+
+    def new_member(self) -> None:
+        name, accepted = QInputDialog.getText(self, self.tr("新建成员"), self.tr("昵称："))
+        if not accepted or not name.strip():
+            return
+
+        def done(member_id: int) -> None:
+            self._pending_select = member_id
+            self.filter_bar.clear()  # runs the query that will select the new member
+            self.data_changed.emit({"members"})
+
+        run_task(
+            self,
+            lambda _p, _c: _create(self.database, name),
+            label=self.tr("正在保存…"),
+            cancellable=False,
+            on_success=done,
+        )
+
+    def _ask_tag(self, title: str) -> str | None:
+        names = [name for _id, name in self.choices.tags]
+        name, accepted = QInputDialog.getItem(self, title, self.tr("标签："), names, 0, True)
+        return name.strip() if accepted and name.strip() else None
+
+    def bulk_tag(self) -> None:
+        ids, tag = self.selected_ids(), self._ask_tag(self.tr("加标签"))
+        if tag:
+            self._write(
+                self.tr("正在加标签…"),
+                lambda s: tag_members(s, ids, tag),
+                {"tags"},
+                lambda n: self.tr("已给 {n} 人加上标签「{tag}」").format(n=n, tag=tag),
+            )
+
+    def bulk_untag(self) -> None:
+        ids, tag = self.selected_ids(), self._ask_tag(self.tr("移除标签"))
+        if tag:
+            self._write(
+                self.tr("正在移除标签…"),
+                lambda s: untag_members(s, ids, tag),
+                {"tags"},
+                lambda n: self.tr("已从 {n} 人移除标签「{tag}」").format(n=n, tag=tag),
+            )
+
+    def _ask_community(self, title: str) -> int | None:
+        if not self.choices.communities:
+            QMessageBox.information(self, title, self.tr("还没有社群，请先在「社群」页新建"))
+            return None
+        names = [name for _id, name in self.choices.communities]
+        name, accepted = QInputDialog.getItem(self, title, self.tr("社群："), names, 0, False)
+        if not accepted:
+            return None
+        return self.choices.communities[names.index(name)][0]
+
+    def bulk_add_to_community(self) -> None:
+        ids = self.selected_ids()
+        community_id = self._ask_community(self.tr("加入社群"))
+        if community_id is not None:
+            self._write(
+                self.tr("正在加入社群…"),
+                lambda s: add_members_to_community(s, ids, community_id),
+                {"members", "communities"},
+                lambda n: self.tr("{n} 人已加入社群").format(n=n),
+            )
+
+    def bulk_set_role(self) -> None:
+        ids = self.selected_ids()
+        community_id = self._ask_community(self.tr("设置角色：选择社群"))
+        if community_id is None:
+            return
+        names = [role_name(role) for role in ROLE_NAMES]
+        name, accepted = QInputDialog.getItem(
+            self,
+            self.tr("设置角色"),
+            self.tr("角色："),
+            names,
+            names.index(role_name("follower")),
+            False,
+        )
+        if accepted:
+            role = list(ROLE_NAMES)[names.index(name)]
+            self._write(
+                self.tr("正在设置角色…"),
+                lambda s: set_members_role(s, ids, community_id, role),
+                {"members"},
+                lambda n: self.tr("已为 {n} 人设置角色「{role}」").format(n=n, role=name),
+            )
+
+    def export(self) -> None:
+        selected = self.selected_ids()
+        ids = selected or self.model.ids()
+        what = self.tr("所选成员") if selected else self.tr("当前列表的成员")
+        suggested = Path(data_dir()).parent / f"成员_{datetime.now():%Y%m%d_%H%M}.xlsx"
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("导出成员"), str(suggested), self.tr("Excel 表格 (*.xlsx)")
+        )
+        if not path:
+            return
+        if not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
+        mask = self._ask_masking(len(ids))
+        if mask is None:
+            return
+        database = self.database
+
+        def run(progress, cancelled):
+            with database.session() as session:
+                return export_members(
+                    session,
+                    ids,
+                    Path(path),
+                    mask=mask,
+                    what=what,
+                    progress=progress,
+                    cancelled=cancelled,
+                )
+
+        run_task(
+            self,
+            run,
+            label=self.tr("正在导出…"),
+            on_success=lambda result: (
+                self.window()
+                .statusBar()
+                .showMessage(
+                    self.tr("已导出 {n} 人到 {path}{masked}").format(
+                        n=result.rows,
+                        path=result.path,
+                        masked=self.tr("（手机号、微信号已打码）") if result.masked else "",
+                    ),
+                    10000,
+                )
+            ),
+        )
+
+    def _ask_masking(self, count: int) -> bool | None:
+        """Confirm the export; masking is on unless the user unticks it. None: cancelled."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("导出成员"),
+            self.tr("导出 {n} 名成员到 Excel。").format(n=f"{count:,}"),
+            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("export_confirm")
+        mask = QCheckBox(self.tr("手机号和微信号打码（建议，导出会记入导出日志）"))
+        mask.setObjectName("export_mask")
+        mask.setChecked(True)
+        box.setCheckBox(mask)
+        if box.exec() != QMessageBox.StandardButton.Ok:
+            return None
+        return mask.isChecked()
+
+
+def filter_choices_of(database: Database) -> FilterChoices:
+    with database.session() as session:
+        return filter_choices(session)
+
+
+def _create(database: Database, name: str) -> int:
+    with database.session() as session:
+        return create_member(session, name)
