@@ -273,7 +273,7 @@ class _Writer:
                     fields.get("source_channel", ""),
                     None,  # inviter_id: set once every new member exists
                     fields.get("notes", ""),
-                    json.dumps(person.custom, ensure_ascii=False),
+                    json.dumps(dict(person.custom), ensure_ascii=False) if person.custom else "{}",
                     bool(person.team),
                     search.pinyin,
                     search.initials,

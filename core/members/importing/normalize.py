@@ -36,12 +36,17 @@ def is_blank(value) -> bool:
 
 
 def clean_text(value: str) -> str:
-    """Strip, drop NUL (PostgreSQL refuses it) and lone surrogates (no encoding can write them)."""
+    """Strip and drop NUL (PostgreSQL refuses it)."""
     if "\x00" in value:
         value = value.replace("\x00", "")
+    return value.strip()
+
+
+def clean_json_text(value: str) -> str:
+    """JSON may also carry lone surrogates (\\ud83c without its pair): no encoding writes them."""
     if _SURROGATE.search(value):
         value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return value.strip()
+    return clean_text(value)
 
 
 def to_text(value) -> str | None:
@@ -107,6 +112,8 @@ def normalize_phone(value) -> tuple[str | None, str | None]:
         return _check_digits(str(value), str(value), plus=False)
     if not isinstance(value, str):
         return None, "不是手机号"
+    if len(value) == 11 and _MAINLAND_MOBILE.fullmatch(value):
+        return value, None  # the common case, already clean
     text = unicodedata.normalize("NFKC", clean_text(value))
     if not text or text in PLACEHOLDERS:
         return None, None

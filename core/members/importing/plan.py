@@ -20,12 +20,14 @@ suggestion: `ImportPlan.possible_duplicates`, never merged.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, select
@@ -111,6 +113,7 @@ _MEMBER_FIELDS = ("nickname", "remark", "gender", "birthday", "city", "source_ch
 _DUPLICATE_LIMIT_PER_ROW = 3
 _DUPLICATE_LIMIT = 2000
 _CHUNK = 500
+_BY_PHONE = f"按{IDENTITY_LABELS['phone']}"
 
 
 @dataclass
@@ -281,11 +284,17 @@ _NOT_NAME = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff]+")
 def duplicate_key(nickname: str) -> str:
     """What two nicknames must share to be suggested as one person: letters, digits and hanzi
     only, so 「🌸花花」 and 「?花花」 (Excel's GBK save) and 「海风 」 match."""
-    key = _NOT_NAME.sub("", unicodedata.normalize("NFKC", nickname or "").lower())
+    key = nickname.lower()
+    if _NOT_NAME.search(key) is not None:
+        key = _NOT_NAME.sub("", unicodedata.normalize("NFKC", nickname).lower())
     return key if len(key) >= 2 else ""
 
 
 # --------------------------------------------------------------------------------- persons
+
+
+_NOTHING: Mapping = MappingProxyType({})
+_NO_TAGS: tuple = ()
 
 
 class _Seen:
@@ -321,20 +330,27 @@ class Person:
         "team",
     )
 
-    def __init__(self, member_id: int | None, first: PlanRow) -> None:
+    def __init__(self, member_id: int | None, first: PlanRow, row: _Row | None = None) -> None:
         self.member_id = member_id
         self.first = first
         self.keys: dict[str, str] = {}
-        self.fields: dict[str, Any] = {}
-        self.custom: dict[str, str] = {}
-        self.tags: list[str] = []
+        if row is None:
+            self.fields: dict[str, Any] = {}
+            self.custom: dict[str, str] = {}
+            self.tags: list[str] = []
+        else:
+            # A new member from its first row takes over the row's containers: a million-row
+            # file then holds each value once.
+            self.fields = row.fields
+            self.custom = row.custom or _NOTHING
+            self.tags = row.tags or _NO_TAGS
         self.team: bool | None = None
-        self.groups: dict[str, _Seen] = {}
+        self.groups: Mapping[str, _Seen] = _NOTHING  # replaced by a dict on first write
         self.inviter: str | None = None
         self.matched_by = ""
         self.status = ADD if member_id is None else UNCHANGED
-        self.changes: list[FieldChange] = []
-        self.ops: dict[str, Any] = {}  # what apply writes for this person
+        self.changes: list[FieldChange] | tuple = ()
+        self.ops: Mapping[str, Any] = _NOTHING  # what apply writes for this person
         self.new_id: int | None = None
 
 
@@ -436,7 +452,7 @@ class _Planner:
         self.group_owner: dict[str, str] = {}
         self.group_complete: dict[str, bool] = {}
         self.group_export_time: dict[str, datetime] = {}
-        self.group_rows: dict[str, int] = defaultdict(int)
+        self.group_has_team: dict[str, bool] = {}
         self.unresolved_rejects: dict[str, int] = defaultdict(int)
         self.protected: dict[str, set[int]] = defaultdict(set)
         self.data_rows = 0
@@ -558,25 +574,28 @@ class _Planner:
         row = self._normalize(segment, sheet.sheet, number, values, custom, filled)
         nickname = row.fields.get("nickname") or ""
         if row.community is None:
-            group = row.fields.pop("group_name", None) or segment.group
+            group = row.fields.pop("group_name", None) if "group_name" in row.fields else None
+            group = group or segment.group
             if group and group not in self.file_groups:
                 self.file_groups[group] = segment.platform
             row.community = self.override or group
         plan_row = PlanRow(sheet.sheet, number, REJECTED, nickname, row.community)
         self.rows.append(plan_row)
         if row.community:
-            self.group_rows[row.community] += 1
             if sheet.complete:
                 self.group_complete[row.community] = True
             else:
                 self.group_complete.setdefault(row.community, False)
+        if row.community and row.team:
+            self.group_has_team[row.community] = True
         if row.reject:
             plan_row.reason = row.reject
             self._protect_rejected(row, sheet)
             return
         person, matched_by = self._resolve(row, nickname, plan_row)
-        if person is None:
-            person = Person(None, plan_row)
+        fresh = person is None
+        if fresh:
+            person = Person(None, plan_row, row)
             self.persons.append(person)
             plan_row.status = ADD
         elif person.first is plan_row:
@@ -588,8 +607,23 @@ class _Planner:
         if person.first is plan_row and matched_by:
             person.matched_by = matched_by
         plan_row.member_id = person.member_id
-        self._attach_keys(person, row, plan_row)
-        self._absorb(person, row, segment, plan_row)
+        if matched_by == _BY_PHONE and person.member_id is not None and nickname:
+            old = self.db.nickname.get(person.member_id, "")
+            if (
+                old
+                and duplicate_key(old) != duplicate_key(nickname)
+                and not lossy_equal(nickname, old)
+            ):
+                self._issue(
+                    plan_row.sheet,
+                    plan_row.row,
+                    "phone",
+                    row.keys.get("phone"),
+                    f"按手机号认出是成员「{old}」，但昵称是「{nickname}」，请确认是同一人",
+                    False,
+                )
+        self._attach_keys(person, row, plan_row, fresh)
+        self._absorb(person, row, segment, plan_row, fresh)
 
     # ------------------------------------------------------------ normalising
 
@@ -639,7 +673,7 @@ class _Planner:
                     if len(tag) > _TAG_LIMIT:
                         self._issue(sheet, number, name, tag, "标签超过 50 个字，已忽略", False)
                     elif tag not in row.tags:
-                        row.tags.append(tag)
+                        row.tags.append(sys.intern(tag))
             elif name == "member_type":
                 team, error = (raw, None) if isinstance(raw, bool) else normalize_team(raw)
                 if error:
@@ -778,7 +812,10 @@ class _Planner:
         found = self.db.communities.get(name)
         return found[0][0] if found else None
 
-    def _attach_keys(self, person: Person, row: _Row, plan_row: PlanRow) -> None:
+    def _attach_keys(self, person: Person, row: _Row, plan_row: PlanRow, fresh: bool) -> None:
+        if fresh:
+            self._attach_fresh_keys(person, row, plan_row)
+            return
         for kind, value in row.keys.items():
             owner, owner_id = self._owner(kind, value)
             if owner is person or (owner_id is not None and owner_id == person.member_id):
@@ -815,19 +852,48 @@ class _Planner:
             person.keys[kind] = value
             self.index[kind][value] = person
 
-    def _absorb(self, person: Person, row: _Row, segment, plan_row: PlanRow) -> None:
-        for name, value in row.fields.items():
-            if name != "group_name" and name not in person.fields:
-                person.fields[name] = value
-        for key, value in row.custom.items():
-            old = person.custom.get(key)
-            if old is None:
-                person.custom[key] = value
-            elif value != old and value not in old.split("、"):
-                person.custom[key] = f"{old}、{value}"
-        for tag in row.tags:
-            if tag not in person.tags:
-                person.tags.append(tag)
+    def _attach_fresh_keys(self, person: Person, row: _Row, plan_row: PlanRow) -> None:
+        """A new member's identifiers: theirs unless someone else (who differs in a stronger
+        identifier) already has them."""
+        taken = []
+        for kind, value in row.keys.items():
+            owner, owner_id = self._owner(kind, value)
+            if owner is None and owner_id is None:
+                self.index[kind][value] = person
+                continue
+            other = owner.first.nickname if owner is not None else self.db.nickname.get(owner_id)
+            self._issue(
+                plan_row.sheet,
+                plan_row.row,
+                kind,
+                value,
+                f"{IDENTITY_LABELS[kind]} {value} 已属于另一位成员「{other or ''}」"
+                "（其他编号不同），这一行不写入该值",
+                False,
+            )
+            taken.append(kind)
+        person.keys = row.keys
+        for kind in taken:
+            del person.keys[kind]
+
+    def _absorb(self, person: Person, row: _Row, segment, plan_row: PlanRow, fresh: bool) -> None:
+        if not fresh:
+            if person.custom is _NOTHING:
+                person.custom = {}
+            if person.tags is _NO_TAGS:
+                person.tags = []
+            for name, value in row.fields.items():
+                if name not in person.fields:
+                    person.fields[name] = value
+            for key, value in row.custom.items():
+                old = person.custom.get(key)
+                if old is None:
+                    person.custom[key] = value
+                elif value != old and value not in old.split("、"):
+                    person.custom[key] = f"{old}、{value}"
+            for tag in row.tags:
+                if tag not in person.tags:
+                    person.tags.append(tag)
         if row.team:
             person.team = True
         elif row.team is False and person.team is None:
@@ -839,6 +905,8 @@ class _Planner:
         if row.community:
             seen = person.groups.get(row.community)
             if seen is None:
+                if person.groups is _NOTHING:
+                    person.groups = {}
                 person.groups[row.community] = _Seen(
                     row.group_nickname,
                     row.joined_at,
@@ -978,15 +1046,15 @@ class _Planner:
         return None
 
     def _decide_new(self, person: Person, communities: dict[str, CommunityPlan]) -> None:
-        ops = person.ops
-        ops["inviter"] = self._inviter(person)
+        inviter = self._inviter(person)
+        if inviter is not None or person.groups:
+            person.ops = {"inviter": inviter, "memberships": []}
         if person.keys.get("staff_userid"):
-            person.custom[STAFF_ACCOUNT_FIELD] = person.keys["staff_userid"]
+            person.custom = {**person.custom, STAFF_ACCOUNT_FIELD: person.keys["staff_userid"]}
             person.team = True
-        memberships = []
         for name, seen in person.groups.items():
             occurred = self._join_time(seen)
-            memberships.append(
+            person.ops["memberships"].append(
                 (
                     "new",
                     name,
@@ -997,12 +1065,11 @@ class _Planner:
             )
             self.joins.append((person, name, occurred))
             communities[name].joins += 1
-        ops["memberships"] = memberships
 
     def _decide_existing(self, person: Person, communities: dict[str, CommunityPlan]) -> None:
         member_id = person.member_id
         current = self.existing[member_id]
-        changes = person.changes
+        changes = person.changes = []
         updates: dict[str, Any] = {}
 
         def compare(name: str, new, label: str, *, lossy=False, fill_only=False) -> None:
@@ -1151,16 +1218,30 @@ class _Planner:
                 )
                 .order_by(ms.c.member_id)
             ).all()
+            if current and not any(mid in seen for mid, _ in current):
+                # Nobody in the file is a current member: another group of the same name, or a
+                # list from the other side (personal WeChat wxids vs. WeCom ids). Not a reason
+                # to record that everyone left.
+                plan.note = (
+                    "文件里的成员与现有成员一个都对不上（可能是同名的另一个群），本次不记录退群"
+                )
+                self.notes.append(f"「{name}」{plan.note}")
+                continue
             occurred = self.group_export_time.get(name) or self.now
-            leaving = [(mid, nick) for mid, nick in current if mid not in seen]
+            # A list without any staff in it (customer-only views) says nothing about staff.
+            has_team = self.group_has_team.get(name, False)
+            leaving = [
+                (mid, nick)
+                for mid, nick in current
+                if mid not in seen and (has_team or mid not in self.db.team)
+            ]
             for member_id, nickname in leaving:
                 leaves.append((member_id, name, occurred, nickname or ""))
             plan.leaves = len(leaving)
-            if current and len(leaving) * 2 > len(current):
+            if len(leaving) * 2 > len(current):
                 self.notes.append(
                     f"「{name}」现有 {len(current)} 人中有 {len(leaving)} 人不在文件里、"
-                    "将记为退群："
-                    "请确认这个文件是该群的完整成员名单"
+                    "将记为退群：请确认这个文件是该群的完整成员名单"
                 )
         return leaves
 
@@ -1170,7 +1251,8 @@ class _Planner:
         if not new_persons:
             return found
         db_index = self.db.duplicate_index()
-        file_index: dict[str, list[Person]] = defaultdict(list)
+        # key → the first new person with it, or a list once there are several
+        file_index: dict[str, Person | list[Person]] = {}
         for person in new_persons:
             nickname = person.fields.get("nickname", "")
             key = duplicate_key(nickname)
@@ -1194,7 +1276,9 @@ class _Planner:
                     )
                 )
                 shown += 1
-            for other in file_index.get(key, ()):
+            earlier = file_index.get(key)
+            others = earlier if isinstance(earlier, list) else (earlier,) if earlier else ()
+            for other in others:
                 if shown >= _DUPLICATE_LIMIT_PER_ROW or len(found) >= _DUPLICATE_LIMIT:
                     break
                 if self._conflicts(person, other=other):
@@ -1211,7 +1295,12 @@ class _Planner:
                     )
                 )
                 shown += 1
-            file_index[key].append(person)
+            if earlier is None:
+                file_index[key] = person
+            elif isinstance(earlier, list):
+                earlier.append(person)
+            else:
+                file_index[key] = [earlier, person]
         if len(found) >= _DUPLICATE_LIMIT:
             self.notes.append(
                 f"疑似重复的成员超过 {_DUPLICATE_LIMIT} 对，只列出前 {_DUPLICATE_LIMIT} 对"

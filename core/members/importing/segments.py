@@ -31,7 +31,7 @@ from core.members.importing.fields import (
     header_score,
 )
 from core.members.importing.model import HeaderMapping, ImportLimits, normalize_header
-from core.members.importing.normalize import clean_text, normalize_datetime, to_text
+from core.members.importing.normalize import clean_json_text, normalize_datetime, to_text
 from core.members.importing.readers import Table
 
 GROUP_MEMBERS = "group_members"
@@ -238,6 +238,7 @@ def _table_records(
     named = [(i, f) for i, f in enumerate(mapping.fields) if f not in (CUSTOM, IGNORE)]
     customs = list(custom_keys(mapping).items())
     header_key = [normalize_header(h) for h in headers]
+    first_header = headers[0].strip() if headers else None
     repeated: list[int] = []
 
     def records(source) -> Iterator[Record]:
@@ -245,9 +246,11 @@ def _table_records(
             if _is_blank_row(cells):
                 continue
             width = len(cells)
+            first = cells[0]
             if (
-                width >= len(header_key)
-                and isinstance(cells[0], str)
+                isinstance(first, str)
+                and first.strip() == first_header
+                and width >= len(header_key)
                 and [normalize_header(c) for c in cells[: len(header_key)]] == header_key
             ):
                 repeated.append(number)
@@ -340,7 +343,7 @@ def _text(value) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return clean_text(value) or None
+        return clean_json_text(value) or None
     return to_text(value)
 
 
