@@ -117,7 +117,7 @@ def test_a_bad_phone_is_refused_with_its_reason(tab_with_people, qtbot, sqlite_d
 
 
 def test_bulk_tag_on_a_selection(tab_with_people, qtbot, monkeypatch, sqlite_database):
-    window, tab, ids = tab_with_people
+    window, tab, _ = tab_with_people
     tab.table.selectAll()
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("团购", True))
     with qtbot.waitSignal(window.data_changed, timeout=5000):
