@@ -22,6 +22,7 @@ APP_TITLE = "社群运营工作台"
 def build_parser() -> argparse.ArgumentParser:
     from core.communities import cli as communities_cli
     from core.demo import cli as demo_cli
+    from core.members import cli as members_cli
     from core.members.importing import cli as import_cli
 
     parser = argparse.ArgumentParser(
@@ -33,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", metavar="URL", help="数据库地址（默认：本机 SQLite 文件）")
     commands = parser.add_subparsers(dest="command", metavar="命令")
-    for feature in (demo_cli, communities_cli, import_cli):
+    for feature in (demo_cli, communities_cli, import_cli, members_cli):
         feature.register(commands)
     return parser
 

@@ -1,0 +1,112 @@
+"""`main.py members search TEXT` and `main.py export members --out FILE.xlsx`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from core.common.cli import TerminalProgress, add_common_options, emit, open_for
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    members = commands.add_parser("members", help="查找成员")
+    members_commands = members.add_subparsers(dest="members_command", metavar="操作", required=True)
+    search = members_commands.add_parser(
+        "search", help="和成员页搜索框相同的匹配：昵称、拼音、首字母、手机尾号…"
+    )
+    search.add_argument("text", help="要找的内容，例如 zxf 或 0016")
+    search.add_argument("--limit", type=int, default=50, help="最多列出几人（默认 50）")
+    search.add_argument("--community", help="只在这个社群里找")
+    add_common_options(search)
+    search.set_defaults(handler=run_search)
+
+    export = commands.add_parser("export", help="导出为 Excel")
+    export_commands = export.add_subparsers(dest="export_command", metavar="内容", required=True)
+    export_members = export_commands.add_parser(
+        "members", help="导出成员（默认手机号、微信号打码）"
+    )
+    export_members.add_argument("--out", required=True, help="导出的 .xlsx 文件")
+    export_members.add_argument("--community", help="只导出这个社群的成员")
+    export_members.add_argument("--no-mask", action="store_true", help="不打码（会记入导出日志）")
+    add_common_options(export_members)
+    export_members.set_defaults(handler=run_export)
+
+
+def _community_id(session, name: str | None) -> int | None:
+    from sqlalchemy import select
+
+    from core.common.errors import UserError
+    from db.models import Community
+
+    if not name:
+        return None
+    ids = session.scalars(
+        select(Community.id).where(Community.name == name, Community.deleted_at.is_(None))
+    ).all()
+    if not ids:
+        raise UserError(f"没有名为「{name}」的社群")
+    if len(ids) > 1:
+        raise UserError(f"有 {len(ids)} 个社群都叫「{name}」，请先在社群页改名区分")
+    return ids[0]
+
+
+def run_search(args: argparse.Namespace) -> int:
+    from core.common.errors import UserError
+    from core.members.masking import mask_phone
+    from core.members.query import MemberFilter, find_member_ids, load_rows
+
+    if args.limit < 1:
+        raise UserError("--limit 至少为 1")
+    database = open_for(args)
+    try:
+        with database.session() as session:
+            spec = MemberFilter(text=args.text, community_id=_community_id(session, args.community))
+            ids = find_member_ids(session, spec)
+            rows = load_rows(session, ids[: args.limit])
+    finally:
+        database.close()
+    found = [
+        {
+            "id": member_id,
+            "nickname": rows[member_id].nickname,
+            "remark": rows[member_id].remark,
+            "phone": mask_phone(rows[member_id].phone),
+            "communities": rows[member_id].communities,
+        }
+        for member_id in ids[: args.limit]
+    ]
+    lines = [f"找到 {len(ids)} 人" + (f"，列出前 {len(found)} 人" if len(ids) > len(found) else "")]
+    lines += [
+        f"{m['id']:>7}  {m['nickname']}"
+        + (f"（{m['remark']}）" if m["remark"] else "")
+        + (f"  {m['phone']}" if m["phone"] else "")
+        + (f"  {'、'.join(m['communities'])}" if m["communities"] else "")
+        for m in found
+    ]
+    emit({"total": len(ids), "members": found}, as_json=args.json, human="\n".join(lines))
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from core.members.export import export_members
+    from core.members.query import MemberFilter, find_member_ids
+
+    database = open_for(args)
+    try:
+        with database.session() as session:
+            spec = MemberFilter(community_id=_community_id(session, args.community))
+            ids = find_member_ids(session, spec)
+            what = f"社群「{args.community}」的成员" if args.community else "全部成员"
+            result = export_members(
+                session,
+                ids,
+                Path(args.out),
+                mask=not args.no_mask,
+                what=what,
+                progress=TerminalProgress("导出"),
+            )
+    finally:
+        database.close()
+    masked = "，手机号和微信号已打码" if result.masked else "，未打码（已记入导出日志）"
+    emit(result, as_json=args.json, human=f"已导出 {result.rows} 人到 {result.path}{masked}")
+    return 0
