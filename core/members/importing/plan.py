@@ -889,6 +889,8 @@ class _Planner:
                 old = person.custom.get(key)
                 if old is None:
                     person.custom[key] = value
+                elif key == ADDED_AT_FIELD:
+                    person.custom[key] = min(old, value)  # first added, by any staff
                 elif value != old and value not in old.split("、"):
                     person.custom[key] = f"{old}、{value}"
             for tag in row.tags:
