@@ -166,6 +166,9 @@ class MemberFilterBar(QWidget):
     def set_count(self, shown: int) -> None:
         self.count_label.setText(self.tr("{count} 人").format(count=f"{shown:,}"))
 
+    def set_count_pending(self, at_least: int) -> None:
+        self.count_label.setText(self.tr("{count}+ 人…").format(count=f"{at_least:,}"))
+
     def clear(self) -> None:
         widgets = (
             self.search,
