@@ -87,6 +87,8 @@ def check_file(path: Path, limits: ImportLimits) -> SourceFile:
             head = handle.read(_SAMPLE_BYTES)
     except OSError as error:
         raise UserError(f"无法读取文件 {name}：{error.strerror}") from error
+    if not _strip_bom(head).strip(b" \t\r\n\x00"):
+        raise UserError(f"文件「{name}」是空的")
     kind = _sniff(name, head)
     if kind == "zip":
         _check_zip(path, limits)
@@ -258,9 +260,9 @@ def _explain_calamine(name: str, error: Exception) -> str:
         return f"文件「{name}」不完整或已损坏（无法解压）"
     if kind == "XmlError" or "xml" in lowered:
         return f"文件「{name}」已损坏（内容格式错误）：{detail}"
-    if "cfb" in lowered or "ole" in lowered or "biff" in lowered or "xls" in lowered:
+    if "cfb" in lowered or "biff" in lowered or "workbook stream" in lowered:
         return f"文件「{name}」不是有效的 Excel 97-2003 表格或已损坏"
-    return f"无法读取表格「{name}」：{detail}"
+    return f"文件「{name}」已损坏或不是有效的表格（{detail}）"
 
 
 def _too_many_rows(name: str, limits: ImportLimits) -> str:
@@ -337,9 +339,9 @@ def iter_csv_table(source: SourceFile, limits: ImportLimits) -> Iterator[Table]:
     encoding = detect_encoding(source.path)
     source.encoding = encoding
     raw = source.path.open("rb")
-    # The whole file was checked to decode; "replace" only meets a character cut off at the end
-    # of a truncated file.
-    text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+    # The whole file was checked to decode; "ignore" only meets a character cut off at the end
+    # of a truncated file, which is dropped.
+    text = io.TextIOWrapper(raw, encoding=encoding, errors="ignore", newline="")
     sample = text.read(64 * 1024)
     text.seek(0)
     delimiter = _sniff_delimiter(sample)
