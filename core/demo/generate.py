@@ -18,7 +18,15 @@ from core.common.errors import UserError
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
 from core.members.search_keys import member_search_keys
 from db.bulk import insert_tuples
-from db.models import ActivityEvent, Community, Member, Membership, MembershipEvent
+from db.models import (
+    ActivityEvent,
+    Community,
+    Member,
+    Membership,
+    MembershipEvent,
+    MemberTag,
+    Tag,
+)
 
 BATCH = 20_000
 
@@ -46,6 +54,7 @@ NICK_WORDS = [
     "奶茶续命",
     "努力的胖子",
 ]
+DEMO_TAGS = ["老客户", "VIP", "宝妈", "团购达人", "新客", "学生", "上班族", "爱分享"]
 RULES_TEXT = "1. 禁止发广告和无关链接\n2. 友善交流，互相尊重\n3. 每日 21:00 后请勿刷屏"
 WECHAT_ID_LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
 EMOJI = ["🌸", "🌻", "😊", "🍀", "✨", "🎈", "🐱", "☀️", "🌈", "💪"]
@@ -118,6 +127,7 @@ def generate_demo(
     _add_group_nicknames_to_search(connection, member_rows, member_ids, memberships)
     events = writer.insert_tuples(ActivityEvent, EVENT_COLUMNS, _event_rows(rng, spans))
     _set_last_active(connection)
+    _write_tags(connection, rng, member_ids)
     progress(writer.total, writer.total)
     return DemoSummary(len(community_ids), members, len(memberships), events)
 
@@ -333,6 +343,21 @@ def _add_group_nicknames_to_search(connection, member_rows, member_ids, membersh
     )
     for start in range(0, len(updates), BATCH):
         connection.execute(statement, updates[start : start + BATCH])
+
+
+def _write_tags(connection: Connection, rng: random.Random, member_ids: list[int]) -> None:
+    """About a third of members carry one or two of the shop's tags."""
+    tag_ids = [
+        connection.execute(insert(Tag).values(name=name).returning(Tag.id)).scalar_one()
+        for name in DEMO_TAGS
+    ]
+    pairs = {
+        (member_id, tag_id)
+        for member_id in member_ids
+        if rng.random() < 0.35
+        for tag_id in rng.sample(tag_ids, k=rng.choice([1, 1, 2]))
+    }
+    insert_tuples(connection, MemberTag.__table__, ("member_id", "tag_id"), sorted(pairs))
 
 
 def _set_last_active(connection: Connection) -> None:
