@@ -153,7 +153,9 @@ def _row(record, members: int, limits: Limits, today: date) -> CommunityRow:
         qr_valid_days=valid,
         qr_expires_on=expires_on(r.qr_generated_on, valid),
         qr_days_left=days_left(r.qr_generated_on, valid, today),
-        warnings=() if r.archived else tuple(warnings_for(state, limits, today)),
+        warnings=()
+        if r.archived
+        else tuple(sorted(warnings_for(state, limits, today), key=sort_key)),
         search_text=" ".join([r.name, *tags, r.theme or ""]).lower(),
     )
 

@@ -100,8 +100,8 @@ The current data is saved as a backup first, so you can restore it again.</trans
         <translation>Archived</translation>
     </message>
     <message>
-        <source>{label} 等 {n} 项</source>
-        <translation>{label} (+{n} more)</translation>
+        <source>{label} +{n}</source>
+        <translation>{label} +{n}</translation>
     </message>
     <message>
         <source>正常</source>
@@ -155,20 +155,12 @@ The current data is saved as a backup first, so you can restore it again.</trans
         <translation>Delete…</translation>
     </message>
     <message>
-        <source>接近扫码上限</source>
-        <translation>Near scan-in cap</translation>
-    </message>
-    <message>
-        <source>二维码即将过期</source>
-        <translation>QR code expiring</translation>
-    </message>
-    <message>
         <source>正常</source>
         <translation>OK</translation>
     </message>
     <message>
-        <source>还没有社群。点「新建…」添加第一个群，导入成员名单时也会自动建群。</source>
-        <translation>No communities yet. Click “New…” to add your first group; importing a member list also creates groups.</translation>
+        <source>还没有社群。点「新建…」添加第一个群。</source>
+        <translation>No communities yet. Click “New…” to add your first group.</translation>
     </message>
     <message>
         <source>需要处理 {count}</source>
@@ -431,6 +423,18 @@ The current data is saved as a backup first, so you can restore it again.</trans
     <message>
         <source>正在保存…</source>
         <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>不过期</source>
+        <translation>no expiry</translation>
+    </message>
+    <message>
+        <source>{days} 天</source>
+        <translation>{days} days</translation>
+    </message>
+    <message>
+        <source>平台默认：微信群 {wechat}，企业微信群 {wecom}</source>
+        <translation>Platform default: WeChat {wechat}, WeCom {wecom}</translation>
     </message>
 </context>
 <context>

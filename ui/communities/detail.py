@@ -11,9 +11,9 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QProgressBar,
     QScrollArea,
@@ -143,10 +143,8 @@ class CommunityDetail(QScrollArea):
             "active7": Figure("communities_figure_active7", self.tr("近 7 天活跃")),
             "active30": Figure("communities_figure_active30", self.tr("近 30 天活跃")),
         }
-        figures = QHBoxLayout()
+        self.figures_grid = figures = QGridLayout()
         figures.setSpacing(8)
-        for figure in self.figures.values():
-            figures.addWidget(figure, 1)
 
         growth = _card("communities_growth_card")
         growth_layout = QVBoxLayout(growth)
@@ -183,10 +181,13 @@ class CommunityDetail(QScrollArea):
 
         self.qr_panel = QrPanel(database)
 
-        lower = QHBoxLayout()
+        self.lower = lower = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         lower.setSpacing(12)
         lower.addWidget(roles, 4)
         lower.addWidget(self.qr_panel, 5)
+        self.compact: bool | None = None
+        self._wide_needs = 0  # page width the wide arrangement needed when it last did not fit
+        self._arrange(compact=False)
 
         people = _card("communities_people_card")
         people_layout = QGridLayout(people)
@@ -240,6 +241,41 @@ class CommunityDetail(QScrollArea):
         layout.addWidget(self.content)
         self.content.hide()
 
+    def _arrange(self, *, compact: bool) -> None:
+        """Five figures in a row and roles beside the QR panel, or (narrow windows, 125 %
+        scaling on a small laptop) figures in two rows and the panels one above the other."""
+        if compact == self.compact:
+            return
+        self.compact = compact
+        columns = 3 if compact else 5
+        for figure in self.figures.values():
+            self.figures_grid.removeWidget(figure)
+        for column in range(5):
+            self.figures_grid.setColumnStretch(column, 1 if column < columns else 0)
+        for number, figure in enumerate(self.figures.values()):
+            self.figures_grid.addWidget(figure, number // columns, number % columns)
+        self.lower.setDirection(
+            QBoxLayout.Direction.TopToBottom if compact else QBoxLayout.Direction.LeftToRight
+        )
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Stack when the wide arrangement does not fit (its width depends on the language)."""
+        if not self.content.isVisible():
+            return
+        width = self.viewport().width()
+        if not self.compact:
+            needed = self.widget().minimumSizeHint().width()
+            if needed > width:
+                self._wide_needs = needed
+                self._arrange(compact=True)
+        elif width >= self._wide_needs:
+            self._arrange(compact=False)
+            self._fit()  # the texts may have grown since it was measured
+
     def show_empty(self, text: str | None = None) -> None:
         self.data = None
         self.empty_label.setText(
@@ -272,6 +308,7 @@ class CommunityDetail(QScrollArea):
         ]
         self.warnings_label.setText("<br>".join(lines))
         self.warnings_label.setVisible(bool(lines))
+        self._fit()
 
     def show_detail(self, data: DetailData) -> None:
         self.data = data
@@ -312,6 +349,7 @@ class CommunityDetail(QScrollArea):
         self.audience_label.setText(data.fields.target_audience or self.tr("未填写"))
         self.rules_label.setText(data.fields.rules_text or self.tr("未填写"))
         self.qr_panel.show_info(data.community_id, data.qr)
+        self._fit()
 
 
 def _escape(text: str) -> str:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.common.database import Database
+from core.communities.limits import Limits
 from core.communities.registry import (
     CommunityFields,
     MemberRef,
@@ -123,6 +124,7 @@ class CommunityDialog(QDialog):
         *,
         community_id: int | None = None,
         owner: MemberRef | None = None,
+        limits: Limits | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -158,12 +160,21 @@ class CommunityDialog(QDialog):
         )
         self.qr_valid_days.setSpecialValueText(self.tr("按平台默认"))
         self.qr_valid_days.setSuffix(self.tr(" 天"))
+        self.qr_valid_days.setMinimumWidth(130)
         caps = QHBoxLayout()
         caps.addWidget(self.member_cap)
-        caps.addSpacing(12)
+        caps.addSpacing(16)
         caps.addWidget(QLabel(self.tr("扫码进群上限")))
+        caps.addSpacing(6)
         caps.addWidget(self.scan_cap)
         caps.addStretch(1)
+        validity = QHBoxLayout()
+        validity.addWidget(self.qr_valid_days)
+        validity.addSpacing(8)
+        validity_hint = QLabel(_validity_hint(limits))
+        validity_hint.setProperty("muted", True)
+        validity.addWidget(validity_hint)
+        validity.addStretch(1)
 
         self.tags = self._line(
             "community_tags", "，".join(fields.tags), self.tr("用逗号、顿号或空格分隔")
@@ -194,7 +205,7 @@ class CommunityDialog(QDialog):
         form.addRow(self.tr("目标人群"), self.audience)
         form.addRow(self.tr("群规"), self.rules)
         form.addRow(self.tr("群人数上限"), caps)
-        form.addRow(self.tr("二维码有效期"), self.qr_valid_days)
+        form.addRow(self.tr("二维码有效期"), validity)
         form.addRow(self.tr("标签"), self.tags)
         form.addRow(self.tr("建群日期"), self.created_on)
         form.addRow(self.tr("群主"), self.owner)
@@ -281,3 +292,18 @@ class CommunityDialog(QDialog):
             on_failure=refused,
             cancellable=False,
         )
+
+
+def _validity_hint(limits: Limits | None) -> str:
+    """What 按平台默认 means with the settings in force."""
+    from PySide6.QtCore import QCoreApplication
+
+    def days(platform: str, default: int | None) -> str:
+        value = limits.qr_valid_days.get(platform) if limits else default
+        if value is None:
+            return QCoreApplication.translate("CommunityDialog", "不过期")
+        return QCoreApplication.translate("CommunityDialog", "{days} 天").format(days=value)
+
+    return QCoreApplication.translate(
+        "CommunityDialog", "平台默认：微信群 {wechat}，企业微信群 {wecom}"
+    ).format(wechat=days("wechat", 7), wecom=days("wecom", None))

@@ -84,6 +84,8 @@ class CommunitiesModel(QAbstractTableModel):
             return self._sort_key(row, column)
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._color(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column == COL_NAME:
+            return "\n".join(filter(None, [row.name, "、".join(row.tags), row.theme]))
         if role == Qt.ItemDataRole.ToolTipRole and column in (COL_STATUS, COL_QR):
             return "\n".join(attention_message(w) for w in row.warnings) or None
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_MEMBERS:
@@ -104,9 +106,7 @@ class CommunitiesModel(QAbstractTableModel):
         if row.warnings:
             label = status_label(row.warnings[0])
             more = len(row.warnings) - 1
-            return (
-                label if not more else self.tr("{label} 等 {n} 项").format(label=label, n=more + 1)
-            )
+            return label if not more else self.tr("{label} +{n}").format(label=label, n=more)
         return self.tr("正常")
 
     def _sort_key(self, row: CommunityRow, column: int):

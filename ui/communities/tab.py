@@ -7,7 +7,7 @@ After a write the tab reloads itself and emits `data_changed({"communities"})` f
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from core.common.database import Database
 from core.communities.attention import Attention
+from core.communities.limits import load_limits
 from core.communities.listing import (
     CommunityRow,
     attention_from_rows,
@@ -48,7 +49,7 @@ from ui.common.tasks import Task, run_task
 from ui.communities.attention import AttentionDialog
 from ui.communities.detail import CommunityDetail, DetailData, load_detail
 from ui.communities.dialog import CommunityDialog
-from ui.communities.labels import platform_labels, qr_days_text
+from ui.communities.labels import kind_labels, platform_labels, qr_days_text
 from ui.communities.model import (
     COL_MEMBERS,
     COL_NAME,
@@ -160,6 +161,7 @@ class CommunitiesTab(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(30)
         self._size_columns()
+        self.table.viewport().installEventFilter(self)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
 
@@ -196,8 +198,8 @@ class CommunitiesTab(QWidget):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setSizes([560, 680])
-        left.setMinimumWidth(420)
-        self.detail.setMinimumWidth(560)
+        left.setMinimumWidth(300)
+        self.detail.setMinimumWidth(420)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
@@ -226,14 +228,28 @@ class CommunitiesTab(QWidget):
         metrics = self.table.fontMetrics()
         samples = {
             COL_PLATFORM: [*platform_labels().values()],
-            COL_MEMBERS: ["2,000 / 2,000"],
+            COL_MEMBERS: ["500 / 500"],  # bigger groups are rare (WeChat caps at 500)
             COL_QR: [qr_days_text(True, 7), qr_days_text(True, None), qr_days_text(False, None)],
-            COL_STATUS: [self.tr("接近扫码上限"), self.tr("二维码即将过期"), self.tr("正常")],
+            COL_STATUS: [*(f"{label} +1" for label in kind_labels().values()), self.tr("正常")],
         }
         for column, texts in samples.items():
             title = self.model.headerData(column, Qt.Orientation.Horizontal)
             widest = max(metrics.horizontalAdvance(text) for text in [*texts, title])
-            header.resizeSection(column, widest + 30)  # 12 px item padding, then air
+            header.resizeSection(column, widest + 22)  # 12 px item padding, then air
+        self._platform_width = header.sectionSize(COL_PLATFORM)
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """In a narrow list the platform column goes (the detail still names the platform)."""
+        header = self.table.horizontalHeader()
+        fixed = sum(header.sectionSize(c) for c in (COL_MEMBERS, COL_QR, COL_STATUS))
+        narrow = self.table.viewport().width() < fixed + self._platform_width + 120
+        if narrow != self.table.isColumnHidden(COL_PLATFORM):
+            self.table.setColumnHidden(COL_PLATFORM, narrow)
 
     def _button(self, object_name: str, text: str, slot) -> QPushButton:
         button = QPushButton(text)
@@ -278,9 +294,7 @@ class CommunitiesTab(QWidget):
         self._load_pinyin([row.name for row in rows if row.name not in self.proxy.pinyin])
         if not rows:
             self._selected_id = None
-            self.detail.show_empty(
-                self.tr("还没有社群。点「新建…」添加第一个群，导入成员名单时也会自动建群。")
-            )
+            self.detail.show_empty(self.tr("还没有社群。点「新建…」添加第一个群。"))
             self._update_buttons()
             return
         if keep is None or not self.select_community(keep, reveal=False):
@@ -391,40 +405,39 @@ class CommunitiesTab(QWidget):
     # ----- actions --------------------------------------------------------------------------
 
     def new_community(self) -> None:
-        def load(_progress, _cancelled):
-            with self.database.session() as session:
-                return new_fields(session)
-
-        run_task(
-            self,
-            load,
-            label=self.tr("请稍候…"),
-            on_success=lambda fields: self._open_dialog(fields, None, None),
-        )
+        self._open_dialog_for(None)
 
     def edit_selected(self) -> None:
         row = self.selected_row()
-        if row is None:
-            return
+        if row is not None:
+            self._open_dialog_for(row.id)
+
+    def _open_dialog_for(self, community_id: int | None) -> None:
+        """Load the record (or a blank one with the caps from the settings), then edit it."""
 
         def load(_progress, _cancelled):
             with self.database.session() as session:
-                return read_fields(session, row.id), owner_and_admins(session, row.id).owner
+                limits = load_limits(session)
+                if community_id is None:
+                    return new_fields(session), None, limits
+                owner = owner_and_admins(session, community_id).owner
+                return read_fields(session, community_id), owner, limits
 
-        run_task(
-            self,
-            load,
-            label=self.tr("请稍候…"),
-            on_success=lambda result: self._open_dialog(result[0], row.id, result[1]),
-        )
+        def edit(loaded) -> None:
+            fields, owner, limits = loaded
+            dialog = CommunityDialog(
+                self.database,
+                fields,
+                community_id=community_id,
+                owner=owner,
+                limits=limits,
+                parent=self,
+            )
+            if dialog.exec() == CommunityDialog.DialogCode.Accepted and dialog.saved_id:
+                self._selected_id = dialog.saved_id
+                self._changed()
 
-    def _open_dialog(self, fields, community_id, owner) -> None:
-        dialog = CommunityDialog(
-            self.database, fields, community_id=community_id, owner=owner, parent=self
-        )
-        if dialog.exec() == CommunityDialog.DialogCode.Accepted and dialog.saved_id is not None:
-            self._selected_id = dialog.saved_id
-            self._changed()
+        run_task(self, load, label=self.tr("请稍候…"), on_success=edit)
 
     def toggle_archive(self) -> None:
         row = self.selected_row()
