@@ -93,6 +93,7 @@ def format_datetime(value: datetime) -> str:
 
 _MAINLAND_MOBILE = re.compile(r"1[3-9]\d{9}")
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")
+_FLOAT_TEXT = re.compile(r"\+?\d+\.0+")
 _PHONE_SEPARATORS = re.compile(r"[,，;；/、|]+")
 _PHONE_DECORATION = re.compile(r"[\s\-‐–—().（）]+")
 
@@ -127,9 +128,9 @@ def normalize_phone(value) -> tuple[str | None, str | None]:
             if phone:
                 return phone, None
         return None, f"没有有效的手机号：{text}"
+    if _FLOAT_TEXT.fullmatch(text):
+        text = text.split(".", 1)[0]  # a number that went through a float on its way to text
     compact = _PHONE_DECORATION.sub("", text)
-    if compact.endswith(".0") and compact[:-2].isdigit():
-        compact = compact[:-2]  # a number that went through a float on its way to text
     plus = compact.startswith("+")
     digits = compact.lstrip("+")
     if not digits.isdigit():
@@ -173,7 +174,8 @@ def _check_digits(digits: str, shown: str, *, plus: bool) -> tuple[str | None, s
 
 _DATE_TEXT = re.compile(
     r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?"
-    r"(?:[\sT]*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2})(?:\.\d+)?)?\s*秒?)?"
+    r"(?:[\sT]*(\d{1,2})\s*[:：时点]\s*(\d{1,2})\s*分?"
+    r"(?:\s*[:：]?\s*(\d{1,2})(?:\.\d+)?\s*秒?)?)?"
 )
 _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")

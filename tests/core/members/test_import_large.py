@@ -1,0 +1,68 @@
+"""A million rows: read as a stream with progress, accepted under the limit, and a cancel at any
+point leaves the database as it was."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import pytest
+
+from core.common.progress import Cancelled
+from core.members.importing import apply_import, plan_import
+from tests.core.members.importing_helpers import import_file, table_counts
+
+ROWS = 1_000_000
+
+
+@pytest.fixture
+def million_rows_csv(tmp_path):
+    path = tmp_path / "百万会员.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write("昵称,手机号,标签,注册时间\r\n")
+        for start in range(0, ROWS, 50_000):
+            handle.write(
+                "".join(
+                    f"会员{i},138{i:08d},VIP{i % 5},2024-{i % 12 + 1:02d}-{i % 28 + 1:02d}\r\n"
+                    for i in range(start, start + 50_000)
+                )
+            )
+    return path
+
+
+@pytest.mark.slow
+def test_a_million_rows_stream_with_progress_and_cancel_changes_nothing(
+    sqlite_database, samples, million_rows_csv
+):
+    import_file(sqlite_database, samples / "weflow_群成员_样例烘焙福利1群.xlsx")
+    before = table_counts(sqlite_database)
+    reports: list[tuple[int, int]] = []
+    started = time.perf_counter()
+    with pytest.raises(Cancelled), sqlite_database.session() as session:
+        plan = plan_import(session, million_rows_csv, progress=lambda *a: reports.append(a))
+        planned = time.perf_counter() - started
+        assert plan.counts.added == ROWS and plan.counts.rejected == 0
+        # Streamed: the first report comes after 2000 rows, with the whole file estimated.
+        first_done, first_total = reports[0]
+        assert first_done == 2000 and first_total > 900_000
+        assert all(a[0] <= b[0] for a, b in itertools.pairwise(reports))
+        assert reports[-1] == (ROWS, ROWS)
+        writes: list[tuple[int, int]] = []
+        apply_import(
+            session,
+            plan,
+            progress=lambda *a: writes.append(a),
+            cancelled=lambda: len(writes) > 5,  # the user presses 取消 while it writes
+        )
+    # About 20 s on a quiet laptop; the bound only catches a slowdown by a factor, not noise.
+    assert planned < 150, f"planning a million rows took {planned:.0f} s"
+    assert len(writes) > 5 and writes[-1][0] < writes[-1][1]
+    assert table_counts(sqlite_database) == before
+
+
+def test_cancel_while_reading(sqlite_database, million_rows_csv):
+    before = table_counts(sqlite_database)
+    calls = itertools.count()
+    with pytest.raises(Cancelled), sqlite_database.session() as session:
+        plan_import(session, million_rows_csv, cancelled=lambda: next(calls) > 10)
+    assert table_counts(sqlite_database) == before
