@@ -90,7 +90,7 @@ class CommunitiesTab(QWidget):
         super().__init__(parent)
         self.setObjectName("communities_tab")
         self.setStyleSheet(TAB_STYLE)
-        self.database = database
+        self._database = database
         self.rows: list[CommunityRow] = []
         self.attention: list[Attention] = []
         self.loaded = False  # the list has arrived at least once
@@ -99,6 +99,7 @@ class CommunitiesTab(QWidget):
         self._reload_again = False
         self._detail_generation = 0
         self._undo_id: int | None = None
+        self._detail_stale = False  # selection changed while hidden: load when shown
 
         title = QLabel(self.tr("社群"))
         title.setProperty("pageTitle", True)
@@ -251,6 +252,21 @@ class CommunitiesTab(QWidget):
         if narrow != self.table.isColumnHidden(COL_PLATFORM):
             self.table.setColumnHidden(COL_PLATFORM, narrow)
 
+    @property
+    def database(self) -> Database:
+        return self._database
+
+    @database.setter
+    def database(self, database: Database) -> None:
+        """Another database (the main window sets this after a restore); then refresh()."""
+        self._database = database
+        self.detail.qr_panel.database = database
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._detail_stale and self._selected_id is not None:
+            self._load_detail(self._selected_id)
+
     def _button(self, object_name: str, text: str, slot) -> QPushButton:
         button = QPushButton(text)
         button.setObjectName(object_name)
@@ -341,9 +357,13 @@ class CommunitiesTab(QWidget):
             self.detail.show_empty()
             return
         self.detail.show_row(row)
-        self._load_detail(row.id)
+        if self.isVisible():
+            self._load_detail(row.id)
+        else:
+            self._detail_stale = True  # nobody looks: no summary queries, no chart yet
 
     def _load_detail(self, community_id: int) -> None:
+        self._detail_stale = False
         self._detail_generation += 1
         generation = self._detail_generation
 

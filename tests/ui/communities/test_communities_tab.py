@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QMessageBox, QPushButton, QTableWidget
 
 from core.communities.registry import read_fields, set_archived, trash_list
 from tests.core.communities.builders import add_community, add_member, fill, join
 from tests.ui.communities.helpers import row_named, wait_for_detail
 from tests.ui.conftest import when_shown
+from ui.communities.tab import CommunitiesTab
 
 JOINED = datetime(2026, 10, 1, 9, 0)
 
@@ -300,3 +301,38 @@ def test_refresh_ignores_areas_it_does_not_show(open_tab, qtbot):
     tab = open_tab()
     with qtbot.assertNotEmitted(tab.attention_count_changed, wait=200):
         tab.refresh({"points", "posters"})
+
+
+def test_a_hidden_tab_loads_the_list_but_not_the_detail(app, qtbot, sqlite_database):
+    """The main window builds every tab at start: the 需要处理 count is wanted at once, the
+    figures and chart of the first community only when someone opens the tab."""
+    with sqlite_database.session() as session:
+        community_id = add_community(session, "没二维码的群")
+    tab = CommunitiesTab(sqlite_database)
+    qtbot.addWidget(tab)
+    with qtbot.waitSignal(tab.attention_count_changed, timeout=10_000) as counted:
+        tab.refresh()
+    assert counted.args == [1]
+    assert tab.selected_row().id == community_id
+    qtbot.wait(100)
+    assert tab.detail.data is None and tab.detail.chart.view is None
+    tab.show()
+    wait_for_detail(qtbot, tab, community_id)
+    QThreadPool.globalInstance().waitForDone(10_000)
+
+
+def test_another_database_after_a_restore(open_tab, qtbot, sqlite_database, tmp_path):
+    from core.common.database import open_database
+
+    tab = open_tab()
+    other = open_database(f"sqlite:///{tmp_path / 'restored.db'}", daily_backup=False)
+    try:
+        with other.session() as session:
+            add_community(session, "恢复出来的群")
+        tab.database = other
+        assert tab.detail.qr_panel.database is other
+        tab.refresh()
+        qtbot.waitUntil(lambda: row_named(tab, "恢复出来的群") is not None, timeout=10_000)
+        QThreadPool.globalInstance().waitForDone(10_000)
+    finally:
+        other.close()
