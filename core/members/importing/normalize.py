@@ -51,6 +51,11 @@ def clean_json_text(value: str) -> str:
 
 def to_text(value) -> str | None:
     """Any cell as text, None when empty. 137.0 → "137"; dates → ISO; a formula stays text."""
+    if type(value) is str:
+        if "\x00" in value:
+            value = value.replace("\x00", "")
+        text = value.strip()
+        return None if not text or text in PLACEHOLDERS else text
     if value is None:
         return None
     if isinstance(value, str):
@@ -82,11 +87,12 @@ def to_text(value) -> str | None:
 
 def format_datetime(value: datetime) -> str:
     """How a date-time custom field is stored: no seconds part when there are none."""
-    if value.time() == time(0, 0):
-        return value.strftime("%Y-%m-%d")
-    if value.second == 0 and not value.microsecond:
-        return value.strftime("%Y-%m-%d %H:%M")
-    return value.strftime("%Y-%m-%d %H:%M:%S")
+    day = f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+    if not (value.hour or value.minute or value.second or value.microsecond):
+        return day
+    if not (value.second or value.microsecond):
+        return f"{day} {value.hour:02d}:{value.minute:02d}"
+    return f"{day} {value.hour:02d}:{value.minute:02d}:{value.second:02d}"
 
 
 # ---------------------------------------------------------------------------------- phones

@@ -456,6 +456,7 @@ class _Planner:
         self.unresolved_rejects: dict[str, int] = defaultdict(int)
         self.protected: dict[str, set[int]] = defaultdict(set)
         self.data_rows = 0
+        self._handlers = self._field_handlers()
 
     # ---------------------------------------------------------------- reading
 
@@ -633,58 +634,15 @@ class _Planner:
 
     def _normalize(self, segment, sheet, number, values, custom, filled) -> _Row:
         row = _Row()
+        handlers = self._handlers
         for name, raw in values.items():
-            if name in IDENTITY_FIELDS:
-                self._identity_value(row, sheet, number, name, raw)
-            elif name in ("nickname", "remark", "city", "source_channel", "notes"):
-                text = self._text(sheet, number, name, raw)
+            handlers[name](row, raw, sheet, number, name, segment)
+        if custom:
+            target = row.custom
+            for key, raw in custom.items():
+                text = to_text(raw)
                 if text is not None:
-                    row.fields[name] = text
-            elif name == "group_nickname":
-                row.group_nickname = self._text(sheet, number, name, raw)
-            elif name == "join_channel":
-                row.join_channel = self._text(sheet, number, name, raw)
-            elif name == "group_name":
-                group = self._text(sheet, number, name, raw)
-                if group:
-                    row.fields["group_name"] = group
-            elif name == "gender":
-                gender, error = normalize_gender(raw)
-                if error:
-                    self._issue(sheet, number, name, raw, error + "，已忽略该值", False)
-                elif gender is not None:
-                    row.fields["gender"] = gender
-            elif name == "birthday":
-                birthday, error = normalize_date(raw)
-                if error:
-                    self._issue(sheet, number, name, raw, error + "，已忽略该值", False)
-                elif birthday:
-                    row.fields["birthday"] = birthday
-            elif name in ("joined_at", "added_at"):
-                moment, error = normalize_datetime(raw, unix=segment.unix_times)
-                if error:
-                    self._issue(sheet, number, name, raw, error + "，已忽略该值", False)
-                elif moment and name == "joined_at":
-                    row.joined_at = moment
-                elif moment:
-                    row.custom[ADDED_AT_FIELD] = format_datetime(moment)
-            elif name == "tags":
-                for tag in split_tags(raw):
-                    if len(tag) > _TAG_LIMIT:
-                        self._issue(sheet, number, name, tag, "标签超过 50 个字，已忽略", False)
-                    elif tag not in row.tags:
-                        row.tags.append(sys.intern(tag))
-            elif name == "member_type":
-                team, error = (raw, None) if isinstance(raw, bool) else normalize_team(raw)
-                if error:
-                    self._issue(sheet, number, name, raw, error + "，按客户导入", False)
-                row.team = team
-            elif name == "inviter_staff":
-                row.inviter = to_text(raw)
-        for key, raw in custom.items():
-            text = to_text(raw)
-            if text is not None:
-                row.custom[key] = text
+                    target[key] = text
         if row.reject:
             return row
         if not row.keys and not row.fields.get("nickname"):
@@ -702,6 +660,74 @@ class _Planner:
             self._issue(sheet, number, "nickname", row.fields.get("nickname"), row.reject, True)
         return row
 
+    def _field_handlers(self) -> dict:
+        """Field → the method that normalises its value into a _Row."""
+        handlers = {name: self._identity_value for name in IDENTITY_FIELDS}
+        for name in ("nickname", "remark", "city", "source_channel", "notes", "group_name"):
+            handlers[name] = self._member_text
+        handlers.update(
+            group_nickname=self._group_nickname,
+            join_channel=self._join_channel,
+            gender=self._gender,
+            birthday=self._birthday,
+            joined_at=self._moment,
+            added_at=self._moment,
+            tags=self._tags,
+            member_type=self._member_type,
+            inviter_staff=self._inviter_staff,
+        )
+        return handlers
+
+    def _member_text(self, row: _Row, raw, sheet, number, name, _segment) -> None:
+        text = self._text(sheet, number, name, raw)
+        if text is not None:
+            row.fields[name] = text
+
+    def _group_nickname(self, row: _Row, raw, sheet, number, name, _segment) -> None:
+        row.group_nickname = self._text(sheet, number, name, raw)
+
+    def _join_channel(self, row: _Row, raw, sheet, number, name, _segment) -> None:
+        row.join_channel = self._text(sheet, number, name, raw)
+
+    def _gender(self, row: _Row, raw, sheet, number, name, _segment) -> None:
+        gender, error = normalize_gender(raw)
+        if error:
+            self._issue(sheet, number, name, raw, error + "，已忽略该值", False)
+        elif gender is not None:
+            row.fields["gender"] = gender
+
+    def _birthday(self, row: _Row, raw, sheet, number, name, _segment) -> None:
+        birthday, error = normalize_date(raw)
+        if error:
+            self._issue(sheet, number, name, raw, error + "，已忽略该值", False)
+        elif birthday:
+            row.fields["birthday"] = birthday
+
+    def _moment(self, row: _Row, raw, sheet, number, name, segment) -> None:
+        moment, error = normalize_datetime(raw, unix=segment.unix_times)
+        if error:
+            self._issue(sheet, number, name, raw, error + "，已忽略该值", False)
+        elif moment and name == "joined_at":
+            row.joined_at = moment
+        elif moment:
+            row.custom[ADDED_AT_FIELD] = format_datetime(moment)
+
+    def _tags(self, row: _Row, raw, sheet, number, name, _segment) -> None:
+        for tag in split_tags(raw):
+            if len(tag) > _TAG_LIMIT:
+                self._issue(sheet, number, name, tag, "标签超过 50 个字，已忽略", False)
+            elif tag not in row.tags:
+                row.tags.append(sys.intern(tag))
+
+    def _member_type(self, row: _Row, raw, sheet, number, name, _segment) -> None:
+        team, error = (raw, None) if isinstance(raw, bool) else normalize_team(raw)
+        if error:
+            self._issue(sheet, number, name, raw, error + "，按客户导入", False)
+        row.team = team
+
+    def _inviter_staff(self, row: _Row, raw, _sheet, _number, _name, _segment) -> None:
+        row.inviter = to_text(raw)
+
     def _text(self, sheet, number, name, raw) -> str | None:
         text = to_text(raw)
         if text is None:
@@ -712,7 +738,7 @@ class _Planner:
             text = text[:limit]
         return text
 
-    def _identity_value(self, row: _Row, sheet, number, name, raw) -> None:
+    def _identity_value(self, row: _Row, raw, sheet, number, name, _segment=None) -> None:
         if name == "phone":
             phone, error = normalize_phone(raw)
             if error:
