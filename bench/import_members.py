@@ -1,0 +1,181 @@
+"""Import of a 100000-row member list (.xlsx) vs. a bare read + insert of the same rows.
+
+(a) baseline: python-calamine reads every row of the file, sqlite3 executemany writes them into a
+    bare table of a temporary SQLite file, one transaction;
+(b) ours: plan_import + apply_import into a fresh migrated SQLite database — header detection,
+    normalising, identity maps, search keys (pinyin), members, tags, then one commit.
+Both run in the same process, alternately; the ratio is what to compare between machines.
+Goal: ratio ≤ 2×.
+
+    .venv/bin/python bench/import_members.py [--rows 100000] [--repeat 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from common import OUT, ROOT  # noqa: F401  (puts the repository on sys.path)
+
+HEADERS = [
+    "客户昵称",
+    "客户姓名",
+    "手机号",
+    "微信号",
+    "性别",
+    "生日",
+    "添加时间",
+    "企业标签",
+    "所在城市",
+    "客户积分",
+]
+TAGS = ["意向客户", "已购", "宝妈", "高频复购", "团购团长", "新客", "VIP", "沉睡客户"]
+EMOJI = ["🌸", "🍰", "☀️", "🐱", "✨", ""]
+CITIES = ["杭州", "宁波", "苏州", "上海", "深圳", "成都", "北京", "温州", "嘉兴", "厦门"]
+
+
+def write_workbook(path: Path, rows: int, seed: int = 20261123) -> None:
+    """A realistic customer export: names with emoji, phones as numbers, dates as date cells."""
+    from faker import Faker
+    from openpyxl import Workbook
+
+    fake = Faker("zh_CN")
+    fake.seed_instance(seed)
+    rng = random.Random(seed)
+    names = [fake.name() for _ in range(5000)]
+    words = ["阳光", "小太阳", "晴天", "追梦人", "奶茶续命", "静待花开", "简单生活", "向日葵"]
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("客户列表")
+    sheet.append(["客户列表（导出时间：2026-11-23 09:00）"])
+    sheet.append(HEADERS)
+    start = datetime(2023, 1, 1, 9, 0)
+    for index in range(rows):
+        nickname = (
+            rng.choice(names) if rng.random() < 0.6 else rng.choice(words) + str(rng.randrange(99))
+        ) + rng.choice(EMOJI)
+        sheet.append(
+            [
+                nickname,
+                rng.choice(names) if rng.random() < 0.3 else "",
+                13_800_000_000 + index * 7 % 100_000_000 if rng.random() < 0.85 else "",
+                f"wx_{index:07d}{rng.choice('abcdefgh')}" if rng.random() < 0.4 else "",
+                rng.choice(["男", "女", "女", "未知"]),
+                date(1960, 1, 1) + timedelta(days=rng.randrange(20000))
+                if rng.random() < 0.3
+                else None,
+                start + timedelta(minutes=rng.randrange(1_000_000)),
+                ",".join(rng.sample(TAGS, rng.randrange(0, 4))),
+                rng.choice(CITIES),
+                rng.randrange(0, 5000),
+            ]
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial.xlsx")
+    workbook.save(partial)
+    partial.rename(path)
+
+
+def baseline(path: Path, work: Path) -> tuple[float, int]:
+    """Bare python-calamine read + sqlite3 executemany of the same rows."""
+    import python_calamine
+
+    database = work / f"bare-{time.monotonic_ns()}.db"
+    started = time.perf_counter()
+    workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    sheet = workbook.get_sheet_by_index(0)
+    rows = [
+        tuple(str(v) if isinstance(v, date | datetime) else v for v in row)
+        for row in sheet.iter_rows()
+    ][2:]
+    connection = sqlite3.connect(database)
+    columns = ", ".join(f"c{i}" for i in range(len(HEADERS)))
+    connection.execute(f"CREATE TABLE bare ({columns})")
+    with connection:
+        connection.executemany(
+            f"INSERT INTO bare VALUES ({', '.join('?' * len(HEADERS))})",
+            [row[: len(HEADERS)] for row in rows],
+        )
+    connection.close()
+    return time.perf_counter() - started, len(rows)
+
+
+def ours(path: Path, work: Path) -> tuple[float, float, float, object]:
+    """plan_import + apply_import into a fresh migrated SQLite database."""
+    from core.common.database import open_database
+    from core.members.importing import apply_import, plan_import
+
+    database = open_database(
+        f"sqlite:///{work / f'ours-{time.monotonic_ns()}.db'}", daily_backup=False
+    )
+    try:
+        started = time.perf_counter()
+        with database.session() as session:
+            plan = plan_import(session, path)
+            planned = time.perf_counter()
+            result = apply_import(session, plan)
+        done = time.perf_counter()
+    finally:
+        database.close()
+    return done - started, planned - started, done - planned, result
+
+
+def search_key_share(path: Path) -> float:
+    """Seconds the search keys (pypinyin) alone take for the file's members, cold cache."""
+    import python_calamine
+
+    from core.members.search_keys import member_search_keys
+
+    sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    rows = list(sheet.iter_rows())[2:]
+    started = time.perf_counter()
+    for row in rows:
+        phone = str(int(row[2])) if isinstance(row[2], float) else None
+        member_search_keys(str(row[0]).strip(), str(row[1] or ""), row[3] or None, phone)
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each (median is shown)")
+    args = parser.parse_args()
+    path = OUT / f"import-{args.rows}.xlsx"
+    if not path.exists():
+        print(f"writing {args.rows} rows into {path} (once)…", file=sys.stderr)
+        write_workbook(path, args.rows)
+    with tempfile.TemporaryDirectory() as temporary:
+        work = Path(temporary)
+        os.environ["SHEQUN_DATA_DIR"] = str(work / "data")
+        bare_times, our_times, plan_times, apply_times = [], [], [], []
+        for _ in range(args.repeat):
+            seconds, count = baseline(path, work)
+            bare_times.append(seconds)
+            total, planned, applied, result = ours(path, work)
+            our_times.append(total)
+            plan_times.append(planned)
+            apply_times.append(applied)
+        keys = search_key_share(path)
+    bare, our = statistics.median(bare_times), statistics.median(our_times)
+    print(f"file: {path.name} ({path.stat().st_size / 1e6:.1f} MB, {count} data rows)")
+    print(f"baseline  calamine read + sqlite3 executemany: {bare:6.2f} s")
+    planned, applied = statistics.median(plan_times), statistics.median(apply_times)
+    print(
+        f"ours      plan_import + apply_import:          {our:6.2f} s"
+        f"  (plan {planned:.2f} s, apply {applied:.2f} s)"
+    )
+    print(f"          search keys (pypinyin) for the same members, measured alone: {keys:.2f} s")
+    print(f"          added {result.added}, linked {result.linked}, rejected {result.rejected}")
+    print(f"ratio: {our / bare:.1f}x  (goal ≤ 2x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
