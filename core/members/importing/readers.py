@@ -62,6 +62,7 @@ class Table:
     rows: Iterator[tuple[int, list]]
     fraction: Callable[[], float]  # how much of the whole file has been read, 0..1
     sheet_names: list[str] = field(default_factory=list)
+    named_by_user: bool = True  # a worksheet name someone chose (a CSV's is its file name)
 
 
 def check_file(path: Path, limits: ImportLimits) -> SourceFile:
@@ -380,6 +381,7 @@ def iter_csv_table(source: SourceFile, limits: ImportLimits) -> Iterator[Table]:
         rows=rows(),
         fraction=fraction,
         sheet_names=[source.path.stem],
+        named_by_user=False,
     )
 
 

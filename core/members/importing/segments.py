@@ -185,7 +185,7 @@ def _sheet_names_group(table: Table, mapping: HeaderMapping) -> bool:
     """A workbook with one sheet per group names the group in the sheet name (itchat-era lists):
     a sheet name that reads like a group (烘焙1群), or any non-generic name when the workbook has
     several sheets of group members."""
-    if "group_name" in mapping.fields:
+    if "group_name" in mapping.fields or not table.named_by_user:
         return False
     name = table.sheet.strip()
     if not name or name.isdigit() or _GENERIC_SHEET.match(name):

@@ -300,3 +300,10 @@ def test_an_existing_community_is_used(sqlite_database, samples):
         session.add(Community(name="样例烘焙福利1群", platform="wechat"))
     plan, result = import_file(sqlite_database, samples / "weflow_群成员_样例烘焙福利1群.xlsx")
     assert plan.communities[0].community_id is not None and result.communities_created == 0
+
+
+def test_a_csv_file_name_is_not_a_group_name(sqlite_database, tmp_path):
+    path = tmp_path / "烘焙1群成员.csv"
+    path.write_text("昵称,群昵称\n小麦,麦-1\n", "utf-8")
+    plan = plan_file(sqlite_database, path)
+    assert plan.communities == [] and plan.sheets[0].community is None
