@@ -574,12 +574,11 @@ class _Planner:
     def _read_row(self, segment, sheet: SheetPlan, number: int, values, custom, filled) -> None:
         row = self._normalize(segment, sheet.sheet, number, values, custom, filled)
         nickname = row.fields.get("nickname") or ""
-        if row.community is None:
-            group = row.fields.pop("group_name", None) if "group_name" in row.fields else None
-            group = group or segment.group
-            if group and group not in self.file_groups:
-                self.file_groups[group] = segment.platform
-            row.community = self.override or group
+        group = row.fields.pop("group_name", None) if "group_name" in row.fields else None
+        group = group or segment.group
+        if group and group not in self.file_groups:
+            self.file_groups[group] = segment.platform
+        row.community = self.override or group
         plan_row = PlanRow(sheet.sheet, number, REJECTED, nickname, row.community)
         self.rows.append(plan_row)
         if row.community:
@@ -763,10 +762,6 @@ class _Planner:
 
     # --------------------------------------------------------------- identity
 
-    def _person_for(self, member_id: int) -> Person | None:
-        person = self.by_member.get(member_id)
-        return person
-
     def _existing(self, member_id: int, plan_row: PlanRow) -> Person:
         person = self.by_member.get(member_id)
         if person is None:
@@ -780,6 +775,11 @@ class _Planner:
         if value is None and person.member_id is not None:
             value = self.db.key_of(person.member_id, kind)
         return value
+
+    def _key_of(self, person: Person | None, member_id: int | None, kind: str) -> str | None:
+        if person is not None:
+            return self._key(person, kind)
+        return self.db.key_of(member_id, kind) if member_id is not None else None
 
     def _owner(self, kind: str, value: str) -> tuple[Person | None, int | None]:
         person = self.index[kind].get(value)
@@ -797,15 +797,16 @@ class _Planner:
                 person, member_id = self._owner(kind, value)
                 if person is None and member_id is None:
                     continue
-                if person is None:
-                    person = self._existing(member_id, plan_row)
-                stronger = IDENTITY_FIELDS[:position]
+                # A stronger identifier that differs means another person (two unionids
+                # sharing a phone stay two people).
                 if all(
                     not row.keys.get(k)
-                    or not self._key(person, k)
-                    or row.keys[k] == self._key(person, k)
-                    for k in stronger
+                    or not (theirs := self._key_of(person, member_id, k))
+                    or row.keys[k] == theirs
+                    for k in IDENTITY_FIELDS[:position]
                 ):
+                    if person is None:
+                        person = self._existing(member_id, plan_row)
                     return person, f"按{IDENTITY_LABELS[kind]}"
             return None, ""
         if not nickname:

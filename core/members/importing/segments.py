@@ -26,7 +26,6 @@ from core.common.errors import UserError
 from core.members.importing.fields import (
     CUSTOM,
     IGNORE,
-    column_letter,
     custom_keys,
     header_score,
 )
@@ -437,7 +436,3 @@ def _customers_segment(customers: list[tuple[dict, dict, list]]) -> Segment:
         fraction=lambda: 1.0,
         mapped_columns=0,
     )
-
-
-def describe_column(mapping: HeaderMapping, index: int) -> str:
-    return f"第 {column_letter(index)} 列「{mapping.headers[index]}」"
