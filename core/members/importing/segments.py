@@ -45,7 +45,7 @@ _GROUP_KEYS = frozenset({"昵称", "群名称", "群名", "群聊名称", "群�
 _EXPORT_TIME_KEYS = frozenset({"导出时间", "导出日期"})
 _PLATFORM_KEYS = frozenset({"平台"})
 _TITLE = re.compile(
-    r"^(?P<name>.+?)\s*(?:客户群详情|群成员详情|群成员列表|群成员名单|群成员信息|群成员|成员列表|成员名单)"
+    r"^(?P<name>.+?)\s*(?:客户群详情|群成员详情|群成员列表|群成员名单|群成员信息|群成员)"
 )
 _TITLE_TIME = re.compile(r"导出时间\s*[:：]\s*([0-9][0-9\-/.年月日 :：]*[0-9])")
 _GENERIC_SHEET = re.compile(
