@@ -110,6 +110,7 @@ class CommunityDetail(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.data: DetailData | None = None
+        self._row_warnings: list = []
         page = QWidget()
         page.setObjectName("communities_detail_page")
         self.setWidget(page)
@@ -308,6 +309,7 @@ class CommunityDetail(QScrollArea):
         ]
         self.warnings_label.setText("<br>".join(lines))
         self.warnings_label.setVisible(bool(lines))
+        self._row_warnings = list(row.warnings)
         self._fit()
 
     def show_detail(self, data: DetailData) -> None:
@@ -349,6 +351,7 @@ class CommunityDetail(QScrollArea):
         self.audience_label.setText(data.fields.target_audience or self.tr("未填写"))
         self.rules_label.setText(data.fields.rules_text or self.tr("未填写"))
         self.qr_panel.show_info(data.community_id, data.qr)
+        self.qr_panel.show_warnings(self._row_warnings)
         self._fit()
 
 

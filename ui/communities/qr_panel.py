@@ -29,12 +29,15 @@ from PySide6.QtWidgets import (
 from core.common.database import Database
 from core.common.errors import UserError
 from core.communities import qr
+from core.communities.attention import Attention
 from core.communities.qr import QrInfo
 from ui.common.tasks import run_task
 from ui.communities.labels import (
     OK_COLOR,
     URGENT_COLOR,
     WARNING_COLOR,
+    attention_message,
+    kind_color,
     long_date,
     qr_days_text,
     short_date,
@@ -103,6 +106,11 @@ class QrPanel(QFrame):
         self.date_edit.dateChanged.connect(self._date_edited)
         self.kind_label = QLabel()
         self.kind_label.setObjectName("communities_qr_kind")
+        self.kind_label.setWordWrap(True)
+        self.warning_label = QLabel()
+        self.warning_label.setObjectName("communities_qr_warning")
+        self.warning_label.setWordWrap(True)
+        self.warning_label.hide()
         self.content_label = QLabel()
         self.content_label.setObjectName("communities_qr_content")
         self.content_label.setProperty("muted", True)
@@ -147,6 +155,7 @@ class QrPanel(QFrame):
         layout.setSpacing(10)
         layout.addWidget(title)
         layout.addLayout(body)
+        layout.addWidget(self.warning_label)
         layout.addLayout(buttons)
         self.show_info(None, None)
 
@@ -181,6 +190,7 @@ class QrPanel(QFrame):
             )
             self.kind_label.clear()
             self.content_label.clear()
+            self.warning_label.hide()
             return
         pixmap = QPixmap()
         pixmap.loadFromData(info.image)
@@ -214,6 +224,9 @@ class QrPanel(QFrame):
             )
             self.expires_label.setToolTip(long_date(info.expires_on))
         self.kind_label.setText(_kind_text(info.content))
+        # A personal 名片 or an official account attached by mistake: say so in amber.
+        mistaken = qr.content_kind(info.content) == "wechat_personal"
+        self._color(self.kind_label, WARNING_COLOR if mistaken else "#1f2937")
         self.content_label.setText(info.content or "")
         self.content_label.setToolTip(info.content or "")
 
@@ -250,6 +263,21 @@ class QrPanel(QFrame):
         layout = QVBoxLayout(dialog)
         layout.addWidget(image)
         dialog.exec()
+
+    def show_warnings(self, warnings: list[Attention]) -> None:
+        """What concerns the code: expiring/expired, or a group nobody can scan into any more."""
+        shown = [
+            w
+            for w in warnings
+            if w.kind in ("qr_expired", "qr_expiring") or (w.cap_reached and self._has_qr())
+        ]
+        self.warning_label.setText("\n".join(attention_message(w) for w in shown))
+        if shown:
+            self._color(self.warning_label, kind_color(shown[0].kind, shown[0].cap_reached))
+        self.warning_label.setVisible(bool(shown))
+
+    def _has_qr(self) -> bool:
+        return self.info is not None and self.info.image is not None
 
     @staticmethod
     def _color(label: QLabel, color: str) -> None:

@@ -59,6 +59,7 @@ def test_attach_from_file_then_redate_to_see_the_warning(
     assert panel.days_label.text() == "剩 1 天"
     assert [a.kind for a in tab.attention] == ["qr_expiring"]
     assert "还剩 1 天" in tab.detail.warnings_label.text()
+    assert "还剩 1 天" in panel.warning_label.text() and panel.warning_label.isVisible()
     assert row_named(tab, "麦香烘焙福利1群").qr_days_left == 1
 
     panel.date_edit.setDate(QDate.currentDate().addDays(-9))
@@ -183,3 +184,11 @@ def test_wecom_codes_do_not_expire(open_tab, qtbot, sqlite_database):
     assert panel.kind_label.text() == "企业微信二维码"
     assert row_named(tab, "麦香烘焙福利1群").qr_days_left is None
     assert tab.detail.data.qr.generated_on == date.today()
+
+
+def test_a_personal_card_is_pointed_out(open_tab, qtbot, sqlite_database):
+    tab, community_id = open_on_new_group(open_tab, qtbot, sqlite_database)
+    QApplication.clipboard().setImage(QImage.fromData(qr_images.qr_png("https://u.wechat.com/abc")))
+    tab.detail.qr_panel.paste()
+    wait_for_detail(qtbot, tab, community_id, has_qr)
+    assert "不是群二维码" in tab.detail.qr_panel.kind_label.text()
