@@ -83,7 +83,10 @@ def _grey(image):
 
 
 def _decode(image) -> str | None:
-    import zxingcpp
+    try:
+        import zxingcpp
+    except ImportError as error:  # a build that left the decoder out: say so, don't crash
+        raise UserError("缺少二维码识别组件 zxing-cpp，请重新安装本程序") from error
 
     results = zxingcpp.read_barcodes(_grey(image), formats=zxingcpp.BarcodeFormat.QRCode)
     for result in results:

@@ -215,3 +215,18 @@ def test_qr_info_for_the_panel(database):
     assert (info.image, info.content) == (png, qr_images.WECHAT_GROUP_URL)
     assert (info.generated_on, info.valid_days) == (date(2026, 11, 23), 7)
     assert (info.expires_on, info.days_left) == (date(2026, 11, 30), 5)
+
+
+def test_a_missing_decoder_is_a_clear_message(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_zxing(name, *args, **kwargs):
+        if name == "zxingcpp":
+            raise ImportError("No module named 'zxingcpp'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_zxing)
+    with pytest.raises(UserError, match="zxing-cpp"):
+        decode_qr(qr_images.qr_png())
