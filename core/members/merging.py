@@ -1051,18 +1051,11 @@ class MergeRecord:
 def _summary(moved: dict) -> str:
     parts = []
     rows = moved.get("rows", {})
-    combined = len(moved.get("combined_memberships", []))
-    memberships = len(rows.get("memberships", [])) + combined
-    if memberships:
-        parts.append(
-            f"{memberships} 条入群记录" + (f"（{combined} 个同群合并）" if combined else "")
-        )
-    for key in ("activity_events", "membership_events", "group_nickname_history", "invitations"):
-        if rows.get(key):
-            parts.append(f"{len(rows[key])} 条{REASSIGNED_LABELS[key]}")
+    if combined := len(moved.get("combined_memberships", [])):
+        parts.append(f"{combined} 个共同社群的入群记录合为一条")
     for key, ids in rows.items():
-        if key not in REASSIGNED_LABELS and ids:
-            parts.append(f"{len(ids)} 条 {key}")
+        if ids:
+            parts.append(f"{len(ids)} 条{REASSIGNED_LABELS.get(key, key)}")
     tags = moved.get("tags", {})
     if count := len(tags.get("moved", [])) + len(tags.get("shared", [])):
         parts.append(f"{count} 个标签")

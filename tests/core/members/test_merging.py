@@ -554,9 +554,10 @@ def test_history_says_what_moved(two_accounts):
         (record,) = merge_history(session)
     assert (record.kept_name, record.merged_name) == ("张小凡", "张小凡🌸")
     assert record.can_undo and record.undone_at is None
-    assert "2 条入群记录（1 个同群合并）" in record.summary
-    assert "3 条行为记录" in record.summary
-    assert "2 个标签" in record.summary
+    assert record.summary == (
+        "1 个共同社群的入群记录合为一条、1 条入群记录、1 条入退群记录、1 条群昵称记录、"
+        "3 条行为记录、1 条邀请关系、1 条群主身份、2 个标签、补全 5 项资料"
+    )
 
 
 def test_combine_memberships_rules():
