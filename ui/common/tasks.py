@@ -137,3 +137,26 @@ def _show_progress(dialog: QProgressDialog, done: int, total: int) -> None:
     if dialog.maximum() != total:
         dialog.setMaximum(max(total, 0))
     dialog.setValue(min(done, total))
+
+
+class TaskGroup:
+    """The background reads one widget has in flight: one line to start, errors shown to the
+    user, and `busy()` for tests and for not stacking the same load twice."""
+
+    def __init__(self, owner: QWidget) -> None:
+        self._owner = owner
+        self._tasks: list[Task] = []
+
+    def start(self, work: Callable[[], Any], on_success: Callable[[Any], None]) -> Task:
+        from ui.common.errors import show_error
+
+        task = Task(lambda _progress, _cancelled: work())
+        task.succeeded.connect(on_success)
+        task.failed.connect(lambda error: show_error(self._owner, error))
+        task.finished.connect(lambda: self._tasks.remove(task))
+        self._tasks.append(task)
+        task.start()
+        return task
+
+    def busy(self) -> bool:
+        return any(task.running for task in self._tasks)

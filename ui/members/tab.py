@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -32,8 +31,8 @@ from core.members.editing import (
 )
 from core.members.export import export_members
 from core.members.query import FilterChoices, MemberFilter, filter_choices, find_member_ids
-from ui.common.errors import show_error
-from ui.common.tasks import Task, run_task
+from ui.common.tasks import TaskGroup, run_task
+from ui.common.widgets import push_button
 from ui.members.detail import MemberDetailPanel
 from ui.members.filter_bar import ROLE_NAMES, MemberFilterBar, role_name
 from ui.members.model import COLUMNS, MembersModel
@@ -54,7 +53,7 @@ class MembersTab(QWidget):
         self.choices = FilterChoices([], [])
         self._query_generation = 0
         self._complete_generation: int | None = None  # the query whose full answer is shown
-        self._tasks: list[Task] = []
+        self._reads = TaskGroup(self)
         self._pending_select: int | None = None  # a member just created, to show once found
 
         self.filter_bar = MemberFilterBar()
@@ -84,14 +83,14 @@ class MembersTab(QWidget):
         self.detail.member_changed.connect(self._member_edited)
 
         self.buttons = {
-            "new": self._button("members_new", self.tr("新建成员"), self.new_member),
-            "tag": self._button("members_bulk_tag", self.tr("加标签"), self.bulk_tag),
-            "untag": self._button("members_bulk_untag", self.tr("移除标签"), self.bulk_untag),
-            "community": self._button(
+            "new": push_button("members_new", self.tr("新建成员"), self.new_member),
+            "tag": push_button("members_bulk_tag", self.tr("加标签"), self.bulk_tag),
+            "untag": push_button("members_bulk_untag", self.tr("移除标签"), self.bulk_untag),
+            "community": push_button(
                 "members_bulk_community", self.tr("加入社群"), self.bulk_add_to_community
             ),
-            "role": self._button("members_bulk_role", self.tr("设置角色"), self.bulk_set_role),
-            "export": self._button("members_export", self.tr("导出…"), self.export),
+            "role": push_button("members_bulk_role", self.tr("设置角色"), self.bulk_set_role),
+            "export": push_button("members_export", self.tr("导出…"), self.export),
         }
         self.full_phone = QCheckBox(self.tr("显示完整手机号"))
         self.full_phone.setObjectName("members_full_phone")
@@ -131,12 +130,6 @@ class MembersTab(QWidget):
         self._database = database
         self.model.database = database
         self.detail.database = database
-
-    def _button(self, name: str, text: str, slot) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.clicked.connect(slot)
-        return button
 
     # ----- querying ------------------------------------------------------------------------
 
@@ -208,15 +201,10 @@ class MembersTab(QWidget):
             self.detail.show_member(None)
 
     def _start(self, work, on_success) -> None:
-        task = Task(lambda _progress, _cancelled: work())
-        task.succeeded.connect(on_success)
-        task.failed.connect(lambda error: show_error(self, error))
-        task.finished.connect(lambda: self._tasks.remove(task))
-        self._tasks.append(task)
-        task.start()
+        self._reads.start(work, on_success)
 
     def busy(self) -> bool:
-        return any(task.running for task in self._tasks)
+        return self._reads.busy()
 
     # ----- selection -----------------------------------------------------------------------
 
