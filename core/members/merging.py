@@ -9,7 +9,7 @@ different), when the user said "不是同一人", or when one is a team member a
 Candidates are blocked, never compared all against all: within each community and within each
 inviter's invitees, names are grouped by keys (the name tidied, its pinyin, the name with one
 character left out), and only names sharing a key are scored. A block costs linear time in its
-size, so 100000 members in 300 groups take a second or two.
+size: the 100000-member demo (300 groups) takes about 2.5 s, most of it reading the rows.
 
 A merge hands every row of the merged member to the kept one and records in
 `MemberMerge.moved` exactly what it did, so `undo_merge` can put every row back.
@@ -225,22 +225,10 @@ class MergeSuggestion:
     same_inviter: bool = False
 
 
-class _Person:
-    """What suggestions need of one member (100000 of these: a plain slotted class)."""
-
-    __slots__ = ("communities", "id", "inviter_id", "is_team", "names", "strong")
-
-    def __init__(self, member_id: int, is_team: bool, inviter_id: int | None, strong: tuple):
-        self.id = member_id
-        self.is_team = is_team
-        self.inviter_id = inviter_id
-        self.strong = strong  # in STRONG_IDS order, 微信号 case-folded; None or "" = none
-        self.names: list[tuple[str, _Name]] = []  # (kind, name)
-        self.communities: set[int] = set()
-
-
 # The best name match of a pair: (score, kind of a's name, a's name, kind of b's, b's name).
 _Found = tuple[int, str, _Name, str, _Name]
+_NO_GROUPS: frozenset[int] = frozenset()
+_WECHAT = list(STRONG_IDS).index("wechat_id")
 
 
 def _fetch_all(session: Session, statement) -> list[tuple]:
@@ -255,66 +243,95 @@ def _fetch_all(session: Session, statement) -> list[tuple]:
         cursor.close()
 
 
-def _load_people(session: Session) -> dict[int, _Person]:
-    m = Member.__table__
-    book: dict[str, _Name | None] = {}
+class _Population:
+    """What suggestions need of every member not merged away, in plain containers (objects per
+    member cost more than the query at 100000 members)."""
 
-    def name_of(raw: str) -> _Name | None:
-        try:
-            return book[raw]
-        except KeyError:
-            book[raw] = made = _make_name(raw.strip())
-            return made
+    def __init__(self, session: Session) -> None:
+        m, ms = Member.__table__, Membership.__table__
+        columns = [m.c.id, m.c.is_team, m.c.inviter_id, m.c.nickname, m.c.remark]
+        columns += [m.c[name] for name in STRONG_IDS]
+        rows = _fetch_all(session, select(*columns).where(m.c.merged_into_id.is_(None)))
+        # id → (id, is_team, inviter_id, nickname, remark, *strong ids in STRONG_IDS order)
+        self.rows: dict[int, tuple] = {row[0]: row for row in rows}
+        self.names: dict[int, list[tuple[str, _Name]]] = {}  # (kind, name), members with names
+        self.communities: dict[int, set[int]] = {}
+        book: dict[str, _Name | None] = {}
 
-    people: dict[int, _Person] = {}
-    columns = [m.c.id, m.c.is_team, m.c.inviter_id, m.c.nickname, m.c.remark]
-    columns += [m.c[name] for name in STRONG_IDS]
-    wechat = list(STRONG_IDS).index("wechat_id")
-    for member_id, is_team, inviter_id, nickname, remark, *strong in _fetch_all(
-        session, select(*columns).where(m.c.merged_into_id.is_(None))
-    ):
-        if strong[wechat]:
-            strong[wechat] = strong[wechat].casefold()  # 微信号 ignore case
-        person = _Person(member_id, bool(is_team), inviter_id, tuple(strong) if any(strong) else ())
-        if nickname and (name := name_of(nickname)) is not None:
-            person.names.append(("nickname", name))
-        if remark and remark != nickname and (name := name_of(remark)) is not None:
-            person.names.append(("remark", name))
-        people[member_id] = person
-    ms = Membership.__table__
-    for member_id, community_id, group_nickname in _fetch_all(
-        session, select(ms.c.member_id, ms.c.community_id, ms.c.group_nickname)
-    ):
-        person = people.get(member_id)
-        if person is None:
-            continue
-        person.communities.add(community_id)
-        name = name_of(group_nickname) if group_nickname else None
-        if name is not None and all(known is not name for _, known in person.names):
-            person.names.append(("group", name))
-    return people
+        def name_of(raw: str) -> _Name | None:
+            try:
+                return book[raw]
+            except KeyError:
+                book[raw] = made = _make_name(raw.strip())
+                return made
 
+        for member_id, _, _, nickname, remark, *_ in rows:
+            found = []
+            if nickname and (name := name_of(nickname)) is not None:
+                found.append(("nickname", name))
+            if remark and remark != nickname and (name := name_of(remark)) is not None:
+                found.append(("remark", name))
+            if found:
+                self.names[member_id] = found
+        for member_id, community_id, group_nickname in _fetch_all(
+            session, select(ms.c.member_id, ms.c.community_id, ms.c.group_nickname)
+        ):
+            if member_id not in self.rows:
+                continue
+            groups = self.communities.get(member_id)
+            if groups is None:
+                self.communities[member_id] = {community_id}
+            else:
+                groups.add(community_id)
+            if group_nickname and (name := name_of(group_nickname)) is not None:
+                known = self.names.setdefault(member_id, [])
+                if all(other is not name for _, other in known):
+                    known.append(("group", name))
 
-def _blocks(people: dict[int, _Person]) -> Iterator[list[_Person]]:
-    """Members who could be one person: each community's members, each inviter's invitees;
-    team members apart (they pair only with each other), and each distinct block once (the
-    team is in every group)."""
-    by_block: dict[tuple, list[_Person]] = defaultdict(list)
-    for person in people.values():
-        if not person.names:
-            continue
-        for community_id in person.communities:
-            by_block[("community", community_id, person.is_team)].append(person)
-        if person.inviter_id is not None:
-            by_block[("inviter", person.inviter_id, person.is_team)].append(person)
-    seen: set[frozenset[int]] = set()
-    for block in by_block.values():
-        if len(block) < 2:
-            continue
-        ids = frozenset(person.id for person in block)
-        if ids not in seen:
-            seen.add(ids)
-            yield block
+    def is_team(self, member_id: int) -> bool:
+        return bool(self.rows[member_id][1])
+
+    def inviter(self, member_id: int) -> int | None:
+        return self.rows[member_id][2]
+
+    def groups(self, member_id: int) -> set[int] | frozenset[int]:
+        return self.communities.get(member_id, _NO_GROUPS)
+
+    def shared(self, pair: tuple[int, int]) -> set[int] | frozenset[int]:
+        return self.groups(pair[0]) & self.groups(pair[1])
+
+    def same_inviter(self, pair: tuple[int, int]) -> bool:
+        inviter = self.inviter(pair[0])
+        return inviter is not None and inviter == self.inviter(pair[1])
+
+    def conflict(self, pair: tuple[int, int]) -> bool:
+        """A strong id present on both and different: two people, whatever their names say."""
+        a, b = self.rows[pair[0]][5:], self.rows[pair[1]][5:]
+        for index, (x, y) in enumerate(zip(a, b, strict=True)):
+            if x and y and x != y and (index != _WECHAT or x.casefold() != y.casefold()):
+                return True
+        return False
+
+    def blocks(self) -> Iterator[list[int]]:
+        """Members who could be one person: each community's members, each inviter's
+        invitees; team members apart (they pair only with each other), and each distinct block
+        once (the team is in every group)."""
+        by_block: dict[tuple, list[int]] = defaultdict(list)
+        for member_id in self.names:
+            row = self.rows[member_id]
+            team = bool(row[1])
+            for community_id in self.groups(member_id):
+                by_block[("group", community_id, team)].append(member_id)
+            if row[2] is not None:
+                by_block[("inviter", row[2], team)].append(member_id)
+        seen: set[frozenset[int]] = set()
+        for block in by_block.values():
+            if len(block) < 2:
+                continue
+            ids = frozenset(block)
+            if ids not in seen:
+                seen.add(ids)
+                yield block
 
 
 def _similar_names(names: Iterable[_Name]) -> dict[str, list[tuple[str, int]]]:
@@ -350,29 +367,27 @@ class _Matcher:
         self.similar = similar
         self.found: dict[tuple[int, int], _Found] = {}
 
-    def add_block(self, block: list[_Person]) -> None:
+    def add_block(self, block: list[int], names: dict[int, list[tuple[str, _Name]]]) -> None:
         holders: dict[str, list[tuple[int, str, _Name]]] = defaultdict(list)  # tidy → holders
-        for person in block:
-            for kind, name in person.names:
-                holders[name.tidy].append((person.id, kind, name))
+        for member_id in block:
+            for kind, name in names[member_id]:
+                holders[name.tidy].append((member_id, kind, name))
 
-        def common(entries: list) -> bool:
-            """20 people called 开心果 in one group: that is a name, not a person."""
-            return (
-                len(entries) > COMMON_NAME_MEMBERS
-                and len({member_id for member_id, _, _ in entries}) > COMMON_NAME_MEMBERS
-            )
-
+        # 20 people called 开心果 in one group: that is a name, not a person.
+        common = {
+            tidy
+            for tidy, entries in holders.items()
+            if len(entries) > COMMON_NAME_MEMBERS
+            and len({member_id for member_id, _, _ in entries}) > COMMON_NAME_MEMBERS
+        }
         similar = self.similar
         for tidy, entries in holders.items():
-            if common(entries):
-                continue
-            if len(entries) > 1:
+            if len(entries) > 1 and tidy not in common:
                 self._record(entries, entries, 0)
-            for other, score in similar.get(tidy, ()):
-                others = holders.get(other)
-                if others is not None and not common(others):
-                    self._record(entries, others, score)
+            if tidy in similar and tidy not in common:
+                for other, score in similar[tidy]:
+                    if other in holders and other not in common:
+                        self._record(entries, holders[other], score)
 
     def _record(self, firsts: list, seconds: list, score: int) -> None:
         """Every pair of two people across the two lists; `score` 0: the same tidied name."""
@@ -417,11 +432,6 @@ def _certain_pairs(session: Session) -> dict[tuple[int, int], list[str]]:
     return pairs
 
 
-def _conflict(a: _Person, b: _Person) -> bool:
-    """A strong id present on both and different: two people, whatever their names say."""
-    return any(x and y and x != y for x, y in zip(a.strong, b.strong))  # noqa: B905
-
-
 def _not_same_pairs(session: Session) -> set[tuple[int, int]]:
     table = NotSamePerson.__table__
     return {tuple(row) for row in session.execute(select(table.c.member_a_id, table.c.member_b_id))}
@@ -434,26 +444,24 @@ def merge_suggestions(
 
     `community_id`: only pairs in which at least one of the two belongs to that community.
     """
-    people = _load_people(session)
+    people = _Population(session)
     refused = _not_same_pairs(session)
     certain = _certain_pairs(session)
-    distinct = {name.tidy: name for person in people.values() for _, name in person.names}
+    distinct = {name.tidy: name for names in people.names.values() for _, name in names}
     matcher = _Matcher(_similar_names(distinct.values()))
-    for block in _blocks(people):
-        matcher.add_block(block)
+    for block in people.blocks():
+        matcher.add_block(block, people.names)
     found = matcher.found
 
     def allowed(pair: tuple[int, int]) -> bool:
-        a, b = people[pair[0]], people[pair[1]]
-        if pair in refused or a.is_team != b.is_team or _conflict(a, b):
+        if pair in refused or people.is_team(pair[0]) != people.is_team(pair[1]):
             return False
-        return community_id is None or community_id in a.communities | b.communities
+        if people.conflict(pair):
+            return False
+        return community_id is None or any(community_id in people.groups(m) for m in pair)
 
     def context(pair: tuple[int, int]) -> int:
-        a, b = people[pair[0]], people[pair[1]]
-        return len(a.communities & b.communities) + (
-            a.inviter_id is not None and a.inviter_id == b.inviter_id
-        )
+        return len(people.shared(pair)) + people.same_inviter(pair)
 
     # Certain pairs first (more shared ids first), then by name score, each tier by how much
     # the two share; lower tiers are not even ranked once `limit` pairs are found.
@@ -470,51 +478,37 @@ def merge_suggestions(
             break
         tier = sorted(filter(allowed, by_score[score]), key=lambda p: (-context(p), p))
         chosen += tier[: limit - len(chosen)]
-    names = _community_names(session, {c for pair in chosen for c in _shared(people, pair)})
-    inviters = _display_names(
-        session, {people[a].inviter_id for a, _ in chosen if people[a].inviter_id}
+
+    community_names = _community_names(session, {c for p in chosen for c in people.shared(p)})
+    inviter_names = _display_names(
+        session, {people.inviter(p[0]) for p in chosen if people.same_inviter(p)}
     )
-    return [
-        _suggestion(people, pair, certain.get(pair), found.get(pair), names, inviters)
-        for pair in chosen
-    ]
-
-
-def _shared(people: dict[int, _Person], pair: tuple[int, int]) -> set[int]:
-    return people[pair[0]].communities & people[pair[1]].communities
-
-
-def _suggestion(
-    people: dict[int, _Person],
-    pair: tuple[int, int],
-    strong: list[str] | None,
-    similar: _Found | None,
-    community_names: dict[int, str],
-    inviter_names: dict[int, str],
-) -> MergeSuggestion:
-    a, b = people[pair[0]], people[pair[1]]
-    reasons = []
-    if strong:
-        reasons.append("、".join(strong) + "相同")
-    if similar is not None:
-        reasons.append(_name_evidence(similar))
-    shared = sorted(_shared(people, pair), key=lambda c: (community_names.get(c, ""), c))
-    if shared:
-        shown = "、".join(community_names.get(c, f"#{c}") for c in shared[:2])
-        more = f" 等 {len(shared)} 个群" if len(shared) > 2 else ""
-        reasons.append(f"同在 {shown}{more}")
-    same_inviter = a.inviter_id is not None and a.inviter_id == b.inviter_id
-    if same_inviter:
-        reasons.append(f"同一邀请人 {inviter_names.get(a.inviter_id, '')}".rstrip())
-    return MergeSuggestion(
-        a_id=a.id,
-        b_id=b.id,
-        score=100 if strong else similar[0],
-        certain=bool(strong),
-        evidence="，".join(reasons),
-        shared_community_ids=tuple(shared),
-        same_inviter=same_inviter,
-    )
+    suggestions = []
+    for pair in chosen:
+        reasons = []
+        if strong := certain.get(pair):
+            reasons.append("、".join(strong) + "相同")
+        if pair in found:
+            reasons.append(_name_evidence(found[pair]))
+        shared = sorted(people.shared(pair), key=lambda c: (community_names.get(c, ""), c))
+        if shared:
+            shown = "、".join(community_names.get(c, f"#{c}") for c in shared[:2])
+            more = f" 等 {len(shared)} 个群" if len(shared) > 2 else ""
+            reasons.append(f"同在 {shown}{more}")
+        if same_inviter := people.same_inviter(pair):
+            reasons.append(f"同一邀请人 {inviter_names.get(people.inviter(pair[0]), '')}".rstrip())
+        suggestions.append(
+            MergeSuggestion(
+                a_id=pair[0],
+                b_id=pair[1],
+                score=100 if strong else found[pair][0],
+                certain=bool(strong),
+                evidence="，".join(reasons),
+                shared_community_ids=tuple(shared),
+                same_inviter=same_inviter,
+            )
+        )
+    return suggestions
 
 
 def _name_evidence(found: _Found) -> str:
