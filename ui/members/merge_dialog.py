@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QRadioButton,
     QScrollArea,
     QSplitter,
@@ -46,8 +45,8 @@ from core.members.merging import (
     merge_suggestions,
     undo_merge,
 )
-from ui.common.errors import show_error
-from ui.common.tasks import Task, run_task
+from ui.common.tasks import TaskGroup, run_task
+from ui.common.widgets import push_button
 
 HISTORY_SHOWN = 20
 DIALOG_STYLE = """
@@ -73,7 +72,7 @@ def _day(value) -> str:
     return value.strftime("%Y-%m-%d") if value else ""
 
 
-class _SideCard(QFrame):
+class MergeSideCard(QFrame):
     """One member of the pair: names, ids (masked), groups with join dates, activity."""
 
     def __init__(self, key: str, parent: QWidget | None = None) -> None:
@@ -181,7 +180,8 @@ class MergeDialog(QDialog):
         self.history: list[MergeRecord] = []
         self._loading = 0  # generation of the newest suggestions load
         self._shown_pair: tuple[int, int] | None = None
-        self._tasks: list[Task] = []
+        self._loads = TaskGroup(self)
+        self._pending = 0  # loads whose answer has not been shown yet
 
         title = QLabel(self.tr("合并重复成员"))
         title.setProperty("pageTitle", True)
@@ -194,9 +194,7 @@ class MergeDialog(QDialog):
         )
         intro.setWordWrap(True)
         intro.setProperty("muted", True)
-        self.reload_button = QPushButton(self.tr("重新查找"))
-        self.reload_button.setObjectName("merge_reload")
-        self.reload_button.clicked.connect(self.reload)
+        self.reload_button = push_button("merge_reload", self.tr("重新查找"), self.reload)
         self.show_full = QCheckBox(self.tr("显示完整手机号和微信号"))
         self.show_full.setObjectName("merge_show_full")
         self.show_full.toggled.connect(self._show_current)
@@ -209,9 +207,7 @@ class MergeDialog(QDialog):
         self.notice_text = QLabel()
         self.notice_text.setObjectName("merge_notice")
         self.notice_text.setWordWrap(True)
-        self.notice_undo = QPushButton(self.tr("撤销"))
-        self.notice_undo.setObjectName("merge_notice_undo")
-        self.notice_undo.clicked.connect(self.undo_last)
+        self.notice_undo = push_button("merge_notice_undo", self.tr("撤销"), self.undo_last)
         self.notice = QFrame()
         self.notice.setProperty("mergeNotice", True)
         notice_layout = QHBoxLayout(self.notice)
@@ -273,9 +269,7 @@ class MergeDialog(QDialog):
             columns.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         columns.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.history_table.itemSelectionChanged.connect(self._update_undo)
-        self.undo_button = QPushButton(self.tr("撤销所选合并"))
-        self.undo_button.setObjectName("merge_undo")
-        self.undo_button.clicked.connect(self.undo_selected)
+        self.undo_button = push_button("merge_undo", self.tr("撤销所选合并"), self.undo_selected)
         history_hint = QLabel(self.tr("撤销会让被合并的成员连同他的所有记录回到合并之前的样子。"))
         history_hint.setProperty("muted", True)
         history_hint.setWordWrap(True)
@@ -321,7 +315,7 @@ class MergeDialog(QDialog):
         self.certain_label = QLabel(self.tr("手机号或微信号等相同，几乎可以确定是同一个人。"))
         self.certain_label.setObjectName("merge_certain")
         self.certain_label.setProperty("mergeCertain", True)
-        self.cards = {"a": _SideCard("a"), "b": _SideCard("b")}
+        self.cards = {"a": MergeSideCard("a"), "b": MergeSideCard("b")}
         self.keep_group = QButtonGroup(self)
         cards = QHBoxLayout()
         cards.setSpacing(14)
@@ -337,16 +331,12 @@ class MergeDialog(QDialog):
         )
         hint.setWordWrap(True)
         hint.setProperty("muted", True)
-        self.merge_button = QPushButton(self.tr("合并"))
-        self.merge_button.setObjectName("merge_do")
+        self.merge_button = push_button("merge_do", self.tr("合并"), self.merge_current)
         self.merge_button.setDefault(True)
-        self.merge_button.clicked.connect(self.merge_current)
-        self.not_same_button = QPushButton(self.tr("不是同一人"))
-        self.not_same_button.setObjectName("merge_not_same")
-        self.not_same_button.clicked.connect(self.not_same_current)
-        self.skip_button = QPushButton(self.tr("跳过"))
-        self.skip_button.setObjectName("merge_skip")
-        self.skip_button.clicked.connect(self.skip_current)
+        self.not_same_button = push_button(
+            "merge_not_same", self.tr("不是同一人"), self.not_same_current
+        )
+        self.skip_button = push_button("merge_skip", self.tr("跳过"), self.skip_current)
         buttons = QHBoxLayout()
         buttons.addWidget(self.merge_button)
         buttons.addWidget(self.not_same_button)
@@ -375,16 +365,16 @@ class MergeDialog(QDialog):
     # ----- loading -------------------------------------------------------------------------
 
     def _start(self, work, on_success) -> None:
-        task = Task(lambda _progress, _cancelled: work())
-        task.succeeded.connect(on_success)
-        task.failed.connect(lambda error: show_error(self, error))
-        task.finished.connect(lambda: self._tasks.remove(task))
-        self._tasks.append(task)
-        task.start()
+        self._pending += 1
+        task = self._loads.start(work, on_success)
+        task.finished.connect(self._load_finished)  # after on_success has run
+
+    def _load_finished(self) -> None:
+        self._pending -= 1
 
     def busy(self) -> bool:
         """Loading in the background (until its answer has been shown)."""
-        return bool(self._tasks)
+        return self._pending > 0
 
     def reload(self) -> None:
         """Find the suggestions (and the history) again, in the background."""
