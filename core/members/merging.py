@@ -603,7 +603,7 @@ def merge_sides(session: Session, ids: Iterable[int]) -> dict[int, MergeSide]:
             select(Membership.member_id, Community.name, Membership.joined_at, Membership.left_at)
             .join(Community, Community.id == Membership.community_id)
             .where(Membership.member_id.in_(chunk))
-            .order_by(Membership.joined_at, Community.name)
+            .order_by(Membership.joined_at.is_(None), Membership.joined_at, Community.name)
         ):
             sides[member_id].communities.append((name, joined, left))
         for member_id, name in session.execute(

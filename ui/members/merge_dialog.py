@@ -391,9 +391,10 @@ class MergeDialog(QDialog):
             with database.session() as session:
                 suggestions = merge_suggestions(session)
                 ids = {s.a_id for s in suggestions} | {s.b_id for s in suggestions}
-                return suggestions, merge_sides(session, ids)
+                return generation, suggestions, merge_sides(session, ids)
 
-        self._start(find, lambda result: self._loaded(generation, *result))
+        # Bound methods, not lambdas: Qt drops the connection if the dialog is gone by then.
+        self._start(find, self._loaded)
         self._load_history()
 
     def _load_history(self) -> None:
@@ -405,9 +406,8 @@ class MergeDialog(QDialog):
 
         self._start(load, self._show_history)
 
-    def _loaded(
-        self, generation: int, suggestions: list[MergeSuggestion], sides: dict[int, MergeSide]
-    ) -> None:
+    def _loaded(self, result: tuple[int, list[MergeSuggestion], dict[int, MergeSide]]) -> None:
+        generation, suggestions, sides = result
         if generation != self._loading:
             return
         self.reload_button.setEnabled(True)
