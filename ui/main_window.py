@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QTabWidget,
     QWidget,
 )
@@ -25,6 +26,7 @@ from core.common.logs import log_file
 from core.overview.stats import OverviewStats
 from ui.common.backup_actions import BackupActions
 from ui.common.tasks import run_task
+from ui.communities.tab import CommunitiesTab
 from ui.members.tab import MembersTab
 from ui.overview.tab import OverviewTab
 from ui.settings.dialog import SettingsDialog
@@ -58,6 +60,9 @@ class MainWindow(QMainWindow):
         self.overview_tab.demo_requested.connect(self.ask_for_demo_data)
         self.overview_tab.stats_loaded.connect(self._on_stats_loaded)
         self.tabs.addTab(self.overview_tab, self.tr("概览"))
+        self.communities_tab = CommunitiesTab(database)
+        self.communities_tab.data_changed.connect(self.data_changed)
+        self.tabs.addTab(self.communities_tab, self.tr("社群"))
         self.members_tab = MembersTab(database)
         self.members_tab.data_changed.connect(self.data_changed)
         self.tabs.addTab(self.members_tab, self.tr("成员"))
@@ -138,6 +143,15 @@ class MainWindow(QMainWindow):
         self.status_database.setObjectName("status_database")
         self.status_counts = QLabel()
         self.status_counts.setObjectName("status_counts")
+        self.status_attention = QPushButton()
+        self.status_attention.setObjectName("status_attention")
+        self.status_attention.setFlat(True)
+        self.status_attention.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.status_attention.setProperty("attention", True)
+        self.status_attention.hide()
+        self.status_attention.clicked.connect(self.show_attention)
+        self.communities_tab.attention_count_changed.connect(self._on_attention_count)
+        self.statusBar().addPermanentWidget(self.status_attention)
         self.statusBar().addPermanentWidget(self.status_counts)
         self.statusBar().addPermanentWidget(self.status_database)
 
@@ -234,8 +248,20 @@ class MainWindow(QMainWindow):
         )
         box.exec()
 
+    def _on_attention_count(self, count: int) -> None:
+        self.status_attention.setText(self.tr("需要处理 {count} 项").format(count=count))
+        self.status_attention.setVisible(count > 0)
+
+    def show_attention(self) -> None:
+        self.tabs.setCurrentWidget(self.communities_tab)
+        self.communities_tab.show_attention()
+
+    def new_community(self) -> None:
+        self.tabs.setCurrentWidget(self.communities_tab)
+        self.communities_tab.new_community()
+
     def feature_tabs(self) -> list:
-        return [self.overview_tab, self.members_tab]
+        return [self.overview_tab, self.communities_tab, self.members_tab]
 
     def replace_database(self, database: Database) -> None:
         """Use another open database (after a restore) and tell every tab."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from dataclasses import asdict, is_dataclass
@@ -50,8 +51,17 @@ class TerminalProgress:
 
 def emit(result: Any, *, as_json: bool, human: str) -> None:
     """Print the result: one JSON object with --json, else the human summary."""
-    if as_json:
-        data = asdict(result) if is_dataclass(result) else result
-        print(json.dumps(data, ensure_ascii=False, default=str))
-    else:
-        print(human)
+    text = (
+        json.dumps(
+            asdict(result) if is_dataclass(result) else result, ensure_ascii=False, default=str
+        )
+        if as_json
+        else human
+    )
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # `main.py members search x | head`: the reader left; that is not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())

@@ -47,7 +47,9 @@ class SearchKeys:
     text: str  # everything above and the names themselves, lower-cased, for one LIKE
 
 
+@functools.lru_cache(maxsize=65536)
 def _keys(name: str) -> tuple[str, str]:
+    """(pinyin, initials) of one name; cached because names repeat across rows and imports."""
     syllables = _syllables(name)
     return (
         "".join(s for s, _ in syllables),
