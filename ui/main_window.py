@@ -124,6 +124,14 @@ class MainWindow(QMainWindow):
         data_menu = bar.addMenu(self.tr("数据(&D)"))
         data_menu.setObjectName("menu_data")
         data_menu.addAction(
+            self._action(
+                "action_import",
+                self.tr("导入成员名单(&I)…"),
+                self.open_import,
+                QKeySequence("Ctrl+I"),
+            )
+        )
+        data_menu.addAction(
             self._action("action_demo", self.tr("生成演示数据…"), self.ask_for_demo_data)
         )
 
@@ -255,6 +263,10 @@ class MainWindow(QMainWindow):
     def show_attention(self) -> None:
         self.tabs.setCurrentWidget(self.communities_tab)
         self.communities_tab.show_attention()
+
+    def open_import(self) -> None:
+        self.tabs.setCurrentWidget(self.members_tab)
+        self.members_tab.open_import()
 
     def new_community(self) -> None:
         self.tabs.setCurrentWidget(self.communities_tab)

@@ -12,6 +12,12 @@ QFrame[card="true"] {
 QLabel[statValue="true"] { font-size: 28px; font-weight: 600; color: #0f766e; }
 QLabel[statCaption="true"] { color: #4b5563; }
 QTabBar::tab { padding: 8px 18px; }
+QLabel[dropArea="true"] {
+    border: 2px dashed #94a3b8;
+    border-radius: 10px;
+    color: #475569;
+    background: palette(base);
+}
 QStatusBar QLabel { padding: 0 8px; }
 QPushButton[attention="true"] { color: #b45309; font-weight: 600; padding: 0 8px; border: none; }
 """

@@ -83,6 +83,7 @@ class MembersTab(QWidget):
         self.detail.member_changed.connect(self._member_edited)
 
         self.buttons = {
+            "import": push_button("members_import", self.tr("导入…"), self.open_import),
             "new": push_button("members_new", self.tr("新建成员"), self.new_member),
             "tag": push_button("members_bulk_tag", self.tr("加标签"), self.bulk_tag),
             "untag": push_button("members_bulk_untag", self.tr("移除标签"), self.bulk_untag),
@@ -253,6 +254,13 @@ class MembersTab(QWidget):
             self.data_changed.emit(changed)
 
         run_task(self, run, label=label, cancellable=False, on_success=done)
+
+    def open_import(self) -> None:
+        from ui.members.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.database, self)
+        dialog.data_changed.connect(self.data_changed)
+        dialog.exec()
 
     def new_member(self) -> None:
         name, accepted = QInputDialog.getText(self, self.tr("新建成员"), self.tr("昵称："))

@@ -1,0 +1,98 @@
+"""导入成员名单 as an owner does it: pick a file, read the preview, fix a column, import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QComboBox, QPushButton, QTableView
+from sqlalchemy import func, select
+
+from db.models import Member
+from tests.ui.conftest import when_shown
+from ui.members.import_dialog import PAGE_DONE, PAGE_PREVIEW, ImportDialog
+
+SAMPLES = Path(__file__).resolve().parents[2] / "core" / "members" / "samples"
+LINKWECHAT = SAMPLES / "linkwechat_客户信息表_1742265751000.xlsx"
+
+
+def member_count(database) -> int:
+    with database.session() as session:
+        return session.scalar(select(func.count()).select_from(Member))
+
+
+def test_preview_then_import_a_real_export(app, qtbot, sqlite_database):
+    dialog = ImportDialog(sqlite_database)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.set_file(LINKWECHAT)
+    dialog.findChild(QPushButton, "import_preview").click()
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == PAGE_PREVIEW, timeout=20_000)
+    assert "新增 25" in dialog.summary.text() and "有问题 1" in dialog.summary.text()
+    assert member_count(sqlite_database) == 0  # the preview wrote nothing
+    issues = dialog.findChild(QTableView, "import_issues").model()
+    assert issues.rowCount() >= 1
+    with qtbot.waitSignal(dialog.data_changed, timeout=20_000):
+        dialog.findChild(QPushButton, "import_apply").click()
+    assert dialog.pages.currentIndex() == PAGE_DONE
+    assert "新增 25 人" in dialog.findChild(type(dialog.done_label), "import_done").text()
+    assert member_count(sqlite_database) == 25
+
+
+def test_reimport_has_nothing_to_do(app, qtbot, sqlite_database):
+    for attempt in range(2):
+        dialog = ImportDialog(sqlite_database)
+        qtbot.addWidget(dialog)
+        dialog.set_file(LINKWECHAT)
+        dialog.preview()
+        qtbot.waitUntil(lambda d=dialog: d.plan is not None, timeout=20_000)
+        apply = dialog.findChild(QPushButton, "import_apply")
+        if attempt == 0:
+            dialog.apply()
+            qtbot.waitUntil(lambda d=dialog: d.result is not None, timeout=20_000)
+    assert not apply.isEnabled()
+    assert "无变化 25" in dialog.summary.text()
+
+
+def test_changing_a_column_mapping_changes_the_preview(app, qtbot, sqlite_database):
+    dialog = ImportDialog(sqlite_database)
+    qtbot.addWidget(dialog)
+    dialog.set_file(LINKWECHAT)
+    dialog.preview()
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=20_000)
+    table = dialog.mapping_table
+    phone_row = next(
+        row for row in range(table.rowCount()) if table.cellWidget(row, 1).text() == "手机号"
+    )
+    combo: QComboBox = table.cellWidget(phone_row, 2)
+    combo.setCurrentIndex(combo.findData("ignore"))
+    first_plan = dialog.plan
+    dialog.findChild(QPushButton, "import_remap").click()
+    qtbot.waitUntil(lambda: dialog.plan is not first_plan, timeout=20_000)
+    phone_header = dialog.plan.sheets[0].mapping.headers.index("手机号")
+    assert dialog.plan.sheets[0].mapping.fields[phone_header] == "ignore"
+    assert dialog.plan.counts.rejected <= first_plan.counts.rejected
+
+
+def test_a_file_that_is_not_a_member_list_gets_a_clear_message(
+    app, qtbot, sqlite_database, tmp_path
+):
+    bogus = tmp_path / "photo.xlsx"
+    bogus.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 200)
+    dialog = ImportDialog(sqlite_database)
+    qtbot.addWidget(dialog)
+    dialog.set_file(bogus)
+    messages = []
+    when_shown("user_error_dialog", lambda box: (messages.append(box.text()), box.accept()))
+    dialog.preview()
+    qtbot.waitUntil(lambda: bool(messages), timeout=10_000)
+    assert dialog.plan is None and member_count(sqlite_database) == 0
+
+
+def test_the_data_menu_opens_the_import(make_window, sqlite_database):
+    window = make_window(sqlite_database)
+    opened = []
+    when_shown("import_dialog", lambda dialog: (opened.append(True), dialog.reject()))
+    window.findChild(QAction, "action_import").trigger()
+    assert opened == [True]
+    assert window.tabs.currentWidget() is window.members_tab

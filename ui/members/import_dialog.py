@@ -1,0 +1,489 @@
+"""导入成员: choose a file, see exactly what the import would do (dry run), fix the column
+mapping, save the problem list, then import in one transaction, or cancel and change nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QStackedWidget,
+    QTableView,
+    QTableWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.common.database import Database
+from core.members.importing import (
+    FIELD_LABELS,
+    STATUS_LABELS,
+    HeaderMapping,
+    ImportPlan,
+    ImportResult,
+    apply_import,
+    plan_import,
+    write_error_report,
+)
+from core.members.query import filter_choices
+from ui.common.list_model import ListTableModel
+from ui.common.tasks import TaskGroup, run_task
+from ui.common.widgets import push_button
+
+PAGE_CHOOSE, PAGE_PREVIEW, PAGE_DONE = range(3)
+
+
+def _date(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+class ImportDialog(QDialog):
+    """The import wizard; `data_changed` after a completed import."""
+
+    data_changed = Signal(set)
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("import_dialog")
+        self.setWindowTitle(self.tr("导入成员名单"))
+        self.resize(1000, 680)
+        self.setAcceptDrops(True)
+        self.database = database
+        self.path: Path | None = None
+        self.plan: ImportPlan | None = None
+        self.result: ImportResult | None = None
+        self._reads = TaskGroup(self)
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._choose_page())
+        self.pages.addWidget(self._preview_page())
+        self.pages.addWidget(self._done_page())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages)
+        self._reads.start(self._load_communities, self._set_communities)
+
+    # ----- page 1: the file ------------------------------------------------------------------
+
+    def _choose_page(self) -> QWidget:
+        page = QWidget()
+        title = QLabel(self.tr("选择要导入的成员名单"))
+        title.setProperty("pageTitle", True)
+        hint = QLabel(
+            self.tr(
+                "支持企业微信、有赞、LinkWeChat、群成员导出工具和手工整理的表格："
+                ".xlsx .xls .ods .csv，以及企业微信接口保存的 JSON。"
+                "标题行、合并单元格、GBK 编码、手机号变成数字都没关系。\n"
+                "先预览：导入前会列出将新增、更新、有问题的每一行，确认后才写入；"
+                "导入要么全部完成，要么什么都不改。"
+            )
+        )
+        hint.setWordWrap(True)
+        self.drop_label = QLabel(self.tr("把文件拖到这里，或者"))
+        self.drop_label.setObjectName("import_drop_area")
+        self.drop_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.drop_label.setMinimumHeight(120)
+        self.drop_label.setProperty("dropArea", True)
+        browse = push_button("import_browse", self.tr("选择文件…"), self.browse)
+        self.file_label = QLabel()
+        self.file_label.setObjectName("import_file")
+        self.community = QComboBox()
+        self.community.setObjectName("import_community")
+        self.community.setEditable(True)
+        self.community.addItem(self.tr("按文件内容识别所在群"), None)
+        self.community.lineEdit().setPlaceholderText(self.tr("或输入新社群的名字"))
+        self.preview_button = push_button("import_preview", self.tr("预览导入结果"), self.preview)
+        self.preview_button.setDefault(True)
+        self.preview_button.setEnabled(False)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("导入到社群：")))
+        row.addWidget(self.community, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(push_button("import_cancel", self.tr("取消"), self.reject))
+        buttons.addWidget(self.preview_button)
+        layout = QVBoxLayout(page)
+        layout.addWidget(title)
+        layout.addWidget(hint)
+        layout.addWidget(self.drop_label)
+        layout.addWidget(browse, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.file_label)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+        return page
+
+    def _load_communities(self) -> list[tuple[int, str]]:
+        with self.database.session() as session:
+            return filter_choices(session).communities
+
+    def _set_communities(self, communities: list[tuple[int, str]]) -> None:
+        for community_id, name in communities:
+            self.community.addItem(name, community_id)
+
+    def browse(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("选择成员名单"),
+            "",
+            self.tr("成员名单 (*.xlsx *.xlsm *.xls *.ods *.csv *.txt *.json);;所有文件 (*)"),
+        )
+        if name:
+            self.set_file(Path(name))
+
+    def set_file(self, path: Path) -> None:
+        self.path = path
+        self.file_label.setText(self.tr("文件：{name}").format(name=str(path)))
+        self.preview_button.setEnabled(True)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        urls = [url for url in event.mimeData().urls() if url.isLocalFile()]
+        if urls and self.pages.currentIndex() == PAGE_CHOOSE:
+            self.set_file(Path(urls[0].toLocalFile()))
+            event.acceptProposedAction()
+
+    def _community_choice(self) -> tuple[str | None, int | None]:
+        text = self.community.currentText().strip()
+        index = self.community.currentIndex()
+        if index > 0 and self.community.itemText(index) == text:
+            return None, self.community.itemData(index)
+        if index == 0 and text == self.community.itemText(0):
+            return None, None
+        return (text or None), None
+
+    # ----- page 2: the preview ---------------------------------------------------------------
+
+    def preview(self, mapping: list[HeaderMapping] | None = None) -> None:
+        if self.path is None:
+            return
+        path, (community_name, community_id) = self.path, self._community_choice()
+        database = self.database
+
+        def work(progress, cancelled) -> ImportPlan:
+            with database.session() as session:
+                return plan_import(
+                    session,
+                    path,
+                    community_name=community_name,
+                    community_id=community_id,
+                    mapping=mapping,
+                    progress=progress,
+                    cancelled=cancelled,
+                )
+
+        run_task(self, work, label=self.tr("正在读取并检查每一行…"), on_success=self._show_plan)
+
+    def _preview_page(self) -> QWidget:
+        page = QWidget()
+        self.summary = QLabel()
+        self.summary.setObjectName("import_summary")
+        self.summary.setProperty("pageTitle", True)
+        self.notes = QLabel()
+        self.notes.setObjectName("import_notes")
+        self.notes.setWordWrap(True)
+        self.notes.setProperty("muted", True)
+        self.details = QTabWidget()
+        self.details.setObjectName("import_details")
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("import_status_filter")
+        self.status_filter.addItem(self.tr("全部行"), None)
+        for status, label in STATUS_LABELS.items():
+            self.status_filter.addItem(label, status)
+        self.status_filter.currentIndexChanged.connect(self._filter_rows)
+        self.rows_model = ListTableModel(
+            [
+                (self.tr("工作表"), lambda r: r.sheet),
+                (self.tr("行"), lambda r: r.row),
+                (self.tr("结果"), lambda r: STATUS_LABELS.get(r.status, r.status)),
+                (self.tr("昵称"), lambda r: r.nickname),
+                (self.tr("社群"), lambda r: r.community),
+                (self.tr("说明"), self._row_note),
+            ],
+            parent=self,
+        )
+        rows_page = QWidget()
+        rows_layout = QVBoxLayout(rows_page)
+        rows_layout.addWidget(self.status_filter, 0, Qt.AlignmentFlag.AlignLeft)
+        rows_layout.addWidget(self._view("import_rows", self.rows_model))
+        self.details.addTab(rows_page, self.tr("每一行"))
+        self.issues_model = ListTableModel(
+            [
+                (self.tr("工作表"), lambda i: i.sheet),
+                (self.tr("行"), lambda i: i.row),
+                (self.tr("字段"), lambda i: i.field),
+                (self.tr("内容"), lambda i: i.value),
+                (self.tr("原因"), lambda i: i.reason),
+                (
+                    self.tr("处理"),
+                    lambda i: self.tr("整行不导入") if i.rejected else self.tr("只跳过这一项"),
+                ),
+            ],
+            parent=self,
+        )
+        self.details.addTab(self._view("import_issues", self.issues_model), self.tr("问题"))
+        self.communities_model = ListTableModel(
+            [
+                (self.tr("社群"), lambda c: c.name),
+                (
+                    self.tr("状态"),
+                    lambda c: self.tr("将新建") if c.community_id is None else self.tr("已有"),
+                ),
+                (self.tr("入群"), lambda c: c.joins),
+                (self.tr("退群"), lambda c: c.leaves),
+                (self.tr("说明"), lambda c: c.note),
+            ],
+            parent=self,
+        )
+        self.details.addTab(
+            self._view("import_communities", self.communities_model), self.tr("社群")
+        )
+        self.leaves_model = ListTableModel(
+            [
+                (self.tr("社群"), lambda c: c.community),
+                (self.tr("昵称"), lambda c: c.nickname),
+                (self.tr("时间"), lambda c: _date(c.occurred_at)),
+            ],
+            parent=self,
+        )
+        self.details.addTab(self._view("import_leaves", self.leaves_model), self.tr("退群"))
+        self.duplicates_model = ListTableModel(
+            [
+                (self.tr("行"), lambda d: f"{d.sheet} {d.row}"),
+                (self.tr("昵称"), lambda d: d.nickname),
+                (self.tr("可能是"), lambda d: d.other_nickname),
+                (self.tr("原因"), lambda d: d.reason),
+            ],
+            parent=self,
+        )
+        self.details.addTab(
+            self._view("import_duplicates", self.duplicates_model), self.tr("可能重复")
+        )
+        self.details.addTab(self._mapping_page(), self.tr("列对应"))
+
+        self.report_button = push_button(
+            "import_save_report", self.tr("保存问题清单…"), self.save_report
+        )
+        self.apply_button = push_button("import_apply", self.tr("导入"), self.apply)
+        self.apply_button.setDefault(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.report_button)
+        buttons.addStretch(1)
+        buttons.addWidget(
+            push_button(
+                "import_back", self.tr("返回"), lambda: self.pages.setCurrentIndex(PAGE_CHOOSE)
+            )
+        )
+        buttons.addWidget(push_button("import_cancel_preview", self.tr("取消"), self.reject))
+        buttons.addWidget(self.apply_button)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.notes)
+        layout.addWidget(self.details, 1)
+        layout.addLayout(buttons)
+        return page
+
+    def _view(self, name: str, model: ListTableModel) -> QTableView:
+        view = QTableView()
+        view.setObjectName(name)
+        view.setModel(model)
+        view.verticalHeader().setVisible(False)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setWordWrap(False)
+        view.horizontalHeader().setStretchLastSection(True)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        view.horizontalHeader().setDefaultSectionSize(120)
+        return view
+
+    def _mapping_page(self) -> QWidget:
+        page = QWidget()
+        hint = QLabel(
+            self.tr(
+                "每一列导入到哪个字段。改好后按「按新的对应重新预览」；"
+                "导入后，同样表头的文件下次会自动用这次的对应。"
+            )
+        )
+        hint.setWordWrap(True)
+        self.mapping_table = QTableWidget(0, 3)
+        self.mapping_table.setObjectName("import_mapping")
+        self.mapping_table.setHorizontalHeaderLabels(
+            [self.tr("工作表"), self.tr("表头"), self.tr("导入为")]
+        )
+        self.mapping_table.verticalHeader().setVisible(False)
+        self.mapping_table.horizontalHeader().setStretchLastSection(True)
+        self.mapping_table.setColumnWidth(0, 160)
+        self.mapping_table.setColumnWidth(1, 240)
+        layout = QVBoxLayout(page)
+        layout.addWidget(hint)
+        layout.addWidget(self.mapping_table, 1)
+        layout.addWidget(
+            push_button("import_remap", self.tr("按新的对应重新预览"), self.remap),
+            0,
+            Qt.AlignmentFlag.AlignRight,
+        )
+        return page
+
+    def _row_note(self, row) -> str:
+        if row.reason:
+            return row.reason
+        if row.changes:
+            return "；".join(f"{c.field}：{c.old or '（空）'} → {c.new}" for c in row.changes)
+        if row.linked_to:
+            return self.tr("同 {sheet} 第 {row} 行").format(
+                sheet=row.linked_to[0], row=row.linked_to[1]
+            )
+        return row.matched_by
+
+    def _show_plan(self, plan: ImportPlan) -> None:
+        self.plan = plan
+        counts = plan.counts
+        self.summary.setText(
+            self.tr(
+                "新增 {added} · 更新 {updated} · 无变化 {unchanged} · 同一人 {linked} · "
+                "有问题 {rejected} · 入群 {joined} · 退群 {left}"
+            ).format(
+                added=counts.added,
+                updated=counts.updated,
+                unchanged=counts.unchanged,
+                linked=counts.linked,
+                rejected=counts.rejected,
+                joined=counts.joined,
+                left=counts.left,
+            )
+        )
+        notes = [*plan.notes, *(note for sheet in plan.sheets for note in sheet.notes)]
+        self.notes.setText(
+            "\n".join(notes)
+            or self.tr("文件：{name}，共 {rows} 行").format(name=plan.file_name, rows=counts.rows)
+        )
+        self._filter_rows()
+        self.issues_model.set_items(plan.issues)
+        self.communities_model.set_items(plan.communities)
+        self.leaves_model.set_items(plan.leaves)
+        self.duplicates_model.set_items(plan.possible_duplicates)
+        self._fill_mapping(plan)
+        self.report_button.setEnabled(bool(plan.issues))
+        self.apply_button.setEnabled(plan.has_changes)
+        self.apply_button.setText(
+            self.tr("导入") if plan.has_changes else self.tr("没有可导入的变化")
+        )
+        self.pages.setCurrentIndex(PAGE_PREVIEW)
+
+    def _filter_rows(self) -> None:
+        if self.plan is None:
+            return
+        status = self.status_filter.currentData()
+        rows = self.plan.rows if status is None else list(self.plan.rows_with_status(status))
+        self.rows_model.set_items(rows)
+
+    def _fill_mapping(self, plan: ImportPlan) -> None:
+        sheets = [sheet for sheet in plan.sheets if sheet.mapping is not None]
+        seen, lines = set(), []
+        for sheet in sheets:
+            if sheet.mapping.key in seen:
+                continue  # one mapping serves every sheet with the same header row
+            seen.add(sheet.mapping.key)
+            lines += [(sheet, index) for index in range(len(sheet.mapping.headers))]
+        self.mapping_table.setRowCount(len(lines))
+        self._mapping_lines = lines
+        for row, (sheet, index) in enumerate(lines):
+            self.mapping_table.setCellWidget(row, 0, QLabel(sheet.sheet))
+            self.mapping_table.setCellWidget(row, 1, QLabel(str(sheet.mapping.headers[index])))
+            combo = QComboBox()
+            for key, label in FIELD_LABELS.items():
+                combo.addItem(label, key)
+            combo.setCurrentIndex(max(0, combo.findData(sheet.mapping.fields[index])))
+            self.mapping_table.setCellWidget(row, 2, combo)
+
+    def edited_mappings(self) -> list[HeaderMapping]:
+        mappings: dict[str, HeaderMapping] = {}
+        for row, (sheet, index) in enumerate(self._mapping_lines):
+            mapping = mappings.setdefault(
+                sheet.mapping.key,
+                HeaderMapping(
+                    headers=list(sheet.mapping.headers),
+                    fields=list(sheet.mapping.fields),
+                    confirmed=True,
+                ),
+            )
+            mapping.fields[index] = self.mapping_table.cellWidget(row, 2).currentData()
+        return list(mappings.values())
+
+    def remap(self) -> None:
+        self.preview(self.edited_mappings())
+
+    def save_report(self) -> None:
+        if self.plan is None:
+            return
+        suggested = str(Path(self.plan.file_name).with_suffix("")) + "_问题清单.xlsx"
+        name, _ = QFileDialog.getSaveFileName(
+            self, self.tr("保存问题清单"), suggested, self.tr("Excel 表格 (*.xlsx)")
+        )
+        if name:
+            plan = self.plan
+            run_task(
+                self,
+                lambda _p, _c: write_error_report(plan, Path(name)),
+                label=self.tr("正在保存…"),
+                cancellable=False,
+            )
+
+    # ----- page 3: the import ----------------------------------------------------------------
+
+    def apply(self) -> None:
+        if self.plan is None:
+            return
+        plan, database = self.plan, self.database
+
+        def work(progress, cancelled) -> ImportResult:
+            with database.session() as session:
+                return apply_import(session, plan, progress=progress, cancelled=cancelled)
+
+        run_task(
+            self,
+            work,
+            label=self.tr("正在导入…（取消则什么都不改）"),
+            on_success=self._done,
+            on_cancelled=lambda: self.summary.setText(self.tr("已取消导入，数据没有改动")),
+        )
+
+    def _done_page(self) -> QWidget:
+        page = QWidget()
+        self.done_label = QLabel()
+        self.done_label.setObjectName("import_done")
+        self.done_label.setProperty("pageTitle", True)
+        self.done_label.setWordWrap(True)
+        close = push_button("import_close", self.tr("完成"), self.accept)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.done_label)
+        layout.addStretch(1)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+        return page
+
+    def _done(self, result: ImportResult) -> None:
+        self.result = result
+        self.done_label.setText(
+            self.tr(
+                "导入完成：新增 {added} 人，更新 {updated} 人，入群 {joined} 次，退群 {left} 次，"
+                "新建社群 {created} 个。"
+            ).format(
+                added=result.added,
+                updated=result.updated,
+                joined=result.joined,
+                left=result.left,
+                created=result.communities_created,
+            )
+        )
+        self.pages.setCurrentIndex(PAGE_DONE)
+        self.data_changed.emit({"members", "communities", "tags"})
