@@ -449,6 +449,235 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
 </context>
 <context>
+    <name>ImportDialog</name>
+    <message>
+        <source>导入成员名单</source>
+        <translation>Import Member List</translation>
+    </message>
+    <message>
+        <source>选择要导入的成员名单</source>
+        <translation>Choose the member list to import</translation>
+    </message>
+    <message>
+        <source>支持企业微信、有赞、LinkWeChat、群成员导出工具和手工整理的表格：.xlsx .xls .ods .csv，以及企业微信接口保存的 JSON。标题行、合并单元格、GBK 编码、手机号变成数字都没关系。
+先预览：导入前会列出将新增、更新、有问题的每一行，确认后才写入；导入要么全部完成，要么什么都不改。</source>
+        <translation>Exports from WeCom, Youzan, LinkWeChat, group-member tools and hand-made spreadsheets work: .xlsx .xls .ods .csv, and JSON saved from the WeCom API. Title rows, merged cells, GBK encoding and phones stored as numbers are all fine.
+Preview first: every row to add, update or with a problem is listed before anything is written, and an import either completes entirely or changes nothing.</translation>
+    </message>
+    <message>
+        <source>把文件拖到这里，或者</source>
+        <translation>Drop a file here, or</translation>
+    </message>
+    <message>
+        <source>选择文件…</source>
+        <translation>Choose File…</translation>
+    </message>
+    <message>
+        <source>按文件内容识别所在群</source>
+        <translation>Take the group from the file</translation>
+    </message>
+    <message>
+        <source>或输入新社群的名字</source>
+        <translation>or type the name of a new community</translation>
+    </message>
+    <message>
+        <source>预览导入结果</source>
+        <translation>Preview Import</translation>
+    </message>
+    <message>
+        <source>导入到社群：</source>
+        <translation>Import into community:</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>选择成员名单</source>
+        <translation>Choose a Member List</translation>
+    </message>
+    <message>
+        <source>成员名单 (*.xlsx *.xlsm *.xls *.ods *.csv *.txt *.json);;所有文件 (*)</source>
+        <translation>Member lists (*.xlsx *.xlsm *.xls *.ods *.csv *.txt *.json);;All files (*)</translation>
+    </message>
+    <message>
+        <source>文件：{name}</source>
+        <translation>File: {name}</translation>
+    </message>
+    <message>
+        <source>正在读取并检查每一行…</source>
+        <translation>Reading and checking every row…</translation>
+    </message>
+    <message>
+        <source>全部行</source>
+        <translation>All rows</translation>
+    </message>
+    <message>
+        <source>工作表</source>
+        <translation>Sheet</translation>
+    </message>
+    <message>
+        <source>行</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <source>结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>昵称</source>
+        <translation>Nickname</translation>
+    </message>
+    <message>
+        <source>社群</source>
+        <translation>Community</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>每一行</source>
+        <translation>Rows</translation>
+    </message>
+    <message>
+        <source>字段</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Value</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>处理</source>
+        <translation>Handling</translation>
+    </message>
+    <message>
+        <source>整行不导入</source>
+        <translation>Row not imported</translation>
+    </message>
+    <message>
+        <source>只跳过这一项</source>
+        <translation>Only this value skipped</translation>
+    </message>
+    <message>
+        <source>问题</source>
+        <translation>Problems</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>将新建</source>
+        <translation>Will be created</translation>
+    </message>
+    <message>
+        <source>已有</source>
+        <translation>Existing</translation>
+    </message>
+    <message>
+        <source>入群</source>
+        <translation>Joined</translation>
+    </message>
+    <message>
+        <source>退群</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>可能是</source>
+        <translation>Possibly</translation>
+    </message>
+    <message>
+        <source>可能重复</source>
+        <translation>Possible duplicates</translation>
+    </message>
+    <message>
+        <source>列对应</source>
+        <translation>Columns</translation>
+    </message>
+    <message>
+        <source>保存问题清单…</source>
+        <translation>Save Problem List…</translation>
+    </message>
+    <message>
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>每一列导入到哪个字段。改好后按「按新的对应重新预览」；导入后，同样表头的文件下次会自动用这次的对应。</source>
+        <translation>Which field each column goes to. After changing it, press “Preview with These Columns”; once imported, files with the same header use this mapping automatically.</translation>
+    </message>
+    <message>
+        <source>表头</source>
+        <translation>Header</translation>
+    </message>
+    <message>
+        <source>导入为</source>
+        <translation>Import as</translation>
+    </message>
+    <message>
+        <source>按新的对应重新预览</source>
+        <translation>Preview with These Columns</translation>
+    </message>
+    <message>
+        <source>同 {sheet} 第 {row} 行</source>
+        <translation>Same as {sheet} row {row}</translation>
+    </message>
+    <message>
+        <source>新增 {added} · 更新 {updated} · 无变化 {unchanged} · 同一人 {linked} · 有问题 {rejected} · 入群 {joined} · 退群 {left}</source>
+        <translation>New {added} · Updated {updated} · Unchanged {unchanged} · Same person {linked} · Problems {rejected} · Joins {joined} · Leaves {left}</translation>
+    </message>
+    <message>
+        <source>文件：{name}，共 {rows} 行</source>
+        <translation>File: {name}, {rows} rows</translation>
+    </message>
+    <message>
+        <source>没有可导入的变化</source>
+        <translation>Nothing to Import</translation>
+    </message>
+    <message>
+        <source>保存问题清单</source>
+        <translation>Save Problem List</translation>
+    </message>
+    <message>
+        <source>Excel 表格 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>正在导入…（取消则什么都不改）</source>
+        <translation>Importing… (cancelling changes nothing)</translation>
+    </message>
+    <message>
+        <source>已取消导入，数据没有改动</source>
+        <translation>Import cancelled; nothing was changed</translation>
+    </message>
+    <message>
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>导入完成：新增 {added} 人，更新 {updated} 人，入群 {joined} 次，退群 {left} 次，新建社群 {created} 个。</source>
+        <translation>Import complete: {added} members added, {updated} updated, {joined} joins, {left} leaves, {created} communities created.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>社群运营工作台</source>
@@ -457,6 +686,14 @@ The current data is saved as a backup first, so you can restore it again.</trans
     <message>
         <source>概览</source>
         <translation>Overview</translation>
+    </message>
+    <message>
+        <source>社群</source>
+        <translation>Community</translation>
+    </message>
+    <message>
+        <source>成员</source>
+        <translation>Members</translation>
     </message>
     <message>
         <source>文件(&amp;F)</source>
@@ -485,6 +722,10 @@ The current data is saved as a backup first, so you can restore it again.</trans
     <message>
         <source>数据(&amp;D)</source>
         <translation>&amp;Data</translation>
+    </message>
+    <message>
+        <source>导入成员名单(&amp;I)…</source>
+        <translation>&amp;Import Member List…</translation>
     </message>
     <message>
         <source>生成演示数据…</source>
@@ -545,6 +786,644 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>&lt;h3&gt;社群运营工作台 {version}&lt;/h3&gt;&lt;p&gt;社群与成员、分层、积分、海报与报表。数据只保存在本机，不会上传。&lt;/p&gt;&lt;p&gt;数据库：{database}&lt;br&gt;数据文件夹：{data}&lt;br&gt;日志：{log}&lt;/p&gt;&lt;p&gt;内置字体 Noto Sans SC，SIL Open Font License 1.1。&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Community Workbench {version}&lt;/h3&gt;&lt;p&gt;Communities and members, tiers, points, posters and reports. Your data stays on this computer and is never uploaded.&lt;/p&gt;&lt;p&gt;Database: {database}&lt;br&gt;Data folder: {data}&lt;br&gt;Log: {log}&lt;/p&gt;&lt;p&gt;Bundled font Noto Sans SC, SIL Open Font License 1.1.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>需要处理 {count} 项</source>
+        <translation>{count} need attention</translation>
+    </message>
+</context>
+<context>
+    <name>MemberDetailPanel</name>
+    <message>
+        <source>选择一位成员查看详情</source>
+        <translation>Select a member to see the details</translation>
+    </message>
+    <message>
+        <source>未知</source>
+        <translation>Unknown</translation>
+    </message>
+    <message>
+        <source>男</source>
+        <translation>Male</translation>
+    </message>
+    <message>
+        <source>女</source>
+        <translation>Female</translation>
+    </message>
+    <message>
+        <source>未填写</source>
+        <translation>Not set</translation>
+    </message>
+    <message>
+        <source>团队成员（店主、员工），不计入统计</source>
+        <translation>Team member (owner, staff): left out of statistics</translation>
+    </message>
+    <message>
+        <source>用逗号或空格分隔</source>
+        <translation>Separated by commas or spaces</translation>
+    </message>
+    <message>
+        <source>每行一个，例如：会员卡号: 1024</source>
+        <translation>One per line, e.g. Card number: 1024</translation>
+    </message>
+    <message>
+        <source>昵称</source>
+        <translation>Nickname</translation>
+    </message>
+    <message>
+        <source>备注名</source>
+        <translation>Remark name</translation>
+    </message>
+    <message>
+        <source>微信号</source>
+        <translation>WeChat ID</translation>
+    </message>
+    <message>
+        <source>手机号</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>企业微信 ID</source>
+        <translation>WeCom ID</translation>
+    </message>
+    <message>
+        <source>性别</source>
+        <translation>Gender</translation>
+    </message>
+    <message>
+        <source>生日</source>
+        <translation>Birthday</translation>
+    </message>
+    <message>
+        <source>城市</source>
+        <translation>City</translation>
+    </message>
+    <message>
+        <source>来源渠道</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>标签</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <source>自定义字段</source>
+        <translation>Custom fields</translation>
+    </message>
+    <message>
+        <source>保存修改</source>
+        <translation>Save Changes</translation>
+    </message>
+    <message>
+        <source>撤销上次修改</source>
+        <translation>Undo Last Edit</translation>
+    </message>
+    <message>
+        <source>社群</source>
+        <translation>Community</translation>
+    </message>
+    <message>
+        <source>群昵称</source>
+        <translation>Group nickname</translation>
+    </message>
+    <message>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>入群</source>
+        <translation>Joined</translation>
+    </message>
+    <message>
+        <source>退群</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <source>入退群记录</source>
+        <translation>Join/leave history</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>行为</source>
+        <translation>Activity</translation>
+    </message>
+    <message>
+        <source>金额</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <source>所在社群</source>
+        <translation>Communities</translation>
+    </message>
+    <message>
+        <source>最近行为</source>
+        <translation>Recent activity</translation>
+    </message>
+    <message>
+        <source>建档于 {date}</source>
+        <translation>Added {date}</translation>
+    </message>
+    <message>
+        <source>邀请人：{name}</source>
+        <translation>Invited by {name}</translation>
+    </message>
+    <message>
+        <source>最近活跃：{date}</source>
+        <translation>Last active: {date}</translation>
+    </message>
+    <message>
+        <source>从未</source>
+        <translation>Never</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>正在撤销…</source>
+        <translation>Undoing…</translation>
+    </message>
+</context>
+<context>
+    <name>MemberFilterBar</name>
+    <message>
+        <source>活跃：不限</source>
+        <translation>Activity: any</translation>
+    </message>
+    <message>
+        <source>近 7 天活跃</source>
+        <translation>Active in 7 days</translation>
+    </message>
+    <message>
+        <source>近 30 天活跃</source>
+        <translation>Active in 30 days</translation>
+    </message>
+    <message>
+        <source>14 天未活跃</source>
+        <translation>Inactive 14 days</translation>
+    </message>
+    <message>
+        <source>30 天未活跃</source>
+        <translation>Inactive 30 days</translation>
+    </message>
+    <message>
+        <source>90 天未活跃</source>
+        <translation>Inactive 90 days</translation>
+    </message>
+    <message>
+        <source>搜索昵称、备注、群昵称、微信号、拼音或首字母（zxf）、手机尾号</source>
+        <translation>Search nickname, remark, group nickname, WeChat ID, pinyin or initials (zxf), phone&apos;s last digits</translation>
+    </message>
+    <message>
+        <source>社群：全部</source>
+        <translation>Community: all</translation>
+    </message>
+    <message>
+        <source>标签：全部</source>
+        <translation>Tag: all</translation>
+    </message>
+    <message>
+        <source>角色：全部</source>
+        <translation>Role: all</translation>
+    </message>
+    <message>
+        <source>手机号：不限</source>
+        <translation>Phone: any</translation>
+    </message>
+    <message>
+        <source>有手机号</source>
+        <translation>Has phone</translation>
+    </message>
+    <message>
+        <source>无手机号</source>
+        <translation>No phone</translation>
+    </message>
+    <message>
+        <source>入群日期</source>
+        <translation>Joined between</translation>
+    </message>
+    <message>
+        <source>含团队成员</source>
+        <translation>Include team</translation>
+    </message>
+    <message>
+        <source>清除筛选</source>
+        <translation>Clear Filters</translation>
+    </message>
+    <message>
+        <source>{count} 人</source>
+        <translation>{count} members</translation>
+    </message>
+    <message>
+        <source>{count}+ 人…</source>
+        <translation>{count}+ members…</translation>
+    </message>
+</context>
+<context>
+    <name>MembersModel</name>
+    <message>
+        <source>昵称</source>
+        <translation>Nickname</translation>
+    </message>
+    <message>
+        <source>备注名</source>
+        <translation>Remark name</translation>
+    </message>
+    <message>
+        <source>微信号</source>
+        <translation>WeChat ID</translation>
+    </message>
+    <message>
+        <source>手机号</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>性别</source>
+        <translation>Gender</translation>
+    </message>
+    <message>
+        <source>城市</source>
+        <translation>City</translation>
+    </message>
+    <message>
+        <source>所在社群</source>
+        <translation>Communities</translation>
+    </message>
+    <message>
+        <source>标签</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <source>来源渠道</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>最近活跃</source>
+        <translation>Last active</translation>
+    </message>
+    <message>
+        <source>男</source>
+        <translation>Male</translation>
+    </message>
+    <message>
+        <source>女</source>
+        <translation>Female</translation>
+    </message>
+    <message>
+        <source>（团队）</source>
+        <translation> (team)</translation>
+    </message>
+    <message>
+        <source>从未</source>
+        <translation>Never</translation>
+    </message>
+</context>
+<context>
+    <name>MembersTab</name>
+    <message>
+        <source>导入…</source>
+        <translation>Import…</translation>
+    </message>
+    <message>
+        <source>新建成员</source>
+        <translation>New Member</translation>
+    </message>
+    <message>
+        <source>加标签</source>
+        <translation>Add Tag</translation>
+    </message>
+    <message>
+        <source>移除标签</source>
+        <translation>Remove Tag</translation>
+    </message>
+    <message>
+        <source>加入社群</source>
+        <translation>Add to Community</translation>
+    </message>
+    <message>
+        <source>设置角色</source>
+        <translation>Set Role</translation>
+    </message>
+    <message>
+        <source>导出…</source>
+        <translation>Export…</translation>
+    </message>
+    <message>
+        <source>显示完整手机号</source>
+        <translation>Show full phone numbers</translation>
+    </message>
+    <message>
+        <source>昵称：</source>
+        <translation>Nickname:</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>标签：</source>
+        <translation>Tag:</translation>
+    </message>
+    <message>
+        <source>正在加标签…</source>
+        <translation>Adding the tag…</translation>
+    </message>
+    <message>
+        <source>已给 {n} 人加上标签「{tag}」</source>
+        <translation>Tag “{tag}” added to {n} members</translation>
+    </message>
+    <message>
+        <source>正在移除标签…</source>
+        <translation>Removing the tag…</translation>
+    </message>
+    <message>
+        <source>已从 {n} 人移除标签「{tag}」</source>
+        <translation>Tag “{tag}” removed from {n} members</translation>
+    </message>
+    <message>
+        <source>还没有社群，请先在「社群」页新建</source>
+        <translation>There are no communities yet: create one on the Communities tab first</translation>
+    </message>
+    <message>
+        <source>社群：</source>
+        <translation>Community:</translation>
+    </message>
+    <message>
+        <source>正在加入社群…</source>
+        <translation>Adding to the community…</translation>
+    </message>
+    <message>
+        <source>{n} 人已加入社群</source>
+        <translation>{n} members joined the community</translation>
+    </message>
+    <message>
+        <source>设置角色：选择社群</source>
+        <translation>Set Role: Choose the Community</translation>
+    </message>
+    <message>
+        <source>角色：</source>
+        <translation>Role:</translation>
+    </message>
+    <message>
+        <source>正在设置角色…</source>
+        <translation>Setting the role…</translation>
+    </message>
+    <message>
+        <source>已为 {n} 人设置角色「{role}」</source>
+        <translation>Role “{role}” set for {n} members</translation>
+    </message>
+    <message>
+        <source>所选成员</source>
+        <translation>selected members</translation>
+    </message>
+    <message>
+        <source>当前列表的成员</source>
+        <translation>members in the current list</translation>
+    </message>
+    <message>
+        <source>导出成员</source>
+        <translation>Export Members</translation>
+    </message>
+    <message>
+        <source>Excel 表格 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>正在导出…</source>
+        <translation>Exporting…</translation>
+    </message>
+    <message>
+        <source>已导出 {n} 人到 {path}{masked}</source>
+        <translation>Exported {n} members to {path}{masked}</translation>
+    </message>
+    <message>
+        <source>（手机号、微信号已打码）</source>
+        <translation> (phones and WeChat IDs masked)</translation>
+    </message>
+    <message>
+        <source>导出 {n} 名成员到 Excel。</source>
+        <translation>Export {n} members to Excel.</translation>
+    </message>
+    <message>
+        <source>手机号和微信号打码（建议，导出会记入导出日志）</source>
+        <translation>Mask phones and WeChat IDs (recommended; every export is logged)</translation>
+    </message>
+</context>
+<context>
+    <name>MergeDialog</name>
+    <message>
+        <source>合并重复成员</source>
+        <translation>Merge Duplicate Members</translation>
+    </message>
+    <message>
+        <source>同一个人在不同的群里、不同的表格里常常成了几条记录。下面是按昵称、读音和共同社群找出的可能重复的成员；手机号、微信号不同的不会列出。合并后入群记录、标签和行为记录都归到保留的成员，随时可以在「合并记录」里撤销。</source>
+        <translation>The same person often ends up as several records across groups and spreadsheets. Below are members who may be duplicates, found by nickname, pronunciation and shared communities; pairs with different phones or WeChat IDs are never listed. Merging moves memberships, tags and activity to the member you keep, and can be undone at any time under “Merge history”.</translation>
+    </message>
+    <message>
+        <source>重新查找</source>
+        <translation>Search Again</translation>
+    </message>
+    <message>
+        <source>显示完整手机号和微信号</source>
+        <translation>Show full phones and WeChat IDs</translation>
+    </message>
+    <message>
+        <source>撤销</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>保留的成员</source>
+        <translation>Kept member</translation>
+    </message>
+    <message>
+        <source>合并进来的成员</source>
+        <translation>Merged member</translation>
+    </message>
+    <message>
+        <source>移过来的记录</source>
+        <translation>Records moved</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>撤销所选合并</source>
+        <translation>Undo Selected Merge</translation>
+    </message>
+    <message>
+        <source>撤销会让被合并的成员连同他的所有记录回到合并之前的样子。</source>
+        <translation>Undoing restores the merged member and all their records exactly as they were before the merge.</translation>
+    </message>
+    <message>
+        <source>可能重复</source>
+        <translation>Possible duplicates</translation>
+    </message>
+    <message>
+        <source>合并记录</source>
+        <translation>Merge history</translation>
+    </message>
+    <message>
+        <source>手机号或微信号等相同，几乎可以确定是同一个人。</source>
+        <translation>Same phone or WeChat ID: almost certainly the same person.</translation>
+    </message>
+    <message>
+        <source>合并后，另一位的入群记录、标签、行为记录和邀请关系都归到保留的成员；保留成员空着的资料由另一位补上，已有的不会被覆盖。</source>
+        <translation>After merging, the other member&apos;s memberships, tags, activity and invitations belong to the kept member; the kept member&apos;s empty fields are filled from the other, and nothing already filled is overwritten.</translation>
+    </message>
+    <message>
+        <source>合并</source>
+        <translation>Merge</translation>
+    </message>
+    <message>
+        <source>不是同一人</source>
+        <translation>Not the Same Person</translation>
+    </message>
+    <message>
+        <source>跳过</source>
+        <translation>Skip</translation>
+    </message>
+    <message>
+        <source>正在查找可能重复的成员…</source>
+        <translation>Looking for possible duplicates…</translation>
+    </message>
+    <message>
+        <source>确定：{evidence}</source>
+        <translation>Certain: {evidence}</translation>
+    </message>
+    <message>
+        <source>相似度 {score}%</source>
+        <translation>Similarity {score}%</translation>
+    </message>
+    <message>
+        <source>{count} 对可能重复</source>
+        <translation>{count} possible duplicate pairs</translation>
+    </message>
+    <message>
+        <source>可能重复（{count}）</source>
+        <translation>Possible duplicates ({count})</translation>
+    </message>
+    <message>
+        <source>没有发现可能重复的成员。</source>
+        <translation>No possible duplicates found.</translation>
+    </message>
+    <message>
+        <source>已把「{merged}」合并到「{kept}」。</source>
+        <translation>Merged “{merged}” into “{kept}”.</translation>
+    </message>
+    <message>
+        <source>正在合并…</source>
+        <translation>Merging…</translation>
+    </message>
+    <message>
+        <source>已记下「{a}」和「{b}」不是同一个人，以后不再提示。</source>
+        <translation>Noted that “{a}” and “{b}” are different people; they will not be suggested again.</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>合并记录（{count} 次可撤销）</source>
+        <translation>Merge history ({count} can be undone)</translation>
+    </message>
+    <message>
+        <source>已撤销</source>
+        <translation>Undone</translation>
+    </message>
+    <message>
+        <source>可撤销</source>
+        <translation>Can be undone</translation>
+    </message>
+    <message>
+        <source>请先撤销之后涉及同一成员的合并</source>
+        <translation>Undo the later merge involving the same members first</translation>
+    </message>
+    <message>
+        <source>已撤销合并：「{merged}」又是单独的成员了。</source>
+        <translation>Merge undone: “{merged}” is a separate member again.</translation>
+    </message>
+    <message>
+        <source>正在撤销…</source>
+        <translation>Undoing…</translation>
+    </message>
+</context>
+<context>
+    <name>MergeSideCard</name>
+    <message>
+        <source>保留这位</source>
+        <translation>Keep This One</translation>
+    </message>
+    <message>
+        <source>备注名</source>
+        <translation>Remark name</translation>
+    </message>
+    <message>
+        <source>微信号</source>
+        <translation>WeChat ID</translation>
+    </message>
+    <message>
+        <source>手机号</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>所在社群</source>
+        <translation>Communities</translation>
+    </message>
+    <message>
+        <source>行为记录</source>
+        <translation>Activity records</translation>
+    </message>
+    <message>
+        <source>标签</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <source>建档</source>
+        <translation>Added</translation>
+    </message>
+    <message>
+        <source>（无）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <source>{date} 入群</source>
+        <translation>joined {date}</translation>
+    </message>
+    <message>
+        <source>，{date} 退群</source>
+        <translation>, left {date}</translation>
+    </message>
+    <message>
+        <source>{count} 条</source>
+        <translation>{count}</translation>
+    </message>
+    <message>
+        <source>，最近 {date}</source>
+        <translation>, latest {date}</translation>
+    </message>
+    <message>
+        <source>不在任何社群</source>
+        <translation>Not in any community</translation>
+    </message>
+    <message>
+        <source>{name}（团队成员）</source>
+        <translation>{name} (team member)</translation>
+    </message>
+    <message>
+        <source>建议保留</source>
+        <translation>Suggested to keep</translation>
     </message>
 </context>
 <context>
@@ -814,6 +1693,49 @@ Drop an image here</translation>
     </message>
 </context>
 <context>
+    <name>activity</name>
+    <message>
+        <source>签到</source>
+        <translation>Check-in</translation>
+    </message>
+    <message>
+        <source>发言</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <source>优质内容</source>
+        <translation>Good post</translation>
+    </message>
+    <message>
+        <source>回答问题</source>
+        <translation>Answered question</translation>
+    </message>
+    <message>
+        <source>参加活动</source>
+        <translation>Attended event</translation>
+    </message>
+    <message>
+        <source>购买</source>
+        <translation>Purchase</translation>
+    </message>
+    <message>
+        <source>邀请成功</source>
+        <translation>Converted invite</translation>
+    </message>
+    <message>
+        <source>分享</source>
+        <translation>Share</translation>
+    </message>
+    <message>
+        <source>反馈</source>
+        <translation>Feedback</translation>
+    </message>
+    <message>
+        <source>违规</source>
+        <translation>Violation</translation>
+    </message>
+</context>
+<context>
     <name>communities</name>
     <message>
         <source>微信群</source>
@@ -989,6 +1911,33 @@ Drop an image here</translation>
 {error}
 
 Log file: {path}</translation>
+    </message>
+</context>
+<context>
+    <name>roles</name>
+    <message>
+        <source>管理者</source>
+        <translation>Manager</translation>
+    </message>
+    <message>
+        <source>领导者</source>
+        <translation>Leader</translation>
+    </message>
+    <message>
+        <source>执行者</source>
+        <translation>Executor</translation>
+    </message>
+    <message>
+        <source>追随者</source>
+        <translation>Follower</translation>
+    </message>
+    <message>
+        <source>连接者</source>
+        <translation>Connector</translation>
+    </message>
+    <message>
+        <source>贡献者</source>
+        <translation>Contributor</translation>
     </message>
 </context>
 <context>
