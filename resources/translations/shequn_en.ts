@@ -689,7 +689,7 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
     <message>
         <source>社群</source>
-        <translation>Community</translation>
+        <translation>Communities</translation>
     </message>
     <message>
         <source>成员</source>
