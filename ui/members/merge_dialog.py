@@ -45,7 +45,8 @@ from core.members.merging import (
     merge_suggestions,
     undo_merge,
 )
-from ui.common.tasks import TaskGroup, run_task
+from ui.common.errors import show_error
+from ui.common.tasks import Task, run_task
 from ui.common.widgets import push_button
 
 HISTORY_SHOWN = 20
@@ -180,8 +181,7 @@ class MergeDialog(QDialog):
         self.history: list[MergeRecord] = []
         self._loading = 0  # generation of the newest suggestions load
         self._shown_pair: tuple[int, int] | None = None
-        self._loads = TaskGroup(self)
-        self._pending = 0  # loads whose answer has not been shown yet
+        self._loads: list[Task] = []  # background reads whose answer is not shown yet
 
         title = QLabel(self.tr("合并重复成员"))
         title.setProperty("pageTitle", True)
@@ -365,16 +365,24 @@ class MergeDialog(QDialog):
     # ----- loading -------------------------------------------------------------------------
 
     def _start(self, work, on_success) -> None:
-        self._pending += 1
-        task = self._loads.start(work, on_success)
-        task.finished.connect(self._load_finished)  # after on_success has run
+        """A background read. Not ui.common's TaskGroup: its busy() turns False before the
+        answer is shown, and tests wait on busy() for exactly that."""
+        task = Task(lambda _progress, _cancelled: work())
+        task.succeeded.connect(on_success)
+        task.failed.connect(self._load_failed)
+        # Queued after succeeded/failed; touches only Python state, safe after the dialog closed.
+        task.finished.connect(lambda: self._loads.remove(task))
+        self._loads.append(task)
+        task.start()
 
-    def _load_finished(self) -> None:
-        self._pending -= 1
+    def _load_failed(self, error: Exception) -> None:
+        self.reload_button.setEnabled(True)
+        self._set_message(self.tr("没能找完可能重复的成员。"))
+        show_error(self, error)
 
     def busy(self) -> bool:
         """Loading in the background (until its answer has been shown)."""
-        return self._pending > 0
+        return bool(self._loads)
 
     def reload(self) -> None:
         """Find the suggestions (and the history) again, in the background."""
