@@ -1096,6 +1096,10 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>New Member</translation>
     </message>
     <message>
+        <source>合并重复成员</source>
+        <translation>Merge Duplicates</translation>
+    </message>
+    <message>
         <source>加标签</source>
         <translation>Add Tag</translation>
     </message>
@@ -1293,6 +1297,10 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>跳过</source>
         <translation>Skip</translation>
+    </message>
+    <message>
+        <source>没能找完可能重复的成员。</source>
+        <translation>Could not finish looking for possible duplicates.</translation>
     </message>
     <message>
         <source>正在查找可能重复的成员…</source>

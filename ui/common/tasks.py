@@ -159,4 +159,5 @@ class TaskGroup:
         return task
 
     def busy(self) -> bool:
-        return any(task.running for task in self._tasks)
+        # A task leaves the list on `finished`, which comes after its result was handled.
+        return bool(self._tasks)

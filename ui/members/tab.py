@@ -85,6 +85,7 @@ class MembersTab(QWidget):
         self.buttons = {
             "import": push_button("members_import", self.tr("导入…"), self.open_import),
             "new": push_button("members_new", self.tr("新建成员"), self.new_member),
+            "merge": push_button("members_merge", self.tr("合并重复成员"), self.open_merge),
             "tag": push_button("members_bulk_tag", self.tr("加标签"), self.bulk_tag),
             "untag": push_button("members_bulk_untag", self.tr("移除标签"), self.bulk_untag),
             "community": push_button(
@@ -259,6 +260,13 @@ class MembersTab(QWidget):
         from ui.members.import_dialog import ImportDialog
 
         dialog = ImportDialog(self.database, self)
+        dialog.data_changed.connect(self.data_changed)
+        dialog.exec()
+
+    def open_merge(self) -> None:
+        from ui.members.merge_dialog import MergeDialog
+
+        dialog = MergeDialog(self.database, self)
         dialog.data_changed.connect(self.data_changed)
         dialog.exec()
 

@@ -162,3 +162,15 @@ def test_a_large_table_opens_and_scrolls_loading_only_what_it_shows(
     last = tab.model.index(2999, 0).data()
     assert last
     assert len(tab.model._pages) <= 3  # the first page and the last ones, not all 30
+
+
+def test_merge_and_import_buttons_open_their_dialogs(tab_with_people):
+    _, tab, _ = tab_with_people
+    opened = []
+    for button, dialog_name in (
+        ("members_merge", "merge_dialog"),
+        ("members_import", "import_dialog"),
+    ):
+        when_shown(dialog_name, lambda dialog, n=dialog_name: (opened.append(n), dialog.reject()))
+        tab.findChild(QPushButton, button).click()
+    assert opened == ["merge_dialog", "import_dialog"]
