@@ -29,7 +29,6 @@ from core.members.editing import (
     tag_members,
     untag_members,
 )
-from core.members.export import export_members
 from core.members.query import FilterChoices, MemberFilter, filter_choices, find_member_ids
 from ui.common.tasks import TaskGroup, run_task
 from ui.common.widgets import push_button
@@ -375,6 +374,8 @@ class MembersTab(QWidget):
         database = self.database
 
         def run(progress, cancelled):
+            from core.members.export import export_members  # openpyxl: only when exporting
+
             with database.session() as session:
                 return export_members(
                     session,
