@@ -47,6 +47,13 @@ class Attention:
     def cap_reached(self) -> bool:
         return self.cap is not None and self.members >= self.cap
 
+    @property
+    def actionable(self) -> bool:
+        """Whether it belongs in 需要处理. Past the scan-in cap there is nothing left to do
+        about scanning (the list still shows 仅能邀请进群 as the group's status); listing it
+        would keep every grown group in 需要处理 for good."""
+        return not (self.kind == "scan_cap" and self.cap_reached)
+
 
 @dataclass(frozen=True)
 class GroupState:

@@ -161,9 +161,13 @@ def _row(record, members: int, limits: Limits, today: date) -> CommunityRow:
 
 
 def attention_from_rows(rows: list[CommunityRow]) -> list[Attention]:
-    return sorted((w for row in rows if not row.archived for w in row.warnings), key=sort_key)
+    return sorted(
+        (w for row in rows if not row.archived for w in row.warnings if w.actionable),
+        key=sort_key,
+    )
 
 
 def attention_list(session: Session, *, today: date | None = None) -> list[Attention]:
-    """需要处理: every warning of every community in use (not archived, not in the trash)."""
+    """需要处理: every warning that asks for action, of every community in use (not archived,
+    not in the trash)."""
     return attention_from_rows(list_communities(session, today=today))

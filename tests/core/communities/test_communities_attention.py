@@ -179,3 +179,18 @@ def test_new_records_take_their_caps_from_the_settings(database):
         set_setting(session, "wechat.member_cap", 450)
         fields = new_fields(session)
     assert (fields.name, fields.member_cap, fields.scan_cap) == ("", 450, 200)
+
+
+def test_a_group_past_the_scan_cap_shows_it_but_needs_no_action(database):
+    with database.session() as session:
+        grown = add_community(session, "老客户大群")
+        fill(session, grown, 230, datetime(2026, 10, 1))
+        nearly = add_community(session, "快满 200 群")
+        fill(session, nearly, 185, datetime(2026, 10, 1))
+        attach_qr(session, nearly, qr_images.qr_png(), date(2026, 11, 20), today=TODAY)
+    with database.session() as session:
+        rows = {r.name: r for r in list_communities(session, today=TODAY)}
+        items = attention_list(session, today=TODAY)
+    (status,) = rows["老客户大群"].warnings
+    assert (status.kind, status.cap_reached, status.actionable) == ("scan_cap", True, False)
+    assert [(i.kind, i.community_name) for i in items] == [("scan_cap", "快满 200 群")]
