@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core.common import paths
 from core.common.config import load_config
-from core.common.database import open_database
 from core.common.errors import UserError
 from core.common.logs import setup_logging
 from core.version import __version__
@@ -46,6 +45,11 @@ def create_application(argv: list[str]) -> QApplication:
 
 
 def run_window(*, db_url: str | None, smoke: bool, started: float) -> int:
+    """Show the window at once, then open the database and fill the tabs.
+
+    `--smoke` prints the time to the shown window, waits until the database is open and the
+    tabs are built (so a broken database still fails the smoke run), and quits.
+    """
     from ui.common.errors import install_excepthook
     from ui.main_window import MainWindow
 
@@ -53,29 +57,43 @@ def run_window(*, db_url: str | None, smoke: bool, started: float) -> int:
     paths.ensure_dirs()
     setup_logging()
     app = create_application(sys.argv[:1])
-    try:
-        # The daily copy of a large file takes seconds: it runs after the window is up.
-        database = open_database(db_url, daily_backup=False)
-    except UserError as error:
-        log.error("cannot open the database: %s", error.message)
-        if smoke:
-            print(f"错误：{error.message}", file=sys.stderr)
-            return 1
-        QMessageBox.critical(None, APP_TITLE, error.message)
-        return 1
-    window = MainWindow(database, ui_settings(), offer_demo=not smoke)
+    window = MainWindow(None, ui_settings(), offer_demo=not smoke)
     window.show()
-    if not smoke:
-        QTimer.singleShot(2000, window.backups.daily_backup_in_background)
+    app.processEvents()
     if smoke:
-        app.processEvents()
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        print(f"start-up {elapsed_ms:.0f} ms")
-        QTimer.singleShot(0, window.close)
-        QTimer.singleShot(0, app.quit)
-    code = app.exec()
+        print(f"start-up {(time.perf_counter() - started) * 1000:.0f} ms", flush=True)
+    outcome = {"code": 0, "database": None}
+
+    def open_and_attach() -> None:
+        from core.common.database import open_database
+
+        try:
+            # The daily copy of a large file takes seconds: it runs once the tabs are up.
+            database = open_database(db_url, daily_backup=False)
+        except UserError as error:
+            log.error("cannot open the database: %s", error.message)
+            outcome["code"] = 1
+            if smoke:
+                print(f"错误：{error.message}", file=sys.stderr)
+            else:
+                QMessageBox.critical(window, APP_TITLE, error.message)
+            app.quit()
+            return
+        outcome["database"] = database
+        window.attach_database(database)
+        if smoke:
+            app.processEvents()
+            print(f"ready {(time.perf_counter() - started) * 1000:.0f} ms", flush=True)
+            QTimer.singleShot(0, window.close)
+            QTimer.singleShot(0, app.quit)
+        else:
+            QTimer.singleShot(2000, window.backups.daily_backup_in_background)
+
+    QTimer.singleShot(0, open_and_attach)
+    app.exec()
     # Let background work end while its objects still exist; queued work is dropped.
     QThreadPool.globalInstance().clear()
     QThreadPool.globalInstance().waitForDone()
-    database.close()
-    return code
+    if outcome["database"] is not None:
+        outcome["database"].close()
+    return outcome["code"]

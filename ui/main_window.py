@@ -2,11 +2,16 @@
 
 Tabs never talk to each other: whatever changes data emits `data_changed` with the set of
 areas it touched ({"members", "activity"}), and each tab refreshes what concerns it.
+
+The window can be shown before the database is open (`MainWindow(None, …)`, then
+`attach_database`): the frame and menus appear at once, and the tabs (and SQLAlchemy, a third
+of a second to import) follow. Nothing that needs the database is enabled until then.
 """
 
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
@@ -21,16 +26,24 @@ from PySide6.QtWidgets import (
 )
 
 from core.common import paths
-from core.common.database import Database, describe_url
 from core.common.logs import log_file
-from core.overview.stats import OverviewStats
 from ui.common.backup_actions import BackupActions
 from ui.common.tasks import run_task
-from ui.communities.tab import CommunitiesTab
-from ui.members.tab import MembersTab
-from ui.overview.tab import OverviewTab
-from ui.settings.dialog import SettingsDialog
 
+if TYPE_CHECKING:
+    from core.common.database import Database
+    from core.overview.stats import OverviewStats
+
+# Actions that need an open database: off while the window is still opening it.
+DATABASE_ACTIONS = (
+    "action_backup",
+    "action_restore",
+    "action_import",
+    "action_demo",
+    "action_new_community",
+    "action_attention",
+    "action_community_trash",
+)
 ALL_AREAS = {"communities", "members", "activity", "points", "posters", "content"}
 
 
@@ -39,7 +52,7 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        database: Database,
+        database: Database | None,
         settings: QSettings,
         *,
         offer_demo: bool = True,
@@ -47,7 +60,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("main_window")
-        self.database = database
+        self.database: Database | None = None
         self.settings = settings
         self._offer_demo = offer_demo
         self.setWindowTitle(self.tr("社群运营工作台"))
@@ -56,24 +69,50 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("main_tabs")
         self.tabs.setDocumentMode(True)
+        self.opening_label = QLabel(self.tr("正在打开数据库…"))
+        self.opening_label.setObjectName("main_opening")
+        self.opening_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.opening_label.setProperty("muted", True)
+        self.tabs.addTab(self.opening_label, self.tr("概览"))
+        self.setCentralWidget(self.tabs)
+
+        self.backups = BackupActions(self)
+        self._build_menus()
+        self._build_status_bar()
+        self._restore_geometry()
+        if database is not None:
+            self.attach_database(database)
+
+    def attach_database(self, database: Database) -> None:
+        """Build the tabs over an open database and load what they show."""
+        from core.common.database import describe_url
+        from ui.communities.tab import CommunitiesTab
+        from ui.members.tab import MembersTab
+        from ui.overview.tab import OverviewTab
+
+        self.database = database
+        self.tabs.removeTab(0)
+        self.opening_label.deleteLater()
         self.overview_tab = OverviewTab(database)
         self.overview_tab.demo_requested.connect(self.ask_for_demo_data)
         self.overview_tab.stats_loaded.connect(self._on_stats_loaded)
         self.tabs.addTab(self.overview_tab, self.tr("概览"))
         self.communities_tab = CommunitiesTab(database)
         self.communities_tab.data_changed.connect(self.data_changed)
+        self.communities_tab.attention_count_changed.connect(self._on_attention_count)
         self.tabs.addTab(self.communities_tab, self.tr("社群"))
         self.members_tab = MembersTab(database)
         self.members_tab.data_changed.connect(self.data_changed)
         self.tabs.addTab(self.members_tab, self.tr("成员"))
-        self.setCentralWidget(self.tabs)
-
-        self.backups = BackupActions(self)
-        self._build_menus()
-        self._build_status_bar()
         for tab in self.feature_tabs():
             self.data_changed.connect(tab.refresh)
-        self._restore_view_state()
+        for name in DATABASE_ACTIONS:
+            self.findChild(QAction, name).setEnabled(True)
+        self.backups.enable_for(database)
+        self.status_database.setText(describe_url(database.url))
+        last_tab = self.settings.value("window/last_tab", 0, type=int)
+        if 0 <= last_tab < self.tabs.count():
+            self.tabs.setCurrentIndex(last_tab)
         for tab in self.feature_tabs():
             tab.refresh()
 
@@ -119,8 +158,6 @@ class MainWindow(QMainWindow):
                 "action_quit", self.tr("退出(&Q)"), self.close, QKeySequence.StandardKey.Quit
             )
         )
-        self.backups.enable_for(self.database)
-
         data_menu = bar.addMenu(self.tr("数据(&D)"))
         data_menu.setObjectName("menu_data")
         data_menu.addAction(
@@ -134,6 +171,22 @@ class MainWindow(QMainWindow):
         data_menu.addAction(
             self._action("action_demo", self.tr("生成演示数据…"), self.ask_for_demo_data)
         )
+        data_menu.addSeparator()
+        data_menu.addAction(
+            self._action("action_new_community", self.tr("新建社群…"), self.new_community)
+        )
+        data_menu.addAction(
+            self._action("action_attention", self.tr("需要处理…"), self.show_attention)
+        )
+        data_menu.addAction(
+            self._action(
+                "action_community_trash",
+                self.tr("社群回收站…"),
+                lambda: self.communities_tab.show_trash(),
+            )
+        )
+        for name in DATABASE_ACTIONS:
+            self.findChild(QAction, name).setEnabled(False)
 
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
         help_menu.setObjectName("menu_help")
@@ -147,7 +200,7 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self._action("action_about", self.tr("关于(&A)"), self.show_about))
 
     def _build_status_bar(self) -> None:
-        self.status_database = QLabel(describe_url(self.database.url))
+        self.status_database = QLabel()
         self.status_database.setObjectName("status_database")
         self.status_counts = QLabel()
         self.status_counts.setObjectName("status_counts")
@@ -158,7 +211,6 @@ class MainWindow(QMainWindow):
         self.status_attention.setProperty("attention", True)
         self.status_attention.hide()
         self.status_attention.clicked.connect(self.show_attention)
-        self.communities_tab.attention_count_changed.connect(self._on_attention_count)
         self.statusBar().addPermanentWidget(self.status_attention)
         self.statusBar().addPermanentWidget(self.status_counts)
         self.statusBar().addPermanentWidget(self.status_database)
@@ -232,9 +284,12 @@ class MainWindow(QMainWindow):
         run_task(self, work, label=self.tr("正在生成演示数据…"), on_success=done)
 
     def open_settings(self) -> None:
+        from ui.settings.dialog import SettingsDialog
+
         SettingsDialog(self).exec()
 
     def show_about(self) -> None:
+        from core.common.database import describe_url, resolve_url
         from core.version import __version__
 
         box = QMessageBox(self)
@@ -249,7 +304,9 @@ class MainWindow(QMainWindow):
                 "<p>内置字体 Noto Sans SC，SIL Open Font License 1.1。</p>"
             ).format(
                 version=__version__,
-                database=html.escape(describe_url(self.database.url)),
+                database=html.escape(
+                    describe_url(self.database.url if self.database else resolve_url())
+                ),
                 data=html.escape(str(paths.data_dir())),
                 log=html.escape(str(log_file())),
             )
@@ -273,10 +330,14 @@ class MainWindow(QMainWindow):
         self.communities_tab.new_community()
 
     def feature_tabs(self) -> list:
+        if self.database is None:
+            return []
         return [self.overview_tab, self.communities_tab, self.members_tab]
 
     def replace_database(self, database: Database) -> None:
         """Use another open database (after a restore) and tell every tab."""
+        from core.common.database import describe_url
+
         self.database = database
         for tab in self.feature_tabs():
             tab.database = database
@@ -285,21 +346,19 @@ class MainWindow(QMainWindow):
 
     # ----- view state ---------------------------------------------------------------------
 
-    def _restore_view_state(self) -> None:
+    def _restore_geometry(self) -> None:
         geometry = self.settings.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1280, 800)
         state = self.settings.value("window/state")
         if state is not None:
             self.restoreState(state)
-        last_tab = self.settings.value("window/last_tab", 0, type=int)
-        if 0 <= last_tab < self.tabs.count():
-            self.tabs.setCurrentIndex(last_tab)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
-        self.settings.setValue("window/last_tab", self.tabs.currentIndex())
+        if self.database is not None:
+            self.settings.setValue("window/last_tab", self.tabs.currentIndex())
         self.settings.sync()
         super().closeEvent(event)
 

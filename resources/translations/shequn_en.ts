@@ -684,6 +684,10 @@ Preview first: every row to add, update or with a problem is listed before anyth
         <translation>Community Workbench</translation>
     </message>
     <message>
+        <source>正在打开数据库…</source>
+        <translation>Opening the database…</translation>
+    </message>
+    <message>
         <source>概览</source>
         <translation>Overview</translation>
     </message>
@@ -730,6 +734,18 @@ Preview first: every row to add, update or with a problem is listed before anyth
     <message>
         <source>生成演示数据…</source>
         <translation>Generate Demo Data…</translation>
+    </message>
+    <message>
+        <source>新建社群…</source>
+        <translation>New Community…</translation>
+    </message>
+    <message>
+        <source>需要处理…</source>
+        <translation>Needs Attention…</translation>
+    </message>
+    <message>
+        <source>社群回收站…</source>
+        <translation>Community Trash…</translation>
     </message>
     <message>
         <source>帮助(&amp;H)</source>

@@ -136,3 +136,18 @@ def test_chinese_is_the_default(make_window, sqlite_database):
     window = make_window(sqlite_database)
     assert window.findChild(QMenu, "menu_file").title() == "文件(&F)"
     assert window.tabs.tabText(0) == "概览"
+
+
+def test_window_shows_before_the_database_is_open(app, qtbot, settings, sqlite_database):
+    window = MainWindow(None, settings, offer_demo=False)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.tabs.count() == 1 and window.tabs.widget(0).objectName() == "main_opening"
+    for name in ("action_backup", "action_import", "action_demo", "action_new_community"):
+        assert not window.findChild(QAction, name).isEnabled(), name
+    assert window.findChild(QAction, "action_settings").isEnabled()
+    window.attach_database(sqlite_database)
+    qtbot.waitUntil(lambda: window.overview_tab.stats is not None, timeout=10_000)
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["概览", "社群", "成员"]
+    for name in ("action_backup", "action_import", "action_demo", "action_new_community"):
+        assert window.findChild(QAction, name).isEnabled(), name

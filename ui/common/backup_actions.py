@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
@@ -24,9 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from core.common import backup, paths
-from core.common.database import Database, open_database
 from ui.common.errors import show_error
 from ui.common.tasks import run_task
+
+if TYPE_CHECKING:
+    from core.common.database import Database
 
 
 class BackupActions(QObject):
@@ -92,6 +95,8 @@ class BackupActions(QObject):
         old = self.window.database
         file, url = old.file, old.url
         old.close()
+
+        from core.common.database import open_database
 
         def work(_progress, _cancelled) -> Database:
             backup.restore_backup(chosen, file, paths.backup_dir())
