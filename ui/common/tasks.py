@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -139,6 +140,24 @@ def _show_progress(dialog: QProgressDialog, done: int, total: int) -> None:
     dialog.setValue(min(done, total))
 
 
+def while_alive(owner: QObject, callback: Callable[..., Any]) -> Callable[..., None]:
+    """`callback`, but only while `owner` exists: a result that arrives after its tab or dialog
+    was closed is dropped instead of touching a deleted widget."""
+
+    def call(*args: Any) -> None:
+        if shiboken6.isValid(owner):
+            callback(*args)
+
+    return call
+
+
+def show_error_on(owner: QWidget) -> Callable[[BaseException], None]:
+    """A failure handler that shows the error over `owner`, while it exists."""
+    from ui.common.errors import show_error
+
+    return while_alive(owner, lambda error: show_error(owner, error))
+
+
 class TaskGroup:
     """The background reads one widget has in flight: one line to start, errors shown to the
     user, and `busy()` for tests and for not stacking the same load twice."""
@@ -148,11 +167,9 @@ class TaskGroup:
         self._tasks: list[Task] = []
 
     def start(self, work: Callable[[], Any], on_success: Callable[[Any], None]) -> Task:
-        from ui.common.errors import show_error
-
         task = Task(lambda _progress, _cancelled: work())
-        task.succeeded.connect(on_success)
-        task.failed.connect(lambda error: show_error(self._owner, error))
+        task.succeeded.connect(while_alive(self._owner, on_success))
+        task.failed.connect(show_error_on(self._owner))
         task.finished.connect(lambda: self._tasks.remove(task))
         self._tasks.append(task)
         task.start()

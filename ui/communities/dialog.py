@@ -35,7 +35,7 @@ from core.communities.registry import (
     update_community,
 )
 from ui.common.errors import show_error
-from ui.common.tasks import Task, run_task
+from ui.common.tasks import Task, run_task, show_error_on, while_alive
 from ui.communities.labels import platform_labels
 
 SEARCH_DELAY_MS = 250
@@ -86,8 +86,8 @@ class OwnerPicker(QLineEdit):
                 return find_members(session, text, community_id=community_id, limit=15)
 
         task = Task(load)
-        task.succeeded.connect(lambda found: self._show(generation, found))
-        task.failed.connect(lambda error: show_error(self, error))
+        task.succeeded.connect(while_alive(self, lambda found: self._show(generation, found)))
+        task.failed.connect(show_error_on(self))
         task.start()
 
     def _show(self, generation: int, found: list[MemberRef]) -> None:

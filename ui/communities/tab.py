@@ -44,8 +44,7 @@ from core.communities.registry import (
     restore_community,
     set_archived,
 )
-from ui.common.errors import show_error
-from ui.common.tasks import Task, run_task
+from ui.common.tasks import Task, run_task, show_error_on, while_alive
 from ui.communities.attention import AttentionDialog
 from ui.communities.detail import CommunityDetail, DetailData, load_detail
 from ui.communities.dialog import CommunityDialog
@@ -292,7 +291,7 @@ class CommunitiesTab(QWidget):
 
         self._list_task = Task(load)
         self._list_task.succeeded.connect(self._show_rows)
-        self._list_task.failed.connect(lambda error: show_error(self, error))
+        self._list_task.failed.connect(show_error_on(self))
         self._list_task.finished.connect(self._list_finished)
         self._list_task.start()
 
@@ -335,7 +334,9 @@ class CommunitiesTab(QWidget):
             return {name: name_search_keys(name) for name in names}
 
         task = Task(load)
-        task.succeeded.connect(lambda keys: self.proxy.set_pinyin({**self.proxy.pinyin, **keys}))
+        task.succeeded.connect(
+            while_alive(self, lambda keys: self.proxy.set_pinyin({**self.proxy.pinyin, **keys}))
+        )
         task.start()
 
     def _set_attention(self, items: list[Attention]) -> None:
@@ -376,7 +377,7 @@ class CommunitiesTab(QWidget):
 
         task = Task(load)
         task.succeeded.connect(show)
-        task.failed.connect(lambda error: show_error(self, error))
+        task.failed.connect(show_error_on(self))
         task.start()
 
     def _row_at(self, index: QModelIndex) -> CommunityRow | None:

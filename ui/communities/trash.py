@@ -25,8 +25,7 @@ from core.communities.registry import (
     restore_community,
     trash_list,
 )
-from ui.common.errors import show_error
-from ui.common.tasks import Task, run_task
+from ui.common.tasks import Task, run_task, show_error_on
 from ui.communities.labels import platform_labels
 
 
@@ -99,7 +98,7 @@ class TrashDialog(QDialog):
 
         self._task = Task(load)
         self._task.succeeded.connect(self._show)
-        self._task.failed.connect(lambda error: show_error(self, error))
+        self._task.failed.connect(show_error_on(self))
         self._task.start()
 
     def _show(self, rows: list[TrashedCommunity]) -> None:

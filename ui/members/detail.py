@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
 
 from core.common.database import Database
 from core.members.editing import MemberDetail, member_detail, set_member_tags, update_member
-from ui.common.errors import show_error
-from ui.common.tasks import Task, run_task
+from ui.common.tasks import Task, run_task, show_error_on
 from ui.members.filter_bar import role_name
 
 NO_BIRTHDAY = QDate(1900, 1, 1)
@@ -233,7 +232,7 @@ class MemberDetailPanel(QWidget):
 
         self._loading = Task(load)
         self._loading.succeeded.connect(self._show)
-        self._loading.failed.connect(lambda error: show_error(self, error))
+        self._loading.failed.connect(show_error_on(self))
         self._loading.start()
 
     def _show(self, detail: MemberDetail) -> None:

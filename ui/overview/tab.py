@@ -15,8 +15,7 @@ from PySide6.QtWidgets import (
 
 from core.common.database import Database
 from core.overview.stats import OverviewStats, overview_stats
-from ui.common.errors import show_error
-from ui.common.tasks import Task
+from ui.common.tasks import Task, show_error_on
 
 CHANGES_SHOWN = {"members", "communities", "activity"}
 
@@ -110,7 +109,7 @@ class OverviewTab(QWidget):
 
         self._task = Task(load)
         self._task.succeeded.connect(self._show)
-        self._task.failed.connect(lambda error: show_error(self, error))
+        self._task.failed.connect(show_error_on(self))
         self._task.start()
 
     def _show(self, stats: OverviewStats) -> None:
