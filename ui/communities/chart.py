@@ -27,10 +27,10 @@ class GrowthChart(QWidget):
         self.setMinimumHeight(220)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
-        self.placeholder = QLabel(self.tr("选择一个社群查看成员增长"))
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setProperty("muted", True)
-        self._layout.addWidget(self.placeholder)
+        self.empty_label = QLabel(self.tr("选择一个社群查看成员增长"))
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setProperty("muted", True)
+        self._layout.addWidget(self.empty_label)
         self.view = None
         self.points: list[GrowthPoint] = []
 
@@ -76,7 +76,7 @@ class GrowthChart(QWidget):
         self.points = list(points)
         if self.view is None:
             self._build()
-        self.placeholder.hide()
+        self.empty_label.hide()
         self.view.show()
         values = [
             (QDateTime(datetime.combine(p.day, time(12))).toMSecsSinceEpoch(), p.members)
@@ -99,4 +99,4 @@ class GrowthChart(QWidget):
         if self.view is not None:
             self.series.clear()
             self.view.hide()
-        self.placeholder.show()
+        self.empty_label.show()

@@ -223,10 +223,10 @@ class CommunityDialog(QDialog):
         layout.addWidget(self.buttons)
         self.name.setFocus()
 
-    def _line(self, object_name: str, text: str, placeholder: str) -> QLineEdit:
+    def _line(self, object_name: str, text: str, hint: str) -> QLineEdit:
         edit = QLineEdit(text)
         edit.setObjectName(object_name)
-        edit.setPlaceholderText(placeholder)
+        edit.setPlaceholderText(hint)  # grey text shown while the box is empty
         return edit
 
     def _spin(self, object_name: str, value: int, low: int, high: int) -> QSpinBox:
