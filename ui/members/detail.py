@@ -71,7 +71,7 @@ class MemberDetailPanel(QWidget):
         self.title = QLabel()
         self.title.setObjectName("member_detail_title")
         self.title.setWordWrap(True)
-        self._set_title(self.tr("选择一位成员查看详情"), placeholder=True)
+        self._set_title(self.tr("选择一位成员查看详情"), muted=True)
         self.subtitle = QLabel()
         self.subtitle.setProperty("muted", True)
         self.subtitle.setWordWrap(True)
@@ -204,10 +204,10 @@ class MemberDetailPanel(QWidget):
         table.setMinimumHeight(140)
         return table
 
-    def _set_title(self, text: str, *, placeholder: bool) -> None:
+    def _set_title(self, text: str, *, muted: bool) -> None:
         self.title.setText(text)
-        self.title.setProperty("pageTitle", not placeholder)
-        self.title.setProperty("muted", placeholder)
+        self.title.setProperty("pageTitle", not muted)
+        self.title.setProperty("muted", muted)
         self.title.style().unpolish(self.title)
         self.title.style().polish(self.title)
 
@@ -220,7 +220,7 @@ class MemberDetailPanel(QWidget):
         self.member_id = member_id
         if member_id is None:
             self.detail = None
-            self._set_title(self.tr("选择一位成员查看详情"), placeholder=True)
+            self._set_title(self.tr("选择一位成员查看详情"), muted=True)
             self.subtitle.clear()
             self._set_enabled(False)
             return
@@ -240,7 +240,7 @@ class MemberDetailPanel(QWidget):
             return  # the user has moved on to another member
         self.detail = detail
         fields = detail.fields
-        self._set_title(fields["nickname"], placeholder=False)
+        self._set_title(fields["nickname"], muted=False)
         since = detail.created_at.strftime("%Y-%m-%d")
         parts = [self.tr("建档于 {date}").format(date=since)]
         if detail.inviter:
