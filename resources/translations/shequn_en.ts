@@ -1778,30 +1778,6 @@ Drop an image here</translation>
         <translation>Other</translation>
     </message>
     <message>
-        <source>管理者</source>
-        <translation>Managers</translation>
-    </message>
-    <message>
-        <source>领导者</source>
-        <translation>Leaders</translation>
-    </message>
-    <message>
-        <source>执行者</source>
-        <translation>Doers</translation>
-    </message>
-    <message>
-        <source>追随者</source>
-        <translation>Followers</translation>
-    </message>
-    <message>
-        <source>连接者</source>
-        <translation>Connectors</translation>
-    </message>
-    <message>
-        <source>贡献者</source>
-        <translation>Contributors</translation>
-    </message>
-    <message>
         <source>二维码已过期</source>
         <translation>QR code expired</translation>
     </message>

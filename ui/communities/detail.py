@@ -27,13 +27,13 @@ from core.communities.qr import QrInfo, qr_info
 from core.communities.registry import CommunityFields, People, owner_and_admins, read_fields
 from core.communities.summary import CommunitySummary, community_summary
 from db.models import ROLES
+from ui.common.labels import role_labels
 from ui.communities.chart import GrowthChart
 from ui.communities.labels import (
     attention_message,
     kind_color,
     long_date,
     platform_labels,
-    role_labels,
 )
 from ui.communities.qr_panel import QrPanel
 

@@ -22,18 +22,6 @@ def platform_labels() -> dict[str, str]:
     }
 
 
-def role_labels() -> dict[str, str]:
-    """DOMAIN.md's role structure: 管理者/领导者/执行者/追随者 + 连接者/贡献者."""
-    return {
-        "manager": QCoreApplication.translate("communities", "管理者"),
-        "leader": QCoreApplication.translate("communities", "领导者"),
-        "executor": QCoreApplication.translate("communities", "执行者"),
-        "follower": QCoreApplication.translate("communities", "追随者"),
-        "connector": QCoreApplication.translate("communities", "连接者"),
-        "contributor": QCoreApplication.translate("communities", "贡献者"),
-    }
-
-
 def kind_labels() -> dict[str, str]:
     return {
         "qr_expired": QCoreApplication.translate("communities", "二维码已过期"),

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 
 from core.common.database import Database
 from core.members.editing import MemberDetail, member_detail, set_member_tags, update_member
+from ui.common.labels import role_name
 from ui.common.tasks import Task, run_task, show_error_on
-from ui.members.filter_bar import role_name
 
 NO_BIRTHDAY = QDate(1900, 1, 1)
 ACTIVITY_NAMES = {

@@ -18,17 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from core.members.query import FilterChoices, MemberFilter
+from ui.common.labels import role_labels
 
 SEARCH_DELAY_MS = 150  # wait for a pause in typing before querying
-
-ROLE_NAMES = {
-    "manager": QT_TRANSLATE_NOOP("roles", "管理者"),
-    "leader": QT_TRANSLATE_NOOP("roles", "领导者"),
-    "executor": QT_TRANSLATE_NOOP("roles", "执行者"),
-    "follower": QT_TRANSLATE_NOOP("roles", "追随者"),
-    "connector": QT_TRANSLATE_NOOP("roles", "连接者"),
-    "contributor": QT_TRANSLATE_NOOP("roles", "贡献者"),
-}
 
 # (label, active_within_days, inactive_for_days)
 ACTIVITY_CHOICES = [
@@ -39,10 +31,6 @@ ACTIVITY_CHOICES = [
     (QT_TRANSLATE_NOOP("MemberFilterBar", "30 天未活跃"), None, 30),
     (QT_TRANSLATE_NOOP("MemberFilterBar", "90 天未活跃"), None, 90),
 ]
-
-
-def role_name(role: str) -> str:
-    return QCoreApplication.translate("roles", ROLE_NAMES.get(role, role))
 
 
 class MemberFilterBar(QWidget):
@@ -66,8 +54,8 @@ class MemberFilterBar(QWidget):
         self.community = self._combo("members_filter_community", self.tr("社群：全部"))
         self.tag = self._combo("members_filter_tag", self.tr("标签：全部"))
         self.role = self._combo("members_filter_role", self.tr("角色：全部"))
-        for role in ROLE_NAMES:
-            self.role.addItem(role_name(role), role)
+        for role, name in role_labels().items():
+            self.role.addItem(name, role)
         self.activity = QComboBox()
         self.activity.setObjectName("members_filter_activity")
         for label, within, inactive in ACTIVITY_CHOICES:

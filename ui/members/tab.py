@@ -30,10 +30,11 @@ from core.members.editing import (
     untag_members,
 )
 from core.members.query import FilterChoices, MemberFilter, filter_choices, find_member_ids
+from ui.common.labels import role_labels, role_name
 from ui.common.tasks import TaskGroup, run_task
 from ui.common.widgets import push_button
 from ui.members.detail import MemberDetailPanel
-from ui.members.filter_bar import ROLE_NAMES, MemberFilterBar, role_name
+from ui.members.filter_bar import MemberFilterBar
 from ui.members.model import COLUMNS, MembersModel
 
 FIRST_SCREEN = 200
@@ -338,7 +339,8 @@ class MembersTab(QWidget):
         community_id = self._ask_community(self.tr("设置角色：选择社群"))
         if community_id is None:
             return
-        names = [role_name(role) for role in ROLE_NAMES]
+        roles = role_labels()
+        names = list(roles.values())
         name, accepted = QInputDialog.getItem(
             self,
             self.tr("设置角色"),
@@ -348,7 +350,7 @@ class MembersTab(QWidget):
             False,
         )
         if accepted:
-            role = list(ROLE_NAMES)[names.index(name)]
+            role = list(roles)[names.index(name)]
             self._write(
                 self.tr("正在设置角色…"),
                 lambda s: set_members_role(s, ids, community_id, role),
