@@ -5,12 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from core.common import paths
 from ui.app import create_application, ui_settings
 from ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def background_work_finishes():
+    """Each test ends with no background task still running: a worker left behind would run
+    into the next test's database, or into interpreter shutdown (a crash at exit)."""
+    yield
+    pool = QThreadPool.globalInstance()
+    pool.clear()
+    assert pool.waitForDone(30_000), "background work still running 30 s after the test"
 
 
 @pytest.fixture
