@@ -24,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false as sa_false
 
 # Stable constraint names, so migrations can refer to them on both SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -151,6 +152,12 @@ class Membership(Base):
     join_channel: Mapped[str] = mapped_column(String(50), default="")
     role: Mapped[str] = mapped_column(String(20), default="follower")
     is_seed_user: Mapped[bool] = mapped_column(Boolean, default=False)  # 种子用户
+    # 等级 in this community: a key of the community's ladder (core.tiers.ladder).
+    level: Mapped[str] = mapped_column(String(30), default="newcomer", server_default="newcomer")
+    level_since: Mapped[datetime | None] = mapped_column(DateTime)
+    # The last promotion starts the grace period in which no demotion happens.
+    promoted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    level_locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     member: Mapped[Member] = relationship(back_populates="memberships")
     community: Mapped[Community] = relationship(back_populates="memberships")
@@ -273,6 +280,39 @@ class ActivityEvent(Base):
     source: Mapped[str] = mapped_column(String(20), default="manual")  # manual/import/paste/demo
     # Identifies where the event came from, so re-importing the same input adds nothing.
     source_ref: Mapped[str | None] = mapped_column(String(100), index=True)
+
+
+class LevelChange(Base):
+    """等级变化: a member's level in a community moved, when, why (kept for the flow matrix)."""
+
+    __tablename__ = "level_changes"
+    __table_args__ = (Index("ix_level_changes_community_time", "community_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    from_level: Mapped[str | None] = mapped_column(String(30))
+    to_level: Mapped[str] = mapped_column(String(30))
+    changed_at: Mapped[datetime] = mapped_column(DateTime)
+    cause: Mapped[str] = mapped_column(String(20))  # promote / demote / manual / lock / unlock
+    reason: Mapped[str] = mapped_column(Text, default="")
+    operator: Mapped[str] = mapped_column(String(100), default="")
+
+
+class RoleChange(Base):
+    """角色变化: a member's role in a community changed, by whom, why."""
+
+    __tablename__ = "role_changes"
+    __table_args__ = (Index("ix_role_changes_community_time", "community_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    from_role: Mapped[str | None] = mapped_column(String(20))
+    to_role: Mapped[str] = mapped_column(String(20))
+    changed_at: Mapped[datetime] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    operator: Mapped[str] = mapped_column(String(100), default="")
 
 
 class Setting(Base):

@@ -154,9 +154,7 @@ def upgrade() -> None:
         )
 
     with op.batch_alter_table("members", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("search_text", sa.Text(), server_default="", nullable=False)
-        )
+        batch_op.add_column(sa.Column("search_text", sa.Text(), server_default="", nullable=False))
         batch_op.add_column(sa.Column("last_active_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("merged_into_id", sa.Integer(), nullable=True))
         batch_op.create_index(
