@@ -14,17 +14,18 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from core.common import images
 from core.common.errors import UserError
+from core.common.images import flatten_on_white as _flatten
 from core.communities.registry import get_community
 
-MAX_FILE_BYTES = 25 * 1024 * 1024
-# A 48-megapixel phone photo fits; a header that claims 100000 × 100000 does not. Our own
-# limit, checked from the header before any pixel is decoded (Pillow's global stays as it is).
-MAX_PIXELS = 50_000_000
+# Re-exported: the QR panel checks a file's size before reading it.
+MAX_FILE_BYTES = images.MAX_FILE_BYTES
+MAX_PIXELS = images.MAX_PIXELS
+FORMATS = images.FORMATS
 # Attachments bigger than this are stored re-encoded and scaled down (the QR still decodes).
 STORE_AS_IS_BYTES = 1024 * 1024
 STORED_LONGEST_SIDE = 1600
-FORMATS = {"PNG", "JPEG", "GIF", "BMP", "WEBP", "TIFF"}
 
 
 @dataclass(frozen=True)
@@ -37,44 +38,12 @@ class QrImage:
 
 def _open(data: bytes):
     """A fully loaded Pillow image, or a UserError saying what is wrong with the file."""
-    from PIL import Image, UnidentifiedImageError
-
-    if not data:
-        raise UserError("图片文件是空的")
-    if len(data) > MAX_FILE_BYTES:
-        raise UserError(f"图片文件太大（超过 {MAX_FILE_BYTES // (1024 * 1024)} MB）")
-    try:
-        image = Image.open(io.BytesIO(data))  # reads the header only
-    except UnidentifiedImageError as error:
-        raise UserError("这个文件不是图片，请选择二维码的截图或照片（PNG、JPG）") from error
-    except Image.DecompressionBombError as error:
-        raise UserError("图片尺寸过大，可能是异常文件，已拒绝") from error
-    except Exception as error:  # a damaged header: whatever the plugin raised
-        raise UserError("图片文件已损坏或不完整，无法读取") from error
-    if image.format not in FORMATS:
-        raise UserError(f"不支持的图片格式：{image.format}，请使用 PNG 或 JPG")
-    width, height = image.size
-    if width * height > MAX_PIXELS:
-        raise UserError(f"图片尺寸过大（{width}×{height}），请截图或缩小后再添加")
-    try:
-        image.load()
-    except Image.DecompressionBombError as error:
-        raise UserError("图片尺寸过大，可能是异常文件，已拒绝") from error
-    except Exception as error:  # truncated data, broken zlib stream, bad chunk...
-        raise UserError("图片文件已损坏或不完整，无法读取") from error
-    return image
-
-
-def _flatten(image):
-    """RGB or L without transparency: transparent screenshots are laid on white."""
-    from PIL import Image
-
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        background = Image.new("RGBA", rgba.size, "white")
-        background.alpha_composite(rgba)
-        return background.convert("RGB")
-    return image if image.mode in ("L", "RGB") else image.convert("RGB")
+    return images.open_untrusted(
+        data,
+        hint="请选择二维码的截图或照片（PNG、JPG）",
+        max_bytes=MAX_FILE_BYTES,
+        max_pixels=MAX_PIXELS,
+    )
 
 
 def _grey(image):
