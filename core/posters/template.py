@@ -1,0 +1,533 @@
+"""The poster template: a versioned JSON document of a canvas and ordered layers.
+
+A template is data the operator edits in the designer and exchanges as a file, so it is
+validated strictly on the way in (`load_template`) with a Chinese message naming the layer
+and field at fault, and written back unchanged in meaning (`dump_template`).
+
+Placeholders: `{昵称}`, `{邀请码}`, `{活动名}`, `{截止日期}`, `{社群名}` and any custom field
+`{xxx}` are filled from the member's data at render time. A field the data lacks renders as
+empty text (a poster must never show a raw `{邀请码}` to a customer); `missing_fields` tells the
+designer and the batch which ones were missing so they can warn. `{{` and `}}` are literal
+braces.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, ClassVar
+
+from core.common.errors import UserError
+
+SCHEMA_VERSION = 1
+
+# The standard personal fields, and the English keys a caller may use for them.
+STANDARD_FIELDS = ("昵称", "邀请码", "活动名", "截止日期", "社群名", "邀请链接", "头像")
+FIELD_ALIASES = {
+    "nickname": "昵称",
+    "invite_code": "邀请码",
+    "campaign": "活动名",
+    "deadline": "截止日期",
+    "community": "社群名",
+    "invite_link": "邀请链接",
+    "avatar": "头像",
+}
+
+
+@dataclass(frozen=True)
+class CanvasPreset:
+    key: str
+    label: str
+    width: int
+    height: int
+    dpi: int  # 72: a screen poster; 300: printed
+
+
+CANVAS_PRESETS = (
+    CanvasPreset("story", "竖版海报 1080×1920（朋友圈）", 1080, 1920, 72),
+    CanvasPreset("phone", "手机海报 750×1334", 750, 1334, 72),
+    CanvasPreset("square", "方形 1080×1080", 1080, 1080, 72),
+    CanvasPreset("a4", "A4 打印 300dpi（2480×3508）", 2480, 3508, 300),
+)
+MAX_CANVAS_SIDE = 10_000
+MAX_CANVAS_PIXELS = 40_000_000
+PRINT_DPI = 150  # at or above this a canvas is judged as print (centimetres matter)
+
+
+def canvas_preset(key: str) -> CanvasPreset:
+    for preset in CANVAS_PRESETS:
+        if preset.key == key:
+            return preset
+    raise UserError(f"没有名为「{key}」的画布尺寸")
+
+
+# ---------------------------------------------------------------- colours and fills
+
+_HEX = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
+
+RGBA = tuple[int, int, int, int]
+
+
+def parse_color(value: Any, where: str = "颜色") -> RGBA:
+    """'#rgb', '#rrggbb' or '#rrggbbaa' → an RGBA tuple."""
+    if not isinstance(value, str) or not _HEX.match(value):
+        raise UserError(f"{where}：「{value}」不是有效的颜色，应为 #RRGGBB 或 #RRGGBBAA")
+    digits = value[1:]
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    if len(digits) == 6:
+        digits += "ff"
+    r, g, b, a = (int(digits[i : i + 2], 16) for i in range(0, 8, 2))
+    return (r, g, b, a)
+
+
+@dataclass(frozen=True)
+class Gradient:
+    """A linear gradient, CSS-style: angle 0 points up, 90 right, 180 down."""
+
+    stops: tuple[tuple[float, str], ...]
+    angle: float = 180.0
+
+    def to_json(self) -> dict:
+        return {"type": "linear", "angle": self.angle, "stops": [list(s) for s in self.stops]}
+
+
+Fill = str | Gradient  # a colour "#rrggbb[aa]" or a gradient
+
+
+def _parse_fill(value: Any, where: str) -> Fill:
+    if isinstance(value, str):
+        parse_color(value, where)
+        return value
+    if isinstance(value, dict):
+        if value.get("type", "linear") != "linear":
+            raise UserError(f"{where}：只支持线性渐变（linear）")
+        stops = value.get("stops")
+        if not isinstance(stops, list) or len(stops) < 2:
+            raise UserError(f"{where}：渐变至少需要两个色标（stops）")
+        parsed = []
+        for stop in stops:
+            if not (isinstance(stop, list | tuple) and len(stop) == 2):
+                raise UserError(f'{where}：色标应为 [位置, 颜色]，如 [0, "#ff6600"]')
+            position = _number(stop[0], f"{where}的色标位置")
+            if not 0 <= position <= 1:
+                raise UserError(f"{where}：色标位置应在 0 到 1 之间，实际为 {position}")
+            parse_color(stop[1], f"{where}的色标")
+            parsed.append((float(position), stop[1]))
+        parsed.sort(key=lambda s: s[0])
+        angle = _number(value.get("angle", 180), f"{where}的角度")
+        return Gradient(tuple(parsed), float(angle))
+    raise UserError(f"{where}：应为颜色（#RRGGBB）或渐变")
+
+
+def _fill_json(fill: Fill | None) -> Any:
+    return fill.to_json() if isinstance(fill, Gradient) else fill
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise UserError(f"{where}应为数字，实际为「{value}」")
+    return value
+
+
+# ---------------------------------------------------------------- layers
+
+
+@dataclass
+class Layer:
+    """What every layer has: a box on the canvas, rotation, opacity and the designer's flags."""
+
+    kind: ClassVar[str] = ""
+    name: str = ""
+    x: float = 0
+    y: float = 0
+    width: float = 100
+    height: float = 100
+    rotation: float = 0  # degrees, clockwise, about the box centre
+    opacity: float = 1.0
+    visible: bool = True
+    locked: bool = False
+
+    def texts(self) -> list[str]:
+        """The strings of this layer that may hold placeholders."""
+        return []
+
+
+@dataclass
+class BackgroundLayer(Layer):
+    """Covers the whole canvas: a colour, a gradient, or an image scaled to cover."""
+
+    kind: ClassVar[str] = "background"
+    fill: Fill = "#ffffff"
+    image: str = ""  # asset name; drawn over the fill, scaled to cover the canvas
+
+
+@dataclass
+class ImageLayer(Layer):
+    kind: ClassVar[str] = "image"
+    src: str = ""  # asset name, or a placeholder such as "{商品图}" for a per-member picture
+    fit: str = "cover"  # cover: fill the box, cropping; contain: whole picture, letterboxed
+    radius: float = 0  # rounded corners
+
+    def texts(self) -> list[str]:
+        return [self.src]
+
+
+@dataclass
+class TextLayer(Layer):
+    kind: ClassVar[str] = "text"
+    text: str = ""
+    font_size: float = 48
+    min_font_size: float = 16  # auto-shrink stops here; what still overflows is cut with …
+    color: str = "#222222"
+    bold: bool = False
+    align: str = "left"  # left, center, right
+    valign: str = "top"  # top, middle, bottom
+    line_spacing: float = 1.3  # line advance as a multiple of the font size
+    letter_spacing: float = 0  # extra pixels between characters
+    font_path: str = ""  # empty: the bundled Noto Sans CJK SC (always has the hanzi)
+    stroke_width: float = 0
+    stroke_color: str = "#ffffff"
+
+    def texts(self) -> list[str]:
+        return [self.text]
+
+
+@dataclass
+class QrLayer(Layer):
+    kind: ClassVar[str] = "qr"
+    content: str = "{邀请链接}"
+    error_correction: str = "M"  # L, M, Q, H; H is forced when there is a logo
+    dark: str = "#000000"
+    light: str = "#ffffff"
+    logo: str = ""  # asset name of a small logo put in the middle
+    quiet_zone: int = 4  # modules of light margin; never fewer than 4
+
+    def texts(self) -> list[str]:
+        return [self.content]
+
+
+@dataclass
+class AvatarLayer(Layer):
+    kind: ClassVar[str] = "avatar"
+    src: str = "{头像}"  # a placeholder of the member's picture, or an asset name
+    shape: str = "circle"  # circle or rounded
+    radius: float = 24  # corner radius when rounded
+    border_width: float = 0
+    border_color: str = "#ffffff"
+    # When the member has no picture: a coloured disc with the first character of this text.
+    fallback_text: str = "{昵称}"
+    fallback_color: str = "#f0a35e"
+
+    def texts(self) -> list[str]:
+        return [self.src, self.fallback_text]
+
+
+@dataclass
+class Shadow:
+    color: str = "#00000040"
+    blur: float = 24
+    dx: float = 0
+    dy: float = 12
+
+
+@dataclass
+class ShapeLayer(Layer):
+    kind: ClassVar[str] = "shape"
+    shape: str = "rect"  # rect, rounded, circle (an ellipse filling the box)
+    fill: Fill | None = "#ffffff"
+    stroke: str = ""  # empty: no outline
+    stroke_width: float = 0
+    radius: float = 24
+    shadow: Shadow | None = None
+
+
+LAYER_TYPES: dict[str, type[Layer]] = {
+    cls.kind: cls
+    for cls in (BackgroundLayer, ImageLayer, TextLayer, QrLayer, AvatarLayer, ShapeLayer)
+}
+_CHOICES = {
+    "fit": ("cover", "contain"),
+    "align": ("left", "center", "right"),
+    "valign": ("top", "middle", "bottom"),
+    "error_correction": ("L", "M", "Q", "H"),
+    "shape": ("rect", "rounded", "circle"),
+}
+_LAYER_KIND_NAMES = {
+    "background": "背景",
+    "image": "图片",
+    "text": "文字",
+    "qr": "二维码",
+    "avatar": "头像",
+    "shape": "形状",
+}
+
+
+@dataclass
+class Template:
+    name: str
+    width: int
+    height: int
+    layers: list[Layer] = field(default_factory=list)
+    dpi: int = 72
+    description: str = ""
+    schema: int = SCHEMA_VERSION
+
+    @property
+    def is_print(self) -> bool:
+        return self.dpi >= PRINT_DPI
+
+
+# ---------------------------------------------------------------- placeholders
+
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}\n]{1,40})\}")
+
+
+def normalise_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Member data keyed by the Chinese field names; English aliases accepted."""
+    result: dict[str, Any] = {}
+    for key, value in data.items():
+        result[FIELD_ALIASES.get(key, key)] = value
+    return result
+
+
+def fill_placeholders(text: str, data: Mapping[str, Any]) -> str:
+    """`text` with each `{field}` replaced by the data's value; missing fields become ''."""
+
+    def replace(match: re.Match) -> str:
+        token = match.group(0)
+        if token == "{{":
+            return "{"
+        if token == "}}":
+            return "}"
+        value = data.get(match.group(1).strip())
+        if value is None or isinstance(value, bytes | bytearray):
+            return ""
+        return str(value)
+
+    return _PLACEHOLDER.sub(replace, text)
+
+
+def placeholders_in(text: str) -> list[str]:
+    return [m.group(1).strip() for m in _PLACEHOLDER.finditer(text) if m.group(1)]
+
+
+def template_fields(template: Template) -> list[str]:
+    """Every field the template's layers ask for, in order of first use."""
+    seen: dict[str, None] = {}
+    for layer in template.layers:
+        for text in layer.texts():
+            for name in placeholders_in(text):
+                seen.setdefault(name, None)
+    return list(seen)
+
+
+def missing_fields(template: Template, data: Mapping[str, Any]) -> list[str]:
+    """Fields the template uses that the data leaves empty (they will render as nothing)."""
+    data = normalise_data(data)
+    return [name for name in template_fields(template) if data.get(name) in (None, "", b"")]
+
+
+def is_personal(layer: Layer) -> bool:
+    """Whether the layer's look depends on the data (it has a placeholder)."""
+    return any(placeholders_in(text) for text in layer.texts())
+
+
+# ---------------------------------------------------------------- loading and dumping
+
+
+def load_template(document: Mapping[str, Any] | str | bytes) -> Template:
+    """A validated Template from a JSON text or an already parsed dict."""
+    if isinstance(document, str | bytes):
+        try:
+            document = json.loads(document)
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise UserError(f"模板文件不是有效的 JSON：{error}") from error
+    if not isinstance(document, Mapping):
+        raise UserError("模板文件格式不对：最外层应为一个对象")
+    schema = document.get("schema")
+    if schema is None:
+        raise UserError("模板缺少版本号（schema），可能不是本程序的海报模板")
+    if schema != SCHEMA_VERSION:
+        if isinstance(schema, int) and not isinstance(schema, bool) and schema > SCHEMA_VERSION:
+            raise UserError(f"模板版本 {schema} 比本程序新（支持 {SCHEMA_VERSION}），请升级程序")
+        raise UserError(f"不认识的模板版本：{schema}")
+    canvas = document.get("canvas")
+    if not isinstance(canvas, Mapping):
+        raise UserError("模板缺少画布（canvas）的宽和高")
+    width = _int_field(canvas, "width", "画布宽度")
+    height = _int_field(canvas, "height", "画布高度")
+    if width <= 0 or height <= 0:
+        raise UserError(f"画布尺寸必须为正数，实际为 {width}×{height}")
+    if width > MAX_CANVAS_SIDE or height > MAX_CANVAS_SIDE or width * height > MAX_CANVAS_PIXELS:
+        raise UserError(f"画布太大（{width}×{height}），A4 300dpi 为 2480×3508")
+    dpi = _int_field(canvas, "dpi", "画布分辨率", default=72)
+    if not 36 <= dpi <= 1200:
+        raise UserError(f"画布分辨率（dpi）应在 36 到 1200 之间，实际为 {dpi}")
+    raw_layers = document.get("layers")
+    if not isinstance(raw_layers, list):
+        raise UserError("模板缺少图层列表（layers）")
+    if len(raw_layers) > 500:
+        raise UserError("图层太多（超过 500 个）")
+    layers = [_load_layer(raw, index) for index, raw in enumerate(raw_layers, start=1)]
+    name = document.get("name", "")
+    description = document.get("description", "")
+    if not isinstance(name, str) or not isinstance(description, str):
+        raise UserError("模板名称和说明应为文字")
+    return Template(name, width, height, layers, dpi, description)
+
+
+def _int_field(raw: Mapping, key: str, label: str, default: int | None = None) -> int:
+    if key not in raw:
+        if default is None:
+            raise UserError(f"模板缺少{label}（{key}）")
+        return default
+    value = raw[key]
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise UserError(f"{label}应为整数，实际为「{value}」")
+    return value
+
+
+def _load_layer(raw: Any, index: int) -> Layer:
+    if not isinstance(raw, Mapping):
+        raise UserError(f"第 {index} 个图层格式不对：应为一个对象")
+    kind = raw.get("type")
+    if kind is None:
+        raise UserError(f"第 {index} 个图层缺少类型（type）")
+    cls = LAYER_TYPES.get(kind)
+    if cls is None:
+        known = "、".join(f"{k}（{v}）" for k, v in _LAYER_KIND_NAMES.items())
+        raise UserError(f"第 {index} 个图层的类型「{kind}」不认识，可用：{known}")
+    label = raw.get("name")
+    named = f"「{label}」" if isinstance(label, str) and label else ""
+    where = f"第 {index} 个图层（{_LAYER_KIND_NAMES[kind]}{named}）"
+    values: dict[str, Any] = {}
+    defaults = cls()
+    known_names = {f.name for f in fields(cls)}
+    for key in raw:
+        if key != "type" and key not in known_names:
+            raise UserError(f"{where}有不认识的属性「{key}」")
+    for spec in fields(cls):
+        if spec.name not in raw:
+            continue
+        value = raw[spec.name]
+        default = getattr(defaults, spec.name)
+        label = f"{where}的 {spec.name}"
+        if spec.name == "fill":
+            values["fill"] = None if value is None else _parse_fill(value, label)
+        elif spec.name == "shadow":
+            values["shadow"] = _load_shadow(value, label)
+        elif isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise UserError(f"{label}应为 true 或 false")
+            values[spec.name] = value
+        elif isinstance(default, int | float):
+            number = _number(value, label)
+            values[spec.name] = int(number) if isinstance(default, int) else float(number)
+        elif isinstance(default, str):
+            if not isinstance(value, str):
+                raise UserError(f"{label}应为文字")
+            if spec.name in _CHOICES and value not in _CHOICES[spec.name]:
+                raise UserError(
+                    f"{label}只能是 {' / '.join(_CHOICES[spec.name])}，实际为「{value}」"
+                )
+            values[spec.name] = value
+        else:
+            values[spec.name] = value
+    layer = cls(**values)
+    _check_layer(layer, raw, where)
+    return layer
+
+
+def _load_shadow(value: Any, where: str) -> Shadow | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise UserError(f"{where}应为阴影设置对象")
+    shadow = Shadow()
+    for key, raw in value.items():
+        if key == "color":
+            parse_color(raw, where)
+            shadow.color = raw
+        elif key in ("blur", "dx", "dy"):
+            setattr(shadow, key, float(_number(raw, where)))
+        else:
+            raise UserError(f"{where}有不认识的属性「{key}」")
+    if not 0 <= shadow.blur <= 200:
+        raise UserError(f"{where}：模糊半径应在 0 到 200 之间")
+    return shadow
+
+
+def _check_layer(layer: Layer, raw: Mapping, where: str) -> None:
+    if not isinstance(layer, BackgroundLayer):
+        for key in ("width", "height"):
+            if key not in raw:
+                raise UserError(f"{where}缺少{'宽度' if key == 'width' else '高度'}（{key}）")
+        if layer.width <= 0 or layer.height <= 0:
+            raise UserError(f"{where}的宽和高必须为正数，实际为 {layer.width}×{layer.height}")
+        if layer.width > MAX_CANVAS_SIDE * 2 or layer.height > MAX_CANVAS_SIDE * 2:
+            raise UserError(f"{where}太大（{layer.width}×{layer.height}）")
+        if abs(layer.x) > MAX_CANVAS_SIDE * 2 or abs(layer.y) > MAX_CANVAS_SIDE * 2:
+            raise UserError(f"{where}的位置超出范围")
+    if not 0 <= layer.opacity <= 1:
+        raise UserError(f"{where}的不透明度应在 0 到 1 之间，实际为 {layer.opacity}")
+    for name in ("color", "stroke_color", "dark", "light", "border_color", "fallback_color"):
+        if hasattr(layer, name):
+            parse_color(getattr(layer, name), f"{where}的 {name}")
+    if isinstance(layer, ShapeLayer):
+        if layer.stroke:
+            parse_color(layer.stroke, f"{where}的 stroke")
+        if layer.stroke_width < 0 or layer.radius < 0:
+            raise UserError(f"{where}的描边宽度和圆角不能为负数")
+    if isinstance(layer, TextLayer):
+        if not 1 <= layer.min_font_size <= layer.font_size <= 2000:
+            raise UserError(
+                f"{where}的字号应满足 1 ≤ 最小字号 ≤ 字号 ≤ 2000，"
+                f"实际为 {layer.min_font_size} / {layer.font_size}"
+            )
+        if not 0.5 <= layer.line_spacing <= 5:
+            raise UserError(f"{where}的行距应在 0.5 到 5 倍之间")
+        if layer.stroke_width < 0:
+            raise UserError(f"{where}的描边宽度不能为负数")
+    if isinstance(layer, QrLayer):
+        if layer.quiet_zone < 4:
+            raise UserError(f"{where}的留白（quiet_zone）至少 4 个模块，否则扫不出来")
+        if layer.quiet_zone > 20:
+            raise UserError(f"{where}的留白（quiet_zone）最多 20 个模块")
+        if not layer.content.strip():
+            raise UserError(f"{where}缺少二维码内容（content），例如 {{邀请链接}}")
+    if isinstance(layer, AvatarLayer | ImageLayer) and layer.radius < 0:
+        raise UserError(f"{where}的圆角不能为负数")
+    if isinstance(layer, AvatarLayer) and layer.border_width < 0:
+        raise UserError(f"{where}的边框宽度不能为负数")
+
+
+def template_to_dict(template: Template) -> dict[str, Any]:
+    layers = []
+    for layer in template.layers:
+        entry: dict[str, Any] = {"type": layer.kind}
+        for spec in fields(layer):
+            value = getattr(layer, spec.name)
+            if spec.name == "fill":
+                value = _fill_json(value)
+            elif spec.name == "shadow":
+                value = asdict(value) if value is not None else None
+            entry[spec.name] = value
+        layers.append(entry)
+    return {
+        "schema": SCHEMA_VERSION,
+        "name": template.name,
+        "description": template.description,
+        "canvas": {"width": template.width, "height": template.height, "dpi": template.dpi},
+        "layers": layers,
+    }
+
+
+def dump_template(template: Template) -> str:
+    """The template as JSON text (UTF-8 safe, Chinese kept readable)."""
+    return json.dumps(template_to_dict(template), ensure_ascii=False, indent=2)
