@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
+from core.members.roles import change_roles
 from core.members.search_keys import normalize_query
 from db.models import (
     PLATFORMS,
@@ -320,18 +321,16 @@ def set_admins(session: Session, community_id: int, member_ids: Iterable[int]) -
     )
     if wanted - current:
         raise UserError("管理员必须是这个群的现有成员")
-    in_community = and_(Membership.community_id == community_id, Membership.left_at.is_(None))
-    session.execute(
-        update(Membership)
-        .where(in_community, Membership.role == "manager", Membership.member_id.not_in(wanted))
-        .values(role="follower")
-    )
-    if wanted:
-        session.execute(
-            update(Membership)
-            .where(in_community, Membership.member_id.in_(wanted))
-            .values(role="manager")
+    former = session.scalars(
+        select(Membership.member_id).where(
+            Membership.community_id == community_id,
+            Membership.left_at.is_(None),
+            Membership.role == "manager",
+            Membership.member_id.not_in(wanted),
         )
+    ).all()
+    change_roles(session, community_id, former, "follower", reason="不再是管理员")
+    change_roles(session, community_id, wanted, "manager", reason="设为管理员")
 
 
 def find_members(

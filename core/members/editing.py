@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
 from core.members.importing.normalize import normalize_phone
+from core.members.roles import change_roles
 from core.members.search_keys import member_search_keys
 from db.models import (
     GENDERS,
@@ -329,15 +330,4 @@ def set_members_role(session: Session, member_ids: list[int], community_id: int,
     if role not in ROLES:
         raise UserError(f"未知的角色：{role}")
     ids = _existing_member_ids(session, member_ids)
-    changed = 0
-    for membership in session.scalars(
-        select(Membership).where(
-            Membership.community_id == community_id,
-            Membership.member_id.in_(ids),
-            Membership.left_at.is_(None),
-        )
-    ):
-        if membership.role != role:
-            membership.role = role
-            changed += 1
-    return changed
+    return change_roles(session, community_id, ids, role, reason="批量设置角色")

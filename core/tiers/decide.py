@@ -1,0 +1,98 @@
+"""The level rule, as a pure function of a member's figures and current state.
+
+Promotion is immediate: the member moves to the highest level whose criteria are all met.
+Demotion is slow on purpose, so that a quiet fortnight does not cost anyone their standing:
+it happens only after the grace period that follows a promotion, and only to the highest
+level whose criteria are still met at the low-water mark (90% of each threshold by default).
+A locked level, and a level given by hand (KOC/KOL), never move by themselves.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from core.tiers.figures import Figures
+from core.tiers.ladder import METRIC_LABELS, Ladder, Level
+
+
+@dataclass(frozen=True)
+class Decision:
+    level: str
+    cause: str  # promote / demote / hold / grace / locked / manual
+    reason: str
+
+    @property
+    def changes(self) -> bool:
+        return self.cause in ("promote", "demote")
+
+
+def criteria_met(level: Level, figures: Figures, share: float = 1.0) -> bool:
+    """Every criterion of the level met, each windowed threshold scaled by `share`."""
+    for metric, threshold in level.window.items():
+        if figures.get(metric) < math.ceil(threshold * share):
+            return False
+    return all(figures.get(metric, True) >= minimum for metric, minimum in level.all_time.items())
+
+
+def highest_met(ladder: Ladder, figures: Figures, share: float = 1.0, up_to: int | None = None):
+    """Rank of the highest automatic level whose criteria hold (0 when none above the first)."""
+    top = len(ladder.levels) - 1 if up_to is None else up_to
+    for rank in range(top, 0, -1):
+        level = ladder.levels[rank]
+        if not level.manual and criteria_met(level, figures, share):
+            return rank
+    return 0
+
+
+def describe_figures(level: Level, figures: Figures) -> str:
+    """ "活跃天数 16/15，签到天数 9/8": the criteria of a level with the member's figures."""
+    parts = [
+        f"{METRIC_LABELS[metric]} {figures.get(metric)}/{threshold}"
+        for metric, threshold in level.window.items()
+    ]
+    parts += [
+        f"累计{METRIC_LABELS[metric]} {figures.get(metric, True)}/{minimum}"
+        for metric, minimum in level.all_time.items()
+    ]
+    return "，".join(parts) or "无条件"
+
+
+def decide(
+    ladder: Ladder,
+    current: str,
+    figures: Figures,
+    *,
+    now: datetime,
+    promoted_at: datetime | None,
+    locked: bool,
+    floor: int = 0,
+) -> Decision:
+    """The level a member should have now. `floor` is 1 while the community is in cold start."""
+    current_rank = ladder.rank(current)
+    current_level = ladder.levels[current_rank]
+    if locked:
+        return Decision(current_level.key, "locked", "等级已锁定")
+    if current_level.manual:
+        return Decision(current_level.key, "manual", "手动指定的等级")
+
+    floor = min(floor, len(ladder.levels) - 1)
+    met = max(highest_met(ladder, figures), floor)
+    if met > current_rank:
+        target = ladder.levels[met]
+        reason = "冷启动：新人起步高一级" if met == floor else describe_figures(target, figures)
+        return Decision(target.key, "promote", reason)
+    if met == current_rank:
+        return Decision(current_level.key, "hold", describe_figures(current_level, figures))
+
+    if promoted_at is not None and now < promoted_at + timedelta(days=ladder.grace_days):
+        until = (promoted_at + timedelta(days=ladder.grace_days)).date()
+        return Decision(current_level.key, "grace", f"升级保护期到 {until.isoformat()}")
+    held = highest_met(ladder, figures, ladder.low_water, up_to=current_rank)
+    if held >= current_rank:
+        return Decision(
+            current_level.key, "hold", "未低于保级线：" + describe_figures(current_level, figures)
+        )
+    target = ladder.levels[max(held, met, floor)]
+    return Decision(target.key, "demote", "低于保级线：" + describe_figures(current_level, figures))

@@ -1,0 +1,162 @@
+"""Each member's figures per community, aggregated in SQL: the inputs of every level decision.
+
+One GROUP BY over the activity table gives, per (member, community), the windowed and
+all-time counts the ladder's criteria test. Events recorded without a community (a purchase
+from a shop export) count in every community the member is in. Team members and merged-away
+members are left out, as they are from every statistic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Date, and_, case, cast, func, select, union_all
+from sqlalchemy.orm import Session
+
+from db.models import ActivityEvent, Member, Membership
+
+# Kinds that make a day an active day (a violation does not).
+ACTIVE_KINDS = (
+    "checkin",
+    "message",
+    "good_post",
+    "answer",
+    "event",
+    "purchase",
+    "invite",
+    "share",
+    "feedback",
+)
+_COUNTED = {"messages": "message", "invites": "invite", "purchases": "purchase"}
+_ALL = frozenset(("active_days", "checkins", *_COUNTED))
+# (metrics in the rolling window, all-time metrics) a caller needs.
+Wanted = tuple[frozenset[str], frozenset[str]]
+ALL_WANTED: Wanted = (_ALL, _ALL)
+
+
+@dataclass
+class Figures:
+    """What a member did in one community: in the rolling window and all time."""
+
+    window: dict[str, int] = field(default_factory=dict)
+    all_time: dict[str, int] = field(default_factory=dict)
+    last_active_at: datetime | None = None
+
+    def get(self, metric: str, all_time: bool = False) -> int:
+        return (self.all_time if all_time else self.window).get(metric, 0)
+
+
+def _day(column, dialect: str):
+    """The calendar day of a timestamp; on SQLite the text prefix, which is what date() returns."""
+    if dialect == "sqlite":
+        return func.substr(column, 1, 10)
+    return cast(column, Date)
+
+
+def _events_with_community():
+    events = ActivityEvent.__table__
+    return select(
+        events.c.member_id, events.c.community_id, events.c.kind, events.c.occurred_at
+    ).where(events.c.community_id.is_not(None))
+
+
+def _events_spread(member_ids: list[int]):
+    """The events of these members, those without a community counted in each of theirs."""
+    events = ActivityEvent.__table__
+    memberships = Membership.__table__
+    shared = (
+        select(events.c.member_id, memberships.c.community_id, events.c.kind, events.c.occurred_at)
+        .join(memberships, memberships.c.member_id == events.c.member_id)
+        .where(events.c.community_id.is_(None), events.c.member_id.in_(member_ids))
+    )
+    own = _events_with_community().where(events.c.member_id.in_(member_ids))
+    return union_all(own, shared)
+
+
+def figures_query(source, since: datetime, dialect: str, wanted: Wanted = ALL_WANTED):
+    """The aggregation over `source` (member_id, community_id, kind, occurred_at) as one SELECT.
+
+    Only the figures some ladder tests are computed: each distinct-day count costs SQLite a
+    temporary B-tree per group, so leaving out unused ones is most of the speed.
+    """
+    e = source.subquery("e")
+    in_window = e.c.occurred_at >= since
+    active = e.c.kind.in_(ACTIVE_KINDS)
+    day = _day(e.c.occurred_at, dialect)
+    conditions = {
+        "active_days": active,
+        "checkins": e.c.kind == "checkin",
+        **{metric: e.c.kind == kind for metric, kind in _COUNTED.items()},
+    }
+
+    def aggregate(metric: str, condition):
+        if metric in _COUNTED:
+            return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+        return func.count(func.distinct(case((condition, day))))
+
+    columns = [
+        e.c.member_id,
+        e.c.community_id,
+        func.max(case((active, e.c.occurred_at))).label("last_active_at"),
+    ]
+    for scope, metrics in zip(("w", "a"), wanted, strict=True):
+        for metric in sorted(metrics & conditions.keys()):
+            condition = conditions[metric]
+            if scope == "w":
+                condition = and_(condition, in_window)
+            columns.append(aggregate(metric, condition).label(f"{scope}_{metric}"))
+    return select(*columns).group_by(e.c.member_id, e.c.community_id)
+
+
+def _read(session: Session, query, result: dict[tuple[int, int], Figures]) -> None:
+    rows = session.execute(query)
+    names = list(rows.keys())[3:]
+    scopes = [(name[0] == "w", name[2:]) for name in names]
+    for member_id, community_id, last_active_at, *values in rows.tuples():
+        window, all_time = {}, {}
+        for (windowed, metric), value in zip(scopes, values, strict=True):
+            (window if windowed else all_time)[metric] = int(value or 0)
+        result[(member_id, community_id)] = Figures(window, all_time, _as_datetime(last_active_at))
+
+
+def load_figures(
+    session: Session,
+    since: datetime,
+    member_ids: Iterable[int] | None = None,
+    wanted: Wanted = ALL_WANTED,
+) -> dict[tuple[int, int], Figures]:
+    """Figures keyed by (member_id, community_id), for members who did anything at all.
+
+    `wanted` is (windowed metrics, all-time metrics) to compute. The common case reads the
+    covering index in (member, community) order with no sort. The few members with
+    community-less events are then aggregated again with those events spread over their
+    communities, so active days stay distinct days.
+    """
+    dialect = session.get_bind().dialect.name
+    events = ActivityEvent.__table__
+    ids = None if member_ids is None else list(member_ids)
+    base = _events_with_community()
+    spread_ids = select(events.c.member_id).distinct().where(events.c.community_id.is_(None))
+    if ids is not None:
+        base = base.where(events.c.member_id.in_(ids))
+        spread_ids = spread_ids.where(events.c.member_id.in_(ids))
+    result: dict[tuple[int, int], Figures] = {}
+    _read(session, figures_query(base, since, dialect, wanted), result)
+    spread = list(session.scalars(spread_ids))
+    for start in range(0, len(spread), 5000):
+        query = figures_query(_events_spread(spread[start : start + 5000]), since, dialect, wanted)
+        _read(session, query, result)
+    return result
+
+
+def stats_members_condition():
+    """Members that statistics count: not team, not merged away."""
+    return and_(Member.is_team.is_(False), Member.merged_into_id.is_(None))
+
+
+def _as_datetime(value) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
