@@ -326,9 +326,19 @@ def template_fields(template: Template) -> list[str]:
 
 
 def missing_fields(template: Template, data: Mapping[str, Any]) -> list[str]:
-    """Fields the template uses that the data leaves empty (they will render as nothing)."""
+    """Fields the template uses that the data leaves empty (they will render as nothing).
+
+    An avatar's picture is not counted: without one the avatar shows the nickname's initial.
+    """
     data = normalise_data(data)
-    return [name for name in template_fields(template) if data.get(name) in (None, "", b"")]
+    seen: dict[str, None] = {}
+    for layer in template.layers:
+        texts = [layer.fallback_text] if isinstance(layer, AvatarLayer) else layer.texts()
+        for text in texts:
+            for name in placeholders_in(text):
+                if data.get(name) in (None, "", b""):
+                    seen.setdefault(name, None)
+    return list(seen)
 
 
 def is_personal(layer: Layer) -> bool:
