@@ -286,6 +286,20 @@ class People:
     admins: list[MemberRef]
 
 
+def community_id_by_name(session: Session, name: str | None) -> int | None:
+    """The community a command line names (None for no name), refused when not unique."""
+    if not name:
+        return None
+    ids = session.scalars(
+        select(Community.id).where(Community.name == name, Community.deleted_at.is_(None))
+    ).all()
+    if not ids:
+        raise UserError(f"没有名为「{name}」的社群")
+    if len(ids) > 1:
+        raise UserError(f"有 {len(ids)} 个社群都叫「{name}」，请先在社群页改名区分")
+    return ids[0]
+
+
 def owner_and_admins(session: Session, community_id: int) -> People:
     """群主 (owner_member_id) and 管理员 (current memberships with role 'manager')."""
     community = get_community(session, community_id, trashed=True)

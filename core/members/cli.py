@@ -32,26 +32,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     export_members.set_defaults(handler=run_export)
 
 
-def _community_id(session, name: str | None) -> int | None:
-    from sqlalchemy import select
-
-    from core.common.errors import UserError
-    from db.models import Community
-
-    if not name:
-        return None
-    ids = session.scalars(
-        select(Community.id).where(Community.name == name, Community.deleted_at.is_(None))
-    ).all()
-    if not ids:
-        raise UserError(f"没有名为「{name}」的社群")
-    if len(ids) > 1:
-        raise UserError(f"有 {len(ids)} 个社群都叫「{name}」，请先在社群页改名区分")
-    return ids[0]
-
-
 def run_search(args: argparse.Namespace) -> int:
     from core.common.errors import UserError
+    from core.communities.registry import community_id_by_name
     from core.members.masking import mask_phone
     from core.members.query import MemberFilter, find_member_ids, load_rows
 
@@ -60,7 +43,9 @@ def run_search(args: argparse.Namespace) -> int:
     database = open_for(args)
     try:
         with database.session() as session:
-            spec = MemberFilter(text=args.text, community_id=_community_id(session, args.community))
+            spec = MemberFilter(
+                text=args.text, community_id=community_id_by_name(session, args.community)
+            )
             ids = find_member_ids(session, spec)
             rows = load_rows(session, ids[: args.limit])
     finally:
@@ -88,13 +73,14 @@ def run_search(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from core.communities.registry import community_id_by_name
     from core.members.export import export_members
     from core.members.query import MemberFilter, find_member_ids
 
     database = open_for(args)
     try:
         with database.session() as session:
-            spec = MemberFilter(community_id=_community_id(session, args.community))
+            spec = MemberFilter(community_id=community_id_by_name(session, args.community))
             ids = find_member_ids(session, spec)
             what = f"社群「{args.community}」的成员" if args.community else "全部成员"
             result = export_members(

@@ -148,7 +148,9 @@ def explain_member(
                 next_level=next_level.key if next_level else None,
                 next_level_name=next_level.name if next_level else None,
                 next=next_criteria,
-                hint=hint_for(next_level, next_criteria),
+                hint="团队成员不参与分层，等级不会自动变化"
+                if member.is_team
+                else hint_for(next_level, next_criteria),
             )
         )
     return explanations

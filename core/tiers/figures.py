@@ -114,7 +114,7 @@ def _read(session: Session, query, result: dict[tuple[int, int], Figures]) -> No
     rows = session.execute(query)
     names = list(rows.keys())[3:]
     scopes = [(name[0] == "w", name[2:]) for name in names]
-    for member_id, community_id, last_active_at, *values in rows.tuples():
+    for member_id, community_id, last_active_at, *values in rows:
         window, all_time = {}, {}
         for (windowed, metric), value in zip(scopes, values, strict=True):
             (window if windowed else all_time)[metric] = int(value or 0)

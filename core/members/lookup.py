@@ -1,0 +1,35 @@
+"""Naming one member on the command line: by number, or by a name only they have."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from core.common.errors import UserError
+from db.models import Member
+
+
+def find_member(session: Session, text: str) -> int:
+    """A member by id, or by exact nickname, remark or 微信号 (refused when not unique)."""
+    text = text.strip().removeprefix("#")
+    if not text:
+        raise UserError("请给出成员编号或昵称")
+    if text.isdigit():
+        row = session.execute(
+            select(Member.id, Member.merged_into_id).where(Member.id == int(text))
+        ).first()
+        if row is not None:
+            if row.merged_into_id is not None:
+                raise UserError(f"成员 {text} 已合并到成员 {row.merged_into_id}")
+            return row.id
+    ids = session.scalars(
+        select(Member.id).where(
+            or_(Member.nickname == text, Member.remark == text, Member.wechat_id == text),
+            Member.merged_into_id.is_(None),
+        )
+    ).all()
+    if not ids:
+        raise UserError(f"没有编号或昵称为「{text}」的成员")
+    if len(ids) > 1:
+        raise UserError(f"有 {len(ids)} 位成员叫「{text}」，请用成员编号")
+    return ids[0]
