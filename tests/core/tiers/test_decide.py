@@ -1,4 +1,4 @@
-"""The level rule at its edges: promotion, low-water mark, grace period, lock, manual, cold start."""
+"""The level rule at its edges: promotion, low-water mark, grace, lock, manual, cold start."""
 
 from __future__ import annotations
 
@@ -34,7 +34,9 @@ def figures(active_days=0, checkins=0, messages_all=0) -> Figures:
 
 def run(current, figs, *, promoted_days_ago=None, locked=False, floor=0):
     promoted_at = None if promoted_days_ago is None else NOW - timedelta(days=promoted_days_ago)
-    return decide(LADDER, current, figs, now=NOW, promoted_at=promoted_at, locked=locked, floor=floor)
+    return decide(
+        LADDER, current, figs, now=NOW, promoted_at=promoted_at, locked=locked, floor=floor
+    )
 
 
 def test_promotion_is_immediate_and_skips_levels():

@@ -84,9 +84,7 @@ def test_demotion_waits_for_grace_then_the_low_water_mark(database):
         events(session, mid, cid, "message", [-97, -96, -95])
         recompute_levels(session, now=later)
         assert level_of(session, mid, cid) == "participant"
-        session.execute(
-            ActivityEvent.__table__.delete().where(ActivityEvent.member_id == mid)
-        )
+        session.execute(ActivityEvent.__table__.delete().where(ActivityEvent.member_id == mid))
         recompute_levels(session, now=later + timedelta(days=13))
         assert level_of(session, mid, cid) == "participant"
         recompute_levels(session, now=later + timedelta(days=14))
