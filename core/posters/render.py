@@ -319,16 +319,15 @@ class PosterRenderer:
         return _Tile(round(layer.x), round(layer.y), image=tile)
 
     def _picture(self, source: Any, spec: str, what: str) -> Image.Image:
+        """The picture a layer shows: a template asset by name, or the member's value
+        (bytes of a file, an opened image, or a path to a file)."""
+        if not placeholders_in(spec):
+            return self.asset(str(source), what)
         if isinstance(source, Image.Image):
             return source.convert("RGBA")
         if isinstance(source, bytes | bytearray):
             return load_untrusted_rgba(bytes(source), what=what)
-        if isinstance(source, Path) or (isinstance(source, str) and not placeholders_in(spec)):
-            name = str(source)
-            if not placeholders_in(spec) and name in self._assets:
-                return self.asset(name, what)
-            return load_untrusted_rgba(_read_file(Path(name), what), what=what)
-        if isinstance(source, str):
+        if isinstance(source, str | Path):
             return load_untrusted_rgba(_read_file(Path(source), what), what=what)
         raise UserError(f"{what}的数据格式不对")
 
