@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     from core.activity import cli as activity_cli
     from core.communities import cli as communities_cli
     from core.demo import cli as demo_cli
+    from core.ledger import cli as ledger_cli
     from core.members import cli as members_cli
     from core.members.importing import cli as import_cli
     from core.tiers import cli as tiers_cli
@@ -36,7 +37,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", metavar="URL", help="数据库地址（默认：本机 SQLite 文件）")
     commands = parser.add_subparsers(dest="command", metavar="命令")
-    for feature in (demo_cli, communities_cli, import_cli, members_cli, activity_cli, tiers_cli):
+    for feature in (
+        demo_cli,
+        communities_cli,
+        import_cli,
+        members_cli,
+        ledger_cli,
+        activity_cli,
+        tiers_cli,
+    ):
         feature.register(commands)
     return parser
 

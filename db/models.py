@@ -340,3 +340,6 @@ class ExportLog(Base):
     path: Mapped[str] = mapped_column(Text)
     row_count: Mapped[int] = mapped_column(Integer)
     masked: Mapped[bool] = mapped_column(Boolean)
+
+
+from db import ledger_models  # noqa: E402,F401

@@ -24,6 +24,14 @@ DEFAULTS: dict[str, Any] = {
     "wechat.member_cap": 500,
     "wechat.member_warn_at": 480,
     "wecom.qr_valid_days": None,  # WeCom 加入群聊 codes do not expire
+    # Points ledger: what one point is worth to the shop (yuan, as text: no float rounding),
+    # how far ahead "expiring soon" looks, and the reminder the operator copies into WeChat.
+    "ledger.yuan_per_point": "0.01",
+    "ledger.expiring_soon_days": 30,
+    "ledger.reminder_template": (
+        "【积分到期提醒】{name}，您有 {points} 积分将于 {date} 到期，"
+        "可在群里找管理员兑换礼品，别让积分白白过期哦～"
+    ),
 }
 
 

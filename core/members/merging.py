@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
 from core.members.editing import refresh_search_keys
+from db.ledger_models import LedgerEntry, LedgerRedemption
 from db.models import (
     ActivityEvent,
     Community,
@@ -80,6 +81,10 @@ REASSIGNED: dict[str, tuple[Table, str]] = {
     "activity_events": (ActivityEvent.__table__, "member_id"),
     "invitations": (Member.__table__, "inviter_id"),  # the people the merged member invited
     "owned_communities": (Community.__table__, "owner_member_id"),
+    # The points ledger: append-only, but its triggers allow handing entries to another member.
+    "ledger_entries": (LedgerEntry.__table__, "member_id"),
+    "ledger_invitees": (LedgerEntry.__table__, "related_member_id"),
+    "ledger_redemptions": (LedgerRedemption.__table__, "member_id"),
 }
 REASSIGNED_LABELS = {
     "memberships": "入群记录",
@@ -88,6 +93,9 @@ REASSIGNED_LABELS = {
     "activity_events": "行为记录",
     "invitations": "邀请关系",
     "owned_communities": "群主身份",
+    "ledger_entries": "积分流水",
+    "ledger_invitees": "作为被邀请人的积分奖励",
+    "ledger_redemptions": "积分兑换",
 }
 # Member fields the kept member takes from the merged one when its own is empty.
 FILLED_FIELDS = (

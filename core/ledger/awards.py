@@ -1,0 +1,492 @@
+"""Points earned by what members do: activity (check-ins, messages, purchases, invites…),
+streak bonuses, birthdays; 补签 that costs points; and clawback of invite rewards whose
+invitee left within the pending period.
+
+Automatic awards carry a `dedupe_key` (the activity's id, the member and day of a streak,
+the member and year of a birthday), so running any of these twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import exists, extract, func, select
+from sqlalchemy.orm import Session
+
+from core.common.errors import UserError
+from core.common.progress import (
+    CancelCheck,
+    Cancelled,
+    Progress,
+    never_cancelled,
+    no_progress,
+)
+from core.ledger.entries import (
+    ENTRY,
+    Award,
+    award_batch,
+    clawback,
+    default_expiry,
+    lock_member,
+    spend,
+    take_write_lock,
+)
+from core.ledger.rules import rules_by_action
+from db.ledger_models import LedgerRule
+from db.models import ActivityEvent, Member, Membership, MembershipEvent
+
+EVENT = ActivityEvent.__table__
+MEMBER = Member.__table__
+RULE = LedgerRule.__table__
+# Activity kinds that earn through the rule of the same name (purchases per yuan).
+EARNING_KINDS = ("checkin", "message", "good_post", "answer", "event", "purchase", "invite")
+EARNING_KINDS += ("share", "feedback")
+MAKEUP_SOURCE = "makeup"  # a 补签 check-in: counts for streaks, earns no check-in points
+_INVITEE = re.compile(r"^invitee:(\d+)$")
+_CHUNK = 1000
+
+
+def activity_key(event_id: int) -> str:
+    return f"activity:{event_id}"
+
+
+@dataclass(frozen=True)
+class _Event:
+    id: int
+    member_id: int
+    kind: str
+    occurred_at: datetime
+    amount_cents: int
+    source: str
+    source_ref: str | None
+
+
+def award_for_activities(
+    session: Session,
+    event_ids: Sequence[int],
+    *,
+    now: datetime | None = None,
+    progress: Progress = no_progress,
+    cancelled: CancelCheck = never_cancelled,
+) -> int:
+    """Apply the current earn rules to these activity records; return the entries written.
+
+    Idempotent: an event already rewarded (its id is the reference) earns nothing again.
+    Daily caps count what the member already earned that day by the same rule. Team members
+    (is_team) and merged-away members earn nothing. An invite whose `source_ref` is
+    "invitee:<member id>" stays pending and is clawed back if that invitee leaves in time.
+    """
+    now = now or datetime.now()
+    ids = sorted(set(event_ids))
+    events: list[_Event] = []
+    for start in range(0, len(ids), _CHUNK):
+        if cancelled():
+            raise Cancelled
+        rows = session.execute(
+            select(
+                EVENT.c.id,
+                EVENT.c.member_id,
+                EVENT.c.kind,
+                EVENT.c.occurred_at,
+                EVENT.c.amount_cents,
+                EVENT.c.source,
+                EVENT.c.source_ref,
+            )
+            .join(MEMBER, MEMBER.c.id == EVENT.c.member_id)
+            .where(
+                EVENT.c.id.in_(ids[start : start + _CHUNK]),
+                MEMBER.c.is_team.is_not(True),
+                MEMBER.c.merged_into_id.is_(None),
+            )
+        ).all()
+        events.extend(_Event(*row) for row in rows)
+    if not events:
+        return 0
+    rules = rules_by_action(session)
+    done = _existing_keys(session, [activity_key(e.id) for e in events])
+    events = sorted(
+        (e for e in events if activity_key(e.id) not in done), key=lambda e: (e.occurred_at, e.id)
+    )
+    caps = _CapCounter(session, rules, events)
+    awards: list[Award] = []
+    for event in events:
+        rule = rules.get(event.kind)
+        if rule is None or event.kind not in EARNING_KINDS:
+            continue
+        if event.kind == "checkin" and event.source == MAKEUP_SOURCE:
+            continue
+        points = rule.points
+        if event.kind == "purchase":
+            points = max(event.amount_cents, 0) * rule.points // 100
+        points = caps.allow(event.member_id, rule, event.occurred_at.date(), points)
+        if points <= 0:
+            continue
+        invitee = None
+        if event.kind == "invite" and event.source_ref:
+            match = _INVITEE.match(event.source_ref)
+            invitee = int(match.group(1)) if match else None
+        awards.append(
+            _rule_award(
+                rule,
+                event.member_id,
+                points,
+                event.occurred_at,
+                now,
+                reference=activity_key(event.id),
+                dedupe_key=activity_key(event.id),
+                related_member_id=invitee,
+            )
+        )
+    streak = rules.get("checkin_streak")
+    if streak is not None:
+        awards += _streak_awards(session, streak, [e for e in events if e.kind == "checkin"], now)
+    return award_batch(session, awards, now=now, progress=progress, cancelled=cancelled)
+
+
+def _rule_award(
+    rule: LedgerRule,
+    member_id: int,
+    points: int,
+    occurred_at: datetime,
+    now: datetime,
+    *,
+    reference: str,
+    dedupe_key: str,
+    related_member_id: int | None = None,
+    reason: str | None = None,
+) -> Award:
+    return Award(
+        member_id=member_id,
+        points=points,
+        reason=reason or rule.name,
+        source="rule",
+        reference=reference,
+        qualifying=rule.qualifying,
+        occurred_at=occurred_at,
+        expires_on=default_expiry(occurred_at, rule.expiry_days),
+        pending_until=occurred_at + timedelta(days=rule.pending_days)
+        if rule.pending_days
+        else None,
+        rule_id=rule.id,
+        related_member_id=related_member_id,
+        dedupe_key=dedupe_key,
+        operator="",
+    )
+
+
+def _existing_keys(session: Session, keys: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), _CHUNK):
+        found.update(
+            session.scalars(
+                select(ENTRY.c.dedupe_key).where(
+                    ENTRY.c.dedupe_key.in_(keys[start : start + _CHUNK])
+                )
+            )
+        )
+    return found
+
+
+class _CapCounter:
+    """Points already earned per (member, rule code, day), from the database and this batch."""
+
+    def __init__(self, session: Session, rules: dict[str, LedgerRule], events: list[_Event]):
+        self.used: dict[tuple[int, str, date], int] = defaultdict(int)
+        capped = [r.code for r in rules.values() if r.daily_cap is not None]
+        if not events or not capped:
+            return
+        members = sorted({e.member_id for e in events})
+        first = datetime.combine(min(e.occurred_at for e in events).date(), time.min)
+        last = datetime.combine(max(e.occurred_at for e in events).date(), time.min)
+        day = func.date(ENTRY.c.occurred_at)
+        for start in range(0, len(members), _CHUNK):
+            rows = session.execute(
+                select(ENTRY.c.member_id, RULE.c.code, day, func.sum(ENTRY.c.points))
+                .join(RULE, RULE.c.id == ENTRY.c.rule_id)
+                .where(
+                    ENTRY.c.member_id.in_(members[start : start + _CHUNK]),
+                    ENTRY.c.kind == "earn",
+                    RULE.c.code.in_(capped),
+                    ENTRY.c.occurred_at >= first,
+                    ENTRY.c.occurred_at < last + timedelta(days=1),
+                )
+                .group_by(ENTRY.c.member_id, RULE.c.code, day)
+            ).all()
+            for member_id, code, on, points in rows:
+                on = on if isinstance(on, date) else date.fromisoformat(str(on)[:10])
+                self.used[(member_id, code, on)] += int(points)
+
+    def allow(self, member_id: int, rule: LedgerRule, on: date, points: int) -> int:
+        """How much of `points` the daily cap still allows; counts it as used."""
+        key = (member_id, rule.code, on)
+        if rule.daily_cap is not None:
+            points = max(0, min(points, rule.daily_cap - self.used[key]))
+        self.used[key] += points
+        return points
+
+
+def streak_key(member_id: int, on: date) -> str:
+    return f"streak:{member_id}:{on.isoformat()}"
+
+
+def _streak_awards(
+    session: Session, rule: LedgerRule, checkins: list[_Event], now: datetime
+) -> list[Award]:
+    """A bonus on day E when E−N+1…E all have a check-in and no bonus fell on E−N+1…E−1:
+    every run of N consecutive days earns one bonus. A check-in on day D (also a 补签 filling
+    a gap) can complete the runs ending on D…D+N−1."""
+    days_needed = int((rule.params or {}).get("days", 7))
+    if not checkins:
+        return []
+    members = sorted({e.member_id for e in checkins})
+    first = min(e.occurred_at for e in checkins).date() - timedelta(days=2 * days_needed)
+    last = max(e.occurred_at for e in checkins).date() + timedelta(days=days_needed)
+    checked: dict[int, set[date]] = defaultdict(set)
+    bonus_days: dict[int, set[date]] = defaultdict(set)
+    day = func.date(EVENT.c.occurred_at)
+    for start in range(0, len(members), _CHUNK):
+        chunk = members[start : start + _CHUNK]
+        for member_id, on in session.execute(
+            select(EVENT.c.member_id, day)
+            .where(
+                EVENT.c.member_id.in_(chunk),
+                EVENT.c.kind == "checkin",
+                EVENT.c.occurred_at >= datetime.combine(first, time.min),
+                EVENT.c.occurred_at < datetime.combine(last + timedelta(days=1), time.min),
+            )
+            .distinct()
+        ):
+            checked[member_id].add(on if isinstance(on, date) else date.fromisoformat(str(on)[:10]))
+        for member_id, key in session.execute(
+            select(ENTRY.c.member_id, ENTRY.c.dedupe_key).where(
+                ENTRY.c.member_id.in_(chunk), ENTRY.c.dedupe_key.like("streak:%")
+            )
+        ):
+            bonus_days[member_id].add(date.fromisoformat(key.rsplit(":", 1)[1]))
+    ends: dict[int, set[date]] = defaultdict(set)
+    for event in checkins:
+        on = event.occurred_at.date()
+        ends[event.member_id].update(
+            on + timedelta(days=i)
+            for i in range(days_needed)
+            if on + timedelta(days=i) <= now.date()
+        )
+    awards = []
+    for member_id in members:
+        days, bonuses = checked[member_id], bonus_days[member_id]
+        for end in sorted(ends[member_id]):
+            window = [end - timedelta(days=i) for i in range(days_needed)]
+            if not all(d in days for d in window) or any(d in bonuses for d in window):
+                continue
+            bonuses.add(end)
+            at = min(now, datetime.combine(end, time(12)))
+            awards.append(
+                _rule_award(
+                    rule,
+                    member_id,
+                    rule.points,
+                    at,
+                    now,
+                    reference=streak_key(member_id, end),
+                    dedupe_key=streak_key(member_id, end),
+                    reason=f"{rule.name}（{window[-1]:%m-%d} 至 {end:%m-%d}）",
+                )
+            )
+    return awards
+
+
+# ------------------------------------------------------------------------------ 补签
+
+
+def makeup_checkin(
+    session: Session,
+    member_id: int,
+    on: date,
+    *,
+    community_id: int | None = None,
+    operator: str = "",
+    now: datetime | None = None,
+) -> int:
+    """补签: record a missed check-in for `on`, paid with points; return the activity's id.
+
+    It keeps a streak going (and can complete one) but earns no check-in points itself.
+    """
+    now = now or datetime.now()
+    take_write_lock(session)
+    rule = rules_by_action(session).get("makeup_checkin")
+    if rule is None:
+        raise UserError("补签功能已停用（积分规则「补签」未启用）")
+    if on >= now.date():
+        raise UserError("只能补签今天以前的日期")
+    lock_member(session, member_id)
+    already = session.scalar(
+        select(EVENT.c.id).where(
+            EVENT.c.member_id == member_id,
+            EVENT.c.kind == "checkin",
+            EVENT.c.occurred_at >= datetime.combine(on, time.min),
+            EVENT.c.occurred_at < datetime.combine(on + timedelta(days=1), time.min),
+        )
+    )
+    if already is not None:
+        raise UserError(f"{on:%Y-%m-%d} 已经签到过，无需补签")
+    if rule.points:
+        spend(
+            session,
+            member_id,
+            rule.points,
+            reason=f"补签 {on:%Y-%m-%d}",
+            operator=operator,
+            source="rule",
+            reference=f"makeup:{on.isoformat()}",
+            now=now,
+        )
+    event = ActivityEvent(
+        member_id=member_id,
+        community_id=community_id,
+        kind="checkin",
+        occurred_at=datetime.combine(on, time(12)),
+        source=MAKEUP_SOURCE,
+    )
+    session.add(event)
+    session.flush()
+    award_for_activities(session, [event.id], now=now)
+    return event.id
+
+
+# ------------------------------------------------------------------------------ birthdays
+
+
+def award_birthdays(session: Session, *, today: date | None = None) -> int:
+    """The birthday gift, once a year, to members whose birthday is today (29 Feb → 28 Feb)."""
+    today = today or date.today()
+    rule = rules_by_action(session).get("birthday")
+    if rule is None or rule.points <= 0:
+        return 0
+    days = [today.day]
+    if today.month == 2 and today.day == 28 and not _leap(today.year):
+        days.append(29)
+    ids = session.scalars(
+        select(MEMBER.c.id).where(
+            extract("month", MEMBER.c.birthday) == today.month,
+            extract("day", MEMBER.c.birthday).in_(days),
+            MEMBER.c.merged_into_id.is_(None),
+            MEMBER.c.is_team.is_not(True),
+        )
+    ).all()
+    keys = {m: f"birthday:{m}:{today.year}" for m in ids}
+    done = _existing_keys(session, list(keys.values()))
+    at = datetime.combine(today, time(9))
+    awards = [
+        _rule_award(rule, m, rule.points, at, at, reference=key, dedupe_key=key)
+        for m, key in keys.items()
+        if key not in done
+    ]
+    return award_batch(session, awards, now=at)
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+# ------------------------------------------------------------------------------ invites
+
+
+def award_invite(
+    session: Session,
+    inviter_id: int,
+    invitee_id: int,
+    *,
+    at: datetime | None = None,
+    now: datetime | None = None,
+) -> int:
+    """The converted-invite reward: pending for the rule's days; 0 when already given."""
+    now = now or datetime.now()
+    at = at or now
+    rule = rules_by_action(session).get("invite")
+    if rule is None or rule.points <= 0:
+        return 0
+    if inviter_id == invitee_id:
+        raise UserError("不能邀请自己")
+    key = f"invite:{invitee_id}"
+    if _existing_keys(session, [key]):
+        return 0
+    award = _rule_award(
+        rule,
+        inviter_id,
+        rule.points,
+        at,
+        now,
+        reference=key,
+        dedupe_key=key,
+        related_member_id=invitee_id,
+    )
+    return award_batch(session, [award], now=now)
+
+
+def clawback_left_invitees(session: Session, *, now: datetime | None = None) -> int:
+    """Void every still-pending invite reward whose invitee left every group after the invite
+    and before the pending period ended (and has not come back). Returns how many."""
+    now = now or datetime.now()
+    void = ENTRY.alias("void")
+    left = exists().where(
+        MembershipEvent.member_id == ENTRY.c.related_member_id,
+        MembershipEvent.kind == "leave",
+        MembershipEvent.occurred_at >= ENTRY.c.occurred_at,
+        MembershipEvent.occurred_at < ENTRY.c.pending_until,
+    )
+    still_in = exists().where(
+        Membership.member_id == ENTRY.c.related_member_id, Membership.left_at.is_(None)
+    )
+    rows = (
+        session.execute(
+            select(ENTRY.c.id)
+            .where(
+                ENTRY.c.kind == "earn",
+                ENTRY.c.related_member_id.is_not(None),
+                ENTRY.c.pending_until > now,
+                ~exists().where(void.c.reverses_id == ENTRY.c.id),
+                left,
+                ~still_in,
+            )
+            .order_by(ENTRY.c.member_id, ENTRY.c.id)
+        )
+        .scalars()
+        .all()
+    )
+    for entry_id in rows:
+        clawback(
+            session,
+            entry_id,
+            reason="被邀请人在待生效期内退群，邀请奖励收回",
+            source="system",
+            now=now,
+        )
+    return len(rows)
+
+
+# ------------------------------------------------------------------------------ daily
+
+
+@dataclass(frozen=True)
+class DailyResult:
+    expired_entries: int
+    expired_points: int
+    birthdays: int
+    clawbacks: int
+
+
+def run_daily(session: Session, *, now: datetime | None = None) -> DailyResult:
+    """What runs on start and by `ledger expire`: clawbacks, expiry, birthday gifts.
+    Each is idempotent, so running it again the same day changes nothing."""
+    from core.ledger.entries import expire_due
+
+    now = now or datetime.now()
+    take_write_lock(session)
+    clawed = clawback_left_invitees(session, now=now)
+    expired = expire_due(session, today=now.date(), now=now)
+    birthdays = award_birthdays(session, today=now.date())
+    return DailyResult(expired.entries, expired.points, birthdays, clawed)

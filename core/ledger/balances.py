@@ -1,0 +1,403 @@
+"""Balances, statements and the journal, derived from entries; and `verify`, which proves
+the bookkeeping identity (see core.ledger.entries) holds for every entry and award.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from core.ledger.entries import (
+    ALLOCATION,
+    ENTRY,
+    KIND_NAMES,
+    STATUS_NAMES,
+    is_credit_clause,
+    not_pending_clause,
+)
+from db.ledger_models import LedgerEntry
+from db.models import Member
+
+MEMBER = Member.__table__
+EXPIRING_SOON_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Balance:
+    member_id: int
+    available: int  # can be spent now
+    pending: int  # awarded, waiting for the pending period (invites)
+    qualifying: int  # counts toward levels
+    lifetime_earned: int  # everything ever awarded and not voided
+    expiring_soon: int  # of `available`, what expires within EXPIRING_SOON_DAYS
+    expiring_by: date  # ...on or before this day
+
+
+def _sum(condition):
+    return func.coalesce(func.sum(case((condition, ENTRY.c.points), else_=0)), 0)
+
+
+def _balance_columns(now: datetime):
+    pending = and_(ENTRY.c.pending_until.is_not(None), ENTRY.c.pending_until > now)
+    settled = not_pending_clause(now)
+    voiding = and_(ENTRY.c.kind.in_(("reversal", "clawback")), ENTRY.c.points < 0)
+    return (
+        _sum(settled).label("available"),
+        _sum(pending).label("pending"),
+        _sum(and_(settled, ENTRY.c.qualifying)).label("qualifying"),
+        _sum(and_(settled, or_(is_credit_clause(), voiding))).label("lifetime_earned"),
+    )
+
+
+def remaining_expr():
+    """SQL: an award's points not yet spent, expired, reversed or clawed back."""
+    used = (
+        select(func.coalesce(func.sum(ALLOCATION.c.points), 0))
+        .where(ALLOCATION.c.credit_id == ENTRY.c.id)
+        .scalar_subquery()
+    )
+    return ENTRY.c.points - used
+
+
+def balance(
+    session: Session, member_id: int, *, now: datetime | None = None, soon_days: int | None = None
+) -> Balance:
+    now = now or datetime.now()
+    soon_days = EXPIRING_SOON_DAYS if soon_days is None else soon_days
+    row = session.execute(
+        select(*_balance_columns(now)).where(ENTRY.c.member_id == member_id)
+    ).one()
+    by = now.date() + timedelta(days=soon_days)
+    expiring = session.scalar(
+        select(func.coalesce(func.sum(remaining_expr()), 0)).where(
+            ENTRY.c.member_id == member_id,
+            is_credit_clause(),
+            not_pending_clause(now),
+            ENTRY.c.expires_on > now.date(),
+            ENTRY.c.expires_on <= by,
+        )
+    )
+    return Balance(member_id, *(int(v) for v in row), int(expiring or 0), by)
+
+
+def balances_query(now: datetime) -> Select:
+    """(member_id, available, pending, qualifying, lifetime_earned) per member with entries."""
+    return select(ENTRY.c.member_id, *_balance_columns(now)).group_by(ENTRY.c.member_id)
+
+
+def qualifying_points_since(since: datetime, *, now: datetime | None = None) -> Select:
+    """(member_id, points): qualifying points awarded on or after `since`, settled, not voided.
+
+    For level criteria (tiering): use it as a subquery. A reversal or clawback removes its award
+    from the window the award was in, whenever it happened.
+    """
+    now = now or datetime.now()
+    credit = ENTRY.alias("credit")
+    void = ENTRY.alias("void")
+    return (
+        select(credit.c.member_id, func.sum(credit.c.points).label("points"))
+        .where(
+            credit.c.qualifying,
+            is_credit_clause(credit),
+            credit.c.occurred_at >= since,
+            not_pending_clause(now, credit),
+            ~exists().where(void.c.reverses_id == credit.c.id),
+        )
+        .group_by(credit.c.member_id)
+    )
+
+
+# ------------------------------------------------------------------------------ statement
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    id: int
+    occurred_at: datetime
+    kind: str
+    kind_name: str
+    points: int
+    balance: int  # running: everything up to and including this line
+    status: str  # pending / approved / void (derived)
+    status_name: str
+    qualifying: bool
+    expires_on: date | None
+    pending_until: datetime | None
+    source: str
+    reference: str
+    reason: str
+    operator: str
+    reverses_id: int | None
+    reversed_by: int | None
+
+
+@dataclass
+class Statement:
+    member_id: int
+    nickname: str
+    balance: Balance
+    lines: list[StatementLine] = field(default_factory=list)
+
+
+def entry_status(pending_until: datetime | None, reversed_by: int | None, now: datetime) -> str:
+    """An entry never changes; its status follows from time and from what names it."""
+    if reversed_by is not None:
+        return "void"
+    if pending_until is not None and pending_until > now:
+        return "pending"
+    return "approved"
+
+
+def statement(
+    session: Session,
+    member_id: int,
+    *,
+    now: datetime | None = None,
+    since: datetime | None = None,
+) -> Statement:
+    """Like a bank statement: every entry in time order with the running balance."""
+    now = now or datetime.now()
+    nickname = session.scalar(select(MEMBER.c.nickname).where(MEMBER.c.id == member_id)) or ""
+    void = ENTRY.alias("void")
+    rows = session.execute(
+        select(
+            ENTRY.c.id,
+            ENTRY.c.occurred_at,
+            ENTRY.c.kind,
+            ENTRY.c.points,
+            ENTRY.c.qualifying,
+            ENTRY.c.expires_on,
+            ENTRY.c.pending_until,
+            ENTRY.c.source,
+            ENTRY.c.reference,
+            ENTRY.c.reason,
+            ENTRY.c.operator,
+            ENTRY.c.reverses_id,
+            void.c.id,
+        )
+        .outerjoin(void, void.c.reverses_id == ENTRY.c.id)
+        .where(ENTRY.c.member_id == member_id)
+        .order_by(ENTRY.c.occurred_at, ENTRY.c.id)
+    ).all()
+    result = Statement(member_id, nickname, balance(session, member_id, now=now))
+    running = 0
+    for row in rows:
+        running += row[3]
+        if since is not None and row[1] < since:
+            continue
+        status = entry_status(row[6], row[12], now)
+        result.lines.append(
+            StatementLine(
+                id=row[0],
+                occurred_at=row[1],
+                kind=row[2],
+                kind_name=KIND_NAMES[row[2]],
+                points=row[3],
+                balance=running,
+                status=status,
+                status_name=STATUS_NAMES[status],
+                qualifying=bool(row[4]),
+                expires_on=row[5],
+                pending_until=row[6],
+                source=row[7],
+                reference=row[8],
+                reason=row[9],
+                operator=row[10],
+                reverses_id=row[11],
+                reversed_by=row[12],
+            )
+        )
+    return result
+
+
+# ------------------------------------------------------------------------------ journal
+
+
+@dataclass
+class JournalFilter:
+    member_id: int | None = None
+    kinds: tuple[str, ...] = ()
+    source: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None  # exclusive
+    text: str = ""  # in the reason, reference or the member's nickname
+
+
+def journal_query(spec: JournalFilter) -> Select:
+    """The whole ledger, newest first, filtered: one SQL query the table pages through."""
+    query = (
+        select(
+            ENTRY.c.id,
+            ENTRY.c.occurred_at,
+            ENTRY.c.member_id,
+            MEMBER.c.nickname,
+            ENTRY.c.kind,
+            ENTRY.c.points,
+            ENTRY.c.qualifying,
+            ENTRY.c.source,
+            ENTRY.c.reference,
+            ENTRY.c.reason,
+            ENTRY.c.operator,
+            ENTRY.c.expires_on,
+            ENTRY.c.pending_until,
+            ENTRY.c.reverses_id,
+        )
+        .join(MEMBER, MEMBER.c.id == ENTRY.c.member_id)
+        .order_by(ENTRY.c.occurred_at.desc(), ENTRY.c.id.desc())
+    )
+    if spec.member_id is not None:
+        query = query.where(ENTRY.c.member_id == spec.member_id)
+    if spec.kinds:
+        query = query.where(ENTRY.c.kind.in_(spec.kinds))
+    if spec.source:
+        query = query.where(ENTRY.c.source == spec.source)
+    if spec.since is not None:
+        query = query.where(ENTRY.c.occurred_at >= spec.since)
+    if spec.until is not None:
+        query = query.where(ENTRY.c.occurred_at < spec.until)
+    if spec.text.strip():
+        pattern = f"%{spec.text.strip().lower()}%"
+        query = query.where(
+            or_(
+                func.lower(ENTRY.c.reason).like(pattern),
+                func.lower(ENTRY.c.reference).like(pattern),
+                MEMBER.c.search_text.like(pattern),
+            )
+        )
+    return query
+
+
+# ------------------------------------------------------------------------------ verify
+
+
+@dataclass(frozen=True)
+class Problem:
+    entry_id: int | None
+    member_id: int | None
+    what: str
+
+
+def verify_ledger(session: Session, *, now: datetime | None = None) -> list[Problem]:
+    """Every way the journal could disagree with itself; an empty list when all is well.
+
+    1. each non-award entry allocates exactly its own points;
+    2. each award's remaining points lie between 0 and its points;
+    3. allocations only draw on awards of the same member;
+    4. reversals mirror the entry they name; clawbacks name awards;
+    5. no member's available balance is negative;
+    6. redemptions agree with their spend and refund entries.
+    """
+    now = now or datetime.now()
+    problems: list[Problem] = []
+    allocated = (
+        select(ALLOCATION.c.entry_id, func.sum(ALLOCATION.c.points).label("points"))
+        .group_by(ALLOCATION.c.entry_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(ENTRY.c.id, ENTRY.c.member_id, ENTRY.c.points, allocated.c.points)
+        .outerjoin(allocated, allocated.c.entry_id == ENTRY.c.id)
+        .where(~is_credit_clause())
+        .where(or_(allocated.c.points.is_(None), allocated.c.points != -ENTRY.c.points))
+    ).all()
+    for entry_id, member_id, points, alloc in rows:
+        problems.append(
+            Problem(
+                entry_id, member_id, f"流水 {points:+d} 分，但分摊到奖励的是 {-(alloc or 0):+d} 分"
+            )
+        )
+    credits = session.execute(
+        select(ENTRY.c.id, ENTRY.c.member_id, ENTRY.c.points, remaining_expr().label("left"))
+        .where(is_credit_clause())
+        .where(or_(remaining_expr() < 0, remaining_expr() > ENTRY.c.points))
+    ).all()
+    for entry_id, member_id, points, left in credits:
+        problems.append(Problem(entry_id, member_id, f"奖励 {points} 分，剩余却是 {left} 分"))
+    consumer, credit = aliased(LedgerEntry), aliased(LedgerEntry)
+    crossed = session.execute(
+        select(consumer.id, consumer.member_id, credit.id, credit.member_id, credit.kind)
+        .select_from(ALLOCATION)
+        .join(consumer, consumer.id == ALLOCATION.c.entry_id)
+        .join(credit, credit.id == ALLOCATION.c.credit_id)
+        .where(
+            or_(
+                consumer.member_id != credit.member_id,
+                ~credit.kind.in_(("earn", "adjust")),
+                credit.points <= 0,
+            )
+        )
+    ).all()
+    for entry_id, member_id, credit_id, credit_member, _kind in crossed:
+        problems.append(
+            Problem(
+                entry_id,
+                member_id,
+                f"分摊到了流水 {credit_id}（成员 {credit_member}），它不是本人的奖励",
+            )
+        )
+    target = aliased(LedgerEntry)
+    bad_reversals = session.execute(
+        select(ENTRY.c.id, ENTRY.c.member_id, ENTRY.c.kind, target.kind)
+        .join(target, target.id == ENTRY.c.reverses_id)
+        .where(
+            or_(
+                target.points != -ENTRY.c.points,
+                target.member_id != ENTRY.c.member_id,
+                ~target.kind.in_(("earn", "adjust", "spend")),
+                and_(ENTRY.c.kind == "clawback", target.points < 0),
+            )
+        )
+    ).all()
+    for entry_id, member_id, kind, target_kind in bad_reversals:
+        problems.append(
+            Problem(
+                entry_id,
+                member_id,
+                f"{KIND_NAMES[kind]}与所冲销的{KIND_NAMES[target_kind]}流水不对应",
+            )
+        )
+    negative = session.execute(
+        select(ENTRY.c.member_id, func.sum(ENTRY.c.points))
+        .where(not_pending_clause(now))
+        .group_by(ENTRY.c.member_id)
+        .having(func.sum(ENTRY.c.points) < 0)
+    ).all()
+    for member_id, points in negative:
+        problems.append(Problem(None, member_id, f"可用积分为负：{points}"))
+    problems += _verify_redemptions(session)
+    return problems
+
+
+def _verify_redemptions(session: Session) -> list[Problem]:
+    from db.ledger_models import LedgerRedemption
+
+    redemption = LedgerRedemption.__table__
+    spend, refund = ENTRY.alias("spend"), ENTRY.alias("refund")
+    rows = session.execute(
+        select(
+            redemption.c.id,
+            redemption.c.member_id,
+            redemption.c.code,
+            redemption.c.status,
+            redemption.c.points,
+            spend.c.points,
+            spend.c.member_id,
+            refund.c.id,
+            refund.c.reverses_id,
+            redemption.c.spend_entry_id,
+        )
+        .join(spend, spend.c.id == redemption.c.spend_entry_id)
+        .outerjoin(refund, refund.c.id == redemption.c.refund_entry_id)
+    ).all()
+    problems = []
+    for _, member_id, code, status, points, spent, spend_member, refund_id, refunds, sid in rows:
+        if spent != -points or spend_member != member_id:
+            problems.append(Problem(sid, member_id, f"兑换 {code} 与其扣分流水不一致"))
+        if (status == "cancelled") != (refund_id is not None) or (
+            refund_id is not None and refunds != sid
+        ):
+            problems.append(Problem(refund_id, member_id, f"兑换 {code} 的取消与退分流水不一致"))
+    return problems

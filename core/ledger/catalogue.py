@@ -1,0 +1,393 @@
+"""积分商城: the reward catalogue, redemption and its fulfilment.
+
+A redemption is a spend entry plus a fulfilment record 待发放 → 已发放 → 已核销, or 已取消
+(the spend is reversed, so the member gets back exactly the points from the awards they came
+from). Stock and per-member limits count redemptions that are not cancelled; the member and
+the reward are locked first, so two operators can't both take the last item or the same points.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from core.common.errors import UserError
+from core.ledger.entries import lock_member, reverse, spend, take_write_lock
+from db.ledger_models import REDEMPTION_STATUSES, REWARD_KINDS, LedgerRedemption, LedgerReward
+from db.models import Member
+
+REWARD = LedgerReward.__table__
+REDEMPTION = LedgerRedemption.__table__
+MEMBER = Member.__table__
+STATUS_NAMES = {
+    "to_deliver": "待发放",
+    "delivered": "已发放",
+    "used": "已核销",
+    "cancelled": "已取消",
+}
+KIND_NAMES = {"physical": "实物", "virtual": "虚拟/券"}
+# Allowed moves of the fulfilment record.
+NEXT_STATUS = {
+    "to_deliver": ("delivered", "cancelled"),
+    "delivered": ("used", "cancelled"),
+    "used": (),
+    "cancelled": (),
+}
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over WeChat
+
+
+@dataclass
+class RewardSpec:
+    name: str
+    points_cost: int
+    stock: int | None = None
+    cost_cents: int = 0
+    per_member_limit: int | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
+    kind: str = "physical"
+    description: str = ""
+    active: bool = True
+    image: bytes | None = None
+
+
+SPEC_FIELDS = tuple(f.name for f in fields(RewardSpec))
+
+
+def _validate(spec: RewardSpec) -> None:
+    if not spec.name.strip():
+        raise UserError("请填写奖品名称")
+    if spec.points_cost <= 0:
+        raise UserError("兑换所需积分必须大于 0")
+    if spec.stock is not None and spec.stock < 0:
+        raise UserError("库存不能为负数（留空表示不限）")
+    if spec.cost_cents < 0:
+        raise UserError("成本不能为负数")
+    if spec.per_member_limit is not None and spec.per_member_limit <= 0:
+        raise UserError("每人限兑数量必须大于 0（留空表示不限）")
+    if spec.valid_from and spec.valid_until and spec.valid_until < spec.valid_from:
+        raise UserError("兑换截止日期早于开始日期")
+    if spec.kind not in REWARD_KINDS:
+        raise UserError(f"未知的奖品类型：{spec.kind}")
+
+
+def save_reward(session: Session, spec: RewardSpec, reward_id: int | None = None) -> int:
+    """Add a reward, or change one (past redemptions keep the points they were charged)."""
+    _validate(spec)
+    values = {name: getattr(spec, name) for name in SPEC_FIELDS}
+    values["name"] = spec.name.strip()
+    if reward_id is None:
+        reward = LedgerReward(created_at=datetime.now(), **values)
+        session.add(reward)
+        session.flush()
+        return reward.id
+    reward = session.get(LedgerReward, reward_id)
+    if reward is None:
+        raise UserError(f"没有编号为 {reward_id} 的奖品")
+    if spec.stock is not None and spec.stock < _taken(session, reward_id):
+        raise UserError(f"库存不能少于已兑换的 {_taken(session, reward_id)} 件")
+    for name, value in values.items():
+        setattr(reward, name, value)
+    session.flush()
+    return reward.id
+
+
+def _taken(session: Session, reward_id: int, member_id: int | None = None) -> int:
+    query = select(func.count()).where(
+        REDEMPTION.c.reward_id == reward_id, REDEMPTION.c.status != "cancelled"
+    )
+    if member_id is not None:
+        query = query.where(REDEMPTION.c.member_id == member_id)
+    return session.scalar(query) or 0
+
+
+@dataclass(frozen=True)
+class RewardRow:
+    id: int
+    name: str
+    kind: str
+    points_cost: int
+    stock: int | None
+    left: int | None  # None: unlimited
+    redeemed: int
+    cost_cents: int
+    per_member_limit: int | None
+    valid_from: date | None
+    valid_until: date | None
+    active: bool
+    description: str
+    has_image: bool
+
+
+def list_rewards(session: Session, *, include_inactive: bool = True) -> list[RewardRow]:
+    taken = (
+        select(REDEMPTION.c.reward_id, func.count().label("n"))
+        .where(REDEMPTION.c.status != "cancelled")
+        .group_by(REDEMPTION.c.reward_id)
+        .subquery()
+    )
+    query = (
+        select(
+            REWARD.c.id,
+            REWARD.c.name,
+            REWARD.c.kind,
+            REWARD.c.points_cost,
+            REWARD.c.stock,
+            func.coalesce(taken.c.n, 0),
+            REWARD.c.cost_cents,
+            REWARD.c.per_member_limit,
+            REWARD.c.valid_from,
+            REWARD.c.valid_until,
+            REWARD.c.active,
+            REWARD.c.description,
+            REWARD.c.image.is_not(None),
+        )
+        .outerjoin(taken, taken.c.reward_id == REWARD.c.id)
+        .order_by(REWARD.c.active.desc(), REWARD.c.points_cost, REWARD.c.id)
+    )
+    if not include_inactive:
+        query = query.where(REWARD.c.active)
+    result = []
+    for row in session.execute(query):
+        (rid, name, kind, cost, stock, redeemed, cents, limit, start, end, active, desc, img) = row
+        left = None if stock is None else max(stock - redeemed, 0)
+        result.append(
+            RewardRow(
+                rid,
+                name,
+                kind,
+                cost,
+                stock,
+                left,
+                redeemed,
+                cents,
+                limit,
+                start,
+                end,
+                bool(active),
+                desc,
+                bool(img),
+            )
+        )
+    return result
+
+
+def find_reward(session: Session, text: str) -> int:
+    """A reward by id or by its exact name (for the command line)."""
+    if text.isdigit() and session.get(LedgerReward, int(text)) is not None:
+        return int(text)
+    ids = session.scalars(select(REWARD.c.id).where(REWARD.c.name == text.strip())).all()
+    if not ids:
+        raise UserError(f"积分商城里没有「{text}」")
+    if len(ids) > 1:
+        raise UserError(f"有 {len(ids)} 个奖品都叫「{text}」，请用编号")
+    return ids[0]
+
+
+@dataclass(frozen=True)
+class Redemption:
+    id: int
+    code: str
+    member_id: int
+    reward_id: int
+    points: int
+    spend_entry_id: int
+    status: str
+
+
+def redeem(
+    session: Session,
+    member_id: int,
+    reward_id: int,
+    *,
+    operator: str = "",
+    note: str = "",
+    now: datetime | None = None,
+) -> Redemption:
+    """兑换: checks the reward (active, in its dates, in stock, under the member's limit) and the
+    balance, then writes the spend and a 待发放 record with a redemption code."""
+    now = now or datetime.now()
+    take_write_lock(session)
+    lock_member(session, member_id)
+    query = select(REWARD).where(REWARD.c.id == reward_id)
+    if session.get_bind().dialect.name != "sqlite":
+        query = query.with_for_update(key_share=True)  # stock: one redemption at a time
+    reward = session.execute(query).mappings().first()
+    if reward is None:
+        raise UserError(f"没有编号为 {reward_id} 的奖品")
+    name = reward["name"]
+    if not reward["active"]:
+        raise UserError(f"「{name}」已下架")
+    today = now.date()
+    if reward["valid_from"] and today < reward["valid_from"]:
+        raise UserError(f"「{name}」{reward['valid_from']:%Y-%m-%d} 起才能兑换")
+    if reward["valid_until"] and today > reward["valid_until"]:
+        raise UserError(f"「{name}」的兑换已于 {reward['valid_until']:%Y-%m-%d} 截止")
+    if reward["stock"] is not None and _taken(session, reward_id) >= reward["stock"]:
+        raise UserError(f"「{name}」已兑完")
+    limit = reward["per_member_limit"]
+    if limit is not None and _taken(session, reward_id, member_id) >= limit:
+        raise UserError(f"「{name}」每人限兑 {limit} 件，该成员已兑满")
+    code = _new_code(session)
+    posted = spend(
+        session,
+        member_id,
+        reward["points_cost"],
+        reason=f"兑换「{name}」",
+        operator=operator,
+        source="redemption",
+        reference=f"redemption:{code}",
+        now=now,
+    )
+    record = LedgerRedemption(
+        code=code,
+        member_id=member_id,
+        reward_id=reward_id,
+        points=reward["points_cost"],
+        cost_cents=reward["cost_cents"],
+        status="to_deliver",
+        spend_entry_id=posted.entry_id,
+        created_at=now,
+        operator=operator,
+        note=note,
+    )
+    session.add(record)
+    session.flush()
+    return Redemption(
+        record.id, code, member_id, reward_id, record.points, posted.entry_id, record.status
+    )
+
+
+def _new_code(session: Session) -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        if session.scalar(select(REDEMPTION.c.id).where(REDEMPTION.c.code == code)) is None:
+            return code
+
+
+def find_redemption(session: Session, code_or_id: str) -> int:
+    text = code_or_id.strip().upper()
+    found = session.scalar(select(REDEMPTION.c.id).where(REDEMPTION.c.code == text))
+    if found is None and text.isdigit():
+        found = session.scalar(select(REDEMPTION.c.id).where(REDEMPTION.c.id == int(text)))
+    if found is None:
+        raise UserError(f"没有兑换码为「{code_or_id}」的兑换记录")
+    return found
+
+
+def set_redemption_status(
+    session: Session,
+    redemption_id: int,
+    status: str,
+    *,
+    operator: str = "",
+    reason: str = "",
+    now: datetime | None = None,
+) -> None:
+    """Move a redemption along 待发放 → 已发放 → 已核销; 已取消 refunds the points by reversal."""
+    now = now or datetime.now()
+    if status not in REDEMPTION_STATUSES:
+        raise UserError(f"未知的兑换状态：{status}")
+    take_write_lock(session)
+    query = select(REDEMPTION).where(REDEMPTION.c.id == redemption_id)
+    if session.get_bind().dialect.name != "sqlite":
+        query = query.with_for_update()
+    record = session.execute(query).mappings().first()
+    if record is None:
+        raise UserError(f"没有编号为 {redemption_id} 的兑换记录")
+    current = record["status"]
+    if status not in NEXT_STATUS[current]:
+        raise UserError(
+            f"兑换 {record['code']} 当前为「{STATUS_NAMES[current]}」，"
+            f"不能改为「{STATUS_NAMES[status]}」"
+        )
+    values: dict = {"status": status}
+    if status == "delivered":
+        values["delivered_at"] = now
+    elif status == "used":
+        values["used_at"] = now
+    else:
+        refund = reverse(
+            session,
+            record["spend_entry_id"],
+            reason=f"取消兑换 {record['code']}" + (f"：{reason.strip()}" if reason.strip() else ""),
+            operator=operator,
+            source="redemption",
+            reference=f"redemption:{record['code']}",
+            now=now,
+        )
+        values["cancelled_at"] = now
+        values["refund_entry_id"] = refund.entry_id
+    if reason.strip():
+        values["note"] = (record["note"] + "\n" if record["note"] else "") + reason.strip()
+    session.execute(update(REDEMPTION).where(REDEMPTION.c.id == redemption_id).values(**values))
+
+
+@dataclass(frozen=True)
+class RedemptionRow:
+    id: int
+    code: str
+    created_at: datetime
+    member_id: int
+    nickname: str
+    reward_name: str
+    reward_kind: str
+    points: int
+    cost_cents: int
+    status: str
+    status_name: str
+    delivered_at: datetime | None
+    used_at: datetime | None
+    cancelled_at: datetime | None
+    operator: str
+    note: str
+
+
+def list_redemptions(
+    session: Session,
+    *,
+    statuses: tuple[str, ...] = (),
+    member_id: int | None = None,
+    limit: int = 1000,
+) -> list[RedemptionRow]:
+    """The fulfilment queue: oldest waiting first when filtered by status, else newest first."""
+    query = (
+        select(
+            REDEMPTION.c.id,
+            REDEMPTION.c.code,
+            REDEMPTION.c.created_at,
+            REDEMPTION.c.member_id,
+            MEMBER.c.nickname,
+            REWARD.c.name,
+            REWARD.c.kind,
+            REDEMPTION.c.points,
+            REDEMPTION.c.cost_cents,
+            REDEMPTION.c.status,
+            REDEMPTION.c.delivered_at,
+            REDEMPTION.c.used_at,
+            REDEMPTION.c.cancelled_at,
+            REDEMPTION.c.operator,
+            REDEMPTION.c.note,
+        )
+        .join(MEMBER, MEMBER.c.id == REDEMPTION.c.member_id)
+        .join(REWARD, REWARD.c.id == REDEMPTION.c.reward_id)
+        .limit(limit)
+    )
+    if statuses:
+        query = query.where(REDEMPTION.c.status.in_(statuses)).order_by(
+            REDEMPTION.c.created_at, REDEMPTION.c.id
+        )
+    else:
+        query = query.order_by(REDEMPTION.c.created_at.desc(), REDEMPTION.c.id.desc())
+    if member_id is not None:
+        query = query.where(REDEMPTION.c.member_id == member_id)
+    rows = []
+    for row in session.execute(query):
+        values = list(row)
+        values.insert(10, STATUS_NAMES[row[9]])
+        rows.append(RedemptionRow(*values))
+    return rows

@@ -1,0 +1,262 @@
+"""`main.py ledger award|redeem|statement|expire|verify|liability|export`.
+
+Each refuses what would break a rule (overdraft, unknown member, negative award) with one line
+and changes nothing: the work runs in one transaction that a UserError rolls back.
+Imports beyond argparse happen inside the handlers, so `main.py --help` stays quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from core.common.cli import TerminalProgress, add_common_options, emit, open_for
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    ledger = commands.add_parser("ledger", help="积分台账：发放、兑换、对账单、过期、核对、负债")
+    actions = ledger.add_subparsers(dest="ledger_command", metavar="操作", required=True)
+
+    award = actions.add_parser("award", help="给成员发放积分")
+    award.add_argument("--member", required=True, help="成员编号或昵称（昵称须唯一）")
+    award.add_argument("--points", required=True, type=int, help="积分（正整数）")
+    award.add_argument("--reason", required=True, help="发放原因")
+    award.add_argument("--qualifying", action="store_true", help="计入等级积分")
+    award.add_argument("--expiry-days", type=int, help="有效天数（默认 365；0 表示永不过期）")
+    award.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    add_common_options(award)
+    award.set_defaults(handler=run_award)
+
+    redeem = actions.add_parser("redeem", help="用积分兑换积分商城的奖品")
+    redeem.add_argument("--member", required=True, help="成员编号或昵称")
+    redeem.add_argument("--reward", required=True, help="奖品编号或名称")
+    redeem.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    add_common_options(redeem)
+    redeem.set_defaults(handler=run_redeem)
+
+    statement = actions.add_parser("statement", help="成员的积分对账单（含滚动余额）")
+    statement.add_argument("--member", required=True, help="成员编号或昵称")
+    add_common_options(statement)
+    statement.set_defaults(handler=run_statement)
+
+    expire = actions.add_parser("expire", help="处理到期积分、退群收回和生日礼（可重复运行）")
+    expire.add_argument("--dry-run", action="store_true", help="只统计将过期的积分，不写入")
+    add_common_options(expire)
+    expire.set_defaults(handler=run_expire)
+
+    verify = actions.add_parser("verify", help="核对台账：有任何不一致时以非零状态退出")
+    add_common_options(verify)
+    verify.set_defaults(handler=run_verify)
+
+    liability = actions.add_parser("liability", help="积分负债：未使用积分及折合金额、即将到期")
+    add_common_options(liability)
+    liability.set_defaults(handler=run_liability)
+
+    export = actions.add_parser("export", help="导出积分汇总、成员积分和流水到 Excel")
+    export.add_argument("--out", required=True, help="导出的 .xlsx 文件")
+    export.add_argument("--member", action="append", help="只导出这位成员的对账单（可重复）")
+    export.add_argument("--no-statements", action="store_true", help="不导出逐笔流水")
+    export.add_argument("--no-mask", action="store_true", help="不打码（会记入导出日志）")
+    add_common_options(export)
+    export.set_defaults(handler=run_export)
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll back what a --dry-run did."""
+
+    def __init__(self, result) -> None:
+        self.result = result
+
+
+def find_member(session, text: str) -> int:
+    """By number or by a name only they have (the lookup every command line shares)."""
+    from core.members.lookup import find_member as lookup
+
+    return lookup(session, text)
+
+
+def _run(args, work):
+    """Run `work(session)` in one transaction; --dry-run rolls it back and keeps its answer."""
+    database = open_for(args)
+    try:
+        try:
+            with database.session() as session:
+                result = work(session)
+                if getattr(args, "dry_run", False):
+                    raise _DryRun(result)
+        except _DryRun as dry:
+            result = dry.result
+    finally:
+        database.close()
+    return result
+
+
+def run_award(args: argparse.Namespace) -> int:
+    from core.common.errors import UserError
+    from core.ledger.balances import balance
+    from core.ledger.entries import award
+    from core.members.export import operator_name
+
+    if args.points <= 0:
+        raise UserError("发放的积分必须是正整数")
+    if args.expiry_days is not None and args.expiry_days < 0:
+        raise UserError("--expiry-days 不能为负数")
+    expiry = 365 if args.expiry_days is None else (args.expiry_days or None)
+
+    def work(session):
+        member_id = find_member(session, args.member)
+        entry_id = award(
+            session,
+            member_id,
+            args.points,
+            reason=args.reason,
+            operator=operator_name(),
+            qualifying=args.qualifying,
+            expiry_days=expiry,
+        )
+        return {
+            "member_id": member_id,
+            "entry_id": entry_id,
+            "points": args.points,
+            "available": balance(session, member_id).available,
+            "dry_run": args.dry_run,
+        }
+
+    result = _run(args, work)
+    prefix = "（试运行，未写入）" if args.dry_run else ""
+    emit(
+        result,
+        as_json=args.json,
+        human=f"{prefix}已给成员 {result['member_id']} 发放 {args.points} 积分，"
+        f"可用余额 {result['available']}",
+    )
+    return 0
+
+
+def run_redeem(args: argparse.Namespace) -> int:
+    from core.ledger.balances import balance
+    from core.ledger.catalogue import find_reward, redeem
+    from core.members.export import operator_name
+
+    def work(session):
+        member_id = find_member(session, args.member)
+        reward_id = find_reward(session, args.reward)
+        done = redeem(session, member_id, reward_id, operator=operator_name())
+        return {
+            "member_id": member_id,
+            "reward_id": reward_id,
+            "code": done.code,
+            "points": done.points,
+            "available": balance(session, member_id).available,
+            "dry_run": args.dry_run,
+        }
+
+    result = _run(args, work)
+    prefix = "（试运行，未写入）" if args.dry_run else ""
+    emit(
+        result,
+        as_json=args.json,
+        human=f"{prefix}兑换成功，兑换码 {result['code']}，扣 {result['points']} 积分，"
+        f"剩余 {result['available']}",
+    )
+    return 0
+
+
+def run_statement(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from core.ledger.balances import statement
+
+    def work(session):
+        return statement(session, find_member(session, args.member))
+
+    result = _run(args, work)
+    b = result.balance
+    lines = [
+        f"{result.nickname}（成员 {result.member_id}）可用 {b.available}，待生效 {b.pending}，"
+        f"计入等级 {b.qualifying}，累计获得 {b.lifetime_earned}，"
+        f"{b.expiring_by:%Y-%m-%d} 前到期 {b.expiring_soon}",
+    ]
+    lines += [
+        f"{line.occurred_at:%Y-%m-%d %H:%M}  {line.kind_name:<2} {line.points:>+7} "
+        f"{line.balance:>8}  {line.status_name}  {line.reason}"
+        for line in result.lines
+    ]
+    emit(asdict(result), as_json=args.json, human="\n".join(lines))
+    return 0
+
+
+def run_expire(args: argparse.Namespace) -> int:
+    from core.ledger.awards import DailyResult, run_daily
+    from core.ledger.entries import expire_due
+
+    def work(session):
+        if args.dry_run:
+            preview = expire_due(session, dry_run=True)
+            return DailyResult(preview.entries, preview.points, 0, 0)
+        return run_daily(session)
+
+    result = _run(args, work)
+    prefix = "（试运行，未写入）将" if args.dry_run else ""
+    emit(
+        result,
+        as_json=args.json,
+        human=f"{prefix}过期 {result.expired_points} 积分（{result.expired_entries} 笔）"
+        + (
+            ""
+            if args.dry_run
+            else f"，收回邀请奖励 {result.clawbacks} 笔，生日礼 {result.birthdays} 份"
+        ),
+    )
+    return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    from core.ledger.balances import verify_ledger
+
+    problems = _run(args, verify_ledger)
+    result = {"ok": not problems, "problems": [p.__dict__ for p in problems]}
+    lines = ["台账核对无误"] if not problems else [f"发现 {len(problems)} 处不一致："]
+    lines += [
+        f"  流水 {p.entry_id or '-'}  成员 {p.member_id or '-'}  {p.what}" for p in problems[:200]
+    ]
+    emit(result, as_json=args.json, human="\n".join(lines))
+    return 0 if not problems else 2
+
+
+def run_liability(args: argparse.Namespace) -> int:
+    from core.ledger.liability import fen_text, liability
+
+    summary = _run(args, liability)
+    human = (
+        f"未使用积分 {summary.outstanding}（折合 {fen_text(summary.outstanding_value_fen)}，"
+        f"每积分 {summary.yuan_per_point} 元），待生效 {summary.pending}，"
+        f"持有积分 {summary.members_with_points} 人；30 天内到期 {summary.expiring_30}，"
+        f"90 天内到期 {summary.expiring_90}"
+    )
+    emit(summary, as_json=args.json, human=human)
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from core.ledger.export import export_ledger
+
+    def work(session):
+        ids = [find_member(session, m) for m in args.member] if args.member else None
+        return export_ledger(
+            session,
+            Path(args.out),
+            member_ids=ids,
+            mask=not args.no_mask,
+            statements=not args.no_statements,
+            progress=TerminalProgress("导出"),
+        )
+
+    result = _run(args, work)
+    masked = "，手机号和微信号已打码" if result.masked else "，未打码（已记入导出日志）"
+    emit(
+        result,
+        as_json=args.json,
+        human=f"已导出 {result.members} 位成员、{result.entries} 笔流水到 {result.path}{masked}",
+    )
+    return 0

@@ -1,0 +1,50 @@
+"""Merging members and the ledger: merging hands every entry to the kept member (see
+REASSIGNED in core.members.merging); undoing hands back exactly those entries. That is only
+sound while no entry written after the merge ties the two members' entries together (a spend of
+points that came from the merged member, a reversal of one of them): undoing then would leave an
+allocation across two members and a negative balance (reversing the spend does not help: the
+reversal is tied to the same awards). `undo_blocker` says so, in words.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from core.ledger.entries import ALLOCATION, ENTRY
+from db.models import MemberMerge
+
+
+def undo_blocker(session: Session, merge_id: int) -> str | None:
+    """Why undoing this merge would break the ledger, or None when it is safe."""
+    record = session.get(MemberMerge, merge_id)
+    if record is None:
+        return None
+    moved = set((record.moved or {}).get("rows", {}).get("ledger_entries", []))
+    if not moved:
+        return None
+    ids = sorted(moved)
+    crossing: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for entry_id, credit_id in session.execute(
+            select(ALLOCATION.c.entry_id, ALLOCATION.c.credit_id).where(
+                or_(ALLOCATION.c.entry_id.in_(chunk), ALLOCATION.c.credit_id.in_(chunk))
+            )
+        ):
+            if (entry_id in moved) != (credit_id in moved):
+                crossing.add(entry_id if entry_id not in moved else credit_id)
+        for entry_id, target in session.execute(
+            select(ENTRY.c.id, ENTRY.c.reverses_id).where(
+                or_(ENTRY.c.id.in_(chunk), and_(ENTRY.c.reverses_id.in_(chunk)))
+            )
+        ):
+            if target is not None and (entry_id in moved) != (target in moved):
+                crossing.add(entry_id if entry_id not in moved else target)
+    if not crossing:
+        return None
+    shown = "、".join(str(i) for i in sorted(crossing)[:5])
+    return (
+        f"合并后已有 {len(crossing)} 笔积分流水用到了合并进来的积分（流水 {shown}），"
+        "撤销合并会让两人的积分对不上，因此不能撤销"
+    )
