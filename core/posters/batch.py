@@ -124,9 +124,9 @@ class _Outcome:
 class _Job:
     """What a worker keeps between posters: the renderer with its caches."""
 
-    def __init__(self, template: Template, assets: Assets, fmt: str) -> None:
+    def __init__(self, template: Template, assets: Assets, fmt: str, shared: dict) -> None:
         self.template = template
-        self.renderer = PosterRenderer(template, assets)
+        self.renderer = PosterRenderer(template, assets, shared)
         self.fmt = fmt
 
     def run(self, index: int, data: Mapping[str, Any]) -> _Outcome:
@@ -159,9 +159,9 @@ def encode_poster(image, fmt: str) -> bytes:
 _worker_job: _Job | None = None
 
 
-def _init_worker(template: Template, assets: Assets, fmt: str) -> None:
+def _init_worker(template: Template, assets: Assets, fmt: str, shared: dict) -> None:
     global _worker_job
-    _worker_job = _Job(template, assets, fmt)
+    _worker_job = _Job(template, assets, fmt, shared)
 
 
 def _run_chunk(chunk: list[tuple[int, dict]]) -> list[_Outcome]:
@@ -200,11 +200,14 @@ def render_batch(
         out = out.with_name(out.name + ".zip")
     names = poster_file_names(members, extension, name_pattern, shared)
     common = normalise_data(shared or {})
-    work = [(i, {**common, **normalise_data(m)}) for i, m in enumerate(members)]
+    work = [(i, normalise_data(m)) for i, m in enumerate(members)]
     sink = _ZipSink(out) if as_zip else _FolderSink(out)
     result = BatchResult(str(out), extension)
     try:
-        for outcome in _outcomes(template, dict(assets or {}), pil_format, work, jobs, cancelled):
+        outcomes = _outcomes(
+            template, dict(assets or {}), common, pil_format, work, jobs, cancelled
+        )
+        for outcome in outcomes:
             name = names[outcome.index]
             if outcome.data is None:
                 reason = outcome.error or "渲染失败"
@@ -224,9 +227,9 @@ def render_batch(
     return result
 
 
-def _outcomes(template, assets, pil_format, work, jobs, cancelled):
+def _outcomes(template, assets, shared, pil_format, work, jobs, cancelled):
     if jobs == 1 or len(work) <= CHUNK:
-        job = _Job(template, assets, pil_format)
+        job = _Job(template, assets, pil_format, shared)
         for index, data in work:
             if cancelled():
                 raise Cancelled
@@ -239,7 +242,7 @@ def _outcomes(template, assets, pil_format, work, jobs, cancelled):
         max_workers=min(jobs, len(chunks)),
         mp_context=context,
         initializer=_init_worker,
-        initargs=(template, assets, pil_format),
+        initargs=(template, assets, pil_format, shared),
     ) as pool:
         # A bounded window of chunks in flight, so cancelling stops quickly.
         pending = set()

@@ -41,7 +41,6 @@ from core.posters.template import (
     Template,
     TextLayer,
     fill_placeholders,
-    is_personal,
     normalise_data,
     parse_color,
     placeholders_in,
@@ -125,16 +124,23 @@ def render_poster(
 class PosterRenderer:
     """Renders one template for many members, reusing everything that does not change."""
 
-    def __init__(self, template: Template, assets: Assets | None = None) -> None:
+    def __init__(
+        self,
+        template: Template,
+        assets: Assets | None = None,
+        fixed: Mapping[str, Any] | None = None,
+    ) -> None:
+        """`fixed`: fields that are the same on every poster of this renderer (活动名, 社群名,
+        截止日期 of a batch); layers that use only those are drawn once, like static ones."""
         self.template = template
+        self._fixed = normalise_data(fixed or {})
         self._assets = dict(assets or {})
         self._decoded: dict[str, Image.Image] = {}
         self._base: Image.Image | None = None
         layers = [layer for layer in template.layers if layer.visible]
-        # Layers up to the first personalised one are composed once into the base.
-        split = next((i for i, layer in enumerate(layers) if is_personal(layer)), len(layers))
-        self._static = layers[:split]
-        self._rest = layers[split:]
+        self._static, self._rest = _split_static(
+            layers, template.width, template.height, set(self._fixed)
+        )
         self._tiles: dict[int, OrderedDict] = {}
         self._static_qr: list[PlacedQr] = []
 
@@ -143,7 +149,7 @@ class PosterRenderer:
     def render(self, data: Mapping[str, Any]) -> RenderedPoster:
         from core.posters.template import missing_fields
 
-        data = normalise_data(data)
+        data = {**self._fixed, **normalise_data(data)}
         warnings: list[str] = []
         canvas = self._base_image(warnings).copy()
         qr_codes = list(self._static_qr)
@@ -167,7 +173,7 @@ class PosterRenderer:
             template = self.template
             base = Image.new("RGB", (template.width, template.height), "white")
             for layer in self._static:
-                tile = self._tile(layer, {}, warnings, cache=False)
+                tile = self._tile(layer, self._fixed, warnings, cache=False)
                 if tile is not None:
                     tile.paste_onto(base)
                     if tile.qr is not None:
@@ -333,6 +339,62 @@ class PosterRenderer:
 
 
 _LANCZOS = Image.Resampling.LANCZOS
+
+
+def _split_static(
+    layers: list[Layer], width: int, height: int, fixed: set[str]
+) -> tuple[list, list]:
+    """Layers composed once into the base, and layers drawn per poster, each in order.
+
+    A layer without placeholders goes into the base unless it overlaps a layer below it that
+    is drawn per poster (then it must be drawn after that one, to stay on top). Moving a
+    non-overlapping layer earlier changes no pixel, and saves pasting it on every poster.
+    """
+    static: list[Layer] = []
+    rest: list[Layer] = []
+    regions: list[tuple[float, float, float, float]] = []
+    for layer in layers:
+        region = _reach(layer, width, height)
+        personal = any(
+            name not in fixed for text in layer.texts() for name in placeholders_in(text)
+        )
+        if not personal and not any(_overlap(region, other) for other in regions):
+            static.append(layer)
+        else:
+            rest.append(layer)
+            regions.append(region)
+    return static, rest
+
+
+def _reach(layer: Layer, width: int, height: int) -> tuple[float, float, float, float]:
+    """Everything a layer may paint: its box grown by text padding, strokes and shadows, and
+    by the turn when rotated."""
+    if isinstance(layer, BackgroundLayer):
+        return (0, 0, width, height)
+    grow_x = grow_y = 2.0
+    if isinstance(layer, TextLayer):
+        # Laid-out text stays inside its box vertically (the block is made to fit); sideways
+        # a hanging punctuation mark may reach out by about one character.
+        grow_x += layer.font_size + layer.stroke_width
+        grow_y += layer.stroke_width
+    if isinstance(layer, ShapeLayer):
+        grow_x += layer.stroke_width
+        grow_y += layer.stroke_width
+        if layer.shadow is not None:
+            blur = layer.shadow.blur * 1.5 + 2
+            grow_x += blur + abs(layer.shadow.dx)
+            grow_y += blur + abs(layer.shadow.dy)
+    left, top = layer.x - grow_x, layer.y - grow_y
+    right, bottom = layer.x + layer.width + grow_x, layer.y + layer.height + grow_y
+    if layer.rotation % 360:
+        cx, cy = (left + right) / 2, (top + bottom) / 2
+        radius = math.hypot(right - left, bottom - top) / 2
+        return (cx - radius, cy - radius, cx + radius, cy + radius)
+    return (left, top, right, bottom)
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _source(spec: str, data: Mapping[str, Any]) -> Any:

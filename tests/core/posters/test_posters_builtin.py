@@ -89,3 +89,16 @@ def test_unknown_builtin_is_a_clear_error():
 
     with pytest.raises(UserError, match="没有名为"):
         load_builtin("../etc")
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_fixed_fields_and_baked_layers_change_no_pixel(key):
+    """A batch renderer bakes shared fields and non-overlapping layers into its base; the
+    posters must be identical to drawing every layer in order."""
+    template, assets = load_builtin(key)
+    shared = {k: SAMPLE_DATA[k] for k in ("活动名", "截止日期", "社群名", "活动时间", "活动地点")}
+    member = {k: v for k, v in SAMPLE_DATA.items() if k not in shared}
+    batch = PosterRenderer(template, assets, shared)
+    assert batch.static_layers() > PosterRenderer(template, assets).static_layers()
+    one_by_one = PosterRenderer(template, assets).render(SAMPLE_DATA).image
+    assert batch.render(member).image.tobytes() == one_by_one.tobytes()
