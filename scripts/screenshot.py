@@ -27,6 +27,9 @@ def main() -> int:
     parser.add_argument("--tab", type=int, default=0)
     parser.add_argument("--size", default="1280x800")
     parser.add_argument("--wait-ms", type=int, default=1500)
+    parser.add_argument(
+        "--select", metavar="TABLE:ROW", help="select a row of a table view (e.g. members_table:0)"
+    )
     args = parser.parse_args()
     app = create_application(sys.argv[:1])
     database = open_database(args.db, daily_backup=False)
@@ -41,6 +44,15 @@ def main() -> int:
         print(args.out)
         app.quit()
 
+    def select() -> None:
+        from PySide6.QtWidgets import QAbstractItemView
+
+        name, row = args.select.rsplit(":", 1)
+        view = window.findChild(QAbstractItemView, name)
+        view.selectRow(int(row))
+
+    if args.select:
+        QTimer.singleShot(args.wait_ms // 2, select)
     QTimer.singleShot(args.wait_ms, shoot)
     app.exec()
     database.close()

@@ -119,12 +119,16 @@ def plan_paste(
     day: date | None = None,
     chosen: dict[str, int] | None = None,
     today: date | None = None,
+    default_day: date | None = None,
 ) -> PastePlan:
-    """Read the 接龙 and match it; `chosen` maps names the operator resolved to member ids."""
+    """Read the 接龙 and match it; `chosen` maps names the operator resolved to member ids.
+
+    The day is `day` if given, else the date in the 接龙's title, else `default_day`, else today.
+    """
     community = get_community(session, community_id)
     today = today or date.today()
     parsed: JielongParse = parse_jielong(text, today=today)
-    day = day or parsed.date or today
+    day = day or parsed.date or default_day or today
     if day > today:
         raise UserError(f"打卡日期 {day.isoformat()} 在将来，请检查接龙标题里的日期")
     index = _Index(session, community_id)

@@ -28,6 +28,7 @@ from core.common.database import Database
 from core.members.editing import MemberDetail, member_detail, set_member_tags, update_member
 from ui.common.labels import role_name
 from ui.common.tasks import Task, run_task, show_error_on
+from ui.tiers.level_panel import LevelPanel
 
 NO_BIRTHDAY = QDate(1900, 1, 1)
 ACTIVITY_NAMES = {
@@ -162,6 +163,9 @@ class MemberDetailPanel(QWidget):
             "member_activity", [self.tr("时间"), self.tr("行为"), self.tr("社群"), self.tr("金额")]
         )
 
+        self.levels = LevelPanel(database)
+        self.levels.changed.connect(lambda: self.member_changed.emit(self.member_id))
+
         # Everything below the title, hidden while no single member is selected.
         self.editor = QWidget()
         self.editor.setObjectName("member_detail_editor")
@@ -171,6 +175,8 @@ class MemberDetailPanel(QWidget):
         editor_layout.addLayout(buttons)
         editor_layout.addWidget(self._section(self.tr("所在社群")))
         editor_layout.addWidget(self.memberships)
+        editor_layout.addWidget(self._section(self.tr("等级：为什么是这个等级")))
+        editor_layout.addWidget(self.levels)
         editor_layout.addWidget(self._section(self.tr("最近行为")))
         editor_layout.addWidget(self.activity)
         content = QWidget()
@@ -230,6 +236,7 @@ class MemberDetailPanel(QWidget):
             with database.session() as session:
                 return member_detail(session, member_id)
 
+        self.levels.show_member(member_id)
         self._loading = Task(load)
         self._loading.succeeded.connect(self._show)
         self._loading.failed.connect(show_error_on(self))

@@ -132,6 +132,7 @@ class MembersTab(QWidget):
         self._database = database
         self.model.database = database
         self.detail.database = database
+        self.detail.levels.database = database
 
     # ----- querying ------------------------------------------------------------------------
 

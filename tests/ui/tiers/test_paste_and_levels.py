@@ -1,0 +1,113 @@
+"""GUI: the 接龙 paste dialog and the why-panel in the member detail."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton
+from sqlalchemy import func, select
+
+from core.members.editing import refresh_search_keys
+from db.models import ActivityEvent, LevelChange, Member, Membership
+from tests.core.tiers.helpers import community, member
+from ui.tiers.level_panel import LevelPanel
+from ui.tiers.paste_dialog import PasteDialog
+
+YESTERDAY = date.today() - timedelta(days=1)
+
+
+@pytest.fixture
+def group(sqlite_database):
+    with sqlite_database.session() as session:
+        cid = community(session, "晨跑群")
+        ids = {}
+        for nickname in ("张小凡", "阿杰", "阿杰"):
+            mid = member(session, cid, nickname)
+            refresh_search_keys(session, session.get(Member, mid))
+            ids.setdefault(nickname, []).append(mid)
+        session.commit()
+    return sqlite_database, cid, ids
+
+
+def count_events(database) -> int:
+    with database.session() as session:
+        return session.scalar(select(func.count()).select_from(ActivityEvent))
+
+
+def test_paste_match_resolve_and_record(app, qtbot, group):
+    database, cid, ids = group
+    dialog = PasteDialog(database, cid)
+    qtbot.addWidget(dialog)
+    dialog.text.setPlainText(
+        f"#接龙\n{YESTERDAY.month}月{YESTERDAY.day}日\n1. 张小凡\n2. 阿杰\n3. 谁\n"
+    )
+    dialog.findChild(QPushButton, "pasteParse").click()
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10_000)
+    results = dialog.results
+    assert [results.item(r, 0).text() for r in range(results.rowCount())] == [
+        "张小凡",
+        "阿杰",
+        "谁",
+    ]
+    assert count_events(database) == 0  # matching writes nothing
+    summary = dialog.findChild(QLabel, "pasteSummary").text()
+    assert "匹配 1 人" in summary and "未匹配 2 人" in summary
+
+    choice = dialog.findChild(QComboBox, "pasteChoice_1")
+    choice.setCurrentIndex(choice.findData(ids["阿杰"][1]))
+    record = dialog.findChild(QPushButton, "pasteRecord")
+    assert record.isEnabled()
+    with qtbot.waitSignal(dialog.recorded, timeout=10_000) as signal:
+        record.click()
+    assert signal.args == [2]
+    with database.session() as session:
+        rows = session.execute(select(ActivityEvent.member_id, ActivityEvent.occurred_at)).all()
+    assert sorted(m for m, _ in rows) == sorted([ids["张小凡"][0], ids["阿杰"][1]])
+    assert {when.date() for _, when in rows} == {YESTERDAY}
+
+
+def test_a_broken_paste_shows_the_reason_and_records_nothing(app, qtbot, group):
+    from tests.ui.conftest import when_shown
+
+    database, cid, _ids = group
+    dialog = PasteDialog(database, cid)
+    qtbot.addWidget(dialog)
+    dialog.text.setPlainText("#接龙\n\n")
+    messages = []
+    when_shown("user_error_dialog", lambda box: (messages.append(box.text()), box.accept()))
+    dialog.findChild(QPushButton, "pasteParse").click()
+    qtbot.waitUntil(lambda: bool(messages), timeout=10_000)
+    assert "没有找到接龙名单" in messages[0]
+    assert not dialog.findChild(QPushButton, "pasteRecord").isEnabled()
+    assert count_events(database) == 0
+
+
+def test_level_panel_explains_and_locks(app, qtbot, group):
+    database, _cid, ids = group
+    mid = ids["张小凡"][0]
+    panel = LevelPanel(database)
+    qtbot.addWidget(panel)
+    panel.show_member(mid)
+    qtbot.waitUntil(lambda: len(panel.cards) == 1, timeout=10_000)
+    card = panel.cards[0]
+    assert "晨跑群" in card.findChild(QLabel, "levelTitle").text()
+    assert "即可升级为" in card.findChild(QLabel, "levelHint").text()
+    assert "活跃天数" in card.findChild(QLabel, "levelCriteria").text()
+
+    card.findChild(QCheckBox, "levelLock").setChecked(True)
+    qtbot.waitUntil(
+        lambda: bool(panel.cards) and panel.cards[0] is not card and panel.cards[0].item.locked,
+        timeout=10_000,
+    )
+    combo = panel.cards[0].findChild(QComboBox, "levelCombo")
+    combo.setCurrentIndex(combo.findData("kol"))
+    combo.activated.emit(combo.currentIndex())
+    qtbot.waitUntil(
+        lambda: bool(panel.cards) and panel.cards[0].item.level == "kol", timeout=10_000
+    )
+    with database.session() as session:
+        membership = session.scalar(select(Membership).where(Membership.member_id == mid))
+        causes = session.scalars(select(LevelChange.cause).order_by(LevelChange.id)).all()
+    assert (membership.level, membership.level_locked) == ("kol", True)
+    assert causes == ["lock", "manual"]
