@@ -1,0 +1,113 @@
+"""Roles the program suggests from behaviour, with the evidence — the owner decides.
+
+From the seed (002): leaders share good content and answer questions; connectors bring
+people in from outside; contributors give resources (shares, feedback); executors show up
+and carry things out (events, check-ins). A suggestion is only made for someone who is a
+follower now: the roles an owner gave by hand are theirs to change.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.activity.kinds import KIND_LABELS
+from core.common.settings_store import get_setting
+from core.members.roles import change_roles
+from core.tiers.figures import stats_members_condition
+from db.models import ActivityEvent, Member, Membership
+
+RULES_KEY = "roles.suggest"
+WINDOW_DAYS = 100
+# role -> (kinds that count, minimum total), tried in this order.
+DEFAULT_RULES: dict[str, tuple[tuple[str, ...], int]] = {
+    "leader": (("good_post", "answer"), 5),
+    "connector": (("invite",), 3),
+    "contributor": (("share", "feedback"), 5),
+    "executor": (("event",), 3),
+}
+
+
+@dataclass(frozen=True)
+class RoleSuggestion:
+    member_id: int
+    name: str
+    current: str
+    suggested: str
+    evidence: str  # "优质内容 3 次、回答问题 4 次（近 100 天）"
+
+
+def suggestion_rules(session: Session) -> dict[str, tuple[tuple[str, ...], int]]:
+    stored = get_setting(session, RULES_KEY) or {}
+    rules = dict(DEFAULT_RULES)
+    for role, minimum in stored.items():
+        if role in rules and isinstance(minimum, int) and minimum > 0:
+            rules[role] = (rules[role][0], minimum)
+    return rules
+
+
+def suggest_roles(
+    session: Session, community_id: int, *, now: datetime | None = None
+) -> list[RoleSuggestion]:
+    now = now or datetime.now()
+    since = now - timedelta(days=WINDOW_DAYS)
+    rules = suggestion_rules(session)
+    kinds = sorted({kind for wanted, _ in rules.values() for kind in wanted})
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = session.execute(
+        select(ActivityEvent.member_id, ActivityEvent.kind, func.count())
+        .where(
+            ActivityEvent.community_id == community_id,
+            ActivityEvent.occurred_at >= since,
+            ActivityEvent.kind.in_(kinds),
+        )
+        .group_by(ActivityEvent.member_id, ActivityEvent.kind)
+    )
+    for member_id, kind, count in rows:
+        counts[member_id][kind] = count
+    if not counts:
+        return []
+    followers = session.execute(
+        select(Member.id, Member.nickname, Member.remark)
+        .join(Membership, Membership.member_id == Member.id)
+        .where(
+            Membership.community_id == community_id,
+            Membership.left_at.is_(None),
+            Membership.role == "follower",
+            Membership.member_id.in_(list(counts)),
+            stats_members_condition(),
+        )
+    )
+    suggestions = []
+    for member_id, nickname, remark in followers:
+        figures = counts[member_id]
+        for role, (wanted, minimum) in rules.items():
+            total = sum(figures.get(kind, 0) for kind in wanted)
+            if total >= minimum:
+                parts = [f"{KIND_LABELS[k]} {figures[k]} 次" for k in wanted if figures.get(k)]
+                evidence = "、".join(parts) + f"（近 {WINDOW_DAYS} 天）"
+                name = remark or nickname or f"成员 #{member_id}"
+                suggestions.append(RoleSuggestion(member_id, name, "follower", role, evidence))
+                break
+    return sorted(suggestions, key=lambda s: (list(rules).index(s.suggested), s.name))
+
+
+def accept_suggestions(
+    session: Session, community_id: int, suggestions: list[RoleSuggestion], operator: str = ""
+) -> int:
+    """Give the suggested roles; the evidence goes into the role history as the reason."""
+    changed = 0
+    for suggestion in suggestions:
+        changed += change_roles(
+            session,
+            community_id,
+            [suggestion.member_id],
+            suggestion.suggested,
+            reason="采纳建议：" + suggestion.evidence,
+            operator=operator,
+        )
+    return changed

@@ -1,0 +1,109 @@
+"""The role structure of a community over time, and warnings when a layer is missing or thinning.
+
+The seed's 临界点: a community holds together while it has people in every role — someone
+who manages, some who lead, some who carry things out, many who follow, and bridges
+(connectors) and givers (contributors). This counts members per role and per level at the
+end of each recent month and says plainly when a layer is empty or shrinking.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from core.tiers.flow import month_bounds
+from core.tiers.history import timelines
+from core.tiers.ladder import load_ladder
+from db.models import ROLES
+
+ROLE_NAMES = {
+    "manager": "管理者",
+    "leader": "领导者",
+    "executor": "执行者",
+    "follower": "追随者",
+    "connector": "连接者",
+    "contributor": "贡献者",
+}
+THINNING_SHARE = 0.9  # a layer that fell below 90% of its size three months ago is thinning
+MIN_MEMBERS_FOR_WARNINGS = 20  # a brand-new group with five people has no structure yet
+
+
+@dataclass
+class MonthCounts:
+    month: date
+    roles: dict[str, int] = field(default_factory=dict)
+    levels: dict[str, int] = field(default_factory=dict)
+    total: int = 0
+
+
+@dataclass
+class Structure:
+    months: list[MonthCounts]  # oldest first; the last is the current month so far
+    warnings: list[str]
+
+
+def recent_months(today: date, count: int) -> list[date]:
+    months, year, month = [], today.year, today.month
+    for _ in range(count):
+        months.append(date(year, month, 1))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return months[::-1]
+
+
+def role_structure(
+    session: Session,
+    community_id: int | None = None,
+    *,
+    months: int = 6,
+    now: datetime | None = None,
+) -> Structure:
+    now = now or datetime.now()
+    ladder = load_ladder(session, community_id)
+    role_lines = timelines(session, "role", community_id)
+    level_lines = timelines(session, "level", community_id)
+    result = []
+    for month in recent_months(now.date(), months):
+        moment = min(month_bounds(month)[1], now) - datetime.resolution
+        counts = MonthCounts(
+            month, {role: 0 for role in ROLES}, {level.key: 0 for level in ladder.levels}
+        )
+        for line in role_lines:
+            if line.present_at(moment):
+                counts.total += 1
+                role = line.value_at(moment)
+                counts.roles[role] = counts.roles.get(role, 0) + 1
+        for line in level_lines:
+            if line.present_at(moment):
+                key = ladder.levels[ladder.rank(line.value_at(moment))].key
+                counts.levels[key] += 1
+        result.append(counts)
+    return Structure(result, structure_warnings(result, ladder))
+
+
+def structure_warnings(months: list[MonthCounts], ladder) -> list[str]:
+    if not months or months[-1].total < MIN_MEMBERS_FOR_WARNINGS:
+        return []
+    now = months[-1]
+    warnings = []
+    for role, text in (
+        ("manager", "没有管理者：群规和秩序没人维护"),
+        ("leader", "没有领导者：缺少带头分享、回答问题的人"),
+        ("connector", "没有连接者：没有人把新朋友带进来"),
+    ):
+        if now.roles.get(role, 0) == 0:
+            warnings.append(text)
+    if len(months) >= 4:
+        before = months[-4]
+        for role in ("follower", "leader", "executor"):
+            was, is_ = before.roles.get(role, 0), now.roles.get(role, 0)
+            if was >= 5 and is_ < was * THINNING_SHARE:
+                warnings.append(f"{ROLE_NAMES[role]}在减少：三个月前 {was} 人，现在 {is_} 人")
+        top = [level.key for level in ladder.levels[2:]]
+        was = sum(before.levels.get(key, 0) for key in top)
+        is_ = sum(now.levels.get(key, 0) for key in top)
+        if was >= 5 and is_ < was * THINNING_SHARE:
+            names = "、".join(level.name for level in ladder.levels[2:])
+            warnings.append(f"{names}在变少：三个月前 {was} 人，现在 {is_} 人")
+    return warnings
