@@ -116,7 +116,7 @@ def poster_file_names(
 @dataclass(frozen=True)
 class _Outcome:
     index: int
-    data: bytes | None
+    data: bytes | None  # the file, when the parent writes it (zip); None when written here
     warnings: tuple[str, ...]
     error: str | None
 
@@ -124,12 +124,17 @@ class _Outcome:
 class _Job:
     """What a worker keeps between posters: the renderer with its caches."""
 
-    def __init__(self, template: Template, assets: Assets, fmt: str, shared: dict) -> None:
+    def __init__(
+        self, template: Template, assets: Assets, fmt: str, shared: dict, staging: str | None
+    ) -> None:
         self.template = template
         self.renderer = PosterRenderer(template, assets, shared)
         self.fmt = fmt
+        # Folder output: each worker writes its files into the staging folder itself, so the
+        # images do not travel through a pipe to the parent.
+        self.staging = Path(staging) if staging else None
 
-    def run(self, index: int, data: Mapping[str, Any]) -> _Outcome:
+    def run(self, index: int, data: Mapping[str, Any], name: str) -> _Outcome:
         try:
             rendered = self.renderer.render(data)
             encoded = encode_poster(rendered.image, self.fmt)
@@ -143,7 +148,15 @@ class _Job:
             warnings.append("缺少字段：" + "、".join(rendered.missing_fields) + "（显示为空）")
         if not check.ok:
             return _Outcome(index, None, tuple(warnings), "；".join(check.problems()))
-        return _Outcome(index, encoded, tuple(warnings), None)
+        if self.staging is None:
+            return _Outcome(index, encoded, tuple(warnings), None)
+        partial = self.staging / (name + ".partial")
+        try:
+            partial.write_bytes(encoded)
+            partial.replace(self.staging / name)
+        except OSError as error:
+            return _Outcome(index, None, tuple(warnings), f"写入失败：{error.strerror}")
+        return _Outcome(index, None, tuple(warnings), None)
 
 
 def encode_poster(image, fmt: str) -> bytes:
@@ -159,14 +172,16 @@ def encode_poster(image, fmt: str) -> bytes:
 _worker_job: _Job | None = None
 
 
-def _init_worker(template: Template, assets: Assets, fmt: str, shared: dict) -> None:
+def _init_worker(
+    template: Template, assets: Assets, fmt: str, shared: dict, staging: str | None
+) -> None:
     global _worker_job
-    _worker_job = _Job(template, assets, fmt, shared)
+    _worker_job = _Job(template, assets, fmt, shared, staging)
 
 
-def _run_chunk(chunk: list[tuple[int, dict]]) -> list[_Outcome]:
+def _run_chunk(chunk: list[tuple[int, dict, str]]) -> list[_Outcome]:
     assert _worker_job is not None
-    return [_worker_job.run(index, data) for index, data in chunk]
+    return [_worker_job.run(index, data, name) for index, data, name in chunk]
 
 
 # ---------------------------------------------------------------------- the batch
@@ -200,26 +215,26 @@ def render_batch(
         out = out.with_name(out.name + ".zip")
     names = poster_file_names(members, extension, name_pattern, shared)
     common = normalise_data(shared or {})
-    work = [(i, normalise_data(m)) for i, m in enumerate(members)]
+    work = [(i, normalise_data(m), names[i]) for i, m in enumerate(members)]
     sink = _ZipSink(out) if as_zip else _FolderSink(out)
     result = BatchResult(str(out), extension)
+    staging = str(sink.staging) if isinstance(sink, _FolderSink) else None
+    setup = (template, dict(assets or {}), pil_format, common, staging)
+    outcomes = _outcomes(setup, work, jobs, cancelled)
     try:
-        outcomes = _outcomes(
-            template, dict(assets or {}), common, pil_format, work, jobs, cancelled
-        )
         for outcome in outcomes:
             name = names[outcome.index]
-            if outcome.data is None:
-                reason = outcome.error or "渲染失败"
-                result.failed.append(PosterFailure(outcome.index, name, reason))
-            else:
-                sink.add(name, outcome.data)
-                result.written.append(PosterFile(outcome.index, name, outcome.warnings))
+            if outcome.error is not None:
+                result.failed.append(PosterFailure(outcome.index, name, outcome.error))
+                continue
+            sink.add(name, outcome.data)
+            result.written.append(PosterFile(outcome.index, name, outcome.warnings))
             progress(result.total, len(work))
             if cancelled():
                 raise Cancelled
         sink.commit()
     except BaseException:
+        outcomes.close()  # stops the pool and waits for its workers before cleaning up
         sink.discard()
         raise
     result.written.sort(key=lambda f: f.index)
@@ -227,13 +242,13 @@ def render_batch(
     return result
 
 
-def _outcomes(template, assets, shared, pil_format, work, jobs, cancelled):
+def _outcomes(setup: tuple, work: list, jobs: int, cancelled: CancelCheck):
     if jobs == 1 or len(work) <= CHUNK:
-        job = _Job(template, assets, pil_format, shared)
-        for index, data in work:
+        job = _Job(*setup)
+        for index, data, name in work:
             if cancelled():
                 raise Cancelled
-            yield job.run(index, data)
+            yield job.run(index, data, name)
         return
     chunks = [work[i : i + CHUNK] for i in range(0, len(work), CHUNK)]
     # spawn: a worker forked from a process with Qt's threads running may deadlock.
@@ -242,7 +257,7 @@ def _outcomes(template, assets, shared, pil_format, work, jobs, cancelled):
         max_workers=min(jobs, len(chunks)),
         mp_context=context,
         initializer=_init_worker,
-        initargs=(template, assets, pil_format, shared),
+        initargs=setup,
     ) as pool:
         # A bounded window of chunks in flight, so cancelling stops quickly.
         pending = set()
@@ -279,13 +294,9 @@ class _FolderSink:
         self.staging.mkdir()
         self.names: list[str] = []
 
-    def add(self, name: str, data: bytes) -> None:
-        partial = self.staging / (name + ".partial")
-        try:
-            partial.write_bytes(data)
-            partial.replace(self.staging / name)
-        except OSError as error:
-            raise UserError(f"写入 {name} 失败：{error.strerror}") from error
+    def add(self, name: str, data: bytes | None) -> None:
+        """Record a file the job has written into the staging folder."""
+        assert data is None
         self.names.append(name)
 
     def commit(self) -> None:
@@ -310,7 +321,8 @@ class _ZipSink:
         except OSError as error:
             raise UserError(f"无法创建压缩包 {out}：{error.strerror}") from error
 
-    def add(self, name: str, data: bytes) -> None:
+    def add(self, name: str, data: bytes | None) -> None:
+        assert data is not None
         self.zip.writestr(name, data)
 
     def commit(self) -> None:
