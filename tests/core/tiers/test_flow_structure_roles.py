@@ -29,7 +29,7 @@ def test_level_flow_counts_up_held_down_left_and_joined(database):
         quiet = crowd(session, cid, 55)
         riser, faller, leaver = quiet[0], quiet[1], quiet[2]
         # October: the faller reaches 参与者; November: the riser does, the faller drops.
-        events(session, faller, cid, "message", [70, 71, 72])
+        events(session, faller, cid, "message", [140, 141, 142])
         recompute_levels(session, now=datetime(2026, 10, 10))
         recompute_levels(session, now=datetime(2026, 11, 20))  # 3 days fell out of the window
         events(session, riser, cid, "message", [10, 11, 12])
