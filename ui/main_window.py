@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         from ui.communities.tab import CommunitiesTab
         from ui.members.tab import MembersTab
         from ui.overview.tab import OverviewTab
+        from ui.tiers.tab import TiersTab
 
         self.database = database
         self.tabs.removeTab(0)
@@ -104,6 +105,9 @@ class MainWindow(QMainWindow):
         self.members_tab = MembersTab(database)
         self.members_tab.data_changed.connect(self.data_changed)
         self.tabs.addTab(self.members_tab, self.tr("成员"))
+        self.tiers_tab = TiersTab(database)
+        self.tiers_tab.data_changed.connect(self.data_changed)
+        self.tabs.addTab(self.tiers_tab, self.tr("分层"))
         for tab in self.feature_tabs():
             self.data_changed.connect(tab.refresh)
         for name in DATABASE_ACTIONS:
@@ -332,7 +336,7 @@ class MainWindow(QMainWindow):
     def feature_tabs(self) -> list:
         if self.database is None:
             return []
-        return [self.overview_tab, self.communities_tab, self.members_tab]
+        return [self.overview_tab, self.communities_tab, self.members_tab, self.tiers_tab]
 
     def replace_database(self, database: Database) -> None:
         """Use another open database (after a restore) and tell every tab."""

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from core.tiers.history import timelines
+from core.tiers.history import level_moves
 from core.tiers.ladder import load_ladder
 
 JOINED = "joined"
@@ -48,27 +48,22 @@ def level_flow(session: Session, month: date, community_id: int | None = None) -
     start, end = month_bounds(month)
     rows = {level.key: FlowRow(level.key, level.name) for level in ladder.levels}
     joined = FlowRow(JOINED, "本月新加入")
-    for timeline in timelines(session, "level", community_id):
-        at_end = timeline.present_at(end - _EPSILON)
-        if timeline.present_at(start):
-            before = timeline.value_at(start)
-            row = rows.get(before) or rows[ladder.levels[ladder.rank(before)].key]
-            row.start += 1
-            if not at_end:
-                row.left += 1
+    for move in level_moves(session, start, end, community_id):
+        if move.before is not None:
+            row = rows[ladder.levels[ladder.rank(move.before)].key]
+            row.start += move.count
+            if move.after is None:
+                row.left += move.count
                 continue
-            change = ladder.rank(timeline.value_at(end - _EPSILON)) - ladder.rank(before)
+            change = ladder.rank(move.after) - ladder.rank(move.before)
             if change > 0:
-                row.up += 1
+                row.up += move.count
             elif change < 0:
-                row.down += 1
+                row.down += move.count
             else:
-                row.held += 1
-        elif at_end and timeline.joined_at is not None and timeline.joined_at >= start:
-            joined.start += 1
-            reached = ladder.levels[ladder.rank(timeline.value_at(end - _EPSILON))].key
-            joined.reached[reached] = joined.reached.get(reached, 0) + 1
+                row.held += move.count
+        elif move.after is not None and move.joined_in_period:
+            joined.start += move.count
+            reached = ladder.levels[ladder.rank(move.after)].key
+            joined.reached[reached] = joined.reached.get(reached, 0) + move.count
     return FlowMatrix(date(month.year, month.month, 1), [*rows.values(), joined])
-
-
-_EPSILON = datetime.resolution

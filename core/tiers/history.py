@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.tiers.figures import stats_members_condition
@@ -46,40 +46,139 @@ class Timeline:
         return self.values[index - 1][1]
 
 
-def timelines(session: Session, attribute: str, community_id: int | None = None) -> list[Timeline]:
-    """Every (non-team) membership with its level or role history; `attribute` is which."""
+def _columns(attribute: str):
     if attribute == "level":
-        change, from_col, to_col = LevelChange, LevelChange.from_level, LevelChange.to_level
-        current_col = Membership.level
-    elif attribute == "role":
-        change, from_col, to_col = RoleChange, RoleChange.from_role, RoleChange.to_role
-        current_col = Membership.role
-    else:
-        raise ValueError(attribute)
-    changes_query = select(
-        change.member_id, change.community_id, change.changed_at, from_col, to_col
-    ).order_by(change.changed_at, change.id)
-    memberships_query = (
-        select(
-            Membership.member_id,
-            Membership.community_id,
-            Membership.joined_at,
-            Membership.left_at,
-            current_col,
-        )
+        return LevelChange, LevelChange.from_level, LevelChange.to_level, Membership.level
+    if attribute == "role":
+        return RoleChange, RoleChange.from_role, RoleChange.to_role, Membership.role
+    raise ValueError(attribute)
+
+
+def _has_changes(change):
+    return exists().where(
+        change.member_id == Membership.member_id, change.community_id == Membership.community_id
+    )
+
+
+def _memberships(community_id: int | None, *columns):
+    query = (
+        select(*columns)
         .join(Member, Member.id == Membership.member_id)
         .where(stats_members_condition())
     )
     if community_id is not None:
+        query = query.where(Membership.community_id == community_id)
+    return query
+
+
+def changed_timelines(
+    session: Session, attribute: str, community_id: int | None = None
+) -> list[Timeline]:
+    """The (non-team) memberships that have any history of this attribute, with it.
+
+    Memberships that never changed are counted in SQL by the callers: at 100000 members
+    they are most of the rows, and building a Python object for each costs seconds.
+    """
+    change, from_col, to_col, current_col = _columns(attribute)
+    changes_query = select(
+        change.member_id, change.community_id, change.changed_at, from_col, to_col
+    ).order_by(change.changed_at, change.id)
+    if community_id is not None:
         changes_query = changes_query.where(change.community_id == community_id)
-        memberships_query = memberships_query.where(Membership.community_id == community_id)
     history: dict[tuple[int, int], tuple[list, list]] = defaultdict(lambda: ([], []))
     for member_id, cid, when, old, new in session.execute(changes_query):
         times, values = history[(member_id, cid)]
         times.append(when)
         values.append((old, new))
-    result = []
-    for member_id, cid, joined_at, left_at, current in session.execute(memberships_query):
-        times, values = history.get((member_id, cid), ([], []))
-        result.append(Timeline(member_id, cid, joined_at, left_at, current, times, values))
-    return result
+    query = _memberships(
+        community_id,
+        Membership.member_id,
+        Membership.community_id,
+        Membership.joined_at,
+        Membership.left_at,
+        current_col,
+    ).where(_has_changes(change))
+    return [
+        Timeline(member_id, cid, joined_at, left_at, current, *history[(member_id, cid)])
+        for member_id, cid, joined_at, left_at, current in session.execute(query)
+    ]
+
+
+def _present(moment: datetime):
+    return and_(
+        or_(Membership.joined_at.is_(None), Membership.joined_at <= moment),
+        or_(Membership.left_at.is_(None), Membership.left_at > moment),
+    )
+
+
+def counts_at(
+    session: Session, attribute: str, moments: list[datetime], community_id: int | None = None
+) -> list[dict[str, int]]:
+    """For each moment: how many memberships present then had each value."""
+    change, _from, _to, current_col = _columns(attribute)
+    # One pass over the unchanged memberships, one SUM per moment.
+    sums = [func.sum(case((_present(moment), 1), else_=0)) for moment in moments]
+    unchanged = (
+        _memberships(community_id, current_col, *sums)
+        .where(~_has_changes(change))
+        .group_by(current_col)
+    )
+    result: list[dict[str, int]] = [defaultdict(int) for _ in moments]
+    for value, *counts in session.execute(unchanged):
+        for index, count in enumerate(counts):
+            if count:
+                result[index][value] += int(count)
+    for line in changed_timelines(session, attribute, community_id):
+        for index, moment in enumerate(moments):
+            if line.present_at(moment):
+                result[index][line.value_at(moment)] += 1
+    return [dict(counts) for counts in result]
+
+
+@dataclass
+class LevelMove:
+    """A membership across a period: its level at the start and end, and presence."""
+
+    before: str | None  # None: not present at the start
+    after: str | None  # None: not present at the end
+    joined_in_period: bool
+    count: int = 1
+
+
+def level_moves(
+    session: Session, start: datetime, end: datetime, community_id: int | None = None
+) -> list[LevelMove]:
+    """Every membership's move over [start, end), unchanged ones grouped in SQL."""
+    change = LevelChange
+    present_start = _present(start)
+    present_end = _present(end - datetime.resolution)
+    joined = and_(Membership.joined_at.is_not(None), Membership.joined_at >= start)
+    moves = []
+    query = (
+        _memberships(
+            community_id,
+            Membership.level,
+            case((present_start, 1), else_=0),
+            case((present_end, 1), else_=0),
+            case((joined, 1), else_=0),
+            func.count(),
+        )
+        .where(~_has_changes(change))
+        .group_by(Membership.level, present_start, present_end, joined)
+    )
+    for level, at_start, at_end, joined_now, count in session.execute(query):
+        moves.append(
+            LevelMove(
+                level if at_start else None, level if at_end else None, bool(joined_now), count
+            )
+        )
+    last = end - datetime.resolution
+    for line in changed_timelines(session, "level", community_id):
+        moves.append(
+            LevelMove(
+                line.value_at(start) if line.present_at(start) else None,
+                line.value_at(last) if line.present_at(last) else None,
+                line.joined_at is not None and line.joined_at >= start,
+            )
+        )
+    return moves

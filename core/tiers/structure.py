@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from core.tiers.flow import month_bounds
-from core.tiers.history import timelines
+from core.tiers.history import counts_at
 from core.tiers.ladder import load_ladder
 from db.models import ROLES
 
@@ -42,6 +42,7 @@ class MonthCounts:
 class Structure:
     months: list[MonthCounts]  # oldest first; the last is the current month so far
     warnings: list[str]
+    level_names: dict[str, str] = field(default_factory=dict)  # ladder order
 
 
 def recent_months(today: date, count: int) -> list[date]:
@@ -61,25 +62,23 @@ def role_structure(
 ) -> Structure:
     now = now or datetime.now()
     ladder = load_ladder(session, community_id)
-    role_lines = timelines(session, "role", community_id)
-    level_lines = timelines(session, "level", community_id)
+    month_starts = recent_months(now.date(), months)
+    moments = [min(month_bounds(m)[1], now) - datetime.resolution for m in month_starts]
+    roles = counts_at(session, "role", moments, community_id)
+    levels = counts_at(session, "level", moments, community_id)
     result = []
-    for month in recent_months(now.date(), months):
-        moment = min(month_bounds(month)[1], now) - datetime.resolution
+    for month, role_counts, level_counts in zip(month_starts, roles, levels, strict=True):
         counts = MonthCounts(
-            month, {role: 0 for role in ROLES}, {level.key: 0 for level in ladder.levels}
+            month, {role: 0 for role in ROLES}, {lv.key: 0 for lv in ladder.levels}
         )
-        for line in role_lines:
-            if line.present_at(moment):
-                counts.total += 1
-                role = line.value_at(moment)
-                counts.roles[role] = counts.roles.get(role, 0) + 1
-        for line in level_lines:
-            if line.present_at(moment):
-                key = ladder.levels[ladder.rank(line.value_at(moment))].key
-                counts.levels[key] += 1
+        for role, count in role_counts.items():
+            counts.roles[role] = counts.roles.get(role, 0) + count
+            counts.total += count
+        for key, count in level_counts.items():
+            counts.levels[ladder.levels[ladder.rank(key)].key] += count
         result.append(counts)
-    return Structure(result, structure_warnings(result, ladder))
+    names = {level.key: level.name for level in ladder.levels}
+    return Structure(result, structure_warnings(result, ladder), names)
 
 
 def structure_warnings(months: list[MonthCounts], ladder) -> list[str]:

@@ -1,0 +1,381 @@
+"""The 分层 tab: levels, role structure, level flow and role suggestions, per community or all.
+
+Everything here is read in the background from core.tiers; the buttons on top are the ways
+activity and rules come in (paste a 接龙, edit the ladder) and the full recalculation.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QStyledItemDelegate,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.common.database import Database
+from core.members.export import operator_name
+from core.members.query import filter_choices
+from core.tiers.distribution import level_distribution
+from core.tiers.flow import JOINED, level_flow
+from core.tiers.recompute import recompute_levels
+from core.tiers.role_suggestions import accept_suggestions, suggest_roles
+from core.tiers.structure import recent_months, role_structure
+from ui.common.labels import role_name
+from ui.common.tasks import TaskGroup, run_task
+from ui.common.widgets import push_button
+
+CHANGES_SHOWN = {"members", "communities", "activity"}
+BAR_COLOR = "#99d5c9"
+ALL = None
+
+
+def _table(name: str, headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    return table
+
+
+def _number(value: int) -> QTableWidgetItem:
+    item = QTableWidgetItem(f"{value:,}")
+    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item
+
+
+class ShareBarDelegate(QStyledItemDelegate):
+    """Draws a cell's share (0–1, in UserRole) as a bar behind its text."""
+
+    def paint(self, painter: QPainter, option, index) -> None:
+        share = index.data(Qt.ItemDataRole.UserRole)
+        if isinstance(share, float) and share > 0:
+            rect = option.rect.adjusted(4, 6, -4, -6)
+            rect.setWidth(max(2, int(rect.width() * min(share, 1.0))))
+            painter.save()
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(BAR_COLOR))
+            painter.drawRoundedRect(rect, 3, 3)
+            painter.restore()
+        super().paint(painter, option, index)
+
+
+def _fill(table: QTableWidget, rows: list[list]) -> None:
+    table.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.setItem(
+                r, c, _number(value) if isinstance(value, int) else QTableWidgetItem(value)
+            )
+
+
+class TiersTab(QWidget):
+    data_changed = Signal(set)
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("tiers_tab")
+        self.database = database
+        self.tasks = TaskGroup(self)
+        self.suggestions: list = []
+
+        title = QLabel(self.tr("分层"))
+        title.setProperty("pageTitle", True)
+        self.community = QComboBox()
+        self.community.setObjectName("tiersCommunity")
+        self.community.setMinimumWidth(240)
+        self.community.currentIndexChanged.connect(lambda _index: self.refresh())
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addSpacing(16)
+        top.addWidget(QLabel(self.tr("社群")))
+        top.addWidget(self.community)
+        top.addStretch(1)
+        self.status = QLabel()
+        self.status.setObjectName("tiersStatus")
+        self.status.setProperty("muted", True)
+        top.addWidget(self.status)
+        top.addWidget(push_button("tiersPaste", self.tr("粘贴接龙…"), self.open_paste))
+        top.addWidget(push_button("tiersLadder", self.tr("等级规则…"), self.open_ladder))
+        top.addWidget(push_button("tiersRecompute", self.tr("重新计算等级"), self.recompute))
+
+        self.levels = _table(
+            "tiersLevels", [self.tr("等级"), self.tr("人数"), self.tr("锁定"), self.tr("占比")]
+        )
+        self.levels.setItemDelegateForColumn(3, ShareBarDelegate(self.levels))
+        self.roles = _table("tiersRoles", [self.tr("角色 / 等级")])
+        self.warnings = QLabel()
+        self.warnings.setObjectName("tiersWarnings")
+        self.warnings.setWordWrap(True)
+        roles_page = QWidget()
+        roles_layout = QVBoxLayout(roles_page)
+        roles_layout.addWidget(self.warnings)
+        roles_layout.addWidget(self.roles, 1)
+
+        self.flow_month = QComboBox()
+        self.flow_month.setObjectName("tiersFlowMonth")
+        for month in reversed(recent_months(date.today(), 12)):
+            self.flow_month.addItem(f"{month:%Y-%m}", month)
+        self.flow_month.currentIndexChanged.connect(lambda _index: self._load_flow())
+        self.flow = _table(
+            "tiersFlow",
+            [
+                self.tr("月初等级"),
+                self.tr("月初人数"),
+                self.tr("升级"),
+                self.tr("保持"),
+                self.tr("降级"),
+                self.tr("离开"),
+            ],
+        )
+        flow_page = QWidget()
+        flow_layout = QVBoxLayout(flow_page)
+        month_row = QHBoxLayout()
+        month_row.addWidget(QLabel(self.tr("月份")))
+        month_row.addWidget(self.flow_month)
+        month_row.addStretch(1)
+        flow_layout.addLayout(month_row)
+        flow_layout.addWidget(self.flow, 1)
+
+        self.suggestion_table = _table(
+            "tiersSuggestions",
+            [self.tr("成员"), self.tr("现在"), self.tr("建议"), self.tr("依据")],
+        )
+        self.suggestion_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.suggestion_hint = QLabel()
+        self.suggestion_hint.setObjectName("tiersSuggestionHint")
+        self.suggestion_hint.setWordWrap(True)
+        self.accept_button = push_button(
+            "tiersAcceptRoles", self.tr("采纳所选建议"), self.accept_selected
+        )
+        suggestions_page = QWidget()
+        suggestions_layout = QVBoxLayout(suggestions_page)
+        suggestion_row = QHBoxLayout()
+        suggestion_row.addWidget(self.suggestion_hint, 1)
+        suggestion_row.addWidget(self.accept_button)
+        suggestions_layout.addLayout(suggestion_row)
+        suggestions_layout.addWidget(self.suggestion_table, 1)
+
+        self.views = QTabWidget()
+        self.views.setObjectName("tiersViews")
+        self.views.addTab(self.levels, self.tr("等级分布"))
+        self.views.addTab(roles_page, self.tr("角色结构"))
+        self.views.addTab(flow_page, self.tr("等级流动"))
+        self.views.addTab(suggestions_page, self.tr("角色建议"))
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.setSpacing(12)
+        layout.addLayout(top)
+        layout.addWidget(self.views, 1)
+        self._load_communities()
+
+    # ----- loading ------------------------------------------------------------------------
+
+    def community_id(self) -> int | None:
+        return self.community.currentData()
+
+    def _load_communities(self) -> None:
+        database = self.database
+
+        def work():
+            with database.session() as session:
+                return filter_choices(session).communities
+
+        self.tasks.start(work, self._set_communities)
+
+    def _set_communities(self, communities) -> None:
+        current = self.community_id()
+        self.community.blockSignals(True)
+        self.community.clear()
+        self.community.addItem(self.tr("全部社群"), ALL)
+        for cid, name in communities:
+            self.community.addItem(name, cid)
+        self.community.setCurrentIndex(max(0, self.community.findData(current)))
+        self.community.blockSignals(False)
+        self.refresh()
+
+    def refresh(self, changed: set[str] | None = None) -> None:
+        if changed is not None and not changed & CHANGES_SHOWN:
+            return
+        if changed is not None and "communities" in changed:
+            self._load_communities()
+            return
+        database, community_id = self.database, self.community_id()
+
+        def work():
+            with database.session() as session:
+                return (
+                    community_id,
+                    level_distribution(session, community_id),
+                    role_structure(session, community_id),
+                    suggest_roles(session, community_id) if community_id is not None else None,
+                )
+
+        self.status.setText(self.tr("正在统计…"))
+        self.tasks.start(work, self._show)
+        self._load_flow()
+
+    def _show(self, result) -> None:
+        community_id, levels, structure, suggestions = result
+        if community_id != self.community_id():
+            return
+        self.status.clear()
+        total = sum(level.count for level in levels) or 1
+        _fill(
+            self.levels,
+            [
+                [level.name, level.count, level.locked, f"{100 * level.count / total:.1f}%"]
+                for level in levels
+            ],
+        )
+        for row, level in enumerate(levels):
+            self.levels.item(row, 3).setData(Qt.ItemDataRole.UserRole, level.count / total)
+        self._show_structure(structure)
+        self._show_suggestions(suggestions)
+
+    def _show_structure(self, structure) -> None:
+        months = structure.months
+        self.roles.setColumnCount(1 + len(months))
+        self.roles.setHorizontalHeaderLabels(
+            [self.tr("角色 / 等级")] + [f"{m.month:%Y-%m}" for m in months]
+        )
+        rows = []
+        if months:
+            for role in months[-1].roles:
+                rows.append([role_name(role)] + [m.roles.get(role, 0) for m in months])
+            for key, name in structure.level_names.items():
+                rows.append([self.tr("等级：") + name] + [m.levels.get(key, 0) for m in months])
+            rows.append([self.tr("合计")] + [m.total for m in months])
+        _fill(self.roles, rows)
+        if structure.warnings:
+            self.warnings.setText("⚠ " + "\n⚠ ".join(structure.warnings))
+            self.warnings.setProperty("warning", True)
+        else:
+            self.warnings.setText(self.tr("各层都有人，结构健康"))
+            self.warnings.setProperty("warning", False)
+        self.warnings.style().unpolish(self.warnings)
+        self.warnings.style().polish(self.warnings)
+
+    def _show_suggestions(self, suggestions) -> None:
+        self.suggestions = suggestions or []
+        if suggestions is None:
+            self.suggestion_hint.setText(self.tr("选择一个社群，查看按行为建议的角色"))
+        elif not suggestions:
+            self.suggestion_hint.setText(
+                self.tr("目前没有建议：追随者里还没有人达到其他角色的标准")
+            )
+        else:
+            self.suggestion_hint.setText(
+                self.tr("{n} 条建议。选中要采纳的行（可多选），点「采纳所选建议」。").format(
+                    n=len(suggestions)
+                )
+            )
+        self.accept_button.setEnabled(bool(suggestions))
+        _fill(
+            self.suggestion_table,
+            [
+                [s.name, role_name(s.current), role_name(s.suggested), s.evidence]
+                for s in self.suggestions
+            ],
+        )
+
+    def _load_flow(self) -> None:
+        database, community_id = self.database, self.community_id()
+        month = self.flow_month.currentData()
+        if month is None:
+            return
+
+        def work():
+            with database.session() as session:
+                return community_id, month, level_flow(session, month, community_id)
+
+        self.tasks.start(work, self._show_flow)
+
+    def _show_flow(self, result) -> None:
+        community_id, month, flow = result
+        if community_id != self.community_id() or month != self.flow_month.currentData():
+            return
+        rows = []
+        for row in flow.rows:
+            if row.level == JOINED:
+                reached = "，".join(
+                    f"{name} {count}"
+                    for key, count in row.reached.items()
+                    for name in [next((r.name for r in flow.rows if r.level == key), key)]
+                )
+                rows.append([self.tr("本月新加入"), row.start, reached, "", "", ""])
+            else:
+                rows.append([row.name, row.start, row.up, row.held, row.down, row.left])
+        _fill(self.flow, rows)
+
+    # ----- actions ------------------------------------------------------------------------
+
+    def accept_selected(self) -> None:
+        rows = sorted({index.row() for index in self.suggestion_table.selectedIndexes()})
+        chosen = [self.suggestions[row] for row in rows if row < len(self.suggestions)]
+        community_id, database = self.community_id(), self.database
+        if not chosen or community_id is None:
+            self.suggestion_hint.setText(self.tr("请先选中要采纳的建议"))
+            return
+
+        def work(_progress, _cancelled):
+            with database.session() as session:
+                changed = accept_suggestions(session, community_id, chosen, operator_name())
+                session.commit()
+                return changed
+
+        def done(_changed) -> None:
+            self.data_changed.emit({"members"})
+            self.refresh()
+
+        run_task(self, work, label=self.tr("正在设置角色…"), on_success=done, cancellable=False)
+
+    def recompute(self) -> None:
+        database = self.database
+
+        def work(_progress, _cancelled):
+            with database.session() as session:
+                result = recompute_levels(session, operator=operator_name())
+                session.commit()
+                return result
+
+        def done(result) -> None:
+            self.status.setText(
+                self.tr("已重新计算：升级 {up} 人，降级 {down} 人（{seconds} 秒）").format(
+                    up=result.promoted, down=result.demoted, seconds=f"{result.seconds:.1f}"
+                )
+            )
+            self.data_changed.emit({"members"})
+            self.refresh()
+
+        run_task(self, work, label=self.tr("正在重新计算等级…"), on_success=done, cancellable=False)
+
+    def open_paste(self) -> None:
+        from ui.tiers.paste_dialog import PasteDialog
+
+        dialog = PasteDialog(self.database, self.community_id(), self)
+        dialog.recorded.connect(lambda _n: self.data_changed.emit({"activity", "members"}))
+        dialog.exec()
+
+    def open_ladder(self) -> None:
+        from ui.tiers.ladder_dialog import LadderDialog
+
+        dialog = LadderDialog(self.database, self.community_id(), self)
+        if dialog.exec():
+            self.recompute()
