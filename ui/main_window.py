@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         """Build the tabs over an open database and load what they show."""
         from core.common.database import describe_url
         from ui.communities.tab import CommunitiesTab
+        from ui.ledger.tab import LedgerTab
         from ui.members.tab import MembersTab
         from ui.overview.tab import OverviewTab
         from ui.tiers.tab import TiersTab
@@ -108,6 +109,9 @@ class MainWindow(QMainWindow):
         self.tiers_tab = TiersTab(database)
         self.tiers_tab.data_changed.connect(self.data_changed)
         self.tabs.addTab(self.tiers_tab, self.tr("分层"))
+        self.ledger_tab = LedgerTab(database)
+        self.ledger_tab.data_changed.connect(self.data_changed)
+        self.tabs.addTab(self.ledger_tab, self.tr("积分"))
         for tab in self.feature_tabs():
             self.data_changed.connect(tab.refresh)
         for name in DATABASE_ACTIONS:
@@ -336,7 +340,13 @@ class MainWindow(QMainWindow):
     def feature_tabs(self) -> list:
         if self.database is None:
             return []
-        return [self.overview_tab, self.communities_tab, self.members_tab, self.tiers_tab]
+        return [
+            self.overview_tab,
+            self.communities_tab,
+            self.members_tab,
+            self.tiers_tab,
+            self.ledger_tab,
+        ]
 
     def replace_database(self, database: Database) -> None:
         """Use another open database (after a restore) and tell every tab."""

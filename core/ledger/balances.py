@@ -401,3 +401,95 @@ def _verify_redemptions(session: Session) -> list[Problem]:
         ):
             problems.append(Problem(refund_id, member_id, f"兑换 {code} 的取消与退分流水不一致"))
     return problems
+
+
+@dataclass(frozen=True)
+class JournalRow:
+    id: int
+    occurred_at: datetime
+    member_id: int
+    nickname: str
+    kind: str
+    kind_name: str
+    points: int
+    qualifying: bool
+    source: str
+    reference: str
+    reason: str
+    operator: str
+    expires_on: date | None
+    pending_until: datetime | None
+    reverses_id: int | None
+
+
+def journal(session: Session, spec: JournalFilter, *, limit: int = 2000) -> list[JournalRow]:
+    """The newest `limit` lines of the filtered journal (the tab shows them; exports take all)."""
+    rows = session.execute(journal_query(spec).limit(limit)).all()
+    return [
+        JournalRow(
+            id=r[0],
+            occurred_at=r[1],
+            member_id=r[2],
+            nickname=r[3],
+            kind=r[4],
+            kind_name=KIND_NAMES[r[4]],
+            points=r[5],
+            qualifying=bool(r[6]),
+            source=r[7],
+            reference=r[8],
+            reason=r[9],
+            operator=r[10],
+            expires_on=r[11],
+            pending_until=r[12],
+            reverses_id=r[13],
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class MemberChoice:
+    id: int
+    nickname: str
+    remark: str
+    phone_tail: str
+    available: int
+
+
+def member_choices(session: Session, text: str, *, limit: int = 50) -> list[MemberChoice]:
+    """Members matching the search box's text (same matching as the members tab), with their
+    available points; with no text, the members holding the most points."""
+    from core.members.query import MemberFilter, find_member_ids
+
+    now = datetime.now()
+    if text.strip():
+        ids = find_member_ids(session, MemberFilter(text=text.strip()), limit=limit)
+    else:
+        settled = balances_query(now).subquery()
+        ids = list(
+            session.scalars(
+                select(settled.c.member_id)
+                .join(MEMBER, MEMBER.c.id == settled.c.member_id)
+                .where(MEMBER.c.merged_into_id.is_(None))
+                .order_by(settled.c.available.desc(), settled.c.member_id)
+                .limit(limit)
+            )
+        )
+    if not ids:
+        return []
+    names = {
+        row[0]: row[1:]
+        for row in session.execute(
+            select(MEMBER.c.id, MEMBER.c.nickname, MEMBER.c.remark, MEMBER.c.phone_tail).where(
+                MEMBER.c.id.in_(ids)
+            )
+        )
+    }
+    available = dict(
+        session.execute(
+            select(ENTRY.c.member_id, func.sum(ENTRY.c.points))
+            .where(ENTRY.c.member_id.in_(ids), not_pending_clause(now))
+            .group_by(ENTRY.c.member_id)
+        ).all()
+    )
+    return [MemberChoice(i, *names[i], int(available.get(i) or 0)) for i in ids if i in names]

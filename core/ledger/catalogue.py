@@ -90,6 +90,8 @@ def save_reward(session: Session, spec: RewardSpec, reward_id: int | None = None
         raise UserError(f"没有编号为 {reward_id} 的奖品")
     if spec.stock is not None and spec.stock < _taken(session, reward_id):
         raise UserError(f"库存不能少于已兑换的 {_taken(session, reward_id)} 件")
+    if spec.image is None:
+        values.pop("image")  # editing without a new picture keeps the one it has
     for name, value in values.items():
         setattr(reward, name, value)
     session.flush()

@@ -33,6 +33,20 @@ def yuan_per_point(session: Session) -> Decimal:
     return value
 
 
+def set_yuan_per_point(session: Session, text: str) -> Decimal:
+    """Save what one point is worth (yuan), as typed: '0.01', '1/100' is not accepted."""
+    from core.common.settings_store import set_setting
+
+    try:
+        value = Decimal(text.strip())
+    except (InvalidOperation, ValueError) as error:
+        raise UserError(f"「{text}」不是有效的金额，例如 0.01 表示 100 积分值 1 元") from error
+    if value < 0 or value > 1000 or not value.is_finite():
+        raise UserError("每积分价值应在 0 到 1000 元之间")
+    set_setting(session, "ledger.yuan_per_point", str(value))
+    return value
+
+
 def points_value_fen(points: int, per_point: Decimal) -> int:
     """Points × yuan per point, in whole fen (half up)."""
     return int((Decimal(points) * per_point * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))

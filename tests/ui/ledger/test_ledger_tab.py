@@ -1,0 +1,168 @@
+"""The 积分 tab as an operator uses it: pick a member, award, redeem, deliver, cancel with a
+refund, edit a rule (a new version), the boss figures and the copyable reminder."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialogButtonBox,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+)
+from sqlalchemy import select
+
+from core.ledger.catalogue import RewardSpec, save_reward
+from core.ledger.entries import award
+from core.members.editing import create_member
+from db.ledger_models import LedgerRedemption, LedgerRule
+from tests.ui.conftest import when_shown
+
+
+@pytest.fixture
+def ledger(make_window, sqlite_database, qtbot):
+    with sqlite_database.session() as session:
+        zhang = create_member(session, "张小凡", phone="13800000016")
+        create_member(session, "李四")
+        award(
+            session,
+            zhang,
+            120,
+            reason="开业活动",
+            expiry_days=20,
+            now=datetime.now() - timedelta(days=1),
+        )
+        save_reward(session, RewardSpec("定制帆布袋", 100, stock=3, cost_cents=1800))
+    window = make_window(sqlite_database)
+    tab = window.ledger_tab
+    window.tabs.setCurrentWidget(tab)
+    members = tab.findChild(QListWidget, "ledger_member_list")
+    qtbot.waitUntil(lambda: members.count() == 1 and not tab.busy(), timeout=10_000)
+    return window, tab, zhang
+
+
+def value(tab, name: str) -> str:
+    return tab.findChild(QLabel, name).text()
+
+
+def press_ok(dialog) -> None:
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+
+
+def test_the_tab_comes_after_members(ledger):
+    window, tab, _ = ledger
+    assert window.tabs.indexOf(tab) > window.tabs.indexOf(window.members_tab)
+    assert window.tabs.tabText(window.tabs.indexOf(tab)) == "积分"
+
+
+def test_pick_a_member_and_award_points(ledger, qtbot):
+    _, tab, _ = ledger
+    tab.findChild(QListWidget, "ledger_member_list").setCurrentRow(0)
+    qtbot.waitUntil(lambda: value(tab, "ledger_balance_available") == "120", timeout=5000)
+    assert value(tab, "ledger_balance_expiring_soon") == "120"
+    assert "张小凡" in value(tab, "ledger_member_title")
+
+    def fill(dialog) -> None:
+        dialog.findChild(QSpinBox, "ledger_points_value").setValue(30)
+        dialog.findChild(QLineEdit, "ledger_points_reason").setText("晒单有礼")
+        press_ok(dialog)
+
+    when_shown("ledger_points_dialog", fill)
+    tab.findChild(QPushButton, "ledger_award").click()
+    qtbot.waitUntil(lambda: value(tab, "ledger_balance_available") == "150", timeout=5000)
+    assert tab.statement_model.item(0).reason == "晒单有礼"
+    assert tab.statement_model.index(0, 3).data() == "150"  # running balance, newest first
+
+
+def test_a_refused_deduction_says_why(ledger, qtbot):
+    _, tab, _ = ledger
+    tab.findChild(QListWidget, "ledger_member_list").setCurrentRow(0)
+    qtbot.waitUntil(lambda: value(tab, "ledger_balance_available") == "120", timeout=5000)
+    seen = []
+
+    def fill(dialog) -> None:
+        dialog.findChild(QSpinBox, "ledger_points_value").setValue(500)
+        dialog.findChild(QLineEdit, "ledger_points_reason").setText("违规")
+        press_ok(dialog)
+
+    def refused(box) -> None:
+        seen.append(box.text())
+        box.accept()
+
+    when_shown("ledger_points_dialog", fill)
+    when_shown("user_error_dialog", refused)
+    tab.findChild(QPushButton, "ledger_deduct").click()
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert "积分不足" in seen[0]
+    assert value(tab, "ledger_balance_available") == "120"
+
+
+def test_redeem_deliver_and_cancel_with_refund(ledger, qtbot, sqlite_database, monkeypatch):
+    _, tab, _ = ledger
+    tab.findChild(QListWidget, "ledger_member_list").setCurrentRow(0)
+    qtbot.waitUntil(lambda: value(tab, "ledger_balance_available") == "120", timeout=5000)
+    codes = []
+    when_shown("ledger_redeem_dialog", press_ok)
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: codes.append(text))
+    tab.findChild(QPushButton, "ledger_redeem").click()
+    qtbot.waitUntil(lambda: value(tab, "ledger_balance_available") == "20", timeout=5000)
+    assert codes and "兑换码" in codes[0]
+
+    tab.sections.setCurrentIndex(4)
+    qtbot.waitUntil(lambda: tab.redemptions_model.rowCount() == 1, timeout=5000)
+    tab.redemptions_table.selectRow(0)
+    tab.findChild(QPushButton, "ledger_redemption_deliver").click()
+    qtbot.waitUntil(lambda: tab.redemptions_model.item(0).status == "delivered", timeout=5000)
+    tab.redemptions_table.selectRow(0)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("缺货", True))
+    tab.findChild(QPushButton, "ledger_redemption_cancel").click()
+    qtbot.waitUntil(lambda: tab.redemptions_model.rowCount() == 0, timeout=5000)
+    qtbot.waitUntil(lambda: value(tab, "ledger_balance_available") == "120", timeout=5000)
+    with sqlite_database.session() as session:
+        record = session.scalars(select(LedgerRedemption)).one()
+        assert record.status == "cancelled" and record.refund_entry_id is not None
+        assert "缺货" in record.note
+
+
+def test_editing_a_rule_writes_a_new_version(ledger, qtbot, sqlite_database):
+    _, tab, _ = ledger
+    tab.sections.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: tab.rules_model.rowCount() >= 12, timeout=5000)
+    tab.rules_table.selectRow(0)  # 每日签到
+
+    def fill(dialog) -> None:
+        dialog.findChild(QSpinBox, "ledger_rule_points").setValue(8)
+        press_ok(dialog)
+
+    when_shown("ledger_rule_dialog", fill)
+    tab.findChild(QPushButton, "ledger_rule_edit").click()
+    qtbot.waitUntil(lambda: tab.rules_model.item(0).version == 2, timeout=5000)
+    with sqlite_database.session() as session:
+        versions = session.scalars(
+            select(LedgerRule.points)
+            .where(LedgerRule.code == "checkin")
+            .order_by(LedgerRule.version)
+        ).all()
+    assert versions == [5, 8]
+
+
+def test_boss_figures_and_a_copyable_reminder(ledger, qtbot):
+    _, tab, _ = ledger
+    tab.sections.setCurrentIndex(5)
+    qtbot.waitUntil(lambda: value(tab, "ledger_liability_outstanding") == "120", timeout=5000)
+    assert value(tab, "ledger_liability_value") == "¥1.20"
+    qtbot.waitUntil(lambda: tab.expiring_model.rowCount() == 1, timeout=5000)
+    tab.findChild(QPushButton, "ledger_copy_reminder").click()
+    text = QGuiApplication.clipboard().text()
+    assert "张小凡" in text and "120 积分" in text
+
+    tab.findChild(QLineEdit, "ledger_yuan_per_point").setText("0.05")
+    tab.findChild(QPushButton, "ledger_yuan_save").click()
+    qtbot.waitUntil(lambda: value(tab, "ledger_liability_value") == "¥6.00", timeout=5000)

@@ -1,0 +1,1 @@
+"""积分 tab: statements, journal, rules, catalogue, fulfilment, liability."""

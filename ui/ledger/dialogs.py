@@ -1,0 +1,296 @@
+"""The ledger tab's small forms: award / deduct, redeem, 补签, an earn rule, a reward.
+
+Each dialog only collects values; the tab writes them through core.ledger, so a refusal
+(overdraft, bad numbers) comes back as a UserError shown over the dialog's parent.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.ledger.catalogue import RewardRow, RewardSpec
+from core.ledger.rules import ACTION_NAMES, RuleSpec
+
+
+class _Form(QDialog):
+    """A titled form with OK/Cancel; subclasses add rows to `self.form`."""
+
+    def __init__(self, object_name: str, title: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(420)
+        self.form = QFormLayout()
+        self.form.setHorizontalSpacing(16)
+        self.form.setVerticalSpacing(10)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.setObjectName(f"{object_name}_buttons")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.addLayout(self.form)
+        layout.addWidget(self.buttons)
+
+
+def _spin(object_name: str, low: int, high: int, value: int, suffix: str = "") -> QSpinBox:
+    spin = QSpinBox()
+    spin.setObjectName(object_name)
+    spin.setRange(low, high)
+    spin.setValue(value)
+    if suffix:
+        spin.setSuffix(suffix)
+    return spin
+
+
+class PointsDialog(_Form):
+    """发放积分 or 扣减积分 for one member."""
+
+    def __init__(self, member_name: str, *, deduct: bool, parent: QWidget | None = None) -> None:
+        title = self.tr("扣减积分") if deduct else self.tr("发放积分")
+        super().__init__("ledger_points_dialog", title, parent)
+        self.deduct = deduct
+        self.form.addRow(self.tr("成员"), QLabel(member_name))
+        self.points = _spin("ledger_points_value", 1, 1_000_000, 10, self.tr(" 分"))
+        self.form.addRow(self.tr("积分"), self.points)
+        self.reason = QLineEdit()
+        self.reason.setObjectName("ledger_points_reason")
+        self.reason.setPlaceholderText(
+            self.tr("例如：违规扣分、补偿") if deduct else self.tr("例如：活动奖励、晒单有礼")
+        )
+        self.form.addRow(self.tr("原因"), self.reason)
+        self.qualifying = QCheckBox(self.tr("计入等级积分"))
+        self.qualifying.setObjectName("ledger_points_qualifying")
+        self.expiry = _spin("ledger_points_expiry", 0, 3650, 365, self.tr(" 天"))
+        self.expiry.setSpecialValueText(self.tr("永不过期"))
+        if not deduct:
+            self.form.addRow("", self.qualifying)
+            self.form.addRow(self.tr("有效期"), self.expiry)
+
+    def values(self) -> tuple[int, str, bool, int | None]:
+        expiry = self.expiry.value() or None
+        return self.points.value(), self.reason.text(), self.qualifying.isChecked(), expiry
+
+
+class RedeemDialog(_Form):
+    """兑换: pick a reward the member can afford (all active ones are listed, with prices)."""
+
+    def __init__(
+        self, member_name: str, available: int, rewards: list[RewardRow], parent=None
+    ) -> None:
+        super().__init__("ledger_redeem_dialog", self.tr("兑换奖品"), parent)
+        self.form.addRow(self.tr("成员"), QLabel(member_name))
+        self.form.addRow(self.tr("可用积分"), QLabel(str(available)))
+        self.reward = QComboBox()
+        self.reward.setObjectName("ledger_redeem_reward")
+        for row in rewards:
+            left = self.tr("不限") if row.left is None else str(row.left)
+            self.reward.addItem(
+                self.tr("{name}（{points} 分，剩 {left}）").format(
+                    name=row.name, points=row.points_cost, left=left
+                ),
+                row.id,
+            )
+        self.form.addRow(self.tr("奖品"), self.reward)
+        self.note = QLineEdit()
+        self.note.setObjectName("ledger_redeem_note")
+        self.note.setPlaceholderText(self.tr("收货地址、尺码等（可不填）"))
+        self.form.addRow(self.tr("备注"), self.note)
+
+    def reward_id(self) -> int | None:
+        return self.reward.currentData()
+
+
+class MakeupDialog(_Form):
+    """补签: the missed day (before today)."""
+
+    def __init__(self, member_name: str, cost: int, parent=None) -> None:
+        super().__init__("ledger_makeup_dialog", self.tr("补签"), parent)
+        self.form.addRow(self.tr("成员"), QLabel(member_name))
+        self.form.addRow(self.tr("花费"), QLabel(self.tr("{cost} 积分").format(cost=cost)))
+        self.day = QDateEdit(QDate.currentDate().addDays(-1))
+        self.day.setObjectName("ledger_makeup_day")
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.day.setMaximumDate(QDate.currentDate().addDays(-1))
+        self.form.addRow(self.tr("补签日期"), self.day)
+
+    def day_value(self) -> date:
+        return self.day.date().toPython()
+
+
+class RuleDialog(_Form):
+    """One earn rule: saving writes a new version (past entries keep the old one)."""
+
+    def __init__(self, spec: RuleSpec, *, new: bool, parent=None) -> None:
+        title = self.tr("新建自定义规则") if new else self.tr("修改积分规则")
+        super().__init__("ledger_rule_dialog", title, parent)
+        self.spec = spec
+        self.form.addRow(self.tr("类型"), QLabel(ACTION_NAMES.get(spec.action, spec.action)))
+        self.code = QLineEdit(spec.code.removeprefix("custom:"))
+        self.code.setObjectName("ledger_rule_code")
+        if new:
+            self.code.setPlaceholderText(self.tr("简短代码，例如 晒单"))
+            self.form.addRow(self.tr("代码"), self.code)
+        self.name = QLineEdit(spec.name)
+        self.name.setObjectName("ledger_rule_name")
+        self.form.addRow(self.tr("名称"), self.name)
+        unit = self.tr(" 分/元") if spec.action == "purchase" else self.tr(" 分")
+        self.points = _spin("ledger_rule_points", 0, 100_000, spec.points, unit)
+        self.form.addRow(
+            self.tr("每次花费") if spec.action == "makeup_checkin" else self.tr("积分"),
+            self.points,
+        )
+        self.cap = _spin("ledger_rule_cap", 0, 100_000, spec.daily_cap or 0, self.tr(" 分"))
+        self.cap.setSpecialValueText(self.tr("不限"))
+        self.qualifying = QCheckBox(self.tr("计入等级积分"))
+        self.qualifying.setObjectName("ledger_rule_qualifying")
+        self.qualifying.setChecked(spec.qualifying)
+        self.pending = _spin("ledger_rule_pending", 0, 365, spec.pending_days, self.tr(" 天"))
+        self.pending.setSpecialValueText(self.tr("立即生效"))
+        self.expiry = _spin("ledger_rule_expiry", 0, 3650, spec.expiry_days or 0, self.tr(" 天"))
+        self.expiry.setSpecialValueText(self.tr("永不过期"))
+        self.streak = _spin(
+            "ledger_rule_streak", 2, 365, int((spec.params or {}).get("days", 7)), self.tr(" 天")
+        )
+        if spec.action != "makeup_checkin":
+            self.form.addRow(self.tr("每日上限"), self.cap)
+            self.form.addRow("", self.qualifying)
+            self.form.addRow(self.tr("待生效期"), self.pending)
+            self.form.addRow(self.tr("有效期"), self.expiry)
+        if spec.action == "checkin_streak":
+            self.form.addRow(self.tr("连续天数"), self.streak)
+        self.enabled = QCheckBox(self.tr("启用"))
+        self.enabled.setObjectName("ledger_rule_enabled")
+        self.enabled.setChecked(spec.enabled)
+        self.form.addRow("", self.enabled)
+        hint = QLabel(self.tr("保存后生成新版本：已发放的积分不受影响。"))
+        hint.setProperty("muted", True)
+        hint.setWordWrap(True)
+        self.form.addRow(hint)
+
+    def result_spec(self) -> RuleSpec:
+        code = self.spec.code
+        if self.spec.action == "custom" and not code.startswith("custom:"):
+            code = f"custom:{self.code.text().strip()}"
+        params = dict(self.spec.params or {})
+        if self.spec.action == "checkin_streak":
+            params["days"] = self.streak.value()
+        return RuleSpec(
+            code=code,
+            action=self.spec.action,
+            name=self.name.text(),
+            points=self.points.value(),
+            daily_cap=self.cap.value() or None,
+            qualifying=self.qualifying.isChecked(),
+            pending_days=self.pending.value(),
+            expiry_days=self.expiry.value() or None,
+            enabled=self.enabled.isChecked(),
+            params=params,
+        )
+
+
+class RewardDialog(_Form):
+    """A reward of the catalogue: price, stock, cost, limits, dates, kind."""
+
+    def __init__(self, row: RewardRow | None, parent=None) -> None:
+        super().__init__(
+            "ledger_reward_dialog",
+            self.tr("新增奖品") if row is None else self.tr("编辑奖品"),
+            parent,
+        )
+        self.name = QLineEdit(row.name if row else "")
+        self.name.setObjectName("ledger_reward_name")
+        self.form.addRow(self.tr("名称"), self.name)
+        self.kind = QComboBox()
+        self.kind.setObjectName("ledger_reward_kind")
+        self.kind.addItem(self.tr("实物"), "physical")
+        self.kind.addItem(self.tr("虚拟/券"), "virtual")
+        if row is not None:
+            self.kind.setCurrentIndex(self.kind.findData(row.kind))
+        self.form.addRow(self.tr("类型"), self.kind)
+        self.points = _spin("ledger_reward_points", 1, 10_000_000, row.points_cost if row else 100)
+        self.points.setSuffix(self.tr(" 分"))
+        self.form.addRow(self.tr("所需积分"), self.points)
+        self.stock = _spin("ledger_reward_stock", -1, 1_000_000, -1)
+        self.stock.setSpecialValueText(self.tr("不限"))
+        if row is not None and row.stock is not None:
+            self.stock.setValue(row.stock)
+        self.form.addRow(self.tr("总库存"), self.stock)
+        self.cost = QDoubleSpinBox()
+        self.cost.setObjectName("ledger_reward_cost")
+        self.cost.setRange(0, 1_000_000)
+        self.cost.setDecimals(2)
+        self.cost.setPrefix("¥ ")
+        self.cost.setValue((row.cost_cents if row else 0) / 100)
+        self.form.addRow(self.tr("成本（元）"), self.cost)
+        self.limit = _spin(
+            "ledger_reward_limit", 0, 10_000, (row.per_member_limit or 0) if row else 0
+        )
+        self.limit.setSpecialValueText(self.tr("不限"))
+        self.form.addRow(self.tr("每人限兑"), self.limit)
+        self.has_dates = QCheckBox(self.tr("限定兑换日期"))
+        self.has_dates.setObjectName("ledger_reward_has_dates")
+        self.start = QDateEdit(QDate.currentDate())
+        self.end = QDateEdit(QDate.currentDate().addMonths(1))
+        for edit, name in ((self.start, "ledger_reward_from"), (self.end, "ledger_reward_until")):
+            edit.setObjectName(name)
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        if row is not None and (row.valid_from or row.valid_until):
+            self.has_dates.setChecked(True)
+            if row.valid_from:
+                self.start.setDate(QDate(row.valid_from))
+            if row.valid_until:
+                self.end.setDate(QDate(row.valid_until))
+        self.has_dates.toggled.connect(self._dates_toggled)
+        self._dates_toggled(self.has_dates.isChecked())
+        self.form.addRow("", self.has_dates)
+        self.form.addRow(self.tr("开始"), self.start)
+        self.form.addRow(self.tr("截止"), self.end)
+        self.active = QCheckBox(self.tr("上架"))
+        self.active.setObjectName("ledger_reward_active")
+        self.active.setChecked(row.active if row else True)
+        self.form.addRow("", self.active)
+        self.description = QPlainTextEdit(row.description if row else "")
+        self.description.setObjectName("ledger_reward_description")
+        self.description.setFixedHeight(64)
+        self.form.addRow(self.tr("说明"), self.description)
+
+    def _dates_toggled(self, on: bool) -> None:
+        self.start.setEnabled(on)
+        self.end.setEnabled(on)
+
+    def result_spec(self) -> RewardSpec:
+        dated = self.has_dates.isChecked()
+        return RewardSpec(
+            name=self.name.text(),
+            points_cost=self.points.value(),
+            stock=None if self.stock.value() < 0 else self.stock.value(),
+            cost_cents=round(self.cost.value() * 100),
+            per_member_limit=self.limit.value() or None,
+            valid_from=self.start.date().toPython() if dated else None,
+            valid_until=self.end.date().toPython() if dated else None,
+            kind=self.kind.currentData(),
+            description=self.description.toPlainText(),
+            active=self.active.isChecked(),
+        )
