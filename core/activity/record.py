@@ -4,7 +4,8 @@ levels follow at once.
 Every way in ends here, so the rules hold for all of them: each event names a member who
 exists, a kind we know and a time; an event that carries a `source_ref` already recorded is
 skipped (pasting the same 接龙 twice adds nothing); members' "last active" moves forward; and
-the levels of exactly the members touched are recalculated in the same transaction.
+the points ledger's earn rules and then the levels of exactly the members touched are
+applied in the same transaction.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
+from core.ledger.awards import award_for_activities
 from core.tiers.recompute import RecomputeResult, recompute_levels
 from db.models import ACTIVITY_KINDS, ActivityEvent, Community, Member
 
@@ -37,6 +39,7 @@ class RecordResult:
     added: int = 0
     skipped: int = 0  # already recorded (same source_ref)
     member_ids: list[int] = field(default_factory=list)
+    points_entries: int = 0  # ledger entries the earn rules wrote
     levels: RecomputeResult = field(default_factory=RecomputeResult)
 
 
@@ -110,10 +113,13 @@ def record_events(
     result.added = len(rows)
     if not rows:
         return result
-    session.execute(insert(ActivityEvent.__table__), rows)
+    table = ActivityEvent.__table__
+    event_ids = list(session.scalars(insert(table).returning(table.c.id), rows))
     touched = sorted({row["member_id"] for row in rows})
     _move_last_active(session, touched)
     result.member_ids = touched
+    # Points first (the earn rules), then levels, which may count the points just earned.
+    result.points_entries = award_for_activities(session, event_ids, now=now)
     result.levels = recompute_levels(session, touched, now=now)
     return result
 

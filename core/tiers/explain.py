@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
 from core.tiers.decide import decide
-from core.tiers.figures import Figures, load_figures
+from core.tiers.figures import ALL_WANTED, Figures, load_figures, load_points, with_points
 from core.tiers.ladder import METRIC_LABELS, METRIC_MISSING, Ladder, Level, load_ladder
 from core.tiers.recompute import community_sizes
 from db.models import Community, Member, Membership
@@ -111,9 +111,13 @@ def explain_member(
         ladder = load_ladder(session, membership.community_id)
         if ladder.window_days not in figures_by_window:
             since = now - timedelta(days=ladder.window_days)
-            figures_by_window[ladder.window_days] = load_figures(session, since, [member_id])
-        figures = figures_by_window[ladder.window_days].get(
-            (member_id, membership.community_id), Figures()
+            figures_by_window[ladder.window_days] = (
+                load_figures(session, since, [member_id]),
+                load_points(session, since, [member_id], ALL_WANTED, now),
+            )
+        all_figures, points = figures_by_window[ladder.window_days]
+        figures = with_points(
+            all_figures.get((member_id, membership.community_id), Figures()), member_id, points
         )
         rank = ladder.rank(membership.level)
         level = ladder.levels[rank]

@@ -30,7 +30,7 @@ ACTIVE_KINDS = (
     "feedback",
 )
 _COUNTED = {"messages": "message", "invites": "invite", "purchases": "purchase"}
-_ALL = frozenset(("active_days", "checkins", *_COUNTED))
+_ALL = frozenset(("active_days", "checkins", "points", *_COUNTED))
 # (metrics in the rolling window, all-time metrics) a caller needs.
 Wanted = tuple[frozenset[str], frozenset[str]]
 ALL_WANTED: Wanted = (_ALL, _ALL)
@@ -149,6 +149,45 @@ def load_figures(
         query = figures_query(_events_spread(spread[start : start + 5000]), since, dialect, wanted)
         _read(session, query, result)
     return result
+
+
+def load_points(
+    session: Session,
+    since: datetime,
+    member_ids: Iterable[int] | None,
+    wanted: Wanted,
+    now: datetime | None = None,
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Qualifying points from the ledger per member: (in the window, all time), as wanted.
+
+    Points belong to the member, not to one community: each of their communities sees them.
+    """
+    from core.ledger.balances import qualifying_points_since
+
+    ids = None if member_ids is None else list(member_ids)
+    result: list[dict[int, int]] = []
+    for scope_since, metrics in ((since, wanted[0]), (datetime(1900, 1, 1), wanted[1])):
+        points: dict[int, int] = {}
+        if "points" in metrics:
+            query = qualifying_points_since(scope_since, now=now).subquery()
+            select_points = select(query.c.member_id, query.c.points)
+            if ids is not None:
+                select_points = select_points.where(query.c.member_id.in_(ids))
+            points = {m: int(p or 0) for m, p in session.execute(select_points)}
+        result.append(points)
+    return result[0], result[1]
+
+
+def with_points(figures: Figures, member_id: int, points: tuple[dict, dict]) -> Figures:
+    """The figures with the member's points added (a new object; the input is shared)."""
+    window, all_time = points
+    if member_id not in window and member_id not in all_time:
+        return figures
+    return Figures(
+        {**figures.window, "points": window.get(member_id, 0)},
+        {**figures.all_time, "points": all_time.get(member_id, 0)},
+        figures.last_active_at,
+    )
 
 
 def stats_members_condition():

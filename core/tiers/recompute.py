@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session
 
 from core.common.settings_store import settings_with_prefix
 from core.tiers.decide import decide
-from core.tiers.figures import Figures, load_figures, stats_members_condition
+from core.tiers.figures import (
+    Figures,
+    load_figures,
+    load_points,
+    stats_members_condition,
+    with_points,
+)
 from core.tiers.ladder import Ladder, community_key, ladder_from_json, load_ladder
 from db.models import LevelChange, Member, Membership
 
@@ -83,6 +89,7 @@ def recompute_levels(
     sizes = community_sizes(session)
 
     figures: dict[tuple[int, int], Figures] = {}
+    points_by_window: dict[int, tuple[dict, dict]] = {}
     ladders = [shared, *own.values()]
     wanted = (
         frozenset().union(*(ladder.wanted()[0] for ladder in ladders)),
@@ -94,6 +101,7 @@ def recompute_levels(
             for key, item in load_figures(session, since, chunk, wanted).items():
                 if (own.get(key[1]) or shared).window_days == window_days:
                     figures[key] = item
+        points_by_window[window_days] = load_points(session, since, ids, wanted, now)
 
     query = (
         select(
@@ -116,10 +124,15 @@ def recompute_levels(
             result.examined += 1
             ladder = own.get(community_id) or shared
             floor = 1 if sizes.get(community_id, 0) < ladder.cold_start_members else 0
+            member_figures = with_points(
+                figures.get((member_id, community_id), _EMPTY),
+                member_id,
+                points_by_window[ladder.window_days],
+            )
             decision = decide(
                 ladder,
                 level,
-                figures.get((member_id, community_id), _EMPTY),
+                member_figures,
                 now=now,
                 promoted_at=promoted_at,
                 locked=bool(locked),

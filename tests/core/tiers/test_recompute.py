@@ -146,3 +146,28 @@ def test_incremental_run_touches_only_the_given_members(database):
         recompute_levels(session, now=NOW)
         assert level_of(session, b, cid) == "participant"
         assert session.get(Member, b) is not None
+
+
+def test_recorded_activity_earns_points_and_a_points_criterion_counts_them(database):
+    from core.activity.record import NewEvent, record_events
+    from core.ledger.balances import balance
+
+    with database.session() as session:
+        cid = big_community(session)
+        mid = member(session, cid)
+        raw = ladder_to_json(DEFAULT_LADDER)
+        raw["levels"][1]["window"] = {"points": 10}  # 参与者: 10 qualifying points
+        save_ladder(session, raw)
+        checkin = NewEvent(mid, "checkin", NOW - timedelta(days=1), cid, source_ref="t:1")
+        first = record_events(session, [checkin], source="manual", now=NOW)
+        assert first.points_entries == 1
+        assert level_of(session, mid, cid) == "newcomer"  # 5 points so far
+        second = record_events(
+            session,
+            [checkin, NewEvent(mid, "checkin", NOW - timedelta(days=2), cid, source_ref="t:2")],
+            source="manual",
+            now=NOW,
+        )
+        assert (second.added, second.skipped, second.points_entries) == (1, 1, 1)
+        assert balance(session, mid, now=NOW).available == 10
+        assert level_of(session, mid, cid) == "participant"
