@@ -110,6 +110,10 @@ class TiersTab(QWidget):
         self.status.setObjectName("tiersStatus")
         self.status.setProperty("muted", True)
         top.addWidget(self.status)
+        self.last_run = QLabel()
+        self.last_run.setObjectName("tiersLastRun")
+        self.last_run.setProperty("muted", True)
+        top.addWidget(self.last_run)
         top.addWidget(push_button("tiersPaste", self.tr("粘贴接龙…"), self.open_paste))
         top.addWidget(push_button("tiersLadder", self.tr("等级规则…"), self.open_ladder))
         top.addWidget(push_button("tiersRecompute", self.tr("重新计算等级"), self.recompute))
@@ -356,7 +360,7 @@ class TiersTab(QWidget):
                 return result
 
         def done(result) -> None:
-            self.status.setText(
+            self.last_run.setText(
                 self.tr("已重新计算：升级 {up} 人，降级 {down} 人（{seconds} 秒）").format(
                     up=result.promoted, down=result.demoted, seconds=f"{result.seconds:.1f}"
                 )
