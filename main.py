@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     from core.ledger import cli as ledger_cli
     from core.members import cli as members_cli
     from core.members.importing import cli as import_cli
+    from core.segments import cli as segments_cli
     from core.tiers import cli as tiers_cli
 
     parser = argparse.ArgumentParser(
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         ledger_cli,
         activity_cli,
         tiers_cli,
+        segments_cli,
     ):
         feature.register(commands)
     return parser

@@ -7,11 +7,15 @@ hundred kilobytes at 100000 members), then loads rows for the ids on screen, a p
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import Boolean, Integer, Select, and_, bindparam, exists, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ColumnElement
 
 from core.members.search_keys import normalize_query
 from db.models import Community, Member, Membership, MemberTag, Tag
@@ -38,6 +42,8 @@ class MemberFilter:
     community_id: int | None = None
     tag_id: int | None = None
     role: str | None = None  # in the chosen community, or in any community
+    level: str | None = None  # a ladder key: in the chosen community, or any current membership
+    segment: str | None = None  # a key of core.segments (分群)
     joined_from: date | None = None
     joined_to: date | None = None  # inclusive
     active_within_days: int | None = None  # active in the last N days
@@ -47,6 +53,9 @@ class MemberFilter:
     sort_key: str = "nickname"
     descending: bool = False
     now: datetime | None = None  # for tests; defaults to the clock
+    # The segment's members, computed once per query run (`resolve_segment`) so that the
+    # first-screen query, the full query and every re-sort reuse them.
+    segment_ids: tuple[int, ...] | None = field(default=None, repr=False, compare=False)
 
 
 def _membership_condition(spec: MemberFilter):
@@ -56,6 +65,10 @@ def _membership_condition(spec: MemberFilter):
         conditions += [Membership.community_id == spec.community_id, Membership.left_at.is_(None)]
     if spec.role:
         conditions.append(Membership.role == spec.role)
+    if spec.level:
+        conditions.append(Membership.level == spec.level)
+        if spec.community_id is None:
+            conditions.append(Membership.left_at.is_(None))  # a level held now, not in a past group
     if spec.joined_from is not None:
         conditions.append(
             Membership.joined_at >= datetime.combine(spec.joined_from, datetime.min.time())
@@ -68,10 +81,58 @@ def _membership_condition(spec: MemberFilter):
     return exists().where(and_(*conditions))
 
 
+class _InIdList(ColumnElement):
+    """`column IN (ids)` with the ids bound as ONE parameter: a segment can hold tens of
+    thousands of members, more than SQLite or PostgreSQL accept as separate parameters."""
+
+    inherit_cache = False
+    type = Boolean()
+
+    def __init__(self, column, ids: tuple[int, ...]) -> None:
+        self.column = column
+        self.ids = ids
+
+
+@compiles(_InIdList)
+def _in_json_each(element: _InIdList, compiler, **kw) -> str:
+    ids = bindparam(None, json.dumps(list(element.ids)), unique=True)
+    column = compiler.process(element.column, **kw)
+    return f"{column} IN (SELECT value FROM json_each({compiler.process(ids, **kw)}))"
+
+
+@compiles(_InIdList, "postgresql")
+def _in_any_array(element: _InIdList, compiler, **kw) -> str:
+    ids = bindparam(None, list(element.ids), unique=True, type_=ARRAY(Integer))
+    column = compiler.process(element.column, **kw)
+    return f"{column} = ANY({compiler.process(ids, **kw)})"
+
+
+def ids_in(column, ids) -> ColumnElement:
+    """A condition: `column` is one of `ids` (any number of them)."""
+    return _InIdList(column, tuple(ids))
+
+
+def resolve_segment(session: Session, spec: MemberFilter) -> MemberFilter:
+    """The filter with its segment's member ids computed (once), if it names a segment."""
+    if spec.segment is None or spec.segment_ids is not None:
+        return spec
+    from core.segments.compute import segment_member_ids  # segments build on members
+
+    ids = segment_member_ids(session, spec.segment, now=spec.now)
+    return replace(spec, segment_ids=tuple(ids))
+
+
 def member_ids_query(spec: MemberFilter) -> Select:
-    """SELECT Member.id for everything the filter matches, in the requested order."""
+    """SELECT Member.id for everything the filter matches, in the requested order.
+
+    A segment filter needs its ids resolved first (`resolve_segment`).
+    """
     now = spec.now or datetime.now()
     query = select(Member.id).where(Member.merged_into_id.is_(None))
+    if spec.segment is not None:
+        if spec.segment_ids is None:
+            raise ValueError("resolve_segment() first: the segment's members are not computed")
+        query = query.where(ids_in(Member.id, spec.segment_ids))
     text = normalize_query(spec.text)
     if text:
         matches = [Member.search_text.contains(text, autoescape=True)]
@@ -104,7 +165,7 @@ def member_ids_query(spec: MemberFilter) -> Select:
 
 
 def find_member_ids(session: Session, spec: MemberFilter, limit: int | None = None) -> list[int]:
-    query = member_ids_query(spec)
+    query = member_ids_query(resolve_segment(session, spec))
     if limit is not None:
         query = query.limit(limit)
     return list(session.scalars(query))
@@ -175,6 +236,25 @@ class FilterChoices:
 
     communities: list[tuple[int, str]]  # (id, name), not in the trash
     tags: list[tuple[int, str]]
+    levels: list[tuple[str, str]] = field(default_factory=list)  # (key, name)
+    segments: list[tuple[str, str]] = field(default_factory=list)  # (key, name)
+
+
+def level_choices(session: Session) -> list[tuple[str, str]]:
+    """The shared ladder's levels, then those only a community's own ladder has."""
+    from core.tiers.ladder import load_ladder
+
+    levels = [(level.key, level.name) for level in load_ladder(session).levels]
+    seen = {key for key, _ in levels}
+    community_ids = session.scalars(
+        select(Community.id).where(Community.deleted_at.is_(None)).order_by(Community.id)
+    )
+    for community_id in community_ids:
+        for level in load_ladder(session, community_id).levels:
+            if level.key not in seen:
+                seen.add(level.key)
+                levels.append((level.key, level.name))
+    return levels
 
 
 def filter_choices(session: Session) -> FilterChoices:
@@ -184,4 +264,11 @@ def filter_choices(session: Session) -> FilterChoices:
         .order_by(Community.archived, Community.name)
     ).all()
     tags = session.execute(select(Tag.id, Tag.name).order_by(Tag.name)).all()
-    return FilterChoices([tuple(row) for row in communities], [tuple(row) for row in tags])
+    from core.segments.catalogue import SEGMENTS
+
+    return FilterChoices(
+        [tuple(row) for row in communities],
+        [tuple(row) for row in tags],
+        level_choices(session),
+        [(segment.key, segment.name) for segment in SEGMENTS],
+    )

@@ -1,0 +1,72 @@
+"""`main.py segments list [--json]` and `main.py segments export NAME --out FILE.xlsx`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from core.common.cli import TerminalProgress, add_common_options, emit, open_for
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    segments = commands.add_parser("segments", help="成员分群：RFM、流失预警、新人活跃、本周最投入")
+    actions = segments.add_subparsers(dest="segments_command", metavar="操作", required=True)
+    listing = actions.add_parser("list", help="列出所有分群及人数")
+    add_common_options(listing)
+    listing.set_defaults(handler=run_list)
+    export = actions.add_parser("export", help="导出一个分群（含建议动作，默认打码）")
+    export.add_argument("name", help="分群名称或代号，例如 流失预警 或 slipping_away")
+    export.add_argument("--out", required=True, help="导出的 .xlsx 文件")
+    export.add_argument("--no-mask", action="store_true", help="不打码（会记入导出日志）")
+    add_common_options(export)
+    export.set_defaults(handler=run_export)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from core.segments.compute import segment_overview
+
+    database = open_for(args)
+    try:
+        with database.session() as session:
+            overview = segment_overview(session)
+    finally:
+        database.close()
+    width = max(len(item.name) for item in overview.segments)
+    lines = [
+        f"{item.name:<{width}}  {item.count:>7,} 人  {item.description}"
+        for item in overview.segments
+    ]
+    lines.append(f"RFM：{overview.rfm_scored:,} 名有行为记录的成员参与评分；{overview.rfm_note}")
+    data = asdict(overview)
+    data["seconds"] = round(overview.seconds, 3)
+    emit(data, as_json=args.json, human="\n".join(lines))
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from core.segments.catalogue import get_segment
+    from core.segments.export import check_export_path, export_segment
+
+    segment = get_segment(args.name)  # an unknown name fails before anything is opened
+    path = check_export_path(Path(args.out))
+    database = open_for(args)
+    try:
+        with database.session() as session:
+            result = export_segment(
+                session,
+                segment.key,
+                path,
+                mask=not args.no_mask,
+                progress=TerminalProgress("导出"),
+            )
+    finally:
+        database.close()
+    masked = "，手机号和微信号已打码" if result.masked else "，未打码（已记入导出日志）"
+    emit(
+        {"segment": segment.key, "name": segment.name, **vars(result)},
+        as_json=args.json,
+        human=f"已导出分群「{segment.name}」{result.rows} 人到 {result.path}{masked}",
+    )
+    return 0
