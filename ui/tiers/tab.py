@@ -34,13 +34,15 @@ from core.tiers.structure import recent_months, role_structure
 from ui.common.labels import role_name
 from ui.common.tasks import TaskGroup, run_task
 from ui.common.widgets import push_button
+from ui.tiers.charts import FlowChart, RoleChart
 
 CHANGES_SHOWN = {"members", "communities", "activity"}
 BAR_COLOR = "#99d5c9"
 ALL = None
 
 
-def _table(name: str, headers: list[str]) -> QTableWidget:
+def _table(name: str, headers: list[str], *, stretch_last: bool = True) -> QTableWidget:
+    """A read-only table; figures tables keep even columns instead of one stretched last."""
     table = QTableWidget(0, len(headers))
     table.setObjectName(name)
     table.setHorizontalHeaderLabels(headers)
@@ -49,7 +51,8 @@ def _table(name: str, headers: list[str]) -> QTableWidget:
     table.setAlternatingRowColors(True)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
+    header.setStretchLastSection(stretch_last)
+    header.setMinimumSectionSize(80 if not stretch_last else 40)
     return table
 
 
@@ -122,14 +125,18 @@ class TiersTab(QWidget):
             "tiersLevels", [self.tr("等级"), self.tr("人数"), self.tr("锁定"), self.tr("占比")]
         )
         self.levels.setItemDelegateForColumn(3, ShareBarDelegate(self.levels))
-        self.roles = _table("tiersRoles", [self.tr("角色 / 等级")])
+        self.roles = _table("tiersRoles", [self.tr("角色 / 等级")], stretch_last=False)
         self.warnings = QLabel()
         self.warnings.setObjectName("tiersWarnings")
         self.warnings.setWordWrap(True)
         roles_page = QWidget()
         roles_layout = QVBoxLayout(roles_page)
+        self.role_chart = RoleChart()
         roles_layout.addWidget(self.warnings)
-        roles_layout.addWidget(self.roles, 1)
+        roles_split = QHBoxLayout()
+        roles_split.addWidget(self.roles, 3)
+        roles_split.addWidget(self.role_chart, 2)
+        roles_layout.addLayout(roles_split, 1)
 
         self.flow_month = QComboBox()
         self.flow_month.setObjectName("tiersFlowMonth")
@@ -146,6 +153,7 @@ class TiersTab(QWidget):
                 self.tr("降级"),
                 self.tr("离开"),
             ],
+            stretch_last=False,
         )
         flow_page = QWidget()
         flow_layout = QVBoxLayout(flow_page)
@@ -154,7 +162,11 @@ class TiersTab(QWidget):
         month_row.addWidget(self.flow_month)
         month_row.addStretch(1)
         flow_layout.addLayout(month_row)
-        flow_layout.addWidget(self.flow, 1)
+        self.flow_chart = FlowChart()
+        flow_split = QHBoxLayout()
+        flow_split.addWidget(self.flow, 1)
+        flow_split.addWidget(self.flow_chart, 1)
+        flow_layout.addLayout(flow_split, 1)
 
         self.suggestion_table = _table(
             "tiersSuggestions",
@@ -266,6 +278,7 @@ class TiersTab(QWidget):
             for key, name in structure.level_names.items():
                 rows.append([self.tr("等级：") + name] + [m.levels.get(key, 0) for m in months])
             rows.append([self.tr("合计")] + [m.total for m in months])
+            self.role_chart.set_months(months, {role: role_name(role) for role in months[-1].roles})
         _fill(self.roles, rows)
         if structure.warnings:
             self.warnings.setText("⚠ " + "\n⚠ ".join(structure.warnings))
@@ -327,6 +340,7 @@ class TiersTab(QWidget):
             else:
                 rows.append([row.name, row.start, row.up, row.held, row.down, row.left])
         _fill(self.flow, rows)
+        self.flow_chart.set_rows([row for row in flow.rows if row.level != JOINED])
 
     # ----- actions ------------------------------------------------------------------------
 

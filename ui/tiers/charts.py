@@ -1,0 +1,132 @@
+"""Charts of the 分层 tab: the level flow as stacked bars, the role mix as lines over months.
+
+QtCharts is imported when a chart is first drawn, not when the tab is built.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+FLOW_COLORS = {"up": "#0f766e", "held": "#9ca3af", "down": "#f59e0b", "left": "#dc2626"}
+LINE_COLORS = ["#0f766e", "#2563eb", "#7c3aed", "#9ca3af", "#f59e0b", "#dc2626"]
+GRID_COLOR = "#e5e7eb"
+
+
+class _ChartBox(QWidget):
+    """A QChartView built on first use, with the house style applied to its axes."""
+
+    def __init__(self, object_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setMinimumSize(360, 260)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self.view = None
+        self.chart = None
+
+    def _new_chart(self):
+        from PySide6.QtCharts import QChart, QChartView
+
+        if self.view is None:
+            self.view = QChartView()
+            self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
+            self.view.setStyleSheet("background: transparent;")
+            self._layout.addWidget(self.view)
+        chart = QChart()
+        chart.setBackgroundVisible(False)
+        chart.setMargins(QMargins(4, 4, 8, 4))
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        old = self.view.chart()
+        self.view.setChart(chart)
+        if old is not None:
+            old.deleteLater()
+        self.chart = chart
+        return chart
+
+    def _style_axis(self, axis) -> None:
+        axis.setGridLineColor(QColor(GRID_COLOR))
+        axis.setLabelsColor(QColor("#4b5563"))
+        axis.setLinePenColor(QColor(GRID_COLOR))
+
+
+class FlowChart(_ChartBox):
+    """Per starting level: how many moved up, held, moved down, left — stacked bars."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("tiersFlowChart", parent)
+
+    def set_rows(self, rows) -> None:
+        from PySide6.QtCharts import (
+            QBarCategoryAxis,
+            QBarSet,
+            QHorizontalStackedBarSeries,
+            QValueAxis,
+        )
+
+        chart = self._new_chart()
+        series = QHorizontalStackedBarSeries()
+        series.setBarWidth(0.6)
+        names = {
+            "up": self.tr("升级"),
+            "held": self.tr("保持"),
+            "down": self.tr("降级"),
+            "left": self.tr("离开"),
+        }
+        shown = [row for row in rows if row.start][::-1]  # top level at the top
+        for key, name in names.items():
+            bar = QBarSet(name)
+            bar.setColor(QColor(FLOW_COLORS[key]))
+            bar.setBorderColor(QColor(FLOW_COLORS[key]))
+            bar.append([getattr(row, key) for row in shown])
+            series.append(bar)
+        chart.addSeries(series)
+        categories = QBarCategoryAxis()
+        categories.append([row.name for row in shown])
+        values = QValueAxis()
+        values.setLabelFormat("%d")
+        values.setRange(0, max(5, max((row.start for row in shown), default=0)))
+        values.applyNiceNumbers()
+        for axis, alignment in (
+            (categories, Qt.AlignmentFlag.AlignLeft),
+            (values, Qt.AlignmentFlag.AlignBottom),
+        ):
+            self._style_axis(axis)
+            chart.addAxis(axis, alignment)
+            series.attachAxis(axis)
+
+
+class RoleChart(_ChartBox):
+    """Members per role at each month's end: the structure thinning shows as a falling line."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("tiersRoleChart", parent)
+
+    def set_months(self, months, role_names: dict[str, str]) -> None:
+        from PySide6.QtCharts import QBarCategoryAxis, QLineSeries, QValueAxis
+
+        chart = self._new_chart()
+        categories = QBarCategoryAxis()
+        categories.append([f"{m.month:%Y-%m}" for m in months])
+        values = QValueAxis()
+        values.setLabelFormat("%d")
+        top = max((count for m in months for count in m.roles.values()), default=0)
+        values.setRange(0, max(5, top * 1.05))
+        values.applyNiceNumbers()
+        self._style_axis(categories)
+        self._style_axis(values)
+        chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
+        for index, (role, name) in enumerate(role_names.items()):
+            series = QLineSeries()
+            series.setName(name)
+            pen = QPen(QColor(LINE_COLORS[index % len(LINE_COLORS)]))
+            pen.setWidthF(2.2)
+            series.setPen(pen)
+            for x, month in enumerate(months):
+                series.append(x, month.roles.get(role, 0))
+            chart.addSeries(series)
+            series.attachAxis(categories)
+            series.attachAxis(values)
