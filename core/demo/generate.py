@@ -91,6 +91,10 @@ def database_is_empty(connection: Connection) -> bool:
     return not connection.execute(select(func.count()).select_from(Member)).scalar_one()
 
 
+# Recalculate levels at these points in the past, oldest first, ending today.
+LEVEL_HISTORY_DAYS = (150, 120, 90, 60, 30, 0)
+
+
 def generate_demo(
     connection: Connection,
     members: int,
@@ -128,8 +132,22 @@ def generate_demo(
     events = writer.insert_tuples(ActivityEvent, EVENT_COLUMNS, _event_rows(rng, spans))
     _set_last_active(connection)
     _write_tags(connection, rng, member_ids)
+    _level_history(connection, now)
     progress(writer.total, writer.total)
     return DemoSummary(len(community_ids), members, len(memberships), events)
+
+
+def _level_history(connection: Connection, now: datetime) -> None:
+    """Levels as the rules would have set them month by month, so the level flow and the
+    role structure views have a past to show."""
+    from sqlalchemy.orm import Session
+
+    from core.tiers.recompute import recompute_levels
+
+    with Session(bind=connection) as session:
+        for days_ago in LEVEL_HISTORY_DAYS:
+            recompute_levels(session, now=now - timedelta(days=days_ago), operator="演示数据")
+        session.flush()
 
 
 class _Writer:

@@ -112,7 +112,7 @@ def explain_member(
         if ladder.window_days not in figures_by_window:
             since = now - timedelta(days=ladder.window_days)
             figures_by_window[ladder.window_days] = (
-                load_figures(session, since, [member_id]),
+                load_figures(session, since, [member_id], until=now),
                 load_points(session, since, [member_id], ALL_WANTED, now),
             )
         all_figures, points = figures_by_window[ladder.window_days]

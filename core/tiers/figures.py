@@ -62,7 +62,7 @@ def _events_with_community():
     ).where(events.c.community_id.is_not(None))
 
 
-def _events_spread(member_ids: list[int]):
+def _events_spread(member_ids: list[int], until: datetime | None):
     """The events of these members, those without a community counted in each of theirs."""
     events = ActivityEvent.__table__
     memberships = Membership.__table__
@@ -72,6 +72,9 @@ def _events_spread(member_ids: list[int]):
         .where(events.c.community_id.is_(None), events.c.member_id.in_(member_ids))
     )
     own = _events_with_community().where(events.c.member_id.in_(member_ids))
+    if until is not None:
+        shared = shared.where(events.c.occurred_at <= until)
+        own = own.where(events.c.occurred_at <= until)
     return union_all(own, shared)
 
 
@@ -126,8 +129,12 @@ def load_figures(
     since: datetime,
     member_ids: Iterable[int] | None = None,
     wanted: Wanted = ALL_WANTED,
+    until: datetime | None = None,
 ) -> dict[tuple[int, int], Figures]:
     """Figures keyed by (member_id, community_id), for members who did anything at all.
+
+    Only events up to `until` count (the moment levels are computed for: a recalculation
+    "as of" an earlier day must not see what happened after it).
 
     `wanted` is (windowed metrics, all-time metrics) to compute. The common case reads the
     covering index in (member, community) order with no sort. The few members with
@@ -142,11 +149,14 @@ def load_figures(
     if ids is not None:
         base = base.where(events.c.member_id.in_(ids))
         spread_ids = spread_ids.where(events.c.member_id.in_(ids))
+    if until is not None:
+        base = base.where(events.c.occurred_at <= until)
     result: dict[tuple[int, int], Figures] = {}
     _read(session, figures_query(base, since, dialect, wanted), result)
     spread = list(session.scalars(spread_ids))
     for start in range(0, len(spread), 5000):
-        query = figures_query(_events_spread(spread[start : start + 5000]), since, dialect, wanted)
+        source = _events_spread(spread[start : start + 5000], until)
+        query = figures_query(source, since, dialect, wanted)
         _read(session, query, result)
     return result
 

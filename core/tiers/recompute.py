@@ -98,7 +98,7 @@ def recompute_levels(
     for window_days in sorted({ladder.window_days for ladder in ladders}):
         since = now - timedelta(days=window_days)
         for chunk in [None] if ids is None else _chunks(ids):
-            for key, item in load_figures(session, since, chunk, wanted).items():
+            for key, item in load_figures(session, since, chunk, wanted, until=now).items():
                 if (own.get(key[1]) or shared).window_days == window_days:
                     figures[key] = item
         points_by_window[window_days] = load_points(session, since, ids, wanted, now)

@@ -171,3 +171,14 @@ def test_recorded_activity_earns_points_and_a_points_criterion_counts_them(datab
         assert (second.added, second.skipped, second.points_entries) == (1, 1, 1)
         assert balance(session, mid, now=NOW).available == 10
         assert level_of(session, mid, cid) == "participant"
+
+
+def test_a_recalculation_as_of_an_earlier_day_ignores_what_came_after(database):
+    with database.session() as session:
+        cid = big_community(session)
+        mid = member(session, cid)
+        events(session, mid, cid, "message", [1, 2, 3])  # the last three days
+        recompute_levels(session, now=NOW - timedelta(days=10))
+        assert level_of(session, mid, cid) == "newcomer"
+        recompute_levels(session, now=NOW)
+        assert level_of(session, mid, cid) == "participant"
