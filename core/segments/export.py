@@ -52,13 +52,17 @@ def export_segment(
     """Write the segment's members to `path` and log the export.
 
     `member_ids` narrows and orders the rows (the members tab passes what it shows: the
-    segment within its other filters); by default the whole segment, in working order.
+    segment within its other filters; anyone not in the segment is left out); by default the
+    whole segment, in working order.
     """
     segment = get_segment(key)
     path = check_export_path(path)
     found = segment_members(session, segment.key, now)
     basis = {item.member_id: item.basis for item in found}
-    ids = [item.member_id for item in found] if member_ids is None else list(member_ids)
+    if member_ids is None:
+        ids = [item.member_id for item in found]
+    else:
+        ids = [member_id for member_id in member_ids if member_id in basis]
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(segment.name)
