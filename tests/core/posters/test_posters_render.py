@@ -210,3 +210,73 @@ def test_palette_png_keeps_its_transparency():
     image = render_poster(canvas, DATA, {"p.png": palette_png_with_transparency()})
     assert image.getpixel((20, 50)) == (255, 0, 0)  # transparent half shows the background
     assert image.getpixel((80, 50)) == (0, 200, 0)
+
+
+# ---------------------------------------------------------------- fills, shapes, transforms
+
+
+@pytest.mark.parametrize(
+    ("angle", "start", "end"),
+    [
+        (180, (300, 0), (300, 799)),  # to bottom
+        (0, (300, 799), (300, 0)),  # to top
+        (90, (0, 400), (599, 400)),  # to right
+        (270, (599, 400), (0, 400)),  # to left
+        (135, (0, 0), (599, 799)),  # to bottom right: corner to corner
+    ],
+)
+def test_gradients_run_in_the_css_direction(angle, start, end):
+    poster = template()
+    poster.layers[0].fill = load_gradient(angle)
+    image = render_poster(poster, {})
+    first, last = image.getpixel(start), image.getpixel(end)
+    assert first[0] > 240 and first[2] < 15, first  # red at the start
+    assert last[2] > 240 and last[0] < 15, last  # blue at the end
+
+
+def load_gradient(angle):
+    from core.posters.template import Gradient
+
+    return Gradient(((0.0, "#ff0000"), (1.0, "#0000ff")), angle)
+
+
+def test_opacity_blends_and_rotation_turns_about_the_centre():
+    bar = {"type": "shape", "x": 200, "y": 390, "width": 200, "height": 20, "fill": "#000000"}
+    faded = render_poster(template({**bar, "opacity": 0.5}), {})
+    assert faded.getpixel((300, 400)) == pytest.approx((128, 128, 128), abs=2)
+    turned = render_poster(template({**bar, "rotation": 90}), {})
+    assert turned.getpixel((300, 320)) == (0, 0, 0)  # now vertical through the same centre
+    assert turned.getpixel((220, 400)) == (255, 255, 255)
+
+
+def test_rounded_shape_with_stroke_and_shadow():
+    card = {
+        "type": "shape",
+        "shape": "rounded",
+        "x": 100,
+        "y": 100,
+        "width": 400,
+        "height": 300,
+        "radius": 60,
+        "fill": "#ffffff",
+        "stroke": "#ff0000",
+        "stroke_width": 6,
+        "shadow": {"color": "#000000", "blur": 20, "dx": 0, "dy": 20},
+    }
+    poster = template(card)
+    poster.layers[0].fill = "#cccccc"
+    image = render_poster(poster, {})
+    assert image.getpixel((300, 102)) == (255, 0, 0)  # the outline on the top edge
+    assert image.getpixel((300, 250)) == (255, 255, 255)  # the fill
+    assert image.getpixel((102, 102))[:3] != (255, 0, 0)  # the round corner is cut
+    below = image.getpixel((300, 412))
+    assert below[0] < 0xCC  # the shadow darkens the background below the card
+
+
+def test_hidden_layers_are_not_drawn():
+    block = {"type": "shape", "x": 0, "y": 0, "width": 100, "height": 100, "fill": "#000000"}
+    assert render_poster(template({**block, "visible": False}), {}).getpixel((50, 50)) == (
+        255,
+        255,
+        255,
+    )
