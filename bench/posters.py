@@ -80,7 +80,7 @@ def main() -> None:
     parser.add_argument(
         "--rounds",
         type=int,
-        default=4,
+        default=2,
         help="the posters are split into rounds that interleave the four runs, so a burst of "
         "load from other programs hits all of them alike",
     )

@@ -1,0 +1,122 @@
+"""A template as one file: `template.json` and its pictures, zipped (海报模板 .zip).
+
+Operators pass templates to each other through WeChat, so a package is untrusted input: it is
+checked for size before anything is unpacked (a zip bomb declares small sizes and inflates to
+gigabytes), every member name is reduced to a plain file name (no `../`), every picture is
+decoded once, and every picture the template names must be present.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Mapping
+from pathlib import PurePosixPath
+
+from core.common.errors import UserError
+from core.common.images import open_untrusted
+from core.posters.template import (
+    BackgroundLayer,
+    ImageLayer,
+    QrLayer,
+    Template,
+    dump_template,
+    load_template,
+    placeholders_in,
+)
+
+TEMPLATE_FILE = "template.json"
+IMAGES_DIR = "images"
+MAX_PACKAGE_BYTES = 60 * 1024 * 1024
+MAX_UNPACKED_BYTES = 120 * 1024 * 1024
+MAX_ENTRIES = 200
+MAX_JSON_BYTES = 2 * 1024 * 1024
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp")
+
+
+def referenced_assets(template: Template) -> list[str]:
+    """The picture names the template's layers use (not per-member placeholders)."""
+    names: dict[str, None] = {}
+    for layer in template.layers:
+        candidates = []
+        if isinstance(layer, BackgroundLayer):
+            candidates.append(layer.image)
+        elif isinstance(layer, ImageLayer):
+            candidates.append(layer.src)
+        elif isinstance(layer, QrLayer):
+            candidates.append(layer.logo)
+        elif hasattr(layer, "src"):
+            candidates.append(layer.src)
+        for name in candidates:
+            if name and not placeholders_in(name):
+                names.setdefault(name, None)
+    return list(names)
+
+
+def missing_assets(template: Template, assets: Mapping[str, object]) -> list[str]:
+    return [name for name in referenced_assets(template) if name not in assets]
+
+
+def export_template(template: Template, assets: Mapping[str, bytes]) -> bytes:
+    """The package bytes: template.json and the pictures it uses (unused ones are left out)."""
+    missing = missing_assets(template, assets)
+    if missing:
+        raise UserError("模板缺少图片：" + "、".join(missing))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(TEMPLATE_FILE, dump_template(template))
+        for name in referenced_assets(template):
+            # Pictures are compressed already: store them.
+            archive.writestr(f"{IMAGES_DIR}/{name}", assets[name], zipfile.ZIP_STORED)
+    return buffer.getvalue()
+
+
+def import_template(data: bytes) -> tuple[Template, dict[str, bytes]]:
+    """A checked template and its pictures from package bytes; a UserError says what is wrong."""
+    if len(data) > MAX_PACKAGE_BYTES:
+        raise UserError(f"模板文件太大（超过 {MAX_PACKAGE_BYTES // (1024 * 1024)} MB）")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise UserError("这不是海报模板文件（应为 .zip，内含 template.json）") from error
+    with archive:
+        entries = [info for info in archive.infolist() if not info.is_dir()]
+        if len(entries) > MAX_ENTRIES:
+            raise UserError(f"模板文件里的文件太多（{len(entries)} 个）")
+        if sum(info.file_size for info in entries) > MAX_UNPACKED_BYTES:
+            raise UserError("模板文件解压后过大，可能是异常文件，已拒绝")
+        document = None
+        assets: dict[str, bytes] = {}
+        for info in entries:
+            path = PurePosixPath(info.filename.replace("\\", "/"))
+            name = path.name
+            if name == TEMPLATE_FILE and len(path.parts) == 1:
+                document = _read(archive, info, MAX_JSON_BYTES)
+            elif name.lower().endswith(IMAGE_SUFFIXES) and not name.startswith("."):
+                if name in assets:
+                    raise UserError(f"模板文件里有两张同名图片「{name}」")
+                assets[name] = _read(archive, info, MAX_UNPACKED_BYTES)
+    if document is None:
+        raise UserError("模板文件里没有 template.json")
+    template = load_template(document)
+    missing = missing_assets(template, assets)
+    if missing:
+        raise UserError("模板文件缺少图片：" + "、".join(missing))
+    used = set(referenced_assets(template))
+    assets = {name: content for name, content in assets.items() if name in used}
+    for name, content in assets.items():
+        open_untrusted(content, what=f"模板图片「{name}」")  # decodes: a broken one is said now
+    return template, assets
+
+
+def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+    """The member's bytes, never more than `limit` whatever its header claims."""
+    try:
+        with archive.open(info) as member:
+            content = member.read(limit + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as error:
+        # RuntimeError: an encrypted member; the others: damaged data or a bad CRC.
+        raise UserError(f"模板文件已损坏，无法读取「{info.filename}」") from error
+    if len(content) > limit:
+        raise UserError("模板文件解压后过大，可能是异常文件，已拒绝")
+    return content
