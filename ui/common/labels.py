@@ -1,4 +1,4 @@
-"""Words the screens show for codes shared by several features (roles for now).
+"""Words the screens show for codes shared by several features (roles, activity kinds).
 
 Functions rather than constants: the translator is installed after import, and each call asks
 it again.
@@ -23,3 +23,23 @@ def role_labels() -> dict[str, str]:
 
 def role_name(role: str) -> str:
     return role_labels().get(role, role)
+
+
+def activity_labels() -> dict[str, str]:
+    """行为 kinds in the order of DOMAIN.md's glossary."""
+    return {
+        "checkin": QCoreApplication.translate("activity", "签到"),
+        "message": QCoreApplication.translate("activity", "发言"),
+        "good_post": QCoreApplication.translate("activity", "优质内容"),
+        "answer": QCoreApplication.translate("activity", "回答问题"),
+        "event": QCoreApplication.translate("activity", "参加活动"),
+        "purchase": QCoreApplication.translate("activity", "购买"),
+        "invite": QCoreApplication.translate("activity", "邀请成功"),
+        "share": QCoreApplication.translate("activity", "分享"),
+        "feedback": QCoreApplication.translate("activity", "反馈"),
+        "violation": QCoreApplication.translate("activity", "违规"),
+    }
+
+
+def activity_name(kind: str) -> str:
+    return activity_labels().get(kind, kind)

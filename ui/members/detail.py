@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,23 +26,11 @@ from PySide6.QtWidgets import (
 
 from core.common.database import Database
 from core.members.editing import MemberDetail, member_detail, set_member_tags, update_member
-from ui.common.labels import role_name
+from ui.common.labels import activity_name, role_name
 from ui.common.tasks import Task, run_task, show_error_on
 from ui.tiers.level_panel import LevelPanel
 
 NO_BIRTHDAY = QDate(1900, 1, 1)
-ACTIVITY_NAMES = {
-    "checkin": QT_TRANSLATE_NOOP("activity", "签到"),
-    "message": QT_TRANSLATE_NOOP("activity", "发言"),
-    "good_post": QT_TRANSLATE_NOOP("activity", "优质内容"),
-    "answer": QT_TRANSLATE_NOOP("activity", "回答问题"),
-    "event": QT_TRANSLATE_NOOP("activity", "参加活动"),
-    "purchase": QT_TRANSLATE_NOOP("activity", "购买"),
-    "invite": QT_TRANSLATE_NOOP("activity", "邀请成功"),
-    "share": QT_TRANSLATE_NOOP("activity", "分享"),
-    "feedback": QT_TRANSLATE_NOOP("activity", "反馈"),
-    "violation": QT_TRANSLATE_NOOP("activity", "违规"),
-}
 
 
 def _date_text(value) -> str:
@@ -303,7 +291,7 @@ class MemberDetailPanel(QWidget):
     def _fill_activity(self, detail: MemberDetail) -> None:
         self.activity.setRowCount(len(detail.recent_activity))
         for row, (when, kind, community, amount) in enumerate(detail.recent_activity):
-            name = QCoreApplication.translate("activity", ACTIVITY_NAMES.get(kind, kind))
+            name = activity_name(kind)
             values = [_date_text(when), name, community, f"¥{amount / 100:.2f}" if amount else ""]
             for column, value in enumerate(values):
                 self.activity.setItem(row, column, QTableWidgetItem(value))
