@@ -48,6 +48,17 @@ def segments_members(
     return result
 
 
+def segment_ids_with_siblings(
+    session: Session, key: str, now: datetime | None = None
+) -> dict[str, list[int]]:
+    """The segment's member ids, plus those of the segments that came for free with it (one
+    RFM computation answers all eight): the members tab caches them all."""
+    segment = get_segment(key)
+    keys = [s.key for s in SEGMENTS if s.kind == "rfm"] if segment.kind == "rfm" else [segment.key]
+    found = segments_members(session, keys, now)
+    return {k: [item.member_id for item in items] for k, items in found.items()}
+
+
 def segment_member_ids(session: Session, key: str, now: datetime | None = None) -> list[int]:
     """The member ids of a segment (key or Chinese name); UserError for an unknown one."""
     return [found.member_id for found in segment_members(session, key, now)]

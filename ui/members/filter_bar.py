@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.members.query import FilterChoices, MemberFilter
+from core.segments.catalogue import SEGMENTS
 from ui.common.labels import role_labels
 
 SEARCH_DELAY_MS = 150  # wait for a pause in typing before querying
@@ -56,6 +57,21 @@ class MemberFilterBar(QWidget):
         self.role = self._combo("members_filter_role", self.tr("角色：全部"))
         for role, name in role_labels().items():
             self.role.addItem(name, role)
+        self.level = self._combo("members_filter_level", self.tr("等级：全部"))
+        # 分群: saved filters computed from activity (core.segments); the tooltip says what each is.
+        self.segment = self._combo("members_filter_segment", self.tr("分群：全部"))
+        self.segment.setToolTip(self.tr("按行为和价值分群：RFM、流失预警、新人活跃、本周最投入"))
+        for segment in SEGMENTS:
+            if segment.kind == "rfm" and self.segment.itemData(self.segment.count() - 1) in {
+                s.key for s in SEGMENTS if s.kind != "rfm"
+            }:
+                self.segment.insertSeparator(self.segment.count())  # behaviour | RFM
+            self.segment.addItem(segment.name, segment.key)
+            self.segment.setItemData(
+                self.segment.count() - 1,
+                f"{segment.description}\n{self.tr('建议：')}{segment.action}",
+                Qt.ItemDataRole.ToolTipRole,
+            )
         self.activity = QComboBox()
         self.activity.setObjectName("members_filter_activity")
         for label, within, inactive in ACTIVITY_CHOICES:
@@ -79,11 +95,13 @@ class MemberFilterBar(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
+        top.addWidget(self.segment)
         top.addWidget(self.count_label)
         second = QHBoxLayout()
         for widget in (
             self.community,
             self.tag,
+            self.level,
             self.role,
             self.activity,
             self.phone,
@@ -107,7 +125,7 @@ class MemberFilterBar(QWidget):
         self._typing.timeout.connect(self._emit)
         self.search.textChanged.connect(self._typing.start)
         self.search.returnPressed.connect(self._emit)
-        for combo in (self.community, self.tag, self.role, self.activity, self.phone):
+        for combo in self._combos():
             combo.currentIndexChanged.connect(self._emit)
         for box in (self.joined_enabled, self.include_team):
             box.toggled.connect(self._emit)
@@ -119,6 +137,17 @@ class MemberFilterBar(QWidget):
         self.joined_enabled.toggled.connect(self.joined_to.setEnabled)
         self.joined_from.setEnabled(False)
         self.joined_to.setEnabled(False)
+
+    def _combos(self) -> tuple[QComboBox, ...]:
+        return (
+            self.segment,
+            self.community,
+            self.tag,
+            self.level,
+            self.role,
+            self.activity,
+            self.phone,
+        )
 
     def _combo(self, name: str, everything: str) -> QComboBox:
         combo = QComboBox()
@@ -135,8 +164,12 @@ class MemberFilterBar(QWidget):
         return edit
 
     def set_choices(self, choices: FilterChoices) -> None:
-        """Fill the community and tag boxes, keeping what was selected."""
-        for combo, items in ((self.community, choices.communities), (self.tag, choices.tags)):
+        """Fill the community, tag and level boxes, keeping what was selected."""
+        for combo, items in (
+            (self.community, choices.communities),
+            (self.tag, choices.tags),
+            (self.level, choices.levels),
+        ):
             selected = combo.currentData()
             combo.blockSignals(True)
             while combo.count() > 1:
@@ -158,20 +191,11 @@ class MemberFilterBar(QWidget):
         self.count_label.setText(self.tr("{count}+ 人…").format(count=f"{at_least:,}"))
 
     def clear(self) -> None:
-        widgets = (
-            self.search,
-            self.community,
-            self.tag,
-            self.role,
-            self.activity,
-            self.phone,
-            self.joined_enabled,
-            self.include_team,
-        )
+        widgets = (self.search, *self._combos(), self.joined_enabled, self.include_team)
         for widget in widgets:
             widget.blockSignals(True)
         self.search.clear()
-        for combo in (self.community, self.tag, self.role, self.activity, self.phone):
+        for combo in self._combos():
             combo.setCurrentIndex(0)
         self.joined_enabled.setChecked(False)
         self.joined_from.setEnabled(False)
@@ -188,6 +212,8 @@ class MemberFilterBar(QWidget):
             community_id=self.community.currentData(),
             tag_id=self.tag.currentData(),
             role=self.role.currentData(),
+            level=self.level.currentData(),
+            segment=self.segment.currentData(),
             active_within_days=within,
             inactive_for_days=inactive,
             has_phone=self.phone.currentData(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -29,7 +30,12 @@ from core.members.editing import (
     tag_members,
     untag_members,
 )
-from core.members.query import FilterChoices, MemberFilter, filter_choices, find_member_ids
+from core.members.query import (
+    FilterChoices,
+    MemberFilter,
+    filter_choices,
+    find_member_ids,
+)
 from ui.common.labels import role_labels, role_name
 from ui.common.tasks import TaskGroup, run_task
 from ui.common.widgets import push_button
@@ -55,6 +61,9 @@ class MembersTab(QWidget):
         self._complete_generation: int | None = None  # the query whose full answer is shown
         self._reads = TaskGroup(self)
         self._pending_select: int | None = None  # a member just created, to show once found
+        # Segment key → its member ids: computed once (RFM takes seconds at 100000 members),
+        # reused while the user searches and sorts within it, dropped when data changes.
+        self._segment_ids: dict[str, tuple[int, ...]] = {}
 
         self.filter_bar = MemberFilterBar()
         self.filter_bar.filter_changed.connect(self.run_query)
@@ -93,7 +102,14 @@ class MembersTab(QWidget):
             ),
             "role": push_button("members_bulk_role", self.tr("设置角色"), self.bulk_set_role),
             "export": push_button("members_export", self.tr("导出…"), self.export),
+            "export_segment": push_button(
+                "members_export_segment", self.tr("导出分群…"), self.export_segment
+            ),
         }
+        self.buttons["export_segment"].setToolTip(
+            self.tr("导出当前分群的成员，每行附「建议动作」（先在上方选择分群）")
+        )
+        self.filter_bar.filter_changed.connect(lambda _spec: self._update_buttons())
         self.full_phone = QCheckBox(self.tr("显示完整手机号"))
         self.full_phone.setObjectName("members_full_phone")
         self.full_phone.toggled.connect(self._toggle_full_phone)
@@ -140,6 +156,7 @@ class MembersTab(QWidget):
         """Reload choices and the current query when something shown here changed."""
         if changed is not None and not changed & CHANGES_SHOWN:
             return
+        self._segment_ids.clear()
         self._start(lambda: filter_choices_of(self.database), self._set_choices)
         self.run_query(self.filter_bar.current_filter())
 
@@ -152,6 +169,12 @@ class MembersTab(QWidget):
         self._query_generation += 1
         generation = self._query_generation
         database = self.database
+        if spec.segment is not None and spec.segment_ids is None:
+            cached = self._segment_ids.get(spec.segment)
+            if cached is None:
+                self._compute_segment(generation, spec)
+                return
+            spec = replace(spec, segment_ids=cached)
 
         def find(limit: int | None) -> list[int]:
             with database.session() as session:
@@ -166,6 +189,25 @@ class MembersTab(QWidget):
         self._start(
             lambda: find(None), lambda ids: self._show_ids(generation, spec, ids, complete=True)
         )
+
+    def _compute_segment(self, generation: int, spec: MemberFilter) -> None:
+        """Work out the segment's members once, then run the query within them."""
+        database = self.database
+        self.filter_bar.count_label.setText(self.tr("正在计算分群…"))
+
+        def compute() -> dict[str, list[int]]:
+            from core.segments.compute import segment_ids_with_siblings
+
+            with database.session() as session:
+                return segment_ids_with_siblings(session, spec.segment)
+
+        def computed(found: dict[str, list[int]]) -> None:
+            for key, ids in found.items():
+                self._segment_ids[key] = tuple(ids)
+            if generation == self._query_generation:
+                self.run_query(replace(spec, segment_ids=self._segment_ids[spec.segment]))
+
+        self._start(compute, computed)
 
     def _show_ids(
         self, generation: int, spec: MemberFilter, ids: list[int], *, complete: bool
@@ -224,6 +266,7 @@ class MembersTab(QWidget):
         has_selection = bool(self.table.selectionModel().selectedRows())
         for key in ("tag", "untag", "community", "role"):
             self.buttons[key].setEnabled(has_selection)
+        self.buttons["export_segment"].setEnabled(self.filter_bar.segment.currentData() is not None)
 
     def select_member(self, member_id: int) -> bool:
         row = self.model.row_of(member_id)
@@ -408,12 +451,77 @@ class MembersTab(QWidget):
             ),
         )
 
-    def _ask_masking(self, count: int) -> bool | None:
+    def export_segment(self) -> None:
+        """The segment as shown (within the other filters), with 分群依据 and 建议动作 per row."""
+        key = self.filter_bar.segment.currentData()
+        if key is None:
+            return
+        from core.segments.catalogue import get_segment
+
+        segment = get_segment(key)
+        if self._complete_generation != self._query_generation:
+            self.window().statusBar().showMessage(self.tr("分群还在计算，请稍候再导出"), 5000)
+            return
+        ids = self.model.ids()
+        suggested = (
+            Path(data_dir()).parent / f"分群_{segment.name}_{datetime.now():%Y%m%d_%H%M}.xlsx"
+        )
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("导出分群"), str(suggested), self.tr("Excel 表格 (*.xlsx)")
+        )
+        if not path:
+            return
+        if not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
+        mask = self._ask_masking(
+            len(ids),
+            self.tr("导出分群「{name}」的 {n} 名成员到 Excel，每行附建议动作：{action}").format(
+                name=segment.name, n=f"{len(ids):,}", action=segment.action
+            ),
+        )
+        if mask is None:
+            return
+        database = self.database
+
+        def run(progress, cancelled):
+            from core.segments.export import export_segment  # openpyxl: only when exporting
+
+            with database.session() as session:
+                return export_segment(
+                    session,
+                    segment.key,
+                    Path(path),
+                    mask=mask,
+                    member_ids=ids,
+                    progress=progress,
+                    cancelled=cancelled,
+                )
+
+        run_task(
+            self,
+            run,
+            label=self.tr("正在导出分群…"),
+            on_success=lambda result: (
+                self.window()
+                .statusBar()
+                .showMessage(
+                    self.tr("已导出分群「{name}」{n} 人到 {path}{masked}").format(
+                        name=segment.name,
+                        n=result.rows,
+                        path=result.path,
+                        masked=self.tr("（手机号、微信号已打码）") if result.masked else "",
+                    ),
+                    10000,
+                )
+            ),
+        )
+
+    def _ask_masking(self, count: int, text: str | None = None) -> bool | None:
         """Confirm the export; masking is on unless the user unticks it. None: cancelled."""
         box = QMessageBox(
             QMessageBox.Icon.Question,
             self.tr("导出成员"),
-            self.tr("导出 {n} 名成员到 Excel。").format(n=f"{count:,}"),
+            text or self.tr("导出 {n} 名成员到 Excel。").format(n=f"{count:,}"),
             QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
             self,
         )
