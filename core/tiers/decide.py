@@ -68,8 +68,13 @@ def decide(
     promoted_at: datetime | None,
     locked: bool,
     floor: int = 0,
+    explain_holds: bool = True,
 ) -> Decision:
-    """The level a member should have now. `floor` is 1 while the community is in cold start."""
+    """The level a member should have now. `floor` is 1 while the community is in cold start.
+
+    `explain_holds=False` skips writing the reason when nothing changes: a full
+    recalculation holds most members, and only changes are stored with their reason.
+    """
     current_rank = ladder.rank(current)
     current_level = ladder.levels[current_rank]
     if locked:
@@ -84,15 +89,17 @@ def decide(
         reason = "冷启动：新人起步高一级" if met == floor else describe_figures(target, figures)
         return Decision(target.key, "promote", reason)
     if met == current_rank:
-        return Decision(current_level.key, "hold", describe_figures(current_level, figures))
+        reason = describe_figures(current_level, figures) if explain_holds else ""
+        return Decision(current_level.key, "hold", reason)
 
     if promoted_at is not None and now < promoted_at + timedelta(days=ladder.grace_days):
         until = (promoted_at + timedelta(days=ladder.grace_days)).date()
         return Decision(current_level.key, "grace", f"升级保护期到 {until.isoformat()}")
     held = highest_met(ladder, figures, ladder.low_water, up_to=current_rank)
     if held >= current_rank:
-        return Decision(
-            current_level.key, "hold", "未低于保级线：" + describe_figures(current_level, figures)
+        reason = (
+            "未低于保级线：" + describe_figures(current_level, figures) if explain_holds else ""
         )
+        return Decision(current_level.key, "hold", reason)
     target = ladder.levels[max(held, met, floor)]
     return Decision(target.key, "demote", "低于保级线：" + describe_figures(current_level, figures))

@@ -115,13 +115,16 @@ def figures_query(source, since: datetime, dialect: str, wanted: Wanted = ALL_WA
 
 def _read(session: Session, query, result: dict[tuple[int, int], Figures]) -> None:
     rows = session.execute(query)
-    names = list(rows.keys())[3:]
-    scopes = [(name[0] == "w", name[2:]) for name in names]
-    for member_id, community_id, last_active_at, *values in rows:
-        window, all_time = {}, {}
-        for (windowed, metric), value in zip(scopes, values, strict=True):
-            (window if windowed else all_time)[metric] = int(value or 0)
-        result[(member_id, community_id)] = Figures(window, all_time, _as_datetime(last_active_at))
+    names = list(rows.keys())[3:]  # windowed metrics first, then all-time (figures_query)
+    split = sum(name.startswith("w_") for name in names)
+    window_names = [name[2:] for name in names[:split]]
+    all_time_names = [name[2:] for name in names[split:]]
+    for row in rows:
+        result[(row[0], row[1])] = Figures(
+            dict(zip(window_names, row[3 : 3 + split], strict=True)),
+            dict(zip(all_time_names, row[3 + split :], strict=True)),
+            _as_datetime(row[2]),
+        )
 
 
 def load_figures(

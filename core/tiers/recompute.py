@@ -137,6 +137,7 @@ def recompute_levels(
                 promoted_at=promoted_at,
                 locked=bool(locked),
                 floor=floor,
+                explain_holds=False,
             )
             if not decision.changes:
                 continue
