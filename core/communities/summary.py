@@ -112,6 +112,7 @@ def _joins_and_leaves(session: Session, community_id: int, now: datetime) -> tup
             event.occurred_at >= min(week, month),
             event.occurred_at <= now,
             Member.merged_into_id.is_(None),
+            Member.is_team.is_(False),
         )
     ).one()
     return tuple(int(value or 0) for value in row)

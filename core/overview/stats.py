@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import and_, distinct, func, select
 from sqlalchemy.orm import Session
 
 from db.models import ActivityEvent, Community, Member, Membership
@@ -31,8 +31,11 @@ def overview_stats(session: Session, *, now: datetime | None = None) -> Overview
     communities = session.scalar(
         select(func.count()).select_from(Community).where(Community.deleted_at.is_(None))
     )
-    members = session.scalar(select(func.count()).select_from(Member))
-    team = session.scalar(select(func.count()).select_from(Member).where(Member.is_team))
+    # Merged-away members are hidden everywhere; team members are counted apart and left
+    # out of every other figure.
+    listed = Member.merged_into_id.is_(None)
+    members = session.scalar(select(func.count()).select_from(Member).where(listed))
+    team = session.scalar(select(func.count()).select_from(Member).where(listed, Member.is_team))
     # EXISTS per member walks the (member_id, occurred_at) index: ~0.2 s at 2.3 M events,
     # where COUNT(DISTINCT) over the recent events takes seconds.
     recently_active = (
@@ -40,11 +43,19 @@ def overview_stats(session: Session, *, now: datetime | None = None) -> Overview
         .where(ActivityEvent.member_id == Member.id, ActivityEvent.occurred_at >= since_30d)
         .exists()
     )
+    counted = and_(listed, Member.is_team.is_(False))
     active = session.scalar(
-        select(func.count()).select_from(Member).where(Member.is_team.is_(False), recently_active)
+        select(func.count()).select_from(Member).where(counted, recently_active)
     )
     joined = session.scalar(
-        select(func.count(distinct(Membership.member_id))).where(Membership.joined_at >= since_7d)
+        select(func.count(distinct(Membership.member_id)))
+        .join(Member, Member.id == Membership.member_id)
+        .where(Membership.joined_at >= since_7d, counted)
     )
-    events = session.scalar(select(func.count()).select_from(ActivityEvent))
+    events = session.scalar(
+        select(func.count())
+        .select_from(ActivityEvent)
+        .join(Member, Member.id == ActivityEvent.member_id)
+        .where(counted)
+    )
     return OverviewStats(communities, members, team, active, joined, events)

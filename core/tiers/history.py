@@ -60,12 +60,13 @@ def _has_changes(change):
     )
 
 
-def _memberships(community_id: int | None, *columns):
-    query = (
-        select(*columns)
-        .join(Member, Member.id == Membership.member_id)
-        .where(stats_members_condition())
+def _memberships(community_id: int | None, attribute: str, *columns):
+    """Current and past memberships of listed members. Levels leave team members out (they
+    are not ranked); roles keep them: the owner and staff are often the 管理者."""
+    condition = (
+        stats_members_condition() if attribute == "level" else Member.merged_into_id.is_(None)
     )
+    query = select(*columns).join(Member, Member.id == Membership.member_id).where(condition)
     if community_id is not None:
         query = query.where(Membership.community_id == community_id)
     return query
@@ -74,7 +75,7 @@ def _memberships(community_id: int | None, *columns):
 def changed_timelines(
     session: Session, attribute: str, community_id: int | None = None
 ) -> list[Timeline]:
-    """The (non-team) memberships that have any history of this attribute, with it.
+    """The memberships that have any history of this attribute, with it.
 
     Memberships that never changed are counted in SQL by the callers: at 100000 members
     they are most of the rows, and building a Python object for each costs seconds.
@@ -92,6 +93,7 @@ def changed_timelines(
         values.append((old, new))
     query = _memberships(
         community_id,
+        attribute,
         Membership.member_id,
         Membership.community_id,
         Membership.joined_at,
@@ -119,7 +121,7 @@ def counts_at(
     # One pass over the unchanged memberships, one SUM per moment.
     sums = [func.sum(case((_present(moment), 1), else_=0)) for moment in moments]
     unchanged = (
-        _memberships(community_id, current_col, *sums)
+        _memberships(community_id, attribute, current_col, *sums)
         .where(~_has_changes(change))
         .group_by(current_col)
     )
@@ -157,6 +159,7 @@ def level_moves(
     query = (
         _memberships(
             community_id,
+            "level",
             Membership.level,
             case((present_start, 1), else_=0),
             case((present_end, 1), else_=0),

@@ -148,6 +148,12 @@ def test_window_shows_before_the_database_is_open(app, qtbot, settings, sqlite_d
     assert window.findChild(QAction, "action_settings").isEnabled()
     window.attach_database(sqlite_database)
     qtbot.waitUntil(lambda: window.overview_tab.stats is not None, timeout=10_000)
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["概览", "社群", "成员"]
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
+        "概览",
+        "社群",
+        "成员",
+        "分层",
+        "积分",
+    ]
     for name in ("action_backup", "action_import", "action_demo", "action_new_community"):
         assert window.findChild(QAction, name).isEnabled(), name

@@ -106,3 +106,16 @@ def test_roles_are_suggested_with_evidence_and_accepted_with_history(database):
     }
     assert accepted == 2
     assert [(m, r) for m, r, _ in history] == [(writer, "leader"), (inviter, "connector")]
+
+
+def test_team_members_count_as_managers_but_are_not_ranked(database):
+    with database.session() as session:
+        cid = community(session)
+        crowd(session, cid, 25)
+        owner = member(session, cid, "店长", is_team=True)
+        change_roles(session, cid, [owner], "manager")
+        structure = role_structure(session, cid, now=NOW)
+    now = structure.months[-1]
+    assert now.roles["manager"] == 1 and now.total == 26
+    assert sum(now.levels.values()) == 25  # the owner has no level
+    assert not any("没有管理者" in w for w in structure.warnings)
