@@ -101,6 +101,9 @@ class MembersTab(QWidget):
                 "members_bulk_community", self.tr("加入社群"), self.bulk_add_to_community
             ),
             "role": push_button("members_bulk_role", self.tr("设置角色"), self.bulk_set_role),
+            "activity": push_button(
+                "members_bulk_activity", self.tr("记录行为…"), self.record_activity
+            ),
             "export": push_button("members_export", self.tr("导出…"), self.export),
             "export_segment": push_button(
                 "members_export_segment", self.tr("导出分群…"), self.export_segment
@@ -264,7 +267,7 @@ class MembersTab(QWidget):
 
     def _update_buttons(self) -> None:
         has_selection = bool(self.table.selectionModel().selectedRows())
-        for key in ("tag", "untag", "community", "role"):
+        for key in ("tag", "untag", "community", "role", "activity"):
             self.buttons[key].setEnabled(has_selection)
         self.buttons["export_segment"].setEnabled(self.filter_bar.segment.currentData() is not None)
 
@@ -401,6 +404,22 @@ class MembersTab(QWidget):
                 {"members"},
                 lambda n: self.tr("已为 {n} 人设置角色「{role}」").format(n=n, role=name),
             )
+
+    def record_activity(self) -> None:
+        from ui.tiers.entry_dialog import ActivityEntryDialog
+
+        ids = self.selected_ids()
+        community_id = self.filter_bar.community.currentData()
+        dialog = ActivityEntryDialog(self.database, ids, community_id, self)
+        dialog.recorded.connect(
+            lambda n: (
+                self.window()
+                .statusBar()
+                .showMessage(self.tr("已记录 {n} 条行为").format(n=n), 8000),
+                self.data_changed.emit({"activity", "members"}),
+            )
+        )
+        dialog.exec()
 
     def export(self) -> None:
         selected = self.selected_ids()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QDoubleSpinBox, QSpinBox
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QDoubleSpinBox, QPushButton, QSpinBox
 from sqlalchemy import select
 
 from db.models import ActivityEvent, Member
@@ -56,3 +56,32 @@ def test_a_future_day_cannot_be_chosen(app, qtbot, sqlite_database):
     tomorrow = QDate.currentDate().addDays(1)
     dialog.day.setDate(tomorrow)
     assert dialog.day.date() == QDate.currentDate()
+
+
+def test_members_tab_opens_the_entry_for_its_selection(app, qtbot, sqlite_database, make_window):
+    from tests.ui.conftest import when_shown
+
+    with sqlite_database.session() as session:
+        cid = community(session, "晨跑群")
+        member(session, cid, "跑友")
+        session.commit()
+    window = make_window(sqlite_database)
+    tab = window.members_tab
+    window.tabs.setCurrentWidget(tab)
+    button = tab.findChild(QPushButton, "members_bulk_activity")
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=10_000)
+    assert not button.isEnabled()
+    tab.table.selectRow(0)
+    assert button.isEnabled()
+
+    def fill(dialog) -> None:
+        dialog.findChild(QComboBox, "entryKind").setCurrentIndex(0)  # 签到
+        dialog.findChild(QDialogButtonBox, "entryButtons").button(
+            QDialogButtonBox.StandardButton.Ok
+        ).click()
+
+    when_shown("activityEntryDialog", fill)
+    button.click()
+    qtbot.waitUntil(
+        lambda: "已记录 1 条行为" in window.statusBar().currentMessage(), timeout=10_000
+    )
