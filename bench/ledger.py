@@ -38,7 +38,6 @@ def build(url: str, entries: int) -> None:
     database = open_database(url, daily_backup=False)
     rng = random.Random(7)
     start = datetime(2025, 1, 1, 9)
-    now = datetime(2025, 12, 1)
     with database.engine.begin() as connection:
         connection.execute(
             Member.__table__.insert(),
@@ -111,13 +110,27 @@ def build(url: str, entries: int) -> None:
                 rows, allocations = [], []
         insert_tuples(connection, ENTRY, ("id", *AWARD_COLUMNS), rows)
         insert_tuples(connection, ALLOCATION, ("entry_id", "credit_id", "points"), allocations)
-    with database.engine.connect() as connection:
+    with database.engine.begin() as connection:  # begin(): connect() would roll ANALYZE back
         if connection.dialect.name == "sqlite":
             connection.exec_driver_sql("ANALYZE")
         else:
             connection.exec_driver_sql("ANALYZE ledger_entries")
             connection.exec_driver_sql("ANALYZE ledger_allocations")
     database.close()
+
+
+def _has_entries(url: str) -> bool:
+    """A --db already filled by an earlier run is reused (building 1,000,000 rows takes minutes)."""
+    from sqlalchemy import func, select
+
+    from core.common.database import open_database
+    from db.ledger_models import LedgerEntry
+
+    database = open_database(url, daily_backup=False)
+    with database.session() as session:
+        found = session.scalar(select(func.count()).select_from(LedgerEntry)) > 0
+    database.close()
+    return found
 
 
 def statement_times(url: str, members: int, runs: int = 300) -> tuple[list[float], int]:
@@ -200,7 +213,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--awards", type=int, default=100_000)
-    parser.add_argument("--db", help="a database URL to fill instead of bench/out (empty)")
+    parser.add_argument(
+        "--db", help="a database URL instead of bench/out (filled when empty, else reused)"
+    )
     args = parser.parse_args()
 
     url = args.db
@@ -216,7 +231,7 @@ def main() -> int:
             build(f"sqlite:///{partial}", args.entries)
             partial.rename(path)
             print(f"generated in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-    else:
+    elif not _has_entries(url):
         build(url, args.entries)
 
     members = args.entries // ENTRIES_PER_MEMBER
