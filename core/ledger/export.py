@@ -6,26 +6,23 @@ and the file written under a temporary name first.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
+from core.common.xlsx import Sheet, check_xlsx_path, save_workbook
 from core.ledger.balances import EXPIRING_SOON_DAYS, balances_query, entry_status, remaining_expr
 from core.ledger.entries import ENTRY, KIND_NAMES, STATUS_NAMES, is_credit_clause
 from core.ledger.entries import not_pending_clause as settled_clause
 from core.ledger.liability import fen_text, liability
-from core.members.export import operator_name, safe_cell
+from core.members.export import operator_name
 from core.members.masking import mask_phone, mask_wechat_id
 from db.models import ExportLog, Member
 
@@ -40,34 +37,6 @@ class LedgerExportResult:
     members: int
     entries: int
     masked: bool
-
-
-def _sheet(workbook: Workbook, title: str, columns: Sequence[tuple[str, int]]):
-    sheet = workbook.create_sheet(title)
-    sheet.freeze_panes = "A2"
-    for index, (_, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    font, fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="0F766E")
-    header = []
-    for name, _ in columns:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font, cell.fill = font, fill
-        cell.alignment = Alignment(vertical="center")
-        header.append(cell)
-    sheet.append(header)
-    return sheet
-
-
-def _row(sheet, values) -> None:
-    cells = []
-    for value in values:
-        cell = WriteOnlyCell(sheet, value=safe_cell(value))
-        if isinstance(value, datetime):
-            cell.number_format = "yyyy-mm-dd hh:mm"
-        elif isinstance(value, date):
-            cell.number_format = "yyyy-mm-dd"
-        cells.append(cell)
-    sheet.append(cells)
 
 
 def export_ledger(
@@ -87,16 +56,12 @@ def export_ledger(
     the whole shop's).
     """
     now = now or datetime.now()
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise UserError("导出文件必须是 .xlsx")
-    if not path.parent.is_dir():
-        raise UserError(f"文件夹不存在：{path.parent}")
+    path = check_xlsx_path(path)
     only = sorted(set(member_ids)) if member_ids is not None else None
     workbook = Workbook(write_only=True)
 
     summary = liability(session, now=now)
-    sheet = _sheet(workbook, "积分汇总", [("项目", 26), ("数值", 18), ("说明", 40)])
+    sheet = Sheet(workbook, "积分汇总", [("项目", 26), ("数值", 18), ("说明", 40)])
     per = summary.yuan_per_point
     for values in (
         ("统计时间", now, ""),
@@ -111,17 +76,16 @@ def export_ledger(
         ("累计兑换", summary.redeemed_total, "不含已取消"),
         ("累计过期", summary.expired_total, ""),
     ):
-        _row(sheet, values)
-    _row(sheet, ("", "", ""))
-    _row(sheet, ("月份", "兑换次数 / 积分", "成本"))
+        sheet.append(values)
+    sheet.append(("", "", ""))
+    sheet.append(("月份", "兑换次数 / 积分", "成本"))
     for month in summary.months:
-        _row(
-            sheet,
+        sheet.append(
             (month.month, f"{month.count} 次 / {month.points} 分", fen_text(month.cost_cents)),
         )
 
     columns = [("编号", 8), ("昵称", 20), ("备注名", 14), ("微信号", 16), ("手机号", 15)]
-    sheet = _sheet(
+    sheet = Sheet(
         workbook,
         "成员积分",
         [
@@ -174,22 +138,13 @@ def export_ledger(
         member_id, nickname, remark, wechat_id, phone, *figures = row
         if mask:
             wechat_id, phone = mask_wechat_id(wechat_id), mask_phone(phone)
-        _row(sheet, (member_id, nickname, remark, wechat_id, phone, *figures))
+        sheet.append((member_id, nickname, remark, wechat_id, phone, *figures))
         members += 1
 
     entries = 0
     if statements:
         entries = _write_statements(workbook, session, only, now, progress, cancelled)
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        workbook.save(partial)
-        os.replace(partial, path)
-    except PermissionError as error:
-        partial.unlink(missing_ok=True)
-        raise UserError(f"无法写入 {path.name}：文件可能正在 Excel 中打开，请关闭后重试") from error
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise UserError(f"无法写入 {path.name}：{error.strerror}") from error
+    save_workbook(workbook, path)
     what = "积分台账" if only is None else f"{len(only)} 位成员的积分对账单"
     session.add(
         ExportLog(
@@ -200,7 +155,7 @@ def export_ledger(
 
 
 def _write_statements(workbook, session, only, now, progress, cancelled) -> int:
-    sheet = _sheet(
+    sheet = Sheet(
         workbook,
         "积分流水",
         [
@@ -279,8 +234,7 @@ def _write_statements(workbook, session, only, now, progress, cancelled) -> int:
         ) = row
         status = entry_status(pending_until, voided_by, now)
         expiry = date.fromordinal(expires_on.toordinal() - 1) if expires_on else None
-        _row(
-            sheet,
+        sheet.append(
             (
                 member_id,
                 nickname,

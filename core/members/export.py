@@ -1,27 +1,20 @@
 """Members to a styled .xlsx for the boss: masked by default, safe from formula injection,
 and recorded in the export log (PIPL).
 
-The file is written to a temporary name and renamed when complete, so a crash or a full disk
-never leaves half a spreadsheet under the name the user chose.
+The sheet's style and safety rules are core.common.xlsx's, shared with every export.
 """
 
 from __future__ import annotations
 
 import getpass
-import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
 from core.common.config import load_config
-from core.common.errors import UserError
 from core.common.progress import (
     CancelCheck,
     Cancelled,
@@ -29,6 +22,7 @@ from core.common.progress import (
     never_cancelled,
     no_progress,
 )
+from core.common.xlsx import Sheet, check_xlsx_path, save_workbook
 from core.members.masking import mask_phone, mask_wechat_id
 from core.members.query import load_rows
 from db.models import ExportLog
@@ -50,7 +44,6 @@ COLUMNS = [
     ("最近活跃", 18, lambda r, mask: r.last_active_at),
     ("建档时间", 18, lambda r, mask: r.created_at),
 ]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -71,13 +64,6 @@ def operator_name() -> str:
         return "unknown"
 
 
-def safe_cell(value):
-    """Text that a spreadsheet would run as a formula is written as plain text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def export_members(
     session: Session,
     member_ids: Iterable[int],
@@ -85,31 +71,22 @@ def export_members(
     *,
     mask: bool = True,
     what: str = "成员",
+    sheet_title: str = "成员",
+    extra_columns: Sequence[tuple[str, int, Callable[[int], object]]] = (),
     progress: Progress = no_progress,
     cancelled: CancelCheck = never_cancelled,
 ) -> ExportResult:
-    """Write the members (in the given order) to `path` and log the export."""
+    """Write the members (in the given order) to `path` and log the export.
+
+    `extra_columns` are (header, width, value of a member id) after the standard columns:
+    a segment adds its name, the reason each member is in it and the suggested action.
+    """
     ids = list(member_ids)
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise UserError("导出文件必须是 .xlsx")
-    if not path.parent.is_dir():
-        raise UserError(f"文件夹不存在：{path.parent}")
+    path = check_xlsx_path(path)
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("成员")
-    sheet.freeze_panes = "A2"
-    for index, (_, width, _) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    header_font = Font(bold=True, color="FFFFFF")
-    header_fill = PatternFill("solid", fgColor="0F766E")
-    header = []
-    for title, _, _ in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font, cell.fill = header_font, header_fill
-        cell.alignment = Alignment(vertical="center")
-        header.append(cell)
-    sheet.append(header)
-    written = 0
+    columns = [(title, width) for title, width, _ in COLUMNS]
+    columns += [(title, width) for title, width, _ in extra_columns]
+    sheet = Sheet(workbook, sheet_title, columns)
     for start in range(0, len(ids), PAGE):
         if cancelled():
             raise Cancelled
@@ -119,30 +96,15 @@ def export_members(
             row = rows.get(member_id)
             if row is None:
                 continue
-            cells = []
-            for _, _, value_of in COLUMNS:
-                value = value_of(row, mask)
-                cell = WriteOnlyCell(sheet, value=safe_cell(value))
-                if isinstance(value, datetime):
-                    cell.number_format = "yyyy-mm-dd hh:mm"
-                cells.append(cell)
-            sheet.append(cells)
-            written += 1
+            values = [value_of(row, mask) for _, _, value_of in COLUMNS]
+            values += [value_of(member_id) for _, _, value_of in extra_columns]
+            sheet.append(values)
         progress(min(start + PAGE, len(ids)), len(ids))
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{written + 1}"
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        workbook.save(partial)
-        os.replace(partial, path)
-    except PermissionError as error:
-        partial.unlink(missing_ok=True)
-        raise UserError(f"无法写入 {path.name}：文件可能正在 Excel 中打开，请关闭后重试") from error
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise UserError(f"无法写入 {path.name}：{error.strerror}") from error
+    sheet.add_filter()
+    save_workbook(workbook, path)
     session.add(
         ExportLog(
-            operator=operator_name(), what=what, path=str(path), row_count=written, masked=mask
+            operator=operator_name(), what=what, path=str(path), row_count=sheet.rows, masked=mask
         )
     )
-    return ExportResult(str(path), written, mask)
+    return ExportResult(str(path), sheet.rows, mask)

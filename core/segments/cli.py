@@ -46,11 +46,12 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from core.common.xlsx import check_xlsx_path
     from core.segments.catalogue import get_segment
-    from core.segments.export import check_export_path, export_segment
+    from core.segments.export import export_segment
 
     segment = get_segment(args.name)  # an unknown name fails before anything is opened
-    path = check_export_path(Path(args.out))
+    path = check_xlsx_path(Path(args.out))
     database = open_for(args)
     try:
         with database.session() as session:

@@ -5,18 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.common.errors import UserError
+from core.common.xlsx import safe_cell
 from core.members.importing.model import ImportPlan
 
 HEADERS = ("工作表", "行号", "字段", "内容", "原因", "处理")
-# A cell starting with one of these would be a formula in Excel (formula injection): write it as
-# text by prefixing an apostrophe.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def write_error_report(plan: ImportPlan, path: str | Path) -> Path:

@@ -1,0 +1,92 @@
+"""Writing the .xlsx files the boss receives: one house style and the same safety rules.
+
+Every export (members, segments, the points ledger) goes through here, so each one gets a
+frozen, styled header with filters, dates as dates, no formula injection (a cell starting
+with = + - @ is written as text), and a file that is complete or absent: it is written under
+a temporary name and renamed, so a crash or a full disk never leaves half a spreadsheet
+under the name the user chose.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from core.common.errors import UserError
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+HEADER_COLOR = "0F766E"
+
+
+def safe_cell(value):
+    """Text that a spreadsheet would run as a formula is written as plain text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def check_xlsx_path(path: Path) -> Path:
+    """Refuse a bad target before any work is done."""
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise UserError("导出文件必须是 .xlsx")
+    if not path.parent.is_dir():
+        raise UserError(f"文件夹不存在：{path.parent}")
+    return path
+
+
+class Sheet:
+    """A write-only worksheet with the styled header; `append` writes one safe row."""
+
+    def __init__(self, workbook: Workbook, title: str, columns: Sequence[tuple[str, int]]):
+        self.sheet = workbook.create_sheet(title)
+        self.sheet.freeze_panes = "A2"
+        self.width = len(columns)
+        self.rows = 0
+        for index, (_, width) in enumerate(columns, start=1):
+            self.sheet.column_dimensions[get_column_letter(index)].width = width
+        font, fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor=HEADER_COLOR)
+        header = []
+        for name, _ in columns:
+            cell = WriteOnlyCell(self.sheet, value=name)
+            cell.font, cell.fill = font, fill
+            cell.alignment = Alignment(vertical="center")
+            header.append(cell)
+        self.sheet.append(header)
+
+    def append(self, values: Iterable) -> None:
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(self.sheet, value=safe_cell(value))
+            if isinstance(value, datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(value, date):
+                cell.number_format = "yyyy-mm-dd"
+            cells.append(cell)
+        self.sheet.append(cells)
+        self.rows += 1
+
+    def add_filter(self) -> None:
+        """Filters on the header over every written row (call after the last append)."""
+        self.sheet.auto_filter.ref = f"A1:{get_column_letter(self.width)}{self.rows + 1}"
+
+
+def save_workbook(workbook: Workbook, path: Path) -> None:
+    """Save under a temporary name, then rename: never half a file under the chosen name."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        workbook.save(partial)
+        os.replace(partial, path)
+    except PermissionError as error:
+        partial.unlink(missing_ok=True)
+        raise UserError(f"无法写入 {path.name}：文件可能正在 Excel 中打开，请关闭后重试") from error
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise UserError(f"无法写入 {path.name}：{error.strerror}") from error
