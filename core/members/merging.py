@@ -907,6 +907,10 @@ def undo_merge(session: Session, merge_id: int) -> None:
     moved = record.moved or {}
     if moved.get("version") != MOVED_VERSION:
         raise UserError("这次合并由其他版本的程序记录，无法撤销")
+    from core.ledger.merges import undo_blocker  # here: the ledger imports members' modules
+
+    if (blocker := undo_blocker(session, merge_id)) is not None:
+        raise UserError(blocker)
     kept_id, merged_id = record.kept_id, record.merged_id
     members = Member.__table__
     merged = _row(session, members, merged_id)

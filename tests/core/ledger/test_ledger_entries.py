@@ -221,7 +221,7 @@ def test_merged_member_cannot_receive_points(database):
 def test_merge_moves_every_entry_and_redemption_and_says_when_undo_would_break_it(database):
     from core.ledger.catalogue import RewardSpec, list_redemptions, redeem, save_reward
     from core.ledger.merges import undo_blocker
-    from core.members.merging import merge_members
+    from core.members.merging import merge_members, undo_merge
 
     with database.session() as session:
         kept, merged, invitee = member(session, "张三"), member(session, "张三2"), member(session)
@@ -243,6 +243,11 @@ def test_merge_moves_every_entry_and_redemption_and_says_when_undo_would_break_i
         reverse(session, used.entry_id, reason="冲正也无济于事", now=now)
         # The reversal gives back to the merged member's awards: still tied across the two.
         assert "不能撤销" in undo_blocker(session, merge_id)
+        entries_before = session.scalar(select(func.count()).select_from(LedgerEntry))
+        with pytest.raises(UserError, match="不能撤销"):
+            undo_merge(session, merge_id)
+        assert session.scalar(select(func.count()).select_from(LedgerEntry)) == entries_before
+        assert verify_ledger(session, now=now) == []
 
 
 def test_merge_then_undo_without_shared_spending(database):
