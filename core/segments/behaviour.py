@@ -13,7 +13,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.activity.kinds import kind_weights
-from core.tiers.figures import ACTIVE_KINDS, _as_datetime, _day, stats_members_condition
+from core.tiers.figures import ACTIVE_KINDS, as_datetime, day_of, stats_members_condition
 from core.tiers.ladder import Ladder, community_key, load_ladder
 from db.models import ActivityEvent, Community, Member, Membership, Setting
 
@@ -104,7 +104,7 @@ def slipping_away(session: Session, now: datetime) -> list[Found]:
     levels = _top_levels_held(session, [member_id for member_id, _ in rows], condition)
     found = []
     for member_id, last_at in rows:
-        last_at = _as_datetime(last_at)
+        last_at = as_datetime(last_at)
         rank, names = levels.get(member_id, (0, []))
         silent = None if last_at is None else (now - last_at).days
         when = "没有行为记录" if silent is None else f"已 {silent} 天没有行为"
@@ -151,7 +151,7 @@ def new_and_active(session: Session, now: datetime) -> list[Found]:
         .subquery("j")
     )
     active_days = (
-        select(func.count(func.distinct(_day(events.c.occurred_at, dialect))))
+        select(func.count(func.distinct(day_of(events.c.occurred_at, dialect))))
         .where(
             events.c.member_id == first_join.c.member_id,
             events.c.kind.in_(ACTIVE_KINDS),
@@ -177,7 +177,7 @@ def new_and_active(session: Session, now: datetime) -> list[Found]:
     )
     found = []
     for member_id, joined_at, days in rows:
-        since = max(0, (now - _as_datetime(joined_at)).days)
+        since = max(0, (now - as_datetime(joined_at)).days)
         joined = "今天入群" if since == 0 else f"入群 {since} 天"
         found.append(Found(member_id, f"{joined} · 已活跃 {days} 天"))
     return found
@@ -196,7 +196,7 @@ def most_engaged(session: Session, now: datetime, top: int = ENGAGED_TOP) -> lis
     daily = (
         select(events.c.member_id, func.sum(weight).label("points"))
         .where(events.c.occurred_at >= since, events.c.occurred_at <= now)
-        .group_by(events.c.member_id, _day(events.c.occurred_at, dialect))
+        .group_by(events.c.member_id, day_of(events.c.occurred_at, dialect))
         .subquery("d")
     )
     capped = case((daily.c.points > DAILY_CAP, DAILY_CAP), else_=daily.c.points)

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from core.activity.kinds import kind_weights
 from core.segments.catalogue import RFM_SEGMENTS
-from core.tiers.figures import ACTIVE_KINDS, _as_datetime, _day, stats_members_condition
+from core.tiers.figures import ACTIVE_KINDS, as_datetime, day_of, stats_members_condition
 from db.ledger_models import LedgerEntry
 from db.models import ActivityEvent, Member
 
@@ -187,7 +187,7 @@ def compute_rfm(session: Session, now: datetime | None = None) -> RfmResult:
     frequency = (
         select(
             events.c.member_id,
-            func.count(func.distinct(_day(events.c.occurred_at, dialect))).label("days"),
+            func.count(func.distinct(day_of(events.c.occurred_at, dialect))).label("days"),
         )
         .where(active, _window(events.c.occurred_at, frequency_since, now))
         .group_by(events.c.member_id)
@@ -198,7 +198,7 @@ def compute_rfm(session: Session, now: datetime | None = None) -> RfmResult:
         select(
             Member.id.label("member_id"),
             last.c.last_at,
-            _day(last.c.last_at, dialect).label("last_day"),
+            day_of(last.c.last_at, dialect).label("last_day"),
             func.coalesce(frequency.c.days, 0).label("f"),
             func.coalesce(money.c.value, 0).label("m"),
         )
@@ -231,7 +231,7 @@ def compute_rfm(session: Session, now: datetime | None = None) -> RfmResult:
         rows.append(
             RfmRow(
                 member_id,
-                _as_datetime(last_at),
+                as_datetime(last_at),
                 int(f),
                 int(m),
                 r_score,

@@ -48,7 +48,7 @@ class Figures:
         return (self.all_time if all_time else self.window).get(metric, 0)
 
 
-def _day(column, dialect: str):
+def day_of(column, dialect: str):
     """The calendar day of a timestamp; on SQLite the text prefix, which is what date() returns."""
     if dialect == "sqlite":
         return func.substr(column, 1, 10)
@@ -87,7 +87,7 @@ def figures_query(source, since: datetime, dialect: str, wanted: Wanted = ALL_WA
     e = source.subquery("e")
     in_window = e.c.occurred_at >= since
     active = e.c.kind.in_(ACTIVE_KINDS)
-    day = _day(e.c.occurred_at, dialect)
+    day = day_of(e.c.occurred_at, dialect)
     conditions = {
         "active_days": active,
         "checkins": e.c.kind == "checkin",
@@ -123,7 +123,7 @@ def _read(session: Session, query, result: dict[tuple[int, int], Figures]) -> No
         result[(row[0], row[1])] = Figures(
             dict(zip(window_names, row[3 : 3 + split], strict=True)),
             dict(zip(all_time_names, row[3 + split :], strict=True)),
-            _as_datetime(row[2]),
+            as_datetime(row[2]),
         )
 
 
@@ -208,7 +208,7 @@ def stats_members_condition():
     return and_(Member.is_team.is_(False), Member.merged_into_id.is_(None))
 
 
-def _as_datetime(value) -> datetime | None:
+def as_datetime(value) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value
     return datetime.fromisoformat(str(value))
