@@ -124,7 +124,9 @@ def apply_import(
     if database_fingerprint(connection) != internal.fingerprint:
         raise UserError("预览之后数据库有了变化（可能有人同时在修改），请重新预览后再导入")
     writer = _Writer(connection, plan, internal, progress, cancelled)
-    writer.run(operator if operator is not None else operator_name())
+    operator = operator if operator is not None else operator_name()
+    writer.run(operator)
+    _recompute_levels(connection, set(writer.community_ids.values()), operator)
     internal.extra["applied"] = True
     counts = plan.counts
     return ImportResult(
@@ -139,6 +141,25 @@ def apply_import(
         communities_created=writer.communities_created,
         community_ids=dict(writer.community_ids),
     )
+
+
+def _recompute_levels(connection: Connection, community_ids: set[int], operator: str) -> None:
+    """Levels of everyone in the groups the import touched: newcomers get theirs at once, and
+    a group that grew past cold start (or is still in it) is judged by its new size."""
+    from sqlalchemy.orm import Session
+
+    from core.tiers.recompute import recompute_levels
+
+    if not community_ids:
+        return
+    with Session(bind=connection) as session:
+        member_ids = session.scalars(
+            select(Membership.member_id)
+            .where(Membership.community_id.in_(sorted(community_ids)))
+            .distinct()
+        ).all()
+        recompute_levels(session, member_ids, operator=operator)
+        session.flush()
 
 
 class _Writer:

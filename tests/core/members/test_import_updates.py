@@ -228,3 +228,20 @@ def test_operator_from_the_configuration(database, samples):
     _, result = import_file(database, samples / WEFLOW)
     with database.session() as session:
         assert session.get(ImportBatch, result.batch_id).operator == "店长小张"
+
+
+def test_imported_members_get_their_levels_at_once(database, sample_copy):
+    """A small group is in cold start: its newcomers start one level up, written with history."""
+    from db.models import LevelChange
+
+    path = sample_copy(WEFLOW)
+    _plan, result = import_file(database, path)
+    with database.session() as session:
+        levels = session.scalars(
+            select(Membership.level).where(
+                Membership.community_id.in_(result.community_ids.values())
+            )
+        ).all()
+        causes = set(session.scalars(select(LevelChange.cause)))
+    assert levels and set(levels) == {"participant"}
+    assert causes == {"promote"}
