@@ -23,7 +23,7 @@ from pathlib import Path
 from PIL import ImageFont
 
 from core.common.errors import UserError
-from core.common.fonts import bundled_font_path, pil_font
+from core.common.fonts import pil_font
 
 NO_LINE_START = frozenset(
     "，。！？、；：”’）》」』】〕〉｝〗〙〛…‥—～·・％‰°℃"
@@ -297,7 +297,3 @@ def _truncate(
         last = last[:-1]
     kept[-1] = last.rstrip() + ELLIPSIS
     return kept
-
-
-def bundled_font_file(bold: bool = False) -> str:
-    return str(bundled_font_path(bold))
