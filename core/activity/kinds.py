@@ -37,6 +37,27 @@ DEFAULT_WEIGHTS = {
 WEIGHTS_KEY = "activity.weights"
 
 
+MIN_WEIGHT, MAX_WEIGHT = -20, 20
+
+
+def save_kind_weights(session: Session, weights: dict[str, int]) -> dict[str, int]:
+    """Store the weights after checking them; a bad value changes nothing."""
+    from core.common.errors import UserError
+    from core.common.settings_store import set_setting
+
+    clean = {}
+    for kind, weight in weights.items():
+        if kind not in DEFAULT_WEIGHTS:
+            raise UserError(f"未知的行为类型：{kind}")
+        if isinstance(weight, bool) or not isinstance(weight, int):
+            raise UserError(f"「{KIND_LABELS[kind]}」的权重必须是整数")
+        if not MIN_WEIGHT <= weight <= MAX_WEIGHT:
+            raise UserError(f"「{KIND_LABELS[kind]}」的权重须在 {MIN_WEIGHT} 到 {MAX_WEIGHT} 之间")
+        clean[kind] = weight
+    set_setting(session, WEIGHTS_KEY, {**kind_weights(session), **clean})
+    return kind_weights(session)
+
+
 def kind_weights(session: Session) -> dict[str, int]:
     """The weights in use: stored ones over the defaults."""
     stored = get_setting(session, WEIGHTS_KEY) or {}

@@ -119,6 +119,7 @@ class TiersTab(QWidget):
         top.addWidget(self.last_run)
         top.addWidget(push_button("tiersPaste", self.tr("粘贴接龙…"), self.open_paste))
         top.addWidget(push_button("tiersLadder", self.tr("等级规则…"), self.open_ladder))
+        top.addWidget(push_button("tiersWeights", self.tr("行为权重…"), self.open_weights))
         top.addWidget(push_button("tiersRecompute", self.tr("重新计算等级"), self.recompute))
 
         self.levels = _table(
@@ -390,6 +391,12 @@ class TiersTab(QWidget):
         dialog = PasteDialog(self.database, self.community_id(), self)
         dialog.recorded.connect(lambda _n: self.data_changed.emit({"activity", "members"}))
         dialog.exec()
+
+    def open_weights(self) -> None:
+        from ui.tiers.weights_dialog import WeightsDialog
+
+        if WeightsDialog(self.database, self).exec():
+            self.data_changed.emit({"activity"})
 
     def open_ladder(self) -> None:
         from ui.tiers.ladder_dialog import LadderDialog
