@@ -280,3 +280,33 @@ def test_hidden_layers_are_not_drawn():
         255,
         255,
     )
+
+
+def test_a_font_file_that_does_not_load_is_a_clear_error(tmp_path):
+    text = {
+        "type": "text",
+        "x": 0,
+        "y": 0,
+        "width": 300,
+        "height": 80,
+        "text": "你好",
+        "font_path": str(tmp_path / "missing.ttf"),
+    }
+    with pytest.raises(UserError, match="无法加载字体文件"):
+        render_poster(template(text), {})
+
+
+def test_rounded_avatar_from_a_file_path(tmp_path):
+    photo = tmp_path / "头像.png"
+    photo.write_bytes(qr_images.encode(Image.new("RGB", (50, 80), (200, 30, 30))))
+    layer = avatar_layer(shape="rounded", radius=40)
+    image = render_poster(template(layer), {**DATA, "头像": str(photo)})
+    assert image.getpixel((300, 120)) == (200, 30, 30)
+    assert image.getpixel((201, 21)) == (255, 255, 255)  # the rounded corner is cut
+    assert image.getpixel((215, 120)) == (200, 30, 30)  # but the side is straight, not a circle
+
+
+def test_a_huge_avatar_file_is_refused_before_decoding():
+    huge = b"\x89PNG\r\n\x1a\n" + b"\0" * (26 * 1024 * 1024)
+    rendered = PosterRenderer(template(avatar_layer())).render({**DATA, "头像": huge})
+    assert any("太大" in w for w in rendered.warnings)
