@@ -81,4 +81,9 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
+    # The poster batch renders in a process pool (spawn): in the PyInstaller bundle each worker
+    # starts this same executable, and freeze_support() turns it into a worker, not a window.
+    import multiprocessing
+
+    multiprocessing.freeze_support()
     sys.exit(main())
