@@ -9,7 +9,7 @@ from core.common.cli import add_common_options, emit, open_for
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    activity = commands.add_parser("activity", help="行为记录：粘贴接龙打卡")
+    activity = commands.add_parser("activity", help="行为记录：粘贴接龙打卡、从表格导入")
     actions = activity.add_subparsers(dest="activity_command", metavar="操作", required=True)
     paste = actions.add_parser("paste", help="把接龙文本（.txt）记为当天签到")
     paste.add_argument("file", help="接龙文本文件（UTF-8 或 GBK）")
@@ -18,6 +18,19 @@ def register(commands: argparse._SubParsersAction) -> None:
     paste.add_argument("--dry-run", action="store_true", help="只匹配、不记录")
     add_common_options(paste)
     paste.set_defaults(handler=run_paste)
+    imports = actions.add_parser(
+        "import",
+        help="从表格（xlsx/xls/ods/csv/txt）导入行为记录",
+        description="导入行为记录：每行一条（成员、行为、日期、次数、金额），或每种行为一列的统计表；"
+        "同一文件再导入不会重复记录，整个导入要么全部写入要么不改动",
+    )
+    imports.add_argument("file", metavar="FILE", help="要导入的表格文件")
+    imports.add_argument(
+        "--community", metavar="NAME", help="没有「社群」列的行属于这个社群（按昵称找成员时需要）"
+    )
+    imports.add_argument("--dry-run", action="store_true", help="只预览，不写入数据库")
+    add_common_options(imports)
+    imports.set_defaults(handler=run_import)
 
 
 def read_text_file(path: Path) -> str:
@@ -111,5 +124,72 @@ def run_paste(args: argparse.Namespace) -> int:
         )
     if result["duplicates_skipped"]:
         lines.append("重复已跳过：" + "、".join(result["duplicates_skipped"]))
+    emit(result, as_json=args.json, human="\n".join(lines))
+    return 0
+
+
+_MAX_LISTED = 20
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from core.activity.importing import apply_activity_import, plan_activity_import
+    from core.activity.kinds import KIND_LABELS
+    from core.common.cli import TerminalProgress
+    from core.communities.registry import community_id_by_name
+
+    database = open_for(args)
+    added = 0
+    try:
+        with database.session() as session:
+            community_id = community_id_by_name(session, args.community)
+            plan = plan_activity_import(
+                session,
+                Path(args.file),
+                community_id=community_id,
+                progress=TerminalProgress("读取文件"),
+            )
+            if not args.dry_run and plan.events:
+                added = apply_activity_import(session, plan).added
+                session.commit()
+    finally:
+        database.close()
+    result = {
+        "file": plan.file_name,
+        "dry_run": args.dry_run,
+        **plan.counts(),
+        "added": added,
+        "by_kind": {KIND_LABELS[kind]: n for kind, n in plan.by_kind.items()},
+        "sheets": [
+            {
+                "sheet": s.sheet,
+                "header_row": s.header_row,
+                "layout": s.layout,
+                "rows": s.rows,
+                "community": s.community,
+            }
+            for s in plan.sheets
+        ],
+        "rejected_rows": [
+            {"sheet": r.sheet, "row": r.row, "member": r.member, "reason": r.reason}
+            for r in plan.rejected
+        ],
+        "notes": plan.notes,
+    }
+    head = "预览（未写入数据库）" if args.dry_run else "已导入"
+    done = plan.to_add if args.dry_run else added
+    verb = "将记录" if args.dry_run else "记录了"
+    kinds = "、".join(f"{label} {n}" for label, n in result["by_kind"].items())
+    lines = [
+        f"{head}「{plan.file_name}」：读取 {plan.rows} 行，{verb} {done} 条行为"
+        + (f"（{kinds}）" if kinds else "")
+        + f"，拒绝 {len(plan.rejected)} 行"
+    ]
+    if plan.already_imported:
+        lines.append(f"另有 {plan.already_imported} 条这个文件已导入过，不会重复记录")
+    for row in plan.rejected[:_MAX_LISTED]:
+        lines.append(f"  {row.sheet} 第 {row.row} 行：{row.reason}")
+    if len(plan.rejected) > _MAX_LISTED:
+        lines.append(f"  …另有 {len(plan.rejected) - _MAX_LISTED} 行，用 --json 查看完整清单")
+    lines.extend(plan.notes)
     emit(result, as_json=args.json, human="\n".join(lines))
     return 0

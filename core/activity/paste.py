@@ -64,7 +64,7 @@ def _display(nickname: str, remark: str, member_id: int) -> str:
     return remark or nickname or f"成员 #{member_id}"
 
 
-class _Index:
+class MemberNameIndex:
     """The community's current members under every key a 接龙 name could match."""
 
     def __init__(self, session: Session, community_id: int) -> None:
@@ -131,7 +131,7 @@ def plan_paste(
     day = day or parsed.date or default_day or today
     if day > today:
         raise UserError(f"打卡日期 {day.isoformat()} 在将来，请检查接龙标题里的日期")
-    index = _Index(session, community_id)
+    index = MemberNameIndex(session, community_id)
     chosen = chosen or {}
     plan = PastePlan(community_id, community.name, day, parsed.title)
     plan.duplicates = list(parsed.duplicates)
