@@ -343,3 +343,5 @@ class ExportLog(Base):
 
 
 from db import ledger_models  # noqa: E402,F401
+
+from db import poster_models  # noqa: E402,F401  # isort: skip
