@@ -2,6 +2,154 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>ActivityEntryDialog</name>
+    <message>
+        <source>记录行为</source>
+        <translation>Record Activity</translation>
+    </message>
+    <message>
+        <source> 次</source>
+        <translation> time(s)</translation>
+    </message>
+    <message>
+        <source>行为</source>
+        <translation>Activity</translation>
+    </message>
+    <message>
+        <source>社群</source>
+        <translation>Community</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>每人次数</source>
+        <translation>Times per member</translation>
+    </message>
+    <message>
+        <source>每次金额</source>
+        <translation>Amount each time</translation>
+    </message>
+    <message>
+        <source>将为选中的 {n} 位成员记录</source>
+        <translation>To be recorded for the {n} selected members</translation>
+    </message>
+    <message>
+        <source>请先选择成员和社群</source>
+        <translation>Select members and a community first</translation>
+    </message>
+    <message>
+        <source>正在记录…</source>
+        <translation>Recording…</translation>
+    </message>
+</context>
+<context>
+    <name>ActivityImportDialog</name>
+    <message>
+        <source>从表格导入行为记录</source>
+        <translation>Import Activity from a Spreadsheet</translation>
+    </message>
+    <message>
+        <source>支持 .xlsx .xls .ods .csv .txt。每行一条记录：成员（成员编号、微信号、手机号或昵称）、行为（签到、发言、购买…）、日期，可选 次数 和 金额（元）；或者每种行为一列、格子里是次数的统计表。表格上方有标题行也没关系。
+先预览：会列出将记录多少条、哪些行无法导入及原因；同一个文件再导入不会重复记录。</source>
+        <translation>.xlsx .xls .ods .csv .txt are supported. One record per row: member (member number, WeChat ID, phone or nickname), activity (签到, 发言, 购买…), date, and optionally a count and an amount in yuan; or a tally sheet with one column per kind of activity and counts in the cells. Title rows above the table are fine.
+Preview first: it lists how many records will be added and which rows cannot be imported, and why; importing the same file again records nothing twice.</translation>
+    </message>
+    <message>
+        <source>选择或拖入一个表格文件</source>
+        <translation>Choose or drop a spreadsheet file</translation>
+    </message>
+    <message>
+        <source>选择文件…</source>
+        <translation>Choose File…</translation>
+    </message>
+    <message>
+        <source>按文件里的社群列</source>
+        <translation>From the file&apos;s community column</translation>
+    </message>
+    <message>
+        <source>文件里没有「社群」列的行算作这个社群；按昵称找成员时需要知道社群</source>
+        <translation>Rows without a community column in the file count for this community; finding members by nickname needs the community</translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <source>社群</source>
+        <translation>Community</translation>
+    </message>
+    <message>
+        <source>选择文件后点「预览」：先看结果，确认后才写入。</source>
+        <translation>After choosing a file, click “Preview”: you see the result first, and nothing is written until you confirm.</translation>
+    </message>
+    <message>
+        <source>工作表</source>
+        <translation>Sheet</translation>
+    </message>
+    <message>
+        <source>行</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <source>成员</source>
+        <translation>Member</translation>
+    </message>
+    <message>
+        <source>无法导入的原因</source>
+        <translation>Why it cannot be imported</translation>
+    </message>
+    <message>
+        <source>预览</source>
+        <translation>Preview</translation>
+    </message>
+    <message>
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>选择行为记录表格</source>
+        <translation>Choose an Activity Spreadsheet</translation>
+    </message>
+    <message>
+        <source>表格 (*.xlsx *.xlsm *.xls *.ods *.csv *.txt);;所有文件 (*)</source>
+        <translation>Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.txt);;All files (*)</translation>
+    </message>
+    <message>
+        <source>正在读取并检查每一行…</source>
+        <translation>Reading and checking every row…</translation>
+    </message>
+    <message>
+        <source>{kind} {n}</source>
+        <translation>{kind} {n}</translation>
+    </message>
+    <message>
+        <source>「{file}」：读取 {rows} 行，将记录 {add} 条行为（{members} 人）</source>
+        <translation>“{file}”: {rows} rows read, {add} activity records to add ({members} members)</translation>
+    </message>
+    <message>
+        <source>{n} 条这个文件已导入过，不会重复记录</source>
+        <translation>{n} already imported from this file, not recorded twice</translation>
+    </message>
+    <message>
+        <source>{n} 行无法导入，原因见下表</source>
+        <translation>{n} rows cannot be imported (reasons below)</translation>
+    </message>
+    <message>
+        <source>{n} 行次数都是 0</source>
+        <translation>{n} rows with every count 0</translation>
+    </message>
+    <message>
+        <source>已导入 {n} 条行为记录</source>
+        <translation>Imported {n} activity records</translation>
+    </message>
+    <message>
+        <source>正在导入行为记录…</source>
+        <translation>Importing activity…</translation>
+    </message>
+</context>
+<context>
     <name>AttentionDialog</name>
     <message>
         <source>需要处理</source>
@@ -438,6 +586,25 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
 </context>
 <context>
+    <name>FlowChart</name>
+    <message>
+        <source>升级</source>
+        <translation>Promoted</translation>
+    </message>
+    <message>
+        <source>保持</source>
+        <translation>Stayed</translation>
+    </message>
+    <message>
+        <source>降级</source>
+        <translation>Demoted</translation>
+    </message>
+    <message>
+        <source>离开</source>
+        <translation>Left</translation>
+    </message>
+</context>
+<context>
     <name>GrowthChart</name>
     <message>
         <source>选择一个社群查看成员增长</source>
@@ -678,6 +845,730 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
 </context>
 <context>
+    <name>LadderDialog</name>
+    <message>
+        <source>活跃天数</source>
+        <translation>Active days</translation>
+    </message>
+    <message>
+        <source>签到天数</source>
+        <translation>Check-in days</translation>
+    </message>
+    <message>
+        <source>发言次数</source>
+        <translation>Messages</translation>
+    </message>
+    <message>
+        <source>成功邀请</source>
+        <translation>Converted invites</translation>
+    </message>
+    <message>
+        <source>购买次数</source>
+        <translation>Purchases</translation>
+    </message>
+    <message>
+        <source>获得积分</source>
+        <translation>Points earned</translation>
+    </message>
+    <message>
+        <source>等级规则（通用）</source>
+        <translation>Level Rules (Shared)</translation>
+    </message>
+    <message>
+        <source>等级规则 · {name}</source>
+        <translation>Level Rules · {name}</translation>
+    </message>
+    <message>
+        <source>保存的等级规则无法读取（{problem}），下面显示的是默认规则。</source>
+        <translation>The saved level rules could not be read ({problem}); the default rules are shown below.</translation>
+    </message>
+    <message>
+        <source>基本设置</source>
+        <translation>General settings</translation>
+    </message>
+    <message>
+        <source>等级（从低到高）</source>
+        <translation>Levels (lowest to highest)</translation>
+    </message>
+    <message>
+        <source>通用规则</source>
+        <translation>Shared rules</translation>
+    </message>
+    <message>
+        <source>所有没有单独设置等级规则的社群都使用这套规则。</source>
+        <translation>Every community without level rules of its own uses these rules.</translation>
+    </message>
+    <message>
+        <source>本群使用单独的等级规则</source>
+        <translation>This group has its own level rules</translation>
+    </message>
+    <message>
+        <source> 天</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <source> 人</source>
+        <translation> members</translation>
+    </message>
+    <message>
+        <source>不使用</source>
+        <translation>Off</translation>
+    </message>
+    <message>
+        <source>统计周期（天）</source>
+        <translation>Rolling window (days)</translation>
+    </message>
+    <message>
+        <source>「近期门槛」统计最近这么多天里的数据。</source>
+        <translation>“Recent thresholds” count the figures of this many most recent days.</translation>
+    </message>
+    <message>
+        <source>保级线</source>
+        <translation>Low-water mark</translation>
+    </message>
+    <message>
+        <source>近期数据低于门槛的这个比例才降级，免得在门槛附近反复升降。例如 90%：门槛是发言 30 次，少于 27 次才降级。</source>
+        <translation>Members are demoted only when their recent figures fall below this share of a threshold, so nobody bounces up and down around it. E.g. 90%: with a threshold of 30 messages, demotion comes below 27.</translation>
+    </message>
+    <message>
+        <source>升级保护期（天）</source>
+        <translation>Grace period after promotion (days)</translation>
+    </message>
+    <message>
+        <source>升级后这么多天内不会降级。</source>
+        <translation>No demotion for this many days after a promotion.</translation>
+    </message>
+    <message>
+        <source>冷启动人数</source>
+        <translation>Cold-start group size</translation>
+    </message>
+    <message>
+        <source>社群人数少于这个数时，新成员直接从第二个等级起步；填 0 不使用。</source>
+        <translation>While a community has fewer members than this, newcomers start at the second level; 0 turns this off.</translation>
+    </message>
+    <message>
+        <source>成员升到满足全部门槛的最高等级（同一等级的门槛要同时达到），填 0 表示不限。第一个等级是每个人的起点；勾选「仅手动」的等级（如 KOC/KOL）不会自动升入，只能在成员详情里指定。</source>
+        <translation>Members rise to the highest level whose thresholds they meet (all of a level&apos;s thresholds together); 0 means no requirement. The first level is everyone&apos;s starting point; levels ticked “Manual only” (such as KOC/KOL) are never reached automatically and can only be given in the member&apos;s details.</translation>
+    </message>
+    <message>
+        <source>累计门槛（入群以来）</source>
+        <translation>All-time thresholds (since joining)</translation>
+    </message>
+    <message>
+        <source>统计周期内的数据：最近一段时间不活跃会降级</source>
+        <translation>Figures within the rolling window: members who go quiet are demoted</translation>
+    </message>
+    <message>
+        <source>入群以来的累计数据：只增不减，用来要求资历</source>
+        <translation>Totals since joining: they only grow, so they set a seniority requirement</translation>
+    </message>
+    <message>
+        <source>等级名称</source>
+        <translation>Level name</translation>
+    </message>
+    <message>
+        <source>仅手动</source>
+        <translation>Manual only</translation>
+    </message>
+    <message>
+        <source>累计{metric}</source>
+        <translation>{metric} (total)</translation>
+    </message>
+    <message>
+        <source>双击修改名称</source>
+        <translation>Double-click to rename</translation>
+    </message>
+    <message>
+        <source>只能手动指定的等级（如 KOC/KOL）：不会自动升入，也不会自动降级</source>
+        <translation>A level given by hand only (such as KOC/KOL): never reached or left automatically</translation>
+    </message>
+    <message>
+        <source>添加等级</source>
+        <translation>Add Level</translation>
+    </message>
+    <message>
+        <source>删除等级</source>
+        <translation>Remove Level</translation>
+    </message>
+    <message>
+        <source>上移</source>
+        <translation>Move Up</translation>
+    </message>
+    <message>
+        <source>下移</source>
+        <translation>Move Down</translation>
+    </message>
+    <message>
+        <source>恢复默认</source>
+        <translation>Restore Defaults</translation>
+    </message>
+    <message>
+        <source>在「仅手动」的等级之前添加一个新等级</source>
+        <translation>Add a new level before the “Manual only” levels</translation>
+    </message>
+    <message>
+        <source>第一个等级不能删除。原在被删等级的成员，下次重新计算时按规则重新定级。</source>
+        <translation>The first level cannot be removed. Members of a removed level are placed again by the rules at the next recalculation.</translation>
+    </message>
+    <message>
+        <source>换回程序自带的等级规则（点确定后才保存）</source>
+        <translation>Go back to the built-in level rules (saved only when you click OK)</translation>
+    </message>
+    <message>
+        <source>第一个等级是每个人的起点，没有门槛</source>
+        <translation>The first level is everyone&apos;s starting point and has no thresholds</translation>
+    </message>
+    <message>
+        <source>新等级</source>
+        <translation>New level</translation>
+    </message>
+    <message>
+        <source>下面的规则只对「{name}」生效。取消勾选并点确定，本群改回使用通用规则。</source>
+        <translation>The rules below apply to “{name}” only. Untick the box and click OK to put this group back on the shared rules.</translation>
+    </message>
+    <message>
+        <source>本群现在使用通用规则（下面显示的就是，只能在通用规则里修改）。勾选后可为本群单独设置。</source>
+        <translation>This group uses the shared rules (shown below; they can only be changed in the shared rules). Tick the box to give this group rules of its own.</translation>
+    </message>
+    <message>
+        <source>近期门槛（最近 {days} 天）</source>
+        <translation>Recent thresholds (last {days} days)</translation>
+    </message>
+    <message>
+        <source>有两个等级都叫「{name}」，请改成不同的名称</source>
+        <translation>Two levels are both called “{name}”: give them different names</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerTab</name>
+    <message>
+        <source>成员对账单</source>
+        <translation>Member statement</translation>
+    </message>
+    <message>
+        <source>积分流水</source>
+        <translation>Points journal</translation>
+    </message>
+    <message>
+        <source>积分规则</source>
+        <translation>Points rules</translation>
+    </message>
+    <message>
+        <source>积分商城</source>
+        <translation>Rewards catalogue</translation>
+    </message>
+    <message>
+        <source>兑换发放</source>
+        <translation>Fulfilment</translation>
+    </message>
+    <message>
+        <source>负债与到期</source>
+        <translation>Liability &amp; expiry</translation>
+    </message>
+    <message>
+        <source>搜索成员：昵称、拼音、手机尾号…</source>
+        <translation>Search members: nickname, pinyin, phone&apos;s last digits…</translation>
+    </message>
+    <message>
+        <source>请在左侧选择成员</source>
+        <translation>Choose a member on the left</translation>
+    </message>
+    <message>
+        <source>可用积分</source>
+        <translation>Available points</translation>
+    </message>
+    <message>
+        <source>待生效</source>
+        <translation>Pending</translation>
+    </message>
+    <message>
+        <source>计入等级</source>
+        <translation>Qualifying</translation>
+    </message>
+    <message>
+        <source>累计获得</source>
+        <translation>Earned to date</translation>
+    </message>
+    <message>
+        <source>30 天内到期</source>
+        <translation>Expiring within 30 days</translation>
+    </message>
+    <message>
+        <source>发放积分</source>
+        <translation>Award Points</translation>
+    </message>
+    <message>
+        <source>扣减积分</source>
+        <translation>Deduct Points</translation>
+    </message>
+    <message>
+        <source>兑换奖品</source>
+        <translation>Redeem Reward</translation>
+    </message>
+    <message>
+        <source>补签</source>
+        <translation>Make-up Check-in</translation>
+    </message>
+    <message>
+        <source>冲正所选流水</source>
+        <translation>Reverse Selected Entry</translation>
+    </message>
+    <message>
+        <source>导出对账单…</source>
+        <translation>Export Statement…</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>积分</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <source>余额</source>
+        <translation>Balance</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>有效期至</source>
+        <translation>Valid until</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>经办人</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>流水号</source>
+        <translation>Entry no.</translation>
+    </message>
+    <message>
+        <source>全部类型</source>
+        <translation>All types</translation>
+    </message>
+    <message>
+        <source>全部时间</source>
+        <translation>All time</translation>
+    </message>
+    <message>
+        <source>今天</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <source>近 7 天</source>
+        <translation>Last 7 days</translation>
+    </message>
+    <message>
+        <source>近 30 天</source>
+        <translation>Last 30 days</translation>
+    </message>
+    <message>
+        <source>近 90 天</source>
+        <translation>Last 90 days</translation>
+    </message>
+    <message>
+        <source>原因、关联或成员</source>
+        <translation>Reason, reference or member</translation>
+    </message>
+    <message>
+        <source>筛选</source>
+        <translation>Filter</translation>
+    </message>
+    <message>
+        <source>成员</source>
+        <translation>Member</translation>
+    </message>
+    <message>
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>关联</source>
+        <translation>Reference</translation>
+    </message>
+    <message>
+        <source>规则</source>
+        <translation>Rule</translation>
+    </message>
+    <message>
+        <source>每日上限</source>
+        <translation>Daily cap</translation>
+    </message>
+    <message>
+        <source>{n} 天</source>
+        <translation>{n} days</translation>
+    </message>
+    <message>
+        <source>有效期</source>
+        <translation>Valid for</translation>
+    </message>
+    <message>
+        <source>永久</source>
+        <translation>Forever</translation>
+    </message>
+    <message>
+        <source>启用</source>
+        <translation>Enabled</translation>
+    </message>
+    <message>
+        <source>停用</source>
+        <translation>Disabled</translation>
+    </message>
+    <message>
+        <source>版本</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>修改规则…</source>
+        <translation>Edit Rule…</translation>
+    </message>
+    <message>
+        <source>新建自定义规则…</source>
+        <translation>New Custom Rule…</translation>
+    </message>
+    <message>
+        <source>修改规则会生成新版本，已发放的积分保持原样；补签扣除的积分在「补签」一行设置。</source>
+        <translation>Editing a rule creates a new version; points already awarded stay as they are. What a make-up check-in (补签) costs is set on its own row.</translation>
+    </message>
+    <message>
+        <source>奖品</source>
+        <translation>Reward</translation>
+    </message>
+    <message>
+        <source>所需积分</source>
+        <translation>Points needed</translation>
+    </message>
+    <message>
+        <source>剩余/总库存</source>
+        <translation>Stock left/total</translation>
+    </message>
+    <message>
+        <source>不限</source>
+        <translation>Unlimited</translation>
+    </message>
+    <message>
+        <source>已兑换</source>
+        <translation>Redeemed</translation>
+    </message>
+    <message>
+        <source>成本</source>
+        <translation>Cost</translation>
+    </message>
+    <message>
+        <source>每人限兑</source>
+        <translation>Limit per member</translation>
+    </message>
+    <message>
+        <source>兑换日期</source>
+        <translation>Redeemable</translation>
+    </message>
+    <message>
+        <source>上架</source>
+        <translation>Listed</translation>
+    </message>
+    <message>
+        <source>下架</source>
+        <translation>Unlisted</translation>
+    </message>
+    <message>
+        <source>新增奖品…</source>
+        <translation>New Reward…</translation>
+    </message>
+    <message>
+        <source>编辑…</source>
+        <translation>Edit…</translation>
+    </message>
+    <message>
+        <source>待处理</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>输入兑换码核销</source>
+        <translation>Enter a redemption code to mark it used</translation>
+    </message>
+    <message>
+        <source>标记已发放</source>
+        <translation>Mark Delivered</translation>
+    </message>
+    <message>
+        <source>取消并退还积分…</source>
+        <translation>Cancel and Refund Points…</translation>
+    </message>
+    <message>
+        <source>核销</source>
+        <translation>Mark Used</translation>
+    </message>
+    <message>
+        <source>兑换时间</source>
+        <translation>Redeemed at</translation>
+    </message>
+    <message>
+        <source>兑换码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>发放时间</source>
+        <translation>Delivered at</translation>
+    </message>
+    <message>
+        <source>核销/取消时间</source>
+        <translation>Used/cancelled at</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>未使用积分（负债）</source>
+        <translation>Unused points (liability)</translation>
+    </message>
+    <message>
+        <source>折合金额</source>
+        <translation>Cash value</translation>
+    </message>
+    <message>
+        <source>待生效积分</source>
+        <translation>Pending points</translation>
+    </message>
+    <message>
+        <source>持有积分的成员</source>
+        <translation>Members holding points</translation>
+    </message>
+    <message>
+        <source>90 天内到期</source>
+        <translation>Expiring within 90 days</translation>
+    </message>
+    <message>
+        <source>每积分价值（元）</source>
+        <translation>Value per point (¥)</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>导出 Excel…</source>
+        <translation>Export to Excel…</translation>
+    </message>
+    <message>
+        <source>月份</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <source>兑换次数</source>
+        <translation>Redemptions</translation>
+    </message>
+    <message>
+        <source>兑换积分</source>
+        <translation>Points redeemed</translation>
+    </message>
+    <message>
+        <source>兑换成本</source>
+        <translation>Redemption cost</translation>
+    </message>
+    <message>
+        <source>到期前 </source>
+        <translation>Within </translation>
+    </message>
+    <message>
+        <source> 天</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <source>到期积分</source>
+        <translation>Expiring points</translation>
+    </message>
+    <message>
+        <source>最早到期</source>
+        <translation>First expiry</translation>
+    </message>
+    <message>
+        <source>提醒消息</source>
+        <translation>Reminder message</translation>
+    </message>
+    <message>
+        <source>积分即将到期的成员</source>
+        <translation>Members whose points expire soon</translation>
+    </message>
+    <message>
+        <source>复制提醒消息</source>
+        <translation>Copy Reminder</translation>
+    </message>
+    <message>
+        <source>每月兑换与成本</source>
+        <translation>Redemptions and cost by month</translation>
+    </message>
+    <message>
+        <source>{name}  · {points} 分</source>
+        <translation>{name}  · {points} pts</translation>
+    </message>
+    <message>
+        <source>{name}（成员 {id}）的积分对账单</source>
+        <translation>Points statement of {name} (member {id})</translation>
+    </message>
+    <message>
+        <source>显示最新 {n} 条；缩小筛选范围或导出 Excel 查看全部</source>
+        <translation>Showing the latest {n}; narrow the filter or export to Excel to see them all</translation>
+    </message>
+    <message>
+        <source>共 {n} 条</source>
+        <translation>{n} entries</translation>
+    </message>
+    <message>
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>正在扣减积分…</source>
+        <translation>Deducting points…</translation>
+    </message>
+    <message>
+        <source>正在发放积分…</source>
+        <translation>Awarding points…</translation>
+    </message>
+    <message>
+        <source>积分商城还没有上架的奖品，请先在「积分商城」新增。</source>
+        <translation>The rewards catalogue has no listed rewards yet: add one under “Rewards catalogue” first.</translation>
+    </message>
+    <message>
+        <source>正在兑换…</source>
+        <translation>Redeeming…</translation>
+    </message>
+    <message>
+        <source>兑换成功，兑换码：{result}</source>
+        <translation>Redeemed. Redemption code: {result}</translation>
+    </message>
+    <message>
+        <source>正在补签…</source>
+        <translation>Recording the make-up check-in…</translation>
+    </message>
+    <message>
+        <source>冲正流水</source>
+        <translation>Reverse Entry</translation>
+    </message>
+    <message>
+        <source>冲正 {points:+d} 分「{reason}」的原因：</source>
+        <translation>Reason for reversing the {points:+d} points of “{reason}”:</translation>
+    </message>
+    <message>
+        <source>正在冲正…</source>
+        <translation>Reversing…</translation>
+    </message>
+    <message>
+        <source>正在保存规则…</source>
+        <translation>Saving the rule…</translation>
+    </message>
+    <message>
+        <source>正在保存奖品…</source>
+        <translation>Saving the reward…</translation>
+    </message>
+    <message>
+        <source>请先选择一条兑换记录</source>
+        <translation>Select a redemption first</translation>
+    </message>
+    <message>
+        <source>正在更新兑换状态…</source>
+        <translation>Updating the redemption…</translation>
+    </message>
+    <message>
+        <source>取消兑换</source>
+        <translation>Cancel Redemption</translation>
+    </message>
+    <message>
+        <source>取消兑换 {code}（{reward}），{points} 积分将退还给成员。原因：</source>
+        <translation>Cancel redemption {code} ({reward}); {points} points go back to the member. Reason:</translation>
+    </message>
+    <message>
+        <source>正在核销…</source>
+        <translation>Marking as used…</translation>
+    </message>
+    <message>
+        <source>兑换码 {result} 已核销</source>
+        <translation>Redemption code {result} marked as used</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>已复制给 {name} 的提醒，可粘贴到微信发送</source>
+        <translation>Reminder for {name} copied: paste it into WeChat to send it</translation>
+    </message>
+    <message>
+        <source>导出 Excel</source>
+        <translation>Export to Excel</translation>
+    </message>
+    <message>
+        <source>Excel 文件 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>导出完成</source>
+        <translation>Export Complete</translation>
+    </message>
+    <message>
+        <source>已导出 {members} 位成员、{entries} 笔流水到
+{path}
+手机号和微信号已打码。</source>
+        <translation>Exported {members} members and {entries} entries to
+{path}
+Phones and WeChat IDs are masked.</translation>
+    </message>
+    <message>
+        <source>正在导出…</source>
+        <translation>Exporting…</translation>
+    </message>
+</context>
+<context>
+    <name>LevelCard</name>
+    <message>
+        <source>锁定等级（不随规则变化）</source>
+        <translation>Lock level (the rules don&apos;t change it)</translation>
+    </message>
+    <message>
+        <source>手动指定：</source>
+        <translation>Set by hand:</translation>
+    </message>
+    <message>
+        <source>升级为「{level}」的条件（近 {days} 天）：</source>
+        <translation>To reach “{level}” (last {days} days):</translation>
+    </message>
+</context>
+<context>
+    <name>LevelPanel</name>
+    <message>
+        <source>不在任何社群里，没有等级</source>
+        <translation>Not in any community, so no level</translation>
+    </message>
+    <message>
+        <source>团队成员（店主、员工）不参与分层统计</source>
+        <translation>Team members (owner, staff) are left out of tiering</translation>
+    </message>
+    <message>
+        <source>只显示前 {shown} 个群，共 {total} 个</source>
+        <translation>Showing the first {shown} of {total} groups</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>社群运营工作台</source>
@@ -698,6 +1589,14 @@ Preview first: every row to add, update or with a problem is listed before anyth
     <message>
         <source>成员</source>
         <translation>Members</translation>
+    </message>
+    <message>
+        <source>分层</source>
+        <translation>Tiers</translation>
+    </message>
+    <message>
+        <source>积分</source>
+        <translation>Points</translation>
     </message>
     <message>
         <source>文件(&amp;F)</source>
@@ -806,6 +1705,29 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>需要处理 {count} 项</source>
         <translation>{count} need attention</translation>
+    </message>
+</context>
+<context>
+    <name>MakeupDialog</name>
+    <message>
+        <source>补签</source>
+        <translation>Make-up Check-in</translation>
+    </message>
+    <message>
+        <source>成员</source>
+        <translation>Member</translation>
+    </message>
+    <message>
+        <source>花费</source>
+        <translation>Cost</translation>
+    </message>
+    <message>
+        <source>{cost} 积分</source>
+        <translation>{cost} points</translation>
+    </message>
+    <message>
+        <source>补签日期</source>
+        <translation>Day to make up</translation>
     </message>
 </context>
 <context>
@@ -939,6 +1861,10 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>Communities</translation>
     </message>
     <message>
+        <source>等级：为什么是这个等级</source>
+        <translation>Level: why this level</translation>
+    </message>
+    <message>
         <source>最近行为</source>
         <translation>Recent activity</translation>
     </message>
@@ -1008,6 +1934,18 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>角色：全部</source>
         <translation>Role: all</translation>
+    </message>
+    <message>
+        <source>等级：全部</source>
+        <translation>Level: all</translation>
+    </message>
+    <message>
+        <source>分群：全部</source>
+        <translation>Segment: all</translation>
+    </message>
+    <message>
+        <source>按行为和价值分群：RFM、流失预警、新人活跃、本周最投入</source>
+        <translation>Segments by activity and value: RFM, churn warning, active newcomers, most engaged this week</translation>
     </message>
     <message>
         <source>手机号：不限</source>
@@ -1132,12 +2070,28 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>Set Role</translation>
     </message>
     <message>
+        <source>记录行为…</source>
+        <translation>Record Activity…</translation>
+    </message>
+    <message>
         <source>导出…</source>
         <translation>Export…</translation>
     </message>
     <message>
+        <source>导出分群…</source>
+        <translation>Export Segment…</translation>
+    </message>
+    <message>
+        <source>导出当前分群的成员，每行附「建议动作」（先在上方选择分群）</source>
+        <translation>Export the members of the current segment, each row with a suggested action (choose a segment above first)</translation>
+    </message>
+    <message>
         <source>显示完整手机号</source>
         <translation>Show full phone numbers</translation>
+    </message>
+    <message>
+        <source>正在计算分群…</source>
+        <translation>Computing the segment…</translation>
     </message>
     <message>
         <source>昵称：</source>
@@ -1200,6 +2154,10 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>Role “{role}” set for {n} members</translation>
     </message>
     <message>
+        <source>已记录 {n} 条行为</source>
+        <translation>Recorded {n} activity records</translation>
+    </message>
+    <message>
         <source>所选成员</source>
         <translation>selected members</translation>
     </message>
@@ -1226,6 +2184,26 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>（手机号、微信号已打码）</source>
         <translation> (phones and WeChat IDs masked)</translation>
+    </message>
+    <message>
+        <source>分群还在计算，请稍候再导出</source>
+        <translation>The segment is still being computed: export it in a moment</translation>
+    </message>
+    <message>
+        <source>导出分群</source>
+        <translation>Export Segment</translation>
+    </message>
+    <message>
+        <source>导出分群「{name}」的 {n} 名成员到 Excel，每行附建议动作：{action}</source>
+        <translation>Export the {n} members of segment “{name}” to Excel, each row with the suggested action: {action}</translation>
+    </message>
+    <message>
+        <source>正在导出分群…</source>
+        <translation>Exporting the segment…</translation>
+    </message>
+    <message>
+        <source>已导出分群「{name}」{n} 人到 {path}{masked}</source>
+        <translation>Exported segment “{name}” ({n} members) to {path}{masked}</translation>
     </message>
     <message>
         <source>导出 {n} 名成员到 Excel。</source>
@@ -1493,6 +2471,194 @@ Demo data can be generated again in a new database at any time; it does not affe
     </message>
 </context>
 <context>
+    <name>PasteDialog</name>
+    <message>
+        <source>粘贴接龙，记录签到</source>
+        <translation>Paste a Chain Sign-up (接龙) to Record Check-ins</translation>
+    </message>
+    <message>
+        <source>按接龙标题里的日期（没有时用右边的日期）</source>
+        <translation>Use the date in the sign-up&apos;s title (the date on the right if it has none)</translation>
+    </message>
+    <message>
+        <source>社群</source>
+        <translation>Community</translation>
+    </message>
+    <message>
+        <source>打卡日期</source>
+        <translation>Check-in date</translation>
+    </message>
+    <message>
+        <source>在微信里长按整条接龙消息 → 复制，粘贴到这里。
+例如：
+#接龙
+1. 张小凡 已打卡</source>
+        <translation>In WeChat, long-press the whole chain sign-up (接龙) message → Copy, then paste it here.
+For example:
+#接龙
+1. 张小凡 已打卡</translation>
+    </message>
+    <message>
+        <source>接龙里的名字</source>
+        <translation>Name in the sign-up</translation>
+    </message>
+    <message>
+        <source>成员</source>
+        <translation>Member</translation>
+    </message>
+    <message>
+        <source>匹配方式</source>
+        <translation>Matched by</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>粘贴后点「识别名单」：先看匹配结果，确认后才记录。</source>
+        <translation>After pasting, click “Match Names”: you see the matches first, and nothing is recorded until you confirm.</translation>
+    </message>
+    <message>
+        <source>识别名单</source>
+        <translation>Match Names</translation>
+    </message>
+    <message>
+        <source>记录签到</source>
+        <translation>Record Check-ins</translation>
+    </message>
+    <message>
+        <source>请先在社群页建立社群</source>
+        <translation>Create a community on the Communities tab first</translation>
+    </message>
+    <message>
+        <source>正在匹配名单…</source>
+        <translation>Matching names…</translation>
+    </message>
+    <message>
+        <source>群昵称</source>
+        <translation>Group nickname</translation>
+    </message>
+    <message>
+        <source>昵称</source>
+        <translation>Nickname</translation>
+    </message>
+    <message>
+        <source>备注名</source>
+        <translation>Remark name</translation>
+    </message>
+    <message>
+        <source>拼音相同</source>
+        <translation>Same pinyin</translation>
+    </message>
+    <message>
+        <source>手动选择</source>
+        <translation>Chosen by hand</translation>
+    </message>
+    <message>
+        <source>当天已记录</source>
+        <translation>Already recorded that day</translation>
+    </message>
+    <message>
+        <source>将记录</source>
+        <translation>Will be recorded</translation>
+    </message>
+    <message>
+        <source>跳过（不记录）</source>
+        <translation>Skip (don&apos;t record)</translation>
+    </message>
+    <message>
+        <source>同名 {n} 人</source>
+        <translation>{n} with this name</translation>
+    </message>
+    <message>
+        <source>请选择</source>
+        <translation>Choose one</translation>
+    </message>
+    <message>
+        <source>没有找到</source>
+        <translation>Not found</translation>
+    </message>
+    <message>
+        <source>不记录</source>
+        <translation>Not recorded</translation>
+    </message>
+    <message>
+        <source>{community} {day}：匹配 {matched} 人，将记录 {add} 次签到</source>
+        <translation>{community} {day}: {matched} matched, {add} check-ins to record</translation>
+    </message>
+    <message>
+        <source>{n} 人当天已记录，不会重复</source>
+        <translation>{n} already recorded that day, not counted twice</translation>
+    </message>
+    <message>
+        <source>未匹配 {n} 人</source>
+        <translation>{n} not matched</translation>
+    </message>
+    <message>
+        <source>重复只算一次：{names}</source>
+        <translation>Repeats counted once: {names}</translation>
+    </message>
+    <message>
+        <source>已记录 {n} 次签到</source>
+        <translation>Recorded {n} check-ins</translation>
+    </message>
+    <message>
+        <source>正在记录签到…</source>
+        <translation>Recording check-ins…</translation>
+    </message>
+</context>
+<context>
+    <name>PointsDialog</name>
+    <message>
+        <source>扣减积分</source>
+        <translation>Deduct Points</translation>
+    </message>
+    <message>
+        <source>发放积分</source>
+        <translation>Award Points</translation>
+    </message>
+    <message>
+        <source>成员</source>
+        <translation>Member</translation>
+    </message>
+    <message>
+        <source> 分</source>
+        <translation> pts</translation>
+    </message>
+    <message>
+        <source>积分</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <source>例如：违规扣分、补偿</source>
+        <translation>e.g. broke the group rules, correction</translation>
+    </message>
+    <message>
+        <source>例如：活动奖励、晒单有礼</source>
+        <translation>e.g. event reward, bonus for sharing a purchase photo</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>计入等级积分</source>
+        <translation>Counts toward level</translation>
+    </message>
+    <message>
+        <source> 天</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <source>永不过期</source>
+        <translation>Never expires</translation>
+    </message>
+    <message>
+        <source>有效期</source>
+        <translation>Valid for</translation>
+    </message>
+</context>
+<context>
     <name>QrPanel</name>
     <message>
         <source>群二维码</source>
@@ -1588,6 +2754,41 @@ Drop an image here</translation>
     </message>
 </context>
 <context>
+    <name>RedeemDialog</name>
+    <message>
+        <source>兑换奖品</source>
+        <translation>Redeem Reward</translation>
+    </message>
+    <message>
+        <source>成员</source>
+        <translation>Member</translation>
+    </message>
+    <message>
+        <source>可用积分</source>
+        <translation>Available points</translation>
+    </message>
+    <message>
+        <source>不限</source>
+        <translation>unlimited</translation>
+    </message>
+    <message>
+        <source>{name}（{points} 分，剩 {left}）</source>
+        <translation>{name} ({points} pts, {left} left)</translation>
+    </message>
+    <message>
+        <source>奖品</source>
+        <translation>Reward</translation>
+    </message>
+    <message>
+        <source>收货地址、尺码等（可不填）</source>
+        <translation>Delivery address, size, etc. (optional)</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+</context>
+<context>
     <name>RestoreDialog</name>
     <message>
         <source>恢复备份</source>
@@ -1608,6 +2809,164 @@ Drop an image here</translation>
     <message>
         <source>数据库备份 (*.db)</source>
         <translation>Database backups (*.db)</translation>
+    </message>
+</context>
+<context>
+    <name>RewardDialog</name>
+    <message>
+        <source>新增奖品</source>
+        <translation>New Reward</translation>
+    </message>
+    <message>
+        <source>编辑奖品</source>
+        <translation>Edit Reward</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>实物</source>
+        <translation>Physical</translation>
+    </message>
+    <message>
+        <source>虚拟/券</source>
+        <translation>Virtual/coupon</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source> 分</source>
+        <translation> pts</translation>
+    </message>
+    <message>
+        <source>所需积分</source>
+        <translation>Points needed</translation>
+    </message>
+    <message>
+        <source>不限</source>
+        <translation>Unlimited</translation>
+    </message>
+    <message>
+        <source>总库存</source>
+        <translation>Total stock</translation>
+    </message>
+    <message>
+        <source>成本（元）</source>
+        <translation>Cost (¥)</translation>
+    </message>
+    <message>
+        <source>每人限兑</source>
+        <translation>Limit per member</translation>
+    </message>
+    <message>
+        <source>限定兑换日期</source>
+        <translation>Redeemable only between dates</translation>
+    </message>
+    <message>
+        <source>开始</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>截止</source>
+        <translation>Until</translation>
+    </message>
+    <message>
+        <source>上架</source>
+        <translation>Listed in the catalogue</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Description</translation>
+    </message>
+</context>
+<context>
+    <name>RuleDialog</name>
+    <message>
+        <source>新建自定义规则</source>
+        <translation>New Custom Rule</translation>
+    </message>
+    <message>
+        <source>修改积分规则</source>
+        <translation>Edit Points Rule</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>简短代码，例如 晒单</source>
+        <translation>A short code, e.g. photo</translation>
+    </message>
+    <message>
+        <source>代码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source> 分/元</source>
+        <translation> pts/¥</translation>
+    </message>
+    <message>
+        <source> 分</source>
+        <translation> pts</translation>
+    </message>
+    <message>
+        <source>每次花费</source>
+        <translation>Cost each time</translation>
+    </message>
+    <message>
+        <source>积分</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <source>不限</source>
+        <translation>No cap</translation>
+    </message>
+    <message>
+        <source>计入等级积分</source>
+        <translation>Counts toward level</translation>
+    </message>
+    <message>
+        <source> 天</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <source>立即生效</source>
+        <translation>Immediately</translation>
+    </message>
+    <message>
+        <source>永不过期</source>
+        <translation>Never expires</translation>
+    </message>
+    <message>
+        <source>每日上限</source>
+        <translation>Daily cap</translation>
+    </message>
+    <message>
+        <source>待生效期</source>
+        <translation>Pending period</translation>
+    </message>
+    <message>
+        <source>有效期</source>
+        <translation>Valid for</translation>
+    </message>
+    <message>
+        <source>连续天数</source>
+        <translation>Streak days</translation>
+    </message>
+    <message>
+        <source>启用</source>
+        <translation>Enabled</translation>
+    </message>
+    <message>
+        <source>保存后生成新版本：已发放的积分不受影响。</source>
+        <translation>Saving creates a new version: points already awarded are not affected.</translation>
     </message>
 </context>
 <context>
@@ -1655,6 +3014,176 @@ Drop an image here</translation>
     <message>
         <source>语言和数据库的更改将在重新启动程序后生效。</source>
         <translation>Changes to the language and the database take effect when the program restarts.</translation>
+    </message>
+</context>
+<context>
+    <name>ThresholdSpin</name>
+    <message>
+        <source>不限</source>
+        <translation>Any</translation>
+    </message>
+</context>
+<context>
+    <name>TiersTab</name>
+    <message>
+        <source>分层</source>
+        <translation>Tiers</translation>
+    </message>
+    <message>
+        <source>社群</source>
+        <translation>Community</translation>
+    </message>
+    <message>
+        <source>粘贴接龙…</source>
+        <translation>Paste Chain Sign-up (接龙)…</translation>
+    </message>
+    <message>
+        <source>等级规则…</source>
+        <translation>Level Rules…</translation>
+    </message>
+    <message>
+        <source>行为权重…</source>
+        <translation>Activity Weights…</translation>
+    </message>
+    <message>
+        <source>重新计算等级</source>
+        <translation>Recalculate Levels</translation>
+    </message>
+    <message>
+        <source>等级</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <source>人数</source>
+        <translation>Members</translation>
+    </message>
+    <message>
+        <source>锁定</source>
+        <translation>Locked</translation>
+    </message>
+    <message>
+        <source>占比</source>
+        <translation>Share</translation>
+    </message>
+    <message>
+        <source>角色 / 等级</source>
+        <translation>Role / level</translation>
+    </message>
+    <message>
+        <source>月初等级</source>
+        <translation>Level at month start</translation>
+    </message>
+    <message>
+        <source>月初人数</source>
+        <translation>At month start</translation>
+    </message>
+    <message>
+        <source>升级</source>
+        <translation>Promoted</translation>
+    </message>
+    <message>
+        <source>保持</source>
+        <translation>Stayed</translation>
+    </message>
+    <message>
+        <source>降级</source>
+        <translation>Demoted</translation>
+    </message>
+    <message>
+        <source>离开</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <source>月份</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <source>成员</source>
+        <translation>Member</translation>
+    </message>
+    <message>
+        <source>现在</source>
+        <translation>Current</translation>
+    </message>
+    <message>
+        <source>建议</source>
+        <translation>Suggested</translation>
+    </message>
+    <message>
+        <source>依据</source>
+        <translation>Based on</translation>
+    </message>
+    <message>
+        <source>采纳所选建议</source>
+        <translation>Accept Selected Suggestions</translation>
+    </message>
+    <message>
+        <source>等级分布</source>
+        <translation>Level distribution</translation>
+    </message>
+    <message>
+        <source>角色结构</source>
+        <translation>Role mix</translation>
+    </message>
+    <message>
+        <source>等级流动</source>
+        <translation>Level flow</translation>
+    </message>
+    <message>
+        <source>角色建议</source>
+        <translation>Role suggestions</translation>
+    </message>
+    <message>
+        <source>全部社群</source>
+        <translation>All communities</translation>
+    </message>
+    <message>
+        <source>正在统计…</source>
+        <translation>Counting…</translation>
+    </message>
+    <message>
+        <source>等级：</source>
+        <translation>Level: </translation>
+    </message>
+    <message>
+        <source>合计</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>各层都有人，结构健康</source>
+        <translation>Every role is filled: the structure is healthy</translation>
+    </message>
+    <message>
+        <source>选择一个社群，查看按行为建议的角色</source>
+        <translation>Choose a community to see roles suggested by activity</translation>
+    </message>
+    <message>
+        <source>目前没有建议：追随者里还没有人达到其他角色的标准</source>
+        <translation>No suggestions for now: no follower meets the criteria of another role yet</translation>
+    </message>
+    <message>
+        <source>{n} 条建议。选中要采纳的行（可多选），点「采纳所选建议」。</source>
+        <translation>{n} suggestions. Select the rows to accept (several if you like) and click “Accept Selected Suggestions”.</translation>
+    </message>
+    <message>
+        <source>本月新加入</source>
+        <translation>New this month</translation>
+    </message>
+    <message>
+        <source>请先选中要采纳的建议</source>
+        <translation>Select the suggestions to accept first</translation>
+    </message>
+    <message>
+        <source>正在设置角色…</source>
+        <translation>Setting roles…</translation>
+    </message>
+    <message>
+        <source>已重新计算：升级 {up} 人，降级 {down} 人（{seconds} 秒）</source>
+        <translation>Recalculated: {up} promoted, {down} demoted ({seconds} s)</translation>
+    </message>
+    <message>
+        <source>正在重新计算等级…</source>
+        <translation>Recalculating levels…</translation>
     </message>
 </context>
 <context>
@@ -1714,6 +3243,21 @@ Drop an image here</translation>
     <message>
         <source>正在删除…</source>
         <translation>Deleting…</translation>
+    </message>
+</context>
+<context>
+    <name>WeightsDialog</name>
+    <message>
+        <source>行为权重</source>
+        <translation>Activity Weights</translation>
+    </message>
+    <message>
+        <source>每种行为在活跃度评分中算多少分（1–12 为常用范围，违规为负分）。评分用于「本周最投入」等分群，每天封顶，稳定参与胜过一次刷屏。</source>
+        <translation>How much each kind of activity counts in the engagement score (1–12 is the usual range; violations count negative). The score drives segments such as “most engaged this week” (本周最投入); it is capped per day, so steady participation beats one burst of messages.</translation>
+    </message>
+    <message>
+        <source>默认 {n}</source>
+        <translation>Default {n}</translation>
     </message>
 </context>
 <context>
