@@ -860,7 +860,7 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
     <message>
         <source>成功邀请</source>
-        <translation>Converted invites</translation>
+        <translation>Invites</translation>
     </message>
     <message>
         <source>购买次数</source>
@@ -972,7 +972,7 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
     <message>
         <source>累计{metric}</source>
-        <translation>{metric} (total)</translation>
+        <translation>{metric}</translation>
     </message>
     <message>
         <source>双击修改名称</source>
@@ -1063,7 +1063,7 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
     <message>
         <source>负债与到期</source>
-        <translation>Liability &amp; expiry</translation>
+        <translation>Liability and expiry</translation>
     </message>
     <message>
         <source>搜索成员：昵称、拼音、手机尾号…</source>
@@ -1247,7 +1247,7 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
     <message>
         <source>所需积分</source>
-        <translation>Points needed</translation>
+        <translation>Price</translation>
     </message>
     <message>
         <source>剩余/总库存</source>
@@ -1267,7 +1267,7 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
     <message>
         <source>每人限兑</source>
-        <translation>Limit per member</translation>
+        <translation>Per member</translation>
     </message>
     <message>
         <source>兑换日期</source>
@@ -1371,15 +1371,15 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
     <message>
         <source>兑换次数</source>
-        <translation>Redemptions</translation>
+        <translation>Count</translation>
     </message>
     <message>
         <source>兑换积分</source>
-        <translation>Points redeemed</translation>
+        <translation>Points</translation>
     </message>
     <message>
         <source>兑换成本</source>
-        <translation>Redemption cost</translation>
+        <translation>Cost</translation>
     </message>
     <message>
         <source>到期前 </source>
@@ -1391,7 +1391,7 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
     <message>
         <source>到期积分</source>
-        <translation>Expiring points</translation>
+        <translation>Points</translation>
     </message>
     <message>
         <source>最早到期</source>
