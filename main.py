@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     from core.ledger import cli as ledger_cli
     from core.members import cli as members_cli
     from core.members.importing import cli as import_cli
+    from core.posters import cli as posters_cli
     from core.segments import cli as segments_cli
     from core.tiers import cli as tiers_cli
 
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         activity_cli,
         tiers_cli,
         segments_cli,
+        posters_cli,
     ):
         feature.register(commands)
     return parser

@@ -1,0 +1,287 @@
+"""`main.py posters …`: templates, render, check-copy, import, export.
+
+    posters templates [--json]
+    posters render --template T (--community C | --segment S) --out DIR [--format png|jpeg]
+                   [--zip] [--jobs N] [--activity NAME] [--deadline YYYY-MM-DD] [--json]
+    posters check-copy TEXT [--json]
+    posters import FILE.zip [--name NAME]
+    posters export KEY --out FILE.zip
+
+Everything heavy (Pillow, the renderer, SQLAlchemy) is imported inside the handlers, so
+`main.py --help` and the window's start-up do not pay for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from core.common.cli import TerminalProgress, add_common_options, emit, open_for
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    posters = commands.add_parser("posters", help="海报：模板、批量生成个人海报、文案检查")
+    actions = posters.add_subparsers(dest="posters_command", metavar="操作", required=True)
+
+    templates = actions.add_parser("templates", help="列出内置和已保存的海报模板")
+    add_common_options(templates)
+    templates.set_defaults(handler=run_templates)
+
+    render = actions.add_parser(
+        "render", help="为社群或分群里的每位成员生成一张个人海报（二维码逐张扫码校验）"
+    )
+    render.add_argument("--template", required=True, help="模板代号或名称，例如 invite")
+    chosen = render.add_mutually_exclusive_group(required=True)
+    chosen.add_argument("--community", help="社群名称：当前在群的成员（不含团队成员）")
+    chosen.add_argument("--segment", help="分群名称或代号，例如 新人活跃 或 new_active")
+    render.add_argument("--out", required=True, help="输出文件夹（加 --zip 时为 .zip 文件）")
+    render.add_argument(
+        "--format", default="png", choices=("png", "jpeg", "jpg"), help="图片格式（默认 png）"
+    )
+    render.add_argument("--zip", action="store_true", help="打包成一个 .zip 文件")
+    render.add_argument("--jobs", type=int, help="同时使用的进程数（默认：全部 CPU 核心）")
+    render.add_argument("--activity", default="", help="活动名，填入 {活动名}")
+    render.add_argument("--deadline", help="截止日期 YYYY-MM-DD，填入 {截止日期}（如 4月30日）")
+    add_common_options(render)
+    render.set_defaults(handler=run_render)
+
+    check = actions.add_parser("check-copy", help="检查文案中的诱导分享等风险用语")
+    check.add_argument("text", help="要检查的文案")
+    add_common_options(check)
+    check.set_defaults(handler=run_check_copy)
+
+    importing = actions.add_parser("import", help="导入海报模板文件（.zip）")
+    importing.add_argument("file", help="模板文件 .zip")
+    importing.add_argument("--name", help="保存为这个名称（默认：文件里的名称，重名时加序号）")
+    add_common_options(importing)
+    importing.set_defaults(handler=run_import)
+
+    export = actions.add_parser("export", help="把一个模板导出为文件（.zip，含图片）")
+    export.add_argument("template", help="模板代号或名称")
+    export.add_argument("--out", required=True, help="导出的 .zip 文件")
+    add_common_options(export)
+    export.set_defaults(handler=run_export)
+
+
+# ---------------------------------------------------------------------- templates
+
+
+def run_templates(args: argparse.Namespace) -> int:
+    from core.posters.store import list_templates
+
+    database = open_for(args)
+    try:
+        with database.session() as session:
+            infos = list_templates(session)
+    finally:
+        database.close()
+    items = [
+        {
+            "key": info.key,
+            "name": info.name,
+            "description": info.description,
+            "builtin": info.builtin,
+            "width": info.width,
+            "height": info.height,
+            "dpi": info.dpi,
+            "size": info.size,
+            "fields": info.fields,
+            "based_on": info.based_on,
+            "updated_at": info.updated_at.isoformat(timespec="seconds")
+            if info.updated_at
+            else None,
+        }
+        for info in infos
+    ]
+    key_width = max((len(i["key"]) for i in items), default=0)
+    lines = [
+        f"{i['key']:<{key_width}}  {'内置' if i['builtin'] else '已存'}  {i['name']}  {i['size']}"
+        + (f"  字段：{'、'.join(i['fields'])}" if i["fields"] else "")
+        for i in items
+    ]
+    emit({"templates": items}, as_json=args.json, human="\n".join(lines) or "没有模板")
+    return 0
+
+
+# ---------------------------------------------------------------------- render
+
+
+def _parse_deadline(text: str | None):
+    from datetime import date
+
+    from core.common.errors import UserError
+
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as error:
+        raise UserError(f"截止日期「{text}」应写成 YYYY-MM-DD，例如 2026-04-30") from error
+
+
+def check_output(out: Path, as_zip: bool) -> Path:
+    """Where the batch will write, refused now (before anything is made) if it cannot be."""
+    from core.common.errors import UserError
+
+    out = Path(out).expanduser()
+    if as_zip and out.suffix.lower() != ".zip":
+        out = out.with_name(out.name + ".zip")
+    if as_zip and out.is_dir():
+        raise UserError(f"{out} 是一个文件夹，--zip 需要一个 .zip 文件名")
+    if not as_zip and out.exists() and not out.is_dir():
+        raise UserError(f"{out} 已存在且不是文件夹")
+    if not as_zip and out.is_dir():
+        existing = out
+    else:
+        existing = out.parent
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        if not existing.is_dir():
+            raise UserError(f"无法在 {out} 写入：{existing} 不是文件夹")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UserError(f"没有权限写入 {existing}")
+    return out
+
+
+def run_render(args: argparse.Namespace) -> int:
+    from core.common.errors import UserError
+    from core.posters.batch import render_batch
+    from core.posters.members import format_deadline, poster_members, select_member_ids
+    from core.posters.store import get_template
+
+    if args.jobs is not None and args.jobs < 1:
+        raise UserError("--jobs 至少为 1")
+    deadline = _parse_deadline(args.deadline)
+    out = check_output(Path(args.out), args.zip)
+    database = open_for(args)
+    try:
+        with database.session() as session:
+            stored = get_template(session, args.template)
+            ids, community_id, what = select_member_ids(
+                session, community=args.community, segment=args.segment
+            )
+            members = poster_members(session, ids, community_id=community_id)
+    finally:
+        database.close()
+    if not members:
+        raise UserError(f"{what}里没有可生成海报的成员，未写入任何文件")
+    shared = {"活动名": args.activity, "截止日期": format_deadline(deadline)}
+    result = render_batch(
+        stored.template,
+        [m.fields for m in members],
+        out,
+        assets=stored.assets,
+        shared=shared,
+        fmt=args.format,
+        as_zip=args.zip,
+        jobs=args.jobs,
+        progress=TerminalProgress("生成海报"),
+    )
+    files = []
+    for poster in result.written:
+        member = members[poster.index]
+        files.append(
+            {
+                "file": poster.name,
+                "member_id": member.member_id,
+                "nickname": member.fields["昵称"],
+                "invite_code": member.invite_code,
+                "qr_decoded": True,
+                "warnings": list(poster.warnings),
+            }
+        )
+    failed = []
+    for failure in result.failed:
+        member = members[failure.index]
+        failed.append(
+            {
+                "file": failure.name,
+                "member_id": member.member_id,
+                "nickname": member.fields["昵称"],
+                "invite_code": member.invite_code,
+                "qr_decoded": False,
+                "reason": failure.reason,
+            }
+        )
+    data = {
+        "template": stored.info.key,
+        "template_name": stored.info.name,
+        "selection": what,
+        "output": result.output,
+        "zip": args.zip,
+        "format": result.format,
+        "total": result.total,
+        "written": len(files),
+        "files": files,
+        "failed": failed,
+    }
+    lines = [f"已为{what}生成 {len(files)} 张海报 → {result.output}"]
+    warned = [f for f in files if f["warnings"]]
+    if warned:
+        lines.append(
+            f"{len(warned)} 张有提醒，例如 {warned[0]['file']}：{warned[0]['warnings'][0]}"
+        )
+    if failed:
+        lines.append(f"{len(failed)} 张未通过扫码校验，未写入：")
+        lines += [f"  {f['file']}：{f['reason']}" for f in failed]
+    emit(data, as_json=args.json, human="\n".join(lines))
+    return 1 if failed else 0
+
+
+# ---------------------------------------------------------------------- check-copy
+
+
+def run_check_copy(args: argparse.Namespace) -> int:
+    from core.posters.compliance import check_copy
+
+    phrases = check_copy(args.text)
+    items = [
+        {"text": p.text, "start": p.start, "end": p.end, "rule": p.rule, "reason": p.reason}
+        for p in phrases
+    ]
+    if items:
+        lines = [f"发现 {len(items)} 处风险用语："]
+        lines += [f"「{i['text']}」：{i['reason']}" for i in items]
+    else:
+        lines = ["未发现诱导分享等风险用语"]
+    emit({"risky": items, "count": len(items)}, as_json=args.json, human="\n".join(lines))
+    return 0
+
+
+# ---------------------------------------------------------------------- import / export
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from core.posters.store import import_template_file, read_package_file
+
+    read_package_file(Path(args.file))  # a missing or oversized file fails before the database
+    database = open_for(args)
+    try:
+        with database.session() as session:
+            info = import_template_file(session, Path(args.file), name=args.name)
+    finally:
+        database.close()
+    emit(
+        {"key": info.key, "name": info.name, "size": info.size, "fields": info.fields},
+        as_json=args.json,
+        human=f"已导入模板「{info.name}」（{info.key}，{info.size}）",
+    )
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from core.posters.store import export_template_file
+
+    database = open_for(args)
+    try:
+        with database.session() as session:
+            path = export_template_file(session, args.template, Path(args.out))
+    finally:
+        database.close()
+    emit(
+        {"template": args.template, "path": str(path)},
+        as_json=args.json,
+        human=f"已导出模板到 {path}",
+    )
+    return 0

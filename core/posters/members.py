@@ -1,0 +1,263 @@
+"""The personal fields of the members a batch of posters is for.
+
+Each member gets {昵称, 邀请码, 邀请链接, 社群名, 头像, custom fields…}; the batch adds the shared
+{活动名, 截止日期}. The invite code is the member's custom field 邀请码 when there is one, else
+derived from the member id: a keyed permutation (a small Feistel network over [0, 31⁶)), so it
+is stable, never the same for two members, and not guessable from the id without the
+database's key. Its alphabet leaves out 0/O, 1/I/L so it can be read out and typed.
+
+The QR content of the built-in templates is {邀请链接}: the setting `posters.invite_link`
+(e.g. "https://example.com/i/{邀请码}") filled with the code, or the bare code when unset. The
+program never contacts the network: the link is only text in the code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.common.errors import UserError
+from core.common.settings_store import get_setting, set_setting
+from core.posters.template import fill_placeholders
+from db.models import Community, Member, Membership
+
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # 31 symbols: no 0 O 1 I L
+CODE_LENGTH = 6
+KEY_SETTING = "posters.invite_key"
+LINK_SETTING = "posters.invite_link"
+_ROUNDS = 6
+
+
+@dataclass
+class PosterMember:
+    member_id: int
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def invite_code(self) -> str:
+        return str(self.fields.get("邀请码", ""))
+
+
+# ---------------------------------------------------------------- invite codes
+
+
+def _round(key: bytes, round_no: int, half: int, bits: int) -> int:
+    digest = hmac.new(key, f"{round_no}:{half}".encode(), hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big") & ((1 << bits) - 1)
+
+
+def _permute(value: int, domain: int, key: bytes) -> int:
+    """A keyed bijection on [0, domain): Feistel on the next even bit width, cycle-walking."""
+    bits = max(2, (domain - 1).bit_length())
+    bits += bits % 2
+    half = bits // 2
+    mask = (1 << half) - 1
+    while True:
+        left, right = value >> half, value & mask
+        for round_no in range(_ROUNDS):
+            left, right = right, left ^ _round(key, round_no, right, half)
+        value = (left << half) | right
+        if value < domain:
+            return value
+
+
+def derive_invite_code(member_id: int, key: bytes) -> str:
+    """The member's 6-character code (longer only past 887 million ids), same key → same code."""
+    if member_id < 0:
+        raise ValueError("member ids are not negative")
+    length = CODE_LENGTH
+    while len(ALPHABET) ** length <= member_id:
+        length += 1
+    number = _permute(member_id, len(ALPHABET) ** length, key + bytes([length]))
+    symbols = []
+    for _ in range(length):
+        number, digit = divmod(number, len(ALPHABET))
+        symbols.append(ALPHABET[digit])
+    return "".join(reversed(symbols))
+
+
+def invite_key(session: Session) -> bytes:
+    """This database's invite-code key, made on first use (the caller commits)."""
+    value = get_setting(session, KEY_SETTING)
+    if not isinstance(value, str) or len(value) < 16:
+        value = secrets.token_hex(16)
+        set_setting(session, KEY_SETTING, value)
+        session.flush()
+    return bytes.fromhex(value) if _is_hex(value) else value.encode()
+
+
+def _is_hex(value: str) -> bool:
+    try:
+        bytes.fromhex(value)
+    except ValueError:
+        return False
+    return True
+
+
+def invite_link(code: str, link_template: str | None) -> str:
+    """What the QR code holds: the link setting filled with the code, or the code itself."""
+    if not link_template:
+        return code
+    return fill_placeholders(link_template, {"邀请码": code, "invite_code": code})
+
+
+# ---------------------------------------------------------------- selection
+
+
+def community_member_ids(session: Session, community_id: int) -> list[int]:
+    """Current members of the community (not left, not team, not merged away), joining order."""
+    rows = session.execute(
+        select(Membership.member_id)
+        .join(Member, Member.id == Membership.member_id)
+        .where(
+            Membership.community_id == community_id,
+            Membership.left_at.is_(None),
+            Member.is_team.is_(False),
+            Member.merged_into_id.is_(None),
+        )
+        # Never-known join times last on both engines (SQLite would put NULL first).
+        .order_by(Membership.joined_at.is_(None), Membership.joined_at, Membership.member_id)
+    )
+    return [member_id for (member_id,) in rows]
+
+
+def select_member_ids(
+    session: Session, *, community: str | None = None, segment: str | None = None
+) -> tuple[list[int], int | None, str]:
+    """(member ids, community id or None, what was selected) for a community or a segment."""
+    from core.communities.registry import community_id_by_name
+
+    if bool(community) == bool(segment):
+        raise UserError("请指定一个社群（--community）或一个分群（--segment）")
+    if community:
+        community_id = community_id_by_name(session, community)
+        return community_member_ids(session, community_id), community_id, f"社群「{community}」"
+    from core.segments.catalogue import get_segment
+    from core.segments.compute import segment_member_ids
+
+    chosen = get_segment(segment or "")
+    ids = segment_member_ids(session, chosen.key)
+    if ids:
+        team = set(
+            session.scalars(
+                select(Member.id).where(
+                    Member.id.in_(ids),
+                    Member.is_team.is_(True) | Member.merged_into_id.is_not(None),
+                )
+            )
+        )
+        ids = [member_id for member_id in ids if member_id not in team]
+    return ids, None, f"分群「{chosen.name}」"
+
+
+# ---------------------------------------------------------------- fields
+
+
+def format_deadline(value: date | str | None) -> str:
+    """A date as posters write it (4月30日); text is kept as given."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return f"{value.month}月{value.day}日"
+    return str(value)
+
+
+def poster_members(
+    session: Session,
+    member_ids: Iterable[int],
+    *,
+    community_id: int | None = None,
+    link_template: str | None = None,
+) -> list[PosterMember]:
+    """The personal fields of each member, in the order of `member_ids`.
+
+    社群名 and the group nickname come from `community_id` when given, else from the member's
+    earliest current community. `link_template` None: the `posters.invite_link` setting.
+    """
+    ids = list(dict.fromkeys(member_ids))
+    if not ids:
+        return []
+    key = invite_key(session)
+    if link_template is None:
+        link_template = get_setting(session, LINK_SETTING) or ""
+    members: dict[int, Member] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        members.update(
+            {m.id: m for m in session.scalars(select(Member).where(Member.id.in_(chunk)))}
+        )
+    places = _places(session, ids, community_id)
+    result = []
+    for member_id in ids:
+        member = members.get(member_id)
+        if member is None:
+            continue
+        community_name, group_nickname = places.get(member_id, ("", ""))
+        result.append(
+            PosterMember(
+                member_id,
+                member_fields(member, key, link_template, community_name, group_nickname),
+            )
+        )
+    return result
+
+
+def member_fields(
+    member: Member,
+    key: bytes,
+    link_template: str = "",
+    community_name: str = "",
+    group_nickname: str = "",
+) -> dict[str, Any]:
+    custom: Mapping[str, Any] = member.custom_fields or {}
+    fields: dict[str, Any] = {
+        name: value
+        for name, value in custom.items()
+        if isinstance(name, str)
+        and isinstance(value, str | int | float)
+        and not isinstance(value, bool)
+    }
+    code = str(custom.get("邀请码") or "").strip() or derive_invite_code(member.id, key)
+    nickname = (group_nickname or member.nickname or "").strip() or f"成员{member.id}"
+    fields.update(
+        {
+            "昵称": nickname,
+            "邀请码": code,
+            "邀请链接": str(custom.get("邀请链接") or "").strip()
+            or invite_link(code, link_template),
+            "社群名": community_name,
+        }
+    )
+    return fields
+
+
+def _places(
+    session: Session, ids: list[int], community_id: int | None
+) -> dict[int, tuple[str, str]]:
+    """member id → (community name, group nickname there)."""
+    places: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        query = (
+            select(Membership.member_id, Community.name, Membership.group_nickname)
+            .join(Community, Community.id == Membership.community_id)
+            .where(
+                Membership.member_id.in_(chunk),
+                Membership.left_at.is_(None),
+                Community.deleted_at.is_(None),
+            )
+            .order_by(Membership.joined_at, Membership.id)
+        )
+        if community_id is not None:
+            query = query.where(Membership.community_id == community_id)
+        for member_id, name, group_nickname in session.execute(query):
+            places.setdefault(member_id, (name, group_nickname or ""))
+    return places
