@@ -103,7 +103,6 @@ _HEADERS = {
     "amount": ("金额", "消费金额", "实付金额", "支付金额", "订单金额", "实付", "amount"),
 }
 _HEADER_FIELD = {normalize_header(word): name for name, words in _HEADERS.items() for word in words}
-_SINGLE_FIELDS = ("member_id", "wechat_id", "phone", "community", "kind", "date", "count", "amount")
 
 _KIND_SYNONYMS = {
     "checkin": ("打卡", "签到", "每日打卡", "每日签到", "签到打卡", "打卡签到"),
@@ -288,16 +287,26 @@ def _find_layout(rows: list[tuple[int, list]]) -> tuple[_Layout | None, str]:
         columns: dict[str, int] = {}
         names: list[int] = []
         kinds: list[tuple[int, str]] = []
+        dates: list[int] = []
         for column, header in enumerate(headers):
             if not header:
                 continue
             name = _HEADER_FIELD.get(header)
             if name == "name":
                 names.append(column)
+            elif name == "date":
+                dates.append(column)
             elif name is not None:
                 columns.setdefault(name, column)
             elif kind := _header_kind(header):
                 kinds.append((column, kind))
+        if dates:
+            # 打卡日期 | 打卡时间: the day from the first, the time of day from the second.
+            dated = [c for c in dates if "日期" in headers[c] or headers[c] == "date"]
+            columns["date"] = dated[0] if dated else dates[0]
+            others = [c for c in dates if c != columns["date"]]
+            if others:
+                columns["time"] = others[0]
         has_member = bool(names) or any(k in columns for k in ("member_id", "wechat_id", "phone"))
         has_kind = "kind" in columns or bool(kinds)
         title_date = None if "date" in columns else _title_date(rows[:position])
@@ -362,6 +371,31 @@ def _moment(value, today: date) -> tuple[datetime | None, str | None]:
     if moment.date() < EARLIEST:
         return None, f"日期 {moment.date().isoformat()} 早于 2000 年，请检查"
     return moment, None
+
+
+_CLOCK = re.compile(r"(\d{1,2})\s*[:：时点]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?\s*秒?")
+
+
+def _time_of_day(value) -> time | None:
+    """A separate 时间 cell: a time, an Excel day fraction, "09:30", or a full date-time."""
+    if isinstance(value, datetime):
+        return value.time()
+    if isinstance(value, time):
+        return value.replace(microsecond=0)
+    if isinstance(value, float) and 0 <= value < 1:
+        seconds = round(value * 86400)
+        return time(seconds // 3600 % 24, seconds // 60 % 60, seconds % 60)
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        match = _CLOCK.fullmatch(text)
+        if match:
+            hour, minute, second = (int(g) if g else 0 for g in match.groups())
+            if hour < 24 and minute < 60 and second < 60:
+                return time(hour, minute, second)
+        moment, error = normalize_datetime(text)
+        if moment is not None and not error and len(text) > 10:
+            return moment.time()
+    return None
 
 
 def _count(value, *, default: int, minimum: int) -> tuple[int | None, str | None]:
@@ -433,6 +467,8 @@ class _Planner:
         self.community_id = community_id
         self.rows: list[_Row] = []
         self.indexes: dict[int, MemberNameIndex] = {}
+        self.names: dict[tuple[int, str], set[int]] = {}
+        self.moments: dict[tuple, tuple[datetime | None, str | None]] = {}
 
     def run(self, progress: Progress, cancelled: CancelCheck) -> ActivityImportPlan:
         source = check_file(self.path, self.limits)
@@ -523,9 +559,13 @@ class _Planner:
             return None
         if _word(filled[0]) in _TOTAL_WORDS:
             return None  # a 合计 row under the data
-        normalized = [_UNIT_SUFFIX.sub("", normalize_header(t or "")) for t in texts]
-        if normalized[: len(layout.headers)] == layout.headers[: len(normalized)]:
-            return None  # the header repeated (sheets glued together)
+        if (
+            texts[0] is not None
+            and _UNIT_SUFFIX.sub("", normalize_header(texts[0])) == (layout.headers[0])
+        ):
+            normalized = [_UNIT_SUFFIX.sub("", normalize_header(t or "")) for t in texts]
+            if normalized[: len(layout.headers)] == layout.headers[: len(normalized)]:
+                return None  # the header repeated (sheets glued together)
         columns = layout.columns
         row = _Row(table.sheet_index, table.sheet, number, sheet_community=default)
         problems = row.problems
@@ -549,9 +589,13 @@ class _Planner:
         row.community = to_text(_cell(cells, columns.get("community")))
         # When.
         if "date" in columns:
-            row.occurred_at, error = _moment(_cell(cells, columns["date"]), self.today)
+            row.occurred_at, error = self._moment(_cell(cells, columns["date"]))
             if error:
                 problems.append(error)
+            elif row.occurred_at.time() == DAY_TIME and "time" in columns:
+                clock = _time_of_day(_cell(cells, columns["time"]))
+                if clock is not None:
+                    row.occurred_at = datetime.combine(row.occurred_at.date(), clock)
         else:
             row.occurred_at, error = _moment(layout.title_date, self.today)
             if error:
@@ -698,7 +742,27 @@ class _Planner:
             row.problems.append(f"找不到成员：{'、'.join(tried)}{where}")
         return None
 
+    def _moment(self, value) -> tuple[datetime | None, str | None]:
+        """`_moment`, remembered per cell value: a sheet repeats its few dates many times."""
+        key = (type(value), value)
+        try:
+            return self.moments[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable cell
+            return _moment(value, self.today)
+        if len(self.moments) > 100_000:
+            self.moments.clear()
+        found = self.moments[key] = _moment(value, self.today)
+        return found
+
     def _by_name(self, community_id: int, name: str) -> set[int]:
+        key = (community_id, name)
+        if key not in self.names:
+            self.names[key] = self._find_name(community_id, name)
+        return self.names[key]
+
+    def _find_name(self, community_id: int, name: str) -> set[int]:
         index = self.indexes.get(community_id)
         if index is None:
             index = self.indexes[community_id] = MemberNameIndex(self.session, community_id)

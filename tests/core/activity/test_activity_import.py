@@ -170,6 +170,26 @@ def test_excel_serial_dates_and_times(people, tmp_path):
     assert moments == [day.replace(hour=9), day.replace(hour=12), day.replace(hour=12)]
 
 
+def test_a_separate_time_column_gives_the_time_of_day(people, tmp_path):
+    database, ids = people
+    path = csv_file(
+        tmp_path / "clock.csv",
+        [
+            ["打卡时间", "打卡日期", "昵称", "行为"],
+            ["07:05", D1.isoformat(), "张小凡", "打卡"],
+            ["", D1.isoformat(), "Lily", "打卡"],
+            ["晚上", D1.isoformat(), "王建国", "打卡"],
+        ],
+    )
+    result_plan = plan(database, path, community_id=ids["cid"])
+    day = datetime.combine(D1, datetime.min.time())
+    assert [e.occurred_at for e in result_plan.events] == [
+        day.replace(hour=7, minute=5),
+        day.replace(hour=12),
+        day.replace(hour=12),
+    ]
+
+
 def test_wide_weekly_sheet_with_date_column(people, tmp_path):
     database, ids = people
     path = xlsx(
