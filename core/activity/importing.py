@@ -17,8 +17,10 @@ rejected with its reason, nothing is guessed.
 
 `plan_activity_import` is the dry run: counts, the rejected rows and the events to add.
 `apply_activity_import` records them through `record_events` (points and levels follow); the
-caller commits once. Every event's source_ref names the file's content, sheet, row and its
-place in the row, so importing the same file again adds nothing.
+caller commits once. Every event's source_ref names what it records — member, community, kind,
+time — and which occurrence of that it is in the file, so importing the same file again adds
+nothing, and importing a longer version of it (a sheet with this week's rows appended, saved
+under a new name) adds only the new rows.
 """
 
 from __future__ import annotations
@@ -236,8 +238,9 @@ def apply_activity_import(
     return record_events(session, plan.events, source="import", now=now)
 
 
-def source_ref(sha256: str, sheet_index: int, row: int, n: int) -> str:
-    return f"import:{sha256[:16]}:{sheet_index}:{row}:{n}"
+def source_ref(member_id: int, community_id: int | None, kind: str, at: datetime, n: int) -> str:
+    """The n-th (from 1) record of this member, kind and time in a file."""
+    return f"import:{member_id}:{community_id or 0}:{kind}:{at:%Y%m%d%H%M%S}:{n}"
 
 
 # ----- reading ------------------------------------------------------------------------------
@@ -637,14 +640,9 @@ class _Planner:
         by_id = self._members_by_id({r.member_ref for r in self.rows if r.member_ref is not None})
         by_wechat = self._members_by(Member.wechat_id, {r.wechat_id for r in self.rows})
         by_phone = self._members_by(Member.phone, {r.phone for r in self.rows})
-        prefix = f"import:{plan.file_sha256[:16]}:"
-        recorded = set(
-            self.session.scalars(
-                select(ActivityEvent.source_ref).where(ActivityEvent.source_ref.startswith(prefix))
-            )
-        )
         total = 0
         by_kind: Counter[str] = Counter()
+        seen: Counter[tuple] = Counter()  # occurrences of (member, community, kind, time)
         for row in self.rows:
             if not row.problems:
                 community_id = self._community_of(row)
@@ -658,16 +656,13 @@ class _Planner:
             if not row.items:
                 plan.empty_rows += 1
                 continue
-            n = 0
             for kind, times, amount in row.items:
                 share, rest = divmod(amount, times) if kind == "purchase" else (0, 0)
                 for i in range(times):
-                    n += 1
                     total += 1
-                    ref = source_ref(plan.file_sha256, row.sheet_index, row.row, n)
-                    if ref in recorded:
-                        plan.already_imported += 1
-                        continue
+                    key = (member_id, community_id, kind, row.occurred_at)
+                    seen[key] += 1
+                    ref = source_ref(*key, seen[key])
                     plan.events.append(
                         NewEvent(
                             member_id=member_id,
@@ -684,8 +679,32 @@ class _Planner:
                     f"文件「{self.path.name}」会产生超过 {self.limits.max_rows:,} 条行为记录："
                     "请拆分成几个文件后分批导入"
                 )
+        self._drop_recorded(by_kind)
         plan.by_kind = {kind: by_kind[kind] for kind in KIND_LABELS if by_kind[kind]}
         self.rows = []
+
+    def _drop_recorded(self, by_kind: Counter[str]) -> None:
+        """Leave out the events an earlier import of this data already recorded."""
+        plan = self.plan
+        refs = [event.source_ref for event in plan.events]
+        recorded: set[str] = set()
+        for start in range(0, len(refs), 5000):
+            chunk = refs[start : start + 5000]
+            recorded.update(
+                self.session.scalars(
+                    select(ActivityEvent.source_ref).where(ActivityEvent.source_ref.in_(chunk))
+                )
+            )
+        if not recorded:
+            return
+        kept = []
+        for event in plan.events:
+            if event.source_ref in recorded:
+                plan.already_imported += 1
+                by_kind[event.kind] -= 1
+            else:
+                kept.append(event)
+        plan.events = kept
 
     def _community_of(self, row: _Row) -> int | None:
         if not row.community:

@@ -118,6 +118,7 @@ class TiersTab(QWidget):
         self.last_run.setProperty("muted", True)
         top.addWidget(self.last_run)
         top.addWidget(push_button("tiersPaste", self.tr("粘贴接龙…"), self.open_paste))
+        top.addWidget(push_button("tiersImport", self.tr("导入行为…"), self.open_import))
         top.addWidget(push_button("tiersLadder", self.tr("等级规则…"), self.open_ladder))
         top.addWidget(push_button("tiersWeights", self.tr("行为权重…"), self.open_weights))
         top.addWidget(push_button("tiersRecompute", self.tr("重新计算等级"), self.recompute))
@@ -390,6 +391,13 @@ class TiersTab(QWidget):
 
         dialog = PasteDialog(self.database, self.community_id(), self)
         dialog.recorded.connect(lambda _n: self.data_changed.emit({"activity", "members"}))
+        dialog.exec()
+
+    def open_import(self) -> None:
+        from ui.tiers.activity_import_dialog import ActivityImportDialog
+
+        dialog = ActivityImportDialog(self.database, self.community_id(), self)
+        dialog.imported.connect(lambda _n: self.data_changed.emit({"activity", "members"}))
         dialog.exec()
 
     def open_weights(self) -> None:

@@ -74,3 +74,15 @@ def test_recompute_button_reports_what_changed(app, qtbot, sqlite_database):
     with qtbot.waitSignal(tab.data_changed, timeout=15_000):
         tab.findChild(QPushButton, "tiersRecompute").click()
     assert "升级 3 人" in tab.findChild(QLabel, "tiersLastRun").text()
+
+
+def test_the_tab_opens_the_activity_import(app, qtbot, sqlite_database):
+    from tests.ui.conftest import when_shown
+
+    tab = TiersTab(sqlite_database)
+    qtbot.addWidget(tab)
+    qtbot.waitUntil(lambda: not tab.tasks.busy(), timeout=15_000)
+    seen = []
+    when_shown("activityImportDialog", lambda dialog: (seen.append(dialog), dialog.reject()))
+    tab.findChild(QPushButton, "tiersImport").click()
+    assert len(seen) == 1
