@@ -3038,6 +3038,10 @@ Drop an image here</translation>
         <translation>Paste Chain Sign-up (接龙)…</translation>
     </message>
     <message>
+        <source>导入行为…</source>
+        <translation>Import Activity…</translation>
+    </message>
+    <message>
         <source>等级规则…</source>
         <translation>Level Rules…</translation>
     </message>
