@@ -392,6 +392,7 @@ class TiersTab(QWidget):
         dialog = PasteDialog(self.database, self.community_id(), self)
         dialog.recorded.connect(lambda _n: self.data_changed.emit({"activity", "members"}))
         dialog.exec()
+        dialog.deleteLater()
 
     def open_import(self) -> None:
         from ui.tiers.activity_import_dialog import ActivityImportDialog
@@ -399,12 +400,15 @@ class TiersTab(QWidget):
         dialog = ActivityImportDialog(self.database, self.community_id(), self)
         dialog.imported.connect(lambda _n: self.data_changed.emit({"activity", "members"}))
         dialog.exec()
+        dialog.deleteLater()
 
     def open_weights(self) -> None:
         from ui.tiers.weights_dialog import WeightsDialog
 
-        if WeightsDialog(self.database, self).exec():
+        dialog = WeightsDialog(self.database, self)
+        if dialog.exec():
             self.data_changed.emit({"activity"})
+        dialog.deleteLater()
 
     def open_ladder(self) -> None:
         from ui.tiers.ladder_dialog import LadderDialog
@@ -412,3 +416,4 @@ class TiersTab(QWidget):
         dialog = LadderDialog(self.database, self.community_id(), self)
         if dialog.exec():
             self.recompute()
+        dialog.deleteLater()
