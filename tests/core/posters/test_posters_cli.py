@@ -197,6 +197,43 @@ def test_the_human_summary(cli_db, tmp_path):
     assert result.stdout.startswith("已为社群「晨跑群」生成 3 张海报 → ")
 
 
+def test_posters_whose_qr_does_not_decode_are_listed_as_failed(cli_db, tmp_path):
+    faint = template(
+        {
+            "type": "qr",
+            "x": 80,
+            "y": 200,
+            "width": 240,
+            "height": 240,
+            "content": "{邀请码}",
+            "dark": "#f4f4f4",
+        },
+        width=400,
+        height=600,
+    )
+    faint.name = "看不清的码"
+    database = open_database(cli_db, daily_backup=False)
+    with database.session() as session:
+        save_template(session, faint, {})
+    database.close()
+    out = tmp_path / "out"
+    result = run_main(
+        "--db", cli_db, "posters", "render", "--template", "看不清的码", "--community", "晨跑群",
+        "--out", str(out), "--jobs", "1", "--json",
+    )  # fmt: skip
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert data["files"] == [] and len(data["failed"]) == 3
+    assert all(not f["qr_decoded"] and "无法识别" in f["reason"] for f in data["failed"])
+    assert list(out.iterdir()) == []  # nothing unverified was written
+    human = run_main(
+        "--db", cli_db, "posters", "render", "--template", "看不清的码", "--community", "晨跑群",
+        "--out", str(out), "--jobs", "1",
+    )  # fmt: skip
+    assert human.returncode == 1
+    assert "3 张未通过扫码校验，未写入：" in human.stdout
+
+
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
