@@ -32,10 +32,12 @@ from core.ledger.entries import (
     clawback,
     default_expiry,
     lock_member,
+    lock_members,
     spend,
     take_write_lock,
 )
-from core.ledger.rules import rules_by_action
+from core.ledger.entries import _unknown_member as unknown_member
+from core.ledger.rules import current_rules, custom_rule, ensure_default_rules, rules_by_action
 from db.ledger_models import LedgerRule
 from db.models import ActivityEvent, Member, Membership, MembershipEvent
 
@@ -155,9 +157,10 @@ def _rule_award(
     now: datetime,
     *,
     reference: str,
-    dedupe_key: str,
+    dedupe_key: str | None,
     related_member_id: int | None = None,
     reason: str | None = None,
+    operator: str = "",
 ) -> Award:
     return Award(
         member_id=member_id,
@@ -174,7 +177,7 @@ def _rule_award(
         rule_id=rule.id,
         related_member_id=related_member_id,
         dedupe_key=dedupe_key,
-        operator="",
+        operator=operator,
     )
 
 
@@ -196,12 +199,37 @@ class _CapCounter:
 
     def __init__(self, session: Session, rules: dict[str, LedgerRule], events: list[_Event]):
         self.used: dict[tuple[int, str, date], int] = defaultdict(int)
-        capped = [r.code for r in rules.values() if r.daily_cap is not None]
-        if not events or not capped:
+        if events:
+            self._load(
+                session,
+                [r.code for r in rules.values() if r.daily_cap is not None],
+                sorted({e.member_id for e in events}),
+                min(e.occurred_at for e in events).date(),
+                max(e.occurred_at for e in events).date(),
+            )
+
+    @classmethod
+    def for_members(
+        cls, session: Session, rule: LedgerRule, member_ids: Sequence[int], on: date
+    ) -> _CapCounter:
+        """What these members already earned by `rule` on day `on` (hand-given rule awards)."""
+        counter = cls(session, {}, [])
+        if rule.daily_cap is not None:
+            counter._load(session, [rule.code], sorted(set(member_ids)), on, on)
+        return counter
+
+    def _load(
+        self,
+        session: Session,
+        capped: list[str],
+        members: list[int],
+        first_day: date,
+        last_day: date,
+    ) -> None:
+        if not capped or not members:
             return
-        members = sorted({e.member_id for e in events})
-        first = datetime.combine(min(e.occurred_at for e in events).date(), time.min)
-        last = datetime.combine(max(e.occurred_at for e in events).date(), time.min)
+        first = datetime.combine(first_day, time.min)
+        last = datetime.combine(last_day, time.min)
         day = func.date(ENTRY.c.occurred_at)
         for start in range(0, len(members), _CHUNK):
             rows = session.execute(
@@ -297,6 +325,118 @@ def _streak_awards(
                 )
             )
     return awards
+
+
+# ------------------------------------------------------------------------------ by hand
+
+# Rules that can't be given by hand: 补签 costs points, a purchase earns per yuan spent.
+NOT_BY_HAND = {
+    "makeup_checkin": "「{name}」是补签时扣除的积分，不能用来发放",
+    "purchase": "「{name}」按消费金额计算，请导入消费记录，不能按规则直接发放",
+}
+
+
+@dataclass(frozen=True)
+class RuleAwardResult:
+    """What `award_rule` wrote: who got how much, who was capped, who got nothing."""
+
+    rule_code: str
+    rule_name: str
+    rule_version: int
+    points: int  # the rule's points per award
+    daily_cap: int | None
+    awarded: dict[int, int]  # member id → points written
+    capped: tuple[int, ...]  # members who got less than the rule's points (cap reached)
+    skipped: tuple[int, ...]  # members already at today's cap: nothing written
+
+    @property
+    def total(self) -> int:
+        return sum(self.awarded.values())
+
+
+def award_rule(
+    session: Session,
+    member_ids: Sequence[int],
+    code: str,
+    *,
+    reason: str = "",
+    operator: str = "",
+    now: datetime | None = None,
+) -> RuleAwardResult:
+    """按规则发放: give each member the current version of rule `code` by hand.
+
+    The rule is applied as the rule engine applies it to activity: its points, its qualifying
+    flag, its pending days and expiry days, the entry names the rule version (`rule_id`), and
+    its daily cap counts what the member already earned by this rule today (automatic and by
+    hand). A member the cap only partly allows gets the rest of the cap; a member already at
+    the cap gets nothing. When nobody would get anything, it refuses and writes nothing.
+    Unknown, merged-away members and disabled rules are refused for the whole batch.
+    """
+    now = now or datetime.now()
+    wanted = sorted(set(member_ids))
+    if not wanted:
+        raise UserError("请先选择成员")
+    take_write_lock(session)
+    ensure_default_rules(session)  # a fresh shop: the built-in rules exist from the start
+    rule = custom_rule(session, code.strip())  # the current version, refused when disabled
+    if rule.action in NOT_BY_HAND:
+        raise UserError(NOT_BY_HAND[rule.action].format(name=rule.name))
+    if rule.points <= 0:
+        raise UserError(f"积分规则「{rule.name}」的积分为 0，没有可发放的积分")
+    live = lock_members(session, wanted)  # caps are read under the lock: no double spend
+    missing = [m for m in wanted if m not in live]
+    if missing:
+        raise UserError(unknown_member(session, missing[0]))
+    caps = _CapCounter.for_members(session, rule, wanted, now.date())
+    text = rule.name + (f"：{reason.strip()}" if reason.strip() else "")
+    awards, awarded, capped, skipped = [], {}, [], []
+    for member_id in wanted:
+        points = caps.allow(member_id, rule, now.date(), rule.points)
+        if points <= 0:
+            skipped.append(member_id)
+            continue
+        if points < rule.points:
+            capped.append(member_id)
+        awarded[member_id] = points
+        awards.append(
+            _rule_award(
+                rule,
+                member_id,
+                points,
+                now,
+                now,
+                reference=f"rule:{rule.code}",
+                dedupe_key=None,
+                reason=text,
+                operator=operator,
+            )
+        )
+    if not awards:
+        who = "该成员" if len(wanted) == 1 else f"所选 {len(wanted)} 位成员"
+        raise UserError(
+            f"{who}今天按「{rule.name}」已获得 {rule.daily_cap} 分，达到每日上限，未发放"
+        )
+    award_batch(session, awards, now=now)
+    return RuleAwardResult(
+        rule.code,
+        rule.name,
+        rule.version,
+        rule.points,
+        rule.daily_cap,
+        awarded,
+        tuple(capped),
+        tuple(skipped),
+    )
+
+
+def awardable_rules(session: Session) -> list[LedgerRule]:
+    """The current, enabled rules an operator can give by hand (custom ones first)."""
+    rules = [
+        r
+        for r in current_rules(session)
+        if r.enabled and r.points > 0 and r.action not in NOT_BY_HAND
+    ]
+    return sorted(rules, key=lambda r: r.action != "custom")
 
 
 # ------------------------------------------------------------------------------ 补签

@@ -8,6 +8,7 @@ the reward are locked first, so two operators can't both take the last item or t
 
 from __future__ import annotations
 
+import io
 import secrets
 from dataclasses import dataclass, fields
 from datetime import date, datetime
@@ -16,6 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
+from core.common.images import flatten_on_white, has_alpha, load_untrusted_rgba
 from core.ledger.entries import lock_member, reverse, spend, take_write_lock
 from db.ledger_models import REDEMPTION_STATUSES, REWARD_KINDS, LedgerRedemption, LedgerReward
 from db.models import Member
@@ -52,10 +54,56 @@ class RewardSpec:
     kind: str = "physical"
     description: str = ""
     active: bool = True
-    image: bytes | None = None
+    image: bytes | None = None  # None: keep the picture it has (see clear_image)
+    clear_image: bool = False  # remove the picture (a new `image` wins over this)
 
 
-SPEC_FIELDS = tuple(f.name for f in fields(RewardSpec))
+SPEC_FIELDS = tuple(f.name for f in fields(RewardSpec) if f.name != "clear_image")
+IMAGE_MAX_SIDE = 800  # px, longest side of the stored copy
+IMAGE_JPEG_QUALITY = 85
+
+
+def reward_image_bytes(data: bytes) -> bytes:
+    """The picture an operator picked, made safe and small for the catalogue.
+
+    The file is untrusted: empty, not an image, cut off, a decompression bomb or too large
+    becomes a UserError in Chinese (core.common.images). A photo is turned upright (EXIF),
+    CMYK/palette/16-bit converted, shrunk to at most IMAGE_MAX_SIDE on its longest side and
+    re-encoded: JPEG, or PNG when it has see-through pixels (a cut-out product shot).
+    Nothing of the original file (EXIF, GPS, ICC profile, trailing bytes) is kept.
+    """
+    from PIL import Image
+
+    image = load_untrusted_rgba(data, what="奖品图片")
+    try:
+        image.thumbnail((IMAGE_MAX_SIDE, IMAGE_MAX_SIDE), Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        if has_alpha(image) and image.getchannel("A").getextrema()[0] < 255:
+            image.save(out, format="PNG", optimize=True)
+        else:
+            flatten_on_white(image).save(
+                out, format="JPEG", quality=IMAGE_JPEG_QUALITY, optimize=True
+            )
+    except Exception as error:  # an exotic mode Pillow can't encode
+        raise UserError("奖品图片无法转换，请另存为 PNG 或 JPG 后再试") from error
+    return out.getvalue()
+
+
+def reward_image(session: Session, reward_id: int) -> bytes | None:
+    """The stored picture of one reward (None: it has none)."""
+    return session.scalar(select(REWARD.c.image).where(REWARD.c.id == reward_id))
+
+
+def reward_images(session: Session, reward_ids: list[int]) -> dict[int, bytes]:
+    """The stored pictures of these rewards, by id (rewards without one are left out)."""
+    if not reward_ids:
+        return {}
+    rows = session.execute(
+        select(REWARD.c.id, REWARD.c.image).where(
+            REWARD.c.id.in_(reward_ids), REWARD.c.image.is_not(None)
+        )
+    )
+    return {rid: bytes(image) for rid, image in rows}
 
 
 def _validate(spec: RewardSpec) -> None:
@@ -90,7 +138,7 @@ def save_reward(session: Session, spec: RewardSpec, reward_id: int | None = None
         raise UserError(f"没有编号为 {reward_id} 的奖品")
     if spec.stock is not None and spec.stock < _taken(session, reward_id):
         raise UserError(f"库存不能少于已兑换的 {_taken(session, reward_id)} 件")
-    if spec.image is None:
+    if spec.image is None and not spec.clear_image:
         values.pop("image")  # editing without a new picture keeps the one it has
     for name, value in values.items():
         setattr(reward, name, value)

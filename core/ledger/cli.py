@@ -17,12 +17,22 @@ def register(commands: argparse._SubParsersAction) -> None:
     ledger = commands.add_parser("ledger", help="积分台账：发放、兑换、对账单、过期、核对、负债")
     actions = ledger.add_subparsers(dest="ledger_command", metavar="操作", required=True)
 
-    award = actions.add_parser("award", help="给成员发放积分")
+    award = actions.add_parser(
+        "award", help="给成员发放积分：--points 按填写的积分，或 --rule 按积分规则"
+    )
     award.add_argument("--member", required=True, help="成员编号或昵称（昵称须唯一）")
-    award.add_argument("--points", required=True, type=int, help="积分（正整数）")
-    award.add_argument("--reason", required=True, help="发放原因")
-    award.add_argument("--qualifying", action="store_true", help="计入等级积分")
-    award.add_argument("--expiry-days", type=int, help="有效天数（默认 365；0 表示永不过期）")
+    # Exactly one of --points / --rule, checked in run_award: a refusal stays one Chinese line.
+    award.add_argument("--points", type=int, help="积分（正整数）")
+    award.add_argument(
+        "--rule",
+        help="积分规则代码（如 custom:晒单、good_post）：积分、每日上限、待生效期、有效期"
+        "和是否计入等级都按规则",
+    )
+    award.add_argument("--reason", help="发放原因（--points 时必填；--rule 时附在规则名称后）")
+    award.add_argument("--qualifying", action="store_true", help="计入等级积分（仅 --points）")
+    award.add_argument(
+        "--expiry-days", type=int, help="有效天数（默认 365；0 表示永不过期；仅 --points）"
+    )
     award.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     add_common_options(award)
     award.set_defaults(handler=run_award)
@@ -97,8 +107,14 @@ def run_award(args: argparse.Namespace) -> int:
     from core.ledger.entries import award
     from core.members.export import operator_name
 
+    if (args.points is None) == (args.rule is None):
+        raise UserError("请用 --points 或 --rule 指定发放的积分（二者选一）")
+    if args.rule is not None:
+        return _run_rule_award(args)
     if args.points <= 0:
         raise UserError("发放的积分必须是正整数")
+    if not (args.reason or "").strip():
+        raise UserError("请用 --reason 填写发放原因")
     if args.expiry_days is not None and args.expiry_days < 0:
         raise UserError("--expiry-days 不能为负数")
     expiry = 365 if args.expiry_days is None else (args.expiry_days or None)
@@ -129,6 +145,50 @@ def run_award(args: argparse.Namespace) -> int:
         as_json=args.json,
         human=f"{prefix}已给成员 {result['member_id']} 发放 {args.points} 积分，"
         f"可用余额 {result['available']}",
+    )
+    return 0
+
+
+def _run_rule_award(args: argparse.Namespace) -> int:
+    from core.common.errors import UserError
+    from core.ledger.awards import award_rule
+    from core.ledger.balances import balance
+    from core.members.export import operator_name
+
+    if args.qualifying or args.expiry_days is not None:
+        raise UserError("--rule 按规则发放：是否计入等级和有效期由规则决定，不能再指定")
+
+    def work(session):
+        member_id = find_member(session, args.member)
+        done = award_rule(
+            session, [member_id], args.rule, reason=args.reason or "", operator=operator_name()
+        )
+        return {
+            "member_id": member_id,
+            "rule": done.rule_code,
+            "rule_name": done.rule_name,
+            "rule_version": done.rule_version,
+            "points": done.awarded[member_id],
+            "capped": member_id in done.capped,
+            "daily_cap": done.daily_cap,
+            "available": balance(session, member_id).available,
+            "pending": balance(session, member_id).pending,
+            "dry_run": args.dry_run,
+        }
+
+    result = _run(args, work)
+    prefix = "（试运行，未写入）" if args.dry_run else ""
+    capped = (
+        f"（已达每日上限 {result['daily_cap']} 分，本次只发 {result['points']} 分）"
+        if result["capped"]
+        else ""
+    )
+    pending = f"，待生效 {result['pending']}" if result["pending"] else ""
+    emit(
+        result,
+        as_json=args.json,
+        human=f"{prefix}已按「{result['rule_name']}」给成员 {result['member_id']} 发放 "
+        f"{result['points']} 积分{capped}，可用余额 {result['available']}{pending}",
     )
     return 0
 

@@ -166,3 +166,47 @@ def test_export_masks_escapes_formulas_and_is_logged(url, tmp_path):
         log = session.scalars(select(ExportLog)).one()
         assert (log.what, log.row_count, log.masked) == ("积分台账", 2, True)
     database.close()
+
+
+def test_award_by_rule_applies_the_rule_and_holds_its_daily_cap(url):
+    from core.ledger.rules import RuleSpec, save_rule
+
+    database = open_database(url, daily_backup=False)
+    with database.session() as session:
+        save_rule(session, RuleSpec("custom:晒单", "custom", "晒单有礼", 15, daily_cap=20))
+        save_rule(session, RuleSpec("custom:邀约", "custom", "邀约到店", 8, pending_days=7))
+    database.close()
+    base = ("ledger", "award", "--member", "张小凡")
+    first = run_main(*base, "--rule", "custom:晒单", "--reason", "6 月", "--json", "--db", url)
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["points"] == 15
+    second = run_main(*base, "--rule", "custom:晒单", "--db", url)
+    assert second.returncode == 0 and "每日上限 20" in second.stdout and "只发 5" in second.stdout
+    third = run_main(*base, "--rule", "custom:晒单", "--db", url)
+    assert third.returncode == 1 and "每日上限" in third.stderr
+    assert len(third.stderr.strip().splitlines()) == 1
+    pending = run_main(*base, "--rule", "custom:邀约", "--db", url)
+    assert pending.returncode == 0 and "待生效 8" in pending.stdout
+    assert entries(url) == 3
+    database = open_database(url, daily_backup=False)
+    with database.session() as session:
+        reasons = session.scalars(select(LedgerEntry.reason).order_by(LedgerEntry.id)).all()
+    database.close()
+    assert reasons == ["晒单有礼：6 月", "晒单有礼", "邀约到店"]
+
+
+def test_award_by_rule_refusals_change_nothing(url):
+    base = ("ledger", "award", "--member", "张小凡")
+    for args, message in (
+        (("--rule", "custom:没有"), "没有代码"),
+        (("--rule", "makeup_checkin"), "补签"),
+        (("--rule", "checkin", "--points", "5"), "--points"),
+        (("--reason", "x"), "--points"),
+        (("--rule", "checkin", "--expiry-days", "3"), "由规则决定"),
+        (("--points", "5"), "--reason"),
+    ):
+        result = run_main(*base, *args, "--db", url)
+        assert result.returncode != 0, (args, result.stdout)
+        assert message in result.stderr, (args, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1, (args, result.stderr)
+    assert entries(url) == 0
