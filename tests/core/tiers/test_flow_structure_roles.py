@@ -113,7 +113,7 @@ def test_team_members_count_as_managers_but_are_not_ranked(database):
         cid = community(session)
         crowd(session, cid, 25)
         owner = member(session, cid, "店长", is_team=True)
-        change_roles(session, cid, [owner], "manager")
+        change_roles(session, cid, [owner], "manager", now=NOW - timedelta(days=1))
         structure = role_structure(session, cid, now=NOW)
     now = structure.months[-1]
     assert now.roles["manager"] == 1 and now.total == 26
