@@ -31,8 +31,9 @@ def member(session, community_id, nickname="成员", *, is_team=False, joined_da
     return row.id
 
 
-def events(session, member_id, community_id, kind, days_ago, *, per_day=1):
-    """`per_day` events of `kind` on each of the days `days_ago` (an iterable of ints)."""
+def events(session, member_id, community_id, kind, days_ago, *, per_day=1, now=NOW):
+    """`per_day` events of `kind` on each of the days `days_ago` (an iterable of ints) before
+    `now` (GUI tests pass the real clock: the screens compute with it)."""
     for days in days_ago:
         for n in range(per_day):
             session.add(
@@ -40,7 +41,7 @@ def events(session, member_id, community_id, kind, days_ago, *, per_day=1):
                     member_id=member_id,
                     community_id=community_id,
                     kind=kind,
-                    occurred_at=NOW - timedelta(days=days, minutes=n),
+                    occurred_at=now - timedelta(days=days, minutes=n),
                 )
             )
     session.flush()

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -76,7 +77,9 @@ def cli_db(sqlite_url, tmp_path):
 
 def test_activity_paste_and_tiers_from_the_command_line(cli_db, tmp_path):
     text = tmp_path / "jielong.txt"
-    text.write_bytes("#接龙\n11月20日打卡\n1. 张小凡 已打卡\n2. 无名氏\n".encode("gb18030"))
+    day = date.today() - timedelta(days=1)  # the real clock: explain counts the last 100 days
+    title = f"{day.month}月{day.day}日打卡"
+    text.write_bytes(f"#接龙\n{title}\n1. 张小凡 已打卡\n2. 无名氏\n".encode("gb18030"))
     args = ["--db", cli_db, "activity", "paste", str(text), "--community", "晨跑群"]
     first = run_main(*args, "--json")
     assert first.returncode == 0, first.stderr

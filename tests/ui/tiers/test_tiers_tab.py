@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QTableWidget
 from sqlalchemy import select
 
 from core.tiers.recompute import recompute_levels
 from db.models import Membership
-from tests.core.tiers.helpers import NOW, community, events, member
+from tests.core.tiers.helpers import community, events, member
 from ui.tiers.tab import TiersTab
 
 
@@ -23,9 +23,11 @@ def test_tiers_tab_shows_levels_structure_flow_and_takes_suggestions(app, qtbot,
         other = community(session, "读书会")
         people = [member(session, cid, f"跑友{n}") for n in range(24)]
         member(session, other, "书友")
-        events(session, people[0], cid, "message", range(1, 5))
-        events(session, people[1], cid, "good_post", range(1, 6))
-        recompute_levels(session, now=NOW)
+        # The tab computes with the real clock, so the activity is recent by the real clock.
+        now = datetime.now()
+        events(session, people[0], cid, "message", range(1, 5), now=now)
+        events(session, people[1], cid, "good_post", range(1, 6), now=now)
+        recompute_levels(session, now=now)
         session.commit()
 
     tab = TiersTab(sqlite_database)
