@@ -431,12 +431,13 @@ def award_rule(
 
 def awardable_rules(session: Session) -> list[LedgerRule]:
     """The current, enabled rules an operator can give by hand (custom ones first)."""
-    rules = [
-        r
-        for r in current_rules(session)
-        if r.enabled and r.points > 0 and r.action not in NOT_BY_HAND
-    ]
-    return sorted(rules, key=lambda r: r.action != "custom")
+    return awardable(current_rules(session))
+
+
+def awardable(rules: Sequence[LedgerRule]) -> list[LedgerRule]:
+    """Of these current rule versions, the ones that can be given by hand, custom first."""
+    found = [r for r in rules if r.enabled and r.points > 0 and r.action not in NOT_BY_HAND]
+    return sorted(found, key=lambda r: r.action != "custom")
 
 
 # ------------------------------------------------------------------------------ 补签

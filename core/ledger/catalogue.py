@@ -12,12 +12,18 @@ import io
 import secrets
 from dataclasses import dataclass, fields
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
-from core.common.images import flatten_on_white, has_alpha, load_untrusted_rgba
+from core.common.images import (
+    MAX_FILE_BYTES,
+    flatten_on_white,
+    has_alpha,
+    load_untrusted_rgba,
+)
 from core.ledger.entries import lock_member, reverse, spend, take_write_lock
 from db.ledger_models import REDEMPTION_STATUSES, REWARD_KINDS, LedgerRedemption, LedgerReward
 from db.models import Member
@@ -87,6 +93,18 @@ def reward_image_bytes(data: bytes) -> bytes:
     except Exception as error:  # an exotic mode Pillow can't encode
         raise UserError("奖品图片无法转换，请另存为 PNG 或 JPG 后再试") from error
     return out.getvalue()
+
+
+def read_reward_image_file(path: str | Path) -> bytes:
+    """reward_image_bytes of a file the operator picked; a huge file is refused unread."""
+    file = Path(path)
+    try:
+        if file.stat().st_size > MAX_FILE_BYTES:
+            raise UserError(f"奖品图片文件太大（超过 {MAX_FILE_BYTES // (1024 * 1024)} MB）")
+        data = file.read_bytes()
+    except OSError as error:
+        raise UserError(f"无法读取文件 {file.name}：{error.strerror or error}") from error
+    return reward_image_bytes(data)
 
 
 def reward_image(session: Session, reward_id: int) -> bytes | None:

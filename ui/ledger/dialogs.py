@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,7 +17,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -27,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from core.ledger.catalogue import RewardRow, RewardSpec
 from core.ledger.rules import ACTION_NAMES, RuleSpec
+from ui.common.widgets import push_button
 
 
 class _Form(QDialog):
@@ -138,6 +142,69 @@ class MakeupDialog(_Form):
         return self.day.date().toPython()
 
 
+class RuleAwardDialog(_Form):
+    """按规则发放: pick an enabled rule; its points, cap, pending days, expiry and qualifying
+    flag are the rule's own (shown, not editable), an optional note goes after its name."""
+
+    def __init__(self, member_names: list[str], rules: list, parent=None) -> None:
+        super().__init__("ledger_rule_award_dialog", self.tr("按规则发放"), parent)
+        shown = "、".join(member_names[:5])
+        if len(member_names) > 5:
+            shown += self.tr(" 等 {n} 人").format(n=len(member_names))
+        members = QLabel(shown)
+        members.setObjectName("ledger_rule_award_members")
+        members.setWordWrap(True)
+        self.form.addRow(self.tr("成员"), members)
+        self.rules = rules
+        self.rule = QComboBox()
+        self.rule.setObjectName("ledger_rule_award_rule")
+        for rule in rules:
+            kind = ACTION_NAMES.get(rule.action, rule.action)
+            self.rule.addItem(
+                self.tr("{name}（{kind}，{points} 分）").format(
+                    name=rule.name, kind=kind, points=rule.points
+                ),
+                rule.code,
+            )
+        self.rule.currentIndexChanged.connect(self._show_details)
+        self.form.addRow(self.tr("规则"), self.rule)
+        self.details = QLabel()
+        self.details.setObjectName("ledger_rule_award_details")
+        self.details.setProperty("muted", True)
+        self.details.setWordWrap(True)
+        self.form.addRow("", self.details)
+        self.reason = QLineEdit()
+        self.reason.setObjectName("ledger_rule_award_reason")
+        self.reason.setPlaceholderText(self.tr("补充说明（可不填），写在规则名称后面"))
+        self.form.addRow(self.tr("说明"), self.reason)
+        self._show_details()
+
+    def _show_details(self) -> None:
+        index = self.rule.currentIndex()
+        if index < 0:
+            self.details.setText(self.tr("没有可发放的规则：请先在「积分规则」新建或启用。"))
+            return
+        rule = self.rules[index]
+        parts = [self.tr("每人 {n} 分").format(n=rule.points)]
+        parts.append(
+            self.tr("每日上限 {n} 分（已达上限的成员不再发放）").format(n=rule.daily_cap)
+            if rule.daily_cap is not None
+            else self.tr("每日不限")
+        )
+        if rule.pending_days:
+            parts.append(self.tr("{n} 天后生效").format(n=rule.pending_days))
+        parts.append(
+            self.tr("永不过期")
+            if rule.expiry_days is None
+            else self.tr("有效期 {n} 天").format(n=rule.expiry_days)
+        )
+        parts.append(self.tr("计入等级积分") if rule.qualifying else self.tr("不计入等级积分"))
+        self.details.setText(self.tr("按规则 v{v}：").format(v=rule.version) + "，".join(parts))
+
+    def rule_code(self) -> str | None:
+        return self.rule.currentData()
+
+
 class RuleDialog(_Form):
     """One earn rule: saving writes a new version (past entries keep the old one)."""
 
@@ -209,10 +276,28 @@ class RuleDialog(_Form):
         )
 
 
-class RewardDialog(_Form):
-    """A reward of the catalogue: price, stock, cost, limits, dates, kind."""
+IMAGE_PREVIEW = 160  # px
 
-    def __init__(self, row: RewardRow | None, parent=None) -> None:
+
+def picture(data: bytes | None, size: int) -> QPixmap | None:
+    """A stored reward picture scaled to fit `size` (None: none, or not decodable)."""
+    if not data:
+        return None
+    pixmap = QPixmap()
+    if not pixmap.loadFromData(data):
+        return None
+    return pixmap.scaled(
+        size,
+        size,
+        Qt.AspectRatioMode.KeepAspectRatio,
+        Qt.TransformationMode.SmoothTransformation,
+    )
+
+
+class RewardDialog(_Form):
+    """A reward of the catalogue: price, stock, cost, limits, dates, kind, picture."""
+
+    def __init__(self, row: RewardRow | None, image: bytes | None = None, parent=None) -> None:
         super().__init__(
             "ledger_reward_dialog",
             self.tr("新增奖品") if row is None else self.tr("编辑奖品"),
@@ -276,6 +361,66 @@ class RewardDialog(_Form):
         self.description.setFixedHeight(64)
         self.form.addRow(self.tr("说明"), self.description)
 
+        self.new_image: bytes | None = None  # picked in this dialog, already made safe
+        self.cleared = False
+        self.image = QLabel()
+        self.image.setObjectName("ledger_reward_image")
+        self.image.setFixedSize(IMAGE_PREVIEW, IMAGE_PREVIEW)
+        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.image.setProperty("card", True)
+        self.pick = push_button("ledger_reward_image_pick", self.tr("选择图片…"), self.pick_image)
+        self.clear = push_button("ledger_reward_image_clear", self.tr("清除图片"), self.clear_image)
+        self.image_hint = QLabel(self.tr("PNG 或 JPG，会缩小到 800 像素以内保存"))
+        self.image_hint.setProperty("muted", True)
+        self.image_hint.setWordWrap(True)
+        side = QVBoxLayout()
+        side.addWidget(self.pick)
+        side.addWidget(self.clear)
+        side.addWidget(self.image_hint)
+        side.addStretch(1)
+        picture_row = QHBoxLayout()
+        picture_row.addWidget(self.image)
+        picture_row.addLayout(side, 1)
+        self.form.addRow(self.tr("图片"), picture_row)
+        self._show_image(image)
+
+    def _show_image(self, data: bytes | None) -> None:
+        pixmap = picture(data, IMAGE_PREVIEW)
+        if pixmap is None:
+            self.image.clear()
+            self.image.setText(self.tr("无图片"))
+        else:
+            self.image.setPixmap(pixmap)
+        self.clear.setEnabled(pixmap is not None)
+
+    def pick_image(self) -> None:
+        from core.common.errors import UserError
+        from core.ledger.catalogue import read_reward_image_file
+        from ui.common.errors import show_error
+
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("选择奖品图片"),
+            "",
+            self.tr("图片 (*.png *.jpg *.jpeg *.gif *.bmp *.webp *.tif *.tiff);;所有文件 (*)"),
+        )
+        if not path:
+            return
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            data = read_reward_image_file(path)
+        except UserError as error:
+            QGuiApplication.restoreOverrideCursor()
+            show_error(self, error)
+            return
+        QGuiApplication.restoreOverrideCursor()
+        self.new_image, self.cleared = data, False
+        self._show_image(data)
+
+    def clear_image(self) -> None:
+        self.new_image, self.cleared = None, True
+        self._show_image(None)
+
     def _dates_toggled(self, on: bool) -> None:
         self.start.setEnabled(on)
         self.end.setEnabled(on)
@@ -293,4 +438,6 @@ class RewardDialog(_Form):
             kind=self.kind.currentData(),
             description=self.description.toPlainText(),
             active=self.active.isChecked(),
+            image=self.new_image,
+            clear_image=self.cleared and self.new_image is None,
         )

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -88,6 +88,39 @@ def _card(object_name: str, caption: str) -> tuple[QFrame, QLabel]:
     return frame, value
 
 
+THUMB = 40  # px, a reward's picture in the catalogue list
+
+
+class _RewardsModel(ListTableModel):
+    """The catalogue list, with each reward's picture as a thumbnail before its name."""
+
+    def __init__(self, columns, parent=None) -> None:
+        super().__init__(columns, parent=parent)
+        self.thumbnails: dict[int, QImage] = {}
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DecorationRole:
+            if index.isValid() and index.column() == 0:
+                return self.thumbnails.get(self.item(index.row()).id)
+            return None
+        return super().data(index, role)
+
+
+def _thumbnails(pictures: dict[int, bytes]) -> dict[int, QImage]:
+    """Scaled pictures, made in the worker (QImage, unlike QPixmap, may be)."""
+    result = {}
+    for reward_id, data in pictures.items():
+        image = QImage.fromData(data)
+        if not image.isNull():
+            result[reward_id] = image.scaled(
+                THUMB,
+                THUMB,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+    return result
+
+
 def _selected(table: QTableView, model: ListTableModel) -> Any | None:
     rows = table.selectionModel().selectedRows()
     return model.item(rows[0].row()) if rows else None
@@ -108,6 +141,7 @@ class LedgerTab(QWidget):
         self.member_name = ""
         self.available = 0
         self.rewards: list = []
+        self.reward_pictures: dict[int, bytes] = {}
         self.rules: list = []
 
         self.sections = QTabWidget()
@@ -139,6 +173,8 @@ class LedgerTab(QWidget):
         self.member_search.textChanged.connect(lambda _text: self._search_timer.start())
         self.member_list = QListWidget()
         self.member_list.setObjectName("ledger_member_list")
+        # Ctrl/Shift-click picks several members for 按规则发放; the statement is the current one.
+        self.member_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.member_list.currentItemChanged.connect(self._member_picked)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -163,6 +199,9 @@ class LedgerTab(QWidget):
             cards.addWidget(frame)
         self.member_buttons = {
             "award": push_button("ledger_award", self.tr("发放积分"), self.award),
+            "award_rule": push_button(
+                "ledger_award_rule", self.tr("按规则发放…"), self.award_by_rule
+            ),
             "deduct": push_button("ledger_deduct", self.tr("扣减积分"), self.deduct),
             "redeem": push_button("ledger_redeem", self.tr("兑换奖品"), self.redeem),
             "makeup": push_button("ledger_makeup", self.tr("补签"), self.makeup),
@@ -327,7 +366,7 @@ class LedgerTab(QWidget):
             end = f"{r.valid_until:%Y-%m-%d}" if r.valid_until else ""
             return f"{start} ~ {end}"
 
-        self.rewards_model = ListTableModel(
+        self.rewards_model = _RewardsModel(
             [
                 (self.tr("奖品"), lambda r: r.name),
                 (self.tr("类型"), lambda r: KIND_NAMES.get(r.kind, r.kind)),
@@ -348,8 +387,10 @@ class LedgerTab(QWidget):
             parent=self,
         )
         self.rewards_table = _table(
-            "ledger_rewards_table", self.rewards_model, (160, 70, 80, 90, 70, 80, 80, 180)
+            "ledger_rewards_table", self.rewards_model, (200, 70, 80, 90, 70, 80, 80, 180)
         )
+        self.rewards_table.setIconSize(QSize(THUMB, THUMB))
+        self.rewards_table.verticalHeader().setDefaultSectionSize(THUMB + 8)
         self.rewards_table.doubleClicked.connect(lambda _index: self.edit_reward())
         buttons = QHBoxLayout()
         buttons.addWidget(push_button("ledger_reward_new", self.tr("新增奖品…"), self.new_reward))
@@ -555,6 +596,9 @@ class LedgerTab(QWidget):
         self._start(self._read(member_choices, self.member_search.text()), self._show_members)
 
     def _show_members(self, choices) -> None:
+        picked = {
+            item.data(Qt.ItemDataRole.UserRole)[0] for item in self.member_list.selectedItems()
+        }
         self.member_list.blockSignals(True)
         self.member_list.clear()
         for choice in choices:
@@ -566,6 +610,10 @@ class LedgerTab(QWidget):
             self.member_list.addItem(item)
             if choice.id == self.member_id:
                 self.member_list.setCurrentItem(item)
+        for row in range(self.member_list.count()):  # a refresh keeps those picked for 按规则发放
+            item = self.member_list.item(row)
+            if item.data(Qt.ItemDataRole.UserRole)[0] in picked:
+                item.setSelected(True)
         self.member_list.blockSignals(False)
 
     def _member_picked(self, item: QListWidgetItem | None, _previous=None) -> None:
@@ -635,11 +683,17 @@ class LedgerTab(QWidget):
         self.rules_model.set_items(rules)
 
     def load_rewards(self) -> None:
-        from core.ledger.catalogue import list_rewards
+        from core.ledger.catalogue import list_rewards, reward_images
 
-        self._start(self._read(list_rewards), self._show_rewards)
+        def read(session):
+            rows = list_rewards(session)
+            pictures = reward_images(session, [r.id for r in rows if r.has_image])
+            return rows, pictures, _thumbnails(pictures)
 
-    def _show_rewards(self, rewards) -> None:
+        self._start(self._read(read), self._show_rewards)
+
+    def _show_rewards(self, result) -> None:
+        rewards, self.reward_pictures, self.rewards_model.thumbnails = result
         self.rewards = rewards
         self.rewards_model.set_items(rewards)
 
@@ -738,6 +792,49 @@ class LedgerTab(QWidget):
 
     def deduct(self) -> None:
         self.award(deduct=True)
+
+    def selected_members(self) -> list[tuple[int, str]]:
+        """(id, name) of the members picked in the list; the current one when none is."""
+        chosen = [item.data(Qt.ItemDataRole.UserRole) for item in self.member_list.selectedItems()]
+        if not chosen and self.member_id is not None:
+            chosen = [(self.member_id, self.member_name)]
+        return chosen
+
+    def award_by_rule(self) -> None:
+        from core.ledger.awards import award_rule, awardable
+        from core.members.export import operator_name
+        from ui.ledger.dialogs import RuleAwardDialog
+
+        members = self.selected_members()
+        if not members:
+            return
+        rules = awardable(self.rules)  # as last loaded: award_rule applies the current version
+        dialog = RuleAwardDialog([name for _, name in members], rules, parent=self)
+        if dialog.exec() != RuleAwardDialog.DialogCode.Accepted or dialog.rule_code() is None:
+            return
+        ids, code, reason = [m for m, _ in members], dialog.rule_code(), dialog.reason.text()
+        operator = operator_name()
+        self._write(
+            lambda s: self._rule_award_text(
+                award_rule(s, ids, code, reason=reason, operator=operator)
+            ),
+            self.tr("正在按规则发放…"),
+            "{result}",
+        )
+
+    def _rule_award_text(self, done) -> str:
+        text = self.tr("已按「{rule}」给 {n} 位成员发放共 {total} 积分").format(
+            rule=done.rule_name, n=len(done.awarded), total=done.total
+        )
+        if done.capped:
+            text += self.tr("；{n} 位成员接近每日上限 {cap} 分，只发了剩余的积分").format(
+                n=len(done.capped), cap=done.daily_cap
+            )
+        if done.skipped:
+            text += self.tr("；{n} 位成员今天已达每日上限 {cap} 分，未发放").format(
+                n=len(done.skipped), cap=done.daily_cap
+            )
+        return text
 
     def redeem(self) -> None:
         from core.ledger.catalogue import redeem
@@ -853,7 +950,8 @@ class LedgerTab(QWidget):
         from core.ledger.catalogue import save_reward
         from ui.ledger.dialogs import RewardDialog
 
-        dialog = RewardDialog(row, parent=self)
+        picture = self.reward_pictures.get(row.id) if row is not None else None
+        dialog = RewardDialog(row, picture, parent=self)
         if dialog.exec() != RewardDialog.DialogCode.Accepted:
             return
         spec, reward_id = dialog.result_spec(), row.id if row else None

@@ -15,6 +15,7 @@ from core.ledger.catalogue import (
     IMAGE_MAX_SIDE,
     RewardSpec,
     list_rewards,
+    read_reward_image_file,
     reward_image,
     reward_image_bytes,
     reward_images,
@@ -141,3 +142,16 @@ def test_the_picture_is_stored_kept_on_edit_replaced_and_cleared(database):
         assert reward_images(session, [rid, other]) == {rid: second}
         save_reward(session, RewardSpec("帆布袋", 120, clear_image=True), rid)
         assert reward_image(session, rid) is None and reward_images(session, [rid]) == {}
+
+
+def test_a_picked_file_is_read_checked_and_converted(tmp_path):
+    photo = tmp_path / "帆布袋.jpg"
+    photo.write_bytes(encoded(Image.new("RGB", (1600, 1200), "green"), "JPEG"))
+    assert opened(read_reward_image_file(photo)).size == (800, 600)
+    huge = tmp_path / "huge.png"
+    with huge.open("wb") as out:
+        out.truncate(26 * 1024 * 1024)  # sparse: refused by its size, never read
+    with pytest.raises(UserError, match="太大"):
+        read_reward_image_file(huge)
+    with pytest.raises(UserError, match="无法读取"):
+        read_reward_image_file(tmp_path / "gone.jpg")
