@@ -1098,6 +1098,10 @@ Preview first: every row to add, update or with a problem is listed before anyth
         <translation>Award Points</translation>
     </message>
     <message>
+        <source>按规则发放…</source>
+        <translation>Award by Rule…</translation>
+    </message>
+    <message>
         <source>扣减积分</source>
         <translation>Deduct Points</translation>
     </message>
@@ -1440,6 +1444,22 @@ Preview first: every row to add, update or with a problem is listed before anyth
     <message>
         <source>正在发放积分…</source>
         <translation>Awarding points…</translation>
+    </message>
+    <message>
+        <source>正在按规则发放…</source>
+        <translation>Awarding by rule…</translation>
+    </message>
+    <message>
+        <source>已按「{rule}」给 {n} 位成员发放共 {total} 积分</source>
+        <translation>Awarded {total} points in total to {n} members by “{rule}”</translation>
+    </message>
+    <message>
+        <source>；{n} 位成员接近每日上限 {cap} 分，只发了剩余的积分</source>
+        <translation>; {n} members were near the daily cap of {cap} points and got only the remainder</translation>
+    </message>
+    <message>
+        <source>；{n} 位成员今天已达每日上限 {cap} 分，未发放</source>
+        <translation>; {n} members already reached the daily cap of {cap} points today and got nothing</translation>
     </message>
     <message>
         <source>积分商城还没有上架的奖品，请先在「积分商城」新增。</source>
@@ -2880,6 +2900,105 @@ Drop an image here</translation>
     <message>
         <source>说明</source>
         <translation>Description</translation>
+    </message>
+    <message>
+        <source>选择图片…</source>
+        <translation>Choose Picture…</translation>
+    </message>
+    <message>
+        <source>清除图片</source>
+        <translation>Clear Picture</translation>
+    </message>
+    <message>
+        <source>PNG 或 JPG，会缩小到 800 像素以内保存</source>
+        <translation>PNG or JPG; stored scaled down to at most 800 pixels</translation>
+    </message>
+    <message>
+        <source>图片</source>
+        <translation>Picture</translation>
+    </message>
+    <message>
+        <source>无图片</source>
+        <translation>No picture</translation>
+    </message>
+    <message>
+        <source>选择奖品图片</source>
+        <translation>Choose a Picture for the Reward</translation>
+    </message>
+    <message>
+        <source>图片 (*.png *.jpg *.jpeg *.gif *.bmp *.webp *.tif *.tiff);;所有文件 (*)</source>
+        <translation>Pictures (*.png *.jpg *.jpeg *.gif *.bmp *.webp *.tif *.tiff);;All files (*)</translation>
+    </message>
+</context>
+<context>
+    <name>RuleAwardDialog</name>
+    <message>
+        <source>按规则发放</source>
+        <translation>Award by Rule</translation>
+    </message>
+    <message>
+        <source> 等 {n} 人</source>
+        <translation> and others ({n} people)</translation>
+    </message>
+    <message>
+        <source>成员</source>
+        <translation>Members</translation>
+    </message>
+    <message>
+        <source>{name}（{kind}，{points} 分）</source>
+        <translation>{name} ({kind}, {points} points)</translation>
+    </message>
+    <message>
+        <source>规则</source>
+        <translation>Rule</translation>
+    </message>
+    <message>
+        <source>补充说明（可不填），写在规则名称后面</source>
+        <translation>Extra note (optional), written after the rule name</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>没有可发放的规则：请先在「积分规则」新建或启用。</source>
+        <translation>No rule can be awarded: create or enable one under “Rules” first.</translation>
+    </message>
+    <message>
+        <source>每人 {n} 分</source>
+        <translation>{n} points each</translation>
+    </message>
+    <message>
+        <source>每日上限 {n} 分（已达上限的成员不再发放）</source>
+        <translation>Daily cap {n} points (members at the cap get nothing more)</translation>
+    </message>
+    <message>
+        <source>每日不限</source>
+        <translation>No daily cap</translation>
+    </message>
+    <message>
+        <source>{n} 天后生效</source>
+        <translation>Takes effect after {n} days</translation>
+    </message>
+    <message>
+        <source>永不过期</source>
+        <translation>Never expires</translation>
+    </message>
+    <message>
+        <source>有效期 {n} 天</source>
+        <translation>Valid for {n} days</translation>
+    </message>
+    <message>
+        <source>计入等级积分</source>
+        <translation>Counts toward levels</translation>
+    </message>
+    <message>
+        <source>不计入等级积分</source>
+        <translation>Does not count toward levels</translation>
+    </message>
+    <message>
+        <source>按规则 v{v}：</source>
+        <translation>By rule v{v}: </translation>
     </message>
 </context>
 <context>
