@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -27,8 +24,8 @@ from core.members.editing import refresh_search_keys
 from core.members.importing.model import ImportLimits
 from db.models import ActivityEvent, Member
 from tests.core.tiers.helpers import community, member
+from tests.main_process import run_main
 
-ROOT = Path(__file__).resolve().parents[3]
 TODAY = date.today()
 D1 = TODAY - timedelta(days=3)
 D2 = TODAY - timedelta(days=2)
@@ -458,19 +455,6 @@ def test_a_file_without_a_usable_header_says_which_columns_are_needed(people, tm
 
 
 # ----- the command line -----------------------------------------------------------------------
-
-
-def run_main(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "SHEQUN_DATA_DIR": str(data_dir)}
-    env.pop("SHEQUN_DB_URL", None)
-    return subprocess.run(
-        [sys.executable, "main.py", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        cwd=ROOT,
-    )
 
 
 def test_cli_dry_run_import_reimport_and_refusal(tmp_path):

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -15,20 +12,9 @@ from core.communities.qr import attach_qr
 from core.communities.registry import set_archived
 from tests.core.communities import qr_images
 from tests.core.communities.builders import add_community, fill
+from tests.main_process import run_main
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def run_main(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        cwd=ROOT,
-    )
 
 
 @pytest.fixture

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -17,19 +14,9 @@ from core.ledger.catalogue import RewardSpec, save_reward
 from core.members.editing import create_member
 from db.ledger_models import LedgerEntry
 from db.models import ExportLog
+from tests.main_process import run_main
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def run_main(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-        cwd=ROOT,
-        timeout=120,
-    )
 
 
 @pytest.fixture

@@ -3,26 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def run_main(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "SHEQUN_DATA_DIR": str(data_dir)}
-    env.pop("SHEQUN_DB_URL", None)
-    return subprocess.run(
-        [sys.executable, "main.py", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        cwd=ROOT,
-    )
+from tests.main_process import run_main
 
 
 def member_count(data_dir: Path) -> int:

@@ -9,8 +9,13 @@ from core.members.masking import mask_phone, mask_wechat_id
 
 @pytest.mark.parametrize(
     ("phone", "masked"),
-    [("13800000016", "138****0016"), ("+85291234567", "********4567"), ("123", "***"),
-     (None, None), ("", "")],
+    [
+        ("13800000016", "138****0016"),
+        ("+85291234567", "********4567"),
+        ("123", "***"),
+        (None, None),
+        ("", ""),
+    ],
 )
 def test_phone(phone, masked):
     assert mask_phone(phone) == masked

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -14,19 +11,9 @@ import pytest
 from core.common.database import open_database
 from core.members.editing import add_members_to_community, create_member
 from db.models import Community, ExportLog
+from tests.main_process import run_main
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def run_main(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-        cwd=ROOT,
-        timeout=120,
-    )
 
 
 @pytest.fixture

@@ -4,9 +4,6 @@ check-copy, import and export. Real Pillow and zxing-cpp; few members, small can
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,20 +20,10 @@ from db.models import ActivityEvent
 from tests.core.posters.poster_helpers import template
 from tests.core.posters.test_posters_store import zip_bomb
 from tests.core.tiers.helpers import community, member
+from tests.main_process import run_main
 
 ROOT = Path(__file__).resolve().parents[3]
 SMALL = "小海报"
-
-
-def run_main(*args):
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-        cwd=ROOT,
-        timeout=120,
-    )
 
 
 def small_template():

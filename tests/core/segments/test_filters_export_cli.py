@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,6 +22,7 @@ from core.members.query import (
 from core.segments.export import export_segment
 from db.models import ActivityEvent, ExportLog, Member, Membership
 from tests.core.tiers.helpers import NOW, community, events, member
+from tests.main_process import run_main
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -164,17 +162,6 @@ def test_export_refuses_a_bad_path_before_working(database, tmp_path):
         with pytest.raises(UserError, match="文件夹不存在"):
             export_segment(session, "流失预警", tmp_path / "nope" / "x.xlsx")
         assert session.scalar(select(func.count()).select_from(ExportLog)) == 0
-
-
-def run_main(*args):
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-        cwd=ROOT,
-        timeout=120,
-    )
 
 
 @pytest.fixture

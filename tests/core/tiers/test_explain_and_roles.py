@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -18,6 +15,7 @@ from core.tiers.explain import explain_member
 from core.tiers.recompute import recompute_levels
 from db.models import RoleChange
 from tests.core.tiers.helpers import NOW, community, events, member
+from tests.main_process import run_main
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -50,17 +48,6 @@ def test_role_changes_are_kept_with_who_and_why(database):
             select(RoleChange.from_role, RoleChange.to_role).order_by(RoleChange.id)
         ).all()
     assert history == [("follower", "leader"), ("leader", "connector")]
-
-
-def run_main(*args):
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-        cwd=ROOT,
-        timeout=120,
-    )
 
 
 @pytest.fixture
