@@ -1,4 +1,4 @@
-"""新建/编辑社群: every field of the community record, the owner chosen by typing a name.
+"""新建/编辑社群: every field of the community record, the owner and admins chosen by typing a name.
 
 Saving runs core's validation in the background; a refusal ("请填写社群名称") is shown and the
 dialog stays open with what was typed.
@@ -6,7 +6,7 @@ dialog stays open with what was typed.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QStringListModel, Qt, QTimer
+from PySide6.QtCore import QDate, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -17,8 +17,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -31,6 +34,8 @@ from core.communities.registry import (
     MemberRef,
     create_community,
     find_members,
+    owner_and_admins,
+    set_admins,
     split_tags,
     update_community,
 )
@@ -42,11 +47,20 @@ SEARCH_DELAY_MS = 250
 
 
 class OwnerPicker(QLineEdit):
-    """Type part of a name (or its pinyin initials); pick the owner from the suggestions."""
+    """Type part of a name (or its pinyin initials); pick a member from the suggestions."""
 
-    def __init__(self, database: Database, community_id: int | None, parent=None) -> None:
+    member_chosen = Signal(object)  # MemberRef
+
+    def __init__(
+        self,
+        database: Database,
+        community_id: int | None,
+        parent=None,
+        *,
+        object_name: str = "community_owner",
+    ) -> None:
         super().__init__(parent)
-        self.setObjectName("community_owner")
+        self.setObjectName(object_name)
         self.database = database
         self.community_id = community_id
         self.owner: MemberRef | None = None
@@ -56,7 +70,7 @@ class OwnerPicker(QLineEdit):
         self.setClearButtonEnabled(True)
         self.suggestions = QStringListModel(self)
         completer = QCompleter(self.suggestions, self)
-        completer.setObjectName("community_owner_completer")
+        completer.setObjectName(f"{object_name}_completer")
         # Matches come from the database (pinyin included): show them as they are.
         completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         completer.activated.connect(self._chosen)
@@ -107,6 +121,7 @@ class OwnerPicker(QLineEdit):
         if ref is not None:
             self.owner = ref
             self.setText(ref.name)
+            self.member_chosen.emit(ref)
 
     @property
     def unresolved(self) -> bool:
@@ -210,6 +225,8 @@ class CommunityDialog(QDialog):
         form.addRow(self.tr("建群日期"), self.created_on)
         form.addRow(self.tr("群主"), self.owner)
         form.addRow("", owner_hint)
+        if community_id is not None:  # admins are current members: a new group has none yet
+            form.addRow(self.tr("管理员"), self._admins_editor(database, community_id))
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -222,6 +239,59 @@ class CommunityDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self.name.setFocus()
+
+    def _admins_editor(self, database: Database, community_id: int) -> QWidget:
+        """The admin list: chips to remove, a picker over this group's members to add."""
+        with database.session() as session:
+            admins = owner_and_admins(session, community_id).admins
+        self.admins = QListWidget()
+        self.admins.setObjectName("community_admins")
+        self.admins.setFlow(QListWidget.Flow.LeftToRight)
+        self.admins.setWrapping(True)
+        self.admins.setSpacing(4)
+        self.admins.setFixedHeight(64)
+        self.admins.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
+        for ref in admins:
+            self._add_admin(ref)
+        self.admin_picker = OwnerPicker(
+            database, community_id, object_name="community_admin_picker"
+        )
+        self.admin_picker.setPlaceholderText(self.tr("输入名字添加管理员"))
+        self.admin_picker.member_chosen.connect(self._add_admin)
+        remove = QPushButton(self.tr("移除所选"))
+        remove.setObjectName("community_admin_remove")
+        remove.clicked.connect(self._remove_admins)
+        row = QHBoxLayout()
+        row.addWidget(self.admin_picker, 1)
+        row.addWidget(remove)
+        editor = QWidget()
+        column = QVBoxLayout(editor)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.admins)
+        column.addLayout(row)
+        return editor
+
+    def _add_admin(self, ref: MemberRef) -> None:
+        if ref.id in self.admin_ids():
+            return
+        item = QListWidgetItem(ref.name)
+        item.setData(Qt.ItemDataRole.UserRole, ref.id)
+        self.admins.addItem(item)
+        if hasattr(self, "admin_picker"):
+            QTimer.singleShot(0, self.admin_picker.clear)  # after the completer has written
+
+    def _remove_admins(self) -> None:
+        for item in self.admins.selectedItems():
+            self.admins.takeItem(self.admins.row(item))
+
+    def admin_ids(self) -> list[int] | None:
+        """The admins shown, or None for a new community (which has no admin list)."""
+        if not hasattr(self, "admins"):
+            return None
+        return [
+            self.admins.item(row).data(Qt.ItemDataRole.UserRole)
+            for row in range(self.admins.count())
+        ]
 
     def _line(self, object_name: str, text: str, hint: str) -> QLineEdit:
         edit = QLineEdit(text)
@@ -265,13 +335,15 @@ class CommunityDialog(QDialog):
             box.setObjectName("community_owner_unresolved")
             box.exec()
             return
-        fields, community_id = self.fields(), self.community_id
+        fields, community_id, admin_ids = self.fields(), self.community_id, self.admin_ids()
 
         def work(_progress, _cancelled) -> int:
             with self.database.session() as session:
                 if community_id is None:
                     return create_community(session, fields)
                 update_community(session, community_id, fields)
+                if admin_ids is not None:
+                    set_admins(session, community_id, admin_ids)
                 return community_id
 
         self.buttons.setEnabled(False)

@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QMessageBox, QPushButton, QTableWidget
+from sqlalchemy import select
 
 from core.communities.registry import read_fields, set_archived, trash_list
 from tests.core.communities.builders import add_community, add_member, fill, join
@@ -336,3 +337,45 @@ def test_another_database_after_a_restore(open_tab, qtbot, sqlite_database, tmp_
         QThreadPool.globalInstance().waitForDone(10_000)
     finally:
         other.close()
+
+
+def test_edit_the_admins_add_by_typing_and_remove(open_tab, qtbot, sqlite_database):
+    from core.communities.registry import owner_and_admins, set_admins
+    from db.models import RoleChange
+
+    with sqlite_database.session() as session:
+        community_id = add_community(session, "悦动健身打卡群")
+        zhang, li = add_member(session, "张小凡"), add_member(session, "李四")
+        for member_id in (zhang, li):
+            join(session, member_id, community_id, JOINED)
+        set_admins(session, community_id, [li])
+    tab = open_tab()
+    tab.select_community(community_id)
+    wait_for_detail(qtbot, tab, community_id)
+    done = {}
+
+    def edit_admins(dialog):
+        admins = dialog.admins
+        assert [admins.item(r).text() for r in range(admins.count())] == ["李四"]
+        picker = dialog.admin_picker
+        qtbot.keyClicks(picker, "zxf")
+        qtbot.waitUntil(lambda: picker.suggestions.rowCount() == 1, timeout=10_000)
+        popup = picker.completer().popup()
+        qtbot.waitUntil(popup.isVisible, timeout=5_000)
+        popup.setCurrentIndex(picker.completer().completionModel().index(0, 0))
+        qtbot.keyClick(popup, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: admins.count() == 2, timeout=5_000)
+        admins.item(0).setSelected(True)  # 李四
+        dialog.findChild(QPushButton, "community_admin_remove").click()
+        assert dialog.admin_ids() == [zhang]
+        dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+        done["saved"] = True
+
+    when_shown("community_dialog", edit_admins)
+    tab.edit_selected()
+    qtbot.waitUntil(lambda: "saved" in done, timeout=15_000)
+    wait_for_detail(qtbot, tab, community_id, lambda d: [a.id for a in d.people.admins] == [zhang])
+    with sqlite_database.session() as session:
+        assert [a.id for a in owner_and_admins(session, community_id).admins] == [zhang]
+        reasons = session.scalars(select(RoleChange.reason).order_by(RoleChange.id)).all()
+    assert reasons == ["设为管理员", "不再是管理员", "设为管理员"]
