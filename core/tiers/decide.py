@@ -56,7 +56,7 @@ def describe_figures(level: Level, figures: Figures) -> str:
         f"累计{METRIC_LABELS[metric]} {figures.get(metric, True)}/{minimum}"
         for metric, minimum in level.all_time.items()
     ]
-    return "，".join(parts) or "无条件"
+    return "，".join(parts) or "起步等级，没有条件"
 
 
 def decide(

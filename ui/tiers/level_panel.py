@@ -137,6 +137,7 @@ class LevelPanel(QWidget):
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.layout_.addWidget(self.empty)
+        self.layout_.addStretch(1)  # cards keep their natural height at the top
 
     def show_member(self, member_id: int | None) -> None:
         self.member_id = member_id
@@ -174,8 +175,8 @@ class LevelPanel(QWidget):
         team = bool(items) and all(item.status == "team" for item in items)
         shown = [] if team else items[:MAX_CARDS]
         self.cards = [LevelCard(self, item, levels[item.community_id]) for item in shown]
-        for card in self.cards:
-            self.layout_.addWidget(card)
+        for index, card in enumerate(self.cards):
+            self.layout_.insertWidget(index, card)
         if team:
             self.empty.setText(self.tr("团队成员（店主、员工）不参与分层统计"))
         elif len(items) > MAX_CARDS:
@@ -187,7 +188,7 @@ class LevelPanel(QWidget):
         else:
             self.empty.setText(self.tr("不在任何社群里，没有等级"))
         self.layout_.removeWidget(self.empty)
-        self.layout_.addWidget(self.empty)
+        self.layout_.insertWidget(len(self.cards), self.empty)
         self.empty.setVisible(
             self.member_id is not None and (team or not items or len(items) > len(shown))
         )
