@@ -1,0 +1,256 @@
+"""GUI: the 海报 designer — the canvas shows the core render; edits, undo, layers, save-as."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QAction, QImage
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QToolButton,
+)
+
+from core.posters.builtin import SAMPLE_DATA, load_builtin
+from core.posters.render import PosterRenderer
+from core.posters.store import get_template
+from core.posters.template import TextLayer
+from tests.core.tiers.helpers import community, member
+from tests.ui.conftest import when_shown
+from ui.posters.designer import PosterDesigner, pil_to_qimage
+
+
+@pytest.fixture
+def designer(app, qtbot, sqlite_database) -> PosterDesigner:
+    widget = PosterDesigner(sqlite_database)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 800)
+    widget.show()
+    settle(qtbot, widget)
+    return widget
+
+
+def settle(qtbot, designer: PosterDesigner) -> None:
+    """Wait until the canvas shows the render of the current template."""
+    qtbot.waitUntil(
+        lambda: not designer.render_pending() and designer.last_render is not None,
+        timeout=15_000,
+    )
+
+
+def digest(image: QImage, size: int = 120) -> bytes:
+    small = image.convertToFormat(QImage.Format.Format_RGB888).scaled(
+        size, size, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.FastTransformation
+    )
+    return hashlib.sha256(bytes(small.constBits())).digest()
+
+
+def core_image(template, assets, data=SAMPLE_DATA) -> QImage:
+    return pil_to_qimage(PosterRenderer(template, assets).render(data).image)
+
+
+def layer_index(designer: PosterDesigner, name: str) -> int:
+    return next(i for i, layer in enumerate(designer.template.layers) if layer.name == name)
+
+
+def select(designer: PosterDesigner, name: str) -> int:
+    index = layer_index(designer, name)
+    layers = designer.findChild(QListWidget, "posterLayers")
+    layers.setCurrentRow(layers.count() - 1 - index)
+    assert designer.selected == index
+    return index
+
+
+def test_the_canvas_shows_the_core_renderers_output(designer, qtbot):
+    templates = designer.findChild(QListWidget, "posterTemplates")
+    keys = designer.templates.template_keys()
+    assert keys[:5] == ["welcome", "invite", "groupbuy", "checkin", "event"]
+    # Open another built-in template by clicking it in the list.
+    row = next(r for r in range(templates.count()) if templates.item(r).data(256) == "invite")
+    templates.setCurrentRow(row)
+    settle(qtbot, designer)
+    assert designer.key == "invite"
+    template, assets = load_builtin("invite")
+    expected = core_image(template, assets)
+    shown = designer.canvas.background_image()
+    assert (shown.width(), shown.height()) == (1080, 1920)
+    for x, y in ((10, 10), (540, 960), (300, 1500), (1070, 1910)):
+        assert shown.pixelColor(x, y) == expected.pixelColor(x, y)
+    assert digest(shown) == digest(expected)
+
+
+def test_position_set_in_the_property_panel_moves_the_layer_and_undo_redo_restore(designer, qtbot):
+    index = select(designer, "标题")
+    before = designer.template
+    before_image = designer.canvas.background_image()
+    original_x = before.layers[index].x
+    designer.findChild(QDoubleSpinBox, "posterX").setValue(original_x + 120)
+    settle(qtbot, designer)
+    assert designer.template.layers[index].x == original_x + 120
+    assert before.layers[index].x == original_x  # the old template is untouched
+    moved = designer.canvas.background_image()
+    assert digest(moved) != digest(before_image)
+    assert digest(moved) == digest(core_image(designer.template, designer.assets))
+    item = designer.canvas.item_for(index)
+    assert item.pos().x() == original_x + 120
+
+    undo = designer.findChild(QAction, "posterUndo")
+    redo = designer.findChild(QAction, "posterRedo")
+    undo.trigger()
+    settle(qtbot, designer)
+    assert designer.template == before
+    assert designer.findChild(QDoubleSpinBox, "posterX").value() == original_x
+    assert digest(designer.canvas.background_image()) == digest(before_image)
+    redo.trigger()
+    settle(qtbot, designer)
+    assert designer.template.layers[index].x == original_x + 120
+    assert undo.shortcut().toString() == "Ctrl+Z"
+    assert "Ctrl+Shift+Z" in [s.toString() for s in redo.shortcuts()]
+
+
+def test_dragging_a_box_on_the_canvas_moves_the_layer_unless_it_is_locked(designer, qtbot):
+    index = select(designer, "标题")
+    layer = designer.template.layers[index]
+    item = designer.canvas.item_for(index)
+    # What a finished drag reports: the box's new place.
+    item.setPos(item.pos() + QPointF(33, 0))
+    item.report()
+    assert designer.template.layers[index].x == layer.x + 33
+
+    designer.findChild(QToolButton, "posterLayerLock").click()
+    assert designer.template.layers[index].locked
+    item = designer.canvas.item_for(index)
+    assert not item.flags() & item.GraphicsItemFlag.ItemIsMovable
+    assert designer.findChild(QDoubleSpinBox, "posterX").isEnabled() is False
+    item.setPos(item.pos() + QPointF(50, 50))
+    item.report()
+    assert designer.template.layers[index].x == layer.x + 33
+    assert designer.canvas.item_for(index).pos().x() == layer.x + 33  # the box went back
+    settle(qtbot, designer)
+
+
+def test_hiding_a_layer_removes_it_from_the_render(designer, qtbot):
+    index = select(designer, "邀请二维码")
+    assert designer.last_render.qr_codes
+    designer.findChild(QToolButton, "posterLayerVisible").click()
+    settle(qtbot, designer)
+    assert not designer.template.layers[index].visible
+    assert designer.last_render.qr_codes == []
+    assert designer.canvas.item_for(index) is None
+    expected = core_image(designer.template, designer.assets)
+    assert digest(designer.canvas.background_image()) == digest(expected)
+    assert "隐藏" in designer.findChild(QListWidget, "posterLayers").currentItem().text()
+
+
+def test_reordering_moves_the_layer_and_keeps_it_selected(designer, qtbot):
+    index = select(designer, "标题")
+    name_below = designer.template.layers[index - 1].name
+    designer.findChild(QToolButton, "posterLayerDown").click()
+    assert designer.template.layers[index - 1].name == "标题"
+    assert designer.template.layers[index].name == name_below
+    assert designer.selected == index - 1
+    designer.findChild(QToolButton, "posterLayerUp").click()
+    designer.findChild(QToolButton, "posterLayerUp").click()
+    assert designer.template.layers[index + 1].name == "标题"
+    designer.undo_stack.undo()
+    designer.undo_stack.undo()
+    assert designer.template.layers[index - 1].name == "标题"
+    designer.undo_stack.undo()
+    assert designer.template.layers[index].name == "标题"
+    assert designer.selected == index
+    settle(qtbot, designer)
+
+
+def test_save_as_stores_the_template_and_it_reopens(designer, qtbot, sqlite_database):
+    index = select(designer, "标题")
+    designer.findChild(QDoubleSpinBox, "posterFontSize").setValue(64)
+
+    def answer(dialog: QInputDialog) -> None:
+        dialog.setTextValue("春季迎新海报")
+        dialog.accept()
+
+    when_shown("posterSaveAsDialog", answer)
+    designer.findChild(QPushButton, "posterSaveAs").click()
+    assert designer.undo_stack.isClean()
+    with sqlite_database.session() as session:
+        stored = get_template(session, "春季迎新海报")
+    assert not stored.info.builtin
+    assert stored.template.layers[index].font_size == 64
+    assert stored.info.key in designer.templates.template_keys()
+
+    # A second save under the same name is refused with a clear message.
+    messages = []
+
+    def read(box) -> None:
+        messages.append(box.text())
+        box.accept()
+
+    when_shown("user_error_dialog", read)
+    assert designer.save_as("春季迎新海报") is False
+    assert "已有名为「春季迎新海报」的模板" in messages[0]
+
+    designer.open_template("welcome")
+    settle(qtbot, designer)
+    assert designer.template.layers[index].font_size != 64
+    designer.open_template(stored.info.key)
+    settle(qtbot, designer)
+    assert designer.template.name == "春季迎新海报"
+    assert designer.template.layers[index].font_size == 64
+    assert digest(designer.canvas.background_image()) == digest(
+        core_image(stored.template, stored.assets)
+    )
+
+
+def test_a_risky_phrase_typed_into_a_text_layer_is_listed_with_its_reason(designer, qtbot):
+    warnings = designer.findChild(QLabel, "posterCopyWarnings")
+    assert not warnings.isVisible()
+    index = select(designer, "标题")
+    designer.findChild(QPlainTextEdit, "posterText").setPlainText("转发到朋友圈即可领取礼品")
+    assert designer.template.layers[index].text == "转发到朋友圈即可领取礼品"
+    assert isinstance(designer.template.layers[index], TextLayer)
+    assert warnings.isVisible()
+    assert "转发到朋友圈即可领取" in warnings.text()
+    assert "诱导分享" in warnings.text()
+    assert "标题" in warnings.text()
+    designer.undo_stack.undo()  # typing is one undo step
+    assert not warnings.isVisible()
+    settle(qtbot, designer)
+
+
+def test_new_poster_from_a_canvas_preset(designer, qtbot):
+    designer.templates.new_requested.emit(750, 1334, 72)
+    settle(qtbot, designer)
+    assert (designer.template.width, designer.template.height) == (750, 1334)
+    assert designer.key is None
+    image = designer.canvas.background_image()
+    assert (image.width(), image.height()) == (750, 1334)
+
+
+def test_previewing_with_a_member_uses_their_fields(designer, qtbot, sqlite_database):
+    with sqlite_database.session() as session:
+        cid = community(session, "晨跑群")
+        mid = member(session, cid, "阿强")
+        session.commit()
+    designer.preview.refresh()
+    designer.preview.choose_member(mid)
+    settle(qtbot, designer)
+    fields = designer.preview.fields()
+    assert fields["昵称"] == "阿强"
+    assert fields["社群名"] == "晨跑群"
+    qr_contents = [qr.content for qr in designer.last_render.qr_codes]
+    assert fields["邀请链接"] in qr_contents or fields["邀请码"] in "".join(qr_contents)
+    expected = core_image(designer.template, designer.assets, fields)
+    assert digest(designer.canvas.background_image()) == digest(expected)
+
+
+def test_screenshot_is_roomy(designer, qtbot, tmp_path):
+    select(designer, "标题")
+    designer.grab().save(str(tmp_path / "designer.png"))
+    assert designer.findChild(QListWidget, "posterLayers").width() >= 200
+    assert designer.canvas.width() >= 500

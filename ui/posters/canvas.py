@@ -1,0 +1,409 @@
+"""The designer's canvas: the core renderer's picture with a transparent box over each layer.
+
+What the operator sees is the rendered poster itself (a pixmap from core.posters.render); the
+boxes on top only catch the mouse: select, move, resize with handles, snap to the canvas
+centre and edges and to other layers' edges with guide lines. A finished drag is reported as
+`geometry_edited(index, x, y, width, height)`; the designer turns it into an undoable edit and
+the canvas is redrawn from the new template, so the canvas never holds state of its own.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QPixmap, QWheelEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsItem,
+    QGraphicsLineItem,
+    QGraphicsPixmapItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from core.posters.template import BackgroundLayer, Layer, QrLayer, Template
+
+SNAP_SCREEN_PX = 6  # how close (on screen) an edge must come to a guide to snap to it
+HANDLE_PX = 9
+MIN_SIZE = 4
+MIN_ZOOM, MAX_ZOOM = 0.05, 8.0
+_SELECTED = QColor("#2563eb")
+_GUIDE = QColor("#db2777")
+_LOCKED = QColor("#9ca3af")
+
+
+class PosterCanvas(QGraphicsView):
+    """A zoomable view of one rendered poster with editable layer boxes."""
+
+    layer_clicked = Signal(int)  # -1: clicked outside every layer
+    geometry_edited = Signal(int, float, float, float, float)
+    zoom_changed = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("posterCanvas")
+        self.setScene(QGraphicsScene(self))
+        self.setRenderHints(QPainter.RenderHint.SmoothPixmapTransform)
+        self.setBackgroundBrush(QColor("#e5e7eb"))
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setDragMode(QGraphicsView.DragMode.NoDrag)
+        self.template: Template | None = None
+        self._fit_mode = True
+        self._quiet = False  # selection changes made by the program are not clicks
+        self._items: dict[int, LayerItem] = {}
+        self._page = QGraphicsRectItem()
+        self._page.setPen(QPen(Qt.PenStyle.NoPen))
+        self._page.setBrush(QColor("#ffffff"))
+        self._page.setZValue(-2)
+        self._pixmap = QGraphicsPixmapItem()
+        self._pixmap.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+        self._pixmap.setZValue(-1)
+        guide_pen = QPen(_GUIDE, 1)
+        guide_pen.setCosmetic(True)
+        self._vguide = QGraphicsLineItem()
+        self._hguide = QGraphicsLineItem()
+        for item in (self._page, self._pixmap, self._vguide, self._hguide):
+            self.scene().addItem(item)
+        for guide in (self._vguide, self._hguide):
+            guide.setPen(guide_pen)
+            guide.setZValue(10_000)
+            guide.hide()
+        self.scene().selectionChanged.connect(self._selection_changed)
+
+    # ------------------------------------------------------------------ content
+
+    def set_template(self, template: Template, selected: int) -> None:
+        """Rebuild the layer boxes for `template` and select layer `selected` (-1: none)."""
+        resized = self.template is None or (self.template.width, self.template.height) != (
+            template.width,
+            template.height,
+        )
+        self.template = template
+        self._quiet = True
+        try:
+            for item in self._items.values():
+                self.scene().removeItem(item)
+            self._items.clear()
+            for index, layer in enumerate(template.layers):
+                if isinstance(layer, BackgroundLayer) or not layer.visible:
+                    continue
+                item = LayerItem(self, index, layer)
+                self.scene().addItem(item)
+                self._items[index] = item
+            self._select(selected)
+        finally:
+            self._quiet = False
+        if resized:
+            page = QRectF(0, 0, template.width, template.height)
+            self._page.setRect(page)
+            margin = max(template.width, template.height) * 0.04
+            self.setSceneRect(page.adjusted(-margin, -margin, margin, margin))
+            self._vguide.setLine(0, 0, 0, template.height)
+            self._hguide.setLine(0, 0, template.width, 0)
+            self.fit()
+
+    def set_image(self, image: QImage) -> None:
+        self._pixmap.setPixmap(QPixmap.fromImage(image))
+
+    def background_image(self) -> QImage:
+        """The rendered poster shown under the boxes (what the tests compare with core)."""
+        return self._pixmap.pixmap().toImage()
+
+    def set_selected(self, index: int) -> None:
+        self._quiet = True
+        try:
+            self._select(index)
+        finally:
+            self._quiet = False
+
+    def item_for(self, index: int) -> LayerItem | None:
+        return self._items.get(index)
+
+    def _select(self, index: int) -> None:
+        self.scene().clearSelection()
+        item = self._items.get(index)
+        if item is not None:
+            item.setSelected(True)
+
+    def _selection_changed(self) -> None:
+        for item in self._items.values():
+            item.show_handles(item.isSelected())
+        if self._quiet:
+            return
+        selected = [i for i in self.scene().selectedItems() if isinstance(i, LayerItem)]
+        self.layer_clicked.emit(selected[0].index if selected else -1)
+
+    # ------------------------------------------------------------------ snapping
+
+    def snap_threshold(self) -> float:
+        return SNAP_SCREEN_PX / max(self.zoom(), 1e-6)
+
+    def snap_targets(self, exclude: int) -> tuple[list[float], list[float]]:
+        """x and y lines a moving box may snap to: canvas edges and centre, other boxes."""
+        template = self.template
+        if template is None:
+            return [], []
+        xs = [0.0, template.width / 2, float(template.width)]
+        ys = [0.0, template.height / 2, float(template.height)]
+        for index, item in self._items.items():
+            if index == exclude:
+                continue
+            rect = item.sceneBoundingRect()
+            xs += [rect.left(), rect.center().x(), rect.right()]
+            ys += [rect.top(), rect.center().y(), rect.bottom()]
+        return xs, ys
+
+    def snap(self, edges: list[float], targets: list[float]) -> tuple[float, float | None]:
+        """The shift that puts the closest of `edges` on a target, and that target."""
+        best: tuple[float, float | None] = (0.0, None)
+        limit = self.snap_threshold()
+        for edge in edges:
+            for target in targets:
+                distance = abs(target - edge)
+                if distance <= limit and (best[1] is None or distance < abs(best[0])):
+                    best = (target - edge, target)
+        return best
+
+    def show_guides(self, x: float | None, y: float | None) -> None:
+        self._vguide.setVisible(x is not None)
+        self._hguide.setVisible(y is not None)
+        if x is not None:
+            self._vguide.setPos(x, 0)
+        if y is not None:
+            self._hguide.setPos(0, y)
+
+    # ------------------------------------------------------------------ zoom
+
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def set_zoom(self, factor: float) -> None:
+        factor = max(MIN_ZOOM, min(MAX_ZOOM, factor))
+        self._fit_mode = False
+        self.resetTransform()
+        self.scale(factor, factor)
+        self.zoom_changed.emit(factor)
+
+    def zoom_by(self, step: float) -> None:
+        self.set_zoom(self.zoom() * step)
+
+    def fit(self) -> None:
+        """The whole poster in view; kept fitted while the window is resized."""
+        if self.template is None:
+            return
+        self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        self._fit_mode = True
+        self.zoom_changed.emit(self.zoom())
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom_by(1.15 ** (event.angleDelta().y() / 120))
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self._fit_mode:
+            self.fit()
+
+
+class LayerItem(QGraphicsRectItem):
+    """The invisible, selectable box of one layer; drawn only as an outline when selected."""
+
+    def __init__(self, canvas: PosterCanvas, index: int, layer: Layer) -> None:
+        super().__init__(0, 0, layer.width, layer.height)
+        self.canvas = canvas
+        self.index = index
+        self.layer = layer
+        self.setPos(layer.x, layer.y)
+        self.setTransformOriginPoint(layer.width / 2, layer.height / 2)
+        self.setRotation(layer.rotation)
+        self.setZValue(index)
+        self.setPen(QPen(Qt.PenStyle.NoPen))
+        self.setBrush(QBrush(Qt.BrushStyle.NoBrush))
+        self.setAcceptHoverEvents(True)
+        flags = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+        if not layer.locked:
+            flags |= QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+        self.setFlags(flags | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.setToolTip(layer.name)
+        self._hovered = False
+        self._dragging = False
+        self._press_pos = QPointF()
+        spots = [(h, v) for h in (0, 1, 2) for v in (0, 1, 2) if (h, v) != (1, 1)]
+        self._handles = [] if layer.locked else [Handle(self, h, v) for h, v in spots]
+        self.place_handles()
+        self.show_handles(False)
+
+    @property
+    def locked(self) -> bool:
+        return self.layer.locked
+
+    def keep_aspect(self) -> bool:
+        return isinstance(self.layer, QrLayer)
+
+    def show_handles(self, visible: bool) -> None:
+        for handle in self._handles:
+            handle.setVisible(visible)
+
+    def place_handles(self) -> None:
+        rect = self.rect()
+        for handle in self._handles:
+            handle.setPos(
+                rect.left() + rect.width() * handle.h / 2, rect.top() + rect.height() * handle.v / 2
+            )
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        if not (self.isSelected() or self._hovered):
+            return
+        color = _LOCKED if self.locked else _SELECTED
+        pen = QPen(color, 2 if self.isSelected() else 1)
+        pen.setCosmetic(True)
+        if self.locked:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(self.rect())
+
+    def hoverEnterEvent(self, event) -> None:
+        self._hovered = True
+        self.update()
+        super().hoverEnterEvent(event)
+
+    def hoverLeaveEvent(self, event) -> None:
+        self._hovered = False
+        self.update()
+        super().hoverLeaveEvent(event)
+
+    def mousePressEvent(self, event) -> None:
+        self._press_pos = self.pos()
+        self._dragging = not self.locked
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        super().mouseReleaseEvent(event)
+        self._dragging = False
+        self.canvas.show_guides(None, None)
+        if self.pos() != self._press_pos:
+            self.report()
+
+    def itemChange(self, change, value):
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and self._dragging:
+            if _alt_held():
+                self.canvas.show_guides(None, None)
+                return value
+            shift = value - self.pos()
+            box = self.sceneBoundingRect().translated(shift)
+            xs, ys = self.canvas.snap_targets(self.index)
+            dx, gx = self.canvas.snap([box.left(), box.center().x(), box.right()], xs)
+            dy, gy = self.canvas.snap([box.top(), box.center().y(), box.bottom()], ys)
+            self.canvas.show_guides(gx, gy)
+            return QPointF(value.x() + dx, value.y() + dy)
+        return super().itemChange(change, value)
+
+    def report(self) -> None:
+        """Tell the canvas the layer's new box: the rect's centre, on the scene, is the box's."""
+        rect = self.rect()
+        centre = self.mapToScene(rect.center())
+        self.canvas.geometry_edited.emit(
+            self.index,
+            round(centre.x() - rect.width() / 2, 1),
+            round(centre.y() - rect.height() / 2, 1),
+            round(rect.width(), 1),
+            round(rect.height(), 1),
+        )
+
+
+class Handle(QGraphicsRectItem):
+    """A resize handle at a corner or an edge's middle (h, v ∈ 0 left/top, 1 middle, 2 right)."""
+
+    def __init__(self, owner: LayerItem, h: int, v: int) -> None:
+        half = HANDLE_PX / 2
+        super().__init__(-half, -half, HANDLE_PX, HANDLE_PX, owner)
+        self.owner = owner
+        self.h, self.v = h, v
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        pen = QPen(_SELECTED, 1)
+        pen.setCosmetic(True)
+        self.setPen(pen)
+        self.setBrush(QColor("#ffffff"))
+        cursors = {
+            (0, 0): Qt.CursorShape.SizeFDiagCursor,
+            (2, 2): Qt.CursorShape.SizeFDiagCursor,
+            (2, 0): Qt.CursorShape.SizeBDiagCursor,
+            (0, 2): Qt.CursorShape.SizeBDiagCursor,
+        }
+        horizontal = Qt.CursorShape.SizeHorCursor
+        vertical = Qt.CursorShape.SizeVerCursor
+        self.setCursor(cursors.get((h, v), horizontal if v == 1 else vertical))
+        self._resizing = False
+
+    def mousePressEvent(self, event) -> None:
+        self._resizing = True
+        event.accept()
+
+    def mouseMoveEvent(self, event) -> None:
+        if not self._resizing:
+            return
+        owner = self.owner
+        point = owner.mapFromScene(event.scenePos())
+        rect = QRectF(owner.rect())
+        unrotated = owner.rotation() == 0
+        canvas = owner.canvas
+        xs, ys = canvas.snap_targets(owner.index) if unrotated else ([], [])
+        origin = owner.pos()
+        gx = gy = None
+        if self.h != 1:
+            x = point.x()
+            if unrotated:
+                dx, gx = canvas.snap([x + origin.x()], xs)
+                x += dx
+            if self.h == 0:
+                rect.setLeft(min(x, rect.right() - MIN_SIZE))
+            else:
+                rect.setRight(max(x, rect.left() + MIN_SIZE))
+        if self.v != 1:
+            y = point.y()
+            if unrotated:
+                dy, gy = canvas.snap([y + origin.y()], ys)
+                y += dy
+            if self.v == 0:
+                rect.setTop(min(y, rect.bottom() - MIN_SIZE))
+            else:
+                rect.setBottom(max(y, rect.top() + MIN_SIZE))
+        corner = self.h != 1 and self.v != 1
+        if corner and (
+            owner.keep_aspect() or event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        ):
+            ratio = owner.layer.width / owner.layer.height
+            if rect.width() / rect.height() > ratio:
+                width = rect.height() * ratio
+                if self.h == 0:
+                    rect.setLeft(rect.right() - width)
+                else:
+                    rect.setRight(rect.left() + width)
+            else:
+                height = rect.width() / ratio
+                if self.v == 0:
+                    rect.setTop(rect.bottom() - height)
+                else:
+                    rect.setBottom(rect.top() + height)
+            gx = gy = None
+        canvas.show_guides(gx, gy)
+        owner.setRect(rect)
+        owner.place_handles()
+
+    def mouseReleaseEvent(self, event) -> None:
+        if not self._resizing:
+            return
+        self._resizing = False
+        self.owner.canvas.show_guides(None, None)
+        self.owner.report()
+
+
+def _alt_held() -> bool:
+    """Holding Alt while dragging turns snapping off, as in most design tools."""
+    return bool(QApplication.keyboardModifiers() & Qt.KeyboardModifier.AltModifier)

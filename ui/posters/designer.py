@@ -1,0 +1,551 @@
+"""The 海报 designer: templates on the left, the rendered poster in the middle, layers and
+properties on the right.
+
+The canvas shows the output of core.posters.render.PosterRenderer — the renderer every export
+uses — rendered off the GUI thread after each edit. Every edit replaces the (treated as
+immutable) Template through the undo stack; `_apply` then redraws the canvas boxes, the layer
+list, the property panel and the copy check from the current template.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QImage, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.common.database import Database
+from core.common.errors import UserError
+from core.posters.compliance import check_copy
+from core.posters.render import PosterRenderer
+from core.posters.store import get_template, save_template
+from core.posters.template import Template, TextLayer, dump_template, load_template
+from ui.common.errors import show_error
+from ui.common.tasks import Task, while_alive
+from ui.posters.canvas import PosterCanvas
+from ui.posters.edits import TemplateEdit, with_layer, with_layer_moved
+from ui.posters.layer_panel import LayerPanel
+from ui.posters.preview import PreviewData
+from ui.posters.properties import PropertyPanel
+from ui.posters.template_panel import TemplatePanel
+
+RENDER_DELAY_MS = 40  # edits arriving closer than this (typing, arrows) render once
+
+
+def pil_to_qimage(image) -> QImage:
+    """An RGB Pillow image as a QImage that owns its pixels (safe to hand across threads)."""
+    rgb = image.convert("RGB")
+    data = rgb.tobytes("raw", "RGB")
+    return QImage(data, rgb.width, rgb.height, rgb.width * 3, QImage.Format.Format_RGB888).copy()
+
+
+class PosterDesigner(QWidget):
+    """The poster designer tab."""
+
+    rendered = Signal()  # the canvas shows the render of the current template and data
+    template_saved = Signal(str)  # key
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("posterDesigner")
+        self.database = database
+        self.template: Template | None = None
+        self.assets: dict[str, bytes] = {}
+        self.key: str | None = None  # the stored template being edited; None: new
+        self.builtin = False
+        self.selected = -1
+        self.last_render = None  # the RenderedPoster on the canvas
+        self.render_error = ""
+        self._renderer: PosterRenderer | None = None
+        self._generation = 0
+        self._task: Task | None = None
+        self._render_again = False
+        self._busy = False  # a render task is running (Task.running turns False too early)
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.setInterval(RENDER_DELAY_MS)
+        self._render_timer.timeout.connect(self._start_render)
+        self._build()
+        self.templates.refresh()
+        first = self.templates.first_key()
+        if first:
+            self.open_template(first)
+
+    # ------------------------------------------------------------------ layout
+
+    def _build(self) -> None:
+        self.templates = TemplatePanel(self.database)
+        self.templates.open_requested.connect(self.open_template)
+        self.templates.new_requested.connect(self.new_template)
+        self.templates.save_requested.connect(self.save)
+        self.templates.save_as_requested.connect(lambda: self.save_as())
+
+        self.canvas = PosterCanvas()
+        self.canvas.layer_clicked.connect(self._select_from_canvas)
+        self.canvas.geometry_edited.connect(self._geometry_edited)
+        self.canvas.zoom_changed.connect(
+            lambda zoom: self.zoom_label.setText(f"{round(zoom * 100)}%")
+        )
+        self.title = QLabel()
+        self.title.setObjectName("posterTitle")
+        self.title.setProperty("sectionTitle", True)
+        self.status = QLabel()
+        self.status.setObjectName("posterRenderStatus")
+        self.status.setWordWrap(True)
+        self.status.setProperty("muted", True)
+        self.warnings = QLabel()
+        self.warnings.setObjectName("posterCopyWarnings")
+        self.warnings.setWordWrap(True)
+        self.warnings.setTextFormat(Qt.TextFormat.RichText)
+        self.warnings.setStyleSheet(
+            "QLabel#posterCopyWarnings { background: #fef3c7; color: #78350f;"
+            " border: 1px solid #f59e0b; border-radius: 6px; padding: 6px 8px; }"
+        )
+        self.warnings.hide()
+
+        centre = QWidget()
+        column = QVBoxLayout(centre)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.title)
+        column.addLayout(self._toolbar())
+        column.addWidget(self.canvas, 1)
+        column.addWidget(self.status)
+        column.addWidget(self.warnings)
+
+        self.layers = LayerPanel()
+        self.layers.layer_selected.connect(self._select_from_list)
+        self.layers.visibility_toggled.connect(self._toggle_visible)
+        self.layers.lock_toggled.connect(self._toggle_lock)
+        self.layers.move_requested.connect(self._move_layer)
+        self.properties = PropertyPanel()
+        self.properties.edited.connect(self._properties_edited)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(_titled(self.tr("图层"), self.layers))
+        right.addWidget(_titled(self.tr("属性"), self.properties))
+        right.setSizes([300, 460])
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("posterSplitter")
+        splitter.addWidget(self.templates)
+        splitter.addWidget(centre)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(2, 0)
+        splitter.setSizes([220, 640, 300])
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+    def _toolbar(self) -> QHBoxLayout:
+        self.undo_action = QAction(self.tr("撤销"), self)
+        self.undo_action.setObjectName("posterUndo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.triggered.connect(self.undo_stack.undo)
+        self.redo_action = QAction(self.tr("重做"), self)
+        self.redo_action.setObjectName("posterRedo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.redo_action.triggered.connect(self.undo_stack.redo)
+        self.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.undo_stack.undoTextChanged.connect(
+            lambda text: self.undo_action.setToolTip(self.tr("撤销：{0}（Ctrl+Z）").format(text))
+        )
+        self.undo_stack.redoTextChanged.connect(
+            lambda text: self.redo_action.setToolTip(
+                self.tr("重做：{0}（Ctrl+Shift+Z）").format(text)
+            )
+        )
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+        for action in (self.undo_action, self.redo_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+        row = QHBoxLayout()
+        row.setSpacing(4)
+        for action in (self.undo_action, self.redo_action):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            row.addWidget(button)
+        row.addSpacing(12)
+        for name, text, tip, slot in (
+            (
+                "posterZoomOut",
+                "−",
+                self.tr("缩小（Ctrl+滚轮）"),
+                lambda: self.canvas.zoom_by(1 / 1.25),
+            ),
+            ("posterZoomIn", "+", self.tr("放大（Ctrl+滚轮）"), lambda: self.canvas.zoom_by(1.25)),
+            ("posterZoomFit", self.tr("适应"), self.tr("显示整张海报"), self.canvas.fit),
+            ("posterZoom100", "100%", self.tr("按实际像素显示"), lambda: self.canvas.set_zoom(1)),
+        ):
+            action = QAction(text, self)
+            action.setObjectName(name)
+            action.setToolTip(tip)
+            action.triggered.connect(slot)
+            button = QToolButton()
+            button.setDefaultAction(action)
+            row.addWidget(button)
+        self.zoom_label = QLabel("100%")
+        self.zoom_label.setObjectName("posterZoomLabel")
+        self.zoom_label.setMinimumWidth(48)
+        row.addWidget(self.zoom_label)
+        row.addStretch(1)
+        row.addWidget(QLabel(self.tr("预览数据")))
+        self.preview = PreviewData(self.database)
+        self.preview.changed.connect(self._preview_changed)
+        row.addWidget(self.preview)
+        return row
+
+    # ------------------------------------------------------------------ templates
+
+    def open_template(self, key: str) -> bool:
+        """Show the stored template `key`; False when the operator keeps unsaved changes."""
+        if not self._may_discard():
+            self.templates.select(self.key)
+            return False
+        try:
+            with self.database.session() as session:
+                stored = get_template(session, key)
+        except UserError as error:
+            show_error(self, error)
+            self.templates.select(self.key)
+            return False
+        self._load(stored.template, stored.assets, stored.info.key, stored.info.builtin)
+        return True
+
+    def new_template(self, width: int, height: int, dpi: int) -> None:
+        from core.posters.template import BackgroundLayer
+
+        if not self._may_discard():
+            return
+        background = BackgroundLayer(name=self.tr("背景"), width=width, height=height)
+        template = Template(self.tr("未命名海报"), width, height, [background], dpi)
+        self._load(template, {}, None, False)
+        self.undo_stack.resetClean()  # a new poster is unsaved until saved
+
+    def _load(self, template: Template, assets, key: str | None, builtin: bool) -> None:
+        self.assets = dict(assets)
+        self.key, self.builtin = key, builtin
+        self._renderer = None
+        self.undo_stack.clear()
+        self._apply(template, -1)
+        self.canvas.fit()
+        self.templates.select(key)
+        self._update_title()
+
+    def _may_discard(self) -> bool:
+        if self.template is None or self.undo_stack.isClean():
+            return True
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("放弃修改？"),
+            self.tr("「{name}」的修改还没有保存，放弃这些修改吗？").format(name=self.template.name),
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("posterDiscardDialog")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Discard
+
+    def save(self) -> None:
+        """Save over the stored template; a built-in or new one is saved under a new name."""
+        if self.template is None:
+            return
+        if self.key is None or self.builtin:
+            self.save_as()
+            return
+        self._store(self.template, key=self.key)
+
+    def save_as(self, name: str | None = None) -> bool:
+        """Save a copy under `name` (asked for when None); a name in use is refused, clearly."""
+        if self.template is None:
+            return False
+        if name is None:
+            dialog = QInputDialog(self)
+            dialog.setObjectName("posterSaveAsDialog")
+            dialog.setWindowTitle(self.tr("另存为"))
+            dialog.setLabelText(self.tr("新模板的名称："))
+            suggestion = self.template.name if not self.builtin else self.template.name + "（副本）"
+            dialog.setTextValue(suggestion)
+            if not dialog.exec():
+                return False
+            name = dialog.textValue()
+        template = replace(self.template, name=name.strip())
+        return self._store(template, key=None, based_on=self.key or "")
+
+    def _store(self, template: Template, *, key: str | None, based_on: str = "") -> bool:
+        try:
+            with self.database.session() as session:
+                info = save_template(session, template, self.assets, key=key, based_on=based_on)
+                session.commit()
+        except UserError as error:
+            show_error(self, error)
+            return False
+        self.key, self.builtin = info.key, False
+        if template is not self.template:
+            self.template = template
+        self.undo_stack.setClean()
+        self.templates.refresh()
+        self.templates.select(info.key)
+        self._update_title()
+        self.template_saved.emit(info.key)
+        return True
+
+    def _update_title(self) -> None:
+        if self.template is None:
+            self.title.clear()
+            return
+        text = self.template.name
+        size = f"{self.template.width}×{self.template.height}"
+        if self.builtin:
+            note = self.tr("内置模板，修改后请另存为")
+        elif self.key is None:
+            note = self.tr("未保存")
+        else:
+            note = "" if self.undo_stack.isClean() else self.tr("有未保存的修改")
+        self.title.setText(f"{text}  ·  {size}" + (f"  ·  {note}" if note else ""))
+
+    # ------------------------------------------------------------------ edits
+
+    def edit(self, text: str, after: Template, selected: int | None = None, merge=None) -> None:
+        """Make `after` the current template through the undo stack."""
+        if self.template is None or after == self.template:
+            return
+        try:
+            load_template(dump_template(after))  # what is saved must load again
+        except UserError as error:
+            self.status.setText(self.tr("这项修改无效：{error}").format(error=error.message))
+            self.status.setVisible(True)
+            self.properties.show_layer(self.selected_layer())
+            return
+        command = TemplateEdit(
+            text,
+            self.template,
+            after,
+            self._apply,
+            selected_before=self.selected,
+            selected_after=self.selected if selected is None else selected,
+            merge_key=merge,
+        )
+        self.undo_stack.push(command)
+        self._update_title()
+
+    def _apply(self, template: Template, selected: int) -> None:
+        self.template = template
+        self.selected = selected if 0 <= selected < len(template.layers) else -1
+        self.canvas.set_template(template, self.selected)
+        self.layers.set_template(template, self.selected)
+        self.properties.show_layer(self.selected_layer())
+        self._check_copy()
+        self._update_title()
+        self._renderer = None
+        self._render_timer.start()
+
+    def selected_layer(self):
+        if self.template is None or self.selected < 0:
+            return None
+        return self.template.layers[self.selected]
+
+    def select_layer(self, index: int) -> None:
+        self.selected = index
+        self.canvas.set_selected(index)
+        self.layers.set_selected(index)
+        self.properties.show_layer(self.selected_layer())
+
+    def _select_from_canvas(self, index: int) -> None:
+        self.selected = index
+        self.layers.set_selected(index)
+        self.properties.show_layer(self.selected_layer())
+
+    def _select_from_list(self, index: int) -> None:
+        self.selected = index
+        self.canvas.set_selected(index)
+        self.properties.show_layer(self.selected_layer())
+
+    def _geometry_edited(self, index: int, x: float, y: float, w: float, h: float) -> None:
+        layer = self.template.layers[index]
+        if layer.locked:
+            self._apply(self.template, index)  # put the box back
+            return
+        changes = {"x": x, "y": y, "width": w, "height": h}
+        text = self.tr("移动") if (w, h) == (layer.width, layer.height) else self.tr("调整大小")
+        self.edit(f"{text}「{layer.name}」", with_layer(self.template, index, **changes), index)
+
+    def _properties_edited(self, changes: dict[str, Any], merge_key) -> None:
+        index = self.selected
+        if index < 0:
+            return
+        layer = self.template.layers[index]
+        if layer.locked and {"x", "y", "width", "height", "rotation"} & set(changes):
+            self.properties.show_layer(layer)
+            return
+        if "font_size" in changes and isinstance(layer, TextLayer):
+            # Auto-shrink never goes below the minimum, so the minimum follows a smaller size.
+            changes["min_font_size"] = min(layer.min_font_size, changes["font_size"])
+        merge = (index, merge_key) if merge_key else None
+        self.edit(
+            self.tr("修改「{name}」").format(name=layer.name),
+            with_layer(self.template, index, **changes),
+            index,
+            merge,
+        )
+
+    def _toggle_visible(self, index: int) -> None:
+        layer = self.template.layers[index]
+        text = self.tr("显示") if not layer.visible else self.tr("隐藏")
+        self.edit(
+            f"{text}「{layer.name}」",
+            with_layer(self.template, index, visible=not layer.visible),
+            index,
+        )
+
+    def _toggle_lock(self, index: int) -> None:
+        layer = self.template.layers[index]
+        text = self.tr("解锁") if layer.locked else self.tr("锁定")
+        self.edit(
+            f"{text}「{layer.name}」",
+            with_layer(self.template, index, locked=not layer.locked),
+            index,
+        )
+
+    def _move_layer(self, index: int, step: int) -> None:
+        moved, target = with_layer_moved(self.template, index, step)
+        name = self.template.layers[index].name
+        self.edit(self.tr("调整「{name}」的层级").format(name=name), moved, target)
+
+    def keyPressEvent(self, event) -> None:
+        """Arrow keys nudge the selected layer by 1 px (10 px with Shift)."""
+        steps = {
+            Qt.Key.Key_Left: (-1, 0),
+            Qt.Key.Key_Right: (1, 0),
+            Qt.Key.Key_Up: (0, -1),
+            Qt.Key.Key_Down: (0, 1),
+        }
+        layer = self.selected_layer()
+        if (
+            event.key() in steps
+            and layer is not None
+            and not layer.locked
+            and layer.kind != "background"
+        ):
+            scale = 10 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1
+            dx, dy = steps[event.key()]
+            self.edit(
+                self.tr("移动「{name}」").format(name=layer.name),
+                with_layer(
+                    self.template, self.selected, x=layer.x + dx * scale, y=layer.y + dy * scale
+                ),
+                self.selected,
+                (self.selected, "nudge"),
+            )
+            return
+        super().keyPressEvent(event)
+
+    # ------------------------------------------------------------------ copy check
+
+    def copy_warnings(self) -> list[tuple[str, Any]]:
+        """(layer name, RiskyPhrase) for every risky phrase in the text layers."""
+        found = []
+        for layer in self.template.layers if self.template else []:
+            if isinstance(layer, TextLayer):
+                found += [(layer.name, phrase) for phrase in check_copy(layer.text)]
+        return found
+
+    def _check_copy(self) -> None:
+        found = self.copy_warnings()
+        self.warnings.setVisible(bool(found))
+        if not found:
+            self.warnings.clear()
+            return
+        lines = [f"<b>{html.escape(self.tr('文案风险'))}</b>"]
+        for name, phrase in found:
+            lines.append(
+                f"「{html.escape(name)}」：<u>{html.escape(phrase.text)}</u> — "
+                f"{html.escape(phrase.reason)}"
+            )
+        self.warnings.setText("<br>".join(lines))
+
+    # ------------------------------------------------------------------ rendering
+
+    def _preview_changed(self) -> None:
+        self._render_timer.start()
+
+    def _start_render(self) -> None:
+        if self.template is None:
+            return
+        if self._busy:
+            self._render_again = True
+            return
+        self._render_again = False
+        if self._renderer is None or self._renderer.template is not self.template:
+            self._renderer = PosterRenderer(self.template, self.assets)
+        renderer, data = self._renderer, self.preview.fields()
+        self._generation += 1
+        generation = self._generation
+
+        def work(_progress, _cancelled):
+            rendered = renderer.render(data)
+            return generation, rendered, pil_to_qimage(rendered.image)
+
+        self._busy = True
+        self._task = Task(work)
+        self._task.succeeded.connect(while_alive(self, self._rendered))
+        self._task.failed.connect(while_alive(self, self._render_failed))
+        self._task.finished.connect(while_alive(self, self._render_finished))
+        self._task.start()
+
+    def _rendered(self, result) -> None:
+        generation, rendered, image = result
+        if generation != self._generation:
+            return
+        self.last_render = rendered
+        self.render_error = ""
+        self.canvas.set_image(image)
+        notes = list(rendered.warnings)
+        if rendered.missing_fields:
+            fields = "、".join(f"{{{name}}}" for name in rendered.missing_fields)
+            notes.append(self.tr("预览数据里没有 {fields}，这些位置会是空白").format(fields=fields))
+        self.status.setText("\n".join(notes))
+        self.status.setVisible(bool(notes))
+        if not self._render_again:
+            self.rendered.emit()
+
+    def _render_failed(self, error: Exception) -> None:
+        self.render_error = error.message if isinstance(error, UserError) else str(error)
+        self.status.setText(self.tr("无法生成预览：{error}").format(error=self.render_error))
+        self.status.setVisible(True)
+
+    def _render_finished(self) -> None:
+        self._busy = False
+        if self._render_again or self._render_timer.isActive():
+            self._render_timer.start()
+
+    def render_pending(self) -> bool:
+        """Whether the canvas may still be behind the template (tests wait on this)."""
+        return self._busy or self._render_again or self._render_timer.isActive()
+
+
+def _titled(title: str, widget: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    label = QLabel(title)
+    label.setProperty("sectionTitle", True)
+    layout.addWidget(label)
+    layout.addWidget(widget, 1)
+    return box

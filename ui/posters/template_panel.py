@@ -1,0 +1,141 @@
+"""The template list: built-in templates, then the operator's saved ones, and 新建/保存/另存为.
+
+It reads the list from core.posters.store and reports what the operator asks for
+(`open_requested(key)`, `new_requested(width, height, dpi)`, `save_requested`,
+`save_as_requested`); the designer does the work.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.common.database import Database
+from core.posters.store import list_templates
+from core.posters.template import CANVAS_PRESETS
+
+KEY_ROLE = Qt.ItemDataRole.UserRole
+
+
+class TemplatePanel(QWidget):
+    """The list of templates to open and the buttons that make or save one."""
+
+    open_requested = Signal(str)
+    new_requested = Signal(int, int, int)
+    save_requested = Signal()
+    save_as_requested = Signal()
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self._quiet = False
+        self.list = QListWidget()
+        self.list.setObjectName("posterTemplates")
+        self.list.setWordWrap(True)
+        self.list.currentItemChanged.connect(self._current_changed)
+
+        self.new_button = QToolButton()
+        self.new_button.setObjectName("posterNew")
+        self.new_button.setText(self.tr("新建"))
+        self.new_button.setToolTip(self.tr("按画布尺寸新建空白海报"))
+        self.new_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.new_button)
+        menu.setObjectName("posterNewMenu")
+        for preset in CANVAS_PRESETS:
+            action = menu.addAction(preset.label)
+            action.setObjectName(f"posterNew_{preset.key}")
+            action.triggered.connect(
+                lambda _=False, p=preset: self.new_requested.emit(p.width, p.height, p.dpi)
+            )
+        self.new_button.setMenu(menu)
+        self.save_button = QPushButton(self.tr("保存"))
+        self.save_button.setObjectName("posterSave")
+        self.save_button.clicked.connect(self.save_requested)
+        self.save_as_button = QPushButton(self.tr("另存为…"))
+        self.save_as_button.setObjectName("posterSaveAs")
+        self.save_as_button.clicked.connect(self.save_as_requested)
+
+        buttons = QHBoxLayout()
+        buttons.setSpacing(4)
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.save_as_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(buttons)
+        layout.addWidget(self.list, 1)
+        self.setMinimumWidth(200)
+
+    def refresh(self) -> None:
+        with self.database.session() as session:
+            infos = list_templates(session)
+        current = self.current_key()
+        self._quiet = True
+        try:
+            self.list.clear()
+            for builtin, heading in ((True, self.tr("内置模板")), (False, self.tr("我的模板"))):
+                group = [info for info in infos if info.builtin == builtin]
+                header = QListWidgetItem(heading)
+                header.setFlags(Qt.ItemFlag.NoItemFlags)
+                font = QFont(header.font())
+                font.setBold(True)
+                header.setFont(font)
+                self.list.addItem(header)
+                if not group and not builtin:
+                    empty = QListWidgetItem(self.tr("（还没有，编辑后点「另存为」）"))
+                    empty.setFlags(Qt.ItemFlag.NoItemFlags)
+                    self.list.addItem(empty)
+                for info in group:
+                    item = QListWidgetItem(f"{info.name}  ·  {info.size}")
+                    item.setData(KEY_ROLE, info.key)
+                    item.setToolTip(info.description or info.name)
+                    self.list.addItem(item)
+            self._select(current)
+        finally:
+            self._quiet = False
+
+    def first_key(self) -> str | None:
+        for row in range(self.list.count()):
+            key = self.list.item(row).data(KEY_ROLE)
+            if key:
+                return key
+        return None
+
+    def template_keys(self) -> list[str]:
+        items = (self.list.item(row) for row in range(self.list.count()))
+        return [item.data(KEY_ROLE) for item in items if item.data(KEY_ROLE)]
+
+    def current_key(self) -> str | None:
+        item = self.list.currentItem()
+        return item.data(KEY_ROLE) if item is not None else None
+
+    def select(self, key: str | None) -> None:
+        self._quiet = True
+        try:
+            self._select(key)
+        finally:
+            self._quiet = False
+
+    def _select(self, key: str | None) -> None:
+        for row in range(self.list.count()):
+            if key and self.list.item(row).data(KEY_ROLE) == key:
+                self.list.setCurrentRow(row)
+                return
+        self.list.setCurrentRow(-1)
+
+    def _current_changed(self, current: QListWidgetItem | None, _previous) -> None:
+        if self._quiet or current is None:
+            return
+        key = current.data(KEY_ROLE)
+        if key:
+            self.open_requested.emit(key)
