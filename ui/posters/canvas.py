@@ -9,7 +9,7 @@ the canvas is redrawn from the new template, so the canvas never holds state of 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QPixmap, QWheelEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -53,6 +53,7 @@ class PosterCanvas(QGraphicsView):
         self._fit_mode = True
         self._quiet = False  # selection changes made by the program are not clicks
         self._items: dict[int, LayerItem] = {}
+        self._retired: list[LayerItem] = []
         self._page = QGraphicsRectItem()
         self._page.setPen(QPen(Qt.PenStyle.NoPen))
         self._page.setBrush(QColor("#ffffff"))
@@ -83,15 +84,7 @@ class PosterCanvas(QGraphicsView):
         self.template = template
         self._quiet = True
         try:
-            for item in self._items.values():
-                self.scene().removeItem(item)
-            self._items.clear()
-            for index, layer in enumerate(template.layers):
-                if isinstance(layer, BackgroundLayer) or not layer.visible:
-                    continue
-                item = LayerItem(self, index, layer)
-                self.scene().addItem(item)
-                self._items[index] = item
+            self._sync_items(template)
             self._select(selected)
         finally:
             self._quiet = False
@@ -103,6 +96,38 @@ class PosterCanvas(QGraphicsView):
             self._vguide.setLine(0, 0, 0, template.height)
             self._hguide.setLine(0, 0, template.width, 0)
             self.fit()
+
+    def _sync_items(self, template: Template) -> None:
+        """Keep the boxes of unchanged layers; replace only those that changed."""
+        wanted = {
+            index: layer
+            for index, layer in enumerate(template.layers)
+            if not isinstance(layer, BackgroundLayer) and layer.visible
+        }
+        for index in list(self._items):
+            item = self._items[index]
+            if wanted.get(index) != item.layer or item.layer.kind != wanted[index].kind:
+                self._retire(index)
+        for index, layer in wanted.items():
+            if index not in self._items:
+                item = LayerItem(index, layer)
+                self.scene().addItem(item)
+                self._items[index] = item
+
+    def _retire(self, index: int) -> None:
+        # The item may be the one whose mouse handler reported the edit: it is kept alive
+        # until control is back in the event loop, then deleted.
+        item = self._items.pop(index)
+        self.scene().removeItem(item)
+        self._retired.append(item)
+        QTimer.singleShot(0, self._retired.clear)
+
+    def restore(self, index: int) -> None:
+        """Put a layer's box back where its layer says (a refused drag)."""
+        if index in self._items:
+            self._retire(index)
+        if self.template is not None:
+            self.set_template(self.template, index)
 
     def set_image(self, image: QImage) -> None:
         self._pixmap.setPixmap(QPixmap.fromImage(image))
@@ -213,9 +238,8 @@ class PosterCanvas(QGraphicsView):
 class LayerItem(QGraphicsRectItem):
     """The invisible, selectable box of one layer; drawn only as an outline when selected."""
 
-    def __init__(self, canvas: PosterCanvas, index: int, layer: Layer) -> None:
+    def __init__(self, index: int, layer: Layer) -> None:
         super().__init__(0, 0, layer.width, layer.height)
-        self.canvas = canvas
         self.index = index
         self.layer = layer
         self.setPos(layer.x, layer.y)
@@ -233,10 +257,12 @@ class LayerItem(QGraphicsRectItem):
         self._hovered = False
         self._dragging = False
         self._press_pos = QPointF()
-        spots = [(h, v) for h in (0, 1, 2) for v in (0, 1, 2) if (h, v) != (1, 1)]
-        self._handles = [] if layer.locked else [Handle(self, h, v) for h, v in spots]
-        self.place_handles()
-        self.show_handles(False)
+        self._handles: list[Handle] = []  # made when selected: few items, fast rebuilds
+
+    @property
+    def canvas(self) -> PosterCanvas:
+        # Looked up rather than stored: no reference cycle between the view and its items.
+        return self.scene().views()[0]
 
     @property
     def locked(self) -> bool:
@@ -246,8 +272,16 @@ class LayerItem(QGraphicsRectItem):
         return isinstance(self.layer, QrLayer)
 
     def show_handles(self, visible: bool) -> None:
-        for handle in self._handles:
-            handle.setVisible(visible)
+        if visible and not self._handles and not self.locked:
+            spots = [(h, v) for h in (0, 1, 2) for v in (0, 1, 2) if (h, v) != (1, 1)]
+            self._handles = [Handle(self, h, v) for h, v in spots]
+            self.place_handles()
+        elif not visible and self._handles:
+            for handle in self._handles:
+                handle.setParentItem(None)
+                if handle.scene() is not None:
+                    handle.scene().removeItem(handle)
+            self._handles = []
 
     def place_handles(self) -> None:
         rect = self.rect()
@@ -323,7 +357,6 @@ class Handle(QGraphicsRectItem):
     def __init__(self, owner: LayerItem, h: int, v: int) -> None:
         half = HANDLE_PX / 2
         super().__init__(-half, -half, HANDLE_PX, HANDLE_PX, owner)
-        self.owner = owner
         self.h, self.v = h, v
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
         pen = QPen(_SELECTED, 1)
@@ -348,7 +381,7 @@ class Handle(QGraphicsRectItem):
     def mouseMoveEvent(self, event) -> None:
         if not self._resizing:
             return
-        owner = self.owner
+        owner = self.parentItem()
         point = owner.mapFromScene(event.scenePos())
         rect = QRectF(owner.rect())
         unrotated = owner.rotation() == 0
@@ -400,8 +433,8 @@ class Handle(QGraphicsRectItem):
         if not self._resizing:
             return
         self._resizing = False
-        self.owner.canvas.show_guides(None, None)
-        self.owner.report()
+        self.parentItem().canvas.show_guides(None, None)
+        self.parentItem().report()
 
 
 def _alt_held() -> bool:

@@ -380,7 +380,7 @@ class PosterDesigner(QWidget):
     def _geometry_edited(self, index: int, x: float, y: float, w: float, h: float) -> None:
         layer = self.template.layers[index]
         if layer.locked:
-            self._apply(self.template, index)  # put the box back
+            self.canvas.restore(index)
             return
         changes = {"x": x, "y": y, "width": w, "height": h}
         text = self.tr("移动") if (w, h) == (layer.width, layer.height) else self.tr("调整大小")

@@ -119,7 +119,7 @@ class PropertyPanel(QScrollArea):
         layout.addWidget(self.empty)
 
         self.box_group = QGroupBox(self.tr("位置和大小"))
-        form = QFormLayout(self.box_group)
+        form = self.box_form = QFormLayout(self.box_group)
         self.name = QLineEdit()
         self.name.setObjectName("posterLayerName")
         self.x = _spin("posterX", -20_000, 20_000)
@@ -270,7 +270,10 @@ class PropertyPanel(QScrollArea):
             spin.setValue(value)
         is_background = isinstance(layer, BackgroundLayer)
         for spin in (self.x, self.y, self.w, self.h, self.rotation):
-            spin.setEnabled(not is_background and not layer.locked)
+            # A background always covers the whole canvas: it has no box to edit.
+            self.box_form.setRowVisible(spin, not is_background)
+            spin.setEnabled(not layer.locked)
+        self.box_group.setTitle(self.tr("图层") if is_background else self.tr("位置和大小"))
         if isinstance(layer, TextLayer):
             if self.text.toPlainText() != layer.text:
                 self.text.setPlainText(layer.text)

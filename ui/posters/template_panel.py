@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMenu,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -44,11 +43,9 @@ class TemplatePanel(QWidget):
         self.list.setWordWrap(True)
         self.list.currentItemChanged.connect(self._current_changed)
 
-        self.new_button = QToolButton()
+        self.new_button = QPushButton(self.tr("新建"))
         self.new_button.setObjectName("posterNew")
-        self.new_button.setText(self.tr("新建"))
         self.new_button.setToolTip(self.tr("按画布尺寸新建空白海报"))
-        self.new_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.new_button)
         menu.setObjectName("posterNewMenu")
         for preset in CANVAS_PRESETS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
@@ -254,3 +254,42 @@ def test_screenshot_is_roomy(designer, qtbot, tmp_path):
     designer.grab().save(str(tmp_path / "designer.png"))
     assert designer.findChild(QListWidget, "posterLayers").width() >= 200
     assert designer.canvas.width() >= 500
+
+
+def test_a_mouse_drag_moves_the_layer_and_snaps_to_the_canvas_centre(designer, qtbot):
+    index = select(designer, "邀请二维码")
+    layer = designer.template.layers[index]
+    canvas = designer.canvas
+    canvas.set_zoom(0.5)
+    item = canvas.item_for(index)
+    canvas.centerOn(item)
+    viewport = canvas.viewport()
+    start = canvas.mapFromScene(item.sceneBoundingRect().center())
+    # The box's centre is put 3 canvas px (1.5 screen px) right of the canvas centre: it snaps.
+    target_x = designer.template.width / 2 + 3
+    shift = (target_x - item.sceneBoundingRect().center().x()) * 0.5
+    end = start + QPoint(round(shift), 40)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    for step in range(1, 6):
+        qtbot.mouseMove(viewport, start + (end - start) * step / 5)
+    assert canvas._vguide.isVisible()  # the guide shows while dragging
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+    moved = designer.template.layers[index]
+    assert moved.x + moved.width / 2 == designer.template.width / 2
+    assert moved.y != layer.y
+    assert not canvas._vguide.isVisible()
+    designer.undo_stack.undo()
+    assert designer.template.layers[index] == layer
+    settle(qtbot, designer)
+
+
+def test_ctrl_wheel_zooms_and_fit_shows_the_whole_poster(designer, qtbot):
+    canvas = designer.canvas
+    fitted = canvas.zoom()
+    designer.findChild(QAction, "posterZoom100").trigger()
+    assert canvas.zoom() == 1
+    assert designer.findChild(QLabel, "posterZoomLabel").text() == "100%"
+    designer.findChild(QAction, "posterZoomFit").trigger()
+    assert abs(canvas.zoom() - fitted) < 1e-6
+    canvas.zoom_by(1.15)
+    assert canvas.zoom() > fitted
