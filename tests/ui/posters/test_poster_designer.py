@@ -293,3 +293,60 @@ def test_ctrl_wheel_zooms_and_fit_shows_the_whole_poster(designer, qtbot):
     assert abs(canvas.zoom() - fitted) < 1e-6
     canvas.zoom_by(1.15)
     assert canvas.zoom() > fitted
+
+
+def test_text_and_qr_properties_edit_the_layer(designer, qtbot):
+    from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
+
+    index = select(designer, "标题")
+    color = designer.findChild(QLineEdit, "posterTextColor")
+    color.setText("#123456")
+    color.editingFinished.emit()
+    designer.findChild(QCheckBox, "posterBold").setChecked(False)
+    align = designer.findChild(QComboBox, "posterAlign")
+    align.setCurrentIndex(align.findData("right"))
+    layer = designer.template.layers[index]
+    assert (layer.color, layer.bold, layer.align) == ("#123456", False, "right")
+    color.setText("不是颜色")
+    color.editingFinished.emit()
+    assert designer.template.layers[index].color == "#123456"
+    assert color.text() == "#123456"
+
+    qr = select(designer, "邀请二维码")
+    level = designer.findChild(QComboBox, "posterQrLevel")
+    level.setCurrentIndex(level.findData("H"))
+    content = designer.findChild(QLineEdit, "posterQrContent")
+    content.setText("{邀请码}")
+    content.editingFinished.emit()
+    assert designer.template.layers[qr].error_correction == "H"
+    assert designer.template.layers[qr].content == "{邀请码}"
+    settle(qtbot, designer)
+    assert [c.content for c in designer.last_render.qr_codes] == [SAMPLE_DATA["邀请码"]]
+    assert designer.last_render.qr_codes[0].error_correction == "H"
+
+    shape = select(designer, "二维码卡片")
+    fill = designer.findChild(QLineEdit, "posterFill")
+    fill.setText("#ffeecc")
+    fill.editingFinished.emit()
+    assert designer.template.layers[shape].fill == "#ffeecc"
+    settle(qtbot, designer)
+
+
+def test_opening_another_template_asks_before_dropping_unsaved_edits(designer, qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    index = select(designer, "标题")
+    designer.findChild(QDoubleSpinBox, "posterY").setValue(300)
+    when_shown("posterDiscardDialog", lambda box: box.reject())
+    assert designer.open_template("invite") is False
+    assert designer.key == "welcome"
+    assert designer.template.layers[index].y == 300
+    assert designer.templates.current_key() == "welcome"
+
+    def discard(box: QMessageBox) -> None:
+        box.button(QMessageBox.StandardButton.Discard).click()
+
+    when_shown("posterDiscardDialog", discard)
+    assert designer.open_template("invite") is True
+    assert designer.key == "invite"
+    settle(qtbot, designer)
