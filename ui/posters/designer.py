@@ -13,7 +13,7 @@ import html
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QImage, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -29,26 +29,16 @@ from PySide6.QtWidgets import (
 from core.common.database import Database
 from core.common.errors import UserError
 from core.posters.compliance import check_copy
-from core.posters.render import PosterRenderer
 from core.posters.store import get_template, save_template
 from core.posters.template import Template, TextLayer, dump_template, load_template
 from ui.common.errors import show_error
-from ui.common.tasks import Task, while_alive
 from ui.posters.canvas import PosterCanvas
 from ui.posters.edits import TemplateEdit, with_layer, with_layer_moved
 from ui.posters.layer_panel import LayerPanel
+from ui.posters.live_render import LiveRender
 from ui.posters.preview import PreviewData
 from ui.posters.properties import PropertyPanel
 from ui.posters.template_panel import TemplatePanel
-
-RENDER_DELAY_MS = 40  # edits arriving closer than this (typing, arrows) render once
-
-
-def pil_to_qimage(image) -> QImage:
-    """An RGB Pillow image as a QImage that owns its pixels (safe to hand across threads)."""
-    rgb = image.convert("RGB")
-    data = rgb.tobytes("raw", "RGB")
-    return QImage(data, rgb.width, rgb.height, rgb.width * 3, QImage.Format.Format_RGB888).copy()
 
 
 class PosterDesigner(QWidget):
@@ -68,17 +58,11 @@ class PosterDesigner(QWidget):
         self.selected = -1
         self.last_render = None  # the RenderedPoster on the canvas
         self.render_error = ""
-        self._renderer: PosterRenderer | None = None
-        self._generation = 0
-        self._task: Task | None = None
-        self._render_again = False
-        self._busy = False  # a render task is running (Task.running turns False too early)
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
-        self._render_timer = QTimer(self)
-        self._render_timer.setSingleShot(True)
-        self._render_timer.setInterval(RENDER_DELAY_MS)
-        self._render_timer.timeout.connect(self._start_render)
+        self.live = LiveRender(self)
+        self.live.rendered.connect(self._rendered)
+        self.live.failed.connect(self._render_failed)
         self._build()
         self.templates.refresh()
         first = self.templates.first_key()
@@ -241,7 +225,6 @@ class PosterDesigner(QWidget):
     def _load(self, template: Template, assets, key: str | None, builtin: bool) -> None:
         self.assets = dict(assets)
         self.key, self.builtin = key, builtin
-        self._renderer = None
         self.undo_stack.clear()
         self._apply(template, -1)
         self.canvas.fit()
@@ -353,8 +336,7 @@ class PosterDesigner(QWidget):
         self.properties.show_layer(self.selected_layer())
         self._check_copy()
         self._update_title()
-        self._renderer = None
-        self._render_timer.start()
+        self._request_render()
 
     def selected_layer(self):
         if self.template is None or self.selected < 0:
@@ -483,36 +465,13 @@ class PosterDesigner(QWidget):
     # ------------------------------------------------------------------ rendering
 
     def _preview_changed(self) -> None:
-        self._render_timer.start()
+        self._request_render()
 
-    def _start_render(self) -> None:
-        if self.template is None:
-            return
-        if self._busy:
-            self._render_again = True
-            return
-        self._render_again = False
-        if self._renderer is None or self._renderer.template is not self.template:
-            self._renderer = PosterRenderer(self.template, self.assets)
-        renderer, data = self._renderer, self.preview.fields()
-        self._generation += 1
-        generation = self._generation
+    def _request_render(self) -> None:
+        if self.template is not None:
+            self.live.request(self.template, self.assets, self.preview.fields())
 
-        def work(_progress, _cancelled):
-            rendered = renderer.render(data)
-            return generation, rendered, pil_to_qimage(rendered.image)
-
-        self._busy = True
-        self._task = Task(work)
-        self._task.succeeded.connect(while_alive(self, self._rendered))
-        self._task.failed.connect(while_alive(self, self._render_failed))
-        self._task.finished.connect(while_alive(self, self._render_finished))
-        self._task.start()
-
-    def _rendered(self, result) -> None:
-        generation, rendered, image = result
-        if generation != self._generation:
-            return
+    def _rendered(self, rendered, image: QImage) -> None:
         self.last_render = rendered
         self.render_error = ""
         self.canvas.set_image(image)
@@ -522,22 +481,16 @@ class PosterDesigner(QWidget):
             notes.append(self.tr("预览数据里没有 {fields}，这些位置会是空白").format(fields=fields))
         self.status.setText("\n".join(notes))
         self.status.setVisible(bool(notes))
-        if not self._render_again:
-            self.rendered.emit()
+        self.rendered.emit()
 
-    def _render_failed(self, error: Exception) -> None:
-        self.render_error = error.message if isinstance(error, UserError) else str(error)
+    def _render_failed(self, message: str) -> None:
+        self.render_error = message
         self.status.setText(self.tr("无法生成预览：{error}").format(error=self.render_error))
         self.status.setVisible(True)
 
-    def _render_finished(self) -> None:
-        self._busy = False
-        if self._render_again or self._render_timer.isActive():
-            self._render_timer.start()
-
     def render_pending(self) -> bool:
         """Whether the canvas may still be behind the template (tests wait on this)."""
-        return self._busy or self._render_again or self._render_timer.isActive()
+        return self.live.pending()
 
 
 def _titled(title: str, widget: QWidget) -> QWidget:

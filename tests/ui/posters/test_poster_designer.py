@@ -23,7 +23,8 @@ from core.posters.store import get_template
 from core.posters.template import TextLayer
 from tests.core.tiers.helpers import community, member
 from tests.ui.conftest import when_shown
-from ui.posters.designer import PosterDesigner, pil_to_qimage
+from ui.posters.designer import PosterDesigner
+from ui.posters.live_render import pil_to_qimage
 
 
 @pytest.fixture
