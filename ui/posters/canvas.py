@@ -40,6 +40,7 @@ class PosterCanvas(QGraphicsView):
     layer_clicked = Signal(int)  # -1: clicked outside every layer
     geometry_edited = Signal(int, float, float, float, float)
     zoom_changed = Signal(float)
+    nudge_requested = Signal(int, int)  # arrow keys: move the selected layer by (dx, dy)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -228,6 +229,22 @@ class PosterCanvas(QGraphicsView):
             event.accept()
             return
         super().wheelEvent(event)
+
+    def keyPressEvent(self, event) -> None:
+        """Arrow keys nudge the selected layer by 1 px (10 px with Shift) instead of scrolling."""
+        steps = {
+            Qt.Key.Key_Left: (-1, 0),
+            Qt.Key.Key_Right: (1, 0),
+            Qt.Key.Key_Up: (0, -1),
+            Qt.Key.Key_Down: (0, 1),
+        }
+        if event.key() in steps and self.scene().selectedItems():
+            scale = 10 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1
+            dx, dy = steps[event.key()]
+            self.nudge_requested.emit(dx * scale, dy * scale)
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

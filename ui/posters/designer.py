@@ -9,7 +9,6 @@ list, the property panel and the copy check from the current template.
 
 from __future__ import annotations
 
-import html
 from dataclasses import replace
 from typing import Any
 
@@ -28,11 +27,11 @@ from PySide6.QtWidgets import (
 
 from core.common.database import Database
 from core.common.errors import UserError
-from core.posters.compliance import check_copy
 from core.posters.store import get_template, save_template
 from core.posters.template import Template, TextLayer, dump_template, load_template
 from ui.common.errors import show_error
 from ui.posters.canvas import PosterCanvas
+from ui.posters.copy_warnings import CopyWarnings
 from ui.posters.edits import TemplateEdit, with_layer, with_layer_moved
 from ui.posters.layer_panel import LayerPanel
 from ui.posters.live_render import LiveRender
@@ -81,6 +80,7 @@ class PosterDesigner(QWidget):
         self.canvas = PosterCanvas()
         self.canvas.layer_clicked.connect(self._select_from_canvas)
         self.canvas.geometry_edited.connect(self._geometry_edited)
+        self.canvas.nudge_requested.connect(self._nudge)
         self.canvas.zoom_changed.connect(
             lambda zoom: self.zoom_label.setText(f"{round(zoom * 100)}%")
         )
@@ -91,15 +91,7 @@ class PosterDesigner(QWidget):
         self.status.setObjectName("posterRenderStatus")
         self.status.setWordWrap(True)
         self.status.setProperty("muted", True)
-        self.warnings = QLabel()
-        self.warnings.setObjectName("posterCopyWarnings")
-        self.warnings.setWordWrap(True)
-        self.warnings.setTextFormat(Qt.TextFormat.RichText)
-        self.warnings.setStyleSheet(
-            "QLabel#posterCopyWarnings { background: #fef3c7; color: #78350f;"
-            " border: 1px solid #f59e0b; border-radius: 6px; padding: 6px 8px; }"
-        )
-        self.warnings.hide()
+        self.warnings = CopyWarnings()
 
         centre = QWidget()
         column = QVBoxLayout(centre)
@@ -410,57 +402,19 @@ class PosterDesigner(QWidget):
         name = self.template.layers[index].name
         self.edit(self.tr("调整「{name}」的层级").format(name=name), moved, target)
 
-    def keyPressEvent(self, event) -> None:
-        """Arrow keys nudge the selected layer by 1 px (10 px with Shift)."""
-        steps = {
-            Qt.Key.Key_Left: (-1, 0),
-            Qt.Key.Key_Right: (1, 0),
-            Qt.Key.Key_Up: (0, -1),
-            Qt.Key.Key_Down: (0, 1),
-        }
+    def _nudge(self, dx: int, dy: int) -> None:
         layer = self.selected_layer()
-        if (
-            event.key() in steps
-            and layer is not None
-            and not layer.locked
-            and layer.kind != "background"
-        ):
-            scale = 10 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1
-            dx, dy = steps[event.key()]
-            self.edit(
-                self.tr("移动「{name}」").format(name=layer.name),
-                with_layer(
-                    self.template, self.selected, x=layer.x + dx * scale, y=layer.y + dy * scale
-                ),
-                self.selected,
-                (self.selected, "nudge"),
-            )
+        if layer is None or layer.locked or layer.kind == "background":
             return
-        super().keyPressEvent(event)
-
-    # ------------------------------------------------------------------ copy check
-
-    def copy_warnings(self) -> list[tuple[str, Any]]:
-        """(layer name, RiskyPhrase) for every risky phrase in the text layers."""
-        found = []
-        for layer in self.template.layers if self.template else []:
-            if isinstance(layer, TextLayer):
-                found += [(layer.name, phrase) for phrase in check_copy(layer.text)]
-        return found
+        self.edit(
+            self.tr("移动「{name}」").format(name=layer.name),
+            with_layer(self.template, self.selected, x=layer.x + dx, y=layer.y + dy),
+            self.selected,
+            (self.selected, "nudge"),
+        )
 
     def _check_copy(self) -> None:
-        found = self.copy_warnings()
-        self.warnings.setVisible(bool(found))
-        if not found:
-            self.warnings.clear()
-            return
-        lines = [f"<b>{html.escape(self.tr('文案风险'))}</b>"]
-        for name, phrase in found:
-            lines.append(
-                f"「{html.escape(name)}」：<u>{html.escape(phrase.text)}</u> — "
-                f"{html.escape(phrase.reason)}"
-            )
-        self.warnings.setText("<br>".join(lines))
+        self.warnings.check(self.template)
 
     # ------------------------------------------------------------------ rendering
 

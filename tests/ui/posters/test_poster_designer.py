@@ -351,3 +351,15 @@ def test_opening_another_template_asks_before_dropping_unsaved_edits(designer, q
     assert designer.open_template("invite") is True
     assert designer.key == "invite"
     settle(qtbot, designer)
+
+
+def test_arrow_keys_nudge_the_selected_layer_as_one_undo_step(designer, qtbot):
+    index = select(designer, "标题")
+    x = designer.template.layers[index].x
+    designer.canvas.setFocus()
+    qtbot.keyClick(designer.canvas, Qt.Key.Key_Right)
+    qtbot.keyClick(designer.canvas, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    assert designer.template.layers[index].x == x + 11
+    designer.undo_stack.undo()
+    assert designer.template.layers[index].x == x
+    settle(qtbot, designer)
