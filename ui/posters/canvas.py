@@ -401,14 +401,14 @@ class Handle(QGraphicsRectItem):
         owner = self.parentItem()
         point = owner.mapFromScene(event.scenePos())
         rect = QRectF(owner.rect())
-        unrotated = owner.rotation() == 0
+        snapping = owner.rotation() == 0 and not _alt_held()
         canvas = owner.canvas
-        xs, ys = canvas.snap_targets(owner.index) if unrotated else ([], [])
+        xs, ys = canvas.snap_targets(owner.index) if snapping else ([], [])
         origin = owner.pos()
         gx = gy = None
         if self.h != 1:
             x = point.x()
-            if unrotated:
+            if snapping:
                 dx, gx = canvas.snap([x + origin.x()], xs)
                 x += dx
             if self.h == 0:
@@ -417,7 +417,7 @@ class Handle(QGraphicsRectItem):
                 rect.setRight(max(x, rect.left() + MIN_SIZE))
         if self.v != 1:
             y = point.y()
-            if unrotated:
+            if snapping:
                 dy, gy = canvas.snap([y + origin.y()], ys)
                 y += dy
             if self.v == 0:

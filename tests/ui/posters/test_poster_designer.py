@@ -363,3 +363,26 @@ def test_arrow_keys_nudge_the_selected_layer_as_one_undo_step(designer, qtbot):
     designer.undo_stack.undo()
     assert designer.template.layers[index].x == x
     settle(qtbot, designer)
+
+
+def test_dragging_a_corner_handle_resizes_the_layer(designer, qtbot):
+    index = select(designer, "标题")
+    layer = designer.template.layers[index]
+    canvas = designer.canvas
+    canvas.set_zoom(0.5)
+    item = canvas.item_for(index)
+    canvas.centerOn(item)
+    corner = canvas.mapFromScene(item.mapToScene(item.rect().bottomRight()))
+    end = corner + QPoint(-30, 24)  # 60 × 48 canvas px at 50 %
+    viewport = canvas.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=corner)
+    for step in range(1, 5):
+        qtbot.mouseMove(viewport, corner + (end - corner) * step / 4)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+    resized = designer.template.layers[index]
+    assert (resized.x, resized.y) == (layer.x, layer.y)
+    # The moving edges may snap to a guide within the snapping distance.
+    assert abs(resized.width - (layer.width - 60)) <= canvas.snap_threshold()
+    assert abs(resized.height - (layer.height + 48)) <= canvas.snap_threshold()
+    assert resized.width < layer.width and resized.height > layer.height
+    settle(qtbot, designer)
