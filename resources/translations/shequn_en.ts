@@ -222,6 +222,17 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
 </context>
 <context>
+    <name>ColorField</name>
+    <message>
+        <source>选择颜色…</source>
+        <translation>Choose Colour…</translation>
+    </message>
+    <message>
+        <source>颜色应为 #RRGGBB，例如 #ff6600</source>
+        <translation>A colour is #RRGGBB, for example #ff6600</translation>
+    </message>
+</context>
+<context>
     <name>CommunitiesModel</name>
     <message>
         <source>名称</source>
@@ -559,6 +570,18 @@ The current data is saved as a backup first, so you can restore it again.</trans
     <message>
         <source>群主</source>
         <translation>Owner</translation>
+    </message>
+    <message>
+        <source>管理员</source>
+        <translation>Admins</translation>
+    </message>
+    <message>
+        <source>输入名字添加管理员</source>
+        <translation>Type a name to add an admin</translation>
+    </message>
+    <message>
+        <source>移除所选</source>
+        <translation>Remove Selected</translation>
     </message>
     <message>
         <source>请选择群主</source>
@@ -1037,6 +1060,73 @@ Preview first: every row to add, update or with a problem is listed before anyth
     <message>
         <source>有两个等级都叫「{name}」，请改成不同的名称</source>
         <translation>Two levels are both called “{name}”: give them different names</translation>
+    </message>
+</context>
+<context>
+    <name>LayerPanel</name>
+    <message>
+        <source>背景</source>
+        <translation>Background</translation>
+    </message>
+    <message>
+        <source>图片</source>
+        <translation>Picture</translation>
+    </message>
+    <message>
+        <source>文字</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>二维码</source>
+        <translation>QR code</translation>
+    </message>
+    <message>
+        <source>头像</source>
+        <translation>Avatar</translation>
+    </message>
+    <message>
+        <source>形状</source>
+        <translation>Shape</translation>
+    </message>
+    <message>
+        <source>隐藏</source>
+        <translation>Hide</translation>
+    </message>
+    <message>
+        <source>隐藏或显示图层</source>
+        <translation>Hide or show the layer</translation>
+    </message>
+    <message>
+        <source>锁定</source>
+        <translation>Lock</translation>
+    </message>
+    <message>
+        <source>锁定后不能在画布上移动</source>
+        <translation>A locked layer cannot be moved on the canvas</translation>
+    </message>
+    <message>
+        <source>上移</source>
+        <translation>Up</translation>
+    </message>
+    <message>
+        <source>移到上一层（更靠前）</source>
+        <translation>Move one layer up (to the front)</translation>
+    </message>
+    <message>
+        <source>下移</source>
+        <translation>Down</translation>
+    </message>
+    <message>
+        <source>移到下一层（更靠后）</source>
+        <translation>Move one layer down (to the back)</translation>
+    </message>
+    <message>
+        <source>显示</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <source>解锁</source>
+        <translation>Unlock</translation>
     </message>
 </context>
 <context>
@@ -2679,6 +2769,275 @@ For example:
     </message>
 </context>
 <context>
+    <name>PosterDesigner</name>
+    <message>
+        <source>图层</source>
+        <translation>Layers</translation>
+    </message>
+    <message>
+        <source>属性</source>
+        <translation>Properties</translation>
+    </message>
+    <message>
+        <source>撤销</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <source>重做</source>
+        <translation>Redo</translation>
+    </message>
+    <message>
+        <source>撤销：{0}（Ctrl+Z）</source>
+        <translation>Undo: {0} (Ctrl+Z)</translation>
+    </message>
+    <message>
+        <source>重做：{0}（Ctrl+Shift+Z）</source>
+        <translation>Redo: {0} (Ctrl+Shift+Z)</translation>
+    </message>
+    <message>
+        <source>缩小（Ctrl+滚轮）</source>
+        <translation>Zoom out (Ctrl+wheel)</translation>
+    </message>
+    <message>
+        <source>放大（Ctrl+滚轮）</source>
+        <translation>Zoom in (Ctrl+wheel)</translation>
+    </message>
+    <message>
+        <source>适应</source>
+        <translation>Fit</translation>
+    </message>
+    <message>
+        <source>显示整张海报</source>
+        <translation>Show the whole poster</translation>
+    </message>
+    <message>
+        <source>按实际像素显示</source>
+        <translation>Actual pixels</translation>
+    </message>
+    <message>
+        <source>预览数据</source>
+        <translation>Preview data</translation>
+    </message>
+    <message>
+        <source>背景</source>
+        <translation>Background</translation>
+    </message>
+    <message>
+        <source>未命名海报</source>
+        <translation>Untitled poster</translation>
+    </message>
+    <message>
+        <source>放弃修改？</source>
+        <translation>Discard Changes?</translation>
+    </message>
+    <message>
+        <source>「{name}」的修改还没有保存，放弃这些修改吗？</source>
+        <translation>The changes to “{name}” are not saved. Discard them?</translation>
+    </message>
+    <message>
+        <source>另存为</source>
+        <translation>Save As</translation>
+    </message>
+    <message>
+        <source>新模板的名称：</source>
+        <translation>Name of the new template:</translation>
+    </message>
+    <message>
+        <source>内置模板，修改后请另存为</source>
+        <translation>Built-in template: use Save As to keep your changes</translation>
+    </message>
+    <message>
+        <source>未保存</source>
+        <translation>Not saved</translation>
+    </message>
+    <message>
+        <source>有未保存的修改</source>
+        <translation>Unsaved changes</translation>
+    </message>
+    <message>
+        <source>这项修改无效：{error}</source>
+        <translation>This change is not valid: {error}</translation>
+    </message>
+    <message>
+        <source>移动</source>
+        <translation>Move</translation>
+    </message>
+    <message>
+        <source>调整大小</source>
+        <translation>Resize</translation>
+    </message>
+    <message>
+        <source>修改「{name}」</source>
+        <translation>Edit “{name}”</translation>
+    </message>
+    <message>
+        <source>显示</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <source>隐藏</source>
+        <translation>Hide</translation>
+    </message>
+    <message>
+        <source>解锁</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <source>锁定</source>
+        <translation>Lock</translation>
+    </message>
+    <message>
+        <source>调整「{name}」的层级</source>
+        <translation>Reorder “{name}”</translation>
+    </message>
+    <message>
+        <source>移动「{name}」</source>
+        <translation>Move “{name}”</translation>
+    </message>
+    <message>
+        <source>预览数据里没有 {fields}，这些位置会是空白</source>
+        <translation>The preview data has no {fields}; those places stay blank</translation>
+    </message>
+    <message>
+        <source>无法生成预览：{error}</source>
+        <translation>Cannot render the preview: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewData</name>
+    <message>
+        <source>用示例数据或某位成员的昵称、邀请码预览海报</source>
+        <translation>Preview the poster with sample data or a member’s nickname and invite code</translation>
+    </message>
+    <message>
+        <source>示例数据（{name}）</source>
+        <translation>Sample data ({name})</translation>
+    </message>
+    <message>
+        <source>成员{id}</source>
+        <translation>Member {id}</translation>
+    </message>
+</context>
+<context>
+    <name>PropertyPanel</name>
+    <message>
+        <source>在画布或图层列表中选择一个图层来编辑它的属性。</source>
+        <translation>Select a layer on the canvas or in the layer list to edit its properties.</translation>
+    </message>
+    <message>
+        <source>位置和大小</source>
+        <translation>Position and size</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>X</source>
+        <translation>X</translation>
+    </message>
+    <message>
+        <source>Y</source>
+        <translation>Y</translation>
+    </message>
+    <message>
+        <source>宽</source>
+        <translation>Width</translation>
+    </message>
+    <message>
+        <source>高</source>
+        <translation>Height</translation>
+    </message>
+    <message>
+        <source>旋转</source>
+        <translation>Rotation</translation>
+    </message>
+    <message>
+        <source>不透明度</source>
+        <translation>Opacity</translation>
+    </message>
+    <message>
+        <source>文字</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>可用 {昵称}、{邀请码}、{活动名}、{截止日期}、{社群名}</source>
+        <translation>You can use {昵称}, {邀请码}, {活动名}, {截止日期}, {社群名}</translation>
+    </message>
+    <message>
+        <source>加粗</source>
+        <translation>Bold</translation>
+    </message>
+    <message>
+        <source>左对齐</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <source>居中</source>
+        <translation>Centre</translation>
+    </message>
+    <message>
+        <source>右对齐</source>
+        <translation>Right</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <source>字号</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <source>颜色</source>
+        <translation>Colour</translation>
+    </message>
+    <message>
+        <source>对齐</source>
+        <translation>Alignment</translation>
+    </message>
+    <message>
+        <source>二维码</source>
+        <translation>QR code</translation>
+    </message>
+    <message>
+        <source>L（7%，码最小）</source>
+        <translation>L (7%, smallest code)</translation>
+    </message>
+    <message>
+        <source>M（15%，推荐）</source>
+        <translation>M (15%, recommended)</translation>
+    </message>
+    <message>
+        <source>Q（25%）</source>
+        <translation>Q (25%)</translation>
+    </message>
+    <message>
+        <source>H（30%，放 logo 时用）</source>
+        <translation>H (30%, for a logo)</translation>
+    </message>
+    <message>
+        <source>纠错级别</source>
+        <translation>Error correction</translation>
+    </message>
+    <message>
+        <source>描边</source>
+        <translation>Outline</translation>
+    </message>
+    <message>
+        <source>当前为渐变，输入颜色会改为纯色</source>
+        <translation>Now a gradient; entering a colour makes it a solid colour</translation>
+    </message>
+    <message>
+        <source>填充</source>
+        <translation>Fill</translation>
+    </message>
+    <message>
+        <source>图层</source>
+        <translation>Layers</translation>
+    </message>
+</context>
+<context>
     <name>QrPanel</name>
     <message>
         <source>群二维码</source>
@@ -3133,6 +3492,37 @@ Drop an image here</translation>
     <message>
         <source>语言和数据库的更改将在重新启动程序后生效。</source>
         <translation>Changes to the language and the database take effect when the program restarts.</translation>
+    </message>
+</context>
+<context>
+    <name>TemplatePanel</name>
+    <message>
+        <source>新建</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <source>按画布尺寸新建空白海报</source>
+        <translation>New blank poster of a canvas size</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>另存为…</source>
+        <translation>Save As…</translation>
+    </message>
+    <message>
+        <source>内置模板</source>
+        <translation>Built-in templates</translation>
+    </message>
+    <message>
+        <source>我的模板</source>
+        <translation>My templates</translation>
+    </message>
+    <message>
+        <source>（还没有，编辑后点「另存为」）</source>
+        <translation>(none yet: edit one and choose Save As)</translation>
     </message>
 </context>
 <context>
