@@ -1,0 +1,128 @@
+"""Fonts a poster text layer may use: found in the platform's folders, named, hanzi checked."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+from pathlib import Path
+
+from fontTools import subset
+from fontTools.ttLib import TTFont
+
+from core.common.fonts import FONT_FAMILY, bundled_font_path
+from core.posters import fonts
+from core.posters.render import render_poster
+from core.posters.template import Template, TextLayer
+
+
+def latin_only_font(target: Path, family: str = "Test Latin") -> Path:
+    """A cut of the bundled font with ASCII only: a real font that cannot draw Chinese."""
+    font = TTFont(bundled_font_path())
+    for record in font["name"].names:
+        if record.nameID in (1, 16):
+            record.string = family
+    options = subset.Options()
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=range(0x20, 0x7F))
+    subsetter.subset(font)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    font.save(target)
+    return target
+
+
+def test_fonts_in_a_folder_are_found_named_and_checked_for_hanzi(tmp_path):
+    folder = tmp_path / "fonts"
+    (folder / "noto").mkdir(parents=True)
+    shutil.copy(bundled_font_path(), folder / "noto" / "Noto.OTF")  # suffix case ignored
+    shutil.copy(bundled_font_path(True), folder / "NotoBold.otf")
+    latin_only_font(folder / "latin" / "Latin.ttf")
+    (folder / "garbage.ttf").write_bytes(b"not a font at all" * 100)
+    (folder / "empty.otf").write_bytes(b"")
+    (folder / "readme.txt").write_text("fonts")
+
+    found = fonts.scan_fonts([folder, tmp_path / "missing-folder"])
+
+    by_file = {Path(f.path).name: f for f in found}
+    assert set(by_file) == {"Noto.OTF", "NotoBold.otf", "Latin.ttf"}  # garbage skipped
+    regular = by_file["Noto.OTF"]
+    assert (regular.family, regular.style, regular.chinese) == (FONT_FAMILY, "Regular", True)
+    assert regular.label == FONT_FAMILY
+    assert by_file["NotoBold.otf"].label == f"{FONT_FAMILY} Bold"
+    assert (by_file["Latin.ttf"].family, by_file["Latin.ttf"].chinese) == ("Test Latin", False)
+    # Chinese-capable fonts are listed first.
+    assert [f.chinese for f in found] == [True, True, False]
+    assert regular.path == str(folder / "noto" / "Noto.OTF")
+
+
+def test_the_same_font_in_two_folders_is_listed_once(tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        shutil.copy(bundled_font_path(), tmp_path / name / "Noto.otf")
+    found = fonts.scan_fonts([tmp_path / "a", tmp_path / "b"])
+    assert [f.path for f in found] == [str(tmp_path / "a" / "Noto.otf")]
+
+
+def test_of_two_files_with_one_name_the_one_with_hanzi_is_kept(tmp_path):
+    latin_only_font(tmp_path / "A-latin.otf", family=FONT_FAMILY)
+    shutil.copy(bundled_font_path(), tmp_path / "B-full.otf")
+    found = fonts.scan_fonts([tmp_path])
+    assert [(Path(f.path).name, f.chinese) for f in found] == [("B-full.otf", True)]
+
+
+def test_a_listed_font_renders_the_poster_text(tmp_path):
+    path = tmp_path / "Noto.otf"
+    shutil.copy(bundled_font_path(), path)
+    info = fonts.read_font(path)
+    assert info is not None
+    layer = TextLayer(name="t", x=0, y=0, width=300, height=120, text="中文", font_path=info.path)
+    image = render_poster(Template("t", 300, 120, [layer]))
+    assert image.convert("L").getextrema()[0] < 100  # dark ink drawn
+
+
+def test_platform_font_folders(tmp_path):
+    windows = fonts.font_dirs(
+        "win32", {"WINDIR": r"D:\Win", "LOCALAPPDATA": r"C:\Users\a\AppData\Local"}, tmp_path
+    )
+    assert windows == [
+        Path(r"D:\Win") / "Fonts",
+        Path(r"C:\Users\a\AppData\Local") / "Microsoft" / "Windows" / "Fonts",
+    ]
+    assert fonts.font_dirs("darwin", {}, tmp_path) == [
+        Path("/System/Library/Fonts"),
+        Path("/Library/Fonts"),
+        tmp_path / "Library" / "Fonts",
+    ]
+    assert fonts.font_dirs("linux", {}, tmp_path) == [
+        Path("/usr/share/fonts"),
+        Path("/usr/local/share/fonts"),
+        tmp_path / ".local" / "share" / "fonts",
+        tmp_path / ".fonts",
+    ]
+
+
+def test_system_fonts_are_scanned_once_and_cached(monkeypatch, tmp_path):
+    shutil.copy(bundled_font_path(), tmp_path / "Noto.otf")
+    monkeypatch.setattr(fonts, "font_dirs", lambda: [tmp_path])
+    first = fonts.system_fonts(refresh=True)
+    assert [f.path for f in first] == [str(tmp_path / "Noto.otf")]
+    (tmp_path / "Noto.otf").unlink()
+    assert fonts.system_fonts() == first  # cached: the folder is not walked again
+    assert fonts.system_fonts(refresh=True) == []
+    fonts.system_fonts(refresh=True)  # leave no temp-folder result behind for other tests
+
+
+def test_bundled_font_entry_is_the_empty_path():
+    bundled = fonts.bundled_font()
+    assert (bundled.path, bundled.family, bundled.chinese) == ("", FONT_FAMILY, True)
+
+
+def test_core_posters_fonts_does_not_import_qt():
+    tree = ast.parse(Path(fonts.__file__).read_text(encoding="utf-8"))
+    modules = [
+        node.module if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in getattr(node, "names", [])
+    ]
+    assert not [m for m in modules if m and m.startswith("PySide6")]
