@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from core.common import paths
 from core.common.logs import log_file
 from ui.common.backup_actions import BackupActions
+from ui.common.lazy_tab import LazyTab
 from ui.common.tasks import run_task
 
 if TYPE_CHECKING:
@@ -112,6 +113,8 @@ class MainWindow(QMainWindow):
         self.ledger_tab = LedgerTab(database)
         self.ledger_tab.data_changed.connect(self.data_changed)
         self.tabs.addTab(self.ledger_tab, self.tr("积分"))
+        self.posters_tab = LazyTab("posters_tab", self._build_poster_designer, database)
+        self.tabs.addTab(self.posters_tab, self.tr("海报"))
         for tab in self.feature_tabs():
             self.data_changed.connect(tab.refresh)
         for name in DATABASE_ACTIONS:
@@ -337,6 +340,13 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.communities_tab)
         self.communities_tab.new_community()
 
+    def _build_poster_designer(self, database: Database):
+        from ui.posters.designer import PosterDesigner
+
+        designer = PosterDesigner(database)
+        designer.template_saved.connect(lambda _key: self.data_changed.emit({"posters"}))
+        return designer
+
     def feature_tabs(self) -> list:
         if self.database is None:
             return []
@@ -346,6 +356,7 @@ class MainWindow(QMainWindow):
             self.members_tab,
             self.tiers_tab,
             self.ledger_tab,
+            self.posters_tab,
         ]
 
     def replace_database(self, database: Database) -> None:

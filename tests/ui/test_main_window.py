@@ -154,6 +154,23 @@ def test_window_shows_before_the_database_is_open(app, qtbot, settings, sqlite_d
         "成员",
         "分层",
         "积分",
+        "海报",
     ]
     for name in ("action_backup", "action_import", "action_demo", "action_new_community"):
         assert window.findChild(QAction, name).isEnabled(), name
+
+
+def test_poster_tab_is_built_when_first_opened(make_window, sqlite_database, qtbot):
+    from ui.posters.designer import PosterDesigner
+
+    window = make_window(sqlite_database)
+    assert window.findChild(PosterDesigner, "posterDesigner") is None  # not at start-up
+    window.tabs.setCurrentWidget(window.posters_tab)
+    designer = window.findChild(PosterDesigner, "posterDesigner")
+    assert designer is not None
+    qtbot.waitUntil(lambda: designer.last_render is not None, timeout=20_000)
+    assert designer.template is not None
+    # Saving a template tells the other tabs; the designer's own list shows it.
+    assert designer.save_as("开业海报")
+    names = [designer.templates.list.item(i).text() for i in range(designer.templates.list.count())]
+    assert any("开业海报" in name for name in names)

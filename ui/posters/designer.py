@@ -49,7 +49,7 @@ class PosterDesigner(QWidget):
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("posterDesigner")
-        self.database = database
+        self._database = database
         self.template: Template | None = None
         self.assets: dict[str, bytes] = {}
         self.key: str | None = None  # the stored template being edited; None: new
@@ -186,6 +186,25 @@ class PosterDesigner(QWidget):
         self.preview.changed.connect(self._preview_changed)
         row.addWidget(self.preview)
         return row
+
+    @property
+    def database(self) -> Database:
+        return self._database
+
+    @database.setter
+    def database(self, database: Database) -> None:
+        # After a restore the whole designer works on the new database.
+        self._database = database
+        self.templates.database = database
+        self.preview.database = database
+
+    def refresh(self, changed: set[str] | None = None) -> None:
+        """Reload what other tabs may have changed: the members to preview with, the templates."""
+        if changed is None or changed & {"members", "communities"}:
+            self.preview.refresh()
+        if changed is None or "posters" in changed:
+            self.templates.refresh()
+            self.templates.select(self.key)
 
     # ------------------------------------------------------------------ templates
 
