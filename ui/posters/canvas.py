@@ -2,17 +2,21 @@
 
 What the operator sees is the rendered poster itself (a pixmap from core.posters.render); the
 boxes on top only catch the mouse: select, move, resize with handles, snap to the canvas
-centre and edges and to other layers' edges with guide lines. A finished drag is reported as
-`geometry_edited(index, x, y, width, height)`; the designer turns it into an undoable edit and
+centre and edges and to other layers' edges with guide lines, rotate with the round handle.
+A finished drag is reported as `geometry_edited(index, x, y, width, height)` or
+`rotation_edited(index, degrees)`; the designer turns it into an undoable edit and
 the canvas is redrawn from the new template, so the canvas never holds state of its own.
 """
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QPixmap, QWheelEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QGraphicsEllipseItem,
     QGraphicsItem,
     QGraphicsLineItem,
     QGraphicsPixmapItem,
@@ -27,6 +31,8 @@ from core.posters.template import BackgroundLayer, Layer, QrLayer, Template
 
 SNAP_SCREEN_PX = 6  # how close (on screen) an edge must come to a guide to snap to it
 HANDLE_PX = 9
+ROTATION_STEM_PX = 24  # the rotation handle sits this far above the box, on screen
+ROTATION_SNAP_DEGREES = 3
 MIN_SIZE = 4
 MIN_ZOOM, MAX_ZOOM = 0.05, 8.0
 _SELECTED = QColor("#2563eb")
@@ -41,6 +47,8 @@ class PosterCanvas(QGraphicsView):
     geometry_edited = Signal(int, float, float, float, float)
     zoom_changed = Signal(float)
     nudge_requested = Signal(int, int)  # arrow keys: move the selected layer by (dx, dy)
+    rotation_edited = Signal(int, float)  # index, degrees clockwise
+    delete_requested = Signal()  # Delete or Backspace with a layer selected
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -244,6 +252,12 @@ class PosterCanvas(QGraphicsView):
             self.nudge_requested.emit(dx * scale, dy * scale)
             event.accept()
             return
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and (
+            self.scene().selectedItems()
+        ):
+            self.delete_requested.emit()
+            event.accept()
+            return
         super().keyPressEvent(event)
 
     def resizeEvent(self, event) -> None:
@@ -292,6 +306,8 @@ class LayerItem(QGraphicsRectItem):
         if visible and not self._handles and not self.locked:
             spots = [(h, v) for h in (0, 1, 2) for v in (0, 1, 2) if (h, v) != (1, 1)]
             self._handles = [Handle(self, h, v) for h, v in spots]
+            if not isinstance(self.layer, BackgroundLayer):
+                self._handles.append(RotationHandle(self))
             self.place_handles()
         elif not visible and self._handles:
             for handle in self._handles:
@@ -306,6 +322,12 @@ class LayerItem(QGraphicsRectItem):
             handle.setPos(
                 rect.left() + rect.width() * handle.h / 2, rect.top() + rect.height() * handle.v / 2
             )
+            if isinstance(handle, RotationHandle):
+                # It ignores the view's transformations, rotation included: turn it by hand.
+                handle.setRotation(self.rotation())
+
+    def report_rotation(self) -> None:
+        self.canvas.rotation_edited.emit(self.index, round(self.rotation(), 1))
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         if not (self.isSelected() or self._hovered):
@@ -452,6 +474,66 @@ class Handle(QGraphicsRectItem):
         self._resizing = False
         self.parentItem().canvas.show_guides(None, None)
         self.parentItem().report()
+
+
+class RotationHandle(QGraphicsEllipseItem):
+    """The round handle above a box's top edge: drag to rotate about the centre.
+
+    Shift steps by 15°; near 0°, 90°, 180° and 270° it snaps unless Alt is held.
+    """
+
+    h, v = 1, 0  # placed at the middle of the top edge; drawn above it, in screen pixels
+
+    def __init__(self, owner: LayerItem) -> None:
+        size = HANDLE_PX + 3
+        super().__init__(-size / 2, -ROTATION_STEM_PX - size / 2, size, size, owner)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        pen = QPen(_SELECTED, 1)
+        pen.setCosmetic(True)
+        self.setPen(pen)
+        self.setBrush(QColor("#ffffff"))
+        self.setCursor(Qt.CursorShape.CrossCursor)
+        self.setToolTip(QApplication.translate("canvas", "拖动旋转（Shift：每次 15°）"))
+        stem = QGraphicsLineItem(0, -ROTATION_STEM_PX + size / 2, 0, 0, self)
+        stem.setPen(pen)
+        self._rotating = False
+
+    def mousePressEvent(self, event) -> None:
+        self._rotating = True
+        event.accept()
+
+    def mouseMoveEvent(self, event) -> None:
+        if not self._rotating:
+            return
+        owner = self.parentItem()
+        centre = owner.mapToScene(owner.rect().center())
+        delta = event.scenePos() - centre
+        if delta.x() == 0 and delta.y() == 0:
+            return
+        # 0° points up and angles grow clockwise, as the template's rotation does.
+        degrees = math.degrees(math.atan2(delta.x(), -delta.y()))
+        owner.setRotation(snap_angle(degrees, event.modifiers()))
+        owner.place_handles()
+
+    def mouseReleaseEvent(self, event) -> None:
+        if not self._rotating:
+            return
+        self._rotating = False
+        owner = self.parentItem()
+        if round(owner.rotation(), 1) != round(owner.layer.rotation, 1):
+            owner.report_rotation()
+
+
+def snap_angle(degrees: float, modifiers=Qt.KeyboardModifier.NoModifier) -> float:
+    """The angle in (-180, 180]: in 15° steps with Shift, else snapped to right angles nearby."""
+    if modifiers & Qt.KeyboardModifier.ShiftModifier:
+        degrees = round(degrees / 15) * 15
+    elif not modifiers & Qt.KeyboardModifier.AltModifier:
+        nearest = round(degrees / 90) * 90
+        if abs(degrees - nearest) <= ROTATION_SNAP_DEGREES:
+            degrees = nearest
+    degrees = round(degrees, 1) % 360
+    return degrees - 360 if degrees > 180 else degrees
 
 
 def _alt_held() -> bool:

@@ -32,9 +32,16 @@ from core.posters.template import Template, TextLayer, dump_template, load_templ
 from ui.common.errors import show_error
 from ui.posters.canvas import PosterCanvas
 from ui.posters.copy_warnings import CopyWarnings
-from ui.posters.edits import TemplateEdit, with_layer, with_layer_moved
+from ui.posters.edits import (
+    TemplateEdit,
+    with_layer,
+    with_layer_inserted,
+    with_layer_moved,
+    with_layer_removed,
+)
 from ui.posters.layer_panel import LayerPanel
 from ui.posters.live_render import LiveRender
+from ui.posters.new_layers import new_layer, unique_name
 from ui.posters.preview import PreviewData
 from ui.posters.properties import PropertyPanel
 from ui.posters.template_panel import TemplatePanel
@@ -107,6 +114,11 @@ class PosterDesigner(QWidget):
         self.layers.visibility_toggled.connect(self._toggle_visible)
         self.layers.lock_toggled.connect(self._toggle_lock)
         self.layers.move_requested.connect(self._move_layer)
+        self.layers.add_requested.connect(self.add_layer)
+        self.layers.duplicate_requested.connect(self.duplicate_layer)
+        self.layers.delete_requested.connect(self.delete_layer)
+        self.canvas.delete_requested.connect(lambda: self.delete_layer(self.selected))
+        self.canvas.rotation_edited.connect(self._rotation_edited)
         self.properties = PropertyPanel()
         self.properties.edited.connect(self._properties_edited)
         right = QSplitter(Qt.Orientation.Vertical)
@@ -148,7 +160,11 @@ class PosterDesigner(QWidget):
         )
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
-        for action in (self.undo_action, self.redo_action):
+        self.duplicate_action = QAction(self.tr("复制图层"), self)
+        self.duplicate_action.setObjectName("posterDuplicateLayer")
+        self.duplicate_action.setShortcut(QKeySequence("Ctrl+D"))
+        self.duplicate_action.triggered.connect(lambda: self.duplicate_layer(self.selected))
+        for action in (self.undo_action, self.redo_action, self.duplicate_action):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(action)
         row = QHBoxLayout()
@@ -420,6 +436,65 @@ class PosterDesigner(QWidget):
         moved, target = with_layer_moved(self.template, index, step)
         name = self.template.layers[index].name
         self.edit(self.tr("调整「{name}」的层级").format(name=name), moved, target)
+
+    def add_layer(self, kind: str) -> None:
+        """Add a new `kind` layer in front of the selected one (or at the front) and select it."""
+        if self.template is None:
+            return
+        layer = new_layer(kind, self.template)
+        index = self.selected + 1 if self.selected >= 0 else len(self.template.layers)
+        self.edit(
+            self.tr("添加「{name}」").format(name=layer.name),
+            with_layer_inserted(self.template, index, layer),
+            index,
+        )
+
+    def duplicate_layer(self, index: int) -> None:
+        """A copy of layer `index`, just in front of it and offset so both can be seen."""
+        if self.template is None or not 0 <= index < len(self.template.layers):
+            return
+        layer = self.template.layers[index]
+        if layer.kind == "background":
+            return  # a second background would only hide the first
+        offset = round(self.template.width / 50)
+        copy = replace(
+            layer,
+            name=unique_name(self.template, layer.name),
+            x=layer.x + offset,
+            y=layer.y + offset,
+            locked=False,
+        )
+        self.edit(
+            self.tr("复制「{name}」").format(name=layer.name),
+            with_layer_inserted(self.template, index + 1, copy),
+            index + 1,
+        )
+
+    def delete_layer(self, index: int) -> None:
+        """Remove layer `index` (undoable); the layer below it becomes the selection."""
+        if self.template is None or not 0 <= index < len(self.template.layers):
+            return
+        layer = self.template.layers[index]
+        if layer.locked:
+            self.status.setText(self.tr("「{name}」已锁定，解锁后才能删除").format(name=layer.name))
+            self.status.setVisible(True)
+            return
+        self.edit(
+            self.tr("删除「{name}」").format(name=layer.name),
+            with_layer_removed(self.template, index),
+            index - 1 if index > 0 else (0 if len(self.template.layers) > 1 else -1),
+        )
+
+    def _rotation_edited(self, index: int, degrees: float) -> None:
+        layer = self.template.layers[index]
+        if layer.locked:
+            self.canvas.restore(index)
+            return
+        self.edit(
+            self.tr("旋转「{name}」").format(name=layer.name),
+            with_layer(self.template, index, rotation=degrees),
+            index,
+        )
 
     def _nudge(self, dx: int, dy: int) -> None:
         layer = self.selected_layer()

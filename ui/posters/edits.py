@@ -73,3 +73,16 @@ def with_layer_moved(template: Template, index: int, step: int) -> tuple[Templat
     layers = list(template.layers)
     layers.insert(target, layers.pop(index))
     return replace(template, layers=layers), target
+
+
+def with_layer_inserted(template: Template, index: int, layer) -> Template:
+    """The template with `layer` put at position `index` (0 is the back)."""
+    layers = list(template.layers)
+    layers.insert(index, layer)
+    return replace(template, layers=layers)
+
+
+def with_layer_removed(template: Template, index: int) -> Template:
+    layers = list(template.layers)
+    del layers[index]
+    return replace(template, layers=layers)

@@ -1,8 +1,10 @@
-"""The layer list: front-most layer on top, as in every design tool, with hide/lock/reorder.
+"""The layer list: front-most layer on top, as in every design tool, with add/duplicate/delete
+and hide/lock/reorder.
 
 Rows are shown in reverse template order (the template draws its first layer first, at the
 back). The panel reports what the operator asked for — `layer_selected(index)`,
-`visibility_toggled(index)`, `lock_toggled(index)`, `move_requested(index, step)` — by template
+`visibility_toggled(index)`, `lock_toggled(index)`, `move_requested(index, step)`,
+`add_requested(kind)`, `duplicate_requested(index)`, `delete_requested(index)` — by template
 index; the designer makes the edit.
 """
 
@@ -15,12 +17,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from core.posters.template import Template
+from ui.posters.new_layers import kind_labels
 
 INDEX_ROLE = Qt.ItemDataRole.UserRole
 
@@ -32,6 +36,9 @@ class LayerPanel(QWidget):
     visibility_toggled = Signal(int)
     lock_toggled = Signal(int)
     move_requested = Signal(int, int)  # index, +1 towards the front / -1 towards the back
+    add_requested = Signal(str)  # layer kind
+    duplicate_requested = Signal(int)
+    delete_requested = Signal(int)
 
     def kind_names(self) -> dict[str, str]:
         return {
@@ -77,6 +84,35 @@ class LayerPanel(QWidget):
             self.tr("移到下一层（更靠后）"),
             lambda: self._move(-1),
         )
+        self.add_button = QToolButton()
+        self.add_button.setObjectName("posterLayerAdd")
+        self.add_button.setText(self.tr("添加"))
+        self.add_button.setToolTip(self.tr("添加文字、图片、二维码、头像或形状"))
+        self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.add_button)
+        menu.setObjectName("posterLayerAddMenu")
+        for kind, label in kind_labels().items():
+            action = menu.addAction(label)
+            action.setObjectName(f"posterAdd_{kind}")
+            action.triggered.connect(lambda _=False, k=kind: self.add_requested.emit(k))
+        self.add_button.setMenu(menu)
+        self.duplicate_button = tool(
+            "posterLayerDuplicate",
+            self.tr("复制"),
+            self.tr("复制图层（Ctrl+D）"),
+            lambda: self._emit_for_selected(self.duplicate_requested),
+        )
+        self.delete_button = tool(
+            "posterLayerDelete",
+            self.tr("删除"),
+            self.tr("删除图层（Delete）"),
+            lambda: self._emit_for_selected(self.delete_requested),
+        )
+        edit_buttons = QHBoxLayout()
+        edit_buttons.setSpacing(4)
+        for button in (self.add_button, self.duplicate_button, self.delete_button):
+            edit_buttons.addWidget(button)
+        edit_buttons.addStretch(1)
         buttons = QHBoxLayout()
         buttons.setSpacing(4)
         for button in (self.hide_button, self.lock_button, self.up_button, self.down_button):
@@ -84,6 +120,7 @@ class LayerPanel(QWidget):
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(edit_buttons)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
         self._update_buttons()
@@ -146,14 +183,19 @@ class LayerPanel(QWidget):
         index = self.selected_index()
         layers = self._template.layers if self._template is not None else []
         layer = layers[index] if 0 <= index < len(layers) else None
-        for button in (self.hide_button, self.lock_button):
+        for button in (self.hide_button, self.lock_button, self.delete_button):
             button.setEnabled(layer is not None)
+        self.duplicate_button.setEnabled(layer is not None and layer.kind != "background")
         self.hide_button.setText(
             self.tr("显示") if layer and not layer.visible else self.tr("隐藏")
         )
         self.lock_button.setText(self.tr("解锁") if layer and layer.locked else self.tr("锁定"))
         self.up_button.setEnabled(layer is not None and index < len(layers) - 1)
         self.down_button.setEnabled(layer is not None and index > 0)
+
+    def _emit_for_selected(self, signal) -> None:
+        if self.selected_index() >= 0:
+            signal.emit(self.selected_index())
 
     def _toggle_visible(self) -> None:
         if self.selected_index() >= 0:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
-import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import (
@@ -23,49 +20,12 @@ from core.posters.store import get_template
 from core.posters.template import TextLayer
 from tests.core.tiers.helpers import community, member
 from tests.ui.conftest import when_shown
-from ui.posters.designer import PosterDesigner
+from tests.ui.posters.conftest import digest, select, settle
 from ui.posters.live_render import pil_to_qimage
-
-
-@pytest.fixture
-def designer(app, qtbot, sqlite_database) -> PosterDesigner:
-    widget = PosterDesigner(sqlite_database)
-    qtbot.addWidget(widget)
-    widget.resize(1280, 800)
-    widget.show()
-    settle(qtbot, widget)
-    return widget
-
-
-def settle(qtbot, designer: PosterDesigner) -> None:
-    """Wait until the canvas shows the render of the current template."""
-    qtbot.waitUntil(
-        lambda: not designer.render_pending() and designer.last_render is not None,
-        timeout=15_000,
-    )
-
-
-def digest(image: QImage, size: int = 120) -> bytes:
-    small = image.convertToFormat(QImage.Format.Format_RGB888).scaled(
-        size, size, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.FastTransformation
-    )
-    return hashlib.sha256(bytes(small.constBits())).digest()
 
 
 def core_image(template, assets, data=SAMPLE_DATA) -> QImage:
     return pil_to_qimage(PosterRenderer(template, assets).render(data).image)
-
-
-def layer_index(designer: PosterDesigner, name: str) -> int:
-    return next(i for i, layer in enumerate(designer.template.layers) if layer.name == name)
-
-
-def select(designer: PosterDesigner, name: str) -> int:
-    index = layer_index(designer, name)
-    layers = designer.findChild(QListWidget, "posterLayers")
-    layers.setCurrentRow(layers.count() - 1 - index)
-    assert designer.selected == index
-    return index
 
 
 def test_the_canvas_shows_the_core_renderers_output(designer, qtbot):

@@ -1,0 +1,160 @@
+"""GUI: adding, duplicating, deleting and rotating layers in the 海报 designer."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import zxingcpp
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QListWidget, QMenu, QToolButton
+
+from core.posters.builtin import SAMPLE_DATA
+from core.posters.render import PosterRenderer
+from core.posters.template import QrLayer, TextLayer
+from tests.ui.posters.conftest import select, settle
+from ui.posters.canvas import ROTATION_STEM_PX, RotationHandle, snap_angle
+
+
+def add(designer, kind: str) -> None:
+    menu = designer.findChild(QMenu, "posterLayerAddMenu")
+    menu.findChild(QAction, f"posterAdd_{kind}").trigger()
+
+
+def test_each_kind_of_layer_can_be_added_centred_named_and_undone(designer, qtbot):
+    before = designer.template
+    for kind in ("text", "image", "qr", "avatar", "shape"):
+        count = len(designer.template.layers)
+        add(designer, kind)
+        assert len(designer.template.layers) == count + 1
+        layer = designer.template.layers[designer.selected]
+        assert layer.kind == kind
+        # Centred on the canvas, inside it.
+        assert abs(layer.x + layer.width / 2 - designer.template.width / 2) <= 1
+        assert abs(layer.y + layer.height / 2 - designer.template.height / 2) <= 1
+    names = [layer.name for layer in designer.template.layers]
+    assert len(names) == len(set(names)), names
+    settle(qtbot, designer)
+    for _ in range(5):
+        designer.undo_stack.undo()
+    assert designer.template == before
+    settle(qtbot, designer)
+
+
+def test_an_added_qr_layer_renders_a_code_that_scans(designer, qtbot):
+    add(designer, "qr")
+    layer = designer.template.layers[designer.selected]
+    assert isinstance(layer, QrLayer)
+    settle(qtbot, designer)
+    image = PosterRenderer(designer.template, designer.assets).render(SAMPLE_DATA).image
+    box = image.crop((layer.x, layer.y, layer.x + layer.width, layer.y + layer.height))
+    decoded = {result.text for result in zxingcpp.read_barcodes(box)}
+    assert any(SAMPLE_DATA["邀请码"] in text for text in decoded), decoded
+
+
+def test_a_second_text_layer_with_the_same_name_gets_a_number(designer):
+    add(designer, "text")
+    first = designer.template.layers[designer.selected].name
+    add(designer, "text")
+    second = designer.template.layers[designer.selected].name
+    assert first != second and second.startswith(first)
+
+
+def test_duplicate_puts_an_offset_copy_in_front_and_ctrl_d_does_the_same(designer, qtbot):
+    index = select(designer, "标题")
+    original = designer.template.layers[index]
+    designer.findChild(QToolButton, "posterLayerDuplicate").click()
+    assert designer.selected == index + 1
+    copy = designer.template.layers[index + 1]
+    assert isinstance(copy, TextLayer) and copy.text == original.text
+    assert copy.x > original.x and copy.y > original.y
+    assert copy.name != original.name
+    count = len(designer.template.layers)
+    designer.findChild(QAction, "posterDuplicateLayer").trigger()
+    assert len(designer.template.layers) == count + 1
+    settle(qtbot, designer)
+
+
+def test_the_background_cannot_be_duplicated(designer):
+    designer.select_layer(0)
+    assert designer.template.layers[0].kind == "background"
+    assert not designer.findChild(QToolButton, "posterLayerDuplicate").isEnabled()
+    count = len(designer.template.layers)
+    designer.duplicate_layer(0)
+    assert len(designer.template.layers) == count
+
+
+def test_delete_removes_the_layer_from_the_render_and_undo_brings_it_back(designer, qtbot):
+    index = select(designer, "标题")
+    layer = designer.template.layers[index]
+    count = len(designer.template.layers)
+    designer.findChild(QToolButton, "posterLayerDelete").click()
+    assert len(designer.template.layers) == count - 1
+    assert layer not in designer.template.layers
+    assert designer.selected == index - 1
+    rows = designer.findChild(QListWidget, "posterLayers")
+    assert rows.count() == count - 1
+    settle(qtbot, designer)
+    designer.undo_stack.undo()
+    assert designer.template.layers[index] == layer
+    settle(qtbot, designer)
+
+
+def test_the_delete_key_on_the_canvas_deletes_but_not_a_locked_layer(designer, qtbot):
+    index = select(designer, "标题")
+    count = len(designer.template.layers)
+    designer.canvas.setFocus()
+    qtbot.keyClick(designer.canvas, Qt.Key.Key_Delete)
+    assert len(designer.template.layers) == count - 1
+    designer.undo_stack.undo()
+    designer._toggle_lock(index)
+    select(designer, "标题")
+    designer.canvas.setFocus()
+    qtbot.keyClick(designer.canvas, Qt.Key.Key_Delete)
+    assert len(designer.template.layers) == count
+    assert "锁定" in designer.status.text()
+    settle(qtbot, designer)
+
+
+def test_dragging_the_rotation_handle_rotates_the_layer_about_its_centre(designer, qtbot):
+    index = select(designer, "标题")
+    layer = designer.template.layers[index]
+    canvas = designer.canvas
+    canvas.set_zoom(0.5)
+    item = canvas.item_for(index)
+    canvas.centerOn(item)
+    handle = next(h for h in item.childItems() if isinstance(h, RotationHandle))
+    # The handle is drawn in screen pixels, ROTATION_STEM_PX above the middle of the top edge.
+    start = canvas.mapFromScene(handle.scenePos()) - QPoint(0, ROTATION_STEM_PX)
+    centre = canvas.mapFromScene(item.mapToScene(item.rect().center()))
+    # Drag the handle to the right of the centre, a little below: about 100° clockwise.
+    radius = (start - centre).manhattanLength()
+    end = centre + QPoint(radius, round(radius * math.tan(math.radians(10))))
+    viewport = canvas.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    for step in range(1, 6):
+        qtbot.mouseMove(viewport, start + (end - start) * step / 5)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+    rotated = designer.template.layers[index]
+    assert 95 <= rotated.rotation <= 105, rotated.rotation
+    assert (rotated.x, rotated.y, rotated.width) == (layer.x, layer.y, layer.width)
+    settle(qtbot, designer)
+    designer.undo_stack.undo()
+    assert designer.template.layers[index].rotation == layer.rotation
+    settle(qtbot, designer)
+
+
+@pytest.mark.parametrize(
+    ("degrees", "modifiers", "expected"),
+    [
+        (92.0, Qt.KeyboardModifier.NoModifier, 90),  # near a right angle: snaps
+        (92.0, Qt.KeyboardModifier.AltModifier, 92.0),  # Alt: no snapping
+        (37.0, Qt.KeyboardModifier.ShiftModifier, 30),  # Shift: 15° steps
+        (181.0, Qt.KeyboardModifier.NoModifier, 180),
+        (200.0, Qt.KeyboardModifier.NoModifier, -160),  # kept in (-180, 180]
+        (-47.3, Qt.KeyboardModifier.NoModifier, -47.3),
+    ],
+)
+def test_snap_angle(degrees, modifiers, expected):
+    assert snap_angle(degrees, modifiers) == pytest.approx(expected)
