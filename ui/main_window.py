@@ -344,7 +344,7 @@ class MainWindow(QMainWindow):
         from ui.posters.designer import PosterDesigner
 
         designer = PosterDesigner(database)
-        designer.template_saved.connect(lambda _key: self.data_changed.emit({"posters"}))
+        designer.templates_changed.connect(lambda: self.data_changed.emit({"posters"}))
         return designer
 
     def feature_tabs(self) -> list:

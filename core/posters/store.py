@@ -12,6 +12,7 @@ Importing a file goes through package.import_template, which refuses hostile zip
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import uuid
@@ -231,7 +232,13 @@ def import_template_file(session: Session, path: Path, *, name: str | None = Non
 def export_template_file(session: Session, key_or_name: str, out: Path) -> Path:
     """Write a template (built-in or saved) as a package file; returns the path written."""
     stored = get_template(session, key_or_name)
-    data = export_template(stored.template, stored.assets)
+    return write_template_file(stored.template, stored.assets, out)
+
+
+def write_template_file(template: Template, assets: dict[str, bytes], out: Path) -> Path:
+    """Write `template` with its assets as a package file (.zip added when missing), whole or
+    not at all; returns the path written."""
+    data = export_template(template, assets)
     out = Path(out)
     if out.suffix.lower() != ".zip":
         out = out.with_name(out.name + ".zip")
@@ -243,6 +250,7 @@ def export_template_file(session: Session, key_or_name: str, out: Path) -> Path:
         partial.write_bytes(data)
         os.replace(partial, out)
     except OSError as error:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # the folder may not exist or be a file
+            partial.unlink(missing_ok=True)
         raise UserError(f"无法写入 {out}：{error.strerror}") from error
     return out

@@ -10,11 +10,13 @@ list, the property panel and the copy check from the current template.
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QImage, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -27,7 +29,14 @@ from PySide6.QtWidgets import (
 
 from core.common.database import Database
 from core.common.errors import UserError
-from core.posters.store import get_template, save_template
+from core.posters.batch import sanitise_file_name
+from core.posters.store import delete_template as delete_store_template
+from core.posters.store import (
+    get_template,
+    import_template_file,
+    save_template,
+    write_template_file,
+)
 from core.posters.template import Template, TextLayer, dump_template, load_template
 from ui.common.errors import show_error
 from ui.posters.canvas import PosterCanvas
@@ -51,7 +60,7 @@ class PosterDesigner(QWidget):
     """The poster designer tab."""
 
     rendered = Signal()  # the canvas shows the render of the current template and data
-    template_saved = Signal(str)  # key
+    templates_changed = Signal()  # a template was saved, imported or deleted
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,6 +92,9 @@ class PosterDesigner(QWidget):
         self.templates.new_requested.connect(self.new_template)
         self.templates.save_requested.connect(self.save)
         self.templates.save_as_requested.connect(lambda: self.save_as())
+        self.templates.import_requested.connect(lambda: self.import_template_file())
+        self.templates.export_requested.connect(lambda: self.export_template_file())
+        self.templates.delete_requested.connect(self.delete_template)
 
         self.canvas = PosterCanvas()
         self.canvas.layer_clicked.connect(self._select_from_canvas)
@@ -313,7 +325,93 @@ class PosterDesigner(QWidget):
         self.templates.refresh()
         self.templates.select(info.key)
         self._update_title()
-        self.template_saved.emit(info.key)
+        self.templates_changed.emit()
+        return True
+
+    def import_template_file(self, path: str | None = None) -> bool:
+        """Store the template of a package file and open it; a broken file changes nothing."""
+        if path is None:
+            path, _filter = QFileDialog.getOpenFileName(
+                self, self.tr("导入模板文件"), "", self.tr("海报模板 (*.zip)")
+            )
+            if not path:
+                return False
+        if not self._may_discard():
+            return False
+        try:
+            with self.database.session() as session:
+                info = import_template_file(session, Path(path))
+                session.commit()
+        except UserError as error:
+            show_error(self, error)
+            return False
+        self.templates.refresh()
+        self.undo_stack.clear()  # the edits just discarded must not be asked about again
+        self.open_template(info.key)
+        self.templates_changed.emit()
+        return True
+
+    def export_template_file(self, path: str | None = None) -> Path | None:
+        """Write the template as shown (unsaved edits included) with its pictures as one .zip."""
+        if self.template is None:
+            return None
+        if path is None:
+            suggestion = sanitise_file_name(self.template.name, "海报模板") + ".zip"
+            path, _filter = QFileDialog.getSaveFileName(
+                self, self.tr("导出模板"), suggestion, self.tr("海报模板 (*.zip)")
+            )
+            if not path:
+                return None
+        try:
+            written = write_template_file(self.template, self.assets, Path(path))
+        except UserError as error:
+            show_error(self, error)
+            return None
+        self.status.setText(self.tr("已导出到 {path}").format(path=written))
+        self.status.setVisible(True)
+        return written
+
+    def delete_template(self, key: str) -> bool:
+        """Delete a saved template after the operator confirms; built-in ones stay."""
+        with self.database.session() as session:
+            try:
+                name = get_template(session, key).info.name
+            except UserError as error:
+                show_error(self, error)
+                return False
+        question = self.tr("删除模板「{name}」？删除后不能恢复，可先用「导出」留一份。").format(
+            name=name
+        )
+        if key == self.key and not self.undo_stack.isClean():
+            question += "\n" + self.tr("它还有未保存的修改，也会一起丢弃。")
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("删除模板"),
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("posterDeleteDialog")
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("删除"))
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        if box.exec() != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            with self.database.session() as session:
+                delete_store_template(session, key)
+                session.commit()
+        except UserError as error:
+            show_error(self, error)
+            return False
+        self.templates.refresh()
+        if key == self.key:
+            self.undo_stack.clear()
+            first = self.templates.first_key()
+            if first:
+                self.open_template(first)
+        else:
+            self.templates.select(self.key)
+        self.templates_changed.emit()
         return True
 
     def _update_title(self) -> None:

@@ -1,8 +1,10 @@
-"""The template list: built-in templates, then the operator's saved ones, and 新建/保存/另存为.
+"""The template list: built-in templates, then the operator's saved ones; 新建/保存/另存为 and,
+under 更多, import, export and delete.
 
 It reads the list from core.posters.store and reports what the operator asks for
 (`open_requested(key)`, `new_requested(width, height, dpi)`, `save_requested`,
-`save_as_requested`); the designer does the work.
+`save_as_requested`, `import_requested`, `export_requested`, `delete_requested(key)`); the
+designer does the work.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMenu,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +27,7 @@ from core.posters.store import list_templates
 from core.posters.template import CANVAS_PRESETS
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
+BUILTIN_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class TemplatePanel(QWidget):
@@ -33,6 +37,9 @@ class TemplatePanel(QWidget):
     new_requested = Signal(int, int, int)
     save_requested = Signal()
     save_as_requested = Signal()
+    import_requested = Signal()
+    export_requested = Signal()
+    delete_requested = Signal(str)  # key of a saved template
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,11 +69,33 @@ class TemplatePanel(QWidget):
         self.save_as_button.setObjectName("posterSaveAs")
         self.save_as_button.clicked.connect(self.save_as_requested)
 
+        self.more_button = QToolButton()
+        self.more_button.setObjectName("posterTemplateMore")
+        self.more_button.setText(self.tr("更多"))
+        self.more_button.setToolTip(self.tr("导入、导出或删除模板"))
+        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        more = QMenu(self.more_button)
+        more.setObjectName("posterTemplateMenu")
+        self.import_action = more.addAction(self.tr("导入模板文件…"))
+        self.import_action.setObjectName("posterImportTemplate")
+        self.import_action.triggered.connect(self.import_requested)
+        self.export_action = more.addAction(self.tr("导出当前模板…"))
+        self.export_action.setObjectName("posterExportTemplate")
+        self.export_action.setToolTip(self.tr("连同图片存成一个 .zip 文件，可在另一台电脑导入"))
+        self.export_action.triggered.connect(self.export_requested)
+        more.addSeparator()
+        self.delete_action = more.addAction(self.tr("删除所选模板"))
+        self.delete_action.setObjectName("posterDeleteTemplate")
+        self.delete_action.triggered.connect(self._delete)
+        more.aboutToShow.connect(self._update_actions)
+        self.more_button.setMenu(more)
+
         buttons = QHBoxLayout()
         buttons.setSpacing(4)
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.save_as_button)
+        buttons.addWidget(self.more_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)
@@ -95,6 +124,7 @@ class TemplatePanel(QWidget):
                 for info in group:
                     item = QListWidgetItem(f"{info.name}  ·  {info.size}")
                     item.setData(KEY_ROLE, info.key)
+                    item.setData(BUILTIN_ROLE, info.builtin)
                     item.setToolTip(info.description or info.name)
                     self.list.addItem(item)
             self._select(current)
@@ -129,6 +159,18 @@ class TemplatePanel(QWidget):
                 self.list.setCurrentRow(row)
                 return
         self.list.setCurrentRow(-1)
+
+    def selected_is_saved(self) -> bool:
+        """Whether the selected template is one of the operator's (built-in ones stay)."""
+        item = self.list.currentItem()
+        return item is not None and bool(item.data(KEY_ROLE)) and not item.data(BUILTIN_ROLE)
+
+    def _update_actions(self) -> None:
+        self.delete_action.setEnabled(self.selected_is_saved())
+
+    def _delete(self) -> None:
+        if self.selected_is_saved():
+            self.delete_requested.emit(self.current_key())
 
     def _current_changed(self, current: QListWidgetItem | None, _previous) -> None:
         if self._quiet or current is None:
