@@ -45,7 +45,8 @@ from core.posters.template import (
     parse_color,
     placeholders_in,
 )
-from core.posters.textlayout import TextStyle, font_for, layout_text
+from core.posters.text_placement import block_top, line_left, text_style
+from core.posters.textlayout import font_for, layout_text
 
 # Assets: a template's pictures by name, as file bytes (checked like any user file) or
 # already opened images.
@@ -651,27 +652,14 @@ def _initial_disc(layer: AvatarLayer, text: str, width: int, height: int) -> Ima
 def _text(layer: TextLayer, text: str) -> _Tile | None:
     if not text.strip():
         return None
-    style = TextStyle(
-        font_size=max(1, round(layer.font_size)),
-        min_font_size=max(1, round(layer.min_font_size)),
-        bold=layer.bold,
-        line_spacing=layer.line_spacing,
-        letter_spacing=layer.letter_spacing,
-        font_path=layer.font_path,
-    )
     box_w, box_h = layer.width, layer.height
-    laid = layout_text(text, box_w, box_h, style)
+    laid = layout_text(text, box_w, box_h, text_style(layer))
     font = font_for(laid.size, layer.bold, layer.font_path)
     stroke = round(layer.stroke_width)
     # Room for hanging punctuation, strokes and glyphs that reach past their advance.
     pad = laid.size // 2 + stroke + 2
     width, height = math.ceil(box_w) + 2 * pad, math.ceil(box_h) + 2 * pad
-    if layer.valign == "middle":
-        top = (box_h - laid.height) / 2
-    elif layer.valign == "bottom":
-        top = box_h - laid.height
-    else:
-        top = 0.0
+    top = block_top(layer, laid)
     mask = Image.new("L", (width, height), 0)
     draw = ImageDraw.Draw(mask)
     stroke_mask = None
@@ -679,12 +667,7 @@ def _text(layer: TextLayer, text: str) -> _Tile | None:
         stroke_mask = Image.new("L", (width, height), 0)
         stroke_draw = ImageDraw.Draw(stroke_mask)
     for index, (line, line_width) in enumerate(zip(laid.lines, laid.widths, strict=True)):
-        if layer.align == "center":
-            x = (box_w - line_width) / 2
-        elif layer.align == "right":
-            x = box_w - line_width
-        else:
-            x = 0.0
+        x = line_left(layer, line_width)
         baseline = top + index * laid.advance + laid.baseline
         origin = (pad + x, pad + baseline)
         _draw_line(draw, origin, line, font, layer.letter_spacing)

@@ -225,6 +225,11 @@ def _measurer(size: int, style: TextStyle):
     return measure
 
 
+def measure_text(text: str, size: int, style: TextStyle) -> float:
+    """The advance of `text` at `size`, letter spacing included after every character."""
+    return _measurer(size, style)(text)
+
+
 def wrap_lines(text: str, max_width: float, size: int, style: TextStyle) -> list[str]:
     """`text` broken into lines no wider than `max_width` at `size`; explicit newlines kept."""
     measure = _measurer(size, style)

@@ -13,12 +13,22 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QPixmap, QWheelEvent
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QGraphicsEllipseItem,
     QGraphicsItem,
     QGraphicsLineItem,
+    QGraphicsPathItem,
     QGraphicsPixmapItem,
     QGraphicsRectItem,
     QGraphicsScene,
@@ -27,7 +37,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.posters.compliance import RiskyPhrase
+from core.posters.copy_marks import CopyMark
 from core.posters.template import BackgroundLayer, Layer, QrLayer, Template
+from core.posters.text_placement import SpanBox
 
 SNAP_SCREEN_PX = 6  # how close (on screen) an edge must come to a guide to snap to it
 HANDLE_PX = 9
@@ -38,6 +51,7 @@ MIN_ZOOM, MAX_ZOOM = 0.05, 8.0
 _SELECTED = QColor("#2563eb")
 _GUIDE = QColor("#db2777")
 _LOCKED = QColor("#9ca3af")
+_RISKY = QColor("#dc2626")
 
 
 class PosterCanvas(QGraphicsView):
@@ -63,6 +77,7 @@ class PosterCanvas(QGraphicsView):
         self._quiet = False  # selection changes made by the program are not clicks
         self._items: dict[int, LayerItem] = {}
         self._retired: list[LayerItem] = []
+        self._mark_items: list[CopyMarkItem] = []
         self._page = QGraphicsRectItem()
         self._page.setPen(QPen(Qt.PenStyle.NoPen))
         self._page.setBrush(QColor("#ffffff"))
@@ -122,6 +137,22 @@ class PosterCanvas(QGraphicsView):
                 item = LayerItem(index, layer)
                 self.scene().addItem(item)
                 self._items[index] = item
+
+    def set_copy_marks(self, marks: list[CopyMark]) -> None:
+        """Underline each risky phrase on its layer with a red wavy line; its reason as tip."""
+        for item in self._mark_items:
+            if item.scene() is not None:
+                item.scene().removeItem(item)
+        self._mark_items = []
+        for mark in marks:
+            owner = self._items.get(mark.layer_index)
+            if owner is None:
+                continue
+            for box in mark.boxes:
+                self._mark_items.append(CopyMarkItem(owner, box, mark.phrase))
+
+    def copy_mark_items(self) -> list[CopyMarkItem]:
+        return list(self._mark_items)
 
     def _retire(self, index: int) -> None:
         # The item may be the one whose mouse handler reported the edit: it is kept alive
@@ -474,6 +505,42 @@ class Handle(QGraphicsRectItem):
         self._resizing = False
         self.parentItem().canvas.show_guides(None, None)
         self.parentItem().report()
+
+
+class CopyMarkItem(QGraphicsPathItem):
+    """A red wavy underline under a risky phrase, inside its layer's box (so it turns with it).
+
+    It takes no mouse buttons: a click goes to the layer below; hovering shows the reason.
+    """
+
+    def __init__(self, owner: LayerItem, box: SpanBox, phrase: RiskyPhrase) -> None:
+        super().__init__(owner)
+        self.phrase = phrase
+        y = box.baseline + box.size * 0.14
+        wave = max(2.0, box.size * 0.06)
+        path = QPainterPath(QPointF(box.x, y))
+        x, up = box.x, True
+        while x < box.x + box.width:
+            x = min(x + wave * 2, box.x + box.width)
+            path.lineTo(x, y - wave if up else y)
+            up = not up
+        # A band over the phrase's glyphs catches the hover for the tooltip.
+        self._hover_area = QRectF(box.x, box.baseline - box.size, box.width, box.size * 1.3)
+        pen = QPen(_RISKY, 2)
+        pen.setCosmetic(True)
+        self.setPen(pen)
+        self.setPath(path)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setToolTip(f"「{phrase.text}」：{phrase.reason}")
+        self.setZValue(1)
+
+    def shape(self) -> QPainterPath:
+        area = QPainterPath()
+        area.addRect(self._hover_area)
+        return area
+
+    def boundingRect(self) -> QRectF:
+        return super().boundingRect().united(self._hover_area)
 
 
 class RotationHandle(QGraphicsEllipseItem):

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from core.common.database import Database
 from core.common.errors import UserError
 from core.posters.batch import sanitise_file_name
+from core.posters.copy_marks import copy_marks
 from core.posters.store import delete_template as delete_store_template
 from core.posters.store import (
     get_template,
@@ -607,10 +608,13 @@ class PosterDesigner(QWidget):
 
     def _check_copy(self) -> None:
         self.warnings.check(self.template)
+        marks = copy_marks(self.template, self.preview.fields()) if self.template else []
+        self.canvas.set_copy_marks(marks)
 
     # ------------------------------------------------------------------ rendering
 
     def _preview_changed(self) -> None:
+        self._check_copy()  # a member's own data may bring a risky phrase in
         self._request_render()
 
     def _request_render(self) -> None:

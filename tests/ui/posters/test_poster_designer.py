@@ -179,8 +179,18 @@ def test_a_risky_phrase_typed_into_a_text_layer_is_listed_with_its_reason(design
     assert "转发到朋友圈即可领取" in warnings.text()
     assert "诱导分享" in warnings.text()
     assert "标题" in warnings.text()
+    # On the canvas the phrase is underlined under its glyphs, with the reason as tooltip.
+    marks = designer.canvas.copy_mark_items()
+    assert marks and all(mark.parentItem() is designer.canvas.item_for(index) for mark in marks)
+    assert all("诱导分享" in mark.toolTip() for mark in marks)
+    layer = designer.template.layers[index]
+    for mark in marks:
+        underline = mark.path().boundingRect()
+        assert 0 <= underline.left() < underline.right() <= layer.width + 1
+        assert underline.width() < layer.width  # under the phrase, not the whole line
     designer.undo_stack.undo()  # typing is one undo step
     assert not warnings.isVisible()
+    assert designer.canvas.copy_mark_items() == []
     settle(qtbot, designer)
 
 
