@@ -52,6 +52,7 @@ _SELECTED = QColor("#2563eb")
 _GUIDE = QColor("#db2777")
 _LOCKED = QColor("#9ca3af")
 _RISKY = QColor("#dc2626")
+_WARNING = QColor("#ea580c")
 
 
 class PosterCanvas(QGraphicsView):
@@ -78,6 +79,7 @@ class PosterCanvas(QGraphicsView):
         self._items: dict[int, LayerItem] = {}
         self._retired: list[LayerItem] = []
         self._mark_items: list[CopyMarkItem] = []
+        self._warnings: dict[int, str] = {}
         self._page = QGraphicsRectItem()
         self._page.setPen(QPen(Qt.PenStyle.NoPen))
         self._page.setBrush(QColor("#ffffff"))
@@ -137,6 +139,8 @@ class PosterCanvas(QGraphicsView):
                 item = LayerItem(index, layer)
                 self.scene().addItem(item)
                 self._items[index] = item
+                # Until the next render says otherwise, a remade box keeps its warning.
+                item.set_warning(self._warnings.get(index, ""))
 
     def set_copy_marks(self, marks: list[CopyMark]) -> None:
         """Underline each risky phrase on its layer with a red wavy line; its reason as tip."""
@@ -150,6 +154,17 @@ class PosterCanvas(QGraphicsView):
                 continue
             for box in mark.boxes:
                 self._mark_items.append(CopyMarkItem(owner, box, mark.phrase))
+
+    def set_layer_warnings(self, warnings: dict[int, str]) -> None:
+        """Outline the layers with a problem (a QR too small, too pale, unreadable) in orange,
+        with the problem as their tooltip."""
+        self._warnings = dict(warnings)
+        for index, item in self._items.items():
+            item.set_warning(self._warnings.get(index, ""))
+
+    def layer_warning(self, index: int) -> str:
+        item = self._items.get(index)
+        return item.warning if item is not None else ""
 
     def copy_mark_items(self) -> list[CopyMarkItem]:
         return list(self._mark_items)
@@ -320,6 +335,7 @@ class LayerItem(QGraphicsRectItem):
         self._dragging = False
         self._press_pos = QPointF()
         self._handles: list[Handle] = []  # made when selected: few items, fast rebuilds
+        self.warning = ""
 
     @property
     def canvas(self) -> PosterCanvas:
@@ -360,7 +376,20 @@ class LayerItem(QGraphicsRectItem):
     def report_rotation(self) -> None:
         self.canvas.rotation_edited.emit(self.index, round(self.rotation(), 1))
 
+    def set_warning(self, text: str) -> None:
+        if text != self.warning:
+            self.warning = text
+            self.setToolTip(f"{self.layer.name}\n{text}" if text else self.layer.name)
+            self.update()
+
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        if self.warning and not self.isSelected():
+            pen = QPen(_WARNING, 2, Qt.PenStyle.DashLine)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(self.rect())
+            return
         if not (self.isSelected() or self._hovered):
             return
         color = _LOCKED if self.locked else _SELECTED

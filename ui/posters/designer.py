@@ -73,6 +73,7 @@ class PosterDesigner(QWidget):
         self.builtin = False
         self.selected = -1
         self.last_render = None  # the RenderedPoster on the canvas
+        self.last_check = None  # its QR codes decoded back, as an export checks them
         self.render_error = ""
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
@@ -621,17 +622,37 @@ class PosterDesigner(QWidget):
         if self.template is not None:
             self.live.request(self.template, self.assets, self.preview.fields())
 
-    def _rendered(self, rendered, image: QImage) -> None:
+    def _rendered(self, rendered, image: QImage, check) -> None:
         self.last_render = rendered
+        self.last_check = check
         self.render_error = ""
         self.canvas.set_image(image)
-        notes = list(rendered.warnings)
+        notes = check.problems() + list(check.warnings) + list(rendered.warnings)
         if rendered.missing_fields:
             fields = "、".join(f"{{{name}}}" for name in rendered.missing_fields)
             notes.append(self.tr("预览数据里没有 {fields}，这些位置会是空白").format(fields=fields))
         self.status.setText("\n".join(notes))
         self.status.setVisible(bool(notes))
+        self.canvas.set_layer_warnings(self._qr_warnings(check))
         self.rendered.emit()
+
+    def _qr_warnings(self, check) -> dict[int, str]:
+        """Layer index → what is wrong with its QR code, for the canvas to flag."""
+        by_name = {}
+        for index, layer in enumerate(self.template.layers):
+            if layer.kind == "qr":
+                by_name.setdefault(layer.name, index)
+        flagged: dict[int, list[str]] = {}
+        for code in check.codes:
+            index = by_name.get(code.layer_name)
+            if index is None:
+                continue
+            lines = list(code.warnings)
+            if not code.decoded:
+                lines.insert(0, self.tr("这个二维码扫不出来，导出时会被拦下"))
+            if lines:
+                flagged.setdefault(index, []).extend(lines)
+        return {index: "\n".join(lines) for index, lines in flagged.items()}
 
     def _render_failed(self, message: str) -> None:
         self.render_error = message

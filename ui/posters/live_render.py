@@ -16,6 +16,7 @@ from PySide6.QtGui import QImage
 from core.common.errors import UserError
 from core.posters.render import PosterRenderer
 from core.posters.template import Template
+from core.posters.verify import verify_poster
 from ui.common.tasks import Task, while_alive
 
 RENDER_DELAY_MS = 40  # a 1080×1920 poster takes 0.1–0.4 s; typing and arrows render once
@@ -29,9 +30,10 @@ def pil_to_qimage(image) -> QImage:
 
 
 class LiveRender(QObject):
-    """Renders the newest requested state; `rendered(RenderedPoster, QImage)` or `failed(str)`."""
+    """Renders the newest requested state and checks its QR codes the way an export does;
+    `rendered(RenderedPoster, QImage, PosterCheck)` or `failed(str)`."""
 
-    rendered = Signal(object, QImage)
+    rendered = Signal(object, QImage, object)
     failed = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -67,7 +69,8 @@ class LiveRender(QObject):
 
         def work(_progress, _cancelled):
             rendered = renderer.render(data)
-            return rendered, pil_to_qimage(rendered.image)
+            check = verify_poster(rendered, dpi=template.dpi)
+            return rendered, pil_to_qimage(rendered.image), check
 
         self._busy = True
         task = Task(work)

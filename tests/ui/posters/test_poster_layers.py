@@ -158,3 +158,23 @@ def test_dragging_the_rotation_handle_rotates_the_layer_about_its_centre(designe
 )
 def test_snap_angle(degrees, modifiers, expected):
     assert snap_angle(degrees, modifiers) == pytest.approx(expected)
+
+
+def test_a_qr_code_too_small_or_too_pale_is_flagged_on_the_canvas(designer, qtbot):
+    add(designer, "qr")
+    index = designer.selected
+    settle(qtbot, designer)
+    assert designer.canvas.layer_warning(index) == ""
+    designer._properties_edited({"width": 120, "height": 120}, None)
+    settle(qtbot, designer)
+    warning = designer.canvas.layer_warning(index)
+    assert "太小" in warning, warning
+    assert warning in designer.canvas.item_for(index).toolTip()
+    assert "太小" in designer.status.text()
+    designer.undo_stack.undo()
+    designer._properties_edited({"dark": "#c8c8c8"}, None)
+    settle(qtbot, designer)
+    assert "对比度" in designer.canvas.layer_warning(index)
+    designer.undo_stack.undo()
+    settle(qtbot, designer)
+    assert designer.canvas.layer_warning(index) == ""
