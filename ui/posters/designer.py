@@ -13,13 +13,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QImage, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QSplitter,
     QToolButton,
@@ -214,6 +215,18 @@ class PosterDesigner(QWidget):
         row.addWidget(QLabel(self.tr("预览数据")))
         self.preview = PreviewData(self.database)
         self.preview.changed.connect(self._preview_changed)
+        self.preview_search = QLineEdit()
+        self.preview_search.setObjectName("posterPreviewSearch")
+        self.preview_search.setPlaceholderText(self.tr("搜索成员…"))
+        self.preview_search.setToolTip(self.tr("按昵称、备注、微信号、拼音或手机尾号找成员来预览"))
+        self.preview_search.setClearButtonEnabled(True)
+        self.preview_search.setMaximumWidth(160)
+        search_delay = QTimer(self)
+        search_delay.setSingleShot(True)
+        search_delay.setInterval(250)
+        search_delay.timeout.connect(lambda: self.preview.search(self.preview_search.text()))
+        self.preview_search.textChanged.connect(lambda _text: search_delay.start())
+        row.addWidget(self.preview_search)
         row.addWidget(self.preview)
         return row
 

@@ -17,7 +17,7 @@ from core.members.query import MemberFilter, find_member_ids, load_rows
 from core.posters.builtin import SAMPLE_DATA
 from core.posters.members import poster_members
 
-MEMBER_CHOICES = 200  # the combo lists this many members (by nickname)
+MEMBER_CHOICES = 200  # the combo lists this many members; the search box finds the others
 
 
 class PreviewData(QComboBox):
@@ -34,15 +34,27 @@ class PreviewData(QComboBox):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.setToolTip(self.tr("用示例数据或某位成员的昵称、邀请码预览海报"))
         self._cache: dict[int, dict[str, Any]] = {}
+        self._search = ""
         self.refresh()
         self.currentIndexChanged.connect(lambda _i: self.changed.emit())
 
-    def refresh(self) -> None:
-        """Reload the member choices, keeping the current one when it is still there."""
+    def search(self, text: str) -> int:
+        """List the members matching `text` (as the members tab's search box does) and preview
+        the first of them; returns how many are listed."""
+        self._search = text.strip()
+        count = self.refresh()
+        if self._search and count:
+            self.setCurrentIndex(1)
+        return count
+
+    def refresh(self) -> int:
+        """Reload the member choices, keeping the current one when it is still there; returns
+        how many members are listed."""
         current = self.currentData()
         self._cache.clear()
+        wanted = MemberFilter(text=self._search)
         with self.database.session() as session:
-            ids = find_member_ids(session, MemberFilter(), limit=MEMBER_CHOICES)
+            ids = find_member_ids(session, wanted, limit=MEMBER_CHOICES)
             rows = load_rows(session, ids)
         self.blockSignals(True)
         try:
@@ -58,6 +70,7 @@ class PreviewData(QComboBox):
             self.setCurrentIndex(max(index, 0))
         finally:
             self.blockSignals(False)
+        return self.count() - 1
 
     def choose_member(self, member_id: int | None) -> None:
         index = self.findData(member_id) if member_id is not None else 0

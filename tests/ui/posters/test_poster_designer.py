@@ -8,16 +8,19 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QListWidget,
     QPlainTextEdit,
     QPushButton,
     QToolButton,
 )
 
+from core.members.editing import refresh_search_keys
 from core.posters.builtin import SAMPLE_DATA, load_builtin
 from core.posters.render import PosterRenderer
 from core.posters.store import get_template
 from core.posters.template import TextLayer
+from db.models import Member
 from tests.core.tiers.helpers import community, member
 from tests.ui.conftest import when_shown
 from tests.ui.posters.conftest import digest, select, settle
@@ -355,4 +358,25 @@ def test_dragging_a_corner_handle_resizes_the_layer(designer, qtbot):
     assert abs(resized.width - (layer.width - 60)) <= canvas.snap_threshold()
     assert abs(resized.height - (layer.height + 48)) <= canvas.snap_threshold()
     assert resized.width < layer.width and resized.height > layer.height
+    settle(qtbot, designer)
+
+
+def test_the_preview_search_finds_members_beyond_the_first_200(designer, qtbot, sqlite_database):
+    with sqlite_database.session() as session:
+        cid = community(session, "晨跑群")
+        for number in range(205):
+            member(session, cid, f"一{number:03d}")
+        wanted = member(session, cid, "张小凡")
+        refresh_search_keys(session, session.get(Member, wanted))  # what every edit does
+        session.commit()
+    designer.preview.refresh()
+    assert designer.preview.findData(wanted) == -1  # not among the 200 listed
+    search = designer.findChild(QLineEdit, "posterPreviewSearch")
+    qtbot.keyClicks(search, "zxf")  # pinyin initials, as in the members tab
+    qtbot.waitUntil(lambda: designer.preview.currentData() == wanted, timeout=5_000)
+    settle(qtbot, designer)
+    assert designer.preview.fields()["昵称"] == "张小凡"
+    search.clear()
+    qtbot.waitUntil(lambda: designer.preview.count() == 201, timeout=5_000)
+    assert designer.preview.currentData() is None or designer.preview.findData(wanted) == -1
     settle(qtbot, designer)
