@@ -10,11 +10,10 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QLinearGradient, QPainter
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QToolButton,
     QVBoxLayout,
@@ -22,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.common.errors import UserError
-from core.posters.template import Fill, Gradient
-from ui.posters.fields import ColorField, choice, css_color, select_data, spin
+from core.posters.template import Fill, Gradient, parse_color
+from ui.posters.fields import ColorField, choice, select_data, spin
 
 MAX_STOPS = 6
 
@@ -47,6 +46,39 @@ class _StopRow(QWidget):
         layout.addWidget(self.remove)
 
 
+class GradientPreview(QWidget):
+    """The gradient painted as the renderer draws it (CSS angles in real pixels)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.gradient: Gradient | None = None
+        self.setFixedHeight(22)
+
+    def set_gradient(self, gradient: Gradient) -> None:
+        self.gradient = gradient
+        self.update()
+
+    def paintEvent(self, _event) -> None:
+        if self.gradient is None:
+            return
+        width, height = self.width(), self.height()
+        radians = math.radians(self.gradient.angle)
+        dx, dy = math.sin(radians), -math.cos(radians)
+        half = (abs(width * dx) + abs(height * dy)) / 2  # stop 0 and 1 touch the corners
+        cx, cy = width / 2, height / 2
+        shade = QLinearGradient(cx - dx * half, cy - dy * half, cx + dx * half, cy + dy * half)
+        for position, color in self.gradient.stops:
+            try:
+                shade.setColorAt(position, QColor(*parse_color(color)))
+            except UserError:
+                return
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), shade)
+        painter.setPen(QColor("#9ca3af"))
+        painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
+        painter.end()
+
+
 class FillEditor(QWidget):
     """Solid / gradient (/ none) switch with the fields of the chosen kind."""
 
@@ -65,9 +97,8 @@ class FillEditor(QWidget):
             ],
         )
         self.solid = ColorField("posterFill")
-        self.preview = QLabel()
+        self.preview = GradientPreview()
         self.preview.setObjectName("posterGradientPreview")
-        self.preview.setFixedHeight(18)
         self.angle = spin("posterGradientAngle", 0, 360, 0, "°")
         self.angle.setWrapping(True)
         self.angle.setToolTip(self.tr("0° 从下到上，90° 从左到右，180° 从上到下"))
@@ -114,7 +145,7 @@ class FillEditor(QWidget):
             if gradient:
                 self.angle.setValue(fill.angle)
                 self._show_stops(fill.stops)
-                self.preview.setStyleSheet(_preview_css(fill))
+                self.preview.set_gradient(fill)
             else:
                 self.solid.set_value(fill or "")
             self._layout_for(self.mode.currentData())
@@ -213,17 +244,3 @@ def _mix(a: str, b: str) -> str:
         (first.green() + second.green()) // 2,
         (first.blue() + second.blue()) // 2,
     ).name()
-
-
-def _preview_css(gradient: Gradient) -> str:
-    """The gradient as a style-sheet background, pointing the same way as in the poster."""
-    radians = math.radians(gradient.angle)
-    dx, dy = math.sin(radians) / 2, -math.cos(radians) / 2
-    try:
-        stops = ", ".join(f"stop:{p:.3f} {css_color(c)}" for p, c in gradient.stops)
-    except UserError:
-        return ""
-    return (
-        f"background: qlineargradient(x1:{0.5 - dx:.3f}, y1:{0.5 - dy:.3f}, "
-        f"x2:{0.5 + dx:.3f}, y2:{0.5 + dy:.3f}, {stops}); border: 1px solid #9ca3af;"
-    )

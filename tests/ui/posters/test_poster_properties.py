@@ -205,7 +205,12 @@ def test_a_gradient_fill_is_edited_and_rendered(designer, qtbot):
     assert designer.template.layers[index].fill == Gradient(
         ((0.0, "#ff0000"), (1.0, "#0000ff")), 180.0
     )
-    assert "qlineargradient" in designer.findChild(QLabel, "posterGradientPreview").styleSheet()
+    preview = designer.findChild(QWidget, "posterGradientPreview")
+    assert preview.gradient == designer.template.layers[index].fill
+    shown = preview.grab().toImage()
+    top = shown.pixelColor(shown.width() // 2, 2)
+    bottom = shown.pixelColor(shown.width() // 2, shown.height() - 3)
+    assert top.red() > top.blue() and bottom.blue() > bottom.red()
     settle(qtbot, designer)
     assert near(pixel(designer, 300, 104), (255, 0, 0), 16)  # 180°: red at the top
     assert near(pixel(designer, 300, 896), (0, 0, 255), 16)  # blue at the bottom
