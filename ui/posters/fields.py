@@ -198,6 +198,7 @@ class FontChooser(QComboBox):
         self._fonts: list[FontInfo] | None = None  # None: not looked up yet
         self._tasks = TaskGroup(self)
         self._path = ""
+        self._extra = ""
         self._filling = False
         self.currentIndexChanged.connect(self._changed)
         self._fill()
@@ -224,7 +225,14 @@ class FontChooser(QComboBox):
 
     def set_font_path(self, path: str) -> None:
         self._path = path
-        self._fill()
+        index = self.findData(path)
+        if index >= 0 and self._extra in ("", path):
+            # Listed already: no rebuild of a few hundred items on every edit of the layer.
+            self._filling = True
+            self.setCurrentIndex(index)
+            self._filling = False
+        else:
+            self._fill()
 
     def showPopup(self) -> None:
         self.load_fonts()
@@ -248,7 +256,9 @@ class FontChooser(QComboBox):
             self.setItemData(0, self.tr("随程序提供，中文齐全，在任何电脑上效果一致"), _TIP)
             fonts = self._fonts or []
             listed = {font.path for font in fonts}
+            self._extra = ""  # a font the layer uses that is not among the machine's
             if self._path and self._path not in listed:
+                self._extra = self._path
                 self._add_current()
             for font in (f for f in fonts if f.chinese):
                 self._add(font.label, font.path)

@@ -59,11 +59,10 @@ class LayerGroup(QGroupBox):
         label.setProperty("muted", True)
         return label
 
-
-def picture_text(group: QGroupBox, src: str, empty: str) -> tuple[str, bool]:
-    """What an AssetField says about `src`, and whether that is the muted 'nothing' text."""
-    if not src:
-        return empty, True
-    if placeholders_in(src):
-        return group.tr("每位会员自己的图片（{src}）").format(src=src), False
-    return group.tr("已选图片：{name}").format(name=src), False
+    def picture_text(self, src: str, empty: str) -> tuple[str, bool]:
+        """What an AssetField says about `src`, and whether that is the muted 'nothing' text."""
+        if not src:
+            return empty, True
+        if placeholders_in(src):
+            return self.tr("每位会员自己的图片（{src}）").format(src=src), False
+        return self.tr("已选图片：{name}").format(name=src), False

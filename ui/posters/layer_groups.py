@@ -19,7 +19,7 @@ from core.posters.template import (
 )
 from ui.posters.fields import AssetField, ColorField, choice, select_data, spin
 from ui.posters.fill_editor import FillEditor
-from ui.posters.layer_group import LayerGroup, picture_text
+from ui.posters.layer_group import LayerGroup
 from ui.posters.text_groups import TextGroup, TextLayoutGroup, TextStrokeGroup
 
 
@@ -74,7 +74,7 @@ class QrGroup(LayerGroup):
         self.dark.set_value(layer.dark)
         self.light.set_value(layer.light)
         self.quiet_zone.setValue(layer.quiet_zone)
-        text, muted = picture_text(self, layer.logo, self.tr("无 logo"))
+        text, muted = self.picture_text(layer.logo, self.tr("无 logo"))
         self.logo.set_value(text, can_clear=bool(layer.logo), muted=muted)
 
 
@@ -101,7 +101,7 @@ class ImageGroup(LayerGroup):
         self.on_value(self.radius, "radius")
 
     def fill_fields(self, layer: ImageLayer) -> None:
-        text, muted = picture_text(self, layer.src, self.tr("未选择图片"))
+        text, muted = self.picture_text(layer.src, self.tr("未选择图片"))
         self.src.set_value(text, can_clear=bool(layer.src), muted=muted)
         select_data(self.fit, layer.fit)
         self.radius.setValue(layer.radius)
@@ -147,7 +147,7 @@ class AvatarGroup(LayerGroup):
         self.fallback_color.changed.connect(lambda value: self.report({"fallback_color": value}))
 
     def fill_fields(self, layer: AvatarLayer) -> None:
-        text, muted = picture_text(self, layer.src, self.tr("无图片，显示下面文字的首字"))
+        text, muted = self.picture_text(layer.src, self.tr("无图片，显示下面文字的首字"))
         if layer.src == AVATAR_SRC:
             text = self.tr("会员自己的头像（{src}）").format(src=AVATAR_SRC)
         self.src.set_value(text, can_clear=layer.src != AVATAR_SRC, muted=muted)
@@ -252,7 +252,7 @@ class BackgroundImageGroup(LayerGroup):
         self.image.cleared.connect(lambda: self.report({"image": ""}))
 
     def fill_fields(self, layer: BackgroundLayer) -> None:
-        text, muted = picture_text(self, layer.image, self.tr("无背景图，只显示填充"))
+        text, muted = self.picture_text(layer.image, self.tr("无背景图，只显示填充"))
         self.image.set_value(text, can_clear=bool(layer.image), muted=muted)
 
 

@@ -463,3 +463,7 @@ def test_a_font_file_that_is_gone_is_shown_as_missing(designer, qtbot, tmp_path)
     assert "找不到" in designer.findChild(QLabel, "posterFontNote").text()
     settle(qtbot, designer)
     qtbot.waitUntil(chooser.is_loaded, timeout=10_000)
+    assert chooser.currentData() == gone  # still shown after the machine's fonts came
+    select(designer, "社群名")  # a layer with the bundled font: the missing one is not listed
+    assert chooser.currentData() == ""
+    assert not any("找不到" in chooser.itemText(i) for i in range(chooser.count()))
