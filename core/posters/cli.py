@@ -14,7 +14,6 @@ Everything heavy (Pillow, the renderer, SQLAlchemy) is imported inside the handl
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from core.common.cli import TerminalProgress, add_common_options, emit, open_for
@@ -107,72 +106,30 @@ def run_templates(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------- render
 
 
-def _parse_deadline(text: str | None):
-    from datetime import date
-
-    from core.common.errors import UserError
-
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError as error:
-        raise UserError(f"截止日期「{text}」应写成 YYYY-MM-DD，例如 2026-04-30") from error
-
-
-def check_output(out: Path, as_zip: bool) -> Path:
-    """Where the batch will write, refused now (before anything is made) if it cannot be."""
-    from core.common.errors import UserError
-
-    out = Path(out).expanduser()
-    if as_zip and out.suffix.lower() != ".zip":
-        out = out.with_name(out.name + ".zip")
-    if as_zip and out.is_dir():
-        raise UserError(f"{out} 是一个文件夹，--zip 需要一个 .zip 文件名")
-    if not as_zip and out.exists() and not out.is_dir():
-        raise UserError(f"{out} 已存在且不是文件夹")
-    if not as_zip and out.is_dir():
-        existing = out
-    else:
-        existing = out.parent
-        while not existing.exists() and existing != existing.parent:
-            existing = existing.parent
-        if not existing.is_dir():
-            raise UserError(f"无法在 {out} 写入：{existing} 不是文件夹")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise UserError(f"没有权限写入 {existing}")
-    return out
-
-
 def run_render(args: argparse.Namespace) -> int:
     from core.common.errors import UserError
-    from core.posters.batch import render_batch
-    from core.posters.members import format_deadline, poster_members, select_member_ids
+    from core.posters.bulk import check_output, load_recipients, parse_deadline, render_recipients
     from core.posters.store import get_template
 
     if args.jobs is not None and args.jobs < 1:
         raise UserError("--jobs 至少为 1")
-    deadline = _parse_deadline(args.deadline)
+    deadline = parse_deadline(args.deadline)
     out = check_output(Path(args.out), args.zip)
     database = open_for(args)
     try:
         with database.session() as session:
             stored = get_template(session, args.template)
-            ids, community_id, what = select_member_ids(
-                session, community=args.community, segment=args.segment
-            )
-            members = poster_members(session, ids, community_id=community_id)
+            recipients = load_recipients(session, community=args.community, segment=args.segment)
     finally:
         database.close()
-    if not members:
-        raise UserError(f"{what}里没有可生成海报的成员，未写入任何文件")
-    shared = {"活动名": args.activity, "截止日期": format_deadline(deadline)}
-    result = render_batch(
+    members, what = recipients.members, recipients.description
+    result = render_recipients(
         stored.template,
-        [m.fields for m in members],
+        recipients,
         out,
         assets=stored.assets,
-        shared=shared,
+        activity=args.activity,
+        deadline=deadline,
         fmt=args.format,
         as_zip=args.zip,
         jobs=args.jobs,

@@ -129,17 +129,44 @@ def community_member_ids(session: Session, community_id: int) -> list[int]:
     return [member_id for (member_id,) in rows]
 
 
-def select_member_ids(
-    session: Session, *, community: str | None = None, segment: str | None = None
-) -> tuple[list[int], int | None, str]:
-    """(member ids, community id or None, what was selected) for a community or a segment."""
-    from core.communities.registry import community_id_by_name
+def picked_member_ids(session: Session, member_ids: Iterable[int]) -> list[int]:
+    """Members picked by hand (e.g. in the 成员 tab), in that order, without repeats, unknown
+    ids or members merged into another. Team members stay: the operator chose them."""
+    ids = list(dict.fromkeys(member_ids))
+    known: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        known.update(
+            session.scalars(
+                select(Member.id).where(Member.id.in_(chunk), Member.merged_into_id.is_(None))
+            )
+        )
+    return [member_id for member_id in ids if member_id in known]
 
-    if bool(community) == bool(segment):
+
+def select_member_ids(
+    session: Session,
+    *,
+    community: str | None = None,
+    segment: str | None = None,
+    community_id: int | None = None,
+    member_ids: Iterable[int] | None = None,
+) -> tuple[list[int], int | None, str]:
+    """(member ids, community id or None, what was selected) for exactly one of: a community
+    by name or by id, a segment by name or key, or members picked by hand."""
+    from core.communities.registry import community_id_by_name, get_community
+
+    given = (bool(community), bool(segment), community_id is not None, member_ids is not None)
+    if sum(given) != 1:
         raise UserError("请指定一个社群（--community）或一个分群（--segment）")
-    if community:
-        community_id = community_id_by_name(session, community)
-        return community_member_ids(session, community_id), community_id, f"社群「{community}」"
+    if member_ids is not None:
+        ids = picked_member_ids(session, member_ids)
+        return ids, None, f"选中的 {len(ids)} 位成员"
+    if community or community_id is not None:
+        if community_id is None:
+            community_id = community_id_by_name(session, community)
+        name = community or get_community(session, community_id).name
+        return community_member_ids(session, community_id), community_id, f"社群「{name}」"
     from core.segments.catalogue import get_segment
     from core.segments.compute import segment_member_ids
 

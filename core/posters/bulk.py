@@ -1,0 +1,157 @@
+"""批量生成海报 as one request: who gets a poster, the batch's shared fields, where it goes.
+
+What the command line (`posters render`) and the GUI's bulk dialog share, so both refuse the
+same things with the same words and render the same posters:
+
+    out = check_output(path, as_zip)                  # refused before anything is made
+    with database.session() as session:
+        recipients = load_recipients(session, community_id=3)
+    result = render_recipients(template, recipients, out, assets=assets,
+                               activity="春日跑", deadline=date(2026, 4, 30), …)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from core.common.errors import UserError
+from core.common.progress import CancelCheck, Progress, never_cancelled, no_progress
+from core.posters.batch import BatchResult, render_batch
+from core.posters.members import (
+    PosterMember,
+    format_deadline,
+    poster_members,
+    select_member_ids,
+)
+from core.posters.render import Assets
+from core.posters.template import Template
+
+
+@dataclass(frozen=True)
+class Recipients:
+    """The members a batch is for, with their poster fields, and how to name the choice."""
+
+    members: list[PosterMember]
+    description: str  # 社群「晨跑群」, 分群「新人活跃」, 选中的 12 位成员
+
+
+def parse_deadline(text: str | None) -> date | None:
+    """YYYY-MM-DD (or nothing) as a date; a clear refusal otherwise."""
+    if not text or not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as error:
+        raise UserError(f"截止日期「{text}」应写成 YYYY-MM-DD，例如 2026-04-30") from error
+
+
+def shared_fields(activity: str = "", deadline: date | str | None = None) -> dict[str, str]:
+    """The fields every poster of the batch shares: {活动名} and {截止日期} (as 4月30日)."""
+    return {"活动名": (activity or "").strip(), "截止日期": format_deadline(deadline)}
+
+
+def check_output(out: Path | str, as_zip: bool) -> Path:
+    """Where the batch will write, refused now (before anything is made) if it cannot be."""
+    if not str(out).strip():
+        raise UserError("请选择保存海报的位置")
+    out = Path(out).expanduser()
+    if as_zip and out.suffix.lower() != ".zip":
+        out = out.with_name(out.name + ".zip")
+    if as_zip and out.is_dir():
+        raise UserError(f"{out} 是一个文件夹，打包输出需要另一个 .zip 文件名")
+    if not as_zip and out.exists() and not out.is_dir():
+        raise UserError(f"{out} 已存在且不是文件夹")
+    if not as_zip and out.is_dir():
+        existing = out
+    else:
+        existing = out.parent
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        if not existing.is_dir():
+            raise UserError(f"无法在 {out} 写入：{existing} 不是文件夹")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UserError(f"没有权限写入 {existing}")
+    return out
+
+
+def load_recipients(
+    session: Session,
+    *,
+    community: str | None = None,
+    segment: str | None = None,
+    community_id: int | None = None,
+    member_ids: Iterable[int] | None = None,
+) -> Recipients:
+    """The poster fields of everyone chosen (exactly one way); refused when nobody is left."""
+    ids, chosen_community, what = select_member_ids(
+        session,
+        community=community,
+        segment=segment,
+        community_id=community_id,
+        member_ids=member_ids,
+    )
+    members = poster_members(session, ids, community_id=chosen_community)
+    if not members:
+        raise UserError(f"{what}里没有可生成海报的成员，未写入任何文件")
+    return Recipients(members, what)
+
+
+def render_recipients(
+    template: Template,
+    recipients: Recipients,
+    out: Path | str,
+    *,
+    assets: Assets | None = None,
+    activity: str = "",
+    deadline: date | str | None = None,
+    fmt: str = "png",
+    as_zip: bool = False,
+    jobs: int | None = None,
+    progress: Progress = no_progress,
+    cancelled: CancelCheck = never_cancelled,
+) -> BatchResult:
+    """One verified poster per recipient into the folder (or zip) `out`; see `render_batch`.
+    `jobs` None: every core.
+
+    Also takes away the folders the batch created for `out` when it is cancelled or fails, so
+    nothing at all is left behind, not even an empty folder.
+    """
+    out = check_output(out, as_zip)
+    folder = out.parent if as_zip else out
+    created = _missing_ancestors(folder)
+    try:
+        return render_batch(
+            template,
+            [member.fields for member in recipients.members],
+            out,
+            assets=assets,
+            shared=shared_fields(activity, deadline),
+            fmt=fmt,
+            as_zip=as_zip,
+            jobs=jobs,
+            progress=progress,
+            cancelled=cancelled,
+        )
+    except BaseException:
+        for path in created:  # deepest first; rmdir refuses one that is not empty
+            try:
+                path.rmdir()
+            except OSError:
+                break
+        raise
+
+
+def _missing_ancestors(folder: Path) -> list[Path]:
+    """`folder` and its parents that do not exist yet, deepest first."""
+    missing = []
+    path = folder.absolute()
+    while not path.exists() and path != path.parent:
+        missing.append(path)
+        path = path.parent
+    return missing
