@@ -438,7 +438,9 @@ def _load_layer(raw: Any, index: int) -> Layer:
             values[spec.name] = value
         elif isinstance(default, int | float):
             number = _number(value, label)
-            values[spec.name] = int(number) if isinstance(default, int) else float(number)
+            # The declared type decides, not the default: a float field may default to 0.
+            whole = spec.type in ("int", int)
+            values[spec.name] = int(number) if whole else float(number)
         elif isinstance(default, str):
             if not isinstance(value, str):
                 raise UserError(f"{label}应为文字")
@@ -527,6 +529,8 @@ def template_to_dict(template: Template) -> dict[str, Any]:
                 value = _fill_json(value)
             elif spec.name == "shadow":
                 value = asdict(value) if value is not None else None
+            elif isinstance(value, float) and value.is_integer():
+                value = int(value)  # 80, not 80.0: the same document however it was made
             entry[spec.name] = value
         layers.append(entry)
     return {

@@ -157,3 +157,16 @@ def test_placeholders_fill_and_missing_fields_become_empty():
 def test_qr_layer_defaults_are_scannable():
     layer = QrLayer()
     assert layer.quiet_zone >= 4 and layer.error_correction == "M"
+
+
+def test_fractional_values_of_float_fields_survive_a_save_and_load():
+    from core.posters.template import BackgroundLayer, QrLayer, Template, TextLayer
+
+    text = TextLayer(name="t", x=10.5, y=20.25, rotation=12.5, letter_spacing=1.5, stroke_width=2.5)
+    qr = QrLayer(name="q", width=300, height=300, quiet_zone=4)
+    template = Template("t", 1080, 1920, [BackgroundLayer(name="bg"), text, qr])
+    loaded = load_template(dump_template(template))
+    assert loaded.layers[1].rotation == 12.5
+    assert (loaded.layers[1].x, loaded.layers[1].y) == (10.5, 20.25)
+    assert loaded.layers[1].letter_spacing == 1.5 and loaded.layers[1].stroke_width == 2.5
+    assert isinstance(loaded.layers[2].quiet_zone, int)
