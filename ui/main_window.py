@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.communities_tab, self.tr("社群"))
         self.members_tab = MembersTab(database)
         self.members_tab.data_changed.connect(self.data_changed)
+        self.members_tab.posters_requested.connect(self.posters_for_members)
         self.tabs.addTab(self.members_tab, self.tr("成员"))
         self.tiers_tab = TiersTab(database)
         self.tiers_tab.data_changed.connect(self.data_changed)
@@ -339,6 +340,11 @@ class MainWindow(QMainWindow):
     def new_community(self) -> None:
         self.tabs.setCurrentWidget(self.communities_tab)
         self.communities_tab.new_community()
+
+    def posters_for_members(self, member_ids: list[int]) -> None:
+        """Open the 海报 tab and its batch dialog for these members, with the poster shown."""
+        self.tabs.setCurrentWidget(self.posters_tab)
+        self.posters_tab.ensure_built().open_bulk(member_ids)
 
     def _build_poster_designer(self, database: Database):
         from ui.posters.designer import PosterDesigner

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QTabWidget,
+    QWidget,
 )
 
 from core.common.config import load_config
@@ -174,3 +175,30 @@ def test_poster_tab_is_built_when_first_opened(make_window, sqlite_database, qtb
     assert designer.save_as("开业海报")
     names = [designer.templates.list.item(i).text() for i in range(designer.templates.list.count())]
     assert any("开业海报" in name for name in names)
+
+
+def test_posters_for_the_members_selected_in_the_members_tab(make_window, sqlite_database, qtbot):
+    from PySide6.QtWidgets import QLabel, QPushButton, QRadioButton
+
+    from tests.core.tiers.helpers import community, member
+
+    with sqlite_database.session() as session:
+        cid = community(session, "晨跑群")
+        ids = [member(session, cid, name) for name in ("阿强", "小美", "老王")]
+        session.commit()
+    window = make_window(sqlite_database)
+    window.tabs.setCurrentWidget(window.members_tab)
+    tab = window.members_tab
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=10_000)
+    button = tab.findChild(QPushButton, "members_bulk_posters")
+    assert not button.isEnabled()
+    tab.select_member(ids[1])
+    assert button.isEnabled()
+    button.click()
+    assert window.tabs.currentWidget() is window.posters_tab
+    dialog = window.findChild(QWidget, "bulkPosterDialog")
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.findChild(QRadioButton, "bulkPosterBySelection").isChecked()
+    count = dialog.findChild(QLabel, "bulkPosterCount")
+    qtbot.waitUntil(lambda: "1 位成员" in count.text(), timeout=10_000)
+    dialog.close()

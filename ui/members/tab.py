@@ -51,6 +51,7 @@ class MembersTab(QWidget):
     """All members, found in a keystroke; `data_changed` tells the window what an action changed."""
 
     data_changed = Signal(set)
+    posters_requested = Signal(list)  # member ids: make each a personal poster (海报 tab)
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -103,6 +104,11 @@ class MembersTab(QWidget):
             "role": push_button("members_bulk_role", self.tr("设置角色"), self.bulk_set_role),
             "activity": push_button(
                 "members_bulk_activity", self.tr("记录行为…"), self.record_activity
+            ),
+            "posters": push_button(
+                "members_bulk_posters",
+                self.tr("生成海报…"),
+                lambda: self.posters_requested.emit(self.selected_ids()),
             ),
             "export": push_button("members_export", self.tr("导出…"), self.export),
             "export_segment": push_button(
@@ -267,7 +273,7 @@ class MembersTab(QWidget):
 
     def _update_buttons(self) -> None:
         has_selection = bool(self.table.selectionModel().selectedRows())
-        for key in ("tag", "untag", "community", "role", "activity"):
+        for key in ("tag", "untag", "community", "role", "activity", "posters"):
             self.buttons[key].setEnabled(has_selection)
         self.buttons["export_segment"].setEnabled(self.filter_bar.segment.currentData() is not None)
 

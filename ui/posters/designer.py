@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -41,6 +42,7 @@ from core.posters.store import (
 )
 from core.posters.template import Template, TextLayer, dump_template, load_template
 from ui.common.errors import show_error
+from ui.posters.bulk_dialog import open_bulk_dialog
 from ui.posters.canvas import PosterCanvas
 from ui.posters.copy_warnings import CopyWarnings
 from ui.posters.edits import (
@@ -136,6 +138,7 @@ class PosterDesigner(QWidget):
         self.canvas.rotation_edited.connect(self._rotation_edited)
         self.properties = PropertyPanel()
         self.properties.edited.connect(self._properties_edited)
+        self.properties.asset_added.connect(self._asset_added)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(_titled(self.tr("图层"), self.layers))
         right.addWidget(_titled(self.tr("属性"), self.properties))
@@ -212,6 +215,12 @@ class PosterDesigner(QWidget):
         self.zoom_label.setMinimumWidth(48)
         row.addWidget(self.zoom_label)
         row.addStretch(1)
+        self.bulk_button = QPushButton(self.tr("批量生成…"))
+        self.bulk_button.setObjectName("posterBulk")
+        self.bulk_button.setToolTip(self.tr("按社群、分群或选中的成员，每人一张个人海报"))
+        self.bulk_button.clicked.connect(lambda: self.open_bulk())
+        row.addWidget(self.bulk_button)
+        row.addSpacing(12)
         row.addWidget(QLabel(self.tr("预览数据")))
         self.preview = PreviewData(self.database)
         self.preview.changed.connect(self._preview_changed)
@@ -607,6 +616,18 @@ class PosterDesigner(QWidget):
             self.tr("旋转「{name}」").format(name=layer.name),
             with_layer(self.template, index, rotation=degrees),
             index,
+        )
+
+    def _asset_added(self, name: str, data: bytes) -> None:
+        # Pictures are named by their content: an existing name already holds these bytes.
+        self.assets[name] = data
+
+    def open_bulk(self, member_ids: list[int] | None = None):
+        """The batch dialog for the poster as shown (unsaved edits included)."""
+        if self.template is None:
+            return None
+        return open_bulk_dialog(
+            self, self.database, self.template, self.assets, self.template.name, member_ids
         )
 
     def _nudge(self, dx: int, dy: int) -> None:

@@ -380,3 +380,16 @@ def test_the_preview_search_finds_members_beyond_the_first_200(designer, qtbot, 
     qtbot.waitUntil(lambda: designer.preview.count() == 201, timeout=5_000)
     assert designer.preview.currentData() is None or designer.preview.findData(wanted) == -1
     settle(qtbot, designer)
+
+
+def test_the_batch_button_opens_the_batch_dialog_with_the_poster_as_shown(designer, qtbot):
+    from PySide6.QtWidgets import QDialog
+
+    index = select(designer, "标题")
+    designer.properties.edited.emit({"text": "十一月打卡"}, None)
+    designer.findChild(QPushButton, "posterBulk").click()
+    dialog = designer.findChild(QDialog, "bulkPosterDialog")
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.template.layers[index].text == "十一月打卡"  # unsaved edits included
+    dialog.close()
+    settle(qtbot, designer)
