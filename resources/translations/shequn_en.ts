@@ -150,6 +150,21 @@ Preview first: it lists how many records will be added and which rows cannot be 
     </message>
 </context>
 <context>
+    <name>AssetField</name>
+    <message>
+        <source>选择图片…</source>
+        <translation>Choose picture…</translation>
+    </message>
+    <message>
+        <source>选择图片</source>
+        <translation>Choose a picture</translation>
+    </message>
+    <message>
+        <source>图片 (*.png *.jpg *.jpeg *.webp *.gif *.bmp *.tif *.tiff);;所有文件 (*)</source>
+        <translation>Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp *.tif *.tiff);;All files (*)</translation>
+    </message>
+</context>
+<context>
     <name>AttentionDialog</name>
     <message>
         <source>需要处理</source>
@@ -174,6 +189,88 @@ Preview first: it lists how many records will be added and which rows cannot be 
     <message>
         <source>说明</source>
         <translation>Details</translation>
+    </message>
+</context>
+<context>
+    <name>AvatarGroup</name>
+    <message>
+        <source>头像</source>
+        <translation>Avatar</translation>
+    </message>
+    <message>
+        <source>改用会员头像</source>
+        <translation>Use the member&apos;s picture</translation>
+    </message>
+    <message>
+        <source>圆形</source>
+        <translation>Circle</translation>
+    </message>
+    <message>
+        <source>圆角方形</source>
+        <translation>Rounded square</translation>
+    </message>
+    <message>
+        <source>无边框</source>
+        <translation>No border</translation>
+    </message>
+    <message>
+        <source>会员没有头像时，显示这段文字的第一个字</source>
+        <translation>When the member has no picture, the first character of this text is shown</translation>
+    </message>
+    <message>
+        <source>图片</source>
+        <translation>Picture</translation>
+    </message>
+    <message>
+        <source>形状</source>
+        <translation>Shape</translation>
+    </message>
+    <message>
+        <source>圆角</source>
+        <translation>Corner radius</translation>
+    </message>
+    <message>
+        <source>边框宽度</source>
+        <translation>Border width</translation>
+    </message>
+    <message>
+        <source>边框颜色</source>
+        <translation>Border colour</translation>
+    </message>
+    <message>
+        <source>无头像时</source>
+        <translation>Without picture</translation>
+    </message>
+    <message>
+        <source>底色</source>
+        <translation>Background</translation>
+    </message>
+    <message>
+        <source>无图片，显示下面文字的首字</source>
+        <translation>No picture: the first character of the text below is shown</translation>
+    </message>
+    <message>
+        <source>会员自己的头像（{src}）</source>
+        <translation>The member&apos;s own picture ({src})</translation>
+    </message>
+</context>
+<context>
+    <name>BackgroundImageGroup</name>
+    <message>
+        <source>背景图片</source>
+        <translation>Background picture</translation>
+    </message>
+    <message>
+        <source>移除背景图</source>
+        <translation>Remove background picture</translation>
+    </message>
+    <message>
+        <source>图片盖在填充色上，按比例铺满整张海报</source>
+        <translation>The picture lies over the fill and covers the whole poster, keeping its proportions</translation>
+    </message>
+    <message>
+        <source>无背景图，只显示填充</source>
+        <translation>No background picture: only the fill</translation>
     </message>
 </context>
 <context>
@@ -222,7 +319,230 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
 </context>
 <context>
+    <name>BulkPosterDialog</name>
+    <message>
+        <source>批量生成海报 · {name}</source>
+        <translation>Make posters in bulk · {name}</translation>
+    </message>
+    <message>
+        <source>生成对象</source>
+        <translation>For</translation>
+    </message>
+    <message>
+        <source>正在统计人数…</source>
+        <translation>Counting members…</translation>
+    </message>
+    <message>
+        <source>人数</source>
+        <translation>Members</translation>
+    </message>
+    <message>
+        <source>打开所在文件夹</source>
+        <translation>Open folder</translation>
+    </message>
+    <message>
+        <source>开始生成</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>取消生成</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>为每位成员生成一张带本人昵称、邀请码和专属二维码的海报。每张海报的二维码都会先扫码校验，扫不出的不会保存。</source>
+        <translation>Makes one poster per member with their nickname, invite code and own QR code. Every QR code is scanned first; a poster whose code does not scan is not saved.</translation>
+    </message>
+    <message>
+        <source>社群</source>
+        <translation>Community</translation>
+    </message>
+    <message>
+        <source>分群</source>
+        <translation>Segment</translation>
+    </message>
+    <message>
+        <source>当前在群的成员，不含团队成员（群主、员工）</source>
+        <translation>Current members, without the team (owner, staff)</translation>
+    </message>
+    <message>
+        <source>与成员页「分群」筛选相同的名单，不含团队成员</source>
+        <translation>The same list as the Members tab&apos;s segment filter, without the team</translation>
+    </message>
+    <message>
+        <source>成员页中选中的 {n} 位成员</source>
+        <translation>The {n} members selected in the Members tab</translation>
+    </message>
+    <message>
+        <source>填入海报上的 {活动名}，例如 春日烘焙体验营</source>
+        <translation>Fills {活动名} on the poster, e.g. Spring baking camp</translation>
+    </message>
+    <message>
+        <source>这个模板没有用到 {活动名}，可不填</source>
+        <translation>This template does not use {活动名}; may stay empty</translation>
+    </message>
+    <message>
+        <source>活动名</source>
+        <translation>Campaign name</translation>
+    </message>
+    <message>
+        <source>写上截止日期</source>
+        <translation>Show a deadline</translation>
+    </message>
+    <message>
+        <source>填入海报上的 {截止日期}，写作「4月30日」</source>
+        <translation>Fills {截止日期} on the poster, written like &quot;4月30日&quot;</translation>
+    </message>
+    <message>
+        <source>截止日期</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>文件夹（每人一个图片文件）</source>
+        <translation>Folder (one image file per member)</translation>
+    </message>
+    <message>
+        <source>压缩包（.zip，方便发给同事）</source>
+        <translation>Zip file (.zip, easy to send to colleagues)</translation>
+    </message>
+    <message>
+        <source>保存为</source>
+        <translation>Save as</translation>
+    </message>
+    <message>
+        <source>文件名为「昵称_邀请码.png」，重名时自动加序号</source>
+        <translation>Files are named &quot;昵称_邀请码.png&quot;; repeats get a number</translation>
+    </message>
+    <message>
+        <source>选择…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <source>位置</source>
+        <translation>Location</translation>
+    </message>
+    <message>
+        <source>PNG（清晰无损）</source>
+        <translation>PNG (sharp, lossless)</translation>
+    </message>
+    <message>
+        <source>JPEG（文件更小，适合微信发送）</source>
+        <translation>JPEG (smaller, good for sending on WeChat)</translation>
+    </message>
+    <message>
+        <source>图片格式</source>
+        <translation>Image format</translation>
+    </message>
+    <message>
+        <source>{name}_个人海报_{day}</source>
+        <translation>{name}_personal_posters_{day}</translation>
+    </message>
+    <message>
+        <source>将为 {n} 位成员各生成一张海报</source>
+        <translation>One poster each for {n} members</translation>
+    </message>
+    <message>
+        <source>{what}里没有可生成海报的成员</source>
+        <translation>{what} has no members to make posters for</translation>
+    </message>
+    <message>
+        <source>保存压缩包</source>
+        <translation>Save zip file</translation>
+    </message>
+    <message>
+        <source>压缩包 (*.zip)</source>
+        <translation>Zip files (*.zip)</translation>
+    </message>
+    <message>
+        <source>选择保存海报的文件夹</source>
+        <translation>Choose a folder for the posters</translation>
+    </message>
+    <message>
+        <source>请选择保存海报的位置</source>
+        <translation>Choose where to save the posters</translation>
+    </message>
+    <message>
+        <source>「{path}」不是完整的路径，请点「选择…」选一个位置</source>
+        <translation>&quot;{path}&quot; is not a full path; click &quot;Choose…&quot; to pick a place</translation>
+    </message>
+    <message>
+        <source>正在准备…</source>
+        <translation>Preparing…</translation>
+    </message>
+    <message>
+        <source>正在取消…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>已生成 {done} / {total}</source>
+        <translation>Made {done} / {total}</translation>
+    </message>
+    <message>
+        <source>已生成 {n} 张海报，保存在 {path}</source>
+        <translation>{n} posters made, saved in {path}</translation>
+    </message>
+    <message>
+        <source>{n} 张未通过扫码校验或无法写入，没有保存，原因见下方</source>
+        <translation>{n} posters failed the scan check or could not be written and were not saved; reasons below</translation>
+    </message>
+    <message>
+        <source>未保存的海报：</source>
+        <translation>Posters not saved:</translation>
+    </message>
+    <message>
+        <source>  {file}：{reason}</source>
+        <translation>  {file}: {reason}</translation>
+    </message>
+    <message>
+        <source>  ……另有 {n} 张</source>
+        <translation>  …and {n} more</translation>
+    </message>
+    <message>
+        <source>{n} 张有提醒（已保存，能扫出），见下方</source>
+        <translation>{n} posters have warnings (saved, they scan); see below</translation>
+    </message>
+    <message>
+        <source>提醒：</source>
+        <translation>Warnings:</translation>
+    </message>
+    <message>
+        <source>  {n} 张：{warning}</source>
+        <translation>  {n} posters: {warning}</translation>
+    </message>
+    <message>
+        <source>没有生成海报，也没有写入任何文件。</source>
+        <translation>No posters were made and nothing was written.</translation>
+    </message>
+    <message>
+        <source>已取消：这一批海报一张也没有保存。</source>
+        <translation>Cancelled: none of this batch&apos;s posters was kept.</translation>
+    </message>
+    <message>
+        <source>正在生成海报</source>
+        <translation>Making posters</translation>
+    </message>
+    <message>
+        <source>海报还在生成中。停止并关闭吗？这一批已生成的海报不会保留。</source>
+        <translation>Posters are still being made. Stop and close? The posters of this batch made so far will not be kept.</translation>
+    </message>
+    <message>
+        <source>停止并关闭</source>
+        <translation>Stop and close</translation>
+    </message>
+    <message>
+        <source>继续生成</source>
+        <translation>Keep going</translation>
+    </message>
+</context>
+<context>
     <name>ColorField</name>
+    <message>
+        <source>无</source>
+        <translation>None</translation>
+    </message>
     <message>
         <source>选择颜色…</source>
         <translation>Choose Colour…</translation>
@@ -609,6 +929,56 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
 </context>
 <context>
+    <name>FillEditor</name>
+    <message>
+        <source>纯色</source>
+        <translation>Solid colour</translation>
+    </message>
+    <message>
+        <source>渐变</source>
+        <translation>Gradient</translation>
+    </message>
+    <message>
+        <source>无填充</source>
+        <translation>No fill</translation>
+    </message>
+    <message>
+        <source>0° 从下到上，90° 从左到右，180° 从上到下</source>
+        <translation>0° bottom to top, 90° left to right, 180° top to bottom</translation>
+    </message>
+    <message>
+        <source>添加色标</source>
+        <translation>Add colour stop</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>颜色</source>
+        <translation>Colour</translation>
+    </message>
+    <message>
+        <source>效果</source>
+        <translation>Preview</translation>
+    </message>
+    <message>
+        <source>角度</source>
+        <translation>Angle</translation>
+    </message>
+    <message>
+        <source>色标</source>
+        <translation>Colour stops</translation>
+    </message>
+</context>
+<context>
+    <name>FillGroup</name>
+    <message>
+        <source>填充</source>
+        <translation>Fill</translation>
+    </message>
+</context>
+<context>
     <name>FlowChart</name>
     <message>
         <source>升级</source>
@@ -628,6 +998,29 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
 </context>
 <context>
+    <name>FontChooser</name>
+    <message>
+        <source>内置字体（{family}）</source>
+        <translation>Built-in font ({family})</translation>
+    </message>
+    <message>
+        <source>随程序提供，中文齐全，在任何电脑上效果一致</source>
+        <translation>Shipped with the program: all Chinese characters, looks the same on every computer</translation>
+    </message>
+    <message>
+        <source>{name}（不含中文）</source>
+        <translation>{name} (no Chinese)</translation>
+    </message>
+    <message>
+        <source>正在查找本机字体…</source>
+        <translation>Looking for this computer&apos;s fonts…</translation>
+    </message>
+    <message>
+        <source>{name}（本机找不到）</source>
+        <translation>{name} (not found on this computer)</translation>
+    </message>
+</context>
+<context>
     <name>GrowthChart</name>
     <message>
         <source>选择一个社群查看成员增长</source>
@@ -636,6 +1029,37 @@ The current data is saved as a backup first, so you can restore it again.</trans
     <message>
         <source>M月d日</source>
         <translation>MMM d</translation>
+    </message>
+</context>
+<context>
+    <name>ImageGroup</name>
+    <message>
+        <source>图片</source>
+        <translation>Picture</translation>
+    </message>
+    <message>
+        <source>移除图片</source>
+        <translation>Remove picture</translation>
+    </message>
+    <message>
+        <source>铺满（裁掉多余部分）</source>
+        <translation>Cover (cropped to fill)</translation>
+    </message>
+    <message>
+        <source>完整显示（留空白）</source>
+        <translation>Contain (whole picture, with margins)</translation>
+    </message>
+    <message>
+        <source>缩放方式</source>
+        <translation>Fit</translation>
+    </message>
+    <message>
+        <source>圆角</source>
+        <translation>Corner radius</translation>
+    </message>
+    <message>
+        <source>未选择图片</source>
+        <translation>No picture chosen</translation>
     </message>
 </context>
 <context>
@@ -1063,6 +1487,17 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
 </context>
 <context>
+    <name>LayerGroup</name>
+    <message>
+        <source>每位会员自己的图片（{src}）</source>
+        <translation>Each member&apos;s own picture ({src})</translation>
+    </message>
+    <message>
+        <source>已选图片：{name}</source>
+        <translation>Picture: {name}</translation>
+    </message>
+</context>
+<context>
     <name>LayerPanel</name>
     <message>
         <source>背景</source>
@@ -1119,6 +1554,30 @@ Preview first: every row to add, update or with a problem is listed before anyth
     <message>
         <source>移到下一层（更靠后）</source>
         <translation>Move one layer down (to the back)</translation>
+    </message>
+    <message>
+        <source>添加</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <source>添加文字、图片、二维码、头像或形状</source>
+        <translation>Add text, a picture, a QR code, an avatar or a shape</translation>
+    </message>
+    <message>
+        <source>复制</source>
+        <translation>Duplicate</translation>
+    </message>
+    <message>
+        <source>复制图层（Ctrl+D）</source>
+        <translation>Duplicate layer (Ctrl+D)</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>删除图层（Delete）</source>
+        <translation>Delete layer (Delete)</translation>
     </message>
     <message>
         <source>显示</source>
@@ -1709,6 +2168,10 @@ Phones and WeChat IDs are masked.</translation>
         <translation>Points</translation>
     </message>
     <message>
+        <source>海报</source>
+        <translation>Posters</translation>
+    </message>
+    <message>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
@@ -2182,6 +2645,10 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>记录行为…</source>
         <translation>Record Activity…</translation>
+    </message>
+    <message>
+        <source>生成海报…</source>
+        <translation>Make Posters…</translation>
     </message>
     <message>
         <source>导出…</source>
@@ -2795,6 +3262,10 @@ For example:
         <translation>Redo: {0} (Ctrl+Shift+Z)</translation>
     </message>
     <message>
+        <source>复制图层</source>
+        <translation>Duplicate Layer</translation>
+    </message>
+    <message>
         <source>缩小（Ctrl+滚轮）</source>
         <translation>Zoom out (Ctrl+wheel)</translation>
     </message>
@@ -2815,8 +3286,24 @@ For example:
         <translation>Actual pixels</translation>
     </message>
     <message>
+        <source>批量生成…</source>
+        <translation>Batch…</translation>
+    </message>
+    <message>
+        <source>按社群、分群或选中的成员，每人一张个人海报</source>
+        <translation>One personal poster per member of a community, a segment or the selected members</translation>
+    </message>
+    <message>
         <source>预览数据</source>
         <translation>Preview data</translation>
+    </message>
+    <message>
+        <source>搜索成员…</source>
+        <translation>Search members…</translation>
+    </message>
+    <message>
+        <source>按昵称、备注、微信号、拼音或手机尾号找成员来预览</source>
+        <translation>Find a member to preview with by nickname, remark, WeChat ID, pinyin or the last digits of their phone</translation>
     </message>
     <message>
         <source>背景</source>
@@ -2841,6 +3328,38 @@ For example:
     <message>
         <source>新模板的名称：</source>
         <translation>Name of the new template:</translation>
+    </message>
+    <message>
+        <source>导入模板文件</source>
+        <translation>Import Template File</translation>
+    </message>
+    <message>
+        <source>海报模板 (*.zip)</source>
+        <translation>Poster templates (*.zip)</translation>
+    </message>
+    <message>
+        <source>导出模板</source>
+        <translation>Export Template</translation>
+    </message>
+    <message>
+        <source>已导出到 {path}</source>
+        <translation>Exported to {path}</translation>
+    </message>
+    <message>
+        <source>删除模板「{name}」？删除后不能恢复，可先用「导出」留一份。</source>
+        <translation>Delete the template “{name}”? This cannot be undone; use Export first to keep a copy.</translation>
+    </message>
+    <message>
+        <source>它还有未保存的修改，也会一起丢弃。</source>
+        <translation>Its unsaved changes will be discarded too.</translation>
+    </message>
+    <message>
+        <source>删除模板</source>
+        <translation>Delete Template</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
     </message>
     <message>
         <source>内置模板，修改后请另存为</source>
@@ -2891,12 +3410,36 @@ For example:
         <translation>Reorder “{name}”</translation>
     </message>
     <message>
+        <source>添加「{name}」</source>
+        <translation>Add “{name}”</translation>
+    </message>
+    <message>
+        <source>复制「{name}」</source>
+        <translation>Duplicate “{name}”</translation>
+    </message>
+    <message>
+        <source>「{name}」已锁定，解锁后才能删除</source>
+        <translation>“{name}” is locked: unlock it to delete it</translation>
+    </message>
+    <message>
+        <source>删除「{name}」</source>
+        <translation>Delete “{name}”</translation>
+    </message>
+    <message>
+        <source>旋转「{name}」</source>
+        <translation>Rotate “{name}”</translation>
+    </message>
+    <message>
         <source>移动「{name}」</source>
         <translation>Move “{name}”</translation>
     </message>
     <message>
         <source>预览数据里没有 {fields}，这些位置会是空白</source>
         <translation>The preview data has no {fields}; those places stay blank</translation>
+    </message>
+    <message>
+        <source>这个二维码扫不出来，导出时会被拦下</source>
+        <translation>This QR code does not scan; an export would stop it</translation>
     </message>
     <message>
         <source>无法生成预览：{error}</source>
@@ -2957,45 +3500,12 @@ For example:
         <translation>Opacity</translation>
     </message>
     <message>
-        <source>文字</source>
-        <translation>Text</translation>
+        <source>图层</source>
+        <translation>Layers</translation>
     </message>
-    <message>
-        <source>可用 {昵称}、{邀请码}、{活动名}、{截止日期}、{社群名}</source>
-        <translation>You can use {昵称}, {邀请码}, {活动名}, {截止日期}, {社群名}</translation>
-    </message>
-    <message>
-        <source>加粗</source>
-        <translation>Bold</translation>
-    </message>
-    <message>
-        <source>左对齐</source>
-        <translation>Left</translation>
-    </message>
-    <message>
-        <source>居中</source>
-        <translation>Centre</translation>
-    </message>
-    <message>
-        <source>右对齐</source>
-        <translation>Right</translation>
-    </message>
-    <message>
-        <source>内容</source>
-        <translation>Content</translation>
-    </message>
-    <message>
-        <source>字号</source>
-        <translation>Size</translation>
-    </message>
-    <message>
-        <source>颜色</source>
-        <translation>Colour</translation>
-    </message>
-    <message>
-        <source>对齐</source>
-        <translation>Alignment</translation>
-    </message>
+</context>
+<context>
+    <name>QrGroup</name>
     <message>
         <source>二维码</source>
         <translation>QR code</translation>
@@ -3017,24 +3527,48 @@ For example:
         <translation>H (30%, for a logo)</translation>
     </message>
     <message>
+        <source>中间放了 logo，纠错级别固定为 H，被遮住的部分仍能扫出</source>
+        <translation>With a logo in the middle the error correction is always H, so the code still scans</translation>
+    </message>
+    <message>
+        <source> 格</source>
+        <translation> modules</translation>
+    </message>
+    <message>
+        <source>码四周的浅色留白，至少 4 格，否则可能扫不出</source>
+        <translation>Light margin around the code; at least 4 modules or it may not scan</translation>
+    </message>
+    <message>
+        <source>移除 logo</source>
+        <translation>Remove logo</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
         <source>纠错级别</source>
         <translation>Error correction</translation>
     </message>
     <message>
-        <source>描边</source>
-        <translation>Outline</translation>
+        <source>深色</source>
+        <translation>Dark colour</translation>
     </message>
     <message>
-        <source>当前为渐变，输入颜色会改为纯色</source>
-        <translation>Now a gradient; entering a colour makes it a solid colour</translation>
+        <source>浅色</source>
+        <translation>Light colour</translation>
     </message>
     <message>
-        <source>填充</source>
-        <translation>Fill</translation>
+        <source>留白</source>
+        <translation>Quiet zone</translation>
     </message>
     <message>
-        <source>图层</source>
-        <translation>Layers</translation>
+        <source>Logo</source>
+        <translation>Logo</translation>
+    </message>
+    <message>
+        <source>无 logo</source>
+        <translation>No logo</translation>
     </message>
 </context>
 <context>
@@ -3495,6 +4029,49 @@ Drop an image here</translation>
     </message>
 </context>
 <context>
+    <name>ShapeGroup</name>
+    <message>
+        <source>形状</source>
+        <translation>Shape</translation>
+    </message>
+    <message>
+        <source>矩形</source>
+        <translation>Rectangle</translation>
+    </message>
+    <message>
+        <source>圆角矩形</source>
+        <translation>Rounded rectangle</translation>
+    </message>
+    <message>
+        <source>椭圆</source>
+        <translation>Ellipse</translation>
+    </message>
+    <message>
+        <source>无描边</source>
+        <translation>No outline</translation>
+    </message>
+    <message>
+        <source>投影</source>
+        <translation>Shadow</translation>
+    </message>
+    <message>
+        <source>在形状下方加一层柔和的阴影</source>
+        <translation>A soft shadow under the shape</translation>
+    </message>
+    <message>
+        <source>圆角</source>
+        <translation>Corner radius</translation>
+    </message>
+    <message>
+        <source>描边宽度</source>
+        <translation>Outline width</translation>
+    </message>
+    <message>
+        <source>描边颜色</source>
+        <translation>Outline colour</translation>
+    </message>
+</context>
+<context>
     <name>TemplatePanel</name>
     <message>
         <source>新建</source>
@@ -3513,6 +4090,30 @@ Drop an image here</translation>
         <translation>Save As…</translation>
     </message>
     <message>
+        <source>更多</source>
+        <translation>More</translation>
+    </message>
+    <message>
+        <source>导入、导出或删除模板</source>
+        <translation>Import, export or delete templates</translation>
+    </message>
+    <message>
+        <source>导入模板文件…</source>
+        <translation>Import Template File…</translation>
+    </message>
+    <message>
+        <source>导出当前模板…</source>
+        <translation>Export This Template…</translation>
+    </message>
+    <message>
+        <source>连同图片存成一个 .zip 文件，可在另一台电脑导入</source>
+        <translation>Saved with its pictures as one .zip file that another computer can import</translation>
+    </message>
+    <message>
+        <source>删除所选模板</source>
+        <translation>Delete Selected Template</translation>
+    </message>
+    <message>
         <source>内置模板</source>
         <translation>Built-in templates</translation>
     </message>
@@ -3523,6 +4124,131 @@ Drop an image here</translation>
     <message>
         <source>（还没有，编辑后点「另存为」）</source>
         <translation>(none yet: edit one and choose Save As)</translation>
+    </message>
+</context>
+<context>
+    <name>TextGroup</name>
+    <message>
+        <source>文字</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>可用 {昵称}、{邀请码}、{活动名}、{截止日期}、{社群名}</source>
+        <translation>You can use {昵称}, {邀请码}, {活动名}, {截止日期}, {社群名}</translation>
+    </message>
+    <message>
+        <source>文字放不下时自动缩小，最小缩到这个字号</source>
+        <translation>Text that does not fit shrinks, down to this size</translation>
+    </message>
+    <message>
+        <source>加粗</source>
+        <translation>Bold</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <source>字体</source>
+        <translation>Font</translation>
+    </message>
+    <message>
+        <source>字号</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <source>最小字号</source>
+        <translation>Minimum size</translation>
+    </message>
+    <message>
+        <source>颜色</source>
+        <translation>Colour</translation>
+    </message>
+    <message>
+        <source>找不到这个字体文件，海报无法生成，请改选其他字体</source>
+        <translation>This font file is missing, so the poster cannot be made; choose another font</translation>
+    </message>
+    <message>
+        <source>这个字体不含中文，中文字会被省略</source>
+        <translation>This font has no Chinese: Chinese characters will be left out</translation>
+    </message>
+    <message>
+        <source>所选字体按原样使用，「加粗」只对内置字体有效</source>
+        <translation>The chosen font is used as it is; Bold only applies to the built-in font</translation>
+    </message>
+</context>
+<context>
+    <name>TextLayoutGroup</name>
+    <message>
+        <source>排版</source>
+        <translation>Layout</translation>
+    </message>
+    <message>
+        <source>左对齐</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <source>居中</source>
+        <translation>Centre</translation>
+    </message>
+    <message>
+        <source>右对齐</source>
+        <translation>Right</translation>
+    </message>
+    <message>
+        <source>顶部</source>
+        <translation>Top</translation>
+    </message>
+    <message>
+        <source>底部</source>
+        <translation>Bottom</translation>
+    </message>
+    <message>
+        <source> 倍</source>
+        <translation>×</translation>
+    </message>
+    <message>
+        <source>行与行的距离，按字号的倍数</source>
+        <translation>Distance between lines, as a multiple of the size</translation>
+    </message>
+    <message>
+        <source>字与字之间额外的距离，可为负数</source>
+        <translation>Extra space between characters; may be negative</translation>
+    </message>
+    <message>
+        <source>水平对齐</source>
+        <translation>Horizontal</translation>
+    </message>
+    <message>
+        <source>垂直对齐</source>
+        <translation>Vertical</translation>
+    </message>
+    <message>
+        <source>行距</source>
+        <translation>Line spacing</translation>
+    </message>
+    <message>
+        <source>字间距</source>
+        <translation>Letter spacing</translation>
+    </message>
+</context>
+<context>
+    <name>TextStrokeGroup</name>
+    <message>
+        <source>文字描边</source>
+        <translation>Text outline</translation>
+    </message>
+    <message>
+        <source>无描边</source>
+        <translation>No outline</translation>
+    </message>
+    <message>
+        <source>宽度</source>
+        <translation>Width</translation>
+    </message>
+    <message>
+        <source>颜色</source>
+        <translation>Colour</translation>
     </message>
 </context>
 <context>
@@ -3774,6 +4500,17 @@ Drop an image here</translation>
     </message>
 </context>
 <context>
+    <name>_StopRow</name>
+    <message>
+        <source>色标位置：0% 为起点，100% 为终点</source>
+        <translation>Stop position: 0% is the start, 100% the end</translation>
+    </message>
+    <message>
+        <source>删除这个色标</source>
+        <translation>Remove this colour stop</translation>
+    </message>
+</context>
+<context>
     <name>activity</name>
     <message>
         <source>签到</source>
@@ -3814,6 +4551,13 @@ Drop an image here</translation>
     <message>
         <source>违规</source>
         <translation>Violation</translation>
+    </message>
+</context>
+<context>
+    <name>canvas</name>
+    <message>
+        <source>拖动旋转（Shift：每次 15°）</source>
+        <translation>Drag to rotate (Shift: 15° steps)</translation>
     </message>
 </context>
 <context>
@@ -3968,6 +4712,33 @@ Drop an image here</translation>
 {error}
 
 Log file: {path}</translation>
+    </message>
+</context>
+<context>
+    <name>new_layers</name>
+    <message>
+        <source>文字</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>图片</source>
+        <translation>Picture</translation>
+    </message>
+    <message>
+        <source>二维码</source>
+        <translation>QR code</translation>
+    </message>
+    <message>
+        <source>头像</source>
+        <translation>Avatar</translation>
+    </message>
+    <message>
+        <source>形状</source>
+        <translation>Shape</translation>
+    </message>
+    <message>
+        <source>输入文字</source>
+        <translation>Your text</translation>
     </message>
 </context>
 <context>

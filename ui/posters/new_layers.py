@@ -17,17 +17,13 @@ from core.posters.template import (
 ADDABLE_KINDS = ("text", "image", "qr", "avatar", "shape")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("new_layers", text)
-
-
 def kind_labels() -> dict[str, str]:
     return {
-        "text": _tr("文字"),
-        "image": _tr("图片"),
-        "qr": _tr("二维码"),
-        "avatar": _tr("头像"),
-        "shape": _tr("形状"),
+        "text": QCoreApplication.translate("new_layers", "文字"),
+        "image": QCoreApplication.translate("new_layers", "图片"),
+        "qr": QCoreApplication.translate("new_layers", "二维码"),
+        "avatar": QCoreApplication.translate("new_layers", "头像"),
+        "shape": QCoreApplication.translate("new_layers", "形状"),
     }
 
 
@@ -37,7 +33,7 @@ def new_layer(kind: str, template: Template) -> Layer:
     if kind == "text":
         size = round(side / 16)
         layer: Layer = TextLayer(
-            text=_tr("输入文字"),
+            text=QCoreApplication.translate("new_layers", "输入文字"),
             font_size=size,
             min_font_size=min(16, size),
             align="center",
