@@ -26,11 +26,12 @@ from core.posters.batch import BatchResult, render_batch
 from core.posters.members import (
     PosterMember,
     format_deadline,
+    group_qr_gaps,
     poster_members,
     select_member_ids,
 )
 from core.posters.render import Assets
-from core.posters.template import Template
+from core.posters.template import Template, template_fields
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,17 @@ def load_recipients(
     return Recipients(members, what)
 
 
+def check_group_qr(template: Template, recipients: Recipients) -> None:
+    """Refuse a batch whose posters show {群二维码} when some group has no working code."""
+    gaps = group_qr_gaps(template_fields(template), recipients.members)
+    if gaps:
+        names = "、".join(f"「{name}」" for name in gaps[:5]) + ("等" if len(gaps) > 5 else "")
+        raise UserError(
+            f"这张海报要放群二维码，但{names}没有有效的群二维码（已过期或还没上传）："
+            "请先在「社群」页更新群二维码。未写入任何文件"
+        )
+
+
 def render_recipients(
     template: Template,
     recipients: Recipients,
@@ -123,6 +135,7 @@ def render_recipients(
     nothing at all is left behind, not even an empty folder.
     """
     out = check_output(out, as_zip)
+    check_group_qr(template, recipients)
     folder = out.parent if as_zip else out
     created = _missing_ancestors(folder)
     try:

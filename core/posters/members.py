@@ -33,6 +33,7 @@ ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # 31 symbols: no 0 O 1 I L
 CODE_LENGTH = 6
 KEY_SETTING = "posters.invite_key"
 LINK_SETTING = "posters.invite_link"
+GROUP_QR_FIELD = "群二维码"
 _ROUNDS = 6
 
 
@@ -203,11 +204,14 @@ def poster_members(
     *,
     community_id: int | None = None,
     link_template: str | None = None,
+    today: date | None = None,
 ) -> list[PosterMember]:
     """The personal fields of each member, in the order of `member_ids`.
 
-    社群名 and the group nickname come from `community_id` when given, else from the member's
-    earliest current community. `link_template` None: the `posters.invite_link` setting.
+    社群名, the group nickname and 群二维码 come from `community_id` when given, else from the
+    member's earliest current community. 群二维码 is what the community's group QR (from the QR
+    tracker) decodes to, left out once the code has expired on `today`. `link_template` None:
+    the `posters.invite_link` setting.
     """
     ids = list(dict.fromkeys(member_ids))
     if not ids:
@@ -222,19 +226,59 @@ def poster_members(
             {m.id: m for m in session.scalars(select(Member).where(Member.id.in_(chunk)))}
         )
     places = _places(session, ids, community_id)
+    group_qr = _valid_group_qr(session, {place[2] for place in places.values()}, today)
     result = []
     for member_id in ids:
         member = members.get(member_id)
         if member is None:
             continue
-        community_name, group_nickname = places.get(member_id, ("", ""))
-        result.append(
-            PosterMember(
-                member_id,
-                member_fields(member, key, link_template, community_name, group_nickname),
-            )
-        )
+        community_name, group_nickname, place_id = places.get(member_id, ("", "", None))
+        fields = member_fields(member, key, link_template, community_name, group_nickname)
+        if group_qr.get(place_id):
+            fields[GROUP_QR_FIELD] = group_qr[place_id]
+        result.append(PosterMember(member_id, fields))
     return result
+
+
+def _valid_group_qr(
+    session: Session, community_ids: set[int], today: date | None
+) -> dict[int, str]:
+    """community id → its group QR's content, for the codes that have not expired."""
+    from core.communities.limits import days_left, load_limits
+
+    if not community_ids:
+        return {}
+    today = today or date.today()
+    limits = load_limits(session)
+    rows = session.execute(
+        select(
+            Community.id,
+            Community.platform,
+            Community.qr_content,
+            Community.qr_generated_on,
+            Community.qr_valid_days,
+        ).where(Community.id.in_(community_ids), Community.qr_content.is_not(None))
+    )
+    valid = {}
+    for cid, platform, content, generated_on, valid_days in rows:
+        left = days_left(generated_on, limits.valid_days(platform, valid_days), today)
+        if content and (left is None or left > 0):
+            valid[cid] = content
+    return valid
+
+
+def group_qr_gaps(template_fields: Iterable[str], members: Iterable[PosterMember]) -> list[str]:
+    """The communities whose members would get a poster without a working group QR, when the
+    template shows {群二维码}: their codes expired or were never attached."""
+    if GROUP_QR_FIELD not in set(template_fields):
+        return []
+    gaps = []
+    for member in members:
+        if not member.fields.get(GROUP_QR_FIELD):
+            name = member.fields.get("社群名") or "（不在任何社群）"
+            if name not in gaps:
+                gaps.append(name)
+    return gaps
 
 
 def member_fields(
@@ -268,13 +312,13 @@ def member_fields(
 
 def _places(
     session: Session, ids: list[int], community_id: int | None
-) -> dict[int, tuple[str, str]]:
-    """member id → (community name, group nickname there)."""
-    places: dict[int, tuple[str, str]] = {}
+) -> dict[int, tuple[str, str, int]]:
+    """member id → (community name, group nickname there, community id)."""
+    places: dict[int, tuple[str, str, int]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         query = (
-            select(Membership.member_id, Community.name, Membership.group_nickname)
+            select(Membership.member_id, Community.name, Membership.group_nickname, Community.id)
             .join(Community, Community.id == Membership.community_id)
             .where(
                 Membership.member_id.in_(chunk),
@@ -285,6 +329,6 @@ def _places(
         )
         if community_id is not None:
             query = query.where(Membership.community_id == community_id)
-        for member_id, name, group_nickname in session.execute(query):
-            places.setdefault(member_id, (name, group_nickname or ""))
+        for member_id, name, group_nickname, place_id in session.execute(query):
+            places.setdefault(member_id, (name, group_nickname or "", place_id))
     return places

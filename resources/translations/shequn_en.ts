@@ -3511,6 +3511,30 @@ For example:
         <translation>QR code</translation>
     </message>
     <message>
+        <source>成员的邀请链接</source>
+        <translation>Member’s invite link</translation>
+    </message>
+    <message>
+        <source>成员的邀请码</source>
+        <translation>Member’s invite code</translation>
+    </message>
+    <message>
+        <source>社群的群二维码（来自社群页）</source>
+        <translation>Community’s group QR (from the Communities tab)</translation>
+    </message>
+    <message>
+        <source>固定内容（下方填写）</source>
+        <translation>Fixed content (type below)</translation>
+    </message>
+    <message>
+        <source>群二维码取自「社群」页上传的群码，重新生成为清晰的码；过期的群码不会用</source>
+        <translation>The group QR comes from the code attached on the Communities tab, redrawn crisp; an expired code is never used</translation>
+    </message>
+    <message>
+        <source>链接或文字</source>
+        <translation>Link or text</translation>
+    </message>
+    <message>
         <source>L（7%，码最小）</source>
         <translation>L (7%, smallest code)</translation>
     </message>
@@ -3541,6 +3565,10 @@ For example:
     <message>
         <source>移除 logo</source>
         <translation>Remove logo</translation>
+    </message>
+    <message>
+        <source>扫码得到</source>
+        <translation>Scans to</translation>
     </message>
     <message>
         <source>内容</source>

@@ -28,9 +28,21 @@ class QrGroup(LayerGroup):
 
     def __init__(self) -> None:
         super().__init__(self.tr("二维码"), "posterQrGroup")
+        self.source = choice(
+            "posterQrSource",
+            [
+                (self.tr("成员的邀请链接"), "{邀请链接}"),
+                (self.tr("成员的邀请码"), "{邀请码}"),
+                (self.tr("社群的群二维码（来自社群页）"), "{群二维码}"),
+                (self.tr("固定内容（下方填写）"), ""),
+            ],
+        )
+        self.source.setToolTip(
+            self.tr("群二维码取自「社群」页上传的群码，重新生成为清晰的码；过期的群码不会用")
+        )
         self.content = QLineEdit()
         self.content.setObjectName("posterQrContent")
-        self.content.setPlaceholderText("{邀请链接}")
+        self.content.setPlaceholderText(self.tr("链接或文字"))
         self.level = choice(
             "posterQrLevel",
             [
@@ -49,6 +61,7 @@ class QrGroup(LayerGroup):
         self.quiet_zone.setToolTip(self.tr("码四周的浅色留白，至少 4 格，否则可能扫不出"))
         self.logo = AssetField("posterQrLogo", self.tr("移除 logo"))
         self.asset_fields = {"logo": self.logo}
+        self.form.addRow(self.tr("扫码得到"), self.source)
         self.form.addRow(self.tr("内容"), self.content)
         self.form.addRow(self.tr("纠错级别"), self.level)
         self.form.addRow("", self.level_note)
@@ -59,14 +72,25 @@ class QrGroup(LayerGroup):
         self.content.editingFinished.connect(
             lambda: self.report({"content": self.content.text().strip()}, "content")
         )
+        self.source.activated.connect(self._source_chosen)
         self.on_choice(self.level, "error_correction")
         self.dark.changed.connect(lambda value: self.report({"dark": value}))
         self.light.changed.connect(lambda value: self.report({"light": value}))
         self.on_value(self.quiet_zone, "quiet_zone", int)
         self.logo.cleared.connect(lambda: self.report({"logo": ""}))
 
+    def _source_chosen(self, _index: int) -> None:
+        content = self.source.currentData()
+        if content:
+            self.report({"content": content})
+        else:  # fixed content: type it below
+            self.content.clear()
+            self.content.setFocus()
+
     def fill_fields(self, layer: QrLayer) -> None:
         self.content.setText(layer.content)
+        preset = self.source.findData(layer.content.strip())
+        self.source.setCurrentIndex(preset if preset >= 0 else self.source.count() - 1)
         # With a logo the renderer always uses H: show that rather than the stored level.
         select_data(self.level, "H" if layer.logo else layer.error_correction)
         self.level.setEnabled(not layer.logo)

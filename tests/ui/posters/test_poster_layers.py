@@ -178,3 +178,27 @@ def test_a_qr_code_too_small_or_too_pale_is_flagged_on_the_canvas(designer, qtbo
     designer.undo_stack.undo()
     settle(qtbot, designer)
     assert designer.canvas.layer_warning(index) == ""
+
+
+def test_the_qr_source_choice_sets_the_content_and_the_preview_scans_to_it(designer, qtbot):
+    from PySide6.QtWidgets import QComboBox, QLineEdit
+
+    add(designer, "qr")
+    index = designer.selected
+    source = designer.findChild(QComboBox, "posterQrSource")
+    assert source.currentData() == "{邀请链接}"  # a new QR layer holds the invite link
+    group = source.findData("{群二维码}")
+    source.setCurrentIndex(group)
+    source.activated.emit(group)
+    assert designer.template.layers[index].content == "{群二维码}"
+    settle(qtbot, designer)
+    contents = [qr.content for qr in designer.last_render.qr_codes]
+    assert SAMPLE_DATA["群二维码"] in contents
+    assert designer.last_check.ok
+    # Typing fixed content shows as 固定内容.
+    content = designer.findChild(QLineEdit, "posterQrContent")
+    content.setText("https://example.com/店铺")
+    content.editingFinished.emit()
+    assert designer.template.layers[index].content == "https://example.com/店铺"
+    assert source.currentData() == ""
+    settle(qtbot, designer)
