@@ -88,8 +88,11 @@ def load_recipients(
     segment: str | None = None,
     community_id: int | None = None,
     member_ids: Iterable[int] | None = None,
+    link_template: str | None = None,
 ) -> Recipients:
-    """The poster fields of everyone chosen (exactly one way); refused when nobody is left."""
+    """The poster fields of everyone chosen (exactly one way); refused when nobody is left.
+
+    `link_template` None: the saved invite-link format."""
     ids, chosen_community, what = select_member_ids(
         session,
         community=community,
@@ -97,7 +100,9 @@ def load_recipients(
         community_id=community_id,
         member_ids=member_ids,
     )
-    members = poster_members(session, ids, community_id=chosen_community)
+    members = poster_members(
+        session, ids, community_id=chosen_community, link_template=link_template
+    )
     if not members:
         raise UserError(f"{what}里没有可生成海报的成员，未写入任何文件")
     return Recipients(members, what)

@@ -41,6 +41,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     render.add_argument("--zip", action="store_true", help="打包成一个 .zip 文件")
     render.add_argument("--jobs", type=int, help="同时使用的进程数（默认：全部 CPU 核心）")
     render.add_argument("--activity", default="", help="活动名，填入 {活动名}")
+    render.add_argument(
+        "--invite-link",
+        help="邀请链接格式，如 https://example.com/i/{邀请码}，填入 {邀请链接}；给出后会记住",
+    )
     render.add_argument("--deadline", help="截止日期 YYYY-MM-DD，填入 {截止日期}（如 4月30日）")
     add_common_options(render)
     render.set_defaults(handler=run_render)
@@ -109,6 +113,7 @@ def run_templates(args: argparse.Namespace) -> int:
 def run_render(args: argparse.Namespace) -> int:
     from core.common.errors import UserError
     from core.posters.bulk import check_output, load_recipients, parse_deadline, render_recipients
+    from core.posters.members import save_link_template
     from core.posters.store import get_template
 
     if args.jobs is not None and args.jobs < 1:
@@ -119,6 +124,8 @@ def run_render(args: argparse.Namespace) -> int:
     try:
         with database.session() as session:
             stored = get_template(session, args.template)
+            if args.invite_link is not None:
+                save_link_template(session, args.invite_link)
             recipients = load_recipients(session, community=args.community, segment=args.segment)
     finally:
         database.close()

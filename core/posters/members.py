@@ -103,6 +103,39 @@ def _is_hex(value: str) -> bool:
     return True
 
 
+MAX_LINK_CHARS = 500
+
+
+def check_link_template(text: str | None) -> str:
+    """A link format for {邀请链接}, such as https://example.com/i/{邀请码}; empty: the bare code.
+
+    Refused, with the reason, when it could not give every member their own working link.
+    """
+    text = (text or "").strip()
+    if not text:
+        return ""
+    if len(text) > MAX_LINK_CHARS:
+        raise UserError(f"邀请链接格式太长（超过 {MAX_LINK_CHARS} 个字符）")
+    if any(char.isspace() for char in text):
+        raise UserError("邀请链接格式里不能有空格或换行")
+    if "{邀请码}" not in text and "{invite_code}" not in text:
+        raise UserError(
+            "邀请链接格式要包含 {邀请码}，例如 https://example.com/i/{邀请码}，否则人人同一个码"
+        )
+    return text
+
+
+def saved_link_template(session: Session) -> str:
+    return get_setting(session, LINK_SETTING) or ""
+
+
+def save_link_template(session: Session, text: str | None) -> str:
+    """Check and remember the link format every later poster uses; returns what was saved."""
+    text = check_link_template(text)
+    set_setting(session, LINK_SETTING, text)
+    return text
+
+
 def invite_link(code: str, link_template: str | None) -> str:
     """What the QR code holds: the link setting filled with the code, or the code itself."""
     if not link_template:
@@ -218,7 +251,7 @@ def poster_members(
         return []
     key = invite_key(session)
     if link_template is None:
-        link_template = get_setting(session, LINK_SETTING) or ""
+        link_template = saved_link_template(session)
     members: dict[int, Member] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]

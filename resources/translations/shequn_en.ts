@@ -401,6 +401,18 @@ The current data is saved as a backup first, so you can restore it again.</trans
         <translation>Deadline</translation>
     </message>
     <message>
+        <source>例如 https://example.com/i/{邀请码}</source>
+        <translation>e.g. https://example.com/i/{邀请码}</translation>
+    </message>
+    <message>
+        <source>二维码 {邀请链接} 的格式，{邀请码} 换成每人自己的码；留空则二维码里只有邀请码。改动会被记住。</source>
+        <translation>The format of the QR code’s {邀请链接}: {邀请码} becomes each member’s own code; leave it empty to put only the invite code in the QR. Changes are remembered.</translation>
+    </message>
+    <message>
+        <source>邀请链接</source>
+        <translation>Invite link</translation>
+    </message>
+    <message>
         <source>文件夹（每人一个图片文件）</source>
         <translation>Folder (one image file per member)</translation>
     </message>

@@ -42,7 +42,12 @@ from core.common.progress import Cancelled
 from core.members.query import filter_choices
 from core.posters.batch import BatchResult, sanitise_file_name
 from core.posters.bulk import check_output, load_recipients, render_recipients
-from core.posters.members import select_member_ids
+from core.posters.members import (
+    check_link_template,
+    save_link_template,
+    saved_link_template,
+    select_member_ids,
+)
 from core.posters.render import Assets
 from core.posters.template import Template, template_fields
 from ui.common.errors import show_error
@@ -234,6 +239,19 @@ class BulkPosterDialog(QDialog):
         row.addStretch(1)
         form.addRow(self.tr("截止日期"), row)
 
+        self.invite_link = QLineEdit()
+        self.invite_link.setObjectName("bulkPosterInviteLink")
+        self.invite_link.setPlaceholderText(self.tr("例如 https://example.com/i/{邀请码}"))
+        self.invite_link.setToolTip(
+            self.tr(
+                "二维码 {邀请链接} 的格式，{邀请码} 换成每人自己的码；留空则二维码里只有邀请码。"
+                "改动会被记住。"
+            )
+        )
+        with self.database.session() as session:
+            self.invite_link.setText(saved_link_template(session))
+        form.addRow(self.tr("邀请链接"), self.invite_link)
+
     def _output(self, form: QFormLayout) -> None:
         self.to_folder = QRadioButton(self.tr("文件夹（每人一个图片文件）"))
         self.to_folder.setObjectName("bulkPosterToFolder")
@@ -393,12 +411,19 @@ class BulkPosterDialog(QDialog):
             self.template,
             self.assets,
         )
+        try:
+            link_template = check_link_template(self.invite_link.text())
+        except UserError as error:
+            show_error(self, error)
+            return
         activity = self.activity.text()
         deadline = self.deadline.date().toPython() if self.has_deadline.isChecked() else None
         fmt, as_zip, jobs = self.format.currentData(), self.to_zip.isChecked(), self.jobs
 
         def work(progress, cancelled) -> BatchResult:
             with database.session() as session:
+                if link_template != saved_link_template(session):
+                    save_link_template(session, link_template)  # remembered for next time
                 recipients = load_recipients(session, **choice)
             progress(0, len(recipients.members))
             if cancelled():

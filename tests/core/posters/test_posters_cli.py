@@ -13,7 +13,7 @@ import zxingcpp
 from PIL import Image
 
 from core.common.database import open_database
-from core.common.settings_store import set_setting
+from core.common.settings_store import get_setting, set_setting
 from core.posters.members import derive_invite_code, invite_key
 from core.posters.store import save_template
 from db.models import ActivityEvent
@@ -160,6 +160,28 @@ def test_render_a_builtin_template_with_an_invite_link_into_a_zip(cli_db, tmp_pa
         with archive.open(name) as handle, Image.open(handle) as image:
             assert image.size == (1080, 1920)
             assert decoded(image) == [f"https://example.com/i/{codes['Lily']}"]
+
+
+def test_render_with_an_invite_link_format_uses_and_remembers_it(cli_db, tmp_path):
+    bad = run_main(
+        "--db", cli_db, "posters", "render", "--template", "invite", "--community", "晨跑群",
+        "--out", str(tmp_path / "bad"), "--invite-link", "https://example.com/join",
+    )  # fmt: skip
+    assert bad.returncode != 0 and "{邀请码}" in bad.stderr
+    assert not (tmp_path / "bad").exists()
+    out = tmp_path / "invite"
+    result = run_main(
+        "--db", cli_db, "posters", "render", "--template", "invite", "--community", "晨跑群",
+        "--out", str(out), "--jobs", "1", "--invite-link", "https://shop.cn/j/{邀请码}",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    codes = codes_of(cli_db)
+    with Image.open(out / f"Lily_{codes['Lily']}.png") as image:
+        assert decoded(image) == [f"https://shop.cn/j/{codes['Lily']}"]
+    database = open_database(cli_db, daily_backup=False)
+    with database.session() as session:
+        assert get_setting(session, "posters.invite_link") == "https://shop.cn/j/{邀请码}"
+    database.close()
 
 
 def test_render_a_segment(cli_db, tmp_path):

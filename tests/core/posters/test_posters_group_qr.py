@@ -3,6 +3,7 @@ an expired or missing code stops the batch before anything is written."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -77,3 +78,30 @@ def test_an_expired_group_code_stops_the_batch_and_names_the_group(database, tmp
     # A poster without {群二维码} does not care.
     plain = template(qr_layer(content="{邀请链接}"))
     assert len(render_recipients(plain, recipients, tmp_path / "ok", jobs=1).written) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("https://example.com/join", "{邀请码}"),
+        ("https://example.com/i/{邀请码} extra", "空格"),
+        ("https://example.com/i/{邀请码}?x=" + "a" * 600, "太长"),
+    ],
+)
+def test_a_link_format_that_cannot_work_is_refused(text, reason):
+    from core.posters.members import check_link_template
+
+    with pytest.raises(UserError, match=re.escape(reason)):
+        check_link_template(text)
+
+
+def test_a_good_link_format_fills_each_members_code(database):
+    from core.posters.members import save_link_template
+
+    with database.session() as session:
+        assert save_link_template(session, "  https://example.com/i/{邀请码}  ").endswith("}")
+        cid = community(session, "晨跑群")
+        mid = member(session, cid, "阿强")
+    with database.session() as session:
+        (poster,) = poster_members(session, [mid])
+    assert poster.fields["邀请链接"] == f"https://example.com/i/{poster.invite_code}"

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from core.common.settings_store import set_setting
 from core.posters.builtin import load_builtin
-from core.posters.members import poster_members
+from core.posters.members import poster_members, saved_link_template
 from db.models import ActivityEvent
 from tests.core.posters.poster_helpers import template
 from tests.core.tiers.helpers import community, member
@@ -458,3 +458,41 @@ def test_an_output_that_cannot_be_used_is_refused_and_nothing_is_written(
 def test_team_members_picked_by_hand_keep_their_poster(app, qtbot, sqlite_database, people):
     dialog = make_dialog(qtbot, sqlite_database, selected_member_ids=[people["群主"]])
     assert widget(dialog, QLabel, "bulkPosterCount").text() == "将为 1 位成员各生成一张海报"
+
+
+def test_the_invite_link_format_is_shown_used_and_remembered(
+    app, qtbot, sqlite_database, people, outdir
+):
+    run, runners = people["晨跑群"]
+    dialog = make_dialog(qtbot, sqlite_database)
+    link = widget(dialog, QLineEdit, "bulkPosterInviteLink")
+    assert link.text() == LINK  # the saved format
+    link.setText("https://shop.example.cn/join?code={邀请码}")
+    choose(dialog, qtbot, "Community", "晨跑群")
+    out = outdir / "海报"
+    set_output(dialog, out)
+    run_to_the_end(dialog, qtbot)
+    expected = fields_of(sqlite_database, runners, run)
+    with Image.open(out / f"{expected[0]['昵称']}_{expected[0]['邀请码']}.png") as image:
+        assert decoded(image) == [f"https://shop.example.cn/join?code={expected[0]['邀请码']}"]
+    with sqlite_database.session() as session:
+        assert saved_link_template(session) == "https://shop.example.cn/join?code={邀请码}"
+
+
+def test_a_link_format_without_the_code_is_refused_before_anything_is_made(
+    app, qtbot, sqlite_database, people, outdir, monkeypatch
+):
+    messages = []
+    monkeypatch.setattr(
+        "ui.posters.bulk_dialog.show_error", lambda _parent, error: messages.append(str(error))
+    )
+    dialog = make_dialog(qtbot, sqlite_database)
+    widget(dialog, QLineEdit, "bulkPosterInviteLink").setText("https://example.com/join")
+    choose(dialog, qtbot, "Community", "晨跑群")
+    out = outdir / "海报"
+    set_output(dialog, out)
+    widget(dialog, QPushButton, "bulkPosterStart").click()
+    assert messages and "{邀请码}" in messages[0]
+    assert not dialog.running() and not out.exists()
+    with sqlite_database.session() as session:
+        assert saved_link_template(session) == LINK
