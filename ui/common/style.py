@@ -19,5 +19,7 @@ QLabel[dropArea="true"] {
     background: palette(base);
 }
 QStatusBar QLabel { padding: 0 8px; }
+QToolButton[menuButton="true"] { padding: 2px 6px; }
+QToolButton[menuButton="true"]::menu-indicator { image: none; width: 0; }
 QPushButton[attention="true"] { color: #b45309; font-weight: 600; padding: 0 8px; border: none; }
 """

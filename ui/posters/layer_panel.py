@@ -86,7 +86,8 @@ class LayerPanel(QWidget):
         )
         self.add_button = QToolButton()
         self.add_button.setObjectName("posterLayerAdd")
-        self.add_button.setText(self.tr("添加"))
+        self.add_button.setText(self.tr("添加") + " ▾")
+        self.add_button.setProperty("menuButton", True)  # the ▾ instead of Qt's corner arrow
         self.add_button.setToolTip(self.tr("添加文字、图片、二维码、头像或形状"))
         self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.add_button)

@@ -71,7 +71,8 @@ class TemplatePanel(QWidget):
 
         self.more_button = QToolButton()
         self.more_button.setObjectName("posterTemplateMore")
-        self.more_button.setText(self.tr("更多"))
+        self.more_button.setText(self.tr("更多") + " ▾")
+        self.more_button.setProperty("menuButton", True)  # the ▾ instead of Qt's corner arrow
         self.more_button.setToolTip(self.tr("导入、导出或删除模板"))
         self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         more = QMenu(self.more_button)
