@@ -57,6 +57,19 @@ MAX_CANVAS_PIXELS = 40_000_000
 PRINT_DPI = 150  # at or above this a canvas is judged as print (centimetres matter)
 
 
+MIN_DPI, MAX_DPI = 36, 1200
+
+
+def check_canvas(width: int, height: int, dpi: int) -> None:
+    """Refuse a canvas size the renderer should not be asked for, saying why."""
+    if width <= 0 or height <= 0:
+        raise UserError(f"画布尺寸必须为正数，实际为 {width}×{height}")
+    if width > MAX_CANVAS_SIDE or height > MAX_CANVAS_SIDE or width * height > MAX_CANVAS_PIXELS:
+        raise UserError(f"画布太大（{width}×{height}），A4 300dpi 为 2480×3508")
+    if not MIN_DPI <= dpi <= MAX_DPI:
+        raise UserError(f"画布分辨率（dpi）应在 {MIN_DPI} 到 {MAX_DPI} 之间，实际为 {dpi}")
+
+
 def canvas_preset(key: str) -> CanvasPreset:
     for preset in CANVAS_PRESETS:
         if preset.key == key:
@@ -370,13 +383,8 @@ def load_template(document: Mapping[str, Any] | str | bytes) -> Template:
         raise UserError("模板缺少画布（canvas）的宽和高")
     width = _int_field(canvas, "width", "画布宽度")
     height = _int_field(canvas, "height", "画布高度")
-    if width <= 0 or height <= 0:
-        raise UserError(f"画布尺寸必须为正数，实际为 {width}×{height}")
-    if width > MAX_CANVAS_SIDE or height > MAX_CANVAS_SIDE or width * height > MAX_CANVAS_PIXELS:
-        raise UserError(f"画布太大（{width}×{height}），A4 300dpi 为 2480×3508")
     dpi = _int_field(canvas, "dpi", "画布分辨率", default=72)
-    if not 36 <= dpi <= 1200:
-        raise UserError(f"画布分辨率（dpi）应在 36 到 1200 之间，实际为 {dpi}")
+    check_canvas(width, height, dpi)
     raw_layers = document.get("layers")
     if not isinstance(raw_layers, list):
         raise UserError("模板缺少图层列表（layers）")

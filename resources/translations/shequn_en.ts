@@ -550,6 +550,41 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
 </context>
 <context>
+    <name>CanvasSizeDialog</name>
+    <message>
+        <source>自定义尺寸</source>
+        <translation>Custom Size</translation>
+    </message>
+    <message>
+        <source>屏幕上看的海报用 72；要打印的用 300</source>
+        <translation>72 for a poster seen on screens; 300 for print</translation>
+    </message>
+    <message>
+        <source>新建</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <source>宽</source>
+        <translation>Width</translation>
+    </message>
+    <message>
+        <source>高</source>
+        <translation>Height</translation>
+    </message>
+    <message>
+        <source>分辨率</source>
+        <translation>Resolution</translation>
+    </message>
+    <message>
+        <source>打印尺寸约 {w:.1f} × {h:.1f} 厘米</source>
+        <translation>About {w:.1f} × {h:.1f} cm when printed</translation>
+    </message>
+    <message>
+        <source>屏幕海报：在手机上按像素显示</source>
+        <translation>Screen poster: shown pixel for pixel on phones</translation>
+    </message>
+</context>
+<context>
     <name>ColorField</name>
     <message>
         <source>无</source>
@@ -4122,6 +4157,10 @@ Drop an image here</translation>
         <translation>New blank poster of a canvas size</translation>
     </message>
     <message>
+        <source>自定义尺寸…</source>
+        <translation>Custom Size…</translation>
+    </message>
+    <message>
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -4152,6 +4191,22 @@ Drop an image here</translation>
     <message>
         <source>删除所选模板</source>
         <translation>Delete Selected Template</translation>
+    </message>
+    <message>
+        <source>竖版海报 1080×1920（朋友圈）</source>
+        <translation>Portrait 1080×1920 (Moments)</translation>
+    </message>
+    <message>
+        <source>手机海报 750×1334</source>
+        <translation>Phone 750×1334</translation>
+    </message>
+    <message>
+        <source>方形 1080×1080</source>
+        <translation>Square 1080×1080</translation>
+    </message>
+    <message>
+        <source>A4 打印 300dpi（2480×3508）</source>
+        <translation>A4 print 300 dpi (2480×3508)</translation>
     </message>
     <message>
         <source>内置模板</source>

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from core.common.database import Database
 from core.posters.store import list_templates
 from core.posters.template import CANVAS_PRESETS
+from ui.posters.canvas_size_dialog import CanvasSizeDialog
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 BUILTIN_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -56,11 +57,15 @@ class TemplatePanel(QWidget):
         menu = QMenu(self.new_button)
         menu.setObjectName("posterNewMenu")
         for preset in CANVAS_PRESETS:
-            action = menu.addAction(preset.label)
+            action = menu.addAction(self.preset_labels().get(preset.key, preset.label))
             action.setObjectName(f"posterNew_{preset.key}")
             action.triggered.connect(
                 lambda _=False, p=preset: self.new_requested.emit(p.width, p.height, p.dpi)
             )
+        menu.addSeparator()
+        custom = menu.addAction(self.tr("自定义尺寸…"))
+        custom.setObjectName("posterNew_custom")
+        custom.triggered.connect(self.ask_custom_size)
         self.new_button.setMenu(menu)
         self.save_button = QPushButton(self.tr("保存"))
         self.save_button.setObjectName("posterSave")
@@ -102,6 +107,19 @@ class TemplatePanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.list, 1)
         self.setMinimumWidth(200)
+
+    def preset_labels(self) -> dict[str, str]:
+        return {
+            "story": self.tr("竖版海报 1080×1920（朋友圈）"),
+            "phone": self.tr("手机海报 750×1334"),
+            "square": self.tr("方形 1080×1080"),
+            "a4": self.tr("A4 打印 300dpi（2480×3508）"),
+        }
+
+    def ask_custom_size(self) -> None:
+        dialog = CanvasSizeDialog(self)
+        if dialog.exec():
+            self.new_requested.emit(*dialog.chosen_size())
 
     def refresh(self) -> None:
         with self.database.session() as session:

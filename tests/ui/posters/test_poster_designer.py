@@ -206,6 +206,36 @@ def test_new_poster_from_a_canvas_preset(designer, qtbot):
     assert (image.width(), image.height()) == (750, 1334)
 
 
+def test_new_poster_of_a_custom_size_and_a_too_big_one_refused(designer, qtbot):
+    from PySide6.QtWidgets import QDialogButtonBox, QSpinBox
+
+    seen = {}
+
+    def fill(dialog) -> None:
+        width = dialog.findChild(QSpinBox, "posterCanvasWidth")
+        height = dialog.findChild(QSpinBox, "posterCanvasHeight")
+        ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        width.setValue(9000)
+        height.setValue(9000)  # 81 M pixels: over the limit
+        seen["refused"] = not ok.isEnabled()
+        seen["note"] = dialog.findChild(QLabel, "posterCanvasNote").text()
+        width.setValue(1242)
+        height.setValue(2208)
+        seen["allowed"] = ok.isEnabled()
+        ok.click()
+
+    when_shown("posterCanvasSizeDialog", fill)
+    designer.findChild(QAction, "posterNew_custom").trigger()
+    assert seen == {"refused": True, "note": seen["note"], "allowed": True}
+    assert "太大" in seen["note"]
+    settle(qtbot, designer)
+    assert (designer.template.width, designer.template.height, designer.template.dpi) == (
+        1242,
+        2208,
+        72,
+    )
+
+
 def test_previewing_with_a_member_uses_their_fields(designer, qtbot, sqlite_database):
     with sqlite_database.session() as session:
         cid = community(session, "晨跑群")
