@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # A run of hanzi (CJK unified ideographs and extension A) or a run of Latin letters/digits;
 # everything else (emoji, punctuation, spaces) separates words and is dropped.
@@ -24,6 +24,14 @@ def _lazy_pinyin():
     return functools.partial(lazy_pinyin, style=Style.NORMAL)
 
 
+@functools.lru_cache(maxsize=65536)
+def _hanzi_syllables(word: str) -> tuple[str, ...]:
+    """Pinyin of one run of hanzi; cached because runs recur even where whole names differ
+    (张伟 in 张伟🌸, 张伟2 and 阿张伟), and pypinyin costs ~70 µs a run."""
+    # Whole runs go to pypinyin so it can pick the right reading of polyphones.
+    return tuple(_lazy_pinyin()(word))
+
+
 def _syllables(name: str) -> list[tuple[str, bool]]:
     """(syllable, from_hanzi) pairs: 张小凡Amy → (zhang, T) (xiao, T) (fan, T) (amy, F)."""
     result: list[tuple[str, bool]] = []
@@ -32,14 +40,13 @@ def _syllables(name: str) -> list[tuple[str, bool]]:
         if word.isascii():
             result.append((word.lower(), False))
         else:
-            # Whole runs go to pypinyin so it can pick the right reading of polyphones.
-            result.extend((s, True) for s in _lazy_pinyin()(word))
+            result.extend((s, True) for s in _hanzi_syllables(word))
     return result
 
 
-@dataclass(frozen=True)
-class SearchKeys:
-    """The derived columns of a member row that the search box and sorting use."""
+class SearchKeys(NamedTuple):
+    """The derived columns of a member row that the search box and sorting use (a tuple:
+    made once per member written, it costs a quarter of a frozen dataclass)."""
 
     pinyin: str  # of the nickname: 张小凡 → zhangxiaofan (also the pinyin sort key)
     initials: str  # of the nickname: 张小凡 → zxf
@@ -66,19 +73,15 @@ def member_search_keys(
 ) -> SearchKeys:
     """All search keys of a member, from their names, 微信号, phone and group nicknames."""
     names = [n for n in (nickname, remark, *group_nicknames) if n]
-    pinyins, initials = [], []
-    for name in names:
-        pinyin, initial = _keys(name)
-        if pinyin:
-            pinyins.append(pinyin)
-            initials.append(initial)
-    text_parts = [*names, wechat_id or "", *pinyins, *initials]
-    nickname_pinyin, nickname_initials = _keys(nickname) if nickname else ("", "")
+    keys = [_keys(name) for name in names]
+    pinyin, initials = keys[0] if nickname else ("", "")
+    # Names, 微信号, every name's pinyin, then every name's initials; empty parts left out.
+    parts = [*names, wechat_id, *(k[0] for k in keys), *(k[1] for k in keys)]
     return SearchKeys(
-        pinyin=nickname_pinyin,
-        initials=nickname_initials,
+        pinyin=pinyin,
+        initials=initials,
         phone_tail=phone_tail(phone),
-        text=" ".join(part for part in text_parts if part).lower(),
+        text=" ".join([part for part in parts if part]).lower(),
     )
 
 
@@ -88,5 +91,8 @@ def normalize_query(text: str) -> str:
 
 
 def phone_tail(phone: str | None) -> str:
-    digits = re.sub(r"\D", "", phone or "")
+    if not phone:
+        return ""
+    # Stored phones are digits already (or +digits); only others need the regex.
+    digits = phone if phone.isdecimal() else re.sub(r"\D", "", phone)
     return digits[-4:] if len(digits) >= 4 else ""

@@ -10,7 +10,6 @@ import leaves the database as it was.
 
 from __future__ import annotations
 
-import functools
 import getpass
 import json
 from collections import defaultdict
@@ -24,7 +23,7 @@ from core.common.errors import UserError
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
 from core.members.importing.model import ImportPlan, ImportResult
 from core.members.importing.plan import Person, PlanInternal, database_fingerprint
-from core.members.search_keys import SearchKeys, member_search_keys
+from core.members.search_keys import member_search_keys
 from db.bulk import insert_tuples
 from db.models import (
     Community,
@@ -79,10 +78,8 @@ EVENT_COLUMNS = ("member_id", "community_id", "kind", "occurred_at", "source")
 HISTORY_COLUMNS = ("member_id", "community_id", "nickname", "seen_at")
 
 
-@functools.lru_cache(maxsize=100_000)
-def _search_keys(nickname, remark, wechat_id, phone, group_nicknames: tuple) -> SearchKeys:
-    # pypinyin costs ~0.1 ms a name; nicknames and re-imports repeat, so remember them.
-    return member_search_keys(nickname, remark, wechat_id, phone, group_nicknames)
+# json.dumps(…, ensure_ascii=False) builds a new encoder on every call; one does for all rows.
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def operator_name() -> str:
@@ -275,7 +272,7 @@ class _Writer:
             )
             nickname = fields.get("nickname", "")
             remark = fields.get("remark", "")
-            search = _search_keys(
+            search = member_search_keys(
                 nickname, remark, keys.get("wechat_id"), keys.get("phone"), nicknames
             )
             chunk.append(
@@ -294,7 +291,7 @@ class _Writer:
                     fields.get("source_channel", ""),
                     None,  # inviter_id: set once every new member exists
                     fields.get("notes", ""),
-                    json.dumps(dict(person.custom), ensure_ascii=False) if person.custom else "{}",
+                    _to_json(dict(person.custom)) if person.custom else "{}",
                     bool(person.team),
                     search.pinyin,
                     search.initials,
@@ -320,7 +317,7 @@ class _Writer:
             updates = dict(person.ops["updates"])
             base = person.ops["search_base"]
             final = {name: updates.get(name, base[name]) for name in base}
-            search = _search_keys(
+            search = member_search_keys(
                 final["nickname"] or "",
                 final["remark"] or "",
                 final["wechat_id"],
