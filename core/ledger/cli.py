@@ -103,9 +103,9 @@ def _run(args, work):
 
 def run_award(args: argparse.Namespace) -> int:
     from core.common.errors import UserError
+    from core.common.operator import operator_name
     from core.ledger.balances import balance
     from core.ledger.entries import award
-    from core.members.export import operator_name
 
     if (args.points is None) == (args.rule is None):
         raise UserError("请用 --points 或 --rule 指定发放的积分（二者选一）")
@@ -151,9 +151,9 @@ def run_award(args: argparse.Namespace) -> int:
 
 def _run_rule_award(args: argparse.Namespace) -> int:
     from core.common.errors import UserError
+    from core.common.operator import operator_name
     from core.ledger.awards import award_rule
     from core.ledger.balances import balance
-    from core.members.export import operator_name
 
     if args.qualifying or args.expiry_days is not None:
         raise UserError("--rule 按规则发放：是否计入等级和有效期由规则决定，不能再指定")
@@ -194,9 +194,9 @@ def _run_rule_award(args: argparse.Namespace) -> int:
 
 
 def run_redeem(args: argparse.Namespace) -> int:
+    from core.common.operator import operator_name
     from core.ledger.balances import balance
     from core.ledger.catalogue import find_reward, redeem
-    from core.members.export import operator_name
 
     def work(session):
         member_id = find_member(session, args.member)

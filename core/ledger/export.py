@@ -16,13 +16,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
+from core.common.operator import operator_name
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
 from core.common.xlsx import Sheet, check_xlsx_path, save_workbook
 from core.ledger.balances import EXPIRING_SOON_DAYS, balances_query, entry_status, remaining_expr
 from core.ledger.entries import ENTRY, KIND_NAMES, STATUS_NAMES, is_credit_clause
 from core.ledger.entries import not_pending_clause as settled_clause
 from core.ledger.liability import fen_text, liability
-from core.members.export import operator_name
 from core.members.masking import mask_phone, mask_wechat_id
 from db.models import ExportLog, Member
 

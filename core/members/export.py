@@ -6,7 +6,6 @@ The sheet's style and safety rules are core.common.xlsx's, shared with every exp
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
-from core.common.config import load_config
+from core.common.operator import operator_name
 from core.common.progress import (
     CancelCheck,
     Cancelled,
@@ -51,17 +50,6 @@ class ExportResult:
     path: str
     rows: int
     masked: bool
-
-
-def operator_name() -> str:
-    """Who is exporting: the name set in 设置, else the computer's user name."""
-    name = load_config().operator
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no user name in some containers and services
-        return "unknown"
 
 
 def export_members(

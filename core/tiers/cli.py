@@ -20,7 +20,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_recompute(args: argparse.Namespace) -> int:
-    from core.members.export import operator_name
+    from core.common.operator import operator_name
     from core.tiers.recompute import recompute_levels
 
     database = open_for(args)

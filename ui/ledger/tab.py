@@ -758,8 +758,8 @@ class LedgerTab(QWidget):
         )
 
     def award(self, *, deduct: bool = False) -> None:
+        from core.common.operator import operator_name
         from core.ledger.entries import award, spend
-        from core.members.export import operator_name
         from ui.ledger.dialogs import PointsDialog
 
         if self.member_id is None:
@@ -801,8 +801,8 @@ class LedgerTab(QWidget):
         return chosen
 
     def award_by_rule(self) -> None:
+        from core.common.operator import operator_name
         from core.ledger.awards import award_rule, awardable
-        from core.members.export import operator_name
         from ui.ledger.dialogs import RuleAwardDialog
 
         members = self.selected_members()
@@ -837,8 +837,8 @@ class LedgerTab(QWidget):
         return text
 
     def redeem(self) -> None:
+        from core.common.operator import operator_name
         from core.ledger.catalogue import redeem
-        from core.members.export import operator_name
         from ui.ledger.dialogs import RedeemDialog
 
         if self.member_id is None:
@@ -863,8 +863,8 @@ class LedgerTab(QWidget):
         )
 
     def makeup(self) -> None:
+        from core.common.operator import operator_name
         from core.ledger.awards import makeup_checkin
-        from core.members.export import operator_name
         from ui.ledger.dialogs import MakeupDialog
 
         if self.member_id is None:
@@ -880,8 +880,8 @@ class LedgerTab(QWidget):
         )
 
     def reverse(self) -> None:
+        from core.common.operator import operator_name
         from core.ledger.entries import reverse
-        from core.members.export import operator_name
 
         line = _selected(self.statement_table, self.statement_model)
         if line is None:
@@ -912,8 +912,8 @@ class LedgerTab(QWidget):
         self._open_rule(RuleSpec("", "custom", "", 10, qualifying=False), new=True)
 
     def _open_rule(self, rule, *, new: bool) -> None:
+        from core.common.operator import operator_name
         from core.ledger.rules import RuleSpec, save_rule
-        from core.members.export import operator_name
         from ui.ledger.dialogs import RuleDialog
 
         spec = (
@@ -958,8 +958,8 @@ class LedgerTab(QWidget):
         self._write(lambda s: save_reward(s, spec, reward_id), self.tr("正在保存奖品…"))
 
     def _redemption_move(self, status: str, reason: str = "") -> None:
+        from core.common.operator import operator_name
         from core.ledger.catalogue import set_redemption_status
-        from core.members.export import operator_name
 
         row = _selected(self.redemptions_table, self.redemptions_model)
         if row is None:
@@ -990,8 +990,8 @@ class LedgerTab(QWidget):
             self._redemption_move("cancelled", reason)
 
     def use_by_code(self) -> None:
+        from core.common.operator import operator_name
         from core.ledger.catalogue import find_redemption, set_redemption_status
-        from core.members.export import operator_name
 
         code = self.redemption_code.text().strip()
         if not code:

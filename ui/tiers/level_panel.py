@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.common.database import Database
-from core.members.export import operator_name
+from core.common.operator import operator_name
 from core.tiers.explain import LevelExplanation, explain_member
 from core.tiers.ladder import load_ladder
 from core.tiers.manual import set_level, set_locked

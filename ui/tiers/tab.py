@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.common.database import Database
-from core.members.export import operator_name
+from core.common.operator import operator_name
 from core.members.query import filter_choices
 from core.tiers.distribution import level_distribution
 from core.tiers.flow import JOINED, level_flow
