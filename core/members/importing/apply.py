@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from core.common.errors import UserError
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
 from core.members.importing.model import ImportPlan, ImportResult
-from core.members.importing.plan import Person, PlanInternal, database_fingerprint
+from core.members.importing.plan import Person, PlanInternal, database_fingerprint, gc_paused
 from core.members.search_keys import member_search_keys
 from db.bulk import insert_tuples
 from db.models import (
@@ -122,8 +122,9 @@ def apply_import(
         raise UserError("预览之后数据库有了变化（可能有人同时在修改），请重新预览后再导入")
     writer = _Writer(connection, plan, internal, progress, cancelled)
     operator = operator if operator is not None else operator_name()
-    writer.run(operator)
-    _recompute_levels(connection, set(writer.community_ids.values()), operator)
+    with gc_paused():
+        writer.run(operator)
+        _recompute_levels(connection, set(writer.community_ids.values()), operator)
     internal.extra["applied"] = True
     counts = plan.counts
     return ImportResult(

@@ -3,6 +3,7 @@ point leaves the database as it was."""
 
 from __future__ import annotations
 
+import gc
 import itertools
 import time
 
@@ -66,3 +67,4 @@ def test_cancel_while_reading(sqlite_database, million_rows_csv):
     with pytest.raises(Cancelled), sqlite_database.session() as session:
         plan_import(session, million_rows_csv, cancelled=lambda: next(calls) > 10)
     assert table_counts(sqlite_database) == before
+    assert gc.isenabled()  # paused while planning, back on after a cancel

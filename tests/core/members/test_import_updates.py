@@ -3,6 +3,7 @@ tags; cancelling or a stale preview leaves the database as it was."""
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 from datetime import datetime
@@ -180,6 +181,7 @@ def test_cancel_during_apply_rolls_everything_back(database, samples):
         plan = plan_import(session, samples / WECOM_JSON)
         apply_import(session, plan, cancelled=cancelled)
     assert table_counts(database) == before
+    assert gc.isenabled()  # paused during the import, back on after it, cancelled or not
 
 
 def test_a_plan_is_refused_after_the_database_changed(database, samples):
@@ -190,6 +192,7 @@ def test_a_plan_is_refused_after_the_database_changed(database, samples):
     with pytest.raises(UserError, match="重新预览"), database.session() as session:
         apply_import(session, plan)
     assert table_counts(database) == before
+    assert gc.isenabled()
 
 
 def test_a_plan_is_applied_once(database, samples):
@@ -245,3 +248,21 @@ def test_imported_members_get_their_levels_at_once(database, sample_copy):
         causes = set(session.scalars(select(LevelChange.cause)))
     assert levels and set(levels) == {"participant"}
     assert causes == {"promote"}
+
+
+def test_gc_pause_nests_and_leaves_a_disabled_collector_disabled():
+    from core.members.importing.plan import gc_paused
+
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
