@@ -292,6 +292,19 @@ def duplicate_key(nickname: str) -> str:
     return key if len(key) >= 2 else ""
 
 
+def _first_compatible(groups: dict[frozenset, list[tuple]], kinds: frozenset) -> list[tuple]:
+    """The first few candidates, in their original order, of the groups that have none of
+    `kinds`; enough for any row (a row shows at most _DUPLICATE_LIMIT_PER_ROW)."""
+    chosen = [
+        item
+        for group_kinds, items in groups.items()
+        if kinds.isdisjoint(group_kinds)
+        for item in items[:_DUPLICATE_LIMIT_PER_ROW]
+    ]
+    chosen.sort(key=lambda item: item[0])
+    return chosen
+
+
 # --------------------------------------------------------------------------------- persons
 
 
@@ -1292,24 +1305,37 @@ class _Planner:
         return leaves
 
     def _duplicates(self) -> list[PossibleDuplicate]:
+        """Nickname matches without a shared identifier: only suggestions, never merged.
+
+        A new person's identifiers belong to nobody else, in the file or the database (one that
+        was taken was not given to them). So a candidate conflicts with them exactly when it has
+        an identifier of a kind they have too, and candidates are kept grouped by the kinds they
+        have: each row looks at the first few of the groups it does not conflict with, instead
+        of at every earlier 小王 (a list of 100000 小王s, each with their own phone, took hours).
+        """
         found: list[PossibleDuplicate] = []
         new_persons = [p for p in self.persons if p.member_id is None]
         if not new_persons:
             return found
         db_index = self.db.duplicate_index()
-        # key → the first new person with it, or a list once there are several
-        file_index: dict[str, Person | list[Person]] = {}
-        for person in new_persons:
+        db_groups: dict[str, dict[frozenset, list[tuple[int, int]]]] = {}
+        # key → identifier kinds → (position, new person), in file order
+        file_groups: dict[str, dict[frozenset, list[tuple[int, Person]]]] = {}
+        for position, person in enumerate(new_persons):
+            if len(found) >= _DUPLICATE_LIMIT:
+                break
             nickname = person.fields.get("nickname", "")
             key = duplicate_key(nickname)
             if not key:
                 continue
+            kinds = frozenset(kind for kind, value in person.keys.items() if value)
+            groups = db_groups.get(key)
+            if groups is None:
+                groups = db_groups[key] = self._member_groups(db_index.get(key, ()))
             shown = 0
-            for member_id in db_index.get(key, ()):
+            for _order, member_id in _first_compatible(groups, kinds):
                 if shown >= _DUPLICATE_LIMIT_PER_ROW or len(found) >= _DUPLICATE_LIMIT:
                     break
-                if member_id in self.by_member or self._conflicts(person, member_id=member_id):
-                    continue
                 found.append(
                     PossibleDuplicate(
                         person.first.sheet,
@@ -1322,13 +1348,10 @@ class _Planner:
                     )
                 )
                 shown += 1
-            earlier = file_index.get(key)
-            others = earlier if isinstance(earlier, list) else (earlier,) if earlier else ()
-            for other in others:
+            groups = file_groups.setdefault(key, {})
+            for _order, other in _first_compatible(groups, kinds):
                 if shown >= _DUPLICATE_LIMIT_PER_ROW or len(found) >= _DUPLICATE_LIMIT:
                     break
-                if self._conflicts(person, other=other):
-                    continue
                 found.append(
                     PossibleDuplicate(
                         person.first.sheet,
@@ -1341,29 +1364,23 @@ class _Planner:
                     )
                 )
                 shown += 1
-            if earlier is None:
-                file_index[key] = person
-            elif isinstance(earlier, list):
-                earlier.append(person)
-            else:
-                file_index[key] = [earlier, person]
+            groups.setdefault(kinds, []).append((position, person))
         if len(found) >= _DUPLICATE_LIMIT:
             self.notes.append(
                 f"疑似重复的成员超过 {_DUPLICATE_LIMIT} 对，只列出前 {_DUPLICATE_LIMIT} 对"
             )
         return found
 
-    def _conflicts(
-        self, person: Person, *, member_id: int | None = None, other: Person | None = None
-    ) -> bool:
-        for kind in IDENTITY_FIELDS:
-            mine = person.keys.get(kind)
-            theirs = (
-                self.db.key_of(member_id, kind) if member_id is not None else other.keys.get(kind)
-            )
-            if mine and theirs and mine != theirs:
-                return True
-        return False
+    def _member_groups(self, member_ids) -> dict[frozenset, list[tuple[int, int]]]:
+        """Database members with one duplicate key, by the identifier kinds they have; those
+        the file matched are left out (they are the same person, not a possible duplicate)."""
+        groups: dict[frozenset, list[tuple[int, int]]] = {}
+        for order, member_id in enumerate(member_ids):
+            if member_id in self.by_member:
+                continue
+            kinds = frozenset(k for k in IDENTITY_FIELDS if self.db.key_of(member_id, k))
+            groups.setdefault(kinds, []).append((order, member_id))
+        return groups
 
     # ------------------------------------------------------------------ result
 

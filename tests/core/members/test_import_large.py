@@ -68,3 +68,27 @@ def test_cancel_while_reading(sqlite_database, million_rows_csv):
         plan_import(session, million_rows_csv, cancelled=lambda: next(calls) > 10)
     assert table_counts(sqlite_database) == before
     assert gc.isenabled()  # paused while planning, back on after a cancel
+
+
+def test_many_people_with_one_nickname_are_planned_in_linear_time(sqlite_database, tmp_path):
+    """20000 小王s with their own phones: none is suggested as a duplicate of another (their
+    phones differ), and finding that no longer compares every row with every earlier one."""
+    path = tmp_path / "小王们.csv"
+    lines = ["昵称,手机号"] + [f"小王,138{i:08d}" for i in range(20_000)] + ["小王,", "小王,"]
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    started = time.perf_counter()
+    with sqlite_database.session() as session:
+        plan = plan_import(session, path)
+    planned = time.perf_counter() - started
+    assert plan.counts.added == 20_002
+    # Only the two rows without a phone can be the same person as someone: the first three.
+    assert [(d.row, d.other_row) for d in plan.possible_duplicates] == [
+        (20_002, (path.stem, 2)),
+        (20_002, (path.stem, 3)),
+        (20_002, (path.stem, 4)),
+        (20_003, (path.stem, 2)),
+        (20_003, (path.stem, 3)),
+        (20_003, (path.stem, 4)),
+    ]
+    # About a second; comparing all pairs took minutes.
+    assert planned < 60, f"planning took {planned:.0f} s"
