@@ -24,6 +24,11 @@ def _lazy_pinyin():
     return functools.partial(lazy_pinyin, style=Style.NORMAL)
 
 
+def load_pinyin() -> None:
+    """Load pypinyin now, e.g. on a thread while a big file is read, not at the first name."""
+    _lazy_pinyin()
+
+
 @functools.lru_cache(maxsize=65536)
 def _hanzi_syllables(word: str) -> tuple[str, ...]:
     """Pinyin of one run of hanzi; cached because runs recur even where whole names differ

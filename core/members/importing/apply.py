@@ -292,7 +292,7 @@ class _Writer:
                     fields.get("source_channel", ""),
                     None,  # inviter_id: set once every new member exists
                     fields.get("notes", ""),
-                    _to_json(dict(person.custom)) if person.custom else "{}",
+                    _to_json(person.custom) if person.custom else "{}",
                     bool(person.team),
                     search.pinyin,
                     search.initials,

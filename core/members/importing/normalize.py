@@ -87,12 +87,14 @@ def to_text(value) -> str | None:
 
 def format_datetime(value: datetime) -> str:
     """How a date-time custom field is stored: no seconds part when there are none."""
-    day = f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
-    if not (value.hour or value.minute or value.second or value.microsecond):
-        return day
-    if not (value.second or value.microsecond):
-        return f"{day} {value.hour:02d}:{value.minute:02d}"
-    return f"{day} {value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+    # isoformat is C, and one of these is made for every row of a customer export.
+    if value.tzinfo is not None:
+        value = value.replace(tzinfo=None)  # the wall time as given, without "+08:00"
+    if value.second or value.microsecond:
+        return value.isoformat(" ", "seconds")
+    if value.hour or value.minute:
+        return value.isoformat(" ", "minutes")
+    return value.date().isoformat()
 
 
 # ---------------------------------------------------------------------------------- phones

@@ -22,6 +22,7 @@ from __future__ import annotations
 import gc
 import re
 import sys
+import threading
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
@@ -82,6 +83,7 @@ from core.members.importing.readers import (
     iter_workbook_tables,
     load_json,
 )
+from core.members.search_keys import load_pinyin
 from db.models import (
     Community,
     Member,
@@ -116,6 +118,9 @@ _DUPLICATE_LIMIT_PER_ROW = 3
 _DUPLICATE_LIMIT = 2000
 _CHUNK = 500
 _BY_PHONE = f"按{IDENTITY_LABELS['phone']}"
+_SPACE = re.compile(r"\s")  # the same characters as str.isspace
+# A spreadsheet this big takes calamine long enough to load pypinyin alongside.
+_LOAD_PINYIN_BYTES = 1024 * 1024
 
 
 @dataclass
@@ -493,6 +498,10 @@ class _Planner:
     def run(self) -> ImportPlan:
         options = self.options
         source = check_file(options.source, options.limits)
+        if source.kind == "workbook" and source.size > _LOAD_PINYIN_BYTES:
+            # apply_import needs pypinyin's dictionaries (0.3–1 s to load); calamine parses the
+            # sheet without holding the GIL, so load them on a thread meanwhile.
+            threading.Thread(target=load_pinyin, name="load-pinyin", daemon=True).start()
         self.db = _Database(self.connection)
         self.fingerprint = database_fingerprint(self.connection)
         self.override = self._override_community()
@@ -780,7 +789,7 @@ class _Planner:
             return
         if len(text) > _ID_LIMIT:
             self._reject(row, sheet, number, name, raw, f"{IDENTITY_LABELS[name]}超过 100 个字符")
-        elif any(ch.isspace() for ch in text):
+        elif _SPACE.search(text):
             self._reject(row, sheet, number, name, raw, f"{IDENTITY_LABELS[name]}里不应有空格")
         else:
             row.keys[name] = text

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import gc
 import itertools
+import threading
 import time
 
 import pytest
 
 from core.common.progress import Cancelled
 from core.members.importing import apply_import, plan_import
+from core.members.search_keys import load_pinyin, member_search_keys
 from tests.core.members.importing_helpers import import_file, table_counts
 
 ROWS = 1_000_000
@@ -92,3 +94,26 @@ def test_many_people_with_one_nickname_are_planned_in_linear_time(sqlite_databas
     ]
     # About a second; comparing all pairs took minutes.
     assert planned < 60, f"planning took {planned:.0f} s"
+
+
+def test_a_big_workbook_loads_pypinyin_alongside_and_imports_the_same(
+    sqlite_database, samples, monkeypatch
+):
+    """Over the size threshold pypinyin is loaded on a thread while the sheet is parsed; the
+    search keys come out the same as when it is loaded at the first name."""
+    from sqlalchemy import select
+
+    from core.members.importing import plan as planning
+    from db.models import Member
+
+    started = []
+    monkeypatch.setattr(planning, "_LOAD_PINYIN_BYTES", 0)
+    monkeypatch.setattr(planning, "load_pinyin", lambda: started.append(load_pinyin()))
+    import_file(sqlite_database, samples / "weflow_群成员_样例烘焙福利1群.xlsx")
+    for thread in threading.enumerate():
+        if thread.name == "load-pinyin":
+            thread.join(10)
+    assert started == [None]
+    with sqlite_database.session() as session:
+        rows = session.execute(select(Member.nickname, Member.search_pinyin)).all()
+    assert rows and all(pinyin == member_search_keys(nickname).pinyin for nickname, pinyin in rows)
