@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -42,41 +43,45 @@ EMOJI = ["🌸", "🍰", "☀️", "🐱", "✨", ""]
 CITIES = ["杭州", "宁波", "苏州", "上海", "深圳", "成都", "北京", "温州", "嘉兴", "厦门"]
 
 
-def write_workbook(path: Path, rows: int, seed: int = 20261123) -> None:
-    """A realistic customer export: names with emoji, phones as numbers, dates as date cells."""
+def member_rows(rows: int, seed: int = 20261123) -> Iterator[list]:
+    """A realistic customer export: names with emoji, phones as numbers, dates as date cells;
+    the title row and the header row first."""
     from faker import Faker
-    from openpyxl import Workbook
 
     fake = Faker("zh_CN")
     fake.seed_instance(seed)
     rng = random.Random(seed)
     names = [fake.name() for _ in range(5000)]
     words = ["阳光", "小太阳", "晴天", "追梦人", "奶茶续命", "静待花开", "简单生活", "向日葵"]
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("客户列表")
-    sheet.append(["客户列表（导出时间：2026-11-23 09:00）"])
-    sheet.append(HEADERS)
+    yield ["客户列表（导出时间：2026-11-23 09:00）"]
+    yield HEADERS
     start = datetime(2023, 1, 1, 9, 0)
     for index in range(rows):
         nickname = (
             rng.choice(names) if rng.random() < 0.6 else rng.choice(words) + str(rng.randrange(99))
         ) + rng.choice(EMOJI)
-        sheet.append(
-            [
-                nickname,
-                rng.choice(names) if rng.random() < 0.3 else "",
-                13_800_000_000 + index * 7 % 100_000_000 if rng.random() < 0.85 else "",
-                f"wx_{index:07d}{rng.choice('abcdefgh')}" if rng.random() < 0.4 else "",
-                rng.choice(["男", "女", "女", "未知"]),
-                date(1960, 1, 1) + timedelta(days=rng.randrange(20000))
-                if rng.random() < 0.3
-                else None,
-                start + timedelta(minutes=rng.randrange(1_000_000)),
-                ",".join(rng.sample(TAGS, rng.randrange(0, 4))),
-                rng.choice(CITIES),
-                rng.randrange(0, 5000),
-            ]
-        )
+        yield [
+            nickname,
+            rng.choice(names) if rng.random() < 0.3 else "",
+            13_800_000_000 + index * 7 % 100_000_000 if rng.random() < 0.85 else "",
+            f"wx_{index:07d}{rng.choice('abcdefgh')}" if rng.random() < 0.4 else "",
+            rng.choice(["男", "女", "女", "未知"]),
+            date(1960, 1, 1) + timedelta(days=rng.randrange(20000)) if rng.random() < 0.3 else None,
+            start + timedelta(minutes=rng.randrange(1_000_000)),
+            ",".join(rng.sample(TAGS, rng.randrange(0, 4))),
+            rng.choice(CITIES),
+            rng.randrange(0, 5000),
+        ]
+
+
+def write_workbook(path: Path, rows: int, seed: int = 20261123) -> None:
+    """member_rows as an .xlsx (written once, then reused)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("客户列表")
+    for row in member_rows(rows, seed):
+        sheet.append(row)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial.xlsx")
     workbook.save(partial)
@@ -131,10 +136,14 @@ def search_key_share(path: Path) -> float:
     """Seconds the search keys (pypinyin) alone take for the file's members, cold cache."""
     import python_calamine
 
+    from core.members import search_keys
     from core.members.search_keys import member_search_keys
 
     sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
     rows = list(sheet.iter_rows())[2:]
+    # ours() has just filled the per-name and per-word caches: empty them (pypinyin stays loaded).
+    search_keys._keys.cache_clear()
+    search_keys._hanzi_syllables.cache_clear()
     started = time.perf_counter()
     for row in rows:
         phone = str(int(row[2])) if isinstance(row[2], float) else None
