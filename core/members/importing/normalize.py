@@ -186,6 +186,7 @@ _DATE_TEXT = re.compile(
     r"(?:\s*[:：]?\s*(\d{1,2})(?:\.\d+)?\s*秒?)?)?"
 )
 _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_ISO_SHAPE = re.compile(r"\d{4}-\d\d-\d\d(?: \d\d:\d\d(?::\d\d)?)?")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
@@ -207,7 +208,14 @@ def normalize_datetime(value, *, unix: bool = False) -> tuple[datetime | None, s
         return _from_number(float(value), value, unix=unix)
     if not isinstance(value, str):
         return None, f"不是日期：{value}"
-    text = unicodedata.normalize("NFKC", clean_text(value))
+    text = clean_text(value)
+    if len(text) in (10, 16, 19) and text.isascii() and _ISO_SHAPE.fullmatch(text):
+        # Most text dates are 2024-03-05[ 09:37[:00]]: read in C, the same as the regex below.
+        try:
+            return _in_range(datetime.fromisoformat(text), text)
+        except ValueError:
+            pass  # 2024-02-30 and the like: the general path words the error
+    text = unicodedata.normalize("NFKC", text)
     if not text or text in PLACEHOLDERS:
         return None, None
     match = _DATE_TEXT.fullmatch(text)

@@ -33,7 +33,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
@@ -116,7 +116,7 @@ _DB_KEYS = ("unionid", "wxid", "external_userid", "wechat_id", "phone")
 _MEMBER_FIELDS = ("nickname", "remark", "gender", "birthday", "city", "source_channel", "notes")
 _DUPLICATE_LIMIT_PER_ROW = 3
 _DUPLICATE_LIMIT = 2000
-_CHUNK = 500
+_CHUNK = 5000  # members per query when loading the matched ones
 _BY_PHONE = f"按{IDENTITY_LABELS['phone']}"
 _SPACE = re.compile(r"\s")  # the same characters as str.isspace
 # A spreadsheet this big takes calamine long enough to load pypinyin alongside.
@@ -1064,26 +1064,31 @@ class _Planner:
             m.c.is_team,
             m.c.inviter_id,
         ]
+        names = [column.name for column in columns]
+        # The ids are written into the SQL (integers, from the database): no bound-parameter
+        # limit, so few big chunks, and no per-value parameter processing.
+        chunk_ids = bindparam("ids", expanding=True, literal_execute=True)
+        members = select(*columns).where(m.c.id.in_(chunk_ids))
+        memberships = select(
+            ms.c.member_id,
+            ms.c.community_id,
+            ms.c.group_nickname,
+            ms.c.joined_at,
+            ms.c.left_at,
+            ms.c.join_channel,
+        ).where(ms.c.member_id.in_(chunk_ids))
+        tags = (
+            select(mt.c.member_id, tg.c.name)
+            .join(tg, tg.c.id == mt.c.tag_id)
+            .where(mt.c.member_id.in_(chunk_ids))
+        )
         for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            for row in self.connection.execute(select(*columns).where(m.c.id.in_(chunk))):
-                self.existing[row.id] = row._asdict()
-            for row in self.connection.execute(
-                select(
-                    ms.c.member_id,
-                    ms.c.community_id,
-                    ms.c.group_nickname,
-                    ms.c.joined_at,
-                    ms.c.left_at,
-                    ms.c.join_channel,
-                ).where(ms.c.member_id.in_(chunk))
-            ):
-                self.existing_groups[row.member_id][row.community_id] = tuple(row)[2:]
-            for member_id, name in self.connection.execute(
-                select(mt.c.member_id, tg.c.name)
-                .join(tg, tg.c.id == mt.c.tag_id)
-                .where(mt.c.member_id.in_(chunk))
-            ):
+            chunk = {"ids": ids[start : start + _CHUNK]}
+            for row in self.connection.execute(members, chunk):
+                self.existing[row[0]] = dict(zip(names, row, strict=True))
+            for member_id, community_id, *state in self.connection.execute(memberships, chunk):
+                self.existing_groups[member_id][community_id] = tuple(state)
+            for member_id, name in self.connection.execute(tags, chunk):
                 self.existing_tags[member_id].add(name)
             if self.cancelled():
                 raise Cancelled
@@ -1262,6 +1267,12 @@ class _Planner:
     ) -> list[tuple[int, str, datetime, str]]:
         leaves: list[tuple[int, str, datetime, str]] = []
         m, ms = Member.__table__, Membership.__table__
+        # Existing members the file shows in each group: one pass, not one per group.
+        seen_in: dict[str, set[int]] = defaultdict(set)
+        for person in self.persons:
+            if person.member_id:
+                for name in person.groups:
+                    seen_in[name].add(person.member_id)
         for name, plan in communities.items():
             if not plan.complete or plan.community_id is None:
                 continue
@@ -1272,8 +1283,7 @@ class _Planner:
                 )
                 self.notes.append(f"「{name}」{plan.note}")
                 continue
-            seen = {p.member_id for p in self.persons if p.member_id and name in p.groups}
-            seen |= self.protected.get(name, set())
+            seen = seen_in[name] | self.protected.get(name, set())
             current = self.connection.execute(
                 select(ms.c.member_id, m.c.nickname)
                 .join(m, m.c.id == ms.c.member_id)
