@@ -123,8 +123,10 @@ def apply_import(
     writer = _Writer(connection, plan, internal, progress, cancelled)
     operator = operator if operator is not None else operator_name()
     with gc_paused():
+        existing = [c.community_id for c in internal.communities.values() if c.community_id]
+        cold_before = _cold_start(connection, existing)
         writer.run(operator)
-        _recompute_levels(connection, set(writer.community_ids.values()), operator)
+        _recompute_levels(connection, writer.moved, cold_before, operator)
     internal.extra["applied"] = True
     counts = plan.counts
     return ImportResult(
@@ -141,23 +143,45 @@ def apply_import(
     )
 
 
-def _recompute_levels(connection: Connection, community_ids: set[int], operator: str) -> None:
-    """Levels of everyone in the groups the import touched: newcomers get theirs at once, and
-    a group that grew past cold start (or is still in it) is judged by its new size."""
-    from sqlalchemy.orm import Session
-
-    from core.tiers.recompute import recompute_levels
+def _cold_start(connection: Connection, community_ids: list[int]) -> dict[int, bool]:
+    """Whether each community has fewer members than its ladder's cold-start line."""
+    from core.tiers.recompute import community_ladders, community_sizes
 
     if not community_ids:
-        return
+        return {}
     with Session(bind=connection) as session:
-        member_ids = session.scalars(
-            select(Membership.member_id)
-            .where(Membership.community_id.in_(sorted(community_ids)))
-            .distinct()
-        ).all()
-        recompute_levels(session, member_ids, operator=operator)
-        session.flush()
+        shared, own = community_ladders(session)
+        sizes = community_sizes(session)
+    return {
+        cid: sizes.get(cid, 0) < (own.get(cid) or shared).cold_start_members
+        for cid in community_ids
+    }
+
+
+def _recompute_levels(
+    connection: Connection, moved: set[int], cold_before: dict[int, bool], operator: str
+) -> None:
+    """Levels the import can change: of everyone who joined, rejoined or left a group (so
+    newcomers get theirs at once), and of everyone in a group whose new size took it into or
+    out of cold start. Nobody else's figures or cold start changed, so neither did their level;
+    re-importing an unchanged list recalculates nobody."""
+    from core.tiers.recompute import recompute_levels
+
+    cold_after = _cold_start(connection, list(cold_before))
+    crossed = sorted(cid for cid, cold in cold_before.items() if cold_after[cid] != cold)
+    member_ids = set(moved)
+    with Session(bind=connection) as session:
+        if crossed:
+            member_ids.update(
+                session.scalars(
+                    select(Membership.member_id)
+                    .where(Membership.community_id.in_(crossed))
+                    .distinct()
+                )
+            )
+        if member_ids:
+            recompute_levels(session, member_ids, operator=operator)
+            session.flush()
 
 
 class _Writer:
@@ -192,6 +216,7 @@ class _Writer:
         self.communities_created = 0
         self.community_ids: dict[str, int] = {}
         self.batch_id = 0
+        self.moved: set[int] = set()  # members who joined, rejoined or left a group
 
     def step(self, units: int) -> None:
         if self.cancelled():
@@ -400,6 +425,7 @@ class _Writer:
             for kind, name, *rest in person.ops.get("memberships", ()):
                 community_id = self.community_ids[name]
                 if kind == "new":
+                    self.moved.add(member_id)
                     nickname, joined_at, channel = rest
                     new_rows.append(
                         (member_id, community_id, nickname, joined_at, None, channel, role, False)
@@ -415,6 +441,7 @@ class _Writer:
                     params.update(b_member=member_id, b_community=community_id)
                     updates[tuple(sorted(values))].append(params)
                     if "left_at" in values:
+                        self.moved.add(member_id)
                         events.append(
                             (member_id, community_id, "join", values["joined_at"], SOURCE)
                         )
@@ -448,6 +475,7 @@ class _Writer:
         events = []
         for member_id, name, occurred, _nickname in self.internal.leaves:
             community_id = self.community_ids[name]
+            self.moved.add(member_id)
             rows.append({"b_member": member_id, "b_community": community_id, "v_left": occurred})
             events.append((member_id, community_id, "leave", occurred, SOURCE))
         statement = (

@@ -266,3 +266,57 @@ def test_gc_pause_nests_and_leaves_a_disabled_collector_disabled():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_levels_are_recalculated_where_the_import_can_change_them(
+    database, sample_copy, monkeypatch
+):
+    """Newcomers get their level at once; a list in which nobody joins or leaves recalculates
+    nobody; a group that drops below the cold-start line lifts everyone still in it."""
+    from dataclasses import replace
+
+    from sqlalchemy import update
+
+    from core.tiers import recompute
+    from core.tiers.ladder import DEFAULT_LADDER, save_ladder
+
+    recalculated: list[set[int]] = []
+    real = recompute.recompute_levels
+
+    def recording(session, member_ids, **options):
+        recalculated.append(set(member_ids))
+        return real(session, member_ids, **options)
+
+    monkeypatch.setattr(recompute, "recompute_levels", recording)
+    original = sample_copy(WEFLOW)
+    _plan, result = import_file(database, original)
+    (community_id,) = result.community_ids.values()
+    in_group = Membership.community_id == community_id
+    with database.session() as session:
+        everyone = set(session.scalars(select(Membership.member_id).where(in_group)))
+        # The line at the group's size: out of cold start (levels as if judged so), until
+        # one member leaves.
+        save_ladder(
+            session,
+            replace(
+                DEFAULT_LADDER, cold_start_members=recompute.community_sizes(session)[community_id]
+            ),
+        )
+        session.execute(update(Membership).where(in_group).values(level="newcomer"))
+    assert recalculated == [everyone]
+
+    recalculated.clear()
+    import_file(database, original)
+    assert recalculated == []
+
+    newer = original.with_name("weflow_newer.xlsx")
+    shutil.copyfile(original, newer)
+    edit_weflow(newer, drop="wxid_sample0008hh")  # 晴天 left the group
+    import_file(database, newer)
+    assert recalculated == [everyone]
+    with database.session() as session:
+        levels = session.execute(
+            select(Membership.level, Membership.left_at.is_(None)).where(in_group)
+        ).all()
+    assert {level for level, current in levels if current} == {"participant"}
+    assert [level for level, current in levels if not current] == ["newcomer"]
