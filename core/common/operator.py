@@ -9,7 +9,7 @@ from core.common.config import load_config
 
 def operator_name() -> str:
     """The name set in 设置, else the computer's user name."""
-    name = load_config().operator
+    name = load_config().operator.strip()
     if name:
         return name
     try:

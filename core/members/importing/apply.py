@@ -10,7 +10,6 @@ import leaves the database as it was.
 
 from __future__ import annotations
 
-import getpass
 import json
 from collections import defaultdict
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from sqlalchemy import Connection, Table, bindparam, func, insert, select, text,
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
+from core.common.operator import operator_name
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
 from core.members.importing.model import ImportPlan, ImportResult
 from core.members.importing.plan import Person, PlanInternal, database_fingerprint, gc_paused
@@ -80,19 +80,6 @@ HISTORY_COLUMNS = ("member_id", "community_id", "nickname", "seen_at")
 
 # json.dumps(…, ensure_ascii=False) builds a new encoder on every call; one does for all rows.
 _to_json = json.JSONEncoder(ensure_ascii=False).encode
-
-
-def operator_name() -> str:
-    """Who is importing: the operator set in the settings, else the OS user."""
-    from core.common.config import load_config
-
-    configured = load_config().operator.strip()
-    if configured:
-        return configured
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no user name in containers without a passwd entry
-        return ""
 
 
 def apply_import(
