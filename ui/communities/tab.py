@@ -45,6 +45,7 @@ from core.communities.registry import (
     set_archived,
 )
 from ui.common.tasks import Task, run_task, show_error_on, while_alive
+from ui.common.widgets import confirm
 from ui.communities.attention import AttentionDialog
 from ui.communities.detail import CommunityDetail, DetailData, load_detail
 from ui.communities.dialog import CommunityDialog
@@ -501,24 +502,17 @@ class CommunitiesTab(QWidget):
     def _confirm(self, row: CommunityRow, empty: bool) -> None:
         if empty:
             text = self.tr("「{name}」里没有任何成员记录，删除后不能恢复。确定删除？")
-            confirm = self.tr("删除")
+            yes_text = self.tr("删除")
         else:
             text = self.tr(
                 "「{name}」有 {members} 名成员和入群历史。删除后移到回收站，"
                 "成员记录都会保留，可以随时恢复。"
             )
-            confirm = self.tr("移到回收站")
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            self.tr("删除社群"),
-            text.format(name=row.name, members=f"{row.members:,}"),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setObjectName("communities_delete_confirm")
-        box.button(QMessageBox.StandardButton.Yes).setText(confirm)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        if box.exec() != QMessageBox.StandardButton.Yes:
+            yes_text = self.tr("移到回收站")
+        question = text.format(name=row.name, members=f"{row.members:,}")
+        title = self.tr("删除社群")
+        icon = QMessageBox.Icon.Question
+        if not confirm(self, "communities_delete_confirm", title, question, yes_text, icon):
             return
 
         def work(_progress, _cancelled) -> str:

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -26,6 +25,7 @@ from core.communities.registry import (
     trash_list,
 )
 from ui.common.tasks import Task, run_task, show_error_on
+from ui.common.widgets import confirm
 from ui.communities.labels import platform_labels
 
 
@@ -151,17 +151,8 @@ class TrashDialog(QDialog):
             if row.memberships
             else self.tr("彻底删除「{name}」？")
         ).format(name=row.name, count=f"{row.memberships:,}")
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            self.tr("彻底删除"),
-            text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setObjectName("communities_purge_confirm")
-        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("彻底删除"))
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        if box.exec() != QMessageBox.StandardButton.Yes:
+        title = self.tr("彻底删除")
+        if not confirm(self, "communities_purge_confirm", title, text, title):
             return
 
         def work(_progress, _cancelled) -> None:

@@ -42,6 +42,7 @@ from core.posters.store import (
 )
 from core.posters.template import Template, TextLayer, dump_template, load_template
 from ui.common.errors import show_error
+from ui.common.widgets import confirm
 from ui.posters.bulk_dialog import open_bulk_dialog
 from ui.posters.canvas import PosterCanvas
 from ui.posters.copy_warnings import CopyWarnings
@@ -408,17 +409,7 @@ class PosterDesigner(QWidget):
         )
         if key == self.key and not self.undo_stack.isClean():
             question += "\n" + self.tr("它还有未保存的修改，也会一起丢弃。")
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            self.tr("删除模板"),
-            question,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setObjectName("posterDeleteDialog")
-        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("删除"))
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        if box.exec() != QMessageBox.StandardButton.Yes:
+        if not confirm(self, "posterDeleteDialog", self.tr("删除模板"), question, self.tr("删除")):
             return False
         try:
             with self.database.session() as session:

@@ -17,13 +17,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
-    QMenu,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from core.posters.template import Template
+from ui.common.widgets import menu_button
 from ui.posters.new_layers import kind_labels
 
 INDEX_ROLE = Qt.ItemDataRole.UserRole
@@ -84,19 +84,16 @@ class LayerPanel(QWidget):
             self.tr("移到下一层（更靠后）"),
             lambda: self._move(-1),
         )
-        self.add_button = QToolButton()
-        self.add_button.setObjectName("posterLayerAdd")
-        self.add_button.setText(self.tr("添加") + " ▾")
-        self.add_button.setProperty("menuButton", True)  # the ▾ instead of Qt's corner arrow
-        self.add_button.setToolTip(self.tr("添加文字、图片、二维码、头像或形状"))
-        self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(self.add_button)
-        menu.setObjectName("posterLayerAddMenu")
+        self.add_button, menu = menu_button(
+            "posterLayerAdd",
+            self.tr("添加"),
+            self.tr("添加文字、图片、二维码、头像或形状"),
+            "posterLayerAddMenu",
+        )
         for kind, label in kind_labels().items():
             action = menu.addAction(label)
             action.setObjectName(f"posterAdd_{kind}")
             action.triggered.connect(lambda _=False, k=kind: self.add_requested.emit(k))
-        self.add_button.setMenu(menu)
         self.duplicate_button = tool(
             "posterLayerDuplicate",
             self.tr("复制"),

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMenu,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from core.common.database import Database
 from core.posters.store import list_templates
 from core.posters.template import CANVAS_PRESETS
+from ui.common.widgets import menu_button
 from ui.posters.canvas_size_dialog import CanvasSizeDialog
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
@@ -74,14 +74,12 @@ class TemplatePanel(QWidget):
         self.save_as_button.setObjectName("posterSaveAs")
         self.save_as_button.clicked.connect(self.save_as_requested)
 
-        self.more_button = QToolButton()
-        self.more_button.setObjectName("posterTemplateMore")
-        self.more_button.setText(self.tr("更多") + " ▾")
-        self.more_button.setProperty("menuButton", True)  # the ▾ instead of Qt's corner arrow
-        self.more_button.setToolTip(self.tr("导入、导出或删除模板"))
-        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        more = QMenu(self.more_button)
-        more.setObjectName("posterTemplateMenu")
+        self.more_button, more = menu_button(
+            "posterTemplateMore",
+            self.tr("更多"),
+            self.tr("导入、导出或删除模板"),
+            "posterTemplateMenu",
+        )
         self.import_action = more.addAction(self.tr("导入模板文件…"))
         self.import_action.setObjectName("posterImportTemplate")
         self.import_action.triggered.connect(self.import_requested)
@@ -94,7 +92,6 @@ class TemplatePanel(QWidget):
         self.delete_action.setObjectName("posterDeleteTemplate")
         self.delete_action.triggered.connect(self._delete)
         more.aboutToShow.connect(self._update_actions)
-        self.more_button.setMenu(more)
 
         buttons = QHBoxLayout()
         buttons.setSpacing(4)
