@@ -31,11 +31,18 @@ def _sqlite_rows(table: Table, columns: Sequence[str], rows: list) -> list:
     ]
     if not timed:
         return rows
+    # The same object recurs (created_at and updated_at are the import's one `now`): convert it
+    # once. Keyed by id, which is stable while `rows` holds every value.
+    texts: dict[int, object] = {}
     converted = []
     for row in rows:
         row = list(row)
         for index in timed:
-            row[index] = _sqlite_value(row[index])
+            value = row[index]
+            text = texts.get(id(value))
+            if text is None:
+                text = texts[id(value)] = _sqlite_value(value)
+            row[index] = text
         converted.append(tuple(row))
     return converted
 
