@@ -2,15 +2,22 @@
 
     .venv/bin/python scripts/i18n.py          # lupdate (ui/ → .ts), then lrelease (.ts → .qm)
     .venv/bin/python scripts/i18n.py --check  # fail if the .ts misses strings or translations
+    .venv/bin/python scripts/i18n.py --fill EN.json  # also take {"中文": "English"} for
+                                                     # the strings still untranslated
 
-The interface's source strings are Simplified Chinese; `resources/translations/shequn_en.ts`
+The interface's source strings are Simplified Chinese: the ui/ code's own, and the messages core/
+writes with `msg("…")` (core/common/text.py; context "core"), which this script collects for
+lupdate because core never calls Qt. `resources/translations/shequn_en.ts`
 holds their English, edited with Qt Linguist (`pyside6-linguist`) or by hand. Commit both the
 .ts and the compiled .qm, so the program runs without this step.
 """
 
 from __future__ import annotations
 
+import ast
+import json
 import shutil
+import string
 import subprocess
 import sys
 import tempfile
@@ -21,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TS_FILE = ROOT / "resources" / "translations" / "shequn_en.ts"
 QM_FILE = TS_FILE.with_suffix(".qm")
 SOURCES = ["ui"]
+CORE_CONTEXT = "core"  # core.common.text.CONTEXT (scripts do not import the program)
 
 
 def tool(name: str) -> str:
@@ -30,12 +38,57 @@ def tool(name: str) -> str:
     return found
 
 
+def core_templates() -> tuple[list[str], list[str]]:
+    """Every `msg("…")` template in core/, in file order; and the calls whose template is not a
+    literal string (which no translation could match)."""
+    templates: dict[str, None] = {}
+    unfound = []
+    for path in sorted((ROOT / "core").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and _called(node) == "msg"):
+                continue
+            first = node.args[0] if node.args else None
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                templates[first.value] = None
+            else:
+                unfound.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return list(templates), unfound
+
+
+def _called(node: ast.Call) -> str:
+    function = node.func
+    if isinstance(function, ast.Name):
+        return function.id
+    return function.attr if isinstance(function, ast.Attribute) else ""
+
+
 def lupdate(target: Path) -> None:
-    subprocess.run(
-        [tool("pyside6-lupdate"), "-extensions", "py", "-locations", "none", "-no-obsolete",
-         "-source-language", "zh_CN", "-target-language", "en", *SOURCES, "-ts", str(target)],
-        cwd=ROOT, check=True, capture_output=True, text=True,
-    )
+    templates, _ = core_templates()
+    with tempfile.TemporaryDirectory() as tmp:
+        # core's templates as lupdate's own marker, in a file only lupdate reads.
+        listing = Path(tmp) / "core_messages.py"
+        listing.write_text(
+            "".join(
+                f"QT_TRANSLATE_NOOP({json.dumps(CORE_CONTEXT)}, "
+                f"{json.dumps(template, ensure_ascii=False)})\n"
+                for template in templates
+            ),
+            encoding="utf-8",
+        )
+        subprocess.run(
+            [tool("pyside6-lupdate"), "-extensions", "py", "-locations", "none", "-no-obsolete",
+             "-source-language", "zh_CN", "-target-language", "en", *SOURCES, str(listing),
+             "-ts", str(target)],
+            cwd=ROOT, check=True, capture_output=True, text=True,
+        )
+
+
+def placeholders(template: str) -> set[str]:
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    except ValueError:
+        return {"<malformed>"}
 
 
 def lrelease() -> None:
@@ -66,7 +119,30 @@ def problems() -> list[str]:
     found = [f"untranslated [{ctx}] {src!r}" for (ctx, src), en in current.items() if en is None]
     committed = set(messages(TS_FILE))
     found += [f"not in the .ts yet [{ctx}] {src!r}" for ctx, src in set(current) - committed]
+    # A core message's English is filled in with the same values as its Chinese.
+    found += [
+        f"placeholders differ [{ctx}] {src!r} → {en!r}"
+        for (ctx, src), en in current.items()
+        if ctx == CORE_CONTEXT and en is not None and placeholders(en) != placeholders(src)
+    ]
+    found += [f"msg() without a literal template at {where}" for where in core_templates()[1]]
     return found
+
+
+def fill(ts_file: Path, english: dict[str, str]) -> int:
+    """Give every unfinished message whose source is in `english` that translation."""
+    tree = ET.parse(ts_file)
+    filled = 0
+    for message in tree.getroot().iter("message"):
+        translation = message.find("translation")
+        source = message.findtext("source") or ""
+        if translation is None or translation.get("type") is None or source not in english:
+            continue
+        translation.text = english[source]
+        del translation.attrib["type"]
+        filled += 1
+    tree.write(ts_file, encoding="utf-8", xml_declaration=True)
+    return filled
 
 
 def main(argv: list[str]) -> int:
@@ -75,6 +151,10 @@ def main(argv: list[str]) -> int:
         print("\n".join(issues) or "translations complete")
         return 1 if issues else 0
     lupdate(TS_FILE)
+    if "--fill" in argv:
+        english = json.loads(Path(argv[argv.index("--fill") + 1]).read_text(encoding="utf-8"))
+        print(f"filled {fill(TS_FILE, english)} translations")
+        lupdate(TS_FILE)  # back to lupdate's own layout
     lrelease()
     missing = [key for key, english in messages(TS_FILE).items() if english is None]
     print(f"{TS_FILE.name}: {len(messages(TS_FILE))} strings, {len(missing)} untranslated")

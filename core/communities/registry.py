@@ -17,6 +17,7 @@ from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
+from core.common.text import msg
 from core.members.roles import change_roles
 from core.members.search_keys import normalize_query
 from db.models import (
@@ -103,37 +104,40 @@ def validate_fields(
     today = today or date.today()
     name = " ".join((fields.name or "").split())
     if not name:
-        raise UserError("请填写社群名称")
+        raise UserError(msg("请填写社群名称"))
     if len(name) > NAME_MAX:
-        raise UserError(f"社群名称最长 {NAME_MAX} 个字")
+        raise UserError(msg("社群名称最长 {limit} 个字", limit=NAME_MAX))
     if fields.platform not in PLATFORMS:
-        raise UserError(f"未知的平台：{fields.platform}")
-    for value, label in ((fields.member_cap, "群人数上限"), (fields.scan_cap, "扫码进群上限")):
+        raise UserError(msg("未知的平台：{platform}", platform=fields.platform))
+    for value, problem in (
+        (fields.member_cap, msg("群人数上限必须是正整数")),
+        (fields.scan_cap, msg("扫码进群上限必须是正整数")),
+    ):
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise UserError(f"{label}必须是正整数")
+            raise UserError(problem)
     if fields.scan_cap > fields.member_cap:
-        raise UserError("扫码进群上限不能大于群人数上限")
+        raise UserError(msg("扫码进群上限不能大于群人数上限"))
     if fields.qr_valid_days is not None and (
         not isinstance(fields.qr_valid_days, int) or fields.qr_valid_days <= 0
     ):
-        raise UserError("二维码有效天数必须是正整数")
+        raise UserError(msg("二维码有效天数必须是正整数"))
     tags = split_tags(fields.tags)
     if any(len(tag) > TAG_MAX for tag in tags):
-        raise UserError(f"每个标签最长 {TAG_MAX} 个字")
+        raise UserError(msg("每个标签最长 {limit} 个字", limit=TAG_MAX))
     created_on = fields.created_on or today
     if created_on > today:
-        raise UserError("建群日期不能晚于今天")
+        raise UserError(msg("建群日期不能晚于今天"))
     duplicate = select(Community.id).where(Community.name == name, Community.deleted_at.is_(None))
     if community_id is not None:
         duplicate = duplicate.where(Community.id != community_id)
     if session.scalar(duplicate.limit(1)) is not None:
-        raise UserError(f"已有名为「{name}」的社群")
+        raise UserError(msg("已有名为「{name}」的社群", name=name))
     if fields.owner_member_id is not None:
         owner = session.get(Member, fields.owner_member_id)
         if owner is None:
-            raise UserError("所选群主不存在")
+            raise UserError(msg("所选群主不存在"))
         if owner.merged_into_id is not None:
-            raise UserError("所选群主已合并到另一名成员，请重新选择")
+            raise UserError(msg("所选群主已合并到另一名成员，请重新选择"))
     return replace(
         fields,
         name=name,
@@ -202,7 +206,7 @@ def get_community(session: Session, community_id: int, *, trashed: bool = False)
     """The community, or a UserError when it is gone (or in the trash, unless `trashed`)."""
     community = session.get(Community, community_id)
     if community is None or (community.deleted_at is not None and not trashed):
-        raise UserError("这个社群不存在或已被删除")
+        raise UserError(msg("这个社群不存在或已被删除"))
     return community
 
 
@@ -232,7 +236,7 @@ def delete_community(session: Session, community_id: int, *, now: datetime | Non
 def restore_community(session: Session, community_id: int) -> None:
     community = get_community(session, community_id, trashed=True)
     if community.deleted_at is None:
-        raise UserError("这个社群不在回收站里")
+        raise UserError(msg("这个社群不在回收站里"))
     community.deleted_at = None
 
 
@@ -261,10 +265,13 @@ def purge_community(session: Session, community_id: int, *, confirm: bool = Fals
     """Remove a community from the trash for good: only when empty, or when `confirm`."""
     community = get_community(session, community_id, trashed=True)
     if community.deleted_at is None:
-        raise UserError("只能彻底删除回收站里的社群")
+        raise UserError(msg("只能彻底删除回收站里的社群"))
     if not confirm and not is_empty(session, community_id):
         raise UserError(
-            f"「{community.name}」还有入群记录，彻底删除会一并删除这些记录；请确认后再删除"
+            msg(
+                "「{name}」还有入群记录，彻底删除会一并删除这些记录；请确认后再删除",
+                name=community.name,
+            )
         )
     _remove(session, community_id)
 
@@ -294,9 +301,11 @@ def community_id_by_name(session: Session, name: str | None) -> int | None:
         select(Community.id).where(Community.name == name, Community.deleted_at.is_(None))
     ).all()
     if not ids:
-        raise UserError(f"没有名为「{name}」的社群")
+        raise UserError(msg("没有名为「{name}」的社群", name=name))
     if len(ids) > 1:
-        raise UserError(f"有 {len(ids)} 个社群都叫「{name}」，请先在社群页改名区分")
+        raise UserError(
+            msg("有 {count} 个社群都叫「{name}」，请先在社群页改名区分", count=len(ids), name=name)
+        )
     return ids[0]
 
 
@@ -334,7 +343,7 @@ def set_admins(session: Session, community_id: int, member_ids: Iterable[int]) -
         )
     )
     if wanted - current:
-        raise UserError("管理员必须是这个群的现有成员")
+        raise UserError(msg("管理员必须是这个群的现有成员"))
     former = session.scalars(
         select(Membership.member_id).where(
             Membership.community_id == community_id,

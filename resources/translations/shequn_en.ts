@@ -4787,6 +4787,85 @@ Drop an image here</translation>
     </message>
 </context>
 <context>
+    <name>core</name>
+    <message>
+        <source>请填写社群名称</source>
+        <translation>Please enter the community&apos;s name</translation>
+    </message>
+    <message>
+        <source>社群名称最长 {limit} 个字</source>
+        <translation>A community name has at most {limit} characters</translation>
+    </message>
+    <message>
+        <source>未知的平台：{platform}</source>
+        <translation>Unknown platform: {platform}</translation>
+    </message>
+    <message>
+        <source>群人数上限必须是正整数</source>
+        <translation>The member cap must be a positive whole number</translation>
+    </message>
+    <message>
+        <source>扫码进群上限必须是正整数</source>
+        <translation>The scan-in cap must be a positive whole number</translation>
+    </message>
+    <message>
+        <source>扫码进群上限不能大于群人数上限</source>
+        <translation>The scan-in cap cannot be larger than the member cap</translation>
+    </message>
+    <message>
+        <source>二维码有效天数必须是正整数</source>
+        <translation>The QR code&apos;s days of validity must be a positive whole number</translation>
+    </message>
+    <message>
+        <source>每个标签最长 {limit} 个字</source>
+        <translation>Each tag has at most {limit} characters</translation>
+    </message>
+    <message>
+        <source>建群日期不能晚于今天</source>
+        <translation>The creation date cannot be later than today</translation>
+    </message>
+    <message>
+        <source>已有名为「{name}」的社群</source>
+        <translation>There is already a community called “{name}”</translation>
+    </message>
+    <message>
+        <source>这个社群不存在或已被删除</source>
+        <translation>This community does not exist or was deleted</translation>
+    </message>
+    <message>
+        <source>这个社群不在回收站里</source>
+        <translation>This community is not in the trash</translation>
+    </message>
+    <message>
+        <source>只能彻底删除回收站里的社群</source>
+        <translation>Only communities in the trash can be deleted for good</translation>
+    </message>
+    <message>
+        <source>「{name}」还有入群记录，彻底删除会一并删除这些记录；请确认后再删除</source>
+        <translation>“{name}” still has membership records, which deleting it for good also deletes; please confirm first</translation>
+    </message>
+    <message>
+        <source>没有名为「{name}」的社群</source>
+        <translation>There is no community called “{name}”</translation>
+    </message>
+    <message>
+        <source>有 {count} 个社群都叫「{name}」，请先在社群页改名区分</source>
+        <translation>{count} communities are called “{name}”: rename them in the Communities tab first</translation>
+    </message>
+    <message>
+        <source>管理员必须是这个群的现有成员</source>
+        <translation>An admin must be a current member of this group</translation>
+    </message>
+    <message>
+        <source>所选群主不存在</source>
+        <translation>The chosen owner does not exist</translation>
+    </message>
+    <message>
+        <source>所选群主已合并到另一名成员，请重新选择</source>
+        <translation>The chosen owner was merged into another member: please choose again</translation>
+    </message>
+</context>
+<context>
     <name>errors</name>
     <message>
         <source>无法完成</source>

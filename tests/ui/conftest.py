@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from core.common import paths
 from ui.app import create_application, ui_settings
+from ui.common.i18n import install_translators
 from ui.main_window import MainWindow
 
 
@@ -67,3 +68,12 @@ def when_shown(object_name: str, handle: Callable[[QWidget], None], timeout_ms: 
             QTimer.singleShot(50, poll)
 
     QTimer.singleShot(50, poll)
+
+
+@pytest.fixture
+def english(app):
+    """The interface in English for one test (its own strings and core's messages)."""
+    translators = install_translators(app, "en")
+    yield
+    for translator in translators:
+        app.removeTranslator(translator)

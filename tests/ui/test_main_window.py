@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 from core.common.config import load_config
 from core.version import __version__
 from tests.ui.conftest import when_shown
-from ui.common.i18n import install_translators
 from ui.main_window import MainWindow
 
 
@@ -115,14 +114,6 @@ def test_settings_dialog_saves_language_and_operator(make_window, sqlite_databas
     window.findChild(QAction, "action_settings").trigger()
     config = load_config()
     assert (config.language, config.operator) == ("en", "小王")
-
-
-@pytest.fixture
-def english(app):
-    translators = install_translators(app, "en")
-    yield
-    for translator in translators:
-        app.removeTranslator(translator)
 
 
 def test_english_interface_through_qt_translations(english, make_window, sqlite_database):

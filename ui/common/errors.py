@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from core.common.errors import UserError
 from core.common.logs import log_file
+from ui.common.i18n import shown
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ def show_error(parent: QWidget | None, error: BaseException) -> None:
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             QCoreApplication.translate("errors", "无法完成"),
-            error.message,
+            shown(error.message),
             QMessageBox.StandardButton.Ok,
             parent,
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from core.common.paths import resource_path
+from core.common.text import CONTEXT, translated
 
 TRANSLATIONS_DIR = ("translations",)
 
@@ -31,3 +32,9 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
     for translator in translators:
         app.installTranslator(translator)
     return translators
+
+
+def shown(text: str) -> str:
+    """A text from core in the interface's language: a core `Message` has its template
+    translated (context "core") and its values filled in; any other string is shown as it is."""
+    return translated(text, lambda template: QCoreApplication.translate(CONTEXT, template))
