@@ -25,6 +25,7 @@ from core.common.progress import (
     never_cancelled,
     no_progress,
 )
+from core.common.text import msg
 from core.ledger.entries import (
     ENTRY,
     Award,
@@ -330,9 +331,12 @@ def _streak_awards(
 # ------------------------------------------------------------------------------ by hand
 
 # Rules that can't be given by hand: 补签 costs points, a purchase earns per yuan spent.
+# Each says why, given the rule's name.
 NOT_BY_HAND = {
-    "makeup_checkin": "「{name}」是补签时扣除的积分，不能用来发放",
-    "purchase": "「{name}」按消费金额计算，请导入消费记录，不能按规则直接发放",
+    "makeup_checkin": lambda name: msg("「{name}」是补签时扣除的积分，不能用来发放", name=name),
+    "purchase": lambda name: msg(
+        "「{name}」按消费金额计算，请导入消费记录，不能按规则直接发放", name=name
+    ),
 }
 
 
@@ -375,14 +379,14 @@ def award_rule(
     now = now or datetime.now()
     wanted = sorted(set(member_ids))
     if not wanted:
-        raise UserError("请先选择成员")
+        raise UserError(msg("请先选择成员"))
     take_write_lock(session)
     ensure_default_rules(session)  # a fresh shop: the built-in rules exist from the start
     rule = custom_rule(session, code.strip())  # the current version, refused when disabled
     if rule.action in NOT_BY_HAND:
-        raise UserError(NOT_BY_HAND[rule.action].format(name=rule.name))
+        raise UserError(NOT_BY_HAND[rule.action](rule.name))
     if rule.points <= 0:
-        raise UserError(f"积分规则「{rule.name}」的积分为 0，没有可发放的积分")
+        raise UserError(msg("积分规则「{name}」的积分为 0，没有可发放的积分", name=rule.name))
     live = lock_members(session, wanted)  # caps are read under the lock: no double spend
     missing = [m for m in wanted if m not in live]
     if missing:
@@ -412,9 +416,21 @@ def award_rule(
             )
         )
     if not awards:
-        who = "该成员" if len(wanted) == 1 else f"所选 {len(wanted)} 位成员"
+        if len(wanted) == 1:
+            raise UserError(
+                msg(
+                    "该成员今天按「{rule}」已获得 {cap} 分，达到每日上限，未发放",
+                    rule=rule.name,
+                    cap=rule.daily_cap,
+                )
+            )
         raise UserError(
-            f"{who}今天按「{rule.name}」已获得 {rule.daily_cap} 分，达到每日上限，未发放"
+            msg(
+                "所选 {count} 位成员今天按「{rule}」已获得 {cap} 分，达到每日上限，未发放",
+                count=len(wanted),
+                rule=rule.name,
+                cap=rule.daily_cap,
+            )
         )
     award_batch(session, awards, now=now)
     return RuleAwardResult(
@@ -460,9 +476,9 @@ def makeup_checkin(
     take_write_lock(session)
     rule = rules_by_action(session).get("makeup_checkin")
     if rule is None:
-        raise UserError("补签功能已停用（积分规则「补签」未启用）")
+        raise UserError(msg("补签功能已停用（积分规则「补签」未启用）"))
     if on >= now.date():
-        raise UserError("只能补签今天以前的日期")
+        raise UserError(msg("只能补签今天以前的日期"))
     lock_member(session, member_id)
     already = session.scalar(
         select(EVENT.c.id).where(
@@ -473,7 +489,7 @@ def makeup_checkin(
         )
     )
     if already is not None:
-        raise UserError(f"{on:%Y-%m-%d} 已经签到过，无需补签")
+        raise UserError(msg("{day} 已经签到过，无需补签", day=f"{on:%Y-%m-%d}"))
     if rule.points:
         spend(
             session,
@@ -551,7 +567,7 @@ def award_invite(
     if rule is None or rule.points <= 0:
         return 0
     if inviter_id == invitee_id:
-        raise UserError("不能邀请自己")
+        raise UserError(msg("不能邀请自己"))
     key = f"invite:{invitee_id}"
     if _existing_keys(session, [key]):
         return 0

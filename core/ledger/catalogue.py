@@ -24,6 +24,7 @@ from core.common.images import (
     has_alpha,
     load_untrusted_rgba,
 )
+from core.common.text import msg
 from core.ledger.entries import lock_member, reverse, spend, take_write_lock
 from db.ledger_models import REDEMPTION_STATUSES, REWARD_KINDS, LedgerRedemption, LedgerReward
 from db.models import Member
@@ -32,12 +33,12 @@ REWARD = LedgerReward.__table__
 REDEMPTION = LedgerRedemption.__table__
 MEMBER = Member.__table__
 STATUS_NAMES = {
-    "to_deliver": "待发放",
-    "delivered": "已发放",
-    "used": "已核销",
-    "cancelled": "已取消",
+    "to_deliver": msg("待发放"),
+    "delivered": msg("已发放"),
+    "used": msg("已核销"),
+    "cancelled": msg("已取消"),
 }
-KIND_NAMES = {"physical": "实物", "virtual": "虚拟/券"}
+KIND_NAMES = {"physical": msg("实物"), "virtual": msg("虚拟/券")}
 # Allowed moves of the fulfilment record.
 NEXT_STATUS = {
     "to_deliver": ("delivered", "cancelled"),
@@ -80,7 +81,7 @@ def reward_image_bytes(data: bytes) -> bytes:
     """
     from PIL import Image
 
-    image = load_untrusted_rgba(data, what="奖品图片")
+    image = load_untrusted_rgba(data, what=msg("奖品图片"))
     try:
         image.thumbnail((IMAGE_MAX_SIDE, IMAGE_MAX_SIDE), Image.Resampling.LANCZOS)
         out = io.BytesIO()
@@ -91,7 +92,7 @@ def reward_image_bytes(data: bytes) -> bytes:
                 out, format="JPEG", quality=IMAGE_JPEG_QUALITY, optimize=True
             )
     except Exception as error:  # an exotic mode Pillow can't encode
-        raise UserError("奖品图片无法转换，请另存为 PNG 或 JPG 后再试") from error
+        raise UserError(msg("奖品图片无法转换，请另存为 PNG 或 JPG 后再试")) from error
     return out.getvalue()
 
 
@@ -100,10 +101,14 @@ def read_reward_image_file(path: str | Path) -> bytes:
     file = Path(path)
     try:
         if file.stat().st_size > MAX_FILE_BYTES:
-            raise UserError(f"奖品图片文件太大（超过 {MAX_FILE_BYTES // (1024 * 1024)} MB）")
+            raise UserError(
+                msg("奖品图片文件太大（超过 {size} MB）", size=MAX_FILE_BYTES // (1024 * 1024))
+            )
         data = file.read_bytes()
     except OSError as error:
-        raise UserError(f"无法读取文件 {file.name}：{error.strerror or error}") from error
+        raise UserError(
+            msg("无法读取文件 {name}：{error}", name=file.name, error=error.strerror or error)
+        ) from error
     return reward_image_bytes(data)
 
 
@@ -126,19 +131,19 @@ def reward_images(session: Session, reward_ids: list[int]) -> dict[int, bytes]:
 
 def _validate(spec: RewardSpec) -> None:
     if not spec.name.strip():
-        raise UserError("请填写奖品名称")
+        raise UserError(msg("请填写奖品名称"))
     if spec.points_cost <= 0:
-        raise UserError("兑换所需积分必须大于 0")
+        raise UserError(msg("兑换所需积分必须大于 0"))
     if spec.stock is not None and spec.stock < 0:
-        raise UserError("库存不能为负数（留空表示不限）")
+        raise UserError(msg("库存不能为负数（留空表示不限）"))
     if spec.cost_cents < 0:
-        raise UserError("成本不能为负数")
+        raise UserError(msg("成本不能为负数"))
     if spec.per_member_limit is not None and spec.per_member_limit <= 0:
-        raise UserError("每人限兑数量必须大于 0（留空表示不限）")
+        raise UserError(msg("每人限兑数量必须大于 0（留空表示不限）"))
     if spec.valid_from and spec.valid_until and spec.valid_until < spec.valid_from:
-        raise UserError("兑换截止日期早于开始日期")
+        raise UserError(msg("兑换截止日期早于开始日期"))
     if spec.kind not in REWARD_KINDS:
-        raise UserError(f"未知的奖品类型：{spec.kind}")
+        raise UserError(msg("未知的奖品类型：{kind}", kind=spec.kind))
 
 
 def save_reward(session: Session, spec: RewardSpec, reward_id: int | None = None) -> int:
@@ -153,9 +158,9 @@ def save_reward(session: Session, spec: RewardSpec, reward_id: int | None = None
         return reward.id
     reward = session.get(LedgerReward, reward_id)
     if reward is None:
-        raise UserError(f"没有编号为 {reward_id} 的奖品")
+        raise UserError(msg("没有编号为 {id} 的奖品", id=reward_id))
     if spec.stock is not None and spec.stock < _taken(session, reward_id):
-        raise UserError(f"库存不能少于已兑换的 {_taken(session, reward_id)} 件")
+        raise UserError(msg("库存不能少于已兑换的 {count} 件", count=_taken(session, reward_id)))
     if spec.image is None and not spec.clear_image:
         values.pop("image")  # editing without a new picture keeps the one it has
     for name, value in values.items():
@@ -250,9 +255,9 @@ def find_reward(session: Session, text: str) -> int:
         return int(text)
     ids = session.scalars(select(REWARD.c.id).where(REWARD.c.name == text.strip())).all()
     if not ids:
-        raise UserError(f"积分商城里没有「{text}」")
+        raise UserError(msg("积分商城里没有「{name}」", name=text))
     if len(ids) > 1:
-        raise UserError(f"有 {len(ids)} 个奖品都叫「{text}」，请用编号")
+        raise UserError(msg("有 {count} 个奖品都叫「{name}」，请用编号", count=len(ids), name=text))
     return ids[0]
 
 
@@ -286,20 +291,28 @@ def redeem(
         query = query.with_for_update(key_share=True)  # stock: one redemption at a time
     reward = session.execute(query).mappings().first()
     if reward is None:
-        raise UserError(f"没有编号为 {reward_id} 的奖品")
+        raise UserError(msg("没有编号为 {id} 的奖品", id=reward_id))
     name = reward["name"]
     if not reward["active"]:
-        raise UserError(f"「{name}」已下架")
+        raise UserError(msg("「{name}」已下架", name=name))
     today = now.date()
     if reward["valid_from"] and today < reward["valid_from"]:
-        raise UserError(f"「{name}」{reward['valid_from']:%Y-%m-%d} 起才能兑换")
+        raise UserError(
+            msg("「{name}」{day} 起才能兑换", name=name, day=f"{reward['valid_from']:%Y-%m-%d}")
+        )
     if reward["valid_until"] and today > reward["valid_until"]:
-        raise UserError(f"「{name}」的兑换已于 {reward['valid_until']:%Y-%m-%d} 截止")
+        raise UserError(
+            msg(
+                "「{name}」的兑换已于 {day} 截止",
+                name=name,
+                day=f"{reward['valid_until']:%Y-%m-%d}",
+            )
+        )
     if reward["stock"] is not None and _taken(session, reward_id) >= reward["stock"]:
-        raise UserError(f"「{name}」已兑完")
+        raise UserError(msg("「{name}」已兑完", name=name))
     limit = reward["per_member_limit"]
     if limit is not None and _taken(session, reward_id, member_id) >= limit:
-        raise UserError(f"「{name}」每人限兑 {limit} 件，该成员已兑满")
+        raise UserError(msg("「{name}」每人限兑 {limit} 件，该成员已兑满", name=name, limit=limit))
     code = _new_code(session)
     posted = spend(
         session,
@@ -343,7 +356,7 @@ def find_redemption(session: Session, code_or_id: str) -> int:
     if found is None and text.isdigit():
         found = session.scalar(select(REDEMPTION.c.id).where(REDEMPTION.c.id == int(text)))
     if found is None:
-        raise UserError(f"没有兑换码为「{code_or_id}」的兑换记录")
+        raise UserError(msg("没有兑换码为「{code}」的兑换记录", code=code_or_id))
     return found
 
 
@@ -359,19 +372,23 @@ def set_redemption_status(
     """Move a redemption along 待发放 → 已发放 → 已核销; 已取消 refunds the points by reversal."""
     now = now or datetime.now()
     if status not in REDEMPTION_STATUSES:
-        raise UserError(f"未知的兑换状态：{status}")
+        raise UserError(msg("未知的兑换状态：{status}", status=status))
     take_write_lock(session)
     query = select(REDEMPTION).where(REDEMPTION.c.id == redemption_id)
     if session.get_bind().dialect.name != "sqlite":
         query = query.with_for_update()
     record = session.execute(query).mappings().first()
     if record is None:
-        raise UserError(f"没有编号为 {redemption_id} 的兑换记录")
+        raise UserError(msg("没有编号为 {id} 的兑换记录", id=redemption_id))
     current = record["status"]
     if status not in NEXT_STATUS[current]:
         raise UserError(
-            f"兑换 {record['code']} 当前为「{STATUS_NAMES[current]}」，"
-            f"不能改为「{STATUS_NAMES[status]}」"
+            msg(
+                "兑换 {code} 当前为「{current}」，不能改为「{wanted}」",
+                code=record["code"],
+                current=STATUS_NAMES[current],
+                wanted=STATUS_NAMES[status],
+            )
         )
     values: dict = {"status": status}
     if status == "delivered":

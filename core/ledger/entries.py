@@ -30,6 +30,7 @@ from core.common.progress import (
     never_cancelled,
     no_progress,
 )
+from core.common.text import msg
 from db.bulk import insert_tuples
 from db.ledger_models import LedgerAllocation, LedgerEntry, LedgerRule
 from db.models import Member
@@ -42,14 +43,14 @@ REVERSIBLE_KINDS = ("earn", "adjust", "spend")
 DEFAULT_EXPIRY_DAYS = 365
 BATCH = 2000  # rows per INSERT batch; progress is reported between batches
 KIND_NAMES = {
-    "earn": "获得",
-    "spend": "使用",
-    "expire": "过期",
-    "adjust": "调整",
-    "clawback": "收回",
-    "reversal": "冲正",
+    "earn": msg("获得"),
+    "spend": msg("使用"),
+    "expire": msg("过期"),
+    "adjust": msg("调整"),
+    "clawback": msg("收回"),
+    "reversal": msg("冲正"),
 }
-STATUS_NAMES = {"pending": "待生效", "approved": "已生效", "void": "已作废"}
+STATUS_NAMES = {"pending": msg("待生效"), "approved": msg("已生效"), "void": msg("已作废")}
 
 
 def is_credit_clause(table=ENTRY):
@@ -160,8 +161,12 @@ def lock_member(session: Session, member_id: int) -> None:
 def _unknown_member(session: Session, member_id: int) -> str:
     merged_into = session.scalar(select(MEMBER.c.merged_into_id).where(MEMBER.c.id == member_id))
     if merged_into is not None:
-        return f"成员 {member_id} 已合并到成员 {merged_into}，请对成员 {merged_into} 操作"
-    return f"没有编号为 {member_id} 的成员"
+        return msg(
+            "成员 {member} 已合并到成员 {kept}，请对成员 {kept} 操作",
+            member=member_id,
+            kept=merged_into,
+        )
+    return msg("没有编号为 {member} 的成员", member=member_id)
 
 
 def _chunks(ids: Sequence[int], size: int = 500):
@@ -197,11 +202,11 @@ def award(
     """Award points to one member; return the entry's id. Refuses zero, negative, unknown."""
     now = now or datetime.now()
     if not isinstance(points, int) or points <= 0:
-        raise UserError("发放的积分必须是正整数；扣减请用「调整」或冲正")
+        raise UserError(msg("发放的积分必须是正整数；扣减请用「调整」或冲正"))
     if kind not in CREDIT_KINDS:
-        raise UserError(f"不能以「{KIND_NAMES.get(kind, kind)}」发放积分")
+        raise UserError(msg("不能以「{kind}」发放积分", kind=KIND_NAMES.get(kind, kind)))
     if not reason.strip():
-        raise UserError("请填写发放原因")
+        raise UserError(msg("请填写发放原因"))
     exists = session.scalar(
         select(MEMBER.c.id).where(MEMBER.c.id == member_id, MEMBER.c.merged_into_id.is_(None))
     )
@@ -288,7 +293,13 @@ def award_batch(
     now = now or datetime.now()
     bad = next((a for a in awards if a.points <= 0 or a.kind not in CREDIT_KINDS), None)
     if bad is not None:
-        raise UserError(f"成员 {bad.member_id} 的积分 {bad.points} 不能发放：必须是正整数")
+        raise UserError(
+            msg(
+                "成员 {member} 的积分 {points} 不能发放：必须是正整数",
+                member=bad.member_id,
+                points=bad.points,
+            )
+        )
     wanted = sorted({a.member_id for a in awards})
     live: set[int] = set()
     for chunk in _chunks(wanted, 2000):
@@ -299,7 +310,13 @@ def award_batch(
         )
     missing = [m for m in wanted if m not in live]
     if missing:
-        raise UserError(_unknown_member(session, missing[0]) + f"（共 {len(missing)} 人无效）")
+        raise UserError(
+            msg(
+                "{problem}（共 {count} 人无效）",
+                problem=_unknown_member(session, missing[0]),
+                count=len(missing),
+            )
+        )
     session.flush()
     connection = session.connection()
     rows = award_rows(awards, now)
@@ -373,17 +390,23 @@ def spend(
     """Take points from a member, FEFO; refuses to overdraw. Also for negative adjustments."""
     now = now or datetime.now()
     if not isinstance(points, int) or points <= 0:
-        raise UserError("扣减的积分必须是正整数")
+        raise UserError(msg("扣减的积分必须是正整数"))
     if kind not in ("spend", "adjust"):
-        raise UserError(f"不能以「{KIND_NAMES.get(kind, kind)}」扣减积分")
+        raise UserError(msg("不能以「{kind}」扣减积分", kind=KIND_NAMES.get(kind, kind)))
     if not reason.strip():
-        raise UserError("请填写扣减原因")
+        raise UserError(msg("请填写扣减原因"))
     lock_member(session, member_id)
     expire_due(session, today=now.date(), member_ids=[member_id], now=now, locked=True)
     credits = available_credits(session, member_id, now)
     available = sum(c.remaining for c in credits)
     if points > available:
-        raise UserError(f"积分不足：可用 {available} 分，需要 {points} 分")
+        raise UserError(
+            msg(
+                "积分不足：可用 {available} 分，需要 {points} 分",
+                available=available,
+                points=points,
+            )
+        )
     plan = fefo_plan(credits, points)
     entry = LedgerEntry(
         member_id=member_id,
@@ -442,30 +465,34 @@ def reverse(
     """
     now = now or datetime.now()
     if not reason.strip():
-        raise UserError("请填写冲正原因")
+        raise UserError(msg("请填写冲正原因"))
     take_write_lock(session)
     target = session.execute(select(ENTRY).where(ENTRY.c.id == entry_id)).mappings().first()
     if target is None:
-        raise UserError(f"没有编号为 {entry_id} 的积分流水")
+        raise UserError(msg("没有编号为 {entry} 的积分流水", entry=entry_id))
     lock_member(session, target["member_id"])
     done = session.scalar(select(ENTRY.c.id).where(ENTRY.c.reverses_id == entry_id))
     if done is not None:
-        raise UserError(f"流水 {entry_id} 已被流水 {done} 冲正过，不能重复冲正")
-    if target["kind"] not in REVERSIBLE_KINDS:
         raise UserError(
-            f"「{KIND_NAMES[target['kind']]}」流水不能冲正"
-            + ("；如需补偿请用「调整」发放" if target["kind"] == "expire" else "")
+            msg("流水 {entry} 已被流水 {by} 冲正过，不能重复冲正", entry=entry_id, by=done)
         )
+    if target["kind"] not in REVERSIBLE_KINDS:
+        kind_name = KIND_NAMES[target["kind"]]
+        if target["kind"] == "expire":
+            raise UserError(msg("「{kind}」流水不能冲正；如需补偿请用「调整」发放", kind=kind_name))
+        raise UserError(msg("「{kind}」流水不能冲正", kind=kind_name))
     is_credit = target["points"] > 0
     pending = target["pending_until"] is not None and target["pending_until"] > now
     if kind == "clawback" and not (is_credit and pending):
-        raise UserError("只能收回仍在待生效期内的奖励")
+        raise UserError(msg("只能收回仍在待生效期内的奖励"))
     if is_credit:
         remaining = credit_remaining(session, entry_id)
         if remaining != target["points"]:
             raise UserError(
-                f"这笔积分已被使用 {target['points'] - remaining} 分，不能整笔冲正；"
-                "请改用「调整」扣减剩余部分"
+                msg(
+                    "这笔积分已被使用 {used} 分，不能整笔冲正；请改用「调整」扣减剩余部分",
+                    used=target["points"] - remaining,
+                )
             )
         plan = [(entry_id, target["points"])]
     else:

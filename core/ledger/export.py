@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from core.common.errors import UserError
 from core.common.operator import operator_name
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
+from core.common.text import msg
 from core.common.xlsx import Sheet, check_xlsx_path, save_workbook
 from core.ledger.balances import EXPIRING_SOON_DAYS, balances_query, entry_status, remaining_expr
 from core.ledger.entries import ENTRY, KIND_NAMES, STATUS_NAMES, is_credit_clause
@@ -210,7 +211,10 @@ def _write_statements(workbook, session, only, now, progress, cancelled) -> int:
     total = session.scalar(count_query) or 0
     if total > EXCEL_MAX_ROWS:
         raise UserError(
-            f"积分流水共 {total} 行，超过 Excel 上限；请只导出部分成员的对账单，或取消勾选流水"
+            msg(
+                "积分流水共 {count} 行，超过 Excel 上限；请只导出部分成员的对账单，或取消勾选流水",
+                count=total,
+            )
         )
     written = 0
     for row in session.execute(query.execution_options(yield_per=PAGE)):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
 from core.common.settings_store import get_setting
+from core.common.text import msg
 from core.ledger.balances import remaining_expr
 from core.ledger.entries import ENTRY, is_credit_clause, not_pending_clause
 from db.ledger_models import LedgerRedemption
@@ -27,9 +28,9 @@ def yuan_per_point(session: Session) -> Decimal:
     try:
         value = Decimal(str(raw))
     except (InvalidOperation, ValueError) as error:
-        raise UserError(f"设置「每积分价值」无效：{raw}") from error
+        raise UserError(msg("设置「每积分价值」无效：{value}", value=raw)) from error
     if value < 0:
-        raise UserError("设置「每积分价值」不能为负数")
+        raise UserError(msg("设置「每积分价值」不能为负数"))
     return value
 
 
@@ -40,9 +41,11 @@ def set_yuan_per_point(session: Session, text: str) -> Decimal:
     try:
         value = Decimal(text.strip())
     except (InvalidOperation, ValueError) as error:
-        raise UserError(f"「{text}」不是有效的金额，例如 0.01 表示 100 积分值 1 元") from error
+        raise UserError(
+            msg("「{text}」不是有效的金额，例如 0.01 表示 100 积分值 1 元", text=text)
+        ) from error
     if value < 0 or value > 1000 or not value.is_finite():
-        raise UserError("每积分价值应在 0 到 1000 元之间")
+        raise UserError(msg("每积分价值应在 0 到 1000 元之间"))
     set_setting(session, "ledger.yuan_per_point", str(value))
     return value
 
@@ -183,7 +186,7 @@ def expiring_members(
     if within_days is None:
         within_days = int(get_setting(session, "ledger.expiring_soon_days"))
     if within_days < 1:
-        raise UserError("天数至少为 1")
+        raise UserError(msg("天数至少为 1"))
     template = str(get_setting(session, "ledger.reminder_template"))
     by = now.date() + timedelta(days=within_days)
     left = remaining_expr()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from core.common.text import msg
 from core.ledger.entries import ALLOCATION, ENTRY
 from db.models import MemberMerge
 
@@ -44,7 +45,9 @@ def undo_blocker(session: Session, merge_id: int) -> str | None:
     if not crossing:
         return None
     shown = "、".join(str(i) for i in sorted(crossing)[:5])
-    return (
-        f"合并后已有 {len(crossing)} 笔积分流水用到了合并进来的积分（流水 {shown}），"
-        "撤销合并会让两人的积分对不上，因此不能撤销"
+    return msg(
+        "合并后已有 {count} 笔积分流水用到了合并进来的积分（流水 {entries}），"
+        "撤销合并会让两人的积分对不上，因此不能撤销",
+        count=len(crossing),
+        entries=shown,
     )

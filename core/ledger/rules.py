@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
+from core.common.text import msg
 from db.ledger_models import RULE_ACTIONS, LedgerRule
 
 
@@ -36,19 +37,19 @@ class RuleSpec:
 
 
 ACTION_NAMES = {
-    "checkin": "签到",
-    "checkin_streak": "连续签到奖励",
-    "makeup_checkin": "补签（扣积分）",
-    "message": "发言",
-    "good_post": "优质内容",
-    "answer": "回答问题",
-    "event": "参加活动",
-    "purchase": "消费（每元）",
-    "invite": "邀请成功",
-    "share": "分享",
-    "feedback": "反馈建议",
-    "birthday": "生日礼",
-    "custom": "自定义",
+    "checkin": msg("签到"),
+    "checkin_streak": msg("连续签到奖励"),
+    "makeup_checkin": msg("补签（扣积分）"),
+    "message": msg("发言"),
+    "good_post": msg("优质内容"),
+    "answer": msg("回答问题"),
+    "event": msg("参加活动"),
+    "purchase": msg("消费（每元）"),
+    "invite": msg("邀请成功"),
+    "share": msg("分享"),
+    "feedback": msg("反馈建议"),
+    "birthday": msg("生日礼"),
+    "custom": msg("自定义"),
 }
 
 DEFAULT_RULES: tuple[RuleSpec, ...] = (
@@ -130,23 +131,23 @@ def rule_history(session: Session, code: str) -> list[LedgerRule]:
 
 def validate(spec: RuleSpec) -> None:
     if spec.action not in RULE_ACTIONS:
-        raise UserError(f"未知的规则类型：{spec.action}")
+        raise UserError(msg("未知的规则类型：{action}", action=spec.action))
     if not spec.name.strip():
-        raise UserError("请填写规则名称")
+        raise UserError(msg("请填写规则名称"))
     if not spec.code.strip() or len(spec.code) > 40:
-        raise UserError("规则代码不能为空，且不超过 40 个字符")
+        raise UserError(msg("规则代码不能为空，且不超过 40 个字符"))
     if spec.points < 0:
-        raise UserError("积分不能为负数")
+        raise UserError(msg("积分不能为负数"))
     if spec.daily_cap is not None and spec.daily_cap < 0:
-        raise UserError("每日上限不能为负数")
+        raise UserError(msg("每日上限不能为负数"))
     if spec.pending_days < 0:
-        raise UserError("待生效天数不能为负数")
+        raise UserError(msg("待生效天数不能为负数"))
     if spec.expiry_days is not None and spec.expiry_days <= 0:
-        raise UserError("有效天数必须大于 0（留空表示永不过期）")
+        raise UserError(msg("有效天数必须大于 0（留空表示永不过期）"))
     if spec.action == "checkin_streak":
         days = (spec.params or {}).get("days")
         if not isinstance(days, int) or days < 2:
-            raise UserError("连续签到天数至少为 2")
+            raise UserError(msg("连续签到天数至少为 2"))
 
 
 def save_rule(session: Session, spec: RuleSpec, *, operator: str = "") -> LedgerRule:
@@ -159,11 +160,11 @@ def save_rule(session: Session, spec: RuleSpec, *, operator: str = "") -> Ledger
     history = rule_history(session, spec.code)
     if history:
         if history[-1].action != spec.action:
-            raise UserError("规则类型不能修改；请新建一条规则")
+            raise UserError(msg("规则类型不能修改；请新建一条规则"))
         if _spec_of(history[-1]) == _normalized(spec):
             return history[-1]
     elif spec.action != "custom":
-        raise UserError("只能新建「自定义」规则")
+        raise UserError(msg("只能新建「自定义」规则"))
     rule = _row(_normalized(spec), version=len(history) + 1, operator=operator)
     session.add(rule)
     session.flush()
@@ -181,8 +182,8 @@ def custom_rule(session: Session, code: str) -> LedgerRule:
     """The current version of a rule by code, for awarding by hand."""
     history = rule_history(session, code)
     if not history:
-        raise UserError(f"没有代码为「{code}」的积分规则")
+        raise UserError(msg("没有代码为「{code}」的积分规则", code=code))
     rule = history[-1]
     if not rule.enabled:
-        raise UserError(f"积分规则「{rule.name}」已停用")
+        raise UserError(msg("积分规则「{name}」已停用", name=rule.name))
     return rule

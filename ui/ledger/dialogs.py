@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from core.ledger.catalogue import RewardRow, RewardSpec
 from core.ledger.rules import ACTION_NAMES, RuleSpec
+from ui.common.i18n import shown
 from ui.common.widgets import push_button
 
 
@@ -148,10 +149,10 @@ class RuleAwardDialog(_Form):
 
     def __init__(self, member_names: list[str], rules: list, parent=None) -> None:
         super().__init__("ledger_rule_award_dialog", self.tr("按规则发放"), parent)
-        shown = "、".join(member_names[:5])
+        names = "、".join(member_names[:5])
         if len(member_names) > 5:
-            shown += self.tr(" 等 {n} 人").format(n=len(member_names))
-        members = QLabel(shown)
+            names += self.tr(" 等 {n} 人").format(n=len(member_names))
+        members = QLabel(names)
         members.setObjectName("ledger_rule_award_members")
         members.setWordWrap(True)
         self.form.addRow(self.tr("成员"), members)
@@ -159,7 +160,7 @@ class RuleAwardDialog(_Form):
         self.rule = QComboBox()
         self.rule.setObjectName("ledger_rule_award_rule")
         for rule in rules:
-            kind = ACTION_NAMES.get(rule.action, rule.action)
+            kind = shown(ACTION_NAMES.get(rule.action, rule.action))
             self.rule.addItem(
                 self.tr("{name}（{kind}，{points} 分）").format(
                     name=rule.name, kind=kind, points=rule.points
@@ -212,7 +213,7 @@ class RuleDialog(_Form):
         title = self.tr("新建自定义规则") if new else self.tr("修改积分规则")
         super().__init__("ledger_rule_dialog", title, parent)
         self.spec = spec
-        self.form.addRow(self.tr("类型"), QLabel(ACTION_NAMES.get(spec.action, spec.action)))
+        self.form.addRow(self.tr("类型"), QLabel(shown(ACTION_NAMES.get(spec.action, spec.action))))
         self.code = QLineEdit(spec.code.removeprefix("custom:"))
         self.code.setObjectName("ledger_rule_code")
         if new:

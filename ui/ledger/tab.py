@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
 from ui.common.tasks import TaskGroup, run_task
 from ui.common.widgets import push_button
@@ -217,10 +218,10 @@ class LedgerTab(QWidget):
         self.statement_model = ListTableModel(
             [
                 (self.tr("时间"), lambda line: _time(line.occurred_at)),
-                (self.tr("类型"), lambda line: line.kind_name),
+                (self.tr("类型"), lambda line: shown(line.kind_name)),
                 (self.tr("积分"), lambda line: f"{line.points:+d}"),
                 (self.tr("余额"), lambda line: line.balance),
-                (self.tr("状态"), lambda line: line.status_name),
+                (self.tr("状态"), lambda line: shown(line.status_name)),
                 (self.tr("有效期至"), lambda line: _last_day(line.expires_on)),
                 (self.tr("原因"), lambda line: line.reason),
                 (self.tr("经办人"), lambda line: line.operator),
@@ -257,7 +258,7 @@ class LedgerTab(QWidget):
         self.journal_kind.setObjectName("ledger_journal_kind")
         self.journal_kind.addItem(self.tr("全部类型"), "")
         for kind, name in KIND_NAMES.items():
-            self.journal_kind.addItem(name, kind)
+            self.journal_kind.addItem(shown(name), kind)
         self.journal_period = QComboBox()
         self.journal_period.setObjectName("ledger_journal_period")
         for text, days in (
@@ -288,7 +289,7 @@ class LedgerTab(QWidget):
             [
                 (self.tr("时间"), lambda r: _time(r.occurred_at)),
                 (self.tr("成员"), lambda r: r.nickname),
-                (self.tr("类型"), lambda r: r.kind_name),
+                (self.tr("类型"), lambda r: shown(r.kind_name)),
                 (self.tr("积分"), lambda r: f"{r.points:+d}"),
                 (self.tr("计入等级"), lambda r: self.tr("是") if r.qualifying else ""),
                 (self.tr("有效期至"), lambda r: _last_day(r.expires_on)),
@@ -310,7 +311,7 @@ class LedgerTab(QWidget):
         self.rules_model = ListTableModel(
             [
                 (self.tr("规则"), lambda r: r.name),
-                (self.tr("类型"), lambda r: ACTION_NAMES.get(r.action, r.action)),
+                (self.tr("类型"), lambda r: shown(ACTION_NAMES.get(r.action, r.action))),
                 (self.tr("积分"), lambda r: r.points),
                 (self.tr("每日上限"), lambda r: "" if r.daily_cap is None else r.daily_cap),
                 (self.tr("计入等级"), lambda r: self.tr("是") if r.qualifying else ""),
@@ -369,7 +370,7 @@ class LedgerTab(QWidget):
         self.rewards_model = _RewardsModel(
             [
                 (self.tr("奖品"), lambda r: r.name),
-                (self.tr("类型"), lambda r: KIND_NAMES.get(r.kind, r.kind)),
+                (self.tr("类型"), lambda r: shown(KIND_NAMES.get(r.kind, r.kind))),
                 (self.tr("所需积分"), lambda r: r.points_cost),
                 (
                     self.tr("剩余/总库存"),
@@ -405,7 +406,7 @@ class LedgerTab(QWidget):
         self.redemption_status.setObjectName("ledger_redemption_status")
         self.redemption_status.addItem(self.tr("待处理"), ("to_deliver", "delivered"))
         for status, name in STATUS_NAMES.items():
-            self.redemption_status.addItem(name, (status,))
+            self.redemption_status.addItem(shown(name), (status,))
         self.redemption_status.addItem(self.tr("全部"), ())
         self.redemption_status.currentIndexChanged.connect(lambda _i: self.load_redemptions())
         self.redemption_code = QLineEdit()
@@ -430,7 +431,7 @@ class LedgerTab(QWidget):
                 (self.tr("成员"), lambda r: r.nickname),
                 (self.tr("奖品"), lambda r: r.reward_name),
                 (self.tr("积分"), lambda r: r.points),
-                (self.tr("状态"), lambda r: r.status_name),
+                (self.tr("状态"), lambda r: shown(r.status_name)),
                 (self.tr("发放时间"), lambda r: _time(r.delivered_at)),
                 (self.tr("核销/取消时间"), lambda r: _time(r.used_at or r.cancelled_at)),
                 (self.tr("备注"), lambda r: r.note),
