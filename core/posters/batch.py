@@ -29,8 +29,9 @@ from typing import Any
 
 from core.common.errors import UserError
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
+from core.common.text import msg
 from core.posters.render import Assets, PosterRenderer
-from core.posters.template import Template, fill_placeholders, normalise_data
+from core.posters.template import Template, fill_placeholders, listed, normalise_data
 from core.posters.verify import reopen_encoded, verify_poster
 
 FORMATS = {"png": "PNG", "jpeg": "JPEG", "jpg": "JPEG"}
@@ -145,9 +146,11 @@ class _Job:
             return _Outcome(index, None, (), error.message)
         warnings = list(rendered.warnings) + list(check.warnings)
         if rendered.missing_fields:
-            warnings.append("缺少字段：" + "、".join(rendered.missing_fields) + "（显示为空）")
+            warnings.append(
+                msg("缺少字段：{fields}（显示为空）", fields=listed(rendered.missing_fields))
+            )
         if not check.ok:
-            return _Outcome(index, None, tuple(warnings), "；".join(check.problems()))
+            return _Outcome(index, None, tuple(warnings), _all_of(check.problems()))
         if self.staging is None:
             return _Outcome(index, encoded, tuple(warnings), None)
         partial = self.staging / (name + ".partial")
@@ -155,8 +158,18 @@ class _Job:
             partial.write_bytes(encoded)
             partial.replace(self.staging / name)
         except OSError as error:
-            return _Outcome(index, None, tuple(warnings), f"写入失败：{error.strerror}")
+            return _Outcome(
+                index, None, tuple(warnings), msg("写入失败：{error}", error=error.strerror)
+            )
         return _Outcome(index, None, tuple(warnings), None)
+
+
+def _all_of(problems: list[str]) -> str:
+    """Several problems of one poster as one reason, 「a；b」."""
+    if len(problems) == 1:
+        return problems[0]
+    half = len(problems) // 2
+    return msg("{before}；{after}", before=_all_of(problems[:half]), after=_all_of(problems[half:]))
 
 
 def encode_poster(image, fmt: str) -> bytes:
@@ -207,7 +220,7 @@ def render_batch(
     """
     pil_format = FORMATS.get(fmt.lower())
     if pil_format is None:
-        raise UserError(f"不支持的海报格式「{fmt}」，可选 png 或 jpeg")
+        raise UserError(msg("不支持的海报格式「{format}」，可选 png 或 jpeg", format=fmt))
     extension = "png" if pil_format == "PNG" else "jpg"
     jobs = max(1, jobs or os.cpu_count() or 1)
     out = Path(out)
@@ -289,7 +302,9 @@ class _FolderSink:
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise UserError(f"无法创建文件夹 {out}：{error.strerror}") from error
+            raise UserError(
+                msg("无法创建文件夹 {path}：{error}", path=str(out), error=error.strerror)
+            ) from error
         self.staging = out / f".海报生成中-{uuid.uuid4().hex[:8]}"
         self.staging.mkdir()
         self.names: list[str] = []
@@ -319,7 +334,9 @@ class _ZipSink:
             # Images are compressed already: storing is as small and much faster.
             self.zip = zipfile.ZipFile(self.partial, "w", zipfile.ZIP_STORED)
         except OSError as error:
-            raise UserError(f"无法创建压缩包 {out}：{error.strerror}") from error
+            raise UserError(
+                msg("无法创建压缩包 {path}：{error}", path=str(out), error=error.strerror)
+            ) from error
 
     def add(self, name: str, data: bytes | None) -> None:
         assert data is not None

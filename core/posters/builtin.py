@@ -11,7 +11,8 @@ from pathlib import Path
 
 from core.common.errors import UserError
 from core.common.paths import resource_path
-from core.posters.template import Template, load_template
+from core.common.text import msg
+from core.posters.template import Template, listed, load_template
 
 TEMPLATE_FILE = "template.json"
 ORDER = ("welcome", "invite", "groupbuy", "checkin", "event")
@@ -32,6 +33,42 @@ SAMPLE_DATA = {
     "成团人数": "3",
     "天数": "21",
 }
+
+
+# The shipped templates' names and descriptions as the window shows them (in English too).
+# template.json says the same in Chinese; a file that says something else is shown as it says.
+LABELS = {
+    "welcome": (
+        msg("新人欢迎"),
+        msg("新成员入群欢迎海报：头像、昵称、入群福利和群助手二维码"),
+    ),
+    "invite": (
+        msg("邀请好友裂变"),
+        msg("邀请好友参加活动：邀请人头像与昵称、活动名、专属二维码和邀请码"),
+    ),
+    "groupbuy": (
+        msg("拼团"),
+        msg("拼团活动：拼团价、原价、成团人数、截止日期和参团二维码"),
+    ),
+    "checkin": (
+        msg("打卡挑战"),
+        msg("打卡挑战：天数、打卡格、参与者头像和昵称、打卡群二维码"),
+    ),
+    "event": (
+        msg("线下活动"),
+        msg("线下活动邀请函：活动名、时间、地点、报名截止和报名二维码"),
+    ),
+}
+
+
+def _labelled(key: str, template: Template) -> Template:
+    """The template with its name and description as messages, when they are the shipped ones."""
+    name, description = LABELS.get(key, ("", ""))
+    if name and template.name == name:
+        template.name = name
+    if description and template.description == description:
+        template.description = description
+    return template
 
 
 @dataclass(frozen=True)
@@ -55,7 +92,9 @@ def list_builtin() -> list[BuiltinTemplate]:
     folders.sort(key=lambda p: (ORDER.index(p.name) if p.name in ORDER else len(ORDER), p.name))
     result = []
     for folder in folders:
-        template = load_template((folder / TEMPLATE_FILE).read_text(encoding="utf-8"))
+        template = _labelled(
+            folder.name, load_template((folder / TEMPLATE_FILE).read_text(encoding="utf-8"))
+        )
         result.append(BuiltinTemplate(folder.name, template.name, template.description, folder))
     return result
 
@@ -69,9 +108,9 @@ def load_builtin(key: str) -> tuple[Template, dict[str, bytes]]:
         or "\\" in key
         or not (folder / TEMPLATE_FILE).is_file()
     ):
-        known = "、".join(t.key for t in list_builtin())
-        raise UserError(f"没有名为「{key}」的内置模板，可选：{known}")
-    template = load_template((folder / TEMPLATE_FILE).read_text(encoding="utf-8"))
+        known = listed([t.key for t in list_builtin()])
+        raise UserError(msg("没有名为「{key}」的内置模板，可选：{known}", key=key, known=known))
+    template = _labelled(key, load_template((folder / TEMPLATE_FILE).read_text(encoding="utf-8")))
     assets = {
         path.name: path.read_bytes()
         for path in folder.iterdir()

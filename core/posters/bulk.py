@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
 from core.common.progress import CancelCheck, Progress, never_cancelled, no_progress
+from core.common.text import msg
 from core.posters.batch import BatchResult, render_batch
 from core.posters.members import (
     PosterMember,
@@ -31,7 +32,7 @@ from core.posters.members import (
     select_member_ids,
 )
 from core.posters.render import Assets
-from core.posters.template import Template, template_fields
+from core.posters.template import Template, listed, template_fields
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,9 @@ def parse_deadline(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text.strip())
     except ValueError as error:
-        raise UserError(f"截止日期「{text}」应写成 YYYY-MM-DD，例如 2026-04-30") from error
+        raise UserError(
+            msg("截止日期「{text}」应写成 YYYY-MM-DD，例如 2026-04-30", text=text)
+        ) from error
 
 
 def shared_fields(activity: str = "", deadline: date | str | None = None) -> dict[str, str]:
@@ -60,14 +63,14 @@ def shared_fields(activity: str = "", deadline: date | str | None = None) -> dic
 def check_output(out: Path | str, as_zip: bool) -> Path:
     """Where the batch will write, refused now (before anything is made) if it cannot be."""
     if not str(out).strip():
-        raise UserError("请选择保存海报的位置")
+        raise UserError(msg("请选择保存海报的位置"))
     out = Path(out).expanduser()
     if as_zip and out.suffix.lower() != ".zip":
         out = out.with_name(out.name + ".zip")
     if as_zip and out.is_dir():
-        raise UserError(f"{out} 是一个文件夹，打包输出需要另一个 .zip 文件名")
+        raise UserError(msg("{path} 是一个文件夹，打包输出需要另一个 .zip 文件名", path=str(out)))
     if not as_zip and out.exists() and not out.is_dir():
-        raise UserError(f"{out} 已存在且不是文件夹")
+        raise UserError(msg("{path} 已存在且不是文件夹", path=str(out)))
     if not as_zip and out.is_dir():
         existing = out
     else:
@@ -75,9 +78,15 @@ def check_output(out: Path | str, as_zip: bool) -> Path:
         while not existing.exists() and existing != existing.parent:
             existing = existing.parent
         if not existing.is_dir():
-            raise UserError(f"无法在 {out} 写入：{existing} 不是文件夹")
+            raise UserError(
+                msg(
+                    "无法在 {path} 写入：{existing} 不是文件夹",
+                    path=str(out),
+                    existing=str(existing),
+                )
+            )
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise UserError(f"没有权限写入 {existing}")
+        raise UserError(msg("没有权限写入 {path}", path=str(existing)))
     return out
 
 
@@ -104,7 +113,7 @@ def load_recipients(
         session, ids, community_id=chosen_community, link_template=link_template
     )
     if not members:
-        raise UserError(f"{what}里没有可生成海报的成员，未写入任何文件")
+        raise UserError(msg("{what}里没有可生成海报的成员，未写入任何文件", what=what))
     return Recipients(members, what)
 
 
@@ -112,10 +121,15 @@ def check_group_qr(template: Template, recipients: Recipients) -> None:
     """Refuse a batch whose posters show {群二维码} when some group has no working code."""
     gaps = group_qr_gaps(template_fields(template), recipients.members)
     if gaps:
-        names = "、".join(f"「{name}」" for name in gaps[:5]) + ("等" if len(gaps) > 5 else "")
+        names = listed([msg("「{name}」", name=name) for name in gaps[:5]])
+        if len(gaps) > 5:
+            names = msg("{names}等", names=names)
         raise UserError(
-            f"这张海报要放群二维码，但{names}没有有效的群二维码（已过期或还没上传）："
-            "请先在「社群」页更新群二维码。未写入任何文件"
+            msg(
+                "这张海报要放群二维码，但{names}没有有效的群二维码（已过期或还没上传）："
+                "请先在「社群」页更新群二维码。未写入任何文件",
+                names=names,
+            )
         )
 
 

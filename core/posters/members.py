@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
 from core.common.settings_store import get_setting, set_setting
+from core.common.text import msg
 from core.posters.template import fill_placeholders
 from db.models import Community, Member, Membership
 
@@ -115,12 +116,14 @@ def check_link_template(text: str | None) -> str:
     if not text:
         return ""
     if len(text) > MAX_LINK_CHARS:
-        raise UserError(f"邀请链接格式太长（超过 {MAX_LINK_CHARS} 个字符）")
+        raise UserError(msg("邀请链接格式太长（超过 {limit} 个字符）", limit=MAX_LINK_CHARS))
     if any(char.isspace() for char in text):
-        raise UserError("邀请链接格式里不能有空格或换行")
+        raise UserError(msg("邀请链接格式里不能有空格或换行"))
     if "{邀请码}" not in text and "{invite_code}" not in text:
         raise UserError(
-            "邀请链接格式要包含 {邀请码}，例如 https://example.com/i/{邀请码}，否则人人同一个码"
+            msg(
+                "邀请链接格式要包含 {邀请码}，例如 https://example.com/i/{邀请码}，否则人人同一个码"
+            )
         )
     return text
 
@@ -192,15 +195,16 @@ def select_member_ids(
 
     given = (bool(community), bool(segment), community_id is not None, member_ids is not None)
     if sum(given) != 1:
-        raise UserError("请指定一个社群（--community）或一个分群（--segment）")
+        raise UserError(msg("请指定一个社群（--community）或一个分群（--segment）"))
     if member_ids is not None:
         ids = picked_member_ids(session, member_ids)
-        return ids, None, f"选中的 {len(ids)} 位成员"
+        return ids, None, msg("选中的 {count} 位成员", count=len(ids))
     if community or community_id is not None:
         if community_id is None:
             community_id = community_id_by_name(session, community)
         name = community or get_community(session, community_id).name
-        return community_member_ids(session, community_id), community_id, f"社群「{name}」"
+        chosen_name = msg("社群「{name}」", name=name)
+        return community_member_ids(session, community_id), community_id, chosen_name
     from core.segments.catalogue import get_segment
     from core.segments.compute import segment_member_ids
 
@@ -216,7 +220,7 @@ def select_member_ids(
             )
         )
         ids = [member_id for member_id in ids if member_id not in team]
-    return ids, None, f"分群「{chosen.name}」"
+    return ids, None, msg("分群「{name}」", name=chosen.name)
 
 
 # ---------------------------------------------------------------- fields
@@ -308,7 +312,7 @@ def group_qr_gaps(template_fields: Iterable[str], members: Iterable[PosterMember
     gaps = []
     for member in members:
         if not member.fields.get(GROUP_QR_FIELD):
-            name = member.fields.get("社群名") or "（不在任何社群）"
+            name = member.fields.get("社群名") or msg("（不在任何社群）")
             if name not in gaps:
                 gaps.append(name)
     return gaps

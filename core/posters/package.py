@@ -15,12 +15,14 @@ from pathlib import PurePosixPath
 
 from core.common.errors import UserError
 from core.common.images import open_untrusted
+from core.common.text import msg
 from core.posters.template import (
     BackgroundLayer,
     ImageLayer,
     QrLayer,
     Template,
     dump_template,
+    listed,
     load_template,
     placeholders_in,
 )
@@ -61,7 +63,7 @@ def export_template(template: Template, assets: Mapping[str, bytes]) -> bytes:
     """The package bytes: template.json and the pictures it uses (unused ones are left out)."""
     missing = missing_assets(template, assets)
     if missing:
-        raise UserError("模板缺少图片：" + "、".join(missing))
+        raise UserError(msg("模板缺少图片：{names}", names=listed(missing)))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(TEMPLATE_FILE, dump_template(template))
@@ -74,17 +76,19 @@ def export_template(template: Template, assets: Mapping[str, bytes]) -> bytes:
 def import_template(data: bytes) -> tuple[Template, dict[str, bytes]]:
     """A checked template and its pictures from package bytes; a UserError says what is wrong."""
     if len(data) > MAX_PACKAGE_BYTES:
-        raise UserError(f"模板文件太大（超过 {MAX_PACKAGE_BYTES // (1024 * 1024)} MB）")
+        raise UserError(
+            msg("模板文件太大（超过 {size} MB）", size=MAX_PACKAGE_BYTES // (1024 * 1024))
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError) as error:
-        raise UserError("这不是海报模板文件（应为 .zip，内含 template.json）") from error
+        raise UserError(msg("这不是海报模板文件（应为 .zip，内含 template.json）")) from error
     with archive:
         entries = [info for info in archive.infolist() if not info.is_dir()]
         if len(entries) > MAX_ENTRIES:
-            raise UserError(f"模板文件里的文件太多（{len(entries)} 个）")
+            raise UserError(msg("模板文件里的文件太多（{count} 个）", count=len(entries)))
         if sum(info.file_size for info in entries) > MAX_UNPACKED_BYTES:
-            raise UserError("模板文件解压后过大，可能是异常文件，已拒绝")
+            raise UserError(msg("模板文件解压后过大，可能是异常文件，已拒绝"))
         document = None
         assets: dict[str, bytes] = {}
         for info in entries:
@@ -94,18 +98,20 @@ def import_template(data: bytes) -> tuple[Template, dict[str, bytes]]:
                 document = _read(archive, info, MAX_JSON_BYTES)
             elif name.lower().endswith(IMAGE_SUFFIXES) and not name.startswith("."):
                 if name in assets:
-                    raise UserError(f"模板文件里有两张同名图片「{name}」")
+                    raise UserError(msg("模板文件里有两张同名图片「{name}」", name=name))
                 assets[name] = _read(archive, info, MAX_UNPACKED_BYTES)
     if document is None:
-        raise UserError("模板文件里没有 template.json")
+        raise UserError(msg("模板文件里没有 template.json"))
     template = load_template(document)
     missing = missing_assets(template, assets)
     if missing:
-        raise UserError("模板文件缺少图片：" + "、".join(missing))
+        raise UserError(msg("模板文件缺少图片：{names}", names=listed(missing)))
     used = set(referenced_assets(template))
     assets = {name: content for name, content in assets.items() if name in used}
     for name, content in assets.items():
-        open_untrusted(content, what=f"模板图片「{name}」")  # decodes: a broken one is said now
+        open_untrusted(
+            content, what=msg("模板图片「{name}」", name=name)
+        )  # decodes: a broken one is said now
     return template, assets
 
 
@@ -116,7 +122,7 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
             content = member.read(limit + 1)
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as error:
         # RuntimeError: an encrypted member; the others: damaged data or a bad CRC.
-        raise UserError(f"模板文件已损坏，无法读取「{info.filename}」") from error
+        raise UserError(msg("模板文件已损坏，无法读取「{name}」", name=info.filename)) from error
     if len(content) > limit:
-        raise UserError("模板文件解压后过大，可能是异常文件，已拒绝")
+        raise UserError(msg("模板文件解压后过大，可能是异常文件，已拒绝"))
     return content

@@ -29,6 +29,7 @@ from qrcode.exceptions import DataOverflowError
 
 from core.common.errors import UserError
 from core.common.images import MAX_FILE_BYTES, load_untrusted_rgba
+from core.common.text import msg
 from core.posters.template import (
     AvatarLayer,
     BackgroundLayer,
@@ -218,16 +219,18 @@ class PosterRenderer:
 
     # ------------------------------------------------------------------ assets
 
-    def asset(self, name: str, what: str = "图片") -> Image.Image:
+    def asset(self, name: str, what: str = msg("图片")) -> Image.Image:
         """A template picture by name, checked and upright, RGBA; decoded once."""
         if name not in self._decoded:
             if name not in self._assets:
-                raise UserError(f"模板缺少图片「{name}」")
+                raise UserError(msg("模板缺少图片「{name}」", name=name))
             value = self._assets[name]
             if isinstance(value, Image.Image):
                 self._decoded[name] = value.convert("RGBA")
             else:
-                self._decoded[name] = load_untrusted_rgba(bytes(value), what=f"{what}「{name}」")
+                self._decoded[name] = load_untrusted_rgba(
+                    bytes(value), what=msg("{what}「{name}」", what=what, name=name)
+                )
         return self._decoded[name]
 
     # ------------------------------------------------------------------ layer kinds
@@ -236,7 +239,9 @@ class PosterRenderer:
         width, height = self.template.width, self.template.height
         tile = fill_image(layer.fill, width, height)
         if layer.image:
-            picture = ImageOps.fit(self.asset(layer.image, "背景图"), (width, height), _LANCZOS)
+            picture = ImageOps.fit(
+                self.asset(layer.image, msg("背景图")), (width, height), _LANCZOS
+            )
             tile.alpha_composite(picture)
         if tile.getextrema()[3][0] == 255:
             tile = tile.convert("RGB")  # opaque: a plain paste, no blending per poster
@@ -245,7 +250,10 @@ class PosterRenderer:
     def _qr(self, layer: QrLayer, content: str) -> _Tile:
         if not content.strip():
             raise UserError(
-                f"二维码「{layer.name or '二维码'}」的内容为空（缺少邀请链接或邀请码？）"
+                msg(
+                    "二维码「{name}」的内容为空（缺少邀请链接或邀请码？）",
+                    name=layer.name or msg("二维码"),
+                )
             )
         level = "H" if layer.logo else layer.error_correction
         matrix, modules = qr_matrix(content, level)
@@ -254,13 +262,18 @@ class PosterRenderer:
         module_px = side // total
         if module_px < 1:
             raise UserError(
-                f"二维码「{layer.name or '二维码'}」区域太小（{side} 像素），"
-                f"内容需要至少 {total} 像素，请放大二维码或缩短内容"
+                msg(
+                    "二维码「{name}」区域太小（{side} 像素），"
+                    "内容需要至少 {least} 像素，请放大二维码或缩短内容",
+                    name=layer.name or msg("二维码"),
+                    side=side,
+                    least=total,
+                )
             )
         dark, light = parse_color(layer.dark), parse_color(layer.light)
         image = qr_image(matrix, modules, layer.quiet_zone, module_px, dark, light)
         if layer.logo:
-            _put_logo(image, self.asset(layer.logo, "二维码 logo"), module_px * modules, light)
+            _put_logo(image, self.asset(layer.logo, msg("二维码 logo")), module_px * modules, light)
         size = image.width
         x = round(layer.x + (layer.width - size) / 2)
         y = round(layer.y + (layer.height - size) / 2)
@@ -285,9 +298,9 @@ class PosterRenderer:
         source = _source(layer.src, data)
         if source is not None:
             try:
-                picture = self._picture(source, layer.src, "头像")
+                picture = self._picture(source, layer.src, msg("头像"))
             except UserError as error:
-                warnings.append(f"{error.message}，已用昵称首字代替")
+                warnings.append(msg("{problem}，已用昵称首字代替", problem=error.message))
         mask = (
             ellipse_mask(width, height)
             if layer.shape == "circle"
@@ -312,7 +325,7 @@ class PosterRenderer:
         source = _source(layer.src, data)
         if source is None:
             return _Tile(0, 0)  # a personal picture the member does not have: nothing drawn
-        picture = self._picture(source, layer.src, "图片")
+        picture = self._picture(source, layer.src, msg("图片"))
         if layer.fit == "contain":
             inner = ImageOps.contain(picture, (width, height), _LANCZOS)
             tile = Image.new("RGBA", (width, height), (0, 0, 0, 0))
@@ -336,7 +349,7 @@ class PosterRenderer:
             return load_untrusted_rgba(bytes(source), what=what)
         if isinstance(source, str | Path):
             return load_untrusted_rgba(_read_file(Path(source), what), what=what)
-        raise UserError(f"{what}的数据格式不对")
+        raise UserError(msg("{what}的数据格式不对", what=what))
 
 
 _LANCZOS = Image.Resampling.LANCZOS
@@ -421,11 +434,23 @@ def _read_file(path: Path, what: str) -> bytes:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise UserError(
-                f"{what}文件太大（超过 {MAX_FILE_BYTES // (1024 * 1024)} MB）：{path.name}"
+                msg(
+                    "{what}文件太大（超过 {size} MB）：{name}",
+                    what=what,
+                    size=MAX_FILE_BYTES // (1024 * 1024),
+                    name=path.name,
+                )
             )
         return path.read_bytes()
     except OSError as error:
-        raise UserError(f"无法读取{what}文件「{path.name}」：{error.strerror}") from error
+        raise UserError(
+            msg(
+                "无法读取{what}文件「{name}」：{error}",
+                what=what,
+                name=path.name,
+                error=error.strerror,
+            )
+        ) from error
 
 
 # ---------------------------------------------------------------------- transforms
@@ -710,7 +735,11 @@ def qr_matrix(content: str, level: str) -> tuple[bytes, int]:
         code.make(fit=True)
     except DataOverflowError as error:
         raise UserError(
-            f"二维码内容太长（{len(content.encode())} 字节），纠错等级 {level} 放不下，请缩短链接"
+            msg(
+                "二维码内容太长（{size} 字节），纠错等级 {level} 放不下，请缩短链接",
+                size=len(content.encode()),
+                level=level,
+            )
         ) from error
     rows = code.get_matrix()
     return bytes(1 if cell else 0 for row in rows for cell in row), len(rows)

@@ -24,9 +24,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
+from core.common.text import msg
 from core.posters.builtin import list_builtin, load_builtin
 from core.posters.package import MAX_PACKAGE_BYTES, export_template, import_template
-from core.posters.template import Template, dump_template, load_template, template_fields
+from core.posters.template import (
+    Template,
+    dump_template,
+    listed,
+    load_template,
+    template_fields,
+)
 from db.poster_models import PosterTemplate
 
 MAX_NAME_CHARS = 100
@@ -114,8 +121,12 @@ def get_template(session: Session, key_or_name: str) -> StoredTemplate:
         return StoredTemplate(_info(builtin_key, template, True), template, assets)
     row = _saved_row(session, wanted) if wanted else None
     if row is None:
-        names = "、".join(f"{t.name}（{t.key}）" for t in list_templates(session))
-        raise UserError(f"没有名为「{wanted}」的海报模板，可选：{names}")
+        names = listed(
+            [msg("{name}（{key}）", name=t.name, key=t.key) for t in list_templates(session)]
+        )
+        raise UserError(
+            msg("没有名为「{name}」的海报模板，可选：{choices}", name=wanted, choices=names)
+        )
     template, assets = import_template(row.assets)
     return StoredTemplate(_info(row.key, template, False, row), template, assets)
 
@@ -123,14 +134,14 @@ def get_template(session: Session, key_or_name: str) -> StoredTemplate:
 def _check_name(session: Session, name: str, own_key: str | None) -> str:
     name = (name or "").strip()
     if not name:
-        raise UserError("模板需要一个名称")
+        raise UserError(msg("模板需要一个名称"))
     if len(name) > MAX_NAME_CHARS:
-        raise UserError(f"模板名称太长（最多 {MAX_NAME_CHARS} 个字）")
+        raise UserError(msg("模板名称太长（最多 {limit} 个字）", limit=MAX_NAME_CHARS))
     if _builtin_key(name) is not None:
-        raise UserError(f"「{name}」是内置模板的名称，请换一个名称")
+        raise UserError(msg("「{name}」是内置模板的名称，请换一个名称", name=name))
     clash = session.scalars(select(PosterTemplate).where(PosterTemplate.name == name)).first()
     if clash is not None and clash.key != own_key:
-        raise UserError(f"已有名为「{name}」的模板，请换一个名称")
+        raise UserError(msg("已有名为「{name}」的模板，请换一个名称", name=name))
     return name
 
 
@@ -154,10 +165,10 @@ def save_template(
     row = None
     if key is not None:
         if _builtin_key(key) == key:
-            raise UserError("内置模板不能修改，请另存为新模板")
+            raise UserError(msg("内置模板不能修改，请另存为新模板"))
         row = session.scalars(select(PosterTemplate).where(PosterTemplate.key == key)).first()
         if row is None and not _KEY.match(key):
-            raise UserError(f"模板代号「{key}」只能用字母、数字、- 和 _")
+            raise UserError(msg("模板代号「{key}」只能用字母、数字、- 和 _", key=key))
     name = _check_name(session, template.name, key)
     template.name = name
     document = dump_template(template)
@@ -184,10 +195,10 @@ def delete_template(session: Session, key_or_name: str) -> str:
     """Delete a saved template; returns its name. Built-in ones cannot be deleted."""
     wanted = (key_or_name or "").strip()
     if wanted and _builtin_key(wanted) is not None:
-        raise UserError(f"「{wanted}」是内置模板，不能删除")
+        raise UserError(msg("「{name}」是内置模板，不能删除", name=wanted))
     row = _saved_row(session, wanted) if wanted else None
     if row is None:
-        raise UserError(f"没有名为「{wanted}」的已保存模板")
+        raise UserError(msg("没有名为「{name}」的已保存模板", name=wanted))
     name = row.name
     session.delete(row)
     session.flush()
@@ -211,12 +222,16 @@ def read_package_file(path: Path) -> bytes:
     path = Path(path)
     try:
         if not path.is_file():
-            raise UserError(f"找不到模板文件：{path}")
+            raise UserError(msg("找不到模板文件：{path}", path=str(path)))
         if path.stat().st_size > MAX_PACKAGE_BYTES:
-            raise UserError(f"模板文件太大（超过 {MAX_PACKAGE_BYTES // (1024 * 1024)} MB）")
+            raise UserError(
+                msg("模板文件太大（超过 {size} MB）", size=MAX_PACKAGE_BYTES // (1024 * 1024))
+            )
         return path.read_bytes()
     except OSError as error:
-        raise UserError(f"无法读取模板文件 {path}：{error.strerror}") from error
+        raise UserError(
+            msg("无法读取模板文件 {path}：{error}", path=str(path), error=error.strerror)
+        ) from error
 
 
 def import_template_file(session: Session, path: Path, *, name: str | None = None) -> TemplateInfo:
@@ -243,7 +258,7 @@ def write_template_file(template: Template, assets: dict[str, bytes], out: Path)
     if out.suffix.lower() != ".zip":
         out = out.with_name(out.name + ".zip")
     if out.is_dir():
-        raise UserError(f"{out} 是一个文件夹，请给出 .zip 文件名")
+        raise UserError(msg("{path} 是一个文件夹，请给出 .zip 文件名", path=str(out)))
     partial = out.with_name(out.name + ".partial")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -252,5 +267,7 @@ def write_template_file(template: Template, assets: dict[str, bytes], out: Path)
     except OSError as error:
         with contextlib.suppress(OSError):  # the folder may not exist or be a file
             partial.unlink(missing_ok=True)
-        raise UserError(f"无法写入 {out}：{error.strerror}") from error
+        raise UserError(
+            msg("无法写入 {path}：{error}", path=str(out), error=error.strerror)
+        ) from error
     return out

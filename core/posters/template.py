@@ -16,11 +16,12 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, ClassVar
 
 from core.common.errors import UserError
+from core.common.text import msg
 
 SCHEMA_VERSION = 1
 
@@ -47,10 +48,10 @@ class CanvasPreset:
 
 
 CANVAS_PRESETS = (
-    CanvasPreset("story", "竖版海报 1080×1920（朋友圈）", 1080, 1920, 72),
-    CanvasPreset("phone", "手机海报 750×1334", 750, 1334, 72),
-    CanvasPreset("square", "方形 1080×1080", 1080, 1080, 72),
-    CanvasPreset("a4", "A4 打印 300dpi（2480×3508）", 2480, 3508, 300),
+    CanvasPreset("story", msg("竖版海报 1080×1920（朋友圈）"), 1080, 1920, 72),
+    CanvasPreset("phone", msg("手机海报 750×1334"), 750, 1334, 72),
+    CanvasPreset("square", msg("方形 1080×1080"), 1080, 1080, 72),
+    CanvasPreset("a4", msg("A4 打印 300dpi（2480×3508）"), 2480, 3508, 300),
 )
 MAX_CANVAS_SIDE = 10_000
 MAX_CANVAS_PIXELS = 40_000_000
@@ -63,18 +64,29 @@ MIN_DPI, MAX_DPI = 36, 1200
 def check_canvas(width: int, height: int, dpi: int) -> None:
     """Refuse a canvas size the renderer should not be asked for, saying why."""
     if width <= 0 or height <= 0:
-        raise UserError(f"画布尺寸必须为正数，实际为 {width}×{height}")
+        raise UserError(
+            msg("画布尺寸必须为正数，实际为 {width}×{height}", width=width, height=height)
+        )
     if width > MAX_CANVAS_SIDE or height > MAX_CANVAS_SIDE or width * height > MAX_CANVAS_PIXELS:
-        raise UserError(f"画布太大（{width}×{height}），A4 300dpi 为 2480×3508")
+        raise UserError(
+            msg("画布太大（{width}×{height}），A4 300dpi 为 2480×3508", width=width, height=height)
+        )
     if not MIN_DPI <= dpi <= MAX_DPI:
-        raise UserError(f"画布分辨率（dpi）应在 {MIN_DPI} 到 {MAX_DPI} 之间，实际为 {dpi}")
+        raise UserError(
+            msg(
+                "画布分辨率（dpi）应在 {low} 到 {high} 之间，实际为 {dpi}",
+                low=MIN_DPI,
+                high=MAX_DPI,
+                dpi=dpi,
+            )
+        )
 
 
 def canvas_preset(key: str) -> CanvasPreset:
     for preset in CANVAS_PRESETS:
         if preset.key == key:
             return preset
-    raise UserError(f"没有名为「{key}」的画布尺寸")
+    raise UserError(msg("没有名为「{key}」的画布尺寸", key=key))
 
 
 # ---------------------------------------------------------------- colours and fills
@@ -84,10 +96,16 @@ _HEX = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 RGBA = tuple[int, int, int, int]
 
 
-def parse_color(value: Any, where: str = "颜色") -> RGBA:
+def parse_color(value: Any, where: str = msg("颜色")) -> RGBA:
     """'#rgb', '#rrggbb' or '#rrggbbaa' → an RGBA tuple."""
     if not isinstance(value, str) or not _HEX.match(value):
-        raise UserError(f"{where}：「{value}」不是有效的颜色，应为 #RRGGBB 或 #RRGGBBAA")
+        raise UserError(
+            msg(
+                "{where}：「{value}」不是有效的颜色，应为 #RRGGBB 或 #RRGGBBAA",
+                where=where,
+                value=value,
+            )
+        )
     digits = value[1:]
     if len(digits) == 3:
         digits = "".join(c * 2 for c in digits)
@@ -117,23 +135,31 @@ def _parse_fill(value: Any, where: str) -> Fill:
         return value
     if isinstance(value, dict):
         if value.get("type", "linear") != "linear":
-            raise UserError(f"{where}：只支持线性渐变（linear）")
+            raise UserError(msg("{where}：只支持线性渐变（linear）", where=where))
         stops = value.get("stops")
         if not isinstance(stops, list) or len(stops) < 2:
-            raise UserError(f"{where}：渐变至少需要两个色标（stops）")
+            raise UserError(msg("{where}：渐变至少需要两个色标（stops）", where=where))
         parsed = []
         for stop in stops:
             if not (isinstance(stop, list | tuple) and len(stop) == 2):
-                raise UserError(f'{where}：色标应为 [位置, 颜色]，如 [0, "#ff6600"]')
-            position = _number(stop[0], f"{where}的色标位置")
+                raise UserError(
+                    msg('{where}：色标应为 [位置, 颜色]，如 [0, "#ff6600"]', where=where)
+                )
+            position = _number(stop[0], msg("{where}的色标位置", where=where))
             if not 0 <= position <= 1:
-                raise UserError(f"{where}：色标位置应在 0 到 1 之间，实际为 {position}")
-            parse_color(stop[1], f"{where}的色标")
+                raise UserError(
+                    msg(
+                        "{where}：色标位置应在 0 到 1 之间，实际为 {position}",
+                        where=where,
+                        position=position,
+                    )
+                )
+            parse_color(stop[1], msg("{where}的色标", where=where))
             parsed.append((float(position), stop[1]))
         parsed.sort(key=lambda s: s[0])
-        angle = _number(value.get("angle", 180), f"{where}的角度")
+        angle = _number(value.get("angle", 180), msg("{where}的角度", where=where))
         return Gradient(tuple(parsed), float(angle))
-    raise UserError(f"{where}：应为颜色（#RRGGBB）或渐变")
+    raise UserError(msg("{where}：应为颜色（#RRGGBB）或渐变", where=where))
 
 
 def _fill_json(fill: Fill | None) -> Any:
@@ -142,7 +168,7 @@ def _fill_json(fill: Fill | None) -> Any:
 
 def _number(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise UserError(f"{where}应为数字，实际为「{value}」")
+        raise UserError(msg("{where}应为数字，实际为「{value}」", where=where, value=value))
     return value
 
 
@@ -270,13 +296,25 @@ _CHOICES = {
     "shape": ("rect", "rounded", "circle"),
 }
 _LAYER_KIND_NAMES = {
-    "background": "背景",
-    "image": "图片",
-    "text": "文字",
-    "qr": "二维码",
-    "avatar": "头像",
-    "shape": "形状",
+    "background": msg("背景"),
+    "image": msg("图片"),
+    "text": msg("文字"),
+    "qr": msg("二维码"),
+    "avatar": msg("头像"),
+    "shape": msg("形状"),
 }
+
+
+def listed(items: Sequence[str]) -> str:
+    """The items as one list, 「a、b、c」, whose separators the window can show in English.
+
+    Split in halves, so a long list nests only as deep as its logarithm."""
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    half = len(items) // 2
+    return msg("{before}、{after}", before=listed(items[:half]), after=listed(items[half:]))
 
 
 @dataclass
@@ -368,81 +406,103 @@ def load_template(document: Mapping[str, Any] | str | bytes) -> Template:
         try:
             document = json.loads(document)
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise UserError(f"模板文件不是有效的 JSON：{error}") from error
+            raise UserError(msg("模板文件不是有效的 JSON：{error}", error=str(error))) from error
     if not isinstance(document, Mapping):
-        raise UserError("模板文件格式不对：最外层应为一个对象")
+        raise UserError(msg("模板文件格式不对：最外层应为一个对象"))
     schema = document.get("schema")
     if schema is None:
-        raise UserError("模板缺少版本号（schema），可能不是本程序的海报模板")
+        raise UserError(msg("模板缺少版本号（schema），可能不是本程序的海报模板"))
     if schema != SCHEMA_VERSION:
         if isinstance(schema, int) and not isinstance(schema, bool) and schema > SCHEMA_VERSION:
-            raise UserError(f"模板版本 {schema} 比本程序新（支持 {SCHEMA_VERSION}），请升级程序")
-        raise UserError(f"不认识的模板版本：{schema}")
+            raise UserError(
+                msg(
+                    "模板版本 {version} 比本程序新（支持 {supported}），请升级程序",
+                    version=schema,
+                    supported=SCHEMA_VERSION,
+                )
+            )
+        raise UserError(msg("不认识的模板版本：{version}", version=schema))
     canvas = document.get("canvas")
     if not isinstance(canvas, Mapping):
-        raise UserError("模板缺少画布（canvas）的宽和高")
-    width = _int_field(canvas, "width", "画布宽度")
-    height = _int_field(canvas, "height", "画布高度")
-    dpi = _int_field(canvas, "dpi", "画布分辨率", default=72)
+        raise UserError(msg("模板缺少画布（canvas）的宽和高"))
+    width = _int_field(canvas, "width", msg("画布宽度"))
+    height = _int_field(canvas, "height", msg("画布高度"))
+    dpi = _int_field(canvas, "dpi", msg("画布分辨率"), default=72)
     check_canvas(width, height, dpi)
     raw_layers = document.get("layers")
     if not isinstance(raw_layers, list):
-        raise UserError("模板缺少图层列表（layers）")
+        raise UserError(msg("模板缺少图层列表（layers）"))
     if len(raw_layers) > 500:
-        raise UserError("图层太多（超过 500 个）")
+        raise UserError(msg("图层太多（超过 500 个）"))
     layers = [_load_layer(raw, index) for index, raw in enumerate(raw_layers, start=1)]
     name = document.get("name", "")
     description = document.get("description", "")
     if not isinstance(name, str) or not isinstance(description, str):
-        raise UserError("模板名称和说明应为文字")
+        raise UserError(msg("模板名称和说明应为文字"))
     return Template(name, width, height, layers, dpi, description)
 
 
 def _int_field(raw: Mapping, key: str, label: str, default: int | None = None) -> int:
     if key not in raw:
         if default is None:
-            raise UserError(f"模板缺少{label}（{key}）")
+            raise UserError(msg("模板缺少{label}（{key}）", label=label, key=key))
         return default
     value = raw[key]
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise UserError(f"{label}应为整数，实际为「{value}」")
+        raise UserError(msg("{label}应为整数，实际为「{value}」", label=label, value=value))
     return value
 
 
 def _load_layer(raw: Any, index: int) -> Layer:
     if not isinstance(raw, Mapping):
-        raise UserError(f"第 {index} 个图层格式不对：应为一个对象")
+        raise UserError(msg("第 {index} 个图层格式不对：应为一个对象", index=index))
     kind = raw.get("type")
     if kind is None:
-        raise UserError(f"第 {index} 个图层缺少类型（type）")
+        raise UserError(msg("第 {index} 个图层缺少类型（type）", index=index))
     cls = LAYER_TYPES.get(kind)
     if cls is None:
-        known = "、".join(f"{k}（{v}）" for k, v in _LAYER_KIND_NAMES.items())
-        raise UserError(f"第 {index} 个图层的类型「{kind}」不认识，可用：{known}")
+        known = listed(
+            [msg("{key}（{name}）", key=k, name=v) for k, v in _LAYER_KIND_NAMES.items()]
+        )
+        raise UserError(
+            msg(
+                "第 {index} 个图层的类型「{kind}」不认识，可用：{known}",
+                index=index,
+                kind=kind,
+                known=known,
+            )
+        )
     label = raw.get("name")
-    named = f"「{label}」" if isinstance(label, str) and label else ""
-    where = f"第 {index} 个图层（{_LAYER_KIND_NAMES[kind]}{named}）"
+    if isinstance(label, str) and label:
+        where = msg(
+            "第 {index} 个图层（{kind}「{name}」）",
+            index=index,
+            kind=_LAYER_KIND_NAMES[kind],
+            name=label,
+        )
+    else:
+        where = msg("第 {index} 个图层（{kind}）", index=index, kind=_LAYER_KIND_NAMES[kind])
     values: dict[str, Any] = {}
     defaults = cls()
     known_names = {f.name for f in fields(cls)}
     for key in raw:
         if key != "type" and key not in known_names:
-            raise UserError(f"{where}有不认识的属性「{key}」")
+            raise UserError(msg("{where}有不认识的属性「{key}」", where=where, key=key))
     for spec in fields(cls):
         if spec.name not in raw:
             continue
         value = raw[spec.name]
         default = getattr(defaults, spec.name)
-        label = f"{where}的 {spec.name}"
+        label = msg("{where}的 {field}", where=where, field=spec.name)
         if spec.name == "fill":
             values["fill"] = None if value is None else _parse_fill(value, label)
         elif spec.name == "shadow":
             values["shadow"] = _load_shadow(value, label)
         elif isinstance(default, bool):
             if not isinstance(value, bool):
-                raise UserError(f"{label}应为 true 或 false")
+                raise UserError(msg("{where}应为 true 或 false", where=label))
             values[spec.name] = value
         elif isinstance(default, int | float):
             number = _number(value, label)
@@ -451,10 +511,15 @@ def _load_layer(raw: Any, index: int) -> Layer:
             values[spec.name] = int(number) if whole else float(number)
         elif isinstance(default, str):
             if not isinstance(value, str):
-                raise UserError(f"{label}应为文字")
+                raise UserError(msg("{where}应为文字", where=label))
             if spec.name in _CHOICES and value not in _CHOICES[spec.name]:
                 raise UserError(
-                    f"{label}只能是 {' / '.join(_CHOICES[spec.name])}，实际为「{value}」"
+                    msg(
+                        "{where}只能是 {choices}，实际为「{value}」",
+                        where=label,
+                        choices=" / ".join(_CHOICES[spec.name]),
+                        value=value,
+                    )
                 )
             values[spec.name] = value
         else:
@@ -468,7 +533,7 @@ def _load_shadow(value: Any, where: str) -> Shadow | None:
     if value is None:
         return None
     if not isinstance(value, Mapping):
-        raise UserError(f"{where}应为阴影设置对象")
+        raise UserError(msg("{where}应为阴影设置对象", where=where))
     shadow = Shadow()
     for key, raw in value.items():
         if key == "color":
@@ -477,9 +542,9 @@ def _load_shadow(value: Any, where: str) -> Shadow | None:
         elif key in ("blur", "dx", "dy"):
             setattr(shadow, key, float(_number(raw, where)))
         else:
-            raise UserError(f"{where}有不认识的属性「{key}」")
+            raise UserError(msg("{where}有不认识的属性「{key}」", where=where, key=key))
     if not 0 <= shadow.blur <= 200:
-        raise UserError(f"{where}：模糊半径应在 0 到 200 之间")
+        raise UserError(msg("{where}：模糊半径应在 0 到 200 之间", where=where))
     return shadow
 
 
@@ -487,44 +552,72 @@ def _check_layer(layer: Layer, raw: Mapping, where: str) -> None:
     if not isinstance(layer, BackgroundLayer):
         for key in ("width", "height"):
             if key not in raw:
-                raise UserError(f"{where}缺少{'宽度' if key == 'width' else '高度'}（{key}）")
+                if key == "width":
+                    raise UserError(msg("{where}缺少宽度（width）", where=where))
+                raise UserError(msg("{where}缺少高度（height）", where=where))
         if layer.width <= 0 or layer.height <= 0:
-            raise UserError(f"{where}的宽和高必须为正数，实际为 {layer.width}×{layer.height}")
+            raise UserError(
+                msg(
+                    "{where}的宽和高必须为正数，实际为 {width}×{height}",
+                    where=where,
+                    width=layer.width,
+                    height=layer.height,
+                )
+            )
         if layer.width > MAX_CANVAS_SIDE * 2 or layer.height > MAX_CANVAS_SIDE * 2:
-            raise UserError(f"{where}太大（{layer.width}×{layer.height}）")
+            raise UserError(
+                msg(
+                    "{where}太大（{width}×{height}）",
+                    where=where,
+                    width=layer.width,
+                    height=layer.height,
+                )
+            )
         if abs(layer.x) > MAX_CANVAS_SIDE * 2 or abs(layer.y) > MAX_CANVAS_SIDE * 2:
-            raise UserError(f"{where}的位置超出范围")
+            raise UserError(msg("{where}的位置超出范围", where=where))
     if not 0 <= layer.opacity <= 1:
-        raise UserError(f"{where}的不透明度应在 0 到 1 之间，实际为 {layer.opacity}")
+        raise UserError(
+            msg(
+                "{where}的不透明度应在 0 到 1 之间，实际为 {opacity}",
+                where=where,
+                opacity=layer.opacity,
+            )
+        )
     for name in ("color", "stroke_color", "dark", "light", "border_color", "fallback_color"):
         if hasattr(layer, name):
-            parse_color(getattr(layer, name), f"{where}的 {name}")
+            parse_color(getattr(layer, name), msg("{where}的 {field}", where=where, field=name))
     if isinstance(layer, ShapeLayer):
         if layer.stroke:
-            parse_color(layer.stroke, f"{where}的 stroke")
+            parse_color(layer.stroke, msg("{where}的 {field}", where=where, field="stroke"))
         if layer.stroke_width < 0 or layer.radius < 0:
-            raise UserError(f"{where}的描边宽度和圆角不能为负数")
+            raise UserError(msg("{where}的描边宽度和圆角不能为负数", where=where))
     if isinstance(layer, TextLayer):
         if not 1 <= layer.min_font_size <= layer.font_size <= 2000:
             raise UserError(
-                f"{where}的字号应满足 1 ≤ 最小字号 ≤ 字号 ≤ 2000，"
-                f"实际为 {layer.min_font_size} / {layer.font_size}"
+                msg(
+                    "{where}的字号应满足 1 ≤ 最小字号 ≤ 字号 ≤ 2000，实际为 {smallest} / {size}",
+                    where=where,
+                    smallest=layer.min_font_size,
+                    size=layer.font_size,
+                )
             )
         if not 0.5 <= layer.line_spacing <= 5:
-            raise UserError(f"{where}的行距应在 0.5 到 5 倍之间")
+            raise UserError(msg("{where}的行距应在 0.5 到 5 倍之间", where=where))
         if layer.stroke_width < 0:
-            raise UserError(f"{where}的描边宽度不能为负数")
+            raise UserError(msg("{where}的描边宽度不能为负数", where=where))
     if isinstance(layer, QrLayer):
         if layer.quiet_zone < 4:
-            raise UserError(f"{where}的留白（quiet_zone）至少 4 个模块，否则扫不出来")
+            raise UserError(
+                msg("{where}的留白（quiet_zone）至少 4 个模块，否则扫不出来", where=where)
+            )
         if layer.quiet_zone > 20:
-            raise UserError(f"{where}的留白（quiet_zone）最多 20 个模块")
+            raise UserError(msg("{where}的留白（quiet_zone）最多 20 个模块", where=where))
         if not layer.content.strip():
-            raise UserError(f"{where}缺少二维码内容（content），例如 {{邀请链接}}")
+            raise UserError(msg("{where}缺少二维码内容（content），例如 {{邀请链接}}", where=where))
     if isinstance(layer, AvatarLayer | ImageLayer) and layer.radius < 0:
-        raise UserError(f"{where}的圆角不能为负数")
+        raise UserError(msg("{where}的圆角不能为负数", where=where))
     if isinstance(layer, AvatarLayer) and layer.border_width < 0:
-        raise UserError(f"{where}的边框宽度不能为负数")
+        raise UserError(msg("{where}的边框宽度不能为负数", where=where))
 
 
 def template_to_dict(template: Template) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from PIL import ImageFont
 
 from core.common.errors import UserError
 from core.common.fonts import pil_font
+from core.common.text import msg
 
 NO_LINE_START = frozenset(
     "，。！？、；：”’）》」』】〕〉｝〗〙〛…‥—～·・％‰°℃"
@@ -81,7 +82,9 @@ def font_for(size: int, bold: bool = False, font_path: str = "") -> ImageFont.Fr
     try:
         return ImageFont.truetype(font_path, size)
     except OSError as error:
-        raise UserError(f"无法加载字体文件「{Path(font_path).name}」，请改用内置字体") from error
+        raise UserError(
+            msg("无法加载字体文件「{name}」，请改用内置字体", name=Path(font_path).name)
+        ) from error
 
 
 @lru_cache(maxsize=8)

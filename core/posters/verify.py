@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageStat
 
+from core.common.text import msg
 from core.posters.render import PlacedQr, RenderedPoster
 
 MIN_PRINT_CM = 2.5
@@ -57,8 +58,13 @@ class PosterCheck:
 
     def problems(self) -> list[str]:
         return [
-            f"二维码「{code.layer_name or '二维码'}」无法识别"
-            + (f"（读出的是「{code.decoded_text}」）" if code.decoded_text else "")
+            msg(
+                "二维码「{name}」无法识别（读出的是「{text}」）",
+                name=code.layer_name or msg("二维码"),
+                text=code.decoded_text,
+            )
+            if code.decoded_text
+            else msg("二维码「{name}」无法识别", name=code.layer_name or msg("二维码"))
             for code in self.codes
             if not code.decoded
         ]
@@ -109,7 +115,7 @@ def decode_region(image: Image.Image, box: tuple[int, int, int, int], margin: in
 def _check(image: Image.Image, placed: PlacedQr, dpi: int, canvas: tuple[int, int]) -> QrCheck:
     texts = decode_region(image, placed.box, placed.module_px * 2)
     decoded = placed.content in texts
-    name = placed.layer_name or "二维码"
+    name = placed.layer_name or msg("二维码")
     warnings: list[str] = []
     size_px = placed.code_px
     size_cm = None
@@ -117,29 +123,53 @@ def _check(image: Image.Image, placed: PlacedQr, dpi: int, canvas: tuple[int, in
         size_cm = size_px / dpi * CM_PER_INCH
         if size_cm < MIN_PRINT_CM:
             warnings.append(
-                f"二维码「{name}」打印后只有 {size_cm:.1f} 厘米宽，建议至少 {MIN_PRINT_CM} 厘米"
-                f"（{dpi} dpi 下 {round(MIN_PRINT_CM / CM_PER_INCH * dpi)} 像素）"
+                msg(
+                    "二维码「{name}」打印后只有 {size:.1f} 厘米宽，建议至少 {least} 厘米"
+                    "（{dpi} dpi 下 {pixels} 像素）",
+                    name=name,
+                    size=size_cm,
+                    least=MIN_PRINT_CM,
+                    dpi=dpi,
+                    pixels=round(MIN_PRINT_CM / CM_PER_INCH * dpi),
+                )
             )
     else:
         need = round(SCREEN_MIN_SHARE * min(canvas))
         if size_px < need:
             warnings.append(
-                f"二维码「{name}」只有 {size_px} 像素宽，在手机上太小，建议至少 {need} 像素"
-                f"（画面较短边的 {round(SCREEN_MIN_SHARE * 100)}%）"
+                msg(
+                    "二维码「{name}」只有 {size} 像素宽，在手机上太小，建议至少 {least} 像素"
+                    "（画面较短边的 {share}%）",
+                    name=name,
+                    size=size_px,
+                    least=need,
+                    share=round(SCREEN_MIN_SHARE * 100),
+                )
             )
         if placed.module_px < MIN_MODULE_PX:
             warnings.append(
-                f"二维码「{name}」每个方块只有 {placed.module_px} 像素，微信压缩后可能扫不出，"
-                "请放大二维码或缩短链接"
+                msg(
+                    "二维码「{name}」每个方块只有 {pixels} 像素，微信压缩后可能扫不出，"
+                    "请放大二维码或缩短链接",
+                    name=name,
+                    pixels=placed.module_px,
+                )
             )
     contrast = _contrast(image, placed)
     if contrast is not None:
         if contrast < 0:
-            warnings.append(f"二维码「{name}」颜色反了（深色块比背景浅），很多手机扫不出")
+            warnings.append(
+                msg("二维码「{name}」颜色反了（深色块比背景浅），很多手机扫不出", name=name)
+            )
         elif contrast < MIN_CONTRAST:
             warnings.append(
-                f"二维码「{name}」与背景的对比度只有 {contrast:.1f}:1，"
-                f"建议至少 {MIN_CONTRAST:.0f}:1（深色码、浅色底）"
+                msg(
+                    "二维码「{name}」与背景的对比度只有 {contrast:.1f}:1，"
+                    "建议至少 {least:.0f}:1（深色码、浅色底）",
+                    name=name,
+                    contrast=contrast,
+                    least=MIN_CONTRAST,
+                )
             )
     return QrCheck(
         layer_name=placed.layer_name,

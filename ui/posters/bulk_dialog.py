@@ -51,6 +51,7 @@ from core.posters.members import (
 from core.posters.render import Assets
 from core.posters.template import Template, template_fields
 from ui.common.errors import show_error
+from ui.common.i18n import shown
 from ui.common.tasks import Task, TaskGroup, while_alive
 from ui.common.widgets import push_button
 
@@ -340,7 +341,7 @@ class BulkPosterDialog(QDialog):
         if n:
             self.count.setText(self.tr("将为 {n} 位成员各生成一张海报").format(n=n))
         else:
-            self.count.setText(self.tr("{what}里没有可生成海报的成员").format(what=what))
+            self.count.setText(self.tr("{what}里没有可生成海报的成员").format(what=shown(what)))
         self._sync_buttons()
 
     def counting(self) -> bool:
@@ -498,7 +499,7 @@ class BulkPosterDialog(QDialog):
             )
             details.append(self.tr("未保存的海报："))
             details += [
-                self.tr("  {file}：{reason}").format(file=f.name, reason=f.reason)
+                self.tr("  {file}：{reason}").format(file=f.name, reason=shown(f.reason))
                 for f in result.failed[:DETAIL_LINES]
             ]
             if len(result.failed) > DETAIL_LINES:
@@ -511,7 +512,7 @@ class BulkPosterDialog(QDialog):
             counts = Counter(w for poster in warned for w in dict.fromkeys(poster.warnings))
             details.append(self.tr("提醒："))
             details += [
-                self.tr("  {n} 张：{warning}").format(n=n, warning=warning)
+                self.tr("  {n} 张：{warning}").format(n=n, warning=shown(warning))
                 for warning, n in counts.most_common(DETAIL_LINES)
             ]
         self.summary.setText("\n".join(lines))

@@ -41,6 +41,7 @@ from core.posters.compliance import RiskyPhrase
 from core.posters.copy_marks import CopyMark
 from core.posters.template import BackgroundLayer, Layer, QrLayer, Template
 from core.posters.text_placement import SpanBox
+from ui.common.i18n import shown
 
 SNAP_SCREEN_PX = 6  # how close (on screen) an edge must come to a guide to snap to it
 HANDLE_PX = 9
@@ -560,7 +561,11 @@ class CopyMarkItem(QGraphicsPathItem):
         self.setPen(pen)
         self.setPath(path)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.setToolTip(f"「{phrase.text}」：{phrase.reason}")
+        self.setToolTip(
+            QApplication.translate("canvas", "「{phrase}」：{reason}").format(
+                phrase=phrase.text, reason=shown(phrase.reason)
+            )
+        )
         self.setZValue(1)
 
     def shape(self) -> QPainterPath:

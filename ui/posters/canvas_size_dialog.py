@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from core.common.errors import UserError
 from core.posters.template import MAX_CANVAS_SIDE, MAX_DPI, MIN_DPI, check_canvas
+from ui.common.i18n import shown
 
 CM_PER_INCH = 2.54
 
@@ -65,7 +66,7 @@ class CanvasSizeDialog(QDialog):
         try:
             check_canvas(width, height, dpi)
         except UserError as error:
-            self.note.setText(error.message)
+            self.note.setText(shown(error.message))
             self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
             return
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from core.posters.compliance import RiskyPhrase, check_copy
 from core.posters.template import Template, TextLayer
+from ui.common.i18n import shown
 
 
 def risky_phrases(template: Template | None) -> list[tuple[str, RiskyPhrase]]:
@@ -48,7 +49,7 @@ class CopyWarnings(QLabel):
         for name, phrase in found:
             lines.append(
                 f"「{html.escape(name)}」：<u>{html.escape(phrase.text)}</u> — "
-                f"{html.escape(phrase.reason)}"
+                f"{html.escape(shown(phrase.reason))}"
             )
         self.setText("<br>".join(lines))
         return found

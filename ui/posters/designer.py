@@ -42,6 +42,7 @@ from core.posters.store import (
 )
 from core.posters.template import Template, TextLayer, dump_template, load_template
 from ui.common.errors import show_error
+from ui.common.i18n import shown
 from ui.common.widgets import confirm
 from ui.posters.bulk_dialog import open_bulk_dialog
 from ui.posters.canvas import PosterCanvas
@@ -301,7 +302,9 @@ class PosterDesigner(QWidget):
         box = QMessageBox(
             QMessageBox.Icon.Question,
             self.tr("放弃修改？"),
-            self.tr("「{name}」的修改还没有保存，放弃这些修改吗？").format(name=self.template.name),
+            self.tr("「{name}」的修改还没有保存，放弃这些修改吗？").format(
+                name=shown(self.template.name)
+            ),
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             self,
         )
@@ -433,7 +436,7 @@ class PosterDesigner(QWidget):
         if self.template is None:
             self.title.clear()
             return
-        text = self.template.name
+        text = shown(self.template.name)
         size = f"{self.template.width}×{self.template.height}"
         if self.builtin:
             note = self.tr("内置模板，修改后请另存为")
@@ -452,7 +455,7 @@ class PosterDesigner(QWidget):
         try:
             load_template(dump_template(after))  # what is saved must load again
         except UserError as error:
-            self.status.setText(self.tr("这项修改无效：{error}").format(error=error.message))
+            self.status.setText(self.tr("这项修改无效：{error}").format(error=shown(error.message)))
             self.status.setVisible(True)
             self.properties.show_layer(self.selected_layer())
             return
@@ -652,7 +655,10 @@ class PosterDesigner(QWidget):
         self.last_check = check
         self.render_error = ""
         self.canvas.set_image(image)
-        notes = check.problems() + list(check.warnings) + list(rendered.warnings)
+        notes = [
+            shown(note)
+            for note in check.problems() + list(check.warnings) + list(rendered.warnings)
+        ]
         if rendered.missing_fields:
             fields = "、".join(f"{{{name}}}" for name in rendered.missing_fields)
             notes.append(self.tr("预览数据里没有 {fields}，这些位置会是空白").format(fields=fields))
@@ -672,7 +678,7 @@ class PosterDesigner(QWidget):
             index = by_name.get(code.layer_name)
             if index is None:
                 continue
-            lines = list(code.warnings)
+            lines = [shown(warning) for warning in code.warnings]
             if not code.decoded:
                 lines.insert(0, self.tr("这个二维码扫不出来，导出时会被拦下"))
             if lines:

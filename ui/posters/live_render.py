@@ -17,6 +17,7 @@ from core.common.errors import UserError
 from core.posters.render import PosterRenderer
 from core.posters.template import Template
 from core.posters.verify import verify_poster
+from ui.common.i18n import shown
 from ui.common.tasks import Task, while_alive
 
 RENDER_DELAY_MS = 40  # a 1080×1920 poster takes 0.1–0.4 s; typing and arrows render once
@@ -85,7 +86,8 @@ class LiveRender(QObject):
 
     def _failed(self, error: Exception) -> None:
         if not self._again:
-            self.failed.emit(error.message if isinstance(error, UserError) else str(error))
+            # shown() here: a signal of str hands the slot a plain string, not the message.
+            self.failed.emit(shown(error.message) if isinstance(error, UserError) else str(error))
 
     def _finished(self) -> None:
         self._busy = False

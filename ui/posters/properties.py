@@ -30,15 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from core.common.errors import UserError
+from core.posters.assets import AVATAR_WHAT, PICTURE_WHAT, image_asset
 from core.posters.template import AvatarLayer, BackgroundLayer, Layer
 from ui.common.errors import show_error
-from ui.posters.asset_files import image_asset
 from ui.posters.fields import spin
 from ui.posters.layer_group import LayerGroup
 from ui.posters.layer_groups import layer_groups
-
-# How each picture field is named in messages about a bad file.
-_PICTURE_WHAT = {"logo": "二维码 logo", "image": "背景图", "src": "图片"}
 
 
 class PropertyPanel(QScrollArea):
@@ -130,7 +127,11 @@ class PropertyPanel(QScrollArea):
         layer = self._layer
         if layer is None or not isinstance(getattr(layer, field, None), str):
             return False
-        what = "头像" if isinstance(layer, AvatarLayer) else _PICTURE_WHAT.get(field, "图片")
+        what = (
+            AVATAR_WHAT
+            if isinstance(layer, AvatarLayer)
+            else PICTURE_WHAT.get(field, PICTURE_WHAT["src"])
+        )
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             name, data = image_asset(path, what)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from core.common.database import Database
 from core.posters.store import list_templates
 from core.posters.template import CANVAS_PRESETS
+from ui.common.i18n import shown
 from ui.common.widgets import menu_button
 from ui.posters.canvas_size_dialog import CanvasSizeDialog
 
@@ -57,7 +58,7 @@ class TemplatePanel(QWidget):
         menu = QMenu(self.new_button)
         menu.setObjectName("posterNewMenu")
         for preset in CANVAS_PRESETS:
-            action = menu.addAction(self.preset_labels().get(preset.key, preset.label))
+            action = menu.addAction(self.preset_labels().get(preset.key, shown(preset.label)))
             action.setObjectName(f"posterNew_{preset.key}")
             action.triggered.connect(
                 lambda _=False, p=preset: self.new_requested.emit(p.width, p.height, p.dpi)
@@ -138,10 +139,10 @@ class TemplatePanel(QWidget):
                     empty.setFlags(Qt.ItemFlag.NoItemFlags)
                     self.list.addItem(empty)
                 for info in group:
-                    item = QListWidgetItem(f"{info.name}  ·  {info.size}")
+                    item = QListWidgetItem(f"{shown(info.name)}  ·  {info.size}")
                     item.setData(KEY_ROLE, info.key)
                     item.setData(BUILTIN_ROLE, info.builtin)
-                    item.setToolTip(info.description or info.name)
+                    item.setToolTip(shown(info.description or info.name))
                     self.list.addItem(item)
             self._select(current)
         finally:

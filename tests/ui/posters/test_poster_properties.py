@@ -33,7 +33,7 @@ from core.posters import fonts
 from core.posters.template import Gradient, Shadow, dump_template, load_template
 from tests.ui.conftest import when_shown
 from tests.ui.posters.conftest import select, settle
-from ui.posters.asset_files import NAME_DIGITS
+from core.posters.assets import NAME_DIGITS
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ decompression-bomb file is a `UserError` and nothing changes. The asset is named
 content hash, so picking the same file twice (or the same picture under two names) stores it
 once. Formats a template package cannot carry (TIFF) are converted to PNG.
 
-No Qt here (it lives in ui/posters only because it serves the property panel).
+The property panel calls it; the names of the pictures (`PICTURE_WHAT`) and the refusals are
+messages, shown in the window's language.
 """
 
 from __future__ import annotations
@@ -17,29 +18,46 @@ from pathlib import Path
 
 from core.common.errors import UserError
 from core.common.images import MAX_FILE_BYTES, open_untrusted, upright_rgba
+from core.common.text import msg
 
 # The formats a template package keeps (core.posters.package.IMAGE_SUFFIXES), by Pillow name.
 _SUFFIXES = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp", "GIF": ".gif", "BMP": ".bmp"}
 NAME_DIGITS = 16  # 64 bits of SHA-256: no two different pictures of one template collide
+# How messages name the picture of a layer's field; an avatar layer's is AVATAR_WHAT.
+PICTURE_WHAT = {"logo": msg("二维码 logo"), "image": msg("背景图"), "src": msg("图片")}
+AVATAR_WHAT = msg("头像")
 
 
-def image_asset(path: str | Path, what: str = "图片") -> tuple[str, bytes]:
+def image_asset(path: str | Path, what: str = PICTURE_WHAT["src"]) -> tuple[str, bytes]:
     """(asset name, file bytes) of the picture at `path`, or a UserError saying what is wrong."""
     file = Path(path)
     try:
         if file.stat().st_size > MAX_FILE_BYTES:
             raise UserError(
-                f"{what}文件太大（超过 {MAX_FILE_BYTES // (1024 * 1024)} MB）：{file.name}"
+                msg(
+                    "{what}文件太大（超过 {size} MB）：{name}",
+                    what=what,
+                    size=MAX_FILE_BYTES // (1024 * 1024),
+                    name=file.name,
+                )
             )
         data = file.read_bytes()
     except OSError as error:
-        raise UserError(f"无法读取文件「{file.name}」：{error.strerror or error}") from error
-    image = open_untrusted(data, what=f"{what}「{file.name}」")
+        raise UserError(
+            msg(
+                "无法读取文件「{name}」：{error}",
+                name=file.name,
+                error=str(error.strerror or error),
+            )
+        ) from error
+    image = open_untrusted(data, what=msg("{what}「{name}」", what=what, name=file.name))
     suffix = _SUFFIXES.get(image.format or "")
     try:
         picture = upright_rgba(image)  # what the renderer will do with it: fail now, not later
     except Exception as error:  # a broken EXIF block, an exotic mode
-        raise UserError(f"{what}「{file.name}」无法转换，请另存为 PNG 或 JPG 后再试") from error
+        raise UserError(
+            msg("{what}「{name}」无法转换，请另存为 PNG 或 JPG 后再试", what=what, name=file.name)
+        ) from error
     if suffix is None:
         buffer = io.BytesIO()
         picture.save(buffer, "PNG")
