@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
+from core.common.text import msg
 from core.members.importing.normalize import normalize_phone
 from core.members.roles import change_roles
 from core.members.search_keys import member_search_keys
@@ -73,7 +74,7 @@ class MemberDetail:
 def _member(session: Session, member_id: int) -> Member:
     member = session.get(Member, member_id)
     if member is None or member.merged_into_id is not None:
-        raise UserError(f"找不到成员（编号 {member_id}），可能已被合并或删除")
+        raise UserError(msg("找不到成员（编号 {id}），可能已被合并或删除", id=member_id))
     return member
 
 
@@ -143,11 +144,11 @@ def member_detail(session: Session, member_id: int) -> MemberDetail:
 def _clean(name: str, value: Any) -> Any:
     """Check and tidy one edited value; raise UserError with the reason."""
     if name not in EDITABLE_FIELDS:
-        raise UserError(f"不能修改字段 {name}")
+        raise UserError(msg("不能修改字段 {field}", field=name))
     if isinstance(value, str):
         value = value.strip()
     if name == "gender" and value not in GENDERS:
-        raise UserError("性别只能是 男、女 或 未知")
+        raise UserError(msg("性别只能是 男、女 或 未知"))
     if name == "phone":
         if not value:
             return None
@@ -158,13 +159,13 @@ def _clean(name: str, value: Any) -> Any:
     if name in {"wechat_id", "external_userid"}:
         return value or None
     if name == "birthday" and value is not None and not isinstance(value, date):
-        raise UserError("生日必须是日期")
+        raise UserError(msg("生日必须是日期"))
     if name == "custom_fields":
         if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
-            raise UserError("自定义字段必须是「名称: 值」的形式")
+            raise UserError(msg("自定义字段必须是「名称: 值」的形式"))
         return {k.strip(): str(v).strip() for k, v in value.items() if k.strip()}
     if name == "nickname" and not value:
-        raise UserError("昵称不能为空")
+        raise UserError(msg("昵称不能为空"))
     return value
 
 
@@ -215,7 +216,9 @@ def _tag_ids(session: Session, names: list[str]) -> list[int]:
     names = sorted({name.strip() for name in names if name.strip()})
     for name in names:
         if len(name) > 50:
-            raise UserError(f"标签「{name[:20]}…」太长（最多 50 个字）")
+            raise UserError(
+                msg("标签「{name}…」太长（最多 {limit} 个字）", name=name[:20], limit=50)
+            )
     existing = dict(session.execute(select(Tag.name, Tag.id).where(Tag.name.in_(names))).all())
     for name in names:
         if name not in existing:
@@ -245,7 +248,7 @@ def _existing_member_ids(session: Session, member_ids: list[int]) -> list[int]:
         )
     )
     if len(found) != len(set(member_ids)):
-        raise UserError("所选成员中有的已被合并或删除，请刷新后重试")
+        raise UserError(msg("所选成员中有的已被合并或删除，请刷新后重试"))
     return found
 
 
@@ -254,7 +257,7 @@ def tag_members(session: Session, member_ids: list[int], tag_name: str) -> int:
     ids = _existing_member_ids(session, member_ids)
     (tag_id,) = _tag_ids(session, [tag_name]) or [None]
     if tag_id is None:
-        raise UserError("标签名不能为空")
+        raise UserError(msg("标签名不能为空"))
     have = set(
         session.scalars(
             select(MemberTag.member_id).where(
@@ -285,7 +288,7 @@ def add_members_to_community(
     ids = _existing_member_ids(session, member_ids)
     community = session.get(Community, community_id)
     if community is None or community.deleted_at is not None:
-        raise UserError("找不到这个社群，可能已被删除")
+        raise UserError(msg("找不到这个社群，可能已被删除"))
     when = when or datetime.now()
     current = {
         membership.member_id: membership
@@ -328,6 +331,6 @@ def add_members_to_community(
 def set_members_role(session: Session, member_ids: list[int], community_id: int, role: str) -> int:
     """Set the role of the selection in one community; return how many memberships changed."""
     if role not in ROLES:
-        raise UserError(f"未知的角色：{role}")
+        raise UserError(msg("未知的角色：{role}", role=role))
     ids = _existing_member_ids(session, member_ids)
     return change_roles(session, community_id, ids, role, reason="批量设置角色")

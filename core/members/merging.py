@@ -31,7 +31,9 @@ from sqlalchemy import Table, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
+from core.common.text import msg
 from core.members.editing import refresh_search_keys
+from core.members.wording import clauses, enumeration
 from db.ledger_models import LedgerEntry, LedgerRedemption
 from db.models import (
     ActivityEvent,
@@ -52,9 +54,9 @@ from db.models import (
 STRONG_IDS: dict[str, str] = {
     "unionid": "unionid",
     "wxid": "wxid",
-    "external_userid": "企业微信 ID",
-    "wechat_id": "微信号",
-    "phone": "手机号",
+    "external_userid": msg("企业微信 ID"),
+    "wechat_id": msg("微信号"),
+    "phone": msg("手机号"),
 }
 SIMILAR_AT = 85  # rapidfuzz ratio of the tidied names, 0–100, from which names are "similar"
 # A name shared by more people than this within one group is not evidence ("微信用户").
@@ -67,7 +69,16 @@ MAX_KEY_NAMES = 200
 PLACEHOLDER_NAMES = frozenset(
     {"微信用户", "用户", "客户", "未知", "匿名", "无", "未命名", "unknown", "null", "none", "user"}
 )
-NAME_KINDS = {"nickname": "昵称", "remark": "备注名", "group": "群昵称"}
+NAME_KINDS = {"nickname": msg("昵称"), "remark": msg("备注名"), "group": msg("群昵称")}
+# A match between two kinds of name, one label each (other languages join them differently).
+NAME_PAIRS = {
+    ("nickname", "remark"): msg("昵称与备注名"),
+    ("nickname", "group"): msg("昵称与群昵称"),
+    ("remark", "nickname"): msg("备注名与昵称"),
+    ("remark", "group"): msg("备注名与群昵称"),
+    ("group", "nickname"): msg("群昵称与昵称"),
+    ("group", "remark"): msg("群昵称与备注名"),
+}
 # Stronger first; the combined membership of a merged pair keeps the stronger role.
 ROLE_STRENGTH = ("manager", "leader", "executor", "contributor", "connector", "follower")
 
@@ -87,15 +98,15 @@ REASSIGNED: dict[str, tuple[Table, str]] = {
     "ledger_redemptions": (LedgerRedemption.__table__, "member_id"),
 }
 REASSIGNED_LABELS = {
-    "memberships": "入群记录",
-    "membership_events": "入退群记录",
-    "group_nickname_history": "群昵称记录",
-    "activity_events": "行为记录",
-    "invitations": "邀请关系",
-    "owned_communities": "群主身份",
-    "ledger_entries": "积分流水",
-    "ledger_invitees": "作为被邀请人的积分奖励",
-    "ledger_redemptions": "积分兑换",
+    "memberships": msg("入群记录"),
+    "membership_events": msg("入退群记录"),
+    "group_nickname_history": msg("群昵称记录"),
+    "activity_events": msg("行为记录"),
+    "invitations": msg("邀请关系"),
+    "owned_communities": msg("群主身份"),
+    "ledger_entries": msg("积分流水"),
+    "ledger_invitees": msg("作为被邀请人的积分奖励"),
+    "ledger_redemptions": msg("积分兑换"),
 }
 # Member fields the kept member takes from the merged one when its own is empty.
 FILLED_FIELDS = (
@@ -231,6 +242,7 @@ class MergeSuggestion:
     evidence: str  # 昵称相似 92%（…），同在 麦香烘焙福利1群
     shared_community_ids: tuple[int, ...] = ()
     same_inviter: bool = False
+    reasons: tuple[str, ...] = ()  # the parts of `evidence`, strongest first
 
 
 # The best name match of a pair: (score, kind of a's name, a's name, kind of b's, b's name).
@@ -495,25 +507,34 @@ def merge_suggestions(
     for pair in chosen:
         reasons = []
         if strong := certain.get(pair):
-            reasons.append("、".join(strong) + "相同")
+            reasons.append(msg("{identifiers}相同", identifiers=enumeration(strong)))
         if pair in found:
             reasons.append(_name_evidence(found[pair]))
         shared = sorted(people.shared(pair), key=lambda c: (community_names.get(c, ""), c))
         if shared:
-            shown = "、".join(community_names.get(c, f"#{c}") for c in shared[:2])
-            more = f" 等 {len(shared)} 个群" if len(shared) > 2 else ""
-            reasons.append(f"同在 {shown}{more}")
+            shown = enumeration([community_names.get(c, f"#{c}") for c in shared[:2]])
+            if len(shared) > 2:
+                reasons.append(
+                    msg("同在 {groups} 等 {count} 个群", groups=shown, count=len(shared))
+                )
+            else:
+                reasons.append(msg("同在 {groups}", groups=shown))
         if same_inviter := people.same_inviter(pair):
-            reasons.append(f"同一邀请人 {inviter_names.get(people.inviter(pair[0]), '')}".rstrip())
+            inviter = inviter_names.get(people.inviter(pair[0]), "")
+            if inviter.rstrip():
+                reasons.append(msg("同一邀请人 {name}", name=inviter.rstrip()))
+            else:
+                reasons.append(msg("同一邀请人"))
         suggestions.append(
             MergeSuggestion(
                 a_id=pair[0],
                 b_id=pair[1],
                 score=100 if strong else found[pair][0],
                 certain=bool(strong),
-                evidence="，".join(reasons),
+                evidence=clauses(reasons),
                 shared_community_ids=tuple(shared),
                 same_inviter=same_inviter,
+                reasons=tuple(reasons),
             )
         )
     return suggestions
@@ -521,14 +542,12 @@ def merge_suggestions(
 
 def _name_evidence(found: _Found) -> str:
     score, a_kind, a, b_kind, b = found
-    label = (
-        NAME_KINDS[a_kind] if a_kind == b_kind else f"{NAME_KINDS[a_kind]}与{NAME_KINDS[b_kind]}"
-    )
+    label = NAME_KINDS[a_kind] if a_kind == b_kind else NAME_PAIRS[(a_kind, b_kind)]
     if score == 100:
-        return f"{label}相同「{a.raw}」"
+        return msg("{names}相同「{name}」", names=label, name=a.raw)
     if score == 90:
-        return f"{label}读音相同（{a.raw} / {b.raw}）"
-    return f"{label}相似 {score}%（{a.raw} / {b.raw}）"
+        return msg("{names}读音相同（{a} / {b}）", names=label, a=a.raw, b=b.raw)
+    return msg("{names}相似 {score}%（{a} / {b}）", names=label, score=score, a=a.raw, b=b.raw)
 
 
 def _community_names(session: Session, ids: set[int]) -> dict[int, str]:
@@ -551,11 +570,11 @@ def _display_names(session: Session, ids: set[int]) -> dict[int, str]:
 def mark_not_same_person(session: Session, a: int, b: int) -> None:
     """Remember that these two are different people: they are never suggested again."""
     if a == b:
-        raise UserError("请选择两位不同的成员")
+        raise UserError(msg("请选择两位不同的成员"))
     first, second = sorted((a, b))
     found = session.scalar(select(func.count()).select_from(Member).where(Member.id.in_((a, b))))
     if found != 2:
-        raise UserError("找不到这两位成员，可能已被删除")
+        raise UserError(msg("找不到这两位成员，可能已被删除"))
     if session.get(NotSamePerson, (first, second)) is None:
         session.add(NotSamePerson(member_a_id=first, member_b_id=second, decided_at=datetime.now()))
         session.flush()
@@ -710,12 +729,19 @@ def combine_memberships(kept: dict[str, Any], merged: dict[str, Any]) -> dict[st
     }
 
 
-def _live_member(session: Session, member_id: int, what: str) -> dict[str, Any]:
+def _live_member(session: Session, member_id: int, *, kept: bool) -> dict[str, Any]:
     row = _row(session, Member.__table__, member_id)
     if row is None:
-        raise UserError(f"找不到{what}（编号 {member_id}），可能已被删除")
+        if kept:
+            raise UserError(msg("找不到要保留的成员（编号 {id}），可能已被删除", id=member_id))
+        raise UserError(msg("找不到要合并的成员（编号 {id}），可能已被删除", id=member_id))
     if row["merged_into_id"] is not None:
-        raise UserError(f"{what}「{row['nickname']}」已被合并到其他成员，请刷新后重试")
+        name = row["nickname"]
+        if kept:
+            raise UserError(
+                msg("要保留的成员「{name}」已被合并到其他成员，请刷新后重试", name=name)
+            )
+        raise UserError(msg("要合并的成员「{name}」已被合并到其他成员，请刷新后重试", name=name))
     return row
 
 
@@ -728,12 +754,12 @@ def merge_members(session: Session, kept_id: int, merged_id: int) -> int:
     merged one, never overwritten. The merged member stays, hidden, with `merged_into_id` set.
     """
     if kept_id == merged_id:
-        raise UserError("不能把成员合并到自己")
+        raise UserError(msg("不能把成员合并到自己"))
     session.flush()
-    kept = _live_member(session, kept_id, "要保留的成员")
-    merged = _live_member(session, merged_id, "要合并的成员")
+    kept = _live_member(session, kept_id, kept=True)
+    merged = _live_member(session, merged_id, kept=False)
     if bool(kept["is_team"]) != bool(merged["is_team"]):
-        raise UserError("团队成员只能与团队成员合并：请先把两人的「团队成员」设成一致")
+        raise UserError(msg("团队成员只能与团队成员合并：请先把两人的「团队成员」设成一致"))
     now = datetime.now()
     moved: dict[str, Any] = {"version": MOVED_VERSION, "rows": {}}
 
@@ -893,20 +919,25 @@ def undo_merge(session: Session, merge_id: int) -> None:
     session.flush()
     record = session.get(MemberMerge, merge_id)
     if record is None:
-        raise UserError(f"找不到这次合并（编号 {merge_id}）")
+        raise UserError(msg("找不到这次合并（编号 {id}）", id=merge_id))
     if record.undone_at is not None:
-        raise UserError(f"这次合并已在 {record.undone_at:%Y-%m-%d %H:%M} 撤销过了")
+        raise UserError(
+            msg("这次合并已在 {time} 撤销过了", time=f"{record.undone_at:%Y-%m-%d %H:%M}")
+        )
     later = _blocking_merge(session, record)
     if later is not None:
         names = _display_names(session, {later.kept_id, later.merged_id})
         raise UserError(
-            "之后还有一次合并涉及这两位成员（"
-            f"{names.get(later.merged_id, '')} → {names.get(later.kept_id, '')}，"
-            f"{later.merged_at:%Y-%m-%d %H:%M}），请先撤销那一次"
+            msg(
+                "之后还有一次合并涉及这两位成员（{merged} → {kept}，{time}），请先撤销那一次",
+                merged=names.get(later.merged_id, ""),
+                kept=names.get(later.kept_id, ""),
+                time=f"{later.merged_at:%Y-%m-%d %H:%M}",
+            )
         )
     moved = record.moved or {}
     if moved.get("version") != MOVED_VERSION:
-        raise UserError("这次合并由其他版本的程序记录，无法撤销")
+        raise UserError(msg("这次合并由其他版本的程序记录，无法撤销"))
     from core.ledger.merges import undo_blocker  # here: the ledger imports members' modules
 
     if (blocker := undo_blocker(session, merge_id)) is not None:
@@ -915,11 +946,11 @@ def undo_merge(session: Session, merge_id: int) -> None:
     members = Member.__table__
     merged = _row(session, members, merged_id)
     if merged is None or merged["merged_into_id"] != kept_id:
-        raise UserError("被合并的成员已不在原处，无法撤销这次合并")
+        raise UserError(msg("被合并的成员已不在原处，无法撤销这次合并"))
 
     for key, ids in moved.get("rows", {}).items():
         if key not in REASSIGNED:
-            raise UserError(f"这次合并移动过本程序不认识的数据（{key}），无法撤销")
+            raise UserError(msg("这次合并移动过本程序不认识的数据（{key}），无法撤销", key=key))
         table, column = REASSIGNED[key]
         for chunk in _chunks(ids):
             session.execute(
@@ -1058,21 +1089,22 @@ def _summary(moved: dict) -> str:
     parts = []
     rows = moved.get("rows", {})
     if combined := len(moved.get("combined_memberships", [])):
-        parts.append(f"{combined} 个共同社群的入群记录合为一条")
+        parts.append(msg("{count} 个共同社群的入群记录合为一条", count=combined))
     for key, ids in rows.items():
         if ids:
-            parts.append(f"{len(ids)} 条{REASSIGNED_LABELS.get(key, key)}")
+            what = REASSIGNED_LABELS.get(key, key)
+            parts.append(msg("{count} 条{records}", count=len(ids), records=what))
     tags = moved.get("tags", {})
     if count := len(tags.get("moved", [])) + len(tags.get("shared", [])):
-        parts.append(f"{count} 个标签")
+        parts.append(msg("{count} 个标签", count=count))
     filled = [
         name
         for name in moved.get("kept_member", {}).get("before", {})
         if name in FILLED_FIELDS and name != "inviter_id"
     ]
     if filled:
-        parts.append(f"补全 {len(filled)} 项资料")
-    return "、".join(parts) or "没有其他记录"
+        parts.append(msg("补全 {count} 项资料", count=len(filled)))
+    return enumeration(parts) or msg("没有其他记录")
 
 
 def merge_history(session: Session, limit: int = 20) -> list[MergeRecord]:

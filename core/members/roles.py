@@ -13,6 +13,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
+from core.common.text import msg
 from db.models import ROLES, Membership, RoleChange
 
 
@@ -28,7 +29,7 @@ def change_roles(
 ) -> int:
     """Set `role` for these members' current memberships; return how many changed."""
     if role not in ROLES:
-        raise UserError(f"未知的角色：{role}")
+        raise UserError(msg("未知的角色：{role}", role=role))
     ids = sorted(set(member_ids))
     now = now or datetime.now()
     history = []

@@ -35,6 +35,7 @@ from core.members.importing import (
     write_error_report,
 )
 from core.members.query import filter_choices
+from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
 from ui.common.tasks import TaskGroup, run_task
 from ui.common.widgets import push_button
@@ -200,13 +201,13 @@ class ImportDialog(QDialog):
         self.status_filter.setObjectName("import_status_filter")
         self.status_filter.addItem(self.tr("全部行"), None)
         for status, label in STATUS_LABELS.items():
-            self.status_filter.addItem(label, status)
+            self.status_filter.addItem(shown(label), status)
         self.status_filter.currentIndexChanged.connect(self._filter_rows)
         self.rows_model = ListTableModel(
             [
-                (self.tr("工作表"), lambda r: r.sheet),
+                (self.tr("工作表"), lambda r: shown(r.sheet)),
                 (self.tr("行"), lambda r: r.row),
-                (self.tr("结果"), lambda r: STATUS_LABELS.get(r.status, r.status)),
+                (self.tr("结果"), lambda r: shown(STATUS_LABELS.get(r.status, r.status))),
                 (self.tr("昵称"), lambda r: r.nickname),
                 (self.tr("社群"), lambda r: r.community),
                 (self.tr("说明"), self._row_note),
@@ -220,11 +221,11 @@ class ImportDialog(QDialog):
         self.details.addTab(rows_page, self.tr("每一行"))
         self.issues_model = ListTableModel(
             [
-                (self.tr("工作表"), lambda i: i.sheet),
+                (self.tr("工作表"), lambda i: shown(i.sheet)),
                 (self.tr("行"), lambda i: i.row),
-                (self.tr("字段"), lambda i: i.field),
+                (self.tr("字段"), lambda i: shown(i.field)),
                 (self.tr("内容"), lambda i: i.value),
-                (self.tr("原因"), lambda i: i.reason),
+                (self.tr("原因"), lambda i: shown(i.reason)),
                 (
                     self.tr("处理"),
                     lambda i: self.tr("整行不导入") if i.rejected else self.tr("只跳过这一项"),
@@ -242,7 +243,7 @@ class ImportDialog(QDialog):
                 ),
                 (self.tr("入群"), lambda c: c.joins),
                 (self.tr("退群"), lambda c: c.leaves),
-                (self.tr("说明"), lambda c: c.note),
+                (self.tr("说明"), lambda c: shown(c.note)),
             ],
             parent=self,
         )
@@ -260,10 +261,10 @@ class ImportDialog(QDialog):
         self.details.addTab(self._view("import_leaves", self.leaves_model), self.tr("退群"))
         self.duplicates_model = ListTableModel(
             [
-                (self.tr("行"), lambda d: f"{d.sheet} {d.row}"),
+                (self.tr("行"), lambda d: f"{shown(d.sheet)} {d.row}"),
                 (self.tr("昵称"), lambda d: d.nickname),
                 (self.tr("可能是"), lambda d: d.other_nickname),
-                (self.tr("原因"), lambda d: d.reason),
+                (self.tr("原因"), lambda d: shown(d.reason)),
             ],
             parent=self,
         )
@@ -336,14 +337,20 @@ class ImportDialog(QDialog):
 
     def _row_note(self, row) -> str:
         if row.reason:
-            return row.reason
+            return shown(row.reason)
         if row.changes:
-            return "；".join(f"{c.field}：{c.old or '（空）'} → {c.new}" for c in row.changes)
+            empty = self.tr("（空）")
+            return self.tr("；").join(
+                self.tr("{field}：{old} → {new}").format(
+                    field=shown(c.field), old=shown(c.old) or empty, new=shown(c.new)
+                )
+                for c in row.changes
+            )
         if row.linked_to:
             return self.tr("同 {sheet} 第 {row} 行").format(
-                sheet=row.linked_to[0], row=row.linked_to[1]
+                sheet=shown(row.linked_to[0]), row=row.linked_to[1]
             )
-        return row.matched_by
+        return shown(row.matched_by)
 
     def _show_plan(self, plan: ImportPlan) -> None:
         self.plan = plan
@@ -364,7 +371,7 @@ class ImportDialog(QDialog):
         )
         notes = [*plan.notes, *(note for sheet in plan.sheets for note in sheet.notes)]
         self.notes.setText(
-            "\n".join(notes)
+            "\n".join(shown(note) for note in notes)
             or self.tr("文件：{name}，共 {rows} 行").format(name=plan.file_name, rows=counts.rows)
         )
         self._filter_rows()
@@ -398,11 +405,11 @@ class ImportDialog(QDialog):
         self.mapping_table.setRowCount(len(lines))
         self._mapping_lines = lines
         for row, (sheet, index) in enumerate(lines):
-            self.mapping_table.setCellWidget(row, 0, QLabel(sheet.sheet))
+            self.mapping_table.setCellWidget(row, 0, QLabel(shown(sheet.sheet)))
             self.mapping_table.setCellWidget(row, 1, QLabel(str(sheet.mapping.headers[index])))
             combo = QComboBox()
             for key, label in FIELD_LABELS.items():
-                combo.addItem(label, key)
+                combo.addItem(shown(label), key)
             combo.setCurrentIndex(max(0, combo.findData(sheet.mapping.fields[index])))
             self.mapping_table.setCellWidget(row, 2, combo)
 

@@ -46,6 +46,7 @@ from core.members.merging import (
     undo_merge,
 )
 from ui.common.errors import show_error
+from ui.common.i18n import shown
 from ui.common.tasks import Task, run_task
 from ui.common.widgets import push_button
 
@@ -428,13 +429,14 @@ class MergeDialog(QDialog):
         self.pair_list.clear()
         for suggestion in self.suggestions:
             a, b = self.sides[suggestion.a_id], self.sides[suggestion.b_id]
+            strongest = suggestion.reasons[0] if suggestion.reasons else suggestion.evidence
             how = (
-                self.tr("确定：{evidence}").format(evidence=suggestion.evidence.split("，")[0])
+                self.tr("确定：{evidence}").format(evidence=shown(strongest))
                 if suggestion.certain
                 else self.tr("相似度 {score}%").format(score=suggestion.score)
             )
             item = QListWidgetItem(f"{a.nickname or '—'}  ⇄  {b.nickname or '—'}\n{how}")
-            item.setToolTip(suggestion.evidence)
+            item.setToolTip(shown(suggestion.evidence))
             self.pair_list.addItem(item)
         self.pair_list.blockSignals(False)
         count = len(self.suggestions)
@@ -459,7 +461,7 @@ class MergeDialog(QDialog):
         if suggestion is None:
             return
         a, b = self.sides[suggestion.a_id], self.sides[suggestion.b_id]
-        self.evidence.setText(suggestion.evidence)
+        self.evidence.setText(shown(suggestion.evidence))
         self.certain_label.setVisible(suggestion.certain)
         suggested = default_kept(a, b)
         full = self.show_full.isChecked()
@@ -582,7 +584,7 @@ class MergeDialog(QDialog):
                 record.merged_at.strftime("%Y-%m-%d %H:%M"),
                 record.kept_name,
                 record.merged_name,
-                record.summary,
+                shown(record.summary),
                 state,
             ]
             for column, text in enumerate(cells):

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from core.common.errors import UserError
 from core.common.operator import operator_name
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
+from core.common.text import msg
 from core.members.importing.model import ImportPlan, ImportResult
 from core.members.importing.plan import Person, PlanInternal, database_fingerprint, gc_paused
 from core.members.search_keys import member_search_keys
@@ -104,9 +105,9 @@ def apply_import(
     if internal is None:
         raise ValueError("the plan was not made by plan_import")
     if internal.extra.get("applied"):
-        raise UserError("这个导入已经执行过了；如需再次导入，请重新预览")
+        raise UserError(msg("这个导入已经执行过了；如需再次导入，请重新预览"))
     if database_fingerprint(connection) != internal.fingerprint:
-        raise UserError("预览之后数据库有了变化（可能有人同时在修改），请重新预览后再导入")
+        raise UserError(msg("预览之后数据库有了变化（可能有人同时在修改），请重新预览后再导入"))
     writer = _Writer(connection, plan, internal, progress, cancelled)
     operator = operator if operator is not None else operator_name()
     with gc_paused():

@@ -10,47 +10,42 @@ from __future__ import annotations
 
 from collections import Counter
 
+from core.common.text import msg
 from core.members.importing.model import HeaderMapping, normalize_header
+from core.members.wording import enumeration
 
 CUSTOM = "custom"
 IGNORE = "ignore"
 
 # Every mapping target, with the label the wizard shows in its drop-down.
 FIELD_LABELS: dict[str, str] = {
-    "nickname": "昵称",
-    "remark": "备注名",
-    "group_nickname": "群昵称",
-    "wechat_id": "微信号",
-    "wxid": "wxid",
+    "nickname": msg("昵称"),
+    "remark": msg("备注名"),
+    "group_nickname": msg("群昵称"),
+    "wechat_id": msg("微信号"),
+    "wxid": "wxid",  # the same in every language
     "unionid": "unionid",
-    "external_userid": "企业微信客户ID",
-    "staff_userid": "企业微信成员账号",
-    "phone": "手机号",
-    "gender": "性别",
-    "birthday": "生日",
-    "city": "城市/地区",
-    "source_channel": "来源渠道",
-    "notes": "备注说明",
-    "tags": "标签",
-    "member_type": "成员类型（员工/客户）",
-    "group_name": "所在群",
-    "joined_at": "入群时间",
-    "join_channel": "入群方式",
-    "added_at": "添加时间",
-    CUSTOM: "保留为自定义字段",
-    IGNORE: "不导入",
+    "external_userid": msg("企业微信客户ID"),
+    "staff_userid": msg("企业微信成员账号"),
+    "phone": msg("手机号"),
+    "gender": msg("性别"),
+    "birthday": msg("生日"),
+    "city": msg("城市/地区"),
+    "source_channel": msg("来源渠道"),
+    "notes": msg("备注说明"),
+    "tags": msg("标签"),
+    "member_type": msg("成员类型（员工/客户）"),
+    "group_name": msg("所在群"),
+    "joined_at": msg("入群时间"),
+    "join_channel": msg("入群方式"),
+    "added_at": msg("添加时间"),
+    CUSTOM: msg("保留为自定义字段"),
+    IGNORE: msg("不导入"),
 }
 
 # Identifiers, strongest first: the same value means the same person.
 IDENTITY_FIELDS = ("unionid", "wxid", "external_userid", "staff_userid", "wechat_id", "phone")
-IDENTITY_LABELS = {
-    "unionid": "unionid",
-    "wxid": "wxid",
-    "external_userid": "企业微信客户ID",
-    "staff_userid": "企业微信成员账号",
-    "wechat_id": "微信号",
-    "phone": "手机号",
-}
+IDENTITY_LABELS = {name: FIELD_LABELS[name] for name in IDENTITY_FIELDS}
 
 # Header names seen in real exports, best first for each field. A header listed under several
 # fields is not allowed: each name maps to one field.
@@ -291,11 +286,16 @@ def auto_mapping(headers: list[str]) -> tuple[HeaderMapping, list[str]]:
     for name, count in counts.items():
         if count > 1:
             indexes = [i for i, h in enumerate(headers) if normalize_header(h) == name]
-            letters = "、".join(column_letter(i) for i in indexes)
             notes.append(
-                f"表头「{headers[indexes[0]]}」出现了 {count} 次（第 {letters} 列）："
-                f"第 {column_letter(indexes[0])} 列按「{FIELD_LABELS[fields[indexes[0]]]}」导入，"
-                "其余保留为自定义字段"
+                msg(
+                    "表头「{header}」出现了 {count} 次（第 {columns} 列）："
+                    "第 {first} 列按「{field}」导入，其余保留为自定义字段",
+                    header=headers[indexes[0]],
+                    count=count,
+                    columns=enumeration([column_letter(i) for i in indexes]),
+                    first=column_letter(indexes[0]),
+                    field=FIELD_LABELS[fields[indexes[0]]],
+                )
             )
     return HeaderMapping(headers=list(headers), fields=fields), notes
 
@@ -305,16 +305,26 @@ def validate_mapping(mapping: HeaderMapping) -> None:
     from core.common.errors import UserError
 
     if len(mapping.fields) != len(mapping.headers):
-        raise UserError("列对应关系与表头的列数不一致，请重新选择")
+        raise UserError(msg("列对应关系与表头的列数不一致，请重新选择"))
     seen: dict[str, int] = {}
     for index, name in enumerate(mapping.fields):
         if name not in FIELD_LABELS:
-            raise UserError(f"未知的字段「{name}」（第 {column_letter(index)} 列）")
+            raise UserError(
+                msg(
+                    "未知的字段「{field}」（第 {column} 列）",
+                    field=name,
+                    column=column_letter(index),
+                )
+            )
         if name in SINGLE_FIELDS:
             if name in seen:
                 raise UserError(
-                    f"「{FIELD_LABELS[name]}」同时对应了第 {column_letter(seen[name])} 列"
-                    f"和第 {column_letter(index)} 列，只能选一列"
+                    msg(
+                        "「{field}」同时对应了第 {first} 列和第 {second} 列，只能选一列",
+                        field=FIELD_LABELS[name],
+                        first=column_letter(seen[name]),
+                        second=column_letter(index),
+                    )
                 )
             seen[name] = index
 

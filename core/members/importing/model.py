@@ -13,6 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from core.common.text import msg
+
 # Row statuses in a plan. Every data row of the file gets exactly one.
 ADD = "add"  # a new member is created for it
 UPDATE = "update"  # it is an existing member, and some of its fields change
@@ -21,11 +23,11 @@ LINKED = "linked"  # the same person as an earlier row of this file (folded into
 REJECTED = "rejected"  # not imported; `reason` says why
 
 STATUS_LABELS = {
-    ADD: "新增",
-    UPDATE: "更新",
-    UNCHANGED: "无变化",
-    LINKED: "与文件中另一行是同一人",
-    REJECTED: "已拒绝",
+    ADD: msg("新增"),
+    UPDATE: msg("更新"),
+    UNCHANGED: msg("无变化"),
+    LINKED: msg("与文件中另一行是同一人"),
+    REJECTED: msg("已拒绝"),
 }
 
 

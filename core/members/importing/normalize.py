@@ -1,8 +1,9 @@
 """Cell values as exports deliver them, turned into what the database stores.
 
 Each normaliser returns `(value, error)`: the clean value (None when the cell is empty), or None
-and a one-line reason in Chinese. Nothing is ever guessed: a phone that Excel turned into
-`8.6138E+12` has lost digits, and is reported rather than completed.
+and a one-line reason in Chinese (a `msg`: the window can show it in English). Nothing is
+ever guessed: a phone that Excel turned into `8.6138E+12` has lost digits, and is reported
+rather than completed.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import re
 import unicodedata
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
+
+from core.common.text import msg
 
 # China Standard Time: WeCom timestamps and the exports that print them use it.
 CHINA_TZ = timezone(timedelta(hours=8))
@@ -112,15 +115,15 @@ def normalize_phone(value) -> tuple[str | None, str | None]:
     if value is None or value == "":
         return None, None
     if isinstance(value, bool):
-        return None, "不是手机号"
+        return None, msg("不是手机号")
     if isinstance(value, float):
         if not value.is_integer():
-            return None, f"手机号不应有小数：{value!r}"
+            return None, msg("手机号不应有小数：{value}", value=repr(value))
         value = int(value)
     if isinstance(value, int):
         return _check_digits(str(value), str(value), plus=False)
     if not isinstance(value, str):
-        return None, "不是手机号"
+        return None, msg("不是手机号")
     if len(value) == 11 and _MAINLAND_MOBILE.fullmatch(value):
         return value, None  # the common case, already clean
     text = unicodedata.normalize("NFKC", clean_text(value))
@@ -135,14 +138,14 @@ def normalize_phone(value) -> tuple[str | None, str | None]:
             phone, _error = normalize_phone(part)
             if phone:
                 return phone, None
-        return None, f"没有有效的手机号：{text}"
+        return None, msg("没有有效的手机号：{text}", text=text)
     if _FLOAT_TEXT.fullmatch(text):
         text = text.split(".", 1)[0]  # a number that went through a float on its way to text
     compact = _PHONE_DECORATION.sub("", text)
     plus = compact.startswith("+")
     digits = compact.lstrip("+")
     if not digits.isdigit():
-        return None, f"手机号里有不是数字的字符：{text}"
+        return None, msg("手机号里有不是数字的字符：{text}", text=text)
     return _check_digits(digits, text, plus=plus)
 
 
@@ -150,11 +153,12 @@ def _from_scientific(text: str) -> tuple[str | None, str | None]:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        return None, f"看不懂的号码：{text}"
+        return None, msg("看不懂的号码：{text}", text=text)
     if number.as_tuple().exponent > 0 or number != number.to_integral_value():
-        return None, (
-            f"号码 {text} 是 Excel 的科学计数法，后几位已经丢失，无法还原；"
-            "请在原表里把这一列设为文本格式后重新导出"
+        return None, msg(
+            "号码 {text} 是 Excel 的科学计数法，后几位已经丢失，无法还原；"
+            "请在原表里把这一列设为文本格式后重新导出",
+            text=text,
         )
     return _check_digits(str(int(number)), text, plus=False)
 
@@ -170,12 +174,14 @@ def _check_digits(digits: str, shown: str, *, plus: bool) -> tuple[str | None, s
         # Another country's number, written with its code: kept as written.
         if 7 <= len(digits) <= 15:
             return "+" + digits, None
-        return None, f"号码位数不对：{shown}"
+        return None, msg("号码位数不对：{text}", text=shown)
     if _MAINLAND_MOBILE.fullmatch(digits):
         return digits, None
     if len(digits) != 11:
-        return None, f"手机号应为 11 位，这里是 {len(digits)} 位：{shown}"
-    return None, f"不是有效的手机号（应以 13–19 开头）：{shown}"
+        return None, msg(
+            "手机号应为 11 位，这里是 {count} 位：{text}", count=len(digits), text=shown
+        )
+    return None, msg("不是有效的手机号（应以 13–19 开头）：{text}", text=shown)
 
 
 # ----------------------------------------------------------------------------------- dates
@@ -203,11 +209,11 @@ def normalize_datetime(value, *, unix: bool = False) -> tuple[datetime | None, s
     if isinstance(value, date):
         return _in_range(datetime.combine(value, time()), value)
     if isinstance(value, bool):
-        return None, "不是日期"
+        return None, msg("不是日期")
     if isinstance(value, int | float):
         return _from_number(float(value), value, unix=unix)
     if not isinstance(value, str):
-        return None, f"不是日期：{value}"
+        return None, msg("不是日期：{value}", value=value)
     text = clean_text(value)
     if len(text) in (10, 16, 19) and text.isascii() and _ISO_SHAPE.fullmatch(text):
         # Most text dates are 2024-03-05[ 09:37[:00]]: read in C, the same as the regex below.
@@ -224,19 +230,19 @@ def normalize_datetime(value, *, unix: bool = False) -> tuple[datetime | None, s
         try:
             return _in_range(datetime(year, month, day, hour, minute, second), text)
         except ValueError:
-            return None, f"不存在的日期：{text}"
+            return None, msg("不存在的日期：{text}", text=text)
     match = _COMPACT_DATE.fullmatch(text)
     if match:
         try:
             return _in_range(datetime(*(int(g) for g in match.groups())), text)
         except ValueError:
-            return None, f"不存在的日期：{text}"
+            return None, msg("不存在的日期：{text}", text=text)
     if _NUMBER.fullmatch(text):
         return _from_number(float(text), text, unix=unix)
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        return None, f"看不懂的日期：{text}"
+        return None, msg("看不懂的日期：{value}", value=text)
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(CHINA_TZ).replace(tzinfo=None)
     return _in_range(parsed, text)
@@ -249,26 +255,28 @@ def normalize_date(value) -> tuple[date | None, str | None]:
 
 def _from_number(number: float, shown, *, unix: bool) -> tuple[datetime | None, str | None]:
     if number != number or number <= 0:
-        return None, f"不是日期：{shown}"
+        return None, msg("不是日期：{value}", value=shown)
     if unix or number >= 1e9:
         seconds = number / 1000 if number >= 1e12 else number
         try:
             moment = datetime.fromtimestamp(seconds, CHINA_TZ).replace(tzinfo=None)
         except (OverflowError, OSError, ValueError):
-            return None, f"不是有效的时间戳：{shown}"
+            return None, msg("不是有效的时间戳：{value}", value=shown)
         return _in_range(moment, shown)
     if number < 2_958_466:
         moment = EXCEL_EPOCH + timedelta(days=number)
         # Excel serials count whole seconds; float noise would otherwise add microseconds.
         moment = moment.replace(microsecond=0) + timedelta(seconds=round(moment.microsecond / 1e6))
         return _in_range(moment, shown)
-    return None, f"看不懂的日期：{shown}"
+    return None, msg("看不懂的日期：{value}", value=shown)
 
 
 def _in_range(moment: datetime, shown) -> tuple[datetime | None, str | None]:
     if _MIN_YEAR <= moment.year <= _MAX_YEAR:
         return moment, None
-    return None, f"日期超出范围（{_MIN_YEAR}–{_MAX_YEAR} 年）：{shown}"
+    return None, msg(
+        "日期超出范围（{first}–{last} 年）：{value}", first=_MIN_YEAR, last=_MAX_YEAR, value=shown
+    )
 
 
 # -------------------------------------------------------------------------- small vocabularies
@@ -290,7 +298,7 @@ def normalize_gender(value) -> tuple[str | None, str | None]:
         return "f", None
     if word in _UNKNOWN:
         return "", None
-    return None, f"看不懂的性别：{text}"
+    return None, msg("看不懂的性别：{text}", text=text)
 
 
 _TEAM_WORDS = frozenset(
@@ -311,7 +319,7 @@ def normalize_team(value) -> tuple[bool | None, str | None]:
         return True, None
     if word in _CUSTOMER_WORDS:
         return False, None
-    return None, f"看不懂的成员类型：{text}"
+    return None, msg("看不懂的成员类型：{text}", text=text)
 
 
 _TAG_SEPARATORS = re.compile(r"[，,;；、\s]+")

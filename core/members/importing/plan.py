@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
+from core.common.text import msg
 from core.members.importing import segments as seg
 from core.members.importing.fields import (
     FIELD_LABELS,
@@ -84,6 +85,7 @@ from core.members.importing.readers import (
     load_json,
 )
 from core.members.search_keys import load_pinyin
+from core.members.wording import enumeration
 from db.models import (
     Community,
     Member,
@@ -117,7 +119,27 @@ _MEMBER_FIELDS = ("nickname", "remark", "gender", "birthday", "city", "source_ch
 _DUPLICATE_LIMIT_PER_ROW = 3
 _DUPLICATE_LIMIT = 2000
 _CHUNK = 5000  # members per query when loading the matched ones
-_BY_PHONE = f"按{IDENTITY_LABELS['phone']}"
+# How a row was recognised (PlanRow.matched_by): made once, shared by every row.
+_MATCHED_BY = {
+    "unionid": msg("按unionid"),
+    "wxid": msg("按wxid"),
+    "external_userid": msg("按企业微信客户ID"),
+    "staff_userid": msg("按企业微信成员账号"),
+    "wechat_id": msg("按微信号"),
+    "phone": msg("按手机号"),
+}
+_BY_PHONE = _MATCHED_BY["phone"]
+_BY_STAFF_NAME = msg("员工同名")
+_BY_GROUP_NICKNAME = msg("同群同昵称")
+_BY_NICKNAME = msg("同昵称（无编号）")
+# Labels and values of the changes the preview lists.
+_STAFF = msg("员工")
+_YES = msg("是")
+_NO = msg("否")
+_TAGS = msg("标签")
+_INVITER = msg("邀请人")
+_JOINS = msg("加入社群")
+_SAME_NICKNAME = msg("昵称相同，但没有相同的编号或手机号")
 _SPACE = re.compile(r"\s")  # the same characters as str.isspace
 # A spreadsheet this big takes calamine long enough to load pypinyin alongside.
 _LOAD_PINYIN_BYTES = 1024 * 1024
@@ -509,11 +531,15 @@ class _Planner:
             self._read_segment(segment)
         if not self.sheets:
             raise UserError(
-                f"文件「{source.path.name}」里找不到表头：前 {options.limits.header_scan_rows} "
-                "行里没有认得的列名（如 昵称、手机号、微信号、unionid）"
+                msg(
+                    "文件「{name}」里找不到表头：前 {rows} "
+                    "行里没有认得的列名（如 昵称、手机号、微信号、unionid）",
+                    name=source.path.name,
+                    rows=options.limits.header_scan_rows,
+                )
             )
         if self.data_rows == 0:
-            raise UserError(f"文件「{source.path.name}」只有表头，没有数据行")
+            raise UserError(msg("文件「{name}」只有表头，没有数据行", name=source.path.name))
         if self.cancelled():
             raise Cancelled
         communities = self._communities()
@@ -529,7 +555,7 @@ class _Planner:
         if options.community_id is not None:
             name = self.db.community_names.get(options.community_id)
             if name is None:
-                raise UserError(f"找不到编号为 {options.community_id} 的社群")
+                raise UserError(msg("找不到编号为 {id} 的社群", id=options.community_id))
             return name
         return options.community_name
 
@@ -546,7 +572,7 @@ class _Planner:
         for table in tables:
             segment = seg.segment_from_table(table, limits, self._mapping_for)
             if segment is None:
-                self.notes.append(f"工作表「{table.sheet}」里找不到表头，已跳过")
+                self.notes.append(msg("工作表「{sheet}」里找不到表头，已跳过", sheet=table.sheet))
                 continue
             yield segment
 
@@ -591,8 +617,11 @@ class _Planner:
             sheet.rows += 1
             if self.data_rows > limit:
                 raise UserError(
-                    f"文件「{options.source.name}」超过 {limit:,} 行的上限："
-                    "请拆分成几个文件后分批导入"
+                    msg(
+                        "文件「{name}」超过 {limit:,} 行的上限：请拆分成几个文件后分批导入",
+                        name=options.source.name,
+                        limit=limit,
+                    )
                 )
             if not self.data_rows % 2000:
                 if self.cancelled():
@@ -658,7 +687,11 @@ class _Planner:
                     plan_row.row,
                     "phone",
                     row.keys.get("phone"),
-                    f"按手机号认出是成员「{old}」，但昵称是「{nickname}」，请确认是同一人",
+                    msg(
+                        "按手机号认出是成员「{old}」，但昵称是「{nickname}」，请确认是同一人",
+                        old=old,
+                        nickname=nickname,
+                    ),
                     False,
                 )
         self._attach_keys(person, row, plan_row, fresh)
@@ -684,15 +717,16 @@ class _Planner:
         if row.reject:
             return row
         if not row.keys and not row.fields.get("nickname"):
-            row.reject = "没有昵称，也没有手机号、微信号、unionid 等能认出是谁的信息"
+            row.reject = msg("没有昵称，也没有手机号、微信号、unionid 等能认出是谁的信息")
         elif (
             filled == 1
             and segment.mapped_columns >= 4
             and not row.keys
             and "nickname" in row.fields
         ):
-            row.reject = (
-                f"这一行只有昵称「{row.fields['nickname']}」一项有内容，像是空行或说明文字，已跳过"
+            row.reject = msg(
+                "这一行只有昵称「{nickname}」一项有内容，像是空行或说明文字，已跳过",
+                nickname=row.fields["nickname"],
             )
         if row.reject:
             self._issue(sheet, number, "nickname", row.fields.get("nickname"), row.reject, True)
@@ -730,21 +764,27 @@ class _Planner:
     def _gender(self, row: _Row, raw, sheet, number, name, _segment) -> None:
         gender, error = normalize_gender(raw)
         if error:
-            self._issue(sheet, number, name, raw, error + "，已忽略该值", False)
+            self._issue(
+                sheet, number, name, raw, msg("{problem}，已忽略该值", problem=error), False
+            )
         elif gender is not None:
             row.fields["gender"] = gender
 
     def _birthday(self, row: _Row, raw, sheet, number, name, _segment) -> None:
         birthday, error = normalize_date(raw)
         if error:
-            self._issue(sheet, number, name, raw, error + "，已忽略该值", False)
+            self._issue(
+                sheet, number, name, raw, msg("{problem}，已忽略该值", problem=error), False
+            )
         elif birthday:
             row.fields["birthday"] = birthday
 
     def _moment(self, row: _Row, raw, sheet, number, name, segment) -> None:
         moment, error = normalize_datetime(raw, unix=segment.unix_times)
         if error:
-            self._issue(sheet, number, name, raw, error + "，已忽略该值", False)
+            self._issue(
+                sheet, number, name, raw, msg("{problem}，已忽略该值", problem=error), False
+            )
         elif moment and name == "joined_at":
             row.joined_at = moment
         elif moment:
@@ -753,14 +793,17 @@ class _Planner:
     def _tags(self, row: _Row, raw, sheet, number, name, _segment) -> None:
         for tag in split_tags(raw):
             if len(tag) > _TAG_LIMIT:
-                self._issue(sheet, number, name, tag, "标签超过 50 个字，已忽略", False)
+                reason = msg("标签超过 {limit} 个字，已忽略", limit=_TAG_LIMIT)
+                self._issue(sheet, number, name, tag, reason, False)
             elif tag not in row.tags:
                 row.tags.append(sys.intern(tag))
 
     def _member_type(self, row: _Row, raw, sheet, number, name, _segment) -> None:
         team, error = (raw, None) if isinstance(raw, bool) else normalize_team(raw)
         if error:
-            self._issue(sheet, number, name, raw, error + "，按客户导入", False)
+            self._issue(
+                sheet, number, name, raw, msg("{problem}，按客户导入", problem=error), False
+            )
         row.team = team
 
     def _inviter_staff(self, row: _Row, raw, _sheet, _number, _name, _segment) -> None:
@@ -772,7 +815,9 @@ class _Planner:
             return None
         limit = _TEXT_LIMITS.get(name)
         if limit and len(text) > limit:
-            self._issue(sheet, number, name, text, f"超过 {limit} 个字，已截断", False)
+            self._issue(
+                sheet, number, name, text, msg("超过 {limit} 个字，已截断", limit=limit), False
+            )
             text = text[:limit]
         return text
 
@@ -788,16 +833,18 @@ class _Planner:
         if text is None:
             return
         if len(text) > _ID_LIMIT:
-            self._reject(row, sheet, number, name, raw, f"{IDENTITY_LABELS[name]}超过 100 个字符")
+            reason = msg("{field}超过 {limit} 个字符", field=IDENTITY_LABELS[name], limit=_ID_LIMIT)
+            self._reject(row, sheet, number, name, raw, reason)
         elif _SPACE.search(text):
-            self._reject(row, sheet, number, name, raw, f"{IDENTITY_LABELS[name]}里不应有空格")
+            reason = msg("{field}里不应有空格", field=IDENTITY_LABELS[name])
+            self._reject(row, sheet, number, name, raw, reason)
         else:
             row.keys[name] = text
 
     def _reject(self, row: _Row, sheet, number, name, raw, reason) -> None:
         self._issue(sheet, number, name, raw, reason, True)
         if not row.reject:
-            row.reject = f"{FIELD_LABELS[name]}：{reason}"
+            row.reject = msg("{field}：{problem}", field=FIELD_LABELS[name], problem=reason)
 
     # --------------------------------------------------------------- identity
 
@@ -846,19 +893,19 @@ class _Planner:
                 ):
                     if person is None:
                         person = self._existing(member_id, plan_row)
-                    return person, f"按{IDENTITY_LABELS[kind]}"
+                    return person, _MATCHED_BY[kind]
             return None, ""
         if not nickname:
             return None, ""
         if row.team:
             person = self.team_index.get(nickname)
             if person is not None:
-                return person, "员工同名"
+                return person, _BY_STAFF_NAME
             candidates = self.db.team_by_nickname.get(nickname, [])
             if len(candidates) == 1:
                 person = self._existing(candidates[0], plan_row)
                 self.team_index[nickname] = person
-                return person, "员工同名"
+                return person, _BY_STAFF_NAME
             return None, ""
         community_id = self._community_id(row.community) if row.community else None
         if row.community and community_id is None:
@@ -869,7 +916,7 @@ class _Planner:
         candidates = self.db.weak_candidates(community_id).get(nickname, [])
         if position < len(candidates):
             person = self._existing(candidates[position], plan_row)
-            return person, "同群同昵称" if row.community else "同昵称（无编号）"
+            return person, _BY_GROUP_NICKNAME if row.community else _BY_NICKNAME
         return None, ""
 
     def _community_id(self, name: str) -> int | None:
@@ -887,7 +934,6 @@ class _Planner:
             if owner is person or (owner_id is not None and owner_id == person.member_id):
                 person.keys.setdefault(kind, value)
                 continue
-            label = IDENTITY_LABELS[kind]
             if owner is not None or owner_id is not None:
                 other = (
                     owner.first.nickname
@@ -899,8 +945,13 @@ class _Planner:
                     plan_row.row,
                     kind,
                     value,
-                    f"{label} {value} 已属于另一位成员「{other}」（其他编号不同），"
-                    "这一行不写入该值",
+                    msg(
+                        "{field} {value} 已属于另一位成员「{other}」（其他编号不同），"
+                        "这一行不写入该值",
+                        field=IDENTITY_LABELS[kind],
+                        value=value,
+                        other=other,
+                    ),
                     False,
                 )
                 continue
@@ -911,7 +962,11 @@ class _Planner:
                     plan_row.row,
                     kind,
                     value,
-                    f"同一人在前面的行里{label}是 {current}，保留前面的值",
+                    msg(
+                        "同一人在前面的行里{field}是 {value}，保留前面的值",
+                        field=IDENTITY_LABELS[kind],
+                        value=current,
+                    ),
                     False,
                 )
                 continue
@@ -933,8 +988,12 @@ class _Planner:
                 plan_row.row,
                 kind,
                 value,
-                f"{IDENTITY_LABELS[kind]} {value} 已属于另一位成员「{other or ''}」"
-                "（其他编号不同），这一行不写入该值",
+                msg(
+                    "{field} {value} 已属于另一位成员「{other}」（其他编号不同），这一行不写入该值",
+                    field=IDENTITY_LABELS[kind],
+                    value=value,
+                    other=other or "",
+                ),
                 False,
             )
             taken.append(kind)
@@ -1007,10 +1066,12 @@ class _Planner:
     def _communities(self) -> dict[str, CommunityPlan]:
         options = self.options
         if self.override and len(self.file_groups) > 1:
-            names = "、".join(list(self.file_groups)[:5])
             raise UserError(
-                f"文件里有 {len(self.file_groups)} 个群（{names}），"
-                "指定社群只能用于只含一个群的文件"
+                msg(
+                    "文件里有 {count} 个群（{names}），指定社群只能用于只含一个群的文件",
+                    count=len(self.file_groups),
+                    names=enumeration(list(self.file_groups)[:5]),
+                )
             )
         result: dict[str, CommunityPlan] = {}
         names = [self.override] if self.override else list(self.file_groups)
@@ -1018,7 +1079,7 @@ class _Planner:
             if name is None or name in result:
                 continue
             if len(name) > 100:
-                raise UserError(f"群名「{name[:20]}…」超过 100 个字")
+                raise UserError(msg("群名「{name}…」超过 {limit} 个字", name=name[:20], limit=100))
             platform = self.file_groups.get(name) or next(iter(self.file_groups.values()), "wechat")
             found = self.db.communities.get(name, [])
             if self.override and options.community_id is not None:
@@ -1034,8 +1095,12 @@ class _Planner:
                 )
             elif len(found) > 1:
                 raise UserError(
-                    f"数据库里有 {len(found)} 个名为「{name}」的社群，无法判断导入哪一个："
-                    "请指定社群编号"
+                    msg(
+                        "数据库里有 {count} 个名为「{name}」的社群，无法判断导入哪一个："
+                        "请指定社群编号",
+                        count=len(found),
+                        name=name,
+                    )
                 )
             elif found:
                 community_id, platform = found[0]
@@ -1145,7 +1210,7 @@ class _Planner:
         changes = person.changes = []
         updates: dict[str, Any] = {}
 
-        def compare(name: str, new, label: str, *, lossy=False, fill_only=False) -> None:
+        def compare(name: str, new, *, lossy=False, fill_only=False) -> None:
             old = current.get(name)
             if new is None or new == old:
                 return
@@ -1154,28 +1219,28 @@ class _Planner:
             if fill_only and old:
                 return
             updates[name] = new
-            changes.append(FieldChange(label, _show(old), _show(new)))
+            changes.append(FieldChange(FIELD_LABELS[name], _show(old), _show(new)))
 
         fields = person.fields
-        compare("nickname", fields.get("nickname"), "昵称", lossy=True)
-        compare("remark", fields.get("remark"), "备注名", lossy=True)
+        compare("nickname", fields.get("nickname"), lossy=True)
+        compare("remark", fields.get("remark"), lossy=True)
         if fields.get("gender"):
-            compare("gender", fields["gender"], "性别")
-        compare("birthday", fields.get("birthday"), "生日")
-        compare("city", fields.get("city"), "城市/地区")
-        compare("source_channel", fields.get("source_channel"), "来源渠道", fill_only=True)
-        compare("notes", fields.get("notes"), "备注说明")
+            compare("gender", fields["gender"])
+        compare("birthday", fields.get("birthday"))
+        compare("city", fields.get("city"))
+        compare("source_channel", fields.get("source_channel"), fill_only=True)
+        compare("notes", fields.get("notes"))
         for kind in _DB_KEYS:
-            compare(kind, person.keys.get(kind), IDENTITY_LABELS[kind])
+            compare(kind, person.keys.get(kind))
         if person.team and not current["is_team"]:
             updates["is_team"] = True
-            changes.append(FieldChange("员工", "否", "是"))
+            changes.append(FieldChange(_STAFF, _NO, _YES))
         custom = dict(current["custom_fields"] or {})
         if person.keys.get("staff_userid"):
             person.custom[STAFF_ACCOUNT_FIELD] = person.keys["staff_userid"]
             if not current["is_team"] and "is_team" not in updates:
                 updates["is_team"] = True
-                changes.append(FieldChange("员工", "否", "是"))
+                changes.append(FieldChange(_STAFF, _NO, _YES))
         custom_changed = False
         for key, value in person.custom.items():
             if custom.get(key) != value:
@@ -1186,7 +1251,7 @@ class _Planner:
             updates["custom_fields"] = custom
         new_tags = [t for t in person.tags if t not in self.existing_tags.get(member_id, ())]
         if new_tags:
-            changes.append(FieldChange("标签", "", "、".join("+" + t for t in new_tags)))
+            changes.append(FieldChange(_TAGS, "", "、".join("+" + t for t in new_tags)))
         inviter = self._inviter(person)
         if inviter is not None and current["inviter_id"] is None:
             updates["inviter_id"] = inviter
@@ -1195,7 +1260,7 @@ class _Planner:
                 if isinstance(inviter, Person)
                 else self.db.nickname.get(inviter, "")
             )
-            changes.append(FieldChange("邀请人", "", who))
+            changes.append(FieldChange(_INVITER, "", who))
         groups = self.existing_groups.get(member_id, {})
         membership_ops = []
         group_nicknames: dict[Any, str] = {cid: gn for cid, (gn, *_rest) in groups.items()}
@@ -1217,7 +1282,7 @@ class _Planner:
                     group_nicknames[("new", name)] = seen.group_nickname
                 self.joins.append((person, name, occurred))
                 plan.joins += 1
-                changes.append(FieldChange("加入社群", "", name))
+                changes.append(FieldChange(_JOINS, "", name))
                 continue
             old_nickname, joined_at, left_at, join_channel = existing
             values: dict[str, Any] = {}
@@ -1232,12 +1297,20 @@ class _Planner:
                 self.joins.append((person, name, occurred))
                 plan.joins += 1
                 changes.append(
-                    FieldChange(f"重新加入「{name}」", _show(left_at) + " 退群", _show(occurred))
+                    FieldChange(
+                        msg("重新加入「{community}」", community=name),
+                        msg("{time} 退群", time=_show(left_at)),
+                        _show(occurred),
+                    )
                 )
             elif seen.joined_at and seen.joined_at != joined_at:
                 values["joined_at"] = seen.joined_at
                 changes.append(
-                    FieldChange(f"入群时间（{name}）", _show(joined_at), _show(seen.joined_at))
+                    FieldChange(
+                        msg("入群时间（{community}）", community=name),
+                        _show(joined_at),
+                        _show(seen.joined_at),
+                    )
                 )
             new_nickname = seen.group_nickname
             if (
@@ -1247,10 +1320,20 @@ class _Planner:
             ):
                 values["group_nickname"] = new_nickname
                 group_nicknames[plan.community_id] = new_nickname
-                changes.append(FieldChange(f"群昵称（{name}）", old_nickname or "", new_nickname))
+                changes.append(
+                    FieldChange(
+                        msg("群昵称（{community}）", community=name),
+                        old_nickname or "",
+                        new_nickname,
+                    )
+                )
             if seen.join_channel and not join_channel:
                 values["join_channel"] = seen.join_channel
-                changes.append(FieldChange(f"入群方式（{name}）", "", seen.join_channel))
+                changes.append(
+                    FieldChange(
+                        msg("入群方式（{community}）", community=name), "", seen.join_channel
+                    )
+                )
             if values:
                 membership_ops.append(("update", name, values))
         person.ops = {
@@ -1277,11 +1360,11 @@ class _Planner:
             if not plan.complete or plan.community_id is None:
                 continue
             if self.unresolved_rejects.get(name):
-                plan.note = (
-                    f"有 {self.unresolved_rejects[name]} 行被拒绝且认不出是谁，"
-                    "本次不记录这个群的退群"
+                plan.note = msg(
+                    "有 {count} 行被拒绝且认不出是谁，本次不记录这个群的退群",
+                    count=self.unresolved_rejects[name],
                 )
-                self.notes.append(f"「{name}」{plan.note}")
+                self.notes.append(msg("「{community}」{note}", community=name, note=plan.note))
                 continue
             seen = seen_in[name] | self.protected.get(name, set())
             current = self.connection.execute(
@@ -1300,10 +1383,10 @@ class _Planner:
                 # Nobody in the file is a current member: another group of the same name, or a
                 # list from the other side (personal WeChat wxids vs. WeCom ids). Not a reason
                 # to record that everyone left.
-                plan.note = (
+                plan.note = msg(
                     "文件里的成员与现有成员一个都对不上（可能是同名的另一个群），本次不记录退群"
                 )
-                self.notes.append(f"「{name}」{plan.note}")
+                self.notes.append(msg("「{community}」{note}", community=name, note=plan.note))
                 continue
             occurred = self.group_export_time.get(name) or self.now
             # A list without any staff in it (customer-only views) says nothing about staff.
@@ -1318,8 +1401,13 @@ class _Planner:
             plan.leaves = len(leaving)
             if len(leaving) * 2 > len(current):
                 self.notes.append(
-                    f"「{name}」现有 {len(current)} 人中有 {len(leaving)} 人不在文件里、"
-                    "将记为退群：请确认这个文件是该群的完整成员名单"
+                    msg(
+                        "「{community}」现有 {count} 人中有 {leaving} 人不在文件里、"
+                        "将记为退群：请确认这个文件是该群的完整成员名单",
+                        community=name,
+                        count=len(current),
+                        leaving=len(leaving),
+                    )
                 )
         return leaves
 
@@ -1364,7 +1452,7 @@ class _Planner:
                         self.db.nickname.get(member_id, ""),
                         member_id,
                         None,
-                        "昵称相同，但没有相同的编号或手机号",
+                        _SAME_NICKNAME,
                     )
                 )
                 shown += 1
@@ -1380,14 +1468,14 @@ class _Planner:
                         other.fields.get("nickname", ""),
                         None,
                         (other.first.sheet, other.first.row),
-                        "昵称相同，但没有相同的编号或手机号",
+                        _SAME_NICKNAME,
                     )
                 )
                 shown += 1
             groups.setdefault(kinds, []).append((position, person))
         if len(found) >= _DUPLICATE_LIMIT:
             self.notes.append(
-                f"疑似重复的成员超过 {_DUPLICATE_LIMIT} 对，只列出前 {_DUPLICATE_LIMIT} 对"
+                msg("疑似重复的成员超过 {limit} 对，只列出前 {limit} 对", limit=_DUPLICATE_LIMIT)
             )
         return found
 
@@ -1463,7 +1551,7 @@ def _show(value) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return _YES if value else _NO
     if isinstance(value, dict):
         return "、".join(f"{k}={v}" for k, v in value.items())
     return str(value)

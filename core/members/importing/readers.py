@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.common.errors import UserError
+from core.common.text import msg
 from core.members.importing.model import ImportLimits
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv", ".json")
@@ -27,17 +28,17 @@ _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 # Formats people mistake for spreadsheets, by their first bytes.
 _OTHER_FORMATS = (
-    (b"\x89PNG", "PNG 图片"),
-    (b"\xff\xd8\xff", "JPEG 图片"),
-    (b"GIF8", "GIF 图片"),
-    (b"%PDF", "PDF 文档"),
-    (b"Rar!", "RAR 压缩包"),
-    (b"7z\xbc\xaf", "7z 压缩包"),
-    (b"\x1f\x8b", "gzip 压缩包"),
-    (b"SQLite format 3", "SQLite 数据库"),
-    (b"MZ", "Windows 程序"),
-    (b"\x7fELF", "程序文件"),
-    (b"RIFF", "音视频文件"),
+    (b"\x89PNG", msg("PNG 图片")),
+    (b"\xff\xd8\xff", msg("JPEG 图片")),
+    (b"GIF8", msg("GIF 图片")),
+    (b"%PDF", msg("PDF 文档")),
+    (b"Rar!", msg("RAR 压缩包")),
+    (b"7z\xbc\xaf", msg("7z 压缩包")),
+    (b"\x1f\x8b", msg("gzip 压缩包")),
+    (b"SQLite format 3", msg("SQLite 数据库")),
+    (b"MZ", msg("Windows 程序")),
+    (b"\x7fELF", msg("程序文件")),
+    (b"RIFF", msg("音视频文件")),
 )
 
 
@@ -71,25 +72,33 @@ def check_file(path: Path, limits: ImportLimits) -> SourceFile:
     try:
         size = path.stat().st_size
     except FileNotFoundError as error:
-        raise UserError(f"找不到文件：{path}") from error
+        raise UserError(msg("找不到文件：{path}", path=str(path))) from error
     except OSError as error:
-        raise UserError(f"无法读取文件 {name}：{error.strerror}") from error
+        raise UserError(
+            msg("无法读取文件 {name}：{problem}", name=name, problem=error.strerror)
+        ) from error
     if path.is_dir():
-        raise UserError(f"{name} 是文件夹，不是表格文件")
+        raise UserError(msg("{name} 是文件夹，不是表格文件", name=name))
     if size == 0:
-        raise UserError(f"文件「{name}」是空的")
+        raise UserError(msg("文件「{name}」是空的", name=name))
     if size > limits.max_file_bytes:
         raise UserError(
-            f"文件「{name}」有 {size / 1024 / 1024:.0f} MB，超过了 "
-            f"{limits.max_file_bytes // 1024 // 1024} MB 的上限：请拆分后分批导入"
+            msg(
+                "文件「{name}」有 {size:.0f} MB，超过了 {limit} MB 的上限：请拆分后分批导入",
+                name=name,
+                size=size / 1024 / 1024,
+                limit=limits.max_file_bytes // 1024 // 1024,
+            )
         )
     try:
         with path.open("rb") as handle:
             head = handle.read(_SAMPLE_BYTES)
     except OSError as error:
-        raise UserError(f"无法读取文件 {name}：{error.strerror}") from error
+        raise UserError(
+            msg("无法读取文件 {name}：{problem}", name=name, problem=error.strerror)
+        ) from error
     if not _strip_bom(head).strip(b" \t\r\n\x00"):
-        raise UserError(f"文件「{name}」是空的")
+        raise UserError(msg("文件「{name}」是空的", name=name))
     kind = _sniff(name, head)
     if kind == "zip":
         _check_zip(path, limits)
@@ -116,18 +125,22 @@ def _sniff(name: str, head: bytes) -> str:
         return "cfb"
     for magic, label in _OTHER_FORMATS:
         if head.startswith(magic):
-            raise UserError(f"文件「{name}」不是表格，看起来是{label}")
+            raise UserError(msg("文件「{name}」不是表格，看起来是{kind}", name=name, kind=label))
     text_head = _strip_bom(head)[:200].lstrip()
     if text_head[:1] in (b"{", b"["):
         return "json"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "csv"
     if b"\x00" in head:
-        raise UserError(f"文件「{name}」不是表格，也不是文本（内容无法识别）")
+        raise UserError(msg("文件「{name}」不是表格，也不是文本（内容无法识别）", name=name))
     lowered = text_head[:100].lower()
     if lowered.startswith((b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta")):
         raise UserError(
-            f"文件「{name}」是网页（HTML/XML）格式的假表格：请用 Excel 打开后另存为 .xlsx 再导入"
+            msg(
+                "文件「{name}」是网页（HTML/XML）格式的假表格："
+                "请用 Excel 打开后另存为 .xlsx 再导入",
+                name=name,
+            )
         )
     return "csv"
 
@@ -145,23 +158,29 @@ def _check_zip(path: Path, limits: ImportLimits) -> None:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except zipfile.BadZipFile as error:
-        raise UserError(f"文件「{name}」不完整或已损坏（无法解压）") from error
+        raise UserError(msg("文件「{name}」不完整或已损坏（无法解压）", name=name)) from error
     except (OSError, ValueError) as error:
-        raise UserError(f"文件「{name}」不完整或已损坏：{error}") from error
+        raise UserError(
+            msg("文件「{name}」不完整或已损坏：{problem}", name=name, problem=str(error))
+        ) from error
     names = {info.filename for info in infos}
     is_ods = "mimetype" in names and "content.xml" in names
     if not is_ods and not any(n.startswith("xl/") for n in names):
         if any(n.startswith("word/") for n in names):
-            raise UserError(f"文件「{name}」是 Word 文档，不是表格")
+            raise UserError(msg("文件「{name}」是 Word 文档，不是表格", name=name))
         if any(n.startswith("ppt/") for n in names):
-            raise UserError(f"文件「{name}」是 PowerPoint 演示文稿，不是表格")
-        raise UserError(f"文件「{name}」是一个压缩包，不是 Excel 表格")
+            raise UserError(msg("文件「{name}」是 PowerPoint 演示文稿，不是表格", name=name))
+        raise UserError(msg("文件「{name}」是一个压缩包，不是 Excel 表格", name=name))
     total = sum(info.file_size for info in infos)
     if total > limits.max_uncompressed_bytes:
         raise UserError(
-            f"文件「{name}」解压后有 {total / 1024 / 1024:.0f} MB，超过了 "
-            f"{limits.max_uncompressed_bytes // 1024 // 1024} MB 的上限"
-            "（可能是恶意的压缩炸弹），已拒绝"
+            msg(
+                "文件「{name}」解压后有 {size:.0f} MB，超过了 {limit} MB 的上限"
+                "（可能是恶意的压缩炸弹），已拒绝",
+                name=name,
+                size=total / 1024 / 1024,
+                limit=limits.max_uncompressed_bytes // 1024 // 1024,
+            )
         )
     for info in infos:
         # Small parts compress wildly (a sheet of one repeated value); only big ones can hurt.
@@ -169,8 +188,13 @@ def _check_zip(path: Path, limits: ImportLimits) -> None:
             ratio = info.file_size / max(info.compress_size, 1)
             if ratio > limits.max_compression_ratio:
                 raise UserError(
-                    f"文件「{name}」的压缩比异常（{ratio:.0f} 倍，上限 "
-                    f"{limits.max_compression_ratio:.0f} 倍），可能是恶意的压缩炸弹，已拒绝"
+                    msg(
+                        "文件「{name}」的压缩比异常（{ratio:.0f} 倍，上限 {limit:.0f} 倍），"
+                        "可能是恶意的压缩炸弹，已拒绝",
+                        name=name,
+                        ratio=ratio,
+                        limit=limits.max_compression_ratio,
+                    )
                 )
 
 
@@ -179,9 +203,7 @@ def _check_cfb(path: Path, head: bytes) -> None:
     marker = "EncryptedPackage".encode("utf-16-le")
     info = "EncryptionInfo".encode("utf-16-le")
     if marker in head or info in head or _cfb_has_stream(path, marker):
-        raise UserError(
-            f"工作簿「{path.name}」有密码保护：请在 Excel 里打开并取消密码后另存，再导入"
-        )
+        raise UserError(_password_protected(path.name))
 
 
 def _cfb_has_stream(path: Path, name_utf16: bytes) -> bool:
@@ -219,7 +241,7 @@ def iter_workbook_tables(source: SourceFile, limits: ImportLimits) -> Iterator[T
         except Exception as error:
             raise UserError(_explain_calamine(name, error)) from error
         if not sheets:
-            raise UserError(f"工作簿「{name}」里没有可见的工作表")
+            raise UserError(msg("工作簿「{name}」里没有可见的工作表", name=name))
         for index, sheet_name in enumerate(sheets):
             try:
                 sheet = workbook.get_sheet_by_name(sheet_name)
@@ -256,18 +278,26 @@ def _explain_calamine(name: str, error: Exception) -> str:
     detail = str(error).strip().splitlines()[0] if str(error).strip() else kind
     lowered = detail.lower()
     if kind == "PasswordError" or "password" in lowered or "encrypt" in lowered:
-        return f"工作簿「{name}」有密码保护：请在 Excel 里打开并取消密码后另存，再导入"
+        return _password_protected(name)
     if kind == "ZipError" or "zip" in lowered or "eocd" in lowered:
-        return f"文件「{name}」不完整或已损坏（无法解压）"
+        return msg("文件「{name}」不完整或已损坏（无法解压）", name=name)
     if kind == "XmlError" or "xml" in lowered:
-        return f"文件「{name}」已损坏（内容格式错误）：{detail}"
+        return msg("文件「{name}」已损坏（内容格式错误）：{detail}", name=name, detail=detail)
     if "cfb" in lowered or "biff" in lowered or "workbook stream" in lowered:
-        return f"文件「{name}」不是有效的 Excel 97-2003 表格或已损坏"
-    return f"文件「{name}」已损坏或不是有效的表格（{detail}）"
+        return msg("文件「{name}」不是有效的 Excel 97-2003 表格或已损坏", name=name)
+    return msg("文件「{name}」已损坏或不是有效的表格（{detail}）", name=name, detail=detail)
 
 
 def _too_many_rows(name: str, limits: ImportLimits) -> str:
-    return f"文件「{name}」超过 {limits.max_rows:,} 行的上限：请拆分成几个文件后分批导入"
+    return msg(
+        "文件「{name}」超过 {limit:,} 行的上限：请拆分成几个文件后分批导入",
+        name=name,
+        limit=limits.max_rows,
+    )
+
+
+def _password_protected(name: str) -> str:
+    return msg("工作簿「{name}」有密码保护：请在 Excel 里打开并取消密码后另存，再导入", name=name)
 
 
 # ------------------------------------------------------------------------------------- text
@@ -288,12 +318,12 @@ def detect_encoding(path: Path) -> str:
         if _decodes(path, encoding):
             return _check_text(path.name, head, encoding)
     if head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise UserError(f"文件「{path.name}」的编码有误（开头标明的编码与内容不符）")
+        raise UserError(msg("文件「{name}」的编码有误（开头标明的编码与内容不符）", name=path.name))
     from charset_normalizer import from_bytes
 
     best = from_bytes(head).best()
     if best is None or not _decodes(path, best.encoding):
-        raise UserError(f"文件「{path.name}」不是可识别的文本表格（无法判断编码）")
+        raise UserError(msg("文件「{name}」不是可识别的文本表格（无法判断编码）", name=path.name))
     return _check_text(path.name, head, best.encoding)
 
 
@@ -315,7 +345,7 @@ def _check_text(name: str, head: bytes, encoding: str) -> str:
     if text:
         control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n")
         if control / len(text) > 0.01:
-            raise UserError(f"文件「{name}」不是文本表格（含有大量二进制内容）")
+            raise UserError(msg("文件「{name}」不是文本表格（含有大量二进制内容）", name=name))
     return encoding
 
 
@@ -365,11 +395,20 @@ def iter_csv_table(source: SourceFile, limits: ImportLimits) -> Iterator[Table]:
                     yield start, cells
         except csv.Error as error:
             raise UserError(
-                f"文件「{source.path.name}」第 {previous_end + 1} 行格式有误：{error}"
+                msg(
+                    "文件「{name}」第 {row} 行格式有误：{problem}",
+                    name=source.path.name,
+                    row=previous_end + 1,
+                    problem=str(error),
+                )
             ) from error
         except UnicodeDecodeError as error:
             raise UserError(
-                f"文件「{source.path.name}」在第 {previous_end + 1} 行附近编码有误"
+                msg(
+                    "文件「{name}」在第 {row} 行附近编码有误",
+                    name=source.path.name,
+                    row=previous_end + 1,
+                )
             ) from error
         finally:
             text.close()
@@ -396,7 +435,13 @@ def load_json(source: SourceFile) -> object:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise UserError(
-            f"JSON 文件「{source.path.name}」不完整或格式有误（第 {error.lineno} 行）"
+            msg(
+                "JSON 文件「{name}」不完整或格式有误（第 {row} 行）",
+                name=source.path.name,
+                row=error.lineno,
+            )
         ) from error
     except (UnicodeDecodeError, RecursionError) as error:
-        raise UserError(f"JSON 文件「{source.path.name}」无法读取：{error}") from error
+        raise UserError(
+            msg("JSON 文件「{name}」无法读取：{problem}", name=source.path.name, problem=str(error))
+        ) from error

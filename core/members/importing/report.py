@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.common.errors import UserError
+from core.common.text import msg
 from core.common.xlsx import safe_cell
 from core.members.importing.model import ImportPlan
 
@@ -62,5 +63,7 @@ def write_error_report(plan: ImportPlan, path: str | Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         workbook.save(target)
     except OSError as error:
-        raise UserError(f"无法保存问题清单 {target}：{error.strerror}") from error
+        raise UserError(
+            msg("无法保存问题清单 {path}：{problem}", path=str(target), problem=error.strerror)
+        ) from error
     return target

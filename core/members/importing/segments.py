@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from core.common.errors import UserError
+from core.common.text import msg
 from core.members.importing.fields import (
     CUSTOM,
     IGNORE,
@@ -32,6 +33,7 @@ from core.members.importing.fields import (
 from core.members.importing.model import HeaderMapping, ImportLimits, normalize_header
 from core.members.importing.normalize import clean_json_text, normalize_datetime, to_text
 from core.members.importing.readers import Table
+from core.members.wording import enumeration
 
 GROUP_MEMBERS = "group_members"
 CUSTOMERS = "customers"
@@ -274,8 +276,11 @@ def _table_records(
     yield from records(buffered)
     yield from records(rows)
     if repeated:
-        shown = "、".join(str(n) for n in repeated[:10]) + ("…" if len(repeated) > 10 else "")
-        notes.append(f"第 {shown} 行是重复的表头，已跳过")
+        shown = enumeration([str(n) for n in repeated[:10]])
+        if len(repeated) > 10:
+            notes.append(msg("第 {rows}… 行是重复的表头，已跳过", rows=shown))
+        else:
+            notes.append(msg("第 {rows} 行是重复的表头，已跳过", rows=shown))
 
 
 # ------------------------------------------------------------------------------- WeCom JSON
@@ -286,7 +291,7 @@ def segments_from_json(data: object, file_name: str) -> list[Segment]:
     externalcontact/get), one response or an array of them."""
     responses = data if isinstance(data, list) else [data]
     if not responses:
-        raise UserError(f"JSON 文件「{file_name}」里没有数据")
+        raise UserError(msg("JSON 文件「{name}」里没有数据", name=file_name))
     segments: list[Segment] = []
     errors: list[str] = []
     customers: list[tuple[dict, dict, list]] = []
@@ -317,24 +322,36 @@ def segments_from_json(data: object, file_name: str) -> list[Segment]:
         segments.append(_customers_segment(customers))
     if not segments:
         if errors:
-            raise UserError(f"企业微信接口返回了错误（{errors[0]}），文件里没有成员数据")
-        raise UserError(f"JSON 文件「{file_name}」里没有成员数据")
+            raise UserError(
+                msg("企业微信接口返回了错误（{error}），文件里没有成员数据", error=errors[0])
+            )
+        raise UserError(msg("JSON 文件「{name}」里没有成员数据", name=file_name))
     if errors:
-        segments[0].notes.append(f"有 {len(errors)} 个接口返回是错误（{errors[0]}），已跳过")
+        segments[0].notes.append(
+            msg(
+                "有 {count} 个接口返回是错误（{error}），已跳过", count=len(errors), error=errors[0]
+            )
+        )
     names = [s.sheet for s in segments]
     for segment in segments:
         if names.count(segment.sheet) > 1 and segment.chat_id:
             segment.notes.append(
-                f"文件里有 {names.count(segment.sheet)} 个群都叫「{segment.sheet}」，"
-                "它们会导入同一个社群"
+                msg(
+                    "文件里有 {count} 个群都叫「{name}」，它们会导入同一个社群",
+                    count=names.count(segment.sheet),
+                    name=segment.sheet,
+                )
             )
     return segments
 
 
 def _not_wecom(file_name: str) -> UserError:
     return UserError(
-        f"JSON 文件「{file_name}」不是企业微信接口的返回结果"
-        "（应为客户群详情 group_chat 或客户列表 external_contact_list）"
+        msg(
+            "JSON 文件「{name}」不是企业微信接口的返回结果"
+            "（应为客户群详情 group_chat 或客户列表 external_contact_list）",
+            name=file_name,
+        )
     )
 
 
@@ -350,7 +367,7 @@ def _groupchat_segment(chat: dict, index: int) -> Segment:
     name = _text(chat.get("name")) or "未命名群聊"
     members = chat.get("member_list") or []
     if not isinstance(members, list):
-        raise UserError("客户群详情里的 member_list 不是列表")
+        raise UserError(msg("客户群详情里的 member_list 不是列表"))
 
     def records() -> Iterator[Record]:
         for number, member in enumerate(members, start=1):
@@ -423,7 +440,7 @@ def _customers_segment(customers: list[tuple[dict, dict, list]]) -> Segment:
             yield number, values, custom, len(values) + len(custom)
 
     return Segment(
-        sheet="客户列表",
+        sheet=msg("客户列表"),  # not a worksheet: named for the preview
         kind=CUSTOMERS,
         header_row=None,
         mapping=None,
