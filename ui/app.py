@@ -51,6 +51,7 @@ def run_window(*, db_url: str | None, smoke: bool, started: float) -> int:
     tabs are built (so a broken database still fails the smoke run), and quits.
     """
     from ui.common.errors import install_excepthook
+    from ui.common.i18n import shown
     from ui.main_window import MainWindow
 
     install_excepthook()
@@ -76,7 +77,7 @@ def run_window(*, db_url: str | None, smoke: bool, started: float) -> int:
             if smoke:
                 print(f"错误：{error.message}", file=sys.stderr)
             else:
-                QMessageBox.critical(window, APP_TITLE, error.message)
+                QMessageBox.critical(window, APP_TITLE, shown(error.message))
             app.quit()
             return
         outcome["database"] = database

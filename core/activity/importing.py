@@ -42,7 +42,9 @@ from core.activity.kinds import KIND_LABELS
 from core.activity.paste import MemberNameIndex
 from core.activity.record import MAX_AMOUNT_CENTS, NewEvent, RecordResult, record_events
 from core.common.errors import UserError
+from core.common.joins import joined_clauses, joined_list
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
+from core.common.text import msg
 from core.members.importing.model import ImportLimits, normalize_header
 from core.members.importing.normalize import (
     is_blank,
@@ -131,7 +133,7 @@ _UNIT_SUFFIX = re.compile(r"\([^()]*\)$")
 _TOTAL_WORDS = frozenset({"合计", "总计", "小计", "总数", "汇总", "total"})
 _DATE_IN_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
-NEEDED_COLUMNS = (
+NEEDED_COLUMNS = msg(
     "成员列（成员编号、微信号、手机号或昵称）、日期列（日期/时间），"
     "以及行为列（行为/类型）或以行为命名的次数列（签到、发言、邀请…）"
 )
@@ -163,7 +165,7 @@ class RejectedRow:
     sheet: str
     row: int  # 1-based, in its sheet
     member: str  # how the row names its member (may be empty)
-    reason: str
+    reason: str  # a message: the window shows it in its language
 
 
 @dataclass(frozen=True)
@@ -317,9 +319,9 @@ def _find_layout(rows: list[tuple[int, list]]) -> tuple[_Layout | None, str]:
         missing = [
             label
             for ok, label in (
-                (has_member, "成员列（成员编号、微信号、手机号或昵称）"),
-                (has_kind, "行为列（行为/类型）或以行为命名的次数列"),
-                (has_date, "日期列（日期/时间）"),
+                (has_member, msg("成员列（成员编号、微信号、手机号或昵称）")),
+                (has_kind, msg("行为列（行为/类型）或以行为命名的次数列")),
+                (has_date, msg("日期列（日期/时间）")),
             )
             if not ok
         ]
@@ -331,7 +333,12 @@ def _find_layout(rows: list[tuple[int, list]]) -> tuple[_Layout | None, str]:
             )
         found = 3 - len(missing)
         if found >= 2 and (best_missing is None or found > best_missing[0]):
-            best_missing = (found, f"第 {number} 行像是表头，但缺少{'、'.join(missing)}")
+            best_missing = (
+                found,
+                msg(
+                    "第 {row} 行像是表头，但缺少{missing}", row=number, missing=joined_list(missing)
+                ),
+            )
     return None, best_missing[1] if best_missing else ""
 
 
@@ -361,18 +368,18 @@ def _cell(cells: list, column: int | None):
 
 def _moment(value, today: date) -> tuple[datetime | None, str | None]:
     if is_blank(value):
-        return None, "没有日期"
+        return None, msg("没有日期")
     if isinstance(value, str):
         value = value.strip()
     moment, error = normalize_datetime(value)
     if error or moment is None:
-        return None, error or "没有日期"
+        return None, error or msg("没有日期")
     if moment.time() == time(0, 0):
         moment = datetime.combine(moment.date(), DAY_TIME)
     if moment.date() > today:
-        return None, f"日期 {moment.date().isoformat()} 在将来"
+        return None, msg("日期 {date} 在将来", date=moment.date().isoformat())
     if moment.date() < EARLIEST:
-        return None, f"日期 {moment.date().isoformat()} 早于 2000 年，请检查"
+        return None, msg("日期 {date} 早于 2000 年，请检查", date=moment.date().isoformat())
     return moment, None
 
 
@@ -405,7 +412,7 @@ def _count(value, *, default: int, minimum: int) -> tuple[int | None, str | None
     if is_blank(value):
         return default, None
     if isinstance(value, bool):
-        return None, f"次数应为整数：{value}"
+        return None, msg("次数应为整数：{value}", value=str(value))
     if isinstance(value, int | float):
         number = float(value)
     else:
@@ -414,11 +421,13 @@ def _count(value, *, default: int, minimum: int) -> tuple[int | None, str | None
         try:
             number = float(text)
         except ValueError:
-            return None, f"次数应为整数：{to_text(value)}"
+            return None, msg("次数应为整数：{value}", value=to_text(value))
     if number != number or not number.is_integer():
-        return None, f"次数应为整数：{to_text(value)}"
+        return None, msg("次数应为整数：{value}", value=to_text(value))
     if not minimum <= number <= MAX_COUNT:
-        return None, f"次数应在 {minimum}–{MAX_COUNT} 之间：{int(number)}"
+        return None, msg(
+            "次数应在 {low}–{high} 之间：{value}", low=minimum, high=MAX_COUNT, value=int(number)
+        )
     return int(number), None
 
 
@@ -426,7 +435,7 @@ def _amount_cents(value) -> tuple[int | None, str | None]:
     if is_blank(value):
         return 0, None
     if isinstance(value, bool):
-        return None, f"看不懂的金额：{value}"
+        return None, msg("看不懂的金额：{value}", value=str(value))
     if isinstance(value, int | float):
         text = repr(value) if isinstance(value, float) else str(value)
     else:
@@ -436,14 +445,14 @@ def _amount_cents(value) -> tuple[int | None, str | None]:
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        return None, f"看不懂的金额：{to_text(value)}"
+        return None, msg("看不懂的金额：{value}", value=to_text(value))
     if not amount.is_finite():
-        return None, f"看不懂的金额：{to_text(value)}"
+        return None, msg("看不懂的金额：{value}", value=to_text(value))
     if amount < 0:
-        return None, f"金额不能是负数：{to_text(value)}"
+        return None, msg("金额不能是负数：{value}", value=to_text(value))
     cents = int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     if cents > MAX_AMOUNT_CENTS:
-        return None, f"金额超过 1 亿元：{to_text(value)}"
+        return None, msg("金额超过 1 亿元：{value}", value=to_text(value))
     return cents, None
 
 
@@ -466,7 +475,7 @@ class _Planner:
             self.communities[cid] = name
             self.community_ids[name].append(cid)
         if community_id is not None and community_id not in self.communities:
-            raise UserError(f"找不到编号为 {community_id} 的社群（可能已删除）")
+            raise UserError(msg("找不到编号为 {id} 的社群（可能已删除）", id=community_id))
         self.community_id = community_id
         self.rows: list[_Row] = []
         self.indexes: dict[int, MemberNameIndex] = {}
@@ -477,24 +486,42 @@ class _Planner:
         source = check_file(self.path, self.limits)
         if source.kind == "json":
             raise UserError(
-                f"文件「{self.path.name}」是 JSON：行为记录请用 Excel 表格"
-                "（.xlsx/.xls/.ods）或 CSV 导入"
+                msg(
+                    "文件「{file}」是 JSON：行为记录请用 Excel 表格（.xlsx/.xls/.ods）或 CSV 导入",
+                    file=self.path.name,
+                )
             )
         self.plan = ActivityImportPlan(self.path, self.path.name, source.sha256)
-        explanations: list[str] = []
+        explanations: list[str] = []  # messages
         for table in self._tables(source):
             explanation = self._read_table(table, progress, cancelled)
             if explanation:
                 explanations.append(explanation)
         if not self.plan.sheets:
-            detail = "；".join(e for e in explanations if e)
+            detail = joined_clauses([e for e in explanations if e])
+            values = {
+                "file": self.path.name,
+                "rows": self.limits.header_scan_rows,
+                "needed": NEEDED_COLUMNS,
+            }
+            if detail:
+                raise UserError(
+                    msg(
+                        "文件「{file}」里找不到行为记录的表头："
+                        "前 {rows} 行里需要有一行列名，包含{needed}（{detail}）",
+                        detail=detail,
+                        **values,
+                    )
+                )
             raise UserError(
-                f"文件「{self.path.name}」里找不到行为记录的表头：前 "
-                f"{self.limits.header_scan_rows} 行里需要有一行列名，包含{NEEDED_COLUMNS}"
-                + (f"（{detail}）" if detail else "")
+                msg(
+                    "文件「{file}」里找不到行为记录的表头："
+                    "前 {rows} 行里需要有一行列名，包含{needed}",
+                    **values,
+                )
             )
         if self.plan.rows == 0:
-            raise UserError(f"文件「{self.path.name}」只有表头，没有数据行")
+            raise UserError(msg("文件「{file}」只有表头，没有数据行", file=self.path.name))
         if cancelled():
             raise Cancelled
         self._resolve()
@@ -516,8 +543,12 @@ class _Planner:
         layout, explanation = _find_layout(head)
         if layout is None:
             if table.sheet_count > 1:
-                self.plan.notes.append(f"工作表「{table.sheet}」里找不到行为记录的表头，已跳过")
-            return f"工作表「{table.sheet}」{explanation}" if explanation else ""
+                self.plan.notes.append(
+                    msg("工作表「{sheet}」里找不到行为记录的表头，已跳过", sheet=table.sheet)
+                )
+            if explanation:
+                return msg("工作表「{sheet}」{problem}", sheet=table.sheet, problem=explanation)
+            return ""
         sheet_community = None
         if table.named_by_user and len(self.community_ids.get(table.sheet, [])) == 1:
             sheet_community = self.community_ids[table.sheet][0]
@@ -532,8 +563,11 @@ class _Planner:
             self.plan.rows += 1
             if self.plan.rows > self.limits.max_rows:
                 raise UserError(
-                    f"文件「{self.path.name}」超过 {self.limits.max_rows:,} 行的上限："
-                    "请拆分成几个文件后分批导入"
+                    msg(
+                        "文件「{file}」超过 {limit:,} 行的上限：请拆分成几个文件后分批导入",
+                        file=self.path.name,
+                        limit=self.limits.max_rows,
+                    )
                 )
             if not self.plan.rows % 2000:
                 if cancelled():
@@ -579,7 +613,7 @@ class _Planner:
             if digits.isdigit():
                 row.member_ref = int(digits)
             else:
-                problems.append(f"成员编号应为数字：{raw_id}")
+                problems.append(msg("成员编号应为数字：{value}", value=raw_id))
         row.wechat_id = to_text(_cell(cells, columns.get("wechat_id")))
         raw_phone = _cell(cells, columns.get("phone"))
         phone, phone_error = normalize_phone(raw_phone)
@@ -588,7 +622,7 @@ class _Planner:
         if phone_error and not (row.member_ref or row.wechat_id or row.names):
             problems.append(phone_error)
         elif not (raw_id or row.wechat_id or row.phone or row.names):
-            problems.append("没有成员（成员编号、微信号、手机号或昵称都是空的）")
+            problems.append(msg("没有成员（成员编号、微信号、手机号或昵称都是空的）"))
         row.community = to_text(_cell(cells, columns.get("community")))
         # When.
         if "date" in columns:
@@ -611,9 +645,9 @@ class _Planner:
             kind_text = to_text(_cell(cells, columns["kind"]))
             kind = kind_of(kind_text)
             if kind_text is None:
-                problems.append("没有行为类型")
+                problems.append(msg("没有行为类型"))
             elif kind is None:
-                problems.append(f"不认识的行为类型「{kind_text}」")
+                problems.append(msg("不认识的行为类型「{kind}」", kind=kind_text))
             times, error = _count(_cell(cells, columns.get("count")), default=1, minimum=1)
             if error:
                 problems.append(error)
@@ -624,7 +658,7 @@ class _Planner:
                 times, error = _count(_cell(cells, column), default=0, minimum=0)
                 if error:
                     header = layout.headers[column]
-                    problems.append(f"「{header}」列：{error}")
+                    problems.append(msg("「{column}」列：{problem}", column=header, problem=error))
                 elif times:
                     row.items.append((kind, times, 0))
             purchases = [i for i, item in enumerate(row.items) if item[0] == "purchase"]
@@ -650,7 +684,7 @@ class _Planner:
                     member_id = self._member_of(row, community_id, by_id, by_wechat, by_phone)
             if row.problems:
                 plan.rejected.append(
-                    RejectedRow(row.sheet, row.row, row.shown, "；".join(row.problems))
+                    RejectedRow(row.sheet, row.row, row.shown, joined_clauses(row.problems))
                 )
                 continue
             if not row.items:
@@ -676,8 +710,11 @@ class _Planner:
                     by_kind[kind] += 1
             if total > self.limits.max_rows:
                 raise UserError(
-                    f"文件「{self.path.name}」会产生超过 {self.limits.max_rows:,} 条行为记录："
-                    "请拆分成几个文件后分批导入"
+                    msg(
+                        "文件「{file}」会产生超过 {limit:,} 条行为记录：请拆分成几个文件后分批导入",
+                        file=self.path.name,
+                        limit=self.limits.max_rows,
+                    )
                 )
         self._drop_recorded(by_kind)
         plan.by_kind = {kind: by_kind[kind] for kind in KIND_LABELS if by_kind[kind]}
@@ -713,21 +750,41 @@ class _Planner:
         if len(ids) == 1:
             return ids[0]
         if ids:
-            row.problems.append(f"有 {len(ids)} 个社群都叫「{row.community}」，请先改名区分")
+            row.problems.append(
+                msg(
+                    "有 {count} 个社群都叫「{name}」，请先改名区分",
+                    count=len(ids),
+                    name=row.community,
+                )
+            )
         else:
-            row.problems.append(f"没有名为「{row.community}」的社群")
+            row.problems.append(msg("没有名为「{name}」的社群", name=row.community))
         return None
 
     def _member_of(self, row: _Row, community_id, by_id, by_wechat, by_phone) -> int | None:
         if row.member_ref is not None:
             member_id = by_id.get(row.member_ref)
             if member_id is None:
-                row.problems.append(f"成员编号 {row.member_ref} 不存在")
+                row.problems.append(msg("成员编号 {id} 不存在", id=row.member_ref))
             return member_id
         tried = []
-        for label, value, index in (
-            ("微信号", row.wechat_id, by_wechat),
-            ("手机号", row.phone, by_phone),
+        for value, index, many, named in (
+            (
+                row.wechat_id,
+                by_wechat,
+                lambda value, count: msg(
+                    "微信号「{value}」对应 {count} 位成员，无法确定是谁", value=value, count=count
+                ),
+                lambda value: msg("微信号「{value}」", value=value),
+            ),
+            (
+                row.phone,
+                by_phone,
+                lambda value, count: msg(
+                    "手机号「{value}」对应 {count} 位成员，无法确定是谁", value=value, count=count
+                ),
+                lambda value: msg("手机号「{value}」", value=value),
+            ),
         ):
             if not value:
                 continue
@@ -735,13 +792,16 @@ class _Planner:
             if len(ids) == 1:
                 return next(iter(ids))
             if ids:
-                row.problems.append(f"{label}「{value}」对应 {len(ids)} 位成员，无法确定是谁")
+                row.problems.append(many(value, len(ids)))
                 return None
-            tried.append(f"{label}「{value}」")
+            tried.append(named(value))
         if row.names and community_id is None:
             row.problems.append(
-                f"找不到「{row.names[0]}」：按昵称找成员需要知道社群"
-                "（请在文件里加「社群」列，或导入时选择社群）"
+                msg(
+                    "找不到「{name}」：按昵称找成员需要知道社群"
+                    "（请在文件里加「社群」列，或导入时选择社群）",
+                    name=row.names[0],
+                )
             )
             return None
         ambiguous = None
@@ -751,14 +811,28 @@ class _Planner:
                 return next(iter(ids))
             if ids and ambiguous is None:
                 ambiguous = (name, len(ids))
-            tried.append(f"「{name}」")
+            tried.append(msg("「{name}」", name=name))
         community = self.communities.get(community_id, "")
         if ambiguous:
             name, count = ambiguous
-            row.problems.append(f"「{community}」里有 {count} 位成员都叫「{name}」，无法确定是谁")
+            row.problems.append(
+                msg(
+                    "「{community}」里有 {count} 位成员都叫「{name}」，无法确定是谁",
+                    community=community,
+                    count=count,
+                    name=name,
+                )
+            )
+        elif row.names:
+            row.problems.append(
+                msg(
+                    "找不到成员：{tried}（在「{community}」里）",
+                    tried=joined_list(tried),
+                    community=community,
+                )
+            )
         else:
-            where = f"（在「{community}」里）" if row.names else ""
-            row.problems.append(f"找不到成员：{'、'.join(tried)}{where}")
+            row.problems.append(msg("找不到成员：{tried}", tried=joined_list(tried)))
         return None
 
     def _moment(self, value) -> tuple[datetime | None, str | None]:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from core.common.errors import UserError
+from core.common.text import msg
 
 MAX_BYTES = 1024 * 1024
 MAX_LINES = 5000
@@ -41,18 +42,18 @@ MAX_NAME_CHARS = 32
 
 # Reason codes of ignored lines, with the text the UI shows for each.
 IGNORED_REASONS = {
-    "header": "接龙标记行",
-    "title": "标题",
-    "description": "说明文字",
-    "example": "示例行（例/格式），不是报名的人",
-    "number_only": "只有序号，没有名字（可能删掉了自己的名字）",
-    "no_name": "这一行没有名字，只有打卡内容",
-    "too_long": f"名字超过 {MAX_NAME_CHARS} 个字，不像昵称",
-    "after_list": "名单之后的文字",
-    "duplicate": "同一个名字又写了一次，只算一次",
+    "header": msg("接龙标记行"),
+    "title": msg("标题"),
+    "description": msg("说明文字"),
+    "example": msg("示例行（例/格式），不是报名的人"),
+    "number_only": msg("只有序号，没有名字（可能删掉了自己的名字）"),
+    "no_name": msg("这一行没有名字，只有打卡内容"),
+    "too_long": msg("名字超过 {limit} 个字，不像昵称", limit=MAX_NAME_CHARS),
+    "after_list": msg("名单之后的文字"),
+    "duplicate": msg("同一个名字又写了一次，只算一次"),
 }
 
-_NO_ENTRIES_HINT = (
+_NO_ENTRIES_HINT = msg(
     "请在微信里长按整条接龙消息 → 复制，再粘贴到这里；名单行应形如「1. 张三 已打卡」。"
 )
 
@@ -176,12 +177,14 @@ def _clean_line(line: str) -> str:
 def _check_size_and_kind(text: str) -> None:
     if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise UserError(
-            f"粘贴的内容太长（超过 {MAX_BYTES // (1024 * 1024)} MB），不像一条接龙消息。"
-            "请只复制接龙那一条消息。"
+            msg(
+                "粘贴的内容太长（超过 {size} MB），不像一条接龙消息。请只复制接龙那一条消息。",
+                size=MAX_BYTES // (1024 * 1024),
+            )
         )
     bad = len(_BINARY.findall(text))
     if "\x00" in text or bad > max(3, len(text) // 50):
-        raise UserError("粘贴的内容不是文字（像是图片或文件的内容），请复制接龙消息的文字。")
+        raise UserError(msg("粘贴的内容不是文字（像是图片或文件的内容），请复制接龙消息的文字。"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -460,12 +463,16 @@ def parse_jielong(text: str, *, today: date | None = None) -> JielongParse:
     raw_lines = text.splitlines()
     if len(raw_lines) > MAX_LINES:
         raise UserError(
-            f"粘贴的内容有 {len(raw_lines)} 行，超过 {MAX_LINES} 行，不像一条接龙消息。"
-            "请只复制接龙那一条消息。"
+            msg(
+                "粘贴的内容有 {lines} 行，超过 {limit} 行，不像一条接龙消息。"
+                "请只复制接龙那一条消息。",
+                lines=len(raw_lines),
+                limit=MAX_LINES,
+            )
         )
     lines = [_classify(number, _clean_line(raw)) for number, raw in enumerate(raw_lines, 1)]
     if all(line.kind == "blank" for line in lines):
-        raise UserError("没有找到接龙名单：粘贴的内容是空的。" + _NO_ENTRIES_HINT)
+        raise UserError(msg("没有找到接龙名单：粘贴的内容是空的。{hint}", hint=_NO_ENTRIES_HINT))
 
     copies = [_read_copy(copy, today) for copy in _copies(lines)]
     title = next((copy.title for copy in copies if copy.title), None)
@@ -496,7 +503,9 @@ def parse_jielong(text: str, *, today: date | None = None) -> JielongParse:
                 seen.add(key)
                 entries.append(JielongEntry(number, name, note, line.text))
     if not entries:
-        raise UserError("没有找到接龙名单：这段文字里没有报名的名字。" + _NO_ENTRIES_HINT)
+        raise UserError(
+            msg("没有找到接龙名单：这段文字里没有报名的名字。{hint}", hint=_NO_ENTRIES_HINT)
+        )
     return JielongParse(
         title=title,
         date=parse_title_date(title, today) if title else None,

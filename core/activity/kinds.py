@@ -9,18 +9,19 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from core.common.settings_store import get_setting
+from core.common.text import msg
 
 KIND_LABELS = {
-    "checkin": "签到",
-    "message": "发言",
-    "good_post": "优质内容",
-    "answer": "回答问题",
-    "event": "参加活动",
-    "purchase": "购买",
-    "invite": "邀请成功",
-    "share": "分享",
-    "feedback": "反馈",
-    "violation": "违规",
+    "checkin": msg("签到"),
+    "message": msg("发言"),
+    "good_post": msg("优质内容"),
+    "answer": msg("回答问题"),
+    "event": msg("参加活动"),
+    "purchase": msg("购买"),
+    "invite": msg("邀请成功"),
+    "share": msg("分享"),
+    "feedback": msg("反馈"),
+    "violation": msg("违规"),
 }
 DEFAULT_WEIGHTS = {
     "checkin": 1,
@@ -48,11 +49,18 @@ def save_kind_weights(session: Session, weights: dict[str, int]) -> dict[str, in
     clean = {}
     for kind, weight in weights.items():
         if kind not in DEFAULT_WEIGHTS:
-            raise UserError(f"未知的行为类型：{kind}")
+            raise UserError(msg("未知的行为类型：{kind}", kind=kind))
         if isinstance(weight, bool) or not isinstance(weight, int):
-            raise UserError(f"「{KIND_LABELS[kind]}」的权重必须是整数")
+            raise UserError(msg("「{kind}」的权重必须是整数", kind=KIND_LABELS[kind]))
         if not MIN_WEIGHT <= weight <= MAX_WEIGHT:
-            raise UserError(f"「{KIND_LABELS[kind]}」的权重须在 {MIN_WEIGHT} 到 {MAX_WEIGHT} 之间")
+            raise UserError(
+                msg(
+                    "「{kind}」的权重须在 {low} 到 {high} 之间",
+                    kind=KIND_LABELS[kind],
+                    low=MIN_WEIGHT,
+                    high=MAX_WEIGHT,
+                )
+            )
         clean[kind] = weight
     set_setting(session, WEIGHTS_KEY, {**kind_weights(session), **clean})
     return kind_weights(session)

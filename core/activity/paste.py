@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from core.activity.jielong import JielongParse, match_keys_of, parse_jielong
 from core.activity.record import NewEvent, RecordResult, record_events
 from core.common.errors import UserError
+from core.common.text import msg
 from core.communities.registry import get_community
 from db.models import ActivityEvent, Member, Membership
 
@@ -61,7 +62,7 @@ def checkin_ref(community_id: int, day: date, member_id: int) -> str:
 
 
 def _display(nickname: str, remark: str, member_id: int) -> str:
-    return remark or nickname or f"成员 #{member_id}"
+    return remark or nickname or msg("成员 #{id}", id=member_id)
 
 
 class MemberNameIndex:
@@ -130,7 +131,7 @@ def plan_paste(
     parsed: JielongParse = parse_jielong(text, today=today)
     day = day or parsed.date or default_day or today
     if day > today:
-        raise UserError(f"打卡日期 {day.isoformat()} 在将来，请检查接龙标题里的日期")
+        raise UserError(msg("打卡日期 {date} 在将来，请检查接龙标题里的日期", date=day.isoformat()))
     index = MemberNameIndex(session, community_id)
     chosen = chosen or {}
     plan = PastePlan(community_id, community.name, day, parsed.title)
@@ -140,7 +141,7 @@ def plan_paste(
         if entry.name in chosen:
             member_id = chosen[entry.name]
             if member_id not in index.names:
-                raise UserError(f"为「{entry.name}」选择的成员不在这个群里")
+                raise UserError(msg("为「{name}」选择的成员不在这个群里", name=entry.name))
             how, ids = "chosen", {member_id}
         else:
             how, ids = index.find(entry.match_keys, entry.pinyin_keys[0])

@@ -17,6 +17,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
+from core.common.text import msg
 from core.ledger.awards import award_for_activities
 from core.tiers.recompute import RecomputeResult, recompute_levels
 from db.models import ACTIVITY_KINDS, ActivityEvent, Community, Member
@@ -46,11 +47,16 @@ class RecordResult:
 def _check(session: Session, events: list[NewEvent]) -> None:
     for event in events:
         if event.kind not in ACTIVITY_KINDS:
-            raise UserError(f"未知的行为类型：{event.kind}")
+            raise UserError(msg("未知的行为类型：{kind}", kind=event.kind))
         if event.amount_cents < 0 or event.amount_cents > MAX_AMOUNT_CENTS:
-            raise UserError("金额必须在 0 到 1 亿元之间")
+            raise UserError(msg("金额必须在 0 到 1 亿元之间"))
         if event.occurred_at > datetime.now().replace(hour=23, minute=59, second=59):
-            raise UserError(f"行为时间 {event.occurred_at:%Y-%m-%d} 在将来，请检查日期")
+            raise UserError(
+                msg(
+                    "行为时间 {date} 在将来，请检查日期",
+                    date=event.occurred_at.date().isoformat(),
+                )
+            )
     member_ids = {event.member_id for event in events}
     found = set(
         session.scalars(
@@ -58,7 +64,9 @@ def _check(session: Session, events: list[NewEvent]) -> None:
         )
     )
     if missing := member_ids - found:
-        raise UserError(f"有 {len(missing)} 个成员不存在或已被合并，没有记录任何行为")
+        raise UserError(
+            msg("有 {count} 个成员不存在或已被合并，没有记录任何行为", count=len(missing))
+        )
     community_ids = {e.community_id for e in events if e.community_id is not None}
     live = set(
         session.scalars(
@@ -68,7 +76,7 @@ def _check(session: Session, events: list[NewEvent]) -> None:
         )
     )
     if community_ids - live:
-        raise UserError("所选社群不存在或已删除，没有记录任何行为")
+        raise UserError(msg("所选社群不存在或已删除，没有记录任何行为"))
 
 
 def _already_recorded(session: Session, refs: list[str]) -> set[str]:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from core.common.errors import UserError
+from core.common.text import msg
 
 DAILY_PREFIX = "daily-"
 KEEP_DAILY = 14
@@ -72,11 +73,13 @@ def check_backup_file(path: Path) -> None:
             }
         connection.close()
     except sqlite3.DatabaseError as error:
-        raise UserError(f"「{path.name}」不是可用的数据库备份：{error}") from error
+        raise UserError(
+            msg("「{file}」不是可用的数据库备份：{error}", file=path.name, error=str(error))
+        ) from error
     if status != "ok":
-        raise UserError(f"「{path.name}」已损坏：{status}")
+        raise UserError(msg("「{file}」已损坏：{status}", file=path.name, status=status))
     if "alembic_version" not in tables or "members" not in tables:
-        raise UserError(f"「{path.name}」不是社群运营工作台的数据库")
+        raise UserError(msg("「{file}」不是社群运营工作台的数据库", file=path.name))
 
 
 def restore_backup(backup_file: Path, db_path: Path, backup_dir: Path) -> Path:

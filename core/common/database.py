@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.common import backup, paths
 from core.common.config import load_config
 from core.common.errors import UserError
+from core.common.text import msg
 from db.engine import is_sqlite, make_engine, make_session_factory
 from db.migrate import DatabaseTooNewError, current_revision, needs_upgrade, upgrade_to_head
 
@@ -79,9 +80,13 @@ def open_database(url: str | None = None, *, daily_backup: bool = True) -> Datab
     try:
         engine = make_engine(url)
     except (ArgumentError, ValueError) as error:
-        raise UserError(f"数据库地址无效：{url}（{error}）") from error
+        raise UserError(
+            msg("数据库地址无效：{url}（{error}）", url=url, error=str(error))
+        ) from error
     except ModuleNotFoundError as error:
-        raise UserError(f"缺少数据库驱动 {error.name}：{describe_url(url)}") from error
+        raise UserError(
+            msg("缺少数据库驱动 {driver}：{url}", driver=error.name, url=describe_url(url))
+        ) from error
     file = sqlite_file(url)
     if file is not None:
         try:
@@ -89,7 +94,11 @@ def open_database(url: str | None = None, *, daily_backup: bool = True) -> Datab
         except OSError as error:
             engine.dispose()
             raise UserError(
-                f"无法创建数据库所在的文件夹 {file.parent}：{error.strerror}"
+                msg(
+                    "无法创建数据库所在的文件夹 {folder}：{error}",
+                    folder=str(file.parent),
+                    error=str(error.strerror),
+                )
             ) from error
     try:
         _migrate(engine, file)
@@ -98,7 +107,11 @@ def open_database(url: str | None = None, *, daily_backup: bool = True) -> Datab
     except DatabaseTooNewError as error:
         engine.dispose()
         raise UserError(
-            f"数据库 {describe_url(url)} 由更新版本的程序写入（版本 {error}），请升级本程序后再打开"
+            msg(
+                "数据库 {url} 由更新版本的程序写入（版本 {version}），请升级本程序后再打开",
+                url=describe_url(url),
+                version=str(error),
+            )
         ) from error
     except (OperationalError, DBAPIError, sqlite3.DatabaseError) as error:
         engine.dispose()
@@ -123,13 +136,13 @@ def _explain_database_error(url: str, error: Exception) -> str:
     detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
     lowered = detail.lower()
     if "locked" in lowered:
-        return f"数据库 {where} 正被其他程序占用（已锁定），请稍后再试"
+        return msg("数据库 {where} 正被其他程序占用（已锁定），请稍后再试", where=where)
     if "not a database" in lowered or "malformed" in lowered:
-        return f"{where} 不是有效的数据库文件或已损坏，可从「文件 → 恢复备份」还原"
+        return msg("{where} 不是有效的数据库文件或已损坏，可从「文件 → 恢复备份」还原", where=where)
     if "readonly" in lowered or "read-only" in lowered:
-        return f"数据库 {where} 是只读的，无法写入"
+        return msg("数据库 {where} 是只读的，无法写入", where=where)
     if "disk" in lowered and "full" in lowered:
-        return f"磁盘已满，无法写入数据库 {where}"
+        return msg("磁盘已满，无法写入数据库 {where}", where=where)
     if "unable to open" in lowered:
-        return f"无法打开数据库文件 {where}（目录不存在或没有权限）"
-    return f"无法连接数据库 {where}：{detail}"
+        return msg("无法打开数据库文件 {where}（目录不存在或没有权限）", where=where)
+    return msg("无法连接数据库 {where}：{detail}", where=where, detail=detail)

@@ -13,6 +13,7 @@ import io
 from typing import TYPE_CHECKING
 
 from core.common.errors import UserError
+from core.common.text import msg
 
 if TYPE_CHECKING:  # Pillow is imported when an image is opened: start-up stays quick
     from PIL import Image
@@ -27,41 +28,57 @@ FORMATS = frozenset({"PNG", "JPEG", "GIF", "BMP", "WEBP", "TIFF"})
 def open_untrusted(
     data: bytes,
     *,
-    what: str = "图片",
-    hint: str = "请选择 PNG 或 JPG 格式的图片",
+    what: str = msg("图片"),
+    hint: str = msg("请选择 PNG 或 JPG 格式的图片"),
     max_bytes: int = MAX_FILE_BYTES,
     max_pixels: int = MAX_PIXELS,
 ) -> Image.Image:
     """A fully loaded Pillow image, or a UserError saying what is wrong with the file.
 
     `what` names the picture in messages (e.g. 「头像」), so the operator knows which one;
-    `hint` says what to pick instead when the file is no image at all.
+    `hint` says what to pick instead when the file is no image at all. Pass both as messages
+    (`msg`), so the window can show them in its language.
     """
     from PIL import Image, UnidentifiedImageError
 
     if not data:
-        raise UserError(f"{what}文件是空的")
+        raise UserError(msg("{what}文件是空的", what=what))
     if len(data) > max_bytes:
-        raise UserError(f"{what}文件太大（超过 {max(1, max_bytes // (1024 * 1024))} MB）")
+        raise UserError(
+            msg(
+                "{what}文件太大（超过 {size} MB）",
+                what=what,
+                size=max(1, max_bytes // (1024 * 1024)),
+            )
+        )
     try:
         image = Image.open(io.BytesIO(data))  # reads the header only
     except UnidentifiedImageError as error:
-        raise UserError(f"这个文件不是图片，{hint}") from error
+        raise UserError(msg("这个文件不是图片，{hint}", hint=hint)) from error
     except Image.DecompressionBombError as error:
-        raise UserError(f"{what}尺寸过大，可能是异常文件，已拒绝") from error
+        raise UserError(msg("{what}尺寸过大，可能是异常文件，已拒绝", what=what)) from error
     except Exception as error:  # a damaged header: whatever the plugin raised
-        raise UserError(f"{what}文件已损坏或不完整，无法读取") from error
+        raise UserError(msg("{what}文件已损坏或不完整，无法读取", what=what)) from error
     if image.format not in FORMATS:
-        raise UserError(f"不支持的图片格式：{image.format}，请使用 PNG 或 JPG")
+        raise UserError(
+            msg("不支持的图片格式：{format}，请使用 PNG 或 JPG", format=str(image.format))
+        )
     width, height = image.size
     if width * height > max_pixels:
-        raise UserError(f"{what}尺寸过大（{width}×{height}），请缩小后再使用")
+        raise UserError(
+            msg(
+                "{what}尺寸过大（{width}×{height}），请缩小后再使用",
+                what=what,
+                width=width,
+                height=height,
+            )
+        )
     try:
         image.load()
     except Image.DecompressionBombError as error:
-        raise UserError(f"{what}尺寸过大，可能是异常文件，已拒绝") from error
+        raise UserError(msg("{what}尺寸过大，可能是异常文件，已拒绝", what=what)) from error
     except Exception as error:  # truncated data, broken zlib stream, bad chunk...
-        raise UserError(f"{what}文件已损坏或不完整，无法读取") from error
+        raise UserError(msg("{what}文件已损坏或不完整，无法读取", what=what)) from error
     return image
 
 
@@ -99,10 +116,10 @@ def upright_rgba(image: Image.Image) -> Image.Image:
     return image.convert("RGBA")
 
 
-def load_untrusted_rgba(data: bytes, *, what: str = "图片") -> Image.Image:
+def load_untrusted_rgba(data: bytes, *, what: str = msg("图片")) -> Image.Image:
     """open_untrusted + upright_rgba: what a poster layer needs from a user's file."""
     image = open_untrusted(data, what=what)
     try:
         return upright_rgba(image)
     except Exception as error:  # a broken EXIF block, an exotic mode
-        raise UserError(f"{what}文件无法转换，请另存为 PNG 或 JPG 后再试") from error
+        raise UserError(msg("{what}文件无法转换，请另存为 PNG 或 JPG 后再试", what=what)) from error

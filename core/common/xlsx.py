@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from core.common.errors import UserError
+from core.common.text import msg
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_COLOR = "0F766E"
@@ -36,9 +37,9 @@ def check_xlsx_path(path: Path) -> Path:
     """Refuse a bad target before any work is done."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        raise UserError("导出文件必须是 .xlsx")
+        raise UserError(msg("导出文件必须是 .xlsx"))
     if not path.parent.is_dir():
-        raise UserError(f"文件夹不存在：{path.parent}")
+        raise UserError(msg("文件夹不存在：{folder}", folder=str(path.parent)))
     return path
 
 
@@ -86,7 +87,11 @@ def save_workbook(workbook: Workbook, path: Path) -> None:
         os.replace(partial, path)
     except PermissionError as error:
         partial.unlink(missing_ok=True)
-        raise UserError(f"无法写入 {path.name}：文件可能正在 Excel 中打开，请关闭后重试") from error
+        raise UserError(
+            msg("无法写入 {file}：文件可能正在 Excel 中打开，请关闭后重试", file=path.name)
+        ) from error
     except OSError as error:
         partial.unlink(missing_ok=True)
-        raise UserError(f"无法写入 {path.name}：{error.strerror}") from error
+        raise UserError(
+            msg("无法写入 {file}：{error}", file=path.name, error=str(error.strerror))
+        ) from error

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from core.common import images
 from core.common.errors import UserError
 from core.common.images import flatten_on_white as _flatten
+from core.common.text import msg
 from core.communities.registry import get_community
 
 # Re-exported: the QR panel checks a file's size before reading it.
@@ -40,7 +41,7 @@ def _open(data: bytes):
     """A fully loaded Pillow image, or a UserError saying what is wrong with the file."""
     return images.open_untrusted(
         data,
-        hint="请选择二维码的截图或照片（PNG、JPG）",
+        hint=msg("请选择二维码的截图或照片（PNG、JPG）"),
         max_bytes=MAX_FILE_BYTES,
         max_pixels=MAX_PIXELS,
     )
@@ -55,7 +56,7 @@ def _decode(image) -> str | None:
     try:
         import zxingcpp
     except ImportError as error:  # a build that left the decoder out: say so, don't crash
-        raise UserError("缺少二维码识别组件 zxing-cpp，请重新安装本程序") from error
+        raise UserError(msg("缺少二维码识别组件 zxing-cpp，请重新安装本程序")) from error
 
     results = zxingcpp.read_barcodes(_grey(image), formats=zxingcpp.BarcodeFormat.QRCode)
     for result in results:
@@ -67,7 +68,7 @@ def _decode(image) -> str | None:
 def _decode_or_explain(image) -> str:
     content = _decode(image)
     if content is None:
-        raise UserError("图片里没有找到可识别的二维码，请换一张更清晰的截图")
+        raise UserError(msg("图片里没有找到可识别的二维码，请换一张更清晰的截图"))
     return content
 
 
@@ -120,7 +121,7 @@ def set_qr_generated_on(
     _check_generated_on(generated_on, today or date.today())
     community = get_community(session, community_id)
     if community.qr_image is None:
-        raise UserError("这个社群还没有添加群二维码")
+        raise UserError(msg("这个社群还没有添加群二维码"))
     community.qr_generated_on = generated_on
 
 
@@ -133,7 +134,7 @@ def remove_qr(session: Session, community_id: int) -> None:
 
 def _check_generated_on(generated_on: date, today: date) -> None:
     if generated_on > today:
-        raise UserError("二维码生成日期不能晚于今天")
+        raise UserError(msg("二维码生成日期不能晚于今天"))
 
 
 def content_kind(content: str | None) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from core.common.errors import UserError
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
+from core.common.text import msg
 from core.members.search_keys import member_search_keys
 from db.bulk import insert_tuples
 from db.models import (
@@ -106,9 +107,9 @@ def generate_demo(
 ) -> DemoSummary:
     """Write demo data through `connection`, which the caller commits (one transaction)."""
     if members < 1 or members > 1_000_000:
-        raise UserError("演示成员数应在 1 到 1000000 之间")
+        raise UserError(msg("演示成员数应在 1 到 1000000 之间"))
     if not database_is_empty(connection):
-        raise UserError("数据库里已有成员：演示数据只填入空数据库")
+        raise UserError(msg("数据库里已有成员：演示数据只填入空数据库"))
     rng = random.Random(seed)
     fake = Faker("zh_CN")
     fake.seed_instance(seed)

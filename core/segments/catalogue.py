@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.common.errors import UserError
+from core.common.joins import joined_list
+from core.common.text import msg
 
 
 @dataclass(frozen=True)
@@ -29,82 +31,82 @@ def _rfm(key: str, name: str, high: tuple[bool, bool, bool], description: str, a
 RFM_SEGMENTS = (
     _rfm(
         "important_value",
-        "重要价值",
+        msg("重要价值"),
         (True, True, True),
-        "最近来过、常来、贡献高：最有价值的成员",
-        "重点维护：邀请加入核心群或 KOC 计划，提供专属福利",
+        msg("最近来过、常来、贡献高：最有价值的成员"),
+        msg("重点维护：邀请加入核心群或 KOC 计划，提供专属福利"),
     ),
     _rfm(
         "important_keep",
-        "重要保持",
+        msg("重要保持"),
         (False, True, True),
-        "常来、贡献高，但最近没有出现",
-        "私聊关怀，告知新品或近期活动，保持联系",
+        msg("常来、贡献高，但最近没有出现"),
+        msg("私聊关怀，告知新品或近期活动，保持联系"),
     ),
     _rfm(
         "important_develop",
-        "重要发展",
+        msg("重要发展"),
         (True, False, True),
-        "最近来过、贡献高，但来得不多",
-        "提高频次：邀请签到打卡、参加社群活动",
+        msg("最近来过、贡献高，但来得不多"),
+        msg("提高频次：邀请签到打卡、参加社群活动"),
     ),
     _rfm(
         "important_retain",
-        "重要挽留",
+        msg("重要挽留"),
         (False, False, True),
-        "贡献高，但很久没来、来得也少：有流失风险",
-        "发专属优惠券唤回",
+        msg("贡献高，但很久没来、来得也少：有流失风险"),
+        msg("发专属优惠券唤回"),
     ),
     _rfm(
         "general_value",
-        "一般价值",
+        msg("一般价值"),
         (True, True, False),
-        "最近来过、常来，但贡献不高",
-        "推荐入门商品或拼团优惠，促成首单或复购",
+        msg("最近来过、常来，但贡献不高"),
+        msg("推荐入门商品或拼团优惠，促成首单或复购"),
     ),
     _rfm(
         "general_keep",
-        "一般保持",
+        msg("一般保持"),
         (False, True, False),
-        "以前常来、贡献不高，最近没有出现",
-        "发起话题或打卡挑战，重新带动参与",
+        msg("以前常来、贡献不高，最近没有出现"),
+        msg("发起话题或打卡挑战，重新带动参与"),
     ),
     _rfm(
         "general_develop",
-        "一般发展",
+        msg("一般发展"),
         (True, False, False),
-        "最近来过，但来得少、贡献不高",
-        "新人引导：发群规和新人福利，邀请首次签到",
+        msg("最近来过，但来得少、贡献不高"),
+        msg("新人引导：发群规和新人福利，邀请首次签到"),
     ),
     _rfm(
         "general_retain",
-        "一般挽留",
+        msg("一般挽留"),
         (False, False, False),
-        "很久没来、来得少、贡献不高",
-        "低成本触达：群公告或节日问候即可",
+        msg("很久没来、来得少、贡献不高"),
+        msg("低成本触达：群公告或节日问候即可"),
     ),
 )
 
 BEHAVIOUR_SEGMENTS = (
     Segment(
         "slipping_away",
-        "流失预警",
-        "活跃成员及以上等级（或手动指定的等级），已 14 天以上没有任何行为",
-        "私聊问候，邀请参加本周活动",
+        msg("流失预警"),
+        msg("活跃成员及以上等级（或手动指定的等级），已 14 天以上没有任何行为"),
+        msg("私聊问候，邀请参加本周活动"),
         "behaviour",
     ),
     Segment(
         "new_active",
-        "新人活跃",
-        "30 天内首次入群，入群后已有 3 天以上活跃",
-        "欢迎并邀请加入核心群，鼓励分享、邀请好友",
+        msg("新人活跃"),
+        msg("30 天内首次入群，入群后已有 3 天以上活跃"),
+        msg("欢迎并邀请加入核心群，鼓励分享、邀请好友"),
         "behaviour",
     ),
     Segment(
         "engaged_week",
-        "本周最投入",
-        "近 7 天加权活跃分最高的 50 人（每天最多计 20 分：持续参与胜过一时刷屏）",
-        "群内公开致谢，发放积分或小礼物，邀请成为 KOC",
+        msg("本周最投入"),
+        msg("近 7 天加权活跃分最高的 50 人（每天最多计 20 分：持续参与胜过一时刷屏）"),
+        msg("群内公开致谢，发放积分或小礼物，邀请成为 KOC"),
         "behaviour",
     ),
 )
@@ -119,8 +121,8 @@ def get_segment(key_or_name: str) -> Segment:
     for segment in SEGMENTS:
         if wanted in (segment.key, segment.name):
             return segment
-    names = "、".join(segment.name for segment in SEGMENTS)
-    raise UserError(f"没有叫「{wanted}」的分群，可选：{names}")
+    names = joined_list([segment.name for segment in SEGMENTS])
+    raise UserError(msg("没有叫「{wanted}」的分群，可选：{names}", wanted=wanted, names=names))
 
 
 def segment_of_key(key: str) -> Segment:

@@ -9,10 +9,13 @@ A locked level, and a level given by hand (KOC/KOL), never move by themselves.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from core.common.joins import joined_phrases
+from core.common.text import msg
 from core.tiers.figures import Figures
 from core.tiers.ladder import METRIC_LABELS, Ladder, Level
 
@@ -49,14 +52,33 @@ def highest_met(ladder: Ladder, figures: Figures, share: float = 1.0, up_to: int
 def describe_figures(level: Level, figures: Figures) -> str:
     """ "活跃天数 16/15，签到天数 9/8": the criteria of a level with the member's figures."""
     parts = [
-        f"{METRIC_LABELS[metric]} {figures.get(metric)}/{threshold}"
+        _figure(metric, False, figures.get(metric), threshold)
         for metric, threshold in level.window.items()
     ]
     parts += [
-        f"累计{METRIC_LABELS[metric]} {figures.get(metric, True)}/{minimum}"
+        _figure(metric, True, figures.get(metric, True), minimum)
         for metric, minimum in level.all_time.items()
     ]
-    return "，".join(parts) or "起步等级，没有条件"
+    return joined_phrases(parts) or msg("起步等级，没有条件")
+
+
+@functools.lru_cache(maxsize=4096)
+def _figure(metric: str, all_time: bool, figure: int, threshold: int) -> str:
+    """One criterion with the member's figure. Remembered: a full recalculation describes tens
+    of thousands of promotions, and members share most figure/threshold pairs."""
+    if all_time:
+        return msg(
+            "累计{metric} {figure}/{threshold}",
+            metric=METRIC_LABELS[metric],
+            figure=figure,
+            threshold=threshold,
+        )
+    return msg(
+        "{metric} {figure}/{threshold}",
+        metric=METRIC_LABELS[metric],
+        figure=figure,
+        threshold=threshold,
+    )
 
 
 def decide(
@@ -78,15 +100,17 @@ def decide(
     current_rank = ladder.rank(current)
     current_level = ladder.levels[current_rank]
     if locked:
-        return Decision(current_level.key, "locked", "等级已锁定")
+        return Decision(current_level.key, "locked", msg("等级已锁定"))
     if current_level.manual:
-        return Decision(current_level.key, "manual", "手动指定的等级")
+        return Decision(current_level.key, "manual", msg("手动指定的等级"))
 
     floor = min(floor, len(ladder.levels) - 1)
     met = max(highest_met(ladder, figures), floor)
     if met > current_rank:
         target = ladder.levels[met]
-        reason = "冷启动：新人起步高一级" if met == floor else describe_figures(target, figures)
+        reason = (
+            msg("冷启动：新人起步高一级") if met == floor else describe_figures(target, figures)
+        )
         return Decision(target.key, "promote", reason)
     if met == current_rank:
         reason = describe_figures(current_level, figures) if explain_holds else ""
@@ -94,12 +118,20 @@ def decide(
 
     if promoted_at is not None and now < promoted_at + timedelta(days=ladder.grace_days):
         until = (promoted_at + timedelta(days=ladder.grace_days)).date()
-        return Decision(current_level.key, "grace", f"升级保护期到 {until.isoformat()}")
+        return Decision(
+            current_level.key, "grace", msg("升级保护期到 {date}", date=until.isoformat())
+        )
     held = highest_met(ladder, figures, ladder.low_water, up_to=current_rank)
     if held >= current_rank:
         reason = (
-            "未低于保级线：" + describe_figures(current_level, figures) if explain_holds else ""
+            msg("未低于保级线：{figures}", figures=describe_figures(current_level, figures))
+            if explain_holds
+            else ""
         )
         return Decision(current_level.key, "hold", reason)
     target = ladder.levels[max(held, met, floor)]
-    return Decision(target.key, "demote", "低于保级线：" + describe_figures(current_level, figures))
+    return Decision(
+        target.key,
+        "demote",
+        msg("低于保级线：{figures}", figures=describe_figures(current_level, figures)),
+    )

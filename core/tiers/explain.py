@@ -15,6 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
+from core.common.joins import joined_list
+from core.common.text import msg
 from core.tiers.decide import decide
 from core.tiers.figures import ALL_WANTED, Figures, load_figures, load_points, with_points
 from core.tiers.ladder import METRIC_LABELS, METRIC_MISSING, Ladder, Level, load_ladder
@@ -25,7 +27,7 @@ from db.models import Community, Member, Membership
 @dataclass(frozen=True)
 class Criterion:
     metric: str
-    label: str
+    label: str  # a message: the window shows it in its language
     all_time: bool  # an all-time minimum rather than a figure in the rolling window
     figure: int
     threshold: int
@@ -59,7 +61,11 @@ def _criteria(level: Level, figures: Figures) -> list[Criterion]:
     for all_time, thresholds in ((False, level.window), (True, level.all_time)):
         for metric, threshold in thresholds.items():
             figure = figures.get(metric, all_time)
-            label = ("累计" if all_time else "") + METRIC_LABELS[metric]
+            label = (
+                msg("累计{metric}", metric=METRIC_LABELS[metric])
+                if all_time
+                else METRIC_LABELS[metric]
+            )
             rows.append(
                 Criterion(metric, label, all_time, figure, threshold, max(0, threshold - figure))
             )
@@ -75,15 +81,17 @@ def _next_auto_level(ladder: Ladder, rank: int) -> Level | None:
 
 def hint_for(next_level: Level | None, criteria: list[Criterion]) -> str:
     if next_level is None:
-        return "已是最高的自动等级"
+        return msg("已是最高的自动等级")
     missing = [
-        ("累计" if c.all_time else "") + METRIC_MISSING[c.metric].format(n=c.missing)
+        msg("累计{need}", need=METRIC_MISSING[c.metric](c.missing))
+        if c.all_time
+        else METRIC_MISSING[c.metric](c.missing)
         for c in criteria
         if not c.met
     ]
     if not missing:
-        return f"已满足{next_level.name}的全部条件，下次重新计算时升级"
-    return "、".join(missing) + f"即可升级为{next_level.name}"
+        return msg("已满足{level}的全部条件，下次重新计算时升级", level=next_level.name)
+    return msg("{missing}即可升级为{level}", missing=joined_list(missing), level=next_level.name)
 
 
 def explain_member(
@@ -92,7 +100,7 @@ def explain_member(
     """One explanation per community the member is in now."""
     member = session.get(Member, member_id)
     if member is None or member.merged_into_id is not None:
-        raise UserError("没有这个成员（可能已被合并或删除）")
+        raise UserError(msg("没有这个成员（可能已被合并或删除）"))
     now = now or datetime.now()
     sizes = community_sizes(session)
     rows = session.execute(
@@ -122,7 +130,7 @@ def explain_member(
         rank = ladder.rank(membership.level)
         level = ladder.levels[rank]
         if member.is_team:
-            status, status_text = "team", "团队成员不参与分层统计"
+            status, status_text = "team", msg("团队成员不参与分层统计")
         else:
             floor = 1 if sizes.get(membership.community_id, 0) < ladder.cold_start_members else 0
             decision = decide(
@@ -152,7 +160,7 @@ def explain_member(
                 next_level=next_level.key if next_level else None,
                 next_level_name=next_level.name if next_level else None,
                 next=next_criteria,
-                hint="团队成员不参与分层，等级不会自动变化"
+                hint=msg("团队成员不参与分层，等级不会自动变化")
                 if member.is_team
                 else hint_for(next_level, next_criteria),
             )

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from core.common.text import msg
 from core.tiers.history import level_moves
 from core.tiers.ladder import load_ladder
 
@@ -47,7 +48,7 @@ def level_flow(session: Session, month: date, community_id: int | None = None) -
     ladder = load_ladder(session, community_id)
     start, end = month_bounds(month)
     rows = {level.key: FlowRow(level.key, level.name) for level in ladder.levels}
-    joined = FlowRow(JOINED, "本月新加入")
+    joined = FlowRow(JOINED, msg("本月新加入"))
     for move in level_moves(session, start, end, community_id):
         if move.before is not None:
             row = rows[ladder.levels[ladder.rank(move.before)].key]

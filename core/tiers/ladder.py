@@ -20,25 +20,26 @@ from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
 from core.common.settings_store import get_setting, set_setting
+from core.common.text import msg
 
 # Figures a criterion can test, in the order the why-panel lists them.
 METRICS = ("active_days", "checkins", "messages", "invites", "purchases", "points")
 METRIC_LABELS = {
-    "active_days": "活跃天数",
-    "checkins": "签到天数",
-    "messages": "发言次数",
-    "invites": "成功邀请",
-    "purchases": "购买次数",
-    "points": "获得积分",
+    "active_days": msg("活跃天数"),
+    "checkins": msg("签到天数"),
+    "messages": msg("发言次数"),
+    "invites": msg("成功邀请"),
+    "purchases": msg("购买次数"),
+    "points": msg("获得积分"),
 }
 # "再签到 3 天": how the why-panel says what is missing.
 METRIC_MISSING = {
-    "active_days": "再活跃 {n} 天",
-    "checkins": "再签到 {n} 天",
-    "messages": "再发言 {n} 次",
-    "invites": "再成功邀请 {n} 人",
-    "purchases": "再购买 {n} 次",
-    "points": "再获得 {n} 积分",
+    "active_days": lambda n: msg("再活跃 {n} 天", n=n),
+    "checkins": lambda n: msg("再签到 {n} 天", n=n),
+    "messages": lambda n: msg("再发言 {n} 次", n=n),
+    "invites": lambda n: msg("再成功邀请 {n} 人", n=n),
+    "purchases": lambda n: msg("再购买 {n} 次", n=n),
+    "points": lambda n: msg("再获得 {n} 积分", n=n),
 }
 
 SHARED_KEY = "tiers.ladder"
@@ -124,22 +125,28 @@ def ladder_to_json(ladder: Ladder) -> dict[str, Any]:
 
 def _whole(value: Any, what: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise UserError(f"{what}必须是整数")
+        raise UserError(msg("{what}必须是整数", what=what))
     if value != int(value) or not low <= value <= high:
-        raise UserError(f"{what}必须是 {low} 到 {high} 之间的整数")
+        raise UserError(
+            msg("{what}必须是 {low} 到 {high} 之间的整数", what=what, low=low, high=high)
+        )
     return int(value)
 
 
-def _thresholds(raw: Any, where: str) -> dict[str, int]:
+def _thresholds(raw: Any, level: str) -> dict[str, int]:
+    """The criteria of the level named `level`."""
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise UserError(f"{where}的条件格式不对")
+        raise UserError(msg("等级「{level}」的条件格式不对", level=level))
     result = {}
     for metric, value in raw.items():
         if metric not in METRICS:
-            raise UserError(f"{where}有不认识的条件：{metric}")
-        threshold = _whole(value, f"{where}的「{METRIC_LABELS[metric]}」", 0, MAX_THRESHOLD)
+            raise UserError(
+                msg("等级「{level}」有不认识的条件：{metric}", level=level, metric=metric)
+            )
+        what = msg("等级「{level}」的「{metric}」", level=level, metric=METRIC_LABELS[metric])
+        threshold = _whole(value, what, 0, MAX_THRESHOLD)
         if threshold > 0:  # 0 means no condition
             result[metric] = threshold
     return result
@@ -148,48 +155,47 @@ def _thresholds(raw: Any, where: str) -> dict[str, int]:
 def ladder_from_json(raw: Any) -> Ladder:
     """A validated ladder, or a UserError naming the first thing wrong with it."""
     if not isinstance(raw, dict) or not isinstance(raw.get("levels"), list):
-        raise UserError("等级设置的格式不对")
+        raise UserError(msg("等级设置的格式不对"))
     levels = []
     seen: set[str] = set()
     for position, item in enumerate(raw["levels"], start=1):
         if not isinstance(item, dict):
-            raise UserError(f"第 {position} 个等级的格式不对")
+            raise UserError(msg("第 {position} 个等级的格式不对", position=position))
         key = str(item.get("key") or "").strip()
         name = str(item.get("name") or "").strip()
         if not key or not name:
-            raise UserError(f"第 {position} 个等级缺少名称")
+            raise UserError(msg("第 {position} 个等级缺少名称", position=position))
         if len(key) > 30 or len(name) > 30:
-            raise UserError(f"等级「{name[:30]}」的名称太长（最多 30 个字）")
+            raise UserError(msg("等级「{level}」的名称太长（最多 30 个字）", level=name[:30]))
         if key in seen:
-            raise UserError(f"等级「{name}」重复了")
+            raise UserError(msg("等级「{level}」重复了", level=name))
         seen.add(key)
-        where = f"等级「{name}」"
         levels.append(
             Level(
                 key=key,
                 name=name,
                 manual=bool(item.get("manual", False)),
-                window=_thresholds(item.get("window"), where),
-                all_time=_thresholds(item.get("all_time"), where),
+                window=_thresholds(item.get("window"), name),
+                all_time=_thresholds(item.get("all_time"), name),
             )
         )
     if not 2 <= len(levels) <= MAX_LEVELS:
-        raise UserError(f"等级数须在 2 到 {MAX_LEVELS} 之间")
+        raise UserError(msg("等级数须在 2 到 {limit} 之间", limit=MAX_LEVELS))
     if levels[0].manual:
-        raise UserError("第一个等级是每个人的起点，不能设为只能手动指定")
+        raise UserError(msg("第一个等级是每个人的起点，不能设为只能手动指定"))
     low_water = raw.get("low_water", 0.9)
     if (
         isinstance(low_water, bool)
         or not isinstance(low_water, int | float)
         or not 0.5 <= low_water <= 1
     ):
-        raise UserError("保级线必须在 50% 到 100% 之间")
+        raise UserError(msg("保级线必须在 50% 到 100% 之间"))
     return Ladder(
         levels=tuple(levels),
-        window_days=_whole(raw.get("window_days", 100), "统计周期（天）", 7, 730),
+        window_days=_whole(raw.get("window_days", 100), msg("统计周期（天）"), 7, 730),
         low_water=float(low_water),
-        grace_days=_whole(raw.get("grace_days", 14), "保护期（天）", 0, 365),
-        cold_start_members=_whole(raw.get("cold_start_members", 50), "冷启动人数", 0, 100_000),
+        grace_days=_whole(raw.get("grace_days", 14), msg("保护期（天）"), 0, 365),
+        cold_start_members=_whole(raw.get("cold_start_members", 50), msg("冷启动人数"), 0, 100_000),
     )
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
+from core.common.text import msg
 from core.tiers.ladder import load_ladder
 from db.models import LevelChange, Membership
 
@@ -25,7 +26,7 @@ def _membership(session: Session, member_id: int, community_id: int) -> Membersh
         )
     )
     if membership is None:
-        raise UserError("这位成员不在这个群里")
+        raise UserError(msg("这位成员不在这个群里"))
     return membership
 
 
@@ -57,7 +58,7 @@ def set_level(
     now = now or datetime.now()
     ladder = load_ladder(session, community_id)
     if level not in {item.key for item in ladder.levels}:
-        raise UserError(f"等级规则里没有「{level}」这个等级")
+        raise UserError(msg("等级规则里没有「{level}」这个等级", level=level))
     membership = _membership(session, member_id, community_id)
     if membership.level == level and membership.level_locked:
         return

@@ -16,7 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.activity.kinds import KIND_LABELS
+from core.common.joins import joined_list
 from core.common.settings_store import get_setting
+from core.common.text import msg
 from core.members.roles import change_roles
 from core.tiers.figures import stats_members_condition
 from db.models import ActivityEvent, Member, Membership
@@ -38,7 +40,7 @@ class RoleSuggestion:
     name: str
     current: str
     suggested: str
-    evidence: str  # "优质内容 3 次、回答问题 4 次（近 100 天）"
+    evidence: str  # "优质内容 3 次、回答问题 4 次（近 100 天）", a message
 
 
 def suggestion_rules(session: Session) -> dict[str, tuple[tuple[str, ...], int]]:
@@ -88,9 +90,15 @@ def suggest_roles(
         for role, (wanted, minimum) in rules.items():
             total = sum(figures.get(kind, 0) for kind in wanted)
             if total >= minimum:
-                parts = [f"{KIND_LABELS[k]} {figures[k]} 次" for k in wanted if figures.get(k)]
-                evidence = "、".join(parts) + f"（近 {WINDOW_DAYS} 天）"
-                name = remark or nickname or f"成员 #{member_id}"
+                parts = [
+                    msg("{kind} {count} 次", kind=KIND_LABELS[k], count=figures[k])
+                    for k in wanted
+                    if figures.get(k)
+                ]
+                evidence = msg(
+                    "{figures}（近 {days} 天）", figures=joined_list(parts), days=WINDOW_DAYS
+                )
+                name = remark or nickname or msg("成员 #{id}", id=member_id)
                 suggestions.append(RoleSuggestion(member_id, name, "follower", role, evidence))
                 break
     return sorted(suggestions, key=lambda s: (list(rules).index(s.suggested), s.name))

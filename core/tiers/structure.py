@@ -13,18 +13,20 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from core.common.joins import joined_list
+from core.common.text import msg
 from core.tiers.flow import month_bounds
 from core.tiers.history import counts_at
 from core.tiers.ladder import load_ladder
 from db.models import ROLES
 
 ROLE_NAMES = {
-    "manager": "管理者",
-    "leader": "领导者",
-    "executor": "执行者",
-    "follower": "追随者",
-    "connector": "连接者",
-    "contributor": "贡献者",
+    "manager": msg("管理者"),
+    "leader": msg("领导者"),
+    "executor": msg("执行者"),
+    "follower": msg("追随者"),
+    "connector": msg("连接者"),
+    "contributor": msg("贡献者"),
 }
 THINNING_SHARE = 0.9  # a layer that fell below 90% of its size three months ago is thinning
 MIN_MEMBERS_FOR_WARNINGS = 20  # a brand-new group with five people has no structure yet
@@ -41,7 +43,7 @@ class MonthCounts:
 @dataclass
 class Structure:
     months: list[MonthCounts]  # oldest first; the last is the current month so far
-    warnings: list[str]
+    warnings: list[str]  # messages: the window shows them in its language
     level_names: dict[str, str] = field(default_factory=dict)  # ladder order
 
 
@@ -87,9 +89,9 @@ def structure_warnings(months: list[MonthCounts], ladder) -> list[str]:
     now = months[-1]
     warnings = []
     for role, text in (
-        ("manager", "没有管理者：群规和秩序没人维护"),
-        ("leader", "没有领导者：缺少带头分享、回答问题的人"),
-        ("connector", "没有连接者：没有人把新朋友带进来"),
+        ("manager", msg("没有管理者：群规和秩序没人维护")),
+        ("leader", msg("没有领导者：缺少带头分享、回答问题的人")),
+        ("connector", msg("没有连接者：没有人把新朋友带进来")),
     ):
         if now.roles.get(role, 0) == 0:
             warnings.append(text)
@@ -98,11 +100,25 @@ def structure_warnings(months: list[MonthCounts], ladder) -> list[str]:
         for role in ("follower", "leader", "executor"):
             was, is_ = before.roles.get(role, 0), now.roles.get(role, 0)
             if was >= 5 and is_ < was * THINNING_SHARE:
-                warnings.append(f"{ROLE_NAMES[role]}在减少：三个月前 {was} 人，现在 {is_} 人")
+                warnings.append(
+                    msg(
+                        "{role}在减少：三个月前 {was} 人，现在 {now} 人",
+                        role=ROLE_NAMES[role],
+                        was=was,
+                        now=is_,
+                    )
+                )
         top = [level.key for level in ladder.levels[2:]]
         was = sum(before.levels.get(key, 0) for key in top)
         is_ = sum(now.levels.get(key, 0) for key in top)
         if was >= 5 and is_ < was * THINNING_SHARE:
-            names = "、".join(level.name for level in ladder.levels[2:])
-            warnings.append(f"{names}在变少：三个月前 {was} 人，现在 {is_} 人")
+            names = joined_list([level.name for level in ladder.levels[2:]])
+            warnings.append(
+                msg(
+                    "{levels}在变少：三个月前 {was} 人，现在 {now} 人",
+                    levels=names,
+                    was=was,
+                    now=is_,
+                )
+            )
     return warnings

@@ -9,7 +9,16 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QDate, QEvent, QIODevice, Qt, Signal
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QCoreApplication,
+    QDate,
+    QEvent,
+    QIODevice,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
@@ -52,10 +61,18 @@ def read_image_file(path: str) -> bytes:
     file = Path(path)
     try:
         if file.stat().st_size > qr.MAX_FILE_BYTES:
-            raise UserError(f"图片文件太大（超过 {qr.MAX_FILE_BYTES // (1024 * 1024)} MB）")
+            raise UserError(
+                QCoreApplication.translate("QrPanel", "图片文件太大（超过 {size} MB）").format(
+                    size=qr.MAX_FILE_BYTES // (1024 * 1024)
+                )
+            )
         return file.read_bytes()
     except OSError as error:
-        raise UserError(f"无法读取文件 {file.name}：{error.strerror or error}") from error
+        raise UserError(
+            QCoreApplication.translate("QrPanel", "无法读取文件 {file}：{error}").format(
+                file=file.name, error=error.strerror or error
+            )
+        ) from error
 
 
 def qimage_png(image: QImage) -> bytes:

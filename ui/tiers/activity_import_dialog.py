@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from core.activity.importing import ActivityImportPlan, apply_activity_import, plan_activity_import
 from core.common.database import Database
 from core.members.query import filter_choices
+from ui.common.i18n import shown
 from ui.common.labels import activity_name
 from ui.common.tasks import run_task
 from ui.common.widgets import push_button
@@ -206,12 +207,12 @@ class ActivityImportDialog(QDialog):
             parts.append(self.tr("{n} 行次数都是 0").format(n=plan.empty_rows))
         text = "；".join(parts)
         if plan.notes:
-            text += "\n" + "\n".join(plan.notes)
+            text += "\n" + "\n".join(shown(note) for note in plan.notes)
         self.summary.setText(text)
         self.errors.setRowCount(len(plan.rejected))
         for row, rejected in enumerate(plan.rejected):
             for column, value in enumerate(
-                (rejected.sheet, str(rejected.row), rejected.member, rejected.reason)
+                (rejected.sheet, str(rejected.row), rejected.member, shown(rejected.reason))
             ):
                 self.errors.setItem(row, column, QTableWidgetItem(value))
         self.apply_button.setEnabled(bool(plan.events))

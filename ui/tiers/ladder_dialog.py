@@ -49,6 +49,7 @@ from core.tiers.ladder import (
     save_ladder,
 )
 from ui.common.errors import show_error
+from ui.common.i18n import shown
 from ui.common.widgets import push_button
 
 log = logging.getLogger(__name__)
@@ -141,7 +142,7 @@ class LadderDialog(QDialog):
         if load_problem:
             problem = QLabel(
                 self.tr("保存的等级规则无法读取（{problem}），下面显示的是默认规则。").format(
-                    problem=load_problem
+                    problem=shown(load_problem)
                 )
             )
             problem.setObjectName("ladderLoadProblem")

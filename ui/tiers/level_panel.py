@@ -25,6 +25,7 @@ from core.common.operator import operator_name
 from core.tiers.explain import LevelExplanation, explain_member
 from core.tiers.ladder import load_ladder
 from core.tiers.manual import set_level, set_locked
+from ui.common.i18n import shown
 from ui.common.tasks import Task, run_task, show_error_on
 
 
@@ -41,7 +42,7 @@ class LevelCard(QFrame):
 
         title = QLabel(f"<b>{escape(item.community)}</b> · {escape(item.level_name)}")
         title.setObjectName("levelTitle")
-        status = QLabel(escape(item.status_text))
+        status = QLabel(escape(shown(item.status_text)))
         status.setObjectName("levelStatus")
         status.setProperty("muted", True)
         status.setWordWrap(True)
@@ -49,7 +50,7 @@ class LevelCard(QFrame):
         criteria.setObjectName("levelCriteria")
         criteria.setTextFormat(Qt.TextFormat.RichText)
         criteria.setWordWrap(True)
-        hint = QLabel(escape(item.hint))
+        hint = QLabel(escape(shown(item.hint)))
         hint.setObjectName("levelHint")
         hint.setWordWrap(True)
         hint.setStyleSheet("font-weight: bold;")
@@ -92,7 +93,7 @@ class LevelCard(QFrame):
             mark = "✓" if c.met else "✗"
             colour = "#2e7d32" if c.met else "#c62828"
             rows.append(
-                f"<span style='color:{colour}'>{mark}</span> {escape(c.label)} "
+                f"<span style='color:{colour}'>{mark}</span> {escape(shown(c.label))} "
                 f"<b>{c.figure}</b> / {c.threshold}"
             )
         return "<br>".join(rows)
@@ -173,8 +174,8 @@ class LevelPanel(QWidget):
             self.layout_.removeWidget(card)
             card.deleteLater()
         team = bool(items) and all(item.status == "team" for item in items)
-        shown = [] if team else items[:MAX_CARDS]
-        self.cards = [LevelCard(self, item, levels[item.community_id]) for item in shown]
+        visible = [] if team else items[:MAX_CARDS]
+        self.cards = [LevelCard(self, item, levels[item.community_id]) for item in visible]
         for index, card in enumerate(self.cards):
             self.layout_.insertWidget(index, card)
         if team:
@@ -190,7 +191,7 @@ class LevelPanel(QWidget):
         self.layout_.removeWidget(self.empty)
         self.layout_.insertWidget(len(self.cards), self.empty)
         self.empty.setVisible(
-            self.member_id is not None and (team or not items or len(items) > len(shown))
+            self.member_id is not None and (team or not items or len(items) > len(visible))
         )
 
     def run_change(self, change) -> None:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from core.activity.paste import PastePlan, apply_paste, plan_paste
 from core.common.database import Database
 from core.members.query import filter_choices
+from ui.common.i18n import shown
 from ui.common.tasks import run_task
 from ui.common.widgets import push_button
 
@@ -176,7 +177,7 @@ class PasteDialog(QDialog):
             self.results.setItem(row, 0, QTableWidgetItem(name))
             self.results.removeCellWidget(row, 1)
             if hasattr(item, "member_id"):
-                self.results.setItem(row, 1, QTableWidgetItem(item.member_name))
+                self.results.setItem(row, 1, QTableWidgetItem(shown(item.member_name)))
                 self.results.setItem(row, 2, QTableWidgetItem(how_names[item.matched_by]))
                 status = self.tr("当天已记录") if item.already_recorded else self.tr("将记录")
                 self.results.setItem(row, 3, QTableWidgetItem(status))
@@ -185,7 +186,7 @@ class PasteDialog(QDialog):
                 combo.setObjectName(f"pasteChoice_{row}")
                 combo.addItem(self.tr("跳过（不记录）"), SKIP)
                 for member_id, member_name in item.candidates:
-                    combo.addItem(f"{member_name}（#{member_id}）", member_id)
+                    combo.addItem(f"{shown(member_name)}（#{member_id}）", member_id)
                 if name in previous:
                     combo.setCurrentIndex(max(0, combo.findData(previous[name])))
                 combo.currentIndexChanged.connect(self._invalidate_choice)

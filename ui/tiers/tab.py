@@ -31,6 +31,7 @@ from core.tiers.flow import JOINED, level_flow
 from core.tiers.recompute import recompute_levels
 from core.tiers.role_suggestions import accept_suggestions, suggest_roles
 from core.tiers.structure import recent_months, role_structure
+from ui.common.i18n import shown
 from ui.common.labels import role_name
 from ui.common.tasks import TaskGroup, run_task
 from ui.common.widgets import push_button
@@ -283,7 +284,7 @@ class TiersTab(QWidget):
             self.role_chart.set_months(months, {role: role_name(role) for role in months[-1].roles})
         _fill(self.roles, rows)
         if structure.warnings:
-            self.warnings.setText("⚠ " + "\n⚠ ".join(structure.warnings))
+            self.warnings.setText("\n".join(f"⚠ {shown(text)}" for text in structure.warnings))
             self.warnings.setProperty("warning", True)
         else:
             self.warnings.setText(self.tr("各层都有人，结构健康"))
@@ -309,7 +310,7 @@ class TiersTab(QWidget):
         _fill(
             self.suggestion_table,
             [
-                [s.name, role_name(s.current), role_name(s.suggested), s.evidence]
+                [shown(s.name), role_name(s.current), role_name(s.suggested), shown(s.evidence)]
                 for s in self.suggestions
             ],
         )
