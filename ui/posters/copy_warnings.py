@@ -45,11 +45,15 @@ class CopyWarnings(QLabel):
         if not found:
             self.clear()
             return found
-        lines = [f"<b>{html.escape(self.tr('文案风险（微信诱导分享规则）'))}</b>"]
+        title = self.tr("文案风险（微信诱导分享规则）")
+        lines = [f"<b>{html.escape(title)}</b>"]
         for name, phrase in found:
             lines.append(
-                f"「{html.escape(name)}」：<u>{html.escape(phrase.text)}</u> — "
-                f"{html.escape(shown(phrase.reason))}"
+                self.tr("「{layer}」：{phrase} — {reason}").format(
+                    layer=html.escape(name),
+                    phrase=f"<u>{html.escape(phrase.text)}</u>",
+                    reason=html.escape(shown(phrase.reason)),
+                )
             )
         self.setText("<br>".join(lines))
         return found

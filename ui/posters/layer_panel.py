@@ -136,9 +136,10 @@ class LayerPanel(QWidget):
                     flags.append(self.tr("隐藏"))
                 if layer.locked:
                     flags.append(self.tr("锁定"))
-                text = f"{names.get(layer.kind, layer.kind)} · {layer.name or self.tr('未命名')}"
+                name = layer.name or self.tr("未命名")
+                text = f"{names.get(layer.kind, layer.kind)} · {name}"
                 if flags:
-                    text += f"  （{'，'.join(flags)}）"
+                    text += self.tr("  （{flags}）").format(flags=self.tr("，").join(flags))
                 item = QListWidgetItem(text)
                 item.setData(INDEX_ROLE, index)
                 if not layer.visible:

@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
 
 from core.common.fonts import bundled_font_path
 from core.posters import fonts
+from core.posters.assets import NAME_DIGITS
 from core.posters.template import Gradient, Shadow, dump_template, load_template
 from tests.ui.conftest import when_shown
 from tests.ui.posters.conftest import select, settle
-from core.posters.assets import NAME_DIGITS
 
 
 @pytest.fixture
