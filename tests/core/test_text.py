@@ -32,7 +32,8 @@ def test_a_template_without_values_keeps_its_braces():
 
 
 def test_translated_fills_the_english_template_with_the_same_values():
-    assert translated(msg("群里有 {count:,} 人", count=1500), english) == "1,500 people in the group"
+    text = msg("群里有 {count:,} 人", count=1500)
+    assert translated(text, english) == "1,500 people in the group"
 
 
 def test_values_that_are_messages_are_translated_too():
