@@ -28,10 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from core.common.errors import UserError
+from core.common.joins import joined_clauses, joined_list
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
 from core.common.text import msg
 from core.posters.render import Assets, PosterRenderer
-from core.posters.template import Template, fill_placeholders, listed, normalise_data
+from core.posters.template import Template, fill_placeholders, normalise_data
 from core.posters.verify import reopen_encoded, verify_poster
 
 FORMATS = {"png": "PNG", "jpeg": "JPEG", "jpg": "JPEG"}
@@ -147,10 +148,10 @@ class _Job:
         warnings = list(rendered.warnings) + list(check.warnings)
         if rendered.missing_fields:
             warnings.append(
-                msg("缺少字段：{fields}（显示为空）", fields=listed(rendered.missing_fields))
+                msg("缺少字段：{fields}（显示为空）", fields=joined_list(rendered.missing_fields))
             )
         if not check.ok:
-            return _Outcome(index, None, tuple(warnings), _all_of(check.problems()))
+            return _Outcome(index, None, tuple(warnings), joined_clauses(check.problems()))
         if self.staging is None:
             return _Outcome(index, encoded, tuple(warnings), None)
         partial = self.staging / (name + ".partial")
@@ -162,14 +163,6 @@ class _Job:
                 index, None, tuple(warnings), msg("写入失败：{error}", error=error.strerror)
             )
         return _Outcome(index, None, tuple(warnings), None)
-
-
-def _all_of(problems: list[str]) -> str:
-    """Several problems of one poster as one reason, 「a；b」."""
-    if len(problems) == 1:
-        return problems[0]
-    half = len(problems) // 2
-    return msg("{before}；{after}", before=_all_of(problems[:half]), after=_all_of(problems[half:]))
 
 
 def encode_poster(image, fmt: str) -> bytes:

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.common.errors import UserError
+from core.common.joins import joined_list
 from core.common.paths import resource_path
 from core.common.text import msg
-from core.posters.template import Template, listed, load_template
+from core.posters.template import Template, load_template
 
 TEMPLATE_FILE = "template.json"
 ORDER = ("welcome", "invite", "groupbuy", "checkin", "event")
@@ -108,7 +109,7 @@ def load_builtin(key: str) -> tuple[Template, dict[str, bytes]]:
         or "\\" in key
         or not (folder / TEMPLATE_FILE).is_file()
     ):
-        known = listed([t.key for t in list_builtin()])
+        known = joined_list([t.key for t in list_builtin()])
         raise UserError(msg("没有名为「{key}」的内置模板，可选：{known}", key=key, known=known))
     template = _labelled(key, load_template((folder / TEMPLATE_FILE).read_text(encoding="utf-8")))
     assets = {

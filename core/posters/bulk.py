@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
+from core.common.joins import joined_list
 from core.common.progress import CancelCheck, Progress, never_cancelled, no_progress
 from core.common.text import msg
 from core.posters.batch import BatchResult, render_batch
@@ -32,7 +33,7 @@ from core.posters.members import (
     select_member_ids,
 )
 from core.posters.render import Assets
-from core.posters.template import Template, listed, template_fields
+from core.posters.template import Template, template_fields
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def check_group_qr(template: Template, recipients: Recipients) -> None:
     """Refuse a batch whose posters show {群二维码} when some group has no working code."""
     gaps = group_qr_gaps(template_fields(template), recipients.members)
     if gaps:
-        names = listed([msg("「{name}」", name=name) for name in gaps[:5]])
+        names = joined_list([msg("「{name}」", name=name) for name in gaps[:5]])
         if len(gaps) > 5:
             names = msg("{names}等", names=names)
         raise UserError(

@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 
 from core.common.errors import UserError
 from core.common.images import open_untrusted
+from core.common.joins import joined_list
 from core.common.text import msg
 from core.posters.template import (
     BackgroundLayer,
@@ -22,7 +23,6 @@ from core.posters.template import (
     QrLayer,
     Template,
     dump_template,
-    listed,
     load_template,
     placeholders_in,
 )
@@ -63,7 +63,7 @@ def export_template(template: Template, assets: Mapping[str, bytes]) -> bytes:
     """The package bytes: template.json and the pictures it uses (unused ones are left out)."""
     missing = missing_assets(template, assets)
     if missing:
-        raise UserError(msg("模板缺少图片：{names}", names=listed(missing)))
+        raise UserError(msg("模板缺少图片：{names}", names=joined_list(missing)))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(TEMPLATE_FILE, dump_template(template))
@@ -105,7 +105,7 @@ def import_template(data: bytes) -> tuple[Template, dict[str, bytes]]:
     template = load_template(document)
     missing = missing_assets(template, assets)
     if missing:
-        raise UserError(msg("模板文件缺少图片：{names}", names=listed(missing)))
+        raise UserError(msg("模板文件缺少图片：{names}", names=joined_list(missing)))
     used = set(referenced_assets(template))
     assets = {name: content for name, content in assets.items() if name in used}
     for name, content in assets.items():

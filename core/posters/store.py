@@ -24,13 +24,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
+from core.common.joins import joined_list
 from core.common.text import msg
 from core.posters.builtin import list_builtin, load_builtin
 from core.posters.package import MAX_PACKAGE_BYTES, export_template, import_template
 from core.posters.template import (
     Template,
     dump_template,
-    listed,
     load_template,
     template_fields,
 )
@@ -121,7 +121,7 @@ def get_template(session: Session, key_or_name: str) -> StoredTemplate:
         return StoredTemplate(_info(builtin_key, template, True), template, assets)
     row = _saved_row(session, wanted) if wanted else None
     if row is None:
-        names = listed(
+        names = joined_list(
             [msg("{name}（{key}）", name=t.name, key=t.key) for t in list_templates(session)]
         )
         raise UserError(

@@ -16,11 +16,12 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, ClassVar
 
 from core.common.errors import UserError
+from core.common.joins import joined_list
 from core.common.text import msg
 
 SCHEMA_VERSION = 1
@@ -305,18 +306,6 @@ _LAYER_KIND_NAMES = {
 }
 
 
-def listed(items: Sequence[str]) -> str:
-    """The items as one list, 「a、b、c」, whose separators the window can show in English.
-
-    Split in halves, so a long list nests only as deep as its logarithm."""
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    half = len(items) // 2
-    return msg("{before}、{after}", before=listed(items[:half]), after=listed(items[half:]))
-
-
 @dataclass
 class Template:
     name: str
@@ -463,7 +452,7 @@ def _load_layer(raw: Any, index: int) -> Layer:
         raise UserError(msg("第 {index} 个图层缺少类型（type）", index=index))
     cls = LAYER_TYPES.get(kind)
     if cls is None:
-        known = listed(
+        known = joined_list(
             [msg("{key}（{name}）", key=k, name=v) for k, v in _LAYER_KIND_NAMES.items()]
         )
         raise UserError(
