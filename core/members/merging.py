@@ -31,9 +31,9 @@ from sqlalchemy import Table, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
+from core.common.joins import joined_list, joined_phrases
 from core.common.text import msg
 from core.members.editing import refresh_search_keys
-from core.members.wording import clauses, enumeration
 from db.ledger_models import LedgerEntry, LedgerRedemption
 from db.models import (
     ActivityEvent,
@@ -507,12 +507,12 @@ def merge_suggestions(
     for pair in chosen:
         reasons = []
         if strong := certain.get(pair):
-            reasons.append(msg("{identifiers}相同", identifiers=enumeration(strong)))
+            reasons.append(msg("{identifiers}相同", identifiers=joined_list(strong)))
         if pair in found:
             reasons.append(_name_evidence(found[pair]))
         shared = sorted(people.shared(pair), key=lambda c: (community_names.get(c, ""), c))
         if shared:
-            shown = enumeration([community_names.get(c, f"#{c}") for c in shared[:2]])
+            shown = joined_list([community_names.get(c, f"#{c}") for c in shared[:2]])
             if len(shared) > 2:
                 reasons.append(
                     msg("同在 {groups} 等 {count} 个群", groups=shown, count=len(shared))
@@ -531,7 +531,7 @@ def merge_suggestions(
                 b_id=pair[1],
                 score=100 if strong else found[pair][0],
                 certain=bool(strong),
-                evidence=clauses(reasons),
+                evidence=joined_phrases(reasons),
                 shared_community_ids=tuple(shared),
                 same_inviter=same_inviter,
                 reasons=tuple(reasons),
@@ -1104,7 +1104,7 @@ def _summary(moved: dict) -> str:
     ]
     if filled:
         parts.append(msg("补全 {count} 项资料", count=len(filled)))
-    return enumeration(parts) or msg("没有其他记录")
+    return joined_list(parts) or msg("没有其他记录")
 
 
 def merge_history(session: Session, limit: int = 20) -> list[MergeRecord]:

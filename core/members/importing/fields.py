@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+from core.common.joins import joined_list
 from core.common.text import msg
 from core.members.importing.model import HeaderMapping, normalize_header
-from core.members.wording import enumeration
 
 CUSTOM = "custom"
 IGNORE = "ignore"
@@ -292,7 +292,7 @@ def auto_mapping(headers: list[str]) -> tuple[HeaderMapping, list[str]]:
                     "第 {first} 列按「{field}」导入，其余保留为自定义字段",
                     header=headers[indexes[0]],
                     count=count,
-                    columns=enumeration([column_letter(i) for i in indexes]),
+                    columns=joined_list([column_letter(i) for i in indexes]),
                     first=column_letter(indexes[0]),
                     field=FIELD_LABELS[fields[indexes[0]]],
                 )

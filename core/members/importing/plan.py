@@ -37,6 +37,7 @@ from sqlalchemy import Connection, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
+from core.common.joins import joined_list
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
 from core.common.text import msg
 from core.members.importing import segments as seg
@@ -85,7 +86,6 @@ from core.members.importing.readers import (
     load_json,
 )
 from core.members.search_keys import load_pinyin
-from core.members.wording import enumeration
 from db.models import (
     Community,
     Member,
@@ -1070,7 +1070,7 @@ class _Planner:
                 msg(
                     "文件里有 {count} 个群（{names}），指定社群只能用于只含一个群的文件",
                     count=len(self.file_groups),
-                    names=enumeration(list(self.file_groups)[:5]),
+                    names=joined_list(list(self.file_groups)[:5]),
                 )
             )
         result: dict[str, CommunityPlan] = {}

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from core.common.errors import UserError
+from core.common.joins import joined_list
 from core.common.text import msg
 from core.members.importing.fields import (
     CUSTOM,
@@ -33,7 +34,6 @@ from core.members.importing.fields import (
 from core.members.importing.model import HeaderMapping, ImportLimits, normalize_header
 from core.members.importing.normalize import clean_json_text, normalize_datetime, to_text
 from core.members.importing.readers import Table
-from core.members.wording import enumeration
 
 GROUP_MEMBERS = "group_members"
 CUSTOMERS = "customers"
@@ -276,7 +276,7 @@ def _table_records(
     yield from records(buffered)
     yield from records(rows)
     if repeated:
-        shown = enumeration([str(n) for n in repeated[:10]])
+        shown = joined_list([str(n) for n in repeated[:10]])
         if len(repeated) > 10:
             notes.append(msg("第 {rows}… 行是重复的表头，已跳过", rows=shown))
         else:

@@ -170,7 +170,7 @@ def test_name_evidence_reads_as_one_english_sentence(app, english, sqlite_databa
         (suggestion,) = merge_suggestions(session)
     assert suggestion.evidence == "昵称相似 95%（张小凡 / 张小凡🌸），同在 麦香烘焙福利1群"
     assert shown(suggestion.evidence) == (
-        "Nickname: 95% similar (张小凡 / 张小凡🌸) · Both in 麦香烘焙福利1群"
+        "Nickname: 95% similar (张小凡 / 张小凡🌸), both in 麦香烘焙福利1群"
     )
 
 
