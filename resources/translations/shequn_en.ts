@@ -976,6 +976,17 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
 </context>
 <context>
+    <name>CopyWarnings</name>
+    <message>
+        <source>文案风险（微信诱导分享规则）</source>
+        <translation>Copy risks (WeChat rules on inducing shares)</translation>
+    </message>
+    <message>
+        <source>「{layer}」：{phrase} — {reason}</source>
+        <translation>“{layer}”: {phrase} — {reason}</translation>
+    </message>
+</context>
+<context>
     <name>FillEditor</name>
     <message>
         <source>纯色</source>
@@ -1292,6 +1303,18 @@ Preview first: every row to add, update or with a problem is listed before anyth
     <message>
         <source>按新的对应重新预览</source>
         <translation>Preview with These Columns</translation>
+    </message>
+    <message>
+        <source>（空）</source>
+        <translation>(empty)</translation>
+    </message>
+    <message>
+        <source>；</source>
+        <translation>; </translation>
+    </message>
+    <message>
+        <source>{field}：{old} → {new}</source>
+        <translation>{field}: {old} → {new}</translation>
     </message>
     <message>
         <source>同 {sheet} 第 {row} 行</source>
@@ -1625,6 +1648,18 @@ Preview first: every row to add, update or with a problem is listed before anyth
     <message>
         <source>删除图层（Delete）</source>
         <translation>Delete layer (Delete)</translation>
+    </message>
+    <message>
+        <source>未命名</source>
+        <translation>Unnamed</translation>
+    </message>
+    <message>
+        <source>  （{flags}）</source>
+        <translation>  ({flags})</translation>
+    </message>
+    <message>
+        <source>，</source>
+        <translation>, </translation>
     </message>
     <message>
         <source>显示</source>
@@ -3649,6 +3684,14 @@ For example:
 <context>
     <name>QrPanel</name>
     <message>
+        <source>图片文件太大（超过 {size} MB）</source>
+        <translation>The image file is too large (over {size} MB)</translation>
+    </message>
+    <message>
+        <source>无法读取文件 {file}：{error}</source>
+        <translation>Cannot read the file {file}: {error}</translation>
+    </message>
+    <message>
         <source>群二维码</source>
         <translation>Group QR code</translation>
     </message>
@@ -4651,6 +4694,10 @@ Drop an image here</translation>
 <context>
     <name>canvas</name>
     <message>
+        <source>「{phrase}」：{reason}</source>
+        <translation>“{phrase}”: {reason}</translation>
+    </message>
+    <message>
         <source>拖动旋转（Shift：每次 15°）</source>
         <translation>Drag to rotate (Shift: 15° steps)</translation>
     </message>
@@ -4849,6 +4896,462 @@ Drop an image here</translation>
         <translation>There is no community called “{name}”</translation>
     </message>
     <message>
+        <source>成员列（成员编号、微信号、手机号或昵称）、日期列（日期/时间），以及行为列（行为/类型）或以行为命名的次数列（签到、发言、邀请…）</source>
+        <translation>a member column (member number, WeChat ID, phone or nickname), a date column (date/time), and either an activity column (activity/type) or count columns named after activities (check-in, message, invite…)</translation>
+    </message>
+    <message>
+        <source>没有日期</source>
+        <translation>No date</translation>
+    </message>
+    <message>
+        <source>日期 {date} 在将来</source>
+        <translation>The date {date} is in the future</translation>
+    </message>
+    <message>
+        <source>日期 {date} 早于 2000 年，请检查</source>
+        <translation>The date {date} is before 2000; please check it</translation>
+    </message>
+    <message>
+        <source>次数应为整数：{value}</source>
+        <translation>The count must be a whole number: {value}</translation>
+    </message>
+    <message>
+        <source>次数应在 {low}–{high} 之间：{value}</source>
+        <translation>The count must be between {low} and {high}: {value}</translation>
+    </message>
+    <message>
+        <source>看不懂的金额：{value}</source>
+        <translation>Unreadable amount: {value}</translation>
+    </message>
+    <message>
+        <source>金额不能是负数：{value}</source>
+        <translation>The amount cannot be negative: {value}</translation>
+    </message>
+    <message>
+        <source>金额超过 1 亿元：{value}</source>
+        <translation>The amount is over ¥100 million: {value}</translation>
+    </message>
+    <message>
+        <source>第 {row} 行像是表头，但缺少{missing}</source>
+        <translation>row {row} looks like a header but lacks {missing}</translation>
+    </message>
+    <message>
+        <source>找不到编号为 {id} 的社群（可能已删除）</source>
+        <translation>No community with number {id} (it may have been deleted)</translation>
+    </message>
+    <message>
+        <source>文件「{file}」是 JSON：行为记录请用 Excel 表格（.xlsx/.xls/.ods）或 CSV 导入</source>
+        <translation>“{file}” is a JSON file: import activity from an Excel spreadsheet (.xlsx/.xls/.ods) or a CSV file</translation>
+    </message>
+    <message>
+        <source>文件「{file}」里找不到行为记录的表头：前 {rows} 行里需要有一行列名，包含{needed}</source>
+        <translation>No activity header found in “{file}”: one of the first {rows} rows must hold the column names, with {needed}</translation>
+    </message>
+    <message>
+        <source>文件「{file}」只有表头，没有数据行</source>
+        <translation>“{file}” has a header but no data rows</translation>
+    </message>
+    <message>
+        <source>工作表「{sheet}」{problem}</source>
+        <translation>Sheet “{sheet}”: {problem}</translation>
+    </message>
+    <message>
+        <source>有 {count} 个社群都叫「{name}」，请先改名区分</source>
+        <translation>{count} communities are named “{name}”: rename them first so they can be told apart</translation>
+    </message>
+    <message>
+        <source>找不到「{name}」：按昵称找成员需要知道社群（请在文件里加「社群」列，或导入时选择社群）</source>
+        <translation>“{name}” not found: finding a member by nickname needs the community (add a “社群” column to the file, or choose a community when importing)</translation>
+    </message>
+    <message>
+        <source>「{name}」</source>
+        <translation>“{name}”</translation>
+    </message>
+    <message>
+        <source>「{community}」里有 {count} 位成员都叫「{name}」，无法确定是谁</source>
+        <translation>{count} members of “{community}” are named “{name}”: cannot tell which one</translation>
+    </message>
+    <message>
+        <source>文件「{file}」里找不到行为记录的表头：前 {rows} 行里需要有一行列名，包含{needed}（{detail}）</source>
+        <translation>No activity header found in “{file}”: one of the first {rows} rows must hold the column names, with {needed} ({detail})</translation>
+    </message>
+    <message>
+        <source>工作表「{sheet}」里找不到行为记录的表头，已跳过</source>
+        <translation>No activity header found in sheet “{sheet}”; it was skipped</translation>
+    </message>
+    <message>
+        <source>文件「{file}」超过 {limit:,} 行的上限：请拆分成几个文件后分批导入</source>
+        <translation>“{file}” has more than the limit of {limit:,} rows: split it into several files and import them one by one</translation>
+    </message>
+    <message>
+        <source>成员编号应为数字：{value}</source>
+        <translation>The member number must be a number: {value}</translation>
+    </message>
+    <message>
+        <source>没有成员（成员编号、微信号、手机号或昵称都是空的）</source>
+        <translation>No member (member number, WeChat ID, phone and nickname are all empty)</translation>
+    </message>
+    <message>
+        <source>没有行为类型</source>
+        <translation>No activity type</translation>
+    </message>
+    <message>
+        <source>文件「{file}」会产生超过 {limit:,} 条行为记录：请拆分成几个文件后分批导入</source>
+        <translation>“{file}” would record more than {limit:,} activities: split it into several files and import them one by one</translation>
+    </message>
+    <message>
+        <source>成员编号 {id} 不存在</source>
+        <translation>Member number {id} does not exist</translation>
+    </message>
+    <message>
+        <source>微信号「{value}」对应 {count} 位成员，无法确定是谁</source>
+        <translation>WeChat ID “{value}” belongs to {count} members: cannot tell which one</translation>
+    </message>
+    <message>
+        <source>微信号「{value}」</source>
+        <translation>WeChat ID “{value}”</translation>
+    </message>
+    <message>
+        <source>手机号「{value}」对应 {count} 位成员，无法确定是谁</source>
+        <translation>Phone number “{value}” belongs to {count} members: cannot tell which one</translation>
+    </message>
+    <message>
+        <source>手机号「{value}」</source>
+        <translation>phone number “{value}”</translation>
+    </message>
+    <message>
+        <source>找不到成员：{tried}（在「{community}」里）</source>
+        <translation>Member not found: {tried} (in “{community}”)</translation>
+    </message>
+    <message>
+        <source>找不到成员：{tried}</source>
+        <translation>Member not found: {tried}</translation>
+    </message>
+    <message>
+        <source>成员列（成员编号、微信号、手机号或昵称）</source>
+        <translation>a member column (member number, WeChat ID, phone or nickname)</translation>
+    </message>
+    <message>
+        <source>行为列（行为/类型）或以行为命名的次数列</source>
+        <translation>an activity column (activity/type) or count columns named after activities</translation>
+    </message>
+    <message>
+        <source>日期列（日期/时间）</source>
+        <translation>a date column (date/time)</translation>
+    </message>
+    <message>
+        <source>不认识的行为类型「{kind}」</source>
+        <translation>Unknown activity type “{kind}”</translation>
+    </message>
+    <message>
+        <source>「{column}」列：{problem}</source>
+        <translation>Column “{column}”: {problem}</translation>
+    </message>
+    <message>
+        <source>请在微信里长按整条接龙消息 → 复制，再粘贴到这里；名单行应形如「1. 张三 已打卡」。</source>
+        <translation>In WeChat, long-press the whole chain sign-up (接龙) message → Copy, then paste it here; the list lines look like “1. 张三 已打卡”.</translation>
+    </message>
+    <message>
+        <source>接龙标记行</source>
+        <translation>Chain sign-up (接龙) marker line</translation>
+    </message>
+    <message>
+        <source>标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>说明文字</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <source>示例行（例/格式），不是报名的人</source>
+        <translation>Example line (例/格式), not a person signing up</translation>
+    </message>
+    <message>
+        <source>只有序号，没有名字（可能删掉了自己的名字）</source>
+        <translation>Only a number, no name (someone may have deleted their name)</translation>
+    </message>
+    <message>
+        <source>这一行没有名字，只有打卡内容</source>
+        <translation>This line has no name, only a check-in note</translation>
+    </message>
+    <message>
+        <source>名字超过 {limit} 个字，不像昵称</source>
+        <translation>The name is longer than {limit} characters; it does not look like a nickname</translation>
+    </message>
+    <message>
+        <source>名单之后的文字</source>
+        <translation>Text after the list</translation>
+    </message>
+    <message>
+        <source>同一个名字又写了一次，只算一次</source>
+        <translation>The same name written again; counted once</translation>
+    </message>
+    <message>
+        <source>粘贴的内容太长（超过 {size} MB），不像一条接龙消息。请只复制接龙那一条消息。</source>
+        <translation>The pasted text is too long (over {size} MB) for a chain sign-up message. Copy only the sign-up message itself.</translation>
+    </message>
+    <message>
+        <source>粘贴的内容不是文字（像是图片或文件的内容），请复制接龙消息的文字。</source>
+        <translation>The pasted content is not text (it looks like an image or a file). Copy the text of the chain sign-up message.</translation>
+    </message>
+    <message>
+        <source>粘贴的内容有 {lines} 行，超过 {limit} 行，不像一条接龙消息。请只复制接龙那一条消息。</source>
+        <translation>The pasted text has {lines} lines, more than {limit}: that is not one chain sign-up message. Copy only the sign-up message itself.</translation>
+    </message>
+    <message>
+        <source>没有找到接龙名单：粘贴的内容是空的。{hint}</source>
+        <translation>No sign-up list found: the pasted text is empty. {hint}</translation>
+    </message>
+    <message>
+        <source>没有找到接龙名单：这段文字里没有报名的名字。{hint}</source>
+        <translation>No sign-up list found: this text has no names signing up. {hint}</translation>
+    </message>
+    <message>
+        <source>签到</source>
+        <translation>Check-in</translation>
+    </message>
+    <message>
+        <source>发言</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <source>优质内容</source>
+        <translation>Quality post</translation>
+    </message>
+    <message>
+        <source>回答问题</source>
+        <translation>Answering a question</translation>
+    </message>
+    <message>
+        <source>参加活动</source>
+        <translation>Attending an event</translation>
+    </message>
+    <message>
+        <source>购买</source>
+        <translation>Purchase</translation>
+    </message>
+    <message>
+        <source>邀请成功</source>
+        <translation>Successful invite</translation>
+    </message>
+    <message>
+        <source>分享</source>
+        <translation>Share</translation>
+    </message>
+    <message>
+        <source>反馈</source>
+        <translation>Feedback</translation>
+    </message>
+    <message>
+        <source>违规</source>
+        <translation>Violation</translation>
+    </message>
+    <message>
+        <source>未知的行为类型：{kind}</source>
+        <translation>Unknown activity type: {kind}</translation>
+    </message>
+    <message>
+        <source>「{kind}」的权重必须是整数</source>
+        <translation>The weight of “{kind}” must be a whole number</translation>
+    </message>
+    <message>
+        <source>「{kind}」的权重须在 {low} 到 {high} 之间</source>
+        <translation>The weight of “{kind}” must be between {low} and {high}</translation>
+    </message>
+    <message>
+        <source>成员 #{id}</source>
+        <translation>Member #{id}</translation>
+    </message>
+    <message>
+        <source>打卡日期 {date} 在将来，请检查接龙标题里的日期</source>
+        <translation>The check-in date {date} is in the future; check the date in the sign-up&apos;s title</translation>
+    </message>
+    <message>
+        <source>为「{name}」选择的成员不在这个群里</source>
+        <translation>The member chosen for “{name}” is not in this group</translation>
+    </message>
+    <message>
+        <source>有 {count} 个成员不存在或已被合并，没有记录任何行为</source>
+        <translation>{count} members do not exist or were merged; no activity was recorded</translation>
+    </message>
+    <message>
+        <source>所选社群不存在或已删除，没有记录任何行为</source>
+        <translation>The chosen community does not exist or was deleted; no activity was recorded</translation>
+    </message>
+    <message>
+        <source>金额必须在 0 到 1 亿元之间</source>
+        <translation>The amount must be between ¥0 and ¥100 million</translation>
+    </message>
+    <message>
+        <source>行为时间 {date} 在将来，请检查日期</source>
+        <translation>The activity date {date} is in the future; please check the date</translation>
+    </message>
+    <message>
+        <source>「{file}」已损坏：{status}</source>
+        <translation>“{file}” is damaged: {status}</translation>
+    </message>
+    <message>
+        <source>「{file}」不是社群运营工作台的数据库</source>
+        <translation>“{file}” is not a Community Workbench database</translation>
+    </message>
+    <message>
+        <source>「{file}」不是可用的数据库备份：{error}</source>
+        <translation>“{file}” is not a usable database backup: {error}</translation>
+    </message>
+    <message>
+        <source>无法连接数据库 {where}：{detail}</source>
+        <translation>Cannot connect to the database {where}: {detail}</translation>
+    </message>
+    <message>
+        <source>数据库 {where} 正被其他程序占用（已锁定），请稍后再试</source>
+        <translation>The database {where} is in use by another program (locked); please try again later</translation>
+    </message>
+    <message>
+        <source>{where} 不是有效的数据库文件或已损坏，可从「文件 → 恢复备份」还原</source>
+        <translation>{where} is not a valid database file or is damaged; you can restore it from “File → Restore Backup”</translation>
+    </message>
+    <message>
+        <source>数据库 {where} 是只读的，无法写入</source>
+        <translation>The database {where} is read-only and cannot be written</translation>
+    </message>
+    <message>
+        <source>磁盘已满，无法写入数据库 {where}</source>
+        <translation>The disk is full; cannot write the database {where}</translation>
+    </message>
+    <message>
+        <source>无法打开数据库文件 {where}（目录不存在或没有权限）</source>
+        <translation>Cannot open the database file {where} (the folder does not exist or access is denied)</translation>
+    </message>
+    <message>
+        <source>数据库地址无效：{url}（{error}）</source>
+        <translation>Invalid database URL: {url} ({error})</translation>
+    </message>
+    <message>
+        <source>缺少数据库驱动 {driver}：{url}</source>
+        <translation>The database driver {driver} is missing: {url}</translation>
+    </message>
+    <message>
+        <source>数据库 {url} 由更新版本的程序写入（版本 {version}），请升级本程序后再打开</source>
+        <translation>The database {url} was written by a newer version of the program (version {version}); please upgrade the program before opening it</translation>
+    </message>
+    <message>
+        <source>无法创建数据库所在的文件夹 {folder}：{error}</source>
+        <translation>Cannot create the database folder {folder}: {error}</translation>
+    </message>
+    <message>
+        <source>图片</source>
+        <translation>Picture</translation>
+    </message>
+    <message>
+        <source>请选择 PNG 或 JPG 格式的图片</source>
+        <translation>Please choose a PNG or JPG image</translation>
+    </message>
+    <message>
+        <source>{what}文件是空的</source>
+        <translation>{what}: the file is empty</translation>
+    </message>
+    <message>
+        <source>{what}文件太大（超过 {size} MB）</source>
+        <translation>{what}: the file is too large (over {size} MB)</translation>
+    </message>
+    <message>
+        <source>不支持的图片格式：{format}，请使用 PNG 或 JPG</source>
+        <translation>Unsupported image format: {format}; please use PNG or JPG</translation>
+    </message>
+    <message>
+        <source>{what}尺寸过大（{width}×{height}），请缩小后再使用</source>
+        <translation>{what}: the picture is too large ({width}×{height}); please make it smaller first</translation>
+    </message>
+    <message>
+        <source>这个文件不是图片，{hint}</source>
+        <translation>This file is not an image. {hint}</translation>
+    </message>
+    <message>
+        <source>{what}尺寸过大，可能是异常文件，已拒绝</source>
+        <translation>{what}: the picture is too large and may be a malicious file; refused</translation>
+    </message>
+    <message>
+        <source>{what}文件已损坏或不完整，无法读取</source>
+        <translation>{what}: the file is damaged or incomplete and cannot be read</translation>
+    </message>
+    <message>
+        <source>{what}文件无法转换，请另存为 PNG 或 JPG 后再试</source>
+        <translation>{what}: the file cannot be converted; save it as PNG or JPG and try again</translation>
+    </message>
+    <message>
+        <source>导出文件必须是 .xlsx</source>
+        <translation>The export file must be .xlsx</translation>
+    </message>
+    <message>
+        <source>{a}、{b}</source>
+        <translation>{a}, {b}</translation>
+    </message>
+    <message>
+        <source>{a}、{b}、{c}</source>
+        <translation>{a}, {b}, {c}</translation>
+    </message>
+    <message>
+        <source>{a}、{b}、{c}、{d}</source>
+        <translation>{a}, {b}, {c}, {d}</translation>
+    </message>
+    <message>
+        <source>{a}，{b}</source>
+        <translation>{a}, {b}</translation>
+    </message>
+    <message>
+        <source>{a}，{b}，{c}</source>
+        <translation>{a}, {b}, {c}</translation>
+    </message>
+    <message>
+        <source>{a}，{b}，{c}，{d}</source>
+        <translation>{a}, {b}, {c}, {d}</translation>
+    </message>
+    <message>
+        <source>{a}；{b}</source>
+        <translation>{a}; {b}</translation>
+    </message>
+    <message>
+        <source>{a}；{b}；{c}</source>
+        <translation>{a}; {b}; {c}</translation>
+    </message>
+    <message>
+        <source>{a}；{b}；{c}；{d}</source>
+        <translation>{a}; {b}; {c}; {d}</translation>
+    </message>
+    <message>
+        <source>文件夹不存在：{folder}</source>
+        <translation>The folder does not exist: {folder}</translation>
+    </message>
+    <message>
+        <source>无法写入 {file}：文件可能正在 Excel 中打开，请关闭后重试</source>
+        <translation>Cannot write {file}: it may be open in Excel; close it and try again</translation>
+    </message>
+    <message>
+        <source>无法写入 {file}：{error}</source>
+        <translation>Cannot write {file}: {error}</translation>
+    </message>
+    <message>
+        <source>请选择二维码的截图或照片（PNG、JPG）</source>
+        <translation>Please choose a screenshot or photo of the QR code (PNG, JPG)</translation>
+    </message>
+    <message>
+        <source>图片里没有找到可识别的二维码，请换一张更清晰的截图</source>
+        <translation>No readable QR code found in the image; please use a sharper screenshot</translation>
+    </message>
+    <message>
+        <source>这个社群还没有添加群二维码</source>
+        <translation>This community has no group QR code yet</translation>
+    </message>
+    <message>
+        <source>二维码生成日期不能晚于今天</source>
+        <translation>The QR code&apos;s generation date cannot be later than today</translation>
+    </message>
+    <message>
+        <source>缺少二维码识别组件 zxing-cpp，请重新安装本程序</source>
+        <translation>The QR decoder zxing-cpp is missing; please reinstall the program</translation>
+    </message>
+    <message>
         <source>有 {count} 个社群都叫「{name}」，请先在社群页改名区分</source>
         <translation>{count} communities are called “{name}”: rename them in the Communities tab first</translation>
     </message>
@@ -4863,6 +5366,2178 @@ Drop an image here</translation>
     <message>
         <source>所选群主已合并到另一名成员，请重新选择</source>
         <translation>The chosen owner was merged into another member: please choose again</translation>
+    </message>
+    <message>
+        <source>演示成员数应在 1 到 1000000 之间</source>
+        <translation>The number of demo members must be between 1 and 1,000,000</translation>
+    </message>
+    <message>
+        <source>数据库里已有成员：演示数据只填入空数据库</source>
+        <translation>The database already has members: demo data only goes into an empty database</translation>
+    </message>
+    <message>
+        <source>「{name}」是补签时扣除的积分，不能用来发放</source>
+        <translation>“{name}” is the cost of a make-up check-in and cannot be awarded</translation>
+    </message>
+    <message>
+        <source>「{name}」按消费金额计算，请导入消费记录，不能按规则直接发放</source>
+        <translation>“{name}” is counted from the amount spent: import the purchases instead of awarding it by rule</translation>
+    </message>
+    <message>
+        <source>请先选择成员</source>
+        <translation>Choose a member first</translation>
+    </message>
+    <message>
+        <source>积分规则「{name}」的积分为 0，没有可发放的积分</source>
+        <translation>The points rule “{name}” gives 0 points: there is nothing to award</translation>
+    </message>
+    <message>
+        <source>所选 {count} 位成员今天按「{rule}」已获得 {cap} 分，达到每日上限，未发放</source>
+        <translation>The {count} selected members already earned {cap} points by “{rule}” today, the daily cap; nothing was awarded</translation>
+    </message>
+    <message>
+        <source>补签功能已停用（积分规则「补签」未启用）</source>
+        <translation>Make-up check-ins are off (the points rule “Make-up check-in” is disabled)</translation>
+    </message>
+    <message>
+        <source>只能补签今天以前的日期</source>
+        <translation>Only a day before today can be made up</translation>
+    </message>
+    <message>
+        <source>{day} 已经签到过，无需补签</source>
+        <translation>{day} already has a check-in; no make-up needed</translation>
+    </message>
+    <message>
+        <source>不能邀请自己</source>
+        <translation>A member cannot invite themselves</translation>
+    </message>
+    <message>
+        <source>该成员今天按「{rule}」已获得 {cap} 分，达到每日上限，未发放</source>
+        <translation>This member already earned {cap} points by “{rule}” today, the daily cap; nothing was awarded</translation>
+    </message>
+    <message>
+        <source>待发放</source>
+        <translation>To deliver</translation>
+    </message>
+    <message>
+        <source>已发放</source>
+        <translation>Delivered</translation>
+    </message>
+    <message>
+        <source>已核销</source>
+        <translation>Used</translation>
+    </message>
+    <message>
+        <source>已取消</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <source>实物</source>
+        <translation>Physical</translation>
+    </message>
+    <message>
+        <source>虚拟/券</source>
+        <translation>Virtual/coupon</translation>
+    </message>
+    <message>
+        <source>奖品图片</source>
+        <translation>Reward picture</translation>
+    </message>
+    <message>
+        <source>请填写奖品名称</source>
+        <translation>Enter the reward’s name</translation>
+    </message>
+    <message>
+        <source>兑换所需积分必须大于 0</source>
+        <translation>The points needed must be more than 0</translation>
+    </message>
+    <message>
+        <source>库存不能为负数（留空表示不限）</source>
+        <translation>Stock cannot be negative (leave it empty for unlimited)</translation>
+    </message>
+    <message>
+        <source>成本不能为负数</source>
+        <translation>Cost cannot be negative</translation>
+    </message>
+    <message>
+        <source>每人限兑数量必须大于 0（留空表示不限）</source>
+        <translation>The limit per member must be more than 0 (leave it empty for no limit)</translation>
+    </message>
+    <message>
+        <source>兑换截止日期早于开始日期</source>
+        <translation>The redemption end date is before the start date</translation>
+    </message>
+    <message>
+        <source>未知的奖品类型：{kind}</source>
+        <translation>Unknown reward type: {kind}</translation>
+    </message>
+    <message>
+        <source>没有编号为 {id} 的奖品</source>
+        <translation>There is no reward number {id}</translation>
+    </message>
+    <message>
+        <source>库存不能少于已兑换的 {count} 件</source>
+        <translation>Stock cannot be less than the {count} already redeemed</translation>
+    </message>
+    <message>
+        <source>积分商城里没有「{name}」</source>
+        <translation>The rewards catalogue has no “{name}”</translation>
+    </message>
+    <message>
+        <source>有 {count} 个奖品都叫「{name}」，请用编号</source>
+        <translation>{count} rewards are called “{name}”: use the number</translation>
+    </message>
+    <message>
+        <source>「{name}」已下架</source>
+        <translation>“{name}” is no longer offered</translation>
+    </message>
+    <message>
+        <source>「{name}」{day} 起才能兑换</source>
+        <translation>“{name}” can be redeemed from {day}</translation>
+    </message>
+    <message>
+        <source>「{name}」的兑换已于 {day} 截止</source>
+        <translation>Redemption of “{name}” ended on {day}</translation>
+    </message>
+    <message>
+        <source>「{name}」已兑完</source>
+        <translation>“{name}” is out of stock</translation>
+    </message>
+    <message>
+        <source>「{name}」每人限兑 {limit} 件，该成员已兑满</source>
+        <translation>“{name}” is limited to {limit} per member, and this member has reached it</translation>
+    </message>
+    <message>
+        <source>没有兑换码为「{code}」的兑换记录</source>
+        <translation>No redemption has the code “{code}”</translation>
+    </message>
+    <message>
+        <source>未知的兑换状态：{status}</source>
+        <translation>Unknown redemption status: {status}</translation>
+    </message>
+    <message>
+        <source>没有编号为 {id} 的兑换记录</source>
+        <translation>There is no redemption number {id}</translation>
+    </message>
+    <message>
+        <source>兑换 {code} 当前为「{current}」，不能改为「{wanted}」</source>
+        <translation>Redemption {code} is “{current}” and cannot become “{wanted}”</translation>
+    </message>
+    <message>
+        <source>奖品图片无法转换，请另存为 PNG 或 JPG 后再试</source>
+        <translation>The reward picture cannot be converted: save it as PNG or JPG and try again</translation>
+    </message>
+    <message>
+        <source>奖品图片文件太大（超过 {size} MB）</source>
+        <translation>The reward picture file is too large (over {size} MB)</translation>
+    </message>
+    <message>
+        <source>无法读取文件 {name}：{error}</source>
+        <translation>Cannot read the file {name}: {error}</translation>
+    </message>
+    <message>
+        <source>获得</source>
+        <translation>Earned</translation>
+    </message>
+    <message>
+        <source>使用</source>
+        <translation>Spent</translation>
+    </message>
+    <message>
+        <source>过期</source>
+        <translation>Expired</translation>
+    </message>
+    <message>
+        <source>调整</source>
+        <translation>Adjustment</translation>
+    </message>
+    <message>
+        <source>收回</source>
+        <translation>Clawback</translation>
+    </message>
+    <message>
+        <source>冲正</source>
+        <translation>Reversal</translation>
+    </message>
+    <message>
+        <source>待生效</source>
+        <translation>Pending</translation>
+    </message>
+    <message>
+        <source>已生效</source>
+        <translation>Effective</translation>
+    </message>
+    <message>
+        <source>已作废</source>
+        <translation>Void</translation>
+    </message>
+    <message>
+        <source>没有编号为 {member} 的成员</source>
+        <translation>There is no member number {member}</translation>
+    </message>
+    <message>
+        <source>成员 {member} 已合并到成员 {kept}，请对成员 {kept} 操作</source>
+        <translation>Member {member} was merged into member {kept}: work on member {kept}</translation>
+    </message>
+    <message>
+        <source>发放的积分必须是正整数；扣减请用「调整」或冲正</source>
+        <translation>Points awarded must be a positive whole number; to take points away, use an adjustment or a reversal</translation>
+    </message>
+    <message>
+        <source>不能以「{kind}」发放积分</source>
+        <translation>Points cannot be awarded as “{kind}”</translation>
+    </message>
+    <message>
+        <source>请填写发放原因</source>
+        <translation>Enter the reason for the award</translation>
+    </message>
+    <message>
+        <source>成员 {member} 的积分 {points} 不能发放：必须是正整数</source>
+        <translation>{points} points cannot be awarded to member {member}: it must be a positive whole number</translation>
+    </message>
+    <message>
+        <source>{problem}（共 {count} 人无效）</source>
+        <translation>{problem} ({count} members are not valid)</translation>
+    </message>
+    <message>
+        <source>扣减的积分必须是正整数</source>
+        <translation>Points deducted must be a positive whole number</translation>
+    </message>
+    <message>
+        <source>不能以「{kind}」扣减积分</source>
+        <translation>Points cannot be deducted as “{kind}”</translation>
+    </message>
+    <message>
+        <source>请填写扣减原因</source>
+        <translation>Enter the reason for the deduction</translation>
+    </message>
+    <message>
+        <source>积分不足：可用 {available} 分，需要 {points} 分</source>
+        <translation>Not enough points: {available} available, {points} needed</translation>
+    </message>
+    <message>
+        <source>请填写冲正原因</source>
+        <translation>Enter the reason for the reversal</translation>
+    </message>
+    <message>
+        <source>没有编号为 {entry} 的积分流水</source>
+        <translation>There is no points entry number {entry}</translation>
+    </message>
+    <message>
+        <source>流水 {entry} 已被流水 {by} 冲正过，不能重复冲正</source>
+        <translation>Entry {entry} was already reversed by entry {by} and cannot be reversed again</translation>
+    </message>
+    <message>
+        <source>「{kind}」流水不能冲正</source>
+        <translation>“{kind}” entries cannot be reversed</translation>
+    </message>
+    <message>
+        <source>只能收回仍在待生效期内的奖励</source>
+        <translation>Only a reward still in its pending period can be clawed back</translation>
+    </message>
+    <message>
+        <source>「{kind}」流水不能冲正；如需补偿请用「调整」发放</source>
+        <translation>“{kind}” entries cannot be reversed; to make up for it, award an adjustment</translation>
+    </message>
+    <message>
+        <source>这笔积分已被使用 {used} 分，不能整笔冲正；请改用「调整」扣减剩余部分</source>
+        <translation>{used} of these points have been used, so the entry cannot be reversed whole; deduct the rest with an adjustment instead</translation>
+    </message>
+    <message>
+        <source>积分流水共 {count} 行，超过 Excel 上限；请只导出部分成员的对账单，或取消勾选流水</source>
+        <translation>The points journal has {count} rows, more than Excel allows; export the statements of fewer members, or leave out the entries</translation>
+    </message>
+    <message>
+        <source>设置「每积分价值」不能为负数</source>
+        <translation>The “value per point” setting cannot be negative</translation>
+    </message>
+    <message>
+        <source>每积分价值应在 0 到 1000 元之间</source>
+        <translation>The value per point must be between ¥0 and ¥1000</translation>
+    </message>
+    <message>
+        <source>天数至少为 1</source>
+        <translation>The number of days must be at least 1</translation>
+    </message>
+    <message>
+        <source>设置「每积分价值」无效：{value}</source>
+        <translation>The “value per point” setting is not valid: {value}</translation>
+    </message>
+    <message>
+        <source>「{text}」不是有效的金额，例如 0.01 表示 100 积分值 1 元</source>
+        <translation>“{text}” is not a valid amount; for example, 0.01 means 100 points are worth ¥1</translation>
+    </message>
+    <message>
+        <source>合并后已有 {count} 笔积分流水用到了合并进来的积分（流水 {entries}），撤销合并会让两人的积分对不上，因此不能撤销</source>
+        <translation>Since the merge, {count} points entries have used points that came with the merged member (entries {entries}); undoing the merge would leave both members’ points out of balance, so it cannot be undone</translation>
+    </message>
+    <message>
+        <source>连续签到奖励</source>
+        <translation>Check-in streak bonus</translation>
+    </message>
+    <message>
+        <source>补签（扣积分）</source>
+        <translation>Make-up check-in (costs points)</translation>
+    </message>
+    <message>
+        <source>消费（每元）</source>
+        <translation>Purchase (per yuan)</translation>
+    </message>
+    <message>
+        <source>反馈建议</source>
+        <translation>Feedback</translation>
+    </message>
+    <message>
+        <source>生日礼</source>
+        <translation>Birthday gift</translation>
+    </message>
+    <message>
+        <source>自定义</source>
+        <translation>Custom</translation>
+    </message>
+    <message>
+        <source>未知的规则类型：{action}</source>
+        <translation>Unknown rule type: {action}</translation>
+    </message>
+    <message>
+        <source>请填写规则名称</source>
+        <translation>Enter the rule’s name</translation>
+    </message>
+    <message>
+        <source>规则代码不能为空，且不超过 40 个字符</source>
+        <translation>The rule code must not be empty and has at most 40 characters</translation>
+    </message>
+    <message>
+        <source>积分不能为负数</source>
+        <translation>Points cannot be negative</translation>
+    </message>
+    <message>
+        <source>每日上限不能为负数</source>
+        <translation>The daily cap cannot be negative</translation>
+    </message>
+    <message>
+        <source>待生效天数不能为负数</source>
+        <translation>The pending days cannot be negative</translation>
+    </message>
+    <message>
+        <source>有效天数必须大于 0（留空表示永不过期）</source>
+        <translation>The days valid must be more than 0 (leave it empty for never expiring)</translation>
+    </message>
+    <message>
+        <source>没有代码为「{code}」的积分规则</source>
+        <translation>There is no points rule with the code “{code}”</translation>
+    </message>
+    <message>
+        <source>积分规则「{name}」已停用</source>
+        <translation>The points rule “{name}” is disabled</translation>
+    </message>
+    <message>
+        <source>连续签到天数至少为 2</source>
+        <translation>A check-in streak is at least 2 days</translation>
+    </message>
+    <message>
+        <source>规则类型不能修改；请新建一条规则</source>
+        <translation>A rule’s type cannot be changed; create a new rule</translation>
+    </message>
+    <message>
+        <source>只能新建「自定义」规则</source>
+        <translation>Only “Custom” rules can be created</translation>
+    </message>
+    <message>
+        <source>找不到成员（编号 {id}），可能已被合并或删除</source>
+        <translation>Member {id} was not found: it may have been merged or deleted</translation>
+    </message>
+    <message>
+        <source>不能修改字段 {field}</source>
+        <translation>The field {field} cannot be edited</translation>
+    </message>
+    <message>
+        <source>性别只能是 男、女 或 未知</source>
+        <translation>Gender must be male, female or unknown</translation>
+    </message>
+    <message>
+        <source>生日必须是日期</source>
+        <translation>The birthday must be a date</translation>
+    </message>
+    <message>
+        <source>昵称不能为空</source>
+        <translation>The nickname cannot be empty</translation>
+    </message>
+    <message>
+        <source>所选成员中有的已被合并或删除，请刷新后重试</source>
+        <translation>Some of the selected members were merged or deleted: refresh and try again</translation>
+    </message>
+    <message>
+        <source>标签名不能为空</source>
+        <translation>The tag name cannot be empty</translation>
+    </message>
+    <message>
+        <source>找不到这个社群，可能已被删除</source>
+        <translation>This community was not found: it may have been deleted</translation>
+    </message>
+    <message>
+        <source>未知的角色：{role}</source>
+        <translation>Unknown role: {role}</translation>
+    </message>
+    <message>
+        <source>自定义字段必须是「名称: 值」的形式</source>
+        <translation>Custom fields must be written as “name: value”</translation>
+    </message>
+    <message>
+        <source>标签「{name}…」太长（最多 {limit} 个字）</source>
+        <translation>The tag “{name}…” is too long (at most {limit} characters)</translation>
+    </message>
+    <message>
+        <source>这个导入已经执行过了；如需再次导入，请重新预览</source>
+        <translation>This import has already been carried out; to import again, preview the file again</translation>
+    </message>
+    <message>
+        <source>预览之后数据库有了变化（可能有人同时在修改），请重新预览后再导入</source>
+        <translation>The database has changed since the preview (someone may be editing at the same time): preview again, then import</translation>
+    </message>
+    <message>
+        <source>昵称</source>
+        <translation>Nickname</translation>
+    </message>
+    <message>
+        <source>备注名</source>
+        <translation>Remark name</translation>
+    </message>
+    <message>
+        <source>群昵称</source>
+        <translation>Group nickname</translation>
+    </message>
+    <message>
+        <source>微信号</source>
+        <translation>WeChat ID</translation>
+    </message>
+    <message>
+        <source>企业微信客户ID</source>
+        <translation>WeCom customer ID</translation>
+    </message>
+    <message>
+        <source>企业微信成员账号</source>
+        <translation>WeCom member account</translation>
+    </message>
+    <message>
+        <source>手机号</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>性别</source>
+        <translation>Gender</translation>
+    </message>
+    <message>
+        <source>生日</source>
+        <translation>Birthday</translation>
+    </message>
+    <message>
+        <source>城市/地区</source>
+        <translation>City/region</translation>
+    </message>
+    <message>
+        <source>来源渠道</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>备注说明</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>标签</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <source>成员类型（员工/客户）</source>
+        <translation>Member type (staff/customer)</translation>
+    </message>
+    <message>
+        <source>所在群</source>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <source>入群时间</source>
+        <translation>Joined at</translation>
+    </message>
+    <message>
+        <source>入群方式</source>
+        <translation>Join method</translation>
+    </message>
+    <message>
+        <source>添加时间</source>
+        <translation>Added at</translation>
+    </message>
+    <message>
+        <source>保留为自定义字段</source>
+        <translation>Keep as a custom field</translation>
+    </message>
+    <message>
+        <source>不导入</source>
+        <translation>Don&apos;t import</translation>
+    </message>
+    <message>
+        <source>列对应关系与表头的列数不一致，请重新选择</source>
+        <translation>The column mapping does not match the number of header columns: please choose again</translation>
+    </message>
+    <message>
+        <source>表头「{header}」出现了 {count} 次（第 {columns} 列）：第 {first} 列按「{field}」导入，其余保留为自定义字段</source>
+        <translation>The header “{header}” appears {count} times (columns {columns}): column {first} is imported as “{field}”, the others are kept as custom fields</translation>
+    </message>
+    <message>
+        <source>未知的字段「{field}」（第 {column} 列）</source>
+        <translation>Unknown field “{field}” (column {column})</translation>
+    </message>
+    <message>
+        <source>「{field}」同时对应了第 {first} 列和第 {second} 列，只能选一列</source>
+        <translation>“{field}” is mapped to both column {first} and column {second}: choose only one</translation>
+    </message>
+    <message>
+        <source>新增</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <source>更新</source>
+        <translation>Update</translation>
+    </message>
+    <message>
+        <source>无变化</source>
+        <translation>Unchanged</translation>
+    </message>
+    <message>
+        <source>与文件中另一行是同一人</source>
+        <translation>Same person as another row</translation>
+    </message>
+    <message>
+        <source>已拒绝</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <source>不是有效的手机号（应以 13–19 开头）：{text}</source>
+        <translation>Not a valid mobile number (it should start with 13–19): {text}</translation>
+    </message>
+    <message>
+        <source>看不懂的日期：{value}</source>
+        <translation>Unreadable date: {value}</translation>
+    </message>
+    <message>
+        <source>日期超出范围（{first}–{last} 年）：{value}</source>
+        <translation>Date out of range (years {first}–{last}): {value}</translation>
+    </message>
+    <message>
+        <source>看不懂的性别：{text}</source>
+        <translation>Unreadable gender: {text}</translation>
+    </message>
+    <message>
+        <source>看不懂的成员类型：{text}</source>
+        <translation>Unreadable member type: {text}</translation>
+    </message>
+    <message>
+        <source>不是手机号</source>
+        <translation>Not a phone number</translation>
+    </message>
+    <message>
+        <source>没有有效的手机号：{text}</source>
+        <translation>No valid phone number: {text}</translation>
+    </message>
+    <message>
+        <source>手机号里有不是数字的字符：{text}</source>
+        <translation>The phone number contains characters that are not digits: {text}</translation>
+    </message>
+    <message>
+        <source>号码 {text} 是 Excel 的科学计数法，后几位已经丢失，无法还原；请在原表里把这一列设为文本格式后重新导出</source>
+        <translation>The number {text} is in Excel&apos;s scientific notation: its last digits are lost and cannot be restored. Format this column as text in the original sheet and export it again</translation>
+    </message>
+    <message>
+        <source>手机号应为 11 位，这里是 {count} 位：{text}</source>
+        <translation>A mobile number has 11 digits, this one has {count}: {text}</translation>
+    </message>
+    <message>
+        <source>不是日期</source>
+        <translation>Not a date</translation>
+    </message>
+    <message>
+        <source>不是日期：{value}</source>
+        <translation>Not a date: {value}</translation>
+    </message>
+    <message>
+        <source>手机号不应有小数：{value}</source>
+        <translation>A phone number cannot have decimals: {value}</translation>
+    </message>
+    <message>
+        <source>看不懂的号码：{text}</source>
+        <translation>Unreadable number: {text}</translation>
+    </message>
+    <message>
+        <source>不存在的日期：{text}</source>
+        <translation>No such date: {text}</translation>
+    </message>
+    <message>
+        <source>不是有效的时间戳：{value}</source>
+        <translation>Not a valid timestamp: {value}</translation>
+    </message>
+    <message>
+        <source>号码位数不对：{text}</source>
+        <translation>Wrong number of digits: {text}</translation>
+    </message>
+    <message>
+        <source>员工同名</source>
+        <translation>Staff member with the same name</translation>
+    </message>
+    <message>
+        <source>同群同昵称</source>
+        <translation>Same nickname in the same group</translation>
+    </message>
+    <message>
+        <source>同昵称（无编号）</source>
+        <translation>Same nickname (no IDs)</translation>
+    </message>
+    <message>
+        <source>员工</source>
+        <translation>Staff</translation>
+    </message>
+    <message>
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>否</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <source>邀请人</source>
+        <translation>Inviter</translation>
+    </message>
+    <message>
+        <source>加入社群</source>
+        <translation>Community joined</translation>
+    </message>
+    <message>
+        <source>昵称相同，但没有相同的编号或手机号</source>
+        <translation>Same nickname, but no shared ID or phone number</translation>
+    </message>
+    <message>
+        <source>按unionid</source>
+        <translation>By unionid</translation>
+    </message>
+    <message>
+        <source>按wxid</source>
+        <translation>By wxid</translation>
+    </message>
+    <message>
+        <source>按企业微信客户ID</source>
+        <translation>By WeCom customer ID</translation>
+    </message>
+    <message>
+        <source>按企业微信成员账号</source>
+        <translation>By WeCom member account</translation>
+    </message>
+    <message>
+        <source>按微信号</source>
+        <translation>By WeChat ID</translation>
+    </message>
+    <message>
+        <source>按手机号</source>
+        <translation>By phone</translation>
+    </message>
+    <message>
+        <source>没有昵称，也没有手机号、微信号、unionid 等能认出是谁的信息</source>
+        <translation>No nickname, and nothing else that tells who it is (phone, WeChat ID, unionid…)</translation>
+    </message>
+    <message>
+        <source>{field}超过 {limit} 个字符</source>
+        <translation>{field} is longer than {limit} characters</translation>
+    </message>
+    <message>
+        <source>{field}：{problem}</source>
+        <translation>{field}: {problem}</translation>
+    </message>
+    <message>
+        <source>文件「{name}」里找不到表头：前 {rows} 行里没有认得的列名（如 昵称、手机号、微信号、unionid）</source>
+        <translation>No header row found in “{name}”: none of the first {rows} rows has a known column name (such as 昵称, 手机号, 微信号, unionid)</translation>
+    </message>
+    <message>
+        <source>文件「{name}」只有表头，没有数据行</source>
+        <translation>“{name}” has a header row but no data rows</translation>
+    </message>
+    <message>
+        <source>这一行只有昵称「{nickname}」一项有内容，像是空行或说明文字，已跳过</source>
+        <translation>This row has only the nickname “{nickname}” filled in; it looks like a blank row or a note, so it was skipped</translation>
+    </message>
+    <message>
+        <source>{problem}，已忽略该值</source>
+        <translation>{problem}; the value was ignored</translation>
+    </message>
+    <message>
+        <source>标签超过 {limit} 个字，已忽略</source>
+        <translation>Tag longer than {limit} characters, ignored</translation>
+    </message>
+    <message>
+        <source>{problem}，按客户导入</source>
+        <translation>{problem}; imported as a customer</translation>
+    </message>
+    <message>
+        <source>超过 {limit} 个字，已截断</source>
+        <translation>Longer than {limit} characters, cut short</translation>
+    </message>
+    <message>
+        <source>{field}里不应有空格</source>
+        <translation>{field} must not contain spaces</translation>
+    </message>
+    <message>
+        <source>{field} {value} 已属于另一位成员「{other}」（其他编号不同），这一行不写入该值</source>
+        <translation>{field} {value} already belongs to another member, “{other}” (whose other IDs differ); this row does not write it</translation>
+    </message>
+    <message>
+        <source>文件里有 {count} 个群（{names}），指定社群只能用于只含一个群的文件</source>
+        <translation>The file has {count} groups ({names}): choosing a community only works for a file with one group</translation>
+    </message>
+    <message>
+        <source>有 {count} 行被拒绝且认不出是谁，本次不记录这个群的退群</source>
+        <translation>{count} rejected rows could not be matched to anyone, so no one is recorded as leaving this group this time</translation>
+    </message>
+    <message>
+        <source>文件里的成员与现有成员一个都对不上（可能是同名的另一个群），本次不记录退群</source>
+        <translation>None of the members in the file match the current members (it may be another group with the same name), so no one is recorded as leaving this time</translation>
+    </message>
+    <message>
+        <source>疑似重复的成员超过 {limit} 对，只列出前 {limit} 对</source>
+        <translation>More than {limit} pairs of possible duplicates: only the first {limit} are listed</translation>
+    </message>
+    <message>
+        <source>找不到编号为 {id} 的社群</source>
+        <translation>No community with ID {id}</translation>
+    </message>
+    <message>
+        <source>工作表「{sheet}」里找不到表头，已跳过</source>
+        <translation>No header row found in the sheet “{sheet}”; skipped</translation>
+    </message>
+    <message>
+        <source>文件「{name}」超过 {limit:,} 行的上限：请拆分成几个文件后分批导入</source>
+        <translation>“{name}” has more than the limit of {limit:,} rows: split it into several files and import them one by one</translation>
+    </message>
+    <message>
+        <source>按手机号认出是成员「{old}」，但昵称是「{nickname}」，请确认是同一人</source>
+        <translation>Matched by phone to the member “{old}”, but the nickname is “{nickname}”: please make sure it is the same person</translation>
+    </message>
+    <message>
+        <source>同一人在前面的行里{field}是 {value}，保留前面的值</source>
+        <translation>{field} was {value} on an earlier row of the same person; the earlier value is kept</translation>
+    </message>
+    <message>
+        <source>群名「{name}…」超过 {limit} 个字</source>
+        <translation>The group name “{name}…” is longer than {limit} characters</translation>
+    </message>
+    <message>
+        <source>「{community}」{note}</source>
+        <translation>“{community}”: {note}</translation>
+    </message>
+    <message>
+        <source>「{community}」现有 {count} 人中有 {leaving} 人不在文件里、将记为退群：请确认这个文件是该群的完整成员名单</source>
+        <translation>“{community}”: {leaving} of its {count} current members are not in the file and will be recorded as leaving. Please make sure this file is the group&apos;s complete member list</translation>
+    </message>
+    <message>
+        <source>数据库里有 {count} 个名为「{name}」的社群，无法判断导入哪一个：请指定社群编号</source>
+        <translation>There are {count} communities named “{name}” and it is not clear which one to import into: please give the community&apos;s ID</translation>
+    </message>
+    <message>
+        <source>重新加入「{community}」</source>
+        <translation>Rejoins “{community}”</translation>
+    </message>
+    <message>
+        <source>{time} 退群</source>
+        <translation>left {time}</translation>
+    </message>
+    <message>
+        <source>群昵称（{community}）</source>
+        <translation>Group nickname ({community})</translation>
+    </message>
+    <message>
+        <source>入群方式（{community}）</source>
+        <translation>Join method ({community})</translation>
+    </message>
+    <message>
+        <source>入群时间（{community}）</source>
+        <translation>Joined at ({community})</translation>
+    </message>
+    <message>
+        <source>文件「{name}」已损坏或不是有效的表格（{detail}）</source>
+        <translation>“{name}” is damaged or not a valid spreadsheet ({detail})</translation>
+    </message>
+    <message>
+        <source>工作簿「{name}」有密码保护：请在 Excel 里打开并取消密码后另存，再导入</source>
+        <translation>The workbook “{name}” is password-protected: open it in Excel, remove the password, save it, then import it</translation>
+    </message>
+    <message>
+        <source>PNG 图片</source>
+        <translation>a PNG image</translation>
+    </message>
+    <message>
+        <source>JPEG 图片</source>
+        <translation>a JPEG image</translation>
+    </message>
+    <message>
+        <source>GIF 图片</source>
+        <translation>a GIF image</translation>
+    </message>
+    <message>
+        <source>PDF 文档</source>
+        <translation>a PDF document</translation>
+    </message>
+    <message>
+        <source>RAR 压缩包</source>
+        <translation>a RAR archive</translation>
+    </message>
+    <message>
+        <source>7z 压缩包</source>
+        <translation>a 7z archive</translation>
+    </message>
+    <message>
+        <source>gzip 压缩包</source>
+        <translation>a gzip archive</translation>
+    </message>
+    <message>
+        <source>SQLite 数据库</source>
+        <translation>an SQLite database</translation>
+    </message>
+    <message>
+        <source>Windows 程序</source>
+        <translation>a Windows program</translation>
+    </message>
+    <message>
+        <source>程序文件</source>
+        <translation>a program</translation>
+    </message>
+    <message>
+        <source>音视频文件</source>
+        <translation>an audio or video file</translation>
+    </message>
+    <message>
+        <source>文件「{name}」不完整或已损坏（无法解压）</source>
+        <translation>“{name}” is incomplete or damaged (it cannot be unzipped)</translation>
+    </message>
+    <message>
+        <source>文件「{name}」已损坏（内容格式错误）：{detail}</source>
+        <translation>“{name}” is damaged (its content is malformed): {detail}</translation>
+    </message>
+    <message>
+        <source>文件「{name}」不是有效的 Excel 97-2003 表格或已损坏</source>
+        <translation>“{name}” is not a valid Excel 97-2003 spreadsheet, or it is damaged</translation>
+    </message>
+    <message>
+        <source>{name} 是文件夹，不是表格文件</source>
+        <translation>{name} is a folder, not a spreadsheet file</translation>
+    </message>
+    <message>
+        <source>文件「{name}」是空的</source>
+        <translation>“{name}” is empty</translation>
+    </message>
+    <message>
+        <source>文件「{name}」有 {size:.0f} MB，超过了 {limit} MB 的上限：请拆分后分批导入</source>
+        <translation>“{name}” is {size:.0f} MB, over the {limit} MB limit: split it and import the parts one by one</translation>
+    </message>
+    <message>
+        <source>文件「{name}」不是表格，也不是文本（内容无法识别）</source>
+        <translation>“{name}” is neither a spreadsheet nor text (its content is not recognised)</translation>
+    </message>
+    <message>
+        <source>文件「{name}」是网页（HTML/XML）格式的假表格：请用 Excel 打开后另存为 .xlsx 再导入</source>
+        <translation>“{name}” is a web page (HTML/XML) posing as a spreadsheet: open it in Excel, save it as .xlsx, then import it</translation>
+    </message>
+    <message>
+        <source>文件「{name}」是一个压缩包，不是 Excel 表格</source>
+        <translation>“{name}” is a zip archive, not an Excel spreadsheet</translation>
+    </message>
+    <message>
+        <source>文件「{name}」解压后有 {size:.0f} MB，超过了 {limit} MB 的上限（可能是恶意的压缩炸弹），已拒绝</source>
+        <translation>“{name}” unpacks to {size:.0f} MB, over the {limit} MB limit (it may be a malicious zip bomb): refused</translation>
+    </message>
+    <message>
+        <source>文件「{name}」的编码有误（开头标明的编码与内容不符）</source>
+        <translation>“{name}” has an encoding error (the encoding marked at its start does not match its content)</translation>
+    </message>
+    <message>
+        <source>文件「{name}」不是可识别的文本表格（无法判断编码）</source>
+        <translation>“{name}” is not a recognisable text table (its encoding cannot be determined)</translation>
+    </message>
+    <message>
+        <source>找不到文件：{path}</source>
+        <translation>File not found: {path}</translation>
+    </message>
+    <message>
+        <source>无法读取文件 {name}：{problem}</source>
+        <translation>Cannot read the file {name}: {problem}</translation>
+    </message>
+    <message>
+        <source>文件「{name}」不是表格，看起来是{kind}</source>
+        <translation>“{name}” is not a spreadsheet; it looks like {kind}</translation>
+    </message>
+    <message>
+        <source>文件「{name}」不完整或已损坏：{problem}</source>
+        <translation>“{name}” is incomplete or damaged: {problem}</translation>
+    </message>
+    <message>
+        <source>文件「{name}」是 Word 文档，不是表格</source>
+        <translation>“{name}” is a Word document, not a spreadsheet</translation>
+    </message>
+    <message>
+        <source>文件「{name}」是 PowerPoint 演示文稿，不是表格</source>
+        <translation>“{name}” is a PowerPoint presentation, not a spreadsheet</translation>
+    </message>
+    <message>
+        <source>工作簿「{name}」里没有可见的工作表</source>
+        <translation>The workbook “{name}” has no visible sheets</translation>
+    </message>
+    <message>
+        <source>文件「{name}」不是文本表格（含有大量二进制内容）</source>
+        <translation>“{name}” is not a text table (it contains a lot of binary content)</translation>
+    </message>
+    <message>
+        <source>JSON 文件「{name}」不完整或格式有误（第 {row} 行）</source>
+        <translation>The JSON file “{name}” is incomplete or malformed (line {row})</translation>
+    </message>
+    <message>
+        <source>JSON 文件「{name}」无法读取：{problem}</source>
+        <translation>The JSON file “{name}” cannot be read: {problem}</translation>
+    </message>
+    <message>
+        <source>文件「{name}」的压缩比异常（{ratio:.0f} 倍，上限 {limit:.0f} 倍），可能是恶意的压缩炸弹，已拒绝</source>
+        <translation>“{name}” has an abnormal compression ratio ({ratio:.0f}×, the limit is {limit:.0f}×) and may be a malicious zip bomb: refused</translation>
+    </message>
+    <message>
+        <source>文件「{name}」第 {row} 行格式有误：{problem}</source>
+        <translation>“{name}”, line {row} is malformed: {problem}</translation>
+    </message>
+    <message>
+        <source>文件「{name}」在第 {row} 行附近编码有误</source>
+        <translation>“{name}” has an encoding error near line {row}</translation>
+    </message>
+    <message>
+        <source>无法保存问题清单 {path}：{problem}</source>
+        <translation>Cannot save the problem list {path}: {problem}</translation>
+    </message>
+    <message>
+        <source>JSON 文件「{name}」不是企业微信接口的返回结果（应为客户群详情 group_chat 或客户列表 external_contact_list）</source>
+        <translation>The JSON file “{name}” is not a WeCom API response (expected a customer group&apos;s details, group_chat, or a customer list, external_contact_list)</translation>
+    </message>
+    <message>
+        <source>JSON 文件「{name}」里没有数据</source>
+        <translation>The JSON file “{name}” has no data</translation>
+    </message>
+    <message>
+        <source>JSON 文件「{name}」里没有成员数据</source>
+        <translation>The JSON file “{name}” has no member data</translation>
+    </message>
+    <message>
+        <source>有 {count} 个接口返回是错误（{error}），已跳过</source>
+        <translation>{count} API responses are errors ({error}); skipped</translation>
+    </message>
+    <message>
+        <source>客户群详情里的 member_list 不是列表</source>
+        <translation>The member_list in the customer group&apos;s details is not a list</translation>
+    </message>
+    <message>
+        <source>客户列表</source>
+        <translation>Customer list</translation>
+    </message>
+    <message>
+        <source>第 {rows}… 行是重复的表头，已跳过</source>
+        <translation>Skipped repeated header rows: {rows}…</translation>
+    </message>
+    <message>
+        <source>第 {rows} 行是重复的表头，已跳过</source>
+        <translation>Skipped repeated header rows: {rows}</translation>
+    </message>
+    <message>
+        <source>企业微信接口返回了错误（{error}），文件里没有成员数据</source>
+        <translation>The WeCom API returned an error ({error}); the file has no member data</translation>
+    </message>
+    <message>
+        <source>文件里有 {count} 个群都叫「{name}」，它们会导入同一个社群</source>
+        <translation>The file has {count} groups named “{name}”: they are imported into the same community</translation>
+    </message>
+    <message>
+        <source>请给出成员编号或昵称</source>
+        <translation>Give a member ID or nickname</translation>
+    </message>
+    <message>
+        <source>没有编号或昵称为「{text}」的成员</source>
+        <translation>No member has the ID or nickname “{text}”</translation>
+    </message>
+    <message>
+        <source>有 {count} 位成员叫「{text}」，请用成员编号</source>
+        <translation>{count} members are called “{text}”: use the member ID</translation>
+    </message>
+    <message>
+        <source>成员 {member} 已合并到成员 {kept}</source>
+        <translation>Member {member} has been merged into member {kept}</translation>
+    </message>
+    <message>
+        <source>企业微信 ID</source>
+        <translation>WeCom ID</translation>
+    </message>
+    <message>
+        <source>昵称与备注名</source>
+        <translation>Nickname and remark name</translation>
+    </message>
+    <message>
+        <source>昵称与群昵称</source>
+        <translation>Nickname and group nickname</translation>
+    </message>
+    <message>
+        <source>备注名与昵称</source>
+        <translation>Remark name and nickname</translation>
+    </message>
+    <message>
+        <source>备注名与群昵称</source>
+        <translation>Remark name and group nickname</translation>
+    </message>
+    <message>
+        <source>群昵称与昵称</source>
+        <translation>Group nickname and nickname</translation>
+    </message>
+    <message>
+        <source>群昵称与备注名</source>
+        <translation>Group nickname and remark name</translation>
+    </message>
+    <message>
+        <source>入群记录</source>
+        <translation>Memberships</translation>
+    </message>
+    <message>
+        <source>入退群记录</source>
+        <translation>Join and leave records</translation>
+    </message>
+    <message>
+        <source>群昵称记录</source>
+        <translation>Group nickname history</translation>
+    </message>
+    <message>
+        <source>行为记录</source>
+        <translation>Activity records</translation>
+    </message>
+    <message>
+        <source>邀请关系</source>
+        <translation>Referrals</translation>
+    </message>
+    <message>
+        <source>群主身份</source>
+        <translation>Group ownerships</translation>
+    </message>
+    <message>
+        <source>积分流水</source>
+        <translation>Points entries</translation>
+    </message>
+    <message>
+        <source>作为被邀请人的积分奖励</source>
+        <translation>Points rewards as an invitee</translation>
+    </message>
+    <message>
+        <source>积分兑换</source>
+        <translation>Redemptions</translation>
+    </message>
+    <message>
+        <source>{names}相似 {score}%（{a} / {b}）</source>
+        <translation>{names}: {score}% similar ({a} / {b})</translation>
+    </message>
+    <message>
+        <source>{names}相同「{name}」</source>
+        <translation>{names}: identical “{name}”</translation>
+    </message>
+    <message>
+        <source>{names}读音相同（{a} / {b}）</source>
+        <translation>{names}: sound alike ({a} / {b})</translation>
+    </message>
+    <message>
+        <source>没有其他记录</source>
+        <translation>No other records</translation>
+    </message>
+    <message>
+        <source>请选择两位不同的成员</source>
+        <translation>Choose two different members</translation>
+    </message>
+    <message>
+        <source>找不到这两位成员，可能已被删除</source>
+        <translation>These two members were not found: they may have been deleted</translation>
+    </message>
+    <message>
+        <source>找不到要合并的成员（编号 {id}），可能已被删除</source>
+        <translation>The member to merge (ID {id}) was not found: they may have been deleted</translation>
+    </message>
+    <message>
+        <source>要合并的成员「{name}」已被合并到其他成员，请刷新后重试</source>
+        <translation>The member to merge, “{name}”, has already been merged into another member: refresh and try again</translation>
+    </message>
+    <message>
+        <source>不能把成员合并到自己</source>
+        <translation>A member cannot be merged into themselves</translation>
+    </message>
+    <message>
+        <source>团队成员只能与团队成员合并：请先把两人的「团队成员」设成一致</source>
+        <translation>Team members can only be merged with team members: first set “Team member” the same for both</translation>
+    </message>
+    <message>
+        <source>找不到这次合并（编号 {id}）</source>
+        <translation>Merge {id} was not found</translation>
+    </message>
+    <message>
+        <source>这次合并已在 {time} 撤销过了</source>
+        <translation>This merge was already undone on {time}</translation>
+    </message>
+    <message>
+        <source>之后还有一次合并涉及这两位成员（{merged} → {kept}，{time}），请先撤销那一次</source>
+        <translation>A later merge involves these members ({merged} → {kept}, {time}): undo that one first</translation>
+    </message>
+    <message>
+        <source>这次合并由其他版本的程序记录，无法撤销</source>
+        <translation>This merge was recorded by another version of the program and cannot be undone</translation>
+    </message>
+    <message>
+        <source>被合并的成员已不在原处，无法撤销这次合并</source>
+        <translation>The merged member is no longer where the merge left them: this merge cannot be undone</translation>
+    </message>
+    <message>
+        <source>{count} 个共同社群的入群记录合为一条</source>
+        <translation>Memberships combined in shared communities: {count}</translation>
+    </message>
+    <message>
+        <source>{count} 个标签</source>
+        <translation>Tags: {count}</translation>
+    </message>
+    <message>
+        <source>补全 {count} 项资料</source>
+        <translation>Profile fields filled in: {count}</translation>
+    </message>
+    <message>
+        <source>{identifiers}相同</source>
+        <translation>{identifiers}: identical</translation>
+    </message>
+    <message>
+        <source>找不到要保留的成员（编号 {id}），可能已被删除</source>
+        <translation>The member to keep (ID {id}) was not found: they may have been deleted</translation>
+    </message>
+    <message>
+        <source>要保留的成员「{name}」已被合并到其他成员，请刷新后重试</source>
+        <translation>The member to keep, “{name}”, has already been merged into another member: refresh and try again</translation>
+    </message>
+    <message>
+        <source>这次合并移动过本程序不认识的数据（{key}），无法撤销</source>
+        <translation>This merge moved data this program does not know ({key}) and cannot be undone</translation>
+    </message>
+    <message>
+        <source>{count} 条{records}</source>
+        <translation>{records}: {count}</translation>
+    </message>
+    <message>
+        <source>同在 {groups} 等 {count} 个群</source>
+        <translation>both in {groups} and more ({count} groups)</translation>
+    </message>
+    <message>
+        <source>同在 {groups}</source>
+        <translation>both in {groups}</translation>
+    </message>
+    <message>
+        <source>同一邀请人 {name}</source>
+        <translation>same inviter: {name}</translation>
+    </message>
+    <message>
+        <source>同一邀请人</source>
+        <translation>same inviter</translation>
+    </message>
+    <message>
+        <source>头像</source>
+        <translation>Avatar</translation>
+    </message>
+    <message>
+        <source>二维码 logo</source>
+        <translation>QR code logo</translation>
+    </message>
+    <message>
+        <source>背景图</source>
+        <translation>Background picture</translation>
+    </message>
+    <message>
+        <source>{what}「{name}」</source>
+        <translation>{what} “{name}”</translation>
+    </message>
+    <message>
+        <source>{what}文件太大（超过 {size} MB）：{name}</source>
+        <translation>The {what} file is too large (over {size} MB): {name}</translation>
+    </message>
+    <message>
+        <source>无法读取文件「{name}」：{error}</source>
+        <translation>Cannot read the file “{name}”: {error}</translation>
+    </message>
+    <message>
+        <source>{what}「{name}」无法转换，请另存为 PNG 或 JPG 后再试</source>
+        <translation>{what} “{name}” cannot be converted: save it as PNG or JPG and try again</translation>
+    </message>
+    <message>
+        <source>不支持的海报格式「{format}」，可选 png 或 jpeg</source>
+        <translation>Unsupported poster format “{format}”: use png or jpeg</translation>
+    </message>
+    <message>
+        <source>缺少字段：{fields}（显示为空）</source>
+        <translation>Missing fields: {fields} (shown empty)</translation>
+    </message>
+    <message>
+        <source>写入失败：{error}</source>
+        <translation>Could not write the file: {error}</translation>
+    </message>
+    <message>
+        <source>无法创建文件夹 {path}：{error}</source>
+        <translation>Cannot create the folder {path}: {error}</translation>
+    </message>
+    <message>
+        <source>无法创建压缩包 {path}：{error}</source>
+        <translation>Cannot create the zip file {path}: {error}</translation>
+    </message>
+    <message>
+        <source>新人欢迎</source>
+        <translation>Newcomer welcome</translation>
+    </message>
+    <message>
+        <source>新成员入群欢迎海报：头像、昵称、入群福利和群助手二维码</source>
+        <translation>Welcome poster for new members: avatar, nickname, joining perks and the group assistant’s QR code</translation>
+    </message>
+    <message>
+        <source>邀请好友裂变</source>
+        <translation>Invite friends</translation>
+    </message>
+    <message>
+        <source>邀请好友参加活动：邀请人头像与昵称、活动名、专属二维码和邀请码</source>
+        <translation>Invite friends to a campaign: the inviter’s avatar and nickname, campaign name, personal QR code and invite code</translation>
+    </message>
+    <message>
+        <source>拼团</source>
+        <translation>Group buy</translation>
+    </message>
+    <message>
+        <source>拼团活动：拼团价、原价、成团人数、截止日期和参团二维码</source>
+        <translation>Group-buy deal: group price, original price, group size, deadline and the QR code to join</translation>
+    </message>
+    <message>
+        <source>打卡挑战</source>
+        <translation>Check-in challenge</translation>
+    </message>
+    <message>
+        <source>打卡挑战：天数、打卡格、参与者头像和昵称、打卡群二维码</source>
+        <translation>Check-in challenge: number of days, check-in boxes, the participant’s avatar and nickname, and the check-in group’s QR code</translation>
+    </message>
+    <message>
+        <source>线下活动</source>
+        <translation>Offline event</translation>
+    </message>
+    <message>
+        <source>线下活动邀请函：活动名、时间、地点、报名截止和报名二维码</source>
+        <translation>Event invitation: event name, time, place, sign-up deadline and the sign-up QR code</translation>
+    </message>
+    <message>
+        <source>没有名为「{key}」的内置模板，可选：{known}</source>
+        <translation>There is no built-in template “{key}”; choose from: {known}</translation>
+    </message>
+    <message>
+        <source>请选择保存海报的位置</source>
+        <translation>Choose where to save the posters</translation>
+    </message>
+    <message>
+        <source>{path} 是一个文件夹，打包输出需要另一个 .zip 文件名</source>
+        <translation>{path} is a folder: a zip output needs a .zip file name</translation>
+    </message>
+    <message>
+        <source>{path} 已存在且不是文件夹</source>
+        <translation>{path} exists and is not a folder</translation>
+    </message>
+    <message>
+        <source>没有权限写入 {path}</source>
+        <translation>No permission to write to {path}</translation>
+    </message>
+    <message>
+        <source>{what}里没有可生成海报的成员，未写入任何文件</source>
+        <translation>{what} has no members to make posters for; no file was written</translation>
+    </message>
+    <message>
+        <source>{names}等</source>
+        <translation>{names} and others</translation>
+    </message>
+    <message>
+        <source>这张海报要放群二维码，但{names}没有有效的群二维码（已过期或还没上传）：请先在「社群」页更新群二维码。未写入任何文件</source>
+        <translation>This poster shows the group QR code, but {names} have no valid group QR code (expired or not uploaded yet): update it in the Communities tab first. No file was written</translation>
+    </message>
+    <message>
+        <source>截止日期「{text}」应写成 YYYY-MM-DD，例如 2026-04-30</source>
+        <translation>Write the deadline “{text}” as YYYY-MM-DD, for example 2026-04-30</translation>
+    </message>
+    <message>
+        <source>无法在 {path} 写入：{existing} 不是文件夹</source>
+        <translation>Cannot write to {path}: {existing} is not a folder</translation>
+    </message>
+    <message>
+        <source>诱导分享：把「转发/分享到朋友圈或群」作为领取奖励的条件，违反微信《外部链接内容管理规范》，首次违规链接会被封禁 30 天。建议改为「欢迎分享给需要的朋友」，奖励不与分享挂钩。</source>
+        <translation>Inducing shares: making “share to Moments or a group” a condition for a reward breaks WeChat’s External Link Content Rules; a first offence bans the link for 30 days. Say “Feel free to share with friends who need it” instead, and keep rewards apart from sharing.</translation>
+    </message>
+    <message>
+        <source>诱导分享：「分享后解锁/查看」把内容的获取与分享挂钩，属于微信禁止的诱导分享。建议直接展示内容，分享由读者自愿。</source>
+        <translation>Inducing shares: “share to unlock/read” ties the content to sharing, which WeChat forbids. Show the content directly and let readers share if they wish.</translation>
+    </message>
+    <message>
+        <source>诱导分享：以奖励换取转发/分享，属于微信禁止的诱导分享行为。建议去掉分享条件，改为直接领取或按消费、签到等行为发放。</source>
+        <translation>Inducing shares: a reward in exchange for sharing is inducement WeChat forbids. Drop the sharing condition: let people claim directly, or reward purchases, check-ins and the like.</translation>
+    </message>
+    <message>
+        <source>诱导分享：要求转发后截图给客服领取奖励，是诱导分享的常见写法，容易被举报和判定违规。建议改为按真实邀请关系（邀请码）自动记录，不要求截图。</source>
+        <translation>Inducing shares: asking for a screenshot of the share to claim a reward is a common form of inducement, easily reported and judged a violation. Record real invitations (invite codes) automatically instead of asking for screenshots.</translation>
+    </message>
+    <message>
+        <source>诱导分享：「集赞」是微信明令禁止的诱导行为（利用奖励诱导用户在朋友圈集赞），首次违规链接封禁 30 天。建议改为抽奖、签到或消费满额送。</source>
+        <translation>Inducing shares: “collecting likes” is inducement WeChat explicitly forbids (rewarding likes on Moments); a first offence bans the link for 30 days. Use a lucky draw, check-ins or a gift for spending instead.</translation>
+    </message>
+    <message>
+        <source>诱导分享：「邀请 N 位好友才能领取」把奖励与拉人数量挂钩，写在公众号文章或朋友圈里属于诱导分享。建议在群内一对一说明活动规则，对外文案只介绍活动本身。</source>
+        <translation>Inducing shares: “invite N friends to claim” ties the reward to a head count; in an Official Account article or on Moments this is inducement. Explain the rules one to one in the group, and let public copy describe only the campaign.</translation>
+    </message>
+    <message>
+        <source>诱导分享：「邀请好友才能/即可领取」把奖励与拉人挂钩，写在公众号文章或朋友圈里属于诱导分享。建议在群内一对一说明活动规则，对外文案只介绍活动本身。</source>
+        <translation>Inducing shares: “invite friends to claim” ties the reward to bringing people in; in an Official Account article or on Moments this is inducement. Explain the rules one to one in the group, and let public copy describe only the campaign.</translation>
+    </message>
+    <message>
+        <source>诱导分享：要求好友助力/帮砍才能得到奖励，属于微信限制的诱导分享玩法，链接可能被限制传播。建议对外文案不写助力条件。</source>
+        <translation>Inducing shares: making friends help or “cut the price” before a reward is a share inducement WeChat restricts; the link’s spread may be limited. Leave helper conditions out of public copy.</translation>
+    </message>
+    <message>
+        <source>诱导关注：以奖励或内容为条件要求关注公众号（如「关注后才能领取」），违反《微信公众平台运营规范》，可能被限制功能。建议奖励不以关注为前提。</source>
+        <translation>Inducing follows: requiring a follow of the Official Account for a reward or content (e.g. “follow to claim”) breaks the WeChat Official Accounts Operation Rules and may get features restricted. Don’t make rewards depend on following.</translation>
+    </message>
+    <message>
+        <source>诱导分享：用祝福、恐吓或「转发到 N 个群」的方式要求转发，属于微信禁止的诱导分享内容。</source>
+        <translation>Inducing shares: demanding shares with blessings, threats or “forward to N groups” is share inducement WeChat forbids.</translation>
+    </message>
+    <message>
+        <source>社群「{name}」</source>
+        <translation>Community “{name}”</translation>
+    </message>
+    <message>
+        <source>分群「{name}」</source>
+        <translation>Segment “{name}”</translation>
+    </message>
+    <message>
+        <source>邀请链接格式太长（超过 {limit} 个字符）</source>
+        <translation>The invite link format is too long (over {limit} characters)</translation>
+    </message>
+    <message>
+        <source>邀请链接格式里不能有空格或换行</source>
+        <translation>The invite link format cannot contain spaces or line breaks</translation>
+    </message>
+    <message>
+        <source>邀请链接格式要包含 {邀请码}，例如 https://example.com/i/{邀请码}，否则人人同一个码</source>
+        <translation>The invite link format must contain {邀请码}, e.g. https://example.com/i/{邀请码}; otherwise everyone gets the same code</translation>
+    </message>
+    <message>
+        <source>请指定一个社群（--community）或一个分群（--segment）</source>
+        <translation>Choose one community (--community) or one segment (--segment)</translation>
+    </message>
+    <message>
+        <source>选中的 {count} 位成员</source>
+        <translation>The {count} selected members</translation>
+    </message>
+    <message>
+        <source>（不在任何社群）</source>
+        <translation>(in no community)</translation>
+    </message>
+    <message>
+        <source>模板缺少图片：{names}</source>
+        <translation>The template is missing pictures: {names}</translation>
+    </message>
+    <message>
+        <source>模板文件太大（超过 {size} MB）</source>
+        <translation>The template file is too large (over {size} MB)</translation>
+    </message>
+    <message>
+        <source>模板文件里没有 template.json</source>
+        <translation>The template file has no template.json</translation>
+    </message>
+    <message>
+        <source>模板文件缺少图片：{names}</source>
+        <translation>The template file is missing pictures: {names}</translation>
+    </message>
+    <message>
+        <source>模板文件解压后过大，可能是异常文件，已拒绝</source>
+        <translation>The template file unpacks too large; it may be malformed and was refused</translation>
+    </message>
+    <message>
+        <source>这不是海报模板文件（应为 .zip，内含 template.json）</source>
+        <translation>This is not a poster template file (it should be a .zip holding template.json)</translation>
+    </message>
+    <message>
+        <source>模板文件里的文件太多（{count} 个）</source>
+        <translation>The template file holds too many files ({count})</translation>
+    </message>
+    <message>
+        <source>模板图片「{name}」</source>
+        <translation>Template picture “{name}”</translation>
+    </message>
+    <message>
+        <source>模板文件已损坏，无法读取「{name}」</source>
+        <translation>The template file is damaged: “{name}” cannot be read</translation>
+    </message>
+    <message>
+        <source>模板文件里有两张同名图片「{name}」</source>
+        <translation>The template file has two pictures named “{name}”</translation>
+    </message>
+    <message>
+        <source>{what}的数据格式不对</source>
+        <translation>The {what} data is in the wrong format</translation>
+    </message>
+    <message>
+        <source>二维码「{name}」的内容为空（缺少邀请链接或邀请码？）</source>
+        <translation>QR code “{name}” has no content (missing invite link or invite code?)</translation>
+    </message>
+    <message>
+        <source>二维码「{name}」区域太小（{side} 像素），内容需要至少 {least} 像素，请放大二维码或缩短内容</source>
+        <translation>QR code “{name}” is too small ({side} px): its content needs at least {least} px; make the QR code larger or the content shorter</translation>
+    </message>
+    <message>
+        <source>无法读取{what}文件「{name}」：{error}</source>
+        <translation>Cannot read the {what} file “{name}”: {error}</translation>
+    </message>
+    <message>
+        <source>二维码内容太长（{size} 字节），纠错等级 {level} 放不下，请缩短链接</source>
+        <translation>The QR code content is too long ({size} bytes) for error correction level {level}: shorten the link</translation>
+    </message>
+    <message>
+        <source>模板缺少图片「{name}」</source>
+        <translation>The template is missing the picture “{name}”</translation>
+    </message>
+    <message>
+        <source>{problem}，已用昵称首字代替</source>
+        <translation>{problem}; the nickname’s first character is shown instead</translation>
+    </message>
+    <message>
+        <source>二维码</source>
+        <translation>QR code</translation>
+    </message>
+    <message>
+        <source>没有名为「{name}」的海报模板，可选：{choices}</source>
+        <translation>There is no poster template “{name}”; choose from: {choices}</translation>
+    </message>
+    <message>
+        <source>模板需要一个名称</source>
+        <translation>The template needs a name</translation>
+    </message>
+    <message>
+        <source>模板名称太长（最多 {limit} 个字）</source>
+        <translation>The template name is too long (at most {limit} characters)</translation>
+    </message>
+    <message>
+        <source>「{name}」是内置模板的名称，请换一个名称</source>
+        <translation>“{name}” is the name of a built-in template: choose another name</translation>
+    </message>
+    <message>
+        <source>已有名为「{name}」的模板，请换一个名称</source>
+        <translation>A template named “{name}” already exists: choose another name</translation>
+    </message>
+    <message>
+        <source>「{name}」是内置模板，不能删除</source>
+        <translation>“{name}” is a built-in template and cannot be deleted</translation>
+    </message>
+    <message>
+        <source>没有名为「{name}」的已保存模板</source>
+        <translation>There is no saved template “{name}”</translation>
+    </message>
+    <message>
+        <source>{path} 是一个文件夹，请给出 .zip 文件名</source>
+        <translation>{path} is a folder: give a .zip file name</translation>
+    </message>
+    <message>
+        <source>{name}（{key}）</source>
+        <translation>{name} ({key})</translation>
+    </message>
+    <message>
+        <source>内置模板不能修改，请另存为新模板</source>
+        <translation>Built-in templates cannot be changed: save as a new template</translation>
+    </message>
+    <message>
+        <source>模板代号「{key}」只能用字母、数字、- 和 _</source>
+        <translation>The template key “{key}” may only use letters, digits, - and _</translation>
+    </message>
+    <message>
+        <source>找不到模板文件：{path}</source>
+        <translation>Template file not found: {path}</translation>
+    </message>
+    <message>
+        <source>无法读取模板文件 {path}：{error}</source>
+        <translation>Cannot read the template file {path}: {error}</translation>
+    </message>
+    <message>
+        <source>无法写入 {path}：{error}</source>
+        <translation>Cannot write {path}: {error}</translation>
+    </message>
+    <message>
+        <source>颜色</source>
+        <translation>Colour</translation>
+    </message>
+    <message>
+        <source>背景</source>
+        <translation>Background</translation>
+    </message>
+    <message>
+        <source>文字</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>形状</source>
+        <translation>Shape</translation>
+    </message>
+    <message>
+        <source>竖版海报 1080×1920（朋友圈）</source>
+        <translation>Portrait poster 1080×1920 (Moments)</translation>
+    </message>
+    <message>
+        <source>手机海报 750×1334</source>
+        <translation>Phone poster 750×1334</translation>
+    </message>
+    <message>
+        <source>方形 1080×1080</source>
+        <translation>Square 1080×1080</translation>
+    </message>
+    <message>
+        <source>A4 打印 300dpi（2480×3508）</source>
+        <translation>A4 print 300 dpi (2480×3508)</translation>
+    </message>
+    <message>
+        <source>没有名为「{key}」的画布尺寸</source>
+        <translation>There is no canvas size “{key}”</translation>
+    </message>
+    <message>
+        <source>{where}：应为颜色（#RRGGBB）或渐变</source>
+        <translation>{where}: should be a colour (#RRGGBB) or a gradient</translation>
+    </message>
+    <message>
+        <source>画布宽度</source>
+        <translation>Canvas width</translation>
+    </message>
+    <message>
+        <source>画布高度</source>
+        <translation>Canvas height</translation>
+    </message>
+    <message>
+        <source>画布分辨率</source>
+        <translation>Canvas resolution</translation>
+    </message>
+    <message>
+        <source>第 {index} 个图层（{kind}「{name}」）</source>
+        <translation>Layer {index} ({kind} “{name}”)</translation>
+    </message>
+    <message>
+        <source>第 {index} 个图层（{kind}）</source>
+        <translation>Layer {index} ({kind})</translation>
+    </message>
+    <message>
+        <source>{where}的 {field}</source>
+        <translation>{where}: {field}</translation>
+    </message>
+    <message>
+        <source>画布尺寸必须为正数，实际为 {width}×{height}</source>
+        <translation>The canvas size must be positive, not {width}×{height}</translation>
+    </message>
+    <message>
+        <source>画布太大（{width}×{height}），A4 300dpi 为 2480×3508</source>
+        <translation>The canvas is too large ({width}×{height}); A4 at 300 dpi is 2480×3508</translation>
+    </message>
+    <message>
+        <source>画布分辨率（dpi）应在 {low} 到 {high} 之间，实际为 {dpi}</source>
+        <translation>The canvas resolution (dpi) should be between {low} and {high}, not {dpi}</translation>
+    </message>
+    <message>
+        <source>{where}：「{value}」不是有效的颜色，应为 #RRGGBB 或 #RRGGBBAA</source>
+        <translation>{where}: “{value}” is not a valid colour; use #RRGGBB or #RRGGBBAA</translation>
+    </message>
+    <message>
+        <source>{where}的角度</source>
+        <translation>{where}: angle</translation>
+    </message>
+    <message>
+        <source>{where}应为数字，实际为「{value}」</source>
+        <translation>{where} should be a number, not “{value}”</translation>
+    </message>
+    <message>
+        <source>模板文件格式不对：最外层应为一个对象</source>
+        <translation>The template file is malformed: the outermost value should be an object</translation>
+    </message>
+    <message>
+        <source>模板缺少版本号（schema），可能不是本程序的海报模板</source>
+        <translation>The template has no version (schema); it may not be a poster template of this program</translation>
+    </message>
+    <message>
+        <source>不认识的模板版本：{version}</source>
+        <translation>Unknown template version: {version}</translation>
+    </message>
+    <message>
+        <source>模板缺少画布（canvas）的宽和高</source>
+        <translation>The template has no canvas width and height (canvas)</translation>
+    </message>
+    <message>
+        <source>模板缺少图层列表（layers）</source>
+        <translation>The template has no list of layers (layers)</translation>
+    </message>
+    <message>
+        <source>图层太多（超过 500 个）</source>
+        <translation>Too many layers (more than 500)</translation>
+    </message>
+    <message>
+        <source>模板名称和说明应为文字</source>
+        <translation>The template name and description should be text</translation>
+    </message>
+    <message>
+        <source>{label}应为整数，实际为「{value}」</source>
+        <translation>{label} should be a whole number, not “{value}”</translation>
+    </message>
+    <message>
+        <source>第 {index} 个图层格式不对：应为一个对象</source>
+        <translation>Layer {index} is malformed: it should be an object</translation>
+    </message>
+    <message>
+        <source>第 {index} 个图层缺少类型（type）</source>
+        <translation>Layer {index} has no type (type)</translation>
+    </message>
+    <message>
+        <source>第 {index} 个图层的类型「{kind}」不认识，可用：{known}</source>
+        <translation>Layer {index} has an unknown type “{kind}”; available: {known}</translation>
+    </message>
+    <message>
+        <source>{where}应为阴影设置对象</source>
+        <translation>{where} should be a shadow settings object</translation>
+    </message>
+    <message>
+        <source>{where}：模糊半径应在 0 到 200 之间</source>
+        <translation>{where}: the blur radius should be between 0 and 200</translation>
+    </message>
+    <message>
+        <source>{where}的不透明度应在 0 到 1 之间，实际为 {opacity}</source>
+        <translation>{where}: the opacity should be between 0 and 1, not {opacity}</translation>
+    </message>
+    <message>
+        <source>{where}的圆角不能为负数</source>
+        <translation>{where}: the corner radius cannot be negative</translation>
+    </message>
+    <message>
+        <source>{where}的边框宽度不能为负数</source>
+        <translation>{where}: the border width cannot be negative</translation>
+    </message>
+    <message>
+        <source>{where}：只支持线性渐变（linear）</source>
+        <translation>{where}: only linear gradients (linear) are supported</translation>
+    </message>
+    <message>
+        <source>{where}：渐变至少需要两个色标（stops）</source>
+        <translation>{where}: a gradient needs at least two colour stops (stops)</translation>
+    </message>
+    <message>
+        <source>{where}的色标位置</source>
+        <translation>{where}: stop position</translation>
+    </message>
+    <message>
+        <source>{where}的色标</source>
+        <translation>{where}: colour stop</translation>
+    </message>
+    <message>
+        <source>模板版本 {version} 比本程序新（支持 {supported}），请升级程序</source>
+        <translation>Template version {version} is newer than this program supports ({supported}): please update the program</translation>
+    </message>
+    <message>
+        <source>模板缺少{label}（{key}）</source>
+        <translation>{label} ({key}) is missing from the template</translation>
+    </message>
+    <message>
+        <source>{key}（{name}）</source>
+        <translation>{key} ({name})</translation>
+    </message>
+    <message>
+        <source>{where}有不认识的属性「{key}」</source>
+        <translation>{where} has an unknown property “{key}”</translation>
+    </message>
+    <message>
+        <source>{where}的宽和高必须为正数，实际为 {width}×{height}</source>
+        <translation>{where}: the width and height must be positive, not {width}×{height}</translation>
+    </message>
+    <message>
+        <source>{where}太大（{width}×{height}）</source>
+        <translation>{where} is too large ({width}×{height})</translation>
+    </message>
+    <message>
+        <source>{where}的位置超出范围</source>
+        <translation>{where}: the position is out of range</translation>
+    </message>
+    <message>
+        <source>{where}的描边宽度和圆角不能为负数</source>
+        <translation>{where}: the outline width and corner radius cannot be negative</translation>
+    </message>
+    <message>
+        <source>{where}的字号应满足 1 ≤ 最小字号 ≤ 字号 ≤ 2000，实际为 {smallest} / {size}</source>
+        <translation>{where}: the sizes should satisfy 1 ≤ minimum size ≤ size ≤ 2000, not {smallest} / {size}</translation>
+    </message>
+    <message>
+        <source>{where}的行距应在 0.5 到 5 倍之间</source>
+        <translation>{where}: the line spacing should be between 0.5 and 5 times</translation>
+    </message>
+    <message>
+        <source>{where}的描边宽度不能为负数</source>
+        <translation>{where}: the outline width cannot be negative</translation>
+    </message>
+    <message>
+        <source>{where}的留白（quiet_zone）至少 4 个模块，否则扫不出来</source>
+        <translation>{where}: the quiet zone (quiet_zone) needs at least 4 modules, or the code will not scan</translation>
+    </message>
+    <message>
+        <source>{where}的留白（quiet_zone）最多 20 个模块</source>
+        <translation>{where}: the quiet zone (quiet_zone) has at most 20 modules</translation>
+    </message>
+    <message>
+        <source>{where}缺少二维码内容（content），例如 {{邀请链接}}</source>
+        <translation>{where} has no QR code content (content), e.g. {{邀请链接}}</translation>
+    </message>
+    <message>
+        <source>{where}：色标应为 [位置, 颜色]，如 [0, &quot;#ff6600&quot;]</source>
+        <translation>{where}: a colour stop should be [position, colour], e.g. [0, &quot;#ff6600&quot;]</translation>
+    </message>
+    <message>
+        <source>{where}：色标位置应在 0 到 1 之间，实际为 {position}</source>
+        <translation>{where}: a stop position should be between 0 and 1, not {position}</translation>
+    </message>
+    <message>
+        <source>模板文件不是有效的 JSON：{error}</source>
+        <translation>The template file is not valid JSON: {error}</translation>
+    </message>
+    <message>
+        <source>{where}缺少高度（height）</source>
+        <translation>{where} has no height (height)</translation>
+    </message>
+    <message>
+        <source>{where}缺少宽度（width）</source>
+        <translation>{where} has no width (width)</translation>
+    </message>
+    <message>
+        <source>{where}应为 true 或 false</source>
+        <translation>{where} should be true or false</translation>
+    </message>
+    <message>
+        <source>{where}应为文字</source>
+        <translation>{where} should be text</translation>
+    </message>
+    <message>
+        <source>{where}只能是 {choices}，实际为「{value}」</source>
+        <translation>{where} must be one of {choices}, not “{value}”</translation>
+    </message>
+    <message>
+        <source>无法加载字体文件「{name}」，请改用内置字体</source>
+        <translation>Cannot load the font file “{name}”: use the built-in font instead</translation>
+    </message>
+    <message>
+        <source>二维码「{name}」无法识别（读出的是「{text}」）</source>
+        <translation>QR code “{name}” does not scan correctly (it reads “{text}”)</translation>
+    </message>
+    <message>
+        <source>二维码「{name}」无法识别</source>
+        <translation>QR code “{name}” does not scan</translation>
+    </message>
+    <message>
+        <source>二维码「{name}」打印后只有 {size:.1f} 厘米宽，建议至少 {least} 厘米（{dpi} dpi 下 {pixels} 像素）</source>
+        <translation>QR code “{name}” prints only {size:.1f} cm wide; at least {least} cm is advised ({pixels} px at {dpi} dpi)</translation>
+    </message>
+    <message>
+        <source>二维码「{name}」只有 {size} 像素宽，在手机上太小，建议至少 {least} 像素（画面较短边的 {share}%）</source>
+        <translation>QR code “{name}” is only {size} px wide, too small on a phone; at least {least} px is advised ({share}% of the shorter side)</translation>
+    </message>
+    <message>
+        <source>二维码「{name}」每个方块只有 {pixels} 像素，微信压缩后可能扫不出，请放大二维码或缩短链接</source>
+        <translation>QR code “{name}” has modules of only {pixels} px and may not scan after WeChat compresses it: make the code larger or the link shorter</translation>
+    </message>
+    <message>
+        <source>二维码「{name}」颜色反了（深色块比背景浅），很多手机扫不出</source>
+        <translation>QR code “{name}” has inverted colours (the dark modules are lighter than the background); many phones cannot scan it</translation>
+    </message>
+    <message>
+        <source>二维码「{name}」与背景的对比度只有 {contrast:.1f}:1，建议至少 {least:.0f}:1（深色码、浅色底）</source>
+        <translation>QR code “{name}” has a contrast of only {contrast:.1f}:1 with its background; at least {least:.0f}:1 is advised (dark code, light background)</translation>
+    </message>
+    <message>
+        <source>重要价值</source>
+        <translation>High value</translation>
+    </message>
+    <message>
+        <source>最近来过、常来、贡献高：最有价值的成员</source>
+        <translation>Recent, frequent and high-value: the most valuable members</translation>
+    </message>
+    <message>
+        <source>重点维护：邀请加入核心群或 KOC 计划，提供专属福利</source>
+        <translation>Look after them: invite them to the core group or the KOC programme, offer exclusive perks</translation>
+    </message>
+    <message>
+        <source>重要保持</source>
+        <translation>High value, lapsing</translation>
+    </message>
+    <message>
+        <source>常来、贡献高，但最近没有出现</source>
+        <translation>Frequent and high-value, but not seen lately</translation>
+    </message>
+    <message>
+        <source>私聊关怀，告知新品或近期活动，保持联系</source>
+        <translation>Message them privately about new products or upcoming events; stay in touch</translation>
+    </message>
+    <message>
+        <source>重要发展</source>
+        <translation>High value, infrequent</translation>
+    </message>
+    <message>
+        <source>最近来过、贡献高，但来得不多</source>
+        <translation>Recent and high-value, but not frequent</translation>
+    </message>
+    <message>
+        <source>提高频次：邀请签到打卡、参加社群活动</source>
+        <translation>Raise the frequency: invite them to check in and join community events</translation>
+    </message>
+    <message>
+        <source>重要挽留</source>
+        <translation>High value, at risk</translation>
+    </message>
+    <message>
+        <source>贡献高，但很久没来、来得也少：有流失风险</source>
+        <translation>High-value, but absent for long and rarely around: at risk of leaving</translation>
+    </message>
+    <message>
+        <source>发专属优惠券唤回</source>
+        <translation>Send an exclusive coupon to win them back</translation>
+    </message>
+    <message>
+        <source>一般价值</source>
+        <translation>Regulars</translation>
+    </message>
+    <message>
+        <source>最近来过、常来，但贡献不高</source>
+        <translation>Recent and frequent, but low value</translation>
+    </message>
+    <message>
+        <source>推荐入门商品或拼团优惠，促成首单或复购</source>
+        <translation>Suggest starter products or group-buy deals to prompt a first or repeat order</translation>
+    </message>
+    <message>
+        <source>一般保持</source>
+        <translation>Regulars, lapsing</translation>
+    </message>
+    <message>
+        <source>以前常来、贡献不高，最近没有出现</source>
+        <translation>Used to come often, low value, not seen lately</translation>
+    </message>
+    <message>
+        <source>发起话题或打卡挑战，重新带动参与</source>
+        <translation>Start a topic or a check-in challenge to get them involved again</translation>
+    </message>
+    <message>
+        <source>一般发展</source>
+        <translation>Occasional</translation>
+    </message>
+    <message>
+        <source>最近来过，但来得少、贡献不高</source>
+        <translation>Recent, but rarely around and low value</translation>
+    </message>
+    <message>
+        <source>新人引导：发群规和新人福利，邀请首次签到</source>
+        <translation>Onboard them: send the group rules and newcomer perks, invite a first check-in</translation>
+    </message>
+    <message>
+        <source>一般挽留</source>
+        <translation>Dormant</translation>
+    </message>
+    <message>
+        <source>很久没来、来得少、贡献不高</source>
+        <translation>Absent for long, rarely around, low value</translation>
+    </message>
+    <message>
+        <source>低成本触达：群公告或节日问候即可</source>
+        <translation>Reach them cheaply: a group announcement or holiday greeting is enough</translation>
+    </message>
+    <message>
+        <source>流失预警</source>
+        <translation>Churn warning</translation>
+    </message>
+    <message>
+        <source>活跃成员及以上等级（或手动指定的等级），已 14 天以上没有任何行为</source>
+        <translation>Members at 活跃成员 level or above (or a level given by hand) with no activity for 14 days or more</translation>
+    </message>
+    <message>
+        <source>私聊问候，邀请参加本周活动</source>
+        <translation>Say hello privately and invite them to this week&apos;s event</translation>
+    </message>
+    <message>
+        <source>新人活跃</source>
+        <translation>Active newcomers</translation>
+    </message>
+    <message>
+        <source>30 天内首次入群，入群后已有 3 天以上活跃</source>
+        <translation>Joined for the first time within 30 days and active on 3 or more days since</translation>
+    </message>
+    <message>
+        <source>欢迎并邀请加入核心群，鼓励分享、邀请好友</source>
+        <translation>Welcome them, invite them to the core group, encourage sharing and inviting friends</translation>
+    </message>
+    <message>
+        <source>本周最投入</source>
+        <translation>Most engaged this week</translation>
+    </message>
+    <message>
+        <source>近 7 天加权活跃分最高的 50 人（每天最多计 20 分：持续参与胜过一时刷屏）</source>
+        <translation>The 50 members with the highest weighted activity score over the last 7 days (at most 20 points a day: steady participation beats a burst)</translation>
+    </message>
+    <message>
+        <source>群内公开致谢，发放积分或小礼物，邀请成为 KOC</source>
+        <translation>Thank them publicly in the group, give points or a small gift, invite them to become a KOC</translation>
+    </message>
+    <message>
+        <source>没有叫「{wanted}」的分群，可选：{names}</source>
+        <translation>No segment named “{wanted}”; choose from: {names}</translation>
+    </message>
+    <message>
+        <source>{metric} {figure}/{threshold}</source>
+        <translation>{metric} {figure}/{threshold}</translation>
+    </message>
+    <message>
+        <source>累计{metric} {figure}/{threshold}</source>
+        <translation>{metric} (all time) {figure}/{threshold}</translation>
+    </message>
+    <message>
+        <source>起步等级，没有条件</source>
+        <translation>Starting level, no criteria</translation>
+    </message>
+    <message>
+        <source>低于保级线：{figures}</source>
+        <translation>Below the low-water mark: {figures}</translation>
+    </message>
+    <message>
+        <source>等级已锁定</source>
+        <translation>Level locked</translation>
+    </message>
+    <message>
+        <source>手动指定的等级</source>
+        <translation>Level given by hand</translation>
+    </message>
+    <message>
+        <source>冷启动：新人起步高一级</source>
+        <translation>Cold start: newcomers start one level up</translation>
+    </message>
+    <message>
+        <source>升级保护期到 {date}</source>
+        <translation>Protected after promotion until {date}</translation>
+    </message>
+    <message>
+        <source>未低于保级线：{figures}</source>
+        <translation>Not below the low-water mark: {figures}</translation>
+    </message>
+    <message>
+        <source>{missing}即可升级为{level}</source>
+        <translation>{missing} to reach {level}</translation>
+    </message>
+    <message>
+        <source>已是最高的自动等级</source>
+        <translation>Already at the highest automatic level</translation>
+    </message>
+    <message>
+        <source>已满足{level}的全部条件，下次重新计算时升级</source>
+        <translation>Meets every criterion of {level}; promoted at the next recalculation</translation>
+    </message>
+    <message>
+        <source>累计{need}</source>
+        <translation>{need} (all time)</translation>
+    </message>
+    <message>
+        <source>没有这个成员（可能已被合并或删除）</source>
+        <translation>No such member (they may have been merged or deleted)</translation>
+    </message>
+    <message>
+        <source>累计{metric}</source>
+        <translation>{metric} (all time)</translation>
+    </message>
+    <message>
+        <source>团队成员不参与分层统计</source>
+        <translation>Team members are left out of level statistics</translation>
+    </message>
+    <message>
+        <source>团队成员不参与分层，等级不会自动变化</source>
+        <translation>Team members are not tiered; their level does not change by itself</translation>
+    </message>
+    <message>
+        <source>本月新加入</source>
+        <translation>New this month</translation>
+    </message>
+    <message>
+        <source>活跃天数</source>
+        <translation>Active days</translation>
+    </message>
+    <message>
+        <source>签到天数</source>
+        <translation>Check-in days</translation>
+    </message>
+    <message>
+        <source>发言次数</source>
+        <translation>Messages</translation>
+    </message>
+    <message>
+        <source>成功邀请</source>
+        <translation>Invites</translation>
+    </message>
+    <message>
+        <source>购买次数</source>
+        <translation>Purchases</translation>
+    </message>
+    <message>
+        <source>获得积分</source>
+        <translation>Points earned</translation>
+    </message>
+    <message>
+        <source>再活跃 {n} 天</source>
+        <translation>{n} more active days</translation>
+    </message>
+    <message>
+        <source>再签到 {n} 天</source>
+        <translation>{n} more check-in days</translation>
+    </message>
+    <message>
+        <source>再发言 {n} 次</source>
+        <translation>{n} more messages</translation>
+    </message>
+    <message>
+        <source>再成功邀请 {n} 人</source>
+        <translation>{n} more invites</translation>
+    </message>
+    <message>
+        <source>再购买 {n} 次</source>
+        <translation>{n} more purchases</translation>
+    </message>
+    <message>
+        <source>再获得 {n} 积分</source>
+        <translation>{n} more points</translation>
+    </message>
+    <message>
+        <source>等级「{level}」的「{metric}」</source>
+        <translation>The “{metric}” threshold of level “{level}”</translation>
+    </message>
+    <message>
+        <source>{what}必须是整数</source>
+        <translation>{what} must be a whole number</translation>
+    </message>
+    <message>
+        <source>{what}必须是 {low} 到 {high} 之间的整数</source>
+        <translation>{what} must be a whole number from {low} to {high}</translation>
+    </message>
+    <message>
+        <source>等级「{level}」的条件格式不对</source>
+        <translation>The criteria of level “{level}” are malformed</translation>
+    </message>
+    <message>
+        <source>等级设置的格式不对</source>
+        <translation>The level settings are malformed</translation>
+    </message>
+    <message>
+        <source>等级数须在 2 到 {limit} 之间</source>
+        <translation>There must be between 2 and {limit} levels</translation>
+    </message>
+    <message>
+        <source>第一个等级是每个人的起点，不能设为只能手动指定</source>
+        <translation>The first level is where everyone starts; it cannot be given by hand only</translation>
+    </message>
+    <message>
+        <source>保级线必须在 50% 到 100% 之间</source>
+        <translation>The low-water mark must be between 50% and 100%</translation>
+    </message>
+    <message>
+        <source>等级「{level}」有不认识的条件：{metric}</source>
+        <translation>Level “{level}” has an unknown criterion: {metric}</translation>
+    </message>
+    <message>
+        <source>第 {position} 个等级的格式不对</source>
+        <translation>Level {position} is malformed</translation>
+    </message>
+    <message>
+        <source>第 {position} 个等级缺少名称</source>
+        <translation>Level {position} has no name</translation>
+    </message>
+    <message>
+        <source>等级「{level}」的名称太长（最多 30 个字）</source>
+        <translation>The name of level “{level}” is too long (30 characters at most)</translation>
+    </message>
+    <message>
+        <source>等级「{level}」重复了</source>
+        <translation>Level “{level}” appears twice</translation>
+    </message>
+    <message>
+        <source>统计周期（天）</source>
+        <translation>The rolling window (days)</translation>
+    </message>
+    <message>
+        <source>保护期（天）</source>
+        <translation>The grace period (days)</translation>
+    </message>
+    <message>
+        <source>冷启动人数</source>
+        <translation>The cold-start group size</translation>
+    </message>
+    <message>
+        <source>这位成员不在这个群里</source>
+        <translation>This member is not in this group</translation>
+    </message>
+    <message>
+        <source>等级规则里没有「{level}」这个等级</source>
+        <translation>The level rules have no level “{level}”</translation>
+    </message>
+    <message>
+        <source>{figures}（近 {days} 天）</source>
+        <translation>{figures} (last {days} days)</translation>
+    </message>
+    <message>
+        <source>{kind} {count} 次</source>
+        <translation>{kind} ×{count}</translation>
+    </message>
+    <message>
+        <source>管理者</source>
+        <translation>Managers</translation>
+    </message>
+    <message>
+        <source>领导者</source>
+        <translation>Leaders</translation>
+    </message>
+    <message>
+        <source>执行者</source>
+        <translation>Executors</translation>
+    </message>
+    <message>
+        <source>追随者</source>
+        <translation>Followers</translation>
+    </message>
+    <message>
+        <source>连接者</source>
+        <translation>Connectors</translation>
+    </message>
+    <message>
+        <source>贡献者</source>
+        <translation>Contributors</translation>
+    </message>
+    <message>
+        <source>没有管理者：群规和秩序没人维护</source>
+        <translation>No managers: nobody keeps the rules and order</translation>
+    </message>
+    <message>
+        <source>没有领导者：缺少带头分享、回答问题的人</source>
+        <translation>No leaders: nobody leads the sharing or answers questions</translation>
+    </message>
+    <message>
+        <source>没有连接者：没有人把新朋友带进来</source>
+        <translation>No connectors: nobody brings new friends in</translation>
+    </message>
+    <message>
+        <source>{levels}在变少：三个月前 {was} 人，现在 {now} 人</source>
+        <translation>Fewer {levels}: {was} three months ago, {now} now</translation>
+    </message>
+    <message>
+        <source>{role}在减少：三个月前 {was} 人，现在 {now} 人</source>
+        <translation>{role} are decreasing: {was} three months ago, {now} now</translation>
     </message>
 </context>
 <context>
