@@ -4649,49 +4649,6 @@ Drop an image here</translation>
     </message>
 </context>
 <context>
-    <name>activity</name>
-    <message>
-        <source>签到</source>
-        <translation>Check-in</translation>
-    </message>
-    <message>
-        <source>发言</source>
-        <translation>Message</translation>
-    </message>
-    <message>
-        <source>优质内容</source>
-        <translation>Good post</translation>
-    </message>
-    <message>
-        <source>回答问题</source>
-        <translation>Answered question</translation>
-    </message>
-    <message>
-        <source>参加活动</source>
-        <translation>Attended event</translation>
-    </message>
-    <message>
-        <source>购买</source>
-        <translation>Purchase</translation>
-    </message>
-    <message>
-        <source>邀请成功</source>
-        <translation>Converted invite</translation>
-    </message>
-    <message>
-        <source>分享</source>
-        <translation>Share</translation>
-    </message>
-    <message>
-        <source>反馈</source>
-        <translation>Feedback</translation>
-    </message>
-    <message>
-        <source>违规</source>
-        <translation>Violation</translation>
-    </message>
-</context>
-<context>
     <name>canvas</name>
     <message>
         <source>「{phrase}」：{reason}</source>
@@ -5117,15 +5074,15 @@ Drop an image here</translation>
     </message>
     <message>
         <source>优质内容</source>
-        <translation>Quality post</translation>
+        <translation>Good post</translation>
     </message>
     <message>
         <source>回答问题</source>
-        <translation>Answering a question</translation>
+        <translation>Answered question</translation>
     </message>
     <message>
         <source>参加活动</source>
-        <translation>Attending an event</translation>
+        <translation>Attended event</translation>
     </message>
     <message>
         <source>购买</source>
@@ -6038,6 +5995,14 @@ Drop an image here</translation>
     <message>
         <source>按手机号</source>
         <translation>By phone</translation>
+    </message>
+    <message>
+        <source>男</source>
+        <translation>Male</translation>
+    </message>
+    <message>
+        <source>女</source>
+        <translation>Female</translation>
     </message>
     <message>
         <source>没有昵称，也没有手机号、微信号、unionid 等能认出是谁的信息</source>

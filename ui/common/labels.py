@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
+from core.activity.kinds import KIND_LABELS
+from ui.common.i18n import shown
+
 
 def role_labels() -> dict[str, str]:
     """DOMAIN.md's role structure: 管理者/领导者/执行者/追随者 + 连接者/贡献者, in that order."""
@@ -26,19 +29,8 @@ def role_name(role: str) -> str:
 
 
 def activity_labels() -> dict[str, str]:
-    """行为 kinds in the order of DOMAIN.md's glossary."""
-    return {
-        "checkin": QCoreApplication.translate("activity", "签到"),
-        "message": QCoreApplication.translate("activity", "发言"),
-        "good_post": QCoreApplication.translate("activity", "优质内容"),
-        "answer": QCoreApplication.translate("activity", "回答问题"),
-        "event": QCoreApplication.translate("activity", "参加活动"),
-        "purchase": QCoreApplication.translate("activity", "购买"),
-        "invite": QCoreApplication.translate("activity", "邀请成功"),
-        "share": QCoreApplication.translate("activity", "分享"),
-        "feedback": QCoreApplication.translate("activity", "反馈"),
-        "violation": QCoreApplication.translate("activity", "违规"),
-    }
+    """行为 kinds in the order of DOMAIN.md's glossary: core's labels, in the interface language."""
+    return {kind: shown(label) for kind, label in KIND_LABELS.items()}
 
 
 def activity_name(kind: str) -> str:

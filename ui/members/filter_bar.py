@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from core.members.query import FilterChoices, MemberFilter
 from core.segments.catalogue import SEGMENTS
+from ui.common.i18n import shown
 from ui.common.labels import role_labels
 
 SEARCH_DELAY_MS = 150  # wait for a pause in typing before querying
@@ -66,10 +67,10 @@ class MemberFilterBar(QWidget):
                 s.key for s in SEGMENTS if s.kind != "rfm"
             }:
                 self.segment.insertSeparator(self.segment.count())  # behaviour | RFM
-            self.segment.addItem(segment.name, segment.key)
+            self.segment.addItem(shown(segment.name), segment.key)
             self.segment.setItemData(
                 self.segment.count() - 1,
-                f"{segment.description}\n{self.tr('建议：')}{segment.action}",
+                f"{shown(segment.description)}\n{self.tr('建议：')}{shown(segment.action)}",
                 Qt.ItemDataRole.ToolTipRole,
             )
         self.activity = QComboBox()

@@ -501,7 +501,7 @@ class MembersTab(QWidget):
         mask = self._ask_masking(
             len(ids),
             self.tr("导出分群「{name}」的 {n} 名成员到 Excel，每行附建议动作：{action}").format(
-                name=segment.name, n=f"{len(ids):,}", action=segment.action
+                name=shown(segment.name), n=f"{len(ids):,}", action=shown(segment.action)
             ),
         )
         if mask is None:
@@ -531,7 +531,7 @@ class MembersTab(QWidget):
                 .statusBar()
                 .showMessage(
                     self.tr("已导出分群「{name}」{n} 人到 {path}{masked}").format(
-                        name=segment.name,
+                        name=shown(segment.name),
                         n=result.rows,
                         path=result.path,
                         masked=self.tr("（手机号、微信号已打码）") if result.masked else "",

@@ -173,10 +173,10 @@ class BulkPosterDialog(QDialog):
         from core.segments.catalogue import segment_of_key
 
         for key, name in choices.segments:
-            self.segment.addItem(name, key)
+            self.segment.addItem(shown(name), key)
             self.segment.setItemData(
                 self.segment.count() - 1,
-                segment_of_key(key).description,
+                shown(segment_of_key(key).description),
                 Qt.ItemDataRole.ToolTipRole,
             )
         self.community.setToolTip(self.tr("当前在群的成员，不含团队成员（群主、员工）"))

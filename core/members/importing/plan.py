@@ -136,6 +136,7 @@ _BY_NICKNAME = msg("同昵称（无编号）")
 _STAFF = msg("员工")
 _YES = msg("是")
 _NO = msg("否")
+_GENDER_WORDS = {"m": msg("男"), "f": msg("女")}  # the preview shows a gender change in words
 _TAGS = msg("标签")
 _INVITER = msg("邀请人")
 _JOINS = msg("加入社群")
@@ -1219,7 +1220,11 @@ class _Planner:
             if fill_only and old:
                 return
             updates[name] = new
-            changes.append(FieldChange(FIELD_LABELS[name], _show(old), _show(new)))
+            if name == "gender":
+                shown_old, shown_new = _GENDER_WORDS.get(old, ""), _GENDER_WORDS.get(new, "")
+            else:
+                shown_old, shown_new = _show(old), _show(new)
+            changes.append(FieldChange(FIELD_LABELS[name], shown_old, shown_new))
 
         fields = person.fields
         compare("nickname", fields.get("nickname"), lossy=True)

@@ -320,3 +320,17 @@ def test_levels_are_recalculated_where_the_import_can_change_them(
         ).all()
     assert {level for level, current in levels if current} == {"participant"}
     assert [level for level, current in levels if not current] == ["newcomer"]
+
+
+def test_a_gender_change_is_previewed_in_words(database, tmp_path):
+    first = tmp_path / "first.csv"
+    first.write_text("昵称,手机号,性别\n小满,13800138000,\n", encoding="utf-8")
+    import_file(database, first)
+    female = tmp_path / "female.csv"
+    female.write_text("昵称,手机号,性别\n小满,13800138000,女\n", encoding="utf-8")
+    plan, _ = import_file(database, female)
+    assert [(c.field, c.old, c.new) for c in plan.rows[0].changes] == [("性别", "", "女")]
+    male = tmp_path / "male.csv"
+    male.write_text("昵称,手机号,性别\n小满,13800138000,男\n", encoding="utf-8")
+    plan, _ = import_file(database, male)
+    assert [(c.field, c.old, c.new) for c in plan.rows[0].changes] == [("性别", "女", "男")]
