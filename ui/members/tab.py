@@ -36,6 +36,7 @@ from core.members.query import (
     filter_choices,
     find_member_ids,
 )
+from ui.common.i18n import shown
 from ui.common.labels import role_labels, role_name
 from ui.common.tasks import TaskGroup, run_task
 from ui.common.widgets import push_button
