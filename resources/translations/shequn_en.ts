@@ -2408,8 +2408,12 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>Not set</translation>
     </message>
     <message>
-        <source>团队成员（店主、员工），不计入统计</source>
-        <translation>Team member (owner, staff): left out of statistics</translation>
+        <source>团队成员</source>
+        <translation>Team member</translation>
+    </message>
+    <message>
+        <source>店主、员工等团队成员不计入成员统计和分层</source>
+        <translation>Team members such as the owner and staff are left out of member statistics and tiering</translation>
     </message>
     <message>
         <source>用逗号或空格分隔</source>

@@ -89,9 +89,11 @@ class MemberDetailPanel(QWidget):
                 "gender": gender,
                 "birthday": birthday,
                 "notes": notes,
-                "is_team": QCheckBox(self.tr("团队成员（店主、员工），不计入统计")),
+                "is_team": QCheckBox(self.tr("团队成员")),
             }
         )
+        # A short label: the panel is narrow; what it means is in the tooltip.
+        self.inputs["is_team"].setToolTip(self.tr("店主、员工等团队成员不计入成员统计和分层"))
         self.tags_input = QLineEdit()
         self.tags_input.setPlaceholderText(self.tr("用逗号或空格分隔"))
         self.custom_input = QPlainTextEdit()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from core.members.query import FilterChoices, MemberFilter
 from core.segments.catalogue import SEGMENTS
+from ui.common.flow_layout import flow_row
 from ui.common.i18n import shown
 from ui.common.labels import role_labels
 
@@ -98,27 +99,28 @@ class MemberFilterBar(QWidget):
         top.addWidget(self.search, 1)
         top.addWidget(self.segment)
         top.addWidget(self.count_label)
-        second = QHBoxLayout()
-        for widget in (
+        # The date range stays on one line when the filters wrap.
+        joined = QWidget()
+        joined_layout = QHBoxLayout(joined)
+        joined_layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.joined_enabled, self.joined_from, QLabel("—"), self.joined_to):
+            joined_layout.addWidget(widget)
+        second = flow_row(
             self.community,
             self.tag,
             self.level,
             self.role,
             self.activity,
             self.phone,
-            self.joined_enabled,
-            self.joined_from,
-            QLabel("—"),
-            self.joined_to,
+            joined,
             self.include_team,
-        ):
-            second.addWidget(widget)
-        second.addStretch(1)
-        second.addWidget(self.clear_button)
+            self.clear_button,
+        )
+        second.setObjectName("members_filter_row")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
-        layout.addLayout(second)
+        layout.addWidget(second)
 
         self._typing = QTimer(self)
         self._typing.setSingleShot(True)

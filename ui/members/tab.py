@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QMessageBox,
@@ -36,6 +35,7 @@ from core.members.query import (
     filter_choices,
     find_member_ids,
 )
+from ui.common.flow_layout import flow_row
 from ui.common.i18n import shown
 from ui.common.labels import role_labels, role_name
 from ui.common.tasks import TaskGroup, run_task
@@ -123,16 +123,14 @@ class MembersTab(QWidget):
         self.full_phone = QCheckBox(self.tr("显示完整手机号"))
         self.full_phone.setObjectName("members_full_phone")
         self.full_phone.toggled.connect(self._toggle_full_phone)
-        actions = QHBoxLayout()
-        for button in self.buttons.values():
-            actions.addWidget(button)
-        actions.addStretch(1)
-        actions.addWidget(self.full_phone)
+        # Wraps onto a second line on a narrow window instead of squeezing the detail panel.
+        actions = flow_row(*self.buttons.values(), self.full_phone)
+        actions.setObjectName("members_actions")
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(actions)
+        left_layout.addWidget(actions)
         left_layout.addWidget(self.table, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("members_splitter")

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -25,6 +24,7 @@ from core.common.operator import operator_name
 from core.tiers.explain import LevelExplanation, explain_member
 from core.tiers.ladder import load_ladder
 from core.tiers.manual import set_level, set_locked
+from ui.common.flow_layout import flow_row
 from ui.common.i18n import shown
 from ui.common.tasks import Task, run_task, show_error_on
 
@@ -42,6 +42,7 @@ class LevelCard(QFrame):
 
         title = QLabel(f"<b>{escape(item.community)}</b> · {escape(item.level_name)}")
         title.setObjectName("levelTitle")
+        title.setWordWrap(True)
         status = QLabel(escape(shown(item.status_text)))
         status.setObjectName("levelStatus")
         status.setProperty("muted", True)
@@ -65,11 +66,8 @@ class LevelCard(QFrame):
         self.lock.setObjectName("levelLock")
         self.lock.setChecked(item.locked)
         self.lock.toggled.connect(self._toggle_lock)
-        controls = QHBoxLayout()
-        controls.addWidget(QLabel(self.tr("手动指定：")))
-        controls.addWidget(self.level_combo)
-        controls.addWidget(self.lock)
-        controls.addStretch(1)
+        # Wraps in the narrow detail panel beside the members table.
+        controls = flow_row(QLabel(self.tr("手动指定：")), self.level_combo, self.lock)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 10)
@@ -78,7 +76,7 @@ class LevelCard(QFrame):
         layout.addWidget(status)
         layout.addWidget(criteria)
         layout.addWidget(hint)
-        layout.addLayout(controls)
+        layout.addWidget(controls)
 
     def _criteria_html(self) -> str:
         item = self.item
@@ -135,6 +133,7 @@ class LevelPanel(QWidget):
         self.cards: list[LevelCard] = []
         self.empty = QLabel(self.tr("不在任何社群里，没有等级"))
         self.empty.setProperty("muted", True)
+        self.empty.setWordWrap(True)  # the detail panel beside the members table is narrow
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.layout_.addWidget(self.empty)
