@@ -12,7 +12,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QMenu,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 from core.common.database import Database
 from core.posters.store import list_templates
 from core.posters.template import CANVAS_PRESETS
+from ui.common.flow_layout import flow_row
 from ui.common.i18n import shown
 from ui.common.widgets import menu_button
 from ui.posters.canvas_size_dialog import CanvasSizeDialog
@@ -94,15 +94,11 @@ class TemplatePanel(QWidget):
         self.delete_action.triggered.connect(self._delete)
         more.aboutToShow.connect(self._update_actions)
 
-        buttons = QHBoxLayout()
-        buttons.setSpacing(4)
-        buttons.addWidget(self.new_button)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.save_as_button)
-        buttons.addWidget(self.more_button)
+        # Wraps rather than clipping the labels when the panel is narrow (English is longer).
+        buttons = flow_row(self.new_button, self.save_button, self.save_as_button, self.more_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(buttons)
+        layout.addWidget(buttons)
         layout.addWidget(self.list, 1)
         self.setMinimumWidth(200)
 
