@@ -84,7 +84,7 @@ def lupdate(target: Path) -> None:
         )
 
 
-def placeholders(template: str) -> set[str]:
+def format_fields(template: str) -> set[str]:
     try:
         return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
     except ValueError:
@@ -121,9 +121,9 @@ def problems() -> list[str]:
     found += [f"not in the .ts yet [{ctx}] {src!r}" for ctx, src in set(current) - committed]
     # A core message's English is filled in with the same values as its Chinese.
     found += [
-        f"placeholders differ [{ctx}] {src!r} → {en!r}"
+        f"{{fields}} differ [{ctx}] {src!r} → {en!r}"
         for (ctx, src), en in current.items()
-        if ctx == CORE_CONTEXT and en is not None and placeholders(en) != placeholders(src)
+        if ctx == CORE_CONTEXT and en is not None and format_fields(en) != format_fields(src)
     ]
     found += [f"msg() without a literal template at {where}" for where in core_templates()[1]]
     return found
