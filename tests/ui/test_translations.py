@@ -35,3 +35,19 @@ def test_compiled_qm_matches_the_ts(app):
         if translator.translate(context, source) != english
     }
     assert stale == {}, "run scripts/i18n.py to rebuild the .qm"
+
+
+def test_core_english_must_keep_the_chinese_format_fields():
+    assert i18n.format_fields("群里有 {count:,} 人，{name}") == {"count", "name"}
+    chinese = i18n.format_fields("群里有 {count:,} 人，{name}")
+    assert i18n.format_fields("{count:,} people") != chinese
+    assert i18n.format_fields("字面的 {{邀请码}}") == set()
+
+
+def test_every_core_msg_template_is_collected_for_translation():
+    templates, unfound = i18n.core_templates()
+    assert unfound == []
+    assert "已有名为「{name}」的社群" in templates  # core/communities/registry.py
+    english = i18n.messages(i18n.TS_FILE)
+    wanted = "There is already a community called “{name}”"
+    assert english[("core", "已有名为「{name}」的社群")] == wanted
