@@ -26,14 +26,19 @@ def refusal_for(qtbot, monkeypatch, panel, path) -> str:
     return seen["text"]
 
 
-def test_pictures_are_refused_in_english(
-    app, english, open_tab, qtbot, sqlite_database, monkeypatch, tmp_path
-):
-    with sqlite_database.session() as session:
+def tab_showing_a_new_community(open_tab, qtbot, database):
+    with database.session() as session:
         community_id = add_community(session, "麦香烘焙福利1群")
     tab = open_tab()
     tab.select_community(community_id)
     wait_for_detail(qtbot, tab, community_id)
+    return tab
+
+
+def test_pictures_are_refused_in_english(
+    app, english, open_tab, qtbot, sqlite_database, monkeypatch, tmp_path
+):
+    tab = tab_showing_a_new_community(open_tab, qtbot, sqlite_database)
     panel = tab.detail.qr_panel
     for name, data, english_text in [
         (
@@ -62,10 +67,6 @@ def test_pictures_are_refused_in_english(
 def test_an_unreadable_file_is_explained_in_english(
     app, english, open_tab, qtbot, sqlite_database, monkeypatch, tmp_path
 ):
-    with sqlite_database.session() as session:
-        community_id = add_community(session, "麦香烘焙福利1群")
-    tab = open_tab()
-    tab.select_community(community_id)
-    wait_for_detail(qtbot, tab, community_id)
+    tab = tab_showing_a_new_community(open_tab, qtbot, sqlite_database)
     text = refusal_for(qtbot, monkeypatch, tab.detail.qr_panel, tmp_path / "不存在.png")
     assert text.startswith("Cannot read the file 不存在.png: ")

@@ -8,19 +8,14 @@ from datetime import datetime, timedelta
 import pytest
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialogButtonBox,
     QLabel,
-    QLineEdit,
     QListWidget,
-    QPushButton,
-    QSpinBox,
 )
 
 from core.common.errors import UserError
 from core.ledger.catalogue import RewardSpec, redeem, save_reward, set_redemption_status
 from core.ledger.entries import award, reverse
 from core.members.editing import create_member
-from tests.ui.conftest import when_shown
 from ui.common.i18n import shown
 
 
@@ -42,26 +37,6 @@ def ledger(english, make_window, sqlite_database, qtbot):
         timeout=5000,
     )
     return tab, zhang
-
-
-def test_an_overdraft_is_refused_in_english(ledger, qtbot):
-    tab, _ = ledger
-    seen = []
-
-    def fill(dialog) -> None:
-        dialog.findChild(QSpinBox, "ledger_points_value").setValue(500)
-        dialog.findChild(QLineEdit, "ledger_points_reason").setText("违规")
-        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
-
-    def refused(box) -> None:
-        seen.append(box.text())
-        box.accept()
-
-    when_shown("ledger_points_dialog", fill)
-    when_shown("user_error_dialog", refused)
-    tab.findChild(QPushButton, "ledger_deduct").click()
-    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
-    assert seen == ["Not enough points: 120 available, 500 needed"]
 
 
 def test_entry_kinds_statuses_rule_types_and_reward_kinds_are_english(ledger, qtbot):

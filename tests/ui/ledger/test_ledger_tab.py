@@ -81,7 +81,16 @@ def test_pick_a_member_and_award_points(ledger, qtbot):
     assert tab.statement_model.index(0, 3).data() == "150"  # running balance, newest first
 
 
-def test_a_refused_deduction_says_why(ledger, qtbot):
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("zh_CN", "积分不足：可用 120 分，需要 500 分"),
+        ("en", "Not enough points: 120 available, 500 needed"),
+    ],
+)
+def test_a_refused_deduction_says_why(ledger, qtbot, request, language, message):
+    if language == "en":
+        request.getfixturevalue("english")
     _, tab, _ = ledger
     tab.findChild(QListWidget, "ledger_member_list").setCurrentRow(0)
     qtbot.waitUntil(lambda: value(tab, "ledger_balance_available") == "120", timeout=5000)
@@ -100,7 +109,7 @@ def test_a_refused_deduction_says_why(ledger, qtbot):
     when_shown("user_error_dialog", refused)
     tab.findChild(QPushButton, "ledger_deduct").click()
     qtbot.waitUntil(lambda: bool(seen), timeout=5000)
-    assert "积分不足" in seen[0]
+    assert seen == [message]
     assert value(tab, "ledger_balance_available") == "120"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QPushButton, QTableView
 from sqlalchemy import func, select
@@ -74,9 +75,18 @@ def test_changing_a_column_mapping_changes_the_preview(app, qtbot, sqlite_databa
     assert dialog.plan.counts.rejected <= first_plan.counts.rejected
 
 
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("zh_CN", "文件「photo.xlsx」不是表格，看起来是PNG 图片"),
+        ("en", "“photo.xlsx” is not a spreadsheet; it looks like a PNG image"),
+    ],
+)
 def test_a_file_that_is_not_a_member_list_gets_a_clear_message(
-    app, qtbot, sqlite_database, tmp_path
+    app, qtbot, sqlite_database, tmp_path, request, language, message
 ):
+    if language == "en":
+        request.getfixturevalue("english")
     bogus = tmp_path / "photo.xlsx"
     bogus.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 200)
     dialog = ImportDialog(sqlite_database)
@@ -86,6 +96,7 @@ def test_a_file_that_is_not_a_member_list_gets_a_clear_message(
     when_shown("user_error_dialog", lambda box: (messages.append(box.text()), box.accept()))
     dialog.preview()
     qtbot.waitUntil(lambda: bool(messages), timeout=10_000)
+    assert messages == [message]
     assert dialog.plan is None and member_count(sqlite_database) == 0
 
 

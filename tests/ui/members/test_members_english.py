@@ -96,21 +96,6 @@ def test_the_import_preview_speaks_english(app, english, qtbot, sqlite_database,
     assert "看不懂的性别：外星人，已忽略该值" in saved
 
 
-def test_a_file_that_is_not_a_member_list_is_refused_in_english(
-    app, english, qtbot, sqlite_database, tmp_path
-):
-    bogus = tmp_path / "photo.xlsx"
-    bogus.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 200)
-    dialog = ImportDialog(sqlite_database)
-    qtbot.addWidget(dialog)
-    dialog.set_file(bogus)
-    messages = []
-    when_shown("user_error_dialog", lambda box: (messages.append(box.text()), box.accept()))
-    dialog.preview()
-    qtbot.waitUntil(lambda: bool(messages), timeout=10_000)
-    assert messages == ["“photo.xlsx” is not a spreadsheet; it looks like a PNG image"]
-
-
 def test_merge_evidence_and_history_are_english(app, english, qtbot, sqlite_database):
     add_member(sqlite_database, "张小凡", phone="13800000016")
     add_member(sqlite_database, "小凡", phone="13800000016")

@@ -4,30 +4,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton
 from sqlalchemy import func, select
 
-from core.members.editing import refresh_search_keys
-from db.models import ActivityEvent, LevelChange, Member, Membership
-from tests.core.tiers.helpers import community, member
+from db.models import ActivityEvent, LevelChange, Membership
 from ui.tiers.level_panel import LevelPanel
 from ui.tiers.paste_dialog import PasteDialog
 
 YESTERDAY = date.today() - timedelta(days=1)
-
-
-@pytest.fixture
-def group(sqlite_database):
-    with sqlite_database.session() as session:
-        cid = community(session, "晨跑群")
-        ids = {}
-        for nickname in ("张小凡", "阿杰", "阿杰"):
-            mid = member(session, cid, nickname)
-            refresh_search_keys(session, session.get(Member, mid))
-            ids.setdefault(nickname, []).append(mid)
-        session.commit()
-    return sqlite_database, cid, ids
 
 
 def count_events(database) -> int:

@@ -11,9 +11,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QTableWidget
 
 from core.common.errors import UserError
 from core.common.settings_store import set_setting
-from core.members.editing import refresh_search_keys
 from core.tiers.ladder import SHARED_KEY, save_ladder
-from db.models import Member
 from tests.core.tiers.helpers import community, events, member
 from tests.ui.conftest import when_shown
 from ui.common.i18n import shown
@@ -24,19 +22,6 @@ from ui.tiers.paste_dialog import PasteDialog
 from ui.tiers.tab import TiersTab
 
 DAY = date.today() - timedelta(days=2)
-
-
-@pytest.fixture
-def group(sqlite_database):
-    with sqlite_database.session() as session:
-        cid = community(session, "读书会")
-        ids = {}
-        for nickname in ("张小凡", "阿杰", "阿杰"):
-            mid = member(session, cid, nickname)
-            refresh_search_keys(session, session.get(Member, mid))
-            ids.setdefault(nickname, []).append(mid)
-        session.commit()
-    return sqlite_database, cid, ids
 
 
 def test_import_preview_gives_each_refused_row_its_reason_in_english(
@@ -64,13 +49,13 @@ def test_import_preview_gives_each_refused_row_its_reason_in_english(
     table = dialog.findChild(QTableWidget, "activityImportErrors")
     reasons = {table.item(r, 1).text(): table.item(r, 3).text() for r in range(table.rowCount())}
     assert reasons == {
-        "3": "Member not found: “谁” (in “读书会”)",
-        "4": "2 members of “读书会” are named “阿杰”: cannot tell which one",
+        "3": "Member not found: “谁” (in “晨跑群”)",
+        "4": "2 members of “晨跑群” are named “阿杰”: cannot tell which one",
         # Two problems of one row, joined the English way.
         "5": "Unknown activity type “唱歌”; The count must be a whole number: 很多",
     }
     # The CLI and the report keep the Chinese.
-    assert dialog.plan.rejected[0].reason == "找不到成员：「谁」（在「读书会」里）"
+    assert dialog.plan.rejected[0].reason == "找不到成员：「谁」（在「晨跑群」里）"
 
 
 def test_a_file_without_a_header_is_refused_in_english(app, english, qtbot, group, tmp_path):
