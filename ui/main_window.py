@@ -242,7 +242,6 @@ class MainWindow(QMainWindow):
     def _first_start_prompt(self) -> None:
         if self.settings.value("first_start/asked", False, type=bool):
             return
-        self.settings.setValue("first_start/asked", True)
         box = QMessageBox(
             QMessageBox.Icon.Question,
             self.tr("欢迎使用社群运营工作台"),
@@ -256,12 +255,17 @@ class MainWindow(QMainWindow):
         box.setObjectName("first_start_dialog")
         box.button(QMessageBox.StandardButton.Yes).setText(self.tr("生成演示数据"))
         box.button(QMessageBox.StandardButton.No).setText(self.tr("以后再说"))
-        box.finished.connect(
-            lambda result: (
-                self.generate_demo_data(2000) if result == QMessageBox.StandardButton.Yes else None
-            )
-        )
+        box.finished.connect(lambda _result: self._first_start_answered(box))
         box.open()
+
+    def _first_start_answered(self, box: QMessageBox) -> None:
+        # Only a button press is an answer: a box closed with the window asks again next start.
+        answer = box.standardButton(box.clickedButton()) if box.clickedButton() else None
+        if answer not in (QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No):
+            return
+        self.settings.setValue("first_start/asked", True)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.generate_demo_data(2000)
 
     def ask_for_demo_data(self) -> None:
         count, accepted = QInputDialog.getInt(

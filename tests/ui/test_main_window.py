@@ -71,6 +71,30 @@ def test_first_start_prompt_can_be_declined(make_window, sqlite_database, qtbot)
     assert window.overview_tab.demo_button.isVisible()
 
 
+def test_first_start_prompt_comes_back_when_the_window_closed_before_an_answer(
+    make_window, sqlite_database, qtbot
+):
+    shown = []
+
+    def close_window_without_answering(box) -> None:
+        shown.append(box)
+        box.parent().close()
+        box.done(0)  # the box goes away with the window; no button was pressed
+
+    when_shown("first_start_dialog", close_window_without_answering)
+    window = make_window(sqlite_database, offer_demo=True)
+    qtbot.waitUntil(lambda: len(shown) == 1)
+    assert not window.settings.value("first_start/asked", False, type=bool)
+
+    when_shown(
+        "first_start_dialog",
+        lambda box: (shown.append(box), box.button(QMessageBox.StandardButton.No).click()),
+    )
+    again = make_window(sqlite_database, offer_demo=True)
+    qtbot.waitUntil(lambda: len(shown) == 2)
+    assert again.settings.value("first_start/asked", False, type=bool)
+
+
 def test_demo_data_from_the_data_menu(make_window, sqlite_database, qtbot, monkeypatch):
     monkeypatch.setattr(QInputDialog, "getInt", lambda *args, **kwargs: (60, True))
     window = make_window(sqlite_database)
