@@ -29,8 +29,8 @@ def test_backup_then_restore_through_the_menu(
     window = make_window(sqlite_database)
     target = tmp_path / "on-a-usb-stick.db"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    window.findChild(QAction, "action_backup").trigger()
-    qtbot.waitUntil(target.exists, timeout=10_000)
+    with qtbot.waitSignal(window.backups.backed_up, timeout=20_000):  # the copy is complete
+        window.findChild(QAction, "action_backup").trigger()
 
     with window.database.engine.begin() as connection:
         connection.execute(text("DELETE FROM members"))

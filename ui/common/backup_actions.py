@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 class BackupActions(QObject):
     """Backup and restore for the window's SQLite database (a team server backs up itself)."""
+
+    backed_up = Signal(object)  # the copy's path, once it is complete
 
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
@@ -73,10 +75,12 @@ class BackupActions(QObject):
             lambda _progress, _cancelled: backup.copy_sqlite(source, Path(target)),
             label=self.tr("正在备份…"),
             cancellable=False,
-            on_success=lambda saved: self.window.statusBar().showMessage(
-                self.tr("已备份到 {path}").format(path=saved), 8000
-            ),
+            on_success=self._backed_up,
         )
+
+    def _backed_up(self, saved: Path) -> None:
+        self.window.statusBar().showMessage(self.tr("已备份到 {path}").format(path=saved), 8000)
+        self.backed_up.emit(saved)
 
     def restore(self) -> None:
         dialog = RestoreDialog(self.window)

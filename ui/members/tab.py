@@ -53,6 +53,7 @@ class MembersTab(QWidget):
 
     data_changed = Signal(set)
     posters_requested = Signal(list)  # member ids: make each a personal poster (海报 tab)
+    exported = Signal(object)  # an export's result, once its file is written and logged
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -461,17 +462,13 @@ class MembersTab(QWidget):
             self,
             run,
             label=self.tr("正在导出…"),
-            on_success=lambda result: (
-                self.window()
-                .statusBar()
-                .showMessage(
-                    self.tr("已导出 {n} 人到 {path}{masked}").format(
-                        n=result.rows,
-                        path=result.path,
-                        masked=self.tr("（手机号、微信号已打码）") if result.masked else "",
-                    ),
-                    10000,
-                )
+            on_success=lambda result: self._exported(
+                result,
+                self.tr("已导出 {n} 人到 {path}{masked}").format(
+                    n=result.rows,
+                    path=result.path,
+                    masked=self.tr("（手机号、微信号已打码）") if result.masked else "",
+                ),
             ),
         )
 
@@ -525,20 +522,20 @@ class MembersTab(QWidget):
             self,
             run,
             label=self.tr("正在导出分群…"),
-            on_success=lambda result: (
-                self.window()
-                .statusBar()
-                .showMessage(
-                    self.tr("已导出分群「{name}」{n} 人到 {path}{masked}").format(
-                        name=shown(segment.name),
-                        n=result.rows,
-                        path=result.path,
-                        masked=self.tr("（手机号、微信号已打码）") if result.masked else "",
-                    ),
-                    10000,
-                )
+            on_success=lambda result: self._exported(
+                result,
+                self.tr("已导出分群「{name}」{n} 人到 {path}{masked}").format(
+                    name=shown(segment.name),
+                    n=result.rows,
+                    path=result.path,
+                    masked=self.tr("（手机号、微信号已打码）") if result.masked else "",
+                ),
             ),
         )
+
+    def _exported(self, result, message: str) -> None:
+        self.window().statusBar().showMessage(message, 10000)
+        self.exported.emit(result)
 
     def _ask_masking(self, count: int, text: str | None = None) -> bool | None:
         """Confirm the export; masking is on unless the user unticks it. None: cancelled."""

@@ -138,8 +138,8 @@ def test_export_is_masked_by_default_and_logged(
     target = tmp_path / "members.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     when_shown("export_confirm", lambda box: box.button(QMessageBox.StandardButton.Ok).click())
-    tab.findChild(QPushButton, "members_export").click()
-    qtbot.waitUntil(target.exists, timeout=10_000)
+    with qtbot.waitSignal(tab.exported, timeout=20_000):  # written and logged
+        tab.findChild(QPushButton, "members_export").click()
     sheet = openpyxl.load_workbook(target).active
     values = [cell.value for row in sheet.iter_rows() for cell in row]
     assert "138****0016" in values and "13800000016" not in values

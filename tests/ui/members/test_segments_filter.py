@@ -128,8 +128,8 @@ def test_export_segment_writes_the_action_column_masked_and_logged(
     target = tmp_path / "segment.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     when_shown("export_confirm", lambda box: box.button(QMessageBox.StandardButton.Ok).click())
-    tab.findChild(QPushButton, "members_export_segment").click()
-    qtbot.waitUntil(target.exists, timeout=10_000)
+    with qtbot.waitSignal(tab.exported, timeout=20_000):  # written and logged
+        tab.findChild(QPushButton, "members_export_segment").click()
     rows = list(openpyxl.load_workbook(target).active.iter_rows(values_only=True))
     assert rows[0][-1] == "建议动作"
     assert {row[-1] for row in rows[1:]} == {"私聊问候，邀请参加本周活动"}
