@@ -63,6 +63,9 @@ QT_DEBIAN_PACKAGES = [
 ]
 # PostgreSQL for the database tests; binutils (objcopy) for the packaging test.
 TEST_DEBIAN_PACKAGES = ["postgresql", "binutils"]
+# dpkg's front-end lock, held by apt, unattended-upgrades and installers while they work.
+DPKG_LOCK = Path("/var/lib/dpkg/lock-frontend")
+APT_LOCK_WAIT_S = 600.0
 
 
 def say(message: str) -> None:
@@ -121,10 +124,49 @@ def ensure_debian_packages(packages: list[str], why: str) -> None:
         return
     say(f"installing {why}: {' '.join(missing)}")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
+    wait_for_package_manager()
+    # apt also waits by itself for a lock taken between our check and its start.
+    wait = ["-o", f"DPkg::Lock::Timeout={int(APT_LOCK_WAIT_S)}"]
+    subprocess.run(["apt-get", *wait, "update", "-qq"], check=False, env=env)
     subprocess.check_call(
-        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing], env=env
+        ["apt-get", *wait, "install", "-y", "-qq", "--no-install-recommends", *missing], env=env
     )
+
+
+def package_manager_busy(lock_file: Path = DPKG_LOCK) -> bool:
+    """True while another program (unattended upgrades, an installer) holds dpkg's lock."""
+    import fcntl
+
+    try:
+        with open(lock_file, "w") as handle:
+            try:
+                fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return True
+            fcntl.lockf(handle, fcntl.LOCK_UN)
+            return False
+    except OSError:  # no such file or no permission: apt-get will say what is wrong
+        return False
+
+
+def wait_for_package_manager(
+    lock_file: Path = DPKG_LOCK, timeout_s: float = APT_LOCK_WAIT_S, poll_s: float = 2.0
+) -> None:
+    """Wait, saying so, while dpkg's lock is held, instead of apt-get failing at once."""
+    if not package_manager_busy(lock_file):
+        return
+    say(
+        "another program is installing packages (dpkg's lock is held, e.g. by automatic "
+        f"updates); waiting up to {timeout_s / 60:.0f} minutes for it to finish…"
+    )
+    deadline = time.monotonic() + timeout_s
+    while package_manager_busy(lock_file):
+        if time.monotonic() > deadline:
+            raise SystemExit(
+                "[dev] dpkg's lock is still held: finish or stop the other installer, then retry"
+            )
+        time.sleep(poll_s)
+    say("the package manager is free again")
 
 
 def find_postgres_bin() -> Path | None:
