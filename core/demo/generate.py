@@ -121,12 +121,17 @@ def generate_demo(
     )
     writer = _Writer(connection, progress, cancelled, total=members * 26)
 
-    community_ids = _write_communities(writer, rng, members, now)
+    # How many groups each member (after the five team members) is in, known before the groups
+    # are made so that their seats add up to it.
+    groups_wanted = [rng.choices([1, 2, 3], [70, 22, 8])[0] for _ in range(members - TEAM)]
+    community_ids, group_sizes = _write_communities(writer, rng, sum(groups_wanted), now)
     pools = _Pools(fake)
     member_rows = [_member_row(rng, pools, index, now) for index in range(members)]
     member_ids = writer.insert_returning_ids(Member, member_rows)
     _link_inviters(connection, rng, member_ids)
-    memberships, spans = _membership_rows(rng, pools, member_ids, community_ids, now)
+    memberships, spans = _membership_rows(
+        rng, pools, member_ids, groups_wanted, community_ids, group_sizes, now
+    )
     writer.insert(Membership, memberships)
     writer.insert_tuples(MembershipEvent, MEMBERSHIP_EVENT_COLUMNS, _join_leave_rows(memberships))
     _add_group_nicknames_to_search(connection, member_rows, member_ids, memberships)
@@ -192,18 +197,85 @@ class _Writer:
         return written
 
 
+# The trade's real mix of group sizes: (share of groups, smallest, largest target size). New
+# groups filling up, groups nearing WeChat's 200 scan-in cap, groups past it (invite only) and
+# groups close to the 500 limit, counted in members still in the group.
+GROUP_SIZES = [(0.12, 40, 150), (0.18, 180, 199), (0.55, 200, 420), (0.15, 460, 495)]
+STAYING = 0.9  # the share of members still in a group they joined
+TEAM = 5  # the owner and four staff, in every group
+MIN_GROUPS, MAX_GROUPS = 3, 500
+GOLDEN_STEP = 0.6180339887
+SILVER_STEP = 0.4142135624
+# Group QR codes: (share of personal-WeChat groups, youngest, oldest age in days); None: no code
+# attached yet. A personal-WeChat code lasts 7 days; WeCom groups get codes that never expire.
+QR_AGES = [(0.45, 0, 4), (0.2, 5, 6), (0.2, 7, 30), (0.15, None, None)]
+
+
+def _pick(roll: float, mix: list[tuple]) -> tuple:
+    """The row of `mix` (share, ...) that a roll in [0, 1) falls in."""
+    total = 0.0
+    for row in mix:
+        total += row[0]
+        if roll < total:
+            return row[1:]
+    return mix[-1][1:]
+
+
+def _demo_qr_png(content: str) -> bytes:
+    """A group code as a screenshot would hold it. Version and mask are fixed: choosing the best
+    mask is most of qrcode's time, and a few hundred groups would add seconds to the demo."""
+    import io
+
+    import qrcode
+    from PIL import Image
+
+    code = qrcode.QRCode(version=4, border=4, box_size=1, mask_pattern=0)
+    code.add_data(content)
+    code.make(fit=False)
+    rows = code.get_matrix()
+    side = len(rows)
+    pixels = bytes(0 if dark else 255 for row in rows for dark in row)
+    image = Image.frombytes("L", (side, side), pixels).resize(
+        (side * 6, side * 6), Image.Resampling.NEAREST
+    )
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _group_qr(rng: random.Random, platform: str, index: int, now: datetime) -> dict:
+    # Another irrational step: codes of every age even among a small demo's few groups.
+    young, old = (0, 3) if platform == "wecom" else _pick((index * SILVER_STEP) % 1, QR_AGES)
+    if young is None:
+        return {"qr_image": None, "qr_content": None, "qr_generated_on": None}
+    content = f"https://weixin.qq.com/g/DEMO{index:04d}{rng.randrange(16**8):08x}"
+    return {
+        "qr_image": _demo_qr_png(content),
+        "qr_content": content,
+        "qr_generated_on": (now - timedelta(days=rng.randint(young, old))).date(),
+    }
+
+
 def _write_communities(
-    writer: _Writer, rng: random.Random, members: int, now: datetime
-) -> list[int]:
-    count = max(3, min(300, members // 300))
-    rows = []
-    for index in range(count):
+    writer: _Writer, rng: random.Random, joins: int, now: datetime
+) -> tuple[list[int], list[int]]:
+    """The communities' ids and each one's target size: groups are added until their seats hold
+    `joins` memberships."""
+    rows, sizes = [], []
+    seats = 0
+    while len(rows) < MIN_GROUPS or (seats < joins and len(rows) < MAX_GROUPS):
+        index = len(rows)
         shop, audience, theme = BUSINESSES[index % len(BUSINESSES)]
         number = index // len(BUSINESSES) + 1
         kind = rng.choice(["福利", "会员", "交流", "打卡"])
         platform = "wecom" if rng.random() < 0.35 else "wechat"
+        # Golden-ratio steps spread the sizes evenly over the mix even in a demo of few groups.
+        smallest, largest = _pick((index * GOLDEN_STEP) % 1, GROUP_SIZES)
+        sizes.append(rng.randint(smallest, largest))
+        seats += round(sizes[-1] / STAYING)
         rows.append(
             {
+                **_group_qr(rng, platform, index, now),
                 "name": f"{shop}{kind}{number}群",
                 "platform": platform,
                 "theme": theme,
@@ -216,7 +288,7 @@ def _write_communities(
                 "archived": False,
             }
         )
-    return writer.insert_returning_ids(Community, rows)
+    return writer.insert_returning_ids(Community, rows), sizes
 
 
 class _Pools:
@@ -253,7 +325,7 @@ def _member_row(rng: random.Random, pools: _Pools, index: int, now: datetime) ->
     nickname = _nickname(rng, pools)
     remark = pools.name(rng) if rng.random() < 0.25 else ""
     phone = pools.phone(rng) if rng.random() < 0.6 else None
-    is_team = index < 5  # the owner and four staff
+    is_team = index < TEAM  # the owner and four staff
     wechat_id = (
         "wx_" + "".join(rng.choices(WECHAT_ID_LETTERS, k=rng.randint(6, 10)))
         if rng.random() < 0.4
@@ -301,23 +373,22 @@ def _link_inviters(connection: Connection, rng: random.Random, member_ids: list[
             connection.execute(statement, pairs[start : start + BATCH])
 
 
-def _membership_rows(rng, pools, member_ids, community_ids, now):
-    """Memberships (1–3 groups each) and, per membership, the span in which it was active."""
+def _membership_rows(rng, pools, member_ids, groups_wanted, community_ids, group_sizes, now):
+    """Memberships (1–3 groups each, groups filled to their target sizes) and, per membership,
+    the span in which it was active."""
     rows, spans = [], []
+    seats = _Seats(rng, community_ids, group_sizes)
     for position, member_id in enumerate(member_ids):
-        is_team = position < 5
-        groups = (
-            community_ids
-            if is_team
-            else rng.sample(
-                community_ids, k=min(len(community_ids), rng.choices([1, 2, 3], [70, 22, 8])[0])
-            )
-        )
+        is_team = position < TEAM
+        if is_team:
+            groups = community_ids
+        else:
+            groups = seats.take(min(len(community_ids), groups_wanted[position - TEAM]))
         tier = _activity_tier(rng) if not is_team else (50, 120)
         for community_id in groups:
             joined = now - timedelta(days=rng.randint(1, 365), minutes=rng.randint(0, 1439))
             left = None
-            if not is_team and rng.random() < 0.1:
+            if not is_team and rng.random() > STAYING:
                 left = joined + timedelta(days=rng.randint(1, max(1, (now - joined).days)))
             rows.append(
                 {
@@ -333,6 +404,36 @@ def _membership_rows(rng, pools, member_ids, community_ids, now):
             )
             spans.append((member_id, community_id, joined, left or now, tier))
     return rows, spans
+
+
+class _Seats:
+    """Each group's seats, one per member it should get (its target size plus those who will
+    leave), shuffled; members take the next free seats, so groups end near their target sizes.
+    When the seats run out, a member joins the emptiest groups."""
+
+    def __init__(self, rng: random.Random, community_ids: list[int], sizes: list[int]) -> None:
+        self.seats = [
+            group
+            for group, size in zip(community_ids, sizes, strict=True)
+            for _ in range(round(size / STAYING))
+        ]
+        rng.shuffle(self.seats)
+        self.next = 0
+        self.taken = dict.fromkeys(community_ids, 0)
+
+    def take(self, wanted: int) -> list[int]:
+        chosen: list[int] = []
+        while len(chosen) < wanted and self.next < len(self.seats):
+            group = self.seats[self.next]
+            self.next += 1
+            if group not in chosen:
+                chosen.append(group)
+        if len(chosen) < wanted:
+            emptiest = sorted(self.taken, key=self.taken.__getitem__)
+            chosen += [group for group in emptiest if group not in chosen][: wanted - len(chosen)]
+        for group in chosen:
+            self.taken[group] += 1
+        return chosen
 
 
 def _join_leave_rows(memberships: list[dict]):

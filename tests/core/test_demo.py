@@ -32,7 +32,7 @@ def test_demo_fills_an_empty_database_with_a_year_of_activity(database):
             connection, 600, today=TODAY, progress=lambda done, total: reports.append((done, total))
         )
     assert counts(database) == (summary.communities, 600, summary.memberships, summary.events)
-    assert summary.communities == 3
+    assert 3 <= summary.communities <= 6  # about one group per 200 members, at least three
     assert summary.memberships > 600  # some members are in several groups
     assert 10 * 600 < summary.events < 40 * 600
     assert reports[-1][0] == reports[-1][1]
@@ -97,3 +97,27 @@ def test_cancelled_demo_leaves_the_database_empty(database):
 def test_demo_size_is_checked(sqlite_database, members):
     with pytest.raises(UserError, match="1 到 1000000"), sqlite_database.engine.begin() as c:
         generate_demo(c, members)
+
+
+def test_demo_groups_show_the_trades_mix_of_sizes_and_codes(sqlite_database):
+    """Groups filling up, near the 200 scan-in cap, past it and near 500; codes fresh, expiring,
+    expired or never attached: the 需要处理 list has something to show."""
+    from core.communities.listing import attention_list, list_communities
+    from core.communities.qr import decode_qr
+
+    with sqlite_database.engine.begin() as connection:
+        generate_demo(connection, 10_000, today=TODAY)
+    with sqlite_database.session() as session:
+        groups = list_communities(session, today=TODAY)
+        attention = attention_list(session, today=TODAY)
+        codes = session.execute(select(Community.qr_image, Community.qr_content)).all()
+    sizes = sorted(group.members for group in groups)
+    assert sizes[0] < 150 and sizes[-1] < 500
+    assert any(180 <= n < 200 for n in sizes) and any(200 <= n < 450 for n in sizes)
+    assert any(n >= 480 for n in sizes)
+    kinds = {item.kind for item in attention}
+    assert {"scan_cap", "member_cap"} <= kinds and kinds & {"qr_expired", "qr_expiring"}
+    attached = [(image, content) for image, content in codes if image is not None]
+    assert 0 < len(attached) < len(codes)
+    image, content = attached[0]
+    assert decode_qr(image) == content  # a real code, as the QR panel checks an attachment
