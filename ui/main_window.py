@@ -29,6 +29,7 @@ from core.common import paths
 from core.common.logs import log_file
 from ui.common.backup_actions import BackupActions
 from ui.common.lazy_tab import LazyTab
+from ui.common.screen_fit import fit_to_screen, keep_on_screen
 from ui.common.tasks import run_task
 
 if TYPE_CHECKING:
@@ -384,7 +385,9 @@ class MainWindow(QMainWindow):
     def _restore_geometry(self) -> None:
         geometry = self.settings.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1280, 800)
+            fit_to_screen(self, 1280, 800)
+        else:
+            keep_on_screen(self)  # saved on a larger monitor, perhaps
         state = self.settings.value("window/state")
         if state is not None:
             self.restoreState(state)

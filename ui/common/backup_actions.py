@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from core.common import backup, paths
 from ui.common.errors import show_error
+from ui.common.screen_fit import fit_to_screen
 from ui.common.tasks import run_task
 
 if TYPE_CHECKING:
@@ -133,7 +134,7 @@ class RestoreDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("restore_dialog")
         self.setWindowTitle(self.tr("恢复备份"))
-        self.resize(520, 420)
+        fit_to_screen(self, 520, 420)
         self.chosen: Path | None = None
         self.list = QListWidget()
         self.list.setObjectName("restore_backup_list")

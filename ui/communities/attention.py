@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.communities.attention import Attention
+from ui.common.screen_fit import fit_to_screen
 from ui.communities.labels import attention_message, kind_color, status_label
 
 
@@ -29,7 +30,7 @@ class AttentionDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("communities_attention_dialog")
         self.setWindowTitle(self.tr("需要处理"))
-        self.resize(860, 480)
+        fit_to_screen(self, 860, 480)
         self.items = list(items)
 
         intro = QLabel(

@@ -24,6 +24,7 @@ from core.communities.registry import (
     restore_community,
     trash_list,
 )
+from ui.common.screen_fit import fit_to_screen
 from ui.common.tasks import Task, run_task, show_error_on
 from ui.common.widgets import confirm
 from ui.communities.labels import platform_labels
@@ -38,7 +39,7 @@ class TrashDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("communities_trash_dialog")
         self.setWindowTitle(self.tr("社群回收站"))
-        self.resize(720, 420)
+        fit_to_screen(self, 720, 420)
         self.database = database
         self.rows: list[TrashedCommunity] = []
 

@@ -37,6 +37,7 @@ from core.members.importing import (
 from core.members.query import filter_choices
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
+from ui.common.screen_fit import fit_to_screen
 from ui.common.tasks import TaskGroup, run_task
 from ui.common.widgets import push_button
 
@@ -56,7 +57,7 @@ class ImportDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("import_dialog")
         self.setWindowTitle(self.tr("导入成员名单"))
-        self.resize(1000, 680)
+        fit_to_screen(self, 1000, 680)
         self.setAcceptDrops(True)
         self.database = database
         self.path: Path | None = None

@@ -47,6 +47,7 @@ from core.members.merging import (
 )
 from ui.common.errors import show_error
 from ui.common.i18n import shown
+from ui.common.screen_fit import fit_to_screen
 from ui.common.tasks import Task, run_task
 from ui.common.widgets import push_button
 
@@ -174,8 +175,8 @@ class MergeDialog(QDialog):
         self.setObjectName("merge_dialog")
         self.setWindowTitle(self.tr("合并重复成员"))
         self.setStyleSheet(DIALOG_STYLE)
-        self.resize(1100, 720)
         self.setMinimumSize(900, 600)
+        fit_to_screen(self, 1100, 720)
         self.database = database
         self.suggestions: list[MergeSuggestion] = []
         self.sides: dict[int, MergeSide] = {}

@@ -28,6 +28,7 @@ from core.common.database import Database
 from core.members.query import filter_choices
 from ui.common.i18n import shown
 from ui.common.labels import activity_name
+from ui.common.screen_fit import fit_to_screen
 from ui.common.tasks import run_task
 from ui.common.widgets import push_button
 
@@ -124,7 +125,7 @@ class ActivityImportDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.errors, 1)
         layout.addLayout(bottom)
-        self.resize(900, 600)
+        fit_to_screen(self, 900, 600)
 
     # ----- the file -----------------------------------------------------------------------
 

@@ -50,6 +50,7 @@ from core.tiers.ladder import (
 )
 from ui.common.errors import show_error
 from ui.common.i18n import shown
+from ui.common.screen_fit import fit_to_screen, scrolling
 from ui.common.widgets import push_button
 
 log = logging.getLogger(__name__)
@@ -124,8 +125,7 @@ class LadderDialog(QDialog):
         self.rows: list[_Row] = []
         self._used_keys: set[str] = {level.key for level in DEFAULT_LADDER.levels}
         self._stashed_own: dict[str, Any] | None = None  # own ladder while the box is unticked
-        self.setMinimumSize(880, 700)  # wrapped hints are not in the layout minimum
-        self.resize(980, 780)
+        fit_to_screen(self, 980, 780)
 
         shared, own, community_name, load_problem = self._load()
         self.shared = shared
@@ -163,7 +163,9 @@ class LadderDialog(QDialog):
         editor_layout.addWidget(self._mode_tabs())
         editor_layout.addWidget(self._levels_table(), 1)
         editor_layout.addLayout(self._level_buttons())
-        layout.addWidget(self.editor, 1)
+        # On a short laptop screen the editor scrolls and 确定/取消 stay in view.
+        self.editor.setMinimumSize(820, 640)  # wrapped hints are not in the layout minimum
+        layout.addWidget(scrolling(self.editor, "ladderScroll"), 1)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

@@ -27,6 +27,7 @@ from core.activity.paste import PastePlan, apply_paste, plan_paste
 from core.common.database import Database
 from core.members.query import filter_choices
 from ui.common.i18n import shown
+from ui.common.screen_fit import fit_to_screen
 from ui.common.tasks import run_task
 from ui.common.widgets import push_button
 
@@ -119,7 +120,7 @@ class PasteDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
-        self.resize(1000, 620)
+        fit_to_screen(self, 1000, 620)
 
     # ----- matching ---------------------------------------------------------------------
 
