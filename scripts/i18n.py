@@ -3,7 +3,8 @@
     .venv/bin/python scripts/i18n.py          # lupdate (ui/ → .ts), then lrelease (.ts → .qm)
     .venv/bin/python scripts/i18n.py --check  # fail if the .ts misses strings or translations
     .venv/bin/python scripts/i18n.py --fill EN.json  # also take {"中文": "English"} for
-                                                     # the strings still untranslated
+                                                     # the strings still untranslated; a
+                                                     # plural ("%n") takes ["one", "many"]
 
 The interface's source strings are Simplified Chinese: the ui/ code's own, and the messages core/
 writes with `msg("…")` (core/common/text.py; context "core"), which this script collects for
@@ -104,9 +105,18 @@ def messages(ts_file: Path) -> dict[tuple[str, str], str | None]:
         for message in context.iter("message"):
             translation = message.find("translation")
             done = translation is not None and translation.get("type") is None
-            text = translation.text if done and translation is not None else None
+            text = _english(message, translation) if done else None
             result[(name, message.findtext("source") or "")] = text or None
     return result
+
+
+def _english(message: ET.Element, translation: ET.Element) -> str | None:
+    """The translation; for a plural (`tr("… %n …", "", n)`) its forms joined by " | ",
+    or None while one of them is still empty."""
+    if message.get("numerus") != "yes":
+        return translation.text
+    forms = [form.text for form in translation.findall("numerusform")]
+    return " | ".join(forms) if forms and all(forms) else None
 
 
 def problems() -> list[str]:
@@ -138,7 +148,14 @@ def fill(ts_file: Path, english: dict[str, str]) -> int:
         source = message.findtext("source") or ""
         if translation is None or translation.get("type") is None or source not in english:
             continue
-        translation.text = english[source]
+        wanted = english[source]
+        if message.get("numerus") == "yes":  # English has two forms: ["one …", "many …"]
+            for form in list(translation):
+                translation.remove(form)
+            for text in wanted:
+                ET.SubElement(translation, "numerusform").text = text
+        else:
+            translation.text = wanted
         del translation.attrib["type"]
         filled += 1
     tree.write(ts_file, encoding="utf-8", xml_declaration=True)

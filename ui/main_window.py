@@ -331,7 +331,7 @@ class MainWindow(QMainWindow):
         box.exec()
 
     def _on_attention_count(self, count: int) -> None:
-        self.status_attention.setText(self.tr("需要处理 {count} 项").format(count=count))
+        self.status_attention.setText(self.tr("需要处理 %n 项", "", count))
         self.status_attention.setVisible(count > 0)
 
     def show_attention(self) -> None:

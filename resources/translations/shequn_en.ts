@@ -170,9 +170,12 @@ Preview first: it lists how many records will be added and which rows cannot be 
         <source>需要处理</source>
         <translation>Needs attention</translation>
     </message>
-    <message>
-        <source>共 {count} 项。双击一行查看该社群。</source>
-        <translation>{count} item(s). Double-click a row to open that community.</translation>
+    <message numerus="yes">
+        <source>共 %n 项。双击一行查看该社群。</source>
+        <translation>
+            <numerusform>%n item. Double-click a row to open that community.</numerusform>
+            <numerusform>%n items. Double-click a row to open that community.</numerusform>
+        </translation>
     </message>
     <message>
         <source>没有需要处理的事项：二维码都在有效期内，各群人数也没有接近上限。</source>
@@ -2357,9 +2360,12 @@ Demo data can be generated again in a new database at any time; it does not affe
         <source>&lt;h3&gt;社群运营工作台 {version}&lt;/h3&gt;&lt;p&gt;社群与成员、分层、积分、海报与报表。数据只保存在本机，不会上传。&lt;/p&gt;&lt;p&gt;数据库：{database}&lt;br&gt;数据文件夹：{data}&lt;br&gt;日志：{log}&lt;/p&gt;&lt;p&gt;内置字体 Noto Sans SC，SIL Open Font License 1.1。&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Community Workbench {version}&lt;/h3&gt;&lt;p&gt;Communities and members, tiers, points, posters and reports. Your data stays on this computer and is never uploaded.&lt;/p&gt;&lt;p&gt;Database: {database}&lt;br&gt;Data folder: {data}&lt;br&gt;Log: {log}&lt;/p&gt;&lt;p&gt;Bundled font Noto Sans SC, SIL Open Font License 1.1.&lt;/p&gt;</translation>
     </message>
-    <message>
-        <source>需要处理 {count} 项</source>
-        <translation>{count} need attention</translation>
+    <message numerus="yes">
+        <source>需要处理 %n 项</source>
+        <translation>
+            <numerusform>%n item needs attention</numerusform>
+            <numerusform>%n items need attention</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -4731,7 +4737,7 @@ Drop an image here</translation>
     </message>
     <message>
         <source>群二维码还剩 {days} 天（{date} 过期），请提前准备新二维码</source>
-        <translation>The group QR code has {days} day(s) left (expires {date}): prepare a new one</translation>
+        <translation>The group QR code expires on {date} (days left: {days}): prepare a new one</translation>
     </message>
     <message>
         <source>群已满（{members}/{cap} 人），请开新群</source>

@@ -216,3 +216,19 @@ def test_posters_for_the_members_selected_in_the_members_tab(make_window, sqlite
     count = dialog.findChild(QLabel, "bulkPosterCount")
     qtbot.waitUntil(lambda: "1 位成员" in count.text(), timeout=10_000)
     dialog.close()
+
+
+def test_the_attention_count_reads_as_english_singular_and_plural(
+    make_window, sqlite_database, english
+):
+    window = make_window(sqlite_database)
+    window.communities_tab.attention_count_changed.emit(1)
+    assert window.status_attention.text() == "1 item needs attention"
+    window.communities_tab.attention_count_changed.emit(3)
+    assert window.status_attention.text() == "3 items need attention"
+
+
+def test_the_attention_count_in_chinese(make_window, sqlite_database):
+    window = make_window(sqlite_database)
+    window.communities_tab.attention_count_changed.emit(1)
+    assert window.status_attention.text() == "需要处理 1 项"

@@ -34,7 +34,7 @@ class AttentionDialog(QDialog):
         self.items = list(items)
 
         intro = QLabel(
-            self.tr("共 {count} 项。双击一行查看该社群。").format(count=len(items))
+            self.tr("共 %n 项。双击一行查看该社群。", "", len(items))
             if items
             else self.tr("没有需要处理的事项：二维码都在有效期内，各群人数也没有接近上限。")
         )
