@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +43,7 @@ from core.communities.registry import (
     restore_community,
     set_archived,
 )
+from ui.common.search_table import SearchBoxTableView
 from ui.common.tasks import Task, run_task, show_error_on, while_alive
 from ui.common.widgets import confirm
 from ui.communities.attention import AttentionDialog
@@ -148,7 +148,8 @@ class CommunitiesTab(QWidget):
         self.proxy.setSourceModel(self.model)
         self.search.textChanged.connect(self.proxy.set_search)
         self.show_archived.toggled.connect(self.proxy.set_show_archived)
-        self.table = QTableView()
+        # Typing into the list searches through the box (pinyin too), as in the members tab.
+        self.table = SearchBoxTableView(self.search)
         self.table.setObjectName("communities_table")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)

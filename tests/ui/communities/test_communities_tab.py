@@ -158,6 +158,19 @@ def test_search_by_name_tag_and_pinyin_and_show_archived(open_tab, qtbot, sqlite
     assert tab.proxy.index(archived_row, 4).data() == "已归档"
 
 
+def test_typing_in_the_list_searches_through_the_box(open_tab, sqlite_database, qtbot):
+    with sqlite_database.session() as session:
+        add_community(session, "麦香烘焙福利1群")
+        add_community(session, "悦动健身打卡群")
+    tab = open_tab()
+    tab.table.setFocus()
+    qtbot.keyClicks(tab.table, "mxhb")
+    assert tab.search.text() == "mxhb"
+    assert tab.search.hasFocus()
+    qtbot.waitUntil(lambda: tab.proxy.rowCount() == 1, timeout=10_000)
+    assert tab.proxy.index(0, 0).data() == "麦香烘焙福利1群"
+
+
 def test_list_is_sorted_by_pinyin_with_numbers_in_order(open_tab, sqlite_database):
     with sqlite_database.session() as session:
         for name in ("转角咖啡群", "麦香烘焙10群", "麦香烘焙2群", "花漾美妆群"):
