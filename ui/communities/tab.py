@@ -231,7 +231,12 @@ class CommunitiesTab(QWidget):
         samples = {
             COL_PLATFORM: [*platform_labels().values()],
             COL_MEMBERS: ["500 / 500"],  # bigger groups are rare (WeChat caps at 500)
-            COL_QR: [qr_days_text(True, 7), qr_days_text(True, None), qr_days_text(False, None)],
+            COL_QR: [
+                qr_days_text(True, 7),
+                qr_days_text(True, None),
+                qr_days_text(False, None),
+                qr_days_text(False, None, needed=False),
+            ],
             COL_STATUS: [*(f"{label} +1" for label in kind_labels().values()), self.tr("正常")],
         }
         for column, texts in samples.items():
@@ -562,6 +567,6 @@ class CommunitiesTab(QWidget):
 
     def show_attention(self) -> None:
         """The 需要处理 list (also what the status bar's count opens)."""
-        dialog = AttentionDialog(self.attention, self)
+        dialog = AttentionDialog(self.attention, self.rows, self)
         dialog.community_chosen.connect(self.select_community)
         dialog.exec()
