@@ -6,6 +6,10 @@ when the group nears the scan-in cap (time to open the next group) and when it n
 member cap. One capacity warning per group: past the member-cap threshold the scan-in one
 says nothing new. A group nobody can scan into any more needs no QR code, so its QR warnings
 are left out.
+
+`verdict_for` is the one rule deciding whether a group is on 需要处理: the list, the 需要处理
+panel and the status bar all read its answer, and a group that is not on the panel carries
+the reason why not.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from core.common.text import msg
 from core.communities.limits import SCAN_CAP_PLATFORMS, Limits, days_left, expires_on
 
 # Most urgent first; the 需要处理 list is sorted in this order.
@@ -69,6 +74,63 @@ class GroupState:
     qr_generated_on: date | None
     qr_valid_days: int | None  # the community's own; None: the platform's
 
+    @property
+    def scan_in_open(self) -> bool:
+        """Whether people can still join by scanning the group's code (so it needs one)."""
+        if self.members >= self.member_cap:
+            return False
+        return not (self.platform in SCAN_CAP_PLATFORMS and self.members >= self.scan_cap)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a group is on 需要处理, with everything the list shows about it.
+
+    `warnings` are all the group's warnings (the list's 状态 column: 仅能邀请进群 too);
+    `items` the ones that go on 需要处理; `why_not` says why a group is not on it.
+    """
+
+    warnings: tuple[Attention, ...] = ()
+    items: tuple[Attention, ...] = ()
+    qr_needed: bool = True
+    why_not: str | None = None
+
+    @property
+    def listed(self) -> bool:
+        return bool(self.items)
+
+
+ARCHIVED = Verdict(qr_needed=False, why_not=msg("已归档：归档的群不在需要处理里"))
+
+
+def verdict_for(group: GroupState, limits: Limits, today: date) -> Verdict:
+    """Whether `group` needs the operator (and for what), or why it does not."""
+    warnings = tuple(sorted(warnings_for(group, limits, today), key=sort_key))
+    items = tuple(w for w in warnings if w.actionable)
+    if items:
+        return Verdict(warnings, items, group.scan_in_open)
+    return Verdict(warnings, (), group.scan_in_open, _why_not(group, limits, today))
+
+
+def _why_not(group: GroupState, limits: Limits, today: date) -> str:
+    if not group.scan_in_open:
+        # (A full group is always listed: this is one past the scan-in cap.)
+        return msg(
+            "已有 {members} 人，超过 {cap} 人扫码进群上限：新成员只能由群成员邀请进群，"
+            "群二维码已用不上，所以不在需要处理里",
+            members=group.members,
+            cap=group.scan_cap,
+        )
+    if not group.has_qr:
+        return msg("未添加群二维码（只有个人微信群提醒添加）；人数也没有接近上限：不需要处理")
+    valid = limits.valid_days(group.platform, group.qr_valid_days)
+    left = days_left(group.qr_generated_on, valid, today)
+    if valid is None:
+        return msg("群二维码长期有效，人数也没有接近上限：不需要处理")
+    if left is None:
+        return msg("群二维码没有记录生成日期，无法提醒过期；人数没有接近上限：不需要处理")
+    return msg("群二维码还剩 {days} 天，人数也没有接近上限：不需要处理", days=left)
+
 
 def warnings_for(group: GroupState, limits: Limits, today: date) -> list[Attention]:
     def warn(kind: str, message: str, **figures) -> Attention:
@@ -92,7 +154,7 @@ def warnings_for(group: GroupState, limits: Limits, today: date) -> list[Attenti
         message = f"已有 {n} 人，距 {scan_cap} 人扫码进群上限只剩 {scan_cap - n} 人，准备开新群"
         found.append(warn("scan_cap", message, cap=scan_cap))
 
-    if n < member_cap and not (scan_platform and n >= scan_cap):
+    if group.scan_in_open:
         found.extend(_qr_warnings(group, limits, today, warn))
     return found
 

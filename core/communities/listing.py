@@ -13,7 +13,14 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.communities.attention import Attention, GroupState, sort_key, warnings_for
+from core.communities.attention import (
+    ARCHIVED,
+    Attention,
+    GroupState,
+    Verdict,
+    sort_key,
+    verdict_for,
+)
 from core.communities.limits import Limits, days_left, expires_on, load_limits
 from core.communities.registry import PLATFORM_LABELS
 from core.members.search_keys import member_search_keys, normalize_query
@@ -41,6 +48,7 @@ class CommunityRow:
     qr_days_left: int | None  # None: no code attached, or a code that does not expire
     warnings: tuple[Attention, ...]
     search_text: str  # name, tags and theme, lower-cased (pinyin: name_search_keys)
+    verdict: Verdict  # on 需要处理 or not, and why: the rule the panel reads too
 
     @property
     def platform_label(self) -> str:
@@ -137,6 +145,7 @@ def _row(record, members: int, limits: Limits, today: date) -> CommunityRow:
     )
     valid = limits.valid_days(r.platform, r.qr_valid_days) if has_qr else None
     tags = tuple(r.tags or ())
+    verdict = ARCHIVED if r.archived else verdict_for(state, limits, today)
     return CommunityRow(
         id=r.id,
         name=r.name,
@@ -153,18 +162,15 @@ def _row(record, members: int, limits: Limits, today: date) -> CommunityRow:
         qr_valid_days=valid,
         qr_expires_on=expires_on(r.qr_generated_on, valid),
         qr_days_left=days_left(r.qr_generated_on, valid, today),
-        warnings=()
-        if r.archived
-        else tuple(sorted(warnings_for(state, limits, today), key=sort_key)),
+        warnings=verdict.warnings,
         search_text=" ".join([r.name, *tags, r.theme or ""]).lower(),
+        verdict=verdict,
     )
 
 
 def attention_from_rows(rows: list[CommunityRow]) -> list[Attention]:
-    return sorted(
-        (w for row in rows if not row.archived for w in row.warnings if w.actionable),
-        key=sort_key,
-    )
+    """需要处理 as the list's rows say it: each row's verdict (archived rows have none)."""
+    return sorted((w for row in rows for w in row.verdict.items), key=sort_key)
 
 
 def attention_list(session: Session, *, today: date | None = None) -> list[Attention]:

@@ -142,7 +142,9 @@ class _Job:
             encoded = encode_poster(rendered.image, self.fmt)
             # Check what will be on disk: a JPEG is decoded again, a PNG is lossless.
             seen = reopen_encoded(encoded) if self.fmt == "JPEG" else None
-            check = verify_poster(rendered, dpi=self.template.dpi, image=seen)
+            check = verify_poster(
+                rendered, dpi=self.template.dpi, image=seen, template=self.template
+            )
         except UserError as error:
             return _Outcome(index, None, (), error.message)
         warnings = list(rendered.warnings) + list(check.warnings)

@@ -178,8 +178,12 @@ Preview first: it lists how many records will be added and which rows cannot be 
         </translation>
     </message>
     <message>
-        <source>没有需要处理的事项：二维码都在有效期内，各群人数也没有接近上限。</source>
-        <translation>Nothing needs attention: every QR code is valid and no group is near its cap.</translation>
+        <source>没有需要处理的事项。下面是每个群不在这里的原因。</source>
+        <translation>Nothing needs attention. Below, each group and why it is not listed.</translation>
+    </message>
+    <message>
+        <source>没有需要处理的事项。</source>
+        <translation>Nothing needs attention.</translation>
     </message>
     <message>
         <source>事项</source>
@@ -192,6 +196,22 @@ Preview first: it lists how many records will be added and which rows cannot be 
     <message>
         <source>说明</source>
         <translation>Details</translation>
+    </message>
+    <message>
+        <source>不需要处理的社群（{count} 个）</source>
+        <translation>Groups that need nothing ({count})</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>为什么不在需要处理里</source>
+        <translation>Why it does not need attention</translation>
+    </message>
+    <message>
+        <source>正常</source>
+        <translation>OK</translation>
     </message>
 </context>
 <context>
@@ -4760,6 +4780,10 @@ Drop an image here</translation>
         <translation>No group QR code attached yet, so its expiry cannot be tracked</translation>
     </message>
     <message>
+        <source>不需要</source>
+        <translation>Not needed</translation>
+    </message>
+    <message>
         <source>未添加</source>
         <translation>None</translation>
     </message>
@@ -5297,6 +5321,30 @@ Drop an image here</translation>
     <message>
         <source>无法写入 {file}：{error}</source>
         <translation>Cannot write {file}: {error}</translation>
+    </message>
+    <message>
+        <source>群二维码还剩 {days} 天，人数也没有接近上限：不需要处理</source>
+        <translation>The group QR code has {days} days left and the group is not near a cap: nothing to do</translation>
+    </message>
+    <message>
+        <source>已归档：归档的群不在需要处理里</source>
+        <translation>Archived: archived groups are not listed under Needs attention</translation>
+    </message>
+    <message>
+        <source>已有 {members} 人，超过 {cap} 人扫码进群上限：新成员只能由群成员邀请进群，群二维码已用不上，所以不在需要处理里</source>
+        <translation>{members} members, past the scan-in cap of {cap}: new members can only be invited by members, so the group QR code is of no use and the group is not listed under Needs attention</translation>
+    </message>
+    <message>
+        <source>未添加群二维码（只有个人微信群提醒添加）；人数也没有接近上限：不需要处理</source>
+        <translation>No group QR code (only personal WeChat groups are reminded to add one), and the group is not near a cap: nothing to do</translation>
+    </message>
+    <message>
+        <source>群二维码长期有效，人数也没有接近上限：不需要处理</source>
+        <translation>The group QR code does not expire and the group is not near a cap: nothing to do</translation>
+    </message>
+    <message>
+        <source>群二维码没有记录生成日期，无法提醒过期；人数没有接近上限：不需要处理</source>
+        <translation>The group QR code has no date it was made, so its expiry cannot be tracked; the group is not near a cap: nothing to do</translation>
     </message>
     <message>
         <source>请选择二维码的截图或照片（PNG、JPG）</source>
@@ -7107,6 +7155,10 @@ Drop an image here</translation>
         <translation>Cannot load the font file “{name}”: use the built-in font instead</translation>
     </message>
     <message>
+        <source>二维码「{name}」被其他图层遮住（{layers}），扫不出来：请把二维码移到这些图层上面，或移开它们</source>
+        <translation>QR code “{name}” is covered by other layers ({layers}) and cannot be scanned: move the code above them, or move them away</translation>
+    </message>
+    <message>
         <source>二维码「{name}」无法识别（读出的是「{text}」）</source>
         <translation>QR code “{name}” does not scan correctly (it reads “{text}”)</translation>
     </message>
@@ -7281,6 +7333,10 @@ Drop an image here</translation>
     <message>
         <source>起步等级，没有条件</source>
         <translation>Starting level, no criteria</translation>
+    </message>
+    <message>
+        <source>第 {index} 个图层（未命名）</source>
+        <translation>layer {index} (unnamed)</translation>
     </message>
     <message>
         <source>低于保级线：{figures}</source>

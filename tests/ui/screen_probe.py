@@ -26,11 +26,11 @@ def settle() -> None:
         QCoreApplication.processEvents()
 
 
-def measure(widget: QWidget) -> dict:
+def measure(widget: QWidget, name: str) -> dict:
     widget.show()
     settle()
     if SHOTS:  # to look at: PROBE_SHOTS=folder
-        widget.grab().save(str(Path(SHOTS) / f"{widget.objectName() or 'window'}.png"))
+        widget.grab().save(str(Path(SHOTS) / f"{name.replace('/', '-')}.png"))
     frame = widget.frameGeometry()
     minimum = widget.minimumSizeHint().expandedTo(widget.minimumSize())
     record = {
@@ -117,10 +117,11 @@ def main(language: str) -> int:
     for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)
         settle()
-        found[f"main_window/tab{index}"] = measure(window) | {"tab": window.tabs.tabText(index)}
+        name = f"main_window/tab{index}"
+        found[name] = measure(window, name) | {"tab": window.tabs.tabText(index)}
         window.show()
     for name, make in dialogs(database, window):
-        found[name] = measure(make())
+        found[name] = measure(make(), name)
     print(json.dumps({"screen": [screen.width(), screen.height()], "windows": found}))
     return 0
 

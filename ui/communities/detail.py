@@ -30,10 +30,12 @@ from db.models import ROLES
 from ui.common.labels import role_labels
 from ui.communities.chart import GrowthChart
 from ui.communities.labels import (
+    QUIET_COLOR,
     attention_message,
     kind_color,
     long_date,
     platform_labels,
+    verdict_text,
 )
 from ui.communities.qr_panel import QrPanel
 
@@ -302,11 +304,16 @@ class CommunityDetail(QScrollArea):
         self.facts_label.setText(" · ".join(facts))
         self.theme_label.setText(row.theme)
         self.theme_label.setVisible(bool(row.theme))
+        # On 需要处理: its items in their colours; otherwise, quietly, why it is not.
+        verdict = row.verdict
         lines = [
             f'<span style="color:{kind_color(w.kind, w.cap_reached)}">● '
             f"{_escape(attention_message(w))}</span>"
-            for w in row.warnings
+            for w in verdict.items
         ]
+        if not verdict.listed and verdict.why_not:
+            why = _escape(verdict_text(verdict))
+            lines.append(f'<span style="color:{QUIET_COLOR}">○ {why}</span>')
         self.warnings_label.setText("<br>".join(lines))
         self.warnings_label.setVisible(bool(lines))
         self._row_warnings = list(row.warnings)

@@ -10,7 +10,8 @@ from datetime import date
 
 from PySide6.QtCore import QCoreApplication, QDate, QLocale
 
-from core.communities.attention import Attention
+from core.communities.attention import Attention, Verdict
+from ui.common.i18n import shown
 
 
 def platform_labels() -> dict[str, str]:
@@ -98,9 +99,12 @@ def attention_message(item: Attention) -> str:
     return item.message
 
 
-def qr_days_text(has_qr: bool, days_left: int | None) -> str:
-    """The QR column and the QR panel's headline: 剩 3 天 / 今天到期 / 已过期 / 长期有效."""
+def qr_days_text(has_qr: bool, days_left: int | None, needed: bool = True) -> str:
+    """The QR column and the QR panel's headline: 剩 3 天 / 今天到期 / 已过期 / 长期有效;
+    不需要 for a group without a code that nobody can scan into any more."""
     if not has_qr:
+        if not needed:
+            return QCoreApplication.translate("communities", "不需要")
         return QCoreApplication.translate("communities", "未添加")
     if days_left is None:
         return QCoreApplication.translate("communities", "长期有效")
@@ -114,6 +118,7 @@ URGENT_KINDS = {"qr_expired"}
 URGENT_COLOR = "#b91c1c"
 WARNING_COLOR = "#b45309"
 OK_COLOR = "#0f766e"
+QUIET_COLOR = "#6b7280"  # what is said but asks for nothing (not on 需要处理)
 
 
 def kind_color(kind: str, cap_reached: bool = False) -> str:
@@ -122,3 +127,10 @@ def kind_color(kind: str, cap_reached: bool = False) -> str:
         if kind in URGENT_KINDS or (kind == "member_cap" and cap_reached)
         else (WARNING_COLOR)
     )
+
+
+def verdict_text(verdict: Verdict) -> str:
+    """Why a group is on 需要处理 (its items) or why it is not, a line each."""
+    if verdict.listed:
+        return "\n".join(attention_message(item) for item in verdict.items)
+    return shown(verdict.why_not) if verdict.why_not else ""

@@ -21,12 +21,14 @@ from core.communities.listing import CommunityRow
 from core.members.search_keys import normalize_query
 from ui.communities.labels import (
     OK_COLOR,
+    QUIET_COLOR,
     URGENT_COLOR,
-    attention_message,
+    WARNING_COLOR,
     kind_color,
     platform_labels,
     qr_days_text,
     status_label,
+    verdict_text,
 )
 
 COL_NAME, COL_PLATFORM, COL_MEMBERS, COL_QR, COL_STATUS = range(5)
@@ -87,7 +89,7 @@ class CommunitiesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_NAME:
             return "\n".join(filter(None, [row.name, "、".join(row.tags), row.theme]))
         if role == Qt.ItemDataRole.ToolTipRole and column in (COL_STATUS, COL_QR):
-            return "\n".join(attention_message(w) for w in row.warnings) or None
+            return verdict_text(row.verdict) or None
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_MEMBERS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -100,7 +102,7 @@ class CommunitiesModel(QAbstractTableModel):
         if column == COL_MEMBERS:
             return f"{row.members:,} / {row.member_cap:,}"
         if column == COL_QR:
-            return qr_days_text(row.has_qr, row.qr_days_left)
+            return qr_days_text(row.has_qr, row.qr_days_left, row.verdict.qr_needed)
         if row.archived:
             return self.tr("已归档")
         if row.warnings:
@@ -122,13 +124,23 @@ class CommunitiesModel(QAbstractTableModel):
         return self._text(row, column)
 
     def _color(self, row: CommunityRow, column: int):
+        """Warning colours only for what is on 需要处理 (the same verdict the panel reads)."""
         if row.archived:
-            return QBrush(QColor("#6b7280"))
-        if column == COL_STATUS and row.warnings:
-            first = row.warnings[0]
+            return QBrush(QColor(QUIET_COLOR))
+        verdict = row.verdict
+        if column == COL_STATUS and verdict.listed:
+            first = verdict.items[0]
             return QBrush(QColor(kind_color(first.kind, first.cap_reached)))
-        if column == COL_QR and row.has_qr and row.qr_days_left is not None:
-            return QBrush(QColor(URGENT_COLOR if row.qr_days_left <= 1 else OK_COLOR))
+        if column == COL_STATUS and row.warnings:
+            return QBrush(QColor(QUIET_COLOR))
+        if column == COL_QR:
+            if any(w.kind.startswith("qr_") for w in verdict.items):
+                soon = row.qr_days_left is not None and row.qr_days_left <= 1
+                return QBrush(QColor(URGENT_COLOR if soon else WARNING_COLOR))
+            if not verdict.qr_needed:
+                return QBrush(QColor(QUIET_COLOR))
+            if row.has_qr and row.qr_days_left is not None:
+                return QBrush(QColor(OK_COLOR))
         return None
 
 

@@ -43,6 +43,7 @@ from core.communities.qr import QrInfo
 from ui.common.tasks import run_task
 from ui.communities.labels import (
     OK_COLOR,
+    QUIET_COLOR,
     URGENT_COLOR,
     WARNING_COLOR,
     attention_message,
@@ -290,7 +291,10 @@ class QrPanel(QFrame):
         ]
         self.warning_label.setText("\n".join(attention_message(w) for w in shown))
         if shown:
-            self._color(self.warning_label, kind_color(shown[0].kind, shown[0].cap_reached))
+            first = shown[0]
+            # 仅能邀请进群 is not on 需要处理: said, not flagged.
+            color = kind_color(first.kind, first.cap_reached) if first.actionable else QUIET_COLOR
+            self._color(self.warning_label, color)
         self.warning_label.setVisible(bool(shown))
 
     def _has_qr(self) -> bool:

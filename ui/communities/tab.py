@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +43,7 @@ from core.communities.registry import (
     restore_community,
     set_archived,
 )
+from ui.common.search_table import SearchBoxTableView
 from ui.common.tasks import Task, run_task, show_error_on, while_alive
 from ui.common.widgets import confirm
 from ui.communities.attention import AttentionDialog
@@ -148,7 +148,8 @@ class CommunitiesTab(QWidget):
         self.proxy.setSourceModel(self.model)
         self.search.textChanged.connect(self.proxy.set_search)
         self.show_archived.toggled.connect(self.proxy.set_show_archived)
-        self.table = QTableView()
+        # Typing into the list searches through the box (pinyin too), as in the members tab.
+        self.table = SearchBoxTableView(self.search)
         self.table.setObjectName("communities_table")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -230,7 +231,12 @@ class CommunitiesTab(QWidget):
         samples = {
             COL_PLATFORM: [*platform_labels().values()],
             COL_MEMBERS: ["500 / 500"],  # bigger groups are rare (WeChat caps at 500)
-            COL_QR: [qr_days_text(True, 7), qr_days_text(True, None), qr_days_text(False, None)],
+            COL_QR: [
+                qr_days_text(True, 7),
+                qr_days_text(True, None),
+                qr_days_text(False, None),
+                qr_days_text(False, None, needed=False),
+            ],
             COL_STATUS: [*(f"{label} +1" for label in kind_labels().values()), self.tr("正常")],
         }
         for column, texts in samples.items():
@@ -561,6 +567,6 @@ class CommunitiesTab(QWidget):
 
     def show_attention(self) -> None:
         """The 需要处理 list (also what the status bar's count opens)."""
-        dialog = AttentionDialog(self.attention, self)
+        dialog = AttentionDialog(self.attention, self.rows, self)
         dialog.community_chosen.connect(self.select_community)
         dialog.exec()

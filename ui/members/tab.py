@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QMessageBox,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +37,7 @@ from core.members.query import (
 from ui.common.flow_layout import flow_row
 from ui.common.i18n import shown
 from ui.common.labels import role_labels, role_name
+from ui.common.search_table import SearchBoxTableView
 from ui.common.tasks import TaskGroup, run_task
 from ui.common.widgets import push_button
 from ui.members.detail import MemberDetailPanel
@@ -73,7 +73,8 @@ class MembersTab(QWidget):
 
         self.model = MembersModel(database, self)
         self.model.sort_requested.connect(self.filter_bar.set_sort)
-        self.table = QTableView()
+        # Typing into the table searches through the box: Qt's type-ahead would read every row.
+        self.table = SearchBoxTableView(self.filter_bar.search)
         self.table.setObjectName("members_table")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

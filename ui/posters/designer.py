@@ -554,11 +554,12 @@ class PosterDesigner(QWidget):
         self.edit(self.tr("调整「{name}」的层级").format(name=name), moved, target)
 
     def add_layer(self, kind: str) -> None:
-        """Add a new `kind` layer in front of the selected one (or at the front) and select it."""
+        """Add a new `kind` layer in front of every other layer and select it: put just above
+        the selected one, it could land under a card and never be seen."""
         if self.template is None:
             return
         layer = new_layer(kind, self.template)
-        index = self.selected + 1 if self.selected >= 0 else len(self.template.layers)
+        index = len(self.template.layers)
         self.edit(
             self.tr("添加「{name}」").format(name=layer.name),
             with_layer_inserted(self.template, index, layer),
@@ -679,6 +680,8 @@ class PosterDesigner(QWidget):
             if index is None:
                 continue
             lines = [shown(warning) for warning in code.warnings]
+            if code.covered_by and code.problem:
+                lines.insert(0, shown(code.problem))
             if not code.decoded:
                 lines.insert(0, self.tr("这个二维码扫不出来，导出时会被拦下"))
             if lines:

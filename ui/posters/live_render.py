@@ -70,7 +70,7 @@ class LiveRender(QObject):
 
         def work(_progress, _cancelled):
             rendered = renderer.render(data)
-            check = verify_poster(rendered, dpi=template.dpi)
+            check = verify_poster(rendered, dpi=template.dpi, template=template)
             return rendered, pil_to_qimage(rendered.image), check
 
         self._busy = True

@@ -112,7 +112,7 @@ def test_a_poster_whose_code_does_not_scan_is_reported_not_written(tmp_path):
     cover = {"type": "shape", "x": 150, "y": 250, "width": 300, "height": 110, "fill": "#e0e0e0"}
     result = render_batch(template(qr_layer(), cover), MEMBERS[:2], tmp_path / "out", jobs=1)
     assert result.written == [] and len(result.failed) == 2
-    assert "无法识别" in result.failed[0].reason
+    assert "被其他图层遮住（第 3 个图层（未命名））" in result.failed[0].reason
     assert list((tmp_path / "out").iterdir()) == []
 
 

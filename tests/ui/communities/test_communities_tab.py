@@ -6,13 +6,14 @@ from datetime import datetime
 
 import pytest
 from PySide6.QtCore import Qt, QThreadPool
-from PySide6.QtWidgets import QMessageBox, QPushButton, QTableWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QTableWidget
 from sqlalchemy import select
 
 from core.communities.registry import read_fields, set_archived, trash_list
 from tests.core.communities.builders import add_community, add_member, fill, join
 from tests.ui.communities.helpers import row_named, wait_for_detail
 from tests.ui.conftest import when_shown
+from ui.communities.model import ID_ROLE
 from ui.communities.tab import CommunitiesTab
 
 JOINED = datetime(2026, 10, 1, 9, 0)
@@ -156,6 +157,19 @@ def test_search_by_name_tag_and_pinyin_and_show_archived(open_tab, qtbot, sqlite
         r for r in range(tab.proxy.rowCount()) if tab.proxy.index(r, 0).data() == "麦香烘焙旧群"
     )
     assert tab.proxy.index(archived_row, 4).data() == "已归档"
+
+
+def test_typing_in_the_list_searches_through_the_box(open_tab, sqlite_database, qtbot):
+    with sqlite_database.session() as session:
+        add_community(session, "麦香烘焙福利1群")
+        add_community(session, "悦动健身打卡群")
+    tab = open_tab()
+    tab.table.setFocus()
+    qtbot.keyClicks(tab.table, "mxhb")
+    assert tab.search.text() == "mxhb"
+    assert tab.search.hasFocus()
+    qtbot.waitUntil(lambda: tab.proxy.rowCount() == 1, timeout=10_000)
+    assert tab.proxy.index(0, 0).data() == "麦香烘焙福利1群"
 
 
 def test_list_is_sorted_by_pinyin_with_numbers_in_order(open_tab, sqlite_database):
@@ -379,3 +393,73 @@ def test_edit_the_admins_add_by_typing_and_remove(open_tab, qtbot, sqlite_databa
         assert [a.id for a in owner_and_admins(session, community_id).admins] == [zhang]
         reasons = session.scalars(select(RoleChange.reason).order_by(RoleChange.id)).all()
     assert reasons == ["设为管理员", "不再是管理员", "设为管理员"]
+
+
+def test_the_list_and_the_attention_panel_agree_for_groups_past_the_scan_in_cap(
+    open_tab, qtbot, sqlite_database
+):
+    """Groups past the 200 scan-in cap with no QR code (as the demo's once all were): the list
+    showed 未添加 and 仅能邀请进群 in warning colours for each while 需要处理 said all was well."""
+    from ui.communities.labels import QUIET_COLOR
+    from ui.communities.model import COL_QR, COL_STATUS
+
+    with sqlite_database.session() as session:
+        for number in range(1, 4):
+            fill(session, add_community(session, f"老群{number}"), 230 + number, JOINED)
+        add_community(session, "新开的群")  # personal WeChat, no code yet: needs one
+    tab = open_tab()
+    new = row_named(tab, "新开的群").id
+    assert [(a.kind, a.community_id) for a in tab.attention] == [("qr_missing", new)]
+    assert tab.attention_button.text() == "需要处理 1"
+
+    flagged = set()
+    for number in range(tab.proxy.rowCount()):
+        status = tab.proxy.index(number, COL_STATUS)
+        qr = tab.proxy.index(number, COL_QR)
+        community_id = status.data(ID_ROLE)
+        color = status.data(Qt.ItemDataRole.ForegroundRole)
+        if color is not None and color.color().name() != QUIET_COLOR:
+            flagged.add(community_id)
+        if community_id != new:
+            assert (status.data(), qr.data()) == ("仅能邀请进群", "不需要")
+            assert color.color().name() == QUIET_COLOR
+            assert qr.data(Qt.ItemDataRole.ForegroundRole).color().name() == QUIET_COLOR
+            assert "扫码进群上限" in status.data(Qt.ItemDataRole.ToolTipRole)
+            assert "不在需要处理里" in status.data(Qt.ItemDataRole.ToolTipRole)
+    # What the list flags is exactly what 需要处理 holds.
+    assert flagged == {a.community_id for a in tab.attention}
+
+    demo = next(row for row in tab.rows if row.id != new)
+    tab.select_community(demo.id)
+    assert "扫码进群上限" in tab.detail.warnings_label.text()
+    assert QUIET_COLOR in tab.detail.warnings_label.text()
+
+    def read(dialog):
+        intro = dialog.findChild(QLabel, "communities_attention_intro")
+        assert "共 1 项" in intro.text()
+        others = dialog.findChild(QTableWidget, "communities_attention_others")
+        assert others.rowCount() == len(tab.rows) - 1
+        for number in range(others.rowCount()):
+            assert others.item(number, 0).text() == "仅能邀请进群"
+            assert "扫码进群上限" in others.item(number, 2).text()
+        dialog.reject()
+
+    when_shown("communities_attention_dialog", read)
+    tab.show_attention()
+
+
+def test_with_nothing_to_do_the_panel_does_not_claim_every_code_is_valid(open_tab, sqlite_database):
+    with sqlite_database.session() as session:  # past the scan-in cap: no code needed
+        for number in range(1, 4):
+            fill(session, add_community(session, f"老群{number}"), 230 + number, JOINED)
+    tab = open_tab()
+    assert tab.attention == [] and tab.attention_button.text() == "需要处理"
+    seen = []
+
+    def read(dialog):
+        seen.append(dialog.findChild(QLabel, "communities_attention_intro").text())
+        dialog.reject()
+
+    when_shown("communities_attention_dialog", read)
+    tab.show_attention()
+    assert "没有需要处理的事项" in seen[0] and "有效期内" not in seen[0]

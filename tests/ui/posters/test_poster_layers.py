@@ -202,3 +202,26 @@ def test_the_qr_source_choice_sets_the_content_and_the_preview_scans_to_it(desig
     assert designer.template.layers[index].content == "https://example.com/店铺"
     assert source.currentData() == ""
     settle(qtbot, designer)
+
+
+def test_a_new_layer_goes_on_top_and_a_code_put_under_a_card_is_reported_covered(designer, qtbot):
+    from PySide6.QtWidgets import QToolButton
+
+    select(designer, "背景")  # whatever is selected, a new layer must not land under the cards
+    add(designer, "qr")
+    index = designer.selected
+    assert index == len(designer.template.layers) - 1
+    designer._properties_edited({"y": 1000}, None)  # over the white 福利卡片
+    settle(qtbot, designer)
+    assert designer.last_check.ok
+    assert designer.canvas.layer_warning(index) == ""
+    down = designer.findChild(QToolButton, "posterLayerDown")
+    while designer.selected > 1:  # just above the background: under every card
+        down.click()
+    settle(qtbot, designer)
+    warning = designer.canvas.layer_warning(1)
+    assert "被其他图层遮住" in warning and "福利卡片" in warning, warning
+    status = designer.status.text()
+    assert "被其他图层遮住" in status
+    for wrong in ("颜色反了", "对比度", "无法识别"):
+        assert wrong not in status and wrong not in warning, (wrong, status)
