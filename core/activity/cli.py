@@ -1,4 +1,5 @@
-"""`main.py activity paste FILE --community NAME [--date YYYY-MM-DD] [--json]`."""
+"""`main.py activity paste FILE --community NAME [--date YYYY-MM-DD] [--pick NAME=ID]… [--json]`
+and `main.py activity import FILE [--community NAME] [--dry-run] [--json]`."""
 
 from __future__ import annotations
 
@@ -15,6 +16,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     paste.add_argument("file", help="接龙文本文件（UTF-8 或 GBK）")
     paste.add_argument("--community", required=True, help="接龙所在的社群名称")
     paste.add_argument("--date", help="打卡日期 YYYY-MM-DD（默认：接龙标题里的日期，否则今天）")
+    paste.add_argument(
+        "--pick",
+        action="append",
+        default=[],
+        metavar="名字=编号",
+        help="接龙里的名字可能是几位成员时，指定是哪一位（成员编号）；可重复",
+    )
     paste.add_argument("--dry-run", action="store_true", help="只匹配、不记录")
     add_common_options(paste)
     paste.set_defaults(handler=run_paste)
@@ -69,17 +77,32 @@ def _date(text: str | None):
         raise UserError(f"日期格式应为 YYYY-MM-DD，收到：{text}") from error
 
 
+def _picks(values: list[str]) -> dict[str, int]:
+    """`--pick 小王=12` → {"小王": 12}."""
+    from core.common.errors import UserError
+
+    picks = {}
+    for value in values:
+        name, _, number = value.rpartition("=")
+        number = number.strip().removeprefix("#")
+        if not name.strip() or not number.isdigit():
+            raise UserError(f"--pick 应写成 名字=成员编号（如 --pick 小王=12），收到：{value}")
+        picks[name.strip()] = int(number)
+    return picks
+
+
 def run_paste(args: argparse.Namespace) -> int:
     from core.activity.paste import apply_paste, plan_paste
     from core.communities.registry import community_id_by_name
 
     text = read_text_file(Path(args.file))
     day = _date(args.date)
+    chosen = _picks(args.pick)
     database = open_for(args)
     try:
         with database.session() as session:
             community_id = community_id_by_name(session, args.community)
-            plan = plan_paste(session, text, community_id, day=day)
+            plan = plan_paste(session, text, community_id, day=day, chosen=chosen)
             added = 0
             if not args.dry_run:
                 added = apply_paste(session, plan).added
@@ -98,12 +121,17 @@ def run_paste(args: argparse.Namespace) -> int:
                 "member_id": m.member_id,
                 "member": m.member_name,
                 "matched_by": m.matched_by,
+                "exact": m.exact,
                 "already_recorded": m.already_recorded,
             }
             for m in plan.matched
         ],
         "unmatched": [
-            {"name": u.name, "candidates": [{"member_id": i, "member": n} for i, n in u.candidates]}
+            {
+                "name": u.name,
+                "ambiguous": u.ambiguous,
+                "candidates": [{"member_id": i, "member": n} for i, n in u.candidates],
+            }
             for u in plan.unmatched
         ],
         "duplicates_skipped": plan.duplicates + plan.same_member,
@@ -114,13 +142,19 @@ def run_paste(args: argparse.Namespace) -> int:
         + (f"将记录 {len(plan.to_add)} 次签到" if args.dry_run else f"记录 {added} 次签到")
         + (f"（{already} 人当天已记录）" if already else "")
     ]
-    if plan.unmatched:
+    questions = [u for u in plan.unmatched if u.ambiguous]
+    for u in questions:
+        who = "、".join(f"{name}（#{member_id}）" for member_id, name in u.candidates)
+        lines.append(f"待选择（没有记录）：「{u.name}」可能是 {who}")
+    if questions:
+        lines.append(f"  指定是谁请加 --pick 名字=编号，如 --pick {questions[0].name}=编号")
+    missing = [u.name for u in plan.unmatched if not u.ambiguous]
+    if missing:
+        lines.append("群里没有找到（没有记录）：" + "、".join(missing))
+    loose = [m for m in plan.matched if not m.exact and m.matched_by != "chosen"]
+    if loose:
         lines.append(
-            "未匹配："
-            + "、".join(
-                f"{u.name}（{len(u.candidates)} 人同名）" if u.candidates else u.name
-                for u in plan.unmatched
-            )
+            "近似匹配（请核对）：" + "、".join(f"「{m.name}」→ {m.member_name}" for m in loose)
         )
     if result["duplicates_skipped"]:
         lines.append("重复已跳过：" + "、".join(result["duplicates_skipped"]))

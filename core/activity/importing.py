@@ -12,8 +12,10 @@ it are fine) and is one of two layouts:
 
 A member is found by 成员编号, then 微信号, then phone, then by name among the members of the
 row's community (社群 column, else the community the caller chose, else the sheet's name when
-it is a community's). Only a unique match counts; every row that cannot be read exactly is
-rejected with its reason, nothing is guessed.
+it is a community's), through core.members.name_match, the matcher the 接龙 paste shares (exact
+before bracket- or emoji-stripped before pinyin; with several name columns, the best strength
+any of them reaches). Only a unique match counts; every row that cannot be read exactly is
+rejected with its reason (an ambiguous name with its candidates), nothing is guessed.
 
 `plan_activity_import` is the dry run: counts, the rejected rows and the events to add.
 `apply_activity_import` records them through `record_events` (points and levels follow); the
@@ -37,9 +39,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.activity.jielong import JielongEntry
 from core.activity.kinds import KIND_LABELS
-from core.activity.paste import MemberNameIndex
 from core.activity.record import MAX_AMOUNT_CENTS, NewEvent, RecordResult, record_events
 from core.common.errors import UserError
 from core.common.joins import joined_clauses, joined_list
@@ -59,6 +59,7 @@ from core.members.importing.readers import (
     iter_csv_table,
     iter_workbook_tables,
 )
+from core.members.name_match import MemberNames, NameMatch, community_member_names
 from db.models import ActivityEvent, Community, Member
 
 MAX_COUNT = 1000  # one row saying someone did a thing more often than this is a typing mistake
@@ -478,8 +479,8 @@ class _Planner:
             raise UserError(msg("找不到编号为 {id} 的社群（可能已删除）", id=community_id))
         self.community_id = community_id
         self.rows: list[_Row] = []
-        self.indexes: dict[int, MemberNameIndex] = {}
-        self.names: dict[tuple[int, str], set[int]] = {}
+        self.indexes: dict[int, MemberNames] = {}
+        self.names: dict[tuple[int, str], NameMatch] = {}
         self.moments: dict[tuple, tuple[datetime | None, str | None]] = {}
 
     def run(self, progress: Progress, cancelled: CancelCheck) -> ActivityImportPlan:
@@ -804,23 +805,29 @@ class _Planner:
                 )
             )
             return None
-        ambiguous = None
-        for name in row.names:
-            ids = self._by_name(community_id, name)
-            if len(ids) == 1:
-                return next(iter(ids))
-            if ids and ambiguous is None:
-                ambiguous = (name, len(ids))
-            tried.append(msg("「{name}」", name=name))
+        # Every name column counts at the best strength any of them reaches.
+        found = [m for m in (self._by_name(community_id, n) for n in row.names) if m.member_ids]
+        best = min((m.strength for m in found), default=None)
+        ids = sorted({i for m in found if m.strength == best for i in m.member_ids})
+        if len(ids) == 1:
+            return ids[0]
+        tried.extend(msg("「{name}」", name=name) for name in row.names)
         community = self.communities.get(community_id, "")
-        if ambiguous:
-            name, count = ambiguous
+        if ids:
+            names = self.indexes[community_id]
             row.problems.append(
                 msg(
-                    "「{community}」里有 {count} 位成员都叫「{name}」，无法确定是谁",
+                    "「{community}」里有 {count} 位成员都可能是「{name}」：{candidates}，"
+                    "无法确定是谁",
                     community=community,
-                    count=count,
-                    name=name,
+                    count=len(ids),
+                    name=next(m.name for m in found if m.strength == best),
+                    candidates=joined_list(
+                        [
+                            msg("{member}（#{id}）", member=shown_name, id=member_id)
+                            for member_id, shown_name in names.candidates(ids[:5])
+                        ]
+                    ),
                 )
             )
         elif row.names:
@@ -849,21 +856,16 @@ class _Planner:
         found = self.moments[key] = _moment(value, self.today)
         return found
 
-    def _by_name(self, community_id: int, name: str) -> set[int]:
+    def _by_name(self, community_id: int, name: str) -> NameMatch:
         key = (community_id, name)
         if key not in self.names:
-            self.names[key] = self._find_name(community_id, name)
+            names = self.indexes.get(community_id)
+            if names is None:
+                names = self.indexes[community_id] = community_member_names(
+                    self.session, community_id
+                )
+            self.names[key] = names.match(name)
         return self.names[key]
-
-    def _find_name(self, community_id: int, name: str) -> set[int]:
-        index = self.indexes.get(community_id)
-        if index is None:
-            index = self.indexes[community_id] = MemberNameIndex(self.session, community_id)
-        entry = JielongEntry(number=None, name=name, note="", line=name)
-        _how, ids = index.find(entry.match_keys, "")
-        if not ids:
-            _how, ids = index.find((), entry.pinyin_keys[0])
-        return ids
 
     def _members_by_id(self, refs: set[int]) -> dict[int, int]:
         """Member number → the live member (a merged member's events go to whom it merged into)."""

@@ -2,8 +2,9 @@
 
 Operators copy the final 接龙 message from the group and paste it here; the result is the list of
 people who signed, in order, with their numbers and what they wrote after their names. Matching
-the names to members is the caller's job: every entry carries `match_keys` (and `pinyin_keys`)
-built the same way `match_keys_of` builds them for a member's nickname or group nickname.
+the names to members is the caller's job (core.members.name_match, which the activity import
+shares): every entry carries `match_keys` (and `pinyin_keys`) built the same way that matcher
+builds them for a member's nickname or group nickname.
 
     parse = parse_jielong(text, today=date(2026, 3, 7))
     parse.title, parse.date, parse.entries, parse.duplicates, parse.ignored_lines
@@ -34,6 +35,7 @@ from datetime import date, timedelta
 
 from core.common.errors import UserError
 from core.common.text import msg
+from core.members.name_match import INVISIBLE, match_key, match_keys_of, strip_brackets
 
 MAX_BYTES = 1024 * 1024
 MAX_LINES = 5000
@@ -90,7 +92,7 @@ class JielongEntry:
         """(pinyin, initials) of the name without brackets, as the members table stores them."""
         from core.members.search_keys import member_search_keys
 
-        keys = member_search_keys(_strip_brackets(self.name).strip() or self.name)
+        keys = member_search_keys(strip_brackets(self.name).strip() or self.name)
         return keys.pinyin, keys.initials
 
 
@@ -111,50 +113,12 @@ class JielongParse:
 
 
 # ---------------------------------------------------------------------------------------------
-# Match keys
-
-
-_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|〔[^〔〕]*〕|《[^《》]*》|<[^<>]*>")
-_WHITESPACE = re.compile(r"\s+")
-
-
-def _strip_brackets(text: str) -> str:
-    """`老王（健身）` → `老王`, `【团长】张三` → `张三` (on NFKC text, so `（）` are `()`)."""
-    return _BRACKETED.sub("", unicodedata.normalize("NFKC", text))
-
-
-def _letters_and_digits(text: str) -> str:
-    """Drops emoji, punctuation and symbols: `🌸lily🌸` → `lily`."""
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
-
-
-def match_key(text: str) -> str:
-    """The form two spellings of one name share: NFKC, case-folded, no spaces or invisibles."""
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
-    return _WHITESPACE.sub("", text).casefold()
-
-
-def match_keys_of(name: str) -> tuple[str, ...]:
-    """Keys of a name, most specific first: as written, without brackets, without emoji.
-
-    The matcher applies this to members' nicknames and group nicknames too, so `老王（健身）`
-    finds a member called `老王` and `🌸Lily🌸` finds `lily`.
-    """
-    full = match_key(name)
-    bare = match_key(_strip_brackets(name))
-    candidates = (full, bare, _letters_and_digits(full), _letters_and_digits(bare))
-    return tuple(dict.fromkeys(key for key in candidates if key))
-
-
-# ---------------------------------------------------------------------------------------------
 # Cleaning
 
 
-# Format characters: zero-width space/joiners, bidi marks and embeddings, word joiner, BOM, soft
-# hyphen. A zero-width joiner inside an emoji sequence (👩‍💻) is kept.
-_INVISIBLE = re.compile(
-    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
-)
+# Format characters (name_match.INVISIBLE); a zero-width joiner inside an emoji sequence (👩‍💻)
+# is kept.
+_INVISIBLE = INVISIBLE
 _EMOJI = "\u2600-\u27bf\ufe0f\U0001f000-\U0001faff"
 _UNWANTED = re.compile(
     f"(?P<emoji_zwj>(?<=[{_EMOJI}])\u200d(?=[{_EMOJI}]))|{_INVISIBLE.pattern}"

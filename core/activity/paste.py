@@ -1,27 +1,29 @@
 """A pasted 接龙 becomes check-ins: match each name to a member of the community, then record.
 
-Matching tries, in order, the member's group nickname in this community, their nickname,
-their remark name, and finally the full pinyin of the name (张小帆 written for 张小凡). A name
-that fits several members, or none, is left for the operator to resolve; nothing is guessed.
+Names are matched by core.members.name_match, the matcher the activity import shares: the
+member's group nickname in this community, nickname or remark, exact before bracket- or
+emoji-stripped, then the full pinyin (张小帆 written for 张小凡); the best strength that finds
+anyone wins. A name that fits several members equally well (ambiguous, with the candidates), or
+none, is left for the operator to resolve; nothing is guessed.
 Each check-in carries a reference of community, day and member, so pasting the same 接龙
 again — or a longer copy of it later that day — adds only the people not yet recorded.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.activity.jielong import JielongParse, match_keys_of, parse_jielong
+from core.activity.jielong import JielongParse, parse_jielong
 from core.activity.record import NewEvent, RecordResult, record_events
 from core.common.errors import UserError
 from core.common.text import msg
 from core.communities.registry import get_community
-from db.models import ActivityEvent, Member, Membership
+from core.members.name_match import community_member_names
+from db.models import ActivityEvent
 
 CHECKIN_TIME = time(12, 0)  # a 接龙 says which day, not when: noon keeps it inside the day
 
@@ -33,12 +35,18 @@ class MatchedName:
     member_name: str
     matched_by: str  # group_nickname / nickname / remark / pinyin / chosen
     already_recorded: bool
+    exact: bool = True  # False: found only once brackets, emoji or the spelling were let go
 
 
 @dataclass(frozen=True)
 class UnmatchedName:
     name: str
     candidates: list[tuple[int, str]]  # (member id, display name): more than one fitted
+
+    @property
+    def ambiguous(self) -> bool:
+        """A question (who of the candidates?), rather than a name nobody has."""
+        return bool(self.candidates)
 
 
 @dataclass
@@ -61,57 +69,6 @@ def checkin_ref(community_id: int, day: date, member_id: int) -> str:
     return f"jielong:{community_id}:{day.isoformat()}:{member_id}"
 
 
-def _display(nickname: str, remark: str, member_id: int) -> str:
-    return remark or nickname or msg("成员 #{id}", id=member_id)
-
-
-class MemberNameIndex:
-    """The community's current members under every key a 接龙 name could match."""
-
-    def __init__(self, session: Session, community_id: int) -> None:
-        self.by: dict[str, dict[str, set[int]]] = {
-            source: defaultdict(set) for source in ("group_nickname", "nickname", "remark")
-        }
-        self.by_pinyin: dict[str, set[int]] = defaultdict(set)
-        self.names: dict[int, str] = {}
-        rows = session.execute(
-            select(
-                Member.id,
-                Member.nickname,
-                Member.remark,
-                Member.search_pinyin,
-                Membership.group_nickname,
-            )
-            .join(Membership, Membership.member_id == Member.id)
-            .where(
-                Membership.community_id == community_id,
-                Membership.left_at.is_(None),
-                Member.merged_into_id.is_(None),
-            )
-        )
-        for member_id, nickname, remark, pinyin, group_nickname in rows:
-            self.names[member_id] = _display(nickname, remark, member_id)
-            for source, value in (
-                ("group_nickname", group_nickname),
-                ("nickname", nickname),
-                ("remark", remark),
-            ):
-                for key in match_keys_of(value or ""):
-                    self.by[source][key].add(member_id)
-            if pinyin:
-                self.by_pinyin[pinyin].add(member_id)
-
-    def find(self, keys: tuple[str, ...], pinyin: str) -> tuple[str, set[int]]:
-        """(how it matched, member ids): the first source and key with any hit."""
-        for source, index in self.by.items():
-            for key in keys:
-                if index.get(key):
-                    return source, index[key]
-        if pinyin and self.by_pinyin.get(pinyin):
-            return "pinyin", self.by_pinyin[pinyin]
-        return "", set()
-
-
 def plan_paste(
     session: Session,
     text: str,
@@ -132,7 +89,7 @@ def plan_paste(
     day = day or parsed.date or default_day or today
     if day > today:
         raise UserError(msg("打卡日期 {date} 在将来，请检查接龙标题里的日期", date=day.isoformat()))
-    index = MemberNameIndex(session, community_id)
+    names = community_member_names(session, community_id)
     chosen = chosen or {}
     plan = PastePlan(community_id, community.name, day, parsed.title)
     plan.duplicates = list(parsed.duplicates)
@@ -140,27 +97,29 @@ def plan_paste(
     for entry in parsed.entries:
         if entry.name in chosen:
             member_id = chosen[entry.name]
-            if member_id not in index.names:
+            if member_id not in names:
                 raise UserError(msg("为「{name}」选择的成员不在这个群里", name=entry.name))
-            how, ids = "chosen", {member_id}
+            how, exact = "chosen", True
         else:
-            how, ids = index.find(entry.match_keys, entry.pinyin_keys[0])
-        if len(ids) != 1:
-            candidates = sorted((i, index.names[i]) for i in ids)
-            plan.unmatched.append(UnmatchedName(entry.name, candidates))
-            continue
-        (member_id,) = ids
+            match = names.match(entry.name)
+            member_id, how, exact = match.member_id, match.how, match.exact
+            if member_id is None:
+                candidates = names.candidates(match.member_ids)
+                plan.unmatched.append(UnmatchedName(entry.name, candidates))
+                continue
         if member_id in found:
             plan.same_member.append(f"{found[member_id]} / {entry.name}")
             continue
         found[member_id] = entry.name
-        plan.matched.append(MatchedName(entry.name, member_id, index.names[member_id], how, False))
+        plan.matched.append(
+            MatchedName(entry.name, member_id, names.display[member_id], how, False, exact)
+        )
     refs = {checkin_ref(community_id, day, m.member_id): m for m in plan.matched}
     recorded = set(
         session.scalars(select(ActivityEvent.source_ref).where(ActivityEvent.source_ref.in_(refs)))
     )
     plan.matched = [
-        MatchedName(m.name, m.member_id, m.member_name, m.matched_by, ref in recorded)
+        MatchedName(m.name, m.member_id, m.member_name, m.matched_by, ref in recorded, m.exact)
         for ref, m in refs.items()
     ]
     return plan

@@ -1236,6 +1236,10 @@ Preview first: every row to add, update or with a problem is listed before anyth
         <translation>Rows</translation>
     </message>
     <message>
+        <source>待确认</source>
+        <translation>To confirm</translation>
+    </message>
+    <message>
         <source>字段</source>
         <translation>Field</translation>
     </message>
@@ -1328,6 +1332,70 @@ Preview first: every row to add, update or with a problem is listed before anyth
         <translation>Preview with These Columns</translation>
     </message>
     <message>
+        <source>这些行的手机号属于一位现有成员，昵称却不同：可能是同一人改了昵称，也可能是另一个人（号码换了主人或填错了）。请逐行回答，回答后按「按回答更新预览」；没有回答的行不会导入。</source>
+        <translation>The phone on these rows belongs to an existing member with a different nickname: the same person who changed their nickname, or another person (a number that changed hands or was mistyped). Answer each row, then press “Update the preview with the answers”; unanswered rows are not imported.</translation>
+    </message>
+    <message>
+        <source>文件里的昵称</source>
+        <translation>Nickname in the file</translation>
+    </message>
+    <message>
+        <source>手机号</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>手机号现属于</source>
+        <translation>Phone belongs to</translation>
+    </message>
+    <message>
+        <source>回答</source>
+        <translation>Answer</translation>
+    </message>
+    <message>
+        <source>全部：</source>
+        <translation>All:</translation>
+    </message>
+    <message>
+        <source>都是同一人</source>
+        <translation>All the same person</translation>
+    </message>
+    <message>
+        <source>都是另一个人</source>
+        <translation>All another person</translation>
+    </message>
+    <message>
+        <source>都跳过</source>
+        <translation>Skip all</translation>
+    </message>
+    <message>
+        <source>按回答更新预览</source>
+        <translation>Update the preview with the answers</translation>
+    </message>
+    <message>
+        <source>请选择（未回答：不导入）</source>
+        <translation>Choose (unanswered: not imported)</translation>
+    </message>
+    <message>
+        <source>是同一人：更新这位成员</source>
+        <translation>Same person: update this member</translation>
+    </message>
+    <message>
+        <source>是另一个人：新建成员，不写手机号</source>
+        <translation>Another person: new member, without the phone</translation>
+    </message>
+    <message>
+        <source>跳过这一行</source>
+        <translation>Skip this row</translation>
+    </message>
+    <message>
+        <source>「{nickname}」（#{id}）</source>
+        <translation>“{nickname}” (#{id})</translation>
+    </message>
+    <message>
+        <source>待确认（{n}）</source>
+        <translation>To confirm ({n})</translation>
+    </message>
+    <message>
         <source>（空）</source>
         <translation>(empty)</translation>
     </message>
@@ -1348,8 +1416,16 @@ Preview first: every row to add, update or with a problem is listed before anyth
         <translation>New {added} · Updated {updated} · Unchanged {unchanged} · Same person {linked} · Problems {rejected} · Joins {joined} · Leaves {left}</translation>
     </message>
     <message>
+        <source> · 待确认 {doubtful}（未导入）</source>
+        <translation> · to confirm {doubtful} (not imported)</translation>
+    </message>
+    <message>
         <source>文件：{name}，共 {rows} 行</source>
         <translation>File: {name}, {rows} rows</translation>
+    </message>
+    <message>
+        <source>{n} 行手机号与昵称对不上，没有导入。</source>
+        <translation>{n} rows whose phone and nickname disagree were not imported.</translation>
     </message>
     <message>
         <source>没有可导入的变化</source>
@@ -3244,6 +3320,10 @@ For example:
         <translation>Chosen by hand</translation>
     </message>
     <message>
+        <source>{how}（近似，请核对）</source>
+        <translation>{how} (close match, please check)</translation>
+    </message>
+    <message>
         <source>当天已记录</source>
         <translation>Already recorded that day</translation>
     </message>
@@ -3256,8 +3336,16 @@ For example:
         <translation>Skip (don&apos;t record)</translation>
     </message>
     <message>
-        <source>同名 {n} 人</source>
-        <translation>{n} with this name</translation>
+        <source>{n} 人都可能是</source>
+        <translation>could be any of {n}</translation>
+    </message>
+    <message>
+        <source>待选择 {n} 人</source>
+        <translation>{n} to choose</translation>
+    </message>
+    <message>
+        <source>没有找到 {n} 人</source>
+        <translation>{n} not found</translation>
     </message>
     <message>
         <source>请选择</source>
@@ -3278,10 +3366,6 @@ For example:
     <message>
         <source>{n} 人当天已记录，不会重复</source>
         <translation>{n} already recorded that day, not counted twice</translation>
-    </message>
-    <message>
-        <source>未匹配 {n} 人</source>
-        <translation>{n} not matched</translation>
     </message>
     <message>
         <source>重复只算一次：{names}</source>
@@ -4959,10 +5043,6 @@ Drop an image here</translation>
         <translation>“{name}”</translation>
     </message>
     <message>
-        <source>「{community}」里有 {count} 位成员都叫「{name}」，无法确定是谁</source>
-        <translation>{count} members of “{community}” are named “{name}”: cannot tell which one</translation>
-    </message>
-    <message>
         <source>文件「{file}」里找不到行为记录的表头：前 {rows} 行里需要有一行列名，包含{needed}（{detail}）</source>
         <translation>No activity header found in “{file}”: one of the first {rows} rows must hold the column names, with {needed} ({detail})</translation>
     </message>
@@ -5277,6 +5357,14 @@ Drop an image here</translation>
     <message>
         <source>{a}、{b}</source>
         <translation>{a}, {b}</translation>
+    </message>
+    <message>
+        <source>「{community}」里有 {count} 位成员都可能是「{name}」：{candidates}，无法确定是谁</source>
+        <translation>{count} members of “{community}” could be “{name}”: {candidates}; cannot tell which one</translation>
+    </message>
+    <message>
+        <source>{member}（#{id}）</source>
+        <translation>{member} (#{id})</translation>
     </message>
     <message>
         <source>{a}、{b}、{c}</source>
@@ -5923,6 +6011,10 @@ Drop an image here</translation>
         <translation>Same person as another row</translation>
     </message>
     <message>
+        <source>待确认（未导入）</source>
+        <translation>To confirm (not imported)</translation>
+    </message>
+    <message>
         <source>已拒绝</source>
         <translation>Rejected</translation>
     </message>
@@ -6063,6 +6155,22 @@ Drop an image here</translation>
         <translation>Female</translation>
     </message>
     <message>
+        <source>手机号 {phone} 属于成员「{old}」，但这一行的昵称是「{nickname}」：是同一人吗？</source>
+        <translation>Phone {phone} belongs to the member “{old}”, but this row’s nickname is “{nickname}”: is it the same person?</translation>
+    </message>
+    <message>
+        <source>{question}未回答，这一行没有导入</source>
+        <translation>{question} Not answered: this row was not imported</translation>
+    </message>
+    <message>
+        <source>{question}已选择跳过，这一行没有导入</source>
+        <translation>{question} You chose to skip it: this row was not imported</translation>
+    </message>
+    <message>
+        <source>按你的回答，这一行不是成员「{old}」：新建成员，手机号 {phone} 仍属于「{old}」，不写给新成员</source>
+        <translation>As you answered, this row is not the member “{old}”: a new member is added; phone {phone} stays with “{old}” and is not given to the new member</translation>
+    </message>
+    <message>
         <source>没有昵称，也没有手机号、微信号、unionid 等能认出是谁的信息</source>
         <translation>No nickname, and nothing else that tells who it is (phone, WeChat ID, unionid…)</translation>
     </message>
@@ -6137,10 +6245,6 @@ Drop an image here</translation>
     <message>
         <source>文件「{name}」超过 {limit:,} 行的上限：请拆分成几个文件后分批导入</source>
         <translation>“{name}” has more than the limit of {limit:,} rows: split it into several files and import them one by one</translation>
-    </message>
-    <message>
-        <source>按手机号认出是成员「{old}」，但昵称是「{nickname}」，请确认是同一人</source>
-        <translation>Matched by phone to the member “{old}”, but the nickname is “{nickname}”: please make sure it is the same person</translation>
     </message>
     <message>
         <source>同一人在前面的行里{field}是 {value}，保留前面的值</source>

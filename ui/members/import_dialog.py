@@ -1,5 +1,10 @@
 """导入成员: choose a file, see exactly what the import would do (dry run), fix the column
-mapping, save the problem list, then import in one transaction, or cancel and change nothing."""
+mapping, answer the doubtful rows, save the problem list, then import in one transaction, or
+cancel and change nothing.
+
+A doubtful row (its phone is a member's who has another nickname) is a question: the 待确认 tab
+asks it row by row (or for all at once). Answers take effect through a new preview, so what is
+imported is always what the preview showed; unanswered rows are not imported."""
 
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTableView,
     QTableWidget,
+    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -26,6 +32,9 @@ from PySide6.QtWidgets import (
 from core.common.database import Database
 from core.members.importing import (
     FIELD_LABELS,
+    NEW,
+    SAME,
+    SKIP,
     STATUS_LABELS,
     HeaderMapping,
     ImportPlan,
@@ -34,6 +43,7 @@ from core.members.importing import (
     plan_import,
     write_error_report,
 )
+from core.members.masking import mask_phone
 from core.members.query import filter_choices
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
@@ -63,6 +73,8 @@ class ImportDialog(QDialog):
         self.path: Path | None = None
         self.plan: ImportPlan | None = None
         self.result: ImportResult | None = None
+        self.answers: dict[tuple[str, int], str] = {}  # doubtful rows answered, by (sheet, row)
+        self._mapping: list[HeaderMapping] | None = None  # the mapping of the last preview
         self._reads = TaskGroup(self)
 
         self.pages = QStackedWidget()
@@ -143,6 +155,8 @@ class ImportDialog(QDialog):
 
     def set_file(self, path: Path) -> None:
         self.path = path
+        self.answers = {}
+        self._mapping = None
         self.file_label.setText(self.tr("文件：{name}").format(name=str(path)))
         self.preview_button.setEnabled(True)
 
@@ -170,8 +184,10 @@ class ImportDialog(QDialog):
     def preview(self, mapping: list[HeaderMapping] | None = None) -> None:
         if self.path is None:
             return
+        mapping = mapping or None  # a button's clicked(False)
+        self._mapping = mapping
         path, (community_name, community_id) = self.path, self._community_choice()
-        database = self.database
+        database, answers = self.database, dict(self.answers)
 
         def work(progress, cancelled) -> ImportPlan:
             with database.session() as session:
@@ -181,6 +197,7 @@ class ImportDialog(QDialog):
                     community_name=community_name,
                     community_id=community_id,
                     mapping=mapping,
+                    answers=answers,
                     progress=progress,
                     cancelled=cancelled,
                 )
@@ -220,6 +237,8 @@ class ImportDialog(QDialog):
         rows_layout.addWidget(self.status_filter, 0, Qt.AlignmentFlag.AlignLeft)
         rows_layout.addWidget(self._view("import_rows", self.rows_model))
         self.details.addTab(rows_page, self.tr("每一行"))
+        self.doubtful_page = self._doubtful_page()
+        self.details.addTab(self.doubtful_page, self.tr("待确认"))
         self.issues_model = ListTableModel(
             [
                 (self.tr("工作表"), lambda i: shown(i.sheet)),
@@ -336,6 +355,129 @@ class ImportDialog(QDialog):
         )
         return page
 
+    def _doubtful_page(self) -> QWidget:
+        page = QWidget()
+        hint = QLabel(
+            self.tr(
+                "这些行的手机号属于一位现有成员，昵称却不同：可能是同一人改了昵称，"
+                "也可能是另一个人（号码换了主人或填错了）。请逐行回答，回答后按「按回答更新预览」；"
+                "没有回答的行不会导入。"
+            )
+        )
+        hint.setWordWrap(True)
+        self.doubtful_table = QTableWidget(0, 6)
+        self.doubtful_table.setObjectName("import_doubtful")
+        self.doubtful_table.setHorizontalHeaderLabels(
+            [
+                self.tr("工作表"),
+                self.tr("行"),
+                self.tr("文件里的昵称"),
+                self.tr("手机号"),
+                self.tr("手机号现属于"),
+                self.tr("回答"),
+            ]
+        )
+        self.doubtful_table.verticalHeader().setVisible(False)
+        self.doubtful_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.doubtful_table.horizontalHeader().setStretchLastSection(True)
+        self.doubtful_table.setColumnWidth(0, 160)
+        all_row = QHBoxLayout()
+        all_row.addWidget(QLabel(self.tr("全部：")))
+        for name, text, answer in (
+            ("import_doubtful_all_same", self.tr("都是同一人"), SAME),
+            ("import_doubtful_all_new", self.tr("都是另一个人"), NEW),
+            ("import_doubtful_all_skip", self.tr("都跳过"), SKIP),
+        ):
+            all_row.addWidget(push_button(name, text, lambda _=False, a=answer: self.answer_all(a)))
+        all_row.addStretch(1)
+        self.replan_button = push_button(
+            "import_doubtful_replan", self.tr("按回答更新预览"), self.replan
+        )
+        all_row.addWidget(self.replan_button)
+        layout = QVBoxLayout(page)
+        layout.addWidget(hint)
+        layout.addLayout(all_row)
+        layout.addWidget(self.doubtful_table, 1)
+        return page
+
+    def _answer_choices(self) -> list[tuple[str, str | None]]:
+        return [
+            (self.tr("请选择（未回答：不导入）"), None),
+            (self.tr("是同一人：更新这位成员"), SAME),
+            (self.tr("是另一个人：新建成员，不写手机号"), NEW),
+            (self.tr("跳过这一行"), SKIP),
+        ]
+
+    def _fill_doubtful(self, plan: ImportPlan) -> None:
+        rows = plan.doubts
+        table = self.doubtful_table
+        table.setRowCount(len(rows))
+        choices = self._answer_choices()
+        for index, row in enumerate(rows):
+            doubt = row.doubt
+            cells = (
+                shown(row.sheet),
+                str(row.row),
+                row.nickname,
+                mask_phone(doubt.phone) or "",
+                self.tr("「{nickname}」（#{id}）").format(
+                    nickname=doubt.member_nickname, id=doubt.member_id
+                ),
+            )
+            for column, text in enumerate(cells):
+                table.setItem(index, column, QTableWidgetItem(text))
+            combo = QComboBox()
+            combo.setObjectName(f"import_answer_{index}")
+            for text, answer in choices:
+                combo.addItem(text, answer)
+            combo.setCurrentIndex(max(0, combo.findData(self.answers.get(row.key))))
+            combo.currentIndexChanged.connect(
+                lambda _index, key=row.key, box=combo: self._answer(key, box.currentData())
+            )
+            table.setCellWidget(index, 5, combo)
+        table.resizeColumnsToContents()
+        unanswered = len(plan.unanswered)
+        title = self.tr("待确认") if not rows else self.tr("待确认（{n}）").format(n=unanswered)
+        self.details.setTabText(self.details.indexOf(self.doubtful_page), title)
+        self.details.setTabVisible(self.details.indexOf(self.doubtful_page), bool(rows))
+        if unanswered:
+            self.details.setCurrentWidget(self.doubtful_page)
+
+    def _answer(self, key: tuple[str, int], answer: str | None) -> None:
+        if answer is None:
+            self.answers.pop(key, None)
+        else:
+            self.answers[key] = answer
+        self._update_buttons()
+
+    def answer_all(self, answer: str) -> None:
+        """Give every doubtful row the same answer (each can still be changed)."""
+        for index in range(self.doubtful_table.rowCount()):
+            combo = self.doubtful_table.cellWidget(index, 5)
+            combo.setCurrentIndex(combo.findData(answer))
+
+    def answers_pending(self) -> bool:
+        """Answers given since the preview: they need a new preview before importing."""
+        return self.plan is not None and self.answers != self.plan.answers()
+
+    def replan(self) -> None:
+        self.preview(self._mapping)
+
+    def _update_buttons(self) -> None:
+        plan = self.plan
+        if plan is None:
+            return
+        pending = self.answers_pending()
+        self.replan_button.setEnabled(pending)
+        if pending:
+            self.apply_button.setEnabled(True)
+            self.apply_button.setText(self.tr("按回答更新预览"))
+        else:
+            self.apply_button.setEnabled(plan.has_changes)
+            self.apply_button.setText(
+                self.tr("导入") if plan.has_changes else self.tr("没有可导入的变化")
+            )
+
     def _row_note(self, row) -> str:
         if row.reason:
             return shown(row.reason)
@@ -355,21 +497,23 @@ class ImportDialog(QDialog):
 
     def _show_plan(self, plan: ImportPlan) -> None:
         self.plan = plan
+        self.answers = plan.answers()
         counts = plan.counts
-        self.summary.setText(
-            self.tr(
-                "新增 {added} · 更新 {updated} · 无变化 {unchanged} · 同一人 {linked} · "
-                "有问题 {rejected} · 入群 {joined} · 退群 {left}"
-            ).format(
-                added=counts.added,
-                updated=counts.updated,
-                unchanged=counts.unchanged,
-                linked=counts.linked,
-                rejected=counts.rejected,
-                joined=counts.joined,
-                left=counts.left,
-            )
+        summary = self.tr(
+            "新增 {added} · 更新 {updated} · 无变化 {unchanged} · 同一人 {linked} · "
+            "有问题 {rejected} · 入群 {joined} · 退群 {left}"
+        ).format(
+            added=counts.added,
+            updated=counts.updated,
+            unchanged=counts.unchanged,
+            linked=counts.linked,
+            rejected=counts.rejected,
+            joined=counts.joined,
+            left=counts.left,
         )
+        if counts.doubtful:
+            summary += self.tr(" · 待确认 {doubtful}（未导入）").format(doubtful=counts.doubtful)
+        self.summary.setText(summary)
         notes = [*plan.notes, *(note for sheet in plan.sheets for note in sheet.notes)]
         self.notes.setText(
             "\n".join(shown(note) for note in notes)
@@ -381,11 +525,10 @@ class ImportDialog(QDialog):
         self.leaves_model.set_items(plan.leaves)
         self.duplicates_model.set_items(plan.possible_duplicates)
         self._fill_mapping(plan)
+        self.details.setCurrentIndex(0)
+        self._fill_doubtful(plan)
         self.report_button.setEnabled(bool(plan.issues))
-        self.apply_button.setEnabled(plan.has_changes)
-        self.apply_button.setText(
-            self.tr("导入") if plan.has_changes else self.tr("没有可导入的变化")
-        )
+        self._update_buttons()
         self.pages.setCurrentIndex(PAGE_PREVIEW)
 
     def _filter_rows(self) -> None:
@@ -452,6 +595,9 @@ class ImportDialog(QDialog):
     def apply(self) -> None:
         if self.plan is None:
             return
+        if self.answers_pending():
+            self.replan()  # import only what a preview has shown
+            return
         plan, database = self.plan, self.database
 
         def work(progress, cancelled) -> ImportResult:
@@ -491,6 +637,11 @@ class ImportDialog(QDialog):
                 joined=result.joined,
                 left=result.left,
                 created=result.communities_created,
+            )
+            + (
+                self.tr("{n} 行手机号与昵称对不上，没有导入。").format(n=result.doubtful)
+                if result.doubtful
+                else ""
             )
         )
         self.pages.setCurrentIndex(PAGE_DONE)

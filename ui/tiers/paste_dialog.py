@@ -1,4 +1,8 @@
-"""粘贴接龙: paste a WeChat 接龙, see who matched, resolve the rest, record the check-ins."""
+"""粘贴接龙: paste a WeChat 接龙, see who matched, resolve the rest, record the check-ins.
+
+A name that fits several members equally well is a question: its row offers the candidates to
+pick from and nothing is recorded for it until one is picked. A match that was found only after
+letting brackets, emoji or the spelling go says so, for the operator to check."""
 
 from __future__ import annotations
 
@@ -179,7 +183,10 @@ class PasteDialog(QDialog):
             self.results.removeCellWidget(row, 1)
             if hasattr(item, "member_id"):
                 self.results.setItem(row, 1, QTableWidgetItem(shown(item.member_name)))
-                self.results.setItem(row, 2, QTableWidgetItem(how_names[item.matched_by]))
+                how = how_names[item.matched_by]
+                if not item.exact:
+                    how = self.tr("{how}（近似，请核对）").format(how=how)
+                self.results.setItem(row, 2, QTableWidgetItem(how))
                 status = self.tr("当天已记录") if item.already_recorded else self.tr("将记录")
                 self.results.setItem(row, 3, QTableWidgetItem(status))
             elif item.candidates:
@@ -193,7 +200,7 @@ class PasteDialog(QDialog):
                 combo.currentIndexChanged.connect(self._invalidate_choice)
                 self.results.setItem(row, 1, QTableWidgetItem(""))
                 self.results.setCellWidget(row, 1, combo)
-                same = self.tr("同名 {n} 人").format(n=len(item.candidates))
+                same = self.tr("{n} 人都可能是").format(n=len(item.candidates))
                 self.results.setItem(row, 2, QTableWidgetItem(same))
                 self.results.setItem(row, 3, QTableWidgetItem(self.tr("请选择")))
             else:
@@ -211,8 +218,11 @@ class PasteDialog(QDialog):
         ]
         if already:
             parts.append(self.tr("{n} 人当天已记录，不会重复").format(n=already))
-        if plan.unmatched:
-            parts.append(self.tr("未匹配 {n} 人").format(n=len(plan.unmatched)))
+        questions = sum(u.ambiguous for u in plan.unmatched)
+        if questions:
+            parts.append(self.tr("待选择 {n} 人").format(n=questions))
+        if len(plan.unmatched) > questions:
+            parts.append(self.tr("没有找到 {n} 人").format(n=len(plan.unmatched) - questions))
         skipped = plan.duplicates + plan.same_member
         if skipped:
             parts.append(self.tr("重复只算一次：{names}").format(names="、".join(skipped)))

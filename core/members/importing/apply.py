@@ -34,6 +34,7 @@ from db.models import (
     Membership,
     MembershipEvent,
     MemberTag,
+    NotSamePerson,
     Setting,
     Tag,
 )
@@ -128,6 +129,7 @@ def apply_import(
         left=counts.left,
         communities_created=writer.communities_created,
         community_ids=dict(writer.community_ids),
+        doubtful=counts.doubtful,
     )
 
 
@@ -223,6 +225,7 @@ class _Writer:
         self._memberships()
         self._leaves()
         self._tags()
+        self._not_same()
         self._remember_mappings()
         self.progress(self.total, self.total)
 
@@ -240,7 +243,8 @@ class _Writer:
                 updated=counts.updated,
                 unchanged=counts.unchanged,
                 linked=counts.linked,
-                rejected=counts.rejected,
+                # The batch has no column of its own for doubtful rows: not imported either.
+                rejected=counts.rejected + counts.doubtful,
             )
         )
         self.batch_id = result.inserted_primary_key[0]
@@ -509,6 +513,24 @@ class _Writer:
             ).inserted_primary_key[0]
         pairs = sorted({(member_id, ids[name]) for member_id, name in wanted})
         self._insert(MemberTag.__table__, ("member_id", "tag_id"), pairs)
+
+    def _not_same(self) -> None:
+        """A doubtful row answered "another person": the new member and the phone's owner are
+        remembered as two people, so no merge is suggested for them."""
+        pairs = sorted(
+            {
+                (min(person.new_id, other), max(person.new_id, other))
+                for person in self.new
+                for other in person.not_same
+            }
+        )
+        if pairs:
+            self._insert(
+                NotSamePerson.__table__,
+                ("member_a_id", "member_b_id", "decided_at"),
+                [(a, b, self.now) for a, b in pairs],
+                weight=0,
+            )
 
     def _remember_mappings(self) -> None:
         table = Setting.__table__

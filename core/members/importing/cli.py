@@ -1,4 +1,5 @@
-"""`main.py import FILE [--community NAME] [--dry-run] [--json] [--report FILE.xlsx]`."""
+"""`main.py import FILE [--community NAME] [--doubtful same|new|skip] [--dry-run] [--json]
+[--report FILE.xlsx]`."""
 
 from __future__ import annotations
 
@@ -24,6 +25,13 @@ def register(commands: argparse._SubParsersAction) -> None:
         metavar="NAME",
         help="把所有成员导入这个社群（不存在则新建）；同名社群有多个时用 #编号",
     )
+    parser.add_argument(
+        "--doubtful",
+        choices=("skip", "same", "new"),
+        default="skip",
+        help="手机号对上了某位成员、昵称却不同的行：skip 跳过不导入（默认），"
+        "same 视为同一人并更新该成员，new 视为另一个人（新建成员，手机号仍归原成员）",
+    )
     parser.add_argument("--dry-run", action="store_true", help="只预览，不写入数据库")
     parser.add_argument("--report", metavar="FILE.xlsx", help="把被拒绝的行和问题保存为 Excel")
     add_common_options(parser)
@@ -46,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
                 source,
                 community_name=community_name,
                 community_id=community_id,
+                doubtful=args.doubtful,
                 progress=TerminalProgress("读取文件"),
             )
             if not args.dry_run:
@@ -55,9 +64,43 @@ def run(args: argparse.Namespace) -> int:
     report = None
     if args.report and (plan.issues or plan.rejected_rows):
         report = write_error_report(plan, args.report)
-    summary = _summary(plan, result, report)
+    summary = _summary(plan, result, report, doubtful=args.doubtful)
     emit(summary, as_json=args.json, human=_human(summary))
     return 0
+
+
+_DOUBTFUL_HEADS = {
+    "skip": "待确认 {count} 行：手机号属于一位现有成员，昵称却不同；按 --doubtful skip（默认）"
+    "跳过，没有导入：",
+    "same": "{count} 行手机号属于一位现有成员、昵称不同；按 --doubtful same 视为同一人，"
+    "更新该成员：",
+    "new": "{count} 行手机号属于一位现有成员、昵称不同；按 --doubtful new 视为另一个人，"
+    "新建成员，手机号仍归原成员：",
+}
+
+
+def _doubtful_lines(summary: dict) -> list[str]:
+    from core.members.masking import mask_phone
+
+    rows = summary["doubtful_rows"]
+    if not rows:
+        return []
+    answer = summary["doubtful_answer"]
+    lines = [_DOUBTFUL_HEADS[answer].format(count=len(rows))]
+    for row in rows[:_MAX_LISTED]:
+        owner = f"「{row['member_nickname']}」（#{row['member_id']}）"
+        lines.append(
+            f"  {row['sheet']} 第 {row['row']} 行「{row['nickname']}」：手机号 "
+            f"{mask_phone(row['phone'])} 属于成员{owner}"
+        )
+    if len(rows) > _MAX_LISTED:
+        lines.append(f"  …另有 {len(rows) - _MAX_LISTED} 行，用 --json 查看完整清单")
+    if answer == "skip":
+        lines.append(
+            "  确认是同一人请加 --doubtful same，是另一个人请加 --doubtful new；"
+            "逐行回答请在窗口的「导入成员名单」里选择"
+        )
+    return lines
 
 
 def _community_option(value: str | None) -> tuple[str | None, int | None]:
@@ -69,7 +112,7 @@ def _community_option(value: str | None) -> tuple[str | None, int | None]:
     return value.strip(), None
 
 
-def _summary(plan, result, report) -> dict:
+def _summary(plan, result, report, *, doubtful: str = "skip") -> dict:
     counts = plan.counts
     return {
         "file": plan.file_name,
@@ -80,6 +123,7 @@ def _summary(plan, result, report) -> dict:
         "unchanged": counts.unchanged,
         "linked": counts.linked,
         "rejected": counts.rejected,
+        "doubtful": counts.doubtful,
         "joined": counts.joined,
         "left": counts.left,
         "batch_id": result.batch_id if result else None,
@@ -97,6 +141,19 @@ def _summary(plan, result, report) -> dict:
         "rejected_rows": [
             {"sheet": r.sheet, "row": r.row, "nickname": r.nickname, "reason": r.reason}
             for r in plan.rejected_rows
+        ],
+        "doubtful_answer": doubtful,
+        "doubtful_rows": [
+            {
+                "sheet": r.sheet,
+                "row": r.row,
+                "nickname": r.nickname,
+                "phone": r.doubt.phone,
+                "member_id": r.doubt.member_id,
+                "member_nickname": r.doubt.member_nickname,
+                "answer": r.doubt.answer,
+            }
+            for r in plan.doubts
         ],
         "warnings": [
             {
@@ -130,7 +187,9 @@ def _human(summary: dict) -> str:
     lines = [
         f"{head}「{summary['file']}」：新增 {summary['added']} 人，更新 {summary['updated']} 人，"
         f"无变化 {summary['unchanged']} 人，与文件中其他行为同一人 {summary['linked']} 行，"
-        f"拒绝 {summary['rejected']} 行；入群 {summary['joined']} 次，退群 {summary['left']} 次"
+        f"拒绝 {summary['rejected']} 行"
+        + (f"，待确认 {summary['doubtful']} 行（未导入）" if summary["doubtful"] else "")
+        + f"；入群 {summary['joined']} 次，退群 {summary['left']} 次"
     ]
     for community in summary["communities"]:
         state = "新建" if community["created"] else "已有"
@@ -139,6 +198,7 @@ def _human(summary: dict) -> str:
             f"  社群「{community['name']}」（{state}{whole}）：入群 {community['joins']}，"
             f"退群 {community['leaves']}"
         )
+    lines.extend(_doubtful_lines(summary))
     rejected = summary["rejected_rows"]
     if rejected:
         lines.append("被拒绝的行：")

@@ -21,14 +21,24 @@ UPDATE = "update"  # it is an existing member, and some of its fields change
 UNCHANGED = "unchanged"  # it is an existing member, and nothing changes
 LINKED = "linked"  # the same person as an earlier row of this file (folded into that row)
 REJECTED = "rejected"  # not imported; `reason` says why
+# Recognised only by a phone that belongs to a member with another nickname: a question for the
+# user (`PlanRow.doubt`); nothing of the row is written until it is answered SAME or NEW.
+DOUBTFUL = "doubtful"
 
 STATUS_LABELS = {
     ADD: msg("新增"),
     UPDATE: msg("更新"),
     UNCHANGED: msg("无变化"),
     LINKED: msg("与文件中另一行是同一人"),
+    DOUBTFUL: msg("待确认（未导入）"),
     REJECTED: msg("已拒绝"),
 }
+
+# Answers to a doubtful row (plan_import(answers=…, doubtful=…)).
+SAME = "same"  # the member the phone belongs to: update them from the row
+NEW = "new"  # another person: a new member, without the phone (it stays with its owner)
+SKIP = "skip"  # leave the row out of this import
+DOUBT_ANSWERS = (SAME, NEW, SKIP)
 
 
 @dataclass(frozen=True)
@@ -109,20 +119,37 @@ class FieldChange:
     new: str
 
 
+@dataclass(frozen=True)
+class Doubt:
+    """A row whose phone belongs to member `member_id`, while its nickname is another: the same
+    person who renamed themselves, or someone else with a recycled or mistyped number."""
+
+    member_id: int
+    member_nickname: str
+    phone: str
+    answer: str | None = None  # one of DOUBT_ANSWERS; None: not answered (treated as SKIP)
+
+
 @dataclass(slots=True)
 class PlanRow:
     """One data row of the file, as the preview lists it."""
 
     sheet: str
     row: int  # 1-based row number in its sheet (for JSON: position in the member list)
-    status: str  # ADD / UPDATE / UNCHANGED / LINKED / REJECTED
+    status: str  # ADD / UPDATE / UNCHANGED / LINKED / DOUBTFUL / REJECTED
     nickname: str
     community: str | None
     member_id: int | None = None  # the existing member the row matched
     matched_by: str = ""  # how it matched: 按 unionid / 按手机号 / 同群同昵称 …
     linked_to: tuple[str, int] | None = None  # (sheet, row) of the first row of the same person
     changes: list[FieldChange] | None = None  # for UPDATE: what changes
-    reason: str = ""  # for REJECTED
+    reason: str = ""  # for REJECTED and DOUBTFUL
+    doubt: Doubt | None = None  # the question the row raised (kept once answered)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """What an answer to this row is given under: (sheet, row)."""
+        return (self.sheet, self.row)
 
 
 @dataclass(frozen=True)
@@ -170,12 +197,15 @@ class ImportCounts:
     unchanged: int = 0
     linked: int = 0
     rejected: int = 0
+    doubtful: int = 0  # rows left out until the user says who they are
     joined: int = 0
     left: int = 0
 
     @property
     def rows(self) -> int:
-        return self.added + self.updated + self.unchanged + self.linked + self.rejected
+        return (
+            self.added + self.updated + self.unchanged + self.linked + self.rejected + self.doubtful
+        )
 
 
 @dataclass
@@ -205,6 +235,24 @@ class ImportPlan:
     def rejected_rows(self) -> list[PlanRow]:
         return list(self.rows_with_status(REJECTED))
 
+    @property
+    def doubts(self) -> list[PlanRow]:
+        """Rows that raised a question, answered or not (the answer is in `row.doubt`)."""
+        return [row for row in self.rows if row.doubt is not None]
+
+    @property
+    def unanswered(self) -> list[PlanRow]:
+        """Doubtful rows nobody answered: left out of the import."""
+        return [row for row in self.rows if row.doubt is not None and row.doubt.answer is None]
+
+    def answers(self) -> dict[tuple[str, int], str]:
+        """The answers this plan was made with, by (sheet, row)."""
+        return {
+            row.key: row.doubt.answer
+            for row in self.rows
+            if row.doubt is not None and row.doubt.answer is not None
+        }
+
     def joins(self) -> Iterator[MembershipChange]:
         """Every join the import records (new memberships and rejoins)."""
         if self.internal is not None:
@@ -229,4 +277,5 @@ class ImportResult:
     joined: int
     left: int
     communities_created: int
+    doubtful: int = 0  # rows left out because nobody said who they are
     community_ids: dict[str, int] = field(default_factory=dict)  # every community it touched

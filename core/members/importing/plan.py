@@ -15,6 +15,13 @@ its nickname, and only where that is the same record seen again rather than a gu
   nickname; n-th to n-th), so re-importing a customer list adds nobody twice.
 Within one file such rows are never folded together. Every other nickname match is only a
 suggestion: `ImportPlan.possible_duplicates`, never merged.
+
+A phone is the weakest identifier: numbers are recycled, shared by a family and mistyped. A row
+recognised only by the phone of an existing member whose nickname is a different name is a
+question, not a match (status DOUBTFUL, `PlanRow.doubt`): nothing of it is written until the
+caller answers it (`answers` / `doubtful`): SAME updates that member from the row; NEW makes a new
+member without the phone (a phone is one person's: it stays with its owner, the row reports it,
+and the two are remembered as not the same person); SKIP, like no answer, leaves the row out.
 """
 
 from __future__ import annotations
@@ -50,11 +57,16 @@ from core.members.importing.fields import (
 )
 from core.members.importing.model import (
     ADD,
+    DOUBT_ANSWERS,
+    DOUBTFUL,
     LINKED,
+    NEW,
     REJECTED,
+    SAME,
     UNCHANGED,
     UPDATE,
     CommunityPlan,
+    Doubt,
     FieldChange,
     HeaderMapping,
     ImportCounts,
@@ -154,6 +166,8 @@ class PlanOptions:
     mappings: list[HeaderMapping]
     complete: bool | None
     limits: ImportLimits
+    answers: Mapping[tuple[str, int], str] = field(default_factory=dict)
+    doubtful: str | None = None  # the answer for every doubtful row without its own
 
 
 # ---------------------------------------------------------------------------- the database
@@ -367,6 +381,7 @@ class Person:
         "matched_by",
         "member_id",
         "new_id",
+        "not_same",
         "ops",
         "status",
         "tags",
@@ -395,6 +410,7 @@ class Person:
         self.changes: list[FieldChange] | tuple = ()
         self.ops: Mapping[str, Any] = _NOTHING  # what apply writes for this person
         self.new_id: int | None = None
+        self.not_same: tuple[int, ...] = ()  # members the user said this new one is not
 
 
 class _Row:
@@ -440,6 +456,8 @@ def plan_import(
     mapping: HeaderMapping | list[HeaderMapping] | None = None,
     complete: bool | None = None,
     limits: ImportLimits | None = None,
+    answers: Mapping[tuple[str, int], str] | None = None,
+    doubtful: str | None = None,
     progress: Progress = no_progress,
     cancelled: CancelCheck = never_cancelled,
 ) -> ImportPlan:
@@ -451,6 +469,9 @@ def plan_import(
       with `fields` edited); remembered when the plan is applied.
     complete: whether the file lists every member of its group(s) (absent members leave); None
       decides from the kind of file (see core.members.importing.segments).
+    answers: SAME / NEW / SKIP for doubtful rows, by (sheet, row) (`PlanRow.key`).
+    doubtful: the answer for every doubtful row `answers` does not name; None leaves them
+      unanswered: not imported, listed in `ImportPlan.unanswered`.
     Raises UserError for a file that cannot be imported, Cancelled when `cancelled()` says so.
     """
     connection = session.connection() if isinstance(session, Session) else session
@@ -458,6 +479,10 @@ def plan_import(
     for item in mappings:
         validate_mapping(item)
         item.confirmed = True
+    answers = dict(answers or {})
+    for answer in (*answers.values(), *([doubtful] if doubtful is not None else [])):
+        if answer not in DOUBT_ANSWERS:
+            raise ValueError(f"an answer to a doubtful row is one of {DOUBT_ANSWERS}: {answer!r}")
     options = PlanOptions(
         source=Path(source),
         community_name=(community_name or "").strip() or None,
@@ -465,6 +490,8 @@ def plan_import(
         mappings=mappings,
         complete=complete,
         limits=limits or ImportLimits(),
+        answers=answers,
+        doubtful=doubtful,
     )
     with gc_paused():
         return _Planner(connection, options, progress, cancelled).run()
@@ -662,6 +689,13 @@ class _Planner:
             self._protect_rejected(row, sheet)
             return
         person, matched_by = self._resolve(row, nickname, plan_row)
+        doubt = plan_row.doubt
+        if doubt is not None and doubt.answer != SAME:
+            if doubt.answer != NEW:
+                self._hold_doubtful(row, sheet, plan_row, doubt)
+                return
+            self._new_despite_phone(row, plan_row, doubt)
+            matched_by = ""
         fresh = person is None
         if fresh:
             person = Person(None, plan_row, row)
@@ -676,27 +710,61 @@ class _Planner:
         if person.first is plan_row and matched_by:
             person.matched_by = matched_by
         plan_row.member_id = person.member_id
-        if matched_by == _BY_PHONE and person.member_id is not None and nickname:
-            old = self.db.nickname.get(person.member_id, "")
-            if (
-                old
-                and duplicate_key(old) != duplicate_key(nickname)
-                and not lossy_equal(nickname, old)
-            ):
-                self._issue(
-                    plan_row.sheet,
-                    plan_row.row,
-                    "phone",
-                    row.keys.get("phone"),
-                    msg(
-                        "按手机号认出是成员「{old}」，但昵称是「{nickname}」，请确认是同一人",
-                        old=old,
-                        nickname=nickname,
-                    ),
-                    False,
-                )
+        if fresh and doubt is not None:
+            person.not_same = (doubt.member_id,)
         self._attach_keys(person, row, plan_row, fresh)
         self._absorb(person, row, segment, plan_row, fresh)
+
+    def _doubt(self, member_id: int, nickname: str, phone: str, plan_row: PlanRow) -> Doubt | None:
+        """The question a row found only by `phone` raises: its nickname is another name than
+        the one of the member the phone belongs to (not just another spelling of it)."""
+        old = self.db.nickname.get(member_id, "")
+        if (
+            not nickname
+            or not old
+            or duplicate_key(old) == duplicate_key(nickname)
+            or lossy_equal(nickname, old)
+        ):
+            return None
+        answer = self.options.answers.get(plan_row.key, self.options.doubtful)
+        return Doubt(member_id, old, phone, answer)
+
+    def _hold_doubtful(self, row: _Row, sheet: SheetPlan, plan_row: PlanRow, doubt: Doubt) -> None:
+        """Nothing of an unanswered (or skipped) doubtful row is written."""
+        plan_row.status = DOUBTFUL
+        plan_row.member_id = doubt.member_id
+        plan_row.matched_by = _BY_PHONE
+        question = msg(
+            "手机号 {phone} 属于成员「{old}」，但这一行的昵称是「{nickname}」：是同一人吗？",
+            phone=doubt.phone,
+            old=doubt.member_nickname,
+            nickname=plan_row.nickname,
+        )
+        if doubt.answer is None:
+            plan_row.reason = msg("{question}未回答，这一行没有导入", question=question)
+        else:
+            plan_row.reason = msg("{question}已选择跳过，这一行没有导入", question=question)
+        self._issue(plan_row.sheet, plan_row.row, "phone", doubt.phone, plan_row.reason, True)
+        if row.community and sheet.complete:
+            # Whoever the row is, the phone's owner may be in the group: not recorded as leaving.
+            self.protected[row.community].add(doubt.member_id)
+
+    def _new_despite_phone(self, row: _Row, plan_row: PlanRow, doubt: Doubt) -> None:
+        """Answered NEW: another person, so the phone (one person's) stays with its owner."""
+        del row.keys["phone"]
+        self._issue(
+            plan_row.sheet,
+            plan_row.row,
+            "phone",
+            doubt.phone,
+            msg(
+                "按你的回答，这一行不是成员「{old}」：新建成员，手机号 {phone} 仍属于「{old}」，"
+                "不写给新成员",
+                old=doubt.member_nickname,
+                phone=doubt.phone,
+            ),
+            False,
+        )
 
     # ------------------------------------------------------------ normalising
 
@@ -892,6 +960,10 @@ class _Planner:
                     or row.keys[k] == theirs
                     for k in IDENTITY_FIELDS[:position]
                 ):
+                    if kind == "phone" and member_id is not None:
+                        plan_row.doubt = self._doubt(member_id, nickname, value, plan_row)
+                        if plan_row.doubt is not None and plan_row.doubt.answer != SAME:
+                            return None, ""
                     if person is None:
                         person = self._existing(member_id, plan_row)
                     return person, _MATCHED_BY[kind]
@@ -1508,6 +1580,8 @@ class _Planner:
                 counts.unchanged += 1
             elif row.status == LINKED:
                 counts.linked += 1
+            elif row.status == DOUBTFUL:
+                counts.doubtful += 1
             else:
                 counts.rejected += 1
         counts.joined = len(self.joins)

@@ -128,7 +128,7 @@ def test_long_format_with_title_rows_kinds_counts_and_amounts(people, tmp_path):
     assert result_plan.to_add == 7
     assert result_plan.by_kind == {"checkin": 1, "message": 3, "good_post": 1, "purchase": 2}
     (rejected,) = result_plan.rejected
-    assert rejected.row == 9 and "2 位成员都叫「阿杰」" in rejected.reason
+    assert rejected.row == 9 and "2 位成员都可能是「阿杰」" in rejected.reason
     assert result_plan.sheets[0].header_row == 4 and result_plan.sheets[0].layout == "long"
     assert events(database) == []  # the plan writes nothing
 
@@ -288,7 +288,7 @@ def test_members_by_number_wechat_phone_and_merge(people, tmp_path):
 
 
 def test_every_rejection_reason(people, tmp_path):
-    database, _ids = people
+    database, ids = people
     future = TODAY + timedelta(days=1)
     path = xlsx(
         tmp_path / "bad.xlsx",
@@ -315,7 +315,8 @@ def test_every_rejection_reason(people, tmp_path):
     )
     result_plan = plan(database, path)
     assert reasons(result_plan) == {
-        2: "「读书会」里有 2 位成员都叫「阿杰」，无法确定是谁",
+        2: "「读书会」里有 2 位成员都可能是「阿杰」："
+        f"阿杰（#{ids['阿杰'][0]}）、阿杰（#{ids['阿杰'][1]}），无法确定是谁",
         3: "找不到成员：「谁也不是」（在「读书会」里）",
         4: "不认识的行为类型「唱歌」",
         5: "没有日期",

@@ -340,12 +340,14 @@ def test_customer_lists_link_by_phone_and_see_through_excel_question_marks(datab
     assert (flower.status, flower.matched_by) == ("update", "按手机号")
     assert "昵称" not in {c.field for c in flower.changes}  # "?花花" is "🌸花花" through GBK
     assert members_by_nickname(database)["🌸花花"].custom_fields["客户积分"] == "0"
-    # LinkWeChat's 周周 has the phone youzan gives 海风: same phone, same person — flagged.
+    # LinkWeChat's 周周 has the phone youzan gives 海风: a question, not a rename (see
+    # test_import_doubtful.py for the answers).
     wind = rows[16]
-    assert wind.matched_by == "按手机号"
-    assert ("昵称", "周周", "海风") in {(c.field, c.old, c.new) for c in wind.changes}
-    warnings = [i for i in plan.issues if i.row == 16 and not i.rejected]
-    assert any("请确认是同一人" in w.reason for w in warnings)
+    assert (wind.status, wind.matched_by, wind.changes) == ("doubtful", "按手机号", None)
+    assert (wind.doubt.member_nickname, wind.doubt.answer) == ("周周", None)
+    with database.session() as session:
+        owner = session.scalars(select(Member).where(Member.phone == "13800000015")).one()
+    assert owner.nickname == "周周"
 
 
 def test_plan_alone_writes_nothing(database, samples):

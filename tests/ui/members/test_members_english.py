@@ -63,16 +63,28 @@ def test_the_import_preview_speaks_english(app, english, qtbot, sqlite_database,
     dialog = preview(qtbot, sqlite_database, member_list)
 
     rows = dialog.findChild(QTableView, "import_rows")
-    assert cells(rows, 2) == ["Update", "Rejected", "New"]
+    assert cells(rows, 2) == ["To confirm (not imported)", "Rejected", "New"]
     notes = cells(rows, 5)
-    assert notes[0] == "Nickname: 阿花旧名 → 阿花"
+    question = (
+        "Phone 13800000001 belongs to the member “阿花旧名”, but this row’s nickname is “阿花”: "
+        "is it the same person? Not answered: this row was not imported"
+    )
+    assert notes[0] == question
     assert notes[1] == "Phone: A mobile number has 11 digits, this one has 5: 12345"
+    tab = dialog.details.indexOf(dialog.doubtful_page)
+    assert dialog.details.tabText(tab) == "To confirm (1)"
+    answer = dialog.findChild(QComboBox, "import_answer_0")
+    assert [answer.itemText(i) for i in range(answer.count())] == [
+        "Choose (unanswered: not imported)",
+        "Same person: update this member",
+        "Another person: new member, without the phone",
+        "Skip this row",
+    ]
 
     issues = dialog.findChild(QTableView, "import_issues")
     reasons = dict(zip(cells(issues, 3), cells(issues, 4), strict=True))
     assert reasons == {
-        "13800000001": "Matched by phone to the member “阿花旧名”, but the nickname is “阿花”: "
-        "please make sure it is the same person",
+        "13800000001": question,
         "12345": "A mobile number has 11 digits, this one has 5: 12345",
         "外星人": "Unreadable gender: 外星人; the value was ignored",
     }

@@ -36,7 +36,7 @@ def test_paste_match_resolve_and_record(app, qtbot, group):
     ]
     assert count_events(database) == 0  # matching writes nothing
     summary = dialog.findChild(QLabel, "pasteSummary").text()
-    assert "匹配 1 人" in summary and "未匹配 2 人" in summary
+    assert "匹配 1 人" in summary and "待选择 1 人" in summary and "没有找到 1 人" in summary
 
     choice = dialog.findChild(QComboBox, "pasteChoice_1")
     choice.setCurrentIndex(choice.findData(ids["阿杰"][1]))

@@ -27,7 +27,7 @@ DAY = date.today() - timedelta(days=2)
 def test_import_preview_gives_each_refused_row_its_reason_in_english(
     app, english, qtbot, group, tmp_path
 ):
-    database, cid, _ids = group
+    database, cid, ids = group
     book = openpyxl.Workbook()
     for row in (
         ["昵称", "行为", "日期", "次数"],
@@ -50,7 +50,8 @@ def test_import_preview_gives_each_refused_row_its_reason_in_english(
     reasons = {table.item(r, 1).text(): table.item(r, 3).text() for r in range(table.rowCount())}
     assert reasons == {
         "3": "Member not found: “谁” (in “晨跑群”)",
-        "4": "2 members of “晨跑群” are named “阿杰”: cannot tell which one",
+        "4": f"2 members of “晨跑群” could be “阿杰”: 阿杰 (#{ids['阿杰'][0]}), "
+        f"阿杰 (#{ids['阿杰'][1]}); cannot tell which one",
         # Two problems of one row, joined the English way.
         "5": "Unknown activity type “唱歌”; The count must be a whole number: 很多",
     }
