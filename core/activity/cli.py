@@ -77,7 +77,7 @@ def run_paste(args: argparse.Namespace) -> int:
     day = _date(args.date)
     database = open_for(args)
     try:
-        with database.session() as session:
+        with database.session(write=not args.dry_run) as session:
             community_id = community_id_by_name(session, args.community)
             plan = plan_paste(session, text, community_id, day=day)
             added = 0
@@ -140,7 +140,7 @@ def run_import(args: argparse.Namespace) -> int:
     database = open_for(args)
     added = 0
     try:
-        with database.session() as session:
+        with database.session(write=not args.dry_run) as session:
             community_id = community_id_by_name(session, args.community)
             plan = plan_activity_import(
                 session,
