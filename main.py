@@ -55,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from core.common.terminal import configure_streams
+
+    configure_streams()  # before argparse: --help must not die on a GBK console either
     args = build_parser().parse_args(argv)
     if args.version:
         print(f"{APP_TITLE} {__version__}")
@@ -67,19 +70,45 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_command(args: argparse.Namespace) -> int:
+    import logging
+
+    from core.common.cli import fail
     from core.common.errors import UserError
-    from core.common.logs import setup_logging
+    from core.common.logs import log_file, setup_logging
     from core.common.progress import Cancelled
 
     setup_logging()
+    log = logging.getLogger("main")
+    # A library's half-written generator closed after a failure (openpyxl's sheet writer)
+    # would print "Exception ignored in …" with a traceback: to the log instead.
+    sys.unraisablehook = lambda raised: log.error(
+        "%s: %r",
+        raised.err_msg or "exception ignored",
+        raised.object,
+        exc_info=(raised.exc_type, raised.exc_value, raised.exc_traceback),
+    )
     try:
         return args.handler(args)
     except UserError as error:
-        print(f"错误：{error.message}", file=sys.stderr)
+        fail(error.message)
         return 1
     except (KeyboardInterrupt, Cancelled):
         print("已取消，数据未改动", file=sys.stderr)
         return 130
+    except Exception as error:
+        # A locked or read-only database is the user's to fix; anything else is a bug. Either
+        # way one line: the traceback goes to the log, whose SQL errors carry no parameters
+        # (hide_parameters on the engine), never to the terminal.
+        from core.common.database import database_user_error, resolve_url
+
+        problem = database_user_error(error, resolve_url(getattr(args, "db", None)))
+        if problem is not None:
+            log.warning("command %s: %s", args.command, problem.message)
+            fail(problem.message)
+            return 1
+        log.exception("command %s failed", args.command)
+        fail(f"程序出现意外错误（{type(error).__name__}），详情已记入日志：{log_file()}")
+        return 1
 
 
 if __name__ == "__main__":

@@ -100,7 +100,7 @@ def run_paste(args: argparse.Namespace) -> int:
     chosen = _picks(args.pick)
     database = open_for(args)
     try:
-        with database.session() as session:
+        with database.session(write=not args.dry_run) as session:
             community_id = community_id_by_name(session, args.community)
             plan = plan_paste(session, text, community_id, day=day, chosen=chosen)
             added = 0
@@ -174,7 +174,7 @@ def run_import(args: argparse.Namespace) -> int:
     database = open_for(args)
     added = 0
     try:
-        with database.session() as session:
+        with database.session(write=not args.dry_run) as session:
             community_id = community_id_by_name(session, args.community)
             plan = plan_activity_import(
                 session,

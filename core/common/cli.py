@@ -1,14 +1,19 @@
-"""What every subcommand shares: the --db/--json options, terminal progress, output."""
+"""What every subcommand shares: the --db/--json options, terminal progress, output.
+
+Every result a subcommand prints goes through `emit`, every failure line through `fail`:
+the one place where text is made safe for the terminal (core/common/terminal.py).
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
 from dataclasses import asdict, is_dataclass
 from typing import Any
+
+from core.common.terminal import json_text, visible, writes_unicode
 
 
 def add_common_options(parser: argparse.ArgumentParser, *, json_output: bool = True) -> None:
@@ -30,6 +35,11 @@ def open_for(args: argparse.Namespace):
     return open_database(getattr(args, "db", None))
 
 
+# A progress line left without its line break (the work failed half-way): the error line
+# that follows starts on a line of its own.
+_open_line = {"stream": None}
+
+
 class TerminalProgress:
     """progress(done, total) for the CLI: a percentage line on stderr, at most 10 times a second."""
 
@@ -47,17 +57,16 @@ class TerminalProgress:
         end = "\n" if done >= total else ""
         self.stream.write(f"\r{self.label} {percent:3d}% ({done}/{total})" + end)
         self.stream.flush()
+        _open_line["stream"] = None if end else self.stream
 
 
 def emit(result: Any, *, as_json: bool, human: str) -> None:
     """Print the result: one JSON object with --json, else the human summary."""
-    text = (
-        json.dumps(
-            asdict(result) if is_dataclass(result) else result, ensure_ascii=False, default=str
-        )
-        if as_json
-        else human
-    )
+    if as_json:
+        data = asdict(result) if is_dataclass(result) else result
+        text = json_text(data, ascii_only=not writes_unicode(sys.stdout))
+    else:
+        text = visible(human)
     try:
         print(text)
         sys.stdout.flush()
@@ -65,3 +74,11 @@ def emit(result: Any, *, as_json: bool, human: str) -> None:
         # `main.py members search x | head`: the reader left; that is not an error of ours.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+
+
+def fail(message: str) -> None:
+    """The one line on stderr that says why a command failed."""
+    if _open_line["stream"] is sys.stderr:
+        sys.stderr.write("\n")
+    _open_line["stream"] = None
+    print(f"错误：{visible(message, one_line=True)}", file=sys.stderr)

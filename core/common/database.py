@@ -23,7 +23,7 @@ from core.common import backup, paths
 from core.common.config import load_config
 from core.common.errors import UserError
 from core.common.text import msg
-from db.engine import is_sqlite, make_engine, make_session_factory
+from db.engine import for_writing, is_sqlite, make_engine, make_session_factory
 from db.migrate import DatabaseTooNewError, current_revision, needs_upgrade, upgrade_to_head
 
 DB_URL_ENV = "SHEQUN_DB_URL"
@@ -60,15 +60,33 @@ class Database:
     engine: Engine
     session_factory: sessionmaker[Session]
 
+    def __post_init__(self) -> None:
+        self.write_engine = for_writing(self.engine)
+        self._write_session_factory = make_session_factory(self.write_engine)
+
     @property
     def file(self) -> Path | None:
         return sqlite_file(self.url)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A short-lived session: committed when the block ends, rolled back on error."""
-        with self.session_factory() as session, session.begin():
-            yield session
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """A short-lived session: committed when the block ends, rolled back on error.
+
+        `write=True` for work that writes: it takes SQLite's write lock when it begins,
+        waiting for another writer up to the busy timeout, instead of failing when another
+        process wrote after this one started reading. Reads leave it False, so they never
+        wait for a writer. A lock that is still held after the wait, a full disk or a
+        read-only file becomes a UserError with one line.
+        """
+        factory = self._write_session_factory if write else self.session_factory
+        try:
+            with factory() as session, session.begin():
+                yield session
+        except DBAPIError as error:
+            problem = database_user_error(error, self.url)
+            if problem is None:
+                raise
+            raise problem from error
 
     def close(self) -> None:
         self.engine.dispose()
@@ -131,11 +149,43 @@ def _migrate(engine: Engine, file: Path | None) -> None:
     upgrade_to_head(engine)
 
 
+def is_lock_error(error: BaseException) -> bool:
+    """SQLite's "database is locked": another connection kept the lock past the busy timeout."""
+    orig = getattr(error, "orig", None) or error
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None:
+        return (code & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return isinstance(orig, sqlite3.OperationalError) and "locked" in str(orig).lower()
+
+
+def database_user_error(error: BaseException, url: str | None = None) -> UserError | None:
+    """A database failure the user can act on (locked, read-only, full disk, damaged file) as
+    a UserError with one line; None for anything else, which is a bug."""
+    if not isinstance(error, (DBAPIError, sqlite3.DatabaseError)):
+        return None
+    if url is None:
+        if is_lock_error(error):
+            return UserError(msg("数据库正被其他程序占用（已锁定），请稍后再试"))
+        return None
+    explained = _known_problem(url, error)
+    return UserError(explained) if explained else None
+
+
 def _explain_database_error(url: str, error: Exception) -> str:
+    return _known_problem(url, error) or msg(
+        "无法连接数据库 {where}：{detail}", where=describe_url(url), detail=_first_line(error)
+    )
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def _known_problem(url: str, error: BaseException) -> str | None:
     where = describe_url(url)
-    detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-    lowered = detail.lower()
-    if "locked" in lowered:
+    lowered = _first_line(error).lower()
+    if is_lock_error(error):
         return msg("数据库 {where} 正被其他程序占用（已锁定），请稍后再试", where=where)
     if "not a database" in lowered or "malformed" in lowered:
         return msg("{where} 不是有效的数据库文件或已损坏，可从「文件 → 恢复备份」还原", where=where)
@@ -145,4 +195,4 @@ def _explain_database_error(url: str, error: Exception) -> str:
         return msg("磁盘已满，无法写入数据库 {where}", where=where)
     if "unable to open" in lowered:
         return msg("无法打开数据库文件 {where}（目录不存在或没有权限）", where=where)
-    return msg("无法连接数据库 {where}：{detail}", where=where, detail=detail)
+    return None

@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
 
     database = open_for(args)
     try:
-        with database.engine.begin() as connection:
+        with database.write_engine.begin() as connection:
             summary = generate_demo(
                 connection, args.members, seed=args.seed, progress=TerminalProgress("生成演示数据")
             )

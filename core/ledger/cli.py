@@ -85,12 +85,13 @@ def find_member(session, text: str) -> int:
     return lookup(session, text)
 
 
-def _run(args, work):
-    """Run `work(session)` in one transaction; --dry-run rolls it back and keeps its answer."""
+def _run(args, work, *, write: bool = False):
+    """Run `work(session)` in one transaction; --dry-run rolls it back and keeps its answer.
+    `write`: the work writes (even if --dry-run undoes it), so it takes the write lock first."""
     database = open_for(args)
     try:
         try:
-            with database.session() as session:
+            with database.session(write=write) as session:
                 result = work(session)
                 if getattr(args, "dry_run", False):
                     raise _DryRun(result)
@@ -138,7 +139,7 @@ def run_award(args: argparse.Namespace) -> int:
             "dry_run": args.dry_run,
         }
 
-    result = _run(args, work)
+    result = _run(args, work, write=True)
     prefix = "（试运行，未写入）" if args.dry_run else ""
     emit(
         result,
@@ -176,7 +177,7 @@ def _run_rule_award(args: argparse.Namespace) -> int:
             "dry_run": args.dry_run,
         }
 
-    result = _run(args, work)
+    result = _run(args, work, write=True)
     prefix = "（试运行，未写入）" if args.dry_run else ""
     capped = (
         f"（已达每日上限 {result['daily_cap']} 分，本次只发 {result['points']} 分）"
@@ -211,7 +212,7 @@ def run_redeem(args: argparse.Namespace) -> int:
             "dry_run": args.dry_run,
         }
 
-    result = _run(args, work)
+    result = _run(args, work, write=True)
     prefix = "（试运行，未写入）" if args.dry_run else ""
     emit(
         result,
@@ -256,7 +257,7 @@ def run_expire(args: argparse.Namespace) -> int:
             return DailyResult(preview.entries, preview.points, 0, 0)
         return run_daily(session)
 
-    result = _run(args, work)
+    result = _run(args, work, write=True)  # even --dry-run: expire_due locks the members
     prefix = "（试运行，未写入）将" if args.dry_run else ""
     emit(
         result,
@@ -312,7 +313,7 @@ def run_export(args: argparse.Namespace) -> int:
             progress=TerminalProgress("导出"),
         )
 
-    result = _run(args, work)
+    result = _run(args, work, write=True)  # the export log
     masked = "，手机号和微信号已打码" if result.masked else "，未打码（已记入导出日志）"
     emit(
         result,

@@ -79,7 +79,7 @@ def run_export(args: argparse.Namespace) -> int:
 
     database = open_for(args)
     try:
-        with database.session() as session:
+        with database.session(write=True) as session:  # the export log
             spec = MemberFilter(community_id=community_id_by_name(session, args.community))
             ids = find_member_ids(session, spec)
             what = f"社群「{args.community}」的成员" if args.community else "全部成员"

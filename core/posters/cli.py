@@ -122,7 +122,8 @@ def run_render(args: argparse.Namespace) -> int:
     out = check_output(Path(args.out), args.zip)
     database = open_for(args)
     try:
-        with database.session() as session:
+        # write: the invite-code key is made on first use, --invite-link is saved.
+        with database.session(write=True) as session:
             stored = get_template(session, args.template)
             if args.invite_link is not None:
                 save_link_template(session, args.invite_link)
@@ -222,7 +223,7 @@ def run_import(args: argparse.Namespace) -> int:
     read_package_file(Path(args.file))  # a missing or oversized file fails before the database
     database = open_for(args)
     try:
-        with database.session() as session:
+        with database.session(write=True) as session:
             info = import_template_file(session, Path(args.file), name=args.name)
     finally:
         database.close()

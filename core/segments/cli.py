@@ -54,7 +54,7 @@ def run_export(args: argparse.Namespace) -> int:
     path = check_xlsx_path(Path(args.out))
     database = open_for(args)
     try:
-        with database.session() as session:
+        with database.session(write=True) as session:  # the export log
             result = export_segment(
                 session,
                 segment.key,

@@ -25,7 +25,7 @@ def run_recompute(args: argparse.Namespace) -> int:
 
     database = open_for(args)
     try:
-        with database.session() as session:
+        with database.session(write=True) as session:
             result = recompute_levels(session, operator=operator_name())
             session.commit()
     finally:

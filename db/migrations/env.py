@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import text
 
+from db.engine import for_writing
 from db.models import Base
 
 config = context.config
@@ -10,7 +11,9 @@ target_metadata = Base.metadata
 
 
 def run_migrations_online() -> None:
-    engine = config.attributes["engine"]
+    # The write lock from the start: two copies of the program opening an old file at once
+    # take turns, and the second finds the schema already upgraded instead of failing.
+    engine = for_writing(config.attributes["engine"])
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:

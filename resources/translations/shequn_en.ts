@@ -5367,6 +5367,10 @@ Drop an image here</translation>
         <translation>{member} (#{id})</translation>
     </message>
     <message>
+        <source>数据库正被其他程序占用（已锁定），请稍后再试</source>
+        <translation>The database is in use by another program (locked); please try again later</translation>
+    </message>
+    <message>
         <source>{a}、{b}、{c}</source>
         <translation>{a}, {b}, {c}</translation>
     </message>

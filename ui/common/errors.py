@@ -12,14 +12,23 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from core.common.errors import UserError
-from core.common.logs import log_file
+from core.common.logs import log_file, redacted
 from ui.common.i18n import shown
 
 log = logging.getLogger(__name__)
 
 
 def show_error(parent: QWidget | None, error: BaseException) -> None:
-    """A UserError gets its one line; anything else the bug dialog with details and log path."""
+    """A UserError gets its one line; anything else the bug dialog with details and log path.
+
+    A database another program keeps locked past the busy timeout is the user's to wait for,
+    not a bug: it gets its one line too. Neither dialog shows SQL parameters or row data.
+    """
+    if not isinstance(error, UserError):
+        # Imported here: SQLAlchemy is not loaded before the window first shows.
+        from core.common.database import database_user_error
+
+        error = database_user_error(error) or error
     if isinstance(error, UserError):
         box = QMessageBox(
             QMessageBox.Icon.Warning,
@@ -31,14 +40,14 @@ def show_error(parent: QWidget | None, error: BaseException) -> None:
         box.setObjectName("user_error_dialog")
         box.exec()
         return
-    details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    details = redacted("".join(traceback.format_exception(error)))
     box = QMessageBox(
         QMessageBox.Icon.Critical,
         QCoreApplication.translate("errors", "出现意外错误"),
         QCoreApplication.translate(
             "errors",
             "程序遇到一个意外错误，已记入日志，数据没有丢失。\n\n{error}\n\n日志文件：{path}",
-        ).format(error=f"{type(error).__name__}: {error}", path=log_file()),
+        ).format(error=redacted(f"{type(error).__name__}: {error}"), path=log_file()),
         QMessageBox.StandardButton.Ok,
         parent,
     )

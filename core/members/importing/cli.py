@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     database = open_for(args)
     result = None
     try:
-        with database.session() as session:
+        with database.session(write=not args.dry_run) as session:
             plan = plan_import(
                 session,
                 source,

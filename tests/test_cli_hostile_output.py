@@ -1,0 +1,400 @@
+"""Every subcommand of main.py, on data full of emoji and terminal escapes, on a GBK console.
+
+Each command runs as a real process three ways at once: text under PYTHONIOENCODING=gbk (the
+output of a Chinese Windows console redirected or piped), --json under gbk, and text under
+UTF-8. None may crash; no control character from the data may reach the terminal as itself;
+JSON must parse and give the stored text back exactly; a failure is one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from core.common.backup import copy_sqlite
+from core.common.database import open_database
+from core.demo.generate import generate_demo
+from core.ledger.catalogue import RewardSpec, save_reward
+from core.ledger.entries import award
+from core.members.editing import refresh_search_keys
+from core.posters.store import export_template_file
+from db.ledger_models import LedgerReward
+from db.models import Community, Member, Membership
+from tests.hostile_text import HOSTILE, unsafe_characters
+from tests.main_process import ROOT
+
+H = HOSTILE
+COMMUNITY = f"花友群🌸{H['colour that never resets']}{H['right-to-left override']}"
+NICKNAMES = {
+    1: f"花花🌸{H['clear screen']}{H['OSC title ended by BEL']}",
+    2: f"阿花{H['right-to-left override']}{H['zero-width space, non-joiner, BOM, word joiner']}",
+    3: f"花{H['C1 CSI']}{H['C1 OSC ended by C1 ST']}{H['C1 NEL and DCS']}",
+    4: f"花{H['backspaces and DEL']}{H['carriage return overwrite']}{H['bell and other C0']}",
+    5: f"花{H['emoji family joined by ZWJ']}{H['line separator']}{H['stray zero-width joiner']}",
+    6: f"花{H['soft hyphen and tag characters']}{H['bidi isolates']}{H['astral CJK']}",
+}
+REMARK = f"备注{H['OSC 8 hyperlink ended by ST']}{H['emoji outside GBK']}"
+REWARD = f"帆布袋🎁{H['OSC title ended by BEL']}"
+# The ledger is append-only, so its seeded text is one a spreadsheet can hold (no C0); the
+# award command adds a reason with C0 controls.
+REASON = f"活动奖励🎉{H['C1 CSI']}{H['right-to-left override']}"
+AWARD_REASON = f"补发🎉{H['clear screen']}{H['OSC title ended by BEL']}"
+# File names are data too: an export or import names its file in the summary.
+FILE_TAG = f"{H['clear screen']}🌸"
+
+
+@dataclass
+class Seed:
+    db: Path
+    empty_db: Path
+    printable_db: Path  # the same without C0 controls, which a spreadsheet cannot hold
+    members_csv: Path
+    jielong: Path
+    activity_csv: Path
+    template_zip: Path
+    first: int  # the member called NICKNAMES[1]
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory) -> Seed:
+    folder = tmp_path_factory.mktemp("hostile-seed")
+    db_file = folder / "hostile.db"
+    database = open_database(f"sqlite:///{db_file}", daily_backup=False)
+    try:
+        with database.engine.begin() as connection:
+            generate_demo(connection, 40, seed=7)
+        with database.session() as session:
+            community = session.scalars(select(Community).order_by(Community.id)).first()
+            community.name = COMMUNITY
+            in_it = session.scalars(
+                select(Membership.member_id)
+                .where(Membership.community_id == community.id, Membership.left_at.is_(None))
+                .order_by(Membership.member_id)
+                .limit(len(NICKNAMES))
+            ).all()
+            for member_id, nickname in zip(in_it, NICKNAMES.values(), strict=False):
+                member = session.get(Member, member_id)
+                member.nickname, member.remark = nickname, REMARK
+                refresh_search_keys(session, member)
+            first = in_it[0]
+            save_reward(session, RewardSpec(REWARD, 10))
+            award(session, first, 500, reason=REASON, operator=f"小王{H['C1 CSI']}")
+            export_template_file(session, "invite", folder / "template.zip")
+        with database.session() as session:
+            names = [m.nickname for m in session.scalars(select(Member).order_by(Member.id))]
+    finally:
+        database.close()
+    empty = folder / "empty.db"
+    open_database(f"sqlite:///{empty}", daily_backup=False).close()
+
+    members_csv = folder / f"名单{FILE_TAG}.csv"
+    with members_csv.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["昵称", "手机号", "备注"])
+        # Enough ordinary rows that the reader takes the file as text, not binary garbage.
+        writer.writerows([f"普通成员{i}", f"1390000{i:04d}", "正常"] for i in range(300))
+        writer.writerows([nickname, f"1370000{i:04d}", REMARK] for i, nickname in NICKNAMES.items())
+        writer.writerow([f"坏行{H['OSC title ended by BEL']}", "12", "手机号不对"])
+    # The paste and table readers refuse text that is mostly control characters (binary
+    # garbage): the hostile names travel among enough ordinary lines to be read.
+    jielong = folder / f"接龙{FILE_TAG}.txt"
+    jielong.write_text(
+        "#接龙\n3月5日 早起打卡\n\n"
+        + "".join(f"{i}. {name} 已打卡\n" for i, name in enumerate(names, 1))
+        + "".join(f"{len(names) + i}. 路人{i} 已打卡\n" for i in range(1, 80))
+        + f"{len(names) + 80}. 不认识的人{H['OSC title ended by BEL']}{H['right-to-left override']}"
+        " 已打卡\n",
+        encoding="utf-8",
+    )
+    activity_csv = folder / f"行为{FILE_TAG}.csv"
+    with activity_csv.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["昵称", "行为", "日期", "次数", "说明"])  # the community: --community
+        note = "这一行是普通的打卡记录，来自群里的每日接龙统计表，" * 3
+        writer.writerows(
+            [name, "打卡", f"2026-03-{day:02d}", 1, note]
+            for name in reversed(names)  # the reader samples the head: ordinary names first
+            for day in range(1, 4)
+        )
+        writer.writerow([f"陌生人{H['clear screen']}", "打卡", "2026-03-05", 1, note])
+    # Spreadsheets cannot hold C0 controls at all (openpyxl refuses them), so the export
+    # commands run on a copy whose stored text keeps every other hostile character.
+    printable = folder / "printable.db"
+    copy_sqlite(db_file, printable)
+    _strip_c0(printable)
+    return Seed(
+        db_file,
+        empty,
+        printable,
+        members_csv,
+        jielong,
+        activity_csv,
+        folder / "template.zip",
+        first,
+    )
+
+
+def _strip_c0(db_file: Path) -> None:
+    c0 = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+    database = open_database(f"sqlite:///{db_file}", daily_backup=False)
+    try:
+        with database.session() as session:
+            for model, columns in (
+                (Member, ("nickname", "remark")),
+                (Community, ("name",)),
+                (LedgerReward, ("name",)),
+            ):
+                for row in session.scalars(select(model)):
+                    for column in columns:
+                        setattr(row, column, c0.sub("", getattr(row, column)))
+    finally:
+        database.close()
+
+
+@dataclass
+class Case:
+    argv: list[str]
+    code: int = 0
+    empty: bool = False  # run on an empty database (demo refuses a filled one)
+    spreadsheet: bool = False  # writes an .xlsx: run on the copy without C0 controls
+    # Substrings a GBK console must still show (Chinese survives, emoji becomes "?").
+    shows: list[str] = field(default_factory=list)
+    # What --json must give back exactly: a function of the parsed object, and the value.
+    check_json: object = None
+
+
+def _nicknames(data) -> set[str]:
+    return {m["nickname"] for m in data["members"]}
+
+
+CASES = {
+    "demo": Case(["demo", "--members", "15"], empty=True, shows=["已生成"]),
+    "communities list": Case(
+        ["communities", "list", "--archived"],
+        shows=["花友群"],
+        check_json=lambda d: COMMUNITY in [c["name"] for c in d["communities"]],
+    ),
+    "qr status": Case(["qr", "status"]),
+    "import": Case(
+        ["import", "{members_csv}", "--community", COMMUNITY],
+        shows=["已导入", "名单"],
+        check_json=lambda d: d["added"] >= 300 and d["rejected"] >= 1,
+    ),
+    "members search": Case(
+        ["members", "search", "花"],
+        shows=["花花", "备注"],
+        check_json=lambda d: (
+            set(NICKNAMES.values()) <= _nicknames(d)
+            and REMARK in {m["remark"] for m in d["members"]}
+        ),
+    ),
+    "export members": Case(
+        ["export", "members", "--out", "{out}/成员{tag}.xlsx"], spreadsheet=True, shows=["已导出"]
+    ),
+    "ledger award": Case(
+        ["ledger", "award", "--member", "{first}", "--points", "5", "--reason", AWARD_REASON],
+        shows=["发放 5 积分"],
+    ),
+    "ledger redeem": Case(
+        ["ledger", "redeem", "--member", "{first}", "--reward", REWARD],
+        shows=["兑换成功"],
+    ),
+    "ledger statement": Case(
+        ["ledger", "statement", "--member", "{first}"],
+        shows=["花花", "活动奖励"],
+        check_json=lambda d: (
+            d["nickname"] == NICKNAMES[1] and REASON in [line["reason"] for line in d["lines"]]
+        ),
+    ),
+    "ledger expire": Case(["ledger", "expire"], shows=["过期"]),
+    "ledger verify": Case(["ledger", "verify"], shows=["无误"]),
+    "ledger liability": Case(["ledger", "liability"], shows=["未使用积分"]),
+    "ledger export": Case(
+        ["ledger", "export", "--out", "{out}/积分{tag}.xlsx"], spreadsheet=True, shows=["已导出"]
+    ),
+    "activity paste": Case(
+        ["activity", "paste", "{jielong}", "--community", COMMUNITY],
+        shows=["群里没有找到", "不认识的人"],
+        check_json=lambda d: any(u["name"].startswith("不认识的人") for u in d["unmatched"]),
+    ),
+    "activity import": Case(
+        ["activity", "import", "{activity_csv}", "--community", COMMUNITY], shows=["已导入"]
+    ),
+    "tiers recompute": Case(["tiers", "recompute"], shows=["已计算"]),
+    "tiers explain": Case(
+        ["tiers", "explain", "{first}"],
+        shows=["花友群"],
+        check_json=lambda d: COMMUNITY in [c["community"] for c in d["communities"]],
+    ),
+    "segments list": Case(["segments", "list"], shows=["RFM"]),
+    "segments export": Case(
+        ["segments", "export", "新人活跃", "--out", "{out}/分群{tag}.xlsx"],
+        spreadsheet=True,
+        shows=["已导出"],
+    ),
+    "posters templates": Case(["posters", "templates"], shows=["邀请好友裂变"]),
+    "posters render": Case(
+        [
+            "posters",
+            "render",
+            "--template",
+            "welcome",
+            "--community",
+            COMMUNITY,
+            "--out",
+            "{out}/海报{tag}",
+            "--jobs",
+            "1",
+            "--activity",
+            REASON,
+        ],
+        shows=["张海报"],
+        check_json=lambda d: set(NICKNAMES.values()) & {f["nickname"] for f in d["files"]},
+    ),
+    "posters check-copy": Case(
+        ["posters", "check-copy", f"转发朋友圈{H['clear screen']}集赞{H['C1 CSI']}🌸"],
+        shows=["风险用语"],
+    ),
+    "posters import": Case(
+        ["posters", "import", "{template_zip}", "--name", f"模板{H['OSC title ended by BEL']}🌸"],
+        shows=["已导入模板"],
+        check_json=lambda d: d["name"] == f"模板{H['OSC title ended by BEL']}🌸",
+    ),
+    "posters export": Case(
+        ["posters", "export", "invite", "--out", "{out}/模板{tag}.zip"], shows=["已导出模板"]
+    ),
+    # Refusals name the hostile input in their one line.
+    "unknown member": Case(
+        [
+            "ledger",
+            "award",
+            "--member",
+            f"无名{H['clear screen']}\n第二行🌸",
+            "--points",
+            "5",
+            "--reason",
+            "x",
+        ],
+        code=1,
+        shows=["错误：", "无名"],
+    ),
+    "unknown community": Case(
+        ["members", "search", "花", "--community", f"无此群{H['OSC title ended by BEL']}\n🌸"],
+        code=1,
+        shows=["错误：", "无此群"],
+    ),
+}
+
+VARIANTS = {"gbk text": ("gbk", False), "gbk json": ("gbk", True), "utf-8 text": ("utf-8", False)}
+
+
+def _parsers(parser: argparse.ArgumentParser, name: str = "main.py"):
+    """Every (sub)command parser of main.py, by its command line."""
+    yield name, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child, sub in action.choices.items():
+                yield from _parsers(sub, f"{name} {child}")
+
+
+def test_every_subcommand_has_a_case():
+    from main import build_parser
+
+    leaves = {
+        name.removeprefix("main.py ")
+        for name, parser in _parsers(build_parser())
+        if not any(isinstance(a, argparse._SubParsersAction) for a in parser._actions)
+    }
+    assert leaves <= set(CASES)
+
+
+def test_every_help_text_shows_whole_on_a_gbk_console():
+    """--help prints through the same streams: no crash whatever it holds, and today every
+    help text is in GBK, so a Chinese console shows it without a single "?"."""
+    from main import build_parser
+
+    for _name, parser in _parsers(build_parser()):
+        parser.format_help().encode("gbk")  # raises on a character a GBK console lacks
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "ledger", "--help"],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "gbk"},
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert result.returncode == 0 and "给成员发放积分" in result.stdout.decode("gbk")
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_every_command_on_hostile_data_and_a_gbk_console(name, seed, tmp_path):
+    case = CASES[name]
+    running = {}
+    for variant, (encoding, as_json) in VARIANTS.items():
+        folder = tmp_path / variant.replace(" ", "-")
+        (folder / "out").mkdir(parents=True)
+        db = folder / "shequn.db"
+        source = seed.empty_db if case.empty else seed.db
+        copy_sqlite(seed.printable_db if case.spreadsheet else source, db)
+        values = {
+            "out": str(folder / "out"),
+            "tag": FILE_TAG,
+            "first": str(seed.first),
+            "members_csv": str(seed.members_csv),
+            "jielong": str(seed.jielong),
+            "activity_csv": str(seed.activity_csv),
+            "template_zip": str(seed.template_zip),
+        }
+        argv = [_fill(arg, values) for arg in case.argv]
+        argv += ["--db", f"sqlite:///{db}"] + (["--json"] if as_json else [])
+        env = {
+            **os.environ,
+            "QT_QPA_PLATFORM": "offscreen",
+            "SHEQUN_DATA_DIR": str(folder / "data"),
+            "PYTHONIOENCODING": encoding,
+        }
+        env.pop("SHEQUN_DB_URL", None)
+        running[variant] = subprocess.Popen(
+            [sys.executable, str(ROOT / "main.py"), *argv],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=ROOT,
+        )
+    for variant, process in running.items():
+        encoding, as_json = VARIANTS[variant]
+        raw_out, raw_err = process.communicate(timeout=300)
+        out, err = raw_out.decode(encoding), raw_err.decode(encoding)  # strict: no mojibake
+        where = f"{name}, {variant}: stdout={out!r} stderr={err!r}"
+        assert "Traceback" not in err, where
+        assert process.returncode == case.code, where
+        assert unsafe_characters(out) == [], where
+        assert unsafe_characters(err, allow_cr=True) == [], where  # \r: the progress line
+        if case.code:
+            assert out == "", where
+            failures = [line for line in err.splitlines() if line.startswith("错误：")]
+            assert len(failures) == 1 and err.rstrip("\n").endswith(failures[0]), where
+            for text in case.shows:
+                assert text in failures[0], where
+        elif as_json:
+            data = json.loads(out)
+            if case.check_json is not None:
+                assert case.check_json(data), where
+        else:
+            for text in case.shows:
+                assert text in out, where
+
+
+def _fill(arg: str, values: dict[str, str]) -> str:
+    for key, value in values.items():
+        arg = arg.replace("{" + key + "}", value)
+    return arg
