@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from core.common.errors import UserError
+from core.common.terminal import visible
 from core.common.text import msg
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -27,8 +28,13 @@ HEADER_COLOR = "0F766E"
 
 
 def safe_cell(value):
-    """Text that a spreadsheet would run as a formula is written as plain text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """Text as a cell can hold it safely: control, bidi and invisible characters from imported
+    names shown as escapes (\\x1b, \\u202e; Excel refuses the controls and would let the
+    others reorder or hide text), and text a spreadsheet would run as a formula kept as text."""
+    if not isinstance(value, str):
+        return value
+    value = visible(value)
+    if value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
