@@ -6,8 +6,10 @@ program (or another copy of it) has the database open in WAL mode.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
+import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -16,13 +18,16 @@ from core.common.text import msg
 
 DAILY_PREFIX = "daily-"
 KEEP_DAILY = 14
+STALE_PARTIAL_S = 24 * 3600
 _DAILY_NAME = re.compile(r"^daily-(\d{4}-\d{2}-\d{2})\.db$")
 
 
 def copy_sqlite(source: Path, target: Path) -> Path:
     """Write a consistent copy of `source` to `target` (replacing it) and return target."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
+    # Named per process: two copies of the program making the day's first backup at once
+    # each write their own file, and the second to finish replaces the first's.
+    partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
     partial.unlink(missing_ok=True)
     with sqlite3.connect(source) as src, sqlite3.connect(partial) as dst:
         src.backup(dst)
@@ -51,8 +56,19 @@ def daily_backup(
         made = copy_sqlite(db_path, target)
     dailies = sorted(p for p in backup_dir.glob(f"{DAILY_PREFIX}*.db") if _DAILY_NAME.match(p.name))
     for old in dailies[:-keep]:
-        old.unlink()
+        old.unlink(missing_ok=True)  # another copy of the program may have pruned it first
+    _remove_stale_partials(backup_dir)
     return made
+
+
+def _remove_stale_partials(backup_dir: Path) -> None:
+    """Remove copies left half-written by a program killed mid-backup, a day later."""
+    for stale in backup_dir.glob("*.partial"):
+        try:
+            if time.time() - stale.stat().st_mtime > STALE_PARTIAL_S:
+                stale.unlink()
+        except FileNotFoundError:  # another copy of the program removed it first
+            pass
 
 
 def list_backups(backup_dir: Path) -> list[Path]:

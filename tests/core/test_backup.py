@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
@@ -81,3 +82,52 @@ def test_restore_refuses_another_programs_sqlite_file(sqlite_database, tmp_path)
     sqlite_database.close()
     with pytest.raises(UserError, match="不是社群运营工作台的数据库"):
         backup.restore_backup(other, sqlite_database.file, paths.backup_dir())
+
+
+def _back_up_each_day(file: str, folder: str, start: date, days: int, barrier) -> str:
+    """One copy of the program making each day's first backup, in step with the others."""
+    try:
+        for day in range(days):
+            barrier.wait(30)
+            backup.daily_backup(Path(file), Path(folder), today=start + timedelta(days=day), keep=3)
+        return "ok"
+    except Exception as error:  # reported to the test, which shows it
+        return f"{type(error).__name__}: {error}"
+
+
+def test_several_programs_making_the_days_backup_at_once_all_succeed(sqlite_database):
+    """Two windows, or a window and the command line, start on the same morning: each makes
+    the day's first backup and prunes the old ones at the same moment."""
+    import multiprocessing
+
+    file, folder = sqlite_database.file, paths.backup_dir()
+    context = multiprocessing.get_context("spawn")
+    workers, days = 4, 12
+    barrier = context.Manager().Barrier(workers)
+    start = date(2026, 3, 1)
+    with context.Pool(workers) as pool:
+        results = pool.starmap(
+            _back_up_each_day, [(str(file), str(folder), start, days, barrier)] * workers
+        )
+    assert results == ["ok"] * workers
+    kept = sorted(p.name for p in folder.glob("daily-*.db"))
+    assert kept == [f"daily-{start + timedelta(days=d)}.db" for d in range(days - 3, days)]
+    assert list(folder.glob("*.partial")) == []
+    for name in kept:
+        backup.check_backup_file(folder / name)
+
+
+def test_a_half_written_copy_left_by_a_killed_program_is_removed_a_day_later(sqlite_database):
+    import os
+    import time
+
+    folder = paths.backup_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    old = folder / "daily-2026-03-01.db.123.partial"
+    fresh = folder / "daily-2026-03-02.db.9.partial"
+    for leftover in (old, fresh):
+        leftover.write_bytes(b"half a copy")
+    a_day_ago = time.time() - backup.STALE_PARTIAL_S - 60
+    os.utime(old, (a_day_ago, a_day_ago))
+    backup.daily_backup(sqlite_database.file, folder, today=date(2026, 3, 3))
+    assert not old.exists() and fresh.exists()  # fresh: perhaps another program's copy
