@@ -1,4 +1,6 @@
-"""ARCHITECTURE.md's layers, checked: core and db never import Qt, db never imports core/ui."""
+"""ARCHITECTURE.md's layers, checked: core and db never import Qt, db never imports core/ui,
+ui never imports db, and a feature (core/<feature>, ui/<feature>) imports only the features
+the table below lets it use, so no import cycle between features can come back."""
 
 from __future__ import annotations
 
@@ -52,3 +54,134 @@ def test_the_checker_sees_a_qt_import(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text("from PySide6.QtCore import QObject\nimport os\n", encoding="utf-8")
     assert "PySide6.QtCore" in imported_modules(sample)
+
+
+# Which feature may use which (ARCHITECTURE.md). A feature may also use what those use in turn
+# (no cycle can arise), `common`, and itself. Imports inside functions count too.
+EVERYTHING = {
+    "communities",
+    "members",
+    "activity",
+    "ledger",
+    "tiers",
+    "segments",
+    "referrals",
+    "posters",
+    "campaigns",
+    "chat",
+    "calendar",
+}
+FEATURE_USES: dict[str, set[str]] = {
+    "common": set(),
+    "communities": set(),
+    "members": {"communities"},
+    "activity": {"members", "communities"},
+    "ledger": {"members", "activity"},
+    "tiers": {"members", "activity", "ledger"},
+    "segments": {"members", "activity", "ledger"},
+    "referrals": {"members", "communities"},
+    "posters": {"members", "communities", "segments", "referrals"},
+    "campaigns": {"members", "communities", "activity", "ledger", "referrals", "posters"},
+    "chat": {"members", "communities", "activity", "referrals"},
+    "calendar": {"communities", "members", "activity", "campaigns", "chat"},
+    # Steps that span features, and the read-only views over all of them.
+    "workflows": EVERYTHING,
+    "reports": EVERYTHING | {"workflows"},
+    "overview": EVERYTHING,
+    "demo": EVERYTHING | {"workflows"},
+    "settings": EVERYTHING,
+}
+# Imports that break the table today (issue 16 removes them; the list may only shrink).
+KNOWN_SIDEWAYS = {
+    ("core/activity/record.py", "core.ledger.awards"),
+    ("core/activity/record.py", "core.tiers.recompute"),
+    ("core/communities/listing.py", "core.members.search_keys"),
+    ("core/communities/registry.py", "core.members.roles"),
+    ("core/communities/registry.py", "core.members.search_keys"),
+    ("core/members/importing/apply.py", "core.tiers.recompute"),
+    ("core/members/merging.py", "core.ledger.merges"),
+    ("core/members/query.py", "core.segments.catalogue"),
+    ("core/members/query.py", "core.segments.compute"),
+    ("core/members/query.py", "core.tiers.ladder"),
+    ("core/segments/behaviour.py", "core.tiers.figures"),
+    ("core/segments/behaviour.py", "core.tiers.ladder"),
+    ("core/segments/rfm.py", "core.tiers.figures"),
+    ("ui/common/labels.py", "core.activity.kinds"),
+    ("ui/communities/detail.py", "db.models"),
+    ("ui/communities/model.py", "core.members.search_keys"),
+    ("ui/members/detail.py", "ui.tiers.level_panel"),
+    ("ui/members/filter_bar.py", "core.segments.catalogue"),
+    ("ui/members/tab.py", "core.segments.catalogue"),
+    ("ui/members/tab.py", "core.segments.compute"),
+    ("ui/members/tab.py", "core.segments.export"),
+    ("ui/members/tab.py", "ui.tiers.entry_dialog"),
+}
+
+
+def allowed_features(feature: str) -> set[str]:
+    allowed, todo = {feature, "common"}, [feature]
+    while todo:
+        for used in FEATURE_USES.get(todo.pop(), set()):
+            if used not in allowed:
+                allowed.add(used)
+                todo.append(used)
+    return allowed
+
+
+def sideways_imports(path: Path, root: Path = ROOT) -> set[tuple[str, str]]:
+    """(file, module) for each import the feature table forbids: a feature reaching a feature
+    it may not use, and ui reaching db."""
+    relative = path.relative_to(root)
+    layer, feature = relative.parts[0], relative.parts[1].removesuffix(".py")
+    if feature not in FEATURE_USES:  # main_window.py, app.py, version.py: the whole program
+        return set()
+    found = set()
+    for module in imported_modules(path):
+        parts = module.split(".")
+        reaches_db = layer == "ui" and parts[0] == "db"
+        reaches_feature = (
+            parts[0] in {"core", "ui"}
+            and len(parts) > 1
+            and parts[1] in FEATURE_USES
+            and parts[1] not in allowed_features(feature)
+        )
+        if reaches_db or reaches_feature:
+            found.add((relative.as_posix(), module))
+    return found
+
+
+def all_sideways_imports() -> set[tuple[str, str]]:
+    return {
+        found
+        for package in ("core", "ui")
+        for path in python_files(package)
+        if len(path.relative_to(ROOT).parts) > 2
+        for found in sideways_imports(path)
+    }
+
+
+def test_features_import_only_what_the_table_allows():
+    found = all_sideways_imports()
+    assert found - KNOWN_SIDEWAYS == set(), "a feature imports one the table does not allow"
+    assert KNOWN_SIDEWAYS - found == set(), "fixed: remove it from KNOWN_SIDEWAYS"
+
+
+def test_the_table_has_no_cycle():
+    for feature in FEATURE_USES:
+        for used in FEATURE_USES[feature]:
+            assert feature not in allowed_features(used) or used == feature, (feature, used)
+
+
+def test_a_planted_sideways_import_is_caught(tmp_path):
+    (tmp_path / "core" / "communities").mkdir(parents=True)
+    planted = tmp_path / "core" / "communities" / "sneaky.py"
+    planted.write_text(
+        "def later():\n    from core.ledger.awards import award\n", encoding="utf-8"
+    )
+    assert sideways_imports(planted, tmp_path) == {
+        ("core/communities/sneaky.py", "core.ledger.awards")
+    }
+    (tmp_path / "ui" / "members").mkdir(parents=True)
+    database = tmp_path / "ui" / "members" / "table.py"
+    database.write_text("from db.models import Member\n", encoding="utf-8")
+    assert sideways_imports(database, tmp_path) == {("ui/members/table.py", "db.models")}
