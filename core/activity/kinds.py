@@ -36,6 +36,8 @@ DEFAULT_WEIGHTS = {
     "violation": -10,
 }
 WEIGHTS_KEY = "activity.weights"
+# Kinds that make a day an active day (a violation does not).
+ACTIVE_KINDS = tuple(kind for kind in KIND_LABELS if kind != "violation")
 
 
 MIN_WEIGHT, MAX_WEIGHT = -20, 20

@@ -12,8 +12,9 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from core.activity.kinds import kind_weights
-from core.tiers.figures import ACTIVE_KINDS, as_datetime, day_of, stats_members_condition
+from core.activity.kinds import ACTIVE_KINDS, kind_weights
+from core.common.dates import as_datetime, day_of
+from core.members.statistics import stats_members_condition
 from core.tiers.ladder import Ladder, community_key, load_ladder
 from db.models import ActivityEvent, Community, Member, Membership, Setting
 

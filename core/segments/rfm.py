@@ -22,9 +22,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
-from core.activity.kinds import kind_weights
+from core.activity.kinds import ACTIVE_KINDS, kind_weights
+from core.common.dates import as_datetime, day_of
+from core.members.statistics import stats_members_condition
 from core.segments.catalogue import RFM_SEGMENTS
-from core.tiers.figures import ACTIVE_KINDS, as_datetime, day_of, stats_members_condition
 from db.ledger_models import LedgerEntry
 from db.models import ActivityEvent, Member
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from core.tiers.figures import stats_members_condition
+from core.members.statistics import stats_members_condition
 from core.tiers.recompute import community_ladders
 from db.models import Community, Member, Membership
 

@@ -12,23 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Date, and_, case, cast, func, select, union_all
+from sqlalchemy import and_, case, func, select, union_all
 from sqlalchemy.orm import Session
 
-from db.models import ActivityEvent, Member, Membership
+from core.common.dates import as_datetime, day_of
+from db.models import ActivityEvent, Membership
 
-# Kinds that make a day an active day (a violation does not).
-ACTIVE_KINDS = (
-    "checkin",
-    "message",
-    "good_post",
-    "answer",
-    "event",
-    "purchase",
-    "invite",
-    "share",
-    "feedback",
-)
 _COUNTED = {"messages": "message", "invites": "invite", "purchases": "purchase"}
 _ALL = frozenset(("active_days", "checkins", "points", *_COUNTED))
 # (metrics in the rolling window, all-time metrics) a caller needs.
@@ -46,13 +35,6 @@ class Figures:
 
     def get(self, metric: str, all_time: bool = False) -> int:
         return (self.all_time if all_time else self.window).get(metric, 0)
-
-
-def day_of(column, dialect: str):
-    """The calendar day of a timestamp; on SQLite the text prefix, which is what date() returns."""
-    if dialect == "sqlite":
-        return func.substr(column, 1, 10)
-    return cast(column, Date)
 
 
 def _events_with_community():
@@ -203,14 +185,3 @@ def with_points(figures: Figures, member_id: int, points: tuple[dict, dict]) -> 
         {**figures.all_time, "points": all_time.get(member_id, 0)},
         figures.last_active_at,
     )
-
-
-def stats_members_condition():
-    """Members that statistics count: not team, not merged away."""
-    return and_(Member.is_team.is_(False), Member.merged_into_id.is_(None))
-
-
-def as_datetime(value) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value))

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from core.tiers.figures import stats_members_condition
+from core.members.statistics import stats_members_condition
 from db.models import LevelChange, Member, Membership, RoleChange
 
 

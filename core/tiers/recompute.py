@@ -16,14 +16,9 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.common.settings_store import settings_with_prefix
+from core.members.statistics import stats_members_condition
 from core.tiers.decide import decide
-from core.tiers.figures import (
-    Figures,
-    load_figures,
-    load_points,
-    stats_members_condition,
-    with_points,
-)
+from core.tiers.figures import Figures, load_figures, load_points, with_points
 from core.tiers.ladder import Ladder, community_key, ladder_from_json, load_ladder
 from db.models import LevelChange, Member, Membership
 

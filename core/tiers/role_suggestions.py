@@ -20,7 +20,7 @@ from core.common.joins import joined_list
 from core.common.settings_store import get_setting
 from core.common.text import msg
 from core.members.roles import change_roles
-from core.tiers.figures import stats_members_condition
+from core.members.statistics import stats_members_condition
 from db.models import ActivityEvent, Member, Membership
 
 RULES_KEY = "roles.suggest"

@@ -132,7 +132,7 @@ def test_bad_ladders_are_refused_with_a_reason(change, message):
 
 def test_every_kind_but_a_violation_is_activity():
     # figures_query tests `kind != 'violation'` instead of listing ACTIVE_KINDS: they must agree.
-    from core.tiers.figures import ACTIVE_KINDS
+    from core.activity.kinds import ACTIVE_KINDS
     from db.models import ACTIVITY_KINDS
 
     assert set(ACTIVE_KINDS) == set(ACTIVITY_KINDS) - {"violation"}
