@@ -309,9 +309,12 @@ def _quick_extent(
 
 def _odd_r(buffer: bytes) -> bool:
     """Is any `r=` not after a space the attribute r (after a tab, a quote, a prefix)?
-    The others end a longer name: header=, footer=, error=, operator=."""
+    The others end a longer name (header=, footer=, error=, operator=) or declare xmlns:r."""
     for match in _R_ATTRIBUTE.finditer(buffer):
-        before = buffer[match.start() - 1 : match.start()]
+        start = match.start()
+        before = buffer[start - 1 : start]
+        if before == b":" and buffer[start - 6 : start] == b"xmlns:":
+            continue  # xmlns:r="…" names a namespace
         if before in (b"\t", b"\n", b"\r", b'"', b"'", b":", b"/", b""):
             return True
     return False

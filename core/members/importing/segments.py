@@ -328,7 +328,7 @@ def segments_from_json(data: object, file_name: str) -> list[Segment]:
         raise UserError(msg("JSON 文件「{name}」里没有数据", name=file_name))
     segments: list[Segment] = []
     errors: list[str] = []
-    customers: list[tuple[Any, Any, list | None, str]] = []
+    customers: list[tuple[Any, Any, str]] = []
     for response in responses:
         if not isinstance(response, dict):
             raise _not_wecom(file_name)
@@ -344,14 +344,10 @@ def segments_from_json(data: object, file_name: str) -> list[Segment]:
             for item in response["external_contact_list"]:
                 if not isinstance(item, dict):
                     item = {"external_contact": item}
-                customers.append(
-                    (item.get("external_contact"), item.get("follow_info"), None, "follow_info")
-                )
+                customers.append((item.get("external_contact"), item.get("follow_info"), ""))
         elif isinstance(response.get("external_contact"), dict):
             follows = response.get("follow_user")
-            first = follows[0] if isinstance(follows, list) and follows else follows
-            lists = follows if isinstance(follows, list) else None
-            customers.append((response["external_contact"], first, lists, "follow_user[]"))
+            customers.append((response["external_contact"], follows, "follow_user"))
         else:
             raise _not_wecom(file_name)
     if customers:
@@ -406,6 +402,19 @@ class _Fields:
         if not isinstance(value, dict):
             self._wrong(path, field, value, msg("对象"))
             return {}
+        return value
+
+    def objects(self, value: Any, path: str, field: str) -> list[dict]:
+        """A list of objects (absent: none)."""
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self._wrong(path, field, value, msg("列表"))
+            return []
+        if not all(isinstance(item, dict) for item in value):
+            bad = next(item for item in value if not isinstance(item, dict))
+            self._wrong(f"{path}[]", field, bad, msg("对象"))
+            return []
         return value
 
     # `path` names the value under `where` (invitor.userid); its last part is the key.
@@ -533,15 +542,21 @@ def _code(value: int | float | str | None) -> int | None:
     return value
 
 
-def _customers_segment(customers: list[tuple[Any, Any, list | None, str]]) -> Segment:
-    """One row per customer: (external_contact, its follow-up record, every follow-up record
-    when the response has several, what the response calls the follow-up record)."""
+def _customers_segment(customers: list[tuple[Any, Any, str]]) -> Segment:
+    """One row per customer: (external_contact, its follow-up, how the response gives the
+    follow-up: "" for batch/get_by_user's follow_info object, "follow_user" for
+    externalcontact/get's list of them, each with its tags)."""
 
     def records() -> Iterator[Record]:
-        for number, (raw_contact, raw_follow, follows, label) in enumerate(customers, start=1):
+        for number, (raw_contact, raw_follow, shape) in enumerate(customers, start=1):
             fields = _Fields("")
             contact = fields.object(raw_contact, "external_contact", "nickname")
-            follow = fields.object(raw_follow, label, "remark")
+            if shape:
+                follows = fields.objects(raw_follow, shape, "remark")
+                follow, label = (follows[0] if follows else {}), f"{shape}[]"
+            else:
+                follow, label = fields.object(raw_follow, "follow_info", "remark"), "follow_info"
+                follows = [follow]
             values: dict[str, Any] = {
                 "external_userid": fields.text(
                     contact, "external_contact.external_userid", "external_userid"
@@ -560,15 +575,9 @@ def _customers_segment(customers: list[tuple[Any, Any, list | None, str]]) -> Se
             if mobiles:
                 values["phone"] = ",".join(mobiles)
             tag_names = []
-            for item in follows or [follow]:
-                item = fields.object(item, "follow_user[]", "tags")
-                tags = item.get("tags")
-                if tags is not None and not isinstance(tags, list):
-                    fields.object(tags, "follow_user[].tags", "tags")  # reports the wrong type
-                    tags = []
-                for tag in tags or []:
-                    tag = fields.object(tag, "follow_user[].tags[]", "tags")
-                    name = fields.text(tag, "follow_user[].tags[].tag_name", "tags")
+            for item in follows:
+                for tag in fields.objects(item.get("tags"), f"{label}.tags", "tags"):
+                    name = fields.text(tag, f"{label}.tags[].tag_name", "tags")
                     if name:
                         tag_names.append(name)
             values["tags"] = tag_names or fields.texts(follow, f"{label}.tag_id", "tags") or None
