@@ -182,7 +182,8 @@ def test_the_report_is_masked_and_logged_like_every_export(tmp_path, samples):
     ]
     assert "1380000010" not in "".join(cells) and "******0010" in cells
     with sqlite3.connect(data / "shequn.db") as connection:
-        logged = connection.execute("SELECT what, path, row_count, masked FROM export_log").fetchall()
+        query = "SELECT what, path, row_count, masked FROM export_log"
+        logged = connection.execute(query).fetchall()
     assert logged == [("导入问题清单「youzan_客户导出_Excel另存为GBK.csv」", str(report), 2, 1)]
     assert member_count(data) == 0  # a dry run: only the export is recorded
 
