@@ -53,6 +53,7 @@ from core.members.importing.normalize import (
     to_text,
 )
 from core.members.importing.readers import (
+    BrokenRow,
     SourceFile,
     Table,
     check_file,
@@ -542,6 +543,15 @@ class _Planner:
             if len(head) >= self.limits.header_scan_rows:
                 break
         layout, explanation = _find_layout(head)
+        broken = next((cells for _, cells in head if isinstance(cells, BrokenRow)), None)
+        if broken is not None and (
+            layout is None
+            or any(isinstance(c, BrokenRow) for n, c in head if n == layout.header_row)
+        ):
+            # The header row itself is lost in a quote: nothing below it can be read rightly.
+            raise UserError(
+                msg("表格「{sheet}」{problem}", sheet=table.sheet, problem=broken.problem)
+            )
         if layout is None:
             if table.sheet_count > 1:
                 self.plan.notes.append(
@@ -591,6 +601,10 @@ class _Planner:
     def _read_row(
         self, table: Table, layout: _Layout, number: int, cells: list, default: int | None
     ) -> _Row | None:
+        if isinstance(cells, BrokenRow):  # a quote that swallowed rows: never read as data
+            row = _Row(table.sheet_index, table.sheet, number, sheet_community=default)
+            row.problems.append(cells.problem)
+            return row
         texts = [to_text(c) for c in cells]
         filled = [t for t in texts if t]
         if not filled:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def mask_phone(phone: str | None) -> str | None:
     """13800000016 → 138****0016; other lengths keep only their last four digits visible."""
@@ -21,3 +23,14 @@ def mask_wechat_id(wechat_id: str | None) -> str | None:
     if len(wechat_id) <= 4:
         return wechat_id[0] + "*" * (len(wechat_id) - 1)
     return wechat_id[:2] + "*" * (len(wechat_id) - 4) + wechat_id[-2:]
+
+
+_DIGIT_RUN = re.compile(r"(?<![0-9])\+?[0-9]{7,15}(?![0-9])")
+
+
+def mask_phones_in(text: str | None) -> str | None:
+    """Free text (a reason, a cell that swallowed other rows) with every run of 7–15 digits
+    masked as a phone: 引号乙,13800002702 → 引号乙,138****2702."""
+    if not text:
+        return text
+    return _DIGIT_RUN.sub(lambda match: mask_phone(match.group()), text)

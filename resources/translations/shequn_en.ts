@@ -5359,6 +5359,10 @@ Drop an image here</translation>
         <translation>{a}, {b}</translation>
     </message>
     <message>
+        <source>表格「{sheet}」{problem}</source>
+        <translation>Table “{sheet}”: {problem}</translation>
+    </message>
+    <message>
         <source>「{community}」里有 {count} 位成员都可能是「{name}」：{candidates}，无法确定是谁</source>
         <translation>{count} members of “{community}” could be “{name}”: {candidates}; cannot tell which one</translation>
     </message>
@@ -5903,6 +5907,30 @@ Drop an image here</translation>
         <translation>The database has changed since the preview (someone may be editing at the same time): preview again, then import</translation>
     </message>
     <message>
+        <source>文件「{name}」的工作表「{sheet}」内容范围有 {rows:,} 行 × {columns:,} 列（最远的单元格在 {cell}），读取它需要的内存太多，已拒绝：请删掉远处多余的内容（在 Excel 里按 Ctrl+End 可跳到最后一个单元格）后另存，再导入</source>
+        <translation>The sheet “{sheet}” of “{name}” spans {rows:,} rows × {columns:,} columns (its farthest cell is {cell}); reading it would take far too much memory, so it was refused: delete the stray content far away (Ctrl+End in Excel jumps to the last cell), save, and import again</translation>
+    </message>
+    <message>
+        <source>文件「{name}」里的「{part}」解压后比它声明的大小还大（可能是恶意的压缩炸弹），已拒绝</source>
+        <translation>“{part}” inside “{name}” unpacks to more than the size it declares (possibly a malicious zip bomb); refused</translation>
+    </message>
+    <message>
+        <source>文件「{name}」使用了不常见的压缩方式，无法安全读取：请用 Excel 打开后另存为 .xlsx 再导入</source>
+        <translation>“{name}” uses an unusual compression method and cannot be read safely: open it in Excel, save it as .xlsx and import that</translation>
+    </message>
+    <message>
+        <source>文件「{name}」声称有 {count:,} 个不同的文字，与文件的大小不符（可能是恶意构造的文件），已拒绝</source>
+        <translation>“{name}” claims {count:,} distinct texts, which its size cannot hold (possibly a maliciously crafted file); refused</translation>
+    </message>
+    <message>
+        <source>文件「{name}」是 Excel 二进制工作簿（.xlsb）：请在 Excel 里另存为 .xlsx 再导入</source>
+        <translation>“{name}” is an Excel binary workbook (.xlsb): save it as .xlsx in Excel and import that</translation>
+    </message>
+    <message>
+        <source>文件「{name}」的内容格式异常（单元格标记过长），已拒绝</source>
+        <translation>The content of “{name}” is malformed (a cell tag far too long); refused</translation>
+    </message>
+    <message>
         <source>昵称</source>
         <translation>Nickname</translation>
     </message>
@@ -6211,6 +6239,10 @@ Drop an image here</translation>
         <translation>{problem}; imported as a customer</translation>
     </message>
     <message>
+        <source>有看不见的控制字符，已删除这些字符</source>
+        <translation>Contains invisible control characters; they were removed</translation>
+    </message>
+    <message>
         <source>超过 {limit} 个字，已截断</source>
         <translation>Longer than {limit} characters, cut short</translation>
     </message>
@@ -6237,6 +6269,10 @@ Drop an image here</translation>
     <message>
         <source>疑似重复的成员超过 {limit} 对，只列出前 {limit} 对</source>
         <translation>More than {limit} pairs of possible duplicates: only the first {limit} are listed</translation>
+    </message>
+    <message>
+        <source>文件「{name}」的编码认不出来（按 {encoding} 读出来找不到表头）：请另存为 UTF-8 编码的 CSV 再导入</source>
+        <translation>The encoding of “{name}” cannot be recognised (read as {encoding}, no header row is found): save it as a UTF-8 CSV and import that</translation>
     </message>
     <message>
         <source>找不到编号为 {id} 的社群</source>
@@ -6355,6 +6391,14 @@ Drop an image here</translation>
         <translation>“{name}” is not a valid Excel 97-2003 spreadsheet, or it is damaged</translation>
     </message>
     <message>
+        <source>{field}里有看不见的控制字符</source>
+        <translation>The {field} contains invisible control characters</translation>
+    </message>
+    <message>
+        <source>JSON 文件「{name}」嵌套超过 {limit} 层，不是企业微信接口导出的数据，已拒绝</source>
+        <translation>The JSON file “{name}” is nested more than {limit} levels deep, which no WeCom API response is; refused</translation>
+    </message>
+    <message>
         <source>{name} 是文件夹，不是表格文件</source>
         <translation>{name} is a folder, not a spreadsheet file</translation>
     </message>
@@ -6389,6 +6433,14 @@ Drop an image here</translation>
     <message>
         <source>文件「{name}」不是可识别的文本表格（无法判断编码）</source>
         <translation>“{name}” is not a recognisable text table (its encoding cannot be determined)</translation>
+    </message>
+    <message>
+        <source>第 {row} 行的引号没有闭合，这一行的内容都挤进了一格：这一行没有导入，请在原文件里补上或删掉这个引号后重新导入</source>
+        <translation>The quote on row {row} is never closed, so the whole row ran into one cell: the row was not imported; close or delete the quote in the file and import again</translation>
+    </message>
+    <message>
+        <source>第 {row} 行的引号没有闭合，后面第 {rows} 行都被当成了这一格的内容：这些行都没有导入，请在原文件里补上或删掉这个引号后重新导入</source>
+        <translation>The quote on row {row} is never closed, so row(s) {rows} after it were read as part of that cell: none of these rows were imported; close or delete the quote in the file and import again</translation>
     </message>
     <message>
         <source>找不到文件：{path}</source>
@@ -6427,6 +6479,14 @@ Drop an image here</translation>
         <translation>The JSON file “{name}” is incomplete or malformed (line {row})</translation>
     </message>
     <message>
+        <source>JSON 文件「{name}」里有 {value}，这不是有效的 JSON 数值</source>
+        <translation>The JSON file “{name}” contains {value}, which is not a valid JSON number</translation>
+    </message>
+    <message>
+        <source>JSON 文件「{name}」里有长得不合理的数字，不是接口导出的数据</source>
+        <translation>The JSON file “{name}” contains an absurdly long number; it is not data exported from the API</translation>
+    </message>
+    <message>
         <source>JSON 文件「{name}」无法读取：{problem}</source>
         <translation>The JSON file “{name}” cannot be read: {problem}</translation>
     </message>
@@ -6443,12 +6503,36 @@ Drop an image here</translation>
         <translation>“{name}” has an encoding error near line {row}</translation>
     </message>
     <message>
+        <source>第 {row} 行有一格以引号开头，把后面第 {rows} 行（连同分隔符和手机号）吞进了这一格：这些行都没有导入，请检查这一格的引号后重新导入</source>
+        <translation>A cell on row {row} starts with a quote and swallowed row(s) {rows} after it (with their separators and phone numbers): none of these rows were imported; check the quotes of that cell and import again</translation>
+    </message>
+    <message>
         <source>无法保存问题清单 {path}：{problem}</source>
         <translation>Cannot save the problem list {path}: {problem}</translation>
     </message>
     <message>
+        <source>空值</source>
+        <translation>null</translation>
+    </message>
+    <message>
         <source>JSON 文件「{name}」不是企业微信接口的返回结果（应为客户群详情 group_chat 或客户列表 external_contact_list）</source>
         <translation>The JSON file “{name}” is not a WeCom API response (expected a customer group&apos;s details, group_chat, or a customer list, external_contact_list)</translation>
+    </message>
+    <message>
+        <source>真假值</source>
+        <translation>a true/false value</translation>
+    </message>
+    <message>
+        <source>数字</source>
+        <translation>a number</translation>
+    </message>
+    <message>
+        <source>列表</source>
+        <translation>a list</translation>
+    </message>
+    <message>
+        <source>对象</source>
+        <translation>an object</translation>
     </message>
     <message>
         <source>JSON 文件「{name}」里没有数据</source>
@@ -6485,6 +6569,14 @@ Drop an image here</translation>
     <message>
         <source>文件里有 {count} 个群都叫「{name}」，它们会导入同一个社群</source>
         <translation>The file has {count} groups named “{name}”: they are imported into the same community</translation>
+    </message>
+    <message>
+        <source>文字列表</source>
+        <translation>a list of texts</translation>
+    </message>
+    <message>
+        <source>「{key}」应为{expected}，这里是{kind}：整行未导入</source>
+        <translation>“{key}” should be {expected} but is {kind}: the row was not imported</translation>
     </message>
     <message>
         <source>请给出成员编号或昵称</source>

@@ -582,13 +582,13 @@ class ImportDialog(QDialog):
             self, self.tr("保存问题清单"), suggested, self.tr("Excel 表格 (*.xlsx)")
         )
         if name:
-            plan = self.plan
-            run_task(
-                self,
-                lambda _p, _c: write_error_report(plan, Path(name)),
-                label=self.tr("正在保存…"),
-                cancellable=False,
-            )
+            plan, database = self.plan, self.database
+
+            def work(_progress, _cancelled) -> Path:
+                with database.session() as session:  # the export is logged with it
+                    return write_error_report(session, plan, Path(name))
+
+            run_task(self, work, label=self.tr("正在保存…"), cancellable=False)
 
     # ----- page 3: the import ----------------------------------------------------------------
 

@@ -33,20 +33,27 @@ def register(commands: argparse._SubParsersAction) -> None:
         "same 视为同一人并更新该成员，new 视为另一个人（新建成员，手机号仍归原成员）",
     )
     parser.add_argument("--dry-run", action="store_true", help="只预览，不写入数据库")
-    parser.add_argument("--report", metavar="FILE.xlsx", help="把被拒绝的行和问题保存为 Excel")
+    parser.add_argument(
+        "--report",
+        metavar="FILE.xlsx",
+        help="把被拒绝的行和问题保存为 Excel（手机号和微信号打码，记入导出日志）",
+    )
     add_common_options(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.members.importing import apply_import, plan_import, write_error_report
+    from core.members.importing import apply_import, plan_import
+    from core.members.importing.report import check_report_path, write_error_report
 
     source = Path(args.file)
     if not source.is_file():
         raise UserError(f"找不到文件：{source}")
+    # A report that cannot be saved must fail the command before anything is imported.
+    report_path = check_report_path(args.report) if args.report else None
     community_name, community_id = _community_option(args.community)
     database = open_for(args)
-    result = None
+    result = report = None
     try:
         with database.session(write=not args.dry_run) as session:
             plan = plan_import(
@@ -59,11 +66,11 @@ def run(args: argparse.Namespace) -> int:
             )
             if not args.dry_run:
                 result = apply_import(session, plan, progress=TerminalProgress("写入数据库"))
+            if report_path and (plan.issues or plan.rejected_rows):
+                # Inside the transaction: if the report fails, the import is rolled back.
+                report = write_error_report(session, plan, report_path)
     finally:
         database.close()
-    report = None
-    if args.report and (plan.issues or plan.rejected_rows):
-        report = write_error_report(plan, args.report)
     summary = _summary(plan, result, report, doubtful=args.doubtful)
     emit(summary, as_json=args.json, human=_human(summary))
     return 0

@@ -50,6 +50,10 @@ class ImportLimits:
     max_uncompressed_bytes: int = 1024 * 1024 * 1024  # all parts of an .xlsx/.ods together
     max_compression_ratio: float = 200.0  # of any large part of an .xlsx/.ods
     header_scan_rows: int = 30  # the header must be among the first rows
+    # A sheet's rectangle from its first to its last cell: calamine holds it whole, 32 bytes a
+    # cell, so this is about 1.6 GB; a real member list of 2,000,000 rows × 25 columns fits.
+    max_sheet_cells: int = 50_000_000
+    max_json_depth: int = 64  # WeCom API responses nest 5 deep
 
 
 @dataclass

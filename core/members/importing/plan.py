@@ -154,6 +154,10 @@ _INVITER = msg("邀请人")
 _JOINS = msg("加入社群")
 _SAME_NICKNAME = msg("昵称相同，但没有相同的编号或手机号")
 _SPACE = re.compile(r"\s")  # the same characters as str.isspace
+# Invisible control characters (terminal escapes, C1 codes); tabs and line breaks are text.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# What a file that decodes as one of these says is what it means; any other is a guess.
+_SURE_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "gb18030", "utf-16"})
 # A spreadsheet this big takes calamine long enough to load pypinyin alongside.
 _LOAD_PINYIN_BYTES = 1024 * 1024
 
@@ -558,6 +562,15 @@ class _Planner:
         for segment in self._segments(source):
             self._read_segment(segment)
         if not self.sheets:
+            if source.kind == "csv" and (source.encoding or "") not in _SURE_ENCODINGS:
+                raise UserError(
+                    msg(
+                        "文件「{name}」的编码认不出来（按 {encoding} 读出来找不到表头）："
+                        "请另存为 UTF-8 编码的 CSV 再导入",
+                        name=source.path.name,
+                        encoding=source.encoding,
+                    )
+                )
             raise UserError(
                 msg(
                     "文件「{name}」里找不到表头：前 {rows} "
@@ -590,7 +603,7 @@ class _Planner:
     def _segments(self, source: SourceFile) -> Iterator[seg.Segment]:
         limits = self.options.limits
         if source.kind == "json":
-            yield from seg.segments_from_json(load_json(source), source.path.name)
+            yield from seg.segments_from_json(load_json(source, limits), source.path.name)
             return
         tables = (
             iter_workbook_tables(source, limits)
@@ -640,7 +653,7 @@ class _Planner:
         if segment.group:
             self._note_group(segment.group, segment)
         limit = options.limits.max_rows
-        for number, values, custom, filled in segment.records:
+        for number, values, custom, filled, problem in segment.records:
             self.data_rows += 1
             sheet.rows += 1
             if self.data_rows > limit:
@@ -657,7 +670,7 @@ class _Planner:
                 done = segment.fraction()
                 estimate = int(self.data_rows / done) if done > 0 else self.data_rows + 1
                 self.progress(self.data_rows, max(estimate, self.data_rows + 1))
-            self._read_row(segment, sheet, number, values, custom, filled)
+            self._read_row(segment, sheet, number, values, custom, filled, problem)
 
     def _note_group(self, group: str, segment: seg.Segment) -> None:
         if group not in self.file_groups:
@@ -667,8 +680,15 @@ class _Planner:
         if segment.export_time:
             self.group_export_time.setdefault(group, segment.export_time)
 
-    def _read_row(self, segment, sheet: SheetPlan, number: int, values, custom, filled) -> None:
-        row = self._normalize(segment, sheet.sheet, number, values, custom, filled)
+    def _read_row(
+        self, segment, sheet: SheetPlan, number: int, values, custom, filled, problem
+    ) -> None:
+        if problem is not None:
+            row = _Row()
+            row.reject = problem.reason
+            self._issue(sheet.sheet, number, problem.field, problem.value, problem.reason, True)
+        else:
+            row = self._normalize(segment, sheet.sheet, number, values, custom, filled)
         nickname = row.fields.get("nickname") or ""
         group = row.fields.pop("group_name", None) if "group_name" in row.fields else None
         group = group or segment.group
@@ -882,6 +902,13 @@ class _Planner:
         text = to_text(raw)
         if text is None:
             return None
+        if _CONTROL.search(text):
+            self._issue(
+                sheet, number, name, text, msg("有看不见的控制字符，已删除这些字符"), False
+            )
+            text = _CONTROL.sub("", text).strip()
+            if not text:
+                return None
         limit = _TEXT_LIMITS.get(name)
         if limit and len(text) > limit:
             self._issue(
@@ -906,6 +933,9 @@ class _Planner:
             self._reject(row, sheet, number, name, raw, reason)
         elif _SPACE.search(text):
             reason = msg("{field}里不应有空格", field=IDENTITY_LABELS[name])
+            self._reject(row, sheet, number, name, raw, reason)
+        elif _CONTROL.search(text):
+            reason = msg("{field}里有看不见的控制字符", field=IDENTITY_LABELS[name])
             self._reject(row, sheet, number, name, raw, reason)
         else:
             row.keys[name] = text

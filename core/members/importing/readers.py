@@ -3,7 +3,8 @@
 What a file is comes from its first bytes, not its name: a PNG renamed .xlsx, a CSV saved as
 .xls, an encrypted workbook (an OLE container holding `EncryptedPackage`) are told apart before
 anything is parsed. Zip containers (.xlsx/.xlsm/.ods) are checked for their unpacked size and
-compression ratio first, so a zip bomb is refused without being unpacked.
+compression ratio first, so a zip bomb is refused without being unpacked; then every workbook's
+sheets are measured (`extent`) so that calamine is never asked to load an absurd one.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ from pathlib import Path
 
 from core.common.errors import UserError
 from core.common.text import msg
+from core.members.importing.extent import PasswordProtected, check_xls, check_zip_workbook
 from core.members.importing.model import ImportLimits
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv", ".json")
@@ -102,9 +105,14 @@ def check_file(path: Path, limits: ImportLimits) -> SourceFile:
     kind = _sniff(name, head)
     if kind == "zip":
         _check_zip(path, limits)
+        check_zip_workbook(path, limits)
         kind = "workbook"
     elif kind == "cfb":
         _check_cfb(path, head)
+        try:
+            check_xls(path, limits)
+        except PasswordProtected as error:
+            raise UserError(_password_protected(name)) from error
         kind = "workbook"
     digest = _sha256(path)
     return SourceFile(path=path, kind=kind, size=size, sha256=digest)
@@ -366,6 +374,20 @@ def _sniff_delimiter(sample: str) -> str:
     return best
 
 
+class BrokenRow(list):
+    """The cells of a CSV record that must not be imported: a quote that never closes, or a
+    quoted cell that swallowed the lines (with their delimiters and phone numbers) of the rows
+    after it. Readers of a Table reject it with `problem`; its cells are only for showing."""
+
+    problem: str
+    column: int  # the cell that swallowed the lines
+
+    def __init__(self, cells: list, problem: str, column: int) -> None:
+        super().__init__(cells)
+        self.problem = problem
+        self.column = column
+
+
 def iter_csv_table(source: SourceFile, limits: ImportLimits) -> Iterator[Table]:
     encoding = detect_encoding(source.path)
     source.encoding = encoding
@@ -385,12 +407,30 @@ def iter_csv_table(source: SourceFile, limits: ImportLimits) -> Iterator[Table]:
             return 1.0
 
     def rows() -> Iterator[tuple[int, list]]:
+        lines: list[str] = []  # the physical lines of the record being read
+
+        def tapped() -> Iterator[str]:
+            for line in text:
+                lines.append(line)
+                yield line
+
+        width = 0  # of the first record of two or more cells: how wide a row of this file is
         try:
-            reader = csv.reader(text, delimiter=delimiter, strict=False)
+            reader = csv.reader(tapped(), delimiter=delimiter, strict=False)
             previous_end = 0
             for cells in reader:
                 start = previous_end + 1
                 previous_end = reader.line_num
+                # A quoted cell held line breaks, or a quote opened and the file ended.
+                if previous_end > start or (lines and '"' in lines[-1]):
+                    problem = _swallowed(lines, cells, delimiter, max(width, 2), start)
+                    if problem is not None:
+                        lines.clear()
+                        yield start, BrokenRow(cells, *problem)
+                        continue
+                elif not width and len(cells) > 1:
+                    width = len(cells)
+                lines.clear()
                 if cells:
                     yield start, cells
         except csv.Error as error:
@@ -424,24 +464,140 @@ def iter_csv_table(source: SourceFile, limits: ImportLimits) -> Iterator[Table]:
     )
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_MOBILE_IN_CELL = re.compile(r"\s*(?:\+?86)?1[3-9]\d{9}\s*")
+
+
+def _swallowed(
+    lines: list[str], cells: list, delimiter: str, width: int, start: int
+) -> tuple[str, int] | None:
+    """Why a record that spans `lines` must not be imported, and its cell that holds the
+    line breaks; None for a quoted cell that rightly holds them (an address, a message)."""
+    end = start + len(lines) - 1
+    after = str(start + 1) if end == start + 1 else f"{start + 1}–{end}"
+    if _quote_left_open("".join(lines), delimiter):
+        column = max(range(len(cells)), key=lambda i: len(cells[i]), default=0)
+        if end == start:
+            problem = msg(
+                "第 {row} 行的引号没有闭合，这一行的内容都挤进了一格：这一行没有导入，"
+                "请在原文件里补上或删掉这个引号后重新导入",
+                row=start,
+            )
+        else:
+            problem = msg(
+                "第 {row} 行的引号没有闭合，后面第 {rows} 行都被当成了这一格的内容："
+                "这些行都没有导入，请在原文件里补上或删掉这个引号后重新导入",
+                row=start,
+                rows=after,
+            )
+        return problem, column
+    if end == start:
+        return None
+    for column, cell in enumerate(cells):
+        for line in _LINE_BREAK.split(cell)[1:]:
+            parts = next(csv.reader([line], delimiter=delimiter, strict=False), [])
+            if len(parts) >= width or (
+                len(parts) > 1 and any(_MOBILE_IN_CELL.fullmatch(part) for part in parts)
+            ):
+                return (
+                    msg(
+                        "第 {row} 行有一格以引号开头，把后面第 {rows} 行"
+                        "（连同分隔符和手机号）吞进了这一格：这些行都没有导入，"
+                        "请检查这一格的引号后重新导入",
+                        row=start,
+                        rows=after,
+                    ),
+                    column,
+                )
+    return None
+
+
+def _quote_left_open(text: str, delimiter: str) -> bool:
+    """Does the record end inside a quoted cell (a quote that never closes)? The csv module
+    with strict=False then takes everything up to the end of the file as that cell."""
+    quoted = False
+    at_start = True  # at the start of a cell, where a quote opens one
+    index, length = 0, len(text)
+    while index < length:
+        char = text[index]
+        if quoted:
+            if char == '"':
+                if index + 1 < length and text[index + 1] == '"':
+                    index += 1  # "" inside quotes is one quote
+                else:
+                    quoted = False
+        elif char == '"' and at_start:
+            quoted = True
+        at_start = not quoted and char in (delimiter, "\n", "\r")
+        index += 1
+    return quoted
+
+
 # ------------------------------------------------------------------------------------- JSON
 
 
-def load_json(source: SourceFile) -> object:
+def load_json(source: SourceFile, limits: ImportLimits) -> object:
+    """The parsed JSON, refused when it is not plain data: nested deeper than any API response
+    (a deep file would exhaust the stack of whatever walks it later), NaN or Infinity (not JSON),
+    a number of thousands of digits."""
     encoding = detect_encoding(source.path)
     source.encoding = encoding
+    name = source.path.name
     try:
         text = source.path.read_text(encoding=encoding)
-        return json.loads(text)
+        data = json.loads(text, parse_constant=_not_a_number)
     except json.JSONDecodeError as error:
         raise UserError(
+            msg("JSON 文件「{name}」不完整或格式有误（第 {row} 行）", name=name, row=error.lineno)
+        ) from error
+    except RecursionError as error:
+        raise UserError(_too_deep(name, limits)) from error
+    except _NotANumber as error:
+        raise UserError(
             msg(
-                "JSON 文件「{name}」不完整或格式有误（第 {row} 行）",
-                name=source.path.name,
-                row=error.lineno,
+                "JSON 文件「{name}」里有 {value}，这不是有效的 JSON 数值",
+                name=name,
+                value=str(error),
             )
         ) from error
-    except (UnicodeDecodeError, RecursionError) as error:
+    except ValueError as error:  # a number too long to convert (over 4300 digits)
         raise UserError(
-            msg("JSON 文件「{name}」无法读取：{problem}", name=source.path.name, problem=str(error))
+            msg("JSON 文件「{name}」里有长得不合理的数字，不是接口导出的数据", name=name)
         ) from error
+    except UnicodeDecodeError as error:
+        raise UserError(
+            msg("JSON 文件「{name}」无法读取：{problem}", name=name, problem=str(error))
+        ) from error
+    if _deeper_than(data, limits.max_json_depth):
+        raise UserError(_too_deep(name, limits))
+    return data
+
+
+class _NotANumber(ValueError):
+    pass
+
+
+def _not_a_number(constant: str):
+    raise _NotANumber(constant)
+
+
+def _too_deep(name: str, limits: ImportLimits) -> str:
+    return msg(
+        "JSON 文件「{name}」嵌套超过 {limit} 层，不是企业微信接口导出的数据，已拒绝",
+        name=name,
+        limit=limits.max_json_depth,
+    )
+
+
+def _deeper_than(data: object, limit: int) -> bool:
+    """Nested more than `limit` levels? Walked with a stack of its own, never by recursion."""
+    stack = [(data, 1)] if isinstance(data, dict | list) else []
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth + 1 > limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False

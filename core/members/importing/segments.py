@@ -33,7 +33,7 @@ from core.members.importing.fields import (
 )
 from core.members.importing.model import HeaderMapping, ImportLimits, normalize_header
 from core.members.importing.normalize import clean_json_text, normalize_datetime, to_text
-from core.members.importing.readers import Table
+from core.members.importing.readers import BrokenRow, Table
 
 GROUP_MEMBERS = "group_members"
 CUSTOMERS = "customers"
@@ -81,8 +81,19 @@ ADD_WAYS = {
     202: "管理员/负责人分配",
 }
 
-# (row number, field → raw value, custom field → raw value, mapped cells with a value)
-Record = tuple[int, dict[str, Any], dict[str, Any], int]
+
+@dataclass(frozen=True)
+class RowProblem:
+    """Why a whole row is refused before any of its values is read."""
+
+    field: str  # a key of FIELD_LABELS, or a header as in the file
+    value: str  # what the row held there, shortened for the preview
+    reason: str
+
+
+# (row number, field → raw value, custom field → raw value, mapped cells with a value,
+#  the problem that rejects the whole row or None)
+Record = tuple[int, dict[str, Any], dict[str, Any], int, RowProblem | None]
 
 
 @dataclass
@@ -130,6 +141,10 @@ def segment_from_table(
         score = header_score(cells)
         if score > best_score:
             best, best_score = position, score
+    broken = next((cells for _, cells in buffer if isinstance(cells, BrokenRow)), None)
+    if broken is not None and (best is None or isinstance(buffer[best][1], BrokenRow)):
+        # The header row itself is lost in a quote: nothing below it can be read rightly.
+        raise UserError(msg("表格「{sheet}」{problem}", sheet=table.sheet, problem=broken.problem))
     if best is None:
         _drain(table.rows)
         return None
@@ -155,6 +170,19 @@ def segment_from_table(
     )
     segment.fraction = table.fraction
     return segment
+
+
+def shown_value(value: Any, limit: int = 80) -> str:
+    """A value as one short line for the preview and the problem list."""
+    text = str(value) if not isinstance(value, dict | list) else _json_text(value)
+    text = " ⏎ ".join(part for part in text.splitlines() if part.strip()) or text.strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _json_text(value: Any) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def _drain(rows: Iterator) -> None:
@@ -244,6 +272,12 @@ def _table_records(
 
     def records(source) -> Iterator[Record]:
         for number, cells in source:
+            if isinstance(cells, BrokenRow):
+                column = cells.column
+                header = headers[column] if column < len(headers) else ""
+                value = cells[column] if column < len(cells) else ""
+                yield number, {}, {}, 0, RowProblem(header, shown_value(value), cells.problem)
+                continue
             if _is_blank_row(cells):
                 continue
             width = len(cells)
@@ -271,7 +305,7 @@ def _table_records(
                     if cell != "" and cell is not None:
                         custom[key] = cell
                         filled += 1
-            yield number, values, custom, filled
+            yield number, values, custom, filled, None
 
     yield from records(buffered)
     yield from records(rows)
@@ -294,7 +328,7 @@ def segments_from_json(data: object, file_name: str) -> list[Segment]:
         raise UserError(msg("JSON 文件「{name}」里没有数据", name=file_name))
     segments: list[Segment] = []
     errors: list[str] = []
-    customers: list[tuple[dict, dict, list]] = []
+    customers: list[tuple[Any, Any, str]] = []
     for response in responses:
         if not isinstance(response, dict):
             raise _not_wecom(file_name)
@@ -308,14 +342,12 @@ def segments_from_json(data: object, file_name: str) -> list[Segment]:
             segments.append(_groupchat_segment(response, len(segments)))
         elif isinstance(response.get("external_contact_list"), list):
             for item in response["external_contact_list"]:
-                if isinstance(item, dict) and isinstance(item.get("external_contact"), dict):
-                    follow = item.get("follow_info") or {}
-                    customers.append((item["external_contact"], follow, []))
+                if not isinstance(item, dict):
+                    item = {"external_contact": item}
+                customers.append((item.get("external_contact"), item.get("follow_info"), ""))
         elif isinstance(response.get("external_contact"), dict):
-            follows = response.get("follow_user") or [{}]
-            first = follows[0] if isinstance(follows[0], dict) else {}
-            tags = [t for f in follows if isinstance(f, dict) for t in (f.get("tags") or [])]
-            customers.append((response["external_contact"], first, tags))
+            follows = response.get("follow_user")
+            customers.append((response["external_contact"], follows, "follow_user"))
         else:
             raise _not_wecom(file_name)
     if customers:
@@ -355,89 +387,215 @@ def _not_wecom(file_name: str) -> UserError:
     )
 
 
-def _text(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
+class _Fields:
+    """Values of one JSON object, each of the type the WeCom API gives it. A value of another
+    type (a name that is an object, a group name that is a number) is never turned into text:
+    the first one becomes the problem that rejects the row."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where  # where the object sits in the response, for messages
+        self.problem: RowProblem | None = None
+
+    def object(self, value: Any, path: str, field: str) -> dict:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self._wrong(path, field, value, msg("对象"))
+            return {}
+        return value
+
+    def objects(self, value: Any, path: str, field: str) -> list[dict]:
+        """A list of objects (absent: none)."""
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self._wrong(path, field, value, msg("列表"))
+            return []
+        if not all(isinstance(item, dict) for item in value):
+            bad = next(item for item in value if not isinstance(item, dict))
+            self._wrong(f"{path}[]", field, bad, msg("对象"))
+            return []
+        return value
+
+    # `path` names the value under `where` (invitor.userid); its last part is the key.
+    def text(self, data: dict, path: str, field: str) -> str | None:
+        key = path.rpartition(".")[2]
+        value = data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self._wrong(path, field, value, msg("文字"))
+            return None
         return clean_json_text(value) or None
-    return to_text(value)
+
+    def number(self, data: dict, path: str, field: str) -> int | float | str | None:
+        """A time or a code: a number, or a number written as text."""
+        value = data.get(path.rpartition(".")[2])
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            self._wrong(path, field, value, msg("数字"))
+            return None
+        return value
+
+    def texts(self, data: dict, path: str, field: str) -> list[str]:
+        """A list of texts (numbers allowed: phone numbers, tag ids)."""
+        value = data.get(path.rpartition(".")[2])
+        if value is None:
+            return []
+        if not isinstance(value, list) or any(
+            isinstance(v, bool) or not isinstance(v, str | int) for v in value
+        ):
+            self._wrong(path, field, value, msg("文字列表"))
+            return []
+        return [clean_json_text(str(v)) for v in value if v != ""]
+
+    def _wrong(self, path: str, field: str, value: Any, expected: str) -> None:
+        if self.problem is None:
+            self.problem = RowProblem(
+                field,
+                shown_value(value, 40),
+                msg(
+                    "「{key}」应为{expected}，这里是{kind}：整行未导入",
+                    key=".".join(part for part in (self.where, path) if part),
+                    expected=expected,
+                    kind=_kind(value),
+                ),
+            )
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return msg("真假值")
+    if isinstance(value, int | float):
+        return msg("数字")
+    if isinstance(value, str):
+        return msg("文字")
+    if isinstance(value, list):
+        return msg("列表")
+    if isinstance(value, dict):
+        return msg("对象")
+    return msg("空值")
 
 
 def _groupchat_segment(chat: dict, index: int) -> Segment:
-    name = _text(chat.get("name")) or "未命名群聊"
+    chat_fields = _Fields("group_chat")
+    name = chat_fields.text(chat, "name", "group_name")
+    chat_id = chat_fields.text(chat, "chat_id", "group_name")
+    owner = chat_fields.text(chat, "owner", "inviter_staff")
     members = chat.get("member_list") or []
     if not isinstance(members, list):
         raise UserError(msg("客户群详情里的 member_list 不是列表"))
+    group = None if chat_fields.problem else name or "未命名群聊"
 
     def records() -> Iterator[Record]:
         for number, member in enumerate(members, start=1):
-            if not isinstance(member, dict):
-                continue
-            staff = member.get("type") in (1, "1")
+            fields = _Fields("member_list[]")
+            fields.problem = chat_fields.problem  # a group that cannot be named takes no one
+            member = fields.object(member, "", "nickname")
+            staff = fields.number(member, "type", "member_type") in (1, "1")
             values: dict[str, Any] = {}
-            userid = _text(member.get("userid"))
+            userid = fields.text(member, "userid", "external_userid")
             if staff:
                 values["staff_userid"] = userid
             else:
                 values["external_userid"] = userid
-                values["unionid"] = _text(member.get("unionid"))
+                values["unionid"] = fields.text(member, "unionid", "unionid")
             values["member_type"] = staff
-            values["nickname"] = _text(member.get("name"))
-            values["group_nickname"] = _text(member.get("group_nickname"))
-            values["joined_at"] = member.get("join_time")
-            values["join_channel"] = JOIN_SCENES.get(member.get("join_scene"))
-            invitor = member.get("invitor")
-            if isinstance(invitor, dict) and invitor.get("userid"):
-                values["inviter_staff"] = _text(invitor.get("userid"))
+            values["nickname"] = fields.text(member, "name", "nickname")
+            values["group_nickname"] = fields.text(member, "group_nickname", "group_nickname")
+            values["joined_at"] = fields.number(member, "join_time", "joined_at")
+            scene = fields.number(member, "join_scene", "join_channel")
+            values["join_channel"] = JOIN_SCENES.get(_code(scene))
+            invitor = fields.object(member.get("invitor"), "invitor", "inviter_staff")
+            values["inviter_staff"] = fields.text(invitor, "invitor.userid", "inviter_staff")
             values = {k: v for k, v in values.items() if v is not None and v != ""}
-            yield number, values, {}, len(values)
+            if fields.problem:
+                yield number, {}, {}, 0, fields.problem
+            else:
+                yield number, values, {}, len(values), None
 
     return Segment(
-        sheet=name,
+        sheet=group or chat_id or "未命名群聊",
         kind=GROUP_MEMBERS,
         header_row=None,
         mapping=None,
-        group=name,
+        group=group,
         platform="wecom",
-        complete=True,
+        complete=group is not None,
         export_time=None,
         unix_times=True,
         records=records(),
         fraction=lambda: 1.0,
         mapped_columns=len(members),
-        chat_id=_text(chat.get("chat_id")),
-        owner_staff=_text(chat.get("owner")),
+        chat_id=chat_id,
+        owner_staff=owner,
     )
 
 
-def _customers_segment(customers: list[tuple[dict, dict, list]]) -> Segment:
+def _code(value: int | float | str | None) -> int | None:
+    """A WeCom code (join_scene, add_way, gender…), given as a number or as digits."""
+    if isinstance(value, str):
+        return int(value) if value.isdigit() and len(value) < 10 else None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    return value
+
+
+def _customers_segment(customers: list[tuple[Any, Any, str]]) -> Segment:
+    """One row per customer: (external_contact, its follow-up, how the response gives the
+    follow-up: "" for batch/get_by_user's follow_info object, "follow_user" for
+    externalcontact/get's list of them, each with its tags)."""
+
     def records() -> Iterator[Record]:
-        for number, (contact, follow, tags) in enumerate(customers, start=1):
+        for number, (raw_contact, raw_follow, shape) in enumerate(customers, start=1):
+            fields = _Fields("")
+            contact = fields.object(raw_contact, "external_contact", "nickname")
+            if shape:
+                follows = fields.objects(raw_follow, shape, "remark")
+                follow, label = (follows[0] if follows else {}), f"{shape}[]"
+            else:
+                follow, label = fields.object(raw_follow, "follow_info", "remark"), "follow_info"
+                follows = [follow]
             values: dict[str, Any] = {
-                "external_userid": _text(contact.get("external_userid")),
-                "unionid": _text(contact.get("unionid")),
-                "nickname": _text(contact.get("name")),
-                "gender": contact.get("gender"),
-                "remark": _text(follow.get("remark")),
-                "notes": _text(follow.get("description")),
-                "added_at": follow.get("createtime"),
-                "source_channel": ADD_WAYS.get(follow.get("add_way")),
+                "external_userid": fields.text(
+                    contact, "external_contact.external_userid", "external_userid"
+                ),
+                "unionid": fields.text(contact, "external_contact.unionid", "unionid"),
+                "nickname": fields.text(contact, "external_contact.name", "nickname"),
+                "gender": _code(fields.number(contact, "external_contact.gender", "gender")),
+                "remark": fields.text(follow, f"{label}.remark", "remark"),
+                "notes": fields.text(follow, f"{label}.description", "notes"),
+                "added_at": fields.number(follow, f"{label}.createtime", "added_at"),
+                "source_channel": ADD_WAYS.get(
+                    _code(fields.number(follow, f"{label}.add_way", "source_channel"))
+                ),
             }
-            mobiles = follow.get("remark_mobiles")
-            if isinstance(mobiles, list) and mobiles:
-                values["phone"] = ",".join(str(m) for m in mobiles if m)
-            tag_names = [t.get("tag_name") for t in tags if isinstance(t, dict)]
-            values["tags"] = [t for t in tag_names if t] or follow.get("tag_id") or None
+            mobiles = fields.texts(follow, f"{label}.remark_mobiles", "phone")
+            if mobiles:
+                values["phone"] = ",".join(mobiles)
+            tag_names = []
+            for item in follows:
+                for tag in fields.objects(item.get("tags"), f"{label}.tags", "tags"):
+                    name = fields.text(tag, f"{label}.tags[].tag_name", "tags")
+                    if name:
+                        tag_names.append(name)
+            values["tags"] = tag_names or fields.texts(follow, f"{label}.tag_id", "tags") or None
+            kind = _code(fields.number(contact, "external_contact.type", "member_type"))
             custom = {
-                "客户类型": {1: "微信用户", 2: "企业微信用户"}.get(contact.get("type")),
-                "企业名称": _text(contact.get("corp_full_name") or contact.get("corp_name")),
-                "职位": _text(contact.get("position")),
-                "跟进员工账号": _text(follow.get("userid")),
-                "备注企业名称": _text(follow.get("remark_corp_name")),
+                "客户类型": {1: "微信用户", 2: "企业微信用户"}.get(kind),
+                "企业名称": fields.text(contact, "external_contact.corp_full_name", "notes")
+                or fields.text(contact, "external_contact.corp_name", "notes"),
+                "职位": fields.text(contact, "external_contact.position", "notes"),
+                "跟进员工账号": fields.text(follow, f"{label}.userid", "inviter_staff"),
+                "备注企业名称": fields.text(follow, f"{label}.remark_corp_name", "notes"),
             }
+            if fields.problem:
+                yield number, {}, {}, 0, fields.problem
+                continue
             values = {k: v for k, v in values.items() if v is not None and v != ""}
             custom = {k: v for k, v in custom.items() if v}
-            yield number, values, custom, len(values) + len(custom)
+            yield number, values, custom, len(values) + len(custom), None
 
     return Segment(
         sheet=msg("客户列表"),  # not a worksheet: named for the preview

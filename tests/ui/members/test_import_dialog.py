@@ -107,3 +107,43 @@ def test_the_data_menu_opens_the_import(make_window, sqlite_database):
     window.findChild(QAction, "action_import").trigger()
     assert opened == [True]
     assert window.tabs.currentWidget() is window.members_tab
+
+
+def test_a_swallowed_row_is_shown_and_the_saved_list_is_masked_and_logged(
+    app, qtbot, sqlite_database, tmp_path, monkeypatch
+):
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    from db.models import ExportLog
+
+    source = tmp_path / "引号.csv"
+    source.write_text(
+        '昵称,手机号\n引号甲,13800002701\n"引号乙,13800002702\n引号丙,13800002703\n',
+        encoding="utf-8",
+    )
+    dialog = ImportDialog(sqlite_database)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.set_file(source)
+    dialog.findChild(QPushButton, "import_preview").click()
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == PAGE_PREVIEW, timeout=20_000)
+    assert "新增 1" in dialog.summary.text() and "有问题 1" in dialog.summary.text()
+    issues = dialog.findChild(QTableView, "import_issues").model()
+    reasons = [issues.index(row, 4).data() for row in range(issues.rowCount())]
+    assert any("第 3 行的引号没有闭合" in reason for reason in reasons)
+
+    target = tmp_path / "问题清单.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    dialog.findChild(QPushButton, "import_save_report").click()
+
+    def logged() -> int:
+        with sqlite_database.session() as session:
+            return session.scalar(select(func.count()).select_from(ExportLog))
+
+    qtbot.waitUntil(lambda: logged() == 1, timeout=20_000)
+    text = " ".join(
+        str(c) for r in load_workbook(target).active.iter_rows(values_only=True) for c in r
+    )
+    assert "13800002702" not in text and "138****2702" in text
+    assert member_count(sqlite_database) == 0

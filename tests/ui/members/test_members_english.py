@@ -101,7 +101,8 @@ def test_the_import_preview_speaks_english(app, english, qtbot, sqlite_database,
     assert mapping.cellWidget(phone_row, 2).currentText() == "Phone"
 
     # The saved problem list is an export: it keeps the Chinese wording.
-    report = write_error_report(dialog.plan, member_list.with_name("问题清单.xlsx"))
+    with sqlite_database.session() as session:
+        report = write_error_report(session, dialog.plan, member_list.with_name("问题清单.xlsx"))
     from openpyxl import load_workbook
 
     saved = [row[4] for row in load_workbook(report).active.iter_rows(min_row=2, values_only=True)]
