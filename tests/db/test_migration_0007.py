@@ -198,6 +198,7 @@ def test_out_of_range_values_are_neutralised_logged_and_kept(old_url, tmp_path):
             assert kept_points == min(huge, 2_147_483_647)
             assert reversal.points == -kept_points and reversal.kind == "reversal"
             assert "超出单笔上限" in reversal.reason and reversal.operator.startswith("系统")
+            assert (f"原为 {huge} 分" in reversal.reason) == (huge > 2**31)
             # Partly used: what is left is voided by an adjustment.
             assert balance(session, ids["li"]).available == 0
             assert balance(session, ids["zhang"]).available == 30  # 10 + the merged 20

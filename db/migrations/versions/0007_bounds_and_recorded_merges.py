@@ -322,10 +322,10 @@ def upgrade() -> None:
     _fill_booked_members()
 
     now = datetime.now()
-    _clamp_wide_values(now)
+    originals = _clamp_wide_values(now)
     _clamp_rewards(now)
     _new_rule_versions(now)
-    _neutralise_awards(now)
+    _neutralise_awards(now, originals)
 
     for table in TABLE_ORDER:
         checks = []
@@ -439,10 +439,11 @@ def _outside(table: str, column: str, sql: str):
     )
 
 
-def _clamp_wide_values(now) -> None:
+def _clamp_wide_values(now) -> dict[int, int]:
     """A value past a 32-bit INTEGER (SQLite stored any) becomes that limit: sums of such
-    values overflow, and PostgreSQL could not hold it at all."""
+    values overflow, and PostgreSQL could not hold it at all. Returns the entries' originals."""
     bind = op.get_bind()
+    originals: dict[int, int] = {}
     for bound in BOUNDS:
         if bound.table in CLAMPED_TABLES:
             continue  # clamped to its bound just after
@@ -467,6 +468,9 @@ def _clamp_wide_values(now) -> None:
                 "clamped",
                 f"{value} 超出整数范围，改为 {clamped}",
             )
+            if table == "ledger_entries":
+                originals[row_id] = value
+    return originals
 
 
 def _clamp_rewards(now) -> None:
@@ -545,7 +549,7 @@ def _new_rule_versions(now) -> None:
             )
 
 
-def _neutralise_awards(now) -> None:
+def _neutralise_awards(now, originals: dict[int, int]) -> None:
     """An award past the bound that is not reversed yet: a reversal when none of it was used,
     else a negative adjustment of what is left. Points nobody should have had are gone."""
     bind = op.get_bind()
@@ -578,10 +582,13 @@ def _neutralise_awards(now) -> None:
             )
             continue
         whole = left == award["points"]
+        points = f"{award['points']} 分"
+        if award["id"] in originals:
+            points += f"（原为 {originals[award['id']]} 分）"
         reason = (
-            f"升级时冲正：流水 {award['id']} 的 {award['points']} 分超出单笔上限 {MAX_ENTRY} 分"
+            f"升级时冲正：流水 {award['id']} 的 {points}超出单笔上限 {MAX_ENTRY} 分"
             if whole
-            else f"升级时作废：流水 {award['id']} 的 {award['points']} 分超出单笔上限 "
+            else f"升级时作废：流水 {award['id']} 的 {points}超出单笔上限 "
             f"{MAX_ENTRY} 分，已用 {award['used']} 分，剩余 {left} 分作废"
         )
         values = {
