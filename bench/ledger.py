@@ -58,7 +58,7 @@ def build(url: str, entries: int) -> None:
                             "spend",
                             -want,
                             False,
-                            "redemption",
+                            "manual",  # "redemption" spends have a redemption record
                             "",
                             None,
                             None,
@@ -68,6 +68,8 @@ def build(url: str, entries: int) -> None:
                             at,
                             at,
                             None,
+                            None,
+                            member_id,  # booked_member_id
                             None,
                         )
                     )
@@ -100,6 +102,8 @@ def build(url: str, entries: int) -> None:
                             at,
                             None,
                             (at + timedelta(days=365)).date(),
+                            member_id,  # booked_member_id
+                            None,
                         )
                     )
             if len(rows) >= 50_000:

@@ -1,9 +1,13 @@
 """The points ledger (积分台账): entries, allocations, earn rules, reward catalogue, redemptions.
 
 Money-like data: `ledger_entries`, `ledger_allocations` and `ledger_rules` are append-only,
-enforced by triggers created in migration 0005 (on SQLite and PostgreSQL). The one UPDATE
-allowed is handing an entry to another member (`member_id`, `related_member_id`), which
-merging duplicate members does and undoes. Balances are never stored: they are sums of entries.
+enforced by triggers (migrations 0005 and 0007, on SQLite and PostgreSQL). The one UPDATE
+allowed is handing an entry to another member (`member_id`, `related_member_id`), and only
+along a merge recorded in `member_merges` that is not undone (merging duplicates, undoing it);
+`booked_member_id` keeps whom the entry was written for, so `verify` can prove every entry sits
+where the recorded merges took it. Redemptions are never deleted and keep what they charged.
+Points and money are bounded (db.bounds) by CHECK constraints. Balances are never stored: they
+are sums of entries.
 
 Imported at the end of db/models.py, so `Base.metadata` always holds these tables.
 """
@@ -30,6 +34,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.expression import false as sa_false
 from sqlalchemy.sql.expression import true as sa_true
 
+from db.bounds import (
+    MAX_BALANCE_POINTS,
+    MAX_ENTRY_POINTS,
+    MAX_EXPIRY_DAYS,
+    MAX_MONEY_CENTS,
+    MAX_PENDING_DAYS,
+    MAX_PER_MEMBER_LIMIT,
+    MAX_STOCK,
+    between,
+)
 from db.models import Base, _in
 
 ENTRY_KINDS = ("earn", "spend", "expire", "adjust", "clawback", "reversal")
@@ -56,6 +70,15 @@ REDEMPTION_STATUSES = ("to_deliver", "delivered", "used", "cancelled")
 ENTRY_REASSIGNABLE = ("member_id", "related_member_id")
 
 
+def _same_as(column: str):
+    """A column default: the value this INSERT gives `column` (None when it gives none)."""
+
+    def default(context):
+        return context.get_current_parameters().get(column)
+
+    return default
+
+
 class LedgerRule(Base):
     """积分规则, one version: a change writes a new version, so past entries keep theirs."""
 
@@ -67,6 +90,12 @@ class LedgerRule(Base):
         CheckConstraint("daily_cap IS NULL OR daily_cap >= 0", name="daily_cap"),
         CheckConstraint("pending_days >= 0", name="pending_days"),
         CheckConstraint("expiry_days IS NULL OR expiry_days > 0", name="expiry_days"),
+        CheckConstraint(f"points <= {MAX_ENTRY_POINTS}", name="points_max"),
+        CheckConstraint(between("daily_cap", 0, MAX_BALANCE_POINTS, nullable=True), name="cap_max"),
+        CheckConstraint(f"pending_days <= {MAX_PENDING_DAYS}", name="pending_days_max"),
+        CheckConstraint(
+            between("expiry_days", 1, MAX_EXPIRY_DAYS, nullable=True), name="expiry_days_max"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,6 +128,9 @@ class LedgerEntry(Base):
             name="points_sign",
         ),
         CheckConstraint(
+            between("points", -MAX_ENTRY_POINTS, MAX_ENTRY_POINTS), name="points_range"
+        ),
+        CheckConstraint(
             "(kind IN ('reversal', 'clawback')) = (reverses_id IS NOT NULL)", name="reverses"
         ),
         Index("ix_ledger_entries_member_time", "member_id", "occurred_at", "id"),
@@ -125,6 +157,12 @@ class LedgerEntry(Base):
     related_member_id: Mapped[int | None] = mapped_column(
         ForeignKey("members.id", ondelete="SET NULL"), index=True
     )
+    # Whom the entry was written for (and its invitee): never change, while member_id and
+    # related_member_id follow merges. A trigger refuses an INSERT where they differ.
+    booked_member_id: Mapped[int] = mapped_column(Integer, default=_same_as("member_id"))
+    booked_related_member_id: Mapped[int | None] = mapped_column(
+        Integer, default=_same_as("related_member_id")
+    )
     operator: Mapped[str] = mapped_column(String(100), default="", server_default="")
     reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     occurred_at: Mapped[datetime] = mapped_column(DateTime)  # when it happened (business time)
@@ -145,6 +183,9 @@ class LedgerAllocation(Base):
     __table_args__ = (
         UniqueConstraint("entry_id", "credit_id", name="uq_ledger_allocations_entry_credit"),
         CheckConstraint("points <> 0", name="points"),
+        CheckConstraint(
+            between("points", -MAX_ENTRY_POINTS, MAX_ENTRY_POINTS), name="points_range"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -167,6 +208,12 @@ class LedgerReward(Base):
         CheckConstraint("stock IS NULL OR stock >= 0", name="stock"),
         CheckConstraint("cost_cents >= 0", name="cost_cents"),
         CheckConstraint("per_member_limit IS NULL OR per_member_limit > 0", name="limit"),
+        CheckConstraint(f"points_cost <= {MAX_ENTRY_POINTS}", name="points_cost_max"),
+        CheckConstraint(f"cost_cents <= {MAX_MONEY_CENTS}", name="cost_cents_max"),
+        CheckConstraint(between("stock", 0, MAX_STOCK, nullable=True), name="stock_max"),
+        CheckConstraint(
+            between("per_member_limit", 1, MAX_PER_MEMBER_LIMIT, nullable=True), name="limit_max"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -190,6 +237,8 @@ class LedgerRedemption(Base):
     __tablename__ = "ledger_redemptions"
     __table_args__ = (
         CheckConstraint(_in("status", REDEMPTION_STATUSES), name="status"),
+        CheckConstraint(between("points", 1, MAX_ENTRY_POINTS), name="points_range"),
+        CheckConstraint(between("cost_cents", 0, MAX_MONEY_CENTS), name="cost_cents_range"),
         Index("ix_ledger_redemptions_status_time", "status", "created_at"),
     )
 

@@ -26,6 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false as sa_false
 
+from db.bounds import MAX_MONEY_CENTS, between
+
 # Stable constraint names, so migrations can refer to them on both SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -265,6 +267,7 @@ class ActivityEvent(Base):
     __tablename__ = "activity_events"
     __table_args__ = (
         CheckConstraint(_in("kind", ACTIVITY_KINDS), name="kind"),
+        CheckConstraint(between("amount_cents", 0, MAX_MONEY_CENTS), name="amount_cents_range"),
         # Covers the level figures' GROUP BY member, community (core.tiers.figures): the
         # aggregation reads the index in order instead of sorting millions of rows.
         Index(
@@ -340,6 +343,24 @@ class ExportLog(Base):
     path: Mapped[str] = mapped_column(Text)
     row_count: Mapped[int] = mapped_column(Integer)
     masked: Mapped[bool] = mapped_column(Boolean)
+
+
+class DataRepair(Base):
+    """A value an upgrade found past a bound (db.bounds) and what it did about it, and why:
+    the log kept in the database, beside the data it explains."""
+
+    __tablename__ = "data_repairs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    repaired_at: Mapped[datetime] = mapped_column(DateTime)
+    revision: Mapped[str] = mapped_column(String(32))  # the migration that did it
+    table_name: Mapped[str] = mapped_column(String(64))
+    row_id: Mapped[int] = mapped_column(Integer)
+    column_name: Mapped[str] = mapped_column(String(64))
+    old_value: Mapped[str] = mapped_column(Text)  # as text: it may not fit an INTEGER
+    # clamped / reversed / adjusted / used_up / new_version / kept (named in the constraint)
+    action: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
 
 
 from db import ledger_models  # noqa: E402,F401

@@ -454,7 +454,7 @@ def _amount_cents(value) -> tuple[int | None, str | None]:
         return None, msg("金额不能是负数：{value}", value=to_text(value))
     cents = int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     if cents > MAX_AMOUNT_CENTS:
-        return None, msg("金额超过 1 亿元：{value}", value=to_text(value))
+        return None, msg("金额超过 1000 万元：{value}", value=to_text(value))
     return cents, None
 
 

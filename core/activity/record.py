@@ -20,9 +20,10 @@ from core.common.errors import UserError
 from core.common.text import msg
 from core.ledger.awards import award_for_activities
 from core.tiers.recompute import RecomputeResult, recompute_levels
+from db.bounds import MAX_MONEY_CENTS
 from db.models import ACTIVITY_KINDS, ActivityEvent, Community, Member
 
-MAX_AMOUNT_CENTS = 100_000_000_00  # 1 亿元: more is a typing mistake
+MAX_AMOUNT_CENTS = MAX_MONEY_CENTS  # 1000 万元: more is a typing mistake (a CHECK constraint)
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def _check(session: Session, events: list[NewEvent]) -> None:
         if event.kind not in ACTIVITY_KINDS:
             raise UserError(msg("未知的行为类型：{kind}", kind=event.kind))
         if event.amount_cents < 0 or event.amount_cents > MAX_AMOUNT_CENTS:
-            raise UserError(msg("金额必须在 0 到 1 亿元之间"))
+            raise UserError(msg("金额必须在 0 到 1000 万元之间"))
         if event.occurred_at > datetime.now().replace(hour=23, minute=59, second=59):
             raise UserError(
                 msg(

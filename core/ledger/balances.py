@@ -19,7 +19,7 @@ from core.ledger.entries import (
     not_pending_clause,
 )
 from db.ledger_models import LedgerEntry
-from db.models import Member
+from db.models import Member, MemberMerge
 
 MEMBER = Member.__table__
 EXPIRING_SOON_DAYS = 30
@@ -292,7 +292,9 @@ def verify_ledger(session: Session, *, now: datetime | None = None) -> list[Prob
     3. allocations only draw on awards of the same member;
     4. reversals mirror the entry they name; clawbacks name awards;
     5. no member's available balance is negative;
-    6. redemptions agree with their spend and refund entries.
+    6. redemptions agree with their spend and refund entries, and none is missing;
+    7. each entry (and its invitee) is where the merges not undone took whom it was written
+       for, and each such merge did merge its member.
     """
     now = now or datetime.now()
     problems: list[Problem] = []
@@ -372,6 +374,60 @@ def verify_ledger(session: Session, *, now: datetime | None = None) -> list[Prob
     for member_id, points in negative:
         problems.append(Problem(None, member_id, f"可用积分为负：{points}"))
     problems += _verify_redemptions(session)
+    problems += _verify_owners(session)
+    return problems
+
+
+def _verify_owners(session: Session) -> list[Problem]:
+    """Entries sit with the member the recorded merges took them to: a member_id changed where
+    the triggers did not see it (or along a forged merge record) shows here."""
+    merges = MemberMerge.__table__
+    active = session.execute(
+        select(merges.c.id, merges.c.kept_id, merges.c.merged_id, MEMBER.c.merged_into_id)
+        .join(MEMBER, MEMBER.c.id == merges.c.merged_id)
+        .where(merges.c.undone_at.is_(None))
+    ).all()
+    problems = [
+        Problem(None, merged, f"合并记录 {merge_id} 说成员 {merged} 已并入成员 {kept}，但并未合并")
+        for merge_id, kept, merged, into in active
+        if into != kept
+    ]
+    kept_of = {merged: kept for _, kept, merged, into in active if into == kept}
+
+    def owner(member_id: int) -> int:
+        for _ in range(len(kept_of) + 1):  # a chain A → B → C; a loop (forged) stops
+            if member_id not in kept_of:
+                break
+            member_id = kept_of[member_id]
+        return member_id
+
+    booked_for = aliased(Member)
+    for column, booked, what in (
+        (ENTRY.c.member_id, ENTRY.c.booked_member_id, "成员"),
+        (ENTRY.c.related_member_id, ENTRY.c.booked_related_member_id, "被邀请人"),
+    ):
+        merged_away = (
+            exists()
+            .where(merges.c.merged_id == booked, merges.c.undone_at.is_(None))
+            .correlate(ENTRY)
+        )
+        rows = session.execute(
+            select(ENTRY.c.id, ENTRY.c.member_id, column, booked, booked_for.id)
+            .outerjoin(booked_for, booked_for.id == booked)
+            .where(or_(column.is_distinct_from(booked), merged_away))
+        ).all()
+        for entry_id, member_id, now_with, written_for, still_there in rows:
+            # An invitee deleted since leaves NULL behind (ON DELETE SET NULL).
+            expected = owner(written_for) if still_there is not None else None
+            if now_with != expected:
+                problems.append(
+                    Problem(
+                        entry_id,
+                        member_id,
+                        f"流水的{what}是 {now_with}，但它记给 {written_for}，"
+                        f"按合并记录应在 {expected}",
+                    )
+                )
     return problems
 
 
@@ -404,6 +460,35 @@ def _verify_redemptions(session: Session) -> list[Problem]:
             refund_id is not None and refunds != sid
         ):
             problems.append(Problem(refund_id, member_id, f"兑换 {code} 的取消与退分流水不一致"))
+    # A redemption's spend whose record is gone (deleted), or that was reversed by another
+    # entry than the record's refund.
+    reversal = ENTRY.alias("reversal")
+    orphans = session.execute(
+        select(spend.c.id, spend.c.member_id, spend.c.reference, redemption.c.code, reversal.c.id)
+        .select_from(spend)
+        .outerjoin(redemption, redemption.c.spend_entry_id == spend.c.id)
+        .outerjoin(reversal, reversal.c.reverses_id == spend.c.id)
+        .where(
+            spend.c.kind == "spend",
+            spend.c.source == "redemption",
+            or_(
+                redemption.c.id.is_(None),
+                and_(
+                    reversal.c.id.is_not(None),
+                    redemption.c.refund_entry_id.is_distinct_from(reversal.c.id),
+                ),
+            ),
+        )
+    ).all()
+    for entry_id, member_id, reference, code, reversed_by in orphans:
+        if code is None:
+            problems.append(
+                Problem(entry_id, member_id, f"兑换扣分（{reference}）的兑换记录不见了")
+            )
+        else:
+            problems.append(
+                Problem(reversed_by, member_id, f"兑换 {code} 的扣分已冲正，但兑换未取消")
+            )
     return problems
 
 

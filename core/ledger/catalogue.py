@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
+from core.common.ids import is_row_id
 from core.common.images import (
     MAX_FILE_BYTES,
     flatten_on_white,
@@ -26,6 +27,12 @@ from core.common.images import (
 )
 from core.common.text import msg
 from core.ledger.entries import lock_member, reverse, spend, take_write_lock
+from db.bounds import (
+    MAX_ENTRY_POINTS,
+    MAX_MONEY_CENTS,
+    MAX_PER_MEMBER_LIMIT,
+    MAX_STOCK,
+)
 from db.ledger_models import REDEMPTION_STATUSES, REWARD_KINDS, LedgerRedemption, LedgerReward
 from db.models import Member
 
@@ -134,12 +141,22 @@ def _validate(spec: RewardSpec) -> None:
         raise UserError(msg("请填写奖品名称"))
     if spec.points_cost <= 0:
         raise UserError(msg("兑换所需积分必须大于 0"))
+    if spec.points_cost > MAX_ENTRY_POINTS:
+        raise UserError(msg("兑换所需积分不能超过 {limit:,} 分", limit=MAX_ENTRY_POINTS))
     if spec.stock is not None and spec.stock < 0:
         raise UserError(msg("库存不能为负数（留空表示不限）"))
+    if spec.stock is not None and spec.stock > MAX_STOCK:
+        raise UserError(msg("库存不能超过 {limit:,} 件（留空表示不限）", limit=MAX_STOCK))
     if spec.cost_cents < 0:
         raise UserError(msg("成本不能为负数"))
+    if spec.cost_cents > MAX_MONEY_CENTS:
+        raise UserError(msg("成本不能超过 {limit:,} 元", limit=MAX_MONEY_CENTS // 100))
     if spec.per_member_limit is not None and spec.per_member_limit <= 0:
         raise UserError(msg("每人限兑数量必须大于 0（留空表示不限）"))
+    if spec.per_member_limit is not None and spec.per_member_limit > MAX_PER_MEMBER_LIMIT:
+        raise UserError(
+            msg("每人限兑数量不能超过 {limit:,} 件（留空表示不限）", limit=MAX_PER_MEMBER_LIMIT)
+        )
     if spec.valid_from and spec.valid_until and spec.valid_until < spec.valid_from:
         raise UserError(msg("兑换截止日期早于开始日期"))
     if spec.kind not in REWARD_KINDS:
@@ -251,7 +268,7 @@ def list_rewards(session: Session, *, include_inactive: bool = True) -> list[Rew
 
 def find_reward(session: Session, text: str) -> int:
     """A reward by id or by its exact name (for the command line)."""
-    if text.isdigit() and session.get(LedgerReward, int(text)) is not None:
+    if is_row_id(text) and session.get(LedgerReward, int(text)) is not None:
         return int(text)
     ids = session.scalars(select(REWARD.c.id).where(REWARD.c.name == text.strip())).all()
     if not ids:
@@ -353,7 +370,7 @@ def _new_code(session: Session) -> str:
 def find_redemption(session: Session, code_or_id: str) -> int:
     text = code_or_id.strip().upper()
     found = session.scalar(select(REDEMPTION.c.id).where(REDEMPTION.c.code == text))
-    if found is None and text.isdigit():
+    if found is None and is_row_id(text):
         found = session.scalar(select(REDEMPTION.c.id).where(REDEMPTION.c.id == int(text)))
     if found is None:
         raise UserError(msg("没有兑换码为「{code}」的兑换记录", code=code_or_id))

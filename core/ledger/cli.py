@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 
 from core.common.cli import TerminalProgress, add_common_options, emit, open_for
+from db.bounds import MAX_ENTRY_POINTS, MAX_EXPIRY_DAYS  # plain numbers: --help stays quick
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -22,7 +23,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     award.add_argument("--member", required=True, help="成员编号或昵称（昵称须唯一）")
     # Exactly one of --points / --rule, checked in run_award: a refusal stays one Chinese line.
-    award.add_argument("--points", type=int, help="积分（正整数）")
+    award.add_argument("--points", type=int, help=f"积分（正整数，单笔最多 {MAX_ENTRY_POINTS:,}）")
     award.add_argument(
         "--rule",
         help="积分规则代码（如 custom:晒单、good_post）：积分、每日上限、待生效期、有效期"
@@ -31,7 +32,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     award.add_argument("--reason", help="发放原因（--points 时必填；--rule 时附在规则名称后）")
     award.add_argument("--qualifying", action="store_true", help="计入等级积分（仅 --points）")
     award.add_argument(
-        "--expiry-days", type=int, help="有效天数（默认 365；0 表示永不过期；仅 --points）"
+        "--expiry-days",
+        type=int,
+        help=f"有效天数（默认 365，最多 {MAX_EXPIRY_DAYS}；0 表示永不过期；仅 --points）",
     )
     award.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     add_common_options(award)
@@ -106,7 +109,7 @@ def run_award(args: argparse.Namespace) -> int:
     from core.common.errors import UserError
     from core.common.operator import operator_name
     from core.ledger.balances import balance
-    from core.ledger.entries import award
+    from core.ledger.entries import award, check_days, check_entry_points
 
     if (args.points is None) == (args.rule is None):
         raise UserError("请用 --points 或 --rule 指定发放的积分（二者选一）")
@@ -114,10 +117,13 @@ def run_award(args: argparse.Namespace) -> int:
         return _run_rule_award(args)
     if args.points <= 0:
         raise UserError("发放的积分必须是正整数")
+    check_entry_points(args.points)  # before any database sees a number it can't hold
     if not (args.reason or "").strip():
         raise UserError("请用 --reason 填写发放原因")
     if args.expiry_days is not None and args.expiry_days < 0:
         raise UserError("--expiry-days 不能为负数")
+    if args.expiry_days:
+        check_days(args.expiry_days)
     expiry = 365 if args.expiry_days is None else (args.expiry_days or None)
 
     def work(session):

@@ -8,6 +8,10 @@ consumes, a reversal of a spend gives back with negative allocations, a reversal
 a credit consumes that credit whole). So the sum of a member's entries always equals the sum of
 the remaining points of their credits, and `verify` can prove it.
 
+Bounds (db.bounds, also CHECK constraints): one entry at most MAX_ENTRY_POINTS either way, a
+member's points at most MAX_BALANCE_POINTS (awards that would pass it are refused; an expiry
+larger than one entry is written as several).
+
 Consuming entries lock the member first (PostgreSQL: SELECT … FOR NO KEY UPDATE on the member's
 row; SQLite: the first statement writes, taking the database's write lock), so two operators
 redeeming for one member at the same moment queue instead of both spending the same points.
@@ -31,6 +35,7 @@ from core.common.progress import (
     no_progress,
 )
 from core.common.text import msg
+from db.bounds import MAX_BALANCE_POINTS, MAX_ENTRY_POINTS, MAX_EXPIRY_DAYS, MAX_PENDING_DAYS
 from db.bulk import insert_tuples
 from db.ledger_models import LedgerAllocation, LedgerEntry, LedgerRule
 from db.models import Member
@@ -181,6 +186,56 @@ def default_expiry(occurred_at: datetime, days: int | None) -> date | None:
     return None if days is None else occurred_at.date() + timedelta(days=days)
 
 
+def check_entry_points(points: int) -> None:
+    """Refuse a number of points one entry can't hold (either sign)."""
+    if abs(points) > MAX_ENTRY_POINTS:
+        raise UserError(
+            msg(
+                "单笔积分不能超过 {limit:,} 分（填写的是 {points} 分）",
+                limit=MAX_ENTRY_POINTS,
+                points=points,
+            )
+        )
+
+
+def check_days(expiry_days: int | None, pending_days: int = 0) -> None:
+    if expiry_days is not None and not 0 < expiry_days <= MAX_EXPIRY_DAYS:
+        raise UserError(
+            msg("有效天数应在 1–{limit} 天之间（留空表示永不过期）", limit=MAX_EXPIRY_DAYS)
+        )
+    if not 0 <= pending_days <= MAX_PENDING_DAYS:
+        raise UserError(msg("待生效天数应在 0–{limit} 天之间", limit=MAX_PENDING_DAYS))
+
+
+def member_totals(session: Session, member_ids: Sequence[int]) -> dict[int, int]:
+    """Each member's points in every state (available and pending), for the balance bound."""
+    totals: dict[int, int] = {}
+    for chunk in _chunks(sorted(set(member_ids)), 2000):
+        totals.update(
+            session.execute(
+                select(ENTRY.c.member_id, func.sum(ENTRY.c.points))
+                .where(ENTRY.c.member_id.in_(chunk))
+                .group_by(ENTRY.c.member_id)
+            ).all()
+        )
+    return {m: int(totals.get(m) or 0) for m in member_ids}
+
+
+def _check_balances(session: Session, added: dict[int, int]) -> None:
+    """Refuse awards that would take a member past MAX_BALANCE_POINTS."""
+    totals = member_totals(session, list(added))
+    over = next((m for m in sorted(added) if totals[m] + added[m] > MAX_BALANCE_POINTS), None)
+    if over is not None:
+        raise UserError(
+            msg(
+                "成员 {member} 的积分将达到 {points:,} 分，超过单人上限 {limit:,} 分，未发放",
+                member=over,
+                points=totals[over] + added[over],
+                limit=MAX_BALANCE_POINTS,
+            )
+        )
+
+
 def award(
     session: Session,
     member_id: int,
@@ -203,6 +258,8 @@ def award(
     now = now or datetime.now()
     if not isinstance(points, int) or points <= 0:
         raise UserError(msg("发放的积分必须是正整数；扣减请用「调整」或冲正"))
+    check_entry_points(points)
+    check_days(expiry_days, pending_days)
     if kind not in CREDIT_KINDS:
         raise UserError(msg("不能以「{kind}」发放积分", kind=KIND_NAMES.get(kind, kind)))
     if not reason.strip():
@@ -212,6 +269,7 @@ def award(
     )
     if exists is None:
         raise UserError(_unknown_member(session, member_id))
+    _check_balances(session, {member_id: points})
     entry = LedgerEntry(
         member_id=member_id,
         kind=kind,
@@ -250,6 +308,8 @@ AWARD_COLUMNS = (
     "recorded_at",
     "pending_until",
     "expires_on",
+    "booked_member_id",
+    "booked_related_member_id",
 )
 
 
@@ -272,6 +332,8 @@ def award_rows(awards: Sequence[Award], now: datetime) -> list[tuple]:
             now,
             a.pending_until,
             a.expires_on,
+            a.member_id,
+            a.related_member_id,
         )
         for a in awards
     ]
@@ -287,8 +349,9 @@ def award_batch(
 ) -> int:
     """Write many awards at once, all or none (the caller's transaction); return how many.
 
-    Checked first, as a whole: positive points, credit kinds, every member present and not
-    merged away. The database's unique `dedupe_key` refuses an award written twice.
+    Checked first, as a whole: positive points within the entry bound, credit kinds, every
+    member present and not merged away, no member past the balance bound afterwards. The
+    database's unique `dedupe_key` refuses an award written twice.
     """
     now = now or datetime.now()
     bad = next((a for a in awards if a.points <= 0 or a.kind not in CREDIT_KINDS), None)
@@ -298,6 +361,16 @@ def award_batch(
                 "成员 {member} 的积分 {points} 不能发放：必须是正整数",
                 member=bad.member_id,
                 points=bad.points,
+            )
+        )
+    big = next((a for a in awards if a.points > MAX_ENTRY_POINTS), None)
+    if big is not None:
+        raise UserError(
+            msg(
+                "成员 {member} 的积分 {points} 不能发放：单笔不能超过 {limit:,} 分",
+                member=big.member_id,
+                points=big.points,
+                limit=MAX_ENTRY_POINTS,
             )
         )
     wanted = sorted({a.member_id for a in awards})
@@ -317,6 +390,10 @@ def award_batch(
                 count=len(missing),
             )
         )
+    added: dict[int, int] = {}
+    for a in awards:
+        added[a.member_id] = added.get(a.member_id, 0) + a.points
+    _check_balances(session, added)
     session.flush()
     connection = session.connection()
     rows = award_rows(awards, now)
@@ -391,6 +468,7 @@ def spend(
     now = now or datetime.now()
     if not isinstance(points, int) or points <= 0:
         raise UserError(msg("扣减的积分必须是正整数"))
+    check_entry_points(points)
     if kind not in ("spend", "adjust"):
         raise UserError(msg("不能以「{kind}」扣减积分", kind=KIND_NAMES.get(kind, kind)))
     if not reason.strip():
@@ -475,6 +553,19 @@ def reverse(
     if done is not None:
         raise UserError(
             msg("流水 {entry} 已被流水 {by} 冲正过，不能重复冲正", entry=entry_id, by=done)
+        )
+    if abs(target["points"]) > MAX_ENTRY_POINTS:
+        # Kept from before the bounds (migration 0007); awards like it were neutralised then.
+        raise UserError(
+            msg("流水 {entry} 的积分超出单笔上限，是升级前的历史数据，不能冲正", entry=entry_id)
+        )
+    if target["source"] == "redemption" and target["kind"] == "spend" and source != "redemption":
+        # The redemption record must say 已取消 with this refund (verify checks it).
+        raise UserError(
+            msg(
+                "这笔扣分属于兑换 {code}，请在兑换记录里取消兑换（积分会退回）",
+                code=target["reference"].removeprefix("redemption:"),
+            )
         )
     if target["kind"] not in REVERSIBLE_KINDS:
         kind_name = KIND_NAMES[target["kind"]]
@@ -594,7 +685,8 @@ def expire_due(
     """Expire whatever is left of awards whose date has come. Running it twice changes nothing:
     an expiry consumes exactly the remaining points, so the second run finds none.
 
-    One expire entry per member and expiry date, allocated to the awards it ends.
+    One expire entry per member and expiry date, allocated to the awards it ends (several
+    when they hold more than one entry may: MAX_ENTRY_POINTS each).
     """
     now = now or datetime.now()
     today = today or now.date()
@@ -607,35 +699,67 @@ def expire_due(
         if dry_run:
             rows = _expired_credits(session, today, now, candidates)
             return ExpiryResult(
-                len({(r[0], r[2]) for r in rows}), sum(r[3] for r in rows), len(candidates)
+                _expiry_entries(_expiry_groups(rows)), sum(r[3] for r in rows), len(candidates)
             )
         lock_members(session, candidates)
         member_ids = candidates
     if member_ids is not None and not member_ids:
         return ExpiryResult(0, 0, 0)
     rows = _expired_credits(session, today, now, member_ids)  # again, under the lock
+    groups = _expiry_groups(rows)
+    if dry_run or not groups:
+        return ExpiryResult(
+            _expiry_entries(groups), sum(r[3] for r in rows), len({k[0] for k in groups})
+        )
+    written = 0
+    for (member_id, expires_on), whole in groups.items():
+        at = min(now, datetime.combine(expires_on, time.min))
+        for plan in _split(whole, MAX_ENTRY_POINTS):
+            entry = LedgerEntry(
+                member_id=member_id,
+                kind="expire",
+                points=-sum(p for _, p in plan),
+                source="expiry",
+                reference=f"expiry:{expires_on.isoformat()}",
+                reason=f"积分到期（有效期至 {expires_on - timedelta(days=1):%Y-%m-%d}）",
+                occurred_at=at,
+                recorded_at=now,
+            )
+            session.add(entry)
+            session.flush()
+            _allocate(session, entry.id, plan)
+            written += 1
+    return ExpiryResult(written, sum(r[3] for r in rows), len({k[0] for k in groups}))
+
+
+def _expiry_groups(rows) -> dict[tuple[int, date], list[tuple[int, int]]]:
+    """(member, expiry date) → [(credit id, points left)] of the expired credits' rows."""
     groups: dict[tuple[int, date], list[tuple[int, int]]] = {}
     for member_id, credit_id, expires_on, remaining in rows:
         groups.setdefault((member_id, expires_on), []).append((credit_id, remaining))
-    if dry_run or not groups:
-        return ExpiryResult(len(groups), sum(r[3] for r in rows), len({k[0] for k in groups}))
-    for (member_id, expires_on), plan in groups.items():
-        points = sum(p for _, p in plan)
-        at = min(now, datetime.combine(expires_on, time.min))
-        entry = LedgerEntry(
-            member_id=member_id,
-            kind="expire",
-            points=-points,
-            source="expiry",
-            reference=f"expiry:{expires_on.isoformat()}",
-            reason=f"积分到期（有效期至 {expires_on - timedelta(days=1):%Y-%m-%d}）",
-            occurred_at=at,
-            recorded_at=now,
-        )
-        session.add(entry)
-        session.flush()
-        _allocate(session, entry.id, plan)
-    return ExpiryResult(len(groups), sum(r[3] for r in rows), len({k[0] for k in groups}))
+    return groups
+
+
+def _expiry_entries(groups: dict[tuple[int, date], list[tuple[int, int]]]) -> int:
+    """How many expire entries these groups take (one per MAX_ENTRY_POINTS started)."""
+    return sum(-(-sum(p for _, p in plan) // MAX_ENTRY_POINTS) for plan in groups.values())
+
+
+def _split(plan: Sequence[tuple[int, int]], most: int) -> list[list[tuple[int, int]]]:
+    """The plan [(credit id, points)] cut into plans of at most `most` points each, in order;
+    a credit may be split across two of them."""
+    parts: list[list[tuple[int, int]]] = [[]]
+    room = most
+    for credit_id, points in plan:
+        while points:
+            if room == 0:
+                parts.append([])
+                room = most
+            take = min(points, room)
+            parts[-1].append((credit_id, take))
+            points -= take
+            room -= take
+    return parts
 
 
 def rule_of(session: Session, rule_id: int | None) -> LedgerRule | None:

@@ -3,17 +3,38 @@ REASSIGNED in core.members.merging); undoing hands back exactly those entries. T
 sound while no entry written after the merge ties the two members' entries together (a spend of
 points that came from the merged member, a reversal of one of them): undoing then would leave an
 allocation across two members and a negative balance (reversing the spend does not help: the
-reversal is tied to the same awards). `undo_blocker` says so, in words.
+reversal is tied to the same awards). `undo_blocker` says so, in words; `merge_blocker` says
+when the two members' points together would pass the balance bound.
+
+The database lets an entry change member only along a merge recorded in `member_merges` and
+not undone, so merging writes its record before it moves anything.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.common.text import msg
 from core.ledger.entries import ALLOCATION, ENTRY
+from db.bounds import MAX_BALANCE_POINTS
 from db.models import MemberMerge
+
+
+def merge_blocker(session: Session, kept_id: int, merged_id: int) -> str | None:
+    """Why these two members' points can't become one balance, or None when they can."""
+    total = session.scalar(
+        select(func.coalesce(func.sum(ENTRY.c.points), 0)).where(
+            ENTRY.c.member_id.in_((kept_id, merged_id))
+        )
+    )
+    if total > MAX_BALANCE_POINTS:
+        return msg(
+            "两人的积分合计 {points:,} 分，超过单人上限 {limit:,} 分，不能合并",
+            points=total,
+            limit=MAX_BALANCE_POINTS,
+        )
+    return None
 
 
 def undo_blocker(session: Session, merge_id: int) -> str | None:

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
 from core.common.text import msg
+from core.ledger.entries import check_days
+from db.bounds import MAX_BALANCE_POINTS, MAX_ENTRY_POINTS, MAX_STREAK_DAYS
 from db.ledger_models import RULE_ACTIONS, LedgerRule
 
 
@@ -138,16 +140,23 @@ def validate(spec: RuleSpec) -> None:
         raise UserError(msg("规则代码不能为空，且不超过 40 个字符"))
     if spec.points < 0:
         raise UserError(msg("积分不能为负数"))
+    if spec.points > MAX_ENTRY_POINTS:
+        raise UserError(msg("规则的积分不能超过 {limit:,} 分", limit=MAX_ENTRY_POINTS))
     if spec.daily_cap is not None and spec.daily_cap < 0:
         raise UserError(msg("每日上限不能为负数"))
+    if spec.daily_cap is not None and spec.daily_cap > MAX_BALANCE_POINTS:
+        raise UserError(msg("每日上限不能超过 {limit:,} 分", limit=MAX_BALANCE_POINTS))
     if spec.pending_days < 0:
         raise UserError(msg("待生效天数不能为负数"))
     if spec.expiry_days is not None and spec.expiry_days <= 0:
         raise UserError(msg("有效天数必须大于 0（留空表示永不过期）"))
+    check_days(spec.expiry_days, spec.pending_days)
     if spec.action == "checkin_streak":
         days = (spec.params or {}).get("days")
         if not isinstance(days, int) or days < 2:
             raise UserError(msg("连续签到天数至少为 2"))
+        if days > MAX_STREAK_DAYS:
+            raise UserError(msg("连续签到天数不能超过 {limit} 天", limit=MAX_STREAK_DAYS))
 
 
 def save_rule(session: Session, spec: RuleSpec, *, operator: str = "") -> LedgerRule:

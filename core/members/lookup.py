@@ -6,6 +6,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
+from core.common.ids import is_row_id
 from core.common.text import msg
 from db.models import Member
 
@@ -15,7 +16,7 @@ def find_member(session: Session, text: str) -> int:
     text = text.strip().removeprefix("#")
     if not text:
         raise UserError(msg("请给出成员编号或昵称"))
-    if text.isdigit():
+    if is_row_id(text):
         row = session.execute(
             select(Member.id, Member.merged_into_id).where(Member.id == int(text))
         ).first()

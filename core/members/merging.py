@@ -760,8 +760,17 @@ def merge_members(session: Session, kept_id: int, merged_id: int) -> int:
     merged = _live_member(session, merged_id, kept=False)
     if bool(kept["is_team"]) != bool(merged["is_team"]):
         raise UserError(msg("团队成员只能与团队成员合并：请先把两人的「团队成员」设成一致"))
+    from core.ledger.merges import merge_blocker  # here: the ledger imports members' modules
+
+    if (blocker := merge_blocker(session, kept_id, merged_id)) is not None:
+        raise UserError(blocker)
     now = datetime.now()
     moved: dict[str, Any] = {"version": MOVED_VERSION, "rows": {}}
+    # Recorded first: the ledger's triggers let an entry change member only along a merge
+    # that is recorded and not undone.
+    record = MemberMerge(kept_id=kept_id, merged_id=merged_id, merged_at=now, moved={})
+    session.add(record)
+    session.flush()
 
     moved["combined_memberships"] = _combine_shared_memberships(session, kept_id, merged_id)
     moved["tags"] = _move_tags(session, kept_id, merged_id)
@@ -814,8 +823,8 @@ def merge_members(session: Session, kept_id: int, merged_id: int) -> int:
         "before": _encode_row({name: kept[name] for name in changed}),
         "after": _encode_row({name: after[name] for name in changed}),
     }
-    record = MemberMerge(kept_id=kept_id, merged_id=merged_id, merged_at=now, moved=moved)
-    session.add(record)
+    record = session.get(MemberMerge, record.id)
+    record.moved = moved
     session.flush()
     return record.id
 

@@ -5003,10 +5003,6 @@ Drop an image here</translation>
         <translation>The amount cannot be negative: {value}</translation>
     </message>
     <message>
-        <source>金额超过 1 亿元：{value}</source>
-        <translation>The amount is over ¥100 million: {value}</translation>
-    </message>
-    <message>
         <source>第 {row} 行像是表头，但缺少{missing}</source>
         <translation>row {row} looks like a header but lacks {missing}</translation>
     </message>
@@ -5251,10 +5247,6 @@ Drop an image here</translation>
         <translation>The chosen community does not exist or was deleted; no activity was recorded</translation>
     </message>
     <message>
-        <source>金额必须在 0 到 1 亿元之间</source>
-        <translation>The amount must be between ¥0 and ¥100 million</translation>
-    </message>
-    <message>
         <source>行为时间 {date} 在将来，请检查日期</source>
         <translation>The activity date {date} is in the future; please check the date</translation>
     </message>
@@ -5359,6 +5351,10 @@ Drop an image here</translation>
         <translation>{a}, {b}</translation>
     </message>
     <message>
+        <source>金额超过 1000 万元：{value}</source>
+        <translation>The amount is over ¥10 million: {value}</translation>
+    </message>
+    <message>
         <source>表格「{sheet}」{problem}</source>
         <translation>Table “{sheet}”: {problem}</translation>
     </message>
@@ -5369,6 +5365,10 @@ Drop an image here</translation>
     <message>
         <source>{member}（#{id}）</source>
         <translation>{member} (#{id})</translation>
+    </message>
+    <message>
+        <source>金额必须在 0 到 1000 万元之间</source>
+        <translation>The amount must be between ¥0 and ¥10 million</translation>
     </message>
     <message>
         <source>数据库正被其他程序占用（已锁定），请稍后再试</source>
@@ -5563,16 +5563,32 @@ Drop an image here</translation>
         <translation>The points needed must be more than 0</translation>
     </message>
     <message>
+        <source>兑换所需积分不能超过 {limit:,} 分</source>
+        <translation>A reward can&apos;t cost more than {limit:,} points</translation>
+    </message>
+    <message>
         <source>库存不能为负数（留空表示不限）</source>
         <translation>Stock cannot be negative (leave it empty for unlimited)</translation>
+    </message>
+    <message>
+        <source>库存不能超过 {limit:,} 件（留空表示不限）</source>
+        <translation>Stock can&apos;t exceed {limit:,} (leave empty for unlimited)</translation>
     </message>
     <message>
         <source>成本不能为负数</source>
         <translation>Cost cannot be negative</translation>
     </message>
     <message>
+        <source>成本不能超过 {limit:,} 元</source>
+        <translation>The cost can&apos;t exceed ¥{limit:,}</translation>
+    </message>
+    <message>
         <source>每人限兑数量必须大于 0（留空表示不限）</source>
         <translation>The limit per member must be more than 0 (leave it empty for no limit)</translation>
+    </message>
+    <message>
+        <source>每人限兑数量不能超过 {limit:,} 件（留空表示不限）</source>
+        <translation>The per-member limit can&apos;t exceed {limit:,} (leave empty for unlimited)</translation>
     </message>
     <message>
         <source>兑换截止日期早于开始日期</source>
@@ -5691,6 +5707,22 @@ Drop an image here</translation>
         <translation>Member {member} was merged into member {kept}: work on member {kept}</translation>
     </message>
     <message>
+        <source>单笔积分不能超过 {limit:,} 分（填写的是 {points} 分）</source>
+        <translation>One entry can&apos;t exceed {limit:,} points ({points} given)</translation>
+    </message>
+    <message>
+        <source>有效天数应在 1–{limit} 天之间（留空表示永不过期）</source>
+        <translation>Days valid must be between 1 and {limit} (leave empty for never expiring)</translation>
+    </message>
+    <message>
+        <source>待生效天数应在 0–{limit} 天之间</source>
+        <translation>Pending days must be between 0 and {limit}</translation>
+    </message>
+    <message>
+        <source>成员 {member} 的积分将达到 {points:,} 分，超过单人上限 {limit:,} 分，未发放</source>
+        <translation>Member {member} would hold {points:,} points, over the limit of {limit:,} per member; nothing was awarded</translation>
+    </message>
+    <message>
         <source>发放的积分必须是正整数；扣减请用「调整」或冲正</source>
         <translation>Points awarded must be a positive whole number; to take points away, use an adjustment or a reversal</translation>
     </message>
@@ -5705,6 +5737,10 @@ Drop an image here</translation>
     <message>
         <source>成员 {member} 的积分 {points} 不能发放：必须是正整数</source>
         <translation>{points} points cannot be awarded to member {member}: it must be a positive whole number</translation>
+    </message>
+    <message>
+        <source>成员 {member} 的积分 {points} 不能发放：单笔不能超过 {limit:,} 分</source>
+        <translation>{points} points can&apos;t be awarded to member {member}: one entry can&apos;t exceed {limit:,} points</translation>
     </message>
     <message>
         <source>{problem}（共 {count} 人无效）</source>
@@ -5737,6 +5773,14 @@ Drop an image here</translation>
     <message>
         <source>流水 {entry} 已被流水 {by} 冲正过，不能重复冲正</source>
         <translation>Entry {entry} was already reversed by entry {by} and cannot be reversed again</translation>
+    </message>
+    <message>
+        <source>流水 {entry} 的积分超出单笔上限，是升级前的历史数据，不能冲正</source>
+        <translation>Entry {entry} is over the per-entry limit, history from before the upgrade: it can&apos;t be reversed</translation>
+    </message>
+    <message>
+        <source>这笔扣分属于兑换 {code}，请在兑换记录里取消兑换（积分会退回）</source>
+        <translation>These points paid for redemption {code}: cancel the redemption in the redemptions list (the points come back)</translation>
     </message>
     <message>
         <source>「{kind}」流水不能冲正</source>
@@ -5783,6 +5827,10 @@ Drop an image here</translation>
         <translation>Since the merge, {count} points entries have used points that came with the merged member (entries {entries}); undoing the merge would leave both members’ points out of balance, so it cannot be undone</translation>
     </message>
     <message>
+        <source>两人的积分合计 {points:,} 分，超过单人上限 {limit:,} 分，不能合并</source>
+        <translation>Together the two hold {points:,} points, over the limit of {limit:,} per member: they can&apos;t be merged</translation>
+    </message>
+    <message>
         <source>连续签到奖励</source>
         <translation>Check-in streak bonus</translation>
     </message>
@@ -5823,8 +5871,16 @@ Drop an image here</translation>
         <translation>Points cannot be negative</translation>
     </message>
     <message>
+        <source>规则的积分不能超过 {limit:,} 分</source>
+        <translation>A rule can&apos;t give more than {limit:,} points</translation>
+    </message>
+    <message>
         <source>每日上限不能为负数</source>
         <translation>The daily cap cannot be negative</translation>
+    </message>
+    <message>
+        <source>每日上限不能超过 {limit:,} 分</source>
+        <translation>The daily cap can&apos;t exceed {limit:,} points</translation>
     </message>
     <message>
         <source>待生效天数不能为负数</source>
@@ -5845,6 +5901,10 @@ Drop an image here</translation>
     <message>
         <source>连续签到天数至少为 2</source>
         <translation>A check-in streak is at least 2 days</translation>
+    </message>
+    <message>
+        <source>连续签到天数不能超过 {limit} 天</source>
+        <translation>The check-in streak can&apos;t be longer than {limit} days</translation>
     </message>
     <message>
         <source>规则类型不能修改；请新建一条规则</source>

@@ -1,7 +1,9 @@
 """The ledger tab's small forms: award / deduct, redeem, 补签, an earn rule, a reward.
 
 Each dialog only collects values; the tab writes them through core.ledger, so a refusal
-(overdraft, bad numbers) comes back as a UserError shown over the dialog's parent.
+(overdraft, bad numbers) comes back as a UserError shown over the dialog's parent. Number boxes
+stop at the bounds the database enforces (core.ledger.limits), so a typed 10000000 can't get
+further.
 """
 
 from __future__ import annotations
@@ -29,6 +31,16 @@ from PySide6.QtWidgets import (
 )
 
 from core.ledger.catalogue import RewardRow, RewardSpec
+from core.ledger.limits import (
+    MAX_BALANCE_POINTS,
+    MAX_ENTRY_POINTS,
+    MAX_EXPIRY_DAYS,
+    MAX_MONEY_CENTS,
+    MAX_PENDING_DAYS,
+    MAX_PER_MEMBER_LIMIT,
+    MAX_STOCK,
+    MAX_STREAK_DAYS,
+)
 from core.ledger.rules import ACTION_NAMES, RuleSpec
 from ui.common.i18n import shown
 from ui.common.widgets import push_button
@@ -75,7 +87,7 @@ class PointsDialog(_Form):
         super().__init__("ledger_points_dialog", title, parent)
         self.deduct = deduct
         self.form.addRow(self.tr("成员"), QLabel(member_name))
-        self.points = _spin("ledger_points_value", 1, 1_000_000, 10, self.tr(" 分"))
+        self.points = _spin("ledger_points_value", 1, MAX_ENTRY_POINTS, 10, self.tr(" 分"))
         self.form.addRow(self.tr("积分"), self.points)
         self.reason = QLineEdit()
         self.reason.setObjectName("ledger_points_reason")
@@ -85,7 +97,7 @@ class PointsDialog(_Form):
         self.form.addRow(self.tr("原因"), self.reason)
         self.qualifying = QCheckBox(self.tr("计入等级积分"))
         self.qualifying.setObjectName("ledger_points_qualifying")
-        self.expiry = _spin("ledger_points_expiry", 0, 3650, 365, self.tr(" 天"))
+        self.expiry = _spin("ledger_points_expiry", 0, MAX_EXPIRY_DAYS, 365, self.tr(" 天"))
         self.expiry.setSpecialValueText(self.tr("永不过期"))
         if not deduct:
             self.form.addRow("", self.qualifying)
@@ -223,22 +235,32 @@ class RuleDialog(_Form):
         self.name.setObjectName("ledger_rule_name")
         self.form.addRow(self.tr("名称"), self.name)
         unit = self.tr(" 分/元") if spec.action == "purchase" else self.tr(" 分")
-        self.points = _spin("ledger_rule_points", 0, 100_000, spec.points, unit)
+        self.points = _spin("ledger_rule_points", 0, MAX_ENTRY_POINTS, spec.points, unit)
         self.form.addRow(
             self.tr("每次花费") if spec.action == "makeup_checkin" else self.tr("积分"),
             self.points,
         )
-        self.cap = _spin("ledger_rule_cap", 0, 100_000, spec.daily_cap or 0, self.tr(" 分"))
+        self.cap = _spin(
+            "ledger_rule_cap", 0, MAX_BALANCE_POINTS, spec.daily_cap or 0, self.tr(" 分")
+        )
         self.cap.setSpecialValueText(self.tr("不限"))
         self.qualifying = QCheckBox(self.tr("计入等级积分"))
         self.qualifying.setObjectName("ledger_rule_qualifying")
         self.qualifying.setChecked(spec.qualifying)
-        self.pending = _spin("ledger_rule_pending", 0, 365, spec.pending_days, self.tr(" 天"))
+        self.pending = _spin(
+            "ledger_rule_pending", 0, MAX_PENDING_DAYS, spec.pending_days, self.tr(" 天")
+        )
         self.pending.setSpecialValueText(self.tr("立即生效"))
-        self.expiry = _spin("ledger_rule_expiry", 0, 3650, spec.expiry_days or 0, self.tr(" 天"))
+        self.expiry = _spin(
+            "ledger_rule_expiry", 0, MAX_EXPIRY_DAYS, spec.expiry_days or 0, self.tr(" 天")
+        )
         self.expiry.setSpecialValueText(self.tr("永不过期"))
         self.streak = _spin(
-            "ledger_rule_streak", 2, 365, int((spec.params or {}).get("days", 7)), self.tr(" 天")
+            "ledger_rule_streak",
+            2,
+            MAX_STREAK_DAYS,
+            int((spec.params or {}).get("days", 7)),
+            self.tr(" 天"),
         )
         if spec.action != "makeup_checkin":
             self.form.addRow(self.tr("每日上限"), self.cap)
@@ -314,23 +336,28 @@ class RewardDialog(_Form):
         if row is not None:
             self.kind.setCurrentIndex(self.kind.findData(row.kind))
         self.form.addRow(self.tr("类型"), self.kind)
-        self.points = _spin("ledger_reward_points", 1, 10_000_000, row.points_cost if row else 100)
+        self.points = _spin(
+            "ledger_reward_points", 1, MAX_ENTRY_POINTS, row.points_cost if row else 100
+        )
         self.points.setSuffix(self.tr(" 分"))
         self.form.addRow(self.tr("所需积分"), self.points)
-        self.stock = _spin("ledger_reward_stock", -1, 1_000_000, -1)
+        self.stock = _spin("ledger_reward_stock", -1, MAX_STOCK, -1)
         self.stock.setSpecialValueText(self.tr("不限"))
         if row is not None and row.stock is not None:
             self.stock.setValue(row.stock)
         self.form.addRow(self.tr("总库存"), self.stock)
         self.cost = QDoubleSpinBox()
         self.cost.setObjectName("ledger_reward_cost")
-        self.cost.setRange(0, 1_000_000)
+        self.cost.setRange(0, MAX_MONEY_CENTS // 100)
         self.cost.setDecimals(2)
         self.cost.setPrefix("¥ ")
         self.cost.setValue((row.cost_cents if row else 0) / 100)
         self.form.addRow(self.tr("成本（元）"), self.cost)
         self.limit = _spin(
-            "ledger_reward_limit", 0, 10_000, (row.per_member_limit or 0) if row else 0
+            "ledger_reward_limit",
+            0,
+            MAX_PER_MEMBER_LIMIT,
+            (row.per_member_limit or 0) if row else 0,
         )
         self.limit.setSpecialValueText(self.tr("不限"))
         self.form.addRow(self.tr("每人限兑"), self.limit)

@@ -100,9 +100,9 @@ def test_expire_twice_changes_nothing_the_second_time(url):
     with database.engine.begin() as connection:
         connection.execute(
             text(
-                "INSERT INTO ledger_entries (member_id, kind, points, qualifying, source,"
-                " reference,"
-                " operator, reason, occurred_at, recorded_at, expires_on) VALUES (1, 'earn', 9,"
+                "INSERT INTO ledger_entries (member_id, booked_member_id, kind, points,"
+                " qualifying, source, reference,"
+                " operator, reason, occurred_at, recorded_at, expires_on) VALUES (1, 1, 'earn', 9,"
                 " false, 'manual', '', '', '旧积分', '2020-01-01 00:00:00.000000',"
                 " '2020-01-01 00:00:00.000000', '2021-01-01')"
             )
@@ -119,9 +119,9 @@ def test_verify_exits_non_zero_on_a_mismatch(url):
     with database.engine.begin() as connection:  # a spend with no allocation: a bug's trace
         connection.execute(
             text(
-                "INSERT INTO ledger_entries (member_id, kind, points, qualifying, source,"
-                " reference,"
-                " operator, reason, occurred_at, recorded_at) VALUES (1, 'spend', -4, false,"
+                "INSERT INTO ledger_entries (member_id, booked_member_id, kind, points,"
+                " qualifying, source, reference,"
+                " operator, reason, occurred_at, recorded_at) VALUES (1, 1, 'spend', -4, false,"
                 " 'manual', '', '', '无分摊', '2026-01-01 00:00:00.000000',"
                 " '2026-01-01 00:00:00.000000')"
             )
@@ -197,3 +197,37 @@ def test_award_by_rule_refusals_change_nothing(url):
         assert message in result.stderr, (args, result.stderr)
         assert len(result.stderr.strip().splitlines()) == 1, (args, result.stderr)
     assert entries(url) == 0
+
+
+def test_an_award_at_the_entry_bound_is_taken(url):
+    result = run_main(
+        "ledger", "award", "--member", "1", "--points", "1000000", "--reason", "大奖", "--db", url
+    )
+    assert result.returncode == 0, result.stderr
+    assert "可用余额 1000000" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("award", "--points", "1000001"), "单笔积分不能超过 1,000,000 分"),
+        (("award", "--points", "2147483648"), "单笔积分不能超过 1,000,000 分"),
+        (("award", "--points", "9223372036854775807"), "单笔积分不能超过 1,000,000 分"),
+        (("award", "--points", "9223372036854775808"), "单笔积分不能超过 1,000,000 分"),
+        (("award", "--points", "1" + "0" * 40), "单笔积分不能超过 1,000,000 分"),
+        (("award", "--points", "10", "--expiry-days", "3651"), "有效天数应在 1–3650 天之间"),
+        (("award", "--points", "10", "--expiry-days", "99999999999"), "有效天数应在"),
+        (("redeem", "--reward", "99999999999999999999"), "积分商城里没有"),
+        (("statement",), "没有编号或昵称"),
+    ],
+)
+def test_numbers_past_the_bounds_are_refused_in_one_line(url, args, message):
+    command, *rest = args
+    member = "99999999999999999999" if command == "statement" else "张小凡"
+    reason = ("--reason", "手滑") if command == "award" else ()
+    before = entries(url)
+    result = run_main("ledger", command, "--member", member, *rest, *reason, "--db", url)
+    assert result.returncode == 1, result.stdout
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    assert entries(url) == before

@@ -177,12 +177,12 @@ def test_raw_update_and_delete_are_refused_by_the_database(database):
         "UPDATE ledger_allocations SET points = 1",
         "DELETE FROM ledger_allocations",
         "UPDATE ledger_rules SET points = 1",
+        # Handing an entry to another member: only along a recorded merge (tests in
+        # test_ledger_moves.py).
+        f"UPDATE ledger_entries SET member_id = {kept} WHERE id = {entry}",
     ):
         with pytest.raises(DBAPIError, match="append-only"), database.engine.begin() as c:
             c.execute(text(statement_text))
-    # Handing an entry to another member (merging duplicates) is the one change allowed.
-    with database.engine.begin() as connection:
-        connection.execute(text(f"UPDATE ledger_entries SET member_id = {kept} WHERE id = {entry}"))
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(LedgerAllocation)) == 1
         assert session.get(LedgerEntry, entry).points == 10

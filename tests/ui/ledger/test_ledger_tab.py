@@ -175,3 +175,40 @@ def test_boss_figures_and_a_copyable_reminder(ledger, qtbot):
     tab.findChild(QLineEdit, "ledger_yuan_per_point").setText("0.05")
     tab.findChild(QPushButton, "ledger_yuan_save").click()
     qtbot.waitUntil(lambda: value(tab, "ledger_liability_value") == "¥6.00", timeout=5000)
+
+
+def test_the_reward_form_stops_typed_numbers_at_the_bounds(ledger, qtbot, sqlite_database):
+    """10 000 000 points was the old box's maximum; a typed 99999999 now stops at the bound."""
+    from PySide6.QtWidgets import QDoubleSpinBox
+
+    from db.bounds import MAX_ENTRY_POINTS, MAX_MONEY_CENTS, MAX_STOCK
+    from db.ledger_models import LedgerReward
+
+    _, tab, _ = ledger
+    tab.sections.setCurrentIndex(3)
+    seen = {}
+
+    def fill(dialog) -> None:
+        dialog.findChild(QLineEdit, "ledger_reward_name").setText("金条")
+        for name, kind, typed in (
+            ("ledger_reward_points", QSpinBox, "99999999"),
+            ("ledger_reward_stock", QSpinBox, "99999999"),
+            ("ledger_reward_cost", QDoubleSpinBox, "99999999"),
+        ):
+            box = dialog.findChild(kind, name)
+            box.lineEdit().selectAll()
+            qtbot.keyClicks(box.lineEdit(), typed)
+            box.interpretText()
+            seen[name] = (box.maximum(), box.value())
+        press_ok(dialog)
+
+    when_shown("ledger_reward_dialog", fill)
+    tab.findChild(QPushButton, "ledger_reward_new").click()
+    qtbot.waitUntil(lambda: tab.rewards_model.rowCount() == 2, timeout=5000)
+    assert seen["ledger_reward_points"][0] == MAX_ENTRY_POINTS
+    assert seen["ledger_reward_stock"][0] == MAX_STOCK
+    assert seen["ledger_reward_cost"][0] == MAX_MONEY_CENTS // 100
+    assert all(value <= maximum for maximum, value in seen.values())
+    with sqlite_database.session() as session:
+        prize = session.scalars(select(LedgerReward).where(LedgerReward.name == "金条")).one()
+        assert prize.points_cost <= MAX_ENTRY_POINTS and prize.cost_cents <= MAX_MONEY_CENTS
