@@ -318,7 +318,7 @@ class MainWindow(QMainWindow):
                 "<h3>社群运营工作台 {version}</h3>"
                 "<p>社群与成员、分层、积分、海报与报表。数据只保存在本机，不会上传。</p>"
                 "<p>数据库：{database}<br>数据文件夹：{data}<br>日志：{log}</p>"
-                "<p>内置字体 Noto Sans SC，SIL Open Font License 1.1。</p>"
+                "<p>内置字体 Noto Sans SC 与 Noto Emoji，SIL Open Font License 1.1。</p>"
             ).format(
                 version=__version__,
                 database=html.escape(

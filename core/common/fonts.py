@@ -23,11 +23,20 @@ from core.common.paths import resource_path
 FONT_FAMILY = "Noto Sans CJK SC"
 
 _FILES = {False: "NotoSansSC-Regular.otf", True: "NotoSansSC-Bold.otf"}
+# Emoji in nicknames (张秀云🍀): a monochrome outline face (SIL OFL 1.1) that Pillow draws at any
+# size and Qt falls back to when the system has no emoji font of its own.
+EMOJI_FAMILY = "Noto Emoji"
+_EMOJI_FILE = "NotoEmoji-Regular.ttf"
 
 
 def bundled_font_path(bold: bool = False) -> Path:
     """The shipped font file: Regular, or Bold when `bold` is true."""
     return resource_path("fonts", _FILES[bool(bold)])
+
+
+def emoji_font_path() -> Path:
+    """The shipped emoji font file."""
+    return resource_path("fonts", _EMOJI_FILE)
 
 
 def pil_font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:

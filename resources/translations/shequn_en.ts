@@ -2453,8 +2453,8 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>About Community Workbench</translation>
     </message>
     <message>
-        <source>&lt;h3&gt;社群运营工作台 {version}&lt;/h3&gt;&lt;p&gt;社群与成员、分层、积分、海报与报表。数据只保存在本机，不会上传。&lt;/p&gt;&lt;p&gt;数据库：{database}&lt;br&gt;数据文件夹：{data}&lt;br&gt;日志：{log}&lt;/p&gt;&lt;p&gt;内置字体 Noto Sans SC，SIL Open Font License 1.1。&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;Community Workbench {version}&lt;/h3&gt;&lt;p&gt;Communities and members, tiers, points, posters and reports. Your data stays on this computer and is never uploaded.&lt;/p&gt;&lt;p&gt;Database: {database}&lt;br&gt;Data folder: {data}&lt;br&gt;Log: {log}&lt;/p&gt;&lt;p&gt;Bundled font Noto Sans SC, SIL Open Font License 1.1.&lt;/p&gt;</translation>
+        <source>&lt;h3&gt;社群运营工作台 {version}&lt;/h3&gt;&lt;p&gt;社群与成员、分层、积分、海报与报表。数据只保存在本机，不会上传。&lt;/p&gt;&lt;p&gt;数据库：{database}&lt;br&gt;数据文件夹：{data}&lt;br&gt;日志：{log}&lt;/p&gt;&lt;p&gt;内置字体 Noto Sans SC 与 Noto Emoji，SIL Open Font License 1.1。&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Community Workbench {version}&lt;/h3&gt;&lt;p&gt;Communities and members, tiers, points, posters and reports. Your data stays on this computer and is never uploaded.&lt;/p&gt;&lt;p&gt;Database: {database}&lt;br&gt;Data folder: {data}&lt;br&gt;Log: {log}&lt;/p&gt;&lt;p&gt;Bundled fonts Noto Sans SC and Noto Emoji, SIL Open Font License 1.1.&lt;/p&gt;</translation>
     </message>
     <message numerus="yes">
         <source>需要处理 %n 项</source>

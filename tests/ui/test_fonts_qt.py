@@ -19,7 +19,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-from core.common.fonts import FONT_FAMILY, bundled_font_path
+from core.common.fonts import EMOJI_FAMILY, FONT_FAMILY, bundled_font_path
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = "社群运营"
@@ -151,7 +151,7 @@ def test_bundled_font_draws_chinese_with_no_system_fonts(tmp_path):
 
     assert result["system_chinese"] == []
     assert result["installed"] == FONT_FAMILY
-    assert result["app_families"] == [FONT_FAMILY]
+    assert result["app_families"] == [FONT_FAMILY, EMOJI_FAMILY]
     assert result["label_family"] == FONT_FAMILY
     assert result["runs"] == [[FONT_FAMILY, len(SAMPLE)]]
     assert result["bold_style"] == "Bold"
@@ -167,6 +167,13 @@ def test_bundled_font_draws_chinese_with_no_system_fonts(tmp_path):
     assert result["label_ink"] > 0
     assert not result["label_same_as_tofu"]
     assert "qt.qpa.fonts" not in stderr and "QFont" not in stderr, stderr
+
+
+def test_an_emoji_in_a_nickname_comes_from_the_bundled_emoji_font(tmp_path):
+    """A machine with no emoji font showed 张秀云▯: the emoji now has a real glyph."""
+    result, _ = run_child(fontless_env(tmp_path), "install", "张秀云🍀")
+    # (Qt lists glyph runs grouped by font, not in text order.)
+    assert sorted(result["runs"]) == sorted([[FONT_FAMILY, 3], [EMOJI_FAMILY, 1]])
 
 
 def test_without_the_bundled_font_chinese_is_not_drawn(tmp_path):
@@ -220,7 +227,7 @@ def test_system_chinese_font_is_kept_and_bundled_font_fills_gaps(tmp_path):
 
     assert result["system_chinese"] == [family]
     assert result["installed"] == family
-    assert result["app_families"] == [family, FONT_FAMILY]
+    assert result["app_families"] == [family, FONT_FAMILY, EMOJI_FAMILY]  # no system emoji
     assert result["label_family"] == family
     # Latin and the hanzi the system font has: system font; the rest: bundled font.
     # (Qt lists glyph runs grouped by font, not in text order.)

@@ -16,9 +16,20 @@ from __future__ import annotations
 
 from PySide6.QtGui import QFont, QFontDatabase, QFontInfo, QGuiApplication
 
-from core.common.fonts import FONT_FAMILY, bundled_font_path
+from core.common.fonts import EMOJI_FAMILY, FONT_FAMILY, bundled_font_path, emoji_font_path
 
 _CHINESE = QFontDatabase.WritingSystem.SimplifiedChinese
+# Colour emoji fonts that Windows, macOS and Linux desktops ship: with one of them Qt's own
+# fallback draws emoji in colour, and the bundled monochrome face stays out of the way.
+SYSTEM_EMOJI_FAMILIES = (
+    "Segoe UI Emoji",
+    "Apple Color Emoji",
+    "Noto Color Emoji",
+    "Twemoji",
+    "Twitter Color Emoji",
+    "JoyPixels",
+    "EmojiOne Color",
+)
 
 
 class BundledFontError(RuntimeError):
@@ -32,6 +43,17 @@ def system_chinese_families() -> list[str]:
         for family in QFontDatabase.families(_CHINESE)
         if family != FONT_FAMILY and not QFontDatabase.isPrivateFamily(family)
     ]
+
+
+def system_has_emoji_font() -> bool:
+    installed = set(QFontDatabase.families())
+    return any(family in installed for family in SYSTEM_EMOJI_FAMILIES)
+
+
+def _register_emoji_file() -> None:
+    path = emoji_font_path()
+    if QFontDatabase.addApplicationFont(str(path)) < 0:
+        raise BundledFontError(f"Qt could not load the bundled emoji font {path}.")
 
 
 def _register_bundled_files() -> None:
@@ -62,11 +84,13 @@ def install_bundled_fonts(app: QGuiApplication) -> str:
     """
     # Ask before registering: afterwards our own family would answer the question.
     system_has_chinese = bool(system_chinese_families())
+    emoji = [] if system_has_emoji_font() else [EMOJI_FAMILY]  # last: only for emoji
     _register_bundled_files()
+    _register_emoji_file()
 
     font = QFont(app.font())
     if not system_has_chinese:
-        font.setFamilies([FONT_FAMILY])
+        font.setFamilies([FONT_FAMILY, *emoji])
         app.setFont(font)
         return FONT_FAMILY
 
@@ -76,10 +100,11 @@ def install_bundled_fonts(app: QGuiApplication) -> str:
     # default is often a generic alias ("Sans Serif"), and an alias followed by a real
     # family makes Qt skip the alias, so Latin text would switch to the bundled font too.
     system_family = QFontInfo(font).family() or font.family()
-    font.setFamilies([system_family, FONT_FAMILY])
+    font.setFamilies([system_family, FONT_FAMILY, *emoji])
     app.setFont(font)
     # Widgets that name the system family themselves (style sheets, designer forms) get
     # the same fallback through the substitution table.
-    if FONT_FAMILY not in QFont.substitutes(system_family):
-        QFont.insertSubstitution(system_family, FONT_FAMILY)
+    for fallback in (FONT_FAMILY, *emoji):
+        if fallback not in QFont.substitutes(system_family):
+            QFont.insertSubstitution(system_family, fallback)
     return system_family
