@@ -92,8 +92,9 @@ def _picks(values: list[str]) -> dict[str, int]:
 
 
 def run_paste(args: argparse.Namespace) -> int:
-    from core.activity.paste import apply_paste, plan_paste
+    from core.activity.paste import plan_paste
     from core.communities.registry import community_id_by_name
+    from core.workflows.activity import record_paste
 
     text = read_text_file(Path(args.file))
     day = _date(args.date)
@@ -105,7 +106,7 @@ def run_paste(args: argparse.Namespace) -> int:
             plan = plan_paste(session, text, community_id, day=day, chosen=chosen)
             added = 0
             if not args.dry_run:
-                added = apply_paste(session, plan).added
+                added = record_paste(session, plan).added
                 session.commit()
     finally:
         database.close()
@@ -166,10 +167,11 @@ _MAX_LISTED = 20
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from core.activity.importing import apply_activity_import, plan_activity_import
+    from core.activity.importing import plan_activity_import
     from core.activity.kinds import KIND_LABELS
     from core.common.cli import TerminalProgress
     from core.communities.registry import community_id_by_name
+    from core.workflows.activity import record_activity_import
 
     database = open_for(args)
     added = 0
@@ -183,7 +185,7 @@ def run_import(args: argparse.Namespace) -> int:
                 progress=TerminalProgress("读取文件"),
             )
             if not args.dry_run and plan.events:
-                added = apply_activity_import(session, plan).added
+                added = record_activity_import(session, plan).added
                 session.commit()
     finally:
         database.close()

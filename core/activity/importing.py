@@ -18,7 +18,8 @@ any of them reaches). Only a unique match counts; every row that cannot be read 
 rejected with its reason (an ambiguous name with its candidates), nothing is guessed.
 
 `plan_activity_import` is the dry run: counts, the rejected rows and the events to add.
-`apply_activity_import` records them through `record_events` (points and levels follow); the
+`apply_activity_import` records them through `record_events` (core/workflows adds the points
+and levels that follow); the
 caller commits once. Every event's source_ref names what it records — member, community, kind,
 time — and which occurrence of that it is in the file, so importing the same file again adds
 nothing, and importing a longer version of it (a sheet with this week's rows appended, saved
@@ -235,11 +236,9 @@ def plan_activity_import(
     return planner.run(progress, cancelled)
 
 
-def apply_activity_import(
-    session: Session, plan: ActivityImportPlan, *, now: datetime | None = None
-) -> RecordResult:
-    """Record the plan's events (all or none: the caller commits); points and levels follow."""
-    return record_events(session, plan.events, source="import", now=now)
+def apply_activity_import(session: Session, plan: ActivityImportPlan) -> RecordResult:
+    """Record the plan's events (all or none: the caller commits)."""
+    return record_events(session, plan.events, source="import")
 
 
 def source_ref(member_id: int, community_id: int | None, kind: str, at: datetime, n: int) -> str:

@@ -125,7 +125,7 @@ def plan_paste(
     return plan
 
 
-def apply_paste(session: Session, plan: PastePlan, *, now: datetime | None = None) -> RecordResult:
+def apply_paste(session: Session, plan: PastePlan) -> RecordResult:
     """Record a check-in for every matched member not yet recorded that day (caller commits)."""
     occurred_at = datetime.combine(plan.day, CHECKIN_TIME)
     events = [
@@ -138,4 +138,4 @@ def apply_paste(session: Session, plan: PastePlan, *, now: datetime | None = Non
         )
         for m in plan.matched
     ]
-    return record_events(session, events, source="paste", now=now)
+    return record_events(session, events, source="paste")

@@ -1,11 +1,10 @@
-"""Record activity (行为记录) — from quick entry, a pasted 接龙 or an import — and let the
-levels follow at once.
+"""Record activity (行为记录) — from quick entry, a pasted 接龙 or an import.
 
 Every way in ends here, so the rules hold for all of them: each event names a member who
 exists, a kind we know and a time; an event that carries a `source_ref` already recorded is
-skipped (pasting the same 接龙 twice adds nothing); members' "last active" moves forward; and
-the points ledger's earn rules and then the levels of exactly the members touched are
-applied in the same transaction.
+skipped (pasting the same 接龙 twice adds nothing); members' "last active" moves forward.
+What follows from new activity in other features (the earn rules' points, then the levels of
+the members touched) is core/workflows/activity.py's: this returns what it recorded.
 """
 
 from __future__ import annotations
@@ -18,8 +17,6 @@ from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
 from core.common.text import msg
-from core.ledger.awards import award_for_activities
-from core.tiers.recompute import RecomputeResult, recompute_levels
 from db.bounds import MAX_MONEY_CENTS
 from db.models import ACTIVITY_KINDS, ActivityEvent, Community, Member
 
@@ -40,9 +37,8 @@ class NewEvent:
 class RecordResult:
     added: int = 0
     skipped: int = 0  # already recorded (same source_ref)
-    member_ids: list[int] = field(default_factory=list)
-    points_entries: int = 0  # ledger entries the earn rules wrote
-    levels: RecomputeResult = field(default_factory=RecomputeResult)
+    member_ids: list[int] = field(default_factory=list)  # the members with new activity
+    event_ids: list[int] = field(default_factory=list)  # the records just added
 
 
 def _check(session: Session, events: list[NewEvent]) -> None:
@@ -92,10 +88,8 @@ def _already_recorded(session: Session, refs: list[str]) -> set[str]:
     return found
 
 
-def record_events(
-    session: Session, events: list[NewEvent], *, source: str, now: datetime | None = None
-) -> RecordResult:
-    """Add the events (all or none: the caller commits) and recalculate the touched levels."""
+def record_events(session: Session, events: list[NewEvent], *, source: str) -> RecordResult:
+    """Add the events (all or none: the caller commits); return what was added."""
     _check(session, events)
     refs = [e.source_ref for e in events if e.source_ref]
     done = _already_recorded(session, refs)
@@ -123,13 +117,9 @@ def record_events(
     if not rows:
         return result
     table = ActivityEvent.__table__
-    event_ids = list(session.scalars(insert(table).returning(table.c.id), rows))
-    touched = sorted({row["member_id"] for row in rows})
-    _move_last_active(session, touched)
-    result.member_ids = touched
-    # Points first (the earn rules), then levels, which may count the points just earned.
-    result.points_entries = award_for_activities(session, event_ids, now=now)
-    result.levels = recompute_levels(session, touched, now=now)
+    result.event_ids = list(session.scalars(insert(table).returning(table.c.id), rows))
+    result.member_ids = sorted({row["member_id"] for row in rows})
+    _move_last_active(session, result.member_ids)
     return result
 
 

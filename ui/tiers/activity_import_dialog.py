@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.activity.importing import ActivityImportPlan, apply_activity_import, plan_activity_import
+from core.activity.importing import ActivityImportPlan, plan_activity_import
 from core.common.database import Database
 from core.members.query import filter_choices
+from core.workflows.activity import record_activity_import
 from ui.common.i18n import shown
 from ui.common.labels import activity_name
 from ui.common.screen_fit import fit_to_screen
@@ -236,7 +237,7 @@ class ActivityImportDialog(QDialog):
 
         def work(_progress, _cancelled) -> int:
             with database.session() as session:
-                added = apply_activity_import(session, plan).added
+                added = record_activity_import(session, plan).added
                 session.commit()
                 return added
 

@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.activity.record import NewEvent, record_events
+from core.activity.record import NewEvent
 from core.common.database import Database
 from core.members.query import filter_choices
+from core.workflows.activity import record_activity
 from ui.common.labels import activity_labels
 from ui.common.tasks import run_task
 
@@ -117,7 +118,7 @@ class ActivityEntryDialog(QDialog):
 
         def work(_progress, _cancelled) -> int:
             with database.session() as session:
-                added = record_events(session, events, source="manual").added
+                added = record_activity(session, events, source="manual").added
                 session.commit()
                 return added
 

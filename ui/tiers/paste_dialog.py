@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.activity.paste import PastePlan, apply_paste, plan_paste
+from core.activity.paste import PastePlan, plan_paste
 from core.common.database import Database
 from core.members.query import filter_choices
+from core.workflows.activity import record_paste
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen
 from ui.common.tasks import run_task
@@ -251,7 +252,7 @@ class PasteDialog(QDialog):
 
         def work(_progress, _cancelled) -> int:
             with database.session() as session:
-                added = apply_paste(session, plan).added
+                added = record_paste(session, plan).added
                 session.commit()
                 return added
 

@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 
 from core.activity.importing import (
     ActivityImportPlan,
-    apply_activity_import,
     kind_of,
     plan_activity_import,
 )
@@ -22,6 +21,7 @@ from core.common.errors import UserError
 from core.common.progress import Cancelled
 from core.members.editing import refresh_search_keys
 from core.members.importing.model import ImportLimits
+from core.workflows.activity import record_activity_import
 from db.models import ActivityEvent, Member
 from tests.core.tiers.helpers import community, member
 from tests.main_process import run_main
@@ -80,7 +80,7 @@ def plan(database, path, **options) -> ActivityImportPlan:
 def run_import(database, path, **options):
     with database.session() as session:
         result_plan = plan_activity_import(session, path, **options)
-        result = apply_activity_import(session, result_plan)
+        result = record_activity_import(session, result_plan)
         session.commit()
     return result_plan, result
 
@@ -133,7 +133,7 @@ def test_long_format_with_title_rows_kinds_counts_and_amounts(people, tmp_path):
     assert events(database) == []  # the plan writes nothing
 
     with database.session() as session:
-        result = apply_activity_import(session, result_plan)
+        result = record_activity_import(session, result_plan)
         session.commit()
     assert result.added == 7 and result.skipped == 0
     rows = events(database)
@@ -395,7 +395,7 @@ def test_a_failing_apply_leaves_no_events(people, tmp_path):
         session.commit()
     with database.session() as session:
         with pytest.raises(UserError, match="不存在或已被合并"):
-            apply_activity_import(session, result_plan)
+            record_activity_import(session, result_plan)
         session.rollback()
     assert events(database) == []
 

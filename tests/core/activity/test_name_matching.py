@@ -12,9 +12,10 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from core.activity.importing import plan_activity_import
-from core.activity.paste import apply_paste, plan_paste
+from core.activity.paste import plan_paste
 from core.common.database import open_database
 from core.members.editing import refresh_search_keys
+from core.workflows.activity import record_paste
 from db.models import ActivityEvent, Member, Membership
 from tests.core.tiers.helpers import NOW, community, member
 from tests.main_process import run_main
@@ -67,7 +68,7 @@ def test_the_exact_name_gets_the_check_in(people):
         (question,) = plan.unmatched
         assert question.name == "小王" and question.ambiguous
         assert question.candidates == [(ids["wang"], "小王"), (ids["wang2"], "王小二")]
-        apply_paste(session, plan, now=NOW)
+        record_paste(session, plan, now=NOW)
         session.commit()
     with database.session() as session:
         checked_in = set(session.scalars(select(ActivityEvent.member_id)))

@@ -7,10 +7,11 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from core.activity.paste import apply_paste, plan_paste
-from core.activity.record import NewEvent, record_events
+from core.activity.paste import plan_paste
+from core.activity.record import NewEvent
 from core.common.errors import UserError
 from core.members.editing import refresh_search_keys
+from core.workflows.activity import record_activity, record_paste
 from db.models import ActivityEvent, Member, Membership
 from tests.core.tiers.helpers import NOW, community, member
 
@@ -71,12 +72,12 @@ def test_names_are_matched_by_group_nickname_nickname_and_pinyin(group):
 def test_pasting_twice_adds_nothing_the_second_time(group):
     database, cid, _people = group
     with database.session() as session:
-        first = apply_paste(session, plan_paste(session, JIELONG, cid, today=TODAY), now=NOW)
+        first = record_paste(session, plan_paste(session, JIELONG, cid, today=TODAY), now=NOW)
         session.commit()
     with database.session() as session:
         again = plan_paste(session, JIELONG, cid, today=TODAY)
         assert all(m.already_recorded for m in again.matched)
-        second = apply_paste(session, again, now=NOW)
+        second = record_paste(session, again, now=NOW)
         total = session.scalar(select(func.count()).select_from(ActivityEvent))
     assert (first.added, second.added, second.skipped, total) == (3, 0, 3, 3)
 
@@ -87,7 +88,7 @@ def test_a_resolved_name_is_recorded_for_the_chosen_member(group):
     with database.session() as session:
         plan = plan_paste(session, JIELONG, cid, today=TODAY, chosen={"阿杰": chosen})
         assert "阿杰" in {m.name for m in plan.matched}
-        apply_paste(session, plan, now=NOW)
+        record_paste(session, plan, now=NOW)
         day = session.scalar(
             select(ActivityEvent.occurred_at).where(ActivityEvent.member_id == chosen)
         )
@@ -113,7 +114,7 @@ def test_check_ins_move_levels_at_once(group):
         for day in range(3):
             text = "#接龙\n1. Lily 打卡\n2. 小凡同学 打卡\n"
             plan = plan_paste(session, text, cid, day=TODAY - timedelta(days=day), today=TODAY)
-            apply_paste(session, plan, now=NOW)
+            record_paste(session, plan, now=NOW)
         level = session.scalar(select(Membership.level).where(Membership.member_id == mid))
     assert level == "participant"  # three active days
 
@@ -132,6 +133,6 @@ def test_recording_refuses_bad_events_and_writes_nothing(database):
         ]
         for event, message in bad:
             with pytest.raises(UserError, match=message):
-                record_events(session, [good, event], source="manual", now=NOW)
+                record_activity(session, [good, event], source="manual", now=NOW)
         count = session.scalar(select(func.count()).select_from(ActivityEvent))
     assert count == 0

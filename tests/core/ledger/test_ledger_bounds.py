@@ -195,23 +195,24 @@ def test_catalogue_prices_and_costs_are_bounded(database, changes, message):
 
 
 def test_a_purchase_past_the_money_bound_or_earning_past_the_entry_bound(database):
-    from core.activity.record import NewEvent, record_events
+    from core.activity.record import NewEvent
+    from core.workflows.activity import record_activity
 
     with database.session() as session:
         m = member(session)
-        record_events(
+        record_activity(
             session,
             [NewEvent(m, "purchase", T0, amount_cents=MAX_ENTRY_POINTS * 100)],  # ¥1,000,000
             source="manual",
             now=T0,
         )
     too_much = NewEvent(m, "purchase", T0, amount_cents=MAX_MONEY_CENTS + 1)
-    refused(database, lambda s: record_events(s, [too_much], source="manual", now=T0), "1000 万")
+    refused(database, lambda s: record_activity(s, [too_much], source="manual", now=T0), "1000 万")
     # ¥10,000,000 is a valid purchase, but at 1 point per yuan it earns past one entry.
     at_money_bound = NewEvent(m, "purchase", T0, amount_cents=MAX_MONEY_CENTS)
     refused(
         database,
-        lambda s: record_events(s, [at_money_bound], source="manual", now=T0),
+        lambda s: record_activity(s, [at_money_bound], source="manual", now=T0),
         "单笔不能超过",
     )
 

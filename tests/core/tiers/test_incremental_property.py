@@ -8,9 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, update
 
-from core.activity.record import NewEvent, record_events
+from core.activity.record import NewEvent
 from core.common.database import open_database
 from core.tiers.recompute import recompute_levels
+from core.workflows.activity import record_activity
 from db.models import Membership
 from tests.core.tiers.helpers import NOW, community, member
 
@@ -36,7 +37,7 @@ def test_incremental_equals_full(tmp_path_factory, batches, small):
                 member(session, cid, f"quiet{n}")
             recompute_levels(session, now=NOW)
             for batch in batches:
-                record_events(
+                record_activity(
                     session,
                     [
                         NewEvent(people[who], kind, NOW - timedelta(days=days), cid)

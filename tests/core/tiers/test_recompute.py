@@ -149,8 +149,9 @@ def test_incremental_run_touches_only_the_given_members(database):
 
 
 def test_recorded_activity_earns_points_and_a_points_criterion_counts_them(database):
-    from core.activity.record import NewEvent, record_events
+    from core.activity.record import NewEvent
     from core.ledger.balances import balance
+    from core.workflows.activity import record_activity
 
     with database.session() as session:
         cid = big_community(session)
@@ -159,10 +160,10 @@ def test_recorded_activity_earns_points_and_a_points_criterion_counts_them(datab
         raw["levels"][1]["window"] = {"points": 10}  # 参与者: 10 qualifying points
         save_ladder(session, raw)
         checkin = NewEvent(mid, "checkin", NOW - timedelta(days=1), cid, source_ref="t:1")
-        first = record_events(session, [checkin], source="manual", now=NOW)
+        first = record_activity(session, [checkin], source="manual", now=NOW)
         assert first.points_entries == 1
         assert level_of(session, mid, cid) == "newcomer"  # 5 points so far
-        second = record_events(
+        second = record_activity(
             session,
             [checkin, NewEvent(mid, "checkin", NOW - timedelta(days=2), cid, source_ref="t:2")],
             source="manual",
