@@ -37,15 +37,17 @@ from core.members.query import (
 from ui.common.flow_layout import flow_row
 from ui.common.i18n import shown
 from ui.common.labels import role_labels, role_name
-from ui.common.search_table import SearchBoxTableView
 from ui.common.tasks import TaskGroup, run_task
 from ui.common.widgets import push_button
 from ui.members.detail import MemberDetailPanel
 from ui.members.filter_bar import MemberFilterBar
 from ui.members.model import COLUMNS, MembersModel
+from ui.members.table import MembersTableView
 
 FIRST_SCREEN = 200
 CHANGES_SHOWN = {"members", "communities", "activity", "tags"}
+# The buttons that act on the selected members (导出… exports them when some are selected).
+BULK_ACTIONS = ("tag", "untag", "community", "role", "activity", "posters", "export")
 
 
 class MembersTab(QWidget):
@@ -74,7 +76,7 @@ class MembersTab(QWidget):
         self.model = MembersModel(database, self)
         self.model.sort_requested.connect(self.filter_bar.set_sort)
         # Typing into the table searches through the box: Qt's type-ahead would read every row.
-        self.table = SearchBoxTableView(self.filter_bar.search)
+        self.table = MembersTableView(self.filter_bar.search)
         self.table.setObjectName("members_table")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -122,6 +124,15 @@ class MembersTab(QWidget):
             self.tr("导出当前分群的成员，每行附「建议动作」（先在上方选择分群）")
         )
         self.filter_bar.filter_changed.connect(lambda _spec: self._update_buttons())
+        # The same actions in the detail panel while several members are selected.
+        self.detail.set_bulk_actions(
+            [
+                push_button(
+                    f"member_selection_{key}", self.buttons[key].text(), self.buttons[key].click
+                )
+                for key in BULK_ACTIONS
+            ]
+        )
         self.full_phone = QCheckBox(self.tr("显示完整手机号"))
         self.full_phone.setObjectName("members_full_phone")
         self.full_phone.toggled.connect(self._toggle_full_phone)
@@ -270,11 +281,14 @@ class MembersTab(QWidget):
     def _selection_changed(self) -> None:
         selected = self.selected_ids()
         self._update_buttons()
-        self.detail.show_member(selected[0] if len(selected) == 1 else None)
+        if len(selected) > 1:
+            self.detail.show_selection(len(selected))
+        elif selected != [self.detail.member_id]:
+            self.detail.show_member(selected[0] if selected else None)
 
     def _update_buttons(self) -> None:
         has_selection = bool(self.table.selectionModel().selectedRows())
-        for key in ("tag", "untag", "community", "role", "activity", "posters"):
+        for key in BULK_ACTIONS[:-1]:
             self.buttons[key].setEnabled(has_selection)
         self.buttons["export_segment"].setEnabled(self.filter_bar.segment.currentData() is not None)
 
