@@ -38,6 +38,7 @@ from core.members.search_keys import load_pinyin
 from ui.common.flow_layout import flow_row
 from ui.common.i18n import shown
 from ui.common.labels import role_labels, role_name
+from ui.common.sorting import sorted_by_name
 from ui.common.tasks import TaskGroup, run_task
 from ui.common.widgets import push_button
 from ui.members.detail import MemberDetailPanel
@@ -366,7 +367,7 @@ class MembersTab(QWidget):
         )
 
     def _ask_tag(self, title: str) -> str | None:
-        names = [name for _id, name in self.choices.tags]
+        names = [name for _id, name in sorted_by_name(self.choices.tags)]
         name, accepted = QInputDialog.getItem(self, title, self.tr("标签："), names, 0, True)
         return name.strip() if accepted and name.strip() else None
 
@@ -394,11 +395,12 @@ class MembersTab(QWidget):
         if not self.choices.communities:
             QMessageBox.information(self, title, self.tr("还没有社群，请先在「社群」页新建"))
             return None
-        names = [name for _id, name in self.choices.communities]
+        communities = sorted_by_name(self.choices.communities, later=self.choices.is_archived)
+        names = [name for _id, name in communities]
         name, accepted = QInputDialog.getItem(self, title, self.tr("社群："), names, 0, False)
         if not accepted:
             return None
-        return self.choices.communities[names.index(name)][0]
+        return communities[names.index(name)][0]
 
     def bulk_add_to_community(self) -> None:
         ids = self.selected_ids()

@@ -32,6 +32,7 @@ from core.common.database import Database
 from core.members.query import filter_choices
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen
+from ui.common.sorting import sorted_by_name
 from ui.common.tasks import run_task
 from ui.common.widgets import push_button
 
@@ -55,8 +56,9 @@ class PasteDialog(QDialog):
         self.community = QComboBox()
         self.community.setObjectName("pasteCommunity")
         with database.session() as session:
-            for cid, name in filter_choices(session).communities:
-                self.community.addItem(name, cid)
+            choices = filter_choices(session)
+        for cid, name in sorted_by_name(choices.communities, later=choices.is_archived):
+            self.community.addItem(name, cid)
         if community_id is not None:
             self.community.setCurrentIndex(max(0, self.community.findData(community_id)))
         self.use_title_date = QCheckBox(self.tr("按接龙标题里的日期（没有时用右边的日期）"))
