@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from core.common.errors import UserError
 from core.common.joins import joined_list, joined_phrases
 from core.common.text import msg
+from core.members.describe import describe_members
 from core.members.editing import refresh_search_keys
 from db.ledger_models import LedgerEntry, LedgerRedemption
 from db.models import (
@@ -598,6 +599,7 @@ class MergeSide:
     communities: list[tuple[str, datetime | None, datetime | None]]  # name, joined, left
     tags: list[str]
     activity_count: int
+    description: str = ""  # the name and what tells them apart (core.members.describe)
 
     @property
     def first_joined(self) -> datetime | None:
@@ -646,6 +648,8 @@ def merge_sides(session: Session, ids: Iterable[int]) -> dict[int, MergeSide]:
             .group_by(ActivityEvent.member_id)
         ):
             sides[member_id].activity_count = count
+        for member_id, description in describe_members(session, chunk).items():
+            sides[member_id].description = description
     return sides
 
 

@@ -195,8 +195,14 @@ class PasteDialog(QDialog):
                 combo = QComboBox()
                 combo.setObjectName(f"pasteChoice_{row}")
                 combo.addItem(self.tr("跳过（不记录）"), SKIP)
-                for member_id, member_name in item.candidates:
-                    combo.addItem(f"{shown(member_name)}（#{member_id}）", member_id)
+                # Told apart by 群昵称, other groups and phone tail, not by an id.
+                texts = [
+                    shown(item.descriptions.get(member_id, member_name))
+                    for member_id, member_name in item.candidates
+                ]
+                for (member_id, _name), text in zip(item.candidates, texts, strict=True):
+                    same = texts.count(text) > 1  # nothing at all tells them apart
+                    combo.addItem(f"{text} · #{member_id}" if same else text, member_id)
                 if name in previous:
                     combo.setCurrentIndex(max(0, combo.findData(previous[name])))
                 combo.currentIndexChanged.connect(self._invalidate_choice)
