@@ -9,8 +9,8 @@ from core.members.editing import add_members_to_community, create_member, refres
 from db.models import Community, Member, Membership
 
 
-def test_the_match_column_names_the_field_that_matched(make_window, sqlite_database, qtbot):
-    with sqlite_database.session() as session:
+def people(database) -> None:
+    with database.session() as session:
         group = Community(name="麦香烘焙福利1群", platform="wechat")
         session.add(group)
         session.flush()
@@ -22,6 +22,10 @@ def test_the_match_column_names_the_field_that_matched(make_window, sqlite_datab
             update(Membership).where(Membership.member_id == wang).values(group_nickname="小王")
         )
         refresh_search_keys(session, session.get(Member, wang))
+
+
+def test_the_match_column_names_the_field_that_matched(make_window, sqlite_database, qtbot):
+    people(sqlite_database)
     window = make_window(sqlite_database)
     window.tabs.setCurrentWidget(window.members_tab)
     tab = window.members_tab
@@ -43,3 +47,17 @@ def test_the_match_column_names_the_field_that_matched(make_window, sqlite_datab
     tab.findChild(QLineEdit, "members_search").clear()
     qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=5000)
     assert table.isColumnHidden(match)
+
+
+def test_the_match_column_in_english(make_window, english, sqlite_database, qtbot):
+    people(sqlite_database)
+    window = make_window(sqlite_database)
+    tab = window.members_tab
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=10_000)
+    tab.findChild(QLineEdit, "members_search").setText("小王")
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=5000)
+    header = tab.table.horizontalHeader()
+    match = header.logicalIndex(1)
+    assert tab.model.headerData(match, header.orientation()) == "Matched"
+    notes = {tab.model.index(row, match).data() for row in range(2)}
+    assert notes == {"Group nickname: 小王", ""}

@@ -85,3 +85,13 @@ def test_the_panel_follows_every_keyboard_move(tab, qtbot, key, modifiers, expec
     # Home goes back to the first row, with or without Ctrl.
     qtbot.keyClick(tab.table, Qt.Key.Key_Home, modifiers)
     qtbot.waitUntil(lambda: panel_member(tab) == "成员00", timeout=5000)
+
+
+def test_the_selection_panel_in_english(english, tab, qtbot):
+    tab.table.selectAll()
+    summary = tab.detail.findChild(QWidget, "member_selection")
+    qtbot.waitUntil(summary.isVisible, timeout=5000)
+    assert tab.detail.findChild(QLabel, "member_detail_title").text() == f"{MEMBERS} selected"
+    assert summary.findChild(QLabel, "member_selection_hint").text() == (
+        "With the selected members you can:"
+    )
