@@ -46,6 +46,7 @@ from core.common.errors import UserError
 from core.common.joins import joined_clauses, joined_list
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
 from core.common.text import msg
+from core.members.describe import describe_members
 from core.members.importing.model import ImportLimits, normalize_header
 from core.members.importing.normalize import (
     is_blank,
@@ -481,6 +482,7 @@ class _Planner:
         self.rows: list[_Row] = []
         self.indexes: dict[int, MemberNames] = {}
         self.names: dict[tuple[int, str], NameMatch] = {}
+        self.descriptions: dict[tuple[int, int], str] = {}  # (community, member) → told apart
         self.moments: dict[tuple, tuple[datetime | None, str | None]] = {}
 
     def run(self, progress: Progress, cancelled: CancelCheck) -> ActivityImportPlan:
@@ -827,7 +829,7 @@ class _Planner:
         tried.extend(msg("「{name}」", name=name) for name in row.names)
         community = self.communities.get(community_id, "")
         if ids:
-            names = self.indexes[community_id]
+            described = self._described(ids[:5], community_id)
             row.problems.append(
                 msg(
                     "「{community}」里有 {count} 位成员都可能是「{name}」：{candidates}，"
@@ -837,8 +839,9 @@ class _Planner:
                     name=next(m.name for m in found if m.strength == best),
                     candidates=joined_list(
                         [
-                            msg("{member}（#{id}）", member=shown_name, id=member_id)
-                            for member_id, shown_name in names.candidates(ids[:5])
+                            # The id is what a 成员编号 column in the file would take.
+                            msg("{member}（#{id}）", member=described[member_id], id=member_id)
+                            for member_id in ids[:5]
                         ]
                     ),
                 )
@@ -879,6 +882,17 @@ class _Planner:
                 )
             self.names[key] = names.match(name)
         return self.names[key]
+
+    def _described(self, member_ids: list[int], community_id: int) -> dict[int, str]:
+        """The candidates of an ambiguous name, told apart (群昵称, other groups, phone tail)."""
+        missing = [i for i in member_ids if (community_id, i) not in self.descriptions]
+        if missing:
+            found = describe_members(self.session, missing, community_id=community_id)
+            for member_id in missing:
+                self.descriptions[(community_id, member_id)] = found.get(
+                    member_id, msg("成员 #{id}", id=member_id)
+                )
+        return {i: self.descriptions[(community_id, i)] for i in member_ids}
 
     def _members_by_id(self, refs: set[int]) -> dict[int, int]:
         """Member number → the live member (a merged member's events go to whom it merged into)."""

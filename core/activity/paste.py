@@ -22,6 +22,7 @@ from core.activity.record import NewEvent, RecordResult, record_events
 from core.common.errors import UserError
 from core.common.text import msg
 from core.communities.registry import get_community
+from core.members.describe import describe_members
 from core.members.name_match import community_member_names
 from db.models import ActivityEvent
 
@@ -42,6 +43,8 @@ class MatchedName:
 class UnmatchedName:
     name: str
     candidates: list[tuple[int, str]]  # (member id, display name): more than one fitted
+    # member id → the name and what tells them apart (群昵称, other groups, phone tail)
+    descriptions: dict[int, str] = field(default_factory=dict)
 
     @property
     def ambiguous(self) -> bool:
@@ -114,6 +117,13 @@ def plan_paste(
         plan.matched.append(
             MatchedName(entry.name, member_id, names.display[member_id], how, False, exact)
         )
+    asked = {member_id for u in plan.unmatched for member_id, _name in u.candidates}
+    if asked:
+        described = describe_members(session, asked, community_id=community_id)
+        for question in plan.unmatched:
+            question.descriptions.update(
+                (i, described[i]) for i, _name in question.candidates if i in described
+            )
     refs = {checkin_ref(community_id, day, m.member_id): m for m in plan.matched}
     recorded = set(
         session.scalars(select(ActivityEvent.source_ref).where(ActivityEvent.source_ref.in_(refs)))

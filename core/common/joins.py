@@ -38,6 +38,12 @@ _CLAUSES = (
     lambda a, b, c, d: msg("{a}；{b}；{c}；{d}", a=a, b=b, c=c, d=d),
 )
 
+_DOTS = (
+    lambda a, b: msg("{a} · {b}", a=a, b=b),
+    lambda a, b, c: msg("{a} · {b} · {c}", a=a, b=b, c=c),
+    lambda a, b, c, d: msg("{a} · {b} · {c} · {d}", a=a, b=b, c=c, d=d),
+)
+
 
 def joined_list(items: Sequence[str]) -> str:
     """甲、乙、丙: names or short phrases in a row."""
@@ -52,3 +58,8 @@ def joined_phrases(items: Sequence[str]) -> str:
 def joined_clauses(items: Sequence[str]) -> str:
     """甲；乙；丙: separate statements (a row's problems)."""
     return _joined(items, _CLAUSES)
+
+
+def joined_dots(items: Sequence[str]) -> str:
+    """甲 · 乙 · 丙: a name and the details that tell it apart."""
+    return _joined(items, _DOTS)

@@ -543,11 +543,13 @@ class MemberChoice:
     remark: str
     phone_tail: str
     available: int
+    description: str = ""  # the name and what tells them apart (core.members.describe)
 
 
 def member_choices(session: Session, text: str, *, limit: int = 50) -> list[MemberChoice]:
     """Members matching the search box's text (same matching as the members tab), with their
     available points; with no text, the members holding the most points."""
+    from core.members.describe import describe_members
     from core.members.query import MemberFilter, find_member_ids
 
     now = datetime.now()
@@ -581,4 +583,9 @@ def member_choices(session: Session, text: str, *, limit: int = 50) -> list[Memb
             .group_by(ENTRY.c.member_id)
         ).all()
     )
-    return [MemberChoice(i, *names[i], int(available.get(i) or 0)) for i in ids if i in names]
+    described = describe_members(session, ids)
+    return [
+        MemberChoice(i, *names[i], int(available.get(i) or 0), described.get(i, ""))
+        for i in ids
+        if i in names
+    ]

@@ -5,6 +5,8 @@ external id, 微信号, phone) yet are still two members, e.g. one was added by 
 pairs have names that look or sound alike (nickname, remark or a group nickname) AND share a
 community or an inviter. A pair is never suggested when a strong id differs (both present and
 different), when the user said "不是同一人", or when one is a team member and the other is not.
+A team member's group nicknames are no evidence at all (staff take the shop's name as their
+group nickname), and two group nicknames alike while the nicknames differ score GROUP_ONLY_SCORE.
 
 Candidates are blocked, never compared all against all: within each community and within each
 inviter's invitees, names are grouped by keys (the name tidied, its pinyin, the name with one
@@ -33,6 +35,7 @@ from sqlalchemy.orm import Session
 from core.common.errors import UserError
 from core.common.joins import joined_list, joined_phrases
 from core.common.text import msg
+from core.members.describe import describe_members
 from core.members.editing import refresh_search_keys
 from db.ledger_models import LedgerEntry, LedgerRedemption
 from db.models import (
@@ -59,6 +62,9 @@ STRONG_IDS: dict[str, str] = {
     "phone": msg("手机号"),
 }
 SIMILAR_AT = 85  # rapidfuzz ratio of the tidied names, 0–100, from which names are "similar"
+# Two people whose only likeness is one 群昵称 ("3栋302", the shop's name) while their nicknames
+# differ: worth a look, never a near-certain match; scored as the least similar names are.
+GROUP_ONLY_SCORE = SIMILAR_AT
 # A name shared by more people than this within one group is not evidence ("微信用户").
 COMMON_NAME_MEMBERS = 12
 # More members than this sharing one strong id: pair each with the oldest, not all with all.
@@ -275,6 +281,7 @@ class _Population:
         # id → (id, is_team, inviter_id, nickname, remark, *strong ids in STRONG_IDS order)
         self.rows: dict[int, tuple] = {row[0]: row for row in rows}
         self.names: dict[int, list[tuple[str, _Name]]] = {}  # (kind, name), members with names
+        self.nicknames: dict[int, str] = {}  # member → tidied nickname, when it has one
         self.communities: dict[int, set[int]] = {}
         book: dict[str, _Name | None] = {}
 
@@ -289,6 +296,7 @@ class _Population:
             found = []
             if nickname and (name := name_of(nickname)) is not None:
                 found.append(("nickname", name))
+                self.nicknames[member_id] = name.tidy
             if remark and remark != nickname and (name := name_of(remark)) is not None:
                 found.append(("remark", name))
             if found:
@@ -298,6 +306,8 @@ class _Population:
         ):
             if member_id not in self.rows:
                 continue
+            if self.rows[member_id][1]:  # a team member: the shop's name, not theirs
+                group_nickname = None
             groups = self.communities.get(member_id)
             if groups is None:
                 self.communities[member_id] = {community_id}
@@ -319,6 +329,11 @@ class _Population:
 
     def shared(self, pair: tuple[int, int]) -> set[int] | frozenset[int]:
         return self.groups(pair[0]) & self.groups(pair[1])
+
+    def nicknames_differ(self, pair: tuple[int, int]) -> bool:
+        """Both have a nickname, and they are not the same once tidied."""
+        a, b = self.nicknames.get(pair[0]), self.nicknames.get(pair[1])
+        return a is not None and b is not None and a != b
 
     def same_inviter(self, pair: tuple[int, int]) -> bool:
         inviter = self.inviter(pair[0])
@@ -383,8 +398,9 @@ def _similar_names(names: Iterable[_Name]) -> dict[str, list[tuple[str, int]]]:
 class _Matcher:
     """Records the best name match of every pair of people within a block."""
 
-    def __init__(self, similar: dict[str, list[tuple[str, int]]]) -> None:
+    def __init__(self, similar: dict[str, list[tuple[str, int]]], nicknames: dict[int, str]):
         self.similar = similar
+        self.nicknames = nicknames  # member → tidied nickname (for group-nickname-only matches)
         self.found: dict[tuple[int, int], _Found] = {}
 
     def add_block(self, block: list[int], names: dict[int, list[tuple[str, _Name]]]) -> None:
@@ -412,12 +428,17 @@ class _Matcher:
     def _record(self, firsts: list, seconds: list, score: int) -> None:
         """Every pair of two people across the two lists; `score` 0: the same tidied name."""
         found = self.found
+        nicknames = self.nicknames
         same = firsts is seconds
         for i, (first, first_kind, first_name) in enumerate(firsts):
             for second, second_kind, second_name in seconds[i + 1 :] if same else seconds:
                 if first == second:
                     continue
                 value = score or (100 if first_name.raw == second_name.raw else 95)
+                if first_kind == second_kind == "group" and value > GROUP_ONLY_SCORE:
+                    mine, theirs = nicknames.get(first), nicknames.get(second)
+                    if mine is not None and theirs is not None and mine != theirs:
+                        value = GROUP_ONLY_SCORE  # one 群昵称 alike, the nicknames not
                 if first < second:
                     pair = (first, second)
                     match = (value, first_kind, first_name, second_kind, second_name)
@@ -468,7 +489,7 @@ def merge_suggestions(
     refused = _not_same_pairs(session)
     certain = _certain_pairs(session)
     distinct = {name.tidy: name for names in people.names.values() for _, name in names}
-    matcher = _Matcher(_similar_names(distinct.values()))
+    matcher = _Matcher(_similar_names(distinct.values()), people.nicknames)
     for block in people.blocks():
         matcher.add_block(block, people.names)
     found = matcher.found
@@ -510,6 +531,9 @@ def merge_suggestions(
             reasons.append(msg("{identifiers}相同", identifiers=joined_list(strong)))
         if pair in found:
             reasons.append(_name_evidence(found[pair]))
+            if found[pair][1] == found[pair][3] == "group" and people.nicknames_differ(pair):
+                a, b = (people.rows[member_id][3].strip() for member_id in pair)
+                reasons.append(msg("昵称不同（{a} / {b}）", a=a, b=b))
         shared = sorted(people.shared(pair), key=lambda c: (community_names.get(c, ""), c))
         if shared:
             shown = joined_list([community_names.get(c, f"#{c}") for c in shared[:2]])
@@ -543,7 +567,7 @@ def merge_suggestions(
 def _name_evidence(found: _Found) -> str:
     score, a_kind, a, b_kind, b = found
     label = NAME_KINDS[a_kind] if a_kind == b_kind else NAME_PAIRS[(a_kind, b_kind)]
-    if score == 100:
+    if a.raw == b.raw:  # whatever it scores (a shared 群昵称 alone scores low)
         return msg("{names}相同「{name}」", names=label, name=a.raw)
     if score == 90:
         return msg("{names}读音相同（{a} / {b}）", names=label, a=a.raw, b=b.raw)
@@ -598,6 +622,7 @@ class MergeSide:
     communities: list[tuple[str, datetime | None, datetime | None]]  # name, joined, left
     tags: list[str]
     activity_count: int
+    description: str = ""  # the name and what tells them apart (core.members.describe)
 
     @property
     def first_joined(self) -> datetime | None:
@@ -646,6 +671,8 @@ def merge_sides(session: Session, ids: Iterable[int]) -> dict[int, MergeSide]:
             .group_by(ActivityEvent.member_id)
         ):
             sides[member_id].activity_count = count
+        for member_id, description in describe_members(session, chunk).items():
+            sides[member_id].description = description
     return sides
 
 

@@ -234,10 +234,15 @@ def load_rows(session: Session, ids: list[int]) -> dict[int, MemberRow]:
 class FilterChoices:
     """What the members tab's filter boxes offer."""
 
-    communities: list[tuple[int, str]]  # (id, name), not in the trash
+    communities: list[tuple[int, str]]  # (id, name), not in the trash; archived ones last
     tags: list[tuple[int, str]]
     levels: list[tuple[str, str]] = field(default_factory=list)  # (key, name)
     segments: list[tuple[str, str]] = field(default_factory=list)  # (key, name)
+    archived: frozenset[int] = frozenset()  # ids of the archived communities
+
+    def is_archived(self, community: tuple[int, str]) -> bool:
+        """For sorting (id, name) pairs: the archived ones go after the others."""
+        return community[0] in self.archived
 
 
 def level_choices(session: Session) -> list[tuple[str, str]]:
@@ -259,7 +264,7 @@ def level_choices(session: Session) -> list[tuple[str, str]]:
 
 def filter_choices(session: Session) -> FilterChoices:
     communities = session.execute(
-        select(Community.id, Community.name)
+        select(Community.id, Community.name, Community.archived)
         .where(Community.deleted_at.is_(None))
         .order_by(Community.archived, Community.name)
     ).all()
@@ -267,8 +272,9 @@ def filter_choices(session: Session) -> FilterChoices:
     from core.segments.catalogue import SEGMENTS
 
     return FilterChoices(
-        [tuple(row) for row in communities],
+        [(community_id, name) for community_id, name, _archived in communities],
         [tuple(row) for row in tags],
         level_choices(session),
         [(segment.key, segment.name) for segment in SEGMENTS],
+        frozenset(community_id for community_id, _name, archived in communities if archived),
     )

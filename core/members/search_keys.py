@@ -69,6 +69,11 @@ def _keys(name: str) -> tuple[str, str]:
     )
 
 
+def name_pinyin_keys(name: str) -> tuple[str, str]:
+    """(pinyin, initials) of one name: 张小凡 → (zhangxiaofan, zxf)."""
+    return _keys(name)
+
+
 def member_search_keys(
     nickname: str,
     remark: str = "",

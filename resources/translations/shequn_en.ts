@@ -2618,6 +2618,10 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>Amount</translation>
     </message>
     <message>
+        <source>对所选成员可以：</source>
+        <translation>With the selected members you can:</translation>
+    </message>
+    <message>
         <source>所在社群</source>
         <translation>Communities</translation>
     </message>
@@ -2628,6 +2632,14 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>最近行为</source>
         <translation>Recent activity</translation>
+    </message>
+    <message>
+        <source>已选择 {n} 人</source>
+        <translation>{n} selected</translation>
+    </message>
+    <message>
+        <source>按住 Ctrl 点击可增减，Shift 点击可选一段</source>
+        <translation>Ctrl+click adds or removes one, Shift+click selects a range</translation>
     </message>
     <message>
         <source>建档于 {date}</source>
@@ -2782,6 +2794,10 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>最近活跃</source>
         <translation>Last active</translation>
+    </message>
+    <message>
+        <source>匹配</source>
+        <translation>Matched</translation>
     </message>
     <message>
         <source>男</source>
@@ -3652,10 +3668,6 @@ For example:
         <source>示例数据（{name}）</source>
         <translation>Sample data ({name})</translation>
     </message>
-    <message>
-        <source>成员{id}</source>
-        <translation>Member {id}</translation>
-    </message>
 </context>
 <context>
     <name>PropertyPanel</name>
@@ -4515,6 +4527,10 @@ Drop an image here</translation>
     <message>
         <source>分层</source>
         <translation>Tiers</translation>
+    </message>
+    <message>
+        <source>输入群名查找</source>
+        <translation>Type to find a group</translation>
     </message>
     <message>
         <source>社群</source>
@@ -5407,6 +5423,18 @@ Drop an image here</translation>
         <translation>{a}; {b}; {c}; {d}</translation>
     </message>
     <message>
+        <source>{a} · {b}</source>
+        <translation>{a} · {b}</translation>
+    </message>
+    <message>
+        <source>{a} · {b} · {c}</source>
+        <translation>{a} · {b} · {c}</translation>
+    </message>
+    <message>
+        <source>{a} · {b} · {c} · {d}</source>
+        <translation>{a} · {b} · {c} · {d}</translation>
+    </message>
+    <message>
         <source>文件夹不存在：{folder}</source>
         <translation>The folder does not exist: {folder}</translation>
     </message>
@@ -5913,6 +5941,26 @@ Drop an image here</translation>
     <message>
         <source>只能新建「自定义」规则</source>
         <translation>Only “Custom” rules can be created</translation>
+    </message>
+    <message>
+        <source>备注 {remark}</source>
+        <translation>remark {remark}</translation>
+    </message>
+    <message>
+        <source>群昵称 {name}</source>
+        <translation>group nickname {name}</translation>
+    </message>
+    <message>
+        <source>尾号 {tail}</source>
+        <translation>phone …{tail}</translation>
+    </message>
+    <message>
+        <source>{date} 建档</source>
+        <translation>added {date}</translation>
+    </message>
+    <message>
+        <source>{group} 等 {count} 个群</source>
+        <translation>{group} and others ({count} groups)</translation>
     </message>
     <message>
         <source>找不到成员（编号 {id}），可能已被合并或删除</source>
@@ -6811,6 +6859,10 @@ Drop an image here</translation>
         <translation>{records}: {count}</translation>
     </message>
     <message>
+        <source>昵称不同（{a} / {b}）</source>
+        <translation>different nicknames ({a} / {b})</translation>
+    </message>
+    <message>
         <source>同在 {groups} 等 {count} 个群</source>
         <translation>both in {groups} and more ({count} groups)</translation>
     </message>
@@ -6825,6 +6877,18 @@ Drop an image here</translation>
     <message>
         <source>同一邀请人</source>
         <translation>same inviter</translation>
+    </message>
+    <message>
+        <source>手机尾号：{tail}</source>
+        <translation>Phone ending: {tail}</translation>
+    </message>
+    <message>
+        <source>{field}：{value}</source>
+        <translation>{field}: {value}</translation>
+    </message>
+    <message>
+        <source>{field}（拼音）：{value}</source>
+        <translation>{field} (pinyin): {value}</translation>
     </message>
     <message>
         <source>头像</source>

@@ -70,7 +70,7 @@ def dialogs(database, window):
     yield "settings", lambda: SettingsDialog(window)
     yield "community", lambda: CommunityDialog(database, CommunityFields(name=""), parent=window)
     yield "trash", lambda: TrashDialog(database, window)
-    yield "attention", lambda: AttentionDialog([], window)
+    yield "attention", lambda: AttentionDialog([], parent=window)
     yield "import", lambda: ImportDialog(database, window)
     yield "merge", lambda: MergeDialog(database, window)
     yield "ladder", lambda: LadderDialog(database, None, window)

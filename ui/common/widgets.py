@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QMenu, QMessageBox, QPushButton, QToolButton, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QToolButton,
+    QWidget,
+)
 
 
 def push_button(object_name: str, text: str, slot: Callable[[], object]) -> QPushButton:
@@ -13,6 +22,25 @@ def push_button(object_name: str, text: str, slot: Callable[[], object]) -> QPus
     button.setObjectName(object_name)
     button.clicked.connect(slot)
     return button
+
+
+def make_searchable(combo: QComboBox, placeholder: str = "") -> None:
+    """Let the user type part of an item's name to find it (3群 finds 麦香烘焙会员3群 and
+    麦香烘焙会员23群) in a long list; typed text that names no item is put back on leaving."""
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    if placeholder:
+        combo.lineEdit().setPlaceholderText(placeholder)
+    completer = combo.completer()  # made by setEditable, over the combo's own items
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+
+    def restore() -> None:
+        if combo.currentText() != combo.itemText(combo.currentIndex()):
+            combo.setEditText(combo.itemText(combo.currentIndex()))
+
+    combo.lineEdit().editingFinished.connect(restore)
 
 
 def menu_button(object_name: str, text: str, tip: str, menu_name: str) -> tuple[QToolButton, QMenu]:

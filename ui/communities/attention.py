@@ -6,7 +6,7 @@ verdict the communities list colours its rows by), so the panel and the list nev
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCollator, QLocale, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from core.communities.attention import Attention
 from core.communities.listing import CommunityRow
 from ui.common.screen_fit import fit_to_screen
+from ui.common.sorting import sorted_by_name
 from ui.communities.labels import (
     QUIET_COLOR,
     attention_message,
@@ -51,11 +52,9 @@ class AttentionDialog(QDialog):
         self.items = list(items)
         # Every community in use that is not on the list, each with its reason, in the
         # communities list's order (pinyin, 2群 before 10群).
-        collator = QCollator(QLocale())
-        collator.setNumericMode(True)
-        self.others = sorted(
+        self.others = sorted_by_name(
             (r for r in rows or [] if not r.archived and not r.verdict.listed),
-            key=lambda r: collator.sortKey(r.name),
+            lambda r: r.name,
         )
 
         if items:

@@ -39,7 +39,9 @@ from core.communities.registry import (
     split_tags,
     update_community,
 )
+from core.members.describe import describe_members
 from ui.common.errors import show_error
+from ui.common.i18n import shown
 from ui.common.tasks import Task, run_task, show_error_on, while_alive
 from ui.communities.labels import platform_labels
 
@@ -95,23 +97,27 @@ class OwnerPicker(QLineEdit):
         self._generation += 1
         generation, text, community_id = self._generation, self.text(), self.community_id
 
-        def load(_progress, _cancelled) -> list[MemberRef]:
+        def load(_progress, _cancelled) -> list[tuple[MemberRef, str]]:
             with self.database.session() as session:
-                return find_members(session, text, community_id=community_id, limit=15)
+                found = find_members(session, text, community_id=community_id, limit=15)
+                described = describe_members(session, [ref.id for ref in found])
+            return [(ref, described.get(ref.id, ref.name)) for ref in found]
 
         task = Task(load)
         task.succeeded.connect(while_alive(self, lambda found: self._show(generation, found)))
         task.failed.connect(show_error_on(self))
         task.start()
 
-    def _show(self, generation: int, found: list[MemberRef]) -> None:
+    def _show(self, generation: int, found: list[tuple[MemberRef, str]]) -> None:
         if generation != self._generation or not self.isVisible():
             return  # a later keystroke has its own search under way
-        names = [ref.name for ref in found]
-        self._choices = {
-            (ref.name if names.count(ref.name) == 1 else f"{ref.name} #{ref.id}"): ref
-            for ref in found
-        }
+        # Each suggestion tells the member apart (group, remark, phone tail), not by an id.
+        texts = [shown(description) for _ref, description in found]
+        self._choices = {}
+        for (ref, _description), text in zip(found, texts, strict=True):
+            if texts.count(text) > 1:  # nothing at all tells them apart
+                text = f"{text} · #{ref.id}"
+            self._choices[text] = ref
         self.suggestions.setStringList(list(self._choices))
         if self._choices:
             self.completer().complete()

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QCollator,
-    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -19,6 +17,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from core.communities.listing import CommunityRow
 from core.members.search_keys import normalize_query
+from ui.common.sorting import name_collator
 from ui.communities.labels import (
     OK_COLOR,
     QUIET_COLOR,
@@ -154,8 +153,7 @@ class CommunitiesFilter(QSortFilterProxyModel):
         self.pinyin: dict[str, str] = {}  # name → its pinyin keys, filled after the list loads
         self.setSortRole(SORT_ROLE)
         # 花漾 before 麦香 before 小橡树 (pinyin order in a Chinese locale), 2群 before 10群.
-        self.collator = QCollator(QLocale())
-        self.collator.setNumericMode(True)
+        self.collator = name_collator()
 
     def lessThan(self, left: Index, right: Index) -> bool:
         a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)

@@ -605,7 +605,9 @@ class LedgerTab(QWidget):
         for choice in choices:
             name = choice.nickname + (f"（{choice.remark}）" if choice.remark else "")
             item = QListWidgetItem(
-                self.tr("{name}  · {points} 分").format(name=name, points=choice.available)
+                self.tr("{name}  · {points} 分").format(
+                    name=shown(choice.description) or name, points=choice.available
+                )
             )
             item.setData(Qt.ItemDataRole.UserRole, (choice.id, name))
             self.member_list.addItem(item)

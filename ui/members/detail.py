@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from core.common.database import Database
 from core.members.editing import MemberDetail, member_detail, set_member_tags, update_member
+from ui.common.flow_layout import flow_row
 from ui.common.labels import activity_name, role_name
 from ui.common.tasks import Task, run_task, show_error_on
 from ui.tiers.level_panel import LevelPanel
@@ -156,6 +157,19 @@ class MemberDetailPanel(QWidget):
         self.levels = LevelPanel(database)
         self.levels.changed.connect(lambda: self.member_changed.emit(self.member_id))
 
+        # Shown instead of the editor while several members are selected: what they can do
+        # together (the tab hands over its bulk-action buttons, `set_bulk_actions`).
+        self.selection = QWidget()
+        self.selection.setObjectName("member_selection")
+        self.selection_hint = QLabel(self.tr("对所选成员可以："))
+        self.selection_hint.setObjectName("member_selection_hint")
+        self.selection_hint.setProperty("muted", True)
+        self.selection_hint.setWordWrap(True)
+        self.selection_layout = QVBoxLayout(self.selection)
+        self.selection_layout.setContentsMargins(0, 0, 0, 0)
+        self.selection_layout.addWidget(self.selection_hint)
+        self.selection.setVisible(False)
+
         # Everything below the title, hidden while no single member is selected.
         self.editor = QWidget()
         self.editor.setObjectName("member_detail_editor")
@@ -173,6 +187,7 @@ class MemberDetailPanel(QWidget):
         body = QVBoxLayout(content)
         body.addWidget(self.title)
         body.addWidget(self.subtitle)
+        body.addWidget(self.selection)
         body.addWidget(self.editor)
         body.addStretch(1)
         scroll = QScrollArea()
@@ -210,10 +225,24 @@ class MemberDetailPanel(QWidget):
     def _set_enabled(self, enabled: bool) -> None:
         self.editor.setVisible(enabled)
 
+    def set_bulk_actions(self, buttons: list[QPushButton]) -> None:
+        """The buttons shown while several members are selected (they act on the selection)."""
+        self.selection_layout.addWidget(flow_row(*buttons))
+
+    def show_selection(self, count: int) -> None:
+        """Several members are selected: their number and what can be done with all of them."""
+        self.member_id = None
+        self.detail = None
+        self._set_title(self.tr("已选择 {n} 人").format(n=f"{count:,}"), muted=False)
+        self.subtitle.setText(self.tr("按住 Ctrl 点击可增减，Shift 点击可选一段"))
+        self._set_enabled(False)
+        self.selection.setVisible(True)
+
     # ----- loading -------------------------------------------------------------------------
 
     def show_member(self, member_id: int | None) -> None:
         self.member_id = member_id
+        self.selection.setVisible(False)
         if member_id is None:
             self.detail = None
             self._set_title(self.tr("选择一位成员查看详情"), muted=True)

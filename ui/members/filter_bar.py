@@ -22,6 +22,7 @@ from core.segments.catalogue import SEGMENTS
 from ui.common.flow_layout import flow_row
 from ui.common.i18n import shown
 from ui.common.labels import role_labels
+from ui.common.sorting import sorted_by_name
 
 SEARCH_DELAY_MS = 150  # wait for a pause in typing before querying
 
@@ -169,9 +170,9 @@ class MemberFilterBar(QWidget):
     def set_choices(self, choices: FilterChoices) -> None:
         """Fill the community, tag and level boxes, keeping what was selected."""
         for combo, items in (
-            (self.community, choices.communities),
-            (self.tag, choices.tags),
-            (self.level, choices.levels),
+            (self.community, sorted_by_name(choices.communities, later=choices.is_archived)),
+            (self.tag, sorted_by_name(choices.tags)),
+            (self.level, choices.levels),  # the ladder's order
         ):
             selected = combo.currentData()
             combo.blockSignals(True)

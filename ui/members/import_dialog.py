@@ -48,6 +48,7 @@ from core.members.query import filter_choices
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
 from ui.common.screen_fit import fit_to_screen
+from ui.common.sorting import sorted_by_name
 from ui.common.tasks import TaskGroup, run_task
 from ui.common.widgets import push_button
 
@@ -137,7 +138,8 @@ class ImportDialog(QDialog):
 
     def _load_communities(self) -> list[tuple[int, str]]:
         with self.database.session() as session:
-            return filter_choices(session).communities
+            choices = filter_choices(session)
+        return sorted_by_name(choices.communities, later=choices.is_archived)
 
     def _set_communities(self, communities: list[tuple[int, str]]) -> None:
         for community_id, name in communities:

@@ -436,7 +436,8 @@ class MergeDialog(QDialog):
                 if suggestion.certain
                 else self.tr("相似度 {score}%").format(score=suggestion.score)
             )
-            item = QListWidgetItem(f"{a.nickname or '—'}  ⇄  {b.nickname or '—'}\n{how}")
+            # Each side told apart by group, remark or phone tail: the names are often the same.
+            item = QListWidgetItem(f"{shown(a.description)}  ⇄  {shown(b.description)}\n{how}")
             item.setToolTip(shown(suggestion.evidence))
             self.pair_list.addItem(item)
         self.pair_list.blockSignals(False)

@@ -25,6 +25,8 @@ from PySide6.QtGui import QColor
 from core.common.database import Database
 from core.members.masking import mask_phone
 from core.members.query import MemberRow, load_rows
+from core.members.search_match import match_notes
+from ui.common.i18n import shown
 
 PAGE_SIZE = 100
 PAGES_KEPT = 40  # 4000 rows in memory at most
@@ -42,7 +44,10 @@ COLUMNS: list[tuple[str, str, str | None]] = [
     ("tags", QT_TRANSLATE_NOOP("MembersModel", "标签"), None),
     ("source_channel", QT_TRANSLATE_NOOP("MembersModel", "来源渠道"), "source_channel"),
     ("last_active_at", QT_TRANSLATE_NOOP("MembersModel", "最近活跃"), "last_active_at"),
+    # Why a row is there while searching (群昵称：小王); the tab shows it beside 昵称.
+    ("match", QT_TRANSLATE_NOOP("MembersModel", "匹配"), None),
 ]
+MATCH_COLUMN = len(COLUMNS) - 1
 GENDER_NAMES = {
     "m": QT_TRANSLATE_NOOP("MembersModel", "男"),
     "f": QT_TRANSLATE_NOOP("MembersModel", "女"),
@@ -60,19 +65,25 @@ class MembersModel(QAbstractTableModel):
         self.database = database
         self._ids: list[int] = []
         self._pages: OrderedDict[int, dict[int, MemberRow]] = OrderedDict()
+        self._notes: dict[int, str] = {}  # member id → why the search found them (loaded rows)
+        self._search = ""
         self.show_full_phone = False
 
     # ----- what the tab calls ------------------------------------------------------------
 
-    def set_ids(self, ids: list[int]) -> None:
+    def set_ids(self, ids: list[int], search: str = "") -> None:
+        """The members to show, in order, and the search text that found them."""
         self.beginResetModel()
         self._ids = ids
+        self._search = search
         self._pages.clear()
+        self._notes.clear()
         self.endResetModel()
 
     def reload_rows(self) -> None:
         """Forget loaded rows (after an edit) and repaint, keeping the same ids and selection."""
         self._pages.clear()
+        self._notes.clear()
         if self._ids:
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1)
@@ -131,7 +142,7 @@ class MembersModel(QAbstractTableModel):
             return QColor("#0f766e") if row.is_team and key == "nickname" else None
         text = self._text(row, key)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return text if key in ("communities", "tags") and text else None
+            return text if key in ("communities", "tags", "match") and text else None
         return text
 
     # ----- loading -----------------------------------------------------------------------
@@ -144,9 +155,12 @@ class MembersModel(QAbstractTableModel):
             ids = self._ids[start : start + PAGE_SIZE]
             with self.database.session() as session:
                 page = load_rows(session, ids)
+                if self._search.strip():
+                    self._notes.update(match_notes(session, ids, self._search))
             self._pages[page_number] = page
             while len(self._pages) > PAGES_KEPT:
-                self._pages.popitem(last=False)
+                for member_id in self._pages.popitem(last=False)[1]:
+                    self._notes.pop(member_id, None)
         else:
             self._pages.move_to_end(page_number)
         return page.get(self._ids[position])
@@ -165,6 +179,8 @@ class MembersModel(QAbstractTableModel):
             return "、".join(row.tags)
         if key == "last_active_at":
             return _date(row.last_active_at) or self.tr("从未")
+        if key == "match":
+            return shown(self._notes.get(row.id, ""))
         value = getattr(row, key)
         return value or ""
 

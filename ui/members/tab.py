@@ -34,18 +34,22 @@ from core.members.query import (
     filter_choices,
     find_member_ids,
 )
+from core.members.search_keys import load_pinyin
 from ui.common.flow_layout import flow_row
 from ui.common.i18n import shown
 from ui.common.labels import role_labels, role_name
-from ui.common.search_table import SearchBoxTableView
+from ui.common.sorting import sorted_by_name
 from ui.common.tasks import TaskGroup, run_task
 from ui.common.widgets import push_button
 from ui.members.detail import MemberDetailPanel
 from ui.members.filter_bar import MemberFilterBar
-from ui.members.model import COLUMNS, MembersModel
+from ui.members.model import COLUMNS, MATCH_COLUMN, MembersModel
+from ui.members.table import MembersTableView
 
 FIRST_SCREEN = 200
 CHANGES_SHOWN = {"members", "communities", "activity", "tags"}
+# The buttons that act on the selected members (导出… exports them when some are selected).
+BULK_ACTIONS = ("tag", "untag", "community", "role", "activity", "posters", "export")
 
 
 class MembersTab(QWidget):
@@ -74,7 +78,7 @@ class MembersTab(QWidget):
         self.model = MembersModel(database, self)
         self.model.sort_requested.connect(self.filter_bar.set_sort)
         # Typing into the table searches through the box: Qt's type-ahead would read every row.
-        self.table = SearchBoxTableView(self.filter_bar.search)
+        self.table = MembersTableView(self.filter_bar.search)
         self.table.setObjectName("members_table")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -87,9 +91,12 @@ class MembersTab(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((150, 100, 120, 110, 50, 80, 220, 120, 90, 100)):
+        for column, width in enumerate((150, 100, 120, 110, 50, 80, 220, 120, 90, 100, 160)):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
+        # 匹配 sits beside 昵称 and is shown only while searching.
+        header.moveSection(MATCH_COLUMN, 1)
+        self.table.setColumnHidden(MATCH_COLUMN, True)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.detail = MemberDetailPanel(database)
@@ -122,6 +129,15 @@ class MembersTab(QWidget):
             self.tr("导出当前分群的成员，每行附「建议动作」（先在上方选择分群）")
         )
         self.filter_bar.filter_changed.connect(lambda _spec: self._update_buttons())
+        # The same actions in the detail panel while several members are selected.
+        self.detail.set_bulk_actions(
+            [
+                push_button(
+                    f"member_selection_{key}", self.buttons[key].text(), self.buttons[key].click
+                )
+                for key in BULK_ACTIONS
+            ]
+        )
         self.full_phone = QCheckBox(self.tr("显示完整手机号"))
         self.full_phone.setObjectName("members_full_phone")
         self.full_phone.toggled.connect(self._toggle_full_phone)
@@ -187,6 +203,10 @@ class MembersTab(QWidget):
             spec = replace(spec, segment_ids=cached)
 
         def find(limit: int | None) -> list[int]:
+            if any(c.isascii() and c.isalpha() for c in spec.text):
+                # The 匹配 column may need the pinyin of a remark or 群昵称: load pypinyin
+                # (0.4 s, once) here rather than on the GUI thread when the rows are shown.
+                load_pinyin()
             with database.session() as session:
                 return find_member_ids(session, spec, limit=limit)
 
@@ -227,7 +247,8 @@ class MembersTab(QWidget):
         if complete or len(ids) < FIRST_SCREEN:
             self._complete_generation = generation
         selected = self.selected_ids()
-        self.model.set_ids(ids)
+        self.model.set_ids(ids, spec.text)
+        self.table.setColumnHidden(MATCH_COLUMN, not spec.text.strip())
         if self._complete_generation == generation:
             self.filter_bar.set_count(len(ids))
         else:
@@ -270,11 +291,14 @@ class MembersTab(QWidget):
     def _selection_changed(self) -> None:
         selected = self.selected_ids()
         self._update_buttons()
-        self.detail.show_member(selected[0] if len(selected) == 1 else None)
+        if len(selected) > 1:
+            self.detail.show_selection(len(selected))
+        elif selected != [self.detail.member_id]:
+            self.detail.show_member(selected[0] if selected else None)
 
     def _update_buttons(self) -> None:
         has_selection = bool(self.table.selectionModel().selectedRows())
-        for key in ("tag", "untag", "community", "role", "activity", "posters"):
+        for key in BULK_ACTIONS[:-1]:
             self.buttons[key].setEnabled(has_selection)
         self.buttons["export_segment"].setEnabled(self.filter_bar.segment.currentData() is not None)
 
@@ -343,7 +367,7 @@ class MembersTab(QWidget):
         )
 
     def _ask_tag(self, title: str) -> str | None:
-        names = [name for _id, name in self.choices.tags]
+        names = [name for _id, name in sorted_by_name(self.choices.tags)]
         name, accepted = QInputDialog.getItem(self, title, self.tr("标签："), names, 0, True)
         return name.strip() if accepted and name.strip() else None
 
@@ -371,11 +395,12 @@ class MembersTab(QWidget):
         if not self.choices.communities:
             QMessageBox.information(self, title, self.tr("还没有社群，请先在「社群」页新建"))
             return None
-        names = [name for _id, name in self.choices.communities]
+        communities = sorted_by_name(self.choices.communities, later=self.choices.is_archived)
+        names = [name for _id, name in communities]
         name, accepted = QInputDialog.getItem(self, title, self.tr("社群："), names, 0, False)
         if not accepted:
             return None
-        return self.choices.communities[names.index(name)][0]
+        return communities[names.index(name)][0]
 
     def bulk_add_to_community(self) -> None:
         ids = self.selected_ids()

@@ -52,6 +52,7 @@ from core.posters.render import Assets
 from core.posters.template import Template, template_fields
 from ui.common.errors import show_error
 from ui.common.i18n import shown
+from ui.common.sorting import sorted_by_name
 from ui.common.tasks import Task, TaskGroup, while_alive
 from ui.common.widgets import push_button
 
@@ -168,7 +169,7 @@ class BulkPosterDialog(QDialog):
         self.segment.setObjectName("bulkPosterSegment")
         with self.database.session() as session:
             choices = filter_choices(session)
-        for community_id, name in choices.communities:
+        for community_id, name in sorted_by_name(choices.communities, later=choices.is_archived):
             self.community.addItem(name, community_id)
         from core.segments.catalogue import segment_of_key
 

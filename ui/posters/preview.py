@@ -13,9 +13,11 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QSizePolicy, QWidget
 
 from core.common.database import Database
-from core.members.query import MemberFilter, find_member_ids, load_rows
+from core.members.describe import describe_members
+from core.members.query import MemberFilter, find_member_ids
 from core.posters.builtin import SAMPLE_DATA
 from core.posters.members import poster_members
+from ui.common.i18n import shown
 
 MEMBER_CHOICES = 200  # the combo lists this many members; the search box finds the others
 
@@ -55,17 +57,15 @@ class PreviewData(QComboBox):
         wanted = MemberFilter(text=self._search)
         with self.database.session() as session:
             ids = find_member_ids(session, wanted, limit=MEMBER_CHOICES)
-            rows = load_rows(session, ids)
+            # Same-named members told apart by group, remark or phone tail.
+            described = describe_members(session, ids)
         self.blockSignals(True)
         try:
             self.clear()
             self.addItem(self.tr("示例数据（{name}）").format(name=SAMPLE_DATA["昵称"]), None)
             for member_id in ids:
-                row = rows.get(member_id)
-                if row is not None:
-                    self.addItem(
-                        row.nickname or self.tr("成员{id}").format(id=member_id), member_id
-                    )
+                if member_id in described:
+                    self.addItem(shown(described[member_id]), member_id)
             index = self.findData(current) if current is not None else 0
             self.setCurrentIndex(max(index, 0))
         finally:

@@ -30,6 +30,7 @@ from core.workflows.activity import record_activity_import
 from ui.common.i18n import shown
 from ui.common.labels import activity_name
 from ui.common.screen_fit import fit_to_screen
+from ui.common.sorting import sorted_by_name
 from ui.common.tasks import run_task
 from ui.common.widgets import push_button
 
@@ -75,8 +76,9 @@ class ActivityImportDialog(QDialog):
         self.community.setObjectName("activityImportCommunity")
         self.community.addItem(self.tr("按文件里的社群列"), None)
         with database.session() as session:
-            for cid, name in filter_choices(session).communities:
-                self.community.addItem(name, cid)
+            choices = filter_choices(session)
+        for cid, name in sorted_by_name(choices.communities, later=choices.is_archived):
+            self.community.addItem(name, cid)
         if community_id is not None:
             self.community.setCurrentIndex(max(0, self.community.findData(community_id)))
         self.community.setToolTip(

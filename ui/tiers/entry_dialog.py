@@ -23,6 +23,7 @@ from core.common.database import Database
 from core.members.query import filter_choices
 from core.workflows.activity import record_activity
 from ui.common.labels import activity_labels
+from ui.common.sorting import sorted_by_name
 from ui.common.tasks import run_task
 
 ENTRY_TIME = time(12, 0)  # the day is what counts; noon keeps it inside the day everywhere
@@ -54,8 +55,9 @@ class ActivityEntryDialog(QDialog):
         self.community = QComboBox()
         self.community.setObjectName("entryCommunity")
         with database.session() as session:
-            for cid, name in filter_choices(session).communities:
-                self.community.addItem(name, cid)
+            choices = filter_choices(session)
+        for cid, name in sorted_by_name(choices.communities, later=choices.is_archived):
+            self.community.addItem(name, cid)
         if community_id is not None:
             self.community.setCurrentIndex(max(0, self.community.findData(community_id)))
         self.day = QDateEdit(QDate.currentDate())

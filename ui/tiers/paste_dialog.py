@@ -33,6 +33,7 @@ from core.members.query import filter_choices
 from core.workflows.activity import record_paste
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen
+from ui.common.sorting import sorted_by_name
 from ui.common.tasks import run_task
 from ui.common.widgets import push_button
 
@@ -56,8 +57,9 @@ class PasteDialog(QDialog):
         self.community = QComboBox()
         self.community.setObjectName("pasteCommunity")
         with database.session() as session:
-            for cid, name in filter_choices(session).communities:
-                self.community.addItem(name, cid)
+            choices = filter_choices(session)
+        for cid, name in sorted_by_name(choices.communities, later=choices.is_archived):
+            self.community.addItem(name, cid)
         if community_id is not None:
             self.community.setCurrentIndex(max(0, self.community.findData(community_id)))
         self.use_title_date = QCheckBox(self.tr("按接龙标题里的日期（没有时用右边的日期）"))
@@ -194,8 +196,14 @@ class PasteDialog(QDialog):
                 combo = QComboBox()
                 combo.setObjectName(f"pasteChoice_{row}")
                 combo.addItem(self.tr("跳过（不记录）"), SKIP)
-                for member_id, member_name in item.candidates:
-                    combo.addItem(f"{shown(member_name)}（#{member_id}）", member_id)
+                # Told apart by 群昵称, other groups and phone tail, not by an id.
+                texts = [
+                    shown(item.descriptions.get(member_id, member_name))
+                    for member_id, member_name in item.candidates
+                ]
+                for (member_id, _name), text in zip(item.candidates, texts, strict=True):
+                    same = texts.count(text) > 1  # nothing at all tells them apart
+                    combo.addItem(f"{text} · #{member_id}" if same else text, member_id)
                 if name in previous:
                     combo.setCurrentIndex(max(0, combo.findData(previous[name])))
                 combo.currentIndexChanged.connect(self._invalidate_choice)

@@ -33,8 +33,9 @@ from core.tiers.role_suggestions import accept_suggestions, suggest_roles
 from core.tiers.structure import recent_months, role_structure
 from ui.common.i18n import shown
 from ui.common.labels import role_name
+from ui.common.sorting import sorted_by_name
 from ui.common.tasks import TaskGroup, run_task
-from ui.common.widgets import push_button
+from ui.common.widgets import make_searchable, push_button
 from ui.tiers.charts import FlowChart, RoleChart
 
 CHANGES_SHOWN = {"members", "communities", "activity"}
@@ -103,6 +104,7 @@ class TiersTab(QWidget):
         self.community = QComboBox()
         self.community.setObjectName("tiersCommunity")
         self.community.setMinimumWidth(240)
+        make_searchable(self.community, self.tr("输入群名查找"))
         self.community.currentIndexChanged.connect(lambda _index: self.refresh())
         top = QHBoxLayout()
         top.addWidget(title)
@@ -214,16 +216,16 @@ class TiersTab(QWidget):
 
         def work():
             with database.session() as session:
-                return filter_choices(session).communities
+                return filter_choices(session)
 
         self.tasks.start(work, self._set_communities)
 
-    def _set_communities(self, communities) -> None:
+    def _set_communities(self, choices) -> None:
         current = self.community_id()
         self.community.blockSignals(True)
         self.community.clear()
         self.community.addItem(self.tr("全部社群"), ALL)
-        for cid, name in communities:
+        for cid, name in sorted_by_name(choices.communities, later=choices.is_archived):
             self.community.addItem(name, cid)
         self.community.setCurrentIndex(max(0, self.community.findData(current)))
         self.community.blockSignals(False)

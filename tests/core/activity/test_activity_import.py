@@ -289,6 +289,11 @@ def test_members_by_number_wechat_phone_and_merge(people, tmp_path):
 
 def test_every_rejection_reason(people, tmp_path):
     database, ids = people
+    with database.session() as session:  # the namesakes are told apart, by a phone tail here
+        second = session.get(Member, ids["阿杰"][1])
+        second.phone = "13700000016"
+        refresh_search_keys(session, second)
+        added = session.get(Member, ids["阿杰"][0]).created_at.strftime("%Y-%m-%d")
     future = TODAY + timedelta(days=1)
     path = xlsx(
         tmp_path / "bad.xlsx",
@@ -316,7 +321,8 @@ def test_every_rejection_reason(people, tmp_path):
     result_plan = plan(database, path)
     assert reasons(result_plan) == {
         2: "「读书会」里有 2 位成员都可能是「阿杰」："
-        f"阿杰（#{ids['阿杰'][0]}）、阿杰（#{ids['阿杰'][1]}），无法确定是谁",
+        f"阿杰 · {added} 建档（#{ids['阿杰'][0]}）、阿杰 · 尾号 0016（#{ids['阿杰'][1]}），"
+        "无法确定是谁",
         3: "找不到成员：「谁也不是」（在「读书会」里）",
         4: "不认识的行为类型「唱歌」",
         5: "没有日期",

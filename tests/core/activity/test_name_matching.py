@@ -103,9 +103,12 @@ def test_the_activity_import_uses_the_same_rules(people, tmp_path):
     assert [event.member_id for event in plan.events] == [ids["xiuyun"]]
     (rejected,) = plan.rejected
     assert rejected.row == 3
+    with database.session() as session:
+        added = session.get(Member, ids["wang"]).created_at.strftime("%Y-%m-%d")
+    # Each candidate told apart: 王小二 by their 群昵称 there; 小王 has nothing but the day.
     assert rejected.reason == (
-        f"「{GROUP}」里有 2 位成员都可能是「小王」：小王（#{ids['wang']}）、"
-        f"王小二（#{ids['wang2']}），无法确定是谁"
+        f"「{GROUP}」里有 2 位成员都可能是「小王」：小王 · {added} 建档（#{ids['wang']}）、"
+        f"王小二 · 群昵称 小王（#{ids['wang2']}），无法确定是谁"
     )
 
 

@@ -90,7 +90,9 @@ def run_dialog(qtbot, database, handle) -> MergeDialog:
 
 def select_pair(dialog: MergeDialog, a: str, b: str) -> None:
     for row in range(dialog.pair_list.count()):
-        if dialog.pair_list.item(row).text().startswith(f"{a}  ⇄  {b}"):
+        # Each side: the name, then what tells it apart ("张小凡 · 麦香烘焙福利1群 · 尾号 0016").
+        sides = dialog.pair_list.item(row).text().split("\n")[0].split("  ⇄  ")
+        if [side.split(" · ")[0] for side in sides] == [a, b]:
             dialog.pair_list.setCurrentRow(row)
             return
     raise AssertionError(f"no pair {a} / {b} in the list")
@@ -220,3 +222,22 @@ def test_nothing_to_merge(app, qtbot, sqlite_database):
     qtbot.addWidget(dialog)
     dialog.exec()
     assert shown["message"] == "没有发现可能重复的成员。"
+
+
+def test_a_pair_of_one_name_is_told_apart_in_the_list(app, qtbot, sqlite_database):
+    with sqlite_database.session() as session:
+        group = Community(name="麦香烘焙会员1群")
+        session.add(group)
+        session.flush()
+        add(session, "A_黄慧", group.id, phone="13800000016")
+        add(session, "A_黄慧", group.id, remark="黄慧姐")
+    seen = []
+
+    def handle(dialog: MergeDialog) -> None:
+        pairs = dialog.findChild(QListWidget, "merge_suggestions")
+        seen.extend(pairs.item(row).text().split("\n")[0] for row in range(pairs.count()))
+
+    run_dialog(qtbot, sqlite_database, handle)
+    assert seen == [
+        "A_黄慧 · 麦香烘焙会员1群 · 尾号 0016  ⇄  A_黄慧 · 备注 黄慧姐 · 麦香烘焙会员1群"
+    ]

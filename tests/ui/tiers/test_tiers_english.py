@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QTableWidget
 from core.common.errors import UserError
 from core.common.settings_store import set_setting
 from core.tiers.ladder import SHARED_KEY, save_ladder
+from db.models import Member
 from tests.core.tiers.helpers import community, events, member
 from tests.ui.conftest import when_shown
 from ui.common.i18n import shown
@@ -48,10 +49,13 @@ def test_import_preview_gives_each_refused_row_its_reason_in_english(
 
     table = dialog.findChild(QTableWidget, "activityImportErrors")
     reasons = {table.item(r, 1).text(): table.item(r, 3).text() for r in range(table.rowCount())}
+    with database.session() as session:
+        added = [f"{session.get(Member, i).created_at:%Y-%m-%d}" for i in ids["阿杰"]]
     assert reasons == {
         "3": "Member not found: “谁” (in “晨跑群”)",
-        "4": f"2 members of “晨跑群” could be “阿杰”: 阿杰 (#{ids['阿杰'][0]}), "
-        f"阿杰 (#{ids['阿杰'][1]}); cannot tell which one",
+        # The namesakes told apart as far as anything tells them (here: the day they were added).
+        "4": f"2 members of “晨跑群” could be “阿杰”: 阿杰 · added {added[0]} (#{ids['阿杰'][0]}), "
+        f"阿杰 · added {added[1]} (#{ids['阿杰'][1]}); cannot tell which one",
         # Two problems of one row, joined the English way.
         "5": "Unknown activity type “唱歌”; The count must be a whole number: 很多",
     }
