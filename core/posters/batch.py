@@ -16,9 +16,7 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
-import re
 import shutil
-import unicodedata
 import uuid
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -28,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from core.common.errors import UserError
+from core.common.filenames import safe_file_name
 from core.common.joins import joined_clauses, joined_list
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
 from core.common.text import msg
@@ -39,13 +38,8 @@ FORMATS = {"png": "PNG", "jpeg": "JPEG", "jpg": "JPEG"}
 DEFAULT_NAME_PATTERN = "{昵称}_{邀请码}"
 PNG_COMPRESS_LEVEL = 3  # zlib level: 6 (Pillow's default) costs ~50% more time for ~20% less size
 JPEG_QUALITY = 92
-MAX_NAME_CHARS = 80
-MAX_NAME_BYTES = 180  # most file systems allow 255 bytes per name; leave room for "(2).jpeg"
 CHUNK = 4  # posters per task sent to a worker: fewer round trips, still smooth progress
-_FORBIDDEN = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f]')
-_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {
-    f"{p}{i}" for p in ("COM", "LPT") for i in range(1, 10)
-}
+
 
 
 @dataclass(frozen=True)
@@ -77,20 +71,6 @@ class BatchResult:
 # ---------------------------------------------------------------------- names
 
 
-def sanitise_file_name(name: str, fallback: str = "海报") -> str:
-    """A name every OS accepts: no / \\ : * ? " < > |, no control characters, not too long."""
-    name = unicodedata.normalize("NFC", name)
-    name = _FORBIDDEN.sub("", name)
-    name = re.sub(r"\s+", " ", name).strip(" ._")
-    if len(name) > MAX_NAME_CHARS:
-        name = name[:MAX_NAME_CHARS].rstrip(" ._")
-    while len(name.encode("utf-8")) > MAX_NAME_BYTES:
-        name = name[:-1]
-    if name.split(".")[0].upper() in _WINDOWS_RESERVED:
-        name = f"_{name}"
-    return name or fallback
-
-
 def poster_file_names(
     members: Sequence[Mapping[str, Any]],
     extension: str = "png",
@@ -102,7 +82,7 @@ def poster_file_names(
     names = []
     for index, member in enumerate(members, start=1):
         data = {**normalise_data(shared or {}), **normalise_data(member)}
-        stem = sanitise_file_name(fill_placeholders(pattern, data), f"海报_{index}")
+        stem = safe_file_name(fill_placeholders(pattern, data), f"海报_{index}")
         candidate, copy = stem, 1
         while f"{candidate}.{extension}".casefold() in used:
             copy += 1

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from core.common.database import Database
 from core.common.errors import UserError
-from core.posters.batch import sanitise_file_name
+from core.common.filenames import safe_file_name
 from core.posters.copy_marks import copy_marks
 from core.posters.store import delete_template as delete_store_template
 from core.posters.store import (
@@ -384,7 +384,7 @@ class PosterDesigner(QWidget):
         if self.template is None:
             return None
         if path is None:
-            suggestion = sanitise_file_name(self.template.name, "海报模板") + ".zip"
+            suggestion = safe_file_name(self.template.name, "海报模板") + ".zip"
             path, _filter = QFileDialog.getSaveFileName(
                 self, self.tr("导出模板"), suggestion, self.tr("海报模板 (*.zip)")
             )
