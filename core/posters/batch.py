@@ -30,8 +30,15 @@ from core.common.filenames import safe_file_name
 from core.common.joins import joined_clauses, joined_list
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
 from core.common.text import msg
+from core.posters.fonts import font_key
 from core.posters.render import Assets, PosterRenderer
-from core.posters.template import Template, fill_placeholders, normalise_data
+from core.posters.template import (
+    Template,
+    TextLayer,
+    fill_placeholders,
+    normalise_data,
+    validate_template,
+)
 from core.posters.verify import reopen_encoded, verify_poster
 
 FORMATS = {"png": "PNG", "jpeg": "JPEG", "jpg": "JPEG"}
@@ -39,7 +46,6 @@ DEFAULT_NAME_PATTERN = "{昵称}_{邀请码}"
 PNG_COMPRESS_LEVEL = 3  # zlib level: 6 (Pillow's default) costs ~50% more time for ~20% less size
 JPEG_QUALITY = 92
 CHUNK = 4  # posters per task sent to a worker: fewer round trips, still smooth progress
-
 
 
 @dataclass(frozen=True)
@@ -107,10 +113,16 @@ class _Job:
     """What a worker keeps between posters: the renderer with its caches."""
 
     def __init__(
-        self, template: Template, assets: Assets, fmt: str, shared: dict, staging: str | None
+        self,
+        template: Template,
+        assets: Assets,
+        fmt: str,
+        shared: dict,
+        staging: str | None,
+        system_fonts: dict[str, str],
     ) -> None:
         self.template = template
-        self.renderer = PosterRenderer(template, assets, shared)
+        self.renderer = PosterRenderer(template, assets, shared, system_fonts)
         self.fmt = fmt
         # Folder output: each worker writes its files into the staging folder itself, so the
         # images do not travel through a pipe to the parent.
@@ -158,11 +170,9 @@ def encode_poster(image, fmt: str) -> bytes:
 _worker_job: _Job | None = None
 
 
-def _init_worker(
-    template: Template, assets: Assets, fmt: str, shared: dict, staging: str | None
-) -> None:
+def _init_worker(*setup) -> None:
     global _worker_job
-    _worker_job = _Job(template, assets, fmt, shared, staging)
+    _worker_job = _Job(*setup)
 
 
 def _run_chunk(chunk: list[tuple[int, dict, str]]) -> list[_Outcome]:
@@ -199,13 +209,16 @@ def render_batch(
     out = Path(out)
     if as_zip and out.suffix.lower() != ".zip":
         out = out.with_name(out.name + ".zip")
+    validate_template(template)  # bounds and budget: refused before any file is made
     names = poster_file_names(members, extension, name_pattern, shared)
     common = normalise_data(shared or {})
     work = [(i, normalise_data(m), names[i]) for i, m in enumerate(members)]
+    assets = dict(assets or {})
+    system_fonts = _system_fonts(template, assets)  # a missing font: refused before any file
     sink = _ZipSink(out) if as_zip else _FolderSink(out)
     result = BatchResult(str(out), extension)
     staging = str(sink.staging) if isinstance(sink, _FolderSink) else None
-    setup = (template, dict(assets or {}), pil_format, common, staging)
+    setup = (template, assets, pil_format, common, staging, system_fonts)
     outcomes = _outcomes(setup, work, jobs, cancelled)
     try:
         for outcome in outcomes:
@@ -226,6 +239,18 @@ def render_batch(
     result.written.sort(key=lambda f: f.index)
     result.failed.sort(key=lambda f: f.index)
     return result
+
+
+def _system_fonts(template: Template, assets: Assets) -> dict[str, str]:
+    """The template's fonts, looked up once here rather than in every worker; a font that
+    cannot be found is refused now, for the whole batch."""
+    found = {}
+    for layer in template.layers:
+        if isinstance(layer, TextLayer) and layer.visible and layer.font_path:
+            key = font_key(layer.font_path, assets)
+            if key.startswith("file:"):
+                found[layer.font_path] = key[len("file:") :]
+    return found
 
 
 def _outcomes(setup: tuple, work: list, jobs: int, cancelled: CancelCheck):
