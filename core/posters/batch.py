@@ -6,9 +6,11 @@ rendered, its QR codes decoded back from the bytes that will be written (JPEG ar
 included), and only then written. A poster whose code does not decode is listed in the result
 and not written.
 
-Nothing half-done is left behind: files go to a hidden staging folder (or a `.partial` zip)
+Nothing half-done is left behind: files go to a hidden staging folder (core.posters.sinks)
 and are moved into place only when the whole batch has finished; a cancelled or failed batch
-removes its staging folder or partial zip, so the output folder is as it was before.
+removes its staging folder, so the output folder is as it was before. A batch that was killed
+cannot clean up after itself: the next one writing to the same place does. Its worker
+processes do not outlive it either: each watches its parent and exits when the parent is gone.
 """
 
 from __future__ import annotations
@@ -16,9 +18,7 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
-import shutil
-import uuid
-import zipfile
+import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -32,6 +32,7 @@ from core.common.progress import CancelCheck, Cancelled, Progress, never_cancell
 from core.common.text import msg
 from core.posters.fonts import font_key
 from core.posters.render import Assets, PosterRenderer
+from core.posters.sinks import FolderSink, ZipSink
 from core.posters.template import (
     Template,
     TextLayer,
@@ -68,6 +69,8 @@ class BatchResult:
     format: str
     written: list[PosterFile] = field(default_factory=list)
     failed: list[PosterFailure] = field(default_factory=list)
+    # Staging folders (and partial zips) of earlier batches that were killed, removed now.
+    cleaned: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -172,7 +175,26 @@ _worker_job: _Job | None = None
 
 def _init_worker(*setup) -> None:
     global _worker_job
+    _watch_parent()
     _worker_job = _Job(*setup)
+
+
+def _watch_parent() -> None:
+    """Exit this worker as soon as the process that started it is gone, however it went
+    (kill -9 included): otherwise a worker waits for work forever, or renders on for nobody.
+
+    multiprocessing gives each child its parent's sentinel (POSIX: the read end of a pipe whose
+    write end only the parent holds; Windows: the parent's process handle), which becomes
+    ready when the parent ends: no polling, and the same on every platform."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()
+        os._exit(1)  # nothing to save: the parent, and with it the batch, is gone
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _run_chunk(chunk: list[tuple[int, dict, str]]) -> list[_Outcome]:
@@ -215,9 +237,9 @@ def render_batch(
     work = [(i, normalise_data(m), names[i]) for i, m in enumerate(members)]
     assets = dict(assets or {})
     system_fonts = _system_fonts(template, assets)  # a missing font: refused before any file
-    sink = _ZipSink(out) if as_zip else _FolderSink(out)
-    result = BatchResult(str(out), extension)
-    staging = str(sink.staging) if isinstance(sink, _FolderSink) else None
+    sink = ZipSink(out) if as_zip else FolderSink(out)
+    result = BatchResult(str(out), extension, cleaned=[str(path) for path in sink.cleaned])
+    staging = str(sink.staging) if isinstance(sink, FolderSink) else None
     setup = (template, assets, pil_format, common, staging, system_fonts)
     outcomes = _outcomes(setup, work, jobs, cancelled)
     try:
@@ -290,60 +312,3 @@ def _outcomes(setup: tuple, work: list, jobs: int, cancelled: CancelCheck):
         finally:
             for future in pending:
                 future.cancel()
-
-
-class _FolderSink:
-    """Files land in a hidden staging folder inside `out`, moved in place at the end."""
-
-    def __init__(self, out: Path) -> None:
-        self.out = out
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise UserError(
-                msg("无法创建文件夹 {path}：{error}", path=str(out), error=error.strerror)
-            ) from error
-        self.staging = out / f".海报生成中-{uuid.uuid4().hex[:8]}"
-        self.staging.mkdir()
-        self.names: list[str] = []
-
-    def add(self, name: str, data: bytes | None) -> None:
-        """Record a file the job has written into the staging folder."""
-        assert data is None
-        self.names.append(name)
-
-    def commit(self) -> None:
-        for name in self.names:
-            os.replace(self.staging / name, self.out / name)
-        shutil.rmtree(self.staging, ignore_errors=True)
-
-    def discard(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
-
-
-class _ZipSink:
-    """A `.partial` zip renamed to its real name only when complete."""
-
-    def __init__(self, out: Path) -> None:
-        self.out = out
-        self.partial = out.with_name(out.name + ".partial")
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            # Images are compressed already: storing is as small and much faster.
-            self.zip = zipfile.ZipFile(self.partial, "w", zipfile.ZIP_STORED)
-        except OSError as error:
-            raise UserError(
-                msg("无法创建压缩包 {path}：{error}", path=str(out), error=error.strerror)
-            ) from error
-
-    def add(self, name: str, data: bytes | None) -> None:
-        assert data is not None
-        self.zip.writestr(name, data)
-
-    def commit(self) -> None:
-        self.zip.close()
-        os.replace(self.partial, self.out)
-
-    def discard(self) -> None:
-        self.zip.close()
-        self.partial.unlink(missing_ok=True)
