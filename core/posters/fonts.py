@@ -28,6 +28,7 @@ import logging
 import os
 import stat
 import sys
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -234,8 +235,10 @@ def check_font_data(data: bytes, name: str) -> None:
         raise UserError(msg("模板字体「{name}」已损坏或不是字体文件", name=name)) from error
 
 
-# Package fonts by key ("data:<sha256>"): the bytes a text layout opens.
-_FONT_DATA: dict[str, bytes] = {}
+# Package fonts by key ("data:<sha256>"): the bytes a text layout opens, the most recently
+# registered few (a font may be tens of megabytes).
+_FONT_DATA: OrderedDict[str, bytes] = OrderedDict()
+_FONT_DATA_KEPT = 16
 
 
 def font_key(
@@ -260,6 +263,9 @@ def font_key(
         if key not in _FONT_DATA:
             check_font_data(bytes(data), reference)
             _FONT_DATA[key] = bytes(data)
+            while len(_FONT_DATA) > _FONT_DATA_KEPT:
+                _FONT_DATA.popitem(last=False)
+        _FONT_DATA.move_to_end(key)
         return key
     path = system.get(reference) if system is not None else None
     if path is None:
@@ -269,17 +275,6 @@ def font_key(
             msg("本机没有安装字体「{name}」，请改用内置字体或安装该字体", name=reference)
         )
     return "file:" + path
-
-
-def system_font_files(template_fonts: Iterable[str]) -> dict[str, str]:
-    """Font names of a template that are this machine's fonts → their files (the ones found)."""
-    found = {}
-    for reference in template_fonts:
-        if reference and not is_package_font(reference) and reference not in found:
-            path = system_font_path(reference)
-            if path is not None:
-                found[reference] = path
-    return found
 
 
 def open_font(key: str, size: int) -> ImageFont.FreeTypeFont:

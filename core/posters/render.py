@@ -139,7 +139,7 @@ class PosterRenderer:
         """`fixed`: fields that are the same on every poster of this renderer (活动名, 社群名,
         截止日期 of a batch); layers that use only those are drawn once, like static ones.
         `system_fonts`: this machine's fonts the template names → their files, when already
-        looked up (core.posters.fonts.system_font_files); others are looked up when drawn."""
+        looked up (a batch does it once, in its parent process); others are looked up here."""
         self.template = template
         self._fixed = normalise_data(fixed or {})
         self._assets = dict(assets or {})
@@ -735,12 +735,13 @@ def _initial_disc(layer: AvatarLayer, text: str, width: int, height: int) -> Ima
 # ---------------------------------------------------------------------- text
 
 
-def _text(layer: TextLayer, text: str, font_key: str = "") -> _Tile | None:
+def _text(layer: TextLayer, text: str, key: str = "") -> _Tile | None:
+    """`key`: the layer's font as core.posters.fonts.font_key resolved it."""
     if not text.strip():
         return None
     box_w, box_h = layer.width, layer.height
-    laid = layout_text(text, box_w, box_h, text_style(layer, font_key))
-    font = font_for(laid.size, layer.bold, font_key)
+    laid = layout_text(text, box_w, box_h, text_style(layer, key))
+    font = font_for(laid.size, layer.bold, key)
     stroke = round(layer.stroke_width)
     # Room for hanging punctuation, strokes and glyphs that reach past their advance.
     pad = laid.size // 2 + stroke + 2
