@@ -6,9 +6,11 @@ rendered, its QR codes decoded back from the bytes that will be written (JPEG ar
 included), and only then written. A poster whose code does not decode is listed in the result
 and not written.
 
-Nothing half-done is left behind: files go to a hidden staging folder (or a `.partial` zip)
+Nothing half-done is left behind: files go to a hidden staging folder (core.posters.sinks)
 and are moved into place only when the whole batch has finished; a cancelled or failed batch
-removes its staging folder or partial zip, so the output folder is as it was before.
+removes its staging folder, so the output folder is as it was before. A batch that was killed
+cannot clean up after itself: the next one writing to the same place does. Its worker
+processes do not outlive it either: each watches its parent and exits when the parent is gone.
 """
 
 from __future__ import annotations
@@ -16,11 +18,7 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
-import re
-import shutil
-import unicodedata
-import uuid
-import zipfile
+import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -28,24 +26,27 @@ from pathlib import Path
 from typing import Any
 
 from core.common.errors import UserError
+from core.common.filenames import safe_file_name
 from core.common.joins import joined_clauses, joined_list
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
 from core.common.text import msg
+from core.posters.fonts import font_key
 from core.posters.render import Assets, PosterRenderer
-from core.posters.template import Template, fill_placeholders, normalise_data
+from core.posters.sinks import FolderSink, ZipSink
+from core.posters.template import (
+    Template,
+    TextLayer,
+    fill_placeholders,
+    normalise_data,
+    validate_template,
+)
 from core.posters.verify import reopen_encoded, verify_poster
 
 FORMATS = {"png": "PNG", "jpeg": "JPEG", "jpg": "JPEG"}
 DEFAULT_NAME_PATTERN = "{昵称}_{邀请码}"
 PNG_COMPRESS_LEVEL = 3  # zlib level: 6 (Pillow's default) costs ~50% more time for ~20% less size
 JPEG_QUALITY = 92
-MAX_NAME_CHARS = 80
-MAX_NAME_BYTES = 180  # most file systems allow 255 bytes per name; leave room for "(2).jpeg"
 CHUNK = 4  # posters per task sent to a worker: fewer round trips, still smooth progress
-_FORBIDDEN = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f]')
-_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {
-    f"{p}{i}" for p in ("COM", "LPT") for i in range(1, 10)
-}
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ class BatchResult:
     format: str
     written: list[PosterFile] = field(default_factory=list)
     failed: list[PosterFailure] = field(default_factory=list)
+    # Staging folders (and partial zips) of earlier batches that were killed, removed now.
+    cleaned: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -75,20 +78,6 @@ class BatchResult:
 
 
 # ---------------------------------------------------------------------- names
-
-
-def sanitise_file_name(name: str, fallback: str = "海报") -> str:
-    """A name every OS accepts: no / \\ : * ? " < > |, no control characters, not too long."""
-    name = unicodedata.normalize("NFC", name)
-    name = _FORBIDDEN.sub("", name)
-    name = re.sub(r"\s+", " ", name).strip(" ._")
-    if len(name) > MAX_NAME_CHARS:
-        name = name[:MAX_NAME_CHARS].rstrip(" ._")
-    while len(name.encode("utf-8")) > MAX_NAME_BYTES:
-        name = name[:-1]
-    if name.split(".")[0].upper() in _WINDOWS_RESERVED:
-        name = f"_{name}"
-    return name or fallback
 
 
 def poster_file_names(
@@ -102,7 +91,7 @@ def poster_file_names(
     names = []
     for index, member in enumerate(members, start=1):
         data = {**normalise_data(shared or {}), **normalise_data(member)}
-        stem = sanitise_file_name(fill_placeholders(pattern, data), f"海报_{index}")
+        stem = safe_file_name(fill_placeholders(pattern, data), f"海报_{index}")
         candidate, copy = stem, 1
         while f"{candidate}.{extension}".casefold() in used:
             copy += 1
@@ -127,10 +116,16 @@ class _Job:
     """What a worker keeps between posters: the renderer with its caches."""
 
     def __init__(
-        self, template: Template, assets: Assets, fmt: str, shared: dict, staging: str | None
+        self,
+        template: Template,
+        assets: Assets,
+        fmt: str,
+        shared: dict,
+        staging: str | None,
+        system_fonts: dict[str, str],
     ) -> None:
         self.template = template
-        self.renderer = PosterRenderer(template, assets, shared)
+        self.renderer = PosterRenderer(template, assets, shared, system_fonts)
         self.fmt = fmt
         # Folder output: each worker writes its files into the staging folder itself, so the
         # images do not travel through a pipe to the parent.
@@ -180,11 +175,28 @@ def encode_poster(image, fmt: str) -> bytes:
 _worker_job: _Job | None = None
 
 
-def _init_worker(
-    template: Template, assets: Assets, fmt: str, shared: dict, staging: str | None
-) -> None:
+def _init_worker(*setup) -> None:
     global _worker_job
-    _worker_job = _Job(template, assets, fmt, shared, staging)
+    _watch_parent()
+    _worker_job = _Job(*setup)
+
+
+def _watch_parent() -> None:
+    """Exit this worker as soon as the process that started it is gone, however it went
+    (kill -9 included): otherwise a worker waits for work forever, or renders on for nobody.
+
+    multiprocessing gives each child its parent's sentinel (POSIX: the read end of a pipe whose
+    write end only the parent holds; Windows: the parent's process handle), which becomes
+    ready when the parent ends: no polling, and the same on every platform."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()
+        os._exit(1)  # nothing to save: the parent, and with it the batch, is gone
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _run_chunk(chunk: list[tuple[int, dict, str]]) -> list[_Outcome]:
@@ -221,13 +233,16 @@ def render_batch(
     out = Path(out)
     if as_zip and out.suffix.lower() != ".zip":
         out = out.with_name(out.name + ".zip")
+    validate_template(template)  # bounds and budget: refused before any file is made
     names = poster_file_names(members, extension, name_pattern, shared)
     common = normalise_data(shared or {})
     work = [(i, normalise_data(m), names[i]) for i, m in enumerate(members)]
-    sink = _ZipSink(out) if as_zip else _FolderSink(out)
-    result = BatchResult(str(out), extension)
-    staging = str(sink.staging) if isinstance(sink, _FolderSink) else None
-    setup = (template, dict(assets or {}), pil_format, common, staging)
+    assets = dict(assets or {})
+    system_fonts = _system_fonts(template, assets)  # a missing font: refused before any file
+    sink = ZipSink(out) if as_zip else FolderSink(out)
+    result = BatchResult(str(out), extension, cleaned=[str(path) for path in sink.cleaned])
+    staging = str(sink.staging) if isinstance(sink, FolderSink) else None
+    setup = (template, assets, pil_format, common, staging, system_fonts)
     outcomes = _outcomes(setup, work, jobs, cancelled)
     try:
         for outcome in outcomes:
@@ -248,6 +263,18 @@ def render_batch(
     result.written.sort(key=lambda f: f.index)
     result.failed.sort(key=lambda f: f.index)
     return result
+
+
+def _system_fonts(template: Template, assets: Assets) -> dict[str, str]:
+    """The template's fonts, looked up once here rather than in every worker; a font that
+    cannot be found is refused now, for the whole batch."""
+    found = {}
+    for layer in template.layers:
+        if isinstance(layer, TextLayer) and layer.visible and layer.font_path:
+            key = font_key(layer.font_path, assets)
+            if key.startswith("file:"):
+                found[layer.font_path] = key[len("file:") :]
+    return found
 
 
 def _outcomes(setup: tuple, work: list, jobs: int, cancelled: CancelCheck):
@@ -287,60 +314,3 @@ def _outcomes(setup: tuple, work: list, jobs: int, cancelled: CancelCheck):
         finally:
             for future in pending:
                 future.cancel()
-
-
-class _FolderSink:
-    """Files land in a hidden staging folder inside `out`, moved in place at the end."""
-
-    def __init__(self, out: Path) -> None:
-        self.out = out
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise UserError(
-                msg("无法创建文件夹 {path}：{error}", path=str(out), error=error.strerror)
-            ) from error
-        self.staging = out / f".海报生成中-{uuid.uuid4().hex[:8]}"
-        self.staging.mkdir()
-        self.names: list[str] = []
-
-    def add(self, name: str, data: bytes | None) -> None:
-        """Record a file the job has written into the staging folder."""
-        assert data is None
-        self.names.append(name)
-
-    def commit(self) -> None:
-        for name in self.names:
-            os.replace(self.staging / name, self.out / name)
-        shutil.rmtree(self.staging, ignore_errors=True)
-
-    def discard(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
-
-
-class _ZipSink:
-    """A `.partial` zip renamed to its real name only when complete."""
-
-    def __init__(self, out: Path) -> None:
-        self.out = out
-        self.partial = out.with_name(out.name + ".partial")
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            # Images are compressed already: storing is as small and much faster.
-            self.zip = zipfile.ZipFile(self.partial, "w", zipfile.ZIP_STORED)
-        except OSError as error:
-            raise UserError(
-                msg("无法创建压缩包 {path}：{error}", path=str(out), error=error.strerror)
-            ) from error
-
-    def add(self, name: str, data: bytes | None) -> None:
-        assert data is not None
-        self.zip.writestr(name, data)
-
-    def commit(self) -> None:
-        self.zip.close()
-        os.replace(self.partial, self.out)
-
-    def discard(self) -> None:
-        self.zip.close()
-        self.partial.unlink(missing_ok=True)

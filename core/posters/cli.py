@@ -180,6 +180,7 @@ def run_render(args: argparse.Namespace) -> int:
         "written": len(files),
         "files": files,
         "failed": failed,
+        "cleaned": result.cleaned,
     }
     lines = [f"已为{what}生成 {len(files)} 张海报 → {result.output}"]
     warned = [f for f in files if f["warnings"]]
@@ -187,6 +188,8 @@ def run_render(args: argparse.Namespace) -> int:
         lines.append(
             f"{len(warned)} 张有提醒，例如 {warned[0]['file']}：{warned[0]['warnings'][0]}"
         )
+    if result.cleaned:
+        lines.append(f"已清理上次中断的生成留下的 {len(result.cleaned)} 个临时文件夹")
     if failed:
         lines.append(f"{len(failed)} 张未通过扫码校验，未写入：")
         lines += [f"  {f['file']}：{f['reason']}" for f in failed]

@@ -10,7 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from core.common.errors import UserError
 from core.posters.compliance import RiskyPhrase, check_copy
+from core.posters.fonts import font_key
 from core.posters.template import Template, TextLayer, fill_placeholders, normalise_data
 from core.posters.text_placement import SpanBox, span_boxes
 
@@ -22,15 +24,25 @@ class CopyMark:
     boxes: tuple[SpanBox, ...]  # in the layer's box coordinates; empty: not drawn
 
 
-def copy_marks(template: Template, data: Mapping[str, Any]) -> list[CopyMark]:
-    """Every risky phrase in the visible text layers, as rendered with `data`."""
+def copy_marks(
+    template: Template, data: Mapping[str, Any], assets: Mapping[str, Any] | None = None
+) -> list[CopyMark]:
+    """Every risky phrase in the visible text layers, as rendered with `data` (`assets`: the
+    template's files, for a font it carries)."""
     data = normalise_data(data)
     marks = []
     for index, layer in enumerate(template.layers):
         if not isinstance(layer, TextLayer) or not layer.visible:
             continue
         text = fill_placeholders(layer.text, data)
-        for phrase in check_copy(text):
-            boxes = tuple(span_boxes(layer, text, phrase.start, phrase.end))
+        phrases = check_copy(text)
+        if not phrases:
+            continue
+        try:
+            key = font_key(layer.font_path, assets)
+        except UserError:  # a font that is not there: the preview says so; mark as bundled
+            key = ""
+        for phrase in phrases:
+            boxes = tuple(span_boxes(layer, text, phrase.start, phrase.end, key))
             marks.append(CopyMark(index, phrase, boxes))
     return marks

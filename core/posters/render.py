@@ -30,6 +30,8 @@ from qrcode.exceptions import DataOverflowError
 from core.common.errors import UserError
 from core.common.images import MAX_FILE_BYTES, load_untrusted_rgba
 from core.common.text import msg
+from core.posters.bounds import CACHE_CANVASES, MAX_PICTURE_PIXELS, MAX_RENDERED_TEXT_CHARS
+from core.posters.fonts import font_key
 from core.posters.template import (
     AvatarLayer,
     BackgroundLayer,
@@ -45,6 +47,7 @@ from core.posters.template import (
     normalise_data,
     parse_color,
     placeholders_in,
+    validate_template,
 )
 from core.posters.text_placement import block_top, line_left, text_style
 from core.posters.textlayout import font_for, layout_text
@@ -131,19 +134,31 @@ class PosterRenderer:
         template: Template,
         assets: Assets | None = None,
         fixed: Mapping[str, Any] | None = None,
+        system_fonts: Mapping[str, str] | None = None,
     ) -> None:
         """`fixed`: fields that are the same on every poster of this renderer (活动名, 社群名,
-        截止日期 of a batch); layers that use only those are drawn once, like static ones."""
+        截止日期 of a batch); layers that use only those are drawn once, like static ones.
+        `system_fonts`: this machine's fonts the template names → their files, when already
+        looked up (a batch does it once, in its parent process); others are looked up here."""
         self.template = template
         self._fixed = normalise_data(fixed or {})
         self._assets = dict(assets or {})
+        self._system_fonts = dict(system_fonts) if system_fonts is not None else None
+        self._font_keys: dict[str, str] = {}
         self._decoded: dict[str, Image.Image] = {}
+        self._decoded_pixels = 0
         self._base: Image.Image | None = None
+        self._checked = False
         layers = [layer for layer in template.layers if layer.visible]
         self._static, self._rest = _split_static(
             layers, template.width, template.height, set(self._fixed)
         )
-        self._tiles: dict[int, OrderedDict] = {}
+        # Drawings of personal layers by (layer, resolved content), least recently used first,
+        # kept within CACHE_CANVASES canvases of pixels.
+        self._tiles: OrderedDict[tuple, _Tile | None] = OrderedDict()
+        self._per_layer: dict[int, int] = {}
+        self._cached_pixels = 0
+        self._cache_limit = CACHE_CANVASES * template.width * template.height
         self._static_qr: list[PlacedQr] = []
 
     # ------------------------------------------------------------------ public
@@ -151,6 +166,11 @@ class PosterRenderer:
     def render(self, data: Mapping[str, Any]) -> RenderedPoster:
         from core.posters.template import missing_fields
 
+        if not self._checked:
+            # Before any pixel: a template made in code (the designer's edits) is held to the
+            # same bounds and budget as one read from a file.
+            validate_template(self.template)
+            self._checked = True
         data = {**self._fixed, **normalise_data(data)}
         warnings: list[str] = []
         canvas = self._base_image(warnings).copy()
@@ -186,21 +206,36 @@ class PosterRenderer:
     def _tile(
         self, layer: Layer, data: Mapping[str, Any], warnings: list[str], cache: bool = True
     ) -> _Tile | None:
-        key = tuple(fill_placeholders(text, data) for text in layer.texts())
+        key = (id(layer), *(fill_placeholders(text, data) for text in layer.texts()))
         if isinstance(layer, AvatarLayer | ImageLayer):
             key += (_source_key(_source(layer.src, data)),)
-        store = self._tiles.setdefault(id(layer), OrderedDict())
-        if cache and key in store:
-            store.move_to_end(key)
-            return store[key]
+        if cache and key in self._tiles:
+            self._tiles.move_to_end(key)
+            return self._tiles[key]
         tile = self._draw(layer, data, warnings)
         if tile is not None:
             tile = _transform(tile, layer)
         if cache:
-            store[key] = tile
-            if len(store) > _PERSONAL_CACHE:
-                store.popitem(last=False)
+            self._remember(key, tile)
         return tile
+
+    def _remember(self, key: tuple, tile: _Tile | None) -> None:
+        """Keep a personal layer's drawing, forgetting the least recently used ones beyond
+        _PERSONAL_CACHE per layer or the cache's pixels."""
+        self._tiles[key] = tile
+        self._cached_pixels += _tile_pixels(tile)
+        layer_id = key[0]
+        self._per_layer[layer_id] = self._per_layer.get(layer_id, 0) + 1
+        if self._per_layer[layer_id] > _PERSONAL_CACHE:
+            oldest = next(k for k in self._tiles if k[0] == layer_id)
+            self._forget(oldest)
+        while self._cached_pixels > self._cache_limit and len(self._tiles) > 1:
+            self._forget(next(iter(self._tiles)))
+
+    def _forget(self, key: tuple) -> None:
+        tile = self._tiles.pop(key)
+        self._cached_pixels -= _tile_pixels(tile)
+        self._per_layer[key[0]] -= 1
 
     def _draw(self, layer: Layer, data: Mapping[str, Any], warnings: list[str]) -> _Tile | None:
         if isinstance(layer, BackgroundLayer):
@@ -208,7 +243,8 @@ class PosterRenderer:
         if isinstance(layer, ShapeLayer):
             return _shape(layer)
         if isinstance(layer, TextLayer):
-            return _text(layer, fill_placeholders(layer.text, data))
+            text = fill_placeholders(layer.text, data)[:MAX_RENDERED_TEXT_CHARS]
+            return _text(layer, text, self._font_key(layer))
         if isinstance(layer, QrLayer):
             return self._qr(layer, fill_placeholders(layer.content, data))
         if isinstance(layer, AvatarLayer):
@@ -220,18 +256,36 @@ class PosterRenderer:
     # ------------------------------------------------------------------ assets
 
     def asset(self, name: str, what: str = msg("图片")) -> Image.Image:
-        """A template picture by name, checked and upright, RGBA; decoded once."""
+        """A template picture by name, checked and upright, RGBA; decoded once. The pictures
+        kept decoded stay within MAX_PICTURE_PIXELS."""
         if name not in self._decoded:
             if name not in self._assets:
                 raise UserError(msg("模板缺少图片「{name}」", name=name))
             value = self._assets[name]
             if isinstance(value, Image.Image):
-                self._decoded[name] = value.convert("RGBA")
+                picture = value.convert("RGBA")
             else:
-                self._decoded[name] = load_untrusted_rgba(
+                picture = load_untrusted_rgba(
                     bytes(value), what=msg("{what}「{name}」", what=what, name=name)
                 )
+            pixels = picture.width * picture.height
+            if self._decoded_pixels + pixels > MAX_PICTURE_PIXELS:
+                raise UserError(
+                    msg(
+                        "模板的图片合计太大（超过 {limit} 百万像素），请换用小一些的图片",
+                        limit=MAX_PICTURE_PIXELS // 1_000_000,
+                    )
+                )
+            self._decoded_pixels += pixels
+            self._decoded[name] = picture
         return self._decoded[name]
+
+    def _font_key(self, layer: TextLayer) -> str:
+        """The layer's font as the text layout opens it (looked up once per renderer)."""
+        reference = layer.font_path
+        if reference not in self._font_keys:
+            self._font_keys[reference] = font_key(reference, self._assets, self._system_fonts)
+        return self._font_keys[reference]
 
     # ------------------------------------------------------------------ layer kinds
 
@@ -420,6 +474,13 @@ def _source(spec: str, data: Mapping[str, Any]) -> Any:
     if value in (None, "", b""):
         return None
     return value
+
+
+def _tile_pixels(tile: _Tile | None) -> int:
+    if tile is None:
+        return 0
+    image = tile.image if tile.image is not None else tile.mask
+    return 0 if image is None else image.width * image.height
 
 
 def _source_key(source: Any) -> Any:
@@ -674,12 +735,13 @@ def _initial_disc(layer: AvatarLayer, text: str, width: int, height: int) -> Ima
 # ---------------------------------------------------------------------- text
 
 
-def _text(layer: TextLayer, text: str) -> _Tile | None:
+def _text(layer: TextLayer, text: str, key: str = "") -> _Tile | None:
+    """`key`: the layer's font as core.posters.fonts.font_key resolved it."""
     if not text.strip():
         return None
     box_w, box_h = layer.width, layer.height
-    laid = layout_text(text, box_w, box_h, text_style(layer))
-    font = font_for(laid.size, layer.bold, layer.font_path)
+    laid = layout_text(text, box_w, box_h, text_style(layer, key))
+    font = font_for(laid.size, layer.bold, key)
     stroke = round(layer.stroke_width)
     # Room for hanging punctuation, strokes and glyphs that reach past their advance.
     pad = laid.size // 2 + stroke + 2

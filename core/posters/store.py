@@ -13,6 +13,7 @@ Importing a file goes through package.import_template, which refuses hostile zip
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import uuid
@@ -26,7 +27,10 @@ from sqlalchemy.orm import Session
 from core.common.errors import UserError
 from core.common.joins import joined_list
 from core.common.text import msg
+from core.posters.bounds import check_json_depth
 from core.posters.builtin import list_builtin, load_builtin
+from core.posters.font_refs import PATH_MARKS
+from core.posters.fonts import system_font_label
 from core.posters.package import MAX_PACKAGE_BYTES, export_template, import_template
 from core.posters.template import (
     Template,
@@ -93,8 +97,29 @@ def list_templates(session: Session) -> list[TemplateInfo]:
         template, _ = load_builtin(builtin.key)
         result.append(_info(builtin.key, template, True))
     for row in session.scalars(select(PosterTemplate).order_by(PosterTemplate.name)):
-        result.append(_info(row.key, load_template(row.document), False, row))
+        result.append(_info(row.key, load_template(saved_font_names(row.document)), False, row))
     return result
+
+
+def saved_font_names(document):
+    """A template saved before fonts were named (the designer stored an installed font's file
+    path, which templates may no longer hold): each such path becomes the name the designer
+    lists for that file, or the bundled font when no installed font has that path any more.
+    Only our own saved rows come through here; an imported file's path is refused."""
+    if isinstance(document, bytes | str):
+        check_json_depth(document)
+        try:
+            document = json.loads(document)
+        except ValueError:
+            return document  # load_template says what is wrong with it
+    layers = document.get("layers") if isinstance(document, dict) else None
+    if not isinstance(layers, list):
+        return document
+    for layer in layers:
+        reference = layer.get("font_path") if isinstance(layer, dict) else None
+        if isinstance(reference, str) and any(mark in reference for mark in PATH_MARKS):
+            layer["font_path"] = system_font_label(reference) or ""
+    return document
 
 
 def _saved_row(session: Session, key_or_name: str) -> PosterTemplate | None:
@@ -127,7 +152,7 @@ def get_template(session: Session, key_or_name: str) -> StoredTemplate:
         raise UserError(
             msg("没有名为「{name}」的海报模板，可选：{choices}", name=wanted, choices=names)
         )
-    template, assets = import_template(row.assets)
+    template, assets = import_template(row.assets, upgrade=saved_font_names)
     return StoredTemplate(_info(row.key, template, False, row), template, assets)
 
 

@@ -23,6 +23,25 @@ from typing import Any, ClassVar
 from core.common.errors import UserError
 from core.common.joins import joined_list
 from core.common.text import msg
+from core.posters.bounds import (
+    ANGLE_RANGE,
+    MAX_DESCRIPTION_CHARS,
+    MAX_GRADIENT_STOPS,
+    MAX_LAYERS,
+    MAX_NAME_CHARS,
+    MAX_QR_LAYERS,
+    SHADOW_RANGES,
+    STOP_RANGE,
+    TEXT_LIMITS,
+    check_budget,
+    check_json_depth,
+    check_length,
+    check_number,
+    check_value_depth,
+    range_for,
+    shown_value,
+)
+from core.posters.font_refs import check_font_reference
 
 SCHEMA_VERSION = 1
 
@@ -66,11 +85,19 @@ def check_canvas(width: int, height: int, dpi: int) -> None:
     """Refuse a canvas size the renderer should not be asked for, saying why."""
     if width <= 0 or height <= 0:
         raise UserError(
-            msg("画布尺寸必须为正数，实际为 {width}×{height}", width=width, height=height)
+            msg(
+                "画布尺寸必须为正数，实际为 {width}×{height}",
+                width=shown_value(width),
+                height=shown_value(height),
+            )
         )
     if width > MAX_CANVAS_SIDE or height > MAX_CANVAS_SIDE or width * height > MAX_CANVAS_PIXELS:
         raise UserError(
-            msg("画布太大（{width}×{height}），A4 300dpi 为 2480×3508", width=width, height=height)
+            msg(
+                "画布太大（{width}×{height}），A4 300dpi 为 2480×3508",
+                width=shown_value(width),
+                height=shown_value(height),
+            )
         )
     if not MIN_DPI <= dpi <= MAX_DPI:
         raise UserError(
@@ -78,7 +105,7 @@ def check_canvas(width: int, height: int, dpi: int) -> None:
                 "画布分辨率（dpi）应在 {low} 到 {high} 之间，实际为 {dpi}",
                 low=MIN_DPI,
                 high=MAX_DPI,
-                dpi=dpi,
+                dpi=shown_value(dpi),
             )
         )
 
@@ -104,7 +131,7 @@ def parse_color(value: Any, where: str = msg("颜色")) -> RGBA:
             msg(
                 "{where}：「{value}」不是有效的颜色，应为 #RRGGBB 或 #RRGGBBAA",
                 where=where,
-                value=value,
+                value=shown_value(value),
             )
         )
     digits = value[1:]
@@ -130,16 +157,30 @@ class Gradient:
 Fill = str | Gradient  # a colour "#rrggbb[aa]" or a gradient
 
 
-def _parse_fill(value: Any, where: str) -> Fill:
+def _parse_fill(value: Any, where: str, canvas: tuple[int, int]) -> Fill:
     if isinstance(value, str):
         parse_color(value, where)
         return value
     if isinstance(value, dict):
         if value.get("type", "linear") != "linear":
             raise UserError(msg("{where}：只支持线性渐变（linear）", where=where))
+        for key in value:
+            if key not in ("type", "angle", "stops"):
+                raise UserError(
+                    msg("{where}有不认识的属性「{key}」", where=where, key=shown_value(key))
+                )
         stops = value.get("stops")
         if not isinstance(stops, list) or len(stops) < 2:
             raise UserError(msg("{where}：渐变至少需要两个色标（stops）", where=where))
+        if len(stops) > MAX_GRADIENT_STOPS:
+            raise UserError(
+                msg(
+                    "{where}：渐变最多 {limit} 个色标，实际为 {count} 个",
+                    where=where,
+                    limit=MAX_GRADIENT_STOPS,
+                    count=len(stops),
+                )
+            )
         parsed = []
         for stop in stops:
             if not (isinstance(stop, list | tuple) and len(stop) == 2):
@@ -147,18 +188,12 @@ def _parse_fill(value: Any, where: str) -> Fill:
                     msg('{where}：色标应为 [位置, 颜色]，如 [0, "#ff6600"]', where=where)
                 )
             position = _number(stop[0], msg("{where}的色标位置", where=where))
-            if not 0 <= position <= 1:
-                raise UserError(
-                    msg(
-                        "{where}：色标位置应在 0 到 1 之间，实际为 {position}",
-                        where=where,
-                        position=position,
-                    )
-                )
+            check_number(position, STOP_RANGE, where, *canvas)
             parse_color(stop[1], msg("{where}的色标", where=where))
             parsed.append((float(position), stop[1]))
         parsed.sort(key=lambda s: s[0])
         angle = _number(value.get("angle", 180), msg("{where}的角度", where=where))
+        check_number(angle, ANGLE_RANGE, where, *canvas)
         return Gradient(tuple(parsed), float(angle))
     raise UserError(msg("{where}：应为颜色（#RRGGBB）或渐变", where=where))
 
@@ -168,8 +203,17 @@ def _fill_json(fill: Fill | None) -> Any:
 
 
 def _number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise UserError(msg("{where}应为数字，实际为「{value}」", where=where, value=value))
+    """A finite number (int or float), or a UserError naming the field."""
+    number = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            number = float(value)  # an int beyond a float's range does not convert
+        except OverflowError:
+            number = None
+    if number is None or not math.isfinite(number):
+        raise UserError(
+            msg("{where}应为数字，实际为「{value}」", where=where, value=shown_value(value))
+        )
     return value
 
 
@@ -390,14 +434,22 @@ def is_personal(layer: Layer) -> bool:
 
 
 def load_template(document: Mapping[str, Any] | str | bytes) -> Template:
-    """A validated Template from a JSON text or an already parsed dict."""
+    """A validated Template from a JSON text or an already parsed dict.
+
+    Every number is bounded by what a poster can use (core.posters.bounds) and the layers
+    together must fit the render budget, so a template that loads is one that renders."""
     if isinstance(document, str | bytes):
+        check_json_depth(document)
         try:
             document = json.loads(document)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise UserError(msg("模板文件不是有效的 JSON：{error}", error=str(error))) from error
+        except (ValueError, RecursionError) as error:
+            # ValueError: bad JSON, bad UTF-8, or an integer of thousands of digits.
+            raise UserError(
+                msg("模板文件不是有效的 JSON：{error}", error=shown_value(str(error), 120))
+            ) from error
     if not isinstance(document, Mapping):
         raise UserError(msg("模板文件格式不对：最外层应为一个对象"))
+    check_value_depth(document)
     schema = document.get("schema")
     if schema is None:
         raise UserError(msg("模板缺少版本号（schema），可能不是本程序的海报模板"))
@@ -406,11 +458,11 @@ def load_template(document: Mapping[str, Any] | str | bytes) -> Template:
             raise UserError(
                 msg(
                     "模板版本 {version} 比本程序新（支持 {supported}），请升级程序",
-                    version=schema,
+                    version=shown_value(schema),
                     supported=SCHEMA_VERSION,
                 )
             )
-        raise UserError(msg("不认识的模板版本：{version}", version=schema))
+        raise UserError(msg("不认识的模板版本：{version}", version=shown_value(schema)))
     canvas = document.get("canvas")
     if not isinstance(canvas, Mapping):
         raise UserError(msg("模板缺少画布（canvas）的宽和高"))
@@ -421,14 +473,27 @@ def load_template(document: Mapping[str, Any] | str | bytes) -> Template:
     raw_layers = document.get("layers")
     if not isinstance(raw_layers, list):
         raise UserError(msg("模板缺少图层列表（layers）"))
-    if len(raw_layers) > 500:
-        raise UserError(msg("图层太多（超过 500 个）"))
-    layers = [_load_layer(raw, index) for index, raw in enumerate(raw_layers, start=1)]
+    if len(raw_layers) > MAX_LAYERS:
+        raise UserError(
+            msg("图层太多（{count} 个，最多 {limit} 个）", count=len(raw_layers), limit=MAX_LAYERS)
+        )
+    layers = [
+        _load_layer(raw, index, (width, height)) for index, raw in enumerate(raw_layers, start=1)
+    ]
+    codes = sum(isinstance(layer, QrLayer) for layer in layers)
+    if codes > MAX_QR_LAYERS:
+        raise UserError(
+            msg("二维码图层太多（{count} 个，最多 {limit} 个）", count=codes, limit=MAX_QR_LAYERS)
+        )
     name = document.get("name", "")
     description = document.get("description", "")
     if not isinstance(name, str) or not isinstance(description, str):
         raise UserError(msg("模板名称和说明应为文字"))
-    return Template(name, width, height, layers, dpi, description)
+    check_length(name, MAX_NAME_CHARS, msg("模板名称"))
+    check_length(description, MAX_DESCRIPTION_CHARS, msg("模板说明"))
+    template = Template(name, width, height, layers, dpi, description)
+    check_budget(template)
+    return template
 
 
 def _int_field(raw: Mapping, key: str, label: str, default: int | None = None) -> int:
@@ -440,17 +505,19 @@ def _int_field(raw: Mapping, key: str, label: str, default: int | None = None) -
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise UserError(msg("{label}应为整数，实际为「{value}」", label=label, value=value))
+        raise UserError(
+            msg("{label}应为整数，实际为「{value}」", label=label, value=shown_value(value))
+        )
     return value
 
 
-def _load_layer(raw: Any, index: int) -> Layer:
+def _load_layer(raw: Any, index: int, canvas: tuple[int, int]) -> Layer:
     if not isinstance(raw, Mapping):
         raise UserError(msg("第 {index} 个图层格式不对：应为一个对象", index=index))
     kind = raw.get("type")
     if kind is None:
         raise UserError(msg("第 {index} 个图层缺少类型（type）", index=index))
-    cls = LAYER_TYPES.get(kind)
+    cls = LAYER_TYPES.get(kind) if isinstance(kind, str) else None
     if cls is None:
         known = joined_list(
             [msg("{key}（{name}）", key=k, name=v) for k, v in _LAYER_KIND_NAMES.items()]
@@ -459,7 +526,7 @@ def _load_layer(raw: Any, index: int) -> Layer:
             msg(
                 "第 {index} 个图层的类型「{kind}」不认识，可用：{known}",
                 index=index,
-                kind=kind,
+                kind=shown_value(kind),
                 known=known,
             )
         )
@@ -469,7 +536,7 @@ def _load_layer(raw: Any, index: int) -> Layer:
             "第 {index} 个图层（{kind}「{name}」）",
             index=index,
             kind=_LAYER_KIND_NAMES[kind],
-            name=label,
+            name=shown_value(label),
         )
     else:
         where = msg("第 {index} 个图层（{kind}）", index=index, kind=_LAYER_KIND_NAMES[kind])
@@ -478,7 +545,9 @@ def _load_layer(raw: Any, index: int) -> Layer:
     known_names = {f.name for f in fields(cls)}
     for key in raw:
         if key != "type" and key not in known_names:
-            raise UserError(msg("{where}有不认识的属性「{key}」", where=where, key=key))
+            raise UserError(
+                msg("{where}有不认识的属性「{key}」", where=where, key=shown_value(key))
+            )
     for spec in fields(cls):
         if spec.name not in raw:
             continue
@@ -486,17 +555,24 @@ def _load_layer(raw: Any, index: int) -> Layer:
         default = getattr(defaults, spec.name)
         label = msg("{where}的 {field}", where=where, field=spec.name)
         if spec.name == "fill":
-            values["fill"] = None if value is None else _parse_fill(value, label)
+            values["fill"] = None if value is None else _parse_fill(value, label, canvas)
         elif spec.name == "shadow":
-            values["shadow"] = _load_shadow(value, label)
+            values["shadow"] = _load_shadow(value, label, canvas)
         elif isinstance(default, bool):
             if not isinstance(value, bool):
                 raise UserError(msg("{where}应为 true 或 false", where=label))
             values[spec.name] = value
         elif isinstance(default, int | float):
             number = _number(value, label)
+            bounds = range_for(kind, spec.name)
+            if bounds is not None:
+                check_number(number, bounds, where, *canvas)
             # The declared type decides, not the default: a float field may default to 0.
             whole = spec.type in ("int", int)
+            if whole and not float(number).is_integer():
+                raise UserError(
+                    msg("{where}应为整数，实际为「{value}」", where=label, value=number)
+                )
             values[spec.name] = int(number) if whole else float(number)
         elif isinstance(default, str):
             if not isinstance(value, str):
@@ -507,18 +583,19 @@ def _load_layer(raw: Any, index: int) -> Layer:
                         "{where}只能是 {choices}，实际为「{value}」",
                         where=label,
                         choices=" / ".join(_CHOICES[spec.name]),
-                        value=value,
+                        value=shown_value(value),
                     )
                 )
+            check_length(value, TEXT_LIMITS.get(spec.name, MAX_NAME_CHARS), label)
             values[spec.name] = value
         else:
-            values[spec.name] = value
+            raise AssertionError(spec.name)  # every field kind is handled above
     layer = cls(**values)
     _check_layer(layer, raw, where)
     return layer
 
 
-def _load_shadow(value: Any, where: str) -> Shadow | None:
+def _load_shadow(value: Any, where: str, canvas: tuple[int, int]) -> Shadow | None:
     if value is None:
         return None
     if not isinstance(value, Mapping):
@@ -528,60 +605,32 @@ def _load_shadow(value: Any, where: str) -> Shadow | None:
         if key == "color":
             parse_color(raw, where)
             shadow.color = raw
-        elif key in ("blur", "dx", "dy"):
-            setattr(shadow, key, float(_number(raw, where)))
+        elif key in SHADOW_RANGES:
+            number = float(_number(raw, where))
+            check_number(number, SHADOW_RANGES[key], where, *canvas)
+            setattr(shadow, key, number)
         else:
-            raise UserError(msg("{where}有不认识的属性「{key}」", where=where, key=key))
-    if not 0 <= shadow.blur <= 200:
-        raise UserError(msg("{where}：模糊半径应在 0 到 200 之间", where=where))
+            raise UserError(
+                msg("{where}有不认识的属性「{key}」", where=where, key=shown_value(key))
+            )
     return shadow
 
 
 def _check_layer(layer: Layer, raw: Mapping, where: str) -> None:
+    """What single numbers cannot say: fields that must be there, and pairs that must agree."""
     if not isinstance(layer, BackgroundLayer):
         for key in ("width", "height"):
             if key not in raw:
                 if key == "width":
                     raise UserError(msg("{where}缺少宽度（width）", where=where))
                 raise UserError(msg("{where}缺少高度（height）", where=where))
-        if layer.width <= 0 or layer.height <= 0:
-            raise UserError(
-                msg(
-                    "{where}的宽和高必须为正数，实际为 {width}×{height}",
-                    where=where,
-                    width=layer.width,
-                    height=layer.height,
-                )
-            )
-        if layer.width > MAX_CANVAS_SIDE * 2 or layer.height > MAX_CANVAS_SIDE * 2:
-            raise UserError(
-                msg(
-                    "{where}太大（{width}×{height}）",
-                    where=where,
-                    width=layer.width,
-                    height=layer.height,
-                )
-            )
-        if abs(layer.x) > MAX_CANVAS_SIDE * 2 or abs(layer.y) > MAX_CANVAS_SIDE * 2:
-            raise UserError(msg("{where}的位置超出范围", where=where))
-    if not 0 <= layer.opacity <= 1:
-        raise UserError(
-            msg(
-                "{where}的不透明度应在 0 到 1 之间，实际为 {opacity}",
-                where=where,
-                opacity=layer.opacity,
-            )
-        )
     for name in ("color", "stroke_color", "dark", "light", "border_color", "fallback_color"):
         if hasattr(layer, name):
             parse_color(getattr(layer, name), msg("{where}的 {field}", where=where, field=name))
-    if isinstance(layer, ShapeLayer):
-        if layer.stroke:
-            parse_color(layer.stroke, msg("{where}的 {field}", where=where, field="stroke"))
-        if layer.stroke_width < 0 or layer.radius < 0:
-            raise UserError(msg("{where}的描边宽度和圆角不能为负数", where=where))
+    if isinstance(layer, ShapeLayer) and layer.stroke:
+        parse_color(layer.stroke, msg("{where}的 {field}", where=where, field="stroke"))
     if isinstance(layer, TextLayer):
-        if not 1 <= layer.min_font_size <= layer.font_size <= 2000:
+        if layer.min_font_size > layer.font_size:
             raise UserError(
                 msg(
                     "{where}的字号应满足 1 ≤ 最小字号 ≤ 字号 ≤ 2000，实际为 {smallest} / {size}",
@@ -590,10 +639,7 @@ def _check_layer(layer: Layer, raw: Mapping, where: str) -> None:
                     size=layer.font_size,
                 )
             )
-        if not 0.5 <= layer.line_spacing <= 5:
-            raise UserError(msg("{where}的行距应在 0.5 到 5 倍之间", where=where))
-        if layer.stroke_width < 0:
-            raise UserError(msg("{where}的描边宽度不能为负数", where=where))
+        check_font_reference(layer.font_path, msg("{where}的字体", where=where))
     if isinstance(layer, QrLayer):
         if layer.quiet_zone < 4:
             raise UserError(
@@ -603,10 +649,6 @@ def _check_layer(layer: Layer, raw: Mapping, where: str) -> None:
             raise UserError(msg("{where}的留白（quiet_zone）最多 20 个模块", where=where))
         if not layer.content.strip():
             raise UserError(msg("{where}缺少二维码内容（content），例如 {{邀请链接}}", where=where))
-    if isinstance(layer, AvatarLayer | ImageLayer) and layer.radius < 0:
-        raise UserError(msg("{where}的圆角不能为负数", where=where))
-    if isinstance(layer, AvatarLayer) and layer.border_width < 0:
-        raise UserError(msg("{where}的边框宽度不能为负数", where=where))
 
 
 def template_to_dict(template: Template) -> dict[str, Any]:
@@ -630,6 +672,12 @@ def template_to_dict(template: Template) -> dict[str, Any]:
         "canvas": {"width": template.width, "height": template.height, "dpi": template.dpi},
         "layers": layers,
     }
+
+
+def validate_template(template: Template) -> None:
+    """Refuse a template made in code (not read from a file) that a file could not hold:
+    the same bounds and budget as load_template."""
+    load_template(template_to_dict(template))
 
 
 def dump_template(template: Template) -> str:

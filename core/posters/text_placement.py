@@ -12,14 +12,15 @@ from core.posters.template import TextLayer
 from core.posters.textlayout import TextLayout, TextStyle, layout_text, measure_text
 
 
-def text_style(layer: TextLayer) -> TextStyle:
+def text_style(layer: TextLayer, font_key: str = "") -> TextStyle:
+    """The layer's style; `font_key` is its font as core.posters.fonts.font_key resolved it."""
     return TextStyle(
         font_size=max(1, round(layer.font_size)),
         min_font_size=max(1, round(layer.min_font_size)),
         bold=layer.bold,
         line_spacing=layer.line_spacing,
         letter_spacing=layer.letter_spacing,
-        font_path=layer.font_path,
+        font_key=font_key,
     )
 
 
@@ -51,13 +52,15 @@ class SpanBox:
     size: int  # the font size the line is drawn at (after auto-shrink)
 
 
-def span_boxes(layer: TextLayer, text: str, start: int, end: int) -> list[SpanBox]:
+def span_boxes(
+    layer: TextLayer, text: str, start: int, end: int, font_key: str = ""
+) -> list[SpanBox]:
     """Where the characters text[start:end] are drawn, one box per line they fall on.
 
     Characters the layout does not draw (spaces at a line break, glyphs the font lacks, text
     cut off by truncation) have no place; a span made only of those gives no box.
     """
-    style = text_style(layer)
+    style = text_style(layer, font_key)
     laid = layout_text(text, layer.width, layer.height, style)
     places = _char_places(text, laid.lines)
     by_line: dict[int, list[int]] = {}

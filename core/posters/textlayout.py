@@ -18,13 +18,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from PIL import ImageFont
 
-from core.common.errors import UserError
 from core.common.fonts import pil_font
-from core.common.text import msg
+from core.posters.fonts import open_font
 
 NO_LINE_START = frozenset(
     "，。！？、；：”’）》」』】〕〉｝〗〙〛…‥—～·・％‰°℃"
@@ -54,7 +52,7 @@ class TextStyle:
     bold: bool = False
     line_spacing: float = 1.3
     letter_spacing: float = 0
-    font_path: str = ""
+    font_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,45 +73,41 @@ class TextLayout:
 
 
 @lru_cache(maxsize=256)
-def font_for(size: int, bold: bool = False, font_path: str = "") -> ImageFont.FreeTypeFont:
-    """The bundled face, or a font file the operator chose (checked to exist and load)."""
-    if not font_path:
+def font_for(size: int, bold: bool = False, font_key: str = "") -> ImageFont.FreeTypeFont:
+    """The bundled face, or the font behind a key of core.posters.fonts.font_key (a package's
+    font file, or a font of this machine found by name; never a path from a template)."""
+    if not font_key:
         return pil_font(size, bold)
-    try:
-        return ImageFont.truetype(font_path, size)
-    except OSError as error:
-        raise UserError(
-            msg("无法加载字体文件「{name}」，请改用内置字体", name=Path(font_path).name)
-        ) from error
+    return open_font(font_key, size)
 
 
 @lru_cache(maxsize=8)
-def _notdef_mask(bold: bool, font_path: str) -> bytes:
+def _notdef_mask(bold: bool, font_key: str) -> bytes:
     # A private-use code point: no font we ship or accept draws anything meaningful there.
-    return bytes(font_for(32, bold, font_path).getmask("\ue000"))
+    return bytes(font_for(32, bold, font_key).getmask("\ue000"))
 
 
 @lru_cache(maxsize=65536)
-def _has_glyph(char: str, bold: bool, font_path: str) -> bool:
+def _has_glyph(char: str, bold: bool, font_key: str) -> bool:
     if char.isspace():
         return True
-    return bytes(font_for(32, bold, font_path).getmask(char)) != _notdef_mask(bold, font_path)
+    return bytes(font_for(32, bold, font_key).getmask(char)) != _notdef_mask(bold, font_key)
 
 
-def missing_glyphs(text: str, bold: bool = False, font_path: str = "") -> list[str]:
+def missing_glyphs(text: str, bold: bool = False, font_key: str = "") -> list[str]:
     """Characters of `text` the font cannot draw (they are left out of the poster)."""
     seen: dict[str, None] = {}
     for char in text:
-        if char not in "\r\n" and not _has_glyph(char, bold, font_path):
+        if char not in "\r\n" and not _has_glyph(char, bold, font_key):
             seen.setdefault(char, None)
     return list(seen)
 
 
-def drawable(text: str, bold: bool = False, font_path: str = "") -> str:
+def drawable(text: str, bold: bool = False, font_key: str = "") -> str:
     """`text` without the characters the font lacks (emoji, their joiners and selectors)."""
     if text.isascii():
         return text
-    return "".join(c for c in text if c in "\r\n" or _has_glyph(c, bold, font_path))
+    return "".join(c for c in text if c in "\r\n" or _has_glyph(c, bold, font_key))
 
 
 @dataclass
@@ -218,7 +212,7 @@ def _trim(line: list[_Token]) -> list[_Token]:
 
 
 def _measurer(size: int, style: TextStyle):
-    font = font_for(size, style.bold, style.font_path)
+    font = font_for(size, style.bold, style.font_key)
     spacing = style.letter_spacing
 
     @lru_cache(maxsize=4096)
@@ -251,7 +245,7 @@ def _block_height(lines: int, size: int, spacing: float) -> float:
 
 def layout_text(text: str, box_width: float, box_height: float, style: TextStyle) -> TextLayout:
     """Lines for the box, at the largest size ≤ font_size that fits (not below the minimum)."""
-    text = drawable(text, style.bold, style.font_path)
+    text = drawable(text, style.bold, style.font_key)
     top = max(1, int(style.font_size))
     bottom = max(1, min(top, int(style.min_font_size)))
 

@@ -1097,6 +1097,10 @@ The current data is saved as a backup first, so you can restore it again.</trans
         <translation>Looking for this computer&apos;s fonts…</translation>
     </message>
     <message>
+        <source>{name}（模板自带）</source>
+        <translation>{name} (in the template)</translation>
+    </message>
+    <message>
         <source>{name}（本机找不到）</source>
         <translation>{name} (not found on this computer)</translation>
     </message>
@@ -4429,8 +4433,12 @@ Drop an image here</translation>
         <translation>Colour</translation>
     </message>
     <message>
-        <source>找不到这个字体文件，海报无法生成，请改选其他字体</source>
-        <translation>This font file is missing, so the poster cannot be made; choose another font</translation>
+        <source>使用模板文件自带的字体</source>
+        <translation>Uses the font that comes with the template file</translation>
+    </message>
+    <message>
+        <source>本机找不到这个字体，海报无法生成，请改选其他字体</source>
+        <translation>This font is not installed on this computer, so the poster cannot be made: choose another font</translation>
     </message>
     <message>
         <source>这个字体不含中文，中文字会被省略</source>
@@ -6931,6 +6939,170 @@ Drop an image here</translation>
         <translation>Could not write the file: {error}</translation>
     </message>
     <message>
+        <source>位置和大小</source>
+        <translation>position and size</translation>
+    </message>
+    <message>
+        <source>渐变角度</source>
+        <translation>gradient angle</translation>
+    </message>
+    <message>
+        <source>色标位置</source>
+        <translation>stop position</translation>
+    </message>
+    <message>
+        <source>横向位置 x</source>
+        <translation>x position</translation>
+    </message>
+    <message>
+        <source>纵向位置 y</source>
+        <translation>y position</translation>
+    </message>
+    <message>
+        <source>宽度</source>
+        <translation>width</translation>
+    </message>
+    <message>
+        <source>高度</source>
+        <translation>height</translation>
+    </message>
+    <message>
+        <source>旋转角度</source>
+        <translation>rotation</translation>
+    </message>
+    <message>
+        <source>不透明度</source>
+        <translation>opacity</translation>
+    </message>
+    <message>
+        <source>圆角</source>
+        <translation>corner radius</translation>
+    </message>
+    <message>
+        <source>字号</source>
+        <translation>font size</translation>
+    </message>
+    <message>
+        <source>最小字号</source>
+        <translation>minimum font size</translation>
+    </message>
+    <message>
+        <source>行距</source>
+        <translation>line spacing</translation>
+    </message>
+    <message>
+        <source>字间距</source>
+        <translation>letter spacing</translation>
+    </message>
+    <message>
+        <source>边框宽度</source>
+        <translation>border width</translation>
+    </message>
+    <message>
+        <source>描边宽度</source>
+        <translation>outline width</translation>
+    </message>
+    <message>
+        <source>阴影模糊半径</source>
+        <translation>shadow blur radius</translation>
+    </message>
+    <message>
+        <source>阴影横向偏移</source>
+        <translation>shadow x offset</translation>
+    </message>
+    <message>
+        <source>阴影纵向偏移</source>
+        <translation>shadow y offset</translation>
+    </message>
+    <message>
+        <source>模板文件嵌套过深（超过 {limit} 层），可能是异常文件，已拒绝</source>
+        <translation>The template file is nested too deeply (more than {limit} levels); it may be a malicious file and was refused</translation>
+    </message>
+    <message>
+        <source>{where}的{field}应在 {low} 到 {high} 之间，实际为 {value}</source>
+        <translation>{where}: the {field} should be between {low} and {high}, not {value}</translation>
+    </message>
+    <message>
+        <source>{where}太长（{count} 个字，最多 {limit} 个）</source>
+        <translation>{where} is too long ({count} characters, at most {limit})</translation>
+    </message>
+    <message>
+        <source>模板的图层合计太大（约 {pixels} 百万像素，最多 {limit} 百万，即画布的 {share} 倍），请删去或缩小一些图层</source>
+        <translation>The template&apos;s layers are too big together (about {pixels} megapixels, at most {limit}, {share} times the canvas): delete or shrink some layers</translation>
+    </message>
+    <message>
+        <source>{where}的{field}必须为正数且不超过 {high}，实际为 {value}</source>
+        <translation>{where}: the {field} must be positive and at most {high}, not {value}</translation>
+    </message>
+    <message>
+        <source>第 {index} 个图层「{name}」画出来太大（约 {pixels} 百万像素，最多 {limit} 百万），请缩小它，或它的字号、描边、阴影</source>
+        <translation>Layer {index} “{name}” is too big to draw (about {pixels} megapixels, at most {limit}): make it, or its font size, outline or shadow, smaller</translation>
+    </message>
+    <message>
+        <source>{where}名称太长（最多 {limit} 个字）</source>
+        <translation>{where} name is too long (at most {limit} characters)</translation>
+    </message>
+    <message>
+        <source>{where}名称里有控制字符</source>
+        <translation>{where} name contains control characters</translation>
+    </message>
+    <message>
+        <source>{where}「{name}」是文件路径：模板只能使用模板文件里自带的字体、内置字体或本机已安装字体的名称（如 Microsoft YaHei）</source>
+        <translation>{where} “{name}” is a file path: a template may only use a font that comes with the template file, the built-in font, or the name of a font installed on this computer (such as Microsoft YaHei)</translation>
+    </message>
+    <message>
+        <source>{where}「{name}」不是字体名称</source>
+        <translation>{where} “{name}” is not a font name</translation>
+    </message>
+    <message>
+        <source>字体</source>
+        <translation>Font</translation>
+    </message>
+    <message>
+        <source>无法加载字体「{name}」，请改用内置字体</source>
+        <translation>Cannot load the font “{name}”: use the built-in font instead</translation>
+    </message>
+    <message>
+        <source>模板字体「{name}」为空或太大（最多 {size} MB）</source>
+        <translation>The template font “{name}” is empty or too big (at most {size} MB)</translation>
+    </message>
+    <message>
+        <source>本机没有安装字体「{name}」，请改用内置字体或安装该字体</source>
+        <translation>The font “{name}” is not installed on this computer: use the built-in font or install it</translation>
+    </message>
+    <message>
+        <source>模板字体「{name}」已损坏或不是字体文件</source>
+        <translation>The template font “{name}” is damaged or not a font file</translation>
+    </message>
+    <message>
+        <source>模板缺少字体文件「{name}」</source>
+        <translation>The template is missing the font file “{name}”</translation>
+    </message>
+    <message>
+        <source>模板文件缺少字体文件：{names}</source>
+        <translation>The template file is missing the font files: {names}</translation>
+    </message>
+    <message>
+        <source>模板缺少字体文件：{names}</source>
+        <translation>The template is missing the font files: {names}</translation>
+    </message>
+    <message>
+        <source>模板文件里的图片合计太大（超过 {limit} 百万像素），可能是异常文件，已拒绝</source>
+        <translation>The pictures in the template file are too big together (more than {limit} megapixels); it may be a malicious file and was refused</translation>
+    </message>
+    <message>
+        <source>模板文件里有两个同名文件「{name}」</source>
+        <translation>The template file has two files named “{name}”</translation>
+    </message>
+    <message>
+        <source>模板的图片合计太大（超过 {limit} 百万像素），请换用小一些的图片</source>
+        <translation>The template&apos;s pictures are too big together (more than {limit} megapixels): use smaller pictures</translation>
+    </message>
+    <message>
+        <source>无法在 {path} 写入：临时文件夹被占用</source>
+        <translation>Cannot write in {path}: the temporary folder is in use</translation>
+    </message>
+    <message>
         <source>无法创建文件夹 {path}：{error}</source>
         <translation>Cannot create the folder {path}: {error}</translation>
     </message>
@@ -7125,10 +7297,6 @@ Drop an image here</translation>
     <message>
         <source>模板文件已损坏，无法读取「{name}」</source>
         <translation>The template file is damaged: “{name}” cannot be read</translation>
-    </message>
-    <message>
-        <source>模板文件里有两张同名图片「{name}」</source>
-        <translation>The template file has two pictures named “{name}”</translation>
     </message>
     <message>
         <source>{what}的数据格式不对</source>
@@ -7327,10 +7495,6 @@ Drop an image here</translation>
         <translation>The template has no list of layers (layers)</translation>
     </message>
     <message>
-        <source>图层太多（超过 500 个）</source>
-        <translation>Too many layers (more than 500)</translation>
-    </message>
-    <message>
         <source>模板名称和说明应为文字</source>
         <translation>The template name and description should be text</translation>
     </message>
@@ -7353,22 +7517,6 @@ Drop an image here</translation>
     <message>
         <source>{where}应为阴影设置对象</source>
         <translation>{where} should be a shadow settings object</translation>
-    </message>
-    <message>
-        <source>{where}：模糊半径应在 0 到 200 之间</source>
-        <translation>{where}: the blur radius should be between 0 and 200</translation>
-    </message>
-    <message>
-        <source>{where}的不透明度应在 0 到 1 之间，实际为 {opacity}</source>
-        <translation>{where}: the opacity should be between 0 and 1, not {opacity}</translation>
-    </message>
-    <message>
-        <source>{where}的圆角不能为负数</source>
-        <translation>{where}: the corner radius cannot be negative</translation>
-    </message>
-    <message>
-        <source>{where}的边框宽度不能为负数</source>
-        <translation>{where}: the border width cannot be negative</translation>
     </message>
     <message>
         <source>{where}：只支持线性渐变（linear）</source>
@@ -7403,32 +7551,8 @@ Drop an image here</translation>
         <translation>{where} has an unknown property “{key}”</translation>
     </message>
     <message>
-        <source>{where}的宽和高必须为正数，实际为 {width}×{height}</source>
-        <translation>{where}: the width and height must be positive, not {width}×{height}</translation>
-    </message>
-    <message>
-        <source>{where}太大（{width}×{height}）</source>
-        <translation>{where} is too large ({width}×{height})</translation>
-    </message>
-    <message>
-        <source>{where}的位置超出范围</source>
-        <translation>{where}: the position is out of range</translation>
-    </message>
-    <message>
-        <source>{where}的描边宽度和圆角不能为负数</source>
-        <translation>{where}: the outline width and corner radius cannot be negative</translation>
-    </message>
-    <message>
         <source>{where}的字号应满足 1 ≤ 最小字号 ≤ 字号 ≤ 2000，实际为 {smallest} / {size}</source>
         <translation>{where}: the sizes should satisfy 1 ≤ minimum size ≤ size ≤ 2000, not {smallest} / {size}</translation>
-    </message>
-    <message>
-        <source>{where}的行距应在 0.5 到 5 倍之间</source>
-        <translation>{where}: the line spacing should be between 0.5 and 5 times</translation>
-    </message>
-    <message>
-        <source>{where}的描边宽度不能为负数</source>
-        <translation>{where}: the outline width cannot be negative</translation>
     </message>
     <message>
         <source>{where}的留白（quiet_zone）至少 4 个模块，否则扫不出来</source>
@@ -7445,10 +7569,6 @@ Drop an image here</translation>
     <message>
         <source>{where}：色标应为 [位置, 颜色]，如 [0, &quot;#ff6600&quot;]</source>
         <translation>{where}: a colour stop should be [position, colour], e.g. [0, &quot;#ff6600&quot;]</translation>
-    </message>
-    <message>
-        <source>{where}：色标位置应在 0 到 1 之间，实际为 {position}</source>
-        <translation>{where}: a stop position should be between 0 and 1, not {position}</translation>
     </message>
     <message>
         <source>模板文件不是有效的 JSON：{error}</source>
@@ -7657,6 +7777,38 @@ Drop an image here</translation>
     <message>
         <source>起步等级，没有条件</source>
         <translation>Starting level, no criteria</translation>
+    </message>
+    <message>
+        <source>无法在 {path} 写入：{error}</source>
+        <translation>Cannot write in {path}: {error}</translation>
+    </message>
+    <message>
+        <source>模板名称</source>
+        <translation>The template name</translation>
+    </message>
+    <message>
+        <source>模板说明</source>
+        <translation>The template description</translation>
+    </message>
+    <message>
+        <source>图层太多（{count} 个，最多 {limit} 个）</source>
+        <translation>Too many layers ({count}, at most {limit})</translation>
+    </message>
+    <message>
+        <source>二维码图层太多（{count} 个，最多 {limit} 个）</source>
+        <translation>Too many QR code layers ({count}, at most {limit})</translation>
+    </message>
+    <message>
+        <source>{where}的字体</source>
+        <translation>{where}: the font</translation>
+    </message>
+    <message>
+        <source>{where}：渐变最多 {limit} 个色标，实际为 {count} 个</source>
+        <translation>{where}: a gradient has at most {limit} stops, not {count}</translation>
+    </message>
+    <message>
+        <source>{where}应为整数，实际为「{value}」</source>
+        <translation>{where} should be a whole number, not “{value}”</translation>
     </message>
     <message>
         <source>第 {index} 个图层（未命名）</source>

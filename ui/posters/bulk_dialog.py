@@ -38,9 +38,10 @@ from PySide6.QtWidgets import (
 
 from core.common.database import Database
 from core.common.errors import UserError
+from core.common.filenames import safe_file_name
 from core.common.progress import Cancelled
 from core.members.query import filter_choices
-from core.posters.batch import BatchResult, sanitise_file_name
+from core.posters.batch import BatchResult
 from core.posters.bulk import check_output, load_recipients, render_recipients
 from core.posters.members import (
     check_link_template,
@@ -290,7 +291,7 @@ class BulkPosterDialog(QDialog):
     def _default_output(self) -> Path:
         base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
         folder = Path(base) if base else Path.home()
-        stem = sanitise_file_name(self.template_name, "海报")
+        stem = safe_file_name(self.template_name, "海报")
         return folder / self.tr("{name}_个人海报_{day}").format(
             name=stem, day=date.today().strftime("%Y%m%d")
         )

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from core.common.database import Database
 from core.common.errors import UserError
-from core.posters.batch import sanitise_file_name
+from core.common.filenames import safe_file_name
 from core.posters.copy_marks import copy_marks
 from core.posters.store import delete_template as delete_store_template
 from core.posters.store import (
@@ -384,7 +384,7 @@ class PosterDesigner(QWidget):
         if self.template is None:
             return None
         if path is None:
-            suggestion = sanitise_file_name(self.template.name, "海报模板") + ".zip"
+            suggestion = safe_file_name(self.template.name, "海报模板") + ".zip"
             path, _filter = QFileDialog.getSaveFileName(
                 self, self.tr("导出模板"), suggestion, self.tr("海报模板 (*.zip)")
             )
@@ -458,6 +458,8 @@ class PosterDesigner(QWidget):
             self.status.setText(self.tr("这项修改无效：{error}").format(error=shown(error.message)))
             self.status.setVisible(True)
             self.properties.show_layer(self.selected_layer())
+            if selected is not None:
+                self.canvas.restore(selected)  # a drag past the bounds snaps back
             return
         command = TemplateEdit(
             text,
@@ -476,6 +478,7 @@ class PosterDesigner(QWidget):
         self.selected = selected if 0 <= selected < len(template.layers) else -1
         self.canvas.set_template(template, self.selected)
         self.layers.set_template(template, self.selected)
+        self.properties.set_canvas(template.width, template.height)
         self.properties.show_layer(self.selected_layer())
         self._check_copy()
         self._update_title()
@@ -638,7 +641,9 @@ class PosterDesigner(QWidget):
 
     def _check_copy(self) -> None:
         self.warnings.check(self.template)
-        marks = copy_marks(self.template, self.preview.fields()) if self.template else []
+        marks = (
+            copy_marks(self.template, self.preview.fields(), self.assets) if self.template else []
+        )
         self.canvas.set_copy_marks(marks)
 
     # ------------------------------------------------------------------ rendering

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.common.errors import UserError
-from core.posters.fonts import FontInfo, bundled_font, read_font, system_fonts
+from core.posters.font_refs import is_package_font
+from core.posters.fonts import FontInfo, bundled_font, system_fonts
 from core.posters.template import parse_color
 from ui.common.tasks import TaskGroup
 
@@ -180,7 +181,10 @@ class AssetField(QWidget):
 
 
 class FontChooser(QComboBox):
-    """The bundled face and this machine's fonts; `font_chosen(path)` ("" for the bundled one).
+    """The bundled face and this machine's fonts; `font_chosen(name)` ("" for the bundled one).
+
+    A template names a machine's font by its listed name (FontInfo.label), never by its file,
+    so it can travel to another computer (core.posters.font_refs).
 
     The machine's fonts are looked up in the background the first time the chooser is shown
     (reading hundreds of font files can take seconds on Windows). Fonts that can draw Chinese
@@ -215,13 +219,14 @@ class FontChooser(QComboBox):
         return self._path
 
     def font_info(self) -> FontInfo | None:
-        """What is known of the current font (None: its file is missing or unreadable)."""
+        """What is known of the current font (None: not installed here, or the template's own
+        font file, which this chooser does not open)."""
         if not self._path:
             return bundled_font()
         for font in self._fonts or []:
-            if font.path == self._path:
+            if font.label == self._path:
                 return font
-        return read_font(self._path)
+        return None
 
     def set_font_path(self, path: str) -> None:
         self._path = path
@@ -255,18 +260,19 @@ class FontChooser(QComboBox):
             self.addItem(self.tr("内置字体（{family}）").format(family=bundled.family), "")
             self.setItemData(0, self.tr("随程序提供，中文齐全，在任何电脑上效果一致"), _TIP)
             fonts = self._fonts or []
-            listed = {font.path for font in fonts}
+            listed = {font.label for font in fonts}
             self._extra = ""  # a font the layer uses that is not among the machine's
             if self._path and self._path not in listed:
                 self._extra = self._path
                 self._add_current()
             for font in (f for f in fonts if f.chinese):
-                self._add(font.label, font.path)
+                self._add(font.label, font.label, font.path)
             others = [f for f in fonts if not f.chinese]
             if others:
                 self.insertSeparator(self.count())
                 for font in others:
-                    self._add(self.tr("{name}（不含中文）").format(name=font.label), font.path)
+                    label = self.tr("{name}（不含中文）").format(name=font.label)
+                    self._add(label, font.label, font.path)
             if self._fonts is None:
                 self.addItem(self.tr("正在查找本机字体…"))
                 self.model().item(self.count() - 1).setEnabled(False)
@@ -275,18 +281,17 @@ class FontChooser(QComboBox):
             self._filling = False
 
     def _add_current(self) -> None:
-        info = read_font(self._path)
-        name = Path(self._path).name
-        if info is None:
-            self._add(self.tr("{name}（本机找不到）").format(name=name), self._path)
-        elif info.chinese:
-            self._add(info.label, self._path)
+        name = self._path
+        if is_package_font(name):
+            self._add(self.tr("{name}（模板自带）").format(name=name), name, name)
+        elif self._fonts is None:
+            self._add(name, name, name)  # not looked up yet: say nothing of it
         else:
-            self._add(self.tr("{name}（不含中文）").format(name=info.label), self._path)
+            self._add(self.tr("{name}（本机找不到）").format(name=name), name, name)
 
-    def _add(self, label: str, path: str) -> None:
-        self.addItem(label, path)
-        self.setItemData(self.count() - 1, path, _TIP)
+    def _add(self, label: str, name: str, tip: str) -> None:
+        self.addItem(label, name)
+        self.setItemData(self.count() - 1, tip, _TIP)
 
     def _changed(self, _index: int) -> None:
         path = self.currentData()

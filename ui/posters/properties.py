@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from core.common.errors import UserError
 from core.posters.assets import AVATAR_WHAT, PICTURE_WHAT, image_asset
+from core.posters.bounds import LAYER_RANGES
 from core.posters.template import AvatarLayer, BackgroundLayer, Layer
 from ui.common.errors import show_error
 from ui.posters.fields import spin
@@ -151,6 +152,22 @@ class PropertyPanel(QScrollArea):
         self._loading = True
         try:
             self._show(layer)
+        finally:
+            self._loading = False
+
+    def set_canvas(self, width: int, height: int) -> None:
+        """Let the box fields reach as far as a template may (core.posters.bounds: twice the
+        canvas), no farther."""
+        self._loading = True
+        try:
+            for box, field in (
+                (self.x, "x"),
+                (self.y, "y"),
+                (self.w, "width"),
+                (self.h, "height"),
+            ):
+                low, high = LAYER_RANGES[field].limits(width, height)
+                box.setRange(max(low, 1) if field in ("width", "height") else low, high)
         finally:
             self._loading = False
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QPlainTextEdit
 
+from core.posters.font_refs import is_package_font
 from core.posters.template import TextLayer
 from ui.posters.fields import ColorField, FontChooser, choice, select_data, spin
 from ui.posters.layer_group import LayerGroup
@@ -62,8 +63,12 @@ class TextGroup(LayerGroup):
         if self.layer is None:
             return
         info = self.font_chooser.font_info()
-        if info is None:
-            text = self.tr("找不到这个字体文件，海报无法生成，请改选其他字体")
+        if info is None and is_package_font(self.layer.font_path):
+            text = self.tr("使用模板文件自带的字体")
+        elif info is None and not self.font_chooser.is_loaded():
+            text = ""  # said once the machine's fonts are known
+        elif info is None:
+            text = self.tr("本机找不到这个字体，海报无法生成，请改选其他字体")
         elif not info.chinese:
             text = self.tr("这个字体不含中文，中文字会被省略")
         elif self.layer.font_path and self.layer.bold:

@@ -90,6 +90,6 @@ def test_a_small_picture_over_a_code_that_still_scans_is_no_problem():
 
 def test_a_batch_reports_the_cover_as_the_reason_a_poster_is_refused():
     poster = template(PEACH, qr_layer(), CARD)
-    outcome = _Job(poster, {}, "JPEG", {}, None).run(0, DATA, "a.jpg")
+    outcome = _Job(poster, {}, "JPEG", {}, None, {}).run(0, DATA, "a.jpg")
     assert outcome.error is not None and "被其他图层遮住" in outcome.error
     assert "白色卡片" in outcome.error

@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import ast
+import io
+import os
 import shutil
+import threading
+import zipfile
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
+from core.common.errors import UserError
 from core.common.fonts import FONT_FAMILY, bundled_font_path
 from core.posters import fonts
+from core.posters.package import export_template, import_template
 from core.posters.render import render_poster
 from core.posters.template import Template, TextLayer
 
 
-def latin_only_font(target: Path, family: str = "Test Latin") -> Path:
+def latin_only_font(
+    target: Path, family: str = "Test Latin", unicodes: range | list[int] = range(0x20, 0x7F)
+) -> Path:
     """A cut of the bundled font with ASCII only: a real font that cannot draw Chinese."""
     font = TTFont(bundled_font_path())
     for record in font["name"].names:
@@ -24,7 +34,7 @@ def latin_only_font(target: Path, family: str = "Test Latin") -> Path:
     options = subset.Options()
     options.notdef_outline = True
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=range(0x20, 0x7F))
+    subsetter.populate(unicodes=unicodes)
     subsetter.subset(font)
     target.parent.mkdir(parents=True, exist_ok=True)
     font.save(target)
@@ -70,14 +80,83 @@ def test_of_two_files_with_one_name_the_one_with_hanzi_is_kept(tmp_path):
     assert [(Path(f.path).name, f.chinese) for f in found] == [("B-full.otf", True)]
 
 
-def test_a_listed_font_renders_the_poster_text(tmp_path):
-    path = tmp_path / "Noto.otf"
-    shutil.copy(bundled_font_path(), path)
-    info = fonts.read_font(path)
-    assert info is not None
-    layer = TextLayer(name="t", x=0, y=0, width=300, height=120, text="中文", font_path=info.path)
-    image = render_poster(Template("t", 300, 120, [layer]))
-    assert image.convert("L").getextrema()[0] < 100  # dark ink drawn
+@pytest.fixture
+def machine_fonts(monkeypatch, tmp_path):
+    """This machine's fonts are one font, 「Test Latin」, that has only the letter A (so a poster
+    drawn with it differs from one drawn with the bundled face, which it is cut from)."""
+    folder = tmp_path / "machine-fonts"
+    latin_only_font(folder / "Latin.ttf", unicodes=[ord("A")])
+    monkeypatch.setattr(fonts, "font_dirs", lambda: [folder])
+    fonts.system_fonts(refresh=True)
+    yield folder
+    monkeypatch.undo()
+    fonts.system_fonts(refresh=True)
+
+
+def ink(image) -> int:
+    """How many pixels are dark: text was drawn."""
+    return sum(image.convert("L").point(lambda v: 255 if v < 128 else 0).histogram()[255:])
+
+
+def test_a_font_of_this_machine_is_named_by_its_family_and_renders(machine_fonts):
+    assert fonts.system_font_path("Test Latin") == str(machine_fonts / "Latin.ttf")
+    assert fonts.system_font_path("test latin") == str(machine_fonts / "Latin.ttf")
+    layer = TextLayer(name="t", x=0, y=0, width=300, height=120, text="Ab", font_path="Test Latin")
+    latin = render_poster(Template("t", 300, 120, [layer]))
+    bundled = render_poster(Template("t", 300, 120, [replace(layer, font_path="")]))
+    assert ink(latin) > 100 and latin.tobytes() != bundled.tobytes()
+
+
+def test_a_font_this_machine_lacks_is_a_clear_refusal(machine_fonts):
+    layer = TextLayer(name="t", x=0, y=0, width=300, height=120, text="Ab", font_path="No Such")
+    with pytest.raises(UserError, match="本机没有安装字体「No Such」"):
+        render_poster(Template("t", 300, 120, [layer]))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_or_a_device_named_as_a_font_is_never_opened(tmp_path):
+    """A FIFO blocks whoever opens it for reading until a writer comes: the render would hang
+    until killed. Neither the template check, nor the renderer, nor the scan may open one."""
+    fifo = tmp_path / "fonts" / "trap.ttf"
+    fifo.parent.mkdir()
+    os.mkfifo(fifo)
+    (fifo.parent / "zero.ttf").symlink_to("/dev/zero")
+    outcome: list[BaseException | None] = []
+
+    def render() -> None:
+        layer = TextLayer(name="t", x=0, y=0, width=300, height=120, text="Ab", font_path=str(fifo))
+        try:
+            render_poster(Template("t", 300, 120, [layer]))
+            outcome.append(None)
+        except BaseException as error:
+            outcome.append(error)
+
+    worker = threading.Thread(target=render, daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    if worker.is_alive():  # blocked in open(): let it go, then fail
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(timeout=30)
+        pytest.fail("the renderer opened a FIFO named by the template")
+    assert isinstance(outcome[0], UserError) and "文件路径" in outcome[0].message
+    assert fonts.read_font(fifo) is None and fonts.read_font(fifo.parent / "zero.ttf") is None
+    assert fonts.scan_fonts([fifo.parent]) == []
+
+
+def test_a_package_carries_its_font_and_the_poster_uses_it(tmp_path):
+    data = latin_only_font(tmp_path / "Latin.ttf", unicodes=[ord("A")]).read_bytes()
+    layer = TextLayer(name="t", x=0, y=0, width=300, height=120, text="Ab", font_path="标题.ttf")
+    template = Template("t", 300, 120, [layer])
+    package = export_template(template, {"标题.ttf": data, "unused.ttf": data})
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        assert sorted(archive.namelist()) == ["fonts/标题.ttf", "template.json"]
+    again, assets = import_template(package)
+    assert again == template and assets == {"标题.ttf": data}
+    carried = render_poster(again, {}, assets)
+    bundled = render_poster(Template("t", 300, 120, [replace(layer, font_path="")]))
+    assert ink(carried) > 100 and carried.tobytes() != bundled.tobytes()
+    with pytest.raises(UserError, match=r"模板缺少字体文件「标题\.ttf」"):
+        render_poster(again)
 
 
 def test_platform_font_folders(tmp_path):
@@ -126,3 +205,58 @@ def test_core_posters_fonts_does_not_import_qt():
         for alias in getattr(node, "names", [])
     ]
     assert not [m for m in modules if m and m.startswith("PySide6")]
+
+
+def _saved_with_font_path(database, font_path: str) -> str:
+    """A template saved by an earlier version: its text layer names an installed font's file."""
+    import json
+
+    from sqlalchemy import select
+
+    from core.posters.builtin import load_builtin
+    from core.posters.store import save_template
+    from db.poster_models import PosterTemplate
+
+    template, assets = load_builtin("welcome")
+    with database.session() as session:
+        info = save_template(session, replace(template, name="旧模板"), assets)
+        row = session.scalars(select(PosterTemplate).where(PosterTemplate.key == info.key)).one()
+        document = json.loads(row.document)
+        text = next(layer for layer in document["layers"] if layer["type"] == "text")
+        text["font_path"] = font_path
+        row.document = json.dumps(document, ensure_ascii=False)
+        package = zipfile.ZipFile(io.BytesIO(row.assets))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as rewritten:
+            for item in package.infolist():
+                data = package.read(item)
+                rewritten.writestr(item, row.document if item.filename == "template.json" else data)
+        row.assets = out.getvalue()
+    return info.key
+
+
+def test_a_template_saved_with_a_font_file_path_still_opens_by_the_fonts_name(
+    database, machine_fonts
+):
+    from core.posters.store import get_template, list_templates
+
+    installed = str(machine_fonts / "Latin.ttf")
+    key = _saved_with_font_path(database, installed)
+    with database.session() as session:
+        listed = [info.key for info in list_templates(session)]
+        stored = get_template(session, key)
+    assert key in listed
+    fonts_used = {getattr(layer, "font_path", "") for layer in stored.template.layers}
+    assert "Test Latin" in fonts_used and installed not in fonts_used
+
+
+def test_a_saved_font_path_no_longer_installed_falls_back_to_the_bundled_font(
+    database, machine_fonts
+):
+    from core.posters.store import get_template, list_templates
+
+    key = _saved_with_font_path(database, "/usr/share/fonts/gone/Removed.ttf")
+    with database.session() as session:
+        assert key in [info.key for info in list_templates(session)]
+        stored = get_template(session, key)
+    assert all(getattr(layer, "font_path", "") == "" for layer in stored.template.layers)

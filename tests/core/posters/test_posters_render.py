@@ -282,7 +282,7 @@ def test_hidden_layers_are_not_drawn():
     )
 
 
-def test_a_font_file_that_does_not_load_is_a_clear_error(tmp_path):
+def test_a_font_that_is_not_there_is_a_clear_error():
     text = {
         "type": "text",
         "x": 0,
@@ -290,10 +290,12 @@ def test_a_font_file_that_does_not_load_is_a_clear_error(tmp_path):
         "width": 300,
         "height": 80,
         "text": "你好",
-        "font_path": str(tmp_path / "missing.ttf"),
+        "font_path": "没有这个字体 Sans",
     }
-    with pytest.raises(UserError, match="无法加载字体文件"):
+    with pytest.raises(UserError, match="本机没有安装字体「没有这个字体 Sans」"):
         render_poster(template(text), {})
+    with pytest.raises(UserError, match="模板缺少字体文件"):
+        render_poster(template({**text, "font_path": "缺少.ttf"}), {})
 
 
 def test_rounded_avatar_from_a_file_path(tmp_path):

@@ -15,6 +15,7 @@ import zxingcpp
 from fontTools import subset
 from fontTools.ttLib import TTFont
 from PIL import Image
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -392,16 +393,18 @@ def test_a_bad_picture_file_is_explained_and_changes_nothing(designer, tmp_path,
 # ---------------------------------------------------------------------- fonts
 
 
-def latin_font(path: Path) -> Path:
+def renamed_font(path: Path, family: str, unicodes=None) -> Path:
+    """The bundled face under another family name, cut to `unicodes` when given."""
     font = TTFont(bundled_font_path())
     for record in font["name"].names:
         if record.nameID in (1, 16):
-            record.string = "Test Latin"
-    options = subset.Options()
-    options.notdef_outline = True
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=range(0x20, 0x7F))
-    subsetter.subset(font)
+            record.string = family
+    if unicodes is not None:
+        options = subset.Options()
+        options.notdef_outline = True
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=unicodes)
+        subsetter.subset(font)
     font.save(path)
     return path
 
@@ -411,9 +414,8 @@ def machine_fonts(tmp_path, monkeypatch):
     """This machine's fonts are a copy of the bundled face and a Latin-only font."""
     folder = tmp_path / "fonts"
     folder.mkdir()
-    chinese = folder / "CopyOfNoto.otf"
-    shutil.copy(bundled_font_path(), chinese)
-    latin = latin_font(folder / "Latin.otf")
+    chinese = renamed_font(folder / "CopyOfNoto.otf", "Copy Of Noto")
+    latin = renamed_font(folder / "Latin.otf", "Test Latin", range(0x20, 0x7F))
     monkeypatch.setattr(fonts, "font_dirs", lambda: [folder])
     fonts.system_fonts(refresh=True)
     yield chinese, latin
@@ -421,29 +423,31 @@ def machine_fonts(tmp_path, monkeypatch):
     fonts.system_fonts(refresh=True)
 
 
-def test_the_font_chooser_lists_fonts_with_hanzi_first_and_sets_the_path(
+def test_the_font_chooser_lists_fonts_with_hanzi_first_and_sets_the_name(
     machine_fonts, designer, qtbot
 ):
-    chinese, latin = machine_fonts
+    _chinese, latin = machine_fonts
     index = select(designer, "标题")
     chooser = designer.findChild(QComboBox, "posterFontFamily")
     qtbot.waitUntil(chooser.is_loaded, timeout=10_000)
     labels = [chooser.itemText(i) for i in range(chooser.count())]
-    paths = [chooser.itemData(i) for i in range(chooser.count())]
-    assert paths[0] == "" and "内置" in labels[0]
-    assert paths.index(str(chinese)) < paths.index(str(latin))
-    assert "不含中文" in labels[paths.index(str(latin))]
-    assert "不含中文" not in labels[paths.index(str(chinese))]
+    names = [chooser.itemData(i) for i in range(chooser.count())]
+    # A font is stored by its name, never by its file: the template may go to another computer.
+    assert names[0] == "" and "内置" in labels[0]
+    assert names.index("Copy Of Noto") < names.index("Test Latin")
+    assert "不含中文" in labels[names.index("Test Latin")]
+    assert "不含中文" not in labels[names.index("Copy Of Noto")]
+    assert chooser.itemData(names.index("Test Latin"), Qt.ItemDataRole.ToolTipRole) == str(latin)
 
-    chooser.setCurrentIndex(paths.index(str(chinese)))
-    assert designer.template.layers[index].font_path == str(chinese)
+    chooser.setCurrentIndex(names.index("Copy Of Noto"))
+    assert designer.template.layers[index].font_path == "Copy Of Noto"
     settle(qtbot, designer)
     assert designer.render_error == ""
     note = designer.findChild(QLabel, "posterFontNote")
     assert "加粗" in note.text()  # the title is bold: bold applies to the bundled face only
 
-    chooser.setCurrentIndex(paths.index(str(latin)))
-    assert designer.template.layers[index].font_path == str(latin)
+    chooser.setCurrentIndex(names.index("Test Latin"))
+    assert designer.template.layers[index].font_path == "Test Latin"
     assert note.isVisibleTo(designer.properties) and "不含中文" in note.text()
     designer.undo_stack.undo()
     designer.undo_stack.undo()
@@ -452,17 +456,18 @@ def test_the_font_chooser_lists_fonts_with_hanzi_first_and_sets_the_path(
     settle(qtbot, designer)
 
 
-def test_a_font_file_that_is_gone_is_shown_as_missing(designer, qtbot, tmp_path):
+def test_a_font_this_machine_lacks_is_shown_as_missing(machine_fonts, designer, qtbot):
     index = select(designer, "标题")
     from ui.posters.edits import with_layer
 
-    gone = str(tmp_path / "Gone.ttf")
+    gone = "Gone Sans"
     designer.edit("font", with_layer(designer.template, index, font_path=gone), index)
     chooser = designer.findChild(QComboBox, "posterFontFamily")
+    qtbot.waitUntil(chooser.is_loaded, timeout=10_000)
     assert chooser.currentData() == gone and "找不到" in chooser.currentText()
     assert "找不到" in designer.findChild(QLabel, "posterFontNote").text()
     settle(qtbot, designer)
-    qtbot.waitUntil(chooser.is_loaded, timeout=10_000)
+    assert "本机没有安装字体「Gone Sans」" in designer.render_error
     assert chooser.currentData() == gone  # still shown after the machine's fonts came
     select(designer, "社群名")  # a layer with the bundled font: the missing one is not listed
     assert chooser.currentData() == ""

@@ -60,7 +60,7 @@ def test_an_invalid_change_is_refused_in_english(english, designer):
     assert designer.template is before
     assert designer.status.text() == (
         f"This change is not valid: Layer {index + 1} (Text “标题”): "
-        "the opacity should be between 0 and 1, not 2.0"
+        "the opacity should be between 0 and 1, not 2"
     )
 
 
