@@ -5831,6 +5831,54 @@ Drop an image here</translation>
         <translation>Together the two hold {points:,} points, over the limit of {limit:,} per member: they can&apos;t be merged</translation>
     </message>
     <message>
+        <source>行为记录 #{id}（{kind} · {day}）</source>
+        <translation>Activity record #{id} ({kind} · {day})</translation>
+    </message>
+    <message>
+        <source>{year} 年生日礼</source>
+        <translation>Birthday gift {year}</translation>
+    </message>
+    <message>
+        <source>连续签到奖励（截至 {day}）</source>
+        <translation>Check-in streak bonus (through {day})</translation>
+    </message>
+    <message>
+        <source>补签 {day}</source>
+        <translation>Make-up check-in for {day}</translation>
+    </message>
+    <message>
+        <source>到期积分（有效期至 {day}）</source>
+        <translation>Expired points (valid until {day})</translation>
+    </message>
+    <message>
+        <source>针对流水 #{id}</source>
+        <translation>For entry #{id}</translation>
+    </message>
+    <message>
+        <source>邀请「{name}」（成员 #{id}）</source>
+        <translation>Invited “{name}” (member #{id})</translation>
+    </message>
+    <message>
+        <source>按规则「{rule}」发放</source>
+        <translation>Awarded by rule “{rule}”</translation>
+    </message>
+    <message>
+        <source>兑换「{reward}」· 兑换码 {code}</source>
+        <translation>Redeemed “{reward}” · code {code}</translation>
+    </message>
+    <message>
+        <source>行为记录 #{id}（已删除）</source>
+        <translation>Activity record #{id} (deleted)</translation>
+    </message>
+    <message>
+        <source>邀请成员 #{id}</source>
+        <translation>Invited member #{id}</translation>
+    </message>
+    <message>
+        <source>兑换码 {code}</source>
+        <translation>Redemption code {code}</translation>
+    </message>
+    <message>
         <source>连续签到奖励</source>
         <translation>Check-in streak bonus</translation>
     </message>

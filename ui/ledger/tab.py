@@ -294,7 +294,7 @@ class LedgerTab(QWidget):
                 (self.tr("计入等级"), lambda r: self.tr("是") if r.qualifying else ""),
                 (self.tr("有效期至"), lambda r: _last_day(r.expires_on)),
                 (self.tr("原因"), lambda r: r.reason),
-                (self.tr("关联"), lambda r: r.reference),
+                (self.tr("关联"), lambda r: shown(r.reference_text)),
                 (self.tr("经办人"), lambda r: r.operator),
                 (self.tr("流水号"), lambda r: r.id),
             ],

@@ -78,3 +78,17 @@ def test_a_second_reversal_is_refused_in_english(ledger, sqlite_database):
         with pytest.raises(UserError) as caught:
             reverse(session, entry, reason="再来一次")
     assert shown(caught.value.message).startswith(f"Entry {entry} was already reversed by entry")
+
+
+def test_the_journal_says_what_each_reference_is_in_english(ledger, qtbot, sqlite_database):
+    from core.ledger.catalogue import list_rewards
+
+    tab, zhang = ledger
+    with sqlite_database.session() as session:
+        reward_id = list_rewards(session)[0].id
+        code = redeem(session, zhang, reward_id).code
+    tab.sections.setCurrentIndex(1)
+    tab.journal_text.setText(code)
+    tab.load_journal()
+    qtbot.waitUntil(lambda: tab.journal_model.rowCount() == 1 and not tab.busy(), timeout=5000)
+    assert tab.journal_model.index(0, 7).data() == f"Redeemed “定制帆布袋” · code {code}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialogButtonBox,
@@ -212,3 +213,22 @@ def test_the_reward_form_stops_typed_numbers_at_the_bounds(ledger, qtbot, sqlite
     with sqlite_database.session() as session:
         prize = session.scalars(select(LedgerReward).where(LedgerReward.name == "金条")).one()
         assert prize.points_cost <= MAX_ENTRY_POINTS and prize.cost_cents <= MAX_MONEY_CENTS
+
+
+def test_the_journal_says_what_each_reference_is(ledger, qtbot, sqlite_database):
+    from core.ledger.awards import award_birthdays
+
+    _, tab, zhang = ledger
+    today = datetime.now().date()
+    with sqlite_database.session() as session:
+        from db.models import Member
+
+        session.get(Member, zhang).birthday = today.replace(year=1990, day=min(today.day, 28))
+        award_birthdays(session, today=today.replace(day=min(today.day, 28)))
+    tab.sections.setCurrentIndex(1)
+    tab.findChild(QPushButton, "ledger_journal_apply").click()
+    column = [tab.journal_model.headerData(c, Qt.Orientation.Horizontal) for c in range(10)]
+    related = column.index("关联")
+    qtbot.waitUntil(lambda: tab.journal_model.rowCount() == 2, timeout=5000)
+    shown_texts = {tab.journal_model.index(r, related).data() for r in range(2)}
+    assert f"{today.year} 年生日礼" in shown_texts
