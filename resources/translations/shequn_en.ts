@@ -3921,6 +3921,10 @@ Drop an image here</translation>
         <translation>{name} ({points} pts, {left} left)</translation>
     </message>
     <message>
+        <source>{reward} — {why}</source>
+        <translation>{reward} — {why}</translation>
+    </message>
+    <message>
         <source>奖品</source>
         <translation>Reward</translation>
     </message>
@@ -3931,6 +3935,10 @@ Drop an image here</translation>
     <message>
         <source>备注</source>
         <translation>Note</translation>
+    </message>
+    <message>
+        <source>该成员现在没有可兑换的奖品</source>
+        <translation>Nothing this member can redeem right now</translation>
     </message>
 </context>
 <context>
@@ -5549,6 +5557,26 @@ Drop an image here</translation>
     <message>
         <source>虚拟/券</source>
         <translation>Virtual/coupon</translation>
+    </message>
+    <message>
+        <source>{day} 起可兑</source>
+        <translation>Redeemable from {day}</translation>
+    </message>
+    <message>
+        <source>已于 {day} 截止</source>
+        <translation>Ended on {day}</translation>
+    </message>
+    <message>
+        <source>已兑完</source>
+        <translation>Sold out</translation>
+    </message>
+    <message>
+        <source>每人限兑 {limit} 件，已兑满</source>
+        <translation>Limit of {limit} per member reached</translation>
+    </message>
+    <message>
+        <source>还差 {points} 分</source>
+        <translation>{points} more points needed</translation>
     </message>
     <message>
         <source>奖品图片</source>
