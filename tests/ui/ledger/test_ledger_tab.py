@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QDialogButtonBox,
     QInputDialog,
     QLabel,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from core.ledger.catalogue import RewardSpec, save_reward
-from core.ledger.entries import award
+from core.ledger.entries import award, spend
 from core.members.editing import create_member
 from db.ledger_models import LedgerRedemption, LedgerRule
 from tests.ui.conftest import when_shown
@@ -282,11 +283,7 @@ def test_the_redeem_form_greys_what_the_member_cannot_have(ledger, qtbot, sqlite
 
 
 def test_a_refused_redemption_keeps_the_form_and_its_note(ledger, qtbot, sqlite_database):
-    from core.ledger.entries import spend
-
     _, tab, zhang = ledger
-    error_boxes = []
-    when_shown("user_error_dialog", lambda box: (error_boxes.append(box.text()), box.accept()))
 
     def refused(dialog):
         with sqlite_database.session() as session:  # another operator spends first
@@ -296,6 +293,7 @@ def test_a_refused_redemption_keeps_the_form_and_its_note(ledger, qtbot, sqlite_
         message = dialog.findChild(QLabel, "ledger_redeem_message")
         qtbot.waitUntil(lambda: message.isVisible() and not dialog.busy, timeout=5000)
         state = (
+            [w for w in QApplication.topLevelWidgets() if w.objectName() == "user_error_dialog"],
             dialog.isVisible(),
             message.text(),
             dialog.findChild(QLineEdit, "ledger_redeem_note").text(),
@@ -303,10 +301,9 @@ def test_a_refused_redemption_keeps_the_form_and_its_note(ledger, qtbot, sqlite_
         dialog.reject()
         return state
 
-    (visible, message, note), *_ = _open_redeem(tab, qtbot, refused)
-    assert visible
+    (error_boxes, visible, message, note), *_ = _open_redeem(tab, qtbot, refused)
+    assert error_boxes == [] and visible
     assert message == "积分不足：可用 70 分，需要 100 分"
     assert note == "上海市徐汇区 XL 码"
-    assert error_boxes == []
     with sqlite_database.session() as session:
         assert session.scalars(select(LedgerRedemption)).all() == []
