@@ -165,6 +165,8 @@ class RedeemDialog(_Form):
     def _update_ok(self) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(not self.busy and self.reward_id() is not None)
+        # Closing mid-write would hide its outcome: the code, or why it was refused.
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(not self.busy)
 
     def accept(self) -> None:
         if self.busy or self.reward_id() is None:
@@ -173,6 +175,10 @@ class RedeemDialog(_Form):
         self._update_ok()
         self.message.hide()
         self.submitted.emit(self.reward_id(), self.note.text())
+
+    def reject(self) -> None:
+        if not self.busy:  # Esc too
+            super().reject()
 
     def done_ok(self) -> None:
         """The write went through: close as accepted."""
