@@ -18,6 +18,7 @@ from core.ledger.entries import (
     is_credit_clause,
     not_pending_clause,
 )
+from core.ledger.references import reference_texts
 from db.ledger_models import LedgerEntry
 from db.models import Member, MemberMerge
 
@@ -509,11 +510,13 @@ class JournalRow:
     expires_on: date | None
     pending_until: datetime | None
     reverses_id: int | None
+    reference_text: str = ""  # the reference in words (core.ledger.references)
 
 
 def journal(session: Session, spec: JournalFilter, *, limit: int = 2000) -> list[JournalRow]:
     """The newest `limit` lines of the filtered journal (the tab shows them; exports take all)."""
     rows = session.execute(journal_query(spec).limit(limit)).all()
+    texts = reference_texts(session, (r[8] for r in rows))
     return [
         JournalRow(
             id=r[0],
@@ -531,6 +534,7 @@ def journal(session: Session, spec: JournalFilter, *, limit: int = 2000) -> list
             expires_on=r[11],
             pending_until=r[12],
             reverses_id=r[13],
+            reference_text=texts[r[8]],
         )
         for r in rows
     ]

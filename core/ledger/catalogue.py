@@ -26,6 +26,7 @@ from core.common.images import (
     load_untrusted_rgba,
 )
 from core.common.text import msg
+from core.ledger.balances import balance
 from core.ledger.entries import lock_member, reverse, spend, take_write_lock
 from db.bounds import (
     MAX_ENTRY_POINTS,
@@ -358,6 +359,49 @@ def redeem(
     return Redemption(
         record.id, code, member_id, reward_id, record.points, posted.entry_id, record.status
     )
+
+
+@dataclass(frozen=True)
+class RedeemChoices:
+    """What the redeem form offers one member: their available points and every active
+    reward, each with why they can't have it now (None when they can)."""
+
+    available: int
+    rewards: list[tuple[RewardRow, str | None]]
+
+
+def redeem_choices(
+    session: Session, member_id: int, *, now: datetime | None = None
+) -> RedeemChoices:
+    """The rewards `redeem` would refuse are listed with the reason, in the order it checks."""
+    now = now or datetime.now()
+    today = now.date()
+    available = balance(session, member_id, now=now).available
+    rows = list_rewards(session, include_inactive=False)
+    mine = dict(
+        session.execute(
+            select(REDEMPTION.c.reward_id, func.count())
+            .where(REDEMPTION.c.member_id == member_id, REDEMPTION.c.status != "cancelled")
+            .group_by(REDEMPTION.c.reward_id)
+        ).all()
+    )
+    return RedeemChoices(
+        available, [(row, _why_not(row, available, mine.get(row.id, 0), today)) for row in rows]
+    )
+
+
+def _why_not(row: RewardRow, available: int, mine: int, today: date) -> str | None:
+    if row.valid_from and today < row.valid_from:
+        return msg("{day} 起可兑", day=f"{row.valid_from:%Y-%m-%d}")
+    if row.valid_until and today > row.valid_until:
+        return msg("已于 {day} 截止", day=f"{row.valid_until:%Y-%m-%d}")
+    if row.left is not None and row.left <= 0:
+        return msg("已兑完")
+    if row.per_member_limit is not None and mine >= row.per_member_limit:
+        return msg("每人限兑 {limit} 件，已兑满", limit=row.per_member_limit)
+    if row.points_cost > available:
+        return msg("还差 {points} 分", points=row.points_cost - available)
+    return None
 
 
 def _new_code(session: Session) -> str:

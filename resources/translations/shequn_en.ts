@@ -3937,6 +3937,10 @@ Drop an image here</translation>
         <translation>{name} ({points} pts, {left} left)</translation>
     </message>
     <message>
+        <source>{reward} — {why}</source>
+        <translation>{reward} — {why}</translation>
+    </message>
+    <message>
         <source>奖品</source>
         <translation>Reward</translation>
     </message>
@@ -3947,6 +3951,10 @@ Drop an image here</translation>
     <message>
         <source>备注</source>
         <translation>Note</translation>
+    </message>
+    <message>
+        <source>该成员现在没有可兑换的奖品</source>
+        <translation>Nothing this member can redeem right now</translation>
     </message>
 </context>
 <context>
@@ -5587,6 +5595,26 @@ Drop an image here</translation>
         <translation>Virtual/coupon</translation>
     </message>
     <message>
+        <source>{day} 起可兑</source>
+        <translation>Redeemable from {day}</translation>
+    </message>
+    <message>
+        <source>已于 {day} 截止</source>
+        <translation>Ended on {day}</translation>
+    </message>
+    <message>
+        <source>已兑完</source>
+        <translation>Sold out</translation>
+    </message>
+    <message>
+        <source>每人限兑 {limit} 件，已兑满</source>
+        <translation>Limit of {limit} per member reached</translation>
+    </message>
+    <message>
+        <source>还差 {points} 分</source>
+        <translation>{points} more points needed</translation>
+    </message>
+    <message>
         <source>奖品图片</source>
         <translation>Reward picture</translation>
     </message>
@@ -5865,6 +5893,54 @@ Drop an image here</translation>
     <message>
         <source>两人的积分合计 {points:,} 分，超过单人上限 {limit:,} 分，不能合并</source>
         <translation>Together the two hold {points:,} points, over the limit of {limit:,} per member: they can&apos;t be merged</translation>
+    </message>
+    <message>
+        <source>行为记录 #{id}（{kind} · {day}）</source>
+        <translation>Activity record #{id} ({kind} · {day})</translation>
+    </message>
+    <message>
+        <source>{year} 年生日礼</source>
+        <translation>Birthday gift {year}</translation>
+    </message>
+    <message>
+        <source>连续签到奖励（截至 {day}）</source>
+        <translation>Check-in streak bonus (through {day})</translation>
+    </message>
+    <message>
+        <source>补签 {day}</source>
+        <translation>Make-up check-in for {day}</translation>
+    </message>
+    <message>
+        <source>到期积分（有效期至 {day}）</source>
+        <translation>Expired points (valid until {day})</translation>
+    </message>
+    <message>
+        <source>针对流水 #{id}</source>
+        <translation>For entry #{id}</translation>
+    </message>
+    <message>
+        <source>邀请「{name}」（成员 #{id}）</source>
+        <translation>Invited “{name}” (member #{id})</translation>
+    </message>
+    <message>
+        <source>按规则「{rule}」发放</source>
+        <translation>Awarded by rule “{rule}”</translation>
+    </message>
+    <message>
+        <source>兑换「{reward}」· 兑换码 {code}</source>
+        <translation>Redeemed “{reward}” · code {code}</translation>
+    </message>
+    <message>
+        <source>行为记录 #{id}（已删除）</source>
+        <translation>Activity record #{id} (deleted)</translation>
+    </message>
+    <message>
+        <source>邀请成员 #{id}</source>
+        <translation>Invited member #{id}</translation>
+    </message>
+    <message>
+        <source>兑换码 {code}</source>
+        <translation>Redemption code {code}</translation>
     </message>
     <message>
         <source>连续签到奖励</source>

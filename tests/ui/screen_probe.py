@@ -44,7 +44,7 @@ def measure(widget: QWidget, name: str) -> dict:
 def dialogs(database, window):
     """Every dialog of the program, each as a user opens it."""
     from core.communities.registry import CommunityFields
-    from core.ledger.catalogue import list_rewards
+    from core.ledger.catalogue import RedeemChoices, list_rewards
     from core.ledger.rules import RuleSpec
     from core.posters.builtin import load_builtin
     from ui.common.backup_actions import RestoreDialog
@@ -84,7 +84,10 @@ def dialogs(database, window):
     )
     yield "canvas_size", lambda: CanvasSizeDialog(window)
     yield "points", lambda: ledger.PointsDialog("张三", deduct=False, parent=window)
-    yield "redeem", lambda: ledger.RedeemDialog("张三", 100, rewards, parent=window)
+    choices = RedeemChoices(
+        100, [(r, None if r.points_cost <= 100 else "还差 50 分") for r in rewards]
+    )
+    yield "redeem", lambda: ledger.RedeemDialog("张三", choices, parent=window)
     yield "makeup", lambda: ledger.MakeupDialog("张三", 10, parent=window)
     yield "rule_award", lambda: ledger.RuleAwardDialog(["张三"], [], parent=window)
     yield "rule", lambda: ledger.RuleDialog(

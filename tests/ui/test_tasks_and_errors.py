@@ -108,3 +108,48 @@ def test_uncaught_exception_shows_dialog_with_log_path_and_keeps_running(app, qt
     assert str(log_file()) in text and "boom in a slot" in text
     assert "ZeroDivisionError" in details
     assert "boom in a slot" in log_file().read_text(encoding="utf-8")
+
+
+def _failing_task_log(qtbot, error: Exception) -> list[str]:
+    """The log file's lines written while a background task fails with `error`."""
+    target = setup_logging()
+    before = target.read_text(encoding="utf-8") if target.exists() else ""
+
+    def work(progress, cancelled):
+        raise error
+
+    task = Task(work)
+    with qtbot.waitSignal(task.failed, timeout=5000):
+        task.start()
+    return target.read_text(encoding="utf-8")[len(before) :].splitlines()
+
+
+def test_a_refusal_is_one_info_line_in_the_log(app, qtbot):
+    lines = _failing_task_log(qtbot, UserError("积分不足：可用 120 分，需要 500 分"))
+    assert len(lines) == 1, lines
+    assert " INFO " in lines[0] and "积分不足：可用 120 分，需要 500 分" in lines[0]
+
+
+def test_a_bug_in_a_task_is_an_error_with_its_traceback(app, qtbot):
+    lines = _failing_task_log(qtbot, ZeroDivisionError("boom in a worker"))
+    assert " ERROR " in lines[0]
+    assert "Traceback" in "\n".join(lines) and "boom in a worker" in lines[-1]
+
+
+def test_a_refusal_raised_in_a_slot_is_logged_as_a_refusal(app, qtbot):
+    target = setup_logging()
+    before = target.read_text(encoding="utf-8") if target.exists() else ""
+    previous = sys.excepthook
+    install_excepthook()
+    shown = []
+    when_shown("user_error_dialog", lambda box: (shown.append(box.text()), box.accept()))
+    try:
+        try:
+            raise UserError("请先选择成员")
+        except UserError as error:
+            sys.excepthook(type(error), error, error.__traceback__)
+    finally:
+        sys.excepthook = previous
+    assert shown == ["请先选择成员"]
+    lines = target.read_text(encoding="utf-8")[len(before) :].splitlines()
+    assert len(lines) == 1 and " INFO " in lines[0] and "请先选择成员" in lines[0]

@@ -18,17 +18,36 @@ from ui.common.i18n import shown
 log = logging.getLogger(__name__)
 
 
+def as_user_error(error: BaseException) -> UserError | None:
+    """`error` as the one line the user can act on, or None when it is a bug.
+
+    A database another program keeps locked past the busy timeout is the user's to wait for.
+    """
+    if isinstance(error, UserError):
+        return error
+    # Imported here: SQLAlchemy is not loaded before the window first shows.
+    from core.common.database import database_user_error
+
+    return database_user_error(error)
+
+
+def log_failure(error: BaseException, context: str) -> None:
+    """Record a failure in the log for what it is: a refusal (积分不足, a bad file) is one
+    INFO line, so the log's ERRORs and tracebacks are the bugs worth reporting."""
+    refusal = as_user_error(error)
+    if refusal is not None:
+        log.info("%s, refused: %s", context, redacted(str(refusal.message)).replace("\n", " "))
+    else:
+        log.error(context, exc_info=(type(error), error, error.__traceback__))
+
+
 def show_error(parent: QWidget | None, error: BaseException) -> None:
     """A UserError gets its one line; anything else the bug dialog with details and log path.
 
     A database another program keeps locked past the busy timeout is the user's to wait for,
     not a bug: it gets its one line too. Neither dialog shows SQL parameters or row data.
     """
-    if not isinstance(error, UserError):
-        # Imported here: SQLAlchemy is not loaded before the window first shows.
-        from core.common.database import database_user_error
-
-        error = database_user_error(error) or error
+    error = as_user_error(error) or error
     if isinstance(error, UserError):
         box = QMessageBox(
             QMessageBox.Icon.Warning,
@@ -63,7 +82,7 @@ def install_excepthook() -> None:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, error, tb)
             return
-        log.error("uncaught exception", exc_info=(kind, error, tb))
+        log_failure(error.with_traceback(tb), "uncaught exception")
         if QApplication.instance() is not None:
             show_error(QApplication.activeWindow(), error.with_traceback(tb))
 

@@ -68,7 +68,9 @@ class Task(QObject):
         except Cancelled:
             outcome = (self.was_cancelled,)
         except Exception as error:  # every failure must reach the GUI, bugs included
-            log.exception("background task failed")
+            from ui.common.errors import log_failure  # here: see run_task
+
+            log_failure(error, "background task failed")
             outcome = (self.failed, error)
         else:
             outcome = (self.succeeded, result)

@@ -1,16 +1,17 @@
 """The ledger tab's small forms: award / deduct, redeem, 补签, an earn rule, a reward.
 
 Each dialog only collects values; the tab writes them through core.ledger, so a refusal
-(overdraft, bad numbers) comes back as a UserError shown over the dialog's parent. Number boxes
-stop at the bounds the database enforces (core.ledger.limits), so a typed 10000000 can't get
-further.
+(overdraft, bad numbers) comes back as a UserError shown over the dialog's parent. The redeem
+form stays open while its write runs and shows a refusal itself, so the note typed is kept.
+Number boxes stop at the bounds the database enforces (core.ledger.limits), so a typed
+10000000 can't get further.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.ledger.catalogue import RewardRow, RewardSpec
+from core.ledger.catalogue import RedeemChoices, RewardRow, RewardSpec
 from core.ledger.limits import (
     MAX_BALANCE_POINTS,
     MAX_ENTRY_POINTS,
@@ -42,6 +43,7 @@ from core.ledger.limits import (
     MAX_STREAK_DAYS,
 )
 from core.ledger.rules import ACTION_NAMES, RuleSpec
+from ui.common.errors import as_user_error, show_error
 from ui.common.i18n import shown
 from ui.common.widgets import push_button
 
@@ -109,32 +111,91 @@ class PointsDialog(_Form):
 
 
 class RedeemDialog(_Form):
-    """兑换: pick a reward the member can afford (all active ones are listed, with prices)."""
+    """兑换: every active reward is listed with its price; those the member can't have now
+    (short of points, sold out, out of its dates, limit reached) are greyed with the reason.
 
-    def __init__(
-        self, member_name: str, available: int, rewards: list[RewardRow], parent=None
-    ) -> None:
+    OK does not close the form: it emits `submitted(reward_id, note)` and the tab writes.
+    The tab then calls `accept()` on success or `refused(error)`, which keeps the form open
+    with the reason shown above the buttons and the note as typed.
+    """
+
+    submitted = Signal(int, str)
+
+    def __init__(self, member_name: str, choices: RedeemChoices, parent=None) -> None:
         super().__init__("ledger_redeem_dialog", self.tr("兑换奖品"), parent)
         self.form.addRow(self.tr("成员"), QLabel(member_name))
-        self.form.addRow(self.tr("可用积分"), QLabel(str(available)))
+        self.form.addRow(self.tr("可用积分"), QLabel(str(choices.available)))
         self.reward = QComboBox()
         self.reward.setObjectName("ledger_redeem_reward")
-        for row in rewards:
+        model = self.reward.model()
+        first_open = None
+        for row, why_not in choices.rewards:
             left = self.tr("不限") if row.left is None else str(row.left)
-            self.reward.addItem(
-                self.tr("{name}（{points} 分，剩 {left}）").format(
-                    name=row.name, points=row.points_cost, left=left
-                ),
-                row.id,
+            text = self.tr("{name}（{points} 分，剩 {left}）").format(
+                name=row.name, points=row.points_cost, left=left
             )
+            if why_not:
+                text = self.tr("{reward} — {why}").format(reward=text, why=shown(why_not))
+            self.reward.addItem(text, row.id)
+            if why_not:
+                model.item(self.reward.count() - 1).setEnabled(False)
+            elif first_open is None:
+                first_open = self.reward.count() - 1
+        self.reward.setCurrentIndex(-1 if first_open is None else first_open)
+        self.reward.currentIndexChanged.connect(lambda _i: self._update_ok())
         self.form.addRow(self.tr("奖品"), self.reward)
         self.note = QLineEdit()
         self.note.setObjectName("ledger_redeem_note")
         self.note.setPlaceholderText(self.tr("收货地址、尺码等（可不填）"))
         self.form.addRow(self.tr("备注"), self.note)
+        self.message = QLabel()
+        self.message.setObjectName("ledger_redeem_message")
+        self.message.setWordWrap(True)
+        self.message.setProperty("warning", True)
+        self.message.setVisible(first_open is None)
+        if first_open is None:
+            self.message.setText(self.tr("该成员现在没有可兑换的奖品"))
+        self.form.addRow("", self.message)
+        self.busy = False
+        self._update_ok()
 
     def reward_id(self) -> int | None:
         return self.reward.currentData()
+
+    def _update_ok(self) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(not self.busy and self.reward_id() is not None)
+        # Closing mid-write would hide its outcome: the code, or why it was refused.
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(not self.busy)
+
+    def accept(self) -> None:
+        if self.busy or self.reward_id() is None:
+            return
+        self.busy = True
+        self._update_ok()
+        self.message.hide()
+        self.submitted.emit(self.reward_id(), self.note.text())
+
+    def reject(self) -> None:
+        if not self.busy:  # Esc too
+            super().reject()
+
+    def done_ok(self) -> None:
+        """The write went through: close as accepted."""
+        self.busy = False
+        super().accept()
+
+    def refused(self, error: BaseException) -> None:
+        """The write failed: a refusal is shown here and the form stays as it was; a bug
+        gets the error dialog over the form."""
+        self.busy = False
+        self._update_ok()
+        refusal = as_user_error(error)
+        if refusal is None:
+            show_error(self, error)
+            return
+        self.message.setText(shown(refusal.message))
+        self.message.show()
 
 
 class MakeupDialog(_Form):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import (
@@ -37,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
-from ui.common.tasks import TaskGroup, run_task
+from ui.common.tasks import TaskGroup, run_task, while_alive
 from ui.common.widgets import push_button
 
 if TYPE_CHECKING:
@@ -294,7 +295,7 @@ class LedgerTab(QWidget):
                 (self.tr("计入等级"), lambda r: self.tr("是") if r.qualifying else ""),
                 (self.tr("有效期至"), lambda r: _last_day(r.expires_on)),
                 (self.tr("原因"), lambda r: r.reason),
-                (self.tr("关联"), lambda r: r.reference),
+                (self.tr("关联"), lambda r: shown(r.reference_text)),
                 (self.tr("经办人"), lambda r: r.operator),
                 (self.tr("流水号"), lambda r: r.id),
             ],
@@ -735,8 +736,12 @@ class LedgerTab(QWidget):
 
     # ----- writing -------------------------------------------------------------------------
 
-    def _write(self, work, label: str, message: str | None = None) -> None:
-        """Run a change in one transaction off the GUI thread, then reload what it touched."""
+    def _write(self, work, label: str, message: str | None = None, *, form=None) -> None:
+        """Run a change in one transaction off the GUI thread, then reload what it touched.
+
+        With `form` (a dialog left open while its write runs): success closes it with
+        `done_ok()`, a failure goes to its `refused(error)` and it stays open.
+        """
         database = self.database
 
         def run(_progress, _cancelled):
@@ -744,12 +749,21 @@ class LedgerTab(QWidget):
                 return work(session)
 
         def done(_result) -> None:
+            if form is not None and shiboken6.isValid(form):
+                form.done_ok()
             self.data_changed.emit({"points"})
             self.refresh({"points"})
             if message:
                 QMessageBox.information(self, self.tr("完成"), message.format(result=_result))
 
-        run_task(self, run, label=label, on_success=done, cancellable=False)
+        run_task(
+            self if form is None else form,
+            run,
+            label=label,
+            on_success=while_alive(self, done),
+            on_failure=None if form is None else while_alive(form, form.refused),
+            cancellable=False,
+        )
 
     def _update_member_buttons(self) -> None:
         chosen = self.member_id is not None
@@ -840,30 +854,42 @@ class LedgerTab(QWidget):
         return text
 
     def redeem(self) -> None:
+        from core.ledger.catalogue import redeem_choices
+
+        if self.member_id is None:
+            return
+        member_id, name = self.member_id, self.member_name
+        # Fresh balance, stock and own redemptions: the form greys what would be refused.
+        self._start(
+            self._read(redeem_choices, member_id),
+            lambda choices: self._open_redeem(member_id, name, choices),
+        )
+
+    def _open_redeem(self, member_id: int, name: str, choices) -> None:
         from core.common.operator import operator_name
         from core.ledger.catalogue import redeem
         from ui.ledger.dialogs import RedeemDialog
 
-        if self.member_id is None:
-            return
-        offered = [r for r in self.rewards if r.active]
-        if not offered:
+        if not choices.rewards:
             QMessageBox.information(
                 self,
                 self.tr("兑换奖品"),
                 self.tr("积分商城还没有上架的奖品，请先在「积分商城」新增。"),
             )
             return
-        dialog = RedeemDialog(self.member_name, self.available, offered, parent=self)
-        if dialog.exec() != RedeemDialog.DialogCode.Accepted or dialog.reward_id() is None:
-            return
-        member_id, reward_id, note = self.member_id, dialog.reward_id(), dialog.note.text()
+        dialog = RedeemDialog(name, choices, parent=self)
         operator = operator_name()
-        self._write(
-            lambda s: redeem(s, member_id, reward_id, operator=operator, note=note).code,
-            self.tr("正在兑换…"),
-            self.tr("兑换成功，兑换码：{result}"),
-        )
+
+        def write(reward_id: int, note: str) -> None:
+            self._write(
+                lambda s: redeem(s, member_id, reward_id, operator=operator, note=note).code,
+                self.tr("正在兑换…"),
+                self.tr("兑换成功，兑换码：{result}"),
+                form=dialog,
+            )
+
+        dialog.submitted.connect(write)
+        dialog.exec()
 
     def makeup(self) -> None:
         from core.common.operator import operator_name

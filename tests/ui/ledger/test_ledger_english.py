@@ -78,3 +78,38 @@ def test_a_second_reversal_is_refused_in_english(ledger, sqlite_database):
         with pytest.raises(UserError) as caught:
             reverse(session, entry, reason="再来一次")
     assert shown(caught.value.message).startswith(f"Entry {entry} was already reversed by entry")
+
+
+def test_the_journal_says_what_each_reference_is_in_english(ledger, qtbot, sqlite_database):
+    from core.ledger.catalogue import list_rewards
+
+    tab, zhang = ledger
+    with sqlite_database.session() as session:
+        reward_id = list_rewards(session)[0].id
+        code = redeem(session, zhang, reward_id).code
+    tab.sections.setCurrentIndex(1)
+    tab.journal_text.setText(code)
+    tab.load_journal()
+    qtbot.waitUntil(lambda: tab.journal_model.rowCount() == 1 and not tab.busy(), timeout=5000)
+    assert tab.journal_model.index(0, 7).data() == f"Redeemed “定制帆布袋” · code {code}"
+
+
+def test_the_redeem_form_says_why_not_in_english(ledger, qtbot, sqlite_database):
+    from PySide6.QtWidgets import QPushButton
+
+    from tests.ui.conftest import when_shown
+
+    tab, _ = ledger
+    with sqlite_database.session() as session:
+        save_reward(session, RewardSpec("蓝牙音箱", 150, stock=5))
+    seen = []
+
+    def read(dialog) -> None:
+        box = dialog.findChild(QComboBox, "ledger_redeem_reward")
+        seen.extend(box.itemText(i) for i in range(box.count()))
+        dialog.reject()
+
+    when_shown("ledger_redeem_dialog", read)
+    tab.findChild(QPushButton, "ledger_redeem").click()
+    qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+    assert any(text.endswith(" — 30 more points needed") for text in seen), seen

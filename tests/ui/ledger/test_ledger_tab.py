@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QDialogButtonBox,
     QInputDialog,
     QLabel,
@@ -20,7 +22,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from core.ledger.catalogue import RewardSpec, save_reward
-from core.ledger.entries import award
+from core.ledger.entries import award, spend
 from core.members.editing import create_member
 from db.ledger_models import LedgerRedemption, LedgerRule
 from tests.ui.conftest import when_shown
@@ -212,3 +214,96 @@ def test_the_reward_form_stops_typed_numbers_at_the_bounds(ledger, qtbot, sqlite
     with sqlite_database.session() as session:
         prize = session.scalars(select(LedgerReward).where(LedgerReward.name == "金条")).one()
         assert prize.points_cost <= MAX_ENTRY_POINTS and prize.cost_cents <= MAX_MONEY_CENTS
+
+
+def test_the_journal_says_what_each_reference_is(ledger, qtbot, sqlite_database):
+    from core.ledger.awards import award_birthdays
+
+    _, tab, zhang = ledger
+    today = datetime.now().date()
+    with sqlite_database.session() as session:
+        from db.models import Member
+
+        session.get(Member, zhang).birthday = today.replace(year=1990, day=min(today.day, 28))
+        award_birthdays(session, today=today.replace(day=min(today.day, 28)))
+    tab.sections.setCurrentIndex(1)
+    tab.findChild(QPushButton, "ledger_journal_apply").click()
+    column = [tab.journal_model.headerData(c, Qt.Orientation.Horizontal) for c in range(10)]
+    related = column.index("关联")
+    qtbot.waitUntil(lambda: tab.journal_model.rowCount() == 2, timeout=5000)
+    shown_texts = {tab.journal_model.index(r, related).data() for r in range(2)}
+    assert f"{today.year} 年生日礼" in shown_texts
+
+
+def _more_rewards(sqlite_database) -> None:
+    """A reward 张小凡 (120 points) can't afford, and one 李四 took the last of."""
+    from core.ledger.catalogue import redeem
+
+    with sqlite_database.session() as session:
+        save_reward(session, RewardSpec("蓝牙音箱", 150, stock=5))
+        cup = save_reward(session, RewardSpec("限量杯", 50, stock=1))
+        li = create_member(session, "王五")
+        award(session, li, 50, reason="老客")
+        redeem(session, li, cup)
+
+
+def _open_redeem(tab, qtbot, handle) -> list:
+    """Open 兑换 for 张小凡 and run `handle(dialog)` on the form; returns what it recorded."""
+    tab.findChild(QListWidget, "ledger_member_list").setCurrentRow(0)
+    qtbot.waitUntil(lambda: value(tab, "ledger_balance_available") == "120", timeout=5000)
+    seen = []
+    when_shown("ledger_redeem_dialog", lambda dialog: seen.append(handle(dialog)))
+    tab.findChild(QPushButton, "ledger_redeem").click()
+    qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+    return seen
+
+
+def test_the_redeem_form_greys_what_the_member_cannot_have(ledger, qtbot, sqlite_database):
+    from PySide6.QtWidgets import QComboBox
+
+    _more_rewards(sqlite_database)
+    _, tab, _ = ledger
+    tab.refresh()
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=5000)
+
+    def read(dialog):
+        box = dialog.findChild(QComboBox, "ledger_redeem_reward")
+        items = {
+            box.itemText(i).split("（")[0]: (box.itemText(i), box.model().item(i).isEnabled())
+            for i in range(box.count())
+        }
+        current = box.currentText()
+        dialog.reject()
+        return items, current
+
+    (items, current), *_ = _open_redeem(tab, qtbot, read)
+    assert items["定制帆布袋"][1] and current.startswith("定制帆布袋")
+    assert not items["蓝牙音箱"][1] and items["蓝牙音箱"][0].endswith("还差 30 分")
+    assert not items["限量杯"][1] and items["限量杯"][0].endswith("已兑完")
+
+
+def test_a_refused_redemption_keeps_the_form_and_its_note(ledger, qtbot, sqlite_database):
+    _, tab, zhang = ledger
+
+    def refused(dialog):
+        with sqlite_database.session() as session:  # another operator spends first
+            spend(session, zhang, 50, reason="另一台电脑扣的")
+        dialog.findChild(QLineEdit, "ledger_redeem_note").setText("上海市徐汇区 XL 码")
+        press_ok(dialog)
+        message = dialog.findChild(QLabel, "ledger_redeem_message")
+        qtbot.waitUntil(lambda: message.isVisible() and not dialog.busy, timeout=5000)
+        state = (
+            [w for w in QApplication.topLevelWidgets() if w.objectName() == "user_error_dialog"],
+            dialog.isVisible(),
+            message.text(),
+            dialog.findChild(QLineEdit, "ledger_redeem_note").text(),
+        )
+        dialog.reject()
+        return state
+
+    (error_boxes, visible, message, note), *_ = _open_redeem(tab, qtbot, refused)
+    assert error_boxes == [] and visible
+    assert message == "积分不足：可用 70 分，需要 100 分"
+    assert note == "上海市徐汇区 XL 码"
+    with sqlite_database.session() as session:
+        assert session.scalars(select(LedgerRedemption)).all() == []
