@@ -6307,6 +6307,10 @@ Drop an image here</translation>
         <translation>Longer than {limit} characters, cut short</translation>
     </message>
     <message>
+        <source>{problem}；这一行照常导入，不写手机号</source>
+        <translation>{problem}; the row is imported without the phone</translation>
+    </message>
+    <message>
         <source>{field}里不应有空格</source>
         <translation>{field} must not contain spaces</translation>
     </message>
