@@ -1396,6 +1396,14 @@ Preview first: every row to add, update or with a problem is listed before anyth
         <translation>To confirm ({n})</translation>
     </message>
     <message>
+        <source>{nickname}（{sheet} 第 {row} 行）</source>
+        <translation>{nickname} ({sheet}, row {row})</translation>
+    </message>
+    <message>
+        <source>{nickname}（#{id}）</source>
+        <translation>{nickname} (#{id})</translation>
+    </message>
+    <message>
         <source>（空）</source>
         <translation>(empty)</translation>
     </message>
