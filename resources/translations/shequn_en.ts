@@ -1400,6 +1400,14 @@ Preview first: every row to add, update or with a problem is listed before anyth
         <translation>To confirm ({n})</translation>
     </message>
     <message>
+        <source>{nickname}（{sheet} 第 {row} 行）</source>
+        <translation>{nickname} ({sheet}, row {row})</translation>
+    </message>
+    <message>
+        <source>{nickname}（#{id}）</source>
+        <translation>{nickname} (#{id})</translation>
+    </message>
+    <message>
         <source>（空）</source>
         <translation>(empty)</translation>
     </message>
@@ -6437,6 +6445,10 @@ Drop an image here</translation>
     <message>
         <source>超过 {limit} 个字，已截断</source>
         <translation>Longer than {limit} characters, cut short</translation>
+    </message>
+    <message>
+        <source>{problem}；这一行照常导入，不写手机号</source>
+        <translation>{problem}; the row is imported without the phone</translation>
     </message>
     <message>
         <source>{field}里不应有空格</source>

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -53,6 +53,9 @@ from ui.common.tasks import TaskGroup, run_task
 from ui.common.widgets import push_button
 
 PAGE_CHOOSE, PAGE_PREVIEW, PAGE_DONE = range(3)
+LAST_FOLDER_KEY = "import/last_folder"  # where the file dialog opens next time
+NARROW_COLUMN_MAX = 200  # px: a long sheet name must not squeeze the reason
+WRAP_ROWS_MAX = 2000  # rows grown to their wrapped text; past that the tooltip shows it
 
 
 def _date(value) -> str:
@@ -77,6 +80,8 @@ class ImportDialog(QDialog):
         self.answers: dict[tuple[str, int], str] = {}  # doubtful rows answered, by (sheet, row)
         self._mapping: list[HeaderMapping] | None = None  # the mapping of the last preview
         self._reads = TaskGroup(self)
+        # The column of each list that holds free text (the rest are short).
+        self._text_columns = {"import_issues": 4, "import_duplicates": 4}
 
         self.pages = QStackedWidget()
         self.pages.addWidget(self._choose_page())
@@ -146,17 +151,21 @@ class ImportDialog(QDialog):
             self.community.addItem(name, community_id)
 
     def browse(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
+        dialog = QFileDialog(
             self,
             self.tr("选择成员名单"),
-            "",
+            str(start_folder()),
             self.tr("成员名单 (*.xlsx *.xlsm *.xls *.ods *.csv *.txt *.json);;所有文件 (*)"),
         )
-        if name:
-            self.set_file(Path(name))
+        dialog.setObjectName("import_file_dialog")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)  # the same on every system
+        if dialog.exec() and dialog.selectedFiles():
+            self.set_file(Path(dialog.selectedFiles()[0]))
 
     def set_file(self, path: Path) -> None:
         self.path = path
+        remember_folder(path.parent)
         self.answers = {}
         self._mapping = None
         self.file_label.setText(self.tr("文件：{name}").format(name=str(path)))
@@ -283,9 +292,10 @@ class ImportDialog(QDialog):
         self.details.addTab(self._view("import_leaves", self.leaves_model), self.tr("退群"))
         self.duplicates_model = ListTableModel(
             [
-                (self.tr("行"), lambda d: f"{shown(d.sheet)} {d.row}"),
+                (self.tr("工作表"), lambda d: shown(d.sheet)),
+                (self.tr("行"), lambda d: d.row),
                 (self.tr("昵称"), lambda d: d.nickname),
-                (self.tr("可能是"), lambda d: d.other_nickname),
+                (self.tr("可能是"), self._duplicate_of),
                 (self.tr("原因"), lambda d: shown(d.reason)),
             ],
             parent=self,
@@ -323,11 +333,29 @@ class ImportDialog(QDialog):
         view.setModel(model)
         view.verticalHeader().setVisible(False)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setWordWrap(False)
+        view.setWordWrap(True)
         view.horizontalHeader().setStretchLastSection(True)
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         view.horizontalHeader().setDefaultSectionSize(120)
+        model.modelReset.connect(lambda: self._fit_columns(view))
         return view
+
+    def _fit_columns(self, view: QTableView) -> None:
+        """Short columns as wide as their content; the text column (说明/原因) takes the rest
+        and wraps, so a long reason is read whole (its tooltip too, for very long lists)."""
+        header, model = view.horizontalHeader(), view.model()
+        columns = model.columnCount()
+        text = self._text_columns.get(view.objectName(), columns - 1)
+        for column in range(columns):
+            if column == text:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+                continue
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            view.resizeColumnToContents(column)
+            header.resizeSection(column, min(header.sectionSize(column), NARROW_COLUMN_MAX))
+        header.setStretchLastSection(text == columns - 1)
+        if model.rowCount() <= WRAP_ROWS_MAX:
+            view.resizeRowsToContents()
 
     def _mapping_page(self) -> QWidget:
         page = QWidget()
@@ -479,6 +507,19 @@ class ImportDialog(QDialog):
             self.apply_button.setText(
                 self.tr("导入") if plan.has_changes else self.tr("没有可导入的变化")
             )
+
+    def _duplicate_of(self, duplicate) -> str:
+        if duplicate.other_row is not None:
+            return self.tr("{nickname}（{sheet} 第 {row} 行）").format(
+                nickname=duplicate.other_nickname,
+                sheet=shown(duplicate.other_row[0]),
+                row=duplicate.other_row[1],
+            )
+        if duplicate.other_member_id is not None:
+            return self.tr("{nickname}（#{id}）").format(
+                nickname=duplicate.other_nickname, id=duplicate.other_member_id
+            )
+        return duplicate.other_nickname
 
     def _row_note(self, row) -> str:
         if row.reason:
@@ -648,3 +689,23 @@ class ImportDialog(QDialog):
         )
         self.pages.setCurrentIndex(PAGE_DONE)
         self.data_changed.emit({"members", "communities", "tags"})
+
+
+def start_folder() -> Path:
+    """Where the file dialog opens: the folder of the last import, else Documents, else home."""
+    from ui.app import ui_settings
+
+    remembered = ui_settings().value(LAST_FOLDER_KEY, "", str)
+    if remembered and Path(remembered).is_dir():
+        return Path(remembered)
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    if documents and Path(documents).is_dir():
+        return Path(documents)
+    return Path.home()
+
+
+def remember_folder(folder: Path) -> None:
+    from ui.app import ui_settings
+
+    if folder.is_dir():
+        ui_settings().setValue(LAST_FOLDER_KEY, str(folder.resolve()))

@@ -149,12 +149,30 @@ def normalize_phone(value) -> tuple[str | None, str | None]:
     return _check_digits(digits, text, plus=plus)
 
 
+def phone_lost_digits(value) -> bool:
+    """A phone Excel wrote in scientific notation with digits gone (`8.6138E+12`): the
+    number existed, the file just no longer holds it, so the row is not at fault."""
+    if not isinstance(value, str):
+        return False
+    text = unicodedata.normalize("NFKC", clean_text(value))
+    if not _SCIENTIFIC.fullmatch(text):
+        return False
+    try:
+        return _digits_lost(Decimal(text))
+    except InvalidOperation:
+        return False
+
+
+def _digits_lost(number: Decimal) -> bool:
+    return number.as_tuple().exponent > 0 or number != number.to_integral_value()
+
+
 def _from_scientific(text: str) -> tuple[str | None, str | None]:
     try:
         number = Decimal(text)
     except InvalidOperation:
         return None, msg("看不懂的号码：{text}", text=text)
-    if number.as_tuple().exponent > 0 or number != number.to_integral_value():
+    if _digits_lost(number):
         return None, msg(
             "号码 {text} 是 Excel 的科学计数法，后几位已经丢失，无法还原；"
             "请在原表里把这一列设为文本格式后重新导出",

@@ -87,6 +87,7 @@ from core.members.importing.normalize import (
     normalize_gender,
     normalize_phone,
     normalize_team,
+    phone_lost_digits,
     split_tags,
     to_text,
 )
@@ -903,9 +904,7 @@ class _Planner:
         if text is None:
             return None
         if _CONTROL.search(text):
-            self._issue(
-                sheet, number, name, text, msg("有看不见的控制字符，已删除这些字符"), False
-            )
+            self._issue(sheet, number, name, text, msg("有看不见的控制字符，已删除这些字符"), False)
             text = _CONTROL.sub("", text).strip()
             if not text:
                 return None
@@ -920,7 +919,12 @@ class _Planner:
     def _identity_value(self, row: _Row, raw, sheet, number, name, _segment=None) -> None:
         if name == "phone":
             phone, error = normalize_phone(raw)
-            if error:
+            if error and phone_lost_digits(raw):
+                # Excel lost the digits, the row itself is sound: imported as with an empty
+                # phone, and the phone is left for the owner to fix.
+                reason = msg("{problem}；这一行照常导入，不写手机号", problem=error)
+                self._issue(sheet, number, name, raw, reason, False)
+            elif error:
                 self._reject(row, sheet, number, name, raw, error)
             elif phone:
                 row.keys["phone"] = phone

@@ -66,7 +66,7 @@ def test_community_option_and_report(tmp_path, samples):
     summary = json.loads(result.stdout)
     (community,) = summary["communities"]
     assert community["name"] == "有赞会员群" and community["created"] and community["id"] == 1
-    assert summary["joined"] == 28 and summary["report"] == str(report)
+    assert summary["joined"] == 29 and summary["report"] == str(report)
     assert report.exists()
 
 

@@ -35,7 +35,7 @@ def test_report_lists_rejected_rows_and_skipped_values(sqlite_database, samples,
     body = {(r[1], r[2], r[3], r[5]) for r in rows[1:]}
     # Phones are masked, as in every export: the row number says which line to fix.
     assert body == {
-        (7, "手机号", "******E+12", "整行未导入"),
+        (7, "手机号", "******E+12", "已忽略该值"),
         (11, "手机号", "******0010", "整行未导入"),
     }
     assert sheet.freeze_panes == "A2"
