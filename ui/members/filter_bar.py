@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from core.members.query import FilterChoices, MemberFilter
 from core.segments.catalogue import SEGMENTS
 from ui.common.flow_layout import flow_row
-from ui.common.i18n import shown
+from ui.common.i18n import shown, shown_name
 from ui.common.labels import role_labels
 
 SEARCH_DELAY_MS = 150  # wait for a pause in typing before querying
@@ -171,7 +171,7 @@ class MemberFilterBar(QWidget):
         for combo, items in (
             (self.community, choices.communities),
             (self.tag, choices.tags),
-            (self.level, choices.levels),
+            (self.level, [(key, shown_name(name)) for key, name in choices.levels]),
         ):
             selected = combo.currentData()
             combo.blockSignals(True)
@@ -188,7 +188,7 @@ class MemberFilterBar(QWidget):
         self._emit()
 
     def set_count(self, shown: int) -> None:
-        self.count_label.setText(self.tr("{count} 人").format(count=f"{shown:,}"))
+        self.count_label.setText(self.tr("%Ln 人", "", shown))
 
     def set_count_pending(self, at_least: int) -> None:
         self.count_label.setText(self.tr("{count}+ 人…").format(count=f"{at_least:,}"))

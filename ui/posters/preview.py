@@ -16,6 +16,7 @@ from core.common.database import Database
 from core.members.query import MemberFilter, find_member_ids, load_rows
 from core.posters.builtin import SAMPLE_DATA
 from core.posters.members import poster_members
+from ui.common.widgets import combo_fits
 
 MEMBER_CHOICES = 200  # the combo lists this many members; the search box finds the others
 
@@ -59,7 +60,9 @@ class PreviewData(QComboBox):
         self.blockSignals(True)
         try:
             self.clear()
-            self.addItem(self.tr("示例数据（{name}）").format(name=SAMPLE_DATA["昵称"]), None)
+            sample = self.tr("示例数据（{name}）").format(name=SAMPLE_DATA["昵称"])
+            self.addItem(sample, None)
+            combo_fits(self, [sample])
             for member_id in ids:
                 row = rows.get(member_id)
                 if row is not None:
