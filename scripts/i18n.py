@@ -5,6 +5,8 @@
     .venv/bin/python scripts/i18n.py --fill EN.json  # also take {"中文": "English"} for
                                                      # the strings still untranslated; a
                                                      # plural ("%n") takes ["one", "many"]
+    .venv/bin/python scripts/i18n.py --replace EN.json  # the same, also over an English
+                                                        # already there (a reworded one)
 
 The interface's source strings are Simplified Chinese: the ui/ code's own, and the messages core/
 writes with `msg("…")` (core/common/text.py; context "core"), which this script collects for
@@ -139,14 +141,17 @@ def problems() -> list[str]:
     return found
 
 
-def fill(ts_file: Path, english: dict[str, str]) -> int:
-    """Give every unfinished message whose source is in `english` that translation."""
+def fill(ts_file: Path, english: dict[str, str], *, replace: bool = False) -> int:
+    """Give every unfinished message whose source is in `english` that translation (with
+    `replace`, every such message, finished or not)."""
     tree = ET.parse(ts_file)
     filled = 0
     for message in tree.getroot().iter("message"):
         translation = message.find("translation")
         source = message.findtext("source") or ""
-        if translation is None or translation.get("type") is None or source not in english:
+        if translation is None or source not in english:
+            continue
+        if translation.get("type") is None and not replace:
             continue
         wanted = english[source]
         if message.get("numerus") == "yes":  # English has two forms: ["one …", "many …"]
@@ -156,7 +161,7 @@ def fill(ts_file: Path, english: dict[str, str]) -> int:
                 ET.SubElement(translation, "numerusform").text = text
         else:
             translation.text = wanted
-        del translation.attrib["type"]
+        translation.attrib.pop("type", None)
         filled += 1
     tree.write(ts_file, encoding="utf-8", xml_declaration=True)
     return filled
@@ -168,10 +173,12 @@ def main(argv: list[str]) -> int:
         print("\n".join(issues) or "translations complete")
         return 1 if issues else 0
     lupdate(TS_FILE)
-    if "--fill" in argv:
-        english = json.loads(Path(argv[argv.index("--fill") + 1]).read_text(encoding="utf-8"))
-        print(f"filled {fill(TS_FILE, english)} translations")
-        lupdate(TS_FILE)  # back to lupdate's own layout
+    for option in ("--fill", "--replace"):
+        if option in argv:
+            english = json.loads(Path(argv[argv.index(option) + 1]).read_text(encoding="utf-8"))
+            filled = fill(TS_FILE, english, replace=option == "--replace")
+            print(f"filled {filled} translations")
+            lupdate(TS_FILE)  # back to lupdate's own layout
     lrelease()
     missing = [key for key, english in messages(TS_FILE).items() if english is None]
     print(f"{TS_FILE.name}: {len(messages(TS_FILE))} strings, {len(missing)} untranslated")

@@ -230,9 +230,9 @@ class MainWindow(QMainWindow):
 
     def _on_stats_loaded(self, stats: OverviewStats) -> None:
         self.status_counts.setText(
-            self.tr("{communities} 个社群 · {members} 名成员").format(
-                communities=f"{stats.communities:,}", members=f"{stats.members:,}"
-            )
+            self.tr("%Ln 个社群", "", stats.communities)
+            + " · "
+            + self.tr("%Ln 名成员", "", stats.members)
         )
         if stats.is_empty and self._offer_demo:
             self._offer_demo = False  # ask once per start, never in a loop

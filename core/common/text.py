@@ -13,6 +13,10 @@ Joining a Message with + gives a plain str and loses the template: pass the part
 
 from __future__ import annotations
 
+import re
+import string
+from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 CONTEXT = "core"  # the Qt translation context of every core message
@@ -58,3 +62,25 @@ def translated(text: str, translate) -> str:
         return template.format(**values)
     except (KeyError, IndexError, ValueError):
         return str(text)
+
+
+def recognise(text: str, templates: Iterable[Message]) -> Message | None:
+    """The message `text` was made from, when it reads as one of `templates` (msg() calls with
+    no values): for text stored long ago as plain Chinese, such as a ledger reason or a
+    numbered poster layer name. A field named {n} takes digits, any other at least one
+    character; the first template that fits wins. None when none fits."""
+    for template in templates:
+        found = _pattern(template.template).fullmatch(text)
+        if found is not None:
+            return Message(template.template, found.groupdict())
+    return None
+
+
+@cache
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = []
+    for literal, field, _spec, _conversion in string.Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if field is not None:
+            parts.append(f"(?P<{field}>[0-9]+)" if field == "n" else f"(?P<{field}>.+?)")
+    return re.compile("".join(parts), re.DOTALL)

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from core.common.builtin_names import builtin_name
 from core.common.errors import UserError
 from core.common.settings_store import get_setting, set_setting
 from core.common.text import msg
@@ -58,6 +59,10 @@ class Level:
     manual: bool = False  # given by hand only (KOC/KOL)
     window: dict[str, int] = field(default_factory=dict)  # metric -> threshold in the window
     all_time: dict[str, int] = field(default_factory=dict)  # metric -> all-time minimum
+
+    def __post_init__(self) -> None:
+        # A shipped name ("新人") stays that text, as a message the window shows in English.
+        object.__setattr__(self, "name", builtin_name(self.name))
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,6 @@
         <translation>Record Activity</translation>
     </message>
     <message>
-        <source> 次</source>
-        <translation> time(s)</translation>
-    </message>
-    <message>
         <source>行为</source>
         <translation>Activity</translation>
     </message>
@@ -126,19 +122,28 @@ Preview first: it lists how many records will be added and which rows cannot be 
     </message>
     <message>
         <source>「{file}」：读取 {rows} 行，将记录 {add} 条行为（{members} 人）</source>
-        <translation>“{file}”: {rows} rows read, {add} activity records to add ({members} members)</translation>
+        <translation>“{file}”: rows read: {rows}; activity records to add: {add}; members: {members}</translation>
     </message>
-    <message>
-        <source>{n} 条这个文件已导入过，不会重复记录</source>
-        <translation>{n} already imported from this file, not recorded twice</translation>
+    <message numerus="yes">
+        <source>%n 条这个文件已导入过，不会重复记录</source>
+        <translation>
+            <numerusform>%n record of this file was imported before and is not recorded twice</numerusform>
+            <numerusform>%n records of this file were imported before and are not recorded twice</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>{n} 行无法导入，原因见下表</source>
-        <translation>{n} rows cannot be imported (reasons below)</translation>
+    <message numerus="yes">
+        <source>%n 行无法导入，原因见下表</source>
+        <translation>
+            <numerusform>%n row cannot be imported (reason below)</numerusform>
+            <numerusform>%n rows cannot be imported (reasons below)</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>{n} 行次数都是 0</source>
-        <translation>{n} rows with every count 0</translation>
+    <message numerus="yes">
+        <source>%n 行次数都是 0</source>
+        <translation>
+            <numerusform>%n row with every count 0</numerusform>
+            <numerusform>%n rows with every count 0</numerusform>
+        </translation>
     </message>
     <message>
         <source>已导入 {n} 条行为记录</source>
@@ -395,9 +400,12 @@ The current data is saved as a backup first, so you can restore it again.</trans
         <source>与成员页「分群」筛选相同的名单，不含团队成员</source>
         <translation>The same list as the Members tab&apos;s segment filter, without the team</translation>
     </message>
-    <message>
-        <source>成员页中选中的 {n} 位成员</source>
-        <translation>The {n} members selected in the Members tab</translation>
+    <message numerus="yes">
+        <source>成员页中选中的 %n 位成员</source>
+        <translation>
+            <numerusform>The %n member selected in the Members tab</numerusform>
+            <numerusform>The %n members selected in the Members tab</numerusform>
+        </translation>
     </message>
     <message>
         <source>填入海报上的 {活动名}，例如 春日烘焙体验营</source>
@@ -475,9 +483,47 @@ The current data is saved as a backup first, so you can restore it again.</trans
         <source>{name}_个人海报_{day}</source>
         <translation>{name}_personal_posters_{day}</translation>
     </message>
-    <message>
-        <source>将为 {n} 位成员各生成一张海报</source>
-        <translation>One poster each for {n} members</translation>
+    <message numerus="yes">
+        <source>将为 %n 位成员各生成一张海报</source>
+        <translation>
+            <numerusform>One poster for %n member</numerusform>
+            <numerusform>One poster each for %n members</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>已生成 %n 张海报，保存在 {path}</source>
+        <translation>
+            <numerusform>%n poster made, saved in {path}</numerusform>
+            <numerusform>%n posters made, saved in {path}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n 张未通过扫码校验或无法写入，没有保存，原因见下方</source>
+        <translation>
+            <numerusform>%n poster failed the scan check or could not be written and was not saved; reason below</numerusform>
+            <numerusform>%n posters failed the scan check or could not be written and were not saved; reasons below</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>  ……另有 %n 张</source>
+        <translation>
+            <numerusform>  …and %n more</numerusform>
+            <numerusform>  …and %n more</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n 张有提醒（已保存，能扫出），见下方</source>
+        <translation>
+            <numerusform>%n poster has warnings (saved, it scans); see below</numerusform>
+            <numerusform>%n posters have warnings (saved, they scan); see below</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>  %n 张：{warning}</source>
+        <translation>
+            <numerusform>  %n poster: {warning}</numerusform>
+            <numerusform>  %n posters: {warning}</numerusform>
+        </translation>
     </message>
     <message>
         <source>{what}里没有可生成海报的成员</source>
@@ -516,14 +562,6 @@ The current data is saved as a backup first, so you can restore it again.</trans
         <translation>Made {done} / {total}</translation>
     </message>
     <message>
-        <source>已生成 {n} 张海报，保存在 {path}</source>
-        <translation>{n} posters made, saved in {path}</translation>
-    </message>
-    <message>
-        <source>{n} 张未通过扫码校验或无法写入，没有保存，原因见下方</source>
-        <translation>{n} posters failed the scan check or could not be written and were not saved; reasons below</translation>
-    </message>
-    <message>
         <source>未保存的海报：</source>
         <translation>Posters not saved:</translation>
     </message>
@@ -532,20 +570,8 @@ The current data is saved as a backup first, so you can restore it again.</trans
         <translation>  {file}: {reason}</translation>
     </message>
     <message>
-        <source>  ……另有 {n} 张</source>
-        <translation>  …and {n} more</translation>
-    </message>
-    <message>
-        <source>{n} 张有提醒（已保存，能扫出），见下方</source>
-        <translation>{n} posters have warnings (saved, they scan); see below</translation>
-    </message>
-    <message>
         <source>提醒：</source>
         <translation>Warnings:</translation>
-    </message>
-    <message>
-        <source>  {n} 张：{warning}</source>
-        <translation>  {n} posters: {warning}</translation>
     </message>
     <message>
         <source>没有生成海报，也没有写入任何文件。</source>
@@ -747,9 +773,12 @@ The current data is saved as a backup first, so you can restore it again.</trans
         <source>删除</source>
         <translation>Delete</translation>
     </message>
-    <message>
-        <source>「{name}」有 {members} 名成员和入群历史。删除后移到回收站，成员记录都会保留，可以随时恢复。</source>
-        <translation>“{name}” has {members} members and a join history. It will be moved to the trash with all its records kept, and can be restored at any time.</translation>
+    <message numerus="yes">
+        <source>「{name}」有 %Ln 名成员和入群历史。删除后移到回收站，成员记录都会保留，可以随时恢复。</source>
+        <translation>
+            <numerusform>“{name}” has %Ln member and a join history. It will be moved to the trash with all its records kept, and can be restored at any time.</numerusform>
+            <numerusform>“{name}” has %Ln members and a join history. It will be moved to the trash with all its records kept, and can be restored at any time.</numerusform>
+        </translation>
     </message>
     <message>
         <source>移到回收站</source>
@@ -902,10 +931,6 @@ The current data is saved as a backup first, so you can restore it again.</trans
         <translation>Platform default</translation>
     </message>
     <message>
-        <source> 天</source>
-        <translation> days</translation>
-    </message>
-    <message>
         <source>扫码进群上限</source>
         <translation>Scan-in cap</translation>
     </message>
@@ -988,10 +1013,6 @@ The current data is saved as a backup first, so you can restore it again.</trans
     <message>
         <source>不过期</source>
         <translation>no expiry</translation>
-    </message>
-    <message>
-        <source>{days} 天</source>
-        <translation>{days} days</translation>
     </message>
     <message>
         <source>平台默认：微信群 {wechat}，企业微信群 {wecom}</source>
@@ -1431,17 +1452,23 @@ Preview first: every row to add, update or with a problem is listed before anyth
         <source> · 待确认 {doubtful}（未导入）</source>
         <translation> · to confirm {doubtful} (not imported)</translation>
     </message>
-    <message>
-        <source>文件：{name}，共 {rows} 行</source>
-        <translation>File: {name}, {rows} rows</translation>
-    </message>
-    <message>
-        <source>{n} 行手机号与昵称对不上，没有导入。</source>
-        <translation>{n} rows whose phone and nickname disagree were not imported.</translation>
+    <message numerus="yes">
+        <source>%n 行手机号与昵称对不上，没有导入。</source>
+        <translation>
+            <numerusform>%n row whose phone and nickname disagree was not imported.</numerusform>
+            <numerusform>%n rows whose phone and nickname disagree were not imported.</numerusform>
+        </translation>
     </message>
     <message>
         <source>没有可导入的变化</source>
         <translation>Nothing to Import</translation>
+    </message>
+    <message numerus="yes">
+        <source>文件：{name}，共 %n 行</source>
+        <translation>
+            <numerusform>File: {name}, %n row</numerusform>
+            <numerusform>File: {name}, %n rows</numerusform>
+        </translation>
     </message>
     <message>
         <source>保存问题清单</source>
@@ -1469,7 +1496,7 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
     <message>
         <source>导入完成：新增 {added} 人，更新 {updated} 人，入群 {joined} 次，退群 {left} 次，新建社群 {created} 个。</source>
-        <translation>Import complete: {added} members added, {updated} updated, {joined} joins, {left} leaves, {created} communities created.</translation>
+        <translation>Import complete. Members added: {added}, updated: {updated}; joins: {joined}, leaves: {left}; communities created: {created}.</translation>
     </message>
 </context>
 <context>
@@ -1529,14 +1556,6 @@ Preview first: every row to add, update or with a problem is listed before anyth
     <message>
         <source>本群使用单独的等级规则</source>
         <translation>This group has its own level rules</translation>
-    </message>
-    <message>
-        <source> 天</source>
-        <translation> days</translation>
-    </message>
-    <message>
-        <source> 人</source>
-        <translation> members</translation>
     </message>
     <message>
         <source>不使用</source>
@@ -1952,10 +1971,6 @@ Preview first: every row to add, update or with a problem is listed before anyth
         <translation>Daily cap</translation>
     </message>
     <message>
-        <source>{n} 天</source>
-        <translation>{n} days</translation>
-    </message>
-    <message>
         <source>有效期</source>
         <translation>Valid for</translation>
     </message>
@@ -2131,9 +2146,47 @@ Preview first: every row to add, update or with a problem is listed before anyth
         <source>到期前 </source>
         <translation>Within </translation>
     </message>
-    <message>
-        <source> 天</source>
-        <translation> days</translation>
+    <message numerus="yes">
+        <source>{name}  · %n 分</source>
+        <translation>
+            <numerusform>{name}  · %n pt</numerusform>
+            <numerusform>{name}  · %n pts</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>共 %n 条</source>
+        <translation>
+            <numerusform>%n entry</numerusform>
+            <numerusform>%n entries</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>已按「{rule}」给 %n 位成员发放共 {total} 积分</source>
+        <translation>
+            <numerusform>Awarded by “{rule}” to %n member (points in total: {total})</numerusform>
+            <numerusform>Awarded by “{rule}” to %n members (points in total: {total})</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>；%n 位成员接近每日上限 {cap} 分，只发了剩余的积分</source>
+        <translation>
+            <numerusform>; %n member was near the daily cap of {cap} and got only the remainder</numerusform>
+            <numerusform>; %n members were near the daily cap of {cap} and got only the remainder</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>；%n 位成员今天已达每日上限 {cap} 分，未发放</source>
+        <translation>
+            <numerusform>; %n member already reached the daily cap of {cap} today and got nothing</numerusform>
+            <numerusform>; %n members already reached the daily cap of {cap} today and got nothing</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>取消兑换 {code}（{reward}），%n 积分将退还给成员。原因：</source>
+        <translation>
+            <numerusform>Cancel redemption {code} ({reward}); %n point goes back to the member. Reason:</numerusform>
+            <numerusform>Cancel redemption {code} ({reward}); %n points go back to the member. Reason:</numerusform>
+        </translation>
     </message>
     <message>
         <source>到期积分</source>
@@ -2160,20 +2213,12 @@ Preview first: every row to add, update or with a problem is listed before anyth
         <translation>Redemptions and cost by month</translation>
     </message>
     <message>
-        <source>{name}  · {points} 分</source>
-        <translation>{name}  · {points} pts</translation>
-    </message>
-    <message>
         <source>{name}（成员 {id}）的积分对账单</source>
         <translation>Points statement of {name} (member {id})</translation>
     </message>
     <message>
         <source>显示最新 {n} 条；缩小筛选范围或导出 Excel 查看全部</source>
         <translation>Showing the latest {n}; narrow the filter or export to Excel to see them all</translation>
-    </message>
-    <message>
-        <source>共 {n} 条</source>
-        <translation>{n} entries</translation>
     </message>
     <message>
         <source>完成</source>
@@ -2190,18 +2235,6 @@ Preview first: every row to add, update or with a problem is listed before anyth
     <message>
         <source>正在按规则发放…</source>
         <translation>Awarding by rule…</translation>
-    </message>
-    <message>
-        <source>已按「{rule}」给 {n} 位成员发放共 {total} 积分</source>
-        <translation>Awarded {total} points in total to {n} members by “{rule}”</translation>
-    </message>
-    <message>
-        <source>；{n} 位成员接近每日上限 {cap} 分，只发了剩余的积分</source>
-        <translation>; {n} members were near the daily cap of {cap} points and got only the remainder</translation>
-    </message>
-    <message>
-        <source>；{n} 位成员今天已达每日上限 {cap} 分，未发放</source>
-        <translation>; {n} members already reached the daily cap of {cap} points today and got nothing</translation>
     </message>
     <message>
         <source>积分商城还没有上架的奖品，请先在「积分商城」新增。</source>
@@ -2225,7 +2258,7 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
     <message>
         <source>冲正 {points:+d} 分「{reason}」的原因：</source>
-        <translation>Reason for reversing the {points:+d} points of “{reason}”:</translation>
+        <translation>Reason for reversing “{reason}” (points: {points:+d}):</translation>
     </message>
     <message>
         <source>正在冲正…</source>
@@ -2250,10 +2283,6 @@ Preview first: every row to add, update or with a problem is listed before anyth
     <message>
         <source>取消兑换</source>
         <translation>Cancel Redemption</translation>
-    </message>
-    <message>
-        <source>取消兑换 {code}（{reward}），{points} 积分将退还给成员。原因：</source>
-        <translation>Cancel redemption {code} ({reward}); {points} points go back to the member. Reason:</translation>
     </message>
     <message>
         <source>正在核销…</source>
@@ -2287,9 +2316,9 @@ Preview first: every row to add, update or with a problem is listed before anyth
         <source>已导出 {members} 位成员、{entries} 笔流水到
 {path}
 手机号和微信号已打码。</source>
-        <translation>Exported {members} members and {entries} entries to
+        <translation>Exported to
 {path}
-Phones and WeChat IDs are masked.</translation>
+Members: {members}; entries: {entries}. Phones and WeChat IDs are masked.</translation>
     </message>
     <message>
         <source>正在导出…</source>
@@ -2424,9 +2453,19 @@ Phones and WeChat IDs are masked.</translation>
         <source>关于(&amp;A)</source>
         <translation>&amp;About</translation>
     </message>
-    <message>
-        <source>{communities} 个社群 · {members} 名成员</source>
-        <translation>{communities} communities · {members} members</translation>
+    <message numerus="yes">
+        <source>%Ln 个社群</source>
+        <translation>
+            <numerusform>%Ln community</numerusform>
+            <numerusform>%Ln communities</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln 名成员</source>
+        <translation>
+            <numerusform>%Ln member</numerusform>
+            <numerusform>%Ln members</numerusform>
+        </translation>
     </message>
     <message>
         <source>欢迎使用社群运营工作台</source>
@@ -2490,9 +2529,12 @@ Demo data can be generated again in a new database at any time; it does not affe
         <source>花费</source>
         <translation>Cost</translation>
     </message>
-    <message>
-        <source>{cost} 积分</source>
-        <translation>{cost} points</translation>
+    <message numerus="yes">
+        <source>%n 积分</source>
+        <translation>
+            <numerusform>%n point</numerusform>
+            <numerusform>%n points</numerusform>
+        </translation>
     </message>
     <message>
         <source>补签日期</source>
@@ -2756,9 +2798,12 @@ Demo data can be generated again in a new database at any time; it does not affe
         <source>清除筛选</source>
         <translation>Clear Filters</translation>
     </message>
-    <message>
-        <source>{count} 人</source>
-        <translation>{count} members</translation>
+    <message numerus="yes">
+        <source>%Ln 人</source>
+        <translation>
+            <numerusform>%Ln member</numerusform>
+            <numerusform>%Ln members</numerusform>
+        </translation>
     </message>
     <message>
         <source>{count}+ 人…</source>
@@ -2902,17 +2947,65 @@ Demo data can be generated again in a new database at any time; it does not affe
         <source>正在加标签…</source>
         <translation>Adding the tag…</translation>
     </message>
-    <message>
-        <source>已给 {n} 人加上标签「{tag}」</source>
-        <translation>Tag “{tag}” added to {n} members</translation>
+    <message numerus="yes">
+        <source>已给 %n 人加上标签「{tag}」</source>
+        <translation>
+            <numerusform>Tag “{tag}” added to %n member</numerusform>
+            <numerusform>Tag “{tag}” added to %n members</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>已从 %n 人移除标签「{tag}」</source>
+        <translation>
+            <numerusform>Tag “{tag}” removed from %n member</numerusform>
+            <numerusform>Tag “{tag}” removed from %n members</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n 人已加入社群</source>
+        <translation>
+            <numerusform>%n member joined the community</numerusform>
+            <numerusform>%n members joined the community</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>已为 %n 人设置角色「{role}」</source>
+        <translation>
+            <numerusform>Role “{role}” set for %n member</numerusform>
+            <numerusform>Role “{role}” set for %n members</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>已导出 %n 人到 {path}{masked}</source>
+        <translation>
+            <numerusform>Exported %n member to {path}{masked}</numerusform>
+            <numerusform>Exported %n members to {path}{masked}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>导出分群「{name}」的 %Ln 名成员到 Excel，每行附建议动作：{action}</source>
+        <translation>
+            <numerusform>Export the %Ln member of segment “{name}” to Excel, with the suggested action: {action}</numerusform>
+            <numerusform>Export the %Ln members of segment “{name}” to Excel, each row with the suggested action: {action}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>已导出分群「{name}」%n 人到 {path}{masked}</source>
+        <translation>
+            <numerusform>Exported segment “{name}” (%n member) to {path}{masked}</numerusform>
+            <numerusform>Exported segment “{name}” (%n members) to {path}{masked}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>导出 %Ln 名成员到 Excel。</source>
+        <translation>
+            <numerusform>Export %Ln member to Excel.</numerusform>
+            <numerusform>Export %Ln members to Excel.</numerusform>
+        </translation>
     </message>
     <message>
         <source>正在移除标签…</source>
         <translation>Removing the tag…</translation>
-    </message>
-    <message>
-        <source>已从 {n} 人移除标签「{tag}」</source>
-        <translation>Tag “{tag}” removed from {n} members</translation>
     </message>
     <message>
         <source>还没有社群，请先在「社群」页新建</source>
@@ -2927,10 +3020,6 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>Adding to the community…</translation>
     </message>
     <message>
-        <source>{n} 人已加入社群</source>
-        <translation>{n} members joined the community</translation>
-    </message>
-    <message>
         <source>设置角色：选择社群</source>
         <translation>Set Role: Choose the Community</translation>
     </message>
@@ -2941,10 +3030,6 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>正在设置角色…</source>
         <translation>Setting the role…</translation>
-    </message>
-    <message>
-        <source>已为 {n} 人设置角色「{role}」</source>
-        <translation>Role “{role}” set for {n} members</translation>
     </message>
     <message>
         <source>已记录 {n} 条行为</source>
@@ -2971,10 +3056,6 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>Exporting…</translation>
     </message>
     <message>
-        <source>已导出 {n} 人到 {path}{masked}</source>
-        <translation>Exported {n} members to {path}{masked}</translation>
-    </message>
-    <message>
         <source>（手机号、微信号已打码）</source>
         <translation> (phones and WeChat IDs masked)</translation>
     </message>
@@ -2987,20 +3068,8 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>Export Segment</translation>
     </message>
     <message>
-        <source>导出分群「{name}」的 {n} 名成员到 Excel，每行附建议动作：{action}</source>
-        <translation>Export the {n} members of segment “{name}” to Excel, each row with the suggested action: {action}</translation>
-    </message>
-    <message>
         <source>正在导出分群…</source>
         <translation>Exporting the segment…</translation>
-    </message>
-    <message>
-        <source>已导出分群「{name}」{n} 人到 {path}{masked}</source>
-        <translation>Exported segment “{name}” ({n} members) to {path}{masked}</translation>
-    </message>
-    <message>
-        <source>导出 {n} 名成员到 Excel。</source>
-        <translation>Export {n} members to Excel.</translation>
     </message>
     <message>
         <source>手机号和微信号打码（建议，导出会记入导出日志）</source>
@@ -3367,6 +3436,13 @@ For example:
         <source>{n} 人都可能是</source>
         <translation>could be any of {n}</translation>
     </message>
+    <message numerus="yes">
+        <source>{community} {day}：匹配 {matched} 人，将记录 %n 次签到</source>
+        <translation>
+            <numerusform>{community} {day}: {matched} matched, %n check-in to record</numerusform>
+            <numerusform>{community} {day}: {matched} matched, %n check-ins to record</numerusform>
+        </translation>
+    </message>
     <message>
         <source>待选择 {n} 人</source>
         <translation>{n} to choose</translation>
@@ -3374,6 +3450,13 @@ For example:
     <message>
         <source>没有找到 {n} 人</source>
         <translation>{n} not found</translation>
+    </message>
+    <message numerus="yes">
+        <source>已记录 %n 次签到</source>
+        <translation>
+            <numerusform>Recorded %n check-in</numerusform>
+            <numerusform>Recorded %n check-ins</numerusform>
+        </translation>
     </message>
     <message>
         <source>请选择</source>
@@ -3388,20 +3471,12 @@ For example:
         <translation>Not recorded</translation>
     </message>
     <message>
-        <source>{community} {day}：匹配 {matched} 人，将记录 {add} 次签到</source>
-        <translation>{community} {day}: {matched} matched, {add} check-ins to record</translation>
-    </message>
-    <message>
         <source>{n} 人当天已记录，不会重复</source>
         <translation>{n} already recorded that day, not counted twice</translation>
     </message>
     <message>
         <source>重复只算一次：{names}</source>
         <translation>Repeats counted once: {names}</translation>
-    </message>
-    <message>
-        <source>已记录 {n} 次签到</source>
-        <translation>Recorded {n} check-ins</translation>
     </message>
     <message>
         <source>正在记录签到…</source>
@@ -3423,10 +3498,6 @@ For example:
         <translation>Member</translation>
     </message>
     <message>
-        <source> 分</source>
-        <translation> pts</translation>
-    </message>
-    <message>
         <source>积分</source>
         <translation>Points</translation>
     </message>
@@ -3445,10 +3516,6 @@ For example:
     <message>
         <source>计入等级积分</source>
         <translation>Counts toward level</translation>
-    </message>
-    <message>
-        <source> 天</source>
-        <translation> days</translation>
     </message>
     <message>
         <source>永不过期</source>
@@ -3881,9 +3948,12 @@ Drop an image here</translation>
         <source>此平台的群二维码不会过期</source>
         <translation>Group QR codes on this platform do not expire</translation>
     </message>
-    <message>
-        <source>{date}前有效（共 {days} 天）</source>
-        <translation>Valid until {date} ({days} days)</translation>
+    <message numerus="yes">
+        <source>{date}前有效（共 %n 天）</source>
+        <translation>
+            <numerusform>Valid until {date} (%n day)</numerusform>
+            <numerusform>Valid until {date} (%n days)</numerusform>
+        </translation>
     </message>
     <message>
         <source>选择群二维码图片</source>
@@ -3940,9 +4010,12 @@ Drop an image here</translation>
         <source>不限</source>
         <translation>unlimited</translation>
     </message>
-    <message>
-        <source>{name}（{points} 分，剩 {left}）</source>
-        <translation>{name} ({points} pts, {left} left)</translation>
+    <message numerus="yes">
+        <source>{name}（%n 分，剩 {left}）</source>
+        <translation>
+            <numerusform>{name} (%n pt, {left} left)</numerusform>
+            <numerusform>{name} (%n pts, {left} left)</numerusform>
+        </translation>
     </message>
     <message>
         <source>{reward} — {why}</source>
@@ -4013,10 +4086,6 @@ Drop an image here</translation>
     <message>
         <source>类型</source>
         <translation>Type</translation>
-    </message>
-    <message>
-        <source> 分</source>
-        <translation> pts</translation>
     </message>
     <message>
         <source>所需积分</source>
@@ -4102,10 +4171,6 @@ Drop an image here</translation>
         <translation>Members</translation>
     </message>
     <message>
-        <source>{name}（{kind}，{points} 分）</source>
-        <translation>{name} ({kind}, {points} points)</translation>
-    </message>
-    <message>
         <source>规则</source>
         <translation>Rule</translation>
     </message>
@@ -4121,29 +4186,48 @@ Drop an image here</translation>
         <source>没有可发放的规则：请先在「积分规则」新建或启用。</source>
         <translation>No rule can be awarded: create or enable one under “Rules” first.</translation>
     </message>
-    <message>
-        <source>每人 {n} 分</source>
-        <translation>{n} points each</translation>
+    <message numerus="yes">
+        <source>每人 %n 分</source>
+        <translation>
+            <numerusform>%n point each</numerusform>
+            <numerusform>%n points each</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>每日上限 {n} 分（已达上限的成员不再发放）</source>
-        <translation>Daily cap {n} points (members at the cap get nothing more)</translation>
+    <message numerus="yes">
+        <source>每日上限 %n 分（已达上限的成员不再发放）</source>
+        <translation>
+            <numerusform>Daily cap %n point (members at the cap get nothing more)</numerusform>
+            <numerusform>Daily cap %n points (members at the cap get nothing more)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n 天后生效</source>
+        <translation>
+            <numerusform>Takes effect after %n day</numerusform>
+            <numerusform>Takes effect after %n days</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>有效期 %n 天</source>
+        <translation>
+            <numerusform>Valid for %n day</numerusform>
+            <numerusform>Valid for %n days</numerusform>
+        </translation>
     </message>
     <message>
         <source>每日不限</source>
         <translation>No daily cap</translation>
     </message>
-    <message>
-        <source>{n} 天后生效</source>
-        <translation>Takes effect after {n} days</translation>
+    <message numerus="yes">
+        <source>{name}（{kind}，%n 分）</source>
+        <translation>
+            <numerusform>{name} ({kind}, %n point)</numerusform>
+            <numerusform>{name} ({kind}, %n points)</numerusform>
+        </translation>
     </message>
     <message>
         <source>永不过期</source>
         <translation>Never expires</translation>
-    </message>
-    <message>
-        <source>有效期 {n} 天</source>
-        <translation>Valid for {n} days</translation>
     </message>
     <message>
         <source>计入等级积分</source>
@@ -4185,14 +4269,6 @@ Drop an image here</translation>
         <translation>Name</translation>
     </message>
     <message>
-        <source> 分/元</source>
-        <translation> pts/¥</translation>
-    </message>
-    <message>
-        <source> 分</source>
-        <translation> pts</translation>
-    </message>
-    <message>
         <source>每次花费</source>
         <translation>Cost each time</translation>
     </message>
@@ -4207,10 +4283,6 @@ Drop an image here</translation>
     <message>
         <source>计入等级积分</source>
         <translation>Counts toward level</translation>
-    </message>
-    <message>
-        <source> 天</source>
-        <translation> days</translation>
     </message>
     <message>
         <source>立即生效</source>
@@ -4673,8 +4745,19 @@ Drop an image here</translation>
         <translation>Counting…</translation>
     </message>
     <message>
-        <source>等级：</source>
-        <translation>Level: </translation>
+        <source>等级：{level}</source>
+        <translation>Level: {level}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n 条建议。选中要采纳的行（可多选），点「采纳所选建议」。</source>
+        <translation>
+            <numerusform>%n suggestion. Select the row to accept and click “Accept Selected Suggestions”.</numerusform>
+            <numerusform>%n suggestions. Select the rows to accept (several if you like) and click “Accept Selected Suggestions”.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{level} {count}</source>
+        <translation>{level} {count}</translation>
     </message>
     <message>
         <source>合计</source>
@@ -4691,10 +4774,6 @@ Drop an image here</translation>
     <message>
         <source>目前没有建议：追随者里还没有人达到其他角色的标准</source>
         <translation>No suggestions for now: no follower meets the criteria of another role yet</translation>
-    </message>
-    <message>
-        <source>{n} 条建议。选中要采纳的行（可多选），点「采纳所选建议」。</source>
-        <translation>{n} suggestions. Select the rows to accept (several if you like) and click “Accept Selected Suggestions”.</translation>
     </message>
     <message>
         <source>本月新加入</source>
@@ -4759,9 +4838,12 @@ Drop an image here</translation>
         <source>正在恢复…</source>
         <translation>Restoring…</translation>
     </message>
-    <message>
-        <source>彻底删除「{name}」？它的 {count} 条入群记录和进退群历史会一并删除，不能撤销。</source>
-        <translation>Delete “{name}” for good? Its {count} memberships and join/leave history will be deleted too. This cannot be undone.</translation>
+    <message numerus="yes">
+        <source>彻底删除「{name}」？它的 %Ln 条入群记录和进退群历史会一并删除，不能撤销。</source>
+        <translation>
+            <numerusform>Delete “{name}” for good? Its %Ln membership and join/leave history will be deleted too. This cannot be undone.</numerusform>
+            <numerusform>Delete “{name}” for good? Its %Ln memberships and join/leave history will be deleted too. This cannot be undone.</numerusform>
+        </translation>
     </message>
     <message>
         <source>彻底删除「{name}」？</source>
@@ -4774,6 +4856,51 @@ Drop an image here</translation>
     <message>
         <source>正在删除…</source>
         <translation>Deleting…</translation>
+    </message>
+</context>
+<context>
+    <name>Units</name>
+    <message numerus="yes">
+        <source>%n 天</source>
+        <translation>
+            <numerusform>%n day</numerusform>
+            <numerusform>%n days</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>剩 %n 天</source>
+        <translation>
+            <numerusform>%n day left</numerusform>
+            <numerusform>%n days left</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n 分</source>
+        <translation>
+            <numerusform>%n pt</numerusform>
+            <numerusform>%n pts</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n 分/元</source>
+        <translation>
+            <numerusform>%n pt/yuan</numerusform>
+            <numerusform>%n pts/yuan</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n 次</source>
+        <translation>
+            <numerusform>%n time</numerusform>
+            <numerusform>%n times</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n 人</source>
+        <translation>
+            <numerusform>%n member</numerusform>
+            <numerusform>%n members</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -4889,7 +5016,7 @@ Drop an image here</translation>
     </message>
     <message>
         <source>已有 {members} 人，距 {cap} 人上限只剩 {left} 个名额，准备开新群</source>
-        <translation>{members} members, only {left} places left before the cap of {cap}: get a new group ready</translation>
+        <translation>{members} members, places left before the cap of {cap}: {left}; get a new group ready</translation>
     </message>
     <message>
         <source>已有 {members} 人，超过 {cap} 人扫码进群上限：只能邀请进群</source>
@@ -4918,10 +5045,6 @@ Drop an image here</translation>
     <message>
         <source>已过期</source>
         <translation>Expired</translation>
-    </message>
-    <message>
-        <source>剩 {days} 天</source>
-        <translation>{days} d left</translation>
     </message>
     <message>
         <source>微信群二维码</source>
@@ -5280,7 +5403,7 @@ Drop an image here</translation>
     </message>
     <message>
         <source>有 {count} 个成员不存在或已被合并，没有记录任何行为</source>
-        <translation>{count} members do not exist or were merged; no activity was recorded</translation>
+        <translation>Members that do not exist or were merged: {count}; no activity was recorded</translation>
     </message>
     <message>
         <source>所选社群不存在或已删除，没有记录任何行为</source>
@@ -5472,7 +5595,7 @@ Drop an image here</translation>
     </message>
     <message>
         <source>群二维码还剩 {days} 天，人数也没有接近上限：不需要处理</source>
-        <translation>The group QR code has {days} days left and the group is not near a cap: nothing to do</translation>
+        <translation>Days left on the group QR code: {days}, and the group is not near a cap: nothing to do</translation>
     </message>
     <message>
         <source>已归档：归档的群不在需要处理里</source>
@@ -5556,7 +5679,7 @@ Drop an image here</translation>
     </message>
     <message>
         <source>所选 {count} 位成员今天按「{rule}」已获得 {cap} 分，达到每日上限，未发放</source>
-        <translation>The {count} selected members already earned {cap} points by “{rule}” today, the daily cap; nothing was awarded</translation>
+        <translation>The {count} selected members already reached today’s cap of {cap} by “{rule}”; nothing was awarded</translation>
     </message>
     <message>
         <source>补签功能已停用（积分规则「补签」未启用）</source>
@@ -5576,7 +5699,7 @@ Drop an image here</translation>
     </message>
     <message>
         <source>该成员今天按「{rule}」已获得 {cap} 分，达到每日上限，未发放</source>
-        <translation>This member already earned {cap} points by “{rule}” today, the daily cap; nothing was awarded</translation>
+        <translation>This member already reached today’s cap of {cap} by “{rule}”; nothing was awarded</translation>
     </message>
     <message>
         <source>待发放</source>
@@ -5808,7 +5931,7 @@ Drop an image here</translation>
     </message>
     <message>
         <source>成员 {member} 的积分 {points} 不能发放：必须是正整数</source>
-        <translation>{points} points cannot be awarded to member {member}: it must be a positive whole number</translation>
+        <translation>Cannot award {points} to member {member}: the points must be a positive whole number</translation>
     </message>
     <message>
         <source>成员 {member} 的积分 {points} 不能发放：单笔不能超过 {limit:,} 分</source>
@@ -5816,7 +5939,7 @@ Drop an image here</translation>
     </message>
     <message>
         <source>{problem}（共 {count} 人无效）</source>
-        <translation>{problem} ({count} members are not valid)</translation>
+        <translation>{problem} (members not valid: {count})</translation>
     </message>
     <message>
         <source>扣减的积分必须是正整数</source>
@@ -5896,7 +6019,7 @@ Drop an image here</translation>
     </message>
     <message>
         <source>合并后已有 {count} 笔积分流水用到了合并进来的积分（流水 {entries}），撤销合并会让两人的积分对不上，因此不能撤销</source>
-        <translation>Since the merge, {count} points entries have used points that came with the merged member (entries {entries}); undoing the merge would leave both members’ points out of balance, so it cannot be undone</translation>
+        <translation>Since the merge, points that came with the merged member have been used (points entries: {count}; {entries}); undoing the merge would leave both members’ points out of balance, so it cannot be undone</translation>
     </message>
     <message>
         <source>两人的积分合计 {points:,} 分，超过单人上限 {limit:,} 分，不能合并</source>
@@ -6181,6 +6304,298 @@ Drop an image here</translation>
     <message>
         <source>标签</source>
         <translation>Tags</translation>
+    </message>
+    <message>
+        <source>新人</source>
+        <translation>Newcomer</translation>
+    </message>
+    <message>
+        <source>参与者</source>
+        <translation>Participant</translation>
+    </message>
+    <message>
+        <source>活跃成员</source>
+        <translation>Active member</translation>
+    </message>
+    <message>
+        <source>核心成员</source>
+        <translation>Core member</translation>
+    </message>
+    <message>
+        <source>每日签到</source>
+        <translation>Daily check-in</translation>
+    </message>
+    <message>
+        <source>连续签到 7 天</source>
+        <translation>7-day check-in streak</translation>
+    </message>
+    <message>
+        <source>补签一次</source>
+        <translation>One make-up check-in</translation>
+    </message>
+    <message>
+        <source>群内发言</source>
+        <translation>Message in the group</translation>
+    </message>
+    <message>
+        <source>消费每 1 元</source>
+        <translation>Each yuan spent</translation>
+    </message>
+    <message>
+        <source>邀请好友入群</source>
+        <translation>Friend invited into the group</translation>
+    </message>
+    <message>
+        <source>系统默认</source>
+        <translation>Built-in default</translation>
+    </message>
+    <message>
+        <source>边框</source>
+        <translation>Frame</translation>
+    </message>
+    <message>
+        <source>内边框</source>
+        <translation>Inner frame</translation>
+    </message>
+    <message>
+        <source>金线</source>
+        <translation>Gold line</translation>
+    </message>
+    <message>
+        <source>彩带</source>
+        <translation>Ribbon</translation>
+    </message>
+    <message>
+        <source>分隔线</source>
+        <translation>Divider</translation>
+    </message>
+    <message>
+        <source>小标题</source>
+        <translation>Subtitle</translation>
+    </message>
+    <message>
+        <source>标签底</source>
+        <translation>Tag background</translation>
+    </message>
+    <message>
+        <source>英文标签</source>
+        <translation>English tag</translation>
+    </message>
+    <message>
+        <source>角标</source>
+        <translation>Corner badge</translation>
+    </message>
+    <message>
+        <source>角标底</source>
+        <translation>Corner badge background</translation>
+    </message>
+    <message>
+        <source>活动名</source>
+        <translation>Campaign name</translation>
+    </message>
+    <message>
+        <source>天数</source>
+        <translation>Days</translation>
+    </message>
+    <message>
+        <source>卡片</source>
+        <translation>Card</translation>
+    </message>
+    <message>
+        <source>卡片标题</source>
+        <translation>Card title</translation>
+    </message>
+    <message>
+        <source>卡片副标题</source>
+        <translation>Card subtitle</translation>
+    </message>
+    <message>
+        <source>信息卡片</source>
+        <translation>Info card</translation>
+    </message>
+    <message>
+        <source>福利卡片</source>
+        <translation>Perks card</translation>
+    </message>
+    <message>
+        <source>福利标题</source>
+        <translation>Perks title</translation>
+    </message>
+    <message>
+        <source>价格卡片</source>
+        <translation>Price card</translation>
+    </message>
+    <message>
+        <source>社群名</source>
+        <translation>Community name</translation>
+    </message>
+    <message>
+        <source>问候</source>
+        <translation>Greeting</translation>
+    </message>
+    <message>
+        <source>加入语</source>
+        <translation>Join message</translation>
+    </message>
+    <message>
+        <source>邀请语</source>
+        <translation>Invitation</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <source>提示</source>
+        <translation>Hint</translation>
+    </message>
+    <message>
+        <source>步骤</source>
+        <translation>Steps</translation>
+    </message>
+    <message>
+        <source>主办</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>时间标签</source>
+        <translation>Time label</translation>
+    </message>
+    <message>
+        <source>地点</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <source>地点标签</source>
+        <translation>Place label</translation>
+    </message>
+    <message>
+        <source>截止</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>截止底</source>
+        <translation>Deadline background</translation>
+    </message>
+    <message>
+        <source>截止标签</source>
+        <translation>Deadline label</translation>
+    </message>
+    <message>
+        <source>拼团价</source>
+        <translation>Group price</translation>
+    </message>
+    <message>
+        <source>拼团价标签</source>
+        <translation>Group price label</translation>
+    </message>
+    <message>
+        <source>原价</source>
+        <translation>Original price</translation>
+    </message>
+    <message>
+        <source>成团标签</source>
+        <translation>Group size label</translation>
+    </message>
+    <message>
+        <source>成团标签底</source>
+        <translation>Group size label background</translation>
+    </message>
+    <message>
+        <source>邀请码</source>
+        <translation>Invite code</translation>
+    </message>
+    <message>
+        <source>邀请码底</source>
+        <translation>Invite code background</translation>
+    </message>
+    <message>
+        <source>邀请二维码</source>
+        <translation>Invite QR code</translation>
+    </message>
+    <message>
+        <source>二维码底</source>
+        <translation>QR code background</translation>
+    </message>
+    <message>
+        <source>二维码卡片</source>
+        <translation>QR code card</translation>
+    </message>
+    <message>
+        <source>扫码提示</source>
+        <translation>Scan hint</translation>
+    </message>
+    <message>
+        <source>扫码说明</source>
+        <translation>Scan instructions</translation>
+    </message>
+    <message>
+        <source>编号</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <source>编号底</source>
+        <translation>Number background</translation>
+    </message>
+    <message>
+        <source>页脚</source>
+        <translation>Footer</translation>
+    </message>
+    <message>
+        <source>第{n}天</source>
+        <translation>Day {n}</translation>
+    </message>
+    <message>
+        <source>第{n}天数字</source>
+        <translation>Day {n} number</translation>
+    </message>
+    <message>
+        <source>福利{n}</source>
+        <translation>Perk {n}</translation>
+    </message>
+    <message>
+        <source>勾{n}</source>
+        <translation>Tick {n}</translation>
+    </message>
+    <message>
+        <source>勾{n}底</source>
+        <translation>Tick {n} background</translation>
+    </message>
+    <message>
+        <source>装饰圆{n}</source>
+        <translation>Decorative circle {n}</translation>
+    </message>
+    <message>
+        <source>兑换「{reward}」</source>
+        <translation>Redeemed “{reward}”</translation>
+    </message>
+    <message>
+        <source>取消兑换 {code}：{note}</source>
+        <translation>Redemption {code} cancelled: {note}</translation>
+    </message>
+    <message>
+        <source>取消兑换 {code}</source>
+        <translation>Redemption {code} cancelled</translation>
+    </message>
+    <message>
+        <source>积分到期（有效期至 {day}）</source>
+        <translation>Points expired (valid until {day})</translation>
+    </message>
+    <message>
+        <source>被邀请人在待生效期内退群，邀请奖励收回</source>
+        <translation>The invitee left within the pending period: invite reward taken back</translation>
+    </message>
+    <message>
+        <source>{rule}（{start} 至 {end}）</source>
+        <translation>{rule} ({start} to {end})</translation>
+    </message>
+    <message>
+        <source>{rule}：{note}</source>
+        <translation>{rule}: {note}</translation>
     </message>
     <message>
         <source>成员类型（员工/客户）</source>
@@ -7928,7 +8343,7 @@ Drop an image here</translation>
     </message>
     <message>
         <source>{missing}即可升级为{level}</source>
-        <translation>{missing} to reach {level}</translation>
+        <translation>To reach {level}: {missing}</translation>
     </message>
     <message>
         <source>已是最高的自动等级</source>
@@ -7988,27 +8403,27 @@ Drop an image here</translation>
     </message>
     <message>
         <source>再活跃 {n} 天</source>
-        <translation>{n} more active days</translation>
+        <translation>active days +{n}</translation>
     </message>
     <message>
         <source>再签到 {n} 天</source>
-        <translation>{n} more check-in days</translation>
+        <translation>check-in days +{n}</translation>
     </message>
     <message>
         <source>再发言 {n} 次</source>
-        <translation>{n} more messages</translation>
+        <translation>messages +{n}</translation>
     </message>
     <message>
         <source>再成功邀请 {n} 人</source>
-        <translation>{n} more invites</translation>
+        <translation>successful invites +{n}</translation>
     </message>
     <message>
         <source>再购买 {n} 次</source>
-        <translation>{n} more purchases</translation>
+        <translation>purchases +{n}</translation>
     </message>
     <message>
         <source>再获得 {n} 积分</source>
-        <translation>{n} more points</translation>
+        <translation>points +{n}</translation>
     </message>
     <message>
         <source>等级「{level}」的「{metric}」</source>

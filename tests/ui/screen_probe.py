@@ -79,8 +79,9 @@ def dialogs(database, window):
     yield "activity_entry", lambda: ActivityEntryDialog(database, [1, 2], None, window)
     yield "weights", lambda: WeightsDialog(database, window)
     yield "paste", lambda: PasteDialog(database, None, window)
-    yield "bulk_posters", lambda: BulkPosterDialog(
-        database, template, assets, template.name, window
+    yield (
+        "bulk_posters",
+        lambda: BulkPosterDialog(database, template, assets, template.name, window),
     )
     yield "canvas_size", lambda: CanvasSizeDialog(window)
     yield "points", lambda: ledger.PointsDialog("张三", deduct=False, parent=window)
@@ -90,8 +91,11 @@ def dialogs(database, window):
     yield "redeem", lambda: ledger.RedeemDialog("张三", choices, parent=window)
     yield "makeup", lambda: ledger.MakeupDialog("张三", 10, parent=window)
     yield "rule_award", lambda: ledger.RuleAwardDialog(["张三"], [], parent=window)
-    yield "rule", lambda: ledger.RuleDialog(
-        RuleSpec("custom:晒单", "custom", "晒单有礼", 15), new=True, parent=window
+    yield (
+        "rule",
+        lambda: ledger.RuleDialog(
+            RuleSpec("custom:晒单", "custom", "晒单有礼", 15), new=True, parent=window
+        ),
     )
     yield "reward", lambda: ledger.RewardDialog(None, parent=window)
 

@@ -31,7 +31,7 @@ def test_compiled_qm_matches_the_ts(app):
     assert len(entries) > 50
 
     def compiled(context: str, source: str) -> str:
-        if "%n" in source:  # a plural: its English forms for one and for many
+        if "%n" in source or "%Ln" in source:  # a plural: English for one and for many
             return " | ".join(translator.translate(context, source, "", n) for n in (1, 2))
         return translator.translate(context, source)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
+from core.common.builtin_names import builtin_name
 from core.common.paths import resource_path
 from core.common.text import CONTEXT, translated
 
@@ -38,3 +39,15 @@ def shown(text: str) -> str:
     """A text from core in the interface's language: a core `Message` has its template
     translated (context "core") and its values filled in; any other string is shown as it is."""
     return translated(text, lambda template: QCoreApplication.translate(CONTEXT, template))
+
+
+def shown_name(name: str) -> str:
+    """A name stored as data (a level, an earn rule, a poster layer): in the interface's
+    language while it is still the name the program ships, else as the owner typed it."""
+    return shown(builtin_name(name))
+
+
+def typed_name(typed: str, stored: str) -> str:
+    """What an edit box that showed `shown_name(stored)` should save: the stored name while the
+    text is what was shown (an untouched shipped name stays the shipped one), else the text."""
+    return stored if stored and typed.strip() == shown_name(stored) else typed

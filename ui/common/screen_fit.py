@@ -12,6 +12,8 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
+from ui.common.wheel import scroll_safe
+
 # Room for the window's title bar and borders, which the window's own size leaves out.
 FRAME_ALLOWANCE = (16, 40)
 
@@ -52,4 +54,5 @@ def scrolling(body: QWidget, object_name: str) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    scroll_safe(body)  # the wheel scrolls the body, not the spin box under the cursor
     return area

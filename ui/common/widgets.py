@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QMenu,
     QMessageBox,
     QPushButton,
+    QSpinBox,
+    QStyle,
+    QStyleOptionComboBox,
     QToolButton,
     QWidget,
 )
@@ -73,3 +76,29 @@ def confirm(
     box.button(QMessageBox.StandardButton.Yes).setText(yes_text)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     return box.exec() == QMessageBox.StandardButton.Yes
+
+
+def combo_fits(combo: QComboBox, texts: Iterable[str]) -> None:
+    """Make `combo` at least wide enough to show each of `texts` whole (arrow and frame
+    included): a box sized in characters fits the Chinese and cuts the English."""
+    metrics = combo.fontMetrics()
+    widest = max((metrics.horizontalAdvance(text) for text in texts), default=0)
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    size = combo.style().sizeFromContents(
+        QStyle.ContentsType.CT_ComboBox, option, QSize(widest, metrics.height()), combo
+    )
+    combo.setMinimumWidth(max(combo.minimumWidth(), size.width()))
+
+
+def counted_suffix(spin: QSpinBox, unit: Callable[[int], str]) -> None:
+    """A unit after the number that agrees with it ("1 day", "2 days"): `unit(n)` is
+    `tr("%n 天", "", n)`; the spin box shows the number itself, so its suffix is the rest."""
+
+    def update(value: int) -> None:
+        suffix = unit(value).removeprefix(str(value))
+        if spin.suffix() != suffix:
+            spin.setSuffix(suffix)
+
+    spin.valueChanged.connect(update)
+    update(spin.value())

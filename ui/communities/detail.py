@@ -28,6 +28,7 @@ from core.communities.registry import CommunityFields, People, owner_and_admins,
 from core.communities.summary import CommunitySummary, community_summary
 from db.models import ROLES
 from ui.common.labels import role_labels
+from ui.common.wheel import scroll_safe
 from ui.communities.chart import GrowthChart
 from ui.communities.labels import (
     QUIET_COLOR,
@@ -116,6 +117,7 @@ class CommunityDetail(QScrollArea):
         page = QWidget()
         page.setObjectName("communities_detail_page")
         self.setWidget(page)
+        scroll_safe(page)  # widgets added below are guarded as they are shown
 
         self.empty_label = QLabel(self.tr("选择左边的一个社群，查看人数、活跃度、增长和群二维码。"))
         self.empty_label.setObjectName("communities_detail_empty")

@@ -43,6 +43,8 @@ from core.members.describe import describe_members
 from ui.common.errors import show_error
 from ui.common.i18n import shown
 from ui.common.tasks import Task, run_task, show_error_on, while_alive
+from ui.common.units import units
+from ui.common.widgets import counted_suffix
 from ui.communities.labels import platform_labels
 
 SEARCH_DELAY_MS = 250
@@ -180,7 +182,7 @@ class CommunityDialog(QDialog):
             "community_qr_valid_days", fields.qr_valid_days or 0, 0, 3650
         )
         self.qr_valid_days.setSpecialValueText(self.tr("按平台默认"))
-        self.qr_valid_days.setSuffix(self.tr(" 天"))
+        counted_suffix(self.qr_valid_days, units.days)
         self.qr_valid_days.setMinimumWidth(130)
         caps = QHBoxLayout()
         caps.addWidget(self.member_cap)
@@ -380,7 +382,7 @@ def _validity_hint(limits: Limits | None) -> str:
         value = limits.qr_valid_days.get(platform) if limits else default
         if value is None:
             return QCoreApplication.translate("CommunityDialog", "不过期")
-        return QCoreApplication.translate("CommunityDialog", "{days} 天").format(days=value)
+        return units.days(value)
 
     return QCoreApplication.translate(
         "CommunityDialog", "平台默认：微信群 {wechat}，企业微信群 {wecom}"

@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication, QDate, QLocale
 
 from core.communities.attention import Attention, Verdict
 from ui.common.i18n import shown
+from ui.common.units import units
 
 
 def platform_labels() -> dict[str, str]:
@@ -110,7 +111,7 @@ def qr_days_text(has_qr: bool, days_left: int | None, needed: bool = True) -> st
         return QCoreApplication.translate("communities", "长期有效")
     if days_left <= 0:
         return QCoreApplication.translate("communities", "已过期")
-    return QCoreApplication.translate("communities", "剩 {days} 天").format(days=days_left)
+    return units.days_left(days_left)
 
 
 # Colours from the style sheet's palette: red for what is broken, amber for what is coming.

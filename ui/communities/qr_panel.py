@@ -236,10 +236,8 @@ class QrPanel(QFrame):
             )
             self._color(self.days_label, color)
             # WeChat's own wording under the code: "7天内(11月30日前)有效".
-            template = self.tr("{date}前有效（共 {days} 天）")
-            self.expires_label.setText(
-                template.format(date=short_date(info.expires_on), days=info.valid_days)
-            )
+            template = self.tr("{date}前有效（共 %n 天）", "", info.valid_days)
+            self.expires_label.setText(template.format(date=short_date(info.expires_on)))
             self.expires_label.setToolTip(long_date(info.expires_on))
         self.kind_label.setText(_kind_text(info.content))
         # A personal 名片 or an official account attached by mistake: say so in amber.

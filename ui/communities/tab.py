@@ -511,11 +511,13 @@ class CommunitiesTab(QWidget):
             yes_text = self.tr("删除")
         else:
             text = self.tr(
-                "「{name}」有 {members} 名成员和入群历史。删除后移到回收站，"
-                "成员记录都会保留，可以随时恢复。"
+                "「{name}」有 %Ln 名成员和入群历史。删除后移到回收站，"
+                "成员记录都会保留，可以随时恢复。",
+                "",
+                row.members,
             )
             yes_text = self.tr("移到回收站")
-        question = text.format(name=row.name, members=f"{row.members:,}")
+        question = text.format(name=row.name)
         title = self.tr("删除社群")
         icon = QMessageBox.Icon.Question
         if not confirm(self, "communities_delete_confirm", title, question, yes_text, icon):

@@ -148,10 +148,14 @@ class TrashDialog(QDialog):
         if row is None:
             return
         text = (
-            self.tr("彻底删除「{name}」？它的 {count} 条入群记录和进退群历史会一并删除，不能撤销。")
+            self.tr(
+                "彻底删除「{name}」？它的 %Ln 条入群记录和进退群历史会一并删除，不能撤销。",
+                "",
+                row.memberships,
+            )
             if row.memberships
             else self.tr("彻底删除「{name}」？")
-        ).format(name=row.name, count=f"{row.memberships:,}")
+        ).format(name=row.name)
         title = self.tr("彻底删除")
         if not confirm(self, "communities_purge_confirm", title, text, title):
             return

@@ -9,6 +9,7 @@ Number boxes stop at the bounds the database enforces (core.ledger.limits), so a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -44,8 +45,9 @@ from core.ledger.limits import (
 )
 from core.ledger.rules import ACTION_NAMES, RuleSpec
 from ui.common.errors import as_user_error, show_error
-from ui.common.i18n import shown
-from ui.common.widgets import push_button
+from ui.common.i18n import shown, shown_name, typed_name
+from ui.common.units import units
+from ui.common.widgets import counted_suffix, push_button
 
 
 class _Form(QDialog):
@@ -71,13 +73,16 @@ class _Form(QDialog):
         layout.addWidget(self.buttons)
 
 
-def _spin(object_name: str, low: int, high: int, value: int, suffix: str = "") -> QSpinBox:
+def _spin(
+    object_name: str, low: int, high: int, value: int, unit: Callable[[int], str] | None = None
+) -> QSpinBox:
+    """`unit(n)` is a tr("%n 天", "", n): the unit after the number, "1 day" / "2 days"."""
     spin = QSpinBox()
     spin.setObjectName(object_name)
     spin.setRange(low, high)
     spin.setValue(value)
-    if suffix:
-        spin.setSuffix(suffix)
+    if unit is not None:
+        counted_suffix(spin, unit)
     return spin
 
 
@@ -89,7 +94,7 @@ class PointsDialog(_Form):
         super().__init__("ledger_points_dialog", title, parent)
         self.deduct = deduct
         self.form.addRow(self.tr("成员"), QLabel(member_name))
-        self.points = _spin("ledger_points_value", 1, MAX_ENTRY_POINTS, 10, self.tr(" 分"))
+        self.points = _spin("ledger_points_value", 1, MAX_ENTRY_POINTS, 10, units.points)
         self.form.addRow(self.tr("积分"), self.points)
         self.reason = QLineEdit()
         self.reason.setObjectName("ledger_points_reason")
@@ -99,7 +104,7 @@ class PointsDialog(_Form):
         self.form.addRow(self.tr("原因"), self.reason)
         self.qualifying = QCheckBox(self.tr("计入等级积分"))
         self.qualifying.setObjectName("ledger_points_qualifying")
-        self.expiry = _spin("ledger_points_expiry", 0, MAX_EXPIRY_DAYS, 365, self.tr(" 天"))
+        self.expiry = _spin("ledger_points_expiry", 0, MAX_EXPIRY_DAYS, 365, units.days)
         self.expiry.setSpecialValueText(self.tr("永不过期"))
         if not deduct:
             self.form.addRow("", self.qualifying)
@@ -131,8 +136,8 @@ class RedeemDialog(_Form):
         first_open = None
         for row, why_not in choices.rewards:
             left = self.tr("不限") if row.left is None else str(row.left)
-            text = self.tr("{name}（{points} 分，剩 {left}）").format(
-                name=row.name, points=row.points_cost, left=left
+            text = self.tr("{name}（%n 分，剩 {left}）", "", row.points_cost).format(
+                name=row.name, left=left
             )
             if why_not:
                 text = self.tr("{reward} — {why}").format(reward=text, why=shown(why_not))
@@ -204,7 +209,7 @@ class MakeupDialog(_Form):
     def __init__(self, member_name: str, cost: int, parent=None) -> None:
         super().__init__("ledger_makeup_dialog", self.tr("补签"), parent)
         self.form.addRow(self.tr("成员"), QLabel(member_name))
-        self.form.addRow(self.tr("花费"), QLabel(self.tr("{cost} 积分").format(cost=cost)))
+        self.form.addRow(self.tr("花费"), QLabel(self.tr("%n 积分", "", cost)))
         self.day = QDateEdit(QDate.currentDate().addDays(-1))
         self.day.setObjectName("ledger_makeup_day")
         self.day.setCalendarPopup(True)
@@ -235,8 +240,8 @@ class RuleAwardDialog(_Form):
         for rule in rules:
             kind = shown(ACTION_NAMES.get(rule.action, rule.action))
             self.rule.addItem(
-                self.tr("{name}（{kind}，{points} 分）").format(
-                    name=rule.name, kind=kind, points=rule.points
+                self.tr("{name}（{kind}，%n 分）", "", rule.points).format(
+                    name=shown_name(rule.name), kind=kind
                 ),
                 rule.code,
             )
@@ -259,18 +264,18 @@ class RuleAwardDialog(_Form):
             self.details.setText(self.tr("没有可发放的规则：请先在「积分规则」新建或启用。"))
             return
         rule = self.rules[index]
-        parts = [self.tr("每人 {n} 分").format(n=rule.points)]
+        parts = [self.tr("每人 %n 分", "", rule.points)]
         parts.append(
-            self.tr("每日上限 {n} 分（已达上限的成员不再发放）").format(n=rule.daily_cap)
+            self.tr("每日上限 %n 分（已达上限的成员不再发放）", "", rule.daily_cap)
             if rule.daily_cap is not None
             else self.tr("每日不限")
         )
         if rule.pending_days:
-            parts.append(self.tr("{n} 天后生效").format(n=rule.pending_days))
+            parts.append(self.tr("%n 天后生效", "", rule.pending_days))
         parts.append(
             self.tr("永不过期")
             if rule.expiry_days is None
-            else self.tr("有效期 {n} 天").format(n=rule.expiry_days)
+            else self.tr("有效期 %n 天", "", rule.expiry_days)
         )
         parts.append(self.tr("计入等级积分") if rule.qualifying else self.tr("不计入等级积分"))
         self.details.setText(self.tr("按规则 v{v}：").format(v=rule.version) + "，".join(parts))
@@ -292,28 +297,28 @@ class RuleDialog(_Form):
         if new:
             self.code.setPlaceholderText(self.tr("简短代码，例如 晒单"))
             self.form.addRow(self.tr("代码"), self.code)
-        self.name = QLineEdit(spec.name)
+        self.name = QLineEdit(shown_name(spec.name))
         self.name.setObjectName("ledger_rule_name")
         self.form.addRow(self.tr("名称"), self.name)
-        unit = self.tr(" 分/元") if spec.action == "purchase" else self.tr(" 分")
+        unit = units.points_per_yuan if spec.action == "purchase" else units.points
         self.points = _spin("ledger_rule_points", 0, MAX_ENTRY_POINTS, spec.points, unit)
         self.form.addRow(
             self.tr("每次花费") if spec.action == "makeup_checkin" else self.tr("积分"),
             self.points,
         )
         self.cap = _spin(
-            "ledger_rule_cap", 0, MAX_BALANCE_POINTS, spec.daily_cap or 0, self.tr(" 分")
+            "ledger_rule_cap", 0, MAX_BALANCE_POINTS, spec.daily_cap or 0, units.points
         )
         self.cap.setSpecialValueText(self.tr("不限"))
         self.qualifying = QCheckBox(self.tr("计入等级积分"))
         self.qualifying.setObjectName("ledger_rule_qualifying")
         self.qualifying.setChecked(spec.qualifying)
         self.pending = _spin(
-            "ledger_rule_pending", 0, MAX_PENDING_DAYS, spec.pending_days, self.tr(" 天")
+            "ledger_rule_pending", 0, MAX_PENDING_DAYS, spec.pending_days, units.days
         )
         self.pending.setSpecialValueText(self.tr("立即生效"))
         self.expiry = _spin(
-            "ledger_rule_expiry", 0, MAX_EXPIRY_DAYS, spec.expiry_days or 0, self.tr(" 天")
+            "ledger_rule_expiry", 0, MAX_EXPIRY_DAYS, spec.expiry_days or 0, units.days
         )
         self.expiry.setSpecialValueText(self.tr("永不过期"))
         self.streak = _spin(
@@ -321,7 +326,7 @@ class RuleDialog(_Form):
             2,
             MAX_STREAK_DAYS,
             int((spec.params or {}).get("days", 7)),
-            self.tr(" 天"),
+            units.days,
         )
         if spec.action != "makeup_checkin":
             self.form.addRow(self.tr("每日上限"), self.cap)
@@ -349,7 +354,7 @@ class RuleDialog(_Form):
         return RuleSpec(
             code=code,
             action=self.spec.action,
-            name=self.name.text(),
+            name=typed_name(self.name.text(), self.spec.name),
             points=self.points.value(),
             daily_cap=self.cap.value() or None,
             qualifying=self.qualifying.isChecked(),
@@ -398,9 +403,12 @@ class RewardDialog(_Form):
             self.kind.setCurrentIndex(self.kind.findData(row.kind))
         self.form.addRow(self.tr("类型"), self.kind)
         self.points = _spin(
-            "ledger_reward_points", 1, MAX_ENTRY_POINTS, row.points_cost if row else 100
+            "ledger_reward_points",
+            1,
+            MAX_ENTRY_POINTS,
+            row.points_cost if row else 100,
+            units.points,
         )
-        self.points.setSuffix(self.tr(" 分"))
         self.form.addRow(self.tr("所需积分"), self.points)
         self.stock = _spin("ledger_reward_stock", -1, MAX_STOCK, -1)
         self.stock.setSpecialValueText(self.tr("不限"))

@@ -36,10 +36,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.common.i18n import shown
+from core.ledger.reasons import reason_text
+from ui.common.columns import keep_columns_fitted
+from ui.common.i18n import shown, shown_name
 from ui.common.list_model import ListTableModel
 from ui.common.tasks import TaskGroup, run_task, while_alive
-from ui.common.widgets import push_button
+from ui.common.units import units
+from ui.common.widgets import counted_suffix, push_button
 
 if TYPE_CHECKING:
     from core.common.database import Database
@@ -72,6 +75,7 @@ def _table(object_name: str, model: ListTableModel, widths: tuple[int, ...]) -> 
     for column, width in enumerate(widths):
         header.resizeSection(column, width)
     header.setStretchLastSection(True)
+    keep_columns_fitted(table)  # the widths above fit the Chinese; English may need more
     return table
 
 
@@ -224,7 +228,7 @@ class LedgerTab(QWidget):
                 (self.tr("余额"), lambda line: line.balance),
                 (self.tr("状态"), lambda line: shown(line.status_name)),
                 (self.tr("有效期至"), lambda line: _last_day(line.expires_on)),
-                (self.tr("原因"), lambda line: line.reason),
+                (self.tr("原因"), lambda line: shown(reason_text(line.reason))),
                 (self.tr("经办人"), lambda line: line.operator),
                 (self.tr("流水号"), lambda line: line.id),
             ],
@@ -294,7 +298,7 @@ class LedgerTab(QWidget):
                 (self.tr("积分"), lambda r: f"{r.points:+d}"),
                 (self.tr("计入等级"), lambda r: self.tr("是") if r.qualifying else ""),
                 (self.tr("有效期至"), lambda r: _last_day(r.expires_on)),
-                (self.tr("原因"), lambda r: r.reason),
+                (self.tr("原因"), lambda r: shown(reason_text(r.reason))),
                 (self.tr("关联"), lambda r: shown(r.reference_text)),
                 (self.tr("经办人"), lambda r: r.operator),
                 (self.tr("流水号"), lambda r: r.id),
@@ -311,21 +315,19 @@ class LedgerTab(QWidget):
 
         self.rules_model = ListTableModel(
             [
-                (self.tr("规则"), lambda r: r.name),
+                (self.tr("规则"), lambda r: shown_name(r.name)),
                 (self.tr("类型"), lambda r: shown(ACTION_NAMES.get(r.action, r.action))),
                 (self.tr("积分"), lambda r: r.points),
                 (self.tr("每日上限"), lambda r: "" if r.daily_cap is None else r.daily_cap),
                 (self.tr("计入等级"), lambda r: self.tr("是") if r.qualifying else ""),
                 (
                     self.tr("待生效"),
-                    lambda r: self.tr("{n} 天").format(n=r.pending_days) if r.pending_days else "",
+                    lambda r: units.days(r.pending_days) if r.pending_days else "",
                 ),
                 (
                     self.tr("有效期"),
                     lambda r: (
-                        self.tr("永久")
-                        if r.expiry_days is None
-                        else self.tr("{n} 天").format(n=r.expiry_days)
+                        self.tr("永久") if r.expiry_days is None else units.days(r.expiry_days)
                     ),
                 ),
                 (self.tr("状态"), lambda r: self.tr("启用") if r.enabled else self.tr("停用")),
@@ -355,7 +357,7 @@ class LedgerTab(QWidget):
             return ""  # 补签 costs points; it awards none that could expire
         if rule.expiry_days is None:
             return self.tr("永久")
-        return self.tr("{n} 天").format(n=rule.expiry_days)
+        return units.days(rule.expiry_days)
 
     def _catalogue_page(self) -> QWidget:
         from core.ledger.catalogue import KIND_NAMES
@@ -490,7 +492,7 @@ class LedgerTab(QWidget):
         self.expiring_days.setRange(1, 365)
         self.expiring_days.setValue(30)
         self.expiring_days.setPrefix(self.tr("到期前 "))
-        self.expiring_days.setSuffix(self.tr(" 天"))
+        counted_suffix(self.expiring_days, units.days)
         self.expiring_days.valueChanged.connect(lambda _v: self.load_expiring())
         self.expiring_model = ListTableModel(
             [
@@ -606,8 +608,8 @@ class LedgerTab(QWidget):
         for choice in choices:
             name = choice.nickname + (f"（{choice.remark}）" if choice.remark else "")
             item = QListWidgetItem(
-                self.tr("{name}  · {points} 分").format(
-                    name=shown(choice.description) or name, points=choice.available
+                self.tr("{name}  · %n 分", "", choice.available).format(
+                    name=shown(choice.description) or name
                 )
             )
             item.setData(Qt.ItemDataRole.UserRole, (choice.id, name))
@@ -674,7 +676,7 @@ class LedgerTab(QWidget):
         if len(rows) >= JOURNAL_LIMIT:
             text = self.tr("显示最新 {n} 条；缩小筛选范围或导出 Excel 查看全部").format(n=len(rows))
         else:
-            text = self.tr("共 {n} 条").format(n=len(rows))
+            text = self.tr("共 %n 条", "", len(rows))
         self.journal_count.setText(text)
 
     def load_rules(self) -> None:
@@ -840,17 +842,16 @@ class LedgerTab(QWidget):
         )
 
     def _rule_award_text(self, done) -> str:
-        text = self.tr("已按「{rule}」给 {n} 位成员发放共 {total} 积分").format(
-            rule=done.rule_name, n=len(done.awarded), total=done.total
-        )
+        text = self.tr("已按「{rule}」给 %n 位成员发放共 {total} 积分", "", len(done.awarded))
+        text = text.format(rule=shown_name(done.rule_name), total=done.total)
         if done.capped:
-            text += self.tr("；{n} 位成员接近每日上限 {cap} 分，只发了剩余的积分").format(
-                n=len(done.capped), cap=done.daily_cap
-            )
+            text += self.tr(
+                "；%n 位成员接近每日上限 {cap} 分，只发了剩余的积分", "", len(done.capped)
+            ).format(cap=done.daily_cap)
         if done.skipped:
-            text += self.tr("；{n} 位成员今天已达每日上限 {cap} 分，未发放").format(
-                n=len(done.skipped), cap=done.daily_cap
-            )
+            text += self.tr(
+                "；%n 位成员今天已达每日上限 {cap} 分，未发放", "", len(done.skipped)
+            ).format(cap=done.daily_cap)
         return text
 
     def redeem(self) -> None:
@@ -919,7 +920,7 @@ class LedgerTab(QWidget):
             self,
             self.tr("冲正流水"),
             self.tr("冲正 {points:+d} 分「{reason}」的原因：").format(
-                points=line.points, reason=line.reason
+                points=line.points, reason=shown(reason_text(line.reason))
             ),
         )
         if not ok:
@@ -1011,9 +1012,9 @@ class LedgerTab(QWidget):
         reason, ok = QInputDialog.getText(
             self,
             self.tr("取消兑换"),
-            self.tr("取消兑换 {code}（{reward}），{points} 积分将退还给成员。原因：").format(
-                code=row.code, reward=row.reward_name, points=row.points
-            ),
+            self.tr(
+                "取消兑换 {code}（{reward}），%n 积分将退还给成员。原因：", "", row.points
+            ).format(code=row.code, reward=row.reward_name),
         )
         if ok:
             self._redemption_move("cancelled", reason)

@@ -29,6 +29,7 @@ from core.members.editing import MemberDetail, member_detail, set_member_tags, u
 from ui.common.flow_layout import flow_row
 from ui.common.labels import activity_name, role_name
 from ui.common.tasks import Task, run_task, show_error_on
+from ui.common.wheel import scroll_safe
 from ui.tiers.level_panel import LevelPanel
 
 NO_BIRTHDAY = QDate(1900, 1, 1)
@@ -194,6 +195,7 @@ class MemberDetailPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(content)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll_safe(content)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from core.members.query import FilterChoices, MemberFilter
 from core.segments.catalogue import SEGMENTS
 from ui.common.flow_layout import flow_row
-from ui.common.i18n import shown
+from ui.common.i18n import shown, shown_name
 from ui.common.labels import role_labels
 from ui.common.sorting import sorted_by_name
 
@@ -172,7 +172,7 @@ class MemberFilterBar(QWidget):
         for combo, items in (
             (self.community, sorted_by_name(choices.communities, later=choices.is_archived)),
             (self.tag, sorted_by_name(choices.tags)),
-            (self.level, choices.levels),  # the ladder's order
+            (self.level, [(key, shown_name(name)) for key, name in choices.levels]),  # ladder order
         ):
             selected = combo.currentData()
             combo.blockSignals(True)
@@ -189,7 +189,7 @@ class MemberFilterBar(QWidget):
         self._emit()
 
     def set_count(self, shown: int) -> None:
-        self.count_label.setText(self.tr("{count} 人").format(count=f"{shown:,}"))
+        self.count_label.setText(self.tr("%Ln 人", "", shown))
 
     def set_count_pending(self, at_least: int) -> None:
         self.count_label.setText(self.tr("{count}+ 人…").format(count=f"{at_least:,}"))

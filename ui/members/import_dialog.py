@@ -560,7 +560,7 @@ class ImportDialog(QDialog):
         notes = [*plan.notes, *(note for sheet in plan.sheets for note in sheet.notes)]
         self.notes.setText(
             "\n".join(shown(note) for note in notes)
-            or self.tr("文件：{name}，共 {rows} 行").format(name=plan.file_name, rows=counts.rows)
+            or self.tr("文件：{name}，共 %n 行", "", counts.rows).format(name=plan.file_name)
         )
         self._filter_rows()
         self.issues_model.set_items(plan.issues)
@@ -682,7 +682,7 @@ class ImportDialog(QDialog):
                 created=result.communities_created,
             )
             + (
-                self.tr("{n} 行手机号与昵称对不上，没有导入。").format(n=result.doubtful)
+                self.tr("%n 行手机号与昵称对不上，没有导入。", "", result.doubtful)
                 if result.doubtful
                 else ""
             )

@@ -55,6 +55,12 @@ GENDER_NAMES = {
 }
 
 
+def column_samples() -> dict[int, list[str]]:
+    """Words a column shows whose translation may be wider than the Chinese width allows."""
+    genders = [QCoreApplication.translate("MembersModel", n) for n in GENDER_NAMES.values() if n]
+    return {[key for key, *_ in COLUMNS].index("gender"): genders}
+
+
 class MembersModel(QAbstractTableModel):
     """Rows are members; the tab sets the ids, the model fetches what is shown."""
 

@@ -35,6 +35,7 @@ from core.members.query import (
     find_member_ids,
 )
 from core.members.search_keys import load_pinyin
+from ui.common.columns import fit_columns
 from ui.common.flow_layout import flow_row
 from ui.common.i18n import shown
 from ui.common.labels import role_labels, role_name
@@ -43,7 +44,7 @@ from ui.common.tasks import TaskGroup, run_task
 from ui.common.widgets import push_button
 from ui.members.detail import MemberDetailPanel
 from ui.members.filter_bar import MemberFilterBar
-from ui.members.model import COLUMNS, MATCH_COLUMN, MembersModel
+from ui.members.model import COLUMNS, MATCH_COLUMN, MembersModel, column_samples
 from ui.members.table import MembersTableView
 
 FIRST_SCREEN = 200
@@ -97,6 +98,7 @@ class MembersTab(QWidget):
         # 匹配 sits beside 昵称 and is shown only while searching.
         header.moveSection(MATCH_COLUMN, 1)
         self.table.setColumnHidden(MATCH_COLUMN, True)
+        fit_columns(self.table, rows=False, samples=column_samples())  # English: "Female"
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.detail = MemberDetailPanel(database)
@@ -378,7 +380,7 @@ class MembersTab(QWidget):
                 self.tr("正在加标签…"),
                 lambda s: tag_members(s, ids, tag),
                 {"tags"},
-                lambda n: self.tr("已给 {n} 人加上标签「{tag}」").format(n=n, tag=tag),
+                lambda n: self.tr("已给 %n 人加上标签「{tag}」", "", n).format(tag=tag),
             )
 
     def bulk_untag(self) -> None:
@@ -388,7 +390,7 @@ class MembersTab(QWidget):
                 self.tr("正在移除标签…"),
                 lambda s: untag_members(s, ids, tag),
                 {"tags"},
-                lambda n: self.tr("已从 {n} 人移除标签「{tag}」").format(n=n, tag=tag),
+                lambda n: self.tr("已从 %n 人移除标签「{tag}」", "", n).format(tag=tag),
             )
 
     def _ask_community(self, title: str) -> int | None:
@@ -410,7 +412,7 @@ class MembersTab(QWidget):
                 self.tr("正在加入社群…"),
                 lambda s: add_members_to_community(s, ids, community_id),
                 {"members", "communities"},
-                lambda n: self.tr("{n} 人已加入社群").format(n=n),
+                lambda n: self.tr("%n 人已加入社群", "", n),
             )
 
     def bulk_set_role(self) -> None:
@@ -434,7 +436,7 @@ class MembersTab(QWidget):
                 self.tr("正在设置角色…"),
                 lambda s: set_members_role(s, ids, community_id, role),
                 {"members"},
-                lambda n: self.tr("已为 {n} 人设置角色「{role}」").format(n=n, role=name),
+                lambda n: self.tr("已为 %n 人设置角色「{role}」", "", n).format(role=name),
             )
 
     def record_activity(self) -> None:
@@ -490,8 +492,7 @@ class MembersTab(QWidget):
             label=self.tr("正在导出…"),
             on_success=lambda result: self._exported(
                 result,
-                self.tr("已导出 {n} 人到 {path}{masked}").format(
-                    n=result.rows,
+                self.tr("已导出 %n 人到 {path}{masked}", "", result.rows).format(
                     path=result.path,
                     masked=self.tr("（手机号、微信号已打码）") if result.masked else "",
                 ),
@@ -522,9 +523,9 @@ class MembersTab(QWidget):
             path += ".xlsx"
         mask = self._ask_masking(
             len(ids),
-            self.tr("导出分群「{name}」的 {n} 名成员到 Excel，每行附建议动作：{action}").format(
-                name=shown(segment.name), n=f"{len(ids):,}", action=shown(segment.action)
-            ),
+            self.tr(
+                "导出分群「{name}」的 %Ln 名成员到 Excel，每行附建议动作：{action}", "", len(ids)
+            ).format(name=shown(segment.name), action=shown(segment.action)),
         )
         if mask is None:
             return
@@ -550,9 +551,8 @@ class MembersTab(QWidget):
             label=self.tr("正在导出分群…"),
             on_success=lambda result: self._exported(
                 result,
-                self.tr("已导出分群「{name}」{n} 人到 {path}{masked}").format(
+                self.tr("已导出分群「{name}」%n 人到 {path}{masked}", "", result.rows).format(
                     name=shown(segment.name),
-                    n=result.rows,
                     path=result.path,
                     masked=self.tr("（手机号、微信号已打码）") if result.masked else "",
                 ),
@@ -568,7 +568,7 @@ class MembersTab(QWidget):
         box = QMessageBox(
             QMessageBox.Icon.Question,
             self.tr("导出成员"),
-            text or self.tr("导出 {n} 名成员到 Excel。").format(n=f"{count:,}"),
+            text or self.tr("导出 %Ln 名成员到 Excel。", "", count),
             QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
             self,
         )

@@ -198,7 +198,7 @@ class BulkPosterDialog(QDialog):
         self.by_selection: QRadioButton | None = None
         if self.selected_member_ids is not None:
             self.by_selection = QRadioButton(
-                self.tr("成员页中选中的 {n} 位成员").format(n=len(self.selected_member_ids))
+                self.tr("成员页中选中的 %n 位成员", "", len(self.selected_member_ids))
             )
             self.by_selection.setObjectName("bulkPosterBySelection")
             self.who.addButton(self.by_selection)
@@ -341,7 +341,7 @@ class BulkPosterDialog(QDialog):
             return  # the choice changed since; its own count is on the way
         self.member_count = n
         if n:
-            self.count.setText(self.tr("将为 {n} 位成员各生成一张海报").format(n=n))
+            self.count.setText(self.tr("将为 %n 位成员各生成一张海报", "", n))
         else:
             self.count.setText(self.tr("{what}里没有可生成海报的成员").format(what=shown(what)))
         self._sync_buttons()
@@ -488,15 +488,15 @@ class BulkPosterDialog(QDialog):
 
     def _show_summary(self, result: BatchResult) -> None:
         lines = [
-            self.tr("已生成 {n} 张海报，保存在 {path}").format(
-                n=len(result.written), path=result.output
+            self.tr("已生成 %n 张海报，保存在 {path}", "", len(result.written)).format(
+                path=result.output
             )
         ]
         details: list[str] = []
         if result.failed:
             lines.append(
-                self.tr("{n} 张未通过扫码校验或无法写入，没有保存，原因见下方").format(
-                    n=len(result.failed)
+                self.tr(
+                    "%n 张未通过扫码校验或无法写入，没有保存，原因见下方", "", len(result.failed)
                 )
             )
             details.append(self.tr("未保存的海报："))
@@ -505,16 +505,14 @@ class BulkPosterDialog(QDialog):
                 for f in result.failed[:DETAIL_LINES]
             ]
             if len(result.failed) > DETAIL_LINES:
-                details.append(
-                    self.tr("  ……另有 {n} 张").format(n=len(result.failed) - DETAIL_LINES)
-                )
+                details.append(self.tr("  ……另有 %n 张", "", len(result.failed) - DETAIL_LINES))
         warned = [poster for poster in result.written if poster.warnings]
         if warned:
-            lines.append(self.tr("{n} 张有提醒（已保存，能扫出），见下方").format(n=len(warned)))
+            lines.append(self.tr("%n 张有提醒（已保存，能扫出），见下方", "", len(warned)))
             counts = Counter(w for poster in warned for w in dict.fromkeys(poster.warnings))
             details.append(self.tr("提醒："))
             details += [
-                self.tr("  {n} 张：{warning}").format(n=n, warning=shown(warning))
+                self.tr("  %n 张：{warning}", "", n).format(warning=shown(warning))
                 for warning, n in counts.most_common(DETAIL_LINES)
             ]
         self.summary.setText("\n".join(lines))

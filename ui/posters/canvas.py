@@ -41,7 +41,7 @@ from core.posters.compliance import RiskyPhrase
 from core.posters.copy_marks import CopyMark
 from core.posters.template import BackgroundLayer, Layer, QrLayer, Template
 from core.posters.text_placement import SpanBox
-from ui.common.i18n import shown
+from ui.common.i18n import shown, shown_name
 
 SNAP_SCREEN_PX = 6  # how close (on screen) an edge must come to a guide to snap to it
 HANDLE_PX = 9
@@ -331,7 +331,7 @@ class LayerItem(QGraphicsRectItem):
         if not layer.locked:
             flags |= QGraphicsItem.GraphicsItemFlag.ItemIsMovable
         self.setFlags(flags | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
-        self.setToolTip(layer.name)
+        self.setToolTip(shown_name(layer.name))
         self._hovered = False
         self._dragging = False
         self._press_pos = QPointF()
@@ -380,7 +380,8 @@ class LayerItem(QGraphicsRectItem):
     def set_warning(self, text: str) -> None:
         if text != self.warning:
             self.warning = text
-            self.setToolTip(f"{self.layer.name}\n{text}" if text else self.layer.name)
+            name = shown_name(self.layer.name)
+            self.setToolTip(f"{name}\n{text}" if text else name)
             self.update()
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from core.posters.compliance import RiskyPhrase, check_copy
 from core.posters.template import Template, TextLayer
-from ui.common.i18n import shown
+from ui.common.i18n import shown, shown_name
 
 
 def risky_phrases(template: Template | None) -> list[tuple[str, RiskyPhrase]]:
@@ -50,7 +50,7 @@ class CopyWarnings(QLabel):
         for name, phrase in found:
             lines.append(
                 self.tr("「{layer}」：{phrase} — {reason}").format(
-                    layer=html.escape(name),
+                    layer=html.escape(shown_name(name)),
                     phrase=f"<u>{html.escape(phrase.text)}</u>",
                     reason=html.escape(shown(phrase.reason)),
                 )

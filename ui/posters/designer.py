@@ -42,7 +42,7 @@ from core.posters.store import (
 )
 from core.posters.template import Template, TextLayer, dump_template, load_template
 from ui.common.errors import show_error
-from ui.common.i18n import shown
+from ui.common.i18n import shown, shown_name
 from ui.common.widgets import confirm
 from ui.posters.bulk_dialog import open_bulk_dialog
 from ui.posters.canvas import PosterCanvas
@@ -512,7 +512,11 @@ class PosterDesigner(QWidget):
             return
         changes = {"x": x, "y": y, "width": w, "height": h}
         text = self.tr("移动") if (w, h) == (layer.width, layer.height) else self.tr("调整大小")
-        self.edit(f"{text}「{layer.name}」", with_layer(self.template, index, **changes), index)
+        self.edit(
+            f"{text}「{shown_name(layer.name)}」",
+            with_layer(self.template, index, **changes),
+            index,
+        )
 
     def _properties_edited(self, changes: dict[str, Any], merge_key) -> None:
         index = self.selected
@@ -527,7 +531,7 @@ class PosterDesigner(QWidget):
             changes["min_font_size"] = min(layer.min_font_size, changes["font_size"])
         merge = (index, merge_key) if merge_key else None
         self.edit(
-            self.tr("修改「{name}」").format(name=layer.name),
+            self.tr("修改「{name}」").format(name=shown_name(layer.name)),
             with_layer(self.template, index, **changes),
             index,
             merge,
@@ -537,7 +541,7 @@ class PosterDesigner(QWidget):
         layer = self.template.layers[index]
         text = self.tr("显示") if not layer.visible else self.tr("隐藏")
         self.edit(
-            f"{text}「{layer.name}」",
+            f"{text}「{shown_name(layer.name)}」",
             with_layer(self.template, index, visible=not layer.visible),
             index,
         )
@@ -546,14 +550,14 @@ class PosterDesigner(QWidget):
         layer = self.template.layers[index]
         text = self.tr("解锁") if layer.locked else self.tr("锁定")
         self.edit(
-            f"{text}「{layer.name}」",
+            f"{text}「{shown_name(layer.name)}」",
             with_layer(self.template, index, locked=not layer.locked),
             index,
         )
 
     def _move_layer(self, index: int, step: int) -> None:
         moved, target = with_layer_moved(self.template, index, step)
-        name = self.template.layers[index].name
+        name = shown_name(self.template.layers[index].name)
         self.edit(self.tr("调整「{name}」的层级").format(name=name), moved, target)
 
     def add_layer(self, kind: str) -> None:
@@ -564,7 +568,7 @@ class PosterDesigner(QWidget):
         layer = new_layer(kind, self.template)
         index = len(self.template.layers)
         self.edit(
-            self.tr("添加「{name}」").format(name=layer.name),
+            self.tr("添加「{name}」").format(name=shown_name(layer.name)),
             with_layer_inserted(self.template, index, layer),
             index,
         )
@@ -585,7 +589,7 @@ class PosterDesigner(QWidget):
             locked=False,
         )
         self.edit(
-            self.tr("复制「{name}」").format(name=layer.name),
+            self.tr("复制「{name}」").format(name=shown_name(layer.name)),
             with_layer_inserted(self.template, index + 1, copy),
             index + 1,
         )
@@ -596,11 +600,13 @@ class PosterDesigner(QWidget):
             return
         layer = self.template.layers[index]
         if layer.locked:
-            self.status.setText(self.tr("「{name}」已锁定，解锁后才能删除").format(name=layer.name))
+            self.status.setText(
+                self.tr("「{name}」已锁定，解锁后才能删除").format(name=shown_name(layer.name))
+            )
             self.status.setVisible(True)
             return
         self.edit(
-            self.tr("删除「{name}」").format(name=layer.name),
+            self.tr("删除「{name}」").format(name=shown_name(layer.name)),
             with_layer_removed(self.template, index),
             index - 1 if index > 0 else (0 if len(self.template.layers) > 1 else -1),
         )
@@ -611,7 +617,7 @@ class PosterDesigner(QWidget):
             self.canvas.restore(index)
             return
         self.edit(
-            self.tr("旋转「{name}」").format(name=layer.name),
+            self.tr("旋转「{name}」").format(name=shown_name(layer.name)),
             with_layer(self.template, index, rotation=degrees),
             index,
         )
@@ -633,7 +639,7 @@ class PosterDesigner(QWidget):
         if layer is None or layer.locked or layer.kind == "background":
             return
         self.edit(
-            self.tr("移动「{name}」").format(name=layer.name),
+            self.tr("移动「{name}」").format(name=shown_name(layer.name)),
             with_layer(self.template, self.selected, x=layer.x + dx, y=layer.y + dy),
             self.selected,
             (self.selected, "nudge"),

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.posters.template import Template
+from ui.common.i18n import shown_name
 from ui.common.widgets import menu_button
 from ui.posters.new_layers import kind_labels
 
@@ -136,7 +137,7 @@ class LayerPanel(QWidget):
                     flags.append(self.tr("隐藏"))
                 if layer.locked:
                     flags.append(self.tr("锁定"))
-                name = layer.name or self.tr("未命名")
+                name = shown_name(layer.name) or self.tr("未命名")
                 text = f"{names.get(layer.kind, layer.kind)} · {name}"
                 if flags:
                     text += self.tr("  （{flags}）").format(flags=self.tr("，").join(flags))

@@ -18,6 +18,7 @@ from core.members.query import MemberFilter, find_member_ids
 from core.posters.builtin import SAMPLE_DATA
 from core.posters.members import poster_members
 from ui.common.i18n import shown
+from ui.common.widgets import combo_fits
 
 MEMBER_CHOICES = 200  # the combo lists this many members; the search box finds the others
 
@@ -62,7 +63,9 @@ class PreviewData(QComboBox):
         self.blockSignals(True)
         try:
             self.clear()
-            self.addItem(self.tr("示例数据（{name}）").format(name=SAMPLE_DATA["昵称"]), None)
+            sample = self.tr("示例数据（{name}）").format(name=SAMPLE_DATA["昵称"])
+            self.addItem(sample, None)
+            combo_fits(self, [sample])
             for member_id in ids:
                 if member_id in described:
                     self.addItem(shown(described[member_id]), member_id)

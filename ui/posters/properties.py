@@ -34,6 +34,8 @@ from core.posters.assets import AVATAR_WHAT, PICTURE_WHAT, image_asset
 from core.posters.bounds import LAYER_RANGES
 from core.posters.template import AvatarLayer, BackgroundLayer, Layer
 from ui.common.errors import show_error
+from ui.common.i18n import shown_name, typed_name
+from ui.common.wheel import scroll_safe
 from ui.posters.fields import spin
 from ui.posters.layer_group import LayerGroup
 from ui.posters.layer_groups import layer_groups
@@ -72,6 +74,7 @@ class PropertyPanel(QScrollArea):
                 picker.file_chosen.connect(lambda path, f=field: self.pick_image_file(f, path))
         layout.addStretch(1)
         self.setWidget(body)
+        scroll_safe(body)  # the wheel scrolls the panel, not the number under the cursor
         self.show_layer(None)
 
     def _box_group(self) -> QGroupBox:
@@ -95,7 +98,9 @@ class PropertyPanel(QScrollArea):
         form.addRow(self.tr("旋转"), self.rotation)
         form.addRow(self.tr("不透明度"), self.opacity)
         self.name.editingFinished.connect(
-            lambda: self._emit({"name": self.name.text().strip()}, "name")
+            lambda: self._emit(
+                {"name": typed_name(self.name.text(), self._layer.name).strip()}, "name"
+            )
         )
         for box, field in (
             (self.x, "x"),
@@ -182,7 +187,7 @@ class PropertyPanel(QScrollArea):
                 group.show_layer(layer)
         if layer is None:
             return
-        self.name.setText(layer.name)
+        self.name.setText(shown_name(layer.name))
         for box, value in (
             (self.x, layer.x),
             (self.y, layer.y),

@@ -202,13 +202,11 @@ class ActivityImportDialog(QDialog):
         if kinds:
             parts.append(kinds)
         if plan.already_imported:
-            parts.append(
-                self.tr("{n} 条这个文件已导入过，不会重复记录").format(n=plan.already_imported)
-            )
+            parts.append(self.tr("%n 条这个文件已导入过，不会重复记录", "", plan.already_imported))
         if plan.rejected:
-            parts.append(self.tr("{n} 行无法导入，原因见下表").format(n=len(plan.rejected)))
+            parts.append(self.tr("%n 行无法导入，原因见下表", "", len(plan.rejected)))
         if plan.empty_rows:
-            parts.append(self.tr("{n} 行次数都是 0").format(n=plan.empty_rows))
+            parts.append(self.tr("%n 行次数都是 0", "", plan.empty_rows))
         text = "；".join(parts)
         if plan.notes:
             text += "\n" + "\n".join(shown(note) for note in plan.notes)

@@ -9,6 +9,8 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from ui.common.i18n import shown_name
+
 FLOW_COLORS = {"up": "#0f766e", "held": "#9ca3af", "down": "#f59e0b", "left": "#dc2626"}
 LINE_COLORS = ["#0f766e", "#2563eb", "#7c3aed", "#9ca3af", "#f59e0b", "#dc2626"]
 GRID_COLOR = "#e5e7eb"
@@ -84,7 +86,7 @@ class FlowChart(_ChartBox):
             series.append(bar)
         chart.addSeries(series)
         categories = QBarCategoryAxis()
-        categories.append([row.name for row in shown])
+        categories.append([shown_name(row.name) for row in shown])
         values = QValueAxis()
         values.setLabelFormat("%d")
         values.setRange(0, max(5, max((row.start for row in shown), default=0)))

@@ -25,6 +25,8 @@ from core.workflows.activity import record_activity
 from ui.common.labels import activity_labels
 from ui.common.sorting import sorted_by_name
 from ui.common.tasks import run_task
+from ui.common.units import units
+from ui.common.widgets import counted_suffix
 
 ENTRY_TIME = time(12, 0)  # the day is what counts; noon keeps it inside the day everywhere
 
@@ -68,7 +70,7 @@ class ActivityEntryDialog(QDialog):
         self.count = QSpinBox()
         self.count.setObjectName("entryCount")
         self.count.setRange(1, 100)
-        self.count.setSuffix(self.tr(" 次"))
+        counted_suffix(self.count, units.times)  # 1 time, 2 times
         self.amount = QDoubleSpinBox()
         self.amount.setObjectName("entryAmount")
         self.amount.setRange(0, 1_000_000)

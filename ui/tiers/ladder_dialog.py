@@ -12,11 +12,11 @@ dialog stays open with what was typed, having changed nothing.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -48,14 +48,17 @@ from core.tiers.ladder import (
     remove_community_ladder,
     save_ladder,
 )
+from ui.common.columns import fit_columns
 from ui.common.errors import show_error
-from ui.common.i18n import shown
+from ui.common.i18n import shown, shown_name, typed_name
 from ui.common.screen_fit import fit_to_screen, scrolling
-from ui.common.widgets import push_button
+from ui.common.units import units
+from ui.common.widgets import counted_suffix, push_button
 
 log = logging.getLogger(__name__)
 
 NAME_COLUMN = 0
+STORED_NAME_ROLE = Qt.ItemDataRole.UserRole + 1  # the name as stored (a shipped one is Chinese)
 MANUAL_COLUMN = 1
 FIRST_METRIC_COLUMN = 2
 WINDOW_TAB, ALL_TIME_TAB = 0, 1
@@ -75,22 +78,16 @@ def metric_labels() -> dict[str, str]:
 
 
 class ThresholdSpin(QSpinBox):
-    """A threshold in a table cell: 0 reads 不限; the wheel scrolls the table unless focused."""
+    """A threshold in a table cell: 0 reads 不限. (The wheel scrolls the table unless the
+    spin box is focused: ui.common.wheel, through `scrolling`.)"""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setRange(0, MAX_THRESHOLD)
         self.setSpecialValueText(self.tr("不限"))
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFrame(False)
         self.setAutoFillBackground(True)  # the row's selection colour stays behind it
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        if self.hasFocus():
-            super().wheelEvent(event)
-        else:
-            event.ignore()
 
 
 @dataclass
@@ -245,11 +242,11 @@ class LadderDialog(QDialog):
         grid.setHorizontalSpacing(14)
         grid.setVerticalSpacing(10)
         grid.setColumnStretch(2, 1)
-        self.window_days = self._general_spin("windowDaysSpin", 7, 730, self.tr(" 天"))
+        self.window_days = self._general_spin("windowDaysSpin", 7, 730, units.days)
         self.window_days.valueChanged.connect(self._update_tab_titles)
-        self.low_water = self._general_spin("lowWaterSpin", 50, 100, "%")
-        self.grace_days = self._general_spin("graceDaysSpin", 0, 365, self.tr(" 天"))
-        self.cold_start = self._general_spin("coldStartSpin", 0, 100_000, self.tr(" 人"))
+        self.low_water = self._general_spin("lowWaterSpin", 50, 100, lambda n: f"{n}%")
+        self.grace_days = self._general_spin("graceDaysSpin", 0, 365, units.days)
+        self.cold_start = self._general_spin("coldStartSpin", 0, 100_000, units.members)
         self.cold_start.setSpecialValueText(self.tr("不使用"))
         rows = [
             (
@@ -286,11 +283,14 @@ class LadderDialog(QDialog):
             grid.addWidget(explanation, row, 2)
         return grid
 
-    def _general_spin(self, object_name: str, low: int, high: int, suffix: str) -> QSpinBox:
+    def _general_spin(
+        self, object_name: str, low: int, high: int, unit: Callable[[int], str]
+    ) -> QSpinBox:
+        """`unit(n)`: the number with its unit, "1 day" / "14 days"."""
         spin = QSpinBox()
         spin.setObjectName(object_name)
         spin.setRange(low, high)
-        spin.setSuffix(suffix)
+        counted_suffix(spin, unit)
         spin.setMinimumWidth(120)
         spin.setAlignment(Qt.AlignmentFlag.AlignRight)
         return spin
@@ -356,6 +356,7 @@ class LadderDialog(QDialog):
         for column in range(FIRST_METRIC_COLUMN, table.columnCount()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             table.setColumnWidth(column, 98)
+        fit_columns(table, rows=False)  # "Manual only" needs more than 仅手动
         table.setMinimumHeight(header.sizeHint().height() + 4 * ROW_HEIGHT + 6)
         table.currentCellChanged.connect(lambda *_: self._update_buttons())
         table.itemSelectionChanged.connect(self._update_buttons)
@@ -390,9 +391,9 @@ class LadderDialog(QDialog):
 
     def _make_row(self, index: int, level: dict[str, Any]) -> None:
         self.table.insertRow(index)
-        name = QTableWidgetItem(str(level.get("name", "")))
-        name.setData(Qt.ItemDataRole.UserRole, level["key"])
+        name = QTableWidgetItem()
         self.table.setItem(index, NAME_COLUMN, name)
+        self._set_name(name, level)
 
         manual = QCheckBox()
         manual.setObjectName("levelManualCheck")
@@ -418,6 +419,13 @@ class LadderDialog(QDialog):
         self.rows.insert(index, row)
         self._grey_out()
 
+    @staticmethod
+    def _set_name(item: QTableWidgetItem, level: dict[str, Any]) -> None:
+        stored = str(level.get("name", ""))
+        item.setText(shown_name(stored))
+        item.setData(STORED_NAME_ROLE, stored)
+        item.setData(Qt.ItemDataRole.UserRole, level["key"])
+
     def _grey_out(self) -> None:
         """The first level (everyone's start) and levels given by hand have no criteria to meet:
         their thresholds are greyed out."""
@@ -442,7 +450,7 @@ class LadderDialog(QDialog):
         item = self.table.item(index, NAME_COLUMN)
         return {
             "key": item.data(Qt.ItemDataRole.UserRole),
-            "name": item.text().strip(),
+            "name": typed_name(item.text(), item.data(STORED_NAME_ROLE) or "").strip(),
             "manual": row.manual.isChecked(),
             "window": {m: s.value() for m, s in row.window.items() if s.value() > 0},
             "all_time": {m: s.value() for m, s in row.all_time.items() if s.value() > 0},
@@ -450,9 +458,7 @@ class LadderDialog(QDialog):
 
     def _set_row_level(self, index: int, level: dict[str, Any]) -> None:
         row = self.rows[index]
-        item = self.table.item(index, NAME_COLUMN)
-        item.setText(level["name"])
-        item.setData(Qt.ItemDataRole.UserRole, level["key"])
+        self._set_name(self.table.item(index, NAME_COLUMN), level)
         row.manual.setChecked(level["manual"])
         for part in ("window", "all_time"):
             for metric, spin in getattr(row, part).items():
@@ -608,6 +614,7 @@ class LadderDialog(QDialog):
             self.table.setColumnHidden(
                 FIRST_METRIC_COLUMN + len(METRICS) + offset, tab != ALL_TIME_TAB
             )
+        fit_columns(self.table, rows=False)  # headers in English can be wider than 98 px
 
     def _update_buttons(self) -> None:
         index = self.table.currentRow()
@@ -627,7 +634,7 @@ class LadderDialog(QDialog):
                 raise UserError(
                     QCoreApplication.translate(
                         "LadderDialog", "有两个等级都叫「{name}」，请改成不同的名称"
-                    ).format(name=name)
+                    ).format(name=shown_name(name))
                 )
             seen.add(name)
 

@@ -25,7 +25,7 @@ from core.tiers.explain import LevelExplanation, explain_member
 from core.tiers.ladder import load_ladder
 from core.tiers.manual import set_level, set_locked
 from ui.common.flow_layout import flow_row
-from ui.common.i18n import shown
+from ui.common.i18n import shown, shown_name
 from ui.common.tasks import Task, run_task, show_error_on
 
 
@@ -40,7 +40,7 @@ class LevelCard(QFrame):
         self.setProperty("card", True)
         self.setFrameShape(QFrame.Shape.StyledPanel)
 
-        title = QLabel(f"<b>{escape(item.community)}</b> · {escape(item.level_name)}")
+        title = QLabel(f"<b>{escape(item.community)}</b> · {escape(shown_name(item.level_name))}")
         title.setObjectName("levelTitle")
         title.setWordWrap(True)
         status = QLabel(escape(shown(item.status_text)))
@@ -59,7 +59,7 @@ class LevelCard(QFrame):
         self.level_combo = QComboBox()
         self.level_combo.setObjectName("levelCombo")
         for key, name in levels:
-            self.level_combo.addItem(name, key)
+            self.level_combo.addItem(shown_name(name), key)
         self.level_combo.setCurrentIndex(max(0, self.level_combo.findData(item.level)))
         self.level_combo.activated.connect(self._give_level)
         self.lock = QCheckBox(self.tr("锁定等级（不随规则变化）"))
@@ -84,7 +84,7 @@ class LevelCard(QFrame):
             return ""
         rows = [
             self.tr("升级为「{level}」的条件（近 {days} 天）：").format(
-                level=escape(item.next_level_name or ""), days=item.window_days
+                level=escape(shown_name(item.next_level_name or "")), days=item.window_days
             )
         ]
         for c in item.next:

@@ -218,12 +218,9 @@ class PasteDialog(QDialog):
                 self.results.setItem(row, 3, QTableWidgetItem(self.tr("不记录")))
         already = sum(m.already_recorded for m in plan.matched)
         parts = [
-            self.tr("{community} {day}：匹配 {matched} 人，将记录 {add} 次签到").format(
-                community=plan.community,
-                day=plan.day.isoformat(),
-                matched=len(plan.matched),
-                add=len(plan.to_add),
-            )
+            self.tr(
+                "{community} {day}：匹配 {matched} 人，将记录 %n 次签到", "", len(plan.to_add)
+            ).format(community=plan.community, day=plan.day.isoformat(), matched=len(plan.matched))
         ]
         if already:
             parts.append(self.tr("{n} 人当天已记录，不会重复").format(n=already))
@@ -266,7 +263,7 @@ class PasteDialog(QDialog):
 
         def done(added: int) -> None:
             self.recorded.emit(added)
-            self.summary.setText(self.tr("已记录 {n} 次签到").format(n=added))
+            self.summary.setText(self.tr("已记录 %n 次签到", "", added))
             self.record_button.setEnabled(False)
             self.plan = None
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.common.database import Database
+from core.common.joins import joined_phrases
 from core.common.operator import operator_name
 from core.members.query import filter_choices
 from core.tiers.distribution import level_distribution
@@ -31,7 +32,7 @@ from core.tiers.flow import JOINED, level_flow
 from core.tiers.recompute import recompute_levels
 from core.tiers.role_suggestions import accept_suggestions, suggest_roles
 from core.tiers.structure import recent_months, role_structure
-from ui.common.i18n import shown
+from ui.common.i18n import shown, shown_name
 from ui.common.labels import role_name
 from ui.common.sorting import sorted_by_name
 from ui.common.tasks import TaskGroup, run_task
@@ -261,7 +262,12 @@ class TiersTab(QWidget):
         _fill(
             self.levels,
             [
-                [level.name, level.count, level.locked, f"{100 * level.count / total:.1f}%"]
+                [
+                    shown_name(level.name),
+                    level.count,
+                    level.locked,
+                    f"{100 * level.count / total:.1f}%",
+                ]
                 for level in levels
             ],
         )
@@ -281,7 +287,10 @@ class TiersTab(QWidget):
             for role in months[-1].roles:
                 rows.append([role_name(role)] + [m.roles.get(role, 0) for m in months])
             for key, name in structure.level_names.items():
-                rows.append([self.tr("等级：") + name] + [m.levels.get(key, 0) for m in months])
+                rows.append(
+                    [self.tr("等级：{level}").format(level=shown_name(name))]
+                    + [m.levels.get(key, 0) for m in months]
+                )
             rows.append([self.tr("合计")] + [m.total for m in months])
             self.role_chart.set_months(months, {role: role_name(role) for role in months[-1].roles})
         _fill(self.roles, rows)
@@ -304,8 +313,10 @@ class TiersTab(QWidget):
             )
         else:
             self.suggestion_hint.setText(
-                self.tr("{n} 条建议。选中要采纳的行（可多选），点「采纳所选建议」。").format(
-                    n=len(suggestions)
+                self.tr(
+                    "%n 条建议。选中要采纳的行（可多选），点「采纳所选建议」。",
+                    "",
+                    len(suggestions),
                 )
             )
         self.accept_button.setEnabled(bool(suggestions))
@@ -336,14 +347,20 @@ class TiersTab(QWidget):
         rows = []
         for row in flow.rows:
             if row.level == JOINED:
-                reached = "，".join(
-                    f"{name} {count}"
-                    for key, count in row.reached.items()
-                    for name in [next((r.name for r in flow.rows if r.level == key), key)]
+                names = {r.level: r.name for r in flow.rows}
+                reached = shown(
+                    joined_phrases(
+                        [
+                            self.tr("{level} {count}").format(
+                                level=shown_name(names.get(key, key)), count=count
+                            )
+                            for key, count in row.reached.items()
+                        ]
+                    )
                 )
                 rows.append([self.tr("本月新加入"), row.start, reached, "", "", ""])
             else:
-                rows.append([row.name, row.start, row.up, row.held, row.down, row.left])
+                rows.append([shown_name(row.name), row.start, row.up, row.held, row.down, row.left])
         _fill(self.flow, rows)
         self.flow_chart.set_rows([row for row in flow.rows if row.level != JOINED])
 

@@ -43,7 +43,7 @@ def test_a_risky_phrase_is_explained_in_english(english, designer, qtbot):
     warnings = designer.findChild(QLabel, "posterCopyWarnings")
     assert warnings.isVisible()
     assert warnings.text().startswith("<b>Copy risks (WeChat rules on inducing shares)</b><br>")
-    assert "“标题”: <u>转发到朋友圈即可领取</u> — Inducing shares: " in warnings.text()
+    assert "“Title”: <u>转发到朋友圈即可领取</u> — Inducing shares: " in warnings.text()
     marks = designer.canvas.copy_mark_items()
     assert marks
     for mark in marks:

@@ -341,3 +341,26 @@ def test_new_levels_never_reuse_a_key(open_dialog, sqlite_database):
     press(dialog, QDialogButtonBox.StandardButton.Ok)
     with sqlite_database.session() as session:
         assert len(load_ladder(session).levels) == 12
+
+
+def test_the_wheel_scrolls_the_rules_not_the_number_under_the_cursor(open_dialog, qtbot):
+    from PySide6.QtWidgets import QScrollArea
+
+    from tests.ui.wheel import turn_wheel
+
+    dialog = open_dialog()
+    dialog.resize(dialog.width(), 420)  # a short screen: the rules scroll inside the dialog
+    outer = dialog.findChild(QScrollArea, "ladderScroll").verticalScrollBar()
+    qtbot.waitUntil(lambda: outer.maximum() > 0)
+    window_days = spin(dialog, "windowDaysSpin")
+    before = window_days.value()
+    turn_wheel(window_days)
+    assert window_days.value() == before
+    assert outer.value() > 0
+
+    table = dialog.findChild(QTableWidget, "levelsTable")
+    threshold = dialog.rows[2].window["active_days"]
+    scrolled, value = outer.value() + table.verticalScrollBar().value(), threshold.value()
+    turn_wheel(threshold)
+    assert threshold.value() == value
+    assert outer.value() + table.verticalScrollBar().value() > scrolled

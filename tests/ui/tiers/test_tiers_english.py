@@ -132,8 +132,19 @@ def test_the_why_panel_speaks_english(app, english, qtbot, group):
     assert card.findChild(QLabel, "levelStatus").text() == (
         "Cold start: newcomers start one level up"
     )
-    assert card.findChild(QLabel, "levelHint").text() == "3 more active days to reach 参与者"
+    # The shipped level names in English, and no plural to get wrong for one day.
+    assert card.findChild(QLabel, "levelHint").text() == "To reach Participant: active days +3"
+    assert "To reach “Participant”" in card.findChild(QLabel, "levelCriteria").text()
     assert "Active days" in card.findChild(QLabel, "levelCriteria").text()
+    assert card.findChild(QLabel, "levelTitle").text() == "<b>晨跑群</b> · Newcomer"
+    combo = card.findChild(QComboBox, "levelCombo")
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "Newcomer",
+        "Participant",
+        "Active member",
+        "Core member",
+        "KOC/KOL",
+    ]
 
 
 def test_structure_warnings_and_role_evidence_in_english(app, english, qtbot, sqlite_database):
