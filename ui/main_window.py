@@ -286,7 +286,7 @@ class MainWindow(QMainWindow):
         from core.demo.generate import DemoSummary, generate_demo
 
         def work(progress, cancelled) -> DemoSummary:
-            with self.database.engine.begin() as connection:
+            with self.database.write_engine.begin() as connection:
                 return generate_demo(connection, members, progress=progress, cancelled=cancelled)
 
         def done(summary: DemoSummary) -> None:

@@ -346,7 +346,7 @@ class CommunityDialog(QDialog):
         fields, community_id, admin_ids = self.fields(), self.community_id, self.admin_ids()
 
         def work(_progress, _cancelled) -> int:
-            with self.database.session() as session:
+            with self.database.session(write=True) as session:
                 if community_id is None:
                     return create_community(session, fields)
                 update_community(session, community_id, fields)

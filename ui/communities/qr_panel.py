@@ -348,7 +348,7 @@ class QrPanel(QFrame):
 
         def work(_progress, _cancelled) -> str:
             data = read()
-            with self.database.session() as session:
+            with self.database.session(write=True) as session:
                 return qr.attach_qr(session, community_id, data, date.today())
 
         run_task(
@@ -376,7 +376,7 @@ class QrPanel(QFrame):
         community_id = self.community_id
 
         def work(_progress, _cancelled) -> None:
-            with self.database.session() as session:
+            with self.database.session(write=True) as session:
                 qr.remove_qr(session, community_id)
 
         run_task(self, work, label=self.tr("正在移除…"), on_success=lambda _r: self.changed.emit())
@@ -387,7 +387,7 @@ class QrPanel(QFrame):
         community_id, day = self.community_id, value.toPython()
 
         def work(_progress, _cancelled) -> None:
-            with self.database.session() as session:
+            with self.database.session(write=True) as session:
                 qr.set_qr_generated_on(session, community_id, day)
 
         run_task(self, work, label=self.tr("正在保存…"), on_success=lambda _r: self.changed.emit())

@@ -474,7 +474,7 @@ class CommunitiesTab(QWidget):
         archive = not row.archived
 
         def work(_progress, _cancelled) -> None:
-            with self.database.session() as session:
+            with self.database.session(write=True) as session:
                 set_archived(session, row.id, archive)
 
         def done(_result) -> None:
@@ -524,7 +524,7 @@ class CommunitiesTab(QWidget):
             return
 
         def work(_progress, _cancelled) -> str:
-            with self.database.session() as session:
+            with self.database.session(write=True) as session:
                 return delete_community(session, row.id)
 
         def done(outcome: str) -> None:
@@ -551,7 +551,7 @@ class CommunitiesTab(QWidget):
             return
 
         def work(_progress, _cancelled) -> None:
-            with self.database.session() as session:
+            with self.database.session(write=True) as session:
                 restore_community(session, community_id)
 
         def done(_result) -> None:

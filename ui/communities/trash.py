@@ -138,7 +138,7 @@ class TrashDialog(QDialog):
             return
 
         def work(_progress, _cancelled) -> None:
-            with self.database.session() as session:
+            with self.database.session(write=True) as session:
                 restore_community(session, row.id)
 
         run_task(self, work, label=self.tr("正在恢复…"), on_success=self._done)
@@ -161,7 +161,7 @@ class TrashDialog(QDialog):
             return
 
         def work(_progress, _cancelled) -> None:
-            with self.database.session() as session:
+            with self.database.session(write=True) as session:
                 purge_community(session, row.id, confirm=True)
 
         run_task(self, work, label=self.tr("正在删除…"), on_success=self._done)

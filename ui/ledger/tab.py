@@ -747,7 +747,7 @@ class LedgerTab(QWidget):
         database = self.database
 
         def run(_progress, _cancelled):
-            with database.session() as session:
+            with database.session(write=True) as session:
                 return work(session)
 
         def done(_result) -> None:

@@ -366,7 +366,7 @@ class MemberDetailPanel(QWidget):
         database = self.database
 
         def work(_progress, _cancelled):
-            with database.session() as session:
+            with database.session(write=True) as session:
                 previous = update_member(session, member_id, changes)
                 previous_tags = set_member_tags(session, member_id, tags) if tags_changed else None
             return previous, previous_tags
@@ -393,7 +393,7 @@ class MemberDetailPanel(QWidget):
         database = self.database
 
         def work(_progress, _cancelled):
-            with database.session() as session:
+            with database.session(write=True) as session:
                 update_member(session, member_id, previous)
                 if previous_tags is not None:
                     set_member_tags(session, member_id, previous_tags)

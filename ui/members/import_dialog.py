@@ -628,7 +628,7 @@ class ImportDialog(QDialog):
             plan, database = self.plan, self.database
 
             def work(_progress, _cancelled) -> Path:
-                with database.session() as session:  # the export is logged with it
+                with database.session(write=True) as session:  # the export is logged with it
                     return write_error_report(session, plan, Path(name))
 
             run_task(self, work, label=self.tr("正在保存…"), cancellable=False)
@@ -644,7 +644,7 @@ class ImportDialog(QDialog):
         plan, database = self.plan, self.database
 
         def work(progress, cancelled) -> ImportResult:
-            with database.session() as session:
+            with database.session(write=True) as session:
                 return apply_import(session, plan, progress=progress, cancelled=cancelled)
 
         run_task(

@@ -514,7 +514,7 @@ class MergeDialog(QDialog):
         database = self.database
 
         def work(_progress, _cancelled):
-            with database.session() as session:
+            with database.session(write=True) as session:
                 merge_id = merge_members(session, kept, merged)
             with database.session() as session:
                 side = merge_sides(session, [kept])[kept]
@@ -543,7 +543,7 @@ class MergeDialog(QDialog):
         database = self.database
 
         def work(_progress, _cancelled):
-            with database.session() as session:
+            with database.session(write=True) as session:
                 mark_not_same_person(session, suggestion.a_id, suggestion.b_id)
 
         def done(_result) -> None:
@@ -618,7 +618,7 @@ class MergeDialog(QDialog):
         database = self.database
 
         def work(_progress, _cancelled):
-            with database.session() as session:
+            with database.session(write=True) as session:
                 undo_merge(session, merge_id)
 
         def done(_result) -> None:

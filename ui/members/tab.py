@@ -327,7 +327,7 @@ class MembersTab(QWidget):
         database = self.database
 
         def run(_progress, _cancelled):
-            with database.session() as session:
+            with database.session(write=True) as session:
                 return work(session)
 
         def done(result) -> None:

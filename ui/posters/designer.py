@@ -340,7 +340,7 @@ class PosterDesigner(QWidget):
 
     def _store(self, template: Template, *, key: str | None, based_on: str = "") -> bool:
         try:
-            with self.database.session() as session:
+            with self.database.session(write=True) as session:
                 info = save_template(session, template, self.assets, key=key, based_on=based_on)
                 session.commit()
         except UserError as error:
@@ -367,7 +367,7 @@ class PosterDesigner(QWidget):
         if not self._may_discard():
             return False
         try:
-            with self.database.session() as session:
+            with self.database.session(write=True) as session:
                 info = import_template_file(session, Path(path))
                 session.commit()
         except UserError as error:
@@ -415,7 +415,7 @@ class PosterDesigner(QWidget):
         if not confirm(self, "posterDeleteDialog", self.tr("删除模板"), question, self.tr("删除")):
             return False
         try:
-            with self.database.session() as session:
+            with self.database.session(write=True) as session:
                 delete_store_template(session, key)
                 session.commit()
         except UserError as error:

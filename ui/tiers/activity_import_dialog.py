@@ -236,7 +236,7 @@ class ActivityImportDialog(QDialog):
             return
 
         def work(_progress, _cancelled) -> int:
-            with database.session() as session:
+            with database.session(write=True) as session:
                 added = record_activity_import(session, plan).added
                 session.commit()
                 return added

@@ -121,7 +121,7 @@ class ActivityEntryDialog(QDialog):
             return
 
         def work(_progress, _cancelled) -> int:
-            with database.session() as session:
+            with database.session(write=True) as session:
                 added = record_activity(session, events, source="manual").added
                 session.commit()
                 return added

@@ -649,13 +649,13 @@ class LadderDialog(QDialog):
         self._commit_open_edit()
         try:
             if self.community_id is not None and not self.uses_own_ladder:
-                with self.database.session() as session:
+                with self.database.session(write=True) as session:
                     remove_community_ladder(session, self.community_id)
                 ladder = self.shared
             else:
                 raw = self.current_json()
                 self._check_names(raw)
-                with self.database.session() as session:
+                with self.database.session(write=True) as session:
                     ladder = save_ladder(session, raw, self.community_id)
         except Exception as error:  # shown, and the dialog stays open with what was typed
             if not isinstance(error, UserError):

@@ -197,7 +197,7 @@ class LevelPanel(QWidget):
         database = self.database
 
         def work(_progress, _cancelled):
-            with database.session() as session:
+            with database.session(write=True) as session:
                 change(session)
                 session.commit()
 

@@ -256,7 +256,7 @@ class PasteDialog(QDialog):
             return
 
         def work(_progress, _cancelled) -> int:
-            with database.session() as session:
+            with database.session(write=True) as session:
                 added = record_paste(session, plan).added
                 session.commit()
                 return added

@@ -375,7 +375,7 @@ class TiersTab(QWidget):
             return
 
         def work(_progress, _cancelled):
-            with database.session() as session:
+            with database.session(write=True) as session:
                 changed = accept_suggestions(session, community_id, chosen, operator_name())
                 session.commit()
                 return changed
@@ -390,7 +390,7 @@ class TiersTab(QWidget):
         database = self.database
 
         def work(_progress, _cancelled):
-            with database.session() as session:
+            with database.session(write=True) as session:
                 result = recompute_levels(session, operator=operator_name())
                 session.commit()
                 return result

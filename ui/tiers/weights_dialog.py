@@ -76,7 +76,7 @@ class WeightsDialog(QDialog):
     def save(self) -> None:
         values = {kind: spin.value() for kind, spin in self.spins.items()}
         try:
-            with self.database.session() as session:
+            with self.database.session(write=True) as session:
                 save_kind_weights(session, values)
                 session.commit()
         except Exception as error:  # shown, not swallowed: the dialog stays open
