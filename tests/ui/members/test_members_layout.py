@@ -3,6 +3,7 @@ wrap, and the member detail beside the table fits its panel without a sideways s
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QPushButton, QScrollArea, QWidget
 
 from core.members.editing import refresh_search_keys
@@ -23,7 +24,8 @@ def test_detail_fits_beside_the_table_at_1280_pixels(english, make_window, sqlit
     table.selectRow(0)
     panel = window.findChild(QWidget, "levelPanel")
     qtbot.waitUntil(lambda: len(panel.cards) == 1, timeout=10_000)
-    qtbot.wait(50)  # one layout pass after the card arrived
+    QCoreApplication.sendPostedEvents()  # the layout pass the new card asked for
+    QCoreApplication.processEvents()
 
     editor = window.findChild(QWidget, "member_detail_editor")
     scroll = editor.parentWidget()
