@@ -1,0 +1,108 @@
+"""The bundled Lucide icons (resources/icons, ISC licence), drawn in the theme's colours.
+
+The SVGs draw with `stroke="currentColor"`; Qt's SVG renderer has no current colour, so the
+colour is written into the SVG text before rendering. `set_icon(widget_or_action, name)`
+remembers the name on the object, so a theme change (`retint_all`) redraws every icon that
+is on screen; objects named in BUTTON_ICONS get their icon by objectName (`decorate`), so
+tabs need no icon code of their own.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from PySide6.QtCore import QByteArray, QObject, QRectF, QSize, Qt
+from PySide6.QtGui import QAction, QGuiApplication, QIcon, QPainter, QPixmap
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+
+from core.common import paths
+
+ICON_PROPERTY = "iconName"
+SIZES = (16, 20, 24, 32)
+
+# Buttons inside the tabs, by objectName → icon. One table, so the tabs carry no icon code.
+BUTTON_ICONS = {
+    "overview_demo_button": "sparkles",
+    "communities_attention_button": "bell",
+    "members_import": "file-up",
+    "members_merge": "merge",
+    "members_bulk_posters": "image",
+    "posters_bulk": "image",
+}
+
+
+@cache
+def _svg_source(name: str) -> str:
+    path = paths.resource_path("icons", f"{name}.svg")
+    return path.read_text(encoding="utf-8")
+
+
+def icon_pixmap(name: str, size: int, color: str) -> QPixmap:
+    """One icon drawn at `size` logical pixels in `color`, sharp on this screen."""
+    svg = _svg_source(name).replace("currentColor", color)
+    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
+    ratio = _device_ratio()
+    pixmap = QPixmap(round(size * ratio), round(size * ratio))
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    renderer.render(painter, QRectF(0, 0, pixmap.width(), pixmap.height()))
+    painter.end()
+    pixmap.setDevicePixelRatio(ratio)
+    return pixmap
+
+
+def _device_ratio() -> float:
+    screen = QGuiApplication.primaryScreen()
+    return screen.devicePixelRatio() if screen is not None else 1.0
+
+
+@cache
+def _themed_icon(name: str, normal: str, selected: str, disabled: str) -> QIcon:
+    icon = QIcon()
+    for size in SIZES:
+        icon.addPixmap(icon_pixmap(name, size, normal), QIcon.Mode.Normal)
+        icon.addPixmap(icon_pixmap(name, size, normal), QIcon.Mode.Active)
+        icon.addPixmap(icon_pixmap(name, size, selected), QIcon.Mode.Selected)
+        icon.addPixmap(icon_pixmap(name, size, disabled), QIcon.Mode.Disabled)
+    return icon
+
+
+def icon(name: str, theme=None) -> QIcon:
+    """The icon in the current theme's colours (accent when selected, faint when disabled)."""
+    from ui.common.theme import current_theme
+
+    theme = theme or current_theme()
+    return _themed_icon(name, theme.icon, theme.accent_strong, theme.border)
+
+
+def set_icon(target: QObject, name: str) -> None:
+    """Give a button or action its icon, and keep it in the theme's colours from now on."""
+    target.setProperty(ICON_PROPERTY, name)
+    target.setIcon(icon(name))
+
+
+def decorate(root: QWidget) -> None:
+    """Icons for the buttons under `root` that BUTTON_ICONS names."""
+    for button in root.findChildren(QAbstractButton):
+        name = BUTTON_ICONS.get(button.objectName())
+        if name is not None and button.property(ICON_PROPERTY) is None:
+            set_icon(button, name)
+            button.setIconSize(QSize(16, 16))
+
+
+def retint_all(theme) -> None:
+    """Redraw every remembered icon in `theme`'s colours."""
+    app = QApplication.instance()
+    if app is None:
+        return
+    targets: list[QObject] = []
+    for top in app.topLevelWidgets():
+        targets.append(top)
+        targets.extend(top.findChildren(QWidget))
+        targets.extend(top.findChildren(QAction))
+    for target in targets:
+        name = target.property(ICON_PROPERTY)
+        if name:
+            target.setIcon(icon(name, theme))
