@@ -103,6 +103,8 @@ class MainWindow(QMainWindow):
         self.opening_label.deleteLater()
         self.overview_tab = OverviewTab(database)
         self.overview_tab.demo_requested.connect(self.ask_for_demo_data)
+        self.overview_tab.import_requested.connect(self.open_import)
+        self.overview_tab.new_community_requested.connect(self.new_community)
         self.overview_tab.stats_loaded.connect(self._on_stats_loaded)
         self.tabs.addTab(self.overview_tab, self.tr("概览"), "layout-dashboard")
         self.communities_tab = CommunitiesTab(database)

@@ -108,6 +108,7 @@ class EmptySwitch(QStackedWidget):
         self.setObjectName(f"{empty.objectName()}_switch")
         self.content = content
         self.empty = empty
+        self.setSizePolicy(content.sizePolicy())  # takes the room the content would take
         self.addWidget(content)
         self.addWidget(empty)
 

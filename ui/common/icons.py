@@ -23,12 +23,39 @@ SIZES = (16, 20, 24, 32)
 
 # Buttons inside the tabs, by objectName → icon. One table, so the tabs carry no icon code.
 BUTTON_ICONS = {
+    # empty states
     "overview_demo_button": "sparkles",
+    "overview_import_button": "file-up",
+    "overview_new_community_button": "circle-plus",
+    "communities_empty_new": "circle-plus",
+    "communities_qr_empty_add": "qr-code",
+    "communities_qr_empty_paste": "clipboard-paste",
+    "members_empty_import": "file-up",
+    "members_empty_new": "user-plus",
+    "ledger_rewards_empty_new": "gift",
+    # the main buttons of each page
     "communities_attention_button": "bell",
+    "communities_trash": "trash-2",
+    "communities_new": "plus",
+    "communities_edit": "pencil",
+    "communities_qr_from_file": "upload",
+    "communities_qr_paste": "clipboard-paste",
     "members_import": "file-up",
+    "members_new": "user-plus",
     "members_merge": "merge",
     "members_bulk_posters": "image",
-    "posters_bulk": "image",
+    "members_export": "download",
+    "tiersPaste": "clipboard-paste",
+    "tiersImport": "file-up",
+    "tiersRecompute": "refresh-cw",
+    "ledger_award": "plus",
+    "ledger_redeem": "gift",
+    "ledger_export": "file-spreadsheet",
+    "ledger_export_statement": "download",
+    "ledger_reward_new": "plus",
+    "posterNew": "plus",
+    "posterSave": "save",
+    "posterBulk": "image",
 }
 
 
@@ -69,18 +96,21 @@ def _themed_icon(name: str, normal: str, selected: str, disabled: str) -> QIcon:
     return icon
 
 
-def icon(name: str, theme=None) -> QIcon:
-    """The icon in the current theme's colours (accent when selected, faint when disabled)."""
+def icon(name: str, theme=None, *, on_accent: bool = False) -> QIcon:
+    """The icon in the current theme's colours (accent when selected, faint when disabled);
+    `on_accent`: for a primary button, drawn in the colour of the text on the accent."""
     from ui.common.theme import current_theme
 
     theme = theme or current_theme()
+    if on_accent:
+        return _themed_icon(name, theme.accent_text, theme.accent_text, theme.muted)
     return _themed_icon(name, theme.icon, theme.accent_strong, theme.border)
 
 
 def set_icon(target: QObject, name: str) -> None:
     """Give a button or action its icon, and keep it in the theme's colours from now on."""
     target.setProperty(ICON_PROPERTY, name)
-    target.setIcon(icon(name))
+    target.setIcon(icon(name, on_accent=bool(target.property("primary"))))
 
 
 def decorate(root: QWidget) -> None:
@@ -105,4 +135,4 @@ def retint_all(theme) -> None:
     for target in targets:
         name = target.property(ICON_PROPERTY)
         if name:
-            target.setIcon(icon(name, theme))
+            target.setIcon(icon(name, theme, on_accent=bool(target.property("primary"))))

@@ -40,6 +40,7 @@ from core.common.errors import UserError
 from core.communities import qr
 from core.communities.attention import Attention
 from core.communities.qr import QrInfo
+from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.tasks import run_task
 from ui.communities.labels import (
     OK_COLOR,
@@ -164,15 +165,28 @@ class QrPanel(QFrame):
         buttons.addStretch(1)
         buttons.addWidget(self.remove_button)
 
-        body = QHBoxLayout()
+        body_widget = QWidget()
+        body = QHBoxLayout(body_widget)
+        body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(16)
         body.addWidget(self.image_label, 0, Qt.AlignmentFlag.AlignTop)
         body.addLayout(facts, 1)
+        empty = EmptyState(
+            "communities_qr_empty",
+            "qr-code",
+            self.tr("这个群还没有二维码"),
+            self.tr("添加后海报会自动用上它，过期前这里会提醒你换新的。也可以把图片拖到这里。"),
+        )
+        empty.add_action("communities_qr_empty_add", self.tr("添加二维码…"), self.attach_from_file)
+        empty.add_action(
+            "communities_qr_empty_paste", self.tr("粘贴截图"), self.paste, primary=False
+        )
+        self.body = EmptySwitch(body_widget, empty)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(10)
         layout.addWidget(title)
-        layout.addLayout(body)
+        layout.addWidget(self.body)
         layout.addWidget(self.warning_label)
         layout.addLayout(buttons)
         self.show_info(None, None)
@@ -185,6 +199,7 @@ class QrPanel(QFrame):
         for button in (self.file_button, self.paste_button):
             button.setEnabled(community_id is not None)
         self.remove_button.setEnabled(has_qr)
+        self.body.set_empty(community_id is not None and not has_qr)
         self.date_edit.setVisible(has_qr)
         self.date_caption.setVisible(has_qr)
         self._loading = True

@@ -43,6 +43,7 @@ from core.communities.registry import (
     restore_community,
     set_archived,
 )
+from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.search_table import SearchBoxTableView
 from ui.common.tasks import Task, run_task, show_error_on, while_alive
 from ui.common.widgets import confirm
@@ -208,7 +209,15 @@ class CommunitiesTab(QWidget):
         layout.setSpacing(12)
         layout.addLayout(top)
         layout.addWidget(self.notice)
-        layout.addWidget(self.splitter, 1)
+        self.empty = EmptyState(
+            "communities_empty",
+            "messages-square",
+            self.tr("还没有社群"),
+            self.tr("先把你的微信群、企业微信客户群登记进来：名称、人数上限和群二维码。"),
+        )
+        self.empty.add_action("communities_empty_new", self.tr("新建社群…"), self.new_community)
+        self.list_or_empty = EmptySwitch(self.splitter, self.empty)
+        layout.addWidget(self.list_or_empty, 1)
 
         QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
         delete_shortcut = QShortcut(QKeySequence.StandardKey.Delete, self.table)
@@ -314,6 +323,7 @@ class CommunitiesTab(QWidget):
         self.loaded = True
         self._set_attention(attention_from_rows(rows))
         self._load_pinyin([row.name for row in rows if row.name not in self.proxy.pinyin])
+        self.list_or_empty.set_empty(not rows)
         if not rows:
             self._selected_id = None
             self.detail.show_empty(self.tr("还没有社群。点「新建…」添加第一个群。"))

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from core.ledger.reasons import reason_text
 from ui.common.columns import keep_columns_fitted
+from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.i18n import shown, shown_name
 from ui.common.list_model import ListTableModel
 from ui.common.tasks import TaskGroup, run_task, while_alive
@@ -400,7 +401,15 @@ class LedgerTab(QWidget):
         buttons.addWidget(push_button("ledger_reward_new", self.tr("新增奖品…"), self.new_reward))
         buttons.addWidget(push_button("ledger_reward_edit", self.tr("编辑…"), self.edit_reward))
         buttons.addStretch(1)
-        return self._page(buttons, self.rewards_table)
+        empty = EmptyState(
+            "ledger_rewards_empty",
+            "gift",
+            self.tr("积分商城还没有奖品"),
+            self.tr("上架第一件奖品（实物、优惠券或服务），成员就能用积分兑换了。"),
+        )
+        empty.add_action("ledger_rewards_empty_new", self.tr("新增奖品…"), self.new_reward)
+        self.rewards_or_empty = EmptySwitch(self.rewards_table, empty)
+        return self._page(buttons, self.rewards_or_empty)
 
     def _fulfilment_page(self) -> QWidget:
         from core.ledger.catalogue import STATUS_NAMES
@@ -702,6 +711,7 @@ class LedgerTab(QWidget):
         rewards, self.reward_pictures, self.rewards_model.thumbnails = result
         self.rewards = rewards
         self.rewards_model.set_items(rewards)
+        self.rewards_or_empty.set_empty(not rewards)
 
     def load_redemptions(self) -> None:
         from core.ledger.catalogue import list_redemptions

@@ -6,15 +6,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from core.common.database import Database
 from core.overview.stats import OverviewStats, overview_stats
+from ui.common.empty_state import EmptyState
 from ui.common.tasks import Task, show_error_on
 
 CHANGES_SHOWN = {"members", "communities", "activity"}
@@ -46,6 +45,8 @@ class OverviewTab(QWidget):
     """Figures at a glance, and a way in for an empty database."""
 
     demo_requested = Signal()
+    import_requested = Signal()
+    new_community_requested = Signal()
     stats_loaded = Signal(object)  # OverviewStats
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
@@ -69,17 +70,30 @@ class OverviewTab(QWidget):
         for index, card in enumerate(self.cards.values()):
             grid.addWidget(card, index // 3, index % 3)
 
-        self.empty_hint = QLabel(
-            self.tr("数据库还是空的。可以先生成一些演示数据，熟悉各项功能后再导入自己的成员名单。")
+        self.empty_state = EmptyState(
+            "overview_empty",
+            "inbox",
+            self.tr("数据库还是空的"),
+            self.tr(
+                "先生成一些演示数据熟悉各项功能，或者直接导入自己的成员名单"
+                "（企业微信、微信群导出的 Excel 都可以）。"
+            ),
         )
-        self.empty_hint.setObjectName("overview_empty_hint")
-        self.empty_hint.setWordWrap(True)
-        self.demo_button = QPushButton(self.tr("生成演示数据…"))
-        self.demo_button.setObjectName("overview_demo_button")
-        self.demo_button.clicked.connect(self.demo_requested)
-        empty_row = QHBoxLayout()
-        empty_row.addWidget(self.empty_hint, 1)
-        empty_row.addWidget(self.demo_button)
+        self.demo_button = self.empty_state.add_action(
+            "overview_demo_button", self.tr("生成演示数据…"), self.demo_requested.emit
+        )
+        self.empty_state.add_action(
+            "overview_import_button",
+            self.tr("导入成员名单…"),
+            self.import_requested.emit,
+            primary=False,
+        )
+        self.empty_state.add_action(
+            "overview_new_community_button",
+            self.tr("新建社群…"),
+            self.new_community_requested.emit,
+            primary=False,
+        )
 
         self.location_label = QLabel()
         self.location_label.setObjectName("overview_location")
@@ -91,7 +105,7 @@ class OverviewTab(QWidget):
         layout.setSpacing(16)
         layout.addWidget(title)
         layout.addLayout(grid)
-        layout.addLayout(empty_row)
+        layout.addWidget(self.empty_state, 1)
         layout.addStretch(1)
         layout.addWidget(self.location_label)
         self._set_empty_visible(False)
@@ -120,5 +134,4 @@ class OverviewTab(QWidget):
         self.stats_loaded.emit(stats)
 
     def _set_empty_visible(self, visible: bool) -> None:
-        self.empty_hint.setVisible(visible)
-        self.demo_button.setVisible(visible)
+        self.empty_state.setVisible(visible)
