@@ -29,6 +29,7 @@ from ui.common.icons import icon_pixmap
 from ui.common.theme import current_theme, theme_manager
 
 ICON_SIZE = 48
+TEXT_WIDTH = 420
 
 
 class EmptyState(QWidget):
@@ -58,8 +59,7 @@ class EmptyState(QWidget):
         self.text_label.setProperty("emptyText", True)
         self.text_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.text_label.setWordWrap(True)
-        self.text_label.setMaximumWidth(460)
-        self.text_label.setVisible(bool(text))
+        self._fit_text()
         self.buttons = QHBoxLayout()
         self.buttons.setSpacing(8)
         self.buttons.addStretch(1)
@@ -93,7 +93,14 @@ class EmptyState(QWidget):
 
     def set_text(self, text: str) -> None:
         self.text_label.setText(text)
-        self.text_label.setVisible(bool(text))
+        self._fit_text()
+
+    def _fit_text(self) -> None:
+        # A wrapped label under a centring alignment gets its one-line height from the
+        # layout and is cut: give it a fixed width and the height that width needs.
+        self.text_label.setFixedWidth(TEXT_WIDTH)
+        self.text_label.setMinimumHeight(self.text_label.heightForWidth(TEXT_WIDTH))
+        self.text_label.setVisible(bool(self.text_label.text()))
 
     def _draw_icon(self, theme=None) -> None:
         theme = theme or current_theme()

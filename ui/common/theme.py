@@ -79,18 +79,15 @@ DARK = Theme(
 )
 
 
-def system_is_dark() -> bool:
-    hints = QGuiApplication.styleHints()
-    return hints.colorScheme() == Qt.ColorScheme.Dark
-
-
-def theme_for(mode: str) -> Theme:
-    """The theme a mode stands for now; an unknown mode follows the system."""
+def theme_for(mode: str, system_scheme: Qt.ColorScheme | None = None) -> Theme:
+    """The theme a mode stands for; "system" (or an unknown mode) follows the system's scheme."""
     if mode == "light":
         return LIGHT
     if mode == "dark":
         return DARK
-    return DARK if system_is_dark() else LIGHT
+    if system_scheme is None:
+        system_scheme = QGuiApplication.styleHints().colorScheme()
+    return DARK if system_scheme == Qt.ColorScheme.Dark else LIGHT
 
 
 def palette_for(theme: Theme) -> QPalette:
@@ -139,17 +136,18 @@ class ThemeManager(QObject):
         self._app = app
         self.mode = "system"
         self.theme: Theme | None = None
+        self.system_scheme = app.styleHints().colorScheme()
         app.styleHints().colorSchemeChanged.connect(self._on_system_scheme)
 
     def apply(self, mode: str) -> Theme:
         self.mode = mode if mode in MODES else "system"
-        theme = theme_for(self.mode)
+        theme = theme_for(self.mode, self.system_scheme)
         if theme == self.theme:
             return theme
         from ui.common import icons
         from ui.common.style import style_sheet
 
-        if self._app.style().name().lower() != "fusion":
+        if self.theme is None:  # once: setting a style repolishes every widget
             self._app.setStyle("Fusion")
         self.theme = theme  # first: widgets reacting to the palette ask for it
         self._app.setPalette(palette_for(theme))
@@ -158,7 +156,8 @@ class ThemeManager(QObject):
         self.theme_changed.emit(theme)
         return theme
 
-    def _on_system_scheme(self, _scheme) -> None:
+    def _on_system_scheme(self, scheme: Qt.ColorScheme) -> None:
+        self.system_scheme = scheme
         if self.mode == "system":
             self.apply("system")
 
