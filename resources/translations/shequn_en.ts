@@ -730,6 +730,18 @@ The current data is saved as a backup first, so you can restore it again.</trans
         <translation>Delete…</translation>
     </message>
     <message>
+        <source>还没有社群</source>
+        <translation>No communities yet</translation>
+    </message>
+    <message>
+        <source>先把你的微信群、企业微信客户群登记进来：名称、人数上限和群二维码。</source>
+        <translation>Start by adding your WeChat and WeCom customer groups: name, member cap and group QR code.</translation>
+    </message>
+    <message>
+        <source>新建社群…</source>
+        <translation>New community…</translation>
+    </message>
+    <message>
         <source>正常</source>
         <translation>OK</translation>
     </message>
@@ -2051,6 +2063,14 @@ Preview first: every row to add, update or with a problem is listed before anyth
         <translation>Edit…</translation>
     </message>
     <message>
+        <source>积分商城还没有奖品</source>
+        <translation>The rewards shop is empty</translation>
+    </message>
+    <message>
+        <source>上架第一件奖品（实物、优惠券或服务），成员就能用积分兑换了。</source>
+        <translation>Add the first reward (a gift, a coupon or a service) and members can redeem their points for it.</translation>
+    </message>
+    <message>
         <source>待处理</source>
         <translation>Open</translation>
     </message>
@@ -2928,6 +2948,18 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>Show full phone numbers</translation>
     </message>
     <message>
+        <source>还没有成员</source>
+        <translation>No members yet</translation>
+    </message>
+    <message>
+        <source>导入企业微信、微信群或小程序导出的 Excel 名单，也可以一个一个新建。</source>
+        <translation>Import an Excel list exported from WeCom, a WeChat group or a mini program, or add members one by one.</translation>
+    </message>
+    <message>
+        <source>导入成员名单…</source>
+        <translation>Import member list…</translation>
+    </message>
+    <message>
         <source>正在计算分群…</source>
         <translation>Computing the segment…</translation>
     </message>
@@ -3317,8 +3349,20 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>Activity records</translation>
     </message>
     <message>
-        <source>数据库还是空的。可以先生成一些演示数据，熟悉各项功能后再导入自己的成员名单。</source>
-        <translation>The database is empty. Generate some demo data to try things out, then import your own member lists.</translation>
+        <source>数据库还是空的</source>
+        <translation>The database is empty</translation>
+    </message>
+    <message>
+        <source>先生成一些演示数据熟悉各项功能，或者直接导入自己的成员名单（企业微信、微信群导出的 Excel 都可以）。</source>
+        <translation>Generate some sample data to get to know the program, or import your own member list right away (an Excel export from WeCom or a WeChat group will do).</translation>
+    </message>
+    <message>
+        <source>导入成员名单…</source>
+        <translation>Import member list…</translation>
+    </message>
+    <message>
+        <source>新建社群…</source>
+        <translation>New community…</translation>
     </message>
     <message>
         <source>生成演示数据…</source>
@@ -3933,6 +3977,22 @@ Drop an image here</translation>
         <translation>Remove</translation>
     </message>
     <message>
+        <source>这个群还没有二维码</source>
+        <translation>This group has no QR code yet</translation>
+    </message>
+    <message>
+        <source>添加后海报会自动用上它，过期前这里会提醒你换新的。也可以把图片拖到这里。</source>
+        <translation>Once added, posters use it automatically, and you are reminded here before it expires. You can also drop the picture here.</translation>
+    </message>
+    <message>
+        <source>添加二维码…</source>
+        <translation>Add QR code…</translation>
+    </message>
+    <message>
+        <source>粘贴截图</source>
+        <translation>Paste screenshot</translation>
+    </message>
+    <message>
         <source>未添加群二维码</source>
         <translation>No group QR code</translation>
     </message>
@@ -4324,6 +4384,18 @@ Drop an image here</translation>
         <translation>Settings</translation>
     </message>
     <message>
+        <source>跟随系统</source>
+        <translation>Follow system</translation>
+    </message>
+    <message>
+        <source>浅色</source>
+        <translation>Light</translation>
+    </message>
+    <message>
+        <source>深色</source>
+        <translation>Dark</translation>
+    </message>
+    <message>
         <source>留空：使用本机文件 {path}</source>
         <translation>Leave empty to use the local file {path}</translation>
     </message>
@@ -4342,6 +4414,10 @@ Drop an image here</translation>
     <message>
         <source>界面语言</source>
         <translation>Language</translation>
+    </message>
+    <message>
+        <source>外观</source>
+        <translation>Appearance</translation>
     </message>
     <message>
         <source>数据库</source>
