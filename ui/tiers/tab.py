@@ -32,6 +32,7 @@ from core.tiers.flow import JOINED, level_flow
 from core.tiers.recompute import recompute_levels
 from core.tiers.role_suggestions import accept_suggestions, suggest_roles
 from core.tiers.structure import recent_months, role_structure
+from ui.common.flow_layout import flow_row
 from ui.common.i18n import shown, shown_name
 from ui.common.labels import role_name
 from ui.common.sorting import sorted_by_name
@@ -112,7 +113,6 @@ class TiersTab(QWidget):
         top.addSpacing(16)
         top.addWidget(QLabel(self.tr("社群")))
         top.addWidget(self.community)
-        top.addStretch(1)
         self.status = QLabel()
         self.status.setObjectName("tiersStatus")
         self.status.setProperty("muted", True)
@@ -121,11 +121,17 @@ class TiersTab(QWidget):
         self.last_run.setObjectName("tiersLastRun")
         self.last_run.setProperty("muted", True)
         top.addWidget(self.last_run)
-        top.addWidget(push_button("tiersPaste", self.tr("粘贴接龙…"), self.open_paste))
-        top.addWidget(push_button("tiersImport", self.tr("导入行为…"), self.open_import))
-        top.addWidget(push_button("tiersLadder", self.tr("等级规则…"), self.open_ladder))
-        top.addWidget(push_button("tiersWeights", self.tr("行为权重…"), self.open_weights))
-        top.addWidget(push_button("tiersRecompute", self.tr("重新计算等级"), self.recompute))
+        # Wraps under itself on a narrow window (English labels are long) instead of
+        # widening the whole window past a laptop screen.
+        actions = flow_row(
+            push_button("tiersPaste", self.tr("粘贴接龙…"), self.open_paste),
+            push_button("tiersImport", self.tr("导入行为…"), self.open_import),
+            push_button("tiersLadder", self.tr("等级规则…"), self.open_ladder),
+            push_button("tiersWeights", self.tr("行为权重…"), self.open_weights),
+            push_button("tiersRecompute", self.tr("重新计算等级"), self.recompute),
+        )
+        actions.layout().setAlignment(Qt.AlignmentFlag.AlignRight)
+        top.addWidget(actions, 1)
 
         self.levels = _table(
             "tiersLevels", [self.tr("等级"), self.tr("人数"), self.tr("锁定"), self.tr("占比")]
