@@ -76,6 +76,33 @@ QListWidget#main_nav::item:selected {{
     background: {accent_soft}; color: {accent_strong}; font-weight: 600;
 }}
 QWidget[emptyState="true"] {{ background: transparent; }}
+#communities_tab QLabel[sectionTitle="true"] {{ font-size: 15px; font-weight: 600; }}
+QLabel[commStat="true"] {{ font-size: 22px; font-weight: 600; color: {accent_strong}; }}
+QLabel[qrDays="true"] {{ font-size: 22px; font-weight: 600; }}
+QLabel[qrEmpty="true"] {{
+    border: 1px dashed {border}; border-radius: 6px; color: {muted}; background: {alternate};
+}}
+QProgressBar[roleBar="true"] {{ border: none; background: {border}; border-radius: 4px; }}
+QProgressBar[roleBar="true"]::chunk {{ background: {accent}; border-radius: 4px; }}
+QFrame#communities_notice {{
+    background: {accent_soft}; border: 1px solid {accent}; border-radius: 6px;
+}}
+QPushButton#communities_attention_button[pending="true"] {{ color: {warning}; font-weight: 600; }}
+QTableView#communities_table::item {{ padding: 0 6px; }}
+QLabel[mergeEvidence="true"] {{ font-size: 14px; font-weight: 600; color: {accent_strong}; }}
+QLabel[mergeCertain="true"] {{ color: {warning}; }}
+QLabel[mergeName="true"] {{ font-size: 18px; font-weight: 600; }}
+QFrame[mergeNotice="true"] {{
+    background: {accent_soft}; border: 1px solid {accent}; border-radius: 6px; padding: 6px 10px;
+}}
+QFrame[mergeKept="true"] {{ border: 2px solid {accent}; }}
+QListWidget#merge_suggestions::item {{ padding: 6px 8px; }}
+QPushButton#merge_do {{
+    background: {accent}; color: {accent_text}; border: none; border-radius: 4px;
+    padding: 6px 22px; font-weight: 600;
+}}
+QPushButton#merge_do:disabled {{ background: {border}; color: {muted}; }}
+QPushButton#merge_not_same, QPushButton#merge_skip {{ padding: 6px 16px; }}
 QLabel[emptyTitle="true"] {{ font-size: 16px; font-weight: 600; }}
 QLabel[emptyText="true"] {{ color: {muted}; }}
 """

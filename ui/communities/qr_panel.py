@@ -217,7 +217,7 @@ class QrPanel(QFrame):
             self.image_label.setPixmap(QPixmap())
             self.image_label.setText(self.tr("未添加\n\n可拖入图片"))
             self.days_label.setText(self.tr("未添加群二维码") if community_id else "")
-            self._color(self.days_label, "#4b5563")
+            self._color(self.days_label, None)
             self.expires_label.setText(
                 self.tr("从文件添加、粘贴截图，或把图片拖到这里") if community_id else ""
             )
@@ -257,7 +257,7 @@ class QrPanel(QFrame):
         self.kind_label.setText(_kind_text(info.content))
         # A personal 名片 or an official account attached by mistake: say so in amber.
         mistaken = qr.content_kind(info.content) == "wechat_personal"
-        self._color(self.kind_label, WARNING_COLOR if mistaken else "#1f2937")
+        self._color(self.kind_label, WARNING_COLOR if mistaken else None)
         self.content_label.setText(info.content or "")
         self.content_label.setToolTip(info.content or "")
 
@@ -314,8 +314,9 @@ class QrPanel(QFrame):
         return self.info is not None and self.info.image is not None
 
     @staticmethod
-    def _color(label: QLabel, color: str) -> None:
-        label.setStyleSheet(f"color: {color};")
+    def _color(label: QLabel, color: str | None) -> None:
+        # None: the theme's text colour (a fixed dark grey vanishes on the dark theme).
+        label.setStyleSheet(f"color: {color};" if color else "")
 
     # ----- actions --------------------------------------------------------------------------
 

@@ -65,21 +65,6 @@ from ui.communities.trash import TrashDialog
 
 CHANGES_SHOWN = {"communities", "members", "activity"}
 
-# Local look for the widgets of this tab (the shared sheet is ui/common/style.py).
-TAB_STYLE = """
-QLabel[sectionTitle="true"] { font-size: 15px; font-weight: 600; }
-QLabel[commStat="true"] { font-size: 22px; font-weight: 600; color: #0f766e; }
-QLabel[qrDays="true"] { font-size: 22px; font-weight: 600; }
-QLabel[qrEmpty="true"] {
-    border: 1px dashed #cbd5e1; border-radius: 6px; color: #6b7280; background: #f8fafc;
-}
-QProgressBar[roleBar="true"] { border: none; background: #eef2f7; border-radius: 4px; }
-QProgressBar[roleBar="true"]::chunk { background: #14b8a6; border-radius: 4px; }
-QFrame#communities_notice { background: #ecfdf5; border: 1px solid #a7f3d0; border-radius: 6px; }
-QPushButton#communities_attention_button[pending="true"] { color: #b45309; font-weight: 600; }
-QTableView#communities_table::item { padding: 0 6px; }
-"""
-
 
 class CommunitiesTab(QWidget):
     """Communities: list, search, archive, trash; per-community figures, growth and QR code."""
@@ -90,7 +75,6 @@ class CommunitiesTab(QWidget):
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("communities_tab")
-        self.setStyleSheet(TAB_STYLE)
         self._database = database
         self.rows: list[CommunityRow] = []
         self.attention: list[Attention] = []
