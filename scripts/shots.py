@@ -4,8 +4,9 @@
         .venv/bin/python scripts/shots.py OUT_DIR --db URL --language en --theme dark
 
 screen.json fixes the screen size (see tests/ui/screen_probe.py); without it the offscreen
-screen is 800 × 600. Each page waits for its background loading to finish before the shot.
-Names: OUT_DIR/<language>-<theme>-<index>-<page>.png.
+screen is 800 × 600. Each page waits for its background loading to finish before the shot;
+the sections of a page (its inner tabs) get a shot each too.
+Names: OUT_DIR/<language>-<theme>-<index>-<page>[-<section>].png.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QThreadPool
+from PySide6.QtWidgets import QTabWidget
 
 from core.common.config import load_config, save_config
 from core.common.database import open_database
@@ -54,10 +56,20 @@ def main() -> int:
     for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)
         settle(app)
-        page = window.tabs.widget(index).objectName()
-        path = out / f"{args.language}-{args.theme}-{index}-{page}.png"
-        window.grab().save(str(path))
-        print(path)
+        page = window.tabs.widget(index)
+        stem = f"{args.language}-{args.theme}-{index}-{page.objectName()}"
+        window.grab().save(str(out / f"{stem}.png"))
+        print(out / f"{stem}.png")
+        for sections in page.findChildren(QTabWidget):
+            if not sections.isVisible():
+                continue
+            for section in range(1, sections.count()):
+                sections.setCurrentIndex(section)
+                settle(app)
+                path = out / f"{stem}-{section}.png"
+                window.grab().save(str(path))
+                print(path)
+            sections.setCurrentIndex(0)
     window.close()
     database.close()
     return 0

@@ -2064,7 +2064,7 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
     <message>
         <source>积分商城还没有奖品</source>
-        <translation>The rewards shop is empty</translation>
+        <translation>The rewards catalogue is empty</translation>
     </message>
     <message>
         <source>上架第一件奖品（实物、优惠券或服务），成员就能用积分兑换了。</source>
@@ -2957,7 +2957,7 @@ Demo data can be generated again in a new database at any time; it does not affe
     </message>
     <message>
         <source>导入成员名单…</source>
-        <translation>Import member list…</translation>
+        <translation>Import Member List…</translation>
     </message>
     <message>
         <source>正在计算分群…</source>
@@ -3358,7 +3358,7 @@ Demo data can be generated again in a new database at any time; it does not affe
     </message>
     <message>
         <source>导入成员名单…</source>
-        <translation>Import member list…</translation>
+        <translation>Import Member List…</translation>
     </message>
     <message>
         <source>新建社群…</source>
@@ -3986,11 +3986,11 @@ Drop an image here</translation>
     </message>
     <message>
         <source>添加二维码…</source>
-        <translation>Add QR code…</translation>
+        <translation>Add QR Code…</translation>
     </message>
     <message>
         <source>粘贴截图</source>
-        <translation>Paste screenshot</translation>
+        <translation>Paste Screenshot</translation>
     </message>
     <message>
         <source>未添加群二维码</source>

@@ -37,11 +37,11 @@ from ui.common.i18n import shown, shown_name
 from ui.common.labels import role_name
 from ui.common.sorting import sorted_by_name
 from ui.common.tasks import TaskGroup, run_task
+from ui.common.theme import current_theme
 from ui.common.widgets import make_searchable, push_button
 from ui.tiers.charts import FlowChart, RoleChart
 
 CHANGES_SHOWN = {"members", "communities", "activity"}
-BAR_COLOR = "#99d5c9"
 ALL = None
 
 
@@ -76,7 +76,7 @@ class ShareBarDelegate(QStyledItemDelegate):
             rect.setWidth(max(2, int(rect.width() * min(share, 1.0))))
             painter.save()
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(BAR_COLOR))
+            painter.setBrush(QColor(current_theme().accent_soft))  # text stays readable
             painter.drawRoundedRect(rect, 3, 3)
             painter.restore()
         super().paint(painter, option, index)
