@@ -12,14 +12,13 @@ from __future__ import annotations
 from functools import cache
 
 from PySide6.QtCore import QByteArray, QObject, QRectF, QSize, Qt
-from PySide6.QtGui import QAction, QGuiApplication, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QAction, QGuiApplication, QIcon, QIconEngine, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from core.common import paths
 
 ICON_PROPERTY = "iconName"
-SIZES = (16, 20, 24, 32)
 
 # Buttons inside the tabs, by objectName → icon. One table, so the tabs carry no icon code.
 BUTTON_ICONS = {
@@ -65,19 +64,26 @@ def _svg_source(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def icon_pixmap(name: str, size: int, color: str) -> QPixmap:
-    """One icon drawn at `size` logical pixels in `color`, sharp on this screen."""
+@cache
+def _renderer(name: str, color: str) -> QSvgRenderer:
     svg = _svg_source(name).replace("currentColor", color)
-    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
-    ratio = _device_ratio()
-    pixmap = QPixmap(round(size * ratio), round(size * ratio))
+    return QSvgRenderer(QByteArray(svg.encode("utf-8")))
+
+
+def _render(name: str, color: str, width: int, height: int, ratio: float) -> QPixmap:
+    pixmap = QPixmap(round(width * ratio), round(height * ratio))
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    renderer.render(painter, QRectF(0, 0, pixmap.width(), pixmap.height()))
+    _renderer(name, color).render(painter, QRectF(0, 0, pixmap.width(), pixmap.height()))
     painter.end()
     pixmap.setDevicePixelRatio(ratio)
     return pixmap
+
+
+def icon_pixmap(name: str, size: int, color: str) -> QPixmap:
+    """One icon drawn at `size` logical pixels in `color`, sharp on this screen."""
+    return _render(name, color, size, size, _device_ratio())
 
 
 def _device_ratio() -> float:
@@ -85,15 +91,67 @@ def _device_ratio() -> float:
     return screen.devicePixelRatio() if screen is not None else 1.0
 
 
+class _SvgIconEngine(QIconEngine):
+    """Draws the icon only when Qt asks, at the size and in the mode asked: start-up renders
+    nothing for menus that are not open yet."""
+
+    def __init__(self, name: str, colors: dict) -> None:
+        super().__init__()
+        self._name = name
+        self._colors = colors  # QIcon.Mode → colour
+        self._pixmaps: dict[tuple, QPixmap] = {}
+
+    def _color(self, mode) -> str:
+        return self._colors.get(mode) or self._colors[QIcon.Mode.Normal]
+
+    def scaledPixmap(self, size: QSize, mode, state, scale: float) -> QPixmap:
+        key = (size.width(), size.height(), mode, scale)
+        if key not in self._pixmaps:
+            self._pixmaps[key] = _render(
+                self._name, self._color(mode), size.width(), size.height(), scale
+            )
+        return self._pixmaps[key]
+
+    def pixmap(self, size: QSize, mode, state) -> QPixmap:
+        return self.scaledPixmap(size, mode, state, 1.0)
+
+    def paint(self, painter: QPainter, rect, mode, state) -> None:
+        _renderer(self._name, self._color(mode)).render(painter, QRectF(rect))
+
+    def actualSize(self, size: QSize, mode, state) -> QSize:
+        return size
+
+    def isNull(self) -> bool:
+        return False
+
+    def key(self) -> str:
+        return "shequn-svg"
+
+    def clone(self) -> QIconEngine:
+        copy = _SvgIconEngine(self._name, self._colors)
+        _CLONES.append(copy)  # Qt owns the copy; keep its Python side alive with it
+        return copy
+
+
+_CLONES: list[_SvgIconEngine] = []
+
+
 @cache
 def _themed_icon(name: str, normal: str, selected: str, disabled: str) -> QIcon:
-    icon = QIcon()
-    for size in SIZES:
-        icon.addPixmap(icon_pixmap(name, size, normal), QIcon.Mode.Normal)
-        icon.addPixmap(icon_pixmap(name, size, normal), QIcon.Mode.Active)
-        icon.addPixmap(icon_pixmap(name, size, selected), QIcon.Mode.Selected)
-        icon.addPixmap(icon_pixmap(name, size, disabled), QIcon.Mode.Disabled)
-    return icon
+    engine = _SvgIconEngine(
+        name,
+        {
+            QIcon.Mode.Normal: normal,
+            QIcon.Mode.Active: normal,
+            QIcon.Mode.Selected: selected,
+            QIcon.Mode.Disabled: disabled,
+        },
+    )
+    _ENGINES.append(engine)
+    return QIcon(engine)
+
+
+_ENGINES: list[_SvgIconEngine] = []
 
 
 def icon(name: str, theme=None, *, on_accent: bool = False) -> QIcon:

@@ -147,7 +147,9 @@ class ThemeManager(QObject):
         from ui.common import icons
         from ui.common.style import style_sheet
 
-        if self.theme is None:  # once: setting a style repolishes every widget
+        # Once, and only where the platform's style is another (Linux's is Fusion already):
+        # setting a style costs tens of milliseconds at start-up.
+        if self.theme is None and self._app.style().name().lower() != "fusion":
             self._app.setStyle("Fusion")
         self.theme = theme  # first: widgets reacting to the palette ask for it
         self._app.setPalette(palette_for(theme))
