@@ -70,13 +70,14 @@ class EmptyState(QWidget):
         layout.setSpacing(8)
         layout.addStretch(1)
         layout.addWidget(self.icon_label)
+        self.icon_label.setMinimumHeight(ICON_SIZE)
         layout.addSpacing(4)
         layout.addWidget(self.title_label)
         layout.addWidget(self.text_label, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(8)
         layout.addLayout(self.buttons)
         layout.addStretch(1)
-        self._draw_icon()
+        self._icon_theme = None  # drawn when first shown: most empty states never are
         theme_manager().theme_changed.connect(self._draw_icon)
 
     def add_action(
@@ -104,7 +105,15 @@ class EmptyState(QWidget):
 
     def _draw_icon(self, theme=None) -> None:
         theme = theme or current_theme()
-        self.icon_label.setPixmap(icon_pixmap(self.icon_name, ICON_SIZE, theme.muted))
+        if self.isVisible() and theme != self._icon_theme:
+            self.icon_label.setPixmap(icon_pixmap(self.icon_name, ICON_SIZE, theme.muted))
+            self._icon_theme = theme
+        elif not self.isVisible():
+            self._icon_theme = None  # redraw on showing
+
+    def showEvent(self, event) -> None:
+        self._draw_icon()
+        super().showEvent(event)
 
 
 class EmptySwitch(QStackedWidget):

@@ -23,7 +23,11 @@ def light_again(app):
 
 def drawn_color(qicon: QIcon, mode=QIcon.Mode.Normal) -> str:
     """The colour of the most opaque pixel of the icon at 24 px."""
-    image = qicon.pixmap(QSize(24, 24), mode).toImage()
+    return pixmap_color(qicon.pixmap(QSize(24, 24), mode))
+
+
+def pixmap_color(pixmap) -> str:
+    image = pixmap.toImage()
     best = max(
         (image.pixelColor(x, y) for x in range(image.width()) for y in range(image.height())),
         key=lambda color: color.alpha(),
@@ -58,12 +62,15 @@ def test_a_theme_change_recolours_icons_already_on_screen(
     assert drawn_color(backup.icon()) == LIGHT.icon
     assert drawn_color(nav.item(2).icon()) == LIGHT.icon
     assert drawn_color(demo.icon()) == LIGHT.accent_text  # on the accent-coloured button
+    empty_icon = window.overview_tab.empty_state.icon_label
+    assert empty_icon.isVisible() and pixmap_color(empty_icon.pixmap()) == LIGHT.muted
 
     apply_theme(QApplication.instance(), "dark")
     assert drawn_color(backup.icon()) == DARK.icon
     assert drawn_color(nav.item(2).icon()) == DARK.icon
     assert drawn_color(nav.item(2).icon(), QIcon.Mode.Selected) == DARK.accent_strong
     assert drawn_color(demo.icon()) == DARK.accent_text
+    assert pixmap_color(empty_icon.pixmap()) == DARK.muted
 
 
 def test_system_mode_follows_the_operating_system(app, light_again):
