@@ -15,8 +15,6 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from core.communities.summary import GrowthPoint
 from ui.common.theme import current_theme
 
-LINE_COLOR = "#0f766e"
-
 
 class GrowthChart(QWidget):
     """A line of member counts; an empty hint until points arrive."""
@@ -44,7 +42,7 @@ class GrowthChart(QWidget):
         chart.setMargins(QMargins(4, 4, 8, 4))
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         self.series = QLineSeries()
-        pen = QPen(QColor(LINE_COLOR))
+        pen = QPen(QColor(current_theme().accent))
         pen.setWidthF(2.2)
         self.series.setPen(pen)
         chart.addSeries(self.series)
