@@ -3981,8 +3981,8 @@ Drop an image here</translation>
         <translation>This group has no QR code yet</translation>
     </message>
     <message>
-        <source>添加后海报会自动用上它，过期前这里会提醒你换新的。也可以把图片拖到这里。</source>
-        <translation>Once added, posters use it automatically, and you are reminded here before it expires. You can also drop the picture here.</translation>
+        <source>添加后海报会自动用上它，过期前会提醒你换新。也可以把图片拖到这里。</source>
+        <translation>Once added, posters use it automatically, and you are reminded before it expires. You can also drop the picture here.</translation>
     </message>
     <message>
         <source>添加二维码…</source>

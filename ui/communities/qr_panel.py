@@ -175,7 +175,7 @@ class QrPanel(QFrame):
             "communities_qr_empty",
             "qr-code",
             self.tr("这个群还没有二维码"),
-            self.tr("添加后海报会自动用上它，过期前这里会提醒你换新的。也可以把图片拖到这里。"),
+            self.tr("添加后海报会自动用上它，过期前会提醒你换新。也可以把图片拖到这里。"),
         )
         empty.add_action("communities_qr_empty_add", self.tr("添加二维码…"), self.attach_from_file)
         empty.add_action(
@@ -199,7 +199,10 @@ class QrPanel(QFrame):
         for button in (self.file_button, self.paste_button):
             button.setEnabled(community_id is not None)
         self.remove_button.setEnabled(has_qr)
-        self.body.set_empty(community_id is not None and not has_qr)
+        empty = community_id is not None and not has_qr
+        self.body.set_empty(empty)
+        for button in (self.file_button, self.paste_button, self.remove_button):
+            button.setVisible(not empty)  # the empty state has its own, bigger buttons
         self.date_edit.setVisible(has_qr)
         self.date_caption.setVisible(has_qr)
         self._loading = True
