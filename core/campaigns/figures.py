@@ -25,7 +25,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.campaigns.inputs import Costs, MemberFacts
-from core.campaigns.retention import RETAINED_FROM_DAY, Rate, active_between, week_after
+from core.campaigns.retention import RETAINED_FROM_DAY, Rate, invitees_active
 from core.campaigns.waves import Tree
 from core.common.text import Message, msg
 
@@ -99,36 +99,17 @@ def cycle_times(tree: Tree) -> tuple[list[float], int]:
     """Hours from each participant's joining to their first counted invitee's, and how many
     were left out because that invitee joined before them (a fraud signal, not a time)."""
     hours, earlier = [], 0
-    for inviter, invitees in tree.children.items():
-        joined = tree.joined_at.get(inviter)
-        if joined is None:
+    joined_at = tree.joined_at
+    for inviter, stats in tree.inviters.items():
+        joined = joined_at.get(inviter)
+        if joined is None or stats.first_at is None:
             continue
-        times = [tree.joined_at[i] for i in invitees if tree.joined_at[i] is not None]
-        if not times:
-            continue
-        gap = (min(times) - joined).total_seconds() / 3600
+        gap = (stats.first_at - joined).total_seconds() / 3600
         if gap < 0:
             earlier += 1
         else:
             hours.append(gap)
     return hours, earlier
-
-
-def _invitees_active(
-    tree: Tree, facts: Mapping[int, MemberFacts], day: int, as_of: datetime | None
-) -> Rate:
-    count = of = 0
-    for member, inviter in tree.parent.items():
-        if inviter is None:
-            continue
-        week = week_after(tree.joined_at[member], day, as_of)
-        if week is None:
-            continue
-        of += 1
-        fact = facts.get(member)
-        if fact is not None and active_between(fact.active_at, *week):
-            count += 1
-    return Rate(count, of)
 
 
 def _per(cost: Decimal, count: int) -> Decimal | None:
@@ -154,14 +135,12 @@ def campaign_figures(
     participants = tree.participants
     invitees = tree.invitees
 
-    shared = sum(
-        1
-        for member in tree.parent
-        if member in tree.tried or (member in facts and facts[member].shared)
-    )
+    sharers = {member for member, fact in facts.items() if fact.shared} | tree.tried
+    shared = sum(1 for member in sharers if member in tree.parent)
     hours, earlier = cycle_times(tree)
-    retained = _invitees_active(tree, facts, RETAINED_FROM_DAY, as_of)
-    revenue = sum((facts[m].revenue for m in tree.parent if m in facts), Decimal(0))
+    after_7, retained, after_30 = invitees_active(tree, facts, (7, RETAINED_FROM_DAY, 30), as_of)
+    parent = tree.parent
+    revenue = sum((f.revenue for m, f in facts.items() if f.revenue and m in parent), Decimal(0))
     cost = costs.total
 
     notes: list[Message] = []
@@ -201,8 +180,8 @@ def campaign_figures(
         self_sustaining=k is not None and k >= 1,
         cycle_time_hours=statistics.median(hours) if hours else None,
         cycle_time_of=len(hours),
-        active_after_7=_invitees_active(tree, facts, 7, as_of),
-        active_after_30=_invitees_active(tree, facts, 30, as_of),
+        active_after_7=after_7,
+        active_after_30=after_30,
         retained=retained,
         cost=cost,
         revenue=revenue,

@@ -12,11 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
-from core.campaigns.inputs import VERIFIED, MemberFacts
-from core.campaigns.retention import RETAINED_FROM_DAY, activated, active_between, week_after
+from core.campaigns.inputs import MemberFacts
+from core.campaigns.retention import (
+    ACTIVATION_HOURS,
+    RETAINED_FROM_DAY,
+    activated_in,
+    invitees_active,
+)
 from core.campaigns.waves import Tree
 from core.common.text import Message, msg
 
@@ -48,23 +53,21 @@ def funnel(
     tree: Tree, facts: Mapping[int, MemberFacts], as_of: datetime | None = None
 ) -> list[Stage]:
     reached = sum(1 for fact in facts.values() if fact.code_issued or fact.poster_made)
-    joined = activated_count = retained = measurable = referred = paying = 0
+    (retained,) = invitees_active(tree, facts, (RETAINED_FROM_DAY,), as_of)
+    window = timedelta(hours=ACTIVATION_HOURS)  # built once, not per member
+    stats = tree.inviters
+    joined = activated = referred = paying = 0
     amount = Decimal(0)
-    for member, inviter in tree.parent.items():
-        if inviter is None:
+    for member, edge in tree.edges.items():
+        if edge.inviter_id is None:
             continue
         joined += 1
-        edge = tree.edges[member]
-        if activated(edge.joined_at, edge.activated_at):
-            activated_count += 1
-        fact = facts.get(member)
-        week = week_after(edge.joined_at, RETAINED_FROM_DAY, as_of)
-        if week is not None:
-            measurable += 1
-            if fact is not None and active_between(fact.active_at, *week):
-                retained += 1
-        if any(tree.edges[i].status == VERIFIED for i in tree.children.get(member, ())):
+        if activated_in(edge.joined_at, edge.activated_at, window):
+            activated += 1
+        own = stats.get(member)
+        if own is not None and own.verified:
             referred += 1
+        fact = facts.get(member)
         if fact is not None and (fact.purchases or fact.revenue):
             paying += 1
             amount += fact.revenue
@@ -72,8 +75,8 @@ def funnel(
     counts = {
         "reached": (reached, reached),
         "joined": (joined, joined),
-        "activated": (activated_count, joined),
-        "retained": (retained, measurable),
+        "activated": (activated, joined),
+        "retained": (retained.count, retained.of),
         "referred": (referred, joined),
         "revenue": (paying, joined),
     }

@@ -13,7 +13,6 @@ import heapq
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.campaigns.inputs import VERIFIED
 from core.campaigns.waves import Tree
 
 _LATEST = datetime.max
@@ -50,39 +49,27 @@ def descendants(tree: Tree) -> dict[int, int]:
     return below
 
 
-def _converted(tree: Tree, inviter: int, verified_only: bool) -> tuple[int, datetime | None]:
-    invitees = tree.children[inviter]
-    if verified_only:
-        invitees = [i for i in invitees if tree.edges[i].status == VERIFIED]
-    times = [tree.joined_at[i] for i in invitees if tree.joined_at[i] is not None]
-    return len(invitees), max(times) if times else None
-
-
 def top_connectors(tree: Tree, top: int = 10) -> list[Connector]:
     below = descendants(tree)
-    connectors = []
-    for inviter in tree.children:
-        converted, reached_at = _converted(tree, inviter, False)
-        connectors.append(
-            Connector(
-                inviter,
-                tree.wave_of.get(inviter),
-                converted,
-                below.get(inviter, converted) - converted,
-                reached_at,
-            )
-        )
-    return heapq.nsmallest(
-        top,
-        connectors,
-        key=lambda c: (-c.brought, -c.converted, c.reached_at or _LATEST, c.member_id),
-    )
+    wave_of = tree.wave_of
+    rows = []
+    for inviter, stats in tree.inviters.items():
+        converted = stats.converted
+        brought = below.get(inviter, converted)
+        rows.append((-brought, -converted, stats.last_at or _LATEST, inviter, stats.last_at))
+    return [
+        Connector(inviter, wave_of.get(inviter), -converted, -brought + converted, last_at)
+        for brought, converted, _, inviter, last_at in heapq.nsmallest(top, rows)
+    ]
 
 
 def leaderboard(tree: Tree, top: int | None = None, verified_only: bool = False) -> list[Standing]:
     rows = []
-    for inviter in tree.children:
-        converted, reached_at = _converted(tree, inviter, verified_only)
+    for inviter, stats in tree.inviters.items():
+        if verified_only:
+            converted, reached_at = stats.verified, stats.last_verified_at
+        else:
+            converted, reached_at = stats.converted, stats.last_at
         if converted:
             rows.append((-converted, reached_at or _LATEST, inviter, reached_at))
     ordered = sorted(rows) if top is None else heapq.nsmallest(top, rows)

@@ -9,9 +9,12 @@ not yet measurable, so counts only in neither the numerator nor the denominator.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from core.campaigns.inputs import MemberFacts
+from core.campaigns.waves import Tree
 
 ACTIVATION_HOURS = 72
 RETAINED_FROM_DAY = 21  # week 4
@@ -30,29 +33,42 @@ class Rate:
         return self.count / self.of if self.of else None
 
 
-def activated(
-    joined_at: datetime | None,
-    activated_at: datetime | None,
-    hours: float = ACTIVATION_HOURS,
+def activated_in(
+    joined_at: datetime | None, activated_at: datetime | None, window: timedelta
 ) -> bool:
+    """A first message or check-in within `window` (72 h) of joining."""
     if joined_at is None or activated_at is None:
         return False
-    return timedelta(0) <= activated_at - joined_at <= timedelta(hours=hours)
+    return joined_at <= activated_at <= joined_at + window
 
 
-def active_between(active_at: Sequence[datetime], start: datetime, end: datetime) -> bool:
-    """Any activity in [start, end); `active_at` is sorted."""
-    at = bisect_left(active_at, start)
-    return at < len(active_at) and active_at[at] < end
-
-
-def week_after(joined_at: datetime | None, day: int, as_of: datetime | None) -> tuple | None:
-    """The week that begins `day` days after joining, or None when it cannot be measured yet
-    (or the joining time is unknown)."""
-    if joined_at is None:
-        return None
-    start = joined_at + timedelta(days=day)
-    end = start + WEEK
-    if as_of is not None and end > as_of:
-        return None
-    return start, end
+def invitees_active(
+    tree: Tree,
+    facts: Mapping[int, MemberFacts],
+    days: Sequence[int],
+    as_of: datetime | None,
+) -> list[Rate]:
+    """For each of `days`, the invitees active in the week that begins that many days after
+    their joining, of those whose week has ended: one pass over the invitees for them all."""
+    windows = [
+        (timedelta(days=day), None if as_of is None else as_of - timedelta(days=day) - WEEK)
+        for day in days
+    ]
+    counts, measured = [0] * len(days), [0] * len(days)
+    fact_of, week, no_activity = facts.get, WEEK, ()
+    for member, edge in tree.edges.items():
+        joined = edge.joined_at
+        if edge.inviter_id is None or joined is None:
+            continue
+        fact = fact_of(member)
+        active_at = fact.active_at if fact is not None else no_activity
+        for index, (offset, latest) in enumerate(windows):
+            if latest is not None and joined > latest:
+                continue
+            measured[index] += 1
+            if active_at:
+                start = joined + offset
+                at = bisect_left(active_at, start)
+                if at < len(active_at) and active_at[at] < start + week:
+                    counts[index] += 1
+    return [Rate(count, of) for count, of in zip(counts, measured, strict=True)]

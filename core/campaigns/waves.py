@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
-from core.campaigns.inputs import Edge
+from core.campaigns.inputs import REJECTED, VERIFIED, Edge
 
 _LATEST = datetime.max
 
@@ -49,6 +50,40 @@ class Tree:
     def wave_sizes(self) -> list[int]:
         return [len(wave) for wave in self.waves]
 
+    @cached_property
+    def inviters(self) -> dict[int, InviterStats]:
+        """What each inviter's counted invitees add up to, in one pass over the tree."""
+        stats: dict[int, InviterStats] = {}
+        for inviter, invitees in self.children.items():
+            held = stats[inviter] = InviterStats()
+            for invitee in invitees:
+                held.add(self.edges[invitee])
+        return stats
+
+
+class InviterStats:
+    """One inviter's counted invitees: how many, how many verified, when the first and the
+    last joined (the last verified too)."""
+
+    __slots__ = ("converted", "first_at", "last_at", "last_verified_at", "verified")
+
+    def __init__(self) -> None:
+        self.converted = self.verified = 0
+        self.first_at = self.last_at = self.last_verified_at = None
+
+    def add(self, edge: Edge) -> None:
+        self.converted += 1
+        at = edge.joined_at
+        if at is not None:
+            if self.first_at is None or at < self.first_at:
+                self.first_at = at
+            if self.last_at is None or at > self.last_at:
+                self.last_at = at
+        if edge.status == VERIFIED:
+            self.verified += 1
+            if at is not None and (self.last_verified_at is None or at > self.last_verified_at):
+                self.last_verified_at = at
+
 
 def _rank(edge: Edge) -> tuple:
     """Which of an invitee's edges counts: the smallest rank."""
@@ -66,24 +101,28 @@ def build_tree(edges: Iterable[Edge]) -> Tree:
     for edge in edges:
         if edge.inviter_id is not None:
             tried.add(edge.inviter_id)
-        if not edge.counted:
+        if edge.status == REJECTED:
             continue
-        held = chosen.get(edge.invitee_id)
+        invitee = edge.invitee_id
+        held = chosen.get(invitee)
         if held is None:
-            chosen[edge.invitee_id] = edge
+            chosen[invitee] = edge
             continue
         duplicates += 1
         if _rank(edge) < _rank(held):
-            chosen[edge.invitee_id] = edge
+            chosen[invitee] = edge
 
     parent: dict[int, int | None] = {}
     joined_at: dict[int, datetime | None] = {}
     children: dict[int, list[int]] = {}
     for invitee, edge in chosen.items():
-        parent[invitee] = edge.inviter_id
+        inviter = parent[invitee] = edge.inviter_id
         joined_at[invitee] = edge.joined_at
-        if edge.inviter_id is not None:
-            children.setdefault(edge.inviter_id, []).append(invitee)
+        if inviter is not None:
+            if inviter in children:
+                children[inviter].append(invitee)
+            else:
+                children[inviter] = [invitee]
     for inviter in children:
         if inviter not in parent:  # an inviter with no edge of their own: a seed
             parent[inviter] = None
