@@ -26,8 +26,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from core.campaigns.waves import Tree
+from core.common.errors import UserError
 from core.common.text import Message, msg
 
+MAX_DAYS = 366
 MIN_MATURE = 20  # participants who finished inviting, to trust the observed K
 MIN_INVITES = 10  # invites timed, to trust the observed generation time
 SCAN_CAP = 200
@@ -173,6 +175,7 @@ def forecast(
     budget: Budget | None = None,
     via_qr: float = 1.0,
 ) -> Forecast:
+    _check(days, plan, via_qr)
     budget = budget or Budget()
     k, k_source, cycle, cycle_source, mature = _choose(tree, as_of, plan)
     result = Forecast(k, k_source, cycle, cycle_source)
@@ -213,6 +216,16 @@ def forecast(
     result.groups = fill_groups(joins, list(groups), via_qr, start_day)
     burn(result, budget)
     return result
+
+
+def _check(days: int, plan: Plan | None, via_qr: float) -> None:
+    """Refuse what cannot be forecast, in one line."""
+    if not 1 <= days <= MAX_DAYS:
+        raise UserError(msg("预测天数必须在 1 到 {most} 之间", most=MAX_DAYS))
+    if not 0 <= via_qr <= 1:
+        raise UserError(msg("扫码入群的比例必须在 0 到 100% 之间"))
+    if plan is not None and (plan.k < 0 or plan.cycle_hours <= 0 or plan.seeds < 0):
+        raise UserError(msg("计划假设的 K 不能为负，每代小时数必须大于 0，种子人数不能为负"))
 
 
 def _seeds_step(plan: Plan | None, as_of: datetime) -> int | None:

@@ -6338,6 +6338,18 @@ Drop an image here</translation>
         <translation>{share:.0%} of newcomers scan the group QR code; members invite the rest directly</translation>
     </message>
     <message>
+        <source>预测天数必须在 1 到 {most} 之间</source>
+        <translation>The forecast takes 1 to {most} days</translation>
+    </message>
+    <message>
+        <source>扫码入群的比例必须在 0 到 100% 之间</source>
+        <translation>The share joining by QR code must be between 0 and 100%</translation>
+    </message>
+    <message>
+        <source>计划假设的 K 不能为负，每代小时数必须大于 0，种子人数不能为负</source>
+        <translation>The plan&apos;s K cannot be negative, its hours per generation must be above 0 and its seeds cannot be negative</translation>
+    </message>
+    <message>
         <source>数据不足且没有计划假设，无法预测</source>
         <translation>Not enough data and no planned assumptions: no forecast</translation>
     </message>

@@ -21,6 +21,7 @@ from core.campaigns.forecast import (
 )
 from core.campaigns.inputs import Edge
 from core.campaigns.waves import build_tree
+from core.common.errors import UserError
 
 T0 = datetime(2026, 6, 1, 0, 0)
 D0 = T0.date()
@@ -153,3 +154,25 @@ def test_the_forecast_carries_its_groups_and_burn():
     assert sum(group.joins for group in result.groups) == pytest.approx(result.days[-1].total_joins)
     assert result.budget_runs_out_on is not None  # ¥2000 pays for 400 newcomers: fewer than come
     assert "每位新成员的奖励成本 ¥5" in result.assumptions
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"days": 0}, "预测天数必须在 1 到 366 之间"),
+        ({"days": 400}, "预测天数必须在 1 到 366 之间"),
+        ({"days": 5, "via_qr": 1.5}, "扫码入群的比例必须在 0 到 100% 之间"),
+        (
+            {"days": 5, "plan": Plan(k=0.5, cycle_hours=0)},
+            "计划假设的 K 不能为负，每代小时数必须大于 0，种子人数不能为负",
+        ),
+        (
+            {"days": 5, "plan": Plan(k=-1, cycle_hours=24)},
+            "计划假设的 K 不能为负，每代小时数必须大于 0，种子人数不能为负",
+        ),
+    ],
+)
+def test_what_cannot_be_forecast_is_refused_in_one_line(arguments, message):
+    with pytest.raises(UserError) as refused:
+        forecast(build_tree([]), T0, **arguments)
+    assert refused.value.message == message
