@@ -19,7 +19,7 @@ purchases.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -114,10 +114,6 @@ def cycle_times(tree: Tree) -> tuple[list[float], int]:
 
 def _per(cost: Decimal, count: int) -> Decimal | None:
     return (cost / count).quantize(CENT, ROUND_HALF_UP) if count else None
-
-
-def facts_by_member(facts: Iterable[MemberFacts]) -> dict[int, MemberFacts]:
-    return {fact.member_id: fact for fact in facts}
 
 
 def campaign_figures(

@@ -36,10 +36,6 @@ class Edge:
     left_at: datetime | None = None  # left the group (None: still in)
     status: str = VERIFIED
 
-    @property
-    def counted(self) -> bool:
-        return self.status != REJECTED
-
 
 @dataclass(frozen=True, slots=True)
 class MemberFacts:

@@ -3,7 +3,7 @@
 DOMAIN: activated = a first message or check-in within 72 h of joining; retained = active in
 week 4 (days 21–27 after joining). "Active after N days" is counted the same way: active in
 the week that begins N days after joining. A member whose week has not ended by `as_of` is
-not yet measurable, so counts only in neither the numerator nor the denominator.
+not yet measurable: they count in neither the numerator nor the denominator.
 """
 
 from __future__ import annotations
