@@ -6306,6 +6306,106 @@ Drop an image here</translation>
         <translation>Tags</translation>
     </message>
     <message>
+        <source>没有种子参与者：每位参与者都有邀请人，无法分波次</source>
+        <translation>No seed participants: everyone has an inviter, so there are no waves</translation>
+    </message>
+    <message>
+        <source>邀请关系中有 {cycles} 个环，{members} 人不在任何波次中，请在风控中核查</source>
+        <translation>The referrals contain {cycles} cycle(s); {members} people are in no wave. Check them in the fraud review</translation>
+    </message>
+    <message>
+        <source>{count} 条邀请关系的被邀请人已记在先到的邀请人名下，未重复计入</source>
+        <translation>{count} referral(s) name an invitee already counted under an earlier inviter; not counted twice</translation>
+    </message>
+    <message>
+        <source>{count} 位邀请人的首位被邀请人比自己更早入群，未计入裂变周期</source>
+        <translation>{count} inviter(s) whose first invitee joined before them; left out of the cycle time</translation>
+    </message>
+    <message>
+        <source>K ≥ 1：活动可自我维持，每一波约是上一波的 {k:.2f} 倍</source>
+        <translation>K ≥ 1: the campaign sustains itself; each wave is about {k:.2f}× the one before</translation>
+    </message>
+    <message>
+        <source>每人的被邀请人在其入群后 {hours:.0f} 小时内均匀入群</source>
+        <translation>Each participant&apos;s invitees join evenly over the {hours:.0f} hours after them</translation>
+    </message>
+    <message>
+        <source>此后没有新的种子参与者，潜在人群不设上限</source>
+        <translation>No new seed participants from now on; the audience never runs out</translation>
+    </message>
+    <message>
+        <source>{share:.0%} 的新成员扫码入群，其余由群成员直接拉入</source>
+        <translation>{share:.0%} of newcomers scan the group QR code; members invite the rest directly</translation>
+    </message>
+    <message>
+        <source>预测天数必须在 1 到 {most} 之间</source>
+        <translation>The forecast takes 1 to {most} days</translation>
+    </message>
+    <message>
+        <source>扫码入群的比例必须在 0 到 100% 之间</source>
+        <translation>The share joining by QR code must be between 0 and 100%</translation>
+    </message>
+    <message>
+        <source>计划假设的 K 不能为负，每代小时数必须大于 0，种子人数不能为负</source>
+        <translation>The plan&apos;s K cannot be negative, its hours per generation must be above 0 and its seeds cannot be negative</translation>
+    </message>
+    <message>
+        <source>数据不足且没有计划假设，无法预测</source>
+        <translation>Not enough data and no planned assumptions: no forecast</translation>
+    </message>
+    <message>
+        <source>K = {k:.2f}：按 {count} 位已满邀请期的参与者实测</source>
+        <translation>K = {k:.2f}: measured over {count} participants who have finished inviting</translation>
+    </message>
+    <message>
+        <source>K = {k:.2f}：计划假设（实测数据不足）</source>
+        <translation>K = {k:.2f}: planned assumption (not enough data yet)</translation>
+    </message>
+    <message>
+        <source>每代约 {hours:.1f} 小时：邀请人入群到被邀请人入群的实测中位数</source>
+        <translation>About {hours:.1f} hours per generation: the measured median from an inviter&apos;s joining to their invitees&apos;</translation>
+    </message>
+    <message>
+        <source>每代约 {hours:.1f} 小时：计划假设</source>
+        <translation>About {hours:.1f} hours per generation: planned assumption</translation>
+    </message>
+    <message>
+        <source>开始时有 {seeds} 位种子参与者</source>
+        <translation>{seeds} seed participants at the start</translation>
+    </message>
+    <message>
+        <source>每位新成员的奖励成本 ¥{cost}</source>
+        <translation>Rewards cost ¥{cost} per newcomer</translation>
+    </message>
+    <message>
+        <source>K ≥ 1：预测将无限增长，实际会受人群规模限制</source>
+        <translation>K ≥ 1: the forecast grows without bound; in practice the audience limits it</translation>
+    </message>
+    <message>
+        <source>触达（发码、海报）</source>
+        <translation>Reached (codes, posters)</translation>
+    </message>
+    <message>
+        <source>入群</source>
+        <translation>Joined</translation>
+    </message>
+    <message>
+        <source>激活</source>
+        <translation>Activated</translation>
+    </message>
+    <message>
+        <source>留存（第 4 周活跃）</source>
+        <translation>Retained (active in week 4)</translation>
+    </message>
+    <message>
+        <source>推荐（≥1 个有效邀请）</source>
+        <translation>Referred (≥1 verified invite)</translation>
+    </message>
+    <message>
+        <source>付费</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
         <source>新人</source>
         <translation>Newcomer</translation>
     </message>
