@@ -97,7 +97,6 @@ KNOWN_SIDEWAYS = {
     ("core/communities/listing.py", "core.members.search_keys"),
     ("core/communities/registry.py", "core.members.roles"),
     ("core/communities/registry.py", "core.members.search_keys"),
-    ("core/members/importing/apply.py", "core.tiers.recompute"),
     ("core/members/merging.py", "core.ledger.merges"),
     ("ui/communities/detail.py", "db.models"),
     ("ui/communities/dialog.py", "core.members.describe"),
