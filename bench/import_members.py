@@ -179,7 +179,7 @@ def search_key_share(path: Path) -> float:
     """Seconds the search keys (pypinyin) alone take for the file's members, cold cache."""
     import python_calamine
 
-    from core.members import search_keys
+    from core.common import search_keys
     from core.members.search_keys import member_search_keys
 
     sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)

@@ -17,7 +17,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement
 
-from core.members.search_keys import normalize_query
+from core.common.search_keys import normalize_query
 from db.models import Community, Member, Membership, MemberTag, Tag
 
 # Sortable columns: key → the SQL expression (nicknames sort by pinyin, as Chinese users expect).

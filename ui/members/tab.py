@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from core.common.database import Database
 from core.common.paths import data_dir
+from core.common.search_keys import load_pinyin
 from core.members.editing import (
     add_members_to_community,
     create_member,
@@ -34,7 +35,6 @@ from core.members.query import (
     filter_choices,
     find_member_ids,
 )
-from core.members.search_keys import load_pinyin
 from ui.common.columns import fit_columns
 from ui.common.flow_layout import flow_row
 from ui.common.labels import role_labels, role_name
