@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -46,6 +48,9 @@ from ui.members.extras import MembersTabExtras
 from ui.members.filter_bar import MemberFilterBar
 from ui.members.model import COLUMNS, MATCH_COLUMN, MembersModel, column_samples
 from ui.members.table import MembersTableView
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sqlalchemy.orm import Session
 
 FIRST_SCREEN = 200
 CHANGES_SHOWN = {"members", "communities", "activity", "tags"}
@@ -530,7 +535,9 @@ class MembersTab(QWidget):
         return mask.isChecked()
 
 
-def filter_choices_of(database: Database, level_names) -> FilterChoices:
+def filter_choices_of(
+    database: Database, level_names: Callable[[Session], list[tuple[str, str]]]
+) -> FilterChoices:
     with database.session() as session:
         return replace(filter_choices(session), levels=level_names(session))
 

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFileDialog, QWidget
-from sqlalchemy.orm import Session
 
 from core.common.paths import data_dir
 from core.segments.catalogue import SEGMENTS, get_segment
@@ -21,6 +20,8 @@ from ui.common.widgets import push_button
 from ui.members.scope import MemberScope
 
 if TYPE_CHECKING:  # pragma: no cover
+    from sqlalchemy.orm import Session
+
     from ui.members.tab import MembersTab
 
 
