@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         from ui.members.tab import MembersTab
         from ui.overview.tab import OverviewTab
         from ui.tiers.tab import TiersTab
+        from ui.wiring import members_tab_extras
 
         self.database = database
         self.tabs.removeTab(0)
@@ -105,7 +106,7 @@ class MainWindow(QMainWindow):
         self.communities_tab.data_changed.connect(self.data_changed)
         self.communities_tab.attention_count_changed.connect(self._on_attention_count)
         self.tabs.addTab(self.communities_tab, self.tr("社群"))
-        self.members_tab = MembersTab(database)
+        self.members_tab = MembersTab(database, extras=members_tab_extras())
         self.members_tab.data_changed.connect(self.data_changed)
         self.members_tab.posters_requested.connect(self.posters_for_members)
         self.tabs.addTab(self.members_tab, self.tr("成员"))

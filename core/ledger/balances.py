@@ -547,13 +547,13 @@ class MemberChoice:
     remark: str
     phone_tail: str
     available: int
-    description: str = ""  # the name and what tells them apart (core.members.describe)
+    description: str = ""  # the name and what tells them apart (core.common.member_description)
 
 
 def member_choices(session: Session, text: str, *, limit: int = 50) -> list[MemberChoice]:
     """Members matching the search box's text (same matching as the members tab), with their
     available points; with no text, the members holding the most points."""
-    from core.members.describe import describe_members
+    from core.common.member_description import describe_members
     from core.members.query import MemberFilter, find_member_ids
 
     now = datetime.now()

@@ -2767,14 +2767,6 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>Level: all</translation>
     </message>
     <message>
-        <source>分群：全部</source>
-        <translation>Segment: all</translation>
-    </message>
-    <message>
-        <source>按行为和价值分群：RFM、流失预警、新人活跃、本周最投入</source>
-        <translation>Segments by activity and value: RFM, churn warning, active newcomers, most engaged this week</translation>
-    </message>
-    <message>
         <source>手机号：不限</source>
         <translation>Phone: any</translation>
     </message>
@@ -2916,20 +2908,8 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>Export…</translation>
     </message>
     <message>
-        <source>导出分群…</source>
-        <translation>Export Segment…</translation>
-    </message>
-    <message>
-        <source>导出当前分群的成员，每行附「建议动作」（先在上方选择分群）</source>
-        <translation>Export the members of the current segment, each row with a suggested action (choose a segment above first)</translation>
-    </message>
-    <message>
         <source>显示完整手机号</source>
         <translation>Show full phone numbers</translation>
-    </message>
-    <message>
-        <source>正在计算分群…</source>
-        <translation>Computing the segment…</translation>
     </message>
     <message>
         <source>昵称：</source>
@@ -2980,20 +2960,6 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>
             <numerusform>Exported %n member to {path}{masked}</numerusform>
             <numerusform>Exported %n members to {path}{masked}</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>导出分群「{name}」的 %Ln 名成员到 Excel，每行附建议动作：{action}</source>
-        <translation>
-            <numerusform>Export the %Ln member of segment “{name}” to Excel, with the suggested action: {action}</numerusform>
-            <numerusform>Export the %Ln members of segment “{name}” to Excel, each row with the suggested action: {action}</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>已导出分群「{name}」%n 人到 {path}{masked}</source>
-        <translation>
-            <numerusform>Exported segment “{name}” (%n member) to {path}{masked}</numerusform>
-            <numerusform>Exported segment “{name}” (%n members) to {path}{masked}</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -3058,18 +3024,6 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>（手机号、微信号已打码）</source>
         <translation> (phones and WeChat IDs masked)</translation>
-    </message>
-    <message>
-        <source>分群还在计算，请稍候再导出</source>
-        <translation>The segment is still being computed: export it in a moment</translation>
-    </message>
-    <message>
-        <source>导出分群</source>
-        <translation>Export Segment</translation>
-    </message>
-    <message>
-        <source>正在导出分群…</source>
-        <translation>Exporting the segment…</translation>
     </message>
     <message>
         <source>手机号和微信号打码（建议，导出会记入导出日志）</source>
@@ -4315,6 +4269,63 @@ Drop an image here</translation>
     <message>
         <source>保存后生成新版本：已发放的积分不受影响。</source>
         <translation>Saving creates a new version: points already awarded are not affected.</translation>
+    </message>
+</context>
+<context>
+    <name>SegmentScope</name>
+    <message>
+        <source>分群：全部</source>
+        <translation>Segment: all</translation>
+    </message>
+    <message>
+        <source>按行为和价值分群：RFM、流失预警、新人活跃、本周最投入</source>
+        <translation>Segments by activity and value: RFM, churn warning, active newcomers, most engaged this week</translation>
+    </message>
+    <message>
+        <source>导出分群…</source>
+        <translation>Export Segment…</translation>
+    </message>
+    <message>
+        <source>导出当前分群的成员，每行附「建议动作」（先在上方选择分群）</source>
+        <translation>Export the members of the current segment, each row with a suggested action (choose a segment above first)</translation>
+    </message>
+    <message>
+        <source>正在计算分群…</source>
+        <translation>Computing the segment…</translation>
+    </message>
+    <message>
+        <source>分群还在计算，请稍候再导出</source>
+        <translation>The segment is still being computed: export it in a moment</translation>
+    </message>
+    <message>
+        <source>导出分群</source>
+        <translation>Export Segment</translation>
+    </message>
+    <message>
+        <source>Excel 表格 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message numerus="yes">
+        <source>导出分群「{name}」的 %Ln 名成员到 Excel，每行附建议动作：{action}</source>
+        <translation>
+            <numerusform>Export the %Ln member of segment “{name}” to Excel, with the suggested action: {action}</numerusform>
+            <numerusform>Export the %Ln members of segment “{name}” to Excel, each row with the suggested action: {action}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>正在导出分群…</source>
+        <translation>Exporting the segment…</translation>
+    </message>
+    <message numerus="yes">
+        <source>已导出分群「{name}」%n 人到 {path}{masked}</source>
+        <translation>
+            <numerusform>Exported segment “{name}” (%n member) to {path}{masked}</numerusform>
+            <numerusform>Exported segment “{name}” (%n members) to {path}{masked}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>（手机号、微信号已打码）</source>
+        <translation> (phones and WeChat IDs masked)</translation>
     </message>
 </context>
 <context>

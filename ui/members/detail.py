@@ -3,6 +3,7 @@ history, tags, recent activity, and undo of the last edit."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 from core.common.database import Database
 from core.members.editing import MemberDetail, member_detail, set_member_tags, update_member
 from ui.common.flow_layout import flow_row
-from ui.common.labels import activity_name, role_name
+from ui.common.labels import role_name
 from ui.common.tasks import Task, run_task, show_error_on
 from ui.common.wheel import scroll_safe
 from ui.tiers.level_panel import LevelPanel
@@ -54,6 +55,9 @@ class MemberDetailPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("member_detail")
         self.database = database
+        # A 行为 kind's name: ui/activity names them, which members may not import; the tab
+        # hands the window's choice in (MembersTabExtras).
+        self.activity_name: Callable[[str], str] = str
         self.member_id: int | None = None
         self.detail: MemberDetail | None = None
         self._undo: tuple[int, dict[str, Any], list[str] | None] | None = None
@@ -324,7 +328,7 @@ class MemberDetailPanel(QWidget):
     def _fill_activity(self, detail: MemberDetail) -> None:
         self.activity.setRowCount(len(detail.recent_activity))
         for row, (when, kind, community, amount) in enumerate(detail.recent_activity):
-            name = activity_name(kind)
+            name = self.activity_name(kind)
             values = [_date_text(when), name, community, f"¥{amount / 100:.2f}" if amount else ""]
             for column, value in enumerate(values):
                 self.activity.setItem(row, column, QTableWidgetItem(value))

@@ -39,12 +39,12 @@ from core.members.importing import (
     HeaderMapping,
     ImportPlan,
     ImportResult,
-    apply_import,
     plan_import,
     write_error_report,
 )
 from core.members.masking import mask_phone
 from core.members.query import filter_choices
+from core.workflows.member_import import import_members
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
 from ui.common.screen_fit import fit_to_screen
@@ -645,7 +645,9 @@ class ImportDialog(QDialog):
 
         def work(progress, cancelled) -> ImportResult:
             with database.session(write=True) as session:
-                return apply_import(session, plan, progress=progress, cancelled=cancelled)
+                return import_members(
+                    session, plan, progress=progress, cancelled=cancelled
+                ).imported
 
         run_task(
             self,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from core.common.database import Database
 from core.common.paths import data_dir
+from core.common.search_keys import load_pinyin
 from core.members.editing import (
     add_members_to_community,
     create_member,
@@ -34,18 +37,20 @@ from core.members.query import (
     filter_choices,
     find_member_ids,
 )
-from core.members.search_keys import load_pinyin
 from ui.common.columns import fit_columns
 from ui.common.flow_layout import flow_row
-from ui.common.i18n import shown
 from ui.common.labels import role_labels, role_name
 from ui.common.sorting import sorted_by_name
 from ui.common.tasks import TaskGroup, run_task
 from ui.common.widgets import push_button
 from ui.members.detail import MemberDetailPanel
+from ui.members.extras import MembersTabExtras
 from ui.members.filter_bar import MemberFilterBar
 from ui.members.model import COLUMNS, MATCH_COLUMN, MembersModel, column_samples
 from ui.members.table import MembersTableView
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sqlalchemy.orm import Session
 
 FIRST_SCREEN = 200
 CHANGES_SHOWN = {"members", "communities", "activity", "tags"}
@@ -60,21 +65,31 @@ class MembersTab(QWidget):
     posters_requested = Signal(list)  # member ids: make each a personal poster (海报 tab)
     exported = Signal(object)  # an export's result, once its file is written and logged
 
-    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        parent: QWidget | None = None,
+        *,
+        extras: MembersTabExtras | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("members_tab")
         self._database = database
+        self.extras = extras or MembersTabExtras()
         self.choices = FilterChoices([], [])
         self._query_generation = 0
         self._complete_generation: int | None = None  # the query whose full answer is shown
         self._reads = TaskGroup(self)
         self._pending_select: int | None = None  # a member just created, to show once found
-        # Segment key → its member ids: computed once (RFM takes seconds at 100000 members),
-        # reused while the user searches and sorts within it, dropped when data changes.
-        self._segment_ids: dict[str, tuple[int, ...]] = {}
+        # Scope key (a segment) → its member ids: computed once (RFM takes seconds at 100000
+        # members), reused while the user searches and sorts within it, dropped when data changes.
+        self._scope_ids: dict[str, tuple[int, ...]] = {}
 
         self.filter_bar = MemberFilterBar()
         self.filter_bar.filter_changed.connect(self.run_query)
+        self.scope = self.extras.scope(self) if self.extras.scope else None
+        if self.scope is not None:
+            self.filter_bar.set_scope(self.scope)
 
         self.model = MembersModel(database, self)
         self.model.sort_requested.connect(self.filter_bar.set_sort)
@@ -102,6 +117,7 @@ class MembersTab(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.detail = MemberDetailPanel(database)
+        self.detail.activity_name = self.extras.activity_name
         self.detail.member_changed.connect(self._member_edited)
 
         self.buttons = {
@@ -123,14 +139,7 @@ class MembersTab(QWidget):
                 lambda: self.posters_requested.emit(self.selected_ids()),
             ),
             "export": push_button("members_export", self.tr("导出…"), self.export),
-            "export_segment": push_button(
-                "members_export_segment", self.tr("导出分群…"), self.export_segment
-            ),
         }
-        self.buttons["export_segment"].setToolTip(
-            self.tr("导出当前分群的成员，每行附「建议动作」（先在上方选择分群）")
-        )
-        self.filter_bar.filter_changed.connect(lambda _spec: self._update_buttons())
         # The same actions in the detail panel while several members are selected.
         self.detail.set_bulk_actions(
             [
@@ -144,7 +153,8 @@ class MembersTab(QWidget):
         self.full_phone.setObjectName("members_full_phone")
         self.full_phone.toggled.connect(self._toggle_full_phone)
         # Wraps onto a second line on a narrow window instead of squeezing the detail panel.
-        actions = flow_row(*self.buttons.values(), self.full_phone)
+        scoped = self.scope.action_widgets() if self.scope is not None else []
+        actions = flow_row(*self.buttons.values(), *scoped, self.full_phone)
         actions.setObjectName("members_actions")
 
         left = QWidget()
@@ -184,8 +194,9 @@ class MembersTab(QWidget):
         """Reload choices and the current query when something shown here changed."""
         if changed is not None and not changed & CHANGES_SHOWN:
             return
-        self._segment_ids.clear()
-        self._start(lambda: filter_choices_of(self.database), self._set_choices)
+        self._scope_ids.clear()
+        database, level_names = self.database, self.extras.level_names
+        self._start(lambda: filter_choices_of(database, level_names), self._set_choices)
         self.run_query(self.filter_bar.current_filter())
 
     def _set_choices(self, choices: FilterChoices) -> None:
@@ -197,12 +208,13 @@ class MembersTab(QWidget):
         self._query_generation += 1
         generation = self._query_generation
         database = self.database
-        if spec.segment is not None and spec.segment_ids is None:
-            cached = self._segment_ids.get(spec.segment)
+        key = self.scope.key() if self.scope is not None else None
+        if key is not None and spec.member_ids is None:
+            cached = self._scope_ids.get(key)
             if cached is None:
-                self._compute_segment(generation, spec)
+                self._compute_scope(generation, spec, key)
                 return
-            spec = replace(spec, segment_ids=cached)
+            spec = replace(spec, member_ids=cached)
 
         def find(limit: int | None) -> list[int]:
             if any(c.isascii() and c.isalpha() for c in spec.text):
@@ -222,24 +234,26 @@ class MembersTab(QWidget):
             lambda: find(None), lambda ids: self._show_ids(generation, spec, ids, complete=True)
         )
 
-    def _compute_segment(self, generation: int, spec: MemberFilter) -> None:
-        """Work out the segment's members once, then run the query within them."""
-        database = self.database
-        self.filter_bar.count_label.setText(self.tr("正在计算分群…"))
+    def _compute_scope(self, generation: int, spec: MemberFilter, key: str) -> None:
+        """Work out the scope's members once (a segment's), then run the query within them."""
+        database, scope = self.database, self.scope
+        self.filter_bar.count_label.setText(scope.computing_text())
 
         def compute() -> dict[str, list[int]]:
-            from core.segments.compute import segment_ids_with_siblings
-
             with database.session() as session:
-                return segment_ids_with_siblings(session, spec.segment)
+                return scope.member_ids(session, key)
 
         def computed(found: dict[str, list[int]]) -> None:
-            for key, ids in found.items():
-                self._segment_ids[key] = tuple(ids)
+            for found_key, ids in found.items():
+                self._scope_ids[found_key] = tuple(ids)
             if generation == self._query_generation:
-                self.run_query(replace(spec, segment_ids=self._segment_ids[spec.segment]))
+                self.run_query(replace(spec, member_ids=self._scope_ids[key]))
 
         self._start(compute, computed)
+
+    def list_complete(self) -> bool:
+        """Whether the list shows the newest query's full answer (not its first screen)."""
+        return self._complete_generation == self._query_generation
 
     def _show_ids(
         self, generation: int, spec: MemberFilter, ids: list[int], *, complete: bool
@@ -302,7 +316,6 @@ class MembersTab(QWidget):
         has_selection = bool(self.table.selectionModel().selectedRows())
         for key in BULK_ACTIONS[:-1]:
             self.buttons[key].setEnabled(has_selection)
-        self.buttons["export_segment"].setEnabled(self.filter_bar.segment.currentData() is not None)
 
     def select_member(self, member_id: int) -> bool:
         row = self.model.row_of(member_id)
@@ -467,7 +480,7 @@ class MembersTab(QWidget):
             return
         if not path.lower().endswith(".xlsx"):
             path += ".xlsx"
-        mask = self._ask_masking(len(ids))
+        mask = self.ask_masking(len(ids))
         if mask is None:
             return
         database = self.database
@@ -490,7 +503,7 @@ class MembersTab(QWidget):
             self,
             run,
             label=self.tr("正在导出…"),
-            on_success=lambda result: self._exported(
+            on_success=lambda result: self.show_exported(
                 result,
                 self.tr("已导出 %n 人到 {path}{masked}", "", result.rows).format(
                     path=result.path,
@@ -499,71 +512,11 @@ class MembersTab(QWidget):
             ),
         )
 
-    def export_segment(self) -> None:
-        """The segment as shown (within the other filters), with 分群依据 and 建议动作 per row."""
-        key = self.filter_bar.segment.currentData()
-        if key is None:
-            return
-        from core.segments.catalogue import get_segment
-
-        segment = get_segment(key)
-        if self._complete_generation != self._query_generation:
-            self.window().statusBar().showMessage(self.tr("分群还在计算，请稍候再导出"), 5000)
-            return
-        ids = self.model.ids()
-        suggested = (
-            Path(data_dir()).parent / f"分群_{segment.name}_{datetime.now():%Y%m%d_%H%M}.xlsx"
-        )
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("导出分群"), str(suggested), self.tr("Excel 表格 (*.xlsx)")
-        )
-        if not path:
-            return
-        if not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
-        mask = self._ask_masking(
-            len(ids),
-            self.tr(
-                "导出分群「{name}」的 %Ln 名成员到 Excel，每行附建议动作：{action}", "", len(ids)
-            ).format(name=shown(segment.name), action=shown(segment.action)),
-        )
-        if mask is None:
-            return
-        database = self.database
-
-        def run(progress, cancelled):
-            from core.segments.export import export_segment  # openpyxl: only when exporting
-
-            with database.session() as session:
-                return export_segment(
-                    session,
-                    segment.key,
-                    Path(path),
-                    mask=mask,
-                    member_ids=ids,
-                    progress=progress,
-                    cancelled=cancelled,
-                )
-
-        run_task(
-            self,
-            run,
-            label=self.tr("正在导出分群…"),
-            on_success=lambda result: self._exported(
-                result,
-                self.tr("已导出分群「{name}」%n 人到 {path}{masked}", "", result.rows).format(
-                    name=shown(segment.name),
-                    path=result.path,
-                    masked=self.tr("（手机号、微信号已打码）") if result.masked else "",
-                ),
-            ),
-        )
-
-    def _exported(self, result, message: str) -> None:
+    def show_exported(self, result, message: str) -> None:
         self.window().statusBar().showMessage(message, 10000)
         self.exported.emit(result)
 
-    def _ask_masking(self, count: int, text: str | None = None) -> bool | None:
+    def ask_masking(self, count: int, text: str | None = None) -> bool | None:
         """Confirm the export; masking is on unless the user unticks it. None: cancelled."""
         box = QMessageBox(
             QMessageBox.Icon.Question,
@@ -582,9 +535,11 @@ class MembersTab(QWidget):
         return mask.isChecked()
 
 
-def filter_choices_of(database: Database) -> FilterChoices:
+def filter_choices_of(
+    database: Database, level_names: Callable[[Session], list[tuple[str, str]]]
+) -> FilterChoices:
     with database.session() as session:
-        return filter_choices(session)
+        return replace(filter_choices(session), levels=level_names(session))
 
 
 def _create(database: Database, name: str) -> int:

@@ -172,14 +172,12 @@ class BulkPosterDialog(QDialog):
             choices = filter_choices(session)
         for community_id, name in sorted_by_name(choices.communities, later=choices.is_archived):
             self.community.addItem(name, community_id)
-        from core.segments.catalogue import segment_of_key
+        from core.segments.catalogue import SEGMENTS
 
-        for key, name in choices.segments:
-            self.segment.addItem(shown(name), key)
+        for segment in SEGMENTS:
+            self.segment.addItem(shown(segment.name), segment.key)
             self.segment.setItemData(
-                self.segment.count() - 1,
-                shown(segment_of_key(key).description),
-                Qt.ItemDataRole.ToolTipRole,
+                self.segment.count() - 1, shown(segment.description), Qt.ItemDataRole.ToolTipRole
             )
         self.community.setToolTip(self.tr("当前在群的成员，不含团队成员（群主、员工）"))
         self.segment.setToolTip(self.tr("与成员页「分群」筛选相同的名单，不含团队成员"))

@@ -27,8 +27,8 @@ from core.activity.importing import ActivityImportPlan, plan_activity_import
 from core.common.database import Database
 from core.members.query import filter_choices
 from core.workflows.activity import record_activity_import
+from ui.activity.labels import activity_name
 from ui.common.i18n import shown
-from ui.common.labels import activity_name
 from ui.common.screen_fit import fit_to_screen
 from ui.common.sorting import sorted_by_name
 from ui.common.tasks import run_task

@@ -22,7 +22,7 @@ from core.activity.record import NewEvent
 from core.common.database import Database
 from core.members.query import filter_choices
 from core.workflows.activity import record_activity
-from ui.common.labels import activity_labels
+from ui.activity.labels import activity_labels
 from ui.common.sorting import sorted_by_name
 from ui.common.tasks import run_task
 from ui.common.units import units

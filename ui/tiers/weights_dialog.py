@@ -20,8 +20,8 @@ from core.activity.kinds import (
     save_kind_weights,
 )
 from core.common.database import Database
+from ui.activity.labels import activity_labels
 from ui.common.errors import show_error
-from ui.common.labels import activity_labels
 
 
 class WeightsDialog(QDialog):

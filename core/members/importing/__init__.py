@@ -6,7 +6,8 @@ The GUI wizard and `main.py import` call the same functions:
     plan = plan_import(session, path, community_name=None, mapping=None, progress=…, cancelled=…)
     # show plan.rows / plan.issues / plan.communities / plan.leaves / plan.possible_duplicates;
     # let the user fix plan.sheets[i].mapping.fields and plan again with mapping=[…]
-    result = apply_import(session, plan, progress=…, cancelled=…)   # in the caller's transaction
+    result = import_members(session, plan, progress=…, cancelled=…)  # core.workflows: the
+    # import (apply_import, in the caller's transaction), then the levels it changed
     write_error_report(plan, "问题清单.xlsx")
 
 Stages: readers (file checks, calamine / CSV / JSON) → segments (header row, metadata, which

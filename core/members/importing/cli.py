@@ -43,8 +43,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.members.importing import apply_import, plan_import
+    from core.members.importing import plan_import
     from core.members.importing.report import check_report_path, write_error_report
+    from core.workflows.member_import import import_members
 
     source = Path(args.file)
     if not source.is_file():
@@ -65,7 +66,9 @@ def run(args: argparse.Namespace) -> int:
                 progress=TerminalProgress("读取文件"),
             )
             if not args.dry_run:
-                result = apply_import(session, plan, progress=TerminalProgress("写入数据库"))
+                result = import_members(
+                    session, plan, progress=TerminalProgress("写入数据库")
+                ).imported
             if report_path and (plan.issues or plan.rejected_rows):
                 # Inside the transaction: if the report fails, the import is rolled back.
                 report = write_error_report(session, plan, report_path)

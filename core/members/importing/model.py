@@ -283,3 +283,5 @@ class ImportResult:
     communities_created: int
     doubtful: int = 0  # rows left out because nobody said who they are
     community_ids: dict[str, int] = field(default_factory=dict)  # every community it touched
+    # Members who joined, rejoined or left a group: where the steps that follow (levels) start.
+    moved_member_ids: frozenset[int] = frozenset()
