@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from core.members.importing import apply_import, plan_import
+from core.workflows.opening_balance import record_opening_balances
 from db.models import Base
 
 
@@ -25,10 +26,11 @@ def plan_file(database, path: Path, **options):
 
 
 def import_file(database, path: Path, **options):
-    """Plan and apply in one transaction; return (plan, result)."""
+    """Plan and apply in one transaction, with the opening balances (客户积分) the file brings,
+    as the command line and the window do; return (plan, result)."""
     with database.session() as session:
         plan = plan_import(session, path, **options)
-        result = apply_import(session, plan)
+        result = record_opening_balances(session, plan, apply_import(session, plan))
     return plan, result
 
 
