@@ -1,6 +1,7 @@
-"""A member list imported, and what follows from it: write the import (members), then
-recalculate the levels its joins and leaves can change (tiers), all in the caller's one
-transaction: if the levels fail, nothing of the import is written either.
+"""A member list imported, and what follows from it: write the import (members), the opening
+balances its points column brings (ledger), then recalculate the levels its joins and leaves
+can change (tiers), all in the caller's one transaction: if a later step fails, nothing of the
+import is written either.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from core.members.importing.apply import apply_import
 from core.members.importing.model import ImportPlan, ImportResult
 from core.members.importing.plan import gc_paused
 from core.tiers.moves import LevelsAfterMoves, cold_start_states, recompute_after_moves
+from core.workflows.opening_balance import record_opening_balances
 
 
 @dataclass
@@ -33,7 +35,8 @@ def import_members(
     progress: Progress = no_progress,
     cancelled: CancelCheck = never_cancelled,
 ) -> MembersImported:
-    """`main.py import` and the 导入成员名单 window: apply the plan, then the levels.
+    """`main.py import` and the 导入成员名单 window: apply the plan, the opening balances, then
+    the levels.
 
     Raises what apply_import raises (UserError for a stale plan, Cancelled); the caller's
     rollback then leaves no trace.
@@ -47,6 +50,7 @@ def import_members(
         imported = apply_import(
             session, plan, operator=operator, progress=progress, cancelled=cancelled
         )
+        imported = record_opening_balances(session, plan, imported, operator=operator)
         levels = recompute_after_moves(
             session, imported.moved_member_ids, cold_before, operator=operator
         )

@@ -1437,6 +1437,10 @@ Preview first: every row to add, update or with a problem is listed before anyth
         <translation>; </translation>
     </message>
     <message>
+        <source>{field} {new}</source>
+        <translation>{field} {new}</translation>
+    </message>
+    <message>
         <source>{field}：{old} → {new}</source>
         <translation>{field}: {old} → {new}</translation>
     </message>
@@ -1457,6 +1461,13 @@ Preview first: every row to add, update or with a problem is listed before anyth
         <translation>
             <numerusform>%n row whose phone and nickname disagree was not imported.</numerusform>
             <numerusform>%n rows whose phone and nickname disagree were not imported.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>期初积分记入积分台账：%n 人，共 {points} 分。</source>
+        <translation>
+            <numerusform>Opening points added to the ledger: %n member, {points} points in all.</numerusform>
+            <numerusform>Opening points added to the ledger: %n members, {points} points in all.</numerusform>
         </translation>
     </message>
     <message>
@@ -6701,12 +6712,20 @@ Drop an image here</translation>
         <translation>The invitee left within the pending period: invite reward taken back</translation>
     </message>
     <message>
+        <source>期初积分（导入「{file}」）</source>
+        <translation>Opening points (import of &quot;{file}&quot;)</translation>
+    </message>
+    <message>
         <source>{rule}（{start} 至 {end}）</source>
         <translation>{rule} ({start} to {end})</translation>
     </message>
     <message>
         <source>{rule}：{note}</source>
         <translation>{rule}: {note}</translation>
+    </message>
+    <message>
+        <source>导入成员名单（批次 #{id}）</source>
+        <translation>Member list import (batch #{id})</translation>
     </message>
     <message>
         <source>成员类型（员工/客户）</source>
@@ -6727,6 +6746,10 @@ Drop an image here</translation>
     <message>
         <source>添加时间</source>
         <translation>Added at</translation>
+    </message>
+    <message>
+        <source>期初积分</source>
+        <translation>Opening points</translation>
     </message>
     <message>
         <source>保留为自定义字段</source>
@@ -6843,6 +6866,26 @@ Drop an image here</translation>
     <message>
         <source>号码位数不对：{text}</source>
         <translation>Wrong number of digits: {text}</translation>
+    </message>
+    <message>
+        <source>期初积分「{value}」不是数字，这一项没有计入</source>
+        <translation>Opening points &quot;{value}&quot; is not a number; not counted</translation>
+    </message>
+    <message>
+        <source>期初积分 {value} 只记整数 {points} 分，小数部分 {fraction} 没有计入</source>
+        <translation>Opening points {value}: {points} whole points counted; the fraction {fraction} was not</translation>
+    </message>
+    <message>
+        <source>期初积分不能是负数（{value}），这一项没有计入</source>
+        <translation>Opening points can&apos;t be negative ({value}); not counted</translation>
+    </message>
+    <message>
+        <source>期初积分 {value} 超过单笔上限 {limit:,} 分，这一项没有计入</source>
+        <translation>Opening points {value} exceed the per-entry limit of {limit:,}; not counted</translation>
+    </message>
+    <message>
+        <source>期初积分 {value} 不足 1 分，没有计入（只记整数积分）</source>
+        <translation>Opening points {value} are less than 1 point; not counted (whole points only)</translation>
     </message>
     <message>
         <source>员工同名</source>
@@ -6989,6 +7032,10 @@ Drop an image here</translation>
         <translation>The file has {count} groups ({names}): choosing a community only works for a file with one group</translation>
     </message>
     <message>
+        <source>这位成员已经导入过期初积分，这次不再计入（积分不重复计算）</source>
+        <translation>This member already got opening points from an import; not counted again (points are never counted twice)</translation>
+    </message>
+    <message>
         <source>有 {count} 行被拒绝且认不出是谁，本次不记录这个群的退群</source>
         <translation>{count} rejected rows could not be matched to anyone, so no one is recorded as leaving this group this time</translation>
     </message>
@@ -7011,6 +7058,14 @@ Drop an image here</translation>
     <message>
         <source>工作表「{sheet}」里找不到表头，已跳过</source>
         <translation>No header row found in the sheet “{sheet}”; skipped</translation>
+    </message>
+    <message>
+        <source>{sheet} 第 {row} 行「{nickname}」：这位成员已经导入过期初积分，这次不再计入</source>
+        <translation>{sheet} row {row} &quot;{nickname}&quot;: this member already got opening points from an import; not counted again</translation>
+    </message>
+    <message>
+        <source>{sheet} 第 {row} 行「{nickname}」：期初积分 {points} 分将使积分超过单人上限 {limit:,} 分，没有计入</source>
+        <translation>{sheet} row {row} &quot;{nickname}&quot;: {points} opening points would take the member past the limit of {limit:,} points; not counted</translation>
     </message>
     <message>
         <source>文件「{name}」超过 {limit:,} 行的上限：请拆分成几个文件后分批导入</source>
@@ -7123,6 +7178,10 @@ Drop an image here</translation>
     <message>
         <source>{field}里有看不见的控制字符</source>
         <translation>The {field} contains invisible control characters</translation>
+    </message>
+    <message>
+        <source>同一人在前面的行里期初积分是 {points}，只计入一次，按前面的值</source>
+        <translation>An earlier row of the same person has {points} opening points; counted once, using the earlier value</translation>
     </message>
     <message>
         <source>JSON 文件「{name}」嵌套超过 {limit} 层，不是企业微信接口导出的数据，已拒绝</source>

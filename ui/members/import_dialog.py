@@ -527,7 +527,10 @@ class ImportDialog(QDialog):
         if row.changes:
             empty = self.tr("（空）")
             return self.tr("；").join(
-                self.tr("{field}：{old} → {new}").format(
+                # Something added (期初积分 +120, 标签 +已购) reads as it is, not "（空） → …".
+                self.tr("{field} {new}").format(field=shown(c.field), new=shown(c.new))
+                if not c.old and c.new.startswith("+")
+                else self.tr("{field}：{old} → {new}").format(
                     field=shown(c.field), old=shown(c.old) or empty, new=shown(c.new)
                 )
                 for c in row.changes
@@ -688,9 +691,19 @@ class ImportDialog(QDialog):
                 if result.doubtful
                 else ""
             )
+            + (
+                self.tr(
+                    "期初积分记入积分台账：%n 人，共 {points} 分。", "", result.opening_entries
+                ).format(points=result.opening_points)
+                if result.opening_entries
+                else ""
+            )
+            + "".join("\n" + shown(note) for note in result.opening_notes)
         )
         self.pages.setCurrentIndex(PAGE_DONE)
-        self.data_changed.emit({"members", "communities", "tags"})
+        self.data_changed.emit(
+            {"members", "communities", "tags", *(["points"] if result.opening_entries else [])}
+        )
 
 
 def start_folder() -> Path:

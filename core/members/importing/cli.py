@@ -137,6 +137,13 @@ def _summary(plan, result, report, *, doubtful: str = "skip") -> dict:
         "joined": counts.joined,
         "left": counts.left,
         "batch_id": result.batch_id if result else None,
+        # Written (after the import) or, in a dry run, what the preview would write.
+        "opening_balances": result.opening_entries
+        if result
+        else sum(1 for _ in plan.opening_balances()),
+        "opening_points": result.opening_points
+        if result
+        else sum(b.points for b in plan.opening_balances()),
         "communities": [
             {
                 "name": c.name,
@@ -187,7 +194,9 @@ def _summary(plan, result, report, *, doubtful: str = "skip") -> dict:
             }
             for d in plan.possible_duplicates
         ],
-        "notes": plan.notes + [n for s in plan.sheets for n in s.notes],
+        "notes": plan.notes
+        + [n for s in plan.sheets for n in s.notes]
+        + (result.opening_notes if result else []),
         "report": str(report) if report else None,
     }
 
@@ -201,6 +210,11 @@ def _human(summary: dict) -> str:
         + (f"，待确认 {summary['doubtful']} 行（未导入）" if summary["doubtful"] else "")
         + f"；入群 {summary['joined']} 次，退群 {summary['left']} 次"
     ]
+    if summary["opening_balances"]:
+        lines.append(
+            f"  期初积分：{summary['opening_balances']} 人，共 {summary['opening_points']:,} 分"
+            "（记入积分台账）"
+        )
     for community in summary["communities"]:
         state = "新建" if community["created"] else "已有"
         whole = "，完整名单" if community["complete_list"] else ""

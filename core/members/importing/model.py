@@ -257,6 +257,13 @@ class ImportPlan:
             if row.doubt is not None and row.doubt.answer is not None
         }
 
+    def opening_balances(self) -> Iterator[Any]:
+        """The opening balances (期初积分) the file brings, one per person not given one before
+        (core.members.importing.opening.OpeningBalance); member ids of new members are known
+        once the plan is applied."""
+        if self.internal is not None:
+            yield from self.internal.opening_balances()
+
     def joins(self) -> Iterator[MembershipChange]:
         """Every join the import records (new memberships and rejoins)."""
         if self.internal is not None:
@@ -285,3 +292,8 @@ class ImportResult:
     community_ids: dict[str, int] = field(default_factory=dict)  # every community it touched
     # Members who joined, rejoined or left a group: where the steps that follow (levels) start.
     moved_member_ids: frozenset[int] = frozenset()
+    # Opening balances written to the ledger after the import (core.workflows.opening_balance),
+    # and why any the preview showed were not.
+    opening_entries: int = 0
+    opening_points: int = 0
+    opening_notes: list[str] = field(default_factory=list)

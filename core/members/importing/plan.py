@@ -47,6 +47,7 @@ from core.common.errors import UserError
 from core.common.joins import joined_list
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
 from core.common.text import msg
+from core.members.importing import opening
 from core.members.importing import segments as seg
 from core.members.importing.fields import (
     FIELD_LABELS,
@@ -558,6 +559,7 @@ class _Planner:
             # sheet without holding the GIL, so load them on a thread meanwhile.
             threading.Thread(target=load_pinyin, name="load-pinyin", daemon=True).start()
         self.db = _Database(self.connection)
+        self.file_sha256 = source.sha256
         self.fingerprint = database_fingerprint(self.connection)
         self.override = self._override_community()
         for segment in self._segments(source):
@@ -838,6 +840,7 @@ class _Planner:
             member_type=self._member_type,
             inviter_staff=self._inviter_staff,
         )
+        handlers[opening.FIELD] = self._opening_points
         return handlers
 
     def _member_text(self, row: _Row, raw, sheet, number, name, _segment) -> None:
@@ -895,6 +898,13 @@ class _Planner:
                 sheet, number, name, raw, msg("{problem}，按客户导入", problem=error), False
             )
         row.team = team
+
+    def _opening_points(self, row: _Row, raw, sheet, number, name, _segment) -> None:
+        points, problem = opening.parse_points(raw)
+        if problem:
+            self._issue(sheet, number, name, raw, problem, False)
+        if points:
+            row.fields[name] = points
 
     def _inviter_staff(self, row: _Row, raw, _sheet, _number, _name, _segment) -> None:
         row.inviter = to_text(raw)
@@ -1117,6 +1127,18 @@ class _Planner:
             for name, value in row.fields.items():
                 if name not in person.fields:
                     person.fields[name] = value
+                elif name == opening.FIELD and value != person.fields[name]:
+                    self._issue(
+                        plan_row.sheet,
+                        plan_row.row,
+                        name,
+                        value,
+                        msg(
+                            "同一人在前面的行里期初积分是 {points}，只计入一次，按前面的值",
+                            points=person.fields[name],
+                        ),
+                        False,
+                    )
             for key, value in row.custom.items():
                 old = person.custom.get(key)
                 if old is None:
@@ -1264,6 +1286,8 @@ class _Planner:
                 self.existing_tags[member_id].add(name)
             if self.cancelled():
                 raise Cancelled
+        bringing = [p.member_id for p in self.by_member.values() if opening.FIELD in p.fields]
+        self.opened = opening.members_with_opening(self.connection, bringing) if bringing else {}
 
     def _decide(self, communities: dict[str, CommunityPlan]) -> None:
         self.joins: list[tuple[Person, str, datetime]] = []
@@ -1290,7 +1314,31 @@ class _Planner:
             return member_id
         return None
 
+    def _opening_change(self, person: Person) -> FieldChange | None:
+        """期初积分 +120, or None when the member has had an opening balance already."""
+        points = person.fields.get(opening.FIELD)
+        if not points:
+            return None
+        files = self.opened.get(person.member_id)
+        if files:
+            del person.fields[opening.FIELD]
+            if self.file_sha256 in files:
+                return None  # this very file, imported again: nothing new to say
+            self._issue(
+                person.first.sheet,
+                person.first.row,
+                opening.FIELD,
+                points,
+                msg("这位成员已经导入过期初积分，这次不再计入（积分不重复计算）"),
+                False,
+            )
+            return None
+        return FieldChange(FIELD_LABELS[opening.FIELD], "", f"+{points}")
+
     def _decide_new(self, person: Person, communities: dict[str, CommunityPlan]) -> None:
+        change = self._opening_change(person)
+        if change is not None:
+            person.changes = [change]
         inviter = self._inviter(person)
         if inviter is not None or person.groups:
             person.ops = {"inviter": inviter, "memberships": []}
@@ -1363,6 +1411,9 @@ class _Planner:
         new_tags = [t for t in person.tags if t not in self.existing_tags.get(member_id, ())]
         if new_tags:
             changes.append(FieldChange(_TAGS, "", "、".join("+" + t for t in new_tags)))
+        opening_change = self._opening_change(person)
+        if opening_change is not None:
+            changes.append(opening_change)
         inviter = self._inviter(person)
         if inviter is not None and current["inviter_id"] is None:
             updates["inviter_id"] = inviter
@@ -1683,6 +1734,18 @@ class PlanInternal:
     group_owner: dict[str, str]
     now: datetime
     extra: dict = field(default_factory=dict)
+
+    def opening_balances(self) -> Iterator[opening.OpeningBalance]:
+        for person in self.persons:
+            points = person.fields.get(opening.FIELD)
+            if points:
+                yield opening.OpeningBalance(
+                    person.member_id if person.member_id is not None else person.new_id,
+                    points,
+                    person.fields.get("nickname", "") or person.first.nickname,
+                    person.first.sheet,
+                    person.first.row,
+                )
 
     def joins(self) -> Iterator[MembershipChange]:
         for person, name, occurred in self.join_events:
