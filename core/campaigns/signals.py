@@ -8,7 +8,9 @@ DOMAIN's signals available offline, and what each does to the edge's reward:
 - the inviter joined after the invitee → block (DOMAIN: reject);
 - the invitee was already a member before this join → flag.
 A flag goes to the moderation mode (core/campaigns/review.py); a block is void with its reason.
-Phones and 微信号 compare as written apart from spaces, dashes and case; nicknames after trimming.
+Phones and 微信号 compare as written apart from spaces, dashes and case; nicknames after trimming,
+and two names count as alike only when fewer edits apart than the shorter one is long (张三 and
+李四 are 2 edits apart but share nothing).
 """
 
 from __future__ import annotations
@@ -89,7 +91,9 @@ def pair_signals(inviter: Person | None, invitee: Person | None, distance: int) 
     if inviter.wechat_id and _tidy(inviter.wechat_id) == _tidy(invitee.wechat_id):
         hits.append(_signal(SAME_WECHAT))
     one, two = inviter.nickname.strip(), invitee.nickname.strip()
-    if one and two and Levenshtein.distance(one, two, score_cutoff=distance) <= distance:
+    apart = Levenshtein.distance(one, two, score_cutoff=distance + 1)
+    # Names that share nothing are not alike, however short (张三 / 李四 is 2 edits apart).
+    if one and two and apart <= distance and apart < min(len(one), len(two)):
         hits.append(_signal(SIMILAR_NICKNAME, f"{one} / {two}"))
     return hits
 
