@@ -192,14 +192,16 @@ class Book:
         self.budget = budget
         self.used: Counter = Counter(stock_used or {})
         self.limits: dict[str, int | None] = {key: prize.stock for key, prize in prizes.items()}
+        self.codes: dict[str, str] = {}  # a limit's own reason code (default: out_of_stock)
         self.spent = spent_cents
         self.by_day: Counter = Counter()
         self.by_member: Counter = Counter()
         self.by_prize: Counter = Counter()
 
-    def limit(self, key: str, stock: int | None) -> None:
-        """Another stock to keep (a ladder stage's, a lottery prize's)."""
+    def limit(self, key: str, stock: int | None, code: str = OUT_OF_STOCK) -> None:
+        """Another stock to keep (a ladder stage's, a lottery prize's, a coupon pool)."""
         self.limits[key] = stock
+        self.codes[key] = code
 
     def left(self, key: str) -> int | None:
         stock = self.limits.get(key)
@@ -217,7 +219,8 @@ class Book:
         for key in stocks:
             left = self.left(key)
             if left is not None and left < 1:
-                return reason(OUT_OF_STOCK, key)
+                code = self.codes.get(key, OUT_OF_STOCK)
+                return reason(code, key) if code == OUT_OF_STOCK else reason(code)
         budget = self.budget
         checks = [
             (budget.total_cents, self.spent, OVER_BUDGET),

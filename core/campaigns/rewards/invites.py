@@ -10,6 +10,7 @@ from datetime import datetime
 from core.campaigns.decisions import (
     APPROVED,
     PENDING,
+    POOL_EMPTY,
     VOID,
     WAITING_PERIOD,
     Decision,
@@ -196,7 +197,7 @@ def coupons(settings: CouponSettings, facts: Facts) -> list[Decision]:
     invitee, from the pool in its order; a code handed out before keeps its reward."""
     verdicts, signals = _screened(settings, facts)
     book = new_book(settings, facts)
-    book.limit("pool", len(settings.pool))
+    book.limit("pool", len(settings.pool), POOL_EMPTY)
     claims = []
     cents = settings.value_cents
     for verdict in verdicts.values():
