@@ -25,7 +25,8 @@ class Person:
     nickname: str = ""
     phone: str = ""
     wechat_id: str = ""
-    barred: bool = False  # blacklisted in a campaign: bars them from later ones
+    # blacklisted in an earlier campaign (this campaign's own blacklisting comes in `reviews`)
+    barred: bool = False
 
 
 @dataclass(frozen=True, slots=True)

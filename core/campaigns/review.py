@@ -12,8 +12,9 @@ overdue (still held: only a person approves or rejects).
 Reviewers' actions (facts.ReviewAction), applied in time order:
 - approve: a held reward goes on (pending until its period ends, then approved);
 - reject: the reward is void;
-- blacklist: every reward of the member that is not approved yet is void, and the member is
-  barred from later campaigns (`barred()` tells the database side whom to mark).
+- blacklist: every reward of the member not approved by then is void (whenever the decisions
+  are recomputed: one still in its pending period at the blacklisting stays void), and the
+  member is barred from later campaigns (`barred()` tells the database side whom to mark).
 Every decision keeps who, when and why; nothing is rejected without a reason.
 """
 
@@ -98,7 +99,7 @@ def apply_reviews(
     for action in sorted(actions, key=lambda a: a.at):
         if action.action == BLACKLIST:
             for key, decision in by_key.items():
-                if decision.member_id == action.member_id and decision.status in (HELD, PENDING):
+                if decision.member_id == action.member_id and not _approved_by(decision, action.at):
                     by_key[key] = decision.but(VOID, _by(BLACKLISTED, action), overdue=False)
             continue
         decision = by_key.get(action.key)
@@ -117,6 +118,20 @@ def apply_reviews(
             decision = decision.but(HELD, reason(OVERDUE), overdue=True)
         out.append(decision)
     return out
+
+
+def _approved_by(decision: Decision, when: datetime) -> bool:
+    """Whether the decision was already approved at `when`, judged the same however late the
+    decisions are recomputed: approved, its pending period over by then, and not approved by
+    a reviewer only afterwards."""
+    if decision.status != APPROVED:
+        return False
+    if max(decision.at, decision.pending_until or decision.at) > when:
+        return False
+    return not any(
+        item.code == REVIEW_APPROVED and item.at is not None and item.at > when
+        for item in decision.reasons
+    )
 
 
 def barred(actions: Iterable[ReviewAction]) -> set[int]:

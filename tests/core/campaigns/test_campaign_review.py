@@ -99,3 +99,19 @@ def test_an_action_missing_who_or_why_is_refused(action, words):
 
 def test_a_complete_action_passes():
     check_action(ReviewAction("reject", "小王", at(0), "刷单", key="k"))
+
+
+def test_blacklist_stays_the_same_when_the_decisions_are_recomputed_later():
+    quiet = parse(
+        "invite_code", {"inviter": {"points": 10}, "screening": {"mode": "approve_clean"}}
+    )
+    edges = (Edge(1, 2, at(1)), Edge(1, 3, at(days=20)))
+    action = ReviewAction("blacklist", "老板", at(days=10), "小号", member_id=1)
+    for as_of in (at(days=10), at(days=60)):  # the first reward's 7 days are over by day 10
+        decisions = by_key(decide(quiet, facts(*edges, as_of=as_of, reviews=(action,))))
+        assert decisions[key("inviter", 1, 2)].status == APPROVED
+        assert decisions[key("inviter", 1, 3)].status == VOID  # earned after the blacklisting
+    pending = (Edge(1, 2, at(days=8)),)  # still pending on day 10
+    for as_of in (at(days=10), at(days=60)):
+        decisions = by_key(decide(quiet, facts(*pending, as_of=as_of, reviews=(action,))))
+        assert decisions[key("inviter", 1, 2)].status == VOID
