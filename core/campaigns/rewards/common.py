@@ -1,6 +1,7 @@
 """From claims (who earned what, resting on which edge) to decisions, the same for every type:
 
 1. a claim resting on an edge takes the edge's eligibility verdict (void, pending, approved);
+   a claim of a member barred by an earlier campaign's blacklisting is void;
 2. the moderation mode and the edge's fraud signals (core/campaigns/review.moderate);
 3. the reviewers' actions (approve, reject, blacklist) and the overdue mark;
 4. stock and budget (eligibility.Book), in this order: rewards already applied first (they
@@ -18,6 +19,7 @@ from datetime import datetime
 
 from core.campaigns.decisions import (
     APPROVED,
+    BARRED,
     NO_LONGER_EARNED,
     VOID,
     Decision,
@@ -88,6 +90,9 @@ def finish(claims: Iterable[Claim], settings: Common, facts: Facts, book: Book) 
             related_member_id=claim.related_member_id,
             reasons=claim.reasons,
         )
+        person = facts.people.get(claim.member_id)
+        if person is not None and person.barred and decision.status != VOID:
+            decision = decision.but(VOID, reason(BARRED))
         if claim.reviewed:
             decision = moderate(decision, claim.signals, settings.screening)
         decisions.append(decision)

@@ -10,8 +10,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.campaigns.decisions import DRAWS_USED, VOID
-from core.campaigns.facts import Budget, Draw, Help, Team
+from core.campaigns.decisions import BARRED, DRAWS_USED, VOID
+from core.campaigns.facts import Budget, Draw, Help, Person, Team
 from core.campaigns.inputs import Edge
 from core.campaigns.rewards import decide
 from core.campaigns.rewards.lottery import replay
@@ -81,6 +81,14 @@ def test_caps_per_member_and_stock():
     decisions = decide(s, facts(draws=DRAWS))
     assert sum(1 for d in decisions if d.prize == "cup" and d.status != VOID) <= 3
     assert all(d.key.startswith("campaign:7:draw:") for d in decisions)
+
+
+def test_a_member_barred_earlier_wins_nothing():
+    s = lottery(draws_per_member=10, wins_per_member=10)
+    draws = tuple(Draw(n, 100, at(n)) for n in range(1, 11))
+    people = {100: Person(100, at(0), barred=True)}
+    decisions = decide(s, facts(draws=draws, people=people))
+    assert decisions and all(d.status == VOID and d.codes() == [BARRED] for d in decisions)
 
 
 def test_stock_used_elsewhere_is_left_alone():
