@@ -2,8 +2,9 @@
 book that keeps stock and budget from ever being exceeded.
 
 An edge is judged in this order; the first that applies decides, and says why:
-1. its own status is rejected or void (the edge table's review), or the inviter is barred
-   (blacklisted) → void;
+1. its own status is rejected or void (the edge table's review), the inviter is barred
+   (blacklisted in an earlier campaign), or a blocking fraud signal hit it (`blocked`: same
+   phone or 微信号, inviter joined later) → void;
 2. first referrer wins (switch): of an invitee's edges only the earliest joined counts (then
    the lower inviter id), the others → void, not_first; switched off, every inviter counts;
 3. new members only (switch): the invitee was a member before the campaign started → void;
@@ -82,8 +83,10 @@ def judge(
     people: Mapping[int, Person],
     starts_at: datetime | None,
     as_of: datetime,
+    blocked: Mapping[EdgeKey, tuple[Reason, ...]] | None = None,
 ) -> dict[EdgeKey, Verdict]:
     """Each edge with an inviter (seed rows earn nothing) → its verdict."""
+    blocked = blocked or {}
     ordered = sorted((edge for edge in edges if edge.inviter_id is not None), key=_order)
     first: dict[int, Edge] = {}
     for edge in ordered:
@@ -92,7 +95,11 @@ def judge(
     verdicts: dict[EdgeKey, Verdict] = {}
     survivors: list[Verdict] = []
     for edge in ordered:
-        verdict = _judge_one(edge, rules, people, starts_at, as_of, first)
+        hits = blocked.get(edge_key(edge))
+        if hits and edge.status in (EDGE_PENDING, VERIFIED):
+            verdict = Verdict(edge, VOID, reasons=tuple(hits))
+        else:
+            verdict = _judge_one(edge, rules, people, starts_at, as_of, first)
         verdicts[edge_key(edge)] = verdict
         if verdict.counts:
             survivors.append(verdict)

@@ -14,6 +14,7 @@ from core.campaigns.decisions import (
     VOID,
     WAITING_PERIOD,
     Decision,
+    Reason,
     reason,
     reward_key,
 )
@@ -31,14 +32,24 @@ from core.campaigns.settings import (
     RankingSettings,
     TaskLadderSettings,
 )
-from core.campaigns.signals import scan
+from core.campaigns.signals import BLOCK, scan
 from core.campaigns.waves import build_tree
 
 
 def _screened(settings, facts: Facts):
-    verdicts = judge(facts.edges, settings.rules, facts.people, facts.starts_at, facts.as_of)
+    """The verdict of each edge and its flags: an edge a blocking signal hit is void (and so
+    counts toward no stage, rank or cap); the flags go on to moderation."""
     signals = scan(facts.edges, facts.people, settings.screening)
-    return verdicts, signals
+    blocked = {
+        key: tuple(Reason(s.code, s.text) for s in hits if s.severity == BLOCK)
+        for key, hits in signals.items()
+        if any(s.severity == BLOCK for s in hits)
+    }
+    flags = {key: [s for s in hits if s.severity != BLOCK] for key, hits in signals.items()}
+    verdicts = judge(
+        facts.edges, settings.rules, facts.people, facts.starts_at, facts.as_of, blocked
+    )
+    return verdicts, flags
 
 
 def _purchase_gate(verdict: Verdict, facts: Facts) -> Verdict | None:
@@ -86,7 +97,7 @@ class Progress:
 
 
 def ladder_progress(settings: TaskLadderSettings, facts: Facts) -> list[Progress]:
-    verdicts = judge(facts.edges, settings.rules, facts.people, facts.starts_at, facts.as_of)
+    verdicts, _ = _screened(settings, facts)
     counts = {inviter: len(mine) for inviter, mine in inviter_totals(verdicts).items()}
     out = []
     for member, converted in sorted(counts.items()):

@@ -343,3 +343,19 @@ def test_moderation_modes(mode, clean, flagged):
     assert "similar_nickname" in decisions[key("inviter", 1, 2)].codes()
     blocked = decisions[key("inviter", 5, 4)]
     assert blocked.status == VOID and blocked.codes() == ["same_phone"]  # in every mode
+
+
+def test_an_invite_a_blocking_signal_hit_counts_toward_no_stage():
+    s = parse("task_ladder", {"stages": [{"invites": 2, "gift": {"points": 20}}],
+                              "rules": {"revoke_within_days": None}})  # fmt: skip
+    edges = [Edge(1, 2, at(1)), Edge(1, 3, at(2)), Edge(1, 4, at(3))]
+    people = {
+        1: Person(1, at(days=-9), phone="13800001111"),
+        2: Person(2, at(1), phone="13800001111"),  # the inviter's own second account
+        3: Person(3, at(2)),
+        4: Person(4, at(3)),
+    }
+    (decision,) = decide(s, facts(*edges, people=people))
+    assert decision.at == at(3) and decision.status == APPROVED  # earned by 3 and 4, not 2
+    (progress,) = ladder_progress(s, facts(*edges[:2], people=people))
+    assert (progress.converted, progress.missing) == (1, 1)
