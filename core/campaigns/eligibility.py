@@ -226,8 +226,8 @@ class Book:
         for key in stocks:
             left = self.left(key)
             if left is not None and left < 1:
-                code = self.codes.get(key, OUT_OF_STOCK)
-                return reason(code, key) if code == OUT_OF_STOCK else reason(code)
+                prize = self.prizes.get(key)  # a stage's or a pool's stock has no name
+                return reason(self.codes.get(key, OUT_OF_STOCK), prize.name if prize else "")
         budget = self.budget
         checks = [
             (budget.total_cents, self.spent, OVER_BUDGET),

@@ -188,7 +188,8 @@ def test_stock_counts_what_was_used_elsewhere():
     prizes = {"cup": Prize(key="cup", name="杯", stock=2)}
     book = Book(prizes, Budget(), stock_used={"cup": 1})
     assert book.take(1, at(0).date(), 0, "cup") is None
-    assert book.take(2, at(0).date(), 0, "cup").code == OUT_OF_STOCK
+    refused = book.take(2, at(0).date(), 0, "cup")
+    assert refused.code == OUT_OF_STOCK and refused.text == "奖品库存不足：杯"
     book.limit("stage:3", 1)
     assert book.take(3, at(0).date(), 0, None, ["stage:3"]) is None
     assert book.take(4, at(0).date(), 0, None, ["stage:3"]).code == OUT_OF_STOCK
