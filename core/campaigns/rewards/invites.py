@@ -162,10 +162,16 @@ def _unique(signals):
 # ------------------------------------------------------------------------------ 排行榜
 
 
+def standings(settings: RankingSettings, facts: Facts, top: int | None = None):
+    """The leaderboard as it stands (during the campaign too): counted invites only."""
+    verdicts, _ = _screened(settings, facts)
+    return leaderboard(build_tree(ranked_edges(verdicts)), top, settings.verified_only)
+
+
 def ranking(settings: RankingSettings, facts: Facts) -> list[Decision]:
     """At the end, the top N by counted invites (verified only, if set: an approved verdict),
-    ties to who got there first (people.leaderboard). Before the end, nothing is decided: the
-    standings are `people.leaderboard` over `ranked_edges`."""
+    ties to who got there first (people.leaderboard). Before the end, nothing is decided:
+    `standings` shows the board."""
     if facts.ends_at is None or facts.as_of < facts.ends_at:
         return []
     verdicts, signals = _screened(settings, facts)

@@ -28,7 +28,7 @@ from core.campaigns.facts import Help, Offer, Person, Swap, Team, Want
 from core.campaigns.inputs import Edge
 from core.campaigns.rewards import decide
 from core.campaigns.rewards.bargain import bargain_states, schedule
-from core.campaigns.rewards.invites import ladder_progress
+from core.campaigns.rewards.invites import ladder_progress, standings
 from core.campaigns.rewards.swaps import accepted_offers, matches
 from core.campaigns.rewards.teams import COMPLETE, EXPIRED, OPEN, help_states, team_states
 from core.campaigns.settings import parse
@@ -294,9 +294,24 @@ def test_ranking_pays_the_top_n_at_the_end_ties_to_who_got_there_first():
 
 def test_ranking_counts_only_verified_invites_by_default():
     s = parse("ranking", {"prizes_by_rank": [{"points": 300}], "rules": {"revoke_within_days": 30}})
-    edges = [Edge(1, 10, at(1)), Edge(1, 11, at(2)), Edge(2, 20, at(days=-5) + timedelta(days=5))]
+    edges = [Edge(1, 10, at(1)), Edge(1, 11, at(2)), Edge(2, 20, at(0))]
     f = facts(*edges, as_of=at(days=10), ends_at=at(days=10))
     assert decide(s, f) == []  # nobody's invites are past their 30 days yet
+    assert standings(s, f) == []
+    counting_pending = parse(
+        "ranking",
+        {
+            "prizes_by_rank": [{"points": 300}],
+            "rules": {"revoke_within_days": 30},
+            "verified_only": False,
+        },
+    )
+    assert [(r.rank, r.member_id, r.converted) for r in standings(counting_pending, f)] == [
+        (1, 1, 2),
+        (2, 2, 1),
+    ]
+    (decision,) = decide(counting_pending, f)
+    assert (decision.member_id, decision.points) == (1, 300)
 
 
 # ------------------------------------------------------------------------------ 以物换物
