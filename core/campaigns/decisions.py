@@ -99,7 +99,7 @@ def reason_texts() -> dict[str, Message]:
 class Reason:
     code: str
     text: str  # a core message, or a reviewer's own words
-    who: str = ""  # a reviewer's decision: who and when
+    who: str = ""  # a reviewer's decision: who and when (empty: the rules decided)
     at: datetime | None = None
 
 
