@@ -374,3 +374,20 @@ def test_an_invite_a_blocking_signal_hit_counts_toward_no_stage():
     assert decision.at == at(3) and decision.status == APPROVED  # earned by 3 and 4, not 2
     (progress,) = ladder_progress(s, facts(*edges[:2], people=people))
     assert (progress.converted, progress.missing) == (1, 1)
+
+
+def test_keys_stay_the_same_from_pending_to_approved_and_twice_gives_the_same():
+    s = parse("invite_code", {"inviter": {"points": 10}, "invitee": {"points": 5}})
+    edges = (Edge(1, 2, at(1)), Edge(1, 3, at(2)), Edge(3, 4, at(3)))
+    early, late = decide(s, facts(*edges, as_of=at(days=1))), decide(s, facts(*edges))
+    assert [d.key for d in early] == [d.key for d in late]
+    assert {d.status for d in early} == {PENDING} and {d.status for d in late} == {APPROVED}
+    assert decide(s, facts(*edges)) == late
+
+
+def test_an_applied_prize_keeps_its_stock_when_an_earlier_claim_arrives_late():
+    s = settings("invite_code", prizes=[{**CUP[0], "stock": 1}], inviter={"prize": "cup"})
+    applied = {key("inviter", 1, 3): 1}
+    decisions = by_key(decide(s, facts(Edge(1, 2, at(1)), Edge(1, 3, at(5)), applied=applied)))
+    assert decisions[key("inviter", 1, 3)].status == APPROVED
+    assert decisions[key("inviter", 1, 2)].codes() == [OUT_OF_STOCK]
