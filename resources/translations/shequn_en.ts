@@ -6328,6 +6328,138 @@ Drop an image here</translation>
         <translation>Tags</translation>
     </message>
     <message>
+        <source>被邀请人已记在更早的邀请人名下</source>
+        <translation>The invitee already counts under an earlier inviter</translation>
+    </message>
+    <message>
+        <source>活动开始前已是成员，不算新成员</source>
+        <translation>A member before the campaign started: not new</translation>
+    </message>
+    <message>
+        <source>被邀请人在规定天数内退群</source>
+        <translation>The invitee left within the set days</translation>
+    </message>
+    <message>
+        <source>被邀请人未在时限内发言或签到</source>
+        <translation>The invitee did not post or check in in time</translation>
+    </message>
+    <message>
+        <source>等待被邀请人激活（发言或签到）</source>
+        <translation>Waiting for the invitee to activate (message or check-in)</translation>
+    </message>
+    <message>
+        <source>待生效期未满</source>
+        <translation>Pending period not over</translation>
+    </message>
+    <message>
+        <source>超过邀请人每日上限</source>
+        <translation>Over the inviter&apos;s daily cap</translation>
+    </message>
+    <message>
+        <source>超过邀请人每月上限</source>
+        <translation>Over the inviter&apos;s monthly cap</translation>
+    </message>
+    <message>
+        <source>超过邀请人本活动上限</source>
+        <translation>Over the inviter&apos;s cap for the campaign</translation>
+    </message>
+    <message>
+        <source>邀请关系已被驳回或作废</source>
+        <translation>The referral was rejected or voided</translation>
+    </message>
+    <message>
+        <source>已被列入黑名单</source>
+        <translation>Blacklisted</translation>
+    </message>
+    <message>
+        <source>奖品库存不足</source>
+        <translation>Prize out of stock</translation>
+    </message>
+    <message>
+        <source>超过活动总预算</source>
+        <translation>Over the campaign&apos;s total budget</translation>
+    </message>
+    <message>
+        <source>超过每日预算</source>
+        <translation>Over the daily budget</translation>
+    </message>
+    <message>
+        <source>超过每人预算</source>
+        <translation>Over the budget per member</translation>
+    </message>
+    <message>
+        <source>超过该奖品预算</source>
+        <translation>Over this prize&apos;s budget</translation>
+    </message>
+    <message>
+        <source>券码池已用完</source>
+        <translation>The coupon code pool is used up</translation>
+    </message>
+    <message>
+        <source>已发的奖励不再满足条件</source>
+        <translation>A reward already given no longer qualifies</translation>
+    </message>
+    <message>
+        <source>拼团超时未成团</source>
+        <translation>The team did not fill in time</translation>
+    </message>
+    <message>
+        <source>团已满员</source>
+        <translation>The team is full</translation>
+    </message>
+    <message>
+        <source>已在本活动的另一个团中</source>
+        <translation>Already in another team of this campaign</translation>
+    </message>
+    <message>
+        <source>本活动中已助力过</source>
+        <translation>Already helped in this campaign</translation>
+    </message>
+    <message>
+        <source>不能为自己助力</source>
+        <translation>Cannot help oneself</translation>
+    </message>
+    <message>
+        <source>超过时限</source>
+        <translation>Past the time limit</translation>
+    </message>
+    <message>
+        <source>已完成，无需再助力</source>
+        <translation>Already complete; no more help needed</translation>
+    </message>
+    <message>
+        <source>抽奖次数已用完</source>
+        <translation>No draws left</translation>
+    </message>
+    <message>
+        <source>超过每人发布上限</source>
+        <translation>Over the offers per member</translation>
+    </message>
+    <message>
+        <source>待人工审核</source>
+        <translation>Waiting for review</translation>
+    </message>
+    <message>
+        <source>审核通过</source>
+        <translation>Approved in review</translation>
+    </message>
+    <message>
+        <source>审核驳回</source>
+        <translation>Rejected in review</translation>
+    </message>
+    <message>
+        <source>已被列入黑名单，待发奖励作废</source>
+        <translation>Blacklisted: rewards not yet given are void</translation>
+    </message>
+    <message>
+        <source>已过审核期限</source>
+        <translation>Past the review deadline</translation>
+    </message>
+    <message>
+        <source>{reason}：{detail}</source>
+        <translation>{reason}: {detail}</translation>
+    </message>
+    <message>
         <source>没有种子参与者：每位参与者都有邀请人，无法分波次</source>
         <translation>No seed participants: everyone has an inviter, so there are no waves</translation>
     </message>
@@ -6426,6 +6558,438 @@ Drop an image here</translation>
     <message>
         <source>付费</source>
         <translation>Paid</translation>
+    </message>
+    <message>
+        <source>{reason}：{why}</source>
+        <translation>{reason}: {why}</translation>
+    </message>
+    <message>
+        <source>未知的审核操作：{action}</source>
+        <translation>Unknown review action: {action}</translation>
+    </message>
+    <message>
+        <source>审核操作须写明审核人</source>
+        <translation>A review decision must name the reviewer</translation>
+    </message>
+    <message>
+        <source>驳回须写明原因</source>
+        <translation>A rejection must give its reason</translation>
+    </message>
+    <message>
+        <source>拉黑须指明成员</source>
+        <translation>Blacklisting must name the member</translation>
+    </message>
+    <message>
+        <source>审核操作须指明奖励</source>
+        <translation>A review decision must name the reward</translation>
+    </message>
+    <message>
+        <source>活动设置「{label}」：{problem}</source>
+        <translation>Campaign setting &quot;{label}&quot;: {problem}</translation>
+    </message>
+    <message>
+        <source>设置项</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>至少要有一项奖励</source>
+        <translation>needs at least one reward</translation>
+    </message>
+    <message>
+        <source>奖励</source>
+        <translation>Reward</translation>
+    </message>
+    <message>
+        <source>阶梯奖励</source>
+        <translation>Stage reward</translation>
+    </message>
+    <message>
+        <source>助力成功奖励</source>
+        <translation>Reward when helped</translation>
+    </message>
+    <message>
+        <source>名次奖励</source>
+        <translation>Prizes by rank</translation>
+    </message>
+    <message>
+        <source>奖项内容</source>
+        <translation>Lottery prize contents</translation>
+    </message>
+    <message>
+        <source>未知的活动类型：{kind}</source>
+        <translation>Unknown campaign type: {kind}</translation>
+    </message>
+    <message>
+        <source>应为一组设置</source>
+        <translation>must be a group of settings</translation>
+    </message>
+    <message>
+        <source>未知的项 {names}</source>
+        <translation>unknown items {names}</translation>
+    </message>
+    <message>
+        <source>奖品代号</source>
+        <translation>Prize key</translation>
+    </message>
+    <message>
+        <source>奖品名称</source>
+        <translation>Prize name</translation>
+    </message>
+    <message>
+        <source>奖品类型</source>
+        <translation>Prize type</translation>
+    </message>
+    <message>
+        <source>奖品单价（分）</source>
+        <translation>Prize unit cost (fen)</translation>
+    </message>
+    <message>
+        <source>奖品库存</source>
+        <translation>Prize stock</translation>
+    </message>
+    <message>
+        <source>奖品预算（分）</source>
+        <translation>Prize budget (fen)</translation>
+    </message>
+    <message>
+        <source>积分商城奖品</source>
+        <translation>Catalogue reward</translation>
+    </message>
+    <message>
+        <source>奖品</source>
+        <translation>Prize</translation>
+    </message>
+    <message>
+        <source>代号和名称不能为空</source>
+        <translation>Key and name cannot be empty</translation>
+    </message>
+    <message>
+        <source>未知的奖品类型 {kind}</source>
+        <translation>unknown prize type {kind}</translation>
+    </message>
+    <message>
+        <source>积分</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <source>仅限新成员</source>
+        <translation>New members only</translation>
+    </message>
+    <message>
+        <source>退群作废天数</source>
+        <translation>Void if the invitee leaves within (days)</translation>
+    </message>
+    <message>
+        <source>首位邀请人有效</source>
+        <translation>First referrer wins</translation>
+    </message>
+    <message>
+        <source>每人每日上限</source>
+        <translation>Cap per inviter per day</translation>
+    </message>
+    <message>
+        <source>每人每月上限</source>
+        <translation>Cap per inviter per month</translation>
+    </message>
+    <message>
+        <source>每人本活动上限</source>
+        <translation>Cap per inviter per campaign</translation>
+    </message>
+    <message>
+        <source>激活后才计入</source>
+        <translation>Credit only after activation</translation>
+    </message>
+    <message>
+        <source>激活时限（小时）</source>
+        <translation>Activation window (hours)</translation>
+    </message>
+    <message>
+        <source>延迟发放天数</source>
+        <translation>Credit delay (days)</translation>
+    </message>
+    <message>
+        <source>每小时邀请上限</source>
+        <translation>Invites per hour before flagging</translation>
+    </message>
+    <message>
+        <source>昵称相似距离</source>
+        <translation>Nickname edit distance</translation>
+    </message>
+    <message>
+        <source>审核方式</source>
+        <translation>Moderation mode</translation>
+    </message>
+    <message>
+        <source>审核期限（天）</source>
+        <translation>Review deadline (days)</translation>
+    </message>
+    <message>
+        <source>未知的方式 {mode}</source>
+        <translation>unknown mode {mode}</translation>
+    </message>
+    <message>
+        <source>资格规则</source>
+        <translation>Eligibility rules</translation>
+    </message>
+    <message>
+        <source>风控</source>
+        <translation>Fraud review</translation>
+    </message>
+    <message>
+        <source>最多 {most} 项</source>
+        <translation>at most {most} items</translation>
+    </message>
+    <message>
+        <source>奖品代号重复</source>
+        <translation>Prize keys repeat</translation>
+    </message>
+    <message>
+        <source>邀请人奖励</source>
+        <translation>Inviter&apos;s reward</translation>
+    </message>
+    <message>
+        <source>被邀请人奖励</source>
+        <translation>Invitee&apos;s reward</translation>
+    </message>
+    <message>
+        <source>海报模板</source>
+        <translation>Poster template</translation>
+    </message>
+    <message>
+        <source>触发条件</source>
+        <translation>Trigger</translation>
+    </message>
+    <message>
+        <source>应为入群或购买</source>
+        <translation>must be joining or buying</translation>
+    </message>
+    <message>
+        <source>阶梯人数</source>
+        <translation>Stage invites</translation>
+    </message>
+    <message>
+        <source>阶梯库存</source>
+        <translation>Stage stock</translation>
+    </message>
+    <message>
+        <source>阶梯</source>
+        <translation>Stages</translation>
+    </message>
+    <message>
+        <source>应有 1 到 {most} 级</source>
+        <translation>must have 1 to {most} stages</translation>
+    </message>
+    <message>
+        <source>各级人数应从小到大且不重复</source>
+        <translation>Stage counts must rise and not repeat</translation>
+    </message>
+    <message>
+        <source>成团人数</source>
+        <translation>Team size</translation>
+    </message>
+    <message>
+        <source>成团时限（小时）</source>
+        <translation>Team time limit (hours)</translation>
+    </message>
+    <message>
+        <source>团员奖励</source>
+        <translation>Team member&apos;s reward</translation>
+    </message>
+    <message>
+        <source>团长奖励</source>
+        <translation>Team leader&apos;s reward</translation>
+    </message>
+    <message>
+        <source>助力人数</source>
+        <translation>Helpers needed</translation>
+    </message>
+    <message>
+        <source>助力时限（小时）</source>
+        <translation>Help time limit (hours)</translation>
+    </message>
+    <message>
+        <source>助力者奖励</source>
+        <translation>Helper&apos;s reward</translation>
+    </message>
+    <message>
+        <source>砍价商品</source>
+        <translation>Bargain item</translation>
+    </message>
+    <message>
+        <source>原价（分）</source>
+        <translation>Original price (fen)</translation>
+    </message>
+    <message>
+        <source>底价（分）</source>
+        <translation>Floor price (fen)</translation>
+    </message>
+    <message>
+        <source>砍到底价的人数</source>
+        <translation>Helpers to reach the floor price</translation>
+    </message>
+    <message>
+        <source>每刀递减比例（%）</source>
+        <translation>Each cut as a share of the one before (%)</translation>
+    </message>
+    <message>
+        <source>砍价时限（小时）</source>
+        <translation>Bargain time limit (hours)</translation>
+    </message>
+    <message>
+        <source>应低于原价</source>
+        <translation>must be below the original price</translation>
+    </message>
+    <message>
+        <source>未定义的奖品代号 {key}</source>
+        <translation>undefined prize key {key}</translation>
+    </message>
+    <message>
+        <source>每刀至少一分钱：人数不能多于差价的分数</source>
+        <translation>each cut is at least 1 fen: no more helpers than fen between the prices</translation>
+    </message>
+    <message>
+        <source>券面额（分）</source>
+        <translation>Coupon value (fen)</translation>
+    </message>
+    <message>
+        <source>邀请人每次得券数</source>
+        <translation>Coupons per invite for the inviter</translation>
+    </message>
+    <message>
+        <source>被邀请人得券数</source>
+        <translation>Coupons per invitee</translation>
+    </message>
+    <message>
+        <source>券码池</source>
+        <translation>Coupon code pool</translation>
+    </message>
+    <message>
+        <source>得券数</source>
+        <translation>Coupons given</translation>
+    </message>
+    <message>
+        <source>至少要有一方得券</source>
+        <translation>at least one side must get coupons</translation>
+    </message>
+    <message>
+        <source>最多 {most} 个券码</source>
+        <translation>at most {most} coupon codes</translation>
+    </message>
+    <message>
+        <source>券码不能为空或重复</source>
+        <translation>Coupon codes cannot be empty or repeated</translation>
+    </message>
+    <message>
+        <source>仅计已确认邀请</source>
+        <translation>Count confirmed invites only</translation>
+    </message>
+    <message>
+        <source>应有 1 到 {most} 名</source>
+        <translation>must have 1 to {most} ranks</translation>
+    </message>
+    <message>
+        <source>每人最多发布</source>
+        <translation>Offers per member</translation>
+    </message>
+    <message>
+        <source>换成奖励</source>
+        <translation>Reward for a completed swap</translation>
+    </message>
+    <message>
+        <source>奖项名称</source>
+        <translation>Lottery prize name</translation>
+    </message>
+    <message>
+        <source>权重</source>
+        <translation>Weight</translation>
+    </message>
+    <message>
+        <source>奖项数量</source>
+        <translation>Lottery prize stock</translation>
+    </message>
+    <message>
+        <source>奖项</source>
+        <translation>Lottery prizes</translation>
+    </message>
+    <message>
+        <source>未中奖权重</source>
+        <translation>Weight of no prize</translation>
+    </message>
+    <message>
+        <source>每人抽奖次数</source>
+        <translation>Draws per member</translation>
+    </message>
+    <message>
+        <source>每人最多中奖</source>
+        <translation>Wins per member</translation>
+    </message>
+    <message>
+        <source>随机种子</source>
+        <translation>Random seed</translation>
+    </message>
+    <message>
+        <source>应有 1 到 {most} 项</source>
+        <translation>must have 1 to {most} items</translation>
+    </message>
+    <message>
+        <source>奖项名称不能为空或重复</source>
+        <translation>Lottery prize names cannot be empty or repeated</translation>
+    </message>
+    <message>
+        <source>应为列表</source>
+        <translation>must be a list</translation>
+    </message>
+    <message>
+        <source>应为是或否</source>
+        <translation>must be yes or no</translation>
+    </message>
+    <message>
+        <source>应为整数</source>
+        <translation>must be a whole number</translation>
+    </message>
+    <message>
+        <source>应为文字</source>
+        <translation>must be text</translation>
+    </message>
+    <message>
+        <source>应在 {low} 到 {high} 之间</source>
+        <translation>must be between {low} and {high}</translation>
+    </message>
+    <message>
+        <source>缺少此项</source>
+        <translation>missing</translation>
+    </message>
+    <message>
+        <source>与邀请人手机号相同</source>
+        <translation>Same phone number as the inviter</translation>
+    </message>
+    <message>
+        <source>与邀请人微信号相同</source>
+        <translation>Same WeChat ID as the inviter</translation>
+    </message>
+    <message>
+        <source>昵称与邀请人相近</source>
+        <translation>Nickname close to the inviter&apos;s</translation>
+    </message>
+    <message>
+        <source>邀请人一小时内邀请过多</source>
+        <translation>Too many invites by the inviter within an hour</translation>
+    </message>
+    <message>
+        <source>邀请关系成环</source>
+        <translation>The referrals form a cycle</translation>
+    </message>
+    <message>
+        <source>邀请人比被邀请人更晚入群</source>
+        <translation>The inviter joined after the invitee</translation>
+    </message>
+    <message>
+        <source>被邀请人此前已是成员</source>
+        <translation>The invitee was already a member</translation>
+    </message>
+    <message>
+        <source>{signal}（{detail}）</source>
+        <translation>{signal} ({detail})</translation>
     </message>
     <message>
         <source>新人</source>
