@@ -41,7 +41,8 @@ def records(source: TextFile, width: int) -> Iterator[tuple[int, list[str]] | Un
                     yield Unreadable(
                         start,
                         msg(
-                            "第 {rows} 行有 {count} 列，应为 {width} 列（可能是引号没有闭合），已跳过",
+                            "第 {rows} 行有 {count} 列，应为 {width} 列"
+                            "（可能是引号没有闭合），已跳过",
                             rows=_span(start, end),
                             count=len(cells),
                             width=width,
@@ -54,5 +55,9 @@ def records(source: TextFile, width: int) -> Iterator[tuple[int, list[str]] | Un
             yield from source.take_problems()
             yield Unreadable(
                 start,
-                msg("第 {rows} 行无法读取（{problem}），已跳过", rows=_span(start, end), problem=str(error)),
+                msg(
+                    "第 {rows} 行无法读取（{problem}），已跳过",
+                    rows=_span(start, end),
+                    problem=str(error),
+                ),
             )

@@ -119,7 +119,10 @@ class JsonArray:
                 raise self._too_deep() from error
             except ValueError as error:  # a number of more than 4300 digits
                 raise UserError(
-                    msg("JSON 文件「{name}」里有长得不合理的数字，不是聊天记录", name=self.source.name)
+                    msg(
+                        "JSON 文件「{name}」里有长得不合理的数字，不是聊天记录",
+                        name=self.source.name,
+                    )
                 ) from error
             self._pos = end
             if _deeper_than(value, _MAX_DEPTH):

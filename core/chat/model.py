@@ -187,4 +187,3 @@ class Unreadable:
     line: int | None
     reason: str
     excerpt: str = ""
-

@@ -35,10 +35,14 @@ from core.chat.model import (
 )
 from core.common.text import msg
 
-_MARKUP = re.compile(r"</?(?:img|revokemsg|_wc_custom_link_|a|sysmsg|replacemsg|content)\b[^>]*>|<!\[CDATA\[|\]\]>")
+_MARKUP = re.compile(
+    r"</?(?:img|revokemsg|_wc_custom_link_|a|sysmsg|replacemsg|content)\b[^>]*>|<!\[CDATA\[|\]\]>"
+)
 _EDIT_LINK = re.compile(r"\s*重新编辑\s*$")
 _REVOKE_LINK = re.compile(r"\s+撤销$")  # 4.x renders the $revoke$ link title after 你邀请…
-_WXID_SUFFIX = re.compile(r"^(?P<name>.*)\((?P<wxid>[A-Za-z][-_A-Za-z0-9]{4,}(?:@chatroom)?)\)$", re.S)
+_WXID_SUFFIX = re.compile(
+    r"^(?P<name>.*)\((?P<wxid>[A-Za-z][-_A-Za-z0-9]{4,}(?:@chatroom)?)\)$", re.S
+)
 _PLACEHOLDER_ID = re.compile(r"^\$\{(?P<wxid>[^}]+)\}$")
 _TEMPLATE_HOLE = re.compile(r"\$[A-Za-z_]+\$")
 
@@ -47,11 +51,22 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("invite", re.compile(rf'^{_Q.format("by")}邀请"(?P<who>.+)"加入了群聊$', re.S)),
     ("invite_me", re.compile(r"^你邀请\"(?P<who>.+)\"加入了群聊$", re.S)),
     ("invited_me_and", re.compile(rf'^{_Q.format("by")}邀请你和"(?P<who>.+)"加入了群聊$', re.S)),
-    ("invited_me", re.compile(rf"^{_Q.format('by')}邀请你加入了群聊(?:，群聊参与人还有：.*)?$", re.S)),
-    ("qr", re.compile(rf'^{_Q.format("who")}通过扫描{_Q.format("by")}分享的二维码加入群聊$', re.S)),
+    (
+        "invited_me",
+        re.compile(rf"^{_Q.format('by')}邀请你加入了群聊(?:，群聊参与人还有：.*)?$", re.S),
+    ),
+    ("qr", re.compile(rf"^{_Q.format('who')}通过扫描{_Q.format('by')}分享的二维码加入群聊$", re.S)),
     ("qr_me", re.compile(rf"^{_Q.format('who')}通过扫描你分享的二维码加入群聊$", re.S)),
-    ("qr_invite", re.compile(rf"^{_Q.format('who')}通过{_Q.format('by')}的邀请二维码加入群聊$", re.S)),
-    ("link", re.compile(rf"^{_Q.format('who')}通过{_Q.format('by')}(?:分享)?的邀请链接加入(?:了)?群聊$", re.S)),
+    (
+        "qr_invite",
+        re.compile(rf"^{_Q.format('who')}通过{_Q.format('by')}的邀请二维码加入群聊$", re.S),
+    ),
+    (
+        "link",
+        re.compile(
+            rf"^{_Q.format('who')}通过{_Q.format('by')}(?:分享)?的邀请链接加入(?:了)?群聊$", re.S
+        ),
+    ),
     ("joined", re.compile(rf"^{_Q.format('who')}加入了群聊$", re.S)),
     ("remove_me", re.compile(r"^你将\"(?P<who>.+)\"移出了群聊$", re.S)),
     ("removed_me", re.compile(rf"^你被{_Q.format('by')}移出群聊$", re.S)),
@@ -64,7 +79,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("pat_me", re.compile(rf"^{_Q.format('by')}\s*拍了拍我(?P<rest>.*)$", re.S)),
     ("i_pat", re.compile(r'^我拍了拍\s*"(?P<who>.+?)"(?P<rest>.*)$', re.S)),
     ("claim", re.compile(r"^(?P<who>.+?)领取了(?P<by>.+?)的红包$", re.S)),
-    ("not_friends", re.compile(rf"^{_Q.format('who')}与群里其他人都不是(?:微信)?朋友关系，请注意隐私安全$", re.S)),
+    (
+        "not_friends",
+        re.compile(
+            rf"^{_Q.format('who')}与群里其他人都不是(?:微信)?朋友关系，请注意隐私安全$", re.S
+        ),
+    ),
 ]
 
 

@@ -11,7 +11,6 @@ unseen.
 from __future__ import annotations
 
 import codecs
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,7 +65,8 @@ def check_size(path: Path, limits: Limits) -> int:
     if size > limits.max_file_bytes:
         raise UserError(
             msg(
-                "文件「{name}」有 {size:.0f} MB，超过了聊天记录 {limit} MB 的上限：请按时间分段导出后再导入",
+                "文件「{name}」有 {size:.0f} MB，超过了聊天记录 {limit} MB 的上限："
+                "请按时间分段导出后再导入",
                 name=name,
                 size=size / 1024 / 1024,
                 limit=limits.max_file_bytes // 1024 // 1024,
@@ -131,7 +131,7 @@ class TextFile:
             raise UserError(msg("文件「{name}」是空的", name=self.name))
         self.encoding = choose_encoding(self.name, head)
         self._head_is_ascii = head.isascii()
-        self.head = head.decode(self.encoding, errors="ignore")[:64 * 1024]
+        self.head = head.decode(self.encoding, errors="ignore")[: 64 * 1024]
         self.problems: list[Unreadable] = []  # filled while lines are read; readers drain it
         self._position = 0
 
@@ -200,7 +200,10 @@ class TextFile:
                     self.problems.append(
                         Unreadable(
                             number,
-                            msg("第 {row} 行编码有误（与文件其余部分的编码不同），已跳过", row=number),
+                            msg(
+                                "第 {row} 行编码有误（与文件其余部分的编码不同），已跳过",
+                                row=number,
+                            ),
                             raw[:80].decode(encoding, errors="replace"),
                         )
                     )
@@ -210,7 +213,7 @@ class TextFile:
         # Notepad's "Unicode" save: rare and small; read through a strict text wrapper.
         cap = self.limits.max_line_bytes // 2
         number = 0
-        with io.open(self.path, encoding="utf-16", errors="strict", newline="") as text:
+        with open(self.path, encoding="utf-16", errors="strict", newline="") as text:
             try:
                 while True:
                     line = text.readline(cap)
@@ -222,7 +225,9 @@ class TextFile:
                         while line and not line.endswith("\n"):
                             line = text.readline(cap)
                         self.problems.append(
-                            Unreadable(number, msg("第 {row} 行太长，不像聊天内容，已跳过", row=number))
+                            Unreadable(
+                                number, msg("第 {row} 行太长，不像聊天内容，已跳过", row=number)
+                            )
                         )
                         yield "\n"
                         continue

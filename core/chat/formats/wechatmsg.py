@@ -23,7 +23,10 @@ from core.common.text import msg
 
 FORMAT = "wechatmsg_csv"
 LABEL = msg("留痕（WeChatMsg）CSV")
-HEADER = "localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender"
+HEADER = (
+    "localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,"
+    "Remark,NickName,Sender"
+)
 _WIDTH = 12
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s.]')
 
@@ -86,4 +89,3 @@ def _person(wxid: str, remark: str, nickname: str) -> m.Person:
     # Remark is my remark, else the nickname, made file-name safe: only a real remark differs.
     real_remark = remark if remark and remark != _UNSAFE.sub("_", nickname) else None
     return m.Person(wxid=wxid or None, nickname=nickname or None, remark=real_remark)
-
