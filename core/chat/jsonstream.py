@@ -80,6 +80,8 @@ class JsonArray:
     def _value(self, what: str):
         """Decode the value starting at the cursor, reading on until it is complete."""
         limit = self.source.limits.max_json_item_chars
+        if self._peek() == "":
+            raise self._truncated(what)
         while True:
             try:
                 value, end = _DECODER.raw_decode(self._buffer, self._pos)
