@@ -21,13 +21,15 @@ def _span(start: int, end: int) -> str:
 
 def records(source: TextFile, width: int) -> Iterator[tuple[int, list[str]] | Unreadable]:
     """(first line, cells) for each record after the header, or an Unreadable."""
-    reader = csv.reader(source.lines(), strict=False)
+    lines = source.lines()
+    reader = csv.reader(lines, strict=False)
     end = 0
+    skipped = 0  # lines passed over after an error, which the csv reader did not count
     header_done = False
     while True:
         try:
             for cells in reader:
-                start, end = end + 1, reader.line_num
+                start, end = end + 1, reader.line_num + skipped
                 if source.problems:
                     yield from source.take_problems()
                     if not cells:
@@ -51,13 +53,28 @@ def records(source: TextFile, width: int) -> Iterator[tuple[int, list[str]] | Un
                     )
             return
         except csv.Error as error:
-            start, end = end + 1, reader.line_num
+            start = end + 1
             yield from source.take_problems()
-            yield Unreadable(
-                start,
-                msg(
+            if "field larger than field limit" in str(error):
+                # Inside a quoted cell too big for a message: pass over the lines up to the
+                # one that closes it (an odd number of quotes), so they do not come out as
+                # records of their own.
+                for line in lines:
+                    skipped += 1
+                    if line.count('"') % 2:
+                        break
+                end = reader.line_num + skipped
+                reason = msg(
+                    "第 {rows} 行有一格超过 {limit} KB，不像聊天内容，已跳过",
+                    rows=_span(start, end),
+                    limit=csv.field_size_limit() // 1024,
+                )
+            else:
+                end = reader.line_num + skipped
+                reason = msg(
                     "第 {rows} 行无法读取（{problem}），已跳过",
                     rows=_span(start, end),
                     problem=str(error),
-                ),
-            )
+                )
+            source.take_problems()
+            yield Unreadable(start, reason)
