@@ -47,6 +47,7 @@ def _bad(line: int, reason: str, cells: list[str]) -> m.Unreadable:
 
 def _events(source: TextFile) -> Stream:
     system = SystemReader()
+    people: dict[tuple[str, str, str], m.Person] = {}  # one Person per sender, not per row
     for record in records(source, _WIDTH):
         if isinstance(record, m.Unreadable):
             yield record
@@ -66,7 +67,8 @@ def _events(source: TextFile) -> Stream:
         if type_code in (kinds.SYSTEM, kinds.SYSTEM_XML):
             yield from system.read(content, time, line, local_id or None)
             continue
-        person = system.me if mine else _person(sender, remark, nickname)
+        key = (sender, remark, nickname)
+        person = system.me if mine else people.get(key) or people.setdefault(key, _person(*key))
         if person.wxid is None and not person.names:
             yield _bad(line, msg("第 {row} 行没有发送人，已跳过", row=line), cells)
             continue
