@@ -116,12 +116,10 @@ def main() -> None:
         bare_time, our_time = min(bare_times), min(our_times)
         _, bare_peak, rows = measure(bare, path)
         _, our_peak, messages = measure(ours, path)
-        print(
-            f"bare csv.reader : {bare_time:6.2f} s  {rows:,} rows      peak {bare_peak / 1e6:6.1f} MB"
-        )
-        print(
-            f"chat stream     : {our_time:6.2f} s  {messages:,} messages  peak {our_peak / 1e6:6.1f} MB"
-        )
+        print(f"bare csv.reader : {bare_time:6.2f} s  {rows:,} rows", end="")
+        print(f"      peak {bare_peak / 1e6:6.1f} MB")
+        print(f"chat stream     : {our_time:6.2f} s  {messages:,} messages", end="")
+        print(f"  peak {our_peak / 1e6:6.1f} MB")
         print(f"ratio           : {our_time / bare_time:.2f}x")
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"process max RSS : {rss:.0f} MB (whole run, file {size / 1e6:.0f} MB)")
