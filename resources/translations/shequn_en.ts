@@ -6992,6 +6992,234 @@ Drop an image here</translation>
         <translation>{signal} ({detail})</translation>
     </message>
     <message>
+        <source>第 {rows} 行有一格超过 {limit} KB，不像聊天内容，已跳过</source>
+        <translation>Line {rows} has a cell over {limit} KB, which is no chat content; skipped</translation>
+    </message>
+    <message>
+        <source>第 {rows} 行无法读取（{problem}），已跳过</source>
+        <translation>Line {rows} cannot be read ({problem}); skipped</translation>
+    </message>
+    <message>
+        <source>第 {rows} 行有 {count} 列，应为 {width} 列（可能是引号没有闭合），已跳过</source>
+        <translation>Line {rows} has {count} columns instead of {width} (perhaps an unclosed quote); skipped</translation>
+    </message>
+    <message>
+        <source>文件「{name}」不是能识别的聊天记录导出（支持留痕、PyWxDump、chatlog、WeFlow、企业微信会话存档，以及从电脑版微信复制的文字）</source>
+        <translation>&quot;{name}&quot; is not a chat export we recognise (supported: WeChatMsg, PyWxDump, chatlog, WeFlow, the WeCom chat archive, and text copied from desktop WeChat)</translation>
+    </message>
+    <message>
+        <source>文件夹「{name}」里没有能识别的聊天记录：{reasons}</source>
+        <translation>Folder &quot;{name}&quot; holds no chat export we recognise: {reasons}</translation>
+    </message>
+    <message>
+        <source>另有 {count} 个图片、语音、文档等附件文件，不是聊天记录，未读取</source>
+        <translation>{count} more attachment files (pictures, voice, documents) are not chat records and were not read</translation>
+    </message>
+    <message>
+        <source>文件夹「{name}」里的文件超过 {limit} 个，不像一次聊天记录导出：请选择具体的导出文件夹</source>
+        <translation>Folder &quot;{name}&quot; holds more than {limit} files, which is no single chat export: choose the export folder itself</translation>
+    </message>
+    <message>
+        <source>与同一聊天的 CSV 导出重复，只读取 CSV</source>
+        <translation>Duplicates the CSV export of the same chat; only the CSV is read</translation>
+    </message>
+    <message>
+        <source>chatlog JSON（微信 4.x）</source>
+        <translation>chatlog JSON (WeChat 4.x)</translation>
+    </message>
+    <message>
+        <source>chatlog CSV（微信 4.x）</source>
+        <translation>chatlog CSV (WeChat 4.x)</translation>
+    </message>
+    <message>
+        <source>第 {n} 条不是一条消息记录，已跳过</source>
+        <translation>Item {n} is not a message record; skipped</translation>
+    </message>
+    <message>
+        <source>第 {n} 条的时间或类型无法识别，已跳过</source>
+        <translation>Item {n} has a time or type that cannot be read; skipped</translation>
+    </message>
+    <message>
+        <source>第 {row} 行的时间无法识别，已跳过</source>
+        <translation>Line {row} has a time that cannot be read; skipped</translation>
+    </message>
+    <message>
+        <source>从电脑版微信（Windows）复制的文字</source>
+        <translation>Text copied from desktop WeChat (Windows)</translation>
+    </message>
+    <message>
+        <source>从电脑版微信（Mac）复制的文字</source>
+        <translation>Text copied from desktop WeChat (Mac)</translation>
+    </message>
+    <message>
+        <source>「{name}」是从电脑版微信复制的聊天文字，里面没有日期：请指定这些消息是哪一天的（命令行用 --date）</source>
+        <translation>&quot;{name}&quot; is chat text copied from desktop WeChat and has no dates: say which day the messages are from (--date on the command line)</translation>
+    </message>
+    <message>
+        <source>第 {row} 行不属于任何一条消息（前面没有发送人），已跳过</source>
+        <translation>Line {row} belongs to no message (no sender before it); skipped</translation>
+    </message>
+    <message>
+        <source>第 {row} 行的日期不存在，已跳过</source>
+        <translation>Line {row} has a date that does not exist; skipped</translation>
+    </message>
+    <message>
+        <source>PyWxDump CSV</source>
+        <translation>PyWxDump CSV</translation>
+    </message>
+    <message>
+        <source>PyWxDump JSON</source>
+        <translation>PyWxDump JSON</translation>
+    </message>
+    <message>
+        <source>文件「{name}」太大，不是 PyWxDump 的联系人文件</source>
+        <translation>&quot;{name}&quot; is too big to be PyWxDump&apos;s contact file</translation>
+    </message>
+    <message>
+        <source>联系人文件「{name}」不完整或格式有误</source>
+        <translation>Contact file &quot;{name}&quot; is incomplete or malformed</translation>
+    </message>
+    <message>
+        <source>留痕（WeChatMsg）CSV</source>
+        <translation>WeChatMsg (留痕) CSV</translation>
+    </message>
+    <message>
+        <source>第 {row} 行没有发送人，已跳过</source>
+        <translation>Line {row} has no sender; skipped</translation>
+    </message>
+    <message>
+        <source>第 {row} 行的类型或时间不是数字，已跳过</source>
+        <translation>Line {row} has a type or time that is not a number; skipped</translation>
+    </message>
+    <message>
+        <source>企业微信会话存档（JSON 行）</source>
+        <translation>WeCom chat archive (JSON lines)</translation>
+    </message>
+    <message>
+        <source>第 {row} 行不是一条存档消息，已跳过</source>
+        <translation>Line {row} is not an archived message; skipped</translation>
+    </message>
+    <message>
+        <source>第 {row} 行不是完整的 JSON，已跳过</source>
+        <translation>Line {row} is not complete JSON; skipped</translation>
+    </message>
+    <message>
+        <source>WeFlow JSON</source>
+        <translation>WeFlow JSON</translation>
+    </message>
+    <message>
+        <source>JSON 文件「{name}」不完整（在{what}处中断，可能没有导出完或被截断），已拒绝</source>
+        <translation>JSON file &quot;{name}&quot; is incomplete (it breaks off at {what}: the export did not finish or was cut); refused</translation>
+    </message>
+    <message>
+        <source>JSON 文件「{name}」嵌套过深，不是聊天记录，已拒绝</source>
+        <translation>JSON file &quot;{name}&quot; is nested too deep to be a chat record; refused</translation>
+    </message>
+    <message>
+        <source>开头</source>
+        <translation>the start</translation>
+    </message>
+    <message>
+        <source>JSON 文件「{name}」第 {row} 行格式有误：在{what}处遇到了「{char}」</source>
+        <translation>JSON file &quot;{name}&quot; is malformed on line {row}: &quot;{char}&quot; at {what}</translation>
+    </message>
+    <message>
+        <source>JSON 文件「{name}」里没有「{key}」列表，不是这种聊天记录导出</source>
+        <translation>JSON file &quot;{name}&quot; has no &quot;{key}&quot; list; it is not this kind of chat export</translation>
+    </message>
+    <message>
+        <source>JSON 文件「{name}」第 {row} 行之后还有多余的内容</source>
+        <translation>JSON file &quot;{name}&quot; has extra content after line {row}</translation>
+    </message>
+    <message>
+        <source>字段名</source>
+        <translation>a field name</translation>
+    </message>
+    <message>
+        <source>字段名之后</source>
+        <translation>after a field name</translation>
+    </message>
+    <message>
+        <source>第 {n} 条</source>
+        <translation>item {n}</translation>
+    </message>
+    <message>
+        <source>第 {n} 条之后</source>
+        <translation>after item {n}</translation>
+    </message>
+    <message>
+        <source>JSON 文件「{name}」里有长得不合理的数字，不是聊天记录</source>
+        <translation>JSON file &quot;{name}&quot; holds an absurdly long number; it is no chat record</translation>
+    </message>
+    <message>
+        <source>字段「{name}」</source>
+        <translation>field &quot;{name}&quot;</translation>
+    </message>
+    <message>
+        <source>字段之间</source>
+        <translation>between fields</translation>
+    </message>
+    <message>
+        <source>JSON 文件「{name}」第 {row} 行格式有误（{what}）：{problem}</source>
+        <translation>JSON file &quot;{name}&quot; is malformed on line {row} ({what}): {problem}</translation>
+    </message>
+    <message>
+        <source>JSON 文件「{name}」的{what}超过 {limit} MB，不是聊天记录</source>
+        <translation>JSON file &quot;{name}&quot;: {what} is over {limit} MB, which is no chat record</translation>
+    </message>
+    <message>
+        <source>系统消息内容为空（导出工具没有保留）</source>
+        <translation>The system message is empty (the export tool did not keep it)</translation>
+    </message>
+    <message>
+        <source>这条系统消息里的成员名没有被导出工具填入，无法知道是谁</source>
+        <translation>The export tool left the member names of this system message unfilled: who it was cannot be known</translation>
+    </message>
+    <message>
+        <source>压缩包或 Office 文档</source>
+        <translation>a zip archive or Office document</translation>
+    </message>
+    <message>
+        <source>SQLite 数据库（请先用导出工具导出聊天记录）</source>
+        <translation>an SQLite database (export the chat with an export tool first)</translation>
+    </message>
+    <message>
+        <source>旧版 Office 文档</source>
+        <translation>an old Office document</translation>
+    </message>
+    <message>
+        <source>文件「{name}」有 {size:.0f} MB，超过了聊天记录 {limit} MB 的上限：请按时间分段导出后再导入</source>
+        <translation>&quot;{name}&quot; is {size:.0f} MB, over the {limit} MB limit for chat exports: export it in periods and import them one by one</translation>
+    </message>
+    <message>
+        <source>文件「{name}」不是文本（含有大量二进制内容）</source>
+        <translation>&quot;{name}&quot; is not text (much binary content)</translation>
+    </message>
+    <message>
+        <source>文件「{name}」不是聊天记录，看起来是{kind}</source>
+        <translation>&quot;{name}&quot; is not a chat export; it looks like {kind}</translation>
+    </message>
+    <message>
+        <source>文件「{name}」不是可识别的文本（既不是 UTF-8 也不是 GBK 编码）</source>
+        <translation>&quot;{name}&quot; is no text we can read (neither UTF-8 nor GBK)</translation>
+    </message>
+    <message>
+        <source>第 {row} 行长达 {size:.1f} MB，不像聊天内容，已跳过</source>
+        <translation>Line {row} is {size:.1f} MB long, which is no chat content; skipped</translation>
+    </message>
+    <message>
+        <source>文件「{name}」在第 {offset:,} 字节附近编码有误，无法继续读取</source>
+        <translation>&quot;{name}&quot; has an encoding error near byte {offset:,} and cannot be read further</translation>
+    </message>
+    <message>
+        <source>第 {row} 行编码有误（与文件其余部分的编码不同），已跳过</source>
+        <translation>Line {row} is in another encoding than the rest of the file; skipped</translation>
+    </message>
+    <message>
+        <source>第 {row} 行太长，不像聊天内容，已跳过</source>
+        <translation>Line {row} is too long to be chat content; skipped</translation>
+    </message>
+    <message>
         <source>新人</source>
         <translation>Newcomer</translation>
     </message>
