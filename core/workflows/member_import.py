@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from core.common.operator import operator_name
 from core.common.progress import CancelCheck, Progress, never_cancelled, no_progress
-from core.members.importing.apply import apply_import
+from core.members.importing.apply import apply_import, forget_applied
 from core.members.importing.model import ImportPlan, ImportResult
 from core.members.importing.plan import gc_paused
 from core.tiers.moves import LevelsAfterMoves, cold_start_states, recompute_after_moves
@@ -42,16 +42,25 @@ def import_members(
     rollback then leaves no trace.
     """
     operator = operator if operator is not None else operator_name()
-    with gc_paused():  # one pause over both steps: the import's objects stay until the end
-        # The groups' cold start before the import: one that crosses the line lifts or
-        # lowers everyone in it.
-        existing = [c.community_id for c in plan.communities if c.community_id is not None]
-        cold_before = cold_start_states(session, existing)
-        imported = apply_import(
-            session, plan, operator=operator, progress=progress, cancelled=cancelled
-        )
-        imported = record_opening_balances(session, plan, imported, operator=operator)
-        levels = recompute_after_moves(
-            session, imported.moved_member_ids, cold_before, operator=operator
-        )
+    applied_here = False
+    try:
+        with gc_paused():  # one pause over both steps: the import's objects stay until the end
+            # The groups' cold start before the import: one that crosses the line lifts or
+            # lowers everyone in it.
+            existing = [c.community_id for c in plan.communities if c.community_id is not None]
+            cold_before = cold_start_states(session, existing)
+            imported = apply_import(
+                session, plan, operator=operator, progress=progress, cancelled=cancelled
+            )
+            applied_here = True
+            imported = record_opening_balances(session, plan, imported, operator=operator)
+            levels = recompute_after_moves(
+                session, imported.moved_member_ids, cold_before, operator=operator
+            )
+    except BaseException:
+        if (
+            applied_here
+        ):  # a later step failed and the caller rolls back: the preview may be tried again
+            forget_applied(plan)
+        raise
     return MembersImported(imported, levels)

@@ -84,6 +84,13 @@ HISTORY_COLUMNS = ("member_id", "community_id", "nickname", "seen_at")
 _to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
+def forget_applied(plan: ImportPlan) -> None:
+    """The transaction that applied `plan` was rolled back (a later step failed): the same
+    preview may be imported again."""
+    if plan.internal is not None:
+        plan.internal.extra.pop("applied", None)
+
+
 def apply_import(
     session_or_connection: Session | Connection,
     plan: ImportPlan,

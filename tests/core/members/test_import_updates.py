@@ -368,9 +368,41 @@ def test_when_the_levels_fail_nothing_of_the_import_is_written(database, sample_
 
     _refuse_level_history(database)
     before = table_counts(database)
+    with database.session() as session:
+        plan = plan_import(session, sample_copy(WEFLOW))
     with pytest.raises(DBAPIError, match="refused"), database.session() as session:
-        import_members(session, plan_import(session, sample_copy(WEFLOW)))
+        import_members(session, plan)
     assert table_counts(database) == before
+
+
+def test_an_import_whose_levels_failed_can_be_tried_again_from_the_same_preview(
+    database, sample_copy
+):
+    """The levels step failed and everything rolled back: 导入 again imports (it must not say
+    "already imported"), and an import that did commit still refuses a second run."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from core.workflows.member_import import import_members
+
+    _refuse_level_history(database)
+    with database.session() as session:
+        plan = plan_import(session, sample_copy(WEFLOW))
+    with pytest.raises(DBAPIError, match="refused"), database.session() as session:
+        import_members(session, plan)
+    with database.engine.begin() as connection:
+        connection.execute(
+            text(
+                "DROP TRIGGER refuse"
+                + (" ON level_changes" if connection.dialect.name == "postgresql" else "")
+            )
+        )
+    with database.session() as session:
+        result = import_members(session, plan).imported
+    assert result.added == plan.counts.added > 0
+    for _ in range(2):
+        with pytest.raises(UserError, match="已经执行过"), database.session() as session:
+            import_members(session, plan)
 
 
 def test_a_gender_change_is_previewed_in_words(database, tmp_path):
