@@ -45,23 +45,22 @@ from core.activity.record import MAX_AMOUNT_CENTS, NewEvent, RecordResult, recor
 from core.common.errors import UserError
 from core.common.joins import joined_clauses, joined_list
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
-from core.common.text import msg
-from core.members.describe import describe_members
-from core.members.importing.model import ImportLimits, normalize_header
-from core.members.importing.normalize import (
+from core.common.sheets.limits import ImportLimits
+from core.common.sheets.normalize import (
     is_blank,
     normalize_datetime,
+    normalize_header,
     normalize_phone,
     to_text,
 )
-from core.members.importing.readers import (
+from core.common.sheets.readers import (
     BrokenRow,
-    SourceFile,
     Table,
     check_file,
-    iter_csv_table,
-    iter_workbook_tables,
+    iter_tables,
 )
+from core.common.text import msg
+from core.members.describe import describe_members
 from core.members.name_match import MemberNames, NameMatch, community_member_names
 from db.models import ActivityEvent, Community, Member
 
@@ -496,7 +495,7 @@ class _Planner:
             )
         self.plan = ActivityImportPlan(self.path, self.path.name, source.sha256)
         explanations: list[str] = []  # messages
-        for table in self._tables(source):
+        for table in iter_tables(source, self.limits):
             explanation = self._read_table(table, progress, cancelled)
             if explanation:
                 explanations.append(explanation)
@@ -530,11 +529,6 @@ class _Planner:
         self._resolve()
         progress(self.plan.rows, self.plan.rows)
         return self.plan
-
-    def _tables(self, source: SourceFile) -> Iterator[Table]:
-        if source.kind == "workbook":
-            return iter_workbook_tables(source, self.limits)
-        return iter_csv_table(source, self.limits)
 
     def _read_table(self, table: Table, progress: Progress, cancelled: CancelCheck) -> str:
         head: list[tuple[int, list]] = []
