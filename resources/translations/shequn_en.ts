@@ -3374,6 +3374,10 @@ For example:
         <translation>Remark name</translation>
     </message>
     <message>
+        <source>微信号</source>
+        <translation>WeChat ID</translation>
+    </message>
+    <message>
         <source>拼音相同</source>
         <translation>Same pinyin</translation>
     </message>

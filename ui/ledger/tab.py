@@ -595,9 +595,9 @@ class LedgerTab(QWidget):
         return work
 
     def load_members(self) -> None:
-        from core.ledger.balances import member_choices
+        from core.ledger.picker import choices_with_points
 
-        self._start(self._read(member_choices, self.member_search.text()), self._show_members)
+        self._start(self._read(choices_with_points, self.member_search.text()), self._show_members)
 
     def _show_members(self, choices) -> None:
         picked = {

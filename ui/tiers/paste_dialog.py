@@ -178,6 +178,7 @@ class PasteDialog(QDialog):
             "group_nickname": self.tr("群昵称"),
             "nickname": self.tr("昵称"),
             "remark": self.tr("备注名"),
+            "wechat_id": self.tr("微信号"),
             "pinyin": self.tr("拼音相同"),
             "chosen": self.tr("手动选择"),
         }

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections import Counter
 
 from core.common.joins import joined_list
+from core.common.sheets.normalize import normalize_header
 from core.common.text import msg
-from core.members.importing.model import HeaderMapping, normalize_header
+from core.members.importing.model import HeaderMapping
 
 CUSTOM = "custom"
 IGNORE = "ignore"

@@ -19,8 +19,8 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import Connection, select
 
+from core.common.sheets.normalize import to_text
 from core.common.text import msg
-from core.members.importing.normalize import to_text
 from db.bounds import MAX_ENTRY_POINTS
 from db.ledger_models import LedgerEntry
 

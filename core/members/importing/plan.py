@@ -46,6 +46,25 @@ from sqlalchemy.orm import Session
 from core.common.errors import UserError
 from core.common.joins import joined_list
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
+from core.common.sheets.limits import ImportLimits
+from core.common.sheets.normalize import (
+    format_datetime,
+    lossy_equal,
+    normalize_date,
+    normalize_datetime,
+    normalize_gender,
+    normalize_phone,
+    normalize_team,
+    phone_lost_digits,
+    split_tags,
+    to_text,
+)
+from core.common.sheets.readers import (
+    SourceFile,
+    check_file,
+    iter_tables,
+    load_json,
+)
 from core.common.text import msg
 from core.members.importing import opening
 from core.members.importing import segments as seg
@@ -71,7 +90,6 @@ from core.members.importing.model import (
     FieldChange,
     HeaderMapping,
     ImportCounts,
-    ImportLimits,
     ImportPlan,
     MembershipChange,
     PlanRow,
@@ -79,25 +97,6 @@ from core.members.importing.model import (
     RowIssue,
     SheetPlan,
     mapping_key,
-)
-from core.members.importing.normalize import (
-    format_datetime,
-    lossy_equal,
-    normalize_date,
-    normalize_datetime,
-    normalize_gender,
-    normalize_phone,
-    normalize_team,
-    phone_lost_digits,
-    split_tags,
-    to_text,
-)
-from core.members.importing.readers import (
-    SourceFile,
-    check_file,
-    iter_csv_table,
-    iter_workbook_tables,
-    load_json,
 )
 from core.members.search_keys import load_pinyin
 from db.models import (
@@ -608,12 +607,7 @@ class _Planner:
         if source.kind == "json":
             yield from seg.segments_from_json(load_json(source, limits), source.path.name)
             return
-        tables = (
-            iter_workbook_tables(source, limits)
-            if source.kind == "workbook"
-            else iter_csv_table(source, limits)
-        )
-        for table in tables:
+        for table in iter_tables(source, limits):
             segment = seg.segment_from_table(table, limits, self._mapping_for)
             if segment is None:
                 self.notes.append(msg("工作表「{sheet}」里找不到表头，已跳过", sheet=table.sheet))

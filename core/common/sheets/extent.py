@@ -30,9 +30,9 @@ from operator import itemgetter
 from pathlib import Path
 
 from core.common.errors import UserError
+from core.common.sheets.cfb import CfbError, read_stream
+from core.common.sheets.limits import ImportLimits
 from core.common.text import msg
-from core.members.importing.cfb import CfbError, read_stream
-from core.members.importing.model import ImportLimits
 
 _CHUNK = 4 * 1024 * 1024
 _MAX_TAG = 1024 * 1024  # no spreadsheet writes a row or cell tag this long

@@ -1,4 +1,4 @@
-"""Open a member-list file, refuse what must not be read, and stream its rows.
+"""Open a spreadsheet to import, refuse what must not be read, and stream its rows.
 
 What a file is comes from its first bytes, not its name: a PNG renamed .xlsx, a CSV saved as
 .xls, an encrypted workbook (an OLE container holding `EncryptedPackage`) are told apart before
@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.common.errors import UserError
+from core.common.sheets.extent import PasswordProtected, check_xls, check_zip_workbook
+from core.common.sheets.limits import ImportLimits
 from core.common.text import msg
-from core.members.importing.extent import PasswordProtected, check_xls, check_zip_workbook
-from core.members.importing.model import ImportLimits
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv", ".json")
 _SAMPLE_BYTES = 1024 * 1024
@@ -227,6 +227,16 @@ def _cfb_has_stream(path: Path, name_utf16: bytes) -> bool:
 
 
 # ------------------------------------------------------------------------------- workbooks
+
+
+def iter_tables(source: SourceFile, limits: ImportLimits) -> Iterator[Table]:
+    """The tables of a workbook (one per sheet) or of a text file (one); JSON is no table
+    (`load_json`)."""
+    if source.kind == "workbook":
+        return iter_workbook_tables(source, limits)
+    if source.kind == "json":
+        raise ValueError("a JSON file has no tables: load_json reads it")
+    return iter_csv_table(source, limits)
 
 
 def iter_workbook_tables(source: SourceFile, limits: ImportLimits) -> Iterator[Table]:

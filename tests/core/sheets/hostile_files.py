@@ -8,7 +8,7 @@ import struct
 import zipfile
 from pathlib import Path
 
-from tests.core.members.ole_files import ole_file, ole_file_with_small_stream
+from tests.core.sheets.ole_files import ole_file, ole_file_with_small_stream
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

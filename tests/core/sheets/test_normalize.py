@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.members.importing.normalize import (
+from core.common.sheets.normalize import (
     CHINA_TZ,
     EXCEL_EPOCH,
     lossy_equal,

@@ -100,6 +100,12 @@ def format_datetime(value: datetime) -> str:
     return value.date().isoformat()
 
 
+def normalize_header(text: object) -> str:
+    """A header cell as it is compared: no spaces, no required-field stars, lower case."""
+    value = unicodedata.normalize("NFKC", str(text or "")).strip().lower()
+    return "".join(value.split()).lstrip("*")
+
+
 # ---------------------------------------------------------------------------------- phones
 
 _MAINLAND_MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -133,7 +139,7 @@ def normalize_phone(value) -> tuple[str | None, str | None]:
         return _from_scientific(text)
     parts = [p for p in _PHONE_SEPARATORS.split(text) if p.strip()]
     if len(parts) > 1:
-        # Several numbers in one cell: the first good one is the member's phone.
+        # Several numbers in one cell: the first good one is the person's phone.
         for part in parts:
             phone, _error = normalize_phone(part)
             if phone:
