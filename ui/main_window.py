@@ -1,7 +1,8 @@
 """The main window: menus, one tab per feature, the status bar, and what ties them together.
 
-Tabs never talk to each other: whatever changes data emits `data_changed` with the set of
-areas it touched ({"members", "activity"}), and each tab refreshes what concerns it.
+Tabs never talk to each other: whatever changes data emits `data_changed` with the topics it
+touched (`changes(Change.MEMBERS, Change.ACTIVITY)`, ui/common/changes.py), and each tab
+refreshes what concerns it (the contract is ui/common/tab.py).
 
 The window can be shown before the database is open (`MainWindow(None, …)`, then
 `attach_database`): the frame and menus appear at once, and the tabs (and SQLAlchemy, a third
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from core.common import paths
 from core.common.logs import log_file
 from ui.common.backup_actions import BackupActions
+from ui.common.changes import EVERYTHING
 from ui.common.lazy_tab import LazyTab
 from ui.common.screen_fit import fit_to_screen, keep_on_screen
 from ui.common.tasks import run_task
@@ -46,11 +48,10 @@ DATABASE_ACTIONS = (
     "action_attention",
     "action_community_trash",
 )
-ALL_AREAS = {"communities", "members", "activity", "points", "posters", "content"}
 
 
 class MainWindow(QMainWindow):
-    data_changed = Signal(set)
+    data_changed = Signal(object)  # Changes
 
     def __init__(
         self,
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         self.ledger_tab.data_changed.connect(self.data_changed)
         self.tabs.addTab(self.ledger_tab, self.tr("积分"))
         self.posters_tab = LazyTab("posters_tab", self._build_poster_designer, database)
+        self.posters_tab.data_changed.connect(self.data_changed)
         self.tabs.addTab(self.posters_tab, self.tr("海报"))
         for tab in self.feature_tabs():
             self.data_changed.connect(tab.refresh)
@@ -296,7 +298,7 @@ class MainWindow(QMainWindow):
                 ),
                 8000,
             )
-            self.data_changed.emit(set(ALL_AREAS))
+            self.data_changed.emit(EVERYTHING)
 
         run_task(self, work, label=self.tr("正在生成演示数据…"), on_success=done)
 
@@ -354,9 +356,7 @@ class MainWindow(QMainWindow):
     def _build_poster_designer(self, database: Database):
         from ui.posters.designer import PosterDesigner
 
-        designer = PosterDesigner(database)
-        designer.templates_changed.connect(lambda: self.data_changed.emit({"posters"}))
-        return designer
+        return PosterDesigner(database)
 
     def feature_tabs(self) -> list:
         if self.database is None:
@@ -378,7 +378,7 @@ class MainWindow(QMainWindow):
         for tab in self.feature_tabs():
             tab.database = database
         self.status_database.setText(describe_url(database.url))
-        self.data_changed.emit(set(ALL_AREAS))
+        self.data_changed.emit(EVERYTHING)
 
     # ----- view state ---------------------------------------------------------------------
 
