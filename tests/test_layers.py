@@ -103,15 +103,12 @@ KNOWN_SIDEWAYS = {
     ("core/members/query.py", "core.segments.compute"),
     ("core/members/query.py", "core.tiers.ladder"),
     ("ui/common/labels.py", "core.activity.kinds"),
-    ("ui/communities/detail.py", "db.models"),
     ("ui/communities/dialog.py", "core.members.describe"),
     ("ui/communities/model.py", "core.members.search_keys"),
-    ("ui/members/detail.py", "ui.tiers.level_panel"),
     ("ui/members/filter_bar.py", "core.segments.catalogue"),
     ("ui/members/tab.py", "core.segments.catalogue"),
     ("ui/members/tab.py", "core.segments.compute"),
     ("ui/members/tab.py", "core.segments.export"),
-    ("ui/members/tab.py", "ui.tiers.entry_dialog"),
 }
 
 

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from core.common import paths
 from core.common.logs import log_file
 from ui.common.backup_actions import BackupActions
-from ui.common.changes import EVERYTHING
+from ui.common.changes import EVERYTHING, Change, changes
 from ui.common.lazy_tab import LazyTab
 from ui.common.screen_fit import fit_to_screen, keep_on_screen
 from ui.common.tasks import run_task
@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         from ui.ledger.tab import LedgerTab
         from ui.members.tab import MembersTab
         from ui.overview.tab import OverviewTab
+        from ui.tiers.level_panel import LevelPanel
         from ui.tiers.tab import TiersTab
 
         self.database = database
@@ -109,6 +110,9 @@ class MainWindow(QMainWindow):
         self.members_tab = MembersTab(database)
         self.members_tab.data_changed.connect(self.data_changed)
         self.members_tab.posters_requested.connect(self.posters_for_members)
+        self.members_tab.activity_requested.connect(self.record_activity_for)
+        # The member detail shows the levels of tiers: composed here, members don't know tiers.
+        self.members_tab.detail.add_section(LevelPanel(database))
         self.tabs.addTab(self.members_tab, self.tr("成员"))
         self.tiers_tab = TiersTab(database)
         self.tiers_tab.data_changed.connect(self.data_changed)
@@ -347,6 +351,19 @@ class MainWindow(QMainWindow):
     def new_community(self) -> None:
         self.tabs.setCurrentWidget(self.communities_tab)
         self.communities_tab.new_community()
+
+    def record_activity_for(self, member_ids: list[int], community_id: int | None) -> None:
+        """The 记录行为 form for members chosen in the 成员 tab."""
+        from ui.activity.entry_dialog import ActivityEntryDialog
+
+        dialog = ActivityEntryDialog(self.database, member_ids, community_id, self)
+        dialog.recorded.connect(self._activity_recorded)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def _activity_recorded(self, count: int) -> None:
+        self.statusBar().showMessage(self.tr("已记录 {n} 条行为").format(n=count), 8000)
+        self.data_changed.emit(changes(Change.ACTIVITY, Change.MEMBERS))
 
     def posters_for_members(self, member_ids: list[int]) -> None:
         """Open the 海报 tab and its batch dialog for these members, with the poster shown."""

@@ -388,7 +388,7 @@ class TiersTab(FeatureTab):
         )
 
     def open_paste(self) -> None:
-        from ui.tiers.paste_dialog import PasteDialog
+        from ui.activity.paste_dialog import PasteDialog
 
         dialog = PasteDialog(self.database, self.community_id(), self)
         dialog.recorded.connect(lambda _n: self.announce(RECORDED))
@@ -396,7 +396,7 @@ class TiersTab(FeatureTab):
         dialog.deleteLater()
 
     def open_import(self) -> None:
-        from ui.tiers.activity_import_dialog import ActivityImportDialog
+        from ui.activity.activity_import_dialog import ActivityImportDialog
 
         dialog = ActivityImportDialog(self.database, self.community_id(), self)
         dialog.imported.connect(lambda _n: self.announce(RECORDED))
@@ -404,7 +404,7 @@ class TiersTab(FeatureTab):
         dialog.deleteLater()
 
     def open_weights(self) -> None:
-        from ui.tiers.weights_dialog import WeightsDialog
+        from ui.activity.weights_dialog import WeightsDialog
 
         dialog = WeightsDialog(self.database, self)
         if dialog.exec():

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton
 from sqlalchemy import func, select
 
 from db.models import ActivityEvent, LevelChange, Membership
+from ui.activity.paste_dialog import PasteDialog
 from ui.tiers.level_panel import LevelPanel
-from ui.tiers.paste_dialog import PasteDialog
 
 YESTERDAY = date.today() - timedelta(days=1)
 
