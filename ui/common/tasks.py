@@ -176,8 +176,8 @@ class TaskGroup:
     `read(work, show)`: `work(session)` runs in a read session off the GUI thread, then
     `show(result)` on it, while the owner exists (Anki's QueryOp).
     `write(work, label=…, changes=…)`: `work(session)` runs in a write session (SQLite's write
-    lock taken at the start), which commits; then `then(result)` runs and the owner's
-    `announce(changes)` tells the window what changed (Anki's CollectionOp).
+    lock taken at the start), which commits; then the owner's `announce(changes)` tells the
+    window what changed and `then(result)` runs (Anki's CollectionOp).
     """
 
     def __init__(
@@ -232,10 +232,12 @@ class TaskGroup:
                 return work(session)
 
         def done(result: T) -> None:
-            if then is not None:
-                then(result)
+            # Announced first: `then` may open a message box, and the other tabs need not
+            # wait for the user to close it.
             if topics and self._announce is not None:
                 self._announce(topics)
+            if then is not None:
+                then(result)
 
         task = run_task(
             parent or self._owner,
