@@ -187,10 +187,22 @@ class TaskGroup:
         self._announce = announce
         self._tasks: list[Task] = []
 
-    def start(self, work: Callable[[], Any], on_success: Callable[[Any], None]) -> Task:
+    def start(
+        self,
+        work: Callable[[], Any],
+        on_success: Callable[[Any], None],
+        *,
+        on_failure: Callable[[Exception], None] | None = None,
+    ) -> Task:
+        """Run `work()` in the background (no dialog), then `on_success(result)`; a failure
+        goes to `on_failure` or is shown over the owner."""
         task = Task(lambda _progress, _cancelled: work())
         task.succeeded.connect(while_alive(self._owner, on_success))
-        task.failed.connect(show_error_on(self._owner))
+        task.failed.connect(
+            show_error_on(self._owner)
+            if on_failure is None
+            else while_alive(self._owner, on_failure)
+        )
         self._track(task)
         task.start()
         return task
@@ -200,16 +212,33 @@ class TaskGroup:
         work: Callable[[Session], T],
         show: Callable[[T], None],
         *,
+        label: str | None = None,
+        on_failure: Callable[[Exception], None] | None = None,
         database: Database | None = None,
     ) -> Task:
-        """Read in the background, then show (on the GUI thread, while the owner exists)."""
+        """Read in the background, then show (on the GUI thread, while the owner exists).
+        With `label`, a read the user waits for: a progress dialog appears if it takes a
+        while."""
         database = database or self._owner.database  # taken now, on the GUI thread
 
         def run() -> T:
             with database.session() as session:
                 return work(session)
 
-        return self.start(run, show)
+        if label is None:
+            return self.start(run, show, on_failure=on_failure)
+        task = run_task(
+            self._owner,
+            lambda _progress, _cancelled: run(),
+            label=label,
+            on_success=while_alive(self._owner, show),
+            on_failure=on_failure and while_alive(self._owner, on_failure),
+            cancellable=False,
+            start=False,
+        )
+        self._track(task)
+        task.start()
+        return task
 
     def write(
         self,

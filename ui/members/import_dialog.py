@@ -45,6 +45,7 @@ from core.members.importing import (
 )
 from core.members.masking import mask_phone
 from core.members.query import filter_choices
+from ui.common.changes import Change, changes
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
 from ui.common.screen_fit import fit_to_screen
@@ -65,7 +66,7 @@ def _date(value) -> str:
 class ImportDialog(QDialog):
     """The import wizard; `data_changed` after a completed import."""
 
-    data_changed = Signal(set)
+    data_changed = Signal(object)  # Changes
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -688,7 +689,7 @@ class ImportDialog(QDialog):
             )
         )
         self.pages.setCurrentIndex(PAGE_DONE)
-        self.data_changed.emit({"members", "communities", "tags"})
+        self.data_changed.emit(changes(Change.MEMBERS, Change.COMMUNITIES, Change.TAGS))
 
 
 def start_folder() -> Path:

@@ -46,7 +46,9 @@ def test_entry_kinds_statuses_rule_types_and_reward_kinds_are_english(ledger, qt
     assert statement.index(0, 1).data() == "Earned"  # 类型
     assert statement.index(0, 4).data() == "Effective"  # 状态
     qtbot.waitUntil(lambda: tab.rules_page.model.rowCount() > 0 and not tab.busy(), timeout=5000)
-    types = [tab.rules_page.model.index(row, 1).data() for row in range(tab.rules_page.model.rowCount())]
+    types = [
+        tab.rules_page.model.index(row, 1).data() for row in range(tab.rules_page.model.rowCount())
+    ]
     assert "Check-in" in types and "Check-in streak bonus" in types
     assert tab.catalogue_page.model.index(0, 1).data() == "Physical"
     kinds = tab.findChild(QComboBox, "ledger_journal_kind")

@@ -30,7 +30,9 @@ def open_ledger(make_window, database, qtbot):
     members = tab.findChild(QListWidget, "ledger_member_list")
     qtbot.waitUntil(lambda: members.count() == 1 and not tab.busy(), timeout=10_000)
     members.setCurrentRow(0)
-    qtbot.waitUntil(lambda: tab.statement_page.model.rowCount() == 3 and not tab.busy(), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: tab.statement_page.model.rowCount() == 3 and not tab.busy(), timeout=10_000
+    )
     qtbot.waitUntil(lambda: tab.rules_page.model.rowCount() == len(DEFAULT_RULES), timeout=10_000)
     return tab
 
@@ -60,8 +62,12 @@ def test_the_rule_type_column_fits_its_english(english, make_window, sqlite_data
     table = tab.rules_page.table
     metrics = table.fontMetrics()
     for number in range(tab.rules_page.model.columnCount() - 1):  # the last one stretches
-        widest = max(metrics.horizontalAdvance(text) for text in column(tab.rules_page.model, number))
-        assert table.horizontalHeader().sectionSize(number) > widest, column(tab.rules_page.model, 0)
+        widest = max(
+            metrics.horizontalAdvance(text) for text in column(tab.rules_page.model, number)
+        )
+        assert table.horizontalHeader().sectionSize(number) > widest, column(
+            tab.rules_page.model, 0
+        )
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,8 @@ def ledger(make_window, sqlite_database, qtbot):
     window.tabs.setCurrentWidget(tab)
     members = tab.findChild(QListWidget, "ledger_member_list")
     qtbot.waitUntil(
-        lambda: members.count() == 2 and not tab.busy() and bool(tab.rules_page.rules), timeout=10_000
+        lambda: members.count() == 2 and not tab.busy() and bool(tab.rules_page.rules),
+        timeout=10_000,
     )
     return tab, zhang, li
 
