@@ -46,7 +46,6 @@ from core.communities.registry import (
 from ui.common.changes import Change, Changes, changes
 from ui.common.search_table import SearchBoxTableView
 from ui.common.tab import FeatureTab
-from ui.common.tasks import run_task
 from ui.common.widgets import confirm
 from ui.communities.attention import AttentionDialog
 from ui.communities.detail import CommunityDetail, DetailData, load_detail
@@ -430,15 +429,13 @@ class CommunitiesTab(FeatureTab):
     def _open_dialog_for(self, community_id: int | None) -> None:
         """Load the record (or a blank one with the caps from the settings), then edit it."""
 
-        database = self.database
 
-        def load(_progress, _cancelled):
-            with database.session() as session:
-                limits = load_limits(session)
-                if community_id is None:
-                    return new_fields(session), None, limits
-                owner = owner_and_admins(session, community_id).owner
-                return read_fields(session, community_id), owner, limits
+        def load(session):
+            limits = load_limits(session)
+            if community_id is None:
+                return new_fields(session), None, limits
+            owner = owner_and_admins(session, community_id).owner
+            return read_fields(session, community_id), owner, limits
 
         def edit(loaded) -> None:
             fields, owner, limits = loaded
@@ -454,7 +451,7 @@ class CommunitiesTab(FeatureTab):
                 self._selected_id = dialog.saved_id
                 self._changed()
 
-        run_task(self, load, label=self.tr("请稍候…"), on_success=edit)
+        self.tasks.read(load, edit, label=self.tr("请稍候…"))
 
     def toggle_archive(self) -> None:
         row = self.selected_row()
@@ -479,19 +476,12 @@ class CommunitiesTab(FeatureTab):
         if row is None:
             return
 
-        database = self.database
 
-        def check(_progress, _cancelled) -> bool:
-            with database.session() as session:
-                get_community(session, row.id)
-                return is_empty(session, row.id)
+        def check(session) -> bool:
+            get_community(session, row.id)
+            return is_empty(session, row.id)
 
-        run_task(
-            self,
-            check,
-            label=self.tr("请稍候…"),
-            on_success=lambda empty: self._confirm(row, empty),
-        )
+        self.tasks.read(check, lambda empty: self._confirm(row, empty), label=self.tr("请稍候…"))
 
     def _confirm(self, row: CommunityRow, empty: bool) -> None:
         if empty:
