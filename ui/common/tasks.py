@@ -227,18 +227,7 @@ class TaskGroup:
 
         if label is None:
             return self.start(run, show, on_failure=on_failure)
-        task = run_task(
-            self._owner,
-            lambda _progress, _cancelled: run(),
-            label=label,
-            on_success=while_alive(self._owner, show),
-            on_failure=on_failure and while_alive(self._owner, on_failure),
-            cancellable=False,
-            start=False,
-        )
-        self._track(task)
-        task.start()
-        return task
+        return self._behind_dialog(run, label, show, on_failure)
 
     def write(
         self,
@@ -256,7 +245,7 @@ class TaskGroup:
         database = database or self._owner.database
         topics = checked(changes)
 
-        def run(_progress, _cancelled) -> T:
+        def run() -> T:
             with database.session(write=True) as session:
                 return work(session)
 
@@ -268,16 +257,28 @@ class TaskGroup:
             if then is not None:
                 then(result)
 
+        return self._behind_dialog(run, label, done, on_failure, parent)
+
+    def _behind_dialog(
+        self,
+        run: Callable[[], T],
+        label: str,
+        on_success: Callable[[T], None],
+        on_failure: Callable[[Exception], None] | None,
+        parent: QWidget | None = None,
+    ) -> Task:
+        """`run()` behind a progress dialog that appears if it takes a while; no cancel
+        button, as the work does not look for one (long work with progress: `run_task`)."""
         task = run_task(
             parent or self._owner,
-            run,
+            lambda _progress, _cancelled: run(),
             label=label,
-            on_success=while_alive(self._owner, done),
+            on_success=while_alive(self._owner, on_success),
             on_failure=on_failure,
             cancellable=False,
             start=False,
         )
-        self._track(task)
+        self._track(task)  # before it starts: busy() from the first moment
         task.start()
         return task
 
