@@ -44,6 +44,7 @@ from core.communities.registry import (
     set_archived,
 )
 from ui.common.changes import Change, Changes, changes
+from ui.common.errors import show_error
 from ui.common.search_table import SearchBoxTableView
 from ui.common.tab import FeatureTab
 from ui.common.widgets import confirm
@@ -283,16 +284,22 @@ class CommunitiesTab(FeatureTab):
             self._reload_again = True
             return
         self._listing = True
-        task = self.tasks.read(
-            lambda session: list_communities(session, include_archived=True), self._show_rows
+        self.tasks.read(
+            lambda session: list_communities(session, include_archived=True),
+            self._rows_read,
+            on_failure=self._list_failed,
         )
-        task.finished.connect(self._list_finished)
 
-    def _list_finished(self) -> None:
+    def _rows_read(self, rows: list[CommunityRow]) -> None:
         self._listing = False
-        if self._reload_again:
+        self._show_rows(rows)
+        if self._reload_again:  # data changed while this list was read
             self._reload_again = False
             self._reload()
+
+    def _list_failed(self, error: Exception) -> None:
+        self._listing = self._reload_again = False
+        show_error(self, error)
 
     def _show_rows(self, rows: list[CommunityRow]) -> None:
         keep = self._selected_id
