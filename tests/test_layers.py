@@ -95,9 +95,6 @@ FEATURE_USES: dict[str, set[str]] = {
 # Imports that break the table today (issue 16 removes them; the list may only shrink).
 KNOWN_SIDEWAYS = {
     ("core/members/merging.py", "core.ledger.merges"),
-    ("ui/communities/detail.py", "db.models"),
-    ("ui/members/detail.py", "ui.tiers.level_panel"),
-    ("ui/members/tab.py", "ui.tiers.entry_dialog"),
 }
 
 

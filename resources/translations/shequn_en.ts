@@ -634,6 +634,69 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
 </context>
 <context>
+    <name>CataloguePage</name>
+    <message>
+        <source>奖品</source>
+        <translation>Reward</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>所需积分</source>
+        <translation>Price</translation>
+    </message>
+    <message>
+        <source>剩余/总库存</source>
+        <translation>Stock left/total</translation>
+    </message>
+    <message>
+        <source>不限</source>
+        <translation>Unlimited</translation>
+    </message>
+    <message>
+        <source>已兑换</source>
+        <translation>Redeemed</translation>
+    </message>
+    <message>
+        <source>成本</source>
+        <translation>Cost</translation>
+    </message>
+    <message>
+        <source>每人限兑</source>
+        <translation>Per member</translation>
+    </message>
+    <message>
+        <source>兑换日期</source>
+        <translation>Redeemable</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>上架</source>
+        <translation>Listed</translation>
+    </message>
+    <message>
+        <source>下架</source>
+        <translation>Unlisted</translation>
+    </message>
+    <message>
+        <source>新增奖品…</source>
+        <translation>New Reward…</translation>
+    </message>
+    <message>
+        <source>编辑…</source>
+        <translation>Edit…</translation>
+    </message>
+    <message>
+        <source>正在保存奖品…</source>
+        <translation>Saving the reward…</translation>
+    </message>
+</context>
+<context>
     <name>ColorField</name>
     <message>
         <source>无</source>
@@ -1127,6 +1190,100 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
 </context>
 <context>
+    <name>FulfilmentPage</name>
+    <message>
+        <source>待处理</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>输入兑换码核销</source>
+        <translation>Enter a redemption code to mark it used</translation>
+    </message>
+    <message>
+        <source>标记已发放</source>
+        <translation>Mark Delivered</translation>
+    </message>
+    <message>
+        <source>取消并退还积分…</source>
+        <translation>Cancel and Refund Points…</translation>
+    </message>
+    <message>
+        <source>核销</source>
+        <translation>Mark Used</translation>
+    </message>
+    <message>
+        <source>兑换时间</source>
+        <translation>Redeemed at</translation>
+    </message>
+    <message>
+        <source>兑换码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>成员</source>
+        <translation>Member</translation>
+    </message>
+    <message>
+        <source>奖品</source>
+        <translation>Reward</translation>
+    </message>
+    <message>
+        <source>积分</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>发放时间</source>
+        <translation>Delivered at</translation>
+    </message>
+    <message>
+        <source>核销/取消时间</source>
+        <translation>Used/cancelled at</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>兑换发放</source>
+        <translation>Fulfilment</translation>
+    </message>
+    <message>
+        <source>请先选择一条兑换记录</source>
+        <translation>Select a redemption first</translation>
+    </message>
+    <message>
+        <source>正在更新兑换状态…</source>
+        <translation>Updating the redemption…</translation>
+    </message>
+    <message>
+        <source>取消兑换</source>
+        <translation>Cancel Redemption</translation>
+    </message>
+    <message numerus="yes">
+        <source>取消兑换 {code}（{reward}），%n 积分将退还给成员。原因：</source>
+        <translation>
+            <numerusform>Cancel redemption {code} ({reward}); %n point goes back to the member. Reason:</numerusform>
+            <numerusform>Cancel redemption {code} ({reward}); %n points go back to the member. Reason:</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>正在核销…</source>
+        <translation>Marking as used…</translation>
+    </message>
+    <message>
+        <source>兑换码 {result} 已核销</source>
+        <translation>Redemption code {result} marked as used</translation>
+    </message>
+</context>
+<context>
     <name>GrowthChart</name>
     <message>
         <source>选择一个社群查看成员增长</source>
@@ -1511,6 +1668,96 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
 </context>
 <context>
+    <name>JournalPage</name>
+    <message>
+        <source>全部类型</source>
+        <translation>All types</translation>
+    </message>
+    <message>
+        <source>全部时间</source>
+        <translation>All time</translation>
+    </message>
+    <message>
+        <source>今天</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <source>近 7 天</source>
+        <translation>Last 7 days</translation>
+    </message>
+    <message>
+        <source>近 30 天</source>
+        <translation>Last 30 days</translation>
+    </message>
+    <message>
+        <source>近 90 天</source>
+        <translation>Last 90 days</translation>
+    </message>
+    <message>
+        <source>原因、关联或成员</source>
+        <translation>Reason, reference or member</translation>
+    </message>
+    <message>
+        <source>筛选</source>
+        <translation>Filter</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>成员</source>
+        <translation>Member</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>积分</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <source>计入等级</source>
+        <translation>Qualifying</translation>
+    </message>
+    <message>
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>有效期至</source>
+        <translation>Valid until</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>关联</source>
+        <translation>Reference</translation>
+    </message>
+    <message>
+        <source>经办人</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>流水号</source>
+        <translation>Entry no.</translation>
+    </message>
+    <message>
+        <source>显示最新 {n} 条；缩小筛选范围或导出 Excel 查看全部</source>
+        <translation>Showing the latest {n}; narrow the filter or export to Excel to see them all</translation>
+    </message>
+    <message numerus="yes">
+        <source>共 %n 条</source>
+        <translation>
+            <numerusform>%n entry</numerusform>
+            <numerusform>%n entries</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>LadderDialog</name>
     <message>
         <source>活跃天数</source>
@@ -1812,6 +2059,37 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
 </context>
 <context>
+    <name>LedgerPage</name>
+    <message>
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>导出 Excel</source>
+        <translation>Export to Excel</translation>
+    </message>
+    <message>
+        <source>Excel 文件 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>导出完成</source>
+        <translation>Export Complete</translation>
+    </message>
+    <message>
+        <source>已导出 {members} 位成员、{entries} 笔流水到
+{path}
+手机号和微信号已打码。</source>
+        <translation>Exported to
+{path}
+Members: {members}; entries: {entries}. Phones and WeChat IDs are masked.</translation>
+    </message>
+    <message>
+        <source>正在导出…</source>
+        <translation>Exporting…</translation>
+    </message>
+</context>
+<context>
     <name>LedgerTab</name>
     <message>
         <source>成员对账单</source>
@@ -1837,274 +2115,47 @@ Preview first: every row to add, update or with a problem is listed before anyth
         <source>负债与到期</source>
         <translation>Liability and expiry</translation>
     </message>
+</context>
+<context>
+    <name>LevelCard</name>
     <message>
-        <source>搜索成员：昵称、拼音、手机尾号…</source>
-        <translation>Search members: nickname, pinyin, phone&apos;s last digits…</translation>
+        <source>锁定等级（不随规则变化）</source>
+        <translation>Lock level (the rules don&apos;t change it)</translation>
     </message>
     <message>
-        <source>请在左侧选择成员</source>
-        <translation>Choose a member on the left</translation>
+        <source>手动指定：</source>
+        <translation>Set by hand:</translation>
     </message>
     <message>
-        <source>可用积分</source>
-        <translation>Available points</translation>
+        <source>升级为「{level}」的条件（近 {days} 天）：</source>
+        <translation>To reach “{level}” (last {days} days):</translation>
     </message>
+</context>
+<context>
+    <name>LevelPanel</name>
     <message>
-        <source>待生效</source>
-        <translation>Pending</translation>
+        <source>等级：为什么是这个等级</source>
+        <translation>Level: why this level</translation>
     </message>
     <message>
-        <source>计入等级</source>
-        <translation>Qualifying</translation>
+        <source>不在任何社群里，没有等级</source>
+        <translation>Not in any community, so no level</translation>
     </message>
     <message>
-        <source>累计获得</source>
-        <translation>Earned to date</translation>
+        <source>团队成员（店主、员工）不参与分层统计</source>
+        <translation>Team members (owner, staff) are left out of tiering</translation>
     </message>
     <message>
-        <source>30 天内到期</source>
-        <translation>Expiring within 30 days</translation>
+        <source>只显示前 {shown} 个群，共 {total} 个</source>
+        <translation>Showing the first {shown} of {total} groups</translation>
     </message>
     <message>
-        <source>发放积分</source>
-        <translation>Award Points</translation>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
     </message>
-    <message>
-        <source>按规则发放…</source>
-        <translation>Award by Rule…</translation>
-    </message>
-    <message>
-        <source>扣减积分</source>
-        <translation>Deduct Points</translation>
-    </message>
-    <message>
-        <source>兑换奖品</source>
-        <translation>Redeem Reward</translation>
-    </message>
-    <message>
-        <source>补签</source>
-        <translation>Make-up Check-in</translation>
-    </message>
-    <message>
-        <source>冲正所选流水</source>
-        <translation>Reverse Selected Entry</translation>
-    </message>
-    <message>
-        <source>导出对账单…</source>
-        <translation>Export Statement…</translation>
-    </message>
-    <message>
-        <source>时间</source>
-        <translation>Time</translation>
-    </message>
-    <message>
-        <source>类型</source>
-        <translation>Type</translation>
-    </message>
-    <message>
-        <source>积分</source>
-        <translation>Points</translation>
-    </message>
-    <message>
-        <source>余额</source>
-        <translation>Balance</translation>
-    </message>
-    <message>
-        <source>状态</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <source>有效期至</source>
-        <translation>Valid until</translation>
-    </message>
-    <message>
-        <source>原因</source>
-        <translation>Reason</translation>
-    </message>
-    <message>
-        <source>经办人</source>
-        <translation>Operator</translation>
-    </message>
-    <message>
-        <source>流水号</source>
-        <translation>Entry no.</translation>
-    </message>
-    <message>
-        <source>全部类型</source>
-        <translation>All types</translation>
-    </message>
-    <message>
-        <source>全部时间</source>
-        <translation>All time</translation>
-    </message>
-    <message>
-        <source>今天</source>
-        <translation>Today</translation>
-    </message>
-    <message>
-        <source>近 7 天</source>
-        <translation>Last 7 days</translation>
-    </message>
-    <message>
-        <source>近 30 天</source>
-        <translation>Last 30 days</translation>
-    </message>
-    <message>
-        <source>近 90 天</source>
-        <translation>Last 90 days</translation>
-    </message>
-    <message>
-        <source>原因、关联或成员</source>
-        <translation>Reason, reference or member</translation>
-    </message>
-    <message>
-        <source>筛选</source>
-        <translation>Filter</translation>
-    </message>
-    <message>
-        <source>成员</source>
-        <translation>Member</translation>
-    </message>
-    <message>
-        <source>是</source>
-        <translation>Yes</translation>
-    </message>
-    <message>
-        <source>关联</source>
-        <translation>Reference</translation>
-    </message>
-    <message>
-        <source>规则</source>
-        <translation>Rule</translation>
-    </message>
-    <message>
-        <source>每日上限</source>
-        <translation>Daily cap</translation>
-    </message>
-    <message>
-        <source>有效期</source>
-        <translation>Valid for</translation>
-    </message>
-    <message>
-        <source>永久</source>
-        <translation>Forever</translation>
-    </message>
-    <message>
-        <source>启用</source>
-        <translation>Enabled</translation>
-    </message>
-    <message>
-        <source>停用</source>
-        <translation>Disabled</translation>
-    </message>
-    <message>
-        <source>版本</source>
-        <translation>Version</translation>
-    </message>
-    <message>
-        <source>修改规则…</source>
-        <translation>Edit Rule…</translation>
-    </message>
-    <message>
-        <source>新建自定义规则…</source>
-        <translation>New Custom Rule…</translation>
-    </message>
-    <message>
-        <source>修改规则会生成新版本，已发放的积分保持原样；补签扣除的积分在「补签」一行设置。</source>
-        <translation>Editing a rule creates a new version; points already awarded stay as they are. What a make-up check-in (补签) costs is set on its own row.</translation>
-    </message>
-    <message>
-        <source>奖品</source>
-        <translation>Reward</translation>
-    </message>
-    <message>
-        <source>所需积分</source>
-        <translation>Price</translation>
-    </message>
-    <message>
-        <source>剩余/总库存</source>
-        <translation>Stock left/total</translation>
-    </message>
-    <message>
-        <source>不限</source>
-        <translation>Unlimited</translation>
-    </message>
-    <message>
-        <source>已兑换</source>
-        <translation>Redeemed</translation>
-    </message>
-    <message>
-        <source>成本</source>
-        <translation>Cost</translation>
-    </message>
-    <message>
-        <source>每人限兑</source>
-        <translation>Per member</translation>
-    </message>
-    <message>
-        <source>兑换日期</source>
-        <translation>Redeemable</translation>
-    </message>
-    <message>
-        <source>上架</source>
-        <translation>Listed</translation>
-    </message>
-    <message>
-        <source>下架</source>
-        <translation>Unlisted</translation>
-    </message>
-    <message>
-        <source>新增奖品…</source>
-        <translation>New Reward…</translation>
-    </message>
-    <message>
-        <source>编辑…</source>
-        <translation>Edit…</translation>
-    </message>
-    <message>
-        <source>待处理</source>
-        <translation>Open</translation>
-    </message>
-    <message>
-        <source>全部</source>
-        <translation>All</translation>
-    </message>
-    <message>
-        <source>输入兑换码核销</source>
-        <translation>Enter a redemption code to mark it used</translation>
-    </message>
-    <message>
-        <source>标记已发放</source>
-        <translation>Mark Delivered</translation>
-    </message>
-    <message>
-        <source>取消并退还积分…</source>
-        <translation>Cancel and Refund Points…</translation>
-    </message>
-    <message>
-        <source>核销</source>
-        <translation>Mark Used</translation>
-    </message>
-    <message>
-        <source>兑换时间</source>
-        <translation>Redeemed at</translation>
-    </message>
-    <message>
-        <source>兑换码</source>
-        <translation>Code</translation>
-    </message>
-    <message>
-        <source>发放时间</source>
-        <translation>Delivered at</translation>
-    </message>
-    <message>
-        <source>核销/取消时间</source>
-        <translation>Used/cancelled at</translation>
-    </message>
-    <message>
-        <source>备注</source>
-        <translation>Note</translation>
-    </message>
+</context>
+<context>
+    <name>LiabilityPage</name>
     <message>
         <source>未使用积分（负债）</source>
         <translation>Unused points (liability)</translation>
@@ -2120,6 +2171,10 @@ Preview first: every row to add, update or with a problem is listed before anyth
     <message>
         <source>持有积分的成员</source>
         <translation>Members holding points</translation>
+    </message>
+    <message>
+        <source>30 天内到期</source>
+        <translation>Expiring within 30 days</translation>
     </message>
     <message>
         <source>90 天内到期</source>
@@ -2157,47 +2212,9 @@ Preview first: every row to add, update or with a problem is listed before anyth
         <source>到期前 </source>
         <translation>Within </translation>
     </message>
-    <message numerus="yes">
-        <source>{name}  · %n 分</source>
-        <translation>
-            <numerusform>{name}  · %n pt</numerusform>
-            <numerusform>{name}  · %n pts</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>共 %n 条</source>
-        <translation>
-            <numerusform>%n entry</numerusform>
-            <numerusform>%n entries</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>已按「{rule}」给 %n 位成员发放共 {total} 积分</source>
-        <translation>
-            <numerusform>Awarded by “{rule}” to %n member (points in total: {total})</numerusform>
-            <numerusform>Awarded by “{rule}” to %n members (points in total: {total})</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>；%n 位成员接近每日上限 {cap} 分，只发了剩余的积分</source>
-        <translation>
-            <numerusform>; %n member was near the daily cap of {cap} and got only the remainder</numerusform>
-            <numerusform>; %n members were near the daily cap of {cap} and got only the remainder</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>；%n 位成员今天已达每日上限 {cap} 分，未发放</source>
-        <translation>
-            <numerusform>; %n member already reached the daily cap of {cap} today and got nothing</numerusform>
-            <numerusform>; %n members already reached the daily cap of {cap} today and got nothing</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>取消兑换 {code}（{reward}），%n 积分将退还给成员。原因：</source>
-        <translation>
-            <numerusform>Cancel redemption {code} ({reward}); %n point goes back to the member. Reason:</numerusform>
-            <numerusform>Cancel redemption {code} ({reward}); %n points go back to the member. Reason:</numerusform>
-        </translation>
+    <message>
+        <source>成员</source>
+        <translation>Member</translation>
     </message>
     <message>
         <source>到期积分</source>
@@ -2224,150 +2241,12 @@ Preview first: every row to add, update or with a problem is listed before anyth
         <translation>Redemptions and cost by month</translation>
     </message>
     <message>
-        <source>{name}（成员 {id}）的积分对账单</source>
-        <translation>Points statement of {name} (member {id})</translation>
-    </message>
-    <message>
-        <source>显示最新 {n} 条；缩小筛选范围或导出 Excel 查看全部</source>
-        <translation>Showing the latest {n}; narrow the filter or export to Excel to see them all</translation>
-    </message>
-    <message>
-        <source>完成</source>
-        <translation>Done</translation>
-    </message>
-    <message>
-        <source>正在扣减积分…</source>
-        <translation>Deducting points…</translation>
-    </message>
-    <message>
-        <source>正在发放积分…</source>
-        <translation>Awarding points…</translation>
-    </message>
-    <message>
-        <source>正在按规则发放…</source>
-        <translation>Awarding by rule…</translation>
-    </message>
-    <message>
-        <source>积分商城还没有上架的奖品，请先在「积分商城」新增。</source>
-        <translation>The rewards catalogue has no listed rewards yet: add one under “Rewards catalogue” first.</translation>
-    </message>
-    <message>
-        <source>正在兑换…</source>
-        <translation>Redeeming…</translation>
-    </message>
-    <message>
-        <source>兑换成功，兑换码：{result}</source>
-        <translation>Redeemed. Redemption code: {result}</translation>
-    </message>
-    <message>
-        <source>正在补签…</source>
-        <translation>Recording the make-up check-in…</translation>
-    </message>
-    <message>
-        <source>冲正流水</source>
-        <translation>Reverse Entry</translation>
-    </message>
-    <message>
-        <source>冲正 {points:+d} 分「{reason}」的原因：</source>
-        <translation>Reason for reversing “{reason}” (points: {points:+d}):</translation>
-    </message>
-    <message>
-        <source>正在冲正…</source>
-        <translation>Reversing…</translation>
-    </message>
-    <message>
-        <source>正在保存规则…</source>
-        <translation>Saving the rule…</translation>
-    </message>
-    <message>
-        <source>正在保存奖品…</source>
-        <translation>Saving the reward…</translation>
-    </message>
-    <message>
-        <source>请先选择一条兑换记录</source>
-        <translation>Select a redemption first</translation>
-    </message>
-    <message>
-        <source>正在更新兑换状态…</source>
-        <translation>Updating the redemption…</translation>
-    </message>
-    <message>
-        <source>取消兑换</source>
-        <translation>Cancel Redemption</translation>
-    </message>
-    <message>
-        <source>正在核销…</source>
-        <translation>Marking as used…</translation>
-    </message>
-    <message>
-        <source>兑换码 {result} 已核销</source>
-        <translation>Redemption code {result} marked as used</translation>
-    </message>
-    <message>
         <source>正在保存…</source>
         <translation>Saving…</translation>
     </message>
     <message>
         <source>已复制给 {name} 的提醒，可粘贴到微信发送</source>
         <translation>Reminder for {name} copied: paste it into WeChat to send it</translation>
-    </message>
-    <message>
-        <source>导出 Excel</source>
-        <translation>Export to Excel</translation>
-    </message>
-    <message>
-        <source>Excel 文件 (*.xlsx)</source>
-        <translation>Excel workbook (*.xlsx)</translation>
-    </message>
-    <message>
-        <source>导出完成</source>
-        <translation>Export Complete</translation>
-    </message>
-    <message>
-        <source>已导出 {members} 位成员、{entries} 笔流水到
-{path}
-手机号和微信号已打码。</source>
-        <translation>Exported to
-{path}
-Members: {members}; entries: {entries}. Phones and WeChat IDs are masked.</translation>
-    </message>
-    <message>
-        <source>正在导出…</source>
-        <translation>Exporting…</translation>
-    </message>
-</context>
-<context>
-    <name>LevelCard</name>
-    <message>
-        <source>锁定等级（不随规则变化）</source>
-        <translation>Lock level (the rules don&apos;t change it)</translation>
-    </message>
-    <message>
-        <source>手动指定：</source>
-        <translation>Set by hand:</translation>
-    </message>
-    <message>
-        <source>升级为「{level}」的条件（近 {days} 天）：</source>
-        <translation>To reach “{level}” (last {days} days):</translation>
-    </message>
-</context>
-<context>
-    <name>LevelPanel</name>
-    <message>
-        <source>不在任何社群里，没有等级</source>
-        <translation>Not in any community, so no level</translation>
-    </message>
-    <message>
-        <source>团队成员（店主、员工）不参与分层统计</source>
-        <translation>Team members (owner, staff) are left out of tiering</translation>
-    </message>
-    <message>
-        <source>只显示前 {shown} 个群，共 {total} 个</source>
-        <translation>Showing the first {shown} of {total} groups</translation>
-    </message>
-    <message>
-        <source>正在保存…</source>
-        <translation>Saving…</translation>
     </message>
 </context>
 <context>
@@ -2524,6 +2403,10 @@ Demo data can be generated again in a new database at any time; it does not affe
             <numerusform>%n item needs attention</numerusform>
             <numerusform>%n items need attention</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>已记录 {n} 条行为</source>
+        <translation>Recorded {n} activity records</translation>
     </message>
 </context>
 <context>
@@ -2689,10 +2572,6 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>所在社群</source>
         <translation>Communities</translation>
-    </message>
-    <message>
-        <source>等级：为什么是这个等级</source>
-        <translation>Level: why this level</translation>
     </message>
     <message>
         <source>最近行为</source>
@@ -3007,10 +2886,6 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>正在设置角色…</source>
         <translation>Setting the role…</translation>
-    </message>
-    <message>
-        <source>已记录 {n} 条行为</source>
-        <translation>Recorded {n} activity records</translation>
     </message>
     <message>
         <source>所选成员</source>
@@ -4287,6 +4162,77 @@ Drop an image here</translation>
     </message>
 </context>
 <context>
+    <name>RulesPage</name>
+    <message>
+        <source>规则</source>
+        <translation>Rule</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>积分</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <source>每日上限</source>
+        <translation>Daily cap</translation>
+    </message>
+    <message>
+        <source>计入等级</source>
+        <translation>Qualifying</translation>
+    </message>
+    <message>
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>待生效</source>
+        <translation>Pending</translation>
+    </message>
+    <message>
+        <source>有效期</source>
+        <translation>Valid for</translation>
+    </message>
+    <message>
+        <source>永久</source>
+        <translation>Forever</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>启用</source>
+        <translation>Enabled</translation>
+    </message>
+    <message>
+        <source>停用</source>
+        <translation>Disabled</translation>
+    </message>
+    <message>
+        <source>版本</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>修改规则…</source>
+        <translation>Edit Rule…</translation>
+    </message>
+    <message>
+        <source>新建自定义规则…</source>
+        <translation>New Custom Rule…</translation>
+    </message>
+    <message>
+        <source>修改规则会生成新版本，已发放的积分保持原样；补签扣除的积分在「补签」一行设置。</source>
+        <translation>Editing a rule creates a new version; points already awarded stay as they are. What a make-up check-in (补签) costs is set on its own row.</translation>
+    </message>
+    <message>
+        <source>正在保存规则…</source>
+        <translation>Saving the rule…</translation>
+    </message>
+</context>
+<context>
     <name>SegmentScope</name>
     <message>
         <source>分群：全部</source>
@@ -4431,6 +4377,173 @@ Drop an image here</translation>
     <message>
         <source>描边颜色</source>
         <translation>Outline colour</translation>
+    </message>
+</context>
+<context>
+    <name>StatementPage</name>
+    <message>
+        <source>搜索成员：昵称、拼音、手机尾号…</source>
+        <translation>Search members: nickname, pinyin, phone&apos;s last digits…</translation>
+    </message>
+    <message>
+        <source>请在左侧选择成员</source>
+        <translation>Choose a member on the left</translation>
+    </message>
+    <message>
+        <source>可用积分</source>
+        <translation>Available points</translation>
+    </message>
+    <message>
+        <source>待生效</source>
+        <translation>Pending</translation>
+    </message>
+    <message>
+        <source>计入等级</source>
+        <translation>Qualifying</translation>
+    </message>
+    <message>
+        <source>累计获得</source>
+        <translation>Earned to date</translation>
+    </message>
+    <message>
+        <source>30 天内到期</source>
+        <translation>Expiring within 30 days</translation>
+    </message>
+    <message>
+        <source>发放积分</source>
+        <translation>Award Points</translation>
+    </message>
+    <message>
+        <source>按规则发放…</source>
+        <translation>Award by Rule…</translation>
+    </message>
+    <message>
+        <source>扣减积分</source>
+        <translation>Deduct Points</translation>
+    </message>
+    <message>
+        <source>兑换奖品</source>
+        <translation>Redeem Reward</translation>
+    </message>
+    <message>
+        <source>补签</source>
+        <translation>Make-up Check-in</translation>
+    </message>
+    <message>
+        <source>冲正所选流水</source>
+        <translation>Reverse Selected Entry</translation>
+    </message>
+    <message>
+        <source>导出对账单…</source>
+        <translation>Export Statement…</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>积分</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <source>余额</source>
+        <translation>Balance</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>有效期至</source>
+        <translation>Valid until</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>经办人</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>流水号</source>
+        <translation>Entry no.</translation>
+    </message>
+    <message numerus="yes">
+        <source>{name}  · %n 分</source>
+        <translation>
+            <numerusform>{name}  · %n pt</numerusform>
+            <numerusform>{name}  · %n pts</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{name}（成员 {id}）的积分对账单</source>
+        <translation>Points statement of {name} (member {id})</translation>
+    </message>
+    <message>
+        <source>正在扣减积分…</source>
+        <translation>Deducting points…</translation>
+    </message>
+    <message>
+        <source>正在发放积分…</source>
+        <translation>Awarding points…</translation>
+    </message>
+    <message>
+        <source>正在按规则发放…</source>
+        <translation>Awarding by rule…</translation>
+    </message>
+    <message numerus="yes">
+        <source>已按「{rule}」给 %n 位成员发放共 {total} 积分</source>
+        <translation>
+            <numerusform>Awarded by “{rule}” to %n member (points in total: {total})</numerusform>
+            <numerusform>Awarded by “{rule}” to %n members (points in total: {total})</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>；%n 位成员接近每日上限 {cap} 分，只发了剩余的积分</source>
+        <translation>
+            <numerusform>; %n member was near the daily cap of {cap} and got only the remainder</numerusform>
+            <numerusform>; %n members were near the daily cap of {cap} and got only the remainder</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>；%n 位成员今天已达每日上限 {cap} 分，未发放</source>
+        <translation>
+            <numerusform>; %n member already reached the daily cap of {cap} today and got nothing</numerusform>
+            <numerusform>; %n members already reached the daily cap of {cap} today and got nothing</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>积分商城还没有上架的奖品，请先在「积分商城」新增。</source>
+        <translation>The rewards catalogue has no listed rewards yet: add one under “Rewards catalogue” first.</translation>
+    </message>
+    <message>
+        <source>正在兑换…</source>
+        <translation>Redeeming…</translation>
+    </message>
+    <message>
+        <source>兑换成功，兑换码：{result}</source>
+        <translation>Redeemed. Redemption code: {result}</translation>
+    </message>
+    <message>
+        <source>正在补签…</source>
+        <translation>Recording the make-up check-in…</translation>
+    </message>
+    <message>
+        <source>冲正流水</source>
+        <translation>Reverse Entry</translation>
+    </message>
+    <message>
+        <source>冲正 {points:+d} 分「{reason}」的原因：</source>
+        <translation>Reason for reversing “{reason}” (points: {points:+d}):</translation>
+    </message>
+    <message>
+        <source>正在冲正…</source>
+        <translation>Reversing…</translation>
     </message>
 </context>
 <context>

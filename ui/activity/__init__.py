@@ -1,1 +1,1 @@
-"""The 行为 (activity) screens: kind names, and the dialogs that record activity."""
+"""The window side of activity: recording, pasting a 接龙, importing, and the weights."""

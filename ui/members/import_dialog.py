@@ -45,6 +45,7 @@ from core.members.importing import (
 from core.members.masking import mask_phone
 from core.members.query import filter_choices
 from core.workflows.member_import import import_members
+from ui.common.changes import Change, changes
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
 from ui.common.screen_fit import fit_to_screen
@@ -65,7 +66,7 @@ def _date(value) -> str:
 class ImportDialog(QDialog):
     """The import wizard; `data_changed` after a completed import."""
 
-    data_changed = Signal(set)
+    data_changed = Signal(object)  # Changes
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -701,9 +702,10 @@ class ImportDialog(QDialog):
             + "".join("\n" + shown(note) for note in result.opening_notes)
         )
         self.pages.setCurrentIndex(PAGE_DONE)
-        self.data_changed.emit(
-            {"members", "communities", "tags", *(["points"] if result.opening_entries else [])}
-        )
+        topics = [Change.MEMBERS, Change.COMMUNITIES, Change.TAGS]
+        if result.opening_entries:
+            topics.append(Change.POINTS)
+        self.data_changed.emit(changes(*topics))
 
 
 def start_folder() -> Path:

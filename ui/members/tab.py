@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -37,11 +35,13 @@ from core.members.query import (
     filter_choices,
     find_member_ids,
 )
+from ui.common.changes import Change, Changes, changes
 from ui.common.columns import fit_columns
 from ui.common.flow_layout import flow_row
 from ui.common.labels import role_labels, role_name
 from ui.common.sorting import sorted_by_name
-from ui.common.tasks import TaskGroup, run_task
+from ui.common.tab import FeatureTab
+from ui.common.tasks import run_task
 from ui.common.widgets import push_button
 from ui.members.detail import MemberDetailPanel
 from ui.members.extras import MembersTabExtras
@@ -49,20 +49,18 @@ from ui.members.filter_bar import MemberFilterBar
 from ui.members.model import COLUMNS, MATCH_COLUMN, MembersModel, column_samples
 from ui.members.table import MembersTableView
 
-if TYPE_CHECKING:  # pragma: no cover
-    from sqlalchemy.orm import Session
-
 FIRST_SCREEN = 200
-CHANGES_SHOWN = {"members", "communities", "activity", "tags"}
 # The buttons that act on the selected members (导出… exports them when some are selected).
 BULK_ACTIONS = ("tag", "untag", "community", "role", "activity", "posters", "export")
 
 
-class MembersTab(QWidget):
+class MembersTab(FeatureTab):
     """All members, found in a keystroke; `data_changed` tells the window what an action changed."""
 
-    data_changed = Signal(set)
+    SHOWS = frozenset({Change.MEMBERS, Change.COMMUNITIES, Change.ACTIVITY, Change.TAGS})
     posters_requested = Signal(list)  # member ids: make each a personal poster (海报 tab)
+    # member ids, community id or None: record activity for them (the window opens the form)
+    activity_requested = Signal(list, object)
     exported = Signal(object)  # an export's result, once its file is written and logged
 
     def __init__(
@@ -72,14 +70,12 @@ class MembersTab(QWidget):
         *,
         extras: MembersTabExtras | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(database, parent)
         self.setObjectName("members_tab")
-        self._database = database
         self.extras = extras or MembersTabExtras()
         self.choices = FilterChoices([], [])
         self._query_generation = 0
         self._complete_generation: int | None = None  # the query whose full answer is shown
-        self._reads = TaskGroup(self)
         self._pending_select: int | None = None  # a member just created, to show once found
         # Scope key (a segment) → its member ids: computed once (RFM takes seconds at 100000
         # members), reused while the user searches and sorts within it, dropped when data changes.
@@ -176,27 +172,20 @@ class MembersTab(QWidget):
         layout.addWidget(self.splitter, 1)
         self._update_buttons()
 
-    @property
-    def database(self) -> Database:
-        return self._database
-
-    @database.setter
-    def database(self, database: Database) -> None:
-        """After a restore the window hands every tab the reopened database."""
-        self._database = database
+    def database_replaced(self, database: Database) -> None:
         self.model.database = database
         self.detail.database = database
-        self.detail.levels.database = database
 
     # ----- querying ------------------------------------------------------------------------
 
-    def refresh(self, changed: set[str] | None = None) -> None:
-        """Reload choices and the current query when something shown here changed."""
-        if changed is not None and not changed & CHANGES_SHOWN:
-            return
+    def reload(self, changed: Changes | None) -> None:
+        """Reload choices and the current query."""
         self._scope_ids.clear()
-        database, level_names = self.database, self.extras.level_names
-        self._start(lambda: filter_choices_of(database, level_names), self._set_choices)
+        level_names = self.extras.level_names
+        self.tasks.read(
+            lambda session: replace(filter_choices(session), levels=level_names(session)),
+            self._set_choices,
+        )
         self.run_query(self.filter_bar.current_filter())
 
     def _set_choices(self, choices: FilterChoices) -> None:
@@ -207,7 +196,6 @@ class MembersTab(QWidget):
         """Find the matching ids in the background; only the newest query's answer is shown."""
         self._query_generation += 1
         generation = self._query_generation
-        database = self.database
         key = self.scope.key() if self.scope is not None else None
         if key is not None and spec.member_ids is None:
             cached = self._scope_ids.get(key)
@@ -216,32 +204,31 @@ class MembersTab(QWidget):
                 return
             spec = replace(spec, member_ids=cached)
 
-        def find(limit: int | None) -> list[int]:
+        def find(session, limit: int | None) -> list[int]:
             if any(c.isascii() and c.isalpha() for c in spec.text):
                 # The 匹配 column may need the pinyin of a remark or 群昵称: load pypinyin
                 # (0.4 s, once) here rather than on the GUI thread when the rows are shown.
                 load_pinyin()
-            with database.session() as session:
-                return find_member_ids(session, spec, limit=limit)
+            return find_member_ids(session, spec, limit=limit)
 
         # Two queries side by side: the first screenful (a top-N sort, fast), then every id
         # (a full sort: a few hundred ms when most of 100000 members match).
-        self._start(
-            lambda: find(FIRST_SCREEN),
+        self.tasks.read(
+            lambda session: find(session, FIRST_SCREEN),
             lambda ids: self._show_ids(generation, spec, ids, complete=False),
         )
-        self._start(
-            lambda: find(None), lambda ids: self._show_ids(generation, spec, ids, complete=True)
+        self.tasks.read(
+            lambda session: find(session, None),
+            lambda ids: self._show_ids(generation, spec, ids, complete=True),
         )
 
     def _compute_scope(self, generation: int, spec: MemberFilter, key: str) -> None:
         """Work out the scope's members once (a segment's), then run the query within them."""
-        database, scope = self.database, self.scope
+        scope = self.scope
         self.filter_bar.count_label.setText(scope.computing_text())
 
-        def compute() -> dict[str, list[int]]:
-            with database.session() as session:
-                return scope.member_ids(session, key)
+        def compute(session) -> dict[str, list[int]]:
+            return scope.member_ids(session, key)
 
         def computed(found: dict[str, list[int]]) -> None:
             for found_key, ids in found.items():
@@ -249,7 +236,7 @@ class MembersTab(QWidget):
             if generation == self._query_generation:
                 self.run_query(replace(spec, member_ids=self._scope_ids[key]))
 
-        self._start(compute, computed)
+        self.tasks.read(compute, computed)
 
     def list_complete(self) -> bool:
         """Whether the list shows the newest query's full answer (not its first screen)."""
@@ -292,12 +279,6 @@ class MembersTab(QWidget):
         if not self.selected_ids():
             self.detail.show_member(None)
 
-    def _start(self, work, on_success) -> None:
-        self._reads.start(work, on_success)
-
-    def busy(self) -> bool:
-        return self._reads.busy()
-
     # ----- selection -----------------------------------------------------------------------
 
     def selected_ids(self) -> list[int]:
@@ -331,23 +312,18 @@ class MembersTab(QWidget):
 
     def _member_edited(self, _member_id: int) -> None:
         self.model.reload_rows()
-        self.data_changed.emit({"members"})
+        self.announce(changes(Change.MEMBERS))
 
     # ----- actions -------------------------------------------------------------------------
 
-    def _write(self, label: str, work, changed: set[str], message) -> None:
-        """Run a change in the background, then tell the window and show what it did."""
-        database = self.database
-
-        def run(_progress, _cancelled):
-            with database.session(write=True) as session:
-                return work(session)
-
-        def done(result) -> None:
-            self.window().statusBar().showMessage(message(result), 8000)
-            self.data_changed.emit(changed)
-
-        run_task(self, run, label=label, cancellable=False, on_success=done)
+    def _write(self, label: str, work, changed: Changes, message) -> None:
+        """Run a change in the background, then show what it did and announce it."""
+        self.tasks.write(
+            work,
+            label=label,
+            changes=changed,
+            then=lambda result: self.window().statusBar().showMessage(message(result), 8000),
+        )
 
     def open_import(self) -> None:
         from ui.members.import_dialog import ImportDialog
@@ -371,14 +347,12 @@ class MembersTab(QWidget):
         def done(member_id: int) -> None:
             self._pending_select = member_id
             self.filter_bar.clear()  # runs the query that will select the new member
-            self.data_changed.emit({"members"})
 
-        run_task(
-            self,
-            lambda _p, _c: _create(self.database, name),
+        self.tasks.write(
+            lambda session: create_member(session, name),
             label=self.tr("正在保存…"),
-            cancellable=False,
-            on_success=done,
+            changes=changes(Change.MEMBERS),
+            then=done,
         )
 
     def _ask_tag(self, title: str) -> str | None:
@@ -392,7 +366,7 @@ class MembersTab(QWidget):
             self._write(
                 self.tr("正在加标签…"),
                 lambda s: tag_members(s, ids, tag),
-                {"tags"},
+                changes(Change.TAGS),
                 lambda n: self.tr("已给 %n 人加上标签「{tag}」", "", n).format(tag=tag),
             )
 
@@ -402,7 +376,7 @@ class MembersTab(QWidget):
             self._write(
                 self.tr("正在移除标签…"),
                 lambda s: untag_members(s, ids, tag),
-                {"tags"},
+                changes(Change.TAGS),
                 lambda n: self.tr("已从 %n 人移除标签「{tag}」", "", n).format(tag=tag),
             )
 
@@ -424,7 +398,7 @@ class MembersTab(QWidget):
             self._write(
                 self.tr("正在加入社群…"),
                 lambda s: add_members_to_community(s, ids, community_id),
-                {"members", "communities"},
+                changes(Change.MEMBERS, Change.COMMUNITIES),
                 lambda n: self.tr("%n 人已加入社群", "", n),
             )
 
@@ -448,25 +422,15 @@ class MembersTab(QWidget):
             self._write(
                 self.tr("正在设置角色…"),
                 lambda s: set_members_role(s, ids, community_id, role),
-                {"members"},
+                changes(Change.MEMBERS),
                 lambda n: self.tr("已为 %n 人设置角色「{role}」", "", n).format(role=name),
             )
 
     def record_activity(self) -> None:
-        from ui.tiers.entry_dialog import ActivityEntryDialog
-
-        ids = self.selected_ids()
-        community_id = self.filter_bar.community.currentData()
-        dialog = ActivityEntryDialog(self.database, ids, community_id, self)
-        dialog.recorded.connect(
-            lambda n: (
-                self.window()
-                .statusBar()
-                .showMessage(self.tr("已记录 {n} 条行为").format(n=n), 8000),
-                self.data_changed.emit({"activity", "members"}),
-            )
+        # Recording activity is the activity feature's form: the window opens it.
+        self.activity_requested.emit(
+            self.selected_ids(), self.filter_bar.community.currentData()
         )
-        dialog.exec()
 
     def export(self) -> None:
         selected = self.selected_ids()
@@ -533,15 +497,3 @@ class MembersTab(QWidget):
         if box.exec() != QMessageBox.StandardButton.Ok:
             return None
         return mask.isChecked()
-
-
-def filter_choices_of(
-    database: Database, level_names: Callable[[Session], list[tuple[str, str]]]
-) -> FilterChoices:
-    with database.session() as session:
-        return replace(filter_choices(session), levels=level_names(session))
-
-
-def _create(database: Database, name: str) -> int:
-    with database.session() as session:
-        return create_member(session, name)

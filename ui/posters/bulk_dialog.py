@@ -323,16 +323,15 @@ class BulkPosterDialog(QDialog):
     def refresh_count(self) -> None:
         """Count the members of the current choice in the background (a segment is computed)."""
         self._count_request += 1
-        request, choice, database = self._count_request, self.choice(), self.database
+        request, choice = self._count_request, self.choice()
         self.member_count = None
         self.count.setText(self.tr("正在统计人数…"))
 
-        def count() -> tuple[int, str]:
-            with database.session() as session:
-                ids, _community_id, what = select_member_ids(session, **choice)
+        def count(session) -> tuple[int, str]:
+            ids, _community_id, what = select_member_ids(session, **choice)
             return len(ids), what
 
-        self._counts.start(count, lambda counted: self._show_count(request, *counted))
+        self._counts.read(count, lambda counted: self._show_count(request, *counted))
 
     def _show_count(self, request: int, n: int, what: str) -> None:
         if request != self._count_request:

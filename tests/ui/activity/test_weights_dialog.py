@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QSpinBox
 
 from core.activity.kinds import DEFAULT_WEIGHTS, kind_weights, save_kind_weights
 from core.common.errors import UserError
-from ui.tiers.weights_dialog import WeightsDialog
+from ui.activity.weights_dialog import WeightsDialog
 
 
 def test_weights_are_saved_and_restored_to_defaults(app, qtbot, sqlite_database):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from core.members.editing import refresh_search_keys
 from db.models import ActivityEvent, Member, Membership
 from tests.core.tiers.helpers import community, member
-from ui.tiers.paste_dialog import PasteDialog
+from ui.activity.paste_dialog import PasteDialog
 
 YESTERDAY = date.today() - timedelta(days=1)
 

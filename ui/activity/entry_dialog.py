@@ -24,7 +24,7 @@ from core.members.query import filter_choices
 from core.workflows.activity import record_activity
 from ui.activity.labels import activity_labels
 from ui.common.sorting import sorted_by_name
-from ui.common.tasks import run_task
+from ui.common.tasks import TaskGroup
 from ui.common.units import units
 from ui.common.widgets import counted_suffix
 
@@ -47,6 +47,7 @@ class ActivityEntryDialog(QDialog):
         self.setObjectName("activityEntryDialog")
         self.setWindowTitle(self.tr("记录行为"))
         self.database = database
+        self.tasks = TaskGroup(self)
         self.member_ids = list(member_ids)
 
         self.kind = QComboBox()
@@ -115,19 +116,18 @@ class ActivityEntryDialog(QDialog):
         ]
 
     def record(self) -> None:
-        events, database = self.events(), self.database
+        events = self.events()
         if not events or self.community.currentData() is None:
             self.summary.setText(self.tr("请先选择成员和社群"))
             return
 
-        def work(_progress, _cancelled) -> int:
-            with database.session(write=True) as session:
-                added = record_activity(session, events, source="manual").added
-                session.commit()
-                return added
-
         def done(added: int) -> None:
-            self.recorded.emit(added)
+            self.recorded.emit(added)  # the opener announces it
             self.accept()
 
-        run_task(self, work, label=self.tr("正在记录…"), on_success=done, cancellable=False)
+        self.tasks.write(
+            lambda session: record_activity(session, events, source="manual").added,
+            label=self.tr("正在记录…"),
+            changes=frozenset(),
+            then=done,
+        )

@@ -13,7 +13,7 @@ from core.members.editing import refresh_search_keys
 from db.models import ActivityEvent, Member
 from tests.core.tiers.helpers import community, member
 from tests.ui.conftest import when_shown
-from ui.tiers.activity_import_dialog import ActivityImportDialog
+from ui.activity.activity_import_dialog import ActivityImportDialog
 
 DAY = date.today() - timedelta(days=2)
 

@@ -31,7 +31,7 @@ from ui.activity.labels import activity_name
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen
 from ui.common.sorting import sorted_by_name
-from ui.common.tasks import run_task
+from ui.common.tasks import TaskGroup, run_task
 from ui.common.widgets import push_button
 
 
@@ -48,6 +48,7 @@ class ActivityImportDialog(QDialog):
         self.setWindowTitle(self.tr("从表格导入行为记录"))
         self.setAcceptDrops(True)
         self.database = database
+        self.tasks = TaskGroup(self)
         self.path: Path | None = None
         self.plan: ActivityImportPlan | None = None
 
@@ -231,20 +232,19 @@ class ActivityImportDialog(QDialog):
             self._apply()
 
     def _apply(self) -> None:
-        plan, database = self.plan, self.database
+        plan = self.plan
         if plan is None or not plan.events:
             return
-
-        def work(_progress, _cancelled) -> int:
-            with database.session(write=True) as session:
-                added = record_activity_import(session, plan).added
-                session.commit()
-                return added
 
         def done(added: int) -> None:
             self.plan = None
             self.apply_button.setEnabled(False)
             self.summary.setText(self.tr("已导入 {n} 条行为记录").format(n=added))
-            self.imported.emit(added)
+            self.imported.emit(added)  # the opener announces it
 
-        run_task(self, work, label=self.tr("正在导入行为记录…"), on_success=done, cancellable=False)
+        self.tasks.write(
+            lambda session: record_activity_import(session, plan).added,
+            label=self.tr("正在导入行为记录…"),
+            changes=frozenset(),
+            then=done,
+        )

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from db.models import ActivityEvent, Member
 from tests.core.tiers.helpers import community, member
-from ui.tiers.entry_dialog import ActivityEntryDialog
+from ui.activity.entry_dialog import ActivityEntryDialog
 
 
 def test_entry_records_each_selected_member_and_moves_last_active(app, qtbot, sqlite_database):

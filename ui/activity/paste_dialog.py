@@ -34,7 +34,7 @@ from core.workflows.activity import record_paste
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen
 from ui.common.sorting import sorted_by_name
-from ui.common.tasks import run_task
+from ui.common.tasks import TaskGroup
 from ui.common.widgets import push_button
 
 SKIP = -1
@@ -52,6 +52,7 @@ class PasteDialog(QDialog):
         self.setObjectName("pasteDialog")
         self.setWindowTitle(self.tr("粘贴接龙，记录签到"))
         self.database = database
+        self.tasks = TaskGroup(self)
         self.plan: PastePlan | None = None
 
         self.community = QComboBox()
@@ -153,20 +154,14 @@ class PasteDialog(QDialog):
         if community_id is None:
             self.summary.setText(self.tr("请先在社群页建立社群"))
             return
-        day, chosen, database = self._chosen_day(), self._chosen_members(), self.database
+        day, chosen = self._chosen_day(), self._chosen_members()
         fallback_day = self.day.date().toPython()
-
-        def work(_progress, _cancelled) -> PastePlan:
-            with database.session() as session:
-                return plan_paste(
-                    session, text, community_id, day=day, chosen=chosen, default_day=fallback_day
-                )
-
-        run_task(
-            self,
-            work,
+        self.tasks.read(
+            lambda session: plan_paste(
+                session, text, community_id, day=day, chosen=chosen, default_day=fallback_day
+            ),
+            lambda plan: self._show(plan, then),
             label=self.tr("正在匹配名单…"),
-            on_success=lambda plan: self._show(plan, then),
         )
 
     def _show(self, plan: PastePlan, then=None) -> None:
@@ -252,20 +247,19 @@ class PasteDialog(QDialog):
             self._record()
 
     def _record(self) -> None:
-        plan, database = self.plan, self.database
+        plan = self.plan
         if plan is None or not plan.to_add:
             return
 
-        def work(_progress, _cancelled) -> int:
-            with database.session(write=True) as session:
-                added = record_paste(session, plan).added
-                session.commit()
-                return added
-
         def done(added: int) -> None:
-            self.recorded.emit(added)
+            self.recorded.emit(added)  # the opener announces it
             self.summary.setText(self.tr("已记录 %n 次签到", "", added))
             self.record_button.setEnabled(False)
             self.plan = None
 
-        run_task(self, work, label=self.tr("正在记录签到…"), on_success=done, cancellable=False)
+        self.tasks.write(
+            lambda session: record_paste(session, plan).added,
+            label=self.tr("正在记录签到…"),
+            changes=frozenset(),
+            then=done,
+        )
