@@ -69,6 +69,16 @@ def _bits(domain: int) -> int:
     return bits + bits % 2
 
 
+def feistel_tables(domain: int, key: bytes) -> tuple[int, tuple[tuple[int, ...], ...]]:
+    """(half width in bits, round tables) of the permutation on [0, domain): for loops that
+    make many codes at once (core.referrals.codes.campaign_codes)."""
+    half = _bits(domain) // 2
+    tables = _round_tables(key, half, True)
+    if tables is None:
+        raise ValueError("domain too wide to tabulate")
+    return half, tables
+
+
 def permute(value: int, domain: int, key: bytes, *, fast: bool = False) -> int:
     """A keyed bijection on [0, domain): Feistel on the next even bit width, cycle-walking."""
     bits = _bits(domain)
