@@ -128,12 +128,8 @@ def campaign_codes(start: int, count: int, key: bytes) -> list[str]:
     if count == 0:
         return []
     key = key + CAMPAIGN_KEY_SUFFIX + bytes([PAYLOAD])
-    permute(0, domain, key, fast=True)  # builds the tables
-
-    half = _bits(domain) // 2
+    half, rounds = feistel_tables(domain, key)
     mask = (1 << half) - 1
-    rounds = _round_tables(key, half, True)
-    assert rounds is not None
     t0, t1, t2, t3, t4, t5 = rounds
     # A code is three pairs of symbols: each pair's text and its share of the weighted sum.
     square = BASE * BASE
