@@ -56,7 +56,7 @@ def normalise_code(typed: str) -> str:
     if len(code) > MAX_CODE_CHARS:
         raise UserError(msg("邀请码太长（最多 {limit} 个字符）", limit=MAX_CODE_CHARS))
     if not _VALID.fullmatch(code):
-        raise UserError(msg("邀请码只能由字母和数字组成：{code}", code=_shown(code)))
+        raise UserError(msg("邀请码只能由字母和数字组成：{code}", code=_shown(text.strip())))
     return code
 
 
