@@ -104,7 +104,8 @@ def record_edge(
     operator: str | None = None,
     now: datetime | None = None,
 ) -> Recorded:
-    """Record one claim; refused (UserError) when the invitee would invite themself."""
+    """Record one claim; refused (UserError) when the invitee would invite themself, or a
+    member is unknown or merged into another."""
     result = record_edges(session, [claim], operator=operator, now=now).results[0]
     if result.outcome == "refused":
         raise UserError(result.reason)
@@ -118,14 +119,17 @@ def record_edges(
     operator: str | None = None,
     now: datetime | None = None,
 ) -> RecordResult:
-    """Record many claims in the caller's transaction (in order: the first wins)."""
+    """Record many claims in the caller's transaction (in order: the first wins). A claim
+    that can't be an edge is `refused` with the reason; the others still go in."""
     now = now or datetime.now()
     operator = (operator if operator is not None else operator_name())[:100]
     for claim in claims:
         if claim.how not in EDGE_HOWS:
             raise UserError(msg("未知的邀请方式：{how}", how=str(claim.how)[:40]))
         source_bit(claim.source)
-    _check_members(session, {c.inviter_id for c in claims} | {c.invitee_id for c in claims})
+    problems = _member_problems(
+        session, {c.inviter_id for c in claims} | {c.invitee_id for c in claims}
+    )
     # Every edge of the invitees, by scope (invitee, campaign, community).
     by_scope: dict[tuple, list[ReferralEdge]] = defaultdict(list)
     invitees = sorted({c.invitee_id for c in claims})
@@ -142,6 +146,10 @@ def record_edges(
     for claim in claims:
         if claim.inviter_id == claim.invitee_id:
             result.results.append(Recorded(claim, "refused", reason=msg("成员不能邀请自己")))
+            continue
+        problem = problems.get(claim.inviter_id) or problems.get(claim.invitee_id)
+        if problem:
+            result.results.append(Recorded(claim, "refused", reason=problem))
             continue
         scope = (claim.invitee_id, claim.campaign_id, claim.community_id)
         edges = by_scope[scope]
@@ -196,7 +204,8 @@ def record_edges(
     return result
 
 
-def _check_members(session: Session, member_ids: set[int]) -> None:
+def _member_problems(session: Session, member_ids: set[int]) -> dict[int, str]:
+    """member → why no edge can name them (unknown, or merged into another)."""
     ids = sorted(member_ids)
     known: dict[int, int | None] = {}
     for start in range(0, len(ids), CHUNK):
@@ -207,13 +216,15 @@ def _check_members(session: Session, member_ids: set[int]) -> None:
                 )
             ).all()
         )
+    problems = {}
     for member_id in ids:
         if member_id not in known:
-            raise UserError(msg("没有编号为 {id} 的成员", id=member_id))
-        if known[member_id] is not None:
-            raise UserError(
-                msg("成员 {member} 已合并到成员 {kept}", member=member_id, kept=known[member_id])
+            problems[member_id] = msg("没有编号为 {id} 的成员", id=member_id)
+        elif known[member_id] is not None:
+            problems[member_id] = msg(
+                "成员 {member} 已合并到成员 {kept}", member=member_id, kept=known[member_id]
             )
+    return problems
 
 
 def set_edge_status(

@@ -45,6 +45,7 @@ from core.members.importing import (
 )
 from core.members.masking import mask_phone
 from core.members.query import filter_choices
+from core.workflows.import_referrals import inviters_become_edges
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
 from ui.common.screen_fit import fit_to_screen
@@ -645,7 +646,9 @@ class ImportDialog(QDialog):
 
         def work(progress, cancelled) -> ImportResult:
             with database.session(write=True) as session:
-                return apply_import(session, plan, progress=progress, cancelled=cancelled)
+                result = apply_import(session, plan, progress=progress, cancelled=cancelled)
+                inviters_become_edges(session, result)
+                return result
 
         run_task(
             self,

@@ -424,7 +424,7 @@ class BulkPosterDialog(QDialog):
         fmt, as_zip, jobs = self.format.currentData(), self.to_zip.isChecked(), self.jobs
 
         def work(progress, cancelled) -> BatchResult:
-            with database.session() as session:
+            with database.session(write=True) as session:
                 if link_template != saved_link_template(session):
                     save_link_template(session, link_template)  # remembered for next time
                 recipients = load_recipients(session, **choice)

@@ -45,6 +45,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from core.members.importing import apply_import, plan_import
     from core.members.importing.report import check_report_path, write_error_report
+    from core.workflows.import_referrals import inviters_become_edges
 
     source = Path(args.file)
     if not source.is_file():
@@ -66,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
             )
             if not args.dry_run:
                 result = apply_import(session, plan, progress=TerminalProgress("写入数据库"))
+                inviters_become_edges(session, result)
             if report_path and (plan.issues or plan.rejected_rows):
                 # Inside the transaction: if the report fails, the import is rolled back.
                 report = write_error_report(session, plan, report_path)

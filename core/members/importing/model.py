@@ -283,3 +283,6 @@ class ImportResult:
     communities_created: int
     doubtful: int = 0  # rows left out because nobody said who they are
     community_ids: dict[str, int] = field(default_factory=dict)  # every community it touched
+    # (member, inviter) for each inviter the import wrote: the referral edges' to record
+    # (core.workflows.import_referrals).
+    inviters: list[tuple[int, int]] = field(default_factory=list)
