@@ -24,6 +24,7 @@ from core.common.text import Message, msg
 from core.referrals.codes import is_campaign_shaped, normalise_code, one_away, passes_check
 from core.referrals.invite_codes import KEY_SETTING, derived_member_id
 from core.referrals.issuing import stored_values
+from db.bounds import INT32_MAX
 from db.models import Member
 from db.referral_models import Campaign, InviteCode
 
@@ -91,7 +92,8 @@ def _find(session: Session, values: set[str], key: bytes | None) -> dict[str, _F
         derived = {}
         for value in values - set(found):
             member_id = derived_member_id(value, key)
-            if member_id is not None:
+            # Past what an id column holds (PostgreSQL refuses to even compare): nobody's.
+            if member_id is not None and member_id <= INT32_MAX:
                 derived[value] = member_id
         existing = set()
         ids = sorted(set(derived.values()))
