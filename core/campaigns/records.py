@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
 from core.common.ids import is_row_id
+from core.common.joins import joined_list
 from core.common.operator import operator_name
 from core.common.text import msg
 from db.bounds import MAX_MONEY_CENTS
@@ -78,7 +79,7 @@ def _choice(text: str, labels: dict[str, str], what: str) -> str:
             "未知的{what}「{text}」，可选：{choices}",
             what=what,
             text=text[:40],
-            choices="、".join(str(label) for label in labels.values()),
+            choices=joined_list(list(labels.values())),
         )
     )
 
@@ -266,7 +267,7 @@ def set_status(
                 name=campaign.name,
                 current=STATUS_LABELS[campaign.status],
                 wanted=STATUS_LABELS[status],
-                allowed="、".join(str(STATUS_LABELS[s]) for s in allowed) or msg("无"),
+                allowed=joined_list([STATUS_LABELS[s] for s in allowed]) or msg("无"),
             )
         )
     campaign.status = status
