@@ -118,7 +118,8 @@ def load_recipients(
     if not members:
         raise UserError(msg("{what}里没有可生成海报的成员，未写入任何文件", what=what))
     # The codes the posters will carry are stored, so each keeps finding its member.
-    store_standing_codes(session, [member.member_id for member in members])
+    codes = {member.member_id: member.invite_code for member in members}
+    store_standing_codes(session, list(codes), derived=codes)
     return Recipients(members, what)
 
 

@@ -7,8 +7,9 @@ distinct and non-zero mod 31 (n + 1 ≤ 30), so:
 - one symbol replaced by another changes the sum by i·(v′ − v) ≢ 0: always caught;
 - two different neighbours swapped change it by i·b + (i+1)·a − i·a − (i+1)·b = a − b ≢ 0:
   always caught (tests/core/referrals check both by brute force).
-The 6 symbols are a keyed permutation of a serial number (the same Feistel network as the
-standing codes, with its own key), so codes never repeat and can't be guessed from each other.
+The 6 symbols are a keyed permutation of a serial number (a Feistel network like the standing
+codes', with its own key and tabulated rounds), so codes never repeat and can't be guessed
+from each other.
 Past 31⁶ (887 million) codes a seventh symbol is added.
 
 What people type is normalised: full-width letters and digits become ASCII (NFKC), spaces,
@@ -21,19 +22,15 @@ and the "did you mean" search (core.referrals.resolving) tries every symbol in i
 
 from __future__ import annotations
 
+import hashlib
 import re
+import struct
 import unicodedata
+from functools import lru_cache
 
 from core.common.errors import UserError
 from core.common.text import msg
-from core.referrals.invite_codes import (
-    ALPHABET,
-    BASE,
-    VALUE,
-    encode,
-    feistel_tables,
-    permute,
-)
+from core.referrals.invite_codes import ALPHABET, BASE, ROUNDS, VALUE, encode, feistel_bits
 from db.referral_models import MAX_CODE_CHARS
 
 PAYLOAD = 6  # symbols before the check symbol
@@ -87,36 +84,53 @@ def is_campaign_shaped(code: str) -> bool:
     return len(code) in (PAYLOAD + 1, PAYLOAD + 2) and all(symbol in VALUE for symbol in code)
 
 
-def campaign_code(serial: int, key: bytes) -> str:
-    """The campaign code number `serial` (0, 1, 2, …) of this database's key."""
-    if serial < 0:
-        raise ValueError("serials are not negative")
+@lru_cache(maxsize=8)
+def _tables(key: bytes, half: int) -> tuple[tuple[int, ...], ...]:
+    """The Feistel round functions of the campaign codes as tables: each round's is a stream
+    of SHAKE-256 output under the key, 4 bytes per entry (a few milliseconds to make)."""
+    size, mask = 1 << half, (1 << half) - 1
+    tables = []
+    for round_no in range(ROUNDS):
+        stream = hashlib.shake_256(key + b":round:" + bytes([half, round_no])).digest(4 * size)
+        words = struct.unpack(f"<{size}I", stream)
+        tables.append(tuple(word & mask for word in words))
+    return tuple(tables)
+
+
+def _length_and_offset(serial: int) -> tuple[int, int]:
     length, offset = PAYLOAD, serial
     while offset >= BASE**length:
         offset -= BASE**length
         length += 1
-    payload = encode(
-        permute(offset, BASE**length, key + CAMPAIGN_KEY_SUFFIX + bytes([length]), fast=True),
-        length,
-    )
+    return length, offset
+
+
+def _permute(value: int, domain: int, key: bytes) -> int:
+    """A keyed bijection on [0, domain): Feistel over tables, cycle-walking."""
+    half = feistel_bits(domain) // 2
+    mask = (1 << half) - 1
+    rounds = _tables(key, half)
+    while True:
+        left, right = value >> half, value & mask
+        for table in rounds:
+            left, right = right, left ^ table[right]
+        value = (left << half) | right
+        if value < domain:
+            return value
+
+
+def campaign_code(serial: int, key: bytes) -> str:
+    """The campaign code number `serial` (0, 1, 2, …) of this database's key."""
+    if serial < 0:
+        raise ValueError("serials are not negative")
+    length, offset = _length_and_offset(serial)
+    payload = encode(_permute(offset, BASE**length, key + CAMPAIGN_KEY_SUFFIX), length)
     return payload + check_symbol(payload)
-
-
-def one_away(code: str) -> set[str]:
-    """Every code one substitution (by any letter or digit) or one neighbour swap away."""
-    found = set()
-    for position, symbol in enumerate(code):
-        for other in CODE_CHARACTERS:
-            if other != symbol:
-                found.add(code[:position] + other + code[position + 1 :])
-        if position + 1 < len(code) and code[position + 1] != symbol:
-            found.add(code[:position] + code[position + 1] + symbol + code[position + 2 :])
-    return found
 
 
 def campaign_codes(start: int, count: int, key: bytes) -> list[str]:
     """campaign_code(serial, key) for serial in [start, start + count): the same codes, made
-    in one loop over the tabulated permutation (a million in seconds, not minutes)."""
+    in one tight loop (a million in seconds)."""
     if start < 0 or count < 0:
         raise ValueError("serials are not negative")
     domain = BASE**PAYLOAD
@@ -127,17 +141,15 @@ def campaign_codes(start: int, count: int, key: bytes) -> list[str]:
         ]
     if count == 0:
         return []
-    key = key + CAMPAIGN_KEY_SUFFIX + bytes([PAYLOAD])
-    half, rounds = feistel_tables(domain, key)
+    half = feistel_bits(domain) // 2
     mask = (1 << half) - 1
-    t0, t1, t2, t3, t4, t5 = rounds
+    t0, t1, t2, t3, t4, t5 = _tables(key + CAMPAIGN_KEY_SUFFIX, half)
     # A code is three pairs of symbols: each pair's text and its share of the weighted sum.
     square = BASE * BASE
     pairs = [ALPHABET[p // BASE] + ALPHABET[p % BASE] for p in range(square)]
-    shares = [
+    s12, s34, s56 = (
         [(w * (p // BASE) + (w + 1) * (p % BASE)) % BASE for p in range(square)] for w in (1, 3, 5)
-    ]
-    s12, s34, s56 = shares
+    )
     inverse_weight = pow(PAYLOAD + 1, -1, BASE)
     checks = [ALPHABET[(-total * inverse_weight) % BASE] for total in range(3 * BASE)]
     codes = []
@@ -158,3 +170,15 @@ def campaign_codes(start: int, count: int, key: bytes) -> list[str]:
         b, c = divmod(rest, square)
         append(pairs[a] + pairs[b] + pairs[c] + checks[s12[a] + s34[b] + s56[c]])
     return codes
+
+
+def one_away(code: str) -> set[str]:
+    """Every code one substitution (by any letter or digit) or one neighbour swap away."""
+    found = set()
+    for position, symbol in enumerate(code):
+        for other in CODE_CHARACTERS:
+            if other != symbol:
+                found.add(code[:position] + other + code[position + 1 :])
+        if position + 1 < len(code) and code[position + 1] != symbol:
+            found.add(code[:position] + code[position + 1] + symbol + code[position + 2 :])
+    return found

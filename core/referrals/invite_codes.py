@@ -36,10 +36,7 @@ LINK_FIELD = "邀请链接"
 KEY_SETTING = "posters.invite_key"
 LINK_SETTING = "posters.invite_link"
 MAX_LINK_CHARS = 500
-_ROUNDS = 6
-# Half-widths up to this many bits get their round functions tabulated once per key: a
-# permutation is then six lookups instead of six HMACs (what makes a million codes quick).
-_TABLE_BITS = 16
+ROUNDS = 6
 
 
 def _round(key: bytes, round_no: int, half: int, bits: int) -> int:
@@ -47,65 +44,34 @@ def _round(key: bytes, round_no: int, half: int, bits: int) -> int:
     return int.from_bytes(digest[:8], "big") & ((1 << bits) - 1)
 
 
-_tables: dict[tuple[bytes, int], tuple[tuple[int, ...], ...]] = {}
-
-
-def _round_tables(key: bytes, bits: int, fast: bool) -> tuple[tuple[int, ...], ...] | None:
-    """The round functions as tables (a third of a second to build): built when `fast` asks
-    for them (many codes to make), used whenever they exist."""
-    tables = _tables.get((key, bits))
-    if tables is None and fast and bits <= _TABLE_BITS:
-        if len(_tables) >= 8:
-            _tables.clear()
-        tables = _tables[(key, bits)] = tuple(
-            tuple(_round(key, round_no, half, bits) for half in range(1 << bits))
-            for round_no in range(_ROUNDS)
-        )
-    return tables
-
-
-def _bits(domain: int) -> int:
+def feistel_bits(domain: int) -> int:
     bits = max(2, (domain - 1).bit_length())
     return bits + bits % 2
 
 
-def feistel_tables(domain: int, key: bytes) -> tuple[int, tuple[tuple[int, ...], ...]]:
-    """(half width in bits, round tables) of the permutation on [0, domain): for loops that
-    make many codes at once (core.referrals.codes.campaign_codes)."""
-    half = _bits(domain) // 2
-    tables = _round_tables(key, half, True)
-    if tables is None:
-        raise ValueError("domain too wide to tabulate")
-    return half, tables
-
-
-def permute(value: int, domain: int, key: bytes, *, fast: bool = False) -> int:
+def permute(value: int, domain: int, key: bytes) -> int:
     """A keyed bijection on [0, domain): Feistel on the next even bit width, cycle-walking."""
-    bits = _bits(domain)
+    bits = feistel_bits(domain)
     half = bits // 2
     mask = (1 << half) - 1
-    tables = _round_tables(key, half, fast)
     while True:
         left, right = value >> half, value & mask
-        for round_no in range(_ROUNDS):
-            f = tables[round_no][right] if tables else _round(key, round_no, right, half)
-            left, right = right, left ^ f
+        for round_no in range(ROUNDS):
+            left, right = right, left ^ _round(key, round_no, right, half)
         value = (left << half) | right
         if value < domain:
             return value
 
 
-def unpermute(value: int, domain: int, key: bytes, *, fast: bool = False) -> int:
+def unpermute(value: int, domain: int, key: bytes) -> int:
     """The inverse of `permute` (the rounds backwards; cycle-walking backwards too)."""
-    bits = _bits(domain)
+    bits = feistel_bits(domain)
     half = bits // 2
     mask = (1 << half) - 1
-    tables = _round_tables(key, half, fast)
     while True:
         left, right = value >> half, value & mask
-        for round_no in reversed(range(_ROUNDS)):
-            f = tables[round_no][left] if tables else _round(key, round_no, left, half)
-            left, right = right ^ f, left
+        for round_no in reversed(range(ROUNDS)):
+            left, right = right ^ _round(key, round_no, left, half), left
         value = (left << half) | right
         if value < domain:
             return value

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -47,9 +47,14 @@ def stored_values(session: Session, values: Iterable[str]) -> dict[str, InviteCo
 
 
 def store_standing_codes(
-    session: Session, member_ids: Iterable[int], *, now: datetime | None = None
+    session: Session,
+    member_ids: Iterable[int],
+    *,
+    derived: dict[int, str] | None = None,
+    now: datetime | None = None,
 ) -> dict[int, str]:
     """Each member's standing code (custom 邀请码, else derived), stored when it is not yet.
+    `derived`: the derived codes already made (a poster batch has them), not made again.
 
     A custom code that is not a valid code, or already another member's, is handed out as the
     member's field says but not stored (it could not resolve to them): the caller's poster
@@ -58,6 +63,7 @@ def store_standing_codes(
     if not ids:
         return {}
     key = invite_key(session)
+    derived = derived or {}
     now = now or datetime.now()
     wanted: dict[int, tuple[str, str]] = {}  # member → (code, origin)
     for chunk in _chunks(ids):
@@ -71,16 +77,15 @@ def store_standing_codes(
                 except UserError:
                     wanted[member_id] = (own, "")  # not storable
             else:
-                wanted[member_id] = (derive_invite_code(member_id, key), "standing")
-    stored = stored_values(session, (code for code, origin in wanted.values() if origin))
+                code = derived.get(member_id) or derive_invite_code(member_id, key)
+                wanted[member_id] = (code, "standing")
+    stored = set(stored_values(session, (code for code, origin in wanted.values() if origin)))
+    rows = []
     for member_id, (code, origin) in wanted.items():
         if origin and code not in stored:
-            row = InviteCode(
-                value=code, member_id=member_id, campaign_id=None, issued_at=now, origin=origin
-            )
-            session.add(row)
-            stored[code] = row
-    session.flush()
+            rows.append({"value": code, "member_id": member_id, "issued_at": now, "origin": origin})
+            stored.add(code)
+    _insert(session, rows)
     return {member_id: wanted[member_id][0] for member_id in ids if member_id in wanted}
 
 
@@ -111,6 +116,19 @@ def import_code(
     session.add(row)
     session.flush()
     return row
+
+
+def _insert(session: Session, rows: list[dict]) -> None:
+    """Bulk insert (no ORM objects: twenty thousand codes in a blink, not seconds)."""
+    if not rows:
+        return
+    session.flush()
+    try:
+        with session.begin_nested():
+            for start in range(0, len(rows), 5000):
+                session.execute(insert(InviteCode.__table__), rows[start : start + 5000])
+    except IntegrityError as error:  # another writer took a code or a member's slot just now
+        raise UserError(msg("同时有人在发放邀请码，请稍后重试")) from error
 
 
 def campaign_codes_for(
@@ -157,22 +175,17 @@ def _issue(
         rows = []
         for member_id, value in zip(todo, free, strict=False):
             rows.append(
-                InviteCode(
-                    value=value,
-                    member_id=member_id,
-                    campaign_id=campaign_id,
-                    issued_at=now,
-                    origin="campaign",
-                )
+                {
+                    "value": value,
+                    "member_id": member_id,
+                    "campaign_id": campaign_id,
+                    "issued_at": now,
+                    "origin": "campaign",
+                }
             )
             issued[member_id] = value
         todo = todo[len(rows) :]
-        try:
-            with session.begin_nested():
-                session.add_all(rows)
-                session.flush()
-        except IntegrityError as error:  # another writer took a code or a member's slot
-            raise UserError(msg("同时有人在发放邀请码，请稍后重试")) from error
+        _insert(session, rows)
     set_setting(session, SERIAL_SETTING, serial)
     session.flush()
     return issued
