@@ -44,7 +44,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_common_options(create)
     create.set_defaults(handler=run_create)
 
-    status = actions.add_parser("set-status", help="改活动状态：草稿→进行中⇄暂停→已结束→已复盘")
+    status = actions.add_parser(
+        "set-status", help="改活动状态：草稿→进行中（可暂停、再继续）→已结束→已复盘"
+    )
     status.add_argument("campaign", help="活动编号或名称")
     status.add_argument("status", help=STATUS_HELP)
     status.add_argument("--dry-run", action="store_true", help="只检查，不写入")
