@@ -17,4 +17,5 @@ signals      fraud signals with reason codes
 review       moderation modes, approve / reject / blacklist, overdue
 decisions    a reward decision (its key is the ledger's dedupe key) and the reason codes
 rewards/     each type's reward logic: `rewards.decide(settings, facts)`
+records   a campaign's record and its status (草稿 → 进行中 ⇄ 暂停 → 已结束 → 已复盘)
 """

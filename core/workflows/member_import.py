@@ -1,7 +1,7 @@
 """A member list imported, and what follows from it: write the import (members), the opening
-balances its points column brings (ledger), then recalculate the levels its joins and leaves
-can change (tiers), all in the caller's one transaction: if a later step fails, nothing of the
-import is written either.
+balances its points column brings (ledger), the inviters it names as referral edges
+(referrals), then recalculate the levels its joins and leaves can change (tiers), all in the
+caller's one transaction: if a later step fails, nothing of the import is written either.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from core.common.progress import CancelCheck, Progress, never_cancelled, no_prog
 from core.members.importing.apply import apply_import, forget_applied
 from core.members.importing.model import ImportPlan, ImportResult
 from core.members.importing.plan import gc_paused
+from core.referrals.edges import RecordResult
 from core.tiers.moves import LevelsAfterMoves, cold_start_states, recompute_after_moves
+from core.workflows.import_referrals import inviters_become_edges
 from core.workflows.opening_balance import record_opening_balances
 
 
@@ -25,6 +27,7 @@ class MembersImported:
 
     imported: ImportResult
     levels: LevelsAfterMoves
+    referrals: RecordResult  # the inviters' edges, with any first-referrer conflicts
 
 
 def import_members(
@@ -35,8 +38,8 @@ def import_members(
     progress: Progress = no_progress,
     cancelled: CancelCheck = never_cancelled,
 ) -> MembersImported:
-    """`main.py import` and the 导入成员名单 window: apply the plan, the opening balances, then
-    the levels.
+    """`main.py import` and the 导入成员名单 window: apply the plan, the opening balances, the
+    referral edges, then the levels.
 
     Raises what apply_import raises (UserError for a stale plan, Cancelled); the caller's
     rollback then leaves no trace.
@@ -54,6 +57,7 @@ def import_members(
             )
             applied_here = True
             imported = record_opening_balances(session, plan, imported, operator=operator)
+            referrals = inviters_become_edges(session, imported, operator=operator)
             levels = recompute_after_moves(
                 session, imported.moved_member_ids, cold_before, operator=operator
             )
@@ -63,4 +67,4 @@ def import_members(
         ):  # a later step failed and the caller rolls back: the preview may be tried again
             forget_applied(plan)
         raise
-    return MembersImported(imported, levels)
+    return MembersImported(imported, levels, referrals)

@@ -6445,6 +6445,10 @@ Drop an image here</translation>
         <translation>Tags</translation>
     </message>
     <message>
+        <source>{what}「{text}」应写成 YYYY-MM-DD 或 YYYY-MM-DD HH:MM</source>
+        <translation>{what} &quot;{text}&quot; should be written YYYY-MM-DD or YYYY-MM-DD HH:MM</translation>
+    </message>
+    <message>
         <source>被邀请人已记在更早的邀请人名下</source>
         <translation>The invitee already counts under an earlier inviter</translation>
     </message>
@@ -6675,6 +6679,162 @@ Drop an image here</translation>
     <message>
         <source>付费</source>
         <translation>Paid</translation>
+    </message>
+    <message>
+        <source>活动「{name}」是{status}，不能记录邀请</source>
+        <translation>Campaign &quot;{name}&quot; is {status}: no invitations can be recorded</translation>
+    </message>
+    <message>
+        <source>邀请码只能是输入（typed）或扫码（scanned）得到的</source>
+        <translation>An invite code is either typed or scanned</translation>
+    </message>
+    <message>
+        <source>邀请码 {code} 是活动「{other}」的，不是「{name}」的</source>
+        <translation>Invite code {code} belongs to campaign &quot;{other}&quot;, not &quot;{name}&quot;</translation>
+    </message>
+    <message>
+        <source>社群「{community}」不是活动「{name}」的目标社群</source>
+        <translation>Community &quot;{community}&quot; is not one of campaign &quot;{name}&quot;&apos;s communities</translation>
+    </message>
+    <message>
+        <source>草稿</source>
+        <translation>Draft</translation>
+    </message>
+    <message>
+        <source>进行中</source>
+        <translation>Running</translation>
+    </message>
+    <message>
+        <source>暂停</source>
+        <translation>Paused</translation>
+    </message>
+    <message>
+        <source>已结束</source>
+        <translation>Ended</translation>
+    </message>
+    <message>
+        <source>已复盘</source>
+        <translation>Reviewed</translation>
+    </message>
+    <message>
+        <source>邀请码裂变</source>
+        <translation>Invite-code referral</translation>
+    </message>
+    <message>
+        <source>任务宝</source>
+        <translation>Task ladder</translation>
+    </message>
+    <message>
+        <source>海报裂变</source>
+        <translation>Poster referral</translation>
+    </message>
+    <message>
+        <source>助力</source>
+        <translation>Help unlock</translation>
+    </message>
+    <message>
+        <source>送</source>
+        <translation>Give a gift</translation>
+    </message>
+    <message>
+        <source>砍价</source>
+        <translation>Price cut</translation>
+    </message>
+    <message>
+        <source>优惠券</source>
+        <translation>Coupon</translation>
+    </message>
+    <message>
+        <source>排行榜</source>
+        <translation>Leaderboard</translation>
+    </message>
+    <message>
+        <source>以物换物</source>
+        <translation>Swap</translation>
+    </message>
+    <message>
+        <source>抽奖</source>
+        <translation>Lucky draw</translation>
+    </message>
+    <message>
+        <source>新成员</source>
+        <translation>New members</translation>
+    </message>
+    <message>
+        <source>销售额</source>
+        <translation>Sales</translation>
+    </message>
+    <message>
+        <source>未知的{what}「{text}」，可选：{choices}</source>
+        <translation>Unknown {what} &quot;{text}&quot;; choose from: {choices}</translation>
+    </message>
+    <message>
+        <source>活动状态</source>
+        <translation>campaign status</translation>
+    </message>
+    <message>
+        <source>活动类型</source>
+        <translation>campaign type</translation>
+    </message>
+    <message>
+        <source>活动目标</source>
+        <translation>campaign goal</translation>
+    </message>
+    <message>
+        <source>{what}应在 0 到 {limit} 之间</source>
+        <translation>{what} must be between 0 and {limit}</translation>
+    </message>
+    <message>
+        <source>请填写活动名称</source>
+        <translation>Please enter a campaign name</translation>
+    </message>
+    <message>
+        <source>活动名称太长（最多 {limit} 个字）</source>
+        <translation>The campaign name is too long (at most {limit} characters)</translation>
+    </message>
+    <message>
+        <source>已有名为「{name}」的活动</source>
+        <translation>There is already a campaign named &quot;{name}&quot;</translation>
+    </message>
+    <message>
+        <source>活动结束时间早于开始时间</source>
+        <translation>The campaign ends before it starts</translation>
+    </message>
+    <message>
+        <source>请给出活动编号或名称</source>
+        <translation>Please give a campaign number or name</translation>
+    </message>
+    <message>
+        <source>没有编号或名称为「{text}」的活动</source>
+        <translation>No campaign has the number or name &quot;{text}&quot;</translation>
+    </message>
+    <message>
+        <source>活动「{name}」是{current}，不能改为{wanted}（可改为：{allowed}）</source>
+        <translation>Campaign &quot;{name}&quot; is {current} and cannot become {wanted} (it can become: {allowed})</translation>
+    </message>
+    <message>
+        <source>没有编号为 {id} 的社群</source>
+        <translation>No community has the number {id}</translation>
+    </message>
+    <message>
+        <source>目标</source>
+        <translation>The target</translation>
+    </message>
+    <message>
+        <source>总预算</source>
+        <translation>The total budget</translation>
+    </message>
+    <message>
+        <source>每日预算</source>
+        <translation>The daily budget</translation>
+    </message>
+    <message>
+        <source>每人预算</source>
+        <translation>The budget per member</translation>
+    </message>
+    <message>
+        <source>无</source>
+        <translation>none</translation>
     </message>
     <message>
         <source>{reason}：{why}</source>
@@ -9395,6 +9555,82 @@ Drop an image here</translation>
     <message>
         <source>第 {index} 个图层（未命名）</source>
         <translation>layer {index} (unnamed)</translation>
+    </message>
+    <message>
+        <source>邀请码太长（最多 {limit} 个字符）</source>
+        <translation>The invite code is too long (at most {limit} characters)</translation>
+    </message>
+    <message>
+        <source>请输入邀请码</source>
+        <translation>Please enter an invite code</translation>
+    </message>
+    <message>
+        <source>邀请码只能由字母和数字组成：{code}</source>
+        <translation>An invite code is made of letters and digits only: {code}</translation>
+    </message>
+    <message>
+        <source>未知的邀请来源：{source}</source>
+        <translation>Unknown referral source: {source}</translation>
+    </message>
+    <message>
+        <source>没有编号为 {id} 的成员</source>
+        <translation>No member has the number {id}</translation>
+    </message>
+    <message>
+        <source>未知的邀请关系状态：{status}</source>
+        <translation>Unknown referral status: {status}</translation>
+    </message>
+    <message>
+        <source>没有编号为 {id} 的邀请关系</source>
+        <translation>No referral has the number {id}</translation>
+    </message>
+    <message>
+        <source>未知的邀请方式：{how}</source>
+        <translation>Unknown way of inviting: {how}</translation>
+    </message>
+    <message>
+        <source>同时有人在记录同一位成员的邀请关系，请重试</source>
+        <translation>Someone else is recording a referral of the same member right now; please try again</translation>
+    </message>
+    <message>
+        <source>成员 {invitee} 在这里已有邀请人（成员 {inviter}），先作废那条邀请关系</source>
+        <translation>Member {invitee} already has an inviter here (member {inviter}); void that referral first</translation>
+    </message>
+    <message>
+        <source>同时有人在修改这位成员的邀请关系，请重试</source>
+        <translation>Someone else is changing this member&apos;s referrals right now; please try again</translation>
+    </message>
+    <message>
+        <source>成员不能邀请自己</source>
+        <translation>A member cannot invite themselves</translation>
+    </message>
+    <message>
+        <source>邀请码 {code} 已发给成员 {member}</source>
+        <translation>Invite code {code} was already given to member {member}</translation>
+    </message>
+    <message>
+        <source>没有编号为 {id} 的活动</source>
+        <translation>No campaign has the number {id}</translation>
+    </message>
+    <message>
+        <source>同时有人在发放邀请码，请稍后重试</source>
+        <translation>Someone else is issuing invite codes right now; please try again shortly</translation>
+    </message>
+    <message>
+        <source>没有邀请码 {code}，也没有只差一个字符的邀请码</source>
+        <translation>There is no invite code {code}, and none that differs by one character</translation>
+    </message>
+    <message>
+        <source>未发放的邀请码：{code}</source>
+        <translation>Invite code never issued: {code}</translation>
+    </message>
+    <message>
+        <source>没有邀请码 {code}，您要找的是不是：{codes}</source>
+        <translation>There is no invite code {code}. Did you mean: {codes}</translation>
+    </message>
+    <message>
+        <source>{code}（{name}）</source>
+        <translation>{code} ({name})</translation>
     </message>
     <message>
         <source>低于保级线：{figures}</source>

@@ -43,14 +43,14 @@ from core.common.progress import Cancelled
 from core.members.query import filter_choices
 from core.posters.batch import BatchResult
 from core.posters.bulk import check_output, load_recipients, render_recipients
-from core.posters.members import (
+from core.posters.members import select_member_ids
+from core.posters.render import Assets
+from core.posters.template import Template, template_fields
+from core.referrals.invite_codes import (
     check_link_template,
     save_link_template,
     saved_link_template,
-    select_member_ids,
 )
-from core.posters.render import Assets
-from core.posters.template import Template, template_fields
 from ui.common.errors import show_error
 from ui.common.i18n import shown
 from ui.common.sorting import sorted_by_name
@@ -421,7 +421,7 @@ class BulkPosterDialog(QDialog):
         fmt, as_zip, jobs = self.format.currentData(), self.to_zip.isChecked(), self.jobs
 
         def work(progress, cancelled) -> BatchResult:
-            with database.session() as session:
+            with database.session(write=True) as session:
                 if link_template != saved_link_template(session):
                     save_link_template(session, link_template)  # remembered for next time
                 recipients = load_recipients(session, **choice)

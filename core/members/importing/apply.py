@@ -137,6 +137,7 @@ def apply_import(
         community_ids=dict(writer.community_ids),
         doubtful=counts.doubtful,
         moved_member_ids=frozenset(writer.moved),
+        inviters=writer.inviters,
     )
 
 
@@ -173,6 +174,7 @@ class _Writer:
         self.community_ids: dict[str, int] = {}
         self.batch_id = 0
         self.moved: set[int] = set()  # members who joined, rejoined or left a group
+        self.inviters: list[tuple[int, int]] = []  # (member, inviter) written
 
     def step(self, units: int) -> None:
         if self.cancelled():
@@ -353,6 +355,7 @@ class _Writer:
                 .values(inviter_id=bindparam("v_inviter")),
                 rows,
             )
+        self.inviters = [(row["b_id"], row["v_inviter"]) for row in rows]
         # A community the import creates gets its WeCom owner (群主) when that is a member now.
         communities = Community.__table__
         staff = {}

@@ -275,3 +275,6 @@ class ImportResult:
     opening_entries: int = 0
     opening_points: int = 0
     opening_notes: list[str] = field(default_factory=list)
+    # (member, inviter) for each inviter the import wrote: the referral edges' to record
+    # (core.workflows.import_referrals).
+    inviters: list[tuple[int, int]] = field(default_factory=list)
