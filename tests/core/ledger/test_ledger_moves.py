@@ -12,7 +12,8 @@ from sqlalchemy.exc import DBAPIError
 from core.ledger.balances import verify_ledger
 from core.ledger.catalogue import RewardSpec, redeem, save_reward, set_redemption_status
 from core.ledger.entries import award
-from core.members.merging import merge_members, undo_merge
+from core.members.merging.merge import merge_members
+from core.members.merging.undo import undo_merge
 from tests.core.ledger.ledger_helpers import T0, member
 
 TABLES = ("ledger_entries", "ledger_allocations", "ledger_redemptions", "member_merges")
