@@ -98,8 +98,6 @@ KNOWN_SIDEWAYS = {
     ("core/communities/registry.py", "core.members.roles"),
     ("core/communities/registry.py", "core.members.search_keys"),
     ("core/members/importing/apply.py", "core.tiers.recompute"),
-    ("core/members/merging/merge.py", "core.ledger.merges"),
-    ("core/members/merging/undo.py", "core.ledger.merges"),
     ("core/members/query.py", "core.segments.catalogue"),
     ("core/members/query.py", "core.segments.compute"),
     ("core/members/query.py", "core.tiers.ladder"),

@@ -33,15 +33,14 @@ from PySide6.QtWidgets import (
 
 from core.common.database import Database
 from core.members.masking import mask_phone, mask_wechat_id
-from core.members.merging.history import MergeRecord, merge_history
-from core.members.merging.merge import merge_members
+from core.members.merging.history import MergeRecord
 from core.members.merging.sides import MergeSide, default_kept, merge_sides
 from core.members.merging.suggestions import (
     MergeSuggestion,
     mark_not_same_person,
     merge_suggestions,
 )
-from core.members.merging.undo import undo_merge
+from core.workflows.merging import merge_history, merge_members, undo_merge
 from ui.common.errors import show_error
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,14 +32,14 @@ class MergeRecord:
     blocked_by: int | None  # the later merge to undo first
 
 
-def _summary(moved: dict) -> str:
+def _summary(moved: dict, labels: Mapping[str, str]) -> str:
     parts = []
     rows = moved.get("rows", {})
     if combined := len(moved.get("combined_memberships", [])):
         parts.append(msg("{count} 个共同社群的入群记录合为一条", count=combined))
     for key, ids in rows.items():
         if ids:
-            what = REASSIGNED_LABELS.get(key, key)
+            what = labels.get(key, key)
             parts.append(msg("{count} 条{records}", count=len(ids), records=what))
     tags = moved.get("tags", {})
     if count := len(tags.get("moved", [])) + len(tags.get("shared", [])):
@@ -53,8 +54,13 @@ def _summary(moved: dict) -> str:
     return joined_list(parts) or msg("没有其他记录")
 
 
-def merge_history(session: Session, limit: int = 20) -> list[MergeRecord]:
-    """The latest merges, newest first, each saying whether it can be undone now."""
+def merge_history(
+    session: Session, limit: int = 20, *, labels: Mapping[str, str] | None = None
+) -> list[MergeRecord]:
+    """The latest merges, newest first, each saying whether it can be undone now.
+
+    `labels`: what the rows other features moved are called (key in `moved["rows"]` → words)."""
+    labels = {**REASSIGNED_LABELS, **(labels or {})}
     records = list(
         session.scalars(select(MemberMerge).order_by(MemberMerge.id.desc()).limit(limit))
     )
@@ -86,7 +92,7 @@ def merge_history(session: Session, limit: int = 20) -> list[MergeRecord]:
                 merged_name=names.get(record.merged_id, f"#{record.merged_id}"),
                 merged_at=record.merged_at,
                 undone_at=record.undone_at,
-                summary=_summary(record.moved or {}),
+                summary=_summary(record.moved or {}, labels),
                 can_undo=record.undone_at is None and blocked_by is None,
                 blocked_by=blocked_by,
             )

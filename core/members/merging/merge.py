@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
@@ -17,9 +17,10 @@ from core.members.merging.records import (
     MOVED_VERSION,
     REASSIGNED,
     SEARCH_FIELDS,
-    chunks,
+    Merged,
     encode,
     encode_row,
+    hand_over,
     row_of,
 )
 from db.models import Member, MemberMerge, Membership, MemberTag, NotSamePerson
@@ -71,14 +72,13 @@ def _live_member(session: Session, member_id: int, *, kept: bool) -> dict[str, A
     return row
 
 
-def merge_members(session: Session, kept_id: int, merged_id: int) -> int:
-    """Fold `merged_id` into `kept_id`; return the merge's id (for `undo_merge`).
+def check_merge(
+    session: Session, kept_id: int, merged_id: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The two members' rows when members allow merging them; else UserError saying why.
 
-    Every membership, tag, activity, join/leave and group-nickname record and invitation of the
-    merged member goes to the kept one; where both were in one community the two memberships
-    become one (see `combine_memberships`). The kept member's empty fields are filled from the
-    merged one, never overwritten. The merged member stays, hidden, with `merged_into_id` set.
-    """
+    Called by `merge_members` itself; a caller that checks more (the ledger's bound) calls it
+    first, so the members' refusals come before its own."""
     if kept_id == merged_id:
         raise UserError(msg("不能把成员合并到自己"))
     session.flush()
@@ -86,14 +86,24 @@ def merge_members(session: Session, kept_id: int, merged_id: int) -> int:
     merged = _live_member(session, merged_id, kept=False)
     if bool(kept["is_team"]) != bool(merged["is_team"]):
         raise UserError(msg("团队成员只能与团队成员合并：请先把两人的「团队成员」设成一致"))
-    from core.ledger.merges import merge_blocker  # here: the ledger imports members' modules
+    return kept, merged
 
-    if (blocker := merge_blocker(session, kept_id, merged_id)) is not None:
-        raise UserError(blocker)
+
+def merge_members(session: Session, kept_id: int, merged_id: int) -> Merged:
+    """Fold `merged_id` into `kept_id`; return what was merged into what, and the merge's id
+    (for `undo_merge`).
+
+    Every membership, tag, activity, join/leave and group-nickname record and invitation of the
+    merged member goes to the kept one; where both were in one community the two memberships
+    become one (see `combine_memberships`). The kept member's empty fields are filled from the
+    merged one, never overwritten. The merged member stays, hidden, with `merged_into_id` set.
+    The points ledger's rows follow in the ledger's own step (core.workflows.merging).
+    """
+    kept, merged = check_merge(session, kept_id, merged_id)
     now = datetime.now()
     moved: dict[str, Any] = {"version": MOVED_VERSION, "rows": {}}
     # Recorded first: the ledger's triggers let an entry change member only along a merge
-    # that is recorded and not undone.
+    # that is recorded and not undone (the ledger's step comes after this one).
     record = MemberMerge(kept_id=kept_id, merged_id=merged_id, merged_at=now, moved={})
     session.add(record)
     session.flush()
@@ -124,13 +134,9 @@ def merge_members(session: Session, kept_id: int, merged_id: int) -> int:
     session.execute(update(members).where(members.c.id == kept_id).values(**changes))
 
     for key, (table, column) in REASSIGNED.items():
-        condition = table.c[column] == merged_id
-        if key == "invitations":
-            condition = and_(condition, table.c.id != kept_id)
-        ids = sorted(session.scalars(select(table.c.id).where(condition)))
-        for chunk in chunks(ids):
-            session.execute(update(table).where(table.c.id.in_(chunk)).values({column: kept_id}))
-        moved["rows"][key] = ids
+        # The kept member invited by the merged one is not their own invitee.
+        also = [table.c.id != kept_id] if key == "invitations" else []
+        moved["rows"][key] = hand_over(session, table, column, merged_id, kept_id, *also)
 
     session.execute(
         update(members)
@@ -152,7 +158,7 @@ def merge_members(session: Session, kept_id: int, merged_id: int) -> int:
     record = session.get(MemberMerge, record.id)
     record.moved = moved
     session.flush()
-    return record.id
+    return Merged(record.id, kept_id, merged_id)
 
 
 def _combine_shared_memberships(session: Session, kept_id: int, merged_id: int) -> list[dict]:

@@ -4,14 +4,14 @@ history can say what moved; and the helpers merge and undo share to write and re
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import ColumnElement, Table, select, update
 from sqlalchemy.orm import Session
 
 from core.common.text import msg
-from db.ledger_models import LedgerEntry, LedgerRedemption
 from db.models import (
     ActivityEvent,
     Community,
@@ -23,7 +23,8 @@ from db.models import (
 
 # Tables whose rows belong to a member through one column: a merge hands the merged member's
 # rows to the kept one and `moved["rows"][key]` lists their ids; undo hands exactly those rows
-# back. A later feature with such a table (the points ledger) adds one line here.
+# back. A feature above members with such a table (the points ledger) moves its own rows in a
+# step of its own after the merge (core.workflows.merging), recording them the same way.
 REASSIGNED: dict[str, tuple[Table, str]] = {
     "memberships": (Membership.__table__, "member_id"),  # after shared groups are combined
     "membership_events": (MembershipEvent.__table__, "member_id"),
@@ -31,10 +32,6 @@ REASSIGNED: dict[str, tuple[Table, str]] = {
     "activity_events": (ActivityEvent.__table__, "member_id"),
     "invitations": (Member.__table__, "inviter_id"),  # the people the merged member invited
     "owned_communities": (Community.__table__, "owner_member_id"),
-    # The points ledger: append-only, but its triggers allow handing entries to another member.
-    "ledger_entries": (LedgerEntry.__table__, "member_id"),
-    "ledger_invitees": (LedgerEntry.__table__, "related_member_id"),
-    "ledger_redemptions": (LedgerRedemption.__table__, "member_id"),
 }
 REASSIGNED_LABELS = {
     "memberships": msg("入群记录"),
@@ -43,9 +40,6 @@ REASSIGNED_LABELS = {
     "activity_events": msg("行为记录"),
     "invitations": msg("邀请关系"),
     "owned_communities": msg("群主身份"),
-    "ledger_entries": msg("积分流水"),
-    "ledger_invitees": msg("作为被邀请人的积分奖励"),
-    "ledger_redemptions": msg("积分兑换"),
 }
 # Member fields the kept member takes from the merged one when its own is empty.
 FILLED_FIELDS = (
@@ -67,6 +61,15 @@ FILLED_FIELDS = (
 SEARCH_FIELDS = ("search_pinyin", "search_initials", "phone_tail", "search_text")
 MOVED_VERSION = 1
 _CHUNK = 500  # ids per IN (...) list
+
+
+@dataclass(frozen=True)
+class Merged:
+    """What a merge did: `merged_id` folded into `kept_id`, recorded as merge `merge_id`."""
+
+    merge_id: int
+    kept_id: int
+    merged_id: int
 
 
 def chunks(ids: list[int]) -> Iterator[list[int]]:
@@ -107,3 +110,26 @@ def decode_row(row: dict[str, Any]) -> dict[str, Any]:
 def row_of(session: Session, table: Table, row_id: int) -> dict[str, Any] | None:
     found = session.execute(select(table).where(table.c.id == row_id)).mappings().first()
     return dict(found) if found is not None else None
+
+
+def hand_over(
+    session: Session, table: Table, column: str, merged_id: int, kept_id: int, *also: ColumnElement
+) -> list[int]:
+    """Give the merged member's rows of `table` (theirs through `column`) to the kept member;
+    return their ids, for the record."""
+    ids = sorted(session.scalars(select(table.c.id).where(table.c[column] == merged_id, *also)))
+    for chunk in chunks(ids):
+        session.execute(update(table).where(table.c.id.in_(chunk)).values({column: kept_id}))
+    return ids
+
+
+def hand_back(
+    session: Session, table: Table, column: str, ids: list[int], kept_id: int, merged_id: int
+) -> None:
+    """Undo `hand_over`: exactly those rows, where they still belong to the kept member."""
+    for chunk in chunks(ids):
+        session.execute(
+            update(table)
+            .where(table.c.id.in_(chunk), table.c[column] == kept_id)
+            .values({column: merged_id})
+        )

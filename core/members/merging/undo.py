@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -16,9 +17,10 @@ from core.members.merging.records import (
     MOVED_VERSION,
     REASSIGNED,
     SEARCH_FIELDS,
-    chunks,
+    Merged,
     decode,
     decode_row,
+    hand_back,
     row_of,
 )
 from db.models import Member, MemberMerge, Membership, MemberTag, NotSamePerson, Tag
@@ -39,12 +41,14 @@ def _blocking_merge(session: Session, record: MemberMerge) -> MemberMerge | None
     ).first()
 
 
-def undo_merge(session: Session, merge_id: int) -> None:
-    """Put back exactly what `merge_members` did: the merged member reappears with all its rows.
+def undoable_merge(
+    session: Session, merge_id: int, *, restored_elsewhere: Collection[str] = ()
+) -> MemberMerge:
+    """The record of a merge that can be undone now; else UserError saying why.
 
-    Refused when the merge was already undone, or when a later merge involved either member
-    (undo that one first). Values edited since the merge are left as they are now.
-    """
+    Refused when the merge was already undone, when a later merge involved either member (undo
+    that one first), or when it moved rows nobody here can put back. `restored_elsewhere`: the
+    keys of `moved["rows"]` another feature's step puts back (the ledger's)."""
     session.flush()
     record = session.get(MemberMerge, merge_id)
     if record is None:
@@ -67,26 +71,32 @@ def undo_merge(session: Session, merge_id: int) -> None:
     moved = record.moved or {}
     if moved.get("version") != MOVED_VERSION:
         raise UserError(msg("这次合并由其他版本的程序记录，无法撤销"))
-    from core.ledger.merges import undo_blocker  # here: the ledger imports members' modules
+    merged = row_of(session, Member.__table__, record.merged_id)
+    if merged is None or merged["merged_into_id"] != record.kept_id:
+        raise UserError(msg("被合并的成员已不在原处，无法撤销这次合并"))
+    for key in moved.get("rows", {}):
+        if key not in REASSIGNED and key not in restored_elsewhere:
+            raise UserError(msg("这次合并移动过本程序不认识的数据（{key}），无法撤销", key=key))
+    return record
 
-    if (blocker := undo_blocker(session, merge_id)) is not None:
-        raise UserError(blocker)
+
+def undo_merge(
+    session: Session, merge_id: int, *, restored_elsewhere: Collection[str] = ()
+) -> Merged:
+    """Put back exactly what `merge_members` did: the merged member reappears with all its rows.
+
+    Refused as `undoable_merge` says. Values edited since the merge are left as they are now.
+    The rows of `restored_elsewhere` are left to their feature's step, which runs first (the
+    ledger's triggers let its entries move back only while the merge stands).
+    """
+    record = undoable_merge(session, merge_id, restored_elsewhere=restored_elsewhere)
+    moved = record.moved or {}
     kept_id, merged_id = record.kept_id, record.merged_id
     members = Member.__table__
-    merged = row_of(session, members, merged_id)
-    if merged is None or merged["merged_into_id"] != kept_id:
-        raise UserError(msg("被合并的成员已不在原处，无法撤销这次合并"))
-
     for key, ids in moved.get("rows", {}).items():
-        if key not in REASSIGNED:
-            raise UserError(msg("这次合并移动过本程序不认识的数据（{key}），无法撤销", key=key))
-        table, column = REASSIGNED[key]
-        for chunk in chunks(ids):
-            session.execute(
-                update(table)
-                .where(table.c.id.in_(chunk), table.c[column] == kept_id)
-                .values({column: merged_id})
-            )
+        if key in REASSIGNED:
+            table, column = REASSIGNED[key]
+            hand_back(session, table, column, ids, kept_id, merged_id)
 
     memberships = Membership.__table__
     for combined in moved.get("combined_memberships", []):
@@ -167,6 +177,7 @@ def undo_merge(session: Session, merge_id: int) -> None:
     record.undone_at = datetime.now()
     session.flush()
     session.expire_all()
+    return Merged(merge_id, kept_id, merged_id)
 
 
 def _restore(
