@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from core.common.sheets.normalize import format_datetime, lossy_equal
 from core.common.text import msg
+from core.members.importing import opening
 from core.members.importing.fields import FIELD_LABELS
 from core.members.importing.model import UNCHANGED, UPDATE, CommunityPlan, FieldChange
-from core.members.importing.normalize import format_datetime, lossy_equal
 from core.members.importing.persons import STAFF_ACCOUNT_FIELD, Person
 from core.members.importing.snapshot import DB_KEYS
 
@@ -25,8 +26,8 @@ _INVITER = msg("邀请人")
 
 class Changes:
     """The planner's decisions (mixed into plan._Planner, whose state they share: `persons`,
-    `index`, `db`, `existing`, `existing_tags`, `joins`; the membership steps come from
-    memberships.Memberships)."""
+    `index`, `db`, `existing`, `existing_tags`, `opened`, `file_sha256`, `joins`, `_issue`; the
+    membership steps come from memberships.Memberships)."""
 
     def _decide(self, communities: dict[str, CommunityPlan]) -> None:
         self.joins: list[tuple[Person, str, datetime]] = []
@@ -50,7 +51,31 @@ class Changes:
             return member_id
         return None
 
+    def _opening_change(self, person: Person) -> FieldChange | None:
+        """期初积分 +120, or None when the member has had an opening balance already."""
+        points = person.fields.get(opening.FIELD)
+        if not points:
+            return None
+        files = self.opened.get(person.member_id)
+        if files:
+            del person.fields[opening.FIELD]
+            if self.file_sha256 in files:
+                return None  # this very file, imported again: nothing new to say
+            self._issue(
+                person.first.sheet,
+                person.first.row,
+                opening.FIELD,
+                points,
+                msg("这位成员已经导入过期初积分，这次不再计入（积分不重复计算）"),
+                False,
+            )
+            return None
+        return FieldChange(FIELD_LABELS[opening.FIELD], "", f"+{points}")
+
     def _decide_new(self, person: Person, communities: dict[str, CommunityPlan]) -> None:
+        change = self._opening_change(person)
+        if change is not None:
+            person.changes = [change]
         inviter = self._inviter(person)
         if inviter is not None or person.groups:
             person.ops = {"inviter": inviter, "memberships": []}
@@ -111,6 +136,9 @@ class Changes:
         new_tags = [t for t in person.tags if t not in self.existing_tags.get(member_id, ())]
         if new_tags:
             changes.append(FieldChange(_TAGS, "", "、".join("+" + t for t in new_tags)))
+        opening_change = self._opening_change(person)
+        if opening_change is not None:
+            changes.append(opening_change)
         inviter = self._inviter(person)
         if inviter is not None and current["inviter_id"] is None:
             updates["inviter_id"] = inviter

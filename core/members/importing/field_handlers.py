@@ -6,10 +6,7 @@ from __future__ import annotations
 import re
 import sys
 
-from core.common.text import msg
-from core.members.importing.fields import FIELD_LABELS, IDENTITY_FIELDS, IDENTITY_LABELS
-from core.members.importing.model import RowIssue
-from core.members.importing.normalize import (
+from core.common.sheets.normalize import (
     format_datetime,
     normalize_date,
     normalize_datetime,
@@ -20,6 +17,10 @@ from core.members.importing.normalize import (
     split_tags,
     to_text,
 )
+from core.common.text import msg
+from core.members.importing import opening
+from core.members.importing.fields import FIELD_LABELS, IDENTITY_FIELDS, IDENTITY_LABELS
+from core.members.importing.model import RowIssue
 from core.members.importing.persons import ADDED_AT_FIELD, Row
 
 # Member columns an import fills, and their sizes in the schema.
@@ -96,6 +97,7 @@ class RowNormalizer:
             member_type=self._member_type,
             inviter_staff=self._inviter_staff,
         )
+        handlers[opening.FIELD] = self._opening_points
         return handlers
 
     def _member_text(self, row: Row, raw, sheet, number, name, _segment) -> None:
@@ -145,6 +147,13 @@ class RowNormalizer:
         if error:
             self.issue(sheet, number, name, raw, msg("{problem}，按客户导入", problem=error), False)
         row.team = team
+
+    def _opening_points(self, row: Row, raw, sheet, number, name, _segment) -> None:
+        points, problem = opening.parse_points(raw)
+        if problem:
+            self.issue(sheet, number, name, raw, problem, False)
+        if points:
+            row.fields[name] = points
 
     def _inviter_staff(self, row: Row, raw, _sheet, _number, _name, _segment) -> None:
         row.inviter = to_text(raw)

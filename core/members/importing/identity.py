@@ -27,11 +27,12 @@ and the two are remembered as not the same person); SKIP, like no answer, leaves
 
 from __future__ import annotations
 
+from core.common.sheets.normalize import lossy_equal
 from core.common.text import msg
+from core.members.importing import opening
 from core.members.importing.duplicates import duplicate_key
 from core.members.importing.fields import IDENTITY_FIELDS, IDENTITY_LABELS
 from core.members.importing.model import DOUBTFUL, SAME, Doubt, PlanRow, SheetPlan
-from core.members.importing.normalize import lossy_equal
 from core.members.importing.persons import ADDED_AT_FIELD, NO_TAGS, NOTHING, Person, Row, Seen
 
 # How a row was recognised (PlanRow.matched_by): made once, shared by every row.
@@ -273,6 +274,18 @@ class Identity:
             for name, value in row.fields.items():
                 if name not in person.fields:
                     person.fields[name] = value
+                elif name == opening.FIELD and value != person.fields[name]:
+                    self._issue(
+                        plan_row.sheet,
+                        plan_row.row,
+                        name,
+                        value,
+                        msg(
+                            "同一人在前面的行里期初积分是 {points}，只计入一次，按前面的值",
+                            points=person.fields[name],
+                        ),
+                        False,
+                    )
             for key, value in row.custom.items():
                 old = person.custom.get(key)
                 if old is None:

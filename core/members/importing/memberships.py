@@ -11,10 +11,10 @@ from sqlalchemy import and_, select
 
 from core.common.errors import UserError
 from core.common.joins import joined_list
+from core.common.sheets.normalize import lossy_equal
 from core.common.text import msg
 from core.members.importing.changes import show_value
 from core.members.importing.model import CommunityPlan, FieldChange
-from core.members.importing.normalize import lossy_equal
 from core.members.importing.persons import Person, Seen
 from db.models import Member, Membership
 

@@ -22,7 +22,11 @@ from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
+from core.common.search_keys import load_pinyin
+from core.common.sheets.limits import ImportLimits
+from core.common.sheets.readers import SourceFile, check_file, iter_tables, load_json
 from core.common.text import msg
+from core.members.importing import opening
 from core.members.importing import segments as seg
 from core.members.importing.changes import Changes
 from core.members.importing.duplicates import possible_duplicates
@@ -43,7 +47,6 @@ from core.members.importing.model import (
     CommunityPlan,
     HeaderMapping,
     ImportCounts,
-    ImportLimits,
     ImportPlan,
     MembershipChange,
     PlanRow,
@@ -52,15 +55,7 @@ from core.members.importing.model import (
     mapping_key,
 )
 from core.members.importing.persons import Person, Row
-from core.members.importing.readers import (
-    SourceFile,
-    check_file,
-    iter_csv_table,
-    iter_workbook_tables,
-    load_json,
-)
 from core.members.importing.snapshot import Snapshot, database_fingerprint, load_matched
-from core.members.search_keys import load_pinyin
 from db.models import Setting
 
 # What a file that decodes as one of these says is what it means; any other is a guess.
@@ -194,6 +189,7 @@ class _Planner(Identity, Memberships, Changes):
             # sheet without holding the GIL, so load them on a thread meanwhile.
             threading.Thread(target=load_pinyin, name="load-pinyin", daemon=True).start()
         self.db = Snapshot(self.connection)
+        self.file_sha256 = source.sha256
         self.fingerprint = database_fingerprint(self.connection)
         self.override = self._override_community()
         for segment in self._segments(source):
@@ -224,6 +220,8 @@ class _Planner(Identity, Memberships, Changes):
         self.existing, self.existing_groups, self.existing_tags = load_matched(
             self.connection, sorted(self.by_member), self.cancelled
         )
+        bringing = [p.member_id for p in self.by_member.values() if opening.FIELD in p.fields]
+        self.opened = opening.members_with_opening(self.connection, bringing) if bringing else {}
         self._decide(communities)
         leaves = self._leaves(communities)
         duplicates = possible_duplicates(self.persons, self.db, self.by_member, self.notes)
@@ -244,12 +242,7 @@ class _Planner(Identity, Memberships, Changes):
         if source.kind == "json":
             yield from seg.segments_from_json(load_json(source, limits), source.path.name)
             return
-        tables = (
-            iter_workbook_tables(source, limits)
-            if source.kind == "workbook"
-            else iter_csv_table(source, limits)
-        )
-        for table in tables:
+        for table in iter_tables(source, limits):
             segment = seg.segment_from_table(table, limits, self._mapping_for)
             if segment is None:
                 self.notes.append(msg("工作表「{sheet}」里找不到表头，已跳过", sheet=table.sheet))
@@ -442,6 +435,18 @@ class PlanInternal:
     group_owner: dict[str, str]
     now: datetime
     extra: dict = field(default_factory=dict)
+
+    def opening_balances(self) -> Iterator[opening.OpeningBalance]:
+        for person in self.persons:
+            points = person.fields.get(opening.FIELD)
+            if points:
+                yield opening.OpeningBalance(
+                    person.member_id if person.member_id is not None else person.new_id,
+                    points,
+                    person.fields.get("nickname", "") or person.first.nickname,
+                    person.first.sheet,
+                    person.first.row,
+                )
 
     def joins(self) -> Iterator[MembershipChange]:
         for person, name, occurred in self.join_events:

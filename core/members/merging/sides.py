@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.members.describe import describe_members
+from core.common.member_description import describe_members
 from core.members.merging.records import chunks
 from db.models import ActivityEvent, Community, Member, Membership, MemberTag, Tag
 
@@ -29,7 +29,7 @@ class MergeSide:
     communities: list[tuple[str, datetime | None, datetime | None]]  # name, joined, left
     tags: list[str]
     activity_count: int
-    description: str = ""  # the name and what tells them apart (core.members.describe)
+    description: str = ""  # the name and what tells them apart (core.common.member_description)
 
     @property
     def first_joined(self) -> datetime | None:
