@@ -23,7 +23,7 @@ class MemberChoice:
     nickname: str
     remark: str
     phone_tail: str
-    description: str = ""  # the name and what tells them apart (core.members.describe)
+    description: str = ""  # the name and what tells them apart (core.common.member_description)
 
 
 def member_choices(session: Session, text: str, *, limit: int = 50) -> list[MemberChoice]:

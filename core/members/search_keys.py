@@ -10,13 +10,7 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-# Members' code (and branches in flight) reaches the name keys through here as well.
-from core.common.search_keys import (  # noqa: F401
-    load_pinyin,
-    name_pinyin_keys,
-    names_search_text,
-    normalize_query,
-)
+from core.common.search_keys import name_pinyin_keys, names_search_text
 
 
 class SearchKeys(NamedTuple):

@@ -262,7 +262,7 @@ def test_after_the_upgrade_nothing_new_passes_the_bounds(old_url):
 
 def test_a_merge_recorded_before_the_upgrade_can_still_be_undone(old_url):
     from core.ledger.balances import balance, verify_ledger
-    from core.members.merging import undo_merge
+    from core.workflows.merging import undo_merge
     from db.ledger_models import LedgerEntry
 
     url, ids, _ = old_url

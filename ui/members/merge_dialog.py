@@ -33,18 +33,14 @@ from PySide6.QtWidgets import (
 
 from core.common.database import Database
 from core.members.masking import mask_phone, mask_wechat_id
-from core.members.merging import (
-    MergeRecord,
-    MergeSide,
+from core.members.merging.history import MergeRecord
+from core.members.merging.sides import MergeSide, default_kept, merge_sides
+from core.members.merging.suggestions import (
     MergeSuggestion,
-    default_kept,
     mark_not_same_person,
-    merge_history,
-    merge_members,
-    merge_sides,
     merge_suggestions,
-    undo_merge,
 )
+from core.workflows.merging import merge_history, merge_members, undo_merge
 from ui.common.changes import Change, changes
 from ui.common.errors import show_error
 from ui.common.i18n import shown

@@ -23,7 +23,9 @@ from core.common.operator import operator_name
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
 from core.common.text import msg
 from core.members.importing.model import ImportPlan, ImportResult
-from core.members.importing.plan import Person, PlanInternal, database_fingerprint, gc_paused
+from core.members.importing.persons import Person
+from core.members.importing.plan import PlanInternal, gc_paused
+from core.members.importing.snapshot import database_fingerprint
 from core.members.search_keys import member_search_keys
 from db.bulk import insert_tuples
 from db.models import (
