@@ -21,12 +21,14 @@ APP_TITLE = "社群运营工作台"
 
 def build_parser() -> argparse.ArgumentParser:
     from core.activity import cli as activity_cli
+    from core.campaigns import cli as campaigns_cli
     from core.communities import cli as communities_cli
     from core.demo import cli as demo_cli
     from core.ledger import cli as ledger_cli
     from core.members import cli as members_cli
     from core.members.importing import cli as import_cli
     from core.posters import cli as posters_cli
+    from core.referrals import cli as referrals_cli
     from core.segments import cli as segments_cli
     from core.tiers import cli as tiers_cli
 
@@ -49,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
         tiers_cli,
         segments_cli,
         posters_cli,
+        referrals_cli,
+        campaigns_cli,
     ):
         feature.register(commands)
     return parser

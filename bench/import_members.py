@@ -2,8 +2,9 @@
 
 (a) baseline: python-calamine reads every row of the file, sqlite3 executemany writes them into a
     bare table of a temporary SQLite file, one transaction;
-(b) ours: plan_import + apply_import into a fresh migrated SQLite database — header detection,
-    normalising, identity maps, search keys (pinyin), members, tags, then one commit.
+(b) ours: plan_import + import_members into a fresh migrated SQLite database — header detection,
+    normalising, identity maps, search keys (pinyin), members, tags, the levels that follow,
+    then one commit.
 Both run in the same process, alternately; the ratio is what to compare between machines.
 Goal: ratio ≤ 2×.
 
@@ -113,9 +114,10 @@ def baseline(path: Path, work: Path) -> tuple[float, int]:
 
 
 def ours(path: Path, work: Path) -> tuple[float, float, float, object, Path]:
-    """plan_import + apply_import into a fresh migrated SQLite database."""
+    """plan_import + import_members (apply, then levels) into a fresh migrated SQLite database."""
     from core.common.database import open_database
-    from core.members.importing import apply_import, plan_import
+    from core.members.importing import plan_import
+    from core.workflows.member_import import import_members
 
     written = work / f"ours-{time.monotonic_ns()}.db"
     database = open_database(f"sqlite:///{written}", daily_backup=False)
@@ -124,7 +126,7 @@ def ours(path: Path, work: Path) -> tuple[float, float, float, object, Path]:
         with database.session() as session:
             plan = plan_import(session, path)
             planned = time.perf_counter()
-            result = apply_import(session, plan)
+            result = import_members(session, plan).imported
         done = time.perf_counter()
     finally:
         database.close()
@@ -177,7 +179,7 @@ def search_key_share(path: Path) -> float:
     """Seconds the search keys (pypinyin) alone take for the file's members, cold cache."""
     import python_calamine
 
-    from core.members import search_keys
+    from core.common import search_keys
     from core.members.search_keys import member_search_keys
 
     sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
@@ -221,7 +223,7 @@ def main() -> int:
     print(f"baseline  calamine read + sqlite3 executemany: {bare:6.2f} s")
     planned, applied = statistics.median(plan_times), statistics.median(apply_times)
     print(
-        f"ours      plan_import + apply_import:          {our:6.2f} s"
+        f"ours      plan_import + import_members:        {our:6.2f} s"
         f"  (plan {planned:.2f} s, apply {applied:.2f} s)"
     )
     print(f"          search keys (pypinyin) for the same members, measured alone: {keys:.2f} s")

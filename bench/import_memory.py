@@ -1,7 +1,7 @@
 """Peak memory of a 1,000,000-row member import (.csv and .xlsx), each step in a fresh process.
 
 For each file: a process that only loads the modules (the floor), one that runs plan_import,
-one that runs plan_import + apply_import into a fresh SQLite database; for the .xlsx also one
+one that runs plan_import + import_members into a fresh SQLite database; for the .xlsx also one
 that only loads the sheet with python-calamine (which holds a whole sheet in memory: it has no
 streaming reader). Peak = the child's ru_maxrss. The rows are bench/import_members.py's.
 
@@ -38,8 +38,9 @@ def write_csv(path: Path, rows: int) -> None:
 def child(step: str, path: Path, work: Path) -> dict:
     """One step in this (fresh) process; its peak resident memory in MB and its seconds."""
     from core.common.database import open_database
-    from core.members.importing import apply_import, plan_import
+    from core.members.importing import plan_import
     from core.members.search_keys import member_search_keys
+    from core.workflows.member_import import import_members
 
     # What every step loads is the floor: the import's modules and pypinyin's dictionaries.
     for module in ("plan", "apply", "readers"):
@@ -58,7 +59,7 @@ def child(step: str, path: Path, work: Path) -> dict:
             plan = plan_import(session, path)
             figures["rows"] = len(plan.rows)
             if step == "apply":
-                figures["added"] = apply_import(session, plan).added
+                figures["added"] = import_members(session, plan).imported.added
         database.close()
     figures["seconds"] = time.perf_counter() - started
     figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -6,7 +6,10 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-SQLITE_BUSY_TIMEOUT_MS = 5000
+# How long a writer waits for another (the window and a command beside it, or a teammate's
+# command): writes are short, but a loaded laptop can stretch one past a few seconds, and
+# waiting is better than failing with "locked".
+SQLITE_BUSY_TIMEOUT_MS = 30_000
 # The execution option that marks a connection as one that will write (see `for_writing`).
 WRITE_OPTION = "shequn_write"
 

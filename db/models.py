@@ -114,6 +114,8 @@ class Member(Base):
     birthday: Mapped[date | None] = mapped_column(Date)
     city: Mapped[str] = mapped_column(String(50), default="")
     source_channel: Mapped[str] = mapped_column(String(50), default="")
+    # Derived from referral_edges (core.referrals.edges.refresh_inviters): the first verified
+    # edge's inviter, else the first pending one's. Kept for what reads one inviter.
     inviter_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     notes: Mapped[str] = mapped_column(Text, default="")
     custom_fields: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -366,3 +368,5 @@ class DataRepair(Base):
 from db import ledger_models  # noqa: E402,F401
 
 from db import poster_models  # noqa: E402,F401  # isort: skip
+
+from db import referral_models  # noqa: E402,F401  # isort: skip

@@ -248,7 +248,13 @@ def run_program(args: list[str]) -> int:
     return subprocess.call([str(venv_python()), str(ROOT / "main.py"), *args], cwd=ROOT)
 
 
+# The whole suite runs on every core (one pytest worker each); a file's tests stay on one worker
+# so its module fixtures (a built app, a rendered corpus) are made once.
+WHOLE_SUITE_ARGS = ["-n", "auto", "--dist", "loadfile"]
+
+
 def run_tests(args: list[str]) -> int:
+    args = args or WHOLE_SUITE_ARGS
     env = dict(os.environ)
     server = None
     if not env.get("SHEQUN_TEST_PG_URL"):

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from core.campaigns.records import create_campaign, set_status
 from core.common.backup import copy_sqlite
 from core.common.database import open_database
 from core.demo.generate import generate_demo
@@ -28,6 +29,7 @@ from core.ledger.catalogue import RewardSpec, save_reward
 from core.ledger.entries import award
 from core.members.editing import refresh_search_keys
 from core.posters.store import export_template_file
+from core.referrals.invite_codes import derive_invite_code, invite_key
 from db.ledger_models import LedgerReward
 from db.models import Community, Member, Membership
 from tests.hostile_text import HOSTILE, unsafe_characters
@@ -49,6 +51,7 @@ REWARD = f"帆布袋🎁{H['OSC title ended by BEL']}"
 # award command adds a reason with C0 controls.
 REASON = f"活动奖励🎉{H['C1 CSI']}{H['right-to-left override']}"
 AWARD_REASON = f"补发🎉{H['clear screen']}{H['OSC title ended by BEL']}"
+CAMPAIGN = f"春季裂变🌸{H['clear screen']}{H['right-to-left override']}"
 # File names are data too: an export or import names its file in the summary.
 FILE_TAG = f"{H['clear screen']}🌸"
 
@@ -63,6 +66,8 @@ class Seed:
     activity_csv: Path
     template_zip: Path
     first: int  # the member called NICKNAMES[1]
+    second: int  # the member called NICKNAMES[2]
+    code: str  # the first member's invite code
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +95,9 @@ def seed(tmp_path_factory) -> Seed:
             save_reward(session, RewardSpec(REWARD, 10))
             award(session, first, 500, reason=REASON, operator=f"小王{H['C1 CSI']}")
             export_template_file(session, "invite", folder / "template.zip")
+            campaign = create_campaign(session, CAMPAIGN, community_ids=[community.id])
+            set_status(session, str(campaign.id), "running")
+            code = derive_invite_code(first, invite_key(session))
         with database.session() as session:
             names = [m.nickname for m in session.scalars(select(Member).order_by(Member.id))]
     finally:
@@ -141,6 +149,8 @@ def seed(tmp_path_factory) -> Seed:
         activity_csv,
         folder / "template.zip",
         first,
+        in_it[1],
+        code,
     )
 
 
@@ -273,6 +283,35 @@ CASES = {
     "posters export": Case(
         ["posters", "export", "invite", "--out", "{out}/模板{tag}.zip"], shows=["已导出模板"]
     ),
+    "campaigns list": Case(
+        ["campaigns", "list"],
+        shows=["春季裂变", "进行中"],
+        check_json=lambda d: CAMPAIGN in [c["name"] for c in d["campaigns"]],
+    ),
+    "campaigns show": Case(
+        ["campaigns", "show", CAMPAIGN],
+        shows=["春季裂变", "花友群"],
+        check_json=lambda d: d["name"] == CAMPAIGN and d["communities"] == [COMMUNITY],
+    ),
+    "campaigns create": Case(
+        ["campaigns", "create", f"秋季{H['OSC title ended by BEL']}🍂", "--community", COMMUNITY],
+        shows=["已新建活动", "秋季"],
+        check_json=lambda d: d["name"] == f"秋季{H['OSC title ended by BEL']}🍂",
+    ),
+    "campaigns set-status": Case(["campaigns", "set-status", CAMPAIGN, "暂停"], shows=["暂停"]),
+    "campaigns record": Case(
+        ["campaigns", "record", CAMPAIGN, "--code", "{code}", "--invitee", "{second}"],
+        shows=["已记录", "花花"],
+        check_json=lambda d: d["inviter"] == NICKNAMES[1] and d["campaign_name"] == CAMPAIGN,
+    ),
+    "referrals resolve": Case(
+        ["referrals", "resolve", "{code}"],
+        shows=["花花"],
+        check_json=lambda d: d["nickname"] == NICKNAMES[1],
+    ),
+    "unknown invite code": Case(
+        ["referrals", "resolve", f"AB{H['clear screen']}🌸"], code=1, shows=["错误：", "字母和数字"]
+    ),
     # Refusals name the hostile input in their one line.
     "unknown member": Case(
         [
@@ -353,6 +392,8 @@ def test_every_command_on_hostile_data_and_a_gbk_console(name, seed, tmp_path):
             "jielong": str(seed.jielong),
             "activity_csv": str(seed.activity_csv),
             "template_zip": str(seed.template_zip),
+            "second": str(seed.second),
+            "code": seed.code,
         }
         argv = [_fill(arg, values) for arg in case.argv]
         argv += ["--db", f"sqlite:///{db}"] + (["--json"] if as_json else [])

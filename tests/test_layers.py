@@ -93,26 +93,7 @@ FEATURE_USES: dict[str, set[str]] = {
     "settings": EVERYTHING,
 }
 # Imports that break the table today (issue 16 removes them; the list may only shrink).
-KNOWN_SIDEWAYS = {
-    ("core/communities/listing.py", "core.members.search_keys"),
-    ("core/communities/registry.py", "core.members.roles"),
-    ("core/communities/registry.py", "core.members.search_keys"),
-    ("core/members/importing/apply.py", "core.tiers.recompute"),
-    ("core/members/merging.py", "core.ledger.merges"),
-    ("core/members/query.py", "core.segments.catalogue"),
-    ("core/members/query.py", "core.segments.compute"),
-    ("core/members/query.py", "core.tiers.ladder"),
-    ("ui/common/labels.py", "core.activity.kinds"),
-    ("ui/communities/detail.py", "db.models"),
-    ("ui/communities/dialog.py", "core.members.describe"),
-    ("ui/communities/model.py", "core.members.search_keys"),
-    ("ui/members/detail.py", "ui.tiers.level_panel"),
-    ("ui/members/filter_bar.py", "core.segments.catalogue"),
-    ("ui/members/tab.py", "core.segments.catalogue"),
-    ("ui/members/tab.py", "core.segments.compute"),
-    ("ui/members/tab.py", "core.segments.export"),
-    ("ui/members/tab.py", "ui.tiers.entry_dialog"),
-}
+KNOWN_SIDEWAYS: set[tuple[str, str]] = set()
 
 
 def allowed_features(feature: str) -> set[str]:

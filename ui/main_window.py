@@ -1,8 +1,9 @@
 """The main window: menus, a sidebar with one page per feature, the status bar, and what ties
 them together.
 
-Tabs never talk to each other: whatever changes data emits `data_changed` with the set of
-areas it touched ({"members", "activity"}), and each tab refreshes what concerns it.
+Tabs never talk to each other: whatever changes data emits `data_changed` with the topics it
+touched (`changes(Change.MEMBERS, Change.ACTIVITY)`, ui/common/changes.py), and each tab
+refreshes what concerns it (the contract is ui/common/tab.py).
 
 The window can be shown before the database is open (`MainWindow(None, …)`, then
 `attach_database`): the frame and menus appear at once, and the tabs (and SQLAlchemy, a third
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from core.common import paths
 from core.common.logs import log_file
 from ui.common.backup_actions import BackupActions
+from ui.common.changes import EVERYTHING, Change, changes
 from ui.common.icons import decorate, set_icon
 from ui.common.lazy_tab import LazyTab
 from ui.common.screen_fit import fit_to_screen, keep_on_screen
@@ -49,11 +51,10 @@ DATABASE_ACTIONS = (
     "action_attention",
     "action_community_trash",
 )
-ALL_AREAS = {"communities", "members", "activity", "points", "posters", "content"}
 
 
 class MainWindow(QMainWindow):
-    data_changed = Signal(set)
+    data_changed = Signal(object)  # Changes
 
     def __init__(
         self,
@@ -96,7 +97,9 @@ class MainWindow(QMainWindow):
         from ui.ledger.tab import LedgerTab
         from ui.members.tab import MembersTab
         from ui.overview.tab import OverviewTab
+        from ui.tiers.level_panel import LevelPanel
         from ui.tiers.tab import TiersTab
+        from ui.wiring import members_tab_extras
 
         self.database = database
         self.tabs.removeTab(0)
@@ -111,9 +114,12 @@ class MainWindow(QMainWindow):
         self.communities_tab.data_changed.connect(self.data_changed)
         self.communities_tab.attention_count_changed.connect(self._on_attention_count)
         self.tabs.addTab(self.communities_tab, self.tr("社群"), "messages-square")
-        self.members_tab = MembersTab(database)
+        self.members_tab = MembersTab(database, extras=members_tab_extras())
         self.members_tab.data_changed.connect(self.data_changed)
         self.members_tab.posters_requested.connect(self.posters_for_members)
+        self.members_tab.activity_requested.connect(self.record_activity_for)
+        # The member detail shows the levels of tiers: composed here, members don't know tiers.
+        self.members_tab.detail.add_section(LevelPanel(database))
         self.tabs.addTab(self.members_tab, self.tr("成员"), "users-round")
         self.tiers_tab = TiersTab(database)
         self.tiers_tab.data_changed.connect(self.data_changed)
@@ -122,6 +128,7 @@ class MainWindow(QMainWindow):
         self.ledger_tab.data_changed.connect(self.data_changed)
         self.tabs.addTab(self.ledger_tab, self.tr("积分"), "coins")
         self.posters_tab = LazyTab("posters_tab", self._build_poster_designer, database)
+        self.posters_tab.data_changed.connect(self.data_changed)
         self.tabs.addTab(self.posters_tab, self.tr("海报"), "image")
         for tab in self.feature_tabs():
             self.data_changed.connect(tab.refresh)
@@ -335,7 +342,7 @@ class MainWindow(QMainWindow):
                 ),
                 8000,
             )
-            self.data_changed.emit(set(ALL_AREAS))
+            self.data_changed.emit(EVERYTHING)
 
         run_task(self, work, label=self.tr("正在生成演示数据…"), on_success=done)
 
@@ -385,6 +392,19 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.communities_tab)
         self.communities_tab.new_community()
 
+    def record_activity_for(self, member_ids: list[int], community_id: int | None) -> None:
+        """The 记录行为 form for members chosen in the 成员 tab."""
+        from ui.activity.entry_dialog import ActivityEntryDialog
+
+        dialog = ActivityEntryDialog(self.database, member_ids, community_id, self)
+        dialog.recorded.connect(self._activity_recorded)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def _activity_recorded(self, count: int) -> None:
+        self.statusBar().showMessage(self.tr("已记录 {n} 条行为").format(n=count), 8000)
+        self.data_changed.emit(changes(Change.ACTIVITY, Change.MEMBERS))
+
     def posters_for_members(self, member_ids: list[int]) -> None:
         """Open the 海报 tab and its batch dialog for these members, with the poster shown."""
         self.tabs.setCurrentWidget(self.posters_tab)
@@ -394,7 +414,6 @@ class MainWindow(QMainWindow):
         from ui.posters.designer import PosterDesigner
 
         designer = PosterDesigner(database)
-        designer.templates_changed.connect(lambda: self.data_changed.emit({"posters"}))
         decorate(designer)
         return designer
 
@@ -418,7 +437,7 @@ class MainWindow(QMainWindow):
         for tab in self.feature_tabs():
             tab.database = database
         self.status_database.setText(describe_url(database.url))
-        self.data_changed.emit(set(ALL_AREAS))
+        self.data_changed.emit(EVERYTHING)
 
     # ----- view state ---------------------------------------------------------------------
 

@@ -1,21 +1,22 @@
 """Activity records (行为记录) from a spreadsheet: .xlsx/.xlsm/.xls/.ods/.csv/.txt.
 
-The file goes through the member import's readers (`check_file` refuses empty, huge, encrypted,
-non-spreadsheet and zip-bomb files; CSV encodings are detected), so both imports accept and
-refuse the same files. Each sheet's header row is found among its first rows (title rows above
-it are fine) and is one of two layouts:
+The file goes through the shared reader, core.common.sheets (`check_file` refuses empty, huge,
+encrypted, non-spreadsheet and zip-bomb files and sheets too big to hold; CSV encodings are
+detected), so every import accepts and refuses the same files. Each sheet's header row is found
+among its first rows (title rows above it are fine) and is one of two layouts:
 
 - long: one row per record — a member, a kind (行为/类型: 签到, 发言, 打卡, checkin …), a date,
   and optionally a count (次数, default 1) and an amount in yuan (金额, for purchases);
 - wide: no kind column, but columns named after kinds (签到, 发言, 邀请人数 …) whose cells are
   counts for the member on the row's date — a weekly statistics sheet.
 
-A member is found by 成员编号, then 微信号, then phone, then by name among the members of the
-row's community (社群 column, else the community the caller chose, else the sheet's name when
-it is a community's), through core.members.name_match, the matcher the 接龙 paste shares (exact
-before bracket- or emoji-stripped before pinyin; with several name columns, the best strength
-any of them reaches). Only a unique match counts; every row that cannot be read exactly is
-rejected with its reason (an ambiguous name with its candidates), nothing is guessed.
+A member is found by 成员编号, then 微信号, then phone (core.members.lookup), then by name among
+the members of the row's community (社群 column, else the community the caller chose, else the
+sheet's name when it is a community's), through core.members.name_match, the matcher the 接龙
+paste shares (exact — nickname, group nickname, remark, 微信号 — before bracket- or
+emoji-stripped before pinyin; with several name columns, the best strength any of them
+reaches). Only a unique match counts; every row that cannot be read exactly is rejected with
+its reason (an ambiguous name with its candidates), nothing is guessed.
 
 `plan_activity_import` is the dry run: counts, the rejected rows and the events to add.
 `apply_activity_import` records them through `record_events` (core/workflows adds the points
@@ -44,26 +45,26 @@ from core.activity.kinds import KIND_LABELS
 from core.activity.record import MAX_AMOUNT_CENTS, NewEvent, RecordResult, record_events
 from core.common.errors import UserError
 from core.common.joins import joined_clauses, joined_list
+from core.common.member_description import describe_members
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
-from core.common.text import msg
-from core.members.describe import describe_members
-from core.members.importing.model import ImportLimits, normalize_header
-from core.members.importing.normalize import (
+from core.common.sheets.limits import ImportLimits
+from core.common.sheets.normalize import (
     is_blank,
     normalize_datetime,
+    normalize_header,
     normalize_phone,
     to_text,
 )
-from core.members.importing.readers import (
+from core.common.sheets.readers import (
     BrokenRow,
-    SourceFile,
     Table,
     check_file,
-    iter_csv_table,
-    iter_workbook_tables,
+    iter_tables,
 )
+from core.common.text import msg
+from core.members.lookup import live_members_by_id, members_by_phone, members_by_wechat_id
 from core.members.name_match import MemberNames, NameMatch, community_member_names
-from db.models import ActivityEvent, Community, Member
+from db.models import ActivityEvent, Community
 
 MAX_COUNT = 1000  # one row saying someone did a thing more often than this is a typing mistake
 EARLIEST = date(2000, 1, 1)
@@ -496,7 +497,7 @@ class _Planner:
             )
         self.plan = ActivityImportPlan(self.path, self.path.name, source.sha256)
         explanations: list[str] = []  # messages
-        for table in self._tables(source):
+        for table in iter_tables(source, self.limits):
             explanation = self._read_table(table, progress, cancelled)
             if explanation:
                 explanations.append(explanation)
@@ -530,11 +531,6 @@ class _Planner:
         self._resolve()
         progress(self.plan.rows, self.plan.rows)
         return self.plan
-
-    def _tables(self, source: SourceFile) -> Iterator[Table]:
-        if source.kind == "workbook":
-            return iter_workbook_tables(source, self.limits)
-        return iter_csv_table(source, self.limits)
 
     def _read_table(self, table: Table, progress: Progress, cancelled: CancelCheck) -> str:
         head: list[tuple[int, list]] = []
@@ -687,9 +683,11 @@ class _Planner:
 
     def _resolve(self) -> None:
         plan = self.plan
-        by_id = self._members_by_id({r.member_ref for r in self.rows if r.member_ref is not None})
-        by_wechat = self._members_by(Member.wechat_id, {r.wechat_id for r in self.rows})
-        by_phone = self._members_by(Member.phone, {r.phone for r in self.rows})
+        session = self.session
+        refs = (r.member_ref for r in self.rows if r.member_ref is not None)
+        by_id = live_members_by_id(session, refs)
+        by_wechat = members_by_wechat_id(session, (r.wechat_id for r in self.rows))
+        by_phone = members_by_phone(session, (r.phone for r in self.rows))
         total = 0
         by_kind: Counter[str] = Counter()
         seen: Counter[tuple] = Counter()  # occurrences of (member, community, kind, time)
@@ -894,46 +892,7 @@ class _Planner:
                 )
         return {i: self.descriptions[(community_id, i)] for i in member_ids}
 
-    def _members_by_id(self, refs: set[int]) -> dict[int, int]:
-        """Member number → the live member (a merged member's events go to whom it merged into)."""
-        merged: dict[int, int | None] = {}
-        for chunk in _chunks(sorted(refs)):
-            for member_id, into in self.session.execute(
-                select(Member.id, Member.merged_into_id).where(Member.id.in_(chunk))
-            ):
-                merged[member_id] = into
-        result = {}
-        for ref in refs:
-            current = ref
-            for _step in range(50):  # a merge chain is short; a cycle must not hang us
-                if current not in merged:
-                    found = self.session.execute(
-                        select(Member.id, Member.merged_into_id).where(Member.id == current)
-                    ).first()
-                    if found is None:
-                        break
-                    merged[current] = found.merged_into_id
-                if merged[current] is None:
-                    result[ref] = current
-                    break
-                current = merged[current]
-        return result
-
-    def _members_by(self, column, values: set[str | None]) -> dict[str, set[int]]:
-        found: dict[str, set[int]] = defaultdict(set)
-        for chunk in _chunks(sorted(v for v in values if v)):
-            for member_id, value in self.session.execute(
-                select(Member.id, column).where(column.in_(chunk), Member.merged_into_id.is_(None))
-            ):
-                found[value].add(member_id)
-        return found
-
 
 def _chain(first: list[tuple[int, list]], rest: Iterator[tuple[int, list]]):
     yield from first
     yield from rest
-
-
-def _chunks(values: list, size: int = 5000):
-    for start in range(0, len(values), size):
-        yield values[start : start + size]

@@ -1,7 +1,7 @@
 """A pasted 接龙 becomes check-ins: match each name to a member of the community, then record.
 
 Names are matched by core.members.name_match, the matcher the activity import shares: the
-member's group nickname in this community, nickname or remark, exact before bracket- or
+member's group nickname in this community, nickname, remark or 微信号, exact before bracket- or
 emoji-stripped, then the full pinyin (张小帆 written for 张小凡); the best strength that finds
 anyone wins. A name that fits several members equally well (ambiguous, with the candidates), or
 none, is left for the operator to resolve; nothing is guessed.
@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 from core.activity.jielong import JielongParse, parse_jielong
 from core.activity.record import NewEvent, RecordResult, record_events
 from core.common.errors import UserError
+from core.common.member_description import describe_members
 from core.common.text import msg
 from core.communities.registry import get_community
-from core.members.describe import describe_members
 from core.members.name_match import community_member_names
 from db.models import ActivityEvent
 
@@ -34,7 +34,7 @@ class MatchedName:
     name: str
     member_id: int
     member_name: str
-    matched_by: str  # group_nickname / nickname / remark / pinyin / chosen
+    matched_by: str  # group_nickname / nickname / remark / wechat_id / pinyin / chosen
     already_recorded: bool
     exact: bool = True  # False: found only once brackets, emoji or the spelling were let go
 

@@ -58,3 +58,19 @@ def _pil_font(size: int, bold: bool) -> ImageFont.FreeTypeFont:
         raise FileNotFoundError(f"bundled font missing: {path} (see resources/fonts/README.md)")
     # Raqm layout when available (kerning, combining marks); Pillow's basic layout otherwise.
     return ImageFont.truetype(str(path), size)
+
+
+def pil_emoji_font(size: int) -> ImageFont.FreeTypeFont:
+    """A Pillow font object of the bundled emoji face at `size` pixels (cached like pil_font):
+    the poster renderer's fallback for characters the text's own font lacks."""
+    if size <= 0:
+        raise ValueError(f"font size must be positive, got {size}")
+    return _pil_emoji_font(int(size))
+
+
+@lru_cache(maxsize=64)
+def _pil_emoji_font(size: int) -> ImageFont.FreeTypeFont:
+    path = emoji_font_path()
+    if not path.is_file():
+        raise FileNotFoundError(f"bundled font missing: {path} (see resources/fonts/README.md)")
+    return ImageFont.truetype(str(path), size)

@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.common.search_keys import names_search_text, normalize_query
 from core.communities.attention import (
     ARCHIVED,
     Attention,
@@ -23,7 +24,6 @@ from core.communities.attention import (
 )
 from core.communities.limits import Limits, days_left, expires_on, load_limits
 from core.communities.registry import PLATFORM_LABELS
-from core.members.search_keys import member_search_keys, normalize_query
 from db.models import Community, Member, Membership
 
 
@@ -86,7 +86,7 @@ def name_search_keys(name: str) -> str:
     Separate from the list: loading pypinyin takes half a second, so the window fetches these
     after the list is on screen, and a name is converted once per run.
     """
-    return member_search_keys(name).text
+    return names_search_text([name])
 
 
 def list_communities(

@@ -17,9 +17,9 @@ from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
+from core.common.search_keys import normalize_query
 from core.common.text import msg
-from core.members.roles import change_roles
-from core.members.search_keys import normalize_query
+from core.communities.roles import change_roles
 from db.models import (
     PLATFORMS,
     ActivityEvent,

@@ -28,6 +28,7 @@ from db.models import (
     MemberTag,
     Tag,
 )
+from db.referral_models import ReferralEdge
 
 BATCH = 20_000
 
@@ -355,6 +356,21 @@ def _member_row(rng: random.Random, pools: _Pools, index: int, now: datetime) ->
     }
 
 
+EDGE_COLUMNS = (
+    "inviter_id",
+    "invitee_id",
+    "occurred_at",
+    "how",
+    "sources",  # 4: member_import
+    "status",
+    "status_reason",
+    "status_changed_at",
+    "status_changed_by",
+    "recorded_at",
+    "live_key",
+)
+
+
 def _link_inviters(connection: Connection, rng: random.Random, member_ids: list[int]) -> None:
     """About a third of members were brought in by an earlier member."""
     pairs = [
@@ -371,6 +387,15 @@ def _link_inviters(connection: Connection, rng: random.Random, member_ids: list[
         )
         for start in range(0, len(pairs), BATCH):
             connection.execute(statement, pairs[start : start + BATCH])
+        # The inviter is derived from referral edges (core.referrals.edges): the demo's too.
+        now = datetime.now()
+        who = "演示数据"
+        edges = [
+            (p["inviter"], p["member"], now, "direct_invite", 4, "verified", "", now, who, now)
+            for p in pairs
+        ]
+        edges = [(*edge, f"{edge[1]}::") for edge in edges]
+        insert_tuples(connection, ReferralEdge.__table__, EDGE_COLUMNS, edges)
 
 
 def _membership_rows(rng, pools, member_ids, groups_wanted, community_ids, group_sizes, now):

@@ -20,6 +20,7 @@ WRITTEN = (
     msg("补签 {day}"),  # awards.makeup_checkin
     msg("积分到期（有效期至 {day}）"),  # entries.expire_due
     msg("被邀请人在待生效期内退群，邀请奖励收回"),  # awards: the invitee left while pending
+    msg("期初积分（导入「{file}」）"),  # workflows.opening_balance: 客户积分 of a member list
     msg("{rule}（{start} 至 {end}）"),  # awards: a check-in streak
     msg("{rule}：{note}"),  # awards.award_rule with the operator's note
 )

@@ -117,6 +117,8 @@ def _text(reference: str, kind: str, parts: list[str], found: dict[str, dict]) -
     if kind == "expiry" and len(parts) == 1 and (expires_on := _day(first)):
         # Stored as the first day it is gone; people read the last day it was good.
         return msg("到期积分（有效期至 {day}）", day=f"{expires_on - timedelta(days=1):%Y-%m-%d}")
+    if kind == "import" and number is not None:
+        return msg("导入成员名单（批次 #{id}）", id=number)
     if kind == "entry" and number is not None:
         return msg("针对流水 #{id}", id=number)
     if kind == "invite" and number is not None:

@@ -13,9 +13,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
+from core.common.sheets.normalize import normalize_phone
 from core.common.text import msg
-from core.members.importing.normalize import normalize_phone
-from core.members.roles import change_roles
+from core.communities.roles import change_roles
 from core.members.search_keys import member_search_keys
 from db.models import (
     GENDERS,

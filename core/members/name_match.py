@@ -1,11 +1,12 @@
 """Who a written name is: the one member-name matcher of the 接龙 paste, the activity import and
 (later) the chat import.
 
-A name is compared with each member's nickname, group nickname (in the community at hand) and
-remark, at four strengths, best first:
+A name is compared with each member's nickname, group nickname (in the community at hand),
+remark and 微信号, at four strengths, best first:
 
     EXACT    the same name, as written (Unicode width, letter case, spaces and invisible
-             characters aside): 「张秀云🍀」 for 张秀云🍀, 「Ｌｉｌｙ」 for lily
+             characters aside): 「张秀云🍀」 for 张秀云🍀, 「Ｌｉｌｙ」 for lily; a 微信号 only
+             ever matches this way (「zhang_san」 is not the member whose 微信号 is zhangsan)
     BARE     the same once bracketed parts are left out: 「老王（健身）」 for 老王
     LETTERS  the same once emoji, punctuation and symbols are left out too: 「🌸Lily🌸」 for
              Lily, 「张秀云🍀」 for 张秀云
@@ -17,7 +18,7 @@ strength that finds anyone counts: an exact match is never outvoted by a looser 
 (「张秀云🍀」 is the member called 张秀云🍀, not the one whose group nickname is 张秀云), and a
 looser one is only tried when nothing stronger was found. When two or more members fit at that
 strength the name is ambiguous: a question for the user, with those members as candidates,
-never a guess. Nickname, group nickname and remark weigh the same.
+never a guess. Nickname, group nickname, remark and 微信号 weigh the same.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ EXACT, BARE, LETTERS, PINYIN = range(4)
 STRENGTH_NAMES = ("exact", "bare", "letters", "pinyin")
 
 # Where a name was found, in the order a member's own sources are reported (all weigh the same).
-GROUP_NICKNAME, NICKNAME, REMARK = "group_nickname", "nickname", "remark"
-SOURCES = (GROUP_NICKNAME, NICKNAME, REMARK)
+GROUP_NICKNAME, NICKNAME, REMARK, WECHAT_ID = "group_nickname", "nickname", "remark", "wechat_id"
+SOURCES = (GROUP_NICKNAME, NICKNAME, REMARK, WECHAT_ID)
 
 # Format characters: zero-width space/joiners, bidi marks and embeddings, word joiner, BOM, soft
 # hyphen.
@@ -133,6 +134,7 @@ class MemberNames:
         nickname: str | None = "",
         group_nickname: str | None = "",
         remark: str | None = "",
+        wechat_id: str | None = "",
         pinyin: str | None = "",
         display: str = "",
     ) -> None:
@@ -148,6 +150,13 @@ class MemberNames:
                 old = found.get(member_id)
                 if old is None or (strength, order) < old:
                     found[member_id] = (strength, order)
+        # An identifier: as written or not at all (no brackets or punctuation to let go of).
+        key = match_key(wechat_id or "")
+        if key:
+            found = self._keys.setdefault(key, {})
+            old = found.get(member_id)
+            if old is None or (EXACT, SOURCES.index(WECHAT_ID)) < old:
+                found[member_id] = (EXACT, SOURCES.index(WECHAT_ID))
         if pinyin:
             self._pinyin.setdefault(pinyin, set()).add(member_id)
 
@@ -187,6 +196,7 @@ def community_member_names(session: Session, community_id: int) -> MemberNames:
             Member.id,
             Member.nickname,
             Member.remark,
+            Member.wechat_id,
             Member.search_pinyin,
             Membership.group_nickname,
         )
@@ -197,12 +207,13 @@ def community_member_names(session: Session, community_id: int) -> MemberNames:
             Member.merged_into_id.is_(None),
         )
     )
-    for member_id, nickname, remark, pinyin, group_nickname in rows:
+    for member_id, nickname, remark, wechat_id, pinyin, group_nickname in rows:
         names.add(
             member_id,
             nickname=nickname,
             group_nickname=group_nickname,
             remark=remark,
+            wechat_id=wechat_id,
             pinyin=pinyin,
         )
     return names

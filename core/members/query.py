@@ -8,7 +8,7 @@ hundred kilobytes at 100000 members), then loads rows for the ids on screen, a p
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Boolean, Integer, Select, and_, bindparam, exists, or_, select
@@ -17,7 +17,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement
 
-from core.members.search_keys import normalize_query
+from core.common.search_keys import normalize_query
 from db.models import Community, Member, Membership, MemberTag, Tag
 
 # Sortable columns: key → the SQL expression (nicknames sort by pinyin, as Chinese users expect).
@@ -43,7 +43,6 @@ class MemberFilter:
     tag_id: int | None = None
     role: str | None = None  # in the chosen community, or in any community
     level: str | None = None  # a ladder key: in the chosen community, or any current membership
-    segment: str | None = None  # a key of core.segments (分群)
     joined_from: date | None = None
     joined_to: date | None = None  # inclusive
     active_within_days: int | None = None  # active in the last N days
@@ -53,9 +52,10 @@ class MemberFilter:
     sort_key: str = "nickname"
     descending: bool = False
     now: datetime | None = None  # for tests; defaults to the clock
-    # The segment's members, computed once per query run (`resolve_segment`) so that the
-    # first-screen query, the full query and every re-sort reuse them.
-    segment_ids: tuple[int, ...] | None = field(default=None, repr=False, compare=False)
+    # Only these members: a narrowing another feature computes (a segment's members, from
+    # core.segments), composed by the caller so that members never import it. Computed once,
+    # it serves the first-screen query, the full query and every re-sort.
+    member_ids: tuple[int, ...] | None = field(default=None, repr=False, compare=False)
 
 
 def _membership_condition(spec: MemberFilter):
@@ -112,27 +112,12 @@ def ids_in(column, ids) -> ColumnElement:
     return _InIdList(column, tuple(ids))
 
 
-def resolve_segment(session: Session, spec: MemberFilter) -> MemberFilter:
-    """The filter with its segment's member ids computed (once), if it names a segment."""
-    if spec.segment is None or spec.segment_ids is not None:
-        return spec
-    from core.segments.compute import segment_member_ids  # segments build on members
-
-    ids = segment_member_ids(session, spec.segment, now=spec.now)
-    return replace(spec, segment_ids=tuple(ids))
-
-
 def member_ids_query(spec: MemberFilter) -> Select:
-    """SELECT Member.id for everything the filter matches, in the requested order.
-
-    A segment filter needs its ids resolved first (`resolve_segment`).
-    """
+    """SELECT Member.id for everything the filter matches, in the requested order."""
     now = spec.now or datetime.now()
     query = select(Member.id).where(Member.merged_into_id.is_(None))
-    if spec.segment is not None:
-        if spec.segment_ids is None:
-            raise ValueError("resolve_segment() first: the segment's members are not computed")
-        query = query.where(ids_in(Member.id, spec.segment_ids))
+    if spec.member_ids is not None:
+        query = query.where(ids_in(Member.id, spec.member_ids))
     text = normalize_query(spec.text)
     if text:
         matches = [Member.search_text.contains(text, autoescape=True)]
@@ -165,7 +150,7 @@ def member_ids_query(spec: MemberFilter) -> Select:
 
 
 def find_member_ids(session: Session, spec: MemberFilter, limit: int | None = None) -> list[int]:
-    query = member_ids_query(resolve_segment(session, spec))
+    query = member_ids_query(spec)
     if limit is not None:
         query = query.limit(limit)
     return list(session.scalars(query))
@@ -236,30 +221,14 @@ class FilterChoices:
 
     communities: list[tuple[int, str]]  # (id, name), not in the trash; archived ones last
     tags: list[tuple[int, str]]
-    levels: list[tuple[str, str]] = field(default_factory=list)  # (key, name)
-    segments: list[tuple[str, str]] = field(default_factory=list)  # (key, name)
+    # (key, name) in ladder order: the caller adds them from core.tiers (members don't read the
+    # ladder; the level itself is a membership's column, which the filter matches).
+    levels: list[tuple[str, str]] = field(default_factory=list)
     archived: frozenset[int] = frozenset()  # ids of the archived communities
 
     def is_archived(self, community: tuple[int, str]) -> bool:
         """For sorting (id, name) pairs: the archived ones go after the others."""
         return community[0] in self.archived
-
-
-def level_choices(session: Session) -> list[tuple[str, str]]:
-    """The shared ladder's levels, then those only a community's own ladder has."""
-    from core.tiers.ladder import load_ladder
-
-    levels = [(level.key, level.name) for level in load_ladder(session).levels]
-    seen = {key for key, _ in levels}
-    community_ids = session.scalars(
-        select(Community.id).where(Community.deleted_at.is_(None)).order_by(Community.id)
-    )
-    for community_id in community_ids:
-        for level in load_ladder(session, community_id).levels:
-            if level.key not in seen:
-                seen.add(level.key)
-                levels.append((level.key, level.name))
-    return levels
 
 
 def filter_choices(session: Session) -> FilterChoices:
@@ -269,12 +238,10 @@ def filter_choices(session: Session) -> FilterChoices:
         .order_by(Community.archived, Community.name)
     ).all()
     tags = session.execute(select(Tag.id, Tag.name).order_by(Tag.name)).all()
-    from core.segments.catalogue import SEGMENTS
-
     return FilterChoices(
         [(community_id, name) for community_id, name, _archived in communities],
         [tuple(row) for row in tags],
-        level_choices(session),
-        [(segment.key, segment.name) for segment in SEGMENTS],
-        frozenset(community_id for community_id, _name, archived in communities if archived),
+        archived=frozenset(
+            community_id for community_id, _name, archived in communities if archived
+        ),
     )

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.common.search_keys import name_pinyin_keys, normalize_query
 from core.common.text import msg
-from core.members.search_keys import name_pinyin_keys, normalize_query
 from db.models import Member, Membership
 
 FIELD_NAMES = {"remark": msg("备注名"), "group": msg("群昵称"), "wechat_id": msg("微信号")}

@@ -34,6 +34,7 @@ from core.posters.members import (
 )
 from core.posters.render import Assets
 from core.posters.template import Template, template_fields
+from core.referrals.issuing import store_standing_codes
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,8 @@ def load_recipients(
     member_ids: Iterable[int] | None = None,
     link_template: str | None = None,
 ) -> Recipients:
-    """The poster fields of everyone chosen (exactly one way); refused when nobody is left.
+    """The poster fields of everyone chosen (exactly one way), their codes stored; refused
+    when nobody is left. Writes: call it in a session(write=True).
 
     `link_template` None: the saved invite-link format."""
     ids, chosen_community, what = select_member_ids(
@@ -115,6 +117,9 @@ def load_recipients(
     )
     if not members:
         raise UserError(msg("{what}里没有可生成海报的成员，未写入任何文件", what=what))
+    # The codes the posters will carry are stored, so each keeps finding its member.
+    codes = {member.member_id: member.invite_code for member in members}
+    store_standing_codes(session, list(codes), derived=codes)
     return Recipients(members, what)
 
 

@@ -113,8 +113,8 @@ def run_templates(args: argparse.Namespace) -> int:
 def run_render(args: argparse.Namespace) -> int:
     from core.common.errors import UserError
     from core.posters.bulk import check_output, load_recipients, parse_deadline, render_recipients
-    from core.posters.members import save_link_template
     from core.posters.store import get_template
+    from core.referrals.invite_codes import save_link_template
 
     if args.jobs is not None and args.jobs < 1:
         raise UserError("--jobs 至少为 1")

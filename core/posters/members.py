@@ -1,21 +1,14 @@
 """The personal fields of the members a batch of posters is for.
 
 Each member gets {昵称, 邀请码, 邀请链接, 社群名, 头像, custom fields…}; the batch adds the shared
-{活动名, 截止日期}. The invite code is the member's custom field 邀请码 when there is one, else
-derived from the member id: a keyed permutation (a small Feistel network over [0, 31⁶)), so it
-is stable, never the same for two members, and not guessable from the id without the
-database's key. Its alphabet leaves out 0/O, 1/I/L so it can be read out and typed.
-
-The QR content of the built-in templates is {邀请链接}: the setting `posters.invite_link`
-(e.g. "https://example.com/i/{邀请码}") filled with the code, or the bare code when unset. The
-program never contacts the network: the link is only text in the code.
+{活动名, 截止日期}. The invite code is the member's standing code and the QR content of the
+built-in templates is {邀请链接}: both come from core.referrals.invite_codes, which also keeps
+the invite-link format. A batch stores the standing codes it hands out (core.referrals.issuing),
+so a code printed on a poster keeps finding its member.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,17 +18,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
-from core.common.settings_store import get_setting, set_setting
 from core.common.text import msg
-from core.posters.template import fill_placeholders
+from core.referrals.invite_codes import (
+    invite_key,
+    member_link,
+    saved_link_template,
+    standing_code,
+)
 from db.models import Community, Member, Membership
 
-ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # 31 symbols: no 0 O 1 I L
-CODE_LENGTH = 6
-KEY_SETTING = "posters.invite_key"
-LINK_SETTING = "posters.invite_link"
 GROUP_QR_FIELD = "群二维码"
-_ROUNDS = 6
 
 
 @dataclass
@@ -46,104 +38,6 @@ class PosterMember:
     @property
     def invite_code(self) -> str:
         return str(self.fields.get("邀请码", ""))
-
-
-# ---------------------------------------------------------------- invite codes
-
-
-def _round(key: bytes, round_no: int, half: int, bits: int) -> int:
-    digest = hmac.new(key, f"{round_no}:{half}".encode(), hashlib.sha256).digest()
-    return int.from_bytes(digest[:8], "big") & ((1 << bits) - 1)
-
-
-def _permute(value: int, domain: int, key: bytes) -> int:
-    """A keyed bijection on [0, domain): Feistel on the next even bit width, cycle-walking."""
-    bits = max(2, (domain - 1).bit_length())
-    bits += bits % 2
-    half = bits // 2
-    mask = (1 << half) - 1
-    while True:
-        left, right = value >> half, value & mask
-        for round_no in range(_ROUNDS):
-            left, right = right, left ^ _round(key, round_no, right, half)
-        value = (left << half) | right
-        if value < domain:
-            return value
-
-
-def derive_invite_code(member_id: int, key: bytes) -> str:
-    """The member's 6-character code (longer only past 887 million ids), same key → same code."""
-    if member_id < 0:
-        raise ValueError("member ids are not negative")
-    length = CODE_LENGTH
-    while len(ALPHABET) ** length <= member_id:
-        length += 1
-    number = _permute(member_id, len(ALPHABET) ** length, key + bytes([length]))
-    symbols = []
-    for _ in range(length):
-        number, digit = divmod(number, len(ALPHABET))
-        symbols.append(ALPHABET[digit])
-    return "".join(reversed(symbols))
-
-
-def invite_key(session: Session) -> bytes:
-    """This database's invite-code key, made on first use (the caller commits)."""
-    value = get_setting(session, KEY_SETTING)
-    if not isinstance(value, str) or len(value) < 16:
-        value = secrets.token_hex(16)
-        set_setting(session, KEY_SETTING, value)
-        session.flush()
-    return bytes.fromhex(value) if _is_hex(value) else value.encode()
-
-
-def _is_hex(value: str) -> bool:
-    try:
-        bytes.fromhex(value)
-    except ValueError:
-        return False
-    return True
-
-
-MAX_LINK_CHARS = 500
-
-
-def check_link_template(text: str | None) -> str:
-    """A link format for {邀请链接}, such as https://example.com/i/{邀请码}; empty: the bare code.
-
-    Refused, with the reason, when it could not give every member their own working link.
-    """
-    text = (text or "").strip()
-    if not text:
-        return ""
-    if len(text) > MAX_LINK_CHARS:
-        raise UserError(msg("邀请链接格式太长（超过 {limit} 个字符）", limit=MAX_LINK_CHARS))
-    if any(char.isspace() for char in text):
-        raise UserError(msg("邀请链接格式里不能有空格或换行"))
-    if "{邀请码}" not in text and "{invite_code}" not in text:
-        raise UserError(
-            msg(
-                "邀请链接格式要包含 {邀请码}，例如 https://example.com/i/{邀请码}，否则人人同一个码"
-            )
-        )
-    return text
-
-
-def saved_link_template(session: Session) -> str:
-    return get_setting(session, LINK_SETTING) or ""
-
-
-def save_link_template(session: Session, text: str | None) -> str:
-    """Check and remember the link format every later poster uses; returns what was saved."""
-    text = check_link_template(text)
-    set_setting(session, LINK_SETTING, text)
-    return text
-
-
-def invite_link(code: str, link_template: str | None) -> str:
-    """What the QR code holds: the link setting filled with the code, or the code itself."""
-    if not link_template:
-        return code
-    return fill_placeholders(link_template, {"邀请码": code, "invite_code": code})
 
 
 # ---------------------------------------------------------------- selection
@@ -333,14 +227,13 @@ def member_fields(
         and isinstance(value, str | int | float)
         and not isinstance(value, bool)
     }
-    code = str(custom.get("邀请码") or "").strip() or derive_invite_code(member.id, key)
+    code = standing_code(member.id, custom, key)
     nickname = (group_nickname or member.nickname or "").strip() or f"成员{member.id}"
     fields.update(
         {
             "昵称": nickname,
             "邀请码": code,
-            "邀请链接": str(custom.get("邀请链接") or "").strip()
-            or invite_link(code, link_template),
+            "邀请链接": member_link(custom, code, link_template),
             "社群名": community_name,
         }
     )

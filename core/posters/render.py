@@ -50,7 +50,7 @@ from core.posters.template import (
     validate_template,
 )
 from core.posters.text_placement import block_top, line_left, text_style
-from core.posters.textlayout import font_for, layout_text
+from core.posters.textlayout import font_for, font_runs, layout_text, needs_fallback
 
 # Assets: a template's pictures by name, as file bytes (checked like any user file) or
 # already opened images.
@@ -722,7 +722,7 @@ def _initial_disc(layer: AvatarLayer, text: str, width: int, height: int) -> Ima
     tile = Image.new("RGBA", (width, height), parse_color(layer.fallback_color))
     from core.posters.textlayout import drawable
 
-    initial = drawable(text.strip())[:1]
+    initial = drawable(text.strip(), fallback=False)[:1]  # a letter, drawn in the bold face
     if initial:
         size = max(8, int(min(width, height) * 0.46))
         draw = ImageDraw.Draw(tile)
@@ -757,9 +757,15 @@ def _text(layer: TextLayer, text: str, key: str = "") -> _Tile | None:
         x = line_left(layer, line_width)
         baseline = top + index * laid.advance + laid.baseline
         origin = (pad + x, pad + baseline)
-        _draw_line(draw, origin, line, font, layer.letter_spacing)
+        # The emoji font draws what the layer's font lacks (most lines need none).
+        runs = (
+            font_runs(line, laid.size, layer.bold, key)
+            if needs_fallback(line, layer.bold, key)
+            else None
+        )
+        _draw_line(draw, origin, line, font, layer.letter_spacing, runs=runs)
         if stroke_mask is not None:
-            _draw_line(stroke_draw, origin, line, font, layer.letter_spacing, stroke)
+            _draw_line(stroke_draw, origin, line, font, layer.letter_spacing, stroke, runs)
     color = parse_color(layer.color)
     x0, y0 = round(layer.x) - pad, round(layer.y) - pad
     if stroke_mask is None:
@@ -775,7 +781,14 @@ def _text(layer: TextLayer, text: str, key: str = "") -> _Tile | None:
     return _Tile(x0, y0, image=tile)
 
 
-def _draw_line(draw, origin, line, font, letter_spacing: float, stroke: int = 0) -> None:
+def _draw_line(draw, origin, line, font, letter_spacing: float, stroke: int = 0, runs=None) -> None:
+    """One line at its baseline; `runs` (textlayout.font_runs) when two fonts share it."""
+    if runs is not None:
+        x, y = origin
+        for run_font, run in runs:
+            _draw_line(draw, (x, y), run, run_font, letter_spacing, stroke)
+            x += run_font.getlength(run) + letter_spacing * len(run)
+        return
     if not letter_spacing:
         draw.text(origin, line, fill=255, font=font, anchor="ls", stroke_width=stroke)
         return

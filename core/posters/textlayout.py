@@ -6,8 +6,13 @@ with closing punctuation (，。！？、；：”）》」』… — 避头) no
 When a break would violate a rule, the last character of the line moves down with the next one
 (推出); when that is impossible, the punctuation hangs just past the edge (悬挂).
 
-Characters the font does not have (emoji, rare hanzi outside the bundled subset) are dropped
-rather than drawn as empty boxes; `missing_glyphs` lets the designer warn about them.
+Pillow never falls back to another font by itself, so this module does, one character at a
+time: a character the layer's font lacks is measured, broken and drawn with the bundled emoji
+font (曹静🎈 keeps its balloon); `font_runs` tells the renderer which font draws which part of a
+line. Joiners, variation selectors and skin tones go with the character before them. Characters
+in neither font (rare hanzi outside the bundled subset) are dropped rather than drawn as empty
+boxes; `missing_glyphs` lets the designer warn about them. Text the layer's font covers alone
+takes the same path as before, at the same speed.
 Auto-shrink takes the largest size between the layer's size and its minimum at which the text
 fits the box height; if it still does not fit at the minimum, the last line that fits ends in
 an ellipsis.
@@ -21,7 +26,7 @@ from functools import lru_cache
 
 from PIL import ImageFont
 
-from core.common.fonts import pil_font
+from core.common.fonts import pil_emoji_font, pil_font
 from core.posters.fonts import open_font
 
 NO_LINE_START = frozenset(
@@ -29,6 +34,11 @@ NO_LINE_START = frozenset(
     ",.!?;:)]}%\u201d\u2019ー々〆ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
 )
 NO_LINE_END = frozenset("“‘（《「『【〔〈｛〖〘〚([{$¥￥#@")
+# Characters that belong to the one before them (variation selectors, keycap, skin tones, tag
+# characters, a zero-width joiner and what it joins): one font draws the whole sequence, and a
+# line never breaks inside it.
+_CLINGS = "\u200d\ufe00-\ufe0f\u20e3\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f"
+_CLINGING = re.compile(f"[{_CLINGS}]")
 # Glyph extent of one line of the bundled face relative to its size; lines are placed so the
 # ideographic em box sits in the middle of that extent.
 LINE_EXTENT = 1.2
@@ -40,7 +50,7 @@ _TOKEN = re.compile(
     r"|(?P<space>[ \t\u3000]+)"
     r"|(?P<dots>…+|—+|‥+)"
     r"|(?P<word>[A-Za-z0-9\u00c0-\u024f_'’\-.,:;!?%&@#+=/\\*~^$|<>()\[\]{}\"]+)"
-    r"|(?P<char>.)",
+    rf"|(?P<char>.(?:\u200d.|[{_CLINGS}])*)",
     re.DOTALL,
 )
 
@@ -94,20 +104,84 @@ def _has_glyph(char: str, bold: bool, font_key: str) -> bool:
     return bytes(font_for(32, bold, font_key).getmask(char)) != _notdef_mask(bold, font_key)
 
 
-def missing_glyphs(text: str, bold: bool = False, font_key: str = "") -> list[str]:
-    """Characters of `text` the font cannot draw (they are left out of the poster)."""
-    seen: dict[str, None] = {}
+@lru_cache(maxsize=1)
+def _emoji_notdef_mask() -> bytes:
+    return bytes(pil_emoji_font(32).getmask("\ue000"))
+
+
+@lru_cache(maxsize=65536)
+def _emoji_has_glyph(char: str) -> bool:
+    return bytes(pil_emoji_font(32).getmask(char)) != _emoji_notdef_mask()
+
+
+def _fonts_of(text: str, bold: bool, font_key: str) -> list[bool | None]:
+    """For each character: False drawn by the layer's font, True by the emoji font, None by
+    neither. A clinging character takes the font of the one before it."""
+    found: list[bool | None] = []
+    previous: bool | None = False
+    joined = False  # the character before was a zero-width joiner
     for char in text:
-        if char not in "\r\n" and not _has_glyph(char, bold, font_key):
+        if found and (joined or _CLINGING.match(char)):
+            which: bool | None = previous
+        elif char in "\r\n" or _has_glyph(char, bold, font_key):
+            which = False
+        elif _emoji_has_glyph(char):
+            which = True
+        else:
+            which = None
+        found.append(which)
+        previous, joined = which, char == "\u200d"
+    return found
+
+
+def missing_glyphs(text: str, bold: bool = False, font_key: str = "") -> list[str]:
+    """Characters of `text` neither its font nor the emoji font can draw (they are left out of
+    the poster)."""
+    if text.isascii():
+        return []
+    seen: dict[str, None] = {}
+    for char, which in zip(text, _fonts_of(text, bold, font_key), strict=True):
+        if which is None:
             seen.setdefault(char, None)
     return list(seen)
 
 
-def drawable(text: str, bold: bool = False, font_key: str = "") -> str:
-    """`text` without the characters the font lacks (emoji, their joiners and selectors)."""
+def drawable(text: str, bold: bool = False, font_key: str = "", *, fallback: bool = True) -> str:
+    """`text` without the characters no font can draw; with `fallback` false, also without those
+    only the emoji font has (an avatar's initial is a letter)."""
     if text.isascii():
         return text
-    return "".join(c for c in text if c in "\r\n" or _has_glyph(c, bold, font_key))
+    return "".join(
+        char
+        for char, which in zip(text, _fonts_of(text, bold, font_key), strict=True)
+        if which is False or (fallback and which)
+    )
+
+
+def needs_fallback(text: str, bold: bool = False, font_key: str = "") -> bool:
+    """Whether any character of `text` is drawn by the emoji font."""
+    return not text.isascii() and any(_fonts_of(text, bold, font_key))
+
+
+def font_runs(
+    text: str, size: int, bold: bool = False, font_key: str = ""
+) -> list[tuple[ImageFont.FreeTypeFont, str]]:
+    """`text` (already `drawable`) cut into runs that one font draws: (font, run), in order."""
+    runs: list[tuple[ImageFont.FreeTypeFont, str]] = []
+    start, current = 0, None
+    for index, which in enumerate(_fonts_of(text, bold, font_key)):
+        which = bool(which)
+        if index and which != current:
+            runs.append((_font_of(current, size, bold, font_key), text[start:index]))
+            start = index
+        current = which
+    if text:
+        runs.append((_font_of(bool(current), size, bold, font_key), text[start:]))
+    return runs
+
+
+def _font_of(emoji: bool, size: int, bold: bool, font_key: str) -> ImageFont.FreeTypeFont:
+    return pil_emoji_font(size) if emoji else font_for(size, bold, font_key)
 
 
 @dataclass
@@ -211,9 +285,19 @@ def _trim(line: list[_Token]) -> list[_Token]:
     return line
 
 
-def _measurer(size: int, style: TextStyle):
+def _measurer(size: int, style: TextStyle, mixed: bool = False):
+    """`mixed`: the text has characters the emoji font draws (measured run by run)."""
     font = font_for(size, style.bold, style.font_key)
     spacing = style.letter_spacing
+
+    if mixed:
+
+        @lru_cache(maxsize=4096)
+        def measure(text: str) -> float:
+            runs = font_runs(text, size, style.bold, style.font_key)
+            return sum(f.getlength(run) for f, run in runs) + spacing * len(text)
+
+        return measure
 
     @lru_cache(maxsize=4096)
     def measure(text: str) -> float:
@@ -224,12 +308,16 @@ def _measurer(size: int, style: TextStyle):
 
 def measure_text(text: str, size: int, style: TextStyle) -> float:
     """The advance of `text` at `size`, letter spacing included after every character."""
-    return _measurer(size, style)(text)
+    return _measurer(size, style, needs_fallback(text, style.bold, style.font_key))(text)
 
 
-def wrap_lines(text: str, max_width: float, size: int, style: TextStyle) -> list[str]:
+def wrap_lines(
+    text: str, max_width: float, size: int, style: TextStyle, mixed: bool | None = None
+) -> list[str]:
     """`text` broken into lines no wider than `max_width` at `size`; explicit newlines kept."""
-    measure = _measurer(size, style)
+    if mixed is None:
+        mixed = needs_fallback(text, style.bold, style.font_key)
+    measure = _measurer(size, style, mixed)
     result: list[str] = []
     for paragraph in re.split(r"\r\n|\n|\r", text):
         for tokens in _wrap_paragraph(paragraph, max_width, measure):
@@ -246,11 +334,12 @@ def _block_height(lines: int, size: int, spacing: float) -> float:
 def layout_text(text: str, box_width: float, box_height: float, style: TextStyle) -> TextLayout:
     """Lines for the box, at the largest size ≤ font_size that fits (not below the minimum)."""
     text = drawable(text, style.bold, style.font_key)
+    mixed = needs_fallback(text, style.bold, style.font_key)
     top = max(1, int(style.font_size))
     bottom = max(1, min(top, int(style.min_font_size)))
 
     def attempt(size: int) -> list[str]:
-        return wrap_lines(text, box_width, size, style)
+        return wrap_lines(text, box_width, size, style, mixed)
 
     def fits(size: int, lines: list[str]) -> bool:
         return _block_height(len(lines), size, style.line_spacing) <= box_height + 0.5
@@ -272,8 +361,8 @@ def layout_text(text: str, box_width: float, box_height: float, style: TextStyle
         size, lines = best if best else (bottom, attempt(bottom))
     truncated = False
     if not fits(size, lines):
-        lines, truncated = _truncate(lines, size, box_width, box_height, style), True
-    measure = _measurer(size, style)
+        lines, truncated = _truncate(lines, size, box_width, box_height, style, mixed), True
+    measure = _measurer(size, style, mixed)
     widths = tuple(measure(line) - (style.letter_spacing if line else 0) for line in lines)
     return TextLayout(
         size=size,
@@ -287,13 +376,18 @@ def layout_text(text: str, box_width: float, box_height: float, style: TextStyle
 
 
 def _truncate(
-    lines: list[str], size: int, box_width: float, box_height: float, style: TextStyle
+    lines: list[str],
+    size: int,
+    box_width: float,
+    box_height: float,
+    style: TextStyle,
+    mixed: bool = False,
 ) -> list[str]:
     keep = 1
     while keep < len(lines) and _block_height(keep + 1, size, style.line_spacing) <= box_height:
         keep += 1
     kept = lines[:keep]
-    measure = _measurer(size, style)
+    measure = _measurer(size, style, mixed)
     last = kept[-1]
     while last and measure(last + ELLIPSIS) > box_width:
         last = last[:-1]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from core.members.query import MemberFilter
 from core.segments import behaviour
 from core.segments.behaviour import Found
 from core.segments.catalogue import SEGMENTS, get_segment
@@ -62,6 +63,15 @@ def segment_ids_with_siblings(
 def segment_member_ids(session: Session, key: str, now: datetime | None = None) -> list[int]:
     """The member ids of a segment (key or Chinese name); UserError for an unknown one."""
     return [found.member_id for found in segment_members(session, key, now)]
+
+
+def within_segment(
+    session: Session, spec: MemberFilter, key: str, now: datetime | None = None
+) -> MemberFilter:
+    """The members query `spec` narrowed to a segment's members (key or Chinese name): the
+    segment gives the ids, the members query filters by them."""
+    ids = segment_member_ids(session, key, now or spec.now)
+    return replace(spec, member_ids=tuple(ids))
 
 
 @dataclass

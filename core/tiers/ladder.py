@@ -16,12 +16,14 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.common.builtin_names import builtin_name
 from core.common.errors import UserError
 from core.common.settings_store import get_setting, set_setting
 from core.common.text import msg
+from db.models import Community
 
 # Figures a criterion can test, in the order the why-panel lists them.
 METRICS = ("active_days", "checkins", "messages", "invites", "purchases", "points")
@@ -233,3 +235,19 @@ def remove_community_ladder(session: Session, community_id: int) -> None:
 
 def has_own_ladder(session: Session, community_id: int) -> bool:
     return get_setting(session, community_key(community_id)) is not None
+
+
+def level_choices(session: Session) -> list[tuple[str, str]]:
+    """(key, name) of every level a filter can offer: the shared ladder's levels, then those
+    only a community's own ladder has."""
+    levels = [(level.key, level.name) for level in load_ladder(session).levels]
+    seen = {key for key, _ in levels}
+    community_ids = session.scalars(
+        select(Community.id).where(Community.deleted_at.is_(None)).order_by(Community.id)
+    )
+    for community_id in community_ids:
+        for level in load_ladder(session, community_id).levels:
+            if level.key not in seen:
+                seen.add(level.key)
+                levels.append((level.key, level.name))
+    return levels

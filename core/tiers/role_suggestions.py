@@ -19,7 +19,7 @@ from core.activity.kinds import KIND_LABELS
 from core.common.joins import joined_list
 from core.common.settings_store import get_setting
 from core.common.text import msg
-from core.members.roles import change_roles
+from core.communities.roles import change_roles
 from core.members.statistics import stats_members_condition
 from db.models import ActivityEvent, Member, Membership
 

@@ -634,6 +634,77 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
 </context>
 <context>
+    <name>CataloguePage</name>
+    <message>
+        <source>奖品</source>
+        <translation>Reward</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>所需积分</source>
+        <translation>Price</translation>
+    </message>
+    <message>
+        <source>剩余/总库存</source>
+        <translation>Stock left/total</translation>
+    </message>
+    <message>
+        <source>不限</source>
+        <translation>Unlimited</translation>
+    </message>
+    <message>
+        <source>已兑换</source>
+        <translation>Redeemed</translation>
+    </message>
+    <message>
+        <source>成本</source>
+        <translation>Cost</translation>
+    </message>
+    <message>
+        <source>每人限兑</source>
+        <translation>Per member</translation>
+    </message>
+    <message>
+        <source>兑换日期</source>
+        <translation>Redeemable</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>上架</source>
+        <translation>Listed</translation>
+    </message>
+    <message>
+        <source>下架</source>
+        <translation>Unlisted</translation>
+    </message>
+    <message>
+        <source>新增奖品…</source>
+        <translation>New Reward…</translation>
+    </message>
+    <message>
+        <source>编辑…</source>
+        <translation>Edit…</translation>
+    </message>
+    <message>
+        <source>积分商城还没有奖品</source>
+        <translation>The rewards catalogue is empty</translation>
+    </message>
+    <message>
+        <source>上架第一件奖品（实物、优惠券或服务），成员就能用积分兑换了。</source>
+        <translation>Add the first reward (a gift, a coupon or a service) and members can redeem their points for it.</translation>
+    </message>
+    <message>
+        <source>正在保存奖品…</source>
+        <translation>Saving the reward…</translation>
+    </message>
+</context>
+<context>
     <name>ColorField</name>
     <message>
         <source>无</source>
@@ -739,7 +810,7 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
     <message>
         <source>新建社群…</source>
-        <translation>New community…</translation>
+        <translation>New Community…</translation>
     </message>
     <message>
         <source>正常</source>
@@ -1139,6 +1210,100 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
 </context>
 <context>
+    <name>FulfilmentPage</name>
+    <message>
+        <source>待处理</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>输入兑换码核销</source>
+        <translation>Enter a redemption code to mark it used</translation>
+    </message>
+    <message>
+        <source>标记已发放</source>
+        <translation>Mark Delivered</translation>
+    </message>
+    <message>
+        <source>取消并退还积分…</source>
+        <translation>Cancel and Refund Points…</translation>
+    </message>
+    <message>
+        <source>核销</source>
+        <translation>Mark Used</translation>
+    </message>
+    <message>
+        <source>兑换时间</source>
+        <translation>Redeemed at</translation>
+    </message>
+    <message>
+        <source>兑换码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>成员</source>
+        <translation>Member</translation>
+    </message>
+    <message>
+        <source>奖品</source>
+        <translation>Reward</translation>
+    </message>
+    <message>
+        <source>积分</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>发放时间</source>
+        <translation>Delivered at</translation>
+    </message>
+    <message>
+        <source>核销/取消时间</source>
+        <translation>Used/cancelled at</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>兑换发放</source>
+        <translation>Fulfilment</translation>
+    </message>
+    <message>
+        <source>请先选择一条兑换记录</source>
+        <translation>Select a redemption first</translation>
+    </message>
+    <message>
+        <source>正在更新兑换状态…</source>
+        <translation>Updating the redemption…</translation>
+    </message>
+    <message>
+        <source>取消兑换</source>
+        <translation>Cancel Redemption</translation>
+    </message>
+    <message numerus="yes">
+        <source>取消兑换 {code}（{reward}），%n 积分将退还给成员。原因：</source>
+        <translation>
+            <numerusform>Cancel redemption {code} ({reward}); %n point goes back to the member. Reason:</numerusform>
+            <numerusform>Cancel redemption {code} ({reward}); %n points go back to the member. Reason:</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>正在核销…</source>
+        <translation>Marking as used…</translation>
+    </message>
+    <message>
+        <source>兑换码 {result} 已核销</source>
+        <translation>Redemption code {result} marked as used</translation>
+    </message>
+</context>
+<context>
     <name>GrowthChart</name>
     <message>
         <source>选择一个社群查看成员增长</source>
@@ -1449,6 +1614,10 @@ Preview first: every row to add, update or with a problem is listed before anyth
         <translation>; </translation>
     </message>
     <message>
+        <source>{field} {new}</source>
+        <translation>{field} {new}</translation>
+    </message>
+    <message>
         <source>{field}：{old} → {new}</source>
         <translation>{field}: {old} → {new}</translation>
     </message>
@@ -1469,6 +1638,13 @@ Preview first: every row to add, update or with a problem is listed before anyth
         <translation>
             <numerusform>%n row whose phone and nickname disagree was not imported.</numerusform>
             <numerusform>%n rows whose phone and nickname disagree were not imported.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>期初积分记入积分台账：%n 人，共 {points} 分。</source>
+        <translation>
+            <numerusform>Opening points added to the ledger: %n member, {points} points in all.</numerusform>
+            <numerusform>Opening points added to the ledger: %n members, {points} points in all.</numerusform>
         </translation>
     </message>
     <message>
@@ -1509,6 +1685,96 @@ Preview first: every row to add, update or with a problem is listed before anyth
     <message>
         <source>导入完成：新增 {added} 人，更新 {updated} 人，入群 {joined} 次，退群 {left} 次，新建社群 {created} 个。</source>
         <translation>Import complete. Members added: {added}, updated: {updated}; joins: {joined}, leaves: {left}; communities created: {created}.</translation>
+    </message>
+</context>
+<context>
+    <name>JournalPage</name>
+    <message>
+        <source>全部类型</source>
+        <translation>All types</translation>
+    </message>
+    <message>
+        <source>全部时间</source>
+        <translation>All time</translation>
+    </message>
+    <message>
+        <source>今天</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <source>近 7 天</source>
+        <translation>Last 7 days</translation>
+    </message>
+    <message>
+        <source>近 30 天</source>
+        <translation>Last 30 days</translation>
+    </message>
+    <message>
+        <source>近 90 天</source>
+        <translation>Last 90 days</translation>
+    </message>
+    <message>
+        <source>原因、关联或成员</source>
+        <translation>Reason, reference or member</translation>
+    </message>
+    <message>
+        <source>筛选</source>
+        <translation>Filter</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>成员</source>
+        <translation>Member</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>积分</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <source>计入等级</source>
+        <translation>Qualifying</translation>
+    </message>
+    <message>
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>有效期至</source>
+        <translation>Valid until</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>关联</source>
+        <translation>Reference</translation>
+    </message>
+    <message>
+        <source>经办人</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>流水号</source>
+        <translation>Entry no.</translation>
+    </message>
+    <message>
+        <source>显示最新 {n} 条；缩小筛选范围或导出 Excel 查看全部</source>
+        <translation>Showing the latest {n}; narrow the filter or export to Excel to see them all</translation>
+    </message>
+    <message numerus="yes">
+        <source>共 %n 条</source>
+        <translation>
+            <numerusform>%n entry</numerusform>
+            <numerusform>%n entries</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1813,6 +2079,37 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
 </context>
 <context>
+    <name>LedgerPage</name>
+    <message>
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>导出 Excel</source>
+        <translation>Export to Excel</translation>
+    </message>
+    <message>
+        <source>Excel 文件 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>导出完成</source>
+        <translation>Export Complete</translation>
+    </message>
+    <message>
+        <source>已导出 {members} 位成员、{entries} 笔流水到
+{path}
+手机号和微信号已打码。</source>
+        <translation>Exported to
+{path}
+Members: {members}; entries: {entries}. Phones and WeChat IDs are masked.</translation>
+    </message>
+    <message>
+        <source>正在导出…</source>
+        <translation>Exporting…</translation>
+    </message>
+</context>
+<context>
     <name>LedgerTab</name>
     <message>
         <source>成员对账单</source>
@@ -1838,282 +2135,47 @@ Preview first: every row to add, update or with a problem is listed before anyth
         <source>负债与到期</source>
         <translation>Liability and expiry</translation>
     </message>
+</context>
+<context>
+    <name>LevelCard</name>
     <message>
-        <source>搜索成员：昵称、拼音、手机尾号…</source>
-        <translation>Search members: nickname, pinyin, phone&apos;s last digits…</translation>
+        <source>锁定等级（不随规则变化）</source>
+        <translation>Lock level (the rules don&apos;t change it)</translation>
     </message>
     <message>
-        <source>请在左侧选择成员</source>
-        <translation>Choose a member on the left</translation>
+        <source>手动指定：</source>
+        <translation>Set by hand:</translation>
     </message>
     <message>
-        <source>可用积分</source>
-        <translation>Available points</translation>
+        <source>升级为「{level}」的条件（近 {days} 天）：</source>
+        <translation>To reach “{level}” (last {days} days):</translation>
     </message>
+</context>
+<context>
+    <name>LevelPanel</name>
     <message>
-        <source>待生效</source>
-        <translation>Pending</translation>
+        <source>等级：为什么是这个等级</source>
+        <translation>Level: why this level</translation>
     </message>
     <message>
-        <source>计入等级</source>
-        <translation>Qualifying</translation>
+        <source>不在任何社群里，没有等级</source>
+        <translation>Not in any community, so no level</translation>
     </message>
     <message>
-        <source>累计获得</source>
-        <translation>Earned to date</translation>
+        <source>团队成员（店主、员工）不参与分层统计</source>
+        <translation>Team members (owner, staff) are left out of tiering</translation>
     </message>
     <message>
-        <source>30 天内到期</source>
-        <translation>Expiring within 30 days</translation>
+        <source>只显示前 {shown} 个群，共 {total} 个</source>
+        <translation>Showing the first {shown} of {total} groups</translation>
     </message>
     <message>
-        <source>发放积分</source>
-        <translation>Award Points</translation>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
     </message>
-    <message>
-        <source>按规则发放…</source>
-        <translation>Award by Rule…</translation>
-    </message>
-    <message>
-        <source>扣减积分</source>
-        <translation>Deduct Points</translation>
-    </message>
-    <message>
-        <source>兑换奖品</source>
-        <translation>Redeem Reward</translation>
-    </message>
-    <message>
-        <source>补签</source>
-        <translation>Make-up Check-in</translation>
-    </message>
-    <message>
-        <source>冲正所选流水</source>
-        <translation>Reverse Selected Entry</translation>
-    </message>
-    <message>
-        <source>导出对账单…</source>
-        <translation>Export Statement…</translation>
-    </message>
-    <message>
-        <source>时间</source>
-        <translation>Time</translation>
-    </message>
-    <message>
-        <source>类型</source>
-        <translation>Type</translation>
-    </message>
-    <message>
-        <source>积分</source>
-        <translation>Points</translation>
-    </message>
-    <message>
-        <source>余额</source>
-        <translation>Balance</translation>
-    </message>
-    <message>
-        <source>状态</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <source>有效期至</source>
-        <translation>Valid until</translation>
-    </message>
-    <message>
-        <source>原因</source>
-        <translation>Reason</translation>
-    </message>
-    <message>
-        <source>经办人</source>
-        <translation>Operator</translation>
-    </message>
-    <message>
-        <source>流水号</source>
-        <translation>Entry no.</translation>
-    </message>
-    <message>
-        <source>全部类型</source>
-        <translation>All types</translation>
-    </message>
-    <message>
-        <source>全部时间</source>
-        <translation>All time</translation>
-    </message>
-    <message>
-        <source>今天</source>
-        <translation>Today</translation>
-    </message>
-    <message>
-        <source>近 7 天</source>
-        <translation>Last 7 days</translation>
-    </message>
-    <message>
-        <source>近 30 天</source>
-        <translation>Last 30 days</translation>
-    </message>
-    <message>
-        <source>近 90 天</source>
-        <translation>Last 90 days</translation>
-    </message>
-    <message>
-        <source>原因、关联或成员</source>
-        <translation>Reason, reference or member</translation>
-    </message>
-    <message>
-        <source>筛选</source>
-        <translation>Filter</translation>
-    </message>
-    <message>
-        <source>成员</source>
-        <translation>Member</translation>
-    </message>
-    <message>
-        <source>是</source>
-        <translation>Yes</translation>
-    </message>
-    <message>
-        <source>关联</source>
-        <translation>Reference</translation>
-    </message>
-    <message>
-        <source>规则</source>
-        <translation>Rule</translation>
-    </message>
-    <message>
-        <source>每日上限</source>
-        <translation>Daily cap</translation>
-    </message>
-    <message>
-        <source>有效期</source>
-        <translation>Valid for</translation>
-    </message>
-    <message>
-        <source>永久</source>
-        <translation>Forever</translation>
-    </message>
-    <message>
-        <source>启用</source>
-        <translation>Enabled</translation>
-    </message>
-    <message>
-        <source>停用</source>
-        <translation>Disabled</translation>
-    </message>
-    <message>
-        <source>版本</source>
-        <translation>Version</translation>
-    </message>
-    <message>
-        <source>修改规则…</source>
-        <translation>Edit Rule…</translation>
-    </message>
-    <message>
-        <source>新建自定义规则…</source>
-        <translation>New Custom Rule…</translation>
-    </message>
-    <message>
-        <source>修改规则会生成新版本，已发放的积分保持原样；补签扣除的积分在「补签」一行设置。</source>
-        <translation>Editing a rule creates a new version; points already awarded stay as they are. What a make-up check-in (补签) costs is set on its own row.</translation>
-    </message>
-    <message>
-        <source>奖品</source>
-        <translation>Reward</translation>
-    </message>
-    <message>
-        <source>所需积分</source>
-        <translation>Price</translation>
-    </message>
-    <message>
-        <source>剩余/总库存</source>
-        <translation>Stock left/total</translation>
-    </message>
-    <message>
-        <source>不限</source>
-        <translation>Unlimited</translation>
-    </message>
-    <message>
-        <source>已兑换</source>
-        <translation>Redeemed</translation>
-    </message>
-    <message>
-        <source>成本</source>
-        <translation>Cost</translation>
-    </message>
-    <message>
-        <source>每人限兑</source>
-        <translation>Per member</translation>
-    </message>
-    <message>
-        <source>兑换日期</source>
-        <translation>Redeemable</translation>
-    </message>
-    <message>
-        <source>上架</source>
-        <translation>Listed</translation>
-    </message>
-    <message>
-        <source>下架</source>
-        <translation>Unlisted</translation>
-    </message>
-    <message>
-        <source>新增奖品…</source>
-        <translation>New Reward…</translation>
-    </message>
-    <message>
-        <source>编辑…</source>
-        <translation>Edit…</translation>
-    </message>
-    <message>
-        <source>积分商城还没有奖品</source>
-        <translation>The rewards catalogue is empty</translation>
-    </message>
-    <message>
-        <source>上架第一件奖品（实物、优惠券或服务），成员就能用积分兑换了。</source>
-        <translation>Add the first reward (a gift, a coupon or a service) and members can redeem their points for it.</translation>
-    </message>
-    <message>
-        <source>待处理</source>
-        <translation>Open</translation>
-    </message>
-    <message>
-        <source>全部</source>
-        <translation>All</translation>
-    </message>
-    <message>
-        <source>输入兑换码核销</source>
-        <translation>Enter a redemption code to mark it used</translation>
-    </message>
-    <message>
-        <source>标记已发放</source>
-        <translation>Mark Delivered</translation>
-    </message>
-    <message>
-        <source>取消并退还积分…</source>
-        <translation>Cancel and Refund Points…</translation>
-    </message>
-    <message>
-        <source>核销</source>
-        <translation>Mark Used</translation>
-    </message>
-    <message>
-        <source>兑换时间</source>
-        <translation>Redeemed at</translation>
-    </message>
-    <message>
-        <source>兑换码</source>
-        <translation>Code</translation>
-    </message>
-    <message>
-        <source>发放时间</source>
-        <translation>Delivered at</translation>
-    </message>
-    <message>
-        <source>核销/取消时间</source>
-        <translation>Used/cancelled at</translation>
-    </message>
-    <message>
-        <source>备注</source>
-        <translation>Note</translation>
-    </message>
+</context>
+<context>
+    <name>LiabilityPage</name>
     <message>
         <source>未使用积分（负债）</source>
         <translation>Unused points (liability)</translation>
@@ -2129,6 +2191,10 @@ Preview first: every row to add, update or with a problem is listed before anyth
     <message>
         <source>持有积分的成员</source>
         <translation>Members holding points</translation>
+    </message>
+    <message>
+        <source>30 天内到期</source>
+        <translation>Expiring within 30 days</translation>
     </message>
     <message>
         <source>90 天内到期</source>
@@ -2166,47 +2232,9 @@ Preview first: every row to add, update or with a problem is listed before anyth
         <source>到期前 </source>
         <translation>Within </translation>
     </message>
-    <message numerus="yes">
-        <source>{name}  · %n 分</source>
-        <translation>
-            <numerusform>{name}  · %n pt</numerusform>
-            <numerusform>{name}  · %n pts</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>共 %n 条</source>
-        <translation>
-            <numerusform>%n entry</numerusform>
-            <numerusform>%n entries</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>已按「{rule}」给 %n 位成员发放共 {total} 积分</source>
-        <translation>
-            <numerusform>Awarded by “{rule}” to %n member (points in total: {total})</numerusform>
-            <numerusform>Awarded by “{rule}” to %n members (points in total: {total})</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>；%n 位成员接近每日上限 {cap} 分，只发了剩余的积分</source>
-        <translation>
-            <numerusform>; %n member was near the daily cap of {cap} and got only the remainder</numerusform>
-            <numerusform>; %n members were near the daily cap of {cap} and got only the remainder</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>；%n 位成员今天已达每日上限 {cap} 分，未发放</source>
-        <translation>
-            <numerusform>; %n member already reached the daily cap of {cap} today and got nothing</numerusform>
-            <numerusform>; %n members already reached the daily cap of {cap} today and got nothing</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>取消兑换 {code}（{reward}），%n 积分将退还给成员。原因：</source>
-        <translation>
-            <numerusform>Cancel redemption {code} ({reward}); %n point goes back to the member. Reason:</numerusform>
-            <numerusform>Cancel redemption {code} ({reward}); %n points go back to the member. Reason:</numerusform>
-        </translation>
+    <message>
+        <source>成员</source>
+        <translation>Member</translation>
     </message>
     <message>
         <source>到期积分</source>
@@ -2233,150 +2261,12 @@ Preview first: every row to add, update or with a problem is listed before anyth
         <translation>Redemptions and cost by month</translation>
     </message>
     <message>
-        <source>{name}（成员 {id}）的积分对账单</source>
-        <translation>Points statement of {name} (member {id})</translation>
-    </message>
-    <message>
-        <source>显示最新 {n} 条；缩小筛选范围或导出 Excel 查看全部</source>
-        <translation>Showing the latest {n}; narrow the filter or export to Excel to see them all</translation>
-    </message>
-    <message>
-        <source>完成</source>
-        <translation>Done</translation>
-    </message>
-    <message>
-        <source>正在扣减积分…</source>
-        <translation>Deducting points…</translation>
-    </message>
-    <message>
-        <source>正在发放积分…</source>
-        <translation>Awarding points…</translation>
-    </message>
-    <message>
-        <source>正在按规则发放…</source>
-        <translation>Awarding by rule…</translation>
-    </message>
-    <message>
-        <source>积分商城还没有上架的奖品，请先在「积分商城」新增。</source>
-        <translation>The rewards catalogue has no listed rewards yet: add one under “Rewards catalogue” first.</translation>
-    </message>
-    <message>
-        <source>正在兑换…</source>
-        <translation>Redeeming…</translation>
-    </message>
-    <message>
-        <source>兑换成功，兑换码：{result}</source>
-        <translation>Redeemed. Redemption code: {result}</translation>
-    </message>
-    <message>
-        <source>正在补签…</source>
-        <translation>Recording the make-up check-in…</translation>
-    </message>
-    <message>
-        <source>冲正流水</source>
-        <translation>Reverse Entry</translation>
-    </message>
-    <message>
-        <source>冲正 {points:+d} 分「{reason}」的原因：</source>
-        <translation>Reason for reversing “{reason}” (points: {points:+d}):</translation>
-    </message>
-    <message>
-        <source>正在冲正…</source>
-        <translation>Reversing…</translation>
-    </message>
-    <message>
-        <source>正在保存规则…</source>
-        <translation>Saving the rule…</translation>
-    </message>
-    <message>
-        <source>正在保存奖品…</source>
-        <translation>Saving the reward…</translation>
-    </message>
-    <message>
-        <source>请先选择一条兑换记录</source>
-        <translation>Select a redemption first</translation>
-    </message>
-    <message>
-        <source>正在更新兑换状态…</source>
-        <translation>Updating the redemption…</translation>
-    </message>
-    <message>
-        <source>取消兑换</source>
-        <translation>Cancel Redemption</translation>
-    </message>
-    <message>
-        <source>正在核销…</source>
-        <translation>Marking as used…</translation>
-    </message>
-    <message>
-        <source>兑换码 {result} 已核销</source>
-        <translation>Redemption code {result} marked as used</translation>
-    </message>
-    <message>
         <source>正在保存…</source>
         <translation>Saving…</translation>
     </message>
     <message>
         <source>已复制给 {name} 的提醒，可粘贴到微信发送</source>
         <translation>Reminder for {name} copied: paste it into WeChat to send it</translation>
-    </message>
-    <message>
-        <source>导出 Excel</source>
-        <translation>Export to Excel</translation>
-    </message>
-    <message>
-        <source>Excel 文件 (*.xlsx)</source>
-        <translation>Excel workbook (*.xlsx)</translation>
-    </message>
-    <message>
-        <source>导出完成</source>
-        <translation>Export Complete</translation>
-    </message>
-    <message>
-        <source>已导出 {members} 位成员、{entries} 笔流水到
-{path}
-手机号和微信号已打码。</source>
-        <translation>Exported to
-{path}
-Members: {members}; entries: {entries}. Phones and WeChat IDs are masked.</translation>
-    </message>
-    <message>
-        <source>正在导出…</source>
-        <translation>Exporting…</translation>
-    </message>
-</context>
-<context>
-    <name>LevelCard</name>
-    <message>
-        <source>锁定等级（不随规则变化）</source>
-        <translation>Lock level (the rules don&apos;t change it)</translation>
-    </message>
-    <message>
-        <source>手动指定：</source>
-        <translation>Set by hand:</translation>
-    </message>
-    <message>
-        <source>升级为「{level}」的条件（近 {days} 天）：</source>
-        <translation>To reach “{level}” (last {days} days):</translation>
-    </message>
-</context>
-<context>
-    <name>LevelPanel</name>
-    <message>
-        <source>不在任何社群里，没有等级</source>
-        <translation>Not in any community, so no level</translation>
-    </message>
-    <message>
-        <source>团队成员（店主、员工）不参与分层统计</source>
-        <translation>Team members (owner, staff) are left out of tiering</translation>
-    </message>
-    <message>
-        <source>只显示前 {shown} 个群，共 {total} 个</source>
-        <translation>Showing the first {shown} of {total} groups</translation>
-    </message>
-    <message>
-        <source>正在保存…</source>
-        <translation>Saving…</translation>
     </message>
 </context>
 <context>
@@ -2533,6 +2423,10 @@ Demo data can be generated again in a new database at any time; it does not affe
             <numerusform>%n item needs attention</numerusform>
             <numerusform>%n items need attention</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>已记录 {n} 条行为</source>
+        <translation>Recorded {n} activity records</translation>
     </message>
 </context>
 <context>
@@ -2700,10 +2594,6 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>Communities</translation>
     </message>
     <message>
-        <source>等级：为什么是这个等级</source>
-        <translation>Level: why this level</translation>
-    </message>
-    <message>
         <source>最近行为</source>
         <translation>Recent activity</translation>
     </message>
@@ -2785,14 +2675,6 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>等级：全部</source>
         <translation>Level: all</translation>
-    </message>
-    <message>
-        <source>分群：全部</source>
-        <translation>Segment: all</translation>
-    </message>
-    <message>
-        <source>按行为和价值分群：RFM、流失预警、新人活跃、本周最投入</source>
-        <translation>Segments by activity and value: RFM, churn warning, active newcomers, most engaged this week</translation>
     </message>
     <message>
         <source>手机号：不限</source>
@@ -2936,14 +2818,6 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>Export…</translation>
     </message>
     <message>
-        <source>导出分群…</source>
-        <translation>Export Segment…</translation>
-    </message>
-    <message>
-        <source>导出当前分群的成员，每行附「建议动作」（先在上方选择分群）</source>
-        <translation>Export the members of the current segment, each row with a suggested action (choose a segment above first)</translation>
-    </message>
-    <message>
         <source>显示完整手机号</source>
         <translation>Show full phone numbers</translation>
     </message>
@@ -2958,10 +2832,6 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>导入成员名单…</source>
         <translation>Import Member List…</translation>
-    </message>
-    <message>
-        <source>正在计算分群…</source>
-        <translation>Computing the segment…</translation>
     </message>
     <message>
         <source>昵称：</source>
@@ -3015,20 +2885,6 @@ Demo data can be generated again in a new database at any time; it does not affe
         </translation>
     </message>
     <message numerus="yes">
-        <source>导出分群「{name}」的 %Ln 名成员到 Excel，每行附建议动作：{action}</source>
-        <translation>
-            <numerusform>Export the %Ln member of segment “{name}” to Excel, with the suggested action: {action}</numerusform>
-            <numerusform>Export the %Ln members of segment “{name}” to Excel, each row with the suggested action: {action}</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>已导出分群「{name}」%n 人到 {path}{masked}</source>
-        <translation>
-            <numerusform>Exported segment “{name}” (%n member) to {path}{masked}</numerusform>
-            <numerusform>Exported segment “{name}” (%n members) to {path}{masked}</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source>导出 %Ln 名成员到 Excel。</source>
         <translation>
             <numerusform>Export %Ln member to Excel.</numerusform>
@@ -3064,10 +2920,6 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>Setting the role…</translation>
     </message>
     <message>
-        <source>已记录 {n} 条行为</source>
-        <translation>Recorded {n} activity records</translation>
-    </message>
-    <message>
         <source>所选成员</source>
         <translation>selected members</translation>
     </message>
@@ -3090,18 +2942,6 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>（手机号、微信号已打码）</source>
         <translation> (phones and WeChat IDs masked)</translation>
-    </message>
-    <message>
-        <source>分群还在计算，请稍候再导出</source>
-        <translation>The segment is still being computed: export it in a moment</translation>
-    </message>
-    <message>
-        <source>导出分群</source>
-        <translation>Export Segment</translation>
-    </message>
-    <message>
-        <source>正在导出分群…</source>
-        <translation>Exporting the segment…</translation>
     </message>
     <message>
         <source>手机号和微信号打码（建议，导出会记入导出日志）</source>
@@ -3362,7 +3202,7 @@ Demo data can be generated again in a new database at any time; it does not affe
     </message>
     <message>
         <source>新建社群…</source>
-        <translation>New community…</translation>
+        <translation>New Community…</translation>
     </message>
     <message>
         <source>生成演示数据…</source>
@@ -3451,6 +3291,10 @@ For example:
     <message>
         <source>备注名</source>
         <translation>Remark name</translation>
+    </message>
+    <message>
+        <source>微信号</source>
+        <translation>WeChat ID</translation>
     </message>
     <message>
         <source>拼音相同</source>
@@ -4378,6 +4222,134 @@ Drop an image here</translation>
     </message>
 </context>
 <context>
+    <name>RulesPage</name>
+    <message>
+        <source>规则</source>
+        <translation>Rule</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>积分</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <source>每日上限</source>
+        <translation>Daily cap</translation>
+    </message>
+    <message>
+        <source>计入等级</source>
+        <translation>Qualifying</translation>
+    </message>
+    <message>
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>待生效</source>
+        <translation>Pending</translation>
+    </message>
+    <message>
+        <source>有效期</source>
+        <translation>Valid for</translation>
+    </message>
+    <message>
+        <source>永久</source>
+        <translation>Forever</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>启用</source>
+        <translation>Enabled</translation>
+    </message>
+    <message>
+        <source>停用</source>
+        <translation>Disabled</translation>
+    </message>
+    <message>
+        <source>版本</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>修改规则…</source>
+        <translation>Edit Rule…</translation>
+    </message>
+    <message>
+        <source>新建自定义规则…</source>
+        <translation>New Custom Rule…</translation>
+    </message>
+    <message>
+        <source>修改规则会生成新版本，已发放的积分保持原样；补签扣除的积分在「补签」一行设置。</source>
+        <translation>Editing a rule creates a new version; points already awarded stay as they are. What a make-up check-in (补签) costs is set on its own row.</translation>
+    </message>
+    <message>
+        <source>正在保存规则…</source>
+        <translation>Saving the rule…</translation>
+    </message>
+</context>
+<context>
+    <name>SegmentScope</name>
+    <message>
+        <source>分群：全部</source>
+        <translation>Segment: all</translation>
+    </message>
+    <message>
+        <source>按行为和价值分群：RFM、流失预警、新人活跃、本周最投入</source>
+        <translation>Segments by activity and value: RFM, churn warning, active newcomers, most engaged this week</translation>
+    </message>
+    <message>
+        <source>导出分群…</source>
+        <translation>Export Segment…</translation>
+    </message>
+    <message>
+        <source>导出当前分群的成员，每行附「建议动作」（先在上方选择分群）</source>
+        <translation>Export the members of the current segment, each row with a suggested action (choose a segment above first)</translation>
+    </message>
+    <message>
+        <source>正在计算分群…</source>
+        <translation>Computing the segment…</translation>
+    </message>
+    <message>
+        <source>分群还在计算，请稍候再导出</source>
+        <translation>The segment is still being computed: export it in a moment</translation>
+    </message>
+    <message>
+        <source>导出分群</source>
+        <translation>Export Segment</translation>
+    </message>
+    <message>
+        <source>Excel 表格 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message numerus="yes">
+        <source>导出分群「{name}」的 %Ln 名成员到 Excel，每行附建议动作：{action}</source>
+        <translation>
+            <numerusform>Export the %Ln member of segment “{name}” to Excel, with the suggested action: {action}</numerusform>
+            <numerusform>Export the %Ln members of segment “{name}” to Excel, each row with the suggested action: {action}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>正在导出分群…</source>
+        <translation>Exporting the segment…</translation>
+    </message>
+    <message numerus="yes">
+        <source>已导出分群「{name}」%n 人到 {path}{masked}</source>
+        <translation>
+            <numerusform>Exported segment “{name}” (%n member) to {path}{masked}</numerusform>
+            <numerusform>Exported segment “{name}” (%n members) to {path}{masked}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>（手机号、微信号已打码）</source>
+        <translation> (phones and WeChat IDs masked)</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>设置</source>
@@ -4481,6 +4453,173 @@ Drop an image here</translation>
     <message>
         <source>描边颜色</source>
         <translation>Outline colour</translation>
+    </message>
+</context>
+<context>
+    <name>StatementPage</name>
+    <message>
+        <source>搜索成员：昵称、拼音、手机尾号…</source>
+        <translation>Search members: nickname, pinyin, phone&apos;s last digits…</translation>
+    </message>
+    <message>
+        <source>请在左侧选择成员</source>
+        <translation>Choose a member on the left</translation>
+    </message>
+    <message>
+        <source>可用积分</source>
+        <translation>Available points</translation>
+    </message>
+    <message>
+        <source>待生效</source>
+        <translation>Pending</translation>
+    </message>
+    <message>
+        <source>计入等级</source>
+        <translation>Qualifying</translation>
+    </message>
+    <message>
+        <source>累计获得</source>
+        <translation>Earned to date</translation>
+    </message>
+    <message>
+        <source>30 天内到期</source>
+        <translation>Expiring within 30 days</translation>
+    </message>
+    <message>
+        <source>发放积分</source>
+        <translation>Award Points</translation>
+    </message>
+    <message>
+        <source>按规则发放…</source>
+        <translation>Award by Rule…</translation>
+    </message>
+    <message>
+        <source>扣减积分</source>
+        <translation>Deduct Points</translation>
+    </message>
+    <message>
+        <source>兑换奖品</source>
+        <translation>Redeem Reward</translation>
+    </message>
+    <message>
+        <source>补签</source>
+        <translation>Make-up Check-in</translation>
+    </message>
+    <message>
+        <source>冲正所选流水</source>
+        <translation>Reverse Selected Entry</translation>
+    </message>
+    <message>
+        <source>导出对账单…</source>
+        <translation>Export Statement…</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>积分</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <source>余额</source>
+        <translation>Balance</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>有效期至</source>
+        <translation>Valid until</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>经办人</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>流水号</source>
+        <translation>Entry no.</translation>
+    </message>
+    <message numerus="yes">
+        <source>{name}  · %n 分</source>
+        <translation>
+            <numerusform>{name}  · %n pt</numerusform>
+            <numerusform>{name}  · %n pts</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{name}（成员 {id}）的积分对账单</source>
+        <translation>Points statement of {name} (member {id})</translation>
+    </message>
+    <message>
+        <source>正在扣减积分…</source>
+        <translation>Deducting points…</translation>
+    </message>
+    <message>
+        <source>正在发放积分…</source>
+        <translation>Awarding points…</translation>
+    </message>
+    <message>
+        <source>正在按规则发放…</source>
+        <translation>Awarding by rule…</translation>
+    </message>
+    <message numerus="yes">
+        <source>已按「{rule}」给 %n 位成员发放共 {total} 积分</source>
+        <translation>
+            <numerusform>Awarded by “{rule}” to %n member (points in total: {total})</numerusform>
+            <numerusform>Awarded by “{rule}” to %n members (points in total: {total})</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>；%n 位成员接近每日上限 {cap} 分，只发了剩余的积分</source>
+        <translation>
+            <numerusform>; %n member was near the daily cap of {cap} and got only the remainder</numerusform>
+            <numerusform>; %n members were near the daily cap of {cap} and got only the remainder</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>；%n 位成员今天已达每日上限 {cap} 分，未发放</source>
+        <translation>
+            <numerusform>; %n member already reached the daily cap of {cap} today and got nothing</numerusform>
+            <numerusform>; %n members already reached the daily cap of {cap} today and got nothing</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>积分商城还没有上架的奖品，请先在「积分商城」新增。</source>
+        <translation>The rewards catalogue has no listed rewards yet: add one under “Rewards catalogue” first.</translation>
+    </message>
+    <message>
+        <source>正在兑换…</source>
+        <translation>Redeeming…</translation>
+    </message>
+    <message>
+        <source>兑换成功，兑换码：{result}</source>
+        <translation>Redeemed. Redemption code: {result}</translation>
+    </message>
+    <message>
+        <source>正在补签…</source>
+        <translation>Recording the make-up check-in…</translation>
+    </message>
+    <message>
+        <source>冲正流水</source>
+        <translation>Reverse Entry</translation>
+    </message>
+    <message>
+        <source>冲正 {points:+d} 分「{reason}」的原因：</source>
+        <translation>Reason for reversing “{reason}” (points: {points:+d}):</translation>
+    </message>
+    <message>
+        <source>正在冲正…</source>
+        <translation>Reversing…</translation>
     </message>
 </context>
 <context>
@@ -6382,6 +6521,1058 @@ Drop an image here</translation>
         <translation>Tags</translation>
     </message>
     <message>
+        <source>{what}「{text}」应写成 YYYY-MM-DD 或 YYYY-MM-DD HH:MM</source>
+        <translation>{what} &quot;{text}&quot; should be written YYYY-MM-DD or YYYY-MM-DD HH:MM</translation>
+    </message>
+    <message>
+        <source>被邀请人已记在更早的邀请人名下</source>
+        <translation>The invitee already counts under an earlier inviter</translation>
+    </message>
+    <message>
+        <source>活动开始前已是成员，不算新成员</source>
+        <translation>A member before the campaign started: not new</translation>
+    </message>
+    <message>
+        <source>被邀请人在规定天数内退群</source>
+        <translation>The invitee left within the set days</translation>
+    </message>
+    <message>
+        <source>被邀请人未在时限内发言或签到</source>
+        <translation>The invitee did not post or check in in time</translation>
+    </message>
+    <message>
+        <source>等待被邀请人激活（发言或签到）</source>
+        <translation>Waiting for the invitee to activate (message or check-in)</translation>
+    </message>
+    <message>
+        <source>待生效期未满</source>
+        <translation>Pending period not over</translation>
+    </message>
+    <message>
+        <source>超过邀请人每日上限</source>
+        <translation>Over the inviter&apos;s daily cap</translation>
+    </message>
+    <message>
+        <source>超过邀请人每月上限</source>
+        <translation>Over the inviter&apos;s monthly cap</translation>
+    </message>
+    <message>
+        <source>超过邀请人本活动上限</source>
+        <translation>Over the inviter&apos;s cap for the campaign</translation>
+    </message>
+    <message>
+        <source>邀请关系已被驳回或作废</source>
+        <translation>The referral was rejected or voided</translation>
+    </message>
+    <message>
+        <source>已被列入黑名单</source>
+        <translation>Blacklisted</translation>
+    </message>
+    <message>
+        <source>奖品库存不足</source>
+        <translation>Prize out of stock</translation>
+    </message>
+    <message>
+        <source>超过活动总预算</source>
+        <translation>Over the campaign&apos;s total budget</translation>
+    </message>
+    <message>
+        <source>超过每日预算</source>
+        <translation>Over the daily budget</translation>
+    </message>
+    <message>
+        <source>超过每人预算</source>
+        <translation>Over the budget per member</translation>
+    </message>
+    <message>
+        <source>超过该奖品预算</source>
+        <translation>Over this prize&apos;s budget</translation>
+    </message>
+    <message>
+        <source>券码池已用完</source>
+        <translation>The coupon code pool is used up</translation>
+    </message>
+    <message>
+        <source>已发的奖励不再满足条件</source>
+        <translation>A reward already given no longer qualifies</translation>
+    </message>
+    <message>
+        <source>拼团超时未成团</source>
+        <translation>The team did not fill in time</translation>
+    </message>
+    <message>
+        <source>团已满员</source>
+        <translation>The team is full</translation>
+    </message>
+    <message>
+        <source>已在本活动的另一个团中</source>
+        <translation>Already in another team of this campaign</translation>
+    </message>
+    <message>
+        <source>本活动中已助力过</source>
+        <translation>Already helped in this campaign</translation>
+    </message>
+    <message>
+        <source>不能为自己助力</source>
+        <translation>Cannot help oneself</translation>
+    </message>
+    <message>
+        <source>超过时限</source>
+        <translation>Past the time limit</translation>
+    </message>
+    <message>
+        <source>已完成，无需再助力</source>
+        <translation>Already complete; no more help needed</translation>
+    </message>
+    <message>
+        <source>抽奖次数已用完</source>
+        <translation>No draws left</translation>
+    </message>
+    <message>
+        <source>超过每人发布上限</source>
+        <translation>Over the offers per member</translation>
+    </message>
+    <message>
+        <source>待人工审核</source>
+        <translation>Waiting for review</translation>
+    </message>
+    <message>
+        <source>审核通过</source>
+        <translation>Approved in review</translation>
+    </message>
+    <message>
+        <source>审核驳回</source>
+        <translation>Rejected in review</translation>
+    </message>
+    <message>
+        <source>已被列入黑名单，待发奖励作废</source>
+        <translation>Blacklisted: rewards not yet given are void</translation>
+    </message>
+    <message>
+        <source>已过审核期限</source>
+        <translation>Past the review deadline</translation>
+    </message>
+    <message>
+        <source>{reason}：{detail}</source>
+        <translation>{reason}: {detail}</translation>
+    </message>
+    <message>
+        <source>没有种子参与者：每位参与者都有邀请人，无法分波次</source>
+        <translation>No seed participants: everyone has an inviter, so there are no waves</translation>
+    </message>
+    <message>
+        <source>邀请关系中有 {cycles} 个环，{members} 人不在任何波次中，请在风控中核查</source>
+        <translation>The referrals contain {cycles} cycle(s); {members} people are in no wave. Check them in the fraud review</translation>
+    </message>
+    <message>
+        <source>{count} 条邀请关系的被邀请人已记在先到的邀请人名下，未重复计入</source>
+        <translation>{count} referral(s) name an invitee already counted under an earlier inviter; not counted twice</translation>
+    </message>
+    <message>
+        <source>{count} 位邀请人的首位被邀请人比自己更早入群，未计入裂变周期</source>
+        <translation>{count} inviter(s) whose first invitee joined before them; left out of the cycle time</translation>
+    </message>
+    <message>
+        <source>K ≥ 1：活动可自我维持，每一波约是上一波的 {k:.2f} 倍</source>
+        <translation>K ≥ 1: the campaign sustains itself; each wave is about {k:.2f}× the one before</translation>
+    </message>
+    <message>
+        <source>每人的被邀请人在其入群后 {hours:.0f} 小时内均匀入群</source>
+        <translation>Each participant&apos;s invitees join evenly over the {hours:.0f} hours after them</translation>
+    </message>
+    <message>
+        <source>此后没有新的种子参与者，潜在人群不设上限</source>
+        <translation>No new seed participants from now on; the audience never runs out</translation>
+    </message>
+    <message>
+        <source>{share:.0%} 的新成员扫码入群，其余由群成员直接拉入</source>
+        <translation>{share:.0%} of newcomers scan the group QR code; members invite the rest directly</translation>
+    </message>
+    <message>
+        <source>预测天数必须在 1 到 {most} 之间</source>
+        <translation>The forecast takes 1 to {most} days</translation>
+    </message>
+    <message>
+        <source>扫码入群的比例必须在 0 到 100% 之间</source>
+        <translation>The share joining by QR code must be between 0 and 100%</translation>
+    </message>
+    <message>
+        <source>计划假设的 K 不能为负，每代小时数必须大于 0，种子人数不能为负</source>
+        <translation>The plan&apos;s K cannot be negative, its hours per generation must be above 0 and its seeds cannot be negative</translation>
+    </message>
+    <message>
+        <source>数据不足且没有计划假设，无法预测</source>
+        <translation>Not enough data and no planned assumptions: no forecast</translation>
+    </message>
+    <message>
+        <source>K = {k:.2f}：按 {count} 位已满邀请期的参与者实测</source>
+        <translation>K = {k:.2f}: measured over {count} participants who have finished inviting</translation>
+    </message>
+    <message>
+        <source>K = {k:.2f}：计划假设（实测数据不足）</source>
+        <translation>K = {k:.2f}: planned assumption (not enough data yet)</translation>
+    </message>
+    <message>
+        <source>每代约 {hours:.1f} 小时：邀请人入群到被邀请人入群的实测中位数</source>
+        <translation>About {hours:.1f} hours per generation: the measured median from an inviter&apos;s joining to their invitees&apos;</translation>
+    </message>
+    <message>
+        <source>每代约 {hours:.1f} 小时：计划假设</source>
+        <translation>About {hours:.1f} hours per generation: planned assumption</translation>
+    </message>
+    <message>
+        <source>开始时有 {seeds} 位种子参与者</source>
+        <translation>{seeds} seed participants at the start</translation>
+    </message>
+    <message>
+        <source>每位新成员的奖励成本 ¥{cost}</source>
+        <translation>Rewards cost ¥{cost} per newcomer</translation>
+    </message>
+    <message>
+        <source>K ≥ 1：预测将无限增长，实际会受人群规模限制</source>
+        <translation>K ≥ 1: the forecast grows without bound; in practice the audience limits it</translation>
+    </message>
+    <message>
+        <source>触达（发码、海报）</source>
+        <translation>Reached (codes, posters)</translation>
+    </message>
+    <message>
+        <source>入群</source>
+        <translation>Joined</translation>
+    </message>
+    <message>
+        <source>激活</source>
+        <translation>Activated</translation>
+    </message>
+    <message>
+        <source>留存（第 4 周活跃）</source>
+        <translation>Retained (active in week 4)</translation>
+    </message>
+    <message>
+        <source>推荐（≥1 个有效邀请）</source>
+        <translation>Referred (≥1 verified invite)</translation>
+    </message>
+    <message>
+        <source>付费</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <source>活动「{name}」是{status}，不能记录邀请</source>
+        <translation>Campaign &quot;{name}&quot; is {status}: no invitations can be recorded</translation>
+    </message>
+    <message>
+        <source>邀请码只能是输入（typed）或扫码（scanned）得到的</source>
+        <translation>An invite code is either typed or scanned</translation>
+    </message>
+    <message>
+        <source>邀请码 {code} 是活动「{other}」的，不是「{name}」的</source>
+        <translation>Invite code {code} belongs to campaign &quot;{other}&quot;, not &quot;{name}&quot;</translation>
+    </message>
+    <message>
+        <source>社群「{community}」不是活动「{name}」的目标社群</source>
+        <translation>Community &quot;{community}&quot; is not one of campaign &quot;{name}&quot;&apos;s communities</translation>
+    </message>
+    <message>
+        <source>草稿</source>
+        <translation>Draft</translation>
+    </message>
+    <message>
+        <source>进行中</source>
+        <translation>Running</translation>
+    </message>
+    <message>
+        <source>暂停</source>
+        <translation>Paused</translation>
+    </message>
+    <message>
+        <source>已结束</source>
+        <translation>Ended</translation>
+    </message>
+    <message>
+        <source>已复盘</source>
+        <translation>Reviewed</translation>
+    </message>
+    <message>
+        <source>邀请码裂变</source>
+        <translation>Invite-code referral</translation>
+    </message>
+    <message>
+        <source>任务宝</source>
+        <translation>Task ladder</translation>
+    </message>
+    <message>
+        <source>海报裂变</source>
+        <translation>Poster referral</translation>
+    </message>
+    <message>
+        <source>助力</source>
+        <translation>Help unlock</translation>
+    </message>
+    <message>
+        <source>送</source>
+        <translation>Give a gift</translation>
+    </message>
+    <message>
+        <source>砍价</source>
+        <translation>Price cut</translation>
+    </message>
+    <message>
+        <source>优惠券</source>
+        <translation>Coupon</translation>
+    </message>
+    <message>
+        <source>排行榜</source>
+        <translation>Leaderboard</translation>
+    </message>
+    <message>
+        <source>以物换物</source>
+        <translation>Swap</translation>
+    </message>
+    <message>
+        <source>抽奖</source>
+        <translation>Lucky draw</translation>
+    </message>
+    <message>
+        <source>新成员</source>
+        <translation>New members</translation>
+    </message>
+    <message>
+        <source>销售额</source>
+        <translation>Sales</translation>
+    </message>
+    <message>
+        <source>未知的{what}「{text}」，可选：{choices}</source>
+        <translation>Unknown {what} &quot;{text}&quot;; choose from: {choices}</translation>
+    </message>
+    <message>
+        <source>活动状态</source>
+        <translation>campaign status</translation>
+    </message>
+    <message>
+        <source>活动类型</source>
+        <translation>campaign type</translation>
+    </message>
+    <message>
+        <source>活动目标</source>
+        <translation>campaign goal</translation>
+    </message>
+    <message>
+        <source>{what}应在 0 到 {limit} 之间</source>
+        <translation>{what} must be between 0 and {limit}</translation>
+    </message>
+    <message>
+        <source>请填写活动名称</source>
+        <translation>Please enter a campaign name</translation>
+    </message>
+    <message>
+        <source>活动名称太长（最多 {limit} 个字）</source>
+        <translation>The campaign name is too long (at most {limit} characters)</translation>
+    </message>
+    <message>
+        <source>已有名为「{name}」的活动</source>
+        <translation>There is already a campaign named &quot;{name}&quot;</translation>
+    </message>
+    <message>
+        <source>活动结束时间早于开始时间</source>
+        <translation>The campaign ends before it starts</translation>
+    </message>
+    <message>
+        <source>请给出活动编号或名称</source>
+        <translation>Please give a campaign number or name</translation>
+    </message>
+    <message>
+        <source>没有编号或名称为「{text}」的活动</source>
+        <translation>No campaign has the number or name &quot;{text}&quot;</translation>
+    </message>
+    <message>
+        <source>活动「{name}」是{current}，不能改为{wanted}（可改为：{allowed}）</source>
+        <translation>Campaign &quot;{name}&quot; is {current} and cannot become {wanted} (it can become: {allowed})</translation>
+    </message>
+    <message>
+        <source>没有编号为 {id} 的社群</source>
+        <translation>No community has the number {id}</translation>
+    </message>
+    <message>
+        <source>目标</source>
+        <translation>The target</translation>
+    </message>
+    <message>
+        <source>总预算</source>
+        <translation>The total budget</translation>
+    </message>
+    <message>
+        <source>每日预算</source>
+        <translation>The daily budget</translation>
+    </message>
+    <message>
+        <source>每人预算</source>
+        <translation>The budget per member</translation>
+    </message>
+    <message>
+        <source>无</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>{reason}：{why}</source>
+        <translation>{reason}: {why}</translation>
+    </message>
+    <message>
+        <source>未知的审核操作：{action}</source>
+        <translation>Unknown review action: {action}</translation>
+    </message>
+    <message>
+        <source>审核操作须写明审核人</source>
+        <translation>A review decision must name the reviewer</translation>
+    </message>
+    <message>
+        <source>驳回须写明原因</source>
+        <translation>A rejection must give its reason</translation>
+    </message>
+    <message>
+        <source>拉黑须指明成员</source>
+        <translation>Blacklisting must name the member</translation>
+    </message>
+    <message>
+        <source>审核操作须指明奖励</source>
+        <translation>A review decision must name the reward</translation>
+    </message>
+    <message>
+        <source>活动设置「{label}」：{problem}</source>
+        <translation>Campaign setting &quot;{label}&quot;: {problem}</translation>
+    </message>
+    <message>
+        <source>设置项</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>至少要有一项奖励</source>
+        <translation>needs at least one reward</translation>
+    </message>
+    <message>
+        <source>奖励</source>
+        <translation>Reward</translation>
+    </message>
+    <message>
+        <source>阶梯奖励</source>
+        <translation>Stage reward</translation>
+    </message>
+    <message>
+        <source>助力成功奖励</source>
+        <translation>Reward when helped</translation>
+    </message>
+    <message>
+        <source>名次奖励</source>
+        <translation>Prizes by rank</translation>
+    </message>
+    <message>
+        <source>奖项内容</source>
+        <translation>Lottery prize contents</translation>
+    </message>
+    <message>
+        <source>未知的活动类型：{kind}</source>
+        <translation>Unknown campaign type: {kind}</translation>
+    </message>
+    <message>
+        <source>应为一组设置</source>
+        <translation>must be a group of settings</translation>
+    </message>
+    <message>
+        <source>未知的项 {names}</source>
+        <translation>unknown items {names}</translation>
+    </message>
+    <message>
+        <source>奖品代号</source>
+        <translation>Prize key</translation>
+    </message>
+    <message>
+        <source>奖品名称</source>
+        <translation>Prize name</translation>
+    </message>
+    <message>
+        <source>奖品类型</source>
+        <translation>Prize type</translation>
+    </message>
+    <message>
+        <source>奖品单价（分）</source>
+        <translation>Prize unit cost (fen)</translation>
+    </message>
+    <message>
+        <source>奖品库存</source>
+        <translation>Prize stock</translation>
+    </message>
+    <message>
+        <source>奖品预算（分）</source>
+        <translation>Prize budget (fen)</translation>
+    </message>
+    <message>
+        <source>积分商城奖品</source>
+        <translation>Catalogue reward</translation>
+    </message>
+    <message>
+        <source>奖品</source>
+        <translation>Prize</translation>
+    </message>
+    <message>
+        <source>代号和名称不能为空</source>
+        <translation>Key and name cannot be empty</translation>
+    </message>
+    <message>
+        <source>未知的奖品类型 {kind}</source>
+        <translation>unknown prize type {kind}</translation>
+    </message>
+    <message>
+        <source>积分</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <source>仅限新成员</source>
+        <translation>New members only</translation>
+    </message>
+    <message>
+        <source>退群作废天数</source>
+        <translation>Void if the invitee leaves within (days)</translation>
+    </message>
+    <message>
+        <source>首位邀请人有效</source>
+        <translation>First referrer wins</translation>
+    </message>
+    <message>
+        <source>每人每日上限</source>
+        <translation>Cap per inviter per day</translation>
+    </message>
+    <message>
+        <source>每人每月上限</source>
+        <translation>Cap per inviter per month</translation>
+    </message>
+    <message>
+        <source>每人本活动上限</source>
+        <translation>Cap per inviter per campaign</translation>
+    </message>
+    <message>
+        <source>激活后才计入</source>
+        <translation>Credit only after activation</translation>
+    </message>
+    <message>
+        <source>激活时限（小时）</source>
+        <translation>Activation window (hours)</translation>
+    </message>
+    <message>
+        <source>延迟发放天数</source>
+        <translation>Credit delay (days)</translation>
+    </message>
+    <message>
+        <source>每小时邀请上限</source>
+        <translation>Invites per hour before flagging</translation>
+    </message>
+    <message>
+        <source>昵称相似距离</source>
+        <translation>Nickname edit distance</translation>
+    </message>
+    <message>
+        <source>审核方式</source>
+        <translation>Moderation mode</translation>
+    </message>
+    <message>
+        <source>审核期限（天）</source>
+        <translation>Review deadline (days)</translation>
+    </message>
+    <message>
+        <source>未知的方式 {mode}</source>
+        <translation>unknown mode {mode}</translation>
+    </message>
+    <message>
+        <source>资格规则</source>
+        <translation>Eligibility rules</translation>
+    </message>
+    <message>
+        <source>风控</source>
+        <translation>Fraud review</translation>
+    </message>
+    <message>
+        <source>最多 {most} 项</source>
+        <translation>at most {most} items</translation>
+    </message>
+    <message>
+        <source>奖品代号重复</source>
+        <translation>Prize keys repeat</translation>
+    </message>
+    <message>
+        <source>邀请人奖励</source>
+        <translation>Inviter&apos;s reward</translation>
+    </message>
+    <message>
+        <source>被邀请人奖励</source>
+        <translation>Invitee&apos;s reward</translation>
+    </message>
+    <message>
+        <source>海报模板</source>
+        <translation>Poster template</translation>
+    </message>
+    <message>
+        <source>触发条件</source>
+        <translation>Trigger</translation>
+    </message>
+    <message>
+        <source>应为入群或购买</source>
+        <translation>must be joining or buying</translation>
+    </message>
+    <message>
+        <source>阶梯人数</source>
+        <translation>Stage invites</translation>
+    </message>
+    <message>
+        <source>阶梯库存</source>
+        <translation>Stage stock</translation>
+    </message>
+    <message>
+        <source>阶梯</source>
+        <translation>Stages</translation>
+    </message>
+    <message>
+        <source>应有 1 到 {most} 级</source>
+        <translation>must have 1 to {most} stages</translation>
+    </message>
+    <message>
+        <source>各级人数应从小到大且不重复</source>
+        <translation>Stage counts must rise and not repeat</translation>
+    </message>
+    <message>
+        <source>成团人数</source>
+        <translation>Team size</translation>
+    </message>
+    <message>
+        <source>成团时限（小时）</source>
+        <translation>Team time limit (hours)</translation>
+    </message>
+    <message>
+        <source>团员奖励</source>
+        <translation>Team member&apos;s reward</translation>
+    </message>
+    <message>
+        <source>团长奖励</source>
+        <translation>Team leader&apos;s reward</translation>
+    </message>
+    <message>
+        <source>助力人数</source>
+        <translation>Helpers needed</translation>
+    </message>
+    <message>
+        <source>助力时限（小时）</source>
+        <translation>Help time limit (hours)</translation>
+    </message>
+    <message>
+        <source>助力者奖励</source>
+        <translation>Helper&apos;s reward</translation>
+    </message>
+    <message>
+        <source>砍价商品</source>
+        <translation>Bargain item</translation>
+    </message>
+    <message>
+        <source>原价（分）</source>
+        <translation>Original price (fen)</translation>
+    </message>
+    <message>
+        <source>底价（分）</source>
+        <translation>Floor price (fen)</translation>
+    </message>
+    <message>
+        <source>砍到底价的人数</source>
+        <translation>Helpers to reach the floor price</translation>
+    </message>
+    <message>
+        <source>每刀递减比例（%）</source>
+        <translation>Each cut as a share of the one before (%)</translation>
+    </message>
+    <message>
+        <source>砍价时限（小时）</source>
+        <translation>Bargain time limit (hours)</translation>
+    </message>
+    <message>
+        <source>应低于原价</source>
+        <translation>must be below the original price</translation>
+    </message>
+    <message>
+        <source>未定义的奖品代号 {key}</source>
+        <translation>undefined prize key {key}</translation>
+    </message>
+    <message>
+        <source>每刀至少一分钱：人数不能多于差价的分数</source>
+        <translation>each cut is at least 1 fen: no more helpers than fen between the prices</translation>
+    </message>
+    <message>
+        <source>券面额（分）</source>
+        <translation>Coupon value (fen)</translation>
+    </message>
+    <message>
+        <source>邀请人每次得券数</source>
+        <translation>Coupons per invite for the inviter</translation>
+    </message>
+    <message>
+        <source>被邀请人得券数</source>
+        <translation>Coupons per invitee</translation>
+    </message>
+    <message>
+        <source>券码池</source>
+        <translation>Coupon code pool</translation>
+    </message>
+    <message>
+        <source>得券数</source>
+        <translation>Coupons given</translation>
+    </message>
+    <message>
+        <source>至少要有一方得券</source>
+        <translation>at least one side must get coupons</translation>
+    </message>
+    <message>
+        <source>最多 {most} 个券码</source>
+        <translation>at most {most} coupon codes</translation>
+    </message>
+    <message>
+        <source>券码不能为空或重复</source>
+        <translation>Coupon codes cannot be empty or repeated</translation>
+    </message>
+    <message>
+        <source>仅计已确认邀请</source>
+        <translation>Count confirmed invites only</translation>
+    </message>
+    <message>
+        <source>应有 1 到 {most} 名</source>
+        <translation>must have 1 to {most} ranks</translation>
+    </message>
+    <message>
+        <source>每人最多发布</source>
+        <translation>Offers per member</translation>
+    </message>
+    <message>
+        <source>换成奖励</source>
+        <translation>Reward for a completed swap</translation>
+    </message>
+    <message>
+        <source>奖项名称</source>
+        <translation>Lottery prize name</translation>
+    </message>
+    <message>
+        <source>权重</source>
+        <translation>Weight</translation>
+    </message>
+    <message>
+        <source>奖项数量</source>
+        <translation>Lottery prize stock</translation>
+    </message>
+    <message>
+        <source>奖项</source>
+        <translation>Lottery prizes</translation>
+    </message>
+    <message>
+        <source>未中奖权重</source>
+        <translation>Weight of no prize</translation>
+    </message>
+    <message>
+        <source>每人抽奖次数</source>
+        <translation>Draws per member</translation>
+    </message>
+    <message>
+        <source>每人最多中奖</source>
+        <translation>Wins per member</translation>
+    </message>
+    <message>
+        <source>随机种子</source>
+        <translation>Random seed</translation>
+    </message>
+    <message>
+        <source>应有 1 到 {most} 项</source>
+        <translation>must have 1 to {most} items</translation>
+    </message>
+    <message>
+        <source>奖项名称不能为空或重复</source>
+        <translation>Lottery prize names cannot be empty or repeated</translation>
+    </message>
+    <message>
+        <source>应为列表</source>
+        <translation>must be a list</translation>
+    </message>
+    <message>
+        <source>应为是或否</source>
+        <translation>must be yes or no</translation>
+    </message>
+    <message>
+        <source>应为整数</source>
+        <translation>must be a whole number</translation>
+    </message>
+    <message>
+        <source>应为文字</source>
+        <translation>must be text</translation>
+    </message>
+    <message>
+        <source>应在 {low} 到 {high} 之间</source>
+        <translation>must be between {low} and {high}</translation>
+    </message>
+    <message>
+        <source>缺少此项</source>
+        <translation>missing</translation>
+    </message>
+    <message>
+        <source>与邀请人手机号相同</source>
+        <translation>Same phone number as the inviter</translation>
+    </message>
+    <message>
+        <source>与邀请人微信号相同</source>
+        <translation>Same WeChat ID as the inviter</translation>
+    </message>
+    <message>
+        <source>昵称与邀请人相近</source>
+        <translation>Nickname close to the inviter&apos;s</translation>
+    </message>
+    <message>
+        <source>邀请人一小时内邀请过多</source>
+        <translation>Too many invites by the inviter within an hour</translation>
+    </message>
+    <message>
+        <source>邀请关系成环</source>
+        <translation>The referrals form a cycle</translation>
+    </message>
+    <message>
+        <source>邀请人比被邀请人更晚入群</source>
+        <translation>The inviter joined after the invitee</translation>
+    </message>
+    <message>
+        <source>被邀请人此前已是成员</source>
+        <translation>The invitee was already a member</translation>
+    </message>
+    <message>
+        <source>{signal}（{detail}）</source>
+        <translation>{signal} ({detail})</translation>
+    </message>
+    <message>
+        <source>第 {rows} 行有一格超过 {limit} KB，不像聊天内容，已跳过</source>
+        <translation>Line {rows} has a cell over {limit} KB, which is no chat content; skipped</translation>
+    </message>
+    <message>
+        <source>第 {rows} 行无法读取（{problem}），已跳过</source>
+        <translation>Line {rows} cannot be read ({problem}); skipped</translation>
+    </message>
+    <message>
+        <source>第 {rows} 行有 {count} 列，应为 {width} 列（可能是引号没有闭合），已跳过</source>
+        <translation>Line {rows} has {count} columns instead of {width} (perhaps an unclosed quote); skipped</translation>
+    </message>
+    <message>
+        <source>文件「{name}」不是能识别的聊天记录导出（支持留痕、PyWxDump、chatlog、WeFlow、企业微信会话存档，以及从电脑版微信复制的文字）</source>
+        <translation>&quot;{name}&quot; is not a chat export we recognise (supported: WeChatMsg, PyWxDump, chatlog, WeFlow, the WeCom chat archive, and text copied from desktop WeChat)</translation>
+    </message>
+    <message>
+        <source>文件夹「{name}」里没有能识别的聊天记录：{reasons}</source>
+        <translation>Folder &quot;{name}&quot; holds no chat export we recognise: {reasons}</translation>
+    </message>
+    <message>
+        <source>另有 {count} 个图片、语音、文档等附件文件，不是聊天记录，未读取</source>
+        <translation>{count} more attachment files (pictures, voice, documents) are not chat records and were not read</translation>
+    </message>
+    <message>
+        <source>文件夹「{name}」里的文件超过 {limit} 个，不像一次聊天记录导出：请选择具体的导出文件夹</source>
+        <translation>Folder &quot;{name}&quot; holds more than {limit} files, which is no single chat export: choose the export folder itself</translation>
+    </message>
+    <message>
+        <source>与同一聊天的 CSV 导出重复，只读取 CSV</source>
+        <translation>Duplicates the CSV export of the same chat; only the CSV is read</translation>
+    </message>
+    <message>
+        <source>chatlog JSON（微信 4.x）</source>
+        <translation>chatlog JSON (WeChat 4.x)</translation>
+    </message>
+    <message>
+        <source>chatlog CSV（微信 4.x）</source>
+        <translation>chatlog CSV (WeChat 4.x)</translation>
+    </message>
+    <message>
+        <source>第 {n} 条不是一条消息记录，已跳过</source>
+        <translation>Item {n} is not a message record; skipped</translation>
+    </message>
+    <message>
+        <source>第 {n} 条的时间或类型无法识别，已跳过</source>
+        <translation>Item {n} has a time or type that cannot be read; skipped</translation>
+    </message>
+    <message>
+        <source>第 {row} 行的时间无法识别，已跳过</source>
+        <translation>Line {row} has a time that cannot be read; skipped</translation>
+    </message>
+    <message>
+        <source>从电脑版微信（Windows）复制的文字</source>
+        <translation>Text copied from desktop WeChat (Windows)</translation>
+    </message>
+    <message>
+        <source>从电脑版微信（Mac）复制的文字</source>
+        <translation>Text copied from desktop WeChat (Mac)</translation>
+    </message>
+    <message>
+        <source>「{name}」是从电脑版微信复制的聊天文字，里面没有日期：请指定这些消息是哪一天的（命令行用 --date）</source>
+        <translation>&quot;{name}&quot; is chat text copied from desktop WeChat and has no dates: say which day the messages are from (--date on the command line)</translation>
+    </message>
+    <message>
+        <source>第 {row} 行不属于任何一条消息（前面没有发送人），已跳过</source>
+        <translation>Line {row} belongs to no message (no sender before it); skipped</translation>
+    </message>
+    <message>
+        <source>第 {row} 行的日期不存在，已跳过</source>
+        <translation>Line {row} has a date that does not exist; skipped</translation>
+    </message>
+    <message>
+        <source>PyWxDump CSV</source>
+        <translation>PyWxDump CSV</translation>
+    </message>
+    <message>
+        <source>PyWxDump JSON</source>
+        <translation>PyWxDump JSON</translation>
+    </message>
+    <message>
+        <source>文件「{name}」太大，不是 PyWxDump 的联系人文件</source>
+        <translation>&quot;{name}&quot; is too big to be PyWxDump&apos;s contact file</translation>
+    </message>
+    <message>
+        <source>联系人文件「{name}」不完整或格式有误</source>
+        <translation>Contact file &quot;{name}&quot; is incomplete or malformed</translation>
+    </message>
+    <message>
+        <source>留痕（WeChatMsg）CSV</source>
+        <translation>WeChatMsg (留痕) CSV</translation>
+    </message>
+    <message>
+        <source>第 {row} 行没有发送人，已跳过</source>
+        <translation>Line {row} has no sender; skipped</translation>
+    </message>
+    <message>
+        <source>第 {row} 行的类型或时间不是数字，已跳过</source>
+        <translation>Line {row} has a type or time that is not a number; skipped</translation>
+    </message>
+    <message>
+        <source>企业微信会话存档（JSON 行）</source>
+        <translation>WeCom chat archive (JSON lines)</translation>
+    </message>
+    <message>
+        <source>第 {row} 行不是一条存档消息，已跳过</source>
+        <translation>Line {row} is not an archived message; skipped</translation>
+    </message>
+    <message>
+        <source>第 {row} 行不是完整的 JSON，已跳过</source>
+        <translation>Line {row} is not complete JSON; skipped</translation>
+    </message>
+    <message>
+        <source>WeFlow JSON</source>
+        <translation>WeFlow JSON</translation>
+    </message>
+    <message>
+        <source>JSON 文件「{name}」不完整（在{what}处中断，可能没有导出完或被截断），已拒绝</source>
+        <translation>JSON file &quot;{name}&quot; is incomplete (it breaks off at {what}: the export did not finish or was cut); refused</translation>
+    </message>
+    <message>
+        <source>JSON 文件「{name}」嵌套过深，不是聊天记录，已拒绝</source>
+        <translation>JSON file &quot;{name}&quot; is nested too deep to be a chat record; refused</translation>
+    </message>
+    <message>
+        <source>开头</source>
+        <translation>the start</translation>
+    </message>
+    <message>
+        <source>JSON 文件「{name}」第 {row} 行格式有误：在{what}处遇到了「{char}」</source>
+        <translation>JSON file &quot;{name}&quot; is malformed on line {row}: &quot;{char}&quot; at {what}</translation>
+    </message>
+    <message>
+        <source>JSON 文件「{name}」里没有「{key}」列表，不是这种聊天记录导出</source>
+        <translation>JSON file &quot;{name}&quot; has no &quot;{key}&quot; list; it is not this kind of chat export</translation>
+    </message>
+    <message>
+        <source>JSON 文件「{name}」第 {row} 行之后还有多余的内容</source>
+        <translation>JSON file &quot;{name}&quot; has extra content after line {row}</translation>
+    </message>
+    <message>
+        <source>字段名</source>
+        <translation>a field name</translation>
+    </message>
+    <message>
+        <source>字段名之后</source>
+        <translation>after a field name</translation>
+    </message>
+    <message>
+        <source>第 {n} 条</source>
+        <translation>item {n}</translation>
+    </message>
+    <message>
+        <source>第 {n} 条之后</source>
+        <translation>after item {n}</translation>
+    </message>
+    <message>
+        <source>JSON 文件「{name}」里有长得不合理的数字，不是聊天记录</source>
+        <translation>JSON file &quot;{name}&quot; holds an absurdly long number; it is no chat record</translation>
+    </message>
+    <message>
+        <source>字段「{name}」</source>
+        <translation>field &quot;{name}&quot;</translation>
+    </message>
+    <message>
+        <source>字段之间</source>
+        <translation>between fields</translation>
+    </message>
+    <message>
+        <source>JSON 文件「{name}」第 {row} 行格式有误（{what}）：{problem}</source>
+        <translation>JSON file &quot;{name}&quot; is malformed on line {row} ({what}): {problem}</translation>
+    </message>
+    <message>
+        <source>JSON 文件「{name}」的{what}超过 {limit} MB，不是聊天记录</source>
+        <translation>JSON file &quot;{name}&quot;: {what} is over {limit} MB, which is no chat record</translation>
+    </message>
+    <message>
+        <source>系统消息内容为空（导出工具没有保留）</source>
+        <translation>The system message is empty (the export tool did not keep it)</translation>
+    </message>
+    <message>
+        <source>这条系统消息里的成员名没有被导出工具填入，无法知道是谁</source>
+        <translation>The export tool left the member names of this system message unfilled: who it was cannot be known</translation>
+    </message>
+    <message>
+        <source>压缩包或 Office 文档</source>
+        <translation>a zip archive or Office document</translation>
+    </message>
+    <message>
+        <source>SQLite 数据库（请先用导出工具导出聊天记录）</source>
+        <translation>an SQLite database (export the chat with an export tool first)</translation>
+    </message>
+    <message>
+        <source>旧版 Office 文档</source>
+        <translation>an old Office document</translation>
+    </message>
+    <message>
+        <source>文件「{name}」有 {size:.0f} MB，超过了聊天记录 {limit} MB 的上限：请按时间分段导出后再导入</source>
+        <translation>&quot;{name}&quot; is {size:.0f} MB, over the {limit} MB limit for chat exports: export it in periods and import them one by one</translation>
+    </message>
+    <message>
+        <source>文件「{name}」不是文本（含有大量二进制内容）</source>
+        <translation>&quot;{name}&quot; is not text (much binary content)</translation>
+    </message>
+    <message>
+        <source>文件「{name}」不是聊天记录，看起来是{kind}</source>
+        <translation>&quot;{name}&quot; is not a chat export; it looks like {kind}</translation>
+    </message>
+    <message>
+        <source>文件「{name}」不是可识别的文本（既不是 UTF-8 也不是 GBK 编码）</source>
+        <translation>&quot;{name}&quot; is no text we can read (neither UTF-8 nor GBK)</translation>
+    </message>
+    <message>
+        <source>第 {row} 行长达 {size:.1f} MB，不像聊天内容，已跳过</source>
+        <translation>Line {row} is {size:.1f} MB long, which is no chat content; skipped</translation>
+    </message>
+    <message>
+        <source>文件「{name}」在第 {offset:,} 字节附近编码有误，无法继续读取</source>
+        <translation>&quot;{name}&quot; has an encoding error near byte {offset:,} and cannot be read further</translation>
+    </message>
+    <message>
+        <source>第 {row} 行编码有误（与文件其余部分的编码不同），已跳过</source>
+        <translation>Line {row} is in another encoding than the rest of the file; skipped</translation>
+    </message>
+    <message>
+        <source>第 {row} 行太长，不像聊天内容，已跳过</source>
+        <translation>Line {row} is too long to be chat content; skipped</translation>
+    </message>
+    <message>
         <source>新人</source>
         <translation>Newcomer</translation>
     </message>
@@ -6666,12 +7857,20 @@ Drop an image here</translation>
         <translation>The invitee left within the pending period: invite reward taken back</translation>
     </message>
     <message>
+        <source>期初积分（导入「{file}」）</source>
+        <translation>Opening points (import of &quot;{file}&quot;)</translation>
+    </message>
+    <message>
         <source>{rule}（{start} 至 {end}）</source>
         <translation>{rule} ({start} to {end})</translation>
     </message>
     <message>
         <source>{rule}：{note}</source>
         <translation>{rule}: {note}</translation>
+    </message>
+    <message>
+        <source>导入成员名单（批次 #{id}）</source>
+        <translation>Member list import (batch #{id})</translation>
     </message>
     <message>
         <source>成员类型（员工/客户）</source>
@@ -6692,6 +7891,10 @@ Drop an image here</translation>
     <message>
         <source>添加时间</source>
         <translation>Added at</translation>
+    </message>
+    <message>
+        <source>期初积分</source>
+        <translation>Opening points</translation>
     </message>
     <message>
         <source>保留为自定义字段</source>
@@ -6808,6 +8011,26 @@ Drop an image here</translation>
     <message>
         <source>号码位数不对：{text}</source>
         <translation>Wrong number of digits: {text}</translation>
+    </message>
+    <message>
+        <source>期初积分「{value}」不是数字，这一项没有计入</source>
+        <translation>Opening points &quot;{value}&quot; is not a number; not counted</translation>
+    </message>
+    <message>
+        <source>期初积分 {value} 只记整数 {points} 分，小数部分 {fraction} 没有计入</source>
+        <translation>Opening points {value}: {points} whole points counted; the fraction {fraction} was not</translation>
+    </message>
+    <message>
+        <source>期初积分不能是负数（{value}），这一项没有计入</source>
+        <translation>Opening points can&apos;t be negative ({value}); not counted</translation>
+    </message>
+    <message>
+        <source>期初积分 {value} 超过单笔上限 {limit:,} 分，这一项没有计入</source>
+        <translation>Opening points {value} exceed the per-entry limit of {limit:,}; not counted</translation>
+    </message>
+    <message>
+        <source>期初积分 {value} 不足 1 分，没有计入（只记整数积分）</source>
+        <translation>Opening points {value} are less than 1 point; not counted (whole points only)</translation>
     </message>
     <message>
         <source>员工同名</source>
@@ -6954,6 +8177,10 @@ Drop an image here</translation>
         <translation>The file has {count} groups ({names}): choosing a community only works for a file with one group</translation>
     </message>
     <message>
+        <source>这位成员已经导入过期初积分，这次不再计入（积分不重复计算）</source>
+        <translation>This member already got opening points from an import; not counted again (points are never counted twice)</translation>
+    </message>
+    <message>
         <source>有 {count} 行被拒绝且认不出是谁，本次不记录这个群的退群</source>
         <translation>{count} rejected rows could not be matched to anyone, so no one is recorded as leaving this group this time</translation>
     </message>
@@ -6976,6 +8203,14 @@ Drop an image here</translation>
     <message>
         <source>工作表「{sheet}」里找不到表头，已跳过</source>
         <translation>No header row found in the sheet “{sheet}”; skipped</translation>
+    </message>
+    <message>
+        <source>{sheet} 第 {row} 行「{nickname}」：这位成员已经导入过期初积分，这次不再计入</source>
+        <translation>{sheet} row {row} &quot;{nickname}&quot;: this member already got opening points from an import; not counted again</translation>
+    </message>
+    <message>
+        <source>{sheet} 第 {row} 行「{nickname}」：期初积分 {points} 分将使积分超过单人上限 {limit:,} 分，没有计入</source>
+        <translation>{sheet} row {row} &quot;{nickname}&quot;: {points} opening points would take the member past the limit of {limit:,} points; not counted</translation>
     </message>
     <message>
         <source>文件「{name}」超过 {limit:,} 行的上限：请拆分成几个文件后分批导入</source>
@@ -7088,6 +8323,10 @@ Drop an image here</translation>
     <message>
         <source>{field}里有看不见的控制字符</source>
         <translation>The {field} contains invisible control characters</translation>
+    </message>
+    <message>
+        <source>同一人在前面的行里期初积分是 {points}，只计入一次，按前面的值</source>
+        <translation>An earlier row of the same person has {points} opening points; counted once, using the earlier value</translation>
     </message>
     <message>
         <source>JSON 文件「{name}」嵌套超过 {limit} 层，不是企业微信接口导出的数据，已拒绝</source>
@@ -8392,6 +9631,82 @@ Drop an image here</translation>
     <message>
         <source>第 {index} 个图层（未命名）</source>
         <translation>layer {index} (unnamed)</translation>
+    </message>
+    <message>
+        <source>邀请码太长（最多 {limit} 个字符）</source>
+        <translation>The invite code is too long (at most {limit} characters)</translation>
+    </message>
+    <message>
+        <source>请输入邀请码</source>
+        <translation>Please enter an invite code</translation>
+    </message>
+    <message>
+        <source>邀请码只能由字母和数字组成：{code}</source>
+        <translation>An invite code is made of letters and digits only: {code}</translation>
+    </message>
+    <message>
+        <source>未知的邀请来源：{source}</source>
+        <translation>Unknown referral source: {source}</translation>
+    </message>
+    <message>
+        <source>没有编号为 {id} 的成员</source>
+        <translation>No member has the number {id}</translation>
+    </message>
+    <message>
+        <source>未知的邀请关系状态：{status}</source>
+        <translation>Unknown referral status: {status}</translation>
+    </message>
+    <message>
+        <source>没有编号为 {id} 的邀请关系</source>
+        <translation>No referral has the number {id}</translation>
+    </message>
+    <message>
+        <source>未知的邀请方式：{how}</source>
+        <translation>Unknown way of inviting: {how}</translation>
+    </message>
+    <message>
+        <source>同时有人在记录同一位成员的邀请关系，请重试</source>
+        <translation>Someone else is recording a referral of the same member right now; please try again</translation>
+    </message>
+    <message>
+        <source>成员 {invitee} 在这里已有邀请人（成员 {inviter}），先作废那条邀请关系</source>
+        <translation>Member {invitee} already has an inviter here (member {inviter}); void that referral first</translation>
+    </message>
+    <message>
+        <source>同时有人在修改这位成员的邀请关系，请重试</source>
+        <translation>Someone else is changing this member&apos;s referrals right now; please try again</translation>
+    </message>
+    <message>
+        <source>成员不能邀请自己</source>
+        <translation>A member cannot invite themselves</translation>
+    </message>
+    <message>
+        <source>邀请码 {code} 已发给成员 {member}</source>
+        <translation>Invite code {code} was already given to member {member}</translation>
+    </message>
+    <message>
+        <source>没有编号为 {id} 的活动</source>
+        <translation>No campaign has the number {id}</translation>
+    </message>
+    <message>
+        <source>同时有人在发放邀请码，请稍后重试</source>
+        <translation>Someone else is issuing invite codes right now; please try again shortly</translation>
+    </message>
+    <message>
+        <source>没有邀请码 {code}，也没有只差一个字符的邀请码</source>
+        <translation>There is no invite code {code}, and none that differs by one character</translation>
+    </message>
+    <message>
+        <source>未发放的邀请码：{code}</source>
+        <translation>Invite code never issued: {code}</translation>
+    </message>
+    <message>
+        <source>没有邀请码 {code}，您要找的是不是：{codes}</source>
+        <translation>There is no invite code {code}. Did you mean: {codes}</translation>
+    </message>
+    <message>
+        <source>{code}（{name}）</source>
+        <translation>{code} ({name})</translation>
     </message>
     <message>
         <source>低于保级线：{figures}</source>

@@ -30,7 +30,7 @@ def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(sqlite_databas
     with sqlite_database.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
-        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 30_000
 
 
 def test_foreign_keys_are_enforced(database):

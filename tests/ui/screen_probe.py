@@ -47,6 +47,10 @@ def dialogs(database, window):
     from core.ledger.catalogue import RedeemChoices, list_rewards
     from core.ledger.rules import RuleSpec
     from core.posters.builtin import load_builtin
+    from ui.activity.activity_import_dialog import ActivityImportDialog
+    from ui.activity.entry_dialog import ActivityEntryDialog
+    from ui.activity.paste_dialog import PasteDialog
+    from ui.activity.weights_dialog import WeightsDialog
     from ui.common.backup_actions import RestoreDialog
     from ui.communities.attention import AttentionDialog
     from ui.communities.dialog import CommunityDialog
@@ -57,11 +61,7 @@ def dialogs(database, window):
     from ui.posters.bulk_dialog import BulkPosterDialog
     from ui.posters.canvas_size_dialog import CanvasSizeDialog
     from ui.settings.dialog import SettingsDialog
-    from ui.tiers.activity_import_dialog import ActivityImportDialog
-    from ui.tiers.entry_dialog import ActivityEntryDialog
     from ui.tiers.ladder_dialog import LadderDialog
-    from ui.tiers.paste_dialog import PasteDialog
-    from ui.tiers.weights_dialog import WeightsDialog
 
     with database.session() as session:
         rewards = list_rewards(session)

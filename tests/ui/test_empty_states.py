@@ -18,6 +18,7 @@ from core.communities.qr import qr_info
 from tests.core.communities.qr_images import qr_png
 from tests.core.tiers.helpers import community, member
 from tests.ui.conftest import when_shown
+from ui.common.changes import Change, changes
 
 
 def shown_empty(window, name: str) -> QWidget:
@@ -108,7 +109,7 @@ def test_no_members_leads_to_the_import_and_a_search_with_no_hit_does_not(
     with sqlite_database.session(write=True) as session:
         member(session, community(session, "晨跑群"), "阿强")
         session.commit()
-    window.data_changed.emit({"members"})
+    window.data_changed.emit(changes(Change.MEMBERS))
     qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=10_000)
     assert tab.table.isVisible() and not empty.isVisible()
     # Nothing found is not "no members yet": the table (empty) stays, with the search.
@@ -148,10 +149,11 @@ def test_an_empty_catalogue_leads_to_the_first_reward(make_window, sqlite_databa
     window = make_window(sqlite_database)
     tab = window.ledger_tab
     window.tabs.setCurrentWidget(tab)
-    tab.sections.setCurrentIndex(3)  # 积分商城
+    tab.sections.setCurrentWidget(tab.catalogue_page)  # 积分商城
+    page = tab.catalogue_page
     empty = shown_empty(window, "ledger_rewards_empty")
     qtbot.waitUntil(empty.isVisible, timeout=10_000)
-    assert not tab.rewards_table.isVisible()
+    assert not page.table.isVisible()
 
     def fill(dialog) -> None:
         dialog.findChild(QLineEdit, "ledger_reward_name").setText("定制帆布袋")
@@ -159,5 +161,5 @@ def test_an_empty_catalogue_leads_to_the_first_reward(make_window, sqlite_databa
 
     when_shown("ledger_reward_dialog", fill)
     click(qtbot, window, "ledger_rewards_empty_new")
-    qtbot.waitUntil(lambda: tab.rewards_model.rowCount() == 1, timeout=10_000)
-    assert tab.rewards_table.isVisible() and not empty.isVisible()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+    assert page.table.isVisible() and not empty.isVisible()

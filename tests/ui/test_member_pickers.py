@@ -10,9 +10,9 @@ from sqlalchemy import update
 from core.communities.registry import new_fields
 from core.members.editing import add_members_to_community, create_member
 from db.models import Community, Membership
+from ui.activity.paste_dialog import PasteDialog
 from ui.communities.dialog import CommunityDialog, OwnerPicker
 from ui.posters.preview import PreviewData
-from ui.tiers.paste_dialog import PasteDialog
 
 EXPECTED = {
     "A_黄慧 · 麦香烘焙会员1群 · 尾号 0016",

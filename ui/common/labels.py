@@ -1,4 +1,5 @@
-"""Words the screens show for codes shared by several features (roles, activity kinds).
+"""Words the screens show for codes shared by several features: member roles in a community.
+(Activity kinds are named by ui/activity/labels.py.)
 
 Functions rather than constants: the translator is installed after import, and each call asks
 it again.
@@ -7,9 +8,6 @@ it again.
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
-
-from core.activity.kinds import KIND_LABELS
-from ui.common.i18n import shown
 
 
 def role_labels() -> dict[str, str]:
@@ -26,12 +24,3 @@ def role_labels() -> dict[str, str]:
 
 def role_name(role: str) -> str:
     return role_labels().get(role, role)
-
-
-def activity_labels() -> dict[str, str]:
-    """行为 kinds in the order of DOMAIN.md's glossary: core's labels, in the interface language."""
-    return {kind: shown(label) for kind, label in KIND_LABELS.items()}
-
-
-def activity_name(kind: str) -> str:
-    return activity_labels().get(kind, kind)

@@ -10,39 +10,43 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from ui.common.changes import EVERYTHING, Changes
+from ui.common.tab import FeatureTab
 
-class LazyTab(QWidget):
-    """Holds `build(database)`'s widget once shown; forwards `refresh` and `database`."""
+
+class LazyTab(FeatureTab):
+    """Holds `build(database)`'s tab once shown; forwards `refresh`, `database` and
+    `data_changed`."""
+
+    SHOWS = EVERYTHING  # the content decides what concerns it
 
     def __init__(self, object_name: str, build: Callable[[object], QWidget], database) -> None:
-        super().__init__()
+        super().__init__(database)
         self.setObjectName(object_name)
         self._build = build
-        self._database = database
         self.content: QWidget | None = None
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
 
-    @property
-    def database(self):
-        return self._database
-
-    @database.setter
-    def database(self, database) -> None:
-        self._database = database
+    def database_replaced(self, database) -> None:
         if self.content is not None:
             self.content.database = database
 
     def ensure_built(self) -> QWidget:
         if self.content is None:
-            self.content = self._build(self._database)
+            self.content = self._build(self.database)
+            if isinstance(self.content, FeatureTab):
+                self.content.data_changed.connect(self.data_changed)
             self._layout.addWidget(self.content)
         return self.content
 
-    def refresh(self, changed: set[str] | None = None) -> None:
+    def reload(self, changed: Changes | None) -> None:
         # Not built yet: it reads everything fresh when it is.
         if self.content is not None:
             self.content.refresh(changed)
+
+    def busy(self) -> bool:
+        return self.content is not None and self.content.busy()
 
     def showEvent(self, event) -> None:
         self.ensure_built()

@@ -15,16 +15,23 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from core.common.progress import Cancelled
+from ui.common.changes import Changes, checked
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from core.common.database import Database
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 Work = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
 # A dialog appears only for work that takes longer than this; quick jobs never flash one.
 PROGRESS_DIALOG_DELAY_MS = 400
@@ -101,6 +108,7 @@ def run_task(
     on_failure: Callable[[Exception], None] | None = None,
     on_cancelled: Callable[[], None] | None = None,
     cancellable: bool = True,
+    start: bool = True,
 ) -> Task:
     """Run `work` in the background with a progress dialog that appears if it takes a while."""
     from ui.common.errors import show_error  # here: errors imports widgets this module needn't
@@ -132,7 +140,8 @@ def run_task(
     task.failed.connect(
         lambda error: on_failure(error) if on_failure else show_error(parent, error)
     )
-    task.start()
+    if start:
+        task.start()
     return task
 
 
@@ -161,22 +170,122 @@ def show_error_on(owner: QWidget) -> Callable[[BaseException], None]:
 
 
 class TaskGroup:
-    """The background reads one widget has in flight: one line to start, errors shown to the
-    user, and `busy()` for tests and for not stacking the same load twice."""
+    """The background work one widget has in flight: one line to start a read or a write,
+    errors shown to the user, and `busy()` for tests and for not stacking the same load twice.
 
-    def __init__(self, owner: QWidget) -> None:
+    `read(work, show)`: `work(session)` runs in a read session off the GUI thread, then
+    `show(result)` on it, while the owner exists (Anki's QueryOp).
+    `write(work, label=…, changes=…)`: `work(session)` runs in a write session (SQLite's write
+    lock taken at the start), which commits; then the owner's `announce(changes)` tells the
+    window what changed and `then(result)` runs (Anki's CollectionOp).
+    """
+
+    def __init__(
+        self, owner: QWidget, announce: Callable[[Changes], None] | None = None
+    ) -> None:
         self._owner = owner
+        self._announce = announce
         self._tasks: list[Task] = []
 
-    def start(self, work: Callable[[], Any], on_success: Callable[[Any], None]) -> Task:
+    def start(
+        self,
+        work: Callable[[], Any],
+        on_success: Callable[[Any], None],
+        *,
+        on_failure: Callable[[Exception], None] | None = None,
+    ) -> Task:
+        """Run `work()` in the background (no dialog), then `on_success(result)`; a failure
+        goes to `on_failure` or is shown over the owner."""
         task = Task(lambda _progress, _cancelled: work())
         task.succeeded.connect(while_alive(self._owner, on_success))
-        task.failed.connect(show_error_on(self._owner))
-        task.finished.connect(lambda: self._tasks.remove(task))
-        self._tasks.append(task)
+        task.failed.connect(
+            show_error_on(self._owner)
+            if on_failure is None
+            else while_alive(self._owner, on_failure)
+        )
+        self._track(task)
         task.start()
         return task
 
-    def busy(self) -> bool:
+    def read(
+        self,
+        work: Callable[[Session], T],
+        show: Callable[[T], None],
+        *,
+        label: str | None = None,
+        on_failure: Callable[[Exception], None] | None = None,
+        database: Database | None = None,
+    ) -> Task:
+        """Read in the background, then show (on the GUI thread, while the owner exists).
+        With `label`, a read the user waits for: a progress dialog appears if it takes a
+        while."""
+        database = database or self._owner.database  # taken now, on the GUI thread
+
+        def run() -> T:
+            with database.session() as session:
+                return work(session)
+
+        if label is None:
+            return self.start(run, show, on_failure=on_failure)
+        return self._behind_dialog(run, label, show, on_failure)
+
+    def write(
+        self,
+        work: Callable[[Session], T],
+        *,
+        label: str,
+        changes: Changes,
+        then: Callable[[T], None] | None = None,
+        on_failure: Callable[[Exception], None] | None = None,
+        parent: QWidget | None = None,
+        database: Database | None = None,
+    ) -> Task:
+        """Write, then announce the change: one transaction off the GUI thread behind a
+        progress dialog (shown if it takes a while), committed before anyone hears of it."""
+        database = database or self._owner.database
+        topics = checked(changes)
+
+        def run() -> T:
+            with database.session(write=True) as session:
+                return work(session)
+
+        def done(result: T) -> None:
+            # Announced first: `then` may open a message box, and the other tabs need not
+            # wait for the user to close it.
+            if topics and self._announce is not None:
+                self._announce(topics)
+            if then is not None:
+                then(result)
+
+        return self._behind_dialog(run, label, done, on_failure, parent)
+
+    def _behind_dialog(
+        self,
+        run: Callable[[], T],
+        label: str,
+        on_success: Callable[[T], None],
+        on_failure: Callable[[Exception], None] | None,
+        parent: QWidget | None = None,
+    ) -> Task:
+        """`run()` behind a progress dialog that appears if it takes a while; no cancel
+        button, as the work does not look for one (long work with progress: `run_task`)."""
+        task = run_task(
+            parent or self._owner,
+            lambda _progress, _cancelled: run(),
+            label=label,
+            on_success=while_alive(self._owner, on_success),
+            on_failure=on_failure,
+            cancellable=False,
+            start=False,
+        )
+        self._track(task)  # before it starts: busy() from the first moment
+        task.start()
+        return task
+
+    def _track(self, task: Task) -> None:
         # A task leaves the list on `finished`, which comes after its result was handled.
+        task.finished.connect(lambda: self._tasks.remove(task))
+        self._tasks.append(task)
+
+    def busy(self) -> bool:
         return bool(self._tasks)

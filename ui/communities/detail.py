@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -26,7 +27,6 @@ from core.communities.listing import CommunityRow
 from core.communities.qr import QrInfo, qr_info
 from core.communities.registry import CommunityFields, People, owner_and_admins, read_fields
 from core.communities.summary import CommunitySummary, community_summary
-from db.models import ROLES
 from ui.common.labels import role_labels
 from ui.common.wheel import scroll_safe
 from ui.communities.chart import GrowthChart
@@ -40,6 +40,9 @@ from ui.communities.labels import (
 )
 from ui.communities.qr_panel import QrPanel
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 ADMINS_SHOWN = 6
 
 
@@ -52,16 +55,15 @@ class DetailData:
     qr: QrInfo
 
 
-def load_detail(database: Database, community_id: int) -> DetailData:
-    """Everything the detail area shows, in one short session (runs off the GUI thread)."""
-    with database.session() as session:
-        return DetailData(
-            community_id=community_id,
-            fields=read_fields(session, community_id),
-            people=owner_and_admins(session, community_id),
-            summary=community_summary(session, community_id, now=datetime.now()),
-            qr=qr_info(session, community_id),
-        )
+def load_detail(session: Session, community_id: int) -> DetailData:
+    """Everything the detail area shows, read in one session (off the GUI thread)."""
+    return DetailData(
+        community_id=community_id,
+        fields=read_fields(session, community_id),
+        people=owner_and_admins(session, community_id),
+        summary=community_summary(session, community_id, now=datetime.now()),
+        qr=qr_info(session, community_id),
+    )
 
 
 def _card(object_name: str) -> QFrame:
@@ -343,8 +345,7 @@ class CommunityDetail(QScrollArea):
                 )
         self.figures["members"].note.setText(self.tr("含员工"))
         total = max(1, summary.members_now)
-        for role in ROLES:
-            bar, label = self.role_bars[role]
+        for role, (bar, label) in self.role_bars.items():  # every role, in ROLES order
             count = summary.roles.get(role, 0)
             bar.setRange(0, total)
             bar.setValue(count)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.common.database import Database
+from core.common.member_description import describe_members
 from core.communities.limits import Limits
 from core.communities.registry import (
     CommunityFields,
@@ -39,7 +40,6 @@ from core.communities.registry import (
     split_tags,
     update_community,
 )
-from core.members.describe import describe_members
 from ui.common.errors import show_error
 from ui.common.i18n import shown
 from ui.common.tasks import Task, run_task, show_error_on, while_alive

@@ -15,8 +15,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from core.common.search_keys import normalize_query
 from core.communities.listing import CommunityRow
-from core.members.search_keys import normalize_query
 from ui.common.sorting import name_collator
 from ui.communities.labels import (
     OK_COLOR,

@@ -41,7 +41,7 @@ from core.communities import qr
 from core.communities.attention import Attention
 from core.communities.qr import QrInfo
 from ui.common.empty_state import EmptyState, EmptySwitch
-from ui.common.tasks import run_task
+from ui.common.tasks import TaskGroup
 from ui.communities.labels import (
     OK_COLOR,
     QUIET_COLOR,
@@ -97,6 +97,7 @@ class QrPanel(QFrame):
         self.setProperty("card", True)
         self.setAcceptDrops(True)
         self.database = database
+        self.tasks = TaskGroup(self)
         self.community_id: int | None = None
         self.info: QrInfo | None = None
         self._loading = False
@@ -364,18 +365,15 @@ class QrPanel(QFrame):
 
     def _attach(self, read) -> None:
         community_id = self.community_id
+        self._write(
+            lambda session: qr.attach_qr(session, community_id, read(), date.today()),
+            self.tr("正在识别二维码…"),
+        )
 
-        def work(_progress, _cancelled) -> str:
-            data = read()
-            with self.database.session(write=True) as session:
-                return qr.attach_qr(session, community_id, data, date.today())
-
-        run_task(
-            self,
-            work,
-            label=self.tr("正在识别二维码…"),
-            on_success=lambda _content: self.changed.emit(),
-            cancellable=False,
+    def _write(self, work, label: str) -> None:
+        # The communities tab announces the change when it hears `changed`.
+        self.tasks.write(
+            work, label=label, changes=frozenset(), then=lambda _result: self.changed.emit()
         )
 
     def remove(self) -> None:
@@ -393,23 +391,16 @@ class QrPanel(QFrame):
         if box.exec() != QMessageBox.StandardButton.Yes:
             return
         community_id = self.community_id
-
-        def work(_progress, _cancelled) -> None:
-            with self.database.session(write=True) as session:
-                qr.remove_qr(session, community_id)
-
-        run_task(self, work, label=self.tr("正在移除…"), on_success=lambda _r: self.changed.emit())
+        self._write(lambda session: qr.remove_qr(session, community_id), self.tr("正在移除…"))
 
     def _date_edited(self, value: QDate) -> None:
         if self._loading or self.community_id is None:
             return
         community_id, day = self.community_id, value.toPython()
-
-        def work(_progress, _cancelled) -> None:
-            with self.database.session(write=True) as session:
-                qr.set_qr_generated_on(session, community_id, day)
-
-        run_task(self, work, label=self.tr("正在保存…"), on_success=lambda _r: self.changed.emit())
+        self._write(
+            lambda session: qr.set_qr_generated_on(session, community_id, day),
+            self.tr("正在保存…"),
+        )
 
     # ----- drag and drop ----------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """The 社群 tab: the list of communities on the left, the chosen one's detail on the right.
 
-Reads run in the background (`Task`), writes through `run_task`; nothing here builds SQL.
-After a write the tab reloads itself and emits `data_changed({"communities"})` for the others.
+Reads and writes run in the background through the tab's `tasks`; nothing here builds SQL.
+After a write the tab reloads itself and announces `Change.COMMUNITIES` for the others.
 `attention_count_changed` carries the size of the 需要处理 list for the status bar.
 """
 
@@ -43,9 +43,11 @@ from core.communities.registry import (
     restore_community,
     set_archived,
 )
+from ui.common.changes import Change, Changes, changes
 from ui.common.empty_state import EmptyState, EmptySwitch
+from ui.common.errors import show_error
 from ui.common.search_table import SearchBoxTableView
-from ui.common.tasks import Task, run_task, show_error_on, while_alive
+from ui.common.tab import FeatureTab
 from ui.common.widgets import confirm
 from ui.communities.attention import AttentionDialog
 from ui.communities.detail import CommunityDetail, DetailData, load_detail
@@ -63,24 +65,23 @@ from ui.communities.model import (
 )
 from ui.communities.trash import TrashDialog
 
-CHANGES_SHOWN = {"communities", "members", "activity"}
+COMMUNITIES = changes(Change.COMMUNITIES)
 
 
-class CommunitiesTab(QWidget):
+class CommunitiesTab(FeatureTab):
     """Communities: list, search, archive, trash; per-community figures, growth and QR code."""
 
+    SHOWS = frozenset({Change.COMMUNITIES, Change.MEMBERS, Change.ACTIVITY})
     attention_count_changed = Signal(int)
-    data_changed = Signal(set)  # areas this tab changed, for the main window to pass on
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(database, parent)
         self.setObjectName("communities_tab")
-        self._database = database
         self.rows: list[CommunityRow] = []
         self.attention: list[Attention] = []
         self.loaded = False  # the list has arrived at least once
         self._selected_id: int | None = None
-        self._list_task: Task | None = None
+        self._listing = False  # the list is being read
         self._reload_again = False
         self._detail_generation = 0
         self._undo_id: int | None = None
@@ -251,14 +252,7 @@ class CommunitiesTab(QWidget):
         if narrow != self.table.isColumnHidden(COL_PLATFORM):
             self.table.setColumnHidden(COL_PLATFORM, narrow)
 
-    @property
-    def database(self) -> Database:
-        return self._database
-
-    @database.setter
-    def database(self, database: Database) -> None:
-        """Another database (the main window sets this after a restore); then refresh()."""
-        self._database = database
+    def database_replaced(self, database: Database) -> None:
         self.detail.qr_panel.database = database
 
     def showEvent(self, event) -> None:
@@ -274,31 +268,31 @@ class CommunitiesTab(QWidget):
 
     # ----- loading --------------------------------------------------------------------------
 
-    def refresh(self, changed: set[str] | None = None) -> None:
-        """Reload the list (and the detail shown) when something it shows has changed."""
-        if changed is not None and not changed & CHANGES_SHOWN:
-            return
+    def reload(self, changed: Changes | None) -> None:
+        """Reload the list (and the detail shown)."""
         self._reload_timer.start()  # several refreshes in one turn of the event loop: one load
 
     def _reload(self) -> None:
-        if self._list_task is not None and self._list_task.running:
+        if self._listing:
             self._reload_again = True
             return
+        self._listing = True
+        self.tasks.read(
+            lambda session: list_communities(session, include_archived=True),
+            self._rows_read,
+            on_failure=self._list_failed,
+        )
 
-        def load(_progress, _cancelled) -> list[CommunityRow]:
-            with self.database.session() as session:
-                return list_communities(session, include_archived=True)
-
-        self._list_task = Task(load)
-        self._list_task.succeeded.connect(self._show_rows)
-        self._list_task.failed.connect(show_error_on(self))
-        self._list_task.finished.connect(self._list_finished)
-        self._list_task.start()
-
-    def _list_finished(self) -> None:
-        if self._reload_again:
+    def _rows_read(self, rows: list[CommunityRow]) -> None:
+        self._listing = False
+        self._show_rows(rows)
+        if self._reload_again:  # data changed while this list was read
             self._reload_again = False
             self._reload()
+
+    def _list_failed(self, error: Exception) -> None:
+        self._listing = self._reload_again = False
+        show_error(self, error)
 
     def _show_rows(self, rows: list[CommunityRow]) -> None:
         keep = self._selected_id
@@ -331,14 +325,10 @@ class CommunitiesTab(QWidget):
         if not names:
             return
 
-        def load(_progress, _cancelled) -> dict[str, str]:
-            return {name: name_search_keys(name) for name in names}
-
-        task = Task(load)
-        task.succeeded.connect(
-            while_alive(self, lambda keys: self.proxy.set_pinyin({**self.proxy.pinyin, **keys}))
+        self.tasks.start(
+            lambda: {name: name_search_keys(name) for name in names},
+            lambda keys: self.proxy.set_pinyin({**self.proxy.pinyin, **keys}),
         )
-        task.start()
 
     def _set_attention(self, items: list[Attention]) -> None:
         self.attention = items
@@ -369,17 +359,11 @@ class CommunitiesTab(QWidget):
         self._detail_generation += 1
         generation = self._detail_generation
 
-        def load(_progress, _cancelled) -> DetailData:
-            return load_detail(self.database, community_id)
-
         def show(data: DetailData) -> None:
             if generation == self._detail_generation and data.community_id == self._selected_id:
                 self.detail.show_detail(data)
 
-        task = Task(load)
-        task.succeeded.connect(show)
-        task.failed.connect(show_error_on(self))
-        task.start()
+        self.tasks.read(lambda session: load_detail(session, community_id), show)
 
     def _row_at(self, index: QModelIndex) -> CommunityRow | None:
         if not index.isValid():
@@ -421,8 +405,17 @@ class CommunitiesTab(QWidget):
         )
 
     def _changed(self, *_args) -> None:
-        self.refresh({"communities"})
-        self.data_changed.emit({"communities"})
+        self.refresh(COMMUNITIES)
+        self.announce(COMMUNITIES)
+
+    def _write(self, work, label: str, then) -> None:
+        """A write of this tab: the list reloads and the others hear of it once committed."""
+        self.tasks.write(
+            work,
+            label=label,
+            changes=COMMUNITIES,
+            then=lambda result: (then(result), self.refresh(COMMUNITIES)),
+        )
 
     # ----- actions --------------------------------------------------------------------------
 
@@ -437,13 +430,13 @@ class CommunitiesTab(QWidget):
     def _open_dialog_for(self, community_id: int | None) -> None:
         """Load the record (or a blank one with the caps from the settings), then edit it."""
 
-        def load(_progress, _cancelled):
-            with self.database.session() as session:
-                limits = load_limits(session)
-                if community_id is None:
-                    return new_fields(session), None, limits
-                owner = owner_and_admins(session, community_id).owner
-                return read_fields(session, community_id), owner, limits
+
+        def load(session):
+            limits = load_limits(session)
+            if community_id is None:
+                return new_fields(session), None, limits
+            owner = owner_and_admins(session, community_id).owner
+            return read_fields(session, community_id), owner, limits
 
         def edit(loaded) -> None:
             fields, owner, limits = loaded
@@ -459,17 +452,13 @@ class CommunitiesTab(QWidget):
                 self._selected_id = dialog.saved_id
                 self._changed()
 
-        run_task(self, load, label=self.tr("请稍候…"), on_success=edit)
+        self.tasks.read(load, edit, label=self.tr("请稍候…"))
 
     def toggle_archive(self) -> None:
         row = self.selected_row()
         if row is None:
             return
         archive = not row.archived
-
-        def work(_progress, _cancelled) -> None:
-            with self.database.session(write=True) as session:
-                set_archived(session, row.id, archive)
 
         def done(_result) -> None:
             text = (
@@ -478,26 +467,22 @@ class CommunitiesTab(QWidget):
                 else self.tr("已取消归档「{name}」。")
             )
             self._show_notice(text.format(name=row.name))
-            self._changed()
 
-        run_task(self, work, label=self.tr("正在保存…"), on_success=done)
+        self._write(
+            lambda session: set_archived(session, row.id, archive), self.tr("正在保存…"), done
+        )
 
     def delete_selected(self) -> None:
         row = self.selected_row()
         if row is None:
             return
 
-        def check(_progress, _cancelled) -> bool:
-            with self.database.session() as session:
-                get_community(session, row.id)
-                return is_empty(session, row.id)
 
-        run_task(
-            self,
-            check,
-            label=self.tr("请稍候…"),
-            on_success=lambda empty: self._confirm(row, empty),
-        )
+        def check(session) -> bool:
+            get_community(session, row.id)
+            return is_empty(session, row.id)
+
+        self.tasks.read(check, lambda empty: self._confirm(row, empty), label=self.tr("请稍候…"))
 
     def _confirm(self, row: CommunityRow, empty: bool) -> None:
         if empty:
@@ -517,10 +502,6 @@ class CommunitiesTab(QWidget):
         if not confirm(self, "communities_delete_confirm", title, question, yes_text, icon):
             return
 
-        def work(_progress, _cancelled) -> str:
-            with self.database.session(write=True) as session:
-                return delete_community(session, row.id)
-
         def done(outcome: str) -> None:
             self._selected_id = None
             if outcome == "trashed":
@@ -529,9 +510,10 @@ class CommunitiesTab(QWidget):
                 )
             else:
                 self._show_notice(self.tr("已删除「{name}」。").format(name=row.name))
-            self._changed()
 
-        run_task(self, work, label=self.tr("正在删除…"), on_success=done)
+        self._write(
+            lambda session: delete_community(session, row.id), self.tr("正在删除…"), done
+        )
 
     def _show_notice(self, text: str, *, undo_id: int | None = None) -> None:
         self.notice_label.setText(text)
@@ -544,17 +526,14 @@ class CommunitiesTab(QWidget):
         if community_id is None:
             return
 
-        def work(_progress, _cancelled) -> None:
-            with self.database.session(write=True) as session:
-                restore_community(session, community_id)
-
         def done(_result) -> None:
             self.notice.hide()
             self._undo_id = None
             self._selected_id = community_id
-            self._changed()
 
-        run_task(self, work, label=self.tr("正在恢复…"), on_success=done)
+        self._write(
+            lambda session: restore_community(session, community_id), self.tr("正在恢复…"), done
+        )
 
     def show_trash(self) -> None:
         dialog = TrashDialog(self.database, self)

@@ -25,7 +25,7 @@ from core.communities.registry import (
     trash_list,
 )
 from ui.common.screen_fit import fit_to_screen
-from ui.common.tasks import Task, run_task, show_error_on
+from ui.common.tasks import TaskGroup
 from ui.common.widgets import confirm
 from ui.communities.labels import platform_labels
 
@@ -41,6 +41,7 @@ class TrashDialog(QDialog):
         self.setWindowTitle(self.tr("社群回收站"))
         fit_to_screen(self, 720, 420)
         self.database = database
+        self.tasks = TaskGroup(self)
         self.rows: list[TrashedCommunity] = []
 
         intro = QLabel(
@@ -93,14 +94,7 @@ class TrashDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        def load(_progress, _cancelled) -> list[TrashedCommunity]:
-            with self.database.session() as session:
-                return trash_list(session)
-
-        self._task = Task(load)
-        self._task.succeeded.connect(self._show)
-        self._task.failed.connect(show_error_on(self))
-        self._task.start()
+        self.tasks.read(trash_list, self._show)
 
     def _show(self, rows: list[TrashedCommunity]) -> None:
         self.rows = rows
@@ -136,12 +130,12 @@ class TrashDialog(QDialog):
         row = self._selected()
         if row is None:
             return
-
-        def work(_progress, _cancelled) -> None:
-            with self.database.session(write=True) as session:
-                restore_community(session, row.id)
-
-        run_task(self, work, label=self.tr("正在恢复…"), on_success=self._done)
+        self.tasks.write(
+            lambda session: restore_community(session, row.id),
+            label=self.tr("正在恢复…"),
+            changes=frozenset(),  # the tab announces it on `changed`
+            then=self._done,
+        )
 
     def purge_selected(self) -> None:
         row = self._selected()
@@ -160,11 +154,12 @@ class TrashDialog(QDialog):
         if not confirm(self, "communities_purge_confirm", title, text, title):
             return
 
-        def work(_progress, _cancelled) -> None:
-            with self.database.session(write=True) as session:
-                purge_community(session, row.id, confirm=True)
-
-        run_task(self, work, label=self.tr("正在删除…"), on_success=self._done)
+        self.tasks.write(
+            lambda session: purge_community(session, row.id, confirm=True),
+            label=self.tr("正在删除…"),
+            changes=frozenset(),
+            then=self._done,
+        )
 
     def _done(self, _result) -> None:
         self.changed.emit()

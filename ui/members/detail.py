@@ -3,6 +3,7 @@ history, tags, recent activity, and undo of the last edit."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -27,10 +28,9 @@ from PySide6.QtWidgets import (
 from core.common.database import Database
 from core.members.editing import MemberDetail, member_detail, set_member_tags, update_member
 from ui.common.flow_layout import flow_row
-from ui.common.labels import activity_name, role_name
-from ui.common.tasks import Task, run_task, show_error_on
+from ui.common.labels import role_name
+from ui.common.tasks import TaskGroup
 from ui.common.wheel import scroll_safe
-from ui.tiers.level_panel import LevelPanel
 
 NO_BIRTHDAY = QDate(1900, 1, 1)
 
@@ -46,18 +46,26 @@ def _tags_from_text(text: str) -> list[str]:
 
 
 class MemberDetailPanel(QWidget):
-    """Shows one member; `member_changed(id)` after a saved edit or an undo."""
+    """Shows one member; `member_changed(id)` after a saved edit or an undo.
+
+    Other features add sections about the member (`add_section`: the levels of tiers); the
+    window composes them, so members need not know those features.
+    """
 
     member_changed = Signal(int)
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("member_detail")
-        self.database = database
+        self._database = database
+        # A 行为 kind's name: ui/activity names them, which members may not import; the tab
+        # hands the window's choice in (MembersTabExtras).
+        self.activity_name: Callable[[str], str] = str
+        self.sections: list[QWidget] = []
         self.member_id: int | None = None
         self.detail: MemberDetail | None = None
         self._undo: tuple[int, dict[str, Any], list[str] | None] | None = None
-        self._loading: Task | None = None
+        self.tasks = TaskGroup(self)
 
         self.title = QLabel()
         self.title.setObjectName("member_detail_title")
@@ -155,9 +163,6 @@ class MemberDetailPanel(QWidget):
             "member_activity", [self.tr("时间"), self.tr("行为"), self.tr("社群"), self.tr("金额")]
         )
 
-        self.levels = LevelPanel(database)
-        self.levels.changed.connect(lambda: self.member_changed.emit(self.member_id))
-
         # Shown instead of the editor while several members are selected: what they can do
         # together (the tab hands over its bulk-action buttons, `set_bulk_actions`).
         self.selection = QWidget()
@@ -180,8 +185,9 @@ class MemberDetailPanel(QWidget):
         editor_layout.addLayout(buttons)
         editor_layout.addWidget(self._section(self.tr("所在社群")))
         editor_layout.addWidget(self.memberships)
-        editor_layout.addWidget(self._section(self.tr("等级：为什么是这个等级")))
-        editor_layout.addWidget(self.levels)
+        self._sections_layout = QVBoxLayout()
+        self._sections_layout.setContentsMargins(0, 0, 0, 0)
+        editor_layout.addLayout(self._sections_layout)
         editor_layout.addWidget(self._section(self.tr("最近行为")))
         editor_layout.addWidget(self.activity)
         content = QWidget()
@@ -200,6 +206,27 @@ class MemberDetailPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
         self._set_enabled(False)
+
+    @property
+    def database(self) -> Database:
+        return self._database
+
+    @database.setter
+    def database(self, database: Database) -> None:
+        self._database = database
+        for section in self.sections:
+            section.database = database
+
+    def add_section(self, section: QWidget) -> None:
+        """Show `section` (with its `section_title`) after the memberships. It offers
+        `show_member(id | None)`, a `database` attribute and a `changed` signal for a change
+        it saved."""
+        self.sections.append(section)
+        self._sections_layout.addWidget(self._section(section.section_title))
+        self._sections_layout.addWidget(section)
+        section.changed.connect(lambda: self.member_changed.emit(self.member_id))
+        if self.member_id is not None:
+            section.show_member(self.member_id)
 
     def _section(self, text: str) -> QLabel:
         label = QLabel(text)
@@ -251,17 +278,9 @@ class MemberDetailPanel(QWidget):
             self.subtitle.clear()
             self._set_enabled(False)
             return
-        database = self.database
-
-        def load(_progress, _cancelled) -> MemberDetail:
-            with database.session() as session:
-                return member_detail(session, member_id)
-
-        self.levels.show_member(member_id)
-        self._loading = Task(load)
-        self._loading.succeeded.connect(self._show)
-        self._loading.failed.connect(show_error_on(self))
-        self._loading.start()
+        for section in self.sections:
+            section.show_member(member_id)
+        self.tasks.read(lambda session: member_detail(session, member_id), self._show)
 
     def _show(self, detail: MemberDetail) -> None:
         if detail.id != self.member_id:
@@ -324,7 +343,7 @@ class MemberDetailPanel(QWidget):
     def _fill_activity(self, detail: MemberDetail) -> None:
         self.activity.setRowCount(len(detail.recent_activity))
         for row, (when, kind, community, amount) in enumerate(detail.recent_activity):
-            name = activity_name(kind)
+            name = self.activity_name(kind)
             values = [_date_text(when), name, community, f"¥{amount / 100:.2f}" if amount else ""]
             for column, value in enumerate(values):
                 self.activity.setItem(row, column, QTableWidgetItem(value))
@@ -363,20 +382,18 @@ class MemberDetailPanel(QWidget):
         member_id, changes = self.detail.id, self.edited_fields()
         tags = _tags_from_text(self.tags_input.text())
         tags_changed = sorted(set(tags)) != sorted(self.detail.tags)
-        database = self.database
 
-        def work(_progress, _cancelled):
-            with database.session(write=True) as session:
-                previous = update_member(session, member_id, changes)
-                previous_tags = set_member_tags(session, member_id, tags) if tags_changed else None
+        def work(session):
+            previous = update_member(session, member_id, changes)
+            previous_tags = set_member_tags(session, member_id, tags) if tags_changed else None
             return previous, previous_tags
 
-        run_task(
-            self,
+        # The tab announces the change when it hears `member_changed`.
+        self.tasks.write(
             work,
             label=self.tr("正在保存…"),
-            cancellable=False,
-            on_success=lambda result: self._saved(member_id, *result),
+            changes=frozenset(),
+            then=lambda result: self._saved(member_id, *result),
         )
 
     def _saved(self, member_id: int, previous: dict[str, Any], previous_tags) -> None:
@@ -390,13 +407,11 @@ class MemberDetailPanel(QWidget):
         if self._undo is None:
             return
         member_id, previous, previous_tags = self._undo
-        database = self.database
 
-        def work(_progress, _cancelled):
-            with database.session(write=True) as session:
-                update_member(session, member_id, previous)
-                if previous_tags is not None:
-                    set_member_tags(session, member_id, previous_tags)
+        def work(session) -> None:
+            update_member(session, member_id, previous)
+            if previous_tags is not None:
+                set_member_tags(session, member_id, previous_tags)
 
         def done(_result) -> None:
             self._undo = None
@@ -405,4 +420,4 @@ class MemberDetailPanel(QWidget):
             if self.member_id == member_id:
                 self.show_member(member_id)
 
-        run_task(self, work, label=self.tr("正在撤销…"), cancellable=False, on_success=done)
+        self.tasks.write(work, label=self.tr("正在撤销…"), changes=frozenset(), then=done)

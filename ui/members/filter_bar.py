@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from core.members.query import FilterChoices, MemberFilter
-from core.segments.catalogue import SEGMENTS
 from ui.common.flow_layout import flow_row
-from ui.common.i18n import shown, shown_name
+from ui.common.i18n import shown_name
 from ui.common.labels import role_labels
 from ui.common.sorting import sorted_by_name
+from ui.members.scope import MemberScope
 
 SEARCH_DELAY_MS = 150  # wait for a pause in typing before querying
 
@@ -61,20 +61,6 @@ class MemberFilterBar(QWidget):
         for role, name in role_labels().items():
             self.role.addItem(name, role)
         self.level = self._combo("members_filter_level", self.tr("等级：全部"))
-        # 分群: saved filters computed from activity (core.segments); the tooltip says what each is.
-        self.segment = self._combo("members_filter_segment", self.tr("分群：全部"))
-        self.segment.setToolTip(self.tr("按行为和价值分群：RFM、流失预警、新人活跃、本周最投入"))
-        for segment in SEGMENTS:
-            if segment.kind == "rfm" and self.segment.itemData(self.segment.count() - 1) in {
-                s.key for s in SEGMENTS if s.kind != "rfm"
-            }:
-                self.segment.insertSeparator(self.segment.count())  # behaviour | RFM
-            self.segment.addItem(shown(segment.name), segment.key)
-            self.segment.setItemData(
-                self.segment.count() - 1,
-                f"{shown(segment.description)}\n{self.tr('建议：')}{shown(segment.action)}",
-                Qt.ItemDataRole.ToolTipRole,
-            )
         self.activity = QComboBox()
         self.activity.setObjectName("members_filter_activity")
         for label, within, inactive in ACTIVITY_CHOICES:
@@ -96,9 +82,9 @@ class MemberFilterBar(QWidget):
         self.clear_button.setObjectName("members_filter_clear")
         self.clear_button.clicked.connect(self.clear)
 
-        top = QHBoxLayout()
+        self.scope: MemberScope | None = None  # 分群, when the window plugs it in
+        self._top = top = QHBoxLayout()
         top.addWidget(self.search, 1)
-        top.addWidget(self.segment)
         top.addWidget(self.count_label)
         # The date range stays on one line when the filters wrap.
         joined = QWidget()
@@ -144,7 +130,6 @@ class MemberFilterBar(QWidget):
 
     def _combos(self) -> tuple[QComboBox, ...]:
         return (
-            self.segment,
             self.community,
             self.tag,
             self.level,
@@ -152,6 +137,12 @@ class MemberFilterBar(QWidget):
             self.activity,
             self.phone,
         )
+
+    def set_scope(self, scope: MemberScope) -> None:
+        """Put a narrowing computed by another feature (分群) beside the search box."""
+        self.scope = scope
+        self._top.insertWidget(1, scope.filter_widget())
+        scope.changed.connect(self._emit)
 
     def _combo(self, name: str, everything: str) -> QComboBox:
         combo = QComboBox()
@@ -205,6 +196,8 @@ class MemberFilterBar(QWidget):
         self.joined_from.setEnabled(False)
         self.joined_to.setEnabled(False)
         self.include_team.setChecked(True)
+        if self.scope is not None:
+            self.scope.clear()
         for widget in widgets:
             widget.blockSignals(False)
         self._emit()
@@ -217,7 +210,6 @@ class MemberFilterBar(QWidget):
             tag_id=self.tag.currentData(),
             role=self.role.currentData(),
             level=self.level.currentData(),
-            segment=self.segment.currentData(),
             active_within_days=within,
             inactive_for_days=inactive,
             has_phone=self.phone.currentData(),

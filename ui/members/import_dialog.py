@@ -39,12 +39,13 @@ from core.members.importing import (
     HeaderMapping,
     ImportPlan,
     ImportResult,
-    apply_import,
     plan_import,
     write_error_report,
 )
 from core.members.masking import mask_phone
 from core.members.query import filter_choices
+from core.workflows.member_import import import_members
+from ui.common.changes import Change, changes
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
 from ui.common.screen_fit import fit_to_screen
@@ -65,7 +66,7 @@ def _date(value) -> str:
 class ImportDialog(QDialog):
     """The import wizard; `data_changed` after a completed import."""
 
-    data_changed = Signal(set)
+    data_changed = Signal(object)  # Changes
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -527,7 +528,10 @@ class ImportDialog(QDialog):
         if row.changes:
             empty = self.tr("（空）")
             return self.tr("；").join(
-                self.tr("{field}：{old} → {new}").format(
+                # Something added (期初积分 +120, 标签 +已购) reads as it is, not "（空） → …".
+                self.tr("{field} {new}").format(field=shown(c.field), new=shown(c.new))
+                if not c.old and c.new.startswith("+")
+                else self.tr("{field}：{old} → {new}").format(
                     field=shown(c.field), old=shown(c.old) or empty, new=shown(c.new)
                 )
                 for c in row.changes
@@ -645,7 +649,9 @@ class ImportDialog(QDialog):
 
         def work(progress, cancelled) -> ImportResult:
             with database.session(write=True) as session:
-                return apply_import(session, plan, progress=progress, cancelled=cancelled)
+                return import_members(
+                    session, plan, progress=progress, cancelled=cancelled
+                ).imported
 
         run_task(
             self,
@@ -686,9 +692,20 @@ class ImportDialog(QDialog):
                 if result.doubtful
                 else ""
             )
+            + (
+                self.tr(
+                    "期初积分记入积分台账：%n 人，共 {points} 分。", "", result.opening_entries
+                ).format(points=result.opening_points)
+                if result.opening_entries
+                else ""
+            )
+            + "".join("\n" + shown(note) for note in result.opening_notes)
         )
         self.pages.setCurrentIndex(PAGE_DONE)
-        self.data_changed.emit({"members", "communities", "tags"})
+        topics = [Change.MEMBERS, Change.COMMUNITIES, Change.TAGS]
+        if result.opening_entries:
+            topics.append(Change.POINTS)
+        self.data_changed.emit(changes(*topics))
 
 
 def start_folder() -> Path:

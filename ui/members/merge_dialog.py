@@ -33,25 +33,23 @@ from PySide6.QtWidgets import (
 
 from core.common.database import Database
 from core.members.masking import mask_phone, mask_wechat_id
-from core.members.merging import (
-    MergeRecord,
-    MergeSide,
+from core.members.merging.history import MergeRecord
+from core.members.merging.sides import MergeSide, default_kept, merge_sides
+from core.members.merging.suggestions import (
     MergeSuggestion,
-    default_kept,
     mark_not_same_person,
-    merge_history,
-    merge_members,
-    merge_sides,
     merge_suggestions,
-    undo_merge,
 )
+from core.workflows.merging import merge_history, merge_members, undo_merge
+from ui.common.changes import Change, changes
 from ui.common.errors import show_error
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen
-from ui.common.tasks import Task, run_task
+from ui.common.tasks import TaskGroup
 from ui.common.widgets import push_button
 
 HISTORY_SHOWN = 20
+MEMBERS = changes(Change.MEMBERS)
 
 
 def _day(value) -> str:
@@ -149,9 +147,9 @@ class MergeSideCard(QFrame):
 class MergeDialog(QDialog):
     """Suggested duplicate pairs, one at a time, and the recent merges with undo.
 
-    `data_changed({"members"})` after every merge and undo, for the window to refresh."""
+    `data_changed(Change.MEMBERS)` after every merge and undo, for the window to refresh."""
 
-    data_changed = Signal(set)
+    data_changed = Signal(object)  # Changes
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -165,7 +163,7 @@ class MergeDialog(QDialog):
         self.history: list[MergeRecord] = []
         self._loading = 0  # generation of the newest suggestions load
         self._shown_pair: tuple[int, int] | None = None
-        self._loads: list[Task] = []  # background reads whose answer is not shown yet
+        self.tasks = TaskGroup(self, announce=self.data_changed.emit)
 
         title = QLabel(self.tr("合并重复成员"))
         title.setProperty("pageTitle", True)
@@ -348,55 +346,39 @@ class MergeDialog(QDialog):
 
     # ----- loading -------------------------------------------------------------------------
 
-    def _start(self, work, on_success) -> None:
-        """A background read. Not ui.common's TaskGroup: its busy() turns False before the
-        answer is shown, and tests wait on busy() for exactly that."""
-        task = Task(lambda _progress, _cancelled: work())
-        task.succeeded.connect(on_success)
-        task.failed.connect(self._load_failed)
-        # Queued after succeeded/failed; touches only Python state, safe after the dialog closed.
-        task.finished.connect(lambda: self._loads.remove(task))
-        self._loads.append(task)
-        task.start()
-
     def _load_failed(self, error: Exception) -> None:
         self.reload_button.setEnabled(True)
         self._set_message(self.tr("没能找完可能重复的成员。"))
         show_error(self, error)
 
     def busy(self) -> bool:
-        """Loading in the background (until its answer has been shown)."""
-        return bool(self._loads)
+        """Reading or writing in the background (until its answer has been shown)."""
+        return self.tasks.busy()
 
     def reload(self) -> None:
         """Find the suggestions (and the history) again, in the background."""
         self._loading += 1
         generation = self._loading
-        database = self.database
         self.reload_button.setEnabled(False)
         self._set_message(self.tr("正在查找可能重复的成员…"))
         self.suggestions = []
         self.pair_list.clear()
         self.count_label.setText("")
 
-        def find():
-            with database.session() as session:
-                suggestions = merge_suggestions(session)
-                ids = {s.a_id for s in suggestions} | {s.b_id for s in suggestions}
-                return generation, suggestions, merge_sides(session, ids)
+        def find(session):
+            suggestions = merge_suggestions(session)
+            ids = {s.a_id for s in suggestions} | {s.b_id for s in suggestions}
+            return generation, suggestions, merge_sides(session, ids)
 
-        # Bound methods, not lambdas: Qt drops the connection if the dialog is gone by then.
-        self._start(find, self._loaded)
+        self.tasks.read(find, self._loaded, on_failure=self._load_failed)
         self._load_history()
 
     def _load_history(self) -> None:
-        database = self.database
-
-        def load():
-            with database.session() as session:
-                return merge_history(session, HISTORY_SHOWN)
-
-        self._start(load, self._show_history)
+        self.tasks.read(
+            lambda session: merge_history(session, HISTORY_SHOWN),
+            self._show_history,
+            on_failure=self._load_failed,
+        )
 
     def _loaded(self, result: tuple[int, list[MergeSuggestion], dict[int, MergeSide]]) -> None:
         generation, suggestions, sides = result
@@ -493,14 +475,11 @@ class MergeDialog(QDialog):
         if suggestion is None or chosen is None:
             return
         kept, merged = chosen
-        database = self.database
 
-        def work(_progress, _cancelled):
-            with database.session(write=True) as session:
-                merge_id = merge_members(session, kept, merged)
-            with database.session() as session:
-                side = merge_sides(session, [kept])[kept]
-                return merge_id, side, merge_history(session, HISTORY_SHOWN)
+        def work(session):
+            merge_id = merge_members(session, kept, merged)
+            side = merge_sides(session, [kept])[kept]
+            return merge_id, side, merge_history(session, HISTORY_SHOWN)
 
         def done(result) -> None:
             merge_id, kept_side, history = result
@@ -514,19 +493,13 @@ class MergeDialog(QDialog):
                 ),
                 undo=(merge_id, names[0]),
             )
-            self.data_changed.emit({"members"})
 
-        run_task(self, work, label=self.tr("正在合并…"), cancellable=False, on_success=done)
+        self.tasks.write(work, label=self.tr("正在合并…"), changes=MEMBERS, then=done)
 
     def not_same_current(self) -> None:
         suggestion = self.current()
         if suggestion is None:
             return
-        database = self.database
-
-        def work(_progress, _cancelled):
-            with database.session(write=True) as session:
-                mark_not_same_person(session, suggestion.a_id, suggestion.b_id)
 
         def done(_result) -> None:
             a, b = self.sides[suggestion.a_id], self.sides[suggestion.b_id]
@@ -537,7 +510,12 @@ class MergeDialog(QDialog):
                 )
             )
 
-        run_task(self, work, label=self.tr("正在保存…"), cancellable=False, on_success=done)
+        self.tasks.write(
+            lambda session: mark_not_same_person(session, suggestion.a_id, suggestion.b_id),
+            label=self.tr("正在保存…"),
+            changes=frozenset(),  # a note for the suggestions: nothing another tab shows
+            then=done,
+        )
 
     def skip_current(self) -> None:
         """Leave this pair for later: off the list until the suggestions are found again."""
@@ -597,17 +575,15 @@ class MergeDialog(QDialog):
             self._undo(*self._last_merge)
 
     def _undo(self, merge_id: int, merged_name: str) -> None:
-        database = self.database
-
-        def work(_progress, _cancelled):
-            with database.session(write=True) as session:
-                undo_merge(session, merge_id)
-
         def done(_result) -> None:
             self._tell(
                 self.tr("已撤销合并：「{merged}」又是单独的成员了。").format(merged=merged_name)
             )
-            self.data_changed.emit({"members"})
             self.reload()
 
-        run_task(self, work, label=self.tr("正在撤销…"), cancellable=False, on_success=done)
+        self.tasks.write(
+            lambda session: undo_merge(session, merge_id),
+            label=self.tr("正在撤销…"),
+            changes=MEMBERS,
+            then=done,
+        )

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from core.common.database import Database
 from core.common.paths import data_dir
+from core.common.search_keys import load_pinyin
 from core.members.editing import (
     add_members_to_community,
     create_member,
@@ -34,48 +35,58 @@ from core.members.query import (
     filter_choices,
     find_member_ids,
 )
-from core.members.search_keys import load_pinyin
+from ui.common.changes import Change, Changes, changes
 from ui.common.columns import fit_columns
 from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.flow_layout import flow_row
-from ui.common.i18n import shown
 from ui.common.labels import role_labels, role_name
 from ui.common.sorting import sorted_by_name
-from ui.common.tasks import TaskGroup, run_task
+from ui.common.tab import FeatureTab
+from ui.common.tasks import run_task
 from ui.common.widgets import push_button
 from ui.members.detail import MemberDetailPanel
+from ui.members.extras import MembersTabExtras
 from ui.members.filter_bar import MemberFilterBar
 from ui.members.model import COLUMNS, MATCH_COLUMN, MembersModel, column_samples
 from ui.members.table import MembersTableView
 
 FIRST_SCREEN = 200
-CHANGES_SHOWN = {"members", "communities", "activity", "tags"}
 # The buttons that act on the selected members (导出… exports them when some are selected).
 BULK_ACTIONS = ("tag", "untag", "community", "role", "activity", "posters", "export")
 
 
-class MembersTab(QWidget):
+class MembersTab(FeatureTab):
     """All members, found in a keystroke; `data_changed` tells the window what an action changed."""
 
-    data_changed = Signal(set)
+    SHOWS = frozenset({Change.MEMBERS, Change.COMMUNITIES, Change.ACTIVITY, Change.TAGS})
     posters_requested = Signal(list)  # member ids: make each a personal poster (海报 tab)
+    # member ids, community id or None: record activity for them (the window opens the form)
+    activity_requested = Signal(list, object)
     exported = Signal(object)  # an export's result, once its file is written and logged
 
-    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(
+        self,
+        database: Database,
+        parent: QWidget | None = None,
+        *,
+        extras: MembersTabExtras | None = None,
+    ) -> None:
+        super().__init__(database, parent)
         self.setObjectName("members_tab")
-        self._database = database
+        self.extras = extras or MembersTabExtras()
         self.choices = FilterChoices([], [])
         self._query_generation = 0
         self._complete_generation: int | None = None  # the query whose full answer is shown
-        self._reads = TaskGroup(self)
         self._pending_select: int | None = None  # a member just created, to show once found
-        # Segment key → its member ids: computed once (RFM takes seconds at 100000 members),
-        # reused while the user searches and sorts within it, dropped when data changes.
-        self._segment_ids: dict[str, tuple[int, ...]] = {}
+        # Scope key (a segment) → its member ids: computed once (RFM takes seconds at 100000
+        # members), reused while the user searches and sorts within it, dropped when data changes.
+        self._scope_ids: dict[str, tuple[int, ...]] = {}
 
         self.filter_bar = MemberFilterBar()
         self.filter_bar.filter_changed.connect(self.run_query)
+        self.scope = self.extras.scope(self) if self.extras.scope else None
+        if self.scope is not None:
+            self.filter_bar.set_scope(self.scope)
 
         self.model = MembersModel(database, self)
         self.model.sort_requested.connect(self.filter_bar.set_sort)
@@ -103,6 +114,7 @@ class MembersTab(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.detail = MemberDetailPanel(database)
+        self.detail.activity_name = self.extras.activity_name
         self.detail.member_changed.connect(self._member_edited)
 
         self.buttons = {
@@ -124,14 +136,7 @@ class MembersTab(QWidget):
                 lambda: self.posters_requested.emit(self.selected_ids()),
             ),
             "export": push_button("members_export", self.tr("导出…"), self.export),
-            "export_segment": push_button(
-                "members_export_segment", self.tr("导出分群…"), self.export_segment
-            ),
         }
-        self.buttons["export_segment"].setToolTip(
-            self.tr("导出当前分群的成员，每行附「建议动作」（先在上方选择分群）")
-        )
-        self.filter_bar.filter_changed.connect(lambda _spec: self._update_buttons())
         # The same actions in the detail panel while several members are selected.
         self.detail.set_bulk_actions(
             [
@@ -145,7 +150,8 @@ class MembersTab(QWidget):
         self.full_phone.setObjectName("members_full_phone")
         self.full_phone.toggled.connect(self._toggle_full_phone)
         # Wraps onto a second line on a narrow window instead of squeezing the detail panel.
-        actions = flow_row(*self.buttons.values(), self.full_phone)
+        scoped = self.scope.action_widgets() if self.scope is not None else []
+        actions = flow_row(*self.buttons.values(), *scoped, self.full_phone)
         actions.setObjectName("members_actions")
 
         left = QWidget()
@@ -178,26 +184,20 @@ class MembersTab(QWidget):
         layout.addWidget(self.splitter, 1)
         self._update_buttons()
 
-    @property
-    def database(self) -> Database:
-        return self._database
-
-    @database.setter
-    def database(self, database: Database) -> None:
-        """After a restore the window hands every tab the reopened database."""
-        self._database = database
+    def database_replaced(self, database: Database) -> None:
         self.model.database = database
         self.detail.database = database
-        self.detail.levels.database = database
 
     # ----- querying ------------------------------------------------------------------------
 
-    def refresh(self, changed: set[str] | None = None) -> None:
-        """Reload choices and the current query when something shown here changed."""
-        if changed is not None and not changed & CHANGES_SHOWN:
-            return
-        self._segment_ids.clear()
-        self._start(lambda: filter_choices_of(self.database), self._set_choices)
+    def reload(self, changed: Changes | None) -> None:
+        """Reload choices and the current query."""
+        self._scope_ids.clear()
+        level_names = self.extras.level_names
+        self.tasks.read(
+            lambda session: replace(filter_choices(session), levels=level_names(session)),
+            self._set_choices,
+        )
         self.run_query(self.filter_bar.current_filter())
 
     def _set_choices(self, choices: FilterChoices) -> None:
@@ -208,50 +208,51 @@ class MembersTab(QWidget):
         """Find the matching ids in the background; only the newest query's answer is shown."""
         self._query_generation += 1
         generation = self._query_generation
-        database = self.database
-        if spec.segment is not None and spec.segment_ids is None:
-            cached = self._segment_ids.get(spec.segment)
+        key = self.scope.key() if self.scope is not None else None
+        if key is not None and spec.member_ids is None:
+            cached = self._scope_ids.get(key)
             if cached is None:
-                self._compute_segment(generation, spec)
+                self._compute_scope(generation, spec, key)
                 return
-            spec = replace(spec, segment_ids=cached)
+            spec = replace(spec, member_ids=cached)
 
-        def find(limit: int | None) -> list[int]:
+        def find(session, limit: int | None) -> list[int]:
             if any(c.isascii() and c.isalpha() for c in spec.text):
                 # The 匹配 column may need the pinyin of a remark or 群昵称: load pypinyin
                 # (0.4 s, once) here rather than on the GUI thread when the rows are shown.
                 load_pinyin()
-            with database.session() as session:
-                return find_member_ids(session, spec, limit=limit)
+            return find_member_ids(session, spec, limit=limit)
 
         # Two queries side by side: the first screenful (a top-N sort, fast), then every id
         # (a full sort: a few hundred ms when most of 100000 members match).
-        self._start(
-            lambda: find(FIRST_SCREEN),
+        self.tasks.read(
+            lambda session: find(session, FIRST_SCREEN),
             lambda ids: self._show_ids(generation, spec, ids, complete=False),
         )
-        self._start(
-            lambda: find(None), lambda ids: self._show_ids(generation, spec, ids, complete=True)
+        self.tasks.read(
+            lambda session: find(session, None),
+            lambda ids: self._show_ids(generation, spec, ids, complete=True),
         )
 
-    def _compute_segment(self, generation: int, spec: MemberFilter) -> None:
-        """Work out the segment's members once, then run the query within them."""
-        database = self.database
-        self.filter_bar.count_label.setText(self.tr("正在计算分群…"))
+    def _compute_scope(self, generation: int, spec: MemberFilter, key: str) -> None:
+        """Work out the scope's members once (a segment's), then run the query within them."""
+        scope = self.scope
+        self.filter_bar.count_label.setText(scope.computing_text())
 
-        def compute() -> dict[str, list[int]]:
-            from core.segments.compute import segment_ids_with_siblings
-
-            with database.session() as session:
-                return segment_ids_with_siblings(session, spec.segment)
+        def compute(session) -> dict[str, list[int]]:
+            return scope.member_ids(session, key)
 
         def computed(found: dict[str, list[int]]) -> None:
-            for key, ids in found.items():
-                self._segment_ids[key] = tuple(ids)
+            for found_key, ids in found.items():
+                self._scope_ids[found_key] = tuple(ids)
             if generation == self._query_generation:
-                self.run_query(replace(spec, segment_ids=self._segment_ids[spec.segment]))
+                self.run_query(replace(spec, member_ids=self._scope_ids[key]))
 
-        self._start(compute, computed)
+        self.tasks.read(compute, computed)
+
+    def list_complete(self) -> bool:
+        """Whether the list shows the newest query's full answer (not its first screen)."""
+        return self._complete_generation == self._query_generation
 
     def _show_ids(
         self, generation: int, spec: MemberFilter, ids: list[int], *, complete: bool
@@ -293,12 +294,6 @@ class MembersTab(QWidget):
         if not self.selected_ids():
             self.detail.show_member(None)
 
-    def _start(self, work, on_success) -> None:
-        self._reads.start(work, on_success)
-
-    def busy(self) -> bool:
-        return self._reads.busy()
-
     # ----- selection -----------------------------------------------------------------------
 
     def selected_ids(self) -> list[int]:
@@ -317,7 +312,6 @@ class MembersTab(QWidget):
         has_selection = bool(self.table.selectionModel().selectedRows())
         for key in BULK_ACTIONS[:-1]:
             self.buttons[key].setEnabled(has_selection)
-        self.buttons["export_segment"].setEnabled(self.filter_bar.segment.currentData() is not None)
 
     def select_member(self, member_id: int) -> bool:
         row = self.model.row_of(member_id)
@@ -333,23 +327,18 @@ class MembersTab(QWidget):
 
     def _member_edited(self, _member_id: int) -> None:
         self.model.reload_rows()
-        self.data_changed.emit({"members"})
+        self.announce(changes(Change.MEMBERS))
 
     # ----- actions -------------------------------------------------------------------------
 
-    def _write(self, label: str, work, changed: set[str], message) -> None:
-        """Run a change in the background, then tell the window and show what it did."""
-        database = self.database
-
-        def run(_progress, _cancelled):
-            with database.session(write=True) as session:
-                return work(session)
-
-        def done(result) -> None:
-            self.window().statusBar().showMessage(message(result), 8000)
-            self.data_changed.emit(changed)
-
-        run_task(self, run, label=label, cancellable=False, on_success=done)
+    def _write(self, label: str, work, changed: Changes, message) -> None:
+        """Run a change in the background, then show what it did and announce it."""
+        self.tasks.write(
+            work,
+            label=label,
+            changes=changed,
+            then=lambda result: self.window().statusBar().showMessage(message(result), 8000),
+        )
 
     def open_import(self) -> None:
         from ui.members.import_dialog import ImportDialog
@@ -373,14 +362,12 @@ class MembersTab(QWidget):
         def done(member_id: int) -> None:
             self._pending_select = member_id
             self.filter_bar.clear()  # runs the query that will select the new member
-            self.data_changed.emit({"members"})
 
-        run_task(
-            self,
-            lambda _p, _c: _create(self.database, name),
+        self.tasks.write(
+            lambda session: create_member(session, name),
             label=self.tr("正在保存…"),
-            cancellable=False,
-            on_success=done,
+            changes=changes(Change.MEMBERS),
+            then=done,
         )
 
     def _ask_tag(self, title: str) -> str | None:
@@ -394,7 +381,7 @@ class MembersTab(QWidget):
             self._write(
                 self.tr("正在加标签…"),
                 lambda s: tag_members(s, ids, tag),
-                {"tags"},
+                changes(Change.TAGS),
                 lambda n: self.tr("已给 %n 人加上标签「{tag}」", "", n).format(tag=tag),
             )
 
@@ -404,7 +391,7 @@ class MembersTab(QWidget):
             self._write(
                 self.tr("正在移除标签…"),
                 lambda s: untag_members(s, ids, tag),
-                {"tags"},
+                changes(Change.TAGS),
                 lambda n: self.tr("已从 %n 人移除标签「{tag}」", "", n).format(tag=tag),
             )
 
@@ -426,7 +413,7 @@ class MembersTab(QWidget):
             self._write(
                 self.tr("正在加入社群…"),
                 lambda s: add_members_to_community(s, ids, community_id),
-                {"members", "communities"},
+                changes(Change.MEMBERS, Change.COMMUNITIES),
                 lambda n: self.tr("%n 人已加入社群", "", n),
             )
 
@@ -450,25 +437,15 @@ class MembersTab(QWidget):
             self._write(
                 self.tr("正在设置角色…"),
                 lambda s: set_members_role(s, ids, community_id, role),
-                {"members"},
+                changes(Change.MEMBERS),
                 lambda n: self.tr("已为 %n 人设置角色「{role}」", "", n).format(role=name),
             )
 
     def record_activity(self) -> None:
-        from ui.tiers.entry_dialog import ActivityEntryDialog
-
-        ids = self.selected_ids()
-        community_id = self.filter_bar.community.currentData()
-        dialog = ActivityEntryDialog(self.database, ids, community_id, self)
-        dialog.recorded.connect(
-            lambda n: (
-                self.window()
-                .statusBar()
-                .showMessage(self.tr("已记录 {n} 条行为").format(n=n), 8000),
-                self.data_changed.emit({"activity", "members"}),
-            )
+        # Recording activity is the activity feature's form: the window opens it.
+        self.activity_requested.emit(
+            self.selected_ids(), self.filter_bar.community.currentData()
         )
-        dialog.exec()
 
     def export(self) -> None:
         selected = self.selected_ids()
@@ -482,7 +459,7 @@ class MembersTab(QWidget):
             return
         if not path.lower().endswith(".xlsx"):
             path += ".xlsx"
-        mask = self._ask_masking(len(ids))
+        mask = self.ask_masking(len(ids))
         if mask is None:
             return
         database = self.database
@@ -505,7 +482,7 @@ class MembersTab(QWidget):
             self,
             run,
             label=self.tr("正在导出…"),
-            on_success=lambda result: self._exported(
+            on_success=lambda result: self.show_exported(
                 result,
                 self.tr("已导出 %n 人到 {path}{masked}", "", result.rows).format(
                     path=result.path,
@@ -514,71 +491,11 @@ class MembersTab(QWidget):
             ),
         )
 
-    def export_segment(self) -> None:
-        """The segment as shown (within the other filters), with 分群依据 and 建议动作 per row."""
-        key = self.filter_bar.segment.currentData()
-        if key is None:
-            return
-        from core.segments.catalogue import get_segment
-
-        segment = get_segment(key)
-        if self._complete_generation != self._query_generation:
-            self.window().statusBar().showMessage(self.tr("分群还在计算，请稍候再导出"), 5000)
-            return
-        ids = self.model.ids()
-        suggested = (
-            Path(data_dir()).parent / f"分群_{segment.name}_{datetime.now():%Y%m%d_%H%M}.xlsx"
-        )
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("导出分群"), str(suggested), self.tr("Excel 表格 (*.xlsx)")
-        )
-        if not path:
-            return
-        if not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
-        mask = self._ask_masking(
-            len(ids),
-            self.tr(
-                "导出分群「{name}」的 %Ln 名成员到 Excel，每行附建议动作：{action}", "", len(ids)
-            ).format(name=shown(segment.name), action=shown(segment.action)),
-        )
-        if mask is None:
-            return
-        database = self.database
-
-        def run(progress, cancelled):
-            from core.segments.export import export_segment  # openpyxl: only when exporting
-
-            with database.session() as session:
-                return export_segment(
-                    session,
-                    segment.key,
-                    Path(path),
-                    mask=mask,
-                    member_ids=ids,
-                    progress=progress,
-                    cancelled=cancelled,
-                )
-
-        run_task(
-            self,
-            run,
-            label=self.tr("正在导出分群…"),
-            on_success=lambda result: self._exported(
-                result,
-                self.tr("已导出分群「{name}」%n 人到 {path}{masked}", "", result.rows).format(
-                    name=shown(segment.name),
-                    path=result.path,
-                    masked=self.tr("（手机号、微信号已打码）") if result.masked else "",
-                ),
-            ),
-        )
-
-    def _exported(self, result, message: str) -> None:
+    def show_exported(self, result, message: str) -> None:
         self.window().statusBar().showMessage(message, 10000)
         self.exported.emit(result)
 
-    def _ask_masking(self, count: int, text: str | None = None) -> bool | None:
+    def ask_masking(self, count: int, text: str | None = None) -> bool | None:
         """Confirm the export; masking is on unless the user unticks it. None: cancelled."""
         box = QMessageBox(
             QMessageBox.Icon.Question,
@@ -595,13 +512,3 @@ class MembersTab(QWidget):
         if box.exec() != QMessageBox.StandardButton.Ok:
             return None
         return mask.isChecked()
-
-
-def filter_choices_of(database: Database) -> FilterChoices:
-    with database.session() as session:
-        return filter_choices(session)
-
-
-def _create(database: Database, name: str) -> int:
-    with database.session() as session:
-        return create_member(session, name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -13,10 +13,9 @@ from PySide6.QtWidgets import (
 
 from core.common.database import Database
 from core.overview.stats import OverviewStats, overview_stats
+from ui.common.changes import Change, Changes
 from ui.common.empty_state import EmptyState
-from ui.common.tasks import Task, show_error_on
-
-CHANGES_SHOWN = {"members", "communities", "activity"}
+from ui.common.tab import FeatureTab
 
 
 class StatCard(QFrame):
@@ -41,20 +40,20 @@ class StatCard(QFrame):
         self.value_label.setText(f"{value:,}")
 
 
-class OverviewTab(QWidget):
+class OverviewTab(FeatureTab):
     """Figures at a glance, and a way in for an empty database."""
 
+    SHOWS = frozenset({Change.MEMBERS, Change.COMMUNITIES, Change.ACTIVITY})
     demo_requested = Signal()
     import_requested = Signal()
     new_community_requested = Signal()
     stats_loaded = Signal(object)  # OverviewStats
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(database, parent)
         self.setObjectName("overview_tab")
-        self.database = database
         self.stats: OverviewStats | None = None
-        self._task: Task | None = None
+        self._again = False
 
         title = QLabel(self.tr("概览"))
         title.setProperty("pageTitle", True)
@@ -110,23 +109,18 @@ class OverviewTab(QWidget):
         layout.addWidget(self.location_label)
         self._set_empty_visible(False)
 
-    def refresh(self, changed: set[str] | None = None) -> None:
-        """Reload the figures in the background when something they show has changed."""
-        if changed is not None and not changed & CHANGES_SHOWN:
+    def reload(self, changed: Changes | None) -> None:
+        """Reload the figures in the background; one load at a time, then once more if data
+        changed meanwhile (the running load may have read before the change)."""
+        if self.busy():
+            self._again = True
             return
-        if self._task is not None and self._task.running:
-            return
-
-        def load(_progress, _cancelled) -> OverviewStats:
-            with self.database.session() as session:
-                return overview_stats(session)
-
-        self._task = Task(load)
-        self._task.succeeded.connect(self._show)
-        self._task.failed.connect(show_error_on(self))
-        self._task.start()
+        self._again = False
+        self.tasks.read(overview_stats, self._show)
 
     def _show(self, stats: OverviewStats) -> None:
+        if self._again:
+            QTimer.singleShot(0, self, lambda: self.reload(None))  # after this load has left busy()
         self.stats = stats
         for key, card in self.cards.items():
             card.set_value(getattr(stats, key))

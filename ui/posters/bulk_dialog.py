@@ -43,14 +43,14 @@ from core.common.progress import Cancelled
 from core.members.query import filter_choices
 from core.posters.batch import BatchResult
 from core.posters.bulk import check_output, load_recipients, render_recipients
-from core.posters.members import (
+from core.posters.members import select_member_ids
+from core.posters.render import Assets
+from core.posters.template import Template, template_fields
+from core.referrals.invite_codes import (
     check_link_template,
     save_link_template,
     saved_link_template,
-    select_member_ids,
 )
-from core.posters.render import Assets
-from core.posters.template import Template, template_fields
 from ui.common.errors import show_error
 from ui.common.i18n import shown
 from ui.common.sorting import sorted_by_name
@@ -172,14 +172,12 @@ class BulkPosterDialog(QDialog):
             choices = filter_choices(session)
         for community_id, name in sorted_by_name(choices.communities, later=choices.is_archived):
             self.community.addItem(name, community_id)
-        from core.segments.catalogue import segment_of_key
+        from core.segments.catalogue import SEGMENTS
 
-        for key, name in choices.segments:
-            self.segment.addItem(shown(name), key)
+        for segment in SEGMENTS:
+            self.segment.addItem(shown(segment.name), segment.key)
             self.segment.setItemData(
-                self.segment.count() - 1,
-                shown(segment_of_key(key).description),
-                Qt.ItemDataRole.ToolTipRole,
+                self.segment.count() - 1, shown(segment.description), Qt.ItemDataRole.ToolTipRole
             )
         self.community.setToolTip(self.tr("当前在群的成员，不含团队成员（群主、员工）"))
         self.segment.setToolTip(self.tr("与成员页「分群」筛选相同的名单，不含团队成员"))
@@ -325,16 +323,15 @@ class BulkPosterDialog(QDialog):
     def refresh_count(self) -> None:
         """Count the members of the current choice in the background (a segment is computed)."""
         self._count_request += 1
-        request, choice, database = self._count_request, self.choice(), self.database
+        request, choice = self._count_request, self.choice()
         self.member_count = None
         self.count.setText(self.tr("正在统计人数…"))
 
-        def count() -> tuple[int, str]:
-            with database.session() as session:
-                ids, _community_id, what = select_member_ids(session, **choice)
+        def count(session) -> tuple[int, str]:
+            ids, _community_id, what = select_member_ids(session, **choice)
             return len(ids), what
 
-        self._counts.start(count, lambda counted: self._show_count(request, *counted))
+        self._counts.read(count, lambda counted: self._show_count(request, *counted))
 
     def _show_count(self, request: int, n: int, what: str) -> None:
         if request != self._count_request:
@@ -424,7 +421,7 @@ class BulkPosterDialog(QDialog):
         fmt, as_zip, jobs = self.format.currentData(), self.to_zip.isChecked(), self.jobs
 
         def work(progress, cancelled) -> BatchResult:
-            with database.session() as session:
+            with database.session(write=True) as session:
                 if link_template != saved_link_template(session):
                     save_link_template(session, link_template)  # remembered for next time
                 recipients = load_recipients(session, **choice)

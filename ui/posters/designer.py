@@ -41,8 +41,10 @@ from core.posters.store import (
     write_template_file,
 )
 from core.posters.template import Template, TextLayer, dump_template, load_template
+from ui.common.changes import Change, Changes, changes
 from ui.common.errors import show_error
 from ui.common.i18n import shown, shown_name
+from ui.common.tab import FeatureTab
 from ui.common.widgets import confirm
 from ui.posters.bulk_dialog import open_bulk_dialog
 from ui.posters.canvas import PosterCanvas
@@ -62,16 +64,16 @@ from ui.posters.properties import PropertyPanel
 from ui.posters.template_panel import TemplatePanel
 
 
-class PosterDesigner(QWidget):
-    """The poster designer tab."""
+class PosterDesigner(FeatureTab):
+    """The poster designer tab; announces `Change.POSTERS` when a template was saved,
+    imported or deleted."""
 
+    SHOWS = frozenset({Change.MEMBERS, Change.COMMUNITIES, Change.POSTERS})
     rendered = Signal()  # the canvas shows the render of the current template and data
-    templates_changed = Signal()  # a template was saved, imported or deleted
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(database, parent)
         self.setObjectName("posterDesigner")
-        self._database = database
         self.template: Template | None = None
         self.assets: dict[str, bytes] = {}
         self.key: str | None = None  # the stored template being edited; None: new
@@ -241,22 +243,16 @@ class PosterDesigner(QWidget):
         row.addWidget(self.preview)
         return row
 
-    @property
-    def database(self) -> Database:
-        return self._database
-
-    @database.setter
-    def database(self, database: Database) -> None:
+    def database_replaced(self, database: Database) -> None:
         # After a restore the whole designer works on the new database.
-        self._database = database
         self.templates.database = database
         self.preview.database = database
 
-    def refresh(self, changed: set[str] | None = None) -> None:
+    def reload(self, changed: Changes | None) -> None:
         """Reload what other tabs may have changed: the members to preview with, the templates."""
-        if changed is None or changed & {"members", "communities"}:
+        if changed is None or changed & {Change.MEMBERS, Change.COMMUNITIES}:
             self.preview.refresh()
-        if changed is None or "posters" in changed:
+        if changed is None or Change.POSTERS in changed:
             self.templates.refresh()
             self.templates.select(self.key)
 
@@ -353,7 +349,7 @@ class PosterDesigner(QWidget):
         self.templates.refresh()
         self.templates.select(info.key)
         self._update_title()
-        self.templates_changed.emit()
+        self.announce(changes(Change.POSTERS))
         return True
 
     def import_template_file(self, path: str | None = None) -> bool:
@@ -376,7 +372,7 @@ class PosterDesigner(QWidget):
         self.templates.refresh()
         self.undo_stack.clear()  # the edits just discarded must not be asked about again
         self.open_template(info.key)
-        self.templates_changed.emit()
+        self.announce(changes(Change.POSTERS))
         return True
 
     def export_template_file(self, path: str | None = None) -> Path | None:
@@ -429,7 +425,7 @@ class PosterDesigner(QWidget):
                 self.open_template(first)
         else:
             self.templates.select(self.key)
-        self.templates_changed.emit()
+        self.announce(changes(Change.POSTERS))
         return True
 
     def _update_title(self) -> None:

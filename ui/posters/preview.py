@@ -13,7 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QSizePolicy, QWidget
 
 from core.common.database import Database
-from core.members.describe import describe_members
+from core.common.member_description import describe_members
 from core.members.query import MemberFilter, find_member_ids
 from core.posters.builtin import SAMPLE_DATA
 from core.posters.members import poster_members

@@ -26,7 +26,7 @@ from core.tiers.ladder import load_ladder
 from core.tiers.manual import set_level, set_locked
 from ui.common.flow_layout import flow_row
 from ui.common.i18n import shown, shown_name
-from ui.common.tasks import Task, run_task, show_error_on
+from ui.common.tasks import TaskGroup
 
 
 class LevelCard(QFrame):
@@ -120,16 +120,21 @@ MAX_CARDS = 20  # a member in more groups than this is the owner's account, not 
 
 
 class LevelPanel(QWidget):
-    """All of a member's level cards; reloads itself after a change made here."""
+    """All of a member's level cards; reloads itself after a change made here.
+
+    A section of the member detail (the window adds it there: members do not know levels):
+    `section_title`, `database`, `show_member(id)` and `changed` after a saved change.
+    """
 
     changed = Signal()
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("levelPanel")
+        self.section_title = self.tr("等级：为什么是这个等级")
         self.database = database
         self.member_id: int | None = None
-        self._loading: Task | None = None
+        self.tasks = TaskGroup(self)
         self.cards: list[LevelCard] = []
         self.empty = QLabel(self.tr("不在任何社群里，没有等级"))
         self.empty.setProperty("muted", True)
@@ -144,24 +149,19 @@ class LevelPanel(QWidget):
         if member_id is None:
             self._set_cards([], {})
             return
-        database = self.database
 
-        def load(_progress, _cancelled):
-            with database.session() as session:
-                items = explain_member(session, member_id)
-                levels = {
-                    item.community_id: [
-                        (level.key, level.name)
-                        for level in load_ladder(session, item.community_id).levels
-                    ]
-                    for item in items
-                }
-                return member_id, items, levels
+        def load(session):
+            items = explain_member(session, member_id)
+            levels = {
+                item.community_id: [
+                    (level.key, level.name)
+                    for level in load_ladder(session, item.community_id).levels
+                ]
+                for item in items
+            }
+            return member_id, items, levels
 
-        self._loading = Task(load)
-        self._loading.succeeded.connect(self._loaded)
-        self._loading.failed.connect(show_error_on(self))
-        self._loading.start()
+        self.tasks.read(load, self._loaded)
 
     def _loaded(self, result) -> None:
         member_id, items, levels = result
@@ -194,15 +194,8 @@ class LevelPanel(QWidget):
         )
 
     def run_change(self, change) -> None:
-        database = self.database
-
-        def work(_progress, _cancelled):
-            with database.session(write=True) as session:
-                change(session)
-                session.commit()
-
         def done(_result) -> None:
-            self.changed.emit()
+            self.changed.emit()  # the detail announces it: Change.MEMBERS
             self.show_member(self.member_id)
 
-        run_task(self, work, label=self.tr("正在保存…"), on_success=done, cancellable=False)
+        self.tasks.write(change, label=self.tr("正在保存…"), changes=frozenset(), then=done)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -32,16 +32,18 @@ from core.tiers.flow import JOINED, level_flow
 from core.tiers.recompute import recompute_levels
 from core.tiers.role_suggestions import accept_suggestions, suggest_roles
 from core.tiers.structure import recent_months, role_structure
+from ui.common.changes import Change, Changes, changes
 from ui.common.flow_layout import flow_row
 from ui.common.i18n import shown, shown_name
 from ui.common.labels import role_name
 from ui.common.sorting import sorted_by_name
-from ui.common.tasks import TaskGroup, run_task
+from ui.common.tab import FeatureTab
 from ui.common.theme import current_theme
 from ui.common.widgets import make_searchable, push_button
 from ui.tiers.charts import FlowChart, RoleChart
 
-CHANGES_SHOWN = {"members", "communities", "activity"}
+# Recorded activity moves levels too.
+RECORDED = changes(Change.ACTIVITY, Change.MEMBERS)
 ALL = None
 
 
@@ -91,14 +93,12 @@ def _fill(table: QTableWidget, rows: list[list]) -> None:
             )
 
 
-class TiersTab(QWidget):
-    data_changed = Signal(set)
+class TiersTab(FeatureTab):
+    SHOWS = frozenset({Change.MEMBERS, Change.COMMUNITIES, Change.ACTIVITY})
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(database, parent)
         self.setObjectName("tiers_tab")
-        self.database = database
-        self.tasks = TaskGroup(self)
         self.suggestions: list = []
 
         title = QLabel(self.tr("分层"))
@@ -219,13 +219,7 @@ class TiersTab(QWidget):
         return self.community.currentData()
 
     def _load_communities(self) -> None:
-        database = self.database
-
-        def work():
-            with database.session() as session:
-                return filter_choices(session)
-
-        self.tasks.start(work, self._set_communities)
+        self.tasks.read(filter_choices, self._set_communities)
 
     def _set_communities(self, choices) -> None:
         current = self.community_id()
@@ -238,25 +232,22 @@ class TiersTab(QWidget):
         self.community.blockSignals(False)
         self.refresh()
 
-    def refresh(self, changed: set[str] | None = None) -> None:
-        if changed is not None and not changed & CHANGES_SHOWN:
+    def reload(self, changed: Changes | None) -> None:
+        if changed is not None and Change.COMMUNITIES in changed:
+            self._load_communities()  # then the figures, for the community still chosen
             return
-        if changed is not None and "communities" in changed:
-            self._load_communities()
-            return
-        database, community_id = self.database, self.community_id()
+        community_id = self.community_id()
 
-        def work():
-            with database.session() as session:
-                return (
-                    community_id,
-                    level_distribution(session, community_id),
-                    role_structure(session, community_id),
-                    suggest_roles(session, community_id) if community_id is not None else None,
-                )
+        def work(session):
+            return (
+                community_id,
+                level_distribution(session, community_id),
+                role_structure(session, community_id),
+                suggest_roles(session, community_id) if community_id is not None else None,
+            )
 
         self.status.setText(self.tr("正在统计…"))
-        self.tasks.start(work, self._show)
+        self.tasks.read(work, self._show)
         self._load_flow()
 
     def _show(self, result) -> None:
@@ -335,16 +326,13 @@ class TiersTab(QWidget):
         )
 
     def _load_flow(self) -> None:
-        database, community_id = self.database, self.community_id()
-        month = self.flow_month.currentData()
+        community_id, month = self.community_id(), self.flow_month.currentData()
         if month is None:
             return
-
-        def work():
-            with database.session() as session:
-                return community_id, month, level_flow(session, month, community_id)
-
-        self.tasks.start(work, self._show_flow)
+        self.tasks.read(
+            lambda session: (community_id, month, level_flow(session, month, community_id)),
+            self._show_flow,
+        )
 
     def _show_flow(self, result) -> None:
         community_id, month, flow = result
@@ -375,31 +363,20 @@ class TiersTab(QWidget):
     def accept_selected(self) -> None:
         rows = sorted({index.row() for index in self.suggestion_table.selectedIndexes()})
         chosen = [self.suggestions[row] for row in rows if row < len(self.suggestions)]
-        community_id, database = self.community_id(), self.database
+        community_id = self.community_id()
         if not chosen or community_id is None:
             self.suggestion_hint.setText(self.tr("请先选中要采纳的建议"))
             return
-
-        def work(_progress, _cancelled):
-            with database.session(write=True) as session:
-                changed = accept_suggestions(session, community_id, chosen, operator_name())
-                session.commit()
-                return changed
-
-        def done(_changed) -> None:
-            self.data_changed.emit({"members"})
-            self.refresh()
-
-        run_task(self, work, label=self.tr("正在设置角色…"), on_success=done, cancellable=False)
+        operator = operator_name()
+        self.tasks.write(
+            lambda session: accept_suggestions(session, community_id, chosen, operator),
+            label=self.tr("正在设置角色…"),
+            changes=changes(Change.MEMBERS),
+            then=lambda _changed: self.refresh(),
+        )
 
     def recompute(self) -> None:
-        database = self.database
-
-        def work(_progress, _cancelled):
-            with database.session(write=True) as session:
-                result = recompute_levels(session, operator=operator_name())
-                session.commit()
-                return result
+        operator = operator_name()
 
         def done(result) -> None:
             self.last_run.setText(
@@ -407,33 +384,37 @@ class TiersTab(QWidget):
                     up=result.promoted, down=result.demoted, seconds=f"{result.seconds:.1f}"
                 )
             )
-            self.data_changed.emit({"members"})
             self.refresh()
 
-        run_task(self, work, label=self.tr("正在重新计算等级…"), on_success=done, cancellable=False)
+        self.tasks.write(
+            lambda session: recompute_levels(session, operator=operator),
+            label=self.tr("正在重新计算等级…"),
+            changes=changes(Change.MEMBERS),
+            then=done,
+        )
 
     def open_paste(self) -> None:
-        from ui.tiers.paste_dialog import PasteDialog
+        from ui.activity.paste_dialog import PasteDialog
 
         dialog = PasteDialog(self.database, self.community_id(), self)
-        dialog.recorded.connect(lambda _n: self.data_changed.emit({"activity", "members"}))
+        dialog.recorded.connect(lambda _n: self.announce(RECORDED))
         dialog.exec()
         dialog.deleteLater()
 
     def open_import(self) -> None:
-        from ui.tiers.activity_import_dialog import ActivityImportDialog
+        from ui.activity.activity_import_dialog import ActivityImportDialog
 
         dialog = ActivityImportDialog(self.database, self.community_id(), self)
-        dialog.imported.connect(lambda _n: self.data_changed.emit({"activity", "members"}))
+        dialog.imported.connect(lambda _n: self.announce(RECORDED))
         dialog.exec()
         dialog.deleteLater()
 
     def open_weights(self) -> None:
-        from ui.tiers.weights_dialog import WeightsDialog
+        from ui.activity.weights_dialog import WeightsDialog
 
         dialog = WeightsDialog(self.database, self)
         if dialog.exec():
-            self.data_changed.emit({"activity"})
+            self.announce(changes(Change.ACTIVITY))
         dialog.deleteLater()
 
     def open_ladder(self) -> None:

@@ -6,12 +6,13 @@ The GUI wizard and `main.py import` call the same functions:
     plan = plan_import(session, path, community_name=None, mapping=None, progress=…, cancelled=…)
     # show plan.rows / plan.issues / plan.communities / plan.leaves / plan.possible_duplicates;
     # let the user fix plan.sheets[i].mapping.fields and plan again with mapping=[…]
-    result = apply_import(session, plan, progress=…, cancelled=…)   # in the caller's transaction
+    result = import_members(session, plan, progress=…, cancelled=…)  # core.workflows: the
+    # import (apply_import, in the caller's transaction), then the levels it changed
     write_error_report(plan, "问题清单.xlsx")
 
-Stages: readers (file checks, calamine / CSV / JSON) → segments (header row, metadata, which
-sources are complete group lists) → normalize (phones, dates, tags…) → plan (identity, changes,
-joins/leaves) → apply (bulk writes).
+Stages: core.common.sheets (file checks, calamine / CSV / JSON, cell normalisers: shared with
+the other imports) → segments (header row, metadata, which sources are complete group lists) →
+plan (identity, changes, joins/leaves) → apply (bulk writes).
 
 Names are loaded on first use: main.py imports this package's `cli` module on every start, and
 the window must not pay for SQLAlchemy models or calamine before it needs them.
@@ -44,7 +45,7 @@ _EXPORTS = {
     "FieldChange": "model",
     "HeaderMapping": "model",
     "ImportCounts": "model",
-    "ImportLimits": "model",
+    "ImportLimits": "core.common.sheets.limits",
     "ImportPlan": "model",
     "ImportResult": "model",
     "MembershipChange": "model",
@@ -53,7 +54,7 @@ _EXPORTS = {
     "RowIssue": "model",
     "SheetPlan": "model",
     "plan_import": "plan",
-    "SPREADSHEET_SUFFIXES": "readers",
+    "SPREADSHEET_SUFFIXES": "core.common.sheets.readers",
     "write_error_report": "report",
 }
 
@@ -97,12 +98,17 @@ def __getattr__(name: str):
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    # A bare name is a module of this package; a dotted one is shared (core.common.sheets).
+    value = getattr(
+        importlib.import_module(module if "." in module else f"{__name__}.{module}"), name
+    )
     globals()[name] = value
     return value
 
 
 if TYPE_CHECKING:  # pragma: no cover
+    from core.common.sheets.limits import ImportLimits
+    from core.common.sheets.readers import SPREADSHEET_SUFFIXES
     from core.members.importing.apply import apply_import, operator_name
     from core.members.importing.fields import CUSTOM, FIELD_LABELS, IGNORE
     from core.members.importing.model import (
@@ -122,7 +128,6 @@ if TYPE_CHECKING:  # pragma: no cover
         FieldChange,
         HeaderMapping,
         ImportCounts,
-        ImportLimits,
         ImportPlan,
         ImportResult,
         MembershipChange,
@@ -132,5 +137,4 @@ if TYPE_CHECKING:  # pragma: no cover
         SheetPlan,
     )
     from core.members.importing.plan import plan_import
-    from core.members.importing.readers import SPREADSHEET_SUFFIXES
     from core.members.importing.report import write_error_report

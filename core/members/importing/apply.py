@@ -23,7 +23,9 @@ from core.common.operator import operator_name
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
 from core.common.text import msg
 from core.members.importing.model import ImportPlan, ImportResult
-from core.members.importing.plan import Person, PlanInternal, database_fingerprint, gc_paused
+from core.members.importing.persons import Person
+from core.members.importing.plan import PlanInternal, gc_paused
+from core.members.importing.snapshot import database_fingerprint
 from core.members.search_keys import member_search_keys
 from db.bulk import insert_tuples
 from db.models import (
@@ -84,6 +86,13 @@ HISTORY_COLUMNS = ("member_id", "community_id", "nickname", "seen_at")
 _to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
+def forget_applied(plan: ImportPlan) -> None:
+    """The transaction that applied `plan` was rolled back (a later step failed): the same
+    preview may be imported again."""
+    if plan.internal is not None:
+        plan.internal.extra.pop("applied", None)
+
+
 def apply_import(
     session_or_connection: Session | Connection,
     plan: ImportPlan,
@@ -94,8 +103,10 @@ def apply_import(
 ) -> ImportResult:
     """Carry out `plan` inside the caller's transaction and return what was done.
 
-    Raises UserError when the database changed since the plan was made (plan again), Cancelled
-    when `cancelled()` says so; either way the caller's rollback leaves no trace.
+    Only the members' side: levels follow in core.workflows.member_import, from the members
+    who joined or left (ImportResult.moved_member_ids). Raises UserError when the database
+    changed since the plan was made (plan again), Cancelled when `cancelled()` says so; either
+    way the caller's rollback leaves no trace.
     """
     connection = (
         session_or_connection.connection()
@@ -112,10 +123,7 @@ def apply_import(
     writer = _Writer(connection, plan, internal, progress, cancelled)
     operator = operator if operator is not None else operator_name()
     with gc_paused():
-        existing = [c.community_id for c in internal.communities.values() if c.community_id]
-        cold_before = _cold_start(connection, existing)
         writer.run(operator)
-        _recompute_levels(connection, writer.moved, cold_before, operator)
     internal.extra["applied"] = True
     counts = plan.counts
     return ImportResult(
@@ -130,48 +138,9 @@ def apply_import(
         communities_created=writer.communities_created,
         community_ids=dict(writer.community_ids),
         doubtful=counts.doubtful,
+        moved_member_ids=frozenset(writer.moved),
+        inviters=writer.inviters,
     )
-
-
-def _cold_start(connection: Connection, community_ids: list[int]) -> dict[int, bool]:
-    """Whether each community has fewer members than its ladder's cold-start line."""
-    from core.tiers.recompute import community_ladders, community_sizes
-
-    if not community_ids:
-        return {}
-    with Session(bind=connection) as session:
-        shared, own = community_ladders(session)
-        sizes = community_sizes(session)
-    return {
-        cid: sizes.get(cid, 0) < (own.get(cid) or shared).cold_start_members
-        for cid in community_ids
-    }
-
-
-def _recompute_levels(
-    connection: Connection, moved: set[int], cold_before: dict[int, bool], operator: str
-) -> None:
-    """Levels the import can change: of everyone who joined, rejoined or left a group (so
-    newcomers get theirs at once), and of everyone in a group whose new size took it into or
-    out of cold start. Nobody else's figures or cold start changed, so neither did their level;
-    re-importing an unchanged list recalculates nobody."""
-    from core.tiers.recompute import recompute_levels
-
-    cold_after = _cold_start(connection, list(cold_before))
-    crossed = sorted(cid for cid, cold in cold_before.items() if cold_after[cid] != cold)
-    member_ids = set(moved)
-    with Session(bind=connection) as session:
-        if crossed:
-            member_ids.update(
-                session.scalars(
-                    select(Membership.member_id)
-                    .where(Membership.community_id.in_(crossed))
-                    .distinct()
-                )
-            )
-        if member_ids:
-            recompute_levels(session, member_ids, operator=operator)
-            session.flush()
 
 
 class _Writer:
@@ -207,6 +176,7 @@ class _Writer:
         self.community_ids: dict[str, int] = {}
         self.batch_id = 0
         self.moved: set[int] = set()  # members who joined, rejoined or left a group
+        self.inviters: list[tuple[int, int]] = []  # (member, inviter) written
 
     def step(self, units: int) -> None:
         if self.cancelled():
@@ -387,6 +357,7 @@ class _Writer:
                 .values(inviter_id=bindparam("v_inviter")),
                 rows,
             )
+        self.inviters = [(row["b_id"], row["v_inviter"]) for row in rows]
         # A community the import creates gets its WeCom owner (群主) when that is a member now.
         communities = Community.__table__
         staff = {}

@@ -43,8 +43,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.members.importing import apply_import, plan_import
+    from core.members.importing import plan_import
     from core.members.importing.report import check_report_path, write_error_report
+    from core.workflows.member_import import import_members
 
     source = Path(args.file)
     if not source.is_file():
@@ -65,7 +66,9 @@ def run(args: argparse.Namespace) -> int:
                 progress=TerminalProgress("读取文件"),
             )
             if not args.dry_run:
-                result = apply_import(session, plan, progress=TerminalProgress("写入数据库"))
+                result = import_members(
+                    session, plan, progress=TerminalProgress("写入数据库")
+                ).imported
             if report_path and (plan.issues or plan.rejected_rows):
                 # Inside the transaction: if the report fails, the import is rolled back.
                 report = write_error_report(session, plan, report_path)
@@ -134,6 +137,13 @@ def _summary(plan, result, report, *, doubtful: str = "skip") -> dict:
         "joined": counts.joined,
         "left": counts.left,
         "batch_id": result.batch_id if result else None,
+        # Written (after the import) or, in a dry run, what the preview would write.
+        "opening_balances": result.opening_entries
+        if result
+        else sum(1 for _ in plan.opening_balances()),
+        "opening_points": result.opening_points
+        if result
+        else sum(b.points for b in plan.opening_balances()),
         "communities": [
             {
                 "name": c.name,
@@ -184,7 +194,9 @@ def _summary(plan, result, report, *, doubtful: str = "skip") -> dict:
             }
             for d in plan.possible_duplicates
         ],
-        "notes": plan.notes + [n for s in plan.sheets for n in s.notes],
+        "notes": plan.notes
+        + [n for s in plan.sheets for n in s.notes]
+        + (result.opening_notes if result else []),
         "report": str(report) if report else None,
     }
 
@@ -198,6 +210,11 @@ def _human(summary: dict) -> str:
         + (f"，待确认 {summary['doubtful']} 行（未导入）" if summary["doubtful"] else "")
         + f"；入群 {summary['joined']} 次，退群 {summary['left']} 次"
     ]
+    if summary["opening_balances"]:
+        lines.append(
+            f"  期初积分：{summary['opening_balances']} 人，共 {summary['opening_points']:,} 分"
+            "（记入积分台账）"
+        )
     for community in summary["communities"]:
         state = "新建" if community["created"] else "已有"
         whole = "，完整名单" if community["complete_list"] else ""

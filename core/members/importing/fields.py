@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections import Counter
 
 from core.common.joins import joined_list
+from core.common.sheets.normalize import normalize_header
 from core.common.text import msg
-from core.members.importing.model import HeaderMapping, normalize_header
+from core.members.importing.model import HeaderMapping
 
 CUSTOM = "custom"
 IGNORE = "ignore"
@@ -39,6 +40,7 @@ FIELD_LABELS: dict[str, str] = {
     "joined_at": msg("入群时间"),
     "join_channel": msg("入群方式"),
     "added_at": msg("添加时间"),
+    "opening_points": msg("期初积分"),
     CUSTOM: msg("保留为自定义字段"),
     IGNORE: msg("不导入"),
 }
@@ -167,6 +169,17 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "joined_at": ("入群时间", "join_time", "加入时间", "进群时间", "入群日期", "加群时间"),
     "join_channel": ("入群方式", "join_scene", "进群方式", "入群渠道"),
     "added_at": ("添加时间", "createtime", "添加好友时间", "成为客户时间", "添加日期"),
+    # A balance of points in the tool the list came from (not 累计积分, the total ever earned).
+    "opening_points": (
+        "客户积分",
+        "积分",
+        "会员积分",
+        "当前积分",
+        "可用积分",
+        "积分余额",
+        "剩余积分",
+        "points",
+    ),
 }
 
 # When the field a header would map to is taken by a better header, it goes here instead.
@@ -192,8 +205,7 @@ _KNOWN_CUSTOM = (
     "免费等级",
     "付费等级",
     "会员等级",
-    "客户积分",
-    "积分",
+    "累计积分",
     "客户储值余额",
     "储值余额",
     "消费金额",

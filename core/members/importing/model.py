@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from core.common.sheets.normalize import normalize_header
 from core.common.text import msg
 
 # Row statuses in a plan. Every data row of the file gets exactly one.
@@ -41,21 +42,6 @@ SKIP = "skip"  # leave the row out of this import
 DOUBT_ANSWERS = (SAME, NEW, SKIP)
 
 
-@dataclass(frozen=True)
-class ImportLimits:
-    """What a file may be before it is refused (each refusal is a UserError, nothing written)."""
-
-    max_file_bytes: int = 300 * 1024 * 1024
-    max_rows: int = 2_000_000  # data rows over all sheets
-    max_uncompressed_bytes: int = 1024 * 1024 * 1024  # all parts of an .xlsx/.ods together
-    max_compression_ratio: float = 200.0  # of any large part of an .xlsx/.ods
-    header_scan_rows: int = 30  # the header must be among the first rows
-    # A sheet's rectangle from its first to its last cell: calamine holds it whole, 32 bytes a
-    # cell, so this is about 1.6 GB; a real member list of 2,000,000 rows × 25 columns fits.
-    max_sheet_cells: int = 50_000_000
-    max_json_depth: int = 64  # WeCom API responses nest 5 deep
-
-
 @dataclass
 class HeaderMapping:
     """Which field each column of a header row goes to.
@@ -74,14 +60,6 @@ class HeaderMapping:
     def key(self) -> str:
         """The settings key this header set's mapping is remembered under."""
         return mapping_key(self.headers)
-
-
-def normalize_header(text: Any) -> str:
-    """A header cell as it is compared: no spaces, no required-field stars, lower case."""
-    import unicodedata
-
-    value = unicodedata.normalize("NFKC", str(text or "")).strip().lower()
-    return "".join(value.split()).lstrip("*")
 
 
 def mapping_key(headers: list[str]) -> str:
@@ -257,6 +235,13 @@ class ImportPlan:
             if row.doubt is not None and row.doubt.answer is not None
         }
 
+    def opening_balances(self) -> Iterator[Any]:
+        """The opening balances (期初积分) the file brings, one per person not given one before
+        (core.members.importing.opening.OpeningBalance); member ids of new members are known
+        once the plan is applied."""
+        if self.internal is not None:
+            yield from self.internal.opening_balances()
+
     def joins(self) -> Iterator[MembershipChange]:
         """Every join the import records (new memberships and rejoins)."""
         if self.internal is not None:
@@ -283,3 +268,13 @@ class ImportResult:
     communities_created: int
     doubtful: int = 0  # rows left out because nobody said who they are
     community_ids: dict[str, int] = field(default_factory=dict)  # every community it touched
+    # Members who joined, rejoined or left a group: where the steps that follow (levels) start.
+    moved_member_ids: frozenset[int] = frozenset()
+    # Opening balances written to the ledger after the import (core.workflows.opening_balance),
+    # and why any the preview showed were not.
+    opening_entries: int = 0
+    opening_points: int = 0
+    opening_notes: list[str] = field(default_factory=list)
+    # (member, inviter) for each inviter the import wrote: the referral edges' to record
+    # (core.workflows.import_referrals).
+    inviters: list[tuple[int, int]] = field(default_factory=list)

@@ -24,6 +24,14 @@ from typing import Any
 
 from core.common.errors import UserError
 from core.common.joins import joined_list
+from core.common.sheets.limits import ImportLimits
+from core.common.sheets.normalize import (
+    clean_json_text,
+    normalize_datetime,
+    normalize_header,
+    to_text,
+)
+from core.common.sheets.readers import BrokenRow, Table
 from core.common.text import msg
 from core.members.importing.fields import (
     CUSTOM,
@@ -31,9 +39,7 @@ from core.members.importing.fields import (
     custom_keys,
     header_score,
 )
-from core.members.importing.model import HeaderMapping, ImportLimits, normalize_header
-from core.members.importing.normalize import clean_json_text, normalize_datetime, to_text
-from core.members.importing.readers import BrokenRow, Table
+from core.members.importing.model import HeaderMapping
 
 GROUP_MEMBERS = "group_members"
 CUSTOMERS = "customers"

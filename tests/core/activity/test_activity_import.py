@@ -19,10 +19,11 @@ from core.activity.importing import (
 from core.common.database import open_database
 from core.common.errors import UserError
 from core.common.progress import Cancelled
+from core.common.sheets.limits import ImportLimits
 from core.members.editing import refresh_search_keys
-from core.members.importing.model import ImportLimits
 from core.workflows.activity import record_activity_import
 from db.models import ActivityEvent, Member
+from tests.core.sheets.refused_files import READER_REFUSALS
 from tests.core.tiers.helpers import community, member
 from tests.main_process import run_main
 
@@ -446,6 +447,20 @@ def test_hostile_files_are_refused(people, tmp_path, name, content, message):
     path.write_bytes(content)
     with pytest.raises(UserError, match=message):
         plan(database, path)
+
+
+def test_what_the_shared_reader_refuses_is_refused_here(sqlite_database, tmp_path):
+    """The shared reader's refusals (tests/core/sheets) hold for this import too (one database
+    for all: each case is refused before anything is read). JSON it refuses itself."""
+    for case, (build, message) in sorted(READER_REFUSALS.items()):
+        if "JSON" in case:
+            continue
+        folder = tmp_path / str(len(list(tmp_path.iterdir())))
+        folder.mkdir()
+        with pytest.raises(UserError) as raised:
+            plan(sqlite_database, build(folder))
+        assert message in raised.value.message, case
+        assert "\n" not in raised.value.message, case
 
 
 def test_a_file_without_a_usable_header_says_which_columns_are_needed(people, tmp_path):

@@ -114,7 +114,7 @@ def test_a_member_holds_at_most_the_balance_bound(database):
 
 
 def test_merging_two_members_past_the_balance_bound_is_refused(database):
-    from core.members.merging import merge_members
+    from core.workflows.merging import merge_members
 
     per = MAX_BALANCE_POINTS // MAX_ENTRY_POINTS // 2 + 1
     with database.session() as session:

@@ -209,7 +209,7 @@ def test_verify_reports_an_allocation_that_does_not_add_up(database):
 
 
 def test_merged_member_cannot_receive_points(database):
-    from core.members.merging import merge_members
+    from core.workflows.merging import merge_members
 
     with database.session() as session:
         kept, merged = member(session, "张三"), member(session, "张三2")
@@ -221,7 +221,7 @@ def test_merged_member_cannot_receive_points(database):
 def test_merge_moves_every_entry_and_redemption_and_says_when_undo_would_break_it(database):
     from core.ledger.catalogue import RewardSpec, list_redemptions, redeem, save_reward
     from core.ledger.merges import undo_blocker
-    from core.members.merging import merge_members, undo_merge
+    from core.workflows.merging import merge_members, undo_merge
 
     with database.session() as session:
         kept, merged, invitee = member(session, "张三"), member(session, "张三2"), member(session)
@@ -251,7 +251,7 @@ def test_merge_moves_every_entry_and_redemption_and_says_when_undo_would_break_i
 
 
 def test_merge_then_undo_without_shared_spending(database):
-    from core.members.merging import merge_members, undo_merge
+    from core.workflows.merging import merge_members, undo_merge
 
     with database.session() as session:
         kept, merged = member(session, "张三"), member(session, "张三2")

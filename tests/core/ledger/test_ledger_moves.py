@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from core.ledger.balances import verify_ledger
 from core.ledger.catalogue import RewardSpec, redeem, save_reward, set_redemption_status
 from core.ledger.entries import award
-from core.members.merging import merge_members, undo_merge
+from core.workflows.merging import merge_members, undo_merge
 from tests.core.ledger.ledger_helpers import T0, member
 
 TABLES = ("ledger_entries", "ledger_allocations", "ledger_redemptions", "member_merges")
@@ -191,3 +191,36 @@ def test_verify_finds_a_refund_the_redemption_does_not_know(database, shop):
     with database.session() as session:
         problems = verify_ledger(session)
     assert any("扣分已冲正，但兑换未取消" in p.what for p in problems)
+
+
+def test_the_members_merge_says_what_it_merged_and_the_ledger_step_moves_the_points(database, shop):
+    """Members no longer reach into the ledger: their merge returns who went into whom, the
+    ledger's step (core.workflows.merging) hands the points over and records them, and the
+    members' undo alone will not half-undo a merge whose points it cannot put back."""
+    from sqlalchemy import func, select
+
+    from core.common.errors import UserError
+    from core.ledger.merges import REASSIGNED, hand_over_points
+    from core.members.merging import merge, undo
+    from db.ledger_models import LedgerEntry
+    from db.models import MemberMerge
+
+    def entries_of(session, member_id):
+        count = select(func.count()).where(LedgerEntry.member_id == member_id)
+        return session.scalar(count)
+
+    with database.session() as session:
+        merged = merge.merge_members(session, shop["b"], shop["a"])
+        assert (merged.kept_id, merged.merged_id) == (shop["b"], shop["a"])
+        record = session.get(MemberMerge, merged.merge_id)
+        assert set(record.moved["rows"]).isdisjoint(REASSIGNED)
+        before = entries_of(session, shop["a"])
+        assert before > 0
+
+        hand_over_points(session, merged)
+        assert entries_of(session, shop["a"]) == 0
+        record = session.get(MemberMerge, merged.merge_id)
+        assert len(record.moved["rows"]["ledger_entries"]) == before
+        assert verify_ledger(session) == []
+        with pytest.raises(UserError, match="ledger_entries"):
+            undo.undo_merge(session, merged.merge_id)

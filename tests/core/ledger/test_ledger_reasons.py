@@ -10,9 +10,9 @@ from datetime import date, timedelta
 from sqlalchemy import select, update
 
 from core.common.text import Message
-from core.ledger import award_for_activities
 from core.ledger.awards import (
     award_birthdays,
+    award_for_activities,
     award_invite,
     award_rule,
     clawback_left_invitees,

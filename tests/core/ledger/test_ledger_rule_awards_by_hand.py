@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.common.errors import UserError
-from core.ledger import award_for_activities
-from core.ledger.awards import award_rule, awardable_rules
+from core.ledger.awards import award_for_activities, award_rule, awardable_rules
 from core.ledger.balances import balance, verify_ledger
 from core.ledger.rules import RuleSpec, current_rules, save_rule
 from db.ledger_models import LedgerEntry

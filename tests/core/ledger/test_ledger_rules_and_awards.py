@@ -9,15 +9,15 @@ import pytest
 from sqlalchemy import func, select
 
 from core.common.errors import UserError
-from core.ledger import award_for_activities, qualifying_points_since
 from core.ledger.awards import (
     award_birthdays,
+    award_for_activities,
     award_invite,
     clawback_left_invitees,
     makeup_checkin,
     run_daily,
 )
-from core.ledger.balances import balance, verify_ledger
+from core.ledger.balances import balance, qualifying_points_since, verify_ledger
 from core.ledger.entries import award
 from core.ledger.rules import RuleSpec, current_rules, rule_history, save_rule
 from db.ledger_models import LedgerEntry, LedgerRule

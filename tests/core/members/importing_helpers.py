@@ -6,7 +6,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from core.members.importing import apply_import, plan_import
+from core.members.importing import plan_import
+from core.workflows.member_import import import_members
 from db.models import Base
 
 
@@ -25,10 +26,11 @@ def plan_file(database, path: Path, **options):
 
 
 def import_file(database, path: Path, **options):
-    """Plan and apply in one transaction; return (plan, result)."""
+    """Plan and import (levels follow) in one transaction, as the CLI and the window do;
+    return (plan, result)."""
     with database.session() as session:
         plan = plan_import(session, path, **options)
-        result = apply_import(session, plan)
+        result = import_members(session, plan).imported
     return plan, result
 
 

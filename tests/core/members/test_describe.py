@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import update
 
-from core.members.describe import describe_members
+from core.common.member_description import describe_members
 from core.members.editing import add_members_to_community, create_member
 from db.models import Community, Member, Membership
 

@@ -189,7 +189,7 @@ def test_the_report_is_masked_and_logged_like_every_export(tmp_path, samples):
 
 
 def test_an_absurd_sheet_is_refused_instead_of_aborting(tmp_path, samples):
-    from tests.core.members import hostile_files as made
+    from tests.core.sheets import hostile_files as made
 
     data = imported(tmp_path, samples)
     before = {t: table_count(data, t) for t in ("members", "communities")}

@@ -1,44 +1,13 @@
-"""Sheets are measured before python-calamine loads them: the measure agrees with what
-calamine builds, ordinary and unusual-but-valid workbooks still import, and the limit holds for
-every format."""
+"""Member exports, ordinary and unusual-but-valid, are measured as python-calamine builds them and
+still import (the measuring itself is tested in tests/core/sheets/test_extent.py)."""
 
 from __future__ import annotations
 
-import struct
-import zipfile
-from pathlib import Path
-
-import openpyxl
 import pytest
-import python_calamine
 
-from core.common.errors import UserError
-from core.members.importing import ImportLimits
-from core.members.importing.extent import _exact_extent, _inflate, _quick_extent, cell_name
-from core.members.importing.readers import check_file
-from tests.core.members import hostile_files as made
 from tests.core.members.importing_helpers import plan_file
-from tests.core.members.ole_files import ole_file
-
-SHEET = "xl/worksheets/sheet1.xml"
-
-
-def measures(path: Path, part: str = SHEET):
-    """(quick, exact) rectangles of one part, as (last row, last column) and the exact first."""
-    with zipfile.ZipFile(path) as archive:
-        info = archive.getinfo(part)
-    with path.open("rb") as raw:
-        quick = _quick_extent(_inflate(raw, info, path.name), path.name, info.file_size, LIMITS)
-        exact = _exact_extent(_inflate(raw, info, path.name), path.name, LIMITS)
-    return quick, exact
-
-
-LIMITS = ImportLimits()
-
-
-def calamine_end(path: Path) -> tuple[int, int]:
-    sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-    return sheet.end
+from tests.core.sheets import hostile_files as made
+from tests.core.sheets.measuring import calamine_end, measures
 
 
 @pytest.mark.parametrize(
@@ -54,20 +23,6 @@ def test_the_quick_measure_of_real_exports_is_calamines(samples, name):
     assert quick is not None  # the usual shape: one pass
     assert (quick.last_row, quick.last_column) == (exact.last_row, exact.last_column)
     assert (exact.last_row, exact.last_column) == calamine_end(samples / name)
-
-
-def test_a_wide_openpyxl_sheet_is_measured_quickly(tmp_path):
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.append(["昵称", "手机号", *(f"字段{i}" for i in range(60))])
-    for i in range(300):
-        sheet.append([f"会员{i}", f"138{i:08d}", *range(60)])
-    sheet.page_setup.orientation = "landscape"  # pageMargins header= footer= are no cells
-    path = tmp_path / "宽表.xlsx"
-    workbook.save(path)
-    quick, exact = measures(path)
-    assert quick is not None and (quick.last_row, quick.last_column) == (300, 61)
-    assert (exact.last_row, exact.last_column) == calamine_end(path) == (300, 61)
 
 
 UNUSUAL_BUT_VALID = {
@@ -120,37 +75,3 @@ def test_a_small_xls_in_the_mini_stream_imports(sqlite_database, tmp_path):
     path = made.xls(tmp_path / "名单.xls", made.xls_stream(made.XLS_MEMBERS))
     assert path.stat().st_size < 4096
     assert plan_file(sqlite_database, path).counts.added == 1
-
-
-@pytest.mark.parametrize(
-    "build",
-    [
-        lambda tmp: made.xlsx(tmp / "名单.xlsx", made.MEMBER_ROWS),
-        lambda tmp: made.ods(tmp / "名单.ods", made.ODS_MEMBERS),
-        lambda tmp: made.xls(tmp / "名单.xls", made.xls_stream(made.XLS_MEMBERS)),
-    ],
-    ids=["xlsx", "ods", "xls"],
-)
-def test_the_cell_limit_holds_for_every_format(tmp_path, build):
-    path = build(tmp_path)
-    check_file(path, ImportLimits(max_sheet_cells=4))  # 2 rows × 2 columns
-    with pytest.raises(UserError, match="「名单」内容范围有 2 行 × 2 列（最远的单元格在 B2）"):
-        check_file(path, ImportLimits(max_sheet_cells=3))
-
-
-def test_a_looping_sector_chain_is_damage_not_a_hang(tmp_path):
-    data = bytearray(ole_file({"Workbook": made.xls_stream(made.XLS_MEMBERS).ljust(4096, b"\0")}))
-    struct.pack_into("<I", data, 512 + 4 * 2, 2)  # the stream's first sector points to itself
-    path = tmp_path / "环.xls"
-    path.write_bytes(bytes(data))
-    with pytest.raises(UserError, match="不是有效的 Excel 97-2003 表格或已损坏"):
-        check_file(path, LIMITS)
-
-
-def test_cell_names():
-    assert [cell_name(0, 0), cell_name(1, 25), cell_name(9, 26), cell_name(1048575, 16383)] == [
-        "A1",
-        "Z2",
-        "AA10",
-        "XFD1048576",
-    ]

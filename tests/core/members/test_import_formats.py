@@ -242,7 +242,15 @@ def test_a_confirmed_mapping_is_used_and_remembered(sqlite_database, samples):
     plan = plan_file(sqlite_database, path)
     mapping = plan.sheets[0].mapping
     assert not mapping.remembered
-    assert mapping.fields == ["remark", "nickname", CUSTOM, CUSTOM, "phone", CUSTOM, CUSTOM]
+    assert mapping.fields == [
+        "remark",
+        "nickname",
+        CUSTOM,
+        CUSTOM,
+        "phone",
+        "opening_points",
+        CUSTOM,
+    ]
     fixed = HeaderMapping(headers=mapping.headers, fields=list(mapping.fields))
     fixed.fields[0] = IGNORE  # the owner does not want real names in the program
     plan, _ = import_file(sqlite_database, path, mapping=[fixed])

@@ -11,8 +11,9 @@ import time
 import pytest
 
 from core.common.progress import Cancelled
+from core.common.search_keys import load_pinyin
 from core.members.importing import apply_import, plan_import
-from core.members.search_keys import load_pinyin, member_search_keys
+from core.members.search_keys import member_search_keys
 from tests.core.members.importing_helpers import import_file, table_counts
 
 ROWS = 1_000_000

@@ -270,9 +270,8 @@ def test_youzan_gbk_csv(database, samples):
     assert members["小王"].remark == "王样例"  # 客户姓名 beside 客户昵称
     assert members["小王"].custom_fields == {
         "免费等级": "VIP1",
-        "客户积分": "137",
         "客户储值余额": "12.5",
-    }  # 付费等级 "-" is a placeholder: not stored
+    }  # 付费等级 "-" is a placeholder: not stored; 客户积分 goes to the ledger (opening balance)
     assert members["张小姐"].phone is None  # empty phone: still imported
     assert members["海风"].phone == "13800000015"
     assert members["木子"].phone is None
@@ -337,7 +336,7 @@ def test_customer_lists_link_by_phone_and_see_through_excel_question_marks(datab
     flower = rows[2]  # ?花花, phone 13800000001 = LinkWeChat's 🌸花花
     assert (flower.status, flower.matched_by) == ("update", "按手机号")
     assert "昵称" not in {c.field for c in flower.changes}  # "?花花" is "🌸花花" through GBK
-    assert members_by_nickname(database)["🌸花花"].custom_fields["客户积分"] == "0"
+    assert members_by_nickname(database)["🌸花花"].custom_fields["免费等级"] == "VIP1"
     # LinkWeChat's 周周 has the phone youzan gives 海风: a question, not a rename (see
     # test_import_doubtful.py for the answers).
     wind = rows[16]

@@ -268,9 +268,15 @@ def test_gc_pause_nests_and_leaves_a_disabled_collector_disabled():
         gc.enable()
 
 
-def test_levels_are_recalculated_where_the_import_can_change_them(
-    database, sample_copy, monkeypatch
-):
+def import_with_levels(database, path):
+    """Plan and import as the CLI and the window do; what the import and the levels did."""
+    from core.workflows.member_import import import_members
+
+    with database.session() as session:
+        return import_members(session, plan_import(session, path))
+
+
+def test_levels_are_recalculated_where_the_import_can_change_them(database, sample_copy):
     """Newcomers get their level at once; a list in which nobody joins or leaves recalculates
     nobody; a group that drops below the cold-start line lifts everyone still in it."""
     from dataclasses import replace
@@ -280,17 +286,9 @@ def test_levels_are_recalculated_where_the_import_can_change_them(
     from core.tiers import recompute
     from core.tiers.ladder import DEFAULT_LADDER, save_ladder
 
-    recalculated: list[set[int]] = []
-    real = recompute.recompute_levels
-
-    def recording(session, member_ids, **options):
-        recalculated.append(set(member_ids))
-        return real(session, member_ids, **options)
-
-    monkeypatch.setattr(recompute, "recompute_levels", recording)
     original = sample_copy(WEFLOW)
-    _plan, result = import_file(database, original)
-    (community_id,) = result.community_ids.values()
+    done = import_with_levels(database, original)
+    (community_id,) = done.imported.community_ids.values()
     in_group = Membership.community_id == community_id
     with database.session() as session:
         everyone = set(session.scalars(select(Membership.member_id).where(in_group)))
@@ -303,23 +301,108 @@ def test_levels_are_recalculated_where_the_import_can_change_them(
             ),
         )
         session.execute(update(Membership).where(in_group).values(level="newcomer"))
-    assert recalculated == [everyone]
+    assert done.levels.member_ids == everyone
 
-    recalculated.clear()
-    import_file(database, original)
-    assert recalculated == []
+    assert import_with_levels(database, original).levels.member_ids == frozenset()
 
     newer = original.with_name("weflow_newer.xlsx")
     shutil.copyfile(original, newer)
     edit_weflow(newer, drop="wxid_sample0008hh")  # 晴天 left the group
-    import_file(database, newer)
-    assert recalculated == [everyone]
+    assert import_with_levels(database, newer).levels.member_ids == everyone
     with database.session() as session:
         levels = session.execute(
             select(Membership.level, Membership.left_at.is_(None)).where(in_group)
         ).all()
     assert {level for level, current in levels if current} == {"participant"}
     assert [level for level, current in levels if not current] == ["newcomer"]
+
+
+def test_the_import_itself_returns_who_moved_and_leaves_levels_alone(database, sample_copy):
+    """apply_import is the members' side only: it says who joined or left, and the levels are
+    the workflow's next step (core.workflows.member_import)."""
+    from db.models import LevelChange
+
+    with database.session() as session:
+        result = apply_import(session, plan_import(session, sample_copy(WEFLOW)))
+    with database.session() as session:
+        joined = set(session.scalars(select(Membership.member_id)))
+        levels = set(session.scalars(select(Membership.level)))
+        history = session.scalars(select(LevelChange)).all()
+    assert result.moved_member_ids == joined and joined
+    assert levels == {"newcomer"} and history == []
+
+
+def _refuse_level_history(database) -> None:
+    """A real failure in the levels step, after the import's own writes: the database
+    refuses every row of level history."""
+    from sqlalchemy import text
+
+    with database.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(
+                text(
+                    "CREATE FUNCTION refuse_level_history() RETURNS trigger AS $$ BEGIN "
+                    "RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql"
+                )
+            )
+            connection.execute(
+                text(
+                    "CREATE TRIGGER refuse BEFORE INSERT ON level_changes FOR EACH ROW "
+                    "EXECUTE FUNCTION refuse_level_history()"
+                )
+            )
+        else:
+            connection.execute(
+                text(
+                    "CREATE TRIGGER refuse BEFORE INSERT ON level_changes "
+                    "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+                )
+            )
+
+
+def test_when_the_levels_fail_nothing_of_the_import_is_written(database, sample_copy):
+    """The import and its levels are one transaction, whichever way in (CLI or window)."""
+    from sqlalchemy.exc import DBAPIError
+
+    from core.workflows.member_import import import_members
+
+    _refuse_level_history(database)
+    before = table_counts(database)
+    with database.session() as session:
+        plan = plan_import(session, sample_copy(WEFLOW))
+    with pytest.raises(DBAPIError, match="refused"), database.session() as session:
+        import_members(session, plan)
+    assert table_counts(database) == before
+
+
+def test_an_import_whose_levels_failed_can_be_tried_again_from_the_same_preview(
+    database, sample_copy
+):
+    """The levels step failed and everything rolled back: 导入 again imports (it must not say
+    "already imported"), and an import that did commit still refuses a second run."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from core.workflows.member_import import import_members
+
+    _refuse_level_history(database)
+    with database.session() as session:
+        plan = plan_import(session, sample_copy(WEFLOW))
+    with pytest.raises(DBAPIError, match="refused"), database.session() as session:
+        import_members(session, plan)
+    with database.engine.begin() as connection:
+        connection.execute(
+            text(
+                "DROP TRIGGER refuse"
+                + (" ON level_changes" if connection.dialect.name == "postgresql" else "")
+            )
+        )
+    with database.session() as session:
+        result = import_members(session, plan).imported
+    assert result.added == plan.counts.added > 0
+    for _ in range(2):
+        with pytest.raises(UserError, match="已经执行过"), database.session() as session:
+            import_members(session, plan)
 
 
 def test_a_gender_change_is_previewed_in_words(database, tmp_path):

@@ -12,19 +12,12 @@ from sqlalchemy import func, select
 
 from core.common.errors import UserError
 from core.members.editing import refresh_search_keys, update_member
-from core.members.merging import (
-    combine_memberships,
-    default_kept,
-    mark_not_same_person,
-    merge_history,
-    merge_members,
-    merge_sides,
-    merge_suggestions,
-    name_similarity,
-    tidy_name,
-    undo_merge,
-)
+from core.members.merging.merge import combine_memberships
+from core.members.merging.names import name_similarity, tidy_name
+from core.members.merging.sides import default_kept, merge_sides
+from core.members.merging.suggestions import mark_not_same_person, merge_suggestions
 from core.members.query import MemberFilter, find_member_ids
+from core.workflows.merging import merge_history, merge_members, undo_merge
 from db.models import (
     ActivityEvent,
     Base,

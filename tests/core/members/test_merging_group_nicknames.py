@@ -3,7 +3,7 @@ neighbours write their flat number; neither makes two people one (issue 15)."""
 
 from __future__ import annotations
 
-from core.members.merging import GROUP_ONLY_SCORE, merge_suggestions
+from core.members.merging.suggestions import GROUP_ONLY_SCORE, merge_suggestions
 from tests.core.members.test_merging import group, join, pair, person
 
 

@@ -14,8 +14,8 @@ from PIL import Image
 
 from core.common.database import open_database
 from core.common.settings_store import get_setting, set_setting
-from core.posters.members import derive_invite_code, invite_key
 from core.posters.store import save_template
+from core.referrals.invite_codes import derive_invite_code, invite_key
 from db.models import ActivityEvent
 from tests.core.posters.poster_helpers import template
 from tests.core.posters.test_posters_store import zip_bomb

@@ -89,14 +89,14 @@ def test_an_expired_group_code_stops_the_batch_and_names_the_group(database, tmp
     ],
 )
 def test_a_link_format_that_cannot_work_is_refused(text, reason):
-    from core.posters.members import check_link_template
+    from core.referrals.invite_codes import check_link_template
 
     with pytest.raises(UserError, match=re.escape(reason)):
         check_link_template(text)
 
 
 def test_a_good_link_format_fills_each_members_code(database):
-    from core.posters.members import save_link_template
+    from core.referrals.invite_codes import save_link_template
 
     with database.session() as session:
         assert save_link_template(session, "  https://example.com/i/{邀请码}  ").endswith("}")

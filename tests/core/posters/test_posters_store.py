@@ -15,14 +15,7 @@ from sqlalchemy import func, select
 from core.common.errors import UserError
 from core.common.settings_store import set_setting
 from core.posters.builtin import list_builtin, load_builtin
-from core.posters.members import (
-    ALPHABET,
-    derive_invite_code,
-    format_deadline,
-    invite_key,
-    poster_members,
-    select_member_ids,
-)
+from core.posters.members import format_deadline, poster_members, select_member_ids
 from core.posters.package import export_template
 from core.posters.store import (
     delete_template,
@@ -33,6 +26,7 @@ from core.posters.store import (
     save_template,
 )
 from core.posters.template import dump_template
+from core.referrals.invite_codes import ALPHABET, derive_invite_code, invite_key
 from db.models import Member, Membership
 from db.poster_models import PosterTemplate
 from tests.core.communities import qr_images

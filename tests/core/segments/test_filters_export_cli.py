@@ -12,14 +12,11 @@ from sqlalchemy import func, select, update
 
 from core.common.database import open_database
 from core.common.errors import UserError
-from core.members.query import (
-    MemberFilter,
-    filter_choices,
-    find_member_ids,
-    ids_in,
-    resolve_segment,
-)
+from core.members.query import MemberFilter, find_member_ids, ids_in
+from core.segments.catalogue import SEGMENTS
+from core.segments.compute import within_segment
 from core.segments.export import export_segment
+from core.tiers.ladder import level_choices
 from db.models import ActivityEvent, ExportLog, Member, Membership
 from tests.core.tiers.helpers import NOW, community, events, member
 from tests.main_process import run_main
@@ -59,14 +56,15 @@ def test_level_filter_within_a_community_or_any_current_membership(database):
 
 def test_filter_choices_offer_the_shared_ladder_and_the_segments(database):
     with database.session() as session:
-        choices = filter_choices(session)
-    assert choices.levels[:3] == [
+        levels = level_choices(session)
+    assert levels[:3] == [
         ("newcomer", "新人"),
         ("participant", "参与者"),
         ("active", "活跃成员"),
     ]
-    assert ("slipping_away", "流失预警") in choices.segments
-    assert ("important_retain", "重要挽留") in choices.segments
+    segments = [(segment.key, segment.name) for segment in SEGMENTS]
+    assert ("slipping_away", "流失预警") in segments
+    assert ("important_retain", "重要挽留") in segments
 
 
 def slipping_group(session):
@@ -86,18 +84,17 @@ def slipping_group(session):
 def test_segment_filter_combines_with_search_and_sort(database):
     with database.session() as session:
         _, silent, _ = slipping_group(session)
-        spec = MemberFilter(segment="slipping_away", now=NOW)
-        resolved = resolve_segment(session, spec)
-        assert set(resolved.segment_ids) == set(silent)
-        assert resolve_segment(session, resolved) is resolved  # computed once per query run
+        spec = within_segment(session, MemberFilter(now=NOW), "slipping_away")
+        assert set(spec.member_ids) == set(silent)
         assert find_member_ids(session, spec) == silent  # sorted by nickname (pinyin)
-        descending = MemberFilter(segment="流失预警", now=NOW, descending=True)
+        # Computed once, the segment's ids serve every re-sort and further filter.
+        descending = within_segment(session, MemberFilter(now=NOW, descending=True), "流失预警")
         assert find_member_ids(session, descending) == silent[::-1]
         session.execute(update(Member).where(Member.id == silent[1]).values(phone="13900000001"))
-        with_phone = MemberFilter(segment="slipping_away", has_phone=True, now=NOW)
+        with_phone = MemberFilter(has_phone=True, now=NOW, member_ids=spec.member_ids)
         assert find_member_ids(session, with_phone) == [silent[1]]
         with pytest.raises(UserError):
-            find_member_ids(session, MemberFilter(segment="nonsense"))
+            within_segment(session, MemberFilter(), "nonsense")
 
 
 def test_a_segment_of_any_size_is_one_parameter(database):

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from core.members.roles import change_roles
+from core.communities.roles import change_roles
 from core.tiers.flow import JOINED, level_flow
 from core.tiers.recompute import recompute_levels
 from core.tiers.role_suggestions import accept_suggestions, suggest_roles

@@ -10,13 +10,13 @@ from PySide6.QtWidgets import QComboBox
 from core.members.editing import create_member
 from core.posters.builtin import load_builtin
 from tests.core.tiers.helpers import community
+from ui.activity.activity_import_dialog import ActivityImportDialog
+from ui.activity.entry_dialog import ActivityEntryDialog
+from ui.activity.paste_dialog import PasteDialog
 from ui.common.sorting import sorted_by_name
 from ui.members.filter_bar import MemberFilterBar
 from ui.members.import_dialog import ImportDialog
 from ui.posters.bulk_dialog import BulkPosterDialog
-from ui.tiers.activity_import_dialog import ActivityImportDialog
-from ui.tiers.entry_dialog import ActivityEntryDialog
-from ui.tiers.paste_dialog import PasteDialog
 from ui.tiers.tab import TiersTab
 
 IN_ORDER = ["花漾团购群", "麦香烘焙会员3群", "麦香烘焙会员23群", "麦香烘焙会员44群"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QSpinBox
 
+from ui.activity.entry_dialog import ActivityEntryDialog
 from ui.common.units import Units
 from ui.members.filter_bar import MemberFilterBar
-from ui.tiers.entry_dialog import ActivityEntryDialog
 from ui.tiers.ladder_dialog import LadderDialog
 
 

@@ -13,6 +13,7 @@ from core.communities.registry import read_fields, set_archived, trash_list
 from tests.core.communities.builders import add_community, add_member, fill, join
 from tests.ui.communities.helpers import row_named, wait_for_detail
 from tests.ui.conftest import when_shown
+from ui.common.changes import Change
 from ui.communities.model import ID_ROLE
 from ui.communities.tab import CommunitiesTab
 
@@ -308,14 +309,14 @@ def test_attention_count_signal_follows_changes(open_tab, qtbot, sqlite_database
     with sqlite_database.session() as session:
         set_archived(session, community_id, True)
     with qtbot.waitSignal(tab.attention_count_changed, timeout=10_000) as counted:
-        tab.refresh({"communities"})
+        tab.refresh({Change.COMMUNITIES})
     assert counted.args == [0]
 
 
 def test_refresh_ignores_areas_it_does_not_show(open_tab, qtbot):
     tab = open_tab()
     with qtbot.assertNotEmitted(tab.attention_count_changed, wait=200):
-        tab.refresh({"points", "posters"})
+        tab.refresh({Change.POINTS, Change.POSTERS})
 
 
 def test_a_hidden_tab_loads_the_list_but_not_the_detail(app, qtbot, sqlite_database):

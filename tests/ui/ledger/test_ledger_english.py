@@ -41,14 +41,16 @@ def ledger(english, make_window, sqlite_database, qtbot):
 
 def test_entry_kinds_statuses_rule_types_and_reward_kinds_are_english(ledger, qtbot):
     tab, _ = ledger
-    statement = tab.statement_model
+    statement = tab.statement_page.model
     qtbot.waitUntil(lambda: statement.rowCount() == 1, timeout=5000)
     assert statement.index(0, 1).data() == "Earned"  # 类型
     assert statement.index(0, 4).data() == "Effective"  # 状态
-    qtbot.waitUntil(lambda: tab.rules_model.rowCount() > 0 and not tab.busy(), timeout=5000)
-    types = [tab.rules_model.index(row, 1).data() for row in range(tab.rules_model.rowCount())]
+    qtbot.waitUntil(lambda: tab.rules_page.model.rowCount() > 0 and not tab.busy(), timeout=5000)
+    types = [
+        tab.rules_page.model.index(row, 1).data() for row in range(tab.rules_page.model.rowCount())
+    ]
     assert "Check-in" in types and "Check-in streak bonus" in types
-    assert tab.rewards_model.index(0, 1).data() == "Physical"
+    assert tab.catalogue_page.model.index(0, 1).data() == "Physical"
     kinds = tab.findChild(QComboBox, "ledger_journal_kind")
     assert [kinds.itemText(i) for i in range(1, 4)] == ["Earned", "Spent", "Expired"]
     statuses = tab.findChild(QComboBox, "ledger_redemption_status")
@@ -88,10 +90,10 @@ def test_the_journal_says_what_each_reference_is_in_english(ledger, qtbot, sqlit
         reward_id = list_rewards(session)[0].id
         code = redeem(session, zhang, reward_id).code
     tab.sections.setCurrentIndex(1)
-    tab.journal_text.setText(code)
-    tab.load_journal()
-    qtbot.waitUntil(lambda: tab.journal_model.rowCount() == 1 and not tab.busy(), timeout=5000)
-    assert tab.journal_model.index(0, 7).data() == f"Redeemed “定制帆布袋” · code {code}"
+    tab.journal_page.text.setText(code)
+    tab.journal_page.reload()
+    qtbot.waitUntil(lambda: tab.journal_page.model.rowCount() == 1 and not tab.busy(), timeout=5000)
+    assert tab.journal_page.model.index(0, 7).data() == f"Redeemed “定制帆布袋” · code {code}"
 
 
 def test_the_redeem_form_says_why_not_in_english(ledger, qtbot, sqlite_database):

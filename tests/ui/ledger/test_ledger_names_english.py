@@ -30,8 +30,10 @@ def open_ledger(make_window, database, qtbot):
     members = tab.findChild(QListWidget, "ledger_member_list")
     qtbot.waitUntil(lambda: members.count() == 1 and not tab.busy(), timeout=10_000)
     members.setCurrentRow(0)
-    qtbot.waitUntil(lambda: tab.statement_model.rowCount() == 3 and not tab.busy(), timeout=10_000)
-    qtbot.waitUntil(lambda: tab.rules_model.rowCount() == len(DEFAULT_RULES), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: tab.statement_page.model.rowCount() == 3 and not tab.busy(), timeout=10_000
+    )
+    qtbot.waitUntil(lambda: tab.rules_page.model.rowCount() == len(DEFAULT_RULES), timeout=10_000)
     return tab
 
 
@@ -41,27 +43,31 @@ def column(model, number: int) -> list[str]:
 
 def test_rule_names_and_written_reasons_are_english(english, make_window, sqlite_database, qtbot):
     tab = open_ledger(make_window, sqlite_database, qtbot)
-    reasons = column(tab.statement_model, 6)
+    reasons = column(tab.statement_page.model, 6)
     assert sorted(reasons) == sorted(["开业活动", "Birthday gift", "Redeemed “定制帆布袋”"])
-    names = column(tab.rules_model, 0)
+    names = column(tab.rules_page.model, 0)
     assert names[:3] == ["Daily check-in", "7-day check-in streak", "One make-up check-in"]
     assert not any("\u4e00" <= ch <= "\u9fff" for name in names for ch in name)
 
 
 def test_the_chinese_interface_keeps_the_chinese_names(make_window, sqlite_database, qtbot):
     tab = open_ledger(make_window, sqlite_database, qtbot)
-    assert "生日礼" in column(tab.statement_model, 6)
-    assert "兑换「定制帆布袋」" in column(tab.statement_model, 6)
-    assert column(tab.rules_model, 0)[:2] == ["每日签到", "连续签到 7 天"]
+    assert "生日礼" in column(tab.statement_page.model, 6)
+    assert "兑换「定制帆布袋」" in column(tab.statement_page.model, 6)
+    assert column(tab.rules_page.model, 0)[:2] == ["每日签到", "连续签到 7 天"]
 
 
 def test_the_rule_type_column_fits_its_english(english, make_window, sqlite_database, qtbot):
     tab = open_ledger(make_window, sqlite_database, qtbot)
-    table = tab.rules_table
+    table = tab.rules_page.table
     metrics = table.fontMetrics()
-    for number in range(tab.rules_model.columnCount() - 1):  # the last one stretches
-        widest = max(metrics.horizontalAdvance(text) for text in column(tab.rules_model, number))
-        assert table.horizontalHeader().sectionSize(number) > widest, column(tab.rules_model, 0)
+    for number in range(tab.rules_page.model.columnCount() - 1):  # the last one stretches
+        widest = max(
+            metrics.horizontalAdvance(text) for text in column(tab.rules_page.model, number)
+        )
+        assert table.horizontalHeader().sectionSize(number) > widest, column(
+            tab.rules_page.model, 0
+        )
 
 
 @pytest.mark.parametrize(

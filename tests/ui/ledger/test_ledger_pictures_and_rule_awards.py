@@ -47,7 +47,8 @@ def ledger(make_window, sqlite_database, qtbot):
     window.tabs.setCurrentWidget(tab)
     members = tab.findChild(QListWidget, "ledger_member_list")
     qtbot.waitUntil(
-        lambda: members.count() == 2 and not tab.busy() and bool(tab.rules), timeout=10_000
+        lambda: members.count() == 2 and not tab.busy() and bool(tab.rules_page.rules),
+        timeout=10_000,
     )
     return tab, zhang, li
 
@@ -88,7 +89,7 @@ def test_pick_a_picture_see_it_in_the_list_and_clear_it(
 ):
     tab, _, _ = ledger
     tab.sections.setCurrentIndex(3)
-    qtbot.waitUntil(lambda: tab.rewards_model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: tab.catalogue_page.model.rowCount() == 1, timeout=5000)
     photo = Image.new("CMYK", (2400, 1600), (0, 255, 255, 0))  # a big red CMYK photo
     path = picture_file(tmp_path, "帆布袋.jpg", photo, "JPEG")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (path, ""))
@@ -103,18 +104,18 @@ def test_pick_a_picture_see_it_in_the_list_and_clear_it(
         press(dialog)
 
     when_shown("ledger_reward_dialog", pick)
-    tab.rewards_table.selectRow(0)
+    tab.catalogue_page.table.selectRow(0)
     tab.findChild(QPushButton, "ledger_reward_edit").click()
     rid = reward_id(sqlite_database)
-    qtbot.waitUntil(lambda: rid in tab.rewards_model.thumbnails, timeout=5000)
+    qtbot.waitUntil(lambda: rid in tab.catalogue_page.model.thumbnails, timeout=5000)
     assert seen == {"before": "无图片", "pixmap": 160}
     with sqlite_database.session() as session:
         stored = Image.open(io.BytesIO(reward_image(session, rid)))
     assert stored.format == "JPEG" and stored.size == (800, 533) and stored.mode == "RGB"
     assert stored.getpixel((400, 266))[0] > 200
-    icon = tab.rewards_model.index(0, 0).data(1)  # Qt.DecorationRole
+    icon = tab.catalogue_page.model.index(0, 0).data(1)  # Qt.DecorationRole
     assert icon is not None and max(icon.width(), icon.height()) == 40
-    assert tab.rewards_model.index(0, 0).data() == "定制帆布袋"
+    assert tab.catalogue_page.model.index(0, 0).data() == "定制帆布袋"
 
     def clear(dialog) -> None:
         assert dialog.findChild(QLabel, "ledger_reward_image").pixmap().width() == 160
@@ -123,9 +124,9 @@ def test_pick_a_picture_see_it_in_the_list_and_clear_it(
         press(dialog)
 
     when_shown("ledger_reward_dialog", clear)
-    tab.rewards_table.selectRow(0)
+    tab.catalogue_page.table.selectRow(0)
     tab.findChild(QPushButton, "ledger_reward_edit").click()
-    qtbot.waitUntil(lambda: rid not in tab.rewards_model.thumbnails, timeout=5000)
+    qtbot.waitUntil(lambda: rid not in tab.catalogue_page.model.thumbnails, timeout=5000)
     with sqlite_database.session() as session:
         assert reward_image(session, rid) is None
 
@@ -135,7 +136,7 @@ def test_a_hostile_picture_is_refused_and_nothing_is_stored(
 ):
     tab, _, _ = ledger
     tab.sections.setCurrentIndex(3)
-    qtbot.waitUntil(lambda: tab.rewards_model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: tab.catalogue_page.model.rowCount() == 1, timeout=5000)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (bomb_file(tmp_path), ""))
     messages = []
 
@@ -150,7 +151,7 @@ def test_a_hostile_picture_is_refused_and_nothing_is_stored(
         press(dialog)
 
     when_shown("ledger_reward_dialog", pick)
-    tab.rewards_table.selectRow(0)
+    tab.catalogue_page.table.selectRow(0)
     tab.findChild(QPushButton, "ledger_reward_edit").click()
     qtbot.waitUntil(lambda: bool(messages) and not tab.busy(), timeout=5000)
     assert "尺寸过大" in messages[0]
@@ -165,7 +166,7 @@ def test_award_a_custom_rule_to_picked_members_and_the_cap_holds(
     members = tab.findChild(QListWidget, "ledger_member_list")
     members.setCurrentRow(0)
     members.item(1).setSelected(True)  # Ctrl-click the second one
-    assert sorted(m for m, _ in tab.selected_members()) == sorted([zhang, li])
+    assert sorted(m for m, _ in tab.statement_page.selected_members()) == sorted([zhang, li])
     infos = []
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: infos.append(text))
     seen = {}

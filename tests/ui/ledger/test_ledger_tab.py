@@ -79,8 +79,8 @@ def test_pick_a_member_and_award_points(ledger, qtbot):
     when_shown("ledger_points_dialog", fill)
     tab.findChild(QPushButton, "ledger_award").click()
     qtbot.waitUntil(lambda: value(tab, "ledger_balance_available") == "150", timeout=5000)
-    assert tab.statement_model.item(0).reason == "晒单有礼"
-    assert tab.statement_model.index(0, 3).data() == "150"  # running balance, newest first
+    assert tab.statement_page.model.item(0).reason == "晒单有礼"
+    assert tab.statement_page.model.index(0, 3).data() == "150"  # running balance, newest first
 
 
 @pytest.mark.parametrize(
@@ -127,14 +127,14 @@ def test_redeem_deliver_and_cancel_with_refund(ledger, qtbot, sqlite_database, m
     assert codes and "兑换码" in codes[0]
 
     tab.sections.setCurrentIndex(4)
-    qtbot.waitUntil(lambda: tab.redemptions_model.rowCount() == 1, timeout=5000)
-    tab.redemptions_table.selectRow(0)
+    qtbot.waitUntil(lambda: tab.fulfilment_page.model.rowCount() == 1, timeout=5000)
+    tab.fulfilment_page.table.selectRow(0)
     tab.findChild(QPushButton, "ledger_redemption_deliver").click()
-    qtbot.waitUntil(lambda: tab.redemptions_model.item(0).status == "delivered", timeout=5000)
-    tab.redemptions_table.selectRow(0)
+    qtbot.waitUntil(lambda: tab.fulfilment_page.model.item(0).status == "delivered", timeout=5000)
+    tab.fulfilment_page.table.selectRow(0)
     monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("缺货", True))
     tab.findChild(QPushButton, "ledger_redemption_cancel").click()
-    qtbot.waitUntil(lambda: tab.redemptions_model.rowCount() == 0, timeout=5000)
+    qtbot.waitUntil(lambda: tab.fulfilment_page.model.rowCount() == 0, timeout=5000)
     qtbot.waitUntil(lambda: value(tab, "ledger_balance_available") == "120", timeout=5000)
     with sqlite_database.session() as session:
         record = session.scalars(select(LedgerRedemption)).one()
@@ -145,8 +145,8 @@ def test_redeem_deliver_and_cancel_with_refund(ledger, qtbot, sqlite_database, m
 def test_editing_a_rule_writes_a_new_version(ledger, qtbot, sqlite_database):
     _, tab, _ = ledger
     tab.sections.setCurrentIndex(2)
-    qtbot.waitUntil(lambda: tab.rules_model.rowCount() >= 12, timeout=5000)
-    tab.rules_table.selectRow(0)  # 每日签到
+    qtbot.waitUntil(lambda: tab.rules_page.model.rowCount() >= 12, timeout=5000)
+    tab.rules_page.table.selectRow(0)  # 每日签到
 
     def fill(dialog) -> None:
         dialog.findChild(QSpinBox, "ledger_rule_points").setValue(8)
@@ -154,7 +154,7 @@ def test_editing_a_rule_writes_a_new_version(ledger, qtbot, sqlite_database):
 
     when_shown("ledger_rule_dialog", fill)
     tab.findChild(QPushButton, "ledger_rule_edit").click()
-    qtbot.waitUntil(lambda: tab.rules_model.item(0).version == 2, timeout=5000)
+    qtbot.waitUntil(lambda: tab.rules_page.model.item(0).version == 2, timeout=5000)
     with sqlite_database.session() as session:
         versions = session.scalars(
             select(LedgerRule.points)
@@ -169,7 +169,7 @@ def test_boss_figures_and_a_copyable_reminder(ledger, qtbot):
     tab.sections.setCurrentIndex(5)
     qtbot.waitUntil(lambda: value(tab, "ledger_liability_outstanding") == "120", timeout=5000)
     assert value(tab, "ledger_liability_value") == "¥1.20"
-    qtbot.waitUntil(lambda: tab.expiring_model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: tab.liability_page.expiring_model.rowCount() == 1, timeout=5000)
     tab.findChild(QPushButton, "ledger_copy_reminder").click()
     text = QGuiApplication.clipboard().text()
     assert "张小凡" in text and "120 积分" in text
@@ -206,7 +206,7 @@ def test_the_reward_form_stops_typed_numbers_at_the_bounds(ledger, qtbot, sqlite
 
     when_shown("ledger_reward_dialog", fill)
     tab.findChild(QPushButton, "ledger_reward_new").click()
-    qtbot.waitUntil(lambda: tab.rewards_model.rowCount() == 2, timeout=5000)
+    qtbot.waitUntil(lambda: tab.catalogue_page.model.rowCount() == 2, timeout=5000)
     assert seen["ledger_reward_points"][0] == MAX_ENTRY_POINTS
     assert seen["ledger_reward_stock"][0] == MAX_STOCK
     assert seen["ledger_reward_cost"][0] == MAX_MONEY_CENTS // 100
@@ -228,10 +228,10 @@ def test_the_journal_says_what_each_reference_is(ledger, qtbot, sqlite_database)
         award_birthdays(session, today=today.replace(day=min(today.day, 28)))
     tab.sections.setCurrentIndex(1)
     tab.findChild(QPushButton, "ledger_journal_apply").click()
-    column = [tab.journal_model.headerData(c, Qt.Orientation.Horizontal) for c in range(10)]
+    column = [tab.journal_page.model.headerData(c, Qt.Orientation.Horizontal) for c in range(10)]
     related = column.index("关联")
-    qtbot.waitUntil(lambda: tab.journal_model.rowCount() == 2, timeout=5000)
-    shown_texts = {tab.journal_model.index(r, related).data() for r in range(2)}
+    qtbot.waitUntil(lambda: tab.journal_page.model.rowCount() == 2, timeout=5000)
+    shown_texts = {tab.journal_page.model.index(r, related).data() for r in range(2)}
     assert f"{today.year} 年生日礼" in shown_texts
 
 

@@ -147,3 +147,22 @@ def test_a_swallowed_row_is_shown_and_the_saved_list_is_masked_and_logged(
     )
     assert "13800002702" not in text and "138****2702" in text
     assert member_count(sqlite_database) == 0
+
+
+def test_the_points_column_becomes_opening_balances(app, qtbot, sqlite_database):
+    """客户积分 of the 有赞 export: 期初积分 +137 in the preview, ledger entries after."""
+    from db.ledger_models import LedgerEntry
+
+    dialog = ImportDialog(sqlite_database)
+    qtbot.addWidget(dialog)
+    dialog.set_file(SAMPLES / "youzan_客户导出_Excel另存为GBK.csv")
+    dialog.preview()
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=20_000)
+    wang = next(row for row in dialog.plan.rows if row.nickname == "小王")
+    assert dialog._row_note(wang) == "期初积分 +137"
+    with qtbot.waitSignal(dialog.data_changed, timeout=20_000) as changed:
+        dialog.apply()
+    assert "points" in changed.args[0]
+    assert "期初积分记入积分台账：28 人" in dialog.done_label.text()
+    with sqlite_database.session() as session:
+        assert session.scalar(select(func.count()).select_from(LedgerEntry)) == 28

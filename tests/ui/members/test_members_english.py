@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QComboBox, QLabel, QListWidget, QPushButton, QTabl
 from core.common.errors import UserError
 from core.members.editing import refresh_search_keys, update_member
 from core.members.importing import write_error_report
-from core.members.merging import merge_members, merge_suggestions
+from core.members.merging.suggestions import merge_suggestions
+from core.workflows.merging import merge_members
 from db.models import Community, Member, Membership
 from tests.ui.conftest import when_shown
 from ui.common.i18n import shown

@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
 
 from core.common.settings_store import set_setting
 from core.posters.builtin import load_builtin
-from core.posters.members import poster_members, saved_link_template
+from core.posters.members import poster_members
+from core.referrals.invite_codes import saved_link_template
 from db.models import ActivityEvent
 from tests.core.posters.poster_helpers import template
 from tests.core.tiers.helpers import community, member

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton
 from sqlalchemy import func, select
 
 from db.models import ActivityEvent, LevelChange, Membership
+from ui.activity.paste_dialog import PasteDialog
 from ui.tiers.level_panel import LevelPanel
-from ui.tiers.paste_dialog import PasteDialog
 
 YESTERDAY = date.today() - timedelta(days=1)
 
@@ -95,3 +95,23 @@ def test_level_panel_explains_and_locks(app, qtbot, group):
         causes = session.scalars(select(LevelChange.cause).order_by(LevelChange.id)).all()
     assert (membership.level, membership.level_locked) == ("kol", True)
     assert causes == ["lock", "manual"]
+
+
+def test_the_window_gives_the_member_detail_its_level_section(app, qtbot, group, make_window):
+    """Members do not import tiers: the window adds the why-panel to the member detail, and a
+    level given there reaches the other tabs as Change.MEMBERS."""
+    from ui.common.changes import Change
+
+    database, _cid, ids = group
+    window = make_window(database)
+    tab = window.members_tab
+    window.tabs.setCurrentWidget(tab)
+    (panel,) = tab.detail.sections
+    assert isinstance(panel, LevelPanel)
+    label = tab.detail.findChild(QLabel, "member_detail_title")
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 3 and not tab.busy(), timeout=10_000)
+    assert tab.select_member(ids["张小凡"][0])
+    qtbot.waitUntil(lambda: len(panel.cards) == 1 and label.text() == "张小凡", timeout=10_000)
+    with qtbot.waitSignal(window.data_changed, timeout=10_000) as changed:
+        panel.cards[0].findChild(QCheckBox, "levelLock").setChecked(True)
+    assert Change.MEMBERS in changed.args[0]

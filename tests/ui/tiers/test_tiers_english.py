@@ -15,11 +15,11 @@ from core.tiers.ladder import SHARED_KEY, save_ladder
 from db.models import Member
 from tests.core.tiers.helpers import community, events, member
 from tests.ui.conftest import when_shown
+from ui.activity.activity_import_dialog import ActivityImportDialog
+from ui.activity.paste_dialog import PasteDialog
 from ui.common.i18n import shown
-from ui.tiers.activity_import_dialog import ActivityImportDialog
 from ui.tiers.ladder_dialog import LadderDialog
 from ui.tiers.level_panel import LevelPanel
-from ui.tiers.paste_dialog import PasteDialog
 from ui.tiers.tab import TiersTab
 
 DAY = date.today() - timedelta(days=2)

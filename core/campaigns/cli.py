@@ -1,0 +1,261 @@
+"""`main.py campaigns list | show | create | set-status | record`.
+
+Imports beyond argparse happen inside the handlers, so `main.py --help` stays quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from core.common.cli import add_common_options, emit, open_for
+
+STATUS_HELP = "草稿/进行中/暂停/已结束/已复盘（或 draft/running/paused/ended/reviewed）"
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    campaigns = commands.add_parser(
+        "campaigns", help="裂变活动：列出、查看、新建、改状态、记录邀请"
+    )
+    actions = campaigns.add_subparsers(dest="campaigns_command", metavar="操作", required=True)
+
+    listing = actions.add_parser("list", help="列出活动（状态、目标社群、邀请码与邀请关系数）")
+    add_common_options(listing)
+    listing.set_defaults(handler=run_list)
+
+    show = actions.add_parser("show", help="查看一个活动")
+    show.add_argument("campaign", help="活动编号或名称")
+    add_common_options(show)
+    show.set_defaults(handler=run_show)
+
+    create = actions.add_parser("create", help="新建活动（草稿）")
+    create.add_argument("name", help="活动名称")
+    create.add_argument("--kind", default="invite_code", help="活动类型（默认 邀请码裂变）")
+    create.add_argument("--goal", default="new_members", help="目标：新成员/销售额/签到")
+    create.add_argument("--target", type=int, help="目标数量（销售额以分计）")
+    create.add_argument("--start", help="开始时间 YYYY-MM-DD[ HH:MM]")
+    create.add_argument("--end", help="结束时间 YYYY-MM-DD[ HH:MM]")
+    create.add_argument("--budget", type=int, help="总预算（分）")
+    create.add_argument("--budget-per-day", type=int, help="每日预算（分）")
+    create.add_argument("--budget-per-member", type=int, help="每人预算（分）")
+    create.add_argument("--community", action="append", help="目标社群名称（可重复）")
+    create.add_argument("--owner", help="负责人（默认：当前操作人）")
+    create.add_argument("--notes", default="", help="备注")
+    create.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    add_common_options(create)
+    create.set_defaults(handler=run_create)
+
+    status = actions.add_parser(
+        "set-status", help="改活动状态：草稿→进行中（可暂停、再继续）→已结束→已复盘"
+    )
+    status.add_argument("campaign", help="活动编号或名称")
+    status.add_argument("status", help=STATUS_HELP)
+    status.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    add_common_options(status)
+    status.set_defaults(handler=run_set_status)
+
+    record = actions.add_parser("record", help="记录一次邀请：谁的邀请码带来了哪位成员")
+    record.add_argument("campaign", help="活动编号或名称")
+    record.add_argument("--code", required=True, help="邀请码（大小写、空格和横线不影响）")
+    record.add_argument("--invitee", required=True, help="被邀请的成员：编号或昵称（昵称须唯一）")
+    record.add_argument("--community", help="加入的社群名称（活动只有一个目标社群时可省略）")
+    record.add_argument("--at", help="发生时间 YYYY-MM-DD[ HH:MM]（默认：现在）")
+    record.add_argument(
+        "--scanned", action="store_true", help="邀请码是扫码得到的（默认：手工输入）"
+    )
+    record.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    record.epilog = "退出状态 2：被邀请人在本活动已有先到的邀请人（冲突已记为被拒，未丢弃）"
+    add_common_options(record)
+    record.set_defaults(handler=run_record)
+
+
+class _DryRun(Exception):
+    def __init__(self, result) -> None:
+        self.result = result
+
+
+def _run(args, work, *, write: bool = False):
+    """`work(session)` in one transaction; --dry-run rolls it back and keeps its answer."""
+    database = open_for(args)
+    try:
+        try:
+            with database.session(write=write) as session:
+                result = work(session)
+                if getattr(args, "dry_run", False):
+                    raise _DryRun(result)
+        except _DryRun as dry:
+            result = dry.result
+    finally:
+        database.close()
+    return result
+
+
+def parse_time(text: str | None, what: str):
+    from datetime import datetime
+
+    from core.common.errors import UserError
+    from core.common.text import msg
+
+    if not text or not text.strip():
+        return None
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError as error:
+        raise UserError(
+            msg("{what}「{text}」应写成 YYYY-MM-DD 或 YYYY-MM-DD HH:MM", what=what, text=text[:40])
+        ) from error
+
+
+def _row_data(row) -> dict:
+    return {
+        "id": row.id,
+        "name": row.name,
+        "kind": row.kind,
+        "kind_label": str(row.kind_label),
+        "goal_kind": row.goal_kind,
+        "goal_target": row.goal_target,
+        "status": row.status,
+        "status_label": str(row.status_label),
+        "starts_at": row.starts_at.isoformat(sep=" ") if row.starts_at else None,
+        "ends_at": row.ends_at.isoformat(sep=" ") if row.ends_at else None,
+        "owner": row.owner,
+        "communities": row.communities,
+        "codes": row.codes,
+        "edges": row.edges,
+    }
+
+
+def _human_row(row) -> str:
+    when = ""
+    if row.starts_at or row.ends_at:
+        start = row.starts_at.strftime("%Y-%m-%d") if row.starts_at else "?"
+        end = row.ends_at.strftime("%Y-%m-%d") if row.ends_at else "?"
+        when = f"\t{start} ~ {end}"
+    places = "、".join(row.communities) or "未指定社群"
+    return (
+        f"#{row.id} {row.name}\t{row.kind_label}\t{row.status_label}{when}\t{places}"
+        f"\t邀请码 {row.codes}\t邀请 {row.edges}"
+    )
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from core.campaigns.records import list_campaigns
+
+    rows = _run(args, list_campaigns)
+    human = (
+        "\n".join(_human_row(r) for r in rows) + f"\n共 {len(rows)} 个活动"
+        if rows
+        else "还没有活动"
+    )
+    emit({"campaigns": [_row_data(r) for r in rows]}, as_json=args.json, human=human)
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    from core.campaigns.records import show_campaign
+
+    row = _run(args, lambda session: show_campaign(session, args.campaign))
+    emit(_row_data(row), as_json=args.json, human=_human_row(row))
+    return 0
+
+
+def run_create(args: argparse.Namespace) -> int:
+    from core.campaigns.records import create_campaign, show_campaign
+    from core.communities.registry import community_id_by_name
+
+    starts_at = parse_time(args.start, "开始时间")
+    ends_at = parse_time(args.end, "结束时间")
+
+    def work(session):
+        ids = [community_id_by_name(session, name) for name in args.community or ()]
+        campaign = create_campaign(
+            session,
+            args.name,
+            kind=args.kind,
+            goal_kind=args.goal,
+            goal_target=args.target,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            budget_total_cents=args.budget,
+            budget_per_day_cents=args.budget_per_day,
+            budget_per_member_cents=args.budget_per_member,
+            community_ids=ids,
+            owner=args.owner,
+            notes=args.notes,
+        )
+        return _row_data(show_campaign(session, str(campaign.id)))
+
+    data = _run(args, work, write=True)
+    data["dry_run"] = args.dry_run
+    prefix = "（试运行，未写入）" if args.dry_run else ""
+    emit(data, as_json=args.json, human=f"{prefix}已新建活动 #{data['id']} {data['name']}（草稿）")
+    return 0
+
+
+def run_set_status(args: argparse.Namespace) -> int:
+    from core.campaigns.records import STATUS_LABELS, find_campaign, set_status
+
+    def work(session):
+        before = find_campaign(session, args.campaign).status
+        campaign = set_status(session, args.campaign, args.status)
+        return {
+            "id": campaign.id,
+            "name": campaign.name,
+            "from": before,
+            "status": campaign.status,
+            "dry_run": args.dry_run,
+        }
+
+    data = _run(args, work, write=True)
+    prefix = "（试运行，未写入）" if args.dry_run else ""
+    emit(
+        data,
+        as_json=args.json,
+        human=f"{prefix}活动「{data['name']}」：{STATUS_LABELS[data['from']]} → "
+        f"{STATUS_LABELS[data['status']]}",
+    )
+    return 0
+
+
+def run_record(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from core.campaigns.recording import record_code
+    from core.communities.registry import community_id_by_name
+    from core.members.lookup import find_member
+
+    occurred_at = parse_time(args.at, "发生时间")
+
+    def work(session):
+        invitee = find_member(session, args.invitee)
+        community = community_id_by_name(session, args.community) if args.community else None
+        return record_code(
+            session,
+            args.campaign,
+            args.code,
+            invitee,
+            community_id=community,
+            source="scanned" if args.scanned else "typed",
+            occurred_at=occurred_at,
+        )
+
+    result = _run(args, work, write=True)
+    data = asdict(result) | {"dry_run": args.dry_run}
+    prefix = "（试运行，未写入）" if args.dry_run else ""
+    said = {
+        "added": "已记录",
+        "merged": "已记录（同一邀请关系，补上来源）",
+        "unchanged": "已记录过，未改动",
+    }
+    if result.outcome == "conflict":
+        human = (
+            f"{prefix}冲突：成员 {result.invitee_id} 在活动「{result.campaign_name}」里已由成员 "
+            f"{result.first_inviter_id} 先邀请（先到者优先）；这次的邀请已记为被拒（编号 "
+            f"{result.edge_id}）"
+        )
+    else:
+        human = (
+            f"{prefix}{said[result.outcome]}：{result.inviter}（邀请码 {result.code}）"
+            f"邀请了成员 {result.invitee_id}，活动「{result.campaign_name}」"
+        )
+    emit(data, as_json=args.json, human=human)
+    return 2 if result.outcome == "conflict" else 0

@@ -1,0 +1,190 @@
+"""A campaign's figures from its referral tree and member facts (DOMAIN: Fission campaigns).
+
+K per wave n is the participants of wave n+1 over those of wave n. K overall is Harris's
+estimator of a branching process's mean offspring, (W1 + … + WL) / (W0 + … + WL−1) over the
+waves W0 (seeds) … WL (the deepest): the per-wave K weighted by wave size, leaving out the
+deepest wave, which by its definition has brought nobody yet. On a campaign that grows by the
+same K each wave it gives that K back exactly.
+
+裂变率 = (participants − seeds) / participants. 分享率 = participants who shared (a recorded
+share, or any invite edge, rejected ones too: an attempt is a share) / participants.
+Amplification K / (1 − K) is how many newcomers each seed brings in the end while K < 1; at
+K ≥ 1 the campaign sustains itself and the note says by how much each wave grows.
+Cycle time = median hours from a participant's joining to their first counted invitee's.
+Cost per new member divides the cost by the invitees; per retained member by the invitees
+active in week 4. ROI = (revenue − cost) / cost, revenue being the participants' recorded
+purchases.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from core.campaigns.inputs import Costs, MemberFacts
+from core.campaigns.retention import RETAINED_FROM_DAY, Rate, invitees_active
+from core.campaigns.waves import Tree
+from core.common.text import Message, msg
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class WaveFigures:
+    wave: int
+    participants: int
+    brought: int  # participants of the next wave, all brought by this one
+    k: float  # brought / participants
+
+
+@dataclass
+class Figures:
+    participants: int
+    seeds: int
+    invitees: int
+    waves: list[WaveFigures]
+    k: float | None  # None: no wave (no participant, or no seed)
+    fission_rate: float | None
+    share_rate: Rate
+    amplification: float | None  # None at K ≥ 1 (or no K)
+    self_sustaining: bool
+    cycle_time_hours: float | None
+    cycle_time_of: int  # participants whose cycle time counted
+    active_after_7: Rate  # invitees active in days 7–13 after joining
+    active_after_30: Rate  # invitees active in days 30–36
+    retained: Rate  # invitees active in week 4 (days 21–27)
+    cost: Decimal
+    revenue: Decimal
+    cost_per_new: Decimal | None
+    cost_per_retained: Decimal | None
+    roi: float | None
+    cycles: list[tuple[int, ...]]
+    unreached: int
+    notes: list[Message] = field(default_factory=list)
+
+    @property
+    def members_per_depth(self) -> list[int]:
+        """How many participants at each depth of the tree (depth = wave)."""
+        return [wave.participants for wave in self.waves]
+
+
+def harris_k(wave_sizes: list[int]) -> float | None:
+    """(W1 + … + WL) / (W0 + … + WL−1); 0 with only seeds, None with no wave."""
+    if not wave_sizes:
+        return None
+    if len(wave_sizes) == 1:
+        return 0.0
+    return sum(wave_sizes[1:]) / sum(wave_sizes[:-1])
+
+
+def wave_figures(wave_sizes: list[int]) -> list[WaveFigures]:
+    figures = []
+    for number, size in enumerate(wave_sizes):
+        brought = wave_sizes[number + 1] if number + 1 < len(wave_sizes) else 0
+        figures.append(WaveFigures(number, size, brought, brought / size))
+    return figures
+
+
+def amplification(k: float | None) -> float | None:
+    """Newcomers per seed in the end, K + K² + … = K / (1 − K), while K < 1."""
+    if k is None or k >= 1:
+        return None
+    return k / (1 - k)
+
+
+def cycle_times(tree: Tree) -> tuple[list[float], int]:
+    """Hours from each participant's joining to their first counted invitee's, and how many
+    were left out because that invitee joined before them (a fraud signal, not a time)."""
+    hours, earlier = [], 0
+    joined_at = tree.joined_at
+    for inviter, stats in tree.inviters.items():
+        joined = joined_at.get(inviter)
+        if joined is None or stats.first_at is None:
+            continue
+        gap = (stats.first_at - joined).total_seconds() / 3600
+        if gap < 0:
+            earlier += 1
+        else:
+            hours.append(gap)
+    return hours, earlier
+
+
+def _per(cost: Decimal, count: int) -> Decimal | None:
+    return (cost / count).quantize(CENT, ROUND_HALF_UP) if count else None
+
+
+def campaign_figures(
+    tree: Tree,
+    facts: Mapping[int, MemberFacts] | None = None,
+    costs: Costs | None = None,
+    as_of: datetime | None = None,
+) -> Figures:
+    """Every figure of the campaign; `as_of` (the report's time) decides which invitees have
+    been in long enough to count in the retention shares (None: all of them)."""
+    facts = facts or {}
+    costs = costs or Costs()
+    sizes = tree.wave_sizes()
+    k = harris_k(sizes)
+    participants = tree.participants
+    invitees = tree.invitees
+
+    sharers = {member for member, fact in facts.items() if fact.shared} | tree.tried
+    shared = sum(1 for member in sharers if member in tree.parent)
+    hours, earlier = cycle_times(tree)
+    after_7, retained, after_30 = invitees_active(tree, facts, (7, RETAINED_FROM_DAY, 30), as_of)
+    parent = tree.parent
+    revenue = sum((f.revenue for m, f in facts.items() if f.revenue and m in parent), Decimal(0))
+    cost = costs.total
+
+    notes: list[Message] = []
+    if participants and not tree.seeds:
+        notes.append(msg("没有种子参与者：每位参与者都有邀请人，无法分波次"))
+    if tree.cycles:
+        notes.append(
+            msg(
+                "邀请关系中有 {cycles} 个环，{members} 人不在任何波次中，请在风控中核查",
+                cycles=len(tree.cycles),
+                members=len(tree.unreached),
+            )
+        )
+    if tree.duplicates:
+        notes.append(
+            msg(
+                "{count} 条邀请关系的被邀请人已记在先到的邀请人名下，未重复计入",
+                count=tree.duplicates,
+            )
+        )
+    if earlier:
+        notes.append(
+            msg("{count} 位邀请人的首位被邀请人比自己更早入群，未计入裂变周期", count=earlier)
+        )
+    if k is not None and k >= 1:
+        notes.append(msg("K ≥ 1：活动可自我维持，每一波约是上一波的 {k:.2f} 倍", k=k))
+
+    return Figures(
+        participants=participants,
+        seeds=len(tree.seeds),
+        invitees=invitees,
+        waves=wave_figures(sizes),
+        k=k,
+        fission_rate=invitees / participants if participants else None,
+        share_rate=Rate(shared, participants),
+        amplification=amplification(k),
+        self_sustaining=k is not None and k >= 1,
+        cycle_time_hours=statistics.median(hours) if hours else None,
+        cycle_time_of=len(hours),
+        active_after_7=after_7,
+        active_after_30=after_30,
+        retained=retained,
+        cost=cost,
+        revenue=revenue,
+        cost_per_new=_per(cost, invitees),
+        cost_per_retained=_per(cost, retained.count),
+        roi=float((revenue - cost) / cost) if cost else None,
+        cycles=tree.cycles,
+        unreached=len(tree.unreached),
+        notes=notes,
+    )

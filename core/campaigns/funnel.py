@@ -1,0 +1,98 @@
+"""The campaign funnel (DOMAIN's AARRR mapping):
+reached (codes issued, posters made) → joined → activated → retained → referred → revenue.
+
+Reached counts the members given a campaign code or a poster. Every later stage counts the
+campaign's newcomers (its invitees), each stage on its own: activated = a first message or
+check-in within 72 h of joining; retained = active in week 4 (only newcomers whose week 4 has
+ended by `as_of` can be, and `measurable` says how many); referred = at least one verified
+invite of their own; revenue = at least one recorded purchase, with the amount.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from core.campaigns.inputs import MemberFacts
+from core.campaigns.retention import (
+    ACTIVATION_HOURS,
+    RETAINED_FROM_DAY,
+    activated_in,
+    invitees_active,
+)
+from core.campaigns.waves import Tree
+from core.common.text import Message, msg
+
+STAGES = ("reached", "joined", "activated", "retained", "referred", "revenue")
+
+
+@dataclass(frozen=True)
+class Stage:
+    key: str
+    label: Message
+    count: int
+    measurable: int  # how many could be counted in this stage
+    of_previous: float | None  # count / the previous stage's count
+    amount: Decimal | None = None  # revenue only
+
+
+def _labels() -> dict[str, Message]:
+    return {
+        "reached": msg("触达（发码、海报）"),
+        "joined": msg("入群"),
+        "activated": msg("激活"),
+        "retained": msg("留存（第 4 周活跃）"),
+        "referred": msg("推荐（≥1 个有效邀请）"),
+        "revenue": msg("付费"),
+    }
+
+
+def funnel(
+    tree: Tree, facts: Mapping[int, MemberFacts], as_of: datetime | None = None
+) -> list[Stage]:
+    reached = sum(1 for fact in facts.values() if fact.code_issued or fact.poster_made)
+    (retained,) = invitees_active(tree, facts, (RETAINED_FROM_DAY,), as_of)
+    window = timedelta(hours=ACTIVATION_HOURS)  # built once, not per member
+    stats = tree.inviters
+    joined = activated = referred = paying = 0
+    amount = Decimal(0)
+    for member, edge in tree.edges.items():
+        if edge.inviter_id is None:
+            continue
+        joined += 1
+        if activated_in(edge.joined_at, edge.activated_at, window):
+            activated += 1
+        own = stats.get(member)
+        if own is not None and own.verified:
+            referred += 1
+        fact = facts.get(member)
+        if fact is not None and (fact.purchases or fact.revenue):
+            paying += 1
+            amount += fact.revenue
+
+    counts = {
+        "reached": (reached, reached),
+        "joined": (joined, joined),
+        "activated": (activated, joined),
+        "retained": (retained.count, retained.of),
+        "referred": (referred, joined),
+        "revenue": (paying, joined),
+    }
+    labels = _labels()
+    stages, previous = [], None
+    for key in STAGES:
+        count, of = counts[key]
+        stages.append(
+            Stage(
+                key,
+                labels[key],
+                count,
+                of,
+                count / previous if previous else None,
+                amount if key == "revenue" else None,
+            )
+        )
+        previous = count
+    return stages

@@ -1,0 +1,62 @@
+"""What a campaign's figures are computed from: its referral edges and per-member facts.
+
+Plain frozen dataclasses, so the figures run in tests and benchmarks without a database and
+the SQL side (core/referrals' referral_edges, the activity table, the ledger) only has to
+produce rows of these shapes.
+
+An edge says one participant took part: `inviter_id` brought `invitee_id`, or, with
+`inviter_id` None, the participant is a seed (took part with no inviter in this campaign: got a
+code or a poster, joined from an advert). An inviter who appears in no edge as an invitee is a
+seed too, with no known joining time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+# Edge statuses. A pending edge is a real join whose reward is still under review; a rejected
+# one (fraud review, left too early, not new) counts in no figure except the share rate (an
+# attempt is still a share).
+PENDING = "pending"
+VERIFIED = "verified"
+REJECTED = "rejected"
+STATUSES = (PENDING, VERIFIED, REJECTED)
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """One participant's way into the campaign."""
+
+    inviter_id: int | None
+    invitee_id: int
+    joined_at: datetime | None
+    activated_at: datetime | None = None  # first message or check-in after joining
+    left_at: datetime | None = None  # left the group (None: still in)
+    status: str = VERIFIED
+
+
+@dataclass(frozen=True, slots=True)
+class MemberFacts:
+    """What else is known of one member for this campaign."""
+
+    member_id: int
+    code_issued: bool = False  # a campaign invite code was issued to them
+    poster_made: bool = False  # a personal poster was made for them
+    shared: bool = False  # a share was recorded (their code typed or scanned, a share reported)
+    active_at: tuple[datetime, ...] = ()  # activity times, sorted (any kind but a violation)
+    revenue: Decimal = Decimal(0)  # recorded purchases attributed to the campaign
+    purchases: int = 0  # how many purchases that revenue is
+
+
+@dataclass(frozen=True, slots=True)
+class Costs:
+    """What the campaign cost: prizes (from the ledger and redemptions) and the rest."""
+
+    prizes: Decimal = Decimal(0)
+    other: Decimal = Decimal(0)
+
+    @property
+    def total(self) -> Decimal:
+        return self.prizes + self.other

@@ -1,0 +1,119 @@
+"""`campaigns record`: a code typed or scanned for a campaign becomes a referral edge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.campaigns.records import STATUS_LABELS, find_campaign
+from core.common.errors import UserError
+from core.common.text import msg
+from core.referrals.edges import Claim, Recorded, record_edge
+from core.referrals.issuing import store_standing_codes
+from core.referrals.resolving import ResolvedCode, resolve_code
+from db.models import Community
+from db.referral_models import CampaignCommunity
+
+RECORDING_STATUSES = ("running", "paused", "ended")  # late entries of a finished one too
+
+
+@dataclass(frozen=True)
+class CodeRecorded:
+    campaign_id: int
+    campaign_name: str
+    code: str
+    inviter_id: int
+    inviter: str
+    invitee_id: int
+    community_id: int | None
+    outcome: str  # added / merged / unchanged / conflict
+    edge_id: int | None
+    first_inviter_id: int | None = None
+
+
+def record_code(
+    session: Session,
+    campaign_text: str,
+    code: str,
+    invitee_id: int,
+    *,
+    community_id: int | None = None,
+    source: str = "typed",
+    occurred_at: datetime | None = None,
+    operator: str | None = None,
+    now: datetime | None = None,
+) -> CodeRecorded:
+    """The member who owns `code` brought `invitee_id` in the campaign."""
+    campaign = find_campaign(session, campaign_text)
+    if campaign.status not in RECORDING_STATUSES:
+        raise UserError(
+            msg(
+                "活动「{name}」是{status}，不能记录邀请",
+                name=campaign.name,
+                status=STATUS_LABELS[campaign.status],
+            )
+        )
+    if source not in ("typed", "scanned"):
+        raise UserError(msg("邀请码只能是输入（typed）或扫码（scanned）得到的"))
+    resolved: ResolvedCode = resolve_code(session, code)
+    if resolved.campaign_id is not None and resolved.campaign_id != campaign.id:
+        raise UserError(
+            msg(
+                "邀请码 {code} 是活动「{other}」的，不是「{name}」的",
+                code=resolved.code,
+                other=resolved.campaign_name,
+                name=campaign.name,
+            )
+        )
+    targets = list(
+        session.scalars(
+            select(CampaignCommunity.community_id).where(
+                CampaignCommunity.campaign_id == campaign.id
+            )
+        )
+    )
+    if community_id is None and len(targets) == 1:
+        community_id = targets[0]
+    elif community_id is not None and targets and community_id not in targets:
+        community = session.get(Community, community_id)
+        raise UserError(
+            msg(
+                "社群「{community}」不是活动「{name}」的目标社群",
+                community=community.name if community else community_id,
+                name=campaign.name,
+            )
+        )
+    code_id = resolved.code_id
+    if code_id is None:  # a derived standing code printed before codes were stored
+        store_standing_codes(session, [resolved.issued_to or resolved.member_id], now=now)
+        code_id = resolve_code(session, resolved.code).code_id
+    recorded: Recorded = record_edge(
+        session,
+        Claim(
+            inviter_id=resolved.member_id,
+            invitee_id=invitee_id,
+            how="code",
+            source=source,
+            campaign_id=campaign.id,
+            community_id=community_id,
+            occurred_at=occurred_at,
+            invite_code_id=code_id,
+        ),
+        operator=operator,
+        now=now,
+    )
+    return CodeRecorded(
+        campaign_id=campaign.id,
+        campaign_name=campaign.name,
+        code=resolved.code,
+        inviter_id=resolved.member_id,
+        inviter=resolved.nickname,
+        invitee_id=invitee_id,
+        community_id=community_id,
+        outcome=recorded.outcome,
+        edge_id=recorded.edge_id,
+        first_inviter_id=recorded.first_inviter_id,
+    )

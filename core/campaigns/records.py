@@ -1,0 +1,276 @@
+"""The campaign record: create, list, show, and move its status along
+草稿 → 进行中 ⇄ 暂停 → 已结束 → 已复盘 (draft → running ⇄ paused → ended → reviewed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.common.errors import UserError
+from core.common.ids import is_row_id
+from core.common.joins import joined_list
+from core.common.operator import operator_name
+from core.common.text import msg
+from db.bounds import MAX_MONEY_CENTS
+from db.models import Community
+from db.referral_models import (
+    CAMPAIGN_KINDS,
+    CAMPAIGN_STATUSES,
+    GOAL_KINDS,
+    Campaign,
+    CampaignCommunity,
+    InviteCode,
+    ReferralEdge,
+)
+
+STATUS_LABELS = {
+    "draft": msg("草稿"),
+    "running": msg("进行中"),
+    "paused": msg("暂停"),
+    "ended": msg("已结束"),
+    "reviewed": msg("已复盘"),
+}
+KIND_LABELS = {
+    "invite_code": msg("邀请码裂变"),
+    "task_ladder": msg("任务宝"),
+    "poster": msg("海报裂变"),
+    "group_buy": msg("拼团"),
+    "help": msg("助力"),
+    "gift": msg("送"),
+    "bargain": msg("砍价"),
+    "coupon": msg("优惠券"),
+    "ranking": msg("排行榜"),
+    "swap": msg("以物换物"),
+    "lottery": msg("抽奖"),
+}
+GOAL_LABELS = {
+    "new_members": msg("新成员"),
+    "sales": msg("销售额"),
+    "checkins": msg("签到"),
+}
+# Where each status may go next.
+TRANSITIONS = {
+    "draft": ("running",),
+    "running": ("paused", "ended"),
+    "paused": ("running", "ended"),
+    "ended": ("reviewed",),
+    "reviewed": (),
+}
+MAX_NAME = 100
+assert set(STATUS_LABELS) == set(CAMPAIGN_STATUSES) == set(TRANSITIONS)
+assert set(KIND_LABELS) == set(CAMPAIGN_KINDS) and set(GOAL_LABELS) == set(GOAL_KINDS)
+
+
+def _choice(text: str, labels: dict[str, str], what: str) -> str:
+    """A key given as itself or as its Chinese label."""
+    text = (text or "").strip()
+    if text in labels:
+        return text
+    for key, label in labels.items():
+        if text == label:
+            return key
+    raise UserError(
+        msg(
+            "未知的{what}「{text}」，可选：{choices}",
+            what=what,
+            text=text[:40],
+            choices=joined_list(list(labels.values())),
+        )
+    )
+
+
+def status_key(text: str) -> str:
+    return _choice(text, STATUS_LABELS, msg("活动状态"))
+
+
+def _money(value: int | None, what: str) -> int | None:
+    if value is None:
+        return None
+    if not 0 <= value <= MAX_MONEY_CENTS:
+        raise UserError(msg("{what}应在 0 到 {limit} 之间", what=what, limit=MAX_MONEY_CENTS))
+    return value
+
+
+@dataclass
+class CampaignRow:
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+    goal_kind: str
+    goal_target: int | None
+    status: str
+    status_label: str
+    starts_at: datetime | None
+    ends_at: datetime | None
+    owner: str
+    communities: list[str] = field(default_factory=list)
+    codes: int = 0
+    edges: int = 0
+
+
+def create_campaign(
+    session: Session,
+    name: str,
+    *,
+    kind: str = "invite_code",
+    goal_kind: str = "new_members",
+    goal_target: int | None = None,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    budget_total_cents: int | None = None,
+    budget_per_day_cents: int | None = None,
+    budget_per_member_cents: int | None = None,
+    community_ids: Iterable[int] = (),
+    owner: str | None = None,
+    notes: str = "",
+    settings: dict | None = None,
+    copy: dict | None = None,
+    now: datetime | None = None,
+) -> Campaign:
+    """A new campaign, as a draft."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise UserError(msg("请填写活动名称"))
+    if len(name) > MAX_NAME:
+        raise UserError(msg("活动名称太长（最多 {limit} 个字）", limit=MAX_NAME))
+    if session.scalar(select(Campaign.id).where(Campaign.name == name)) is not None:
+        raise UserError(msg("已有名为「{name}」的活动", name=name))
+    kind = _choice(kind, KIND_LABELS, msg("活动类型"))
+    goal_kind = _choice(goal_kind, GOAL_LABELS, msg("活动目标"))
+    if starts_at and ends_at and ends_at < starts_at:
+        raise UserError(msg("活动结束时间早于开始时间"))
+    community_ids = list(dict.fromkeys(community_ids))
+    for community_id in community_ids:
+        community = session.get(Community, community_id)
+        if community is None or community.deleted_at is not None:
+            raise UserError(msg("没有编号为 {id} 的社群", id=community_id))
+    now = now or datetime.now()
+    campaign = Campaign(
+        name=name,
+        kind=kind,
+        goal_kind=goal_kind,
+        goal_target=_money(goal_target, msg("目标")),
+        status="draft",
+        starts_at=starts_at,
+        ends_at=ends_at,
+        budget_total_cents=_money(budget_total_cents, msg("总预算")),
+        budget_per_day_cents=_money(budget_per_day_cents, msg("每日预算")),
+        budget_per_member_cents=_money(budget_per_member_cents, msg("每人预算")),
+        settings=settings or {},
+        copy=copy or {},
+        owner=((owner if owner is not None else operator_name()) or "")[:100],
+        notes=notes or "",
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(campaign)
+    session.flush()
+    session.add_all(
+        CampaignCommunity(campaign_id=campaign.id, community_id=cid) for cid in community_ids
+    )
+    session.flush()
+    return campaign
+
+
+def find_campaign(session: Session, text: str) -> Campaign:
+    """A campaign by number or exact name."""
+    text = (text or "").strip().removeprefix("#")
+    if not text:
+        raise UserError(msg("请给出活动编号或名称"))
+    campaign = None
+    if is_row_id(text):
+        campaign = session.get(Campaign, int(text))
+    if campaign is None:
+        campaign = session.scalar(select(Campaign).where(Campaign.name == text))
+    if campaign is None:
+        raise UserError(msg("没有编号或名称为「{text}」的活动", text=text[:40]))
+    return campaign
+
+
+def _row(session: Session, campaign: Campaign, names: list[str], codes: int, edges: int):
+    return CampaignRow(
+        id=campaign.id,
+        name=campaign.name,
+        kind=campaign.kind,
+        kind_label=KIND_LABELS[campaign.kind],
+        goal_kind=campaign.goal_kind,
+        goal_target=campaign.goal_target,
+        status=campaign.status,
+        status_label=STATUS_LABELS[campaign.status],
+        starts_at=campaign.starts_at,
+        ends_at=campaign.ends_at,
+        owner=campaign.owner,
+        communities=names,
+        codes=codes,
+        edges=edges,
+    )
+
+
+def list_campaigns(session: Session) -> list[CampaignRow]:
+    """Every campaign, newest first, with its communities and how many codes and edges."""
+    campaigns = list(session.scalars(select(Campaign).order_by(Campaign.id.desc())))
+    names: dict[int, list[str]] = {}
+    for campaign_id, name in session.execute(
+        select(CampaignCommunity.campaign_id, Community.name)
+        .join(Community, Community.id == CampaignCommunity.community_id)
+        .order_by(Community.id)
+    ):
+        names.setdefault(campaign_id, []).append(name)
+    codes = dict(
+        session.execute(
+            select(InviteCode.campaign_id, func.count())
+            .where(InviteCode.campaign_id.is_not(None))
+            .group_by(InviteCode.campaign_id)
+        ).all()
+    )
+    edges = dict(
+        session.execute(
+            select(ReferralEdge.campaign_id, func.count())
+            .where(ReferralEdge.campaign_id.is_not(None))
+            .group_by(ReferralEdge.campaign_id)
+        ).all()
+    )
+    return [
+        _row(session, c, names.get(c.id, []), codes.get(c.id, 0), edges.get(c.id, 0))
+        for c in campaigns
+    ]
+
+
+def show_campaign(session: Session, text: str) -> CampaignRow:
+    campaign = find_campaign(session, text)
+    return next(row for row in list_campaigns(session) if row.id == campaign.id)
+
+
+def set_status(
+    session: Session,
+    text: str,
+    status: str,
+    *,
+    now: datetime | None = None,
+) -> Campaign:
+    """Move the campaign along its allowed transitions; anything else is refused."""
+    campaign = find_campaign(session, text)
+    status = status_key(status)
+    if status == campaign.status:
+        return campaign
+    if status not in TRANSITIONS[campaign.status]:
+        allowed = TRANSITIONS[campaign.status]
+        raise UserError(
+            msg(
+                "活动「{name}」是{current}，不能改为{wanted}（可改为：{allowed}）",
+                name=campaign.name,
+                current=STATUS_LABELS[campaign.status],
+                wanted=STATUS_LABELS[status],
+                allowed=joined_list([STATUS_LABELS[s] for s in allowed]) or msg("无"),
+            )
+        )
+    campaign.status = status
+    campaign.updated_at = now or datetime.now()
+    session.flush()
+    return campaign

@@ -1,0 +1,74 @@
+"""Activation and retention of one member, as the funnel and the figures both count them.
+
+DOMAIN: activated = a first message or check-in within 72 h of joining; retained = active in
+week 4 (days 21–27 after joining). "Active after N days" is counted the same way: active in
+the week that begins N days after joining. A member whose week has not ended by `as_of` is
+not yet measurable: they count in neither the numerator nor the denominator.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from core.campaigns.inputs import MemberFacts
+from core.campaigns.waves import Tree
+
+ACTIVATION_HOURS = 72
+RETAINED_FROM_DAY = 21  # week 4
+WEEK = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """`count` of `of`: a share that says what it is a share of."""
+
+    count: int
+    of: int
+
+    @property
+    def share(self) -> float | None:
+        return self.count / self.of if self.of else None
+
+
+def activated_in(
+    joined_at: datetime | None, activated_at: datetime | None, window: timedelta
+) -> bool:
+    """A first message or check-in within `window` (72 h) of joining."""
+    if joined_at is None or activated_at is None:
+        return False
+    return joined_at <= activated_at <= joined_at + window
+
+
+def invitees_active(
+    tree: Tree,
+    facts: Mapping[int, MemberFacts],
+    days: Sequence[int],
+    as_of: datetime | None,
+) -> list[Rate]:
+    """For each of `days`, the invitees active in the week that begins that many days after
+    their joining, of those whose week has ended: one pass over the invitees for them all."""
+    windows = [
+        (timedelta(days=day), None if as_of is None else as_of - timedelta(days=day) - WEEK)
+        for day in days
+    ]
+    counts, measured = [0] * len(days), [0] * len(days)
+    fact_of, week, no_activity = facts.get, WEEK, ()
+    for member, edge in tree.edges.items():
+        joined = edge.joined_at
+        if edge.inviter_id is None or joined is None:
+            continue
+        fact = fact_of(member)
+        active_at = fact.active_at if fact is not None else no_activity
+        for index, (offset, latest) in enumerate(windows):
+            if latest is not None and joined > latest:
+                continue
+            measured[index] += 1
+            if active_at:
+                start = joined + offset
+                at = bisect_left(active_at, start)
+                if at < len(active_at) and active_at[at] < start + week:
+                    counts[index] += 1
+    return [Rate(count, of) for count, of in zip(counts, measured, strict=True)]

@@ -1,0 +1,168 @@
+"""The referral tree of a campaign: one inviter per invitee, seeds in wave 0, their invitees
+in wave 1, and so on.
+
+An invitee named by several counted edges counts under one (first referrer wins: an edge
+with an inviter beats a seed row, then the earliest join, then the lowest inviter id); the
+others are counted in `duplicates`. Rejected edges are left out. A cycle (A brought B, B
+brought A) cannot be reached from a seed: its members, and everyone below them, are in no
+wave; they are listed in `unreached` and each cycle in `cycles` (a fraud signal), so a
+cycle never loops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+
+from core.campaigns.inputs import REJECTED, VERIFIED, Edge
+
+_LATEST = datetime.max
+
+
+@dataclass
+class Tree:
+    parent: dict[int, int | None]  # every participant → the inviter they count under
+    joined_at: dict[int, datetime | None]  # None: an inviter with no edge of their own
+    edges: dict[int, Edge]  # the edge each participant counts under (absent: implicit seed)
+    children: dict[int, list[int]]  # inviter → invitees counted under them
+    waves: list[list[int]]  # wave n → its participants; wave 0 = the seeds
+    wave_of: dict[int, int]
+    cycles: list[tuple[int, ...]] = field(default_factory=list)  # a → b → … → a
+    unreached: list[int] = field(default_factory=list)  # on or below a cycle: in no wave
+    duplicates: int = 0  # edges left out because their invitee counts under another
+    tried: set[int] = field(default_factory=set)  # inviters of any edge, rejected ones too
+
+    @property
+    def participants(self) -> int:
+        return len(self.parent)
+
+    @property
+    def seeds(self) -> list[int]:
+        return self.waves[0] if self.waves else []
+
+    @property
+    def invitees(self) -> int:
+        """Participants counted under an inviter (every edge of the tree)."""
+        return sum(1 for inviter in self.parent.values() if inviter is not None)
+
+    def wave_sizes(self) -> list[int]:
+        return [len(wave) for wave in self.waves]
+
+    @cached_property
+    def inviters(self) -> dict[int, InviterStats]:
+        """What each inviter's counted invitees add up to, in one pass over the tree."""
+        stats: dict[int, InviterStats] = {}
+        for inviter, invitees in self.children.items():
+            held = stats[inviter] = InviterStats()
+            for invitee in invitees:
+                held.add(self.edges[invitee])
+        return stats
+
+
+class InviterStats:
+    """One inviter's counted invitees: how many, how many verified, when the first and the
+    last joined (the last verified too)."""
+
+    __slots__ = ("converted", "first_at", "last_at", "last_verified_at", "verified")
+
+    def __init__(self) -> None:
+        self.converted = self.verified = 0
+        self.first_at = self.last_at = self.last_verified_at = None
+
+    def add(self, edge: Edge) -> None:
+        self.converted += 1
+        at = edge.joined_at
+        if at is not None:
+            if self.first_at is None or at < self.first_at:
+                self.first_at = at
+            if self.last_at is None or at > self.last_at:
+                self.last_at = at
+        if edge.status == VERIFIED:
+            self.verified += 1
+            if at is not None and (self.last_verified_at is None or at > self.last_verified_at):
+                self.last_verified_at = at
+
+
+def _rank(edge: Edge) -> tuple:
+    """Which of an invitee's edges counts: the smallest rank."""
+    return (
+        edge.inviter_id is None,
+        edge.joined_at or _LATEST,
+        edge.inviter_id if edge.inviter_id is not None else 0,
+    )
+
+
+def build_tree(edges: Iterable[Edge]) -> Tree:
+    chosen: dict[int, Edge] = {}
+    duplicates = 0
+    tried: set[int] = set()
+    for edge in edges:
+        if edge.inviter_id is not None:
+            tried.add(edge.inviter_id)
+        if edge.status == REJECTED:
+            continue
+        invitee = edge.invitee_id
+        held = chosen.get(invitee)
+        if held is None:
+            chosen[invitee] = edge
+            continue
+        duplicates += 1
+        if _rank(edge) < _rank(held):
+            chosen[invitee] = edge
+
+    parent: dict[int, int | None] = {}
+    joined_at: dict[int, datetime | None] = {}
+    children: dict[int, list[int]] = {}
+    for invitee, edge in chosen.items():
+        inviter = parent[invitee] = edge.inviter_id
+        joined_at[invitee] = edge.joined_at
+        if inviter is not None:
+            if inviter in children:
+                children[inviter].append(invitee)
+            else:
+                children[inviter] = [invitee]
+    for inviter in children:
+        if inviter not in parent:  # an inviter with no edge of their own: a seed
+            parent[inviter] = None
+            joined_at[inviter] = None
+
+    seeds = sorted(member for member, inviter in parent.items() if inviter is None)
+    waves: list[list[int]] = []
+    wave_of: dict[int, int] = {}
+    current = seeds
+    while current:
+        number = len(waves)
+        for member in current:
+            wave_of[member] = number
+        waves.append(current)
+        current = [child for member in current for child in children.get(member, ())]
+
+    tree = Tree(
+        parent, joined_at, chosen, children, waves, wave_of, duplicates=duplicates, tried=tried
+    )
+    if len(wave_of) < len(parent):
+        tree.unreached = sorted(member for member in parent if member not in wave_of)
+        tree.cycles = _cycles(tree.unreached, parent)
+    return tree
+
+
+def _cycles(unreached: list[int], parent: dict[int, int | None]) -> list[tuple[int, ...]]:
+    """The cycles among members no seed reaches. Each such member's inviter chain never ends
+    at a seed, so it runs into a cycle; walking each chain once finds every cycle once."""
+    done: set[int] = set()
+    cycles = []
+    for start in unreached:
+        path: dict[int, int] = {}  # member → position on the current walk
+        member: int | None = start
+        while member is not None and member not in done and member not in path:
+            path[member] = len(path)
+            member = parent[member]
+        if member is not None and member in path:
+            walk = list(path)[path[member] :]  # invitee → inviter order
+            walk.reverse()  # inviter → invitee order
+            first = walk.index(min(walk))
+            cycles.append(tuple(walk[first:] + walk[:first]))
+        done.update(path)
+    return sorted(cycles)

@@ -1,0 +1,187 @@
+"""Campaigns (裂变活动), invite codes and referral edges (邀请关系).
+
+- `campaigns` and `campaign_communities`: the campaign record and its target communities.
+- `invite_codes`: every code ever handed out, found by value: a member's standing code, one
+  per campaign they take part in, and codes imported from other tools.
+- `referral_edges`: who brought whom, in which campaign and community, how, from which
+  sources (a bit set: the same edge seen twice is one row naming both), and its status with
+  who and when of the last change. `live_key` holds invitee:campaign:community while the edge
+  is pending or verified, NULL once rejected or void: its UNIQUE index is the database's
+  "first referrer wins" (NULLs never clash, on SQLite and PostgreSQL alike).
+
+Imported at the end of db/models.py, so `Base.metadata` always holds these tables.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.bounds import MAX_MONEY_CENTS, between
+from db.models import Base, _in
+
+CAMPAIGN_KINDS = (
+    "invite_code",  # 邀请码裂变
+    "task_ladder",  # 任务宝
+    "poster",  # 海报裂变
+    "group_buy",  # 拼团
+    "help",  # 助力
+    "gift",  # 送
+    "bargain",  # 砍价
+    "coupon",  # 优惠券
+    "ranking",  # 排行榜
+    "swap",  # 以物换物
+    "lottery",  # 抽奖
+)
+GOAL_KINDS = ("new_members", "sales", "checkins")
+CAMPAIGN_STATUSES = ("draft", "running", "paused", "ended", "reviewed")
+CODE_ORIGINS = ("standing", "campaign", "imported")
+EDGE_HOWS = ("code", "group_qr", "direct_invite", "manual")
+EDGE_STATUSES = ("pending", "verified", "rejected", "void")
+LIVE_STATUSES = ("pending", "verified")
+# referral_edges.sources is a bit set of these, in this order (typed = 1, scanned = 2, …).
+EDGE_SOURCES = ("typed", "scanned", "member_import", "tool_export", "chat_history")
+MAX_CODE_CHARS = 32
+
+
+class Campaign(Base):
+    """裂变活动: one campaign, its goal, dates, budget, settings and copy."""
+
+    __tablename__ = "campaigns"
+    __table_args__ = (
+        CheckConstraint(_in("kind", CAMPAIGN_KINDS), name="kind"),
+        CheckConstraint(_in("goal_kind", GOAL_KINDS), name="goal_kind"),
+        CheckConstraint(_in("status", CAMPAIGN_STATUSES), name="status"),
+        CheckConstraint(
+            between("goal_target", 0, MAX_MONEY_CENTS, nullable=True), name="goal_target_range"
+        ),
+        CheckConstraint(
+            between("budget_total_cents", 0, MAX_MONEY_CENTS, nullable=True),
+            name="budget_total_range",
+        ),
+        CheckConstraint(
+            between("budget_per_day_cents", 0, MAX_MONEY_CENTS, nullable=True),
+            name="budget_per_day_range",
+        ),
+        CheckConstraint(
+            between("budget_per_member_cents", 0, MAX_MONEY_CENTS, nullable=True),
+            name="budget_per_member_range",
+        ),
+        CheckConstraint(
+            "starts_at IS NULL OR ends_at IS NULL OR ends_at >= starts_at", name="dates_in_order"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="invite_code")
+    goal_kind: Mapped[str] = mapped_column(String(20), default="new_members")
+    goal_target: Mapped[int | None] = mapped_column(Integer)  # people, check-ins, or fen
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    starts_at: Mapped[datetime | None] = mapped_column(DateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(DateTime)
+    budget_total_cents: Mapped[int | None] = mapped_column(Integer)
+    budget_per_day_cents: Mapped[int | None] = mapped_column(Integer)
+    budget_per_member_cents: Mapped[int | None] = mapped_column(Integer)
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)  # the type's own settings
+    copy: Mapped[dict] = mapped_column(JSON, default=dict)  # poster text, rules, H5 outline
+    owner: Mapped[str] = mapped_column(String(100), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)
+
+
+class CampaignCommunity(Base):
+    """A community a campaign targets."""
+
+    __tablename__ = "campaign_communities"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    community_id: Mapped[int] = mapped_column(
+        ForeignKey("communities.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class InviteCode(Base):
+    """邀请码: one code handed out (or imported), found by its value."""
+
+    __tablename__ = "invite_codes"
+    __table_args__ = (
+        CheckConstraint(_in("origin", CODE_ORIGINS), name="origin"),
+        CheckConstraint(
+            "(origin = 'campaign' AND campaign_id IS NOT NULL)"
+            " OR (origin = 'standing' AND campaign_id IS NULL) OR origin = 'imported'",
+            name="origin_campaign",
+        ),
+        CheckConstraint(f"length(value) BETWEEN 1 AND {MAX_CODE_CHARS}", name="value_length"),
+        # One code per member and campaign (standing codes have no campaign: NULLs never clash).
+        UniqueConstraint("member_id", "campaign_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[str] = mapped_column(String(MAX_CODE_CHARS), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    issued_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)
+    origin: Mapped[str] = mapped_column(String(10))
+
+
+_LIVE_KEY = (
+    "CAST(invitee_id AS VARCHAR(12)) || ':' || COALESCE(CAST(campaign_id AS VARCHAR(12)), '')"
+    " || ':' || COALESCE(CAST(community_id AS VARCHAR(12)), '')"
+)
+
+
+class ReferralEdge(Base):
+    """邀请关系: `inviter` brought `invitee` (in a campaign, into a community)."""
+
+    __tablename__ = "referral_edges"
+    __table_args__ = (
+        CheckConstraint(_in("how", EDGE_HOWS), name="how"),
+        CheckConstraint(_in("status", EDGE_STATUSES), name="status"),
+        CheckConstraint(f"sources BETWEEN 1 AND {2 ** len(EDGE_SOURCES) - 1}", name="sources"),
+        CheckConstraint("inviter_id <> invitee_id", name="not_self"),
+        CheckConstraint(
+            f"({_in('status', LIVE_STATUSES)} AND live_key = {_LIVE_KEY})"
+            f" OR ({_in('status', ('rejected', 'void'))} AND live_key IS NULL)",
+            name="live_key",
+        ),
+        Index("ix_referral_edges_campaign_time", "campaign_id", "occurred_at"),
+        Index("ix_referral_edges_inviter", "inviter_id", "campaign_id"),
+        Index("ix_referral_edges_invitee", "invitee_id", "campaign_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inviter_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    invitee_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
+    community_id: Mapped[int | None] = mapped_column(
+        ForeignKey("communities.id", ondelete="CASCADE"), index=True
+    )
+    occurred_at: Mapped[datetime] = mapped_column(DateTime)
+    how: Mapped[str] = mapped_column(String(20))
+    sources: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    status_reason: Mapped[str] = mapped_column(String(50), default="")
+    status_changed_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)
+    status_changed_by: Mapped[str] = mapped_column(String(100), default="")
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)
+    # The code typed or scanned, when the edge came from one.
+    invite_code_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invite_codes.id", ondelete="SET NULL")
+    )
+    live_key: Mapped[str | None] = mapped_column(String(40), unique=True)

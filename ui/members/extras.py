@@ -1,0 +1,37 @@
+"""What features above members add to the 成员 tab, handed in by the window.
+
+Members may not import the features built on them (ARCHITECTURE.md's table), yet the tab shows
+their words and choices: the names of 行为 kinds (activity), the 等级 filter's levels (tiers),
+the 分群 filter (segments). The window, which sees every feature, fills this in; without it
+(a bare tab in a test or benchmark) the tab works with codes for names and no 分群.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sqlalchemy.orm import Session
+
+    from ui.members.scope import MemberScope
+    from ui.members.tab import MembersTab
+
+
+def _code(kind: str) -> str:
+    return kind
+
+
+def _no_levels(_session: Session) -> list[tuple[str, str]]:
+    return []
+
+
+@dataclass(frozen=True)
+class MembersTabExtras:
+    # A 行为 kind's name in the detail panel's recent activity.
+    activity_name: Callable[[str], str] = _code
+    # (key, name) of every level the 等级 filter offers, read in the background.
+    level_names: Callable[[Session], list[tuple[str, str]]] = _no_levels
+    # A filter whose members another feature computes (分群), made for the tab it serves.
+    scope: Callable[[MembersTab], MemberScope] | None = None
