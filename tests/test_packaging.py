@@ -102,6 +102,9 @@ def test_bundle_holds_the_runtime_files(app_dir):
     for name in ("NotoSansSC-Regular.otf", "NotoSansSC-Bold.otf", "OFL.txt"):
         assert (bundle / "resources" / "fonts" / name).is_file(), name
     assert (bundle / "resources" / "translations" / "shequn_en.qm").is_file()
+    # The icons the window draws, with their licence (ISC: the notice travels with them).
+    for name in ("LICENSE", "coins.svg", "layout-dashboard.svg"):
+        assert (bundle / "resources" / "icons" / name).is_file(), name
     assert not list((bundle / "resources").rglob("*.ts")), "translation sources are not shipped"
     migrations = bundle / "db" / "migrations"
     assert (migrations / "env.py").is_file()

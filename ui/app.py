@@ -29,7 +29,7 @@ def ui_settings() -> QSettings:
 def create_application(argv: list[str]) -> QApplication:
     from ui.common.fonts import install_bundled_fonts
     from ui.common.i18n import install_translators
-    from ui.common.style import STYLE_SHEET
+    from ui.common.theme import apply_theme
 
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName(APP_TITLE)
@@ -39,8 +39,9 @@ def create_application(argv: list[str]) -> QApplication:
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     install_bundled_fonts(app)
-    app.setStyleSheet(STYLE_SHEET)
-    app._translators = install_translators(app, load_config().language)  # keep them alive
+    config = load_config()
+    apply_theme(app, config.theme)
+    app._translators = install_translators(app, config.language)  # keep them alive
     return app
 
 

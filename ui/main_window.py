@@ -1,4 +1,5 @@
-"""The main window: menus, one tab per feature, the status bar, and what ties them together.
+"""The main window: menus, a sidebar with one page per feature, the status bar, and what ties
+them together.
 
 Tabs never talk to each other: whatever changes data emits `data_changed` with the topics it
 touched (`changes(Change.MEMBERS, Change.ACTIVITY)`, ui/common/changes.py), and each tab
@@ -22,7 +23,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
-    QTabWidget,
     QWidget,
 )
 
@@ -30,9 +30,12 @@ from core.common import paths
 from core.common.logs import log_file
 from ui.common.backup_actions import BackupActions
 from ui.common.changes import EVERYTHING, Change, changes
+from ui.common.icons import decorate, set_icon
 from ui.common.lazy_tab import LazyTab
 from ui.common.screen_fit import fit_to_screen, keep_on_screen
+from ui.common.side_nav import SideNav
 from ui.common.tasks import run_task
+from ui.common.theme import theme_manager
 
 if TYPE_CHECKING:
     from core.common.database import Database
@@ -69,14 +72,15 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("社群运营工作台"))
         self.setMinimumSize(720, 480)
 
-        self.tabs = QTabWidget()
+        self.tabs = SideNav()
         self.tabs.setObjectName("main_tabs")
-        self.tabs.setDocumentMode(True)
+        self.tabs.install_shortcuts(self)
+        theme_manager().theme_changed.connect(self.tabs.retint)
         self.opening_label = QLabel(self.tr("正在打开数据库…"))
         self.opening_label.setObjectName("main_opening")
         self.opening_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.opening_label.setProperty("muted", True)
-        self.tabs.addTab(self.opening_label, self.tr("概览"))
+        self.tabs.addTab(self.opening_label, self.tr("概览"), "layout-dashboard")
         self.setCentralWidget(self.tabs)
 
         self.backups = BackupActions(self)
@@ -102,30 +106,33 @@ class MainWindow(QMainWindow):
         self.opening_label.deleteLater()
         self.overview_tab = OverviewTab(database)
         self.overview_tab.demo_requested.connect(self.ask_for_demo_data)
+        self.overview_tab.import_requested.connect(self.open_import)
+        self.overview_tab.new_community_requested.connect(self.new_community)
         self.overview_tab.stats_loaded.connect(self._on_stats_loaded)
-        self.tabs.addTab(self.overview_tab, self.tr("概览"))
+        self.tabs.addTab(self.overview_tab, self.tr("概览"), "layout-dashboard")
         self.communities_tab = CommunitiesTab(database)
         self.communities_tab.data_changed.connect(self.data_changed)
         self.communities_tab.attention_count_changed.connect(self._on_attention_count)
-        self.tabs.addTab(self.communities_tab, self.tr("社群"))
+        self.tabs.addTab(self.communities_tab, self.tr("社群"), "messages-square")
         self.members_tab = MembersTab(database, extras=members_tab_extras())
         self.members_tab.data_changed.connect(self.data_changed)
         self.members_tab.posters_requested.connect(self.posters_for_members)
         self.members_tab.activity_requested.connect(self.record_activity_for)
         # The member detail shows the levels of tiers: composed here, members don't know tiers.
         self.members_tab.detail.add_section(LevelPanel(database))
-        self.tabs.addTab(self.members_tab, self.tr("成员"))
+        self.tabs.addTab(self.members_tab, self.tr("成员"), "users-round")
         self.tiers_tab = TiersTab(database)
         self.tiers_tab.data_changed.connect(self.data_changed)
-        self.tabs.addTab(self.tiers_tab, self.tr("分层"))
+        self.tabs.addTab(self.tiers_tab, self.tr("分层"), "layers")
         self.ledger_tab = LedgerTab(database)
         self.ledger_tab.data_changed.connect(self.data_changed)
-        self.tabs.addTab(self.ledger_tab, self.tr("积分"))
+        self.tabs.addTab(self.ledger_tab, self.tr("积分"), "coins")
         self.posters_tab = LazyTab("posters_tab", self._build_poster_designer, database)
         self.posters_tab.data_changed.connect(self.data_changed)
-        self.tabs.addTab(self.posters_tab, self.tr("海报"))
+        self.tabs.addTab(self.posters_tab, self.tr("海报"), "image")
         for tab in self.feature_tabs():
             self.data_changed.connect(tab.refresh)
+        decorate(self)
         for name in DATABASE_ACTIONS:
             self.findChild(QAction, name).setEnabled(True)
         self.backups.enable_for(database)
@@ -138,9 +145,13 @@ class MainWindow(QMainWindow):
 
     # ----- menus -------------------------------------------------------------------------
 
-    def _action(self, object_name: str, text: str, slot, shortcut=None) -> QAction:
+    def _action(
+        self, object_name: str, text: str, slot, shortcut=None, icon: str | None = None
+    ) -> QAction:
         action = QAction(text, self)
         action.setObjectName(object_name)
+        if icon is not None:
+            set_icon(action, icon)
         if shortcut is not None:
             action.setShortcut(shortcut)
         action.triggered.connect(slot)
@@ -151,16 +162,27 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu(self.tr("文件(&F)"))
         file_menu.setObjectName("menu_file")
         file_menu.addAction(
-            self._action("action_backup", self.tr("备份数据库(&B)…"), self.backups.backup_now)
+            self._action(
+                "action_backup",
+                self.tr("备份数据库(&B)…"),
+                self.backups.backup_now,
+                icon="database-backup",
+            )
         )
         file_menu.addAction(
-            self._action("action_restore", self.tr("恢复备份(&R)…"), self.backups.restore)
+            self._action(
+                "action_restore",
+                self.tr("恢复备份(&R)…"),
+                self.backups.restore,
+                icon="archive-restore",
+            )
         )
         file_menu.addAction(
             self._action(
                 "action_open_data_dir",
                 self.tr("打开数据文件夹"),
                 lambda: _open_folder(paths.data_dir()),
+                icon="folder-open",
             )
         )
         file_menu.addSeparator()
@@ -170,12 +192,17 @@ class MainWindow(QMainWindow):
                 self.tr("设置(&S)…"),
                 self.open_settings,
                 QKeySequence.StandardKey.Preferences,
+                icon="settings",
             )
         )
         file_menu.addSeparator()
         file_menu.addAction(
             self._action(
-                "action_quit", self.tr("退出(&Q)"), self.close, QKeySequence.StandardKey.Quit
+                "action_quit",
+                self.tr("退出(&Q)"),
+                self.close,
+                QKeySequence.StandardKey.Quit,
+                icon="log-out",
             )
         )
         data_menu = bar.addMenu(self.tr("数据(&D)"))
@@ -186,23 +213,32 @@ class MainWindow(QMainWindow):
                 self.tr("导入成员名单(&I)…"),
                 self.open_import,
                 QKeySequence("Ctrl+I"),
+                icon="file-up",
             )
         )
         data_menu.addAction(
-            self._action("action_demo", self.tr("生成演示数据…"), self.ask_for_demo_data)
+            self._action(
+                "action_demo", self.tr("生成演示数据…"), self.ask_for_demo_data, icon="sparkles"
+            )
         )
         data_menu.addSeparator()
         data_menu.addAction(
-            self._action("action_new_community", self.tr("新建社群…"), self.new_community)
+            self._action(
+                "action_new_community",
+                self.tr("新建社群…"),
+                self.new_community,
+                icon="circle-plus",
+            )
         )
         data_menu.addAction(
-            self._action("action_attention", self.tr("需要处理…"), self.show_attention)
+            self._action("action_attention", self.tr("需要处理…"), self.show_attention, icon="bell")
         )
         data_menu.addAction(
             self._action(
                 "action_community_trash",
                 self.tr("社群回收站…"),
                 lambda: self.communities_tab.show_trash(),
+                icon="trash-2",
             )
         )
         for name in DATABASE_ACTIONS:
@@ -215,9 +251,12 @@ class MainWindow(QMainWindow):
                 "action_open_logs",
                 self.tr("打开日志文件夹"),
                 lambda: _open_folder(log_file().parent),
+                icon="file-text",
             )
         )
-        help_menu.addAction(self._action("action_about", self.tr("关于(&A)"), self.show_about))
+        help_menu.addAction(
+            self._action("action_about", self.tr("关于(&A)"), self.show_about, icon="info")
+        )
 
     def _build_status_bar(self) -> None:
         self.status_database = QLabel()
@@ -374,7 +413,9 @@ class MainWindow(QMainWindow):
     def _build_poster_designer(self, database: Database):
         from ui.posters.designer import PosterDesigner
 
-        return PosterDesigner(database)
+        designer = PosterDesigner(database)
+        decorate(designer)
+        return designer
 
     def feature_tabs(self) -> list:
         if self.database is None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from core.common import paths
 
 LANGUAGES = ("zh_CN", "en")
+THEMES = ("system", "light", "dark")  # system: follow the operating system's light or dark
 
 
 @dataclass
@@ -21,6 +22,7 @@ class AppConfig:
     language: str = "zh_CN"
     db_url: str = ""  # empty: the default SQLite file in the data directory
     operator: str = ""  # the name recorded in export logs; empty: the OS user name
+    theme: str = "system"
 
 
 def config_file() -> Path:
@@ -38,6 +40,8 @@ def load_config() -> AppConfig:
     config = AppConfig(**{k: str(v) for k, v in known.items()})
     if config.language not in LANGUAGES:
         config.language = AppConfig.language
+    if config.theme not in THEMES:
+        config.theme = AppConfig.theme
     return config
 
 

@@ -692,6 +692,14 @@ The current data is saved as a backup first, so you can restore it again.</trans
         <translation>Edit…</translation>
     </message>
     <message>
+        <source>积分商城还没有奖品</source>
+        <translation>The rewards catalogue is empty</translation>
+    </message>
+    <message>
+        <source>上架第一件奖品（实物、优惠券或服务），成员就能用积分兑换了。</source>
+        <translation>Add the first reward (a gift, a coupon or a service) and members can redeem their points for it.</translation>
+    </message>
+    <message>
         <source>正在保存奖品…</source>
         <translation>Saving the reward…</translation>
     </message>
@@ -791,6 +799,18 @@ The current data is saved as a backup first, so you can restore it again.</trans
     <message>
         <source>删除…</source>
         <translation>Delete…</translation>
+    </message>
+    <message>
+        <source>还没有社群</source>
+        <translation>No communities yet</translation>
+    </message>
+    <message>
+        <source>先把你的微信群、企业微信客户群登记进来：名称、人数上限和群二维码。</source>
+        <translation>Start by adding your WeChat and WeCom customer groups: name, member cap and group QR code.</translation>
+    </message>
+    <message>
+        <source>新建社群…</source>
+        <translation>New Community…</translation>
     </message>
     <message>
         <source>正常</source>
@@ -2802,6 +2822,18 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>Show full phone numbers</translation>
     </message>
     <message>
+        <source>还没有成员</source>
+        <translation>No members yet</translation>
+    </message>
+    <message>
+        <source>导入企业微信、微信群或小程序导出的 Excel 名单，也可以一个一个新建。</source>
+        <translation>Import an Excel list exported from WeCom, a WeChat group or a mini program, or add members one by one.</translation>
+    </message>
+    <message>
+        <source>导入成员名单…</source>
+        <translation>Import Member List…</translation>
+    </message>
+    <message>
         <source>昵称：</source>
         <translation>Nickname:</translation>
     </message>
@@ -3157,8 +3189,20 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>Activity records</translation>
     </message>
     <message>
-        <source>数据库还是空的。可以先生成一些演示数据，熟悉各项功能后再导入自己的成员名单。</source>
-        <translation>The database is empty. Generate some demo data to try things out, then import your own member lists.</translation>
+        <source>数据库还是空的</source>
+        <translation>The database is empty</translation>
+    </message>
+    <message>
+        <source>先生成一些演示数据熟悉各项功能，或者直接导入自己的成员名单（企业微信、微信群导出的 Excel 都可以）。</source>
+        <translation>Generate some sample data to get to know the program, or import your own member list right away (an Excel export from WeCom or a WeChat group will do).</translation>
+    </message>
+    <message>
+        <source>导入成员名单…</source>
+        <translation>Import Member List…</translation>
+    </message>
+    <message>
+        <source>新建社群…</source>
+        <translation>New Community…</translation>
     </message>
     <message>
         <source>生成演示数据…</source>
@@ -3777,6 +3821,22 @@ Drop an image here</translation>
         <translation>Remove</translation>
     </message>
     <message>
+        <source>这个群还没有二维码</source>
+        <translation>This group has no QR code yet</translation>
+    </message>
+    <message>
+        <source>添加后海报会自动用上它，过期前会提醒你换新。也可以把图片拖到这里。</source>
+        <translation>Once added, posters use it automatically, and you are reminded before it expires. You can also drop the picture here.</translation>
+    </message>
+    <message>
+        <source>添加二维码…</source>
+        <translation>Add QR Code…</translation>
+    </message>
+    <message>
+        <source>粘贴截图</source>
+        <translation>Paste Screenshot</translation>
+    </message>
+    <message>
         <source>未添加群二维码</source>
         <translation>No group QR code</translation>
     </message>
@@ -4296,6 +4356,18 @@ Drop an image here</translation>
         <translation>Settings</translation>
     </message>
     <message>
+        <source>跟随系统</source>
+        <translation>Follow system</translation>
+    </message>
+    <message>
+        <source>浅色</source>
+        <translation>Light</translation>
+    </message>
+    <message>
+        <source>深色</source>
+        <translation>Dark</translation>
+    </message>
+    <message>
         <source>留空：使用本机文件 {path}</source>
         <translation>Leave empty to use the local file {path}</translation>
     </message>
@@ -4314,6 +4386,10 @@ Drop an image here</translation>
     <message>
         <source>界面语言</source>
         <translation>Language</translation>
+    </message>
+    <message>
+        <source>外观</source>
+        <translation>Appearance</translation>
     </message>
     <message>
         <source>数据库</source>

@@ -45,3 +45,19 @@ def test_a_narrow_row_wraps_and_every_button_stays_whole_and_inside(app, qtbot):
 def test_the_row_asks_only_for_its_widest_item(app, qtbot):
     row, buttons = make_row(qtbot)
     assert row.minimumSizeHint().width() == max(b.minimumSizeHint().width() for b in buttons)
+
+
+def test_a_right_aligned_row_ends_each_line_at_the_right_edge(app, qtbot):
+    from PySide6.QtCore import Qt
+
+    row, buttons = make_row(qtbot)
+    row.layout().setAlignment(Qt.AlignmentFlag.AlignRight)
+    widest = max(b.sizeHint().width() for b in buttons)
+    width = widest * 2 + 40
+    row.resize(width, row.layout().heightForWidth(width))
+    qtbot.waitUntil(lambda: lines(buttons) == 3)
+    for top in {button.geometry().top() for button in buttons}:
+        line = [b for b in buttons if b.geometry().top() == top]
+        assert max(b.geometry().right() for b in line) == width - 1
+    lefts = [b.geometry().left() for b in buttons[:2]]
+    assert lefts == sorted(lefts)

@@ -9,19 +9,19 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QMenu,
     QMessageBox,
-    QTabWidget,
     QWidget,
 )
 
 from core.common.config import load_config
 from core.version import __version__
 from tests.ui.conftest import when_shown
+from ui.common.side_nav import SideNav
 from ui.main_window import MainWindow
 
 
 def test_window_has_menus_tabs_and_status_bar(make_window, sqlite_database):
     window = make_window(sqlite_database)
-    assert window.findChild(QTabWidget, "main_tabs").count() >= 1
+    assert window.findChild(SideNav, "main_tabs").count() >= 1
     for name in ("menu_file", "menu_data", "menu_help"):
         assert window.findChild(QMenu, name) is not None, name
     for name in (

@@ -67,10 +67,14 @@ class FlowLayout(QLayout):
 
         def finish_line() -> None:
             # Items of one line share its height: centre the shorter ones (a checkbox
-            # beside buttons).
+            # beside buttons). setAlignment(AlignRight) puts each line against the right.
+            shift = 0
+            if line and self.alignment() & Qt.AlignmentFlag.AlignRight:
+                _item, point, size = line[-1]
+                shift = area.right() + 1 - (point.x() + size.width())
             for item, point, size in line:
                 offset = (line_height - size.height()) // 2
-                item.setGeometry(QRect(QPoint(point.x(), point.y() + offset), size))
+                item.setGeometry(QRect(QPoint(point.x() + shift, point.y() + offset), size))
             line.clear()
 
         for item in self._items:

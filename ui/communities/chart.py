@@ -13,9 +13,7 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from core.communities.summary import GrowthPoint
-
-LINE_COLOR = "#0f766e"
-GRID_COLOR = "#e5e7eb"
+from ui.common.theme import current_theme
 
 
 class GrowthChart(QWidget):
@@ -44,7 +42,7 @@ class GrowthChart(QWidget):
         chart.setMargins(QMargins(4, 4, 8, 4))
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         self.series = QLineSeries()
-        pen = QPen(QColor(LINE_COLOR))
+        pen = QPen(QColor(current_theme().accent))
         pen.setWidthF(2.2)
         self.series.setPen(pen)
         chart.addSeries(self.series)
@@ -58,9 +56,10 @@ class GrowthChart(QWidget):
             (self.x_axis, Qt.AlignmentFlag.AlignBottom),
             (self.y_axis, Qt.AlignmentFlag.AlignLeft),
         ):
-            axis.setGridLineColor(QColor(GRID_COLOR))
-            axis.setLabelsColor(QColor("#4b5563"))
-            axis.setLinePenColor(QColor(GRID_COLOR))
+            theme = current_theme()
+            axis.setGridLineColor(QColor(theme.border))
+            axis.setLabelsColor(QColor(theme.muted))
+            axis.setLinePenColor(QColor(theme.border))
             font = self.font()
             font.setPointSizeF(max(8.0, font.pointSizeF() - 1))
             axis.setLabelsFont(font)

@@ -40,6 +40,7 @@ from core.common.errors import UserError
 from core.communities import qr
 from core.communities.attention import Attention
 from core.communities.qr import QrInfo
+from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.tasks import TaskGroup
 from ui.communities.labels import (
     OK_COLOR,
@@ -165,15 +166,28 @@ class QrPanel(QFrame):
         buttons.addStretch(1)
         buttons.addWidget(self.remove_button)
 
-        body = QHBoxLayout()
+        body_widget = QWidget()
+        body = QHBoxLayout(body_widget)
+        body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(16)
         body.addWidget(self.image_label, 0, Qt.AlignmentFlag.AlignTop)
         body.addLayout(facts, 1)
+        empty = EmptyState(
+            "communities_qr_empty",
+            "qr-code",
+            self.tr("这个群还没有二维码"),
+            self.tr("添加后海报会自动用上它，过期前会提醒你换新。也可以把图片拖到这里。"),
+        )
+        empty.add_action("communities_qr_empty_add", self.tr("添加二维码…"), self.attach_from_file)
+        empty.add_action(
+            "communities_qr_empty_paste", self.tr("粘贴截图"), self.paste, primary=False
+        )
+        self.body = EmptySwitch(body_widget, empty)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(10)
         layout.addWidget(title)
-        layout.addLayout(body)
+        layout.addWidget(self.body)
         layout.addWidget(self.warning_label)
         layout.addLayout(buttons)
         self.show_info(None, None)
@@ -186,6 +200,10 @@ class QrPanel(QFrame):
         for button in (self.file_button, self.paste_button):
             button.setEnabled(community_id is not None)
         self.remove_button.setEnabled(has_qr)
+        empty = community_id is not None and not has_qr
+        self.body.set_empty(empty)
+        for button in (self.file_button, self.paste_button, self.remove_button):
+            button.setVisible(not empty)  # the empty state has its own, bigger buttons
         self.date_edit.setVisible(has_qr)
         self.date_caption.setVisible(has_qr)
         self._loading = True
@@ -203,7 +221,7 @@ class QrPanel(QFrame):
             self.image_label.setPixmap(QPixmap())
             self.image_label.setText(self.tr("未添加\n\n可拖入图片"))
             self.days_label.setText(self.tr("未添加群二维码") if community_id else "")
-            self._color(self.days_label, "#4b5563")
+            self._color(self.days_label, None)
             self.expires_label.setText(
                 self.tr("从文件添加、粘贴截图，或把图片拖到这里") if community_id else ""
             )
@@ -243,7 +261,7 @@ class QrPanel(QFrame):
         self.kind_label.setText(_kind_text(info.content))
         # A personal 名片 or an official account attached by mistake: say so in amber.
         mistaken = qr.content_kind(info.content) == "wechat_personal"
-        self._color(self.kind_label, WARNING_COLOR if mistaken else "#1f2937")
+        self._color(self.kind_label, WARNING_COLOR if mistaken else None)
         self.content_label.setText(info.content or "")
         self.content_label.setToolTip(info.content or "")
 
@@ -300,8 +318,9 @@ class QrPanel(QFrame):
         return self.info is not None and self.info.image is not None
 
     @staticmethod
-    def _color(label: QLabel, color: str) -> None:
-        label.setStyleSheet(f"color: {color};")
+    def _color(label: QLabel, color: str | None) -> None:
+        # None: the theme's text colour (a fixed dark grey vanishes on the dark theme).
+        label.setStyleSheet(f"color: {color};" if color else "")
 
     # ----- actions --------------------------------------------------------------------------
 

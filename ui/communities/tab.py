@@ -44,6 +44,7 @@ from core.communities.registry import (
     set_archived,
 )
 from ui.common.changes import Change, Changes, changes
+from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.errors import show_error
 from ui.common.search_table import SearchBoxTableView
 from ui.common.tab import FeatureTab
@@ -66,21 +67,6 @@ from ui.communities.trash import TrashDialog
 
 COMMUNITIES = changes(Change.COMMUNITIES)
 
-# Local look for the widgets of this tab (the shared sheet is ui/common/style.py).
-TAB_STYLE = """
-QLabel[sectionTitle="true"] { font-size: 15px; font-weight: 600; }
-QLabel[commStat="true"] { font-size: 22px; font-weight: 600; color: #0f766e; }
-QLabel[qrDays="true"] { font-size: 22px; font-weight: 600; }
-QLabel[qrEmpty="true"] {
-    border: 1px dashed #cbd5e1; border-radius: 6px; color: #6b7280; background: #f8fafc;
-}
-QProgressBar[roleBar="true"] { border: none; background: #eef2f7; border-radius: 4px; }
-QProgressBar[roleBar="true"]::chunk { background: #14b8a6; border-radius: 4px; }
-QFrame#communities_notice { background: #ecfdf5; border: 1px solid #a7f3d0; border-radius: 6px; }
-QPushButton#communities_attention_button[pending="true"] { color: #b45309; font-weight: 600; }
-QTableView#communities_table::item { padding: 0 6px; }
-"""
-
 
 class CommunitiesTab(FeatureTab):
     """Communities: list, search, archive, trash; per-community figures, growth and QR code."""
@@ -91,7 +77,6 @@ class CommunitiesTab(FeatureTab):
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(database, parent)
         self.setObjectName("communities_tab")
-        self.setStyleSheet(TAB_STYLE)
         self.rows: list[CommunityRow] = []
         self.attention: list[Attention] = []
         self.loaded = False  # the list has arrived at least once
@@ -209,7 +194,15 @@ class CommunitiesTab(FeatureTab):
         layout.setSpacing(12)
         layout.addLayout(top)
         layout.addWidget(self.notice)
-        layout.addWidget(self.splitter, 1)
+        self.empty = EmptyState(
+            "communities_empty",
+            "messages-square",
+            self.tr("还没有社群"),
+            self.tr("先把你的微信群、企业微信客户群登记进来：名称、人数上限和群二维码。"),
+        )
+        self.empty.add_action("communities_empty_new", self.tr("新建社群…"), self.new_community)
+        self.list_or_empty = EmptySwitch(self.splitter, self.empty)
+        layout.addWidget(self.list_or_empty, 1)
 
         QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
         delete_shortcut = QShortcut(QKeySequence.StandardKey.Delete, self.table)
@@ -308,6 +301,7 @@ class CommunitiesTab(FeatureTab):
         self.loaded = True
         self._set_attention(attention_from_rows(rows))
         self._load_pinyin([row.name for row in rows if row.name not in self.proxy.pinyin])
+        self.list_or_empty.set_empty(not rows)
         if not rows:
             self._selected_id = None
             self.detail.show_empty(self.tr("还没有社群。点「新建…」添加第一个群。"))

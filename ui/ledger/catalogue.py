@@ -8,6 +8,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QHBoxLayout
 
+from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
 from ui.common.widgets import push_button
@@ -95,7 +96,15 @@ class CataloguePage(LedgerPage):
         buttons.addWidget(push_button("ledger_reward_new", self.tr("新增奖品…"), self.new_reward))
         buttons.addWidget(push_button("ledger_reward_edit", self.tr("编辑…"), self.edit_reward))
         buttons.addStretch(1)
-        self.lay_out(buttons, self.table)
+        empty = EmptyState(
+            "ledger_rewards_empty",
+            "gift",
+            self.tr("积分商城还没有奖品"),
+            self.tr("上架第一件奖品（实物、优惠券或服务），成员就能用积分兑换了。"),
+        )
+        empty.add_action("ledger_rewards_empty_new", self.tr("新增奖品…"), self.new_reward)
+        self.table_or_empty = EmptySwitch(self.table, empty)
+        self.lay_out(buttons, self.table_or_empty)
 
     def reload(self) -> None:
         from core.ledger.catalogue import list_rewards, reward_images
@@ -111,6 +120,7 @@ class CataloguePage(LedgerPage):
         rewards, self.pictures, self.model.thumbnails = result
         self.rewards = rewards
         self.model.set_items(rewards)
+        self.table_or_empty.set_empty(not rewards)
 
     def new_reward(self) -> None:
         self._open_reward(None)

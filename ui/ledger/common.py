@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from ui.common.changes import Change, changes
 from ui.common.columns import keep_columns_fitted
+from ui.common.empty_state import EmptySwitch
 from ui.common.list_model import ListTableModel
 from ui.common.tasks import run_task, while_alive
 
@@ -101,7 +102,9 @@ class LedgerPage(QWidget):
         layout.setSpacing(10)
         for part in parts:
             if isinstance(part, QWidget):
-                layout.addWidget(part, 1 if isinstance(part, (QTableView, QSplitter)) else 0)
+                layout.addWidget(
+                    part, 1 if isinstance(part, (QTableView, QSplitter, EmptySwitch)) else 0
+                )
             else:
                 layout.addLayout(part)
 

@@ -50,23 +50,6 @@ from ui.common.widgets import push_button
 
 HISTORY_SHOWN = 20
 MEMBERS = changes(Change.MEMBERS)
-DIALOG_STYLE = """
-QLabel[mergeEvidence="true"] { font-size: 14px; font-weight: 600; color: #0f766e; }
-QLabel[mergeCertain="true"] { color: #b45309; }
-QLabel[mergeName="true"] { font-size: 18px; font-weight: 600; }
-QFrame[mergeNotice="true"] {
-    background: #ecfdf5; border: 1px solid #a7f3d0; border-radius: 6px; padding: 6px 10px;
-}
-QFrame[mergeKept="true"] { border: 2px solid #0f766e; }
-QListWidget#merge_suggestions::item { padding: 6px 8px; }
-QPushButton#merge_do {
-    background: #0f766e; color: white; border: none; border-radius: 4px; padding: 6px 22px;
-    font-weight: 600;
-}
-QPushButton#merge_do:hover { background: #115e59; }
-QPushButton#merge_do:disabled { background: #9ca3af; }
-QPushButton#merge_not_same, QPushButton#merge_skip { padding: 6px 16px; }
-"""
 
 
 def _day(value) -> str:
@@ -172,7 +155,6 @@ class MergeDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("merge_dialog")
         self.setWindowTitle(self.tr("合并重复成员"))
-        self.setStyleSheet(DIALOG_STYLE)
         self.setMinimumSize(900, 600)
         fit_to_screen(self, 1100, 720)
         self.database = database

@@ -37,6 +37,7 @@ from core.members.query import (
 )
 from ui.common.changes import Change, Changes, changes
 from ui.common.columns import fit_columns
+from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.flow_layout import flow_row
 from ui.common.labels import role_labels, role_name
 from ui.common.sorting import sorted_by_name
@@ -157,7 +158,18 @@ class MembersTab(FeatureTab):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(actions)
-        left_layout.addWidget(self.table, 1)
+        self.empty = EmptyState(
+            "members_empty",
+            "user-plus",
+            self.tr("还没有成员"),
+            self.tr("导入企业微信、微信群或小程序导出的 Excel 名单，也可以一个一个新建。"),
+        )
+        self.empty.add_action("members_empty_import", self.tr("导入成员名单…"), self.open_import)
+        self.empty.add_action(
+            "members_empty_new", self.tr("新建成员"), self.new_member, primary=False
+        )
+        self.table_or_empty = EmptySwitch(self.table, self.empty)
+        left_layout.addWidget(self.table_or_empty, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("members_splitter")
         self.splitter.addWidget(left)
@@ -254,6 +266,9 @@ class MembersTab(FeatureTab):
         self.table.setColumnHidden(MATCH_COLUMN, not spec.text.strip())
         if self._complete_generation == generation:
             self.filter_bar.set_count(len(ids))
+            # Nothing at all, not nothing found: say how to get members in.
+            unfiltered = replace(spec, sort_key="nickname", descending=False, now=None)
+            self.table_or_empty.set_empty(not ids and unfiltered == MemberFilter())
         else:
             self.filter_bar.set_count_pending(len(ids))
         column = next((i for i, c in enumerate(COLUMNS) if c[2] == spec.sort_key), 0)

@@ -6,9 +6,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -16,6 +14,7 @@ from PySide6.QtWidgets import (
 from core.common.database import Database
 from core.overview.stats import OverviewStats, overview_stats
 from ui.common.changes import Change, Changes
+from ui.common.empty_state import EmptyState
 from ui.common.tab import FeatureTab
 
 
@@ -46,6 +45,8 @@ class OverviewTab(FeatureTab):
 
     SHOWS = frozenset({Change.MEMBERS, Change.COMMUNITIES, Change.ACTIVITY})
     demo_requested = Signal()
+    import_requested = Signal()
+    new_community_requested = Signal()
     stats_loaded = Signal(object)  # OverviewStats
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
@@ -68,17 +69,30 @@ class OverviewTab(FeatureTab):
         for index, card in enumerate(self.cards.values()):
             grid.addWidget(card, index // 3, index % 3)
 
-        self.empty_hint = QLabel(
-            self.tr("数据库还是空的。可以先生成一些演示数据，熟悉各项功能后再导入自己的成员名单。")
+        self.empty_state = EmptyState(
+            "overview_empty",
+            "inbox",
+            self.tr("数据库还是空的"),
+            self.tr(
+                "先生成一些演示数据熟悉各项功能，或者直接导入自己的成员名单"
+                "（企业微信、微信群导出的 Excel 都可以）。"
+            ),
         )
-        self.empty_hint.setObjectName("overview_empty_hint")
-        self.empty_hint.setWordWrap(True)
-        self.demo_button = QPushButton(self.tr("生成演示数据…"))
-        self.demo_button.setObjectName("overview_demo_button")
-        self.demo_button.clicked.connect(self.demo_requested)
-        empty_row = QHBoxLayout()
-        empty_row.addWidget(self.empty_hint, 1)
-        empty_row.addWidget(self.demo_button)
+        self.demo_button = self.empty_state.add_action(
+            "overview_demo_button", self.tr("生成演示数据…"), self.demo_requested.emit
+        )
+        self.empty_state.add_action(
+            "overview_import_button",
+            self.tr("导入成员名单…"),
+            self.import_requested.emit,
+            primary=False,
+        )
+        self.empty_state.add_action(
+            "overview_new_community_button",
+            self.tr("新建社群…"),
+            self.new_community_requested.emit,
+            primary=False,
+        )
 
         self.location_label = QLabel()
         self.location_label.setObjectName("overview_location")
@@ -90,7 +104,7 @@ class OverviewTab(FeatureTab):
         layout.setSpacing(16)
         layout.addWidget(title)
         layout.addLayout(grid)
-        layout.addLayout(empty_row)
+        layout.addWidget(self.empty_state, 1)
         layout.addStretch(1)
         layout.addWidget(self.location_label)
         self._set_empty_visible(False)
@@ -114,5 +128,4 @@ class OverviewTab(FeatureTab):
         self.stats_loaded.emit(stats)
 
     def _set_empty_visible(self, visible: bool) -> None:
-        self.empty_hint.setVisible(visible)
-        self.demo_button.setVisible(visible)
+        self.empty_state.setVisible(visible)

@@ -1,1 +1,1 @@
-"""The settings dialog: language, database, operator name."""
+"""The settings dialog: language, light or dark look, database, operator name."""

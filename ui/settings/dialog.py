@@ -1,8 +1,10 @@
-"""设置: interface language, which database to use, and the operator name for export logs."""
+"""设置: interface language, light or dark look, which database to use, and the operator name
+for export logs."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -20,6 +22,7 @@ from core.common import paths
 from core.common.config import AppConfig, load_config, save_config
 from core.common.database import open_database
 from ui.common.tasks import run_task
+from ui.common.theme import apply_theme
 
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}
 
@@ -37,6 +40,16 @@ class SettingsDialog(QDialog):
         for code, name in LANGUAGE_NAMES.items():
             self.language.addItem(name, code)
         self.language.setCurrentIndex(self.language.findData(self.original.language))
+
+        self.theme = QComboBox()
+        self.theme.setObjectName("settings_theme")
+        for code, name in (
+            ("system", self.tr("跟随系统")),
+            ("light", self.tr("浅色")),
+            ("dark", self.tr("深色")),
+        ):
+            self.theme.addItem(name, code)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(self.original.theme)))
 
         self.db_url = QLineEdit(self.original.db_url)
         self.db_url.setObjectName("settings_db_url")
@@ -64,6 +77,7 @@ class SettingsDialog(QDialog):
 
         form = QFormLayout()
         form.addRow(self.tr("界面语言"), self.language)
+        form.addRow(self.tr("外观"), self.theme)
         form.addRow(self.tr("数据库"), db_row)
         form.addRow("", db_hint)
         form.addRow(self.tr("操作员姓名"), self.operator)
@@ -84,6 +98,7 @@ class SettingsDialog(QDialog):
             language=self.language.currentData(),
             db_url=self.db_url.text().strip(),
             operator=self.operator.text().strip(),
+            theme=self.theme.currentData(),
         )
 
     def test_connection(self) -> None:
@@ -107,6 +122,7 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         config = self.chosen_config()
         save_config(config)
+        apply_theme(QApplication.instance(), config.theme)  # at once: no restart needed
         if (config.language, config.db_url) != (self.original.language, self.original.db_url):
             note = QMessageBox(
                 QMessageBox.Icon.Information,

@@ -10,10 +10,10 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ui.common.i18n import shown_name
+from ui.common.theme import current_theme
 
 FLOW_COLORS = {"up": "#0f766e", "held": "#9ca3af", "down": "#f59e0b", "left": "#dc2626"}
 LINE_COLORS = ["#0f766e", "#2563eb", "#7c3aed", "#9ca3af", "#f59e0b", "#dc2626"]
-GRID_COLOR = "#e5e7eb"
 
 
 class _ChartBox(QWidget):
@@ -41,6 +41,7 @@ class _ChartBox(QWidget):
         chart.setMargins(QMargins(4, 4, 8, 4))
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        chart.legend().setLabelColor(QColor(current_theme().muted))
         old = self.view.chart()
         self.view.setChart(chart)
         if old is not None:
@@ -49,9 +50,10 @@ class _ChartBox(QWidget):
         return chart
 
     def _style_axis(self, axis) -> None:
-        axis.setGridLineColor(QColor(GRID_COLOR))
-        axis.setLabelsColor(QColor("#4b5563"))
-        axis.setLinePenColor(QColor(GRID_COLOR))
+        theme = current_theme()  # charts are rebuilt on every load, so they follow a switch
+        axis.setGridLineColor(QColor(theme.border))
+        axis.setLabelsColor(QColor(theme.muted))
+        axis.setLinePenColor(QColor(theme.border))
 
 
 class FlowChart(_ChartBox):

@@ -33,14 +33,15 @@ from core.tiers.recompute import recompute_levels
 from core.tiers.role_suggestions import accept_suggestions, suggest_roles
 from core.tiers.structure import recent_months, role_structure
 from ui.common.changes import Change, Changes, changes
+from ui.common.flow_layout import flow_row
 from ui.common.i18n import shown, shown_name
 from ui.common.labels import role_name
 from ui.common.sorting import sorted_by_name
 from ui.common.tab import FeatureTab
+from ui.common.theme import current_theme
 from ui.common.widgets import make_searchable, push_button
 from ui.tiers.charts import FlowChart, RoleChart
 
-BAR_COLOR = "#99d5c9"
 # Recorded activity moves levels too.
 RECORDED = changes(Change.ACTIVITY, Change.MEMBERS)
 ALL = None
@@ -77,7 +78,7 @@ class ShareBarDelegate(QStyledItemDelegate):
             rect.setWidth(max(2, int(rect.width() * min(share, 1.0))))
             painter.save()
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(BAR_COLOR))
+            painter.setBrush(QColor(current_theme().accent_soft))  # text stays readable
             painter.drawRoundedRect(rect, 3, 3)
             painter.restore()
         super().paint(painter, option, index)
@@ -112,7 +113,6 @@ class TiersTab(FeatureTab):
         top.addSpacing(16)
         top.addWidget(QLabel(self.tr("社群")))
         top.addWidget(self.community)
-        top.addStretch(1)
         self.status = QLabel()
         self.status.setObjectName("tiersStatus")
         self.status.setProperty("muted", True)
@@ -121,11 +121,17 @@ class TiersTab(FeatureTab):
         self.last_run.setObjectName("tiersLastRun")
         self.last_run.setProperty("muted", True)
         top.addWidget(self.last_run)
-        top.addWidget(push_button("tiersPaste", self.tr("粘贴接龙…"), self.open_paste))
-        top.addWidget(push_button("tiersImport", self.tr("导入行为…"), self.open_import))
-        top.addWidget(push_button("tiersLadder", self.tr("等级规则…"), self.open_ladder))
-        top.addWidget(push_button("tiersWeights", self.tr("行为权重…"), self.open_weights))
-        top.addWidget(push_button("tiersRecompute", self.tr("重新计算等级"), self.recompute))
+        # Wraps under itself on a narrow window (English labels are long) instead of
+        # widening the whole window past a laptop screen.
+        actions = flow_row(
+            push_button("tiersPaste", self.tr("粘贴接龙…"), self.open_paste),
+            push_button("tiersImport", self.tr("导入行为…"), self.open_import),
+            push_button("tiersLadder", self.tr("等级规则…"), self.open_ladder),
+            push_button("tiersWeights", self.tr("行为权重…"), self.open_weights),
+            push_button("tiersRecompute", self.tr("重新计算等级"), self.recompute),
+        )
+        actions.layout().setAlignment(Qt.AlignmentFlag.AlignRight)
+        top.addWidget(actions, 1)
 
         self.levels = _table(
             "tiersLevels", [self.tr("等级"), self.tr("人数"), self.tr("锁定"), self.tr("占比")]

@@ -6,12 +6,14 @@ from datetime import date
 
 from PySide6.QtCore import QDate, QMimeData, Qt, QUrl
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
 
 from tests.core.communities import qr_images
 from tests.core.communities.builders import add_community
 from tests.ui.communities.helpers import row_named, wait_for_detail
 from tests.ui.conftest import when_shown
+
+LEFT = Qt.MouseButton.LeftButton
 
 
 def has_qr(data) -> bool:
@@ -44,7 +46,8 @@ def test_attach_from_file_then_redate_to_see_the_warning(
     photo.write_bytes(qr_images.photo_jpeg())
     choose_file(monkeypatch, photo)
 
-    qtbot.mouseClick(panel.file_button, Qt.MouseButton.LeftButton)
+    # No QR yet: the panel's empty state holds the buttons.
+    qtbot.mouseClick(panel.body.empty.findChild(QPushButton, "communities_qr_empty_add"), LEFT)
     wait_for_detail(qtbot, tab, community_id, has_qr)
     assert panel.days_label.text() == "剩 7 天"
     assert panel.content_label.text() == qr_images.WECHAT_GROUP_URL
@@ -74,7 +77,8 @@ def test_paste_from_the_clipboard(open_tab, qtbot, sqlite_database):
     QApplication.clipboard().setImage(
         QImage.fromData(qr_images.qr_png("https://weixin.qq.com/g/x"))
     )
-    qtbot.mouseClick(tab.detail.qr_panel.paste_button, Qt.MouseButton.LeftButton)
+    empty = tab.detail.qr_panel.body.empty
+    qtbot.mouseClick(empty.findChild(QPushButton, "communities_qr_empty_paste"), LEFT)
     data = wait_for_detail(qtbot, tab, community_id, has_qr)
     assert data.qr.content == "https://weixin.qq.com/g/x"
     assert data.qr.generated_on == date.today()
