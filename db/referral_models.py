@@ -185,3 +185,35 @@ class ReferralEdge(Base):
         ForeignKey("invite_codes.id", ondelete="SET NULL")
     )
     live_key: Mapped[str | None] = mapped_column(String(40), unique=True)
+
+
+REVIEW_ACTIONS = ("approve", "reject", "blacklist")
+
+
+class CampaignReview(Base):
+    """风控审核: one reviewer's action on a campaign's reward (approve / reject, by the reward's
+    key) or on a member (blacklist: their unapproved rewards are void and later campaigns bar
+    them). Append-only: who, when and why of every decision stay."""
+
+    __tablename__ = "campaign_reviews"
+    __table_args__ = (
+        CheckConstraint(_in("action", REVIEW_ACTIONS), name="action"),
+        CheckConstraint(
+            "(action = 'blacklist' AND member_id IS NOT NULL)"
+            " OR (action <> 'blacklist' AND reward_key IS NOT NULL)",
+            name="target",
+        ),
+        CheckConstraint("action <> 'reject' OR length(why) > 0", name="reject_why"),
+        CheckConstraint("length(who) > 0", name="who"),
+        Index("ix_campaign_reviews_campaign", "campaign_id", "at"),
+        Index("ix_campaign_reviews_member", "member_id", "action"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(10))
+    reward_key: Mapped[str | None] = mapped_column(String(120))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    who: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    why: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,182 @@
+"""Settle a campaign: recompute its reward decisions from the tables (core/campaigns/facts_sql)
+and apply them.
+
+Points go through the ledger, the decision key being the entry's dedupe key, so settling twice
+adds nothing:
+- a pending decision (its period known) or an approved one not yet in the ledger → an award,
+  pending until the decision's `pending_until`, naming the invitee (`related_member_id`), so
+  the ledger's own daily clawback (an invitee leaving in the pending period) applies too;
+- a void decision whose award is in the ledger and not yet reversed → clawed back while still
+  pending, else reversed (refused, and reported, when its points were already spent);
+- held decisions (waiting for a reviewer) and pending ones whose period is not known yet (still
+  waiting for activation) write nothing until they are decided.
+Prizes that are not points are listed in the result (`prizes`) but not yet written anywhere.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.campaigns.decisions import (
+    APPROVED,
+    LEDGER_KIND,
+    LEDGER_SOURCE,
+    PENDING,
+    VOID,
+    Decision,
+    reference,
+)
+from core.campaigns.facts_sql import applied_points, load_facts
+from core.campaigns.records import find_campaign
+from core.campaigns.rewards import decide
+from core.campaigns.settings import parse
+from core.common.errors import UserError
+from core.common.operator import operator_name
+from core.common.text import msg
+from core.ledger.entries import (
+    DEFAULT_EXPIRY_DAYS,
+    ENTRY,
+    Award,
+    award_batch,
+    clawback,
+    default_expiry,
+    reverse,
+    take_write_lock,
+)
+from db.referral_models import Campaign
+
+
+@dataclass
+class Settled:
+    campaign_id: int
+    campaign_name: str
+    decisions: list[Decision]
+    awarded: int = 0  # ledger awards written
+    awarded_points: int = 0
+    clawed_back: int = 0  # pending awards clawed back
+    reversed: int = 0  # approved awards reversed
+    stuck: list[str] = field(default_factory=list)  # void but could not be taken back: why
+    waiting: int = 0  # pending without a known period, or held: nothing written yet
+    prizes: int = 0  # prize decisions (not points), not applied by this step
+    dry_run: bool = False
+
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(decision.status for decision in self.decisions))
+
+
+def campaign_settings(campaign: Campaign):
+    return parse(campaign.kind, campaign.settings)
+
+
+def compute(session: Session, campaign: Campaign, now: datetime) -> list[Decision]:
+    """The campaign's decisions as of `now` (nothing written)."""
+    return decide(campaign_settings(campaign), load_facts(session, campaign, now))
+
+
+def _award(campaign: Campaign, decision: Decision) -> Award:
+    return Award(
+        member_id=decision.member_id,
+        points=decision.points,
+        reason=msg("活动「{name}」奖励", name=campaign.name),
+        source=LEDGER_SOURCE,
+        reference=reference(campaign.id),
+        occurred_at=decision.at,
+        expires_on=default_expiry(decision.pending_until or decision.at, DEFAULT_EXPIRY_DAYS),
+        pending_until=decision.pending_until,
+        related_member_id=decision.related_member_id,
+        dedupe_key=decision.key,
+        kind=LEDGER_KIND,
+    )
+
+
+def _void_reason(campaign: Campaign, decision: Decision) -> str:
+    why = "；".join(item.text for item in decision.reasons) or msg("奖励作废")
+    return msg("活动「{name}」奖励作废：{why}", name=campaign.name, why=why)[:500]
+
+
+def settle(
+    session: Session,
+    campaign_text: str,
+    *,
+    now: datetime | None = None,
+    operator: str | None = None,
+    dry_run: bool = False,
+) -> Settled:
+    """Recompute the campaign's decisions and apply them (see the module's docstring)."""
+    now = now or datetime.now()
+    operator = operator if operator is not None else operator_name()
+    campaign = find_campaign(session, campaign_text)
+    if campaign.status == "draft":
+        raise UserError(msg("活动「{name}」还是草稿，没有可结算的奖励", name=campaign.name))
+    if not dry_run:
+        take_write_lock(session)
+    decisions = compute(session, campaign, now)
+    result = Settled(campaign.id, campaign.name, decisions, dry_run=dry_run)
+    in_ledger = applied_points(session, campaign.id)
+    awards: list[Award] = []
+    for decision in decisions:
+        if decision.prize is not None:
+            result.prizes += 1
+        if not decision.points:
+            continue
+        entry = in_ledger.get(decision.key)
+        if entry is None:
+            if decision.status == APPROVED or (
+                decision.status == PENDING and decision.pending_until is not None
+            ):
+                awards.append(_award(campaign, decision))
+            elif decision.status != VOID:
+                result.waiting += 1
+            continue
+        entry_id, _, gone = entry
+        if decision.status != VOID or gone:
+            continue
+        pending = decision_pending(session, entry_id, now)
+        if dry_run:
+            if pending:
+                result.clawed_back += 1
+            else:
+                result.reversed += 1
+            continue
+        try:
+            if pending:
+                clawback(
+                    session,
+                    entry_id,
+                    reason=_void_reason(campaign, decision),
+                    operator=operator,
+                    source=LEDGER_SOURCE,
+                    now=now,
+                )
+                result.clawed_back += 1
+            else:
+                reverse(
+                    session,
+                    entry_id,
+                    reason=_void_reason(campaign, decision),
+                    operator=operator,
+                    source=LEDGER_SOURCE,
+                    reference=reference(campaign.id),
+                    now=now,
+                )
+                result.reversed += 1
+        except UserError as refused:
+            result.stuck.append(
+                msg("成员 {member} 的奖励 {key}：{why}", member=decision.member_id,
+                    key=decision.key, why=str(refused))  # fmt: skip
+            )
+    result.awarded = len(awards)
+    result.awarded_points = sum(a.points for a in awards)
+    if awards and not dry_run:
+        award_batch(session, awards, now=now)
+    return result
+
+
+def decision_pending(session: Session, entry_id: int, now: datetime) -> bool:
+    until = session.scalar(select(ENTRY.c.pending_until).where(ENTRY.c.id == entry_id))
+    return until is not None and until > now
