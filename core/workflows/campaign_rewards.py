@@ -167,8 +167,12 @@ def settle(
                 result.reversed += 1
         except UserError as refused:
             result.stuck.append(
-                msg("成员 {member} 的奖励 {key}：{why}", member=decision.member_id,
-                    key=decision.key, why=str(refused))  # fmt: skip
+                msg(
+                    "成员 {member} 的奖励 {key}：{why}",
+                    member=decision.member_id,
+                    key=decision.key,
+                    why=str(refused),
+                )
             )
     result.awarded = len(awards)
     result.awarded_points = sum(a.points for a in awards)

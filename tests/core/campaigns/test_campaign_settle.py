@@ -101,7 +101,7 @@ def test_a_ladder_stage_pays_once_across_two_settles(database):
     stages = {"stages": [{"invites": 2, "gift": {"points": 50}},
                          {"invites": 3, "gift": {"points": 80}}]}  # fmt: skip
     with database.session() as session:
-        campaign, _, inviter, joined = setup(session, "task_ladder", stages, invitees=2)
+        campaign, _, inviter, _ = setup(session, "task_ladder", stages, invitees=2)
         one = settle(session, campaign.name, now=T + timedelta(days=10))
         two = settle(session, campaign.name, now=T + timedelta(days=11))
         assert (one.awarded, two.awarded) == (1, 0)
