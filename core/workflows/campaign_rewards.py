@@ -33,6 +33,8 @@ from core.campaigns.decisions import (
 )
 from core.campaigns.facts_sql import applied_points, load_facts
 from core.campaigns.records import find_campaign
+from core.campaigns.review import queue
+from core.campaigns.reviewing import record_review
 from core.campaigns.rewards import decide
 from core.campaigns.settings import parse
 from core.common.errors import UserError
@@ -184,3 +186,43 @@ def settle(
 def decision_pending(session: Session, entry_id: int, now: datetime) -> bool:
     until = session.scalar(select(ENTRY.c.pending_until).where(ENTRY.c.id == entry_id))
     return until is not None and until > now
+
+
+def review_queue(
+    session: Session, campaign_text: str, *, now: datetime | None = None
+) -> tuple[Campaign, list[Decision]]:
+    """The campaign's held rewards, overdue first (core/campaigns/review.queue)."""
+    campaign = find_campaign(session, campaign_text)
+    return campaign, queue(compute(session, campaign, now or datetime.now()))
+
+
+def review(
+    session: Session,
+    campaign_text: str,
+    action: str,
+    *,
+    key: str | None = None,
+    member_id: int | None = None,
+    why: str = "",
+    who: str | None = None,
+    now: datetime | None = None,
+) -> Settled:
+    """Keep a reviewer's action (approve / reject a reward, blacklist a member), then settle
+    the campaign so its effect reaches the ledger at once (a rejected or blacklisted reward
+    already applied is clawed back or reversed)."""
+    now = now or datetime.now()
+    who = who if who is not None else operator_name()
+    campaign = find_campaign(session, campaign_text)
+    take_write_lock(session)
+    record_review(
+        session,
+        campaign,
+        compute(session, campaign, now),
+        action,
+        who=who,
+        key=key,
+        member_id=member_id,
+        why=why,
+        now=now,
+    )
+    return settle(session, str(campaign.id), now=now, operator=who)

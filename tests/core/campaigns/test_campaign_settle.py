@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from core.campaigns.records import create_campaign
+from core.common.errors import UserError
 from core.referrals.edges import Claim, record_edge
-from core.workflows.campaign_rewards import settle
+from core.workflows.campaign_rewards import review, review_queue, settle
 from db.ledger_models import LedgerEntry
 from db.models import Community, Member, Membership, MembershipEvent
+from db.referral_models import CampaignReview
 
 T = datetime(2026, 11, 2, 10, 0)
 
@@ -112,8 +115,6 @@ def test_a_ladder_stage_pays_once_across_two_settles(database):
 
 
 def test_settling_a_draft_is_refused_in_one_line(database):
-    from core.common.errors import UserError
-
     with database.session() as session:
         campaign, *_ = setup(session)
         campaign.status = "draft"
@@ -124,3 +125,75 @@ def test_settling_a_draft_is_refused_in_one_line(database):
             assert "草稿" in str(refused) and "\n" not in str(refused)
         else:
             raise AssertionError("a draft was settled")
+
+
+HOLD_ALL = {"inviter": {"points": 10}, "screening": {"mode": "hold_all", "review_days": 3}}
+
+
+def test_review_approve_pays_a_held_reward_and_reject_reverses_an_approved_one(database):
+    with database.session() as session:
+        campaign, *_ = setup(session, settings=HOLD_ALL, invitees=2)
+        held = settle(session, campaign.name, now=T + timedelta(days=1))
+        assert held.awarded == 0 and held.waiting == 2
+        _, waiting = review_queue(session, campaign.name, now=T + timedelta(days=5))
+        assert len(waiting) == 2 and all(d.overdue for d in waiting)  # past review_days
+        first, second = sorted(d.key for d in waiting)
+        paid = review(session, campaign.name, "approve", key=first, who="李审核",
+                      now=T + timedelta(days=5))  # fmt: skip
+        assert paid.awarded == 1
+        (award,) = entries(session)
+        assert award.dedupe_key == first and award.pending_until == T + timedelta(days=7)
+        _, waiting = review_queue(session, campaign.name, now=T + timedelta(days=5))
+        assert [d.key for d in waiting] == [second]
+
+        with pytest.raises(UserError, match="原因"):
+            review(session, campaign.name, "reject", key=second, who="李审核", why=" ")
+        rejected = review(session, campaign.name, "reject", key=second, who="李审核",
+                          why="同一设备批量注册", now=T + timedelta(days=6))  # fmt: skip
+        assert rejected.awarded == 0
+        decision = next(d for d in rejected.decisions if d.key == second)
+        assert decision.status == "void"
+        assert (decision.reasons[-1].who, decision.reasons[-1].at) == ("李审核", T + timedelta(6))
+        assert "同一设备批量注册" in decision.reasons[-1].text
+
+        # the approved reward, past its period, rejected after all: reversed in the ledger
+        late = review(session, campaign.name, "reject", key=first, who="王主管",
+                      why="核实为刷单", now=T + timedelta(days=9))  # fmt: skip
+        assert (late.reversed, late.clawed_back) == (1, 0)
+        assert [e.reverses_id for e in entries(session, kind="reversal")] == [award.id]
+        with pytest.raises(UserError, match="作废"):
+            review(session, campaign.name, "reject", key=first, who="王主管", why="再驳一次")
+        with pytest.raises(UserError, match="没有编号"):
+            review(session, campaign.name, "approve", key="campaign:999:x", who="王主管")
+        kept = session.scalars(select(CampaignReview).order_by(CampaignReview.id)).all()
+        assert [(r.action, r.who) for r in kept] == [
+            ("approve", "李审核"),
+            ("reject", "李审核"),
+            ("reject", "王主管"),
+        ]
+
+
+def test_blacklist_voids_pending_rewards_and_bars_from_later_campaigns(database):
+    with database.session() as session:
+        campaign, group, inviter, _ = setup(session)
+        settle(session, campaign.name, now=T + timedelta(days=1))
+        assert len(entries(session)) == 1
+        with pytest.raises(UserError, match="原因"):
+            review(session, campaign.name, "blacklist", member_id=inviter, who="李审核")
+        out = review(session, campaign.name, "blacklist", member_id=inviter, who="李审核",
+                     why="多个小号互拉", now=T + timedelta(days=2))  # fmt: skip
+        assert out.clawed_back == 1
+        later = create_campaign(
+            session,
+            "元旦邀请",
+            starts_at=T + timedelta(days=20),
+            community_ids=[group],
+            settings={"inviter": {"points": 5}},
+        )
+        later.status = "running"
+        newcomer = person(session, group, "元旦新人", T + timedelta(days=21))
+        record_edge(session, Claim(inviter, newcomer, "manual", "typed", later.id, group,
+                                   T + timedelta(days=21)), now=T + timedelta(days=21))  # fmt: skip
+        barred = settle(session, later.name, now=T + timedelta(days=30))
+        assert barred.awarded == 0
+        assert [d.codes()[-1] for d in barred.decisions] == ["barred"]
