@@ -6449,6 +6449,10 @@ Drop an image here</translation>
         <translation>{what} &quot;{text}&quot; should be written YYYY-MM-DD or YYYY-MM-DD HH:MM</translation>
     </message>
     <message>
+        <source>--reason 须与 --reject 或 --blacklist 一起使用</source>
+        <translation>--reason goes with --reject or --blacklist</translation>
+    </message>
+    <message>
         <source>被邀请人已记在更早的邀请人名下</source>
         <translation>The invitee already counts under an earlier inviter</translation>
     </message>
@@ -6859,6 +6863,26 @@ Drop an image here</translation>
     <message>
         <source>审核操作须指明奖励</source>
         <translation>A review decision must name the reward</translation>
+    </message>
+    <message>
+        <source>本活动没有编号为 {key} 的奖励</source>
+        <translation>This campaign has no reward {key}</translation>
+    </message>
+    <message>
+        <source>奖励 {key} 不在待审核队列中，无需通过</source>
+        <translation>Reward {key} is not waiting for review: nothing to approve</translation>
+    </message>
+    <message>
+        <source>奖励 {key} 已作废，无需驳回</source>
+        <translation>Reward {key} is already void: nothing to reject</translation>
+    </message>
+    <message>
+        <source>拉黑须写明原因</source>
+        <translation>A blacklisting needs a reason</translation>
+    </message>
+    <message>
+        <source>成员 {id} 已在本活动被拉黑</source>
+        <translation>Member {id} is already blacklisted in this campaign</translation>
     </message>
     <message>
         <source>活动设置「{label}」：{problem}</source>
@@ -8127,6 +8151,26 @@ Drop an image here</translation>
     <message>
         <source>工作表「{sheet}」里找不到表头，已跳过</source>
         <translation>No header row found in the sheet “{sheet}”; skipped</translation>
+    </message>
+    <message>
+        <source>奖励作废</source>
+        <translation>Reward void</translation>
+    </message>
+    <message>
+        <source>活动「{name}」奖励作废：{why}</source>
+        <translation>Campaign &quot;{name}&quot; reward void: {why}</translation>
+    </message>
+    <message>
+        <source>活动「{name}」奖励</source>
+        <translation>Campaign &quot;{name}&quot; reward</translation>
+    </message>
+    <message>
+        <source>活动「{name}」还是草稿，没有可结算的奖励</source>
+        <translation>Campaign &quot;{name}&quot; is still a draft: no rewards to settle</translation>
+    </message>
+    <message>
+        <source>成员 {member} 的奖励 {key}：{why}</source>
+        <translation>Reward {key} of member {member}: {why}</translation>
     </message>
     <message>
         <source>{sheet} 第 {row} 行「{nickname}」：这位成员已经导入过期初积分，这次不再计入</source>
