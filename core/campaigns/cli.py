@@ -293,6 +293,9 @@ def _settled_data(result) -> dict:
         "reversed": result.reversed,
         "waiting": result.waiting,
         "prizes": result.prizes,
+        "issued": result.issued,
+        "moved": result.moved,
+        "cancelled": result.cancelled,
         "stuck": [str(line) for line in result.stuck],
     }
 
@@ -307,7 +310,10 @@ def _settled_human(data: dict, prefix: str) -> str:
         f"{data['clawed_back']} 笔，冲正 {data['reversed']} 笔，暂不发放 {data['waiting']} 条",
     ]
     if data["prizes"]:
-        lines.append(f"非积分奖品 {data['prizes']} 条：尚未接入发放队列，请手工发放")
+        lines.append(
+            f"奖品 {data['prizes']} 条：新进发放队列 {data['issued']}，状态推进 {data['moved']}，"
+            f"取消 {data['cancelled']}"
+        )
     lines += [f"未能收回：{line}" for line in data["stuck"]]
     return "\n".join(lines)
 

@@ -7,7 +7,7 @@ kind of fact, never one per member, so a campaign of 200000 edges loads in secon
 - activated: the invitee's first message or check-in (activity_events) after the edge;
 - people: nickname, phone, 微信号 and first membership of every participant, and whether a
   reviewer blacklisted them in another campaign;
-- applied: the campaign's ledger entries by their dedupe key (points already written);
+- applied: the campaign's ledger entries and fulfilment-queue prizes by their key;
 - reviews: the reviewers' actions on this campaign (campaign_reviews).
 """
 
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from core.campaigns.facts import Budget, Facts, Person, ReviewAction
 from core.campaigns.inputs import PENDING, REJECTED, VERIFIED, Edge
+from core.ledger.catalogue import issued_prizes
 from core.ledger.entries import ENTRY
 from core.ledger.liability import yuan_per_point
 from db.models import ActivityEvent, Member, Membership, MembershipEvent
@@ -203,6 +204,9 @@ def load_facts(session: Session, campaign: Campaign, as_of: datetime) -> Facts:
         for key, (_, member, gone) in applied_points(session, campaign.id).items()
         if not gone
     }
+    for key, (_, member, status) in issued_prizes(session, campaign_prefix(campaign.id)).items():
+        if status != "cancelled":
+            applied[key] = member
     budget = Budget(
         total_cents=campaign.budget_total_cents,
         per_day_cents=campaign.budget_per_day_cents,

@@ -10,7 +10,10 @@ adds nothing:
   pending, else reversed (refused, and reported, when its points were already spent);
 - held decisions (waiting for a reviewer) and pending ones whose period is not known yet (still
   waiting for activation) write nothing until they are decided.
-Prizes that are not points are listed in the result (`prizes`) but not yet written anywhere.
+Prizes that are not points (实物, coupons, a 砍价 price, a 抽奖 win) go into the catalogue's
+fulfilment queue (ledger_redemptions) at no points, by the same key: held while a reviewer is
+to decide, pending for its period, then to be delivered; a void one still in the queue is
+cancelled (one already delivered is reported, not taken back).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from core.campaigns.decisions import (
     APPROVED,
+    HELD,
     LEDGER_KIND,
     LEDGER_SOURCE,
     PENDING,
@@ -31,15 +35,22 @@ from core.campaigns.decisions import (
     Decision,
     reference,
 )
-from core.campaigns.facts_sql import applied_points, load_facts
+from core.campaigns.facts_sql import applied_points, campaign_prefix, load_facts
 from core.campaigns.records import find_campaign
 from core.campaigns.review import queue
 from core.campaigns.reviewing import record_review
 from core.campaigns.rewards import decide
-from core.campaigns.settings import parse
+from core.campaigns.settings import Prize, parse
 from core.common.errors import UserError
 from core.common.operator import operator_name
 from core.common.text import msg
+from core.ledger.catalogue import (
+    NEXT_STATUS,
+    Issue,
+    issue_prize,
+    issued_prizes,
+    set_redemption_status,
+)
 from core.ledger.entries import (
     DEFAULT_EXPIRY_DAYS,
     ENTRY,
@@ -64,7 +75,10 @@ class Settled:
     reversed: int = 0  # approved awards reversed
     stuck: list[str] = field(default_factory=list)  # void but could not be taken back: why
     waiting: int = 0  # pending without a known period, or held: nothing written yet
-    prizes: int = 0  # prize decisions (not points), not applied by this step
+    prizes: int = 0  # prize decisions (not points)
+    issued: int = 0  # prizes put in the fulfilment queue
+    moved: int = 0  # queued prizes moved on (held → pending → to deliver)
+    cancelled: int = 0  # queued prizes cancelled (void)
     dry_run: bool = False
 
     def counts(self) -> dict[str, int]:
@@ -120,10 +134,14 @@ def settle(
     decisions = compute(session, campaign, now)
     result = Settled(campaign.id, campaign.name, decisions, dry_run=dry_run)
     in_ledger = applied_points(session, campaign.id)
+    queued = issued_prizes(session, campaign_prefix(campaign.id))
+    prizes = campaign_settings(campaign).prize_by_key()
     awards: list[Award] = []
     for decision in decisions:
         if decision.prize is not None:
             result.prizes += 1
+            _apply_prize(session, campaign, prizes[decision.prize], decision,
+                         queued.get(decision.key), result, operator, now)  # fmt: skip
         if not decision.points:
             continue
         entry = in_ledger.get(decision.key)
@@ -181,6 +199,76 @@ def settle(
     if awards and not dry_run:
         award_batch(session, awards, now=now)
     return result
+
+
+_QUEUE_STATUS = {APPROVED: "to_deliver", PENDING: "pending", HELD: "held"}
+
+
+def _apply_prize(
+    session: Session,
+    campaign: Campaign,
+    prize: Prize,
+    decision: Decision,
+    queued: tuple[int, int, str] | None,
+    result: Settled,
+    operator: str,
+    now: datetime,
+) -> None:
+    wanted = _QUEUE_STATUS.get(decision.status)  # None: void
+    if queued is None:
+        if wanted is None:
+            return
+        result.issued += 1
+        if not result.dry_run:
+            note = msg("活动「{name}」奖品", name=campaign.name)
+            if decision.coupon:
+                note = msg("{note}，券码 {code}", note=note, code=decision.coupon)
+            issue_prize(
+                session,
+                Issue(
+                    member_id=decision.member_id,
+                    dedupe_key=decision.key,
+                    status=wanted,
+                    prize_name=prize.name,
+                    reward_id=prize.reward_id,
+                    cost_cents=decision.cost_cents,
+                    campaign_id=campaign.id,
+                    review_by=decision.review_by,
+                    pending_until=decision.pending_until,
+                    price_cents=decision.price_cents,
+                    note=note,
+                ),
+                operator=operator,
+                now=now,
+            )
+        return
+    row_id, _, status = queued
+    if status == "cancelled" or wanted == status:
+        return  # a cancelled prize stays cancelled: its key is used
+    if wanted is None:
+        if status not in ("held", "pending", "to_deliver"):  # delivered or used
+            result.stuck.append(
+                msg(
+                    "成员 {member} 的奖品「{prize}」已发放，未能收回",
+                    member=decision.member_id,
+                    prize=prize.name,
+                )
+            )
+            return
+        wanted, result.cancelled = "cancelled", result.cancelled + 1
+    elif wanted not in NEXT_STATUS[status]:
+        return  # e.g. held again after it was to be delivered: a person decides
+    else:
+        result.moved += 1
+    if not result.dry_run:
+        set_redemption_status(
+            session,
+            row_id,
+            wanted,
+            operator=operator,
+            reason=_void_reason(campaign, decision) if wanted == "cancelled" else "",
+            now=now,
+        )
 
 
 def decision_pending(session: Session, entry_id: int, now: datetime) -> bool:

@@ -7785,6 +7785,10 @@ Drop an image here</translation>
         <translation>Decorative circle {n}</translation>
     </message>
     <message>
+        <source>待审核</source>
+        <translation>Awaiting review</translation>
+    </message>
+    <message>
         <source>兑换「{reward}」</source>
         <translation>Redeemed “{reward}”</translation>
     </message>
@@ -8167,6 +8171,18 @@ Drop an image here</translation>
     <message>
         <source>活动「{name}」还是草稿，没有可结算的奖励</source>
         <translation>Campaign &quot;{name}&quot; is still a draft: no rewards to settle</translation>
+    </message>
+    <message>
+        <source>活动「{name}」奖品</source>
+        <translation>Campaign &quot;{name}&quot; prize</translation>
+    </message>
+    <message>
+        <source>{note}，券码 {code}</source>
+        <translation>{note}, coupon code {code}</translation>
+    </message>
+    <message>
+        <source>成员 {member} 的奖品「{prize}」已发放，未能收回</source>
+        <translation>Prize &quot;{prize}&quot; of member {member} was already delivered and could not be taken back</translation>
     </message>
     <message>
         <source>成员 {member} 的奖励 {key}：{why}</source>

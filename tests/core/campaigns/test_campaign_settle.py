@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 
 from core.campaigns.records import create_campaign
 from core.common.errors import UserError
+from core.ledger.catalogue import list_redemptions
 from core.referrals.edges import Claim, record_edge
 from core.workflows.campaign_rewards import review, review_queue, settle
-from db.ledger_models import LedgerEntry
+from db.ledger_models import LedgerEntry, LedgerRedemption
 from db.models import Community, Member, Membership, MembershipEvent
 from db.referral_models import CampaignReview
 
@@ -197,3 +198,44 @@ def test_blacklist_voids_pending_rewards_and_bars_from_later_campaigns(database)
         barred = settle(session, later.name, now=T + timedelta(days=30))
         assert barred.awarded == 0
         assert [d.codes()[-1] for d in barred.decisions] == ["barred"]
+
+
+PRIZE = {
+    "prizes": [{"key": "bag", "name": "帆布袋", "cost_cents": 1500, "stock": 1}],
+    "inviter": {"prize": "bag"},
+    "screening": {"mode": "hold_all", "review_days": 3},
+}
+
+
+def test_a_prize_goes_through_the_fulfilment_queue_held_pending_then_to_deliver(database):
+    with database.session() as session:
+        campaign, *_ = setup(session, settings=PRIZE, invitees=2)
+        first = settle(session, campaign.name, now=T + timedelta(days=1))
+        assert (first.prizes, first.issued) == (2, 1)  # stock 1: the second is void
+        (row,) = list_redemptions(session)
+        assert (row.reward_name, row.status, row.points, row.cost_cents) == (
+            "帆布袋",
+            "held",
+            0,
+            1500,
+        )
+        approved = review(session, campaign.name, "approve", key=_key(session), who="李审核",
+                          now=T + timedelta(days=2))  # fmt: skip
+        assert approved.moved == 1
+        assert list_redemptions(session)[0].status == "pending"
+        later = settle(session, campaign.name, now=T + timedelta(days=8))
+        assert later.moved == 1 and list_redemptions(session)[0].status == "to_deliver"
+        again = settle(session, campaign.name, now=T + timedelta(days=8, hours=1))
+        assert (again.issued, again.moved, again.cancelled) == (0, 0, 0)
+        assert len(list_redemptions(session)) == 1
+
+        rejected = review(session, campaign.name, "reject", key=_key(session), who="王主管",
+                          why="核实为刷单", now=T + timedelta(days=9))  # fmt: skip
+        assert rejected.cancelled == 1
+        statuses = sorted(r.status for r in list_redemptions(session))
+        assert statuses == ["cancelled", "held"]  # the stock it freed went to the next one
+        assert entries(session) == []  # no points were ever involved
+
+
+def _key(session):
+    return session.scalar(select(LedgerRedemption.dedupe_key))
