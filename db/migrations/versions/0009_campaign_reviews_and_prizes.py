@@ -4,6 +4,9 @@ New table `campaign_reviews`: each reviewer's action on a campaign's reward (app
 with a reason) or on a member (blacklist, which also bars them from later campaigns), with who,
 when and why.
 
+New table `campaign_tool_totals`: per-participant totals imported from a campaign tool's export
+(LinkWeChat 群裂变 / 任务宝 明细): counts, not edges.
+
 `ledger_redemptions` (the catalogue's fulfilment queue) also takes a campaign's prizes: issued
 at no points (no spend entry), maybe not a catalogue item (`prize_name`), held for a reviewer
 (`held`, with `review_by`) or waiting for its period (`pending`, with `pending_until`), found by
@@ -143,6 +146,7 @@ def _redemptions_down() -> None:
 
 def upgrade() -> None:
     _redemptions_up()
+    _tool_totals_up()
     op.create_table(
         "campaign_reviews",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -185,7 +189,61 @@ def upgrade() -> None:
         batch_op.create_index("ix_campaign_reviews_member", ["member_id", "action"], unique=False)
 
 
+def _tool_totals_up() -> None:
+    op.create_table(
+        "campaign_tool_totals",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("source", sa.String(length=20), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("community_name", sa.String(length=200), nullable=False),
+        sa.Column("staff", sa.String(length=100), nullable=False),
+        sa.Column("state", sa.String(length=10), nullable=False),
+        sa.Column("new_customers", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=True),
+        sa.Column("imported_at", sa.DateTime(), nullable=False),
+        sa.CheckConstraint(
+            "source IN ('linkwechat_group', 'linkwechat_task')",
+            name=op.f("ck_campaign_tool_totals_source"),
+        ),
+        sa.CheckConstraint(
+            "state IN ('done', 'not_done', '')", name=op.f("ck_campaign_tool_totals_state")
+        ),
+        sa.CheckConstraint(
+            "new_customers BETWEEN 0 AND 1000000",
+            name=op.f("ck_campaign_tool_totals_new_customers"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"],
+            ["campaigns.id"],
+            name=op.f("fk_campaign_tool_totals_campaign_id_campaigns"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["members.id"],
+            name=op.f("fk_campaign_tool_totals_member_id_members"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_tool_totals")),
+        sa.UniqueConstraint(
+            "campaign_id",
+            "source",
+            "name",
+            "community_name",
+            name=op.f("uq_campaign_tool_totals_campaign_id"),
+        ),
+    )
+    with op.batch_alter_table("campaign_tool_totals", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_campaign_tool_totals_member_id"), ["member_id"], unique=False
+        )
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("campaign_tool_totals", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_campaign_tool_totals_member_id"))
+    op.drop_table("campaign_tool_totals")
     with op.batch_alter_table("campaign_reviews", schema=None) as batch_op:
         batch_op.drop_index("ix_campaign_reviews_member")
         batch_op.drop_index("ix_campaign_reviews_campaign")
