@@ -1,4 +1,4 @@
-"""`main.py campaigns list | show | create | set-status | record | settle | review`.
+"""`main.py campaigns list | show | create | set-status | record | settle | review | import`.
 
 Imports beyond argparse happen inside the handlers, so `main.py --help` stays quick.
 """
@@ -87,6 +87,15 @@ def register(commands: argparse._SubParsersAction) -> None:
     review.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     add_common_options(review)
     review.set_defaults(handler=run_review)
+
+    imported = actions.add_parser(
+        "import", help="导入裂变工具的明细（LinkWeChat 群裂变明细、任务宝明细）：存为每人合计"
+    )
+    imported.add_argument("campaign", help="活动编号或名称")
+    imported.add_argument("file", help="导出的表格文件（.xlsx/.xls/.csv）")
+    imported.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    add_common_options(imported)
+    imported.set_defaults(handler=run_import)
 
 
 class _DryRun(Exception):
@@ -381,4 +390,28 @@ def run_review(args: argparse.Namespace) -> int:
     data["dry_run"] = args.dry_run
     prefix = "（试运行，未写入）" if args.dry_run else ""
     emit(data, as_json=args.json, human=prefix + "已记录审核。\n" + _settled_human(data, ""))
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from core.campaigns.tool_import import import_tool_export
+
+    result = _run(args, lambda session: import_tool_export(session, args.campaign, args.file),
+                  write=True)  # fmt: skip
+    data = asdict(result) | {"dry_run": args.dry_run, "missing": [str(m) for m in result.missing]}
+    prefix = "（试运行，未写入）" if args.dry_run else ""
+    kind = "群裂变明细" if result.source == "linkwechat_group" else "任务宝明细"
+    lines = [
+        f"{prefix}活动「{result.campaign_name}」导入 LinkWeChat {kind} {result.rows} 行："
+        f"新增 {result.added}，更新 {result.updated}，未变 {result.unchanged}；"
+        f"认出成员 {result.matched}",
+    ]
+    if result.unmatched:
+        lines.append("未找到的成员：" + "、".join(result.unmatched[:20]))
+    if result.ambiguous:
+        lines.append("同名多人、未认定：" + "、".join(result.ambiguous[:20]))
+    lines.append("明细只有每人合计、没有邀请关系，无法给出：" + "、".join(data["missing"]))
+    emit(data, as_json=args.json, human="\n".join(lines))
     return 0

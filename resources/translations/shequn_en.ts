@@ -7293,6 +7293,54 @@ Drop an image here</translation>
         <translation>{signal} ({detail})</translation>
     </message>
     <message>
+        <source>裂变层级（第几波）</source>
+        <translation>Waves (which generation)</translation>
+    </message>
+    <message>
+        <source>邀请关系树</source>
+        <translation>The referral tree</translation>
+    </message>
+    <message>
+        <source>从分享到入群的时间</source>
+        <translation>Time from share to join</translation>
+    </message>
+    <message>
+        <source>被邀请人的留存与激活</source>
+        <translation>Invitees&apos; retention and activation</translation>
+    </message>
+    <message>
+        <source>「{name}」不是 LinkWeChat 裂变明细：找不到「裂变状态」「裂变新客数」表头</source>
+        <translation>&quot;{name}&quot; is not a LinkWeChat fission detail: no 裂变状态 / 裂变新客数 header</translation>
+    </message>
+    <message>
+        <source>第 {line} 行的裂变新客数「{value}」不是人数</source>
+        <translation>Row {line}: new customers &quot;{value}&quot; is not a number of people</translation>
+    </message>
+    <message>
+        <source>「{name}」不是表格文件</source>
+        <translation>&quot;{name}&quot; is not a spreadsheet</translation>
+    </message>
+    <message>
+        <source>第 {line} 行「{name}」重复出现</source>
+        <translation>Row {line}: &quot;{name}&quot; appears twice</translation>
+    </message>
+    <message>
+        <source>第 {line} 行的裂变状态「{value}」无法识别（应为 1 已完成或 2 未完成）</source>
+        <translation>Row {line}: fission state &quot;{value}&quot; is not known (1 done or 2 not done)</translation>
+    </message>
+    <message>
+        <source>「{name}」没有数据行</source>
+        <translation>&quot;{name}&quot; has no data rows</translation>
+    </message>
+    <message>
+        <source>第 {line} 行没有{column}</source>
+        <translation>Row {line} has no {column}</translation>
+    </message>
+    <message>
+        <source>表头缺少「客户名称」或「老客」列</source>
+        <translation>The header has no 客户名称 or 老客 column</translation>
+    </message>
+    <message>
         <source>第 {rows} 行有一格超过 {limit} KB，不像聊天内容，已跳过</source>
         <translation>Line {rows} has a cell over {limit} KB, which is no chat content; skipped</translation>
     </message>

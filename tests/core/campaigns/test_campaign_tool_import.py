@@ -4,6 +4,7 @@ same family imports, and bad files are refused in one line with nothing written.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -101,3 +102,24 @@ def test_a_task_ladder_detail_imports_and_bad_files_are_refused(database, tmp_pa
                 import_tool_export(session, campaign.name, path)
             assert "\n" not in str(refused.value)
         assert count(session) == 2
+
+
+def test_campaigns_import_from_the_command_line(sqlite_url, tmp_path):
+    from core.common.database import open_database
+    from tests.main_process import run_main
+
+    database = open_database(sqlite_url, daily_backup=False)
+    with database.session() as session:
+        campaign, _ = setup(session)
+        name = campaign.name
+    database.close()
+    dry = run_main("campaigns", "import", name, str(SAMPLE), "--dry-run", "--json",
+                   "--db", sqlite_url)  # fmt: skip
+    assert dry.returncode == 0, dry.stderr
+    assert json.loads(dry.stdout)["added"] == 20
+    real = run_main("campaigns", "import", name, str(SAMPLE), "--db", sqlite_url)
+    assert real.returncode == 0 and "新增 20" in real.stdout and "第几波" in real.stdout
+    again = run_main("campaigns", "import", name, str(SAMPLE), "--json", "--db", sqlite_url)
+    assert json.loads(again.stdout)["added"] == 0 and json.loads(again.stdout)["unchanged"] == 20
+    missing = run_main("campaigns", "import", name, str(tmp_path / "无.xlsx"), "--db", sqlite_url)
+    assert missing.returncode == 1 and len(missing.stderr.strip().splitlines()) == 1
