@@ -64,7 +64,9 @@ RULE_ACTIONS = (
     "custom",  # 自定义
 )
 REWARD_KINDS = ("physical", "virtual")
-REDEMPTION_STATUSES = ("to_deliver", "delivered", "used", "cancelled")
+# held: a campaign prize waiting for a reviewer; pending: waiting for its period (both issued
+# by core/workflows/campaign_rewards, at no points) before it is to be delivered.
+REDEMPTION_STATUSES = ("to_deliver", "delivered", "used", "cancelled", "held", "pending")
 
 # Columns an UPDATE may touch: merging members hands entries to the kept member.
 ENTRY_REASSIGNABLE = ("member_id", "related_member_id")
@@ -231,14 +233,22 @@ class LedgerReward(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)
 
 
+POINTS_RANGE = between("points", 1, MAX_ENTRY_POINTS)
+
+
 class LedgerRedemption(Base):
     """兑换 and its fulfilment: 待发放 → 已发放 → 已核销, or 已取消 (refunded by a reversal)."""
 
     __tablename__ = "ledger_redemptions"
     __table_args__ = (
         CheckConstraint(_in("status", REDEMPTION_STATUSES), name="status"),
-        CheckConstraint(between("points", 1, MAX_ENTRY_POINTS), name="points_range"),
+        # A prize issued at no points (a campaign's) has no spend entry.
+        CheckConstraint(
+            f"(points = 0 AND spend_entry_id IS NULL) OR ({POINTS_RANGE})", name="points_range"
+        ),
         CheckConstraint(between("cost_cents", 0, MAX_MONEY_CENTS), name="cost_cents_range"),
+        CheckConstraint("(spend_entry_id IS NULL) = (points = 0)", name="spend"),
+        CheckConstraint("reward_id IS NOT NULL OR length(prize_name) > 0", name="what"),
         Index("ix_ledger_redemptions_status_time", "status", "created_at"),
     )
 
@@ -247,7 +257,7 @@ class LedgerRedemption(Base):
     member_id: Mapped[int] = mapped_column(
         ForeignKey("members.id", ondelete="RESTRICT"), index=True
     )
-    reward_id: Mapped[int] = mapped_column(
+    reward_id: Mapped[int | None] = mapped_column(
         ForeignKey("ledger_rewards.id", ondelete="RESTRICT"), index=True
     )
     points: Mapped[int] = mapped_column(Integer)  # as charged, whatever the catalogue says later
@@ -255,7 +265,7 @@ class LedgerRedemption(Base):
     status: Mapped[str] = mapped_column(
         String(12), default="to_deliver", server_default="to_deliver"
     )
-    spend_entry_id: Mapped[int] = mapped_column(
+    spend_entry_id: Mapped[int | None] = mapped_column(
         ForeignKey("ledger_entries.id", ondelete="RESTRICT"), unique=True
     )
     refund_entry_id: Mapped[int | None] = mapped_column(
@@ -267,3 +277,13 @@ class LedgerRedemption(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
     operator: Mapped[str] = mapped_column(String(100), default="", server_default="")
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # A campaign's prize (migration 0009): its decision key, what it is, its campaign, and
+    # until when it is held for review or pending.
+    dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    prize_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="RESTRICT"), index=True
+    )
+    review_by: Mapped[datetime | None] = mapped_column(DateTime)
+    pending_until: Mapped[datetime | None] = mapped_column(DateTime)
+    price_cents: Mapped[int | None] = mapped_column(Integer)  # 砍价: the price reached

@@ -185,3 +185,66 @@ class ReferralEdge(Base):
         ForeignKey("invite_codes.id", ondelete="SET NULL")
     )
     live_key: Mapped[str | None] = mapped_column(String(40), unique=True)
+
+
+REVIEW_ACTIONS = ("approve", "reject", "blacklist")
+
+
+class CampaignReview(Base):
+    """风控审核: one reviewer's action on a campaign's reward (approve / reject, by the reward's
+    key) or on a member (blacklist: their unapproved rewards are void and later campaigns bar
+    them). Append-only: who, when and why of every decision stay."""
+
+    __tablename__ = "campaign_reviews"
+    __table_args__ = (
+        CheckConstraint(_in("action", REVIEW_ACTIONS), name="action"),
+        CheckConstraint(
+            "(action = 'blacklist' AND member_id IS NOT NULL)"
+            " OR (action <> 'blacklist' AND reward_key IS NOT NULL)",
+            name="target",
+        ),
+        CheckConstraint("action <> 'reject' OR length(why) > 0", name="reject_why"),
+        CheckConstraint("length(who) > 0", name="who"),
+        Index("ix_campaign_reviews_campaign", "campaign_id", "at"),
+        Index("ix_campaign_reviews_member", "member_id", "action"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(10))
+    reward_key: Mapped[str | None] = mapped_column(String(120))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    who: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    why: Mapped[str] = mapped_column(Text, default="")
+
+
+TOOL_SOURCES = ("linkwechat_group", "linkwechat_task")  # 群裂变明细, 任务宝明细
+TOOL_STATES = ("done", "not_done", "")  # 已完成, 未完成, not given
+
+
+class CampaignToolTotal(Base):
+    """One participant's totals from a campaign tool's export (LinkWeChat 群裂变 / 任务宝 明细):
+    how many new customers they brought, not who — no edges, so no waves or tree. Found again by
+    (campaign, source, name as written, group), so importing the same export twice adds nothing."""
+
+    __tablename__ = "campaign_tool_totals"
+    __table_args__ = (
+        CheckConstraint(_in("source", TOOL_SOURCES), name="source"),
+        CheckConstraint(_in("state", TOOL_STATES), name="state"),
+        CheckConstraint("new_customers BETWEEN 0 AND 1000000", name="new_customers"),
+        UniqueConstraint("campaign_id", "source", "name", "community_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))  # 客户名称 / 老客, as written
+    community_name: Mapped[str] = mapped_column(String(200), default="")  # 群名
+    staff: Mapped[str] = mapped_column(String(100), default="")  # 发送员工
+    state: Mapped[str] = mapped_column(String(10), default="")  # 裂变状态
+    new_customers: Mapped[int] = mapped_column(Integer, default=0)  # 裂变新客数
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
+    imported_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)

@@ -1,4 +1,4 @@
-"""`main.py campaigns list | show | create | set-status | record`.
+"""`main.py campaigns list | show | create | set-status | record | settle | review | import`.
 
 Imports beyond argparse happen inside the handlers, so `main.py --help` stays quick.
 """
@@ -66,6 +66,36 @@ def register(commands: argparse._SubParsersAction) -> None:
     record.epilog = "退出状态 2：被邀请人在本活动已有先到的邀请人（冲突已记为被拒，未丢弃）"
     add_common_options(record)
     record.set_defaults(handler=run_record)
+
+    settle = actions.add_parser(
+        "settle", help="结算奖励：按当前数据重算，积分记入账本（待生效、收回、冲正），可重复运行"
+    )
+    settle.add_argument("campaign", help="活动编号或名称")
+    settle.add_argument("--dry-run", action="store_true", help="只计算，不写入")
+    add_common_options(settle)
+    settle.set_defaults(handler=run_settle)
+
+    review = actions.add_parser(
+        "review", help="风控审核：不带操作时列出待审核队列；通过、驳回奖励或拉黑成员"
+    )
+    review.add_argument("campaign", help="活动编号或名称")
+    act = review.add_mutually_exclusive_group()
+    act.add_argument("--approve", metavar="KEY", help="通过这条奖励（队列里的编号）")
+    act.add_argument("--reject", metavar="KEY", help="驳回这条奖励（须写 --reason）")
+    act.add_argument("--blacklist", metavar="MEMBER", help="拉黑成员：编号或昵称（须写 --reason）")
+    review.add_argument("--reason", default="", help="原因")
+    review.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    add_common_options(review)
+    review.set_defaults(handler=run_review)
+
+    imported = actions.add_parser(
+        "import", help="导入裂变工具的明细（LinkWeChat 群裂变明细、任务宝明细）：存为每人合计"
+    )
+    imported.add_argument("campaign", help="活动编号或名称")
+    imported.add_argument("file", help="导出的表格文件（.xlsx/.xls/.csv）")
+    imported.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    add_common_options(imported)
+    imported.set_defaults(handler=run_import)
 
 
 class _DryRun(Exception):
@@ -259,3 +289,129 @@ def run_record(args: argparse.Namespace) -> int:
         )
     emit(data, as_json=args.json, human=human)
     return 2 if result.outcome == "conflict" else 0
+
+
+def _settled_data(result) -> dict:
+    return {
+        "campaign_id": result.campaign_id,
+        "campaign": result.campaign_name,
+        "decisions": result.counts(),
+        "awarded": result.awarded,
+        "awarded_points": result.awarded_points,
+        "clawed_back": result.clawed_back,
+        "reversed": result.reversed,
+        "waiting": result.waiting,
+        "prizes": result.prizes,
+        "issued": result.issued,
+        "moved": result.moved,
+        "cancelled": result.cancelled,
+        "stuck": [str(line) for line in result.stuck],
+    }
+
+
+def _settled_human(data: dict, prefix: str) -> str:
+    counts = data["decisions"]
+    lines = [
+        f"{prefix}活动「{data['campaign']}」：奖励 {sum(counts.values())} 条"
+        f"（待生效 {counts.get('pending', 0)}、已生效 {counts.get('approved', 0)}、"
+        f"待审核 {counts.get('held', 0)}、作废 {counts.get('void', 0)}）",
+        f"新记入账本 {data['awarded']} 笔共 {data['awarded_points']} 分，收回 "
+        f"{data['clawed_back']} 笔，冲正 {data['reversed']} 笔，暂不发放 {data['waiting']} 条",
+    ]
+    if data["prizes"]:
+        lines.append(
+            f"奖品 {data['prizes']} 条：新进发放队列 {data['issued']}，状态推进 {data['moved']}，"
+            f"取消 {data['cancelled']}"
+        )
+    lines += [f"未能收回：{line}" for line in data["stuck"]]
+    return "\n".join(lines)
+
+
+def run_settle(args: argparse.Namespace) -> int:
+    from core.workflows.campaign_rewards import settle
+
+    data = _run(args, lambda session: _settled_data(settle(session, args.campaign)), write=True)
+    data["dry_run"] = args.dry_run
+    prefix = "（试运行，未写入）" if args.dry_run else ""
+    emit(data, as_json=args.json, human=_settled_human(data, prefix))
+    return 0
+
+
+def _queue_data(decision) -> dict:
+    return {
+        "key": decision.key,
+        "member_id": decision.member_id,
+        "related_member_id": decision.related_member_id,
+        "points": decision.points,
+        "prize": decision.prize,
+        "earned_at": decision.at.isoformat(sep=" "),
+        "review_by": decision.review_by.isoformat(sep=" ") if decision.review_by else None,
+        "overdue": decision.overdue,
+        "reasons": [str(item.text) for item in decision.reasons],
+    }
+
+
+def run_review(args: argparse.Namespace) -> int:
+    from core.common.errors import UserError
+    from core.common.text import msg
+    from core.members.lookup import find_member
+    from core.workflows.campaign_rewards import review, review_queue
+
+    if args.approve is None and args.reject is None and args.blacklist is None:
+        if args.reason:
+            raise UserError(msg("--reason 须与 --reject 或 --blacklist 一起使用"))
+
+        def listing(session):
+            campaign, held = review_queue(session, args.campaign)
+            return {"campaign": campaign.name, "queue": [_queue_data(d) for d in held]}
+
+        data = _run(args, listing)
+        lines = [f"活动「{data['campaign']}」待审核 {len(data['queue'])} 条"]
+        for item in data["queue"]:
+            mark = "【已超期】" if item["overdue"] else ""
+            lines.append(
+                f"{mark}{item['key']}\t成员 {item['member_id']}\t积分 {item['points']}"
+                f"\t截止 {item['review_by'] or '-'}\t{'；'.join(item['reasons'])}"
+            )
+        emit(data, as_json=args.json, human="\n".join(lines))
+        return 0
+
+    def work(session):
+        if args.blacklist is not None:
+            member = find_member(session, args.blacklist)
+            result = review(session, args.campaign, "blacklist", member_id=member, why=args.reason)
+        elif args.approve is not None:
+            result = review(session, args.campaign, "approve", key=args.approve, why=args.reason)
+        else:
+            result = review(session, args.campaign, "reject", key=args.reject, why=args.reason)
+        return _settled_data(result)
+
+    data = _run(args, work, write=True)
+    data["dry_run"] = args.dry_run
+    prefix = "（试运行，未写入）" if args.dry_run else ""
+    emit(data, as_json=args.json, human=prefix + "已记录审核。\n" + _settled_human(data, ""))
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from core.campaigns.tool_import import import_tool_export
+
+    result = _run(args, lambda session: import_tool_export(session, args.campaign, args.file),
+                  write=True)  # fmt: skip
+    data = asdict(result) | {"dry_run": args.dry_run, "missing": [str(m) for m in result.missing]}
+    prefix = "（试运行，未写入）" if args.dry_run else ""
+    kind = "群裂变明细" if result.source == "linkwechat_group" else "任务宝明细"
+    lines = [
+        f"{prefix}活动「{result.campaign_name}」导入 LinkWeChat {kind} {result.rows} 行："
+        f"新增 {result.added}，更新 {result.updated}，未变 {result.unchanged}；"
+        f"认出成员 {result.matched}",
+    ]
+    if result.unmatched:
+        lines.append("未找到的成员：" + "、".join(result.unmatched[:20]))
+    if result.ambiguous:
+        lines.append("同名多人、未认定：" + "、".join(result.ambiguous[:20]))
+    lines.append("明细只有每人合计、没有邀请关系，无法给出：" + "、".join(data["missing"]))
+    emit(data, as_json=args.json, human="\n".join(lines))
+    return 0

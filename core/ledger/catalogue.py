@@ -45,10 +45,14 @@ STATUS_NAMES = {
     "delivered": msg("已发放"),
     "used": msg("已核销"),
     "cancelled": msg("已取消"),
+    "held": msg("待审核"),
+    "pending": msg("待生效"),
 }
 KIND_NAMES = {"physical": msg("实物"), "virtual": msg("虚拟/券")}
 # Allowed moves of the fulfilment record.
 NEXT_STATUS = {
+    "held": ("pending", "to_deliver", "cancelled"),  # a campaign prize waiting for a reviewer
+    "pending": ("to_deliver", "cancelled"),  # a campaign prize waiting for its period
     "to_deliver": ("delivered", "cancelled"),
     "delivered": ("used", "cancelled"),
     "used": (),
@@ -456,6 +460,8 @@ def set_redemption_status(
         values["delivered_at"] = now
     elif status == "used":
         values["used_at"] = now
+    elif record["spend_entry_id"] is None:  # a prize issued at no points: nothing to refund
+        values["cancelled_at"] = now
     else:
         refund = reverse(
             session,
@@ -471,6 +477,65 @@ def set_redemption_status(
     if reason.strip():
         values["note"] = (record["note"] + "\n" if record["note"] else "") + reason.strip()
     session.execute(update(REDEMPTION).where(REDEMPTION.c.id == redemption_id).values(**values))
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A prize handed out at no points (a campaign's), into the same fulfilment queue."""
+
+    member_id: int
+    dedupe_key: str
+    status: str  # held / pending / to_deliver
+    prize_name: str = ""
+    reward_id: int | None = None  # a catalogue item, when the prize is one
+    cost_cents: int = 0
+    campaign_id: int | None = None
+    review_by: datetime | None = None
+    pending_until: datetime | None = None
+    price_cents: int | None = None
+    note: str = ""
+
+
+def issue_prize(
+    session: Session, issue: Issue, *, operator: str = "", now: datetime | None = None
+) -> int | None:
+    """Put a prize in the fulfilment queue; None when its key is there already (idempotent)."""
+    now = now or datetime.now()
+    if issue.status not in ("held", "pending", "to_deliver"):
+        raise UserError(msg("未知的兑换状态：{status}", status=issue.status))
+    if session.scalar(select(REDEMPTION.c.id).where(REDEMPTION.c.dedupe_key == issue.dedupe_key)):
+        return None
+    record = LedgerRedemption(
+        code=_new_code(session),
+        member_id=issue.member_id,
+        reward_id=issue.reward_id,
+        points=0,
+        cost_cents=issue.cost_cents,
+        status=issue.status,
+        spend_entry_id=None,
+        created_at=now,
+        operator=operator,
+        note=issue.note,
+        dedupe_key=issue.dedupe_key,
+        prize_name=issue.prize_name[:100],
+        campaign_id=issue.campaign_id,
+        review_by=issue.review_by,
+        pending_until=issue.pending_until,
+        price_cents=issue.price_cents,
+    )
+    session.add(record)
+    session.flush()
+    return record.id
+
+
+def issued_prizes(session: Session, key_prefix: str) -> dict[str, tuple[int, int, str]]:
+    """Dedupe key → (redemption id, member, status) of the prizes whose key starts so."""
+    rows = session.execute(
+        select(
+            REDEMPTION.c.dedupe_key, REDEMPTION.c.id, REDEMPTION.c.member_id, REDEMPTION.c.status
+        ).where(REDEMPTION.c.dedupe_key.like(key_prefix + "%"))
+    ).all()
+    return {key: (row_id, member, status) for key, row_id, member, status in rows}
 
 
 @dataclass(frozen=True)
@@ -508,8 +573,8 @@ def list_redemptions(
             REDEMPTION.c.created_at,
             REDEMPTION.c.member_id,
             MEMBER.c.nickname,
-            REWARD.c.name,
-            REWARD.c.kind,
+            func.coalesce(REWARD.c.name, REDEMPTION.c.prize_name),
+            func.coalesce(REWARD.c.kind, "physical"),
             REDEMPTION.c.points,
             REDEMPTION.c.cost_cents,
             REDEMPTION.c.status,
@@ -520,7 +585,7 @@ def list_redemptions(
             REDEMPTION.c.note,
         )
         .join(MEMBER, MEMBER.c.id == REDEMPTION.c.member_id)
-        .join(REWARD, REWARD.c.id == REDEMPTION.c.reward_id)
+        .outerjoin(REWARD, REWARD.c.id == REDEMPTION.c.reward_id)
         .limit(limit)
     )
     if statuses:

@@ -6525,6 +6525,10 @@ Drop an image here</translation>
         <translation>{what} &quot;{text}&quot; should be written YYYY-MM-DD or YYYY-MM-DD HH:MM</translation>
     </message>
     <message>
+        <source>--reason 须与 --reject 或 --blacklist 一起使用</source>
+        <translation>--reason goes with --reject or --blacklist</translation>
+    </message>
+    <message>
         <source>被邀请人已记在更早的邀请人名下</source>
         <translation>The invitee already counts under an earlier inviter</translation>
     </message>
@@ -6937,6 +6941,26 @@ Drop an image here</translation>
         <translation>A review decision must name the reward</translation>
     </message>
     <message>
+        <source>本活动没有编号为 {key} 的奖励</source>
+        <translation>This campaign has no reward {key}</translation>
+    </message>
+    <message>
+        <source>奖励 {key} 不在待审核队列中，无需通过</source>
+        <translation>Reward {key} is not waiting for review: nothing to approve</translation>
+    </message>
+    <message>
+        <source>奖励 {key} 已作废，无需驳回</source>
+        <translation>Reward {key} is already void: nothing to reject</translation>
+    </message>
+    <message>
+        <source>拉黑须写明原因</source>
+        <translation>A blacklisting needs a reason</translation>
+    </message>
+    <message>
+        <source>成员 {id} 已在本活动被拉黑</source>
+        <translation>Member {id} is already blacklisted in this campaign</translation>
+    </message>
+    <message>
         <source>活动设置「{label}」：{problem}</source>
         <translation>Campaign setting &quot;{label}&quot;: {problem}</translation>
     </message>
@@ -7343,6 +7367,54 @@ Drop an image here</translation>
     <message>
         <source>{signal}（{detail}）</source>
         <translation>{signal} ({detail})</translation>
+    </message>
+    <message>
+        <source>裂变层级（第几波）</source>
+        <translation>Waves (which generation)</translation>
+    </message>
+    <message>
+        <source>邀请关系树</source>
+        <translation>The referral tree</translation>
+    </message>
+    <message>
+        <source>从分享到入群的时间</source>
+        <translation>Time from share to join</translation>
+    </message>
+    <message>
+        <source>被邀请人的留存与激活</source>
+        <translation>Invitees&apos; retention and activation</translation>
+    </message>
+    <message>
+        <source>「{name}」不是 LinkWeChat 裂变明细：找不到「裂变状态」「裂变新客数」表头</source>
+        <translation>&quot;{name}&quot; is not a LinkWeChat fission detail: no 裂变状态 / 裂变新客数 header</translation>
+    </message>
+    <message>
+        <source>第 {line} 行的裂变新客数「{value}」不是人数</source>
+        <translation>Row {line}: new customers &quot;{value}&quot; is not a number of people</translation>
+    </message>
+    <message>
+        <source>「{name}」不是表格文件</source>
+        <translation>&quot;{name}&quot; is not a spreadsheet</translation>
+    </message>
+    <message>
+        <source>第 {line} 行「{name}」重复出现</source>
+        <translation>Row {line}: &quot;{name}&quot; appears twice</translation>
+    </message>
+    <message>
+        <source>第 {line} 行的裂变状态「{value}」无法识别（应为 1 已完成或 2 未完成）</source>
+        <translation>Row {line}: fission state &quot;{value}&quot; is not known (1 done or 2 not done)</translation>
+    </message>
+    <message>
+        <source>「{name}」没有数据行</source>
+        <translation>&quot;{name}&quot; has no data rows</translation>
+    </message>
+    <message>
+        <source>第 {line} 行没有{column}</source>
+        <translation>Row {line} has no {column}</translation>
+    </message>
+    <message>
+        <source>表头缺少「客户名称」或「老客」列</source>
+        <translation>The header has no 客户名称 or 老客 column</translation>
     </message>
     <message>
         <source>第 {rows} 行有一格超过 {limit} KB，不像聊天内容，已跳过</source>
@@ -7837,6 +7909,10 @@ Drop an image here</translation>
         <translation>Decorative circle {n}</translation>
     </message>
     <message>
+        <source>待审核</source>
+        <translation>Awaiting review</translation>
+    </message>
+    <message>
         <source>兑换「{reward}」</source>
         <translation>Redeemed “{reward}”</translation>
     </message>
@@ -8203,6 +8279,38 @@ Drop an image here</translation>
     <message>
         <source>工作表「{sheet}」里找不到表头，已跳过</source>
         <translation>No header row found in the sheet “{sheet}”; skipped</translation>
+    </message>
+    <message>
+        <source>奖励作废</source>
+        <translation>Reward void</translation>
+    </message>
+    <message>
+        <source>活动「{name}」奖励作废：{why}</source>
+        <translation>Campaign &quot;{name}&quot; reward void: {why}</translation>
+    </message>
+    <message>
+        <source>活动「{name}」奖励</source>
+        <translation>Campaign &quot;{name}&quot; reward</translation>
+    </message>
+    <message>
+        <source>活动「{name}」还是草稿，没有可结算的奖励</source>
+        <translation>Campaign &quot;{name}&quot; is still a draft: no rewards to settle</translation>
+    </message>
+    <message>
+        <source>活动「{name}」奖品</source>
+        <translation>Campaign &quot;{name}&quot; prize</translation>
+    </message>
+    <message>
+        <source>{note}，券码 {code}</source>
+        <translation>{note}, coupon code {code}</translation>
+    </message>
+    <message>
+        <source>成员 {member} 的奖品「{prize}」已发放，未能收回</source>
+        <translation>Prize &quot;{prize}&quot; of member {member} was already delivered and could not be taken back</translation>
+    </message>
+    <message>
+        <source>成员 {member} 的奖励 {key}：{why}</source>
+        <translation>Reward {key} of member {member}: {why}</translation>
     </message>
     <message>
         <source>{sheet} 第 {row} 行「{nickname}」：这位成员已经导入过期初积分，这次不再计入</source>

@@ -1,0 +1,80 @@
+"""The review queue kept in the database (campaign_reviews): reviewers' approve / reject /
+blacklist actions, each with who, when and why; core/campaigns/review.py says what they do to
+the decisions. An action that would do nothing is refused in one line, never kept silently."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.campaigns.decisions import HELD, VOID, Decision
+from core.campaigns.facts import ReviewAction
+from core.campaigns.review import APPROVE, BLACKLIST, REJECT, check_action
+from core.common.errors import UserError
+from core.common.text import msg
+from db.models import Member
+from db.referral_models import Campaign, CampaignReview
+
+MAX_WHY = 500
+
+
+def _target(decisions: list[Decision], action: str, key: str) -> Decision:
+    found = next((d for d in decisions if d.key == key), None)
+    if found is None:
+        raise UserError(msg("本活动没有编号为 {key} 的奖励", key=key[:120]))
+    if action == APPROVE and found.status != HELD:
+        raise UserError(msg("奖励 {key} 不在待审核队列中，无需通过", key=key[:120]))
+    if action == REJECT and found.status == VOID:
+        raise UserError(msg("奖励 {key} 已作废，无需驳回", key=key[:120]))
+    return found
+
+
+def record_review(
+    session: Session,
+    campaign: Campaign,
+    decisions: list[Decision],
+    action: str,
+    *,
+    who: str,
+    key: str | None = None,
+    member_id: int | None = None,
+    why: str = "",
+    now: datetime | None = None,
+) -> CampaignReview:
+    """Keep one reviewer's action on `campaign`, checked against its current `decisions`."""
+    now = now or datetime.now()
+    why = " ".join((why or "").split())[:MAX_WHY]
+    review = ReviewAction(action, (who or "").strip()[:100], now, why, key, member_id)
+    check_action(review)
+    if action == BLACKLIST:
+        member = session.get(Member, member_id)
+        if member is None or member.merged_into_id is not None:
+            raise UserError(msg("没有编号为 {id} 的成员", id=member_id))
+        if not why:
+            raise UserError(msg("拉黑须写明原因"))
+        done = session.scalar(
+            select(CampaignReview.id).where(
+                CampaignReview.campaign_id == campaign.id,
+                CampaignReview.action == BLACKLIST,
+                CampaignReview.member_id == member_id,
+            )
+        )
+        if done is not None:
+            raise UserError(msg("成员 {id} 已在本活动被拉黑", id=member_id))
+    else:
+        found = _target(decisions, action, key)
+        member_id = found.member_id
+    row = CampaignReview(
+        campaign_id=campaign.id,
+        action=action,
+        reward_key=key if action != BLACKLIST else None,
+        member_id=member_id,
+        who=review.who,
+        at=now,
+        why=why,
+    )
+    session.add(row)
+    session.flush()
+    return row
