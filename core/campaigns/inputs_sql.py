@@ -132,8 +132,9 @@ def _participants(campaign_id: int):
     live = ReferralEdge.status.in_(LIVE_STATUSES)
     mine = ReferralEdge.campaign_id == campaign_id
     rows = union_all(
-        select(ReferralEdge.invitee_id.label("member_id"), ReferralEdge.occurred_at.label("at"))
-        .where(mine, live),
+        select(
+            ReferralEdge.invitee_id.label("member_id"), ReferralEdge.occurred_at.label("at")
+        ).where(mine, live),
         select(InviteCode.member_id, InviteCode.issued_at).where(
             InviteCode.campaign_id == campaign_id
         ),

@@ -6837,6 +6837,18 @@ Drop an image here</translation>
         <translation>none</translation>
     </message>
     <message>
+        <source>活动由外部工具导入，只有每人的邀请总数，无法给出：波次与每波 K、裂变周期、新成员的激活与留存</source>
+        <translation>The campaign was imported from another tool with each person&apos;s invite totals only; it cannot give: waves and K per wave, cycle time, newcomers&apos; activation and retention</translation>
+    </message>
+    <message>
+        <source>--top 应是正整数</source>
+        <translation>--top must be a positive whole number</translation>
+    </message>
+    <message>
+        <source>计划 K 值和裂变周期要一起给出</source>
+        <translation>Give the planned K and the cycle time together</translation>
+    </message>
+    <message>
         <source>{reason}：{why}</source>
         <translation>{reason}: {why}</translation>
     </message>
