@@ -34,6 +34,13 @@ def register(actions: argparse._SubParsersAction) -> None:
     add_common_options(ahead)
     ahead.set_defaults(handler=run_forecast)
 
+    codes = actions.add_parser("codes", help="导出活动的邀请码（每位参与者的码，默认打码）")
+    codes.add_argument("campaign", help="活动编号或名称")
+    codes.add_argument("--out", required=True, help="导出到 .xlsx 文件")
+    codes.add_argument("--no-mask", action="store_true", help="不打码（会记入导出日志）")
+    add_common_options(codes)
+    codes.set_defaults(handler=run_codes)
+
 
 def _time(text):
     from core.campaigns.cli import parse_time
@@ -263,4 +270,20 @@ def run_forecast(args: argparse.Namespace) -> int:
 
     campaign, result = _open(args, work)
     emit(forecast_data(campaign, result), as_json=args.json, human=forecast_text(campaign, result))
+    return 0
+
+
+def run_codes(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from core.campaigns.cli import _run
+    from core.campaigns.codes_export import export_codes
+
+    result = _run(
+        args,
+        lambda session: export_codes(session, args.campaign, Path(args.out), mask=not args.no_mask),
+        write=True,
+    )
+    masked = "，手机号和微信号已打码" if result.masked else "，未打码（已记入导出日志）"
+    emit(result, as_json=args.json, human=f"已导出 {result.rows} 个邀请码到 {result.path}{masked}")
     return 0

@@ -6449,6 +6449,10 @@ Drop an image here</translation>
         <translation>{what} &quot;{text}&quot; should be written YYYY-MM-DD or YYYY-MM-DD HH:MM</translation>
     </message>
     <message>
+        <source>活动「{name}」的邀请码</source>
+        <translation>Invite codes of campaign “{name}”</translation>
+    </message>
+    <message>
         <source>被邀请人已记在更早的邀请人名下</source>
         <translation>The invitee already counts under an earlier inviter</translation>
     </message>
