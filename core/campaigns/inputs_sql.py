@@ -2,8 +2,9 @@
 of fact:
 
 edges       referral_edges of the campaign (void ones left out: they never happened), plus a
-            seed row for each holder of a campaign code who is no counted invitee (a code
-            handed out is taking part), joined at the code's issue
+            seed row for each holder of a campaign code who is no invitee (a code handed out
+            is taking part; an invitee whose edges were all rejected takes no part), joined
+            at the code's issue
 activity    per counted edge: the first message or check-in after joining (activation) and
             the first activity (any kind but a violation) in each week the figures measure
             (days 7–13, 21–27, 30–36 after joining) — all the figures read of activity, so
@@ -120,7 +121,9 @@ def read_edges(session: Session, campaign_id: int) -> EdgeRows:
     ids: list[int | None] = []
     joined_at: dict[int, datetime | None] = {}
     inviters: set[int] = set()
+    invitees: set[int] = set()
     for edge_id, inviter, invitee, at, status in rows:
+        invitees.add(invitee)
         if parse is not None:
             at = parse(at)
         if status == "rejected":
@@ -135,8 +138,8 @@ def read_edges(session: Session, campaign_id: int) -> EdgeRows:
     holders = set()
     for member, at in codes:
         holders.add(member)
-        if member in joined_at:
-            continue  # an invitee given a code: their edge says how they came
+        if member in invitees:
+            continue  # an invitee given a code: their edges say how they came (or that not)
         if parse is not None:
             at = parse(at)
         joined_at[member] = at
