@@ -152,9 +152,10 @@ def report_text(report) -> str:
             f"K {_num(f.k)}\t裂变率 {_share(f.fission_rate)}\t分享率 "
             f"{f.share_rate.count}/{f.share_rate.of}\t放大倍数 {_num(f.amplification)}"
         )
-        lines.append("每波：" + "  ".join(
+        waves = "  ".join(
             f"第{w.wave}波 {w.participants}人→{w.brought}（K {w.k:.2f}）" for w in f.waves
-        ))  # fmt: skip
+        )
+        lines.append(f"每波：{waves or '—'}")
         cycle = "—" if f.cycle_time_hours is None else f"{f.cycle_time_hours:.1f} 小时"
         lines.append(f"裂变周期（中位数）{cycle}（{f.cycle_time_of} 位邀请人）")
         lines.append(
