@@ -11,6 +11,7 @@ from core.campaigns.inputs import Costs
 from core.campaigns.inputs_sql import read_inputs
 from core.campaigns.people import leaderboard, top_connectors
 from core.campaigns.waves import build_tree
+from db.referral_models import InviteCode
 from tests.core.campaigns import tree15, tree15_db
 from tests.core.campaigns.tree15 import AS_OF
 
@@ -44,3 +45,15 @@ def test_reached_counts_code_holders(database):
         inputs = read_inputs(session, tree15_db.load(session), AS_OF)
     assert sorted(m for m, f in inputs.facts.items() if f.code_issued) == sorted(tree15.CODES)
     assert [m for m, f in inputs.facts.items() if f.shared] == [13]
+
+
+def test_a_code_holder_whose_edges_were_all_rejected_takes_no_part(database):
+    with database.session() as session:
+        campaign_id = tree15_db.load(session)
+        session.add(InviteCode(value="C0016", member_id=16, campaign_id=campaign_id,
+                               issued_at=tree15.at(70), origin="campaign"))  # fmt: skip
+        session.flush()
+        inputs = read_inputs(session, campaign_id, AS_OF)
+    tree = build_tree(inputs.edges)
+    assert 16 not in tree.parent and tree.participants == 15
+    assert inputs.facts[16].code_issued  # reached, all the same
