@@ -97,6 +97,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_common_options(imported)
     imported.set_defaults(handler=run_import)
 
+    from core.campaigns import report_cli  # report / forecast / codes
+
+    report_cli.register(actions)
+
 
 class _DryRun(Exception):
     def __init__(self, result) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, bindparam, func, insert, select, update
 from core.common.errors import UserError
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
 from core.common.text import msg
+from core.demo.campaigns import write_demo_campaigns
 from core.members.search_keys import member_search_keys
 from db.bulk import insert_tuples
 from db.models import (
@@ -137,6 +138,7 @@ def generate_demo(
     writer.insert_tuples(MembershipEvent, MEMBERSHIP_EVENT_COLUMNS, _join_leave_rows(memberships))
     _add_group_nicknames_to_search(connection, member_rows, member_ids, memberships)
     events = writer.insert_tuples(ActivityEvent, EVENT_COLUMNS, _event_rows(rng, spans))
+    events += write_demo_campaigns(connection, rng, community_ids, now)
     _set_last_active(connection)
     _write_tags(connection, rng, member_ids)
     _level_history(connection, now)

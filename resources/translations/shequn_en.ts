@@ -6529,6 +6529,10 @@ Drop an image here</translation>
         <translation>--reason goes with --reject or --blacklist</translation>
     </message>
     <message>
+        <source>活动「{name}」的邀请码</source>
+        <translation>Invite codes of campaign “{name}”</translation>
+    </message>
+    <message>
         <source>被邀请人已记在更早的邀请人名下</source>
         <translation>The invitee already counts under an earlier inviter</translation>
     </message>
@@ -6915,6 +6919,18 @@ Drop an image here</translation>
     <message>
         <source>无</source>
         <translation>none</translation>
+    </message>
+    <message>
+        <source>活动由外部工具导入，只有每人的邀请总数，无法给出：波次与每波 K、裂变周期、新成员的激活与留存</source>
+        <translation>The campaign was imported from another tool with each person&apos;s invite totals only; it cannot give: waves and K per wave, cycle time, newcomers&apos; activation and retention</translation>
+    </message>
+    <message>
+        <source>--top 应是正整数</source>
+        <translation>--top must be a positive whole number</translation>
+    </message>
+    <message>
+        <source>计划 K 值和裂变周期要一起给出</source>
+        <translation>Give the planned K and the cycle time together</translation>
     </message>
     <message>
         <source>{reason}：{why}</source>

@@ -1,0 +1,272 @@
+"""A campaign's figures read from the database, over 200000 referral edges, each against one
+bare recursive SQL query of the same figure in the same run; and opening one participant with
+10000 descendants (the tab's tree).
+
+    .venv/bin/python bench/campaign_sql.py [--edges N] [--runs R]
+
+SQLite always; PostgreSQL too when SHEQUN_TEST_PG_URL is set (a new database, dropped after).
+Ours: core/campaigns/inputs_sql (the reads) + the pure figures (core/campaigns/waves, funnel,
+people). Bare: one recursive query giving the same figure (wave sizes; stage counts; the 10
+members with the most participants below). Times are wall-clock seconds, the least of `--runs`
+interleaved runs. Goal (issue 17): each ours ≤ 2 × bare and < 2 s; the tree < 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import time
+import uuid
+from datetime import datetime, timedelta
+
+import common
+from sqlalchemy import create_engine, insert, text
+from sqlalchemy.engine import make_url
+
+from core.campaigns.funnel import funnel
+from core.campaigns.inputs_sql import read_edges, read_inputs
+from core.campaigns.people import top_connectors
+from core.campaigns.subtree import subtree
+from core.campaigns.waves import build_tree
+from core.common.database import open_database
+from core.referrals.edges import live_key
+from db.models import ActivityEvent, Member
+from db.referral_models import Campaign, InviteCode, ReferralEdge
+
+T0 = datetime(2026, 3, 1, 9, 0)
+AS_OF = T0 + timedelta(days=60)
+SEEDS = 2000
+BIG = 10_000  # descendants of the participant the tree opens
+
+# The counted edges (first referrer), as the figures count them, for the bare queries.
+_COUNTED = """
+    SELECT e.inviter_id, e.invitee_id, e.occurred_at, e.status FROM referral_edges e
+    WHERE e.campaign_id = :c AND e.status IN ('pending', 'verified')
+      AND NOT EXISTS (SELECT 1 FROM referral_edges o
+        WHERE o.invitee_id = e.invitee_id AND o.campaign_id = e.campaign_id
+          AND o.status IN ('pending', 'verified')
+          AND (o.occurred_at < e.occurred_at
+               OR (o.occurred_at = e.occurred_at AND o.inviter_id < e.inviter_id)))
+"""
+_SEEDS = """
+    SELECT i.member_id FROM invite_codes i WHERE i.campaign_id = :c
+      AND NOT EXISTS (SELECT 1 FROM counted k WHERE k.invitee_id = i.member_id)
+"""
+BARE_WAVES = f"""
+WITH RECURSIVE counted AS ({_COUNTED}),
+waves(member_id, depth) AS (
+    {_SEEDS.replace("SELECT i.member_id", "SELECT i.member_id, 0")}
+  UNION ALL
+    SELECT k.invitee_id, w.depth + 1 FROM waves w JOIN counted k ON k.inviter_id = w.member_id
+    WHERE w.depth < 100
+)
+SELECT depth, COUNT(*) FROM waves GROUP BY depth ORDER BY depth
+"""
+BARE_CONNECTORS = f"""
+WITH RECURSIVE counted AS ({_COUNTED}),
+below(top_id, member_id, depth) AS (
+    SELECT inviter_id, invitee_id, 1 FROM counted
+  UNION ALL
+    SELECT b.top_id, k.invitee_id, b.depth + 1 FROM below b
+    JOIN counted k ON k.inviter_id = b.member_id WHERE b.depth < 100
+)
+SELECT top_id, COUNT(*) AS n FROM below GROUP BY top_id ORDER BY n DESC, top_id LIMIT 10
+"""
+
+
+def bare_funnel(dialect: str) -> str:
+    """Reached, joined, activated (72 h), retained (week 4), referred, paying: one query."""
+    if dialect == "sqlite":
+        age = "(julianday(a.occurred_at) - julianday(k.occurred_at))"
+    else:
+        age = "(extract(epoch FROM a.occurred_at - k.occurred_at) / 86400.0)"
+    return f"""
+WITH RECURSIVE counted AS ({_COUNTED}),
+reach(member_id) AS (
+    SELECT k.invitee_id FROM counted k
+    WHERE k.inviter_id IN (SELECT member_id FROM invite_codes WHERE campaign_id = :c)
+  UNION
+    SELECT k.invitee_id FROM reach r JOIN counted k ON k.inviter_id = r.member_id
+),
+stage AS (
+    SELECT k.invitee_id,
+      MAX(CASE WHEN a.kind IN ('message', 'checkin') AND {age} <= 3 THEN 1 ELSE 0 END) AS act,
+      MAX(CASE WHEN a.kind <> 'violation' AND {age} >= 21 AND {age} < 28 THEN 1 ELSE 0 END)
+        AS ret,
+      MAX(CASE WHEN a.kind = 'purchase' THEN 1 ELSE 0 END) AS paid
+    FROM counted k JOIN activity_events a ON a.member_id = k.invitee_id
+      AND a.occurred_at >= k.occurred_at
+    WHERE {age} < 28
+    GROUP BY k.invitee_id
+)
+SELECT (SELECT COUNT(*) FROM invite_codes WHERE campaign_id = :c),
+       (SELECT COUNT(*) FROM reach),
+       (SELECT SUM(act) FROM stage), (SELECT SUM(ret) FROM stage),
+       (SELECT COUNT(DISTINCT k.inviter_id) FROM counted k
+          JOIN counted p ON p.invitee_id = k.inviter_id WHERE k.status = 'verified'),
+       (SELECT SUM(paid) FROM stage)
+"""
+
+
+def generate(edges: int) -> tuple[list[dict], list[dict], list[dict], int]:
+    """Edges (the first BIG + 1 members are one participant's subtree), seeds' codes and
+    activity; and that participant's id. Member ids run 1 … edges + SEEDS."""
+    rnd = random.Random(17)
+    members = edges + SEEDS
+    joined = {}
+    parent = {}
+    # Members 1 … SEEDS are seeds; member 1's subtree is members SEEDS+1 … SEEDS+BIG, three
+    # or so below each; everyone else is brought by a random earlier participant outside it.
+    for member in range(1, SEEDS + 1):
+        joined[member] = T0 + timedelta(hours=rnd.uniform(0, 48))
+    for index in range(BIG):
+        member = SEEDS + 1 + index
+        parent[member] = 1 if index < 3 else SEEDS + 1 + (index - 3) // 3
+    outside = list(range(2, SEEDS + 1))
+    for member in range(SEEDS + BIG + 1, members + 1):
+        parent[member] = outside[int(len(outside) * (1 - rnd.random() ** 3)) - 1]
+        outside.append(member)
+    for member in range(SEEDS + 1, members + 1):
+        joined[member] = joined[parent[member]] + timedelta(hours=rnd.expovariate(1 / 30))
+    edge_rows, events = [], []
+    for member in range(SEEDS + 1, members + 1):
+        at = joined[member]
+        edge_rows.append(
+            {"inviter_id": parent[member], "invitee_id": member, "occurred_at": at,
+             "status": "verified" if rnd.random() < 0.9 else "pending"}
+        )  # fmt: skip
+        if rnd.random() < 0.7:
+            events.append((member, "checkin", at + timedelta(hours=rnd.expovariate(1 / 40)), 0))
+        if rnd.random() < 0.4:
+            events.append((member, "message", at + timedelta(days=rnd.uniform(20, 30)), 0))
+        if rnd.random() < 0.1:
+            events.append((member, "purchase", at + timedelta(days=2), rnd.randint(900, 9900)))
+    activity = [
+        {"member_id": m, "kind": k, "occurred_at": at, "amount_cents": cents}
+        for m, k, at, cents in events
+    ]
+    codes = [{"member_id": m, "issued_at": joined[m]} for m in range(1, SEEDS + 1)]
+    return edge_rows, codes, activity, 1
+
+
+def load(url: str, edges: int) -> int:
+    database = open_database(url, daily_backup=False)
+    edge_rows, codes, activity, _ = generate(edges)
+    with database.session(write=True) as session:
+        session.execute(
+            insert(Member), [{"id": m, "nickname": f"m{m}"} for m in range(1, edges + SEEDS + 1)]
+        )
+        campaign = Campaign(name="bench", starts_at=T0, status="running")
+        session.add(campaign)
+        session.flush()
+        cid = campaign.id
+        session.execute(
+            insert(InviteCode),
+            [{"value": f"B{row['member_id']:07d}", "campaign_id": cid, "origin": "campaign",
+              **row} for row in codes],
+        )  # fmt: skip
+        for row in edge_rows:
+            row |= {"campaign_id": cid, "how": "code", "sources": 1,
+                    "live_key": live_key(row["invitee_id"], cid, None)}  # fmt: skip
+        session.execute(insert(ReferralEdge), edge_rows)
+        session.execute(insert(ActivityEvent), activity)
+    with database.engine.connect() as connection:
+        if database.engine.dialect.name == "sqlite":
+            connection.execute(text("ANALYZE"))
+        else:
+            connection.execute(text("COMMIT"))
+            connection.execute(text("ANALYZE"))
+    database.close()
+    return cid
+
+
+def timed(work, runs: int) -> tuple[float, object]:
+    best, result = float("inf"), None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = work()
+        best = min(best, time.perf_counter() - started)
+    return best, result
+
+
+def measure(url: str, edges: int, runs: int) -> None:
+    started = time.perf_counter()
+    cid = load(url, edges)
+    database = open_database(url, daily_backup=False)
+    dialect = database.engine.dialect.name
+    print(f"\n{dialect}: {edges} edges loaded in {time.perf_counter() - started:.1f} s")
+
+    def bare(sql):
+        def work():
+            with database.session() as session:
+                return session.execute(text(sql), {"c": cid}).all()
+
+        return work
+
+    def ours_waves():
+        with database.session() as session:
+            read = read_edges(session, cid)
+        return build_tree(read.edges).wave_sizes()
+
+    def ours_funnel():
+        with database.session() as session:
+            inputs = read_inputs(session, cid, AS_OF)
+        tree = build_tree(inputs.edges)
+        return [stage.count for stage in funnel(tree, inputs.facts, AS_OF)]
+
+    def ours_connectors():
+        with database.session() as session:
+            read = read_edges(session, cid)
+        return [(c.member_id, c.brought) for c in top_connectors(build_tree(read.edges))]
+
+    pairs = {
+        "K per wave": (ours_waves, bare(BARE_WAVES)),
+        "funnel": (ours_funnel, bare(bare_funnel(dialect))),
+        "top connectors": (ours_connectors, bare(BARE_CONNECTORS)),
+    }
+    for name, (ours, baseline) in pairs.items():
+        ours_time, ours_result = timed(ours, runs)
+        bare_time, bare_result = timed(baseline, runs)
+        print(f"  {name:15} ours {ours_time:6.3f} s  bare {bare_time:6.3f} s  "
+              f"ratio {ours_time / bare_time:5.2f}")  # fmt: skip
+        print(f"    ours {str(ours_result)[:110]}")
+        print(f"    bare {str(bare_result)[:110]}")
+
+    def tree_open():
+        with database.session() as session:
+            return subtree(session, cid, 1)
+
+    tree_time, found = timed(tree_open, runs)
+    print(f"  tree of member 1: {found.descendants} below, waves {found.by_wave}, "
+          f"{tree_time * 1000:.0f} ms")  # fmt: skip
+    database.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--edges", type=int, default=200_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    common.OUT.mkdir(parents=True, exist_ok=True)
+    path = common.OUT / "campaign-sql.db"
+    path.unlink(missing_ok=True)
+    measure(f"sqlite:///{path}", args.edges, args.runs)
+    path.unlink(missing_ok=True)
+    server = os.environ.get("SHEQUN_TEST_PG_URL")
+    if server:
+        name = f"bench_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            measure(make_url(server).set(database=name).render_as_string(False), args.edges,
+                    args.runs)  # fmt: skip
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,172 @@
+"""One campaign's report and forecast, read from the database: the pure figures
+(core/campaigns/figures, funnel, people, forecast) over the inputs core/campaigns/inputs_sql
+reads.
+
+A campaign known only from another tool's export (`campaigns import` keeps participant totals in
+campaign_tool_totals, no referral edges) has no tree: the report says which
+figures it cannot give (waves, K, cycle time, retention of the invitees) and gives the rest
+from the totals, instead of showing zeros.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.campaigns import forecast as forecasting
+from core.campaigns.figures import Figures, campaign_figures
+from core.campaigns.funnel import Stage, funnel
+from core.campaigns.inputs_sql import Inputs, read_inputs, yuan
+from core.campaigns.people import Connector, top_connectors
+from core.campaigns.records import find_campaign
+from core.campaigns.waves import build_tree
+from core.common.text import Message, msg
+from db.models import Community, Member, Membership
+from db.referral_models import Campaign, CampaignCommunity, CampaignToolTotal, ReferralEdge
+
+
+@dataclass
+class Report:
+    campaign_id: int
+    name: str
+    as_of: datetime
+    figures: Figures | None  # None: imported with totals only
+    stages: list[Stage]
+    connectors: list[Connector]
+    names: dict[int, str]
+    # imported with totals only: participants and invites from the totals, and what is missing
+    totals: dict[int, int] | None = None
+    unavailable: list[Message] = field(default_factory=list)
+
+
+def imported_totals(session: Session, campaign: Campaign) -> dict[int, int] | None:
+    """member id → new customers, when the campaign is known only from a tool's export
+    (`campaigns import`: totals per participant, no referral edges); None when it has edges."""
+    has_edges = session.scalar(
+        select(ReferralEdge.id).where(ReferralEdge.campaign_id == campaign.id).limit(1)
+    )
+    imported = session.scalar(
+        select(func.count()).select_from(CampaignToolTotal)
+        .where(CampaignToolTotal.campaign_id == campaign.id)
+    )  # fmt: skip
+    if has_edges is not None or not imported:
+        return None
+    rows = session.execute(
+        select(CampaignToolTotal.member_id, func.sum(CampaignToolTotal.new_customers))
+        .where(
+            CampaignToolTotal.campaign_id == campaign.id,
+            CampaignToolTotal.member_id.is_not(None),
+        )
+        .group_by(CampaignToolTotal.member_id)
+    ).all()
+    return {int(member): int(count) for member, count in rows}
+
+
+def nicknames(session: Session, member_ids) -> dict[int, str]:
+    ids = sorted(set(member_ids))
+    names: dict[int, str] = {}
+    for start in range(0, len(ids), 1000):  # bounded IN lists
+        chunk = ids[start : start + 1000]
+        names.update(
+            session.execute(
+                select(Member.id, func.coalesce(func.nullif(Member.remark, ""), Member.nickname))
+                .where(Member.id.in_(chunk))
+            ).all()
+        )  # fmt: skip
+    return names
+
+
+def _unavailable() -> list[Message]:
+    return [
+        msg(
+            "活动由外部工具导入，只有每人的邀请总数，无法给出：波次与每波 K、裂变周期、"
+            "新成员的激活与留存"
+        ),
+    ]
+
+
+def campaign_report(
+    session: Session, text: str, as_of: datetime | None = None, top: int = 10
+) -> Report:
+    """The report of the campaign named by number or name, as of `as_of` (default: now)."""
+    campaign = find_campaign(session, text)
+    as_of = as_of or datetime.now()
+    totals = imported_totals(session, campaign)
+    if totals is not None:
+        ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:top]
+        connectors = [Connector(member, None, count, 0, None) for member, count in ranked]
+        return Report(
+            campaign.id, campaign.name, as_of, None, [], connectors,
+            nicknames(session, [member for member, _ in ranked]),
+            totals=totals, unavailable=_unavailable(),
+        )  # fmt: skip
+    inputs = read_inputs(session, campaign.id, as_of)
+    tree = build_tree(inputs.edges)
+    figures = campaign_figures(tree, inputs.facts, inputs.costs, as_of)
+    connectors = top_connectors(tree, top)
+    return Report(
+        campaign.id,
+        campaign.name,
+        as_of,
+        figures,
+        funnel(tree, inputs.facts, as_of),
+        connectors,
+        nicknames(session, [c.member_id for c in connectors]),
+    )
+
+
+def target_groups(session: Session, campaign_id: int) -> list[forecasting.Group]:
+    """The campaign's target communities with their current member counts."""
+    rows = session.execute(
+        select(Community.id, Community.name, func.count(Membership.member_id))
+        .join(CampaignCommunity, CampaignCommunity.community_id == Community.id)
+        .outerjoin(
+            Membership,
+            (Membership.community_id == Community.id) & Membership.left_at.is_(None),
+        )
+        .where(CampaignCommunity.campaign_id == campaign_id)
+        .group_by(Community.id, Community.name)
+        .order_by(Community.id)
+    ).all()
+    return [forecasting.Group(cid, name, members) for cid, name, members in rows]
+
+
+def _budget(campaign: Campaign, inputs: Inputs, joins: int) -> forecasting.Budget:
+    spent = inputs.costs.total
+    return forecasting.Budget(
+        cost_per_join=(spent / joins) if joins else Decimal(0),
+        total=None if campaign.budget_total_cents is None else yuan(campaign.budget_total_cents),
+        spent=spent,
+        per_day=None
+        if campaign.budget_per_day_cents is None
+        else yuan(campaign.budget_per_day_cents),
+    )
+
+
+def campaign_forecast(
+    session: Session,
+    text: str,
+    days: int,
+    as_of: datetime | None = None,
+    plan: forecasting.Plan | None = None,
+    via_qr: float = 1.0,
+) -> tuple[Campaign, forecasting.Forecast]:
+    """The forecast of the campaign for `days` days from `as_of` (default: now)."""
+    campaign = find_campaign(session, text)
+    as_of = as_of or datetime.now()
+    inputs = read_inputs(session, campaign.id, as_of)
+    tree = build_tree(inputs.edges)
+    result = forecasting.forecast(
+        tree,
+        as_of,
+        days,
+        plan=plan,
+        groups=target_groups(session, campaign.id),
+        budget=_budget(campaign, inputs, tree.invitees),
+        via_qr=via_qr,
+    )
+    return campaign, result
