@@ -375,7 +375,7 @@ def run_review(args: argparse.Namespace) -> int:
             mark = "【已超期】" if item["overdue"] else ""
             lines.append(
                 f"{mark}{item['key']}\t成员 {item['member_id']}\t积分 {item['points']}"
-                f"\t截止 {item['review_by'] or '-'}\t{'；'.join(item['reasons'])}"
+                f"\t截止 {(item['review_by'] or '-')[:16]}\t{'；'.join(item['reasons'])}"
             )
         emit(data, as_json=args.json, human="\n".join(lines))
         return 0

@@ -11,7 +11,7 @@ The GUI wizard and `main.py import` call the same functions:
     write_error_report(plan, "问题清单.xlsx")
 
 Stages: core.common.sheets (file checks, calamine / CSV / JSON, cell normalisers: shared with
-the other imports) → segments (header row, metadata, which sources are complete group lists) →
+the other imports) → sections (header row, metadata, which sources are complete group lists) →
 plan (identity, changes, joins/leaves) → apply (bulk writes).
 
 Names are loaded on first use: main.py imports this package's `cli` module on every start, and

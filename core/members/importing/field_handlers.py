@@ -52,11 +52,11 @@ class RowNormalizer:
         label = FIELD_LABELS.get(field_name, field_name)
         self.issues.append(RowIssue(sheet, number, label, to_text(value) or "", reason, rejected))
 
-    def normalize(self, segment, sheet, number, values, custom, filled) -> Row:
+    def normalize(self, section, sheet, number, values, custom, filled) -> Row:
         row = Row()
         handlers = self._handlers
         for name, raw in values.items():
-            handlers[name](row, raw, sheet, number, name, segment)
+            handlers[name](row, raw, sheet, number, name, section)
         if custom:
             target = row.custom
             for key, raw in custom.items():
@@ -69,7 +69,7 @@ class RowNormalizer:
             row.reject = msg("没有昵称，也没有手机号、微信号、unionid 等能认出是谁的信息")
         elif (
             filled == 1
-            and segment.mapped_columns >= 4
+            and section.mapped_columns >= 4
             and not row.keys
             and "nickname" in row.fields
         ):
@@ -100,33 +100,33 @@ class RowNormalizer:
         handlers[opening.FIELD] = self._opening_points
         return handlers
 
-    def _member_text(self, row: Row, raw, sheet, number, name, _segment) -> None:
+    def _member_text(self, row: Row, raw, sheet, number, name, _section) -> None:
         text = self._text(sheet, number, name, raw)
         if text is not None:
             row.fields[name] = text
 
-    def _group_nickname(self, row: Row, raw, sheet, number, name, _segment) -> None:
+    def _group_nickname(self, row: Row, raw, sheet, number, name, _section) -> None:
         row.group_nickname = self._text(sheet, number, name, raw)
 
-    def _join_channel(self, row: Row, raw, sheet, number, name, _segment) -> None:
+    def _join_channel(self, row: Row, raw, sheet, number, name, _section) -> None:
         row.join_channel = self._text(sheet, number, name, raw)
 
-    def _gender(self, row: Row, raw, sheet, number, name, _segment) -> None:
+    def _gender(self, row: Row, raw, sheet, number, name, _section) -> None:
         gender, error = normalize_gender(raw)
         if error:
             self.issue(sheet, number, name, raw, msg("{problem}，已忽略该值", problem=error), False)
         elif gender is not None:
             row.fields["gender"] = gender
 
-    def _birthday(self, row: Row, raw, sheet, number, name, _segment) -> None:
+    def _birthday(self, row: Row, raw, sheet, number, name, _section) -> None:
         birthday, error = normalize_date(raw)
         if error:
             self.issue(sheet, number, name, raw, msg("{problem}，已忽略该值", problem=error), False)
         elif birthday:
             row.fields["birthday"] = birthday
 
-    def _moment(self, row: Row, raw, sheet, number, name, segment) -> None:
-        moment, error = normalize_datetime(raw, unix=segment.unix_times)
+    def _moment(self, row: Row, raw, sheet, number, name, section) -> None:
+        moment, error = normalize_datetime(raw, unix=section.unix_times)
         if error:
             self.issue(sheet, number, name, raw, msg("{problem}，已忽略该值", problem=error), False)
         elif moment and name == "joined_at":
@@ -134,7 +134,7 @@ class RowNormalizer:
         elif moment:
             row.custom[ADDED_AT_FIELD] = format_datetime(moment)
 
-    def _tags(self, row: Row, raw, sheet, number, name, _segment) -> None:
+    def _tags(self, row: Row, raw, sheet, number, name, _section) -> None:
         for tag in split_tags(raw):
             if len(tag) > _TAG_LIMIT:
                 reason = msg("标签超过 {limit} 个字，已忽略", limit=_TAG_LIMIT)
@@ -142,20 +142,20 @@ class RowNormalizer:
             elif tag not in row.tags:
                 row.tags.append(sys.intern(tag))
 
-    def _member_type(self, row: Row, raw, sheet, number, name, _segment) -> None:
+    def _member_type(self, row: Row, raw, sheet, number, name, _section) -> None:
         team, error = (raw, None) if isinstance(raw, bool) else normalize_team(raw)
         if error:
             self.issue(sheet, number, name, raw, msg("{problem}，按客户导入", problem=error), False)
         row.team = team
 
-    def _opening_points(self, row: Row, raw, sheet, number, name, _segment) -> None:
+    def _opening_points(self, row: Row, raw, sheet, number, name, _section) -> None:
         points, problem = opening.parse_points(raw)
         if problem:
             self.issue(sheet, number, name, raw, problem, False)
         if points:
             row.fields[name] = points
 
-    def _inviter_staff(self, row: Row, raw, _sheet, _number, _name, _segment) -> None:
+    def _inviter_staff(self, row: Row, raw, _sheet, _number, _name, _section) -> None:
         row.inviter = to_text(raw)
 
     def _text(self, sheet, number, name, raw) -> str | None:
@@ -175,7 +175,7 @@ class RowNormalizer:
             text = text[:limit]
         return text
 
-    def _identity_value(self, row: Row, raw, sheet, number, name, _segment=None) -> None:
+    def _identity_value(self, row: Row, raw, sheet, number, name, _section=None) -> None:
         if name == "phone":
             phone, error = normalize_phone(raw)
             if error and phone_lost_digits(raw):

@@ -265,7 +265,7 @@ class Identity:
         for kind in taken:
             del person.keys[kind]
 
-    def _absorb(self, person: Person, row: Row, segment, plan_row: PlanRow, fresh: bool) -> None:
+    def _absorb(self, person: Person, row: Row, section, plan_row: PlanRow, fresh: bool) -> None:
         if not fresh:
             if person.custom is NOTHING:
                 person.custom = {}
@@ -314,7 +314,7 @@ class Identity:
                     row.group_nickname,
                     row.joined_at,
                     row.join_channel,
-                    segment.export_time,
+                    section.export_time,
                     plan_row,
                 )
             else:

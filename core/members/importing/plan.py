@@ -27,7 +27,7 @@ from core.common.sheets.limits import ImportLimits
 from core.common.sheets.readers import SourceFile, check_file, iter_tables, load_json
 from core.common.text import msg
 from core.members.importing import opening
-from core.members.importing import segments as seg
+from core.members.importing import sections as seg
 from core.members.importing.changes import Changes
 from core.members.importing.duplicates import possible_duplicates
 from core.members.importing.field_handlers import RowNormalizer
@@ -100,7 +100,7 @@ def plan_import(
     mapping: the column mappings the user confirmed (from a previous plan's `sheets[i].mapping`,
       with `fields` edited); remembered when the plan is applied.
     complete: whether the file lists every member of its group(s) (absent members leave); None
-      decides from the kind of file (see core.members.importing.segments).
+      decides from the kind of file (see core.members.importing.sections).
     answers: SAME / NEW / SKIP for doubtful rows, by (sheet, row) (`PlanRow.key`).
     doubtful: the answer for every doubtful row `answers` does not name; None leaves them
       unanswered: not imported, listed in `ImportPlan.unanswered`.
@@ -192,8 +192,8 @@ class _Planner(Identity, Memberships, Changes):
         self.file_sha256 = source.sha256
         self.fingerprint = database_fingerprint(self.connection)
         self.override = self._override_community()
-        for segment in self._segments(source):
-            self._read_segment(segment)
+        for section in self._sections(source):
+            self._read_section(section)
         if not self.sheets:
             if source.kind == "csv" and (source.encoding or "") not in _SURE_ENCODINGS:
                 raise UserError(
@@ -237,17 +237,17 @@ class _Planner(Identity, Memberships, Changes):
             return name
         return options.community_name
 
-    def _segments(self, source: SourceFile) -> Iterator[seg.Segment]:
+    def _sections(self, source: SourceFile) -> Iterator[seg.Section]:
         limits = self.options.limits
         if source.kind == "json":
-            yield from seg.segments_from_json(load_json(source, limits), source.path.name)
+            yield from seg.sections_from_json(load_json(source, limits), source.path.name)
             return
         for table in iter_tables(source, limits):
-            segment = seg.segment_from_table(table, limits, self._mapping_for)
-            if segment is None:
+            section = seg.section_from_table(table, limits, self._mapping_for)
+            if section is None:
                 self.notes.append(msg("工作表「{sheet}」里找不到表头，已跳过", sheet=table.sheet))
                 continue
-            yield segment
+            yield section
 
     def _mapping_for(self, headers: list[str]) -> HeaderMapping:
         key = mapping_key(headers)
@@ -270,22 +270,22 @@ class _Planner(Identity, Memberships, Changes):
         self.notes.extend(notes)
         return mapping
 
-    def _read_segment(self, segment: seg.Segment) -> None:
+    def _read_section(self, section: seg.Section) -> None:
         options = self.options
         sheet = SheetPlan(
-            sheet=segment.sheet,
-            kind=segment.kind,
-            header_row=segment.header_row,
-            mapping=segment.mapping,
-            community=self.override or segment.group,
-            complete=segment.complete if options.complete is None else options.complete,
-            notes=segment.notes,
+            sheet=section.sheet,
+            kind=section.kind,
+            header_row=section.header_row,
+            mapping=section.mapping,
+            community=self.override or section.group,
+            complete=section.complete if options.complete is None else options.complete,
+            notes=section.notes,
         )
         self.sheets.append(sheet)
-        if segment.group:
-            self._note_group(segment.group, segment)
+        if section.group:
+            self._note_group(section.group, section)
         limit = options.limits.max_rows
-        for number, values, custom, filled, problem in segment.records:
+        for number, values, custom, filled, problem in section.records:
             self.data_rows += 1
             sheet.rows += 1
             if self.data_rows > limit:
@@ -299,33 +299,33 @@ class _Planner(Identity, Memberships, Changes):
             if not self.data_rows % 2000:
                 if self.cancelled():
                     raise Cancelled
-                done = segment.fraction()
+                done = section.fraction()
                 estimate = int(self.data_rows / done) if done > 0 else self.data_rows + 1
                 self.progress(self.data_rows, max(estimate, self.data_rows + 1))
-            self._read_row(segment, sheet, number, values, custom, filled, problem)
+            self._read_row(section, sheet, number, values, custom, filled, problem)
 
-    def _note_group(self, group: str, segment: seg.Segment) -> None:
+    def _note_group(self, group: str, section: seg.Section) -> None:
         if group not in self.file_groups:
-            self.file_groups[group] = segment.platform
-        if segment.owner_staff:
-            self.group_owner.setdefault(group, segment.owner_staff)
-        if segment.export_time:
-            self.group_export_time.setdefault(group, segment.export_time)
+            self.file_groups[group] = section.platform
+        if section.owner_staff:
+            self.group_owner.setdefault(group, section.owner_staff)
+        if section.export_time:
+            self.group_export_time.setdefault(group, section.export_time)
 
     def _read_row(
-        self, segment, sheet: SheetPlan, number: int, values, custom, filled, problem
+        self, section, sheet: SheetPlan, number: int, values, custom, filled, problem
     ) -> None:
         if problem is not None:
             row = Row()
             row.reject = problem.reason
             self._issue(sheet.sheet, number, problem.field, problem.value, problem.reason, True)
         else:
-            row = self.normalizer.normalize(segment, sheet.sheet, number, values, custom, filled)
+            row = self.normalizer.normalize(section, sheet.sheet, number, values, custom, filled)
         nickname = row.fields.get("nickname") or ""
         group = row.fields.pop("group_name", None) if "group_name" in row.fields else None
-        group = group or segment.group
+        group = group or section.group
         if group and group not in self.file_groups:
-            self.file_groups[group] = segment.platform
+            self.file_groups[group] = section.platform
         row.community = self.override or group
         plan_row = PlanRow(sheet.sheet, number, REJECTED, nickname, row.community)
         self.rows.append(plan_row)
@@ -365,7 +365,7 @@ class _Planner(Identity, Memberships, Changes):
         if fresh and doubt is not None:
             person.not_same = (doubt.member_id,)
         self._attach_keys(person, row, plan_row, fresh)
-        self._absorb(person, row, segment, plan_row, fresh)
+        self._absorb(person, row, section, plan_row, fresh)
 
     # ------------------------------------------------------------------ result
 

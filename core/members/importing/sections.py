@@ -1,4 +1,4 @@
-"""From tables and JSON responses to segments: rows of `field → raw value`, with the group they
+"""From tables and JSON responses to sections: rows of `field → raw value`, with the group they
 belong to and whether they are a complete member list of that group.
 
 A sheet's header row is found among its first rows (never assumed to be row 1); the rows above it
@@ -103,7 +103,7 @@ Record = tuple[int, dict[str, Any], dict[str, Any], int, RowProblem | None]
 
 
 @dataclass
-class Segment:
+class Section:
     sheet: str
     kind: str
     header_row: int | None
@@ -131,11 +131,11 @@ def _is_blank_row(cells: list) -> bool:
     return True
 
 
-def segment_from_table(
+def section_from_table(
     table: Table,
     limits: ImportLimits,
     mapping_for: Callable[[list[str]], HeaderMapping],
-) -> Segment | None:
+) -> Section | None:
     """The table's header row, metadata and records; None when no header row is found."""
     buffer: list[tuple[int, list]] = []
     for number, cells in table.rows:
@@ -160,22 +160,22 @@ def segment_from_table(
         headers.pop()
     group, export_time, platform, chat_id = _metadata([cells for _, cells in buffer[:best]])
     mapping = mapping_for(headers)
-    segment = _segment_for_mapping(table.sheet, mapping, header_number)
+    section = _section_for_mapping(table.sheet, mapping, header_number)
     if group is None and _sheet_names_group(table, mapping):
         group = table.sheet.strip()
     if group:
-        segment.group = group
-        segment.kind = GROUP_MEMBERS
-        segment.complete = True
-    segment.export_time = export_time
+        section.group = group
+        section.kind = GROUP_MEMBERS
+        section.complete = True
+    section.export_time = export_time
     if platform:
-        segment.platform = platform
-    segment.chat_id = chat_id
-    segment.records = _table_records(
-        table.rows, buffer[best + 1 :], mapping, headers, segment.notes
+        section.platform = platform
+    section.chat_id = chat_id
+    section.records = _table_records(
+        table.rows, buffer[best + 1 :], mapping, headers, section.notes
     )
-    segment.fraction = table.fraction
-    return segment
+    section.fraction = table.fraction
+    return section
 
 
 def shown_value(value: Any, limit: int = 80) -> str:
@@ -196,11 +196,11 @@ def _drain(rows: Iterator) -> None:
         pass
 
 
-def _segment_for_mapping(sheet: str, mapping: HeaderMapping, header_row: int) -> Segment:
+def _section_for_mapping(sheet: str, mapping: HeaderMapping, header_row: int) -> Section:
     used = set(mapping.fields)
     kind = GROUP_MEMBERS if used & _GROUP_LIST_FIELDS else CUSTOMERS
     platform = "wecom" if used & _WECOM_FIELDS else "wechat"
-    return Segment(
+    return Section(
         sheet=sheet,
         kind=kind,
         header_row=header_row,
@@ -326,13 +326,13 @@ def _table_records(
 # ------------------------------------------------------------------------------- WeCom JSON
 
 
-def segments_from_json(data: object, file_name: str) -> list[Segment]:
-    """Segments of WeCom API responses: 客户群详情 (groupchat/get), 客户 (batch/get_by_user,
+def sections_from_json(data: object, file_name: str) -> list[Section]:
+    """Sections of WeCom API responses: 客户群详情 (groupchat/get), 客户 (batch/get_by_user,
     externalcontact/get), one response or an array of them."""
     responses = data if isinstance(data, list) else [data]
     if not responses:
         raise UserError(msg("JSON 文件「{name}」里没有数据", name=file_name))
-    segments: list[Segment] = []
+    sections: list[Section] = []
     errors: list[str] = []
     customers: list[tuple[Any, Any, str]] = []
     for response in responses:
@@ -343,9 +343,9 @@ def segments_from_json(data: object, file_name: str) -> list[Segment]:
             errors.append(f"errcode {errcode}：{response.get('errmsg', '')}")
             continue
         if isinstance(response.get("group_chat"), dict):
-            segments.append(_groupchat_segment(response["group_chat"], len(segments)))
+            sections.append(_groupchat_section(response["group_chat"], len(sections)))
         elif isinstance(response.get("chat_id"), str) and "member_list" in response:
-            segments.append(_groupchat_segment(response, len(segments)))
+            sections.append(_groupchat_section(response, len(sections)))
         elif isinstance(response.get("external_contact_list"), list):
             for item in response["external_contact_list"]:
                 if not isinstance(item, dict):
@@ -357,30 +357,30 @@ def segments_from_json(data: object, file_name: str) -> list[Segment]:
         else:
             raise _not_wecom(file_name)
     if customers:
-        segments.append(_customers_segment(customers))
-    if not segments:
+        sections.append(_customers_section(customers))
+    if not sections:
         if errors:
             raise UserError(
                 msg("企业微信接口返回了错误（{error}），文件里没有成员数据", error=errors[0])
             )
         raise UserError(msg("JSON 文件「{name}」里没有成员数据", name=file_name))
     if errors:
-        segments[0].notes.append(
+        sections[0].notes.append(
             msg(
                 "有 {count} 个接口返回是错误（{error}），已跳过", count=len(errors), error=errors[0]
             )
         )
-    names = [s.sheet for s in segments]
-    for segment in segments:
-        if names.count(segment.sheet) > 1 and segment.chat_id:
-            segment.notes.append(
+    names = [s.sheet for s in sections]
+    for section in sections:
+        if names.count(section.sheet) > 1 and section.chat_id:
+            section.notes.append(
                 msg(
                     "文件里有 {count} 个群都叫「{name}」，它们会导入同一个社群",
-                    count=names.count(segment.sheet),
-                    name=segment.sheet,
+                    count=names.count(section.sheet),
+                    name=section.sheet,
                 )
             )
-    return segments
+    return sections
 
 
 def _not_wecom(file_name: str) -> UserError:
@@ -484,7 +484,7 @@ def _kind(value: Any) -> str:
     return msg("空值")
 
 
-def _groupchat_segment(chat: dict, index: int) -> Segment:
+def _groupchat_section(chat: dict, index: int) -> Section:
     chat_fields = _Fields("group_chat")
     name = chat_fields.text(chat, "name", "group_name")
     chat_id = chat_fields.text(chat, "chat_id", "group_name")
@@ -521,7 +521,7 @@ def _groupchat_segment(chat: dict, index: int) -> Segment:
             else:
                 yield number, values, {}, len(values), None
 
-    return Segment(
+    return Section(
         sheet=group or chat_id or "未命名群聊",
         kind=GROUP_MEMBERS,
         header_row=None,
@@ -548,7 +548,7 @@ def _code(value: int | float | str | None) -> int | None:
     return value
 
 
-def _customers_segment(customers: list[tuple[Any, Any, str]]) -> Segment:
+def _customers_section(customers: list[tuple[Any, Any, str]]) -> Section:
     """One row per customer: (external_contact, its follow-up, how the response gives the
     follow-up: "" for batch/get_by_user's follow_info object, "follow_user" for
     externalcontact/get's list of them, each with its tags)."""
@@ -603,7 +603,7 @@ def _customers_segment(customers: list[tuple[Any, Any, str]]) -> Segment:
             custom = {k: v for k, v in custom.items() if v}
             yield number, values, custom, len(values) + len(custom), None
 
-    return Segment(
+    return Section(
         sheet=msg("客户列表"),  # not a worksheet: named for the preview
         kind=CUSTOMERS,
         header_row=None,
