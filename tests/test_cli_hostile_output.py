@@ -304,6 +304,29 @@ CASES = {
         shows=["已记录", "花花"],
         check_json=lambda d: d["inviter"] == NICKNAMES[1] and d["campaign_name"] == CAMPAIGN,
     ),
+    "campaigns report": Case(
+        ["campaigns", "report", CAMPAIGN],
+        shows=["春季裂变"],
+        check_json=lambda d: d["name"] == CAMPAIGN,
+    ),
+    "campaigns forecast": Case(
+        ["campaigns", "forecast", CAMPAIGN, "--days", "3", "--k", "0.5", "--cycle-hours", "24"],
+        shows=["春季裂变", "预测"],
+        check_json=lambda d: len(d["days"]) == 3,
+    ),
+    "campaigns codes": Case(
+        ["campaigns", "codes", CAMPAIGN, "--out", "{out}/邀请码{tag}.xlsx"],
+        spreadsheet=True,
+        shows=["已导出", "邀请码"],
+    ),
+    # The seeded campaign has no reward set: settling and reviewing refuse in one line.
+    "campaigns settle": Case(["campaigns", "settle", CAMPAIGN], code=1, shows=["错误："]),
+    "campaigns review": Case(["campaigns", "review", CAMPAIGN], code=1, shows=["错误："]),
+    "campaigns import": Case(
+        ["campaigns", "import", CAMPAIGN, f"{{out}}/明细{FILE_TAG}.xlsx"],
+        code=1,
+        shows=["错误：", "明细"],
+    ),
     "referrals resolve": Case(
         ["referrals", "resolve", "{code}"],
         shows=["花花"],
