@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import argparse
 
-from core.common.cli import add_common_options, emit, open_for
+from core.campaigns.cli_support import parse_time, run_work
+from core.common.cli import add_common_options, emit
 
 STATUS_HELP = "草稿/进行中/暂停/已结束/已复盘（或 draft/running/paused/ended/reviewed）"
 
@@ -102,43 +103,6 @@ def register(commands: argparse._SubParsersAction) -> None:
     report_cli.register(actions)
 
 
-class _DryRun(Exception):
-    def __init__(self, result) -> None:
-        self.result = result
-
-
-def _run(args, work, *, write: bool = False):
-    """`work(session)` in one transaction; --dry-run rolls it back and keeps its answer."""
-    database = open_for(args)
-    try:
-        try:
-            with database.session(write=write) as session:
-                result = work(session)
-                if getattr(args, "dry_run", False):
-                    raise _DryRun(result)
-        except _DryRun as dry:
-            result = dry.result
-    finally:
-        database.close()
-    return result
-
-
-def parse_time(text: str | None, what: str):
-    from datetime import datetime
-
-    from core.common.errors import UserError
-    from core.common.text import msg
-
-    if not text or not text.strip():
-        return None
-    try:
-        return datetime.fromisoformat(text.strip())
-    except ValueError as error:
-        raise UserError(
-            msg("{what}「{text}」应写成 YYYY-MM-DD 或 YYYY-MM-DD HH:MM", what=what, text=text[:40])
-        ) from error
-
-
 def _row_data(row) -> dict:
     return {
         "id": row.id,
@@ -174,7 +138,7 @@ def _human_row(row) -> str:
 def run_list(args: argparse.Namespace) -> int:
     from core.campaigns.records import list_campaigns
 
-    rows = _run(args, list_campaigns)
+    rows = run_work(args, list_campaigns)
     human = (
         "\n".join(_human_row(r) for r in rows) + f"\n共 {len(rows)} 个活动"
         if rows
@@ -187,7 +151,7 @@ def run_list(args: argparse.Namespace) -> int:
 def run_show(args: argparse.Namespace) -> int:
     from core.campaigns.records import show_campaign
 
-    row = _run(args, lambda session: show_campaign(session, args.campaign))
+    row = run_work(args, lambda session: show_campaign(session, args.campaign))
     emit(_row_data(row), as_json=args.json, human=_human_row(row))
     return 0
 
@@ -218,7 +182,7 @@ def run_create(args: argparse.Namespace) -> int:
         )
         return _row_data(show_campaign(session, str(campaign.id)))
 
-    data = _run(args, work, write=True)
+    data = run_work(args, work, write=True)
     data["dry_run"] = args.dry_run
     prefix = "（试运行，未写入）" if args.dry_run else ""
     emit(data, as_json=args.json, human=f"{prefix}已新建活动 #{data['id']} {data['name']}（草稿）")
@@ -239,7 +203,7 @@ def run_set_status(args: argparse.Namespace) -> int:
             "dry_run": args.dry_run,
         }
 
-    data = _run(args, work, write=True)
+    data = run_work(args, work, write=True)
     prefix = "（试运行，未写入）" if args.dry_run else ""
     emit(
         data,
@@ -272,7 +236,7 @@ def run_record(args: argparse.Namespace) -> int:
             occurred_at=occurred_at,
         )
 
-    result = _run(args, work, write=True)
+    result = run_work(args, work, write=True)
     data = asdict(result) | {"dry_run": args.dry_run}
     prefix = "（试运行，未写入）" if args.dry_run else ""
     said = {
@@ -334,7 +298,7 @@ def _settled_human(data: dict, prefix: str) -> str:
 def run_settle(args: argparse.Namespace) -> int:
     from core.workflows.campaign_rewards import settle
 
-    data = _run(args, lambda session: _settled_data(settle(session, args.campaign)), write=True)
+    data = run_work(args, lambda session: _settled_data(settle(session, args.campaign)), write=True)
     data["dry_run"] = args.dry_run
     prefix = "（试运行，未写入）" if args.dry_run else ""
     emit(data, as_json=args.json, human=_settled_human(data, prefix))
@@ -369,7 +333,7 @@ def run_review(args: argparse.Namespace) -> int:
             campaign, held = review_queue(session, args.campaign)
             return {"campaign": campaign.name, "queue": [_queue_data(d) for d in held]}
 
-        data = _run(args, listing)
+        data = run_work(args, listing)
         lines = [f"活动「{data['campaign']}」待审核 {len(data['queue'])} 条"]
         for item in data["queue"]:
             mark = "【已超期】" if item["overdue"] else ""
@@ -390,7 +354,7 @@ def run_review(args: argparse.Namespace) -> int:
             result = review(session, args.campaign, "reject", key=args.reject, why=args.reason)
         return _settled_data(result)
 
-    data = _run(args, work, write=True)
+    data = run_work(args, work, write=True)
     data["dry_run"] = args.dry_run
     prefix = "（试运行，未写入）" if args.dry_run else ""
     emit(data, as_json=args.json, human=prefix + "已记录审核。\n" + _settled_human(data, ""))
@@ -402,7 +366,7 @@ def run_import(args: argparse.Namespace) -> int:
 
     from core.campaigns.tool_import import import_tool_export
 
-    result = _run(args, lambda session: import_tool_export(session, args.campaign, args.file),
+    result = run_work(args, lambda session: import_tool_export(session, args.campaign, args.file),
                   write=True)  # fmt: skip
     data = asdict(result) | {"dry_run": args.dry_run, "missing": [str(m) for m in result.missing]}
     prefix = "（试运行，未写入）" if args.dry_run else ""

@@ -43,15 +43,15 @@ def register(actions: argparse._SubParsersAction) -> None:
 
 
 def _time(text):
-    from core.campaigns.cli import parse_time
+    from core.campaigns.cli_support import parse_time
 
     return parse_time(text, "时间")
 
 
 def _open(args, work):
-    from core.campaigns.cli import _run
+    from core.campaigns.cli_support import run_work
 
-    return _run(args, work)
+    return run_work(args, work)
 
 
 def _share(rate) -> str:
@@ -277,10 +277,10 @@ def run_forecast(args: argparse.Namespace) -> int:
 def run_codes(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from core.campaigns.cli import _run
+    from core.campaigns.cli_support import run_work
     from core.campaigns.codes_export import export_codes
 
-    result = _run(
+    result = run_work(
         args,
         lambda session: export_codes(session, args.campaign, Path(args.out), mask=not args.no_mask),
         write=True,

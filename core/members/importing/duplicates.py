@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Container
 from typing import TYPE_CHECKING
 
 from core.common.text import msg
 from core.members.importing.fields import IDENTITY_FIELDS
 from core.members.importing.model import PossibleDuplicate
+from core.members.importing.nickname_key import duplicate_key
 
 if TYPE_CHECKING:
     from core.members.importing.persons import Person
@@ -18,17 +17,6 @@ if TYPE_CHECKING:
 _DUPLICATE_LIMIT_PER_ROW = 3
 _DUPLICATE_LIMIT = 2000
 _SAME_NICKNAME = msg("昵称相同，但没有相同的编号或手机号")
-
-_NOT_NAME = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff]+")
-
-
-def duplicate_key(nickname: str) -> str:
-    """What two nicknames must share to be suggested as one person: letters, digits and hanzi
-    only, so 「🌸花花」 and 「?花花」 (Excel's GBK save) and 「海风 」 match."""
-    key = nickname.lower()
-    if _NOT_NAME.search(key) is not None:
-        key = _NOT_NAME.sub("", unicodedata.normalize("NFKC", nickname).lower())
-    return key if len(key) >= 2 else ""
 
 
 def _first_compatible(groups: dict[frozenset, list[tuple]], kinds: frozenset) -> list[tuple]:

@@ -30,9 +30,9 @@ from __future__ import annotations
 from core.common.sheets.normalize import lossy_equal
 from core.common.text import msg
 from core.members.importing import opening
-from core.members.importing.duplicates import duplicate_key
 from core.members.importing.fields import IDENTITY_FIELDS, IDENTITY_LABELS
 from core.members.importing.model import DOUBTFUL, SAME, Doubt, PlanRow, SheetPlan
+from core.members.importing.nickname_key import duplicate_key
 from core.members.importing.persons import ADDED_AT_FIELD, NO_TAGS, NOTHING, Person, Row, Seen
 
 # How a row was recognised (PlanRow.matched_by): made once, shared by every row.

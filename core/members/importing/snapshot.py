@@ -8,8 +8,8 @@ from collections import defaultdict
 from sqlalchemy import Connection, bindparam, func, select
 
 from core.common.progress import CancelCheck, Cancelled
-from core.members.importing.duplicates import duplicate_key
 from core.members.importing.fields import IDENTITY_FIELDS
+from core.members.importing.nickname_key import duplicate_key
 from core.members.importing.persons import STAFF_ACCOUNT_FIELD
 from db.models import Community, Member, MemberMerge, Membership, MembershipEvent, MemberTag, Tag
 
