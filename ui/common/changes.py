@@ -19,6 +19,7 @@ class Change(StrEnum):
     ACTIVITY = "activity"  # behaviour records (签到, 消费…) and their weights
     POINTS = "points"  # the points ledger, its rules, catalogue and redemptions
     POSTERS = "posters"  # poster templates
+    CAMPAIGNS = "campaigns"  # campaigns, their codes, referral edges, reviews and rewards
 
 
 Changes = frozenset[Change]
