@@ -110,7 +110,7 @@ class ReviewPage(CampaignPage):
             "campaign_review_empty",
             "inbox",
             self.tr("没有待审核的奖励"),
-            "",
+            self._empty_text(None, ALL),
         )
         self.queue_switch = EmptySwitch(self.queue_table, self.queue_empty)
 
