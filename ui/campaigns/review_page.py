@@ -234,7 +234,9 @@ class ReviewPage(CampaignPage):
             return self.tr("没有符合筛选条件的奖励。")
         if board.mode == "approve_clean":
             return self.tr("本活动不人工审核：有风险信号的奖励自动驳回，其余自动通过。")
-        return self.tr("有风险信号的奖励会在这里等待审核；结算后新的奖励才会出现。")
+        if board.mode == "hold_all":
+            return self.tr("每条奖励都会先在这里等待人工审核。")
+        return self.tr("有风险信号的奖励会在这里等待人工审核，其余自动通过。")
 
     def current(self) -> HeldReward | None:
         return selected(self.queue_table, self.queue_model)
