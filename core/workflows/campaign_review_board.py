@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from core.campaigns.decisions import Decision
+from core.campaigns.decisions import HELD_FOR_REVIEW, OVERDUE, WAITING_PERIOD, Decision
 from core.campaigns.records import find_campaign
 from core.campaigns.report import nicknames
 from core.campaigns.review import queue, voided_by_blacklist
@@ -37,7 +37,7 @@ class HeldReward:
     review_by: datetime | None
     overdue: bool
     flagged: bool  # a fraud signal holds it (not only the hold-all mode)
-    reasons: tuple[str, ...]  # core messages, in order
+    reasons: tuple[str, ...]  # core messages, in order (what the queue says anyway left out)
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,10 @@ class ReviewBoard:
     history: list[HistoryLine] = field(default_factory=list)
 
 
+# Said by the queue itself (every row is held, waits for its period, has an overdue column).
+_SAID = {HELD_FOR_REVIEW, OVERDUE, WAITING_PERIOD}
+
+
 def _held(decision: Decision, names: dict[int, str], prizes: dict) -> HeldReward:
     related = decision.related_member_id
     prize = prizes.get(decision.prize) if decision.prize else None
@@ -72,7 +76,7 @@ def _held(decision: Decision, names: dict[int, str], prizes: dict) -> HeldReward
         review_by=decision.review_by,
         overdue=decision.overdue,
         flagged=any(item.code in SEVERITY for item in decision.reasons),
-        reasons=tuple(item.text for item in decision.reasons),
+        reasons=tuple(item.text for item in decision.reasons if item.code not in _SAID),
     )
 
 

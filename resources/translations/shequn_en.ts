@@ -4201,6 +4201,14 @@ Drop an image here</translation>
         <source>拉黑</source>
         <translation>Blacklist</translation>
     </message>
+    <message>
+        <source>无风险信号</source>
+        <translation>No fraud signal</translation>
+    </message>
+    <message>
+        <source>；</source>
+        <translation>; </translation>
+    </message>
     <message numerus="yes">
         <source>%n 分</source>
         <translation>
@@ -5413,6 +5421,10 @@ Drop an image here</translation>
     <message>
         <source>同名多人、未认定</source>
         <translation>Several members of that name (not guessed)</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
     </message>
     <message>
         <source>这类明细只有每人合计、没有邀请关系，无法给出：{figures}</source>

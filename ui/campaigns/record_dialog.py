@@ -224,7 +224,7 @@ class RecordDialog(QDialog):
         if refusal is None:
             show_error(self, error)
             return
-        self.owner.setText(shown(str(refusal)))
+        self.owner.setText(shown(refusal.message))
         self.owner.setProperty("warning", True)
         self._restyle(self.owner)
         self._set_suggestions(getattr(error, "suggestions", []))
@@ -331,7 +331,7 @@ class RecordDialog(QDialog):
         if refusal is None:
             show_error(self, error)
             return
-        self.result.setText(shown(str(refusal)))
+        self.result.setText(shown(refusal.message))
         self.result.setProperty("warning", True)
         self._restyle(self.result)
         self.result.show()

@@ -98,7 +98,7 @@ class ReviewPage(CampaignPage):
                 (self.tr("获得时间"), lambda r: time_text(r.earned_at)),
                 (self.tr("审核截止"), lambda r: time_text(r.review_by)),
                 (self.tr("超期"), lambda r: self.tr("已超期") if r.overdue else ""),
-                (self.tr("原因"), lambda r: "；".join(shown(t) for t in r.reasons)),
+                (self.tr("原因"), self._reasons_text),
             ],
             parent=self,
         )
@@ -169,6 +169,11 @@ class ReviewPage(CampaignPage):
             "reject": self.tr("驳回"),
             "blacklist": self.tr("拉黑"),
         }
+
+    def _reasons_text(self, row: HeldReward) -> str:
+        if not row.reasons:
+            return self.tr("无风险信号")
+        return self.tr("；").join(shown(text) for text in row.reasons)
 
     def _reward_text(self, row: HeldReward) -> str:
         parts = []

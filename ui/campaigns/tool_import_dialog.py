@@ -87,6 +87,7 @@ class ToolImportDialog(QDialog):
         ):
             column = QVBoxLayout()
             column.addWidget(title)
+            names.setMinimumHeight(140)
             column.addWidget(names, 1)
             lists.addLayout(column)
         self.lists = QWidget()
@@ -201,7 +202,7 @@ class ToolImportDialog(QDialog):
         self.unmatched_title.setText(self.tr("未找到的成员（照样导入，不计到人）"))
         self.ambiguous_title.setText(self.tr("同名多人、未认定"))
         self.lists.setVisible(bool(result.unmatched or result.ambiguous))
-        figures = "、".join(shown(item) for item in result.missing)
+        figures = self.tr("、").join(shown(item) for item in result.missing)
         self.missing.setText(
             self.tr("这类明细只有每人合计、没有邀请关系，无法给出：{figures}").format(
                 figures=figures
@@ -218,7 +219,7 @@ class ToolImportDialog(QDialog):
             show_error(self, error)
             return
         self._clear()
-        self.message.setText(shown(str(refusal)))
+        self.message.setText(shown(refusal.message))
         self.message.show()
 
     def run_import(self) -> None:

@@ -114,3 +114,13 @@ def test_a_draft_campaign_is_refused_in_one_line_and_nothing_is_written(opened, 
     qtbot.waitUntil(lambda: result.isVisible() and not host.busy(), timeout=10_000)
     assert result.text() == "活动「双十二邀请」是草稿，不能记录邀请"
     assert edges(host.database) == before and host.announced == []
+
+
+def test_in_english_the_refusal_is_in_english(opened, qtbot, english):
+    dialog, _host, _built, code = opened
+    typed = dialog.findChild(QLineEdit, "campaign_record_code")
+    typed.setText(typo_of(code))
+    dialog.look_up()
+    owner = dialog.findChild(QLabel, "campaign_record_code_owner")
+    qtbot.waitUntil(lambda: code in owner.text(), timeout=10_000)
+    assert "邀请码" not in owner.text() and "张小凡" in owner.text()
