@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,6 +14,7 @@ from core.campaigns.records import STATUS_LABELS, find_campaign
 from core.common.errors import UserError
 from core.common.text import msg
 from core.referrals.edges import Claim, Recorded, record_edge
+from core.referrals.invite_codes import saved_link_template
 from core.referrals.issuing import store_standing_codes
 from core.referrals.resolving import ResolvedCode, member_name, resolve_code
 from db.models import Community, Member
@@ -186,3 +189,47 @@ def record_manual(
         edge_id=recorded.edge_id,
         first_inviter_id=recorded.first_inviter_id,
     )
+
+
+_CODE_FIELDS = ("邀请码", "invite_code")
+_LINK_PARTS = re.compile(r"[/?#&=]+")
+
+
+def code_in_text(text: str, link_template: str = "") -> str:
+    """The invite code a scanned QR code holds: the code itself, or the link the posters put
+    in it (the link format's {邀请码} part; another link: its last part). What is left is
+    looked up as typed, so anything that is no code is refused there, in one line."""
+    text = (text or "").strip()
+    if link_template:
+        pattern, fields = [], 0
+        for part in re.split(r"(\{\{|\}\}|\{[^{}\n]{1,40}\})", link_template):
+            if part in ("{{", "}}"):
+                pattern.append(re.escape(part[0]))
+            elif part.startswith("{") and part.endswith("}"):
+                if part[1:-1].strip() in _CODE_FIELDS and not fields:
+                    pattern.append(r"(?P<code>[^/?#&=\s]+)")
+                    fields += 1
+                else:
+                    pattern.append(r"[^/?#&=\s]*")
+            else:
+                pattern.append(re.escape(part))
+        found = re.fullmatch("".join(pattern), text)
+        if found and fields:
+            return found.group("code")
+    if "://" in text:
+        parts = [part for part in _LINK_PARTS.split(text.split("://", 1)[1]) if part]
+        return parts[-1] if len(parts) > 1 else text
+    return text
+
+
+def code_from_scan(session: Session, image: Path) -> str:
+    """The invite code in a picture of a poster's QR code (a UserError when none reads)."""
+    from core.communities.qr import decode_qr  # Pillow and zxing: only when a picture comes
+
+    image = Path(image)
+    try:
+        data = image.read_bytes()
+    except OSError as error:
+        why = error.strerror or str(error)
+        raise UserError(msg("无法读取文件 {name}：{error}", name=image.name, error=why)) from error
+    return code_in_text(decode_qr(data), saved_link_template(session))

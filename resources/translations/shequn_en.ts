@@ -3934,6 +3934,14 @@ Drop an image here</translation>
         <translation>Scanned</translation>
     </message>
     <message>
+        <source>从图片识别…</source>
+        <translation>From a picture…</translation>
+    </message>
+    <message>
+        <source>选一张海报或二维码的截图，读出其中的邀请码</source>
+        <translation>Pick a picture of a poster or its QR code to read the invite code in it</translation>
+    </message>
+    <message>
         <source>输入邀请人的昵称、备注名或拼音首字母</source>
         <translation>Type the inviter&apos;s nickname, remark or pinyin initials</translation>
     </message>
@@ -3988,6 +3996,14 @@ Drop an image here</translation>
     <message>
         <source>改用这个邀请码</source>
         <translation>Use this invite code instead</translation>
+    </message>
+    <message>
+        <source>选择二维码图片</source>
+        <translation>Choose a picture of the QR code</translation>
+    </message>
+    <message>
+        <source>图片 (*.png *.jpg *.jpeg *.webp *.bmp)</source>
+        <translation>Pictures (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
     <message>
         <source>正在记录邀请…</source>

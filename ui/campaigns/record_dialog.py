@@ -10,6 +10,7 @@ dropped) — and the form stays open for the next invite.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDateTime, QTimer
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -82,9 +84,14 @@ class RecordDialog(QDialog):
         self.code.textEdited.connect(lambda _t: self._lookup_timer.start())
         self.scanned = QCheckBox(self.tr("扫码得到"))
         self.scanned.setObjectName("campaign_record_scanned")
+        self.scan_button = QPushButton(self.tr("从图片识别…"))
+        self.scan_button.setObjectName("campaign_record_scan_image")
+        self.scan_button.setToolTip(self.tr("选一张海报或二维码的截图，读出其中的邀请码"))
+        self.scan_button.clicked.connect(self.choose_image)
         code_row = QHBoxLayout()
         code_row.addWidget(self.code, 1)
         code_row.addWidget(self.scanned)
+        code_row.addWidget(self.scan_button)
         self.code_row = QWidget()
         self.code_row.setLayout(code_row)
         code_row.setContentsMargins(0, 0, 0, 0)
@@ -217,8 +224,8 @@ class RecordDialog(QDialog):
         self._restyle(self.owner)
         self._update()
 
-    def _refused(self, text: str, error: BaseException) -> None:
-        if text != self.code.text():
+    def _refused(self, text: str | None, error: BaseException) -> None:
+        if text is not None and text != self.code.text():
             return
         refusal = as_user_error(error)
         if refusal is None:
@@ -244,6 +251,27 @@ class RecordDialog(QDialog):
             self.suggestion_row.addWidget(button)
         self.form.setRowVisible(self.suggestions, bool(suggestions) and self.by_code.isChecked())
         self.suggestions.setVisible(bool(suggestions))
+
+    def choose_image(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("选择二维码图片"), "", self.tr("图片 (*.png *.jpg *.jpeg *.webp *.bmp)")
+        )
+        if path:
+            self.scan_image(Path(path))
+
+    def scan_image(self, path: Path) -> None:
+        """Read the invite code from a picture of the poster's QR code, then look it up."""
+        from core.campaigns.recording import code_from_scan
+
+        def found(code: str) -> None:
+            self.scanned.setChecked(True)
+            self.use_code(code)
+
+        self.tab.tasks.read(
+            lambda session: code_from_scan(session, path),
+            found,
+            on_failure=lambda error: self._refused(None, error),
+        )
 
     def use_code(self, code: str) -> None:
         """A suggestion picked: it becomes the code, looked up at once."""

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.campaigns.recording import record_manual, target_communities
+from core.campaigns.recording import code_in_text, record_manual, target_communities
 from core.campaigns.reviewing import set_review_mode
 from core.campaigns.settings import parse
 from core.campaigns.tool_import import preview_tool_export
@@ -100,3 +100,18 @@ def test_a_tool_export_preview_writes_nothing(database, tmp_path):
         preview = preview_tool_export(session, str(built.campaign_id), path)
         assert preview.rows == 20 and preview.added == 20
         assert count(session, CampaignToolTotal) == 0
+
+
+@pytest.mark.parametrize(
+    ("scanned", "template", "code"),
+    [
+        ("AB12CD3", "", "AB12CD3"),
+        ("https://example.com/i/AB12CD3", "https://example.com/i/{邀请码}", "AB12CD3"),
+        ("https://example.com/i/AB12CD3?from=qr", "https://example.com/i/{邀请码}?from={来源}",
+         "AB12CD3"),
+        ("https://other.cn/p?id=9&code=AB12CD3", "https://example.com/i/{邀请码}", "AB12CD3"),
+        ("随便一段字", "", "随便一段字"),  # looked up as typed: refused there, in one line
+    ],
+)  # fmt: skip
+def test_the_code_in_a_scanned_qr_code(scanned, template, code):
+    assert code_in_text(scanned, template) == code

@@ -5,7 +5,7 @@ a draft campaign is refused in one line."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QRadioButton
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPushButton, QRadioButton
 from sqlalchemy import select
 
 from core.members.editing import add_members_to_community, create_member
@@ -124,3 +124,27 @@ def test_in_english_the_refusal_is_in_english(opened, qtbot, english):
     owner = dialog.findChild(QLabel, "campaign_record_code_owner")
     qtbot.waitUntil(lambda: code in owner.text(), timeout=10_000)
     assert "邀请码" not in owner.text() and "张小凡" in owner.text()
+
+
+def test_a_picture_of_the_posters_qr_code_gives_the_code_as_scanned(opened, qtbot, tmp_path):
+    import qrcode
+    from PIL import Image
+
+    from core.referrals.invite_codes import invite_link, save_link_template
+
+    dialog, host, _built, code = opened
+    with host.database.session(write=True) as session:
+        template = save_link_template(session, "https://example.com/i/{邀请码}")
+    picture = tmp_path / "海报.png"
+    qrcode.make(invite_link(code, template)).save(picture)
+    dialog.scan_image(picture)
+    qtbot.waitUntil(lambda: dialog.resolved is not None, timeout=10_000)
+    assert dialog.findChild(QLineEdit, "campaign_record_code").text() == code
+    assert dialog.findChild(QCheckBox, "campaign_record_scanned").isChecked()
+
+    blank = tmp_path / "空白.png"
+    Image.new("RGB", (200, 200), "white").save(blank)
+    dialog.scan_image(blank)
+    owner = dialog.findChild(QLabel, "campaign_record_code_owner")
+    qtbot.waitUntil(lambda: "二维码" in owner.text(), timeout=10_000)
+    assert "\n" not in owner.text()
