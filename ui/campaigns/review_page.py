@@ -28,8 +28,10 @@ from ui.campaigns.page import CampaignPage
 from ui.campaigns.reason_dialog import ReasonDialog
 from ui.common.changes import Change, changes
 from ui.common.empty_state import EmptyState, EmptySwitch
+from ui.common.errors import show_error
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
+from ui.common.tasks import while_alive
 from ui.common.widgets import combo_fits, confirm, push_button
 from ui.ledger.common import make_table, selected, time_text
 
@@ -266,7 +268,13 @@ class ReviewPage(CampaignPage):
             if then is not None:
                 then(result)
 
-        self.tab.tasks.write(work, label=label, changes=WRITES, then=done)
+        def failed(error: BaseException) -> None:
+            show_error(self, error)
+            self.reload()  # refused on a queue gone stale (another reviewer, the CLI): redraw
+
+        self.tab.tasks.write(
+            work, label=label, changes=WRITES, then=done, on_failure=while_alive(self, failed)
+        )
 
     def _review(self, action: str, *, key=None, member_id=None, why: str = "") -> None:
         from core.workflows.campaign_rewards import review

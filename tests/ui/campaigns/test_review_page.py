@@ -205,3 +205,25 @@ def test_no_campaign_picked_shows_an_empty_page(app, qtbot, sqlite_database):
     assert not page.findChild(QPushButton, "campaign_settle").isEnabled()
     assert not page.findChild(QPushButton, "campaign_review_approve").isEnabled()
     assert page.title() == "审核"
+
+
+def test_a_queue_gone_stale_is_refused_in_one_line_and_redrawn(page, qtbot, sqlite_database):
+    from core.workflows.campaign_rewards import review
+
+    page, host, built = page
+    key = page.current().key
+    with sqlite_database.session(write=True) as session:  # another reviewer, at the CLI
+        review(session, str(built.campaign_id), "approve", key=key, who="老板")
+    seen = {}
+
+    def refused(box: QMessageBox):
+        seen["text"] = box.text()
+        box.accept()
+
+    when_shown("user_error_dialog", refused)
+    click(page, "campaign_review_approve")
+    qtbot.waitUntil(lambda: "text" in seen, timeout=10_000)
+    settled(qtbot, host, page)
+    qtbot.waitUntil(lambda: len(rows(page)) == 2, timeout=10_000)
+    assert "不在待审核队列中" in seen["text"] and "\n" not in seen["text"]
+    assert [r[1] for r in rows(page, "campaign_review_history")] == ["老板"]
