@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,10 +14,11 @@ from core.campaigns.records import STATUS_LABELS, find_campaign
 from core.common.errors import UserError
 from core.common.text import msg
 from core.referrals.edges import Claim, Recorded, record_edge
+from core.referrals.invite_codes import saved_link_template
 from core.referrals.issuing import store_standing_codes
-from core.referrals.resolving import ResolvedCode, resolve_code
-from db.models import Community
-from db.referral_models import CampaignCommunity
+from core.referrals.resolving import ResolvedCode, member_name, resolve_code
+from db.models import Community, Member
+from db.referral_models import Campaign, CampaignCommunity
 
 RECORDING_STATUSES = ("running", "paused", "ended")  # late entries of a finished one too
 
@@ -47,15 +50,7 @@ def record_code(
     now: datetime | None = None,
 ) -> CodeRecorded:
     """The member who owns `code` brought `invitee_id` in the campaign."""
-    campaign = find_campaign(session, campaign_text)
-    if campaign.status not in RECORDING_STATUSES:
-        raise UserError(
-            msg(
-                "活动「{name}」是{status}，不能记录邀请",
-                name=campaign.name,
-                status=STATUS_LABELS[campaign.status],
-            )
-        )
+    campaign = _recording(session, campaign_text)
     if source not in ("typed", "scanned"):
         raise UserError(msg("邀请码只能是输入（typed）或扫码（scanned）得到的"))
     resolved: ResolvedCode = resolve_code(session, code)
@@ -68,24 +63,7 @@ def record_code(
                 name=campaign.name,
             )
         )
-    targets = list(
-        session.scalars(
-            select(CampaignCommunity.community_id).where(
-                CampaignCommunity.campaign_id == campaign.id
-            )
-        )
-    )
-    if community_id is None and len(targets) == 1:
-        community_id = targets[0]
-    elif community_id is not None and targets and community_id not in targets:
-        community = session.get(Community, community_id)
-        raise UserError(
-            msg(
-                "社群「{community}」不是活动「{name}」的目标社群",
-                community=community.name if community else community_id,
-                name=campaign.name,
-            )
-        )
+    community_id = _community(session, campaign, community_id)
     code_id = resolved.code_id
     if code_id is None:  # a derived standing code printed before codes were stored
         store_standing_codes(session, [resolved.issued_to or resolved.member_id], now=now)
@@ -117,3 +95,141 @@ def record_code(
         edge_id=recorded.edge_id,
         first_inviter_id=recorded.first_inviter_id,
     )
+
+
+def _recording(session: Session, campaign_text: str) -> Campaign:
+    """The campaign, when invites can be recorded for it."""
+    campaign = find_campaign(session, campaign_text)
+    if campaign.status not in RECORDING_STATUSES:
+        raise UserError(
+            msg(
+                "活动「{name}」是{status}，不能记录邀请",
+                name=campaign.name,
+                status=STATUS_LABELS[campaign.status],
+            )
+        )
+    return campaign
+
+
+def _community(session: Session, campaign: Campaign, community_id: int | None) -> int | None:
+    """The community the invitee joined: the one given (one of the campaign's targets), else
+    the campaign's only target."""
+    targets = list(
+        session.scalars(
+            select(CampaignCommunity.community_id).where(
+                CampaignCommunity.campaign_id == campaign.id
+            )
+        )
+    )
+    if community_id is None and len(targets) == 1:
+        community_id = targets[0]
+    elif community_id is not None and targets and community_id not in targets:
+        community = session.get(Community, community_id)
+        raise UserError(
+            msg(
+                "社群「{community}」不是活动「{name}」的目标社群",
+                community=community.name if community else community_id,
+                name=campaign.name,
+            )
+        )
+    return community_id
+
+
+def target_communities(session: Session, campaign_id: int) -> list[tuple[int, str]]:
+    """The campaign's target communities (id, name), for choosing where the invitee joined."""
+    return [
+        (row.id, row.name)
+        for row in session.execute(
+            select(Community.id, Community.name)
+            .join(CampaignCommunity, CampaignCommunity.community_id == Community.id)
+            .where(CampaignCommunity.campaign_id == campaign_id)
+            .order_by(Community.id)
+        )
+    ]
+
+
+def record_manual(
+    session: Session,
+    campaign_text: str,
+    inviter_id: int,
+    invitee_id: int,
+    *,
+    community_id: int | None = None,
+    occurred_at: datetime | None = None,
+    operator: str | None = None,
+    now: datetime | None = None,
+) -> CodeRecorded:
+    """The operator says `inviter_id` brought `invitee_id` in the campaign (no code: how =
+    manual); the same rules as a code (first referrer wins, no self-invites)."""
+    campaign = _recording(session, campaign_text)
+    community_id = _community(session, campaign, community_id)
+    recorded: Recorded = record_edge(
+        session,
+        Claim(
+            inviter_id=inviter_id,
+            invitee_id=invitee_id,
+            how="manual",
+            source="typed",
+            campaign_id=campaign.id,
+            community_id=community_id,
+            occurred_at=occurred_at,
+        ),
+        operator=operator,
+        now=now,
+    )
+    return CodeRecorded(
+        campaign_id=campaign.id,
+        campaign_name=campaign.name,
+        code="",
+        inviter_id=inviter_id,
+        inviter=member_name(session.get(Member, inviter_id)),
+        invitee_id=invitee_id,
+        community_id=community_id,
+        outcome=recorded.outcome,
+        edge_id=recorded.edge_id,
+        first_inviter_id=recorded.first_inviter_id,
+    )
+
+
+_CODE_FIELDS = ("邀请码", "invite_code")
+_LINK_PARTS = re.compile(r"[/?#&=]+")
+
+
+def code_in_text(text: str, link_template: str = "") -> str:
+    """The invite code a scanned QR code holds: the code itself, or the link the posters put
+    in it (the link format's {邀请码} part; another link: its last part). What is left is
+    looked up as typed, so anything that is no code is refused there, in one line."""
+    text = (text or "").strip()
+    if link_template:
+        pattern, fields = [], 0
+        for part in re.split(r"(\{\{|\}\}|\{[^{}\n]{1,40}\})", link_template):
+            if part in ("{{", "}}"):
+                pattern.append(re.escape(part[0]))
+            elif part.startswith("{") and part.endswith("}"):
+                if part[1:-1].strip() in _CODE_FIELDS and not fields:
+                    pattern.append(r"(?P<code>[^/?#&=\s]+)")
+                    fields += 1
+                else:
+                    pattern.append(r"[^/?#&=\s]*")
+            else:
+                pattern.append(re.escape(part))
+        found = re.fullmatch("".join(pattern), text)
+        if found and fields:
+            return found.group("code")
+    if "://" in text:
+        parts = [part for part in _LINK_PARTS.split(text.split("://", 1)[1]) if part]
+        return parts[-1] if len(parts) > 1 else text
+    return text
+
+
+def code_from_scan(session: Session, image: Path) -> str:
+    """The invite code in a picture of a poster's QR code (a UserError when none reads)."""
+    from core.communities.qr import decode_qr  # Pillow and zxing: only when a picture comes
+
+    image = Path(image)
+    try:
+        data = image.read_bytes()
+    except OSError as error:
+        why = error.strerror or str(error)
+        raise UserError(msg("无法读取文件 {name}：{error}", name=image.name, error=why)) from error
+    return code_in_text(decode_qr(data), saved_link_template(session))

@@ -134,6 +134,20 @@ def _approved_by(decision: Decision, when: datetime) -> bool:
     )
 
 
+def voided_by_blacklist(
+    decisions: Iterable[Decision], member_id: int, at: datetime
+) -> list[Decision]:
+    """The member's rewards a blacklisting at `at` would void (what `apply_reviews` does to
+    them), so the reviewer is told how many before confirming."""
+    return [
+        decision
+        for decision in decisions
+        if decision.member_id == member_id
+        and decision.status != VOID
+        and not _approved_by(decision, at)
+    ]
+
+
 def barred(actions: Iterable[ReviewAction]) -> set[int]:
     """The members blacklisted by these actions (the database side bars them for later)."""
     return {a.member_id for a in actions if a.action == BLACKLIST and a.member_id is not None}

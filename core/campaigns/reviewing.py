@@ -4,6 +4,7 @@ the decisions. An action that would do nothing is refused in one line, never kep
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from core.campaigns.decisions import HELD, VOID, Decision
 from core.campaigns.facts import ReviewAction
 from core.campaigns.review import APPROVE, BLACKLIST, REJECT, check_action
+from core.campaigns.settings import dump, parse
 from core.common.errors import UserError
 from core.common.text import msg
 from db.models import Member
@@ -78,3 +80,41 @@ def record_review(
     session.add(row)
     session.flush()
     return row
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """One kept action, for the history: who did what to which reward or member, when, why."""
+
+    id: int
+    at: datetime
+    who: str
+    action: str  # approve / reject / blacklist
+    member_id: int | None
+    reward_key: str | None
+    why: str
+
+
+def review_history(session: Session, campaign_id: int) -> list[ReviewRecord]:
+    """The campaign's review actions, newest first."""
+    rows = session.scalars(
+        select(CampaignReview)
+        .where(CampaignReview.campaign_id == campaign_id)
+        .order_by(CampaignReview.at.desc(), CampaignReview.id.desc())
+    )
+    return [
+        ReviewRecord(r.id, r.at, r.who, r.action, r.member_id, r.reward_key, r.why) for r in rows
+    ]
+
+
+def set_review_mode(
+    session: Session, campaign: Campaign, mode: str, *, now: datetime | None = None
+) -> str:
+    """Store the campaign's moderation mode (settings → 风控 → 审核方式), checked by the
+    settings' own validation; returns the mode kept."""
+    settings = parse(campaign.kind, campaign.settings)
+    screening = replace(settings.screening, mode=mode)  # __post_init__ refuses a bad mode
+    campaign.settings = dump(replace(settings, screening=screening))
+    campaign.updated_at = now or datetime.now()
+    session.flush()
+    return screening.mode

@@ -277,3 +277,15 @@ def import_tool_export(
             result.unchanged += 1
     session.flush()
     return result
+
+
+def preview_tool_export(
+    session: Session, campaign_text: str, path: str | Path, *, now: datetime | None = None
+) -> ToolImported:
+    """What importing the export would do (rows matched, unmatched, ambiguous; added,
+    updated, unchanged): the import itself in a savepoint that is then rolled back."""
+    savepoint = session.begin_nested()
+    try:
+        return import_tool_export(session, campaign_text, path, now=now)
+    finally:
+        savepoint.rollback()

@@ -118,7 +118,7 @@ def _current(session: Session, member_id: int) -> Member:
     return member
 
 
-def _name(member: Member) -> str:
+def member_name(member: Member) -> str:
     return (member.nickname or member.remark or "").strip() or f"#{member.id}"
 
 
@@ -133,7 +133,7 @@ def resolve_code(session: Session, typed: str) -> ResolvedCode:
         return ResolvedCode(
             code=code,
             member_id=member.id,
-            nickname=_name(member),
+            nickname=member_name(member),
             origin=hit.origin,
             campaign_id=hit.campaign_id,
             campaign_name=campaign.name if campaign else "",
@@ -164,7 +164,7 @@ def did_you_mean(session: Session, code: str, key: bytes | None = None) -> list[
     suggestions = []
     for value in sorted(found)[:MAX_SUGGESTIONS]:
         member = _current(session, found[value].member_id)
-        suggestions.append(Suggestion(value, member.id, _name(member)))
+        suggestions.append(Suggestion(value, member.id, member_name(member)))
     return suggestions
 
 

@@ -3897,6 +3897,140 @@ Drop an image here</translation>
     </message>
 </context>
 <context>
+    <name>ReasonDialog</name>
+    <message>
+        <source>写明原因（必填），会记入审核记录</source>
+        <translation>Write the reason (required); it is kept in the review history</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>请写明原因</source>
+        <translation>Please write the reason</translation>
+    </message>
+</context>
+<context>
+    <name>RecordDialog</name>
+    <message>
+        <source>记录邀请</source>
+        <translation>Record an invite</translation>
+    </message>
+    <message>
+        <source>按邀请码</source>
+        <translation>By invite code</translation>
+    </message>
+    <message>
+        <source>手工指定邀请人</source>
+        <translation>Pick the inviter by hand</translation>
+    </message>
+    <message>
+        <source>输入邀请码，或用扫码枪扫海报上的码</source>
+        <translation>Type the invite code, or scan the poster&apos;s code with a scanner</translation>
+    </message>
+    <message>
+        <source>扫码得到</source>
+        <translation>Scanned</translation>
+    </message>
+    <message>
+        <source>从图片识别…</source>
+        <translation>From a picture…</translation>
+    </message>
+    <message>
+        <source>选一张海报或二维码的截图，读出其中的邀请码</source>
+        <translation>Pick a picture of a poster or its QR code to read the invite code in it</translation>
+    </message>
+    <message>
+        <source>输入邀请人的昵称、备注名或拼音首字母</source>
+        <translation>Type the inviter&apos;s nickname, remark or pinyin initials</translation>
+    </message>
+    <message>
+        <source>输入新成员的昵称、备注名或拼音首字母</source>
+        <translation>Type the new member&apos;s nickname, remark or pinyin initials</translation>
+    </message>
+    <message>
+        <source>怎么记</source>
+        <translation>How</translation>
+    </message>
+    <message>
+        <source>邀请码</source>
+        <translation>Invite code</translation>
+    </message>
+    <message>
+        <source>邀请人</source>
+        <translation>Inviter</translation>
+    </message>
+    <message>
+        <source>被邀请人</source>
+        <translation>Invitee</translation>
+    </message>
+    <message>
+        <source>加入的社群</source>
+        <translation>Joined group</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>记录</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>邀请码 {code} 属于 {name}，但它是活动「{campaign}」的</source>
+        <translation>Invite code {code} belongs to {name}, but it is a code of the campaign “{campaign}”</translation>
+    </message>
+    <message>
+        <source>邀请码 {code} 属于 {name}</source>
+        <translation>Invite code {code} belongs to {name}</translation>
+    </message>
+    <message>
+        <source>{code}（{name}）</source>
+        <translation>{code} ({name})</translation>
+    </message>
+    <message>
+        <source>改用这个邀请码</source>
+        <translation>Use this invite code instead</translation>
+    </message>
+    <message>
+        <source>选择二维码图片</source>
+        <translation>Choose a picture of the QR code</translation>
+    </message>
+    <message>
+        <source>图片 (*.png *.jpg *.jpeg *.webp *.bmp)</source>
+        <translation>Pictures (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
+    </message>
+    <message>
+        <source>正在记录邀请…</source>
+        <translation>Recording the invite…</translation>
+    </message>
+    <message>
+        <source>冲突：{invitee} 已由 {first} 先邀请（先到先得），{inviter} 的记为被拒</source>
+        <translation>Clash: {invitee} was invited by {first} first (first come, first served); {inviter}&apos;s invite is kept as rejected</translation>
+    </message>
+    <message>
+        <source>已记录：{inviter} 邀请了 {invitee}</source>
+        <translation>Recorded: {inviter} invited {invitee}</translation>
+    </message>
+    <message>
+        <source>已记录：{inviter} 邀请了 {invitee}（同一邀请关系，补上了来源）</source>
+        <translation>Recorded: {inviter} invited {invitee} (the same invite, its source added)</translation>
+    </message>
+    <message>
+        <source>已记录过：{inviter} 邀请了 {invitee}，未改动</source>
+        <translation>Already recorded: {inviter} invited {invitee}; nothing changed</translation>
+    </message>
+    <message>
+        <source>（邀请码 {code}）</source>
+        <translation> (invite code {code})</translation>
+    </message>
+</context>
+<context>
     <name>RedeemDialog</name>
     <message>
         <source>兑换奖品</source>
@@ -3963,6 +4097,237 @@ Drop an image here</translation>
     <message>
         <source>数据库备份 (*.db)</source>
         <translation>Database backups (*.db)</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPage</name>
+    <message>
+        <source>全部待审核</source>
+        <translation>All held</translation>
+    </message>
+    <message>
+        <source>有风险信号的</source>
+        <translation>Flagged</translation>
+    </message>
+    <message>
+        <source>已超期的</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>通过</source>
+        <translation>Approve</translation>
+    </message>
+    <message>
+        <source>驳回…</source>
+        <translation>Reject…</translation>
+    </message>
+    <message>
+        <source>拉黑成员…</source>
+        <translation>Blacklist member…</translation>
+    </message>
+    <message>
+        <source>结算奖励…</source>
+        <translation>Settle rewards…</translation>
+    </message>
+    <message>
+        <source>按当前数据重算奖励：积分记入账本（待生效、收回、冲正），奖品进发放队列</source>
+        <translation>Recompute the rewards from the current data: points go to the ledger (pending, clawed back, reversed), prizes to the fulfilment queue</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>审核方式</source>
+        <translation>Review mode</translation>
+    </message>
+    <message>
+        <source>成员</source>
+        <translation>Member</translation>
+    </message>
+    <message>
+        <source>被邀请人</source>
+        <translation>Invitee</translation>
+    </message>
+    <message>
+        <source>奖励</source>
+        <translation>Reward</translation>
+    </message>
+    <message>
+        <source>获得时间</source>
+        <translation>Earned</translation>
+    </message>
+    <message>
+        <source>审核截止</source>
+        <translation>Review by</translation>
+    </message>
+    <message>
+        <source>超期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>已超期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reasons</translation>
+    </message>
+    <message>
+        <source>没有待审核的奖励</source>
+        <translation>No rewards waiting for review</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>审核人</source>
+        <translation>Reviewer</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>审核记录</source>
+        <translation>Review history</translation>
+    </message>
+    <message>
+        <source>审核</source>
+        <translation>Review</translation>
+    </message>
+    <message>
+        <source>只审核有风险信号的（其余自动通过）</source>
+        <translation>Review only the flagged (the rest go on)</translation>
+    </message>
+    <message>
+        <source>全部人工审核</source>
+        <translation>Review every reward</translation>
+    </message>
+    <message>
+        <source>不审核：无风险的通过，有风险的驳回</source>
+        <translation>No review: clean ones go on, flagged ones are rejected</translation>
+    </message>
+    <message>
+        <source>驳回</source>
+        <translation>Reject</translation>
+    </message>
+    <message>
+        <source>拉黑</source>
+        <translation>Blacklist</translation>
+    </message>
+    <message>
+        <source>无风险信号</source>
+        <translation>No fraud signal</translation>
+    </message>
+    <message>
+        <source>；</source>
+        <translation>; </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n 分</source>
+        <translation>
+            <numerusform>%n point</numerusform>
+            <numerusform>%n points</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>待审核 {held} 条：有风险信号 {flagged}，已超期 {overdue}；审核期限 %n 天</source>
+        <translation>
+            <numerusform>{held} held: {flagged} flagged, {overdue} overdue; %n day to review</numerusform>
+            <numerusform>{held} held: {flagged} flagged, {overdue} overdue; %n days to review</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>在左侧选一个活动，这里列出它等待人工审核的奖励。</source>
+        <translation>Pick a campaign on the left to list its rewards waiting for review.</translation>
+    </message>
+    <message>
+        <source>没有符合筛选条件的奖励。</source>
+        <translation>No rewards match the filter.</translation>
+    </message>
+    <message>
+        <source>本活动不人工审核：有风险信号的奖励自动驳回，其余自动通过。</source>
+        <translation>This campaign is not reviewed by hand: flagged rewards are rejected, the rest go on.</translation>
+    </message>
+    <message>
+        <source>每条奖励都会先在这里等待人工审核。</source>
+        <translation>Every reward waits here for a person to review it.</translation>
+    </message>
+    <message>
+        <source>有风险信号的奖励会在这里等待人工审核，其余自动通过。</source>
+        <translation>Flagged rewards wait here for a person to review them; the rest go on.</translation>
+    </message>
+    <message>
+        <source>正在记录审核…</source>
+        <translation>Recording the review…</translation>
+    </message>
+    <message>
+        <source>驳回 {member} 的这条奖励（{reward}）：奖励作废，已记入账本的会收回。</source>
+        <translation>Reject this reward of {member} ({reward}): it becomes void, and points already in the ledger are taken back.</translation>
+    </message>
+    <message>
+        <source>驳回奖励</source>
+        <translation>Reject reward</translation>
+    </message>
+    <message>
+        <source>拉黑成员</source>
+        <translation>Blacklist member</translation>
+    </message>
+    <message numerus="yes">
+        <source>拉黑 {member}：本活动中 %n 条尚未生效的奖励将作废，以后的活动也不再给他奖励。</source>
+        <translation>
+            <numerusform>Blacklist {member}: %n reward not yet in effect in this campaign becomes void, and later campaigns give them none.</numerusform>
+            <numerusform>Blacklist {member}: %n rewards not yet in effect in this campaign become void, and later campaigns give them none.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>正在保存审核方式…</source>
+        <translation>Saving the review mode…</translation>
+    </message>
+    <message>
+        <source>正在计算结算结果…</source>
+        <translation>Working out the settlement…</translation>
+    </message>
+    <message>
+        <source>现在结算吗？</source>
+        <translation>Settle now?</translation>
+    </message>
+    <message>
+        <source>结算奖励</source>
+        <translation>Settle rewards</translation>
+    </message>
+    <message>
+        <source>结算</source>
+        <translation>Settle</translation>
+    </message>
+    <message>
+        <source>正在结算…</source>
+        <translation>Settling…</translation>
+    </message>
+    <message>
+        <source>结算完成</source>
+        <translation>Settled</translation>
+    </message>
+    <message numerus="yes">
+        <source>奖励 %n 条：待生效 {pending}、已生效 {approved}、待审核 {held}、作废 {void}</source>
+        <translation>
+            <numerusform>%n reward: {pending} pending, {approved} in effect, {held} held, {void} void</numerusform>
+            <numerusform>%n rewards: {pending} pending, {approved} in effect, {held} held, {void} void</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>入账 {n} 笔共 {points} 分，收回 {back} 笔，冲正 {rev} 笔，暂缓 {wait} 条</source>
+        <translation>{n} ledger awards, {points} points in all; {back} clawed back, {rev} reversed, {wait} waiting</translation>
+    </message>
+    <message>
+        <source>奖品 {prizes} 条：新进发放 {issued}，推进 {moved}，取消 {cancelled}</source>
+        <translation>{prizes} prizes: {issued} newly queued, {moved} moved on, {cancelled} cancelled</translation>
+    </message>
+    <message>
+        <source>未能收回：{why}</source>
+        <translation>Could not take back: {why}</translation>
     </message>
 </context>
 <context>
@@ -5009,6 +5374,85 @@ Drop an image here</translation>
     <message>
         <source>正在重新计算等级…</source>
         <translation>Recalculating levels…</translation>
+    </message>
+</context>
+<context>
+    <name>ToolImportDialog</name>
+    <message>
+        <source>导入裂变工具明细</source>
+        <translation>Import a campaign tool export</translation>
+    </message>
+    <message>
+        <source>LinkWeChat 导出的「群裂变明细」或「任务宝明细」表格：记下每人带来的新客数。</source>
+        <translation>A LinkWeChat 群裂变明细 (group fission detail) or 任务宝明细 (task detail) export: how many new customers each participant brought.</translation>
+    </message>
+    <message>
+        <source>选择导出的 .xlsx / .xls / .csv 文件</source>
+        <translation>Choose the exported .xlsx / .xls / .csv file</translation>
+    </message>
+    <message>
+        <source>选择文件…</source>
+        <translation>Choose file…</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>选择裂变工具导出的表格</source>
+        <translation>Choose the campaign tool&apos;s export</translation>
+    </message>
+    <message>
+        <source>表格文件 ({files})</source>
+        <translation>Spreadsheets ({files})</translation>
+    </message>
+    <message>
+        <source>正在读取…</source>
+        <translation>Reading…</translation>
+    </message>
+    <message>
+        <source>正在读取表格…</source>
+        <translation>Reading the spreadsheet…</translation>
+    </message>
+    <message>
+        <source>群裂变明细</source>
+        <translation>group fission detail</translation>
+    </message>
+    <message>
+        <source>任务宝明细</source>
+        <translation>task detail</translation>
+    </message>
+    <message>
+        <source>LinkWeChat {kind}：{rows} 行，认出成员 {matched} 人，未找到 {unmatched} 人，同名多人 {ambiguous} 人。导入将新增 {added}、更新 {updated}、不变 {unchanged}。</source>
+        <translation>LinkWeChat {kind}: {rows} rows; {matched} matched to members, {unmatched} not found, {ambiguous} with namesakes. Importing adds {added}, updates {updated}, leaves {unchanged} unchanged.</translation>
+    </message>
+    <message>
+        <source>未找到的成员（照样导入，不计到人）</source>
+        <translation>Not found (imported, counted for no member)</translation>
+    </message>
+    <message>
+        <source>同名多人、未认定</source>
+        <translation>Several members of that name (not guessed)</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>这类明细只有每人合计、没有邀请关系，无法给出：{figures}</source>
+        <translation>Such an export holds per-person totals and no invites, so it cannot give: {figures}</translation>
+    </message>
+    <message>
+        <source>正在导入…</source>
+        <translation>Importing…</translation>
+    </message>
+    <message>
+        <source>已导入 LinkWeChat {kind} {rows} 行：新增 {added}，更新 {updated}，不变 {unchanged}；认出成员 {matched} 人。</source>
+        <translation>Imported {rows} rows of a LinkWeChat {kind}: {added} added, {updated} updated, {unchanged} unchanged; {matched} matched to members.</translation>
     </message>
 </context>
 <context>
