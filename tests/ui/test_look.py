@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel
 
 
-
 def test_every_page_shows_its_title(make_window, sqlite_database, qtbot):
     window = make_window(sqlite_database)
     for index in range(window.tabs.count()):
