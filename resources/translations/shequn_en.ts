@@ -2466,6 +2466,10 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>Select a member to see the details</translation>
     </message>
     <message>
+        <source>在左边的名单里点一位成员，这里就显示他的资料、所在社群和最近行为，可以直接修改。按住 Ctrl 或 Shift 多选，可以一起加标签、加入社群或生成海报。</source>
+        <translation>Click a member in the list on the left to see their details, groups and recent activity here, and edit them. Hold Ctrl or Shift to select several and tag them, add them to a community or make posters for them together.</translation>
+    </message>
+    <message>
         <source>未知</source>
         <translation>Unknown</translation>
     </message>
