@@ -1272,6 +1272,14 @@ The current data is saved as a backup first, so you can restore it again.</trans
         <translation>Note</translation>
     </message>
     <message>
+        <source>这个状态下没有兑换记录</source>
+        <translation>No redemptions with this status</translation>
+    </message>
+    <message>
+        <source>成员在「成员对账单」里用积分兑换奖品后，兑换记录出现在这里，发放、核销或取消都在这里办。</source>
+        <translation>When a member redeems points for a reward on the Member statement page, the redemption appears here, to deliver, mark used or cancel.</translation>
+    </message>
+    <message>
         <source>兑换发放</source>
         <translation>Fulfilment</translation>
     </message>
@@ -4564,6 +4572,14 @@ Drop an image here</translation>
     <message>
         <source>流水号</source>
         <translation>Entry no.</translation>
+    </message>
+    <message>
+        <source>选择一位成员查看积分对账单</source>
+        <translation>Select a member to see their points statement</translation>
+    </message>
+    <message>
+        <source>在左边的名单里点一位成员，这里列出他的每一笔积分和余额，可以发放、扣减、兑换奖品或冲正。</source>
+        <translation>Click a member in the list on the left to see each of their points entries and their balance here, and award, deduct, redeem or reverse.</translation>
     </message>
     <message numerus="yes">
         <source>{name}  · %n 分</source>
