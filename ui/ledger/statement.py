@@ -65,6 +65,7 @@ class StatementPage(LedgerPage):
         self.member_title = QLabel(self.tr("请在左侧选择成员"))
         self.member_title.setObjectName("ledger_member_title")
         self.member_title.setProperty("sectionTitle", True)
+        self.member_title.setVisible(False)  # the empty state says it until a member is chosen
         cards = QHBoxLayout()
         self.balance_labels: dict[str, QLabel] = {}
         for key, caption in (
@@ -212,6 +213,7 @@ class StatementPage(LedgerPage):
             label.setText(str(getattr(balance, key)))
         self.model.set_items(list(reversed(result.lines)))  # newest on top
         self.table_or_empty.set_empty(False)
+        self.member_title.setVisible(True)
         self._update_member_buttons()
 
     def _update_member_buttons(self) -> None:

@@ -180,7 +180,7 @@ class MembersTab(FeatureTab):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
-        layout.addWidget(page_title("members_title", self.tr("成员")))
+        self.filter_bar.set_title(page_title("members_title", self.tr("成员")))
         layout.addWidget(self.filter_bar)
         layout.addWidget(self.splitter, 1)
         self._update_buttons()
