@@ -4085,6 +4085,13 @@ Drop an image here</translation>
     </message>
 </context>
 <context>
+    <name>RoleChart</name>
+    <message>
+        <source>M月</source>
+        <translation>MMM</translation>
+    </message>
+</context>
+<context>
     <name>RuleAwardDialog</name>
     <message>
         <source>按规则发放</source>
