@@ -2027,7 +2027,7 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
     <message>
         <source>上移</source>
-        <translation>Move up</translation>
+        <translation>Up</translation>
     </message>
     <message>
         <source>移到上一层（更靠前）</source>
@@ -2035,7 +2035,7 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
     <message>
         <source>下移</source>
-        <translation>Move down</translation>
+        <translation>Down</translation>
     </message>
     <message>
         <source>移到下一层（更靠后）</source>
@@ -2972,7 +2972,7 @@ Demo data can be generated again in a new database at any time; it does not affe
     <name>MergeDialog</name>
     <message>
         <source>合并重复成员</source>
-        <translation>Merge duplicates</translation>
+        <translation>Merge duplicate members</translation>
     </message>
     <message>
         <source>同一个人在不同的群里、不同的表格里常常成了几条记录。下面是按昵称、读音和共同社群找出的可能重复的成员；手机号、微信号不同的不会列出。合并后入群记录、标签和行为记录都归到保留的成员，随时可以在「合并记录」里撤销。</source>
@@ -8193,7 +8193,7 @@ Drop an image here</translation>
     </message>
     <message>
         <source>加入社群</source>
-        <translation>Add to community</translation>
+        <translation>Community joined</translation>
     </message>
     <message>
         <source>昵称相同，但没有相同的编号或手机号</source>
