@@ -4,7 +4,8 @@
     .venv/bin/python scripts/i18n.py --check  # fail if the .ts misses strings or translations
     .venv/bin/python scripts/i18n.py --fill EN.json  # also take {"中文": "English"} for
                                                      # the strings still untranslated; a
-                                                     # plural ("%n") takes ["one", "many"]
+                                                     # plural ("%n") takes ["one", "many"];
+                                                     # "Context::中文" for one context only
     .venv/bin/python scripts/i18n.py --replace EN.json  # the same, also over an English
                                                         # already there (a reworded one)
 
@@ -146,25 +147,33 @@ def fill(ts_file: Path, english: dict[str, str], *, replace: bool = False) -> in
     `replace`, every such message, finished or not)."""
     tree = ET.parse(ts_file)
     filled = 0
-    for message in tree.getroot().iter("message"):
-        translation = message.find("translation")
-        source = message.findtext("source") or ""
-        if translation is None or source not in english:
-            continue
-        if translation.get("type") is None and not replace:
-            continue
-        wanted = english[source]
-        if message.get("numerus") == "yes":  # English has two forms: ["one …", "many …"]
-            for form in list(translation):
-                translation.remove(form)
-            for text in wanted:
-                ET.SubElement(translation, "numerusform").text = text
-        else:
-            translation.text = wanted
-        translation.attrib.pop("type", None)
-        filled += 1
+    for context in tree.getroot().iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            filled += _fill_message(message, name, english, replace)
     tree.write(ts_file, encoding="utf-8", xml_declaration=True)
     return filled
+
+
+def _fill_message(message: ET.Element, context: str, english: dict, replace: bool) -> int:
+    """A key "Context::中文" is for that context only and wins over a plain "中文" (one source
+    can be a button in one class and a sentence or a short label in another)."""
+    translation = message.find("translation")
+    source = message.findtext("source") or ""
+    wanted = english.get(f"{context}::{source}", english.get(source))
+    if translation is None or wanted is None:
+        return 0
+    if translation.get("type") is None and not replace:
+        return 0
+    if message.get("numerus") == "yes":  # English has two forms: ["one …", "many …"]
+        for form in list(translation):
+            translation.remove(form)
+        for text in wanted:
+            ET.SubElement(translation, "numerusform").text = text
+    else:
+        translation.text = wanted
+    translation.attrib.pop("type", None)
+    return 1
 
 
 def main(argv: list[str]) -> int:

@@ -5,7 +5,7 @@
     <name>ActivityEntryDialog</name>
     <message>
         <source>记录行为</source>
-        <translation>Record Activity</translation>
+        <translation>Record activity</translation>
     </message>
     <message>
         <source>行为</source>
@@ -44,7 +44,7 @@
     <name>ActivityImportDialog</name>
     <message>
         <source>从表格导入行为记录</source>
-        <translation>Import Activity from a Spreadsheet</translation>
+        <translation>Import activity from a spreadsheet</translation>
     </message>
     <message>
         <source>支持 .xlsx .xls .ods .csv .txt。每行一条记录：成员（成员编号、微信号、手机号或昵称）、行为（签到、发言、购买…）、日期，可选 次数 和 金额（元）；或者每种行为一列、格子里是次数的统计表。表格上方有标题行也没关系。
@@ -58,7 +58,7 @@ Preview first: it lists how many records will be added and which rows cannot be 
     </message>
     <message>
         <source>选择文件…</source>
-        <translation>Choose File…</translation>
+        <translation>Choose file…</translation>
     </message>
     <message>
         <source>按文件里的社群列</source>
@@ -106,7 +106,7 @@ Preview first: it lists how many records will be added and which rows cannot be 
     </message>
     <message>
         <source>选择行为记录表格</source>
-        <translation>Choose an Activity Spreadsheet</translation>
+        <translation>Choose an activity spreadsheet</translation>
     </message>
     <message>
         <source>表格 (*.xlsx *.xlsm *.xls *.ods *.csv *.txt);;所有文件 (*)</source>
@@ -313,7 +313,7 @@ Preview first: it lists how many records will be added and which rows cannot be 
     </message>
     <message>
         <source>备份数据库</source>
-        <translation>Back Up Database</translation>
+        <translation>Back up database</translation>
     </message>
     <message>
         <source>数据库备份 (*.db)</source>
@@ -329,7 +329,7 @@ Preview first: it lists how many records will be added and which rows cannot be 
     </message>
     <message>
         <source>恢复备份</source>
-        <translation>Restore Backup</translation>
+        <translation>Restore backup</translation>
     </message>
     <message>
         <source>用「{name}」替换当前数据？
@@ -602,7 +602,7 @@ The current data is saved as a backup first, so you can restore it again.</trans
     <name>CanvasSizeDialog</name>
     <message>
         <source>自定义尺寸</source>
-        <translation>Custom Size</translation>
+        <translation>Custom size</translation>
     </message>
     <message>
         <source>屏幕上看的海报用 72；要打印的用 300</source>
@@ -685,7 +685,7 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
     <message>
         <source>新增奖品…</source>
-        <translation>New Reward…</translation>
+        <translation>New reward…</translation>
     </message>
     <message>
         <source>编辑…</source>
@@ -712,7 +712,7 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
     <message>
         <source>选择颜色…</source>
-        <translation>Choose Colour…</translation>
+        <translation>Choose colour…</translation>
     </message>
     <message>
         <source>颜色应为 #RRGGBB，例如 #ff6600</source>
@@ -810,7 +810,7 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
     <message>
         <source>新建社群…</source>
-        <translation>New Community…</translation>
+        <translation>New community…</translation>
     </message>
     <message>
         <source>正常</source>
@@ -1079,7 +1079,7 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
     <message>
         <source>移除所选</source>
-        <translation>Remove Selected</translation>
+        <translation>Remove selected</translation>
     </message>
     <message>
         <source>请选择群主</source>
@@ -1225,15 +1225,15 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
     <message>
         <source>标记已发放</source>
-        <translation>Mark Delivered</translation>
+        <translation>Mark delivered</translation>
     </message>
     <message>
         <source>取消并退还积分…</source>
-        <translation>Cancel and Refund Points…</translation>
+        <translation>Cancel and refund points…</translation>
     </message>
     <message>
         <source>核销</source>
-        <translation>Mark Used</translation>
+        <translation>Mark used</translation>
     </message>
     <message>
         <source>兑换时间</source>
@@ -1272,6 +1272,14 @@ The current data is saved as a backup first, so you can restore it again.</trans
         <translation>Note</translation>
     </message>
     <message>
+        <source>这个状态下没有兑换记录</source>
+        <translation>No redemptions with this status</translation>
+    </message>
+    <message>
+        <source>成员在「成员对账单」里用积分兑换奖品后，兑换记录出现在这里，发放、核销或取消都在这里办。</source>
+        <translation>When a member redeems points for a reward on the Member statement page, the redemption appears here, to deliver, mark used or cancel.</translation>
+    </message>
+    <message>
         <source>兑换发放</source>
         <translation>Fulfilment</translation>
     </message>
@@ -1285,7 +1293,7 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
     <message>
         <source>取消兑换</source>
-        <translation>Cancel Redemption</translation>
+        <translation>Cancel redemption</translation>
     </message>
     <message numerus="yes">
         <source>取消兑换 {code}（{reward}），%n 积分将退还给成员。原因：</source>
@@ -1349,7 +1357,7 @@ The current data is saved as a backup first, so you can restore it again.</trans
     <name>ImportDialog</name>
     <message>
         <source>导入成员名单</source>
-        <translation>Import Member List</translation>
+        <translation>Import member list</translation>
     </message>
     <message>
         <source>选择要导入的成员名单</source>
@@ -1367,7 +1375,7 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
     <message>
         <source>选择文件…</source>
-        <translation>Choose File…</translation>
+        <translation>Choose file…</translation>
     </message>
     <message>
         <source>按文件内容识别所在群</source>
@@ -1379,7 +1387,7 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
     <message>
         <source>预览导入结果</source>
-        <translation>Preview Import</translation>
+        <translation>Preview import</translation>
     </message>
     <message>
         <source>导入到社群：</source>
@@ -1391,7 +1399,7 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
     <message>
         <source>选择成员名单</source>
-        <translation>Choose a Member List</translation>
+        <translation>Choose a member list</translation>
     </message>
     <message>
         <source>成员名单 (*.xlsx *.xlsm *.xls *.ods *.csv *.txt *.json);;所有文件 (*)</source>
@@ -1507,7 +1515,7 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
     <message>
         <source>保存问题清单…</source>
-        <translation>Save Problem List…</translation>
+        <translation>Save problem list…</translation>
     </message>
     <message>
         <source>导入</source>
@@ -1519,7 +1527,7 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
     <message>
         <source>每一列导入到哪个字段。改好后按「按新的对应重新预览」；导入后，同样表头的文件下次会自动用这次的对应。</source>
-        <translation>Which field each column goes to. After changing it, press “Preview with These Columns”; once imported, files with the same header use this mapping automatically.</translation>
+        <translation>Which field each column goes to. After changing it, press “Preview with these columns”; once imported, files with the same header use this mapping automatically.</translation>
     </message>
     <message>
         <source>表头</source>
@@ -1531,7 +1539,7 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
     <message>
         <source>按新的对应重新预览</source>
-        <translation>Preview with These Columns</translation>
+        <translation>Preview with these columns</translation>
     </message>
     <message>
         <source>这些行的手机号属于一位现有成员，昵称却不同：可能是同一人改了昵称，也可能是另一个人（号码换了主人或填错了）。请逐行回答，回答后按「按回答更新预览」；没有回答的行不会导入。</source>
@@ -1649,7 +1657,7 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
     <message>
         <source>没有可导入的变化</source>
-        <translation>Nothing to Import</translation>
+        <translation>Nothing to import</translation>
     </message>
     <message numerus="yes">
         <source>文件：{name}，共 %n 行</source>
@@ -1660,7 +1668,7 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
     <message>
         <source>保存问题清单</source>
-        <translation>Save Problem List</translation>
+        <translation>Save problem list</translation>
     </message>
     <message>
         <source>Excel 表格 (*.xlsx)</source>
@@ -1805,11 +1813,11 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
     <message>
         <source>等级规则（通用）</source>
-        <translation>Level Rules (Shared)</translation>
+        <translation>Level rules (shared)</translation>
     </message>
     <message>
         <source>等级规则 · {name}</source>
-        <translation>Level Rules · {name}</translation>
+        <translation>Level rules · {name}</translation>
     </message>
     <message>
         <source>保存的等级规则无法读取（{problem}），下面显示的是默认规则。</source>
@@ -1909,23 +1917,23 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
     <message>
         <source>添加等级</source>
-        <translation>Add Level</translation>
+        <translation>Add level</translation>
     </message>
     <message>
         <source>删除等级</source>
-        <translation>Remove Level</translation>
+        <translation>Remove level</translation>
     </message>
     <message>
         <source>上移</source>
-        <translation>Move Up</translation>
+        <translation>Move up</translation>
     </message>
     <message>
         <source>下移</source>
-        <translation>Move Down</translation>
+        <translation>Move down</translation>
     </message>
     <message>
         <source>恢复默认</source>
-        <translation>Restore Defaults</translation>
+        <translation>Restore defaults</translation>
     </message>
     <message>
         <source>在「仅手动」的等级之前添加一个新等级</source>
@@ -2094,7 +2102,7 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
     <message>
         <source>导出完成</source>
-        <translation>Export Complete</translation>
+        <translation>Export complete</translation>
     </message>
     <message>
         <source>已导出 {members} 位成员、{entries} 笔流水到
@@ -2134,6 +2142,10 @@ Members: {members}; entries: {entries}. Phones and WeChat IDs are masked.</trans
     <message>
         <source>负债与到期</source>
         <translation>Liability and expiry</translation>
+    </message>
+    <message>
+        <source>积分</source>
+        <translation>Points</translation>
     </message>
 </context>
 <context>
@@ -2254,7 +2266,7 @@ Members: {members}; entries: {entries}. Phones and WeChat IDs are masked.</trans
     </message>
     <message>
         <source>复制提醒消息</source>
-        <translation>Copy Reminder</translation>
+        <translation>Copy reminder</translation>
     </message>
     <message>
         <source>每月兑换与成本</source>
@@ -2309,15 +2321,15 @@ Members: {members}; entries: {entries}. Phones and WeChat IDs are masked.</trans
     </message>
     <message>
         <source>备份数据库(&amp;B)…</source>
-        <translation>&amp;Back Up Database…</translation>
+        <translation>&amp;Back up database…</translation>
     </message>
     <message>
         <source>恢复备份(&amp;R)…</source>
-        <translation>&amp;Restore Backup…</translation>
+        <translation>&amp;Restore backup…</translation>
     </message>
     <message>
         <source>打开数据文件夹</source>
-        <translation>Open Data Folder</translation>
+        <translation>Open data folder</translation>
     </message>
     <message>
         <source>设置(&amp;S)…</source>
@@ -2333,23 +2345,23 @@ Members: {members}; entries: {entries}. Phones and WeChat IDs are masked.</trans
     </message>
     <message>
         <source>导入成员名单(&amp;I)…</source>
-        <translation>&amp;Import Member List…</translation>
+        <translation>&amp;Import member list…</translation>
     </message>
     <message>
         <source>生成演示数据…</source>
-        <translation>Generate Demo Data…</translation>
+        <translation>Generate demo data…</translation>
     </message>
     <message>
         <source>新建社群…</source>
-        <translation>New Community…</translation>
+        <translation>New community…</translation>
     </message>
     <message>
         <source>需要处理…</source>
-        <translation>Needs Attention…</translation>
+        <translation>Needs attention…</translation>
     </message>
     <message>
         <source>社群回收站…</source>
-        <translation>Community Trash…</translation>
+        <translation>Community trash…</translation>
     </message>
     <message>
         <source>帮助(&amp;H)</source>
@@ -2357,7 +2369,7 @@ Members: {members}; entries: {entries}. Phones and WeChat IDs are masked.</trans
     </message>
     <message>
         <source>打开日志文件夹</source>
-        <translation>Open Log Folder</translation>
+        <translation>Open log folder</translation>
     </message>
     <message>
         <source>关于(&amp;A)</source>
@@ -2391,11 +2403,11 @@ Demo data can be generated again in a new database at any time; it does not affe
     </message>
     <message>
         <source>生成演示数据</source>
-        <translation>Generate Demo Data</translation>
+        <translation>Generate demo data</translation>
     </message>
     <message>
         <source>以后再说</source>
-        <translation>Not Now</translation>
+        <translation>Not now</translation>
     </message>
     <message>
         <source>成员数（演示数据只能填入空数据库）：</source>
@@ -2433,7 +2445,7 @@ Demo data can be generated again in a new database at any time; it does not affe
     <name>MakeupDialog</name>
     <message>
         <source>补签</source>
-        <translation>Make-up Check-in</translation>
+        <translation>Make-up check-in</translation>
     </message>
     <message>
         <source>成员</source>
@@ -2460,6 +2472,10 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>选择一位成员查看详情</source>
         <translation>Select a member to see the details</translation>
+    </message>
+    <message>
+        <source>在左边的名单里点一位成员，这里就显示他的资料、所在社群和最近行为，可以直接修改。按住 Ctrl 或 Shift 多选，可以一起加标签、加入社群或生成海报。</source>
+        <translation>Click a member in the list on the left to see their details, groups and recent activity here, and edit them. Hold Ctrl or Shift to select several and tag them, add them to a community or make posters for them together.</translation>
     </message>
     <message>
         <source>未知</source>
@@ -2543,11 +2559,11 @@ Demo data can be generated again in a new database at any time; it does not affe
     </message>
     <message>
         <source>保存修改</source>
-        <translation>Save Changes</translation>
+        <translation>Save changes</translation>
     </message>
     <message>
         <source>撤销上次修改</source>
-        <translation>Undo Last Edit</translation>
+        <translation>Undo last edit</translation>
     </message>
     <message>
         <source>社群</source>
@@ -2698,7 +2714,7 @@ Demo data can be generated again in a new database at any time; it does not affe
     </message>
     <message>
         <source>清除筛选</source>
-        <translation>Clear Filters</translation>
+        <translation>Clear filters</translation>
     </message>
     <message numerus="yes">
         <source>%Ln 人</source>
@@ -2783,35 +2799,35 @@ Demo data can be generated again in a new database at any time; it does not affe
     </message>
     <message>
         <source>新建成员</source>
-        <translation>New Member</translation>
+        <translation>New member</translation>
     </message>
     <message>
         <source>合并重复成员</source>
-        <translation>Merge Duplicates</translation>
+        <translation>Merge duplicates</translation>
     </message>
     <message>
         <source>加标签</source>
-        <translation>Add Tag</translation>
+        <translation>Add tag</translation>
     </message>
     <message>
         <source>移除标签</source>
-        <translation>Remove Tag</translation>
+        <translation>Remove tag</translation>
     </message>
     <message>
         <source>加入社群</source>
-        <translation>Add to Community</translation>
+        <translation>Add to community</translation>
     </message>
     <message>
         <source>设置角色</source>
-        <translation>Set Role</translation>
+        <translation>Set role</translation>
     </message>
     <message>
         <source>记录行为…</source>
-        <translation>Record Activity…</translation>
+        <translation>Record activity…</translation>
     </message>
     <message>
         <source>生成海报…</source>
-        <translation>Make Posters…</translation>
+        <translation>Make posters…</translation>
     </message>
     <message>
         <source>导出…</source>
@@ -2831,7 +2847,11 @@ Demo data can be generated again in a new database at any time; it does not affe
     </message>
     <message>
         <source>导入成员名单…</source>
-        <translation>Import Member List…</translation>
+        <translation>Import member list…</translation>
+    </message>
+    <message>
+        <source>成员</source>
+        <translation>Members</translation>
     </message>
     <message>
         <source>昵称：</source>
@@ -2909,7 +2929,7 @@ Demo data can be generated again in a new database at any time; it does not affe
     </message>
     <message>
         <source>设置角色：选择社群</source>
-        <translation>Set Role: Choose the Community</translation>
+        <translation>Set role: choose the community</translation>
     </message>
     <message>
         <source>角色：</source>
@@ -2929,7 +2949,7 @@ Demo data can be generated again in a new database at any time; it does not affe
     </message>
     <message>
         <source>导出成员</source>
-        <translation>Export Members</translation>
+        <translation>Export members</translation>
     </message>
     <message>
         <source>Excel 表格 (*.xlsx)</source>
@@ -2952,7 +2972,7 @@ Demo data can be generated again in a new database at any time; it does not affe
     <name>MergeDialog</name>
     <message>
         <source>合并重复成员</source>
-        <translation>Merge Duplicate Members</translation>
+        <translation>Merge duplicate members</translation>
     </message>
     <message>
         <source>同一个人在不同的群里、不同的表格里常常成了几条记录。下面是按昵称、读音和共同社群找出的可能重复的成员；手机号、微信号不同的不会列出。合并后入群记录、标签和行为记录都归到保留的成员，随时可以在「合并记录」里撤销。</source>
@@ -2960,7 +2980,7 @@ Demo data can be generated again in a new database at any time; it does not affe
     </message>
     <message>
         <source>重新查找</source>
-        <translation>Search Again</translation>
+        <translation>Search again</translation>
     </message>
     <message>
         <source>显示完整手机号和微信号</source>
@@ -2992,7 +3012,7 @@ Demo data can be generated again in a new database at any time; it does not affe
     </message>
     <message>
         <source>撤销所选合并</source>
-        <translation>Undo Selected Merge</translation>
+        <translation>Undo selected merge</translation>
     </message>
     <message>
         <source>撤销会让被合并的成员连同他的所有记录回到合并之前的样子。</source>
@@ -3020,7 +3040,7 @@ Demo data can be generated again in a new database at any time; it does not affe
     </message>
     <message>
         <source>不是同一人</source>
-        <translation>Not the Same Person</translation>
+        <translation>Not the same person</translation>
     </message>
     <message>
         <source>跳过</source>
@@ -3099,7 +3119,7 @@ Demo data can be generated again in a new database at any time; it does not affe
     <name>MergeSideCard</name>
     <message>
         <source>保留这位</source>
-        <translation>Keep This One</translation>
+        <translation>Keep this one</translation>
     </message>
     <message>
         <source>备注名</source>
@@ -3198,15 +3218,15 @@ Demo data can be generated again in a new database at any time; it does not affe
     </message>
     <message>
         <source>导入成员名单…</source>
-        <translation>Import Member List…</translation>
+        <translation>Import member list…</translation>
     </message>
     <message>
         <source>新建社群…</source>
-        <translation>New Community…</translation>
+        <translation>New community…</translation>
     </message>
     <message>
         <source>生成演示数据…</source>
-        <translation>Generate Demo Data…</translation>
+        <translation>Generate demo data…</translation>
     </message>
 </context>
 <context>
@@ -3220,7 +3240,7 @@ Demo data can be generated again in a new database at any time; it does not affe
     <name>PasteDialog</name>
     <message>
         <source>粘贴接龙，记录签到</source>
-        <translation>Paste a Chain Sign-up (接龙) to Record Check-ins</translation>
+        <translation>Paste a chain sign-up (接龙) to record check-ins</translation>
     </message>
     <message>
         <source>按接龙标题里的日期（没有时用右边的日期）</source>
@@ -3262,15 +3282,15 @@ For example:
     </message>
     <message>
         <source>粘贴后点「识别名单」：先看匹配结果，确认后才记录。</source>
-        <translation>After pasting, click “Match Names”: you see the matches first, and nothing is recorded until you confirm.</translation>
+        <translation>After pasting, click “Match names”: you see the matches first, and nothing is recorded until you confirm.</translation>
     </message>
     <message>
         <source>识别名单</source>
-        <translation>Match Names</translation>
+        <translation>Match names</translation>
     </message>
     <message>
         <source>记录签到</source>
-        <translation>Record Check-ins</translation>
+        <translation>Record check-ins</translation>
     </message>
     <message>
         <source>请先在社群页建立社群</source>
@@ -3375,11 +3395,11 @@ For example:
     <name>PointsDialog</name>
     <message>
         <source>扣减积分</source>
-        <translation>Deduct Points</translation>
+        <translation>Deduct points</translation>
     </message>
     <message>
         <source>发放积分</source>
-        <translation>Award Points</translation>
+        <translation>Award points</translation>
     </message>
     <message>
         <source>成员</source>
@@ -3425,6 +3445,10 @@ For example:
         <translation>Properties</translation>
     </message>
     <message>
+        <source>海报</source>
+        <translation>Posters</translation>
+    </message>
+    <message>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
@@ -3442,7 +3466,7 @@ For example:
     </message>
     <message>
         <source>复制图层</source>
-        <translation>Duplicate Layer</translation>
+        <translation>Duplicate layer</translation>
     </message>
     <message>
         <source>缩小（Ctrl+滚轮）</source>
@@ -3494,7 +3518,7 @@ For example:
     </message>
     <message>
         <source>放弃修改？</source>
-        <translation>Discard Changes?</translation>
+        <translation>Discard changes?</translation>
     </message>
     <message>
         <source>「{name}」的修改还没有保存，放弃这些修改吗？</source>
@@ -3502,7 +3526,7 @@ For example:
     </message>
     <message>
         <source>另存为</source>
-        <translation>Save As</translation>
+        <translation>Save as</translation>
     </message>
     <message>
         <source>新模板的名称：</source>
@@ -3510,7 +3534,7 @@ For example:
     </message>
     <message>
         <source>导入模板文件</source>
-        <translation>Import Template File</translation>
+        <translation>Import template file</translation>
     </message>
     <message>
         <source>海报模板 (*.zip)</source>
@@ -3518,7 +3542,7 @@ For example:
     </message>
     <message>
         <source>导出模板</source>
-        <translation>Export Template</translation>
+        <translation>Export template</translation>
     </message>
     <message>
         <source>已导出到 {path}</source>
@@ -3534,7 +3558,7 @@ For example:
     </message>
     <message>
         <source>删除模板</source>
-        <translation>Delete Template</translation>
+        <translation>Delete template</translation>
     </message>
     <message>
         <source>删除</source>
@@ -3830,11 +3854,11 @@ Drop an image here</translation>
     </message>
     <message>
         <source>添加二维码…</source>
-        <translation>Add QR Code…</translation>
+        <translation>Add QR code…</translation>
     </message>
     <message>
         <source>粘贴截图</source>
-        <translation>Paste Screenshot</translation>
+        <translation>Paste screenshot</translation>
     </message>
     <message>
         <source>未添加群二维码</source>
@@ -4034,7 +4058,7 @@ Drop an image here</translation>
     <name>RedeemDialog</name>
     <message>
         <source>兑换奖品</source>
-        <translation>Redeem Reward</translation>
+        <translation>Redeem reward</translation>
     </message>
     <message>
         <source>成员</source>
@@ -4080,11 +4104,11 @@ Drop an image here</translation>
     <name>RestoreDialog</name>
     <message>
         <source>恢复备份</source>
-        <translation>Restore Backup</translation>
+        <translation>Restore backup</translation>
     </message>
     <message>
         <source>从文件选择…</source>
-        <translation>Choose a File…</translation>
+        <translation>Choose a file…</translation>
     </message>
     <message>
         <source>选择要恢复的备份：</source>
@@ -4092,7 +4116,7 @@ Drop an image here</translation>
     </message>
     <message>
         <source>选择备份文件</source>
-        <translation>Choose a Backup File</translation>
+        <translation>Choose a backup file</translation>
     </message>
     <message>
         <source>数据库备份 (*.db)</source>
@@ -4334,11 +4358,11 @@ Drop an image here</translation>
     <name>RewardDialog</name>
     <message>
         <source>新增奖品</source>
-        <translation>New Reward</translation>
+        <translation>New reward</translation>
     </message>
     <message>
         <source>编辑奖品</source>
-        <translation>Edit Reward</translation>
+        <translation>Edit reward</translation>
     </message>
     <message>
         <source>名称</source>
@@ -4398,11 +4422,11 @@ Drop an image here</translation>
     </message>
     <message>
         <source>选择图片…</source>
-        <translation>Choose Picture…</translation>
+        <translation>Choose picture…</translation>
     </message>
     <message>
         <source>清除图片</source>
-        <translation>Clear Picture</translation>
+        <translation>Clear picture</translation>
     </message>
     <message>
         <source>PNG 或 JPG，会缩小到 800 像素以内保存</source>
@@ -4418,7 +4442,7 @@ Drop an image here</translation>
     </message>
     <message>
         <source>选择奖品图片</source>
-        <translation>Choose a Picture for the Reward</translation>
+        <translation>Choose a picture for the reward</translation>
     </message>
     <message>
         <source>图片 (*.png *.jpg *.jpeg *.gif *.bmp *.webp *.tif *.tiff);;所有文件 (*)</source>
@@ -4426,10 +4450,17 @@ Drop an image here</translation>
     </message>
 </context>
 <context>
+    <name>RoleChart</name>
+    <message>
+        <source>M月</source>
+        <translation>MMM</translation>
+    </message>
+</context>
+<context>
     <name>RuleAwardDialog</name>
     <message>
         <source>按规则发放</source>
-        <translation>Award by Rule</translation>
+        <translation>Award by rule</translation>
     </message>
     <message>
         <source> 等 {n} 人</source>
@@ -4515,11 +4546,11 @@ Drop an image here</translation>
     <name>RuleDialog</name>
     <message>
         <source>新建自定义规则</source>
-        <translation>New Custom Rule</translation>
+        <translation>New custom rule</translation>
     </message>
     <message>
         <source>修改积分规则</source>
-        <translation>Edit Points Rule</translation>
+        <translation>Edit points rule</translation>
     </message>
     <message>
         <source>类型</source>
@@ -4642,11 +4673,11 @@ Drop an image here</translation>
     </message>
     <message>
         <source>修改规则…</source>
-        <translation>Edit Rule…</translation>
+        <translation>Edit rule…</translation>
     </message>
     <message>
         <source>新建自定义规则…</source>
-        <translation>New Custom Rule…</translation>
+        <translation>New custom rule…</translation>
     </message>
     <message>
         <source>修改规则会生成新版本，已发放的积分保持原样；补签扣除的积分在「补签」一行设置。</source>
@@ -4669,7 +4700,7 @@ Drop an image here</translation>
     </message>
     <message>
         <source>导出分群…</source>
-        <translation>Export Segment…</translation>
+        <translation>Export segment…</translation>
     </message>
     <message>
         <source>导出当前分群的成员，每行附「建议动作」（先在上方选择分群）</source>
@@ -4685,7 +4716,7 @@ Drop an image here</translation>
     </message>
     <message>
         <source>导出分群</source>
-        <translation>Export Segment</translation>
+        <translation>Export segment</translation>
     </message>
     <message>
         <source>Excel 表格 (*.xlsx)</source>
@@ -4738,7 +4769,7 @@ Drop an image here</translation>
     </message>
     <message>
         <source>测试连接</source>
-        <translation>Test Connection</translation>
+        <translation>Test connection</translation>
     </message>
     <message>
         <source>团队共用一台 PostgreSQL 服务器时填写，例如 postgresql+psycopg://用户名:密码@服务器:5432/数据库名</source>
@@ -4852,31 +4883,31 @@ Drop an image here</translation>
     </message>
     <message>
         <source>发放积分</source>
-        <translation>Award Points</translation>
+        <translation>Award points</translation>
     </message>
     <message>
         <source>按规则发放…</source>
-        <translation>Award by Rule…</translation>
+        <translation>Award by rule…</translation>
     </message>
     <message>
         <source>扣减积分</source>
-        <translation>Deduct Points</translation>
+        <translation>Deduct points</translation>
     </message>
     <message>
         <source>兑换奖品</source>
-        <translation>Redeem Reward</translation>
+        <translation>Redeem reward</translation>
     </message>
     <message>
         <source>补签</source>
-        <translation>Make-up Check-in</translation>
+        <translation>Make-up check-in</translation>
     </message>
     <message>
         <source>冲正所选流水</source>
-        <translation>Reverse Selected Entry</translation>
+        <translation>Reverse selected entry</translation>
     </message>
     <message>
         <source>导出对账单…</source>
-        <translation>Export Statement…</translation>
+        <translation>Export statement…</translation>
     </message>
     <message>
         <source>时间</source>
@@ -4913,6 +4944,14 @@ Drop an image here</translation>
     <message>
         <source>流水号</source>
         <translation>Entry no.</translation>
+    </message>
+    <message>
+        <source>选择一位成员查看积分对账单</source>
+        <translation>Select a member to see their points statement</translation>
+    </message>
+    <message>
+        <source>在左边的名单里点一位成员，这里列出他的每一笔积分和余额，可以发放、扣减、兑换奖品或冲正。</source>
+        <translation>Click a member in the list on the left to see each of their points entries and their balance here, and award, deduct, redeem or reverse.</translation>
     </message>
     <message numerus="yes">
         <source>{name}  · %n 分</source>
@@ -4976,7 +5015,7 @@ Drop an image here</translation>
     </message>
     <message>
         <source>冲正流水</source>
-        <translation>Reverse Entry</translation>
+        <translation>Reverse entry</translation>
     </message>
     <message>
         <source>冲正 {points:+d} 分「{reason}」的原因：</source>
@@ -4999,7 +5038,7 @@ Drop an image here</translation>
     </message>
     <message>
         <source>自定义尺寸…</source>
-        <translation>Custom Size…</translation>
+        <translation>Custom size…</translation>
     </message>
     <message>
         <source>保存</source>
@@ -5007,7 +5046,7 @@ Drop an image here</translation>
     </message>
     <message>
         <source>另存为…</source>
-        <translation>Save As…</translation>
+        <translation>Save as…</translation>
     </message>
     <message>
         <source>更多</source>
@@ -5019,11 +5058,11 @@ Drop an image here</translation>
     </message>
     <message>
         <source>导入模板文件…</source>
-        <translation>Import Template File…</translation>
+        <translation>Import template file…</translation>
     </message>
     <message>
         <source>导出当前模板…</source>
-        <translation>Export This Template…</translation>
+        <translation>Export this template…</translation>
     </message>
     <message>
         <source>连同图片存成一个 .zip 文件，可在另一台电脑导入</source>
@@ -5031,7 +5070,7 @@ Drop an image here</translation>
     </message>
     <message>
         <source>删除所选模板</source>
-        <translation>Delete Selected Template</translation>
+        <translation>Delete selected template</translation>
     </message>
     <message>
         <source>竖版海报 1080×1920（朋友圈）</source>
@@ -5214,23 +5253,23 @@ Drop an image here</translation>
     </message>
     <message>
         <source>粘贴接龙…</source>
-        <translation>Paste Chain Sign-up (接龙)…</translation>
+        <translation>Paste chain sign-up (接龙)…</translation>
     </message>
     <message>
         <source>导入行为…</source>
-        <translation>Import Activity…</translation>
+        <translation>Import activity…</translation>
     </message>
     <message>
         <source>等级规则…</source>
-        <translation>Level Rules…</translation>
+        <translation>Level rules…</translation>
     </message>
     <message>
         <source>行为权重…</source>
-        <translation>Activity Weights…</translation>
+        <translation>Activity weights…</translation>
     </message>
     <message>
         <source>重新计算等级</source>
-        <translation>Recalculate Levels</translation>
+        <translation>Recalculate levels</translation>
     </message>
     <message>
         <source>等级</source>
@@ -5298,7 +5337,7 @@ Drop an image here</translation>
     </message>
     <message>
         <source>采纳所选建议</source>
-        <translation>Accept Selected Suggestions</translation>
+        <translation>Accept selected suggestions</translation>
     </message>
     <message>
         <source>等级分布</source>
@@ -5331,8 +5370,8 @@ Drop an image here</translation>
     <message numerus="yes">
         <source>%n 条建议。选中要采纳的行（可多选），点「采纳所选建议」。</source>
         <translation>
-            <numerusform>%n suggestion. Select the row to accept and click “Accept Selected Suggestions”.</numerusform>
-            <numerusform>%n suggestions. Select the rows to accept (several if you like) and click “Accept Selected Suggestions”.</numerusform>
+            <numerusform>%n suggestion. Select the row to accept and click “Accept selected suggestions”.</numerusform>
+            <numerusform>%n suggestions. Select the rows to accept (several if you like) and click “Accept selected suggestions”.</numerusform>
         </translation>
     </message>
     <message>
@@ -5566,7 +5605,7 @@ Drop an image here</translation>
     <name>WeightsDialog</name>
     <message>
         <source>行为权重</source>
-        <translation>Activity Weights</translation>
+        <translation>Activity weights</translation>
     </message>
     <message>
         <source>每种行为在活跃度评分中算多少分（1–12 为常用范围，违规为负分）。评分用于「本周最投入」等分群，每天封顶，稳定参与胜过一次刷屏。</source>
@@ -6094,7 +6133,7 @@ Drop an image here</translation>
     </message>
     <message>
         <source>{where} 不是有效的数据库文件或已损坏，可从「文件 → 恢复备份」还原</source>
-        <translation>{where} is not a valid database file or is damaged; you can restore it from “File → Restore Backup”</translation>
+        <translation>{where} is not a valid database file or is damaged; you can restore it from “File → Restore backup”</translation>
     </message>
     <message>
         <source>数据库 {where} 是只读的，无法写入</source>
@@ -10513,11 +10552,11 @@ Drop an image here</translation>
     <name>errors</name>
     <message>
         <source>无法完成</source>
-        <translation>Could Not Finish</translation>
+        <translation>Could not finish</translation>
     </message>
     <message>
         <source>出现意外错误</source>
-        <translation>Unexpected Error</translation>
+        <translation>Unexpected error</translation>
     </message>
     <message>
         <source>程序遇到一个意外错误，已记入日志，数据没有丢失。
@@ -10594,7 +10633,7 @@ Log file: {path}</translation>
     </message>
     <message>
         <source>请稍候</source>
-        <translation>Please Wait</translation>
+        <translation>Please wait</translation>
     </message>
 </context>
 </TS>

@@ -163,3 +163,30 @@ def test_an_empty_catalogue_leads_to_the_first_reward(make_window, sqlite_databa
     click(qtbot, window, "ledger_rewards_empty_new")
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
     assert page.table.isVisible() and not empty.isVisible()
+
+
+def test_the_statement_before_a_member_is_chosen_says_to_choose_one(
+    make_window, sqlite_database, qtbot
+):
+    with sqlite_database.session() as session:
+        member_id = member(session, community(session), "王小丫")
+    window = make_window(sqlite_database)
+    tab = window.ledger_tab
+    window.tabs.setCurrentWidget(tab)
+    page = tab.statement_page
+    empty = shown_empty(window, "ledger_statement_empty")
+    qtbot.waitUntil(empty.isVisible, timeout=10_000)
+    assert not page.table.isVisible()
+    tab.select_member(member_id, "王小丫")
+    qtbot.waitUntil(page.table.isVisible, timeout=10_000)
+    assert not empty.isVisible()
+
+
+def test_no_redemptions_show_where_they_come_from(make_window, sqlite_database, qtbot):
+    window = make_window(sqlite_database)
+    tab = window.ledger_tab
+    window.tabs.setCurrentWidget(tab)
+    tab.sections.setCurrentWidget(tab.fulfilment_page)  # 兑换发放
+    empty = shown_empty(window, "ledger_redemptions_empty")
+    qtbot.waitUntil(empty.isVisible, timeout=10_000)
+    assert not tab.fulfilment_page.table.isVisible()

@@ -57,3 +57,17 @@ def test_every_core_msg_template_is_collected_for_translation():
     english = i18n.messages(i18n.TS_FILE)
     wanted = "There is already a community called “{name}”"
     assert english[("core", "已有名为「{name}」的社群")] == wanted
+
+
+def test_a_context_key_replaces_one_contexts_english_only(tmp_path):
+    ts = tmp_path / "x.ts"
+    ts.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><TS version="2.1" language="en">'
+        "<context><name>LadderDialog</name><message><source>上移</source>"
+        "<translation>Move Up</translation></message></context>"
+        "<context><name>LayerPanel</name><message><source>上移</source>"
+        "<translation>Up</translation></message></context></TS>",
+        encoding="utf-8",
+    )
+    assert i18n.fill(ts, {"LadderDialog::上移": "Move up"}, replace=True) == 1
+    assert i18n.messages(ts) == {("LadderDialog", "上移"): "Move up", ("LayerPanel", "上移"): "Up"}

@@ -42,9 +42,13 @@ class EmptyState(QWidget):
         title: str,
         text: str,
         parent: QWidget | None = None,
+        *,
+        text_width: int = TEXT_WIDTH,
     ) -> None:
+        """`text_width`: narrower for a side panel, which must not grow to fit the sentence."""
         super().__init__(parent)
         self.setObjectName(object_name)
+        self._text_width = text_width
         self.setProperty("emptyState", True)
         self.icon_name = icon_name
         self.icon_label = QLabel()
@@ -99,8 +103,8 @@ class EmptyState(QWidget):
     def _fit_text(self) -> None:
         # A wrapped label under a centring alignment gets its one-line height from the
         # layout and is cut: give it a fixed width and the height that width needs.
-        self.text_label.setFixedWidth(TEXT_WIDTH)
-        self.text_label.setMinimumHeight(self.text_label.heightForWidth(TEXT_WIDTH))
+        self.text_label.setFixedWidth(self._text_width)
+        self.text_label.setMinimumHeight(self.text_label.heightForWidth(self._text_width))
         self.text_label.setVisible(bool(self.text_label.text()))
 
     def _draw_icon(self, theme=None) -> None:

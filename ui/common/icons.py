@@ -162,7 +162,7 @@ def icon(name: str, theme=None, *, on_accent: bool = False) -> QIcon:
     theme = theme or current_theme()
     if on_accent:
         return _themed_icon(name, theme.accent_text, theme.accent_text, theme.muted)
-    return _themed_icon(name, theme.icon, theme.accent_strong, theme.border)
+    return _themed_icon(name, theme.icon, theme.accent_strong, theme.disabled)
 
 
 def set_icon(target: QObject, name: str) -> None:

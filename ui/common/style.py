@@ -35,7 +35,7 @@ QTabBar::tab {{
 }}
 QTabBar::tab:hover:!selected {{ color: {text}; }}
 QTabBar::tab:selected {{ color: {accent_strong}; border-bottom-color: {accent}; font-weight: 600; }}
-QTabBar::tab:disabled {{ color: {border}; }}
+QTabBar::tab:disabled {{ color: {disabled}; }}
 QLabel[dropArea="true"] {{
     border: 2px dashed {border};
     border-radius: 10px;

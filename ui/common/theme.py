@@ -40,6 +40,7 @@ class Theme:
     warning: str
     danger: str
     icon: str  # icons on buttons and menus
+    disabled: str  # icons (and tab names) of what is off: faint, yet 3:1 against its background
 
 
 LIGHT = Theme(
@@ -58,6 +59,7 @@ LIGHT = Theme(
     warning="#b45309",
     danger="#dc2626",
     icon="#4b5563",
+    disabled="#8a919c",
 )
 
 DARK = Theme(
@@ -76,6 +78,7 @@ DARK = Theme(
     warning="#f59e0b",
     danger="#f87171",
     icon="#c3c9d1",
+    disabled="#8b939e",
 )
 
 

@@ -8,6 +8,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
+    QLabel,
     QMenu,
     QMessageBox,
     QPushButton,
@@ -25,6 +26,14 @@ def push_button(object_name: str, text: str, slot: Callable[[], object]) -> QPus
     button.setObjectName(object_name)
     button.clicked.connect(slot)
     return button
+
+
+def page_title(object_name: str, text: str) -> QLabel:
+    """The title at the top of a page (社群, 成员…), in the style sheet's page-title size."""
+    label = QLabel(text)
+    label.setObjectName(object_name)
+    label.setProperty("pageTitle", True)
+    return label
 
 
 def make_searchable(combo: QComboBox, placeholder: str = "") -> None:

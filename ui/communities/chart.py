@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from core.communities.summary import GrowthPoint
-from ui.common.theme import current_theme
+from ui.common.theme import Theme, current_theme, theme_manager
 
 
 class GrowthChart(QWidget):
@@ -31,6 +31,8 @@ class GrowthChart(QWidget):
         self._layout.addWidget(self.empty_label)
         self.view = None
         self.points: list[GrowthPoint] = []
+        # Follows 设置 → 外观 (and the system's light/dark) while on screen, not only at start.
+        theme_manager().theme_changed.connect(self._apply_theme)
 
     def _build(self) -> None:
         from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QValueAxis
@@ -42,9 +44,6 @@ class GrowthChart(QWidget):
         chart.setMargins(QMargins(4, 4, 8, 4))
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         self.series = QLineSeries()
-        pen = QPen(QColor(current_theme().accent))
-        pen.setWidthF(2.2)
-        self.series.setPen(pen)
         chart.addSeries(self.series)
         self.x_axis = QDateTimeAxis()
         self.x_axis.setFormat(self.tr("M月d日"))
@@ -56,10 +55,6 @@ class GrowthChart(QWidget):
             (self.x_axis, Qt.AlignmentFlag.AlignBottom),
             (self.y_axis, Qt.AlignmentFlag.AlignLeft),
         ):
-            theme = current_theme()
-            axis.setGridLineColor(QColor(theme.border))
-            axis.setLabelsColor(QColor(theme.muted))
-            axis.setLinePenColor(QColor(theme.border))
             font = self.font()
             font.setPointSizeF(max(8.0, font.pointSizeF() - 1))
             axis.setLabelsFont(font)
@@ -70,6 +65,18 @@ class GrowthChart(QWidget):
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.view.setStyleSheet("background: transparent;")
         self._layout.addWidget(self.view)
+        self._apply_theme(current_theme())
+
+    def _apply_theme(self, theme: Theme) -> None:
+        if self.view is None:
+            return  # drawn in the theme in force when it is built
+        pen = QPen(QColor(theme.accent))
+        pen.setWidthF(2.2)
+        self.series.setPen(pen)
+        for axis in (self.x_axis, self.y_axis):
+            axis.setGridLineColor(QColor(theme.border))
+            axis.setLabelsColor(QColor(theme.muted))
+            axis.setLinePenColor(QColor(theme.border))
 
     def set_points(self, points: list[GrowthPoint]) -> None:
         self.points = list(points)

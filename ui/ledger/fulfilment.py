@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QInputDialog, QLineEdit, QMessageBox
 
+from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
 from ui.common.widgets import push_button
@@ -59,15 +60,27 @@ class FulfilmentPage(LedgerPage):
         self.table = make_table(
             "ledger_redemptions_table", self.model, (130, 90, 120, 140, 60, 70, 130, 130)
         )
-        self.lay_out(top, self.table)
+        self.empty = EmptyState(
+            "ledger_redemptions_empty",
+            "gift",
+            self.tr("这个状态下没有兑换记录"),
+            self.tr(
+                "成员在「成员对账单」里用积分兑换奖品后，兑换记录出现在这里，"
+                "发放、核销或取消都在这里办。"
+            ),
+        )
+        self.table_or_empty = EmptySwitch(self.table, self.empty)
+        self.lay_out(top, self.table_or_empty)
 
     def reload(self) -> None:
         from core.ledger.catalogue import list_redemptions
 
         statuses = self.status.currentData()
-        self.tasks.read(
-            lambda session: list_redemptions(session, statuses=statuses), self.model.set_items
-        )
+        self.tasks.read(lambda session: list_redemptions(session, statuses=statuses), self._show)
+
+    def _show(self, redemptions) -> None:
+        self.model.set_items(redemptions)
+        self.table_or_empty.set_empty(not redemptions)
 
     def _move(self, status: str, reason: str = "") -> None:
         from core.common.operator import operator_name

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.ledger.reasons import reason_text
+from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.i18n import shown, shown_name
 from ui.common.list_model import ListTableModel
 from ui.common.widgets import push_button
@@ -51,6 +52,10 @@ class StatementPage(LedgerPage):
         # Ctrl/Shift-click picks several members for 按规则发放; the statement is the current one.
         self.member_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.member_list.currentItemChanged.connect(self._member_picked)
+        # A long line (several groups, remark, phone) ends in "…" with the whole in its tooltip,
+        # instead of a sideways scroll through a narrow list.
+        self.member_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.member_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -60,6 +65,7 @@ class StatementPage(LedgerPage):
         self.member_title = QLabel(self.tr("请在左侧选择成员"))
         self.member_title.setObjectName("ledger_member_title")
         self.member_title.setProperty("sectionTitle", True)
+        self.member_title.setVisible(False)  # the empty state says it until a member is chosen
         cards = QHBoxLayout()
         self.balance_labels: dict[str, QLabel] = {}
         for key, caption in (
@@ -115,7 +121,18 @@ class StatementPage(LedgerPage):
         right_layout.addWidget(self.member_title)
         right_layout.addLayout(cards)
         right_layout.addLayout(actions)
-        right_layout.addWidget(self.table, 1)
+        self.no_member = EmptyState(
+            "ledger_statement_empty",
+            "coins",
+            self.tr("选择一位成员查看积分对账单"),
+            self.tr(
+                "在左边的名单里点一位成员，这里列出他的每一笔积分和余额，"
+                "可以发放、扣减、兑换奖品或冲正。"
+            ),
+        )
+        self.table_or_empty = EmptySwitch(self.table, self.no_member)
+        self.table_or_empty.set_empty(True)
+        right_layout.addWidget(self.table_or_empty, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("ledger_statement_splitter")
@@ -152,6 +169,7 @@ class StatementPage(LedgerPage):
                 )
             )
             item.setData(Qt.ItemDataRole.UserRole, (choice.id, name))
+            item.setToolTip(item.text())
             self.member_list.addItem(item)
             if choice.id == self.member_id:
                 self.member_list.setCurrentItem(item)
@@ -194,6 +212,8 @@ class StatementPage(LedgerPage):
         for key, label in self.balance_labels.items():
             label.setText(str(getattr(balance, key)))
         self.model.set_items(list(reversed(result.lines)))  # newest on top
+        self.table_or_empty.set_empty(False)
+        self.member_title.setVisible(True)
         self._update_member_buttons()
 
     def _update_member_buttons(self) -> None:

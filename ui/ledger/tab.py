@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from ui.common.changes import Change, Changes
 from ui.common.tab import FeatureTab
+from ui.common.widgets import page_title
 from ui.ledger.catalogue import CataloguePage
 from ui.ledger.common import POINTS
 from ui.ledger.fulfilment import FulfilmentPage
@@ -55,6 +56,7 @@ class LedgerTab(FeatureTab):
         self.sections.addTab(self.liability_page, self.tr("负债与到期"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(page_title("ledger_title", self.tr("积分")))
         layout.addWidget(self.sections)
 
     def pages(self) -> list:

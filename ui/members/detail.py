@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from core.common.database import Database
 from core.members.editing import MemberDetail, member_detail, set_member_tags, update_member
+from ui.common.empty_state import EmptyState
 from ui.common.flow_layout import flow_row
 from ui.common.labels import role_name
 from ui.common.tasks import TaskGroup
@@ -43,6 +45,9 @@ def _tags_from_text(text: str) -> list[str]:
     for separator in "，,;；、":
         text = text.replace(separator, " ")
     return text.split()
+
+
+EMPTY_TEXT_WIDTH = 260  # the panel is a third of a laptop screen
 
 
 class MemberDetailPanel(QWidget):
@@ -70,7 +75,18 @@ class MemberDetailPanel(QWidget):
         self.title = QLabel()
         self.title.setObjectName("member_detail_title")
         self.title.setWordWrap(True)
-        self._set_title(self.tr("选择一位成员查看详情"), muted=True)
+        self.title.setProperty("pageTitle", True)
+        # Shown instead of everything else while nobody is selected: what to do to see one.
+        self.empty = EmptyState(
+            "member_detail_empty",
+            "mouse-pointer-click",
+            self.tr("选择一位成员查看详情"),
+            self.tr(
+                "在左边的名单里点一位成员，这里就显示他的资料、所在社群和最近行为，可以直接修改。"
+                "按住 Ctrl 或 Shift 多选，可以一起加标签、加入社群或生成海报。"
+            ),
+            text_width=EMPTY_TEXT_WIDTH,
+        )
         self.subtitle = QLabel()
         self.subtitle.setProperty("muted", True)
         self.subtitle.setWordWrap(True)
@@ -197,14 +213,17 @@ class MemberDetailPanel(QWidget):
         body.addWidget(self.selection)
         body.addWidget(self.editor)
         body.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(content)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(content)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll_safe(content)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.empty)
+        self.pages.addWidget(self.scroll)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
+        layout.addWidget(self.pages)
         self._set_enabled(False)
 
     @property
@@ -244,12 +263,14 @@ class MemberDetailPanel(QWidget):
         table.setMinimumHeight(140)
         return table
 
-    def _set_title(self, text: str, *, muted: bool) -> None:
+    def _set_title(self, text: str) -> None:
         self.title.setText(text)
-        self.title.setProperty("pageTitle", not muted)
-        self.title.setProperty("muted", muted)
-        self.title.style().unpolish(self.title)
-        self.title.style().polish(self.title)
+        self.pages.setCurrentWidget(self.scroll)
+
+    def _show_empty(self) -> None:
+        self.title.clear()
+        self.subtitle.clear()
+        self.pages.setCurrentWidget(self.empty)
 
     def _set_enabled(self, enabled: bool) -> None:
         self.editor.setVisible(enabled)
@@ -262,7 +283,7 @@ class MemberDetailPanel(QWidget):
         """Several members are selected: their number and what can be done with all of them."""
         self.member_id = None
         self.detail = None
-        self._set_title(self.tr("已选择 {n} 人").format(n=f"{count:,}"), muted=False)
+        self._set_title(self.tr("已选择 {n} 人").format(n=f"{count:,}"))
         self.subtitle.setText(self.tr("按住 Ctrl 点击可增减，Shift 点击可选一段"))
         self._set_enabled(False)
         self.selection.setVisible(True)
@@ -274,8 +295,7 @@ class MemberDetailPanel(QWidget):
         self.selection.setVisible(False)
         if member_id is None:
             self.detail = None
-            self._set_title(self.tr("选择一位成员查看详情"), muted=True)
-            self.subtitle.clear()
+            self._show_empty()
             self._set_enabled(False)
             return
         for section in self.sections:
@@ -287,7 +307,7 @@ class MemberDetailPanel(QWidget):
             return  # the user has moved on to another member
         self.detail = detail
         fields = detail.fields
-        self._set_title(fields["nickname"], muted=False)
+        self._set_title(fields["nickname"])
         since = detail.created_at.strftime("%Y-%m-%d")
         parts = [self.tr("建档于 {date}").format(date=since)]
         if detail.inviter:

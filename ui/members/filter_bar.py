@@ -86,6 +86,7 @@ class MemberFilterBar(QWidget):
         self._top = top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.count_label)
+        top.addWidget(self.clear_button)  # on the search's line: the filters fit on one more
         # The date range stays on one line when the filters wrap.
         joined = QWidget()
         joined_layout = QHBoxLayout(joined)
@@ -101,7 +102,6 @@ class MemberFilterBar(QWidget):
             self.phone,
             joined,
             self.include_team,
-            self.clear_button,
         )
         second.setObjectName("members_filter_row")
         layout = QVBoxLayout(self)
@@ -138,10 +138,15 @@ class MemberFilterBar(QWidget):
             self.phone,
         )
 
+    def set_title(self, title: QWidget) -> None:
+        """The page's title, at the start of the search's line (a line less above the table)."""
+        self._top.insertWidget(0, title)
+        self._top.insertSpacing(1, 8)
+
     def set_scope(self, scope: MemberScope) -> None:
         """Put a narrowing computed by another feature (分群) beside the search box."""
         self.scope = scope
-        self._top.insertWidget(1, scope.filter_widget())
+        self._top.insertWidget(self._top.indexOf(self.search) + 1, scope.filter_widget())
         scope.changed.connect(self._emit)
 
     def _combo(self, name: str, everything: str) -> QComboBox:

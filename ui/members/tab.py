@@ -43,7 +43,7 @@ from ui.common.labels import role_labels, role_name
 from ui.common.sorting import sorted_by_name
 from ui.common.tab import FeatureTab
 from ui.common.tasks import run_task
-from ui.common.widgets import push_button
+from ui.common.widgets import page_title, push_button
 from ui.members.detail import MemberDetailPanel
 from ui.members.extras import MembersTabExtras
 from ui.members.filter_bar import MemberFilterBar
@@ -180,6 +180,7 @@ class MembersTab(FeatureTab):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
+        self.filter_bar.set_title(page_title("members_title", self.tr("成员")))
         layout.addWidget(self.filter_bar)
         layout.addWidget(self.splitter, 1)
         self._update_buttons()

@@ -45,7 +45,7 @@ from ui.common.changes import Change, Changes, changes
 from ui.common.errors import show_error
 from ui.common.i18n import shown, shown_name
 from ui.common.tab import FeatureTab
-from ui.common.widgets import confirm
+from ui.common.widgets import confirm, page_title
 from ui.posters.bulk_dialog import open_bulk_dialog
 from ui.posters.canvas import PosterCanvas
 from ui.posters.copy_warnings import CopyWarnings
@@ -159,7 +159,9 @@ class PosterDesigner(FeatureTab):
         splitter.setSizes([220, 640, 300])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(page_title("posters_title", self.tr("海报")))
+        layout.addWidget(splitter, 1)
 
     def _toolbar(self) -> QHBoxLayout:
         self.undo_action = QAction(self.tr("撤销"), self)

@@ -5,7 +5,7 @@ QtCharts is imported when a chart is first drawn, not when the tab is built.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMargins, Qt
+from PySide6.QtCore import QDate, QMargins, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -112,8 +112,13 @@ class RoleChart(_ChartBox):
         from PySide6.QtCharts import QBarCategoryAxis, QLineSeries, QValueAxis
 
         chart = self._new_chart()
+        # Six roles do not fit in one row under a third of a laptop screen ("Man…", "Exec…"):
+        # a column beside the lines.
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
         categories = QBarCategoryAxis()
-        categories.append([f"{m.month:%Y-%m}" for m in months])
+        # "7月" / "Jul": "2026-07" under each of six points is cut to "2026…"; the table beside
+        # the chart names the year.
+        categories.append([QDate(m.month).toString(self.tr("M月")) for m in months])
         values = QValueAxis()
         values.setLabelFormat("%d")
         top = max((count for m in months for count in m.roles.values()), default=0)

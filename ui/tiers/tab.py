@@ -47,6 +47,9 @@ RECORDED = changes(Change.ACTIVITY, Change.MEMBERS)
 ALL = None
 
 
+MIN_COLUMN = 80
+
+
 def _table(name: str, headers: list[str], *, stretch_last: bool = True) -> QTableWidget:
     """A read-only table; figures tables keep even columns instead of one stretched last."""
     table = QTableWidget(0, len(headers))
@@ -58,7 +61,8 @@ def _table(name: str, headers: list[str], *, stretch_last: bool = True) -> QTabl
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(stretch_last)
-    header.setMinimumSectionSize(80 if not stretch_last else 40)
+    # Sized to contents, "人数" and "锁定" were as tight as their headers, beside a wide 占比.
+    header.setMinimumSectionSize(MIN_COLUMN)
     return table
 
 

@@ -21,7 +21,7 @@ def test_a_damaged_database_file_is_explained_in_english(app, english, tmp_path)
     assert "不是有效的数据库文件" in caught.value.message  # the CLI's wording
     assert shown(caught.value.message) == (
         f"sqlite:///{bogus} is not a valid database file or is damaged; "
-        "you can restore it from “File → Restore Backup”"
+        "you can restore it from “File → Restore backup”"
     )
 
 

@@ -124,3 +124,54 @@ def test_an_unknown_theme_in_the_config_file_means_system(tmp_path):
 
     config_file().write_text('{"theme": "purple"}', encoding="utf-8")
     assert load_config().theme == "system"
+
+
+def contrast(one: QColor, other: QColor) -> float:
+    """WCAG contrast ratio of two colours."""
+
+    def luminance(color: QColor) -> float:
+        def linear(c: float) -> float:
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        return (
+            0.2126 * linear(color.redF())
+            + 0.7152 * linear(color.greenF())
+            + 0.0722 * linear(color.blueF())
+        )
+
+    a, b = sorted((luminance(one), luminance(other)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def background(widget) -> QColor:
+    """The colour most of the widget is painted in, as it is drawn."""
+    image = widget.grab().toImage()
+    counts: dict[int, int] = {}
+    for x in range(image.width()):
+        for y in range(image.height()):
+            rgb = image.pixel(x, y)
+            counts[rgb] = counts.get(rgb, 0) + 1
+    return QColor.fromRgb(max(counts, key=counts.get))
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+@pytest.mark.parametrize("primary", [False, True])
+def test_a_disabled_buttons_icon_stays_readable(app, qtbot, light_again, mode, primary):
+    from PySide6.QtWidgets import QPushButton
+
+    from ui.common.icons import set_icon
+
+    apply_theme(app, mode)
+    button = QPushButton("导入…")
+    button.setObjectName("disabled_probe")
+    button.setProperty("primary", primary)
+    qtbot.addWidget(button)
+    set_icon(button, "file-up")
+    button.setEnabled(False)
+    button.resize(160, 36)
+    button.show()
+    qtbot.waitExposed(button)
+    drawn = QColor(drawn_color(button.icon(), QIcon.Mode.Disabled))
+    # Faint, but WCAG's 3:1 for graphics against the button it sits on.
+    assert contrast(drawn, background(button)) >= 3.0, (drawn.name(), background(button).name())
+    assert drawn != QColor(drawn_color(button.icon()))  # and still visibly off

@@ -95,3 +95,18 @@ def test_the_selection_panel_in_english(english, tab, qtbot):
     assert summary.findChild(QLabel, "member_selection_hint").text() == (
         "With the selected members you can:"
     )
+
+
+def test_nobody_selected_shows_an_empty_state_that_says_what_to_do(tab, qtbot):
+    empty = tab.detail.findChild(QWidget, "member_detail_empty")
+    assert empty is not None and empty.isVisible()
+    assert empty.findChild(QLabel, "member_detail_empty_title").text() == "选择一位成员查看详情"
+    assert "Ctrl" in empty.findChild(QLabel, "member_detail_empty_text").text()
+    # The panel stays a side panel: the sentence wraps instead of widening it.
+    assert tab.detail.minimumSizeHint().width() < 360
+    tab.table.selectRow(0)
+    qtbot.waitUntil(lambda: panel_member(tab) == "成员00", timeout=5000)
+    assert not empty.isVisible()
+    assert tab.detail.findChild(QLabel, "member_detail_title").isVisible()
+    tab.table.clearSelection()
+    qtbot.waitUntil(empty.isVisible, timeout=5000)
