@@ -273,6 +273,7 @@ def _settled_data(result) -> dict:
         "issued": result.issued,
         "moved": result.moved,
         "cancelled": result.cancelled,
+        "coupons": result.coupons,
         "stuck": [str(line) for line in result.stuck],
     }
 
@@ -291,6 +292,8 @@ def _settled_human(data: dict, prefix: str) -> str:
             f"奖品 {data['prizes']} 条：新进发放队列 {data['issued']}，状态推进 {data['moved']}，"
             f"取消 {data['cancelled']}"
         )
+    if data["coupons"]:
+        lines.append(f"新发出券码 {data['coupons']} 个")
     lines += [f"未能收回：{line}" for line in data["stuck"]]
     return "\n".join(lines)
 
