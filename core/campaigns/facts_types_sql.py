@@ -16,11 +16,11 @@ Only facts up to `as_of` count. `with_type_facts` wraps facts_sql.load_facts.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
 from core.campaigns.facts import Draw, Facts, Help, Offer, Person, Swap, Team, Want
@@ -42,11 +42,11 @@ CHUNK = 5000  # ids per IN (…): well inside SQLite's and PostgreSQL's paramete
 
 
 def _helps(session: Session, campaign: Campaign, as_of: datetime) -> tuple[Help, ...]:
-    table = CampaignCut if campaign.kind == "bargain" else CampaignHelp
+    table = (CampaignCut if campaign.kind == "bargain" else CampaignHelp).__table__
     rows = session.execute(
-        select(table.target_id, table.helper_id, table.at)
-        .where(table.campaign_id == campaign.id, table.at <= as_of)
-        .order_by(table.at, table.id)
+        select(table.c.target_id, table.c.helper_id, table.c.at)
+        .where(table.c.campaign_id == campaign.id, table.c.at <= as_of)
+        .order_by(table.c.at, table.c.id)
     )
     return tuple(Help(target, helper, at) for target, helper, at in rows)
 
@@ -151,17 +151,33 @@ def _purchases(session: Session, campaign: Campaign, as_of: datetime) -> dict[in
     return dict(session.execute(query).all())
 
 
-def _chunks(ids: list[int]) -> Iterable[list[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
+def _participants(campaign: Campaign):
+    """A query of the members the type's facts name (None: the type has no such facts)."""
+    kind, cid = campaign.kind, campaign.id
+    if kind in ("help", "bargain"):
+        table = (CampaignCut if kind == "bargain" else CampaignHelp).__table__
+        mine = table.c.campaign_id == cid
+        return union(
+            select(table.c.target_id.label("member_id")).where(mine),
+            select(table.c.helper_id.label("member_id")).where(mine),
+        )
+    if kind == "swap":
+        offers, wants = CampaignSwapOffer.__table__, CampaignSwapWant.__table__
+        return union(
+            select(offers.c.member_id).where(offers.c.campaign_id == cid),
+            select(wants.c.member_id).where(wants.c.campaign_id == cid),
+        )
+    table = {"group_buy": CampaignTeamMember, "lottery": CampaignDraw}.get(kind)
+    if table is None:
+        return None
+    table = table.__table__
+    return select(table.c.member_id).where(table.c.campaign_id == cid).distinct()
 
 
-def people_of(session: Session, campaign_id: int, member_ids: Iterable[int]) -> dict[int, Person]:
-    """What eligibility and the signals read of these members (as facts_sql.load_people)."""
-    ids = sorted(set(member_ids))
-    out: dict[int, Person] = {}
-    if not ids:
-        return out
+def people_of(session: Session, campaign_id: int, members) -> dict[int, Person]:
+    """What eligibility and the signals read of the members `members` (a query of their ids)
+    gives, as facts_sql.load_people reads the edges' participants."""
+    part = members.subquery("p")
     barred = set(
         session.scalars(
             select(CampaignReview.member_id).where(
@@ -169,39 +185,30 @@ def people_of(session: Session, campaign_id: int, member_ids: Iterable[int]) -> 
             )
         )
     )
-    for part in _chunks(ids):
-        since = dict(
-            session.execute(
-                select(Membership.member_id, func.min(Membership.joined_at))
-                .where(Membership.member_id.in_(part))
-                .group_by(Membership.member_id)
-            ).all()
+    since = dict(
+        session.execute(
+            select(Membership.member_id, func.min(Membership.joined_at))
+            .join(part, part.c.member_id == Membership.member_id)
+            .group_by(Membership.member_id)
+        ).all()
+    )
+    member = Member.__table__
+    rows = session.execute(
+        select(member.c.id, member.c.nickname, member.c.phone, member.c.wechat_id).join(
+            part, part.c.member_id == member.c.id
         )
-        for member_id, nickname, phone, wechat_id in session.execute(
-            select(Member.id, Member.nickname, Member.phone, Member.wechat_id).where(
-                Member.id.in_(part)
-            )
-        ):
-            out[member_id] = Person(
-                member_id=member_id,
-                member_since=since.get(member_id),
-                nickname=nickname or "",
-                phone=phone or "",
-                wechat_id=wechat_id or "",
-                barred=member_id in barred,
-            )
-    return out
-
-
-def _participants(found: dict) -> set[int]:
-    ids: set[int] = set()
-    for item in found.get("helps", ()):
-        ids |= {item.target_id, item.helper_id}
-    for team in found.get("teams", ()):
-        ids |= {team.leader_id, *(member for member, _ in team.joins)}
-    for kind in ("draws", "offers", "wants"):
-        ids |= {item.member_id for item in found.get(kind, ())}
-    return ids
+    )
+    return {
+        member_id: Person(
+            member_id=member_id,
+            member_since=since.get(member_id),
+            nickname=nickname or "",
+            phone=phone or "",
+            wechat_id=wechat_id or "",
+            barred=member_id in barred,
+        )
+        for member_id, nickname, phone, wechat_id in rows
+    }
 
 
 def load_type_facts(session: Session, campaign: Campaign, facts: Facts) -> Facts:
@@ -221,8 +228,10 @@ def load_type_facts(session: Session, campaign: Campaign, facts: Facts) -> Facts
         found |= _coupons(session, campaign, as_of, applied)
     elif kind == "gift":
         found["purchases"] = _purchases(session, campaign, as_of)
-    missing = _participants(found) - facts.people.keys()
-    people = facts.people | people_of(session, campaign.id, missing) if missing else facts.people
+    people = facts.people
+    members = _participants(campaign)
+    if members is not None:
+        people = people_of(session, campaign.id, members) | people  # edges' people kept
     return replace(facts, applied=applied, people=people, **found)
 
 
