@@ -324,3 +324,17 @@ def test_a_gift_on_purchase_waits_for_the_recorded_purchase(database):
         refused("金额", lambda: purchase_event(session, name, invitee, 0))
         settled = settle(session, name, now=hours(24 * 10))
         assert [(d.member_id, d.status) for d in settled.decisions] == [(inviter, "approved")]
+
+
+def test_facts_count_only_up_to_as_of_and_bring_their_people(database):
+    with database.session() as session:
+        campaign, _, (target, a, b, *_) = setup(
+            session, "help", {"helpers_needed": 2, "gift": {"points": 20}}
+        )
+        record_help(session, campaign.name, a, target, at=hours(1))
+        record_help(session, campaign.name, b, target, at=hours(5))
+        early = load_facts(session, campaign, hours(2))
+        assert [(h.helper_id, h.at) for h in early.helps] == [(a, hours(1))]
+        assert {target, a, b} <= early.people.keys()
+        assert early.people[a].nickname == NAMES[1] and early.people[a].phone == "13800000001"
+        assert len(load_facts(session, campaign, hours(6)).helps) == 2
