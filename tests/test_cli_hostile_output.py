@@ -52,6 +52,13 @@ REWARD = f"帆布袋🎁{H['OSC title ended by BEL']}"
 REASON = f"活动奖励🎉{H['C1 CSI']}{H['right-to-left override']}"
 AWARD_REASON = f"补发🎉{H['clear screen']}{H['OSC title ended by BEL']}"
 CAMPAIGN = f"春季裂变🌸{H['clear screen']}{H['right-to-left override']}"
+# The acting-together types: their prizes, items and categories are data too.
+HELP_CAMPAIGN = f"助力{H['OSC title ended by BEL']}🌸"
+LOTTERY_CAMPAIGN = f"抽奖{H['C1 CSI']}🎉"
+PRIZE = f"红包🧧{H['clear screen']}{H['right-to-left override']}"
+SWAP_CAMPAIGN = f"换物{H['colour that never resets']}"
+SWAP_ITEM = f"三体{H['OSC 8 hyperlink ended by ST']}🌸"
+COUPON_CAMPAIGN = f"领券{H['backspaces and DEL']}"
 # File names are data too: an export or import names its file in the summary.
 FILE_TAG = f"{H['clear screen']}🌸"
 
@@ -97,6 +104,7 @@ def seed(tmp_path_factory) -> Seed:
             export_template_file(session, "invite", folder / "template.zip")
             campaign = create_campaign(session, CAMPAIGN, community_ids=[community.id])
             set_status(session, str(campaign.id), "running")
+            _seed_type_campaigns(session, community.id, in_it)
             code = derive_invite_code(first, invite_key(session))
         with database.session() as session:
             names = [m.nickname for m in session.scalars(select(Member).order_by(Member.id))]
@@ -152,6 +160,23 @@ def seed(tmp_path_factory) -> Seed:
         in_it[1],
         code,
     )
+
+
+def _seed_type_campaigns(session, community_id: int, members: list[int]) -> None:
+    from core.campaigns.swap_recording import record_offer, record_want
+
+    for name, kind, settings in (
+        (HELP_CAMPAIGN, "help", {"gift": {"points": 5}}),
+        (LOTTERY_CAMPAIGN, "lottery", {"entries": [{"name": PRIZE, "gift": {"points": 1}}]}),
+        (SWAP_CAMPAIGN, "swap", {}),
+        (COUPON_CAMPAIGN, "coupon", {}),
+    ):
+        campaign = create_campaign(
+            session, name, kind=kind, community_ids=[community_id], settings=settings
+        )
+        set_status(session, str(campaign.id), "running")
+    record_offer(session, SWAP_CAMPAIGN, members[0], f"书{H['C1 CSI']}", SWAP_ITEM)
+    record_want(session, SWAP_CAMPAIGN, members[1], f"书{H['C1 CSI']}")
 
 
 def _strip_c0(db_file: Path) -> None:
@@ -326,6 +351,42 @@ CASES = {
         ["campaigns", "import", CAMPAIGN, f"{{out}}/明细{FILE_TAG}.xlsx"],
         code=1,
         shows=["错误：", "明细"],
+    ),
+    "campaigns purchase": Case(
+        ["campaigns", "purchase", CAMPAIGN, "--member", "{first}", "--amount", "12.50"],
+        shows=["春季裂变", "消费 12.50 元"],
+        check_json=lambda d: d["campaign"] == CAMPAIGN and d["amount_cents"] == 1250,
+    ),
+    "campaigns help": Case(
+        ["campaigns", "help", HELP_CAMPAIGN, "--helper", "{second}", "--for", "{first}"],
+        shows=["助力", "1/3 人"],
+        check_json=lambda d: d["campaign_name"] == HELP_CAMPAIGN and d["counted"] == 1,
+    ),
+    # a campaign of another type refuses, naming it
+    "campaigns team": Case(
+        ["campaigns", "team", CAMPAIGN, "--member", "{first}"],
+        code=1,
+        shows=["错误：", "春季裂变", "拼团"],
+    ),
+    "campaigns draw": Case(
+        ["campaigns", "draw", LOTTERY_CAMPAIGN, "--member", "{first}"],
+        shows=["抽中", "红包"],
+        check_json=lambda d: d["won"] == PRIZE,
+    ),
+    "campaigns coupons": Case(
+        ["campaigns", "coupons", COUPON_CAMPAIGN, "--generate", "3"],
+        shows=["领券", "券码池共 3 个"],
+        check_json=lambda d: d["campaign_name"] == COUPON_CAMPAIGN and d["added"] == 3,
+    ),
+    "campaigns redeem": Case(
+        ["campaigns", "redeem", COUPON_CAMPAIGN, f"券{H['clear screen']}"],
+        code=1,
+        shows=["错误：", "控制字符"],
+    ),
+    "campaigns swap": Case(
+        ["campaigns", "swap", SWAP_CAMPAIGN],
+        shows=["可配对 1 对", "三体"],
+        check_json=lambda d: [m["item"] for m in d["matches"]] == [SWAP_ITEM],
     ),
     "referrals resolve": Case(
         ["referrals", "resolve", "{code}"],

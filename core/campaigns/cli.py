@@ -1,4 +1,6 @@
-"""`main.py campaigns list | show | create | set-status | record | settle | review | import`.
+"""`main.py campaigns list | show | create | set-status | record | settle | review | import |
+purchase` (report / forecast / codes: report_cli.py; help / team / draw / coupons / redeem /
+swap: type_cli.py).
 
 Imports beyond argparse happen inside the handlers, so `main.py --help` stays quick.
 """
@@ -98,9 +100,22 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_common_options(imported)
     imported.set_defaults(handler=run_import)
 
-    from core.campaigns import report_cli  # report / forecast / codes
+    purchase = actions.add_parser(
+        "purchase", help="记录一笔消费（行为「购买」带金额）：活动收入、ROI、「送」的购买触发"
+    )
+    purchase.add_argument("campaign", help="活动编号或名称")
+    purchase.add_argument("--member", required=True, help="消费的成员：编号或昵称")
+    purchase.add_argument("--amount", required=True, help="金额（元，如 12.50）")
+    purchase.add_argument("--community", help="社群名称（活动只有一个目标社群时可省略）")
+    purchase.add_argument("--at", help="发生时间 YYYY-MM-DD[ HH:MM]（默认：现在）")
+    purchase.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    add_common_options(purchase)
+    purchase.set_defaults(handler=run_purchase)
+
+    from core.campaigns import report_cli, type_cli  # report / forecast / codes; help / team …
 
     report_cli.register(actions)
+    type_cli.register(actions)
 
 
 def _row_data(row) -> dict:
@@ -273,6 +288,7 @@ def _settled_data(result) -> dict:
         "issued": result.issued,
         "moved": result.moved,
         "cancelled": result.cancelled,
+        "coupons": result.coupons,
         "stuck": [str(line) for line in result.stuck],
     }
 
@@ -291,6 +307,8 @@ def _settled_human(data: dict, prefix: str) -> str:
             f"奖品 {data['prizes']} 条：新进发放队列 {data['issued']}，状态推进 {data['moved']}，"
             f"取消 {data['cancelled']}"
         )
+    if data["coupons"]:
+        lines.append(f"新发出券码 {data['coupons']} 个")
     lines += [f"未能收回：{line}" for line in data["stuck"]]
     return "\n".join(lines)
 
@@ -382,4 +400,41 @@ def run_import(args: argparse.Namespace) -> int:
         lines.append("同名多人、未认定：" + "、".join(result.ambiguous[:20]))
     lines.append("明细只有每人合计、没有邀请关系，无法给出：" + "、".join(data["missing"]))
     emit(data, as_json=args.json, human="\n".join(lines))
+    return 0
+
+
+def run_purchase(args: argparse.Namespace) -> int:
+    from core.campaigns.type_recording import amount_cents, purchase_event
+    from core.communities.registry import community_id_by_name
+    from core.members.lookup import find_member
+    from core.workflows.activity import record_activity
+
+    occurred_at = parse_time(args.at, "发生时间")
+    cents = amount_cents(args.amount)
+
+    def work(session):
+        member = find_member(session, args.member)
+        community = community_id_by_name(session, args.community) if args.community else None
+        campaign, event = purchase_event(
+            session, args.campaign, member, cents, community_id=community, at=occurred_at
+        )
+        recorded = record_activity(session, [event], source="manual")
+        return {
+            "campaign_id": campaign.id,
+            "campaign": campaign.name,
+            "member_id": member,
+            "amount_cents": cents,
+            "community_id": event.community_id,
+            "occurred_at": event.occurred_at.isoformat(sep=" "),
+            "event_ids": recorded.recorded.event_ids,
+            "dry_run": args.dry_run,
+        }
+
+    data = run_work(args, work, write=True)
+    prefix = "（试运行，未写入）" if args.dry_run else ""
+    human = (
+        f"{prefix}活动「{data['campaign']}」：成员 {data['member_id']} 消费 "
+        f"{data['amount_cents'] / 100:.2f} 元，已记入行为记录（购买）"
+    )
+    emit(data, as_json=args.json, human=human)
     return 0

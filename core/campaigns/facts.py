@@ -131,5 +131,6 @@ class Facts:
     # reward key → member, for rewards already in the ledger or the fulfilment queue
     applied: dict[str, int] = field(default_factory=dict)
     coupons: dict[str, str] = field(default_factory=dict)  # reward key → code handed out
+    pool: tuple[str, ...] = ()  # 券 codes imported or generated, after the settings' own pool
     redeemed: dict[str, datetime] = field(default_factory=dict)  # coupon code → redeemed at
     reviews: tuple[ReviewAction, ...] = ()

@@ -19,6 +19,7 @@ from sqlalchemy import func, or_, select, union
 from sqlalchemy.orm import Session
 
 from core.campaigns.facts import Budget, Facts, Person, ReviewAction
+from core.campaigns.facts_types_sql import with_type_facts
 from core.campaigns.inputs import PENDING, REJECTED, VERIFIED, Edge
 from core.ledger.catalogue import issued_prizes
 from core.ledger.entries import ENTRY
@@ -197,6 +198,7 @@ def load_reviews(session: Session, campaign_id: int) -> tuple[ReviewAction, ...]
     )
 
 
+@with_type_facts  # helps, teams, draws, swaps, coupons… (core/campaigns/facts_types_sql.py)
 def load_facts(session: Session, campaign: Campaign, as_of: datetime) -> Facts:
     """Everything the decision core needs for `campaign`, as of `as_of`."""
     applied = {

@@ -25,6 +25,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.campaigns.coupon_pool import hand_out
 from core.campaigns.decisions import (
     APPROVED,
     HELD,
@@ -79,6 +80,7 @@ class Settled:
     issued: int = 0  # prizes put in the fulfilment queue
     moved: int = 0  # queued prizes moved on (held → pending → to deliver)
     cancelled: int = 0  # queued prizes cancelled (void)
+    coupons: int = 0  # coupon codes handed out (campaign_coupons)
     dry_run: bool = False
 
     def counts(self) -> dict[str, int]:
@@ -194,6 +196,7 @@ def settle(
                     why=str(refused),
                 )
             )
+    result.coupons = hand_out(session, campaign, decisions, now, write=not dry_run)
     result.awarded = len(awards)
     result.awarded_points = sum(a.points for a in awards)
     if awards and not dry_run:

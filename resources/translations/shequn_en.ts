@@ -7312,6 +7312,50 @@ Drop an image here</translation>
         <translation>Coupon</translation>
     </message>
     <message>
+        <source>第 {place} 个券码长度应在 1 到 {most} 个字符之间</source>
+        <translation>Coupon code {place} must be 1 to {most} characters long</translation>
+    </message>
+    <message>
+        <source>第 {place} 个券码含空白或控制字符</source>
+        <translation>Coupon code {place} contains spaces or control characters</translation>
+    </message>
+    <message>
+        <source>「{name}」不是表格或文本文件</source>
+        <translation>“{name}” is not a spreadsheet or a text file</translation>
+    </message>
+    <message>
+        <source>「{name}」里没有券码</source>
+        <translation>“{name}” holds no coupon codes</translation>
+    </message>
+    <message>
+        <source>券码池最多 {most} 个券码</source>
+        <translation>A coupon pool holds at most {most} codes</translation>
+    </message>
+    <message>
+        <source>没有券码可导入</source>
+        <translation>No coupon codes to import</translation>
+    </message>
+    <message>
+        <source>生成数量应在 1 到 {most} 之间</source>
+        <translation>The number to generate must be between 1 and {most}</translation>
+    </message>
+    <message>
+        <source>券码 {code} 不在活动「{name}」的券码池里</source>
+        <translation>Coupon code {code} is not in the pool of campaign “{name}”</translation>
+    </message>
+    <message>
+        <source>券码 {code} 还没有发出，不能核销</source>
+        <translation>Coupon code {code} has not been handed out yet, so it cannot be redeemed</translation>
+    </message>
+    <message>
+        <source>券码 {code} 已在 {at} 核销过</source>
+        <translation>Coupon code {code} was already redeemed at {at}</translation>
+    </message>
+    <message>
+        <source>核销时间早于发券时间</source>
+        <translation>A coupon cannot be redeemed before it was handed out</translation>
+    </message>
+    <message>
         <source>排行榜</source>
         <translation>Leaderboard</translation>
     </message>
@@ -7868,6 +7912,70 @@ Drop an image here</translation>
         <translation>{signal} ({detail})</translation>
     </message>
     <message>
+        <source>换物</source>
+        <translation>a swap</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>物品</source>
+        <translation>offer</translation>
+    </message>
+    <message>
+        <source>{what}不能为空</source>
+        <translation>{what} cannot be empty</translation>
+    </message>
+    <message>
+        <source>{what}最多 {most} 个字</source>
+        <translation>{what} takes at most {most} characters</translation>
+    </message>
+    <message>
+        <source>成员 {member} 已发布 {count} 件（每人最多 {most} 件）</source>
+        <translation>Member {member} has posted {count} items (at most {most} each)</translation>
+    </message>
+    <message>
+        <source>本活动没有编号为 {id} 的物品</source>
+        <translation>This campaign has no offer numbered {id}</translation>
+    </message>
+    <message>
+        <source>本活动没有编号为 {id} 的需求</source>
+        <translation>This campaign has no want numbered {id}</translation>
+    </message>
+    <message>
+        <source>不能和自己交换</source>
+        <translation>A member cannot swap with themselves</translation>
+    </message>
+    <message>
+        <source>类别不同：物品是「{offer}」，需求是「{want}」</source>
+        <translation>Different categories: the offer is “{offer}”, the want “{want}”</translation>
+    </message>
+    <message>
+        <source>需求</source>
+        <translation>want</translation>
+    </message>
+    <message>
+        <source>配对时间早于物品或需求的发布时间</source>
+        <translation>A match cannot come before its offer or want was posted</translation>
+    </message>
+    <message>
+        <source>本活动没有编号为 {id} 的交换</source>
+        <translation>This campaign has no swap numbered {id}</translation>
+    </message>
+    <message>
+        <source>交换 {id} 已在 {at} 完成</source>
+        <translation>Swap {id} was already done at {at}</translation>
+    </message>
+    <message>
+        <source>完成时间早于配对时间</source>
+        <translation>The swap cannot be done before it was matched</translation>
+    </message>
+    <message>
+        <source>这个{what}（编号 {id}）已在另一次交换里</source>
+        <translation>This {what} (number {id}) is already in another swap</translation>
+    </message>
+    <message>
         <source>裂变层级（第几波）</source>
         <translation>Waves (which generation)</translation>
     </message>
@@ -7914,6 +8022,98 @@ Drop an image here</translation>
     <message>
         <source>表头缺少「客户名称」或「老客」列</source>
         <translation>The header has no 客户名称 or 老客 column</translation>
+    </message>
+    <message>
+        <source>发布物品或需求须写 --member</source>
+        <translation>Posting an offer or a want needs --member</translation>
+    </message>
+    <message>
+        <source>发布物品须写 --item</source>
+        <translation>Posting an offer needs --item</translation>
+    </message>
+    <message>
+        <source>活动「{name}」是{kind}活动，不能记录{what}</source>
+        <translation>Campaign “{name}” is a {kind} campaign: it cannot record {what}</translation>
+    </message>
+    <message>
+        <source>活动「{name}」是{status}，不能记录{what}</source>
+        <translation>Campaign “{name}” is {status}: it cannot record {what}</translation>
+    </message>
+    <message>
+        <source>时间 {at} 早于活动开始</source>
+        <translation>The time {at} is before the campaign starts</translation>
+    </message>
+    <message>
+        <source>时间 {at} 晚于活动结束</source>
+        <translation>The time {at} is after the campaign ends</translation>
+    </message>
+    <message>
+        <source>成员 {member} 已被审核拉黑，不能参加活动</source>
+        <translation>Member {member} was blacklisted by a reviewer and cannot take part</translation>
+    </message>
+    <message>
+        <source>不能给自己助力</source>
+        <translation>A member cannot help themselves</translation>
+    </message>
+    <message>
+        <source>成员 {target} 的助力已满 {needed} 人</source>
+        <translation>Member {target} already has all {needed} helpers</translation>
+    </message>
+    <message>
+        <source>成员 {member} 已在本活动的团里（团长 {leader}）</source>
+        <translation>Member {member} is already in a team of this campaign (leader {leader})</translation>
+    </message>
+    <message>
+        <source>活动设置里的随机种子已改过，已有的 {count} 次抽奖不能按它重放；请改回原来的种子</source>
+        <translation>The campaign&apos;s random seed was changed: the {count} draws so far cannot be replayed with it; set the original seed back</translation>
+    </message>
+    <message>
+        <source>成员 {member} 已抽过 {count} 次（每人最多 {most} 次）</source>
+        <translation>Member {member} has drawn {count} times (at most {most} each)</translation>
+    </message>
+    <message>
+        <source>奖品已全部抽完</source>
+        <translation>Every prize has been drawn</translation>
+    </message>
+    <message>
+        <source>金额应大于 0、不超过 1000 万元：{value}</source>
+        <translation>The amount must be above 0 and at most ¥10 million: {value}</translation>
+    </message>
+    <message>
+        <source>成员 {helper} 已帮成员 {target} 砍过价</source>
+        <translation>Member {helper} already cut member {target}&apos;s price</translation>
+    </message>
+    <message>
+        <source>成员 {helper} 已在本活动助力过（给成员 {target}），每人只能助力一次</source>
+        <translation>Member {helper} already helped in this campaign (member {target}); each member helps once</translation>
+    </message>
+    <message>
+        <source>成员 {target} 已砍到底价</source>
+        <translation>Member {target}&apos;s price is already at the floor</translation>
+    </message>
+    <message>
+        <source>已过时限：成员 {target} 的助力在 {deadline} 截止</source>
+        <translation>Too late: helping member {target} closed at {deadline}</translation>
+    </message>
+    <message>
+        <source>成员 {leader} 在本活动没有开团</source>
+        <translation>Member {leader} has opened no team in this campaign</translation>
+    </message>
+    <message>
+        <source>时间 {at} 早于开团时间</source>
+        <translation>The time {at} is before the team was opened</translation>
+    </message>
+    <message>
+        <source>团已满（{size} 人）</source>
+        <translation>The team is full ({size} people)</translation>
+    </message>
+    <message>
+        <source>团已过期：成员 {leader} 的团在 {deadline} 截止</source>
+        <translation>The team has expired: member {leader}&apos;s team closed at {deadline}</translation>
+    </message>
+    <message>
+        <source>消费</source>
+        <translation>a purchase</translation>
     </message>
     <message>
         <source>第 {rows} 行有一格超过 {limit} KB，不像聊天内容，已跳过</source>

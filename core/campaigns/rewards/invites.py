@@ -214,7 +214,7 @@ def coupons(settings: CouponSettings, facts: Facts) -> list[Decision]:
     invitee, from the pool in its order; a code handed out before keeps its reward."""
     verdicts, signals = _screened(settings, facts)
     book = new_book(settings, facts)
-    book.limit("pool", len(settings.pool), POOL_EMPTY)
+    book.limit("pool", len(settings.pool + facts.pool), POOL_EMPTY)
     claims = []
     cents = settings.value_cents
     for verdict in verdicts.values():
@@ -238,7 +238,7 @@ def coupons(settings: CouponSettings, facts: Facts) -> list[Decision]:
 
 def _hand_out_codes(decisions, settings: CouponSettings, facts: Facts) -> list[Decision]:
     taken = set(facts.coupons.values())
-    free = iter([code for code in settings.pool if code not in taken])
+    free = iter([code for code in settings.pool + facts.pool if code not in taken])
     out = []
     for decision in decisions:
         if decision.status != VOID:

@@ -1,0 +1,372 @@
+"""campaign type facts: helps, cuts, teams, draws, coupons, swaps
+
+New tables for what campaigns of the acting-together types record (db/campaign_fact_models.py):
+`campaign_helps` (助力, a helper once per campaign), `campaign_cuts` (砍价, once per target),
+`campaign_teams` and `campaign_team_members` (拼团, one team per member and campaign),
+`campaign_draws` (抽奖, numbered, with the seed and algorithm drawn with), `campaign_coupons`
+(the 券 pool: imported or generated codes, to whom and when handed out, redeemed when),
+`campaign_swap_offers`, `campaign_swap_wants` and `campaign_swaps` (以物换物). Purchases stay
+activity events of kind 'purchase'. Nothing existing changes; the way down drops the tables.
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-12-06 06:07:04.058747
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0010"
+down_revision: str | None = "0009"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "campaign_coupons",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=64), nullable=False),
+        sa.Column("origin", sa.String(length=10), nullable=False),
+        sa.Column("added_at", sa.DateTime(), nullable=False),
+        sa.Column("reward_key", sa.String(length=120), nullable=True),
+        sa.Column("member_id", sa.Integer(), nullable=True),
+        sa.Column("issued_at", sa.DateTime(), nullable=True),
+        sa.Column("redeemed_at", sa.DateTime(), nullable=True),
+        sa.CheckConstraint(
+            "origin IN ('imported', 'generated')", name=op.f("ck_campaign_coupons_origin")
+        ),
+        sa.CheckConstraint(
+            "(reward_key IS NULL AND member_id IS NULL AND issued_at IS NULL) OR (reward_key IS NOT NULL AND member_id IS NOT NULL AND issued_at IS NOT NULL)",
+            name=op.f("ck_campaign_coupons_issued"),
+        ),
+        sa.CheckConstraint(
+            "length(code) BETWEEN 1 AND 64", name=op.f("ck_campaign_coupons_code_length")
+        ),
+        sa.CheckConstraint(
+            "redeemed_at IS NULL OR (issued_at IS NOT NULL AND redeemed_at >= issued_at)",
+            name=op.f("ck_campaign_coupons_redeemed_after_issued"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"],
+            ["campaigns.id"],
+            name=op.f("fk_campaign_coupons_campaign_id_campaigns"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["members.id"],
+            name=op.f("fk_campaign_coupons_member_id_members"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_coupons")),
+        sa.UniqueConstraint("campaign_id", "code", name=op.f("uq_campaign_coupons_campaign_id")),
+        sa.UniqueConstraint("reward_key", name=op.f("uq_campaign_coupons_reward_key")),
+    )
+    with op.batch_alter_table("campaign_coupons", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_campaign_coupons_member_id"), ["member_id"], unique=False
+        )
+
+    op.create_table(
+        "campaign_cuts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("target_id", sa.Integer(), nullable=False),
+        sa.Column("helper_id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.Column("cut_cents", sa.Integer(), nullable=False),
+        sa.Column("price_after_cents", sa.Integer(), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(), nullable=False),
+        sa.CheckConstraint(
+            "cut_cents BETWEEN 1 AND 1000000000", name=op.f("ck_campaign_cuts_cut_range")
+        ),
+        sa.CheckConstraint("helper_id <> target_id", name=op.f("ck_campaign_cuts_not_self")),
+        sa.CheckConstraint(
+            "price_after_cents BETWEEN 0 AND 1000000000", name=op.f("ck_campaign_cuts_price_range")
+        ),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"],
+            ["campaigns.id"],
+            name=op.f("fk_campaign_cuts_campaign_id_campaigns"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["helper_id"],
+            ["members.id"],
+            name=op.f("fk_campaign_cuts_helper_id_members"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["target_id"],
+            ["members.id"],
+            name=op.f("fk_campaign_cuts_target_id_members"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_cuts")),
+        sa.UniqueConstraint(
+            "campaign_id", "target_id", "helper_id", name=op.f("uq_campaign_cuts_campaign_id")
+        ),
+    )
+    op.create_table(
+        "campaign_draws",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("member_number", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.Column("seed", sa.String(length=20), nullable=False),
+        sa.Column("algorithm", sa.String(length=20), nullable=False),
+        sa.Column("won", sa.String(length=100), nullable=False),
+        sa.CheckConstraint(
+            "length(seed) BETWEEN 1 AND 20", name=op.f("ck_campaign_draws_seed_length")
+        ),
+        sa.CheckConstraint(
+            "member_number BETWEEN 1 AND 2147483647",
+            name=op.f("ck_campaign_draws_member_number_range"),
+        ),
+        sa.CheckConstraint(
+            "number BETWEEN 1 AND 2147483647", name=op.f("ck_campaign_draws_number_range")
+        ),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"],
+            ["campaigns.id"],
+            name=op.f("fk_campaign_draws_campaign_id_campaigns"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["members.id"],
+            name=op.f("fk_campaign_draws_member_id_members"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_draws")),
+        sa.UniqueConstraint(
+            "member_id", "campaign_id", "member_number", name=op.f("uq_campaign_draws_member_id")
+        ),
+        sa.UniqueConstraint("number", "campaign_id", name=op.f("uq_campaign_draws_number")),
+    )
+    op.create_table(
+        "campaign_helps",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("target_id", sa.Integer(), nullable=False),
+        sa.Column("helper_id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(), nullable=False),
+        sa.CheckConstraint("helper_id <> target_id", name=op.f("ck_campaign_helps_not_self")),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"],
+            ["campaigns.id"],
+            name=op.f("fk_campaign_helps_campaign_id_campaigns"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["helper_id"],
+            ["members.id"],
+            name=op.f("fk_campaign_helps_helper_id_members"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["target_id"],
+            ["members.id"],
+            name=op.f("fk_campaign_helps_target_id_members"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_helps")),
+        sa.UniqueConstraint("campaign_id", "helper_id", name=op.f("uq_campaign_helps_campaign_id")),
+    )
+    with op.batch_alter_table("campaign_helps", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_campaign_helps_target", ["campaign_id", "target_id"], unique=False
+        )
+
+    op.create_table(
+        "campaign_swap_offers",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("category", sa.String(length=50), nullable=False),
+        sa.Column("item", sa.String(length=200), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.CheckConstraint(
+            "length(category) BETWEEN 1 AND 50",
+            name=op.f("ck_campaign_swap_offers_category_length"),
+        ),
+        sa.CheckConstraint(
+            "length(item) BETWEEN 1 AND 200", name=op.f("ck_campaign_swap_offers_item_length")
+        ),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"],
+            ["campaigns.id"],
+            name=op.f("fk_campaign_swap_offers_campaign_id_campaigns"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["members.id"],
+            name=op.f("fk_campaign_swap_offers_member_id_members"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_swap_offers")),
+    )
+    with op.batch_alter_table("campaign_swap_offers", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_campaign_swap_offers_campaign", ["campaign_id", "at"], unique=False
+        )
+
+    op.create_table(
+        "campaign_swap_wants",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("category", sa.String(length=50), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.CheckConstraint(
+            "length(category) BETWEEN 1 AND 50", name=op.f("ck_campaign_swap_wants_category_length")
+        ),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"],
+            ["campaigns.id"],
+            name=op.f("fk_campaign_swap_wants_campaign_id_campaigns"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["members.id"],
+            name=op.f("fk_campaign_swap_wants_member_id_members"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_swap_wants")),
+    )
+    with op.batch_alter_table("campaign_swap_wants", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_campaign_swap_wants_campaign", ["campaign_id", "at"], unique=False
+        )
+
+    op.create_table(
+        "campaign_teams",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("leader_id", sa.Integer(), nullable=False),
+        sa.Column("opened_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"],
+            ["campaigns.id"],
+            name=op.f("fk_campaign_teams_campaign_id_campaigns"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["leader_id"],
+            ["members.id"],
+            name=op.f("fk_campaign_teams_leader_id_members"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_teams")),
+        sa.UniqueConstraint("campaign_id", "leader_id", name=op.f("uq_campaign_teams_campaign_id")),
+    )
+    op.create_table(
+        "campaign_swaps",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("offer_id", sa.Integer(), nullable=False),
+        sa.Column("want_id", sa.Integer(), nullable=False),
+        sa.Column("matched_at", sa.DateTime(), nullable=False),
+        sa.Column("done_at", sa.DateTime(), nullable=True),
+        sa.CheckConstraint(
+            "done_at IS NULL OR done_at >= matched_at",
+            name=op.f("ck_campaign_swaps_done_after_matched"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"],
+            ["campaigns.id"],
+            name=op.f("fk_campaign_swaps_campaign_id_campaigns"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["offer_id"],
+            ["campaign_swap_offers.id"],
+            name=op.f("fk_campaign_swaps_offer_id_campaign_swap_offers"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["want_id"],
+            ["campaign_swap_wants.id"],
+            name=op.f("fk_campaign_swaps_want_id_campaign_swap_wants"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_swaps")),
+        sa.UniqueConstraint("offer_id", name=op.f("uq_campaign_swaps_offer_id")),
+        sa.UniqueConstraint("want_id", name=op.f("uq_campaign_swaps_want_id")),
+    )
+    with op.batch_alter_table("campaign_swaps", schema=None) as batch_op:
+        batch_op.create_index("ix_campaign_swaps_campaign", ["campaign_id"], unique=False)
+
+    op.create_table(
+        "campaign_team_members",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.Integer(), nullable=False),
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("joined_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"],
+            ["campaigns.id"],
+            name=op.f("fk_campaign_team_members_campaign_id_campaigns"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["members.id"],
+            name=op.f("fk_campaign_team_members_member_id_members"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["team_id"],
+            ["campaign_teams.id"],
+            name=op.f("fk_campaign_team_members_team_id_campaign_teams"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_team_members")),
+        sa.UniqueConstraint(
+            "campaign_id", "member_id", name=op.f("uq_campaign_team_members_campaign_id")
+        ),
+    )
+    with op.batch_alter_table("campaign_team_members", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_campaign_team_members_team", ["team_id", "joined_at"], unique=False
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("campaign_team_members", schema=None) as batch_op:
+        batch_op.drop_index("ix_campaign_team_members_team")
+
+    op.drop_table("campaign_team_members")
+    with op.batch_alter_table("campaign_swaps", schema=None) as batch_op:
+        batch_op.drop_index("ix_campaign_swaps_campaign")
+
+    op.drop_table("campaign_swaps")
+    op.drop_table("campaign_teams")
+    with op.batch_alter_table("campaign_swap_wants", schema=None) as batch_op:
+        batch_op.drop_index("ix_campaign_swap_wants_campaign")
+
+    op.drop_table("campaign_swap_wants")
+    with op.batch_alter_table("campaign_swap_offers", schema=None) as batch_op:
+        batch_op.drop_index("ix_campaign_swap_offers_campaign")
+
+    op.drop_table("campaign_swap_offers")
+    with op.batch_alter_table("campaign_helps", schema=None) as batch_op:
+        batch_op.drop_index("ix_campaign_helps_target")
+
+    op.drop_table("campaign_helps")
+    op.drop_table("campaign_draws")
+    op.drop_table("campaign_cuts")
+    with op.batch_alter_table("campaign_coupons", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_campaign_coupons_member_id"))
+
+    op.drop_table("campaign_coupons")
