@@ -401,3 +401,29 @@ def set_status(
     campaign.updated_at = now or datetime.now()
     session.flush()
     return campaign
+
+
+def campaign_fields(session: Session, campaign_id: int) -> dict:
+    """What the record editor shows of a campaign (the keyword arguments of
+    `update_campaign`, with its status and notes)."""
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise UserError(msg("没有编号或名称为「{text}」的活动", text=str(campaign_id)))
+    return {
+        "id": campaign.id,
+        "name": campaign.name,
+        "kind": campaign.kind,
+        "goal_kind": campaign.goal_kind,
+        "goal_target": campaign.goal_target,
+        "starts_at": campaign.starts_at,
+        "ends_at": campaign.ends_at,
+        "budget_total_cents": campaign.budget_total_cents,
+        "budget_per_day_cents": campaign.budget_per_day_cents,
+        "budget_per_member_cents": campaign.budget_per_member_cents,
+        "community_ids": community_ids_of(session, campaign.id),
+        "owner": campaign.owner,
+        "settings": dict(campaign.settings or {}),
+        "copy": dict(campaign.copy or {}),
+        "status": campaign.status,
+        "notes": campaign.notes or "",
+    }
