@@ -389,26 +389,39 @@ class CampaignEditor(QDialog):
 
 def kind_hint(kind: str) -> str:
     """One line on what a campaign of this type is."""
-    t = QCoreApplication.translate
     hints = {
-        "invite_code": t(
+        "invite_code": QCoreApplication.translate(
             "CampaignEditor", "每邀请一位新成员，邀请人和被邀请人各得奖励（双向奖励）。"
         ),
-        "task_ladder": t(
+        "task_ladder": QCoreApplication.translate(
             "CampaignEditor", "邀请满 3 / 6 / 10 人等阶梯各领一次奖，每位参与者看到「还差 N 人」。"
         ),
-        "poster": t(
+        "poster": QCoreApplication.translate(
             "CampaignEditor", "每位参与者拿到带自己邀请码和二维码的个人海报，按邀请成功发奖。"
         ),
-        "group_buy": t(
+        "group_buy": QCoreApplication.translate(
             "CampaignEditor", "拼：团长开团，N 人在规定时间内成团，全团得奖，超时作废。"
         ),
-        "help": t("CampaignEditor", "帮：N 位好友助力即可解锁奖励，每人在本活动只能助力一次。"),
-        "gift": t("CampaignEditor", "送：邀请好友入群（或购买），双方都得礼品或优惠券。"),
-        "bargain": t("CampaignEditor", "砍：每位好友砍一刀，价格逐刀递减，直到底价。"),
-        "coupon": t("CampaignEditor", "券：从券码池给参与者和被邀请人发券，并记录核销。"),
-        "ranking": t("CampaignEditor", "比：按邀请成功人数排名，同数先到者在前，前 N 名得奖。"),
-        "swap": t("CampaignEditor", "换：成员发布闲置和需求，同类自动配对，换成后双方可得奖励。"),
-        "lottery": t("CampaignEditor", "按权重抽奖，奖品有库存、每人有上限，随机种子留档可复核。"),
+        "help": QCoreApplication.translate(
+            "CampaignEditor", "帮：N 位好友助力即可解锁奖励，每人在本活动只能助力一次。"
+        ),
+        "gift": QCoreApplication.translate(
+            "CampaignEditor", "送：邀请好友入群（或购买），双方都得礼品或优惠券。"
+        ),
+        "bargain": QCoreApplication.translate(
+            "CampaignEditor", "砍：每位好友砍一刀，价格逐刀递减，直到底价。"
+        ),
+        "coupon": QCoreApplication.translate(
+            "CampaignEditor", "券：从券码池给参与者和被邀请人发券，并记录核销。"
+        ),
+        "ranking": QCoreApplication.translate(
+            "CampaignEditor", "比：按邀请成功人数排名，同数先到者在前，前 N 名得奖。"
+        ),
+        "swap": QCoreApplication.translate(
+            "CampaignEditor", "换：成员发布闲置和需求，同类自动配对，换成后双方可得奖励。"
+        ),
+        "lottery": QCoreApplication.translate(
+            "CampaignEditor", "按权重抽奖，奖品有库存、每人有上限，随机种子留档可复核。"
+        ),
     }
     return hints.get(kind, "")

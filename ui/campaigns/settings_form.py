@@ -40,21 +40,27 @@ def _choices(owner: type, name: str) -> dict[str, str] | None:
     """The fields that take one of a few words: their words in the interface's language."""
     from core.campaigns.settings import GiftSettings, Prize, Screening
 
-    tr = QCoreApplication.translate
     if owner is Prize and name == "kind":
         return {
-            "physical": tr("SettingsForm", "实物"),
-            "virtual": tr("SettingsForm", "虚拟"),
-            "coupon": tr("SettingsForm", "券"),
+            "physical": QCoreApplication.translate("SettingsForm", "实物"),
+            "virtual": QCoreApplication.translate("SettingsForm", "虚拟"),
+            "coupon": QCoreApplication.translate("SettingsForm", "券"),
         }
     if owner is Screening and name == "mode":
         return {
-            "approve_clean": tr("SettingsForm", "无风险自动通过，有风险驳回"),
-            "hold_all": tr("SettingsForm", "全部人工审核"),
-            "hold_flagged": tr("SettingsForm", "无风险自动通过，有风险待审"),
+            "approve_clean": QCoreApplication.translate(
+                "SettingsForm", "无风险自动通过，有风险驳回"
+            ),
+            "hold_all": QCoreApplication.translate("SettingsForm", "全部人工审核"),
+            "hold_flagged": QCoreApplication.translate(
+                "SettingsForm", "无风险自动通过，有风险待审"
+            ),
         }
     if issubclass(owner, GiftSettings) and name == "trigger":
-        return {"join": tr("SettingsForm", "入群"), "purchase": tr("SettingsForm", "购买")}
+        return {
+            "join": QCoreApplication.translate("SettingsForm", "入群"),
+            "purchase": QCoreApplication.translate("SettingsForm", "购买"),
+        }
     return None
 
 
