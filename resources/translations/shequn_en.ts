@@ -614,7 +614,7 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
     <message>
         <source>奖励与规则</source>
-        <translation>Rewards &amp; rules</translation>
+        <translation>Rewards and rules</translation>
     </message>
     <message>
         <source>文案</source>

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QVBoxLayout, QWidget
 
 from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.i18n import shown
@@ -55,6 +55,9 @@ class CampaignList(QWidget):
             parent=self,
         )
         self.table = make_table("campaign_table", self.model, (150, 80, 60, 100))
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)  # the name takes what the others leave
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._picked())
         empty = EmptyState(
             "campaign_list_empty",

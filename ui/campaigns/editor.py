@@ -126,9 +126,7 @@ class CampaignEditor(QDialog):
         from core.campaigns.records import GOAL_LABELS, KIND_LABELS
 
         f = self.fields
-        page = QWidget()
-        form = QFormLayout(page)
-        form.setContentsMargins(4, 12, 4, 4)
+        page, form = _form_page()
         form.setVerticalSpacing(10)
         self.name = QLineEdit(f.get("name", ""))
         self.name.setObjectName("campaign_name")
@@ -146,8 +144,11 @@ class CampaignEditor(QDialog):
         self.kind_hint.setObjectName("campaign_kind_hint")
         self.kind_hint.setProperty("muted", True)
         self.kind_hint.setWordWrap(True)
-        form.addRow(self.tr("活动类型"), self.kind)
-        form.addRow("", self.kind_hint)
+        kind_box = QVBoxLayout()
+        kind_box.setSpacing(4)
+        kind_box.addWidget(self.kind)
+        kind_box.addWidget(self.kind_hint)
+        form.addRow(self.tr("活动类型"), kind_box)
 
         self.goal_kind = QComboBox()
         self.goal_kind.setObjectName("campaign_goal_kind")
@@ -220,6 +221,7 @@ class CampaignEditor(QDialog):
             self.budgets[key] = spin
             label = QLabel(caption)
             label.setProperty("muted", True)
+            budget.addSpacing(8 if budget.count() else 0)
             budget.addWidget(label)
             budget.addWidget(spin)
         budget.addStretch(1)
@@ -234,9 +236,7 @@ class CampaignEditor(QDialog):
 
     def _copy_page(self) -> QWidget:
         copy = self.fields.get("copy") or {}
-        page = QWidget()
-        form = QFormLayout(page)
-        form.setContentsMargins(4, 12, 4, 4)
+        page, form = _form_page()
         self.copy: dict[str, QPlainTextEdit] = {}
         hints = {
             "poster": self.tr("海报上的文字：主题、利益点、怎么参加"),
@@ -385,6 +385,18 @@ class CampaignEditor(QDialog):
             show_error(self, error)
             return
         self.show_error(shown(refusal.message))
+
+
+def _form_page() -> tuple[QWidget, QFormLayout]:
+    """A page holding a form at its top (a wrapped hint must not spread the rows apart)."""
+    page = QWidget()
+    outer = QVBoxLayout(page)
+    outer.setContentsMargins(4, 12, 4, 4)
+    form = QFormLayout()
+    form.setVerticalSpacing(10)
+    outer.addLayout(form)
+    outer.addStretch(1)
+    return page, form
 
 
 def kind_hint(kind: str) -> str:

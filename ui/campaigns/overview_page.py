@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -78,8 +77,10 @@ class OverviewPage(CampaignPage):
 
         checklist_title = QLabel(self.tr("活动清单"))
         checklist_title.setProperty("sectionTitle", True)
-        self.checklist = QVBoxLayout()
-        self.checklist.setSpacing(6)
+        self.checklist = QGridLayout()
+        self.checklist.setHorizontalSpacing(10)
+        self.checklist.setVerticalSpacing(6)
+        self.checklist.setColumnStretch(2, 1)
         checklist_box = QWidget()
         checklist_box.setObjectName("campaign_checklist")
         checklist_box.setLayout(self.checklist)
@@ -185,20 +186,24 @@ class OverviewPage(CampaignPage):
             self.values["days_left"].setText(str(live.days_left))
 
     def _fill_checklist(self, items) -> None:
+        """One line per item in three aligned columns (mark, what, why), under its phase."""
         from core.campaigns.checklist import PHASE_LABELS
 
         while self.checklist.count():
             widget = self.checklist.takeAt(0).widget()
             if widget is not None:
                 widget.deleteLater()
-        phase = None
+        phase, row = None, 0
         for item in items:
             if item.phase != phase:
                 phase = item.phase
                 caption = QLabel(shown(PHASE_LABELS[phase]))
                 caption.setProperty("muted", True)
-                self.checklist.addWidget(caption)
-            self.checklist.addWidget(_check_row(item))
+                self.checklist.addWidget(caption, row, 0, 1, 3)
+                row += 1
+            for column, widget in enumerate(_check_row(item)):
+                self.checklist.addWidget(widget, row, column, Qt.AlignmentFlag.AlignTop)
+            row += 1
 
     def _fill_status_buttons(self, status: str | None) -> None:
         from core.campaigns.records import TRANSITIONS
@@ -269,26 +274,20 @@ class OverviewPage(CampaignPage):
         )
 
 
-def _check_row(item) -> QWidget:
-    row = QFrame()
-    row.setObjectName(f"campaign_check_{item.key}")
-    row.setProperty("checkState", item.state)
-    layout = QHBoxLayout(row)
-    layout.setContentsMargins(0, 2, 0, 2)
-    layout.setSpacing(8)
+def _check_row(item) -> tuple[QLabel, QLabel, QLabel]:
+    """The mark (done / not done / warning), what is checked, and the reason in one line."""
     theme = current_theme()
     color = {"done": theme.accent, "todo": theme.danger, "warning": theme.warning}[item.state]
     mark = QLabel()
+    mark.setObjectName(f"campaign_check_{item.key}_mark")
     mark.setPixmap(icon_pixmap(STATE_ICONS[item.state], 16, color))
     mark.setFixedWidth(18)
     label = QLabel(shown(item.label))
-    label.setMinimumWidth(150)
+    label.setObjectName(f"campaign_check_{item.key}")
     reason = QLabel(shown(item.reason))
     reason.setObjectName(f"campaign_check_{item.key}_reason")
+    reason.setProperty("checkState", item.state)
     reason.setProperty("muted", item.state == "done")
     reason.setProperty("warning", item.state != "done")
     reason.setWordWrap(True)
-    layout.addWidget(mark, 0, Qt.AlignmentFlag.AlignTop)
-    layout.addWidget(label, 0, Qt.AlignmentFlag.AlignTop)
-    layout.addWidget(reason, 1)
-    return row
+    return mark, label, reason

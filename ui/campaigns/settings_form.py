@@ -34,6 +34,7 @@ from ui.common.i18n import shown
 SPIN_MAX = 2**31 - 1
 # The Common part of every type: shown after the type's own fields.
 COMMON_LAST = ("prizes", "rules", "screening")
+ROW_FIELDS = 3  # a group of at most this many fields goes on one row (a gift)
 
 
 def _choices(owner: type, name: str) -> dict[str, str] | None:
@@ -190,11 +191,12 @@ class _Lines(_Node):
 
 
 class _Group(_Node):
-    """A dataclass's fields: as form rows (`inline` False) or as a wrapping row of
-    label–widget pairs (an item of a list, a gift)."""
+    """A dataclass's fields, laid out as `style` says: "form" (rows; a bigger group within is
+    boxed), "row" (a few fields side by side: a gift) or "flow" (label–widget pairs that wrap:
+    an item of a list)."""
 
-    def __init__(self, cls: type, name: str, inline: bool, order=None) -> None:
-        self.cls = cls
+    def __init__(self, cls: type, name: str, style: str, order=None) -> None:
+        self.cls, self.style = cls, style
         self.nodes: dict[str, _Node] = {}
         self.widget = QWidget()
         self.widget.setObjectName(name)
@@ -202,25 +204,26 @@ class _Group(_Node):
         items = list(fields(cls))
         if order is not None:
             items = order(items)
-        if inline:
-            layout = FlowLayout(self.widget, spacing=8)
-        else:
+        if style == "form":
             form = QFormLayout(self.widget)
             form.setContentsMargins(0, 0, 0, 0)
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        elif style == "flow":
+            layout = FlowLayout(self.widget, spacing=8)
+        else:
+            layout = QHBoxLayout(self.widget)
+            layout.setContentsMargins(0, 0, 0, 0)
+            layout.setSpacing(6)
         for item in items:
             label = shown(item.metadata.get("label", item.name))
             node = build(hints[item.name], item, cls, f"{name}_{item.name}", label)
             self.nodes[item.name] = node
-            wide = isinstance(node, (_List, _Group))
-            if inline:
-                if isinstance(node, _Switch):
-                    layout.addWidget(node.widget)
-                else:
-                    layout.addWidget(_pair(label, node.widget))
+            if style != "form":
+                plain = isinstance(node, _Switch)
+                layout.addWidget(node.widget if plain else _pair(label, node.widget))
             elif isinstance(node, _Switch):
                 form.addRow("", node.widget)
-            elif wide and not _small(node):
+            elif isinstance(node, _List) or (isinstance(node, _Group) and node.style == "form"):
                 box = QGroupBox(label)
                 box.setObjectName(f"{name}_{item.name}_box")
                 inner = QVBoxLayout(box)
@@ -228,6 +231,8 @@ class _Group(_Node):
                 form.addRow(box)
             else:
                 form.addRow(label, node.widget)
+        if style == "row":
+            layout.addStretch(1)
         self.set(defaults(cls))
 
     def get(self) -> dict:
@@ -238,11 +243,6 @@ class _Group(_Node):
         for name, node in self.nodes.items():
             if name in value:
                 node.set(value[name])
-
-
-def _small(node: _Node) -> bool:
-    """A group of a few plain fields (a gift): one row, not a box."""
-    return isinstance(node, _Group) and node.inline_row
 
 
 class _List(_Node):
@@ -270,7 +270,7 @@ class _List(_Node):
         frame.setProperty("card", True)
         row = QHBoxLayout(frame)
         row.setContentsMargins(8, 6, 8, 6)
-        group = _Group(self.cls, f"{self.name}_{index}", inline=True)
+        group = _Group(self.cls, f"{self.name}_{index}", "flow")
         if value is not None:
             group.set(value)
         remove = QPushButton(QCoreApplication.translate("SettingsForm", "删除"))
@@ -317,9 +317,7 @@ def build(hint: Any, item, owner: type, name: str, label: str) -> _Node:
             return _List(inner, name, label)
         return _Lines(name)
     if is_dataclass(kind):
-        group = _Group(kind, name, inline=True)
-        group.inline_row = True
-        return group
+        return _Group(kind, name, "row" if len(fields(kind)) <= ROW_FIELDS else "form")
     if kind is bool:
         return _Switch(name, label)
     if kind is int:
@@ -329,9 +327,6 @@ def build(hint: Any, item, owner: type, name: str, label: str) -> _Node:
     if words is not None:
         return _Choice(name, words)
     return _Text(name, optional)
-
-
-_Group.inline_row = False
 
 
 def _own_first(items):
@@ -350,7 +345,7 @@ class SettingsForm(QWidget):
         super().__init__(parent)
         self.kind = kind
         self.setObjectName(f"campaign_settings_{kind}")
-        self.group = _Group(KINDS[kind], "campaign_setting", inline=False, order=_own_first)
+        self.group = _Group(KINDS[kind], "campaign_setting", "form", order=_own_first)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.group.widget)

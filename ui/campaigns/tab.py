@@ -52,12 +52,21 @@ class CampaignsTab(FeatureTab):
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([380, 900])
-        self.list.setMinimumWidth(300)
+        self.list.setMinimumWidth(340)
+        self.splitter = splitter
+        self._sized = False
         layout = QHBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(splitter)
         self._loaded: set[int] = set()  # pages showing the current campaign as of the last read
+
+    def showEvent(self, event) -> None:
+        if not self._sized:  # the list as wide as its columns need, the pages the rest
+            self._sized = True
+            width = self.splitter.width()
+            left = min(max(400, width * 3 // 10), 480)
+            self.splitter.setSizes([left, max(1, width - left)])
+        super().showEvent(event)
 
     def page(self, object_name: str):
         return self.pages.findChild(QWidget, object_name)

@@ -163,8 +163,8 @@ def test_the_checklist_flags_a_likes_rule_and_passes_a_clean_one(make_tab, qtbot
     rules = tab.findChild(QLabel, "campaign_check_copy:rules_reason")
     poster = tab.findChild(QLabel, "campaign_check_copy:poster_reason")
     assert "集赞" in rules.text() and "诱导" in rules.text()
-    assert rules.parent().property("checkState") == "todo"
-    assert poster.parent().property("checkState") == "done"
+    assert rules.property("checkState") == "todo"
+    assert poster.property("checkState") == "done"
 
 
 def test_participants_show_how_many_more_the_next_stage_needs(make_tab, qtbot, sqlite_database):
