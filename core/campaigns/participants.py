@@ -33,7 +33,9 @@ class Participant:
     member_id: int
     name: str
     search_text: str
-    converted: int = 0  # counted invites (pending or verified edges)
+    # invites that count: pending or verified edges; in a 任务宝, those its eligibility rules
+    # and fraud screening let count (what 还差 N 人 is measured from)
+    converted: int = 0
     pending: int = 0  # of those, not verified yet
     # 任务宝: the next stage's invites and 还差 N 人 (None: not a ladder, or every stage reached)
     next_stage: int | None = None
@@ -108,6 +110,7 @@ def campaign_participants(
             row = rows.get(progress.member_id)
             if row is None:
                 continue
+            row.converted = progress.converted  # what 还差 N 人 counts from
             row.next_stage = progress.next_stage
             row.missing = progress.missing if progress.next_stage is not None else None
             row.stages_reached = len(progress.reached)
