@@ -20,7 +20,7 @@ from ui.common.changes import Change, changes
 from ui.common.i18n import shown
 from ui.common.icons import icon_pixmap
 from ui.common.screen_fit import scrolling
-from ui.common.theme import current_theme
+from ui.common.theme import current_theme, theme_manager
 from ui.common.widgets import confirm, push_button
 from ui.ledger.common import make_card
 
@@ -112,6 +112,7 @@ class OverviewPage(CampaignPage):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scrolling(body, "campaign_overview_scroll"))
+        theme_manager().theme_changed.connect(self._retint)
 
     def title(self) -> str:
         return self.tr("概况")
@@ -204,6 +205,11 @@ class OverviewPage(CampaignPage):
             for column, widget in enumerate(_check_row(item)):
                 self.checklist.addWidget(widget, row, column, Qt.AlignmentFlag.AlignTop)
             row += 1
+
+    def _retint(self, _theme=None) -> None:
+        """The marks are drawn in the theme's colours: draw them again in the new ones."""
+        if self.live is not None:
+            self._fill_checklist(self.live.items)
 
     def _fill_status_buttons(self, status: str | None) -> None:
         from core.campaigns.records import TRANSITIONS

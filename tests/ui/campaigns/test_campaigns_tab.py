@@ -223,3 +223,40 @@ def test_the_window_lists_the_tab_after_points(make_window, sqlite_database):
     assert window.tabs.tabText(index) == "活动"
     with sqlite_database.session() as session:
         assert session.scalar(select(func.count()).select_from(Campaign)) == 0
+
+
+def test_edit_a_campaign_and_write_its_review_notes(make_tab, qtbot, sqlite_database):
+    with sqlite_database.session() as session:
+        group = Community(name="读书会")
+        session.add(group)
+        session.flush()
+        create_campaign(
+            session, "春季拉新", settings={"inviter": {"points": 5}}, community_ids=[group.id],
+            copy={"poster": "扫码入群"},
+        )  # fmt: skip
+    tab = make_tab()
+    overview = tab.page("campaign_overview")
+    qtbot.waitUntil(lambda: overview.live is not None, timeout=5000)
+    tab.findChild(QPushButton, "campaign_edit").click()
+    qtbot.waitUntil(lambda: getattr(tab, "editor", None) is not None, timeout=5000)
+    editor = tab.editor
+    assert editor.findChild(QLineEdit, "campaign_name").text() == "春季拉新"
+    assert editor.findChild(QSpinBox, "campaign_setting_inviter_points").value() == 5
+    assert editor.findChild(QPlainTextEdit, "campaign_copy_poster").toPlainText() == "扫码入群"
+    editor.findChild(QLineEdit, "campaign_name").setText("春季拉新（第二期）")
+    editor.findChild(QSpinBox, "campaign_setting_inviter_points").setValue(8)
+    editor.findChild(QPlainTextEdit, "campaign_copy_h5_top").setPlainText("春季读书季")
+    ok(editor)
+    qtbot.waitUntil(
+        lambda: tab.findChild(QLabel, "campaign_title").text() == "春季拉新（第二期）", timeout=5000
+    )
+    with sqlite_database.session() as session:
+        campaign = session.scalar(select(Campaign))
+        assert campaign.settings["inviter"]["points"] == 8
+        assert (campaign.copy["poster"], campaign.copy["h5_top"]) == ("扫码入群", "春季读书季")
+    notes = tab.findChild(QPlainTextEdit, "campaign_notes")
+    notes.setPlainText("二维码要提前两天换")
+    tab.findChild(QPushButton, "campaign_notes_save").click()
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=5000)
+    with sqlite_database.session() as session:
+        assert session.scalar(select(Campaign.notes)) == "二维码要提前两天换"
