@@ -807,6 +807,9 @@ The current data is saved as a backup first, so you can restore it again.</trans
         <source>日期</source>
         <translation>Dates</translation>
     </message>
+</context>
+<context>
+    <name>CampaignsTab</name>
     <message>
         <source>还没有活动</source>
         <translation>No campaigns yet</translation>
@@ -815,9 +818,10 @@ The current data is saved as a backup first, so you can restore it again.</trans
         <source>活动是一次有目标、有奖励的拉新或促活：邀请码裂变、任务宝、海报裂变、拼团、助力、砍价、抽奖……在这里写下目标和预算，记录谁邀请了谁，自动算奖励、查风险、看裂变效果。</source>
         <translation>A campaign is a push for new or active members with a goal and rewards: invite codes, task ladders, poster referrals, group buys, help, bargains, lotteries… Set its goal and budget here, record who invited whom, and the program works out rewards, checks for fraud and measures the growth.</translation>
     </message>
-</context>
-<context>
-    <name>CampaignsTab</name>
+    <message>
+        <source>新建活动…</source>
+        <translation>New campaign…</translation>
+    </message>
     <message>
         <source>正在保存活动…</source>
         <translation>Saving the campaign…</translation>

@@ -1,12 +1,11 @@
 """The 活动 tab's list of campaigns: name, type, status and dates, filtered by status, with
-新建活动 and an empty state that says what a campaign is."""
+新建活动 (the tab shows what a campaign is in place of the list while there is none)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QVBoxLayout, QWidget
 
-from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
 from ui.common.widgets import combo_fits, push_button
@@ -59,23 +58,11 @@ class CampaignList(QWidget):
         header.setStretchLastSection(False)  # the name takes what the others leave
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._picked())
-        empty = EmptyState(
-            "campaign_list_empty",
-            "megaphone",
-            self.tr("还没有活动"),
-            self.tr(
-                "活动是一次有目标、有奖励的拉新或促活：邀请码裂变、任务宝、海报裂变、拼团、"
-                "助力、砍价、抽奖……在这里写下目标和预算，记录谁邀请了谁，自动算奖励、"
-                "查风险、看裂变效果。"
-            ),
-        )
-        empty.add_action("campaign_list_empty_new", self.tr("新建活动…"), self.new_requested.emit)
-        self.switch = EmptySwitch(self.table, empty)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
         layout.addLayout(top)
-        layout.addWidget(self.switch, 1)
+        layout.addWidget(self.table, 1)
 
     def set_rows(self, rows: list, keep: int | None = None) -> None:
         """Show `rows` (core CampaignRow), keeping the campaign `keep` picked if it is there."""
@@ -105,7 +92,6 @@ class CampaignList(QWidget):
         blocker = self.table.selectionModel().blockSignals(True)
         self.model.set_items(shown_rows)
         self.table.selectionModel().blockSignals(blocker)
-        self.switch.set_empty(not self.rows)
         if shown_rows:
             self.select(keep if any(r.id == keep for r in shown_rows) else shown_rows[0].id)
         self._picked()

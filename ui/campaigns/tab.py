@@ -17,6 +17,7 @@ from ui.campaigns.campaign_list import CampaignList
 from ui.campaigns.overview_page import OverviewPage
 from ui.campaigns.participants_page import ParticipantsPage
 from ui.common.changes import Change, Changes, changes
+from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.tab import FeatureTab
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ class CampaignsTab(FeatureTab):
         super().__init__(database, parent)
         self.setObjectName("campaigns_tab")
         self.campaign_id: int | None = None
+        self.editor: CampaignEditor | None = None
         self.list = CampaignList()
         self.list.picked.connect(self._picked)
         self.list.new_requested.connect(self.new_campaign)
@@ -55,18 +57,35 @@ class CampaignsTab(FeatureTab):
         self.list.setMinimumWidth(340)
         self.splitter = splitter
         self._sized = False
+        empty = EmptyState(
+            "campaign_list_empty",
+            "megaphone",
+            self.tr("还没有活动"),
+            self.tr(
+                "活动是一次有目标、有奖励的拉新或促活：邀请码裂变、任务宝、海报裂变、拼团、"
+                "助力、砍价、抽奖……在这里写下目标和预算，记录谁邀请了谁，自动算奖励、"
+                "查风险、看裂变效果。"
+            ),
+        )
+        empty.add_action("campaign_list_empty_new", self.tr("新建活动…"), self.new_campaign)
+        self.switch = EmptySwitch(splitter, empty)  # no campaign yet: what one is, instead
         layout = QHBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
-        layout.addWidget(splitter)
+        layout.addWidget(self.switch)
         self._loaded: set[int] = set()  # pages showing the current campaign as of the last read
 
     def showEvent(self, event) -> None:
-        if not self._sized:  # the list as wide as its columns need, the pages the rest
-            self._sized = True
-            width = self.splitter.width()
-            left = min(max(400, width * 3 // 10), 480)
-            self.splitter.setSizes([left, max(1, width - left)])
         super().showEvent(event)
+        self._size_splitter()
+
+    def _size_splitter(self) -> None:
+        """The list as wide as its columns need, the pages the rest: once, when first seen."""
+        if self._sized or not self.splitter.isVisible():
+            return
+        self._sized = True
+        width = self.splitter.width()
+        left = min(max(400, width * 3 // 10), 480)
+        self.splitter.setSizes([left, max(1, width - left)])
 
     def page(self, object_name: str):
         return self.pages.findChild(QWidget, object_name)
@@ -85,6 +104,8 @@ class CampaignsTab(FeatureTab):
         self._loaded.clear()  # whatever changed, the pages read again when shown
         keep = self.campaign_id
         self.list.set_rows(rows, keep)
+        self.switch.set_empty(not rows)
+        self._size_splitter()
         self.pages.setEnabled(self.list.current_id() is not None)
 
     def _picked(self, campaign_id: int | None) -> None:
@@ -130,9 +151,15 @@ class CampaignsTab(FeatureTab):
         from ui.campaigns.editor import CampaignEditor
 
         editor = CampaignEditor(communities, fields, parent=self)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         editor.submitted.connect(lambda values: self._save(editor, fields, values))
-        self.editor = editor  # tests reach the open dialog here
+        editor.finished.connect(lambda _result: self._editor_closed(editor))
+        self.editor = editor  # the open dialog (tests reach it here)
         editor.open()
+
+    def _editor_closed(self, editor) -> None:
+        if self.editor is editor:
+            self.editor = None
 
     def _save(self, editor: CampaignEditor, fields: dict | None, values: dict) -> None:
         from core.campaigns.records import create_campaign, update_campaign

@@ -48,10 +48,8 @@ def campaigns(database) -> list[tuple[str, str]]:
 def open_editor(tab, qtbot):
     tab.findChild(
         QPushButton, "campaign_list_empty_new"
-    ).click() if tab.list.switch.is_empty() else tab.findChild(QPushButton, "campaign_new").click()
-    qtbot.waitUntil(
-        lambda: getattr(tab, "editor", None) is not None and tab.editor.isVisible(), timeout=5000
-    )
+    ).click() if tab.switch.is_empty() else tab.findChild(QPushButton, "campaign_new").click()
+    qtbot.waitUntil(lambda: tab.editor is not None and tab.editor.isVisible(), timeout=5000)
     return tab.editor
 
 
@@ -61,7 +59,7 @@ def ok(editor) -> None:
 
 def test_an_empty_tab_explains_what_a_campaign_is(make_tab):
     tab = make_tab()
-    assert tab.list.switch.is_empty()
+    assert tab.switch.is_empty()
     text = tab.findChild(QLabel, "campaign_list_empty_text").text()
     assert "任务宝" in text and "奖励" in text
     assert not tab.pages.isEnabled()
@@ -81,7 +79,7 @@ def test_create_campaigns_of_two_kinds_through_the_editor(make_tab, qtbot, sqlit
     qtbot.waitUntil(
         lambda: campaigns(sqlite_database) == [("五月任务宝", "task_ladder")], timeout=5000
     )
-    qtbot.waitUntil(lambda: not editor.isVisible() and not tab.busy(), timeout=5000)
+    qtbot.waitUntil(lambda: tab.editor is None and not tab.busy(), timeout=5000)
     with sqlite_database.session() as session:
         ladder = session.scalar(select(Campaign))
         assert [s["invites"] for s in ladder.settings["stages"]] == [2, 6, 10]
@@ -112,7 +110,8 @@ def test_a_bad_setting_is_refused_inline_and_nothing_is_saved(make_tab, qtbot, s
     ok(editor)
     error = editor.findChild(QLabel, "campaign_editor_error")
     assert error.isVisible() and "阶梯" in error.text()
-    assert editor.isVisible() and not tab.busy()
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=5000)  # the dialog's own read ends
+    assert editor.isVisible()
     assert campaigns(sqlite_database) == []
     # fixed, it goes through
     editor.findChild(QSpinBox, "campaign_setting_stages_1_invites").setValue(5)
@@ -238,7 +237,7 @@ def test_edit_a_campaign_and_write_its_review_notes(make_tab, qtbot, sqlite_data
     overview = tab.page("campaign_overview")
     qtbot.waitUntil(lambda: overview.live is not None, timeout=5000)
     tab.findChild(QPushButton, "campaign_edit").click()
-    qtbot.waitUntil(lambda: getattr(tab, "editor", None) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: tab.editor is not None, timeout=5000)
     editor = tab.editor
     assert editor.findChild(QLineEdit, "campaign_name").text() == "春季拉新"
     assert editor.findChild(QSpinBox, "campaign_setting_inviter_points").value() == 5
