@@ -37,6 +37,7 @@ class CampaignsTab(FeatureTab):
         self.setObjectName("campaigns_tab")
         self.campaign_id: int | None = None
         self.editor: CampaignEditor | None = None
+        self._closed_editor: CampaignEditor | None = None
         self.list = CampaignList()
         self.list.picked.connect(self._picked)
         self.list.new_requested.connect(self.new_campaign)
@@ -150,14 +151,19 @@ class CampaignsTab(FeatureTab):
             return
         from ui.campaigns.editor import CampaignEditor
 
+        if self._closed_editor is not None:
+            # Deleted now, not on closing: its write's progress dialog (its child) is
+            # still being finished when it closes.
+            self._closed_editor.deleteLater()
+            self._closed_editor = None
         editor = CampaignEditor(communities, fields, parent=self)
-        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         editor.submitted.connect(lambda values: self._save(editor, fields, values))
         editor.finished.connect(lambda _result: self._editor_closed(editor))
         self.editor = editor  # the open dialog (tests reach it here)
         editor.open()
 
     def _editor_closed(self, editor) -> None:
+        self._closed_editor = editor
         if self.editor is editor:
             self.editor = None
 
