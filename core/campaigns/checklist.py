@@ -176,8 +176,13 @@ def _codes(facts: Facts) -> Item:
     return _item(BEFORE, "codes", label, WARNING, msg("还没有发出本活动的邀请码"))
 
 
+ENDED = ("ended", "reviewed")
+
+
 def _qr(facts: Facts) -> Item:
     label = msg("目标群二维码有效")
+    if facts.status in ENDED:
+        return _item(BEFORE, "qr", label, DONE, msg("活动已结束，不再需要扫码入群"))
     if not facts.groups:
         return _item(BEFORE, "qr", label, TODO, msg("还没有选择目标群"))
     open_groups = [g for g in facts.groups if _scan_open(g)]
@@ -212,6 +217,8 @@ def _room(group: Group) -> int:
 
 def _capacity(facts: Facts) -> Item:
     label = msg("目标群容量够用")
+    if facts.status in ENDED:
+        return _item(BEFORE, "capacity", label, DONE, msg("活动已结束，不再有新成员进群"))
     if not facts.groups:
         return _item(BEFORE, "capacity", label, TODO, msg("还没有选择目标群"))
     room = sum(_room(g) for g in facts.groups)

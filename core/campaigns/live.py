@@ -105,6 +105,8 @@ def _expected(
     session: Session, campaign: Campaign, now: datetime, days_left: int | None
 ) -> tuple[int | None, str]:
     """Newcomers expected from now to the end: the forecast's, or without one the goal's."""
+    if campaign.status in ("ended", "reviewed"):
+        return None, ""  # nobody is expected any more (and the checklist does not ask)
     days = FORECAST_DAYS if days_left is None else min(max(days_left, 1), MAX_DAYS)
     try:
         _, result = campaign_forecast(session, str(campaign.id), days, as_of=now)

@@ -7410,7 +7410,7 @@ Drop an image here</translation>
     </message>
     <message>
         <source>{count} 个目标群的二维码都有效</source>
-        <translation>The QR codes of all {count} target groups are valid</translation>
+        <translation>Every target group&apos;s QR code is valid ({count} groups)</translation>
     </message>
     <message>
         <source>预测</source>
@@ -7473,6 +7473,10 @@ Drop an image here</translation>
         <translation>No personal posters and codes generated for participants yet</translation>
     </message>
     <message>
+        <source>活动已结束，不再需要扫码入群</source>
+        <translation>The campaign has ended: nobody needs to scan in any more</translation>
+    </message>
+    <message>
         <source>还没有选择目标群</source>
         <translation>No target groups chosen yet</translation>
     </message>
@@ -7483,6 +7487,10 @@ Drop an image here</translation>
     <message>
         <source>二维码即将过期：{names}</source>
         <translation>QR code expires soon: {names}</translation>
+    </message>
+    <message>
+        <source>活动已结束，不再有新成员进群</source>
+        <translation>The campaign has ended: no more newcomers to seat</translation>
     </message>
     <message>
         <source>没有预测或目标人数，无法核对；目标群还能进 {room} 人</source>

@@ -259,3 +259,21 @@ def test_edit_a_campaign_and_write_its_review_notes(make_tab, qtbot, sqlite_data
     qtbot.waitUntil(lambda: not tab.busy(), timeout=5000)
     with sqlite_database.session() as session:
         assert session.scalar(select(Campaign.notes)) == "二维码要提前两天换"
+
+
+def test_the_list_filters_by_status(make_tab, qtbot, sqlite_database):
+    with sqlite_database.session() as session:
+        for name in ("草稿活动", "进行活动"):
+            create_campaign(session, name, settings={"inviter": {"points": 5}})
+        set_status(session, "进行活动", "running")
+    tab = make_tab()
+    qtbot.waitUntil(lambda: tab.list.model.rowCount() == 2, timeout=5000)
+    status = tab.findChild(QComboBox, "campaign_status_filter")
+    status.setCurrentIndex(status.findData("running"))
+    assert [tab.list.model.item(r).name for r in range(tab.list.model.rowCount())] == ["进行活动"]
+    qtbot.waitUntil(
+        lambda: tab.findChild(QLabel, "campaign_title").text() == "进行活动", timeout=5000
+    )
+    status.setCurrentIndex(status.findData("reviewed"))
+    assert tab.list.model.rowCount() == 0 and tab.list.current_id() is None
+    assert not tab.switch.is_empty()  # campaigns exist: the list stays, empty under its filter
