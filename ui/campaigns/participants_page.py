@@ -108,6 +108,8 @@ class ParticipantsPage(CampaignPage):
         if campaign_id != self.campaign_id:
             return
         self.rows = rows
+        ladder = any(row.missing is not None or row.stages_reached for row in rows)
+        self.table.setColumnHidden(3, not ladder)  # 下一阶: 任务宝 only
         self._filter()
 
     def _filter(self) -> None:
