@@ -277,3 +277,20 @@ def test_the_list_filters_by_status(make_tab, qtbot, sqlite_database):
     status.setCurrentIndex(status.findData("reviewed"))
     assert tab.list.model.rowCount() == 0 and tab.list.current_id() is None
     assert not tab.switch.is_empty()  # campaigns exist: the list stays, empty under its filter
+
+
+def test_the_tab_in_english(english, make_tab, qtbot, sqlite_database):
+    tab = make_tab()
+    assert tab.findChild(QLabel, "campaign_list_empty_title").text() == "No campaigns yet"
+    with sqlite_database.session() as session:
+        create_campaign(
+            session, "海报裂变", kind="poster", settings={"inviter": {"points": 5}},
+            copy={"rules": "集赞38个送帆布袋"},
+        )  # fmt: skip
+    tab.refresh({Change.CAMPAIGNS})
+    overview = tab.page("campaign_overview")
+    qtbot.waitUntil(lambda: overview.live is not None, timeout=5000)
+    assert tab.findChild(QPushButton, "campaign_status_running").text() == "Start"
+    assert tab.findChild(QLabel, "campaign_check_copy:rules").text() == "Copy compliance: Rules"
+    reason = tab.findChild(QLabel, "campaign_check_copy:rules_reason").text()
+    assert "collecting likes" in reason and "集赞" in reason  # the phrase itself stays as typed
