@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from core.campaigns import checklist
 from core.campaigns.decisions import VOID, Decision
+from core.campaigns.facts import Facts
 from core.campaigns.facts_sql import load_facts
 from core.campaigns.forecast import MAX_DAYS
 from core.campaigns.records import COPY_LABELS, community_ids_of
@@ -54,14 +55,15 @@ class Live:
 
 def campaign_decisions(
     session: Session, campaign: Campaign, now: datetime
-) -> tuple[Common | None, list[Decision], str | None]:
-    """The campaign's settings and reward decisions as of `now`; settings that do not pass
-    their check give no decisions and the reason."""
+) -> tuple[Common | None, Facts | None, list[Decision], str | None]:
+    """The campaign's settings, facts and reward decisions as of `now`; settings that do not
+    pass their check give no decisions, and the reason."""
     try:
         settings = parse(campaign.kind, campaign.settings)
     except UserError as error:
-        return None, [], error.message
-    return settings, decide(settings, load_facts(session, campaign, now)), None
+        return None, None, [], error.message
+    facts = load_facts(session, campaign, now)
+    return settings, facts, decide(settings, facts), None
 
 
 def _stocks(settings: Common | None) -> tuple[checklist.Stock, ...]:
@@ -126,7 +128,7 @@ def campaign_live(session: Session, campaign_id: int, now: datetime | None = Non
         raise UserError(msg("没有编号或名称为「{text}」的活动", text=str(campaign_id)))
     now = now or datetime.now()
     report = campaign_report(session, str(campaign.id), now)
-    settings, decisions, problem = campaign_decisions(session, campaign, now)
+    settings, _, decisions, problem = campaign_decisions(session, campaign, now)
     figures = report.figures
     if figures is not None:
         participants, new_members = figures.participants, figures.invitees

@@ -15,7 +15,6 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.campaigns.facts_sql import load_facts
 from core.campaigns.live import campaign_decisions
 from core.campaigns.rewards.invites import ladder_progress
 from core.campaigns.settings import TaskLadderSettings
@@ -84,7 +83,7 @@ def campaign_participants(
             select(InviteCode.member_id).where(InviteCode.campaign_id == campaign.id).distinct()
         )
     )
-    settings, decisions, _ = campaign_decisions(session, campaign, now)
+    settings, facts, decisions, _ = campaign_decisions(session, campaign, now)
     rewards: dict[int, Counter] = defaultdict(Counter)
     for decision in decisions:
         rewards[decision.member_id][decision.status] += 1
@@ -106,7 +105,7 @@ def campaign_participants(
         first = settings.stages[0].invites
         for row in rows.values():  # no counted invite yet: the first stage is still ahead
             row.next_stage, row.missing = first, first
-        for progress in ladder_progress(settings, load_facts(session, campaign, now)):
+        for progress in ladder_progress(settings, facts):
             row = rows.get(progress.member_id)
             if row is None:
                 continue
