@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
     def attach_database(self, database: Database) -> None:
         """Build the tabs over an open database and load what they show."""
         from core.common.database import describe_url
+        from ui.campaigns.tab import CampaignsTab
         from ui.communities.tab import CommunitiesTab
         from ui.ledger.tab import LedgerTab
         from ui.members.tab import MembersTab
@@ -127,6 +128,9 @@ class MainWindow(QMainWindow):
         self.ledger_tab = LedgerTab(database)
         self.ledger_tab.data_changed.connect(self.data_changed)
         self.tabs.addTab(self.ledger_tab, self.tr("积分"), "coins")
+        self.campaigns_tab = CampaignsTab(database)
+        self.campaigns_tab.data_changed.connect(self.data_changed)
+        self.tabs.addTab(self.campaigns_tab, self.tr("活动"), "megaphone")
         self.posters_tab = LazyTab("posters_tab", self._build_poster_designer, database)
         self.posters_tab.data_changed.connect(self.data_changed)
         self.tabs.addTab(self.posters_tab, self.tr("海报"), "image")
@@ -426,6 +430,7 @@ class MainWindow(QMainWindow):
             self.members_tab,
             self.tiers_tab,
             self.ledger_tab,
+            self.campaigns_tab,
             self.posters_tab,
         ]
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.campaigns.settings import dump, parse
 from core.common.errors import UserError
 from core.common.ids import is_row_id
 from core.common.joins import joined_list
@@ -114,6 +115,66 @@ class CampaignRow:
     edges: int = 0
 
 
+# The copy a campaign carries (its `copy` JSON): poster text, rules text and the H5 landing
+# page outlined in the three parts seed 003 describes (上段 hook, 中段 proof, 下段 action).
+COPY_LABELS = {
+    "poster": msg("海报文案"),
+    "rules": msg("活动规则"),
+    "h5_top": msg("H5 上段：主题与利益点"),
+    "h5_middle": msg("H5 中段：信任证明"),
+    "h5_bottom": msg("H5 下段：行动号召"),
+}
+MAX_COPY = 5000
+
+
+def _checked_copy(copy: dict | None) -> dict:
+    copy = dict(copy or {})
+    for key, text in copy.items():
+        if key in COPY_LABELS and len(str(text or "")) > MAX_COPY:
+            raise UserError(
+                msg("{what}太长（最多 {limit} 个字）", what=COPY_LABELS[key], limit=MAX_COPY)
+            )
+    return copy
+
+
+def _checked_settings(kind: str, settings: dict | None) -> dict | None:
+    """Settings given are checked by the type's own class and stored in full; None: none
+    given (a draft made from the command line fills them in later)."""
+    if settings is None:
+        return None
+    return dump(parse(kind, settings))
+
+
+def _checked_fields(
+    session: Session,
+    campaign_id: int | None,
+    name: str,
+    kind: str,
+    goal_kind: str,
+    starts_at: datetime | None,
+    ends_at: datetime | None,
+    community_ids: Iterable[int],
+) -> tuple[str, str, str, list[int]]:
+    name = " ".join((name or "").split())
+    if not name:
+        raise UserError(msg("请填写活动名称"))
+    if len(name) > MAX_NAME:
+        raise UserError(msg("活动名称太长（最多 {limit} 个字）", limit=MAX_NAME))
+    same = session.scalar(select(Campaign.id).where(Campaign.name == name))
+    if same is not None and same != campaign_id:
+        raise UserError(msg("已有名为「{name}」的活动", name=name))
+    kind = _choice(kind, KIND_LABELS, msg("活动类型"))
+    goal_kind = _choice(goal_kind, GOAL_LABELS, msg("活动目标"))
+    if starts_at and ends_at and ends_at < starts_at:
+        raise UserError(msg("活动结束时间早于开始时间"))
+    community_ids = list(dict.fromkeys(community_ids))
+    for community_id in community_ids:
+        community = session.get(Community, community_id)
+        if community is None or community.deleted_at is not None:
+            raise UserError(msg("没有编号为 {id} 的社群", id=community_id))
+    return name, kind, goal_kind, community_ids
+
+
 def create_campaign(
     session: Session,
     name: str,
@@ -134,22 +195,9 @@ def create_campaign(
     now: datetime | None = None,
 ) -> Campaign:
     """A new campaign, as a draft."""
-    name = " ".join((name or "").split())
-    if not name:
-        raise UserError(msg("请填写活动名称"))
-    if len(name) > MAX_NAME:
-        raise UserError(msg("活动名称太长（最多 {limit} 个字）", limit=MAX_NAME))
-    if session.scalar(select(Campaign.id).where(Campaign.name == name)) is not None:
-        raise UserError(msg("已有名为「{name}」的活动", name=name))
-    kind = _choice(kind, KIND_LABELS, msg("活动类型"))
-    goal_kind = _choice(goal_kind, GOAL_LABELS, msg("活动目标"))
-    if starts_at and ends_at and ends_at < starts_at:
-        raise UserError(msg("活动结束时间早于开始时间"))
-    community_ids = list(dict.fromkeys(community_ids))
-    for community_id in community_ids:
-        community = session.get(Community, community_id)
-        if community is None or community.deleted_at is not None:
-            raise UserError(msg("没有编号为 {id} 的社群", id=community_id))
+    name, kind, goal_kind, community_ids = _checked_fields(
+        session, None, name, kind, goal_kind, starts_at, ends_at, community_ids
+    )
     now = now or datetime.now()
     campaign = Campaign(
         name=name,
@@ -162,8 +210,8 @@ def create_campaign(
         budget_total_cents=_money(budget_total_cents, msg("总预算")),
         budget_per_day_cents=_money(budget_per_day_cents, msg("每日预算")),
         budget_per_member_cents=_money(budget_per_member_cents, msg("每人预算")),
-        settings=settings or {},
-        copy=copy or {},
+        settings=_checked_settings(kind, settings) or {},
+        copy=_checked_copy(copy),
         owner=((owner if owner is not None else operator_name()) or "")[:100],
         notes=notes or "",
         created_at=now,
@@ -176,6 +224,85 @@ def create_campaign(
     )
     session.flush()
     return campaign
+
+
+def update_campaign(
+    session: Session,
+    campaign_id: int,
+    *,
+    name: str,
+    kind: str,
+    goal_kind: str,
+    goal_target: int | None,
+    starts_at: datetime | None,
+    ends_at: datetime | None,
+    budget_total_cents: int | None,
+    budget_per_day_cents: int | None,
+    budget_per_member_cents: int | None,
+    community_ids: Iterable[int],
+    owner: str,
+    settings: dict | None,
+    copy: dict | None,
+    now: datetime | None = None,
+) -> Campaign:
+    """Change a campaign's record (not its status: `set_status`), checked as `create_campaign`
+    checks a new one; a bad value changes nothing."""
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise UserError(msg("没有编号或名称为「{text}」的活动", text=str(campaign_id)))
+    name, kind, goal_kind, community_ids = _checked_fields(
+        session, campaign.id, name, kind, goal_kind, starts_at, ends_at, community_ids
+    )
+    if kind != campaign.kind and campaign.status != "draft":
+        raise UserError(msg("活动已开始，不能再改活动类型"))
+    values = {
+        "goal_target": _money(goal_target, msg("目标")),
+        "budget_total_cents": _money(budget_total_cents, msg("总预算")),
+        "budget_per_day_cents": _money(budget_per_day_cents, msg("每日预算")),
+        "budget_per_member_cents": _money(budget_per_member_cents, msg("每人预算")),
+        "copy": {**(campaign.copy or {}), **_checked_copy(copy)},
+    }
+    checked = _checked_settings(kind, settings)
+    if checked is not None:
+        values["settings"] = checked
+    campaign.name, campaign.kind, campaign.goal_kind = name, kind, goal_kind
+    campaign.starts_at, campaign.ends_at = starts_at, ends_at
+    campaign.owner = (owner or "")[:100]
+    for key, value in values.items():
+        setattr(campaign, key, value)
+    campaign.updated_at = now or datetime.now()
+    wanted = set(community_ids)
+    for link in list(
+        session.scalars(
+            select(CampaignCommunity).where(CampaignCommunity.campaign_id == campaign.id)
+        )
+    ):
+        if link.community_id not in wanted:
+            session.delete(link)
+        wanted.discard(link.community_id)
+    session.add_all(CampaignCommunity(campaign_id=campaign.id, community_id=cid) for cid in wanted)
+    session.flush()
+    return campaign
+
+
+def set_notes(session: Session, campaign_id: int, notes: str, now: datetime | None = None) -> None:
+    """The owner's own notes (the 复盘's lessons), kept on the campaign."""
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise UserError(msg("没有编号或名称为「{text}」的活动", text=str(campaign_id)))
+    campaign.notes = notes or ""
+    campaign.updated_at = now or datetime.now()
+    session.flush()
+
+
+def community_ids_of(session: Session, campaign_id: int) -> list[int]:
+    return list(
+        session.scalars(
+            select(CampaignCommunity.community_id)
+            .where(CampaignCommunity.campaign_id == campaign_id)
+            .order_by(CampaignCommunity.community_id)
+        )
+    )
 
 
 def find_campaign(session: Session, text: str) -> Campaign:
@@ -274,3 +401,29 @@ def set_status(
     campaign.updated_at = now or datetime.now()
     session.flush()
     return campaign
+
+
+def campaign_fields(session: Session, campaign_id: int) -> dict:
+    """What the record editor shows of a campaign (the keyword arguments of
+    `update_campaign`, with its status and notes)."""
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise UserError(msg("没有编号或名称为「{text}」的活动", text=str(campaign_id)))
+    return {
+        "id": campaign.id,
+        "name": campaign.name,
+        "kind": campaign.kind,
+        "goal_kind": campaign.goal_kind,
+        "goal_target": campaign.goal_target,
+        "starts_at": campaign.starts_at,
+        "ends_at": campaign.ends_at,
+        "budget_total_cents": campaign.budget_total_cents,
+        "budget_per_day_cents": campaign.budget_per_day_cents,
+        "budget_per_member_cents": campaign.budget_per_member_cents,
+        "community_ids": community_ids_of(session, campaign.id),
+        "owner": campaign.owner,
+        "settings": dict(campaign.settings or {}),
+        "copy": dict(campaign.copy or {}),
+        "status": campaign.status,
+        "notes": campaign.notes or "",
+    }

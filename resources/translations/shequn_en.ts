@@ -599,6 +599,239 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
 </context>
 <context>
+    <name>CampaignEditor</name>
+    <message>
+        <source>新建活动</source>
+        <translation>New campaign</translation>
+    </message>
+    <message>
+        <source>编辑活动</source>
+        <translation>Edit campaign</translation>
+    </message>
+    <message>
+        <source>活动信息</source>
+        <translation>Campaign</translation>
+    </message>
+    <message>
+        <source>奖励与规则</source>
+        <translation>Rewards and rules</translation>
+    </message>
+    <message>
+        <source>文案</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <source>例如：五月读书会任务宝</source>
+        <translation>e.g. May book club task ladder</translation>
+    </message>
+    <message>
+        <source>活动名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>活动类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>未设定</source>
+        <translation>Not set</translation>
+    </message>
+    <message>
+        <source>目标</source>
+        <translation>Goal</translation>
+    </message>
+    <message>
+        <source>目标社群</source>
+        <translation>Target groups</translation>
+    </message>
+    <message>
+        <source>设定起止日期</source>
+        <translation>Set dates</translation>
+    </message>
+    <message>
+        <source>起止</source>
+        <translation>Dates</translation>
+    </message>
+    <message>
+        <source>总预算</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>每日</source>
+        <translation>Per day</translation>
+    </message>
+    <message>
+        <source>每人</source>
+        <translation>Per member</translation>
+    </message>
+    <message>
+        <source>不设</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <source>预算</source>
+        <translation>Budget</translation>
+    </message>
+    <message>
+        <source>负责人</source>
+        <translation>Owner</translation>
+    </message>
+    <message>
+        <source>海报上的文字：主题、利益点、怎么参加</source>
+        <translation>The poster&apos;s text: theme, benefit, how to take part</translation>
+    </message>
+    <message>
+        <source>活动规则：时间、奖励、名额、违规处理</source>
+        <translation>Rules: dates, rewards, places, what happens on abuse</translation>
+    </message>
+    <message>
+        <source>首屏：活动主题和利益点，尽早引导用户行动</source>
+        <translation>First screen: theme and benefit, leading to action early</translation>
+    </message>
+    <message>
+        <source>打消顾虑：权威认证、资质、专家说明、用户评价</source>
+        <translation>Remove doubts: certifications, credentials, expert words, customer reviews</translation>
+    </message>
+    <message>
+        <source>行动号召：怎么参加、截止时间，再给一次入口</source>
+        <translation>Call to action: how to take part, the deadline, one more way in</translation>
+    </message>
+    <message>
+        <source>海报文案</source>
+        <translation>Poster text</translation>
+    </message>
+    <message>
+        <source>活动规则</source>
+        <translation>Rules</translation>
+    </message>
+    <message>
+        <source>H5 上段</source>
+        <translation>H5 top</translation>
+    </message>
+    <message>
+        <source>H5 中段</source>
+        <translation>H5 middle</translation>
+    </message>
+    <message>
+        <source>H5 下段</source>
+        <translation>H5 bottom</translation>
+    </message>
+    <message>
+        <source>文案会经过合规检查：「集赞」「转发才能领取」等诱导分享会在概况的清单里标出。</source>
+        <translation>Copy goes through the compliance check: induced sharing such as collecting likes or “share to claim” is flagged in the overview&apos;s checklist.</translation>
+    </message>
+    <message>
+        <source> 人</source>
+        <translation> people</translation>
+    </message>
+    <message>
+        <source> 元</source>
+        <translation> yuan</translation>
+    </message>
+    <message>
+        <source> 次</source>
+        <translation> check-ins</translation>
+    </message>
+    <message>
+        <source>请填写活动名称</source>
+        <translation>Please enter the campaign&apos;s name</translation>
+    </message>
+    <message>
+        <source>每邀请一位新成员，邀请人和被邀请人各得奖励（双向奖励）。</source>
+        <translation>Each new member invited rewards both the inviter and the invitee (double-sided).</translation>
+    </message>
+    <message>
+        <source>邀请满 3 / 6 / 10 人等阶梯各领一次奖，每位参与者看到「还差 N 人」。</source>
+        <translation>Stages of 3 / 6 / 10 invites, each claimed once; every participant sees “N more to go”.</translation>
+    </message>
+    <message>
+        <source>每位参与者拿到带自己邀请码和二维码的个人海报，按邀请成功发奖。</source>
+        <translation>Each participant gets a personal poster with their own code and QR; rewards per converted invite.</translation>
+    </message>
+    <message>
+        <source>拼：团长开团，N 人在规定时间内成团，全团得奖，超时作废。</source>
+        <translation>Group buy: a leader opens a team; N people complete it in time and all are rewarded, else it expires.</translation>
+    </message>
+    <message>
+        <source>帮：N 位好友助力即可解锁奖励，每人在本活动只能助力一次。</source>
+        <translation>Help: N friends&apos; help unlocks the reward; each helper helps once per campaign.</translation>
+    </message>
+    <message>
+        <source>送：邀请好友入群（或购买），双方都得礼品或优惠券。</source>
+        <translation>Gift: invite a friend to join (or buy) and both get a gift or coupon.</translation>
+    </message>
+    <message>
+        <source>砍：每位好友砍一刀，价格逐刀递减，直到底价。</source>
+        <translation>Bargain: each friend cuts the price, each cut smaller than the last, down to the floor price.</translation>
+    </message>
+    <message>
+        <source>券：从券码池给参与者和被邀请人发券，并记录核销。</source>
+        <translation>Coupons: codes from a pool go to participants and invitees; redemptions are recorded.</translation>
+    </message>
+    <message>
+        <source>比：按邀请成功人数排名，同数先到者在前，前 N 名得奖。</source>
+        <translation>Ranking: by converted invites, ties to who got there first; the top N win prizes.</translation>
+    </message>
+    <message>
+        <source>换：成员发布闲置和需求，同类自动配对，换成后双方可得奖励。</source>
+        <translation>Swap: members post offers and wants; same-category items are matched and both sides may be rewarded.</translation>
+    </message>
+    <message>
+        <source>按权重抽奖，奖品有库存、每人有上限，随机种子留档可复核。</source>
+        <translation>Weighted draw with prize stock and per-member caps; the seed is recorded so a draw can be replayed.</translation>
+    </message>
+</context>
+<context>
+    <name>CampaignList</name>
+    <message>
+        <source>全部状态</source>
+        <translation>All statuses</translation>
+    </message>
+    <message>
+        <source>新建活动…</source>
+        <translation>New campaign…</translation>
+    </message>
+    <message>
+        <source>活动</source>
+        <translation>Campaigns</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Dates</translation>
+    </message>
+</context>
+<context>
+    <name>CampaignsTab</name>
+    <message>
+        <source>还没有活动</source>
+        <translation>No campaigns yet</translation>
+    </message>
+    <message>
+        <source>活动是一次有目标、有奖励的拉新或促活：邀请码裂变、任务宝、海报裂变、拼团、助力、砍价、抽奖……在这里写下目标和预算，记录谁邀请了谁，自动算奖励、查风险、看裂变效果。</source>
+        <translation>A campaign is a push for new or active members with a goal and rewards: invite codes, task ladders, poster referrals, group buys, help, bargains, lotteries… Set its goal and budget here, record who invited whom, and the program works out rewards, checks for fraud and measures the growth.</translation>
+    </message>
+    <message>
+        <source>新建活动…</source>
+        <translation>New campaign…</translation>
+    </message>
+    <message>
+        <source>正在保存活动…</source>
+        <translation>Saving the campaign…</translation>
+    </message>
+    <message>
+        <source>正在更改活动状态…</source>
+        <translation>Changing the campaign&apos;s status…</translation>
+    </message>
+</context>
+<context>
     <name>CanvasSizeDialog</name>
     <message>
         <source>自定义尺寸</source>
@@ -2312,6 +2545,10 @@ Members: {members}; entries: {entries}. Phones and WeChat IDs are masked.</trans
         <translation>Points</translation>
     </message>
     <message>
+        <source>活动</source>
+        <translation>Campaigns</translation>
+    </message>
+    <message>
         <source>海报</source>
         <translation>Posters</translation>
     </message>
@@ -3183,6 +3420,101 @@ Demo data can be generated again in a new database at any time; it does not affe
     </message>
 </context>
 <context>
+    <name>OverviewPage</name>
+    <message>
+        <source>编辑…</source>
+        <translation>Edit…</translation>
+    </message>
+    <message>
+        <source>参与者</source>
+        <translation>Participants</translation>
+    </message>
+    <message>
+        <source>新成员</source>
+        <translation>New members</translation>
+    </message>
+    <message>
+        <source>奖励 已发/待生效/待审</source>
+        <translation>Rewards approved / pending / held</translation>
+    </message>
+    <message>
+        <source>奖品成本 / 总预算</source>
+        <translation>Prize cost / budget</translation>
+    </message>
+    <message>
+        <source>奖励积分</source>
+        <translation>Reward points</translation>
+    </message>
+    <message>
+        <source>剩余天数</source>
+        <translation>Days left</translation>
+    </message>
+    <message>
+        <source>活动清单</source>
+        <translation>Checklist</translation>
+    </message>
+    <message>
+        <source>复盘笔记</source>
+        <translation>Review notes</translation>
+    </message>
+    <message>
+        <source>这次活动哪里做得好、哪里要改：下次活动的参考</source>
+        <translation>What went well and what to change: a reference for the next campaign</translation>
+    </message>
+    <message>
+        <source>保存笔记</source>
+        <translation>Save notes</translation>
+    </message>
+    <message>
+        <source>概况</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <source>目标 ¥{amount:,}</source>
+        <translation>Goal ¥{amount:,}</translation>
+    </message>
+    <message>
+        <source>目标 {count} {what}</source>
+        <translation>Goal {count} {what}</translation>
+    </message>
+    <message>
+        <source>负责人 {name}</source>
+        <translation>Owner {name}</translation>
+    </message>
+    <message>
+        <source>未设结束</source>
+        <translation>No end date</translation>
+    </message>
+    <message>
+        <source>继续活动</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <source>开始活动</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>暂停</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>结束活动</source>
+        <translation>End campaign</translation>
+    </message>
+    <message>
+        <source>完成复盘</source>
+        <translation>Finish review</translation>
+    </message>
+    <message>
+        <source>结束后不能再重新开始，只能复盘。确定结束「{name}」？</source>
+        <translation>An ended campaign cannot start again, only be reviewed. End “{name}”?</translation>
+    </message>
+    <message>
+        <source>正在保存笔记…</source>
+        <translation>Saving the notes…</translation>
+    </message>
+</context>
+<context>
     <name>OverviewTab</name>
     <message>
         <source>概览</source>
@@ -3234,6 +3566,67 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>输入昵称、备注名或拼音首字母，从列表中选择</source>
         <translation>Type a nickname, remark or pinyin initials, then pick from the list</translation>
+    </message>
+</context>
+<context>
+    <name>ParticipantsPage</name>
+    <message>
+        <source>搜索昵称、备注、拼音或首字母</source>
+        <translation>Search nickname, remark, pinyin or initials</translation>
+    </message>
+    <message>
+        <source>已发</source>
+        <translation>approved</translation>
+    </message>
+    <message>
+        <source>待生效</source>
+        <translation>pending</translation>
+    </message>
+    <message>
+        <source>待审</source>
+        <translation>held</translation>
+    </message>
+    <message>
+        <source>作废</source>
+        <translation>void</translation>
+    </message>
+    <message>
+        <source>已满阶</source>
+        <translation>All stages reached</translation>
+    </message>
+    <message numerus="yes">
+        <source>还差 %n 人</source>
+        <translation>
+            <numerusform>%n more to go</numerusform>
+            <numerusform>%n more to go</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>参与者</source>
+        <translation>Participants</translation>
+    </message>
+    <message>
+        <source>邀请成功</source>
+        <translation>Converted</translation>
+    </message>
+    <message>
+        <source>待确认</source>
+        <translation>Pending</translation>
+    </message>
+    <message>
+        <source>下一阶</source>
+        <translation>Next stage</translation>
+    </message>
+    <message>
+        <source>奖励</source>
+        <translation>Rewards</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n 人</source>
+        <translation>
+            <numerusform>%n person</numerusform>
+            <numerusform>%n people</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -4806,6 +5199,57 @@ Drop an image here</translation>
     <message>
         <source>语言和数据库的更改将在重新启动程序后生效。</source>
         <translation>Changes to the language and the database take effect when the program restarts.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsForm</name>
+    <message>
+        <source>实物</source>
+        <translation>Physical</translation>
+    </message>
+    <message>
+        <source>虚拟</source>
+        <translation>Virtual</translation>
+    </message>
+    <message>
+        <source>券</source>
+        <translation>Coupon</translation>
+    </message>
+    <message>
+        <source>无风险自动通过，有风险驳回</source>
+        <translation>Approve clean, reject flagged</translation>
+    </message>
+    <message>
+        <source>全部人工审核</source>
+        <translation>Hold all for review</translation>
+    </message>
+    <message>
+        <source>无风险自动通过，有风险待审</source>
+        <translation>Approve clean, hold flagged</translation>
+    </message>
+    <message>
+        <source>入群</source>
+        <translation>Joins</translation>
+    </message>
+    <message>
+        <source>购买</source>
+        <translation>Purchase</translation>
+    </message>
+    <message>
+        <source>不限</source>
+        <translation>No limit</translation>
+    </message>
+    <message>
+        <source>每行一个</source>
+        <translation>One per line</translation>
+    </message>
+    <message>
+        <source>添加</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Remove</translation>
     </message>
 </context>
 <context>
@@ -7432,8 +7876,224 @@ Drop an image here</translation>
         <translation>The target</translation>
     </message>
     <message>
+        <source>开始前</source>
+        <translation>Before</translation>
+    </message>
+    <message>
+        <source>复盘</source>
+        <translation>Review</translation>
+    </message>
+    <message>
+        <source>目标和预算已设定</source>
+        <translation>Goal and budget set</translation>
+    </message>
+    <message>
+        <source>奖品有库存</source>
+        <translation>Prizes in stock</translation>
+    </message>
+    <message>
+        <source>海报或邀请码已生成</source>
+        <translation>Posters or codes generated</translation>
+    </message>
+    <message>
+        <source>目标群二维码有效</source>
+        <translation>Target groups&apos; QR codes valid</translation>
+    </message>
+    <message>
+        <source>目标群容量够用</source>
+        <translation>Enough room in the target groups</translation>
+    </message>
+    <message>
+        <source>目标群未接近上限</source>
+        <translation>Target groups below their caps</translation>
+    </message>
+    <message>
+        <source>目标达成</source>
+        <translation>Goal reached</translation>
+    </message>
+    <message>
+        <source>投入产出（ROI）</source>
+        <translation>Return on investment (ROI)</translation>
+    </message>
+    <message>
+        <source>复盘笔记</source>
+        <translation>Review notes</translation>
+    </message>
+    <message>
+        <source>目标与总预算都已填写</source>
+        <translation>Goal and total budget are both set</translation>
+    </message>
+    <message>
+        <source>{count} 项奖品都有库存</source>
+        <translation>All {count} prizes are in stock</translation>
+    </message>
+    <message>
+        <source>文案合规：{what}</source>
+        <translation>Copy compliance: {what}</translation>
+    </message>
+    <message>
+        <source>还没有发出本活动的邀请码</source>
+        <translation>No invite codes issued for this campaign yet</translation>
+    </message>
+    <message>
+        <source>{count} 个目标群的二维码都有效</source>
+        <translation>Every target group&apos;s QR code is valid ({count} groups)</translation>
+    </message>
+    <message>
+        <source>预测</source>
+        <translation>Forecast</translation>
+    </message>
+    <message>
+        <source>{source}新增 {expected} 人，目标群还能进 {room} 人</source>
+        <translation>{source}: {expected} newcomers; the target groups have room for {room}</translation>
+    </message>
+    <message>
+        <source>目标群都还有余量</source>
+        <translation>Every target group still has room</translation>
+    </message>
+    <message>
+        <source>目标 ¥{target:,.2f}，实际 ¥{actual:,.2f}</source>
+        <translation>Goal ¥{target:,.2f}, actual ¥{actual:,.2f}</translation>
+    </message>
+    <message>
+        <source>目标 {target} 人，实际 {actual} 人</source>
+        <translation>Goal {target} people, actual {actual}</translation>
+    </message>
+    <message>
+        <source>{text}（{share:.0%}）</source>
+        <translation>{text} ({share:.0%})</translation>
+    </message>
+    <message>
+        <source>ROI {roi:.0%}</source>
+        <translation>ROI {roi:.0%}</translation>
+    </message>
+    <message>
+        <source>写下这次活动的得失，下次活动参考</source>
+        <translation>Write down what worked and what didn&apos;t, for the next campaign</translation>
+    </message>
+    <message>
         <source>总预算</source>
         <translation>The total budget</translation>
+    </message>
+    <message>
+        <source>未填写：{what}</source>
+        <translation>Missing: {what}</translation>
+    </message>
+    <message>
+        <source>库存为 0：{names}</source>
+        <translation>Out of stock: {names}</translation>
+    </message>
+    <message>
+        <source>奖励只有积分，无需库存</source>
+        <translation>Rewards are points only: no stock needed</translation>
+    </message>
+    <message>
+        <source>「{phrase}」{more}：{why}</source>
+        <translation>“{phrase}”{more}: {why}</translation>
+    </message>
+    <message>
+        <source>已发出 {count} 个活动邀请码</source>
+        <translation>{count} campaign invite codes issued</translation>
+    </message>
+    <message>
+        <source>还没有为参与者生成个人海报和邀请码</source>
+        <translation>No personal posters and codes generated for participants yet</translation>
+    </message>
+    <message>
+        <source>活动已结束，不再需要扫码入群</source>
+        <translation>The campaign has ended: nobody needs to scan in any more</translation>
+    </message>
+    <message>
+        <source>还没有选择目标群</source>
+        <translation>No target groups chosen yet</translation>
+    </message>
+    <message>
+        <source>二维码已过期或未添加：{names}</source>
+        <translation>QR code expired or missing: {names}</translation>
+    </message>
+    <message>
+        <source>二维码即将过期：{names}</source>
+        <translation>QR code expires soon: {names}</translation>
+    </message>
+    <message>
+        <source>活动已结束，不再有新成员进群</source>
+        <translation>The campaign has ended: no more newcomers to seat</translation>
+    </message>
+    <message>
+        <source>没有预测或目标人数，无法核对；目标群还能进 {room} 人</source>
+        <translation>No forecast or goal to check against; the target groups have room for {room}</translation>
+    </message>
+    <message>
+        <source>{source}新增 {expected} 人，目标群只剩 {room} 个名额，需要开新群</source>
+        <translation>{source}: {expected} newcomers, but the target groups have only {room} places left: open new groups</translation>
+    </message>
+    <message>
+        <source>没有目标群</source>
+        <translation>No target groups</translation>
+    </message>
+    <message>
+        <source>接近上限，准备开新群：{groups}</source>
+        <translation>Nearing the cap, prepare new groups: {groups}</translation>
+    </message>
+    <message>
+        <source>没有设定目标，无法对比</source>
+        <translation>No goal set: nothing to compare</translation>
+    </message>
+    <message>
+        <source>没有可对比的实际数字（签到目标请手动复盘）</source>
+        <translation>No actual figure to compare (review check-in goals by hand)</translation>
+    </message>
+    <message>
+        <source>没有记录成本，无法计算 ROI</source>
+        <translation>No cost recorded: ROI cannot be computed</translation>
+    </message>
+    <message>
+        <source>已写复盘笔记</source>
+        <translation>Review notes written</translation>
+    </message>
+    <message>
+        <source>文案合规检查</source>
+        <translation>Copy compliance</translation>
+    </message>
+    <message>
+        <source>还没有填写海报、规则或 H5 文案</source>
+        <translation>No poster, rules or H5 copy written yet</translation>
+    </message>
+    <message>
+        <source>（另有 {count} 处）</source>
+        <translation> ({count} more)</translation>
+    </message>
+    <message>
+        <source>未发现诱导分享用语</source>
+        <translation>No induced-sharing phrases found</translation>
+    </message>
+    <message>
+        <source>{count} 人阶梯</source>
+        <translation>{count}-invite stage</translation>
+    </message>
+    <message>
+        <source>海报文案</source>
+        <translation>Poster text</translation>
+    </message>
+    <message>
+        <source>活动规则</source>
+        <translation>Rules</translation>
+    </message>
+    <message>
+        <source>H5 上段：主题与利益点</source>
+        <translation>H5 top: theme and benefit</translation>
+    </message>
+    <message>
+        <source>H5 中段：信任证明</source>
+        <translation>H5 middle: proof</translation>
+    </message>
+    <message>
+        <source>H5 下段：行动号召</source>
+        <translation>H5 bottom: call to action</translation>
+    </message>
+    <message>
+        <source>活动已开始，不能再改活动类型</source>
+        <translation>The campaign has started: its type can no longer change</translation>
     </message>
     <message>
         <source>每日预算</source>
@@ -7442,6 +8102,10 @@ Drop an image here</translation>
     <message>
         <source>每人预算</source>
         <translation>The budget per member</translation>
+    </message>
+    <message>
+        <source>{what}太长（最多 {limit} 个字）</source>
+        <translation>{what} is too long (at most {limit} characters)</translation>
     </message>
     <message>
         <source>无</source>

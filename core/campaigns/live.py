@@ -1,0 +1,190 @@
+"""What the 活动 tab's 概况 shows of one campaign: the live counts and the phase checklist.
+
+The figures come from the report (core/campaigns/report.py), the reward states from the
+decision core (core/campaigns/rewards), the group capacity from the forecast and the
+communities' own limits; this module only gathers them and hands the checklist
+(core/campaigns/checklist.py) its facts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.campaigns import checklist
+from core.campaigns.decisions import VOID, Decision
+from core.campaigns.facts import Facts
+from core.campaigns.facts_sql import load_facts
+from core.campaigns.forecast import MAX_DAYS
+from core.campaigns.records import COPY_LABELS, community_ids_of
+from core.campaigns.report import campaign_forecast, campaign_report
+from core.campaigns.rewards import decide
+from core.campaigns.settings import Common, parse
+from core.common.errors import UserError
+from core.common.text import Message, msg
+from core.communities.limits import SCAN_CAP_PLATFORMS, load_limits
+from core.communities.listing import list_communities
+from db.referral_models import Campaign, InviteCode
+
+FORECAST_DAYS = 30  # a campaign without an end date: the room needed in the next 30 days
+_CAP_WARNINGS = ("member_cap", "scan_cap")
+
+
+@dataclass
+class Live:
+    campaign_id: int
+    status: str
+    participants: int
+    new_members: int
+    rewards: dict[str, int]  # decision status → how many (approved, pending, held, void)
+    points: int  # points of the rewards not void
+    cost: Decimal  # yuan spent on prizes so far
+    budget_total: Decimal | None
+    starts_at: datetime | None
+    ends_at: datetime | None
+    days_left: int | None  # None: no end date; 0: ended
+    notes: str
+    items: list[checklist.Item] = field(default_factory=list)
+    problems: list[Message] = field(default_factory=list)
+
+
+def campaign_decisions(
+    session: Session, campaign: Campaign, now: datetime
+) -> tuple[Common | None, Facts | None, list[Decision], str | None]:
+    """The campaign's settings, facts and reward decisions as of `now`; settings that do not
+    pass their check give no decisions, and the reason."""
+    try:
+        settings = parse(campaign.kind, campaign.settings)
+    except UserError as error:
+        return None, None, [], error.message
+    facts = load_facts(session, campaign, now)
+    return settings, facts, decide(settings, facts), None
+
+
+def _stocks(settings: Common | None) -> tuple[checklist.Stock, ...]:
+    if settings is None:
+        return ()
+    stocks = [checklist.Stock(prize.name, prize.stock) for prize in settings.prizes]
+    for stage in getattr(settings, "stages", ()):
+        stocks.append(checklist.Stock(msg("{count} 人阶梯", count=stage.invites), stage.stock))
+    for entry in getattr(settings, "entries", ()):
+        stocks.append(checklist.Stock(entry.name, entry.stock))
+    return tuple(stocks)
+
+
+def _groups(session: Session, campaign_id: int) -> tuple[checklist.Group, ...]:
+    wanted = set(community_ids_of(session, campaign_id))
+    if not wanted:
+        return ()
+    return tuple(
+        checklist.Group(
+            name=row.name,
+            members=row.members,
+            member_cap=row.member_cap,
+            scan_cap=row.scan_cap,
+            scan_capped=row.platform in SCAN_CAP_PLATFORMS,
+            has_qr=row.has_qr,
+            qr_days_left=row.qr_days_left,
+            near_cap=any(w.kind in _CAP_WARNINGS for w in row.warnings),
+        )
+        for row in list_communities(session, include_archived=True)
+        if row.id in wanted
+    )
+
+
+def _days_left(campaign: Campaign, now: datetime) -> int | None:
+    if campaign.ends_at is None:
+        return None
+    return max(0, (campaign.ends_at.date() - now.date()).days)
+
+
+def _expected(
+    session: Session, campaign: Campaign, now: datetime, days_left: int | None
+) -> tuple[int | None, str]:
+    """Newcomers expected from now to the end: the forecast's, or without one the goal's."""
+    if campaign.status in ("ended", "reviewed"):
+        return None, ""  # nobody is expected any more (and the checklist does not ask)
+    days = FORECAST_DAYS if days_left is None else min(max(days_left, 1), MAX_DAYS)
+    try:
+        _, result = campaign_forecast(session, str(campaign.id), days, as_of=now)
+    except UserError:
+        result = None
+    if result is not None and result.k is not None and result.days:
+        return round(result.days[-1].total_joins), "forecast"
+    if campaign.goal_kind == "new_members" and campaign.goal_target:
+        return campaign.goal_target, "goal"
+    return None, ""
+
+
+def campaign_live(session: Session, campaign_id: int, now: datetime | None = None) -> Live:
+    """The 概况 of the campaign: counts as of `now` and its checklist."""
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise UserError(msg("没有编号或名称为「{text}」的活动", text=str(campaign_id)))
+    now = now or datetime.now()
+    report = campaign_report(session, str(campaign.id), now)
+    settings, _, decisions, problem = campaign_decisions(session, campaign, now)
+    figures = report.figures
+    if figures is not None:
+        participants, new_members = figures.participants, figures.invitees
+        cost, roi, revenue = figures.cost, figures.roi, figures.revenue
+    else:  # imported totals only
+        totals = report.totals or {}
+        participants, new_members = len(totals), sum(totals.values())
+        cost, roi, revenue = Decimal(0), None, None
+    days_left = _days_left(campaign, now)
+    actual: Decimal | int | None = None
+    if campaign.goal_kind == "new_members":
+        actual = new_members
+    elif campaign.goal_kind == "sales":
+        actual = revenue
+    expected, expected_from = _expected(session, campaign, now, days_left)
+    codes = session.scalar(
+        select(func.count()).select_from(InviteCode).where(InviteCode.campaign_id == campaign.id)
+    )
+    copy = {key: str((campaign.copy or {}).get(key) or "") for key in COPY_LABELS}
+    facts = checklist.Facts(
+        status=campaign.status,
+        kind=campaign.kind,
+        goal_kind=campaign.goal_kind,
+        goal_target=campaign.goal_target,
+        budget_total_cents=campaign.budget_total_cents,
+        settings_problem=problem,
+        stocks=_stocks(settings),
+        copy=copy,
+        copy_labels=COPY_LABELS,
+        codes=codes or 0,
+        groups=_groups(session, campaign.id),
+        expected_joins=expected,
+        expected_from=expected_from,
+        actual=actual,
+        roi=roi,
+        notes=campaign.notes or "",
+        qr_remind_days=load_limits(session).qr_remind_days_left,
+    )
+    live = Live(
+        campaign_id=campaign.id,
+        status=campaign.status,
+        participants=participants,
+        new_members=new_members,
+        rewards=dict(Counter(d.status for d in decisions)),
+        points=sum(d.points for d in decisions if d.status != VOID),
+        cost=cost,
+        budget_total=None
+        if campaign.budget_total_cents is None
+        else Decimal(campaign.budget_total_cents) / 100,
+        starts_at=campaign.starts_at,
+        ends_at=campaign.ends_at,
+        days_left=days_left,
+        notes=campaign.notes or "",
+        items=checklist.checklist(facts),
+        problems=list(report.unavailable),
+    )
+    if problem:
+        live.problems.append(problem)
+    return live

@@ -1,0 +1,217 @@
+"""活动 tab: the campaigns on the left, the picked one's pages on the right (概况, 参与者, and
+the pages other modules add to PAGES: 审核, 裂变树, 预测, 对比).
+
+Each page is a `CampaignPage` (ui/campaigns/page.py): the tab hands it the picked campaign and
+asks it to reload after a write that touched campaigns (or members, points, communities: the
+counts and the checklist read them). New and edited campaigns go through the record editor.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QSplitter, QTabWidget, QWidget
+
+from ui.campaigns.campaign_list import CampaignList
+from ui.campaigns.overview_page import OverviewPage
+from ui.campaigns.participants_page import ParticipantsPage
+from ui.common.changes import Change, Changes, changes
+from ui.common.empty_state import EmptyState, EmptySwitch
+from ui.common.tab import FeatureTab
+
+if TYPE_CHECKING:
+    from core.common.database import Database
+    from ui.campaigns.editor import CampaignEditor
+
+# The pages of a campaign, in order: one line each to add another.
+PAGES = (OverviewPage, ParticipantsPage)
+CAMPAIGNS = changes(Change.CAMPAIGNS)
+
+
+class CampaignsTab(FeatureTab):
+    SHOWS = frozenset({Change.CAMPAIGNS, Change.MEMBERS, Change.POINTS, Change.COMMUNITIES})
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(database, parent)
+        self.setObjectName("campaigns_tab")
+        self.campaign_id: int | None = None
+        self.editor: CampaignEditor | None = None
+        self._closed_editor: CampaignEditor | None = None
+        self.list = CampaignList()
+        self.list.picked.connect(self._picked)
+        self.list.new_requested.connect(self.new_campaign)
+        self.pages = QTabWidget()
+        self.pages.setObjectName("campaign_pages")
+        self.pages.setDocumentMode(True)
+        for page_class in PAGES:
+            page = page_class(self)
+            self.pages.addTab(page, page.title())
+        self.pages.currentChanged.connect(lambda _i: self._show_current())
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("campaigns_splitter")
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.list)
+        splitter.addWidget(self.pages)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        self.list.setMinimumWidth(340)
+        self.splitter = splitter
+        self._sized = False
+        empty = EmptyState(
+            "campaign_list_empty",
+            "megaphone",
+            self.tr("还没有活动"),
+            self.tr(
+                "活动是一次有目标、有奖励的拉新或促活：邀请码裂变、任务宝、海报裂变、拼团、"
+                "助力、砍价、抽奖……在这里写下目标和预算，记录谁邀请了谁，自动算奖励、"
+                "查风险、看裂变效果。"
+            ),
+        )
+        empty.add_action("campaign_list_empty_new", self.tr("新建活动…"), self.new_campaign)
+        self.switch = EmptySwitch(splitter, empty)  # no campaign yet: what one is, instead
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(self.switch)
+        self._loaded: set[int] = set()  # pages showing the current campaign as of the last read
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._size_splitter()
+
+    def _size_splitter(self) -> None:
+        """The list as wide as its columns need, the pages the rest: once, when first seen."""
+        if self._sized or not self.splitter.isVisible():
+            return
+        self._sized = True
+        width = self.splitter.width()
+        left = min(max(400, width * 3 // 10), 480)
+        self.splitter.setSizes([left, max(1, width - left)])
+
+    def page(self, object_name: str):
+        return self.pages.findChild(QWidget, object_name)
+
+    def all_pages(self) -> list:
+        return [self.pages.widget(index) for index in range(self.pages.count())]
+
+    # ----- loading --------------------------------------------------------------------------
+
+    def reload(self, changed: Changes | None) -> None:
+        from core.campaigns.records import list_campaigns
+
+        self.tasks.read(list_campaigns, self._show_list)
+
+    def _show_list(self, rows: list) -> None:
+        self._loaded.clear()  # whatever changed, the pages read again when shown
+        keep = self.campaign_id
+        self.list.set_rows(rows, keep)
+        self.switch.set_empty(not rows)
+        self._size_splitter()
+        self.pages.setEnabled(self.list.current_id() is not None)
+
+    def _picked(self, campaign_id: int | None) -> None:
+        if campaign_id != self.campaign_id:
+            self._loaded.clear()
+        self.campaign_id = campaign_id
+        self.pages.setEnabled(campaign_id is not None)
+        self._show_current()
+
+    def _show_current(self) -> None:
+        """Only the page on screen reads; the others read when they are shown."""
+        index = self.pages.currentIndex()
+        if index < 0 or index in self._loaded:
+            return
+        self._loaded.add(index)
+        self.pages.widget(index).show_campaign(self.campaign_id)
+
+    def show_campaign(self, campaign_id: int) -> None:
+        """Pick this campaign in the list (after creating it, or from elsewhere)."""
+        self.campaign_id = campaign_id
+        self.list.select(campaign_id)
+
+    # ----- writing --------------------------------------------------------------------------
+
+    def new_campaign(self) -> None:
+        self._open_editor(None)
+
+    def edit_campaign(self, campaign_id: int) -> None:
+        from core.campaigns.records import campaign_fields
+
+        self.tasks.read(
+            lambda session: (
+                _communities(session, campaign_id),
+                campaign_fields(session, campaign_id),
+            ),
+            lambda result: self._open_editor(*result),
+        )
+
+    def _open_editor(self, communities=None, fields: dict | None = None) -> None:
+        if communities is None:
+            self.tasks.read(lambda session: _communities(session, None), self._open_editor)
+            return
+        from ui.campaigns.editor import CampaignEditor
+
+        if self._closed_editor is not None:
+            # Deleted now, not on closing: its write's progress dialog (its child) is
+            # still being finished when it closes.
+            self._closed_editor.deleteLater()
+            self._closed_editor = None
+        editor = CampaignEditor(communities, fields, parent=self)
+        editor.submitted.connect(lambda values: self._save(editor, fields, values))
+        editor.finished.connect(lambda _result: self._editor_closed(editor))
+        self.editor = editor  # the open dialog (tests reach it here)
+        editor.open()
+
+    def _editor_closed(self, editor) -> None:
+        self._closed_editor = editor
+        if self.editor is editor:
+            self.editor = None
+
+    def _save(self, editor: CampaignEditor, fields: dict | None, values: dict) -> None:
+        from core.campaigns.records import create_campaign, update_campaign
+        from ui.common.tasks import while_alive
+
+        if fields is None:
+
+            def work(session):
+                return create_campaign(session, **values).id
+        else:
+
+            def work(session):
+                return update_campaign(session, fields["id"], **values).id
+
+        def done(campaign_id: int) -> None:
+            editor.done_ok()
+            self.campaign_id = campaign_id
+            self._loaded.clear()
+
+        self.tasks.write(
+            work,
+            label=self.tr("正在保存活动…"),
+            changes=CAMPAIGNS,
+            then=done,
+            on_failure=while_alive(editor, editor.refused),
+            parent=editor,
+        )
+
+    def set_status(self, campaign_id: int, status: str) -> None:
+        from core.campaigns.records import set_status
+
+        self.tasks.write(
+            lambda session: set_status(session, str(campaign_id), status),
+            label=self.tr("正在更改活动状态…"),
+            changes=CAMPAIGNS,
+        )
+
+
+def _communities(session, campaign_id: int | None) -> list[tuple[int, str]]:
+    """The groups a campaign may target: those not archived, plus the ones it already has."""
+    from core.campaigns.records import community_ids_of
+    from core.communities.listing import list_communities
+
+    mine = set(community_ids_of(session, campaign_id)) if campaign_id is not None else set()
+    return [
+        (row.id, row.name)
+        for row in list_communities(session, include_archived=True)
+        if not row.archived or row.id in mine
+    ]
