@@ -823,6 +823,18 @@ The current data is saved as a backup first, so you can restore it again.</trans
         <translation>New campaign…</translation>
     </message>
     <message>
+        <source>活动</source>
+        <translation>Campaigns</translation>
+    </message>
+    <message>
+        <source>记录邀请…</source>
+        <translation>Record invite…</translation>
+    </message>
+    <message>
+        <source>导入工具明细…</source>
+        <translation>Import tool export…</translation>
+    </message>
+    <message>
         <source>正在保存活动…</source>
         <translation>Saving the campaign…</translation>
     </message>

@@ -11,21 +11,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QSplitter, QTabWidget, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from ui.campaigns.campaign_list import CampaignList
 from ui.campaigns.overview_page import OverviewPage
 from ui.campaigns.participants_page import ParticipantsPage
+from ui.campaigns.record_dialog import record_invite
+from ui.campaigns.review_page import ReviewPage
+from ui.campaigns.tool_import_dialog import import_tool_export
 from ui.common.changes import Change, Changes, changes
 from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.tab import FeatureTab
+from ui.common.widgets import page_title, push_button
 
 if TYPE_CHECKING:
     from core.common.database import Database
     from ui.campaigns.editor import CampaignEditor
 
 # The pages of a campaign, in order: one line each to add another.
-PAGES = (OverviewPage, ParticipantsPage)
+PAGES = (OverviewPage, ParticipantsPage, ReviewPage)
 CAMPAIGNS = changes(Change.CAMPAIGNS)
 
 
@@ -48,6 +52,7 @@ class CampaignsTab(FeatureTab):
             page = page_class(self)
             self.pages.addTab(page, page.title())
         self.pages.currentChanged.connect(lambda _i: self._show_current())
+        self.pages.setCornerWidget(self._record_buttons(), Qt.Corner.TopRightCorner)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("campaigns_splitter")
         splitter.setChildrenCollapsible(False)
@@ -70,9 +75,10 @@ class CampaignsTab(FeatureTab):
         )
         empty.add_action("campaign_list_empty_new", self.tr("新建活动…"), self.new_campaign)
         self.switch = EmptySwitch(splitter, empty)  # no campaign yet: what one is, instead
-        layout = QHBoxLayout(self)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
-        layout.addWidget(self.switch)
+        layout.addWidget(page_title("campaigns_title", self.tr("活动")))
+        layout.addWidget(self.switch, 1)
         self._loaded: set[int] = set()  # pages showing the current campaign as of the last read
 
     def showEvent(self, event) -> None:
@@ -87,6 +93,26 @@ class CampaignsTab(FeatureTab):
         width = self.splitter.width()
         left = min(max(400, width * 3 // 10), 480)
         self.splitter.setSizes([left, max(1, width - left)])
+
+    def _record_buttons(self) -> QWidget:
+        """What happened outside the program, brought in: an invite typed or scanned, and a
+        campaign tool's export (beside the pages: they serve every page)."""
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 4)
+        row.addWidget(push_button("campaign_record_invite", self.tr("记录邀请…"), self._record))
+        row.addWidget(
+            push_button("campaign_tool_import", self.tr("导入工具明细…"), self._tool_import)
+        )
+        return box
+
+    def _record(self) -> None:
+        if self.campaign_id is not None:
+            record_invite(self, self.campaign_id)
+
+    def _tool_import(self) -> None:
+        if self.campaign_id is not None:
+            import_tool_export(self, self.campaign_id)
 
     def page(self, object_name: str):
         return self.pages.findChild(QWidget, object_name)
