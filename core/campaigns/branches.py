@@ -1,0 +1,202 @@
+"""The campaign's referral tree as the tab's tree shows it: one level at a time.
+
+Opening a participant reads only their direct invitees, each with counts of what lies below
+(invited, verified, everyone below): one recursive query that walks the subtree inside the
+database and hands back one row per invitee, never the thousands of members below them
+(core/campaigns/subtree.py gives the whole subtree, for the figures of one participant).
+
+Edges count as the figures count them (the first live referrer of each invitee, see
+core/campaigns/subtree.py); seeds are as in core/campaigns/waves.py: code holders who are
+nobody's invitee, and inviters with no counted edge of their own. A cycle stops at MAX_DEPTH
+and each member is counted once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, exists, or_, select, text
+from sqlalchemy.orm import Session
+
+from core.campaigns.subtree import _COUNTED, MAX_DEPTH, _when
+from core.common.search_keys import normalize_query
+from db.models import Member
+from db.referral_models import InviteCode, ReferralEdge
+
+_LIVE = ("pending", "verified")
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One participant in the tree: their name, when they joined (a seed: when their code was
+    issued; None when unknown) and what lies below them."""
+
+    member_id: int
+    name: str
+    joined_at: datetime | None
+    invited: int  # counted direct invitees
+    verified: int  # of those, verified
+    descendants: int  # everyone below, all waves
+
+
+@dataclass(frozen=True)
+class Path:
+    """Who brought a member, from their seed down: `members[0]` is the seed, the last is them."""
+
+    members: list[int]
+    names: dict[int, str]
+    cycle: bool = False  # the walk up met a member twice: no seed above (a fraud signal)
+
+    @property
+    def wave(self) -> int | None:
+        return None if self.cycle or not self.members else len(self.members) - 1
+
+
+# The walk below each starting member (`top`), with depth 0 for the top itself.
+_WALK = f"""
+WITH RECURSIVE down(top, member_id, depth, status) AS (
+    {{anchor}}
+  UNION ALL
+    SELECT d.top, e.invitee_id, d.depth + 1, CAST(e.status AS VARCHAR(20))
+    FROM down d JOIN referral_edges e ON e.inviter_id = d.member_id
+    WHERE d.depth < :max_depth AND {_COUNTED}
+)
+SELECT top, COUNT(DISTINCT member_id) - 1,
+       SUM(CASE WHEN depth = 1 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN depth = 1 AND status = 'verified' THEN 1 ELSE 0 END)
+FROM down GROUP BY top
+"""
+
+_CHILDREN_ANCHOR = f"""
+    SELECT e.invitee_id, e.invitee_id, 0, CAST(e.status AS VARCHAR(20)) FROM referral_edges e
+    WHERE e.inviter_id = :member AND {_COUNTED}
+"""
+
+_CHILDREN = f"""
+SELECT e.invitee_id, e.occurred_at FROM referral_edges e
+WHERE e.inviter_id = :member AND {_COUNTED}
+"""
+
+# Code holders who are nobody's invitee (a void edge aside), and inviters of counted edges
+# who have no counted edge of their own (a seed can be both: its code's time is kept).
+_SEEDS = f"""
+SELECT i.member_id, MIN(i.issued_at) FROM invite_codes i
+WHERE i.campaign_id = :campaign AND i.member_id IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM referral_edges v WHERE v.invitee_id = i.member_id
+      AND v.campaign_id = :campaign AND v.status <> 'void')
+GROUP BY i.member_id
+UNION
+SELECT DISTINCT e.inviter_id, CAST(NULL AS TIMESTAMP) FROM referral_edges e
+WHERE {_COUNTED} AND NOT EXISTS (
+    SELECT 1 FROM referral_edges u WHERE u.invitee_id = e.inviter_id
+      AND u.campaign_id = :campaign AND u.status IN ('pending', 'verified'))
+"""
+
+_UP = f"""
+WITH RECURSIVE up(member_id, inviter_id, depth) AS (
+    SELECT e.invitee_id, e.inviter_id, 1 FROM referral_edges e
+    WHERE e.invitee_id = :member AND {_COUNTED}
+  UNION ALL
+    SELECT e.invitee_id, e.inviter_id, u.depth + 1
+    FROM up u JOIN referral_edges e ON e.invitee_id = u.inviter_id
+    WHERE u.depth < :max_depth AND {_COUNTED}
+)
+SELECT inviter_id FROM up ORDER BY depth
+"""
+
+
+def children(session: Session, campaign_id: int, member_id: int) -> list[Branch]:
+    """The members `member_id` brought into the campaign, in joining order, with counts."""
+    params = {"campaign": campaign_id, "member": member_id, "max_depth": MAX_DEPTH}
+    joined = {
+        member: _when(at) for member, at in session.execute(text(_CHILDREN), params).all()
+    }
+    if not joined:
+        return []
+    counts = _counts(session, _CHILDREN_ANCHOR, params)
+    return _branches(session, joined, counts)
+
+
+def seeds(session: Session, campaign_id: int) -> list[Branch]:
+    """The campaign's seeds (wave 0) with counts, in joining order (unknown times last)."""
+    params = {"campaign": campaign_id, "max_depth": MAX_DEPTH}
+    joined: dict[int, datetime | None] = {}
+    for member, at in session.execute(text(_SEEDS), params).all():
+        if joined.get(member) is None:
+            joined[member] = _when(at)
+    if not joined:
+        return []
+    anchor = f"SELECT DISTINCT s.member_id, s.member_id, 0, CAST(NULL AS VARCHAR(20)) FROM ({_SEEDS}) s"
+    counts = _counts(session, anchor, params)
+    return _branches(session, joined, counts)
+
+
+def path_to(session: Session, campaign_id: int, member_id: int) -> Path:
+    """Who brought `member_id`, up to their seed; a member outside the campaign is a path of
+    themselves alone."""
+    params = {"campaign": campaign_id, "member": member_id, "max_depth": MAX_DEPTH}
+    above: list[int] = []
+    cycle = False
+    for (inviter,) in session.execute(text(_UP), params):
+        if inviter == member_id or inviter in above:
+            cycle = True
+            break
+        above.append(inviter)
+    members = [*reversed(above), member_id]
+    return Path(members, names_of(session, members), cycle)
+
+
+def find_participants(
+    session: Session, campaign_id: int, query: str, limit: int = 20
+) -> list[tuple[int, str]]:
+    """Participants of the campaign whose names (or their pinyin, initials, 微信号) hold
+    `query`, as the members tab searches: (member id, name), by id."""
+    wanted = normalize_query(query)
+    if not wanted:
+        return []
+    edge = ReferralEdge
+    took_part = or_(
+        exists().where(
+            edge.campaign_id == campaign_id, edge.status.in_(_LIVE),
+            or_(edge.invitee_id == Member.id, edge.inviter_id == Member.id),
+        ),
+        exists().where(
+            and_(InviteCode.campaign_id == campaign_id, InviteCode.member_id == Member.id)
+        ),
+    )  # fmt: skip
+    rows = session.execute(
+        select(Member.id)
+        .where(Member.search_text.contains(wanted, autoescape=True), took_part)
+        .order_by(Member.id)
+        .limit(limit)
+    ).all()
+    ids = [row[0] for row in rows]
+    names = names_of(session, ids)
+    return [(member, names.get(member, "")) for member in ids]
+
+
+def names_of(session: Session, member_ids) -> dict[int, str]:
+    """member id → the name shown: the remark when there is one, else the nickname."""
+    from core.campaigns.report import nicknames  # one reader of shown names
+
+    return nicknames(session, member_ids)
+
+
+def _counts(session: Session, anchor: str, params: dict) -> dict[int, tuple[int, int, int]]:
+    rows = session.execute(text(_WALK.format(anchor=anchor)), params).all()
+    return {
+        top: (int(invited or 0), int(verified or 0), int(below))
+        for top, below, invited, verified in rows
+    }
+
+
+def _branches(
+    session: Session, joined: dict[int, datetime | None], counts: dict
+) -> list[Branch]:
+    names = names_of(session, joined)
+    order = sorted(joined, key=lambda m: (joined[m] is None, joined[m] or datetime.min, m))
+    return [
+        Branch(member, names.get(member, ""), joined[member], *counts.get(member, (0, 0, 0)))
+        for member in order
+    ]
