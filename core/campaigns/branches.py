@@ -25,6 +25,7 @@ from db.models import Member
 from db.referral_models import InviteCode, ReferralEdge
 
 _LIVE = ("pending", "verified")
+_NO_STATUS = "CAST(NULL AS VARCHAR(20))"  # PostgreSQL wants the walk's column types to match
 
 
 @dataclass(frozen=True)
@@ -109,9 +110,7 @@ SELECT inviter_id FROM up ORDER BY depth
 def children(session: Session, campaign_id: int, member_id: int) -> list[Branch]:
     """The members `member_id` brought into the campaign, in joining order, with counts."""
     params = {"campaign": campaign_id, "member": member_id, "max_depth": MAX_DEPTH}
-    joined = {
-        member: _when(at) for member, at in session.execute(text(_CHILDREN), params).all()
-    }
+    joined = {member: _when(at) for member, at in session.execute(text(_CHILDREN), params).all()}
     if not joined:
         return []
     counts = _counts(session, _CHILDREN_ANCHOR, params)
@@ -127,7 +126,7 @@ def seeds(session: Session, campaign_id: int) -> list[Branch]:
             joined[member] = _when(at)
     if not joined:
         return []
-    anchor = f"SELECT DISTINCT s.member_id, s.member_id, 0, CAST(NULL AS VARCHAR(20)) FROM ({_SEEDS}) s"
+    anchor = f"SELECT DISTINCT s.member_id, s.member_id, 0, {_NO_STATUS} FROM ({_SEEDS}) s"
     counts = _counts(session, anchor, params)
     return _branches(session, joined, counts)
 
@@ -191,9 +190,7 @@ def _counts(session: Session, anchor: str, params: dict) -> dict[int, tuple[int,
     }
 
 
-def _branches(
-    session: Session, joined: dict[int, datetime | None], counts: dict
-) -> list[Branch]:
+def _branches(session: Session, joined: dict[int, datetime | None], counts: dict) -> list[Branch]:
     names = names_of(session, joined)
     order = sorted(joined, key=lambda m: (joined[m] is None, joined[m] or datetime.min, m))
     return [
