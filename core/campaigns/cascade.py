@@ -6,8 +6,8 @@ participants brought).
 Big campaigns are aggregated, not drawn dot by dot: a band holds at most MAX_LINES lines of
 dots, and when the biggest wave needs more, every dot of the picture stands for `per_dot`
 people (one scale for all bands, so their lengths still compare; a band's last dot may stand
-for fewer) — the header and the footer say so. Waves after MAX_BANDS are drawn together in the last band. The layout
-(`cascade_layout`) is kept apart from the drawing so a test can find every dot.
+for fewer) — the footer says so. Waves after MAX_BANDS are drawn together in the last band.
+The layout (`cascade_layout`) is kept apart from the drawing so a test can find every dot.
 """
 
 from __future__ import annotations
