@@ -9,6 +9,8 @@ Ours: core/campaigns/branches.children (the invitees with invited/verified/below
 the tree shows when a node opens) and, for comparison, core/campaigns/subtree.subtree (every
 member below handed to Python). Bare: one recursive query counting the same subtree. Times are
 wall-clock ms, the least of `--runs` interleaved runs. Goal (issue 17): opening < 300 ms.
+Also timed: the first level (the seeds, with their direct invitees) and the count below every
+seed that the page fills in afterwards (a walk of the whole campaign).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from campaign_sql import load
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from core.campaigns.branches import children, path_to, seeds
+from core.campaigns.branches import children, path_to, seed_descendants, seeds
 from core.campaigns.subtree import _COUNTED, subtree
 from core.common.database import open_database
 
@@ -60,6 +62,7 @@ def measure(url: str, edges: int, runs: int) -> None:
         "whole subtree to Python (old)": session_run(lambda s: subtree(s, cid, 1)),
         "path up from the deepest": session_run(lambda s: path_to(s, cid, 2000 + 10_000)),
         "seeds (first level)": session_run(lambda s: seeds(s, cid)),
+        "below every seed (after)": session_run(lambda s: seed_descendants(s, cid)),
     }
     best = {name: float("inf") for name in cases}
     results = {}

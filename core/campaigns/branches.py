@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, or_, select, text
+from sqlalchemy import and_, exists, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from core.campaigns.subtree import _COUNTED, MAX_DEPTH, _when
@@ -38,7 +38,7 @@ class Branch:
     joined_at: datetime | None
     invited: int  # counted direct invitees
     verified: int  # of those, verified
-    descendants: int  # everyone below, all waves
+    descendants: int | None  # everyone below, all waves (None: not counted yet)
 
 
 @dataclass(frozen=True)
@@ -79,19 +79,21 @@ SELECT e.invitee_id, e.occurred_at FROM referral_edges e
 WHERE e.inviter_id = :member AND {_COUNTED}
 """
 
-# Code holders who are nobody's invitee (a void edge aside), and inviters of counted edges
-# who have no counted edge of their own (a seed can be both: its code's time is kept).
-_SEEDS = f"""
+# Code holders who are nobody's invitee (a void edge aside), and inviters of live edges who have
+# no live edge of their own (a seed can be both: its code's time is kept). `{scan}` is "+ 0"
+# where SQLite should scan the table rather than fetch most of it through the index.
+_SEEDS = """
 SELECT i.member_id, MIN(i.issued_at) FROM invite_codes i
 WHERE i.campaign_id = :campaign AND i.member_id IS NOT NULL AND NOT EXISTS (
     SELECT 1 FROM referral_edges v WHERE v.invitee_id = i.member_id
       AND v.campaign_id = :campaign AND v.status <> 'void')
 GROUP BY i.member_id
-UNION
-SELECT DISTINCT e.inviter_id, CAST(NULL AS TIMESTAMP) FROM referral_edges e
-WHERE {_COUNTED} AND NOT EXISTS (
-    SELECT 1 FROM referral_edges u WHERE u.invitee_id = e.inviter_id
-      AND u.campaign_id = :campaign AND u.status IN ('pending', 'verified'))
+UNION ALL
+SELECT x.inviter_id, CAST(NULL AS TIMESTAMP) FROM (
+    SELECT DISTINCT e.inviter_id FROM referral_edges e
+    WHERE e.campaign_id {scan} = :campaign AND e.status IN ('pending', 'verified')) x
+WHERE NOT EXISTS (SELECT 1 FROM referral_edges u WHERE u.invitee_id = x.inviter_id
+    AND u.campaign_id = :campaign AND u.status IN ('pending', 'verified'))
 """
 
 _UP = f"""
@@ -118,17 +120,46 @@ def children(session: Session, campaign_id: int, member_id: int) -> list[Branch]
 
 
 def seeds(session: Session, campaign_id: int) -> list[Branch]:
-    """The campaign's seeds (wave 0) with counts, in joining order (unknown times last)."""
-    params = {"campaign": campaign_id, "max_depth": MAX_DEPTH}
+    """The campaign's seeds (wave 0) in joining order (unknown times last), with their direct
+    invitees counted; `descendants` is None: counting below every seed walks the whole
+    campaign (seconds over 200000 edges), so it comes apart, from `seed_descendants`."""
+    params = {"campaign": campaign_id, "max_depth": 1}
+    found = _seeds_sql(session, campaign_id)
     joined: dict[int, datetime | None] = {}
-    for member, at in session.execute(text(_SEEDS), params).all():
+    for member, at in session.execute(text(found), params).all():
         if joined.get(member) is None:
             joined[member] = _when(at)
     if not joined:
         return []
-    anchor = f"SELECT DISTINCT s.member_id, s.member_id, 0, {_NO_STATUS} FROM ({_SEEDS}) s"
-    counts = _counts(session, anchor, params)
+    counts = {
+        top: (invited, verified, None)
+        for top, (invited, verified, _below) in _counts(session, _anchor(found), params).items()
+    }
     return _branches(session, joined, counts)
+
+
+def seed_descendants(session: Session, campaign_id: int) -> dict[int, int]:
+    """seed → everyone below them, all waves: one walk of the whole campaign."""
+    params = {"campaign": campaign_id, "max_depth": MAX_DEPTH}
+    found = _anchor(_seeds_sql(session, campaign_id))
+    return {top: below for top, (_i, _v, below) in _counts(session, found, params).items()}
+
+
+def _anchor(seeds_sql: str) -> str:
+    return f"SELECT DISTINCT s.member_id, s.member_id, 0, {_NO_STATUS} FROM ({seeds_sql}) s"
+
+
+def _seeds_sql(session: Session, campaign_id: int) -> str:
+    """The seeds' query; on SQLite a campaign holding most edges is read by a table scan,
+    as core/campaigns/inputs_sql reads it (an index lookup per row is slower there)."""
+    scan = ""
+    if session.get_bind().dialect.name == "sqlite":
+        mine = session.scalar(
+            select(func.count()).where(ReferralEdge.campaign_id == campaign_id)
+        )  # fmt: skip
+        every = session.scalar(select(func.max(ReferralEdge.id))) or 0
+        scan = "+ 0" if mine * 2 > every else ""
+    return _SEEDS.format(scan=scan)
 
 
 def path_to(session: Session, campaign_id: int, member_id: int) -> Path:

@@ -200,6 +200,21 @@ class TreePage(CampaignPage):
         for branch in roots:
             self.model.appendRow(self._row(branch, 0))
         self._follow_path()
+        if roots:  # everyone below each seed: a walk of the whole campaign, so it comes after
+            from core.campaigns.branches import seed_descendants
+
+            campaign = self.campaign_id
+            self.tab.tasks.read(
+                lambda session: seed_descendants(session, campaign),
+                lambda below: self._show_seed_descendants(generation, below),
+            )
+
+    def _show_seed_descendants(self, generation: int, below: dict[int, int]) -> None:
+        if generation != self._generation:
+            return
+        for row in range(self.model.rowCount()):
+            member = self.model.item(row, 0).data(MEMBER)
+            self.model.item(row, 5).setText(f"{below.get(member, 0):,}")
 
     def _row(self, branch: Branch, wave: int) -> list[QStandardItem]:
         name = QStandardItem(branch.name or f"#{branch.member_id}")
@@ -211,7 +226,7 @@ class TreePage(CampaignPage):
             name.appendRow([QStandardItem(self.tr("正在读取…"))])  # the expand arrow
         cells = [name, QStandardItem(_time_text(branch.joined_at))]
         for value in (wave, branch.invited, branch.verified, branch.descendants):
-            cell = QStandardItem(f"{value:,}")
+            cell = QStandardItem("…" if value is None else f"{value:,}")
             cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             cells.append(cell)
         cells[2].setText(self.tr("种子") if wave == 0 else f"{wave}")

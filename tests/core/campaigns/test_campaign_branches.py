@@ -4,7 +4,13 @@ member, and the search by pinyin among the participants. SQLite and PostgreSQL."
 
 from __future__ import annotations
 
-from core.campaigns.branches import children, find_participants, path_to, seeds
+from core.campaigns.branches import (
+    children,
+    find_participants,
+    path_to,
+    seed_descendants,
+    seeds,
+)
 from core.campaigns.people import descendants
 from core.campaigns.waves import build_tree
 from core.members.editing import refresh_search_keys
@@ -19,10 +25,12 @@ def test_every_level_counts_as_the_pure_tree(database):
     with database.session() as session:
         campaign = tree15_db.load(session)
         roots = seeds(session, campaign)
+        below_seeds = seed_descendants(session, campaign)
         levels = {m: children(session, campaign, m) for m in tree15.JOINED}
     assert [(b.member_id, b.joined_at) for b in roots] == [(1, at(0)), (2, at(2)), (3, at(4))]
     assert [(b.invited, b.verified, b.descendants) for b in roots] == [
-        (3, 3, 10), (1, 1, 2), (0, 0, 0)]  # fmt: skip
+        (3, 3, None), (1, 1, None), (0, 0, None)]  # fmt: skip
+    assert below_seeds == {1: 10, 2: 2, 3: 0}
     for member, level in levels.items():
         assert [b.member_id for b in level] == tree.children.get(member, []), member
         for branch in level:
