@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QPixmap, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -65,7 +65,6 @@ class TreePage(CampaignPage):
         self.search.returnPressed.connect(self.run_search)
         self.matches = QListWidget()
         self.matches.setObjectName("campaign_tree_matches")
-        self.matches.setMaximumHeight(120)
         self.matches.hide()
         self.matches.itemActivated.connect(self._match_picked)
         self.matches.itemClicked.connect(self._match_picked)
@@ -121,6 +120,7 @@ class TreePage(CampaignPage):
         splitter.addWidget(detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([680, 280])
         empty = EmptyState(
             "campaign_tree_empty", "users-round", self.tr("还没有参与者"),
             self.tr("发出邀请码或导入邀请关系后，这里会显示谁带来了谁。"),
@@ -134,12 +134,12 @@ class TreePage(CampaignPage):
         tree_layout.addWidget(self.matches)
         tree_layout.addWidget(self.switch, 1)
 
-        self.picture = QLabel()
+        self.picture = FitWidthPicture()
         self.picture.setObjectName("campaign_cascade_picture")
-        self.picture.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         scroll = QScrollArea()
         scroll.setObjectName("campaign_cascade_scroll")
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.picture)
         self.save_button = push_button(
             "campaign_cascade_save", self.tr("保存为 PNG…"), self.save_picture
@@ -175,7 +175,7 @@ class TreePage(CampaignPage):
         self._generation += 1
         self.model.removeRows(0, self.model.rowCount())
         self._picture = None
-        self.picture.clear()
+        self.picture.set_picture(QPixmap())
         self.save_button.setEnabled(False)
         self.matches.clear()
         self.matches.hide()
@@ -287,6 +287,8 @@ class TreePage(CampaignPage):
             item = QListWidgetItem(f"{name}  #{member}")
             item.setData(MEMBER, member)
             self.matches.addItem(item)
+        rows = max(1, self.matches.count())
+        self.matches.setFixedHeight(min(5, rows) * self.matches.sizeHintForRow(0) + 6)
         self.matches.show()
         if len(found) == 1:
             self.locate(found[0][0])
@@ -363,7 +365,10 @@ class TreePage(CampaignPage):
         self._show_detail(list(reversed(chain)), brought, loading=not item.data(LOADED))
 
     def _show_detail(self, chain: list[str] | None, brought: list[str], loading=False) -> None:
-        self.path_label.setProperty("muted", chain is None)
+        if self.path_label.property("muted") != (chain is None):
+            self.path_label.setProperty("muted", chain is None)
+            self.path_label.style().unpolish(self.path_label)  # the property picks the colour
+            self.path_label.style().polish(self.path_label)
         if chain is None:
             self.path_label.setText(self.tr("在左侧选一位参与者，或在上方查找。"))
             self.brought_label.setText("")
@@ -415,8 +420,7 @@ class TreePage(CampaignPage):
         self._picture = data
         pixmap = QPixmap()
         pixmap.loadFromData(data)
-        self.picture.setPixmap(pixmap)
-        self.picture.setMinimumSize(QSize(0, 0))
+        self.picture.set_picture(pixmap)
         self.save_button.setEnabled(True)
 
     def save_picture(self) -> None:
@@ -437,6 +441,34 @@ class TreePage(CampaignPage):
                 self, self.tr("保存失败"), self.tr("无法写入 {path}：{error}").format(
                     path=path, error=error.strerror or error)
             )  # fmt: skip
+
+
+class FitWidthPicture(QLabel):
+    """A picture as wide as the room it has (never wider than itself), scaled on resize."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.setMinimumWidth(1)
+        self.full = QPixmap()
+
+    def set_picture(self, pixmap: QPixmap) -> None:
+        self.full = pixmap
+        self._fit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        if self.full.isNull():
+            self.clear()
+            return
+        width = min(self.width(), self.full.width())
+        if self.pixmap().isNull() or self.pixmap().width() != width:
+            self.setPixmap(
+                self.full.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+            )
 
 
 def _child_of(parent: QStandardItem, member: int) -> QStandardItem | None:

@@ -75,10 +75,11 @@ def test_the_cascade_picture_is_shown_and_saved(app, qtbot, sqlite_database, tmp
     page.show_campaign(campaign)
     page.findChild(QTabWidget, "campaign_tree_views").setCurrentIndex(1)
     picture = page.findChild(QLabel, "campaign_cascade_picture")
-    qtbot.waitUntil(lambda: not picture.pixmap().isNull(), timeout=10_000)
+    qtbot.waitUntil(lambda: not picture.full.isNull(), timeout=10_000)
     target = tmp_path / "cascade"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     page.findChild(QPushButton, "campaign_cascade_save").click()
     saved = Image.open(tmp_path / "cascade.png")
-    assert saved.size == (picture.pixmap().width(), picture.pixmap().height())
+    assert saved.size == (picture.full.width(), picture.full.height())
+    assert picture.pixmap().width() <= picture.width()  # scaled into the page, no side scroll
     assert saved.size[0] == 1200
