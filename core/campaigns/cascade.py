@@ -131,11 +131,12 @@ def draw_cascade(
             draw.rectangle((0, band.top, width, band.top + band.height - 1), fill=colours.band)
         y = band.top + (band.height - 46) // 2
         draw.text((MARGIN, y), shown(_wave_name(band)), font=bold, fill=colours.text)
-        draw.text((MARGIN, y + 26), shown(msg("{count:,} 人", count=band.people)), font=plain,
-                  fill=colours.text)  # fmt: skip
-        if band.k is not None:
-            line = msg("K = {k:.2f}", k=band.k)
-            draw.text((MARGIN + 100, y + 26), shown(line), font=plain, fill=colours.muted)
+        people = shown(msg("{count:,} 人", count=band.people))
+        draw.text((MARGIN, y + 26), people, font=plain, fill=colours.text)
+        if band.k is not None:  # after the count, however long it is in this language
+            x = MARGIN + max(100, int(draw.textlength(people, font=plain)) + 16)
+            draw.text((x, y + 26), shown(msg("K = {k:.2f}", k=band.k)), font=plain,
+                      fill=colours.muted)  # fmt: skip
         fill = colours.seed if band.wave == 0 else colours.dot
         for x, cy in band.centres:
             draw.ellipse((x - RADIUS, cy - RADIUS, x + RADIUS, cy + RADIUS), fill=fill)
