@@ -199,6 +199,7 @@ class ForecastPage(CampaignPage):
         top.addWidget(side)
         top.setStretchFactor(0, 3)
         top.setStretchFactor(1, 2)
+        top.setSizes([600, 380])  # not by the assumptions' longest line
 
         self.groups_model = ListTableModel(
             [
@@ -224,7 +225,7 @@ class ForecastPage(CampaignPage):
         layout.addLayout(controls)
         layout.addWidget(top, 3)
         layout.addWidget(self.groups_note)
-        layout.addWidget(self.groups_table, 2)
+        layout.addWidget(self.groups_table, 1)
 
     def title(self) -> str:
         return self.tr("预测")
