@@ -62,7 +62,7 @@ def compare_campaigns(
         return [None if r.figures is None else get(r.figures) for r in reports]
 
     rows = [
-        Row("participants", msg("参与者"), "count", [_participants(r) for r in reports]),
+        Row("participants", msg("参与人数"), "count", [_participants(r) for r in reports]),
         Row("new_members", msg("新成员"), "count", [_new_members(r) for r in reports]),
         Row("k", msg("K 值"), "number", each(lambda f: f.k)),
         Row("fission_rate", msg("裂变率"), "share", each(lambda f: f.fission_rate)),
@@ -78,7 +78,7 @@ def compare_campaigns(
         ),
         Row("revenue", msg("新成员带来的收入"), "money", each(lambda f: f.revenue)),
         Row("roi", msg("ROI"), "share", each(lambda f: f.roi)),
-        Row("goal", msg("目标"), "text", [_goal(c) for c in campaigns]),
+        Row("goal", msg("设定目标"), "text", [_goal(c) for c in campaigns]),
         Row("goal_actual", msg("实际"), "text", [_actual(c, r) for c, r in pairs]),
         Row("goal_share", msg("目标完成"), "share", [_done(c, r) for c, r in pairs]),
     ]

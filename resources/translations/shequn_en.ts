@@ -7241,6 +7241,10 @@ Drop an image here</translation>
         <translation>Choose {least} to {most} different campaigns to compare</translation>
     </message>
     <message>
+        <source>参与人数</source>
+        <translation>Participants</translation>
+    </message>
+    <message>
         <source>K 值</source>
         <translation>K</translation>
     </message>
@@ -7275,6 +7279,10 @@ Drop an image here</translation>
     <message>
         <source>ROI</source>
         <translation>ROI</translation>
+    </message>
+    <message>
+        <source>设定目标</source>
+        <translation>Goal</translation>
     </message>
     <message>
         <source>实际</source>

@@ -42,12 +42,12 @@ def test_two_campaigns_side_by_side(app, qtbot, sqlite_database):
     page.tick(small)
     qtbot.waitUntil(lambda: page.model.columnCount() == 2 and not tab.busy(), timeout=10_000)
     first, second = _column(page, 0), _column(page, 1)
-    assert (first["参与者"], second["参与者"]) == ("15", "5")
+    assert (first["参与人数"], second["参与人数"]) == ("15", "5")
     assert (first["新成员"], second["新成员"]) == ("12", "3")
     assert (first["K 值"], second["K 值"]) == ("0.86", "0.75")
     assert (first["裂变率"], second["裂变率"]) == ("80.0%", "60.0%")
     assert (first["裂变周期（小时）"], second["裂变周期（小时）"]) == ("22.0", "10.0")
-    assert (first["目标"], second["目标"]) == ("新成员 24 人", "新成员 10 人")
+    assert (first["设定目标"], second["设定目标"]) == ("新成员 24 人", "新成员 10 人")
     assert (first["目标完成"], second["目标完成"]) == ("50.0%", "30.0%")
     for other in others[:2]:
         page.tick(other)
@@ -58,4 +58,4 @@ def test_two_campaigns_side_by_side(app, qtbot, sqlite_database):
     assert page.pick.item(0).checkState() == Qt.CheckState.Unchecked  # 五, newest first
     new = [name for _cid, name in page.comparison.campaigns]
     assert new == ["tree15", "小活动", "三", "四"]
-    assert _column(page, 2)["参与者"] == "0" and _column(page, 2)["K 值"] == "—"
+    assert _column(page, 2)["参与人数"] == "0" and _column(page, 2)["K 值"] == "—"
