@@ -8,9 +8,11 @@ from its totals and nothing else (None: the page shows a dash).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -83,6 +85,43 @@ def compare_campaigns(
         Row("goal_share", msg("目标完成"), "share", [_done(c, r) for c, r in pairs]),
     ]
     return Comparison([(r.campaign_id, r.name) for r in reports], rows)
+
+
+def export_comparison(
+    comparison: Comparison, path: Path, shown: Callable[[str], str] = str
+) -> Path:
+    """The comparison to .xlsx: a row per figure, a column per campaign, numbers as numbers
+    (shares in %); `shown` puts the labels in the reader's language. Figures only, no
+    personal data, so no export-log entry."""
+    from openpyxl import Workbook
+
+    from core.common.xlsx import Sheet, check_xlsx_path, save_workbook
+
+    path = check_xlsx_path(path)
+    workbook = Workbook(write_only=True)
+    columns = [(shown(msg("指标")), 26)] + [(name, 18) for _cid, name in comparison.campaigns]
+    sheet = Sheet(workbook, shown(msg("活动对比")), columns)
+    for row in comparison.rows:
+        label = shown(row.label)
+        if row.kind == "share":
+            label = f"{label} (%)"
+        sheet.append([label, *(_cell(row.kind, value, shown) for value in row.values)])
+    save_workbook(workbook, path)
+    return path
+
+
+def _cell(kind: str, value, shown: Callable[[str], str]):
+    if value is None:
+        return None
+    if kind == "share":
+        return round(float(value) * 100, 1)
+    if kind == "text":
+        return shown(value)
+    if kind in ("number", "hours"):
+        return round(float(value), 2)
+    if kind == "money":
+        return float(value)
+    return value
 
 
 def _participants(report: Report) -> int | None:

@@ -1109,6 +1109,10 @@ The current data is saved as a backup first, so you can restore it again.</trans
         <translation>Tick the campaigns to compare (2–4)</translation>
     </message>
     <message>
+        <source>导出 Excel…</source>
+        <translation>Export to Excel…</translation>
+    </message>
+    <message>
         <source>对比</source>
         <translation>Compare</translation>
     </message>
@@ -1131,6 +1135,22 @@ The current data is saved as a backup first, so you can restore it again.</trans
     <message>
         <source>“—”：该活动没有这项数据（如外部工具导入的活动没有波次）</source>
         <translation>“—”: the campaign has no such figure (one imported from another tool has no waves)</translation>
+    </message>
+    <message>
+        <source>导出 Excel</source>
+        <translation>Export to Excel</translation>
+    </message>
+    <message>
+        <source>活动对比.xlsx</source>
+        <translation>campaign comparison.xlsx</translation>
+    </message>
+    <message>
+        <source>Excel 文件 (*.xlsx)</source>
+        <translation>Excel files (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>已导出到 {path}</source>
+        <translation>Exported to {path}</translation>
     </message>
 </context>
 <context>
@@ -7291,6 +7311,14 @@ Drop an image here</translation>
     <message>
         <source>目标完成</source>
         <translation>Goal reached</translation>
+    </message>
+    <message>
+        <source>活动对比</source>
+        <translation>Campaign comparison</translation>
+    </message>
+    <message>
+        <source>指标</source>
+        <translation>Figure</translation>
     </message>
     <message>
         <source>总预算</source>

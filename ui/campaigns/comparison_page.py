@@ -10,6 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from ui.campaigns.page import CampaignPage
 from ui.common.i18n import shown
+from ui.common.widgets import push_button
 
 if TYPE_CHECKING:
     from core.campaigns.comparison import Comparison
@@ -70,7 +73,14 @@ class ComparisonPage(CampaignPage):
         table_box = QWidget()
         table_layout = QVBoxLayout(table_box)
         table_layout.setContentsMargins(8, 0, 0, 0)
-        table_layout.addWidget(self.hint)
+        self.export_button = push_button(
+            "campaign_compare_export", self.tr("导出 Excel…"), self.export
+        )
+        self.export_button.setEnabled(False)
+        top = QHBoxLayout()
+        top.addWidget(self.hint, 1)
+        top.addWidget(self.export_button)
+        table_layout.addLayout(top)
         table_layout.addWidget(self.table, 1)
 
         splitter = QSplitter()
@@ -155,6 +165,7 @@ class ComparisonPage(CampaignPage):
     def _compare(self) -> None:
         self._generation += 1
         generation = self._generation
+        self.export_button.setEnabled(False)
         if self.campaign_id is None or not self.others:
             self.comparison = None
             self.model.clear()
@@ -176,6 +187,7 @@ class ComparisonPage(CampaignPage):
         if generation != self._generation:
             return
         self.comparison = result
+        self.export_button.setEnabled(True)
         self.hint.setText(self.tr("“—”：该活动没有这项数据（如外部工具导入的活动没有波次）"))
         self.model.clear()
         self.model.setHorizontalHeaderLabels([name for _cid, name in result.campaigns])
@@ -185,6 +197,27 @@ class ComparisonPage(CampaignPage):
                 cell = QStandardItem(_value_text(row.kind, value))
                 cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.model.setItem(number, column, cell)
+
+    def export(self) -> None:
+        if self.comparison is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("导出 Excel"), self.tr("活动对比.xlsx"), self.tr("Excel 文件 (*.xlsx)")
+        )
+        if not path:
+            return
+        if not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
+        from pathlib import Path
+
+        from core.campaigns.comparison import export_comparison
+
+        comparison = self.comparison
+        # No database: the figures are already here; a refused path is shown over the page.
+        self.tab.tasks.start(
+            lambda: export_comparison(comparison, Path(path), shown),
+            lambda saved: self.hint.setText(self.tr("已导出到 {path}").format(path=saved)),
+        )
 
 
 def _value_text(kind: str, value) -> str:

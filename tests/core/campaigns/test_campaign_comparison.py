@@ -74,3 +74,25 @@ def test_two_to_four_different_campaigns(database):
             compare_campaigns(session, [big, big])
         with pytest.raises(UserError, match="没有编号或名称为「999」的活动"):
             compare_campaigns(session, [big, 999])
+
+
+def test_the_comparison_to_xlsx(database, tmp_path):
+    from openpyxl import load_workbook
+
+    from core.campaigns.comparison import export_comparison
+
+    with database.session(write=True) as session:
+        big = tree15_db.load(session)
+        small = _small(session)
+    with database.session() as session:
+        result = compare_campaigns(session, [big, small], AS_OF)
+    path = export_comparison(result, tmp_path / "对比.xlsx")
+    rows = list(load_workbook(path).active.iter_rows(values_only=True))
+    assert rows[0] == ("指标", "tree15", "小活动")
+    by_label = {row[0]: row[1:] for row in rows[1:]}
+    assert by_label["参与人数"] == (15, 5)
+    assert by_label["K 值"] == (0.86, 0.75)
+    assert by_label["裂变率 (%)"] == (80.0, 60.0)
+    assert by_label["设定目标"] == (None, "新成员 10 人")
+    with pytest.raises(UserError, match=r"导出文件必须是 \.xlsx"):
+        export_comparison(result, tmp_path / "对比.csv")

@@ -4,8 +4,9 @@ campaign is refused."""
 
 from __future__ import annotations
 
+from openpyxl import load_workbook
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
 
 from db.referral_models import Campaign
 from tests.core.campaigns import tree15_db
@@ -23,7 +24,7 @@ def _column(page, column: int) -> dict[str, str]:
     }  # fmt: skip
 
 
-def test_two_campaigns_side_by_side(app, qtbot, sqlite_database):
+def test_two_campaigns_side_by_side(app, qtbot, sqlite_database, tmp_path, monkeypatch):
     with sqlite_database.session(write=True) as session:
         big = tree15_db.load(session)
         session.get(Campaign, big).goal_target = 24
@@ -59,3 +60,10 @@ def test_two_campaigns_side_by_side(app, qtbot, sqlite_database):
     new = [name for _cid, name in page.comparison.campaigns]
     assert new == ["tree15", "小活动", "三", "四"]
     assert _column(page, 2)["参与人数"] == "0" and _column(page, 2)["K 值"] == "—"
+    target = tmp_path / "对比"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    page.findChild(QPushButton, "campaign_compare_export").click()
+    hint = page.findChild(QLabel, "campaign_compare_hint")
+    qtbot.waitUntil(lambda: hint.text().startswith("已导出到") and not tab.busy(), timeout=10_000)
+    sheet = load_workbook(tmp_path / "对比.xlsx").active
+    assert [cell.value for cell in sheet[1]] == ["指标", "tree15", "小活动", "三", "四"]
