@@ -5325,8 +5325,8 @@ Drop an image here</translation>
         <translation>Loading…</translation>
     </message>
     <message>
-        <source>种子</source>
-        <translation>Seeds</translation>
+        <source>0（种子）</source>
+        <translation>0 (seed)</translation>
     </message>
     <message>
         <source>活动中没有找到「{text}」</source>

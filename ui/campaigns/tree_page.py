@@ -229,7 +229,7 @@ class TreePage(CampaignPage):
             cell = QStandardItem("…" if value is None else f"{value:,}")
             cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             cells.append(cell)
-        cells[2].setText(self.tr("种子") if wave == 0 else f"{wave}")
+        cells[2].setText(self.tr("0（种子）") if wave == 0 else f"{wave}")
         return cells
 
     def _expanded(self, index: QModelIndex) -> None:

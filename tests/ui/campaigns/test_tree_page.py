@@ -37,7 +37,7 @@ def test_the_tree_opens_level_by_level(app, qtbot, sqlite_database):
     model = page.model
     one = model.item(0, 0)
     assert [model.item(r, 0).data(MEMBER) for r in range(3)] == [1, 2, 3]
-    assert [model.item(0, c).text() for c in range(2, 6)] == ["种子", "3", "3", "10"]
+    assert [model.item(0, c).text() for c in range(2, 6)] == ["0（种子）", "3", "3", "10"]
     assert _children(one) == [None]  # a placeholder: nothing read below a closed node
     assert not model.item(2, 0).hasChildren()  # 3 brought nobody: no arrow
     tree = page.findChild(QTreeView, "campaign_tree_view")
