@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from ui.campaigns.page import CampaignPage
 from ui.common.empty_state import EmptyState, EmptySwitch
+from ui.common.errors import show_error
 from ui.common.i18n import shown
 from ui.common.theme import current_theme
 from ui.common.widgets import push_button
@@ -241,9 +242,16 @@ class TreePage(CampaignPage):
 
         campaign, member = self.campaign_id, item.data(MEMBER)
         generation = self._generation
+        def failed(error: Exception) -> None:
+            if generation == self._generation:  # the item is still in the tree
+                item.setData(False, LOADED)  # opening it again tries again
+                self.tree.collapse(item.index())
+            show_error(self, error)
+
         self.tab.tasks.read(
             lambda session: children(session, campaign, member),
             lambda found: self._show_children(generation, item, found),
+            on_failure=failed,
         )
 
     def _show_children(self, generation: int, item: QStandardItem, found: list[Branch]) -> None:
