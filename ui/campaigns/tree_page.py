@@ -242,6 +242,7 @@ class TreePage(CampaignPage):
 
         campaign, member = self.campaign_id, item.data(MEMBER)
         generation = self._generation
+
         def failed(error: Exception) -> None:
             if generation == self._generation:  # the item is still in the tree
                 item.setData(False, LOADED)  # opening it again tries again
