@@ -34,6 +34,9 @@ MIN_MATURE = 20  # participants who finished inviting, to trust the observed K
 MIN_INVITES = 10  # invites timed, to trust the observed generation time
 SCAN_CAP = 200
 MEMBER_CAP = 500
+# New groups listed at most: at K ≥ 1 the projection grows without bound, and opening one
+# group per 500 of 10¹⁸ newcomers would never end. Beyond it the forecast says how many more.
+MAX_NEW_GROUPS = 50
 _EPSILON = 1e-9
 
 
@@ -99,6 +102,7 @@ class Forecast:
     cycle_source: str
     days: list[Day] = field(default_factory=list)
     groups: list[GroupFill] = field(default_factory=list)
+    unplaced: float = 0.0  # newcomers beyond MAX_NEW_GROUPS new groups
     budget_runs_out_on: date | None = None
     over_daily_budget: list[date] = field(default_factory=list)
     stock_runs_out_on: date | None = None
@@ -213,7 +217,9 @@ def forecast(
 
     start_day = as_of.date()
     result.days = daily(joins, days, start_day, budget)
-    result.groups = fill_groups(joins, list(groups), via_qr, start_day)
+    beyond = [0.0]
+    result.groups = fill_groups(joins, list(groups), via_qr, start_day, beyond)
+    result.unplaced = beyond[0]
     burn(result, budget)
     return result
 
@@ -293,14 +299,21 @@ class _Filling:
 
 
 def fill_groups(
-    joins: list[float], targets: list[Group], via_qr: float, start: date
-) -> list[GroupFill]:
+    joins: list[float], targets: list[Group], via_qr: float, start: date,
+    unplaced: list[float] | None = None,
+) -> list[GroupFill]:  # fmt: skip
+    """The target groups, then new ones, filled in order; newcomers beyond MAX_NEW_GROUPS new
+    groups are added up in `unplaced[0]` (when given) instead of opening more."""
     groups = [_Filling(group, new=False) for group in targets]
     caps = targets[-1] if targets else Group(0, "")  # a new group's caps: the last target's
     current = 0
     for step, amount in enumerate(joins):
         day = start + timedelta(days=step // 24)
         while amount > _EPSILON:
+            if current == len(groups) and current - len(targets) >= MAX_NEW_GROUPS:
+                if unplaced is not None:
+                    unplaced[0] += amount
+                break
             if current == len(groups):  # every group full: one more to open by today
                 key = f"new-{current - len(targets) + 1}"
                 group = Group(key, "", scan_cap=caps.scan_cap, member_cap=caps.member_cap)

@@ -1348,6 +1348,57 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
 </context>
 <context>
+    <name>ComparisonPage</name>
+    <message>
+        <source>勾选要对比的活动（2–4 个）</source>
+        <translation>Tick the campaigns to compare (2–4)</translation>
+    </message>
+    <message>
+        <source>导出 Excel…</source>
+        <translation>Export to Excel…</translation>
+    </message>
+    <message>
+        <source>对比</source>
+        <translation>Compare</translation>
+    </message>
+    <message>
+        <source>在左侧活动列表中选中的活动</source>
+        <translation>The campaign picked in the list on the left</translation>
+    </message>
+    <message>
+        <source>最多同时对比 {count} 个活动</source>
+        <translation>At most {count} campaigns side by side</translation>
+    </message>
+    <message>
+        <source>先在左侧选一个活动</source>
+        <translation>Pick a campaign on the left first</translation>
+    </message>
+    <message>
+        <source>再勾选 1–3 个活动，与当前活动并排对比</source>
+        <translation>Tick 1–3 more campaigns to compare with this one</translation>
+    </message>
+    <message>
+        <source>“—”：该活动没有这项数据（如外部工具导入的活动没有波次）</source>
+        <translation>“—”: the campaign has no such figure (one imported from another tool has no waves)</translation>
+    </message>
+    <message>
+        <source>导出 Excel</source>
+        <translation>Export to Excel</translation>
+    </message>
+    <message>
+        <source>活动对比.xlsx</source>
+        <translation>campaign comparison.xlsx</translation>
+    </message>
+    <message>
+        <source>Excel 文件 (*.xlsx)</source>
+        <translation>Excel files (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>已导出到 {path}</source>
+        <translation>Exported to {path}</translation>
+    </message>
+</context>
+<context>
     <name>CopyWarnings</name>
     <message>
         <source>文案风险（微信诱导分享规则）</source>
@@ -1452,6 +1503,113 @@ The current data is saved as a backup first, so you can restore it again.</trans
     <message>
         <source>{name}（本机找不到）</source>
         <translation>{name} (not found on this computer)</translation>
+    </message>
+</context>
+<context>
+    <name>ForecastPage</name>
+    <message>
+        <source>未来 </source>
+        <translation>Next </translation>
+    </message>
+    <message>
+        <source>实测数据不足时（如活动开始前）用这个 K 预测</source>
+        <translation>The K used while there is too little data to measure (before the start, say)</translation>
+    </message>
+    <message>
+        <source> 小时</source>
+        <translation> h</translation>
+    </message>
+    <message>
+        <source>实测数据不足时用的每代时长：邀请人入群到被邀请人入群</source>
+        <translation>Hours per generation used while there is too little data: from an inviter&apos;s joining to their invitee&apos;s</translation>
+    </message>
+    <message>
+        <source>预测</source>
+        <translation>Forecast</translation>
+    </message>
+    <message>
+        <source>计划 K</source>
+        <translation>Planned K</translation>
+    </message>
+    <message>
+        <source>每代</source>
+        <translation>Generation</translation>
+    </message>
+    <message>
+        <source>预测的假设</source>
+        <translation>What the forecast assumes</translation>
+    </message>
+    <message>
+        <source>预算与奖品</source>
+        <translation>Budget and prizes</translation>
+    </message>
+    <message>
+        <source>群</source>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <source>开群</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>达扫码上限</source>
+        <translation>QR scan cap on</translation>
+    </message>
+    <message>
+        <source>达人数上限</source>
+        <translation>Member cap on</translation>
+    </message>
+    <message>
+        <source>预计入群</source>
+        <translation>Expected joins</translation>
+    </message>
+    <message>
+        <source>活动没有目标群：新成员将进入新开的群</source>
+        <translation>The campaign has no target group: newcomers go into new groups</translation>
+    </message>
+    <message>
+        <source>需要新开 {count} 个群，第一个最晚 {day} 开好</source>
+        <translation>Open {count} new groups, the first by {day}</translation>
+    </message>
+    <message>
+        <source>预测期内现有目标群够用</source>
+        <translation>The target groups have room for the whole forecast</translation>
+    </message>
+    <message>
+        <source>；只列出前 {groups} 个新群，另有约 {people} 人</source>
+        <translation>; only the first {groups} new groups are listed, about {people} more people beyond them</translation>
+    </message>
+    <message>
+        <source>{days} 天共约 {joins} 人入群，奖励成本约 ¥{cost}</source>
+        <translation>About {joins} joins in {days} days, rewards about ¥{cost}</translation>
+    </message>
+    <message>
+        <source>总预算将在 {day} 用完</source>
+        <translation>The total budget runs out on {day}</translation>
+    </message>
+    <message>
+        <source>{count} 天超出每日预算，最早 {day}</source>
+        <translation>Over the daily budget on {count} days, first {day}</translation>
+    </message>
+    <message>
+        <source>奖品库存将在 {day} 发完</source>
+        <translation>The prize stock runs out on {day}</translation>
+    </message>
+    <message>
+        <source>预测期内预算与奖品够用</source>
+        <translation>Budget and prizes last the whole forecast</translation>
+    </message>
+    <message>
+        <source>新群 {number}</source>
+        <translation>New group {number}</translation>
+    </message>
+    <message>
+        <source>已有</source>
+        <translation>Exists</translation>
+    </message>
+    <message>
+        <source>{day} 前</source>
+        <translation>by {day}</translation>
     </message>
 </context>
 <context>
@@ -1938,6 +2096,21 @@ Preview first: every row to add, update or with a problem is listed before anyth
     <message>
         <source>导入完成：新增 {added} 人，更新 {updated} 人，入群 {joined} 次，退群 {left} 次，新建社群 {created} 个。</source>
         <translation>Import complete. Members added: {added}, updated: {updated}; joins: {joined}, leaves: {left}; communities created: {created}.</translation>
+    </message>
+</context>
+<context>
+    <name>JoinsChart</name>
+    <message>
+        <source>没有可预测的数据</source>
+        <translation>Nothing to forecast</translation>
+    </message>
+    <message>
+        <source>M月d日</source>
+        <translation>MMM d</translation>
+    </message>
+    <message>
+        <source>每天入群人数</source>
+        <translation>Joins per day</translation>
     </message>
 </context>
 <context>
@@ -6013,6 +6186,133 @@ Drop an image here</translation>
     </message>
 </context>
 <context>
+    <name>TreePage</name>
+    <message>
+        <source>查找参与者：昵称、拼音或首字母</source>
+        <translation>Find a participant: nickname, pinyin or initials</translation>
+    </message>
+    <message>
+        <source>参与者</source>
+        <translation>Participant</translation>
+    </message>
+    <message>
+        <source>入群时间</source>
+        <translation>Joined</translation>
+    </message>
+    <message>
+        <source>波次</source>
+        <translation>Wave</translation>
+    </message>
+    <message>
+        <source>邀请</source>
+        <translation>Invited</translation>
+    </message>
+    <message>
+        <source>已核实</source>
+        <translation>Verified</translation>
+    </message>
+    <message>
+        <source>下游人数</source>
+        <translation>Below</translation>
+    </message>
+    <message>
+        <source>谁带来的</source>
+        <translation>Brought by</translation>
+    </message>
+    <message>
+        <source>带来了谁</source>
+        <translation>Brought in</translation>
+    </message>
+    <message>
+        <source>在左侧选一位参与者，或在上方查找。</source>
+        <translation>Pick a participant on the left, or find one above.</translation>
+    </message>
+    <message>
+        <source>还没有参与者</source>
+        <translation>No participants yet</translation>
+    </message>
+    <message>
+        <source>发出邀请码或导入邀请关系后，这里会显示谁带来了谁。</source>
+        <translation>Once invite codes go out or referrals are imported, this shows who brought whom.</translation>
+    </message>
+    <message>
+        <source>保存为 PNG…</source>
+        <translation>Save as PNG…</translation>
+    </message>
+    <message>
+        <source>每一行是一波：种子带来第 1 波，第 1 波带来第 2 波……</source>
+        <translation>Each row is a wave: the seeds bring wave 1, wave 1 brings wave 2, …</translation>
+    </message>
+    <message>
+        <source>邀请树</source>
+        <translation>Referral tree</translation>
+    </message>
+    <message>
+        <source>裂变图</source>
+        <translation>Cascade</translation>
+    </message>
+    <message>
+        <source>裂变树</source>
+        <translation>Tree</translation>
+    </message>
+    <message>
+        <source>成员 #{id}</source>
+        <translation>Member #{id}</translation>
+    </message>
+    <message>
+        <source>正在读取…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <source>0（种子）</source>
+        <translation>0 (seed)</translation>
+    </message>
+    <message>
+        <source>活动中没有找到「{text}」</source>
+        <translation>No participant of this campaign matches “{text}”</translation>
+    </message>
+    <message>
+        <source>邀请关系成环，找不到种子：{path}</source>
+        <translation>The referrals form a loop, no seed above: {path}</translation>
+    </message>
+    <message>
+        <source>{name} 是种子参与者</source>
+        <translation>{name} is a seed participant</translation>
+    </message>
+    <message>
+        <source>还没有带来新成员</source>
+        <translation>Has not brought anyone yet</translation>
+    </message>
+    <message>
+        <source>{count} 人：{names}</source>
+        <translation>{count}: {names}</translation>
+    </message>
+    <message>
+        <source> 等</source>
+        <translation> and more</translation>
+    </message>
+    <message>
+        <source>保存裂变图</source>
+        <translation>Save the cascade</translation>
+    </message>
+    <message>
+        <source>裂变图.png</source>
+        <translation>cascade.png</translation>
+    </message>
+    <message>
+        <source>PNG 图片 (*.png)</source>
+        <translation>PNG image (*.png)</translation>
+    </message>
+    <message>
+        <source>保存失败</source>
+        <translation>Could not save</translation>
+    </message>
+    <message>
+        <source>无法写入 {path}：{error}</source>
+        <translation>Cannot write {path}: {error}</translation>
+    </message>
+</context>
+<context>
     <name>Units</name>
     <message numerus="yes">
         <source>%n 天</source>
@@ -7888,6 +8188,46 @@ Drop an image here</translation>
         <translation>The target</translation>
     </message>
     <message>
+        <source>每个点是一位参与者；K：这一波每人带来的下一波人数</source>
+        <translation>Each dot is one participant; K: how many of the next wave each of this wave brought</translation>
+    </message>
+    <message>
+        <source>第 {wave} 波</source>
+        <translation>Wave {wave}</translation>
+    </message>
+    <message>
+        <source>{people:,} 位参与者，{waves} 波，整体 K = {k:.2f}</source>
+        <translation>{people:,} participants, {waves} waves, overall K = {k:.2f}</translation>
+    </message>
+    <message>
+        <source>人数较多，按比例缩略：每个点代表约 {count:,} 位参与者；K：这一波每人带来的下一波人数</source>
+        <translation>Scaled down: each dot stands for about {count:,} participants; K: how many of the next wave each of this wave brought</translation>
+    </message>
+    <message>
+        <source>种子</source>
+        <translation>Seeds</translation>
+    </message>
+    <message>
+        <source>第 {wave} 波及以后</source>
+        <translation>Wave {wave} and later</translation>
+    </message>
+    <message>
+        <source>{people:,} 位参与者，{waves} 波</source>
+        <translation>{people:,} participants, {waves} waves</translation>
+    </message>
+    <message>
+        <source>{count:,} 人</source>
+        <translation>{count:,} people</translation>
+    </message>
+    <message>
+        <source>还没有参与者</source>
+        <translation>No participants yet</translation>
+    </message>
+    <message>
+        <source>K = {k:.2f}</source>
+        <translation>K = {k:.2f}</translation>
+    </message>
+    <message>
         <source>开始前</source>
         <translation>Before</translation>
     </message>
@@ -8078,6 +8418,82 @@ Drop an image here</translation>
     <message>
         <source>未发现诱导分享用语</source>
         <translation>No induced-sharing phrases found</translation>
+    </message>
+    <message>
+        <source>新成员 {count:,} 人</source>
+        <translation>{count:,} new members</translation>
+    </message>
+    <message>
+        <source>销售额 ¥{amount:,.2f}</source>
+        <translation>Sales ¥{amount:,.2f}</translation>
+    </message>
+    <message>
+        <source>打卡 {count:,} 次</source>
+        <translation>{count:,} check-ins</translation>
+    </message>
+    <message>
+        <source>请选择 {least} 到 {most} 个不同的活动对比</source>
+        <translation>Choose {least} to {most} different campaigns to compare</translation>
+    </message>
+    <message>
+        <source>参与人数</source>
+        <translation>Participants</translation>
+    </message>
+    <message>
+        <source>K 值</source>
+        <translation>K</translation>
+    </message>
+    <message>
+        <source>裂变率</source>
+        <translation>Fission rate</translation>
+    </message>
+    <message>
+        <source>裂变周期（小时）</source>
+        <translation>Cycle time (hours)</translation>
+    </message>
+    <message>
+        <source>留存（第 4 周）</source>
+        <translation>Retained (week 4)</translation>
+    </message>
+    <message>
+        <source>奖励成本</source>
+        <translation>Reward cost</translation>
+    </message>
+    <message>
+        <source>每位新成员成本</source>
+        <translation>Cost per new member</translation>
+    </message>
+    <message>
+        <source>每位留存成员成本</source>
+        <translation>Cost per retained member</translation>
+    </message>
+    <message>
+        <source>新成员带来的收入</source>
+        <translation>Revenue from new members</translation>
+    </message>
+    <message>
+        <source>ROI</source>
+        <translation>ROI</translation>
+    </message>
+    <message>
+        <source>设定目标</source>
+        <translation>Goal</translation>
+    </message>
+    <message>
+        <source>实际</source>
+        <translation>Actual</translation>
+    </message>
+    <message>
+        <source>目标完成</source>
+        <translation>Goal reached</translation>
+    </message>
+    <message>
+        <source>活动对比</source>
+        <translation>Campaign comparison</translation>
+    </message>
+    <message>
+        <source>指标</source>
+        <translation>Figure</translation>
     </message>
     <message>
         <source>{count} 人阶梯</source>

@@ -14,11 +14,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from ui.campaigns.campaign_list import CampaignList
+from ui.campaigns.comparison_page import ComparisonPage
+from ui.campaigns.forecast_page import ForecastPage
 from ui.campaigns.overview_page import OverviewPage
 from ui.campaigns.participants_page import ParticipantsPage
 from ui.campaigns.record_dialog import record_invite
 from ui.campaigns.review_page import ReviewPage
 from ui.campaigns.tool_import_dialog import import_tool_export
+from ui.campaigns.tree_page import TreePage
 from ui.common.changes import Change, Changes, changes
 from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.tab import FeatureTab
@@ -29,7 +32,7 @@ if TYPE_CHECKING:
     from ui.campaigns.editor import CampaignEditor
 
 # The pages of a campaign, in order: one line each to add another.
-PAGES = (OverviewPage, ParticipantsPage, ReviewPage)
+PAGES = (OverviewPage, ParticipantsPage, ReviewPage, TreePage, ForecastPage, ComparisonPage)
 CAMPAIGNS = changes(Change.CAMPAIGNS)
 
 

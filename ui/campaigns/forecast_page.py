@@ -1,0 +1,330 @@
+"""预测: joins per day for the next N days as a chart (QtCharts, drawn the way the 社群 tab's
+growth chart is), when each target group reaches its scan-in and member caps, which new
+groups to open and when, the budget and prize burn — and beside the chart, in words, what the
+forecast assumes (core/campaigns/forecast states it: observed K and cycle time, or the
+planner's assumptions typed here).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QDateTime, QMargins, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.campaigns.page import CampaignPage
+from ui.common.i18n import shown
+from ui.common.list_model import ListTableModel
+from ui.common.theme import current_theme
+from ui.common.units import units
+from ui.common.widgets import counted_suffix
+from ui.ledger.common import make_table
+
+if TYPE_CHECKING:
+    from core.campaigns.forecast import Day, Forecast, GroupFill
+    from core.campaigns.planning import PlannedForecast
+    from ui.common.tab import FeatureTab
+
+RELOAD_DELAY_MS = 300
+
+
+class JoinsChart(QWidget):
+    """Joins per day as a line over the forecast's days; an empty hint until days arrive."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("campaign_forecast_chart")
+        self.setMinimumHeight(220)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self.empty_label = QLabel(self.tr("没有可预测的数据"))
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setProperty("muted", True)
+        self._layout.addWidget(self.empty_label)
+        self.view = None
+        self.days: list[Day] = []
+
+    def _build(self) -> None:
+        from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QValueAxis
+
+        theme = current_theme()
+        chart = QChart()
+        chart.legend().hide()
+        chart.setBackgroundVisible(False)
+        chart.setBackgroundRoundness(0)
+        chart.setMargins(QMargins(4, 4, 8, 4))
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        chart.setTitleBrush(QColor(theme.muted))
+        self.series = QLineSeries()
+        pen = QPen(QColor(theme.accent))
+        pen.setWidthF(2.2)
+        self.series.setPen(pen)
+        chart.addSeries(self.series)
+        self.x_axis = QDateTimeAxis()
+        self.x_axis.setFormat(self.tr("M月d日"))
+        self.x_axis.setTickCount(7)
+        self.y_axis = QValueAxis()
+        self.y_axis.setLabelFormat("%d")
+        self.y_axis.setTickCount(5)
+        self.y_axis.setTitleText(self.tr("每天入群人数"))
+        self.y_axis.setTitleBrush(QColor(theme.muted))
+        for axis, alignment in (
+            (self.x_axis, Qt.AlignmentFlag.AlignBottom),
+            (self.y_axis, Qt.AlignmentFlag.AlignLeft),
+        ):
+            axis.setGridLineColor(QColor(theme.border))
+            axis.setLabelsColor(QColor(theme.muted))
+            axis.setLinePenColor(QColor(theme.border))
+            font = self.font()
+            font.setPointSizeF(max(8.0, font.pointSizeF() - 1))
+            axis.setLabelsFont(font)
+            axis.setTitleFont(font)
+            chart.addAxis(axis, alignment)
+            self.series.attachAxis(axis)
+        self.chart = chart
+        self.view = QChartView(chart)
+        self.view.setObjectName("campaign_forecast_view")
+        self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.view.setStyleSheet("background: transparent;")
+        self._layout.addWidget(self.view)
+
+    def set_days(self, days: list[Day]) -> None:
+        self.days = list(days)
+        if not days:
+            self.clear()
+            return
+        if self.view is None:
+            self._build()
+        self.empty_label.hide()
+        self.view.show()
+        values = [(_msecs(d.date), d.joins) for d in days]
+        self.series.clear()
+        for x, y in values:
+            self.series.append(x, y)
+        self.x_axis.setTickCount(min(7, max(2, len(values))))
+        self.x_axis.setRange(
+            QDateTime.fromMSecsSinceEpoch(values[0][0]),
+            QDateTime.fromMSecsSinceEpoch(values[-1][0] + (0 if len(values) > 1 else 86_400_000)),
+        )
+        top = max(y for _, y in values)
+        self.y_axis.setRange(0, max(5, top * 1.05))
+        self.y_axis.applyNiceNumbers()
+
+    def clear(self) -> None:
+        self.days = []
+        if self.view is not None:
+            self.series.clear()
+            self.view.hide()
+        self.empty_label.show()
+
+
+class ForecastPage(CampaignPage):
+    def __init__(self, tab: FeatureTab, parent: QWidget | None = None) -> None:
+        from core.campaigns.forecast import MAX_DAYS
+        from core.campaigns.planning import DEFAULT_CYCLE_HOURS, DEFAULT_K
+
+        super().__init__(tab, parent)
+        self._generation = 0
+        self.result: PlannedForecast | None = None
+        self.days = QSpinBox()
+        self.days.setObjectName("campaign_forecast_days")
+        self.days.setRange(1, MAX_DAYS)
+        self.days.setValue(30)
+        self.days.setPrefix(self.tr("未来 "))
+        counted_suffix(self.days, units.days)
+        self.plan_k = QDoubleSpinBox()
+        self.plan_k.setObjectName("campaign_forecast_plan_k")
+        self.plan_k.setRange(0, 20)
+        self.plan_k.setDecimals(2)
+        self.plan_k.setSingleStep(0.1)
+        self.plan_k.setValue(DEFAULT_K)
+        self.plan_k.setToolTip(self.tr("实测数据不足时（如活动开始前）用这个 K 预测"))
+        self.plan_hours = QDoubleSpinBox()
+        self.plan_hours.setObjectName("campaign_forecast_plan_hours")
+        self.plan_hours.setRange(1, 720)
+        self.plan_hours.setDecimals(0)
+        self.plan_hours.setValue(DEFAULT_CYCLE_HOURS)
+        self.plan_hours.setSuffix(self.tr(" 小时"))
+        self.plan_hours.setToolTip(self.tr("实测数据不足时用的每代时长：邀请人入群到被邀请人入群"))
+        self._timer = QTimer(self, singleShot=True, interval=RELOAD_DELAY_MS)
+        self._timer.timeout.connect(self.reload)
+        for box in (self.days, self.plan_k, self.plan_hours):
+            box.valueChanged.connect(lambda _value: self._timer.start())
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel(self.tr("预测")))
+        controls.addWidget(self.days)
+        controls.addSpacing(16)
+        controls.addWidget(QLabel(self.tr("计划 K")))
+        controls.addWidget(self.plan_k)
+        controls.addWidget(QLabel(self.tr("每代")))
+        controls.addWidget(self.plan_hours)
+        controls.addStretch(1)
+
+        self.chart = JoinsChart()
+        self.summary = QLabel()
+        self.summary.setObjectName("campaign_forecast_summary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.assumptions = QLabel()
+        self.assumptions.setObjectName("campaign_forecast_assumptions")
+        self.assumptions.setWordWrap(True)
+        self.assumptions.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.assumptions.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        side = QWidget()
+        side.setObjectName("campaign_forecast_side")
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(12, 0, 0, 0)
+        caption = QLabel(self.tr("预测的假设"))
+        caption.setProperty("statCaption", True)
+        side_layout.addWidget(caption)
+        side_layout.addWidget(self.assumptions)
+        side_layout.addSpacing(8)
+        caption = QLabel(self.tr("预算与奖品"))
+        caption.setProperty("statCaption", True)
+        side_layout.addWidget(caption)
+        side_layout.addWidget(self.summary)
+        side_layout.addStretch(1)
+        top = QSplitter()
+        top.addWidget(self.chart)
+        top.addWidget(side)
+        top.setStretchFactor(0, 3)
+        top.setStretchFactor(1, 2)
+        top.setSizes([600, 380])  # not by the assumptions' longest line
+
+        self.groups_model = ListTableModel(
+            [
+                (self.tr("群"), self._group_name),
+                (self.tr("开群"), self._opens),
+                (self.tr("达扫码上限"), lambda g: _day_text(g.scan_cap_on)),
+                (self.tr("达人数上限"), lambda g: _day_text(g.member_cap_on)),
+                (self.tr("预计入群"), lambda g: _amount(g.joins)),
+            ],
+            parent=self,
+        )
+        self.groups_table = make_table(
+            "campaign_forecast_groups", self.groups_model, (160, 110, 100, 100, 80)
+        )
+        self.groups_note = QLabel()
+        self.groups_note.setObjectName("campaign_forecast_groups_note")
+        self.groups_note.setProperty("muted", True)
+        self.groups_note.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.setSpacing(8)
+        layout.addLayout(controls)
+        layout.addWidget(top, 3)
+        layout.addWidget(self.groups_note)
+        layout.addWidget(self.groups_table, 1)
+
+    def title(self) -> str:
+        return self.tr("预测")
+
+    def reload(self) -> None:
+        self._timer.stop()
+        self._generation += 1
+        if self.campaign_id is None:
+            self._show(self._generation, None)
+            return
+        from core.campaigns.planning import planned_forecast
+
+        campaign, generation = self.campaign_id, self._generation
+        days, k, hours = self.days.value(), self.plan_k.value(), self.plan_hours.value()
+        self.tab.tasks.read(
+            lambda session: planned_forecast(session, campaign, days, k, hours),
+            lambda result: self._show(generation, result),
+        )
+
+    def _show(self, generation: int, result: PlannedForecast | None) -> None:
+        if generation != self._generation:
+            return
+        self.result = result
+        forecast = None if result is None else result.forecast
+        self.chart.set_days([] if forecast is None else forecast.days)
+        self.groups_model.set_items([] if forecast is None else forecast.groups)
+        if forecast is None:
+            self.assumptions.setText("")
+            self.summary.setText("")
+            self.groups_note.setText("")
+            return
+        lines = [f"• {shown(line)}" for line in forecast.assumptions]
+        self.assumptions.setText("\n".join(lines))
+        self.summary.setText("\n".join(self._summary_lines(forecast)))
+        new = forecast.new_groups
+        if not forecast.groups:
+            self.groups_note.setText(self.tr("活动没有目标群：新成员将进入新开的群"))
+        elif new:
+            self.groups_note.setText(
+                self.tr("需要新开 {count} 个群，第一个最晚 {day} 开好").format(
+                    count=len(new), day=_day_text(new[0].open_by))
+            )  # fmt: skip
+        else:
+            self.groups_note.setText(self.tr("预测期内现有目标群够用"))
+        if forecast.unplaced >= 1:
+            from core.campaigns.forecast import MAX_NEW_GROUPS
+
+            self.groups_note.setText(
+                self.groups_note.text()
+                + self.tr("；只列出前 {groups} 个新群，另有约 {people} 人").format(
+                    groups=MAX_NEW_GROUPS, people=_amount(forecast.unplaced))
+            )  # fmt: skip
+
+    def _summary_lines(self, forecast: Forecast) -> list[str]:
+        lines = []
+        if forecast.days:
+            last = forecast.days[-1]
+            lines.append(
+                self.tr("{days} 天共约 {joins} 人入群，奖励成本约 ¥{cost}").format(
+                    days=len(forecast.days), joins=_amount(last.total_joins),
+                    cost=_amount(sum(d.cost for d in forecast.days)))
+            )  # fmt: skip
+        if forecast.budget_runs_out_on is not None:
+            lines.append(
+                self.tr("总预算将在 {day} 用完").format(day=_day_text(forecast.budget_runs_out_on))
+            )
+        if forecast.over_daily_budget:
+            lines.append(
+                self.tr("{count} 天超出每日预算，最早 {day}").format(
+                    count=len(forecast.over_daily_budget),
+                    day=_day_text(forecast.over_daily_budget[0]))
+            )  # fmt: skip
+        if forecast.stock_runs_out_on is not None:
+            lines.append(
+                self.tr("奖品库存将在 {day} 发完").format(day=_day_text(forecast.stock_runs_out_on))
+            )
+        if forecast.days and len(lines) == 1:
+            lines.append(self.tr("预测期内预算与奖品够用"))
+        return lines
+
+    def _group_name(self, group: GroupFill) -> str:
+        if group.new:
+            return self.tr("新群 {number}").format(number=str(group.key).removeprefix("new-"))
+        return group.name
+
+    def _opens(self, group: GroupFill) -> str:
+        if not group.new:
+            return self.tr("已有")
+        return self.tr("{day} 前").format(day=_day_text(group.open_by))
+
+
+def _msecs(day: date) -> int:
+    return QDateTime(datetime.combine(day, time(12))).toMSecsSinceEpoch()
+
+
+def _amount(value: float) -> str:
+    """A count that may be astronomical at K ≥ 1: plain up to a billion, then 1.2e+15."""
+    return f"{value:,.0f}" if value < 1e9 else f"{value:.1e}"
+
+
+def _day_text(day: date | None) -> str:
+    return "—" if day is None else f"{day:%Y-%m-%d}"
