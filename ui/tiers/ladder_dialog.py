@@ -53,7 +53,7 @@ from ui.common.errors import show_error
 from ui.common.i18n import shown, shown_name, typed_name
 from ui.common.screen_fit import fit_to_screen, scrolling
 from ui.common.units import units
-from ui.common.widgets import counted_suffix, push_button
+from ui.common.widgets import counted_suffix, hint_label, push_button
 
 log = logging.getLogger(__name__)
 
@@ -214,9 +214,7 @@ class LadderDialog(QDialog):
         return label
 
     def _muted(self, text: str) -> QLabel:
-        label = QLabel(text)
-        label.setProperty("muted", True)
-        label.setWordWrap(True)
+        label = hint_label(text)
         return label
 
     def _scope_section(self, community_name: str) -> QVBoxLayout:

@@ -13,7 +13,6 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QStyledItemDelegate,
     QTableWidget,
@@ -36,30 +35,14 @@ from ui.common.changes import Change, Changes, changes
 from ui.common.flow_layout import flow_row
 from ui.common.i18n import shown, shown_name
 from ui.common.labels import role_name
-from ui.common.sorting import sorted_by_name
 from ui.common.tab import FeatureTab
 from ui.common.theme import current_theme
-from ui.common.widgets import make_searchable, push_button
+from ui.common.widgets import fill_communities, make_searchable, push_button, read_only_table
 from ui.tiers.charts import FlowChart, RoleChart
 
 # Recorded activity moves levels too.
 RECORDED = changes(Change.ACTIVITY, Change.MEMBERS)
 ALL = None
-
-
-def _table(name: str, headers: list[str], *, stretch_last: bool = True) -> QTableWidget:
-    """A read-only table; figures tables keep even columns instead of one stretched last."""
-    table = QTableWidget(0, len(headers))
-    table.setObjectName(name)
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().setVisible(False)
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(stretch_last)
-    header.setMinimumSectionSize(80 if not stretch_last else 40)
-    return table
 
 
 def _number(value: int) -> QTableWidgetItem:
@@ -133,11 +116,11 @@ class TiersTab(FeatureTab):
         actions.layout().setAlignment(Qt.AlignmentFlag.AlignRight)
         top.addWidget(actions, 1)
 
-        self.levels = _table(
+        self.levels = read_only_table(
             "tiersLevels", [self.tr("等级"), self.tr("人数"), self.tr("锁定"), self.tr("占比")]
         )
         self.levels.setItemDelegateForColumn(3, ShareBarDelegate(self.levels))
-        self.roles = _table("tiersRoles", [self.tr("角色 / 等级")], stretch_last=False)
+        self.roles = read_only_table("tiersRoles", [self.tr("角色 / 等级")], stretch=None)
         self.warnings = QLabel()
         self.warnings.setObjectName("tiersWarnings")
         self.warnings.setWordWrap(True)
@@ -155,7 +138,7 @@ class TiersTab(FeatureTab):
         for month in reversed(recent_months(date.today(), 12)):
             self.flow_month.addItem(f"{month:%Y-%m}", month)
         self.flow_month.currentIndexChanged.connect(lambda _index: self._load_flow())
-        self.flow = _table(
+        self.flow = read_only_table(
             "tiersFlow",
             [
                 self.tr("月初等级"),
@@ -165,7 +148,7 @@ class TiersTab(FeatureTab):
                 self.tr("降级"),
                 self.tr("离开"),
             ],
-            stretch_last=False,
+            stretch=None,
         )
         flow_page = QWidget()
         flow_layout = QVBoxLayout(flow_page)
@@ -180,7 +163,7 @@ class TiersTab(FeatureTab):
         flow_split.addWidget(self.flow_chart, 1)
         flow_layout.addLayout(flow_split, 1)
 
-        self.suggestion_table = _table(
+        self.suggestion_table = read_only_table(
             "tiersSuggestions",
             [self.tr("成员"), self.tr("现在"), self.tr("建议"), self.tr("依据")],
         )
@@ -226,9 +209,7 @@ class TiersTab(FeatureTab):
         self.community.blockSignals(True)
         self.community.clear()
         self.community.addItem(self.tr("全部社群"), ALL)
-        for cid, name in sorted_by_name(choices.communities, later=choices.is_archived):
-            self.community.addItem(name, cid)
-        self.community.setCurrentIndex(max(0, self.community.findData(current)))
+        fill_communities(self.community, choices, current)
         self.community.blockSignals(False)
         self.refresh()
 
