@@ -180,9 +180,7 @@ class TaskGroup:
     window what changed and `then(result)` runs (Anki's CollectionOp).
     """
 
-    def __init__(
-        self, owner: QWidget, announce: Callable[[Changes], None] | None = None
-    ) -> None:
+    def __init__(self, owner: QWidget, announce: Callable[[Changes], None] | None = None) -> None:
         self._owner = owner
         self._announce = announce
         self._tasks: list[Task] = []

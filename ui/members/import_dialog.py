@@ -39,12 +39,11 @@ from core.members.importing import (
     HeaderMapping,
     ImportPlan,
     ImportResult,
-    plan_import,
     write_error_report,
 )
 from core.members.masking import mask_phone
 from core.members.query import filter_choices
-from core.workflows.member_import import import_members
+from core.workflows.member_import import import_members, plan_member_import
 from ui.common.changes import Change, changes
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
@@ -203,7 +202,7 @@ class ImportDialog(QDialog):
 
         def work(progress, cancelled) -> ImportPlan:
             with database.session() as session:
-                return plan_import(
+                return plan_member_import(
                     session,
                     path,
                     community_name=community_name,

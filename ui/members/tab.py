@@ -443,9 +443,7 @@ class MembersTab(FeatureTab):
 
     def record_activity(self) -> None:
         # Recording activity is the activity feature's form: the window opens it.
-        self.activity_requested.emit(
-            self.selected_ids(), self.filter_bar.community.currentData()
-        )
+        self.activity_requested.emit(self.selected_ids(), self.filter_bar.community.currentData())
 
     def export(self) -> None:
         selected = self.selected_ids()
