@@ -1,4 +1,7 @@
-"""`main.py communities list [--json]` and `main.py qr status [--json]` (the 需要处理 list)."""
+"""`main.py communities list [--json]` and `main.py qr status [--json]` (the 需要处理 list).
+
+Imports beyond argparse happen inside the handlers, so `main.py --help` stays quick.
+"""
 
 from __future__ import annotations
 

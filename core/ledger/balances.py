@@ -20,7 +20,7 @@ from core.ledger.entries import (
     not_pending_clause,
 )
 from core.ledger.references import reference_texts
-from db.ledger_models import LedgerEntry
+from db.ledger_models import LedgerEntry, LedgerRedemption
 from db.models import Member, MemberMerge
 
 MEMBER = Member.__table__
@@ -453,7 +453,6 @@ def _verify_owners(session: Session) -> list[Problem]:
 
 
 def _verify_redemptions(session: Session) -> list[Problem]:
-    from db.ledger_models import LedgerRedemption
 
     redemption = LedgerRedemption.__table__
     spend, refund = ENTRY.alias("spend"), ENTRY.alias("refund")

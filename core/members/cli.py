@@ -1,4 +1,7 @@
-"""`main.py members search TEXT` and `main.py export members --out FILE.xlsx`."""
+"""`main.py members search TEXT` and `main.py export members --out FILE.xlsx`.
+
+Imports beyond argparse happen inside the handlers, so `main.py --help` stays quick.
+"""
 
 from __future__ import annotations
 

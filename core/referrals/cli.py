@@ -1,4 +1,7 @@
-"""`main.py referrals resolve CODE`: whose code it is, or why it is nobody's."""
+"""`main.py referrals resolve CODE`: whose code it is, or why it is nobody's.
+
+Imports beyond argparse happen inside the handlers, so `main.py --help` stays quick.
+"""
 
 from __future__ import annotations
 

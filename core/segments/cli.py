@@ -1,4 +1,7 @@
-"""`main.py segments list [--json]` and `main.py segments export NAME --out FILE.xlsx`."""
+"""`main.py segments list [--json]` and `main.py segments export NAME --out FILE.xlsx`.
+
+Imports beyond argparse happen inside the handlers, so `main.py --help` stays quick.
+"""
 
 from __future__ import annotations
 

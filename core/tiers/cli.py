@@ -1,4 +1,7 @@
-"""`main.py tiers recompute [--json]` and `main.py tiers explain MEMBER [--json]`."""
+"""`main.py tiers recompute [--json]` and `main.py tiers explain MEMBER [--json]`.
+
+Imports beyond argparse happen inside the handlers, so `main.py --help` stays quick.
+"""
 
 from __future__ import annotations
 

@@ -164,6 +164,7 @@ def while_alive(owner: QObject, callback: Callable[..., Any]) -> Callable[..., N
 
 def show_error_on(owner: QWidget) -> Callable[[BaseException], None]:
     """A failure handler that shows the error over `owner`, while it exists."""
+    # here: see run_task
     from ui.common.errors import show_error
 
     return while_alive(owner, lambda error: show_error(owner, error))

@@ -6,7 +6,7 @@ dialog stays open with what was typed.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -374,7 +374,6 @@ class CommunityDialog(QDialog):
 
 def _validity_hint(limits: Limits | None) -> str:
     """What 按平台默认 means with the settings in force."""
-    from PySide6.QtCore import QCoreApplication
 
     def days(platform: str, default: int | None) -> str:
         value = limits.qr_valid_days.get(platform) if limits else default

@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.ledger.catalogue import RedeemChoices, RewardRow, RewardSpec
+from core.common.errors import UserError
+from core.ledger.catalogue import RedeemChoices, RewardRow, RewardSpec, read_reward_image_file
 from core.ledger.limits import (
     MAX_BALANCE_POINTS,
     MAX_ENTRY_POINTS,
@@ -487,9 +488,6 @@ class RewardDialog(_Form):
         self.clear.setEnabled(pixmap is not None)
 
     def pick_image(self) -> None:
-        from core.common.errors import UserError
-        from core.ledger.catalogue import read_reward_image_file
-        from ui.common.errors import show_error
 
         path, _ = QFileDialog.getOpenFileName(
             self,

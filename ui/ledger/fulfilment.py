@@ -6,6 +6,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QInputDialog, QLineEdit, QMessageBox
 
+from core.common.operator import operator_name
+from core.ledger.catalogue import (
+    STATUS_NAMES,
+    find_redemption,
+    list_redemptions,
+    set_redemption_status,
+)
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
 from ui.common.widgets import push_button
@@ -17,7 +24,6 @@ if TYPE_CHECKING:
 
 class FulfilmentPage(LedgerPage):
     def __init__(self, tab: LedgerTab) -> None:
-        from core.ledger.catalogue import STATUS_NAMES
 
         super().__init__(tab)
         self.status = QComboBox()
@@ -62,7 +68,6 @@ class FulfilmentPage(LedgerPage):
         self.lay_out(top, self.table)
 
     def reload(self) -> None:
-        from core.ledger.catalogue import list_redemptions
 
         statuses = self.status.currentData()
         self.tasks.read(
@@ -70,8 +75,6 @@ class FulfilmentPage(LedgerPage):
         )
 
     def _move(self, status: str, reason: str = "") -> None:
-        from core.common.operator import operator_name
-        from core.ledger.catalogue import set_redemption_status
 
         row = selected(self.table, self.model)
         if row is None:
@@ -102,8 +105,6 @@ class FulfilmentPage(LedgerPage):
             self._move("cancelled", reason)
 
     def use_by_code(self) -> None:
-        from core.common.operator import operator_name
-        from core.ledger.catalogue import find_redemption, set_redemption_status
 
         code = self.code.text().strip()
         if not code:

@@ -51,6 +51,7 @@ from ui.common.screen_fit import fit_to_screen
 from ui.common.sorting import sorted_by_name
 from ui.common.tasks import TaskGroup, run_task
 from ui.common.widgets import push_button
+from ui.common.window_settings import ui_settings
 
 PAGE_CHOOSE, PAGE_PREVIEW, PAGE_DONE = range(3)
 LAST_FOLDER_KEY = "import/last_folder"  # where the file dialog opens next time
@@ -709,8 +710,6 @@ class ImportDialog(QDialog):
 
 def start_folder() -> Path:
     """Where the file dialog opens: the folder of the last import, else Documents, else home."""
-    from ui.app import ui_settings
-
     remembered = ui_settings().value(LAST_FOLDER_KEY, "", str)
     if remembered and Path(remembered).is_dir():
         return Path(remembered)
@@ -721,7 +720,5 @@ def start_folder() -> Path:
 
 
 def remember_folder(folder: Path) -> None:
-    from ui.app import ui_settings
-
     if folder.is_dir():
         ui_settings().setValue(LAST_FOLDER_KEY, str(folder.resolve()))

@@ -115,6 +115,8 @@ class MembersTab(FeatureTab):
 
         self.detail = MemberDetailPanel(database)
         self.detail.activity_name = self.extras.activity_name
+        for section in self.extras.detail_sections(database):
+            self.detail.add_section(section)
         self.detail.member_changed.connect(self._member_edited)
 
         self.buttons = {
@@ -341,6 +343,7 @@ class MembersTab(FeatureTab):
         )
 
     def open_import(self) -> None:
+        # a dialog's module loads when it is first opened (start-up)
         from ui.members.import_dialog import ImportDialog
 
         dialog = ImportDialog(self.database, self)
@@ -348,6 +351,7 @@ class MembersTab(FeatureTab):
         dialog.exec()
 
     def open_merge(self) -> None:
+        # a dialog's module loads when it is first opened (start-up)
         from ui.members.merge_dialog import MergeDialog
 
         dialog = MergeDialog(self.database, self)

@@ -51,6 +51,7 @@ from core.referrals.invite_codes import (
     save_link_template,
     saved_link_template,
 )
+from core.segments.catalogue import SEGMENTS
 from ui.common.errors import show_error
 from ui.common.i18n import shown
 from ui.common.tasks import Task, TaskGroup, while_alive
@@ -167,7 +168,6 @@ class BulkPosterDialog(QDialog):
         self.segment.setObjectName("bulkPosterSegment")
         with self.database.session() as session:
             fill_communities(self.community, filter_choices(session))
-        from core.segments.catalogue import SEGMENTS
 
         for segment in SEGMENTS:
             self.segment.addItem(shown(segment.name), segment.key)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from core.common.database import Database
 from core.common.errors import UserError
+from core.communities.registry import read_fields
 from core.tiers.ladder import (
     DEFAULT_LADDER,
     MAX_LEVELS,
@@ -193,8 +194,6 @@ class LadderDialog(QDialog):
             except UserError as error:
                 shared, problem = DEFAULT_LADDER, error.message
             if self.community_id is not None:
-                from core.communities.registry import read_fields
-
                 try:
                     community_name = read_fields(session, self.community_id).name
                 except UserError:

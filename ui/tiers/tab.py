@@ -375,6 +375,7 @@ class TiersTab(FeatureTab):
         )
 
     def open_paste(self) -> None:
+        # a dialog's module loads when it is first opened (start-up)
         from ui.activity.paste_dialog import PasteDialog
 
         dialog = PasteDialog(self.database, self.community_id(), self)
@@ -383,6 +384,7 @@ class TiersTab(FeatureTab):
         dialog.deleteLater()
 
     def open_import(self) -> None:
+        # a dialog's module loads when it is first opened (start-up)
         from ui.activity.activity_import_dialog import ActivityImportDialog
 
         dialog = ActivityImportDialog(self.database, self.community_id(), self)
@@ -391,6 +393,7 @@ class TiersTab(FeatureTab):
         dialog.deleteLater()
 
     def open_weights(self) -> None:
+        # a dialog's module loads when it is first opened (start-up)
         from ui.activity.weights_dialog import WeightsDialog
 
         dialog = WeightsDialog(self.database, self)
@@ -399,6 +402,7 @@ class TiersTab(FeatureTab):
         dialog.deleteLater()
 
     def open_ladder(self) -> None:
+        # a dialog's module loads when it is first opened (start-up)
         from ui.tiers.ladder_dialog import LadderDialog
 
         dialog = LadderDialog(self.database, self.community_id(), self)

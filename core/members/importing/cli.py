@@ -1,5 +1,8 @@
 """`main.py import FILE [--community NAME] [--doubtful same|new|skip] [--dry-run] [--json]
-[--report FILE.xlsx]`."""
+[--report FILE.xlsx]`.
+
+Imports beyond argparse happen inside the handlers, so `main.py --help` stays quick.
+"""
 
 from __future__ import annotations
 
