@@ -19,9 +19,9 @@ from core.ledger.limits import MAX_ENTRY_POINTS
 from core.ledger.reasons import reason_text
 from core.ledger.references import reference_texts
 from core.members.importing import ADD, UNCHANGED, UPDATE, apply_import, plan_import
-from core.workflows.member_import import plan_member_import
 from core.members.importing.fields import auto_mapping
 from core.members.importing.opening import parse_points
+from core.workflows.member_import import plan_member_import
 from core.workflows.opening_balance import record_opening_balances
 from db.ledger_models import LedgerEntry
 from db.models import Member
