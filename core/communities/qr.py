@@ -173,7 +173,6 @@ class QrInfo:
 
 
 def qr_info(session: Session, community_id: int, *, today: date | None = None) -> QrInfo:
-
     community = get_community(session, community_id, trashed=True)
     if community.qr_image is None:
         return QrInfo(None, None, None, None, None, None)

@@ -453,7 +453,6 @@ def _verify_owners(session: Session) -> list[Problem]:
 
 
 def _verify_redemptions(session: Session) -> list[Problem]:
-
     redemption = LedgerRedemption.__table__
     spend, refund = ENTRY.alias("spend"), ENTRY.alias("refund")
     rows = session.execute(

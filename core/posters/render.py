@@ -165,7 +165,6 @@ class PosterRenderer:
     # ------------------------------------------------------------------ public
 
     def render(self, data: Mapping[str, Any]) -> RenderedPoster:
-
         if not self._checked:
             # Before any pixel: a template made in code (the designer's edits) is held to the
             # same bounds and budget as one read from a file.
@@ -562,7 +561,6 @@ _BICUBIC = Image.Resampling.BICUBIC
 
 
 def _replace_box(placed: PlacedQr, box: tuple[int, int, int, int]) -> PlacedQr:
-
     return replace(placed, box=box)
 
 

@@ -367,5 +367,4 @@ class CommunityDetail(QScrollArea):
 
 
 def _escape(text: str) -> str:
-
     return html.escape(text)

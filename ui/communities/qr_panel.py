@@ -423,7 +423,6 @@ class QrPanel(QFrame):
 
 
 def _kind_text(content: str | None) -> str:
-
     return {
         "wechat_group": QCoreApplication.translate("communities", "微信群二维码"),
         "wecom": QCoreApplication.translate("communities", "企业微信二维码"),

@@ -55,7 +55,6 @@ def thumbnails(pictures: dict[int, bytes]) -> dict[int, QImage]:
 
 class CataloguePage(LedgerPage):
     def __init__(self, tab: LedgerTab) -> None:
-
         super().__init__(tab)
         self.rewards: list = []
         self.pictures: dict[int, bytes] = {}
@@ -108,7 +107,6 @@ class CataloguePage(LedgerPage):
         self.lay_out(buttons, self.table_or_empty)
 
     def reload(self) -> None:
-
         def read(session):
             rows = list_rewards(session)
             pictures = reward_images(session, [r.id for r in rows if r.has_image])
@@ -131,7 +129,6 @@ class CataloguePage(LedgerPage):
             self._open_reward(row)
 
     def _open_reward(self, row) -> None:
-
         picture = self.pictures.get(row.id) if row is not None else None
         dialog = RewardDialog(row, picture, parent=self)
         if dialog.exec() != RewardDialog.DialogCode.Accepted:

@@ -488,7 +488,6 @@ class RewardDialog(_Form):
         self.clear.setEnabled(pixmap is not None)
 
     def pick_image(self) -> None:
-
         path, _ = QFileDialog.getOpenFileName(
             self,
             self.tr("选择奖品图片"),

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
 class FulfilmentPage(LedgerPage):
     def __init__(self, tab: LedgerTab) -> None:
-
         super().__init__(tab)
         self.status = QComboBox()
         self.status.setObjectName("ledger_redemption_status")
@@ -68,14 +67,12 @@ class FulfilmentPage(LedgerPage):
         self.lay_out(top, self.table)
 
     def reload(self) -> None:
-
         statuses = self.status.currentData()
         self.tasks.read(
             lambda session: list_redemptions(session, statuses=statuses), self.model.set_items
         )
 
     def _move(self, status: str, reason: str = "") -> None:
-
         row = selected(self.table, self.model)
         if row is None:
             QMessageBox.information(self, self.tr("兑换发放"), self.tr("请先选择一条兑换记录"))
@@ -105,7 +102,6 @@ class FulfilmentPage(LedgerPage):
             self._move("cancelled", reason)
 
     def use_by_code(self) -> None:
-
         code = self.code.text().strip()
         if not code:
             return

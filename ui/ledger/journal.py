@@ -23,7 +23,6 @@ JOURNAL_LIMIT = 2000
 
 class JournalPage(LedgerPage):
     def __init__(self, tab: LedgerTab) -> None:
-
         super().__init__(tab)
         self.kind = QComboBox()
         self.kind.setObjectName("ledger_journal_kind")
@@ -77,7 +76,6 @@ class JournalPage(LedgerPage):
         self.lay_out(filters, self.table)
 
     def reload(self) -> None:
-
         days = self.period.currentData()
         kind = self.kind.currentData()
         since = None

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 
 class LiabilityPage(LedgerPage):
     def __init__(self, tab: LedgerTab) -> None:
-
         super().__init__(tab)
         grid = QGridLayout()
         grid.setSpacing(12)
@@ -124,12 +123,10 @@ class LiabilityPage(LedgerPage):
         self.lay_out(grid, value_row, lower)
 
     def reload(self) -> None:
-
         self.tasks.read(liability, self._show)
         self.load_expiring()
 
     def _show(self, summary) -> None:
-
         labels = self.labels
         labels["outstanding"].setText(f"{summary.outstanding:,}")
         labels["value"].setText(fen_text(summary.outstanding_value_fen))
@@ -142,7 +139,6 @@ class LiabilityPage(LedgerPage):
         self.months_model.set_items(list(reversed(summary.months)))
 
     def load_expiring(self) -> None:
-
         days = self.expiring_days.value()
         self.tasks.read(
             lambda session: expiring_members(session, within_days=days),
@@ -150,7 +146,6 @@ class LiabilityPage(LedgerPage):
         )
 
     def save_value(self) -> None:
-
         text = self.yuan_per_point.text()
         self.yuan_per_point.clearFocus()
         self.write(lambda s: set_yuan_per_point(s, text), self.tr("正在保存…"))

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 
 class RulesPage(LedgerPage):
     def __init__(self, tab: LedgerTab) -> None:
-
         super().__init__(tab)
         self.rules: list = []  # as last loaded; the statement page's rule awards offer them
         self.model = ListTableModel(
@@ -64,7 +63,6 @@ class RulesPage(LedgerPage):
         self.lay_out(buttons, self.table)
 
     def reload(self) -> None:
-
         self.tasks.read(current_rules, self._show)
 
     def _show(self, rules) -> None:
@@ -77,11 +75,9 @@ class RulesPage(LedgerPage):
             self._open_rule(rule, new=False)
 
     def new_rule(self) -> None:
-
         self._open_rule(RuleSpec("", "custom", "", 10, qualifying=False), new=True)
 
     def _open_rule(self, rule, *, new: bool) -> None:
-
         spec = (
             rule
             if isinstance(rule, RuleSpec)

@@ -140,7 +140,6 @@ class StatementPage(LedgerPage):
         self.load_statement()
 
     def load_members(self) -> None:
-
         search = self.member_search.text()
         self.tasks.read(lambda session: choices_with_points(session, search), self._show_members)
 
@@ -220,7 +219,6 @@ class StatementPage(LedgerPage):
     # ----- writing -------------------------------------------------------------------------
 
     def award(self, *, deduct: bool = False) -> None:
-
         if self.member_id is None:
             return
         dialog = PointsDialog(self.member_name, deduct=deduct, parent=self)
@@ -253,7 +251,6 @@ class StatementPage(LedgerPage):
         self.award(deduct=True)
 
     def award_by_rule(self) -> None:
-
         members = self.selected_members()
         if not members:
             return
@@ -286,7 +283,6 @@ class StatementPage(LedgerPage):
         return text
 
     def redeem(self) -> None:
-
         if self.member_id is None:
             return
         member_id, name = self.member_id, self.member_name
@@ -297,7 +293,6 @@ class StatementPage(LedgerPage):
         )
 
     def _open_redeem(self, member_id: int, name: str, choices) -> None:
-
         if not choices.rewards:
             QMessageBox.information(
                 self,
@@ -320,7 +315,6 @@ class StatementPage(LedgerPage):
         dialog.exec()
 
     def makeup(self) -> None:
-
         if self.member_id is None:
             return
         cost = next((r.points for r in self.tab.rules_page.rules if r.code == "makeup_checkin"), 0)
@@ -334,7 +328,6 @@ class StatementPage(LedgerPage):
         )
 
     def reverse(self) -> None:
-
         line = selected(self.table, self.model)
         if line is None:
             return

@@ -82,7 +82,6 @@ class LedgerTab(FeatureTab):
 
 
 def _run_daily(database: Database):
-
     # It writes (expiry, birthday gifts, clawbacks): the write lock from the start, quietly,
     # without the progress dialog a user's write shows.
     with database.session(write=True) as session:

@@ -274,7 +274,6 @@ class PosterDesigner(FeatureTab):
         return True
 
     def new_template(self, width: int, height: int, dpi: int) -> None:
-
         if not self._may_discard():
             return
         background = BackgroundLayer(name=self.tr("背景"), width=width, height=height)

@@ -187,7 +187,6 @@ def shown_value(value: Any, limit: int = 80) -> str:
 
 
 def _json_text(value: Any) -> str:
-
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
