@@ -21,6 +21,7 @@ class DatabaseTooNewError(RuntimeError):
 
 
 def alembic_config(engine: Engine):
+    # Alembic only when the schema needs it (module docstring)
     from alembic.config import Config
 
     config = Config()
@@ -31,6 +32,7 @@ def alembic_config(engine: Engine):
 
 
 def _script_directory():
+    # Alembic only when the schema needs it (module docstring)
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory(str(MIGRATIONS_DIR))
@@ -64,6 +66,7 @@ def needs_upgrade(engine: Engine) -> bool:
 
 
 def upgrade_to_head(engine: Engine) -> None:
+    # Alembic only when the schema needs it (module docstring)
     from alembic import command
 
     command.upgrade(alembic_config(engine), "head")

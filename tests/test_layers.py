@@ -96,6 +96,15 @@ FEATURE_USES: dict[str, set[str]] = {
 KNOWN_SIDEWAYS: set[tuple[str, str]] = set()
 
 
+# A feature's own tables, in db/: reading them is using that feature, so only a feature that
+# may use it (or its workflow) reads them; the rest ask the feature's functions.
+TABLES_OF = {
+    "db.ledger_models": "ledger",
+    "db.referral_models": "referrals",
+    "db.poster_models": "posters",
+}
+
+
 def allowed_features(feature: str) -> set[str]:
     allowed, todo = {feature, "common"}, [feature]
     while todo:
@@ -121,13 +130,14 @@ def sideways_imports(path: Path, root: Path = ROOT) -> set[tuple[str, str]]:
     for module in imported_modules(path):
         parts = module.split(".")
         reaches_db = layer == "ui" and parts[0] == "db"
+        reaches_tables = module in TABLES_OF and TABLES_OF[module] not in allowed
         reaches_feature = (
             parts[0] in {"core", "ui"}
             and len(parts) > 1
             and parts[1] in FEATURE_USES
             and parts[1] not in allowed
         )
-        if reaches_db or reaches_feature:
+        if reaches_db or reaches_tables or reaches_feature:
             found.add((relative.as_posix(), module))
     return found
 
@@ -167,3 +177,14 @@ def test_a_planted_sideways_import_is_caught(tmp_path):
     database = tmp_path / "ui" / "members" / "table.py"
     database.write_text("from db.models import Member\n", encoding="utf-8")
     assert sideways_imports(database, tmp_path) == {("ui/members/table.py", "db.models")}
+
+
+def test_a_feature_reading_another_features_tables_is_caught(tmp_path):
+    (tmp_path / "core" / "members").mkdir(parents=True)
+    planted = tmp_path / "core" / "members" / "peek.py"
+    planted.write_text("from db.ledger_models import LedgerEntry\n", encoding="utf-8")
+    assert sideways_imports(planted, tmp_path) == {("core/members/peek.py", "db.ledger_models")}
+    (tmp_path / "core" / "tiers").mkdir(parents=True)
+    allowed = tmp_path / "core" / "tiers" / "points.py"  # tiers may use the ledger
+    allowed.write_text("from db.ledger_models import LedgerEntry\n", encoding="utf-8")
+    assert sideways_imports(allowed, tmp_path) == set()

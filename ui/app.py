@@ -7,7 +7,7 @@ import logging
 import sys
 import time
 
-from PySide6.QtCore import QSettings, QThreadPool, QTimer
+from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -16,17 +16,14 @@ from core.common.config import load_config
 from core.common.errors import UserError
 from core.common.logs import setup_logging
 from core.version import __version__
+from ui.common.window_settings import ui_settings
 
 log = logging.getLogger(__name__)
 APP_TITLE = "社群运营工作台"
 
 
-def ui_settings() -> QSettings:
-    """Window geometry and other view state, in an INI file next to config.json."""
-    return QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
-
-
 def create_application(argv: list[str]) -> QApplication:
+    # each step's modules load when the boot order reaches it (module docstring)
     from ui.common.fonts import install_bundled_fonts
     from ui.common.i18n import install_translators
     from ui.common.theme import apply_theme
@@ -51,6 +48,7 @@ def run_window(*, db_url: str | None, smoke: bool, started: float) -> int:
     `--smoke` prints the time to the shown window, waits until the database is open and the
     tabs are built (so a broken database still fails the smoke run), and quits.
     """
+    # each step's modules load when the boot order reaches it (module docstring)
     from ui.common.errors import install_excepthook
     from ui.common.i18n import shown
     from ui.main_window import MainWindow
@@ -67,6 +65,7 @@ def run_window(*, db_url: str | None, smoke: bool, started: float) -> int:
     outcome = {"code": 0, "database": None}
 
     def open_and_attach() -> None:
+        # SQLAlchemy after the window is shown (start-up)
         from core.common.database import open_database
 
         try:

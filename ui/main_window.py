@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from core.common import paths
 from core.common.logs import log_file
+from core.version import __version__
 from ui.common.backup_actions import BackupActions
 from ui.common.changes import EVERYTHING, Change, changes
 from ui.common.icons import decorate, set_icon
@@ -92,13 +93,13 @@ class MainWindow(QMainWindow):
 
     def attach_database(self, database: Database) -> None:
         """Build the tabs over an open database and load what they show."""
+        # the tabs (and SQLAlchemy) after the frame is shown (module docstring)
         from core.common.database import describe_url
         from ui.campaigns.tab import CampaignsTab
         from ui.communities.tab import CommunitiesTab
         from ui.ledger.tab import LedgerTab
         from ui.members.tab import MembersTab
         from ui.overview.tab import OverviewTab
-        from ui.tiers.level_panel import LevelPanel
         from ui.tiers.tab import TiersTab
         from ui.wiring import members_tab_extras
 
@@ -119,8 +120,6 @@ class MainWindow(QMainWindow):
         self.members_tab.data_changed.connect(self.data_changed)
         self.members_tab.posters_requested.connect(self.posters_for_members)
         self.members_tab.activity_requested.connect(self.record_activity_for)
-        # The member detail shows the levels of tiers: composed here, members don't know tiers.
-        self.members_tab.detail.add_section(LevelPanel(database))
         self.tabs.addTab(self.members_tab, self.tr("成员"), "users-round")
         self.tiers_tab = TiersTab(database)
         self.tiers_tab.data_changed.connect(self.data_changed)
@@ -351,13 +350,14 @@ class MainWindow(QMainWindow):
         run_task(self, work, label=self.tr("正在生成演示数据…"), on_success=done)
 
     def open_settings(self) -> None:
+        # a dialog's module loads when it is first opened (start-up)
         from ui.settings.dialog import SettingsDialog
 
         SettingsDialog(self).exec()
 
     def show_about(self) -> None:
+        # SQLAlchemy is not loaded before the window first shows
         from core.common.database import describe_url, resolve_url
-        from core.version import __version__
 
         box = QMessageBox(self)
         box.setObjectName("about_dialog")
@@ -398,6 +398,7 @@ class MainWindow(QMainWindow):
 
     def record_activity_for(self, member_ids: list[int], community_id: int | None) -> None:
         """The 记录行为 form for members chosen in the 成员 tab."""
+        # a dialog's module loads when it is first opened (start-up)
         from ui.activity.entry_dialog import ActivityEntryDialog
 
         dialog = ActivityEntryDialog(self.database, member_ids, community_id, self)
@@ -415,6 +416,7 @@ class MainWindow(QMainWindow):
         self.posters_tab.ensure_built().open_bulk(member_ids)
 
     def _build_poster_designer(self, database: Database):
+        # the designer (Pillow, the renderer) when its page is first shown
         from ui.posters.designer import PosterDesigner
 
         designer = PosterDesigner(database)
@@ -436,6 +438,7 @@ class MainWindow(QMainWindow):
 
     def replace_database(self, database: Database) -> None:
         """Use another open database (after a restore) and tell every tab."""
+        # SQLAlchemy is not loaded before the window first shows
         from core.common.database import describe_url
 
         self.database = database

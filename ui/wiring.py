@@ -1,8 +1,12 @@
-"""Where the window joins features that may not import each other (ARCHITECTURE.md's table).
+"""The one place where the window joins features that may not import each other.
 
-A lower feature's screen offers a small slot (ui/members/extras.py); the features above it fill
-it here, so the 成员 tab shows level names, 行为 names and 分群 without importing tiers,
-activity or segments.
+The rule (ARCHITECTURE.md's feature table): a lower feature's screen offers a small slot (a
+frozen dataclass of callables beside its tab, e.g. ui/members/extras.py: names, filters, detail
+sections); the features above it fill the slot here, and nowhere else. ui/main_window.py only
+places the tabs it is handed, connects their signals to the window (switching pages, the status
+bar, `data_changed`) and opens the dialogs a tab asks for; it builds no feature's piece into
+another feature's tab. So the 成员 tab shows 行为 names, level names, 分群 and the 等级 section
+without importing activity, tiers or segments, and a new feature's join is one function here.
 """
 
 from __future__ import annotations
@@ -11,9 +15,13 @@ from core.tiers.ladder import level_choices
 from ui.activity.labels import activity_name
 from ui.members.extras import MembersTabExtras
 from ui.segments.member_scope import SegmentScope
+from ui.tiers.level_panel import LevelPanel
 
 
 def members_tab_extras() -> MembersTabExtras:
     return MembersTabExtras(
-        activity_name=activity_name, level_names=level_choices, scope=SegmentScope
+        activity_name=activity_name,
+        level_names=level_choices,
+        scope=SegmentScope,
+        detail_sections=lambda database: [LevelPanel(database)],
     )

@@ -1,5 +1,8 @@
 """`main.py activity paste FILE --community NAME [--date YYYY-MM-DD] [--pick NAME=ID]… [--json]`
-and `main.py activity import FILE [--community NAME] [--dry-run] [--json]`."""
+and `main.py activity import FILE [--community NAME] [--dry-run] [--json]`.
+
+Imports beyond argparse happen inside the handlers, so `main.py --help` stays quick.
+"""
 
 from __future__ import annotations
 

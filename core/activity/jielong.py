@@ -36,6 +36,7 @@ from datetime import date, timedelta
 from core.common.errors import UserError
 from core.common.text import msg
 from core.members.name_match import INVISIBLE, match_key, match_keys_of, strip_brackets
+from core.members.search_keys import member_search_keys
 
 MAX_BYTES = 1024 * 1024
 MAX_LINES = 5000
@@ -90,7 +91,6 @@ class JielongEntry:
     @functools.cached_property
     def pinyin_keys(self) -> tuple[str, str]:
         """(pinyin, initials) of the name without brackets, as the members table stores them."""
-        from core.members.search_keys import member_search_keys
 
         keys = member_search_keys(strip_brackets(self.name).strip() or self.name)
         return keys.pinyin, keys.initials

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from core.common.settings_store import get_setting
+from core.common.errors import UserError
+from core.common.settings_store import get_setting, set_setting
 from core.common.text import msg
 
 KIND_LABELS = {
@@ -45,8 +46,6 @@ MIN_WEIGHT, MAX_WEIGHT = -20, 20
 
 def save_kind_weights(session: Session, weights: dict[str, int]) -> dict[str, int]:
     """Store the weights after checking them; a bad value changes nothing."""
-    from core.common.errors import UserError
-    from core.common.settings_store import set_setting
 
     clean = {}
     for kind, weight in weights.items():

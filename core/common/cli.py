@@ -28,11 +28,52 @@ def add_common_options(parser: argparse.ArgumentParser, *, json_output: bool = T
         parser.add_argument("--json", action="store_true", help="以一个 JSON 对象输出结果")
 
 
+def add_dry_run(parser: argparse.ArgumentParser, help: str = "只检查，不写入") -> None:
+    parser.add_argument("--dry-run", action="store_true", help=help)
+
+
 def open_for(args: argparse.Namespace):
     """Open the database a subcommand was pointed at (imported here: --help stays quick)."""
     from core.common.database import open_database
 
     return open_database(getattr(args, "db", None))
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll back what a --dry-run did."""
+
+    def __init__(self, result) -> None:
+        self.result = result
+
+
+def run_work(args: argparse.Namespace, work, *, write: bool = False):
+    """`work(session)` in one transaction on the database the command names, then closed.
+
+    --dry-run (when the command has it) rolls the transaction back and keeps the answer.
+    `write`: the work writes (even if --dry-run undoes it), so it takes the write lock first.
+    """
+    database = open_for(args)
+    try:
+        try:
+            with database.session(write=write) as session:
+                result = work(session)
+                if getattr(args, "dry_run", False):
+                    raise _DryRun(result)
+        except _DryRun as dry:
+            result = dry.result
+    finally:
+        database.close()
+    return result
+
+
+DRY_RUN_MARK = "（试运行，未写入）"
+
+
+def emit_change(args: argparse.Namespace, result: Any, human: str) -> None:
+    """Print what a command that can --dry-run did: marked as such in JSON and in the line."""
+    data = asdict(result) if is_dataclass(result) else dict(result)
+    data["dry_run"] = args.dry_run
+    emit(data, as_json=args.json, human=(DRY_RUN_MARK if args.dry_run else "") + human)
 
 
 # A progress line left without its line break (the work failed half-way): the error line

@@ -39,6 +39,7 @@ def open_untrusted(
     `hint` says what to pick instead when the file is no image at all. Pass both as messages
     (`msg`), so the window can show them in its language.
     """
+    # Pillow on first use: the window starts without it
     from PIL import Image, UnidentifiedImageError
 
     if not data:
@@ -90,6 +91,7 @@ def has_alpha(image: Image.Image) -> bool:
 
 def flatten_on_white(image: Image.Image) -> Image.Image:
     """RGB or L without transparency: transparent screenshots are laid on white."""
+    # Pillow on first use: the window starts without it
     from PIL import Image
 
     if has_alpha(image):
@@ -103,6 +105,7 @@ def flatten_on_white(image: Image.Image) -> Image.Image:
 def upright_rgba(image: Image.Image) -> Image.Image:
     """The photo as the camera's owner saw it, in RGBA: EXIF rotation applied, CMYK/palette/
     16-bit converted, transparency kept."""
+    # Pillow on first use: the window starts without it
     from PIL import ImageOps
 
     image = ImageOps.exif_transpose(image)

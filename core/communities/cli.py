@@ -1,11 +1,14 @@
-"""`main.py communities list [--json]` and `main.py qr status [--json]` (the 需要处理 list)."""
+"""`main.py communities list [--json]` and `main.py qr status [--json]` (the 需要处理 list).
+
+Imports beyond argparse happen inside the handlers, so `main.py --help` stays quick.
+"""
 
 from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
 
-from core.common.cli import add_common_options, emit, open_for
+from core.common.cli import add_common_options, emit, run_work
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -26,12 +29,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run_list(args: argparse.Namespace) -> int:
     from core.communities.listing import list_communities
 
-    database = open_for(args)
-    try:
-        with database.session() as session:
-            rows = list_communities(session, include_archived=args.archived)
-    finally:
-        database.close()
+    rows = run_work(args, lambda session: list_communities(session, include_archived=args.archived))
     data = {
         "communities": [
             {
@@ -82,12 +80,7 @@ def run_qr_status(args: argparse.Namespace) -> int:
     from core.communities.attention import KIND_LABELS
     from core.communities.listing import attention_list
 
-    database = open_for(args)
-    try:
-        with database.session() as session:
-            items = attention_list(session)
-    finally:
-        database.close()
+    items = run_work(args, attention_list)
     data = {"count": len(items), "items": [asdict(item) for item in items]}
     if items:
         human = "\n".join(

@@ -18,6 +18,7 @@ from core.common import images
 from core.common.errors import UserError
 from core.common.images import flatten_on_white as _flatten
 from core.common.text import msg
+from core.communities.limits import days_left, expires_on, load_limits
 from core.communities.registry import get_community
 
 # Re-exported: the QR panel checks a file's size before reading it.
@@ -172,8 +173,6 @@ class QrInfo:
 
 
 def qr_info(session: Session, community_id: int, *, today: date | None = None) -> QrInfo:
-    from core.communities.limits import days_left, expires_on, load_limits
-
     community = get_community(session, community_id, trashed=True)
     if community.qr_image is None:
         return QrInfo(None, None, None, None, None, None)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from core.common.errors import UserError
 from core.common.search_keys import normalize_query
 from core.common.text import msg
+from core.communities.limits import load_limits
 from core.communities.roles import change_roles
 from db.models import (
     PLATFORMS,
@@ -76,7 +77,6 @@ def display_name(nickname: str | None, remark: str | None, member_id: int) -> st
 
 def new_fields(session: Session) -> CommunityFields:
     """A blank record with the caps from the settings (DOMAIN.md: every limit is a setting)."""
-    from core.communities.limits import load_limits
 
     limits = load_limits(session)
     return CommunityFields(name="", member_cap=limits.member_cap, scan_cap=limits.scan_cap)

@@ -32,6 +32,7 @@ from core.ledger.entries import (
     award_batch,
     clawback,
     default_expiry,
+    expire_due,
     lock_member,
     lock_members,
     spend,
@@ -639,7 +640,6 @@ class DailyResult:
 def run_daily(session: Session, *, now: datetime | None = None) -> DailyResult:
     """What runs on start and by `ledger expire`: clawbacks, expiry, birthday gifts.
     Each is idempotent, so running it again the same day changes nothing."""
-    from core.ledger.entries import expire_due
 
     now = now or datetime.now()
     take_write_lock(session)

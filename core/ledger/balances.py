@@ -4,10 +4,11 @@ the bookkeeping identity (see core.ledger.entries) holds for every entry and awa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy import Connection, Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.ledger.entries import (
@@ -19,7 +20,7 @@ from core.ledger.entries import (
     not_pending_clause,
 )
 from core.ledger.references import reference_texts
-from db.ledger_models import LedgerEntry
+from db.ledger_models import LedgerEntry, LedgerRedemption
 from db.models import Member, MemberMerge
 
 MEMBER = Member.__table__
@@ -145,6 +146,25 @@ class Statement:
     nickname: str
     balance: Balance
     lines: list[StatementLine] = field(default_factory=list)
+
+
+def dedupe_keys(
+    connection: Connection, member_ids: Iterable[int], prefix: str
+) -> dict[int, set[str]]:
+    """The dedupe keys starting with `prefix` of the entries each of `member_ids` holds (their
+    own, or moved to them by a merge); members without one are left out."""
+    ids = sorted(set(member_ids))
+    entry = LedgerEntry.__table__
+    found: dict[int, set[str]] = {}
+    for start in range(0, len(ids), 1000):
+        for member_id, key in connection.execute(
+            select(entry.c.member_id, entry.c.dedupe_key).where(
+                entry.c.member_id.in_(ids[start : start + 1000]),
+                entry.c.dedupe_key.like(prefix + "%"),
+            )
+        ):
+            found.setdefault(member_id, set()).add(key)
+    return found
 
 
 def entry_status(pending_until: datetime | None, reversed_by: int | None, now: datetime) -> str:
@@ -433,8 +453,6 @@ def _verify_owners(session: Session) -> list[Problem]:
 
 
 def _verify_redemptions(session: Session) -> list[Problem]:
-    from db.ledger_models import LedgerRedemption
-
     redemption = LedgerRedemption.__table__
     spend, refund = ENTRY.alias("spend"), ENTRY.alias("refund")
     rows = session.execute(

@@ -91,6 +91,7 @@ def reward_image_bytes(data: bytes) -> bytes:
     re-encoded: JPEG, or PNG when it has see-through pixels (a cut-out product shot).
     Nothing of the original file (EXIF, GPS, ICC profile, trailing bytes) is kept.
     """
+    # Pillow on first use: the window starts without it
     from PIL import Image
 
     image = load_untrusted_rgba(data, what=msg("奖品图片"))

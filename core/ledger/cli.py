@@ -10,7 +10,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.common.cli import TerminalProgress, add_common_options, emit, open_for
+from core.common.cli import (
+    DRY_RUN_MARK,
+    TerminalProgress,
+    add_common_options,
+    add_dry_run,
+    emit,
+    emit_change,
+    run_work,
+)
 from db.bounds import MAX_ENTRY_POINTS, MAX_EXPIRY_DAYS  # plain numbers: --help stays quick
 
 
@@ -36,14 +44,14 @@ def register(commands: argparse._SubParsersAction) -> None:
         type=int,
         help=f"有效天数（默认 365，最多 {MAX_EXPIRY_DAYS}；0 表示永不过期；仅 --points）",
     )
-    award.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    add_dry_run(award)
     add_common_options(award)
     award.set_defaults(handler=run_award)
 
     redeem = actions.add_parser("redeem", help="用积分兑换积分商城的奖品")
     redeem.add_argument("--member", required=True, help="成员编号或昵称")
     redeem.add_argument("--reward", required=True, help="奖品编号或名称")
-    redeem.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    add_dry_run(redeem)
     add_common_options(redeem)
     redeem.set_defaults(handler=run_redeem)
 
@@ -53,7 +61,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     statement.set_defaults(handler=run_statement)
 
     expire = actions.add_parser("expire", help="处理到期积分、退群收回和生日礼（可重复运行）")
-    expire.add_argument("--dry-run", action="store_true", help="只统计将过期的积分，不写入")
+    add_dry_run(expire, "只统计将过期的积分，不写入")
     add_common_options(expire)
     expire.set_defaults(handler=run_expire)
 
@@ -74,35 +82,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     export.set_defaults(handler=run_export)
 
 
-class _DryRun(Exception):
-    """Raised inside the transaction to roll back what a --dry-run did."""
-
-    def __init__(self, result) -> None:
-        self.result = result
-
-
 def find_member(session, text: str) -> int:
     """By number or by a name only they have (the lookup every command line shares)."""
     from core.members.lookup import find_member as lookup
 
     return lookup(session, text)
-
-
-def _run(args, work, *, write: bool = False):
-    """Run `work(session)` in one transaction; --dry-run rolls it back and keeps its answer.
-    `write`: the work writes (even if --dry-run undoes it), so it takes the write lock first."""
-    database = open_for(args)
-    try:
-        try:
-            with database.session(write=write) as session:
-                result = work(session)
-                if getattr(args, "dry_run", False):
-                    raise _DryRun(result)
-        except _DryRun as dry:
-            result = dry.result
-    finally:
-        database.close()
-    return result
 
 
 def run_award(args: argparse.Namespace) -> int:
@@ -142,16 +126,13 @@ def run_award(args: argparse.Namespace) -> int:
             "entry_id": entry_id,
             "points": args.points,
             "available": balance(session, member_id).available,
-            "dry_run": args.dry_run,
         }
 
-    result = _run(args, work, write=True)
-    prefix = "（试运行，未写入）" if args.dry_run else ""
-    emit(
+    result = run_work(args, work, write=True)
+    emit_change(
+        args,
         result,
-        as_json=args.json,
-        human=f"{prefix}已给成员 {result['member_id']} 发放 {args.points} 积分，"
-        f"可用余额 {result['available']}",
+        f"已给成员 {result['member_id']} 发放 {args.points} 积分，可用余额 {result['available']}",
     )
     return 0
 
@@ -180,21 +161,19 @@ def _run_rule_award(args: argparse.Namespace) -> int:
             "daily_cap": done.daily_cap,
             "available": balance(session, member_id).available,
             "pending": balance(session, member_id).pending,
-            "dry_run": args.dry_run,
         }
 
-    result = _run(args, work, write=True)
-    prefix = "（试运行，未写入）" if args.dry_run else ""
+    result = run_work(args, work, write=True)
     capped = (
         f"（已达每日上限 {result['daily_cap']} 分，本次只发 {result['points']} 分）"
         if result["capped"]
         else ""
     )
     pending = f"，待生效 {result['pending']}" if result["pending"] else ""
-    emit(
+    emit_change(
+        args,
         result,
-        as_json=args.json,
-        human=f"{prefix}已按「{result['rule_name']}」给成员 {result['member_id']} 发放 "
+        f"已按「{result['rule_name']}」给成员 {result['member_id']} 发放 "
         f"{result['points']} 积分{capped}，可用余额 {result['available']}{pending}",
     )
     return 0
@@ -215,15 +194,13 @@ def run_redeem(args: argparse.Namespace) -> int:
             "code": done.code,
             "points": done.points,
             "available": balance(session, member_id).available,
-            "dry_run": args.dry_run,
         }
 
-    result = _run(args, work, write=True)
-    prefix = "（试运行，未写入）" if args.dry_run else ""
-    emit(
+    result = run_work(args, work, write=True)
+    emit_change(
+        args,
         result,
-        as_json=args.json,
-        human=f"{prefix}兑换成功，兑换码 {result['code']}，扣 {result['points']} 积分，"
+        f"兑换成功，兑换码 {result['code']}，扣 {result['points']} 积分，"
         f"剩余 {result['available']}",
     )
     return 0
@@ -237,7 +214,7 @@ def run_statement(args: argparse.Namespace) -> int:
     def work(session):
         return statement(session, find_member(session, args.member))
 
-    result = _run(args, work)
+    result = run_work(args, work)
     b = result.balance
     lines = [
         f"{result.nickname}（成员 {result.member_id}）可用 {b.available}，待生效 {b.pending}，"
@@ -263,8 +240,8 @@ def run_expire(args: argparse.Namespace) -> int:
             return DailyResult(preview.entries, preview.points, 0, 0)
         return run_daily(session)
 
-    result = _run(args, work, write=True)  # even --dry-run: expire_due locks the members
-    prefix = "（试运行，未写入）将" if args.dry_run else ""
+    result = run_work(args, work, write=True)  # even --dry-run: expire_due locks the members
+    prefix = f"{DRY_RUN_MARK}将" if args.dry_run else ""
     emit(
         result,
         as_json=args.json,
@@ -281,7 +258,7 @@ def run_expire(args: argparse.Namespace) -> int:
 def run_verify(args: argparse.Namespace) -> int:
     from core.ledger.balances import verify_ledger
 
-    problems = _run(args, verify_ledger)
+    problems = run_work(args, verify_ledger)
     result = {"ok": not problems, "problems": [p.__dict__ for p in problems]}
     lines = ["台账核对无误"] if not problems else [f"发现 {len(problems)} 处不一致："]
     lines += [
@@ -294,7 +271,7 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_liability(args: argparse.Namespace) -> int:
     from core.ledger.liability import fen_text, liability
 
-    summary = _run(args, liability)
+    summary = run_work(args, liability)
     human = (
         f"未使用积分 {summary.outstanding}（折合 {fen_text(summary.outstanding_value_fen)}，"
         f"每积分 {summary.yuan_per_point} 元），待生效 {summary.pending}，"
@@ -319,7 +296,7 @@ def run_export(args: argparse.Namespace) -> int:
             progress=TerminalProgress("导出"),
         )
 
-    result = _run(args, work, write=True)  # the export log
+    result = run_work(args, work, write=True)  # the export log
     masked = "，手机号和微信号已打码" if result.masked else "，未打码（已记入导出日志）"
     emit(
         result,

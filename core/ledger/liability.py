@@ -12,7 +12,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
-from core.common.settings_store import get_setting
+from core.common.settings_store import DEFAULTS, get_setting, set_setting
 from core.common.text import msg
 from core.ledger.balances import remaining_expr
 from core.ledger.entries import ENTRY, is_credit_clause, not_pending_clause
@@ -36,7 +36,6 @@ def yuan_per_point(session: Session) -> Decimal:
 
 def set_yuan_per_point(session: Session, text: str) -> Decimal:
     """Save what one point is worth (yuan), as typed: '0.01', '1/100' is not accepted."""
-    from core.common.settings_store import set_setting
 
     try:
         value = Decimal(text.strip())
@@ -231,6 +230,4 @@ def reminder_message(template: str, name: str, points: int, last_valid: date) ->
     try:
         return template.format(**values)
     except (KeyError, IndexError, ValueError):
-        from core.common.settings_store import DEFAULTS
-
         return DEFAULTS["ledger.reminder_template"].format(**values)

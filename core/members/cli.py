@@ -1,11 +1,14 @@
-"""`main.py members search TEXT` and `main.py export members --out FILE.xlsx`."""
+"""`main.py members search TEXT` and `main.py export members --out FILE.xlsx`.
+
+Imports beyond argparse happen inside the handlers, so `main.py --help` stays quick.
+"""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from core.common.cli import TerminalProgress, add_common_options, emit, open_for
+from core.common.cli import TerminalProgress, add_common_options, emit, run_work
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -40,16 +43,15 @@ def run_search(args: argparse.Namespace) -> int:
 
     if args.limit < 1:
         raise UserError("--limit 至少为 1")
-    database = open_for(args)
-    try:
-        with database.session() as session:
-            spec = MemberFilter(
-                text=args.text, community_id=community_id_by_name(session, args.community)
-            )
-            ids = find_member_ids(session, spec)
-            rows = load_rows(session, ids[: args.limit])
-    finally:
-        database.close()
+
+    def work(session):
+        spec = MemberFilter(
+            text=args.text, community_id=community_id_by_name(session, args.community)
+        )
+        ids = find_member_ids(session, spec)
+        return ids, load_rows(session, ids[: args.limit])
+
+    ids, rows = run_work(args, work)
     found = [
         {
             "id": member_id,
@@ -77,22 +79,18 @@ def run_export(args: argparse.Namespace) -> int:
     from core.members.export import export_members
     from core.members.query import MemberFilter, find_member_ids
 
-    database = open_for(args)
-    try:
-        with database.session(write=True) as session:  # the export log
-            spec = MemberFilter(community_id=community_id_by_name(session, args.community))
-            ids = find_member_ids(session, spec)
-            what = f"社群「{args.community}」的成员" if args.community else "全部成员"
-            result = export_members(
-                session,
-                ids,
-                Path(args.out),
-                mask=not args.no_mask,
-                what=what,
-                progress=TerminalProgress("导出"),
-            )
-    finally:
-        database.close()
+    def work(session):
+        spec = MemberFilter(community_id=community_id_by_name(session, args.community))
+        return export_members(
+            session,
+            find_member_ids(session, spec),
+            Path(args.out),
+            mask=not args.no_mask,
+            what=f"社群「{args.community}」的成员" if args.community else "全部成员",
+            progress=TerminalProgress("导出"),
+        )
+
+    result = run_work(args, work, write=True)  # write: the export log
     masked = "，手机号和微信号已打码" if result.masked else "，未打码（已记入导出日志）"
     emit(result, as_json=args.json, human=f"已导出 {result.rows} 人到 {result.path}{masked}")
     return 0

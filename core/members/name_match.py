@@ -32,6 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.common.text import msg
+from core.members.search_keys import member_search_keys
 from db.models import Member, Membership
 
 EXACT, BARE, LETTERS, PINYIN = range(4)
@@ -89,7 +90,6 @@ def match_keys_of(name: str) -> tuple[str, ...]:
 
 def name_pinyin(name: str) -> str:
     """The full pinyin a name is compared by (of the name without its brackets)."""
-    from core.members.search_keys import member_search_keys
 
     return member_search_keys(strip_brackets(name).strip() or name).pinyin
 

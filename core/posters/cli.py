@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.common.cli import TerminalProgress, add_common_options, emit, open_for
+from core.common.cli import TerminalProgress, add_common_options, emit, open_for, run_work
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -73,12 +73,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run_templates(args: argparse.Namespace) -> int:
     from core.posters.store import list_templates
 
-    database = open_for(args)
-    try:
-        with database.session() as session:
-            infos = list_templates(session)
-    finally:
-        database.close()
+    infos = run_work(args, list_templates)
     items = [
         {
             "key": info.key,
@@ -224,12 +219,11 @@ def run_import(args: argparse.Namespace) -> int:
     from core.posters.store import import_template_file, read_package_file
 
     read_package_file(Path(args.file))  # a missing or oversized file fails before the database
-    database = open_for(args)
-    try:
-        with database.session(write=True) as session:
-            info = import_template_file(session, Path(args.file), name=args.name)
-    finally:
-        database.close()
+    info = run_work(
+        args,
+        lambda session: import_template_file(session, Path(args.file), name=args.name),
+        write=True,
+    )
     emit(
         {"key": info.key, "name": info.name, "size": info.size, "fields": info.fields},
         as_json=args.json,
@@ -241,12 +235,9 @@ def run_import(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     from core.posters.store import export_template_file
 
-    database = open_for(args)
-    try:
-        with database.session() as session:
-            path = export_template_file(session, args.template, Path(args.out))
-    finally:
-        database.close()
+    path = run_work(
+        args, lambda session: export_template_file(session, args.template, Path(args.out))
+    )
     emit(
         {"template": args.template, "path": str(path)},
         as_json=args.json,

@@ -19,12 +19,16 @@ from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
 from core.common.text import msg
+from core.communities.limits import days_left, load_limits
+from core.communities.registry import community_id_by_name, get_community
 from core.referrals.invite_codes import (
     invite_key,
     member_link,
     saved_link_template,
     standing_code,
 )
+from core.segments.catalogue import get_segment
+from core.segments.compute import segment_member_ids
 from db.models import Community, Member, Membership
 
 GROUP_QR_FIELD = "群二维码"
@@ -85,7 +89,6 @@ def select_member_ids(
 ) -> tuple[list[int], int | None, str]:
     """(member ids, community id or None, what was selected) for exactly one of: a community
     by name or by id, a segment by name or key, or members picked by hand."""
-    from core.communities.registry import community_id_by_name, get_community
 
     given = (bool(community), bool(segment), community_id is not None, member_ids is not None)
     if sum(given) != 1:
@@ -99,8 +102,6 @@ def select_member_ids(
         name = community or get_community(session, community_id).name
         chosen_name = msg("社群「{name}」", name=name)
         return community_member_ids(session, community_id), community_id, chosen_name
-    from core.segments.catalogue import get_segment
-    from core.segments.compute import segment_member_ids
 
     chosen = get_segment(segment or "")
     ids = segment_member_ids(session, chosen.key)
@@ -175,7 +176,6 @@ def _valid_group_qr(
     session: Session, community_ids: set[int], today: date | None
 ) -> dict[int, str]:
     """community id → its group QR's content, for the codes that have not expired."""
-    from core.communities.limits import days_left, load_limits
 
     if not community_ids:
         return {}

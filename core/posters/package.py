@@ -147,6 +147,7 @@ def import_template(data: bytes, *, upgrade=None) -> tuple[Template, dict[str, b
 def _check_picture_pixels(pictures: Mapping[str, bytes]) -> None:
     """Refuse pictures that together would take more than MAX_PICTURE_PIXELS decoded, from
     their headers alone (decoding a hundred 50-megapixel pictures takes minutes)."""
+    # Pillow on first use (start-up)
     from PIL import Image
 
     total = 0

@@ -18,7 +18,7 @@ import itertools
 import math
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -44,13 +44,14 @@ from core.posters.template import (
     Template,
     TextLayer,
     fill_placeholders,
+    missing_fields,
     normalise_data,
     parse_color,
     placeholders_in,
     validate_template,
 )
 from core.posters.text_placement import block_top, line_left, text_style
-from core.posters.textlayout import font_for, font_runs, layout_text, needs_fallback
+from core.posters.textlayout import drawable, font_for, font_runs, layout_text, needs_fallback
 
 # Assets: a template's pictures by name, as file bytes (checked like any user file) or
 # already opened images.
@@ -164,8 +165,6 @@ class PosterRenderer:
     # ------------------------------------------------------------------ public
 
     def render(self, data: Mapping[str, Any]) -> RenderedPoster:
-        from core.posters.template import missing_fields
-
         if not self._checked:
             # Before any pixel: a template made in code (the designer's edits) is held to the
             # same bounds and budget as one read from a file.
@@ -562,8 +561,6 @@ _BICUBIC = Image.Resampling.BICUBIC
 
 
 def _replace_box(placed: PlacedQr, box: tuple[int, int, int, int]) -> PlacedQr:
-    from dataclasses import replace
-
     return replace(placed, box=box)
 
 
@@ -720,7 +717,6 @@ def _ring_mask(layer: AvatarLayer, width: int, height: int) -> Image.Image:
 def _initial_disc(layer: AvatarLayer, text: str, width: int, height: int) -> Image.Image:
     """The stand-in for a missing avatar: the first character of the nickname on colour."""
     tile = Image.new("RGBA", (width, height), parse_color(layer.fallback_color))
-    from core.posters.textlayout import drawable
 
     initial = drawable(text.strip(), fallback=False)[:1]  # a letter, drawn in the bold face
     if initial:

@@ -36,6 +36,7 @@ def _try_lock(fd: int) -> bool | None:
     it, None when this file system cannot lock (then nobody can tell who owns the folder)."""
     try:
         if os.name == "nt":
+            # the platform's own locking module
             import msvcrt
 
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)

@@ -126,6 +126,7 @@ def reopen_encoded(data: bytes) -> Image.Image:
 
 def decode_region(image: Image.Image, box: tuple[int, int, int, int], margin: int) -> list[str]:
     """Texts of the QR codes zxing-cpp finds in `box` (grown by `margin`) of the image."""
+    # the decoder only when a poster is checked (start-up)
     import zxingcpp
 
     left, top, right, bottom = box

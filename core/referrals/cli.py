@@ -1,10 +1,13 @@
-"""`main.py referrals resolve CODE`: whose code it is, or why it is nobody's."""
+"""`main.py referrals resolve CODE`: whose code it is, or why it is nobody's.
+
+Imports beyond argparse happen inside the handlers, so `main.py --help` stays quick.
+"""
 
 from __future__ import annotations
 
 import argparse
 
-from core.common.cli import add_common_options, emit, open_for
+from core.common.cli import add_common_options, emit, run_work
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -23,12 +26,7 @@ def run_resolve(args: argparse.Namespace) -> int:
 
     from core.referrals.resolving import resolve_code
 
-    database = open_for(args)
-    try:
-        with database.session() as session:
-            found = resolve_code(session, args.code)
-    finally:
-        database.close()
+    found = run_work(args, lambda session: resolve_code(session, args.code))
     where = f"，活动「{found.campaign_name}」" if found.campaign_name else ""
     merged = f"（发给成员 {found.issued_to}，已合并）" if found.issued_to else ""
     origin = {"standing": "常驻邀请码", "campaign": "活动邀请码", "imported": "导入的邀请码"}

@@ -1,11 +1,14 @@
-"""`main.py segments list [--json]` and `main.py segments export NAME --out FILE.xlsx`."""
+"""`main.py segments list [--json]` and `main.py segments export NAME --out FILE.xlsx`.
+
+Imports beyond argparse happen inside the handlers, so `main.py --help` stays quick.
+"""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from core.common.cli import TerminalProgress, add_common_options, emit, open_for
+from core.common.cli import TerminalProgress, add_common_options, emit, run_work
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -27,12 +30,7 @@ def run_list(args: argparse.Namespace) -> int:
 
     from core.segments.compute import segment_overview
 
-    database = open_for(args)
-    try:
-        with database.session() as session:
-            overview = segment_overview(session)
-    finally:
-        database.close()
+    overview = run_work(args, segment_overview)
     width = max(len(item.name) for item in overview.segments)
     lines = [
         f"{item.name:<{width}}  {item.count:>7,} 人  {item.description}"
@@ -52,18 +50,18 @@ def run_export(args: argparse.Namespace) -> int:
 
     segment = get_segment(args.name)  # an unknown name fails before anything is opened
     path = check_xlsx_path(Path(args.out))
-    database = open_for(args)
-    try:
-        with database.session(write=True) as session:  # the export log
-            result = export_segment(
-                session,
-                segment.key,
-                path,
-                mask=not args.no_mask,
-                progress=TerminalProgress("导出"),
-            )
-    finally:
-        database.close()
+    # write: the export log
+    result = run_work(
+        args,
+        lambda session: export_segment(
+            session,
+            segment.key,
+            path,
+            mask=not args.no_mask,
+            progress=TerminalProgress("导出"),
+        ),
+        write=True,
+    )
     masked = "，手机号和微信号已打码" if result.masked else "，未打码（已记入导出日志）"
     emit(
         {"segment": segment.key, "name": segment.name, **vars(result)},

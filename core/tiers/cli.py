@@ -1,10 +1,13 @@
-"""`main.py tiers recompute [--json]` and `main.py tiers explain MEMBER [--json]`."""
+"""`main.py tiers recompute [--json]` and `main.py tiers explain MEMBER [--json]`.
+
+Imports beyond argparse happen inside the handlers, so `main.py --help` stays quick.
+"""
 
 from __future__ import annotations
 
 import argparse
 
-from core.common.cli import add_common_options, emit, open_for
+from core.common.cli import add_common_options, emit, run_work
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -23,13 +26,9 @@ def run_recompute(args: argparse.Namespace) -> int:
     from core.common.operator import operator_name
     from core.tiers.recompute import recompute_levels
 
-    database = open_for(args)
-    try:
-        with database.session(write=True) as session:
-            result = recompute_levels(session, operator=operator_name())
-            session.commit()
-    finally:
-        database.close()
+    result = run_work(
+        args, lambda session: recompute_levels(session, operator=operator_name()), write=True
+    )
     data = {
         "examined": result.examined,
         "promoted": result.promoted,
@@ -50,13 +49,11 @@ def run_explain(args: argparse.Namespace) -> int:
     from core.members.lookup import find_member
     from core.tiers.explain import explain_member
 
-    database = open_for(args)
-    try:
-        with database.session() as session:
-            member_id = find_member(session, args.member)
-            explanations = explain_member(session, member_id)
-    finally:
-        database.close()
+    def work(session):
+        member_id = find_member(session, args.member)
+        return member_id, explain_member(session, member_id)
+
+    member_id, explanations = run_work(args, work)
     if not explanations:
         human = f"成员 {member_id} 目前不在任何社群里，没有等级"
     else:

@@ -16,6 +16,7 @@ from sqlalchemy import and_, case, func, select, union_all
 from sqlalchemy.orm import Session
 
 from core.common.dates import as_datetime, day_of
+from core.ledger.balances import qualifying_points_since
 from db.models import ActivityEvent, Membership
 
 _COUNTED = {"messages": "message", "invites": "invite", "purchases": "purchase"}
@@ -159,7 +160,6 @@ def load_points(
 
     Points belong to the member, not to one community: each of their communities sees them.
     """
-    from core.ledger.balances import qualifying_points_since
 
     ids = None if member_ids is None else list(member_ids)
     result: list[dict[int, int]] = []

@@ -23,7 +23,7 @@ from core.common.builtin_names import builtin_name
 from core.common.errors import UserError
 from core.common.settings_store import get_setting, set_setting
 from core.common.text import msg
-from db.models import Community
+from db.models import Community, Setting
 
 # Figures a criterion can test, in the order the why-panel lists them.
 METRICS = ("active_days", "checkins", "messages", "invites", "purchases", "points")
@@ -226,7 +226,6 @@ def save_ladder(session: Session, ladder: Ladder | dict, community_id: int | Non
 
 def remove_community_ladder(session: Session, community_id: int) -> None:
     """Let a community follow the shared ladder again."""
-    from db.models import Setting
 
     row = session.get(Setting, community_key(community_id))
     if row is not None:

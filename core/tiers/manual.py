@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from core.common.errors import UserError
 from core.common.text import msg
 from core.tiers.ladder import load_ladder
+from core.tiers.recompute import recompute_levels
 from db.models import LevelChange, Membership
 
 
@@ -80,7 +81,6 @@ def set_locked(
     now: datetime | None = None,
 ) -> None:
     """Lock the current level, or hand it back to the rules (recalculated at once)."""
-    from core.tiers.recompute import recompute_levels
 
     membership = _membership(session, member_id, community_id)
     if membership.level_locked == locked:

@@ -7,18 +7,20 @@ caller's one transaction: if a later step fails, nothing of the import is writte
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from core.common.operator import operator_name
 from core.common.progress import CancelCheck, Progress, never_cancelled, no_progress
 from core.members.importing.apply import apply_import, forget_applied
 from core.members.importing.model import ImportPlan, ImportResult
-from core.members.importing.plan import gc_paused
+from core.members.importing.plan import gc_paused, plan_import
 from core.referrals.edges import RecordResult
 from core.tiers.moves import LevelsAfterMoves, cold_start_states, recompute_after_moves
 from core.workflows.import_referrals import inviters_become_edges
-from core.workflows.opening_balance import record_opening_balances
+from core.workflows.opening_balance import members_with_opening, record_opening_balances
 
 
 @dataclass
@@ -28,6 +30,12 @@ class MembersImported:
     imported: ImportResult
     levels: LevelsAfterMoves
     referrals: RecordResult  # the inviters' edges, with any first-referrer conflicts
+
+
+def plan_member_import(session: Session | Connection, source: str | Path, **options) -> ImportPlan:
+    """The preview of `main.py import` and the 导入成员名单 window: plan_import (its options),
+    told by the ledger who already holds an opening balance from an import."""
+    return plan_import(session, source, opened=members_with_opening, **options)
 
 
 def import_members(

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from core.common.operator import operator_name
 from core.common.text import msg
+from core.ledger.balances import dedupe_keys
 from core.ledger.entries import (
     DEFAULT_EXPIRY_DAYS,
     Award,
@@ -25,9 +27,17 @@ from core.ledger.entries import (
 )
 from core.ledger.limits import MAX_BALANCE_POINTS
 from core.members.importing.model import ImportPlan, ImportResult
-from core.members.importing.opening import members_with_opening, opening_key
+from core.members.importing.opening import KEY_PREFIX, file_of, opening_key
 
 SOURCE = "import"
+
+
+def members_with_opening(connection: Connection, member_ids: list[int]) -> dict[int, set[str]]:
+    """The members among `member_ids` whose ledger already holds an opening balance from an
+    import (their own, or one merged into them), with the sha256 of the files it came from.
+    The plan's preview asks this (core.members.importing.opening.OpenedLookup)."""
+    found = dedupe_keys(connection, member_ids, KEY_PREFIX)
+    return {member_id: {file_of(key) for key in keys} for member_id, keys in found.items()}
 
 
 def opening_reason(file_name: str) -> str:

@@ -14,10 +14,8 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -30,9 +28,8 @@ from core.workflows.activity import record_activity_import
 from ui.activity.labels import activity_name
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen
-from ui.common.sorting import sorted_by_name
 from ui.common.tasks import TaskGroup, run_task
-from ui.common.widgets import push_button
+from ui.common.widgets import fill_communities, hint_label, push_button, read_only_table
 
 
 class ActivityImportDialog(QDialog):
@@ -52,7 +49,7 @@ class ActivityImportDialog(QDialog):
         self.path: Path | None = None
         self.plan: ActivityImportPlan | None = None
 
-        hint = QLabel(
+        hint = hint_label(
             self.tr(
                 "支持 .xlsx .xls .ods .csv .txt。"
                 "每行一条记录：成员（成员编号、微信号、手机号或昵称）、"
@@ -61,8 +58,6 @@ class ActivityImportDialog(QDialog):
                 "先预览：会列出将记录多少条、哪些行无法导入及原因；同一个文件再导入不会重复记录。"
             )
         )
-        hint.setWordWrap(True)
-        hint.setProperty("muted", True)
 
         self.file = QLineEdit()
         self.file.setObjectName("activityImportFile")
@@ -77,11 +72,7 @@ class ActivityImportDialog(QDialog):
         self.community.setObjectName("activityImportCommunity")
         self.community.addItem(self.tr("按文件里的社群列"), None)
         with database.session() as session:
-            choices = filter_choices(session)
-        for cid, name in sorted_by_name(choices.communities, later=choices.is_archived):
-            self.community.addItem(name, cid)
-        if community_id is not None:
-            self.community.setCurrentIndex(max(0, self.community.findData(community_id)))
+            fill_communities(self.community, filter_choices(session), community_id)
         self.community.setToolTip(
             self.tr("文件里没有「社群」列的行算作这个社群；按昵称找成员时需要知道社群")
         )
@@ -95,17 +86,10 @@ class ActivityImportDialog(QDialog):
         self.summary.setObjectName("activityImportSummary")
         self.summary.setWordWrap(True)
 
-        self.errors = QTableWidget(0, 4)
-        self.errors.setObjectName("activityImportErrors")
-        self.errors.setHorizontalHeaderLabels(
-            [self.tr("工作表"), self.tr("行"), self.tr("成员"), self.tr("无法导入的原因")]
+        self.errors = read_only_table(
+            "activityImportErrors",
+            [self.tr("工作表"), self.tr("行"), self.tr("成员"), self.tr("无法导入的原因")],
         )
-        self.errors.verticalHeader().setVisible(False)
-        self.errors.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.errors.setAlternatingRowColors(True)
-        header = self.errors.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
 
         self.preview_button = push_button(
             "activityImportPreview", self.tr("预览"), lambda: self.preview()

@@ -23,10 +23,9 @@ from core.common.database import Database
 from core.members.query import filter_choices
 from core.workflows.activity import record_activity
 from ui.activity.labels import activity_labels
-from ui.common.sorting import sorted_by_name
 from ui.common.tasks import TaskGroup
 from ui.common.units import units
-from ui.common.widgets import counted_suffix
+from ui.common.widgets import counted_suffix, fill_communities
 
 ENTRY_TIME = time(12, 0)  # the day is what counts; noon keeps it inside the day everywhere
 
@@ -58,11 +57,7 @@ class ActivityEntryDialog(QDialog):
         self.community = QComboBox()
         self.community.setObjectName("entryCommunity")
         with database.session() as session:
-            choices = filter_choices(session)
-        for cid, name in sorted_by_name(choices.communities, later=choices.is_archived):
-            self.community.addItem(name, cid)
-        if community_id is not None:
-            self.community.setCurrentIndex(max(0, self.community.findData(community_id)))
+            fill_communities(self.community, filter_choices(session), community_id)
         self.day = QDateEdit(QDate.currentDate())
         self.day.setObjectName("entryDate")
         self.day.setCalendarPopup(True)

@@ -17,11 +17,9 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -33,9 +31,8 @@ from core.members.query import filter_choices
 from core.workflows.activity import record_paste
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen
-from ui.common.sorting import sorted_by_name
 from ui.common.tasks import TaskGroup
-from ui.common.widgets import push_button
+from ui.common.widgets import fill_communities, push_button, read_only_table
 
 SKIP = -1
 
@@ -58,11 +55,7 @@ class PasteDialog(QDialog):
         self.community = QComboBox()
         self.community.setObjectName("pasteCommunity")
         with database.session() as session:
-            choices = filter_choices(session)
-        for cid, name in sorted_by_name(choices.communities, later=choices.is_archived):
-            self.community.addItem(name, cid)
-        if community_id is not None:
-            self.community.setCurrentIndex(max(0, self.community.findData(community_id)))
+            fill_communities(self.community, filter_choices(session), community_id)
         self.use_title_date = QCheckBox(self.tr("按接龙标题里的日期（没有时用右边的日期）"))
         self.use_title_date.setObjectName("pasteUseTitleDate")
         self.use_title_date.setChecked(True)
@@ -91,16 +84,12 @@ class PasteDialog(QDialog):
         self.use_title_date.toggled.connect(self._invalidate)
         self.day.dateChanged.connect(self._invalidate)
 
-        self.results = QTableWidget(0, 4)
-        self.results.setObjectName("pasteResults")
-        self.results.setHorizontalHeaderLabels(
-            [self.tr("接龙里的名字"), self.tr("成员"), self.tr("匹配方式"), self.tr("状态")]
+        self.results = read_only_table(
+            "pasteResults",
+            [self.tr("接龙里的名字"), self.tr("成员"), self.tr("匹配方式"), self.tr("状态")],
+            stretch=1,
+            alternating=False,
         )
-        self.results.verticalHeader().setVisible(False)
-        self.results.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        header = self.results.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
 
         splitter = QSplitter()
         splitter.addWidget(self.text)

@@ -101,6 +101,7 @@ class BackupActions(QObject):
         file, url = old.file, old.url
         old.close()
 
+        # SQLAlchemy is not loaded before the window first shows
         from core.common.database import open_database
 
         def work(_progress, _cancelled) -> Database:

@@ -164,6 +164,7 @@ def while_alive(owner: QObject, callback: Callable[..., Any]) -> Callable[..., N
 
 def show_error_on(owner: QWidget) -> Callable[[BaseException], None]:
     """A failure handler that shows the error over `owner`, while it exists."""
+    # here: see run_task
     from ui.common.errors import show_error
 
     return while_alive(owner, lambda error: show_error(owner, error))
@@ -180,9 +181,7 @@ class TaskGroup:
     window what changed and `then(result)` runs (Anki's CollectionOp).
     """
 
-    def __init__(
-        self, owner: QWidget, announce: Callable[[Changes], None] | None = None
-    ) -> None:
+    def __init__(self, owner: QWidget, announce: Callable[[Changes], None] | None = None) -> None:
         self._owner = owner
         self._announce = announce
         self._tasks: list[Task] = []

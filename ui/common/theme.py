@@ -147,6 +147,7 @@ class ThemeManager(QObject):
         theme = theme_for(self.mode, self.system_scheme)
         if theme == self.theme:
             return theme
+        # here: icons and the style sheet read the current theme from this module
         from ui.common import icons
         from ui.common.style import style_sheet
 

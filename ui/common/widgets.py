@@ -8,6 +8,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
+    QHeaderView,
     QLabel,
     QMenu,
     QMessageBox,
@@ -15,9 +16,12 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QStyle,
     QStyleOptionComboBox,
+    QTableWidget,
     QToolButton,
     QWidget,
 )
+
+from ui.common.sorting import sorted_by_name
 
 
 def push_button(object_name: str, text: str, slot: Callable[[], object]) -> QPushButton:
@@ -33,6 +37,14 @@ def page_title(object_name: str, text: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName(object_name)
     label.setProperty("pageTitle", True)
+    return label
+
+
+def hint_label(text: str) -> QLabel:
+    """A muted, wrapping line that explains a dialog or a field (the theme greys `muted`)."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setProperty("muted", True)
     return label
 
 
@@ -111,3 +123,36 @@ def counted_suffix(spin: QSpinBox, unit: Callable[[int], str]) -> None:
 
     spin.valueChanged.connect(update)
     update(spin.value())
+
+
+def read_only_table(
+    object_name: str, headers: list[str], *, stretch: int | None = -1, alternating: bool = True
+) -> QTableWidget:
+    """A table the operator reads, not edits: no row numbers, columns sized to their contents.
+
+    `stretch`: the column (negative: from the end) that takes the width left over; None keeps
+    even columns (figures side by side).
+    """
+    table = QTableWidget(0, len(headers))
+    table.setObjectName(object_name)
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(alternating)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    if stretch is None:
+        header.setMinimumSectionSize(80)
+    else:
+        header.setMinimumSectionSize(40)
+        header.setSectionResizeMode(stretch % len(headers), QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def fill_communities(combo: QComboBox, choices, selected: int | None = None) -> None:
+    """Add the communities of `choices` (core.members.query.filter_choices) in name order,
+    archived ones last, and select `selected` when it is among them."""
+    for community_id, name in sorted_by_name(choices.communities, later=choices.is_archived):
+        combo.addItem(name, community_id)
+    if selected is not None:
+        combo.setCurrentIndex(max(0, combo.findData(selected)))

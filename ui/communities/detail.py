@@ -6,6 +6,7 @@ on screen in the GUI thread.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -366,6 +367,4 @@ class CommunityDetail(QScrollArea):
 
 
 def _escape(text: str) -> str:
-    import html
-
     return html.escape(text)

@@ -6,7 +6,7 @@ dialog stays open with what was typed.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -44,7 +44,7 @@ from ui.common.errors import show_error
 from ui.common.i18n import shown
 from ui.common.tasks import Task, run_task, show_error_on, while_alive
 from ui.common.units import units
-from ui.common.widgets import counted_suffix
+from ui.common.widgets import counted_suffix, hint_label
 from ui.communities.labels import platform_labels
 
 SEARCH_DELAY_MS = 250
@@ -211,13 +211,11 @@ class CommunityDialog(QDialog):
         self.created_on.setDate(QDate(day.year, day.month, day.day) if day else QDate.currentDate())
         self.owner = OwnerPicker(database, community_id)
         self.owner.set_owner(owner)
-        owner_hint = QLabel(
+        owner_hint = hint_label(
             self.tr("在这个群的现有成员里查找（员工排在前面）")
             if community_id is not None
             else self.tr("可从所有成员里选择（员工排在前面）")
         )
-        owner_hint.setProperty("muted", True)
-        owner_hint.setWordWrap(True)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -376,7 +374,6 @@ class CommunityDialog(QDialog):
 
 def _validity_hint(limits: Limits | None) -> str:
     """What 按平台默认 means with the settings in force."""
-    from PySide6.QtCore import QCoreApplication
 
     def days(platform: str, default: int | None) -> str:
         value = limits.qr_valid_days.get(platform) if limits else default

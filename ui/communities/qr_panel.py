@@ -423,8 +423,6 @@ class QrPanel(QFrame):
 
 
 def _kind_text(content: str | None) -> str:
-    from PySide6.QtCore import QCoreApplication
-
     return {
         "wechat_group": QCoreApplication.translate("communities", "微信群二维码"),
         "wecom": QCoreApplication.translate("communities", "企业微信二维码"),

@@ -430,7 +430,6 @@ class CommunitiesTab(FeatureTab):
     def _open_dialog_for(self, community_id: int | None) -> None:
         """Load the record (or a blank one with the caps from the settings), then edit it."""
 
-
         def load(session):
             limits = load_limits(session)
             if community_id is None:
@@ -477,7 +476,6 @@ class CommunitiesTab(FeatureTab):
         if row is None:
             return
 
-
         def check(session) -> bool:
             get_community(session, row.id)
             return is_empty(session, row.id)
@@ -511,9 +509,7 @@ class CommunitiesTab(FeatureTab):
             else:
                 self._show_notice(self.tr("已删除「{name}」。").format(name=row.name))
 
-        self._write(
-            lambda session: delete_community(session, row.id), self.tr("正在删除…"), done
-        )
+        self._write(lambda session: delete_community(session, row.id), self.tr("正在删除…"), done)
 
     def _show_notice(self, text: str, *, undo_id: int | None = None) -> None:
         self.notice_label.setText(text)

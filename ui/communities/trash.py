@@ -26,7 +26,7 @@ from core.communities.registry import (
 )
 from ui.common.screen_fit import fit_to_screen
 from ui.common.tasks import TaskGroup
-from ui.common.widgets import confirm
+from ui.common.widgets import confirm, hint_label
 from ui.communities.labels import platform_labels
 
 
@@ -44,14 +44,12 @@ class TrashDialog(QDialog):
         self.tasks = TaskGroup(self)
         self.rows: list[TrashedCommunity] = []
 
-        intro = QLabel(
+        intro = hint_label(
             self.tr(
                 "删除时还有成员记录的社群放在这里，成员和入群记录都还在，恢复后一切照旧。"
                 "彻底删除会一并删除它的入群记录和进退群历史，不能撤销。"
             )
         )
-        intro.setWordWrap(True)
-        intro.setProperty("muted", True)
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("communities_trash_table")
         self.table.setHorizontalHeaderLabels(

@@ -8,11 +8,14 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QHBoxLayout
 
+from core.ledger.catalogue import KIND_NAMES, list_rewards, reward_images, save_reward
+from core.ledger.liability import fen_text
 from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
 from ui.common.widgets import push_button
 from ui.ledger.common import LedgerPage, make_table, selected
+from ui.ledger.dialogs import RewardDialog
 
 if TYPE_CHECKING:
     from ui.ledger.tab import LedgerTab
@@ -52,9 +55,6 @@ def thumbnails(pictures: dict[int, bytes]) -> dict[int, QImage]:
 
 class CataloguePage(LedgerPage):
     def __init__(self, tab: LedgerTab) -> None:
-        from core.ledger.catalogue import KIND_NAMES
-        from core.ledger.liability import fen_text
-
         super().__init__(tab)
         self.rewards: list = []
         self.pictures: dict[int, bytes] = {}
@@ -107,8 +107,6 @@ class CataloguePage(LedgerPage):
         self.lay_out(buttons, self.table_or_empty)
 
     def reload(self) -> None:
-        from core.ledger.catalogue import list_rewards, reward_images
-
         def read(session):
             rows = list_rewards(session)
             pictures = reward_images(session, [r.id for r in rows if r.has_image])
@@ -131,9 +129,6 @@ class CataloguePage(LedgerPage):
             self._open_reward(row)
 
     def _open_reward(self, row) -> None:
-        from core.ledger.catalogue import save_reward
-        from ui.ledger.dialogs import RewardDialog
-
         picture = self.pictures.get(row.id) if row is not None else None
         dialog = RewardDialog(row, picture, parent=self)
         if dialog.exec() != RewardDialog.DialogCode.Accepted:

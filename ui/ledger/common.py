@@ -4,6 +4,7 @@ of a page (its reads and writes go through the tab, so the tab's `busy()` covers
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
@@ -134,7 +135,6 @@ class LedgerPage(QWidget):
 
     def export(self, member_ids: list[int] | None, suggested: str) -> None:
         """The ledger (all of it, or these members') to an Excel file the user picks."""
-        from pathlib import Path
 
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("导出 Excel"), suggested, self.tr("Excel 文件 (*.xlsx)")
@@ -146,6 +146,7 @@ class LedgerPage(QWidget):
         database = self.database
 
         def work(progress, cancelled):
+            # openpyxl: only when exporting
             from core.ledger.export import export_ledger
 
             with database.session() as session:

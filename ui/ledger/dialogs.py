@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.ledger.catalogue import RedeemChoices, RewardRow, RewardSpec
+from core.common.errors import UserError
+from core.ledger.catalogue import RedeemChoices, RewardRow, RewardSpec, read_reward_image_file
 from core.ledger.limits import (
     MAX_BALANCE_POINTS,
     MAX_ENTRY_POINTS,
@@ -47,7 +48,7 @@ from core.ledger.rules import ACTION_NAMES, RuleSpec
 from ui.common.errors import as_user_error, show_error
 from ui.common.i18n import shown, shown_name, typed_name
 from ui.common.units import units
-from ui.common.widgets import counted_suffix, push_button
+from ui.common.widgets import counted_suffix, hint_label, push_button
 
 
 class _Form(QDialog):
@@ -339,9 +340,7 @@ class RuleDialog(_Form):
         self.enabled.setObjectName("ledger_rule_enabled")
         self.enabled.setChecked(spec.enabled)
         self.form.addRow("", self.enabled)
-        hint = QLabel(self.tr("保存后生成新版本：已发放的积分不受影响。"))
-        hint.setProperty("muted", True)
-        hint.setWordWrap(True)
+        hint = hint_label(self.tr("保存后生成新版本：已发放的积分不受影响。"))
         self.form.addRow(hint)
 
     def result_spec(self) -> RuleSpec:
@@ -467,9 +466,7 @@ class RewardDialog(_Form):
         self.image.setProperty("card", True)
         self.pick = push_button("ledger_reward_image_pick", self.tr("选择图片…"), self.pick_image)
         self.clear = push_button("ledger_reward_image_clear", self.tr("清除图片"), self.clear_image)
-        self.image_hint = QLabel(self.tr("PNG 或 JPG，会缩小到 800 像素以内保存"))
-        self.image_hint.setProperty("muted", True)
-        self.image_hint.setWordWrap(True)
+        self.image_hint = hint_label(self.tr("PNG 或 JPG，会缩小到 800 像素以内保存"))
         side = QVBoxLayout()
         side.addWidget(self.pick)
         side.addWidget(self.clear)
@@ -491,10 +488,6 @@ class RewardDialog(_Form):
         self.clear.setEnabled(pixmap is not None)
 
     def pick_image(self) -> None:
-        from core.common.errors import UserError
-        from core.ledger.catalogue import read_reward_image_file
-        from ui.common.errors import show_error
-
         path, _ = QFileDialog.getOpenFileName(
             self,
             self.tr("选择奖品图片"),

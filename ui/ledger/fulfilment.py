@@ -6,6 +6,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QInputDialog, QLineEdit, QMessageBox
 
+from core.common.operator import operator_name
+from core.ledger.catalogue import (
+    STATUS_NAMES,
+    find_redemption,
+    list_redemptions,
+    set_redemption_status,
+)
 from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
@@ -18,8 +25,6 @@ if TYPE_CHECKING:
 
 class FulfilmentPage(LedgerPage):
     def __init__(self, tab: LedgerTab) -> None:
-        from core.ledger.catalogue import STATUS_NAMES
-
         super().__init__(tab)
         self.status = QComboBox()
         self.status.setObjectName("ledger_redemption_status")
@@ -73,8 +78,6 @@ class FulfilmentPage(LedgerPage):
         self.lay_out(top, self.table_or_empty)
 
     def reload(self) -> None:
-        from core.ledger.catalogue import list_redemptions
-
         statuses = self.status.currentData()
         self.tasks.read(lambda session: list_redemptions(session, statuses=statuses), self._show)
 
@@ -83,9 +86,6 @@ class FulfilmentPage(LedgerPage):
         self.table_or_empty.set_empty(not redemptions)
 
     def _move(self, status: str, reason: str = "") -> None:
-        from core.common.operator import operator_name
-        from core.ledger.catalogue import set_redemption_status
-
         row = selected(self.table, self.model)
         if row is None:
             QMessageBox.information(self, self.tr("兑换发放"), self.tr("请先选择一条兑换记录"))
@@ -115,9 +115,6 @@ class FulfilmentPage(LedgerPage):
             self._move("cancelled", reason)
 
     def use_by_code(self) -> None:
-        from core.common.operator import operator_name
-        from core.ledger.catalogue import find_redemption, set_redemption_status
-
         code = self.code.text().strip()
         if not code:
             return

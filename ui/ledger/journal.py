@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit
 
+from core.ledger.balances import JournalFilter, journal
+from core.ledger.entries import KIND_NAMES
 from core.ledger.reasons import reason_text
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
@@ -21,8 +23,6 @@ JOURNAL_LIMIT = 2000
 
 class JournalPage(LedgerPage):
     def __init__(self, tab: LedgerTab) -> None:
-        from core.ledger.entries import KIND_NAMES
-
         super().__init__(tab)
         self.kind = QComboBox()
         self.kind.setObjectName("ledger_journal_kind")
@@ -76,8 +76,6 @@ class JournalPage(LedgerPage):
         self.lay_out(filters, self.table)
 
     def reload(self) -> None:
-        from core.ledger.balances import JournalFilter, journal
-
         days = self.period.currentData()
         kind = self.kind.currentData()
         since = None

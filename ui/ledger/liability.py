@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.ledger.liability import expiring_members, fen_text, liability, set_yuan_per_point
 from ui.common.list_model import ListTableModel
 from ui.common.units import units
 from ui.common.widgets import counted_suffix, push_button
@@ -30,8 +31,6 @@ if TYPE_CHECKING:
 
 class LiabilityPage(LedgerPage):
     def __init__(self, tab: LedgerTab) -> None:
-        from core.ledger.liability import fen_text
-
         super().__init__(tab)
         grid = QGridLayout()
         grid.setSpacing(12)
@@ -124,14 +123,10 @@ class LiabilityPage(LedgerPage):
         self.lay_out(grid, value_row, lower)
 
     def reload(self) -> None:
-        from core.ledger.liability import liability
-
         self.tasks.read(liability, self._show)
         self.load_expiring()
 
     def _show(self, summary) -> None:
-        from core.ledger.liability import fen_text
-
         labels = self.labels
         labels["outstanding"].setText(f"{summary.outstanding:,}")
         labels["value"].setText(fen_text(summary.outstanding_value_fen))
@@ -144,8 +139,6 @@ class LiabilityPage(LedgerPage):
         self.months_model.set_items(list(reversed(summary.months)))
 
     def load_expiring(self) -> None:
-        from core.ledger.liability import expiring_members
-
         days = self.expiring_days.value()
         self.tasks.read(
             lambda session: expiring_members(session, within_days=days),
@@ -153,8 +146,6 @@ class LiabilityPage(LedgerPage):
         )
 
     def save_value(self) -> None:
-        from core.ledger.liability import set_yuan_per_point
-
         text = self.yuan_per_point.text()
         self.yuan_per_point.clearFocus()
         self.write(lambda s: set_yuan_per_point(s, text), self.tr("正在保存…"))

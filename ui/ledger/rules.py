@@ -6,11 +6,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel
 
+from core.common.operator import operator_name
+from core.ledger.rules import ACTION_NAMES, RuleSpec, current_rules, save_rule
 from ui.common.i18n import shown, shown_name
 from ui.common.list_model import ListTableModel
 from ui.common.units import units
 from ui.common.widgets import push_button
 from ui.ledger.common import LedgerPage, make_table, selected
+from ui.ledger.dialogs import RuleDialog
 
 if TYPE_CHECKING:
     from ui.ledger.tab import LedgerTab
@@ -18,8 +21,6 @@ if TYPE_CHECKING:
 
 class RulesPage(LedgerPage):
     def __init__(self, tab: LedgerTab) -> None:
-        from core.ledger.rules import ACTION_NAMES
-
         super().__init__(tab)
         self.rules: list = []  # as last loaded; the statement page's rule awards offer them
         self.model = ListTableModel(
@@ -62,8 +63,6 @@ class RulesPage(LedgerPage):
         self.lay_out(buttons, self.table)
 
     def reload(self) -> None:
-        from core.ledger.rules import current_rules
-
         self.tasks.read(current_rules, self._show)
 
     def _show(self, rules) -> None:
@@ -76,15 +75,9 @@ class RulesPage(LedgerPage):
             self._open_rule(rule, new=False)
 
     def new_rule(self) -> None:
-        from core.ledger.rules import RuleSpec
-
         self._open_rule(RuleSpec("", "custom", "", 10, qualifying=False), new=True)
 
     def _open_rule(self, rule, *, new: bool) -> None:
-        from core.common.operator import operator_name
-        from core.ledger.rules import RuleSpec, save_rule
-        from ui.ledger.dialogs import RuleDialog
-
         spec = (
             rule
             if isinstance(rule, RuleSpec)

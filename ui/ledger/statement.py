@@ -20,12 +20,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.common.operator import operator_name
+from core.ledger.awards import award_rule, awardable, makeup_checkin
+from core.ledger.balances import statement
+from core.ledger.catalogue import redeem, redeem_choices
+from core.ledger.entries import award, reverse, spend
+from core.ledger.picker import choices_with_points
 from core.ledger.reasons import reason_text
 from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.i18n import shown, shown_name
 from ui.common.list_model import ListTableModel
 from ui.common.widgets import push_button
 from ui.ledger.common import LedgerPage, last_day, make_card, make_table, selected, time_text
+from ui.ledger.dialogs import MakeupDialog, PointsDialog, RedeemDialog, RuleAwardDialog
 
 if TYPE_CHECKING:
     from ui.ledger.tab import LedgerTab
@@ -150,8 +157,6 @@ class StatementPage(LedgerPage):
         self.load_statement()
 
     def load_members(self) -> None:
-        from core.ledger.picker import choices_with_points
-
         search = self.member_search.text()
         self.tasks.read(lambda session: choices_with_points(session, search), self._show_members)
 
@@ -193,7 +198,6 @@ class StatementPage(LedgerPage):
     def load_statement(self) -> None:
         if self.member_id is None:
             return
-        from core.ledger.balances import statement
 
         member_id = self.member_id
         self.tasks.read(lambda session: statement(session, member_id), self._show_statement)
@@ -235,10 +239,6 @@ class StatementPage(LedgerPage):
     # ----- writing -------------------------------------------------------------------------
 
     def award(self, *, deduct: bool = False) -> None:
-        from core.common.operator import operator_name
-        from core.ledger.entries import award, spend
-        from ui.ledger.dialogs import PointsDialog
-
         if self.member_id is None:
             return
         dialog = PointsDialog(self.member_name, deduct=deduct, parent=self)
@@ -271,10 +271,6 @@ class StatementPage(LedgerPage):
         self.award(deduct=True)
 
     def award_by_rule(self) -> None:
-        from core.common.operator import operator_name
-        from core.ledger.awards import award_rule, awardable
-        from ui.ledger.dialogs import RuleAwardDialog
-
         members = self.selected_members()
         if not members:
             return
@@ -307,8 +303,6 @@ class StatementPage(LedgerPage):
         return text
 
     def redeem(self) -> None:
-        from core.ledger.catalogue import redeem_choices
-
         if self.member_id is None:
             return
         member_id, name = self.member_id, self.member_name
@@ -319,10 +313,6 @@ class StatementPage(LedgerPage):
         )
 
     def _open_redeem(self, member_id: int, name: str, choices) -> None:
-        from core.common.operator import operator_name
-        from core.ledger.catalogue import redeem
-        from ui.ledger.dialogs import RedeemDialog
-
         if not choices.rewards:
             QMessageBox.information(
                 self,
@@ -345,10 +335,6 @@ class StatementPage(LedgerPage):
         dialog.exec()
 
     def makeup(self) -> None:
-        from core.common.operator import operator_name
-        from core.ledger.awards import makeup_checkin
-        from ui.ledger.dialogs import MakeupDialog
-
         if self.member_id is None:
             return
         cost = next((r.points for r in self.tab.rules_page.rules if r.code == "makeup_checkin"), 0)
@@ -362,9 +348,6 @@ class StatementPage(LedgerPage):
         )
 
     def reverse(self) -> None:
-        from core.common.operator import operator_name
-        from core.ledger.entries import reverse
-
         line = selected(self.table, self.model)
         if line is None:
             return

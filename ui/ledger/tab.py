@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from core.ledger.awards import run_daily
 from ui.common.changes import Change, Changes
 from ui.common.tab import FeatureTab
 from ui.common.widgets import page_title
@@ -83,8 +84,6 @@ class LedgerTab(FeatureTab):
 
 
 def _run_daily(database: Database):
-    from core.ledger.awards import run_daily
-
     # It writes (expiry, birthday gifts, clawbacks): the write lock from the start, quietly,
     # without the progress dialog a user's write shows.
     with database.session(write=True) as session:

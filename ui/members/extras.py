@@ -2,8 +2,9 @@
 
 Members may not import the features built on them (ARCHITECTURE.md's table), yet the tab shows
 their words and choices: the names of 行为 kinds (activity), the 等级 filter's levels (tiers),
-the 分群 filter (segments). The window, which sees every feature, fills this in; without it
-(a bare tab in a test or benchmark) the tab works with codes for names and no 分群.
+the 分群 filter (segments), the 等级 section of the detail panel (tiers). ui/wiring.py, which
+sees every feature, fills this in; without it (a bare tab in a test or benchmark) the tab works
+with codes for names, no 分群 and no extra sections.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
+    from PySide6.QtWidgets import QWidget
     from sqlalchemy.orm import Session
 
+    from core.common.database import Database
     from ui.members.scope import MemberScope
     from ui.members.tab import MembersTab
 
@@ -27,6 +30,10 @@ def _no_levels(_session: Session) -> list[tuple[str, str]]:
     return []
 
 
+def _no_sections(_database: Database) -> list[QWidget]:
+    return []
+
+
 @dataclass(frozen=True)
 class MembersTabExtras:
     # A 行为 kind's name in the detail panel's recent activity.
@@ -35,3 +42,5 @@ class MembersTabExtras:
     level_names: Callable[[Session], list[tuple[str, str]]] = _no_levels
     # A filter whose members another feature computes (分群), made for the tab it serves.
     scope: Callable[[MembersTab], MemberScope] | None = None
+    # Sections the detail panel shows after the memberships (MemberDetailPanel.add_section).
+    detail_sections: Callable[[Database], list[QWidget]] = _no_sections

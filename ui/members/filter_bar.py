@@ -93,16 +93,7 @@ class MemberFilterBar(QWidget):
         joined_layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.joined_enabled, self.joined_from, QLabel("—"), self.joined_to):
             joined_layout.addWidget(widget)
-        second = flow_row(
-            self.community,
-            self.tag,
-            self.level,
-            self.role,
-            self.activity,
-            self.phone,
-            joined,
-            self.include_team,
-        )
+        second = flow_row(*self._combos(), joined, self.include_team)
         second.setObjectName("members_filter_row")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

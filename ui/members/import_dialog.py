@@ -39,12 +39,11 @@ from core.members.importing import (
     HeaderMapping,
     ImportPlan,
     ImportResult,
-    plan_import,
     write_error_report,
 )
 from core.members.masking import mask_phone
 from core.members.query import filter_choices
-from core.workflows.member_import import import_members
+from core.workflows.member_import import import_members, plan_member_import
 from ui.common.changes import Change, changes
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
@@ -52,6 +51,7 @@ from ui.common.screen_fit import fit_to_screen
 from ui.common.sorting import sorted_by_name
 from ui.common.tasks import TaskGroup, run_task
 from ui.common.widgets import push_button
+from ui.common.window_settings import ui_settings
 
 PAGE_CHOOSE, PAGE_PREVIEW, PAGE_DONE = range(3)
 LAST_FOLDER_KEY = "import/last_folder"  # where the file dialog opens next time
@@ -203,7 +203,7 @@ class ImportDialog(QDialog):
 
         def work(progress, cancelled) -> ImportPlan:
             with database.session() as session:
-                return plan_import(
+                return plan_member_import(
                     session,
                     path,
                     community_name=community_name,
@@ -710,8 +710,6 @@ class ImportDialog(QDialog):
 
 def start_folder() -> Path:
     """Where the file dialog opens: the folder of the last import, else Documents, else home."""
-    from ui.app import ui_settings
-
     remembered = ui_settings().value(LAST_FOLDER_KEY, "", str)
     if remembered and Path(remembered).is_dir():
         return Path(remembered)
@@ -722,7 +720,5 @@ def start_folder() -> Path:
 
 
 def remember_folder(folder: Path) -> None:
-    from ui.app import ui_settings
-
     if folder.is_dir():
         ui_settings().setValue(LAST_FOLDER_KEY, str(folder.resolve()))

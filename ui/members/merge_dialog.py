@@ -46,7 +46,7 @@ from ui.common.errors import show_error
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen
 from ui.common.tasks import TaskGroup
-from ui.common.widgets import push_button
+from ui.common.widgets import hint_label, push_button
 
 HISTORY_SHOWN = 20
 MEMBERS = changes(Change.MEMBERS)
@@ -167,15 +167,13 @@ class MergeDialog(QDialog):
 
         title = QLabel(self.tr("合并重复成员"))
         title.setProperty("pageTitle", True)
-        intro = QLabel(
+        intro = hint_label(
             self.tr(
                 "同一个人在不同的群里、不同的表格里常常成了几条记录。下面是按昵称、读音和共同社群"
                 "找出的可能重复的成员；手机号、微信号不同的不会列出。合并后入群记录、标签和行为记录"
                 "都归到保留的成员，随时可以在「合并记录」里撤销。"
             )
         )
-        intro.setWordWrap(True)
-        intro.setProperty("muted", True)
         self.reload_button = push_button("merge_reload", self.tr("重新查找"), self.reload)
         self.show_full = QCheckBox(self.tr("显示完整手机号和微信号"))
         self.show_full.setObjectName("merge_show_full")
@@ -252,9 +250,9 @@ class MergeDialog(QDialog):
         columns.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.history_table.itemSelectionChanged.connect(self._update_undo)
         self.undo_button = push_button("merge_undo", self.tr("撤销所选合并"), self.undo_selected)
-        history_hint = QLabel(self.tr("撤销会让被合并的成员连同他的所有记录回到合并之前的样子。"))
-        history_hint.setProperty("muted", True)
-        history_hint.setWordWrap(True)
+        history_hint = hint_label(
+            self.tr("撤销会让被合并的成员连同他的所有记录回到合并之前的样子。")
+        )
         history_buttons = QHBoxLayout()
         history_buttons.addWidget(history_hint, 1)
         history_buttons.addWidget(self.undo_button)
@@ -305,14 +303,12 @@ class MergeDialog(QDialog):
             self.keep_group.addButton(card.keep)
             card.keep.toggled.connect(self._kept_changed)
             cards.addWidget(card, 1)
-        hint = QLabel(
+        hint = hint_label(
             self.tr(
                 "合并后，另一位的入群记录、标签、行为记录和邀请关系都归到保留的成员；"
                 "保留成员空着的资料由另一位补上，已有的不会被覆盖。"
             )
         )
-        hint.setWordWrap(True)
-        hint.setProperty("muted", True)
         self.merge_button = push_button("merge_do", self.tr("合并"), self.merge_current)
         self.merge_button.setDefault(True)
         self.not_same_button = push_button(

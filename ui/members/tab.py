@@ -115,6 +115,8 @@ class MembersTab(FeatureTab):
 
         self.detail = MemberDetailPanel(database)
         self.detail.activity_name = self.extras.activity_name
+        for section in self.extras.detail_sections(database):
+            self.detail.add_section(section)
         self.detail.member_changed.connect(self._member_edited)
 
         self.buttons = {
@@ -342,6 +344,7 @@ class MembersTab(FeatureTab):
         )
 
     def open_import(self) -> None:
+        # a dialog's module loads when it is first opened (start-up)
         from ui.members.import_dialog import ImportDialog
 
         dialog = ImportDialog(self.database, self)
@@ -349,6 +352,7 @@ class MembersTab(FeatureTab):
         dialog.exec()
 
     def open_merge(self) -> None:
+        # a dialog's module loads when it is first opened (start-up)
         from ui.members.merge_dialog import MergeDialog
 
         dialog = MergeDialog(self.database, self)
@@ -444,9 +448,7 @@ class MembersTab(FeatureTab):
 
     def record_activity(self) -> None:
         # Recording activity is the activity feature's form: the window opens it.
-        self.activity_requested.emit(
-            self.selected_ids(), self.filter_bar.community.currentData()
-        )
+        self.activity_requested.emit(self.selected_ids(), self.filter_bar.community.currentData())
 
     def export(self) -> None:
         selected = self.selected_ids()

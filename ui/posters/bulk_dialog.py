@@ -51,11 +51,11 @@ from core.referrals.invite_codes import (
     save_link_template,
     saved_link_template,
 )
+from core.segments.catalogue import SEGMENTS
 from ui.common.errors import show_error
 from ui.common.i18n import shown
-from ui.common.sorting import sorted_by_name
 from ui.common.tasks import Task, TaskGroup, while_alive
-from ui.common.widgets import push_button
+from ui.common.widgets import fill_communities, hint_label, push_button
 
 DETAIL_LINES = 200  # failures listed one by one; a batch where thousands fail says so once
 
@@ -134,14 +134,12 @@ class BulkPosterDialog(QDialog):
         bottom.addWidget(self.cancel_button)
         bottom.addWidget(self.close_button)
 
-        hint = QLabel(
+        hint = hint_label(
             self.tr(
                 "为每位成员生成一张带本人昵称、邀请码和专属二维码的海报。"
                 "每张海报的二维码都会先扫码校验，扫不出的不会保存。"
             )
         )
-        hint.setWordWrap(True)
-        hint.setProperty("muted", True)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 20, 20, 16)
@@ -169,10 +167,7 @@ class BulkPosterDialog(QDialog):
         self.segment = QComboBox()
         self.segment.setObjectName("bulkPosterSegment")
         with self.database.session() as session:
-            choices = filter_choices(session)
-        for community_id, name in sorted_by_name(choices.communities, later=choices.is_archived):
-            self.community.addItem(name, community_id)
-        from core.segments.catalogue import SEGMENTS
+            fill_communities(self.community, filter_choices(session))
 
         for segment in SEGMENTS:
             self.segment.addItem(shown(segment.name), segment.key)

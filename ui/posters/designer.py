@@ -40,7 +40,7 @@ from core.posters.store import (
     save_template,
     write_template_file,
 )
-from core.posters.template import Template, TextLayer, dump_template, load_template
+from core.posters.template import BackgroundLayer, Template, TextLayer, dump_template, load_template
 from ui.common.changes import Change, Changes, changes
 from ui.common.errors import show_error
 from ui.common.i18n import shown, shown_name
@@ -276,8 +276,6 @@ class PosterDesigner(FeatureTab):
         return True
 
     def new_template(self, width: int, height: int, dpi: int) -> None:
-        from core.posters.template import BackgroundLayer
-
         if not self._may_discard():
             return
         background = BackgroundLayer(name=self.tr("背景"), width=width, height=height)

@@ -75,7 +75,8 @@ class SegmentScope(MemberScope):
         return self.tr("正在计算分群…")
 
     def member_ids(self, session: Session, key: str) -> dict[str, list[int]]:
-        # One RFM computation answers all eight RFM segments: the tab keeps them all.
+        # One RFM computation answers all eight RFM segments: the tab keeps them all. Loaded
+        # when a 分群 is first chosen (start-up).
         from core.segments.compute import segment_ids_with_siblings
 
         return segment_ids_with_siblings(session, key)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -23,6 +22,7 @@ from core.common.config import AppConfig, load_config, save_config
 from core.common.database import open_database
 from ui.common.tasks import run_task
 from ui.common.theme import apply_theme
+from ui.common.widgets import hint_label
 
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}
 
@@ -62,14 +62,12 @@ class SettingsDialog(QDialog):
         db_row = QHBoxLayout()
         db_row.addWidget(self.db_url, 1)
         db_row.addWidget(self.test_button)
-        db_hint = QLabel(
+        db_hint = hint_label(
             self.tr(
                 "团队共用一台 PostgreSQL 服务器时填写，例如 "
                 "postgresql+psycopg://用户名:密码@服务器:5432/数据库名"
             )
         )
-        db_hint.setWordWrap(True)
-        db_hint.setProperty("muted", True)
 
         self.operator = QLineEdit(self.original.operator)
         self.operator.setObjectName("settings_operator")

@@ -29,6 +29,7 @@ class _ChartBox(QWidget):
         self.chart = None
 
     def _new_chart(self):
+        # QtCharts, a large library, only once a chart is drawn (start-up)
         from PySide6.QtCharts import QChart, QChartView
 
         if self.view is None:
@@ -63,6 +64,7 @@ class FlowChart(_ChartBox):
         super().__init__("tiersFlowChart", parent)
 
     def set_rows(self, rows) -> None:
+        # QtCharts, a large library, only once a chart is drawn (start-up)
         from PySide6.QtCharts import (
             QBarCategoryAxis,
             QBarSet,
@@ -109,6 +111,7 @@ class RoleChart(_ChartBox):
         super().__init__("tiersRoleChart", parent)
 
     def set_months(self, months, role_names: dict[str, str]) -> None:
+        # QtCharts, a large library, only once a chart is drawn (start-up)
         from PySide6.QtCharts import QBarCategoryAxis, QLineSeries, QValueAxis
 
         chart = self._new_chart()

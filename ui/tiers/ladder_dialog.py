@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from core.common.database import Database
 from core.common.errors import UserError
+from core.communities.registry import read_fields
 from core.tiers.ladder import (
     DEFAULT_LADDER,
     MAX_LEVELS,
@@ -53,7 +54,7 @@ from ui.common.errors import show_error
 from ui.common.i18n import shown, shown_name, typed_name
 from ui.common.screen_fit import fit_to_screen, scrolling
 from ui.common.units import units
-from ui.common.widgets import counted_suffix, push_button
+from ui.common.widgets import counted_suffix, hint_label, push_button
 
 log = logging.getLogger(__name__)
 
@@ -193,8 +194,6 @@ class LadderDialog(QDialog):
             except UserError as error:
                 shared, problem = DEFAULT_LADDER, error.message
             if self.community_id is not None:
-                from core.communities.registry import read_fields
-
                 try:
                     community_name = read_fields(session, self.community_id).name
                 except UserError:
@@ -214,9 +213,7 @@ class LadderDialog(QDialog):
         return label
 
     def _muted(self, text: str) -> QLabel:
-        label = QLabel(text)
-        label.setProperty("muted", True)
-        label.setWordWrap(True)
+        label = hint_label(text)
         return label
 
     def _scope_section(self, community_name: str) -> QVBoxLayout:

@@ -13,7 +13,6 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QStyledItemDelegate,
     QTableWidget,
@@ -36,10 +35,9 @@ from ui.common.changes import Change, Changes, changes
 from ui.common.flow_layout import flow_row
 from ui.common.i18n import shown, shown_name
 from ui.common.labels import role_name
-from ui.common.sorting import sorted_by_name
 from ui.common.tab import FeatureTab
 from ui.common.theme import current_theme
-from ui.common.widgets import make_searchable, push_button
+from ui.common.widgets import fill_communities, make_searchable, push_button, read_only_table
 from ui.tiers.charts import FlowChart, RoleChart
 
 # Recorded activity moves levels too.
@@ -47,22 +45,13 @@ RECORDED = changes(Change.ACTIVITY, Change.MEMBERS)
 ALL = None
 
 
+# Sized to contents, "人数" and "锁定" were as tight as their headers, beside a wide 占比.
 MIN_COLUMN = 80
 
 
-def _table(name: str, headers: list[str], *, stretch_last: bool = True) -> QTableWidget:
-    """A read-only table; figures tables keep even columns instead of one stretched last."""
-    table = QTableWidget(0, len(headers))
-    table.setObjectName(name)
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().setVisible(False)
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(stretch_last)
-    # Sized to contents, "人数" and "锁定" were as tight as their headers, beside a wide 占比.
-    header.setMinimumSectionSize(MIN_COLUMN)
+def _table(name: str, headers: list[str], **options) -> QTableWidget:
+    table = read_only_table(name, headers, **options)
+    table.horizontalHeader().setMinimumSectionSize(MIN_COLUMN)
     return table
 
 
@@ -141,7 +130,7 @@ class TiersTab(FeatureTab):
             "tiersLevels", [self.tr("等级"), self.tr("人数"), self.tr("锁定"), self.tr("占比")]
         )
         self.levels.setItemDelegateForColumn(3, ShareBarDelegate(self.levels))
-        self.roles = _table("tiersRoles", [self.tr("角色 / 等级")], stretch_last=False)
+        self.roles = _table("tiersRoles", [self.tr("角色 / 等级")], stretch=None)
         self.warnings = QLabel()
         self.warnings.setObjectName("tiersWarnings")
         self.warnings.setWordWrap(True)
@@ -169,7 +158,7 @@ class TiersTab(FeatureTab):
                 self.tr("降级"),
                 self.tr("离开"),
             ],
-            stretch_last=False,
+            stretch=None,
         )
         flow_page = QWidget()
         flow_layout = QVBoxLayout(flow_page)
@@ -230,9 +219,7 @@ class TiersTab(FeatureTab):
         self.community.blockSignals(True)
         self.community.clear()
         self.community.addItem(self.tr("全部社群"), ALL)
-        for cid, name in sorted_by_name(choices.communities, later=choices.is_archived):
-            self.community.addItem(name, cid)
-        self.community.setCurrentIndex(max(0, self.community.findData(current)))
+        fill_communities(self.community, choices, current)
         self.community.blockSignals(False)
         self.refresh()
 
@@ -398,6 +385,7 @@ class TiersTab(FeatureTab):
         )
 
     def open_paste(self) -> None:
+        # a dialog's module loads when it is first opened (start-up)
         from ui.activity.paste_dialog import PasteDialog
 
         dialog = PasteDialog(self.database, self.community_id(), self)
@@ -406,6 +394,7 @@ class TiersTab(FeatureTab):
         dialog.deleteLater()
 
     def open_import(self) -> None:
+        # a dialog's module loads when it is first opened (start-up)
         from ui.activity.activity_import_dialog import ActivityImportDialog
 
         dialog = ActivityImportDialog(self.database, self.community_id(), self)
@@ -414,6 +403,7 @@ class TiersTab(FeatureTab):
         dialog.deleteLater()
 
     def open_weights(self) -> None:
+        # a dialog's module loads when it is first opened (start-up)
         from ui.activity.weights_dialog import WeightsDialog
 
         dialog = WeightsDialog(self.database, self)
@@ -422,6 +412,7 @@ class TiersTab(FeatureTab):
         dialog.deleteLater()
 
     def open_ladder(self) -> None:
+        # a dialog's module loads when it is first opened (start-up)
         from ui.tiers.ladder_dialog import LadderDialog
 
         dialog = LadderDialog(self.database, self.community_id(), self)

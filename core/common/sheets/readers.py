@@ -241,6 +241,7 @@ def iter_tables(source: SourceFile, limits: ImportLimits) -> Iterator[Table]:
 
 def iter_workbook_tables(source: SourceFile, limits: ImportLimits) -> Iterator[Table]:
     """Every visible worksheet, loaded one at a time (python-calamine holds one sheet)."""
+    # only when a workbook is read (start-up)
     import python_calamine as calamine
 
     name = source.path.name
@@ -337,6 +338,7 @@ def detect_encoding(path: Path) -> str:
             return _check_text(path.name, head, encoding)
     if head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise UserError(msg("文件「{name}」的编码有误（开头标明的编码与内容不符）", name=path.name))
+    # only for a text file without a known encoding (start-up)
     from charset_normalizer import from_bytes
 
     best = from_bytes(head).best()

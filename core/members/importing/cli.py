@@ -1,5 +1,8 @@
 """`main.py import FILE [--community NAME] [--doubtful same|new|skip] [--dry-run] [--json]
-[--report FILE.xlsx]`."""
+[--report FILE.xlsx]`.
+
+Imports beyond argparse happen inside the handlers, so `main.py --help` stays quick.
+"""
 
 from __future__ import annotations
 
@@ -43,9 +46,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.members.importing import plan_import
     from core.members.importing.report import check_report_path, write_error_report
-    from core.workflows.member_import import import_members
+    from core.workflows.member_import import import_members, plan_member_import
 
     source = Path(args.file)
     if not source.is_file():
@@ -57,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     result = report = None
     try:
         with database.session(write=not args.dry_run) as session:
-            plan = plan_import(
+            plan = plan_member_import(
                 session,
                 source,
                 community_name=community_name,

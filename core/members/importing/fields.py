@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from core.common.errors import UserError
 from core.common.joins import joined_list
 from core.common.sheets.normalize import normalize_header
 from core.common.text import msg
@@ -314,7 +315,6 @@ def auto_mapping(headers: list[str]) -> tuple[HeaderMapping, list[str]]:
 
 def validate_mapping(mapping: HeaderMapping) -> None:
     """Raise UserError if a mapping names an unknown field or gives one field two columns."""
-    from core.common.errors import UserError
 
     if len(mapping.fields) != len(mapping.headers):
         raise UserError(msg("列对应关系与表头的列数不一致，请重新选择"))

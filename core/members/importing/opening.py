@@ -13,20 +13,18 @@ never counted twice.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from core.common.sheets.normalize import to_text
 from core.common.text import msg
 from db.bounds import MAX_ENTRY_POINTS
-from db.ledger_models import LedgerEntry
 
 FIELD = "opening_points"
 KEY_PREFIX = "import-opening:"
-_CHUNK = 1000
 
 
 def opening_key(member_id: int, file_sha256: str) -> str:
@@ -94,18 +92,12 @@ def _plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def members_with_opening(connection: Connection, member_ids: Iterable[int]) -> dict[int, set[str]]:
-    """The members among `member_ids` whose ledger already holds an opening balance from an
-    import (their own, or one merged into them), with the sha256 of the files it came from."""
-    ids = sorted(set(member_ids))
-    entry = LedgerEntry.__table__
-    found: dict[int, set[str]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        for member_id, key in connection.execute(
-            select(entry.c.member_id, entry.c.dedupe_key).where(
-                entry.c.member_id.in_(ids[start : start + _CHUNK]),
-                entry.c.dedupe_key.like(KEY_PREFIX + "%"),
-            )
-        ):
-            found.setdefault(member_id, set()).add(key.rsplit(":", 1)[-1])
-    return found
+# member ids → for each of them that already holds an opening balance from an import, the
+# sha256 of the files it came from. The ledger knows; core.workflows.member_import hands the
+# lookup to the plan (members never reads the ledger's tables).
+OpenedLookup = Callable[[Connection, list[int]], dict[int, set[str]]]
+
+
+def file_of(key: str) -> str:
+    """The file sha256 an opening balance's dedupe key names (see `opening_key`)."""
+    return key.rsplit(":", 1)[-1]

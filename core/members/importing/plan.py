@@ -74,6 +74,7 @@ class PlanOptions:
     limits: ImportLimits
     answers: Mapping[tuple[str, int], str] = field(default_factory=dict)
     doubtful: str | None = None  # the answer for every doubtful row without its own
+    opened: opening.OpenedLookup | None = None  # who holds an opening balance already
 
 
 # -------------------------------------------------------------------------------- planning
@@ -90,6 +91,7 @@ def plan_import(
     limits: ImportLimits | None = None,
     answers: Mapping[tuple[str, int], str] | None = None,
     doubtful: str | None = None,
+    opened: opening.OpenedLookup | None = None,
     progress: Progress = no_progress,
     cancelled: CancelCheck = never_cancelled,
 ) -> ImportPlan:
@@ -104,6 +106,9 @@ def plan_import(
     answers: SAME / NEW / SKIP for doubtful rows, by (sheet, row) (`PlanRow.key`).
     doubtful: the answer for every doubtful row `answers` does not name; None leaves them
       unanswered: not imported, listed in `ImportPlan.unanswered`.
+    opened: who already holds an opening balance from an import (the ledger knows:
+      core.workflows.member_import.plan_member_import hands it in); None: the preview does not
+      say, and writing the balances still adds none twice.
     Raises UserError for a file that cannot be imported, Cancelled when `cancelled()` says so.
     """
     connection = session.connection() if isinstance(session, Session) else session
@@ -124,6 +129,7 @@ def plan_import(
         limits=limits or ImportLimits(),
         answers=answers,
         doubtful=doubtful,
+        opened=opened,
     )
     with gc_paused():
         return _Planner(connection, options, progress, cancelled).run()
@@ -221,7 +227,8 @@ class _Planner(Identity, Memberships, Changes):
             self.connection, sorted(self.by_member), self.cancelled
         )
         bringing = [p.member_id for p in self.by_member.values() if opening.FIELD in p.fields]
-        self.opened = opening.members_with_opening(self.connection, bringing) if bringing else {}
+        lookup = self.options.opened
+        self.opened = lookup(self.connection, bringing) if bringing and lookup else {}
         self._decide(communities)
         leaves = self._leaves(communities)
         duplicates = possible_duplicates(self.persons, self.db, self.by_member, self.notes)

@@ -22,6 +22,7 @@ from core.common.xlsx import Sheet, save_workbook
 from core.members.importing.fields import FIELD_LABELS
 from core.members.importing.model import ImportPlan
 from core.members.masking import mask_phone, mask_phones_in, mask_wechat_id
+from db.models import ExportLog
 
 COLUMNS = (("工作表", 18), ("行号", 8), ("字段", 16), ("内容", 28), ("原因", 60), ("处理", 14))
 
@@ -54,6 +55,7 @@ def write_error_report(
 ) -> Path:
     """Write the plan's rejected rows and skipped values to `path` (.xlsx), log the export in
     `session` (the caller commits) and return the path."""
+    # openpyxl only when a report is written (start-up)
     from openpyxl import Workbook
 
     target = check_report_path(path)
@@ -75,7 +77,6 @@ def write_error_report(
             sheet.append([row.sheet, row.row, "", nickname, reason, "整行未导入"])
     sheet.add_filter()
     save_workbook(workbook, target)
-    from db.models import ExportLog
 
     session.add(
         ExportLog(

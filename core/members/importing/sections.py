@@ -16,6 +16,7 @@ sheet without group columns): they say nothing about who is in a group, so nobod
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -186,8 +187,6 @@ def shown_value(value: Any, limit: int = 80) -> str:
 
 
 def _json_text(value: Any) -> str:
-    import json
-
     return json.dumps(value, ensure_ascii=False, default=str)
 
 

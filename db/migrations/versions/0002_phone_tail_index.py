@@ -7,7 +7,7 @@ Create Date: 2026-11-23 16:29:52.955532
 
 from collections.abc import Sequence
 
-from alembic import op
+from db.migration_ops import create_indexes, drop_indexes
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -16,10 +16,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("members", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_members_phone_tail"), ["phone_tail"], unique=False)
+    create_indexes("members", "phone_tail")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("members", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_members_phone_tail"))
+    drop_indexes("members", "phone_tail")

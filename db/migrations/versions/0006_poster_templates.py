@@ -12,6 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from db.migration_ops import id_column, primary_key
+
 revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
@@ -21,7 +23,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "poster_templates",
-        sa.Column("id", sa.Integer(), nullable=False),
+        id_column(),
         sa.Column("key", sa.String(length=60), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("description", sa.Text(), server_default="", nullable=False),
@@ -30,7 +32,7 @@ def upgrade() -> None:
         sa.Column("based_on", sa.String(length=60), server_default="", nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_poster_templates")),
+        primary_key("poster_templates"),
         sa.UniqueConstraint("key", name=op.f("uq_poster_templates_key")),
         sa.UniqueConstraint("name", name=op.f("uq_poster_templates_name")),
     )

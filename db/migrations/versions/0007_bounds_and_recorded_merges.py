@@ -26,15 +26,15 @@ Revises: 0006
 Create Date: 2026-12-05 23:55:10.438932
 """
 
-import importlib.util
 import logging
 from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import NamedTuple
 
 import sqlalchemy as sa
 from alembic import op
+
+from db.migration_ops import earlier_migration, id_column, primary_key
 
 revision: str = "0007"
 down_revision: str | None = "0006"
@@ -175,43 +175,10 @@ TABLE_ORDER = (
     "ledger_redemptions",
 )
 
-ENTRY_COLUMNS = (
-    "id",
-    "member_id",
-    "kind",
-    "points",
-    "qualifying",
-    "source",
-    "reference",
-    "dedupe_key",
-    "rule_id",
-    "reverses_id",
-    "related_member_id",
-    "operator",
-    "reason",
-    "occurred_at",
-    "recorded_at",
-    "pending_until",
-    "expires_on",
-    "booked_member_id",
-    "booked_related_member_id",
-)
-RULE_COLUMNS = (
-    "id",
-    "code",
-    "version",
-    "action",
-    "name",
-    "points",
-    "daily_cap",
-    "qualifying",
-    "pending_days",
-    "expiry_days",
-    "enabled",
-    "params",
-    "created_at",
-    "operator",
-)
+# The columns as migration 0005 created them; this migration adds the booked_ pair.
+_M0005 = earlier_migration(__file__, "0005_points_ledger.py")
+ENTRY_COLUMNS = (*_M0005.COLUMNS["ledger_entries"], "booked_member_id", "booked_related_member_id")
+RULE_COLUMNS = _M0005.COLUMNS["ledger_rules"]
 REDEMPTION_COLUMNS = (
     "id",
     "code",
@@ -301,7 +268,7 @@ def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     op.create_table(
         "data_repairs",
-        sa.Column("id", sa.Integer(), nullable=False),
+        id_column(),
         sa.Column("repaired_at", sa.DateTime(), nullable=False),
         sa.Column("revision", sa.String(length=32), nullable=False),
         sa.Column("table_name", sa.String(length=64), nullable=False),
@@ -310,7 +277,7 @@ def upgrade() -> None:
         sa.Column("old_value", sa.Text(), nullable=False),
         sa.Column("action", sa.String(length=20), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_data_repairs")),
+        primary_key("data_repairs"),
     )
     # 0005's triggers go first: the repairs below write, and SQLite's rebuilds drop them anyway.
     for statement in _drop_0005_triggers(dialect):
@@ -375,7 +342,7 @@ def downgrade() -> None:
                 op.drop_column("ledger_entries", "booked_member_id")
     op.drop_table("data_repairs")
     # The reversals written on the way up stay: they are valid entries of the older schema too.
-    for statement in _migration_0005()._trigger_statements(dialect):
+    for statement in _M0005._trigger_statements(dialect):
         op.execute(statement)
 
 
@@ -749,14 +716,5 @@ def _drop_trigger_statements(dialect: str) -> list[str]:
     return statements + [f"DROP FUNCTION IF EXISTS {name}()" for name in functions]
 
 
-def _migration_0005():
-    """Migration 0005's module (its trigger statements), loaded from its file."""
-    path = Path(__file__).with_name("0005_points_ledger.py")
-    spec = importlib.util.spec_from_file_location("migration_0005", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _drop_0005_triggers(dialect: str) -> list[str]:
-    return _migration_0005()._drop_trigger_statements(dialect)
+    return _M0005._drop_trigger_statements(dialect)

@@ -18,12 +18,19 @@ Revises: 0008
 Create Date: 2026-12-06 04:30:00.000000
 """
 
-import importlib.util
 from collections.abc import Sequence
-from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
+
+from db.migration_ops import (
+    create_indexes,
+    drop_indexes,
+    earlier_migration,
+    foreign_key,
+    id_column,
+    primary_key,
+)
 
 revision: str = "0009"
 down_revision: str | None = "0008"
@@ -36,19 +43,12 @@ NEW_STATUSES = "('to_deliver', 'delivered', 'used', 'cancelled', 'held', 'pendin
 OLD_STATUSES = "('to_deliver', 'delivered', 'used', 'cancelled')"
 
 
-def _migration_0007():
-    """Migration 0007's module (its trigger statements), loaded from its file."""
-    path = Path(__file__).with_name("0007_bounds_and_recorded_merges.py")
-    spec = importlib.util.spec_from_file_location("migration_0007", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _redemption_triggers(dialect: str) -> list[str]:
     return [
         statement
-        for statement in _migration_0007()._trigger_statements(dialect)
+        for statement in earlier_migration(
+            __file__, "0007_bounds_and_recorded_merges.py"
+        )._trigger_statements(dialect)
         if f" ON {REDEMPTIONS} " in statement and statement.startswith("CREATE TRIGGER")
     ]
 
@@ -149,7 +149,7 @@ def upgrade() -> None:
     _tool_totals_up()
     op.create_table(
         "campaign_reviews",
-        sa.Column("id", sa.Integer(), nullable=False),
+        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("action", sa.String(length=10), nullable=False),
         sa.Column("reward_key", sa.String(length=120), nullable=True),
@@ -170,29 +170,21 @@ def upgrade() -> None:
             "action <> 'reject' OR length(why) > 0", name=op.f("ck_campaign_reviews_reject_why")
         ),
         sa.CheckConstraint("length(who) > 0", name=op.f("ck_campaign_reviews_who")),
-        sa.ForeignKeyConstraint(
-            ["campaign_id"],
-            ["campaigns.id"],
-            name=op.f("fk_campaign_reviews_campaign_id_campaigns"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["member_id"],
-            ["members.id"],
-            name=op.f("fk_campaign_reviews_member_id_members"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_reviews")),
+        foreign_key("campaign_reviews", "campaign_id", "campaigns", ondelete="CASCADE"),
+        foreign_key("campaign_reviews", "member_id", "members", ondelete="CASCADE"),
+        primary_key("campaign_reviews"),
     )
-    with op.batch_alter_table("campaign_reviews", schema=None) as batch_op:
-        batch_op.create_index("ix_campaign_reviews_campaign", ["campaign_id", "at"], unique=False)
-        batch_op.create_index("ix_campaign_reviews_member", ["member_id", "action"], unique=False)
+    create_indexes(
+        "campaign_reviews",
+        ("ix_campaign_reviews_campaign", ["campaign_id", "at"]),
+        ("ix_campaign_reviews_member", ["member_id", "action"]),
+    )
 
 
 def _tool_totals_up() -> None:
     op.create_table(
         "campaign_tool_totals",
-        sa.Column("id", sa.Integer(), nullable=False),
+        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("source", sa.String(length=20), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
@@ -213,19 +205,9 @@ def _tool_totals_up() -> None:
             "new_customers BETWEEN 0 AND 1000000",
             name=op.f("ck_campaign_tool_totals_new_customers"),
         ),
-        sa.ForeignKeyConstraint(
-            ["campaign_id"],
-            ["campaigns.id"],
-            name=op.f("fk_campaign_tool_totals_campaign_id_campaigns"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["member_id"],
-            ["members.id"],
-            name=op.f("fk_campaign_tool_totals_member_id_members"),
-            ondelete="SET NULL",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_tool_totals")),
+        foreign_key("campaign_tool_totals", "campaign_id", "campaigns", ondelete="CASCADE"),
+        foreign_key("campaign_tool_totals", "member_id", "members", ondelete="SET NULL"),
+        primary_key("campaign_tool_totals"),
         sa.UniqueConstraint(
             "campaign_id",
             "source",
@@ -234,18 +216,12 @@ def _tool_totals_up() -> None:
             name=op.f("uq_campaign_tool_totals_campaign_id"),
         ),
     )
-    with op.batch_alter_table("campaign_tool_totals", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_campaign_tool_totals_member_id"), ["member_id"], unique=False
-        )
+    create_indexes("campaign_tool_totals", "member_id")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("campaign_tool_totals", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_campaign_tool_totals_member_id"))
+    drop_indexes("campaign_tool_totals", "member_id")
     op.drop_table("campaign_tool_totals")
-    with op.batch_alter_table("campaign_reviews", schema=None) as batch_op:
-        batch_op.drop_index("ix_campaign_reviews_member")
-        batch_op.drop_index("ix_campaign_reviews_campaign")
+    drop_indexes("campaign_reviews", "ix_campaign_reviews_member", "ix_campaign_reviews_campaign")
     op.drop_table("campaign_reviews")
     _redemptions_down()

@@ -6,8 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from core.members.importing import plan_import
-from core.workflows.member_import import import_members
+from core.workflows.member_import import import_members, plan_member_import
 from db.models import Base
 
 
@@ -22,14 +21,14 @@ def table_counts(database) -> dict[str, int]:
 
 def plan_file(database, path: Path, **options):
     with database.session() as session:
-        return plan_import(session, path, **options)
+        return plan_member_import(session, path, **options)
 
 
 def import_file(database, path: Path, **options):
     """Plan and import (levels follow) in one transaction, as the CLI and the window do;
     return (plan, result)."""
     with database.session() as session:
-        plan = plan_import(session, path, **options)
+        plan = plan_member_import(session, path, **options)
         result = import_members(session, plan).imported
     return plan, result
 

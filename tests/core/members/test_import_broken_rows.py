@@ -259,9 +259,7 @@ def test_control_characters_are_removed_from_text_and_refuse_an_identifier(datab
     assert "甲[31m红" in stored and not any("\x1b" in n or "\x07" in n for n in stored)
 
 
-def test_a_short_list_with_one_escape_laden_name_is_not_taken_for_a_binary_file(
-    database, tmp_path
-):
+def test_a_short_list_with_one_escape_laden_name_is_not_taken_for_a_binary_file(database, tmp_path):
     """Three control characters in a two-row list are a name to clean, not binary content."""
     text = "昵称,手机号\n花\x1b[2J\x07🌸,13800002709\n小麦,13800002710\n"
     path = write(tmp_path, "短名单.csv", text)

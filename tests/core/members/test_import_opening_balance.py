@@ -21,6 +21,7 @@ from core.ledger.references import reference_texts
 from core.members.importing import ADD, UNCHANGED, UPDATE, apply_import, plan_import
 from core.members.importing.fields import auto_mapping
 from core.members.importing.opening import parse_points
+from core.workflows.member_import import plan_member_import
 from core.workflows.opening_balance import record_opening_balances
 from db.ledger_models import LedgerEntry
 from db.models import Member
@@ -34,7 +35,7 @@ YOUZAN_POINTS = {"小王": 137, "Amy李": 274, "木子": 685, "赵哥": 1973, "�
 def import_with_points(database, path, **options):
     """What the CLI and the window do: plan, apply, then the opening balances, one transaction."""
     with database.session(write=True) as session:
-        plan = plan_import(session, path, **options)
+        plan = plan_member_import(session, path, **options)
         result = record_opening_balances(session, plan, apply_import(session, plan))
     return plan, result
 

@@ -1,0 +1,71 @@
+"""Shapes the Alembic migrations repeat, written once (foreign keys, id keys, index batches).
+
+Frozen like the migrations that call them: what a helper emits must never change once a
+migration uses it (a database upgraded last year and one upgraded today must end up the same).
+A new shape gets a new helper. Loaded only by db/migrations/versions/*.py, so only when the
+schema needs upgrading; pyinstaller.spec lists it because PyInstaller never scans those files.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import sqlalchemy as sa
+from alembic import op
+
+# An index named by the convention (ix_<table>_<column>) is given by its column; any other by
+# (name, columns) when created and by its name when dropped.
+Index = str | tuple[str, list[str]]
+
+
+def id_column() -> sa.Column:
+    return sa.Column("id", sa.Integer(), nullable=False)
+
+
+def primary_key(table: str) -> sa.PrimaryKeyConstraint:
+    return sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}"))
+
+
+def foreign_key(
+    table: str, column: str, target: str, ondelete: str | None = None
+) -> sa.ForeignKeyConstraint:
+    """`table.column` → `target.id`, named by the convention fk_<table>_<column>_<target>."""
+    return sa.ForeignKeyConstraint(
+        [column], [f"{target}.id"], name=op.f(f"fk_{table}_{column}_{target}"), ondelete=ondelete
+    )
+
+
+def create_indexes(table: str, *indexes: Index) -> None:
+    """Non-unique indexes on `table`, in the order given, in one batch."""
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        for index in indexes:
+            if isinstance(index, str):
+                batch_op.create_index(batch_op.f(f"ix_{table}_{index}"), [index], unique=False)
+            else:
+                name, columns = index
+                batch_op.create_index(name, columns, unique=False)
+
+
+def drop_indexes(table: str, *indexes: str) -> None:
+    """Drop indexes of `table` in one batch: a column (convention name) or an index's name."""
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        for index in indexes:
+            if index.startswith("ix_"):
+                batch_op.drop_index(index)
+            else:
+                batch_op.drop_index(batch_op.f(f"ix_{table}_{index}"))
+
+
+def earlier_migration(here: str, file_name: str) -> ModuleType:
+    """The module of another migration beside `here`, loaded from its file.
+
+    Migration files are not importable by name (their names start with digits); a later one
+    reuses an earlier one's frozen statements and column lists through this.
+    """
+    path = Path(here).with_name(file_name)
+    spec = importlib.util.spec_from_file_location(f"migration_{file_name[:4]}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
