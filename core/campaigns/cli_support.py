@@ -1,30 +1,12 @@
-"""What the campaigns commands share (core/campaigns/cli.py and report_cli.py): one
-transaction per command with --dry-run, and reading a time argument."""
+"""What the campaigns commands share (core/campaigns/cli.py, report_cli.py, type_cli.py): one
+transaction per command with --dry-run (the one every command uses, core/common/cli.py), and
+reading a time argument."""
 
 from __future__ import annotations
 
-from core.common.cli import open_for
+from core.common.cli import run_work
 
-
-class _DryRun(Exception):
-    def __init__(self, result) -> None:
-        self.result = result
-
-
-def run_work(args, work, *, write: bool = False):
-    """`work(session)` in one transaction; --dry-run rolls it back and keeps its answer."""
-    database = open_for(args)
-    try:
-        try:
-            with database.session(write=write) as session:
-                result = work(session)
-                if getattr(args, "dry_run", False):
-                    raise _DryRun(result)
-        except _DryRun as dry:
-            result = dry.result
-    finally:
-        database.close()
-    return result
+__all__ = ["parse_time", "run_work"]
 
 
 def parse_time(text: str | None, what: str):
