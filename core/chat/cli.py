@@ -216,6 +216,12 @@ def human_lines(result: dict) -> list[str]:
             lines.append(f"  新成员：{names}{more}")
         for question in chat["questions"]:
             who = "、".join(f"{c['who']}" for c in question["candidates"])
+            if not who:
+                lines.append(
+                    "  待确认：这份导出没有说明导出账号（消息里的「你」）是哪位成员；"
+                    "用 --answer 我=成员编号或 wxid 指定（否则与「你」有关的入群和邀请不记录）"
+                )
+                continue
             lines.append(
                 f"  待确认：「{question['name']}」可能是 {who}；"
                 f"用 --answer {question['name']}=… 指定（{question['messages']} 条消息暂不记录）"

@@ -253,13 +253,14 @@ def _names(
     members: dict[str, int],
     result: ChatImportResult,
 ) -> None:
-    known = set(
-        session.execute(
+    known = {
+        (name, at)
+        for name, at in session.execute(
             select(CommunityName.name, CommunityName.changed_at).where(
                 CommunityName.community_id == community_id
             )
-        ).tuples()
-    )
+        )
+    }
     for rename in chat.renames:
         if (rename.name, rename.at) in known:
             continue
@@ -289,17 +290,23 @@ def _messages(
     refs = MessageRefs(community_id)
     keep = plan.keep_text
     batch: list[tuple] = []
-    keys: dict[int, str] = {}  # id(Person) → key: readers share one Person per sender
+    # id(Person) → (Person, key): most readers share one Person per sender; the Person is held
+    # so its id can't be reused by another one.
+    keys: dict[int, tuple[m.Person, str]] = {}
     for event in chat.export.events():
         if not isinstance(event, m.Message):
             continue
         sender = event.sender
-        key = keys.get(id(sender))
-        if key is None:
+        cached = keys.get(id(sender))
+        if cached is not None and cached[0] is sender:
+            key = cached[1]
+        else:
             key = key_of(sender)
             if key is None:
                 continue
-            keys[id(sender)] = key
+            if len(keys) > 100_000:
+                keys.clear()
+            keys[id(sender)] = (sender, key)
         member_id = members.get(key)
         if member_id is None:
             result.messages_unresolved += 1

@@ -25,6 +25,7 @@ from core.members.name_match import EXACT, MemberNames, community_member_names, 
 from db.models import Community, Member, Membership
 
 SELF = "self"
+SELF_NAMES = ("我", "你")  # how an answer names the exporting account
 
 
 def key_of(person: Person) -> str | None:
@@ -94,6 +95,7 @@ class Question:
     keys: list[str]
     candidates: list[tuple[str, str]]  # (what to answer with, who)
     messages: int = 0
+    about_self: bool = False  # "你" in the export: the exporting account, unknown here
 
 
 @dataclass
@@ -164,9 +166,16 @@ def resolve_people(
             display=_candidate_label(seen, target),
         )
     if SELF in people:
-        result.targets[SELF] = (
-            result.targets.get("wxid:" + self_wxid) if self_wxid else _owner(session, community_id)
-        )
+        own = result.targets.get("wxid:" + self_wxid) if self_wxid else None
+        own = own or _owner(session, community_id)
+        answer = next((answers[name] for name in SELF_NAMES if name in answers), None)
+        if answer is not None:
+            own = _resolve_answer(session, answer, SELF_NAMES[0], result, people)
+        result.targets[SELF] = own
+        if own is None:  # the export does not say who "你" is, nor does the community
+            result.questions.append(
+                Question(SELF_NAMES[0], [SELF], [], people[SELF].messages, about_self=True)
+            )
     # People named only by a name.
     asked: dict[str, Question] = {}
     for key, seen in people.items():
