@@ -42,12 +42,13 @@ class RecordResult:
 
 
 def _check(session: Session, events: list[NewEvent]) -> None:
+    latest = datetime.now().replace(hour=23, minute=59, second=59)  # once, not per event
     for event in events:
         if event.kind not in ACTIVITY_KINDS:
             raise UserError(msg("未知的行为类型：{kind}", kind=event.kind))
         if event.amount_cents < 0 or event.amount_cents > MAX_AMOUNT_CENTS:
             raise UserError(msg("金额必须在 0 到 1000 万元之间"))
-        if event.occurred_at > datetime.now().replace(hour=23, minute=59, second=59):
+        if event.occurred_at > latest:
             raise UserError(
                 msg(
                     "行为时间 {date} 在将来，请检查日期",

@@ -86,9 +86,12 @@ def run_import(args: argparse.Namespace) -> int:
                 create_communities=args.create,
                 progress=TerminalProgress("读取聊天记录"),
             )
-            if not args.dry_run:
-                written = import_chats(session, plan, progress=TerminalProgress("写入"))
-                session.commit()
+            try:
+                if not args.dry_run:
+                    written = import_chats(session, plan, progress=TerminalProgress("写入"))
+                    session.commit()
+            finally:
+                plan.close()
     finally:
         database.close()
     result = preview(plan)

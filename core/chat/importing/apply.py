@@ -2,10 +2,11 @@
 new members, memberships (joins, removals), the group's name history, one activity record and
 one chat message row per message, and the referral edges (source chat_history).
 
-Messages are read from the export again and written in batches, so memory stays flat for any
-size. A batch's keys already in the database (an earlier import of the same chat) are left
-out. What follows from the new activity in other features — the earn rules, the levels — is
-core/workflows/chat_import.py's: this returns what it recorded and whom it touched.
+Messages come from what the preview read (its spool: the export is parsed once) and are
+written in batches, so memory stays flat for any size. A batch's keys already in the database
+(an earlier import of the same chat) are left out. What follows from the new activity in other
+features — the earn rules, the levels — is core/workflows/chat_import.py's: this returns what
+it recorded and whom it touched.
 """
 
 from __future__ import annotations
@@ -17,23 +18,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.activity.record import NewEvent, RecordResult, record_events
-from core.chat import model as m
 from core.chat.importing.kinds import ACTIVITY_KIND, EDGE_HOW, JOIN_CHANNEL
-from core.chat.importing.people import key_of
-from core.chat.importing.plan import STEPS, ChatImportPlan, ChatPlan, local_time
-from core.chat.importing.refs import MessageRefs
+from core.chat.importing.plan import STEPS, ChatImportPlan, ChatPlan
+from core.chat.importing.refs import message_ref
 from core.common.errors import UserError
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
 from core.common.text import msg
 from core.communities.registry import create_community, new_fields
-from core.members.editing import refresh_search_keys
+from core.members.search_keys import member_search_keys
 from core.referrals.edges import Claim, record_edges
 from core.referrals.edges import RecordResult as EdgesResult
 from db.bulk import insert_tuples
 from db.chat_models import ChatMessage, CommunityChat, CommunityName
 from db.models import Member, Membership, MembershipEvent
 
-BATCH = 20_000
 SOURCE = "chat"
 _MESSAGE_COLUMNS = (
     "community_id",
@@ -90,8 +88,8 @@ def apply_chat_import(
         _names(session, chat, community_id, members, result)
         session.flush()
 
-        def step(i=index, c=chat):
-            progress(i * STEPS + int(c.export.fraction() * STEPS), total)
+        def step(fraction: float, i=index):
+            progress(i * STEPS + int(fraction * STEPS), total)
 
         _messages(session, plan, chat, community_id, members, result, step, cancelled)
         _edges(session, chat, community_id, members, result, operator, now)
@@ -127,22 +125,34 @@ def _members(
 ) -> dict[str, int]:
     """Person key → member id, the new members created."""
     resolution = chat.resolution
-    created: list[int] = []
+    wecom = chat.chat.format.startswith("wecom")
+    rows: list[Member] = []
     for new in resolution.new_members:
-        member = Member(
-            nickname=new.nickname[:200],
-            remark=new.remark[:200],
-            wxid=(new.wxid or None) and new.wxid[:100],
-            source_channel="聊天记录",
-            created_at=now,
-            updated_at=now,
+        wxid = (new.wxid or "")[:100] or None
+        external = wxid if wecom and wxid and wxid.startswith(("wm", "wo")) else None
+        keys = member_search_keys(
+            new.nickname,
+            new.remark,
+            group_nicknames=[new.group_nickname] if new.group_nickname else [],
         )
-        if new.wxid and new.wxid.startswith(("wm", "wo")) and chat.chat.format.startswith("wecom"):
-            member.external_userid, member.wxid = member.wxid, None
-        session.add(member)
-        session.flush()
-        refresh_search_keys(session, member)
-        created.append(member.id)
+        rows.append(
+            Member(
+                nickname=new.nickname[:200],
+                remark=new.remark[:200],
+                wxid=None if external else wxid,
+                external_userid=external,
+                source_channel="聊天记录",
+                search_pinyin=keys.pinyin,
+                search_initials=keys.initials,
+                phone_tail=keys.phone_tail,
+                search_text=keys.text,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    session.add_all(rows)
+    session.flush()  # one flush for all: their ids
+    created = [member.id for member in rows]
     result.members_created += len(created)
     for member_id, wxid in resolution.wxid_to_fill.items():
         member = session.get(Member, member_id)
@@ -287,52 +297,33 @@ def _messages(
     step,
     cancelled: CancelCheck,
 ) -> None:
-    refs = MessageRefs(community_id)
-    keep = plan.keep_text
-    batch: list[tuple] = []
-    # id(Person) → (Person, key): most readers share one Person per sender; the Person is held
-    # so its id can't be reused by another one.
-    keys: dict[int, tuple[m.Person, str]] = {}
-    for event in chat.export.events():
-        if not isinstance(event, m.Message):
-            continue
-        sender = event.sender
-        cached = keys.get(id(sender))
-        if cached is not None and cached[0] is sender:
-            key = cached[1]
-        else:
-            key = key_of(sender)
-            if key is None:
+    """The messages the preview read (from its spool), written a chunk at a time."""
+    done = 0
+    for chunk in chat.spool.chunks():
+        if cancelled():
+            raise Cancelled
+        batch: list[tuple] = []
+        for key, kind, at, length, basis, text, quoted in chunk:
+            member_id = members.get(key)
+            if member_id is None:
+                result.messages_unresolved += 1
                 continue
-            if len(keys) > 100_000:
-                keys.clear()
-            keys[id(sender)] = (sender, key)
-        member_id = members.get(key)
-        if member_id is None:
-            result.messages_unresolved += 1
-            continue
-        quoted = members.get(key_of(event.quoted) or "") if event.quoted else None
-        batch.append(
-            (
-                community_id,
-                member_id,
-                local_time(event.time),
-                event.kind,
-                event.length,
-                quoted,
-                event.text if keep else None,
-                refs.of(event, key),
+            batch.append(
+                (
+                    community_id,
+                    member_id,
+                    at,
+                    kind,
+                    length,
+                    members.get(quoted) if quoted else None,
+                    text,
+                    message_ref(community_id, basis),
+                )
             )
-        )
-        if len(batch) >= BATCH:
-            if cancelled():
-                raise Cancelled
+        if batch:
             _write(session, batch, result)
-            batch = []
-            step()
-    if batch:
-        _write(session, batch, result)
-    step()
+        done += len(chunk)
+        step(done / max(chat.spool.count, 1))
 
 
 def _write(session: Session, batch: list[tuple], result: ChatImportResult) -> None:

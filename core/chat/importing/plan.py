@@ -19,6 +19,8 @@ from core.chat.detect import LABELS, open_chats
 from core.chat.export import ChatExport
 from core.chat.importing.kinds import ACTIVITY_KIND, EDGE_HOW
 from core.chat.importing.people import SELF, Resolution, Seen, key_of, resolve_people
+from core.chat.importing.refs import MessageBases
+from core.chat.importing.spool import Spool
 from core.chat.textfile import Limits
 from core.common.errors import UserError
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
@@ -32,9 +34,12 @@ STEPS = 1000  # progress units per chat
 
 def local_time(moment: datetime) -> datetime:
     """The database keeps naive local (China) times."""
-    if moment.tzinfo is None:
+    zone = moment.tzinfo
+    if zone is None:
         return moment
-    return moment.astimezone(m.SHANGHAI).replace(tzinfo=None)
+    if zone is not m.SHANGHAI:
+        moment = moment.astimezone(m.SHANGHAI)
+    return moment.replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,9 @@ class ChatPlan:
     unreadable_count: int = 0
     first_at: datetime | None = None
     last_at: datetime | None = None
+    # Each message as the write needs it: (sender key, kind, local time, length, dedupe
+    # basis, text when kept, quoted person's key).
+    spool: Spool = field(default_factory=Spool)
 
     @property
     def chat(self) -> m.Chat:
@@ -118,6 +126,11 @@ class ChatImportPlan:
     def new_communities(self) -> list[ChatPlan]:
         return [chat for chat in self.chats if chat.community_id is None]
 
+    def close(self) -> None:
+        """Let go of the messages the preview kept for the write (a temporary file)."""
+        for chat in self.chats:
+            chat.spool.close()
+
 
 def plan_chat_import(
     session: Session,
@@ -151,6 +164,7 @@ def plan_chat_import(
         chat = ChatPlan(export, None, "", "new")
         _read(
             chat,
+            keep_text,
             lambda i=index, e=export: progress(i * STEPS + int(e.fraction() * STEPS), total),
             cancelled,
         )
@@ -240,8 +254,10 @@ def _note(chat: ChatPlan, person: m.Person | None, at: datetime | None = None) -
     return key
 
 
-def _read(chat: ChatPlan, progress, cancelled: CancelCheck) -> None:
+def _read(chat: ChatPlan, keep_text: bool, progress, cancelled: CancelCheck) -> None:
     count = 0
+    bases = MessageBases()
+    spool = chat.spool
     for event in chat.export.events():
         count += 1
         if count % 4096 == 0:
@@ -264,7 +280,18 @@ def _read(chat: ChatPlan, progress, cancelled: CancelCheck) -> None:
                 seen.first_message_at = at
             if seen.last_message_at is None or at > seen.last_message_at:
                 seen.last_message_at = at
-            _note(chat, event.quoted)
+            quoted = _note(chat, event.quoted)
+            spool.add(
+                (
+                    seen.key,
+                    event.kind,
+                    at,
+                    event.length,
+                    bases.of(event.source_id, seen.key, at, event.kind, event.length, event.text),
+                    event.text if keep_text else None,
+                    quoted,
+                )
+            )
             chat.messages += 1
             chat.by_kind[event.kind] += 1
             chat.first_at = at if chat.first_at is None else min(chat.first_at, at)
@@ -297,3 +324,4 @@ def _read(chat: ChatPlan, progress, cancelled: CancelCheck) -> None:
                 chat.unreadable_count += 1
                 if len(chat.unreadable) < MAX_UNREADABLE:
                     chat.unreadable.append(m.Unreadable(event.line, event.reason, event.text[:80]))
+    spool.finish()

@@ -8,30 +8,35 @@ later one, gives the same keys: nothing is added twice.
 from __future__ import annotations
 
 import hashlib
-
-from core.chat import model as m
+from datetime import datetime
 
 PREFIX = "chat:"
 
 
-class MessageRefs:
-    """Keys for one chat's messages, in file order."""
+class MessageBases:
+    """What identifies each of one chat's messages within it, in file order."""
 
-    def __init__(self, community_id: int) -> None:
-        self.community_id = community_id
+    def __init__(self) -> None:
         self._repeats: dict[str, int] = {}
 
-    def of(self, message: m.Message, sender_key: str) -> str:
-        if message.source_id:
-            basis = f"{self.community_id}|id|{message.source_id}"
-        else:
-            text = hashlib.sha1((message.text or "").encode("utf-8")).hexdigest()
-            content = (
-                f"{self.community_id}|{sender_key}|{message.time.isoformat()}|{message.kind}|"
-                f"{message.length}|{text}"
-            )
-            count = self._repeats.get(content, 0)
-            self._repeats[content] = count + 1
-            basis = f"{content}|{count}"
-        digest = hashlib.blake2b(basis.encode("utf-8"), digest_size=16).hexdigest()
-        return f"{PREFIX}{self.community_id}:{digest}"
+    def of(
+        self,
+        source_id: str | None,
+        sender_key: str,
+        at: datetime,
+        kind: str,
+        length: int,
+        text: str | None,
+    ) -> str:
+        if source_id:
+            return "id|" + source_id
+        digest = hashlib.sha1((text or "").encode("utf-8")).hexdigest()
+        content = f"{sender_key}|{at.isoformat()}|{kind}|{length}|{digest}"
+        count = self._repeats.get(content, 0)
+        self._repeats[content] = count + 1
+        return f"{content}|{count}"
+
+
+def message_ref(community_id: int, basis: str) -> str:
+    digest = hashlib.blake2b(f"{community_id}|{basis}".encode(), digest_size=16).hexdigest()
+    return f"{PREFIX}{community_id}:{digest}"
