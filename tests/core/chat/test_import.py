@@ -295,3 +295,22 @@ def test_times_are_local_china_time(database):
     with database.session() as session:
         first = session.scalar(select(func.min(ActivityEvent.occurred_at)))
     assert first.tzinfo is None and first >= datetime(2025, 3, 1)
+
+
+def test_progress_reaches_the_end_and_cancel_changes_nothing(database):
+    from core.common.progress import Cancelled
+
+    run(database, h.PYWXDUMP_DIR)
+    before = counts(database)
+    seen: list[tuple[int, int]] = []
+    with database.session(write=True) as session:
+        plan = plan_chat_import(session, h.WECHATMSG, create_communities=True)
+        with pytest.raises(Cancelled):
+            import_chats(session, plan, cancelled=lambda: True)
+        session.rollback()
+    assert counts(database) == before
+    with database.session(write=True) as session:
+        plan = plan_chat_import(session, h.WECHATMSG, create_communities=True)
+        import_chats(session, plan, progress=lambda done, total: seen.append((done, total)))
+        session.commit()
+    assert seen and seen[-1][0] == seen[-1][1] and seen == sorted(seen)
