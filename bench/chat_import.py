@@ -8,7 +8,7 @@ level recompute after it are timed on their own. Peak memory: the process's max 
 import (it runs first, before the baseline holds anything) and tracemalloc's peak of a smaller
 run, so the reader's own allocations show.
 
-    .venv/bin/python bench/chat_import.py [messages] [--pg URL]
+    .venv/bin/python bench/chat_import.py [messages] [--pg URL] [--import-only]
 """
 
 from __future__ import annotations
@@ -44,7 +44,9 @@ def fresh(url: str | None, folder: Path, label: str):
     return open_database(url or f"sqlite:///{folder / (label + '.db')}", daily_backup=False)
 
 
-def ours(url: str | None, folder: Path, path: Path) -> tuple[float, float, int, float]:
+def ours(
+    url: str | None, folder: Path, path: Path, after_too: bool = True
+) -> tuple[float, float, int, float]:
     database = fresh(url, folder, "ours")
     try:
         with database.session(write=True) as session:
@@ -54,7 +56,8 @@ def ours(url: str | None, folder: Path, path: Path) -> tuple[float, float, int, 
             own = time.perf_counter() - began
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             began = time.perf_counter()
-            points_and_levels_after_chat(session, applied)
+            if after_too:
+                points_and_levels_after_chat(session, applied)
             after = time.perf_counter() - began
             session.commit()
         return own, after, applied.messages_added, rss
@@ -112,6 +115,8 @@ def bare(url: str | None, folder: Path, path: Path) -> tuple[float, int]:
 
 def main() -> None:
     args = sys.argv[1:]
+    after_too = "--import-only" not in args
+    args = [a for a in args if a != "--import-only"]
     url = None
     if "--pg" in args:
         url = args[args.index("--pg") + 1]
@@ -128,7 +133,7 @@ def main() -> None:
         print(
             f"generated {count:,} rows, {size / 1e6:.0f} MB in {time.perf_counter() - began:.1f} s"
         )
-        own, after, messages, rss = ours(url, folder, path)
+        own, after, messages, rss = ours(url, folder, path, after_too)
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         base, written = bare(url, folder, path)
         print(f"bare csv + executemany : {base:7.1f} s  {written:,} activity rows")
