@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.common.cli import add_common_options, emit, open_for
+from core.common.cli import add_common_options, date_option, emit, open_for
 
 _MAX_LISTED = 20
 
@@ -51,25 +51,12 @@ def _answers(values: list[str]) -> dict[str, str]:
     return answers
 
 
-def _day(text: str | None):
-    from datetime import date
-
-    from core.common.errors import UserError
-
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError as error:
-        raise UserError(f"日期格式应为 YYYY-MM-DD，收到：{text[:40]}") from error
-
-
 def run_import(args: argparse.Namespace) -> int:
     from core.chat.importing.plan import plan_chat_import
     from core.common.cli import TerminalProgress
     from core.workflows.chat_import import import_chats
 
-    day = _day(args.date)
+    day = date_option(args.date)
     answers = _answers(args.answer)
     path = Path(args.path)
     database = open_for(args)
