@@ -22,6 +22,7 @@ APP_TITLE = "社群运营工作台"
 def build_parser() -> argparse.ArgumentParser:
     from core.activity import cli as activity_cli
     from core.campaigns import cli as campaigns_cli
+    from core.chat import cli as chat_cli
     from core.communities import cli as communities_cli
     from core.demo import cli as demo_cli
     from core.ledger import cli as ledger_cli
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         posters_cli,
         referrals_cli,
         campaigns_cli,
+        chat_cli,
     ):
         feature.register(commands)
     return parser

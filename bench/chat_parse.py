@@ -57,7 +57,7 @@ def generate(path: Path, count: int) -> None:
                         0,
                         created,
                         3,
-                        f'"{by}"邀请"{who}"加入了群聊',
+                        f'"会员{by[-5:]}"邀请"会员{who[-5:]}"加入了群聊',
                         stamp,
                         "",
                         "",

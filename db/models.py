@@ -51,6 +51,8 @@ ACTIVITY_KINDS = (
     "share",  # 分享
     "feedback",  # 反馈
     "violation",  # 违规
+    "reply",  # 引用回复 (chat history, migration 0011)
+    "redpacket",  # 发红包 (chat history, migration 0011)
 )
 
 
@@ -372,3 +374,4 @@ from db import poster_models  # noqa: E402,F401  # isort: skip
 from db import referral_models  # noqa: E402,F401  # isort: skip
 
 from db import campaign_fact_models  # noqa: E402,F401  # isort: skip
+from db import chat_models  # noqa: E402,F401  # isort: skip

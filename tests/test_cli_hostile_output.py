@@ -75,6 +75,7 @@ class Seed:
     first: int  # the member called NICKNAMES[1]
     second: int  # the member called NICKNAMES[2]
     code: str  # the first member's invite code
+    chat_csv: Path | None = None  # a chat export (WeChatMsg CSV) whose people are hostile
 
 
 @pytest.fixture(scope="module")
@@ -143,6 +144,8 @@ def seed(tmp_path_factory) -> Seed:
             for day in range(1, 4)
         )
         writer.writerow([f"陌生人{H['clear screen']}", "打卡", "2026-03-05", 1, note])
+    chat_csv = folder / f"群聊{FILE_TAG}_utf8.csv"
+    _write_chat_csv(chat_csv)
     # Spreadsheets cannot hold C0 controls at all (openpyxl refuses them), so the export
     # commands run on a copy whose stored text keeps every other hostile character.
     printable = folder / "printable.db"
@@ -159,6 +162,7 @@ def seed(tmp_path_factory) -> Seed:
         first,
         in_it[1],
         code,
+        chat_csv,
     )
 
 
@@ -177,6 +181,45 @@ def _seed_type_campaigns(session, community_id: int, members: list[int]) -> None
         set_status(session, str(campaign.id), "running")
     record_offer(session, SWAP_CAMPAIGN, members[0], f"书{H['C1 CSI']}", SWAP_ITEM)
     record_want(session, SWAP_CAMPAIGN, members[1], f"书{H['C1 CSI']}")
+
+
+def _write_chat_csv(path: Path) -> None:
+    """A WeChatMsg (留痕) CSV: ordinary messages, then the hostile names speaking and joining."""
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            [
+                "localId",
+                "TalkerId",
+                "Type",
+                "SubType",
+                "IsSender",
+                "CreateTime",
+                "Status",
+                "StrContent",
+                "StrTime",
+                "Remark",
+                "NickName",
+                "Sender",
+            ]
+        )
+        start = 1_740_790_000
+        rows = [
+            (i, 3, 1, 0, 0, start + i * 60, 2, "今天的面包真好吃", "", f"群友{i % 30}",
+             f"群友{i % 30}", f"wxid_plain{i % 30:04d}")
+            for i in range(1, 300)
+        ]  # fmt: skip
+        for number, (key, nickname) in enumerate(NICKNAMES.items(), 300):
+            rows.append(
+                (number, 3, 1, 0, 0, start + number * 60, 2, f"你好{H['clear screen']}", "",
+                 nickname, nickname, f"wxid_hostile{key}")
+            )  # fmt: skip
+        rows.append(
+            (400, 3, 10000, 0, 0, start + 400 * 60, 2,
+             f'"{NICKNAMES[1]}"邀请"{NICKNAMES[2]}、新人{H["OSC title ended by BEL"]}"加入了群聊',
+             "", "", "", "")
+        )  # fmt: skip
+        writer.writerows(rows)
 
 
 def _strip_c0(db_file: Path) -> None:
@@ -388,6 +431,16 @@ CASES = {
         shows=["可配对 1 对", "三体"],
         check_json=lambda d: [m["item"] for m in d["matches"]] == [SWAP_ITEM],
     ),
+    "chat import": Case(
+        ["chat", "import", "{chat_csv}", "--community", COMMUNITY],
+        shows=["已导入", "花友群", "邀请"],
+        check_json=lambda d: (
+            {"inviter": NICKNAMES[1], "invitee": NICKNAMES[2]}.items()
+            <= d["chats"][0]["edges"][0].items()
+            and f"新人{H['OSC title ended by BEL']}"
+            in [n["name"] for n in d["chats"][0]["new_members"]]
+        ),
+    ),
     "referrals resolve": Case(
         ["referrals", "resolve", "{code}"],
         shows=["花花"],
@@ -478,6 +531,7 @@ def test_every_command_on_hostile_data_and_a_gbk_console(name, seed, tmp_path):
             "template_zip": str(seed.template_zip),
             "second": str(seed.second),
             "code": seed.code,
+            "chat_csv": str(seed.chat_csv),
         }
         argv = [_fill(arg, values) for arg in case.argv]
         argv += ["--db", f"sqlite:///{db}"] + (["--json"] if as_json else [])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.common.cli import add_common_options, emit, open_for
+from core.common.cli import add_common_options, date_option, emit, open_for
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -67,19 +67,6 @@ def read_text_file(path: Path) -> str:
     raise UserError("文件不是 UTF-8 或 GBK 编码的文本")
 
 
-def _date(text: str | None):
-    from datetime import date
-
-    from core.common.errors import UserError
-
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError as error:
-        raise UserError(f"日期格式应为 YYYY-MM-DD，收到：{text}") from error
-
-
 def _picks(values: list[str]) -> dict[str, int]:
     """`--pick 小王=12` → {"小王": 12}."""
     from core.common.errors import UserError
@@ -100,7 +87,7 @@ def run_paste(args: argparse.Namespace) -> int:
     from core.workflows.activity import record_paste
 
     text = read_text_file(Path(args.file))
-    day = _date(args.date)
+    day = date_option(args.date)
     chosen = _picks(args.pick)
     database = open_for(args)
     try:

@@ -23,6 +23,8 @@ KIND_LABELS = {
     "share": msg("分享"),
     "feedback": msg("反馈"),
     "violation": msg("违规"),
+    "reply": msg("引用回复"),  # chat history: a message quoting another's
+    "redpacket": msg("发红包"),  # chat history
 }
 DEFAULT_WEIGHTS = {
     "checkin": 1,
@@ -35,6 +37,8 @@ DEFAULT_WEIGHTS = {
     "share": 3,
     "feedback": 4,
     "violation": -10,
+    "reply": 2,
+    "redpacket": 3,
 }
 WEIGHTS_KEY = "activity.weights"
 # Kinds that make a day an active day (a violation does not).

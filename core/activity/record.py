@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, case, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
@@ -42,12 +42,13 @@ class RecordResult:
 
 
 def _check(session: Session, events: list[NewEvent]) -> None:
+    latest = datetime.now().replace(hour=23, minute=59, second=59)  # once, not per event
     for event in events:
         if event.kind not in ACTIVITY_KINDS:
             raise UserError(msg("未知的行为类型：{kind}", kind=event.kind))
         if event.amount_cents < 0 or event.amount_cents > MAX_AMOUNT_CENTS:
             raise UserError(msg("金额必须在 0 到 1000 万元之间"))
-        if event.occurred_at > datetime.now().replace(hour=23, minute=59, second=59):
+        if event.occurred_at > latest:
             raise UserError(
                 msg(
                     "行为时间 {date} 在将来，请检查日期",
@@ -119,22 +120,34 @@ def record_events(session: Session, events: list[NewEvent], *, source: str) -> R
     table = ActivityEvent.__table__
     result.event_ids = list(session.scalars(insert(table).returning(table.c.id), rows))
     result.member_ids = sorted({row["member_id"] for row in rows})
-    _move_last_active(session, result.member_ids)
+    _move_last_active(session, rows)
     return result
 
 
-def _move_last_active(session: Session, member_ids: list[int]) -> None:
-    """members.last_active_at = their latest non-violation event (never moves backwards)."""
-    latest = (
-        select(func.max(ActivityEvent.occurred_at))
-        .where(ActivityEvent.member_id == Member.id, ActivityEvent.kind != "violation")
-        .scalar_subquery()
+def _move_last_active(session: Session, rows: list[dict]) -> None:
+    """members.last_active_at = their latest non-violation event (never moves backwards).
+
+    Taken from the rows just added, not from all of a member's events: an import that records
+    in batches would otherwise read every earlier event again at each batch."""
+    latest: dict[int, datetime] = {}
+    for row in rows:
+        if row["kind"] == "violation":
+            continue
+        member_id, at = row["member_id"], row["occurred_at"]
+        if member_id not in latest or at > latest[member_id]:
+            latest[member_id] = at
+    if not latest:
+        return
+    moved = case(
+        (
+            or_(Member.last_active_at.is_(None), Member.last_active_at < bindparam("at")),
+            bindparam("at"),
+        ),
+        else_=Member.last_active_at,
     )
-    for start in range(0, len(member_ids), 5000):
-        chunk = member_ids[start : start + 5000]
-        session.execute(
-            update(Member)
-            .where(Member.id.in_(chunk))
-            .values(last_active_at=func.coalesce(latest, Member.last_active_at))
-            .execution_options(synchronize_session=False)
-        )
+    session.execute(
+        update(Member.__table__)
+        .where(Member.__table__.c.id == bindparam("member"))
+        .values(last_active_at=moved),
+        [{"member": member_id, "at": at} for member_id, at in latest.items()],
+    )

@@ -119,6 +119,31 @@ class Message(Event):
     quoted: Person | None = None  # the sender of the quoted message, when the format keeps it
 
 
+def sent(
+    time: datetime,
+    line: int,
+    sender: Person,
+    kind: str,
+    text: str | None = None,
+    *,
+    source_id: str | None = None,
+    quoted: Person | None = None,
+    precision: str = SECOND,
+) -> Message:
+    """A message with its length taken from its text (every reader writes one this way)."""
+    return Message(
+        time=time,
+        line=line,
+        source_id=source_id,
+        precision=precision,
+        sender=sender,
+        kind=kind,
+        length=len(text) if text else 0,
+        text=text,
+        quoted=quoted,
+    )
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Join(Event):
     """Someone joined: invited by someone, through someone's QR code, or by link. One event per

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from core.chat.model import Unreadable
 from core.common.errors import UserError
+from core.common.input_files import input_size, open_input, unreadable
 from core.common.text import msg
 
 HEAD_BYTES = 1024 * 1024
@@ -52,16 +53,7 @@ _MAGICS = (
 def check_size(path: Path, limits: Limits) -> int:
     """The file's size; refuses a missing, unreadable, empty or oversized file."""
     name = path.name
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError as error:
-        raise UserError(msg("找不到文件：{path}", path=str(path))) from error
-    except OSError as error:
-        raise UserError(
-            msg("无法读取文件 {name}：{problem}", name=name, problem=error.strerror)
-        ) from error
-    if size == 0:
-        raise UserError(msg("文件「{name}」是空的", name=name))
+    size = input_size(path)
     if size > limits.max_file_bytes:
         raise UserError(
             msg(
@@ -76,13 +68,11 @@ def check_size(path: Path, limits: Limits) -> int:
 
 
 def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
-    try:
-        with path.open("rb") as handle:
+    with open_input(path) as handle:
+        try:
             return handle.read(size)
-    except OSError as error:
-        raise UserError(
-            msg("无法读取文件 {name}：{problem}", name=path.name, problem=error.strerror)
-        ) from error
+        except OSError as error:
+            raise UserError(unreadable(path, error)) from error
 
 
 def choose_encoding(name: str, head: bytes) -> str:
@@ -135,6 +125,13 @@ class TextFile:
         self.problems: list[Unreadable] = []  # filled while lines are read; readers drain it
         self._position = 0
 
+    def first_line(self) -> str:
+        """The first line that is not blank, stripped ("" when the head has none)."""
+        for line in self.head.splitlines():
+            if line.strip():
+                return line.strip()
+        return ""
+
     def fraction(self) -> float:
         """How much of the file has been read, 0..1 (for progress)."""
         return min(self._position / max(self.size, 1), 1.0)
@@ -152,12 +149,7 @@ class TextFile:
         cap = self.limits.max_line_bytes
         encoding = "utf-8" if self.encoding == "utf-8-sig" else self.encoding
         number = 0
-        try:
-            handle = self.path.open("rb")
-        except OSError as error:
-            raise UserError(
-                msg("无法读取文件 {name}：{problem}", name=self.name, problem=error.strerror)
-            ) from error
+        handle = open_input(self.path)
         with handle:
             readline = handle.readline
             first = True
@@ -242,12 +234,7 @@ class TextFile:
         that does not decode stops the reading: inside JSON nothing after it can be trusted."""
         encoding = "utf-8-sig" if self.encoding == "utf-8" else self.encoding
         decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-        try:
-            handle = self.path.open("rb")
-        except OSError as error:
-            raise UserError(
-                msg("无法读取文件 {name}：{problem}", name=self.name, problem=error.strerror)
-            ) from error
+        handle = open_input(self.path)
         with handle:
             while True:
                 raw = handle.read(size)

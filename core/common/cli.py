@@ -32,6 +32,20 @@ def add_dry_run(parser: argparse.ArgumentParser, help: str = "只检查，不写
     parser.add_argument("--dry-run", action="store_true", help=help)
 
 
+def date_option(text: str | None, option: str = "--date"):
+    """A YYYY-MM-DD option's date (None when not given); a bad one is refused in one line."""
+    from datetime import date
+
+    from core.common.errors import UserError
+
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise UserError(f"{option} 的日期格式应为 YYYY-MM-DD，收到：{text[:40]}") from error
+
+
 def open_for(args: argparse.Namespace):
     """Open the database a subcommand was pointed at (imported here: --help stays quick)."""
     from core.common.database import open_database

@@ -28,7 +28,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
 from core.common.text import msg
@@ -188,8 +188,11 @@ class MemberNames:
         return member_id in self.display
 
 
-def community_member_names(session: Session, community_id: int) -> MemberNames:
-    """The current members of a community, with their group nicknames there."""
+def community_member_names(
+    session: Session, community_id: int, *, with_former: bool = False
+) -> MemberNames:
+    """The current members of a community, with their group nicknames there; `with_former`:
+    those who left too (a chat history names people who were in the group then)."""
     names = MemberNames()
     rows = session.execute(
         select(
@@ -203,7 +206,7 @@ def community_member_names(session: Session, community_id: int) -> MemberNames:
         .join(Membership, Membership.member_id == Member.id)
         .where(
             Membership.community_id == community_id,
-            Membership.left_at.is_(None),
+            true() if with_former else Membership.left_at.is_(None),
             Member.merged_into_id.is_(None),
         )
     )

@@ -7768,6 +7768,14 @@ Drop an image here</translation>
         <translation>--reason goes with --reject or --blacklist</translation>
     </message>
     <message>
+        <source>引用回复</source>
+        <translation>Reply (quote)</translation>
+    </message>
+    <message>
+        <source>发红包</source>
+        <translation>Red packet sent</translation>
+    </message>
+    <message>
         <source>活动「{name}」的邀请码</source>
         <translation>Invite codes of campaign “{name}”</translation>
     </message>
@@ -9322,6 +9330,38 @@ Drop an image here</translation>
     <message>
         <source>WeFlow JSON</source>
         <translation>WeFlow JSON</translation>
+    </message>
+    <message>
+        <source>没有对应的社群：{names}。请指定社群，或确认新建这些社群后再导入</source>
+        <translation>No community for: {names}. Choose a community, or confirm creating these communities, then import</translation>
+    </message>
+    <message>
+        <source>{name}（#{id}）</source>
+        <translation>{name} (#{id})</translation>
+    </message>
+    <message>
+        <source>{name}（{wxid}，将新建）</source>
+        <translation>{name} ({wxid}, new)</translation>
+    </message>
+    <message>
+        <source>我（导出账号）</source>
+        <translation>me (the exporting account)</translation>
+    </message>
+    <message>
+        <source>「{name}」的回答 {answer} 不是现有成员的编号</source>
+        <translation>The answer {answer} for “{name}” is not the number of an existing member</translation>
+    </message>
+    <message>
+        <source>「{name}」里有 {count} 个聊天，指定社群只适用于单个聊天的文件；文件夹里的聊天按群 ID 和群名各自对应社群</source>
+        <translation>“{name}” holds {count} chats; a community can be given only for a single chat. Chats in a folder are matched to their communities by chat id and name</translation>
+    </message>
+    <message>
+        <source>这个群聊之前已导入到社群「{linked}」，不能再导入到「{given}」</source>
+        <translation>This group chat was imported into the community “{linked}” before; it cannot be imported into “{given}”</translation>
+    </message>
+    <message>
+        <source>有 {count} 个社群都叫「{name}」，请用 --community 指定导入到哪个</source>
+        <translation>{count} communities are called “{name}”; say which one with --community</translation>
     </message>
     <message>
         <source>JSON 文件「{name}」不完整（在{what}处中断，可能没有导出完或被截断），已拒绝</source>

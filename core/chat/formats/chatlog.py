@@ -124,16 +124,7 @@ def _json_events(source: TextFile) -> Stream:
                 display=str(refer.get("senderName") or "") or None,
             )
         text = content if kind in (m.TEXT, m.QUOTE) and content else None
-        yield m.Message(
-            time=time,
-            line=number,
-            source_id=source_id,
-            sender=sender,
-            kind=kind,
-            length=len(text) if text else 0,
-            text=text,
-            quoted=quoted,
-        )
+        yield m.sent(time, number, sender, kind, text, source_id=source_id, quoted=quoted)
 
 
 def _pat(system: SystemReader, content: str, sender: m.Person, time, line, source_id):
@@ -210,12 +201,4 @@ def _csv_events(source: TextFile) -> Stream:
                 quoted = m.Person(wxid=found["wxid"], display=found["name"] or None)
             lines = content.split("\n")
             text = "\n".join(x for x in lines if not x.startswith("> ")) or None
-        yield m.Message(
-            time=time,
-            line=line,
-            sender=sender,
-            kind=kind,
-            length=len(text) if text else 0,
-            text=text,
-            quoted=quoted,
-        )
+        yield m.sent(time, line, sender, kind, text, quoted=quoted)

@@ -43,19 +43,12 @@ _PLACEHOLDERS = {
 }
 
 
-def _first_line(source: TextFile) -> str:
-    for line in source.head.splitlines():
-        if line.strip():
-            return line.strip()
-    return ""
-
-
 def sniff_mac(source: TextFile) -> bool:
-    return _MAC_HEAD.match(_first_line(source)) is not None
+    return _MAC_HEAD.match(source.first_line()) is not None
 
 
 def sniff_windows(source: TextFile) -> bool:
-    return _WINDOWS_HEAD.match(_first_line(source)) is not None
+    return _WINDOWS_HEAD.match(source.first_line()) is not None
 
 
 def chats_mac(source: TextFile) -> list[ChatExport]:
@@ -81,15 +74,8 @@ def _message(name: str, when: datetime, precision: str, body: list[str], line: i
         body.pop()
     text = "\n".join(body)
     kind = _PLACEHOLDERS.get(text.strip(), m.TEXT)
-    return m.Message(
-        time=when,
-        line=line,
-        precision=precision,
-        sender=m.Person(display=name),
-        kind=kind,
-        length=len(text) if kind == m.TEXT else 0,
-        text=text if kind == m.TEXT else None,
-    )
+    text = text if kind == m.TEXT else None
+    return m.sent(when, line, m.Person(display=name), kind, text, precision=precision)
 
 
 def _events(source: TextFile, day: date | None) -> Stream:

@@ -176,16 +176,7 @@ def _events(source: TextFile, chat: m.Chat, rows) -> Stream:
             if found:
                 text = found["reply"]
                 quoted = m.Person(display=found["name"].strip() or None)
-        yield m.Message(
-            time=time,
-            line=line,
-            source_id=source_id,
-            sender=sender,
-            kind=kind,
-            length=len(text) if text else 0,
-            text=text,
-            quoted=quoted,
-        )
+        yield m.sent(time, line, sender, kind, text, source_id=source_id, quoted=quoted)
 
 
 def _person(wxid: str, users: dict, mine: bool = False) -> m.Person:

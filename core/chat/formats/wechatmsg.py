@@ -74,15 +74,7 @@ def _events(source: TextFile) -> Stream:
             continue
         kind = kinds.kind_of(type_code, sub_code)
         text = content if kind == m.TEXT else None
-        yield m.Message(
-            time=time,
-            line=line,
-            source_id=local_id or None,
-            sender=person,
-            kind=kind,
-            length=len(text) if text else 0,
-            text=text,
-        )
+        yield m.sent(time, line, person, kind, text, source_id=local_id or None)
 
 
 def _person(wxid: str, remark: str, nickname: str) -> m.Person:

@@ -49,15 +49,11 @@ _KINDS = {
 
 
 def sniff(source: TextFile) -> bool:
-    for line in source.head.splitlines():
-        if not line.strip():
-            continue
-        try:
-            first = json.loads(line)
-        except ValueError:
-            return False
-        return isinstance(first, dict) and "msgid" in first and "msgtime" in first
-    return False
+    try:
+        first = json.loads(source.first_line() or "null")
+    except ValueError:
+        return False
+    return isinstance(first, dict) and "msgid" in first and "msgtime" in first
 
 
 def chats(source: TextFile) -> list[ChatExport]:
@@ -126,12 +122,4 @@ def _events(source: TextFile, room: str) -> Stream:
         if kind == m.TEXT:
             body = data.get(msgtype)
             text = str(body.get("content") or "") if isinstance(body, dict) else None
-        yield m.Message(
-            time=time,
-            line=number,
-            source_id=source_id,
-            sender=sender,
-            kind=kind,
-            length=len(text) if text else 0,
-            text=text,
-        )
+        yield m.sent(time, number, sender, kind, text, source_id=source_id)

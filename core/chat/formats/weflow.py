@@ -119,13 +119,4 @@ def _events(source: TextFile) -> Stream:
         if kind == m.QUOTE and item.get("quotedSender"):
             quoted = m.Person(display=str(item["quotedSender"]))
         text = content if kind == m.TEXT else None
-        yield m.Message(
-            time=time,
-            line=number,
-            source_id=source_id,
-            sender=sender,
-            kind=kind,
-            length=len(text) if text else 0,
-            text=text,
-            quoted=quoted,
-        )
+        yield m.sent(time, number, sender, kind, text, source_id=source_id, quoted=quoted)

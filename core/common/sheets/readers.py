@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.common.errors import UserError
+from core.common.input_files import input_size, open_input, unreadable
 from core.common.sheets.extent import PasswordProtected, check_xls, check_zip_workbook
 from core.common.sheets.limits import ImportLimits
 from core.common.text import msg
@@ -72,18 +73,9 @@ class Table:
 def check_file(path: Path, limits: ImportLimits) -> SourceFile:
     """Refuse empty, oversized, encrypted, non-spreadsheet and zip-bomb files; say what it is."""
     name = path.name
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError as error:
-        raise UserError(msg("找不到文件：{path}", path=str(path))) from error
-    except OSError as error:
-        raise UserError(
-            msg("无法读取文件 {name}：{problem}", name=name, problem=error.strerror)
-        ) from error
     if path.is_dir():
         raise UserError(msg("{name} 是文件夹，不是表格文件", name=name))
-    if size == 0:
-        raise UserError(msg("文件「{name}」是空的", name=name))
+    size = input_size(path)
     if size > limits.max_file_bytes:
         raise UserError(
             msg(
@@ -93,13 +85,11 @@ def check_file(path: Path, limits: ImportLimits) -> SourceFile:
                 limit=limits.max_file_bytes // 1024 // 1024,
             )
         )
-    try:
-        with path.open("rb") as handle:
+    with open_input(path) as handle:
+        try:
             head = handle.read(_SAMPLE_BYTES)
-    except OSError as error:
-        raise UserError(
-            msg("无法读取文件 {name}：{problem}", name=name, problem=error.strerror)
-        ) from error
+        except OSError as error:
+            raise UserError(unreadable(path, error)) from error
     if not _strip_bom(head).strip(b" \t\r\n\x00"):
         raise UserError(msg("文件「{name}」是空的", name=name))
     kind = _sniff(name, head)

@@ -136,3 +136,20 @@ def test_recording_refuses_bad_events_and_writes_nothing(database):
                 record_activity(session, [good, event], source="manual", now=NOW)
         count = session.scalar(select(func.count()).select_from(ActivityEvent))
     assert count == 0
+
+
+def test_last_active_moves_forward_only(database):
+    later, earlier = datetime(2026, 3, 10, 9, 0), datetime(2026, 3, 1, 9, 0)
+    with database.session() as session:
+        someone = Member(nickname="早起的人", last_active_at=later)
+        session.add(someone)
+        session.flush()
+        record_activity(session, [NewEvent(someone.id, "message", earlier)], source="manual")
+        record_activity(session, [NewEvent(someone.id, "violation", later + timedelta(days=1))],
+                        source="manual")  # fmt: skip
+        session.expire_all()
+        assert session.get(Member, someone.id).last_active_at == later
+        newest = later + timedelta(days=2)
+        record_activity(session, [NewEvent(someone.id, "checkin", newest)], source="manual")
+        session.expire_all()
+        assert session.get(Member, someone.id).last_active_at == newest

@@ -1,0 +1,400 @@
+"""A chat import written, in the caller's one transaction: the communities it confirmed, the
+new members, memberships (joins, removals), the group's name history, one activity record and
+one chat message row per message, and the referral edges (source chat_history).
+
+Messages come from what the preview read (its spool: the export is parsed once) and are
+written in batches, so memory stays flat for any size. A batch's keys already in the database
+(an earlier import of the same chat) are left out. What follows from the new activity in other
+features — the earn rules, the levels — is core/workflows/chat_import.py's: this returns what
+it recorded and whom it touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.activity.record import NewEvent, RecordResult, record_events
+from core.chat.importing.kinds import ACTIVITY_KIND, EDGE_HOW, JOIN_CHANNEL
+from core.chat.importing.plan import STEPS, ChatImportPlan, ChatPlan
+from core.chat.importing.refs import message_ref
+from core.common.errors import UserError
+from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
+from core.common.text import msg
+from core.communities.registry import create_community, new_fields
+from core.members.search_keys import member_search_keys
+from core.referrals.edges import Claim, record_edges
+from core.referrals.edges import RecordResult as EdgesResult
+from db.bulk import insert_tuples
+from db.chat_models import ChatMessage, CommunityChat, CommunityName
+from db.models import Member, Membership, MembershipEvent
+
+SOURCE = "chat"
+_MESSAGE_COLUMNS = (
+    "community_id",
+    "member_id",
+    "sent_at",
+    "kind",
+    "length",
+    "quoted_member_id",
+    "text",
+    "source_ref",
+)
+
+
+@dataclass
+class ChatImportResult:
+    communities_created: list[str] = field(default_factory=list)
+    members_created: int = 0
+    memberships_added: int = 0
+    joins_recorded: int = 0
+    removals_recorded: int = 0
+    names_recorded: int = 0
+    messages_added: int = 0
+    messages_already: int = 0  # imported before (same key)
+    messages_unresolved: int = 0  # sender still a question
+    recorded: RecordResult = field(default_factory=RecordResult)
+    edges: EdgesResult = field(default_factory=EdgesResult)
+    member_ids: set[int] = field(default_factory=set)  # whose memberships changed
+
+
+def apply_chat_import(
+    session: Session,
+    plan: ChatImportPlan,
+    *,
+    operator: str | None = None,
+    now: datetime | None = None,
+    progress: Progress = no_progress,
+    cancelled: CancelCheck = never_cancelled,
+) -> ChatImportResult:
+    if plan.new_communities and not plan.create_communities:
+        names = "、".join(chat.community_name for chat in plan.new_communities)
+        raise UserError(
+            msg(
+                "没有对应的社群：{names}。请指定社群，或确认新建这些社群后再导入",
+                names=names,
+            )
+        )
+    now = now or datetime.now()
+    result = ChatImportResult()
+    total = STEPS * len(plan.chats)
+    for index, chat in enumerate(plan.chats):
+        community_id = _community(session, chat, result)
+        members = _members(session, chat, community_id, result, now)
+        _memberships(session, chat, community_id, members, result)
+        _names(session, chat, community_id, members, result)
+        session.flush()
+
+        def step(fraction: float, i=index):
+            progress(i * STEPS + int(fraction * STEPS), total)
+
+        _messages(session, plan, chat, community_id, members, result, step, cancelled)
+        _edges(session, chat, community_id, members, result, operator, now)
+    progress(total, total)
+    return result
+
+
+def _community(session: Session, chat: ChatPlan, result: ChatImportResult) -> int:
+    community_id = chat.community_id
+    if community_id is None:
+        fields = new_fields(session)
+        fields.name = chat.community_name[:100]
+        if chat.chat.format.startswith("wecom"):
+            fields.platform = "wecom"
+        community_id = create_community(session, fields)
+        chat.community_id = community_id
+        result.communities_created.append(fields.name)
+    if chat.chat.id:
+        linked = session.scalar(
+            select(CommunityChat.community_id).where(CommunityChat.chat_id == chat.chat.id)
+        )
+        if linked is None:
+            session.add(
+                CommunityChat(
+                    chat_id=chat.chat.id[:100], community_id=community_id, format=chat.chat.format
+                )
+            )
+    return community_id
+
+
+def _members(
+    session: Session, chat: ChatPlan, community_id: int, result: ChatImportResult, now: datetime
+) -> dict[str, int]:
+    """Person key → member id, the new members created."""
+    resolution = chat.resolution
+    wecom = chat.chat.format.startswith("wecom")
+    rows: list[Member] = []
+    for new in resolution.new_members:
+        wxid = (new.wxid or "")[:100] or None
+        external = wxid if wecom and wxid and wxid.startswith(("wm", "wo")) else None
+        keys = member_search_keys(
+            new.nickname,
+            new.remark,
+            group_nicknames=[new.group_nickname] if new.group_nickname else [],
+        )
+        rows.append(
+            Member(
+                nickname=new.nickname[:200],
+                remark=new.remark[:200],
+                wxid=None if external else wxid,
+                external_userid=external,
+                source_channel="聊天记录",
+                search_pinyin=keys.pinyin,
+                search_initials=keys.initials,
+                phone_tail=keys.phone_tail,
+                search_text=keys.text,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    session.add_all(rows)
+    session.flush()  # one flush for all: their ids
+    created = [member.id for member in rows]
+    result.members_created += len(created)
+    for member_id, wxid in resolution.wxid_to_fill.items():
+        member = session.get(Member, member_id)
+        if member is not None and not member.wxid:
+            member.wxid = wxid[:100]
+    members: dict[str, int] = {}
+    for key, target in resolution.targets.items():
+        if target is None:
+            continue
+        members[key] = created[-target - 1] if target < 0 else target
+    return members
+
+
+def _memberships(
+    session: Session,
+    chat: ChatPlan,
+    community_id: int,
+    members: dict[str, int],
+    result: ChatImportResult,
+) -> None:
+    """Everyone the chat shows is in the group; a join sets when and how; a removal after
+    the last join (with no message after it) ends the membership."""
+    current = {
+        row.member_id: row
+        for row in session.scalars(
+            select(Membership).where(
+                Membership.community_id == community_id,
+                Membership.member_id.in_(set(members.values())),
+            )
+        )
+    }
+    events = {
+        (member_id, kind, at)
+        for member_id, kind, at in session.execute(
+            select(
+                MembershipEvent.member_id, MembershipEvent.kind, MembershipEvent.occurred_at
+            ).where(MembershipEvent.community_id == community_id)
+        )
+    }
+    first_join: dict[int, tuple[datetime, str]] = {}
+    story: dict[int, list[tuple[datetime, str]]] = {}
+    for join in sorted(chat.joins, key=lambda j: j.at):
+        member_id = members.get(join.invitee or "")
+        if member_id is None:
+            continue
+        first_join.setdefault(member_id, (join.at, JOIN_CHANNEL[join.how]))
+        story.setdefault(member_id, []).append((join.at, "join"))
+    for removal in chat.removals:
+        member_id = members.get(removal.removed or "")
+        if member_id is not None:
+            story.setdefault(member_id, []).append((removal.at, "leave"))
+    last_message = {
+        members[key]: seen.last_message_at for key, seen in chat.people.items() if key in members
+    }
+    for key, member_id in members.items():
+        seen = chat.people.get(key)
+        membership = current.get(member_id)
+        joined = first_join.get(member_id)
+        if membership is None:
+            membership = Membership(
+                member_id=member_id,
+                community_id=community_id,
+                group_nickname=(seen.group_nickname if seen else "") or "",
+                joined_at=joined[0] if joined else None,
+                join_channel=joined[1] if joined else "聊天记录",
+            )
+            session.add(membership)
+            current[member_id] = membership
+            result.memberships_added += 1
+            result.member_ids.add(member_id)
+        elif joined and (membership.joined_at is None or joined[0] < membership.joined_at):
+            membership.joined_at = joined[0]
+            membership.join_channel = joined[1]
+            result.member_ids.add(member_id)
+        if seen and seen.group_nickname and not membership.group_nickname:
+            membership.group_nickname = seen.group_nickname[:200]
+    for member_id, happened in story.items():
+        for at, kind in sorted(happened):
+            if (member_id, kind, at) in events:
+                continue
+            events.add((member_id, kind, at))
+            session.add(
+                MembershipEvent(
+                    member_id=member_id,
+                    community_id=community_id,
+                    kind=kind,
+                    occurred_at=at,
+                    source=SOURCE,
+                )
+            )
+            if kind == "join":
+                result.joins_recorded += 1
+            else:
+                result.removals_recorded += 1
+        at, kind = max(happened)
+        membership = current[member_id]
+        spoke_after = (last_message.get(member_id) or at) > at
+        still_in = membership.left_at is None
+        if kind == "leave" and not spoke_after and still_in and (membership.joined_at or at) <= at:
+            membership.left_at = at
+            result.member_ids.add(member_id)
+
+
+def _names(
+    session: Session,
+    chat: ChatPlan,
+    community_id: int,
+    members: dict[str, int],
+    result: ChatImportResult,
+) -> None:
+    known = {
+        (name, at)
+        for name, at in session.execute(
+            select(CommunityName.name, CommunityName.changed_at).where(
+                CommunityName.community_id == community_id
+            )
+        )
+    }
+    for rename in chat.renames:
+        if (rename.name, rename.at) in known:
+            continue
+        known.add((rename.name, rename.at))
+        session.add(
+            CommunityName(
+                community_id=community_id,
+                name=rename.name[:200],
+                changed_at=rename.at,
+                by_member_id=members.get(rename.by or ""),
+                source=SOURCE,
+            )
+        )
+        result.names_recorded += 1
+
+
+def _messages(
+    session: Session,
+    plan: ChatImportPlan,
+    chat: ChatPlan,
+    community_id: int,
+    members: dict[str, int],
+    result: ChatImportResult,
+    step,
+    cancelled: CancelCheck,
+) -> None:
+    """The messages the preview read (from its spool), written a chunk at a time."""
+    done = 0
+    for chunk in chat.spool.chunks():
+        if cancelled():
+            raise Cancelled
+        batch: list[tuple] = []
+        for key, kind, at, length, basis, text, quoted in chunk:
+            member_id = members.get(key)
+            if member_id is None:
+                result.messages_unresolved += 1
+                continue
+            batch.append(
+                (
+                    community_id,
+                    member_id,
+                    at,
+                    kind,
+                    length,
+                    members.get(quoted) if quoted else None,
+                    text,
+                    message_ref(community_id, basis),
+                )
+            )
+        if batch:
+            _write(session, batch, result)
+        done += len(chunk)
+        step(done / max(chat.spool.count, 1))
+
+
+def _write(session: Session, batch: list[tuple], result: ChatImportResult) -> None:
+    refs = [row[-1] for row in batch]
+    done: set[str] = set()
+    for start in range(0, len(refs), 5000):
+        done.update(
+            session.scalars(
+                select(ChatMessage.source_ref).where(
+                    ChatMessage.source_ref.in_(refs[start : start + 5000])
+                )
+            )
+        )
+    rows, seen = [], set()
+    for row in batch:
+        ref = row[-1]
+        if ref in done or ref in seen:
+            result.messages_already += 1
+            continue
+        seen.add(ref)
+        rows.append(row)
+    if not rows:
+        return
+    recorded = record_events(
+        session,
+        [
+            NewEvent(
+                member_id=row[1],
+                kind=ACTIVITY_KIND[row[3]],
+                occurred_at=row[2],
+                community_id=row[0],
+                source_ref=row[-1],
+            )
+            for row in rows
+        ],
+        source=SOURCE,
+    )
+    insert_tuples(session.connection(), ChatMessage.__table__, _MESSAGE_COLUMNS, rows)
+    result.messages_added += len(rows)
+    merged = result.recorded
+    merged.added += recorded.added
+    merged.skipped += recorded.skipped
+    merged.event_ids.extend(recorded.event_ids)
+    merged.member_ids = sorted(set(merged.member_ids) | set(recorded.member_ids))
+
+
+def _edges(
+    session: Session,
+    chat: ChatPlan,
+    community_id: int,
+    members: dict[str, int],
+    result: ChatImportResult,
+    operator: str | None,
+    now: datetime,
+) -> None:
+    claims = []
+    for join in chat.edges():
+        inviter = members.get(join.inviter or "")
+        invitee = members.get(join.invitee or "")
+        if inviter is None or invitee is None or inviter == invitee:
+            continue
+        claims.append(
+            Claim(
+                inviter_id=inviter,
+                invitee_id=invitee,
+                how=EDGE_HOW[join.how],
+                source="chat_history",
+                community_id=community_id,
+                occurred_at=join.at,
+            )
+        )
+    if claims:
+        recorded = record_edges(session, claims, operator=operator, now=now)
+        result.edges.results.extend(recorded.results)

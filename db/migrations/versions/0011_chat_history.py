@@ -1,0 +1,140 @@
+"""chat history import: chats linked to communities, the groups' name history, imported
+messages (sender, time, kind, length; text only when kept), two activity kinds
+
+New tables `community_chats` (chat id → community), `community_names` (renames seen in a chat)
+and `chat_messages` (one row per imported message, found again by its dedupe key).
+`activity_events.kind` takes two more kinds: `reply` (引用回复: a message quoting another's)
+and `redpacket` (发红包). Every other chat message kind maps onto an existing activity kind.
+On SQLite the activity table is rebuilt to change its CHECK; every row and index stays.
+
+Numbered 0011 for the merge with 0010 (written at the same time); on its own branch it
+follows 0009.
+
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-12-06 06:20:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0011"
+down_revision: str | None = "0010"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+OLD_KINDS = (
+    "checkin", "message", "good_post", "answer", "event", "purchase", "invite", "share",
+    "feedback", "violation",
+)  # fmt: skip
+NEW_KINDS = (*OLD_KINDS, "reply", "redpacket")
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return f"kind IN ({', '.join(repr(v) for v in values)})"
+
+
+def _set_kinds(kinds: tuple[str, ...]) -> None:
+    with op.batch_alter_table("activity_events", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_activity_events_kind"), type_="check")
+        batch_op.create_check_constraint(op.f("ck_activity_events_kind"), _in(kinds))
+
+
+def upgrade() -> None:
+    op.create_table(
+        "community_chats",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("chat_id", sa.String(length=100), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column("format", sa.String(length=30), nullable=False),
+        sa.Column("linked_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["community_id"],
+            ["communities.id"],
+            name=op.f("fk_community_chats_community_id_communities"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_community_chats")),
+        sa.UniqueConstraint("chat_id", name=op.f("uq_community_chats_chat_id")),
+    )
+    op.create_index(
+        op.f("ix_community_chats_community_id"), "community_chats", ["community_id"]
+    )
+    op.create_table(
+        "community_names",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("changed_at", sa.DateTime(), nullable=False),
+        sa.Column("by_member_id", sa.Integer(), nullable=True),
+        sa.Column("source", sa.String(length=20), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["by_member_id"],
+            ["members.id"],
+            name=op.f("fk_community_names_by_member_id_members"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["community_id"],
+            ["communities.id"],
+            name=op.f("fk_community_names_community_id_communities"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_community_names")),
+        sa.UniqueConstraint(
+            "community_id",
+            "name",
+            "changed_at",
+            name=op.f("uq_community_names_community_id"),
+        ),
+    )
+    op.create_table(
+        "chat_messages",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("sent_at", sa.DateTime(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("length", sa.Integer(), nullable=False),
+        sa.Column("quoted_member_id", sa.Integer(), nullable=True),
+        sa.Column("text", sa.Text(), nullable=True),
+        sa.Column("source_ref", sa.String(length=100), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["community_id"],
+            ["communities.id"],
+            name=op.f("fk_chat_messages_community_id_communities"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["members.id"],
+            name=op.f("fk_chat_messages_member_id_members"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["quoted_member_id"],
+            ["members.id"],
+            name=op.f("fk_chat_messages_quoted_member_id_members"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_chat_messages")),
+        sa.UniqueConstraint("source_ref", name=op.f("uq_chat_messages_source_ref")),
+    )
+    op.create_index(
+        "ix_chat_messages_community_time", "chat_messages", ["community_id", "sent_at"]
+    )
+    op.create_index("ix_chat_messages_member_time", "chat_messages", ["member_id", "sent_at"])
+    _set_kinds(NEW_KINDS)
+
+
+def downgrade() -> None:
+    op.execute(f"DELETE FROM activity_events WHERE kind IN {('reply', 'redpacket')!r}")
+    _set_kinds(OLD_KINDS)
+    op.drop_index("ix_chat_messages_member_time", table_name="chat_messages")
+    op.drop_index("ix_chat_messages_community_time", table_name="chat_messages")
+    op.drop_table("chat_messages")
+    op.drop_table("community_names")
+    op.drop_index(op.f("ix_community_chats_community_id"), table_name="community_chats")
+    op.drop_table("community_chats")
