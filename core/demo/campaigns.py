@@ -29,6 +29,8 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from core.campaigns.review import queue
+from core.campaigns.reviewing import record_review
 from core.campaigns.settings import (
     Common,
     Gift,
@@ -45,7 +47,7 @@ from core.campaigns.settings import (
 from core.members.search_keys import member_search_keys
 from core.referrals.edges import live_key, refresh_inviters
 from core.referrals.issuing import campaign_codes_for
-from core.workflows.campaign_rewards import review, review_queue, settle
+from core.workflows.campaign_rewards import compute, settle
 from db.models import ActivityEvent, Member, Membership, MembershipEvent
 from db.referral_models import Campaign, CampaignCommunity, InviteCode, ReferralEdge
 
@@ -385,11 +387,12 @@ def _settle(session: Session, campaign: Campaign, community: int, now: datetime)
         if leaving:
             _leave(session, community, leaving, now - timedelta(hours=2))
             settle(session, str(campaign.id), now=now, operator=WHO)
-    _, held = review_queue(session, str(campaign.id), now=now)
-    if campaign.status == "reviewed":
-        for decision in held:
-            review(session, str(campaign.id), "approve", key=decision.key,
-                   why="已核实：好友本人扫码入群", who=WHO, now=now)  # fmt: skip
+    if campaign.status == "reviewed":  # the reviewer approved every held reward, then settled
+        decisions = compute(session, campaign, now)
+        for decision in queue(decisions):
+            record_review(session, campaign, decisions, "approve", key=decision.key,
+                          why="已核实：好友本人扫码入群", who=WHO, now=now)  # fmt: skip
+        settle(session, str(campaign.id), now=now, operator=WHO)
 
 
 def _leave(session: Session, community: int, members: list[int], at: datetime) -> None:
