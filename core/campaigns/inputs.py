@@ -52,11 +52,13 @@ class MemberFacts:
 
 @dataclass(frozen=True, slots=True)
 class Costs:
-    """What the campaign cost: prizes (from the ledger and redemptions) and the rest."""
+    """What the campaign cost: prizes (the fulfilment queue and redemptions), the rest, and
+    the points it gave (net of clawbacks and reversals) at the ledger's value per point."""
 
     prizes: Decimal = Decimal(0)
     other: Decimal = Decimal(0)
+    points: Decimal = Decimal(0)
 
     @property
     def total(self) -> Decimal:
-        return self.prizes + self.other
+        return self.prizes + self.other + self.points

@@ -12,8 +12,12 @@ activity    per counted edge: the first message or check-in after joining (activ
 purchases   the participants' purchases (activity 'purchase', amount in integer fen) and
             reported shares (activity 'share') up to `as_of`; those before the member's
             joining are dropped in Python (they are few, and the joining is already read)
-costs       prize costs: redemptions (not cancelled) whose spend entry is the campaign's
-            (ledger reference `campaign:<id>`), in fen
+costs       prize costs: the campaign's prizes in the fulfilment queue (ledger_redemptions
+            with its campaign_id, neither cancelled nor held for review) at their unit cost —
+            the campaign's prize settings by name, else the catalogue reward's, else the row's
+            — plus redemptions (not cancelled) whose spend entry is the campaign's (ledger
+            reference `campaign:<id>`); and the points it gave: its awards net of their
+            clawbacks and reversals, at the ledger's value per point
 
 Money is integer fen in the database and Decimal yuan in the figures. Posters made for a
 member are not recorded per member, so `poster_made` is never set from here.
@@ -31,9 +35,12 @@ from sqlalchemy.orm import Session
 from core.campaigns.decisions import reference
 from core.campaigns.inputs import REJECTED, Costs, Edge, MemberFacts
 from core.campaigns.retention import RETAINED_FROM_DAY, WEEK
-from db.ledger_models import LedgerEntry, LedgerRedemption
+from core.campaigns.settings import parse
+from core.common.errors import UserError
+from core.ledger.liability import yuan_per_point
+from db.ledger_models import LedgerEntry, LedgerRedemption, LedgerReward
 from db.models import ActivityEvent
-from db.referral_models import LIVE_STATUSES, InviteCode, ReferralEdge
+from db.referral_models import LIVE_STATUSES, Campaign, InviteCode, ReferralEdge
 
 # The weeks the figures measure, in days after joining (figures: active after 7, 21, 30).
 MEASURED_DAYS = (7, RETAINED_FROM_DAY, 30)
@@ -215,9 +222,60 @@ def read_purchases(
     return found
 
 
+# Prizes in the queue that cost nothing yet: cancelled, or held while a reviewer decides.
+_NOT_SPENT = ("cancelled", "held")
+
+
+def _unit_costs(session: Session, campaign_id: int) -> dict[str, int]:
+    """Prize name → unit cost in fen, from the campaign's prize settings."""
+    campaign = session.get(Campaign, campaign_id)
+    try:
+        prizes = parse(campaign.kind, campaign.settings).prizes if campaign else ()
+    except UserError:
+        prizes = ()  # settings a later version wrote: the queue's own costs stand
+    return {prize.name: prize.cost_cents for prize in prizes}
+
+
+def _queued_prize_cents(session: Session, campaign_id: int) -> int:
+    units = _unit_costs(session, campaign_id)
+    rows = session.execute(
+        select(
+            LedgerRedemption.prize_name,
+            LedgerRedemption.cost_cents,
+            LedgerReward.cost_cents,
+            func.count(),
+        )
+        .outerjoin(LedgerReward, LedgerReward.id == LedgerRedemption.reward_id)
+        .where(
+            LedgerRedemption.campaign_id == campaign_id,
+            LedgerRedemption.spend_entry_id.is_(None),
+            LedgerRedemption.status.not_in(_NOT_SPENT),
+        )
+        .group_by(LedgerRedemption.prize_name, LedgerRedemption.cost_cents, LedgerReward.cost_cents)
+    )
+    total = 0
+    for name, own, catalogue, count in rows:
+        # The row's own cost is the whole decision's (its points too): the prize's unit cost
+        # comes from the settings or the catalogue when they know it.
+        unit = units.get(name)
+        if unit is None:
+            unit = catalogue if catalogue else own
+        total += (unit or 0) * count
+    return total
+
+
+def _net_points(session: Session, campaign_id: int) -> int:
+    awards = select(LedgerEntry.id).where(LedgerEntry.reference == reference(campaign_id))
+    return session.scalar(
+        select(func.coalesce(func.sum(LedgerEntry.points), 0)).where(
+            LedgerEntry.id.in_(awards) | LedgerEntry.reverses_id.in_(awards)
+        )
+    )
+
+
 def read_costs(session: Session, campaign_id: int) -> Costs:
-    """Prize costs: the campaign's redemptions that were not cancelled."""
-    cents = session.scalar(
+    """What the campaign cost (see the module's docstring)."""
+    spent = session.scalar(
         select(func.coalesce(func.sum(LedgerRedemption.cost_cents), 0))
         .join(LedgerEntry, LedgerEntry.id == LedgerRedemption.spend_entry_id)
         .where(
@@ -225,7 +283,9 @@ def read_costs(session: Session, campaign_id: int) -> Costs:
             LedgerRedemption.status != "cancelled",
         )
     )
-    return Costs(prizes=yuan(cents))
+    prizes = yuan(spent + _queued_prize_cents(session, campaign_id))
+    points = Decimal(max(0, _net_points(session, campaign_id))) * yuan_per_point(session)
+    return Costs(prizes=prizes, points=points.quantize(Decimal("0.01")))
 
 
 def read_inputs(session: Session, campaign_id: int, as_of: datetime | None = None) -> Inputs:

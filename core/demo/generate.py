@@ -17,7 +17,7 @@ from sqlalchemy import Connection, bindparam, func, insert, select, update
 from core.common.errors import UserError
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
 from core.common.text import msg
-from core.demo.campaigns import write_demo_campaigns
+from core.demo.campaigns import newcomer_shares, newcomers_wanted, write_demo_campaigns
 from core.members.search_keys import member_search_keys
 from db.bulk import insert_tuples
 from db.models import (
@@ -125,25 +125,44 @@ def generate_demo(
 
     # How many groups each member (after the five team members) is in, known before the groups
     # are made so that their seats add up to it.
-    groups_wanted = [rng.choices([1, 2, 3], [70, 22, 8])[0] for _ in range(members - TEAM)]
-    community_ids, group_sizes = _write_communities(writer, rng, sum(groups_wanted), now)
+    # The last few members are kept aside: they join the groups through the demo campaigns.
+    regular = members - newcomers_wanted(members)
+    groups_wanted = [rng.choices([1, 2, 3], [70, 22, 8])[0] for _ in range(regular - TEAM)]
+    # Seats for everyone; the campaigns' newcomers take theirs in the largest groups.
+    community_ids, group_sizes = _write_communities(
+        writer, rng, sum(groups_wanted) + members - regular, now
+    )
+    shares = newcomer_shares(members - regular)
+    largest = sorted(range(len(community_ids)), key=lambda i: (-group_sizes[i], i))
+    # The largest groups but the very largest, which stays the group near the 500 cap.
+    largest = largest[1:] if len(largest) > len(shares) else largest
+    campaign_groups = [community_ids[i] for i in largest[: len(shares)]]
+    # Newcomers nearly all stay: they take the seats of more regulars, who sometimes leave.
+    kept_for = {g: round(n / STAYING) for g, n in zip(campaign_groups, shares, strict=False)}
     pools = _Pools(fake)
     member_rows = [_member_row(rng, pools, index, now) for index in range(members)]
     member_ids = writer.insert_returning_ids(Member, member_rows)
+    newcomers = member_ids[regular:]
+    member_ids, member_rows = member_ids[:regular], member_rows[:regular]
     _link_inviters(connection, rng, member_ids)
     memberships, spans = _membership_rows(
-        rng, pools, member_ids, groups_wanted, community_ids, group_sizes, now
+        rng, pools, member_ids, groups_wanted, community_ids, group_sizes, now, kept_for
     )
     writer.insert(Membership, memberships)
     writer.insert_tuples(MembershipEvent, MEMBERSHIP_EVENT_COLUMNS, _join_leave_rows(memberships))
     _add_group_nicknames_to_search(connection, member_rows, member_ids, memberships)
     events = writer.insert_tuples(ActivityEvent, EVENT_COLUMNS, _event_rows(rng, spans))
-    events += write_demo_campaigns(connection, rng, community_ids, now)
+    campaigns = write_demo_campaigns(connection, rng, campaign_groups, newcomers, now)
     _set_last_active(connection)
-    _write_tags(connection, rng, member_ids)
+    _write_tags(connection, rng, member_ids + newcomers)
     _level_history(connection, now)
     progress(writer.total, writer.total)
-    return DemoSummary(len(community_ids), members, len(memberships), events)
+    return DemoSummary(
+        len(community_ids),
+        members,
+        len(memberships) + campaigns.memberships,
+        events + campaigns.events,
+    )
 
 
 def _level_history(connection: Connection, now: datetime) -> None:
@@ -400,11 +419,13 @@ def _link_inviters(connection: Connection, rng: random.Random, member_ids: list[
         insert_tuples(connection, ReferralEdge.__table__, EDGE_COLUMNS, edges)
 
 
-def _membership_rows(rng, pools, member_ids, groups_wanted, community_ids, group_sizes, now):
-    """Memberships (1–3 groups each, groups filled to their target sizes) and, per membership,
-    the span in which it was active."""
+def _membership_rows(
+    rng, pools, member_ids, groups_wanted, community_ids, group_sizes, now, kept_for
+):
+    """Memberships (1–3 groups each, groups filled to their target sizes less the seats
+    `kept_for` the campaigns' newcomers) and, per membership, the span in which it was active."""
     rows, spans = [], []
-    seats = _Seats(rng, community_ids, group_sizes)
+    seats = _Seats(rng, community_ids, group_sizes, kept_for)
     for position, member_id in enumerate(member_ids):
         is_team = position < TEAM
         if is_team:
@@ -438,11 +459,13 @@ class _Seats:
     leave), shuffled; members take the next free seats, so groups end near their target sizes.
     When the seats run out, a member joins the emptiest groups."""
 
-    def __init__(self, rng: random.Random, community_ids: list[int], sizes: list[int]) -> None:
+    def __init__(
+        self, rng: random.Random, community_ids: list[int], sizes: list[int], kept_for: dict
+    ) -> None:
         self.seats = [
             group
             for group, size in zip(community_ids, sizes, strict=True)
-            for _ in range(round(size / STAYING))
+            for _ in range(max(0, round(size / STAYING) - kept_for.get(group, 0)))
         ]
         rng.shuffle(self.seats)
         self.next = 0

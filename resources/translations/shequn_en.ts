@@ -11632,6 +11632,10 @@ Drop an image here</translation>
         <translation>Someone else is issuing invite codes right now; please try again shortly</translation>
     </message>
     <message>
+        <source>合并后又为成员 {member} 记录了邀请关系（编号 {edge}），撤销合并前请先作废它</source>
+        <translation>Since the merge, a referral was recorded for member {member} (no. {edge}); void it before undoing the merge</translation>
+    </message>
+    <message>
         <source>没有邀请码 {code}，也没有只差一个字符的邀请码</source>
         <translation>There is no invite code {code}, and none that differs by one character</translation>
     </message>
