@@ -211,13 +211,44 @@ class ImportResult:
     saved: bool
     replaced: bool  # an earlier import of the same year was overwritten
     file: str
+    # For a year the library knows (a dry run only): the days it reads differently.
+    library_differences: tuple[str, ...] | None = None
+
+
+def differences(parsed: ParsedNotice, known: HolidayYear) -> list[date]:
+    """The days of the notice's year (and 元旦's December) where `parsed` and `known` differ:
+    a day off in one and a working day in the other, or a make-up workday in only one."""
+    notice = HolidayYear(parsed.year, NOTICE, dict(parsed.holidays), dict(parsed.workdays))
+    first = min([date(parsed.year, 1, 1), *parsed.holidays, *known.holidays])
+    day, found = first, []
+    while day <= date(parsed.year, 12, 31):
+        off = notice.is_day_off(day)
+        if (off is not None and off != known.is_day_off(day)) or (
+            (day in notice.workdays) != (day in known.workdays)
+        ):
+            found.append(day)
+        day += _DAY
+    return found
 
 
 def import_notice(parsed: ParsedNotice, *, dry_run: bool = False) -> ImportResult:
-    """Keep `parsed` as its year's schedule (not for a year the library knows: its data are
-    the published ones, and a notice must not shadow them)."""
+    """Keep `parsed` as its year's schedule. Not for a year the library knows: its data are
+    the published ones, and a notice must not shadow them; a dry run there says where the
+    notice and the library differ (none, for the notices tested)."""
     first, last = library_years()
-    if first <= parsed.year <= last:
+    known = _library_year(parsed.year)
+    if known is not None and dry_run:
+        return ImportResult(
+            parsed.year,
+            {day.isoformat(): name for day, name in parsed.holidays.items()},
+            {day.isoformat(): name for day, name in parsed.workdays.items()},
+            parsed.festivals,
+            saved=False,
+            replaced=False,
+            file="",
+            library_differences=tuple(d.isoformat() for d in differences(parsed, known)),
+        )
+    if known is not None:
         raise UserError(
             msg(
                 "{year} 年的节假日已内置（{first}–{last} 年），不需要导入通知",

@@ -14,15 +14,18 @@ with its title changed), a day count that does not add up, a text cut off.
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 from core.common.errors import UserError
 from core.common.text import msg
 
 MAX_CHARS = 20_000  # a notice is about 1,000 characters; a web page around it fits too
+MAX_FILE_BYTES = 4 * MAX_CHARS  # checked before reading: a 10 MB file is never loaded
 FESTIVALS = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
 _FESTIVAL = "|".join(FESTIVALS)
 
@@ -128,6 +131,48 @@ def parse_notice(text: str, *, expected_year: int | None = None) -> ParsedNotice
         dict(sorted(workdays.items())),
         tuple(dict.fromkeys(seen)),
     )
+
+
+def read_notice_file(path: Path) -> str:
+    """The text of a saved notice: UTF-8 (with or without BOM), UTF-16 with BOM or GB18030
+    (Windows Notepad's choices); one line of refusal for anything else."""
+    name = path.name
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise UserError(msg("「{name}」不是文件", name=name))
+        if size > MAX_FILE_BYTES:
+            raise UserError(
+                msg(
+                    "文件「{name}」太大（{size:,} 字节），不像一份放假通知（全文只有几 KB）",
+                    name=name,
+                    size=size,
+                )
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(msg("找不到文件「{name}」", name=name)) from None
+    except OSError as error:
+        raise UserError(
+            msg("读不了文件「{name}」：{reason}", name=name, reason=error.strerror or "")
+        ) from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ["utf-16"]
+    elif data.startswith(codecs.BOM_UTF8):
+        encodings = ["utf-8-sig"]
+    else:
+        encodings = ["utf-8", "gb18030"]
+    for encoding in encodings:
+        try:
+            # final=False: a file cut inside its last character (half a notice) still
+            # reads, and the parser says what is missing.
+            text = codecs.getincrementaldecoder(encoding)().decode(data, final=False)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            break
+        return text
+    raise UserError(msg("文件「{name}」不是文本（无法按 UTF-8 或 GBK 读取）", name=name))
 
 
 def _normalise(text: str) -> str:
