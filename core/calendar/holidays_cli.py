@@ -106,14 +106,6 @@ def run_import_notice(args: argparse.Namespace) -> int:
             )
         else:
             lines.append("与内置数据逐日一致（这一年已内置，不需要导入）")
-    if result.library_differences is not None:
-        if result.library_differences:
-            lines.append(
-                f"与内置数据不同的日子（{len(result.library_differences)} 天）："
-                + "、".join(result.library_differences)
-            )
-        else:
-            lines.append("与内置数据逐日一致（这一年已内置，不需要导入）")
     for day, name in result.holidays.items():
         lines.append(f"休\t{day}\t{name}")
     for day, name in result.workdays.items():
