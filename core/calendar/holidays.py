@@ -251,7 +251,7 @@ def import_notice(parsed: ParsedNotice, *, dry_run: bool = False) -> ImportResul
     if known is not None:
         raise UserError(
             msg(
-                "{year} 年的节假日已内置（{first}–{last} 年），不需要导入通知",
+                "{year} 年的节假日已内置（{first} 至 {last} 年），不需要导入通知",
                 year=parsed.year,
                 first=first,
                 last=last,
