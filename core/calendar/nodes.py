@@ -151,7 +151,9 @@ def seed_plan(node: MarketingNode) -> PlanSeed:
     """The plan a node suggests: for a make-up workday a reminder, for the rest a campaign
     named after the node that starts warming up its usual number of days ahead."""
     first_name = node.name.split("、")[0]
-    lead = LEAD_DAYS.get(first_name, KIND_LEAD_DAYS[node.kind])
+    lead = KIND_LEAD_DAYS[node.kind]
+    if node.kind != WORKDAY:  # a make-up workday is named after its festival, not one
+        lead = LEAD_DAYS.get(first_name, lead)
     if node.kind == WORKDAY:
         name = msg("{festival}调休上班提醒", festival=node.name)
     else:
