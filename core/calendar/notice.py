@@ -315,4 +315,4 @@ def _checked(year: int, month: int, day: int, note: str) -> date:
 
 
 def _shown(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return day.isoformat()  # the same in every language
