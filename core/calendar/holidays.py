@@ -16,7 +16,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from chinese_calendar import constants as library
@@ -177,13 +177,22 @@ def store_file() -> Path:
 
 def load_imported() -> dict[int, HolidayYear]:
     """The notices imported so far; a damaged file counts as none (and is logged), so the
-    calendar still opens and the operator can import again."""
+    calendar still opens and the operator can import again. Read again only when the file
+    changed: a month view asks for every day's mark."""
+    target = store_file()
     try:
-        raw = json.loads(store_file().read_text(encoding="utf-8"))
-    except FileNotFoundError:
+        stat = target.stat()
+    except OSError:
         return {}
+    return dict(_read_imported(str(target), stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=4)
+def _read_imported(target: str, _mtime_ns: int, _size: int) -> dict[int, HolidayYear]:
+    try:
+        raw = json.loads(Path(target).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        log.warning("holiday notices unreadable (%s): %s", store_file(), error)
+        log.warning("holiday notices unreadable (%s): %s", target, error)
         return {}
     years: dict[int, HolidayYear] = {}
     try:
@@ -197,7 +206,7 @@ def load_imported() -> dict[int, HolidayYear]:
                 str(entry.get("imported_at", "")),
             )
     except (AttributeError, KeyError, TypeError, ValueError) as error:
-        log.warning("holiday notices malformed (%s): %s", store_file(), error)
+        log.warning("holiday notices malformed (%s): %s", target, error)
         return {}
     return years
 
