@@ -31,29 +31,7 @@ _FESTIVAL = "|".join(FESTIVALS)
 
 # Traditional forms of the characters the parser looks for (reposts from Hong Kong sites).
 _SIMPLIFIED = str.maketrans(
-    {
-        "節": "节",
-        "勞": "劳",
-        "動": "动",
-        "國": "国",
-        "慶": "庆",
-        "調": "调",
-        "補": "补",
-        "與": "与",
-        "連": "连",
-        "務": "务",
-        "辦": "办",
-        "廳": "厅",
-        "關": "关",
-        "於": "于",
-        "週": "周",
-        "農": "农",
-        "曆": "历",
-        "歷": "历",
-        "臘": "腊",
-        "會": "会",
-        "間": "间",
-    }
+    "節勞動國慶調補與連務辦廳關於週農曆歷臘會間", "节劳动国庆调补与连务办厅关于周农历历腊会间"
 )
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 _NUMERAL = "一二三四五六七八九十"
