@@ -441,6 +441,22 @@ CASES = {
             in [n["name"] for n in d["chats"][0]["new_members"]]
         ),
     ),
+    "calendar holidays list": Case(
+        ["calendar", "holidays", "list", "--year", "2026"],
+        shows=["春节", "调休上班"],
+        check_json=lambda d: d["status"] == "library" and len(d["workdays"]) == 6,
+    ),
+    "calendar holidays import-notice": Case(
+        ["calendar", "holidays", "import-notice", "tests/core/calendar/notices/made-up-2027.txt"],
+        shows=["已导入 2027 年"],
+        check_json=lambda d: d["year"] == 2027 and d["saved"],
+    ),
+    # a notice file that is not there: the refusal names it, escapes and all
+    "calendar notice missing": Case(
+        ["calendar", "holidays", "import-notice", "{out}/通知{tag}.txt"],
+        code=1,
+        shows=["错误：", "通知"],
+    ),
     "referrals resolve": Case(
         ["referrals", "resolve", "{code}"],
         shows=["花花"],

@@ -8196,6 +8196,138 @@ Drop an image here</translation>
         <translation>The target</translation>
     </message>
     <message>
+        <source>没有 {year} 年的节假日数据：国务院办公厅发布 {year} 年的放假通知后，粘贴通知全文即可导入</source>
+        <translation>No public holiday data for {year}: once the State Council publishes its holiday notice for {year}, paste the whole notice to import it</translation>
+    </message>
+    <message>
+        <source>{year} 年的节假日已内置（{first} 至 {last} 年），不需要导入通知</source>
+        <translation>The holidays of {year} are built in ({first} to {last}); no notice needs importing</translation>
+    </message>
+    <message>
+        <source>年份 {year} 不对</source>
+        <translation>{year} is not a valid year</translation>
+    </message>
+    <message>
+        <source>法定节假日</source>
+        <translation>Public holiday</translation>
+    </message>
+    <message>
+        <source>调休上班</source>
+        <translation>Make-up workday</translation>
+    </message>
+    <message>
+        <source>节气</source>
+        <translation>Solar term</translation>
+    </message>
+    <message>
+        <source>传统节日</source>
+        <translation>Traditional festival</translation>
+    </message>
+    <message>
+        <source>电商节</source>
+        <translation>Shopping festival</translation>
+    </message>
+    <message>
+        <source>{festival}调休上班提醒</source>
+        <translation>{festival} make-up workday reminder</translation>
+    </message>
+    <message>
+        <source>{node}营销</source>
+        <translation>{node} campaign</translation>
+    </message>
+    <message>
+        <source>结束日期早于开始日期</source>
+        <translation>The end date is before the start date</translation>
+    </message>
+    <message>
+        <source>一次最多列出三年的营销节点</source>
+        <translation>Marketing dates can be listed for at most three years at a time</translation>
+    </message>
+    <message>
+        <source>未知的节点类型：{kind}</source>
+        <translation>Unknown kind of marketing date: {kind}</translation>
+    </message>
+    <message>
+        <source>文件「{name}」不是文本（无法按 UTF-8 或 GBK 读取）</source>
+        <translation>The file “{name}” is not text (it reads neither as UTF-8 nor as GBK)</translation>
+    </message>
+    <message>
+        <source>放假通知是空的：请粘贴国务院办公厅通知的全文</source>
+        <translation>The holiday notice is empty: paste the whole notice of the State Council</translation>
+    </message>
+    <message>
+        <source>文本太长（{chars:,} 字），不像一份放假通知（全文约一千字）</source>
+        <translation>The text is too long ({chars:,} characters) to be a holiday notice (about a thousand characters)</translation>
+    </message>
+    <message>
+        <source>这是 {found} 年的放假通知，不是 {expected} 年的</source>
+        <translation>This is the holiday notice for {found}, not for {expected}</translation>
+    </message>
+    <message>
+        <source>放假通知不完整：找不到{names}的安排，请粘贴通知全文</source>
+        <translation>The holiday notice is incomplete: nothing is said about {names}. Paste the whole notice</translation>
+    </message>
+    <message>
+        <source>通知里 {day} 既放假又上班，无法读取</source>
+        <translation>The notice gives {day} both as a day off and as a workday; it cannot be read</translation>
+    </message>
+    <message>
+        <source>这不是国务院办公厅的放假通知：找不到“关于20XX年部分节假日安排”</source>
+        <translation>This is not the State Council&apos;s holiday notice: “关于20XX年部分节假日安排” is missing</translation>
+    </message>
+    <message>
+        <source>通知的标题和正文说的不是同一年（{years}），无法读取</source>
+        <translation>The notice&apos;s title and text name different years ({years}); it cannot be read</translation>
+    </message>
+    <message>
+        <source>通知的年份 {year} 不对</source>
+        <translation>The notice&apos;s year {year} is not valid</translation>
+    </message>
+    <message>
+        <source>放假通知不完整：找不到“一、元旦：…”这样的安排，请粘贴通知全文</source>
+        <translation>The holiday notice is incomplete: no items such as “一、元旦：…” were found. Paste the whole notice</translation>
+    </message>
+    <message>
+        <source>放假通知不完整：“{label}”一项没有写完，请粘贴通知全文</source>
+        <translation>The holiday notice is incomplete: the item for {label} is cut off. Paste the whole notice</translation>
+    </message>
+    <message>
+        <source>通知里“{label}”一项没有放假日期，无法读取</source>
+        <translation>The notice&apos;s item for {label} gives no days off; it cannot be read</translation>
+    </message>
+    <message>
+        <source>通知里“{label}”写共 {count} 天，日期却是 {days} 天：请检查粘贴的文本</source>
+        <translation>The notice says {label} lasts {count} days, but its dates make {days}: check the pasted text</translation>
+    </message>
+    <message>
+        <source>通知里 {day} 标为{weekday}，可那天是{actual}：这份通知与 {year} 年对不上</source>
+        <translation>The notice marks {day} as {weekday}, but that day is a {actual}: the notice does not fit the year {year}</translation>
+    </message>
+    <message>
+        <source>「{name}」不是文件</source>
+        <translation>“{name}” is not a file</translation>
+    </message>
+    <message>
+        <source>文件「{name}」太大（{size:,} 字节），不像一份放假通知（全文只有几 KB）</source>
+        <translation>The file “{name}” is too large ({size:,} bytes) to be a holiday notice (a few KB)</translation>
+    </message>
+    <message>
+        <source>找不到文件「{name}」</source>
+        <translation>File “{name}” not found</translation>
+    </message>
+    <message>
+        <source>读不了文件「{name}」：{reason}</source>
+        <translation>Cannot read the file “{name}”: {reason}</translation>
+    </message>
+    <message>
+        <source>通知里“{label}”的日期 {start} 至 {end} 读不通</source>
+        <translation>The notice&apos;s dates for {label}, {start} to {end}, make no sense</translation>
+    </message>
+    <message>
+        <source>通知里有不存在的日期：{year}年{month}月{day}日</source>
+        <translation>The notice names a date that does not exist: {year}-{month}-{day}</translation>
+    </message>
+    <message>
         <source>每个点是一位参与者；K：这一波每人带来的下一波人数</source>
         <translation>Each dot is one participant; K: how many of the next wave each of this wave brought</translation>
     </message>
