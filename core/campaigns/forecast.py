@@ -355,7 +355,7 @@ def _assumptions(
     lines.append(msg("此后没有新的种子参与者，潜在人群不设上限"))
     lines.append(msg("{share:.0%} 的新成员扫码入群，其余由群成员直接拉入", share=via_qr))
     if budget.cost_per_join:
-        lines.append(msg("每位新成员的奖励成本 ¥{cost}", cost=budget.cost_per_join))
+        lines.append(msg("每位新成员的奖励成本 ¥{cost:.2f}", cost=budget.cost_per_join))
     if result.k >= 1:
         lines.append(msg("K ≥ 1：预测将无限增长，实际会受人群规模限制"))
     return lines

@@ -7980,10 +7980,6 @@ Drop an image here</translation>
         <translation>{seeds} seed participants at the start</translation>
     </message>
     <message>
-        <source>每位新成员的奖励成本 ¥{cost}</source>
-        <translation>Rewards cost ¥{cost} per newcomer</translation>
-    </message>
-    <message>
         <source>K ≥ 1：预测将无限增长，实际会受人群规模限制</source>
         <translation>K ≥ 1: the forecast grows without bound; in practice the audience limits it</translation>
     </message>
@@ -8634,6 +8630,10 @@ Drop an image here</translation>
     <message>
         <source>指标</source>
         <translation>Figure</translation>
+    </message>
+    <message>
+        <source>每位新成员的奖励成本 ¥{cost:.2f}</source>
+        <translation>Rewards cost ¥{cost:.2f} per newcomer</translation>
     </message>
     <message>
         <source>{count} 人阶梯</source>

@@ -153,7 +153,7 @@ def test_the_forecast_carries_its_groups_and_burn():
     assert result.groups[0].scan_cap_on is not None and result.new_groups
     assert sum(group.joins for group in result.groups) == pytest.approx(result.days[-1].total_joins)
     assert result.budget_runs_out_on is not None  # ¥2000 pays for 400 newcomers: fewer than come
-    assert "每位新成员的奖励成本 ¥5" in result.assumptions
+    assert "每位新成员的奖励成本 ¥5.00" in result.assumptions
 
 
 @pytest.mark.parametrize(
