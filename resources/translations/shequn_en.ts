@@ -827,6 +827,14 @@ The current data is saved as a backup first, so you can restore it again.</trans
         <translation>Campaigns</translation>
     </message>
     <message>
+        <source>记录</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>记录一次邀请，或导入裂变工具导出的明细</source>
+        <translation>Record an invite, or import a referral tool’s export</translation>
+    </message>
+    <message>
         <source>记录邀请…</source>
         <translation>Record invite…</translation>
     </message>

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from ui.campaigns.campaign_list import CampaignList
 from ui.campaigns.comparison_page import ComparisonPage
@@ -25,7 +25,7 @@ from ui.campaigns.tree_page import TreePage
 from ui.common.changes import Change, Changes, changes
 from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.tab import FeatureTab
-from ui.common.widgets import page_title, push_button
+from ui.common.widgets import menu_button, page_title
 
 if TYPE_CHECKING:
     from core.common.database import Database
@@ -63,7 +63,7 @@ class CampaignsTab(FeatureTab):
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        self.list.setMinimumWidth(340)
+        self.list.setMinimumWidth(320)
         self.splitter = splitter
         self._sized = False
         empty = EmptyState(
@@ -94,20 +94,24 @@ class CampaignsTab(FeatureTab):
             return
         self._sized = True
         width = self.splitter.width()
-        left = min(max(400, width * 3 // 10), 480)
+        left = min(max(320, width // 4), 420)
         self.splitter.setSizes([left, max(1, width - left)])
 
     def _record_buttons(self) -> QWidget:
         """What happened outside the program, brought in: an invite typed or scanned, and a
-        campaign tool's export (beside the pages: they serve every page)."""
-        box = QWidget()
-        row = QHBoxLayout(box)
-        row.setContentsMargins(0, 0, 0, 4)
-        row.addWidget(push_button("campaign_record_invite", self.tr("记录邀请…"), self._record))
-        row.addWidget(
-            push_button("campaign_tool_import", self.tr("导入工具明细…"), self._tool_import)
+        campaign tool's export (one menu beside the pages: it serves every page)."""
+        button, menu = menu_button(
+            "campaign_record",
+            self.tr("记录"),
+            self.tr("记录一次邀请，或导入裂变工具导出的明细"),
+            "campaign_record_menu",
         )
-        return box
+        invite = menu.addAction(self.tr("记录邀请…"), self._record)
+        invite.setObjectName("campaign_record_invite")
+        tool = menu.addAction(self.tr("导入工具明细…"), self._tool_import)
+        tool.setObjectName("campaign_tool_import")
+        self.record_button = button
+        return button
 
     def _record(self) -> None:
         if self.campaign_id is not None:

@@ -294,3 +294,45 @@ def test_the_tab_in_english(english, make_tab, qtbot, sqlite_database):
     assert tab.findChild(QLabel, "campaign_check_copy:rules").text() == "Copy compliance: Rules"
     reason = tab.findChild(QLabel, "campaign_check_copy:rules_reason").text()
     assert "collecting likes" in reason and "集赞" in reason  # the phrase itself stays as typed
+
+
+def test_the_record_menu_opens_the_invite_and_tool_import_dialogs(make_tab, qtbot, sqlite_database):
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QDialog
+
+    with sqlite_database.session() as session:
+        create_campaign(session, "门店拉新", settings={"inviter": {"points": 5}})
+    tab = make_tab()
+    qtbot.waitUntil(lambda: tab.list.current_id() is not None, timeout=5000)
+    for action_name, dialog_name in (
+        ("campaign_record_invite", "campaign_record_dialog"),
+        ("campaign_tool_import", "campaign_tool_import_dialog"),
+    ):
+        tab.findChild(QAction, action_name).trigger()
+        qtbot.waitUntil(
+            lambda name=dialog_name: (
+                (found := tab.findChild(QDialog, name)) is not None and found.isVisible()
+            ),
+            timeout=5000,
+        )
+        tab.findChild(QDialog, dialog_name).reject()
+
+
+def _page_names_fit(tab, qtbot) -> None:
+    tab.resize(1280 - 170, 660)  # the smallest laptop window (1280 × 720) less the sidebar
+    tab.switch.set_empty(False)
+    qtbot.waitUntil(tab.pages.isVisible, timeout=5000)
+    tab._sized = False
+    tab._size_splitter()
+    bar = tab.pages.tabBar()
+    needed = sum(bar.tabSizeHint(index).width() for index in range(bar.count()))
+    assert needed <= bar.width(), (needed, bar.width())
+
+
+def test_every_page_name_is_on_screen_beside_the_record_menu(make_tab, qtbot):
+    """At 1280 × 720 the page names and the record menu fit beside the list: no scroll arrows."""
+    _page_names_fit(make_tab(), qtbot)
+
+
+def test_every_page_name_is_on_screen_in_english(english, make_tab, qtbot):
+    _page_names_fit(make_tab(), qtbot)
