@@ -77,15 +77,15 @@ class Plan:
 
 PLANS = [
     Plan(
-        "春节老带新", "reviewed", 90, 21,
+        "老带新双享礼", "reviewed", 90, 21,
         InviteCodeSettings(
-            prizes=(Prize("gift_box", "新春伴手礼", "physical", cost_cents=1200, stock=300),),
+            prizes=(Prize("gift_box", "进群伴手礼", "physical", cost_cents=1200, stock=300),),
             inviter=Gift(points=20), invitee=Gift(prize="gift_box"),
             rules=Rules(require_activation=True),
         ),
         fraud=("nickname",),
         copy={"poster": "邀好友进群，双方有礼",
-              "rules": "好友入群并在 72 小时内打卡，邀请人得 20 积分，好友得新春伴手礼一份"},
+              "rules": "好友入群并在 72 小时内打卡，邀请人得 20 积分，好友得进群伴手礼一份"},
     ),
     Plan(
         "读书打卡任务宝", "ended", 45, 14,
