@@ -1,0 +1,4 @@
+"""内容日历: content items, approval, SOP recurrence and relative SOPs, today's due list.
+
+The calendar plans and reminds; the operator sends by hand (WeChat forbids auto-publishing).
+"""
