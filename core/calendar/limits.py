@@ -60,7 +60,8 @@ def _counts(
 
 
 def _names(session: Session, ids: Iterable[int]) -> dict[int, str]:
-    return dict(session.execute(select(Community.id, Community.name).where(Community.id.in_(ids))))
+    query = select(Community.id, Community.name).where(Community.id.in_(list(ids)))
+    return {cid: name for cid, name in session.execute(query)}
 
 
 def check_plan(
