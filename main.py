@@ -21,6 +21,7 @@ APP_TITLE = "社群运营工作台"
 
 def build_parser() -> argparse.ArgumentParser:
     from core.activity import cli as activity_cli
+    from core.calendar import cli as calendar_cli
     from core.campaigns import cli as campaigns_cli
     from core.communities import cli as communities_cli
     from core.demo import cli as demo_cli
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         posters_cli,
         referrals_cli,
         campaigns_cli,
+        calendar_cli,
     ):
         feature.register(commands)
     return parser

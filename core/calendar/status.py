@@ -63,7 +63,9 @@ def _move(
     before = item.status
     item.status = to
     item.updated_at = now
-    record(session, item, action or allowed[to], now=now, who=who, from_status=before, reason=reason)
+    record(
+        session, item, action or allowed[to], now=now, who=who, from_status=before, reason=reason
+    )
     return item
 
 

@@ -5,6 +5,7 @@ unreadable, end two ways at once, or never happen."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -54,7 +55,7 @@ def test_asia_shanghai_has_no_clock_change_8_oclock_all_year():
     assert len(got) == 365 and {(d.hour, d.minute) for d in got} == {(8, 0)}
     shanghai = ZoneInfo("Asia/Shanghai")
     instants = [d.replace(tzinfo=shanghai).timestamp() for d in got]
-    assert {b - a for a, b in zip(instants, instants[1:], strict=False)} == {86400.0}
+    assert {b - a for a, b in itertools.pairwise(instants)} == {86400.0}
     assert {d.replace(tzinfo=shanghai).utcoffset() for d in got} == {timedelta(hours=8)}
 
 

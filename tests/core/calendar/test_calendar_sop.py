@@ -54,9 +54,7 @@ def test_generating_twice_adds_nothing(database):
         first = apply_template(session, "周三干货", weeks=4, now=NOW)
         assert (first.added, first.existing, first.communities) == (4, 0, 3)
         items = list_items(session, NOW, NOW + timedelta(weeks=4))
-        assert [i.planned_at for i in items] == [
-            datetime(2027, 3, d, 20) for d in (3, 10, 17, 24)
-        ]
+        assert [i.planned_at for i in items] == [datetime(2027, 3, d, 20) for d in (3, 10, 17, 24)]
         assert all(i.status == "scheduled" and i.communities == ["一群", "二群", "三群"]
                    for i in items)  # fmt: skip
         # The operator moves one to Thursday; generating again neither doubles nor moves it.
