@@ -266,7 +266,7 @@ def delete_item(session: Session, item_id: int, now: datetime | None = None) -> 
     plan again does not bring it back."""
     now = now or datetime.now()
     item = find_item(session, item_id)
-    _not_sent(item, msg("删除"))
+    _not_sent(item, msg("删除这条内容"))
     kept = DeletedItem(
         {name: getattr(item, name) for name in _KEPT}, community_ids_of(session, item.id)
     )
