@@ -7,7 +7,6 @@ keep what was sent: their title, body, type and time no longer change (results a
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -343,14 +342,30 @@ def list_items(
     community_id: int | None = None,
     now: datetime | None = None,
 ) -> list[ItemRow]:
-    """Items planned in [start, end), oldest first, each with its communities."""
+    """Items planned in [start, end), oldest first, each with its communities: one query, a
+    row per item and community (the month view's read, bench/calendar_sop.py)."""
     now = now or datetime.now()
-    query = select(
-        ContentItem.id, ContentItem.title, ContentItem.kind, ContentItem.body,
-        ContentItem.planned_at, ContentItem.owner, ContentItem.status, ContentItem.promotional,
-        ContentItem.campaign_id, ContentItem.sop_template_id, ContentItem.sent_at,
-        ContentItem.sent_by,
-    ).order_by(ContentItem.planned_at, ContentItem.id)  # fmt: skip
+    query = (
+        select(
+            ContentItem.id,
+            ContentItem.title,
+            ContentItem.kind,
+            ContentItem.body,
+            ContentItem.planned_at,
+            ContentItem.owner,
+            ContentItem.status,
+            ContentItem.promotional,
+            ContentItem.campaign_id,
+            ContentItem.sop_template_id,
+            ContentItem.sent_at,
+            ContentItem.sent_by,
+            Community.id,
+            Community.name,
+        )
+        .outerjoin(ContentItemCommunity, ContentItemCommunity.item_id == ContentItem.id)
+        .outerjoin(Community, Community.id == ContentItemCommunity.community_id)
+        .order_by(ContentItem.planned_at, ContentItem.id, Community.id)
+    )
     if start is not None:
         query = query.where(ContentItem.planned_at >= start)
     if end is not None:
@@ -363,41 +378,20 @@ def list_items(
                 )
             )
         )
-    rows = session.execute(query).all()
-    links: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    if rows:
-        link_query = (
-            select(ContentItemCommunity.item_id, Community.id, Community.name)
-            .join(Community, Community.id == ContentItemCommunity.community_id)
-            .join(ContentItem, ContentItem.id == ContentItemCommunity.item_id)
-            .order_by(Community.id)
-        )
-        # The same window as the items, not an IN list of thousands of ids.
-        if start is not None:
-            link_query = link_query.where(ContentItem.planned_at >= start)
-        if end is not None:
-            link_query = link_query.where(ContentItem.planned_at < end)
-        for item_id, cid, name in session.execute(link_query):
-            links[item_id].append((cid, name))
-    return [
-        ItemRow(
-            id=r.id,
-            title=r.title,
-            kind=r.kind,
-            kind_label=KIND_LABELS[r.kind],
-            body=r.body,
-            planned_at=r.planned_at,
-            owner=r.owner,
-            status=r.status,
-            status_label=STATUS_LABELS[r.status],
-            promotional=r.promotional,
-            campaign_id=r.campaign_id,
-            sop_template_id=r.sop_template_id,
-            sent_at=r.sent_at,
-            sent_by=r.sent_by,
-            overdue=r.status not in SENT_STATUSES and r.planned_at < now,
-            community_ids=[c for c, _ in links[r.id]],
-            communities=[n for _, n in links[r.id]],
-        )
-        for r in rows
-    ]
+    found: list[ItemRow] = []
+    last = None
+    for (
+        iid, title, kind, body, planned_at, owner, status, promotional, campaign_id,
+        template_id, sent_at, sent_by, cid, name,
+    ) in session.execute(query):  # fmt: skip
+        if last is None or last.id != iid:
+            last = ItemRow(
+                iid, title, kind, KIND_LABELS[kind], body, planned_at, owner, status,
+                STATUS_LABELS[status], promotional, campaign_id, template_id, sent_at, sent_by,
+                status not in SENT_STATUSES and planned_at < now, [], [],
+            )  # fmt: skip
+            found.append(last)
+        if cid is not None:
+            last.community_ids.append(cid)
+            last.communities.append(name)
+    return found
