@@ -106,13 +106,16 @@ def generate(folder: Path, communities: int) -> None:
             rows.append((cid * 1000 + n, "早安", "text", "", when, "", "scheduled", 0, "", "",
                          cid, when, when, "", when))  # fmt: skip
     bare_db.executemany(
-        "INSERT INTO content_items (id, title, kind, body, planned_at, owner, status, promotional, notes,"
-        " reviewer_notes, sop_template_id, sop_occurrence, created_at, created_by, updated_at)"
+        "INSERT INTO content_items (id, title, kind, body, planned_at, owner, status,"
+        " promotional, notes, reviewer_notes, sop_template_id, sop_occurrence, created_at,"
+        " created_by, updated_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
-    bare_db.executemany("INSERT INTO content_item_communities (item_id, community_id) VALUES (?, ?)",
-                        [(r[0], r[10]) for r in rows])  # fmt: skip
+    bare_db.executemany(
+        "INSERT INTO content_item_communities (item_id, community_id) VALUES (?, ?)",
+        [(r[0], r[10]) for r in rows],
+    )
     bare_db.commit()
     bare = time.perf_counter() - started
     bare_db.close()
