@@ -32,7 +32,6 @@ from db.calendar_models import (
     SENT_STATUSES,
     ContentItem,
     ContentItemCommunity,
-    ContentItemHistory,
     SopException,
     SopStep,
     SopTemplate,
@@ -373,7 +372,8 @@ def apply_template(
     result.added = len(rows)
     if rows:
         # Straight to the driver (db/bulk.py): the ORM's per-row work is most of the time of a
-        # year of items for hundreds of communities.
+        # year of items for hundreds of communities. Who generated them and when is in their
+        # created_by / created_at: no history row each (their history starts at a change).
         session.flush()
         connection = session.connection()
         insert_tuples(connection, ContentItem.__table__, columns, rows)
@@ -383,12 +383,6 @@ def apply_template(
                 ContentItem.sop_occurrence.in_([row[10] for row in rows]),
             )
         ).all()
-        insert_tuples(
-            connection,
-            ContentItemHistory.__table__,
-            ("item_id", "at", "who", "action", "to_status", "reason"),
-            [(i, now, who, "created", status, template.name) for i in ids],
-        )
         done, total = 0, len(ids) * len(cids)
         for first in range(0, len(ids), max(1, 20_000 // len(cids))):
             chunk = ids[first : first + max(1, 20_000 // len(cids))]
