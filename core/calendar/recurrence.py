@@ -136,6 +136,25 @@ def _base(rule: Rule, starts_at: datetime) -> rrule:
     return rrulestr(rule.text, dtstart=starts_at.replace(microsecond=0))
 
 
+def _period_days(text: str) -> int | None:
+    """Days in one period of a DAILY or WEEKLY rule (its INTERVAL counted in)."""
+    parts = dict(part.partition("=")[::2] for part in text.split(";"))
+    days = {"DAILY": 1, "WEEKLY": 7}.get(parts.get("FREQ", ""))
+    return days * int(parts.get("INTERVAL") or 1) if days else None
+
+
+def _fast_forward(rule: Rule, starts_at: datetime, start: datetime) -> datetime:
+    """A later series start with the same occurrences from `start` on: whole periods of a
+    DAILY or WEEKLY rule skipped (a weekday and the period's place stay the same), so a
+    daily rule begun years ago is not walked day by day. COUNT counts from the true start,
+    and a month or year has no fixed length: those keep their start (they are few steps)."""
+    period = _period_days(rule.text)
+    if rule.end_count is not None or period is None or start <= starts_at:
+        return starts_at
+    skipped = (start - starts_at).days // period - 1  # one period early: never past `start`
+    return starts_at + timedelta(days=max(0, skipped) * period)
+
+
 def occurrences(rule: Rule, starts_at: datetime, start: datetime, end: datetime) -> list[datetime]:
     """The rule's occurrences in [start, end), counting COUNT from the rule's own start."""
     bound = end - timedelta(microseconds=1)
@@ -143,7 +162,7 @@ def occurrences(rule: Rule, starts_at: datetime, start: datetime, end: datetime)
         bound = min(bound, datetime.combine(rule.end_on, time.max))
     if bound < starts_at:
         return []
-    bounded = _base(rule, starts_at).replace(until=bound)
+    bounded = _base(rule, _fast_forward(rule, starts_at, start)).replace(until=bound)
     found = islice(bounded, rule.end_count) if rule.end_count else bounded
     return [when for when in found if when >= start]
 

@@ -102,3 +102,34 @@ def test_bad_rules_get_a_one_line_reason(text, ends, says):
     with pytest.raises(UserError, match=says) as error:
         parse_rule(text, datetime(2027, 1, 1, 8), **ends)
     assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FREQ=DAILY",
+        "FREQ=DAILY;INTERVAL=3",
+        "FREQ=DAILY;BYDAY=MO,WE,FR",
+        "FREQ=DAILY;BYHOUR=8,20",
+        "FREQ=WEEKLY",
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,SA",
+        "FREQ=WEEKLY;INTERVAL=3;BYDAY=SU;WKST=SU",
+        "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+        "FREQ=MONTHLY;BYDAY=1MO",
+    ],
+)
+def test_a_series_begun_long_ago_gives_the_same_occurrences_in_a_window(text):
+    """Later windows skip whole periods of the series rather than walk them: the occurrences
+    must be exactly those of walking every period from the start."""
+    from dateutil.rrule import rrulestr
+
+    start = datetime(2019, 5, 17, 8, 30)  # a Friday
+    rule = parse_rule(text, start)
+    walked = list(
+        rrulestr(text, dtstart=start).between(datetime(2019, 1, 1), datetime(2031, 1, 1), inc=True)
+    )
+    for offset in (0, 1, 2, 6, 7, 13, 400, 2000, 3001):
+        window_start = start + timedelta(days=offset, hours=offset % 24)
+        window_end = window_start + timedelta(days=45)
+        expected = [d for d in walked if window_start <= d < window_end]
+        assert occurrences(rule, start, window_start, window_end) == expected, offset
