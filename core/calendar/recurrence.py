@@ -55,14 +55,14 @@ def parse_rule(
     if len(raw) > MAX_RULE_CHARS:
         raise UserError(msg("重复规则太长（最多 {limit} 个字符）", limit=MAX_RULE_CHARS))
     body = raw.upper().removeprefix("RRULE:")
-    parts, freq = [], None
+    parts, freq, counted, until = [], None, None, None
     try:
         for part in filter(None, (p.strip() for p in body.split(";"))):
             name, _, value = part.partition("=")
             if name == "COUNT":
-                end_count = int(value)
+                counted = int(value)
             elif name == "UNTIL":
-                end_on = _until_date(value)
+                until = _until_date(value)
             elif name in ("DTSTART", "TZID"):
                 raise ValueError(name)
             else:
@@ -73,6 +73,13 @@ def parse_rule(
         raise UserError(
             msg("重复规则「{rule}」看不懂：{why}", rule=raw[:80], why=str(error)[:80])
         ) from error
+    # An end written in the rule and another given beside it are two ends, like COUNT + UNTIL.
+    ends = [e for e in (end_count, counted) if e is not None]
+    dates = [e for e in (end_on, until) if e is not None]
+    if len(ends) + len(dates) > 1:
+        raise UserError(msg("结束方式只能选一种：重复 N 次，或到某天为止"))
+    end_count = ends[0] if ends else None
+    end_on = dates[0] if dates else None
     if freq not in ALLOWED_FREQS:
         raise UserError(
             msg(
@@ -80,8 +87,6 @@ def parse_rule(
                 rule=raw[:80],
             )
         )
-    if end_count is not None and end_on is not None:
-        raise UserError(msg("结束方式只能选一种：重复 N 次，或到某天为止"))
     if end_count is not None and not 1 <= end_count <= MAX_COUNT:
         raise UserError(msg("重复次数应在 1 到 {limit} 之间", limit=MAX_COUNT))
     if end_on is not None and end_on < starts_at.date():

@@ -93,6 +93,8 @@ def test_an_occurrence_is_known_by_its_exact_time():
         ("FREQ=DAILY;COUNT=abc", {}, "看不懂"),
         ("FREQ=DAILY;COUNT=3;UNTIL=20280101", {}, "只能选一种"),
         ("FREQ=DAILY;COUNT=3", {"end_on": date(2028, 1, 1)}, "只能选一种"),
+        ("FREQ=DAILY;UNTIL=20280101", {"end_on": date(2028, 2, 1)}, "只能选一种"),
+        ("FREQ=DAILY;COUNT=3", {"end_count": 4}, "只能选一种"),
         ("FREQ=DAILY;COUNT=0", {}, "重复次数"),
         ("FREQ=DAILY", {"end_on": date(2020, 1, 1)}, "早于开始日期"),
         ("DTSTART=20270101;FREQ=DAILY", {}, "看不懂"),
