@@ -336,6 +336,7 @@ def run_sop_apply(args: argparse.Namespace) -> int:
             "skipped": result.skipped,
             "edited": result.edited,
             "communities": result.communities,
+            "linked": result.linked,
             "warnings": [str(o.message) for o in result.overruns],
             "dry_run": args.dry_run,
         }
@@ -347,6 +348,8 @@ def run_sop_apply(args: argparse.Namespace) -> int:
         f"新生成 {data['added']} 条，已有 {data['existing']} 条，跳过 {data['skipped']} 次"
         f"（{data['communities']} 个社群）"
     ]
+    if data["linked"]:
+        lines.append(f"已生成的未发内容补发往新加入的社群：{data['linked']} 处")
     lines += [f"注意：{w}" for w in data["warnings"]]
     emit(data, as_json=args.json, human="\n".join(lines))
     return 0

@@ -286,7 +286,26 @@ class ApplyResult:
     skipped: int = 0
     edited: int = 0
     communities: int = 0
+    linked: int = 0  # communities added to items generated before (a group new to the SOP)
     overruns: list[Overrun] = field(default_factory=list)
+
+
+def _link_new_communities(session: Session, item_ids: list[int], cids: list[int]) -> int:
+    """Unsent items generated before also go to communities added to the template since."""
+    if not item_ids:
+        return 0
+    linked = set(
+        tuple(row)
+        for row in session.execute(
+            select(ContentItemCommunity.item_id, ContentItemCommunity.community_id).where(
+                ContentItemCommunity.item_id.in_(item_ids)
+            )
+        )
+    )
+    missing = [(i, c) for i in item_ids for c in cids if (i, c) not in linked]
+    session.add_all(ContentItemCommunity(item_id=i, community_id=c) for i, c in missing)
+    session.flush()
+    return len(missing)
 
 
 def apply_template(
@@ -314,14 +333,16 @@ def apply_template(
     end = now + timedelta(weeks=weeks)
     result = ApplyResult(template.id, template.name, now, end, communities=len(cids))
     wanted = occurrences(rule_of(template), template.starts_at, now, end)
-    have = set(
-        session.scalars(
-            select(ContentItem.sop_occurrence).where(
-                ContentItem.sop_template_id == template.id,
-                ContentItem.sop_occurrence >= now,
-                ContentItem.sop_occurrence < end,
-            )
+    generated = session.execute(
+        select(ContentItem.id, ContentItem.sop_occurrence, ContentItem.status).where(
+            ContentItem.sop_template_id == template.id,
+            ContentItem.sop_occurrence >= now,
+            ContentItem.sop_occurrence < end,
         )
+    ).all()
+    have = {occurrence for _, occurrence, _ in generated}
+    result.linked = _link_new_communities(
+        session, [i for i, _, status in generated if status not in SENT_STATUSES], cids
     )
     exceptions = {
         e.occurrence: e

@@ -22,7 +22,7 @@ from core.calendar.sop import (
     find_template,
     skip_occurrence,
 )
-from core.calendar.today import due_today
+from core.calendar.today import due_today, mark_sent
 from core.common.errors import UserError
 from core.common.settings_store import set_setting
 from db.calendar_models import SOP_KINDS, ContentItem, ContentItemCommunity, SopTemplate
@@ -64,6 +64,24 @@ def test_generating_twice_adds_nothing(database):
         assert count(session) == 4 and count(session, ContentItemCommunity) == 12
         longer = apply_template(session, "周三干货", weeks=6, now=NOW)
         assert (longer.added, longer.existing) == (2, 4)
+
+
+def test_a_community_added_later_gets_the_unsent_items_too(database):
+    with database.session() as session:
+        a, b = communities(session, "一群", "二群")
+        weekly(session, [a])
+        apply_template(session, "周三干货", weeks=3, now=NOW)
+        first = list_items(session)[0]
+        schedule_sent = mark_sent(session, first.id, now=NOW)
+        assert schedule_sent.status == "sent"
+        again = apply_template(session, "周三干货", weeks=3, community_ids=[b], now=NOW)
+        assert (again.added, again.existing, again.linked) == (0, 3, 2)
+        assert [i.communities for i in list_items(session)] == [
+            ["一群"],  # sent before 二群 joined the plan: it stays as it was sent
+            ["一群", "二群"],
+            ["一群", "二群"],
+        ]
+        assert apply_template(session, "周三干货", weeks=3, now=NOW).linked == 0
 
 
 def test_skip_and_edit_one_occurrence(database):
