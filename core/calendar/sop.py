@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.calendar.items import _communities, _text, _title
@@ -294,15 +294,30 @@ def _link_new_communities(session: Session, item_ids: list[int], cids: list[int]
     """Unsent items generated before also go to communities added to the template since."""
     if not item_ids:
         return 0
-    linked = set(
-        tuple(row)
-        for row in session.execute(
-            select(ContentItemCommunity.item_id, ContentItemCommunity.community_id).where(
-                ContentItemCommunity.item_id.in_(item_ids)
+    # Counted in SQL first: usually every item has every community and nothing is read.
+    complete = set(
+        session.scalars(
+            select(ContentItemCommunity.item_id)
+            .where(
+                ContentItemCommunity.item_id.in_(item_ids),
+                ContentItemCommunity.community_id.in_(cids),
             )
+            .group_by(ContentItemCommunity.item_id)
+            .having(func.count() == len(cids))
         )
     )
-    missing = [(i, c) for i in item_ids for c in cids if (i, c) not in linked]
+    partial = [i for i in item_ids if i not in complete]
+    if not partial:
+        return 0
+    linked = {
+        (i, c)
+        for i, c in session.execute(
+            select(ContentItemCommunity.item_id, ContentItemCommunity.community_id).where(
+                ContentItemCommunity.item_id.in_(partial)
+            )
+        )
+    }
+    missing = [(i, c) for i in partial for c in cids if (i, c) not in linked]
     session.add_all(ContentItemCommunity(item_id=i, community_id=c) for i, c in missing)
     session.flush()
     return len(missing)
