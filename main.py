@@ -21,7 +21,7 @@ APP_TITLE = "社群运营工作台"
 
 def build_parser() -> argparse.ArgumentParser:
     from core.activity import cli as activity_cli
-    from core.calendar import holidays_cli
+    from core.calendar import cli as calendar_cli
     from core.campaigns import cli as campaigns_cli
     from core.chat import cli as chat_cli
     from core.communities import cli as communities_cli
@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
         referrals_cli,
         campaigns_cli,
         chat_cli,
-        holidays_cli,
+        calendar_cli,
     ):
         feature.register(commands)
     return parser

@@ -375,3 +375,5 @@ from db import referral_models  # noqa: E402,F401  # isort: skip
 
 from db import campaign_fact_models  # noqa: E402,F401  # isort: skip
 from db import chat_models  # noqa: E402,F401  # isort: skip
+
+from db import calendar_models  # noqa: E402,F401  # isort: skip

@@ -59,6 +59,10 @@ PRIZE = f"红包🧧{H['clear screen']}{H['right-to-left override']}"
 SWAP_CAMPAIGN = f"换物{H['colour that never resets']}"
 SWAP_ITEM = f"三体{H['OSC 8 hyperlink ended by ST']}🌸"
 COUPON_CAMPAIGN = f"领券{H['backspaces and DEL']}"
+# The content calendar: an item's title and body, an SOP template's name.
+CALENDAR_ITEM = f"早安🌞{H['clear screen']}{H['right-to-left override']}"
+CALENDAR_BODY = f"今天也加油{H['OSC title ended by BEL']}{H['C1 CSI']}"
+SOP_NAME = f"每日打卡{H['colour that never resets']}🌸"
 # File names are data too: an export or import names its file in the summary.
 FILE_TAG = f"{H['clear screen']}🌸"
 
@@ -76,6 +80,7 @@ class Seed:
     second: int  # the member called NICKNAMES[2]
     code: str  # the first member's invite code
     chat_csv: Path | None = None  # a chat export (WeChatMsg CSV) whose people are hostile
+    calendar_item: int = 0  # a content item due today in COMMUNITY
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +112,7 @@ def seed(tmp_path_factory) -> Seed:
             set_status(session, str(campaign.id), "running")
             _seed_type_campaigns(session, community.id, in_it)
             code = derive_invite_code(first, invite_key(session))
+            calendar_item = _seed_calendar(session, community.id)
         with database.session() as session:
             names = [m.nickname for m in session.scalars(select(Member).order_by(Member.id))]
     finally:
@@ -163,7 +169,35 @@ def seed(tmp_path_factory) -> Seed:
         in_it[1],
         code,
         chat_csv,
+        calendar_item,
     )
+
+
+def _seed_calendar(session, community_id: int) -> int:
+    from datetime import datetime, timedelta
+
+    from core.calendar.items import create_item
+    from core.calendar.sop import create_template
+    from core.calendar.status import schedule
+
+    # Due earlier today (or, just after midnight, overdue since yesterday): shown by `today`.
+    item = create_item(
+        session,
+        CALENDAR_ITEM,
+        planned_at=datetime.now() - timedelta(minutes=1),
+        body=CALENDAR_BODY,
+        community_ids=[community_id],
+    )
+    schedule(session, item.id)
+    create_template(
+        session,
+        SOP_NAME,
+        rule="FREQ=DAILY",
+        starts_at=datetime(2026, 1, 1, 21),
+        title=CALENDAR_ITEM,
+        community_ids=[community_id],
+    )
+    return item.id
 
 
 def _seed_type_campaigns(session, community_id: int, members: list[int]) -> None:
@@ -465,6 +499,53 @@ CASES = {
     "unknown invite code": Case(
         ["referrals", "resolve", f"AB{H['clear screen']}🌸"], code=1, shows=["错误：", "字母和数字"]
     ),
+    "calendar list": Case(
+        ["calendar", "list", "--from", "2026-01-01", "--to", "2099-12-31"],
+        shows=["早安", "花友群"],
+        check_json=lambda d: CALENDAR_ITEM in [i["title"] for i in d["items"]],
+    ),
+    "calendar today": Case(
+        ["calendar", "today", "--community", COMMUNITY],
+        shows=["花友群", "早安"],
+        check_json=lambda d: (
+            [i["body"] for c in d["communities"] for i in c["items"]] == [CALENDAR_BODY]
+        ),
+    ),
+    "calendar add": Case(
+        [
+            "calendar",
+            "add",
+            CALENDAR_ITEM,
+            "--at",
+            "2099-01-01 08:00",
+            "--community",
+            COMMUNITY,
+            "--body",
+            CALENDAR_BODY,
+        ],
+        shows=["已新建内容", "早安"],
+        check_json=lambda d: d["title"] == CALENDAR_ITEM and d["communities"] == [COMMUNITY],
+    ),
+    "calendar sop list": Case(
+        ["calendar", "sop", "list"],
+        shows=["每日打卡", "新客欢迎"],
+        check_json=lambda d: SOP_NAME in [t["name"] for t in d["templates"]],
+    ),
+    "calendar sop apply": Case(
+        ["calendar", "sop", "apply", SOP_NAME, "--weeks", "1"],
+        shows=["每日打卡", "新生成"],
+        check_json=lambda d: d["template"] == SOP_NAME and d["added"] >= 7,
+    ),
+    "calendar mark-sent": Case(
+        ["calendar", "mark-sent", "{item}"],
+        shows=["已标记发送", "早安"],
+        check_json=lambda d: d["title"] == CALENDAR_ITEM and d["status"] == "sent",
+    ),
+    "unknown SOP template": Case(
+        ["calendar", "sop", "apply", f"无此模板{H['clear screen']}\n🌸"],
+        code=1,
+        shows=["错误：", "无此模板"],
+    ),
     # Refusals name the hostile input in their one line.
     "unknown member": Case(
         [
@@ -548,6 +629,7 @@ def test_every_command_on_hostile_data_and_a_gbk_console(name, seed, tmp_path):
             "second": str(seed.second),
             "code": seed.code,
             "chat_csv": str(seed.chat_csv),
+            "item": str(seed.calendar_item),
         }
         argv = [_fill(arg, values) for arg in case.argv]
         argv += ["--db", f"sqlite:///{db}"] + (["--json"] if as_json else [])

@@ -1,1 +1,5 @@
-"""The content calendar (内容日历): marketing nodes, holidays, plans and reminders."""
+"""内容日历: content items, approval, SOP recurrence and relative SOPs, today's due list, and
+the marketing nodes (holidays, solar terms, lunar and shop festivals).
+
+The calendar plans and reminds; the operator sends by hand (WeChat forbids auto-publishing).
+"""

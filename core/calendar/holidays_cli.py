@@ -1,20 +1,11 @@
-"""`main.py calendar holidays import-notice FILE` and `calendar holidays list --year Y`.
-
-Registered as its own `calendar` command until the calendar's CLI (core/calendar/cli.py)
-takes these two in as its `holidays` subcommand: `add_holidays_parser(actions)` does that.
-"""
+"""`main.py calendar holidays import-notice FILE` and `calendar holidays list --year Y`:
+the `holidays` subcommand the calendar's CLI (core/calendar/cli.py) takes in."""
 
 from __future__ import annotations
 
 import argparse
 from datetime import date
 from pathlib import Path
-
-
-def register(commands: argparse._SubParsersAction) -> None:
-    calendar = commands.add_parser("calendar", help="内容日历：节假日与营销节点")
-    actions = calendar.add_subparsers(dest="action", metavar="操作", required=True)
-    add_holidays_parser(actions)
 
 
 def add_holidays_parser(actions: argparse._SubParsersAction) -> None:

@@ -6996,6 +6996,10 @@ Drop an image here</translation>
         <translation>The amount must be between ¥0 and ¥10 million</translation>
     </message>
     <message>
+        <source>删除这条内容</source>
+        <translation>delete this item</translation>
+    </message>
+    <message>
         <source>数据库正被其他程序占用（已锁定），请稍后再试</source>
         <translation>The database is in use by another program (locked); please try again later</translation>
     </message>
@@ -8714,6 +8718,266 @@ Drop an image here</translation>
     <message>
         <source>驳回须写明原因</source>
         <translation>A rejection must give its reason</translation>
+    </message>
+    <message>
+        <source>请给出计划发送时间</source>
+        <translation>Please give the planned send time</translation>
+    </message>
+    <message>
+        <source>正文</source>
+        <translation>Body</translation>
+    </message>
+    <message>
+        <source>改时间</source>
+        <translation>change its time</translation>
+    </message>
+    <message>
+        <source>没有编号为「{text}」的内容</source>
+        <translation>There is no content item number &quot;{text}&quot;</translation>
+    </message>
+    <message>
+        <source>请写内容标题</source>
+        <translation>Please write a title</translation>
+    </message>
+    <message>
+        <source>内容标题太长（最多 {limit} 个字）</source>
+        <translation>The title is too long (at most {limit} characters)</translation>
+    </message>
+    <message>
+        <source>内容 #{id}「{title}」已发送，不能再{what}</source>
+        <translation>Item #{id} &quot;{title}&quot; was sent: you can no longer {what}</translation>
+    </message>
+    <message>
+        <source>修改内容</source>
+        <translation>change its content</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>内容 #{id} 还没有发送，没有结果可记</source>
+        <translation>Item #{id} has not been sent yet: no results to record</translation>
+    </message>
+    <message>
+        <source>回复数</source>
+        <translation>Replies</translation>
+    </message>
+    <message>
+        <source>进群人数</source>
+        <translation>Joins</translation>
+    </message>
+    <message>
+        <source>销售额（分）</source>
+        <translation>Sales (fen)</translation>
+    </message>
+    <message>
+        <source>视频</source>
+        <translation>Video</translation>
+    </message>
+    <message>
+        <source>直播</source>
+        <translation>Live stream</translation>
+    </message>
+    <message>
+        <source>活动</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <source>问答</source>
+        <translation>Q&amp;A</translation>
+    </message>
+    <message>
+        <source>投票</source>
+        <translation>Poll</translation>
+    </message>
+    <message>
+        <source>打卡</source>
+        <translation>Check-in</translation>
+    </message>
+    <message>
+        <source>接龙</source>
+        <translation>Chain sign-up</translation>
+    </message>
+    <message>
+        <source>已排期</source>
+        <translation>Scheduled</translation>
+    </message>
+    <message>
+        <source>已发送</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <source>新客</source>
+        <translation>Newcomers</translation>
+    </message>
+    <message>
+        <source>活动节日</source>
+        <translation>Events and festivals</translation>
+    </message>
+    <message>
+        <source>客户转化</source>
+        <translation>Customer conversion</translation>
+    </message>
+    <message>
+        <source>新群培育</source>
+        <translation>New group nurturing</translation>
+    </message>
+    <message>
+        <source>周期营销</source>
+        <translation>Periodic marketing</translation>
+    </message>
+    <message>
+        <source>特定宣发</source>
+        <translation>Special announcement</translation>
+    </message>
+    <message>
+        <source>内容类型</source>
+        <translation>content type</translation>
+    </message>
+    <message>
+        <source>内容状态</source>
+        <translation>item status</translation>
+    </message>
+    <message>
+        <source>SOP 类型</source>
+        <translation>SOP kind</translation>
+    </message>
+    <message>
+        <source>「{community}」{day} 有 {count} 条推广内容，超过每天 {limit} 条的上限</source>
+        <translation>&quot;{community}&quot; has {count} promotional items on {day}, over the limit of {limit} a day</translation>
+    </message>
+    <message>
+        <source>请写出重复规则，例如 FREQ=WEEKLY;BYDAY=WE</source>
+        <translation>Please write a recurrence rule, e.g. FREQ=WEEKLY;BYDAY=WE</translation>
+    </message>
+    <message>
+        <source>重复规则太长（最多 {limit} 个字符）</source>
+        <translation>The recurrence rule is too long (at most {limit} characters)</translation>
+    </message>
+    <message>
+        <source>重复规则须按天、周、月或年重复（FREQ=DAILY/WEEKLY/MONTHLY/YEARLY）：「{rule}」</source>
+        <translation>A recurrence rule repeats daily, weekly, monthly or yearly (FREQ=DAILY/WEEKLY/MONTHLY/YEARLY): &quot;{rule}&quot;</translation>
+    </message>
+    <message>
+        <source>结束方式只能选一种：重复 N 次，或到某天为止</source>
+        <translation>Choose one way to end: after N times, or on a date</translation>
+    </message>
+    <message>
+        <source>重复次数应在 1 到 {limit} 之间</source>
+        <translation>The number of times should be between 1 and {limit}</translation>
+    </message>
+    <message>
+        <source>结束日期 {end} 早于开始日期 {start}</source>
+        <translation>The end date {end} is before the start date {start}</translation>
+    </message>
+    <message>
+        <source>重复规则「{rule}」在 {years} 年内一次也不会发生（例如 2 月 30 日）</source>
+        <translation>The recurrence rule &quot;{rule}&quot; never happens within {years} years (like 30 February)</translation>
+    </message>
+    <message>
+        <source>重复规则「{rule}」看不懂：{why}</source>
+        <translation>Cannot read the recurrence rule &quot;{rule}&quot;: {why}</translation>
+    </message>
+    <message>
+        <source>今天：{step} {count} 位新成员</source>
+        <translation>Today: {step} {count} new members</translation>
+    </message>
+    <message>
+        <source>今天：新群第 {day} 天 · {step}</source>
+        <translation>Today: new group, day {day} · {step}</translation>
+    </message>
+    <message>
+        <source>请给出 SOP 模板编号或名称</source>
+        <translation>Please give an SOP template&apos;s number or name</translation>
+    </message>
+    <message>
+        <source>没有编号或名称为「{text}」的 SOP 模板</source>
+        <translation>There is no SOP template with the number or name &quot;{text}&quot;</translation>
+    </message>
+    <message>
+        <source>第几天应在 0 到 {limit} 之间</source>
+        <translation>The day should be between 0 and {limit}</translation>
+    </message>
+    <message>
+        <source>发送时段应在一天之内，且开始早于结束</source>
+        <translation>The send window must lie within one day and start before it ends</translation>
+    </message>
+    <message>
+        <source>SOP 模板名称应为 1 到 100 个字</source>
+        <translation>An SOP template&apos;s name has 1 to 100 characters</translation>
+    </message>
+    <message>
+        <source>已有名为「{name}」的 SOP 模板</source>
+        <translation>There is already an SOP template called &quot;{name}&quot;</translation>
+    </message>
+    <message>
+        <source>「{name}」是相对 SOP（按入群、建群天数），不生成内容：提醒每天出现在今日待发里</source>
+        <translation>&quot;{name}&quot; is a relative SOP (days after joining or group creation): it makes no items; its reminders appear in today&apos;s list</translation>
+    </message>
+    <message>
+        <source>{when} 不是「{name}」的一次（看它的重复规则）</source>
+        <translation>{when} is not an occurrence of &quot;{name}&quot; (see its recurrence rule)</translation>
+    </message>
+    <message>
+        <source>这一次已经发送，不能再跳过或修改</source>
+        <translation>This occurrence was sent already: it can no longer be skipped or edited</translation>
+    </message>
+    <message>
+        <source>周数应在 1 到 {limit} 之间</source>
+        <translation>Weeks should be between 1 and {limit}</translation>
+    </message>
+    <message>
+        <source>SOP 模板「{name}」已停用</source>
+        <translation>SOP template &quot;{name}&quot; is switched off</translation>
+    </message>
+    <message>
+        <source>SOP 模板「{name}」还没有目标社群：请指定社群</source>
+        <translation>SOP template &quot;{name}&quot; has no communities yet: name some</translation>
+    </message>
+    <message>
+        <source>请给出第一次的时间（开始时间）</source>
+        <translation>Please give the time of the first occurrence (start)</translation>
+    </message>
+    <message>
+        <source>相对 SOP 须从入群或建群算起</source>
+        <translation>A relative SOP counts from a member joining or a group being created</translation>
+    </message>
+    <message>
+        <source>到计划时间仍未审核，已退回草稿</source>
+        <translation>Not reviewed by its planned time: back to draft</translation>
+    </message>
+    <message>
+        <source>内容 #{id} 现在是「{current}」，不能改为「{target}」；可改为：{choices}</source>
+        <translation>Item #{id} is &quot;{current}&quot; and cannot become &quot;{target}&quot;; it can become: {choices}</translation>
+    </message>
+    <message>
+        <source>原因太长（最多 {limit} 个字）</source>
+        <translation>The reason is too long (at most {limit} characters)</translation>
+    </message>
+    <message>
+        <source>标记已发送请用「标记已发送」（按社群记录发送时间）</source>
+        <translation>Use &quot;Mark sent&quot; to mark an item sent (it records the time per community)</translation>
+    </message>
+    <message>
+        <source>需要审核：请先提交审核，通过后才排期</source>
+        <translation>Review is required: submit it for review; it is scheduled once approved</translation>
+    </message>
+    <message>
+        <source>（无）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <source>内容 #{id} 现在是「{status}」，只有已排期的内容能标记已发送</source>
+        <translation>Item #{id} is &quot;{status}&quot;: only scheduled items can be marked sent</translation>
+    </message>
+    <message>
+        <source>内容 #{id} 不发往编号 {community} 的社群</source>
+        <translation>Item #{id} does not go to community {community}</translation>
+    </message>
+    <message>
+        <source>内容 #{id} 在这个社群已标记发送过</source>
+        <translation>Item #{id} is already marked sent in this community</translation>
     </message>
     <message>
         <source>拉黑须指明成员</source>

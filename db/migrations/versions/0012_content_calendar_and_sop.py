@@ -1,0 +1,320 @@
+"""content calendar: items, their communities and history; SOP templates
+
+New tables for the content calendar (db/calendar_models.py): `content_items` (status 草稿 →
+待审核 → 已排期 → 已发送 → 已复盘, results, reviewer notes apart from the body, the campaign
+and the SOP occurrence it came from, UNIQUE per template and occurrence so generating twice
+adds nothing), `content_item_communities` (sent per community), `content_item_history`
+(approvals: who, when, why), `sop_templates` (RRULE or relative), `sop_template_communities`,
+`sop_exceptions` (one occurrence skipped or edited) and `sop_steps` (day N, send window).
+Nothing existing changes; the way down drops the tables.
+
+Written beside 0011 (chat history) and placed after it at the merge.
+
+Revision ID: 0012
+Revises: 0011
+Create Date: 2026-12-06 07:08:08.538287
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0012"
+down_revision: str | None = "0011"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "sop_templates",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("sop_kind", sa.String(length=15), nullable=False),
+        sa.Column("mode", sa.String(length=10), nullable=False),
+        sa.Column("rrule", sa.String(length=500), nullable=True),
+        sa.Column("starts_at", sa.DateTime(), nullable=True),
+        sa.Column("end_count", sa.Integer(), nullable=True),
+        sa.Column("end_on", sa.Date(), nullable=True),
+        sa.Column("anchor", sa.String(length=20), nullable=True),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("content_kind", sa.String(length=10), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("promotional", sa.Boolean(), nullable=False),
+        sa.Column("owner", sa.String(length=100), nullable=False),
+        sa.Column("notes", sa.Text(), nullable=False),
+        sa.Column("builtin", sa.Boolean(), nullable=False),
+        sa.Column("archived", sa.Boolean(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.CheckConstraint(
+            "(mode = 'recurring' AND rrule IS NOT NULL AND starts_at IS NOT NULL AND anchor IS NULL) OR (mode = 'relative' AND rrule IS NULL AND anchor IS NOT NULL)",
+            name=op.f("ck_sop_templates_mode_fields"),
+        ),
+        sa.CheckConstraint(
+            "anchor IS NULL OR anchor IN ('member_joined', 'community_created')",
+            name=op.f("ck_sop_templates_anchor"),
+        ),
+        sa.CheckConstraint(
+            "content_kind IN ('text', 'image', 'video', 'live', 'event', 'qa', 'poll', 'lottery', 'checkin', 'chain')",
+            name=op.f("ck_sop_templates_content_kind"),
+        ),
+        sa.CheckConstraint("mode IN ('recurring', 'relative')", name=op.f("ck_sop_templates_mode")),
+        sa.CheckConstraint(
+            "sop_kind IN ('newcomer', 'festival', 'conversion', 'new_group', 'periodic', 'announcement')",
+            name=op.f("ck_sop_templates_sop_kind"),
+        ),
+        sa.CheckConstraint(
+            "end_count IS NULL OR end_count BETWEEN 1 AND 10000",
+            name=op.f("ck_sop_templates_end_count_range"),
+        ),
+        sa.CheckConstraint(
+            "end_count IS NULL OR end_on IS NULL", name=op.f("ck_sop_templates_one_end")
+        ),
+        sa.CheckConstraint(
+            "length(name) BETWEEN 1 AND 100", name=op.f("ck_sop_templates_name_length")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sop_templates")),
+        sa.UniqueConstraint("name", name=op.f("uq_sop_templates_name")),
+    )
+    op.create_table(
+        "content_items",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("kind", sa.String(length=10), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("planned_at", sa.DateTime(), nullable=False),
+        sa.Column("owner", sa.String(length=100), nullable=False),
+        sa.Column("status", sa.String(length=15), nullable=False),
+        sa.Column("promotional", sa.Boolean(), nullable=False),
+        sa.Column("replies", sa.Integer(), nullable=True),
+        sa.Column("joins", sa.Integer(), nullable=True),
+        sa.Column("sales_cents", sa.Integer(), nullable=True),
+        sa.Column("notes", sa.Text(), nullable=False),
+        sa.Column("reviewer_notes", sa.Text(), nullable=False),
+        sa.Column("campaign_id", sa.Integer(), nullable=True),
+        sa.Column("sent_at", sa.DateTime(), nullable=True),
+        sa.Column("sent_by", sa.String(length=100), nullable=True),
+        sa.Column("sop_template_id", sa.Integer(), nullable=True),
+        sa.Column("sop_occurrence", sa.DateTime(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_by", sa.String(length=100), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.CheckConstraint(
+            "(status IN ('sent', 'reviewed') AND sent_at IS NOT NULL AND sent_by IS NOT NULL) OR (status NOT IN ('sent', 'reviewed') AND sent_at IS NULL AND sent_by IS NULL)",
+            name=op.f("ck_content_items_sent_when_sent"),
+        ),
+        sa.CheckConstraint(
+            "kind IN ('text', 'image', 'video', 'live', 'event', 'qa', 'poll', 'lottery', 'checkin', 'chain')",
+            name=op.f("ck_content_items_kind"),
+        ),
+        sa.CheckConstraint(
+            "status IN ('draft', 'pending_review', 'scheduled', 'sent', 'reviewed')",
+            name=op.f("ck_content_items_status"),
+        ),
+        sa.CheckConstraint(
+            "(sop_template_id IS NULL AND sop_occurrence IS NULL) OR (sop_template_id IS NOT NULL AND sop_occurrence IS NOT NULL)",
+            name=op.f("ck_content_items_sop_occurrence_with_template"),
+        ),
+        sa.CheckConstraint(
+            "joins IS NULL OR joins BETWEEN 0 AND 1000000",
+            name=op.f("ck_content_items_joins_range"),
+        ),
+        sa.CheckConstraint(
+            "length(title) BETWEEN 1 AND 200", name=op.f("ck_content_items_title_length")
+        ),
+        sa.CheckConstraint(
+            "replies IS NULL OR replies BETWEEN 0 AND 1000000",
+            name=op.f("ck_content_items_replies_range"),
+        ),
+        sa.CheckConstraint(
+            "sales_cents IS NULL OR sales_cents BETWEEN 0 AND 1000000000",
+            name=op.f("ck_content_items_sales_range"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"],
+            ["campaigns.id"],
+            name=op.f("fk_content_items_campaign_id_campaigns"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["sop_template_id"],
+            ["sop_templates.id"],
+            name=op.f("fk_content_items_sop_template_id_sop_templates"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_content_items")),
+        sa.UniqueConstraint(
+            "sop_template_id", "sop_occurrence", name=op.f("uq_content_items_sop_template_id")
+        ),
+    )
+    with op.batch_alter_table("content_items", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_content_items_campaign_id"), ["campaign_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_content_items_planned_at"), ["planned_at"], unique=False
+        )
+
+    op.create_table(
+        "sop_exceptions",
+        sa.Column("template_id", sa.Integer(), nullable=False),
+        sa.Column("occurrence", sa.DateTime(), nullable=False),
+        sa.Column("action", sa.String(length=5), nullable=False),
+        sa.Column("planned_at", sa.DateTime(), nullable=True),
+        sa.Column("title", sa.String(length=200), nullable=True),
+        sa.Column("body", sa.Text(), nullable=True),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.Column("who", sa.String(length=100), nullable=False),
+        sa.CheckConstraint(
+            "action = 'edit' OR (planned_at IS NULL AND title IS NULL AND body IS NULL)",
+            name=op.f("ck_sop_exceptions_skip_has_no_edit"),
+        ),
+        sa.CheckConstraint("action IN ('skip', 'edit')", name=op.f("ck_sop_exceptions_action")),
+        sa.ForeignKeyConstraint(
+            ["template_id"],
+            ["sop_templates.id"],
+            name=op.f("fk_sop_exceptions_template_id_sop_templates"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("template_id", "occurrence", name=op.f("pk_sop_exceptions")),
+    )
+    op.create_table(
+        "sop_steps",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("template_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("content_kind", sa.String(length=10), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("window_start", sa.Integer(), nullable=False),
+        sa.Column("window_end", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "content_kind IN ('text', 'image', 'video', 'live', 'event', 'qa', 'poll', 'lottery', 'checkin', 'chain')",
+            name=op.f("ck_sop_steps_content_kind"),
+        ),
+        sa.CheckConstraint("day BETWEEN 0 AND 366", name=op.f("ck_sop_steps_day_range")),
+        sa.CheckConstraint(
+            "length(title) BETWEEN 1 AND 200", name=op.f("ck_sop_steps_title_length")
+        ),
+        sa.CheckConstraint(
+            "window_start BETWEEN 0 AND 1439 AND window_end BETWEEN 1 AND 1440 AND window_start < window_end",
+            name=op.f("ck_sop_steps_window_in_day"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["template_id"],
+            ["sop_templates.id"],
+            name=op.f("fk_sop_steps_template_id_sop_templates"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sop_steps")),
+        sa.UniqueConstraint("template_id", "day", "title", name=op.f("uq_sop_steps_template_id")),
+    )
+    op.create_table(
+        "content_item_communities",
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column("sent_at", sa.DateTime(), nullable=True),
+        sa.Column("sent_by", sa.String(length=100), nullable=True),
+        sa.CheckConstraint(
+            "(sent_at IS NULL AND sent_by IS NULL) OR (sent_at IS NOT NULL AND sent_by IS NOT NULL)",
+            name=op.f("ck_content_item_communities_sent_with_who"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["community_id"],
+            ["communities.id"],
+            name=op.f("fk_content_item_communities_community_id_communities"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["item_id"],
+            ["content_items.id"],
+            name=op.f("fk_content_item_communities_item_id_content_items"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "item_id", "community_id", name=op.f("pk_content_item_communities")
+        ),
+    )
+    with op.batch_alter_table("content_item_communities", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_content_item_communities_community_id"), ["community_id"], unique=False
+        )
+
+    op.create_table(
+        "content_item_history",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.Column("who", sa.String(length=100), nullable=False),
+        sa.Column("action", sa.String(length=15), nullable=False),
+        sa.Column("from_status", sa.String(length=15), nullable=True),
+        sa.Column("to_status", sa.String(length=15), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.CheckConstraint(
+            "action IN ('created', 'edited', 'moved', 'submitted', 'approved', 'rejected', 'scheduled', 'sent', 'reviewed', 'returned', 'unscheduled')",
+            name=op.f("ck_content_item_history_action"),
+        ),
+        sa.CheckConstraint(
+            "action NOT IN ('rejected', 'returned') OR length(reason) > 0",
+            name=op.f("ck_content_item_history_reason_given"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["item_id"],
+            ["content_items.id"],
+            name=op.f("fk_content_item_history_item_id_content_items"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_content_item_history")),
+    )
+    with op.batch_alter_table("content_item_history", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_content_item_history_item_id"), ["item_id"], unique=False
+        )
+
+    op.create_table(
+        "sop_template_communities",
+        sa.Column("template_id", sa.Integer(), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["community_id"],
+            ["communities.id"],
+            name=op.f("fk_sop_template_communities_community_id_communities"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["template_id"],
+            ["sop_templates.id"],
+            name=op.f("fk_sop_template_communities_template_id_sop_templates"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "template_id", "community_id", name=op.f("pk_sop_template_communities")
+        ),
+    )
+    with op.batch_alter_table("sop_template_communities", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_sop_template_communities_community_id"), ["community_id"], unique=False
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("sop_template_communities", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_sop_template_communities_community_id"))
+
+    op.drop_table("sop_template_communities")
+    with op.batch_alter_table("content_item_history", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_content_item_history_item_id"))
+
+    op.drop_table("content_item_history")
+    with op.batch_alter_table("content_item_communities", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_content_item_communities_community_id"))
+
+    op.drop_table("content_item_communities")
+    op.drop_table("sop_steps")
+    op.drop_table("sop_exceptions")
+    with op.batch_alter_table("content_items", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_content_items_planned_at"))
+        batch_op.drop_index(batch_op.f("ix_content_items_campaign_id"))
+
+    op.drop_table("content_items")
+    op.drop_table("sop_templates")

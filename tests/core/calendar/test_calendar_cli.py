@@ -1,0 +1,88 @@
+"""`main.py calendar …` as a user runs it: an item added (a second promotional one that day
+warns), listed, today's list, marked sent; an SOP applied twice (the second adds nothing),
+--dry-run writing nothing; bad input refused with one line."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+
+from core.common.database import open_database
+from tests.core.calendar.calendar_helpers import communities
+from tests.main_process import run_main
+
+
+@pytest.fixture
+def url(sqlite_url):
+    database = open_database(sqlite_url, daily_backup=False)
+    with database.session() as session:
+        communities(session, "烘焙群", "跑步群")
+    database.close()
+    return sqlite_url
+
+
+def main(url, *args):
+    result = run_main(*args, "--db", url)
+    return result
+
+
+def test_add_list_today_and_mark_sent(url):
+    # Half an hour ago: due (overdue) in today's list whatever the time of day.
+    soon = (datetime.now() - timedelta(minutes=30)).strftime("%Y-%m-%d %H:%M")
+    day = soon[:10]
+    first = main(url, "calendar", "add", "周五抽奖", "--at", soon, "--type", "抽奖",
+                 "--community", "烘焙群", "--community", "跑步群", "--json")  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    made = json.loads(first.stdout)
+    assert (made["status"], made["promotional"], made["warnings"]) == ("scheduled", True, [])
+    second = main(url, "calendar", "add", "今晚优惠券", "--at", soon, "--community", "烘焙群",
+                  "--dry-run")  # fmt: skip
+    assert second.returncode == 0 and "试运行" in second.stdout
+    assert "超过每天 1 条的上限" in second.stdout
+    listed = json.loads(main(url, "calendar", "list", "--from", day, "--json").stdout)
+    assert [i["title"] for i in listed["items"]] == ["周五抽奖"]  # the dry run wrote nothing
+    today = json.loads(main(url, "calendar", "today", "--json").stdout)
+    assert [c["community"] for c in today["communities"]] == ["烘焙群", "跑步群"]
+    one = main(url, "calendar", "mark-sent", str(made["id"]), "--community", "烘焙群")
+    assert one.returncode == 0 and "还有 1 个社群未发" in one.stdout
+    today = json.loads(main(url, "calendar", "today", "--json").stdout)
+    assert [c["community"] for c in today["communities"]] == ["跑步群"]
+    rest = json.loads(main(url, "calendar", "mark-sent", str(made["id"]), "--json").stdout)
+    assert rest["status"] == "sent" and rest["remaining"] == 0
+
+
+def test_sop_apply_twice_adds_nothing(url):
+    dry = json.loads(main(url, "calendar", "sop", "apply", "每日早安", "--weeks", "2",
+                          "--community", "烘焙群", "--dry-run", "--json").stdout)  # fmt: skip
+    assert dry["added"] in (14, 15) and dry["dry_run"]
+    first = json.loads(main(url, "calendar", "sop", "apply", "每日早安", "--weeks", "2",
+                            "--community", "烘焙群", "--json").stdout)  # fmt: skip
+    assert first["added"] == dry["added"]
+    again = json.loads(main(url, "calendar", "sop", "apply", "每日早安", "--weeks", "2",
+                            "--json").stdout)  # fmt: skip
+    assert (again["added"], again["existing"]) == (0, first["added"])
+    templates = json.loads(main(url, "calendar", "sop", "list", "--json").stdout)["templates"]
+    assert {t["sop_kind"] for t in templates} == {
+        "newcomer", "festival", "conversion", "new_group", "periodic", "announcement",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["add", "x", "--at", "明天"], "YYYY-MM-DD"),
+        (["add", "x", "--at", "2027-01-01 08:00", "--type", "播客"], "未知的内容类型"),
+        (["add", "x", "--at", "2027-01-01 08:00", "--community", "无此群"], "无此群"),
+        (["mark-sent", "99"], "没有编号为「99」的内容"),
+        (["sop", "apply", "每日早安", "--weeks", "0"], "周数应在 1 到"),
+        (["sop", "apply", "新客欢迎", "--weeks", "1"], "相对 SOP"),
+        (["list", "--from", "3月1日"], "YYYY-MM-DD"),
+    ],
+)
+def test_bad_input_is_one_line(url, args, says):
+    result = main(url, "calendar", *args)
+    assert result.returncode == 1 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("错误：") and says in lines[0], result.stderr
