@@ -13,8 +13,8 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from core.campaigns.live import campaign_live
-from core.campaigns.records import create_campaign, set_status
 from core.campaigns.recording import record_code
+from core.campaigns.records import create_campaign, set_status
 from core.common.errors import UserError
 from core.posters.bulk import load_recipients, render_recipients
 from core.posters.members import poster_members
@@ -143,7 +143,7 @@ def test_without_a_campaign_the_batch_is_as_before(database):
 
 def test_a_members_own_link_field_does_not_replace_the_campaign_link(database):
     with database.session(write=True) as session:
-        cid, ids, _campaign_id = setup(session)
+        _cid, ids, _campaign_id = setup(session)
         session.get(Member, ids[0]).custom_fields = {"邀请链接": "https://mine.example/me"}
         session.flush()
         recipients, _ = campaign_recipients(session, "春季海报裂变", member_ids=[ids[0]])

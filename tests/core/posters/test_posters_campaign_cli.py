@@ -13,8 +13,11 @@ from sqlalchemy import select
 from core.campaigns.records import create_campaign, set_status
 from core.common.database import open_database
 from db.referral_models import InviteCode
-from tests.core.posters.test_posters_cli import SMALL, cli_db, decoded  # noqa: F401 (fixture)
+from tests.core.posters import test_posters_cli as base
+from tests.core.posters.test_posters_cli import SMALL, decoded
 from tests.main_process import run_main
+
+cli_db = base.cli_db  # the posters CLI tests' fixture
 
 
 def add_campaign(url: str, name: str, kind: str = "poster", status: str = "running") -> int:

@@ -15,19 +15,20 @@ from core.campaigns.records import create_campaign, set_status
 from db.referral_models import InviteCode
 from tests.core.tiers.helpers import community, member
 from tests.ui.conftest import when_shown
-from tests.ui.posters.test_bulk_dialog import (  # noqa: F401 (fixtures)
+from tests.ui.posters import test_bulk_dialog as base
+from tests.ui.posters.test_bulk_dialog import (
     LINK,
     choose,
     decoded,
     everything_under,
     fields_of,
     make_dialog,
-    outdir,
-    people,
     run_to_the_end,
     set_output,
     widget,
 )
+
+outdir, people = base.outdir, base.people  # the bulk dialog tests' fixtures
 
 
 def campaigns(database, run_id: int) -> dict[str, int]:
