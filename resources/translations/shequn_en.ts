@@ -409,7 +409,7 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
     <message>
         <source>无（每人的常驻邀请码）</source>
-        <translation>None (each member’s standing code)</translation>
+        <translation>None (each member&apos;s standing code)</translation>
     </message>
     <message>
         <source>{name}（{kind} · {status}）</source>
@@ -417,11 +417,11 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
     <message>
         <source>选一个活动（海报裂变、邀请码裂变等草稿或进行中的活动）：海报上是每人在这个活动的邀请码，第一次生成时发放并记录，再生成还是同一个码。选「无」则用每人的常驻邀请码。</source>
-        <translation>Choose a campaign (a draft or running poster, invite-code or similar campaign): each poster then carries the member’s code in that campaign, issued and recorded the first time and the same code every time after. “None” uses each member’s standing code.</translation>
+        <translation>Choose a campaign (a draft or running poster, invite-code or similar campaign): each poster then carries the member&apos;s code in that campaign, issued and recorded the first time and the same code every time after. “None” uses each member&apos;s standing code.</translation>
     </message>
     <message>
         <source>海报上是每人在本活动的邀请码，扫码或输入后可在「活动」页记录邀请</source>
-        <translation>Each poster carries the member’s code in this campaign; record invites with it on the Campaigns tab</translation>
+        <translation>Each poster carries the member&apos;s code in this campaign; record invites with it on the Campaigns tab</translation>
     </message>
     <message>
         <source>活动</source>
@@ -10273,7 +10273,7 @@ Drop an image here</translation>
     </message>
     <message>
         <source>活动「{name}」是{kind}，不发邀请码，不能为它生成海报（可选：{kinds}）</source>
-        <translation>Campaign “{name}” is a {kind} campaign, which hands out no invite codes: posters can’t be made for it (choose: {kinds})</translation>
+        <translation>Campaign “{name}” is a {kind} campaign, which hands out no invite codes: posters can&apos;t be made for it (choose: {kinds})</translation>
     </message>
     <message>
         <source>活动「{name}」的状态是{status}，只能为草稿或进行中的活动生成海报</source>
