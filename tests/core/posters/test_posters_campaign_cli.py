@@ -65,6 +65,8 @@ def test_render_for_a_campaign_prints_each_members_campaign_code(cli_db, tmp_pat
     codes = stored_codes(cli_db, campaign_id)
     assert {f["member_id"]: f["invite_code"] for f in data["files"]} == codes
     assert len(codes) == 3  # the team member gets no poster and no code
+    # {活动名} and {截止日期} default to the campaign's name and end: no field is missing.
+    assert not any("缺少字段" in w for f in data["files"] for w in f["warnings"])
     lily = next(f for f in data["files"] if f["nickname"] == "Lily")
     assert lily["file"] == f"Lily_{lily['invite_code']}.png"
     with Image.open(tmp_path / "a" / lily["file"]) as image:
