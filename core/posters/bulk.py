@@ -31,10 +31,12 @@ from core.posters.members import (
     group_qr_gaps,
     poster_members,
     select_member_ids,
+    with_codes,
 )
 from core.posters.render import Assets
 from core.posters.template import Template, template_fields
-from core.referrals.issuing import store_standing_codes
+from core.referrals.invite_codes import saved_link_template
+from core.referrals.issuing import campaign_codes_for, store_standing_codes
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Recipients:
 
     members: list[PosterMember]
     description: str  # 社群「晨跑群」, 分群「新人活跃」, 选中的 12 位成员
+    campaign_id: int | None = None  # whose codes the posters carry; None: standing codes
 
 
 def parse_deadline(text: str | None) -> date | None:
@@ -100,11 +103,17 @@ def load_recipients(
     community_id: int | None = None,
     member_ids: Iterable[int] | None = None,
     link_template: str | None = None,
+    campaign_id: int | None = None,
 ) -> Recipients:
     """The poster fields of everyone chosen (exactly one way), their codes stored; refused
     when nobody is left. Writes: call it in a session(write=True).
 
-    `link_template` None: the saved invite-link format."""
+    `link_template` None: the saved invite-link format. `campaign_id`: each poster carries
+    the member's code in that campaign (issued on the first batch, the same one on the next)
+    and its link; None: their standing code. Which campaigns may have posters is the caller's
+    to check (core.workflows.campaign_posters)."""
+    if link_template is None:
+        link_template = saved_link_template(session)
     ids, chosen_community, what = select_member_ids(
         session,
         community=community,
@@ -117,6 +126,10 @@ def load_recipients(
     )
     if not members:
         raise UserError(msg("{what}里没有可生成海报的成员，未写入任何文件", what=what))
+    if campaign_id is not None:
+        ids = [member.member_id for member in members]
+        codes = campaign_codes_for(session, campaign_id, ids)  # issued and stored
+        return Recipients(with_codes(members, codes, link_template), what, campaign_id)
     # The codes the posters will carry are stored, so each keeps finding its member.
     codes = {member.member_id: member.invite_code for member in members}
     store_standing_codes(session, list(codes), derived=codes)

@@ -2,7 +2,8 @@
 
     posters templates [--json]
     posters render --template T (--community C | --segment S) --out DIR [--format png|jpeg]
-                   [--zip] [--jobs N] [--activity NAME] [--deadline YYYY-MM-DD] [--json]
+                   [--zip] [--jobs N] [--activity NAME] [--deadline YYYY-MM-DD]
+                   [--campaign C] [--json]
     posters check-copy TEXT [--json]
     posters import FILE.zip [--name NAME]
     posters export KEY --out FILE.zip
@@ -46,6 +47,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="邀请链接格式，如 https://example.com/i/{邀请码}，填入 {邀请链接}；给出后会记住",
     )
     render.add_argument("--deadline", help="截止日期 YYYY-MM-DD，填入 {截止日期}（如 4月30日）")
+    render.add_argument(
+        "--campaign",
+        help="活动编号或名称：海报上是每人在这个活动的邀请码（首次生成时发放，之后不变），"
+        "{活动名} 默认为活动名称，{截止日期} 默认为活动结束日",
+    )
     add_common_options(render)
     render.set_defaults(handler=run_render)
 
@@ -115,23 +121,33 @@ def run_render(args: argparse.Namespace) -> int:
         raise UserError("--jobs 至少为 1")
     deadline = parse_deadline(args.deadline)
     out = check_output(Path(args.out), args.zip)
+    campaign = None
     database = open_for(args)
     try:
-        # write: the invite-code key is made on first use, --invite-link is saved.
+        # write: the invite-code key is made on first use, --invite-link is saved, campaign
+        # codes are issued.
         with database.session(write=True) as session:
             stored = get_template(session, args.template)
             if args.invite_link is not None:
                 save_link_template(session, args.invite_link)
-            recipients = load_recipients(session, community=args.community, segment=args.segment)
+            chosen = {"community": args.community, "segment": args.segment}
+            if args.campaign is not None:
+                from core.workflows.campaign_posters import campaign_recipients
+
+                recipients, campaign = campaign_recipients(session, args.campaign, **chosen)
+            else:
+                recipients = load_recipients(session, **chosen)
     finally:
         database.close()
     members, what = recipients.members, recipients.description
+    if campaign is not None:
+        deadline = deadline if args.deadline else campaign.deadline
     result = render_recipients(
         stored.template,
         recipients,
         out,
         assets=stored.assets,
-        activity=args.activity,
+        activity=args.activity or (campaign.name if campaign else ""),
         deadline=deadline,
         fmt=args.format,
         as_zip=args.zip,
@@ -168,6 +184,7 @@ def run_render(args: argparse.Namespace) -> int:
         "template": stored.info.key,
         "template_name": stored.info.name,
         "selection": what,
+        "campaign": {"id": campaign.id, "name": campaign.name} if campaign else None,
         "output": result.output,
         "zip": args.zip,
         "format": result.format,
@@ -178,6 +195,8 @@ def run_render(args: argparse.Namespace) -> int:
         "cleaned": result.cleaned,
     }
     lines = [f"已为{what}生成 {len(files)} 张海报 → {result.output}"]
+    if campaign is not None:
+        lines.append(f"海报上是活动「{campaign.name}」的邀请码（每人一个，已记录，可用于记录邀请）")
     warned = [f for f in files if f["warnings"]]
     if warned:
         lines.append(

@@ -4,7 +4,8 @@ Each member gets {昵称, 邀请码, 邀请链接, 社群名, 头像, custom fie
 {活动名, 截止日期}. The invite code is the member's standing code and the QR content of the
 built-in templates is {邀请链接}: both come from core.referrals.invite_codes, which also keeps
 the invite-link format. A batch stores the standing codes it hands out (core.referrals.issuing),
-so a code printed on a poster keeps finding its member.
+so a code printed on a poster keeps finding its member. A batch for a campaign swaps in each
+member's code in that campaign (`with_codes`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from core.communities.limits import days_left, load_limits
 from core.communities.registry import community_id_by_name, get_community
 from core.referrals.invite_codes import (
     invite_key,
+    invite_link,
     member_link,
     saved_link_template,
     standing_code,
@@ -238,6 +240,20 @@ def member_fields(
         }
     )
     return fields
+
+
+def with_codes(
+    members: Iterable[PosterMember], codes: Mapping[int, str], link_template: str
+) -> list[PosterMember]:
+    """The members with `codes` (member → code, e.g. their codes in a campaign) as their
+    {邀请码}, and {邀请链接} the link format filled with that code. A member's own 邀请链接
+    field is left out: it leads to their standing code, not to this one."""
+    result = []
+    for member in members:
+        code = codes[member.member_id]
+        fields = {**member.fields, "邀请码": code, "邀请链接": invite_link(code, link_template)}
+        result.append(PosterMember(member.member_id, fields))
+    return result
 
 
 def _places(

@@ -408,6 +408,26 @@ The current data is saved as a backup first, so you can restore it again.</trans
         </translation>
     </message>
     <message>
+        <source>无（每人的常驻邀请码）</source>
+        <translation>None (each member&apos;s standing code)</translation>
+    </message>
+    <message>
+        <source>{name}（{kind} · {status}）</source>
+        <translation>{name} ({kind} · {status})</translation>
+    </message>
+    <message>
+        <source>选一个活动（海报裂变、邀请码裂变等草稿或进行中的活动）：海报上是每人在这个活动的邀请码，第一次生成时发放并记录，再生成还是同一个码。选「无」则用每人的常驻邀请码。</source>
+        <translation>Choose a campaign (a draft or running poster, invite-code or similar campaign): each poster then carries the member&apos;s code in that campaign, issued and recorded the first time and the same code every time after. “None” uses each member&apos;s standing code.</translation>
+    </message>
+    <message>
+        <source>海报上是每人在本活动的邀请码，扫码或输入后可在「活动」页记录邀请</source>
+        <translation>Each poster carries the member&apos;s code in this campaign; record invites with it on the Campaigns tab</translation>
+    </message>
+    <message>
+        <source>活动</source>
+        <translation>Campaign</translation>
+    </message>
+    <message>
         <source>填入海报上的 {活动名}，例如 春日烘焙体验营</source>
         <translation>Fills {活动名} on the poster, e.g. Spring baking camp</translation>
     </message>
@@ -10514,6 +10534,14 @@ Drop an image here</translation>
     <message>
         <source>工作表「{sheet}」里找不到表头，已跳过</source>
         <translation>No header row found in the sheet “{sheet}”; skipped</translation>
+    </message>
+    <message>
+        <source>活动「{name}」是{kind}，不发邀请码，不能为它生成海报（可选：{kinds}）</source>
+        <translation>Campaign “{name}” is a {kind} campaign, which hands out no invite codes: posters can&apos;t be made for it (choose: {kinds})</translation>
+    </message>
+    <message>
+        <source>活动「{name}」的状态是{status}，只能为草稿或进行中的活动生成海报</source>
+        <translation>Campaign “{name}” is {status}: posters can only be made for a draft or running campaign</translation>
     </message>
     <message>
         <source>奖励作废</source>

@@ -1,6 +1,8 @@
 """批量生成海报: one personal poster per member, from the template the designer shows.
 
-Who (a community, a saved segment, or the members selected in the 成员 tab), the batch's
+Who (a community, a saved segment, or the members selected in the 成员 tab), for which
+campaign (海报裂变 and the other code types: each poster then carries the member's code in that
+campaign, from core.workflows.campaign_posters; 无: their standing code), the batch's
 shared fields ({活动名}, {截止日期}) and where to (a folder or a .zip, PNG or JPEG); then the
 batch runs in the background on every core, with a progress bar and 取消. The posters come
 from `core.posters.bulk`, the same functions `main.py posters render` uses: each QR code is
@@ -14,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QStandardPaths, Qt, QUrl
+from PySide6.QtCore import QDate, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -52,6 +54,7 @@ from core.referrals.invite_codes import (
     saved_link_template,
 )
 from core.segments.catalogue import SEGMENTS
+from core.workflows.campaign_posters import PosterCampaign, campaign_recipients, poster_campaigns
 from ui.common.errors import show_error
 from ui.common.i18n import shown
 from ui.common.tasks import Task, TaskGroup, while_alive
@@ -65,6 +68,9 @@ class BulkPosterDialog(QDialog):
 
     `jobs`: processes to render with; None (the default) uses every core.
     """
+
+    # A batch for a campaign has finished (or stopped): it may have issued campaign codes.
+    campaign_codes_issued = Signal()
 
     def __init__(
         self,
@@ -92,6 +98,7 @@ class BulkPosterDialog(QDialog):
         self._counts = TaskGroup(self)
         self._count_request = 0
         self._close_when_done = False
+        self._for_campaign = False
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -101,6 +108,7 @@ class BulkPosterDialog(QDialog):
         self.count = QLabel(self.tr("正在统计人数…"))
         self.count.setObjectName("bulkPosterCount")
         form.addRow(self.tr("人数"), self.count)
+        self._campaign_row(form)
         self._fields(form)
         self._output(form)
 
@@ -207,6 +215,58 @@ class BulkPosterDialog(QDialog):
         box = QWidget()
         box.setLayout(grid)
         return box
+
+    def _campaign_row(self, form: QFormLayout) -> None:
+        self.campaign = QComboBox()
+        self.campaign.setObjectName("bulkPosterCampaign")
+        self.campaign.addItem(self.tr("无（每人的常驻邀请码）"), None)
+        with self.database.session() as session:
+            self.campaigns: dict[int, PosterCampaign] = {c.id: c for c in poster_campaigns(session)}
+        for c in self.campaigns.values():
+            label = self.tr("{name}（{kind} · {status}）").format(
+                name=c.name, kind=shown(c.kind_label), status=shown(c.status_label)
+            )
+            self.campaign.addItem(label, c.id)
+        self.campaign.setToolTip(
+            self.tr(
+                "选一个活动（海报裂变、邀请码裂变等草稿或进行中的活动）："
+                "海报上是每人在这个活动的邀请码，第一次生成时发放并记录，再生成还是同一个码。"
+                "选「无」则用每人的常驻邀请码。"
+            )
+        )
+        self.campaign_note = hint_label(
+            self.tr("海报上是每人在本活动的邀请码，扫码或输入后可在「活动」页记录邀请")
+        )
+        self.campaign_note.setObjectName("bulkPosterCampaignNote")
+        self.campaign_note.setVisible(False)
+        self._campaign_name = ""
+        self.campaign.currentIndexChanged.connect(lambda _i: self._campaign_changed())
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        column.addWidget(self.campaign)
+        column.addWidget(self.campaign_note)
+        form.addRow(self.tr("活动"), column)
+
+    def chosen_campaign(self) -> PosterCampaign | None:
+        """The campaign whose codes the posters will carry; None: standing codes."""
+        campaign_id = self.campaign.currentData()
+        return self.campaigns.get(campaign_id) if campaign_id is not None else None
+
+    def _campaign_changed(self) -> None:
+        """A campaign fills {活动名} with its name and {截止日期} with its end; back to 无, the
+        name it filled goes (what the operator typed stays)."""
+        chosen = self.chosen_campaign()
+        typed = self.activity.text().strip()
+        if chosen is not None:
+            self.activity.setText(chosen.name)
+            if chosen.deadline is not None:
+                self.has_deadline.setChecked(True)
+                self.deadline.setDate(QDate(chosen.deadline))
+        elif typed and typed == self._campaign_name:
+            self.activity.clear()
+        self._campaign_name = chosen.name if chosen is not None else ""
+        self.campaign_note.setVisible(chosen is not None)
 
     def _fields(self, form: QFormLayout) -> None:
         used = set(template_fields(self.template))
@@ -413,13 +473,18 @@ class BulkPosterDialog(QDialog):
             return
         activity = self.activity.text()
         deadline = self.deadline.date().toPython() if self.has_deadline.isChecked() else None
+        chosen = self.chosen_campaign()
+        campaign = str(chosen.id) if chosen is not None else None
         fmt, as_zip, jobs = self.format.currentData(), self.to_zip.isChecked(), self.jobs
 
         def work(progress, cancelled) -> BatchResult:
             with database.session(write=True) as session:
                 if link_template != saved_link_template(session):
                     save_link_template(session, link_template)  # remembered for next time
-                recipients = load_recipients(session, **choice)
+                if campaign is not None:  # checked again: it may have ended since
+                    recipients, _campaign = campaign_recipients(session, campaign, **choice)
+                else:
+                    recipients = load_recipients(session, **choice)
             progress(0, len(recipients.members))
             if cancelled():
                 raise Cancelled
@@ -446,6 +511,7 @@ class BulkPosterDialog(QDialog):
         # Should the dialog be deleted with its parent while the batch runs, stop the batch.
         self.destroyed.connect(task.cancel)
         self.task = task
+        self._for_campaign = chosen is not None
         self.result = None
         self.progress.setRange(0, 0)  # busy until the first report
         self.progress.setFormat(self.tr("正在准备…"))
@@ -527,6 +593,8 @@ class BulkPosterDialog(QDialog):
 
     def _finished(self) -> None:
         self.task = None
+        if self._for_campaign:
+            self.campaign_codes_issued.emit()
         self.cancel_button.setEnabled(True)
         self._sync_buttons()
         if self._close_when_done:
@@ -545,6 +613,7 @@ class BulkPosterDialog(QDialog):
         if self.by_selection is not None:
             self.by_selection.setEnabled(not running)
         for widget in (
+            self.campaign,
             self.activity,
             self.has_deadline,
             self.to_folder,

@@ -626,9 +626,14 @@ class PosterDesigner(FeatureTab):
         """The batch dialog for the poster as shown (unsaved edits included)."""
         if self.template is None:
             return None
-        return open_bulk_dialog(
+        dialog = open_bulk_dialog(
             self, self.database, self.template, self.assets, self.template.name, member_ids
         )
+        # Codes a campaign batch issued show in the 活动 tab (its checklist, its codes).
+        dialog.campaign_codes_issued.connect(
+            lambda: self.data_changed.emit(changes(Change.CAMPAIGNS))
+        )
+        return dialog
 
     def _nudge(self, dx: int, dy: int) -> None:
         layer = self.selected_layer()
