@@ -11,6 +11,8 @@ common    claims → decisions: eligibility, moderation, reviews, stock and budg
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from core.campaigns.decisions import Decision
 from core.campaigns.facts import Facts
 from core.campaigns.rewards.bargain import bargain
@@ -38,4 +40,4 @@ _BY_KIND = {
 def decide(settings: Common, facts: Facts) -> list[Decision]:
     """Every reward decision of the campaign, ordered by when it was earned, then its key."""
     decisions = _BY_KIND[kind_of(settings)](settings, facts)
-    return sorted(decisions, key=lambda d: (d.at, d.key))
+    return sorted(decisions, key=attrgetter("at", "key"))
