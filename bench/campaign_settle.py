@@ -34,7 +34,7 @@ from core.campaigns.rewards import decide
 from core.campaigns.settings import parse
 from core.common.database import open_database
 from db.campaign_fact_models import CampaignHelp
-from db.models import Community, Member, Membership
+from db.models import Community, Membership
 from db.referral_models import Campaign
 
 AS_OF = campaign_sql.AS_OF
