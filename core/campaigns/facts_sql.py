@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from core.campaigns.facts import Budget, Facts, Person, ReviewAction
 from core.campaigns.facts_types_sql import with_type_facts
 from core.campaigns.inputs import PENDING, REJECTED, VERIFIED, Edge
+from core.campaigns.sql_rows import as_text, of_campaign, parser
 from core.ledger.catalogue import issued_prizes
 from core.ledger.entries import ENTRY
 from core.ledger.liability import yuan_per_point
@@ -37,43 +38,50 @@ def campaign_prefix(campaign_id: int) -> str:
     return f"campaign:{campaign_id}:"
 
 
-def _edges_of(campaign_id: int):
-    return select(EDGE).where(EDGE.c.campaign_id == campaign_id).subquery("e")
-
-
 def _in_community(edge, community_column):
-    return or_(edge.c.community_id.is_(None), community_column == edge.c.community_id)
+    return or_(edge.community_id.is_(None), community_column == edge.community_id)
 
 
 def _first_after(session: Session, campaign_id: int, query_for) -> dict[int, datetime]:
-    edge = _edges_of(campaign_id)
-    return {row[0]: row[1] for row in session.execute(query_for(edge)) if row[1] is not None}
+    """Edge id → the time `query_for(edges, mine, as_text)` selects for it (None left out)."""
+    mine = of_campaign(session, campaign_id)
+    parse = parser(session)
+    connection = session.connection()  # Core rows: no ORM loading over 200000 rows
+    return {
+        edge_id: parse(at)
+        for edge_id, at in connection.execute(query_for(EDGE.c, mine, as_text))
+        if at is not None
+    }
 
 
 def _left(session: Session, campaign_id: int) -> dict[int, datetime]:
     """Edge id → the invitee's first leave after it (either table may hold the leave)."""
 
-    def by_event(edge):
+    def by_event(edge, mine, text):
+        event = MembershipEvent.__table__
         return (
-            select(edge.c.id, func.min(MembershipEvent.occurred_at))
-            .join(MembershipEvent, MembershipEvent.member_id == edge.c.invitee_id)
+            select(edge.id, text(session, func.min(event.c.occurred_at)))
+            .join(event, event.c.member_id == edge.invitee_id)
             .where(
-                MembershipEvent.kind == "leave",
-                MembershipEvent.occurred_at >= edge.c.occurred_at,
-                _in_community(edge, MembershipEvent.community_id),
+                mine,
+                event.c.kind == "leave",
+                event.c.occurred_at >= edge.occurred_at,
+                _in_community(edge, event.c.community_id),
             )
-            .group_by(edge.c.id)
+            .group_by(edge.id)
         )
 
-    def by_membership(edge):
+    def by_membership(edge, mine, text):
+        membership = Membership.__table__
         return (
-            select(edge.c.id, func.min(Membership.left_at))
-            .join(Membership, Membership.member_id == edge.c.invitee_id)
+            select(edge.id, text(session, func.min(membership.c.left_at)))
+            .join(membership, membership.c.member_id == edge.invitee_id)
             .where(
-                Membership.left_at >= edge.c.occurred_at,
-                _in_community(edge, Membership.community_id),
+                mine,
+                membership.c.left_at >= edge.occurred_at,
+                _in_community(edge, membership.c.community_id),
             )
-            .group_by(edge.c.id)
+            .group_by(edge.id)
         )
 
     left = _first_after(session, campaign_id, by_event)
@@ -84,15 +92,17 @@ def _left(session: Session, campaign_id: int) -> dict[int, datetime]:
 
 
 def _activated(session: Session, campaign_id: int) -> dict[int, datetime]:
-    def query(edge):
+    def query(edge, mine, text):
+        event = ActivityEvent.__table__
         return (
-            select(edge.c.id, func.min(ActivityEvent.occurred_at))
-            .join(ActivityEvent, ActivityEvent.member_id == edge.c.invitee_id)
+            select(edge.id, text(session, func.min(event.c.occurred_at)))
+            .join(event, event.c.member_id == edge.invitee_id)
             .where(
-                ActivityEvent.kind.in_(ACTIVATING_KINDS),
-                ActivityEvent.occurred_at >= edge.c.occurred_at,
+                mine,
+                event.c.kind.in_(ACTIVATING_KINDS),
+                event.c.occurred_at >= edge.occurred_at,
             )
-            .group_by(edge.c.id)
+            .group_by(edge.id)
         )
 
     return _first_after(session, campaign_id, query)
@@ -101,19 +111,27 @@ def _activated(session: Session, campaign_id: int) -> dict[int, datetime]:
 def load_edges(session: Session, campaign_id: int) -> tuple[Edge, ...]:
     left = _left(session, campaign_id)
     activated = _activated(session, campaign_id)
-    rows = session.execute(
-        select(EDGE.c.id, EDGE.c.inviter_id, EDGE.c.invitee_id, EDGE.c.occurred_at, EDGE.c.status)
-        .where(EDGE.c.campaign_id == campaign_id)
+    parse = parser(session)
+    rows = session.connection().execute(
+        select(
+            EDGE.c.id,
+            EDGE.c.inviter_id,
+            EDGE.c.invitee_id,
+            as_text(session, EDGE.c.occurred_at),
+            EDGE.c.status,
+        )
+        .where(of_campaign(session, campaign_id))
         .order_by(EDGE.c.occurred_at, EDGE.c.id)
-    ).all()
+    )
+    status_of = _EDGE_STATUS
     return tuple(
         Edge(
-            inviter_id=inviter,
-            invitee_id=invitee,
-            joined_at=at,
-            activated_at=activated.get(edge_id),
-            left_at=left.get(edge_id),
-            status=_EDGE_STATUS[status],
+            inviter,
+            invitee,
+            parse(at),
+            activated.get(edge_id),
+            left.get(edge_id),
+            status_of[status],
         )
         for edge_id, inviter, invitee, at, status in rows
     )

@@ -25,12 +25,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import String, and_, case, func, select, type_coerce, union
+from sqlalchemy import and_, case, func, select, union
 from sqlalchemy.orm import Session
 
 from core.campaigns.decisions import reference
 from core.campaigns.inputs import REJECTED, Costs, Edge, MemberFacts
 from core.campaigns.retention import RETAINED_FROM_DAY, WEEK
+from core.campaigns.sql_rows import as_text as _as_text
+from core.campaigns.sql_rows import is_sqlite
+from core.campaigns.sql_rows import of_campaign as _of_campaign
+from core.campaigns.sql_rows import parser as _parser
 from db.ledger_models import LedgerEntry, LedgerRedemption
 from db.models import ActivityEvent
 from db.referral_models import LIVE_STATUSES, InviteCode, ReferralEdge
@@ -47,40 +51,9 @@ def yuan(cents: int | None) -> Decimal:
 
 def _days_between(session: Session, later, earlier):
     """`later − earlier` in days, as a SQL expression (each dialect has its own arithmetic)."""
-    if _sqlite(session):
+    if is_sqlite(session):
         return func.julianday(later) - func.julianday(earlier)
     return func.extract("epoch", later - earlier) / 86400.0
-
-
-def _sqlite(session: Session) -> bool:
-    return session.get_bind().dialect.name == "sqlite"
-
-
-def _as_text(session: Session, column):
-    """SQLite keeps DATETIME as text: reading it as text and parsing it with fromisoformat is
-    several times faster than the generic result processor over 200000 rows."""
-    return type_coerce(column, String) if _sqlite(session) else column
-
-
-def _parser(session: Session):
-    if not _sqlite(session):
-        return lambda value: value
-    parse = datetime.fromisoformat
-    return lambda value: None if value is None else parse(value)
-
-
-def _of_campaign(session: Session, campaign_id: int):
-    """`referral_edges.campaign_id = :id`, written so SQLite scans the table when the campaign
-    holds most of its edges: fetching most rows through the index costs a lookup per row
-    (2.5 × slower than a scan over 200000 edges, measured). PostgreSQL's planner weighs that
-    itself from its statistics."""
-    column = ReferralEdge.campaign_id
-    if _sqlite(session):
-        mine = session.scalar(select(func.count()).where(column == campaign_id))
-        every = session.scalar(select(func.max(ReferralEdge.id))) or 0
-        if mine * 2 > every:
-            return column + 0 == campaign_id
-    return column == campaign_id
 
 
 @dataclass
@@ -116,7 +89,7 @@ def read_edges(session: Session, campaign_id: int) -> EdgeRows:
             InviteCode.campaign_id == campaign_id
         )
     ).all()
-    parse = datetime.fromisoformat if _sqlite(session) else None
+    parse = datetime.fromisoformat if is_sqlite(session) else None
     edges: list[Edge] = []
     ids: list[int | None] = []
     joined_at: dict[int, datetime | None] = {}
