@@ -24,6 +24,7 @@ from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
 from core.campaigns.facts import Draw, Facts, Help, Offer, Person, Swap, Team, Want
+from core.campaigns.people_sql import read_people
 from db.campaign_fact_models import (
     CampaignCoupon,
     CampaignCut,
@@ -35,8 +36,8 @@ from db.campaign_fact_models import (
     CampaignTeam,
     CampaignTeamMember,
 )
-from db.models import ActivityEvent, Member, Membership
-from db.referral_models import Campaign, CampaignReview, ReferralEdge
+from db.models import ActivityEvent
+from db.referral_models import Campaign, ReferralEdge
 
 CHUNK = 5000  # ids per IN (…): well inside SQLite's and PostgreSQL's parameter limits
 
@@ -177,38 +178,7 @@ def _participants(campaign: Campaign):
 def people_of(session: Session, campaign_id: int, members) -> dict[int, Person]:
     """What eligibility and the signals read of the members `members` (a query of their ids)
     gives, as facts_sql.load_people reads the edges' participants."""
-    part = members.subquery("p")
-    barred = set(
-        session.scalars(
-            select(CampaignReview.member_id).where(
-                CampaignReview.action == "blacklist", CampaignReview.campaign_id != campaign_id
-            )
-        )
-    )
-    since = dict(
-        session.execute(
-            select(Membership.member_id, func.min(Membership.joined_at))
-            .join(part, part.c.member_id == Membership.member_id)
-            .group_by(Membership.member_id)
-        ).all()
-    )
-    member = Member.__table__
-    rows = session.execute(
-        select(member.c.id, member.c.nickname, member.c.phone, member.c.wechat_id).join(
-            part, part.c.member_id == member.c.id
-        )
-    )
-    return {
-        member_id: Person(
-            member_id=member_id,
-            member_since=since.get(member_id),
-            nickname=nickname or "",
-            phone=phone or "",
-            wechat_id=wechat_id or "",
-            barred=member_id in barred,
-        )
-        for member_id, nickname, phone, wechat_id in rows
-    }
+    return read_people(session, campaign_id, set(session.scalars(members)))
 
 
 def load_type_facts(session: Session, campaign: Campaign, facts: Facts) -> Facts:
