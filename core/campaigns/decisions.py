@@ -165,7 +165,9 @@ def reference(campaign_id: int) -> str:
 
 
 def reward_key(campaign_id: int, *parts: object) -> str:
-    return ":".join(["campaign", str(campaign_id), *map(str, parts)])
+    if not parts:
+        return f"campaign:{campaign_id!s}"
+    return f"campaign:{campaign_id!s}:" + ":".join(map(str, parts))
 
 
 _DECISION_FIELDS = frozenset(field.name for field in fields(Decision))

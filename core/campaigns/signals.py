@@ -89,8 +89,11 @@ def _plain_signal(code: str) -> Signal:
     return Signal(code, SEVERITY[code], _texts()[code])
 
 
+_UNTIDY = str.maketrans("", "", " -\t")
+
+
 def _tidy(text: str) -> str:
-    return "".join(ch for ch in text if ch not in " -\t").casefold()
+    return text.translate(_UNTIDY).casefold()
 
 
 def pair_signals(inviter: Person | None, invitee: Person | None, distance: int) -> list[Signal]:
