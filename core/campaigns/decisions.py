@@ -153,9 +153,8 @@ class Decision:
         # dataclasses.replace re-checks every field on each call: a copy of the instance's
         # dict with the changes is the same frozen Decision at a fraction of the cost.
         new = object.__new__(Decision)
-        values = new.__dict__
-        values.update(self.__dict__)
-        values.update(changes, status=status, reasons=self.reasons + why)
+        values = {**self.__dict__, **changes, "status": status, "reasons": self.reasons + why}
+        object.__setattr__(new, "__dict__", values)
         return new
 
 
