@@ -23,6 +23,7 @@ from core.campaigns.facts_types_sql import with_type_facts
 from core.campaigns.inputs import PENDING, REJECTED, VERIFIED, Edge
 from core.campaigns.people_sql import barred_members, read_people
 from core.campaigns.sql_rows import as_text, of_campaign, parser
+from core.common.gc_pause import gc_paused
 from core.ledger.catalogue import issued_prizes
 from core.ledger.entries import ENTRY
 from core.ledger.liability import yuan_per_point
@@ -211,14 +212,16 @@ def load_facts(session: Session, campaign: Campaign, as_of: datetime) -> Facts:
         per_member_cents=campaign.budget_per_member_cents,
         fen_per_point=yuan_per_point(session) * 100,
     )
-    edges = load_edges(session, campaign.id)
+    with gc_paused():  # 200000 edges and people, all kept: nothing for the collector to find
+        edges = load_edges(session, campaign.id)
+        people = load_people(session, campaign.id, edges)
     return Facts(
         campaign_id=campaign.id,
         as_of=as_of,
         starts_at=campaign.starts_at,
         ends_at=campaign.ends_at,
         edges=edges,
-        people=load_people(session, campaign.id, edges),
+        people=people,
         budget=budget,
         applied=applied,
         reviews=load_reviews(session, campaign.id),
