@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from core.campaigns.facts import Draw, Facts, Help, Offer, Person, Swap, Team, Want
 from core.campaigns.people_sql import read_people
+from core.campaigns.sql_rows import as_text, parser
 from db.campaign_fact_models import (
     CampaignCoupon,
     CampaignCut,
@@ -44,12 +45,17 @@ CHUNK = 5000  # ids per IN (…): well inside SQLite's and PostgreSQL's paramete
 
 def _helps(session: Session, campaign: Campaign, as_of: datetime) -> tuple[Help, ...]:
     table = (CampaignCut if campaign.kind == "bargain" else CampaignHelp).__table__
-    rows = session.execute(
-        select(table.c.target_id, table.c.helper_id, table.c.at)
-        .where(table.c.campaign_id == campaign.id, table.c.at <= as_of)
-        .order_by(table.c.at, table.c.id)
+    parse = parser(session)
+    rows = (
+        session.connection()
+        .execute(  # Core rows, times as text on SQLite: 40000 helps
+            select(table.c.target_id, table.c.helper_id, as_text(session, table.c.at))
+            .where(table.c.campaign_id == campaign.id, table.c.at <= as_of)
+            .order_by(table.c.at, table.c.id)
+        )
+        .all()
     )
-    return tuple(Help(target, helper, at) for target, helper, at in rows)
+    return tuple(Help(target, helper, parse(at)) for target, helper, at in rows)
 
 
 def _teams(session: Session, campaign: Campaign, as_of: datetime) -> tuple[Team, ...]:
