@@ -1,11 +1,11 @@
 """The shortcuts taken for speed over 200000 edges (bench/campaign_settle.py) give what the
 plain ways gave: Decision.but as dataclasses.replace, shared reasons, the budget caps in their
 order, moderation skipped only when it would change nothing, blacklisting by member, the
-people read by scan or by chunks of ids, purchases read by scan or through the index."""
+people read by scan or by chunks of ids, purchases read by scan or through the index
+(gc_paused: tests/core/members/test_import_updates.py)."""
 
 from __future__ import annotations
 
-import gc
 from dataclasses import replace
 from datetime import timedelta
 
@@ -33,7 +33,6 @@ from core.campaigns.review import apply_reviews
 from core.campaigns.rewards import decide
 from core.campaigns.settings import parse
 from core.campaigns.signals import SAME_PHONE, SAME_WECHAT, pair_signals
-from core.common.gc_pause import gc_paused
 from db.models import Community, Member, Membership
 from tests.core.campaigns import tree15_db
 from tests.core.campaigns.rules_helpers import at, facts, newcomers, person
@@ -106,16 +105,6 @@ def test_blacklisting_voids_only_that_members_rewards_in_order():
     assert [d.key for d in out] == ["k0", "k1", "k2", "k3", "k4"]
     assert [d.status for d in out] == [HELD, VOID, HELD, HELD, VOID]
     assert out[1].codes() == [BLACKLISTED]
-
-
-def test_gc_paused_restores_the_collector():
-    assert gc.isenabled()
-    with gc_paused():
-        assert not gc.isenabled()
-        with gc_paused():
-            assert not gc.isenabled()
-        assert not gc.isenabled()
-    assert gc.isenabled()
 
 
 def _people_setup(session):
