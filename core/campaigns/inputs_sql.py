@@ -80,7 +80,8 @@ def read_edges(session: Session, campaign_id: int) -> EdgeRows:
         return _read_edges(session, campaign_id)
 
 
-def _read_edges(session: Session, campaign_id: int) -> EdgeRows:
+def _read_edges(session: Session, campaign_id: int, activity: dict | None = None) -> EdgeRows:
+    """`activity` (read_activity's): each edge made with its activation at once."""
     connection = session.connection()  # Core rows: no ORM loading over 200000 rows
     rows = connection.execute(
         select(
@@ -113,7 +114,9 @@ def _read_edges(session: Session, campaign_id: int) -> EdgeRows:
             if held is None or at < held:
                 joined_at[invitee] = at
             inviters.add(inviter)
-        edges.append(Edge(inviter, invitee, at, None, None, status))
+        found = activity.get(edge_id) if activity is not None else None
+        activated = found[0] if found is not None else None
+        edges.append(Edge(inviter, invitee, at, activated, None, status))
         ids.append(edge_id)
     holders = set()
     for member, at in codes:
@@ -221,8 +224,8 @@ def read_inputs(session: Session, campaign_id: int, as_of: datetime | None = Non
 
 
 def _read_inputs(session: Session, campaign_id: int, as_of: datetime | None) -> Inputs:
-    read = read_edges(session, campaign_id)
     activity = read_activity(session, campaign_id)
+    read = _read_edges(session, campaign_id, activity)  # edges made with their activation
     purchases = read_purchases(session, campaign_id, read.joined_at, as_of)
     costs = read_costs(session, campaign_id)
 
@@ -233,9 +236,6 @@ def _read_inputs(session: Session, campaign_id: int, as_of: datetime | None) -> 
     fed: list[Edge] = []
     for edge, edge_id in zip(read.edges, read.ids, strict=True):
         found = activity.get(edge_id) if edge_id is not None else None
-        if found is not None and found[0] is not None:
-            edge = Edge(edge.inviter_id, edge.invitee_id, edge.joined_at, found[0], None,
-                        edge.status)  # fmt: skip
         if edge_id is not None and edge.status != REJECTED:
             rank = (edge.joined_at, edge.inviter_id)
             held = counted.get(edge.invitee_id)
