@@ -10,8 +10,9 @@ or claw back what was applied.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
+from functools import cache
 
 from core.common.text import Message, msg
 
@@ -104,10 +105,21 @@ class Reason:
 
 
 def reason(code: str, detail: str = "") -> Reason:
-    text = reason_texts()[code]
-    if detail:
-        text = msg("{reason}：{detail}", reason=text, detail=detail)
-    return Reason(code, text)
+    if not detail:
+        return _plain_reason(code)
+    return Reason(code, msg("{reason}：{detail}", reason=_texts()[code], detail=detail))
+
+
+@cache
+def _texts() -> dict[str, Message]:
+    return reason_texts()
+
+
+@cache
+def _plain_reason(code: str) -> Reason:
+    """One Reason per code (they are frozen): a campaign's decisions share them, and making
+    the texts anew for each of 200000 rewards was a good part of deciding them."""
+    return Reason(code, _texts()[code])
 
 
 @dataclass(frozen=True)
@@ -136,7 +148,14 @@ class Decision:
         return [item.code for item in self.reasons]
 
     def but(self, status: str, *why: Reason, **changes) -> Decision:
-        return replace(self, status=status, reasons=self.reasons + why, **changes)
+        if not changes.keys() <= _DECISION_FIELDS:
+            return replace(self, status=status, reasons=self.reasons + why, **changes)
+        # dataclasses.replace re-checks every field on each call: a copy of the instance's
+        # dict with the changes is the same frozen Decision at a fraction of the cost.
+        new = object.__new__(Decision)
+        values = {**self.__dict__, **changes, "status": status, "reasons": self.reasons + why}
+        object.__setattr__(new, "__dict__", values)
+        return new
 
 
 def reference(campaign_id: int) -> str:
@@ -145,4 +164,9 @@ def reference(campaign_id: int) -> str:
 
 
 def reward_key(campaign_id: int, *parts: object) -> str:
-    return ":".join(["campaign", str(campaign_id), *(str(part) for part in parts)])
+    if not parts:
+        return f"campaign:{campaign_id!s}"
+    return f"campaign:{campaign_id!s}:" + ":".join(map(str, parts))
+
+
+_DECISION_FIELDS = frozenset(field.name for field in fields(Decision))

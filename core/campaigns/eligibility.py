@@ -229,18 +229,19 @@ class Book:
                 prize = self.prizes.get(key)  # a stage's or a pool's stock has no name
                 return reason(self.codes.get(key, OUT_OF_STOCK), prize.name if prize else "")
         budget = self.budget
-        checks = [
-            (budget.total_cents, self.spent, OVER_BUDGET),
-            (budget.per_day_cents, self.by_day[day], OVER_BUDGET_DAY),
-            (budget.per_member_cents, self.by_member[member_id], OVER_BUDGET_MEMBER),
-        ]
+        # the caps in their order; one not set costs nothing (a reward of 200000 passes here)
+        if budget.total_cents is not None and self.spent + cents > budget.total_cents:
+            return reason(OVER_BUDGET)
+        day_cap = budget.per_day_cents
+        if day_cap is not None and self.by_day[day] + cents > day_cap:
+            return reason(OVER_BUDGET_DAY)
+        member_cap = budget.per_member_cents
+        if member_cap is not None and self.by_member[member_id] + cents > member_cap:
+            return reason(OVER_BUDGET_MEMBER)
         if prize is not None:
-            checks.append(
-                (self.prizes[prize].budget_cents, self.by_prize[prize], OVER_BUDGET_PRIZE)
-            )
-        for cap, spent, code in checks:
-            if cap is not None and spent + cents > cap:
-                return reason(code)
+            prize_cap = self.prizes[prize].budget_cents
+            if prize_cap is not None and self.by_prize[prize] + cents > prize_cap:
+                return reason(OVER_BUDGET_PRIZE)
         return None
 
     def take(

@@ -15,16 +15,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, union
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from core.campaigns.facts import Budget, Facts, Person, ReviewAction
 from core.campaigns.facts_types_sql import with_type_facts
 from core.campaigns.inputs import PENDING, REJECTED, VERIFIED, Edge
+from core.campaigns.people_sql import barred_members, read_people
+from core.campaigns.sql_rows import as_text, of_campaign, parser
+from core.common.gc_pause import gc_paused
 from core.ledger.catalogue import issued_prizes
 from core.ledger.entries import ENTRY
 from core.ledger.liability import yuan_per_point
-from db.models import ActivityEvent, Member, Membership, MembershipEvent
+from db.models import ActivityEvent, Membership, MembershipEvent
 from db.referral_models import Campaign, CampaignReview, ReferralEdge
 
 EDGE = ReferralEdge.__table__
@@ -37,129 +40,123 @@ def campaign_prefix(campaign_id: int) -> str:
     return f"campaign:{campaign_id}:"
 
 
-def _edges_of(campaign_id: int):
-    return select(EDGE).where(EDGE.c.campaign_id == campaign_id).subquery("e")
-
-
 def _in_community(edge, community_column):
-    return or_(edge.c.community_id.is_(None), community_column == edge.c.community_id)
+    return or_(edge.community_id.is_(None), community_column == edge.community_id)
 
 
-def _first_after(session: Session, campaign_id: int, query_for) -> dict[int, datetime]:
-    edge = _edges_of(campaign_id)
-    return {row[0]: row[1] for row in session.execute(query_for(edge)) if row[1] is not None}
+def _first_after(session: Session, mine, query_for) -> dict[int, datetime]:
+    """Edge id → the time `query_for(edges, mine, as_text)` selects for it (None left out);
+    `mine`: the campaign's edges (sql_rows.of_campaign)."""
+    parse = parser(session)
+    connection = session.connection()  # Core rows: no ORM loading over 200000 rows
+    return {
+        edge_id: parse(at)
+        for edge_id, at in connection.execute(query_for(EDGE.c, mine, as_text)).all()
+        if at is not None
+    }
 
 
-def _left(session: Session, campaign_id: int) -> dict[int, datetime]:
+def _left(session: Session, mine) -> dict[int, datetime]:
     """Edge id → the invitee's first leave after it (either table may hold the leave)."""
 
-    def by_event(edge):
+    def by_event(edge, mine, text):
+        event = MembershipEvent.__table__
         return (
-            select(edge.c.id, func.min(MembershipEvent.occurred_at))
-            .join(MembershipEvent, MembershipEvent.member_id == edge.c.invitee_id)
+            select(edge.id, text(session, func.min(event.c.occurred_at)))
+            .join(event, event.c.member_id == edge.invitee_id)
             .where(
-                MembershipEvent.kind == "leave",
-                MembershipEvent.occurred_at >= edge.c.occurred_at,
-                _in_community(edge, MembershipEvent.community_id),
+                mine,
+                event.c.kind == "leave",
+                event.c.occurred_at >= edge.occurred_at,
+                _in_community(edge, event.c.community_id),
             )
-            .group_by(edge.c.id)
+            .group_by(edge.id)
         )
 
-    def by_membership(edge):
+    def by_membership(edge, mine, text):
+        membership = Membership.__table__
         return (
-            select(edge.c.id, func.min(Membership.left_at))
-            .join(Membership, Membership.member_id == edge.c.invitee_id)
+            select(edge.id, text(session, func.min(membership.c.left_at)))
+            .join(membership, membership.c.member_id == edge.invitee_id)
             .where(
-                Membership.left_at >= edge.c.occurred_at,
-                _in_community(edge, Membership.community_id),
+                mine,
+                membership.c.left_at >= edge.occurred_at,
+                _in_community(edge, membership.c.community_id),
             )
-            .group_by(edge.c.id)
+            .group_by(edge.id)
         )
 
-    left = _first_after(session, campaign_id, by_event)
-    for edge_id, at in _first_after(session, campaign_id, by_membership).items():
+    left = _first_after(session, mine, by_event)
+    for edge_id, at in _first_after(session, mine, by_membership).items():
         if edge_id not in left or at < left[edge_id]:
             left[edge_id] = at
     return left
 
 
-def _activated(session: Session, campaign_id: int) -> dict[int, datetime]:
-    def query(edge):
+def _activated(session: Session, mine) -> dict[int, datetime]:
+    def query(edge, mine, text):
+        event = ActivityEvent.__table__
         return (
-            select(edge.c.id, func.min(ActivityEvent.occurred_at))
-            .join(ActivityEvent, ActivityEvent.member_id == edge.c.invitee_id)
+            select(edge.id, text(session, func.min(event.c.occurred_at)))
+            .join(event, event.c.member_id == edge.invitee_id)
             .where(
-                ActivityEvent.kind.in_(ACTIVATING_KINDS),
-                ActivityEvent.occurred_at >= edge.c.occurred_at,
+                mine,
+                event.c.kind.in_(ACTIVATING_KINDS),
+                event.c.occurred_at >= edge.occurred_at,
             )
-            .group_by(edge.c.id)
+            .group_by(edge.id)
         )
 
-    return _first_after(session, campaign_id, query)
+    return _first_after(session, mine, query)
 
 
 def load_edges(session: Session, campaign_id: int) -> tuple[Edge, ...]:
-    left = _left(session, campaign_id)
-    activated = _activated(session, campaign_id)
-    rows = session.execute(
-        select(EDGE.c.id, EDGE.c.inviter_id, EDGE.c.invitee_id, EDGE.c.occurred_at, EDGE.c.status)
-        .where(EDGE.c.campaign_id == campaign_id)
-        .order_by(EDGE.c.occurred_at, EDGE.c.id)
-    ).all()
+    mine = of_campaign(session, campaign_id)
+    left = _left(session, mine)
+    activated = _activated(session, mine)
+    parse = parser(session)
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                EDGE.c.id,
+                EDGE.c.inviter_id,
+                EDGE.c.invitee_id,
+                as_text(session, EDGE.c.occurred_at),
+                EDGE.c.status,
+            )
+            .where(mine)
+            .order_by(EDGE.c.occurred_at, EDGE.c.id)
+        )
+        .all()
+    )
+    status_of = _EDGE_STATUS
     return tuple(
         Edge(
-            inviter_id=inviter,
-            invitee_id=invitee,
-            joined_at=at,
-            activated_at=activated.get(edge_id),
-            left_at=left.get(edge_id),
-            status=_EDGE_STATUS[status],
+            inviter,
+            invitee,
+            parse(at),
+            activated.get(edge_id),
+            left.get(edge_id),
+            status_of[status],
         )
         for edge_id, inviter, invitee, at, status in rows
     )
 
 
-def _participants(campaign_id: int):
-    return union(
-        select(EDGE.c.inviter_id.label("member_id")).where(EDGE.c.campaign_id == campaign_id),
-        select(EDGE.c.invitee_id.label("member_id")).where(EDGE.c.campaign_id == campaign_id),
-    ).subquery("p")
-
-
-def barred_members(session: Session, campaign_id: int | None = None) -> set[int]:
-    """Members a reviewer blacklisted in a campaign other than `campaign_id`."""
-    query = select(CampaignReview.member_id).where(CampaignReview.action == "blacklist")
-    if campaign_id is not None:
-        query = query.where(CampaignReview.campaign_id != campaign_id)
-    return {member_id for member_id in session.scalars(query) if member_id is not None}
-
-
-def load_people(session: Session, campaign_id: int) -> dict[int, Person]:
-    part = _participants(campaign_id)
-    since = dict(
-        session.execute(
-            select(Membership.member_id, func.min(Membership.joined_at))
-            .join(part, part.c.member_id == Membership.member_id)
-            .group_by(Membership.member_id)
-        ).all()
-    )
-    barred = barred_members(session, campaign_id)
-    rows = session.execute(
-        select(Member.id, Member.nickname, Member.phone, Member.wechat_id).join(
-            part, part.c.member_id == Member.id
-        )
-    ).all()
-    return {
-        member_id: Person(
-            member_id=member_id,
-            member_since=since.get(member_id),
-            nickname=nickname or "",
-            phone=phone or "",
-            wechat_id=wechat_id or "",
-            barred=member_id in barred,
-        )
-        for member_id, nickname, phone, wechat_id in rows
-    }
+def load_people(
+    session: Session, campaign_id: int, edges: tuple[Edge, ...] | None = None
+) -> dict[int, Person]:
+    """The participants of the campaign's edges (`edges`: as load_edges read them, so they
+    are not read again)."""
+    if edges is None:
+        mine = EDGE.c.campaign_id == campaign_id
+        ids = set(session.scalars(select(EDGE.c.inviter_id).where(mine).distinct()))
+        ids.update(session.scalars(select(EDGE.c.invitee_id).where(mine).distinct()))
+    else:
+        ids = {edge.inviter_id for edge in edges}
+        ids.update(edge.invitee_id for edge in edges)
+    return read_people(session, campaign_id, ids)
 
 
 def applied_points(session: Session, campaign_id: int) -> dict[str, tuple[int, int, bool]]:
@@ -215,13 +212,16 @@ def load_facts(session: Session, campaign: Campaign, as_of: datetime) -> Facts:
         per_member_cents=campaign.budget_per_member_cents,
         fen_per_point=yuan_per_point(session) * 100,
     )
+    with gc_paused():  # 200000 edges and people, all kept: nothing for the collector to find
+        edges = load_edges(session, campaign.id)
+        people = load_people(session, campaign.id, edges)
     return Facts(
         campaign_id=campaign.id,
         as_of=as_of,
         starts_at=campaign.starts_at,
         ends_at=campaign.ends_at,
-        edges=load_edges(session, campaign.id),
-        people=load_people(session, campaign.id),
+        edges=edges,
+        people=people,
         budget=budget,
         applied=applied,
         reviews=load_reviews(session, campaign.id),

@@ -24,6 +24,8 @@ from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
 from core.campaigns.facts import Draw, Facts, Help, Offer, Person, Swap, Team, Want
+from core.campaigns.people_sql import read_people
+from core.campaigns.sql_rows import as_text, parser
 from db.campaign_fact_models import (
     CampaignCoupon,
     CampaignCut,
@@ -35,20 +37,25 @@ from db.campaign_fact_models import (
     CampaignTeam,
     CampaignTeamMember,
 )
-from db.models import ActivityEvent, Member, Membership
-from db.referral_models import Campaign, CampaignReview, ReferralEdge
+from db.models import ActivityEvent
+from db.referral_models import Campaign, ReferralEdge
 
 CHUNK = 5000  # ids per IN (…): well inside SQLite's and PostgreSQL's parameter limits
 
 
 def _helps(session: Session, campaign: Campaign, as_of: datetime) -> tuple[Help, ...]:
     table = (CampaignCut if campaign.kind == "bargain" else CampaignHelp).__table__
-    rows = session.execute(
-        select(table.c.target_id, table.c.helper_id, table.c.at)
-        .where(table.c.campaign_id == campaign.id, table.c.at <= as_of)
-        .order_by(table.c.at, table.c.id)
+    parse = parser(session)
+    rows = (
+        session.connection()
+        .execute(  # Core rows, times as text on SQLite: 40000 helps
+            select(table.c.target_id, table.c.helper_id, as_text(session, table.c.at))
+            .where(table.c.campaign_id == campaign.id, table.c.at <= as_of)
+            .order_by(table.c.at, table.c.id)
+        )
+        .all()
     )
-    return tuple(Help(target, helper, at) for target, helper, at in rows)
+    return tuple(Help(target, helper, parse(at)) for target, helper, at in rows)
 
 
 def _teams(session: Session, campaign: Campaign, as_of: datetime) -> tuple[Team, ...]:
@@ -177,38 +184,7 @@ def _participants(campaign: Campaign):
 def people_of(session: Session, campaign_id: int, members) -> dict[int, Person]:
     """What eligibility and the signals read of the members `members` (a query of their ids)
     gives, as facts_sql.load_people reads the edges' participants."""
-    part = members.subquery("p")
-    barred = set(
-        session.scalars(
-            select(CampaignReview.member_id).where(
-                CampaignReview.action == "blacklist", CampaignReview.campaign_id != campaign_id
-            )
-        )
-    )
-    since = dict(
-        session.execute(
-            select(Membership.member_id, func.min(Membership.joined_at))
-            .join(part, part.c.member_id == Membership.member_id)
-            .group_by(Membership.member_id)
-        ).all()
-    )
-    member = Member.__table__
-    rows = session.execute(
-        select(member.c.id, member.c.nickname, member.c.phone, member.c.wechat_id).join(
-            part, part.c.member_id == member.c.id
-        )
-    )
-    return {
-        member_id: Person(
-            member_id=member_id,
-            member_since=since.get(member_id),
-            nickname=nickname or "",
-            phone=phone or "",
-            wechat_id=wechat_id or "",
-            barred=member_id in barred,
-        )
-        for member_id, nickname, phone, wechat_id in rows
-    }
+    return read_people(session, campaign_id, set(session.scalars(members)))
 
 
 def load_type_facts(session: Session, campaign: Campaign, facts: Facts) -> Facts:

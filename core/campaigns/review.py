@@ -96,10 +96,16 @@ def apply_reviews(
 ) -> list[Decision]:
     """The decisions after the reviewers' actions, with overdue marks as of `as_of`."""
     by_key = {decision.key: decision for decision in decisions}
+    keys_of: dict[int, list[str]] | None = None  # member → their decisions' keys, when needed
     for action in sorted(actions, key=lambda a: a.at):
         if action.action == BLACKLIST:
-            for key, decision in by_key.items():
-                if decision.member_id == action.member_id and not _approved_by(decision, action.at):
+            if keys_of is None:
+                keys_of = {}
+                for key, decision in by_key.items():
+                    keys_of.setdefault(decision.member_id, []).append(key)
+            for key in keys_of.get(action.member_id, ()):
+                decision = by_key[key]
+                if not _approved_by(decision, action.at):
                     by_key[key] = decision.but(VOID, _by(BLACKLISTED, action), overdue=False)
             continue
         decision = by_key.get(action.key)

@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from rapidfuzz.distance import Levenshtein
 
@@ -71,24 +72,51 @@ class Signal:
 
 
 def _signal(code: str, detail: str = "") -> Signal:
-    text = signal_texts()[code]
-    if detail:
-        text = msg("{signal}（{detail}）", signal=text, detail=detail)
-    return Signal(code, SEVERITY[code], text)
+    if not detail:
+        return _plain_signal(code)
+    return Signal(code, SEVERITY[code], msg("{signal}（{detail}）", signal=_texts()[code],
+                                            detail=detail))  # fmt: skip
+
+
+@cache
+def _texts() -> dict[str, Message]:
+    return signal_texts()
+
+
+@cache
+def _plain_signal(code: str) -> Signal:
+    """One Signal per code without detail (they are frozen), shared by every edge it hits."""
+    return Signal(code, SEVERITY[code], _texts()[code])
+
+
+_UNTIDY = str.maketrans("", "", " -\t")
 
 
 def _tidy(text: str) -> str:
-    return "".join(ch for ch in text if ch not in " -\t").casefold()
+    return text.translate(_UNTIDY).casefold()
 
 
 def pair_signals(inviter: Person | None, invitee: Person | None, distance: int) -> list[Signal]:
     """What two people alone give away: the same phone or 微信号, near-equal nicknames."""
     if inviter is None or invitee is None:
         return []
+    return _pair_signals(inviter, invitee, distance, _Tidied())
+
+
+class _Tidied(dict):
+    """Text → its tidied form, each text tidied once however many edges show it (a scan over
+    200000 edges meets an inviter's phone once per invitee)."""
+
+    def __missing__(self, text: str) -> str:
+        self[text] = tidy = _tidy(text)
+        return tidy
+
+
+def _pair_signals(inviter: Person, invitee: Person, distance: int, tidied: _Tidied):
     hits = []
-    if inviter.phone and _tidy(inviter.phone) == _tidy(invitee.phone):
+    if inviter.phone and tidied[inviter.phone] == tidied[invitee.phone]:
         hits.append(_signal(SAME_PHONE))
-    if inviter.wechat_id and _tidy(inviter.wechat_id) == _tidy(invitee.wechat_id):
+    if inviter.wechat_id and tidied[inviter.wechat_id] == tidied[invitee.wechat_id]:
         hits.append(_signal(SAME_WECHAT))
     one, two = inviter.nickname.strip(), invitee.nickname.strip()
     apart = Levenshtein.distance(one, two, score_cutoff=distance + 1)
@@ -149,10 +177,15 @@ def scan(
         ):
             own[edge.invitee_id] = edge.joined_at
     found: dict[EdgeKey, list[Signal]] = {}
+    tidied = _Tidied()
+    distance = screening.nickname_distance
     for edge in edges:
         key = edge_key(edge)
         inviter, invitee = people.get(edge.inviter_id), people.get(edge.invitee_id)
-        hits = pair_signals(inviter, invitee, screening.nickname_distance)
+        if inviter is None or invitee is None:
+            hits = []
+        else:
+            hits = _pair_signals(inviter, invitee, distance, tidied)
         if key in burst:
             hits.append(_signal(BURST, str(screening.invites_per_hour)))
         if key in cycle:

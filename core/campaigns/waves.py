@@ -17,6 +17,7 @@ from datetime import datetime
 from functools import cached_property
 
 from core.campaigns.inputs import REJECTED, VERIFIED, Edge
+from core.common.gc_pause import gc_paused
 
 _LATEST = datetime.max
 
@@ -95,6 +96,11 @@ def _rank(edge: Edge) -> tuple:
 
 
 def build_tree(edges: Iterable[Edge]) -> Tree:
+    with gc_paused():  # dicts and lists of 200000 members, all kept
+        return _build_tree(edges)
+
+
+def _build_tree(edges: Iterable[Edge]) -> Tree:
     chosen: dict[int, Edge] = {}
     duplicates = 0
     tried: set[int] = set()

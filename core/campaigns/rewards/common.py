@@ -77,6 +77,7 @@ class Claim:
 def finish(claims: Iterable[Claim], settings: Common, facts: Facts, book: Book) -> list[Decision]:
     decisions = []
     claim_of = {}
+    hold_all = settings.screening.mode == "hold_all"
     for claim in claims:
         decision = Decision(
             key=claim.key,
@@ -93,7 +94,8 @@ def finish(claims: Iterable[Claim], settings: Common, facts: Facts, book: Book) 
         person = facts.people.get(claim.member_id)
         if person is not None and person.barred and decision.status != VOID:
             decision = decision.but(VOID, reason(BARRED))
-        if claim.reviewed:
+        # moderation changes nothing of a clean claim unless every reward is held
+        if claim.reviewed and (claim.signals or hold_all):
             decision = moderate(decision, claim.signals, settings.screening)
         decisions.append(decision)
         claim_of[claim.key] = claim

@@ -66,19 +66,24 @@ def double_sided(settings: InviteCodeSettings, facts: Facts) -> list[Decision]:
     """Each counted invite: the inviter's gift and the invitee's gift, resting on the edge."""
     verdicts, signals = _screened(settings, facts)
     claims = []
+    gated = isinstance(settings, GiftSettings) and settings.trigger == "purchase"
+    # reward_key(campaign, side, inviter, invitee), its first part made once per side
+    sides = [
+        (reward_key(facts.campaign_id, side), side == "inviter", gift)
+        for side, gift in (("inviter", settings.inviter), ("invitee", settings.invitee))
+        if not gift.empty
+    ]
     for verdict in verdicts.values():
-        if isinstance(settings, GiftSettings) and settings.trigger == "purchase":
+        if gated:
             verdict = _purchase_gate(verdict, facts)
             if verdict is None:
                 continue
         edge = verdict.edge
-        for side, member, gift in (
-            ("inviter", edge.inviter_id, settings.inviter),
-            ("invitee", edge.invitee_id, settings.invitee),
-        ):
-            if not gift.empty:
-                key = reward_key(facts.campaign_id, side, edge.inviter_id, edge.invitee_id)
-                claims.append(Claim.on_edge(key, member, gift, verdict, signals))
+        inviter, invitee = edge.inviter_id, edge.invitee_id
+        for prefix, inviter_side, gift in sides:
+            key = f"{prefix}:{inviter!s}:{invitee!s}"
+            member = inviter if inviter_side else invitee
+            claims.append(Claim.on_edge(key, member, gift, verdict, signals))
     return finish(claims, settings, facts, new_book(settings, facts))
 
 

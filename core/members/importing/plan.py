@@ -8,11 +8,9 @@ matches, only suggested). This module reads the file and runs them in order.
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +19,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
+from core.common.gc_pause import gc_paused
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
 from core.common.search_keys import load_pinyin
 from core.common.sheets.limits import ImportLimits
@@ -133,20 +132,6 @@ def plan_import(
     )
     with gc_paused():
         return _Planner(connection, options, progress, cancelled).run()
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection during an import: it makes millions of objects that all stay
-    alive until the end, and the collector would walk them all again and again for nothing
-    (a tenth of an import's time). Reference counting still frees everything else."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Planner(Identity, Memberships, Changes):
