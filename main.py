@@ -19,7 +19,23 @@ from core.version import __version__  # noqa: E402
 APP_TITLE = "社群运营工作台"
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; without the commands, only the window's own options (the
+    window then skips importing and registering every subcommand's parser)."""
+    parser = argparse.ArgumentParser(
+        description=f"{APP_TITLE}：社群与成员、分层、积分、海报与报表（数据只保存在本机）",
+    )
+    parser.add_argument("--version", action="store_true", help="显示版本号并退出")
+    parser.add_argument(
+        "--smoke", action="store_true", help="打开主窗口、打印启动耗时（毫秒）后退出"
+    )
+    parser.add_argument("--db", metavar="URL", help="数据库地址（默认：本机 SQLite 文件）")
+    if with_commands:
+        _add_commands(parser)
+    return parser
+
+
+def _add_commands(parser: argparse.ArgumentParser) -> None:
     from core.activity import cli as activity_cli
     from core.calendar import cli as calendar_cli
     from core.campaigns import cli as campaigns_cli
@@ -34,14 +50,6 @@ def build_parser() -> argparse.ArgumentParser:
     from core.segments import cli as segments_cli
     from core.tiers import cli as tiers_cli
 
-    parser = argparse.ArgumentParser(
-        description=f"{APP_TITLE}：社群与成员、分层、积分、海报与报表（数据只保存在本机）",
-    )
-    parser.add_argument("--version", action="store_true", help="显示版本号并退出")
-    parser.add_argument(
-        "--smoke", action="store_true", help="打开主窗口、打印启动耗时（毫秒）后退出"
-    )
-    parser.add_argument("--db", metavar="URL", help="数据库地址（默认：本机 SQLite 文件）")
     commands = parser.add_subparsers(dest="command", metavar="命令")
     for feature in (
         demo_cli,
@@ -59,14 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
         calendar_cli,
     ):
         feature.register(commands)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     from core.common.terminal import configure_streams
 
     configure_streams()  # before argparse: --help must not die on a GBK console either
-    args = build_parser().parse_args(argv)
+    args = _window_options(sys.argv[1:] if argv is None else argv)
+    if args is None:  # a subcommand, or --help: the whole command line
+        args = build_parser().parse_args(argv)
     if args.version:
         print(f"{APP_TITLE} {__version__}")
         return 0
@@ -75,6 +84,17 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_window(db_url=args.db, smoke=args.smoke, started=STARTED)
     return run_command(args)
+
+
+def _window_options(argv: list[str]) -> argparse.Namespace | None:
+    """The window's options when `argv` names no subcommand (and asks for no help), else None."""
+    if any(arg in ("-h", "--help") for arg in argv):
+        return None
+    args, rest = build_parser(with_commands=False).parse_known_args(argv)
+    if rest:
+        return None
+    args.command = None
+    return args
 
 
 def run_command(args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from core.version import __version__
 from tests.main_process import run_main
@@ -57,3 +58,25 @@ def test_unreadable_database_fails_with_one_line(tmp_path):
     result = run_main("demo", "--db", f"sqlite:///{bogus}")
     assert result.returncode == 1
     assert result.stderr.startswith("错误：") and result.stderr.count("\n") == 1
+
+
+def test_the_window_does_not_build_the_subcommands_parsers():
+    """Opening the window (no subcommand) skips importing every command's parser: start-up
+    time; a subcommand, an unknown option or --help gets the whole command line."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, main\n"
+        "args = main._window_options(['--smoke', '--db', 'sqlite:///x.db'])\n"
+        "print(args.smoke, args.db, args.command, 'core.campaigns.cli' in sys.modules)\n"
+        "print([main._window_options(a) for a in (['demo'], ['--help'], ['--bogus'], ['-h'])])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+        cwd=str(Path(__file__).resolve().parent.parent),
+    )  # fmt: skip
+    assert result.stdout.splitlines() == [
+        "True sqlite:///x.db None False",
+        "[None, None, None, None]",
+    ]
