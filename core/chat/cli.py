@@ -7,6 +7,8 @@ import argparse
 from pathlib import Path
 
 from core.common.cli import add_common_options, date_option, emit, open_for
+from core.common.errors import UserError
+from core.common.text import msg
 
 _MAX_LISTED = 20
 
@@ -40,13 +42,16 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _answers(values: list[str]) -> dict[str, str]:
-    from core.common.errors import UserError
-
     answers = {}
     for value in values:
         name, _, member = value.rpartition("=")
         if not name.strip() or not member.strip():
-            raise UserError(f"--answer 应写成 名字=成员（如 --answer 小雨=12），收到：{value[:80]}")
+            raise UserError(
+                msg(
+                    "--answer 应写成 名字=成员（如 --answer 小雨=12），收到：{value}",
+                    value=value[:80],
+                )
+            )
         answers[name.strip()] = member.strip()
     return answers
 
@@ -58,6 +63,8 @@ def run_import(args: argparse.Namespace) -> int:
 
     day = date_option(args.date)
     answers = _answers(args.answer)
+    if not args.path.strip():  # Path("") is the current folder: never import that by accident
+        raise UserError(msg("请给出聊天记录文件或文件夹的路径"))
     path = Path(args.path)
     database = open_for(args)
     written = None

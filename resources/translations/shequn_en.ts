@@ -9640,6 +9640,14 @@ Drop an image here</translation>
         <translation>a purchase</translation>
     </message>
     <message>
+        <source>请给出聊天记录文件或文件夹的路径</source>
+        <translation>Give the path of a chat export file or folder</translation>
+    </message>
+    <message>
+        <source>--answer 应写成 名字=成员（如 --answer 小雨=12），收到：{value}</source>
+        <translation>--answer is written NAME=MEMBER (e.g. --answer 小雨=12), got: {value}</translation>
+    </message>
+    <message>
         <source>第 {rows} 行有一格超过 {limit} KB，不像聊天内容，已跳过</source>
         <translation>Line {rows} has a cell over {limit} KB, which is no chat content; skipped</translation>
     </message>

@@ -51,3 +51,11 @@ def test_windows_copy_needs_its_date(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "消息 40 条" in result.stdout
+
+
+def test_an_empty_path_is_refused_not_read_as_the_current_folder(tmp_path):
+    """Path("") is "."; a script whose variable came out empty must not import every chat
+    export below the folder it runs in."""
+    result = run_main("chat", "import", " ", "--dry-run", "--db", f"sqlite:///{tmp_path / 'x.db'}")
+    assert result.returncode == 1 and result.stdout == ""
+    assert "路径" in result.stderr and result.stderr.strip().count("\n") == 0
