@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import re
 
-from core.common.errors import UserError
-from core.common.joins import joined_list
+from core.common.choices import labelled_choice
 from core.common.text import msg
 from db.calendar_models import CONTENT_KINDS, ITEM_STATUSES, SOP_KINDS
 
@@ -49,31 +48,13 @@ def default_promotional(kind: str, title: str = "", body: str = "") -> bool:
     return kind in PROMOTIONAL_KINDS or bool(_PROMOTIONAL_WORDS.search(f"{title}\n{body}"))
 
 
-def choice(text: str | None, labels: dict[str, str], what: str) -> str:
-    """A key given as itself or as its Chinese label."""
-    text = (text or "").strip()
-    if text in labels:
-        return text
-    for key, label in labels.items():
-        if text == label:
-            return key
-    raise UserError(
-        msg(
-            "未知的{what}「{text}」，可选：{choices}",
-            what=what,
-            text=text[:40],
-            choices=joined_list(list(labels.values())),
-        )
-    )
-
-
 def kind_key(text: str | None) -> str:
-    return choice(text, KIND_LABELS, msg("内容类型"))
+    return labelled_choice(text, KIND_LABELS, msg("内容类型"))
 
 
 def status_key(text: str | None) -> str:
-    return choice(text, STATUS_LABELS, msg("内容状态"))
+    return labelled_choice(text, STATUS_LABELS, msg("内容状态"))
 
 
 def sop_kind_key(text: str | None) -> str:
-    return choice(text, SOP_KIND_LABELS, msg("SOP 类型"))
+    return labelled_choice(text, SOP_KIND_LABELS, msg("SOP 类型"))

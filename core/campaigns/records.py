@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.campaigns.settings import dump, parse
+from core.common.choices import labelled_choice
 from core.common.errors import UserError
 from core.common.ids import is_row_id
 from core.common.joins import joined_list
@@ -67,26 +68,8 @@ assert set(STATUS_LABELS) == set(CAMPAIGN_STATUSES) == set(TRANSITIONS)
 assert set(KIND_LABELS) == set(CAMPAIGN_KINDS) and set(GOAL_LABELS) == set(GOAL_KINDS)
 
 
-def _choice(text: str, labels: dict[str, str], what: str) -> str:
-    """A key given as itself or as its Chinese label."""
-    text = (text or "").strip()
-    if text in labels:
-        return text
-    for key, label in labels.items():
-        if text == label:
-            return key
-    raise UserError(
-        msg(
-            "未知的{what}「{text}」，可选：{choices}",
-            what=what,
-            text=text[:40],
-            choices=joined_list(list(labels.values())),
-        )
-    )
-
-
 def status_key(text: str) -> str:
-    return _choice(text, STATUS_LABELS, msg("活动状态"))
+    return labelled_choice(text, STATUS_LABELS, msg("活动状态"))
 
 
 def _money(value: int | None, what: str) -> int | None:
@@ -163,8 +146,8 @@ def _checked_fields(
     same = session.scalar(select(Campaign.id).where(Campaign.name == name))
     if same is not None and same != campaign_id:
         raise UserError(msg("已有名为「{name}」的活动", name=name))
-    kind = _choice(kind, KIND_LABELS, msg("活动类型"))
-    goal_kind = _choice(goal_kind, GOAL_LABELS, msg("活动目标"))
+    kind = labelled_choice(kind, KIND_LABELS, msg("活动类型"))
+    goal_kind = labelled_choice(goal_kind, GOAL_LABELS, msg("活动目标"))
     if starts_at and ends_at and ends_at < starts_at:
         raise UserError(msg("活动结束时间早于开始时间"))
     community_ids = list(dict.fromkeys(community_ids))
