@@ -19,7 +19,7 @@ from core.common.joins import joined_list
 from core.common.text import Message, msg
 from core.posters.compliance import check_copy
 
-DONE, TODO, WARNING = "done", "todo", "warning"
+DONE, MISSING, WARNING = "done", "missing", "warning"
 BEFORE, DURING, AFTER = "before", "during", "after"
 PHASE_LABELS = {BEFORE: msg("开始前"), DURING: msg("进行中"), AFTER: msg("复盘")}
 # The phases a campaign of each status is checked for.
@@ -37,7 +37,7 @@ class Item:
     phase: str
     key: str
     label: Message
-    state: str  # DONE / TODO / WARNING
+    state: str  # DONE / MISSING / WARNING
     reason: Message
 
 
@@ -118,7 +118,7 @@ def _goal_and_budget(facts: Facts) -> Item:
         missing.append(msg("总预算"))
     if missing:
         return _item(
-            BEFORE, "goal_budget", label, TODO, msg("未填写：{what}", what=joined_list(missing))
+            BEFORE, "goal_budget", label, MISSING, msg("未填写：{what}", what=joined_list(missing))
         )
     return _item(BEFORE, "goal_budget", label, DONE, msg("目标与总预算都已填写"))
 
@@ -126,11 +126,11 @@ def _goal_and_budget(facts: Facts) -> Item:
 def _stock(facts: Facts) -> Item:
     label = msg("奖品有库存")
     if facts.settings_problem:
-        return _item(BEFORE, "stock", label, TODO, facts.settings_problem)
+        return _item(BEFORE, "stock", label, MISSING, facts.settings_problem)
     empty = [s.name for s in facts.stocks if s.stock is not None and s.stock <= 0]
     if empty:
         return _item(
-            BEFORE, "stock", label, TODO, msg("库存为 0：{names}", names="、".join(empty)[:80])
+            BEFORE, "stock", label, MISSING, msg("库存为 0：{names}", names="、".join(empty)[:80])
         )
     if not facts.stocks:
         return _item(BEFORE, "stock", label, DONE, msg("奖励只有积分，无需库存"))
@@ -159,7 +159,7 @@ def _copy(facts: Facts) -> list[Item]:
             reason = msg(
                 "「{phrase}」{more}：{why}", phrase=first.text[:30], more=more, why=first.reason
             )
-            items.append(_item(BEFORE, f"copy:{key}", label, TODO, reason))
+            items.append(_item(BEFORE, f"copy:{key}", label, MISSING, reason))
         else:
             items.append(_item(BEFORE, f"copy:{key}", label, DONE, msg("未发现诱导分享用语")))
     return items
@@ -172,7 +172,7 @@ def _codes(facts: Facts) -> Item:
             BEFORE, "codes", label, DONE, msg("已发出 {count} 个活动邀请码", count=facts.codes)
         )
     if facts.kind == "poster":
-        return _item(BEFORE, "codes", label, TODO, msg("还没有为参与者生成个人海报和邀请码"))
+        return _item(BEFORE, "codes", label, MISSING, msg("还没有为参与者生成个人海报和邀请码"))
     return _item(BEFORE, "codes", label, WARNING, msg("还没有发出本活动的邀请码"))
 
 
@@ -184,13 +184,15 @@ def _qr(facts: Facts) -> Item:
     if facts.status in ENDED:
         return _item(BEFORE, "qr", label, DONE, msg("活动已结束，不再需要扫码入群"))
     if not facts.groups:
-        return _item(BEFORE, "qr", label, TODO, msg("还没有选择目标群"))
+        return _item(BEFORE, "qr", label, MISSING, msg("还没有选择目标群"))
     open_groups = [g for g in facts.groups if _scan_open(g)]
     missing = [g.name for g in open_groups if not g.has_qr]
     expired = [g.name for g in open_groups if g.qr_days_left is not None and g.qr_days_left <= 0]
     if missing or expired:
         names = "、".join([*expired, *missing])[:80]
-        return _item(BEFORE, "qr", label, TODO, msg("二维码已过期或未添加：{names}", names=names))
+        return _item(
+            BEFORE, "qr", label, MISSING, msg("二维码已过期或未添加：{names}", names=names)
+        )
     soon = [
         g.name
         for g in open_groups
@@ -220,7 +222,7 @@ def _capacity(facts: Facts) -> Item:
     if facts.status in ENDED:
         return _item(BEFORE, "capacity", label, DONE, msg("活动已结束，不再有新成员进群"))
     if not facts.groups:
-        return _item(BEFORE, "capacity", label, TODO, msg("还没有选择目标群"))
+        return _item(BEFORE, "capacity", label, MISSING, msg("还没有选择目标群"))
     room = sum(_room(g) for g in facts.groups)
     if facts.expected_joins is None:
         return _item(
@@ -230,7 +232,7 @@ def _capacity(facts: Facts) -> Item:
     source = msg("预测") if facts.expected_from == "forecast" else msg("目标")
     if room < facts.expected_joins:
         return _item(
-            BEFORE, "capacity", label, TODO,
+            BEFORE, "capacity", label, MISSING,
             msg(
                 "{source}新增 {expected} 人，目标群只剩 {room} 个名额，需要开新群",
                 source=source, expected=facts.expected_joins, room=room,
@@ -296,4 +298,4 @@ def _notes(facts: Facts) -> Item:
     label = msg("复盘笔记")
     if facts.notes.strip():
         return _item(AFTER, "notes", label, DONE, msg("已写复盘笔记"))
-    return _item(AFTER, "notes", label, TODO, msg("写下这次活动的得失，下次活动参考"))
+    return _item(AFTER, "notes", label, MISSING, msg("写下这次活动的得失，下次活动参考"))

@@ -24,7 +24,7 @@ from ui.common.theme import current_theme, theme_manager
 from ui.common.widgets import confirm, push_button
 from ui.ledger.common import make_card
 
-STATE_ICONS = {"done": "circle-check", "todo": "circle-x", "warning": "triangle-alert"}
+STATE_ICONS = {"done": "circle-check", "missing": "circle-x", "warning": "triangle-alert"}
 
 
 class OverviewPage(CampaignPage):
@@ -283,7 +283,7 @@ class OverviewPage(CampaignPage):
 def _check_row(item) -> tuple[QLabel, QLabel, QLabel]:
     """The mark (done / not done / warning), what is checked, and the reason in one line."""
     theme = current_theme()
-    color = {"done": theme.accent, "todo": theme.danger, "warning": theme.warning}[item.state]
+    color = {"done": theme.accent, "missing": theme.danger, "warning": theme.warning}[item.state]
     mark = QLabel()
     mark.setObjectName(f"campaign_check_{item.key}_mark")
     mark.setPixmap(icon_pixmap(STATE_ICONS[item.state], 16, color))

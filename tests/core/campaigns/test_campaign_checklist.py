@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from core.campaigns.checklist import DONE, TODO, WARNING, Facts, Group, Stock, checklist
+from core.campaigns.checklist import DONE, MISSING, WARNING, Facts, Group, Stock, checklist
 from core.campaigns.live import campaign_live
 from core.campaigns.participants import campaign_participants, matching
 from core.campaigns.records import COPY_LABELS, create_campaign, set_notes, set_status
@@ -44,7 +44,7 @@ def by_key(items):
 def test_a_likes_rule_in_poster_copy_is_flagged_with_the_checkers_reason():
     items = by_key(checklist(facts(copy={"rules": LIKES, "poster": CLEAN})))
     flagged = items["copy:rules"]
-    assert flagged.state == TODO
+    assert flagged.state == MISSING
     (found,) = check_copy(LIKES)
     assert found.rule == "collect_likes" and found.reason in flagged.reason
     assert "集" in flagged.reason
@@ -68,11 +68,11 @@ def test_missing_goal_empty_stock_expired_qr_and_too_little_room():
             )
         )
     )
-    assert items["goal_budget"].state == TODO and "目标" in items["goal_budget"].reason
-    assert items["stock"].state == TODO and "帆布袋" in items["stock"].reason
+    assert items["goal_budget"].state == MISSING and "目标" in items["goal_budget"].reason
+    assert items["stock"].state == MISSING and "帆布袋" in items["stock"].reason
     # past the scan-in cap nobody scans the code: its expiry does not matter
     assert items["qr"].state == DONE
-    assert items["capacity"].state == TODO and "50" in items["capacity"].reason
+    assert items["capacity"].state == MISSING and "50" in items["capacity"].reason
 
 
 def test_phases_follow_the_status_and_the_review_reads_goal_roi_and_notes():
@@ -80,7 +80,7 @@ def test_phases_follow_the_status_and_the_review_reads_goal_roi_and_notes():
     assert {"near_caps", "goal", "roi", "notes"} <= set(items)
     assert items["goal"].state == WARNING and "50%" in items["goal"].reason
     assert items["roi"].state == WARNING
-    assert items["notes"].state == TODO
+    assert items["notes"].state == MISSING
     done = by_key(checklist(facts(status="reviewed", actual=300, roi=1.5, notes="下次早点开群")))
     assert (done["goal"].state, done["roi"].state, done["notes"].state) == (DONE, DONE, DONE)
 
@@ -131,9 +131,9 @@ def test_live_counts_and_checklist_from_the_database(database):
         live = campaign_live(session, campaign_id, now=datetime(2026, 5, 3))
         assert (live.participants, live.new_members, live.days_left) == (4, 2, 18)
         items = by_key(live.items)
-        assert items["copy:rules"].state == TODO
+        assert items["copy:rules"].state == MISSING
         assert items["codes"].state == DONE
-        assert items["qr"].state == TODO  # 读书会 has no QR code yet
+        assert items["qr"].state == MISSING  # 读书会 has no QR code yet
         assert "near_caps" in items and "notes" not in items
         set_notes(session, campaign_id, "复盘：二维码要早点换")
         assert campaign_live(session, campaign_id, now=datetime(2026, 5, 3)).notes.startswith(

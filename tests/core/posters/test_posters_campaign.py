@@ -125,7 +125,7 @@ def test_the_campaign_checklist_counts_the_codes_posters_issued(database):
             live = campaign_live(session, campaign_id, now=datetime.now())
             return next(item for item in live.items if item.key == "codes")
 
-        assert codes_item().state == "todo"
+        assert codes_item().state == "missing"
         campaign_recipients(session, str(campaign_id), community_id=cid)
         item = codes_item()
         assert item.state == "done" and "3" in str(item.reason)

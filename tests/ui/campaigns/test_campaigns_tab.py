@@ -162,7 +162,7 @@ def test_the_checklist_flags_a_likes_rule_and_passes_a_clean_one(make_tab, qtbot
     rules = tab.findChild(QLabel, "campaign_check_copy:rules_reason")
     poster = tab.findChild(QLabel, "campaign_check_copy:poster_reason")
     assert "集赞" in rules.text() and "诱导" in rules.text()
-    assert rules.property("checkState") == "todo"
+    assert rules.property("checkState") == "missing"
     assert poster.property("checkState") == "done"
 
 
