@@ -16,15 +16,12 @@ and < 2 s; the tree < 300 ms.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import time
-import uuid
 from datetime import datetime, timedelta
 
 import common
-from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert, text
 
 from core.campaigns.funnel import funnel
 from core.campaigns.inputs_sql import read_edges, read_inputs
@@ -259,24 +256,7 @@ def main() -> None:
     parser.add_argument("--edges", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    common.OUT.mkdir(parents=True, exist_ok=True)
-    path = common.OUT / "campaign-sql.db"
-    path.unlink(missing_ok=True)
-    measure(f"sqlite:///{path}", args.edges, args.runs)
-    path.unlink(missing_ok=True)
-    server = os.environ.get("SHEQUN_TEST_PG_URL")
-    if server:
-        name = f"bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(server, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            measure(make_url(server).set(database=name).render_as_string(False), args.edges,
-                    args.runs)  # fmt: skip
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-            admin.dispose()
+    common.on_sqlite_then_postgres(measure, "campaign-sql.db", args.edges, args.runs)
 
 
 if __name__ == "__main__":

@@ -16,14 +16,11 @@ seed that the page fills in afterwards (a walk of the whole campaign).
 from __future__ import annotations
 
 import argparse
-import os
 import time
-import uuid
 
 import common
 from campaign_sql import load
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from core.campaigns.branches import children, path_to, seed_descendants, seeds
 from core.campaigns.subtree import _COUNTED, subtree
@@ -89,24 +86,7 @@ def main() -> None:
     parser.add_argument("--edges", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    common.OUT.mkdir(parents=True, exist_ok=True)
-    path = common.OUT / "campaign-tree.db"
-    path.unlink(missing_ok=True)
-    measure(f"sqlite:///{path}", args.edges, args.runs)
-    path.unlink(missing_ok=True)
-    server = os.environ.get("SHEQUN_TEST_PG_URL")
-    if server:
-        name = f"bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(server, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            measure(make_url(server).set(database=name).render_as_string(False), args.edges,
-                    args.runs)  # fmt: skip
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-            admin.dispose()
+    common.on_sqlite_then_postgres(measure, "campaign-tree.db", args.edges, args.runs)
 
 
 if __name__ == "__main__":

@@ -50,3 +50,31 @@ def time_command(command: list[str], env: dict | None = None) -> tuple[float, st
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+def on_sqlite_then_postgres(measure, file_name: str, *args) -> None:
+    """`measure(url, *args)` on a fresh SQLite file in bench/out, then, when
+    SHEQUN_TEST_PG_URL names a server, on a throwaway PostgreSQL database there."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / file_name
+    path.unlink(missing_ok=True)
+    measure(f"sqlite:///{path}", *args)
+    path.unlink(missing_ok=True)
+    server = os.environ.get("SHEQUN_TEST_PG_URL")
+    if not server:
+        return
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        measure(make_url(server).set(database=name).render_as_string(False), *args)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
