@@ -150,7 +150,8 @@ def _write(target: Path, data: bytes | None, source: Path) -> None:
         partial.replace(target)
     except OSError as error:
         partial.unlink(missing_ok=True)
-        raise UserError(msg("无法保存素材文件：{problem}", problem=str(error.strerror or error)))
+        problem = str(error.strerror or error)
+        raise UserError(msg("无法保存素材文件：{problem}", problem=problem)) from error
 
 
 def _search_text(title: str, filename: str, tags: list[str]) -> str:

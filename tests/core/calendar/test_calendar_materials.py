@@ -106,18 +106,18 @@ def test_items_attach_materials_in_order_and_a_used_one_stays(database, tmp_path
         assert set_attachments(session, item, [b, a, b]) == [b, a]
     with database.session() as session:
         assert [m.id for m in attachments_of(session, [item])[item]] == [b, a]
-    with pytest.raises(UserError, match="还在 1 条内容中使用"):
-        with database.session(write=True) as session:
-            delete_material(session, a)
+    used = pytest.raises(UserError, match="还在 1 条内容中使用")
+    with used, database.session(write=True) as session:
+        delete_material(session, a)
     with database.session(write=True) as session:
         set_attachments(session, item, [b])
         assert delete_material(session, a) == "a"
     with database.session() as session:
         assert [m.id for m in list_materials(session)] == [b]
     assert [p.name for p in _files()] == ["b.png"]
-    with pytest.raises(UserError, match="没有编号为「999」的素材"):
-        with database.session(write=True) as session:
-            set_attachments(session, item, [999])
+    missing = pytest.raises(UserError, match="没有编号为「999」的素材")
+    with missing, database.session(write=True) as session:
+        set_attachments(session, item, [999])
 
 
 def test_a_thumbnail_is_made_once(sqlite_database, tmp_path):
