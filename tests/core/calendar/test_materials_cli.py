@@ -17,7 +17,8 @@ def main(url, *args):
 
 def test_add_list_and_refuse(sqlite_url, tmp_path):
     poster = picture(tmp_path / "双12海报.png")
-    dry = main(sqlite_url, "calendar", "materials", "add", str(poster), "--tag", "活动", "--dry-run")
+    add = ("calendar", "materials", "add", str(poster))
+    dry = main(sqlite_url, *add, "--tag", "活动", "--dry-run")
     assert dry.returncode == 0 and "试运行" in dry.stdout, dry.stderr
     assert not materials_dir().exists() or not any(materials_dir().rglob("*.png"))
     made = json.loads(main(sqlite_url, "calendar", "materials", "add", str(poster), "--tag",
