@@ -21,7 +21,8 @@ class MembersDueDialog(QDialog):
         title.setProperty("sectionTitle", True)
         title.setObjectName("today_members_due_heading")
         layout.addWidget(title)
-        layout.addWidget(hint_label(self.tr("发送时段 {window}；按入群时间排列。").format(window=window)))
+        hint = self.tr("发送时段 {window}；按入群时间排列。").format(window=window)
+        layout.addWidget(hint_label(hint))
         table = read_only_table("today_members_due_table", [self.tr("成员"), self.tr("入群时间")])
         table.setRowCount(len(members))
         for row, (_mid, name, joined) in enumerate(members):

@@ -91,9 +91,7 @@ class TodayPage(QWidget):
         layout.addLayout(head)
         layout.addWidget(
             hint_label(
-                self.tr(
-                    "复制后到微信群里粘贴发送，发完点「标记已发送」。程序不会替你发消息。"
-                )
+                self.tr("复制后到微信群里粘贴发送，发完点「标记已发送」。程序不会替你发消息。")
             )
         )
         self.status = QLabel("")

@@ -74,8 +74,11 @@ def test_mark_sent_records_the_time_and_the_item_leaves(page, built, qtbot, sqli
     before = datetime.now().replace(microsecond=0)
     _button(page, f"today_sent_{built['morning']}_{built['bake']}").click()
     qtbot.waitUntil(
-        lambda: not page.busy()
-        and page.findChild(QPushButton, f"today_sent_{built['morning']}_{built['bake']}") is None,
+        lambda: (
+            not page.busy()
+            and page.findChild(QPushButton, f"today_sent_{built['morning']}_{built['bake']}")
+            is None
+        ),
         timeout=10_000,
     )
     with sqlite_database.session() as session:
