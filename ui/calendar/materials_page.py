@@ -197,7 +197,9 @@ class MaterialsPage(QWidget):
         file_icon = icon("file-text")
         for row in listing.materials:
             thumb = listing.thumbs.get(row.id)
-            item = QListWidgetItem(QIcon(QPixmap(thumb)) if thumb else file_icon, row.title)
+            # A file shows its type under the title: 活动规则 / PDF
+            text = row.title if thumb else f"{row.title}\n{Path(row.filename).suffix[1:].upper()}"
+            item = QListWidgetItem(QIcon(QPixmap(thumb)) if thumb else file_icon, text.strip())
             item.setData(Qt.ItemDataRole.UserRole, row.id)
             tags = " ".join(f"#{t}" for t in row.tags)
             item.setToolTip(f"{row.title}\n{row.filename} · {_size_text(row)}\n{tags}".strip())

@@ -23,7 +23,8 @@ class MembersDueDialog(QDialog):
         layout.addWidget(title)
         hint = self.tr("发送时段 {window}；按入群时间排列。").format(window=window)
         layout.addWidget(hint_label(hint))
-        table = read_only_table("today_members_due_table", [self.tr("成员"), self.tr("入群时间")])
+        table = read_only_table("today_members_due_table", [self.tr("成员"), self.tr("入群时间")],
+                                stretch=0)  # fmt: skip
         table.setRowCount(len(members))
         for row, (_mid, name, joined) in enumerate(members):
             table.setItem(row, 0, QTableWidgetItem(name))
