@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from ui.common.changes import Change, changes
 from ui.common.empty_state import EmptyState, EmptySwitch
+from ui.common.i18n import shown
 from ui.common.icons import icon
 from ui.common.tasks import TaskGroup
 from ui.common.widgets import confirm, page_title, push_button
@@ -84,7 +85,7 @@ def add_files(session, paths: list[Path], tags: list[str]) -> AddResult:
         try:
             added = add_material(session, path, tags=tags)
         except UserError as error:
-            result.refused.append(str(error))
+            result.refused.append(error.message)  # a Message: shown in the window's language
             continue
         (result.added if added.created else result.already).append(added.material.title)
     return result
@@ -249,7 +250,7 @@ class MaterialsPage(QWidget):
         try:
             tags = clean_tags([self.new_tags.text()])
         except UserError as error:
-            self._report(AddResult([], [], [str(error)]))
+            self._report(AddResult([], [], [error.message]))
             return
         self.tasks.write(
             lambda session: add_files(session, paths, tags),
@@ -269,7 +270,7 @@ class MaterialsPage(QWidget):
                 count=len(result.added), names="、".join(result.added)))  # fmt: skip
         if result.already:
             parts.append(self.tr("素材库里已有：{names}").format(names="、".join(result.already)))
-        parts += result.refused
+        parts += [shown(text) for text in result.refused]
         self.status.setProperty("warning", bool(result.refused))
         self.status.style().unpolish(self.status)
         self.status.style().polish(self.status)

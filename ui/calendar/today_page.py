@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from ui.calendar.members_due_dialog import MembersDueDialog
 from ui.common.changes import Change, changes
 from ui.common.empty_state import EmptyState, EmptySwitch
+from ui.common.i18n import shown, shown_name
 from ui.common.widgets import hint_label, page_title, push_button
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ def load_today(session, day: date | None, now: datetime | None = None) -> TodayD
     ids = {item.id for entry in days for item in entry.items}
     found: dict[int, list[str]] = {}
     for overrun in overruns(session, day, day, [entry.community_id for entry in days]):
-        found.setdefault(overrun.community_id, []).append(str(overrun.message))
+        found.setdefault(overrun.community_id, []).append(overrun.message)
     return TodayData(day, days, attachments_of(session, ids), found)
 
 
@@ -156,7 +157,7 @@ class TodayPage(QWidget):
         head.addStretch(1)
         box.addLayout(head)
         for text in data.overruns.get(entry.community_id, []):
-            warning = QLabel("⚠ " + text)
+            warning = QLabel("⚠ " + shown(text))
             warning.setObjectName(f"today_limit_{entry.community_id}")
             warning.setProperty("warning", True)
             warning.setWordWrap(True)
@@ -166,7 +167,7 @@ class TodayPage(QWidget):
         for line in entry.lines:
             button = QPushButton(
                 self.tr("{text} · {template} · {window} ›").format(
-                    text=line.text, template=line.template, window=line.window
+                    text=shown(line.text), template=shown_name(line.template), window=line.window
                 )
             )
             button.setObjectName(f"today_sop_{entry.community_id}_{line.step_id}")
@@ -195,7 +196,7 @@ class TodayPage(QWidget):
             marks.append(self.tr("推广"))
         if not item.can_send:
             marks.append(item.status_label)
-        kind = QLabel(" · ".join(str(m) for m in marks))
+        kind = QLabel(" · ".join(shown(m) for m in marks))
         kind.setProperty("muted", True)
         top.addWidget(kind)
         title = QLabel(item.title)
@@ -307,7 +308,7 @@ class TodayPage(QWidget):
         day = self.data.day if self.data else self.day()
 
         def show(members: list) -> None:
-            dialog = MembersDueDialog(str(line.text), line.window, members, self)
+            dialog = MembersDueDialog(shown(line.text), line.window, members, self)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.open()
 

@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QPushButton, QTableWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QTableWidget, QWidget
 from sqlalchemy import select
 
 from core.calendar.items import create_item
@@ -125,3 +125,15 @@ def test_a_relative_sop_line_opens_the_members_due(app, qtbot, sqlite_database, 
     lines[0].click()
     qtbot.waitUntil(lambda: "rows" in seen, timeout=10_000)
     assert seen["rows"] == 3 and seen["copied"].count("@") == 3
+
+
+def test_in_english_core_labels_and_warnings_are_translated(english, qtbot, sqlite_database, built):
+    shown = host(qtbot, sqlite_database, TodayPage)
+    shown.page.reload()
+    qtbot.waitUntil(lambda: not shown.busy() and shown.page.data is not None, timeout=10_000)
+    assert _button(shown, f"today_sent_{built['coupon']}_{built['run']}").text() == "Mark sent"
+    warning = shown.findChild(QLabel, f"today_limit_{built['run']}").text()
+    assert "超过" not in warning and "limit" in warning.lower()
+    row = shown.findChild(QWidget, f"today_item_{built['lottery']}_{built['run']}")
+    texts = [label.text() for label in row.findChildren(QLabel)]
+    assert not any("抽奖 ·" in text for text in texts), texts
