@@ -151,9 +151,10 @@ class TodayPage(QWidget):
         name = QLabel(entry.community)
         name.setProperty("sectionTitle", True)
         head.addWidget(name)
-        waiting = QLabel(self.tr("{count} 条待发").format(count=len(entry.items)))
-        waiting.setProperty("muted", True)
-        head.addWidget(waiting, 0, Qt.AlignmentFlag.AlignBottom)
+        if entry.items:  # a community with only SOP lines has no count to show
+            waiting = QLabel(self.tr("{count} 条待发").format(count=len(entry.items)))
+            waiting.setProperty("muted", True)
+            head.addWidget(waiting, 0, Qt.AlignmentFlag.AlignBottom)
         head.addStretch(1)
         box.addLayout(head)
         for text in data.overruns.get(entry.community_id, []):
