@@ -34,7 +34,7 @@ from core.common.paths import data_dir
 from core.common.search_keys import names_search_text, normalize_query
 from core.common.text import msg
 from core.posters.assets import image_asset
-from db.calendar_models import ContentItem
+from db.calendar_models import SENT_STATUSES, ContentItem
 from db.material_models import (
     MAX_MATERIAL_BYTES,
     MAX_MATERIAL_TITLE_CHARS,
@@ -305,8 +305,12 @@ def _remove(path: Path) -> None:
 
 def set_attachments(session: Session, item_id: int, material_ids: Iterable[int]) -> list[int]:
     """The item's attachments become `material_ids`, in this order."""
-    if session.get(ContentItem, item_id) is None:
+    item = session.get(ContentItem, item_id)
+    if item is None:
         raise UserError(msg("没有编号为「{text}」的内容", text=str(item_id)))
+    if item.status in SENT_STATUSES:  # what went out stays as it went out
+        raise UserError(msg("内容 #{id}「{title}」已发送，不能再{what}", id=item.id,
+                            title=item.title, what=msg("改附件")))  # fmt: skip
     ids = list(dict.fromkeys(material_ids))
     if len(ids) > MAX_ATTACHMENTS:
         raise UserError(msg("附件太多（最多 {limit} 个）", limit=MAX_ATTACHMENTS))

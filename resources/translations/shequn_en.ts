@@ -9128,6 +9128,10 @@ Drop an image here</translation>
         <translation>The tag “{tag}” is too long (at most {limit} characters)</translation>
     </message>
     <message>
+        <source>改附件</source>
+        <translation>change its attachments</translation>
+    </message>
+    <message>
         <source>重复次数应在 1 到 {limit} 之间</source>
         <translation>The number of times should be between 1 and {limit}</translation>
     </message>

@@ -129,3 +129,32 @@ def test_a_thumbnail_is_made_once(sqlite_database, tmp_path):
     with Image.open(made) as image:
         assert image.size == (160, 40)
     assert thumbnail(row) == made
+
+
+def test_undoing_a_delete_brings_the_attachments_back(sqlite_database, tmp_path):
+    from core.calendar.items import delete_item, restore_item
+
+    with sqlite_database.session(write=True) as session:
+        a = add_material(session, picture(tmp_path / "a.png", "red")).material.id
+        b = add_material(session, picture(tmp_path / "b.png", "blue")).material.id
+        item = create_item(session, "早安", planned_at=T, now=T).id
+        set_attachments(session, item, [b, a])
+        kept = delete_item(session, item)
+        assert attachments_of(session, [item]) == {}
+        back = restore_item(session, kept).id
+        assert [m.id for m in attachments_of(session, [back])[back]] == [b, a]
+
+
+def test_a_sent_item_keeps_its_attachments(sqlite_database, tmp_path):
+    from core.calendar.status import schedule
+    from core.calendar.today import mark_sent
+
+    with sqlite_database.session(write=True) as session:
+        a = add_material(session, picture(tmp_path / "a.png")).material.id
+        item = create_item(session, "早安", planned_at=T, now=T).id
+        set_attachments(session, item, [a])
+        schedule(session, item)
+        mark_sent(session, item)
+    refused = pytest.raises(UserError, match="已发送，不能再改附件")
+    with refused, sqlite_database.session(write=True) as session:
+        set_attachments(session, item, [])
