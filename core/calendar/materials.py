@@ -281,6 +281,29 @@ def find_material(session: Session, material_id: int | str) -> Material:
     return material
 
 
+def edit_material(
+    session: Session,
+    material_id: int | str,
+    *,
+    title: str | None = None,
+    tags: Iterable[str] | None = None,
+) -> MaterialRow:
+    """A new title and / or tags (the tags replace the old ones)."""
+    material = find_material(session, material_id)
+    if title is not None:
+        if not " ".join(visible_text(title).split()):
+            raise UserError(msg("请写素材标题"))
+        material.title = _title(title, material.title)
+    if tags is not None:
+        tags = clean_tags(tags)
+        session.execute(delete(MaterialTag).where(MaterialTag.material_id == material.id))
+        session.add_all(MaterialTag(material_id=material.id, tag=t) for t in tags)
+    session.flush()
+    row = _row(session, material)
+    material.search_text = _search_text(row.title, row.filename, row.tags)
+    return row
+
+
 def delete_material(session: Session, material_id: int | str) -> str:
     """Delete a material no item uses; its file goes once the transaction commits."""
     material = find_material(session, material_id)

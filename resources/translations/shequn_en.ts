@@ -2918,6 +2918,29 @@ Demo data can be generated again in a new database at any time; it does not affe
     </message>
 </context>
 <context>
+    <name>MaterialEditDialog</name>
+    <message>
+        <source>编辑素材</source>
+        <translation>Edit material</translation>
+    </message>
+    <message>
+        <source>标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>逗号分隔</source>
+        <translation>Comma-separated</translation>
+    </message>
+    <message>
+        <source>标签</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+</context>
+<context>
     <name>MaterialPicker</name>
     <message>
         <source>选择素材</source>
@@ -2945,6 +2968,10 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>添加…</source>
         <translation>Add…</translation>
+    </message>
+    <message>
+        <source>编辑…</source>
+        <translation>Edit…</translation>
     </message>
     <message>
         <source>删除</source>
@@ -2985,6 +3012,10 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>素材库里已有：{names}</source>
         <translation>Already in the library: {names}</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
     </message>
     <message>
         <source>删除素材</source>
@@ -9122,6 +9153,10 @@ Drop an image here</translation>
     <message>
         <source>无法保存素材文件：{problem}</source>
         <translation>Could not save the material file: {problem}</translation>
+    </message>
+    <message>
+        <source>请写素材标题</source>
+        <translation>Please give the material a title</translation>
     </message>
     <message>
         <source>标签「{tag}」太长（最多 {limit} 个字）</source>

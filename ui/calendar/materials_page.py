@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -140,6 +141,10 @@ class MaterialsPage(QWidget):
             add = push_button("materials_add", self.tr("添加…"), self.choose_files)
             add.setIcon(icon("plus"))
             bar.addWidget(add)
+            self.edit_button = push_button("materials_edit", self.tr("编辑…"), self.edit)
+            self.edit_button.setIcon(icon("pencil"))
+            self.edit_button.setEnabled(False)
+            bar.addWidget(self.edit_button)
             self.delete_button = push_button("materials_delete", self.tr("删除"), self.delete)
             self.delete_button.setIcon(icon("trash-2"))
             self.delete_button.setEnabled(False)
@@ -162,6 +167,8 @@ class MaterialsPage(QWidget):
             else QAbstractItemView.SelectionMode.SingleSelection
         )
         self.grid.itemSelectionChanged.connect(self._selection_changed)
+        if not picker:
+            self.grid.itemDoubleClicked.connect(lambda _item: self.edit())
         self.empty = EmptyState(
             "materials_empty",
             "image",
@@ -230,6 +237,7 @@ class MaterialsPage(QWidget):
     def _selection_changed(self) -> None:
         if not self.picker:
             self.delete_button.setEnabled(bool(self.grid.selectedItems()))
+            self.edit_button.setEnabled(bool(self.grid.selectedItems()))
 
     # -- adding ----------------------------------------------------------------------------
 
@@ -287,6 +295,31 @@ class MaterialsPage(QWidget):
             event.acceptProposedAction()
             self.add_paths(files)
 
+    # -- editing ---------------------------------------------------------------------------
+
+    def selected_row(self) -> MaterialRow | None:
+        ids = self.selected_ids()
+        if not ids or self.listing is None:
+            return None
+        return next((m for m in self.listing.materials if m.id == ids[0]), None)
+
+    def edit(self) -> None:
+        from core.calendar.materials import edit_material
+
+        row = self.selected_row()
+        if row is None:
+            return
+        dialog = MaterialEditDialog(row, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        title, tags = dialog.values()
+        self.tasks.write(
+            lambda session: edit_material(session, row.id, title=title, tags=[tags]),
+            label=self.tr("正在保存…"),
+            changes=changes(Change.CALENDAR),
+            then=lambda _row: self.reload(),
+        )
+
     # -- deleting --------------------------------------------------------------------------
 
     def delete(self) -> None:
@@ -315,6 +348,35 @@ class MaterialsPage(QWidget):
         self.status.setProperty("warning", False)
         self.status.setText(self.tr("已删除素材「{name}」").format(name=title))
         self.reload()
+
+
+class MaterialEditDialog(QDialog):
+    """A material's title and tags."""
+
+    def __init__(self, row: MaterialRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("materials_edit_dialog")
+        self.setWindowTitle(self.tr("编辑素材"))
+        form = QFormLayout(self)
+        self.title_edit = QLineEdit(row.title)
+        self.title_edit.setObjectName("materials_edit_title")
+        form.addRow(self.tr("标题"), self.title_edit)
+        self.tags_edit = QLineEdit("，".join(row.tags))
+        self.tags_edit.setObjectName("materials_edit_tags")
+        self.tags_edit.setPlaceholderText(self.tr("逗号分隔"))
+        form.addRow(self.tr("标签"), self.tags_edit)
+        form.addRow(self.tr("文件"), QLabel(f"{row.filename} · {_size_text(row)}"))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.setObjectName("materials_edit_buttons")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.setMinimumWidth(420)
+
+    def values(self) -> tuple[str, str]:
+        return self.title_edit.text(), self.tags_edit.text()
 
 
 class MaterialPicker(QDialog):

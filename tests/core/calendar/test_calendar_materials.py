@@ -158,3 +158,18 @@ def test_a_sent_item_keeps_its_attachments(sqlite_database, tmp_path):
     refused = pytest.raises(UserError, match="已发送，不能再改附件")
     with refused, sqlite_database.session(write=True) as session:
         set_attachments(session, item, [])
+
+
+def test_a_material_is_renamed_and_retagged(database, tmp_path):
+    from core.calendar.materials import edit_material
+
+    with database.session(write=True) as session:
+        mid = add_material(session, picture(tmp_path / "IMG_0001.png"), tags=["旧"]).material.id
+        row = edit_material(session, mid, title="会员日海报", tags=["会员", "海报"])
+    assert (row.title, row.tags) == ("会员日海报", ["会员", "海报"])
+    with database.session() as session:
+        assert [m.id for m in list_materials(session, "hyr")] == [mid]
+        assert list_materials(session, tag="旧") == []
+        assert [m.id for m in list_materials(session, "img_0001")] == [mid]  # its file name
+    with pytest.raises(UserError, match="请写素材标题"), database.session(write=True) as session:
+        edit_material(session, mid, title="  ")

@@ -129,3 +129,21 @@ def test_the_picker_returns_the_ids_chosen(page, qtbot, sqlite_database, tmp_pat
         QDialogButtonBox.StandardButton.Ok
     ).click()
     assert sorted(picker.chosen) == sorted(ids.values())
+
+
+def test_edit_title_and_tags(page, qtbot, tmp_path):
+    _add(qtbot, page, picture(tmp_path / "IMG_0001.png"))
+    page.findChild(QListWidget, "materials_grid").item(0).setSelected(True)
+
+    def fill(dialog) -> None:
+        dialog.findChild(QLineEdit, "materials_edit_title").setText("会员日海报")
+        dialog.findChild(QLineEdit, "materials_edit_tags").setText("会员, 海报")
+        dialog.findChild(QDialogButtonBox, "materials_edit_buttons").button(
+            QDialogButtonBox.StandardButton.Save
+        ).click()
+
+    when_shown("materials_edit_dialog", fill)
+    page.page.edit_button.click()
+    qtbot.waitUntil(lambda: not page.busy() and _titles(page) == ["会员日海报"], timeout=10_000)
+    tag = page.findChild(QComboBox, "materials_tag")
+    assert [tag.itemData(i) for i in range(tag.count())] == [None, "会员", "海报"]
