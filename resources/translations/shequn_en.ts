@@ -2946,6 +2946,10 @@ Demo data can be generated again in a new database at any time; it does not affe
         <source>选择素材</source>
         <translation>Choose materials</translation>
     </message>
+    <message>
+        <source>按住 Ctrl 或 Shift 可以选多个；新素材在「素材库」页添加。</source>
+        <translation>Hold Ctrl or Shift to pick several; add new material on the Material library page.</translation>
+    </message>
 </context>
 <context>
     <name>MaterialsPage</name>

@@ -39,7 +39,7 @@ from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.i18n import shown
 from ui.common.icons import icon
 from ui.common.tasks import TaskGroup
-from ui.common.widgets import confirm, page_title, push_button
+from ui.common.widgets import confirm, hint_label, page_title, push_button
 
 if TYPE_CHECKING:
     from core.calendar.materials import MaterialRow
@@ -389,6 +389,9 @@ class MaterialPicker(QDialog):
         self.chosen: list[int] = []
         self._preselect = list(selected)
         layout = QVBoxLayout(self)
+        layout.addWidget(
+            hint_label(self.tr("按住 Ctrl 或 Shift 可以选多个；新素材在「素材库」页添加。"))
+        )
         self.page = MaterialsPage(tab, self, picker=True)
         layout.addWidget(self.page, 1)
         buttons = QDialogButtonBox(
