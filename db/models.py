@@ -377,3 +377,5 @@ from db import campaign_fact_models  # noqa: E402,F401  # isort: skip
 from db import chat_models  # noqa: E402,F401  # isort: skip
 
 from db import calendar_models  # noqa: E402,F401  # isort: skip
+
+from db import material_models  # noqa: E402,F401  # isort: skip

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from core.calendar.holidays_cli import add_holidays_parser
+from core.calendar.materials_cli import add_materials_parser
 from core.common.cli import add_common_options, emit
 
 DRY = "（试运行，未写入）"
@@ -20,6 +21,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     actions = calendar.add_subparsers(dest="calendar_command", metavar="操作", required=True)
     add_holidays_parser(actions)  # calendar holidays list | import-notice
+    add_materials_parser(actions)  # calendar materials add | list | delete
 
     listing = actions.add_parser("list", help="列出计划的内容（默认：今天起四周）")
     listing.add_argument("--from", dest="start", help="从这天起 YYYY-MM-DD（默认：今天）")

@@ -30,6 +30,7 @@ from db.calendar_models import (
     ContentItemCommunity,
     SopException,
 )
+from db.material_models import ContentItemMaterial, Material
 from db.models import Community
 from db.referral_models import Campaign
 
@@ -251,6 +252,7 @@ class DeletedItem:
 
     values: dict
     community_ids: list[int]
+    material_ids: list[int] = field(default_factory=list)  # its attachments, in order
 
 
 _KEPT = (
@@ -267,7 +269,15 @@ def delete_item(session: Session, item_id: int, now: datetime | None = None) -> 
     item = find_item(session, item_id)
     _not_sent(item, msg("删除这条内容"))
     kept = DeletedItem(
-        {name: getattr(item, name) for name in _KEPT}, community_ids_of(session, item.id)
+        {name: getattr(item, name) for name in _KEPT},
+        community_ids_of(session, item.id),
+        list(
+            session.scalars(
+                select(ContentItemMaterial.material_id)
+                .where(ContentItemMaterial.item_id == item.id)
+                .order_by(ContentItemMaterial.position)
+            )
+        ),
     )
     if item.sop_template_id is not None:
         key = (item.sop_template_id, item.sop_occurrence)
@@ -300,6 +310,12 @@ def restore_item(session: Session, kept: DeletedItem, now: datetime | None = Non
     session.flush()
     ids = _communities(session, kept.community_ids)
     session.add_all(ContentItemCommunity(item_id=item.id, community_id=c) for c in ids)
+    # Attachments back too, those still in the 素材库.
+    there = set(session.scalars(select(Material.id).where(Material.id.in_(kept.material_ids))))
+    session.add_all(
+        ContentItemMaterial(item_id=item.id, material_id=mid, position=n)
+        for n, mid in enumerate(m for m in kept.material_ids if m in there)
+    )
     record(session, item, "created", now=now, reason="undo")
     return item
 

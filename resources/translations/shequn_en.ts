@@ -2918,6 +2918,127 @@ Demo data can be generated again in a new database at any time; it does not affe
     </message>
 </context>
 <context>
+    <name>MaterialEditDialog</name>
+    <message>
+        <source>编辑素材</source>
+        <translation>Edit material</translation>
+    </message>
+    <message>
+        <source>标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>逗号分隔</source>
+        <translation>Comma-separated</translation>
+    </message>
+    <message>
+        <source>标签</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+</context>
+<context>
+    <name>MaterialPicker</name>
+    <message>
+        <source>选择素材</source>
+        <translation>Choose materials</translation>
+    </message>
+    <message>
+        <source>按住 Ctrl 或 Shift 可以选多个；新素材在「素材库」页添加。</source>
+        <translation>Hold Ctrl or Shift to pick several; add new material on the Material library page.</translation>
+    </message>
+</context>
+<context>
+    <name>MaterialsPage</name>
+    <message>
+        <source>素材库</source>
+        <translation>Material library</translation>
+    </message>
+    <message>
+        <source>搜索标题、标签或拼音</source>
+        <translation>Search title, tag or pinyin</translation>
+    </message>
+    <message>
+        <source>全部标签</source>
+        <translation>All tags</translation>
+    </message>
+    <message>
+        <source>新素材的标签，逗号分隔</source>
+        <translation>Tags for new files, comma-separated</translation>
+    </message>
+    <message>
+        <source>添加…</source>
+        <translation>Add…</translation>
+    </message>
+    <message>
+        <source>编辑…</source>
+        <translation>Edit…</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>素材库还是空的</source>
+        <translation>The material library is empty</translation>
+    </message>
+    <message>
+        <source>把海报、产品图和活动规则放进来，排内容时直接挑选；也可以把文件拖到这里。</source>
+        <translation>Put posters, product photos and event rules here to pick them when you plan content; you can also drop files here.</translation>
+    </message>
+    <message>
+        <source>添加素材…</source>
+        <translation>Add material…</translation>
+    </message>
+    <message>
+        <source>没有符合条件的素材</source>
+        <translation>No material matches</translation>
+    </message>
+    <message>
+        <source>添加素材</source>
+        <translation>Add material</translation>
+    </message>
+    <message>
+        <source>图片 (*.png *.jpg *.jpeg *.gif *.bmp *.webp);;所有文件 (*)</source>
+        <translation>Pictures (*.png *.jpg *.jpeg *.gif *.bmp *.webp);;All files (*)</translation>
+    </message>
+    <message>
+        <source>正在加入素材库…</source>
+        <translation>Adding to the material library…</translation>
+    </message>
+    <message>
+        <source>已加入 {count} 个：{names}</source>
+        <translation>Added {count}: {names}</translation>
+    </message>
+    <message>
+        <source>素材库里已有：{names}</source>
+        <translation>Already in the library: {names}</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>删除素材</source>
+        <translation>Delete material</translation>
+    </message>
+    <message>
+        <source>删除素材「{name}」？文件会从素材库文件夹中移除。</source>
+        <translation>Delete the material “{name}”? Its file is removed from the library folder.</translation>
+    </message>
+    <message>
+        <source>正在删除…</source>
+        <translation>Deleting…</translation>
+    </message>
+    <message>
+        <source>已删除素材「{name}」</source>
+        <translation>Deleted the material “{name}”</translation>
+    </message>
+</context>
+<context>
     <name>MemberDetailPanel</name>
     <message>
         <source>选择一位成员查看详情</source>
@@ -3176,6 +3297,33 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>{count}+ 人…</source>
         <translation>{count}+ members…</translation>
+    </message>
+</context>
+<context>
+    <name>MembersDueDialog</name>
+    <message>
+        <source>今天要跟进的成员</source>
+        <translation>Members to follow up today</translation>
+    </message>
+    <message>
+        <source>发送时段 {window}；按入群时间排列。</source>
+        <translation>Send window {window}; in the order they joined.</translation>
+    </message>
+    <message>
+        <source>成员</source>
+        <translation>Member</translation>
+    </message>
+    <message>
+        <source>入群时间</source>
+        <translation>Joined</translation>
+    </message>
+    <message>
+        <source>复制 @名单</source>
+        <translation>Copy @mentions</translation>
+    </message>
+    <message>
+        <source>已复制 {count} 个名字，可粘贴到欢迎语里</source>
+        <translation>Copied {count} names, ready to paste into the welcome message</translation>
     </message>
 </context>
 <context>
@@ -6073,6 +6221,105 @@ Drop an image here</translation>
     </message>
 </context>
 <context>
+    <name>TodayPage</name>
+    <message>
+        <source>今日待发</source>
+        <translation>Due today</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>复制后到微信群里粘贴发送，发完点「标记已发送」。程序不会替你发消息。</source>
+        <translation>Copy, paste and send it in the WeChat group, then click “Mark sent”. The program never sends messages for you.</translation>
+    </message>
+    <message>
+        <source>今天没有要发的内容</source>
+        <translation>Nothing to send today</translation>
+    </message>
+    <message>
+        <source>在日历里排好内容或套用 SOP 模板，到了那天就会出现在这里。</source>
+        <translation>Plan content in the calendar or apply an SOP template; it shows up here on its day.</translation>
+    </message>
+    <message>
+        <source>{count} 条待发</source>
+        <translation>{count} to send</translation>
+    </message>
+    <message>
+        <source>{text} · {template} · {window} ›</source>
+        <translation>{text} · {template} · {window} ›</translation>
+    </message>
+    <message>
+        <source>推广</source>
+        <translation>Promo</translation>
+    </message>
+    <message>
+        <source>复制</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <source>正文（和第一张图片）放到剪贴板</source>
+        <translation>Puts the text (and the first picture) on the clipboard</translation>
+    </message>
+    <message>
+        <source>标记已发送</source>
+        <translation>Mark sent</translation>
+    </message>
+    <message>
+        <source>审核通过后才能发送</source>
+        <translation>Can be sent once it is approved</translation>
+    </message>
+    <message>
+        <source>附件</source>
+        <translation>Attachments</translation>
+    </message>
+    <message>
+        <source>复制图片「{title}」</source>
+        <translation>Copy picture “{title}”</translation>
+    </message>
+    <message>
+        <source>打开文件夹「{title}」</source>
+        <translation>Open folder of “{title}”</translation>
+    </message>
+    <message>
+        <source>逾期 · {when}</source>
+        <translation>Overdue · {when}</translation>
+    </message>
+    <message>
+        <source>{time} 已过</source>
+        <translation>{time} passed</translation>
+    </message>
+    <message>
+        <source>已复制「{title}」的正文和图片</source>
+        <translation>Copied the text and picture of “{title}”</translation>
+    </message>
+    <message>
+        <source>已复制「{title}」的正文</source>
+        <translation>Copied the text of “{title}”</translation>
+    </message>
+    <message>
+        <source>图片「{title}」找不到了</source>
+        <translation>The picture “{title}” is missing</translation>
+    </message>
+    <message>
+        <source>已复制图片「{title}」</source>
+        <translation>Copied the picture “{title}”</translation>
+    </message>
+    <message>
+        <source>正在标记已发送…</source>
+        <translation>Marking as sent…</translation>
+    </message>
+    <message>
+        <source>已标记发送：{title}（{time}）</source>
+        <translation>Marked sent: {title} ({time})</translation>
+    </message>
+</context>
+<context>
     <name>ToolImportDialog</name>
     <message>
         <source>导入裂变工具明细</source>
@@ -8882,6 +9129,46 @@ Drop an image here</translation>
     <message>
         <source>结束方式只能选一种：重复 N 次，或到某天为止</source>
         <translation>Choose one way to end: after N times, or on a date</translation>
+    </message>
+    <message>
+        <source>标签太多（最多 {limit} 个）</source>
+        <translation>Too many tags (at most {limit})</translation>
+    </message>
+    <message>
+        <source>素材标题太长（最多 {limit} 个字）</source>
+        <translation>The material title is too long (at most {limit} characters)</translation>
+    </message>
+    <message>
+        <source>文件「{name}」太大（超过 {size} MB）</source>
+        <translation>The file “{name}” is too large (over {size} MB)</translation>
+    </message>
+    <message>
+        <source>没有编号为「{text}」的素材</source>
+        <translation>No material has the number “{text}”</translation>
+    </message>
+    <message>
+        <source>素材「{title}」还在 {count} 条内容中使用，先从内容中移除再删除</source>
+        <translation>The material “{title}” is used by {count} content items; remove it from them before deleting it</translation>
+    </message>
+    <message>
+        <source>附件太多（最多 {limit} 个）</source>
+        <translation>Too many attachments (at most {limit})</translation>
+    </message>
+    <message>
+        <source>无法保存素材文件：{problem}</source>
+        <translation>Could not save the material file: {problem}</translation>
+    </message>
+    <message>
+        <source>请写素材标题</source>
+        <translation>Please give the material a title</translation>
+    </message>
+    <message>
+        <source>标签「{tag}」太长（最多 {limit} 个字）</source>
+        <translation>The tag “{tag}” is too long (at most {limit} characters)</translation>
+    </message>
+    <message>
+        <source>改附件</source>
+        <translation>change its attachments</translation>
     </message>
     <message>
         <source>重复次数应在 1 到 {limit} 之间</source>

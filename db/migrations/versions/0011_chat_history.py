@@ -59,9 +59,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_community_chats")),
         sa.UniqueConstraint("chat_id", name=op.f("uq_community_chats_chat_id")),
     )
-    op.create_index(
-        op.f("ix_community_chats_community_id"), "community_chats", ["community_id"]
-    )
+    op.create_index(op.f("ix_community_chats_community_id"), "community_chats", ["community_id"])
     op.create_table(
         "community_names",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -122,9 +120,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_chat_messages")),
         sa.UniqueConstraint("source_ref", name=op.f("uq_chat_messages_source_ref")),
     )
-    op.create_index(
-        "ix_chat_messages_community_time", "chat_messages", ["community_id", "sent_at"]
-    )
+    op.create_index("ix_chat_messages_community_time", "chat_messages", ["community_id", "sent_at"])
     op.create_index("ix_chat_messages_member_time", "chat_messages", ["member_id", "sent_at"])
     _set_kinds(NEW_KINDS)
 

@@ -1,0 +1,110 @@
+"""`main.py calendar materials add FILE [--tag …] | list [--search] [--tag] | delete ID`:
+the 素材库 subcommand the calendar's CLI (core/calendar/cli.py) takes in."""
+
+from __future__ import annotations
+
+import argparse
+
+DRY = "（试运行，未写入）"
+
+
+def add_materials_parser(actions: argparse._SubParsersAction) -> None:
+    from core.common.cli import add_common_options
+
+    materials = actions.add_parser("materials", help="素材库：添加、查找、删除图片和文件")
+    steps = materials.add_subparsers(dest="step", metavar="操作", required=True)
+
+    add = steps.add_parser("add", help="把图片或文件加入素材库（同一个文件只存一份）")
+    add.add_argument("file", metavar="FILE", help="图片或文件")
+    add.add_argument("--title", help="标题（默认：文件名）")
+    add.add_argument("--tag", action="append", default=[], help="标签（可重复，或用逗号分隔）")
+    add.add_argument("--dry-run", action="store_true", help="只检查，不保存")
+    add_common_options(add)
+    add.set_defaults(handler=run_add)
+
+    listing = steps.add_parser("list", help="列出素材（可按标题、标签、拼音查找）")
+    listing.add_argument("--search", default="", help="查找：标题、标签、文件名或拼音")
+    listing.add_argument("--tag", help="只看有这个标签的素材")
+    add_common_options(listing)
+    listing.set_defaults(handler=run_list)
+
+    remove = steps.add_parser("delete", help="删除没有被内容使用的素材")
+    remove.add_argument("material", help="素材编号")
+    remove.add_argument("--dry-run", action="store_true", help="只检查，不删除")
+    add_common_options(remove)
+    remove.set_defaults(handler=run_delete)
+
+
+def _data(row) -> dict:
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "title": row.title,
+        "filename": row.filename,
+        "size_bytes": row.size_bytes,
+        "width": row.width,
+        "height": row.height,
+        "tags": row.tags,
+        "sha256": row.sha256,
+        "path": str(row.path),
+        "created_at": row.created_at.isoformat(sep=" ", timespec="minutes"),
+    }
+
+
+def _line(data: dict) -> str:
+    size = f"{data['width']}×{data['height']}" if data["width"] else f"{data['size_bytes']} B"
+    tags = " ".join(f"#{t}" for t in data["tags"])
+    return f"#{data['id']} {data['title']}\t{data['filename']}\t{size}\t{tags}".rstrip()
+
+
+def run_add(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from core.calendar.materials import add_material
+    from core.common.cli import emit, run_work
+
+    def work(session):
+        added = add_material(
+            session, Path(args.file), title=args.title, tags=args.tag,
+            write_file=not args.dry_run,
+        )  # fmt: skip
+        return _data(added.material) | {
+            "created": added.created,
+            "new_tags": added.new_tags,
+            "dry_run": args.dry_run,
+        }
+
+    data = run_work(args, work, write=True)
+    prefix = DRY if args.dry_run else ""
+    what = "已加入素材库" if data["created"] else "素材库里已有这个文件"
+    if not data["created"] and data["new_tags"]:
+        what += "（补上了新标签）"
+    emit(data, as_json=args.json, human=f"{prefix}{what}：{_line(data)}")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from core.calendar.materials import list_materials
+    from core.common.cli import emit, run_work
+
+    def work(session):
+        return [_data(r) for r in list_materials(session, args.search, tag=args.tag)]
+
+    found = run_work(args, work)
+    human = "\n".join([*map(_line, found), f"共 {len(found)} 个素材"])
+    emit({"search": args.search, "tag": args.tag, "materials": found}, as_json=args.json,
+         human=human)  # fmt: skip
+    return 0
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    from core.calendar.materials import delete_material
+    from core.common.cli import emit, run_work
+
+    def work(session):
+        return {"title": delete_material(session, args.material), "dry_run": args.dry_run}
+
+    data = run_work(args, work, write=True)
+    prefix = DRY if args.dry_run else ""
+    emit(data, as_json=args.json, human=f"{prefix}已删除素材：{data['title']}")
+    return 0

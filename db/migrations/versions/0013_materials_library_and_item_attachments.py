@@ -1,0 +1,110 @@
+"""The 素材库 (material library) and the attachments of content items
+
+New tables (db/material_models.py): `materials` (one row per stored file, UNIQUE by its
+SHA-256, so the same file added twice is one material; pictures carry width and height),
+`material_tags` (a material's tags) and `content_item_materials` (an item's attachments, in
+order; a material in use cannot be deleted). Nothing existing changes; the way down drops the
+tables.
+
+Written beside the other session-8 migrations and placed after them at the merge.
+
+Revision ID: 0013
+Revises: 0012
+Create Date: 2026-12-06 09:15:42.475516
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0013"
+down_revision: str | None = "0012"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "materials",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=5), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("filename", sa.String(length=255), nullable=False),
+        sa.Column("suffix", sa.String(length=16), nullable=False),
+        sa.Column("size_bytes", sa.Integer(), nullable=False),
+        sa.Column("width", sa.Integer(), nullable=True),
+        sa.Column("height", sa.Integer(), nullable=True),
+        sa.Column("search_text", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_by", sa.String(length=100), nullable=False),
+        sa.CheckConstraint(
+            "(kind = 'image' AND width IS NOT NULL AND height IS NOT NULL AND width BETWEEN 1 AND 100000 AND height BETWEEN 1 AND 100000) OR (kind = 'file' AND width IS NULL AND height IS NULL)",
+            name=op.f("ck_materials_image_has_size"),
+        ),
+        sa.CheckConstraint("kind IN ('image', 'file')", name=op.f("ck_materials_kind")),
+        sa.CheckConstraint("length(sha256) = 64", name=op.f("ck_materials_sha256_length")),
+        sa.CheckConstraint(
+            "length(title) BETWEEN 1 AND 200", name=op.f("ck_materials_title_length")
+        ),
+        sa.CheckConstraint(
+            "size_bytes BETWEEN 1 AND 209715200", name=op.f("ck_materials_size_range")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_materials")),
+        sa.UniqueConstraint("sha256", name=op.f("uq_materials_sha256")),
+    )
+    op.create_table(
+        "material_tags",
+        sa.Column("material_id", sa.Integer(), nullable=False),
+        sa.Column("tag", sa.String(length=30), nullable=False),
+        sa.CheckConstraint(
+            "length(tag) BETWEEN 1 AND 30", name=op.f("ck_material_tags_tag_length")
+        ),
+        sa.ForeignKeyConstraint(
+            ["material_id"],
+            ["materials.id"],
+            name=op.f("fk_material_tags_material_id_materials"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("material_id", "tag", name=op.f("pk_material_tags")),
+    )
+    with op.batch_alter_table("material_tags", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_material_tags_tag"), ["tag"], unique=False)
+
+    op.create_table(
+        "content_item_materials",
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column("material_id", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.CheckConstraint("position >= 0", name=op.f("ck_content_item_materials_position_range")),
+        sa.ForeignKeyConstraint(
+            ["item_id"],
+            ["content_items.id"],
+            name=op.f("fk_content_item_materials_item_id_content_items"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["material_id"],
+            ["materials.id"],
+            name=op.f("fk_content_item_materials_material_id_materials"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("item_id", "material_id", name=op.f("pk_content_item_materials")),
+    )
+    with op.batch_alter_table("content_item_materials", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_content_item_materials_material_id"), ["material_id"], unique=False
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("content_item_materials", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_content_item_materials_material_id"))
+
+    op.drop_table("content_item_materials")
+    with op.batch_alter_table("material_tags", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_material_tags_tag"))
+
+    op.drop_table("material_tags")
+    op.drop_table("materials")
