@@ -20,6 +20,7 @@ class Change(StrEnum):
     POINTS = "points"  # the points ledger, its rules, catalogue and redemptions
     POSTERS = "posters"  # poster templates
     CAMPAIGNS = "campaigns"  # campaigns, their codes, referral edges, reviews and rewards
+    CALENDAR = "calendar"  # content items, their status, results and SOP plans
 
 
 Changes = frozenset[Change]
