@@ -183,6 +183,7 @@ class MonthGrid(QWidget):
         if self._dragging and day == self._drop_day:
             painter.fillRect(cell, QColor(theme.accent_soft))
         painter.setPen(QPen(QColor(theme.border), 1))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(cell.adjusted(0, 0, -1, -1))
         head = QRect(cell.left() + PAD + 2, cell.top() + PAD, cell.width() - 2 * PAD - 4, LINE - 2)
         painter.setFont(bold if day == today else font)
