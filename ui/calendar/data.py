@@ -36,9 +36,18 @@ class RangeData:
     missing_years: tuple[int, ...] = ()
     messages: tuple[Message, ...] = ()
     now: datetime = field(default_factory=datetime.now)
+    _by_day: dict[date, list[ItemRow]] | None = field(default=None, repr=False)
 
     def items_on(self, day: date) -> list[ItemRow]:
-        return [item for item in self.items if item.planned_at.date() == day]
+        return self.by_day().get(day, [])
+
+    def by_day(self) -> dict[date, list[ItemRow]]:
+        """The items of each day, in time order (worked out once)."""
+        if self._by_day is None:
+            self._by_day = {}
+            for item in self.items:
+                self._by_day.setdefault(item.planned_at.date(), []).append(item)
+        return self._by_day
 
 
 def day_start(day: date) -> datetime:

@@ -54,7 +54,7 @@ class MonthGrid(QWidget):
         self.colour_mode = BY_KIND
         self.weekday_names: list[str] = []
         self._tiles: list[Tile] = []
-        self._more: list[tuple[QRect, date]] = []
+        self._more: list[tuple[QRect, date, int]] = []  # the "+N 更多" lines
         self._pressed: ItemRow | None = None
         self._press_at = QPoint()
         self._dragging = False
@@ -109,10 +109,7 @@ class MonthGrid(QWidget):
         self._tiles, self._more = [], []
         if self.data is None:
             return
-        by_day: dict[date, list[ItemRow]] = {}
-        for item in self.data.items:
-            by_day.setdefault(item.planned_at.date(), []).append(item)
-        for day, items in by_day.items():
+        for day, items in self.data.by_day().items():
             cell = self.cell_rect(day)
             if cell.isNull():
                 continue
@@ -128,13 +125,11 @@ class MonthGrid(QWidget):
                 rect = QRect(
                     cell.left() + PAD, top + shown_count * LINE, cell.width() - 2 * PAD, LINE - 2
                 )
-                self._more.append((rect, day))
+                self._more.append((rect, day, len(items) - shown_count))
 
     def more_count(self, day: date) -> int:
-        if self.data is None:
-            return 0
-        shown_on_day = sum(1 for t in self._tiles if t.item.planned_at.date() == day)
-        return len(self.data.items_on(day)) - shown_on_day
+        """How many of the day's items the cell has no room for."""
+        return next((hidden for _rect, d, hidden in self._more if d == day), 0)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -163,13 +158,9 @@ class MonthGrid(QWidget):
         painter.setFont(small)
         for tile in self._tiles:
             self._paint_tile(painter, tile, theme)
-        for rect, day in self._more:
-            painter.setPen(QColor(theme.accent_strong))
-            painter.drawText(
-                rect.adjusted(6, 0, 0, 0),
-                LEFT,
-                self.tr("+{n} 更多").format(n=self.more_count(day)),
-            )
+        painter.setPen(QColor(theme.accent_strong))
+        for rect, _day, hidden in self._more:
+            painter.drawText(rect.adjusted(6, 0, 0, 0), LEFT, self.tr("+{n} 更多").format(n=hidden))
         painter.end()
 
     def _paint_day(self, painter, day, theme, today, font, small, bold) -> None:
@@ -295,7 +286,7 @@ class MonthGrid(QWidget):
                 when = datetime.combine(day, pressed.planned_at.time())
                 self.move_requested.emit(pressed.id, when)
             return
-        for rect, day in self._more:
+        for rect, day, _hidden in self._more:
             if rect.contains(point):
                 self.more_requested.emit(day)
                 return
@@ -307,7 +298,7 @@ class MonthGrid(QWidget):
             self.edit_requested.emit(tile.item.id)
             return
         day = self.day_at(point)
-        if day is not None and not any(rect.contains(point) for rect, _ in self._more):
+        if day is not None and not any(more[0].contains(point) for more in self._more):
             self.new_requested.emit(day)
 
     def event(self, event) -> bool:

@@ -117,7 +117,7 @@ def test_a_full_day_shows_more_and_opens_the_list(make_tab, sqlite_database, qtb
     grid = month_grid(tab)
     hidden = grid.more_count(day)
     assert hidden > 0 and len([t for t in grid.tiles()]) + hidden == 9
-    rect = next(rect for rect, d in grid._more if d == day)
+    rect = next(more[0] for more in grid._more if more[1] == day)
     qtbot.mouseClick(grid, Qt.MouseButton.LeftButton, pos=rect.center())
     page = tab.page("calendar_list_page")
     assert tab.pages.currentWidget() is page
