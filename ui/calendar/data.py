@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from PySide6.QtCore import QCoreApplication
 from sqlalchemy.orm import Session
 
 from core.calendar.items import ItemRow, list_items
 from core.calendar.nodes import HOLIDAY, WORKDAY, nodes_between
-from core.common.text import Message, msg
+from core.common.text import Message
 
 # What a day's mark stands for; the views draw each kind in its own way.
 HOLIDAY_MARK, WORKDAY_MARK, NODE_MARK, CAMPAIGN_MARK = "holiday", "workday", "node", "campaign"
@@ -93,9 +94,11 @@ def load_range(
     for row in list_campaigns(session):
         campaigns[row.id] = row.name
         if row.starts_at is not None:
-            add(row.starts_at.date(), DayMark(CAMPAIGN_MARK, msg("「{name}」开始", name=row.name)))
+            text = QCoreApplication.translate("CalendarMarks", "「{name}」开始")
+            add(row.starts_at.date(), DayMark(CAMPAIGN_MARK, text.format(name=row.name)))
         if row.ends_at is not None:
-            add(row.ends_at.date(), DayMark(CAMPAIGN_MARK, msg("「{name}」结束", name=row.name)))
+            text = QCoreApplication.translate("CalendarMarks", "「{name}」结束")
+            add(row.ends_at.date(), DayMark(CAMPAIGN_MARK, text.format(name=row.name)))
     return RangeData(first, last, items, marks, campaigns, nodes.missing_years, nodes.messages, now)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -211,7 +211,7 @@ class ItemEditor(QDialog):
             steps.addWidget(reject)
         else:
             for target in self.data.allowed:
-                button = QPushButton(step_text(self, target))
+                button = QPushButton(step_text(target))
                 button.setObjectName(f"item_step_{target}")
                 button.clicked.connect(lambda _c=False, t=target: self._step(t))
                 steps.addWidget(button)
@@ -242,7 +242,7 @@ class ItemEditor(QDialog):
                 if before in (None, after)
                 else (f"{shown(STATUS_LABELS[before])} → {shown(STATUS_LABELS[after])}")
             )
-            values = (f"{at:%Y-%m-%d %H:%M}", who, action_text(self, action), change, reason)
+            values = (f"{at:%Y-%m-%d %H:%M}", who, action_text(action), change, reason)
             for column, value in enumerate(values):
                 history.setItem(row, column, QTableWidgetItem(value))
         layout.addWidget(history, 1)
@@ -367,29 +367,29 @@ class ItemEditor(QDialog):
         self.accept()
 
 
-def step_text(widget: QWidget, target: str) -> str:
+def step_text(target: str) -> str:
     """The button that moves an item to `target` (marking sent is the today panel's)."""
     texts = {
-        "pending_review": widget.tr("提交审核"),
-        "scheduled": widget.tr("排期"),
-        "draft": widget.tr("取消排期"),
-        "reviewed": widget.tr("标记已复盘"),
+        "pending_review": QCoreApplication.translate("ItemEditor", "提交审核"),
+        "scheduled": QCoreApplication.translate("ItemEditor", "排期"),
+        "draft": QCoreApplication.translate("ItemEditor", "取消排期"),
+        "reviewed": QCoreApplication.translate("ItemEditor", "标记已复盘"),
     }
     return texts[target]
 
 
-def action_text(widget: QWidget, action: str) -> str:
+def action_text(action: str) -> str:
     texts = {
-        "created": widget.tr("创建"),
-        "edited": widget.tr("修改"),
-        "moved": widget.tr("改时间"),
-        "submitted": widget.tr("提交审核"),
-        "approved": widget.tr("审核通过"),
-        "rejected": widget.tr("驳回"),
-        "scheduled": widget.tr("排期"),
-        "sent": widget.tr("已发送"),
-        "reviewed": widget.tr("已复盘"),
-        "returned": widget.tr("未审核退回"),
-        "unscheduled": widget.tr("取消排期"),
+        "created": QCoreApplication.translate("ItemEditor", "创建"),
+        "edited": QCoreApplication.translate("ItemEditor", "修改"),
+        "moved": QCoreApplication.translate("ItemEditor", "改时间"),
+        "submitted": QCoreApplication.translate("ItemEditor", "已提交审核"),
+        "approved": QCoreApplication.translate("ItemEditor", "审核通过"),
+        "rejected": QCoreApplication.translate("ItemEditor", "审核驳回"),
+        "scheduled": QCoreApplication.translate("ItemEditor", "已排期"),
+        "sent": QCoreApplication.translate("ItemEditor", "已发送"),
+        "reviewed": QCoreApplication.translate("ItemEditor", "已复盘"),
+        "returned": QCoreApplication.translate("ItemEditor", "未审核退回"),
+        "unscheduled": QCoreApplication.translate("ItemEditor", "已取消排期"),
     }
     return texts.get(action, action)

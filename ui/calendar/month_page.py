@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QVBoxLayout
 
 from ui.calendar.data import RangeData, load_range, month_grid_first
@@ -25,7 +26,7 @@ class MonthPage(CalendarPage):
         self.bar.step.connect(lambda step: self.tab.set_anchor(add_months(self.tab.anchor, step)))
         self.bar.today.connect(lambda: self.tab.set_anchor(date.today()))
         self.grid = MonthGrid()
-        self.grid.weekday_names = weekday_names(self)
+        self.grid.weekday_names = weekday_names()
         self.grid.move_requested.connect(self.tab.move_item)
         self.grid.edit_requested.connect(self.tab.edit_item)
         self.grid.new_requested.connect(self.tab.new_item)
@@ -60,8 +61,13 @@ class MonthPage(CalendarPage):
         self.grid.set_colour_mode(mode)
 
 
-def weekday_names(widget) -> list[str]:
+def weekday_names() -> list[str]:
     return [
-        widget.tr("周一"), widget.tr("周二"), widget.tr("周三"), widget.tr("周四"),
-        widget.tr("周五"), widget.tr("周六"), widget.tr("周日"),
-    ]  # fmt: skip
+        QCoreApplication.translate("MonthPage", "周一"),
+        QCoreApplication.translate("MonthPage", "周二"),
+        QCoreApplication.translate("MonthPage", "周三"),
+        QCoreApplication.translate("MonthPage", "周四"),
+        QCoreApplication.translate("MonthPage", "周五"),
+        QCoreApplication.translate("MonthPage", "周六"),
+        QCoreApplication.translate("MonthPage", "周日"),
+    ]

@@ -26,7 +26,7 @@ class WeekPage(CalendarPage):
         )
         self.bar.today.connect(lambda: self.tab.set_anchor(date.today()))
         self.grid = WeekGrid()
-        self.grid.weekday_names = weekday_names(self)
+        self.grid.weekday_names = weekday_names()
         self.grid.move_requested.connect(self.tab.move_item)
         self.grid.edit_requested.connect(self.tab.edit_item)
         self.grid.new_requested.connect(self.tab.new_item)
@@ -47,9 +47,7 @@ class WeekPage(CalendarPage):
     def reload(self) -> None:
         first = week_first(self.tab.anchor)
         last = first + timedelta(days=6)
-        self.bar.set_text(
-            self.tr("{first} – {last}").format(first=f"{first:%Y-%m-%d}", last=f"{last:%m-%d}")
-        )
+        self.bar.set_text(f"{first:%Y-%m-%d} – {last:%m-%d}")
         self.tab.tasks.read(
             lambda session: load_range(session, first, last),
             lambda data: self._show(first, data),
