@@ -133,7 +133,7 @@ class ListPage(CalendarPage):
         first, last = self.start.date().toPython(), self.end.date().toPython()
         if last < first:
             first, last = last, first
-        self.tab.tasks.read(lambda session: load_range(session, first, last), self._show)
+        self.read(lambda session: load_range(session, first, last), self._show)
 
     def _show(self, data: RangeData) -> None:
         self.data = data

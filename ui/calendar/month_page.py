@@ -47,7 +47,7 @@ class MonthPage(CalendarPage):
         self.bar.set_text(
             self.tr("{year} 年 {month} 月").format(year=month.year, month=month.month)
         )
-        self.tab.tasks.read(
+        self.read(
             lambda session: load_range(session, first, last),
             lambda data: self._show(month, data),
         )

@@ -20,6 +20,19 @@ class CalendarPage(QWidget):
     def __init__(self, tab: CalendarTab, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tab = tab
+        self._reads = 0
+
+    def read(self, work, show) -> None:
+        """`tab.tasks.read`, where only the latest read is shown: paging quickly (or a
+        reload while one is in flight) never ends on an older month."""
+        self._reads += 1
+        token = self._reads
+
+        def latest(result) -> None:
+            if token == self._reads:
+                show(result)
+
+        self.tab.tasks.read(work, latest)
 
     def title(self) -> str:
         """The page's tab text: `return self.tr("月")` (a literal, so lupdate finds it)."""

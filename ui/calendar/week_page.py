@@ -48,7 +48,7 @@ class WeekPage(CalendarPage):
         first = week_first(self.tab.anchor)
         last = first + timedelta(days=6)
         self.bar.set_text(f"{first:%Y-%m-%d} – {last:%m-%d}")
-        self.tab.tasks.read(
+        self.read(
             lambda session: load_range(session, first, last),
             lambda data: self._show(first, data),
         )
