@@ -87,7 +87,10 @@ class WeekGrid(QWidget):
 
     def time_at(self, point: QPoint) -> datetime | None:
         """The day and quarter hour under a point (None outside the grid)."""
-        if point.x() < GUTTER or point.y() < HEADER or not self.rect().contains(point):
+        top = self.visibleRegion().boundingRect().top()
+        if point.x() < GUTTER or point.y() < max(HEADER, top + HEADER):
+            return None
+        if not self.rect().contains(point):
             return None
         column = min(6, int((point.x() - GUTTER) / self._column_width()))
         minutes = (point.y() - HEADER) / HOUR * 60
@@ -160,25 +163,6 @@ class WeekGrid(QWidget):
                 painter.fillRect(column, QColor(theme.accent_soft).lighter(104))
             painter.setPen(QPen(line, 1))
             painter.drawLine(column.left(), 0, column.left(), self.height())
-            head = QRect(column.left() + 4, 2, column.width() - 8, 18)
-            painter.setFont(font)
-            painter.setPen(QColor(theme.accent_strong if day == today else theme.text))
-            name = self.weekday_names[index] if self.weekday_names else ""
-            painter.drawText(head, LEFT, f"{name} {day.month}/{day.day}")
-            if marks:
-                badge = ""
-                if any(m.kind == WORKDAY_MARK for m in marks):
-                    badge = self.tr("班") + " "
-                elif any(m.kind == HOLIDAY_MARK for m in marks):
-                    badge = self.tr("休") + " "
-                text = badge + " · ".join(dict.fromkeys(shown(m.text) for m in marks))
-                painter.setFont(small)
-                painter.setPen(QColor(theme.muted))
-                sub = QRect(column.left() + 4, 20, column.width() - 8, 18)
-                metrics = QFontMetrics(small)
-                painter.drawText(
-                    sub, LEFT, metrics.elidedText(text, Qt.TextElideMode.ElideRight, sub.width())
-                )
         if self._dragging and self._drop is not None:
             index = (self._drop.date() - self.first).days
             column = self.column_rect(index)
@@ -197,7 +181,42 @@ class WeekGrid(QWidget):
         painter.setFont(small)
         for box in self._boxes:
             self._paint_box(painter, box, theme)
+        # The day names stay at the top of the scroll area's view, over what scrolled under.
+        self._paint_header(painter, self.visibleRegion().boundingRect().top(), theme, today)
         painter.end()
+
+    def _paint_header(self, painter: QPainter, top: int, theme, today: date) -> None:
+        font = self.font()
+        small = QFont(font)
+        small.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+        band = QRect(0, top, self.width(), HEADER)
+        painter.fillRect(band, QColor(theme.base))
+        painter.setPen(QPen(QColor(theme.border), 1))
+        painter.drawLine(0, band.bottom(), self.width(), band.bottom())
+        for index in range(7):
+            day = self.first + timedelta(days=index)
+            column = self.column_rect(index)
+            marks = self.data.marks.get(day, []) if self.data else []
+            painter.setPen(QPen(QColor(theme.border), 1))
+            painter.drawLine(column.left(), top, column.left(), band.bottom())
+            head = QRect(column.left() + 4, top + 2, column.width() - 8, 18)
+            painter.setFont(font)
+            painter.setPen(QColor(theme.accent_strong if day == today else theme.text))
+            name = self.weekday_names[index] if self.weekday_names else ""
+            painter.drawText(head, LEFT, f"{name} {day.month}/{day.day}")
+            if not marks:
+                continue
+            badge = ""
+            if any(m.kind == WORKDAY_MARK for m in marks):
+                badge = self.tr("班") + " "
+            elif any(m.kind == HOLIDAY_MARK for m in marks):
+                badge = self.tr("休") + " "
+            text = badge + " · ".join(dict.fromkeys(shown(m.text) for m in marks))
+            painter.setFont(small)
+            painter.setPen(QColor(theme.muted))
+            sub = QRect(column.left() + 4, top + 20, column.width() - 8, 18)
+            elided = QFontMetrics(small).elidedText(text, Qt.TextElideMode.ElideRight, sub.width())
+            painter.drawText(sub, LEFT, elided)
 
     def _paint_box(self, painter: QPainter, box: Box, theme) -> None:
         item = box.item

@@ -34,6 +34,8 @@ class WeekPage(CalendarPage):
         self.scroll.setObjectName("calendar_week_scroll")
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(self.grid)
+        # the grid's day names stay on top: repaint it whole, not by scrolled pixels
+        self.scroll.verticalScrollBar().valueChanged.connect(lambda _v: self.grid.update())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
         layout.addWidget(self.bar)
