@@ -3153,7 +3153,7 @@ Members: {members}; entries: {entries}. Phones and WeChat IDs are masked.</trans
     </message>
     <message>
         <source>内容日历</source>
-        <translation>Content calendar</translation>
+        <translation>Calendar</translation>
     </message>
     <message>
         <source>海报</source>
