@@ -6,17 +6,20 @@ filters, and the banner of a year without holiday data."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDoubleSpinBox,
     QLabel,
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QWidget,
 )
 
@@ -325,3 +328,101 @@ def test_a_year_without_holiday_data_shows_the_banner(make_tab, sqlite_database)
     banner = tab.findChild(QLabel, "calendar_holiday_banner_text")
     assert banner.isVisible() and "2999" in banner.text()
     assert tab.findChild(QPushButton, "calendar_holiday_paste").isVisible()
+
+
+NOTICES = Path(__file__).resolve().parents[2] / "core" / "calendar" / "notices"
+
+
+def test_pasting_a_holiday_notice_fills_the_missing_year(make_tab, qtbot):
+    tab = make_tab(date(2027, 10, 1))
+    banner = tab.findChild(QLabel, "calendar_holiday_banner_text")
+    assert banner.isVisible() and "2027" in banner.text()
+    tab.findChild(QPushButton, "calendar_holiday_paste").click()
+    qtbot.waitUntil(lambda: tab.notice_dialog is not None and tab.notice_dialog.isVisible())
+    dialog = tab.notice_dialog
+    # text that is not a notice: refused in the box, nothing saved
+    dialog.findChild(QPlainTextEdit, "calendar_notice_text").setPlainText("今天天气很好")
+    dialog.findChild(QPushButton, "calendar_notice_ok").click()
+    error = dialog.findChild(QLabel, "calendar_notice_error")
+    qtbot.waitUntil(error.isVisible, timeout=5000)
+    assert error.text() and dialog.isVisible()
+    notice = (NOTICES / "made-up-2027.txt").read_text(encoding="utf-8")
+    dialog.findChild(QPlainTextEdit, "calendar_notice_text").setPlainText(notice)
+    dialog.findChild(QPushButton, "calendar_notice_ok").click()
+    qtbot.waitUntil(lambda: not banner.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=5000)
+    marks = month_grid(tab).data.marks
+    assert any(m.kind == "holiday" and m.text == "国庆节" for m in marks[date(2027, 10, 1)])
+    assert "2027" in tab.findChild(QLabel, "calendar_notice_text").text()
+
+
+def test_campaign_start_end_and_its_items_show(make_tab, sqlite_database, qtbot):
+    from core.campaigns.records import create_campaign
+
+    with sqlite_database.session(write=True) as session:
+        campaign = create_campaign(
+            session,
+            "六月任务宝",
+            starts_at=datetime(YEAR, 6, 5, 9),
+            ends_at=datetime(YEAR, 6, 20, 22),
+        ).id
+        create_item(session, "任务宝开始啦", planned_at=datetime(YEAR, 6, 5, 10),
+                    kind="event", campaign_id=campaign)  # fmt: skip
+    tab = make_tab()
+    grid = month_grid(tab)
+    texts = lambda day: [m.text for m in grid.data.marks.get(day, [])]  # noqa: E731
+    assert "「六月任务宝」开始" in texts(date(YEAR, 6, 5))
+    assert "「六月任务宝」结束" in texts(date(YEAR, 6, 20))
+    page = tab.page("calendar_list_page")
+    tab.pages.setCurrentWidget(page)
+    page.show_days(date(YEAR, 6, 1), date(YEAR, 6, 30))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    column = [page.model.headerData(c, Qt.Orientation.Horizontal) for c in range(8)].index("活动")
+    assert page.model.index(0, column).data() == "六月任务宝"
+
+
+def test_delete_from_the_editor_and_undo_brings_it_back(make_tab, sqlite_database, qtbot):
+    (item_id,), _ = seed(sqlite_database, ("早安问候", datetime(YEAR, 6, 3, 8, 0), "text"))
+    tab = make_tab()
+    tab.edit_item(item_id)
+    qtbot.waitUntil(lambda: tab.editor is not None and tab.editor.isVisible(), timeout=5000)
+    tab.editor.findChild(QPushButton, "item_delete").click()
+    qtbot.waitUntil(lambda: month_grid(tab).tiles() == [], timeout=5000)
+    tab.findChild(QPushButton, "calendar_undo").click()
+    qtbot.waitUntil(lambda: len(month_grid(tab).tiles()) == 1, timeout=5000)
+    back = month_grid(tab).tiles()[0].item
+    assert (back.title, back.planned_at, back.communities) == (
+        "早安问候", datetime(YEAR, 6, 3, 8, 0), ["宝妈群"]
+    )  # fmt: skip
+
+
+def test_results_of_a_sent_item_are_saved(make_tab, sqlite_database, qtbot):
+    (item_id,), _ = seed(sqlite_database, ("会员日抽奖", datetime(YEAR, 6, 3, 20, 0), "lottery"))
+    with sqlite_database.session(write=True) as session:
+        schedule(session, item_id)
+        mark_sent(session, item_id)
+    tab = make_tab()
+    tab.edit_item(item_id)
+    qtbot.waitUntil(lambda: tab.editor is not None and tab.editor.isVisible(), timeout=5000)
+    editor = tab.editor
+    assert not editor.findChild(QLineEdit, "item_title").isEnabled()  # sent: kept as sent
+    editor.findChild(QSpinBox, "item_replies").setValue(42)
+    editor.findChild(QSpinBox, "item_joins").setValue(7)
+    editor.findChild(QDoubleSpinBox, "item_sales").setValue(1280.5)
+    editor.findChild(QPlainTextEdit, "item_notes").setPlainText("晚上八点效果好")
+    editor.findChild(QPushButton, "item_save").click()
+    qtbot.waitUntil(lambda: tab.editor is None, timeout=5000)
+    with sqlite_database.session() as session:
+        item = find_item(session, item_id)
+        assert (item.replies, item.joins, item.sales_cents, item.notes) == (
+            42, 7, 128050, "晚上八点效果好"
+        )  # fmt: skip
+
+
+def test_tiles_coloured_by_type_or_by_community(make_tab, sqlite_database, qtbot):
+    seed(sqlite_database, ("早安问候", datetime(YEAR, 6, 3, 8, 0), "text"))
+    tab = make_tab()
+    combo = tab.findChild(QComboBox, "calendar_colour_mode")
+    combo.setCurrentIndex(combo.findData("community"))
+    assert month_grid(tab).colour_mode == "community"
+    assert tab.page("calendar_week_page").grid.colour_mode == "community"
