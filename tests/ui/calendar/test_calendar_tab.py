@@ -426,3 +426,20 @@ def test_tiles_coloured_by_type_or_by_community(make_tab, sqlite_database, qtbot
     combo.setCurrentIndex(combo.findData("community"))
     assert month_grid(tab).colour_mode == "community"
     assert tab.page("calendar_week_page").grid.colour_mode == "community"
+
+
+def test_moving_a_promotional_item_onto_a_full_day_warns(make_tab, sqlite_database, qtbot):
+    (_first, second), _ = seed(
+        sqlite_database,
+        ("会员日抽奖", datetime(YEAR, 6, 3, 20, 0), "lottery"),
+        ("周末抽奖", datetime(YEAR, 6, 4, 20, 0), "lottery"),
+    )
+    tab = make_tab()
+    grid = month_grid(tab)
+    drag(qtbot, grid, grid.tile_of(second).rect.center(), empty_spot(grid, date(YEAR, 6, 3)))
+    notice = tab.findChild(QLabel, "calendar_notice_text")
+    qtbot.waitUntil(lambda: "上限" in notice.text(), timeout=5000)
+    assert "宝妈群" in notice.text() and "2 条推广内容" in notice.text()
+    assert planned(sqlite_database, second) == datetime(
+        YEAR, 6, 3, 20, 0
+    )  # a warning, not a refusal
