@@ -40,7 +40,8 @@ if TYPE_CHECKING:
     from ui.calendar.data import RangeData
     from ui.calendar.editor import ItemEditor
 
-# The pages, in order: one line each to add another.
+# The pages, in order: one line each to add another. A page needs `page(tab)`, `title()` and
+# `reload()` (ui/calendar/page.py); `set_colour_mode` and `set_communities` when it has use.
 PAGES = (MonthPage, WeekPage, ListPage)
 CALENDAR = changes(Change.CALENDAR)
 NEW_ITEM_HOUR = 9  # a new item on a day (not at a time) starts at 9:00
@@ -167,7 +168,8 @@ class CalendarTab(FeatureTab):
     def set_colour_mode(self, mode: str) -> None:
         self.colour_mode = mode
         for page in self.all_pages():
-            page.set_colour_mode(mode)
+            if hasattr(page, "set_colour_mode"):  # a page without tiles need not have it
+                page.set_colour_mode(mode)
 
     def show_missing_years(self, data: RangeData) -> None:
         self.banner.show_messages(data.messages)
