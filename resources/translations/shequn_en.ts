@@ -3116,6 +3116,10 @@ Members: {members}; entries: {entries}. Phones and WeChat IDs are masked.</trans
             <numerusform>%n items</numerusform>
         </translation>
     </message>
+    <message>
+        <source>已过时间</source>
+        <translation>overdue</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>

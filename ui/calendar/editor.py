@@ -269,6 +269,8 @@ class ItemEditor(QDialog):
         self.sales.setPrefix("¥ ")
         self.sales.setValue((item.get("sales_cents") or 0) / 100)
         self.sales.setEnabled(sent)
+        for spin in (self.replies, self.joins, self.sales):
+            spin.setMaximumWidth(220)
         form.addRow(self.tr("回复数"), self.replies)
         form.addRow(self.tr("进群人数"), self.joins)
         form.addRow(self.tr("销售额"), self.sales)

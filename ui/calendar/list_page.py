@@ -159,7 +159,10 @@ class ListPage(CalendarPage):
 
     def _status_text(self, row: ItemRow) -> str:
         text = shown(row.status_label)
-        return f"{text} · {self.tr('已过时间')}" if row.overdue else text
+        if not row.overdue:
+            return text
+        late = self.tr("已过时间")
+        return f"{text} · {late}"
 
     def _campaign(self, row: ItemRow) -> str:
         if row.campaign_id is None or self.data is None:
