@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QTableWidget,
     QWidget,
 )
 
@@ -443,3 +444,27 @@ def test_moving_a_promotional_item_onto_a_full_day_warns(make_tab, sqlite_databa
     assert planned(sqlite_database, second) == datetime(
         YEAR, 6, 3, 20, 0
     )  # a warning, not a refusal
+
+
+def test_approving_schedules_the_item_with_the_note_kept_apart(make_tab, sqlite_database, qtbot):
+    (item_id,), _ = seed(sqlite_database, ("双11预热", datetime(YEAR, 6, 8, 9, 0), "event"))
+    with sqlite_database.session(write=True) as session:
+        set_setting(session, APPROVAL_SETTING, True)
+    tab = make_tab()
+    tab.edit_item(item_id)
+    qtbot.waitUntil(lambda: tab.editor is not None and tab.editor.isVisible(), timeout=5000)
+    editor = tab.editor
+    editor.findChild(QPushButton, "item_step_pending_review").click()  # 提交审核
+    qtbot.waitUntil(lambda: editor.findChild(QPushButton, "item_approve") is not None, timeout=5000)
+    editor.findChild(QLineEdit, "item_review_reason").setText("文案可以")
+    editor.findChild(QPushButton, "item_approve").click()
+    qtbot.waitUntil(
+        lambda: editor.findChild(QLabel, "item_status").text() == "当前状态：已排期", timeout=5000
+    )
+    with sqlite_database.session() as session:
+        item = find_item(session, item_id)
+        assert item.status == "scheduled" and "文案可以" in item.reviewer_notes
+        assert "文案可以" not in item.body
+    history = editor.findChild(QTableWidget, "item_history")
+    actions = [history.item(row, 2).text() for row in range(history.rowCount())]
+    assert actions == ["创建", "已提交审核", "审核通过"]
