@@ -12,7 +12,7 @@ from ui.common.theme import Theme
 BY_KIND, BY_COMMUNITY = "kind", "community"
 
 # Hues far enough apart to tell ten types apart at a glance.
-HUES = (174, 210, 265, 330, 28, 45, 140, 0, 190, 300, 90, 240)
+HUES = (174, 205, 270, 310, 28, 50, 150, 0, 90, 235, 340, 120)
 KIND_HUES = dict(zip(KIND_LABELS, HUES, strict=False))
 
 

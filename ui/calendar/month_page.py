@@ -8,6 +8,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QVBoxLayout
 
 from ui.calendar.data import RangeData, load_range, month_grid_first
+from ui.calendar.legend import ColourLegend
 from ui.calendar.month_grid import WEEKS, MonthGrid
 from ui.calendar.navigator import PeriodBar
 from ui.calendar.page import CalendarPage
@@ -25,6 +26,9 @@ class MonthPage(CalendarPage):
         self.bar = PeriodBar("calendar_month")
         self.bar.step.connect(lambda step: self.tab.set_anchor(add_months(self.tab.anchor, step)))
         self.bar.today.connect(lambda: self.tab.set_anchor(date.today()))
+        self.legend = ColourLegend()
+        self.bar.layout_.addWidget(self.legend, 1)
+        self.legend.show_mode(self.tab.colour_mode, self.tab.communities)
         self.grid = MonthGrid()
         self.grid.weekday_names = weekday_names()
         self.grid.move_requested.connect(self.tab.move_item)
@@ -59,6 +63,10 @@ class MonthPage(CalendarPage):
 
     def set_colour_mode(self, mode: str) -> None:
         self.grid.set_colour_mode(mode)
+        self.legend.show_mode(mode, self.tab.communities)
+
+    def set_communities(self, communities: list[tuple[int, str]]) -> None:
+        self.legend.show_mode(self.tab.colour_mode, communities)
 
 
 def weekday_names() -> list[str]:

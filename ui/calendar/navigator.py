@@ -37,7 +37,7 @@ class PeriodBar(QWidget):
         self.layout_.addWidget(on)
         self.layout_.addSpacing(8)
         self.layout_.addWidget(self.label)
-        self.layout_.addStretch(1)
+        self.layout_.addSpacing(16)  # then what the page adds (the colour legend)
 
     def set_text(self, text: str) -> None:
         self.label.setText(text)

@@ -8,6 +8,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QScrollArea, QVBoxLayout
 
 from ui.calendar.data import RangeData, load_range, week_first
+from ui.calendar.legend import ColourLegend
 from ui.calendar.month_page import weekday_names
 from ui.calendar.navigator import PeriodBar
 from ui.calendar.page import CalendarPage
@@ -25,6 +26,9 @@ class WeekPage(CalendarPage):
             lambda step: self.tab.set_anchor(self.tab.anchor + timedelta(days=7 * step))
         )
         self.bar.today.connect(lambda: self.tab.set_anchor(date.today()))
+        self.legend = ColourLegend()
+        self.bar.layout_.addWidget(self.legend, 1)
+        self.legend.show_mode(self.tab.colour_mode, self.tab.communities)
         self.grid = WeekGrid()
         self.grid.weekday_names = weekday_names()
         self.grid.move_requested.connect(self.tab.move_item)
@@ -67,3 +71,7 @@ class WeekPage(CalendarPage):
 
     def set_colour_mode(self, mode: str) -> None:
         self.grid.set_colour_mode(mode)
+        self.legend.show_mode(mode, self.tab.communities)
+
+    def set_communities(self, communities: list[tuple[int, str]]) -> None:
+        self.legend.show_mode(self.tab.colour_mode, communities)
