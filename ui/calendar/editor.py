@@ -167,6 +167,9 @@ class ItemEditor(QDialog):
         form.addRow("", self.promotional)
         self.body = QPlainTextEdit(item.get("body", ""))
         self.body.setObjectName("item_body")
+        # a coupon or a sale in the words makes it promotional too, until the box is touched
+        self.title_edit.textChanged.connect(lambda _t: self._default_promotional())
+        self.body.textChanged.connect(self._default_promotional)
         self.body.setPlaceholderText(self.tr("要发到群里的文字"))
         form.addRow(self.tr("正文"), self.body)
         if sent:

@@ -468,3 +468,15 @@ def test_approving_schedules_the_item_with_the_note_kept_apart(make_tab, sqlite_
     history = editor.findChild(QTableWidget, "item_history")
     actions = [history.item(row, 2).text() for row in range(history.rowCount())]
     assert actions == ["创建", "已提交审核", "审核通过"]
+
+
+def test_coupon_words_make_a_new_item_promotional_until_the_box_is_touched(make_tab, qtbot):
+    tab = make_tab()
+    editor = open_new_editor(tab, qtbot)
+    promotional = editor.findChild(QCheckBox, "item_promotional")
+    assert not promotional.isChecked()
+    editor.findChild(QLineEdit, "item_title").setText("满减券今晚发")
+    assert promotional.isChecked()
+    promotional.click()  # the operator decides
+    editor.findChild(QPlainTextEdit, "item_body").setPlainText("限时优惠")
+    assert not promotional.isChecked()
