@@ -3,11 +3,15 @@ drawn as a soft fill with a strong edge in the current theme (light or dark)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QColor
 
-from core.calendar.items import ItemRow
 from core.calendar.labels import KIND_LABELS
 from ui.common.theme import Theme
+
+if TYPE_CHECKING:
+    from core.calendar.items import ItemRow
 
 BY_KIND, BY_COMMUNITY = "kind", "community"
 

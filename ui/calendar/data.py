@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from sqlalchemy.orm import Session
 
-from core.calendar.items import ItemRow, list_items
-from core.calendar.nodes import HOLIDAY, WORKDAY, nodes_between
-from core.common.text import Message
+if TYPE_CHECKING:
+    from core.calendar.items import ItemRow
+    from core.common.text import Message
 
 # What a day's mark stands for; the views draw each kind in its own way.
 HOLIDAY_MARK, WORKDAY_MARK, NODE_MARK, CAMPAIGN_MARK = "holiday", "workday", "node", "campaign"
@@ -63,6 +64,9 @@ def load_range(
     community_id: int | None = None,
     now: datetime | None = None,
 ) -> RangeData:
+    # here, in the worker: the holiday and lunar data load when a view first reads, not at start
+    from core.calendar.items import list_items
+    from core.calendar.nodes import HOLIDAY, WORKDAY, nodes_between
     from core.campaigns.records import list_campaigns
 
     now = now or datetime.now()

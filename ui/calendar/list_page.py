@@ -4,6 +4,7 @@ Double-click a row to open it in the editor."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -17,13 +18,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from core.calendar.items import ItemRow
 from core.calendar.labels import KIND_LABELS, STATUS_LABELS
 from ui.calendar.data import RangeData, load_range
 from ui.calendar.page import CalendarPage
 from ui.common.columns import keep_columns_fitted
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
+
+if TYPE_CHECKING:
+    from core.calendar.items import ItemRow
 
 DEFAULT_DAYS = 31
 

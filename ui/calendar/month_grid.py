@@ -11,16 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QApplication, QSizePolicy, QToolTip, QWidget
 
-from core.calendar.items import ItemRow
 from ui.calendar.colours import BY_KIND, hue_of, tile_colours
 from ui.calendar.data import HOLIDAY_MARK, WORKDAY_MARK, DayMark, RangeData
 from ui.common.i18n import shown
 from ui.common.theme import current_theme, theme_manager
+
+if TYPE_CHECKING:
+    from core.calendar.items import ItemRow
 
 WEEKS = 6
 HEADER = 24  # the weekday names
