@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         """Build the tabs over an open database and load what they show."""
         # the tabs (and SQLAlchemy) after the frame is shown (module docstring)
         from core.common.database import describe_url
+        from ui.calendar.tab import CalendarTab
         from ui.campaigns.tab import CampaignsTab
         from ui.communities.tab import CommunitiesTab
         from ui.ledger.tab import LedgerTab
@@ -130,6 +131,9 @@ class MainWindow(QMainWindow):
         self.campaigns_tab = CampaignsTab(database)
         self.campaigns_tab.data_changed.connect(self.data_changed)
         self.tabs.addTab(self.campaigns_tab, self.tr("活动"), "megaphone")
+        self.calendar_tab = CalendarTab(database)
+        self.calendar_tab.data_changed.connect(self.data_changed)
+        self.tabs.addTab(self.calendar_tab, self.tr("内容日历"), "calendar-days")
         self.posters_tab = LazyTab("posters_tab", self._build_poster_designer, database)
         self.posters_tab.data_changed.connect(self.data_changed)
         self.tabs.addTab(self.posters_tab, self.tr("海报"), "image")
@@ -433,6 +437,7 @@ class MainWindow(QMainWindow):
             self.tiers_tab,
             self.ledger_tab,
             self.campaigns_tab,
+            self.calendar_tab,
             self.posters_tab,
         ]
 

@@ -619,6 +619,92 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
 </context>
 <context>
+    <name>CalendarMarks</name>
+    <message>
+        <source>「{name}」开始</source>
+        <translation>“{name}” starts</translation>
+    </message>
+    <message>
+        <source>「{name}」结束</source>
+        <translation>“{name}” ends</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarTab</name>
+    <message>
+        <source>新建内容</source>
+        <translation>New content</translation>
+    </message>
+    <message>
+        <source>撤销</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <source>撤销：{0}（Ctrl+Z）</source>
+        <translation>Undo: {0} (Ctrl+Z)</translation>
+    </message>
+    <message>
+        <source>按类型着色</source>
+        <translation>Colour by type</translation>
+    </message>
+    <message>
+        <source>按社群着色</source>
+        <translation>Colour by community</translation>
+    </message>
+    <message>
+        <source>内容日历</source>
+        <translation>Content calendar</translation>
+    </message>
+    <message>
+        <source>知道了</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>「{title}」改到 {when}</source>
+        <translation>“{title}” moved to {when}</translation>
+    </message>
+    <message>
+        <source>正在改时间…</source>
+        <translation>Rescheduling…</translation>
+    </message>
+    <message>
+        <source>「{title}」改回 {when}</source>
+        <translation>“{title}” moved back to {when}</translation>
+    </message>
+    <message>
+        <source>（Ctrl+Z 撤销）</source>
+        <translation> (Ctrl+Z to undo)</translation>
+    </message>
+    <message>
+        <source>正在保存内容…</source>
+        <translation>Saving content…</translation>
+    </message>
+    <message>
+        <source>正在更改状态…</source>
+        <translation>Changing the status…</translation>
+    </message>
+    <message>
+        <source>删除「{title}」</source>
+        <translation>Deleted “{title}”</translation>
+    </message>
+    <message>
+        <source>正在删除…</source>
+        <translation>Deleting…</translation>
+    </message>
+    <message>
+        <source>已恢复「{title}」</source>
+        <translation>Restored “{title}”</translation>
+    </message>
+    <message>
+        <source>正在恢复…</source>
+        <translation>Restoring…</translation>
+    </message>
+    <message>
+        <source>已导入 {year} 年放假通知：放假 {days} 天，调休上班 {workdays} 天</source>
+        <translation>Imported the {year} holiday notice: {days} days off, {workdays} make-up workdays</translation>
+    </message>
+</context>
+<context>
     <name>CampaignEditor</name>
     <message>
         <source>新建活动</source>
@@ -1754,6 +1840,13 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
 </context>
 <context>
+    <name>HolidayBanner</name>
+    <message>
+        <source>粘贴放假通知…</source>
+        <translation>Paste holiday notice…</translation>
+    </message>
+</context>
+<context>
     <name>ImageGroup</name>
     <message>
         <source>图片</source>
@@ -2124,6 +2217,233 @@ Preview first: every row to add, update or with a problem is listed before anyth
     <message>
         <source>导入完成：新增 {added} 人，更新 {updated} 人，入群 {joined} 次，退群 {left} 次，新建社群 {created} 个。</source>
         <translation>Import complete. Members added: {added}, updated: {updated}; joins: {joined}, leaves: {left}; communities created: {created}.</translation>
+    </message>
+</context>
+<context>
+    <name>ItemEditor</name>
+    <message>
+        <source>编辑内容</source>
+        <translation>Edit content</translation>
+    </message>
+    <message>
+        <source>新建内容</source>
+        <translation>New content</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <source>状态与审核</source>
+        <translation>Status and review</translation>
+    </message>
+    <message>
+        <source>结果与备注</source>
+        <translation>Results and notes</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>例如：周三干货分享</source>
+        <translation>e.g. Wednesday tips</translation>
+    </message>
+    <message>
+        <source>标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>计划时间</source>
+        <translation>Planned time</translation>
+    </message>
+    <message>
+        <source>发到社群</source>
+        <translation>Communities</translation>
+    </message>
+    <message>
+        <source>默认是你</source>
+        <translation>You, unless changed</translation>
+    </message>
+    <message>
+        <source>负责人</source>
+        <translation>Owner</translation>
+    </message>
+    <message>
+        <source>（不属于活动）</source>
+        <translation>(no campaign)</translation>
+    </message>
+    <message>
+        <source>所属活动</source>
+        <translation>Campaign</translation>
+    </message>
+    <message>
+        <source>推广内容（计入每群每天的推广上限）</source>
+        <translation>Promotional (counts towards each group&apos;s daily limit)</translation>
+    </message>
+    <message>
+        <source>要发到群里的文字</source>
+        <translation>The text to post in the groups</translation>
+    </message>
+    <message>
+        <source>正文</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>已发送的内容不能再改标题、类型、时间、社群和正文。</source>
+        <translation>Sent content keeps its title, type, time, communities and text.</translation>
+    </message>
+    <message>
+        <source>新内容先存为草稿；保存后可以排期或提交审核。</source>
+        <translation>New content is saved as a draft; schedule it or submit it for review after saving.</translation>
+    </message>
+    <message>
+        <source>当前状态：{status}</source>
+        <translation>Status: {status}</translation>
+    </message>
+    <message>
+        <source>通过</source>
+        <translation>Approve</translation>
+    </message>
+    <message>
+        <source>驳回</source>
+        <translation>Reject</translation>
+    </message>
+    <message>
+        <source>审核意见（驳回时必填）</source>
+        <translation>Review note (required to reject)</translation>
+    </message>
+    <message>
+        <source>已开启审核：排期前需要审核通过。</source>
+        <translation>Approval is on: content must be approved before it is scheduled.</translation>
+    </message>
+    <message>
+        <source>审核备注（仅团队可见，不会随内容发出）</source>
+        <translation>Reviewer notes (for the team only, never sent with the content)</translation>
+    </message>
+    <message>
+        <source>历史</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>操作人</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>回复数</source>
+        <translation>Replies</translation>
+    </message>
+    <message>
+        <source>进群人数</source>
+        <translation>Joins</translation>
+    </message>
+    <message>
+        <source>销售额</source>
+        <translation>Sales</translation>
+    </message>
+    <message>
+        <source>发送之后再记录结果。</source>
+        <translation>Record the results once it is sent.</translation>
+    </message>
+    <message>
+        <source>复盘记录、注意事项……</source>
+        <translation>Review notes, things to watch…</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>请写内容标题</source>
+        <translation>Please enter a title</translation>
+    </message>
+    <message>
+        <source>提交审核</source>
+        <translation>Submit for review</translation>
+    </message>
+    <message>
+        <source>排期</source>
+        <translation>Schedule</translation>
+    </message>
+    <message>
+        <source>取消排期</source>
+        <translation>Unschedule</translation>
+    </message>
+    <message>
+        <source>标记已复盘</source>
+        <translation>Mark reviewed</translation>
+    </message>
+    <message>
+        <source>创建</source>
+        <translation>Created</translation>
+    </message>
+    <message>
+        <source>修改</source>
+        <translation>Edited</translation>
+    </message>
+    <message>
+        <source>改时间</source>
+        <translation>Rescheduled</translation>
+    </message>
+    <message>
+        <source>已提交审核</source>
+        <translation>Submitted for review</translation>
+    </message>
+    <message>
+        <source>审核通过</source>
+        <translation>Approved</translation>
+    </message>
+    <message>
+        <source>审核驳回</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <source>已排期</source>
+        <translation>Scheduled</translation>
+    </message>
+    <message>
+        <source>已发送</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <source>已复盘</source>
+        <translation>Reviewed</translation>
+    </message>
+    <message>
+        <source>未审核退回</source>
+        <translation>Returned unreviewed</translation>
+    </message>
+    <message>
+        <source>已取消排期</source>
+        <translation>Unscheduled</translation>
     </message>
 </context>
 <context>
@@ -2728,6 +3048,80 @@ Members: {members}; entries: {entries}. Phones and WeChat IDs are masked.</trans
     </message>
 </context>
 <context>
+    <name>ListPage</name>
+    <message>
+        <source>全部类型</source>
+        <translation>All types</translation>
+    </message>
+    <message>
+        <source>全部状态</source>
+        <translation>All statuses</translation>
+    </message>
+    <message>
+        <source>从</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>到</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <source>计划时间</source>
+        <translation>Planned time</translation>
+    </message>
+    <message>
+        <source>标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>社群</source>
+        <translation>Communities</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>负责人</source>
+        <translation>Owner</translation>
+    </message>
+    <message>
+        <source>活动</source>
+        <translation>Campaign</translation>
+    </message>
+    <message>
+        <source>推广</source>
+        <translation>Promo</translation>
+    </message>
+    <message>
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>列表</source>
+        <translation>List</translation>
+    </message>
+    <message>
+        <source>全部社群</source>
+        <translation>All communities</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n 条内容</source>
+        <translation>
+            <numerusform>%n item</numerusform>
+            <numerusform>%n items</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>已过时间</source>
+        <translation>overdue</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>社群运营工作台</source>
@@ -2760,6 +3154,10 @@ Members: {members}; entries: {entries}. Phones and WeChat IDs are masked.</trans
     <message>
         <source>活动</source>
         <translation>Campaigns</translation>
+    </message>
+    <message>
+        <source>内容日历</source>
+        <translation>Calendar</translation>
     </message>
     <message>
         <source>海报</source>
@@ -3781,6 +4179,93 @@ Demo data can be generated again in a new database at any time; it does not affe
     </message>
 </context>
 <context>
+    <name>MonthGrid</name>
+    <message>
+        <source>+{n} 更多</source>
+        <translation>+{n} more</translation>
+    </message>
+    <message>
+        <source>活动：{name}</source>
+        <translation>Campaign: {name}</translation>
+    </message>
+    <message>
+        <source>已过计划时间，还没有发送</source>
+        <translation>Past its planned time and not sent yet</translation>
+    </message>
+    <message>
+        <source>班</source>
+        <translation>Work</translation>
+    </message>
+    <message>
+        <source>休</source>
+        <translation>Off</translation>
+    </message>
+</context>
+<context>
+    <name>MonthPage</name>
+    <message>
+        <source>月</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <source>{year} 年 {month} 月</source>
+        <translation>{year}-{month:02d}</translation>
+    </message>
+    <message>
+        <source>周一</source>
+        <translation>Mon</translation>
+    </message>
+    <message>
+        <source>周二</source>
+        <translation>Tue</translation>
+    </message>
+    <message>
+        <source>周三</source>
+        <translation>Wed</translation>
+    </message>
+    <message>
+        <source>周四</source>
+        <translation>Thu</translation>
+    </message>
+    <message>
+        <source>周五</source>
+        <translation>Fri</translation>
+    </message>
+    <message>
+        <source>周六</source>
+        <translation>Sat</translation>
+    </message>
+    <message>
+        <source>周日</source>
+        <translation>Sun</translation>
+    </message>
+</context>
+<context>
+    <name>NoticeDialog</name>
+    <message>
+        <source>导入放假通知</source>
+        <translation>Import holiday notice</translation>
+    </message>
+    <message>
+        <source>国务院办公厅关于20XX年部分节假日安排的通知
+一、元旦：1月1日放假……</source>
+        <translation>国务院办公厅关于20XX年部分节假日安排的通知
+一、元旦：1月1日放假…… (paste the notice in Chinese)</translation>
+    </message>
+    <message>
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>在中国政府网找到当年的放假通知，全选复制正文粘贴到这里。程序读出放假和调休上班的日子，所有数据库共用。</source>
+        <translation>Find the year&apos;s holiday notice of the State Council on www.gov.cn, copy its whole text and paste it here. The days off and make-up workdays are read from it and shared by every database.</translation>
+    </message>
+</context>
+<context>
     <name>OverviewPage</name>
     <message>
         <source>编辑…</source>
@@ -4143,6 +4628,21 @@ For example:
     <message>
         <source>正在记录签到…</source>
         <translation>Recording check-ins…</translation>
+    </message>
+</context>
+<context>
+    <name>PeriodBar</name>
+    <message>
+        <source>上一页</source>
+        <translation>Previous</translation>
+    </message>
+    <message>
+        <source>下一页</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <source>今天</source>
+        <translation>Today</translation>
     </message>
 </context>
 <context>
@@ -6630,6 +7130,24 @@ Drop an image here</translation>
             <numerusform>%n member</numerusform>
             <numerusform>%n members</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>WeekGrid</name>
+    <message>
+        <source>班</source>
+        <translation>Work</translation>
+    </message>
+    <message>
+        <source>休</source>
+        <translation>Off</translation>
+    </message>
+</context>
+<context>
+    <name>WeekPage</name>
+    <message>
+        <source>周</source>
+        <translation>Week</translation>
     </message>
 </context>
 <context>

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
@@ -51,6 +51,9 @@ def dialogs(database, window):
     from ui.activity.entry_dialog import ActivityEntryDialog
     from ui.activity.paste_dialog import PasteDialog
     from ui.activity.weights_dialog import WeightsDialog
+    from ui.calendar.editor import ItemEditor
+    from ui.calendar.holiday_banner import NoticeDialog
+    from ui.calendar.tab import editor_data
     from ui.common.backup_actions import RestoreDialog
     from ui.communities.attention import AttentionDialog
     from ui.communities.dialog import CommunityDialog
@@ -65,6 +68,7 @@ def dialogs(database, window):
 
     with database.session() as session:
         rewards = list_rewards(session)
+        item_data = editor_data(session, None)
     template, assets = load_builtin("invite")
     yield "restore", lambda: RestoreDialog(window)
     yield "settings", lambda: SettingsDialog(window)
@@ -98,6 +102,8 @@ def dialogs(database, window):
         ),
     )
     yield "reward", lambda: ledger.RewardDialog(None, parent=window)
+    yield "calendar_item", lambda: ItemEditor(item_data, datetime(2026, 11, 25, 9), window)
+    yield "calendar_notice", lambda: NoticeDialog(window)
 
 
 def main(language: str) -> int:

@@ -170,6 +170,7 @@ def test_window_shows_before_the_database_is_open(app, qtbot, settings, sqlite_d
         "分层",
         "积分",
         "活动",
+        "内容日历",
         "海报",
     ]
     for name in ("action_backup", "action_import", "action_demo", "action_new_community"):

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QListWidget, QStackedWidget
 
 from ui.posters.designer import PosterDesigner
 
-NAMES = ["概览", "社群", "成员", "分层", "积分", "活动", "海报"]
+NAMES = ["概览", "社群", "成员", "分层", "积分", "活动", "内容日历", "海报"]
 
 
 def nav_of(window) -> QListWidget:
@@ -34,7 +34,8 @@ def test_a_click_in_the_sidebar_opens_the_page(make_window, sqlite_database, qtb
         (2, window.members_tab),
         (4, window.ledger_tab),
         (5, window.campaigns_tab),
-        (6, window.posters_tab),
+        (6, window.calendar_tab),
+        (7, window.posters_tab),
     ):
         rect = nav.visualItemRect(nav.item(row))
         qtbot.mouseClick(nav.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())

@@ -20,7 +20,7 @@ class Change(StrEnum):
     POINTS = "points"  # the points ledger, its rules, catalogue and redemptions
     POSTERS = "posters"  # poster templates
     CAMPAIGNS = "campaigns"  # campaigns, their codes, referral edges, reviews and rewards
-    CALENDAR = "calendar"  # content items, sending, SOP templates, the 素材库
+    CALENDAR = "calendar"  # content items, their status, sending, results, SOP plans, the 素材库
 
 
 Changes = frozenset[Change]
