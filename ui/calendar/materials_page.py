@@ -39,7 +39,7 @@ from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.i18n import shown
 from ui.common.icons import icon
 from ui.common.tasks import TaskGroup
-from ui.common.widgets import confirm, hint_label, page_title, push_button
+from ui.common.widgets import confirm, hint_label, push_button
 
 if TYPE_CHECKING:
     from core.calendar.materials import MaterialRow
@@ -114,8 +114,6 @@ class MaterialsPage(QWidget):
         self.setAcceptDrops(not picker)
 
         layout = QVBoxLayout(self)
-        if not picker:
-            layout.addWidget(page_title("materials_title", self.tr("素材库")))
         bar = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setObjectName("materials_search")

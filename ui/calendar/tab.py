@@ -1,6 +1,6 @@
-"""内容日历 tab: the pages in PAGES (月, 周, 列表; one line each to add another, such as the today
-panel), the holiday banner, and what the pages share: the day in view, the colour mode, the item
-editor and the writes with their undo steps (Ctrl+Z or 撤销).
+"""内容日历 tab: the pages in PAGES (月, 周, 列表, 今日待发, 素材库; one line each), the holiday
+banner, and what the pages share: the day in view, the colour mode, the item editor and the writes
+with their undo steps (Ctrl+Z or 撤销).
 
 Every read and write goes through core.calendar off the GUI thread, through this tab's `tasks`;
 a move or a change announces Change.CALENDAR.
@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 from ui.calendar.colours import BY_COMMUNITY, BY_KIND
 from ui.calendar.holiday_banner import HolidayBanner, NoticeDialog
 from ui.calendar.list_page import ListPage
+from ui.calendar.materials_page import MaterialsPage
 from ui.calendar.month_page import MonthPage
+from ui.calendar.today_page import TodayPage
 from ui.calendar.week_page import WeekPage
 from ui.common.changes import Change, Changes, changes
 from ui.common.errors import as_user_error, show_error
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
 
 # The pages, in order: one line each to add another. A page needs `page(tab)`, `title()` and
 # `reload()` (ui/calendar/page.py); `set_colour_mode` and `set_communities` when it has use.
-PAGES = (MonthPage, WeekPage, ListPage)
+PAGES = (MonthPage, WeekPage, ListPage, TodayPage, MaterialsPage)
 CALENDAR = changes(Change.CALENDAR)
 NEW_ITEM_HOUR = 9  # a new item on a day (not at a time) starts at 9:00
 

@@ -31,7 +31,7 @@ from ui.calendar.members_due_dialog import MembersDueDialog
 from ui.common.changes import Change, changes
 from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.i18n import shown, shown_name
-from ui.common.widgets import hint_label, page_title, push_button
+from ui.common.widgets import hint_label, push_button
 
 if TYPE_CHECKING:
     from core.calendar.materials import MaterialRow
@@ -79,8 +79,7 @@ class TodayPage(QWidget):
 
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
-        head.addWidget(page_title("today_title", self.tr("今日待发")))
-        head.addStretch(1)
+        head.addStretch(1)  # the page's name is its tab's text in 内容日历
         head.addWidget(QLabel(self.tr("日期")))
         self.date_edit = QDateEdit(QDate.currentDate())
         self.date_edit.setObjectName("today_date")
