@@ -1,0 +1,57 @@
+"""Small builders for the report tests: groups, stays with exact join and leave times, events."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from db.models import ActivityEvent, Community, Member, Membership
+
+# The report period of most tests: Monday 23 – Sunday 29 November 2026 (a week).
+MONDAY = date(2026, 11, 23)
+SUNDAY = date(2026, 11, 29)
+
+
+def group(session, name="读书会", created_on=date(2025, 1, 1)) -> int:
+    row = Community(name=name, platform="wechat", created_on=created_on)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def person(
+    session,
+    community_id: int,
+    nickname: str = "成员",
+    *,
+    joined: datetime | None = datetime(2025, 6, 1),
+    left: datetime | None = None,
+    is_team: bool = False,
+    level: str = "newcomer",
+    phone: str | None = None,
+    wechat_id: str | None = None,
+) -> int:
+    row = Member(nickname=nickname, is_team=is_team, phone=phone, wechat_id=wechat_id)
+    session.add(row)
+    session.flush()
+    join(session, row.id, community_id, joined=joined, left=left, level=level)
+    return row.id
+
+
+def join(session, member_id, community_id, *, joined, left=None, level="newcomer") -> None:
+    session.add(
+        Membership(
+            member_id=member_id, community_id=community_id, joined_at=joined, left_at=left,
+            level=level,
+        )
+    )  # fmt: skip
+    session.flush()
+
+
+def act(session, member_id, community_id, *moments: datetime, kind: str = "checkin") -> None:
+    for moment in moments:
+        session.add(
+            ActivityEvent(
+                member_id=member_id, community_id=community_id, kind=kind, occurred_at=moment
+            )
+        )
+    session.flush()
