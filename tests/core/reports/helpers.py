@@ -55,3 +55,24 @@ def act(session, member_id, community_id, *moments: datetime, kind: str = "check
             )
         )
     session.flush()
+
+
+def seed_week(session) -> dict:
+    """One group through the week of 23–29 Nov 2026 whose figures are known by hand: five
+    members at the end (four the week before), joins 2, leaves 1, two of five active; one
+    核心成员 silent for weeks with a phone and 微信号 (待跟进); the owner (team) left out."""
+    g = group(session, "读书会")
+    a = person(session, g, "a")
+    act(session, a, g, datetime(2026, 11, 24, 10))
+    b = person(session, g, "b", left=datetime(2026, 11, 25, 10))
+    act(session, b, g, datetime(2026, 11, 21, 10))
+    c = person(session, g, "c", joined=datetime(2026, 11, 24, 10))
+    act(session, c, g, datetime(2026, 11, 26, 10))
+    person(session, g, "d", joined=datetime(2026, 11, 18, 10))
+    person(session, g, "e", left=datetime(2026, 11, 17, 10))
+    f = person(session, g, "老会员", level="core", phone="13800000016", wechat_id="wx_zhangfan")
+    act(session, f, g, datetime(2026, 11, 10, 10))  # silent 20 days by the end
+    person(session, g, "g", joined=datetime(2026, 11, 27, 10))
+    owner = person(session, g, "店长", joined=datetime(2026, 11, 24, 10), is_team=True)
+    act(session, owner, g, datetime(2026, 11, 24, 10))
+    return {"community": g, "follow_up": f}
