@@ -58,8 +58,9 @@ def act(session, member_id, community_id, *moments: datetime, kind: str = "check
 
 
 def seed_week(session) -> dict:
-    """One group through the week of 23–29 Nov 2026 whose figures are known by hand: five
-    members at the end (four the week before), joins 2, leaves 1, two of five active; one
+    """One group through the week of 23–29 Nov 2026 whose figures are known by hand: six
+    members at the end (five the week before), joins 2, leaves 1, three of six active (two of
+    five the week before); a newcomer of 9 Nov active every week since; one
     核心成员 silent for weeks with a phone and 微信号 (待跟进); the owner (team) left out."""
     g = group(session, "读书会")
     a = person(session, g, "a")
@@ -73,6 +74,8 @@ def seed_week(session) -> dict:
     f = person(session, g, "老会员", level="core", phone="13800000016", wechat_id="wx_zhangfan")
     act(session, f, g, datetime(2026, 11, 10, 10))  # silent 20 days by the end
     person(session, g, "g", joined=datetime(2026, 11, 27, 10))
+    h = person(session, g, "h", joined=datetime(2026, 11, 10, 10))  # a newcomer who stays
+    act(session, h, g, *(datetime(2026, 11, day, 10) for day in (11, 18, 25)))
     owner = person(session, g, "店长", joined=datetime(2026, 11, 24, 10), is_team=True)
     act(session, owner, g, datetime(2026, 11, 24, 10))
     return {"community": g, "follow_up": f}

@@ -38,10 +38,10 @@ def test_the_workbook_has_the_sheets_values_formats_and_print_set_up(database, t
     overview = book["概览"]
     rows = {row[0].value: row for row in overview.iter_rows(min_row=4, max_row=10)}
     members = rows["成员数"]
-    assert (members[1].value, members[2].value) == (5, 4)
-    assert members[3].value == pytest.approx(0.25)
+    assert (members[1].value, members[2].value) == (6, 5)
+    assert members[3].value == pytest.approx(0.2)
     active = rows["活跃率"]
-    assert active[1].value == pytest.approx(0.4) and active[1].number_format == "0.0%"
+    assert active[1].value == pytest.approx(0.5) and active[1].number_format == "0.0%"
     assert overview.freeze_panes == "A4"
     assert overview.page_setup.orientation == "landscape"
     assert str(overview.page_setup.paperSize) == overview.PAPERSIZE_A4
@@ -50,7 +50,7 @@ def test_the_workbook_has_the_sheets_values_formats_and_print_set_up(database, t
     texts = [cell.value for cell in overview["A"] if isinstance(cell.value, str)]
     assert "本周净增 1 人，环比 无可比数据" in texts
     health = book["社群健康"]
-    assert [c.value for c in health[4][:5]] == ["读书会", 5, 2, 1, 1]
+    assert [c.value for c in health[4][:5]] == ["读书会", 6, 2, 1, 1]
     assert health.conditional_formatting  # the warnings' fill
     assert book["留存"].conditional_formatting  # the cohort heat colours
     follow = book["待跟进"]
