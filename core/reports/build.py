@@ -4,7 +4,7 @@ phone picture alike."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -23,12 +23,12 @@ from core.ledger.liability import (
     outstanding_at,
     redemptions_between,
 )
-from core.reports.cohorts import CohortTable, cohort_table, retention_4w
+from core.reports.cohorts import CohortTable, cohort_table, first_cohort_week, retention_4w
 from core.reports.figures import Kpi, Share
 from core.reports.findings import findings
 from core.reports.growth import GrowthPoint, growth
 from core.reports.health import CommunityHealth, community_health
-from core.reports.period import ALL_SHEETS, Period
+from core.reports.period import ALL_SHEETS, Period, week_start
 from core.reports.stays import Activity, Stay, load_groups, load_stays, present_members
 from core.reports.thresholds import load_thresholds
 from core.tiers.distribution import LevelCount, level_distribution
@@ -140,6 +140,17 @@ def _period_counts(stays: list[Stay], activity: Activity, period: Period) -> dic
     }
 
 
+def _span(period: Period, previous: Period) -> tuple[datetime, datetime]:
+    """Every day any figure looks at: both periods, the last 7 days, the weeks W+4 of the
+    retention figures, the cohort table's weeks."""
+    first = min(
+        week_start(previous.start) - timedelta(weeks=4),
+        first_cohort_week(period.end),
+        period.end - timedelta(days=6),
+    )
+    return datetime.combine(first, time.min), period.end_at
+
+
 def build_report(
     session: Session,
     period: Period,
@@ -163,7 +174,7 @@ def build_report(
 
     cid = period.community_id
     stays = load_stays(session, cid)
-    activity = Activity(session, cid)
+    activity = Activity(session, cid, _span(period, previous))
     thresholds = load_thresholds(session)
     now_counts, before = (
         _period_counts(stays, activity, period),

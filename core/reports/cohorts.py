@@ -20,9 +20,13 @@ def _at(day: date) -> datetime:
     return datetime.combine(day, time.min)
 
 
-def joined_in_week(stays: Sequence[Stay], monday: date) -> list[Stay]:
-    start = _at(monday)
-    return [stay for stay in stays if stay.joined_between(start, start + WEEK)]
+def by_join_week(stays: Sequence[Stay]) -> dict[date, list[Stay]]:
+    """The stays by the Monday of the week they began in (one pass, not one per week)."""
+    weeks: dict[date, list[Stay]] = {}
+    for stay in stays:
+        if stay.joined_at is not None:
+            weeks.setdefault(week_start(stay.joined_at.date()), []).append(stay)
+    return weeks
 
 
 def retained(cohort: Sequence[Stay], activity: Activity, monday: date, k: int) -> int:
@@ -51,8 +55,9 @@ def retention_weeks(start: date, end: date) -> list[date]:
 
 def retention_4w(stays: Sequence[Stay], activity: Activity, start: date, end: date) -> Share:
     part = whole = 0
+    weeks = by_join_week(stays)
     for monday in retention_weeks(start, end):
-        cohort = joined_in_week(stays, monday)
+        cohort = weeks.get(monday, [])
         whole += len(cohort)
         if cohort:
             part += retained(cohort, activity, monday, RETENTION_WEEK)
@@ -76,16 +81,28 @@ class CohortTable:
     rows: list[CohortRow]
 
 
+COHORTS, WEEKS_SINCE = 12, 8
+
+
+def first_cohort_week(end: date, cohorts: int = COHORTS) -> date:
+    return week_start(end) - (cohorts - 1) * WEEK
+
+
 def cohort_table(
-    stays: Sequence[Stay], activity: Activity, end: date, *, cohorts: int = 12, weeks_since: int = 8
+    stays: Sequence[Stay],
+    activity: Activity,
+    end: date,
+    *,
+    cohorts: int = COHORTS,
+    weeks_since: int = WEEKS_SINCE,
 ) -> CohortTable:
     """The last `cohorts` join weeks up to `end` (the week holding `end` included), oldest first."""
     last = week_start(end)
     ended_by = _at(end + timedelta(days=1))
-    rows = []
+    rows, weeks = [], by_join_week(stays)
     for n in range(cohorts - 1, -1, -1):
         monday = last - n * WEEK
-        cohort = joined_in_week(stays, monday)
+        cohort = weeks.get(monday, [])
         counts: list[int | None] = []
         for k in range(weeks_since + 1):
             if _at(monday) + (k + 1) * WEEK > ended_by:
