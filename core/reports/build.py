@@ -140,15 +140,15 @@ def _period_counts(stays: list[Stay], activity: Activity, period: Period) -> dic
     }
 
 
-def _span(period: Period, previous: Period) -> tuple[datetime, datetime]:
-    """Every day any figure looks at: both periods, the last 7 days, the weeks W+4 of the
-    retention figures, the cohort table's weeks."""
-    first = min(
-        week_start(previous.start) - timedelta(weeks=4),
-        first_cohort_week(period.end),
-        period.end - timedelta(days=6),
-    )
-    return datetime.combine(first, time.min), period.end_at
+def _edges(period: Period, previous: Period) -> list[datetime]:
+    """The edges of every window any figure looks at: both periods, the last 7 days, and the
+    Monday-to-Monday weeks of the retention figures and the cohort table."""
+    edges = {previous.start_at, period.start_at, period.end_at, period.end_at - timedelta(days=7)}
+    monday = min(week_start(previous.start), first_cohort_week(period.end))
+    while monday <= period.end:
+        edges.add(datetime.combine(monday, time.min))
+        monday += timedelta(days=7)
+    return sorted(edge for edge in edges if edge <= period.end_at)
 
 
 def build_report(
@@ -174,7 +174,7 @@ def build_report(
 
     cid = period.community_id
     stays = load_stays(session, cid)
-    activity = Activity(session, cid, _span(period, previous))
+    activity = Activity(session, cid, _edges(period, previous))
     thresholds = load_thresholds(session)
     now_counts, before = (
         _period_counts(stays, activity, period),

@@ -24,8 +24,8 @@ def by_join_week(stays: Sequence[Stay]) -> dict[date, list[Stay]]:
     """The stays by the Monday of the week they began in (one pass, not one per week)."""
     weeks: dict[date, list[Stay]] = {}
     for stay in stays:
-        if stay.joined_at is not None:
-            weeks.setdefault(week_start(stay.joined_at.date()), []).append(stay)
+        if stay.join_week is not None:
+            weeks.setdefault(stay.join_week, []).append(stay)
     return weeks
 
 

@@ -8,15 +8,15 @@ Joins and leaves count stays (a person joining two groups is two joins); members
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
 from core.activity.kinds import ACTIVE_KINDS
-from core.common.dates import as_datetime, day_of
+from core.common.dates import as_datetime
 from core.members.statistics import stats_members_condition
 from db.models import ActivityEvent, Community, Member, Membership
 
@@ -32,6 +32,7 @@ class Stay:
     left_at: datetime | None
     role: str
     level: str
+    join_week: date | None = None  # the Monday of the week it began (cohorts)
 
     def present_at(self, moment: datetime) -> bool:
         """In the group at `moment` (joined before it, not yet left)."""
@@ -80,81 +81,83 @@ def load_stays(session: Session, community_id: int | None = None) -> list[Stay]:
     )
     if community_id is not None:
         query = query.where(Membership.community_id == community_id)
-    return [
-        Stay(m, c, as_datetime(joined), as_datetime(left), role, level)
-        for m, c, joined, left, role, level in session.execute(query)
-    ]
+    stays = []
+    for m, c, joined, left, role, level in session.execute(query).all():
+        joined = as_datetime(joined)
+        week = None
+        if joined is not None:
+            day = joined.date()
+            week = date.fromordinal(day.toordinal() - day.weekday())
+        stays.append(Stay(m, c, joined, as_datetime(left), role, level, week))
+    return stays
+
+
+Pairs = dict[tuple[int, int | None], bool]  # (member, community) → posted?
 
 
 class Activity:
-    """Who was active (and who posted) on each day, read in ONE pass over the events of the
-    whole span the report looks at (a scan per window took seconds each at 2.3 M events);
-    any window of whole days inside the span is then put together from the days."""
+    """Who was active (and who posted) in a window of time.
+
+    Given the edges of every window the report asks for (`edges`: sorted moments), the events
+    between the first and last edge are read in ONE pass, grouped by the slice between two
+    edges they fall in (a scan per window took seconds each at 2.3 M events; grouping by day
+    returned a row per member and active day); a window from one edge to another is then the
+    union of its slices. Any other window is read on its own."""
 
     def __init__(
-        self,
-        session: Session,
-        community_id: int | None = None,
-        span: tuple[datetime, datetime] | None = None,
+        self, session: Session, community_id: int | None = None, edges: Sequence[datetime] = ()
     ) -> None:
         self.session = session
         self.community_id = community_id
-        self._days: dict[date, dict[tuple[int, int | None], bool]] | None = None
-        self._span = span
-        self._windows: dict[tuple[datetime, datetime], dict[tuple[int, int | None], bool]] = {}
+        self._edges = sorted(set(edges))
+        self._index = {edge: n for n, edge in enumerate(self._edges)}
+        self._slices: list[Pairs] | None = None
+        self._windows: dict[tuple[datetime, datetime], Pairs] = {}
 
-    def _read_days(self, start: datetime, end: datetime) -> dict:
+    def _query(self, start: datetime, end: datetime, bucket):
         events = ActivityEvent.__table__
-        dialect = self.session.get_bind().dialect.name
-        day = day_of(events.c.occurred_at, dialect)
         posted = func.max(case((events.c.kind.in_(POST_KINDS), 1), else_=0))
         query = (
-            select(events.c.member_id, events.c.community_id, day, posted)
+            select(events.c.member_id, events.c.community_id, bucket, posted)
             .where(
                 events.c.occurred_at >= start,
                 events.c.occurred_at < end,
                 events.c.kind.in_(ACTIVE_KINDS),
             )
-            .group_by(events.c.member_id, events.c.community_id, day)
+            .group_by(events.c.member_id, events.c.community_id, bucket)
         )
         if self.community_id is not None:
             query = query.where(events.c.community_id == self.community_id)
-        days: dict[date, dict[tuple[int, int | None], bool]] = {}
-        parsed: dict[object, date] = {}
-        for member, community, on, did_post in self.session.execute(query):
-            when = parsed.get(on)
-            if when is None:
-                when = parsed[on] = on if isinstance(on, date) else date.fromisoformat(str(on))
-            days.setdefault(when, {})[(member, community)] = bool(did_post)
-        return days
+        return self.session.execute(query).all()  # fetchall: far quicker than row by row
 
-    def _whole_days(self, start: datetime, end: datetime) -> bool:
-        return (
-            self._span is not None
-            and start.time() == end.time() == time.min
-            and self._span[0] <= start
-            and end <= self._span[1]
-        )
+    def _read_slices(self) -> list[Pairs]:
+        occurred = ActivityEvent.__table__.c.occurred_at
+        edges = self._edges
+        bucket = case(*((occurred < edge, n) for n, edge in enumerate(edges[1:-1])),
+                      else_=len(edges) - 2)  # fmt: skip
+        slices: list[Pairs] = [{} for _ in edges[1:]]
+        for member, community, n, did_post in self._query(edges[0], edges[-1], bucket):
+            slices[n][(member, community)] = bool(did_post)
+        return slices
 
-    def pairs(self, start: datetime, end: datetime) -> dict[tuple[int, int | None], bool]:
+    def pairs(self, start: datetime, end: datetime) -> Pairs:
         """(member, community) → posted?, for everyone with an active event in [start, end)."""
         key = (start, end)
         if key in self._windows:
             return self._windows[key]
-        if self._whole_days(start, end):
-            if self._days is None:
-                self._days = self._read_days(*self._span)
-            found: dict[tuple[int, int | None], bool] = {}
-            day = start.date()
-            while day < end.date():
-                for pair, did_post in self._days.get(day, {}).items():
-                    if did_post or pair not in found:
-                        found[pair] = did_post
-                day += timedelta(days=1)
+        first, last = self._index.get(start), self._index.get(end)
+        found: Pairs = {}
+        if first is not None and last is not None and first < last:
+            if self._slices is None:
+                self._slices = self._read_slices()
+            parts = self._slices[first:last]
         else:
-            found = {}
-            for day_pairs in self._read_days(start, end).values():
-                for pair, did_post in day_pairs.items():
+            parts = [{(m, c): bool(p) for m, c, _, p in self._query(start, end, literal(0))}]
+        if len(parts) == 1:
+            found = dict(parts[0])
+        else:
+            for part in parts:
+                for pair, did_post in part.items():
                     if did_post or pair not in found:
                         found[pair] = did_post
         self._windows[key] = found
