@@ -15,6 +15,7 @@ migrates it; the export log writes).
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -51,17 +52,21 @@ def main() -> int:
         start, end = preset_period("monthly", date.today())
     database = open_database(f"sqlite:///{work}")
     with database.session(write=True) as session:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         report = build_report(session, Period(start, end))
-        built = time.perf_counter() - started
-        started = time.perf_counter()
+        built, built_cpu = time.perf_counter() - started, time.process_time() - cpu
+        started, cpu = time.perf_counter(), time.process_time()
         result = write_workbook(session, report, folder / "报表.xlsx")
-        written = time.perf_counter() - started
+        written, written_cpu = time.perf_counter() - started, time.process_time() - cpu
     database.close()
     print(f"period {start} – {end}; sheets: {'、'.join(result.sheets)}")
-    print(f"figures (build_report):   {built:6.2f} s")
-    print(f"workbook (write_workbook): {written:6.2f} s")
-    print(f"whole pack:               {built + written:6.2f} s   goal < 30 s")
+    # Wall clock is what the user waits; CPU time (this process; SQLite runs in it) says what
+    # the pack costs when the shared machine is busy (load average printed below).
+    print(f"figures (build_report):    {built:6.2f} s wall, {built_cpu:6.2f} s CPU")
+    print(f"workbook (write_workbook): {written:6.2f} s wall, {written_cpu:6.2f} s CPU")
+    total, total_cpu = built + written, built_cpu + written_cpu
+    print(f"whole pack:                {total:6.2f} s wall, {total_cpu:6.2f} s CPU   goal < 30 s")
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     kpis = "; ".join(f"{k.key}={k.value!r}" for k in report.kpis)
     print(f"KPIs: {kpis}")
     print(f"待跟进 rows: {len(report.follow_up)}; communities: {len(report.communities)}")
