@@ -46,6 +46,7 @@ def add_series(
         titles_from_data=False,
     )
     series = chart.series[-1]
+    series.smooth = False  # figures, not a trend: straight lines between the points
     series.val.numRef.numCache = _num_cache(values, format_code)
     letter = get_column_letter(column)
     series.tx = SeriesLabel(

@@ -175,7 +175,7 @@ def _health(workbook: Workbook, report: Report) -> None:
 
 
 def _levels(workbook: Workbook, report: Report) -> None:
-    page = Page(workbook, "分层", _title(report, "分层"), [20, 10, 10, 10, 10, 10, 10])
+    page = Page(workbook, "分层", _title(report, "分层"), [20, 10, 10, 10, 10, 10, 36])
     page.header(["等级", "人数", "其中锁定"], freeze=True)
     first = page.row
     for level in report.levels:
@@ -191,10 +191,13 @@ def _levels(workbook: Workbook, report: Report) -> None:
         page.sheet.add_chart(chart, "I3")
     page.gap()
     page.line(f"等级流动（{report.flow.month:%Y-%m}）", bold=True)
-    page.header(["月初等级", "月初人数", "升级", "持平", "降级", "离开"])
+    page.header(["月初等级", "月初人数", "升级", "持平", "降级", "离开", "新加入者到达"])
+    names = {level.level: level.name for level in report.levels}
     for row in report.flow.rows:
         if row.level == "joined":
-            reached = "、".join(f"{key} {count}" for key, count in row.reached.items())
+            reached = "、".join(
+                f"{names.get(key, key)} {count}" for key, count in row.reached.items()
+            )
             page.append([row.name, row.start, "", "", "", "", reached], [None, COUNT])
         else:
             page.append(
