@@ -85,7 +85,7 @@ class Report:
     communities: list[CommunityHealth]
     cohorts: CohortTable
     levels: list[LevelCount]
-    flow: FlowMatrix
+    flow: FlowMatrix | None  # None: the 分层 sheet was not asked for
     campaigns: list[CampaignFigures]
     points: PointsFigures
     content: ContentFigures
@@ -217,8 +217,11 @@ def build_report(
     step()
     cohorts = cohort_table(stays, activity, period.end)
     step()
-    levels = level_distribution(session, cid)
-    flow = level_flow(session, date(period.end.year, period.end.month, 1), cid)
+    # The level figures read the whole level history: only when their sheet is asked for.
+    levels, flow = [], None
+    if "分层" in sheets:
+        levels = level_distribution(session, cid)
+        flow = level_flow(session, date(period.end.year, period.end.month, 1), cid)
     step()
     campaign_figures = [_campaign(session, row, as_of) for row in campaigns]
     step()
