@@ -136,6 +136,25 @@ def test_points_liability_at_the_end_of_each_period(database):
     assert kpis["points_liability"].change == pytest.approx(0.5)
 
 
+def test_redemptions_in_the_period_and_their_cost(database):
+    from core.ledger.catalogue import RewardSpec, redeem, save_reward
+
+    with database.session() as session:
+        g = group(session)
+        a = person(session, g, "a")
+        award(session, a, 500, reason="签到", now=d(1))
+        bag = save_reward(session, RewardSpec("帆布袋", 100, cost_cents=1250))
+        redeem(session, a, bag, now=d(20))  # last week: not this week's
+        redeem(session, a, bag, now=d(24))
+        redeem(session, a, bag, now=d(29, hour=23))
+        redeem(session, a, bag, now=d(30))  # the day after the period
+        report = build_report(session, WEEK, sheets=("积分",), now=NOW)
+    spent = report.points.redemptions
+    assert (spent.count, spent.points, spent.cost_cents) == (2, 200, 2500)
+    # 500 − 100 − 100 − 100 by the week's end; 500 − 100 at last week's.
+    assert (report.points.outstanding.points, report.points.previous.points) == (200, 400)
+
+
 def _crowd(session, g, count, *, joined=datetime(2025, 6, 1), level="newcomer"):
     return [person(session, g, f"m{n}", joined=joined, level=level) for n in range(count)]
 
