@@ -155,6 +155,39 @@ def test_redemptions_in_the_period_and_their_cost(database):
     assert (report.points.outstanding.points, report.points.previous.points) == (200, 400)
 
 
+def test_content_planned_against_sent_and_the_best_items(database):
+    from core.calendar.items import create_item, set_results
+    from core.calendar.status import schedule
+    from core.calendar.today import mark_sent
+
+    with database.session() as session:
+        g, other = group(session), group(session, "二群")
+
+        def item(title, day, *, sent=None, joins=None, replies=None, where=g):
+            row = create_item(session, title, planned_at=d(day), community_ids=[where], now=d(1))
+            if sent is not None:
+                schedule(session, row.id, now=d(1))
+                mark_sent(session, row.id, now=d(day))
+                set_results(session, row.id, joins=joins, replies=replies, now=d(day))
+            return row
+
+        item("早安", 23, sent=True, joins=2, replies=30)
+        item("拼团", 25, sent=True, joins=9, replies=1)
+        item("晚安", 26, sent=True, replies=50)
+        item("草稿", 27)  # planned, not sent
+        item("上周", 18, sent=True, joins=99)  # last week
+        item("别的群", 24, sent=True, joins=50, where=other)
+        whole = build_report(session, WEEK, sheets=("内容",), now=NOW)
+        one = build_report(session, Period(MONDAY, SUNDAY, g, "读书会"), sheets=("内容",),
+                           now=NOW)  # fmt: skip
+    assert (whole.content.planned, whole.content.sent) == (5, 4)
+    assert [i.title for i in whole.content.best] == ["别的群", "拼团", "早安", "晚安"]
+    assert (one.content.planned, one.content.sent) == (4, 3)
+    kpi = one.kpi("content_sent")
+    assert (kpi.value, kpi.previous) == (pytest.approx(3 / 4), 1.0)
+    assert kpi.detail == "已发送 3 / 计划 4"
+
+
 def _crowd(session, g, count, *, joined=datetime(2025, 6, 1), level="newcomer"):
     return [person(session, g, f"m{n}", joined=joined, level=level) for n in range(count)]
 
