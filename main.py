@@ -47,6 +47,7 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     from core.members.importing import cli as import_cli
     from core.posters import cli as posters_cli
     from core.referrals import cli as referrals_cli
+    from core.reports import cli as reports_cli
     from core.segments import cli as segments_cli
     from core.tiers import cli as tiers_cli
 
@@ -65,6 +66,7 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
         campaigns_cli,
         chat_cli,
         calendar_cli,
+        reports_cli,
     ):
         feature.register(commands)
 

@@ -7,7 +7,8 @@ What it does, each step only when needed:
 1. creates `.venv/` and installs the project with its dev extras (again when
    pyproject.toml changes);
 2. on Debian/Ubuntu, installs the system libraries Qt needs (and, for `test`,
-   PostgreSQL) with apt-get when run as root, else prints the command to run;
+   PostgreSQL, and LibreOffice's headless spreadsheet with poppler for the workbook's
+   PDF check) with apt-get when run as root, else prints the command to run;
 3. for `test`, starts a throwaway PostgreSQL cluster on loopback so the
    database tests run on both engines, and stops it afterwards.
 Only the standard library is used here: this runs before anything is installed.
@@ -61,8 +62,10 @@ QT_DEBIAN_PACKAGES = [
     "libxtst6",
     "libasound2",
 ]
-# PostgreSQL for the database tests; binutils (objcopy) for the packaging test.
-TEST_DEBIAN_PACKAGES = ["postgresql", "binutils"]
+# PostgreSQL for the database tests; binutils (objcopy) for the packaging test; LibreOffice's
+# spreadsheet without its GUI and poppler's pdftoppm/pdftotext for the boss workbook's round
+# trip (xlsx → PDF → pages and text: tests/core/reports/test_report_libreoffice.py).
+TEST_DEBIAN_PACKAGES = ["postgresql", "binutils", "libreoffice-calc-nogui", "poppler-utils"]
 # dpkg's front-end lock, held by apt, unattended-upgrades and installers while they work.
 DPKG_LOCK = Path("/var/lib/dpkg/lock-frontend")
 APT_LOCK_WAIT_S = 600.0
@@ -283,7 +286,9 @@ def main(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     ensure_debian_packages(QT_DEBIAN_PACKAGES, "Qt's system libraries")
     if command == "test":
-        ensure_debian_packages(TEST_DEBIAN_PACKAGES, "PostgreSQL and binutils for the tests")
+        ensure_debian_packages(
+            TEST_DEBIAN_PACKAGES, "PostgreSQL, binutils, LibreOffice and poppler for the tests"
+        )
     ensure_venv()
     return run_program(rest) if command == "run" else run_tests(rest)
 

@@ -546,6 +546,26 @@ CASES = {
         code=1,
         shows=["错误：", "无此模板"],
     ),
+    # The boss workbook: community names in its findings and warnings are data too.
+    "report": Case(
+        ["report", "--from", "2026-01-01", "--to", "2028-12-31", "--out", "{out}/报表{tag}.xlsx"],
+        spreadsheet=True,
+        shows=["已生成报表", "净增"],
+        check_json=lambda d: len(d["sheets"]) == 8 and d["kpis"]["members"]["value"] > 0,
+    ),
+    "report unknown community": Case(
+        [
+            "report",
+            "--preset",
+            "weekly",
+            "--community",
+            f"无此群{H['clear screen']}\n🌸",
+            "--out",
+            "{out}/报表{tag}.xlsx",
+        ],
+        code=1,
+        shows=["错误：", "无此群"],
+    ),
     # Refusals name the hostile input in their one line.
     "unknown member": Case(
         [

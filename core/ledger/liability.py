@@ -231,3 +231,51 @@ def reminder_message(template: str, name: str, points: int, last_valid: date) ->
         return template.format(**values)
     except (KeyError, IndexError, ValueError):
         return DEFAULTS["ledger.reminder_template"].format(**values)
+
+
+# ------------------------------------------------------------------------------ as of a moment
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    points: int
+    value_fen: int
+
+
+def outstanding_at(session: Session, moment: datetime) -> Outstanding:
+    """Points outstanding as the journal stood at `moment` (entries that happened before it
+    and were no longer pending then), and their worth: the report's liability for a period's
+    end, comparable with an earlier period's."""
+    per_point = yuan_per_point(session)
+    points = int(
+        session.scalar(
+            select(func.coalesce(func.sum(ENTRY.c.points), 0)).where(
+                ENTRY.c.occurred_at < moment, not_pending_clause(moment)
+            )
+        )
+        or 0
+    )
+    return Outstanding(points, points_value_fen(points, per_point))
+
+
+@dataclass(frozen=True)
+class PeriodRedemptions:
+    count: int
+    points: int
+    cost_cents: int
+
+
+def redemptions_between(session: Session, start: datetime, end: datetime) -> PeriodRedemptions:
+    """Redemptions made in [start, end) that were not cancelled: how many, points, cost."""
+    count, points, cost = session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(REDEMPTION.c.points), 0),
+            func.coalesce(func.sum(REDEMPTION.c.cost_cents), 0),
+        ).where(
+            REDEMPTION.c.status != "cancelled",
+            REDEMPTION.c.created_at >= start,
+            REDEMPTION.c.created_at < end,
+        )
+    ).one()
+    return PeriodRedemptions(int(count), int(points), int(cost))

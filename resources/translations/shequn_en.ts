@@ -12897,6 +12897,122 @@ Drop an image here</translation>
         <translation>{code} ({name})</translation>
     </message>
     <message>
+        <source>成员数</source>
+        <translation>Members</translation>
+    </message>
+    <message>
+        <source>净增（入群 − 退群）</source>
+        <translation>Net growth (joins − leaves)</translation>
+    </message>
+    <message>
+        <source>活跃率</source>
+        <translation>Active share</translation>
+    </message>
+    <message>
+        <source>新人 4 周留存</source>
+        <translation>4-week retention of newcomers</translation>
+    </message>
+    <message>
+        <source>积分负债（元）</source>
+        <translation>Points liability (¥)</translation>
+    </message>
+    <message>
+        <source>进行中的活动</source>
+        <translation>Campaigns running</translation>
+    </message>
+    <message>
+        <source>内容发送率</source>
+        <translation>Content sent</translation>
+    </message>
+    <message>
+        <source>已发送 {sent} / 计划 {planned}</source>
+        <translation>{sent} sent / {planned} planned</translation>
+    </message>
+    <message>
+        <source>本期净增 {n} 人，环比 {change}</source>
+        <translation>Net growth this period {n}, {change} on the previous period</translation>
+    </message>
+    <message>
+        <source>无可比数据</source>
+        <translation>no comparison</translation>
+    </message>
+    <message>
+        <source>{points:+.1f} 个百分点</source>
+        <translation>{points:+.1f} percentage points</translation>
+    </message>
+    <message>
+        <source>本周净增 {n} 人，环比 {change}</source>
+        <translation>Net growth this week {n}, {change} on the previous week</translation>
+    </message>
+    <message>
+        <source>本月净增 {n} 人，环比 {change}</source>
+        <translation>Net growth this month {n}, {change} on the previous month</translation>
+    </message>
+    <message>
+        <source>成员 {members:,} 人，活跃率 {share}（{change}）</source>
+        <translation>{members:,} members, {share} active ({change})</translation>
+    </message>
+    <message>
+        <source>积分负债 {value}，本期兑换 {count} 次、成本 {cost}</source>
+        <translation>Points liability {value}; {count} redemptions this period costing {cost}</translation>
+    </message>
+    <message>
+        <source>内容计划 {planned} 条，已发送 {sent} 条</source>
+        <translation>Content: {planned} planned, {sent} sent</translation>
+    </message>
+    <message>
+        <source>新人 4 周留存 {share}（{change}）</source>
+        <translation>4-week retention of newcomers {share} ({change})</translation>
+    </message>
+    <message>
+        <source>{count} 个社群需要关注：{names}</source>
+        <translation>{count} communities need attention: {names}</translation>
+    </message>
+    <message>
+        <source>{count} 人待跟进，详见「待跟进」</source>
+        <translation>{count} members to follow up, see “Follow-up”</translation>
+    </message>
+    <message>
+        <source>新群 7 天流失 {share}（超过 {limit}）</source>
+        <translation>New group lost {share} in 7 days (over {limit})</translation>
+    </message>
+    <message>
+        <source>近 7 天互动率 {share}（低于 {limit}）</source>
+        <translation>Interaction over 7 days {share} (below {limit})</translation>
+    </message>
+    <message>
+        <source>近 7 天 {share} 的成员没有任何行为（超过 {limit}）</source>
+        <translation>{share} of members did nothing in 7 days (over {limit})</translation>
+    </message>
+    <message>
+        <source>KOC 占比 {share}（建议 {low}–{high}）</source>
+        <translation>KOC share {share} (recommended {low}–{high})</translation>
+    </message>
+    <message>
+        <source>未知的报表预设：{name}（可选 weekly、monthly）</source>
+        <translation>Unknown report preset: {name} (choose weekly or monthly)</translation>
+    </message>
+    <message>
+        <source>报表期间最长 {days} 天</source>
+        <translation>A report period is at most {days} days</translation>
+    </message>
+    <message>
+        <source>KOC 占比下限不能高于上限</source>
+        <translation>The lower KOC share limit cannot be above the upper one</translation>
+    </message>
+    <message>
+        <source>报表预警阈值「{name}」必须是数字</source>
+        <translation>Report warning threshold “{name}” must be a number</translation>
+    </message>
+    <message>
+        <source>报表预警阈值「{name}」应在 0 到 1 之间</source>
+        <translation>Report warning threshold “{name}” must be between 0 and 1</translation>
+    </message>
+    <message>
+        <source>报表预警阈值「{name}」应在 0 到 100000 之间</source>
+        <translation>Report warning threshold “{name}” must be between 0 and 100000</translation>
+    </message>
+    <message>
         <source>低于保级线：{figures}</source>
         <translation>Below the low-water mark: {figures}</translation>
     </message>

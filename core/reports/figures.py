@@ -1,0 +1,47 @@
+"""The small value types every part of the report shares: a share (x of y) and a KPI with the
+previous period's value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Share:
+    part: int
+    whole: int
+
+    @property
+    def value(self) -> float | None:
+        """part ÷ whole; None when there is nothing to divide by."""
+        return self.part / self.whole if self.whole else None
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    label: str
+    unit: str  # count, share, fen
+    value: float | int | None
+    previous: float | int | None
+    detail: str = ""  # e.g. planned vs sent: "已发送 12 / 计划 15"
+
+    @property
+    def change(self) -> float | None:
+        """For counts and money the relative change (0.18 = +18%); for shares the difference in
+        points (0.05 = +5 percentage points). None when it cannot be said."""
+        if self.value is None or self.previous is None:
+            return None
+        if self.unit == "share":
+            return self.value - self.previous
+        if self.previous == 0:
+            return None
+        return (self.value - self.previous) / abs(self.previous)
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}%}"
+
+
+def signed_percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:+.0%}"

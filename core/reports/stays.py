@@ -1,0 +1,171 @@
+"""Memberships (stays) and activity as every figure of the report reads them: loaded once per
+report, team and merged-away members and trashed communities left out (the statistics rule
+of core.members.statistics), so the KPIs, the health table and the cohorts agree.
+
+A stay is one membership: joined_at (None: before records began), left_at (None: still in).
+Joins and leaves count stays (a person joining two groups is two joins); members count people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import case, func, literal, select
+from sqlalchemy.orm import Session
+
+from core.activity.kinds import ACTIVE_KINDS
+from core.common.dates import as_datetime
+from core.members.statistics import stats_members_condition
+from db.models import ActivityEvent, Community, Member, Membership
+
+# Kinds in which a member says something: the warnings' "interaction" (members who posted).
+POST_KINDS = ("message", "reply", "good_post", "answer")
+
+
+@dataclass(slots=True)
+class Stay:
+    member_id: int
+    community_id: int
+    joined_at: datetime | None
+    left_at: datetime | None
+    role: str
+    level: str
+    join_week: date | None = None  # the Monday of the week it began (cohorts)
+
+    def present_at(self, moment: datetime) -> bool:
+        """In the group at `moment` (joined before it, not yet left)."""
+        return (self.joined_at is None or self.joined_at < moment) and (
+            self.left_at is None or self.left_at >= moment
+        )
+
+    def joined_between(self, start: datetime, end: datetime) -> bool:
+        return self.joined_at is not None and start <= self.joined_at < end
+
+    def left_between(self, start: datetime, end: datetime) -> bool:
+        return self.left_at is not None and start <= self.left_at < end
+
+
+@dataclass(frozen=True)
+class Group:
+    id: int
+    name: str
+    created_on: object  # date
+
+
+def load_groups(session: Session, community_id: int | None = None) -> list[Group]:
+    query = (
+        select(Community.id, Community.name, Community.created_on)
+        .where(Community.deleted_at.is_(None))
+        .order_by(Community.id)
+    )
+    if community_id is not None:
+        query = query.where(Community.id == community_id)
+    return [Group(*row) for row in session.execute(query)]
+
+
+def load_stays(session: Session, community_id: int | None = None) -> list[Stay]:
+    query = (
+        select(
+            Membership.member_id,
+            Membership.community_id,
+            Membership.joined_at,
+            Membership.left_at,
+            Membership.role,
+            Membership.level,
+        )
+        .join(Member, Member.id == Membership.member_id)
+        .join(Community, Community.id == Membership.community_id)
+        .where(stats_members_condition(), Community.deleted_at.is_(None))
+    )
+    if community_id is not None:
+        query = query.where(Membership.community_id == community_id)
+    stays = []
+    for m, c, joined, left, role, level in session.execute(query).all():
+        joined = as_datetime(joined)
+        week = None
+        if joined is not None:
+            day = joined.date()
+            week = date.fromordinal(day.toordinal() - day.weekday())
+        stays.append(Stay(m, c, joined, as_datetime(left), role, level, week))
+    return stays
+
+
+Pairs = dict[tuple[int, int | None], bool]  # (member, community) → posted?
+
+
+class Activity:
+    """Who was active (and who posted) in a window of time.
+
+    Given the edges of every window the report asks for (`edges`: sorted moments), the events
+    between the first and last edge are read in ONE pass, grouped by the slice between two
+    edges they fall in (a scan per window took seconds each at 2.3 M events; grouping by day
+    returned a row per member and active day); a window from one edge to another is then the
+    union of its slices. Any other window is read on its own."""
+
+    def __init__(
+        self, session: Session, community_id: int | None = None, edges: Sequence[datetime] = ()
+    ) -> None:
+        self.session = session
+        self.community_id = community_id
+        self._edges = sorted(set(edges))
+        self._index = {edge: n for n, edge in enumerate(self._edges)}
+        self._slices: list[Pairs] | None = None
+        self._windows: dict[tuple[datetime, datetime], Pairs] = {}
+
+    def _query(self, start: datetime, end: datetime, bucket):
+        events = ActivityEvent.__table__
+        posted = func.max(case((events.c.kind.in_(POST_KINDS), 1), else_=0))
+        query = (
+            select(events.c.member_id, events.c.community_id, bucket, posted)
+            .where(
+                events.c.occurred_at >= start,
+                events.c.occurred_at < end,
+                events.c.kind.in_(ACTIVE_KINDS),
+            )
+            .group_by(events.c.member_id, events.c.community_id, bucket)
+        )
+        if self.community_id is not None:
+            query = query.where(events.c.community_id == self.community_id)
+        return self.session.execute(query).all()  # fetchall: far quicker than row by row
+
+    def _read_slices(self) -> list[Pairs]:
+        occurred = ActivityEvent.__table__.c.occurred_at
+        edges = self._edges
+        bucket = case(*((occurred < edge, n) for n, edge in enumerate(edges[1:-1])),
+                      else_=len(edges) - 2)  # fmt: skip
+        slices: list[Pairs] = [{} for _ in edges[1:]]
+        for member, community, n, did_post in self._query(edges[0], edges[-1], bucket):
+            slices[n][(member, community)] = bool(did_post)
+        return slices
+
+    def pairs(self, start: datetime, end: datetime) -> Pairs:
+        """(member, community) → posted?, for everyone with an active event in [start, end)."""
+        key = (start, end)
+        if key in self._windows:
+            return self._windows[key]
+        first, last = self._index.get(start), self._index.get(end)
+        found: Pairs = {}
+        if first is not None and last is not None and first < last:
+            if self._slices is None:
+                self._slices = self._read_slices()
+            parts = self._slices[first:last]
+        else:
+            parts = [{(m, c): bool(p) for m, c, _, p in self._query(start, end, literal(0))}]
+        if len(parts) == 1:
+            found = dict(parts[0])
+        else:
+            for part in parts:
+                for pair, did_post in part.items():
+                    if did_post or pair not in found:
+                        found[pair] = did_post
+        self._windows[key] = found
+        return found
+
+    def members(self, start: datetime, end: datetime) -> set[int]:
+        return {member for member, _ in self.pairs(start, end)}
+
+
+def present_members(stays: Iterable[Stay], moment: datetime) -> set[int]:
+    return {stay.member_id for stay in stays if stay.present_at(moment)}
