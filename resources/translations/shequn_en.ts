@@ -12092,6 +12092,10 @@ Drop an image here</translation>
         <translation>{code} ({name})</translation>
     </message>
     <message>
+        <source>另有 {count} 条，见工作簿</source>
+        <translation>{count} more in the workbook</translation>
+    </message>
+    <message>
         <source>低于保级线：{figures}</source>
         <translation>Below the low-water mark: {figures}</translation>
     </message>
