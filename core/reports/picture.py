@@ -41,7 +41,7 @@ SERIES_COLOURS = ("#0f766e", "#2563eb", "#d97706", "#7c3aed", "#db2777")
 
 
 @dataclass(frozen=True)
-class Kpi:
+class Card:
     """One KPI card: `change` is the comparison line ("环比 +18%"); `good` colours it (True green,
     False red, None neutral): whether a rise is good depends on the figure, not on its sign."""
 
@@ -72,7 +72,7 @@ class BarChart:
 class Picture:
     title: str
     subtitle: str
-    kpis: list[Kpi] = field(default_factory=list)
+    cards: list[Card] = field(default_factory=list)
     findings: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     charts: list[LineChart | BarChart] = field(default_factory=list)
@@ -103,7 +103,7 @@ def render_picture(picture: Picture) -> Image.Image:
     canvas = Image.new("RGB", (WIDTH, MAX_HEIGHT), PAGE)
     draw = ImageDraw.Draw(canvas)
     y = _header(draw, picture)
-    y = _kpis(draw, picture.kpis, y)
+    y = _cards(draw, picture.cards, y)
     if picture.findings:
         y = _text_card(draw, picture.findings_title, _first(picture.findings), y, TEXT, CARD)
     if picture.warnings:
@@ -151,10 +151,10 @@ def _header(draw: ImageDraw.ImageDraw, picture: Picture) -> int:
     return height + GAP
 
 
-def _kpis(draw: ImageDraw.ImageDraw, kpis: list[Kpi], y: int) -> int:
+def _cards(draw: ImageDraw.ImageDraw, cards: list[Card], y: int) -> int:
     width = (WIDTH - 2 * MARGIN - GAP) // 2
     label_font, value_font, change_font = pil_font(28), pil_font(60, bold=True), pil_font(26)
-    for index, kpi in enumerate(kpis):
+    for index, card in enumerate(cards):
         column, row = index % 2, index // 2
         left, top = MARGIN + column * (width + GAP), y + row * (CARD_HEIGHT + GAP)
         draw.rounded_rectangle(
@@ -163,25 +163,25 @@ def _kpis(draw: ImageDraw.ImageDraw, kpis: list[Kpi], y: int) -> int:
         inner = width - 56
         draw.text(
             (left + 28, top + 22),
-            _fit(draw, kpi.label, label_font, inner),
+            _fit(draw, card.label, label_font, inner),
             font=label_font,
             fill=MUTED,
         )
         value_size = 60
-        while value_size > 32 and draw.textlength(kpi.value, font=value_font) > inner:
+        while value_size > 32 and draw.textlength(card.value, font=value_font) > inner:
             value_size -= 4  # a long figure (¥1,234,567.00) shrinks to fit its card
             value_font = pil_font(value_size, bold=True)
-        draw.text((left + 28, top + 62), kpi.value, font=value_font, fill=TEXT)
-        if kpi.change:
-            colour = {True: GOOD, False: BAD, None: MUTED}[kpi.good]
+        draw.text((left + 28, top + 62), card.value, font=value_font, fill=TEXT)
+        if card.change:
+            colour = {True: GOOD, False: BAD, None: MUTED}[card.good]
             draw.text(
                 (left + 28, top + 140),
-                _fit(draw, kpi.change, change_font, inner),
+                _fit(draw, card.change, change_font, inner),
                 font=change_font,
                 fill=colour,
             )
         value_font = pil_font(60, bold=True)
-    rows = (len(kpis) + 1) // 2
+    rows = (len(cards) + 1) // 2
     return y + rows * (CARD_HEIGHT + GAP)
 
 
@@ -317,8 +317,8 @@ def _texts(picture: Picture) -> list[str]:
         picture.warnings_title,
     ]
     texts += picture.findings + picture.warnings
-    for kpi in picture.kpis:
-        texts += [kpi.label, kpi.value, kpi.change]
+    for card in picture.cards:
+        texts += [card.label, card.value, card.change]
     for chart in picture.charts:
         texts.append(chart.title)
         if isinstance(chart, LineChart):

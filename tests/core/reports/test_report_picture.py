@@ -12,7 +12,7 @@ from core.reports.picture import (
     MAX_LINES,
     WIDTH,
     BarChart,
-    Kpi,
+    Card,
     LineChart,
     Picture,
     _wrap,
@@ -26,10 +26,10 @@ def weekly(**changes) -> Picture:
     values = dict(
         title="社群周报",
         subtitle="2026-11-30 至 2026-12-06 · 全部社群",
-        kpis=[
-            Kpi("成员", "12,408", "环比 +312（+2.6%）", True),
-            Kpi("活跃占比", "23.4%", "环比 \u22121.2 个百分点", False),
-            Kpi("进行中的活动", "1"),
+        cards=[
+            Card("成员", "12,408", "环比 +312（+2.6%）", True),
+            Card("活跃占比", "23.4%", "环比 \u22121.2 个百分点", False),
+            Card("进行中的活动", "1"),
         ],
         findings=["本周净增 312 人，环比 +18%"],
         warnings=["健身 1 群近 7 天互动率 2.1%（低于 3%）"],
@@ -111,7 +111,7 @@ def test_a_word_longer_than_the_line_is_cut_rather_than_overflowing():
 
 def test_bars_are_as_long_as_their_values():
     picture = weekly(
-        kpis=[],
+        cards=[],
         findings=[],
         warnings=[],
         charts=[BarChart("漏斗", [("触达", 400, ""), ("入群", 100, "25.0%")])],
