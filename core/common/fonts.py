@@ -74,3 +74,13 @@ def _pil_emoji_font(size: int) -> ImageFont.FreeTypeFont:
     if not path.is_file():
         raise FileNotFoundError(f"bundled font missing: {path} (see resources/fonts/README.md)")
     return ImageFont.truetype(str(path), size)
+
+
+def can_draw(font: ImageFont.FreeTypeFont, char: str) -> bool:
+    """Whether `font` has a glyph for `char` (not the empty box every font draws instead)."""
+    mask = font.getmask(char)
+    if mask.getbbox() is None:
+        return False
+    # A private-use code point no real font fills: what this font draws for a missing glyph.
+    missing = font.getmask("\ue000")
+    return (mask.size, bytes(mask)) != (missing.size, bytes(missing))

@@ -37,7 +37,7 @@ from pathlib import Path
 from PIL import ImageFont
 
 from core.common.errors import UserError
-from core.common.fonts import FONT_FAMILY
+from core.common.fonts import FONT_FAMILY, can_draw
 from core.common.text import msg
 from core.posters.font_refs import FONT_SUFFIXES, check_font_reference, is_package_font
 
@@ -152,16 +152,6 @@ def _read_font(path: str, size: int, _mtime_ns: int) -> FontInfo | None:
     if not family:
         return None
     return FontInfo(path, family.strip(), (style or "").strip(), chinese)
-
-
-def can_draw(font: ImageFont.FreeTypeFont, char: str) -> bool:
-    """Whether `font` has a glyph for `char` (not the empty box every font draws instead)."""
-    mask = font.getmask(char)
-    if mask.getbbox() is None:
-        return False
-    # A private-use code point no real font fills: what this font draws for a missing glyph.
-    missing = font.getmask("\ue000")
-    return (mask.size, bytes(mask)) != (missing.size, bytes(missing))
 
 
 def scan_fonts(dirs: Iterable[Path]) -> list[FontInfo]:

@@ -12997,6 +12997,10 @@ Drop an image here</translation>
         <translation>A report period is at most {days} days</translation>
     </message>
     <message>
+        <source>另有 {count} 条，见工作簿</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>KOC 占比下限不能高于上限</source>
         <translation>The lower KOC share limit cannot be above the upper one</translation>
     </message>
