@@ -12998,7 +12998,7 @@ Drop an image here</translation>
     </message>
     <message>
         <source>另有 {count} 条，见工作簿</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} more in the workbook</translation>
     </message>
     <message>
         <source>KOC 占比下限不能高于上限</source>
