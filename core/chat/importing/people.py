@@ -5,7 +5,8 @@ group, the one member without a wxid whose name is exactly theirs; else a new me
 named only by a name (a join message, text copied from the client) is matched by the member
 name matcher against the group's members and the chat's own people with a wxid: one fits, that
 one; two or more fit (the two 小雨), a question with them as candidates, never a guess; nobody,
-a new member. "你" is the exporting account. An answer (`name → member`) settles a question.
+a new member. "你" is the exporting account. An answer (`name → member`, or `name → 新成员`
+for someone else of that name) settles a question.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from db.models import Community, Member, Membership
 
 SELF = "self"
 SELF_NAMES = ("我", "你")  # how an answer names the exporting account
+NEW_MEMBER = "新成员"  # the answer that a name is none of its candidates: a new member
 
 
 def key_of(person: Person) -> str | None:
@@ -183,6 +185,9 @@ def resolve_people(
             continue
         label = seen.label
         answer = _answer_for(seen, answers)
+        if answer is not None and answer.strip() == NEW_MEMBER:
+            result.targets[key] = new(seen)
+            continue
         if answer is not None:
             target = _resolve_answer(session, answer, label, result, people)
             result.targets[key] = target

@@ -1,0 +1,37 @@
+"""A name that fits two members may be a third person: the answer 「新成员」 makes it a new
+member of the group (the import window offers it beside each candidate)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from core.chat.importing.people import NEW_MEMBER
+from core.chat.importing.plan import plan_chat_import
+from core.workflows.chat_import import import_chats
+from db.models import Member
+from db.referral_models import ReferralEdge
+from tests.core.chat import chat_helpers as h
+
+
+def run(database, path, **options):
+    with database.session(write=True) as session:
+        plan = plan_chat_import(session, path, create_communities=True, **options)
+        done = import_chats(session, plan)
+        session.commit()
+    plan.close()
+    return plan, done
+
+
+def test_the_answer_new_member_creates_a_third_xiaoyu(database):
+    plan, done = run(database, h.PYWXDUMP_DIR, answers={"小雨": NEW_MEMBER})
+    [chat] = plan.chats
+    assert not chat.resolution.questions
+    assert [n.nickname for n in chat.resolution.new_members].count("小雨") == 3
+    with database.session() as session:
+        xiaoyu = session.execute(select(Member.id, Member.wxid).where(Member.nickname == "小雨"))
+        by_wxid = {wxid: member_id for member_id, wxid in xiaoyu}
+        assert set(by_wxid) == {"wxid_sample0201", "wxid_sample0202", None}
+        invitees = set(session.scalars(select(ReferralEdge.invitee_id)))
+        assert by_wxid[None] in invitees  # 宝妈团团 invited the third one
+        assert by_wxid["wxid_sample0201"] not in invitees
+        assert session.scalar(select(func.count()).select_from(Member)) == 18
