@@ -1,5 +1,6 @@
-"""A name that fits two members may be a third person: the answer 「新成员」 makes it a new
-member of the group (the import window offers it beside each candidate)."""
+"""What the import window needs of the chat core: a name that fits two members may be a third
+person (the answer 「新成员」 makes it a new member of the group, offered beside each
+candidate), and whether a file needs the day asked before it can be read."""
 
 from __future__ import annotations
 
@@ -35,3 +36,17 @@ def test_the_answer_new_member_creates_a_third_xiaoyu(database):
         assert by_wxid[None] in invitees  # 宝妈团团 invited the third one
         assert by_wxid["wxid_sample0201"] not in invitees
         assert session.scalar(select(func.count()).select_from(Member)) == 18
+
+
+def test_the_window_asks_for_a_day_only_for_text_copied_on_windows(tmp_path):
+    import pytest
+
+    from core.chat.detect import needs_day
+    from core.common.errors import UserError
+
+    assert needs_day(h.COPY_WINDOWS)
+    assert not needs_day(h.WECHATMSG) and not needs_day(h.PYWXDUMP_DIR)
+    picture = tmp_path / "聊天.txt"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    with pytest.raises(UserError, match="PNG"):
+        needs_day(picture)
