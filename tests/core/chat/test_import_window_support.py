@@ -24,7 +24,7 @@ def run(database, path, **options):
 
 
 def test_the_answer_new_member_creates_a_third_xiaoyu(database):
-    plan, done = run(database, h.PYWXDUMP_DIR, answers={"小雨": NEW_MEMBER})
+    plan, _ = run(database, h.PYWXDUMP_DIR, answers={"小雨": NEW_MEMBER})
     [chat] = plan.chats
     assert not chat.resolution.questions
     assert [n.nickname for n in chat.resolution.new_members].count("小雨") == 3
