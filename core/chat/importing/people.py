@@ -127,7 +127,7 @@ def resolve_people(
         own = people.setdefault("wxid:" + self_wxid, Seen("wxid:" + self_wxid, wxid=self_wxid))
         own.take(Person(wxid=self_wxid, nickname=people[SELF].nickname))
     with_ids = {key: seen for key, seen in people.items() if seen.wxid and key != SELF}
-    by_wxid = _members_by_wxid(session, [seen.wxid for seen in with_ids.values()])
+    by_wxid = members_by_wxid(session, [seen.wxid for seen in with_ids.values()])
     group = _group_names(session, community_id)
     without_wxid = _community_members_without_wxid(session, community_id)
 
@@ -235,7 +235,7 @@ def _answer_token(target: int, result: Resolution) -> str:
     return str(target)
 
 
-def _members_by_wxid(session: Session, wxids: list[str | None]) -> dict[str, set[int]]:
+def members_by_wxid(session: Session, wxids: list[str | None]) -> dict[str, set[int]]:
     found: dict[str, set[int]] = {}
     values = sorted({w for w in wxids if w})
     for start in range(0, len(values), 5000):

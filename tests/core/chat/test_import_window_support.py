@@ -50,3 +50,35 @@ def test_the_window_asks_for_a_day_only_for_text_copied_on_windows(tmp_path):
     picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
     with pytest.raises(UserError, match="PNG"):
         needs_day(picture)
+
+
+def test_a_folder_of_two_groups_sharing_people_makes_each_person_once(database, tmp_path):
+    """The window imports a tool's whole export: people in both groups are one member each,
+    in both communities (the plan of the second group was made before the first was written)."""
+    import shutil
+
+    from db.models import Membership
+
+    folder = tmp_path / "导出"
+    shutil.copytree(h.SAMPLES / "wechatmsg_v2.0.5", folder / "wechatmsg")
+    shutil.copytree(h.SAMPLES / "pywxdump_v3.1.45", folder / "pywxdump")
+    run(database, folder)
+    shared = set(h.truth()["cross_group"]["members_in_both"])
+    with database.session() as session:
+        per_wxid = dict(
+            session.execute(
+                select(Member.wxid, func.count())
+                .where(Member.wxid.is_not(None))
+                .group_by(Member.wxid)
+            ).all()
+        )
+        groups = dict(
+            session.execute(
+                select(Member.wxid, func.count(Membership.community_id))
+                .join(Membership, Membership.member_id == Member.id)
+                .where(Member.wxid.in_(shared))
+                .group_by(Member.wxid)
+            ).all()
+        )
+    assert {wxid: n for wxid, n in per_wxid.items() if n > 1} == {}
+    assert groups == dict.fromkeys(shared, 2)
