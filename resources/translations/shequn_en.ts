@@ -1083,15 +1083,15 @@ Preview first: before anything is written you see the new members, who invited w
     </message>
     <message>
         <source>{chats} 个聊天 · 消息 {messages} 条 · 新成员 {new} · 入群 {joins} · 邀请关系 {edges}</source>
-        <translation>{chats} chats · {messages} messages · {new} new members · {joins} joins · {edges} referrals</translation>
+        <translation>Chats {chats} · Messages {messages} · New members {new} · Joins {joins} · Referrals {edges}</translation>
     </message>
     <message>
         <source> · 待确认 {n}</source>
-        <translation> · {n} to confirm</translation>
+        <translation> · To confirm {n}</translation>
     </message>
     <message>
         <source> · 无法读取 {n}</source>
-        <translation> · {n} unreadable</translation>
+        <translation> · Unreadable {n}</translation>
     </message>
     <message>
         <source>新建社群：{names}（没有对应的社群；也可以在上面选一个已有社群）</source>
@@ -1099,7 +1099,7 @@ Preview first: before anything is written you see the new members, who invited w
     </message>
     <message>
         <source>新建 {n} 个社群：{names}</source>
-        <translation>Create {n} communities: {names}</translation>
+        <translation>Create these communities ({n}): {names}</translation>
     </message>
     <message>
         <source>已勾选保留消息原文：消息文字会保存在数据库里。</source>
@@ -1139,7 +1139,7 @@ Preview first: before anything is written you see the new members, who invited w
     </message>
     <message>
         <source>导入完成：消息 {messages} 条，新成员 {members} 人，邀请关系 {edges} 条。</source>
-        <translation>Import complete: {messages} messages, {members} new members, {edges} referrals.</translation>
+        <translation>Imported: messages {messages}, new members {members}, referrals {edges}.</translation>
     </message>
     <message>
         <source>入群记录 {joins}，移出 {removals}，加入社群 {memberships} 人次，群名记录 {names}。</source>
@@ -1151,15 +1151,15 @@ Preview first: before anything is written you see the new members, who invited w
     </message>
     <message>
         <source>{n} 条消息以前已经导入过，没有重复记录。</source>
-        <translation>{n} messages were imported before and were not recorded twice.</translation>
+        <translation>Messages imported before, not recorded twice: {n}.</translation>
     </message>
     <message>
         <source>{n} 条消息的发送人待确认，没有导入。</source>
-        <translation>{n} messages have a sender still to confirm and were not imported.</translation>
+        <translation>Messages not imported, their sender still to confirm: {n}.</translation>
     </message>
     <message>
         <source>{n} 条邀请关系与已有记录冲突，没有改动，请在活动里核对。</source>
-        <translation>{n} referrals conflict with existing ones and were left unchanged; check them in Campaigns.</translation>
+        <translation>Referrals that conflict with existing ones, left unchanged (check them in Campaigns): {n}.</translation>
     </message>
     <message>
         <source>新建社群：{names}</source>
@@ -1330,7 +1330,7 @@ Preview first: before anything is written you see the new members, who invited w
     </message>
     <message>
         <source>另有 {n} 行</source>
-        <translation>{n} more lines</translation>
+        <translation>More lines: {n}</translation>
     </message>
     <message>
         <source>待确认（{n}）</source>

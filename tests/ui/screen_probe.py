@@ -51,6 +51,7 @@ def dialogs(database, window):
     from ui.activity.entry_dialog import ActivityEntryDialog
     from ui.activity.paste_dialog import PasteDialog
     from ui.activity.weights_dialog import WeightsDialog
+    from ui.chat.import_dialog import ChatImportDialog
     from ui.common.backup_actions import RestoreDialog
     from ui.communities.attention import AttentionDialog
     from ui.communities.dialog import CommunityDialog
@@ -72,6 +73,7 @@ def dialogs(database, window):
     yield "trash", lambda: TrashDialog(database, window)
     yield "attention", lambda: AttentionDialog([], parent=window)
     yield "import", lambda: ImportDialog(database, window)
+    yield "chat_import", lambda: ChatImportDialog(database, window)
     yield "merge", lambda: MergeDialog(database, window)
     yield "ladder", lambda: LadderDialog(database, None, window)
     yield "ladder_community", lambda: LadderDialog(database, 1, window)

@@ -32,7 +32,7 @@ from core.common.database import Database
 from core.common.errors import UserError
 from core.members.query import MemberRow, filter_choices, load_rows
 from core.workflows.chat_import import ChatsImported, import_chats
-from ui.chat.preview import ChatPreview, candidate_members
+from ui.chat.preview import ChatPreview, candidate_members, distinct_new
 from ui.common.changes import Change, changes
 from ui.common.errors import show_error
 from ui.common.i18n import shown
@@ -366,7 +366,7 @@ class ChatImportDialog(QDialog):
         ).format(
             chats=len(chats),
             messages=sum(chat.messages for chat in chats),
-            new=sum(len(chat.resolution.new_members) for chat in chats),
+            new=distinct_new(plan),
             joins=sum(len(chat.joins) for chat in chats),
             edges=sum(len(chat.edges()) for chat in chats),
         )

@@ -37,6 +37,17 @@ def _minute(moment) -> str:
     return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
+def distinct_new(plan: ChatImportPlan) -> int:
+    """New members, a person in several chats of a folder counted once (one member is made)."""
+    return len(
+        {
+            new.wxid or (index, new.key)
+            for index, chat in enumerate(plan.chats)
+            for new in chat.resolution.new_members
+        }
+    )
+
+
 def candidate_members(plan: ChatImportPlan) -> list[int]:
     """The existing members the questions offer (their details tell same-named ones apart)."""
     return sorted(
@@ -68,13 +79,14 @@ class ChatPreview(QTabWidget):
         self.setObjectName("chat_import_details")
         self.answers: dict[str, str] = {}  # name → answer (member number, wxid or 新成员)
         self._candidates: dict[int, MemberRow] = {}
+        self._views: dict[str, QTableView] = {}
 
         self.new_members = ListTableModel(
             [
-                (self.tr("社群"), lambda line: line.chat.community_name),
                 (self.tr("名字"), lambda line: line.item.nickname),
                 (self.tr("备注"), lambda line: line.item.remark),
                 (self.tr("wxid"), lambda line: line.item.wxid or ""),
+                (self.tr("社群"), lambda line: line.chat.community_name),
             ],
             parent=self,
         )
@@ -105,11 +117,11 @@ class ChatPreview(QTabWidget):
 
         self.edges = ListTableModel(
             [
-                (self.tr("社群"), lambda line: line.chat.community_name),
                 (self.tr("时间"), lambda line: _minute(line.item.at)),
                 (self.tr("邀请人"), lambda line: self._person(line.chat, line.item.inviter)),
                 (self.tr("被邀请人"), lambda line: self._person(line.chat, line.item.invitee)),
                 (self.tr("方式"), lambda line: how_label(line.item.how)),
+                (self.tr("社群"), lambda line: line.chat.community_name),
             ],
             parent=self,
         )
@@ -146,7 +158,7 @@ class ChatPreview(QTabWidget):
                     self.tr("时间"),
                     lambda chat: (
                         self.tr("{first} 至 {last}").format(
-                            first=_minute(chat.first_at), last=_minute(chat.last_at)
+                            first=f"{chat.first_at:%Y-%m-%d}", last=f"{chat.last_at:%Y-%m-%d}"
                         )
                         if chat.first_at
                         else ""
@@ -182,6 +194,7 @@ class ChatPreview(QTabWidget):
     ) -> QWidget:
         view = QTableView()
         view.setObjectName(name)
+        self._views[name] = view
         view.setModel(model)
         view.verticalHeader().setVisible(False)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -189,6 +202,8 @@ class ChatPreview(QTabWidget):
         view.setAlternatingRowColors(True)
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setMinimumSectionSize(40)
+        header.setDefaultSectionSize(60)  # fit_columns widens each to its content
         header.setStretchLastSection(text_column == -1)
         if text_column != -1:
             header.setSectionResizeMode(text_column, QHeaderView.ResizeMode.Stretch)
@@ -226,14 +241,18 @@ class ChatPreview(QTabWidget):
         self.chats.set_items(plan.chats)
         self.unreadable.set_items(self._unreadable_rows(plan))
         self._fill_questions(plan)
+        # One chat: its community is the page's, not a column.
+        single = len(plan.chats) == 1
+        for name, column in (("chat_import_new_members", 3), ("chat_import_edges", 4)):
+            self._views[name].setColumnHidden(column, single)
+        self.questions.setColumnHidden(0, single)
         count = sum(chat.unreadable_count for chat in plan.chats) + len(plan.skipped)
         self.setTabText(
             self.indexOf(self.unreadable_page),
             self.tr("无法读取（{n}）").format(n=count) if count else self.tr("无法读取"),
         )
         self.setTabText(
-            self.indexOf(self.new_page),
-            self.tr("新成员（{n}）").format(n=self.new_members.rowCount()),
+            self.indexOf(self.new_page), self.tr("新成员（{n}）").format(n=distinct_new(plan))
         )
         if self.questions.rowCount():
             self.setCurrentWidget(self.questions_page)
