@@ -1094,6 +1094,10 @@ Preview first: before anything is written you see the new members, who invited w
         <translation> · Unreadable {n}</translation>
     </message>
     <message>
+        <source>预览：{name}</source>
+        <translation>Preview: {name}</translation>
+    </message>
+    <message>
         <source>新建社群：{names}（没有对应的社群；也可以在上面选一个已有社群）</source>
         <translation>Create community: {names} (no community matches; or choose an existing one above)</translation>
     </message>

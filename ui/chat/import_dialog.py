@@ -288,9 +288,12 @@ class ChatImportDialog(QDialog):
 
     def _preview_page(self) -> QWidget:
         page = QWidget()
+        self.preview_title = QLabel()
+        self.preview_title.setObjectName("chat_import_preview_title")
+        self.preview_title.setProperty("pageTitle", True)
         self.summary = QLabel()
         self.summary.setObjectName("chat_import_summary")
-        self.summary.setProperty("pageTitle", True)
+        self.summary.setProperty("sectionTitle", True)
         self.summary.setWordWrap(True)
 
         self.community = QComboBox()
@@ -343,6 +346,7 @@ class ChatImportDialog(QDialog):
         options.addWidget(self.community_row, 1)
         options.addWidget(self.keep_text)
         layout = QVBoxLayout(page)
+        layout.addWidget(self.preview_title)
         layout.addWidget(self.summary)
         layout.addLayout(options)
         layout.addWidget(self.create)
@@ -375,6 +379,7 @@ class ChatImportDialog(QDialog):
         if unread:
             summary += self.tr(" · 无法读取 {n}").format(n=unread)
         self.summary.setText(summary)
+        self.preview_title.setText(self.tr("预览：{name}").format(name=plan.path.name))
         self.community_row.setVisible(len(chats) == 1)
         new = [chat.community_name for chat in plan.new_communities]
         self.create.setVisible(bool(new))

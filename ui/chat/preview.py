@@ -246,6 +246,8 @@ class ChatPreview(QTabWidget):
         for name, column in (("chat_import_new_members", 3), ("chat_import_edges", 4)):
             self._views[name].setColumnHidden(column, single)
         self.questions.setColumnHidden(0, single)
+        for view in self._views.values():
+            self._fit(view)  # again: with the columns this plan shows
         count = sum(chat.unreadable_count for chat in plan.chats) + len(plan.skipped)
         self.setTabText(
             self.indexOf(self.unreadable_page),
