@@ -325,3 +325,24 @@ def test_the_data_menu_and_the_members_import_menu_open_it(make_window, sqlite_d
     when_shown("chat_import_dialog", lambda dialog: (opened.append("members"), dialog.reject()))
     window.members_tab.findChild(QAction, "members_import_chat").trigger()
     assert opened == ["menu", "members"]
+
+
+def test_a_folder_dropped_on_the_dialog_is_chosen(app, qtbot, sqlite_database):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    dialog = open_dialog(qtbot, sqlite_database)
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(h.PYWXDUMP_DIR))])
+    drop = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    dialog.dropEvent(drop)
+    qtbot.waitUntil(lambda: not dialog._reads.busy(), timeout=10_000)
+    assert dialog.path == h.PYWXDUMP_DIR
+    assert "文件夹" in dialog.findChild(QLabel, "chat_import_path").text()
+    assert dialog.findChild(QPushButton, "chat_import_preview").isEnabled()
