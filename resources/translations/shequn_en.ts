@@ -1070,10 +1070,6 @@ Preview first: before anything is written you see the new members, who invited w
         <translation>By default only sender, time, kind and length are kept; tick to store the text too</translation>
     </message>
     <message>
-        <source>按回答更新预览</source>
-        <translation>Update preview with answers</translation>
-    </message>
-    <message>
         <source>导入</source>
         <translation>Import</translation>
     </message>
@@ -1205,8 +1201,8 @@ Preview first: before anything is written you see the new members, who invited w
         <translation>Who is it</translation>
     </message>
     <message>
-        <source>这些名字可能是几位成员中的任何一位，程序不猜：请选出是谁，或选「新成员」（另一个同名的人），再按「按回答更新预览」。没有回答的，这个名字的消息和入群记录不导入。</source>
-        <translation>Each of these names fits several members, and the program does not guess: choose who it is, or “New member” (someone else of that name), then press “Update preview with answers”. For a name left unanswered, its messages and joins are not imported.</translation>
+        <source>这些名字可能是几位成员中的任何一位，程序不猜：请选出是谁，或选「新成员」（另一个同名的人），再按「更新预览」。没有回答的，这个名字的消息和入群记录不导入。</source>
+        <translation>Each of these names fits several members, and the program does not guess: choose who it is, or “New member” (someone else of that name), then press “Update preview”. For a name left unanswered, its messages and joins are not imported.</translation>
     </message>
     <message>
         <source>待确认</source>

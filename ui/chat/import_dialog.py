@@ -327,9 +327,6 @@ class ChatImportDialog(QDialog):
         self.details.answers_changed.connect(self._update_buttons)
         self.preview_error = self._error_label("chat_import_preview_error")
 
-        self.replan_button = push_button(
-            "chat_import_replan", self.tr("按回答更新预览"), self.preview
-        )
         self.apply_button = push_button("chat_import_apply", self.tr("导入"), self.apply)
         self.apply_button.setDefault(True)
         buttons = QHBoxLayout()
@@ -339,7 +336,6 @@ class ChatImportDialog(QDialog):
             )
         )
         buttons.addStretch(1)
-        buttons.addWidget(self.replan_button)
         buttons.addWidget(push_button("chat_import_cancel_preview", self.tr("取消"), self.reject))
         buttons.addWidget(self.apply_button)
         options = QHBoxLayout()
@@ -419,7 +415,6 @@ class ChatImportDialog(QDialog):
         if plan is None:
             return
         pending = self.pending()
-        self.replan_button.setVisible(pending)
         if pending:
             self.apply_button.setEnabled(True)
             self.apply_button.setText(self.tr("更新预览"))
