@@ -346,3 +346,19 @@ def test_a_folder_dropped_on_the_dialog_is_chosen(app, qtbot, sqlite_database):
     assert dialog.path == h.PYWXDUMP_DIR
     assert "文件夹" in dialog.findChild(QLabel, "chat_import_path").text()
     assert dialog.findChild(QPushButton, "chat_import_preview").isEnabled()
+
+
+def test_who_the_exporting_account_is_can_be_typed(app, qtbot, sqlite_database, tmp_path):
+    """chatlog's CSV does not say which rows are the owner's own: "我" is asked, answered by
+    typing a wxid of the chat (or a member number)."""
+    dialog = open_dialog(qtbot, sqlite_database)
+    choose(qtbot, dialog, h.write_chatlog_csv(tmp_path / "chatlog.csv"))
+    preview(qtbot, dialog)
+    [question] = dialog.plan.chats[0].resolution.questions
+    assert question.about_self
+    combo = dialog.findChild(QComboBox, "chat_import_answer_0")
+    assert combo.isEditable()
+    combo.lineEdit().setText(h.ME)
+    combo.lineEdit().editingFinished.emit()
+    replan(qtbot, dialog)
+    assert not dialog.plan.chats[0].resolution.questions
