@@ -1273,6 +1273,14 @@ Preview first: before anything is written you see the new members, who invited w
         <translation>Renames</translation>
     </message>
     <message>
+        <source>导入到</source>
+        <translation>Import into</translation>
+    </message>
+    <message>
+        <source>每个聊天按群 ID、再按群名对应社群；没有对应的，可以在「导入到」里选一个已有社群。</source>
+        <translation>Each chat is matched to a community by chat ID, then by group name; for one without a match you can choose an existing community under “Import into”.</translation>
+    </message>
+    <message>
         <source>聊天</source>
         <translation>Chats</translation>
     </message>
@@ -1307,6 +1315,10 @@ Preview first: before anything is written you see the new members, who invited w
     <message>
         <source>新成员（{n}）</source>
         <translation>New members ({n})</translation>
+    </message>
+    <message>
+        <source>按群 ID 和群名自动对应</source>
+        <translation>Match by chat ID and group name</translation>
     </message>
     <message>
         <source>不计为行为</source>

@@ -167,6 +167,7 @@ class ChatImportDialog(QDialog):
     def _set_communities(self, communities: list[tuple[int, str]]) -> None:
         for _community_id, name in communities:
             self.community.addItem(name, name)
+        self.details.community_names = [name for _community_id, name in communities]
 
     def browse(self) -> None:
         dialog = QFileDialog(
@@ -196,6 +197,7 @@ class ChatImportDialog(QDialog):
         remember_folder(path if path.is_dir() else path.parent)
         self._close_plan()
         self.community.setCurrentIndex(0)
+        self.details.answers, self.details.chosen = {}, {}  # they were about another export
         self.path_label.setText(
             (self.tr("文件夹：{name}") if path.is_dir() else self.tr("文件：{name}")).format(
                 name=str(path)
@@ -255,13 +257,14 @@ class ChatImportDialog(QDialog):
             self.keep_text.isChecked(),
             tuple(sorted(self.details.answers.items())),
             self.chosen_day(),
+            tuple(sorted(self.details.chosen.items())),
         )
 
     def preview(self) -> None:
         if self.path is None:
             return
         choices = self._choices()
-        community, keep_text, answers, day = choices
+        community, keep_text, answers, day, chosen = choices
         path, database = self.path, self.database
 
         def work(progress, cancelled) -> tuple[ChatImportPlan, dict[int, MemberRow]]:
@@ -270,6 +273,7 @@ class ChatImportDialog(QDialog):
                     session,
                     path,
                     community=community,
+                    chosen=dict(chosen),
                     day=day,
                     answers=dict(answers),
                     keep_text=keep_text,
@@ -324,7 +328,7 @@ class ChatImportDialog(QDialog):
         self.keep_text.toggled.connect(self._update_buttons)
 
         self.details = ChatPreview()
-        self.details.answers_changed.connect(self._update_buttons)
+        self.details.choices_changed.connect(self._update_buttons)
         self.preview_error = self._error_label("chat_import_preview_error")
 
         self.apply_button = push_button("chat_import_apply", self.tr("导入"), self.apply)
@@ -401,7 +405,7 @@ class ChatImportDialog(QDialog):
                 ]
             )
         )
-        self.details.show_plan(plan, dict(choices[2]), candidates)
+        self.details.show_plan(plan, dict(choices[2]), dict(choices[4]), candidates)
         self._update_buttons()
         self.pages.setCurrentIndex(PAGE_PREVIEW)
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from core.activity.kinds import KIND_LABELS
 from core.chat.importing.kinds import ACTIVITY_KIND
 from core.chat.importing.people import NEW_MEMBER
-from core.chat.importing.plan import ChatImportPlan, ChatPlan
+from core.chat.importing.plan import ChatImportPlan, ChatPlan, chat_key
 from core.members.query import MemberRow
 from ui.chat.labels import found_by_label, how_label, kind_label
 from ui.common.columns import fit_columns
@@ -70,9 +70,10 @@ class Line:
 
 
 class ChatPreview(QTabWidget):
-    """The preview's tabs; `answers_changed` when a question's answer is picked."""
+    """The preview's tabs; `choices_changed` when a question's answer or a chat's community
+    is picked."""
 
-    answers_changed = Signal()
+    choices_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,6 +81,8 @@ class ChatPreview(QTabWidget):
         self.answers: dict[str, str] = {}  # name → answer (member number, wxid or 新成员)
         self._candidates: dict[int, MemberRow] = {}
         self._views: dict[str, QTableView] = {}
+        self.chosen: dict[str, str] = {}  # chat key → community name (a folder's chats)
+        self.community_names: list[str] = []  # what a chat may be pointed at
 
         self.new_members = ListTableModel(
             [
@@ -165,10 +168,18 @@ class ChatPreview(QTabWidget):
                     ),
                 ),
                 (self.tr("群名变更"), lambda chat: " → ".join(r.name for r in chat.renames)),
+                (self.tr("导入到"), lambda _chat: ""),  # a combo per chat of a folder
             ],
             parent=self,
         )
-        self.addTab(self._list_page("chat_import_chats", self.chats), self.tr("聊天"))
+        self.chats_page = self._list_page(
+            "chat_import_chats",
+            self.chats,
+            self.tr(
+                "每个聊天按群 ID、再按群名对应社群；没有对应的，可以在「导入到」里选一个已有社群。"
+            ),
+        )
+        self.addTab(self.chats_page, self.tr("聊天"))
 
         self.unreadable = ListTableModel(
             [
@@ -229,9 +240,14 @@ class ChatPreview(QTabWidget):
     # ----- filling ----------------------------------------------------------------------------
 
     def show_plan(
-        self, plan: ChatImportPlan, answers: dict[str, str], candidates: dict[int, MemberRow]
+        self,
+        plan: ChatImportPlan,
+        answers: dict[str, str],
+        chosen: dict[str, str],
+        candidates: dict[int, MemberRow],
     ) -> None:
         self.answers = dict(answers)
+        self.chosen = dict(chosen)
         self._candidates = candidates
         self.new_members.set_items(
             [Line(chat, new) for chat in plan.chats for new in chat.resolution.new_members]
@@ -246,6 +262,14 @@ class ChatPreview(QTabWidget):
         for name, column in (("chat_import_new_members", 3), ("chat_import_edges", 4)):
             self._views[name].setColumnHidden(column, single)
         self.questions.setColumnHidden(0, single)
+        chats = self._views["chat_import_chats"]
+        chats.setColumnHidden(self.chats.columnCount() - 1, single)  # the page's combo does it
+        if not single:
+            for row, chat in enumerate(plan.chats):
+                chats.setIndexWidget(
+                    self.chats.index(row, self.chats.columnCount() - 1),
+                    self._community_combo(row, chat),
+                )
         for view in self._views.values():
             self._fit(view)  # again: with the columns this plan shows
         count = sum(chat.unreadable_count for chat in plan.chats) + len(plan.skipped)
@@ -260,6 +284,25 @@ class ChatPreview(QTabWidget):
             self.setCurrentWidget(self.questions_page)
         else:
             self.setCurrentWidget(self.new_page)
+
+    def _community_combo(self, row: int, chat: ChatPlan) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(f"chat_import_chat_community_{row}")
+        combo.addItem(self.tr("按群 ID 和群名自动对应"), None)
+        for name in self.community_names:
+            combo.addItem(name, name)
+        key = chat_key(chat.export)
+        combo.setCurrentIndex(max(0, combo.findData(self.chosen.get(key))))
+        combo.currentIndexChanged.connect(lambda _i, c=combo, k=key: self._choose(k, c))
+        return combo
+
+    def _choose(self, key: str, combo: QComboBox) -> None:
+        name = combo.currentData()
+        if name is None:
+            self.chosen.pop(key, None)
+        else:
+            self.chosen[key] = name
+        self.choices_changed.emit()
 
     def _kind_rows(self, plan: ChatImportPlan) -> list[tuple[str, int, str]]:
         counts: dict[str, int] = {}
@@ -365,4 +408,4 @@ class ChatPreview(QTabWidget):
             self.answers.pop(question.name, None)
         else:
             self.answers[question.name] = answer
-        self.answers_changed.emit()
+        self.choices_changed.emit()

@@ -82,3 +82,24 @@ def test_a_folder_of_two_groups_sharing_people_makes_each_person_once(database, 
         )
     assert {wxid: n for wxid, n in per_wxid.items() if n > 1} == {}
     assert groups == dict.fromkeys(shared, 2)
+
+
+def test_a_chat_of_a_folder_goes_to_the_community_chosen_for_it(database, tmp_path):
+    import shutil
+
+    from core.chat.importing.plan import chat_key
+    from core.communities.registry import create_community, new_fields
+
+    with database.session(write=True) as session:
+        fields = new_fields(session)
+        fields.name = "烘焙2群"
+        create_community(session, fields)
+    folder = tmp_path / "导出"
+    shutil.copytree(h.SAMPLES / "wechatmsg_v2.0.5", folder / "wechatmsg")
+    shutil.copytree(h.SAMPLES / "pywxdump_v3.1.45", folder / "pywxdump")
+    with database.session() as session:
+        plan = plan_chat_import(session, folder, chosen={h.GROUP2: "烘焙2群"})
+        plan.close()
+    found = {chat_key(chat.export): (chat.community_name, chat.matched_by) for chat in plan.chats}
+    assert found[h.GROUP2] == ("烘焙2群", "given")
+    assert sorted(found.values())[0] == ("样例烘焙福利1群", "new")

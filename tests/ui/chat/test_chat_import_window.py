@@ -362,3 +362,43 @@ def test_who_the_exporting_account_is_can_be_typed(app, qtbot, sqlite_database, 
     combo.lineEdit().editingFinished.emit()
     replan(qtbot, dialog)
     assert not dialog.plan.chats[0].resolution.questions
+
+
+def test_a_chat_of_a_folder_can_be_pointed_at_an_existing_community(
+    app, qtbot, sqlite_database, tmp_path
+):
+    import shutil
+
+    from core.communities.registry import create_community, new_fields
+
+    with sqlite_database.session(write=True) as session:
+        fields = new_fields(session)
+        fields.name = "烘焙1群"
+        create_community(session, fields)
+    folder = tmp_path / "导出"
+    shutil.copytree(h.SAMPLES / "wechatmsg_v2.0.5", folder / "wechatmsg")
+    shutil.copytree(h.SAMPLES / "pywxdump_v3.1.45", folder / "pywxdump")
+    dialog = open_dialog(qtbot, sqlite_database)
+    qtbot.waitUntil(lambda: "烘焙1群" in dialog.details.community_names, timeout=10_000)
+    choose(qtbot, dialog, folder)
+    preview(qtbot, dialog)
+    assert not dialog.findChild(QComboBox, "chat_import_community").isVisibleTo(dialog)
+    row = next(i for i, c in enumerate(dialog.plan.chats) if c.chat.format == "wechatmsg_csv")
+    combo = dialog.findChild(QComboBox, f"chat_import_chat_community_{row}")
+    combo.setCurrentIndex(combo.findData("烘焙1群"))
+    replan(qtbot, dialog)
+    assert dialog.plan.chats[row].matched_by == "given"
+    create = dialog.findChild(QCheckBox, "chat_import_create")
+    assert "样例烘焙福利2群" in create.text() and "样例烘焙福利1群" not in create.text()
+    create.setChecked(True)
+    import_now(qtbot, dialog)
+    with sqlite_database.session() as session:
+        names = set(session.scalars(select(Community.name)))
+        in_first = session.scalar(
+            select(func.count())
+            .select_from(ChatMessage)
+            .join(Community, Community.id == ChatMessage.community_id)
+            .where(Community.name == "烘焙1群")
+        )
+    assert names == {"烘焙1群", "样例烘焙福利2群"}
+    assert in_first == h.truth()["group1"]["sent_messages"]
