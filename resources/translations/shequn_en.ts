@@ -1269,10 +1269,6 @@ Preview first: before anything is written you see the new members, who invited w
         <translation>{first} to {last}</translation>
     </message>
     <message>
-        <source>群名变更</source>
-        <translation>Renames</translation>
-    </message>
-    <message>
         <source>导入到</source>
         <translation>Import into</translation>
     </message>

@@ -30,6 +30,7 @@ from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
 from ui.common.widgets import hint_label, read_only_table
 
+CHOICE_COLUMN = 1  # the chats list's 导入到 column
 WRAP_ROWS_MAX = 2000  # rows grown to their wrapped text; past that the tooltip shows it
 
 
@@ -152,8 +153,8 @@ class ChatPreview(QTabWidget):
         self.chats = ListTableModel(
             [
                 (self.tr("社群"), lambda chat: chat.community_name),
+                (self.tr("导入到"), lambda _chat: ""),  # a combo per chat of a folder
                 (self.tr("对应方式"), lambda chat: found_by_label(chat.matched_by)),
-                (self.tr("格式"), lambda chat: shown(chat.format_label)),
                 (self.tr("消息"), lambda chat: chat.messages),
                 (self.tr("入群"), lambda chat: len(chat.joins)),
                 (self.tr("移出"), lambda chat: len(chat.removals)),
@@ -167,8 +168,7 @@ class ChatPreview(QTabWidget):
                         else ""
                     ),
                 ),
-                (self.tr("群名变更"), lambda chat: " → ".join(r.name for r in chat.renames)),
-                (self.tr("导入到"), lambda _chat: ""),  # a combo per chat of a folder
+                (self.tr("格式"), lambda chat: shown(chat.format_label)),
             ],
             parent=self,
         )
@@ -179,6 +179,7 @@ class ChatPreview(QTabWidget):
                 "每个聊天按群 ID、再按群名对应社群；没有对应的，可以在「导入到」里选一个已有社群。"
             ),
         )
+        self._views["chat_import_chats"].setWordWrap(False)  # short cells; rows as tall as a combo
         self.addTab(self.chats_page, self.tr("聊天"))
 
         self.unreadable = ListTableModel(
@@ -263,13 +264,14 @@ class ChatPreview(QTabWidget):
             self._views[name].setColumnHidden(column, single)
         self.questions.setColumnHidden(0, single)
         chats = self._views["chat_import_chats"]
-        chats.setColumnHidden(self.chats.columnCount() - 1, single)  # the page's combo does it
+        chats.setColumnHidden(CHOICE_COLUMN, single)  # one chat: the page's own combo
         if not single:
+            widest = 0
             for row, chat in enumerate(plan.chats):
-                chats.setIndexWidget(
-                    self.chats.index(row, self.chats.columnCount() - 1),
-                    self._community_combo(row, chat),
-                )
+                combo = self._community_combo(row, chat)
+                chats.setIndexWidget(self.chats.index(row, CHOICE_COLUMN), combo)
+                widest = max(widest, combo.sizeHint().width())
+            chats.horizontalHeader().resizeSection(CHOICE_COLUMN, min(widest, 260))
         for view in self._views.values():
             self._fit(view)  # again: with the columns this plan shows
         count = sum(chat.unreadable_count for chat in plan.chats) + len(plan.skipped)
