@@ -47,6 +47,7 @@ DATABASE_ACTIONS = (
     "action_backup",
     "action_restore",
     "action_import",
+    "action_import_chat",
     "action_demo",
     "action_new_community",
     "action_attention",
@@ -225,6 +226,14 @@ class MainWindow(QMainWindow):
         )
         data_menu.addAction(
             self._action(
+                "action_import_chat",
+                self.tr("导入群聊记录…"),
+                self.open_chat_import,
+                icon="messages-square",
+            )
+        )
+        data_menu.addAction(
+            self._action(
                 "action_demo", self.tr("生成演示数据…"), self.ask_for_demo_data, icon="sparkles"
             )
         )
@@ -395,6 +404,12 @@ class MainWindow(QMainWindow):
     def open_import(self) -> None:
         self.tabs.setCurrentWidget(self.members_tab)
         self.members_tab.open_import()
+
+    def open_chat_import(self) -> None:
+        # the chat feature's window loads when first opened (start-up)
+        from ui.chat.entry import open_chat_import
+
+        open_chat_import(self, self.database, self.data_changed.emit)
 
     def new_community(self) -> None:
         self.tabs.setCurrentWidget(self.communities_tab)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from core.tiers.ladder import level_choices
 from ui.activity.labels import activity_name
+from ui.chat.entry import members_import_actions
 from ui.members.extras import MembersTabExtras
 from ui.segments.member_scope import SegmentScope
 from ui.tiers.level_panel import LevelPanel
@@ -24,4 +25,5 @@ def members_tab_extras() -> MembersTabExtras:
         level_names=level_choices,
         scope=SegmentScope,
         detail_sections=lambda database: [LevelPanel(database)],
+        more_imports=members_import_actions,
     )

@@ -32,7 +32,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="名字=成员",
-        help="一个名字可能是几位成员时，指定是谁（成员编号，或聊天里的 wxid）；可重复",
+        help="一个名字可能是几位成员时，指定是谁（成员编号、聊天里的 wxid，"
+        "或「新成员」：另一个同名的人）；可重复",
     )
     imports.add_argument("--keep-text", action="store_true", help="同时保存消息文字（默认不保存）")
     imports.add_argument("--create", action="store_true", help="没有对应社群的群聊，新建社群")

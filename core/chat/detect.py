@@ -196,3 +196,13 @@ def _chain(parts: list[ChatExport]) -> ChatExport:
 
     files = list(itertools.chain.from_iterable(part.files for part in parts))
     return ChatExport(parts[0].chat, files, read, fraction)
+
+
+def needs_day(path: Path, limits: Limits | None = None) -> bool:
+    """Whether this file is text copied on Windows, which carries no date (the caller asks for
+    the day before reading it). A folder is a tool's export: False. Refuses what open_chats
+    refuses (binary, empty, unreadable), so a bad file is told at once."""
+    if path.is_dir():
+        return False
+    format_ = detect(TextFile(path, limits or Limits()))
+    return format_ is not None and format_.needs_day

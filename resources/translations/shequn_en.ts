@@ -1064,6 +1064,398 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
 </context>
 <context>
+    <name>ChatImportDialog</name>
+    <message>
+        <source>导入群聊记录</source>
+        <translation>Import chat history</translation>
+    </message>
+    <message>
+        <source>选择聊天记录导出</source>
+        <translation>Choose a chat history export</translation>
+    </message>
+    <message>
+        <source>支持留痕（WeChatMsg）、PyWxDump、chatlog、WeFlow 导出的文件，企业微信会话存档，以及从电脑版微信复制的文字。可以选一个文件，也可以选导出工具的整个文件夹（里面的每个群各自对应社群）。
+先预览：导入前会列出新成员、邀请关系、需要确认的名字和无法读取的每一行；同一份记录再导入不会重复，导入要么全部完成，要么什么都不改。</source>
+        <translation>Files exported by WeChatMsg (留痕), PyWxDump, chatlog and WeFlow, WeCom chat archives, and text copied from WeChat for desktop. Choose one file, or an export tool&apos;s whole folder (each group in it goes to its own community).
+Preview first: before anything is written you see the new members, who invited whom, the names to confirm and every line that could not be read. Importing the same history again adds nothing twice; an import either completes or changes nothing.</translation>
+    </message>
+    <message>
+        <source>把文件或文件夹拖到这里，或者</source>
+        <translation>Drop a file or folder here, or</translation>
+    </message>
+    <message>
+        <source>选择文件…</source>
+        <translation>Choose file…</translation>
+    </message>
+    <message>
+        <source>选择文件夹…</source>
+        <translation>Choose folder…</translation>
+    </message>
+    <message>
+        <source>请选择日期</source>
+        <translation>Choose a date</translation>
+    </message>
+    <message>
+        <source>这些消息是哪一天的：</source>
+        <translation>Day of these messages:</translation>
+    </message>
+    <message>
+        <source>从电脑版微信（Windows）复制的文字里没有日期，请选择它们的日期。</source>
+        <translation>Text copied from WeChat for Windows carries no date: choose the day it is from.</translation>
+    </message>
+    <message>
+        <source>预览导入结果</source>
+        <translation>Preview import</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>选择聊天记录文件</source>
+        <translation>Choose a chat history file</translation>
+    </message>
+    <message>
+        <source>聊天记录 (*.csv *.json *.jsonl *.txt);;所有文件 (*)</source>
+        <translation>Chat history (*.csv *.json *.jsonl *.txt);;All files (*)</translation>
+    </message>
+    <message>
+        <source>选择导出工具的文件夹</source>
+        <translation>Choose the export tool&apos;s folder</translation>
+    </message>
+    <message>
+        <source>文件夹：{name}</source>
+        <translation>Folder: {name}</translation>
+    </message>
+    <message>
+        <source>文件：{name}</source>
+        <translation>File: {name}</translation>
+    </message>
+    <message>
+        <source>正在读取聊天记录…</source>
+        <translation>Reading the chat history…</translation>
+    </message>
+    <message>
+        <source>按群 ID 和群名自动对应</source>
+        <translation>Match by chat ID and group name</translation>
+    </message>
+    <message>
+        <source>只有一个聊天时，可以导入到任何一个社群；文件夹里的聊天各自按群 ID 和群名对应</source>
+        <translation>A single chat can go into any community; the chats in a folder are each matched by chat ID and group name</translation>
+    </message>
+    <message>
+        <source>导入到社群：</source>
+        <translation>Import into:</translation>
+    </message>
+    <message>
+        <source>保留消息原文</source>
+        <translation>Keep message text</translation>
+    </message>
+    <message>
+        <source>默认只记发送人、时间、类型和字数；勾选后同时保存消息文字</source>
+        <translation>By default only sender, time, kind and length are kept; tick to store the text too</translation>
+    </message>
+    <message>
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>{chats} 个聊天 · 消息 {messages} 条 · 新成员 {new} · 入群 {joins} · 邀请关系 {edges}</source>
+        <translation>Chats {chats} · Messages {messages} · New members {new} · Joins {joins} · Referrals {edges}</translation>
+    </message>
+    <message>
+        <source> · 待确认 {n}</source>
+        <translation> · To confirm {n}</translation>
+    </message>
+    <message>
+        <source> · 无法读取 {n}</source>
+        <translation> · Unreadable {n}</translation>
+    </message>
+    <message>
+        <source>预览：{name}</source>
+        <translation>Preview: {name}</translation>
+    </message>
+    <message>
+        <source>新建社群：{names}（没有对应的社群；也可以在上面选一个已有社群）</source>
+        <translation>Create community: {names} (no community matches; or choose an existing one above)</translation>
+    </message>
+    <message>
+        <source>新建 {n} 个社群：{names}</source>
+        <translation>Create these communities ({n}): {names}</translation>
+    </message>
+    <message>
+        <source>已勾选保留消息原文：消息文字会保存在数据库里。</source>
+        <translation>Keep message text is ticked: the text of the messages is stored in the database.</translation>
+    </message>
+    <message>
+        <source>不保存消息文字：只记发送人、时间、类型和字数（要保存请勾选「保留消息原文」）。</source>
+        <translation>Message text is not stored: only sender, time, kind and length (tick “Keep message text” to store it).</translation>
+    </message>
+    <message>
+        <source>主动退群不会出现在聊天记录里（微信不提示）：要知道谁退了群，请导入成员名单。</source>
+        <translation>Voluntary leaves are not in chat exports (WeChat shows no notice): import a member list to learn who left.</translation>
+    </message>
+    <message>
+        <source>更新预览</source>
+        <translation>Update preview</translation>
+    </message>
+    <message>
+        <source>没有可导入的内容</source>
+        <translation>Nothing to import</translation>
+    </message>
+    <message>
+        <source>请先确认新建社群</source>
+        <translation>Confirm the new community first</translation>
+    </message>
+    <message>
+        <source>正在导入群聊记录…（取消则什么都不改）</source>
+        <translation>Importing the chat history… (cancel changes nothing)</translation>
+    </message>
+    <message>
+        <source>已取消导入，数据没有改动。</source>
+        <translation>Import cancelled; nothing was changed.</translation>
+    </message>
+    <message>
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>导入完成：消息 {messages} 条，新成员 {members} 人，邀请关系 {edges} 条。</source>
+        <translation>Imported: messages {messages}, new members {members}, referrals {edges}.</translation>
+    </message>
+    <message>
+        <source>入群记录 {joins}，移出 {removals}，加入社群 {memberships} 人次，群名记录 {names}。</source>
+        <translation>Joins {joins}, removals {removals}, memberships added {memberships}, group names {names}.</translation>
+    </message>
+    <message>
+        <source>积分记录 {points} 条，等级变化 {levels} 人。</source>
+        <translation>Points entries {points}; level changes {levels}.</translation>
+    </message>
+    <message>
+        <source>{n} 条消息以前已经导入过，没有重复记录。</source>
+        <translation>Messages imported before, not recorded twice: {n}.</translation>
+    </message>
+    <message>
+        <source>{n} 条消息的发送人待确认，没有导入。</source>
+        <translation>Messages not imported, their sender still to confirm: {n}.</translation>
+    </message>
+    <message>
+        <source>{n} 条邀请关系与已有记录冲突，没有改动，请在活动里核对。</source>
+        <translation>Referrals that conflict with existing ones, left unchanged (check them in Campaigns): {n}.</translation>
+    </message>
+    <message>
+        <source>新建社群：{names}</source>
+        <translation>Communities created: {names}</translation>
+    </message>
+</context>
+<context>
+    <name>ChatPreview</name>
+    <message>
+        <source>社群</source>
+        <translation>Community</translation>
+    </message>
+    <message>
+        <source>名字</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Remark</translation>
+    </message>
+    <message>
+        <source>wxid</source>
+        <translation>wxid</translation>
+    </message>
+    <message>
+        <source>聊天里出现、但还不是这个社群成员的人：导入时新建为成员，并加入社群。</source>
+        <translation>People in the chat who are not members of this community yet: the import creates them as members and adds them to the community.</translation>
+    </message>
+    <message>
+        <source>新成员</source>
+        <translation>New members</translation>
+    </message>
+    <message>
+        <source>消息</source>
+        <translation>Messages</translation>
+    </message>
+    <message>
+        <source>是谁</source>
+        <translation>Who is it</translation>
+    </message>
+    <message>
+        <source>这些名字可能是几位成员中的任何一位，程序不猜：请选出是谁，或选「新成员」（另一个同名的人），再按「更新预览」。没有回答的，这个名字的消息和入群记录不导入。</source>
+        <translation>Each of these names fits several members, and the program does not guess: choose who it is, or “New member” (someone else of that name), then press “Update preview”. For a name left unanswered, its messages and joins are not imported.</translation>
+    </message>
+    <message>
+        <source>待确认</source>
+        <translation>To confirm</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>邀请人</source>
+        <translation>Inviter</translation>
+    </message>
+    <message>
+        <source>被邀请人</source>
+        <translation>Invitee</translation>
+    </message>
+    <message>
+        <source>方式</source>
+        <translation>How</translation>
+    </message>
+    <message>
+        <source>入群消息里谁邀请了谁：记入邀请关系（来源：聊天记录），裂变活动的邀请树会用到。</source>
+        <translation>Who invited whom, from the join messages: recorded as referrals (source: chat history), which the campaigns&apos; referral trees use.</translation>
+    </message>
+    <message>
+        <source>邀请关系</source>
+        <translation>Referrals</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>条数</source>
+        <translation>Count</translation>
+    </message>
+    <message>
+        <source>记为行为</source>
+        <translation>Recorded as</translation>
+    </message>
+    <message>
+        <source>按类型</source>
+        <translation>By kind</translation>
+    </message>
+    <message>
+        <source>对应方式</source>
+        <translation>Matched</translation>
+    </message>
+    <message>
+        <source>格式</source>
+        <translation>Format</translation>
+    </message>
+    <message>
+        <source>入群</source>
+        <translation>Joins</translation>
+    </message>
+    <message>
+        <source>移出</source>
+        <translation>Removals</translation>
+    </message>
+    <message>
+        <source>{first} 至 {last}</source>
+        <translation>{first} to {last}</translation>
+    </message>
+    <message>
+        <source>导入到</source>
+        <translation>Import into</translation>
+    </message>
+    <message>
+        <source>每个聊天按群 ID、再按群名对应社群；没有对应的，可以在「导入到」里选一个已有社群。</source>
+        <translation>Each chat is matched to a community by chat ID, then by group name; for one without a match you can choose an existing community under “Import into”.</translation>
+    </message>
+    <message>
+        <source>聊天</source>
+        <translation>Chats</translation>
+    </message>
+    <message>
+        <source>文件或社群</source>
+        <translation>File or community</translation>
+    </message>
+    <message>
+        <source>行</source>
+        <translation>Line</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <source>这些行或文件没有读取，其余照常导入。</source>
+        <translation>These lines or files were not read; the rest is imported as usual.</translation>
+    </message>
+    <message>
+        <source>无法读取</source>
+        <translation>Unreadable</translation>
+    </message>
+    <message>
+        <source>无法读取（{n}）</source>
+        <translation>Unreadable ({n})</translation>
+    </message>
+    <message>
+        <source>新成员（{n}）</source>
+        <translation>New members ({n})</translation>
+    </message>
+    <message>
+        <source>按群 ID 和群名自动对应</source>
+        <translation>Match by chat ID and group name</translation>
+    </message>
+    <message>
+        <source>不计为行为</source>
+        <translation>Not activity</translation>
+    </message>
+    <message>
+        <source>撤回</source>
+        <translation>Recalls</translation>
+    </message>
+    <message>
+        <source>拍一拍</source>
+        <translation>Pats</translation>
+    </message>
+    <message>
+        <source>领红包</source>
+        <translation>Red packets claimed</translation>
+    </message>
+    <message>
+        <source>其他系统消息</source>
+        <translation>Other system messages</translation>
+    </message>
+    <message>
+        <source>另有 {n} 行</source>
+        <translation>More lines: {n}</translation>
+    </message>
+    <message>
+        <source>待确认（{n}）</source>
+        <translation>To confirm ({n})</translation>
+    </message>
+    <message>
+        <source>请选择（未回答：不导入）</source>
+        <translation>Choose (unanswered: not imported)</translation>
+    </message>
+    <message>
+        <source>导出账号是哪位成员：成员编号或 wxid</source>
+        <translation>Which member exported this: member number or wxid</translation>
+    </message>
+    <message>
+        <source>新成员（另一个同名的人）</source>
+        <translation>New member (someone else of that name)</translation>
+    </message>
+    <message>
+        <source>最近活跃 {day}</source>
+        <translation>last active {day}</translation>
+    </message>
+    <message>
+        <source>{name}（{facts}）</source>
+        <translation>{name} ({facts})</translation>
+    </message>
+    <message>
+        <source>，</source>
+        <translation>, </translation>
+    </message>
+</context>
+<context>
     <name>ColorField</name>
     <message>
         <source>无</source>
@@ -3196,6 +3588,10 @@ Members: {members}; entries: {entries}. Phones and WeChat IDs are masked.</trans
         <translation>&amp;Import member list…</translation>
     </message>
     <message>
+        <source>导入群聊记录…</source>
+        <translation>Import chat history…</translation>
+    </message>
+    <message>
         <source>生成演示数据…</source>
         <translation>Generate demo data…</translation>
     </message>
@@ -3848,6 +4244,10 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>成员</source>
         <translation>Members</translation>
+    </message>
+    <message>
+        <source>成员名单…</source>
+        <translation>Member list…</translation>
     </message>
     <message>
         <source>昵称：</source>
@@ -7185,6 +7585,116 @@ Drop an image here</translation>
     <message>
         <source>拖动旋转（Shift：每次 15°）</source>
         <translation>Drag to rotate (Shift: 15° steps)</translation>
+    </message>
+</context>
+<context>
+    <name>chat_entry</name>
+    <message>
+        <source>群聊记录…</source>
+        <translation>Chat history…</translation>
+    </message>
+</context>
+<context>
+    <name>chat_labels</name>
+    <message>
+        <source>文字</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>图片</source>
+        <translation>Image</translation>
+    </message>
+    <message>
+        <source>语音</source>
+        <translation>Voice</translation>
+    </message>
+    <message>
+        <source>视频</source>
+        <translation>Video</translation>
+    </message>
+    <message>
+        <source>表情</source>
+        <translation>Sticker</translation>
+    </message>
+    <message>
+        <source>链接</source>
+        <translation>Link</translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <source>接龙</source>
+        <translation>Jielong (sign-up list)</translation>
+    </message>
+    <message>
+        <source>红包</source>
+        <translation>Red packet</translation>
+    </message>
+    <message>
+        <source>引用回复</source>
+        <translation>Quote reply</translation>
+    </message>
+    <message>
+        <source>转账</source>
+        <translation>Transfer</translation>
+    </message>
+    <message>
+        <source>位置</source>
+        <translation>Location</translation>
+    </message>
+    <message>
+        <source>名片</source>
+        <translation>Contact card</translation>
+    </message>
+    <message>
+        <source>小程序</source>
+        <translation>Mini program</translation>
+    </message>
+    <message>
+        <source>聊天记录</source>
+        <translation>Forwarded chat</translation>
+    </message>
+    <message>
+        <source>通话</source>
+        <translation>Call</translation>
+    </message>
+    <message>
+        <source>其他</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <source>邀请</source>
+        <translation>Invited</translation>
+    </message>
+    <message>
+        <source>扫码</source>
+        <translation>QR code</translation>
+    </message>
+    <message>
+        <source>邀请链接</source>
+        <translation>Invite link</translation>
+    </message>
+    <message>
+        <source>未说明</source>
+        <translation>Not stated</translation>
+    </message>
+    <message>
+        <source>按群 ID</source>
+        <translation>By chat ID</translation>
+    </message>
+    <message>
+        <source>按群名</source>
+        <translation>By group name</translation>
+    </message>
+    <message>
+        <source>按指定</source>
+        <translation>As chosen</translation>
+    </message>
+    <message>
+        <source>将新建</source>
+        <translation>To be created</translation>
     </message>
 </context>
 <context>

@@ -54,6 +54,7 @@ def dialogs(database, window):
     from ui.calendar.editor import ItemEditor
     from ui.calendar.holiday_banner import NoticeDialog
     from ui.calendar.tab import editor_data
+    from ui.chat.import_dialog import ChatImportDialog
     from ui.common.backup_actions import RestoreDialog
     from ui.communities.attention import AttentionDialog
     from ui.communities.dialog import CommunityDialog
@@ -76,6 +77,7 @@ def dialogs(database, window):
     yield "trash", lambda: TrashDialog(database, window)
     yield "attention", lambda: AttentionDialog([], parent=window)
     yield "import", lambda: ImportDialog(database, window)
+    yield "chat_import", lambda: ChatImportDialog(database, window)
     yield "merge", lambda: MergeDialog(database, window)
     yield "ladder", lambda: LadderDialog(database, None, window)
     yield "ladder_community", lambda: LadderDialog(database, 1, window)

@@ -2,7 +2,8 @@
 
 Members may not import the features built on them (ARCHITECTURE.md's table), yet the tab shows
 their words and choices: the names of 行为 kinds (activity), the 等级 filter's levels (tiers),
-the 分群 filter (segments), the 等级 section of the detail panel (tiers). ui/wiring.py, which
+the 分群 filter (segments), the 等级 section of the detail panel (tiers), the imports of other
+features in the 导入 menu (群聊记录: chat). ui/wiring.py, which
 sees every feature, fills this in; without it (a bare tab in a test or benchmark) the tab works
 with codes for names, no 分群 and no extra sections.
 """
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
+    from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QWidget
     from sqlalchemy.orm import Session
 
@@ -34,6 +36,10 @@ def _no_sections(_database: Database) -> list[QWidget]:
     return []
 
 
+def _no_imports(_tab: MembersTab) -> list[QAction]:
+    return []
+
+
 @dataclass(frozen=True)
 class MembersTabExtras:
     # A 行为 kind's name in the detail panel's recent activity.
@@ -44,3 +50,5 @@ class MembersTabExtras:
     scope: Callable[[MembersTab], MemberScope] | None = None
     # Sections the detail panel shows after the memberships (MemberDetailPanel.add_section).
     detail_sections: Callable[[Database], list[QWidget]] = _no_sections
+    # More entries of the 导入 button's menu, after the tab's own 成员名单 (made for the tab).
+    more_imports: Callable[[MembersTab], list[QAction]] = _no_imports

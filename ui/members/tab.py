@@ -7,12 +7,14 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QFileDialog,
     QHeaderView,
     QInputDialog,
+    QMenu,
     QMessageBox,
     QSplitter,
     QVBoxLayout,
@@ -139,6 +141,7 @@ class MembersTab(FeatureTab):
             ),
             "export": push_button("members_export", self.tr("导出…"), self.export),
         }
+        self._import_menu()
         # The same actions in the detail panel while several members are selected.
         self.detail.set_bulk_actions(
             [
@@ -342,6 +345,20 @@ class MembersTab(FeatureTab):
             changes=changed,
             then=lambda result: self.window().statusBar().showMessage(message(result), 8000),
         )
+
+    def _import_menu(self) -> None:
+        """导入 opens a menu when other features add imports (群聊记录), else the member import."""
+        more = self.extras.more_imports(self)
+        if not more:
+            return
+        menu = QMenu(self)
+        menu.setObjectName("members_import_menu")
+        own = QAction(self.tr("成员名单…"), menu)
+        own.setObjectName("members_import_list")
+        own.triggered.connect(self.open_import)
+        menu.addAction(own)
+        menu.addActions(more)
+        self.buttons["import"].setMenu(menu)
 
     def open_import(self) -> None:
         # a dialog's module loads when it is first opened (start-up)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.activity.record import NewEvent, RecordResult, record_events
 from core.chat.importing.kinds import ACTIVITY_KIND, EDGE_HOW, JOIN_CHANNEL
+from core.chat.importing.people import members_by_wxid
 from core.chat.importing.plan import STEPS, ChatImportPlan, ChatPlan
 from core.chat.importing.refs import message_ref
 from core.common.errors import UserError
@@ -126,8 +127,16 @@ def _members(
     """Person key → member id, the new members created."""
     resolution = chat.resolution
     wecom = chat.chat.format.startswith("wecom")
-    rows: list[Member] = []
-    for new in resolution.new_members:
+    # Someone the preview found new may be a member by now: an earlier chat of this same
+    # import (a folder of groups that share people) created them. Theirs, never a second.
+    by_wxid = members_by_wxid(session, [new.wxid for new in resolution.new_members])
+    ids: dict[int, int] = {}  # index in new_members → member id
+    rows: list[tuple[int, Member]] = []
+    for index, new in enumerate(resolution.new_members):
+        found = by_wxid.get(new.wxid or "", set())
+        if len(found) == 1:
+            ids[index] = next(iter(found))
+            continue
         wxid = (new.wxid or "")[:100] or None
         external = wxid if wecom and wxid and wxid.startswith(("wm", "wo")) else None
         keys = member_search_keys(
@@ -136,24 +145,27 @@ def _members(
             group_nicknames=[new.group_nickname] if new.group_nickname else [],
         )
         rows.append(
-            Member(
-                nickname=new.nickname[:200],
-                remark=new.remark[:200],
-                wxid=None if external else wxid,
-                external_userid=external,
-                source_channel="聊天记录",
-                search_pinyin=keys.pinyin,
-                search_initials=keys.initials,
-                phone_tail=keys.phone_tail,
-                search_text=keys.text,
-                created_at=now,
-                updated_at=now,
+            (
+                index,
+                Member(
+                    nickname=new.nickname[:200],
+                    remark=new.remark[:200],
+                    wxid=None if external else wxid,
+                    external_userid=external,
+                    source_channel="聊天记录",
+                    search_pinyin=keys.pinyin,
+                    search_initials=keys.initials,
+                    phone_tail=keys.phone_tail,
+                    search_text=keys.text,
+                    created_at=now,
+                    updated_at=now,
+                ),
             )
         )
-    session.add_all(rows)
+    session.add_all([member for _index, member in rows])
     session.flush()  # one flush for all: their ids
-    created = [member.id for member in rows]
-    result.members_created += len(created)
+    ids.update((index, member.id) for index, member in rows)
+    result.members_created += len(rows)
     for member_id, wxid in resolution.wxid_to_fill.items():
         member = session.get(Member, member_id)
         if member is not None and not member.wxid:
@@ -162,7 +174,7 @@ def _members(
     for key, target in resolution.targets.items():
         if target is None:
             continue
-        members[key] = created[-target - 1] if target < 0 else target
+        members[key] = ids[-target - 1] if target < 0 else target
     return members
 
 

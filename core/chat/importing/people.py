@@ -5,7 +5,8 @@ group, the one member without a wxid whose name is exactly theirs; else a new me
 named only by a name (a join message, text copied from the client) is matched by the member
 name matcher against the group's members and the chat's own people with a wxid: one fits, that
 one; two or more fit (the two 小雨), a question with them as candidates, never a guess; nobody,
-a new member. "你" is the exporting account. An answer (`name → member`) settles a question.
+a new member. "你" is the exporting account. An answer (`name → member`, or `name → 新成员`
+for someone else of that name) settles a question.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from db.models import Community, Member, Membership
 
 SELF = "self"
 SELF_NAMES = ("我", "你")  # how an answer names the exporting account
+NEW_MEMBER = "新成员"  # the answer that a name is none of its candidates: a new member
 
 
 def key_of(person: Person) -> str | None:
@@ -125,7 +127,7 @@ def resolve_people(
         own = people.setdefault("wxid:" + self_wxid, Seen("wxid:" + self_wxid, wxid=self_wxid))
         own.take(Person(wxid=self_wxid, nickname=people[SELF].nickname))
     with_ids = {key: seen for key, seen in people.items() if seen.wxid and key != SELF}
-    by_wxid = _members_by_wxid(session, [seen.wxid for seen in with_ids.values()])
+    by_wxid = members_by_wxid(session, [seen.wxid for seen in with_ids.values()])
     group = _group_names(session, community_id)
     without_wxid = _community_members_without_wxid(session, community_id)
 
@@ -183,6 +185,9 @@ def resolve_people(
             continue
         label = seen.label
         answer = _answer_for(seen, answers)
+        if answer is not None and answer.strip() == NEW_MEMBER:
+            result.targets[key] = new(seen)
+            continue
         if answer is not None:
             target = _resolve_answer(session, answer, label, result, people)
             result.targets[key] = target
@@ -230,7 +235,7 @@ def _answer_token(target: int, result: Resolution) -> str:
     return str(target)
 
 
-def _members_by_wxid(session: Session, wxids: list[str | None]) -> dict[str, set[int]]:
+def members_by_wxid(session: Session, wxids: list[str | None]) -> dict[str, set[int]]:
     found: dict[str, set[int]] = {}
     values = sorted({w for w in wxids if w})
     for start in range(0, len(values), 5000):

@@ -137,6 +137,7 @@ def plan_chat_import(
     path: Path,
     *,
     community: str | None = None,
+    chosen: dict[str, str] | None = None,
     day: date | None = None,
     answers: dict[str, str] | None = None,
     keep_text: bool = False,
@@ -145,7 +146,8 @@ def plan_chat_import(
     progress: Progress = no_progress,
     cancelled: CancelCheck = never_cancelled,
 ) -> ChatImportPlan:
-    """Read the export and plan its import (nothing is written)."""
+    """Read the export and plan its import (nothing is written). `community`: the one chat's
+    community; `chosen`: a community for some chats of a folder, by `chat_key`."""
     found = open_chats(path, day=day, limits=limits)
     if community and len(found.chats) > 1:
         raise UserError(
@@ -171,7 +173,7 @@ def plan_chat_import(
         # A chat without its name in the export (PyWxDump) is known by its last rename.
         name = export.chat.name or (chat.renames[-1].name if chat.renames else None)
         chat.community_id, chat.community_name, chat.matched_by = _community_of(
-            session, export.chat, name, community, path
+            session, export.chat, name, community or (chosen or {}).get(chat_key(export)), path
         )
         chat.resolution = resolve_people(
             session,
@@ -183,6 +185,12 @@ def plan_chat_import(
         plan.chats.append(chat)
     progress(total, total)
     return plan
+
+
+def chat_key(export: ChatExport) -> str:
+    """A chat of a folder, as the caller names it to choose its community: its id, else its
+    first file."""
+    return export.chat.id or str(export.files[0])
 
 
 def _self_wxid(people: dict[str, Seen]) -> str | None:
