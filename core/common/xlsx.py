@@ -9,7 +9,6 @@ under the name the user chose.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.common.atomic import write_atomically
 from core.common.errors import UserError
 from core.common.terminal import visible
 from core.common.text import msg
@@ -87,17 +87,4 @@ class Sheet:
 
 def save_workbook(workbook: Workbook, path: Path) -> None:
     """Save under a temporary name, then rename: never half a file under the chosen name."""
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        workbook.save(partial)
-        os.replace(partial, path)
-    except PermissionError as error:
-        partial.unlink(missing_ok=True)
-        raise UserError(
-            msg("无法写入 {file}：文件可能正在 Excel 中打开，请关闭后重试", file=path.name)
-        ) from error
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise UserError(
-            msg("无法写入 {file}：{error}", file=path.name, error=str(error.strerror))
-        ) from error
+    write_atomically(path, workbook.save)

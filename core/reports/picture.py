@@ -11,10 +11,10 @@ this module never reads the database, so the picture shows exactly the workbook'
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
-from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from core.common.filenames import visible_text
 from core.common.fonts import can_draw, pil_font
 from core.common.text import msg
 
@@ -121,15 +121,6 @@ def render_picture(picture: Picture) -> Image.Image:
             draw.text((MARGIN, y), line, font=font, fill=MUTED)
             y += 36
     return canvas.crop((0, 0, WIDTH, min(MAX_HEIGHT, y + MARGIN)))
-
-
-def save_picture(picture: Picture, png: Path | str, pdf: Path | str | None = None) -> Image.Image:
-    """Render `picture` and write it as PNG (and as a one-page PDF when `pdf` is given)."""
-    image = render_picture(picture)
-    image.save(png, format="PNG", optimize=True)
-    if pdf is not None:
-        image.save(pdf, format="PDF", resolution=150.0)
-    return image
 
 
 # --- layout pieces: each draws at `y` and returns the y below what it drew ---------------------
@@ -329,9 +320,11 @@ def _texts(picture: Picture) -> list[str]:
 
 
 def _plain(value):
-    """`value` with _PLAIN_FORMS applied to every string inside it (dataclasses, lists, tuples)."""
+    """`value` with every string inside it (dataclasses, lists, tuples) drawable: _PLAIN_FORMS
+    applied, control and invisible characters dropped."""
     if isinstance(value, str):
-        return value.translate(_PLAIN_FORMS)
+        # Names come from imports and may carry control or invisible characters: never boxes.
+        return visible_text(value.translate(_PLAIN_FORMS))
     if isinstance(value, list):
         return [_plain(item) for item in value]
     if isinstance(value, tuple):
@@ -363,6 +356,9 @@ def _wrap(
     return lines
 
 
+_NO_LINE_START = frozenset("）)]」』】》，。、；：！？%…·")
+
+
 def _tokens(text: str) -> list[str]:
     """Latin words (with their trailing space) stay whole; any other character is a token."""
     tokens: list[str] = []
@@ -374,8 +370,8 @@ def _tokens(text: str) -> list[str]:
         if word:
             tokens.append(word)
             word = ""
-        if char == " " and tokens:
-            tokens[-1] += char
+        if (char == " " or char in _NO_LINE_START) and tokens:
+            tokens[-1] += char  # 禁则: closing punctuation never starts a line
         else:
             tokens.append(char)
     if word:

@@ -13507,6 +13507,62 @@ Drop an image here</translation>
         <translation>A report period is at most {days} days</translation>
     </message>
     <message>
+        <source>较上期 {change}</source>
+        <translation>vs previous period {change}</translation>
+    </message>
+    <message>
+        <source>{name} · 漏斗</source>
+        <translation>{name} · funnel</translation>
+    </message>
+    <message>
+        <source>社群周报</source>
+        <translation>Community weekly report</translation>
+    </message>
+    <message>
+        <source>社群月报</source>
+        <translation>Community monthly report</translation>
+    </message>
+    <message>
+        <source>{community}：{warnings}</source>
+        <translation>{community}: {warnings}</translation>
+    </message>
+    <message>
+        <source>{detail} · {change}</source>
+        <translation>{detail} · {change}</translation>
+    </message>
+    <message>
+        <source>{start} 至 {end} · {where}</source>
+        <translation>{start} to {end} · {where}</translation>
+    </message>
+    <message>
+        <source>由 社群运营工作台 生成于 {moment} · 数据只在本机</source>
+        <translation>Made by 社群运营工作台 at {moment} · the data stays on this machine</translation>
+    </message>
+    <message>
+        <source>本期要点</source>
+        <translation>Highlights</translation>
+    </message>
+    <message>
+        <source>需要留意</source>
+        <translation>Needs attention</translation>
+    </message>
+    <message>
+        <source>长图文件必须是 .png 或 .pdf</source>
+        <translation>The picture file must be .png or .pdf</translation>
+    </message>
+    <message>
+        <source>成员增长</source>
+        <translation>Member growth</translation>
+    </message>
+    <message>
+        <source>社群运营报表</source>
+        <translation>Community report</translation>
+    </message>
+    <message>
+        <source>全部社群</source>
+        <translation>All communities</translation>
+    </message>
+    <message>
         <source>另有 {count} 条，见工作簿</source>
         <translation>{count} more in the workbook</translation>
     </message>
