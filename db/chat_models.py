@@ -5,8 +5,9 @@
 - `community_names`: the group's names over time, from the renames the chat shows.
 - `chat_messages`: one row per imported message: sender, time (and whether its time of day is
   real), the chat's own kind (finer than the activity kind it was recorded as), its length, whom
-  it quoted and whether that was a question, and its text only when the owner chose to keep it. `source_ref` is the message's dedupe key, the same as its activity
-  record's: importing the same export twice, or an overlapping one, adds nothing twice.
+  it quoted and whether that was a question, and its text only when the owner chose to keep
+  it. `source_ref` is the message's dedupe key, the same as its activity record's: importing
+  the same export twice, or an overlapping one, adds nothing twice.
 
 Imported at the end of db/models.py, so `Base.metadata` always holds these tables.
 """
