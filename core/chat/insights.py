@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, extract, func, or_, select
+from sqlalchemy import Integer, and_, case, cast, extract, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from core.common.dates import as_datetime, day_of
@@ -43,10 +43,11 @@ def _ids(community_ids: int | Iterable[int] | None) -> list[int] | None:
 
 
 def _members_messages(community_ids: list[int] | None, since, until):
-    """Conditions on chat_messages: members' messages in the communities and time range."""
+    """Conditions on chat_messages: members' messages in the communities and time range. The
+    few accounts statistics leave out (team, merged away) are excluded by id: cheaper than a
+    join per message."""
     conditions = [
-        MESSAGE.c.member_id == Member.id,
-        stats_members_condition(),
+        MESSAGE.c.member_id.not_in(select(Member.id).where(not_(stats_members_condition())))
     ]
     if community_ids is not None:
         conditions.append(MESSAGE.c.community_id.in_(community_ids))
@@ -57,9 +58,23 @@ def _members_messages(community_ids: list[int] | None, since, until):
     return conditions
 
 
-def _weekday(column):
-    # extract('dow') is 0 = Sunday on both databases; the rows here start on Monday.
-    return (extract("dow", column) + 6) % 7
+def _day_and_hour(session: Session):
+    """(day, hour) of sent_at as SQL. SQLite keeps the text 'YYYY-MM-DD HH:MM:SS': cutting it
+    is several times faster than strftime over 100000 rows. The weekday is worked out from
+    the day in Python, over the grouped rows."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        hour = cast(func.substr(MESSAGE.c.sent_at, 12, 2), Integer)
+    else:
+        hour = extract("hour", MESSAGE.c.sent_at)
+    return day_of(MESSAGE.c.sent_at, dialect).label("day"), hour.label("hour")
+
+
+def _weekday(day) -> int:
+    """0 = Monday, from the day a grouped row gives (text on SQLite, a date on PostgreSQL)."""
+    if isinstance(day, date):
+        return day.weekday()
+    return date.fromisoformat(str(day)[:10]).weekday()
 
 
 # ----- weekday × hour ---------------------------------------------------------------------
@@ -91,26 +106,21 @@ def heat_map(
     """Members' messages by weekday and hour in one community, several (summed), or all
     (None); `since` ≤ sent_at < `until` when given."""
     ids = _ids(community_ids)
-    weekday, hour = _weekday(MESSAGE.c.sent_at), extract("hour", MESSAGE.c.sent_at)
+    day, hour = _day_and_hour(session)
     timed = MESSAGE.c.time_known.is_(True)
-    rows = session.execute(
-        select(
-            case((timed, weekday), else_=-1).label("weekday"),
-            case((timed, hour), else_=-1).label("hour"),
-            func.count(),
-        )
-        .select_from(MESSAGE)
-        .join(Member, Member.id == MESSAGE.c.member_id)
-        .where(*_members_messages(ids, since, until))
-        .group_by("weekday", "hour")
-    ).all()
     grid = [[0] * HOURS for _ in range(WEEKDAYS)]
-    untimed = 0
-    for day, at, count in rows:
-        if day is None or int(day) < 0:
-            untimed += count
-        else:
-            grid[int(day)][int(at)] += count
+    untimed = session.scalar(
+        select(func.count())
+        .select_from(MESSAGE)
+        .where(*_members_messages(ids, since, until), MESSAGE.c.time_known.is_(False))
+    )
+    rows = session.execute(
+        select(day, hour, func.count())
+        .where(*_members_messages(ids, since, until), timed)
+        .group_by(day, hour)
+    )
+    for on, at, count in rows:
+        grid[_weekday(on)][int(at)] += count
     return HeatMap(tuple(tuple(row) for row in grid), untimed)
 
 
@@ -151,8 +161,7 @@ def best_send_times(
     ids = _ids(community_ids) or []
     if not ids:
         return {}
-    dialect = session.get_bind().dialect.name
-    weekday, hour = _weekday(MESSAGE.c.sent_at), extract("hour", MESSAGE.c.sent_at)
+    day, hour = _day_and_hour(session)
     # How much history each community has, timed or not (to say why nothing is suggested).
     history = {
         community_id: (total, timed or 0)
@@ -162,30 +171,30 @@ def best_send_times(
                 func.count(),
                 func.sum(case((MESSAGE.c.time_known.is_(True), 1), else_=0)),
             )
-            .join(Member, Member.id == MESSAGE.c.member_id)
             .where(*_members_messages(ids, since, until))
             .group_by(MESSAGE.c.community_id)
         )
     }
-    slots: dict[int, list[SendTime]] = defaultdict(list)
+    # (community, weekday, hour) → [messages, days]; grouped by day in SQL first.
+    tally: dict[tuple[int, int, int], list[int]] = defaultdict(lambda: [0, 0])
     rows = session.execute(
-        select(
-            MESSAGE.c.community_id,
-            weekday.label("weekday"),
-            hour.label("hour"),
-            func.count(),
-            func.count(func.distinct(day_of(MESSAGE.c.sent_at, dialect))),
-        )
-        .join(Member, Member.id == MESSAGE.c.member_id)
+        select(MESSAGE.c.community_id, day, hour, func.count())
         .where(*_members_messages(ids, since, until), MESSAGE.c.time_known.is_(True))
-        .group_by(MESSAGE.c.community_id, "weekday", "hour")
+        .group_by(MESSAGE.c.community_id, day, hour)
     )
-    for community_id, day, at, count, days in rows:
+    for community_id, on, at, count in rows:
+        figures = tally[(community_id, _weekday(on), int(at))]
+        figures[0] += count
+        figures[1] += 1
+    slots: dict[int, list[SendTime]] = defaultdict(list)
+    for (community_id, weekday, at), (count, days) in tally.items():
         if days >= min_points:
-            slots[community_id].append(SendTime(int(day), int(at), count, days))
+            slots[community_id].append(SendTime(weekday, at, count, days))
     found = {}
     for community_id in ids:
-        best = sorted(slots.get(community_id, []), key=lambda s: (-s.messages, -s.days, s.weekday, s.hour))
+        best = sorted(
+            slots.get(community_id, []), key=lambda s: (-s.messages, -s.days, s.weekday, s.hour)
+        )
         total, timed = history.get(community_id, (0, 0))
         reason = None
         if not total:
@@ -297,7 +306,6 @@ def silent_members(
     last = func.max(MESSAGE.c.sent_at)
     query = (
         select(MESSAGE.c.member_id, MESSAGE.c.community_id, last)
-        .join(Member, Member.id == MESSAGE.c.member_id)
         .join(
             Membership,
             and_(
@@ -341,7 +349,6 @@ def answer_givers(
     answers = func.count()
     query = (
         select(MESSAGE.c.member_id, MESSAGE.c.community_id, answers)
-        .join(Member, Member.id == MESSAGE.c.member_id)
         .where(
             *_members_messages(ids, since, until),
             MESSAGE.c.quotes_question.is_(True),
@@ -353,13 +360,13 @@ def answer_givers(
         .group_by(MESSAGE.c.member_id, MESSAGE.c.community_id)
         .order_by(answers.desc(), MESSAGE.c.member_id)
     )
-    return [AnswerCount(member, community, count) for member, community, count in session.execute(query)]
+    return [
+        AnswerCount(member, community, count) for member, community, count in session.execute(query)
+    ]
 
 
 def has_chat_history(session: Session, community_id: int) -> bool:
     return (
-        session.scalar(
-            select(MESSAGE.c.id).where(MESSAGE.c.community_id == community_id).limit(1)
-        )
+        session.scalar(select(MESSAGE.c.id).where(MESSAGE.c.community_id == community_id).limit(1))
         is not None
     )

@@ -11,10 +11,11 @@ Windows-copied text.
 from __future__ import annotations
 
 import itertools
+import time
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from core.chat.insights import (
     SendTime,
@@ -24,6 +25,7 @@ from core.chat.insights import (
     heat_map,
     silent_members,
 )
+from db.bulk import insert_tuples
 from db.chat_models import ChatMessage
 from db.models import Membership
 from tests.core.communities.builders import add_community, add_member, join
@@ -100,7 +102,9 @@ def test_best_send_times_need_two_days_and_say_why_not(database):
     assert a.slots == (SendTime(0, 20, 3, 2), SendTime(4, 21, 2, 2)) and a.reason is None
     assert top_one[ids["A"]].slots == (SendTime(0, 20, 3, 2),)
     assert [(s.weekday, s.hour) for s in one_day_enough[ids["A"]].slots] == [
-        (0, 20), (4, 21), (2, 8),
+        (0, 20),
+        (4, 21),
+        (2, 8),
     ]  # fmt: skip  (2 messages each: more days first)
     assert found[ids["B"]].slots == () and "至少 2 天" in found[ids["B"]].reason
     assert found[ids["C"]].slots == () and "还没有导入群聊记录" in found[ids["C"]].reason
@@ -176,40 +180,49 @@ def test_answer_givers_count_quotes_of_others_questions(database):
     assert later == []
 
 
-@pytest.mark.parametrize("count", [100_000])
-def test_every_figure_on_100k_messages_is_quick(database, count):
-    import time
-
-    from core.chat import insights
-
+@pytest.mark.slow
+def test_every_figure_on_100k_messages_costs_about_one_bare_read(database):
+    """One grouped query per figure: each takes at most 3× fetching the 100000 message times
+    (bench/chat_insights.py prints the figures; a ratio, since the machine is shared)."""
     with database.session(write=True) as session:
         community = add_community(session, "大群")
         members = [add_member(session, f"成员{i}") for i in range(200)]
         for member in members:
             join(session, member, community, datetime(2025, 1, 1), events=False)
         start = datetime(2025, 1, 1, 7, 0)
+        columns = (
+            "community_id", "member_id", "sent_at", "kind", "length", "source_ref",
+            "time_known", "quotes_question",
+        )  # fmt: skip
         rows = [
-            {
-                "community_id": community, "member_id": members[i % 200],
-                "sent_at": start + timedelta(minutes=7 * i), "kind": "text", "length": 5,
-                "source_ref": f"bulk:{i}", "time_known": True,
-                "quotes_question": (i % 50 == 0) or None,
-            }
-            for i in range(count)
+            (
+                community, members[i % 200], start + timedelta(minutes=7 * i), "text", 5,
+                f"bulk:{i}", i % 50 != 0, (i % 50 == 1) or None,
+            )
+            for i in range(100_000)
         ]  # fmt: skip
-        session.execute(insert(ChatMessage), rows)
+        insert_tuples(session.connection(), ChatMessage.__table__, columns, rows)
         session.commit()
-    timings = {}
+    with database.engine.begin() as connection:  # fresh statistics, as after autovacuum
+        connection.exec_driver_sql("ANALYZE")
+
+    def took(work) -> float:
+        began = time.perf_counter()
+        work()
+        return time.perf_counter() - began
+
     with database.session() as session:
-        for name, figure in (
-            ("heat_map", lambda: insights.heat_map(session, community)),
-            ("best_send_times", lambda: insights.best_send_times(session, [community])),
-            ("chat_presence", lambda: insights.chat_presence(session, community_ids=community)),
-            ("silent_members", lambda: insights.silent_members(session, community)),
-            ("answer_givers", lambda: insights.answer_givers(session, community)),
-        ):
-            began = time.perf_counter()
-            figure()
-            timings[name] = time.perf_counter() - began
-    print(timings)
-    assert max(timings.values()) < 1.0, timings
+        bare = select(ChatMessage.sent_at).where(ChatMessage.community_id == community)
+        baseline = min(took(lambda: session.execute(bare).all()) for _ in range(2))
+        timings = {
+            name: took(figure)
+            for name, figure in (
+                ("heat_map", lambda: heat_map(session, community)),
+                ("best_send_times", lambda: best_send_times(session, [community])),
+                ("chat_presence", lambda: chat_presence(session, community_ids=community)),
+                ("silent_members", lambda: silent_members(session, community)),
+                ("answer_givers", lambda: answer_givers(session, community)),
+            )
+        }
+        assert heat_map(session, community).total == 98_000
+    assert max(timings.values()) < 3 * baseline, (baseline, timings)
