@@ -1,0 +1,1 @@
+"""The chat history on screen: the import window, and what the chat says in other tabs."""
