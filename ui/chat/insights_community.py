@@ -88,4 +88,5 @@ class ChatRhythmSection(QFrame):
             )
         self.note.setText(" · ".join(notes))
         self.note.setVisible(bool(notes))
-        self.best.setVisible(bool(self.best.text()))
+        # With no history at all, the grid already says so.
+        self.best.setVisible(bool(self.best.text()) and bool(heat.total or heat.untimed))

@@ -60,6 +60,7 @@ class HeatGrid(QWidget):
     def set_counts(self, counts: Sequence[Sequence[int]]) -> None:
         """7 rows (Monday first) of 24 counts; nothing or all zero shows `empty_text`."""
         self.counts = tuple(tuple(row) for row in counts)
+        self.setFixedHeight(self.heightForWidth(self.width()))
         self.updateGeometry()
         self.update()
 
@@ -90,6 +91,8 @@ class HeatGrid(QWidget):
         return True
 
     def heightForWidth(self, width: int) -> int:
+        if self.is_empty():
+            return QFontMetrics(self.font()).height() * 3
         cell = (width - self._label_width()) / HOURS
         return self._header_height() + round(DAYS * min(CELL_MAX, max(CELL_MIN, cell * 0.8)))
 
@@ -110,10 +113,19 @@ class HeatGrid(QWidget):
     def paintEvent(self, _event) -> None:
         theme = self._theme
         painter = QPainter(self)
+        muted = QColor(theme.muted)
+        if self.is_empty():  # what is missing, not 168 blank cells
+            painter.setPen(muted)
+            painter.drawText(
+                QRectF(self.rect()),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                self.empty_text,
+            )
+            painter.end()
+            return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         label_width, header = self._label_width(), self._header_height()
         width, height = self._cell()
-        muted = QColor(theme.muted)
         painter.setPen(muted)
         for hour in range(0, HOURS, 3):
             painter.drawText(
@@ -127,35 +139,26 @@ class HeatGrid(QWidget):
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                 name,
             )
-        empty = self.is_empty()
-        peak = max((max(row) for row in self.counts), default=0) or 1
+        peak = max(max(row) for row in self.counts)
         low, high = QColor(theme.alternate), QColor(theme.accent)
         border = QColor(theme.border)
-        painter.setPen(Qt.PenStyle.NoPen)
         for day in range(DAYS):
             for hour in range(HOURS):
-                count = self.counts[day][hour] if not empty else 0
-                # Square root: one busy evening does not wash every other hour out.
-                share = (count / peak) ** 0.5 if count else 0.0
-                colour = _mix(low, high, 0.15 + 0.85 * share) if count else low
-                painter.setBrush(colour if count else low)
+                count = self.counts[day][hour]
                 rect = QRectF(
                     label_width + hour * width + GAP / 2,
                     header + day * height + GAP / 2,
                     width - GAP,
                     height - GAP,
                 )
-                if not count:
+                if count:
+                    # Flattened a little: one busy evening does not wash every other hour out.
+                    painter.setPen(Qt.PenStyle.NoPen)
+                    painter.setBrush(_mix(low, high, 0.15 + 0.85 * (count / peak) ** 0.75))
+                else:
                     painter.setPen(border)
+                    painter.setBrush(low)
                 painter.drawRoundedRect(rect, 2, 2)
-                painter.setPen(Qt.PenStyle.NoPen)
-        if empty:
-            painter.setPen(muted)
-            painter.drawText(
-                QRectF(label_width, header, width * HOURS, height * DAYS),
-                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                self.empty_text,
-            )
         painter.end()
 
     def event(self, event: QEvent) -> bool:
