@@ -25,7 +25,7 @@ from core.common.dates import as_datetime, day_of
 from core.common.text import msg
 from core.members.statistics import stats_members_condition
 from db.chat_models import ChatMessage
-from db.models import Member, Membership
+from db.models import Community, Member, Membership
 
 WEEKDAYS = 7  # rows: Monday (0) … Sunday (6)
 HOURS = 24
@@ -370,3 +370,18 @@ def has_chat_history(session: Session, community_id: int) -> bool:
         session.scalar(select(MESSAGE.c.id).where(MESSAGE.c.community_id == community_id).limit(1))
         is not None
     )
+
+
+def member_chat(session: Session, member_id: int) -> list[tuple[str, ChatPresence]]:
+    """The member detail's 群聊发言: (community name, presence) where the member has spoken,
+    most recent first."""
+    found = [p for p in chat_presence(session, member_ids=[member_id]) if p.messages]
+    names = dict(
+        session.execute(
+            select(Community.id, Community.name).where(
+                Community.id.in_([p.community_id for p in found])
+            )
+        ).all()
+    )
+    found.sort(key=lambda p: p.last_message_at or datetime.min, reverse=True)
+    return [(names.get(p.community_id, ""), p) for p in found]
