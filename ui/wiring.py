@@ -15,7 +15,7 @@ from core.tiers.ladder import level_choices
 from core.workflows.role_evidence import suggest_roles_with_chat
 from ui.activity.labels import activity_name
 from ui.chat.insights_community import ChatRhythmSection
-from ui.chat.insights_member import ChatPresencePanel
+from ui.chat.insights_member import ChatPresencePanel, silent_choice
 from ui.communities.extras import CommunitiesTabExtras
 from ui.members.extras import MembersTabExtras
 from ui.segments.member_scope import SegmentScope
@@ -37,6 +37,6 @@ def members_tab_extras() -> MembersTabExtras:
     return MembersTabExtras(
         activity_name=activity_name,
         level_names=level_choices,
-        scope=SegmentScope,
+        scope=lambda tab: SegmentScope(tab, extra=[silent_choice()]),
         detail_sections=lambda database: [LevelPanel(database), ChatPresencePanel(database)],
     )
