@@ -83,19 +83,20 @@ class ChatPresencePanel(QWidget):
         self.label.setText("<br>".join(self._line(name, p) for name, p in found))
 
     def _line(self, community: str, presence: ChatPresence) -> str:
-        parts = []
+        """The community in bold, then joining → first message, then the last one."""
         if presence.first_after_join is None:
-            parts.append(self.tr("入群后未发言"))
+            first = self.tr("入群后未发言")
         else:
-            wait = presence.to_first_message
             first = self.tr("入群后首次发言 {at}").format(at=_at(presence.first_after_join))
+            wait = presence.to_first_message
             if wait is not None:
                 first += self.tr("（{wait}后）").format(wait=self._wait(wait))
-            parts.append(first)
+        last = self.tr("共 {count} 条").format(count=f"{presence.messages:,}")
         if presence.last_message_at is not None:
-            parts.append(self.tr("最近发言 {at}").format(at=_at(presence.last_message_at)))
-        parts.append(self.tr("共 {count} 条").format(count=f"{presence.messages:,}"))
-        return f"<b>{escape(community)}</b>：" + escape(" · ".join(parts))
+            last = self.tr("最近发言 {at} · 共 {count} 条").format(
+                at=_at(presence.last_message_at), count=f"{presence.messages:,}"
+            )
+        return f"<b>{escape(community)}</b><br>{escape(first)}<br>{escape(last)}"
 
     def _wait(self, wait: timedelta) -> str:
         hours = wait.total_seconds() / 3600
