@@ -23,13 +23,13 @@ SILENT_KEY = "chat_silent_30"
 def silent_choice() -> ExtraChoice:
     """「30 天未发言」for the 成员 tab's 分群 box: in a community, spoke there before, not in
     the last 30 days (from the chat history)."""
-    tr = QCoreApplication.translate
     return ExtraChoice(
         SILENT_KEY,
-        tr("ChatPresencePanel", "{days} 天未发言（群聊）").format(days=SILENT_DAYS),
-        tr(
-            "ChatPresencePanel",
-            "还在群里、在群聊记录里发过言，但最近 {days} 天没有发言的成员",
+        QCoreApplication.translate("ChatPresencePanel", "{days} 天未发言（群聊）").format(
+            days=SILENT_DAYS
+        ),
+        QCoreApplication.translate(
+            "ChatPresencePanel", "还在群里、在群聊记录里发过言，但最近 {days} 天没有发言的成员"
         ).format(days=SILENT_DAYS),
         lambda session: sorted({found.member_id for found in silent_members(session)}),
     )

@@ -21,15 +21,14 @@ CELL_MIN, CELL_MAX = 12, 26  # a cell's height range (width follows the space gi
 
 
 def weekday_names() -> list[str]:
-    tr = QCoreApplication.translate
     return [
-        tr("HeatGrid", "周一"),
-        tr("HeatGrid", "周二"),
-        tr("HeatGrid", "周三"),
-        tr("HeatGrid", "周四"),
-        tr("HeatGrid", "周五"),
-        tr("HeatGrid", "周六"),
-        tr("HeatGrid", "周日"),
+        QCoreApplication.translate("HeatGrid", "周一"),
+        QCoreApplication.translate("HeatGrid", "周二"),
+        QCoreApplication.translate("HeatGrid", "周三"),
+        QCoreApplication.translate("HeatGrid", "周四"),
+        QCoreApplication.translate("HeatGrid", "周五"),
+        QCoreApplication.translate("HeatGrid", "周六"),
+        QCoreApplication.translate("HeatGrid", "周日"),
     ]
 
 
