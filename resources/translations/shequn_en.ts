@@ -3746,7 +3746,7 @@ Demo data can be generated again in a new database at any time; it does not affe
     </message>
     <message>
         <source>{count} 条</source>
-        <translation>{count}</translation>
+        <translation>messages: {count}</translation>
     </message>
     <message>
         <source>，最近 {date}</source>
@@ -10318,7 +10318,7 @@ Drop an image here</translation>
     </message>
     <message>
         <source>群聊里回答提问</source>
-        <translation>Answers in the group chat</translation>
+        <translation>Questions answered in the chat</translation>
     </message>
     <message>
         <source>待审核</source>
