@@ -3746,7 +3746,7 @@ Demo data can be generated again in a new database at any time; it does not affe
     </message>
     <message>
         <source>{count} 条</source>
-        <translation>messages: {count}</translation>
+        <translation>{count}</translation>
     </message>
     <message>
         <source>，最近 {date}</source>
