@@ -3,10 +3,11 @@
 - `community_chats`: which chat (its chatroom id, or WeCom roomid) is which community, so the
   next export of the same chat finds its community without asking.
 - `community_names`: the group's names over time, from the renames the chat shows.
-- `chat_messages`: one row per imported message: sender, time, the chat's own kind (finer than
-  the activity kind it was recorded as), its length, whom it quoted, and its text only when the
-  owner chose to keep it. `source_ref` is the message's dedupe key, the same as its activity
-  record's: importing the same export twice, or an overlapping one, adds nothing twice.
+- `chat_messages`: one row per imported message: sender, time (and whether its time of day is
+  real), the chat's own kind (finer than the activity kind it was recorded as), its length, whom
+  it quoted and whether that was a question, and its text only when the owner chose to keep
+  it. `source_ref` is the message's dedupe key, the same as its activity record's: importing
+  the same export twice, or an overlapping one, adds nothing twice.
 
 Imported at the end of db/models.py, so `Base.metadata` always holds these tables.
 """
@@ -15,7 +16,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models import Base
@@ -65,3 +76,8 @@ class ChatMessage(Base):
     )
     text: Mapped[str | None] = mapped_column(Text)  # only when the owner keeps text
     source_ref: Mapped[str] = mapped_column(String(100), unique=True)
+    # False for text copied from the Windows client (the day only, stored at midnight): no
+    # hour-based figure counts it.
+    time_known: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Whether the quoted message was a question; None when the format keeps no quoted text.
+    quotes_question: Mapped[bool | None] = mapped_column(Boolean)

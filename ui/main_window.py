@@ -103,7 +103,7 @@ class MainWindow(QMainWindow):
         from ui.members.tab import MembersTab
         from ui.overview.tab import OverviewTab
         from ui.tiers.tab import TiersTab
-        from ui.wiring import members_tab_extras
+        from ui.wiring import communities_tab_extras, members_tab_extras, role_suggestions
 
         self.database = database
         self.tabs.removeTab(0)
@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
         self.overview_tab.new_community_requested.connect(self.new_community)
         self.overview_tab.stats_loaded.connect(self._on_stats_loaded)
         self.tabs.addTab(self.overview_tab, self.tr("概览"), "layout-dashboard")
-        self.communities_tab = CommunitiesTab(database)
+        self.communities_tab = CommunitiesTab(database, extras=communities_tab_extras())
         self.communities_tab.data_changed.connect(self.data_changed)
         self.communities_tab.attention_count_changed.connect(self._on_attention_count)
         self.tabs.addTab(self.communities_tab, self.tr("社群"), "messages-square")
@@ -123,7 +123,7 @@ class MainWindow(QMainWindow):
         self.members_tab.posters_requested.connect(self.posters_for_members)
         self.members_tab.activity_requested.connect(self.record_activity_for)
         self.tabs.addTab(self.members_tab, self.tr("成员"), "users-round")
-        self.tiers_tab = TiersTab(database)
+        self.tiers_tab = TiersTab(database, suggest=role_suggestions())
         self.tiers_tab.data_changed.connect(self.data_changed)
         self.tabs.addTab(self.tiers_tab, self.tr("分层"), "layers")
         self.ledger_tab = LedgerTab(database)

@@ -117,6 +117,7 @@ class Message(Event):
     length: int = 0  # characters of its text when the format keeps text, else 0
     text: str | None = None  # only when the format keeps it
     quoted: Person | None = None  # the sender of the quoted message, when the format keeps it
+    quoted_text: str | None = None  # the quoted message's text, when the format keeps it
 
 
 def sent(
@@ -128,6 +129,7 @@ def sent(
     *,
     source_id: str | None = None,
     quoted: Person | None = None,
+    quoted_text: str | None = None,
     precision: str = SECOND,
 ) -> Message:
     """A message with its length taken from its text (every reader writes one this way)."""
@@ -141,6 +143,7 @@ def sent(
         length=len(text) if text else 0,
         text=text,
         quoted=quoted,
+        quoted_text=quoted_text,
     )
 
 

@@ -9,6 +9,7 @@ follower now: the roles an owner gave by hand are theirs to change.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -43,6 +44,16 @@ class RoleSuggestion:
     evidence: str  # "优质内容 3 次、回答问题 4 次（近 100 天）", a message
 
 
+@dataclass(frozen=True)
+class ExtraEvidence:
+    """Counts another feature knows and activity does not (the chat's answer-givers), added
+    to one role's total and named in the evidence: `label` is a msg() ("回答群友提问")."""
+
+    role: str
+    label: str
+    counts: Mapping[int, int]  # member id → count (in the same window)
+
+
 def suggestion_rules(session: Session) -> dict[str, tuple[tuple[str, ...], int]]:
     stored = get_setting(session, RULES_KEY) or {}
     rules = dict(DEFAULT_RULES)
@@ -53,8 +64,14 @@ def suggestion_rules(session: Session) -> dict[str, tuple[tuple[str, ...], int]]
 
 
 def suggest_roles(
-    session: Session, community_id: int, *, now: datetime | None = None
+    session: Session,
+    community_id: int,
+    *,
+    now: datetime | None = None,
+    extra: Sequence[ExtraEvidence] = (),
 ) -> list[RoleSuggestion]:
+    """Suggestions for the community's followers; `extra` adds what other features count
+    (core/workflows/role_evidence.py brings the chat's answers to 贡献者)."""
     now = now or datetime.now()
     since = now - timedelta(days=WINDOW_DAYS)
     rules = suggestion_rules(session)
@@ -71,6 +88,10 @@ def suggest_roles(
     )
     for member_id, kind, count in rows:
         counts[member_id][kind] = count
+    for number, evidence in enumerate(extra):
+        for member_id, count in evidence.counts.items():
+            if count:
+                counts[member_id][f"extra:{number}"] = count
     if not counts:
         return []
     followers = session.execute(
@@ -87,11 +108,16 @@ def suggest_roles(
     suggestions = []
     for member_id, nickname, remark in followers:
         figures = counts[member_id]
-        for role, (wanted, minimum) in rules.items():
+        for role, (kinds, minimum) in rules.items():
+            wanted = (
+                *kinds,
+                *(f"extra:{n}" for n, evidence in enumerate(extra) if evidence.role == role),
+            )
             total = sum(figures.get(kind, 0) for kind in wanted)
             if total >= minimum:
+                labels = {**KIND_LABELS, **{f"extra:{n}": e.label for n, e in enumerate(extra)}}
                 parts = [
-                    msg("{kind} {count} 次", kind=KIND_LABELS[k], count=figures[k])
+                    msg("{kind} {count} 次", kind=labels[k], count=figures[k])
                     for k in wanted
                     if figures.get(k)
                 ]

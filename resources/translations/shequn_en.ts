@@ -1253,6 +1253,57 @@ Preview first: before anything is written you see the new members, who invited w
     </message>
 </context>
 <context>
+    <name>ChatPresencePanel</name>
+    <message>
+        <source>{days} 天未发言（群聊）</source>
+        <translation>Silent for {days} days (chat)</translation>
+    </message>
+    <message>
+        <source>还在群里、在群聊记录里发过言，但最近 {days} 天没有发言的成员</source>
+        <translation>Members still in a group who have spoken in its chat history, but not in the last {days} days</translation>
+    </message>
+    <message>
+        <source>群聊发言</source>
+        <translation>Group chat</translation>
+    </message>
+    <message>
+        <source>群聊记录里没有此人的发言</source>
+        <translation>No messages from this member in the imported chat history</translation>
+    </message>
+    <message>
+        <source>入群后未发言</source>
+        <translation>No message since joining</translation>
+    </message>
+    <message>
+        <source>入群后首次发言 {at}</source>
+        <translation>First message after joining {at}</translation>
+    </message>
+    <message>
+        <source>（{wait}后）</source>
+        <translation> ({wait} later)</translation>
+    </message>
+    <message>
+        <source>共 {count} 条</source>
+        <translation>{count} in all</translation>
+    </message>
+    <message>
+        <source>最近发言 {at} · 共 {count} 条</source>
+        <translation>Last message {at} · {count} in all</translation>
+    </message>
+    <message>
+        <source>{n} 分钟</source>
+        <translation>{n} min</translation>
+    </message>
+    <message>
+        <source>{n} 小时</source>
+        <translation>{n} h</translation>
+    </message>
+    <message>
+        <source>{n} 天</source>
+        <translation>{n} days</translation>
+    </message>
+</context>
+<context>
     <name>ChatPreview</name>
     <message>
         <source>社群</source>
@@ -1453,6 +1504,45 @@ Preview first: before anything is written you see the new members, who invited w
     <message>
         <source>，</source>
         <translation>, </translation>
+    </message>
+</context>
+<context>
+    <name>ChatRhythmSection</name>
+    <message>
+        <source>群聊活跃时段（成员发言，按星期和小时）</source>
+        <translation>When the group talks (members&apos; messages by weekday and hour)</translation>
+    </message>
+    <message>
+        <source>还没有导入群聊记录</source>
+        <translation>No chat history imported yet</translation>
+    </message>
+    <message>
+        <source>群聊记录只有日期，没有具体时间</source>
+        <translation>The chat history has dates only, no times of day</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>{day} {hour}:00</source>
+        <translation>{day} {hour}:00</translation>
+    </message>
+    <message>
+        <source>最佳发送时间：{slots}</source>
+        <translation>Best times to post: {slots}</translation>
+    </message>
+    <message>
+        <source>最佳发送时间：{reason}</source>
+        <translation>Best times to post: {reason}</translation>
+    </message>
+    <message>
+        <source>共 {count} 条成员发言</source>
+        <translation>{count} messages from members</translation>
+    </message>
+    <message>
+        <source>{count} 条只有日期（从 Windows 复制），不计入时段</source>
+        <translation>{count} with a date only (copied on Windows), not counted in the hours</translation>
     </message>
 </context>
 <context>
@@ -2229,6 +2319,49 @@ Preview first: before anything is written you see the new members, who invited w
     <message>
         <source>M月d日</source>
         <translation>MMM d</translation>
+    </message>
+</context>
+<context>
+    <name>HeatGrid</name>
+    <message>
+        <source>周一</source>
+        <translation>Mon</translation>
+    </message>
+    <message>
+        <source>周二</source>
+        <translation>Tue</translation>
+    </message>
+    <message>
+        <source>周三</source>
+        <translation>Wed</translation>
+    </message>
+    <message>
+        <source>周四</source>
+        <translation>Thu</translation>
+    </message>
+    <message>
+        <source>周五</source>
+        <translation>Fri</translation>
+    </message>
+    <message>
+        <source>周六</source>
+        <translation>Sat</translation>
+    </message>
+    <message>
+        <source>周日</source>
+        <translation>Sun</translation>
+    </message>
+    <message>
+        <source>没有数据</source>
+        <translation>No data</translation>
+    </message>
+    <message>
+        <source>{count} 条</source>
+        <translation>messages: {count}</translation>
+    </message>
+    <message>
+        <source>{day} {start}:00–{end}:00：{count}</source>
+        <translation>{day} {start}:00–{end}:00: {count}</translation>
     </message>
 </context>
 <context>
@@ -11111,6 +11244,18 @@ Drop an image here</translation>
         <translation>{count} communities are called “{name}”; say which one with --community</translation>
     </message>
     <message>
+        <source>还没有导入群聊记录，无法推荐发送时间</source>
+        <translation>No chat history imported yet: no best time to suggest</translation>
+    </message>
+    <message>
+        <source>群聊记录没有具体时间（从 Windows 复制的文字只有日期），无法推荐发送时间</source>
+        <translation>The chat history has no times of day (text copied on Windows has dates only): no best time to suggest</translation>
+    </message>
+    <message>
+        <source>群聊记录还太少：没有哪个时段在至少 {days} 天里有人发言</source>
+        <translation>Not enough chat history yet: no hour had messages on at least {days} days</translation>
+    </message>
+    <message>
         <source>JSON 文件「{name}」不完整（在{what}处中断，可能没有导出完或被截断），已拒绝</source>
         <translation>JSON file &quot;{name}&quot; is incomplete (it breaks off at {what}: the export did not finish or was cut); refused</translation>
     </message>
@@ -11485,6 +11630,10 @@ Drop an image here</translation>
     <message>
         <source>装饰圆{n}</source>
         <translation>Decorative circle {n}</translation>
+    </message>
+    <message>
+        <source>群聊里回答提问</source>
+        <translation>Questions answered in the chat</translation>
     </message>
     <message>
         <source>待审核</source>

@@ -117,6 +117,7 @@ class CommunityDetail(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.data: DetailData | None = None
         self._row_warnings: list = []
+        self.sections: list[QWidget] = []  # other features' cards (ui/communities/extras.py)
         page = QWidget()
         page.setObjectName("communities_detail_page")
         self.setWidget(page)
@@ -240,6 +241,7 @@ class CommunityDetail(QScrollArea):
         content_layout.addLayout(figures)
         content_layout.addLayout(lower)  # the QR panel's buttons visible without scrolling
         content_layout.addWidget(growth)
+        self._sections_at = content_layout.count()
         content_layout.addWidget(people)
         content_layout.addStretch(1)
 
@@ -248,6 +250,12 @@ class CommunityDetail(QScrollArea):
         layout.addWidget(self.empty_label, 1)
         layout.addWidget(self.content)
         self.content.hide()
+
+    def add_section(self, section: QWidget) -> None:
+        """Show another feature's card after the growth chart; it offers
+        `show_community(community_id | None)`, called as the detail loads."""
+        self.content.layout().insertWidget(self._sections_at + len(self.sections), section)
+        self.sections.append(section)
 
     def _arrange(self, *, compact: bool) -> None:
         """Five figures in a row and roles beside the QR panel, or (narrow windows, 125 %
@@ -293,6 +301,8 @@ class CommunityDetail(QScrollArea):
         self.content.hide()
         self.chart.clear()
         self.qr_panel.show_info(None, None)
+        for section in self.sections:
+            section.show_community(None)
 
     def show_row(self, row: CommunityRow) -> None:
         """What the list already knows, at once; the figures follow from `show_detail`."""
@@ -363,6 +373,8 @@ class CommunityDetail(QScrollArea):
         self.rules_label.setText(data.fields.rules_text or self.tr("未填写"))
         self.qr_panel.show_info(data.community_id, data.qr)
         self.qr_panel.show_warnings(self._row_warnings)
+        for section in self.sections:
+            section.show_community(data.community_id)
         self._fit()
 
 

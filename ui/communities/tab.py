@@ -52,6 +52,7 @@ from ui.common.widgets import confirm
 from ui.communities.attention import AttentionDialog
 from ui.communities.detail import CommunityDetail, DetailData, load_detail
 from ui.communities.dialog import CommunityDialog
+from ui.communities.extras import CommunitiesTabExtras
 from ui.communities.labels import kind_labels, platform_labels, qr_days_text
 from ui.communities.model import (
     COL_MEMBERS,
@@ -74,7 +75,13 @@ class CommunitiesTab(FeatureTab):
     SHOWS = frozenset({Change.COMMUNITIES, Change.MEMBERS, Change.ACTIVITY})
     attention_count_changed = Signal(int)
 
-    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        parent: QWidget | None = None,
+        *,
+        extras: CommunitiesTabExtras | None = None,
+    ) -> None:
         super().__init__(database, parent)
         self.setObjectName("communities_tab")
         self.rows: list[CommunityRow] = []
@@ -178,6 +185,8 @@ class CommunitiesTab(FeatureTab):
 
         self.detail = CommunityDetail(database)
         self.detail.qr_panel.changed.connect(self._changed)
+        for section in (extras or CommunitiesTabExtras()).detail_sections(database):
+            self.detail.add_section(section)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("communities_splitter")
         self.splitter.addWidget(left)

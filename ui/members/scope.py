@@ -7,6 +7,8 @@ runs its own query within them (MemberFilter.member_ids). The tab never imports 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -14,6 +16,17 @@ from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:  # pragma: no cover
     from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True)
+class ExtraChoice:
+    """One more narrowing a feature above the scope's own offers in the same box (the chat's
+    「30 天未发言」): its members computed on a worker thread like a segment's."""
+
+    key: str
+    label: str
+    tooltip: str
+    member_ids: Callable[[Session], list[int]]
 
 
 class MemberScope(QObject):

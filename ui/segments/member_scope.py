@@ -5,6 +5,7 @@ Segments build on members, so this side knows the tab; the tab knows only Member
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +18,7 @@ from core.segments.catalogue import SEGMENTS, get_segment
 from ui.common.i18n import shown
 from ui.common.tasks import run_task
 from ui.common.widgets import push_button
-from ui.members.scope import MemberScope
+from ui.members.scope import ExtraChoice, MemberScope
 
 if TYPE_CHECKING:  # pragma: no cover
     from sqlalchemy.orm import Session
@@ -26,9 +27,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 class SegmentScope(MemberScope):
-    def __init__(self, tab: MembersTab) -> None:
+    def __init__(self, tab: MembersTab, extra: Sequence[ExtraChoice] = ()) -> None:
         super().__init__(tab)
         self.tab = tab
+        self.extra = {choice.key: choice for choice in extra}  # after the segments
         # 分群: saved filters computed from activity (core.segments); the tooltip says what each is.
         self.combo = QComboBox()
         self.combo.setObjectName("members_filter_segment")
@@ -44,6 +46,13 @@ class SegmentScope(MemberScope):
                 self.combo.count() - 1,
                 f"{shown(segment.description)}\n{self.tr('建议：')}{shown(segment.action)}",
                 Qt.ItemDataRole.ToolTipRole,
+            )
+        if self.extra:
+            self.combo.insertSeparator(self.combo.count())
+        for choice in self.extra.values():
+            self.combo.addItem(choice.label, choice.key)
+            self.combo.setItemData(
+                self.combo.count() - 1, choice.tooltip, Qt.ItemDataRole.ToolTipRole
             )
         self.export_button = push_button(
             "members_export_segment", self.tr("导出分群…"), self.export
@@ -75,6 +84,8 @@ class SegmentScope(MemberScope):
         return self.tr("正在计算分群…")
 
     def member_ids(self, session: Session, key: str) -> dict[str, list[int]]:
+        if key in self.extra:
+            return {key: self.extra[key].member_ids(session)}
         # One RFM computation answers all eight RFM segments: the tab keeps them all. Loaded
         # when a 分群 is first chosen (start-up).
         from core.segments.compute import segment_ids_with_siblings
@@ -88,7 +99,8 @@ class SegmentScope(MemberScope):
         self.changed.emit()
 
     def _update_button(self) -> None:
-        self.export_button.setEnabled(self.key() is not None)
+        # 导出分群 writes a segment's 建议动作: the extra choices have none.
+        self.export_button.setEnabled(self.key() is not None and self.key() not in self.extra)
 
     def export(self) -> None:
         """The segment as shown (within the other filters), with 分群依据 and 建议动作 per row."""

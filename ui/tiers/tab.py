@@ -6,7 +6,9 @@ activity and rules come in (paste a 接龙, edit the ladder) and the full recalc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter
@@ -29,7 +31,7 @@ from core.members.query import filter_choices
 from core.tiers.distribution import level_distribution
 from core.tiers.flow import JOINED, level_flow
 from core.tiers.recompute import recompute_levels
-from core.tiers.role_suggestions import accept_suggestions, suggest_roles
+from core.tiers.role_suggestions import RoleSuggestion, accept_suggestions, suggest_roles
 from core.tiers.structure import recent_months, role_structure
 from ui.common.changes import Change, Changes, changes
 from ui.common.flow_layout import flow_row
@@ -39,6 +41,9 @@ from ui.common.tab import FeatureTab
 from ui.common.theme import current_theme
 from ui.common.widgets import fill_communities, make_searchable, push_button, read_only_table
 from ui.tiers.charts import FlowChart, RoleChart
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sqlalchemy.orm import Session
 
 # Recorded activity moves levels too.
 RECORDED = changes(Change.ACTIVITY, Change.MEMBERS)
@@ -89,10 +94,18 @@ def _fill(table: QTableWidget, rows: list[list]) -> None:
 class TiersTab(FeatureTab):
     SHOWS = frozenset({Change.MEMBERS, Change.COMMUNITIES, Change.ACTIVITY})
 
-    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        parent: QWidget | None = None,
+        *,
+        suggest: Callable[[Session, int], list[RoleSuggestion]] = suggest_roles,
+    ) -> None:
         super().__init__(database, parent)
         self.setObjectName("tiers_tab")
         self.suggestions: list = []
+        # 角色建议; the window hands in one that adds the chat's evidence (ui/wiring.py).
+        self.suggest = suggest
 
         title = QLabel(self.tr("分层"))
         title.setProperty("pageTitle", True)
@@ -234,7 +247,7 @@ class TiersTab(FeatureTab):
                 community_id,
                 level_distribution(session, community_id),
                 role_structure(session, community_id),
-                suggest_roles(session, community_id) if community_id is not None else None,
+                self.suggest(session, community_id) if community_id is not None else None,
             )
 
         self.status.setText(self.tr("正在统计…"))

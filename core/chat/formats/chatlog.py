@@ -111,7 +111,7 @@ def _json_events(source: TextFile) -> Stream:
             yield _pat(system, content, sender, time, number, source_id)
             continue
         kind = kinds.kind_of(type_, sub)
-        quoted = None
+        quoted, quoted_text = None, None
         contents = item.get("contents")
         if (
             kind == m.QUOTE
@@ -123,8 +123,12 @@ def _json_events(source: TextFile) -> Stream:
                 wxid=str(refer.get("sender") or "") or None,
                 display=str(refer.get("senderName") or "") or None,
             )
+            quoted_text = str(refer.get("content") or "") or None
         text = content if kind in (m.TEXT, m.QUOTE) and content else None
-        yield m.sent(time, number, sender, kind, text, source_id=source_id, quoted=quoted)
+        yield m.sent(
+            time, number, sender, kind, text, source_id=source_id, quoted=quoted,
+            quoted_text=quoted_text,
+        )  # fmt: skip
 
 
 def _pat(system: SystemReader, content: str, sender: m.Person, time, line, source_id):
@@ -193,7 +197,7 @@ def _csv_events(source: TextFile) -> Stream:
             yield _pat(system, content, sender, time, line, None)
             continue
         kind = next((k for prefix, k in _CSV_KINDS if content.startswith(prefix)), m.TEXT)
-        quoted, text = None, content if kind == m.TEXT else None
+        quoted, quoted_text, text = None, None, content if kind == m.TEXT else None
         if kind == m.QUOTE:
             head = content.partition("\n")[0]
             found = _REFER_HEAD.match(head)
@@ -201,4 +205,6 @@ def _csv_events(source: TextFile) -> Stream:
                 quoted = m.Person(wxid=found["wxid"], display=found["name"] or None)
             lines = content.split("\n")
             text = "\n".join(x for x in lines if not x.startswith("> ")) or None
-        yield m.sent(time, line, sender, kind, text, quoted=quoted)
+            refer = [x[2:] for x in lines[1:] if x.startswith("> ")]
+            quoted_text = "\n".join(refer) or None
+        yield m.sent(time, line, sender, kind, text, quoted=quoted, quoted_text=quoted_text)

@@ -168,7 +168,7 @@ def _events(source: TextFile, chat: m.Chat, rows) -> Stream:
         else:
             sender = _person(talker, users)
         kind = _KINDS.get(type_name, m.OTHER)
-        text, quoted = None, None
+        text, quoted, quoted_text = None, None, None
         if kind == m.TEXT:
             text = content
         elif kind == m.QUOTE:
@@ -176,7 +176,11 @@ def _events(source: TextFile, chat: m.Chat, rows) -> Stream:
             if found:
                 text = found["reply"]
                 quoted = m.Person(display=found["name"].strip() or None)
-        yield m.sent(time, line, sender, kind, text, source_id=source_id, quoted=quoted)
+                quoted_text = found["quoted"]
+        yield m.sent(
+            time, line, sender, kind, text, source_id=source_id, quoted=quoted,
+            quoted_text=quoted_text,
+        )  # fmt: skip
 
 
 def _person(wxid: str, users: dict, mine: bool = False) -> m.Person:

@@ -42,6 +42,8 @@ _MESSAGE_COLUMNS = (
     "length",
     "quoted_member_id",
     "text",
+    "time_known",
+    "quotes_question",
     "source_ref",
 )
 
@@ -315,7 +317,7 @@ def _messages(
         if cancelled():
             raise Cancelled
         batch: list[tuple] = []
-        for key, kind, at, length, basis, text, quoted in chunk:
+        for key, kind, at, length, basis, text, quoted, time_known, question in chunk:
             member_id = members.get(key)
             if member_id is None:
                 result.messages_unresolved += 1
@@ -329,6 +331,8 @@ def _messages(
                     length,
                     members.get(quoted) if quoted else None,
                     text,
+                    time_known,
+                    question,
                     message_ref(community_id, basis),
                 )
             )

@@ -21,6 +21,7 @@ from core.chat.importing.kinds import ACTIVITY_KIND, EDGE_HOW
 from core.chat.importing.people import SELF, Resolution, Seen, key_of, resolve_people
 from core.chat.importing.refs import MessageBases
 from core.chat.importing.spool import Spool
+from core.chat.questions import is_question
 from core.chat.textfile import Limits
 from core.common.errors import UserError
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
@@ -88,7 +89,7 @@ class ChatPlan:
     first_at: datetime | None = None
     last_at: datetime | None = None
     # Each message as the write needs it: (sender key, kind, local time, length, dedupe
-    # basis, text when kept, quoted person's key).
+    # basis, text when kept, quoted person's key, time of day known, quotes a question).
     spool: Spool = field(default_factory=Spool)
 
     @property
@@ -298,6 +299,8 @@ def _read(chat: ChatPlan, keep_text: bool, progress, cancelled: CancelCheck) -> 
                     bases.of(event.source_id, seen.key, at, event.kind, event.length, event.text),
                     event.text if keep_text else None,
                     quoted,
+                    event.precision != m.DAY,
+                    is_question(event.quoted_text) if event.kind == m.QUOTE else None,
                 )
             )
             chat.messages += 1

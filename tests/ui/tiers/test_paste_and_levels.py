@@ -106,7 +106,8 @@ def test_the_window_gives_the_member_detail_its_level_section(app, qtbot, group,
     window = make_window(database)
     tab = window.members_tab
     window.tabs.setCurrentWidget(tab)
-    (panel,) = tab.detail.sections
+    # The level section first (the chat's 群聊发言 follows it).
+    panel = tab.detail.sections[0]
     assert isinstance(panel, LevelPanel)
     label = tab.detail.findChild(QLabel, "member_detail_title")
     qtbot.waitUntil(lambda: tab.model.rowCount() == 3 and not tab.busy(), timeout=10_000)
