@@ -1,4 +1,5 @@
-"""`main.py calendar list | today | add | sop apply | sop list | mark-sent | holidays …` (内容日历).
+"""`main.py calendar list | today | add | sop apply | sop list | mark-sent | holidays | export |
+import | approve | reject | recycle` (内容日历).
 
 Imports beyond argparse happen inside the handlers, so `main.py --help` stays quick. Every
 write runs in one transaction; --dry-run rolls it back and still prints what would happen.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 
 from core.calendar.holidays_cli import add_holidays_parser
+from core.calendar.more_cli import add_more_parsers
 from core.common.cli import add_common_options, emit
 
 DRY = "（试运行，未写入）"
@@ -20,6 +22,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     actions = calendar.add_subparsers(dest="calendar_command", metavar="操作", required=True)
     add_holidays_parser(actions)  # calendar holidays list | import-notice
+    add_more_parsers(actions)  # calendar export | import | approve | reject | recycle
 
     listing = actions.add_parser("list", help="列出计划的内容（默认：今天起四周）")
     listing.add_argument("--from", dest="start", help="从这天起 YYYY-MM-DD（默认：今天）")
