@@ -135,7 +135,6 @@ class Problem:
 
 @dataclass
 class CsvRow:
-    row: int
     title: str
     planned_at: datetime
     kind: str
@@ -169,13 +168,19 @@ def _header(cells: list) -> dict[str, int]:
     return found
 
 
-def _communities(session: Session, text: str) -> list[int]:
+def _live_communities(session: Session) -> dict[str, int]:
+    return {
+        name: cid
+        for name, cid in session.execute(
+            select(Community.name, Community.id).where(Community.deleted_at.is_(None))
+        )
+    }
+
+
+def _communities(live: dict[str, int], text: str) -> list[int]:
     text = text.strip()
     if not text:
         return []
-    live = dict(
-        session.execute(select(Community.name, Community.id).where(Community.deleted_at.is_(None)))
-    )
     if text in live:  # a name that holds a separator itself
         return [live[text]]
     ids = []
@@ -195,7 +200,7 @@ def _promotional(text: str) -> bool | None:
     raise UserError(msg("「推广」应写 是 或 否，不是「{text}」", text=text[:20]))
 
 
-def _read_row(session: Session, number: int, cells: list, columns: dict[str, int]):
+def _read_row(session: Session, cells: list, columns: dict[str, int], live: dict[str, int]):
     def cell(name: str) -> str:
         index = columns.get(name)
         value = cells[index] if index is not None and index < len(cells) else ""
@@ -231,11 +236,10 @@ def _read_row(session: Session, number: int, cells: list, columns: dict[str, int
     else:
         campaign_id = None
     return CsvRow(
-        number,
         title,
         when.replace(second=0, microsecond=0),
         kind_key(cell("类型").strip() or "text"),
-        _communities(session, cell("社群")),
+        _communities(live, cell("社群")),
         body,
         cell("负责人").strip() or None,
         _promotional(cell("推广")),
@@ -279,6 +283,7 @@ def read_csv(session: Session, path: Path) -> tuple[CsvImport, list[CsvRow]]:
     table = next(iter(iter_tables(source, LIMITS)))
     columns: dict[str, int] | None = None
     rows: list[CsvRow] = []
+    live = _live_communities(session)
     for number, cells in table.rows:
         if columns is None:
             columns = _header(cells)
@@ -301,7 +306,7 @@ def read_csv(session: Session, path: Path) -> tuple[CsvImport, list[CsvRow]]:
             result.problems.append(Problem(number, cells.problem))
             continue
         try:
-            row = _read_row(session, number, cells, columns)
+            row = _read_row(session, cells, columns, live)
         except UserError as error:
             result.problems.append(Problem(number, error.message))
             continue
