@@ -57,6 +57,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--not-promotional", dest="promotional", action="store_false", help="不算推广内容"
     )
     add.add_argument("--notes", default="", help="备注（不会发出去）")
+    add.add_argument("--evergreen", action="store_true", help="常青内容：发送后可再利用")
     add.add_argument("--draft", action="store_true", help="只存草稿，不排期")
     add.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     add_common_options(add)
@@ -113,6 +114,7 @@ def _item_data(row) -> dict:
         "sop_template_id": row.sop_template_id,
         "sent_at": _time(row.sent_at),
         "sent_by": row.sent_by,
+        "evergreen": row.evergreen,
     }
 
 
@@ -252,6 +254,7 @@ def run_add(args: argparse.Namespace) -> int:
             promotional=args.promotional,
             campaign_id=campaign,
             notes=args.notes,
+            evergreen=args.evergreen,
         )
         warnings = (
             [str(o.message) for o in check_plan(session, item.planned_at, ids, item_id=item.id)]

@@ -46,6 +46,28 @@ def add_more_parsers(actions: argparse._SubParsersAction) -> None:
     add_common_options(reject)
     reject.set_defaults(handler=run_reject)
 
+    evergreen = actions.add_parser(
+        "evergreen", help="标记为常青内容（发送后可再利用）；--off 取消标记"
+    )
+    evergreen.add_argument("item", help="内容编号")
+    evergreen.add_argument("--off", action="store_true", help="取消常青标记")
+    evergreen.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    add_common_options(evergreen)
+    evergreen.set_defaults(handler=run_evergreen)
+
+    recycle = actions.add_parser(
+        "recycle", help="再利用一条已发送的常青内容：N 天后再发，或放进 SOP 的下一个空位"
+    )
+    recycle.add_argument("item", help="内容编号（已发送、标记为常青）")
+    when = recycle.add_mutually_exclusive_group()
+    when.add_argument(
+        "--after-days", type=int, help="发送后第几天再发（默认 30；已过去则排到明天同一时间）"
+    )
+    when.add_argument("--sop", help="放进这个 SOP 模板的下一个空位（编号或名称）")
+    recycle.add_argument("--dry-run", action="store_true", help="只计算，不写入")
+    add_common_options(recycle)
+    recycle.set_defaults(handler=run_recycle)
+
 
 def _span(args: argparse.Namespace):
     from core.calendar.cli import _day
@@ -167,5 +189,54 @@ def run_reject(args: argparse.Namespace) -> int:
     status = STATUS_LABELS[data["status"]]
     emit(
         data, as_json=args.json, human=f"{prefix}已驳回：#{data['id']} {data['title']}（{status}）"
+    )
+    return 0
+
+
+def run_evergreen(args: argparse.Namespace) -> int:
+    from core.calendar.evergreen import set_evergreen
+    from core.common.cli import run_work
+
+    def work(session):
+        item = set_evergreen(session, args.item, not args.off)
+        return {"id": item.id, "title": item.title, "evergreen": item.evergreen,
+                "dry_run": args.dry_run}  # fmt: skip
+
+    data = run_work(args, work, write=True)
+    prefix = DRY_RUN_MARK if args.dry_run else ""
+    what = "已标记为常青内容" if data["evergreen"] else "已取消常青标记"
+    emit(data, as_json=args.json, human=f"{prefix}{what}：#{data['id']} {data['title']}")
+    return 0
+
+
+def run_recycle(args: argparse.Namespace) -> int:
+    from core.calendar.cli import _time
+    from core.calendar.evergreen import recycle
+    from core.calendar.labels import STATUS_LABELS
+    from core.common.cli import run_work
+
+    def work(session):
+        done = recycle(session, args.item, after_days=args.after_days, sop=args.sop)
+        return {
+            "id": done.item_id,
+            "from_id": done.from_id,
+            "title": done.title,
+            "planned_at": _time(done.planned_at),
+            "status": done.status,
+            "sop": done.template,
+            "communities": len(done.communities),
+            "dry_run": args.dry_run,
+        }
+
+    data = run_work(args, work, write=True)
+    prefix = DRY_RUN_MARK if args.dry_run else ""
+    where = f"（SOP「{data['sop']}」的空位）" if data["sop"] else ""
+    emit(
+        data,
+        as_json=args.json,
+        human=(
+            f"{prefix}常青内容 #{data['from_id']} 再利用为 #{data['id']} {data['title']}："
+            f"{data['planned_at']}{where}，{STATUS_LABELS[data['status']]}"
+        ),
     )
     return 0
