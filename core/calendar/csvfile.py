@@ -20,7 +20,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -250,23 +250,26 @@ def _read_row(session: Session, cells: list, columns: dict[str, int], live: dict
 
 
 def _existing(session: Session, rows: list[CsvRow]) -> set[tuple]:
-    """(title, time, communities) of the items already planned at the file's times."""
-    times = {row.planned_at for row in rows}
-    if not times:
+    """(title, time to the minute, communities) of the items planned within the file's times:
+    the file says minutes, an item planned in the window may carry seconds."""
+    if not rows:
         return set()
+    first = min(row.planned_at for row in rows)
+    last = max(row.planned_at for row in rows) + timedelta(minutes=1)
     found: dict[int, tuple] = {}
     links: dict[int, list[int]] = {}
     for iid, title, when in session.execute(
         select(ContentItem.id, ContentItem.title, ContentItem.planned_at).where(
-            ContentItem.planned_at.in_(times)
+            ContentItem.planned_at >= first, ContentItem.planned_at < last
         )
     ):
-        found[iid] = (title, when)
+        found[iid] = (title, when.replace(second=0, microsecond=0))
         links[iid] = []
-    if found:
+    for chunk in range(0, len(found), 500):
+        ids = list(found)[chunk : chunk + 500]
         for iid, cid in session.execute(
             select(ContentItemCommunity.item_id, ContentItemCommunity.community_id).where(
-                ContentItemCommunity.item_id.in_(list(found))
+                ContentItemCommunity.item_id.in_(ids)
             )
         ):
             links[iid].append(cid)

@@ -239,3 +239,14 @@ def test_ics_and_csv_of_an_empty_calendar(database, tmp_path):
         assert export_csv(session, tmp_path / "empty.csv").rows == 0
     assert _events(tmp_path / "empty.ics")[1] == []
     assert _csv_rows(tmp_path / "empty.csv")[1:] == []
+
+
+def test_an_item_planned_with_seconds_is_the_same_row_read_back(database, tmp_path):
+    with database.session() as session:
+        (a,) = communities(session, "烘焙群")
+        create_item(session, "早安", planned_at=datetime(2027, 3, 1, 8, 0, 30), community_ids=[a],
+                    now=NOW)  # fmt: skip
+        export_csv(session, tmp_path / "plan.csv")
+        assert _csv_rows(tmp_path / "plan.csv")[1][1] == "2027-03-01 08:00"
+        again = import_csv(session, tmp_path / "plan.csv", now=NOW)
+        assert (again.added, again.existing) == (0, 1)
