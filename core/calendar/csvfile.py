@@ -45,8 +45,8 @@ from db.calendar_models import MAX_TITLE_CHARS, SENT_STATUSES, ContentItem, Cont
 from db.models import Community
 
 COLUMNS = (
-    "编号", "计划时间", "标题", "类型", "状态", "社群", "负责人", "推广", "活动", "正文", "备注",
-    "发送时间", "发送人",
+    "编号", "计划时间", "标题", "类型", "状态", "社群", "负责人", "推广", "常青", "活动", "正文",
+    "备注", "发送时间", "发送人",
 )  # fmt: skip
 REQUIRED = ("标题", "计划时间")
 SEPARATOR = "、"
@@ -96,7 +96,8 @@ def csv_text(session: Session, start=None, end=None, *, community_id=None, now=N
         values = (
             str(row.id), _time(row.planned_at), row.title, str(row.kind_label),
             str(row.status_label), SEPARATOR.join(row.communities), row.owner,
-            "是" if row.promotional else "否", campaigns.get(row.campaign_id, ""), body, notes,
+            "是" if row.promotional else "否", "是" if row.evergreen else "否",
+            campaigns.get(row.campaign_id, ""), body, notes,
             _time(row.sent_at), row.sent_by or "",
         )  # fmt: skip
         writer.writerow([formula_safe(v) for v in values])
@@ -145,6 +146,7 @@ class CsvRow:
     campaign_id: int | None
     notes: str
     draft: bool
+    evergreen: bool = False
 
 
 @dataclass
@@ -191,13 +193,14 @@ def _communities(live: dict[str, int], text: str) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
-def _promotional(text: str) -> bool | None:
+def _yes_no(text: str, column: str) -> bool | None:
+    """是 / 否 (and their usual spellings); None for an empty cell."""
     word = text.strip().lower()
     if word in _YES:
         return True
     if word in _NO:
         return None if not word else False
-    raise UserError(msg("「推广」应写 是 或 否，不是「{text}」", text=text[:20]))
+    raise UserError(msg("「{column}」应写 是 或 否，不是「{text}」", column=column, text=text[:20]))
 
 
 def _read_row(session: Session, cells: list, columns: dict[str, int], live: dict[str, int]):
@@ -242,10 +245,11 @@ def _read_row(session: Session, cells: list, columns: dict[str, int], live: dict
         _communities(live, cell("社群")),
         body,
         cell("负责人").strip() or None,
-        _promotional(cell("推广")),
+        _yes_no(cell("推广"), "推广"),
         campaign_id,
         notes,
         status_key(status) == "draft" if status else False,
+        bool(_yes_no(cell("常青"), "常青")),
     )
 
 
@@ -355,6 +359,7 @@ def import_csv(session: Session, path: Path, now: datetime | None = None) -> Csv
             promotional=row.promotional,
             campaign_id=row.campaign_id,
             notes=row.notes,
+            evergreen=row.evergreen,
             now=now,
         )
         if not row.draft:

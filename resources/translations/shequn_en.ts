@@ -8228,6 +8228,10 @@ Drop an image here</translation>
         <translation>No public holiday data for {year}: once the State Council publishes its holiday notice for {year}, paste the whole notice to import it</translation>
     </message>
     <message>
+        <source>「{column}」应写 是 或 否，不是「{text}」</source>
+        <translation>&quot;{column}&quot; should be 是 (yes) or 否 (no), not &quot;{text}&quot;</translation>
+    </message>
+    <message>
         <source>{year} 年的节假日已内置（{first} 至 {last} 年），不需要导入通知</source>
         <translation>The holidays of {year} are built in ({first} to {last}); no notice needs importing</translation>
     </message>
@@ -8950,10 +8954,6 @@ Drop an image here</translation>
     <message>
         <source>SOP 模板「{name}」已停用</source>
         <translation>SOP template &quot;{name}&quot; is switched off</translation>
-    </message>
-    <message>
-        <source>「推广」应写 是 或 否，不是「{text}」</source>
-        <translation>&quot;Promotional&quot; should be 是 (yes) or 否 (no), not &quot;{text}&quot;</translation>
     </message>
     <message>
         <source>导出文件必须是 .csv</source>

@@ -129,7 +129,7 @@ def test_csv_export_writes_formulas_as_text_and_import_reads_them_back(database,
         assert rows[0][:4] == ["编号", "计划时间", "标题", "类型"]
         titles = [r[2] for r in rows[1:]]
         assert titles == ["'" + t for t in HOSTILE_TITLES]
-        assert all(r[9] == '\'=HYPERLINK("http://x")' for r in rows[1:])
+        assert all(r[10] == '\'=HYPERLINK("http://x")' for r in rows[1:])
         assert not any(cell.startswith(("=", "+", "-", "@", "\t")) for r in rows for cell in r)
         # Read back, the ' comes off: every row is the item already there.
         again = import_csv(session, tmp_path / "plan.csv", now=NOW)
@@ -140,8 +140,8 @@ def test_csv_export_writes_formulas_as_text_and_import_reads_them_back(database,
 def test_csv_import_twice_adds_nothing_and_keeps_drafts(database, tmp_path):
     path = tmp_path / "plan.csv"
     path.write_text(
-        "标题,计划时间,类型,社群,正文,推广,状态\n"
-        "周一早安,2027-03-01 08:00,文字,烘焙群、跑步群,早安,,\n"
+        "标题,计划时间,类型,社群,正文,推广,状态,常青\n"
+        "周一早安,2027-03-01 08:00,文字,烘焙群、跑步群,早安,,,是\n"
         "周五抽奖,2027/3/5 20:00,抽奖,烘焙群,转发抽奖,是,草稿\n"
         "周五抽奖,2027/3/5 20:00,抽奖,烘焙群,转发抽奖,是,草稿\n"  # twice in the file
         "上周的,2027-02-22 08:00,文字,烘焙群,,否,已发送\n",
@@ -152,9 +152,9 @@ def test_csv_import_twice_adds_nothing_and_keeps_drafts(database, tmp_path):
         first = import_csv(session, path, now=NOW)
         assert (first.rows, first.added, first.existing, first.sent_skipped) == (4, 2, 1, 1)
         items = list_items(session, now=NOW)
-        assert [(i.title, i.status, i.communities, i.promotional) for i in items] == [
-            ("周一早安", "scheduled", ["烘焙群", "跑步群"], False),
-            ("周五抽奖", "draft", ["烘焙群"], True),
+        assert [(i.title, i.status, i.communities, i.promotional, i.evergreen) for i in items] == [
+            ("周一早安", "scheduled", ["烘焙群", "跑步群"], False, True),
+            ("周五抽奖", "draft", ["烘焙群"], True, False),
         ]
         again = import_csv(session, path, now=NOW)
         assert (again.added, again.existing) == (0, 3)
