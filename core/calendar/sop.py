@@ -404,36 +404,32 @@ def apply_template(
         "reviewer_notes", "sop_template_id", "sop_occurrence", "created_at", "created_by",
         "updated_at",
     )  # fmt: skip
+    # The template's values read once, not as ORM attributes per row (a year of daily items
+    # for 300 groups read them 900,000 times).
+    title, kind, body, owner = template.title, template.content_kind, template.body, template.owner
+    promotional, template_id = template.promotional, template.id
     rows = []
     for occurrence in wanted:
         if occurrence in have:
             result.existing += 1
             continue
         exception = exceptions.get(occurrence)
-        if exception is not None and exception[1] == "skip":
+        if exception is None:
+            rows.append(
+                (title, kind, body, occurrence, owner, status, promotional, "", "", template_id,
+                 occurrence, now, who, now)
+            )  # fmt: skip
+            continue
+        if exception[1] == "skip":
             result.skipped += 1
             continue
-        edited = exception is not None
-        result.edited += edited
-        body = bodies.get(occurrence)
+        result.edited += 1
+        edited_body = bodies.get(occurrence)
         rows.append(
-            (
-                (edited and exception[3]) or template.title,
-                template.content_kind,
-                template.body if body is None else body,
-                (edited and exception[2]) or occurrence,
-                template.owner,
-                status,
-                template.promotional,
-                "",
-                "",
-                template.id,
-                occurrence,
-                now,
-                who,
-                now,
-            )
-        )
+            (exception[3] or title, kind, body if edited_body is None else edited_body,
+             exception[2] or occurrence, owner, status, promotional, "", "", template_id,
+             occurrence, now, who, now)
+        )  # fmt: skip
     result.added = len(rows)
     if rows:
         # Set-based: the items straight to the driver (db/bulk.py: executemany on SQLite, COPY
