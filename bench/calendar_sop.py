@@ -12,7 +12,8 @@
    items with their community names) vs the bare SQL that loads the same rows, least of
    `--runs` interleaved runs. Goal: the month view opens in < 300 ms (this is its query).
 
-SQLite, a fresh file each part. Times are wall-clock seconds.
+SQLite, a fresh file each part (the per-community year also on PostgreSQL when
+SHEQUN_TEST_PG_URL names a server). Times are wall-clock seconds.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import common  # noqa: F401  (puts the project on sys.path)
+import common  # puts the project on sys.path
 from sqlalchemy import insert
 
 from core.calendar.items import list_items
@@ -124,6 +125,34 @@ def generate(folder: Path, communities: int) -> None:
           f" ratio {first_own / bare:.1f}×; goal < 5 s")  # fmt: skip
 
 
+def per_community_on(url: str, communities: int) -> None:
+    """The per-community year on any database (bench/common: SQLite, then PostgreSQL when
+    SHEQUN_TEST_PG_URL names a server): each community its own daily template."""
+    database = open_database(url, daily_backup=False)
+    with database.session() as session:
+        session.execute(
+            insert(Community), [{"name": f"社群{i:03d}", "tags": []} for i in range(communities)]
+        )
+        ids = [c.id for c in session.query(Community.id).order_by(Community.id)]
+        for cid in ids:
+            create_template(
+                session, f"早安{cid}", rule="FREQ=DAILY", starts_at=datetime(2026, 1, 1, 8),
+                community_ids=[cid],
+            )  # fmt: skip
+
+    def own():
+        with database.session() as session:
+            return [apply_template(session, f"早安{cid}", weeks=52, now=NOW).added for cid in ids]
+
+    cpu = time.process_time()
+    took, added = _timed(own)
+    cpu = time.process_time() - cpu
+    again, _ = _timed(own)
+    print(f"  {database.engine.dialect.name}: {sum(added)} items: {took:.2f} s"
+          f" ({cpu:.2f} s of this process's CPU; again: {again:.2f} s)")  # fmt: skip
+    database.close()
+
+
 def month(folder: Path, items: int, runs: int) -> None:
     database, ids = _fresh(folder, "month.db", 12)
     start = datetime(2027, 3, 1)
@@ -189,6 +218,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         generate(Path(tmp), args.communities)
+        print("per community, by database (CPU time: the figure a loaded machine moves least):")
+        common.on_sqlite_then_postgres(per_community_on, "calendar_sop.db", args.communities)
         month(Path(tmp), args.items, args.runs)
 
 

@@ -30,6 +30,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -126,6 +127,11 @@ class ContentItem(Base):
     )
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
     sent_by: Mapped[str | None] = mapped_column(String(100))
+    # 常青: good again later; a sent one can be re-planned (core/calendar/evergreen.py).
+    evergreen: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    recycled_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("content_items.id", ondelete="SET NULL"), index=True
+    )
     sop_template_id: Mapped[int | None] = mapped_column(ForeignKey("sop_templates.id"))
     sop_occurrence: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)

@@ -81,6 +81,9 @@ class Seed:
     code: str  # the first member's invite code
     chat_csv: Path | None = None  # a chat export (WeChatMsg CSV) whose people are hostile
     calendar_item: int = 0  # a content item due today in COMMUNITY
+    calendar_pending: int = 0  # one waiting for review (in 2099)
+    calendar_sent: int = 0  # a sent evergreen one
+    calendar_csv: Path | None = None  # a content plan to import
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +115,7 @@ def seed(tmp_path_factory) -> Seed:
             set_status(session, str(campaign.id), "running")
             _seed_type_campaigns(session, community.id, in_it)
             code = derive_invite_code(first, invite_key(session))
-            calendar_item = _seed_calendar(session, community.id)
+            calendar_item, calendar_pending, calendar_sent = _seed_calendar(session, community.id)
         with database.session() as session:
             names = [m.nickname for m in session.scalars(select(Member).order_by(Member.id))]
     finally:
@@ -152,6 +155,12 @@ def seed(tmp_path_factory) -> Seed:
         writer.writerow([f"陌生人{H['clear screen']}", "打卡", "2026-03-05", 1, note])
     chat_csv = folder / f"群聊{FILE_TAG}_utf8.csv"
     _write_chat_csv(chat_csv)
+    calendar_csv = folder / f"内容计划{FILE_TAG}.csv"
+    with calendar_csv.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["标题", "计划时间", "社群", "正文"])
+        writer.writerow([CALENDAR_ITEM, "2099-02-01 08:00", COMMUNITY, CALENDAR_BODY])
+        writer.writerow(["=cmd|' /c calc'!A1", "2099-02-02 08:00", COMMUNITY, "周二"])
     # Spreadsheets cannot hold C0 controls at all (openpyxl refuses them), so the export
     # commands run on a copy whose stored text keeps every other hostile character.
     printable = folder / "printable.db"
@@ -170,15 +179,21 @@ def seed(tmp_path_factory) -> Seed:
         code,
         chat_csv,
         calendar_item,
+        calendar_pending,
+        calendar_sent,
+        calendar_csv,
     )
 
 
-def _seed_calendar(session, community_id: int) -> int:
+def _seed_calendar(session, community_id: int) -> tuple[int, int, int]:
     from datetime import datetime, timedelta
 
     from core.calendar.items import create_item
+    from core.calendar.settings import APPROVAL_SETTING
     from core.calendar.sop import create_template
     from core.calendar.status import schedule
+    from core.calendar.today import mark_sent
+    from core.common.settings_store import set_setting
 
     # Due earlier today (or, just after midnight, overdue since yesterday): shown by `today`.
     item = create_item(
@@ -197,7 +212,20 @@ def _seed_calendar(session, community_id: int) -> int:
         title=CALENDAR_ITEM,
         community_ids=[community_id],
     )
-    return item.id
+    pending = create_item(
+        session, CALENDAR_ITEM, planned_at=datetime(2099, 1, 2, 9), body=CALENDAR_BODY,
+        community_ids=[community_id],
+    )  # fmt: skip
+    set_setting(session, APPROVAL_SETTING, True)
+    schedule(session, pending.id)
+    set_setting(session, APPROVAL_SETTING, False)
+    sent = create_item(
+        session, CALENDAR_ITEM, planned_at=datetime(2026, 1, 5, 20), body=CALENDAR_BODY,
+        community_ids=[community_id], evergreen=True,
+    )  # fmt: skip
+    schedule(session, sent.id)
+    mark_sent(session, sent.id, now=datetime(2026, 1, 5, 20, 3))
+    return item.id, pending.id, sent.id
 
 
 def _seed_type_campaigns(session, community_id: int, members: list[int]) -> None:
@@ -507,8 +535,10 @@ CASES = {
     "calendar today": Case(
         ["calendar", "today", "--community", COMMUNITY],
         shows=["花友群", "早安"],
+        # (the demo's own content may be due today too)
         check_json=lambda d: (
-            [i["body"] for c in d["communities"] for i in c["items"]] == [CALENDAR_BODY]
+            [i["body"] for c in d["communities"] for i in c["items"] if i["title"] == CALENDAR_ITEM]
+            == [CALENDAR_BODY]
         ),
     ),
     "calendar add": Case(
@@ -540,6 +570,49 @@ CASES = {
         ["calendar", "mark-sent", "{item}"],
         shows=["已标记发送", "早安"],
         check_json=lambda d: d["title"] == CALENDAR_ITEM and d["status"] == "sent",
+    ),
+    "calendar export": Case(
+        ["calendar", "export", "--ics", "{out}/日历{tag}.ics", "--community", COMMUNITY],
+        shows=["已导出", "日历"],
+        check_json=lambda d: d["format"] == "ics" and d["items"] >= 3,
+    ),
+    "calendar export csv": Case(
+        ["calendar", "export", "--csv", "{out}/内容{tag}.csv", "--from", "2026-01-01"],
+        shows=["已导出", "内容"],
+        check_json=lambda d: d["format"] == "csv" and d["file"] == f"内容{FILE_TAG}.csv",
+    ),
+    "calendar import": Case(
+        ["calendar", "import", "{calendar_csv}"],
+        shows=["内容计划", "新增 2 条"],
+        check_json=lambda d: d["added"] == 2 and d["file"] == f"内容计划{FILE_TAG}.csv",
+    ),
+    "calendar import missing": Case(
+        ["calendar", "import", "{out}/计划{tag}.csv"], code=1, shows=["错误：", "计划"]
+    ),
+    "calendar approve": Case(
+        ["calendar", "approve", "{pending}", "--note", f"可以{H['clear screen']}"],
+        shows=["已审核通过", "早安"],
+        check_json=lambda d: d["title"] == CALENDAR_ITEM and d["status"] == "scheduled",
+    ),
+    "calendar reject": Case(
+        ["calendar", "reject", "{pending}", "--reason", f"图不清楚{H['OSC title ended by BEL']}"],
+        shows=["已驳回", "早安"],
+        check_json=lambda d: d["title"] == CALENDAR_ITEM and d["status"] == "draft",
+    ),
+    "calendar evergreen": Case(
+        ["calendar", "evergreen", "{item}"],
+        shows=["常青", "早安"],
+        check_json=lambda d: d["title"] == CALENDAR_ITEM and d["evergreen"],
+    ),
+    "calendar recycle": Case(
+        ["calendar", "recycle", "{sent}", "--after-days", "7"],
+        shows=["再利用", "早安"],
+        check_json=lambda d: d["title"] == CALENDAR_ITEM and d["from_id"] > 0,
+    ),
+    "calendar recycle into an SOP": Case(
+        ["calendar", "recycle", "{sent}", "--sop", SOP_NAME],
+        shows=["再利用", "每日打卡"],
+        check_json=lambda d: d["sop"] == SOP_NAME,
     ),
     "unknown SOP template": Case(
         ["calendar", "sop", "apply", f"无此模板{H['clear screen']}\n🌸"],
@@ -650,6 +723,9 @@ def test_every_command_on_hostile_data_and_a_gbk_console(name, seed, tmp_path):
             "code": seed.code,
             "chat_csv": str(seed.chat_csv),
             "item": str(seed.calendar_item),
+            "pending": str(seed.calendar_pending),
+            "sent": str(seed.calendar_sent),
+            "calendar_csv": str(seed.calendar_csv),
         }
         argv = [_fill(arg, values) for arg in case.argv]
         argv += ["--db", f"sqlite:///{db}"] + (["--json"] if as_json else [])

@@ -1,4 +1,5 @@
-"""`main.py calendar list | today | add | sop apply | sop list | mark-sent | holidays …` (内容日历).
+"""`main.py calendar list | today | add | sop apply | sop list | mark-sent | holidays | export |
+import | approve | reject | recycle` (内容日历).
 
 Imports beyond argparse happen inside the handlers, so `main.py --help` stays quick. Every
 write runs in one transaction; --dry-run rolls it back and still prints what would happen.
@@ -10,6 +11,7 @@ import argparse
 
 from core.calendar.holidays_cli import add_holidays_parser
 from core.calendar.materials_cli import add_materials_parser
+from core.calendar.more_cli import add_more_parsers
 from core.common.cli import add_common_options, emit
 
 DRY = "（试运行，未写入）"
@@ -22,6 +24,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     actions = calendar.add_subparsers(dest="calendar_command", metavar="操作", required=True)
     add_holidays_parser(actions)  # calendar holidays list | import-notice
     add_materials_parser(actions)  # calendar materials add | list | delete
+    add_more_parsers(actions)  # calendar export | import | approve | reject | recycle
 
     listing = actions.add_parser("list", help="列出计划的内容（默认：今天起四周）")
     listing.add_argument("--from", dest="start", help="从这天起 YYYY-MM-DD（默认：今天）")
@@ -56,6 +59,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--not-promotional", dest="promotional", action="store_false", help="不算推广内容"
     )
     add.add_argument("--notes", default="", help="备注（不会发出去）")
+    add.add_argument("--evergreen", action="store_true", help="常青内容：发送后可再利用")
     add.add_argument("--draft", action="store_true", help="只存草稿，不排期")
     add.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     add_common_options(add)
@@ -112,6 +116,7 @@ def _item_data(row) -> dict:
         "sop_template_id": row.sop_template_id,
         "sent_at": _time(row.sent_at),
         "sent_by": row.sent_by,
+        "evergreen": row.evergreen,
     }
 
 
@@ -251,6 +256,7 @@ def run_add(args: argparse.Namespace) -> int:
             promotional=args.promotional,
             campaign_id=campaign,
             notes=args.notes,
+            evergreen=args.evergreen,
         )
         warnings = (
             [str(o.message) for o in check_plan(session, item.planned_at, ids, item_id=item.id)]

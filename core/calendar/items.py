@@ -59,6 +59,7 @@ class ItemRow:
     overdue: bool
     community_ids: list[int] = field(default_factory=list)
     communities: list[str] = field(default_factory=list)
+    evergreen: bool = False  # 常青: may be planned again once sent (evergreen.py)
 
 
 def find_item(session: Session, text: str | int) -> ContentItem:
@@ -127,6 +128,7 @@ def create_item(
     promotional: bool | None = None,
     campaign_id: int | None = None,
     notes: str = "",
+    evergreen: bool = False,
     now: datetime | None = None,
 ) -> ContentItem:
     """A new item, as 草稿 (status.py moves it on)."""
@@ -148,6 +150,7 @@ def create_item(
         promotional=default_promotional(kind, title, body) if promotional is None else promotional,
         notes=_text(notes, MAX_NOTES_CHARS, msg("备注")),
         campaign_id=_campaign(session, campaign_id),
+        evergreen=evergreen,
         created_at=now,
         created_by=who,
         updated_at=now,
@@ -181,6 +184,7 @@ def edit_item(
     promotional: bool | None = None,
     campaign_id: int | None = None,
     notes: str | None = None,
+    evergreen: bool | None = None,
     now: datetime | None = None,
 ) -> ContentItem:
     """Change what is given. Content an approver saw goes back to 待审核 when it changes."""
@@ -203,6 +207,8 @@ def edit_item(
         item.campaign_id = _campaign(session, campaign_id)
     if notes is not None:
         item.notes = _text(notes, MAX_NOTES_CHARS, msg("备注"))
+    if evergreen is not None:
+        item.evergreen = evergreen
     if community_ids is not None:
         ids = _communities(session, community_ids)
         session.execute(
@@ -258,7 +264,7 @@ class DeletedItem:
 _KEPT = (
     "title", "kind", "body", "planned_at", "owner", "status", "promotional", "replies", "joins",
     "sales_cents", "notes", "reviewer_notes", "campaign_id", "sop_template_id", "sop_occurrence",
-    "created_at", "created_by",
+    "created_at", "created_by", "evergreen", "recycled_from_id",
 )  # fmt: skip
 
 
@@ -375,6 +381,7 @@ def list_items(
             ContentItem.sop_template_id,
             ContentItem.sent_at,
             ContentItem.sent_by,
+            ContentItem.evergreen,
             Community.id,
             Community.name,
         )
@@ -398,13 +405,13 @@ def list_items(
     last = None
     for (
         iid, title, kind, body, planned_at, owner, status, promotional, campaign_id,
-        template_id, sent_at, sent_by, cid, name,
+        template_id, sent_at, sent_by, evergreen, cid, name,
     ) in session.execute(query):  # fmt: skip
         if last is None or last.id != iid:
             last = ItemRow(
                 iid, title, kind, KIND_LABELS[kind], body, planned_at, owner, status,
                 STATUS_LABELS[status], promotional, campaign_id, template_id, sent_at, sent_by,
-                status not in SENT_STATUSES and planned_at < now, [], [],
+                status not in SENT_STATUSES and planned_at < now, [], [], evergreen,
             )  # fmt: skip
             found.append(last)
         if cid is not None:

@@ -90,11 +90,25 @@ def schedule(session: Session, item_id: int, now: datetime | None = None) -> Con
     return _move(session, item, to, now=now or datetime.now())
 
 
+def _waiting(item: ContentItem) -> None:
+    """Approve and reject decide on an item waiting for review, nothing else: approving a draft
+    would schedule it past the review, rejecting a scheduled one would unschedule it."""
+    if item.status != "pending_review":
+        raise UserError(
+            msg(
+                "内容 #{id} 现在是「{current}」，不在待审核中",
+                id=item.id,
+                current=STATUS_LABELS[item.status],
+            )
+        )
+
+
 def approve(
     session: Session, item_id: int, note: str = "", now: datetime | None = None
 ) -> ContentItem:
     now = now or datetime.now()
     item = find_item(session, item_id)
+    _waiting(item)
     note = _reason(note, required=False)
     _move(session, item, "scheduled", now=now, reason=note)
     if note:
@@ -106,6 +120,7 @@ def reject(session: Session, item_id: int, reason: str, now: datetime | None = N
     now = now or datetime.now()
     item = find_item(session, item_id)
     reason = _reason(reason, required=True)
+    _waiting(item)
     _move(session, item, "draft", now=now, reason=reason)
     _note(item, reason, now, operator_name())
     return item

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, bindparam, func, insert, select, update
 from core.common.errors import UserError
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
 from core.common.text import msg
+from core.demo.calendar import write_demo_calendar
 from core.demo.campaigns import newcomer_shares, newcomers_wanted, write_demo_campaigns
 from core.members.search_keys import member_search_keys
 from db.bulk import insert_tuples
@@ -156,6 +157,8 @@ def generate_demo(
     _set_last_active(connection)
     _write_tags(connection, rng, member_ids + newcomers)
     _level_history(connection, now)
+    # Last, from its own generator: the data before it stays as it was without the calendar.
+    write_demo_calendar(connection, random.Random(rng.random()), community_ids, now)
     progress(writer.total, writer.total)
     return DemoSummary(
         len(community_ids),

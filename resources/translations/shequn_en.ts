@@ -9636,6 +9636,10 @@ Drop an image here</translation>
         <translation>No public holiday data for {year}: once the State Council publishes its holiday notice for {year}, paste the whole notice to import it</translation>
     </message>
     <message>
+        <source>「{column}」应写 是 或 否，不是「{text}」</source>
+        <translation>&quot;{column}&quot; should be 是 (yes) or 否 (no), not &quot;{text}&quot;</translation>
+    </message>
+    <message>
         <source>{year} 年的节假日已内置（{first} 至 {last} 年），不需要导入通知</source>
         <translation>The holidays of {year} are built in ({first} to {last}); no notice needs importing</translation>
     </message>
@@ -10400,6 +10404,66 @@ Drop an image here</translation>
         <translation>SOP template &quot;{name}&quot; is switched off</translation>
     </message>
     <message>
+        <source>导出文件必须是 .csv</source>
+        <translation>The export file must be .csv</translation>
+    </message>
+    <message>
+        <source>标题是空的</source>
+        <translation>The title is empty</translation>
+    </message>
+    <message>
+        <source>没有计划时间</source>
+        <translation>No planned time</translation>
+    </message>
+    <message>
+        <source>请选择 CSV 文件（导出的内容日历 .csv）：{name}</source>
+        <translation>Choose a CSV file (a content calendar exported as .csv): {name}</translation>
+    </message>
+    <message>
+        <source>文件「{name}」第 {row} 行：{reason}{more}；未导入任何内容</source>
+        <translation>File &quot;{name}&quot;, row {row}: {reason}{more}; nothing was imported</translation>
+    </message>
+    <message>
+        <source>一次最多导入 {limit} 行</source>
+        <translation>At most {limit} rows can be imported at a time</translation>
+    </message>
+    <message>
+        <source>文件「{name}」缺少列：{columns}（第一行应是列名，如导出的文件）</source>
+        <translation>File &quot;{name}&quot; lacks the columns {columns} (the first row should hold the column names, as in an exported file)</translation>
+    </message>
+    <message>
+        <source>（另有 {count} 行有问题）</source>
+        <translation> ({count} more rows have problems)</translation>
+    </message>
+    <message>
+        <source>SOP 模板「{name}」今后 {weeks} 周没有空位</source>
+        <translation>SOP template &quot;{name}&quot; has no free slot in the next {weeks} weeks</translation>
+    </message>
+    <message>
+        <source>内容 #{id}「{title}」不是常青内容：先标记为常青</source>
+        <translation>Content #{id} &quot;{title}&quot; is not evergreen: mark it evergreen first</translation>
+    </message>
+    <message>
+        <source>内容 #{id}「{title}」还没有发送：发送后才能再利用</source>
+        <translation>Content #{id} &quot;{title}&quot; has not been sent yet: it can be reused once sent</translation>
+    </message>
+    <message>
+        <source>天数应在 1 到 {limit} 之间</source>
+        <translation>The number of days must be between 1 and {limit}</translation>
+    </message>
+    <message>
+        <source>再利用的时间只能选一种：几天后，或 SOP 的下一个空位</source>
+        <translation>Choose one time to reuse it: some days later, or the next free slot of an SOP</translation>
+    </message>
+    <message>
+        <source>常青内容再利用：来自 #{id}</source>
+        <translation>Evergreen content reused: from #{id}</translation>
+    </message>
+    <message>
+        <source>日历文件必须是 .ics</source>
+        <translation>The calendar file must be .ics</translation>
+    </message>
+    <message>
         <source>SOP 模板「{name}」还没有目标社群：请指定社群</source>
         <translation>SOP template &quot;{name}&quot; has no communities yet: name some</translation>
     </message>
@@ -10422,6 +10486,10 @@ Drop an image here</translation>
     <message>
         <source>原因太长（最多 {limit} 个字）</source>
         <translation>The reason is too long (at most {limit} characters)</translation>
+    </message>
+    <message>
+        <source>内容 #{id} 现在是「{current}」，不在待审核中</source>
+        <translation>Content #{id} is now &quot;{current}&quot;, not waiting for review</translation>
     </message>
     <message>
         <source>标记已发送请用「标记已发送」（按社群记录发送时间）</source>

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -121,3 +121,57 @@ def test_demo_groups_show_the_trades_mix_of_sizes_and_codes(sqlite_database):
     assert 0 < len(attached) < len(codes)
     image, content = attached[0]
     assert decode_qr(image) == content  # a real code, as the QR panel checks an attachment
+
+
+def _calendar(database) -> list[tuple]:
+    from db.calendar_models import ContentItem
+
+    with database.session() as session:
+        return session.execute(
+            select(
+                ContentItem.title, ContentItem.kind, ContentItem.planned_at, ContentItem.status,
+                ContentItem.sent_at, ContentItem.sent_by, ContentItem.created_by,
+                ContentItem.campaign_id, ContentItem.replies,
+            ).order_by(ContentItem.id)
+        ).all()  # fmt: skip
+
+
+def test_demo_has_a_month_of_planned_and_sent_content(sqlite_url, tmp_path):
+    from core.calendar.items import list_items
+    from core.common.database import open_database
+    from db.calendar_models import ContentItem, SopTemplate
+    from db.referral_models import Campaign
+
+    rows = []
+    for name in ("a", "b"):
+        database = open_database(f"sqlite:///{tmp_path / name}.db", daily_backup=False)
+        with database.engine.begin() as connection:
+            generate_demo(connection, 1200, seed=7, today=TODAY)
+        rows.append(_calendar(database))
+        if name == "a":
+            first = database
+        else:
+            database.close()
+    assert rows[0] == rows[1]  # the same seed, the same content, whoever runs it
+    now = datetime.combine(TODAY, time(20))
+    with first.session() as session:
+        items = list_items(session, now=now)
+        statuses = {i.status for i in items}
+        assert statuses == {"draft", "pending_review", "scheduled", "sent", "reviewed"}
+        assert len({i.kind for i in items}) >= 8
+        assert min(i.planned_at for i in items) < now - timedelta(days=20)
+        assert max(i.planned_at for i in items) > now + timedelta(days=7)
+        assert 2 <= sum(i.overdue for i in items) <= 4
+        assert {i.sent_by for i in items if i.sent_by} == {"演示数据"}
+        template = session.scalar(select(SopTemplate).where(SopTemplate.name == "每周三干货"))
+        generated = [i for i in items if i.sop_template_id == template.id]
+        assert len(generated) >= 4 and {i.status for i in generated} == {"sent", "scheduled"}
+        running = session.scalar(select(Campaign).where(Campaign.name == "夏日送饮品"))
+        owned = [i for i in items if i.campaign_id == running.id]
+        assert len(owned) == 3 and {i.status for i in owned} >= {"sent", "scheduled"}
+        with_results = session.scalar(
+            select(func.count()).select_from(ContentItem).where(ContentItem.replies.is_not(None))
+        )
+        assert with_results >= 3
+        assert any(i.evergreen and i.status == "sent" for i in items)
+    first.close()

@@ -86,3 +86,64 @@ def test_bad_input_is_one_line(url, args, says):
     assert result.returncode == 1 and result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("错误：") and says in lines[0], result.stderr
+
+
+def test_export_import_approve_reject_and_recycle(url, tmp_path):
+    from core.calendar.settings import APPROVAL_SETTING
+    from core.common.settings_store import set_setting
+
+    made = json.loads(main(url, "calendar", "add", "周五抽奖", "--at", "2099-03-06 20:00",
+                           "--type", "抽奖", "--community", "烘焙群", "--evergreen",
+                           "--json").stdout)  # fmt: skip
+    assert made["evergreen"]
+    ics = main(url, "calendar", "export", "--ics", str(tmp_path / "plan.ics"), "--from",
+               "2099-03-01", "--to", "2099-03-31", "--community", "烘焙群")  # fmt: skip
+    assert ics.returncode == 0 and "已导出 1 条内容到 plan.ics" in ics.stdout, ics.stderr
+    assert "SUMMARY:周五抽奖" in (tmp_path / "plan.ics").read_text("utf-8")
+    exported = json.loads(main(url, "calendar", "export", "--csv", str(tmp_path / "plan.csv"),
+                               "--json").stdout)  # fmt: skip
+    assert (exported["format"], exported["items"]) == ("csv", 1)
+    again = json.loads(main(url, "calendar", "import", str(tmp_path / "plan.csv"), "--json").stdout)
+    assert (again["added"], again["existing"]) == (0, 1)
+    # Approval on: an imported row waits for review; approve and reject it.
+    database = open_database(url, daily_backup=False)
+    with database.session() as session:
+        set_setting(session, APPROVAL_SETTING, True)
+    database.close()
+    (tmp_path / "new.csv").write_text(
+        "标题,计划时间,社群\n周六早安,2099-03-07 08:00,跑步群\n周日早安,2099-03-08 08:00,跑步群\n",
+        encoding="utf-8",
+    )
+    dry = json.loads(main(url, "calendar", "import", str(tmp_path / "new.csv"), "--dry-run",
+                          "--json").stdout)  # fmt: skip
+    assert dry["added"] == 2 and dry["dry_run"]
+    done = json.loads(main(url, "calendar", "import", str(tmp_path / "new.csv"), "--json").stdout)
+    first, second = done["item_ids"]
+    ok = main(url, "calendar", "approve", str(first), "--note", "可以发")
+    assert ok.returncode == 0 and "已审核通过" in ok.stdout and "已排期" in ok.stdout
+    no = main(url, "calendar", "reject", str(second), "--reason", "换张图", "--json")
+    assert json.loads(no.stdout)["status"] == "draft"
+    twice = main(url, "calendar", "reject", str(second), "--reason", "x")
+    assert twice.returncode == 1 and "不在待审核中" in twice.stderr
+    # Recycling: only once sent.
+    early = main(url, "calendar", "recycle", str(made["id"]))
+    assert early.returncode == 1 and "还没有发送" in early.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["export", "--ics", "/no/such/folder/x.ics"], "文件夹不存在"),
+        (["export", "--ics", "plan.txt"], ".ics"),
+        (["export", "--csv", "plan.xlsx"], ".csv"),
+        (["import", "/no/such/plan.csv"], "找不到文件"),
+        (["approve", "99"], "没有编号为「99」的内容"),
+        (["reject", "99", "--reason", " "], "没有编号为「99」的内容"),
+        (["recycle", "99", "--after-days", "3"], "没有编号为「99」的内容"),
+    ],
+)
+def test_bad_io_input_is_one_line(url, args, says):
+    result = main(url, "calendar", *args)
+    assert result.returncode == 1 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("错误：") and says in lines[0], result.stderr

@@ -135,3 +135,27 @@ def test_a_series_begun_long_ago_gives_the_same_occurrences_in_a_window(text):
         window_end = window_start + timedelta(days=45)
         expected = [d for d in walked if window_start <= d < window_end]
         assert occurrences(rule, start, window_start, window_end) == expected, offset
+
+
+@pytest.mark.parametrize(
+    "text", ["FREQ=DAILY", "FREQ=DAILY;INTERVAL=3", "FREQ=WEEKLY", "FREQ=WEEKLY;INTERVAL=2"]
+)
+@pytest.mark.parametrize("ends", [{}, {"end_count": 40}, {"end_on": date(2020, 2, 29)}])
+def test_plain_daily_and_weekly_rules_are_counted_not_walked_with_the_same_result(text, ends):
+    """A rule of only FREQ and INTERVAL is plain arithmetic (the SOP bench's year of daily
+    items): the same occurrences as dateutil's walk, its COUNT and UNTIL included."""
+    from dateutil.rrule import rrulestr
+
+    start = datetime(2019, 5, 17, 8, 30)
+    rule = parse_rule(text, start, **ends)
+    full = text + (
+        f";COUNT={ends['end_count']}" if "end_count" in ends
+        else ";UNTIL=20200229T235959" if "end_on" in ends else ""
+    )  # fmt: skip
+    walked = list(rrulestr(full, dtstart=start).between(start, datetime(2031, 1, 1), inc=True))
+    for offset in (-30, 0, 1, 5, 20, 200, 290, 3000):
+        window_start = start + timedelta(days=offset, hours=offset % 7)
+        window_end = window_start + timedelta(days=60)
+        expected = [d for d in walked if window_start <= d < window_end]
+        assert occurrences(rule, start, window_start, window_end) == expected, offset
+    assert occurrences(rule, start, start, start) == []
