@@ -33,8 +33,8 @@ from core.common.sheets.limits import ImportLimits
 from core.common.sheets.normalize import is_blank, to_text
 from core.common.sheets.readers import check_file, iter_tables
 from core.common.text import msg
-from core.members.name_match import MemberNames
-from db.models import Community, Member, Membership
+from core.members.name_match import MemberNames, community_member_names
+from db.models import Community
 from db.referral_models import CampaignCommunity, CampaignToolTotal
 
 GROUP, TASK = "linkwechat_group", "linkwechat_task"
@@ -184,28 +184,8 @@ def _names_for(session: Session, campaign_id: int, community_name: str, cache: d
                 )
             )
         )
-    names = MemberNames()
-    rows = session.execute(
-        select(
-            Member.id,
-            Member.nickname,
-            Member.remark,
-            Member.wechat_id,
-            Member.search_pinyin,
-            Membership.group_nickname,
-        )
-        .join(Membership, Membership.member_id == Member.id)
-        .where(Membership.community_id.in_(ids), Member.merged_into_id.is_(None))
-    )
-    for member_id, nickname, remark, wechat_id, pinyin, group_nickname in rows:
-        names.add(
-            member_id,
-            nickname=nickname,
-            group_nickname=group_nickname,
-            remark=remark,
-            wechat_id=wechat_id,
-            pinyin=pinyin,
-        )
+    # who was in the group then: a tool's export names people who may have left since
+    names = community_member_names(session, ids, with_former=True)
     cache[community_name] = names
     return names
 
