@@ -23,7 +23,7 @@ from core.campaigns.funnel import Stage, funnel
 from core.campaigns.inputs_sql import Inputs, read_inputs, yuan
 from core.campaigns.people import Connector, top_connectors
 from core.campaigns.records import find_campaign
-from core.campaigns.waves import build_tree
+from core.campaigns.waves import Tree, build_tree
 from core.common.text import Message, msg
 from db.models import Community, Member, Membership
 from db.referral_models import Campaign, CampaignCommunity, CampaignToolTotal, ReferralEdge
@@ -41,6 +41,20 @@ class Report:
     # imported with totals only: participants and invites from the totals, and what is missing
     totals: dict[int, int] | None = None
     unavailable: list[Message] = field(default_factory=list)
+
+
+@dataclass
+class Read:
+    """A campaign's inputs and the tree built from them: read once, for the report and the
+    forecast both (the 概况 shows figures of each)."""
+
+    inputs: Inputs
+    tree: Tree
+
+
+def read_campaign(session: Session, campaign_id: int, as_of: datetime) -> Read:
+    inputs = read_inputs(session, campaign_id, as_of)
+    return Read(inputs, build_tree(inputs.edges))
 
 
 def imported_totals(session: Session, campaign: Campaign) -> dict[int, int] | None:
@@ -90,9 +104,15 @@ def _unavailable() -> list[Message]:
 
 
 def campaign_report(
-    session: Session, text: str, as_of: datetime | None = None, top: int = 10
+    session: Session,
+    text: str,
+    as_of: datetime | None = None,
+    top: int = 10,
+    *,
+    read: Read | None = None,
 ) -> Report:
-    """The report of the campaign named by number or name, as of `as_of` (default: now)."""
+    """The report of the campaign named by number or name, as of `as_of` (default: now);
+    `read`: its inputs as read_campaign read them as of `as_of` (not read again)."""
     campaign = find_campaign(session, text)
     as_of = as_of or datetime.now()
     totals = imported_totals(session, campaign)
@@ -104,8 +124,8 @@ def campaign_report(
             nicknames(session, [member for member, _ in ranked]),
             totals=totals, unavailable=_unavailable(),
         )  # fmt: skip
-    inputs = read_inputs(session, campaign.id, as_of)
-    tree = build_tree(inputs.edges)
+    read = read or read_campaign(session, campaign.id, as_of)
+    inputs, tree = read.inputs, read.tree
     figures = campaign_figures(tree, inputs.facts, inputs.costs, as_of)
     connectors = top_connectors(tree, top)
     return Report(
@@ -154,12 +174,15 @@ def campaign_forecast(
     as_of: datetime | None = None,
     plan: forecasting.Plan | None = None,
     via_qr: float = 1.0,
+    *,
+    read: Read | None = None,
 ) -> tuple[Campaign, forecasting.Forecast]:
-    """The forecast of the campaign for `days` days from `as_of` (default: now)."""
+    """The forecast of the campaign for `days` days from `as_of` (default: now); `read`: as
+    for campaign_report."""
     campaign = find_campaign(session, text)
     as_of = as_of or datetime.now()
-    inputs = read_inputs(session, campaign.id, as_of)
-    tree = build_tree(inputs.edges)
+    read = read or read_campaign(session, campaign.id, as_of)
+    inputs, tree = read.inputs, read.tree
     result = forecasting.forecast(
         tree,
         as_of,
