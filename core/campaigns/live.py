@@ -146,9 +146,10 @@ def campaign_live(session: Session, campaign_id: int, now: datetime | None = Non
     if figures is not None:
         participants, new_members = figures.participants, figures.invitees
         cost, roi, revenue = figures.cost, figures.roi, figures.revenue
-    else:  # imported totals only
-        totals = report.totals or {}
-        participants, new_members = len(totals), sum(totals.values())
+    else:  # imported totals only: every row of the export, matched to a member or not
+        imported = report.imported
+        participants = imported.participants if imported is not None else 0
+        new_members = imported.new_customers if imported is not None else 0
         cost, roi, revenue = Decimal(0), None, None
     days_left = _days_left(campaign, now)
     actual: Decimal | int | None = None

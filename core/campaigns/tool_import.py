@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.campaigns.records import find_campaign
+from core.campaigns.tool_totals import missing_figures
 from core.common.errors import UserError
 from core.common.sheets.limits import ImportLimits
 from core.common.sheets.normalize import is_blank, to_text
@@ -42,16 +43,6 @@ NAME_COLUMNS = {GROUP: "客户名称", TASK: "老客"}
 STATES = {"1": "done", "2": "not_done", "": "", "已完成": "done", "未完成": "not_done"}
 MAX_COUNT = 1_000_000
 _SUFFIX = re.compile(r"^(.+?)\s*[-－—_~～]\s*[^-－—_~～]+$")  # 小王-2栋 → 小王
-
-
-def missing_figures() -> list[str]:
-    """What a campaign known only by imported totals cannot report."""
-    return [
-        msg("裂变层级（第几波）"),
-        msg("邀请关系树"),
-        msg("从分享到入群的时间"),
-        msg("被邀请人的留存与激活"),
-    ]
 
 
 @dataclass(frozen=True)
