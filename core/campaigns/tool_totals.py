@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.common.joins import joined_list
 from core.common.text import Message, msg
 from db.models import Member
 from db.referral_models import CampaignToolTotal, ReferralEdge
@@ -38,7 +39,7 @@ def totals_only_notice() -> Message:
     """The one sentence every view of such a campaign shows."""
     return msg(
         "这份明细只有每人的邀请总数，没有谁邀请了谁，所以无法给出：{figures}",
-        figures="、".join(missing_figures()),
+        figures=joined_list(missing_figures()),  # a list the window shows in English too
     )
 
 

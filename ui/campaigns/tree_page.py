@@ -212,7 +212,7 @@ class TreePage(CampaignPage):
             self.switch.setCurrentWidget(self.totals_view)
         else:
             self.switch.set_empty(not roots)
-        self.search.setEnabled(totals is None)  # names in the export are in the table
+        self.search.setVisible(totals is None)  # no tree to search: the names are all listed
         if self.views.currentIndex() == 1:
             self._load_picture()
         for branch in roots:
@@ -510,9 +510,10 @@ class TotalsView(QWidget):
 
     def show_totals(self, totals) -> None:
         from core.campaigns.tool_totals import SOURCE_LABELS, totals_only_notice
+        from core.common.joins import joined_list
 
         self.notice.setText(shown(totals_only_notice()))
-        files = "、".join(shown(SOURCE_LABELS.get(s, s)) for s in totals.sources)
+        files = shown(joined_list([SOURCE_LABELS.get(s, s) for s in totals.sources]))
         self.summary.setText(
             self.tr(
                 "{files}：{participants} 位参与者共带来 {count} 位新客，{done} 位已完成；"
