@@ -1,7 +1,7 @@
 """`campaigns import`: a campaign tool's per-participant export, kept as participant totals
 (campaign_tool_totals), never as edges — the export says how many new customers each brought,
 not who, so the figures that need edges (waves, the tree, time to join) cannot be given from it
-(`MISSING_FIGURES`, for the reports to say so).
+(core/campaigns/tool_totals.missing_figures, which the report, 概况 and 裂变树 say).
 
 Formats (LinkWeChat, qwdigital/LinkWechat-Scrm):
 - 群裂变明细: 客户名称 / 群名 / 发送员工 / 裂变状态 / 裂变新客数
