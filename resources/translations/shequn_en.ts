@@ -3842,6 +3842,10 @@ Demo data can be generated again in a new database at any time; it does not affe
         <source>奖励</source>
         <translation>Rewards</translation>
     </message>
+    <message>
+        <source>{participants} 位参与者来自导入的明细，每人的合计在「裂变树」页。{notice}</source>
+        <translation>{participants} participants come from an imported file; each one&apos;s total is on the Tree page. {notice}</translation>
+    </message>
     <message numerus="yes">
         <source>%n 人</source>
         <translation>

@@ -32,6 +32,26 @@ def _campaign(database) -> int:
     return campaign
 
 
+def _imported(database) -> int:
+    """A campaign known only from LinkWeChat's 群裂变明细: two rows, one matched to a member."""
+    from db.referral_models import Campaign, CampaignToolTotal
+
+    with database.session(write=True) as session:
+        member = Member(nickname="小王")
+        campaign = Campaign(name="导入的群裂变")
+        session.add_all([member, campaign])
+        session.flush()
+        for name, matched, state, count in (("小王-2栋", member.id, "done", 5),
+                                            ("陌生人", None, "not_done", 2)):  # fmt: skip
+            row = CampaignToolTotal(campaign_id=campaign.id, source="linkwechat_group", name=name,
+                                    community_name="烘焙1群", staff="李四", state=state,
+                                    new_customers=count)  # fmt: skip
+            row.member_id = matched
+            session.add(row)
+        campaign_id = campaign.id
+    return campaign_id
+
+
 def _children(item) -> list:
     return [item.child(row, 0).data(MEMBER) for row in range(item.rowCount())]
 
@@ -98,21 +118,7 @@ def test_a_campaign_of_imported_totals_shows_them_and_says_why_there_is_no_tree(
 ):
     """LinkWeChat's 群裂变明细 gives each participant's count, not who invited whom: the page
     says so (and which figures it cannot give) and shows the totals, not 还没有参与者."""
-    from db.referral_models import Campaign, CampaignToolTotal
-
-    with sqlite_database.session(write=True) as session:
-        member = Member(nickname="小王")
-        campaign = Campaign(name="导入的群裂变")
-        session.add_all([member, campaign])
-        session.flush()
-        for name, matched, state, count in (("小王-2栋", member.id, "done", 5),
-                                            ("陌生人", None, "not_done", 2)):  # fmt: skip
-            row = CampaignToolTotal(campaign_id=campaign.id, source="linkwechat_group", name=name,
-                                    community_name="烘焙1群", staff="李四", state=state,
-                                    new_customers=count)  # fmt: skip
-            row.member_id = matched
-            session.add(row)
-        campaign_id = campaign.id
+    campaign_id = _imported(sqlite_database)
     tab = host(qtbot, sqlite_database, TreePage)
     page = tab.page
     page.show_campaign(campaign_id)
@@ -133,3 +139,16 @@ def test_a_campaign_of_imported_totals_shows_them_and_says_why_there_is_no_tree(
     picture = page.findChild(QLabel, "campaign_cascade_picture")
     assert "没有谁邀请了谁" in picture.text()
     assert not page.findChild(QPushButton, "campaign_cascade_save").isEnabled()
+
+
+def test_the_participants_page_of_imported_totals_points_to_them(app, qtbot, sqlite_database):
+    """The 参与者 page has no members to list for such a campaign: it says where the 2
+    participants of the export are, and why there is no more, not just 0 人."""
+    from ui.campaigns.participants_page import ParticipantsPage
+
+    campaign_id = _imported(sqlite_database)
+    tab = host(qtbot, sqlite_database, ParticipantsPage)
+    tab.page.show_campaign(campaign_id)
+    notice = tab.page.findChild(QLabel, "campaign_participants_imported")
+    qtbot.waitUntil(lambda: not tab.busy() and notice.isVisible(), timeout=10_000)
+    assert "2 位参与者来自导入的明细" in notice.text() and "没有谁邀请了谁" in notice.text()
