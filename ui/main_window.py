@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.ledger_tab, self.tr("积分"), "coins")
         self.campaigns_tab = CampaignsTab(database)
         self.campaigns_tab.data_changed.connect(self.data_changed)
+        self.campaigns_tab.posters_requested.connect(self.posters_for_campaign)
         self.tabs.addTab(self.campaigns_tab, self.tr("活动"), "megaphone")
         self.calendar_tab = CalendarTab(database)
         self.calendar_tab.data_changed.connect(self.data_changed)
@@ -433,6 +434,13 @@ class MainWindow(QMainWindow):
         """Open the 海报 tab and its batch dialog for these members, with the poster shown."""
         self.tabs.setCurrentWidget(self.posters_tab)
         self.posters_tab.ensure_built().open_bulk(member_ids)
+
+    def posters_for_campaign(self, campaign_id: int, community_id: int | None) -> None:
+        """Open the 海报 tab and its batch dialog with this campaign (and its group) chosen."""
+        self.tabs.setCurrentWidget(self.posters_tab)
+        self.posters_tab.ensure_built().open_bulk(
+            campaign_id=campaign_id, community_id=community_id
+        )
 
     def _build_poster_designer(self, database: Database):
         # the designer (Pillow, the renderer) when its page is first shown

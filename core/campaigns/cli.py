@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 
 from core.campaigns.cli_support import parse_time, run_work
-from core.common.cli import add_common_options, emit
+from core.common.cli import add_common_options, add_dry_run, emit, emit_change
 
 STATUS_HELP = "草稿/进行中/暂停/已结束/已复盘（或 draft/running/paused/ended/reviewed）"
 
@@ -43,7 +43,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     create.add_argument("--community", action="append", help="目标社群名称（可重复）")
     create.add_argument("--owner", help="负责人（默认：当前操作人）")
     create.add_argument("--notes", default="", help="备注")
-    create.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    add_dry_run(create)
     add_common_options(create)
     create.set_defaults(handler=run_create)
 
@@ -52,7 +52,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     status.add_argument("campaign", help="活动编号或名称")
     status.add_argument("status", help=STATUS_HELP)
-    status.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    add_dry_run(status)
     add_common_options(status)
     status.set_defaults(handler=run_set_status)
 
@@ -65,7 +65,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     record.add_argument(
         "--scanned", action="store_true", help="邀请码是扫码得到的（默认：手工输入）"
     )
-    record.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    add_dry_run(record)
     record.epilog = "退出状态 2：被邀请人在本活动已有先到的邀请人（冲突已记为被拒，未丢弃）"
     add_common_options(record)
     record.set_defaults(handler=run_record)
@@ -74,7 +74,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "settle", help="结算奖励：按当前数据重算，积分记入账本（待生效、收回、冲正），可重复运行"
     )
     settle.add_argument("campaign", help="活动编号或名称")
-    settle.add_argument("--dry-run", action="store_true", help="只计算，不写入")
+    add_dry_run(settle, "只计算，不写入")
     add_common_options(settle)
     settle.set_defaults(handler=run_settle)
 
@@ -87,7 +87,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     act.add_argument("--reject", metavar="KEY", help="驳回这条奖励（须写 --reason）")
     act.add_argument("--blacklist", metavar="MEMBER", help="拉黑成员：编号或昵称（须写 --reason）")
     review.add_argument("--reason", default="", help="原因")
-    review.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    add_dry_run(review)
     add_common_options(review)
     review.set_defaults(handler=run_review)
 
@@ -96,7 +96,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     imported.add_argument("campaign", help="活动编号或名称")
     imported.add_argument("file", help="导出的表格文件（.xlsx/.xls/.csv）")
-    imported.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    add_dry_run(imported)
     add_common_options(imported)
     imported.set_defaults(handler=run_import)
 
@@ -108,7 +108,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     purchase.add_argument("--amount", required=True, help="金额（元，如 12.50）")
     purchase.add_argument("--community", help="社群名称（活动只有一个目标社群时可省略）")
     purchase.add_argument("--at", help="发生时间 YYYY-MM-DD[ HH:MM]（默认：现在）")
-    purchase.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    add_dry_run(purchase)
     add_common_options(purchase)
     purchase.set_defaults(handler=run_purchase)
 
@@ -198,9 +198,7 @@ def run_create(args: argparse.Namespace) -> int:
         return _row_data(show_campaign(session, str(campaign.id)))
 
     data = run_work(args, work, write=True)
-    data["dry_run"] = args.dry_run
-    prefix = "（试运行，未写入）" if args.dry_run else ""
-    emit(data, as_json=args.json, human=f"{prefix}已新建活动 #{data['id']} {data['name']}（草稿）")
+    emit_change(args, data, f"已新建活动 #{data['id']} {data['name']}（草稿）")
     return 0
 
 
@@ -215,23 +213,18 @@ def run_set_status(args: argparse.Namespace) -> int:
             "name": campaign.name,
             "from": before,
             "status": campaign.status,
-            "dry_run": args.dry_run,
         }
 
     data = run_work(args, work, write=True)
-    prefix = "（试运行，未写入）" if args.dry_run else ""
-    emit(
+    emit_change(
+        args,
         data,
-        as_json=args.json,
-        human=f"{prefix}活动「{data['name']}」：{STATUS_LABELS[data['from']]} → "
-        f"{STATUS_LABELS[data['status']]}",
+        f"活动「{data['name']}」：{STATUS_LABELS[data['from']]} → {STATUS_LABELS[data['status']]}",
     )
     return 0
 
 
 def run_record(args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-
     from core.campaigns.recording import record_code
     from core.communities.registry import community_id_by_name
     from core.members.lookup import find_member
@@ -252,8 +245,6 @@ def run_record(args: argparse.Namespace) -> int:
         )
 
     result = run_work(args, work, write=True)
-    data = asdict(result) | {"dry_run": args.dry_run}
-    prefix = "（试运行，未写入）" if args.dry_run else ""
     said = {
         "added": "已记录",
         "merged": "已记录（同一邀请关系，补上来源）",
@@ -261,16 +252,16 @@ def run_record(args: argparse.Namespace) -> int:
     }
     if result.outcome == "conflict":
         human = (
-            f"{prefix}冲突：成员 {result.invitee_id} 在活动「{result.campaign_name}」里已由成员 "
+            f"冲突：成员 {result.invitee_id} 在活动「{result.campaign_name}」里已由成员 "
             f"{result.first_inviter_id} 先邀请（先到者优先）；这次的邀请已记为被拒（编号 "
             f"{result.edge_id}）"
         )
     else:
         human = (
-            f"{prefix}{said[result.outcome]}：{result.inviter}（邀请码 {result.code}）"
+            f"{said[result.outcome]}：{result.inviter}（邀请码 {result.code}）"
             f"邀请了成员 {result.invitee_id}，活动「{result.campaign_name}」"
         )
-    emit(data, as_json=args.json, human=human)
+    emit_change(args, result, human)
     return 2 if result.outcome == "conflict" else 0
 
 
@@ -293,10 +284,10 @@ def _settled_data(result) -> dict:
     }
 
 
-def _settled_human(data: dict, prefix: str) -> str:
+def _settled_human(data: dict) -> str:
     counts = data["decisions"]
     lines = [
-        f"{prefix}活动「{data['campaign']}」：奖励 {sum(counts.values())} 条"
+        f"活动「{data['campaign']}」：奖励 {sum(counts.values())} 条"
         f"（待生效 {counts.get('pending', 0)}、已生效 {counts.get('approved', 0)}、"
         f"待审核 {counts.get('held', 0)}、作废 {counts.get('void', 0)}）",
         f"新记入账本 {data['awarded']} 笔共 {data['awarded_points']} 分，收回 "
@@ -317,9 +308,7 @@ def run_settle(args: argparse.Namespace) -> int:
     from core.workflows.campaign_rewards import settle
 
     data = run_work(args, lambda session: _settled_data(settle(session, args.campaign)), write=True)
-    data["dry_run"] = args.dry_run
-    prefix = "（试运行，未写入）" if args.dry_run else ""
-    emit(data, as_json=args.json, human=_settled_human(data, prefix))
+    emit_change(args, data, _settled_human(data))
     return 0
 
 
@@ -373,9 +362,7 @@ def run_review(args: argparse.Namespace) -> int:
         return _settled_data(result)
 
     data = run_work(args, work, write=True)
-    data["dry_run"] = args.dry_run
-    prefix = "（试运行，未写入）" if args.dry_run else ""
-    emit(data, as_json=args.json, human=prefix + "已记录审核。\n" + _settled_human(data, ""))
+    emit_change(args, data, "已记录审核。\n" + _settled_human(data))
     return 0
 
 
@@ -386,11 +373,10 @@ def run_import(args: argparse.Namespace) -> int:
 
     result = run_work(args, lambda session: import_tool_export(session, args.campaign, args.file),
                   write=True)  # fmt: skip
-    data = asdict(result) | {"dry_run": args.dry_run, "missing": [str(m) for m in result.missing]}
-    prefix = "（试运行，未写入）" if args.dry_run else ""
+    data = asdict(result) | {"missing": [str(m) for m in result.missing]}
     kind = "群裂变明细" if result.source == "linkwechat_group" else "任务宝明细"
     lines = [
-        f"{prefix}活动「{result.campaign_name}」导入 LinkWeChat {kind} {result.rows} 行："
+        f"活动「{result.campaign_name}」导入 LinkWeChat {kind} {result.rows} 行："
         f"新增 {result.added}，更新 {result.updated}，未变 {result.unchanged}；"
         f"认出成员 {result.matched}",
     ]
@@ -399,7 +385,7 @@ def run_import(args: argparse.Namespace) -> int:
     if result.ambiguous:
         lines.append("同名多人、未认定：" + "、".join(result.ambiguous[:20]))
     lines.append("明细只有每人合计、没有邀请关系，无法给出：" + "、".join(data["missing"]))
-    emit(data, as_json=args.json, human="\n".join(lines))
+    emit_change(args, data, "\n".join(lines))
     return 0
 
 
@@ -427,14 +413,12 @@ def run_purchase(args: argparse.Namespace) -> int:
             "community_id": event.community_id,
             "occurred_at": event.occurred_at.isoformat(sep=" "),
             "event_ids": recorded.recorded.event_ids,
-            "dry_run": args.dry_run,
         }
 
     data = run_work(args, work, write=True)
-    prefix = "（试运行，未写入）" if args.dry_run else ""
     human = (
-        f"{prefix}活动「{data['campaign']}」：成员 {data['member_id']} 消费 "
+        f"活动「{data['campaign']}」：成员 {data['member_id']} 消费 "
         f"{data['amount_cents'] / 100:.2f} 元，已记入行为记录（购买）"
     )
-    emit(data, as_json=args.json, human=human)
+    emit_change(args, data, human)
     return 0

@@ -127,13 +127,13 @@ def _cell(kind: str, value, shown: Callable[[str], str]):
 def _participants(report: Report) -> int | None:
     if report.figures is not None:
         return report.figures.participants
-    return len(report.totals or {})
+    return report.imported.participants if report.imported is not None else 0
 
 
 def _new_members(report: Report) -> int | None:
     if report.figures is not None:
         return report.figures.invitees
-    return sum((report.totals or {}).values())
+    return report.imported.new_customers if report.imported is not None else 0
 
 
 def _goal_value(campaign, report: Report):

@@ -204,6 +204,7 @@ class Book:
         self.by_day: Counter = Counter()
         self.by_member: Counter = Counter()
         self.by_prize: Counter = Counter()
+        self._costs: dict[tuple[int, str | None], int] = {}
 
     def limit(self, key: str, stock: int | None, code: str = OUT_OF_STOCK) -> None:
         """Another stock to keep (a ladder stage's, a lottery prize's, a coupon pool)."""
@@ -215,9 +216,13 @@ class Book:
         return None if stock is None else max(0, stock - self.used[key])
 
     def cost(self, points: int, prize: str | None) -> int:
+        known = self._costs.get((points, prize))
+        if known is not None:  # a campaign has a few gifts and many rewards
+            return known
         cents = int(points * self.budget.fen_per_point)
         if prize is not None:
             cents += self.prizes[prize].cost_cents
+        self._costs[(points, prize)] = cents
         return cents
 
     def refusal(

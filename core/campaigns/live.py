@@ -22,7 +22,13 @@ from core.campaigns.facts import Facts
 from core.campaigns.facts_sql import load_facts
 from core.campaigns.forecast import MAX_DAYS
 from core.campaigns.records import COPY_LABELS, community_ids_of
-from core.campaigns.report import campaign_forecast, campaign_report
+from core.campaigns.report import (
+    Read,
+    campaign_forecast,
+    campaign_report,
+    imported_totals,
+    read_campaign,
+)
 from core.campaigns.rewards import decide
 from core.campaigns.settings import Common, parse
 from core.common.errors import UserError
@@ -104,14 +110,14 @@ def _days_left(campaign: Campaign, now: datetime) -> int | None:
 
 
 def _expected(
-    session: Session, campaign: Campaign, now: datetime, days_left: int | None
+    session: Session, campaign: Campaign, now: datetime, days_left: int | None, read: Read | None
 ) -> tuple[int | None, str]:
     """Newcomers expected from now to the end: the forecast's, or without one the goal's."""
     if campaign.status in ("ended", "reviewed"):
         return None, ""  # nobody is expected any more (and the checklist does not ask)
     days = FORECAST_DAYS if days_left is None else min(max(days_left, 1), MAX_DAYS)
     try:
-        _, result = campaign_forecast(session, str(campaign.id), days, as_of=now)
+        _, result = campaign_forecast(session, str(campaign.id), days, as_of=now, read=read)
     except UserError:
         result = None
     if result is not None and result.k is not None and result.days:
@@ -127,15 +133,23 @@ def campaign_live(session: Session, campaign_id: int, now: datetime | None = Non
     if campaign is None:
         raise UserError(msg("没有编号或名称为「{text}」的活动", text=str(campaign_id)))
     now = now or datetime.now()
-    report = campaign_report(session, str(campaign.id), now)
+    # the report and the forecast read the same inputs: once (a campaign of imported totals
+    # has none to read)
+    read = (
+        read_campaign(session, campaign.id, now)
+        if imported_totals(session, campaign) is None
+        else None
+    )
+    report = campaign_report(session, str(campaign.id), now, read=read)
     settings, _, decisions, problem = campaign_decisions(session, campaign, now)
     figures = report.figures
     if figures is not None:
         participants, new_members = figures.participants, figures.invitees
         cost, roi, revenue = figures.cost, figures.roi, figures.revenue
-    else:  # imported totals only
-        totals = report.totals or {}
-        participants, new_members = len(totals), sum(totals.values())
+    else:  # imported totals only: every row of the export, matched to a member or not
+        imported = report.imported
+        participants = imported.participants if imported is not None else 0
+        new_members = imported.new_customers if imported is not None else 0
         cost, roi, revenue = Decimal(0), None, None
     days_left = _days_left(campaign, now)
     actual: Decimal | int | None = None
@@ -143,7 +157,7 @@ def campaign_live(session: Session, campaign_id: int, now: datetime | None = Non
         actual = new_members
     elif campaign.goal_kind == "sales":
         actual = revenue
-    expected, expected_from = _expected(session, campaign, now, days_left)
+    expected, expected_from = _expected(session, campaign, now, days_left, read)
     codes = session.scalar(
         select(func.count()).select_from(InviteCode).where(InviteCode.campaign_id == campaign.id)
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from core.campaigns.facts import Person
@@ -39,9 +39,12 @@ def _most(session: Session, ids: Collection[int]) -> bool:
     return len(ids) * 4 > top
 
 
-def _rows(session: Session, query, column, ids: Collection[int]):
-    """The rows of `query` whose `column` is one of `ids`."""
+def _rows(session: Session, query, column, ids: Collection[int] | Select):
+    """The rows of `query` whose `column` is one of `ids` (a collection, or a query of ids:
+    then one query, the ids never leaving the database)."""
     connection = session.connection()
+    if isinstance(ids, Select):
+        return connection.execute(query.where(column.in_(ids))).all()
     if _most(session, ids):
         return [row for row in connection.execute(query).all() if row[0] in ids]
     ordered = sorted(ids)
@@ -52,11 +55,14 @@ def _rows(session: Session, query, column, ids: Collection[int]):
     return rows
 
 
-def read_people(session: Session, campaign_id: int, ids: Collection[int]) -> dict[int, Person]:
-    """Member id → Person, for the members among `ids`."""
-    ids = {member_id for member_id in ids if member_id is not None}
-    if not ids:
-        return {}
+def read_people(
+    session: Session, campaign_id: int, ids: Collection[int] | Select
+) -> dict[int, Person]:
+    """Member id → Person, for the members among `ids` (their ids, or a query of them)."""
+    if not isinstance(ids, Select):
+        ids = {member_id for member_id in ids if member_id is not None}
+        if not ids:
+            return {}
     parse = parser(session)
     firsts = select(
         MEMBERSHIP.c.member_id, as_text(session, func.min(MEMBERSHIP.c.joined_at))

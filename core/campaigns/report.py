@@ -23,10 +23,11 @@ from core.campaigns.funnel import Stage, funnel
 from core.campaigns.inputs_sql import Inputs, read_inputs, yuan
 from core.campaigns.people import Connector, top_connectors
 from core.campaigns.records import find_campaign
-from core.campaigns.waves import build_tree
-from core.common.text import Message, msg
+from core.campaigns.tool_totals import ToolTotals, tool_totals, totals_only_notice
+from core.campaigns.waves import Tree, build_tree
+from core.common.text import Message
 from db.models import Community, Member, Membership
-from db.referral_models import Campaign, CampaignCommunity, CampaignToolTotal, ReferralEdge
+from db.referral_models import Campaign, CampaignCommunity
 
 
 @dataclass
@@ -38,32 +39,41 @@ class Report:
     stages: list[Stage]
     connectors: list[Connector]
     names: dict[int, str]
-    # imported with totals only: participants and invites from the totals, and what is missing
+    # imported with totals only: each matched member's new customers, every row as imported,
+    # and what such a file cannot give
     totals: dict[int, int] | None = None
+    imported: ToolTotals | None = None
     unavailable: list[Message] = field(default_factory=list)
+
+
+@dataclass
+class Read:
+    """A campaign's inputs and the tree built from them: read once, for the report and the
+    forecast both (the 概况 shows figures of each)."""
+
+    inputs: Inputs
+    tree: Tree
+
+
+def read_campaign(session: Session, campaign_id: int, as_of: datetime) -> Read:
+    inputs = read_inputs(session, campaign_id, as_of)
+    return Read(inputs, build_tree(inputs.edges))
 
 
 def imported_totals(session: Session, campaign: Campaign) -> dict[int, int] | None:
     """member id → new customers, when the campaign is known only from a tool's export
-    (`campaigns import`: totals per participant, no referral edges); None when it has edges."""
-    has_edges = session.scalar(
-        select(ReferralEdge.id).where(ReferralEdge.campaign_id == campaign.id).limit(1)
-    )
-    imported = session.scalar(
-        select(func.count()).select_from(CampaignToolTotal)
-        .where(CampaignToolTotal.campaign_id == campaign.id)
-    )  # fmt: skip
-    if has_edges is not None or not imported:
-        return None
-    rows = session.execute(
-        select(CampaignToolTotal.member_id, func.sum(CampaignToolTotal.new_customers))
-        .where(
-            CampaignToolTotal.campaign_id == campaign.id,
-            CampaignToolTotal.member_id.is_not(None),
-        )
-        .group_by(CampaignToolTotal.member_id)
-    ).all()
-    return {int(member): int(count) for member, count in rows}
+    (`campaigns import`: totals per participant, no referral edges); None when it has edges.
+    Only the rows matched to a member: `tool_totals` has every row."""
+    imported = tool_totals(session, campaign.id)
+    return None if imported is None else _by_member(imported)
+
+
+def _by_member(imported: ToolTotals) -> dict[int, int]:
+    totals: dict[int, int] = {}
+    for row in imported.rows:
+        if row.member_id is not None:
+            totals[row.member_id] = totals.get(row.member_id, 0) + row.new_customers
+    return totals
 
 
 def nicknames(session: Session, member_ids) -> dict[int, str]:
@@ -80,32 +90,30 @@ def nicknames(session: Session, member_ids) -> dict[int, str]:
     return names
 
 
-def _unavailable() -> list[Message]:
-    return [
-        msg(
-            "活动由外部工具导入，只有每人的邀请总数，无法给出：波次与每波 K、裂变周期、"
-            "新成员的激活与留存"
-        ),
-    ]
-
-
 def campaign_report(
-    session: Session, text: str, as_of: datetime | None = None, top: int = 10
+    session: Session,
+    text: str,
+    as_of: datetime | None = None,
+    top: int = 10,
+    *,
+    read: Read | None = None,
 ) -> Report:
-    """The report of the campaign named by number or name, as of `as_of` (default: now)."""
+    """The report of the campaign named by number or name, as of `as_of` (default: now);
+    `read`: its inputs as read_campaign read them as of `as_of` (not read again)."""
     campaign = find_campaign(session, text)
     as_of = as_of or datetime.now()
-    totals = imported_totals(session, campaign)
-    if totals is not None:
+    imported = tool_totals(session, campaign.id) if read is None else None
+    if imported is not None:
+        totals = _by_member(imported)
         ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:top]
         connectors = [Connector(member, None, count, 0, None) for member, count in ranked]
         return Report(
             campaign.id, campaign.name, as_of, None, [], connectors,
             nicknames(session, [member for member, _ in ranked]),
-            totals=totals, unavailable=_unavailable(),
+            totals=totals, imported=imported, unavailable=[totals_only_notice()],
         )  # fmt: skip
-    inputs = read_inputs(session, campaign.id, as_of)
-    tree = build_tree(inputs.edges)
+    read = read or read_campaign(session, campaign.id, as_of)
+    inputs, tree = read.inputs, read.tree
     figures = campaign_figures(tree, inputs.facts, inputs.costs, as_of)
     connectors = top_connectors(tree, top)
     return Report(
@@ -154,12 +162,15 @@ def campaign_forecast(
     as_of: datetime | None = None,
     plan: forecasting.Plan | None = None,
     via_qr: float = 1.0,
+    *,
+    read: Read | None = None,
 ) -> tuple[Campaign, forecasting.Forecast]:
-    """The forecast of the campaign for `days` days from `as_of` (default: now)."""
+    """The forecast of the campaign for `days` days from `as_of` (default: now); `read`: as
+    for campaign_report."""
     campaign = find_campaign(session, text)
     as_of = as_of or datetime.now()
-    inputs = read_inputs(session, campaign.id, as_of)
-    tree = build_tree(inputs.edges)
+    read = read or read_campaign(session, campaign.id, as_of)
+    inputs, tree = read.inputs, read.tree
     result = forecasting.forecast(
         tree,
         as_of,

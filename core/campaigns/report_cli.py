@@ -86,10 +86,14 @@ def report_data(report) -> dict:
         "connectors": connectors,
         "unavailable": [str(text) for text in report.unavailable],
     }
-    if report.totals is not None:
+    if report.imported is not None:
+        imported = report.imported
         data["totals"] = {
-            "inviters": len(report.totals),
-            "invites": sum(report.totals.values()),
+            "participants": imported.participants,
+            "new_customers": imported.new_customers,
+            "matched": imported.matched,
+            "done": imported.done,
+            "sources": imported.sources,
         }
         return data
     f = report.figures
@@ -140,10 +144,12 @@ def _num(value, pattern="{:.2f}") -> str:
 
 def report_text(report) -> str:
     lines = [f"活动 #{report.campaign_id} {report.name}（截至 {report.as_of:%Y-%m-%d %H:%M}）"]
-    lines += [f"无法给出：{text}" for text in report.unavailable]
-    if report.totals is not None:
+    lines += [f"注意：{text}" for text in report.unavailable]
+    if report.imported is not None:
+        imported = report.imported
         lines.append(
-            f"邀请人 {len(report.totals)}\t邀请总数 {sum(report.totals.values())}（导入的总数）"
+            f"参与者 {imported.participants}（认出成员 {imported.matched}）\t"
+            f"裂变新客 {imported.new_customers}\t已完成 {imported.done}（导入的每人合计）"
         )
     else:
         f = report.figures

@@ -1,7 +1,7 @@
 """`campaigns import`: a campaign tool's per-participant export, kept as participant totals
 (campaign_tool_totals), never as edges — the export says how many new customers each brought,
 not who, so the figures that need edges (waves, the tree, time to join) cannot be given from it
-(`MISSING_FIGURES`, for the reports to say so).
+(core/campaigns/tool_totals.missing_figures, which the report, 概况 and 裂变树 say).
 
 Formats (LinkWeChat, qwdigital/LinkWechat-Scrm):
 - 群裂变明细: 客户名称 / 群名 / 发送员工 / 裂变状态 / 裂变新客数
@@ -28,13 +28,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.campaigns.records import find_campaign
+from core.campaigns.tool_totals import missing_figures
 from core.common.errors import UserError
 from core.common.sheets.limits import ImportLimits
 from core.common.sheets.normalize import is_blank, to_text
 from core.common.sheets.readers import check_file, iter_tables
 from core.common.text import msg
-from core.members.name_match import MemberNames
-from db.models import Community, Member, Membership
+from core.members.name_match import MemberNames, community_member_names
+from db.models import Community
 from db.referral_models import CampaignCommunity, CampaignToolTotal
 
 GROUP, TASK = "linkwechat_group", "linkwechat_task"
@@ -42,16 +43,6 @@ NAME_COLUMNS = {GROUP: "客户名称", TASK: "老客"}
 STATES = {"1": "done", "2": "not_done", "": "", "已完成": "done", "未完成": "not_done"}
 MAX_COUNT = 1_000_000
 _SUFFIX = re.compile(r"^(.+?)\s*[-－—_~～]\s*[^-－—_~～]+$")  # 小王-2栋 → 小王
-
-
-def missing_figures() -> list[str]:
-    """What a campaign known only by imported totals cannot report."""
-    return [
-        msg("裂变层级（第几波）"),
-        msg("邀请关系树"),
-        msg("从分享到入群的时间"),
-        msg("被邀请人的留存与激活"),
-    ]
 
 
 @dataclass(frozen=True)
@@ -184,28 +175,8 @@ def _names_for(session: Session, campaign_id: int, community_name: str, cache: d
                 )
             )
         )
-    names = MemberNames()
-    rows = session.execute(
-        select(
-            Member.id,
-            Member.nickname,
-            Member.remark,
-            Member.wechat_id,
-            Member.search_pinyin,
-            Membership.group_nickname,
-        )
-        .join(Membership, Membership.member_id == Member.id)
-        .where(Membership.community_id.in_(ids), Member.merged_into_id.is_(None))
-    )
-    for member_id, nickname, remark, wechat_id, pinyin, group_nickname in rows:
-        names.add(
-            member_id,
-            nickname=nickname,
-            group_nickname=group_nickname,
-            remark=remark,
-            wechat_id=wechat_id,
-            pinyin=pinyin,
-        )
+    # who was in the group then: a tool's export names people who may have left since
+    names = community_member_names(session, ids, with_former=True)
     cache[community_name] = names
     return names
 

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import argparse
 
-from core.common.cli import add_common_options, emit
-
-DRY = "（试运行，未写入）"
+from core.common.cli import add_common_options, add_dry_run, emit, emit_change
 
 
 def _common(parser: argparse.ArgumentParser, *, at: bool = True) -> None:
     if at:
         parser.add_argument("--at", help="发生时间 YYYY-MM-DD[ HH:MM]（默认：现在）")
-    parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    add_dry_run(parser)
     add_common_options(parser)
 
 
@@ -86,10 +84,6 @@ def _run(args, work):
     return run_work(args, work, write=True)
 
 
-def _prefix(args) -> str:
-    return DRY if args.dry_run else ""
-
-
 def _member(session, text: str) -> int:
     from core.members.lookup import find_member
 
@@ -108,7 +102,7 @@ def run_help(args: argparse.Namespace) -> int:
         return record_help(session, args.campaign, helper, target, at=at)
 
     result = _run(args, work)
-    data = asdict(result) | {"done": result.done, "dry_run": args.dry_run}
+    data = asdict(result) | {"done": result.done}
     data["at"] = result.at.isoformat(sep=" ")
     if result.kind == "bargain":
         human = (
@@ -125,7 +119,7 @@ def run_help(args: argparse.Namespace) -> int:
         )
         if result.done:
             human += "，助力已满，结算后发放奖励"
-    emit(data, as_json=args.json, human=_prefix(args) + f"活动「{result.campaign_name}」：{human}")
+    emit_change(args, data, f"活动「{result.campaign_name}」：{human}")
     return 0
 
 
@@ -142,15 +136,15 @@ def run_team(args: argparse.Namespace) -> int:
         return record_team(session, args.campaign, member, leader_id=leader, at=at)
 
     result = _run(args, work)
-    data = asdict(result) | {"complete": result.complete, "dry_run": args.dry_run}
+    data = asdict(result) | {"complete": result.complete}
     data["deadline"] = result.deadline.isoformat(sep=" ")
     what = "开团" if result.opened else f"加入团长 {result.leader_id} 的团"
     state = "已成团" if result.complete else f"{data['deadline'][:16]} 前成团有效"
     human = (
-        f"{_prefix(args)}活动「{result.campaign_name}」：成员 {result.member_id} {what}"
+        f"活动「{result.campaign_name}」：成员 {result.member_id} {what}"
         f"（{result.members}/{result.team_size} 人，{state}）"
     )
-    emit(data, as_json=args.json, human=human)
+    emit_change(args, data, human)
     return 0
 
 
@@ -166,14 +160,14 @@ def run_draw(args: argparse.Namespace) -> int:
             session, args.campaign, _member(session, args.member), at=at
         ),
     )
-    data = asdict(result) | {"dry_run": args.dry_run, "seed": str(result.seed)}
+    data = asdict(result) | {"seed": str(result.seed)}
     outcome = f"抽中「{result.won}」" if result.won else "未中奖"
     human = (
-        f"{_prefix(args)}活动「{result.campaign_name}」第 {result.number} 次抽奖：成员 "
+        f"活动「{result.campaign_name}」第 {result.number} 次抽奖：成员 "
         f"{result.member_id} {outcome}（本人第 {result.member_number}/{result.draws_per_member}"
         f" 次；种子 {result.seed}，可重放）"
     )
-    emit(data, as_json=args.json, human=human)
+    emit_change(args, data, human)
     return 0
 
 
@@ -189,12 +183,12 @@ def run_coupons(args: argparse.Namespace) -> int:
     else:
         result = _run(args, lambda session: generate_codes(session, args.campaign, args.generate))
         how = "生成"
-    data = asdict(result) | {"dry_run": args.dry_run}
+    data = asdict(result)
     human = (
-        f"{_prefix(args)}活动「{result.campaign_name}」{how}券码 {result.added} 个"
+        f"活动「{result.campaign_name}」{how}券码 {result.added} 个"
         f"（已在池中 {result.already} 个），券码池共 {result.total} 个"
     )
-    emit(data, as_json=args.json, human=human)
+    emit_change(args, data, human)
     return 0
 
 
@@ -205,14 +199,14 @@ def run_redeem(args: argparse.Namespace) -> int:
 
     at = _time(args)
     result = _run(args, lambda session: redeem_code(session, args.campaign, args.code, at=at))
-    data = asdict(result) | {"dry_run": args.dry_run}
+    data = asdict(result)
     data["issued_at"] = result.issued_at.isoformat(sep=" ")
     data["redeemed_at"] = result.redeemed_at.isoformat(sep=" ")
     human = (
-        f"{_prefix(args)}活动「{result.campaign_name}」：券码 {result.code} 已核销"
+        f"活动「{result.campaign_name}」：券码 {result.code} 已核销"
         f"（发给成员 {result.member_id}，{data['issued_at'][:16]} 发出）"
     )
-    emit(data, as_json=args.json, human=human)
+    emit_change(args, data, human)
     return 0
 
 
@@ -248,7 +242,6 @@ def _swap_listing(args) -> int:
 
 
 def run_swap(args: argparse.Namespace) -> int:
-    from dataclasses import asdict
 
     from core.campaigns import swap_recording as swaps
     from core.common.errors import UserError
@@ -280,9 +273,5 @@ def run_swap(args: argparse.Namespace) -> int:
         "match": f"物品 {result.offer_id} 与需求 {result.want_id} 已配对（交换 {result.id}）",
         "done": f"交换 {result.id} 已完成，结算后双方得奖励",
     }
-    emit(
-        asdict(result) | {"dry_run": args.dry_run},
-        as_json=args.json,
-        human=f"{_prefix(args)}活动「{result.campaign_name}」：{said[result.action]}",
-    )
+    emit_change(args, result, f"活动「{result.campaign_name}」：{said[result.action]}")
     return 0

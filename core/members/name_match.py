@@ -189,10 +189,12 @@ class MemberNames:
 
 
 def community_member_names(
-    session: Session, community_id: int, *, with_former: bool = False
+    session: Session, community_id: int | Iterable[int], *, with_former: bool = False
 ) -> MemberNames:
-    """The current members of a community, with their group nicknames there; `with_former`:
-    those who left too (a chat history names people who were in the group then)."""
+    """The current members of a community (or of several: a member of two has both group
+    nicknames), with their group nicknames there; `with_former`: those who left too (a chat
+    history names people who were in the group then)."""
+    ids = [community_id] if isinstance(community_id, int) else list(community_id)
     names = MemberNames()
     rows = session.execute(
         select(
@@ -205,7 +207,7 @@ def community_member_names(
         )
         .join(Membership, Membership.member_id == Member.id)
         .where(
-            Membership.community_id == community_id,
+            Membership.community_id.in_(ids),
             true() if with_former else Membership.left_at.is_(None),
             Member.merged_into_id.is_(None),
         )

@@ -95,6 +95,16 @@ def poster_campaign(session: Session, text: str) -> PosterCampaign:
     return campaign
 
 
+def poster_refusal(session: Session, campaign_id: int) -> str | None:
+    """Why a poster batch cannot be for this campaign now (its type hands out no codes, or it
+    has ended), None when it can: what the 活动 tab's 生成海报 says instead of opening it."""
+    try:
+        poster_campaign(session, str(campaign_id))
+    except UserError as refused:
+        return refused.message
+    return None
+
+
 def campaign_recipients(
     session: Session,
     campaign_text: str,

@@ -136,6 +136,7 @@ def settle(
     decisions = compute(session, campaign, now)
     result = Settled(campaign.id, campaign.name, decisions, dry_run=dry_run)
     in_ledger = applied_points(session, campaign.id)
+    pending_until = _pending_until(session, campaign.id)  # one read, not one per void award
     queued = issued_prizes(session, campaign_prefix(campaign.id))
     prizes = campaign_settings(campaign).prize_by_key()
     awards: list[Award] = []
@@ -158,7 +159,8 @@ def settle(
         entry_id, _, gone = entry
         if decision.status != VOID or gone:
             continue
-        pending = decision_pending(session, entry_id, now)
+        until = pending_until.get(entry_id)
+        pending = until is not None and until > now
         if dry_run:
             if pending:
                 result.clawed_back += 1
@@ -274,9 +276,15 @@ def _apply_prize(
         )
 
 
-def decision_pending(session: Session, entry_id: int, now: datetime) -> bool:
-    until = session.scalar(select(ENTRY.c.pending_until).where(ENTRY.c.id == entry_id))
-    return until is not None and until > now
+def _pending_until(session: Session, campaign_id: int) -> dict[int, datetime]:
+    """Entry id → the end of its pending period, for the campaign's awards that have one."""
+    rows = session.execute(
+        select(ENTRY.c.id, ENTRY.c.pending_until).where(
+            ENTRY.c.dedupe_key.like(campaign_prefix(campaign_id) + "%"),
+            ENTRY.c.pending_until.is_not(None),
+        )
+    )
+    return dict(rows.all())
 
 
 def review_queue(

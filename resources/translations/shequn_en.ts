@@ -4805,6 +4805,10 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>Edit…</translation>
     </message>
     <message>
+        <source>生成海报…</source>
+        <translation>Make posters…</translation>
+    </message>
+    <message>
         <source>参与者</source>
         <translation>Participants</translation>
     </message>
@@ -4863,6 +4867,10 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>未设结束</source>
         <translation>No end date</translation>
+    </message>
+    <message>
+        <source>在「海报」页批量生成海报，每张带成员在本活动的邀请码</source>
+        <translation>Make posters in bulk on the Posters tab, each with the member&apos;s code in this campaign</translation>
     </message>
     <message>
         <source>继续活动</source>
@@ -4999,6 +5007,10 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>奖励</source>
         <translation>Rewards</translation>
+    </message>
+    <message>
+        <source>{participants} 位参与者来自导入的明细，每人的合计在「裂变树」页。{notice}</source>
+        <translation>{participants} participants come from an imported file; each one&apos;s total is on the Tree page. {notice}</translation>
     </message>
     <message numerus="yes">
         <source>%n 人</source>
@@ -7429,6 +7441,41 @@ Drop an image here</translation>
     <message>
         <source>已导入 LinkWeChat {kind} {rows} 行：新增 {added}，更新 {updated}，不变 {unchanged}；认出成员 {matched} 人。</source>
         <translation>Imported {rows} rows of a LinkWeChat {kind}: {added} added, {updated} updated, {unchanged} unchanged; {matched} matched to members.</translation>
+    </message>
+</context>
+<context>
+    <name>TotalsView</name>
+    <message>
+        <source>参与者（明细中的写法）</source>
+        <translation>Participant (as in the file)</translation>
+    </message>
+    <message>
+        <source>认出的成员</source>
+        <translation>Member matched</translation>
+    </message>
+    <message>
+        <source>未认出</source>
+        <translation>Not matched</translation>
+    </message>
+    <message>
+        <source>群</source>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <source>发送员工</source>
+        <translation>Sent by</translation>
+    </message>
+    <message>
+        <source>裂变状态</source>
+        <translation>Fission state</translation>
+    </message>
+    <message>
+        <source>裂变新客数</source>
+        <translation>New customers</translation>
+    </message>
+    <message>
+        <source>{files}：{participants} 位参与者共带来 {count} 位新客，{done} 位已完成；认出成员 {matched} 位</source>
+        <translation>{files}: {participants} participants brought {count} new customers, {done} done; members matched: {matched}</translation>
     </message>
 </context>
 <context>
@@ -10124,10 +10171,6 @@ Drop an image here</translation>
         <translation>none</translation>
     </message>
     <message>
-        <source>活动由外部工具导入，只有每人的邀请总数，无法给出：波次与每波 K、裂变周期、新成员的激活与留存</source>
-        <translation>The campaign was imported from another tool with each person&apos;s invite totals only; it cannot give: waves and K per wave, cycle time, newcomers&apos; activation and retention</translation>
-    </message>
-    <message>
         <source>--top 应是正整数</source>
         <translation>--top must be a positive whole number</translation>
     </message>
@@ -11016,22 +11059,6 @@ Drop an image here</translation>
         <translation>This {what} (number {id}) is already in another swap</translation>
     </message>
     <message>
-        <source>裂变层级（第几波）</source>
-        <translation>Waves (which generation)</translation>
-    </message>
-    <message>
-        <source>邀请关系树</source>
-        <translation>The referral tree</translation>
-    </message>
-    <message>
-        <source>从分享到入群的时间</source>
-        <translation>Time from share to join</translation>
-    </message>
-    <message>
-        <source>被邀请人的留存与激活</source>
-        <translation>Invitees&apos; retention and activation</translation>
-    </message>
-    <message>
         <source>「{name}」不是 LinkWeChat 裂变明细：找不到「裂变状态」「裂变新客数」表头</source>
         <translation>&quot;{name}&quot; is not a LinkWeChat fission detail: no 裂变状态 / 裂变新客数 header</translation>
     </message>
@@ -11062,6 +11089,46 @@ Drop an image here</translation>
     <message>
         <source>表头缺少「客户名称」或「老客」列</source>
         <translation>The header has no 客户名称 or 老客 column</translation>
+    </message>
+    <message>
+        <source>LinkWeChat 群裂变明细</source>
+        <translation>LinkWeChat group fission detail</translation>
+    </message>
+    <message>
+        <source>LinkWeChat 任务宝明细</source>
+        <translation>LinkWeChat task fission detail</translation>
+    </message>
+    <message>
+        <source>已完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>未完成</source>
+        <translation>Not done</translation>
+    </message>
+    <message>
+        <source>未标明</source>
+        <translation>Not given</translation>
+    </message>
+    <message>
+        <source>这份明细只有每人的邀请总数，没有谁邀请了谁，所以无法给出：{figures}</source>
+        <translation>This file gives each participant&apos;s total, not who invited whom, so it cannot give: {figures}</translation>
+    </message>
+    <message>
+        <source>裂变层级（第几波）与每波 K</source>
+        <translation>waves and K per wave</translation>
+    </message>
+    <message>
+        <source>邀请关系树与裂变图</source>
+        <translation>the referral tree and the cascade picture</translation>
+    </message>
+    <message>
+        <source>裂变周期（从入群到第一次成功邀请）</source>
+        <translation>cycle time (from joining to the first successful invite)</translation>
+    </message>
+    <message>
+        <source>被邀请人的激活与留存</source>
+        <translation>activation and retention of the invitees</translation>
     </message>
     <message>
         <source>发布物品或需求须写 --member</source>

@@ -42,6 +42,9 @@ class OverviewPage(CampaignPage):
         self.subtitle.setProperty("muted", True)
         self.subtitle.setWordWrap(True)
         self.edit_button = push_button("campaign_edit", self.tr("编辑…"), self._edit)
+        # 海报裂变 (and any campaign people take part in): the poster batch for its codes
+        self.posters_button = push_button("campaign_posters", self.tr("生成海报…"), self._posters)
+        self.posters_button.hide()
         self.status_buttons = QHBoxLayout()
         self.status_buttons.setSpacing(8)
         head = QHBoxLayout()
@@ -50,6 +53,7 @@ class OverviewPage(CampaignPage):
         titles.addWidget(self.subtitle)
         head.addLayout(titles, 1)
         head.addLayout(self.status_buttons)
+        head.addWidget(self.posters_button, 0, Qt.AlignmentFlag.AlignTop)
         head.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
 
         self.values: dict[str, QLabel] = {}
@@ -123,11 +127,16 @@ class OverviewPage(CampaignPage):
             return
         from core.campaigns.live import campaign_live
         from core.campaigns.records import campaign_fields
+        from core.workflows.campaign_posters import poster_refusal
 
         campaign_id = self.campaign_id
 
         def read(session):
-            return campaign_fields(session, campaign_id), campaign_live(session, campaign_id)
+            return (
+                campaign_fields(session, campaign_id),
+                campaign_live(session, campaign_id),
+                poster_refusal(session, campaign_id),
+            )
 
         self.tab.tasks.read(read, self._show)
 
@@ -135,6 +144,7 @@ class OverviewPage(CampaignPage):
 
     def _clear(self) -> None:
         self.fields = self.live = None
+        self.posters_button.hide()
         self.title_label.setText("")
         self.subtitle.setText("")
         self._fill_status_buttons(None)
@@ -145,9 +155,10 @@ class OverviewPage(CampaignPage):
     def _show(self, result) -> None:
         from core.campaigns.records import GOAL_LABELS, KIND_LABELS, STATUS_LABELS
 
-        fields, live = result
+        fields, live, poster_refusal = result
         if fields["id"] != self.campaign_id:
             return  # another campaign was picked meanwhile
+        self._fill_posters_button(fields, live, poster_refusal)
         self.fields, self.live = fields, live
         self.title_label.setText(fields["name"])
         parts = [shown(KIND_LABELS[fields["kind"]]), shown(STATUS_LABELS[fields["status"]])]
@@ -206,6 +217,17 @@ class OverviewPage(CampaignPage):
                 self.checklist.addWidget(widget, row, column, Qt.AlignmentFlag.AlignTop)
             row += 1
 
+    def _fill_posters_button(self, fields: dict, live, refusal: str | None) -> None:
+        """Offered on a 海报裂变 and on any campaign with participants; when posters cannot be
+        for it now (a type without codes, or ended), greyed with the reason."""
+        self.posters_button.setVisible(fields["kind"] == "poster" or live.participants > 0)
+        self.posters_button.setEnabled(refusal is None)
+        self.posters_button.setToolTip(
+            shown(refusal)
+            if refusal is not None
+            else self.tr("在「海报」页批量生成海报，每张带成员在本活动的邀请码")
+        )
+
     def _retint(self, _theme=None) -> None:
         """The marks are drawn in the theme's colours: draw them again in the new ones."""
         if self.live is not None:
@@ -262,6 +284,10 @@ class OverviewPage(CampaignPage):
         ):
             return
         self.tab.set_status(self.campaign_id, target)
+
+    def _posters(self) -> None:
+        if self.campaign_id is not None and self.fields is not None:
+            self.tab.posters_for(self.campaign_id, self.fields["community_ids"])
 
     def _edit(self) -> None:
         if self.campaign_id is not None:

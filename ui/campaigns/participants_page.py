@@ -8,6 +8,7 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ui.campaigns.page import CampaignPage
+from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
 from ui.ledger.common import make_table
 
@@ -84,7 +85,14 @@ class ParticipantsPage(CampaignPage):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 12, 4, 4)
         layout.setSpacing(8)
+        # a campaign known only from a tool's export: its participants are totals, not members
+        self.imported = QLabel()
+        self.imported.setObjectName("campaign_participants_imported")
+        self.imported.setProperty("warning", True)
+        self.imported.setWordWrap(True)
+        self.imported.hide()
         layout.addLayout(top)
+        layout.addWidget(self.imported)
         layout.addWidget(self.table, 1)
 
     def title(self) -> str:
@@ -96,18 +104,30 @@ class ParticipantsPage(CampaignPage):
             self._filter()
             return
         from core.campaigns.participants import campaign_participants
+        from core.campaigns.tool_totals import tool_totals
 
         campaign_id = self.campaign_id
-        self.tab.tasks.read(
-            lambda session: (campaign_id, campaign_participants(session, campaign_id)),
-            self._show,
-        )
+
+        def read(session):
+            rows = campaign_participants(session, campaign_id)
+            return campaign_id, rows, (None if rows else tool_totals(session, campaign_id))
+
+        self.tab.tasks.read(read, self._show)
 
     def _show(self, result) -> None:
-        campaign_id, rows = result
+        campaign_id, rows, totals = result
         if campaign_id != self.campaign_id:
             return
         self.rows = rows
+        if totals is not None:
+            from core.campaigns.tool_totals import totals_only_notice
+
+            self.imported.setText(
+                self.tr(
+                    "{participants} 位参与者来自导入的明细，每人的合计在「裂变树」页。{notice}"
+                ).format(participants=totals.participants, notice=shown(totals_only_notice()))
+            )
+        self.imported.setVisible(totals is not None)
         ladder = any(row.missing is not None or row.stages_reached for row in rows)
         self.table.setColumnHidden(3, not ladder)  # 下一阶: 任务宝 only
         self._filter()

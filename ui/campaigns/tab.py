@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from ui.campaigns.campaign_list import CampaignList
@@ -38,6 +38,8 @@ CAMPAIGNS = changes(Change.CAMPAIGNS)
 
 class CampaignsTab(FeatureTab):
     SHOWS = frozenset({Change.CAMPAIGNS, Change.MEMBERS, Change.POINTS, Change.COMMUNITIES})
+    # 生成海报: the 海报 tab's batch dialog for (campaign id, its first target community or None)
+    posters_requested = Signal(int, object)
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(database, parent)
@@ -159,6 +161,8 @@ class CampaignsTab(FeatureTab):
 
     def show_campaign(self, campaign_id: int) -> None:
         """Pick this campaign in the list (after creating it, or from elsewhere)."""
+        if campaign_id != self.campaign_id:
+            self._loaded.clear()  # the pages show another campaign: they read again
         self.campaign_id = campaign_id
         self.list.select(campaign_id)
 
@@ -226,6 +230,11 @@ class CampaignsTab(FeatureTab):
             on_failure=while_alive(editor, editor.refused),
             parent=editor,
         )
+
+    def posters_for(self, campaign_id: int, community_ids: list[int]) -> None:
+        """Ask the window for the poster batch of this campaign (the 海报 tab holds the
+        template it is made from)."""
+        self.posters_requested.emit(campaign_id, community_ids[0] if community_ids else None)
 
     def set_status(self, campaign_id: int, status: str) -> None:
         from core.campaigns.records import set_status

@@ -32,12 +32,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.campaigns.tool_totals import STATE_LABELS
 from ui.campaigns.page import CampaignPage
 from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.errors import show_error
 from ui.common.i18n import shown
+from ui.common.list_model import ListTableModel
 from ui.common.theme import current_theme
 from ui.common.widgets import push_button
+from ui.ledger.common import make_table
 
 if TYPE_CHECKING:
     from core.campaigns.branches import Branch, Path
@@ -127,6 +130,9 @@ class TreePage(CampaignPage):
             self.tr("发出邀请码或导入邀请关系后，这里会显示谁带来了谁。"),
         )  # fmt: skip
         self.switch = EmptySwitch(splitter, empty)
+        self.totals_view = TotalsView()
+        self.switch.addWidget(self.totals_view)  # a tool's export: totals, no tree
+        self._totals = None  # ToolTotals when the campaign is known only from one
 
         tree_tab = QWidget()
         tree_layout = QVBoxLayout(tree_tab)
@@ -181,23 +187,34 @@ class TreePage(CampaignPage):
         self.matches.clear()
         self.matches.hide()
         self._show_detail(None, [])
+        self._totals = None
+        self.picture.setText("")
         if self.campaign_id is None:
             self.switch.set_empty(True)
             return
         from core.campaigns.branches import seeds
+        from core.campaigns.tool_totals import tool_totals
 
         campaign, generation = self.campaign_id, self._generation
-        self.tab.tasks.read(
-            lambda session: seeds(session, campaign),
-            lambda roots: self._show_roots(generation, roots),
-        )
-        if self.views.currentIndex() == 1:
-            self._load_picture()
 
-    def _show_roots(self, generation: int, roots: list[Branch]) -> None:
+        def read(session):
+            roots = seeds(session, campaign)
+            return roots, (None if roots else tool_totals(session, campaign))
+
+        self.tab.tasks.read(read, lambda found: self._show_roots(generation, *found))
+
+    def _show_roots(self, generation: int, roots: list[Branch], totals=None) -> None:
         if generation != self._generation:
             return
-        self.switch.set_empty(not roots)
+        self._totals = totals
+        if totals is not None:
+            self.totals_view.show_totals(totals)
+            self.switch.setCurrentWidget(self.totals_view)
+        else:
+            self.switch.set_empty(not roots)
+        self.search.setVisible(totals is None)  # no tree to search: the names are all listed
+        if self.views.currentIndex() == 1:
+            self._load_picture()
         for branch in roots:
             self.model.appendRow(self._row(branch, 0))
         self._follow_path()
@@ -405,6 +422,12 @@ class TreePage(CampaignPage):
             return
         if self.campaign_id is None:
             return
+        if self._totals is not None:  # no edges: no waves to draw, and the reason why
+            from core.campaigns.tool_totals import totals_only_notice
+
+            self.picture.set_picture(QPixmap())
+            self.picture.setText(shown(totals_only_notice()))
+            return
         from core.campaigns.cascade import DARK, LIGHT, campaign_waves, draw_cascade
         from core.campaigns.records import find_campaign
 
@@ -452,12 +475,67 @@ class TreePage(CampaignPage):
             )  # fmt: skip
 
 
+class TotalsView(QWidget):
+    """A campaign known only from a tool's export: what the file gives (each participant's
+    total) and what it cannot (who brought whom, and the figures that need it)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("campaign_tree_totals")
+        self.notice = QLabel()
+        self.notice.setObjectName("campaign_tree_totals_notice")
+        self.notice.setProperty("warning", True)
+        self.notice.setWordWrap(True)
+        self.summary = QLabel()
+        self.summary.setObjectName("campaign_tree_totals_summary")
+        self.summary.setWordWrap(True)
+        self.model = ListTableModel(
+            [
+                (self.tr("参与者（明细中的写法）"), lambda r: r.name),
+                (self.tr("认出的成员"), lambda r: r.member_name or self.tr("未认出")),
+                (self.tr("群"), lambda r: r.community_name),
+                (self.tr("发送员工"), lambda r: r.staff),
+                (self.tr("裂变状态"), lambda r: shown(STATE_LABELS.get(r.state, r.state))),
+                (self.tr("裂变新客数"), lambda r: r.new_customers),
+            ],
+            parent=self,
+        )
+        self.table = make_table("campaign_tree_totals_table", self.model, (170, 120, 150, 130, 80))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.setSpacing(8)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+
+    def show_totals(self, totals) -> None:
+        from core.campaigns.tool_totals import SOURCE_LABELS, totals_only_notice
+        from core.common.joins import joined_list
+
+        self.notice.setText(shown(totals_only_notice()))
+        files = shown(joined_list([SOURCE_LABELS.get(s, s) for s in totals.sources]))
+        self.summary.setText(
+            self.tr(
+                "{files}：{participants} 位参与者共带来 {count} 位新客，{done} 位已完成；"
+                "认出成员 {matched} 位"
+            ).format(
+                files=files,
+                participants=totals.participants,
+                count=totals.new_customers,
+                done=totals.done,
+                matched=totals.matched,
+            )
+        )
+        self.model.set_items(totals.rows)
+
+
 class FitWidthPicture(QLabel):
     """A picture as wide as the room it has (never wider than itself), scaled on resize."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.setWordWrap(True)  # a text in place of the picture
         self.setMinimumWidth(1)
         self.full = QPixmap()
 
@@ -471,7 +549,8 @@ class FitWidthPicture(QLabel):
 
     def _fit(self) -> None:
         if self.full.isNull():
-            self.clear()
+            if not self.pixmap().isNull():
+                self.clear()  # no picture: a text shown in its place stays
             return
         width = min(self.width(), self.full.width())
         if self.pixmap().isNull() or self.pixmap().width() != width:

@@ -248,6 +248,16 @@ class BulkPosterDialog(QDialog):
         column.addWidget(self.campaign_note)
         form.addRow(self.tr("活动"), column)
 
+    def choose_campaign(self, campaign_id: int | None = None, community_id: int | None = None):
+        """Open on this campaign (and its group, when given): the 活动 tab's 生成海报."""
+        index = self.campaign.findData(campaign_id) if campaign_id is not None else -1
+        if index >= 0:
+            self.campaign.setCurrentIndex(index)
+        found = self.community.findData(community_id) if community_id is not None else -1
+        if found >= 0 and self.by_selection is None:
+            self.community.setCurrentIndex(found)
+            self.by_community.setChecked(True)
+
     def chosen_campaign(self) -> PosterCampaign | None:
         """The campaign whose codes the posters will carry; None: standing codes."""
         campaign_id = self.campaign.currentData()

@@ -622,13 +622,15 @@ class PosterDesigner(FeatureTab):
         # Pictures are named by their content: an existing name already holds these bytes.
         self.assets[name] = data
 
-    def open_bulk(self, member_ids: list[int] | None = None):
-        """The batch dialog for the poster as shown (unsaved edits included)."""
+    def open_bulk(self, member_ids: list[int] | None = None, **campaign):
+        """The batch dialog for the poster as shown (unsaved edits included); `campaign`:
+        campaign_id (and community_id) chosen in it (the 活动 tab's 生成海报)."""
         if self.template is None:
             return None
         dialog = open_bulk_dialog(
             self, self.database, self.template, self.assets, self.template.name, member_ids
         )
+        dialog.choose_campaign(**campaign)
         # Codes a campaign batch issued show in the 活动 tab (its checklist, its codes).
         dialog.campaign_codes_issued.connect(
             lambda: self.data_changed.emit(changes(Change.CAMPAIGNS))

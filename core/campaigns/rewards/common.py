@@ -24,6 +24,7 @@ from core.campaigns.decisions import (
     VOID,
     Decision,
     Reason,
+    made,
     reason,
 )
 from core.campaigns.eligibility import Book, EdgeKey, Verdict
@@ -79,17 +80,23 @@ def finish(claims: Iterable[Claim], settings: Common, facts: Facts, book: Book) 
     claim_of = {}
     hold_all = settings.screening.mode == "hold_all"
     for claim in claims:
-        decision = Decision(
+        gift = claim.gift
+        decision = made(
             key=claim.key,
             member_id=claim.member_id,
             status=claim.status,
             at=claim.at,
-            points=claim.gift.points,
-            prize=claim.gift.prize,
+            points=gift.points,
+            prize=gift.prize,
             price_cents=claim.price_cents,
             pending_until=claim.pending_until,
             related_member_id=claim.related_member_id,
             reasons=claim.reasons,
+            # what it costs does not depend on the order the book takes it in (only whether
+            # it may): known now, no copy per decision below; a void one costs nothing
+            cost_cents=0
+            if claim.status == VOID
+            else book.cost(gift.points, gift.prize) + claim.cents,
         )
         person = facts.people.get(claim.member_id)
         if person is not None and person.barred and decision.status != VOID:
@@ -106,12 +113,14 @@ def finish(claims: Iterable[Claim], settings: Common, facts: Facts, book: Book) 
     for decision in decisions:
         if decision.status != VOID:
             claim = claim_of[decision.key]
-            day, cost = decision.at.date(), book.cost(decision.points, decision.prize) + claim.cents
-            refused = book.take(decision.member_id, day, cost, decision.prize, claim.stocks)
+            refused = book.take(
+                decision.member_id, decision.at.date(), decision.cost_cents, decision.prize,
+                claim.stocks,
+            )  # fmt: skip
             if refused is not None:
-                decision = decision.but(VOID, refused)
-            else:
-                decision = decision.but(decision.status, cost_cents=cost)
+                decision = decision.but(VOID, refused, cost_cents=0)
+        elif decision.cost_cents:  # voided by moderation or a reviewer: costs nothing
+            decision = decision.but(VOID, cost_cents=0)
         out.append(decision)
     given = {decision.key for decision in out}
     for key, member_id in sorted(applied.items()):

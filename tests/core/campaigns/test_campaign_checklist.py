@@ -156,3 +156,17 @@ def test_participants_show_how_many_more_invites_the_next_stage_needs(database):
         )
         assert (rows[4].converted, rows[4].missing) == (0, 3)
         assert [r.member_id for r in matching(list(rows.values()), "zxf")] == [1]
+
+
+def test_the_overview_reads_the_campaigns_inputs_once(database, monkeypatch):
+    """The 概况's report and forecast share one read of the inputs (it read them twice)."""
+    from core.campaigns import report
+
+    reads = []
+    real = report.read_inputs
+    monkeypatch.setattr(report, "read_inputs", lambda *a, **k: reads.append(a) or real(*a, **k))
+    with database.session() as session:
+        campaign_id = ladder(session)
+        live = campaign_live(session, campaign_id, now=datetime(2026, 5, 3))
+    assert len(reads) == 1
+    assert live.participants == 4 and by_key(live.items)["near_caps"].state == DONE

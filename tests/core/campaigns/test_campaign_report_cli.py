@@ -78,11 +78,15 @@ def test_totals_only_says_what_it_cannot_give(database, database_url):
         ids = [first.id, second.id]
     data = json.loads(main(database_url, "campaigns", "report", "导入活动", "--json").stdout)
     assert "waves" not in data and "k" not in data
-    assert data["totals"] == {"inviters": 2, "invites": 14}  # 丙 matched nobody
-    assert "波次" in data["unavailable"][0]
+    # every row of the export counts, 丙 too (matched to nobody: no connector, still a total)
+    assert data["totals"] == {"participants": 3, "new_customers": 17, "matched": 2, "done": 0,
+                              "sources": ["linkwechat_group"]}  # fmt: skip
+    assert "没有谁邀请了谁" in data["unavailable"][0] and "每波 K" in data["unavailable"][0]
     assert [c["member_id"] for c in data["connectors"]] == [ids[1], ids[0]]
     text = main(database_url, "campaigns", "report", "导入活动").stdout
     assert "无法给出" in text and "K 0.00" not in text
+    assert "参与者 3（认出成员 2）" in text and "裂变新客 17" in text
+    assert text.count("无法给出") == 1
 
 
 def test_bad_input_is_one_line(database, database_url):

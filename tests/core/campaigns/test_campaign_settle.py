@@ -239,3 +239,35 @@ def test_a_prize_goes_through_the_fulfilment_queue_held_pending_then_to_deliver(
 
 def _key(session):
     return session.scalar(select(LedgerRedemption.dedupe_key))
+
+
+def test_settling_asks_the_ledger_once_however_many_rewards_go_back(database):
+    """Which void awards are still pending (clawed back) or not (reversed) is one read of the
+    campaign's entries, not one query per award."""
+    from sqlalchemy import event
+
+    with database.session() as session:
+        campaign, group, _, invitees = setup(session, invitees=12)
+        assert settle(session, campaign.name, now=T + timedelta(days=1)).awarded == 12
+        statements = []
+
+        def count(*_args) -> None:
+            statements.append(1)
+
+        event.listen(database.engine, "before_cursor_execute", count)
+
+        def leave_and_count(members) -> tuple[int, int]:
+            left = T + timedelta(days=2)
+            for member in members:
+                session.add(MembershipEvent(member_id=member, community_id=group, kind="leave",
+                                            occurred_at=left))  # fmt: skip
+            session.flush()
+            statements.clear()
+            dry = settle(session, campaign.name, now=T + timedelta(days=3), dry_run=True)
+            return dry.clawed_back, len(statements)
+
+        two, asked_for_two = leave_and_count(invitees[:2])
+        twelve, asked_for_twelve = leave_and_count(invitees[2:])
+        event.remove(database.engine, "before_cursor_execute", count)
+        assert (two, twelve) == (2, 12)
+        assert asked_for_twelve == asked_for_two

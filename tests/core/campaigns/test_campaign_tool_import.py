@@ -60,7 +60,7 @@ def test_the_linkwechat_sample_imports_as_totals_and_twice_adds_nothing(database
             select(CampaignToolTotal).where(CampaignToolTotal.name == "Amy李")
         ).one()
         assert amy.state == "not_done"
-        assert "裂变层级（第几波）" in first.missing and first.missing == missing_figures()
+        assert "裂变层级（第几波）与每波 K" in first.missing and first.missing == missing_figures()
 
         again = import_tool_export(session, campaign.name, path)
         assert (again.added, again.updated, again.unchanged) == (0, 0, 20)

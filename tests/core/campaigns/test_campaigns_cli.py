@@ -92,3 +92,27 @@ def test_hostile_codes_get_one_safe_line(cli_db, typed):
     assert run.returncode == 1 and run.stdout == ""
     assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
     assert unsafe_characters(run.stderr) == []
+
+
+def test_dry_runs_go_through_the_shared_cli_helpers():
+    """Every campaigns command that writes takes --dry-run from core/common/cli.add_dry_run and
+    prints through emit_change (issue 16): no module spells the option or its mark itself."""
+    from pathlib import Path
+
+    from core.common.cli import DRY_RUN_MARK
+
+    folder = Path(__file__).resolve().parents[3] / "core" / "campaigns"
+    for module in ("cli.py", "type_cli.py", "report_cli.py"):
+        source = (folder / module).read_text(encoding="utf-8")
+        assert '"--dry-run"' not in source, module
+        assert DRY_RUN_MARK not in source and '"dry_run"' not in source, module
+
+
+def test_a_dry_run_is_marked_in_json_and_words(cli_db):
+    url, _, _ = cli_db
+    made = main(url, "campaigns", "create", "试运行活动", "--dry-run")
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.startswith("（试运行，未写入）已新建活动")
+    made = json.loads(main(url, "campaigns", "create", "试运行活动", "--dry-run", "--json").stdout)
+    assert made["dry_run"] is True
+    assert json.loads(main(url, "campaigns", "list", "--json").stdout)["campaigns"] == []

@@ -196,3 +196,23 @@ def test_members_are_found_by_number_wechat_id_and_phone_on_the_database(databas
             "kept_wx": {kept}
         }
         assert members_by_phone(session, ["13800138000"]) == {"13800138000": {twin_a, twin_b}}
+
+
+def test_the_members_of_several_communities_in_one_index(database):
+    """A campaign targets several groups: one index of their members (and, asked for, those who
+    left), each with the group nickname of every group they are in."""
+    with database.session() as session:
+        first, second, other = (community(session, n) for n in ("一群", "二群", "别的群"))
+        here = member(session, first, "阿杰")
+        there = member(session, second, "小周")
+        outside = member(session, other, "老李")
+        session.execute(
+            update(Membership).where(Membership.member_id == there).values(
+                group_nickname="周周", left_at=datetime(2026, 5, 1)
+            )
+        )
+        session.flush()
+        names = community_member_names(session, [first, second], with_former=True)
+        assert here in names and there in names and outside not in names
+        assert names.match("周周").member_id == there
+        assert there not in community_member_names(session, [first, second])

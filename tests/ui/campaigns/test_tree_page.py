@@ -5,7 +5,15 @@ and whom they brought, and the cascade picture saved as PNG."""
 from __future__ import annotations
 
 from PIL import Image
-from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit, QPushButton, QTabWidget, QTreeView
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QTreeView,
+)
 
 from core.members.editing import refresh_search_keys
 from db.models import Member
@@ -22,6 +30,26 @@ def _campaign(database) -> int:
             row.nickname = name
             refresh_search_keys(session, row)
     return campaign
+
+
+def _imported(database) -> int:
+    """A campaign known only from LinkWeChat's 群裂变明细: two rows, one matched to a member."""
+    from db.referral_models import Campaign, CampaignToolTotal
+
+    with database.session(write=True) as session:
+        member = Member(nickname="小王")
+        campaign = Campaign(name="导入的群裂变")
+        session.add_all([member, campaign])
+        session.flush()
+        for name, matched, state, count in (("小王-2栋", member.id, "done", 5),
+                                            ("陌生人", None, "not_done", 2)):  # fmt: skip
+            row = CampaignToolTotal(campaign_id=campaign.id, source="linkwechat_group", name=name,
+                                    community_name="烘焙1群", staff="李四", state=state,
+                                    new_customers=count)  # fmt: skip
+            row.member_id = matched
+            session.add(row)
+        campaign_id = campaign.id
+    return campaign_id
 
 
 def _children(item) -> list:
@@ -83,3 +111,44 @@ def test_the_cascade_picture_is_shown_and_saved(app, qtbot, sqlite_database, tmp
     assert saved.size == (picture.full.width(), picture.full.height())
     assert picture.pixmap().width() <= picture.width()  # scaled into the page, no side scroll
     assert saved.size[0] == 1200
+
+
+def test_a_campaign_of_imported_totals_shows_them_and_says_why_there_is_no_tree(
+    app, qtbot, sqlite_database
+):
+    """LinkWeChat's 群裂变明细 gives each participant's count, not who invited whom: the page
+    says so (and which figures it cannot give) and shows the totals, not 还没有参与者."""
+    campaign_id = _imported(sqlite_database)
+    tab = host(qtbot, sqlite_database, TreePage)
+    page = tab.page
+    page.show_campaign(campaign_id)
+    totals = page.findChild(QTableView, "campaign_tree_totals_table")
+    qtbot.waitUntil(lambda: not tab.busy() and totals.model().rowCount() == 2, timeout=10_000)
+    assert page.switch.currentWidget() is page.totals_view and totals.isVisible()
+    notice = page.findChild(QLabel, "campaign_tree_totals_notice").text()
+    assert "没有谁邀请了谁" in notice and "第几波" in notice
+    summary = page.findChild(QLabel, "campaign_tree_totals_summary").text()
+    assert "2 位参与者共带来 7 位新客" in summary and "认出成员 1 位" in summary
+    model = totals.model()
+    assert [model.index(0, c).data() for c in range(6)] == [
+        "小王-2栋", "小王", "烘焙1群", "李四", "已完成", "5"
+    ]  # fmt: skip
+    assert model.index(1, 1).data() == "未认出"
+    views = page.findChild(QTabWidget, "campaign_tree_views")
+    views.setCurrentIndex(1)  # the cascade picture: the same reason, no empty drawing
+    picture = page.findChild(QLabel, "campaign_cascade_picture")
+    assert "没有谁邀请了谁" in picture.text()
+    assert not page.findChild(QPushButton, "campaign_cascade_save").isEnabled()
+
+
+def test_the_participants_page_of_imported_totals_points_to_them(app, qtbot, sqlite_database):
+    """The 参与者 page has no members to list for such a campaign: it says where the 2
+    participants of the export are, and why there is no more, not just 0 人."""
+    from ui.campaigns.participants_page import ParticipantsPage
+
+    campaign_id = _imported(sqlite_database)
+    tab = host(qtbot, sqlite_database, ParticipantsPage)
+    tab.page.show_campaign(campaign_id)
+    notice = tab.page.findChild(QLabel, "campaign_participants_imported")
+    qtbot.waitUntil(lambda: not tab.busy() and notice.isVisible(), timeout=10_000)
+    assert "2 位参与者来自导入的明细" in notice.text() and "没有谁邀请了谁" in notice.text()
