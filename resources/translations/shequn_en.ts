@@ -1524,6 +1524,13 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
 </context>
 <context>
+    <name>DayLineChart</name>
+    <message>
+        <source>M月d日</source>
+        <translation>MMM d</translation>
+    </message>
+</context>
+<context>
     <name>FillEditor</name>
     <message>
         <source>纯色</source>
@@ -1833,10 +1840,6 @@ The current data is saved as a backup first, so you can restore it again.</trans
     <message>
         <source>选择一个社群查看成员增长</source>
         <translation>Choose a community to see its growth</translation>
-    </message>
-    <message>
-        <source>M月d日</source>
-        <translation>MMM d</translation>
     </message>
 </context>
 <context>
