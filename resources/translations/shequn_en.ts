@@ -2866,10 +2866,6 @@ Preview first: every row to add, update or with a problem is listed before anyth
         <translation>Export to Excel</translation>
     </message>
     <message>
-        <source>Excel 文件 (*.xlsx)</source>
-        <translation>Excel workbook (*.xlsx)</translation>
-    </message>
-    <message>
         <source>导出完成</source>
         <translation>Export complete</translation>
     </message>
@@ -3949,10 +3945,6 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>导出成员</source>
         <translation>Export members</translation>
-    </message>
-    <message>
-        <source>Excel 表格 (*.xlsx)</source>
-        <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
         <source>正在导出…</source>
@@ -5974,10 +5966,6 @@ Drop an image here</translation>
     <message>
         <source>导出分群</source>
         <translation>Export segment</translation>
-    </message>
-    <message>
-        <source>Excel 表格 (*.xlsx)</source>
-        <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message numerus="yes">
         <source>导出分群「{name}」的 %Ln 名成员到 Excel，每行附建议动作：{action}</source>
@@ -13207,6 +13195,13 @@ Log file: {path}</translation>
     <message>
         <source>贡献者</source>
         <translation>Contributor</translation>
+    </message>
+</context>
+<context>
+    <name>save_path</name>
+    <message>
+        <source>Excel 表格 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
     </message>
 </context>
 <context>
