@@ -154,32 +154,8 @@ def run_render(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         progress=TerminalProgress("生成海报"),
     )
-    files = []
-    for poster in result.written:
-        member = members[poster.index]
-        files.append(
-            {
-                "file": poster.name,
-                "member_id": member.member_id,
-                "nickname": member.fields["昵称"],
-                "invite_code": member.invite_code,
-                "qr_decoded": True,
-                "warnings": list(poster.warnings),
-            }
-        )
-    failed = []
-    for failure in result.failed:
-        member = members[failure.index]
-        failed.append(
-            {
-                "file": failure.name,
-                "member_id": member.member_id,
-                "nickname": member.fields["昵称"],
-                "invite_code": member.invite_code,
-                "qr_decoded": False,
-                "reason": failure.reason,
-            }
-        )
+    files = [_poster_row(members, p, True, warnings=list(p.warnings)) for p in result.written]
+    failed = [_poster_row(members, f, False, reason=f.reason) for f in result.failed]
     data = {
         "template": stored.info.key,
         "template_name": stored.info.name,
@@ -209,6 +185,19 @@ def run_render(args: argparse.Namespace) -> int:
         lines += [f"  {f['file']}：{f['reason']}" for f in failed]
     emit(data, as_json=args.json, human="\n".join(lines))
     return 1 if failed else 0
+
+
+def _poster_row(members, poster, decoded: bool, **outcome) -> dict:
+    """One poster of `render --json`, written or failed: whose it is, and how it went."""
+    member = members[poster.index]
+    return {
+        "file": poster.name,
+        "member_id": member.member_id,
+        "nickname": member.fields["昵称"],
+        "invite_code": member.invite_code,
+        "qr_decoded": decoded,
+        **outcome,
+    }
 
 
 # ---------------------------------------------------------------------- check-copy

@@ -2006,6 +2006,13 @@ Preview first: before anything is written you see the new members, who invited w
     </message>
 </context>
 <context>
+    <name>DayLineChart</name>
+    <message>
+        <source>M月d日</source>
+        <translation>MMM d</translation>
+    </message>
+</context>
+<context>
     <name>FillEditor</name>
     <message>
         <source>纯色</source>
@@ -2130,6 +2137,14 @@ Preview first: before anything is written you see the new members, who invited w
     <message>
         <source>每代</source>
         <translation>Generation</translation>
+    </message>
+    <message>
+        <source>没有可预测的数据</source>
+        <translation>Nothing to forecast</translation>
+    </message>
+    <message>
+        <source>每天入群人数</source>
+        <translation>Joins per day</translation>
     </message>
     <message>
         <source>预测的假设</source>
@@ -2315,10 +2330,6 @@ Preview first: before anything is written you see the new members, who invited w
     <message>
         <source>选择一个社群查看成员增长</source>
         <translation>Choose a community to see its growth</translation>
-    </message>
-    <message>
-        <source>M月d日</source>
-        <translation>MMM d</translation>
     </message>
 </context>
 <context>
@@ -2972,21 +2983,6 @@ Preview first: every row to add, update or with a problem is listed before anyth
     </message>
 </context>
 <context>
-    <name>JoinsChart</name>
-    <message>
-        <source>没有可预测的数据</source>
-        <translation>Nothing to forecast</translation>
-    </message>
-    <message>
-        <source>M月d日</source>
-        <translation>MMM d</translation>
-    </message>
-    <message>
-        <source>每天入群人数</source>
-        <translation>Joins per day</translation>
-    </message>
-</context>
-<context>
     <name>JournalPage</name>
     <message>
         <source>全部类型</source>
@@ -3386,10 +3382,6 @@ Preview first: every row to add, update or with a problem is listed before anyth
     <message>
         <source>导出 Excel</source>
         <translation>Export to Excel</translation>
-    </message>
-    <message>
-        <source>Excel 文件 (*.xlsx)</source>
-        <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
         <source>导出完成</source>
@@ -4479,10 +4471,6 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>导出成员</source>
         <translation>Export members</translation>
-    </message>
-    <message>
-        <source>Excel 表格 (*.xlsx)</source>
-        <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
         <source>正在导出…</source>
@@ -6516,10 +6504,6 @@ Drop an image here</translation>
     <message>
         <source>导出分群</source>
         <translation>Export segment</translation>
-    </message>
-    <message>
-        <source>Excel 表格 (*.xlsx)</source>
-        <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message numerus="yes">
         <source>导出分群「{name}」的 %Ln 名成员到 Excel，每行附建议动作：{action}</source>
@@ -14174,6 +14158,13 @@ Log file: {path}</translation>
     <message>
         <source>贡献者</source>
         <translation>Contributor</translation>
+    </message>
+</context>
+<context>
+    <name>save_path</name>
+    <message>
+        <source>Excel 表格 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
     </message>
 </context>
 <context>

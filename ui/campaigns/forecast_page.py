@@ -7,11 +7,10 @@ planner's assumptions typed here).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDateTime, QMargins, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
@@ -23,109 +22,19 @@ from PySide6.QtWidgets import (
 )
 
 from ui.campaigns.page import CampaignPage
+from ui.common.day_chart import DayLineChart
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
-from ui.common.theme import current_theme
 from ui.common.units import units
 from ui.common.widgets import counted_suffix
 from ui.ledger.common import make_table
 
 if TYPE_CHECKING:
-    from core.campaigns.forecast import Day, Forecast, GroupFill
+    from core.campaigns.forecast import Forecast, GroupFill
     from core.campaigns.planning import PlannedForecast
     from ui.common.tab import FeatureTab
 
 RELOAD_DELAY_MS = 300
-
-
-class JoinsChart(QWidget):
-    """Joins per day as a line over the forecast's days; an empty hint until days arrive."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("campaign_forecast_chart")
-        self.setMinimumHeight(220)
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self.empty_label = QLabel(self.tr("没有可预测的数据"))
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setProperty("muted", True)
-        self._layout.addWidget(self.empty_label)
-        self.view = None
-        self.days: list[Day] = []
-
-    def _build(self) -> None:
-        from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QValueAxis
-
-        theme = current_theme()
-        chart = QChart()
-        chart.legend().hide()
-        chart.setBackgroundVisible(False)
-        chart.setBackgroundRoundness(0)
-        chart.setMargins(QMargins(4, 4, 8, 4))
-        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        chart.setTitleBrush(QColor(theme.muted))
-        self.series = QLineSeries()
-        pen = QPen(QColor(theme.accent))
-        pen.setWidthF(2.2)
-        self.series.setPen(pen)
-        chart.addSeries(self.series)
-        self.x_axis = QDateTimeAxis()
-        self.x_axis.setFormat(self.tr("M月d日"))
-        self.x_axis.setTickCount(7)
-        self.y_axis = QValueAxis()
-        self.y_axis.setLabelFormat("%d")
-        self.y_axis.setTickCount(5)
-        self.y_axis.setTitleText(self.tr("每天入群人数"))
-        self.y_axis.setTitleBrush(QColor(theme.muted))
-        for axis, alignment in (
-            (self.x_axis, Qt.AlignmentFlag.AlignBottom),
-            (self.y_axis, Qt.AlignmentFlag.AlignLeft),
-        ):
-            axis.setGridLineColor(QColor(theme.border))
-            axis.setLabelsColor(QColor(theme.muted))
-            axis.setLinePenColor(QColor(theme.border))
-            font = self.font()
-            font.setPointSizeF(max(8.0, font.pointSizeF() - 1))
-            axis.setLabelsFont(font)
-            axis.setTitleFont(font)
-            chart.addAxis(axis, alignment)
-            self.series.attachAxis(axis)
-        self.chart = chart
-        self.view = QChartView(chart)
-        self.view.setObjectName("campaign_forecast_view")
-        self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.view.setStyleSheet("background: transparent;")
-        self._layout.addWidget(self.view)
-
-    def set_days(self, days: list[Day]) -> None:
-        self.days = list(days)
-        if not days:
-            self.clear()
-            return
-        if self.view is None:
-            self._build()
-        self.empty_label.hide()
-        self.view.show()
-        values = [(_msecs(d.date), d.joins) for d in days]
-        self.series.clear()
-        for x, y in values:
-            self.series.append(x, y)
-        self.x_axis.setTickCount(min(7, max(2, len(values))))
-        self.x_axis.setRange(
-            QDateTime.fromMSecsSinceEpoch(values[0][0]),
-            QDateTime.fromMSecsSinceEpoch(values[-1][0] + (0 if len(values) > 1 else 86_400_000)),
-        )
-        top = max(y for _, y in values)
-        self.y_axis.setRange(0, max(5, top * 1.05))
-        self.y_axis.applyNiceNumbers()
-
-    def clear(self) -> None:
-        self.days = []
-        if self.view is not None:
-            self.series.clear()
-            self.view.hide()
-        self.empty_label.show()
 
 
 class ForecastPage(CampaignPage):
@@ -170,7 +79,12 @@ class ForecastPage(CampaignPage):
         controls.addWidget(self.plan_hours)
         controls.addStretch(1)
 
-        self.chart = JoinsChart()
+        self.chart = DayLineChart(
+            "campaign_forecast_chart",
+            "campaign_forecast_view",
+            empty_text=self.tr("没有可预测的数据"),
+            y_title=self.tr("每天入群人数"),
+        )
         self.summary = QLabel()
         self.summary.setObjectName("campaign_forecast_summary")
         self.summary.setWordWrap(True)
@@ -250,7 +164,9 @@ class ForecastPage(CampaignPage):
             return
         self.result = result
         forecast = None if result is None else result.forecast
-        self.chart.set_days([] if forecast is None else forecast.days)
+        self.chart.set_values(
+            [] if forecast is None else [(d.date, d.joins) for d in forecast.days]
+        )
         self.groups_model.set_items([] if forecast is None else forecast.groups)
         if forecast is None:
             self.assumptions.setText("")
@@ -315,10 +231,6 @@ class ForecastPage(CampaignPage):
         if not group.new:
             return self.tr("已有")
         return self.tr("{day} 前").format(day=_day_text(group.open_by))
-
-
-def _msecs(day: date) -> int:
-    return QDateTime(datetime.combine(day, time(12))).toMSecsSinceEpoch()
 
 
 def _amount(value: float) -> str:

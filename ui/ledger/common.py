@@ -4,13 +4,11 @@ of a page (its reads and writes go through the tab, so the tab's `busy()` covers
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QFrame,
     QHeaderView,
     QLabel,
@@ -25,6 +23,7 @@ from ui.common.changes import Change, changes
 from ui.common.columns import keep_columns_fitted
 from ui.common.empty_state import EmptySwitch
 from ui.common.list_model import ListTableModel
+from ui.common.save_path import ask_xlsx_path
 from ui.common.tasks import run_task, while_alive
 
 if TYPE_CHECKING:
@@ -135,14 +134,9 @@ class LedgerPage(QWidget):
 
     def export(self, member_ids: list[int] | None, suggested: str) -> None:
         """The ledger (all of it, or these members') to an Excel file the user picks."""
-
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("导出 Excel"), suggested, self.tr("Excel 文件 (*.xlsx)")
-        )
-        if not path:
+        path = ask_xlsx_path(self, self.tr("导出 Excel"), suggested)
+        if path is None:
             return
-        if not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
         database = self.database
 
         def work(progress, cancelled):
@@ -152,7 +146,7 @@ class LedgerPage(QWidget):
             with database.session() as session:
                 return export_ledger(
                     session,
-                    Path(path),
+                    path,
                     member_ids=member_ids,
                     progress=progress,
                     cancelled=cancelled,

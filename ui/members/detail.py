@@ -35,6 +35,16 @@ from ui.common.tasks import TaskGroup
 from ui.common.wheel import scroll_safe
 
 NO_BIRTHDAY = QDate(1900, 1, 1)
+# The member fields edited in a one-line box, in the form's order.
+LINE_FIELDS = (
+    "nickname",
+    "remark",
+    "wechat_id",
+    "phone",
+    "external_userid",
+    "city",
+    "source_channel",
+)
 
 
 def _date_text(value) -> str:
@@ -91,15 +101,7 @@ class MemberDetailPanel(QWidget):
         self.subtitle.setProperty("muted", True)
         self.subtitle.setWordWrap(True)
 
-        self.inputs: dict[str, QWidget] = {
-            "nickname": QLineEdit(),
-            "remark": QLineEdit(),
-            "wechat_id": QLineEdit(),
-            "phone": QLineEdit(),
-            "external_userid": QLineEdit(),
-            "city": QLineEdit(),
-            "source_channel": QLineEdit(),
-        }
+        self.inputs: dict[str, QWidget] = {name: QLineEdit() for name in LINE_FIELDS}
         gender = QComboBox()
         for code, name in (("", self.tr("未知")), ("m", self.tr("男")), ("f", self.tr("女"))):
             gender.addItem(name, code)
@@ -318,15 +320,7 @@ class MemberDetailPanel(QWidget):
             )
         )
         self.subtitle.setText(" · ".join(parts))
-        for name in (
-            "nickname",
-            "remark",
-            "wechat_id",
-            "phone",
-            "external_userid",
-            "city",
-            "source_channel",
-        ):
+        for name in LINE_FIELDS:
             self.inputs[name].setText(fields[name] or "")
         gender = self.inputs["gender"]
         gender.setCurrentIndex(max(0, gender.findData(fields["gender"])))
@@ -371,18 +365,7 @@ class MemberDetailPanel(QWidget):
     # ----- editing -------------------------------------------------------------------------
 
     def edited_fields(self) -> dict[str, Any]:
-        values: dict[str, Any] = {
-            name: self.inputs[name].text()
-            for name in (
-                "nickname",
-                "remark",
-                "wechat_id",
-                "phone",
-                "external_userid",
-                "city",
-                "source_channel",
-            )
-        }
+        values: dict[str, Any] = {name: self.inputs[name].text() for name in LINE_FIELDS}
         values["gender"] = self.inputs["gender"].currentData()
         birthday = self.inputs["birthday"].date()
         values["birthday"] = None if birthday == NO_BIRTHDAY else birthday.toPython()

@@ -11,7 +11,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QFileDialog,
     QHeaderView,
     QInputDialog,
     QMenu,
@@ -42,6 +41,7 @@ from ui.common.columns import fit_columns
 from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.flow_layout import flow_row
 from ui.common.labels import role_labels, role_name
+from ui.common.save_path import ask_xlsx_path
 from ui.common.sorting import sorted_by_name
 from ui.common.tab import FeatureTab
 from ui.common.tasks import run_task
@@ -472,13 +472,9 @@ class MembersTab(FeatureTab):
         ids = selected or self.model.ids()
         what = self.tr("所选成员") if selected else self.tr("当前列表的成员")
         suggested = Path(data_dir()).parent / f"成员_{datetime.now():%Y%m%d_%H%M}.xlsx"
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("导出成员"), str(suggested), self.tr("Excel 表格 (*.xlsx)")
-        )
-        if not path:
+        path = ask_xlsx_path(self, self.tr("导出成员"), suggested)
+        if path is None:
             return
-        if not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
         mask = self.ask_masking(len(ids))
         if mask is None:
             return
@@ -491,7 +487,7 @@ class MembersTab(FeatureTab):
                 return export_members(
                     session,
                     ids,
-                    Path(path),
+                    path,
                     mask=mask,
                     what=what,
                     progress=progress,

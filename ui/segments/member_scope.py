@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QFileDialog, QWidget
+from PySide6.QtWidgets import QComboBox, QWidget
 
 from core.common.paths import data_dir
 from core.segments.catalogue import SEGMENTS, get_segment
 from ui.common.i18n import shown
+from ui.common.save_path import ask_xlsx_path
 from ui.common.tasks import run_task
 from ui.common.widgets import push_button
 from ui.members.scope import ExtraChoice, MemberScope
@@ -116,13 +117,9 @@ class SegmentScope(MemberScope):
         suggested = (
             Path(data_dir()).parent / f"分群_{segment.name}_{datetime.now():%Y%m%d_%H%M}.xlsx"
         )
-        path, _ = QFileDialog.getSaveFileName(
-            tab, self.tr("导出分群"), str(suggested), self.tr("Excel 表格 (*.xlsx)")
-        )
-        if not path:
+        path = ask_xlsx_path(tab, self.tr("导出分群"), suggested)
+        if path is None:
             return
-        if not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
         mask = tab.ask_masking(
             len(ids),
             self.tr(
@@ -140,7 +137,7 @@ class SegmentScope(MemberScope):
                 return export_segment(
                     session,
                     segment.key,
-                    Path(path),
+                    path,
                     mask=mask,
                     member_ids=ids,
                     progress=progress,

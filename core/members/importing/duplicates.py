@@ -63,38 +63,29 @@ def possible_duplicates(
         groups = db_groups.get(key)
         if groups is None:
             groups = db_groups[key] = _member_groups(db, matched, db_index.get(key, ()))
-        shown = 0
-        for _order, member_id in _first_compatible(groups, kinds):
-            if shown >= _DUPLICATE_LIMIT_PER_ROW or len(found) >= _DUPLICATE_LIMIT:
-                break
-            found.append(
-                PossibleDuplicate(
-                    person.first.sheet,
-                    person.first.row,
-                    nickname,
-                    db.nickname.get(member_id, ""),
-                    member_id,
-                    None,
-                    _SAME_NICKNAME,
-                )
-            )
-            shown += 1
+        # (other_nickname, other_member_id, other_row): database members first, then earlier rows
+        candidates = [
+            (db.nickname.get(member_id, ""), member_id, None)
+            for _order, member_id in _first_compatible(groups, kinds)
+        ]
         groups = file_groups.setdefault(key, {})
-        for _order, other in _first_compatible(groups, kinds):
-            if shown >= _DUPLICATE_LIMIT_PER_ROW or len(found) >= _DUPLICATE_LIMIT:
-                break
-            found.append(
-                PossibleDuplicate(
-                    person.first.sheet,
-                    person.first.row,
-                    nickname,
-                    other.fields.get("nickname", ""),
-                    None,
-                    (other.first.sheet, other.first.row),
-                    _SAME_NICKNAME,
-                )
+        candidates += [
+            (other.fields.get("nickname", ""), None, (other.first.sheet, other.first.row))
+            for _order, other in _first_compatible(groups, kinds)
+        ]
+        room = min(_DUPLICATE_LIMIT_PER_ROW, _DUPLICATE_LIMIT - len(found))
+        found.extend(
+            PossibleDuplicate(
+                person.first.sheet,
+                person.first.row,
+                nickname,
+                other_nickname,
+                other_member_id,
+                other_row,
+                _SAME_NICKNAME,
             )
-            shown += 1
+            for other_nickname, other_member_id, other_row in candidates[:room]
+        )
         groups.setdefault(kinds, []).append((position, person))
     if len(found) >= _DUPLICATE_LIMIT:
         notes.append(

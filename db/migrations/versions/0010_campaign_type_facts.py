@@ -18,6 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from db.migration_ops import create_indexes, drop_indexes, foreign_key, id_column, primary_key
+
 revision: str = "0010"
 down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
@@ -27,7 +29,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "campaign_coupons",
-        sa.Column("id", sa.Integer(), nullable=False),
+        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(length=64), nullable=False),
         sa.Column("origin", sa.String(length=10), nullable=False),
@@ -50,30 +52,17 @@ def upgrade() -> None:
             "redeemed_at IS NULL OR (issued_at IS NOT NULL AND redeemed_at >= issued_at)",
             name=op.f("ck_campaign_coupons_redeemed_after_issued"),
         ),
-        sa.ForeignKeyConstraint(
-            ["campaign_id"],
-            ["campaigns.id"],
-            name=op.f("fk_campaign_coupons_campaign_id_campaigns"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["member_id"],
-            ["members.id"],
-            name=op.f("fk_campaign_coupons_member_id_members"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_coupons")),
+        foreign_key("campaign_coupons", "campaign_id", "campaigns", ondelete="CASCADE"),
+        foreign_key("campaign_coupons", "member_id", "members", ondelete="CASCADE"),
+        primary_key("campaign_coupons"),
         sa.UniqueConstraint("campaign_id", "code", name=op.f("uq_campaign_coupons_campaign_id")),
         sa.UniqueConstraint("reward_key", name=op.f("uq_campaign_coupons_reward_key")),
     )
-    with op.batch_alter_table("campaign_coupons", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_campaign_coupons_member_id"), ["member_id"], unique=False
-        )
+    create_indexes("campaign_coupons", "member_id")
 
     op.create_table(
         "campaign_cuts",
-        sa.Column("id", sa.Integer(), nullable=False),
+        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("target_id", sa.Integer(), nullable=False),
         sa.Column("helper_id", sa.Integer(), nullable=False),
@@ -88,32 +77,17 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "price_after_cents BETWEEN 0 AND 1000000000", name=op.f("ck_campaign_cuts_price_range")
         ),
-        sa.ForeignKeyConstraint(
-            ["campaign_id"],
-            ["campaigns.id"],
-            name=op.f("fk_campaign_cuts_campaign_id_campaigns"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["helper_id"],
-            ["members.id"],
-            name=op.f("fk_campaign_cuts_helper_id_members"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["target_id"],
-            ["members.id"],
-            name=op.f("fk_campaign_cuts_target_id_members"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_cuts")),
+        foreign_key("campaign_cuts", "campaign_id", "campaigns", ondelete="CASCADE"),
+        foreign_key("campaign_cuts", "helper_id", "members", ondelete="CASCADE"),
+        foreign_key("campaign_cuts", "target_id", "members", ondelete="CASCADE"),
+        primary_key("campaign_cuts"),
         sa.UniqueConstraint(
             "campaign_id", "target_id", "helper_id", name=op.f("uq_campaign_cuts_campaign_id")
         ),
     )
     op.create_table(
         "campaign_draws",
-        sa.Column("id", sa.Integer(), nullable=False),
+        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
@@ -132,19 +106,9 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "number BETWEEN 1 AND 2147483647", name=op.f("ck_campaign_draws_number_range")
         ),
-        sa.ForeignKeyConstraint(
-            ["campaign_id"],
-            ["campaigns.id"],
-            name=op.f("fk_campaign_draws_campaign_id_campaigns"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["member_id"],
-            ["members.id"],
-            name=op.f("fk_campaign_draws_member_id_members"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_draws")),
+        foreign_key("campaign_draws", "campaign_id", "campaigns", ondelete="CASCADE"),
+        foreign_key("campaign_draws", "member_id", "members", ondelete="CASCADE"),
+        primary_key("campaign_draws"),
         sa.UniqueConstraint(
             "member_id", "campaign_id", "member_number", name=op.f("uq_campaign_draws_member_id")
         ),
@@ -152,42 +116,24 @@ def upgrade() -> None:
     )
     op.create_table(
         "campaign_helps",
-        sa.Column("id", sa.Integer(), nullable=False),
+        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("target_id", sa.Integer(), nullable=False),
         sa.Column("helper_id", sa.Integer(), nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
         sa.Column("recorded_at", sa.DateTime(), nullable=False),
         sa.CheckConstraint("helper_id <> target_id", name=op.f("ck_campaign_helps_not_self")),
-        sa.ForeignKeyConstraint(
-            ["campaign_id"],
-            ["campaigns.id"],
-            name=op.f("fk_campaign_helps_campaign_id_campaigns"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["helper_id"],
-            ["members.id"],
-            name=op.f("fk_campaign_helps_helper_id_members"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["target_id"],
-            ["members.id"],
-            name=op.f("fk_campaign_helps_target_id_members"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_helps")),
+        foreign_key("campaign_helps", "campaign_id", "campaigns", ondelete="CASCADE"),
+        foreign_key("campaign_helps", "helper_id", "members", ondelete="CASCADE"),
+        foreign_key("campaign_helps", "target_id", "members", ondelete="CASCADE"),
+        primary_key("campaign_helps"),
         sa.UniqueConstraint("campaign_id", "helper_id", name=op.f("uq_campaign_helps_campaign_id")),
     )
-    with op.batch_alter_table("campaign_helps", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_campaign_helps_target", ["campaign_id", "target_id"], unique=False
-        )
+    create_indexes("campaign_helps", ("ix_campaign_helps_target", ["campaign_id", "target_id"]))
 
     op.create_table(
         "campaign_swap_offers",
-        sa.Column("id", sa.Integer(), nullable=False),
+        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("category", sa.String(length=50), nullable=False),
@@ -200,28 +146,17 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "length(item) BETWEEN 1 AND 200", name=op.f("ck_campaign_swap_offers_item_length")
         ),
-        sa.ForeignKeyConstraint(
-            ["campaign_id"],
-            ["campaigns.id"],
-            name=op.f("fk_campaign_swap_offers_campaign_id_campaigns"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["member_id"],
-            ["members.id"],
-            name=op.f("fk_campaign_swap_offers_member_id_members"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_swap_offers")),
+        foreign_key("campaign_swap_offers", "campaign_id", "campaigns", ondelete="CASCADE"),
+        foreign_key("campaign_swap_offers", "member_id", "members", ondelete="CASCADE"),
+        primary_key("campaign_swap_offers"),
     )
-    with op.batch_alter_table("campaign_swap_offers", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_campaign_swap_offers_campaign", ["campaign_id", "at"], unique=False
-        )
+    create_indexes(
+        "campaign_swap_offers", ("ix_campaign_swap_offers_campaign", ["campaign_id", "at"])
+    )
 
     op.create_table(
         "campaign_swap_wants",
-        sa.Column("id", sa.Integer(), nullable=False),
+        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("category", sa.String(length=50), nullable=False),
@@ -229,49 +164,28 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "length(category) BETWEEN 1 AND 50", name=op.f("ck_campaign_swap_wants_category_length")
         ),
-        sa.ForeignKeyConstraint(
-            ["campaign_id"],
-            ["campaigns.id"],
-            name=op.f("fk_campaign_swap_wants_campaign_id_campaigns"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["member_id"],
-            ["members.id"],
-            name=op.f("fk_campaign_swap_wants_member_id_members"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_swap_wants")),
+        foreign_key("campaign_swap_wants", "campaign_id", "campaigns", ondelete="CASCADE"),
+        foreign_key("campaign_swap_wants", "member_id", "members", ondelete="CASCADE"),
+        primary_key("campaign_swap_wants"),
     )
-    with op.batch_alter_table("campaign_swap_wants", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_campaign_swap_wants_campaign", ["campaign_id", "at"], unique=False
-        )
+    create_indexes(
+        "campaign_swap_wants", ("ix_campaign_swap_wants_campaign", ["campaign_id", "at"])
+    )
 
     op.create_table(
         "campaign_teams",
-        sa.Column("id", sa.Integer(), nullable=False),
+        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("leader_id", sa.Integer(), nullable=False),
         sa.Column("opened_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["campaign_id"],
-            ["campaigns.id"],
-            name=op.f("fk_campaign_teams_campaign_id_campaigns"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["leader_id"],
-            ["members.id"],
-            name=op.f("fk_campaign_teams_leader_id_members"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_teams")),
+        foreign_key("campaign_teams", "campaign_id", "campaigns", ondelete="CASCADE"),
+        foreign_key("campaign_teams", "leader_id", "members", ondelete="CASCADE"),
+        primary_key("campaign_teams"),
         sa.UniqueConstraint("campaign_id", "leader_id", name=op.f("uq_campaign_teams_campaign_id")),
     )
     op.create_table(
         "campaign_swaps",
-        sa.Column("id", sa.Integer(), nullable=False),
+        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("offer_id", sa.Integer(), nullable=False),
         sa.Column("want_id", sa.Integer(), nullable=False),
@@ -281,92 +195,54 @@ def upgrade() -> None:
             "done_at IS NULL OR done_at >= matched_at",
             name=op.f("ck_campaign_swaps_done_after_matched"),
         ),
-        sa.ForeignKeyConstraint(
-            ["campaign_id"],
-            ["campaigns.id"],
-            name=op.f("fk_campaign_swaps_campaign_id_campaigns"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["offer_id"],
-            ["campaign_swap_offers.id"],
-            name=op.f("fk_campaign_swaps_offer_id_campaign_swap_offers"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["want_id"],
-            ["campaign_swap_wants.id"],
-            name=op.f("fk_campaign_swaps_want_id_campaign_swap_wants"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_swaps")),
+        foreign_key("campaign_swaps", "campaign_id", "campaigns", ondelete="CASCADE"),
+        foreign_key("campaign_swaps", "offer_id", "campaign_swap_offers", ondelete="CASCADE"),
+        foreign_key("campaign_swaps", "want_id", "campaign_swap_wants", ondelete="CASCADE"),
+        primary_key("campaign_swaps"),
         sa.UniqueConstraint("offer_id", name=op.f("uq_campaign_swaps_offer_id")),
         sa.UniqueConstraint("want_id", name=op.f("uq_campaign_swaps_want_id")),
     )
-    with op.batch_alter_table("campaign_swaps", schema=None) as batch_op:
-        batch_op.create_index("ix_campaign_swaps_campaign", ["campaign_id"], unique=False)
+    create_indexes("campaign_swaps", ("ix_campaign_swaps_campaign", ["campaign_id"]))
 
     op.create_table(
         "campaign_team_members",
-        sa.Column("id", sa.Integer(), nullable=False),
+        id_column(),
         sa.Column("team_id", sa.Integer(), nullable=False),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("joined_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["campaign_id"],
-            ["campaigns.id"],
-            name=op.f("fk_campaign_team_members_campaign_id_campaigns"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["member_id"],
-            ["members.id"],
-            name=op.f("fk_campaign_team_members_member_id_members"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["team_id"],
-            ["campaign_teams.id"],
-            name=op.f("fk_campaign_team_members_team_id_campaign_teams"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_team_members")),
+        foreign_key("campaign_team_members", "campaign_id", "campaigns", ondelete="CASCADE"),
+        foreign_key("campaign_team_members", "member_id", "members", ondelete="CASCADE"),
+        foreign_key("campaign_team_members", "team_id", "campaign_teams", ondelete="CASCADE"),
+        primary_key("campaign_team_members"),
         sa.UniqueConstraint(
             "campaign_id", "member_id", name=op.f("uq_campaign_team_members_campaign_id")
         ),
     )
-    with op.batch_alter_table("campaign_team_members", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_campaign_team_members_team", ["team_id", "joined_at"], unique=False
-        )
+    create_indexes(
+        "campaign_team_members", ("ix_campaign_team_members_team", ["team_id", "joined_at"])
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("campaign_team_members", schema=None) as batch_op:
-        batch_op.drop_index("ix_campaign_team_members_team")
+    drop_indexes("campaign_team_members", "ix_campaign_team_members_team")
 
     op.drop_table("campaign_team_members")
-    with op.batch_alter_table("campaign_swaps", schema=None) as batch_op:
-        batch_op.drop_index("ix_campaign_swaps_campaign")
+    drop_indexes("campaign_swaps", "ix_campaign_swaps_campaign")
 
     op.drop_table("campaign_swaps")
     op.drop_table("campaign_teams")
-    with op.batch_alter_table("campaign_swap_wants", schema=None) as batch_op:
-        batch_op.drop_index("ix_campaign_swap_wants_campaign")
+    drop_indexes("campaign_swap_wants", "ix_campaign_swap_wants_campaign")
 
     op.drop_table("campaign_swap_wants")
-    with op.batch_alter_table("campaign_swap_offers", schema=None) as batch_op:
-        batch_op.drop_index("ix_campaign_swap_offers_campaign")
+    drop_indexes("campaign_swap_offers", "ix_campaign_swap_offers_campaign")
 
     op.drop_table("campaign_swap_offers")
-    with op.batch_alter_table("campaign_helps", schema=None) as batch_op:
-        batch_op.drop_index("ix_campaign_helps_target")
+    drop_indexes("campaign_helps", "ix_campaign_helps_target")
 
     op.drop_table("campaign_helps")
     op.drop_table("campaign_draws")
     op.drop_table("campaign_cuts")
-    with op.batch_alter_table("campaign_coupons", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_campaign_coupons_member_id"))
+    drop_indexes("campaign_coupons", "member_id")
 
     op.drop_table("campaign_coupons")

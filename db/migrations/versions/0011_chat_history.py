@@ -20,6 +20,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from db.migration_ops import foreign_key, id_column, primary_key
+
 revision: str = "0011"
 down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
@@ -45,42 +47,27 @@ def _set_kinds(kinds: tuple[str, ...]) -> None:
 def upgrade() -> None:
     op.create_table(
         "community_chats",
-        sa.Column("id", sa.Integer(), nullable=False),
+        id_column(),
         sa.Column("chat_id", sa.String(length=100), nullable=False),
         sa.Column("community_id", sa.Integer(), nullable=False),
         sa.Column("format", sa.String(length=30), nullable=False),
         sa.Column("linked_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["community_id"],
-            ["communities.id"],
-            name=op.f("fk_community_chats_community_id_communities"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_community_chats")),
+        foreign_key("community_chats", "community_id", "communities", ondelete="CASCADE"),
+        primary_key("community_chats"),
         sa.UniqueConstraint("chat_id", name=op.f("uq_community_chats_chat_id")),
     )
     op.create_index(op.f("ix_community_chats_community_id"), "community_chats", ["community_id"])
     op.create_table(
         "community_names",
-        sa.Column("id", sa.Integer(), nullable=False),
+        id_column(),
         sa.Column("community_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("changed_at", sa.DateTime(), nullable=False),
         sa.Column("by_member_id", sa.Integer(), nullable=True),
         sa.Column("source", sa.String(length=20), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["by_member_id"],
-            ["members.id"],
-            name=op.f("fk_community_names_by_member_id_members"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["community_id"],
-            ["communities.id"],
-            name=op.f("fk_community_names_community_id_communities"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_community_names")),
+        foreign_key("community_names", "by_member_id", "members", ondelete="SET NULL"),
+        foreign_key("community_names", "community_id", "communities", ondelete="CASCADE"),
+        primary_key("community_names"),
         sa.UniqueConstraint(
             "community_id",
             "name",
@@ -90,7 +77,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "chat_messages",
-        sa.Column("id", sa.Integer(), nullable=False),
+        id_column(),
         sa.Column("community_id", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("sent_at", sa.DateTime(), nullable=False),
@@ -99,25 +86,10 @@ def upgrade() -> None:
         sa.Column("quoted_member_id", sa.Integer(), nullable=True),
         sa.Column("text", sa.Text(), nullable=True),
         sa.Column("source_ref", sa.String(length=100), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["community_id"],
-            ["communities.id"],
-            name=op.f("fk_chat_messages_community_id_communities"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["member_id"],
-            ["members.id"],
-            name=op.f("fk_chat_messages_member_id_members"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["quoted_member_id"],
-            ["members.id"],
-            name=op.f("fk_chat_messages_quoted_member_id_members"),
-            ondelete="SET NULL",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_chat_messages")),
+        foreign_key("chat_messages", "community_id", "communities", ondelete="CASCADE"),
+        foreign_key("chat_messages", "member_id", "members", ondelete="CASCADE"),
+        foreign_key("chat_messages", "quoted_member_id", "members", ondelete="SET NULL"),
+        primary_key("chat_messages"),
         sa.UniqueConstraint("source_ref", name=op.f("uq_chat_messages_source_ref")),
     )
     op.create_index("ix_chat_messages_community_time", "chat_messages", ["community_id", "sent_at"])

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from db.migration_ops import create_indexes, drop_indexes, foreign_key, id_column, primary_key
+
 revision: str = "0012"
 down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
@@ -29,7 +31,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "sop_templates",
-        sa.Column("id", sa.Integer(), nullable=False),
+        id_column(),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("sop_kind", sa.String(length=15), nullable=False),
         sa.Column("mode", sa.String(length=10), nullable=False),
@@ -74,12 +76,12 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "length(name) BETWEEN 1 AND 100", name=op.f("ck_sop_templates_name_length")
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_sop_templates")),
+        primary_key("sop_templates"),
         sa.UniqueConstraint("name", name=op.f("uq_sop_templates_name")),
     )
     op.create_table(
         "content_items",
-        sa.Column("id", sa.Integer(), nullable=False),
+        id_column(),
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=10), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
@@ -131,29 +133,14 @@ def upgrade() -> None:
             "sales_cents IS NULL OR sales_cents BETWEEN 0 AND 1000000000",
             name=op.f("ck_content_items_sales_range"),
         ),
-        sa.ForeignKeyConstraint(
-            ["campaign_id"],
-            ["campaigns.id"],
-            name=op.f("fk_content_items_campaign_id_campaigns"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["sop_template_id"],
-            ["sop_templates.id"],
-            name=op.f("fk_content_items_sop_template_id_sop_templates"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_content_items")),
+        foreign_key("content_items", "campaign_id", "campaigns", ondelete="SET NULL"),
+        foreign_key("content_items", "sop_template_id", "sop_templates"),
+        primary_key("content_items"),
         sa.UniqueConstraint(
             "sop_template_id", "sop_occurrence", name=op.f("uq_content_items_sop_template_id")
         ),
     )
-    with op.batch_alter_table("content_items", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_content_items_campaign_id"), ["campaign_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_content_items_planned_at"), ["planned_at"], unique=False
-        )
+    create_indexes("content_items", "campaign_id", "planned_at")
 
     op.create_table(
         "sop_exceptions",
@@ -170,17 +157,12 @@ def upgrade() -> None:
             name=op.f("ck_sop_exceptions_skip_has_no_edit"),
         ),
         sa.CheckConstraint("action IN ('skip', 'edit')", name=op.f("ck_sop_exceptions_action")),
-        sa.ForeignKeyConstraint(
-            ["template_id"],
-            ["sop_templates.id"],
-            name=op.f("fk_sop_exceptions_template_id_sop_templates"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("sop_exceptions", "template_id", "sop_templates", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("template_id", "occurrence", name=op.f("pk_sop_exceptions")),
     )
     op.create_table(
         "sop_steps",
-        sa.Column("id", sa.Integer(), nullable=False),
+        id_column(),
         sa.Column("template_id", sa.Integer(), nullable=False),
         sa.Column("day", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
@@ -200,13 +182,8 @@ def upgrade() -> None:
             "window_start BETWEEN 0 AND 1439 AND window_end BETWEEN 1 AND 1440 AND window_start < window_end",
             name=op.f("ck_sop_steps_window_in_day"),
         ),
-        sa.ForeignKeyConstraint(
-            ["template_id"],
-            ["sop_templates.id"],
-            name=op.f("fk_sop_steps_template_id_sop_templates"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_sop_steps")),
+        foreign_key("sop_steps", "template_id", "sop_templates", ondelete="CASCADE"),
+        primary_key("sop_steps"),
         sa.UniqueConstraint("template_id", "day", "title", name=op.f("uq_sop_steps_template_id")),
     )
     op.create_table(
@@ -219,30 +196,17 @@ def upgrade() -> None:
             "(sent_at IS NULL AND sent_by IS NULL) OR (sent_at IS NOT NULL AND sent_by IS NOT NULL)",
             name=op.f("ck_content_item_communities_sent_with_who"),
         ),
-        sa.ForeignKeyConstraint(
-            ["community_id"],
-            ["communities.id"],
-            name=op.f("fk_content_item_communities_community_id_communities"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["item_id"],
-            ["content_items.id"],
-            name=op.f("fk_content_item_communities_item_id_content_items"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("content_item_communities", "community_id", "communities", ondelete="CASCADE"),
+        foreign_key("content_item_communities", "item_id", "content_items", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint(
             "item_id", "community_id", name=op.f("pk_content_item_communities")
         ),
     )
-    with op.batch_alter_table("content_item_communities", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_content_item_communities_community_id"), ["community_id"], unique=False
-        )
+    create_indexes("content_item_communities", "community_id")
 
     op.create_table(
         "content_item_history",
-        sa.Column("id", sa.Integer(), nullable=False),
+        id_column(),
         sa.Column("item_id", sa.Integer(), nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
         sa.Column("who", sa.String(length=100), nullable=False),
@@ -258,63 +222,37 @@ def upgrade() -> None:
             "action NOT IN ('rejected', 'returned') OR length(reason) > 0",
             name=op.f("ck_content_item_history_reason_given"),
         ),
-        sa.ForeignKeyConstraint(
-            ["item_id"],
-            ["content_items.id"],
-            name=op.f("fk_content_item_history_item_id_content_items"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_content_item_history")),
+        foreign_key("content_item_history", "item_id", "content_items", ondelete="CASCADE"),
+        primary_key("content_item_history"),
     )
-    with op.batch_alter_table("content_item_history", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_content_item_history_item_id"), ["item_id"], unique=False
-        )
+    create_indexes("content_item_history", "item_id")
 
     op.create_table(
         "sop_template_communities",
         sa.Column("template_id", sa.Integer(), nullable=False),
         sa.Column("community_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["community_id"],
-            ["communities.id"],
-            name=op.f("fk_sop_template_communities_community_id_communities"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["template_id"],
-            ["sop_templates.id"],
-            name=op.f("fk_sop_template_communities_template_id_sop_templates"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("sop_template_communities", "community_id", "communities", ondelete="CASCADE"),
+        foreign_key("sop_template_communities", "template_id", "sop_templates", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint(
             "template_id", "community_id", name=op.f("pk_sop_template_communities")
         ),
     )
-    with op.batch_alter_table("sop_template_communities", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_sop_template_communities_community_id"), ["community_id"], unique=False
-        )
+    create_indexes("sop_template_communities", "community_id")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("sop_template_communities", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_sop_template_communities_community_id"))
+    drop_indexes("sop_template_communities", "community_id")
 
     op.drop_table("sop_template_communities")
-    with op.batch_alter_table("content_item_history", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_content_item_history_item_id"))
+    drop_indexes("content_item_history", "item_id")
 
     op.drop_table("content_item_history")
-    with op.batch_alter_table("content_item_communities", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_content_item_communities_community_id"))
+    drop_indexes("content_item_communities", "community_id")
 
     op.drop_table("content_item_communities")
     op.drop_table("sop_steps")
     op.drop_table("sop_exceptions")
-    with op.batch_alter_table("content_items", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_content_items_planned_at"))
-        batch_op.drop_index(batch_op.f("ix_content_items_campaign_id"))
+    drop_indexes("content_items", "planned_at", "campaign_id")
 
     op.drop_table("content_items")
     op.drop_table("sop_templates")

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from db.migration_ops import create_indexes, drop_indexes, foreign_key, id_column, primary_key
+
 revision: str = "0013"
 down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
@@ -27,7 +29,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "materials",
-        sa.Column("id", sa.Integer(), nullable=False),
+        id_column(),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("kind", sa.String(length=5), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
@@ -51,7 +53,7 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "size_bytes BETWEEN 1 AND 209715200", name=op.f("ck_materials_size_range")
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_materials")),
+        primary_key("materials"),
         sa.UniqueConstraint("sha256", name=op.f("uq_materials_sha256")),
     )
     op.create_table(
@@ -61,16 +63,10 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "length(tag) BETWEEN 1 AND 30", name=op.f("ck_material_tags_tag_length")
         ),
-        sa.ForeignKeyConstraint(
-            ["material_id"],
-            ["materials.id"],
-            name=op.f("fk_material_tags_material_id_materials"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("material_tags", "material_id", "materials", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("material_id", "tag", name=op.f("pk_material_tags")),
     )
-    with op.batch_alter_table("material_tags", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_material_tags_tag"), ["tag"], unique=False)
+    create_indexes("material_tags", "tag")
 
     op.create_table(
         "content_item_materials",
@@ -78,33 +74,18 @@ def upgrade() -> None:
         sa.Column("material_id", sa.Integer(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.CheckConstraint("position >= 0", name=op.f("ck_content_item_materials_position_range")),
-        sa.ForeignKeyConstraint(
-            ["item_id"],
-            ["content_items.id"],
-            name=op.f("fk_content_item_materials_item_id_content_items"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["material_id"],
-            ["materials.id"],
-            name=op.f("fk_content_item_materials_material_id_materials"),
-            ondelete="RESTRICT",
-        ),
+        foreign_key("content_item_materials", "item_id", "content_items", ondelete="CASCADE"),
+        foreign_key("content_item_materials", "material_id", "materials", ondelete="RESTRICT"),
         sa.PrimaryKeyConstraint("item_id", "material_id", name=op.f("pk_content_item_materials")),
     )
-    with op.batch_alter_table("content_item_materials", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_content_item_materials_material_id"), ["material_id"], unique=False
-        )
+    create_indexes("content_item_materials", "material_id")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("content_item_materials", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_content_item_materials_material_id"))
+    drop_indexes("content_item_materials", "material_id")
 
     op.drop_table("content_item_materials")
-    with op.batch_alter_table("material_tags", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_material_tags_tag"))
+    drop_indexes("material_tags", "tag")
 
     op.drop_table("material_tags")
     op.drop_table("materials")
