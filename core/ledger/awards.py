@@ -110,27 +110,57 @@ def award_for_activities(
     return written
 
 
+@dataclass(frozen=True, slots=True)
+class _Earning:
+    """What one rule version says, read once per run (not through the ORM per record)."""
+
+    id: int
+    code: str
+    name: str
+    points: int
+    daily_cap: int | None
+    qualifying: bool
+    pending: timedelta | None
+    expiry: timedelta | None
+
+    @classmethod
+    def of(cls, rule: LedgerRule) -> _Earning:
+        return cls(
+            rule.id,
+            rule.code,
+            rule.name,
+            rule.points,
+            rule.daily_cap,
+            rule.qualifying,
+            timedelta(days=rule.pending_days) if rule.pending_days else None,
+            None if rule.expiry_days is None else timedelta(days=rule.expiry_days),
+        )
+
+
 def _activity_award_rows(
     events: list[EarnEvent], rules: dict[str, LedgerRule], caps: _CapCounter, now: datetime
 ) -> list[tuple]:
     """The awards these records earn, in AWARD_COLUMNS order (built as tuples: a million
-    Award objects cost more than the insert)."""
+    Award objects cost more than the insert). The same as `_rule_award` gives."""
+    earning = {kind: _Earning.of(rule) for kind, rule in rules.items() if kind in EARNING_KINDS}
     rows = []
     for event in events:
-        rule = rules.get(event.kind)
-        if rule is None or event.kind not in EARNING_KINDS:
+        kind = event.kind
+        rule = earning.get(kind)
+        if rule is None:
             continue
-        if event.kind == "checkin" and event.source == MAKEUP_SOURCE:
+        if kind == "checkin" and event.source == MAKEUP_SOURCE:
             continue
         points = rule.points
-        if event.kind == "purchase":
+        if kind == "purchase":
             points = max(event.amount_cents, 0) * rule.points // 100
         at = event.occurred_at
-        points = caps.allow(event.member_id, rule, at.date(), points)
+        day = at.date()
+        points = caps.allow(event.member_id, rule, day, points)
         if points <= 0:
             continue
         invitee = None
-        if event.kind == "invite" and event.source_ref:
+        if kind == "invite" and event.source_ref:
             match = _INVITEE.match(event.source_ref)
             invitee = int(match.group(1)) if match else None
         key = activity_key(event.id)
@@ -149,8 +179,8 @@ def _activity_award_rows(
                 rule.name,
                 at,
                 now,
-                at + timedelta(days=rule.pending_days) if rule.pending_days else None,
-                default_expiry(at, rule.expiry_days),
+                None if rule.pending is None else at + rule.pending,
+                None if rule.expiry is None else day + rule.expiry,
                 event.member_id,
                 invitee,
             )
@@ -281,7 +311,7 @@ class _CapCounter:
                 found.append((member_id, code, on, int(points)))
         return found
 
-    def allow(self, member_id: int, rule: LedgerRule, on: date, points: int) -> int:
+    def allow(self, member_id: int, rule: LedgerRule | _Earning, on: date, points: int) -> int:
         """How much of `points` the daily cap still allows; counts it as used."""
         key = (member_id, rule.code, on)
         if rule.daily_cap is not None:
