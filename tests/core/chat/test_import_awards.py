@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
 from core.chat.importing.apply import apply_chat_import
 from core.chat.importing.plan import plan_chat_import
+from core.common.progress import Cancelled
 from core.ledger import event_order
 from core.ledger.awards import award_for_activities
 from core.ledger.rules import RuleSpec, current_rules, save_rule
@@ -97,3 +99,23 @@ def test_chat_import_awards_equal_the_per_event_awards(database, monkeypatch):
     assert done.points_entries == len(chunked)
     assert 0 < len(chunked) < len(ids)  # the cap of 2 a day held some messages back
     assert chunked == one_by_one
+
+
+def test_cancel_is_heard_in_the_earn_rules_and_writes_nothing(database):
+    """The earn rules are the import's longest step after the messages: a cancel pressed once
+    the messages are written stops them too, and the whole import rolls back."""
+    written = {"all": False}
+
+    def progress(done: int, total: int) -> None:
+        written["all"] = done == total  # the messages are in: the earn rules come next
+
+    with database.session(write=True) as session:
+        plan = plan_chat_import(session, h.WECHATMSG, create_communities=True)
+        with pytest.raises(Cancelled):
+            import_chats(
+                session, plan, now=NOW, progress=progress, cancelled=lambda: written["all"]
+            )
+        session.rollback()
+    with database.session() as session:
+        for table in (ActivityEvent, LedgerEntry, Member):
+            assert session.scalar(select(func.count()).select_from(table)) == 0
