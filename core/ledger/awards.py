@@ -41,7 +41,7 @@ from core.ledger.entries import (
     write_award_rows,
 )
 from core.ledger.entries import _unknown_member as unknown_member
-from core.ledger.event_order import EarnEvent, ordered_chunks, unique_ids
+from core.ledger.event_order import EarnEvent, activity_key, ordered_chunks, unique_ids
 from core.ledger.rules import current_rules, custom_rule, ensure_default_rules, rules_by_action
 from db.ledger_models import LedgerRule
 from db.models import ActivityEvent, Member, Membership, MembershipEvent
@@ -55,10 +55,6 @@ EARNING_KINDS += ("share", "feedback")
 MAKEUP_SOURCE = "makeup"  # a 补签 check-in: counts for streaks, earns no check-in points
 _INVITEE = re.compile(r"^invitee:(\d+)$")
 _CHUNK = 1000
-
-
-def activity_key(event_id: int) -> str:
-    return f"activity:{event_id}"
 
 
 def award_for_activities(
@@ -93,8 +89,7 @@ def award_for_activities(
     for chunk in ordered_chunks(session, ids):
         if cancelled():
             raise Cancelled
-        done = _existing_keys(session, [activity_key(e.id) for e in chunk])
-        events = [e for e in chunk if activity_key(e.id) not in done]
+        events = chunk  # not yet rewarded, of members who earn, in (time, id) order
         if streak is not None:
             checkins.update(
                 (e.member_id, e.occurred_at.date()) for e in events if e.kind == "checkin"
@@ -137,6 +132,14 @@ class _Earning:
         )
 
 
+def _expires(seen: dict[tuple[date, timedelta], date], day: date, after: timedelta) -> date:
+    key = (day, after)
+    found = seen.get(key)
+    if found is None:
+        found = seen[key] = day + after
+    return found
+
+
 def _activity_award_rows(
     events: list[EarnEvent], rules: dict[str, LedgerRule], caps: _CapCounter, now: datetime
 ) -> list[tuple]:
@@ -144,6 +147,7 @@ def _activity_award_rows(
     Award objects cost more than the insert). The same as `_rule_award` gives."""
     earning = {kind: _Earning.of(rule) for kind, rule in rules.items() if kind in EARNING_KINDS}
     rows = []
+    expiry: dict[tuple[date, timedelta], date] = {}  # one object per day: converted once
     for event in events:
         kind = event.kind
         rule = earning.get(kind)
@@ -180,7 +184,7 @@ def _activity_award_rows(
                 at,
                 now,
                 None if rule.pending is None else at + rule.pending,
-                None if rule.expiry is None else day + rule.expiry,
+                None if rule.expiry is None else _expires(expiry, day, rule.expiry),
                 event.member_id,
                 invitee,
             )

@@ -1,7 +1,9 @@
 """The activity records the earn rules look at, in the order they apply them — (time, id) —
 a bounded chunk at a time, so a million new records never sit in memory together.
 
-Team members' and merged-away members' records are left out (they earn nothing). A few
+Team members' and merged-away members' records are left out (they earn nothing), and so are
+records already rewarded (an entry with their `activity:<id>` key: running twice adds
+nothing). A few
 records are read and sorted here; many are ranked by the database in a temporary table
 (id → position), and read back a position range at a time.
 """
@@ -13,14 +15,31 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 
-from sqlalchemy import BigInteger, Column, Integer, MetaData, Table, func, insert, select, text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    cast,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from db.bulk import insert_tuples
+from db.ledger_models import LedgerEntry
 from db.models import ActivityEvent, Member
 
 EVENT = ActivityEvent.__table__
 MEMBER = Member.__table__
+ENTRY = LedgerEntry.__table__
+KEY_PREFIX = "activity:"  # an activity award's dedupe_key: activity:<record id>
 CHUNK = 20_000  # records per chunk: what the earn rules hold at once
 
 _TEMP = MetaData()
@@ -62,6 +81,21 @@ def unique_ids(event_ids: Sequence[int]) -> list[int]:
     return sorted(set(ids))
 
 
+def activity_key(event_id: int) -> str:
+    return f"{KEY_PREFIX}{event_id}"
+
+
+def _rewarded(session: Session, keys: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), 1000):
+        found.update(
+            session.scalars(
+                select(ENTRY.c.dedupe_key).where(ENTRY.c.dedupe_key.in_(keys[start : start + 1000]))
+            )
+        )
+    return found
+
+
 def _earners(session: Session, member_ids: set[int]) -> set[int]:
     """Of these members, the ones who earn: not team, not merged away."""
     found: set[int] = set()
@@ -98,8 +132,11 @@ def _few(session: Session, ids: list[int]) -> Iterator[list[EarnEvent]]:
         )
     ]
     earners = _earners(session, {row.member_id for row in rows})
+    rows = [row for row in rows if row.member_id in earners]
+    done = _rewarded(session, [activity_key(row.id) for row in rows])
     events = sorted(
-        (row for row in rows if row.member_id in earners), key=lambda e: (e.occurred_at, e.id)
+        (row for row in rows if activity_key(row.id) not in done),
+        key=lambda e: (e.occurred_at, e.id),
     )
     if events:
         yield events
@@ -113,13 +150,16 @@ def _many(session: Session, ids: list[int]) -> Iterator[list[EarnEvent]]:
     for start in range(0, len(ids), CHUNK):
         insert_tuples(connection, _IDS, ("id",), [(i,) for i in ids[start : start + CHUNK]])
     rank = func.row_number().over(order_by=(EVENT.c.occurred_at, EVENT.c.id))
+    rewarded = exists().where(
+        ENTRY.c.dedupe_key == literal(KEY_PREFIX) + cast(EVENT.c.id, String)
+    )  # one look-up in the unique index per record, not a million keys sent
     connection.execute(
         insert(_RANKED).from_select(
             ["pos", "id"],
             select(rank, EVENT.c.id)
             .select_from(_IDS.join(EVENT, EVENT.c.id == _IDS.c.id))
             .join(MEMBER, MEMBER.c.id == EVENT.c.member_id)
-            .where(MEMBER.c.is_team.is_not(True), MEMBER.c.merged_into_id.is_(None)),
+            .where(MEMBER.c.is_team.is_not(True), MEMBER.c.merged_into_id.is_(None), ~rewarded),
         )
     )
     total = connection.scalar(select(func.count()).select_from(_RANKED)) or 0
