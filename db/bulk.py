@@ -39,6 +39,8 @@ def _sqlite_rows(table: Table, columns: Sequence[str], rows: list) -> list:
         row = list(row)
         for index in timed:
             value = row[index]
+            if value is None:
+                continue
             text = texts.get(id(value))
             if text is None:
                 text = texts[id(value)] = _sqlite_value(value)

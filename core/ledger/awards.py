@@ -30,6 +30,7 @@ from core.ledger.entries import (
     ENTRY,
     Award,
     award_batch,
+    award_rows,
     clawback,
     default_expiry,
     expire_due,
@@ -37,8 +38,10 @@ from core.ledger.entries import (
     lock_members,
     spend,
     take_write_lock,
+    write_award_rows,
 )
 from core.ledger.entries import _unknown_member as unknown_member
+from core.ledger.event_order import EarnEvent, activity_key, ordered_chunks, unique_ids
 from core.ledger.rules import current_rules, custom_rule, ensure_default_rules, rules_by_action
 from db.ledger_models import LedgerRule
 from db.models import ActivityEvent, Member, Membership, MembershipEvent
@@ -52,21 +55,6 @@ EARNING_KINDS += ("share", "feedback")
 MAKEUP_SOURCE = "makeup"  # a 补签 check-in: counts for streaks, earns no check-in points
 _INVITEE = re.compile(r"^invitee:(\d+)$")
 _CHUNK = 1000
-
-
-def activity_key(event_id: int) -> str:
-    return f"activity:{event_id}"
-
-
-@dataclass(frozen=True)
-class _Event:
-    id: int
-    member_id: int
-    kind: str
-    occurred_at: datetime
-    amount_cents: int
-    source: str
-    source_ref: str | None
 
 
 def award_for_activities(
@@ -83,72 +71,125 @@ def award_for_activities(
     Daily caps count what the member already earned that day by the same rule. Team members
     (is_team) and merged-away members earn nothing. An invite whose `source_ref` is
     "invitee:<member id>" stays pending and is clawed back if that invitee leaves in time.
+
+    The records are taken in (time, id) order a bounded chunk at a time (core.ledger.
+    event_order) and each chunk's awards are written before the next is read, so memory
+    stays flat for a million records; the awards are the same as for one batch of all.
     """
     now = now or datetime.now()
-    ids = sorted(set(event_ids))
-    events: list[_Event] = []
-    for start in range(0, len(ids), _CHUNK):
-        if cancelled():
-            raise Cancelled
-        rows = session.execute(
-            select(
-                EVENT.c.id,
-                EVENT.c.member_id,
-                EVENT.c.kind,
-                EVENT.c.occurred_at,
-                EVENT.c.amount_cents,
-                EVENT.c.source,
-                EVENT.c.source_ref,
-            )
-            .join(MEMBER, MEMBER.c.id == EVENT.c.member_id)
-            .where(
-                EVENT.c.id.in_(ids[start : start + _CHUNK]),
-                MEMBER.c.is_team.is_not(True),
-                MEMBER.c.merged_into_id.is_(None),
-            )
-        ).all()
-        events.extend(_Event(*row) for row in rows)
-    if not events:
+    ids = unique_ids(event_ids)
+    if not ids:
         return 0
     rules = rules_by_action(session)
-    done = _existing_keys(session, [activity_key(e.id) for e in events])
-    events = sorted(
-        (e for e in events if activity_key(e.id) not in done), key=lambda e: (e.occurred_at, e.id)
-    )
-    caps = _CapCounter(session, rules, events)
-    awards: list[Award] = []
+    streak = rules.get("checkin_streak")
+    caps = _CapCounter(session, rules)
+    totals: dict[int, int] = {}  # the balance bound, across chunks
+    checkins: set[tuple[int, date]] = set()
+    written = handled = 0
+    for chunk in ordered_chunks(session, ids):
+        if cancelled():
+            raise Cancelled
+        events = chunk  # not yet rewarded, of members who earn, in (time, id) order
+        if streak is not None:
+            checkins.update(
+                (e.member_id, e.occurred_at.date()) for e in events if e.kind == "checkin"
+            )
+        caps.load(session, events)
+        rows = _activity_award_rows(events, rules, caps, now)
+        written += write_award_rows(session, rows, totals=totals, cancelled=cancelled)
+        handled += len(chunk)
+        progress(handled, len(ids))
+    if streak is not None and checkins:
+        awards = _streak_awards(session, streak, checkins, now)
+        written += write_award_rows(session, award_rows(awards, now), totals=totals)
+    return written
+
+
+@dataclass(frozen=True, slots=True)
+class _Earning:
+    """What one rule version says, read once per run (not through the ORM per record)."""
+
+    id: int
+    code: str
+    name: str
+    points: int
+    daily_cap: int | None
+    qualifying: bool
+    pending: timedelta | None
+    expiry: timedelta | None
+
+    @classmethod
+    def of(cls, rule: LedgerRule) -> _Earning:
+        return cls(
+            rule.id,
+            rule.code,
+            rule.name,
+            rule.points,
+            rule.daily_cap,
+            rule.qualifying,
+            timedelta(days=rule.pending_days) if rule.pending_days else None,
+            None if rule.expiry_days is None else timedelta(days=rule.expiry_days),
+        )
+
+
+def _expires(seen: dict[tuple[date, timedelta], date], day: date, after: timedelta) -> date:
+    key = (day, after)
+    found = seen.get(key)
+    if found is None:
+        found = seen[key] = day + after
+    return found
+
+
+def _activity_award_rows(
+    events: list[EarnEvent], rules: dict[str, LedgerRule], caps: _CapCounter, now: datetime
+) -> list[tuple]:
+    """The awards these records earn, in AWARD_COLUMNS order (built as tuples: a million
+    Award objects cost more than the insert). The same as `_rule_award` gives."""
+    earning = {kind: _Earning.of(rule) for kind, rule in rules.items() if kind in EARNING_KINDS}
+    rows = []
+    expiry: dict[tuple[date, timedelta], date] = {}  # one object per day: converted once
     for event in events:
-        rule = rules.get(event.kind)
-        if rule is None or event.kind not in EARNING_KINDS:
+        kind = event.kind
+        rule = earning.get(kind)
+        if rule is None:
             continue
-        if event.kind == "checkin" and event.source == MAKEUP_SOURCE:
+        if kind == "checkin" and event.source == MAKEUP_SOURCE:
             continue
         points = rule.points
-        if event.kind == "purchase":
+        if kind == "purchase":
             points = max(event.amount_cents, 0) * rule.points // 100
-        points = caps.allow(event.member_id, rule, event.occurred_at.date(), points)
+        at = event.occurred_at
+        day = at.date()
+        points = caps.allow(event.member_id, rule, day, points)
         if points <= 0:
             continue
         invitee = None
-        if event.kind == "invite" and event.source_ref:
+        if kind == "invite" and event.source_ref:
             match = _INVITEE.match(event.source_ref)
             invitee = int(match.group(1)) if match else None
-        awards.append(
-            _rule_award(
-                rule,
+        key = activity_key(event.id)
+        rows.append(
+            (
                 event.member_id,
+                "earn",
                 points,
-                event.occurred_at,
+                rule.qualifying,
+                "rule",
+                key,
+                key,
+                rule.id,
+                invitee,
+                "",
+                rule.name,
+                at,
                 now,
-                reference=activity_key(event.id),
-                dedupe_key=activity_key(event.id),
-                related_member_id=invitee,
+                None if rule.pending is None else at + rule.pending,
+                None if rule.expiry is None else _expires(expiry, day, rule.expiry),
+                event.member_id,
+                invitee,
             )
         )
-    streak = rules.get("checkin_streak")
-    if streak is not None:
-        awards += _streak_awards(session, streak, [e for e in events if e.kind == "checkin"], now)
-    return award_batch(session, awards, now=now, progress=progress, cancelled=cancelled)
+    return rows
 
 
 def _rule_award(
@@ -197,44 +238,65 @@ def _existing_keys(session: Session, keys: Sequence[str]) -> set[str]:
 
 
 class _CapCounter:
-    """Points already earned per (member, rule code, day), from the database and this batch."""
+    """Points already earned per (member, rule code, day): the database's part read once per
+    member and day, as it stood before this run wrote anything, plus this run's."""
 
-    def __init__(self, session: Session, rules: dict[str, LedgerRule], events: list[_Event]):
+    def __init__(self, session: Session, rules: dict[str, LedgerRule]):
+        self.capped = [r.code for r in rules.values() if r.daily_cap is not None]
         self.used: dict[tuple[int, str, date], int] = defaultdict(int)
-        if events:
-            self._load(
-                session,
-                [r.code for r in rules.values() if r.daily_cap is not None],
-                sorted({e.member_id for e in events}),
-                min(e.occurred_at for e in events).date(),
-                max(e.occurred_at for e in events).date(),
-            )
+        self.loaded: set[tuple[int, date]] = set()
+        self.before: int | None = None  # the newest entry before this run's own
 
     @classmethod
     def for_members(
         cls, session: Session, rule: LedgerRule, member_ids: Sequence[int], on: date
     ) -> _CapCounter:
         """What these members already earned by `rule` on day `on` (hand-given rule awards)."""
-        counter = cls(session, {}, [])
+        counter = cls(session, {})
         if rule.daily_cap is not None:
-            counter._load(session, [rule.code], sorted(set(member_ids)), on, on)
+            for member_id, code, day, points in counter._read(
+                session, [rule.code], sorted(set(member_ids)), on, on
+            ):
+                counter.used[(member_id, code, day)] += points
         return counter
 
-    def _load(
-        self,
+    def load(self, session: Session, events: list[EarnEvent]) -> None:
+        """Read what the members of these records (in time order, after every record handed
+        before) had earned on their days; forget the days before them."""
+        if not self.capped or not events:
+            return
+        first_day = events[0].occurred_at.date()
+        self.used = defaultdict(int, {k: v for k, v in self.used.items() if k[2] >= first_day})
+        self.loaded = {k for k in self.loaded if k[1] >= first_day}
+        pairs = {(e.member_id, e.occurred_at.date()) for e in events} - self.loaded
+        if not pairs:
+            return
+        if self.before is None:
+            self.before = session.scalar(select(func.max(ENTRY.c.id))) or 0
+        days = [day for _, day in pairs]
+        members = sorted({member_id for member_id, _ in pairs})
+        for member_id, code, day, points in self._read(
+            session, self.capped, members, min(days), max(days), self.before
+        ):
+            if (member_id, day) in pairs:
+                self.used[(member_id, code, day)] += points
+        self.loaded |= pairs
+
+    @staticmethod
+    def _read(
         session: Session,
         capped: list[str],
         members: list[int],
         first_day: date,
         last_day: date,
-    ) -> None:
-        if not capped or not members:
-            return
+        before: int | None = None,
+    ) -> list[tuple[int, str, date, int]]:
         first = datetime.combine(first_day, time.min)
         last = datetime.combine(last_day, time.min)
         day = func.date(ENTRY.c.occurred_at)
+        found = []
         for start in range(0, len(members), _CHUNK):
-            rows = session.execute(
+            query = (
                 select(ENTRY.c.member_id, RULE.c.code, day, func.sum(ENTRY.c.points))
                 .join(RULE, RULE.c.id == ENTRY.c.rule_id)
                 .where(
@@ -245,12 +307,15 @@ class _CapCounter:
                     ENTRY.c.occurred_at < last + timedelta(days=1),
                 )
                 .group_by(ENTRY.c.member_id, RULE.c.code, day)
-            ).all()
-            for member_id, code, on, points in rows:
+            )
+            if before is not None:
+                query = query.where(ENTRY.c.id <= before)
+            for member_id, code, on, points in session.execute(query):
                 on = on if isinstance(on, date) else date.fromisoformat(str(on)[:10])
-                self.used[(member_id, code, on)] += int(points)
+                found.append((member_id, code, on, int(points)))
+        return found
 
-    def allow(self, member_id: int, rule: LedgerRule, on: date, points: int) -> int:
+    def allow(self, member_id: int, rule: LedgerRule | _Earning, on: date, points: int) -> int:
         """How much of `points` the daily cap still allows; counts it as used."""
         key = (member_id, rule.code, on)
         if rule.daily_cap is not None:
@@ -264,7 +329,7 @@ def streak_key(member_id: int, on: date) -> str:
 
 
 def _streak_awards(
-    session: Session, rule: LedgerRule, checkins: list[_Event], now: datetime
+    session: Session, rule: LedgerRule, checkins: set[tuple[int, date]], now: datetime
 ) -> list[Award]:
     """A bonus on day E when E−N+1…E all have a check-in and no bonus fell on E−N+1…E−1:
     every run of N consecutive days earns one bonus. A check-in on day D (also a 补签 filling
@@ -272,9 +337,9 @@ def _streak_awards(
     days_needed = int((rule.params or {}).get("days", 7))
     if not checkins:
         return []
-    members = sorted({e.member_id for e in checkins})
-    first = min(e.occurred_at for e in checkins).date() - timedelta(days=2 * days_needed)
-    last = max(e.occurred_at for e in checkins).date() + timedelta(days=days_needed)
+    members = sorted({member_id for member_id, _ in checkins})
+    first = min(on for _, on in checkins) - timedelta(days=2 * days_needed)
+    last = max(on for _, on in checkins) + timedelta(days=days_needed)
     checked: dict[int, set[date]] = defaultdict(set)
     bonus_days: dict[int, set[date]] = defaultdict(set)
     day = func.date(EVENT.c.occurred_at)
@@ -298,9 +363,8 @@ def _streak_awards(
         ):
             bonus_days[member_id].add(date.fromisoformat(key.rsplit(":", 1)[1]))
     ends: dict[int, set[date]] = defaultdict(set)
-    for event in checkins:
-        on = event.occurred_at.date()
-        ends[event.member_id].update(
+    for member_id, on in checkins:  # (member, day) of each check-in in the batch
+        ends[member_id].update(
             on + timedelta(days=i)
             for i in range(days_needed)
             if on + timedelta(days=i) <= now.date()

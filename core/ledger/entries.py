@@ -221,9 +221,9 @@ def member_totals(session: Session, member_ids: Sequence[int]) -> dict[int, int]
     return {m: int(totals.get(m) or 0) for m in member_ids}
 
 
-def _check_balances(session: Session, added: dict[int, int]) -> None:
-    """Refuse awards that would take a member past MAX_BALANCE_POINTS."""
-    totals = member_totals(session, list(added))
+def _check_balances(totals: dict[int, int], added: dict[int, int]) -> None:
+    """Refuse awards that would take a member past MAX_BALANCE_POINTS (`totals`: their
+    points before these awards)."""
     over = next((m for m in sorted(added) if totals[m] + added[m] > MAX_BALANCE_POINTS), None)
     if over is not None:
         raise UserError(
@@ -269,7 +269,7 @@ def award(
     )
     if exists is None:
         raise UserError(_unknown_member(session, member_id))
-    _check_balances(session, {member_id: points})
+    _check_balances(member_totals(session, [member_id]), {member_id: points})
     entry = LedgerEntry(
         member_id=member_id,
         kind=kind,
@@ -354,26 +354,48 @@ def award_batch(
     database's unique `dedupe_key` refuses an award written twice.
     """
     now = now or datetime.now()
-    bad = next((a for a in awards if a.points <= 0 or a.kind not in CREDIT_KINDS), None)
+    return write_award_rows(
+        session, award_rows(awards, now), progress=progress, cancelled=cancelled
+    )
+
+
+def write_award_rows(
+    session: Session,
+    rows: Sequence[tuple],
+    *,
+    totals: dict[int, int] | None = None,
+    progress: Progress = no_progress,
+    cancelled: CancelCheck = never_cancelled,
+) -> int:
+    """`award_batch` for rows already in AWARD_COLUMNS order (`award_rows`), checked the same.
+
+    A caller writing one stream of awards in several calls passes the same `totals` dict to
+    each: the members' points so far, read once per member and kept up to date here, so the
+    balance bound holds for the whole stream without summing their entries again each time.
+    """
+    bad = next((r for r in rows if r[2] <= 0 or r[1] not in CREDIT_KINDS), None)
     if bad is not None:
         raise UserError(
             msg(
                 "成员 {member} 的积分 {points} 不能发放：必须是正整数",
-                member=bad.member_id,
-                points=bad.points,
+                member=bad[0],
+                points=bad[2],
             )
         )
-    big = next((a for a in awards if a.points > MAX_ENTRY_POINTS), None)
+    big = next((r for r in rows if r[2] > MAX_ENTRY_POINTS), None)
     if big is not None:
         raise UserError(
             msg(
                 "成员 {member} 的积分 {points} 不能发放：单笔不能超过 {limit:,} 分",
-                member=big.member_id,
-                points=big.points,
+                member=big[0],
+                points=big[2],
                 limit=MAX_ENTRY_POINTS,
             )
         )
-    wanted = sorted({a.member_id for a in awards})
+    added: dict[int, int] = {}
+    for row in rows:
+        added[row[0]] = added.get(row[0], 0) + row[2]
+    wanted = sorted(added) if totals is None else sorted(m for m in added if m not in totals)
     live: set[int] = set()
     for chunk in _chunks(wanted, 2000):
         live.update(
@@ -390,13 +412,14 @@ def award_batch(
                 count=len(missing),
             )
         )
-    added: dict[int, int] = {}
-    for a in awards:
-        added[a.member_id] = added.get(a.member_id, 0) + a.points
-    _check_balances(session, added)
+    if totals is None:
+        totals = {}
+    totals.update(member_totals(session, wanted))
+    _check_balances(totals, added)
+    for member_id, points in added.items():
+        totals[member_id] += points
     session.flush()
     connection = session.connection()
-    rows = award_rows(awards, now)
     written = 0
     for start in range(0, len(rows), BATCH):
         if cancelled():

@@ -26,11 +26,20 @@ class ChatsImported:
 
 
 def points_and_levels_after_chat(
-    session: Session, imported: ChatImportResult, *, now: datetime | None = None
+    session: Session,
+    imported: ChatImportResult,
+    *,
+    now: datetime | None = None,
+    cancelled: CancelCheck = never_cancelled,
 ) -> ChatsImported:
-    """The earn rules on the new activity, then the levels of the members touched."""
+    """The earn rules on the new activity (a chunk at a time: cancel is heard between
+    chunks), then the levels of the members touched."""
     recorded = imported.recorded
-    points = award_for_activities(session, recorded.event_ids, now=now) if recorded.event_ids else 0
+    points = (
+        award_for_activities(session, recorded.event_ids, now=now, cancelled=cancelled)
+        if recorded.event_ids
+        else 0
+    )
     touched = set(recorded.member_ids) | imported.member_ids
     levels = recompute_levels(session, touched, now=now) if touched else RecomputeResult()
     return ChatsImported(imported, points, levels)
@@ -49,4 +58,4 @@ def import_chats(
     imported = apply_chat_import(
         session, plan, operator=operator, now=now, progress=progress, cancelled=cancelled
     )
-    return points_and_levels_after_chat(session, imported, now=now)
+    return points_and_levels_after_chat(session, imported, now=now, cancelled=cancelled)
