@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from core.common.errors import UserError
 from core.common.settings_store import set_setting, settings_with_prefix
 from core.common.text import msg
+from core.communities.registry import community_id_by_name
 from core.reports.period import ALL_SHEETS, MAX_DAYS, PRESETS, preset_period
 from db.models import Setting
 
@@ -161,8 +162,9 @@ def find_preset(session: Session, name: str) -> Preset:
 
 def save_preset(session: Session, preset: Preset, *, replace_existing: bool = False) -> Preset:
     """Store the user's preset under its name. Built-ins cannot be overwritten; an existing
-    name is refused unless `replace_existing`."""
+    name is refused unless `replace_existing`; so is a community that does not exist."""
     preset = replace(checked(preset), builtin=False)
+    community_id_by_name(session, preset.community)  # refuses a community that is not there
     if _builtin(preset.name) is not None:
         raise UserError(msg("「{name}」是内置预设，不能覆盖，请换个名称", name=preset.name))
     existing = _stored_key(session, preset.name)

@@ -19,6 +19,7 @@ from core.reports.presets import (
     save_preset,
 )
 from db.models import Setting
+from tests.core.reports.helpers import group
 
 
 def settings_count(session) -> int:
@@ -35,6 +36,7 @@ def test_save_list_find_and_delete_round_trip(database):
         mask=False,
     )
     with database.session(write=True) as session:
+        group(session, "读书会")
         saved = save_preset(session, mine)
     assert saved.name == "老板周一看" and saved.sheets == ("概览", "活动", "留存")
     with database.session() as session:
@@ -55,6 +57,13 @@ def test_save_list_find_and_delete_round_trip(database):
         delete_preset(session, "老板周一看")
     with database.session() as session:
         assert [p.name for p in list_presets(session)] == ["周报", "月报"]
+        assert settings_count(session) == 0
+
+
+def test_a_community_that_is_not_there_is_refused(sqlite_database):
+    with sqlite_database.session(write=True) as session:
+        with pytest.raises(UserError, match="没有名为「无此群」的社群"):
+            save_preset(session, Preset("我的", ("概览",), community="无此群"))
         assert settings_count(session) == 0
 
 
