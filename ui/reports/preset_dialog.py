@@ -159,6 +159,7 @@ class PresetDialog(QDialog):
         layout.setSpacing(14)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
+        self.setMinimumWidth(480)  # the sheet grid and the warning line need room in Chinese
         self.reload()
 
     def _sheet_label(self, sheet: str) -> str:
