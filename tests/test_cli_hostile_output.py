@@ -30,6 +30,7 @@ from core.ledger.entries import award
 from core.members.editing import refresh_search_keys
 from core.posters.store import export_template_file
 from core.referrals.invite_codes import derive_invite_code, invite_key
+from core.reports.presets import Preset, save_preset
 from db.ledger_models import LedgerReward
 from db.models import Community, Member, Membership
 from tests.hostile_text import HOSTILE, unsafe_characters
@@ -63,6 +64,9 @@ COUPON_CAMPAIGN = f"领券{H['backspaces and DEL']}"
 CALENDAR_ITEM = f"早安🌞{H['clear screen']}{H['right-to-left override']}"
 CALENDAR_BODY = f"今天也加油{H['OSC title ended by BEL']}{H['C1 CSI']}"
 SOP_NAME = f"每日打卡{H['colour that never resets']}🌸"
+# Report presets: their names are refused with controls in them, but not their communities.
+PRESET = "老板周报🌸"
+PRESET_ALL = "全部群📊"
 # File names are data too: an export or import names its file in the summary.
 FILE_TAG = f"{H['clear screen']}🌸"
 
@@ -116,6 +120,8 @@ def seed(tmp_path_factory) -> Seed:
             _seed_type_campaigns(session, community.id, in_it)
             code = derive_invite_code(first, invite_key(session))
             calendar_item, calendar_pending, calendar_sent = _seed_calendar(session, community.id)
+            save_preset(session, Preset(PRESET, ("概览", "社群健康"), "days:30", COMMUNITY))
+            save_preset(session, Preset(PRESET_ALL, ("概览", "留存"), "custom"))
         with database.session() as session:
             names = [m.nickname for m in session.scalars(select(Member).order_by(Member.id))]
     finally:
@@ -638,6 +644,56 @@ CASES = {
         ],
         code=1,
         shows=["错误：", "无此群"],
+    ),
+    "report with a saved preset": Case(
+        [
+            "report",
+            "--preset",
+            PRESET_ALL,
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2028-12-31",
+            "--out",
+            "{out}/报表{tag}.xlsx",
+        ],
+        spreadsheet=True,
+        shows=["已生成报表"],
+        check_json=lambda d: d["sheets"] == ["概览", "留存"] and d["preset"] == PRESET_ALL,
+    ),
+    "report presets list": Case(
+        ["report", "presets", "list"],
+        shows=["周报（内置）", "老板周报", "全部群"],
+        check_json=lambda d: [p["community"] for p in d["presets"]][2:] == [None, COMMUNITY],
+    ),
+    "report presets save": Case(
+        [
+            "report",
+            "presets",
+            "save",
+            "新预设🌸",
+            "--sheets",
+            "概览,积分",
+            "--community",
+            COMMUNITY,
+        ],
+        shows=["已保存报表预设", "新预设", "花友群"],
+        check_json=lambda d: d["community"] == COMMUNITY and d["sheets"] == ["概览", "积分"],
+    ),
+    "report presets delete": Case(
+        ["report", "presets", "delete", PRESET],
+        shows=["已删除报表预设", "老板周报"],
+        check_json=lambda d: d["name"] == PRESET and d["community"] == COMMUNITY,
+    ),
+    "report presets hostile name": Case(
+        ["report", "presets", "save", f"坏{H['clear screen']}\n🌸", "--sheets", "概览"],
+        code=1,
+        shows=["错误：", "不能含控制字符"],
+    ),
+    "unknown report preset": Case(
+        ["report", "presets", "delete", f"无此预设{H['OSC title ended by BEL']}🌸"],
+        code=1,
+        shows=["错误：", "无此预设", "全部群"],
     ),
     # Refusals name the hostile input in their one line.
     "unknown member": Case(

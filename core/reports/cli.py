@@ -1,9 +1,11 @@
-"""`main.py report --from DATE --to DATE [--community NAME] [--preset weekly|monthly]
+"""`main.py report --from DATE --to DATE [--community NAME] [--preset NAME]
 [--out FILE.xlsx] [--image FILE.png|FILE.pdf …] [--no-mask] [--json]`: the boss workbook and the
-phone picture (长图), from the same figures.
+phone picture (长图), from the same figures; `main.py report presets …` manages the presets.
 
-A preset chooses the sheets and, when --from/--to are not given, the period (weekly: the last
-Monday–Sunday; monthly: the last whole month). Imports beyond argparse happen in the handler.
+A preset (周报/weekly, 月报/monthly, or one the user saved) chooses the sheets and, when
+--from/--to are not given, the period (周报: the last Monday–Sunday; 月报: the last whole month),
+and may name a community, ask for the picture, or leave phones unmasked; the options given on the
+command line win. Imports beyond argparse happen in the handler.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import argparse
 from pathlib import Path
 
 from core.common.cli import TerminalProgress, add_common_options, date_option, emit, run_work
+from core.reports.presets_cli import add_presets_parser
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -21,8 +24,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     report.add_argument("--community", metavar="社群名", help="只看一个社群")
     report.add_argument(
         "--preset",
-        choices=("weekly", "monthly"),
-        help="周报或月报：选定工作表；未给日期时用上周/上月",
+        metavar="预设名",
+        help="周报（weekly）、月报（monthly）或保存的预设：选定工作表；未给日期时用预设的期间",
     )
     report.add_argument("--out", help="导出的 .xlsx 工作簿")
     report.add_argument(
@@ -35,17 +38,20 @@ def register(commands: argparse._SubParsersAction) -> None:
     report.add_argument("--no-mask", action="store_true", help="不打码（会记入导出日志）")
     add_common_options(report)
     report.set_defaults(handler=run_report)
+    add_presets_parser(report.add_subparsers(dest="report_command", metavar="操作"))
 
 
-def _period_dates(args: argparse.Namespace):
+def _period_dates(start, end, preset):
     from datetime import date
 
     from core.common.errors import UserError
-    from core.reports.period import preset_period
+    from core.reports.presets import preset_dates
 
-    start, end = date_option(args.start, "--from"), date_option(args.end, "--to")
-    if start is None and end is None and args.preset:
-        return preset_period(args.preset, date.today())
+    if start is None and end is None and preset is not None:
+        dates = preset_dates(preset, date.today())
+        if dates is None:
+            raise UserError(f"预设「{preset.name}」的期间是自定义，请给出 --from 和 --to")
+        return dates
     if start is None or end is None:
         raise UserError("请同时给出 --from 和 --to（或用 --preset weekly/monthly 取上周/上月）")
     return start, end
@@ -56,32 +62,43 @@ def run_report(args: argparse.Namespace) -> int:
     from core.common.xlsx import check_xlsx_path
     from core.communities.registry import community_id_by_name
     from core.reports.build import build_report
-    from core.reports.period import ALL_SHEETS, PRESETS, Period
+    from core.reports.period import ALL_SHEETS, Period
     from core.reports.phone import check_picture_path, write_picture
+    from core.reports.presets import find_preset
     from core.reports.workbook import write_workbook
 
     if not args.out and not args.image:
         raise UserError("请给出 --out 工作簿（.xlsx）或 --image 长图（.png/.pdf）")
-    start, end = _period_dates(args)
+    start, end = date_option(args.start, "--from"), date_option(args.end, "--to")
     path = check_xlsx_path(Path(args.out)) if args.out else None
     pictures = [check_picture_path(Path(image)) for image in args.image]
-    Period(start, end)  # a bad period fails before the database is opened
-    sheets = PRESETS[args.preset] if args.preset else ALL_SHEETS
+    if not args.preset:
+        Period(*_period_dates(start, end, None))  # a bad period fails before the database opens
 
     def work(session):
-        community_id = community_id_by_name(session, args.community)
-        period = Period(start, end, community_id, args.community or "")
+        preset = find_preset(session, args.preset) if args.preset else None
+        first, last = _period_dates(start, end, preset)
+        community = args.community or (preset.community if preset else "")
+        community_id = community_id_by_name(session, community)
+        period = Period(first, last, community_id, community or "")
+        sheets = preset.sheets if preset else ALL_SHEETS
+        images = pictures
+        if preset and preset.image and not images and path:
+            images = [check_picture_path(path.with_suffix(".png"))]  # beside the workbook
+        mask = not args.no_mask and (preset.mask if preset else True)
         report = build_report(session, period, sheets=sheets, progress=TerminalProgress("统计"))
-        book = write_workbook(session, report, path, mask=not args.no_mask) if path else None
-        return report, book, [write_picture(session, report, image) for image in pictures]
+        book = write_workbook(session, report, path, mask=mask) if path else None
+        drawn = [write_picture(session, report, image) for image in images]
+        return preset, report, book, drawn
 
-    report, result, images = run_work(args, work, write=True)  # write: the export log
+    preset, report, result, images = run_work(args, work, write=True)  # write: the export log
     kpis = {
         kpi.key: {"label": kpi.label, "value": kpi.value, "previous": kpi.previous,
                   "change": kpi.change}
         for kpi in report.kpis
     }  # fmt: skip
     data = {
+        "preset": str(preset.name) if preset else None,
         "path": result.path if result else None,
         "images": [image.path for image in images],
         "from": report.period.start.isoformat(),

@@ -5437,6 +5437,144 @@ For example:
     </message>
 </context>
 <context>
+    <name>PresetDialog</name>
+    <message>
+        <source>报表预设</source>
+        <translation>Report presets</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>上周（周一至周日）</source>
+        <translation>Last week (Monday–Sunday)</translation>
+    </message>
+    <message>
+        <source>上月</source>
+        <translation>Last month</translation>
+    </message>
+    <message>
+        <source>最近几天（到昨天）</source>
+        <translation>Last few days (to yesterday)</translation>
+    </message>
+    <message>
+        <source>自定义日期</source>
+        <translation>Custom dates</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n 天</source>
+        <translation>
+            <numerusform>%n day</numerusform>
+            <numerusform>%n days</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>全部社群</source>
+        <translation>All communities</translation>
+    </message>
+    <message>
+        <source>同时生成给手机看的长图</source>
+        <translation>Also make the picture for phones</translation>
+    </message>
+    <message>
+        <source>手机号和微信号打码</source>
+        <translation>Mask phone numbers and WeChat IDs</translation>
+    </message>
+    <message>
+        <source>不打码的导出含完整手机号和微信号，每次导出都会记入导出日志。</source>
+        <translation>An unmasked export holds full phone numbers and WeChat IDs; every such export is recorded in the export log.</translation>
+    </message>
+    <message>
+        <source>预设</source>
+        <translation>Preset</translation>
+    </message>
+    <message>
+        <source>工作表</source>
+        <translation>Sheets</translation>
+    </message>
+    <message>
+        <source>期间</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>社群</source>
+        <translation>Community</translation>
+    </message>
+    <message>
+        <source>保存为预设…</source>
+        <translation>Save as preset…</translation>
+    </message>
+    <message>
+        <source>使用</source>
+        <translation>Use</translation>
+    </message>
+    <message>
+        <source>概览</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <source>社群健康</source>
+        <translation>Community health</translation>
+    </message>
+    <message>
+        <source>分层</source>
+        <translation>Levels</translation>
+    </message>
+    <message>
+        <source>活动</source>
+        <translation>Campaigns</translation>
+    </message>
+    <message>
+        <source>积分</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <source>待跟进</source>
+        <translation>Follow-up</translation>
+    </message>
+    <message>
+        <source>留存</source>
+        <translation>Retention</translation>
+    </message>
+    <message>
+        <source>{name}（内置）</source>
+        <translation>{name} (built-in)</translation>
+    </message>
+    <message>
+        <source>保存为预设</source>
+        <translation>Save as preset</translation>
+    </message>
+    <message>
+        <source>预设名称（最长 40 个字符）：</source>
+        <translation>Preset name (at most 40 characters):</translation>
+    </message>
+    <message>
+        <source>覆盖预设</source>
+        <translation>Replace preset</translation>
+    </message>
+    <message>
+        <source>已有名为「{name}」的预设，要覆盖它吗？</source>
+        <translation>A preset called “{name}” already exists. Replace it?</translation>
+    </message>
+    <message>
+        <source>覆盖</source>
+        <translation>Replace</translation>
+    </message>
+    <message>
+        <source>删除预设</source>
+        <translation>Delete preset</translation>
+    </message>
+    <message>
+        <source>删除预设「{name}」？已生成的报表不受影响。</source>
+        <translation>Delete the preset “{name}”? Reports already made are not affected.</translation>
+    </message>
+</context>
+<context>
     <name>PreviewData</name>
     <message>
         <source>用示例数据或某位成员的昵称、邀请码预览海报</source>
@@ -11749,6 +11887,54 @@ Drop an image here</translation>
     <message>
         <source>装饰圆{n}</source>
         <translation>Decorative circle {n}</translation>
+    </message>
+    <message>
+        <source>周报</source>
+        <translation>Weekly report</translation>
+    </message>
+    <message>
+        <source>月报</source>
+        <translation>Monthly report</translation>
+    </message>
+    <message>
+        <source>报表期间应为 last-week、last-month、custom 或 days:N（N 为 1 到 {max}），收到：{text}</source>
+        <translation>The report period must be last-week, last-month, custom or days:N (N from 1 to {max}), not: {text}</translation>
+    </message>
+    <message>
+        <source>没有名为「{name}」的报表预设（可选：{known}）</source>
+        <translation>No report preset is called “{name}” (the presets: {known})</translation>
+    </message>
+    <message>
+        <source>预设名称不能为空</source>
+        <translation>A preset needs a name</translation>
+    </message>
+    <message>
+        <source>预设名称最长 {limit} 个字符（收到 {count} 个）</source>
+        <translation>A preset name is at most {limit} characters (this one has {count})</translation>
+    </message>
+    <message>
+        <source>预设名称不能含控制字符或不可见字符</source>
+        <translation>A preset name cannot contain control or invisible characters</translation>
+    </message>
+    <message>
+        <source>没有名为「{sheet}」的工作表（可选：{known}）</source>
+        <translation>No sheet is called “{sheet}” (the sheets: {known})</translation>
+    </message>
+    <message>
+        <source>预设至少要选一张工作表</source>
+        <translation>Choose at least one sheet for the preset</translation>
+    </message>
+    <message>
+        <source>「{name}」是内置预设，不能覆盖，请换个名称</source>
+        <translation>“{name}” is a built-in preset and cannot be overwritten: choose another name</translation>
+    </message>
+    <message>
+        <source>已有名为「{name}」的预设</source>
+        <translation>A preset called “{name}” already exists</translation>
+    </message>
+    <message>
+        <source>「{name}」是内置预设，不能删除</source>
+        <translation>“{name}” is a built-in preset and cannot be deleted</translation>
     </message>
     <message>
         <source>群聊里回答提问</source>
