@@ -509,6 +509,32 @@ CASES = {
             in [n["name"] for n in d["chats"][0]["new_members"]]
         ),
     ),
+    # 素材库: a title and tags typed by the operator are data too (a dry run writes no file).
+    "calendar materials add": Case(
+        [
+            "calendar",
+            "materials",
+            "add",
+            "README.md",
+            "--title",
+            f"活动规则{H['clear screen']}🌸",
+            "--tag",
+            f"规则{H['bell and other C0']}",
+            "--dry-run",
+        ],
+        shows=["试运行", "已加入素材库", "活动规则"],
+        check_json=lambda d: d["created"] and d["dry_run"] and d["kind"] == "file",
+    ),
+    "calendar materials list": Case(
+        ["calendar", "materials", "list", "--search", f"规则{H['clear screen']}"],
+        shows=["共 0 个素材"],
+        check_json=lambda d: d["materials"] == [],
+    ),
+    "calendar materials delete": Case(
+        ["calendar", "materials", "delete", "999999", "--dry-run"],
+        code=1,
+        shows=["错误："],
+    ),
     "calendar holidays list": Case(
         ["calendar", "holidays", "list", "--year", "2026"],
         shows=["春节", "调休上班"],
