@@ -22,7 +22,11 @@ class ColourLegend(QWidget):
         self.setObjectName("calendar_legend")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.entries: list[tuple[str, int]] = []
-        theme_manager().theme_changed.connect(lambda _theme: self.update())
+        # A bound method, not a lambda: Qt drops the connection when this widget is deleted.
+        theme_manager().theme_changed.connect(self._repaint_for_theme)
+
+    def _repaint_for_theme(self, _theme=None) -> None:
+        self.update()
 
     def show_mode(self, mode: str, communities: list[tuple[int, str]]) -> None:
         if mode == BY_COMMUNITY:

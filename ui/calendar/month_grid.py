@@ -62,9 +62,13 @@ class MonthGrid(QWidget):
         self._press_at = QPoint()
         self._dragging = False
         self._drop_day: date | None = None
-        theme_manager().theme_changed.connect(lambda _theme: self.update())
+        # A bound method, not a lambda: Qt drops the connection when this widget is deleted.
+        theme_manager().theme_changed.connect(self._repaint_for_theme)
 
     # ----- what is shown ----------------------------------------------------------------
+
+    def _repaint_for_theme(self, _theme=None) -> None:
+        self.update()
 
     def set_month(self, month: date, data: RangeData | None) -> None:
         self.month = month.replace(day=1)

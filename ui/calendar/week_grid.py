@@ -57,7 +57,11 @@ class WeekGrid(QWidget):
         self._press_at = QPoint()
         self._dragging = False
         self._drop: datetime | None = None
-        theme_manager().theme_changed.connect(lambda _theme: self.update())
+        # A bound method, not a lambda: Qt drops the connection when this widget is deleted.
+        theme_manager().theme_changed.connect(self._repaint_for_theme)
+
+    def _repaint_for_theme(self, _theme=None) -> None:
+        self.update()
 
     def set_week(self, first: date, data: RangeData | None) -> None:
         self.first, self.data = first, data
