@@ -72,10 +72,11 @@ def dashboard(
     progress: Progress = no_progress,
     cancelled: CancelCheck = never_cancelled,
 ) -> Dashboard:
+    stays = load_stays(session, period.community_id)  # once, for the report and the charts
     report = build_report(
-        session, period, sheets=DASHBOARD_SHEETS, now=now, progress=progress, cancelled=cancelled
-    )
-    stays = load_stays(session, period.community_id)
+        session, period, sheets=DASHBOARD_SHEETS, now=now, progress=progress,
+        cancelled=cancelled, stays=stays,
+    )  # fmt: skip
     return Dashboard(report, activity_heat(session, period), leaves_by_tenure(stays, period))
 
 
