@@ -70,7 +70,7 @@ def main() -> int:
         page = tab.findChild(QObject, "overview_page")
         page.installEventFilter(paints)
         loaded = []
-        tab.dashboard_loaded.connect(lambda _board: loaded.append(time.perf_counter()))
+        tab.dashboard_loaded.connect(lambda _board, found=loaded: found.append(time.perf_counter()))
         tab.show()
         tab.reload(None)
         while not loaded:

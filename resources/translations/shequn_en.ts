@@ -4532,6 +4532,10 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>No warnings: every community is within its thresholds</translation>
     </message>
     <message>
+        <source>{community}：{warning}</source>
+        <translation>{community}: {warning}</translation>
+    </message>
+    <message>
         <source>点击查看该群的成员</source>
         <translation>Click to see this community&apos;s members</translation>
     </message>

@@ -98,6 +98,11 @@ class ChartBox(QWidget):
             QValueAxis,
         )
 
+        if horizontal:  # QtCharts draws the first category at the bottom: read top down
+            categories = list(categories)[::-1]
+            sets = [
+                Bars(b.name, b.color, list(b.values)[::-1], list(b.targets)[::-1]) for b in sets
+            ]
         theme = current_theme()
         chart = self._new_chart()
         chart.legend().setVisible(len(sets) > 1 or line is not None)

@@ -307,7 +307,10 @@ class OverviewTab(FeatureTab):
             self.warnings_layout.addWidget(label, 0, 0)
             return
         for index, (community, warning) in enumerate(found):
-            button = QPushButton(f"⚠ {community.name}：{shown(warning)}")
+            text = self.tr("{community}：{warning}").format(
+                community=community.name, warning=shown(warning)
+            )
+            button = QPushButton(f"⚠ {text}")
             button.setObjectName(f"overview_warning_{index}")
             button.setProperty("attention", True)
             button.setCursor(Qt.CursorShape.PointingHandCursor)
