@@ -88,7 +88,8 @@ FEATURE_USES: dict[str, set[str]] = {
     # Steps that span features, and the read-only views over all of them.
     "workflows": EVERYTHING,
     "reports": EVERYTHING | {"workflows"},
-    "overview": EVERYTHING,
+    # The 概览 dashboard shows the report's figures (issue 20): computed once, in reports.
+    "overview": EVERYTHING | {"reports"},
     "demo": EVERYTHING | {"workflows"},
     "settings": EVERYTHING,
 }
