@@ -52,7 +52,11 @@ class HeatMap(QWidget):
         self.setMinimumHeight(180)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.counts: tuple[tuple[int, ...], ...] = ()
-        theme_manager().theme_changed.connect(lambda _theme: self.update())
+        # A method, not a lambda: Qt drops the connection when this widget goes.
+        theme_manager().theme_changed.connect(self._on_theme)
+
+    def _on_theme(self, _theme) -> None:
+        self.update()
 
     def set_counts(self, counts: Sequence[Sequence[int]]) -> None:
         self.counts = tuple(tuple(row) for row in counts)
