@@ -32,6 +32,7 @@ from ui.common.changes import Change, Changes, changes
 from ui.common.empty_state import EmptyState
 from ui.common.i18n import shown, shown_name
 from ui.common.tab import FeatureTab
+from ui.common.theme import theme_manager
 from ui.common.widgets import page_title, push_button
 from ui.overview.cards import KpiCard
 from ui.overview.charts import Bars, ChartBox
@@ -219,6 +220,12 @@ class OverviewTab(FeatureTab):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
         self._set_empty_visible(False)
+        theme_manager().theme_changed.connect(self._on_theme)
+
+    def _on_theme(self, _theme) -> None:
+        """The charts carry the theme's colours: draw them again."""
+        if self.board is not None:
+            self._draw_charts(self.board)
 
     # ----- loading -------------------------------------------------------------------------
 
