@@ -83,6 +83,7 @@ class OverviewTab(FeatureTab):
         self.board = None  # the Dashboard shown
         self._period = None  # the Period it was read for
         self._again = False
+        self._stale = False  # the figures wait for the page to be shown
         self._generation = 0
 
         self.period_bar = PeriodBar()
@@ -222,6 +223,11 @@ class OverviewTab(FeatureTab):
         self._set_empty_visible(False)
         theme_manager().theme_changed.connect(self._on_theme)
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._load_dashboard()
+
     def _on_theme(self, _theme) -> None:
         """The charts carry the theme's colours: draw them again."""
         if self.board is not None:
@@ -263,6 +269,12 @@ class OverviewTab(FeatureTab):
         """Read the figures for the chosen period; only the newest read is shown."""
         if self.stats is None or self.stats.is_empty:
             return
+        if not self.isVisible():
+            # Seconds of work at 100000 members: not for a page nobody looks at (a write
+            # elsewhere); done when the page is shown again.
+            self._stale = True
+            return
+        self._stale = False
         try:
             period = self.period()
         except UserError as error:  # a custom range the wrong way round: say so, read nothing

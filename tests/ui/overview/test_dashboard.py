@@ -211,3 +211,17 @@ def test_the_charts_follow_a_theme_switch(make_window, sqlite_database, qtbot, a
         assert tab.growth_chart.bar_sets[0][0].color() == QColor(DARK.accent)
     finally:
         apply_theme(app, "light")
+
+
+def test_figures_wait_for_the_page_to_be_shown(make_window, sqlite_database, qtbot):
+    seed(sqlite_database)
+    window = make_window(sqlite_database)
+    tab = show_period(window, qtbot, MONDAY, SUNDAY)
+    window.tabs.setCurrentWidget(window.members_tab)
+    read = tab._generation
+    tab.refresh()  # data changed elsewhere: the counts reload, the figures wait
+    qtbot.waitUntil(lambda: tab._stale and not tab.busy(), timeout=30_000)
+    assert tab._generation == read
+    with qtbot.waitSignal(tab.dashboard_loaded, timeout=30_000):
+        window.tabs.setCurrentWidget(tab)
+    assert tab._generation == read + 1 and not tab._stale
