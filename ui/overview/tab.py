@@ -84,6 +84,7 @@ class OverviewTab(FeatureTab):
         self._period = None  # the Period it was read for
         self._again = False
         self._stale = False  # the figures wait for the page to be shown
+        self._skipped_empty = False  # …or for the counts to say there is something to show
         self._generation = 0
 
         self.period_bar = PeriodBar()
@@ -236,13 +237,15 @@ class OverviewTab(FeatureTab):
     # ----- loading -------------------------------------------------------------------------
 
     def reload(self, changed: Changes | None) -> None:
-        """Reload the counts in the background, then the dashboard; one load at a time, then
-        once more if data changed meanwhile (the running load may have read before it)."""
+        """Reload the counts and the dashboard side by side in the background; one load at a
+        time, then once more if data changed meanwhile (the running load may have read before
+        it)."""
         if self.busy():
             self._again = True
             return
         self._again = False
         self.tasks.read(_stats_and_choices, self._show_stats)
+        self._load_dashboard()  # not after the counts: on 2 cores they overlap
 
     def _show_stats(self, found) -> None:
         stats, choices = found
@@ -252,7 +255,7 @@ class OverviewTab(FeatureTab):
         self.stats_loaded.emit(stats)
         if stats.is_empty:
             self._again_later()
-        else:
+        elif self._skipped_empty:  # the database was empty when the load was asked for
             self._load_dashboard()
 
     def _again_later(self) -> None:
@@ -267,7 +270,8 @@ class OverviewTab(FeatureTab):
 
     def _load_dashboard(self) -> None:
         """Read the figures for the chosen period; only the newest read is shown."""
-        if self.stats is None or self.stats.is_empty:
+        self._skipped_empty = self.stats is not None and self.stats.is_empty
+        if self._skipped_empty:
             return
         if not self.isVisible():
             # Seconds of work at 100000 members: not for a page nobody looks at (a write
