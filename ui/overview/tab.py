@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -85,6 +85,7 @@ class OverviewTab(FeatureTab):
         self._again = False
         self._stale = False  # the figures wait for the page to be shown
         self._skipped_empty = False  # …or for the counts to say there is something to show
+        self._loading = None  # the figures' read in flight
         self._generation = 0
 
         self.period_bar = PeriodBar()
@@ -223,6 +224,8 @@ class OverviewTab(FeatureTab):
         outer.addWidget(scroll)
         self._set_empty_visible(False)
         theme_manager().theme_changed.connect(self._on_theme)
+        # Quitting waits for background work: not for figures nobody will see.
+        QCoreApplication.instance().aboutToQuit.connect(self._cancel_loading)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -288,16 +291,31 @@ class OverviewTab(FeatureTab):
         generation = self._generation
         self.period_label.setText(self.tr("正在计算…"))
 
+        self._cancel_loading()  # an older period's figures are seconds of wasted work
+        started: dict = {}
+
+        def cancelled() -> bool:
+            task = started.get("task")
+            return task is not None and task.is_cancelled()
+
         def work(session):
             from core.reports.dashboard import dashboard
 
-            return dashboard(session, period)
+            return dashboard(session, period, cancelled=cancelled)
 
-        self.tasks.read(work, lambda board: self._show_dashboard(generation, period, board))
+        started["task"] = self._loading = self.tasks.read(
+            work, lambda board: self._show_dashboard(generation, period, board)
+        )
+
+    def _cancel_loading(self) -> None:
+        if self._loading is not None:
+            self._loading.cancel()
+            self._loading = None
 
     def _show_dashboard(self, generation: int, period, board) -> None:
         if generation != self._generation:
             return
+        self._loading = None
         self.board, self._period = board, period
         report = board.report
         previous = report.previous

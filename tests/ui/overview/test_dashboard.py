@@ -224,3 +224,16 @@ def test_figures_wait_for_the_page_to_be_shown(make_window, sqlite_database, qtb
     with qtbot.waitSignal(tab.dashboard_loaded, timeout=30_000):
         window.tabs.setCurrentWidget(tab)
     assert tab._generation == read + 1 and not tab._stale
+
+
+def test_a_newer_period_cancels_the_older_read(make_window, sqlite_database, qtbot):
+    seed(sqlite_database)
+    window = make_window(sqlite_database)
+    tab = show_period(window, qtbot, MONDAY, SUNDAY)
+    box = tab.period_bar.range
+    box.setCurrentIndex(box.findData("last_week"))
+    older = tab._loading
+    box.setCurrentIndex(box.findData("this_month"))
+    assert older is not None and older.is_cancelled()
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=30_000)
+    assert tab._period.start == date.today().replace(day=1)
