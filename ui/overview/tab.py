@@ -415,8 +415,8 @@ class OverviewTab(FeatureTab):
         self.empty_state.setVisible(visible)
         self.dashboard.setVisible(not visible)
         self.period_bar.setVisible(not visible)
-        self.export_button.setEnabled(not visible)
-        self.thresholds_button.setEnabled(not visible)
+        for button in (self.export_button, self.thresholds_button):
+            button.setVisible(not visible)  # nothing to report on yet: the welcome leads
 
     # ----- clicking through to the members ---------------------------------------------------
 
