@@ -104,16 +104,25 @@ def main() -> None:
         first_screen += ours(url, queries, limit=FIRST_SCREEN)
     print(f"members: {args.members}, keystrokes: {len(queries)} × 3")
     print(f"{'':28}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
-    rows = (("bare sqlite3 LIKE, all ids", bare_times), ("search box, all ids", our_times),
-            ("search box, first screen", first_screen))
+    rows = (
+        ("bare sqlite3 LIKE, all ids", bare_times),
+        ("search box, all ids", our_times),
+        ("search box, first screen", first_screen),
+    )
     for name, values in rows:
-        print(f"{name:28}{statistics.median(values):9.1f}{percentile(values, 0.95):9.1f}"
-              f"{max(values):9.1f}")
-    print(f"ratio p50: {statistics.median(our_times) / statistics.median(bare_times):.2f}x "
-          f"(goal: under 100 ms per keystroke)")
+        print(
+            f"{name:28}{statistics.median(values):9.1f}{percentile(values, 0.95):9.1f}"
+            f"{max(values):9.1f}"
+        )
+    print(
+        f"ratio p50: {statistics.median(our_times) / statistics.median(bare_times):.2f}x "
+        f"(goal: under 100 ms per keystroke)"
+    )
     opened = [tab_open(url) for _ in range(3)]
-    print(f"members tab open to first rows shown: median {statistics.median(opened):.0f} ms "
-          f"(goal < 1000 ms)")
+    print(
+        f"members tab open to first rows shown: median {statistics.median(opened):.0f} ms "
+        f"(goal < 1000 ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -88,7 +88,8 @@ FEATURE_USES: dict[str, set[str]] = {
     # Steps that span features, and the read-only views over all of them.
     "workflows": EVERYTHING,
     "reports": EVERYTHING | {"workflows"},
-    "overview": EVERYTHING,
+    # The 概览 dashboard shows the report's figures (issue 20): computed once, in reports.
+    "overview": EVERYTHING | {"reports"},
     "demo": EVERYTHING | {"workflows"},
     "settings": EVERYTHING,
 }
@@ -167,9 +168,7 @@ def test_the_table_has_no_cycle():
 def test_a_planted_sideways_import_is_caught(tmp_path):
     (tmp_path / "core" / "communities").mkdir(parents=True)
     planted = tmp_path / "core" / "communities" / "sneaky.py"
-    planted.write_text(
-        "def later():\n    from core.ledger.awards import award\n", encoding="utf-8"
-    )
+    planted.write_text("def later():\n    from core.ledger.awards import award\n", encoding="utf-8")
     assert sideways_imports(planted, tmp_path) == {
         ("core/communities/sneaky.py", "core.ledger.awards")
     }

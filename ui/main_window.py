@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
         self.overview_tab.import_requested.connect(self.open_import)
         self.overview_tab.new_community_requested.connect(self.new_community)
         self.overview_tab.stats_loaded.connect(self._on_stats_loaded)
+        self.overview_tab.members_requested.connect(self.show_members)
         self.tabs.addTab(self.overview_tab, self.tr("概览"), "layout-dashboard")
         self.communities_tab = CommunitiesTab(database, extras=communities_tab_extras())
         self.communities_tab.data_changed.connect(self.data_changed)
@@ -429,6 +430,11 @@ class MainWindow(QMainWindow):
     def _activity_recorded(self, count: int) -> None:
         self.statusBar().showMessage(self.tr("已记录 {n} 条行为").format(n=count), 8000)
         self.data_changed.emit(changes(Change.ACTIVITY, Change.MEMBERS))
+
+    def show_members(self, member_ids: list[int], label: str) -> None:
+        """The 成员 tab with just these members (a dashboard figure's people)."""
+        self.tabs.setCurrentWidget(self.members_tab)
+        self.members_tab.show_members(member_ids, label)
 
     def posters_for_members(self, member_ids: list[int]) -> None:
         """Open the 海报 tab and its batch dialog for these members, with the poster shown."""

@@ -159,7 +159,9 @@ def build_report(
     now: datetime | None = None,
     progress: Progress = no_progress,
     cancelled: CancelCheck = never_cancelled,
+    stays: list[Stay] | None = None,
 ) -> Report:
+    """`stays`: the period's community's, when the caller has loaded them already."""
     now = now or datetime.now()
     as_of = min(now, period.end_at)
     previous = period.previous()
@@ -173,7 +175,7 @@ def build_report(
         progress(done, steps)
 
     cid = period.community_id
-    stays = load_stays(session, cid)
+    stays = load_stays(session, cid) if stays is None else stays
     activity = Activity(session, cid, _edges(period, previous))
     thresholds = load_thresholds(session)
     now_counts, before = (

@@ -2376,6 +2376,17 @@ Preview first: before anything is written you see the new members, who invited w
     </message>
 </context>
 <context>
+    <name>HeatMap</name>
+    <message>
+        <source>这段时间没有行为记录</source>
+        <translation>No activity in this period</translation>
+    </message>
+    <message>
+        <source>{day} {start}:00–{end}:00：{count} 条行为记录（点击查看成员）</source>
+        <translation>{day} {start}:00–{end}:00: {count} activity records (click to see the members)</translation>
+    </message>
+</context>
+<context>
     <name>HolidayBanner</name>
     <message>
         <source>粘贴放假通知…</source>
@@ -3070,6 +3081,25 @@ Preview first: every row to add, update or with a problem is listed before anyth
             <numerusform>%n entry</numerusform>
             <numerusform>%n entries</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>KpiCard</name>
+    <message>
+        <source>点击查看这些成员</source>
+        <translation>Click to see these members</translation>
+    </message>
+    <message>
+        <source>上期无可比数据</source>
+        <translation>Nothing to compare with last period</translation>
+    </message>
+    <message>
+        <source>{points} 个百分点</source>
+        <translation>{points} pts</translation>
+    </message>
+    <message>
+        <source>较上期 {change}</source>
+        <translation>{change} vs last period</translation>
     </message>
 </context>
 <context>
@@ -4206,6 +4236,10 @@ Demo data can be generated again in a new database at any time; it does not affe
         <source>清除筛选</source>
         <translation>Clear filters</translation>
     </message>
+    <message>
+        <source>只显示这些成员；点一下显示全部</source>
+        <translation>Showing only these members; click to show everyone</translation>
+    </message>
     <message numerus="yes">
         <source>%Ln 人</source>
         <translation>
@@ -4216,6 +4250,10 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>{count}+ 人…</source>
         <translation>{count}+ members…</translation>
+    </message>
+    <message>
+        <source>{label} ✕</source>
+        <translation>{label} ✕</translation>
     </message>
 </context>
 <context>
@@ -4787,6 +4825,37 @@ Demo data can be generated again in a new database at any time; it does not affe
     </message>
 </context>
 <context>
+    <name>OverviewHeat</name>
+    <message>
+        <source>周一</source>
+        <translation>Mon</translation>
+    </message>
+    <message>
+        <source>周二</source>
+        <translation>Tue</translation>
+    </message>
+    <message>
+        <source>周三</source>
+        <translation>Wed</translation>
+    </message>
+    <message>
+        <source>周四</source>
+        <translation>Thu</translation>
+    </message>
+    <message>
+        <source>周五</source>
+        <translation>Fri</translation>
+    </message>
+    <message>
+        <source>周六</source>
+        <translation>Sat</translation>
+    </message>
+    <message>
+        <source>周日</source>
+        <translation>Sun</translation>
+    </message>
+</context>
+<context>
     <name>OverviewPage</name>
     <message>
         <source>编辑…</source>
@@ -4896,24 +4965,72 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>Overview</translation>
     </message>
     <message>
-        <source>社群</source>
-        <translation>Communities</translation>
-    </message>
-    <message>
         <source>成员</source>
         <translation>Members</translation>
     </message>
     <message>
-        <source>近 30 天活跃成员</source>
-        <translation>Active members, last 30 days</translation>
+        <source>预警设置…</source>
+        <translation>Warning thresholds…</translation>
     </message>
     <message>
-        <source>近 7 天新入群</source>
-        <translation>Joined, last 7 days</translation>
+        <source>导出周报…</source>
+        <translation>Export weekly report…</translation>
     </message>
     <message>
-        <source>行为记录</source>
-        <translation>Activity records</translation>
+        <source>把所选期间的数据导出为给老板看的 Excel 工作簿</source>
+        <translation>Export the chosen period as an Excel workbook for the boss</translation>
+    </message>
+    <message>
+        <source>成员数</source>
+        <translation>Members</translation>
+    </message>
+    <message>
+        <source>净增（入群 − 退群）</source>
+        <translation>Net growth (joins − leaves)</translation>
+    </message>
+    <message>
+        <source>活跃率</source>
+        <translation>Active share</translation>
+    </message>
+    <message>
+        <source>新人 4 周留存</source>
+        <translation>Newcomers retained at week 4</translation>
+    </message>
+    <message>
+        <source>积分负债</source>
+        <translation>Points outstanding</translation>
+    </message>
+    <message>
+        <source>进行中的活动</source>
+        <translation>Campaigns running</translation>
+    </message>
+    <message>
+        <source>内容发送率</source>
+        <translation>Content sent</translation>
+    </message>
+    <message>
+        <source>社群预警</source>
+        <translation>Community warnings</translation>
+    </message>
+    <message>
+        <source>最新活动的漏斗</source>
+        <translation>Latest campaign&apos;s funnel</translation>
+    </message>
+    <message>
+        <source>成员增长</source>
+        <translation>Member growth</translation>
+    </message>
+    <message>
+        <source>一周活跃时段</source>
+        <translation>Activity by weekday and hour</translation>
+    </message>
+    <message>
+        <source>退群成员的入群天数</source>
+        <translation>Leavers by days since joining</translation>
+    </message>
+    <message>
+        <source>等级分布</source>
+        <translation>Level mix</translation>
     </message>
     <message>
         <source>数据库还是空的</source>
@@ -4930,6 +5047,90 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>新建社群…</source>
         <translation>New community…</translation>
+    </message>
+    <message>
+        <source>正在计算…</source>
+        <translation>Calculating…</translation>
+    </message>
+    <message>
+        <source>{start} 至 {end}，对比上期 {previous_start} 至 {previous_end}</source>
+        <translation>{start} to {end}, compared with {previous_start} to {previous_end}</translation>
+    </message>
+    <message>
+        <source>没有预警：各群都在阈值之内</source>
+        <translation>No warnings: every community is within its thresholds</translation>
+    </message>
+    <message>
+        <source>{community}：{warning}</source>
+        <translation>{community}: {warning}</translation>
+    </message>
+    <message>
+        <source>点击查看该群的成员</source>
+        <translation>Click to see this community&apos;s members</translation>
+    </message>
+    <message>
+        <source>入群</source>
+        <translation>Joined</translation>
+    </message>
+    <message>
+        <source>退群</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <source>这段时间没有人退群</source>
+        <translation>Nobody left in this period</translation>
+    </message>
+    <message>
+        <source>还没有等级：在「分层」里设置等级规则</source>
+        <translation>No levels yet: set the level rules under Tiers</translation>
+    </message>
+    <message>
+        <source>这段时间没有进行中的活动</source>
+        <translation>No campaign running in this period</translation>
+    </message>
+    <message>
+        <source>最新活动的漏斗：{name}</source>
+        <translation>Latest campaign&apos;s funnel: {name}</translation>
+    </message>
+    <message>
+        <source>人数</source>
+        <translation>People</translation>
+    </message>
+    <message>
+        <source>{day} 入群</source>
+        <translation>Joined on {day}</translation>
+    </message>
+    <message>
+        <source>退群（入群 {days}）</source>
+        <translation>Left after {days}</translation>
+    </message>
+    <message>
+        <source>等级：{level}</source>
+        <translation>Level: {level}</translation>
+    </message>
+    <message>
+        <source>{day} {hour}点活跃</source>
+        <translation>Active {day} at {hour}:00</translation>
+    </message>
+    <message>
+        <source>正在保存预警设置…</source>
+        <translation>Saving the warning thresholds…</translation>
+    </message>
+    <message>
+        <source>导出周报</source>
+        <translation>Export weekly report</translation>
+    </message>
+    <message>
+        <source>Excel 表格 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>正在生成周报…</source>
+        <translation>Writing the weekly report…</translation>
+    </message>
+    <message>
+        <source>周报已导出：{path}</source>
+        <translation>Weekly report exported: {path}</translation>
     </message>
     <message>
         <source>生成演示数据…</source>
@@ -5176,6 +5377,26 @@ For example:
     <message>
         <source>今天</source>
         <translation>Today</translation>
+    </message>
+    <message>
+        <source>本周</source>
+        <translation>This week</translation>
+    </message>
+    <message>
+        <source>上周</source>
+        <translation>Last week</translation>
+    </message>
+    <message>
+        <source>本月</source>
+        <translation>This month</translation>
+    </message>
+    <message>
+        <source>自定义…</source>
+        <translation>Custom…</translation>
+    </message>
+    <message>
+        <source>全部社群</source>
+        <translation>All communities</translation>
     </message>
 </context>
 <context>
@@ -7207,6 +7428,57 @@ Drop an image here</translation>
     <message>
         <source>不限</source>
         <translation>Any</translation>
+    </message>
+</context>
+<context>
+    <name>ThresholdsDialog</name>
+    <message>
+        <source>预警设置</source>
+        <translation>Warning thresholds</translation>
+    </message>
+    <message>
+        <source>新群：建群不超过</source>
+        <translation>New community: created within</translation>
+    </message>
+    <message>
+        <source>新群 7 天流失超过</source>
+        <translation>New community losing in 7 days over</translation>
+    </message>
+    <message>
+        <source>近 7 天互动率低于</source>
+        <translation>Interaction in 7 days below</translation>
+    </message>
+    <message>
+        <source>近 7 天沉默成员超过</source>
+        <translation>Silent for 7 days over</translation>
+    </message>
+    <message>
+        <source>KOC 占比下限</source>
+        <translation>KOC share at least</translation>
+    </message>
+    <message>
+        <source>KOC 占比上限</source>
+        <translation>KOC share at most</translation>
+    </message>
+    <message>
+        <source>成员少于此数的群不看占比</source>
+        <translation>Skip share warnings for communities smaller than</translation>
+    </message>
+    <message>
+        <source> 天</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <source> 人</source>
+        <translation> members</translation>
+    </message>
+    <message>
+        <source>恢复默认</source>
+        <translation>Restore defaults</translation>
+    </message>
+    <message>
+        <source>社群健康预警在概览和周报里用这些阈值。</source>
+        <translation>The community warnings on the overview and in the weekly report use these thresholds.</translation>
     </message>
 </context>
 <context>
@@ -13891,6 +14163,22 @@ Drop an image here</translation>
     <message>
         <source>已发送 {sent} / 计划 {planned}</source>
         <translation>{sent} sent / {planned} planned</translation>
+    </message>
+    <message>
+        <source>{first}–{last} 天</source>
+        <translation>{first}–{last} days</translation>
+    </message>
+    <message>
+        <source>入群时间不详</source>
+        <translation>Join date unknown</translation>
+    </message>
+    <message>
+        <source>{first} 天以上</source>
+        <translation>{first}+ days</translation>
+    </message>
+    <message>
+        <source>未知的仪表盘数字：{target}</source>
+        <translation>Unknown dashboard figure: {target}</translation>
     </message>
     <message>
         <source>本期净增 {n} 人，环比 {change}</source>

@@ -19,7 +19,7 @@ HOSTILE = {
     "反转\u202egpj.exe": "反转\\u202egpj.exe",
     "零宽\u200b字": "零宽\\u200b字",
     "标题\x1b]0;被控制\x07": "标题\\x1b]0;被控制\\x07",
-    "=HYPERLINK(\"http://x\")": "'=HYPERLINK(\"http://x\")",
+    '=HYPERLINK("http://x")': '\'=HYPERLINK("http://x")',
     "-1+1": "'-1+1",
     "换行\n地址": "换行\n地址",  # a cell may hold a line break
     "家庭👨\u200d👩\u200d👧": "家庭👨\u200d👩\u200d👧",  # joiners inside an emoji stay

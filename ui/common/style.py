@@ -24,6 +24,9 @@ QFrame[card="true"] {{
 }}
 QLabel[statValue="true"] {{ font-size: 28px; font-weight: 600; color: {accent_strong}; }}
 QLabel[statCaption="true"] {{ color: {muted}; }}
+QLabel[trend="good"] {{ color: {accent_strong}; }}
+QLabel[trend="bad"] {{ color: {danger}; }}
+QFrame[card="true"][clickable="true"]:hover {{ border-color: {accent}; }}
 QTabWidget::pane {{ border: none; border-top: 1px solid {border}; top: -1px; }}
 QTabBar::tab {{
     padding: 7px 16px;

@@ -39,6 +39,7 @@ ACTIVITY_CHOICES = [
 
 class MemberFilterBar(QWidget):
     filter_changed = Signal(object)  # MemberFilter
+    unpinned = Signal()  # the pinned list (another tab's "these members") was cleared
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,8 +83,17 @@ class MemberFilterBar(QWidget):
         self.clear_button.setObjectName("members_filter_clear")
         self.clear_button.clicked.connect(self.clear)
 
+        # "These members", sent from another tab (a dashboard figure): its name, click to drop.
+        self.pinned = QPushButton()
+        self.pinned.setObjectName("members_filter_pinned")
+        self.pinned.setProperty("primary", True)
+        self.pinned.setToolTip(self.tr("只显示这些成员；点一下显示全部"))
+        self.pinned.clicked.connect(self.clear)
+        self.pinned.hide()
+
         self.scope: MemberScope | None = None  # 分群, when the window plugs it in
         self._top = top = QHBoxLayout()
+        top.addWidget(self.pinned)
         top.addWidget(self.search, 1)
         top.addWidget(self.count_label)
         top.addWidget(self.clear_button)  # on the search's line: the filters fit on one more
@@ -181,7 +191,21 @@ class MemberFilterBar(QWidget):
     def set_count_pending(self, at_least: int) -> None:
         self.count_label.setText(self.tr("{count}+ 人…").format(count=f"{at_least:,}"))
 
+    def pin(self, label: str) -> None:
+        """Show that the list is narrowed to members another tab sent, the other filters
+        cleared (without querying: the tab queries once, with the members)."""
+        self._reset()
+        self.pinned.setText(self.tr("{label} ✕").format(label=label))
+        self.pinned.show()
+
     def clear(self) -> None:
+        self._reset()
+        self._emit()
+
+    def _reset(self) -> None:
+        if self.pinned.isVisible():
+            self.pinned.hide()
+            self.unpinned.emit()
         widgets = (self.search, *self._combos(), self.joined_enabled, self.include_team)
         for widget in widgets:
             widget.blockSignals(True)
@@ -196,7 +220,6 @@ class MemberFilterBar(QWidget):
             self.scope.clear()
         for widget in widgets:
             widget.blockSignals(False)
-        self._emit()
 
     def current_filter(self) -> MemberFilter:
         within, inactive = self.activity.currentData()

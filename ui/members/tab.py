@@ -86,6 +86,8 @@ class MembersTab(FeatureTab):
 
         self.filter_bar = MemberFilterBar()
         self.filter_bar.filter_changed.connect(self.run_query)
+        self._pinned: tuple[int, ...] | None = None  # members another tab sent (show_members)
+        self.filter_bar.unpinned.connect(self._unpin)
         self.scope = self.extras.scope(self) if self.extras.scope else None
         if self.scope is not None:
             self.filter_bar.set_scope(self.scope)
@@ -222,6 +224,12 @@ class MembersTab(FeatureTab):
                 return
             spec = replace(spec, member_ids=cached)
 
+        if self._pinned is not None:
+            pinned = self._pinned
+            if spec.member_ids is not None:  # within a 分群 too
+                pinned = tuple(set(spec.member_ids).intersection(pinned))
+            spec = replace(spec, member_ids=pinned)
+
         def find(session, limit: int | None) -> list[int]:
             if any(c.isascii() and c.isalpha() for c in spec.text):
                 # The 匹配 column may need the pinyin of a remark or 群昵称: load pypinyin
@@ -239,6 +247,15 @@ class MembersTab(FeatureTab):
             lambda session: find(session, None),
             lambda ids: self._show_ids(generation, spec, ids, complete=True),
         )
+
+    def show_members(self, member_ids: list[int], label: str) -> None:
+        """Show just these members (sent from another tab), named by `label` above the list."""
+        self._pinned = tuple(member_ids)
+        self.filter_bar.pin(label)
+        self.run_query(self.filter_bar.current_filter())
+
+    def _unpin(self) -> None:
+        self._pinned = None
 
     def _compute_scope(self, generation: int, spec: MemberFilter, key: str) -> None:
         """Work out the scope's members once (a segment's), then run the query within them."""
@@ -274,7 +291,9 @@ class MembersTab(FeatureTab):
             self.filter_bar.set_count(len(ids))
             # Nothing at all, not nothing found: say how to get members in.
             unfiltered = replace(spec, sort_key="nickname", descending=False, now=None)
-            self.table_or_empty.set_empty(not ids and unfiltered == MemberFilter())
+            self.table_or_empty.set_empty(
+                not ids and unfiltered == MemberFilter() and self._pinned is None
+            )
         else:
             self.filter_bar.set_count_pending(len(ids))
         column = next((i for i, c in enumerate(COLUMNS) if c[2] == spec.sort_key), 0)

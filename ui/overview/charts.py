@@ -1,0 +1,164 @@
+"""The dashboard's bar and line charts (QtCharts, imported when the first chart is drawn, so the
+window still shows first). A click on a bar emits what it stands for — a target of
+core.reports.dashboard.members_behind — or nothing when the bar has no people behind it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QMargins, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
+
+from ui.common.theme import current_theme
+
+
+@dataclass(frozen=True)
+class Bars:
+    name: str
+    color: str  # a Theme field: accent, danger, muted…
+    values: Sequence[float]
+    targets: Sequence[str | None] = ()  # per category; () → not clickable
+
+
+class ChartBox(QWidget):
+    """A chart built on first use, or a line saying there is nothing to draw."""
+
+    bar_clicked = Signal(str)  # a members_behind target
+
+    def __init__(self, object_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setMinimumSize(300, 220)
+        self._stack = QStackedLayout(self)
+        self.empty_label = QLabel()
+        self.empty_label.setObjectName(f"{object_name}_empty")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setProperty("muted", True)
+        self._stack.addWidget(self.empty_label)
+        self.view = None
+        self.chart = None
+        self.bar_sets: list = []  # what was drawn last, for tests
+
+    def show_empty(self, text: str) -> None:
+        self.empty_label.setText(text)
+        self._stack.setCurrentWidget(self.empty_label)
+
+    def _new_chart(self):
+        from PySide6.QtCharts import QChart, QChartView
+
+        if self.view is None:
+            self.view = QChartView()
+            self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
+            self.view.setStyleSheet("background: transparent;")
+            self._stack.addWidget(self.view)
+        chart = QChart()
+        chart.setBackgroundVisible(False)
+        chart.setMargins(QMargins(2, 2, 4, 2))
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        chart.legend().setLabelColor(QColor(current_theme().muted))
+        old = self.view.chart()
+        self.view.setChart(chart)
+        if old is not None:
+            old.deleteLater()
+        self._stack.setCurrentWidget(self.view)
+        self.chart = chart
+        return chart
+
+    def _style_axis(self, axis, small: bool = False) -> None:
+        theme = current_theme()  # charts are redrawn on every load: they follow a theme switch
+        axis.setGridLineColor(QColor(theme.border))
+        axis.setLabelsColor(QColor(theme.muted))
+        axis.setLinePenColor(QColor(theme.border))
+        if small:
+            font = QFont(axis.labelsFont())
+            font.setPointSizeF(max(6.0, font.pointSizeF() - 1.5))
+            axis.setLabelsFont(font)
+
+    def set_bars(
+        self,
+        categories: Sequence[str],
+        sets: Sequence[Bars],
+        *,
+        horizontal: bool = False,
+        line: tuple[str, Sequence[float]] | None = None,
+    ):
+        """Bars per category (one colour per set); `line`: a line on its own axis on the right
+        (the growth chart's members)."""
+        from PySide6.QtCharts import (
+            QBarCategoryAxis,
+            QBarSeries,
+            QBarSet,
+            QHorizontalBarSeries,
+            QLineSeries,
+            QValueAxis,
+        )
+
+        if horizontal:  # QtCharts draws the first category at the bottom: read top down
+            categories = list(categories)[::-1]
+            sets = [
+                Bars(b.name, b.color, list(b.values)[::-1], list(b.targets)[::-1]) for b in sets
+            ]
+        theme = current_theme()
+        chart = self._new_chart()
+        chart.legend().setVisible(len(sets) > 1 or line is not None)
+        series = QHorizontalBarSeries() if horizontal else QBarSeries()
+        series.setBarWidth(0.7)
+        self.bar_sets = []
+        for bars in sets:
+            bar_set = QBarSet(bars.name)
+            color = QColor(getattr(theme, bars.color))
+            bar_set.setColor(color)
+            bar_set.setBorderColor(color)
+            bar_set.append([float(value) for value in bars.values])
+            if bars.targets:
+                targets = list(bars.targets)
+                bar_set.clicked.connect(lambda index, t=targets: self._clicked(t, index))
+            series.append(bar_set)
+            self.bar_sets.append((bar_set, bars))
+        chart.addSeries(series)
+        axis = QBarCategoryAxis()
+        axis.append(list(categories))
+        axis.setTruncateLabels(False)  # "0–7 天" cut to "…" beside horizontal bars
+        values = QValueAxis()
+        values.setLabelFormat("%d")
+        top = max((max(bars.values, default=0) for bars in sets), default=0)
+        values.setRange(0, max(5, top * 1.05))
+        values.applyNiceNumbers()
+        self._style_axis(axis, small=len(categories) > 12)
+        self._style_axis(values)
+        bottom, side = Qt.AlignmentFlag.AlignBottom, Qt.AlignmentFlag.AlignLeft
+        chart.addAxis(axis, side if horizontal else bottom)
+        chart.addAxis(values, bottom if horizontal else side)
+        series.attachAxis(axis)
+        series.attachAxis(values)
+        if line is not None:
+            name, points = line
+            members = QLineSeries()
+            members.setName(name)
+            pen = QPen(QColor(theme.accent_strong))
+            pen.setWidthF(2.0)
+            members.setPen(pen)
+            for x, value in enumerate(points):
+                members.append(x, value)
+            chart.addSeries(members)
+            right = QValueAxis()
+            right.setLabelFormat("%d")
+            low, high = min(points, default=0), max(points, default=0)
+            pad = max(1.0, (high - low) * 0.1)
+            right.setRange(max(0.0, low - pad), high + pad)
+            right.applyNiceNumbers()
+            self._style_axis(right)
+            right.setGridLineVisible(False)
+            chart.addAxis(right, Qt.AlignmentFlag.AlignRight)
+            members.attachAxis(axis)
+            members.attachAxis(right)
+        return chart
+
+    def _clicked(self, targets: list[str | None], index: int) -> None:
+        if 0 <= index < len(targets) and targets[index]:
+            self.bar_clicked.emit(targets[index])
