@@ -4977,8 +4977,16 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>Export weekly report…</translation>
     </message>
     <message>
-        <source>把所选期间的数据导出为给老板看的 Excel 工作簿</source>
-        <translation>Export the chosen period as an Excel workbook for the boss</translation>
+        <source>选择预设（工作表、期间、社群、长图），导出给老板看的 Excel 工作簿</source>
+        <translation>Choose a preset (sheets, period, community, picture) and export the boss&apos;s Excel workbook</translation>
+    </message>
+    <message>
+        <source>生成长图…</source>
+        <translation>Phone picture…</translation>
+    </message>
+    <message>
+        <source>把所选期间的数字画成一张手机上看的长图（PNG），可直接发到微信</source>
+        <translation>Draw the chosen period&apos;s figures as one tall picture (PNG) for a phone, ready to send in WeChat</translation>
     </message>
     <message>
         <source>成员数</source>
@@ -5117,16 +5125,32 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>Saving the warning thresholds…</translation>
     </message>
     <message>
-        <source>导出周报</source>
-        <translation>Export weekly report</translation>
-    </message>
-    <message>
         <source>Excel 表格 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
+        <source>导出报表</source>
+        <translation>Export report</translation>
+    </message>
+    <message>
         <source>正在生成周报…</source>
         <translation>Writing the weekly report…</translation>
+    </message>
+    <message>
+        <source>生成长图</source>
+        <translation>Phone picture</translation>
+    </message>
+    <message>
+        <source>PNG 图片 (*.png)</source>
+        <translation>PNG image (*.png)</translation>
+    </message>
+    <message>
+        <source>正在生成长图…</source>
+        <translation>Drawing the picture…</translation>
+    </message>
+    <message>
+        <source>长图已生成：{path}</source>
+        <translation>Picture saved: {path}</translation>
     </message>
     <message>
         <source>周报已导出：{path}</source>

@@ -96,3 +96,9 @@ class PeriodBar(QWidget):
 
     def community_name(self) -> str:
         return self.community.currentText() if self.community_id() is not None else ""
+
+    def community_id_of(self, name: str) -> int | None:
+        """The id of the community called `name` in the box (a preset names its community);
+        None for every community."""
+        index = self.community.findText(name) if name else -1
+        return self.community.itemData(index) if index > 0 else None

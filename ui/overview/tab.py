@@ -75,6 +75,7 @@ class OverviewTab(FeatureTab):
     dashboard_loaded = Signal(object)  # core.reports.dashboard.Dashboard, once shown
     members_requested = Signal(list, str)  # member ids, what they are (the 成员 tab shows them)
     report_exported = Signal(object)  # WorkbookResult
+    picture_written = Signal(object)  # PictureResult
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(database, parent)
@@ -100,8 +101,16 @@ class OverviewTab(FeatureTab):
             "overview_export", self.tr("导出周报…"), lambda: self.export_report()
         )
         self.export_button.setProperty("primary", True)
-        self.export_button.setToolTip(self.tr("把所选期间的数据导出为给老板看的 Excel 工作簿"))
-        for button in (self.thresholds_button, self.export_button):
+        self.export_button.setToolTip(
+            self.tr("选择预设（工作表、期间、社群、长图），导出给老板看的 Excel 工作簿")
+        )
+        self.picture_button = push_button(
+            "overview_picture", self.tr("生成长图…"), lambda: self.export_picture()
+        )
+        self.picture_button.setToolTip(
+            self.tr("把所选期间的数字画成一张手机上看的长图（PNG），可直接发到微信")
+        )
+        for button in (self.thresholds_button, self.picture_button, self.export_button):
             self.actions.addWidget(button)
         top = QHBoxLayout()
         top.addWidget(page_title("overview_title", self.tr("概览")))
@@ -415,7 +424,7 @@ class OverviewTab(FeatureTab):
         self.empty_state.setVisible(visible)
         self.dashboard.setVisible(not visible)
         self.period_bar.setVisible(not visible)
-        for button in (self.export_button, self.thresholds_button):
+        for button in (self.export_button, self.picture_button, self.thresholds_button):
             button.setVisible(not visible)  # nothing to report on yet: the welcome leads
 
     # ----- clicking through to the members ---------------------------------------------------
@@ -486,8 +495,76 @@ class OverviewTab(FeatureTab):
         dialog.open()
 
     def export_report(self, path: str | None = None) -> None:
-        """The boss workbook of the period shown (weekly sheets for a week) to a chosen file,
-        written in the background and logged like every export."""
+        """The boss workbook: with no `path`, the operator picks a preset first (sheets, period,
+        community, picture); with a `path`, the period shown (weekly sheets for a week)."""
+        if self.stats is None or self.stats.is_empty:
+            return
+        if path is None:
+            self._choose_preset()
+            return
+        try:
+            period = self.period()
+        except UserError as error:
+            self.period_label.setText(shown(str(error)))
+            return
+        from core.reports.period import ALL_SHEETS, PRESETS
+
+        sheets = PRESETS["weekly"] if period.kind == "week" else ALL_SHEETS
+        self.write_report(period, sheets, path)
+
+    def _choose_preset(self) -> None:
+        from ui.reports.preset_dialog import PresetDialog
+
+        dialog = PresetDialog(self.database, self)
+        self.preset_dialog = dialog
+
+        def chosen() -> None:
+            preset, (start, end) = dialog.chosen(), dialog.dates()
+            self.export_preset(preset, start, end)
+
+        dialog.accepted.connect(chosen)
+        dialog.open()
+
+    def export_preset(self, preset, start, end, path: str | None = None) -> None:
+        """The workbook a preset describes (and its picture beside it when the preset asks)."""
+        from core.reports.period import Period
+
+        community_id = self.period_bar.community_id_of(preset.community)
+        period = Period(start, end, community_id, preset.community)
+        if path is None:
+            suggested = Path.home() / f"{preset.name or '报表'}_{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("导出报表"), str(suggested), self.tr("Excel 表格 (*.xlsx)")
+            )
+            if not path:
+                return
+        self.write_report(period, preset.sheets, path, mask=preset.mask, picture=preset.image)
+
+    def write_report(self, period, sheets, path: str, *, mask=True, picture=False) -> None:
+        """Build the report once and write the workbook (and the picture) in the background."""
+        if not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
+
+        def work(session):
+            from core.reports.build import build_report
+            from core.reports.phone import write_picture
+            from core.reports.workbook import write_workbook
+
+            report = build_report(session, period, sheets=sheets)
+            result = write_workbook(session, report, Path(path), mask=mask)
+            if picture:
+                write_picture(session, report, Path(path).with_suffix(".png"))
+            return result
+
+        self.tasks.write(
+            work,
+            label=self.tr("正在生成周报…"),
+            changes=changes(),
+            then=self._exported,
+        )
+
+    def export_picture(self, path: str | None = None) -> None:
+        """The phone picture (长图) of the period shown, as PNG, written in the background."""
         if self.stats is None or self.stats.is_empty:
             return
         try:
@@ -496,30 +573,37 @@ class OverviewTab(FeatureTab):
             self.period_label.setText(shown(str(error)))
             return
         if path is None:
-            suggested = Path.home() / f"周报_{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
+            suggested = Path.home() / f"长图_{period.start:%Y%m%d}-{period.end:%Y%m%d}.png"
             path, _ = QFileDialog.getSaveFileName(
-                self, self.tr("导出周报"), str(suggested), self.tr("Excel 表格 (*.xlsx)")
+                self, self.tr("生成长图"), str(suggested), self.tr("PNG 图片 (*.png)")
             )
             if not path:
                 return
-        if not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
+        if not path.lower().endswith((".png", ".pdf")):
+            path += ".png"
 
         def work(session):
             from core.reports.build import build_report
-            from core.reports.period import ALL_SHEETS, PRESETS
-            from core.reports.workbook import write_workbook
+            from core.reports.period import PRESETS
+            from core.reports.phone import write_picture
 
-            sheets = PRESETS["weekly"] if period.kind == "week" else ALL_SHEETS
-            report = build_report(session, period, sheets=sheets)
-            return write_workbook(session, report, Path(path))
+            report = build_report(session, period, sheets=PRESETS["weekly"])
+            return write_picture(session, report, Path(path))
 
         self.tasks.write(
             work,
-            label=self.tr("正在生成周报…"),
+            label=self.tr("正在生成长图…"),
             changes=changes(),
-            then=self._exported,
+            then=self._picture_written,
         )
+
+    def _picture_written(self, result) -> None:
+        self.picture_written.emit(result)
+        window = self.window()
+        if hasattr(window, "statusBar"):
+            window.statusBar().showMessage(
+                self.tr("长图已生成：{path}").format(path=str(result.path)), 10000
+            )
 
     def _exported(self, result) -> None:
         self.report_exported.emit(result)

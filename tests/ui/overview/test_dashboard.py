@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QComboBox, QDateEdit, QDialogButtonBox, QDoubleSpinBox, QWidget
@@ -179,6 +178,38 @@ def test_export_writes_the_weekly_workbook(make_window, sqlite_database, qtbot, 
     assert "留存" in book.sheetnames and "分层" not in book.sheetnames  # the weekly preset
 
 
+def test_the_picture_button_draws_the_periods_figures(
+    make_window, sqlite_database, qtbot, tmp_path
+):
+    from PIL import Image
+
+    seed(sqlite_database)
+    window = make_window(sqlite_database)
+    tab = show_period(window, qtbot, MONDAY, SUNDAY)
+    assert tab.findChild(QWidget, "overview_picture").isVisible()
+    with qtbot.waitSignal(tab.picture_written, timeout=60_000) as done:
+        tab.export_picture(str(tmp_path / "长图"))
+    path = tmp_path / "长图.png"
+    assert str(done.args[0].path) == str(path)
+    with Image.open(path) as image:
+        assert image.width == 1080 and image.height == done.args[0].height
+
+
+def test_a_preset_chooses_the_sheets_and_adds_the_picture(
+    make_window, sqlite_database, qtbot, tmp_path
+):
+    from core.reports.presets import Preset
+
+    seed(sqlite_database)
+    window = make_window(sqlite_database)
+    tab = show_period(window, qtbot, MONDAY, SUNDAY)
+    preset = Preset("给老板", ("概览", "活动"), image=True)
+    with qtbot.waitSignal(tab.report_exported, timeout=60_000):
+        tab.export_preset(preset, MONDAY, SUNDAY, str(tmp_path / "给老板.xlsx"))
+    assert load_workbook(tmp_path / "给老板.xlsx").sheetnames == ["概览", "活动"]
+    assert (tmp_path / "给老板.png").exists()
+
+
 def test_an_empty_database_still_shows_the_welcome(make_window, sqlite_database, qtbot):
     window = make_window(sqlite_database)
     tab = window.overview_tab
@@ -191,9 +222,6 @@ def test_an_empty_database_still_shows_the_welcome(make_window, sqlite_database,
     assert tab.findChild(QWidget, "overview_kpi_members") is not None
 
 
-# The calendar's widgets follow the theme through lambdas that outlive them (ui/calendar on
-# main): a switch after an earlier test's window has gone raises inside those, not here.
-@pytest.mark.qt_no_exception_capture
 def test_the_charts_follow_a_theme_switch(make_window, sqlite_database, qtbot, app):
     from PySide6.QtGui import QColor
 
