@@ -6,6 +6,7 @@ events exactly on an edge, inactive kinds and a community filter."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from core.reports.stays import SLICES_PER_MASK, Activity
 from db.models import ActivityEvent
@@ -59,7 +60,7 @@ def test_slices_from_masks_equal_a_query_per_slice(database):
             activity = Activity(session, cid, marks)
             slices = activity._read_slices()
             assert len(slices) == len(marks) - 1
-            for n, (start, end) in enumerate(zip(marks, marks[1:], strict=False)):
+            for n, (start, end) in enumerate(pairwise(marks)):
                 alone = Activity(session, cid).pairs(start, end)  # read on its own
                 assert slices[n] == alone, (cid, n)
             # The fixture has what it claims: posts and non-posts, in many slices.
