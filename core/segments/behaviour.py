@@ -86,18 +86,25 @@ def slipping_away(session: Session, now: datetime) -> list[Found]:
     condition = _top_membership_condition(session)
     if condition is None:
         return []
-    candidates = (
-        select(Member.id.label("member_id"), _last_active(now).label("last_at"))
+    cutoff = now - timedelta(days=SILENT_DAYS)
+    events = ActivityEvent.__table__
+    # "Silent since the cutoff" as NOT EXISTS, which stops at the first recent event; the last
+    # activity (a scan of the member's events) is then read only for those who are silent.
+    recent = (
+        select(events.c.id)
         .where(
+            events.c.member_id == Member.id,
+            events.c.kind.in_(ACTIVE_KINDS),
+            events.c.occurred_at > cutoff,
+            events.c.occurred_at <= now,
+        )
+        .exists()
+    )
+    rows = session.execute(
+        select(Member.id, _last_active(now)).where(
             stats_members_condition(),
             select(Membership.id).where(Membership.member_id == Member.id, condition).exists(),
-        )
-        .subquery("c")
-    )
-    cutoff = now - timedelta(days=SILENT_DAYS)
-    rows = session.execute(
-        select(candidates.c.member_id, candidates.c.last_at).where(
-            or_(candidates.c.last_at.is_(None), candidates.c.last_at <= cutoff)
+            ~recent,
         )
     ).all()
     if not rows:
