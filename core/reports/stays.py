@@ -118,18 +118,23 @@ def _slice_bits(occurred, posted, edges: Sequence[datetime], low: int, high: int
     return tree(0, len(edges) - 1)
 
 
-def _spread(masks: list, slices: list[Pairs]) -> list[tuple[Pairs, bool]]:
-    """The slices a row's masks (one per SLICES_PER_MASK slices) name, with posted?"""
-    found: dict[int, bool] = {}
+EVEN_BITS = int("01" * SLICES_PER_MASK, 2)  # bit 2n of each slice n
+
+
+def _spread(pair: tuple[int, int], masks: Sequence[int], slices: list[Pairs]) -> None:
+    """Enter `pair` in the slices its masks (one per SLICES_PER_MASK slices) name, posted or
+    not: bit 2n (active) or 2n + 1 (posted) of a mask is slice n of its chunk."""
     for chunk, mask in enumerate(masks):
+        if not mask:
+            continue
         mask = int(mask)
-        while mask:
-            bit = mask & -mask
-            n, did_post = divmod(bit.bit_length() - 1, 2)
-            n += chunk * SLICES_PER_MASK
-            found[n] = found.get(n, False) or bool(did_post)
-            mask ^= bit
-    return [(slices[n], did_post) for n, did_post in found.items()]
+        posted = (mask >> 1) & EVEN_BITS
+        active = (mask | posted) & EVEN_BITS
+        offset = chunk * SLICES_PER_MASK
+        while active:
+            bit = active & -active
+            slices[offset + (bit.bit_length() >> 1)][pair] = bool(posted & bit)
+            active ^= bit
 
 
 class Activity:
@@ -193,15 +198,8 @@ class Activity:
         if self.community_id is not None:
             query = query.where(events.c.community_id == self.community_id)
         slices: list[Pairs] = [{} for _ in range(count)]
-        spread: dict[tuple, list[tuple[Pairs, bool]]] = {}  # masks → (slice, posted?) list
-        for member, community, *found in self.session.execute(query).all():
-            key = tuple(found)
-            where = spread.get(key)
-            if where is None:
-                where = spread[key] = _spread(found, slices)
-            pair = (member, community)
-            for part, did_post in where:
-                part[pair] = did_post
+        for member, community, *masks in self.session.execute(query).all():
+            _spread((member, community), masks, slices)
         return slices
 
     def pairs(self, start: datetime, end: datetime) -> Pairs:
