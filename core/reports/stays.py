@@ -15,7 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, case, distinct, func, literal, literal_column, null, select
 from sqlalchemy.orm import Session
 
-from core.activity.kinds import ACTIVE_KINDS
+from core.activity.kinds import is_active_kind
 from core.common.dates import as_datetime
 from core.members.statistics import stats_members_condition
 from db.models import ActivityEvent, Community, Member, Membership
@@ -165,7 +165,7 @@ class Activity:
             .where(
                 events.c.occurred_at >= start,
                 events.c.occurred_at < end,
-                events.c.kind.in_(ACTIVE_KINDS),
+                is_active_kind(events.c.kind),
             )
             .group_by(events.c.member_id, events.c.community_id, bucket)
         )
@@ -192,7 +192,7 @@ class Activity:
         ]
         query = (
             select(events.c.member_id, events.c.community_id, *masks)
-            .where(occurred >= edges[0], occurred < edges[-1], events.c.kind.in_(ACTIVE_KINDS))
+            .where(occurred >= edges[0], occurred < edges[-1], is_active_kind(events.c.kind))
             .group_by(events.c.member_id, events.c.community_id)
         )
         if self.community_id is not None:

@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from core.activity.kinds import ACTIVE_KINDS, kind_weights
+from core.activity.kinds import ACTIVE_KINDS, is_active_kind, kind_weights
 from core.common.dates import as_datetime, day_of
 from core.members.statistics import stats_members_condition
 from core.tiers.ladder import Ladder, community_key, load_ladder
@@ -74,7 +74,7 @@ def _last_active(now: datetime):
         select(func.max(events.c.occurred_at))
         .where(
             events.c.member_id == Member.id,
-            events.c.kind.in_(ACTIVE_KINDS),
+            is_active_kind(events.c.kind),
             events.c.occurred_at <= now,
         )
         .scalar_subquery()
@@ -94,7 +94,7 @@ def slipping_away(session: Session, now: datetime) -> list[Found]:
         select(events.c.id)
         .where(
             events.c.member_id == Member.id,
-            events.c.kind.in_(ACTIVE_KINDS),
+            is_active_kind(events.c.kind),
             events.c.occurred_at > cutoff,
             events.c.occurred_at <= now,
         )

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from core.activity.kinds import ACTIVE_KINDS, kind_weights
+from core.activity.kinds import is_active_kind, kind_weights
 from core.common.dates import as_datetime, day_of
 from core.members.statistics import stats_members_condition
 from core.segments.catalogue import RFM_SEGMENTS
@@ -173,7 +173,7 @@ def rfm_figures(session: Session, now: datetime, basis: str):
     activity table's covering index joined to the listed members."""
     dialect = session.get_bind().dialect.name
     events = ActivityEvent.__table__
-    active = events.c.kind.in_(ACTIVE_KINDS)
+    active = is_active_kind(events.c.kind)
     frequency_since = now - timedelta(days=FREQUENCY_DAYS)
     monetary_since = now - timedelta(days=MONETARY_DAYS)
     last = (
