@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from core.activity.kinds import ACTIVE_KINDS, kind_weights
+from core.activity.kinds import ACTIVE_KINDS, is_active_kind, kind_weights
 from core.common.dates import as_datetime, day_of
 from core.members.statistics import stats_members_condition
 from core.tiers.ladder import Ladder, community_key, load_ladder
@@ -74,7 +74,7 @@ def _last_active(now: datetime):
         select(func.max(events.c.occurred_at))
         .where(
             events.c.member_id == Member.id,
-            events.c.kind.in_(ACTIVE_KINDS),
+            is_active_kind(events.c.kind),
             events.c.occurred_at <= now,
         )
         .scalar_subquery()
@@ -86,18 +86,25 @@ def slipping_away(session: Session, now: datetime) -> list[Found]:
     condition = _top_membership_condition(session)
     if condition is None:
         return []
-    candidates = (
-        select(Member.id.label("member_id"), _last_active(now).label("last_at"))
+    cutoff = now - timedelta(days=SILENT_DAYS)
+    events = ActivityEvent.__table__
+    # "Silent since the cutoff" as NOT EXISTS, which stops at the first recent event; the last
+    # activity (a scan of the member's events) is then read only for those who are silent.
+    recent = (
+        select(events.c.id)
         .where(
+            events.c.member_id == Member.id,
+            is_active_kind(events.c.kind),
+            events.c.occurred_at > cutoff,
+            events.c.occurred_at <= now,
+        )
+        .exists()
+    )
+    rows = session.execute(
+        select(Member.id, _last_active(now)).where(
             stats_members_condition(),
             select(Membership.id).where(Membership.member_id == Member.id, condition).exists(),
-        )
-        .subquery("c")
-    )
-    cutoff = now - timedelta(days=SILENT_DAYS)
-    rows = session.execute(
-        select(candidates.c.member_id, candidates.c.last_at).where(
-            or_(candidates.c.last_at.is_(None), candidates.c.last_at <= cutoff)
+            ~recent,
         )
     ).all()
     if not rows:

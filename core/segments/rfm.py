@@ -1,17 +1,17 @@
-"""RFM (最近一次 / 频率 / 金额) with quintile scores computed in SQL, and the eight named segments.
+"""RFM (最近一次 / 频率 / 金额) with quintile scores, and the eight named segments.
 
 R = days since the last activity or purchase, F = active days in the last 90 days,
 M = purchase amount in the last 365 days (fen). When nobody bought anything in that year,
 M falls back to points earned (the ledger), and without those to the weighted activity score,
 and the result says so.
 
-Scores are quintiles by position (1 = lowest fifth, 5 = highest), computed with window
-functions over the whole population in one query. NTILE alone would split equal values
-across buckets at random, putting two members with identical figures in different segments;
-here a group of equal values gets the quintile of its middle position (RANK + COUNT), which
-is NTILE up to rounding when values are distinct. A figure of zero always scores 1: no spend
-is never "high spend", however many others also spent nothing. Members who never did
-anything are not scored at all.
+Scores are quintiles by position (1 = lowest fifth, 5 = highest) over the whole population:
+the figures come from SQL, the positions from one sort per figure here. NTILE alone would
+split equal values across buckets at random, putting two members with identical figures in
+different segments; here a group of equal values gets the quintile of its middle position
+(RANK + COUNT), which is NTILE up to rounding when values are distinct. A figure of zero
+always scores 1: no spend is never "high spend", however many others also spent nothing.
+Members who never did anything are not scored at all.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from core.activity.kinds import ACTIVE_KINDS, kind_weights
+from core.activity.kinds import is_active_kind, kind_weights
 from core.common.dates import as_datetime, day_of
 from core.members.statistics import stats_members_condition
 from core.segments.catalogue import RFM_SEGMENTS
@@ -147,38 +147,35 @@ def _monetary(session: Session, basis: str, since: datetime, now: datetime):
     return query.group_by(events.c.member_id).subquery("money")
 
 
-def _positions(value, name: str) -> list:
-    """The first and last position (1-based) of `value`'s group of equals in ascending order.
+def _quintiles(values: list, *, zero_scores_one: bool = True) -> list[int]:
+    """1–5 per value by the middle position of its group of equals in ascending order (RANK
+    is the group's first position, 1-based, its last the count up to and including it); 1 for
+    zero (see the module doc). `values` is the whole scored population."""
+    total = len(values)
+    order = sorted(range(total), key=values.__getitem__)
+    scores = [0] * total
+    start = 0
+    while start < total:
+        value = values[order[start]]
+        end = start
+        while end + 1 < total and values[order[end + 1]] == value:
+            end += 1
+        # positions start + 1 … end + 1: low + high − 2 = start + end
+        score = 1 if zero_scores_one and value == 0 else 1 + (5 * (start + end)) // (2 * total)
+        for index in order[start : end + 1]:
+            scores[index] = score
+        start = end + 1
+    return scores
 
-    Both windows share one ORDER BY, so the database sorts once per figure: RANK() is the
-    first position, and COUNT(*) over the default frame (which includes peers) the last.
-    """
-    return [
-        func.rank().over(order_by=value).label(f"{name}_low"),
-        func.count().over(order_by=value).label(f"{name}_high"),
-    ]
 
-
-def _quintile(table, name: str, total, *, zero_scores_one: bool = True):
-    """1–5 by the middle position of a group of equals; 1 for zero (see the module doc)."""
-    low, high = table.c[f"{name}_low"], table.c[f"{name}_high"]
-    score = 1 + (5 * (low + high - 2)) // (2 * total)
-    if not zero_scores_one:
-        return score
-    return case((table.c[name] == 0, literal(1)), else_=score)
-
-
-def compute_rfm(session: Session, now: datetime | None = None) -> RfmResult:
-    """Every scored member with R, F, M figures, scores and segment: three aggregations over
-    the activity table's covering index, then one pass of window functions."""
-    now = now or datetime.now()
+def rfm_figures(session: Session, now: datetime, basis: str):
+    """(member_id, last_at, last_day, f, m) per scored member: three aggregations over the
+    activity table's covering index joined to the listed members."""
     dialect = session.get_bind().dialect.name
     events = ActivityEvent.__table__
-    active = events.c.kind.in_(ACTIVE_KINDS)
+    active = is_active_kind(events.c.kind)
     frequency_since = now - timedelta(days=FREQUENCY_DAYS)
     monetary_since = now - timedelta(days=MONETARY_DAYS)
-    basis = _monetary_basis(session, monetary_since, now)
-
     last = (
         select(events.c.member_id, func.max(events.c.occurred_at).label("last_at"))
         .where(active, events.c.occurred_at <= now)
@@ -195,7 +192,7 @@ def compute_rfm(session: Session, now: datetime | None = None) -> RfmResult:
         .subquery("freq")
     )
     money = _monetary(session, basis, monetary_since, now)
-    base = (
+    return (
         select(
             Member.id.label("member_id"),
             last.c.last_at,
@@ -207,38 +204,33 @@ def compute_rfm(session: Session, now: datetime | None = None) -> RfmResult:
         .outerjoin(frequency, frequency.c.member_id == Member.id)
         .outerjoin(money, money.c.member_id == Member.id)
         .where(stats_members_condition())
-        .subquery("b")
     )
-    ranked = select(
-        base,
-        func.count().over().label("total"),
-        *_positions(base.c.last_day, "r"),
-        *_positions(base.c.f, "f"),
-        *_positions(base.c.m, "m"),
-    ).subquery("ranked")
-    total = ranked.c.total
-    scored = select(
-        ranked.c.member_id,
-        ranked.c.last_at,
-        ranked.c.f,
-        ranked.c.m,
-        _quintile(ranked, "r", total, zero_scores_one=False).label("r_score"),
-        _quintile(ranked, "f", total).label("f_score"),
-        _quintile(ranked, "m", total).label("m_score"),
-    )
+
+
+def compute_rfm(session: Session, now: datetime | None = None) -> RfmResult:
+    """Every scored member with R, F, M figures, scores and segment: three aggregations over
+    the activity table's covering index in SQL, then the quintiles in one sort per figure
+    here (three window sorts in SQLite cost more than the aggregations)."""
+    now = now or datetime.now()
+    basis = _monetary_basis(session, now - timedelta(days=MONETARY_DAYS), now)
+    found = session.execute(rfm_figures(session, now, basis)).all()
+    r_scores = _quintiles([row.last_day for row in found], zero_scores_one=False)
+    f_scores = _quintiles([row.f for row in found])
+    m_scores = _quintiles([row.m for row in found])
     rows = []
-    for member_id, last_at, f, m, r_score, f_score, m_score in session.execute(scored):
-        r_score, f_score, m_score = int(r_score), int(f_score), int(m_score)
+    for (member_id, last_at, _day, f, m), r, f_score, m_score in zip(
+        found, r_scores, f_scores, m_scores, strict=True
+    ):
         rows.append(
             RfmRow(
                 member_id,
                 as_datetime(last_at),
                 int(f),
                 int(m),
-                r_score,
+                r,
                 f_score,
                 m_score,
-                segment_for(r_score, f_score, m_score),
+                segment_for(r, f_score, m_score),
             )
         )
     return RfmResult(rows, basis, now)

@@ -147,41 +147,84 @@ class LevelMove:
     count: int = 1
 
 
+def _levels_at(moments: dict[str, datetime], community_id: int | None):
+    """Per membership with changes, in one pass over the changes in (time, id) order — the
+    order the timelines keep: for each named moment the `to` of the last change at or before
+    it (the one whose successor, if any, comes after the moment), and the `from` of the first
+    change ("first")."""
+    change = LevelChange
+    window = {
+        "partition_by": (change.member_id, change.community_id),
+        "order_by": (change.changed_at, change.id),
+    }
+    ordered = select(
+        change.member_id,
+        change.community_id,
+        change.from_level,
+        change.to_level,
+        change.changed_at,
+        func.row_number().over(**window).label("n"),
+        func.lead(change.changed_at).over(**window).label("next_at"),
+    )
+    if community_id is not None:
+        ordered = ordered.where(change.community_id == community_id)
+    ordered = ordered.subquery("ordered")
+
+    def last_at(moment: datetime):
+        is_last = and_(
+            ordered.c.changed_at <= moment,
+            or_(ordered.c.next_at.is_(None), ordered.c.next_at > moment),
+        )
+        return func.max(case((is_last, ordered.c.to_level), else_=None))
+
+    return (
+        select(
+            ordered.c.member_id,
+            ordered.c.community_id,
+            func.max(case((ordered.c.n == 1, ordered.c.from_level), else_=None)).label("first"),
+            *(last_at(moment).label(name) for name, moment in moments.items()),
+        )
+        .group_by(ordered.c.member_id, ordered.c.community_id)
+        .subquery("levels")
+    )
+
+
 def level_moves(
     session: Session, start: datetime, end: datetime, community_id: int | None = None
 ) -> list[LevelMove]:
-    """Every membership's move over [start, end), unchanged ones grouped in SQL."""
-    change = LevelChange
-    present_start = _present(start)
-    present_end = _present(end - datetime.resolution)
+    """Every membership's move over [start, end), grouped in SQL: one query returns a row per
+    (level at the start, level at the end, joined in the period), with the level at a moment
+    read as Timeline.value_at does (the last change's `to`, else the first change's `from`,
+    else the current level) — at 100000 members a Python object per changed membership
+    cost seconds."""
+    last = end - datetime.resolution
+    found = _levels_at({"at_start": start, "at_end": last}, community_id)
+
+    def level(column):
+        return func.coalesce(column, found.c.first, Membership.level)
+
     joined = and_(Membership.joined_at.is_not(None), Membership.joined_at >= start)
-    moves = []
-    query = (
+    per_membership = (
         _memberships(
             community_id,
             "level",
-            Membership.level,
-            case((present_start, 1), else_=0),
-            case((present_end, 1), else_=0),
-            case((joined, 1), else_=0),
-            func.count(),
+            case((_present(start), level(found.c.at_start)), else_=None).label("before"),
+            case((_present(last), level(found.c.at_end)), else_=None).label("after"),
+            case((joined, 1), else_=0).label("joined"),
         )
-        .where(~_has_changes(change))
-        .group_by(Membership.level, present_start, present_end, joined)
+        .outerjoin(
+            found,
+            and_(
+                found.c.member_id == Membership.member_id,
+                found.c.community_id == Membership.community_id,
+            ),
+        )
+        .subquery("moves")
     )
-    for level, at_start, at_end, joined_now, count in session.execute(query):
-        moves.append(
-            LevelMove(
-                level if at_start else None, level if at_end else None, bool(joined_now), count
-            )
-        )
-    last = end - datetime.resolution
-    for line in changed_timelines(session, "level", community_id):
-        moves.append(
-            LevelMove(
-                line.value_at(start) if line.present_at(start) else None,
-                line.value_at(last) if line.present_at(last) else None,
-                line.joined_at is not None and line.joined_at >= start,
-            )
-        )
-    return moves
+    grouped = select(
+        per_membership.c.before, per_membership.c.after, per_membership.c.joined, func.count()
+    ).group_by(per_membership.c.before, per_membership.c.after, per_membership.c.joined)
+    return [
+        LevelMove(before, after, bool(joined_now), count)
+        for before, after, joined_now, count in session.execute(grouped)
+    ]
