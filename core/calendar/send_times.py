@@ -27,9 +27,12 @@ def send_times(session: Session, community_ids: list[int]) -> list[CommunityTime
     """The chosen communities' best times, in the order given."""
     if not community_ids:
         return []
-    names = dict(
-        session.execute(select(Community.id, Community.name).where(Community.id.in_(community_ids)))
-    )
+    names = {
+        community_id: name
+        for community_id, name in session.execute(
+            select(Community.id, Community.name).where(Community.id.in_(community_ids))
+        )
+    }
     found = best_send_times(session, [c for c in community_ids if c in names], top=TOP)
     return [CommunityTimes(c, names[c], found[c]) for c in community_ids if c in found]
 

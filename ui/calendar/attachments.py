@@ -6,7 +6,6 @@ to what a sent item went out with, and the editor shows its message."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QPixmap
@@ -34,21 +33,15 @@ class Attachment:
     thumb: str | None  # a picture's thumbnail file; None for a file
 
 
-def attachment_rows(session, material_ids: list[int]) -> list[Attachment]:
-    """The materials, in the order given, with thumbnails made (off the GUI thread)."""
-    from core.calendar.materials import list_materials, thumbnail
+def attachment_rows(session, item_id: int) -> list[Attachment]:
+    """The item's attachments in order, thumbnails made (off the GUI thread)."""
+    from core.calendar.materials import attachments_of, thumbnail
 
-    rows = {row.id: row for row in list_materials(session, ids=set(material_ids))}
     found = []
-    for mid in material_ids:
-        if mid in rows:
-            thumb = thumbnail(rows[mid])
-            found.append(_attachment(rows[mid], thumb))
+    for row in attachments_of(session, [item_id]).get(item_id, []):
+        thumb = thumbnail(row)
+        found.append(Attachment(row.id, row.title, row.filename, str(thumb) if thumb else None))
     return found
-
-
-def _attachment(row, thumb: Path | None) -> Attachment:
-    return Attachment(row.id, row.title, row.filename, str(thumb) if thumb else None)
 
 
 class AttachmentsField(QWidget):
@@ -78,9 +71,11 @@ class AttachmentsField(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
+        self.known: dict[int, Attachment] = {}  # every material shown here, by id
         self.set_attachments(attachments)
 
     def set_attachments(self, attachments: list[Attachment]) -> None:
+        self.known.update({row.id: row for row in attachments})
         self.list.clear()
         file_icon = icon("file-text")
         for row in attachments:

@@ -80,6 +80,7 @@ class ItemEditor(QDialog):
         self.item_id: int | None = item["id"] if item else None
         self.setWindowTitle(self.tr("编辑内容") if item else self.tr("新建内容"))
         self.busy = False
+        self.picker: QDialog | None = None  # the 素材库 picker while open (the tab's)
         self._promo_touched = item is not None
 
         self.pages = QTabWidget()
