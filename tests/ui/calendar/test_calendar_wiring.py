@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QLabel, QListWidget, QPushButton, QSpinBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QListWidget, QPushButton, QSpinBox
 from sqlalchemy import insert, select
 
 from core.calendar.items import create_item, find_item
@@ -273,3 +273,20 @@ def test_reload_sends_unreviewed_items_back_once_without_a_loop(make_tab, sqlite
     tab.refresh()
     qtbot.waitUntil(lambda: not tab.busy(), timeout=10_000)
     assert len(announced) == 1
+
+
+def test_the_editor_takes_an_item_out_of_its_campaign(make_tab, sqlite_database, qtbot):
+    from core.campaigns.records import create_campaign
+
+    with sqlite_database.session(write=True) as session:
+        campaign = create_campaign(session, "六月任务宝").id
+        item_id = create_item(session, "任务宝开始啦", planned_at=LATER, campaign_id=campaign).id
+    tab = make_tab()
+    editor = open_editor(tab, qtbot, item_id)
+    chooser = editor.findChild(QComboBox, "item_campaign")
+    assert chooser.currentData() == campaign
+    chooser.setCurrentIndex(chooser.findData(None))  # （不属于活动）
+    save(tab, editor, qtbot)
+    assert tab.editor is None
+    with sqlite_database.session() as session:
+        assert find_item(session, item_id).campaign_id is None
