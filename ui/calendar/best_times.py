@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ui.calendar.month_page import weekday_names
 from ui.common.flow_layout import FlowLayout
@@ -61,16 +61,20 @@ class BestTimesView(QWidget):
         self._layout.addWidget(title)
         names = weekday_names()
         for entry in found[:MAX_COMMUNITIES]:
-            row = FlowLayout(spacing=4)
             name = QLabel(self.tr("{name}：").format(name=entry.name))
-            row.addWidget(name)
-            if not entry.times.slots:
+            if not entry.times.slots:  # name and reason side by side, the reason wrapping
+                line = QHBoxLayout()
+                line.addWidget(name, 0, Qt.AlignmentFlag.AlignTop)
                 reason = QLabel(shown(entry.times.reason))
                 reason.setObjectName("item_best_times_reason")
                 reason.setProperty("muted", True)
                 reason.setWordWrap(True)
-                row.addWidget(reason)
+                line.addWidget(reason, 1)
                 self.reasons.append(reason)
+                self._layout.addLayout(line)
+                continue
+            row = FlowLayout(spacing=4)
+            row.addWidget(name)
             for slot in entry.times.slots:
                 button = QPushButton(
                     self.tr("{weekday} {hour:02d}:00（{days} 天有发言）").format(

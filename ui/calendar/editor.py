@@ -165,6 +165,10 @@ class ItemEditor(QDialog):
             row.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             self.communities.addItem(row)
         self.communities.setMaximumHeight(96)
+        rows = [self.communities.item(i) for i in range(self.communities.count())]
+        first = next((r for r in rows if r.checkState() == Qt.CheckState.Checked), None)
+        if first is not None:  # the chosen ones in sight, not the top of a long list
+            self.communities.scrollToItem(first, QListWidget.ScrollHint.PositionAtTop)
         self.communities.itemChanged.connect(
             lambda _row: self.communities_changed.emit(self.chosen_communities())
         )
