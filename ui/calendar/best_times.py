@@ -69,7 +69,7 @@ class BestTimesView(QWidget):
                 reason.setObjectName("item_best_times_reason")
                 reason.setProperty("muted", True)
                 reason.setWordWrap(True)
-                line.addWidget(reason, 1)
+                line.addWidget(reason, 1, Qt.AlignmentFlag.AlignTop)
                 self.reasons.append(reason)
                 self._layout.addLayout(line)
                 continue
