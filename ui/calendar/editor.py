@@ -44,6 +44,7 @@ from core.calendar.labels import KIND_LABELS, STATUS_LABELS, default_promotional
 from ui.calendar.attachments import Attachment, AttachmentsField
 from ui.calendar.best_times import BestTimesView
 from ui.common.i18n import shown
+from ui.common.screen_fit import fit_to_screen
 from ui.common.widgets import hint_label, read_only_table
 
 MAX_COUNT = 1_000_000
@@ -117,7 +118,7 @@ class ItemEditor(QDialog):
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.error)
         layout.addLayout(bottom)
-        self.resize(660, 700)
+        fit_to_screen(self, 660, 700)  # the content page grew: 附件, best times, 常青
 
     # ----- pages ------------------------------------------------------------------------
 
