@@ -236,14 +236,13 @@ def run_add(args: argparse.Namespace) -> int:
     from core.campaigns.records import find_campaign
     from core.common.errors import UserError
     from core.common.text import msg
-    from core.communities.registry import community_id_by_name
 
     planned_at = parse_time(args.at, "计划发送时间")
     if planned_at is None:
         raise UserError(msg("请给出计划发送时间"))
 
     def work(session):
-        ids = [community_id_by_name(session, name) for name in args.community or ()]
+        ids = named_communities(session, args.community)
         campaign = find_campaign(session, args.campaign).id if args.campaign else None
         item = create_item(
             session,
@@ -324,11 +323,10 @@ def run_sop_apply(args: argparse.Namespace) -> int:
     from core.calendar.sop import apply_template
     from core.campaigns.cli_support import run_work
     from core.common.cli import TerminalProgress
-    from core.communities.registry import community_id_by_name
 
     def work(session):
         ensure_builtin_templates(session)
-        ids = [community_id_by_name(session, name) for name in args.community or ()]
+        ids = named_communities(session, args.community)
         result = apply_template(
             session,
             args.template,
@@ -368,10 +366,9 @@ def run_sop_apply(args: argparse.Namespace) -> int:
 def run_mark_sent(args: argparse.Namespace) -> int:
     from core.calendar.today import mark_sent
     from core.campaigns.cli_support import run_work
-    from core.communities.registry import community_id_by_name
 
     def work(session):
-        ids = [community_id_by_name(session, name) for name in args.community or ()] or None
+        ids = named_communities(session, args.community) or None
         result = mark_sent(session, args.item, ids)
         return {
             "id": result.item_id,
@@ -392,3 +389,18 @@ def run_mark_sent(args: argparse.Namespace) -> int:
         human=f"{prefix}已标记发送：#{data['id']} {data['title']}（{data['sent_at']}）{rest}",
     )
     return 0
+
+
+def named_communities(session, names: list[str] | None) -> list[int]:
+    """The communities repeated --community options name; an empty name is refused (it would
+    otherwise mean "no community" and reach core as a missing id)."""
+    from core.common.errors import UserError
+    from core.common.text import msg
+    from core.communities.registry import community_id_by_name
+
+    ids = []
+    for name in names or ():
+        if not name.strip():
+            raise UserError(msg("社群名称不能为空：--community 后面写社群的名称"))
+        ids.append(community_id_by_name(session, name.strip()))
+    return ids

@@ -38,6 +38,16 @@ MAX_BODY_CHARS = 20_000
 MAX_NOTES_CHARS = 5_000
 
 
+class _Unchanged:
+    """edit_item's default for a field whose None is a value (campaign_id=None: no campaign)."""
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED = _Unchanged()
+
+
 @dataclass
 class ItemRow:
     """An item as lists and the CLI show it (reviewer notes stay out: they are never sent)."""
@@ -182,12 +192,13 @@ def edit_item(
     community_ids: Iterable[int] | None = None,
     owner: str | None = None,
     promotional: bool | None = None,
-    campaign_id: int | None = None,
+    campaign_id: int | _Unchanged | None = UNCHANGED,
     notes: str | None = None,
     evergreen: bool | None = None,
     now: datetime | None = None,
 ) -> ContentItem:
-    """Change what is given. Content an approver saw goes back to 待审核 when it changes."""
+    """Change what is given (None leaves a field as it is, except campaign_id: None takes the
+    item out of its campaign). Content an approver saw goes back to 待审核 when it changes."""
     now = now or datetime.now()
     item = find_item(session, item_id)
     changes_content = any(v is not None for v in (title, kind, body, community_ids))
@@ -203,7 +214,7 @@ def edit_item(
         item.owner = owner.strip()[:100]
     if promotional is not None:
         item.promotional = promotional
-    if campaign_id is not None:
+    if campaign_id is not UNCHANGED:
         item.campaign_id = _campaign(session, campaign_id)
     if notes is not None:
         item.notes = _text(notes, MAX_NOTES_CHARS, msg("备注"))

@@ -170,6 +170,21 @@ Preview first: it lists how many records will be added and which rows cannot be 
     </message>
 </context>
 <context>
+    <name>AttachmentsField</name>
+    <message>
+        <source>添加…</source>
+        <translation>Add…</translation>
+    </message>
+    <message>
+        <source>移除</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <source>还没有附件</source>
+        <translation>No attachments yet</translation>
+    </message>
+</context>
+<context>
     <name>AttentionDialog</name>
     <message>
         <source>需要处理</source>
@@ -344,6 +359,33 @@ The current data is saved as a backup first, so you can restore it again.</trans
     <message>
         <source>已恢复备份</source>
         <translation>Backup restored</translation>
+    </message>
+</context>
+<context>
+    <name>BestTimesView</name>
+    <message>
+        <source>勾选发到的社群后，这里显示群里最活跃的发送时间。</source>
+        <translation>Tick the communities to send to and their busiest times show here.</translation>
+    </message>
+    <message>
+        <source>推荐发送时间（按群聊记录，点一下改到下一个这样的时段）：</source>
+        <translation>Best send times (from chat history; click one to move to its next occurrence):</translation>
+    </message>
+    <message>
+        <source>{name}：</source>
+        <translation>{name}:</translation>
+    </message>
+    <message>
+        <source>{weekday} {hour:02d}:00（{days} 天有发言）</source>
+        <translation>{weekday} {hour:02d}:00 (active on {days} days)</translation>
+    </message>
+    <message>
+        <source>{count} 条成员发言</source>
+        <translation>{count} member messages</translation>
+    </message>
+    <message>
+        <source>另有 {count} 个社群未列出</source>
+        <translation>{count} more communities not shown</translation>
     </message>
 </context>
 <context>
@@ -660,6 +702,14 @@ The current data is saved as a backup first, so you can restore it again.</trans
         <translation>OK</translation>
     </message>
     <message>
+        <source>正在检查待审核内容…</source>
+        <translation>Checking items awaiting review…</translation>
+    </message>
+    <message>
+        <source>{count} 条内容到计划时间仍未审核，已退回草稿：{titles}</source>
+        <translation>{count} items were not reviewed by their time and went back to draft: {titles}</translation>
+    </message>
+    <message>
         <source>「{title}」改到 {when}</source>
         <translation>“{title}” moved to {when}</translation>
     </message>
@@ -674,6 +724,14 @@ The current data is saved as a backup first, so you can restore it again.</trans
     <message>
         <source>（Ctrl+Z 撤销）</source>
         <translation> (Ctrl+Z to undo)</translation>
+    </message>
+    <message>
+        <source>已再次排期「{title}」：{when}（新内容 #{id}）</source>
+        <translation>Scheduled “{title}” again: {when} (new item #{id})</translation>
+    </message>
+    <message>
+        <source>正在再次排期…</source>
+        <translation>Scheduling again…</translation>
     </message>
     <message>
         <source>正在保存内容…</source>
@@ -2841,12 +2899,20 @@ Preview first: every row to add, update or with a problem is listed before anyth
         <translation>Promotional (counts towards each group&apos;s daily limit)</translation>
     </message>
     <message>
+        <source>常青内容（发送后可以再次排期）</source>
+        <translation>Evergreen (can be scheduled again after it is sent)</translation>
+    </message>
+    <message>
         <source>要发到群里的文字</source>
         <translation>The text to post in the groups</translation>
     </message>
     <message>
         <source>正文</source>
         <translation>Text</translation>
+    </message>
+    <message>
+        <source>附件</source>
+        <translation>Attachments</translation>
     </message>
     <message>
         <source>已发送的内容不能再改标题、类型、时间、社群和正文。</source>
@@ -2903,6 +2969,22 @@ Preview first: every row to add, update or with a problem is listed before anyth
     <message>
         <source>说明</source>
         <translation>Details</translation>
+    </message>
+    <message>
+        <source> 天后</source>
+        <translation> days later</translation>
+    </message>
+    <message>
+        <source>再次排期</source>
+        <translation>Schedule again</translation>
+    </message>
+    <message>
+        <source>常青内容：按发送后的天数生成一条新的排期，原内容不变</source>
+        <translation>Evergreen: plans a new item this many days after it was sent; this one stays as it is</translation>
+    </message>
+    <message>
+        <source>常青内容：</source>
+        <translation>Evergreen:</translation>
     </message>
     <message>
         <source>回复数</source>
@@ -10863,6 +10945,10 @@ Drop an image here</translation>
     <message>
         <source>SOP 模板「{name}」已停用</source>
         <translation>SOP template &quot;{name}&quot; is switched off</translation>
+    </message>
+    <message>
+        <source>社群名称不能为空：--community 后面写社群的名称</source>
+        <translation>The community name is empty: write the community&apos;s name after --community</translation>
     </message>
     <message>
         <source>导出文件必须是 .csv</source>

@@ -1,10 +1,14 @@
 """The item editor: a new item, or one opened from a view (double-click) or the list.
 
-Three pages: 内容 (title, type, planned time, communities, owner, campaign, promotional flag,
-body), 状态与审核 (the status with the steps allowed from it, approve / reject with a reason,
-the reviewer's notes — never part of what is sent — and the item's history) and 结果与备注
-(replies, joins, sales once sent; notes). The dialog only collects: `submitted(values)` and
-`status_requested(action, reason)` go to the tab, which writes and calls `done_ok` or `refused`.
+Three pages: 内容 (title, type, planned time with the best send times under it, communities,
+owner, campaign, promotional and 常青 flags, body, 附件), 状态与审核 (the status with the steps
+allowed from it, approve / reject with a reason, the reviewer's notes — never part of what is
+sent — the item's history, and 再次排期 for a sent 常青 item) and 结果与备注 (replies, joins,
+sales once sent; notes). The dialog only collects: `submitted(values)` and
+`status_requested(action, reason)` go to the tab, which writes and calls `done_ok` or `refused`;
+`communities_changed(ids)` asks it for the best send times (`show_best_times`),
+`materials_requested` for the 素材库 picker, `recycle_requested(days)` to plan a sent 常青 item
+again.
 """
 
 from __future__ import annotations
@@ -35,8 +39,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.calendar.evergreen import DEFAULT_AFTER_DAYS, MAX_AFTER_DAYS
 from core.calendar.labels import KIND_LABELS, STATUS_LABELS, default_promotional
+from ui.calendar.attachments import Attachment, AttachmentsField
+from ui.calendar.best_times import BestTimesView
 from ui.common.i18n import shown
+from ui.common.screen_fit import fit_to_screen
 from ui.common.widgets import hint_label, read_only_table
 
 MAX_COUNT = 1_000_000
@@ -54,12 +62,16 @@ class EditorData:
     community_ids: list[int] = field(default_factory=list)
     history: list[tuple] = field(default_factory=list)  # (at, who, action, from, to, reason)
     allowed: list[str] = field(default_factory=list)  # statuses the item may go to now
+    attachments: list[Attachment] = field(default_factory=list)  # in order
 
 
 class ItemEditor(QDialog):
     submitted = Signal(dict)
     status_requested = Signal(str, str)  # target status, reason
     delete_requested = Signal()
+    communities_changed = Signal(list)  # the chosen community ids
+    materials_requested = Signal()
+    recycle_requested = Signal(int)  # days after it was sent
 
     def __init__(self, data: EditorData, planned_at: datetime, parent: QWidget | None = None):
         super().__init__(parent)
@@ -69,6 +81,7 @@ class ItemEditor(QDialog):
         self.item_id: int | None = item["id"] if item else None
         self.setWindowTitle(self.tr("编辑内容") if item else self.tr("新建内容"))
         self.busy = False
+        self.picker: QDialog | None = None  # the 素材库 picker while open (the tab's)
         self._promo_touched = item is not None
 
         self.pages = QTabWidget()
@@ -105,7 +118,7 @@ class ItemEditor(QDialog):
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.error)
         layout.addLayout(bottom)
-        self.resize(640, 620)
+        fit_to_screen(self, 660, 700)  # the content page grew: 附件, best times, 常青
 
     # ----- pages ------------------------------------------------------------------------
 
@@ -131,11 +144,16 @@ class ItemEditor(QDialog):
         self.planned_at.setCalendarPopup(True)
         self.planned_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         form.addRow(self.tr("计划时间"), self.planned_at)
-        # The spot for "best send times" (the busiest weekday × hour slots of the chosen
-        # communities): another module fills it; it stays empty until then.
+        # The best send times of the chosen communities (the tab reads them; ui/calendar/
+        # best_times.py); a sent item's time no longer changes, so it has none.
         self.best_times_slot = QWidget()
         self.best_times_slot.setObjectName("item_best_times_slot")
-        QVBoxLayout(self.best_times_slot).setContentsMargins(0, 0, 0, 0)
+        slot_layout = QVBoxLayout(self.best_times_slot)
+        slot_layout.setContentsMargins(0, 0, 0, 0)
+        self.best_times = BestTimesView()
+        self.best_times.slot_chosen.connect(self._use_slot)
+        slot_layout.addWidget(self.best_times)
+        self.best_times_slot.setVisible(not sent)
         form.addRow("", self.best_times_slot)
         self.communities = QListWidget()
         self.communities.setObjectName("item_communities")
@@ -147,7 +165,14 @@ class ItemEditor(QDialog):
             checked = community_id in chosen
             row.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             self.communities.addItem(row)
-        self.communities.setMaximumHeight(110)
+        self.communities.setMaximumHeight(96)
+        rows = [self.communities.item(i) for i in range(self.communities.count())]
+        first = next((r for r in rows if r.checkState() == Qt.CheckState.Checked), None)
+        if first is not None:  # the chosen ones in sight, not the top of a long list
+            self.communities.scrollToItem(first, QListWidget.ScrollHint.PositionAtTop)
+        self.communities.itemChanged.connect(
+            lambda _row: self.communities_changed.emit(self.chosen_communities())
+        )
         form.addRow(self.tr("发到社群"), self.communities)
         self.owner = QLineEdit(item.get("owner", ""))
         self.owner.setObjectName("item_owner")
@@ -164,7 +189,15 @@ class ItemEditor(QDialog):
         self.promotional.setObjectName("item_promotional")
         self.promotional.setChecked(item.get("promotional", default_promotional("text")))
         self.promotional.clicked.connect(lambda: setattr(self, "_promo_touched", True))
-        form.addRow("", self.promotional)
+        self.evergreen = QCheckBox(self.tr("常青内容（发送后可以再次排期）"))
+        self.evergreen.setObjectName("item_evergreen")
+        self.evergreen.setChecked(bool(item.get("evergreen")))
+        flags = QHBoxLayout()
+        flags.setContentsMargins(0, 0, 0, 0)
+        flags.addWidget(self.promotional)
+        flags.addWidget(self.evergreen)
+        flags.addStretch(1)
+        form.addRow("", flags)
         self.body = QPlainTextEdit(item.get("body", ""))
         self.body.setObjectName("item_body")
         # a coupon or a sale in the words makes it promotional too, until the box is touched
@@ -172,6 +205,10 @@ class ItemEditor(QDialog):
         self.body.textChanged.connect(self._default_promotional)
         self.body.setPlaceholderText(self.tr("要发到群里的文字"))
         form.addRow(self.tr("正文"), self.body)
+        self.attachments = AttachmentsField(self.data.attachments)
+        self.attachments.add_requested.connect(self.materials_requested)
+        self.original_attachments = self.attachments.ids()
+        form.addRow(self.tr("附件"), self.attachments)
         if sent:
             for widget in (
                 self.title_edit,
@@ -220,6 +257,8 @@ class ItemEditor(QDialog):
                 steps.addWidget(button)
         steps.addStretch(1)
         layout.addLayout(steps)
+        if item["status"] in ("sent", "reviewed") and item.get("evergreen"):
+            layout.addLayout(self._recycle_row())
         if reviewing:
             self.reason = QLineEdit()
             self.reason.setObjectName("item_review_reason")
@@ -250,6 +289,30 @@ class ItemEditor(QDialog):
                 history.setItem(row, column, QTableWidgetItem(value))
         layout.addWidget(history, 1)
         return page
+
+    def _recycle_row(self) -> QHBoxLayout:
+        """常青: plan the sent item again, as a new item some days after it was sent."""
+        row = QHBoxLayout()
+        self.recycle_days = QSpinBox()
+        self.recycle_days.setObjectName("item_recycle_days")
+        self.recycle_days.setRange(1, MAX_AFTER_DAYS)
+        self.recycle_days.setValue(DEFAULT_AFTER_DAYS)
+        self.recycle_days.setSuffix(self.tr(" 天后"))
+        recycle = QPushButton(self.tr("再次排期"))
+        recycle.setObjectName("item_recycle")
+        recycle.setToolTip(self.tr("常青内容：按发送后的天数生成一条新的排期，原内容不变"))
+        recycle.clicked.connect(self._recycle)
+        row.addWidget(QLabel(self.tr("常青内容：")))
+        row.addWidget(self.recycle_days)
+        row.addWidget(recycle)
+        row.addStretch(1)
+        return row
+
+    def _recycle(self) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        self.recycle_requested.emit(self.recycle_days.value())
 
     def _results_page(self) -> QWidget:
         item = self.data.item or {}
@@ -294,6 +357,21 @@ class ItemEditor(QDialog):
                 default_promotional(kind, self.title_edit.text(), self.body.toPlainText())
             )
 
+    def _use_slot(self, weekday: int, hour: int) -> None:
+        from core.calendar.send_times import next_slot
+
+        planned = self.planned_at.dateTime().toPython()
+        when = next_slot(weekday, hour, planned=planned, now=datetime.now())
+        self.planned_at.setDateTime(QDateTime(when))
+
+    def show_best_times(self, community_ids: list[int], found) -> None:
+        """The tab's read for `community_ids`; an answer the choice has moved past is dropped."""
+        if community_ids == self.chosen_communities():
+            self.best_times.show_times(found)
+
+    def set_attachments(self, attachments: list[Attachment]) -> None:
+        self.attachments.set_attachments(attachments)
+
     def chosen_communities(self) -> list[int]:
         return [
             self.communities.item(i).data(Qt.ItemDataRole.UserRole)
@@ -309,7 +387,12 @@ class ItemEditor(QDialog):
             "promotional": self.promotional.isChecked(),
             "campaign_id": self.campaign.currentData(),
             "notes": self.notes.toPlainText(),
+            "evergreen": self.evergreen.isChecked(),
         }
+        attachments = self.attachments.ids()
+        # A sent item's list goes to core only when it changed, so core's refusal is heard.
+        if not sent or attachments != self.original_attachments:
+            values["material_ids"] = attachments
         if not sent:
             values.update(
                 title=self.title_edit.text(),

@@ -3,7 +3,9 @@ banner, and what the pages share: the day in view, the colour mode, the item edi
 with their undo steps (Ctrl+Z or 撤销).
 
 Every read and write goes through core.calendar off the GUI thread, through this tab's `tasks`;
-a move or a change announces Change.CALENDAR.
+a move or a change announces Change.CALENDAR. Each reload first sends items still 待审核 past
+their time back to 草稿 (announced only when there were some, so the announcement's own reload
+finds none and stops).
 """
 
 from __future__ import annotations
@@ -146,7 +148,27 @@ class CalendarTab(FeatureTab):
             lambda session: [(row.id, row.name) for row in list_communities(session)],
             self._show_communities,
         )
-        self._show_current()
+        self.tasks.write(
+            _return_unreviewed,
+            label=self.tr("正在检查待审核内容…"),
+            changes=changes(),  # announced below, only when something went back
+            then=self._returned,
+            on_failure=self._refused,
+        )
+
+    def _returned(self, titles: list[str]) -> None:
+        """After the unreviewed items went back to 草稿: the pages read (again, if they
+        already did, through the announcement)."""
+        if not titles:
+            self._show_current()
+            return
+        self.show_notice(
+            self.tr("{count} 条内容到计划时间仍未审核，已退回草稿：{titles}").format(
+                count=len(titles), titles="、".join(titles[:5]) + ("…" if len(titles) > 5 else "")
+            ),
+            warning=True,
+        )
+        self.announce(CALENDAR)
 
     def _show_communities(self, communities: list[tuple[int, str]]) -> None:
         self.communities = communities
@@ -266,9 +288,71 @@ class CalendarTab(FeatureTab):
         editor.submitted.connect(lambda values: self._save(editor, values))
         editor.status_requested.connect(lambda target, reason: self._status(editor, target, reason))
         editor.delete_requested.connect(lambda: self._delete(editor))
+        editor.communities_changed.connect(lambda ids: self._best_times(editor, ids))
+        editor.materials_requested.connect(lambda: self._pick_materials(editor))
+        editor.recycle_requested.connect(lambda days: self._recycle(editor, days))
         editor.finished.connect(lambda _result: self._editor_closed(editor))
         self.editor = editor
         editor.open()
+        if editor.best_times_slot.isVisibleTo(editor):
+            self._best_times(editor, editor.chosen_communities())
+
+    def _best_times(self, editor: ItemEditor, community_ids: list[int]) -> None:
+        from core.calendar.send_times import send_times
+        from ui.common.tasks import while_alive
+
+        self.tasks.read(
+            lambda session: send_times(session, community_ids),
+            while_alive(editor, lambda found: editor.show_best_times(community_ids, found)),
+        )
+
+    def _pick_materials(self, editor: ItemEditor) -> None:
+        """The 素材库 picker over the editor; the choice keeps the item's order."""
+        from ui.calendar.attachments import Attachment, merged
+        from ui.calendar.materials_page import MaterialPicker
+
+        current = editor.attachments.ids()
+        picker = MaterialPicker(self, current, editor)
+        editor.picker = picker
+
+        def chosen(result: int) -> None:
+            picker.deleteLater()
+            editor.picker = None
+            if result != MaterialPicker.DialogCode.Accepted:
+                return
+            known = dict(editor.attachments.known)
+            listing = picker.page.listing
+            for row in listing.materials if listing is not None else ():
+                thumb = listing.thumbs.get(row.id)
+                known[row.id] = Attachment(row.id, row.title, row.filename, thumb)
+            ids = merged(current, picker.chosen)
+            editor.set_attachments([known[m] for m in ids if m in known])
+
+        picker.finished.connect(chosen)
+        picker.open()
+
+    def _recycle(self, editor: ItemEditor, days: int) -> None:
+        from core.calendar.evergreen import recycle
+        from ui.common.tasks import while_alive
+
+        item_id = editor.item_id
+
+        def done(made) -> None:
+            editor.done_ok()
+            self.show_notice(
+                self.tr("已再次排期「{title}」：{when}（新内容 #{id}）").format(
+                    title=made.title, when=f"{made.planned_at:%Y-%m-%d %H:%M}", id=made.item_id
+                )
+            )
+
+        self.tasks.write(
+            lambda session: recycle(session, item_id, after_days=days),
+            label=self.tr("正在再次排期…"),
+            changes=CALENDAR,
+            then=while_alive(editor, done),
+            on_failure=while_alive(editor, lambda error: self._editor_refused(editor, error)),
+            parent=editor,
+        )
 
     def _editor_closed(self, editor) -> None:
         self._closed_editor = editor
@@ -431,14 +515,27 @@ def _move(session, item_id: int, when: datetime):
     return old, item.title, _limit_warnings(session, item)
 
 
+def _return_unreviewed(session) -> list[str]:
+    """The titles of the items sent back to 草稿 (status.return_unreviewed)."""
+    from core.calendar.items import find_item
+    from core.calendar.status import return_unreviewed
+
+    return [find_item(session, item_id).title for item_id in return_unreviewed(session)]
+
+
 def _save(session, item_id: int | None, values: dict) -> list[str]:
+    """The item and its attachments in one write: a refusal of either leaves both as they were."""
     from core.calendar.items import create_item, edit_item, find_item, set_results
+    from core.calendar.materials import set_attachments
 
     values = dict(values)
     planned_at = values.pop("planned_at", None)
+    material_ids = values.pop("material_ids", None)
     results = {k: values.pop(k) for k in ("replies", "joins", "sales_cents") if k in values}
     if item_id is None:
         item = create_item(session, values.pop("title"), planned_at=planned_at, **values)
+        if material_ids:
+            set_attachments(session, item.id, material_ids)
     else:
         item = edit_item(session, item_id, **values)
         if planned_at is not None and planned_at != item.planned_at:
@@ -447,6 +544,8 @@ def _save(session, item_id: int | None, values: dict) -> list[str]:
             move_item(session, item_id, planned_at)
         if results:
             set_results(session, item_id, **results)
+        if material_ids is not None:
+            set_attachments(session, item_id, material_ids)
         item = find_item(session, item_id)
     return _limit_warnings(session, item)
 
@@ -472,6 +571,7 @@ def editor_data(session, item_id: int | None):
     from core.calendar.status import TRANSITIONS
     from core.campaigns.records import list_campaigns
     from core.communities.listing import list_communities
+    from ui.calendar.attachments import attachment_rows
     from ui.calendar.editor import EditorData
 
     approval = approval_required(session)
@@ -488,9 +588,11 @@ def editor_data(session, item_id: int | None):
             for name in (
                 "id", "title", "kind", "body", "planned_at", "owner", "status", "promotional",
                 "replies", "joins", "sales_cents", "notes", "reviewer_notes", "campaign_id",
+                "evergreen",
             )
         }  # fmt: skip
         data.community_ids = community_ids_of(session, item_id)
+        data.attachments = attachment_rows(session, item_id)
         mine = set(data.community_ids)
         data.history = [
             (h.at, h.who, h.action, h.from_status, h.to_status, h.reason)

@@ -147,3 +147,15 @@ def test_bad_io_input_is_one_line(url, args, says):
     assert result.returncode == 1 and result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("错误：") and says in lines[0], result.stderr
+
+
+@pytest.mark.parametrize("command", [["add", "x", "--at", "2027-01-01 08:00"], ["mark-sent", "1"],
+                                     ["sop", "apply", "每日早安", "--weeks", "1"]])  # fmt: skip
+@pytest.mark.parametrize("name", ["", "  "])
+def test_an_empty_community_name_is_refused(url, command, name):
+    result = main(url, "calendar", *command, "--community", name)
+    assert result.returncode == 1 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "社群名称不能为空" in lines[0] and "None" not in lines[0]
+    listed = json.loads(main(url, "calendar", "list", "--json").stdout)
+    assert listed["items"] == []

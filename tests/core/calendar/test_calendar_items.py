@@ -186,3 +186,17 @@ def test_mark_sent_per_community_and_sent_once_all_have_it(database):
         done = mark_sent(session, item.id, now=T + timedelta(minutes=5))
         assert (done.status, done.communities, done.remaining) == ("sent", [b], 0)
         assert item.sent_at == T + timedelta(minutes=5)
+
+
+def test_an_item_leaves_its_campaign_and_stays_when_not_told(database):
+    from core.campaigns.records import create_campaign
+
+    with database.session(write=True) as session:
+        campaign = create_campaign(session, "双11拉新").id
+        item = create_item(session, "预热", planned_at=T, campaign_id=campaign)
+        edit_item(session, item.id, title="预热（一）")  # campaign not named: kept
+        assert item.campaign_id == campaign
+        edit_item(session, item.id, campaign_id=None)  # None: leaves the campaign
+        assert item.campaign_id is None
+        edit_item(session, item.id, campaign_id=campaign)
+        assert item.campaign_id == campaign
