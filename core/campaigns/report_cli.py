@@ -102,10 +102,19 @@ def report_data(report) -> dict:
         "seeds": f.seeds,
         "invitees": f.invitees,
         "waves": [
-            {"wave": w.wave, "participants": w.participants, "brought": w.brought, "k": w.k}
+            {
+                "wave": w.wave,
+                "participants": w.participants,
+                "brought": w.brought,
+                "k": w.k,
+                "measured": w.measured,
+                "deepest": w.deepest,
+            }
             for w in f.waves
         ],
         "k": f.k,
+        "invite_window_hours": f.invite_window_hours,
+        "inviting": f.inviting,
         "fission_rate": f.fission_rate,
         "share_rate": _rate(f.share_rate),
         "amplification": f.amplification,
@@ -142,6 +151,17 @@ def _num(value, pattern="{:.2f}") -> str:
     return "—" if value is None else pattern.format(value)
 
 
+def _wave_k(wave) -> str:
+    """A wave's K, or why it has none yet; partly measured: over how many."""
+    if wave.deepest:
+        return "—，最新一波，还没有下一波"
+    if wave.k is None:
+        return "进行中，邀请期未满"
+    if wave.measured < wave.participants:
+        return f"{wave.k:.2f}，按 {wave.measured}/{wave.participants} 位已满邀请期的参与者"
+    return f"{wave.k:.2f}"
+
+
 def report_text(report) -> str:
     lines = [f"活动 #{report.campaign_id} {report.name}（截至 {report.as_of:%Y-%m-%d %H:%M}）"]
     lines += [f"注意：{text}" for text in report.unavailable]
@@ -159,7 +179,7 @@ def report_text(report) -> str:
             f"{f.share_rate.count}/{f.share_rate.of}\t放大倍数 {_num(f.amplification)}"
         )
         waves = "  ".join(
-            f"第{w.wave}波 {w.participants}人→{w.brought}（K {w.k:.2f}）" for w in f.waves
+            f"第{w.wave}波 {w.participants}人→{w.brought}（K {_wave_k(w)}）" for w in f.waves
         )
         lines.append(f"每波：{waves or '—'}")
         cycle = "—" if f.cycle_time_hours is None else f"{f.cycle_time_hours:.1f} 小时"
