@@ -184,3 +184,21 @@ def test_leaderboard_ties_go_to_who_got_there_first(tree):
         (1, 3), (4, 2), (2, 1), (8, 1), (12, 1), (5, 1), (10, 1)
     ]  # fmt: skip
     assert [s.member_id for s in leaderboard(tree, top=2)] == [1, 4]
+
+
+def test_funnel_of_a_running_campaign_has_no_share_of_nothing():
+    # At hour 100 no newcomer has had week 4: retained is no figure (not 0 of 0) and says
+    # why; 7's only invite (11) is pending, so 7 is not decided yet: referred is 5 of 11.
+    as_of = at(100)
+    tree = build_tree(e for e in edges() if e.joined_at <= as_of)
+    stages = {stage.key: stage for stage in funnel(tree, facts(), as_of)}
+    retained = stages["retained"]
+    assert (retained.count, retained.measurable, retained.known) == (0, 0, False)
+    assert retained.reason == "还没有新成员入群满 28 天" and retained.of_previous is None
+    referred = stages["referred"]
+    assert (referred.count, referred.measurable) == (5, 11)
+    assert referred.reason == "1 位新成员的邀请还在待定期，是否有效尚未确定"
+    assert referred.of_previous is None  # the stage before it is no figure
+    figures = campaign_figures(tree, facts(), COSTS, as_of)
+    assert (figures.retained.of, figures.retained.share) == (0, None)
+    assert figures.cost_per_retained is None
