@@ -65,7 +65,6 @@ class CampaignsTab(FeatureTab):
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        self.list.setMinimumWidth(320)
         self.splitter = splitter
         self._sized = False
         empty = EmptyState(
@@ -96,7 +95,7 @@ class CampaignsTab(FeatureTab):
             return
         self._sized = True
         width = self.splitter.width()
-        left = min(max(320, width // 4), 420)
+        left = max(self.list.minimumWidth(), min(width // 4, 420))
         self.splitter.setSizes([left, max(1, width - left)])
 
     def _record_buttons(self) -> QWidget:
