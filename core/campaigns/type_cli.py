@@ -156,9 +156,7 @@ def run_draw(args: argparse.Namespace) -> int:
     at = _time(args)
     result = _run(
         args,
-        lambda session: record_draw(
-            session, args.campaign, _member(session, args.member), at=at
-        ),
+        lambda session: record_draw(session, args.campaign, _member(session, args.member), at=at),
     )
     data = asdict(result) | {"seed": str(result.seed)}
     outcome = f"抽中「{result.won}」" if result.won else "未中奖"

@@ -11,7 +11,6 @@ from ui.common.list_model import ListTableModel
 from ui.common.widgets import combo_fits, push_button
 from ui.ledger.common import make_table
 
-
 LIST_WIDTH = (320, 480)  # the list's least and most width; the pages take the rest
 NAME_SAMPLE = "夏日送饮品活动"  # the name column shows at least this much, in any language
 

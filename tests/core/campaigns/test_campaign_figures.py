@@ -85,9 +85,7 @@ def test_k_when_the_campaign_ended_early_counts_only_who_had_the_window_before_t
     ]  # fmt: skip
     assert figures.k == pytest.approx((4 + 2) / (3 + 1))
     assert figures.inviting == 10
-    assert (
-        "10 位参与者入群时离活动结束已不到 48 小时（邀请期未满），不计入 K" in figures.notes
-    )
+    assert "10 位参与者入群时离活动结束已不到 48 小时（邀请期未满），不计入 K" in figures.notes
 
 
 def test_fission_and_share_rate(figures):
