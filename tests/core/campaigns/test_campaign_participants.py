@@ -1,0 +1,42 @@
+"""The 参与者 page's rows on the 15-person campaign (tests/core/campaigns/tree15_db.py): counted
+invites and pending ones per participant, taken from the edges the decisions were made of, equal
+to one GROUP BY over the table. SQLite and PostgreSQL. And the screening is worked out once per
+facts: decide and a 任务宝's 还差 N 人 share it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from core.campaigns.facts_sql import load_facts
+from core.campaigns.participants import _edge_counts, campaign_participants
+from core.campaigns.rewards.invites import _screened
+from core.campaigns.settings import parse
+from db.referral_models import Campaign
+from tests.core.campaigns import tree15_db
+from tests.core.campaigns.tree15 import AS_OF
+
+
+def test_invites_per_participant(database):
+    with database.session() as session:
+        campaign_id = tree15_db.load(session)
+        rows = campaign_participants(session, campaign_id, AS_OF)
+        by_sql = _edge_counts(session, campaign_id)
+    got = {row.member_id: (row.converted, row.pending) for row in rows if row.converted}
+    # 1 → 4 5 6; 2 → 7; 4 → 8 9; 5 → 10; 6 → 9 (a duplicate, a live edge all the same);
+    # 7 → 11 (pending); 8 → 12, 13 (pending); 10 → 14; 12 → 15; 3's only edge is rejected.
+    assert got == {1: (3, 0), 2: (1, 0), 4: (2, 0), 5: (1, 0), 6: (1, 0), 7: (1, 1),
+                   8: (2, 1), 10: (1, 0), 12: (1, 0)}  # fmt: skip
+    assert {member: tuple(counts) for member, counts in by_sql.items()} == got
+    assert [row.member_id for row in rows][:1] == [1]  # most converted first
+
+
+def test_the_screening_is_worked_out_once_per_facts(database):
+    with database.session() as session:
+        campaign = session.get(Campaign, tree15_db.load(session))
+        facts = load_facts(session, campaign, AS_OF)
+    settings = parse("task_ladder", {"stages": [{"invites": 2, "gift": {"points": 5}}]})
+    first = _screened(settings, facts)
+    assert _screened(settings, facts) is first
+    copy = replace(facts, edges=facts.edges[:3])  # other edges: screened on their own
+    assert _screened(settings, copy) is not first
+    assert len(_screened(settings, copy)[0]) < len(first[0])
