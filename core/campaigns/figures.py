@@ -170,6 +170,16 @@ def cycle_times(tree: Tree) -> tuple[list[float], int]:
     return hours, earlier
 
 
+def money(
+    tree: Tree, facts: Mapping[int, MemberFacts], costs: Costs
+) -> tuple[Decimal, Decimal, float | None]:
+    """Cost, the participants' revenue, and ROI (None at no cost): the 概况 needs no more."""
+    parent = tree.parent
+    revenue = sum((f.revenue for m, f in facts.items() if f.revenue and m in parent), Decimal(0))
+    cost = costs.total
+    return cost, revenue, float((revenue - cost) / cost) if cost else None
+
+
 def _per(cost: Decimal, count: int) -> Decimal | None:
     return (cost / count).quantize(CENT, ROUND_HALF_UP) if count else None
 
@@ -203,9 +213,7 @@ def campaign_figures(
     shared = sum(1 for member in sharers if member in tree.parent)
     hours, earlier = cycle_times(tree)
     after_7, retained, after_30 = invitees_active(tree, facts, (7, RETAINED_FROM_DAY, 30), as_of)
-    parent = tree.parent
-    revenue = sum((f.revenue for m, f in facts.items() if f.revenue and m in parent), Decimal(0))
-    cost = costs.total
+    cost, revenue, roi = money(tree, facts, costs)
 
     notes: list[Message] = []
     if participants and not tree.seeds:
@@ -267,7 +275,7 @@ def campaign_figures(
         revenue=revenue,
         cost_per_new=_per(cost, invitees),
         cost_per_retained=_per(cost, retained.count),
-        roi=float((revenue - cost) / cost) if cost else None,
+        roi=roi,
         cycles=tree.cycles,
         unreached=len(tree.unreached),
         notes=notes,

@@ -1,6 +1,7 @@
 """What the 活动 tab's 概况 shows of one campaign: the live counts and the phase checklist.
 
-The figures come from the report (core/campaigns/report.py), the reward states from the
+The counts come from the campaign's tree and inputs as the report reads them
+(core/campaigns/report.py; only what the 概况 shows is computed), the reward states from the
 decision core (core/campaigns/rewards), the group capacity from the forecast and the
 communities' own limits; this module only gathers them and hands the checklist
 (core/campaigns/checklist.py) its facts.
@@ -20,6 +21,7 @@ from core.campaigns import checklist
 from core.campaigns.decisions import VOID, Decision
 from core.campaigns.facts import Facts
 from core.campaigns.facts_sql import load_facts
+from core.campaigns.figures import money
 from core.campaigns.forecast import MAX_DAYS
 from core.campaigns.records import COPY_LABELS, community_ids_of
 from core.campaigns.report import (
@@ -140,13 +142,14 @@ def campaign_live(session: Session, campaign_id: int, now: datetime | None = Non
         if imported_totals(session, campaign) is None
         else None
     )
-    report = campaign_report(session, str(campaign.id), now, read=read)
     settings, _, decisions, problem = campaign_decisions(session, campaign, now)
-    figures = report.figures
-    if figures is not None:
-        participants, new_members = figures.participants, figures.invitees
-        cost, roi, revenue = figures.cost, figures.roi, figures.revenue
+    unavailable: list[Message] = []
+    if read is not None:  # the counts it shows, not the report's every figure
+        participants, new_members = read.tree.participants, read.tree.invitees
+        cost, revenue, roi = money(read.tree, read.inputs.facts, read.inputs.costs)
     else:  # imported totals only: every row of the export, matched to a member or not
+        report = campaign_report(session, str(campaign.id), now)
+        unavailable = list(report.unavailable)
         imported = report.imported
         participants = imported.participants if imported is not None else 0
         new_members = imported.new_customers if imported is not None else 0
@@ -197,7 +200,7 @@ def campaign_live(session: Session, campaign_id: int, now: datetime | None = Non
         days_left=days_left,
         notes=campaign.notes or "",
         items=checklist.checklist(facts),
-        problems=list(report.unavailable),
+        problems=unavailable,
     )
     if problem:
         live.problems.append(problem)

@@ -16,9 +16,16 @@ from tests.core.campaigns import tree15_db
 from tests.core.campaigns.tree15 import AS_OF
 
 
+def _with_rewards(session) -> int:
+    campaign = session.get(Campaign, tree15_db.load(session))
+    campaign.settings = {"inviter": {"points": 10}}
+    session.flush()
+    return campaign.id
+
+
 def test_invites_per_participant(database):
     with database.session() as session:
-        campaign_id = tree15_db.load(session)
+        campaign_id = _with_rewards(session)
         rows = campaign_participants(session, campaign_id, AS_OF)
         by_sql = _edge_counts(session, campaign_id)
     got = {row.member_id: (row.converted, row.pending) for row in rows if row.converted}
@@ -28,6 +35,7 @@ def test_invites_per_participant(database):
                    8: (2, 1), 10: (1, 0), 12: (1, 0)}  # fmt: skip
     assert {member: tuple(counts) for member, counts in by_sql.items()} == got
     assert [row.member_id for row in rows][:1] == [1]  # most converted first
+    assert rows[0].rewards  # the decisions were made (so the counts came from their edges)
 
 
 def test_the_screening_is_worked_out_once_per_facts(database):
@@ -40,3 +48,20 @@ def test_the_screening_is_worked_out_once_per_facts(database):
     copy = replace(facts, edges=facts.edges[:3])  # other edges: screened on their own
     assert _screened(settings, copy) is not first
     assert len(_screened(settings, copy)[0]) < len(first[0])
+
+
+def test_the_overview_counts_equal_the_report(database):
+    # 概况 computes only its counts (no funnel, retention, connectors): the same as the report.
+    from core.campaigns.live import campaign_live
+    from core.campaigns.report import campaign_report
+
+    with database.session() as session:
+        campaign_id = _with_rewards(session)
+        live = campaign_live(session, campaign_id, AS_OF)
+        figures = campaign_report(session, str(campaign_id), AS_OF).figures
+    assert (live.participants, live.new_members) == (figures.participants, figures.invitees)
+    assert (live.participants, live.new_members) == (15, 12)
+    assert live.cost == figures.cost and live.problems == []
+    # one inviter reward per edge with an inviter: 12 counted, and 6 → 9 (a duplicate) and
+    # 3 → 16 (rejected) void
+    assert sum(live.rewards.values()) == 14 and live.rewards["void"] == 2
