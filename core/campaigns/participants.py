@@ -15,7 +15,7 @@ from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
 from core.campaigns.inputs import PENDING, VERIFIED
-from core.campaigns.live import campaign_decisions
+from core.campaigns.live import SharedDecisions, campaign_decisions
 from core.campaigns.rewards.invites import ladder_progress
 from core.campaigns.settings import TaskLadderSettings
 from core.common.errors import UserError
@@ -105,9 +105,13 @@ def _members(session: Session, campaign_id: int, ids: list[int]) -> dict[int, tu
 
 
 def campaign_participants(
-    session: Session, campaign_id: int, now: datetime | None = None
+    session: Session,
+    campaign_id: int,
+    now: datetime | None = None,
+    shared: SharedDecisions | None = None,
 ) -> list[Participant]:
-    """Every participant, most converted invites first (then by member number)."""
+    """Every participant, most converted invites first (then by member number); `shared`: as
+    for live.campaign_decisions."""
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         raise UserError(msg("没有编号或名称为「{text}」的活动", text=str(campaign_id)))
@@ -117,7 +121,7 @@ def campaign_participants(
             select(InviteCode.member_id).where(InviteCode.campaign_id == campaign.id).distinct()
         )
     )
-    settings, facts, decisions, _ = campaign_decisions(session, campaign, now)
+    settings, facts, decisions, _ = campaign_decisions(session, campaign, now, shared)
     # the facts hold every edge already: counted there, not read again (settings that do
     # not pass their check load no facts)
     edges = _counts_of(facts.edges) if facts is not None else _edge_counts(session, campaign.id)

@@ -84,6 +84,11 @@ class CampaignsTab(FeatureTab):
         layout.addWidget(page_title("campaigns_title", self.tr("活动")))
         layout.addWidget(self.switch, 1)
         self._loaded: set[int] = set()  # pages showing the current campaign as of the last read
+        # the campaign's reward decisions, made once for the 概况 and the 参与者 both; cleared
+        # with _loaded whenever the data changed
+        from core.campaigns.live import SharedDecisions
+
+        self.shared_decisions = SharedDecisions()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -137,6 +142,7 @@ class CampaignsTab(FeatureTab):
 
     def _show_list(self, rows: list) -> None:
         self._loaded.clear()  # whatever changed, the pages read again when shown
+        self.shared_decisions.clear()
         keep = self.campaign_id
         self.list.set_rows(rows, keep)
         self.switch.set_empty(not rows)
@@ -220,6 +226,7 @@ class CampaignsTab(FeatureTab):
             editor.done_ok()
             self.campaign_id = campaign_id
             self._loaded.clear()
+            self.shared_decisions.clear()
 
         self.tasks.write(
             work,

@@ -65,3 +65,32 @@ def test_the_overview_counts_equal_the_report(database):
     # one inviter reward per edge with an inviter: 12 counted, and 6 → 9 (a duplicate) and
     # 3 → 16 (rejected) void
     assert sum(live.rewards.values()) == 14 and live.rewards["void"] == 2
+
+
+def test_the_overview_and_the_participants_share_one_set_of_decisions(database):
+    # The 活动 tab hands both pages one SharedDecisions: the second page takes the first's
+    # decisions (the same objects) while they are fresh, and decides again after clear() (the
+    # data changed) or once they are older than `fresh`.
+    from datetime import timedelta
+
+    from core.campaigns.live import SharedDecisions, campaign_decisions, campaign_live
+
+    shared = SharedDecisions(fresh=timedelta(minutes=1))
+    with database.session() as session:
+        campaign_id = _with_rewards(session)
+        campaign = session.get(Campaign, campaign_id)
+        live = campaign_live(session, campaign_id, AS_OF, shared=shared)
+        first = campaign_decisions(session, campaign, AS_OF, shared)
+        rows = campaign_participants(session, campaign_id, AS_OF + timedelta(seconds=30), shared)
+        assert campaign_decisions(session, campaign, AS_OF + timedelta(seconds=30), shared) is first
+        assert sum(sum(row.rewards.values()) for row in rows) == sum(live.rewards.values())
+        later = campaign_decisions(session, campaign, AS_OF + timedelta(minutes=2), shared)
+        assert later is not first and later[2] == first[2]
+        shared.clear()
+        again = campaign_decisions(session, campaign, AS_OF + timedelta(minutes=2), shared)
+        assert again is not later
+        # another campaign is never taken for this one
+        other = Campaign(name="另一个", settings={"inviter": {"points": 1}})
+        session.add(other)
+        session.flush()
+        assert campaign_decisions(session, other, AS_OF + timedelta(minutes=2), shared)[2] == []
