@@ -7,7 +7,8 @@ of the same rows in the same run.
 SQLite (the database of bench/campaign_sql.py's generator, kept in bench/out/ and reused; each
 member also gets a membership and a phone, a few share an inviter's phone). Ours:
 core/campaigns/facts_sql.load_facts (with the type facts), rewards.decide, live.campaign_live,
-participants.campaign_participants. Bare: one plain SQL query reading the rows the facts come
+participants.campaign_participants (cold, and as the tab's second page with the decisions the
+概况 made: SharedDecisions). Bare: one plain SQL query reading the rows the facts come
 from (each edge with its invitee's first activation after it, both members' nickname and phone,
 the invitee's first membership). Times are wall-clock seconds, the least of `--runs`
 interleaved runs, and CPU seconds of this process (less disturbed by a busy machine).
@@ -29,7 +30,7 @@ import common
 from sqlalchemy import insert, text
 
 from core.campaigns.facts_sql import load_facts
-from core.campaigns.live import campaign_live
+from core.campaigns.live import SharedDecisions, campaign_decisions, campaign_live
 from core.campaigns.participants import campaign_participants
 from core.campaigns.rewards import decide
 from core.campaigns.settings import parse
@@ -154,6 +155,15 @@ def main() -> None:
 
         return work
 
+    # the 活动 tab's second page: the 概况's decisions already made (SharedDecisions)
+    shared = SharedDecisions()
+    with database.session() as session:
+        campaign_decisions(session, session.get(Campaign, cid), AS_OF, shared)
+
+    def participants_shared():
+        with database.session() as session:
+            return campaign_participants(session, cid, AS_OF, shared)
+
     base = bare(BARE, cid)
     pairs = {
         "load_facts": (lambda: facts_of(cid)[1], base),
@@ -161,6 +171,7 @@ def main() -> None:
         "settle (both)": (settle, base),
         "概况 (live)": (on_page(campaign_live), base),
         "参与者": (on_page(campaign_participants), base),
+        "参与者 after 概况": (participants_shared, base),
         "助力 load_facts": (lambda: facts_of(help_id)[1], bare(BARE_HELPS, help_id)),
         "助力 decide": (lambda: decide(help_settings, help_facts), bare(BARE_HELPS, help_id)),
     }

@@ -134,3 +134,6 @@ class Facts:
     pool: tuple[str, ...] = ()  # 券 codes imported or generated, after the settings' own pool
     redeemed: dict[str, datetime] = field(default_factory=dict)  # coupon code → redeemed at
     reviews: tuple[ReviewAction, ...] = ()
+    # what is worked out of these facts once and asked for again (the screening: decide and
+    # a 任务宝's 还差 N 人 both); not an argument, so a `replace`d copy starts empty
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)

@@ -131,7 +131,15 @@ def observed_generation_hours(tree: Tree, joined_by: datetime | None = None) -> 
 def generation_hours(tree: Tree, as_of: datetime) -> tuple[float | None, int]:
     """The median generation time and how many invites it is the median of. Recent inviters'
     slow invites have not happened yet, which would pull the median down: it is taken again
-    over the inviters in for three times the first estimate, when there are enough of them."""
+    over the inviters in for three times the first estimate, when there are enough of them.
+    Kept on the tree: the report's K and the forecast both ask."""
+    key = ("generation_hours", as_of)
+    if key not in tree.memo:
+        tree.memo[key] = _generation_hours(tree, as_of)
+    return tree.memo[key]
+
+
+def _generation_hours(tree: Tree, as_of: datetime) -> tuple[float | None, int]:
     hours = observed_generation_hours(tree)
     if not hours:
         return None, 0

@@ -5,13 +5,15 @@ Reached counts the members given a campaign code or a poster. Every later stage 
 campaign's newcomers (its invitees), each stage on its own: activated = a first message or
 check-in within 72 h of joining; retained = active in week 4 (only newcomers whose week 4 has
 ended by `as_of` can be, and `measurable` says how many); referred = at least one verified
-invite of their own; revenue = at least one recorded purchase, with the amount.
+invite of their own (a newcomer whose invites are all still pending is not decided yet: not
+measurable); revenue = at least one recorded purchase, with the amount. A stage nobody can be
+counted in yet has a reason instead of a 0.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -21,6 +23,7 @@ from core.campaigns.retention import (
     RETAINED_FROM_DAY,
     activated_in,
     invitees_active,
+    not_measurable_yet,
 )
 from core.campaigns.waves import Tree
 from core.common.text import Message, msg
@@ -34,8 +37,15 @@ class Stage:
     label: Message
     count: int
     measurable: int  # how many could be counted in this stage
-    of_previous: float | None  # count / the previous stage's count
+    of_previous: float | None  # count / the previous stage's count (None: either not known)
     amount: Decimal | None = None  # revenue only
+    # why some (or all) could not be counted yet; with measurable 0 the count is no figure
+    # (shown "—"), never a 0 of nothing
+    reason: Message | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.measurable > 0 or self.key in ("reached", "joined")
 
 
 def _labels() -> dict[str, Message]:
@@ -56,7 +66,7 @@ def funnel(
     (retained,) = invitees_active(tree, facts, (RETAINED_FROM_DAY,), as_of)
     window = timedelta(hours=ACTIVATION_HOURS)  # built once, not per member
     stats = tree.inviters
-    joined = activated = referred = paying = 0
+    joined = activated = referred = undecided = paying = 0
     amount = Decimal(0)
     for member, edge in tree.edges.items():
         if edge.inviter_id is None:
@@ -67,6 +77,8 @@ def funnel(
         own = stats.get(member)
         if own is not None and own.verified:
             referred += 1
+        elif own is not None:  # invites, none verified: pending (rejected ones are no edge)
+            undecided += 1
         fact = facts.get(member)
         if fact is not None and (fact.purchases or fact.revenue):
             paying += 1
@@ -77,22 +89,25 @@ def funnel(
         "joined": (joined, joined),
         "activated": (activated, joined),
         "retained": (retained.count, retained.of),
-        "referred": (referred, joined),
+        "referred": (referred, joined - undecided),
         "revenue": (paying, joined),
     }
+    reasons = {}
+    if joined and not retained.of:
+        reasons["retained"] = not_measurable_yet(RETAINED_FROM_DAY)
+    if undecided:
+        reasons["referred"] = msg(
+            "{count} 位新成员的邀请还在待定期，是否有效尚未确定", count=undecided
+        )
     labels = _labels()
-    stages, previous = [], None
+    stages: list[Stage] = []
     for key in STAGES:
         count, of = counts[key]
-        stages.append(
-            Stage(
-                key,
-                labels[key],
-                count,
-                of,
-                count / previous if previous else None,
-                amount if key == "revenue" else None,
-            )
-        )
-        previous = count
+        stage = Stage(key, labels[key], count, of, None, None, reasons.get(key))
+        previous = stages[-1] if stages else None
+        if previous is not None and previous.known and stage.known and previous.count:
+            stage = replace(stage, of_previous=count / previous.count)
+        if key == "revenue":
+            stage = replace(stage, amount=amount)
+        stages.append(stage)
     return stages

@@ -1,6 +1,7 @@
 """What the 活动 tab's 概况 shows of one campaign: the live counts and the phase checklist.
 
-The figures come from the report (core/campaigns/report.py), the reward states from the
+The counts come from the campaign's tree and inputs as the report reads them
+(core/campaigns/report.py; only what the 概况 shows is computed), the reward states from the
 decision core (core/campaigns/rewards), the group capacity from the forecast and the
 communities' own limits; this module only gathers them and hands the checklist
 (core/campaigns/checklist.py) its facts.
@@ -8,9 +9,10 @@ communities' own limits; this module only gathers them and hands the checklist
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -20,6 +22,7 @@ from core.campaigns import checklist
 from core.campaigns.decisions import VOID, Decision
 from core.campaigns.facts import Facts
 from core.campaigns.facts_sql import load_facts
+from core.campaigns.figures import money
 from core.campaigns.forecast import MAX_DAYS
 from core.campaigns.records import COPY_LABELS, community_ids_of
 from core.campaigns.report import (
@@ -59,11 +62,55 @@ class Live:
     problems: list[Message] = field(default_factory=list)
 
 
+# settings (None: they do not pass their check), facts, decisions, and the problem if any
+Decided = tuple[Common | None, Facts | None, list[Decision], str | None]
+
+
+class SharedDecisions:
+    """The last campaign's decisions, for the pages of one view: the 概况 and the 参与者 both
+    need the whole campaign's, and whichever reads second within `fresh` of the first takes
+    them instead of deciding again. `clear()` whenever the data may have changed; a read that
+    began before it does not keep its result. Safe across the reading threads."""
+
+    def __init__(self, fresh: timedelta = timedelta(minutes=1)) -> None:
+        self.fresh = fresh
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._held: tuple[int, datetime, Decided] | None = None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._generation += 1
+            self._held = None
+
+    def get(self, session: Session, campaign: Campaign, now: datetime) -> Decided:
+        with self._lock:
+            generation, held = self._generation, self._held
+        if (
+            held is not None
+            and held[0] == campaign.id
+            and timedelta(0) <= now - held[1] <= self.fresh
+        ):
+            return held[2]
+        decided = _decide(session, campaign, now)
+        with self._lock:
+            if generation == self._generation:
+                self._held = (campaign.id, now, decided)
+        return decided
+
+
 def campaign_decisions(
-    session: Session, campaign: Campaign, now: datetime
-) -> tuple[Common | None, Facts | None, list[Decision], str | None]:
+    session: Session, campaign: Campaign, now: datetime, shared: SharedDecisions | None = None
+) -> Decided:
     """The campaign's settings, facts and reward decisions as of `now`; settings that do not
-    pass their check give no decisions, and the reason."""
+    pass their check give no decisions, and the reason. `shared`: decisions another page of the
+    same view has just made, taken instead of deciding again."""
+    if shared is not None:
+        return shared.get(session, campaign, now)
+    return _decide(session, campaign, now)
+
+
+def _decide(session: Session, campaign: Campaign, now: datetime) -> Decided:
     try:
         settings = parse(campaign.kind, campaign.settings)
     except UserError as error:
@@ -127,8 +174,14 @@ def _expected(
     return None, ""
 
 
-def campaign_live(session: Session, campaign_id: int, now: datetime | None = None) -> Live:
-    """The 概况 of the campaign: counts as of `now` and its checklist."""
+def campaign_live(
+    session: Session,
+    campaign_id: int,
+    now: datetime | None = None,
+    shared: SharedDecisions | None = None,
+) -> Live:
+    """The 概况 of the campaign: counts as of `now` and its checklist; `shared`: as for
+    campaign_decisions."""
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         raise UserError(msg("没有编号或名称为「{text}」的活动", text=str(campaign_id)))
@@ -140,13 +193,14 @@ def campaign_live(session: Session, campaign_id: int, now: datetime | None = Non
         if imported_totals(session, campaign) is None
         else None
     )
-    report = campaign_report(session, str(campaign.id), now, read=read)
-    settings, _, decisions, problem = campaign_decisions(session, campaign, now)
-    figures = report.figures
-    if figures is not None:
-        participants, new_members = figures.participants, figures.invitees
-        cost, roi, revenue = figures.cost, figures.roi, figures.revenue
+    settings, _, decisions, problem = campaign_decisions(session, campaign, now, shared)
+    unavailable: list[Message] = []
+    if read is not None:  # the counts it shows, not the report's every figure
+        participants, new_members = read.tree.participants, read.tree.invitees
+        cost, revenue, roi = money(read.tree, read.inputs.facts, read.inputs.costs)
     else:  # imported totals only: every row of the export, matched to a member or not
+        report = campaign_report(session, str(campaign.id), now)
+        unavailable = list(report.unavailable)
         imported = report.imported
         participants = imported.participants if imported is not None else 0
         new_members = imported.new_customers if imported is not None else 0
@@ -197,7 +251,7 @@ def campaign_live(session: Session, campaign_id: int, now: datetime | None = Non
         days_left=days_left,
         notes=campaign.notes or "",
         items=checklist.checklist(facts),
-        problems=list(report.unavailable),
+        problems=unavailable,
     )
     if problem:
         live.problems.append(problem)

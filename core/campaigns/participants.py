@@ -8,14 +8,14 @@ the members its reward decisions name. Search goes by the member's stored search
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
-from core.campaigns.live import campaign_decisions
+from core.campaigns.inputs import PENDING, VERIFIED
+from core.campaigns.live import SharedDecisions, campaign_decisions
 from core.campaigns.rewards.invites import ladder_progress
 from core.campaigns.settings import TaskLadderSettings
 from core.common.errors import UserError
@@ -43,63 +43,108 @@ class Participant:
     rewards: dict[str, int] = field(default_factory=dict)  # decision status → how many
 
 
-def _edge_counts(session: Session, campaign_id: int) -> dict[int, Counter]:
-    counts: dict[int, Counter] = defaultdict(Counter)
+def _counts_of(edges) -> dict[int, list[int]]:
+    """As _edge_counts, from the edges the decisions were made of (already loaded)."""
+    counts: dict[int, list[int]] = {}
+    for edge in edges:
+        status = edge.status
+        if edge.inviter_id is None or (status != PENDING and status != VERIFIED):
+            continue
+        held = counts.get(edge.inviter_id)
+        if held is None:
+            held = counts[edge.inviter_id] = [0, 0]
+        held[0] += 1
+        if status == PENDING:
+            held[1] += 1
+    return counts
+
+
+def _edge_counts(session: Session, campaign_id: int) -> dict[int, list[int]]:
+    """inviter → [counted invites, of those pending]: plain lists, one per inviter (a Counter
+    each costs more than the count)."""
+    counts: dict[int, list[int]] = {}
     for inviter, status, count in session.execute(
         select(ReferralEdge.inviter_id, ReferralEdge.status, func.count())
         .where(ReferralEdge.campaign_id == campaign_id, ReferralEdge.status.in_(LIVE_STATUSES))
         .group_by(ReferralEdge.inviter_id, ReferralEdge.status)
     ):
-        counts[inviter][status] += count
+        held = counts.get(inviter)
+        if held is None:
+            held = counts[inviter] = [0, 0]
+        held[0] += count
+        if status == "pending":
+            held[1] += count
     return counts
 
 
-def _members(session: Session, ids: list[int]) -> dict[int, tuple[str, str]]:
+def _names(rows, found: dict[int, tuple[str, str]]) -> None:
+    for member_id, name, search_text in rows:
+        found[member_id] = (name or "", search_text or "")
+
+
+def _members(session: Session, campaign_id: int, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Name and search keys of `ids`: the campaign's edge and code holders in one query
+    (a subquery, not 200 IN lists of a big campaign), the rest (if any) by bounded IN lists."""
+    columns = (
+        Member.id,
+        func.coalesce(func.nullif(Member.remark, ""), Member.nickname),
+        Member.search_text,
+    )
+    in_campaign = union(
+        select(ReferralEdge.inviter_id).where(ReferralEdge.campaign_id == campaign_id),
+        select(ReferralEdge.invitee_id).where(ReferralEdge.campaign_id == campaign_id),
+        select(InviteCode.member_id).where(InviteCode.campaign_id == campaign_id),
+    )
     found: dict[int, tuple[str, str]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        for member_id, name, search_text in session.execute(
-            select(
-                Member.id,
-                func.coalesce(func.nullif(Member.remark, ""), Member.nickname),
-                Member.search_text,
-            ).where(Member.id.in_(chunk))
-        ):
-            found[member_id] = (name or "", search_text or "")
+    _names(session.execute(select(*columns).where(Member.id.in_(in_campaign))), found)
+    rest = [member_id for member_id in ids if member_id not in found]
+    for start in range(0, len(rest), _CHUNK):
+        chunk = rest[start : start + _CHUNK]
+        _names(session.execute(select(*columns).where(Member.id.in_(chunk))), found)
     return found
 
 
 def campaign_participants(
-    session: Session, campaign_id: int, now: datetime | None = None
+    session: Session,
+    campaign_id: int,
+    now: datetime | None = None,
+    shared: SharedDecisions | None = None,
 ) -> list[Participant]:
-    """Every participant, most converted invites first (then by member number)."""
+    """Every participant, most converted invites first (then by member number); `shared`: as
+    for live.campaign_decisions."""
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         raise UserError(msg("没有编号或名称为「{text}」的活动", text=str(campaign_id)))
     now = now or datetime.now()
-    edges = _edge_counts(session, campaign.id)
     holders = set(
         session.scalars(
             select(InviteCode.member_id).where(InviteCode.campaign_id == campaign.id).distinct()
         )
     )
-    settings, facts, decisions, _ = campaign_decisions(session, campaign, now)
-    rewards: dict[int, Counter] = defaultdict(Counter)
+    settings, facts, decisions, _ = campaign_decisions(session, campaign, now, shared)
+    # the facts hold every edge already: counted there, not read again (settings that do
+    # not pass their check load no facts)
+    edges = _counts_of(facts.edges) if facts is not None else _edge_counts(session, campaign.id)
+    rewards: dict[int, dict[str, int]] = {}
     for decision in decisions:
-        rewards[decision.member_id][decision.status] += 1
+        held = rewards.get(decision.member_id)
+        if held is None:
+            held = rewards[decision.member_id] = {}
+        held[decision.status] = held.get(decision.status, 0) + 1
     ids = sorted(set(edges) | holders | set(rewards))
-    people = _members(session, ids)
+    people = _members(session, campaign.id, ids)
     rows = {}
+    nobody, none = ("", ""), (0, 0)
     for member_id in ids:
-        name, search_text = people.get(member_id, ("", ""))
-        counts = edges.get(member_id, Counter())
+        name, search_text = people.get(member_id, nobody)
+        converted, pending = edges.get(member_id, none)
         rows[member_id] = Participant(
             member_id,
             name,
             search_text,
-            converted=sum(counts.values()),
-            pending=counts.get("pending", 0),
-            rewards=dict(rewards.get(member_id, {})),
+            converted=converted,
+            pending=pending,
+            rewards=rewards.get(member_id, {}),
         )
     if isinstance(settings, TaskLadderSettings) and settings.stages:
         first = settings.stages[0].invites

@@ -114,7 +114,7 @@ def campaign_report(
         )  # fmt: skip
     read = read or read_campaign(session, campaign.id, as_of)
     inputs, tree = read.inputs, read.tree
-    figures = campaign_figures(tree, inputs.facts, inputs.costs, as_of)
+    figures = campaign_figures(tree, inputs.facts, inputs.costs, as_of, campaign.ends_at)
     connectors = top_connectors(tree, top)
     return Report(
         campaign.id,

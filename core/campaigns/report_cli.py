@@ -10,6 +10,8 @@ import argparse
 
 from core.common.cli import add_common_options, emit
 
+RETAINED_FROM_DAY = 21  # week 4 (core/campaigns/retention; not imported: --help stays quick)
+
 
 def register(actions: argparse._SubParsersAction) -> None:
     """Add the subcommands to `campaigns`' own subparsers."""
@@ -102,10 +104,19 @@ def report_data(report) -> dict:
         "seeds": f.seeds,
         "invitees": f.invitees,
         "waves": [
-            {"wave": w.wave, "participants": w.participants, "brought": w.brought, "k": w.k}
+            {
+                "wave": w.wave,
+                "participants": w.participants,
+                "brought": w.brought,
+                "k": w.k,
+                "measured": w.measured,
+                "deepest": w.deepest,
+            }
             for w in f.waves
         ],
         "k": f.k,
+        "invite_window_hours": f.invite_window_hours,
+        "inviting": f.inviting,
         "fission_rate": f.fission_rate,
         "share_rate": _rate(f.share_rate),
         "amplification": f.amplification,
@@ -131,6 +142,7 @@ def report_data(report) -> dict:
                 "measurable": s.measurable,
                 "of_previous": s.of_previous,
                 "amount": _money(s.amount),
+                "reason": None if s.reason is None else str(s.reason),
             }
             for s in report.stages
         ],
@@ -140,6 +152,38 @@ def report_data(report) -> dict:
 
 def _num(value, pattern="{:.2f}") -> str:
     return "—" if value is None else pattern.format(value)
+
+
+def _wave_k(wave) -> str:
+    """A wave's K, or why it has none yet; partly measured: over how many."""
+    if wave.deepest:
+        return "—，最新一波，还没有下一波"
+    if wave.k is None:
+        return "进行中，邀请期未满"
+    if wave.measured < wave.participants:
+        return f"{wave.k:.2f}，按 {wave.measured}/{wave.participants} 位已满邀请期的参与者"
+    return f"{wave.k:.2f}"
+
+
+def _of(rate, from_day: int) -> str:
+    """count/of, or — and why when there is nothing to count yet (never 0/0)."""
+    from core.campaigns.retention import not_measurable_yet
+
+    if not rate.of:
+        return f"—（{not_measurable_yet(from_day)}）"
+    return f"{rate.count}/{rate.of}"
+
+
+def _yuan(text: str | None) -> str:
+    return "—" if text is None else f"¥{text}"
+
+
+def _stage(stage) -> str:
+    if not stage.known:
+        return f"{stage.label} —（{stage.reason}）" if stage.reason else f"{stage.label} —"
+    if stage.reason:  # partly counted: of how many, and why not all
+        return f"{stage.label} {stage.count}/{stage.measurable}（{stage.reason}）"
+    return f"{stage.label} {stage.count}"
 
 
 def report_text(report) -> str:
@@ -159,22 +203,22 @@ def report_text(report) -> str:
             f"{f.share_rate.count}/{f.share_rate.of}\t放大倍数 {_num(f.amplification)}"
         )
         waves = "  ".join(
-            f"第{w.wave}波 {w.participants}人→{w.brought}（K {w.k:.2f}）" for w in f.waves
+            f"第{w.wave}波 {w.participants}人→{w.brought}（K {_wave_k(w)}）" for w in f.waves
         )
         lines.append(f"每波：{waves or '—'}")
         cycle = "—" if f.cycle_time_hours is None else f"{f.cycle_time_hours:.1f} 小时"
         lines.append(f"裂变周期（中位数）{cycle}（{f.cycle_time_of} 位邀请人）")
         lines.append(
-            f"第 7 天后活跃 {f.active_after_7.count}/{f.active_after_7.of}\t第 4 周留存 "
-            f"{f.retained.count}/{f.retained.of}\t第 30 天后活跃 "
-            f"{f.active_after_30.count}/{f.active_after_30.of}"
+            f"第 7 天后活跃 {_of(f.active_after_7, 7)}\t第 4 周留存 "
+            f"{_of(f.retained, RETAINED_FROM_DAY)}\t第 30 天后活跃 {_of(f.active_after_30, 30)}"
         )
         roi = "—" if f.roi is None else f"{f.roi:.1%}"
+        per_retained = _money(f.cost_per_retained)
         lines.append(
-            f"成本 ¥{f.cost}\t收入 ¥{f.revenue}\t每新成员 ¥{_money(f.cost_per_new) or '—'}"
-            f"\t每留存成员 ¥{_money(f.cost_per_retained) or '—'}\tROI {roi}"
+            f"成本 ¥{f.cost}\t收入 ¥{f.revenue}\t每新成员 {_yuan(_money(f.cost_per_new))}"
+            f"\t每留存成员 {_yuan(per_retained)}\tROI {roi}"
         )
-        lines.append("漏斗：" + " → ".join(f"{s.label} {s.count}" for s in report.stages))
+        lines.append("漏斗：" + " → ".join(_stage(s) for s in report.stages))
         lines += [f"注意：{note}" for note in f.notes]
     if report.connectors:
         lines.append("关键传播者：")

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from core.campaigns.inputs import MemberFacts
 from core.campaigns.waves import Tree
+from core.common.text import Message, msg
 
 ACTIVATION_HOURS = 72
 RETAINED_FROM_DAY = 21  # week 4
@@ -31,6 +32,12 @@ class Rate:
     @property
     def share(self) -> float | None:
         return self.count / self.of if self.of else None
+
+
+def not_measurable_yet(from_day: int) -> Message:
+    """Why a share of the invitees active in the week from `from_day` has nothing to count
+    yet: nobody's week has ended."""
+    return msg("还没有新成员入群满 {days} 天", days=from_day + WEEK.days)
 
 
 def activated_in(

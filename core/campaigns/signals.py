@@ -27,7 +27,7 @@ from core.campaigns.eligibility import EdgeKey, edge_key
 from core.campaigns.facts import Person
 from core.campaigns.inputs import Edge
 from core.campaigns.settings import Screening
-from core.campaigns.waves import build_tree
+from core.campaigns.waves import tree_cycles
 from core.common.text import Message, msg
 
 BLOCK = "block"
@@ -148,9 +148,8 @@ def bursts(edges: Iterable[Edge], most: int) -> set[EdgeKey]:
 def on_cycles(edges: Iterable[Edge]) -> set[EdgeKey]:
     """Edges whose inviter and invitee lie on one cycle of the referral graph (waves.py finds
     the cycles among the edges that count)."""
-    tree = build_tree(edges)
     hit = set()
-    for cycle in tree.cycles:
+    for cycle in tree_cycles(edges):
         for at, member in enumerate(cycle):
             hit.add((member, cycle[(at + 1) % len(cycle)]))
     return hit

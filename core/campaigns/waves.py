@@ -34,6 +34,9 @@ class Tree:
     unreached: list[int] = field(default_factory=list)  # on or below a cycle: in no wave
     duplicates: int = 0  # edges left out because their invitee counts under another
     tried: set[int] = field(default_factory=set)  # inviters of any edge, rejected ones too
+    # figures several readers derive from the same tree (the generation time: the report's
+    # K and the forecast both), computed once
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def participants(self) -> int:
@@ -100,7 +103,9 @@ def build_tree(edges: Iterable[Edge]) -> Tree:
         return _build_tree(edges)
 
 
-def _build_tree(edges: Iterable[Edge]) -> Tree:
+def _choose(edges: Iterable[Edge]) -> tuple[dict[int, Edge], int, set[int]]:
+    """invitee → the edge they count under; how many edges were left out as duplicates; the
+    inviters of any edge."""
     chosen: dict[int, Edge] = {}
     duplicates = 0
     tried: set[int] = set()
@@ -117,6 +122,43 @@ def _build_tree(edges: Iterable[Edge]) -> Tree:
         duplicates += 1
         if _rank(edge) < _rank(held):
             chosen[invitee] = edge
+    return chosen, duplicates, tried
+
+
+def tree_cycles(edges: Iterable[Edge]) -> list[tuple[int, ...]]:
+    """The cycles build_tree(edges).cycles lists, without building the tree: one walk up the
+    counted inviters (the fraud screening asks for nothing else)."""
+    with gc_paused():
+        chosen, _, _ = _choose(edges)
+        parent = {invitee: edge.inviter_id for invitee, edge in chosen.items()}
+    reaches: dict[int, bool] = {}  # member → their inviter chain ends at a seed
+    for start in parent:
+        if start in reaches:
+            continue
+        path: list[int] = []
+        on_path: set[int] = set()
+        member: int | None = start
+        while True:
+            if member is None or member not in parent:  # past a seed (with or without a row)
+                found = True
+                break
+            if member in reaches:
+                found = reaches[member]
+                break
+            if member in on_path:  # round a cycle
+                found = False
+                break
+            path.append(member)
+            on_path.add(member)
+            member = parent[member]
+        for member in path:
+            reaches[member] = found
+    unreached = sorted(member for member, found in reaches.items() if not found)
+    return _cycles(unreached, parent) if unreached else []
+
+
+def _build_tree(edges: Iterable[Edge]) -> Tree:
+    chosen, duplicates, tried = _choose(edges)
 
     parent: dict[int, int | None] = {}
     joined_at: dict[int, datetime | None] = {}

@@ -11063,6 +11063,22 @@ Drop an image here</translation>
         <translation>Item #{id} is already marked sent in this community</translation>
     </message>
     <message>
+        <source>{count} 位参与者入群时离活动结束已不到 {hours:.0f} 小时（邀请期未满），不计入 K</source>
+        <translation>{count} participants joined less than {hours:.0f} hours before the campaign ended (invite window not over): not counted in K</translation>
+    </message>
+    <message>
+        <source>{count} 位参与者入群不到 {hours:.0f} 小时，还在邀请期，暂不计入 K</source>
+        <translation>{count} participants joined less than {hours:.0f} hours ago and are still inviting: not counted in K yet</translation>
+    </message>
+    <message>
+        <source>{count} 位新成员的邀请还在待定期，是否有效尚未确定</source>
+        <translation>{count} new members&apos; invites are still pending: not yet known whether they count</translation>
+    </message>
+    <message>
+        <source>还没有新成员入群满 {days} 天</source>
+        <translation>No new member has been in for {days} days yet</translation>
+    </message>
+    <message>
         <source>拉黑须指明成员</source>
         <translation>Blacklisting must name the member</translation>
     </message>

@@ -11,6 +11,9 @@ from ui.common.list_model import ListTableModel
 from ui.common.widgets import combo_fits, push_button
 from ui.ledger.common import make_table
 
+LIST_WIDTH = (320, 480)  # the list's least and most width; the pages take the rest
+NAME_SAMPLE = "夏日送饮品活动"  # the name column shows at least this much, in any language
+
 
 def _dates(row) -> str:
     start = f"{row.starts_at:%m-%d}" if row.starts_at else ""
@@ -58,11 +61,26 @@ class CampaignList(QWidget):
         header.setStretchLastSection(False)  # the name takes what the others leave
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._picked())
+        # The other columns fit what they show (an English type is long): the list widens
+        # with them, so the name column is never squeezed to a few letters.
+        self.model.modelReset.connect(self._fit_width)
+        self._fit_width()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
+
+    def _fit_width(self) -> None:
+        table, header = self.table, self.table.horizontalHeader()
+        name = max(
+            header.sectionSizeHint(0),
+            table.fontMetrics().horizontalAdvance(NAME_SAMPLE) + 16,  # the item's margins
+        )
+        others = sum(header.sectionSize(column) for column in range(1, self.model.columnCount()))
+        chrome = 2 * table.frameWidth() + table.verticalScrollBar().sizeHint().width()
+        least, most = LIST_WIDTH
+        self.setMinimumWidth(min(max(least, name + others + chrome), most))
 
     def set_rows(self, rows: list, keep: int | None = None) -> None:
         """Show `rows` (core CampaignRow), keeping the campaign `keep` picked if it is there."""

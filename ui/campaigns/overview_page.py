@@ -130,11 +130,12 @@ class OverviewPage(CampaignPage):
         from core.workflows.campaign_posters import poster_refusal
 
         campaign_id = self.campaign_id
+        shared = getattr(self.tab, "shared_decisions", None)  # the 参与者 page's, if just made
 
         def read(session):
             return (
                 campaign_fields(session, campaign_id),
-                campaign_live(session, campaign_id),
+                campaign_live(session, campaign_id, shared=shared),
                 poster_refusal(session, campaign_id),
             )
 

@@ -107,9 +107,10 @@ class ParticipantsPage(CampaignPage):
         from core.campaigns.tool_totals import tool_totals
 
         campaign_id = self.campaign_id
+        shared = getattr(self.tab, "shared_decisions", None)  # the 概况's, if just made
 
         def read(session):
-            rows = campaign_participants(session, campaign_id)
+            rows = campaign_participants(session, campaign_id, shared=shared)
             return campaign_id, rows, (None if rows else tool_totals(session, campaign_id))
 
         self.tab.tasks.read(read, self._show)

@@ -65,7 +65,6 @@ class CampaignsTab(FeatureTab):
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        self.list.setMinimumWidth(320)
         self.splitter = splitter
         self._sized = False
         empty = EmptyState(
@@ -85,6 +84,11 @@ class CampaignsTab(FeatureTab):
         layout.addWidget(page_title("campaigns_title", self.tr("活动")))
         layout.addWidget(self.switch, 1)
         self._loaded: set[int] = set()  # pages showing the current campaign as of the last read
+        # the campaign's reward decisions, made once for the 概况 and the 参与者 both; cleared
+        # with _loaded whenever the data changed
+        from core.campaigns.live import SharedDecisions
+
+        self.shared_decisions = SharedDecisions()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -96,7 +100,7 @@ class CampaignsTab(FeatureTab):
             return
         self._sized = True
         width = self.splitter.width()
-        left = min(max(320, width // 4), 420)
+        left = max(self.list.minimumWidth(), min(width // 4, 420))
         self.splitter.setSizes([left, max(1, width - left)])
 
     def _record_buttons(self) -> QWidget:
@@ -138,6 +142,7 @@ class CampaignsTab(FeatureTab):
 
     def _show_list(self, rows: list) -> None:
         self._loaded.clear()  # whatever changed, the pages read again when shown
+        self.shared_decisions.clear()
         keep = self.campaign_id
         self.list.set_rows(rows, keep)
         self.switch.set_empty(not rows)
@@ -221,6 +226,7 @@ class CampaignsTab(FeatureTab):
             editor.done_ok()
             self.campaign_id = campaign_id
             self._loaded.clear()
+            self.shared_decisions.clear()
 
         self.tasks.write(
             work,

@@ -38,7 +38,15 @@ from core.campaigns.waves import build_tree
 
 def _screened(settings, facts: Facts):
     """The verdict of each edge and its flags: an edge a blocking signal hit is void (and so
-    counts toward no stage, rank or cap); the flags go on to moderation."""
+    counts toward no stage, rank or cap); the flags go on to moderation. Once per facts and
+    rules (the 参与者 page asks for the decisions and the ladder progress)."""
+    key = ("screened", settings.screening, settings.rules)
+    if key not in facts.memo:
+        facts.memo[key] = _screen(settings, facts)
+    return facts.memo[key]
+
+
+def _screen(settings, facts: Facts):
     signals = scan(facts.edges, facts.people, settings.screening)
     blocked = {
         key: tuple(Reason(s.code, s.text) for s in hits if s.severity == BLOCK)

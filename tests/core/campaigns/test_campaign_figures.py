@@ -36,16 +36,56 @@ def test_k_per_wave_and_overall(figures):
     assert figures.seeds == 3
     assert figures.invitees == 12
     assert figures.members_per_depth == [3, 4, 4, 3, 1]
-    # K per wave = next wave / this wave: 4/3, 4/4, 3/4, 1/3, 0/1.
+    # K per wave = next wave / this wave: 4/3, 4/4, 3/4, 1/3; the deepest (15) has no next
+    # wave yet: no K, not 0.
     assert [(w.participants, w.brought) for w in figures.waves] == [
         (3, 4), (4, 4), (4, 3), (3, 1), (1, 0)
     ]  # fmt: skip
-    assert [w.k for w in figures.waves] == pytest.approx([4 / 3, 1, 0.75, 1 / 3, 0])
+    assert [w.k for w in figures.waves[:4]] == pytest.approx([4 / 3, 1, 0.75, 1 / 3])
+    assert figures.waves[4].k is None and figures.waves[4].deepest
+    assert [w.measured for w in figures.waves] == [3, 4, 4, 3, 0]
+    assert figures.inviting == 0 and figures.invite_window_hours == 48  # 2 × g, g = 24 h
     # Harris: (4 + 4 + 3 + 1) / (3 + 4 + 4 + 3) = 12 / 14.
     assert figures.k == pytest.approx(6 / 7)
     # Amplification K / (1 − K) = (6/7) / (1/7) = 6 newcomers per seed in the end.
     assert figures.amplification == pytest.approx(6)
     assert not figures.self_sustaining
+
+
+def test_k_of_a_running_campaign_leaves_out_who_is_still_inviting():
+    # At hour 100 (14 has just joined). Generation time g: the median of the hours from each
+    # inviter's joining to each invitee's, 10 10 18 20 24 24 24 30 30 40 50 50 → 24; the
+    # window is 2g = 48 h, so only who joined by hour 52 has had it: not 10 (@80), 13 (@60),
+    # 14 (@100), 15 (@62).
+    as_of = at(100)
+    tree = build_tree(e for e in edges() if e.joined_at <= as_of)
+    figures = campaign_figures(tree, facts(), COSTS, as_of)
+    assert figures.invite_window_hours == 48
+    waves = [(w.k, w.measured) for w in figures.waves]
+    # wave 0: 1 2 3 brought 4 5 6 7 → 4/3; wave 1: 4 5 6 7 brought 8 9 10 11 → 4/4;
+    # wave 2: 8 9 11 (not 10) brought 12 13 → 2/3; wave 3: 12 (not 13 14) brought 15 → 1/1;
+    # wave 4: the deepest.
+    assert waves[:4] == [
+        (pytest.approx(4 / 3), 3), (1, 4), (pytest.approx(2 / 3), 3), (1, 1)
+    ]  # fmt: skip
+    assert waves[4] == (None, 0)
+    # Overall over the same participants: (4 + 4 + 2 + 1) / (3 + 4 + 3 + 1); the plain
+    # Harris K, 12 / 14, would count 10, 13 and 14's invites before they have had time.
+    assert figures.k == pytest.approx(1)
+    assert figures.inviting == 3
+    assert "3 位参与者入群不到 48 小时，还在邀请期，暂不计入 K" in figures.notes
+
+
+def test_k_when_the_campaign_ended_early_counts_only_who_had_the_window_before_the_end():
+    # Ended at hour 60: only who joined by hour 12 had 48 h before the end: 1 2 3 4.
+    figures = campaign_figures(build_tree(edges()), facts(), COSTS, AS_OF, ends_at=at(60))
+    # wave 0: 4/3; wave 1: only 4, who brought 8 and 9 → 2; waves 2 and 3: nobody had it.
+    assert [(w.k, w.measured) for w in figures.waves] == [
+        (pytest.approx(4 / 3), 3), (2, 1), (None, 0), (None, 0), (None, 0)
+    ]  # fmt: skip
+    assert figures.k == pytest.approx((4 + 2) / (3 + 1))
+    assert figures.inviting == 10
+    assert "10 位参与者入群时离活动结束已不到 48 小时（邀请期未满），不计入 K" in figures.notes
 
 
 def test_fission_and_share_rate(figures):
@@ -142,3 +182,21 @@ def test_leaderboard_ties_go_to_who_got_there_first(tree):
         (1, 3), (4, 2), (2, 1), (8, 1), (12, 1), (5, 1), (10, 1)
     ]  # fmt: skip
     assert [s.member_id for s in leaderboard(tree, top=2)] == [1, 4]
+
+
+def test_funnel_of_a_running_campaign_has_no_share_of_nothing():
+    # At hour 100 no newcomer has had week 4: retained is no figure (not 0 of 0) and says
+    # why; 7's only invite (11) is pending, so 7 is not decided yet: referred is 5 of 11.
+    as_of = at(100)
+    tree = build_tree(e for e in edges() if e.joined_at <= as_of)
+    stages = {stage.key: stage for stage in funnel(tree, facts(), as_of)}
+    retained = stages["retained"]
+    assert (retained.count, retained.measurable, retained.known) == (0, 0, False)
+    assert retained.reason == "还没有新成员入群满 28 天" and retained.of_previous is None
+    referred = stages["referred"]
+    assert (referred.count, referred.measurable) == (5, 11)
+    assert referred.reason == "1 位新成员的邀请还在待定期，是否有效尚未确定"
+    assert referred.of_previous is None  # the stage before it is no figure
+    figures = campaign_figures(tree, facts(), COSTS, as_of)
+    assert (figures.retained.of, figures.retained.share) == (0, None)
+    assert figures.cost_per_retained is None

@@ -95,3 +95,26 @@ def test_bad_input_is_one_line(database, database_url):
         result = main(database_url, "campaigns", *args)
         assert result.returncode != 0
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_report_of_a_running_campaign_shows_no_share_of_nothing(database, database_url):
+    # At hour 100 nobody has been in for 14 days, let alone 4 weeks; 7's only invite (11)
+    # is still pending. The deepest wave (15) has no K, and 10, 13 and 14 are still inviting.
+    with database.session() as session:
+        tree15_db.load(session)
+    when = f"{tree15_db.tree15.at(100):%Y-%m-%d %H:%M}"
+    text = main(database_url, "campaigns", "report", "tree15", "--as-of", when).stdout
+    assert "0/0" not in text and "K 0.00" not in text
+    assert "第 4 周留存 —（还没有新成员入群满 28 天）" in text
+    assert "第 7 天后活跃 —（还没有新成员入群满 14 天）" in text
+    assert "留存（第 4 周活跃） —（还没有新成员入群满 28 天）" in text
+    assert "推荐（≥1 个有效邀请） 5/11（1 位新成员的邀请还在待定期，是否有效尚未确定）" in text
+    assert "第4波 1人→0（K —，最新一波，还没有下一波）" in text
+    assert "每留存成员 —" in text
+    data = json.loads(main(database_url, "campaigns", "report", "tree15", "--as-of", when,
+                           "--json").stdout)  # fmt: skip
+    assert data["retained"] == {"count": 0, "of": 0, "share": None}
+    assert data["waves"][4]["k"] is None and data["waves"][4]["deepest"]
+    assert data["inviting"] == 3 and data["k"] == 1.0
+    retained = next(s for s in data["funnel"] if s["stage"] == "retained")
+    assert retained["measurable"] == 0 and retained["reason"] == "还没有新成员入群满 28 天"

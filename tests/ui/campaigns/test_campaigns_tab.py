@@ -336,3 +336,22 @@ def test_every_page_name_is_on_screen_beside_the_record_menu(make_tab, qtbot):
 
 def test_every_page_name_is_on_screen_in_english(english, make_tab, qtbot):
     _page_names_fit(make_tab(), qtbot)
+
+
+def test_in_english_the_list_widens_so_the_name_column_is_not_clipped(
+    english, make_tab, sqlite_database
+):
+    # "Invite-code referral" and "Reviewed" are wider than their Chinese: the columns fit
+    # them, and the list grows with them instead of squeezing the name to "mpaig…".
+    with sqlite_database.session() as session:
+        create_campaign(session, "老带新双享礼", settings={"inviter": {"points": 5}},
+                        starts_at=datetime(2026, 9, 7), ends_at=datetime(2026, 9, 28))  # fmt: skip
+    tab = make_tab()
+    table = tab.list.table
+    assert table.model().rowCount() == 1
+    header = table.horizontalHeader()
+    name_width = header.sectionSize(0)
+    wanted = table.fontMetrics().horizontalAdvance("老带新双享礼") + 8
+    assert name_width >= wanted
+    assert name_width >= header.sectionSizeHint(0)  # "Campaigns", whole
+    assert tab.splitter.sizes()[0] >= tab.list.minimumWidth()
