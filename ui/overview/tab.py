@@ -33,6 +33,7 @@ from ui.common.empty_state import EmptyState
 from ui.common.i18n import shown, shown_name
 from ui.common.tab import FeatureTab
 from ui.common.theme import theme_manager
+from ui.common.wheel import scroll_safe
 from ui.common.widgets import page_title, push_button
 from ui.overview.cards import KpiCard
 from ui.overview.charts import Bars, ChartBox
@@ -228,6 +229,7 @@ class OverviewTab(FeatureTab):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(page)
+        scroll_safe(page)  # the wheel scrolls the dashboard, not the period box under the cursor
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
