@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 
+from core.calendar.cli_values import day_option, minutes_text
 from core.calendar.holidays_cli import add_holidays_parser
 from core.calendar.materials_cli import add_materials_parser
 from core.calendar.more_cli import add_more_parsers
@@ -88,24 +89,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     sent.set_defaults(handler=run_mark_sent)
 
 
-def _day(text: str | None, what: str):
-    from core.campaigns.cli_support import parse_time
-
-    when = parse_time(text, what)
-    return when.date() if when else None
-
-
-def _time(when) -> str | None:
-    return when.isoformat(sep=" ", timespec="minutes") if when else None
-
-
 def _item_data(row) -> dict:
     return {
         "id": row.id,
         "title": row.title,
         "kind": row.kind,
         "kind_label": str(row.kind_label),
-        "planned_at": _time(row.planned_at),
+        "planned_at": minutes_text(row.planned_at),
         "status": row.status,
         "status_label": str(row.status_label),
         "owner": row.owner,
@@ -114,7 +104,7 @@ def _item_data(row) -> dict:
         "communities": row.communities,
         "campaign_id": row.campaign_id,
         "sop_template_id": row.sop_template_id,
-        "sent_at": _time(row.sent_at),
+        "sent_at": minutes_text(row.sent_at),
         "sent_by": row.sent_by,
         "evergreen": row.evergreen,
     }
@@ -137,8 +127,8 @@ def run_list(args: argparse.Namespace) -> int:
     from core.campaigns.cli_support import run_work
     from core.communities.registry import community_id_by_name
 
-    first = _day(args.start, "开始日期") or datetime.now().date()
-    last = _day(args.end, "结束日期") or first + timedelta(days=27)
+    first = day_option(args.start, "开始日期") or datetime.now().date()
+    last = day_option(args.end, "结束日期") or first + timedelta(days=27)
     start, end = datetime.combine(first, time.min), datetime.combine(last, time.min)
     end += timedelta(days=1)
 
@@ -161,7 +151,7 @@ def run_today(args: argparse.Namespace) -> int:
     from core.campaigns.cli_support import run_work
     from core.communities.registry import community_id_by_name
 
-    day = _day(args.date, "日期")
+    day = day_option(args.date, "日期")
     now = datetime.now()
 
     def work(session):
@@ -181,7 +171,7 @@ def run_today(args: argparse.Namespace) -> int:
                             "id": i.id,
                             "title": i.title,
                             "kind_label": str(i.kind_label),
-                            "planned_at": _time(i.planned_at),
+                            "planned_at": minutes_text(i.planned_at),
                             "status_label": str(i.status_label),
                             "promotional": i.promotional,
                             "overdue": i.overdue,
@@ -292,7 +282,7 @@ def run_sop_list(args: argparse.Namespace) -> int:
                 "sop_kind_label": str(SOP_KIND_LABELS[t.sop_kind]),
                 "mode": t.mode,
                 "rrule": t.rrule,
-                "starts_at": _time(t.starts_at),
+                "starts_at": minutes_text(t.starts_at),
                 "end_count": t.end_count,
                 "end_on": t.end_on.isoformat() if t.end_on else None,
                 "anchor": t.anchor,
@@ -337,8 +327,8 @@ def run_sop_apply(args: argparse.Namespace) -> int:
         return {
             "template_id": result.template_id,
             "template": result.template,
-            "from": _time(result.start),
-            "to": _time(result.end),
+            "from": minutes_text(result.start),
+            "to": minutes_text(result.end),
             "added": result.added,
             "existing": result.existing,
             "skipped": result.skipped,
@@ -375,7 +365,7 @@ def run_mark_sent(args: argparse.Namespace) -> int:
             "title": result.title,
             "communities": result.communities,
             "status": result.status,
-            "sent_at": _time(result.sent_at),
+            "sent_at": minutes_text(result.sent_at),
             "remaining": result.remaining,
             "dry_run": args.dry_run,
         }

@@ -70,10 +70,10 @@ def add_more_parsers(actions: argparse._SubParsersAction) -> None:
 
 
 def _span(args: argparse.Namespace):
-    from core.calendar.cli import _day
+    from core.calendar.cli_values import day_option
     from core.calendar.ics import day_bounds
 
-    first, last = _day(args.start, "开始日期"), _day(args.end, "结束日期")
+    first, last = day_option(args.start, "开始日期"), day_option(args.end, "结束日期")
     return day_bounds(first, last)
 
 
@@ -210,7 +210,7 @@ def run_evergreen(args: argparse.Namespace) -> int:
 
 
 def run_recycle(args: argparse.Namespace) -> int:
-    from core.calendar.cli import _time
+    from core.calendar.cli_values import minutes_text
     from core.calendar.evergreen import recycle
     from core.calendar.labels import STATUS_LABELS
     from core.common.cli import run_work
@@ -221,7 +221,7 @@ def run_recycle(args: argparse.Namespace) -> int:
             "id": done.item_id,
             "from_id": done.from_id,
             "title": done.title,
-            "planned_at": _time(done.planned_at),
+            "planned_at": minutes_text(done.planned_at),
             "status": done.status,
             "sop": done.template,
             "communities": len(done.communities),
