@@ -11891,6 +11891,10 @@ Drop an image here</translation>
         <translation>“{name}” holds {count} chats; a community can be given only for a single chat. Chats in a folder are matched to their communities by chat id and name</translation>
     </message>
     <message>
+        <source>没有名为「{name}」的社群；要新建它，加 --create</source>
+        <translation>There is no community named &quot;{name}&quot;; add --create to create it</translation>
+    </message>
+    <message>
         <source>这个群聊之前已导入到社群「{linked}」，不能再导入到「{given}」</source>
         <translation>This group chat was imported into the community “{linked}” before; it cannot be imported into “{given}”</translation>
     </message>

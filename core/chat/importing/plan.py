@@ -174,7 +174,12 @@ def plan_chat_import(
         # A chat without its name in the export (PyWxDump) is known by its last rename.
         name = export.chat.name or (chat.renames[-1].name if chat.renames else None)
         chat.community_id, chat.community_name, chat.matched_by = _community_of(
-            session, export.chat, name, community or (chosen or {}).get(chat_key(export)), path
+            session,
+            export.chat,
+            name,
+            community or (chosen or {}).get(chat_key(export)),
+            path,
+            create=create_communities,
         )
         chat.resolution = resolve_people(
             session,
@@ -200,9 +205,15 @@ def _self_wxid(people: dict[str, Seen]) -> str | None:
 
 
 def _community_of(
-    session: Session, chat: m.Chat, name: str | None, given: str | None, path: Path
+    session: Session,
+    chat: m.Chat,
+    name: str | None,
+    given: str | None,
+    path: Path,
+    create: bool = False,
 ) -> tuple[int | None, str, str]:
-    """(community id or None for a new one, its name, how it was found)."""
+    """(community id or None for a new one, its name, how it was found). A given name that
+    no community has yet becomes a new community when the caller allows creating one."""
     linked = None
     if chat.id:
         linked = session.execute(
@@ -213,6 +224,10 @@ def _community_of(
     if given:
         from core.communities.registry import community_id_by_name
 
+        if linked is None and not _community_named(session, given):
+            if create:
+                return None, given, "new"
+            raise UserError(msg("没有名为「{name}」的社群；要新建它，加 --create", name=given))
         community_id = community_id_by_name(session, given)
         if linked is not None and linked.id != community_id:
             raise UserError(
@@ -248,6 +263,15 @@ def _community_of(
         if ids:
             return ids.pop(), name, "name"
     return None, name or chat.id or path.stem, "new"
+
+
+def _community_named(session: Session, name: str) -> bool:
+    return (
+        session.scalar(
+            select(Community.id).where(Community.name == name, Community.deleted_at.is_(None)).limit(1)
+        )
+        is not None
+    )
 
 
 def _note(chat: ChatPlan, person: m.Person | None, at: datetime | None = None) -> str | None:

@@ -59,3 +59,26 @@ def test_an_empty_path_is_refused_not_read_as_the_current_folder(tmp_path):
     result = run_main("chat", "import", " ", "--dry-run", "--db", f"sqlite:///{tmp_path / 'x.db'}")
     assert result.returncode == 1 and result.stdout == ""
     assert "路径" in result.stderr and result.stderr.strip().count("\n") == 0
+
+
+def test_a_named_new_community_is_created_with_create_and_refused_without(tmp_path):
+    """`--community 新群 --create` makes 新群 (the name the user gave, not the chat's own);
+    without --create the unknown name is refused and nothing is written."""
+    db = f"sqlite:///{tmp_path / 'chat.db'}"
+    refused = run_main("chat", "import", str(h.COPY_WINDOWS), "--date", "2025-03-20",
+                       "--community", "周末烘焙群", "--db", db)  # fmt: skip
+    assert refused.returncode == 1 and "周末烘焙群" in refused.stderr and "--create" in refused.stderr
+    written = run_main("chat", "import", str(h.COPY_WINDOWS), "--date", "2025-03-20",
+                       "--community", "周末烘焙群", "--create", "--json", "--db", db)  # fmt: skip
+    assert written.returncode == 0, written.stderr
+    data = json.loads(written.stdout)
+    assert data["chats"][0]["community"] == "周末烘焙群"
+    assert data["chats"][0]["community_found_by"] == "new"
+    assert data["written"]["communities_created"] == ["周末烘焙群"]
+    listed = run_main("communities", "list", "--json", "--db", db)
+    assert "周末烘焙群" in listed.stdout
+    again = run_main("chat", "import", str(h.COPY_WINDOWS), "--date", "2025-03-20",
+                     "--community", "周末烘焙群", "--create", "--json", "--db", db)  # fmt: skip
+    again_data = json.loads(again.stdout)
+    assert again_data["written"]["communities_created"] == []
+    assert again_data["written"]["messages_added"] == 0
