@@ -266,12 +266,8 @@ def _community_of(
 
 
 def _community_named(session: Session, name: str) -> bool:
-    return (
-        session.scalar(
-            select(Community.id).where(Community.name == name, Community.deleted_at.is_(None)).limit(1)
-        )
-        is not None
-    )
+    alive = select(Community.id).where(Community.name == name, Community.deleted_at.is_(None))
+    return session.scalar(alive.limit(1)) is not None
 
 
 def _note(chat: ChatPlan, person: m.Person | None, at: datetime | None = None) -> str | None:

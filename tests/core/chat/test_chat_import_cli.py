@@ -67,7 +67,8 @@ def test_a_named_new_community_is_created_with_create_and_refused_without(tmp_pa
     db = f"sqlite:///{tmp_path / 'chat.db'}"
     refused = run_main("chat", "import", str(h.COPY_WINDOWS), "--date", "2025-03-20",
                        "--community", "周末烘焙群", "--db", db)  # fmt: skip
-    assert refused.returncode == 1 and "周末烘焙群" in refused.stderr and "--create" in refused.stderr
+    assert refused.returncode == 1
+    assert "周末烘焙群" in refused.stderr and "--create" in refused.stderr
     written = run_main("chat", "import", str(h.COPY_WINDOWS), "--date", "2025-03-20",
                        "--community", "周末烘焙群", "--create", "--json", "--db", db)  # fmt: skip
     assert written.returncode == 0, written.stderr
