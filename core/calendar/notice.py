@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from core.common.errors import UserError
+from core.common.joins import joined_list
 from core.common.text import msg
 
 MAX_CHARS = 20_000  # a notice is about 1,000 characters; a web page around it fits too
@@ -97,7 +98,7 @@ def parse_notice(text: str, *, expected_year: int | None = None) -> ParsedNotice
         raise UserError(
             msg(
                 "放假通知不完整：找不到{names}的安排，请粘贴通知全文",
-                names="、".join(missing),
+                names=joined_list(missing),
             )
         )
     both = sorted(set(holidays) & set(workdays))
@@ -171,7 +172,7 @@ def _year(text: str) -> int:
         raise UserError(
             msg(
                 "通知的标题和正文说的不是同一年（{years}），无法读取",
-                years="、".join(str(y) for y in sorted(years)),
+                years=joined_list([str(y) for y in sorted(years)]),
             )
         )
     year = years.pop()

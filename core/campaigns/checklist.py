@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from core.common.joins import joined_list
+from core.common.joins import joined_list, joined_some
 from core.common.text import Message, msg
 from core.posters.compliance import check_copy
 
@@ -130,7 +130,7 @@ def _stock(facts: Facts) -> Item:
     empty = [s.name for s in facts.stocks if s.stock is not None and s.stock <= 0]
     if empty:
         return _item(
-            BEFORE, "stock", label, MISSING, msg("库存为 0：{names}", names="、".join(empty)[:80])
+            BEFORE, "stock", label, MISSING, msg("库存为 0：{names}", names=joined_some(empty))
         )
     if not facts.stocks:
         return _item(BEFORE, "stock", label, DONE, msg("奖励只有积分，无需库存"))
@@ -189,7 +189,7 @@ def _qr(facts: Facts) -> Item:
     missing = [g.name for g in open_groups if not g.has_qr]
     expired = [g.name for g in open_groups if g.qr_days_left is not None and g.qr_days_left <= 0]
     if missing or expired:
-        names = "、".join([*expired, *missing])[:80]
+        names = joined_some([*expired, *missing])
         return _item(
             BEFORE, "qr", label, MISSING, msg("二维码已过期或未添加：{names}", names=names)
         )
@@ -200,7 +200,7 @@ def _qr(facts: Facts) -> Item:
     ]
     if soon:
         return _item(
-            BEFORE, "qr", label, WARNING, msg("二维码即将过期：{names}", names="、".join(soon)[:80])
+            BEFORE, "qr", label, WARNING, msg("二维码即将过期：{names}", names=joined_some(soon))
         )
     return _item(
         BEFORE, "qr", label, DONE, msg("{count} 个目标群的二维码都有效", count=len(facts.groups))
@@ -255,7 +255,7 @@ def _near_caps(facts: Facts) -> Item:
     if near:
         return _item(
             DURING, "near_caps", label, WARNING,
-            msg("接近上限，准备开新群：{groups}", groups="、".join(near)[:100]),
+            msg("接近上限，准备开新群：{groups}", groups=joined_some(near)),
         )  # fmt: skip
     return _item(DURING, "near_caps", label, DONE, msg("目标群都还有余量"))
 

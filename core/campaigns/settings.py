@@ -18,6 +18,7 @@ from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from core.common.errors import UserError
+from core.common.joins import joined_some
 from core.common.text import Message, msg
 
 MAX_POINTS = 1_000_000  # one ledger entry (db.bounds.MAX_ENTRY_POINTS)
@@ -413,7 +414,7 @@ def _build(cls: type, data: Any, label: str):
     known = {item.name: item for item in fields(cls)}
     unknown = sorted(str(key) for key in data if key not in known)
     if unknown:
-        raise _refuse(label, msg("未知的项 {names}", names="、".join(unknown)[:80]))
+        raise _refuse(label, msg("未知的项 {names}", names=joined_some(unknown)))
     hints = get_type_hints(cls)
     values = {}
     for name, item in known.items():

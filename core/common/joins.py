@@ -50,6 +50,13 @@ def joined_list(items: Sequence[str]) -> str:
     return _joined(items, _LIST)
 
 
+def joined_some(items: Sequence[str], most: int = 5) -> str:
+    """甲、乙、丙 等 7 项: the first `most` of a list that may be long, and how many in all."""
+    if len(items) <= most:
+        return joined_list(items)
+    return msg("{names} 等 {count} 项", names=joined_list(items[:most]), count=len(items))
+
+
 def joined_phrases(items: Sequence[str]) -> str:
     """甲，乙，丙: parts of one sentence."""
     return _joined(items, _PHRASES)

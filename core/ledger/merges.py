@@ -17,6 +17,7 @@ from __future__ import annotations
 from sqlalchemy import Table, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from core.common.joins import joined_some
 from core.common.text import msg
 from core.ledger.entries import ALLOCATION, ENTRY
 from core.members.merging.records import Merged, hand_back, hand_over
@@ -83,7 +84,7 @@ def undo_blocker(session: Session, merge_id: int) -> str | None:
                 crossing.add(entry_id if entry_id not in moved else target)
     if not crossing:
         return None
-    shown = "、".join(str(i) for i in sorted(crossing)[:5])
+    shown = joined_some([str(i) for i in sorted(crossing)])
     return msg(
         "合并后已有 {count} 笔积分流水用到了合并进来的积分（流水 {entries}），"
         "撤销合并会让两人的积分对不上，因此不能撤销",

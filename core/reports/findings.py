@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.common.joins import joined_some
 from core.common.text import msg
 from core.ledger.liability import fen_text
 from core.reports.figures import Kpi, percent, signed_percent
@@ -51,7 +52,7 @@ def findings(report) -> list[str]:
             msg(
                 "{count} 个社群需要关注：{names}",
                 count=len(warned),
-                names="、".join(health.name for health in warned[:5]),
+                names=joined_some([health.name for health in warned]),
             )
         )
     if report.follow_up:

@@ -12291,6 +12291,10 @@ Drop an image here</translation>
         <translation>Decorative circle {n}</translation>
     </message>
     <message>
+        <source>{names} 等 {count} 项</source>
+        <translation>{names} ({count} in all)</translation>
+    </message>
+    <message>
         <source>周报</source>
         <translation>Weekly report</translation>
     </message>

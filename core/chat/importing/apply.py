@@ -23,6 +23,7 @@ from core.chat.importing.people import members_by_wxid
 from core.chat.importing.plan import STEPS, ChatImportPlan, ChatPlan
 from core.chat.importing.refs import message_ref
 from core.common.errors import UserError
+from core.common.joins import joined_some
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
 from core.common.text import msg
 from core.communities.registry import create_community, new_fields
@@ -74,7 +75,7 @@ def apply_chat_import(
     cancelled: CancelCheck = never_cancelled,
 ) -> ChatImportResult:
     if plan.new_communities and not plan.create_communities:
-        names = "、".join(chat.community_name for chat in plan.new_communities)
+        names = joined_some([chat.community_name for chat in plan.new_communities])
         raise UserError(
             msg(
                 "没有对应的社群：{names}。请指定社群，或确认新建这些社群后再导入",
