@@ -100,6 +100,10 @@ def main() -> None:
         "QT_QPA_PLATFORM": "offscreen",
         "SHEQUN_DATA_DIR": tempfile.mkdtemp(prefix="shequn-bench-"),
     }
+    # A user's start reads compiled bytecode (the bundle ships it; a checkout caches it after
+    # the first run): with PYTHONDONTWRITEBYTECODE every start compiles each module again,
+    # a second of noise that grows with the program, not with what start-up does.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     bare = Program("bare", [sys.executable, str(ROOT / "bench" / "bare_window.py")])
     programs = [Program("this checkout", [sys.executable, str(ROOT / "main.py"), "--smoke"])]
     programs[0].command += ["--db", url]
