@@ -94,11 +94,14 @@ def main() -> int:
 
     # CPU time is the figure: both are this one thread's work, and on a shared machine the
     # wall clock of a half-second job swings 0.8–2× between neighbouring runs.
+    # The report's 100000-member figures stay alive beside both writers: frozen out of the
+    # collector, so a full collection of them (tens of ms) falls in neither run. Unfrozen, it
+    # fell into one or the other at random and swung the ratio 0.96–1.61× at load 15.
+    gc.collect()
+    gc.freeze()
     mine, base, ratios, wall_ratios = [], [], [], []
     for _ in range(args.runs):
-        # Each run from a collected heap: a collection of the report's 100000-member figures
-        # falling into one run and not the other swung the ratio 0.8–1.5×.
-        gc.collect()
+        gc.collect()  # each run from the same young heap
         base_wall, base_cpu = bare()
         gc.collect()
         our_wall, our_cpu = ours()
