@@ -23,3 +23,9 @@ def no_progress(_done: int, _total: int) -> None:
 
 def never_cancelled() -> bool:
     return False
+
+
+def stop_if_cancelled(cancelled: CancelCheck) -> None:
+    """Raise `Cancelled` when asked to stop: between the long reads of a job."""
+    if cancelled():
+        raise Cancelled

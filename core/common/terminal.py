@@ -50,6 +50,8 @@ def visible(text: str, *, one_line: bool = False) -> str:
     A zero-width joiner between two emoji stays: it only builds a family or a flag.
     """
     pattern = _ONE_LINE_UNSAFE if one_line else _TERMINAL_UNSAFE
+    if pattern.search(text) is None:  # nearly every text: no closure made (every xlsx cell)
+        return text
 
     def shown(match: re.Match) -> str:
         char, at = match.group(), match.start()

@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session
 from core.activity.kinds import ACTIVE_KINDS
 from core.common.dates import day_of
 from core.common.errors import UserError
-from core.common.progress import CancelCheck, Progress, never_cancelled, no_progress
+from core.common.progress import (
+    CancelCheck,
+    Progress,
+    never_cancelled,
+    no_progress,
+    stop_if_cancelled,
+)
 from core.common.text import msg
 from core.ledger.entries import ENTRY, not_pending_clause
 from core.members.statistics import stats_members_condition
@@ -72,12 +78,18 @@ def dashboard(
     progress: Progress = no_progress,
     cancelled: CancelCheck = never_cancelled,
 ) -> Dashboard:
+    # A read the tab dropped before it began (a newer period, the window closing at start-up)
+    # reads nothing; seconds at 100000 members otherwise, and quitting waits for it.
+    stop_if_cancelled(cancelled)
     stays = load_stays(session, period.community_id)  # once, for the report and the charts
     report = build_report(
         session, period, sheets=DASHBOARD_SHEETS, now=now, progress=progress,
         cancelled=cancelled, stays=stays,
     )  # fmt: skip
-    return Dashboard(report, activity_heat(session, period), leaves_by_tenure(stays, period))
+    stop_if_cancelled(cancelled)
+    heat = activity_heat(session, period)
+    stop_if_cancelled(cancelled)
+    return Dashboard(report, heat, leaves_by_tenure(stays, period))
 
 
 # ----- weekday × hour --------------------------------------------------------------------

@@ -289,28 +289,30 @@ FOLLOW_UP_WIDTHS = [20, 14, 16, 15, 30, 10, 40, 40]
 
 
 def follow_up_values(report: Report, mask: bool) -> list[list]:
-    """The 待跟进 rows as written (masked unless told otherwise)."""
+    """The 待跟进 rows' cells as written: masked unless told otherwise, formula-safe. Thousands
+    of rows at 100000 members: one list a row, made once (bench/report_pack.py)."""
     return [
         [
-            f.nickname,
-            f.remark,
-            mask_wechat_id(f.wechat_id) if mask else f.wechat_id,
-            mask_phone(f.phone) if mask else f.phone,
-            f.communities,
-            f.segment,
-            f.basis,
-            f.action,
+            safe_cell(f.nickname),
+            safe_cell(f.remark),
+            safe_cell(mask_wechat_id(f.wechat_id) if mask else f.wechat_id),
+            safe_cell(mask_phone(f.phone) if mask else f.phone),
+            safe_cell(f.communities),
+            safe_cell(f.segment),
+            safe_cell(f.basis),
+            safe_cell(f.action),
         ]
         for f in report.follow_up
     ]
 
 
 def write_follow_up(workbook: Workbook, report: Report, rows: list[list]) -> None:
+    """`rows` from follow_up_values."""
     page = Page(workbook, "待跟进", _title(report, "待跟进"), FOLLOW_UP_WIDTHS)
     page.header(FOLLOW_UP_COLUMNS, freeze=True)
     sheet, first = page.sheet, page.row
     for values in rows:
-        sheet.append([safe_cell(value) for value in values])
+        sheet.append(values)
     last = first + len(rows) - 1
     if rows:
         sheet.auto_filter.ref = f"A{first - 1}:H{last}"
