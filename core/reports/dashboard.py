@@ -15,6 +15,7 @@ from sqlalchemy import Integer, cast, extract, func, not_, select
 from sqlalchemy.orm import Session
 
 from core.activity.kinds import ACTIVE_KINDS
+from core.campaigns.funnel_members import funnel_members
 from core.common.dates import day_of
 from core.common.errors import UserError
 from core.common.progress import CancelCheck, Progress, never_cancelled, no_progress
@@ -191,8 +192,6 @@ def members_behind(session: Session, period: Period, target: str) -> list[int]:
         campaign, _, stage = rest.partition(":")
         if not campaign.isdigit():
             raise UserError(msg("未知的仪表盘数字：{target}", target=target))
-        from core.campaigns.funnel_members import funnel_members
-
         return funnel_members(session, int(campaign), stage, min(datetime.now(), period.end_at))
     if kind == "heat":
         weekday, hour = (int(part) for part in rest.split(":"))

@@ -7,6 +7,7 @@ stage (funnel_members). SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import importlib
+from datetime import date
 
 import pytest
 
@@ -15,6 +16,8 @@ from core.campaigns.funnel_members import funnel_members
 from core.campaigns.inputs_sql import read_inputs
 from core.campaigns.waves import build_tree
 from core.common.errors import UserError
+from core.reports.dashboard import members_behind
+from core.reports.period import Period
 from tests.core.campaigns import funnel_fixture as fx
 from tests.test_layers import ROOT
 
@@ -55,3 +58,15 @@ def test_the_members_of_each_stage(database):
             assert len(ids) == stages[key].count, key
         with pytest.raises(UserError, match="漏斗"):
             funnel_members(session, campaign_id, "nonsense", fx.AS_OF)
+
+
+def test_the_dashboard_opens_a_stage_by_its_target(database):
+    period = Period(date(2026, 3, 1), date(2026, 4, 19))  # as of its end: day 49 15:00
+    with database.session(write=True) as session:
+        campaign_id = fx.load(session)
+        for key in STAGES:
+            target = f"campaign:{campaign_id}:{key}"
+            assert members_behind(session, period, target) == fx.MEMBERS[key], key
+        for bad in ("campaign:x:retained", f"campaign:{campaign_id}:nonsense"):
+            with pytest.raises(UserError):
+                members_behind(session, period, bad)
