@@ -96,7 +96,8 @@ reach(member_id) AS (
 ),
 stage AS (
     SELECT k.invitee_id,
-      MAX(CASE WHEN a.kind IN ('message', 'checkin') AND {age} <= 3 THEN 1 ELSE 0 END) AS act,
+      MAX(CASE WHEN a.kind IN ('message', 'checkin') AND {age} <= 3
+               AND a.occurred_at <= :as_of THEN 1 ELSE 0 END) AS act,
       MAX(CASE WHEN a.kind <> 'violation' AND {age} >= 21 AND {age} < 28
                AND k.occurred_at <= :cutoff THEN 1 ELSE 0 END) AS ret,
       MAX(CASE WHEN a.kind = 'purchase' AND a.occurred_at <= :as_of THEN 1 ELSE 0 END) AS paid,

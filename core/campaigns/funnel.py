@@ -10,7 +10,8 @@ measurable); revenue = at least one recorded purchase, with the amount. A stage 
 counted in yet has a reason instead of a 0.
 
 Team members (owner, staff) are in no stage, neither reached nor as newcomers (DOMAIN: team
-members are excluded from statistics); the people they bring count like anyone's. Week 4 and
+members are excluded from statistics); the people they bring count like anyone's. Nothing
+after `as_of` counts: an activation, week-4 activity or a purchase recorded later. Week 4 and
 revenue's window: core/campaigns/retention and inputs_sql (week 4 is elapsed days 21–27 from
 joining; revenue is every purchase from joining up to `as_of`, after the campaign's end too).
 `stage_members` lists the members behind one stage, by the same rules.
@@ -92,7 +93,10 @@ def stage_members(
     elif key == "activated":
         hours = timedelta(hours=ACTIVATION_HOURS)
         chosen = [
-            m for m, e in newcomers.items() if activated_in(e.joined_at, e.activated_at, hours)
+            m
+            for m, e in newcomers.items()
+            if activated_in(e.joined_at, e.activated_at, hours)
+            and (as_of is None or e.activated_at <= as_of)
         ]
     elif key == "referred":
         stats = tree.inviters
@@ -120,7 +124,9 @@ def funnel(
         if fact is not None and fact.team:
             continue
         joined += 1
-        if activated_in(edge.joined_at, edge.activated_at, window):
+        if activated_in(edge.joined_at, edge.activated_at, window) and (
+            as_of is None or edge.activated_at <= as_of  # not one after the figures' moment
+        ):
             activated += 1
         own = stats.get(member)
         if own is not None and own.verified:

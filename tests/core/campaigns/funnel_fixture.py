@@ -32,10 +32,12 @@ never one before joining or after AS_OF.
         one (not retained)
     14  by 5 (pending), T0+7d: nothing (5's only invite is pending: referred undecided)
     15  by 8 (team), T0+9d: active +25 d (retained)
+    16  by 1, AS_OF − 1 d: check-in at AS_OF + 1 h, within 72 h but after AS_OF (not
+        activated); week 4 not over (not measurable)
 
-Joined 12 (3–7, 9–15: 8 is team); activated 6 (3 5 6 9 11 13); retained 3 (4 5 15) of 11
-measurable (all but 10); referred 2 (3: 9 and 10 verified; 4: 11 verified) of 11 (5's only
-invite is pending: undecided); revenue 3 (5 6 11), ¥179; reached 3 (1 2 3: 8 is team).
+Joined 13 (3–7, 9–16: 8 is team); activated 6 (3 5 6 9 11 13); retained 3 (4 5 15) of 11
+measurable (all but 10 and 16); referred 2 (3: 9 and 10 verified; 4: 11 verified) of 12 (5's
+only invite is pending: undecided); revenue 3 (5 6 11), ¥179; reached 3 (1 2 3: 8 is team).
 """
 
 from __future__ import annotations
@@ -55,16 +57,16 @@ TEAM = 8
 # stage → (count, measurable); the revenue amount apart
 EXPECTED = {
     "reached": (3, 3),
-    "joined": (12, 12),
-    "activated": (6, 12),
+    "joined": (13, 13),
+    "activated": (6, 13),
     "retained": (3, 11),
-    "referred": (2, 11),
-    "revenue": (3, 12),
+    "referred": (2, 12),
+    "revenue": (3, 13),
 }
 REVENUE = Decimal(179)
 MEMBERS = {
     "reached": [1, 2, 3],
-    "joined": [3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15],
+    "joined": [3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16],
     "activated": [3, 5, 6, 9, 11, 13],
     "retained": [4, 5, 15],
     "referred": [3, 4],
@@ -88,6 +90,7 @@ EDGES = [
     (2, 13, T0 + 8 * D, "b", "verified"),  # the same invitee in a second community
     (5, 14, T0 + 7 * D, "a", "pending"),
     (8, 15, T0 + 9 * D, "a", "verified"),
+    (1, 16, AS_OF - D, "a", "verified"),
 ]
 
 
@@ -123,13 +126,14 @@ def _events() -> list[tuple[int, str, datetime, int]]:
         (13, "checkin", j(13) + H, 0),
         (13, "message", T0 + 35 * D, 0),
         (15, "message", j(15) + 25 * D, 0),
+        (16, "checkin", AS_OF + H, 0),  # after AS_OF
     ]
 
 
 def load(session) -> int:
     """Write the campaign; its id."""
     session.add_all(
-        Member(id=member, nickname=f"f{member}", is_team=member == TEAM) for member in range(1, 16)
+        Member(id=member, nickname=f"f{member}", is_team=member == TEAM) for member in range(1, 17)
     )
     a, b = Community(name="funnel-a"), Community(name="funnel-b")
     campaign = Campaign(name="funnel", starts_at=T0, ends_at=END, status="ended")
