@@ -1,5 +1,5 @@
-"""The members behind one stage of a campaign's funnel (the 概览 dashboard's and the 活动 tab's
-funnel bars open them): the campaign's inputs read as the funnel reads them, the stage's
+"""The members behind one stage of a campaign's funnel (a bar of the 概览 dashboard's funnel
+opens them): the campaign's inputs read as the funnel reads them (one read_inputs), the stage's
 members picked by the funnel's own rules (core/campaigns/funnel.stage_members), so their count
 is the stage's figure."""
 

@@ -7,7 +7,9 @@ not yet measurable: they count in neither the numerator nor the denominator.
 
 The week is elapsed time from the moment of joining ([joined + 21 d, joined + 28 d)), not
 calendar dates: a member who joined at 23:30 and is active at 00:10 twenty-one calendar days
-later is on day 20. Team members (owner, staff) count in no share (DOMAIN).
+later is on day 20. Activity is what counts: a member who left the group in week 3 is retained
+only if activity of theirs is recorded in week 4. Team members (owner, staff) count in no
+share (DOMAIN).
 """
 
 from __future__ import annotations
