@@ -6,11 +6,12 @@ bare recursive SQL query of the same figure in the same run; and opening one par
 
 SQLite always; PostgreSQL too when SHEQUN_TEST_PG_URL is set (a new database, dropped after).
 Ours: core/campaigns/inputs_sql (the reads) + the pure figures (core/campaigns/waves, funnel,
-people). Bare: one recursive query giving the same figure (wave sizes; stage counts; the 10
-members with the most participants below). Times are wall-clock seconds, the least of `--runs`
-interleaved runs, and CPU seconds of this process (SQLite runs inside it; the machines are
-shared, and CPU time is less disturbed by a busy one). Goal (issue 17): each ours ≤ 2 × bare
-and < 2 s; the tree < 300 ms.
+people). Bare: one recursive query giving the same figure (wave sizes; stage counts and the
+revenue in fen; the 10 members with the most participants below). Each pair is CHECKED: a
+disagreement prints MISMATCH and the run exits non-zero. Times are wall-clock seconds, the
+least of `--runs` interleaved runs, and CPU seconds of this process (SQLite runs inside it;
+the machines are shared, and CPU time is less disturbed by a busy one). Goal (issue 17): each
+ours ≤ 2 × bare and < 2 s; the tree < 300 ms.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import time
 from datetime import datetime, timedelta
 
 import common
-from sqlalchemy import insert, text
+from sqlalchemy import DateTime, bindparam, insert, text
 
 from core.campaigns.funnel import funnel
 from core.campaigns.inputs_sql import read_edges, read_inputs
@@ -75,13 +76,18 @@ SELECT top_id, COUNT(*) AS n FROM below GROUP BY top_id ORDER BY n DESC, top_id 
 
 
 def bare_funnel(dialect: str) -> str:
-    """Reached, joined, activated (72 h), retained (week 4), referred, paying: one query."""
+    """Reached, joined, activated (72 h), retained (week 4), referred, paying and their fen: one
+    query, as of :as_of. Week 4 is elapsed days 21–27 after the counted joining, counted only
+    for newcomers whose week 4 has ended by :as_of (joined by :cutoff = as_of − 28 days); a
+    purchase counts from joining up to :as_of (after the campaign's end too); team members are
+    in no stage (their invitees are)."""
     if dialect == "sqlite":
         age = "(julianday(a.occurred_at) - julianday(k.occurred_at))"
     else:
         age = "(extract(epoch FROM a.occurred_at - k.occurred_at) / 86400.0)"
     return f"""
 WITH RECURSIVE counted AS ({_COUNTED}),
+team AS (SELECT id FROM members WHERE is_team),
 reach(member_id) AS (
     SELECT k.invitee_id FROM counted k
     WHERE k.inviter_id IN (SELECT member_id FROM invite_codes WHERE campaign_id = :c)
@@ -90,22 +96,46 @@ reach(member_id) AS (
 ),
 stage AS (
     SELECT k.invitee_id,
-      MAX(CASE WHEN a.kind IN ('message', 'checkin') AND {age} <= 3 THEN 1 ELSE 0 END) AS act,
-      MAX(CASE WHEN a.kind <> 'violation' AND {age} >= 21 AND {age} < 28 THEN 1 ELSE 0 END)
-        AS ret,
-      MAX(CASE WHEN a.kind = 'purchase' THEN 1 ELSE 0 END) AS paid
+      MAX(CASE WHEN a.kind IN ('message', 'checkin') AND {age} <= 3
+               AND a.occurred_at <= :as_of THEN 1 ELSE 0 END) AS act,
+      MAX(CASE WHEN a.kind <> 'violation' AND {age} >= 21 AND {age} < 28
+               AND k.occurred_at <= :cutoff THEN 1 ELSE 0 END) AS ret,
+      MAX(CASE WHEN a.kind = 'purchase' AND a.occurred_at <= :as_of THEN 1 ELSE 0 END) AS paid,
+      SUM(CASE WHEN a.kind = 'purchase' AND a.occurred_at <= :as_of
+               THEN a.amount_cents ELSE 0 END) AS fen
     FROM counted k JOIN activity_events a ON a.member_id = k.invitee_id
       AND a.occurred_at >= k.occurred_at
-    WHERE {age} < 28
+    WHERE ({age} < 28 OR a.kind = 'purchase')
+      AND k.invitee_id NOT IN (SELECT id FROM team)
     GROUP BY k.invitee_id
 )
-SELECT (SELECT COUNT(*) FROM invite_codes WHERE campaign_id = :c),
-       (SELECT COUNT(*) FROM reach),
-       (SELECT SUM(act) FROM stage), (SELECT SUM(ret) FROM stage),
+SELECT (SELECT COUNT(DISTINCT member_id) FROM invite_codes
+          WHERE campaign_id = :c AND member_id NOT IN (SELECT id FROM team)),
+       (SELECT COUNT(*) FROM reach WHERE member_id NOT IN (SELECT id FROM team)),
+       (SELECT COALESCE(SUM(act), 0) FROM stage), (SELECT COALESCE(SUM(ret), 0) FROM stage),
        (SELECT COUNT(DISTINCT k.inviter_id) FROM counted k
-          JOIN counted p ON p.invitee_id = k.inviter_id WHERE k.status = 'verified'),
-       (SELECT SUM(paid) FROM stage)
+          JOIN counted p ON p.invitee_id = k.inviter_id
+          WHERE k.status = 'verified' AND k.inviter_id NOT IN (SELECT id FROM team)),
+       (SELECT COALESCE(SUM(paid), 0) FROM stage), (SELECT COALESCE(SUM(fen), 0) FROM stage)
 """
+
+
+def bare_figures(session, campaign_id: int, as_of: datetime) -> tuple[int, ...]:
+    """The bare funnel's row: reached … paying, then the revenue in fen."""
+    dialect = session.get_bind().dialect.name
+    query = text(bare_funnel(dialect)).bindparams(
+        bindparam("as_of", type_=DateTime), bindparam("cutoff", type_=DateTime)
+    )
+    row = session.execute(
+        query, {"c": campaign_id, "as_of": as_of, "cutoff": as_of - timedelta(days=28)}
+    ).one()
+    return tuple(int(value) for value in row)
+
+
+def ours_figures(stages) -> tuple[int, ...]:
+    """The funnel's stages as bare_figures gives them."""
+    revenue = next(stage.amount for stage in stages if stage.key == "revenue")
+    return (*(stage.count for stage in stages), int(revenue * 100))
 
 
 def generate(edges: int) -> tuple[list[dict], list[dict], list[dict], int]:
@@ -180,6 +210,19 @@ def load(url: str, edges: int) -> int:
     return cid
 
 
+def same(name: str, ours, bare) -> bool:
+    """Whether both sides give the same figure. Top connectors tie on counts in an order of
+    their own: their counts are compared."""
+    if name == "K per wave":
+        return list(ours) == [count for _, count in bare]
+    if name == "top connectors":
+        return [n for _, n in ours] == [n for _, n in bare]
+    return tuple(ours) == tuple(bare)
+
+
+failed: list[str] = []  # the runs whose figures disagreed
+
+
 def timed(work, runs: int) -> tuple[float, object]:
     best, result = float("inf"), None
     for _ in range(runs):
@@ -212,7 +255,11 @@ def measure(url: str, edges: int, runs: int) -> None:
         with database.session() as session:
             inputs = read_inputs(session, cid, AS_OF)
         tree = build_tree(inputs.edges)
-        return [stage.count for stage in funnel(tree, inputs.facts, AS_OF)]
+        return ours_figures(funnel(tree, inputs.facts, AS_OF))
+
+    def bare_funnel_work():
+        with database.session() as session:
+            return bare_figures(session, cid, AS_OF)
 
     def ours_connectors():
         with database.session() as session:
@@ -221,9 +268,10 @@ def measure(url: str, edges: int, runs: int) -> None:
 
     pairs = {
         "K per wave": (ours_waves, bare(BARE_WAVES)),
-        "funnel": (ours_funnel, bare(bare_funnel(dialect))),
+        "funnel": (ours_funnel, bare_funnel_work),
         "top connectors": (ours_connectors, bare(BARE_CONNECTORS)),
     }
+    mismatches: list[str] = []
     for name, (ours, baseline) in pairs.items():
         best = {"ours": [float("inf")] * 2, "bare": [float("inf")] * 2}
         results = {}
@@ -240,11 +288,18 @@ def measure(url: str, edges: int, runs: int) -> None:
               f"= {ours_cpu / bare_cpu:5.2f})")  # fmt: skip
         print(f"    ours {str(ours_result)[:110]}")
         print(f"    bare {str(bare_result)[:110]}")
+        if not same(name, ours_result, bare_result):
+            mismatches.append(name)
+            print(f"  MISMATCH: {name}: ours and bare disagree (see the two lines above)")
 
     def tree_open():
         with database.session() as session:
             return subtree(session, cid, 1)
 
+    if mismatches:
+        failed.append(f"{dialect}: {', '.join(mismatches)}")
+    else:
+        print("  checked: ours and bare give the same figures")
     tree_time, found = timed(tree_open, runs)
     print(f"  tree of member 1: {found.descendants} below, waves {found.by_wave}, "
           f"{tree_time * 1000:.0f} ms")  # fmt: skip
@@ -257,6 +312,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     common.on_sqlite_then_postgres(measure, "campaign-sql.db", args.edges, args.runs)
+    if failed:
+        raise SystemExit("MISMATCH between ours and bare: " + "; ".join(failed))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,13 @@ ended by `as_of` can be, and `measurable` says how many); referred = at least on
 invite of their own (a newcomer whose invites are all still pending is not decided yet: not
 measurable); revenue = at least one recorded purchase, with the amount. A stage nobody can be
 counted in yet has a reason instead of a 0.
+
+Team members (owner, staff) are in no stage, neither reached nor as newcomers (DOMAIN: team
+members are excluded from statistics); the people they bring count like anyone's. Nothing
+after `as_of` counts: an activation, week-4 activity or a purchase recorded later. Week 4 and
+revenue's window: core/campaigns/retention and inputs_sql (week 4 is elapsed days 21–27 from
+joining; revenue is every purchase from joining up to `as_of`, after the campaign's end too).
+`stage_members` lists the members behind one stage, by the same rules.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from core.campaigns.retention import (
     activated_in,
     invitees_active,
     not_measurable_yet,
+    retained_members,
 )
 from core.campaigns.waves import Tree
 from core.common.text import Message, msg
@@ -59,10 +67,51 @@ def _labels() -> dict[str, Message]:
     }
 
 
+def _reached(fact: MemberFacts) -> bool:
+    return (fact.code_issued or fact.poster_made) and not fact.team
+
+
+def _paid(fact: MemberFacts | None) -> bool:
+    return fact is not None and bool(fact.purchases or fact.revenue)
+
+
+def stage_members(
+    tree: Tree, facts: Mapping[int, MemberFacts], key: str, as_of: datetime | None = None
+) -> list[int]:
+    """The members `funnel` counts in stage `key`, sorted (as many as its count)."""
+    if key == "reached":
+        return sorted(member for member, fact in facts.items() if _reached(fact))
+    if key == "retained":
+        return retained_members(tree, facts, RETAINED_FROM_DAY, as_of)
+    newcomers = {
+        member: edge
+        for member, edge in tree.edges.items()
+        if edge.inviter_id is not None and not getattr(facts.get(member), "team", False)
+    }
+    if key == "joined":
+        chosen = newcomers
+    elif key == "activated":
+        hours = timedelta(hours=ACTIVATION_HOURS)
+        chosen = [
+            m
+            for m, e in newcomers.items()
+            if activated_in(e.joined_at, e.activated_at, hours)
+            and (as_of is None or e.activated_at <= as_of)
+        ]
+    elif key == "referred":
+        stats = tree.inviters
+        chosen = [m for m in newcomers if m in stats and stats[m].verified]
+    elif key == "revenue":
+        chosen = [m for m in newcomers if _paid(facts.get(m))]
+    else:
+        raise ValueError(key)
+    return sorted(chosen)
+
+
 def funnel(
     tree: Tree, facts: Mapping[int, MemberFacts], as_of: datetime | None = None
 ) -> list[Stage]:
-    reached = sum(1 for fact in facts.values() if fact.code_issued or fact.poster_made)
+    reached = sum(1 for fact in facts.values() if _reached(fact))
     (retained,) = invitees_active(tree, facts, (RETAINED_FROM_DAY,), as_of)
     window = timedelta(hours=ACTIVATION_HOURS)  # built once, not per member
     stats = tree.inviters
@@ -71,15 +120,19 @@ def funnel(
     for member, edge in tree.edges.items():
         if edge.inviter_id is None:
             continue
+        fact = facts.get(member)
+        if fact is not None and fact.team:
+            continue
         joined += 1
-        if activated_in(edge.joined_at, edge.activated_at, window):
+        if activated_in(edge.joined_at, edge.activated_at, window) and (
+            as_of is None or edge.activated_at <= as_of  # not one after the figures' moment
+        ):
             activated += 1
         own = stats.get(member)
         if own is not None and own.verified:
             referred += 1
         elif own is not None:  # invites, none verified: pending (rejected ones are no edge)
             undecided += 1
-        fact = facts.get(member)
         if fact is not None and (fact.purchases or fact.revenue):
             paying += 1
             amount += fact.revenue

@@ -48,6 +48,7 @@ class MemberFacts:
     active_at: tuple[datetime, ...] = ()  # activity times, sorted (any kind but a violation)
     revenue: Decimal = Decimal(0)  # recorded purchases attributed to the campaign
     purchases: int = 0  # how many purchases that revenue is
+    team: bool = False  # owner or staff: in no funnel stage or retention share (DOMAIN)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,8 @@ activity    per counted edge: the first message or check-in after joining (activ
 purchases   the participants' purchases (activity 'purchase', amount in integer fen) and
             reported shares (activity 'share') up to `as_of`; those before the member's
             joining are dropped in Python (they are few, and the joining is already read)
+team        the team members (owner, staff: few), whom the funnel and the retention shares
+            leave out (DOMAIN: team members are excluded from statistics)
 costs       prize costs: the campaign's prizes in the fulfilment queue (ledger_redemptions
             with its campaign_id, neither cancelled nor held for review) at their unit cost —
             the campaign's prize settings by name, else the catalogue reward's, else the row's
@@ -44,7 +46,7 @@ from core.common.errors import UserError
 from core.common.gc_pause import gc_paused
 from core.ledger.liability import yuan_per_point
 from db.ledger_models import LedgerEntry, LedgerRedemption, LedgerReward
-from db.models import ActivityEvent
+from db.models import ActivityEvent, Member
 from db.referral_models import LIVE_STATUSES, Campaign, InviteCode, ReferralEdge
 
 # The weeks the figures measure, in days after joining (figures: active after 7, 21, 30).
@@ -288,6 +290,7 @@ def _read_inputs(session: Session, campaign_id: int, as_of: datetime | None) -> 
     read = _read_edges(session, campaign_id, activity)  # edges made with their activation
     purchases = read_purchases(session, campaign_id, read.joined_at, as_of)
     costs = read_costs(session, campaign_id)
+    team = set(session.scalars(select(Member.id).where(Member.is_team.is_(True))))
 
     # Activity is per edge (weeks count from that edge's joining): the edge gets its
     # activation; the member gets the weeks of the edge they count under (the first referrer:
@@ -316,5 +319,6 @@ def _read_inputs(session: Session, campaign_id: int, as_of: datetime | None) -> 
             active_at=weeks,
             revenue=yuan(cents),
             purchases=bought,
+            team=member in team,
         )
     return Inputs(fed, facts, costs)

@@ -4,6 +4,12 @@ DOMAIN: activated = a first message or check-in within 72 h of joining; retained
 week 4 (days 21–27 after joining). "Active after N days" is counted the same way: active in
 the week that begins N days after joining. A member whose week has not ended by `as_of` is
 not yet measurable: they count in neither the numerator nor the denominator.
+
+The week is elapsed time from the moment of joining ([joined + 21 d, joined + 28 d)), not
+calendar dates: a member who joined at 23:30 and is active at 00:10 twenty-one calendar days
+later is on day 20. Activity is what counts: a member who left the group in week 3 is retained
+only if activity of theirs is recorded in week 4. Team members (owner, staff) count in no
+share (DOMAIN).
 """
 
 from __future__ import annotations
@@ -68,6 +74,8 @@ def invitees_active(
         if edge.inviter_id is None or joined is None:
             continue
         fact = fact_of(member)
+        if fact is not None and fact.team:
+            continue
         active_at = fact.active_at if fact is not None else no_activity
         for index, (offset, latest) in enumerate(windows):
             if latest is not None and joined > latest:
@@ -79,3 +87,23 @@ def invitees_active(
                 if at < len(active_at) and active_at[at] < start + week:
                     counts[index] += 1
     return [Rate(count, of) for count, of in zip(counts, measured, strict=True)]
+
+
+def retained_members(
+    tree: Tree, facts: Mapping[int, MemberFacts], from_day: int, as_of: datetime | None
+) -> list[int]:
+    """The invitees invitees_active counts as active in the week from `from_day`, sorted."""
+    offset = timedelta(days=from_day)
+    latest = None if as_of is None else as_of - offset - WEEK
+    found = []
+    for member, edge in tree.edges.items():
+        joined, fact = edge.joined_at, facts.get(member)
+        if edge.inviter_id is None or joined is None or fact is None or fact.team:
+            continue
+        if latest is not None and joined > latest:
+            continue
+        start = joined + offset
+        at = bisect_left(fact.active_at, start)
+        if at < len(fact.active_at) and fact.active_at[at] < start + WEEK:
+            found.append(member)
+    return sorted(found)

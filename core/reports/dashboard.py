@@ -15,6 +15,7 @@ from sqlalchemy import Integer, cast, extract, func, not_, select
 from sqlalchemy.orm import Session
 
 from core.activity.kinds import ACTIVE_KINDS
+from core.campaigns.funnel_members import funnel_members
 from core.common.dates import day_of
 from core.common.errors import UserError
 from core.common.progress import (
@@ -196,8 +197,14 @@ def members_behind(session: Session, period: Period, target: str) -> list[int]:
     members, net_growth (joined or left), active_share (active), retention (retained
     newcomers), points_liability (holding points), community:ID (its members at the end),
     growth:DAY (joined in the step ending DAY), tenure:N (left, Nth bucket), heat:WEEKDAY:HOUR,
-    level:KEY (members at that level now)."""
+    level:KEY (members at that level now), campaign:ID:STAGE (a funnel stage of a campaign, as
+    of the period's end or now, as the report counted it)."""
     kind, _, rest = target.partition(":")
+    if kind == "campaign":
+        campaign, _, stage = rest.partition(":")
+        if not campaign.isdigit():
+            raise UserError(msg("未知的仪表盘数字：{target}", target=target))
+        return funnel_members(session, int(campaign), stage, min(datetime.now(), period.end_at))
     if kind == "heat":
         weekday, hour = (int(part) for part in rest.split(":"))
         return heat_members(session, period, weekday, hour)

@@ -5199,6 +5199,10 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>Level: {level}</translation>
     </message>
     <message>
+        <source>{name}：{stage}</source>
+        <translation>{name}: {stage}</translation>
+    </message>
+    <message>
         <source>{day} {hour}点活跃</source>
         <translation>Active {day} at {hour}:00</translation>
     </message>
@@ -11073,6 +11077,10 @@ Drop an image here</translation>
     <message>
         <source>{count} 位新成员的邀请还在待定期，是否有效尚未确定</source>
         <translation>{count} new members&apos; invites are still pending: not yet known whether they count</translation>
+    </message>
+    <message>
+        <source>未知的漏斗阶段：{stage}</source>
+        <translation>Unknown funnel stage: {stage}</translation>
     </message>
     <message>
         <source>还没有新成员入群满 {days} 天</source>

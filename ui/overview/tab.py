@@ -155,7 +155,7 @@ class OverviewTab(FeatureTab):
         self.tenure_chart = ChartBox("overview_tenure_chart")
         self.level_chart = ChartBox("overview_level_chart")
         self.funnel_chart = ChartBox("overview_funnel_chart")
-        for chart in (self.growth_chart, self.tenure_chart, self.level_chart):
+        for chart in (self.growth_chart, self.tenure_chart, self.level_chart, self.funnel_chart):
             chart.bar_clicked.connect(self._bar_clicked)
         self.funnel_section = _section(
             "overview_funnel", self.tr("最新活动的漏斗"), self.funnel_chart
@@ -418,9 +418,10 @@ class OverviewTab(FeatureTab):
             )
             self.funnel_chart.set_bars(
                 [shown(stage.label) for stage in latest.stages],
-                [Bars(self.tr("人数"), "accent", [stage.count for stage in latest.stages])],
+                [Bars(self.tr("人数"), "accent", [stage.count for stage in latest.stages],
+                      [f"campaign:{latest.id}:{stage.key}" for stage in latest.stages])],
                 horizontal=True,
-            )
+            )  # fmt: skip
 
     def _set_empty_visible(self, visible: bool) -> None:
         self.empty_state.setVisible(visible)
@@ -449,7 +450,18 @@ class OverviewTab(FeatureTab):
             label = label.format(level=shown_name(level.name) if level else rest)
         elif kind == "growth":
             label = label.format(day=rest)
+        elif kind == "campaign" and self.board is not None:
+            label = self._funnel_label(rest)
         self.open_members(target, label)
+
+    def _funnel_label(self, rest: str) -> str:
+        """The label of a funnel bar's members (target campaign:ID:STAGE): campaign and stage."""
+        campaign, _, key = rest.partition(":")
+        found = next((c for c in self.board.report.campaigns if str(c.id) == campaign), None)
+        stage = next((s for s in found.stages if s.key == key), None) if found else None
+        if stage is None:
+            return rest
+        return self.tr("{name}：{stage}").format(name=found.name, stage=shown(stage.label))
 
     def _heat_clicked(self, weekday: int, hour: int) -> None:
         label = self.tr("{day} {hour}点活跃").format(day=weekday_names()[weekday], hour=hour)
