@@ -12,13 +12,10 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QStackedWidget,
@@ -35,12 +32,18 @@ from core.workflows.chat_import import ChatsImported, import_chats
 from ui.chat.preview import ChatPreview, candidate_members, distinct_new
 from ui.common.changes import Change, changes
 from ui.common.errors import show_error
+from ui.common.file_drop import (
+    FileDropDialog,
+    choose_file,
+    choose_folder,
+    drop_area,
+    remember_folder,
+)
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen
 from ui.common.sorting import sorted_by_name
 from ui.common.tasks import Task, TaskGroup, run_task
 from ui.common.widgets import hint_label, push_button
-from ui.members.import_dialog import remember_folder, start_folder
 
 PAGE_CHOOSE, PAGE_PREVIEW, PAGE_DONE = range(3)
 NO_DAY = QDate(2000, 1, 1)  # the date box's "not chosen yet" (its special value text)
@@ -48,7 +51,7 @@ NO_DAY = QDate(2000, 1, 1)  # the date box's "not chosen yet" (its special value
 CHANGED = (Change.MEMBERS, Change.COMMUNITIES, Change.ACTIVITY, Change.POINTS, Change.CAMPAIGNS)
 
 
-class ChatImportDialog(QDialog):
+class ChatImportDialog(FileDropDialog):
     """The chat import; `data_changed` after a completed import."""
 
     data_changed = Signal(object)  # Changes
@@ -57,7 +60,6 @@ class ChatImportDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("chat_import_dialog")
         self.setWindowTitle(self.tr("导入群聊记录"))
-        self.setAcceptDrops(True)
         self.database = database
         self.path: Path | None = None
         self.plan: ChatImportPlan | None = None
@@ -93,11 +95,9 @@ class ChatImportDialog(QDialog):
                 "同一份记录再导入不会重复，导入要么全部完成，要么什么都不改。"
             )
         )
-        self.drop_label = QLabel(self.tr("把文件或文件夹拖到这里，或者"))
-        self.drop_label.setObjectName("chat_import_drop_area")
-        self.drop_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.drop_label.setMinimumHeight(110)
-        self.drop_label.setProperty("dropArea", True)
+        self.drop_label = drop_area(
+            "chat_import_drop_area", self.tr("把文件或文件夹拖到这里，或者"), 110
+        )
         choose = QHBoxLayout()
         choose.addStretch(1)
         choose.addWidget(push_button("chat_import_browse_file", self.tr("选择文件…"), self.browse))
@@ -170,26 +170,19 @@ class ChatImportDialog(QDialog):
         self.details.community_names = [name for _community_id, name in communities]
 
     def browse(self) -> None:
-        dialog = QFileDialog(
+        path = choose_file(
             self,
+            "chat_import_file_dialog",
             self.tr("选择聊天记录文件"),
-            str(start_folder()),
             self.tr("聊天记录 (*.csv *.json *.jsonl *.txt);;所有文件 (*)"),
         )
-        dialog.setObjectName("chat_import_file_dialog")
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)  # the same on every system
-        if dialog.exec() and dialog.selectedFiles():
-            self.set_path(Path(dialog.selectedFiles()[0]))
+        if path is not None:
+            self.set_path(path)
 
     def browse_folder(self) -> None:
-        dialog = QFileDialog(self, self.tr("选择导出工具的文件夹"), str(start_folder()))
-        dialog.setObjectName("chat_import_folder_dialog")
-        dialog.setFileMode(QFileDialog.FileMode.Directory)
-        dialog.setOption(QFileDialog.Option.ShowDirsOnly)
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
-        if dialog.exec() and dialog.selectedFiles():
-            self.set_path(Path(dialog.selectedFiles()[0]))
+        path = choose_folder(self, "chat_import_folder_dialog", self.tr("选择导出工具的文件夹"))
+        if path is not None:
+            self.set_path(path)
 
     def set_path(self, path: Path) -> None:
         """A file or folder chosen: find out (in the background) whether it needs a day."""
@@ -239,15 +232,11 @@ class ChatImportDialog(QDialog):
             return None
         return self.day.date().toPython()
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        urls = [url for url in event.mimeData().urls() if url.isLocalFile()]
-        if urls and self.pages.currentIndex() == PAGE_CHOOSE:
-            self.set_path(Path(urls[0].toLocalFile()))
-            event.acceptProposedAction()
+    def take_dropped(self, path: Path) -> bool:
+        if self.pages.currentIndex() != PAGE_CHOOSE:
+            return False
+        self.set_path(path)
+        return True
 
     # ----- page 2: the preview --------------------------------------------------------------
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -45,16 +43,21 @@ from core.members.masking import mask_phone
 from core.members.query import filter_choices
 from core.workflows.member_import import import_members, plan_member_import
 from ui.common.changes import Change, changes
+from ui.common.file_drop import (
+    LAST_FOLDER_KEY,  # noqa: F401 (the tests read it here)
+    FileDropDialog,
+    choose_file,
+    drop_area,
+    remember_folder,
+)
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
 from ui.common.screen_fit import fit_to_screen
 from ui.common.sorting import sorted_by_name
 from ui.common.tasks import TaskGroup, run_task
 from ui.common.widgets import push_button
-from ui.common.window_settings import ui_settings
 
 PAGE_CHOOSE, PAGE_PREVIEW, PAGE_DONE = range(3)
-LAST_FOLDER_KEY = "import/last_folder"  # where the file dialog opens next time
 NARROW_COLUMN_MAX = 200  # px: a long sheet name must not squeeze the reason
 WRAP_ROWS_MAX = 2000  # rows grown to their wrapped text; past that the tooltip shows it
 
@@ -63,7 +66,7 @@ def _date(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-class ImportDialog(QDialog):
+class ImportDialog(FileDropDialog):
     """The import wizard; `data_changed` after a completed import."""
 
     data_changed = Signal(object)  # Changes
@@ -73,7 +76,6 @@ class ImportDialog(QDialog):
         self.setObjectName("import_dialog")
         self.setWindowTitle(self.tr("导入成员名单"))
         fit_to_screen(self, 1000, 680)
-        self.setAcceptDrops(True)
         self.database = database
         self.path: Path | None = None
         self.plan: ImportPlan | None = None
@@ -108,11 +110,7 @@ class ImportDialog(QDialog):
             )
         )
         hint.setWordWrap(True)
-        self.drop_label = QLabel(self.tr("把文件拖到这里，或者"))
-        self.drop_label.setObjectName("import_drop_area")
-        self.drop_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.drop_label.setMinimumHeight(120)
-        self.drop_label.setProperty("dropArea", True)
+        self.drop_label = drop_area("import_drop_area", self.tr("把文件拖到这里，或者"), 120)
         browse = push_button("import_browse", self.tr("选择文件…"), self.browse)
         self.file_label = QLabel()
         self.file_label.setObjectName("import_file")
@@ -152,17 +150,14 @@ class ImportDialog(QDialog):
             self.community.addItem(name, community_id)
 
     def browse(self) -> None:
-        dialog = QFileDialog(
+        path = choose_file(
             self,
+            "import_file_dialog",
             self.tr("选择成员名单"),
-            str(start_folder()),
             self.tr("成员名单 (*.xlsx *.xlsm *.xls *.ods *.csv *.txt *.json);;所有文件 (*)"),
         )
-        dialog.setObjectName("import_file_dialog")
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)  # the same on every system
-        if dialog.exec() and dialog.selectedFiles():
-            self.set_file(Path(dialog.selectedFiles()[0]))
+        if path is not None:
+            self.set_file(path)
 
     def set_file(self, path: Path) -> None:
         self.path = path
@@ -172,15 +167,11 @@ class ImportDialog(QDialog):
         self.file_label.setText(self.tr("文件：{name}").format(name=str(path)))
         self.preview_button.setEnabled(True)
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        urls = [url for url in event.mimeData().urls() if url.isLocalFile()]
-        if urls and self.pages.currentIndex() == PAGE_CHOOSE:
-            self.set_file(Path(urls[0].toLocalFile()))
-            event.acceptProposedAction()
+    def take_dropped(self, path: Path) -> bool:
+        if self.pages.currentIndex() != PAGE_CHOOSE:
+            return False
+        self.set_file(path)
+        return True
 
     def _community_choice(self) -> tuple[str | None, int | None]:
         text = self.community.currentText().strip()
@@ -706,19 +697,3 @@ class ImportDialog(QDialog):
         if result.opening_entries:
             topics.append(Change.POINTS)
         self.data_changed.emit(changes(*topics))
-
-
-def start_folder() -> Path:
-    """Where the file dialog opens: the folder of the last import, else Documents, else home."""
-    remembered = ui_settings().value(LAST_FOLDER_KEY, "", str)
-    if remembered and Path(remembered).is_dir():
-        return Path(remembered)
-    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    if documents and Path(documents).is_dir():
-        return Path(documents)
-    return Path.home()
-
-
-def remember_folder(folder: Path) -> None:
-    if folder.is_dir():
-        ui_settings().setValue(LAST_FOLDER_KEY, str(folder.resolve()))
