@@ -11,14 +11,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
     QLabel,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -32,36 +31,31 @@ from core.workflows.chat_import import ChatsImported, import_chats
 from ui.chat.preview import ChatPreview, candidate_members, distinct_new
 from ui.common.changes import Change, changes
 from ui.common.errors import show_error
-from ui.common.file_drop import (
-    FileDropDialog,
-    choose_file,
-    choose_folder,
-    drop_area,
-    remember_folder,
-)
+from ui.common.file_drop import choose_file, choose_folder, drop_area, remember_folder
 from ui.common.i18n import shown
-from ui.common.screen_fit import fit_to_screen
+from ui.common.import_wizard import (
+    PAGE_CHOOSE,
+    PAGE_DONE,
+    PAGE_PREVIEW,
+    ImportWizard,
+    done_label,
+    done_layout,
+    page_heading,
+)
 from ui.common.sorting import sorted_by_name
-from ui.common.tasks import Task, TaskGroup, run_task
+from ui.common.tasks import Task, run_task
 from ui.common.widgets import hint_label, push_button
 
-PAGE_CHOOSE, PAGE_PREVIEW, PAGE_DONE = range(3)
 NO_DAY = QDate(2000, 1, 1)  # the date box's "not chosen yet" (its special value text)
 # Every tab that shows members, communities, activity, points or referral edges reloads.
 CHANGED = (Change.MEMBERS, Change.COMMUNITIES, Change.ACTIVITY, Change.POINTS, Change.CAMPAIGNS)
 
 
-class ChatImportDialog(FileDropDialog):
+class ChatImportDialog(ImportWizard):
     """The chat import; `data_changed` after a completed import."""
 
-    data_changed = Signal(object)  # Changes
-
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("chat_import_dialog")
-        self.setWindowTitle(self.tr("导入群聊记录"))
-        self.database = database
-        self.path: Path | None = None
+        super().__init__(database, parent, "chat_import_dialog", self.tr("导入群聊记录"))
         self.plan: ChatImportPlan | None = None
         self.result: ChatsImported | None = None
         self.import_task: Task | None = None
@@ -69,23 +63,13 @@ class ChatImportDialog(FileDropDialog):
         self._stale = False  # a cancelled import: the preview must be made again
         self._needs_day = False  # text copied on Windows: the day is asked
         self._path_error = False  # the chosen file was refused
-        self._reads = TaskGroup(self)
-
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self._choose_page())
-        self.pages.addWidget(self._preview_page())
-        self.pages.addWidget(self._done_page())
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.pages)
-        fit_to_screen(self, 1000, 680)
-        self._reads.start(self._load_communities, self._set_communities)
+        self.build_pages()
 
     # ----- page 1: the export ---------------------------------------------------------------
 
     def _choose_page(self) -> QWidget:
         page = QWidget()
-        title = QLabel(self.tr("选择聊天记录导出"))
-        title.setProperty("pageTitle", True)
+        title = page_heading(self.tr("选择聊天记录导出"))
         hint = hint_label(
             self.tr(
                 "支持留痕（WeChatMsg）、PyWxDump、chatlog、WeFlow 导出的文件，企业微信会话存档，"
@@ -232,12 +216,6 @@ class ChatImportDialog(FileDropDialog):
             return None
         return self.day.date().toPython()
 
-    def take_dropped(self, path: Path) -> bool:
-        if self.pages.currentIndex() != PAGE_CHOOSE:
-            return False
-        self.set_path(path)
-        return True
-
     # ----- page 2: the preview --------------------------------------------------------------
 
     def _choices(self) -> tuple:
@@ -323,11 +301,7 @@ class ChatImportDialog(FileDropDialog):
         self.apply_button = push_button("chat_import_apply", self.tr("导入"), self.apply)
         self.apply_button.setDefault(True)
         buttons = QHBoxLayout()
-        buttons.addWidget(
-            push_button(
-                "chat_import_back", self.tr("返回"), lambda: self.pages.setCurrentIndex(PAGE_CHOOSE)
-            )
-        )
+        buttons.addWidget(push_button("chat_import_back", self.tr("返回"), self.back_to_choose))
         buttons.addStretch(1)
         buttons.addWidget(push_button("chat_import_cancel_preview", self.tr("取消"), self.reject))
         buttons.addWidget(self.apply_button)
@@ -469,19 +443,12 @@ class ChatImportDialog(FileDropDialog):
 
     def _done_page(self) -> QWidget:
         page = QWidget()
-        self.done_label = QLabel()
-        self.done_label.setObjectName("chat_import_done")
-        self.done_label.setProperty("pageTitle", True)
-        self.done_label.setWordWrap(True)
+        self.done_label = done_label("chat_import_done")
         self.done_details = QLabel()
         self.done_details.setObjectName("chat_import_done_details")
         self.done_details.setWordWrap(True)
         close = push_button("chat_import_close", self.tr("完成"), self.accept)
-        layout = QVBoxLayout(page)
-        layout.addWidget(self.done_label)
-        layout.addWidget(self.done_details)
-        layout.addStretch(1)
-        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+        done_layout(page, [self.done_label, self.done_details], close)
         return page
 
     def _done(self, result: ChatsImported) -> None:

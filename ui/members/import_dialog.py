@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QStackedWidget,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -45,19 +44,24 @@ from core.workflows.member_import import import_members, plan_member_import
 from ui.common.changes import Change, changes
 from ui.common.file_drop import (
     LAST_FOLDER_KEY,  # noqa: F401 (the tests read it here)
-    FileDropDialog,
     choose_file,
     drop_area,
     remember_folder,
 )
 from ui.common.i18n import shown
+from ui.common.import_wizard import (
+    PAGE_DONE,
+    PAGE_PREVIEW,
+    ImportWizard,
+    done_label,
+    done_layout,
+    page_heading,
+)
 from ui.common.list_model import ListTableModel
-from ui.common.screen_fit import fit_to_screen
 from ui.common.sorting import sorted_by_name
-from ui.common.tasks import TaskGroup, run_task
+from ui.common.tasks import run_task
 from ui.common.widgets import push_button
 
-PAGE_CHOOSE, PAGE_PREVIEW, PAGE_DONE = range(3)
 NARROW_COLUMN_MAX = 200  # px: a long sheet name must not squeeze the reason
 WRAP_ROWS_MAX = 2000  # rows grown to their wrapped text; past that the tooltip shows it
 
@@ -66,40 +70,24 @@ def _date(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-class ImportDialog(FileDropDialog):
+class ImportDialog(ImportWizard):
     """The import wizard; `data_changed` after a completed import."""
 
-    data_changed = Signal(object)  # Changes
-
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("import_dialog")
-        self.setWindowTitle(self.tr("导入成员名单"))
-        fit_to_screen(self, 1000, 680)
-        self.database = database
-        self.path: Path | None = None
+        super().__init__(database, parent, "import_dialog", self.tr("导入成员名单"))
         self.plan: ImportPlan | None = None
         self.result: ImportResult | None = None
         self.answers: dict[tuple[str, int], str] = {}  # doubtful rows answered, by (sheet, row)
         self._mapping: list[HeaderMapping] | None = None  # the mapping of the last preview
-        self._reads = TaskGroup(self)
         # The column of each list that holds free text (the rest are short).
         self._text_columns = {"import_issues": 4, "import_duplicates": 4}
-
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self._choose_page())
-        self.pages.addWidget(self._preview_page())
-        self.pages.addWidget(self._done_page())
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.pages)
-        self._reads.start(self._load_communities, self._set_communities)
+        self.build_pages()
 
     # ----- page 1: the file ------------------------------------------------------------------
 
     def _choose_page(self) -> QWidget:
         page = QWidget()
-        title = QLabel(self.tr("选择要导入的成员名单"))
-        title.setProperty("pageTitle", True)
+        title = page_heading(self.tr("选择要导入的成员名单"))
         hint = QLabel(
             self.tr(
                 "支持企业微信、有赞、LinkWeChat、群成员导出工具和手工整理的表格："
@@ -167,11 +155,7 @@ class ImportDialog(FileDropDialog):
         self.file_label.setText(self.tr("文件：{name}").format(name=str(path)))
         self.preview_button.setEnabled(True)
 
-    def take_dropped(self, path: Path) -> bool:
-        if self.pages.currentIndex() != PAGE_CHOOSE:
-            return False
-        self.set_file(path)
-        return True
+    set_path = set_file  # what the wizard calls it (a member list is always a file)
 
     def _community_choice(self) -> tuple[str | None, int | None]:
         text = self.community.currentText().strip()
@@ -305,11 +289,7 @@ class ImportDialog(FileDropDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(self.report_button)
         buttons.addStretch(1)
-        buttons.addWidget(
-            push_button(
-                "import_back", self.tr("返回"), lambda: self.pages.setCurrentIndex(PAGE_CHOOSE)
-            )
-        )
+        buttons.addWidget(push_button("import_back", self.tr("返回"), self.back_to_choose))
         buttons.addWidget(push_button("import_cancel_preview", self.tr("取消"), self.reject))
         buttons.addWidget(self.apply_button)
         layout = QVBoxLayout(page)
@@ -654,15 +634,9 @@ class ImportDialog(FileDropDialog):
 
     def _done_page(self) -> QWidget:
         page = QWidget()
-        self.done_label = QLabel()
-        self.done_label.setObjectName("import_done")
-        self.done_label.setProperty("pageTitle", True)
-        self.done_label.setWordWrap(True)
+        self.done_label = done_label("import_done")
         close = push_button("import_close", self.tr("完成"), self.accept)
-        layout = QVBoxLayout(page)
-        layout.addWidget(self.done_label)
-        layout.addStretch(1)
-        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+        done_layout(page, [self.done_label], close)
         return page
 
     def _done(self, result: ImportResult) -> None:
