@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QStyleOptionComboBox,
     QTableWidget,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -156,3 +157,31 @@ def fill_communities(combo: QComboBox, choices, selected: int | None = None) -> 
         combo.addItem(name, community_id)
     if selected is not None:
         combo.setCurrentIndex(max(0, combo.findData(selected)))
+
+
+def text_label(object_name: str) -> QLabel:
+    """A wrapping label whose text can be selected and copied (a figure, a path, a reason)."""
+    label = QLabel()
+    label.setObjectName(object_name)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def captioned_panel(
+    object_name: str, margins: tuple[int, int, int, int], sections: list[tuple[str, QWidget]]
+) -> QWidget:
+    """A column of sections, each a small caption over its widget, beside a chart or a tree."""
+    panel = QWidget()
+    panel.setObjectName(object_name)
+    layout = QVBoxLayout(panel)
+    layout.setContentsMargins(*margins)
+    for index, (caption, widget) in enumerate(sections):
+        if index:
+            layout.addSpacing(8)
+        label = QLabel(caption)
+        label.setProperty("statCaption", True)
+        layout.addWidget(label)
+        layout.addWidget(widget)
+    layout.addStretch(1)
+    return panel
