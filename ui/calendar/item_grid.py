@@ -6,19 +6,29 @@ and keeps the undo step."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
 from ui.calendar.colours import BY_KIND, hue_of, tile_colours
 from ui.calendar.data import HOLIDAY_MARK, WORKDAY_MARK, DayMark, RangeData
 from ui.common.i18n import shown
-from ui.common.theme import Theme, theme_manager
+from ui.common.theme import Theme, current_theme, theme_manager
 
 if TYPE_CHECKING:
     from core.calendar.items import ItemRow
+
+
+@dataclass(frozen=True)
+class Tile:
+    """Where an item is drawn."""
+
+    rect: QRect
+    item: ItemRow
 
 
 class ItemGrid(QWidget):
@@ -36,13 +46,25 @@ class ItemGrid(QWidget):
         self._press_at = QPoint()
         self._dragging = False
         self._drop = None  # where a dragged tile would land (drop_at)
+        self._tiles: list[Tile] = []  # set by _layout, in painting order
         # A bound method, not a lambda: Qt drops the connection when this widget is deleted.
         theme_manager().theme_changed.connect(self._repaint_for_theme)
 
     # ----- what a grid says about a point -------------------------------------------------
 
+    def tiles(self) -> list[Tile]:
+        return list(self._tiles)
+
+    def tile_of(self, item_id: int) -> Tile | None:
+        return next((t for t in self._tiles if t.item.id == item_id), None)
+
+    def tile_at(self, point: QPoint) -> Tile | None:
+        """The topmost tile under a point (the one painted last)."""
+        return next((t for t in reversed(self._tiles) if t.rect.contains(point)), None)
+
     def item_at(self, point: QPoint) -> ItemRow | None:
-        raise NotImplementedError
+        tile = self.tile_at(point)
+        return tile.item if tile is not None else None
 
     def drop_at(self, point: QPoint):
         """Where an item dropped at `point` goes (None: nowhere)."""
@@ -67,6 +89,26 @@ class ItemGrid(QWidget):
 
     def _repaint_for_theme(self, _theme=None) -> None:
         self.update()
+
+    def _layout(self) -> None:
+        """Place the tiles of what is shown (`self._tiles`)."""
+        raise NotImplementedError
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._layout()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        theme = current_theme()
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor(theme.base))
+        today = (self.data.now if self.data else datetime.now()).date()
+        self.paint(painter, theme, today)
+        painter.end()
+
+    def paint(self, painter: QPainter, theme: Theme, today: date) -> None:
+        raise NotImplementedError
 
     def set_colour_mode(self, mode: str) -> None:
         self.colour_mode = mode

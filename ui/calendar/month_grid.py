@@ -9,18 +9,16 @@ only says so (`move_requested`); the page writes and keeps the undo step.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ui.calendar.data import HOLIDAY_MARK, RangeData
-from ui.calendar.item_grid import ItemGrid, day_badge, small_font, text_colour, tile_text
+from ui.calendar.item_grid import ItemGrid, Tile, day_badge, small_font, text_colour, tile_text
 from ui.common.i18n import shown
-from ui.common.theme import current_theme
 
 if TYPE_CHECKING:
     from core.calendar.items import ItemRow
@@ -33,12 +31,6 @@ LEFT = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
 RIGHT = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
 
 
-@dataclass(frozen=True)
-class Tile:
-    rect: QRect
-    item: ItemRow
-
-
 class MonthGrid(ItemGrid):
     more_requested = Signal(object)  # date: the day's full list
 
@@ -49,7 +41,6 @@ class MonthGrid(ItemGrid):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.month = date.today().replace(day=1)
         self.first = self.month - timedelta(days=self.month.weekday())
-        self._tiles: list[Tile] = []
         self._more: list[tuple[QRect, date, int]] = []  # the "+N 更多" lines
 
     # ----- what is shown ----------------------------------------------------------------
@@ -82,15 +73,6 @@ class MonthGrid(ItemGrid):
         row = min(WEEKS - 1, int((point.y() - HEADER) / ((self.height() - HEADER) / WEEKS)))
         return self.first + timedelta(days=row * 7 + column)
 
-    def tiles(self) -> list[Tile]:
-        return list(self._tiles)
-
-    def tile_of(self, item_id: int) -> Tile | None:
-        return next((t for t in self._tiles if t.item.id == item_id), None)
-
-    def tile_at(self, point: QPoint) -> Tile | None:
-        return next((t for t in self._tiles if t.rect.contains(point)), None)
-
     def _layout(self) -> None:
         """Where each tile goes: a day's items in time order, as many as fit, then +N."""
         self._tiles, self._more = [], []
@@ -118,17 +100,9 @@ class MonthGrid(ItemGrid):
         """How many of the day's items the cell has no room for."""
         return next((hidden for _rect, d, hidden in self._more if d == day), 0)
 
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._layout()
-
     # ----- painting ---------------------------------------------------------------------
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        theme = current_theme()
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor(theme.base))
+    def paint(self, painter: QPainter, theme, today: date) -> None:
         font = painter.font()
         small = small_font(font)
         bold = QFont(font)
@@ -138,7 +112,6 @@ class MonthGrid(ItemGrid):
         for column, name in enumerate(self.weekday_names):
             rect = QRect(round(column * width), 0, round(width), HEADER)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, name)
-        today = (self.data.now if self.data else datetime.now()).date()
         for day in self.days():
             self._paint_day(painter, day, theme, today, font, small, bold)
         painter.setFont(small)
@@ -147,7 +120,6 @@ class MonthGrid(ItemGrid):
         painter.setPen(QColor(theme.accent_strong))
         for rect, _day, hidden in self._more:
             painter.drawText(rect.adjusted(6, 0, 0, 0), LEFT, self.tr("+{n} 更多").format(n=hidden))
-        painter.end()
 
     def _paint_day(self, painter, day, theme, today, font, small, bold) -> None:
         cell = self.cell_rect(day)
@@ -218,10 +190,6 @@ class MonthGrid(ItemGrid):
         )
 
     # ----- what is under the mouse (ItemGrid does the rest) ---------------------------
-
-    def item_at(self, point: QPoint) -> ItemRow | None:
-        tile = self.tile_at(point)
-        return tile.item if tile is not None else None
 
     def drop_at(self, point: QPoint) -> date | None:
         return self.day_at(point)

@@ -5,18 +5,16 @@ It sits in a scroll area, opened at the morning."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ui.calendar.data import HOLIDAY_MARK, RangeData
-from ui.calendar.item_grid import ItemGrid, day_badge, small_font, text_colour, tile_text
+from ui.calendar.item_grid import ItemGrid, Tile, day_badge, small_font, text_colour, tile_text
 from ui.common.i18n import shown
-from ui.common.theme import current_theme
 
 if TYPE_CHECKING:
     from core.calendar.items import ItemRow
@@ -29,12 +27,6 @@ SNAP_MINUTES = 15
 LEFT = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
 
 
-@dataclass(frozen=True)
-class Box:
-    rect: QRect
-    item: ItemRow
-
-
 class WeekGrid(ItemGrid):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,21 +35,14 @@ class WeekGrid(ItemGrid):
         self.setFixedHeight(HEADER + 24 * HOUR + 1)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.first = date.today() - timedelta(days=date.today().weekday())
-        self._boxes: list[Box] = []
 
     def set_week(self, first: date, data: RangeData | None) -> None:
         self.first, self.data = first, data
         self._layout()
         self.update()
 
-    def boxes(self) -> list[Box]:
-        return list(self._boxes)
-
-    def box_of(self, item_id: int) -> Box | None:
-        return next((b for b in self._boxes if b.item.id == item_id), None)
-
-    def box_at(self, point: QPoint) -> Box | None:
-        return next((b for b in reversed(self._boxes) if b.rect.contains(point)), None)
+    # A week's tiles are boxes, placed at their time of day.
+    boxes, box_of, box_at = ItemGrid.tiles, ItemGrid.tile_of, ItemGrid.tile_at
 
     def _column_width(self) -> float:
         return (self.width() - GUTTER) / 7
@@ -85,7 +70,7 @@ class WeekGrid(ItemGrid):
 
     def _layout(self) -> None:
         """Each day's items in time order; items whose boxes overlap share the width."""
-        self._boxes = []
+        self._tiles = []
         if self.data is None:
             return
         for index in range(7):
@@ -112,19 +97,10 @@ class WeekGrid(ItemGrid):
                     height = round(BOX_MINUTES / 60 * HOUR) - 2
                     left = column.left() + 3 + round(lane * lane_width)
                     rect = QRect(left, top + 1, round(lane_width) - 2, height)
-                    self._boxes.append(Box(rect, item))
+                    self._tiles.append(Tile(rect, item))
 
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._layout()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        theme = current_theme()
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor(theme.base))
+    def paint(self, painter: QPainter, theme, today: date) -> None:
         small = small_font(painter.font())
-        today = (self.data.now if self.data else datetime.now()).date()
         line = QColor(theme.border)
         for hour in range(25):
             y = HEADER + hour * HOUR
@@ -162,11 +138,10 @@ class WeekGrid(ItemGrid):
             painter.setPen(QPen(QColor(theme.danger), 1.5))
             painter.drawLine(column.left(), y, column.right(), y)
         painter.setFont(small)
-        for box in self._boxes:
+        for box in self._tiles:
             self._paint_box(painter, box, theme)
         # The day names stay at the top of the scroll area's view, over what scrolled under.
         self._paint_header(painter, self.visibleRegion().boundingRect().top(), theme, today)
-        painter.end()
 
     def _paint_header(self, painter: QPainter, top: int, theme, today: date) -> None:
         font = self.font()
@@ -198,7 +173,7 @@ class WeekGrid(ItemGrid):
             elided = QFontMetrics(small).elidedText(text, Qt.TextElideMode.ElideRight, sub.width())
             painter.drawText(sub, LEFT, elided)
 
-    def _paint_box(self, painter: QPainter, box: Box, theme) -> None:
+    def _paint_box(self, painter: QPainter, box: Tile, theme) -> None:
         item = box.item
         self.paint_tile(painter, box.rect, item, theme, QPen(QColor(theme.base), 1))
         painter.setPen(QColor(text_colour(item, theme)))
@@ -217,10 +192,6 @@ class WeekGrid(ItemGrid):
             y += metrics.height()
 
     # ----- what is under the mouse (ItemGrid does the rest) ---------------------------
-
-    def item_at(self, point: QPoint) -> ItemRow | None:
-        box = self.box_at(point)
-        return box.item if box is not None else None
 
     def drop_at(self, point: QPoint) -> datetime | None:
         return self.time_at(point)
