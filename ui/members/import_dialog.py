@@ -338,14 +338,9 @@ class ImportDialog(ImportWizard):
             )
         )
         hint.setWordWrap(True)
-        self.mapping_table = QTableWidget(0, 3)
-        self.mapping_table.setObjectName("import_mapping")
-        self.mapping_table.setHorizontalHeaderLabels(
-            [self.tr("工作表"), self.tr("表头"), self.tr("导入为")]
+        self.mapping_table = _choice_table(
+            "import_mapping", [self.tr("工作表"), self.tr("表头"), self.tr("导入为")]
         )
-        self.mapping_table.verticalHeader().setVisible(False)
-        self.mapping_table.horizontalHeader().setStretchLastSection(True)
-        self.mapping_table.setColumnWidth(0, 160)
         self.mapping_table.setColumnWidth(1, 240)
         layout = QVBoxLayout(page)
         layout.addWidget(hint)
@@ -367,9 +362,8 @@ class ImportDialog(ImportWizard):
             )
         )
         hint.setWordWrap(True)
-        self.doubtful_table = QTableWidget(0, 6)
-        self.doubtful_table.setObjectName("import_doubtful")
-        self.doubtful_table.setHorizontalHeaderLabels(
+        self.doubtful_table = _choice_table(
+            "import_doubtful",
             [
                 self.tr("工作表"),
                 self.tr("行"),
@@ -377,12 +371,9 @@ class ImportDialog(ImportWizard):
                 self.tr("手机号"),
                 self.tr("手机号现属于"),
                 self.tr("回答"),
-            ]
+            ],
         )
-        self.doubtful_table.verticalHeader().setVisible(False)
         self.doubtful_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.doubtful_table.horizontalHeader().setStretchLastSection(True)
-        self.doubtful_table.setColumnWidth(0, 160)
         all_row = QHBoxLayout()
         all_row.addWidget(QLabel(self.tr("全部：")))
         for name, text, answer in (
@@ -671,3 +662,15 @@ class ImportDialog(ImportWizard):
         if result.opening_entries:
             topics.append(Change.POINTS)
         self.data_changed.emit(changes(*topics))
+
+
+def _choice_table(name: str, headers: list[str]) -> QTableWidget:
+    """A table of the preview's questions: a row each, the answer (a combo box) in the last
+    column, which takes the width left; the sheet name first."""
+    table = QTableWidget(0, len(headers))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setColumnWidth(0, 160)
+    return table
