@@ -412,13 +412,11 @@ class ChatImportDialog(ImportWizard):
 
     # ----- page 3: the import ---------------------------------------------------------------
 
-    def apply(self) -> None:
-        if self.plan is None:
-            return
-        if self.pending():
-            self.preview()  # import only what a preview has shown
-            return
-        plan, database = self.plan, self.database
+    def replan(self) -> None:
+        self.preview()
+
+    def start_import(self, plan: ChatImportPlan) -> None:
+        database = self.database
         plan.create_communities = self.create.isChecked()
 
         def work(progress, cancelled) -> ChatsImported:

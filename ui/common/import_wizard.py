@@ -30,6 +30,7 @@ class ImportWizard(FileDropDialog):
         self.setWindowTitle(title)
         self.database = database
         self.path: Path | None = None
+        self.plan = None  # what the shown preview would import
         self._reads = TaskGroup(self)
 
     def build_pages(self) -> None:
@@ -57,6 +58,26 @@ class ImportWizard(FileDropDialog):
 
     def set_path(self, path: Path) -> None:
         raise NotImplementedError
+
+    def pending(self) -> bool:
+        """Choices made since the shown preview: they need a new preview before importing."""
+        raise NotImplementedError
+
+    def replan(self) -> None:
+        """A new preview with the choices made."""
+        raise NotImplementedError
+
+    def start_import(self, plan) -> None:
+        raise NotImplementedError
+
+    def apply(self) -> None:
+        """Import what the preview showed; after new choices, preview them first."""
+        if self.plan is None:
+            return
+        if self.pending():
+            self.replan()  # import only what a preview has shown
+            return
+        self.start_import(self.plan)
 
     def _load_communities(self) -> list[tuple[int, str]]:
         """(id, name) of the communities to offer, read in the background."""

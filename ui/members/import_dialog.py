@@ -449,7 +449,7 @@ class ImportDialog(ImportWizard):
             combo = self.doubtful_table.cellWidget(index, 5)
             combo.setCurrentIndex(combo.findData(answer))
 
-    def answers_pending(self) -> bool:
+    def pending(self) -> bool:
         """Answers given since the preview: they need a new preview before importing."""
         return self.plan is not None and self.answers != self.plan.answers()
 
@@ -460,7 +460,7 @@ class ImportDialog(ImportWizard):
         plan = self.plan
         if plan is None:
             return
-        pending = self.answers_pending()
+        pending = self.pending()
         self.replan_button.setEnabled(pending)
         if pending:
             self.apply_button.setEnabled(True)
@@ -601,13 +601,8 @@ class ImportDialog(ImportWizard):
 
     # ----- page 3: the import ----------------------------------------------------------------
 
-    def apply(self) -> None:
-        if self.plan is None:
-            return
-        if self.answers_pending():
-            self.replan()  # import only what a preview has shown
-            return
-        plan, database = self.plan, self.database
+    def start_import(self, plan: ImportPlan) -> None:
+        database = self.database
 
         def work(progress, cancelled) -> ImportResult:
             with database.session(write=True) as session:
