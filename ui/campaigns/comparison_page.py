@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from ui.campaigns.page import CampaignPage
 from ui.common.i18n import shown
 from ui.common.save_path import ask_xlsx_path
-from ui.common.widgets import push_button
+from ui.common.widgets import hint_label, push_button
 
 if TYPE_CHECKING:
     from core.campaigns.comparison import Comparison
@@ -54,10 +54,7 @@ class ComparisonPage(CampaignPage):
         pick_layout.addWidget(caption)
         pick_layout.addWidget(self.pick, 1)
 
-        self.hint = QLabel()
-        self.hint.setObjectName("campaign_compare_hint")
-        self.hint.setProperty("muted", True)
-        self.hint.setWordWrap(True)
+        self.hint = hint_label(name="campaign_compare_hint")
         self.model = QStandardItemModel(self)
         self.table = QTableView()
         self.table.setObjectName("campaign_compare_table")

@@ -26,7 +26,7 @@ from ui.common.day_chart import DayLineChart
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
 from ui.common.units import units
-from ui.common.widgets import captioned_panel, counted_suffix, text_label
+from ui.common.widgets import captioned_panel, counted_suffix, hint_label, text_label
 from ui.ledger.common import make_table
 
 if TYPE_CHECKING:
@@ -113,10 +113,7 @@ class ForecastPage(CampaignPage):
         self.groups_table = make_table(
             "campaign_forecast_groups", self.groups_model, (160, 110, 100, 100, 80)
         )
-        self.groups_note = QLabel()
-        self.groups_note.setObjectName("campaign_forecast_groups_note")
-        self.groups_note.setProperty("muted", True)
-        self.groups_note.setWordWrap(True)
+        self.groups_note = hint_label(name="campaign_forecast_groups_note")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)

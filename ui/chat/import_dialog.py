@@ -40,11 +40,10 @@ from ui.common.import_wizard import (
     ImportWizard,
     done_label,
     done_layout,
-    page_heading,
 )
 from ui.common.sorting import sorted_by_name
 from ui.common.tasks import Task, run_task
-from ui.common.widgets import hint_label, push_button
+from ui.common.widgets import hint_label, page_title, push_button
 
 NO_DAY = QDate(2000, 1, 1)  # the date box's "not chosen yet" (its special value text)
 # Every tab that shows members, communities, activity, points or referral edges reloads.
@@ -69,7 +68,7 @@ class ChatImportDialog(ImportWizard):
 
     def _choose_page(self) -> QWidget:
         page = QWidget()
-        title = page_heading(self.tr("选择聊天记录导出"))
+        title = page_title("chat_import_title", self.tr("选择聊天记录导出"))
         hint = hint_label(
             self.tr(
                 "支持留痕（WeChatMsg）、PyWxDump、chatlog、WeFlow 导出的文件，企业微信会话存档，"
@@ -259,9 +258,7 @@ class ChatImportDialog(ImportWizard):
 
     def _preview_page(self) -> QWidget:
         page = QWidget()
-        self.preview_title = QLabel()
-        self.preview_title.setObjectName("chat_import_preview_title")
-        self.preview_title.setProperty("pageTitle", True)
+        self.preview_title = page_title("chat_import_preview_title", "")
         self.summary = QLabel()
         self.summary.setObjectName("chat_import_summary")
         self.summary.setProperty("sectionTitle", True)
@@ -283,10 +280,7 @@ class ChatImportDialog(ImportWizard):
         self.create.setObjectName("chat_import_create")
         self.create.toggled.connect(self._update_buttons)
 
-        self.notes = QLabel()
-        self.notes.setObjectName("chat_import_notes")
-        self.notes.setWordWrap(True)
-        self.notes.setProperty("muted", True)
+        self.notes = hint_label(name="chat_import_notes")
         self.keep_text = QCheckBox(self.tr("保留消息原文"))
         self.keep_text.setObjectName("chat_import_keep_text")
         self.keep_text.setToolTip(

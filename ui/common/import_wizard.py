@@ -15,6 +15,7 @@ from core.common.database import Database
 from ui.common.file_drop import FileDropDialog
 from ui.common.screen_fit import fit_to_screen
 from ui.common.tasks import TaskGroup
+from ui.common.widgets import page_title
 
 PAGE_CHOOSE, PAGE_PREVIEW, PAGE_DONE = range(3)
 
@@ -93,17 +94,9 @@ class ImportWizard(FileDropDialog):
         self.pages.setCurrentIndex(PAGE_CHOOSE)
 
 
-def page_heading(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setProperty("pageTitle", True)
-    return label
-
-
 def done_label(name: str) -> QLabel:
     """The done page's headline: what the import did."""
-    label = QLabel()
-    label.setObjectName(name)
-    label.setProperty("pageTitle", True)
+    label = page_title(name, "")
     label.setWordWrap(True)
     return label
 

@@ -41,9 +41,12 @@ def page_title(object_name: str, text: str) -> QLabel:
     return label
 
 
-def hint_label(text: str) -> QLabel:
-    """A muted, wrapping line that explains a dialog or a field (the theme greys `muted`)."""
+def hint_label(text: str = "", name: str = "") -> QLabel:
+    """A muted, wrapping line that explains a dialog or a field (the theme greys `muted`);
+    `name`: its objectName, for a line the code fills in later."""
     label = QLabel(text)
+    if name:
+        label.setObjectName(name)
     label.setWordWrap(True)
     label.setProperty("muted", True)
     return label

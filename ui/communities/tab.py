@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -48,7 +47,7 @@ from ui.common.errors import show_error
 from ui.common.notice_bar import NoticeBar
 from ui.common.search_table import SearchBoxTableView
 from ui.common.tab import FeatureTab
-from ui.common.widgets import confirm
+from ui.common.widgets import confirm, page_title
 from ui.communities.attention import AttentionDialog
 from ui.communities.detail import CommunityDetail, DetailData, load_detail
 from ui.communities.dialog import CommunityDialog
@@ -94,8 +93,7 @@ class CommunitiesTab(FeatureTab):
         self._undo_id: int | None = None
         self._detail_stale = False  # selection changed while hidden: load when shown
 
-        title = QLabel(self.tr("社群"))
-        title.setProperty("pageTitle", True)
+        title = page_title("communities_title", self.tr("社群"))
         self.attention_button = QPushButton()
         self.attention_button.setObjectName("communities_attention_button")
         self.attention_button.setToolTip(self.tr("二维码即将过期、已过期，或人数接近上限的群"))

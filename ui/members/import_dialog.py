@@ -55,12 +55,11 @@ from ui.common.import_wizard import (
     ImportWizard,
     done_label,
     done_layout,
-    page_heading,
 )
 from ui.common.list_model import ListTableModel
 from ui.common.sorting import sorted_by_name
 from ui.common.tasks import run_task
-from ui.common.widgets import push_button
+from ui.common.widgets import hint_label, page_title, push_button
 
 NARROW_COLUMN_MAX = 200  # px: a long sheet name must not squeeze the reason
 WRAP_ROWS_MAX = 2000  # rows grown to their wrapped text; past that the tooltip shows it
@@ -87,7 +86,7 @@ class ImportDialog(ImportWizard):
 
     def _choose_page(self) -> QWidget:
         page = QWidget()
-        title = page_heading(self.tr("选择要导入的成员名单"))
+        title = page_title("import_title", self.tr("选择要导入的成员名单"))
         hint = QLabel(
             self.tr(
                 "支持企业微信、有赞、LinkWeChat、群成员导出工具和手工整理的表格："
@@ -193,13 +192,8 @@ class ImportDialog(ImportWizard):
 
     def _preview_page(self) -> QWidget:
         page = QWidget()
-        self.summary = QLabel()
-        self.summary.setObjectName("import_summary")
-        self.summary.setProperty("pageTitle", True)
-        self.notes = QLabel()
-        self.notes.setObjectName("import_notes")
-        self.notes.setWordWrap(True)
-        self.notes.setProperty("muted", True)
+        self.summary = page_title("import_summary", "")
+        self.notes = hint_label(name="import_notes")
         self.details = QTabWidget()
         self.details.setObjectName("import_details")
         self.status_filter = QComboBox()
