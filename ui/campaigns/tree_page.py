@@ -39,7 +39,7 @@ from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
 from ui.common.save_path import ask_save_path
 from ui.common.theme import current_theme
-from ui.common.widgets import captioned_panel, push_button, text_label
+from ui.common.widgets import captioned_panel, push_button, text_label, warning_label
 from ui.ledger.common import make_table
 
 if TYPE_CHECKING:
@@ -465,10 +465,7 @@ class TotalsView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("campaign_tree_totals")
-        self.notice = QLabel()
-        self.notice.setObjectName("campaign_tree_totals_notice")
-        self.notice.setProperty("warning", True)
-        self.notice.setWordWrap(True)
+        self.notice = warning_label("campaign_tree_totals_notice")
         self.summary = QLabel()
         self.summary.setObjectName("campaign_tree_totals_summary")
         self.summary.setWordWrap(True)

@@ -43,7 +43,7 @@ from ui.common.import_wizard import (
 )
 from ui.common.sorting import sorted_by_name
 from ui.common.tasks import Task, run_task
-from ui.common.widgets import hint_label, page_title, push_button
+from ui.common.widgets import hint_label, page_title, push_button, warning_label
 
 NO_DAY = QDate(2000, 1, 1)  # the date box's "not chosen yet" (its special value text)
 # Every tab that shows members, communities, activity, points or referral edges reloads.
@@ -134,10 +134,7 @@ class ChatImportDialog(ImportWizard):
         return page
 
     def _error_label(self, name: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName(name)
-        label.setWordWrap(True)
-        label.setProperty("warning", True)
+        label = warning_label(name)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         label.setVisible(False)
         return label

@@ -52,6 +52,15 @@ def hint_label(text: str = "", name: str = "") -> QLabel:
     return label
 
 
+def warning_label(name: str, text: str = "") -> QLabel:
+    """A wrapping line in the warning colour: a refusal, or what a page cannot show."""
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setProperty("warning", True)
+    return label
+
+
 def make_searchable(combo: QComboBox, placeholder: str = "") -> None:
     """Let the user type part of an item's name to find it (3群 finds 麦香烘焙会员3群 and
     麦香烘焙会员23群) in a long list; typed text that names no item is put back on leaving."""
