@@ -6,10 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -26,13 +24,14 @@ from core.common.database import Database
 from core.members.query import filter_choices
 from core.workflows.activity import record_activity_import
 from ui.activity.labels import activity_name
+from ui.common.file_drop import FileDropDialog
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen
 from ui.common.tasks import TaskGroup, run_task
 from ui.common.widgets import fill_communities, hint_label, push_button, read_only_table
 
 
-class ActivityImportDialog(QDialog):
+class ActivityImportDialog(FileDropDialog):
     """预览 (a dry run in the background), then 导入; `imported(n)` after n events were added."""
 
     imported = Signal(int)
@@ -43,7 +42,6 @@ class ActivityImportDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("activityImportDialog")
         self.setWindowTitle(self.tr("从表格导入行为记录"))
-        self.setAcceptDrops(True)
         self.database = database
         self.tasks = TaskGroup(self)
         self.path: Path | None = None
@@ -134,15 +132,9 @@ class ActivityImportDialog(QDialog):
         self.preview_button.setDefault(True)
         self._invalidate()
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        urls = [url for url in event.mimeData().urls() if url.isLocalFile()]
-        if urls:
-            self.set_file(Path(urls[0].toLocalFile()))
-            event.acceptProposedAction()
+    def take_dropped(self, path: Path) -> bool:
+        self.set_file(path)
+        return True
 
     def _invalidate(self) -> None:
         self.plan = None

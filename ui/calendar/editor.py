@@ -45,7 +45,7 @@ from ui.calendar.attachments import Attachment, AttachmentsField
 from ui.calendar.best_times import BestTimesView
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen
-from ui.common.widgets import hint_label, read_only_table
+from ui.common.widgets import hint_label, read_only_table, warning_label
 
 MAX_COUNT = 1_000_000
 MAX_SALES_YUAN = 10_000_000
@@ -92,10 +92,7 @@ class ItemEditor(QDialog):
         self.pages.addTab(self.status_page, self.tr("状态与审核"))
         self.pages.addTab(self._results_page(), self.tr("结果与备注"))
 
-        self.error = QLabel()
-        self.error.setObjectName("item_error")
-        self.error.setProperty("warning", True)
-        self.error.setWordWrap(True)
+        self.error = warning_label("item_error")
         self.error.hide()
         self.buttons = QDialogButtonBox()
         save = self.buttons.addButton(self.tr("保存"), QDialogButtonBox.ButtonRole.AcceptRole)

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.common.i18n import shown
-from ui.common.widgets import hint_label
+from ui.common.widgets import hint_label, warning_label
 
 
 class HolidayBanner(QFrame):
@@ -27,10 +26,7 @@ class HolidayBanner(QFrame):
         super().__init__(parent)
         self.setObjectName("calendar_holiday_banner")
         self.setProperty("card", True)
-        self.text = QLabel()
-        self.text.setObjectName("calendar_holiday_banner_text")
-        self.text.setProperty("warning", True)
-        self.text.setWordWrap(True)
+        self.text = warning_label("calendar_holiday_banner_text")
         paste = QPushButton(self.tr("粘贴放假通知…"))
         paste.setObjectName("calendar_holiday_paste")
         paste.clicked.connect(self.paste_requested)
@@ -63,10 +59,7 @@ class NoticeDialog(QDialog):
         self.edit.setPlaceholderText(
             self.tr("国务院办公厅关于20XX年部分节假日安排的通知\n一、元旦：1月1日放假……")
         )
-        self.error = QLabel()
-        self.error.setObjectName("calendar_notice_error")
-        self.error.setProperty("warning", True)
-        self.error.setWordWrap(True)
+        self.error = warning_label("calendar_notice_error")
         self.error.hide()
         self.buttons = QDialogButtonBox()
         ok = self.buttons.addButton(self.tr("导入"), QDialogButtonBox.ButtonRole.AcceptRole)

@@ -17,9 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
-    QFrame,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -36,6 +34,7 @@ from ui.calendar.week_page import WeekPage
 from ui.common.changes import Change, Changes, changes
 from ui.common.errors import as_user_error, show_error
 from ui.common.i18n import shown
+from ui.common.notice_bar import NoticeBar
 from ui.common.tab import FeatureTab
 from ui.common.widgets import page_title
 
@@ -99,20 +98,7 @@ class CalendarTab(FeatureTab):
         top.addWidget(self.undo_button)
         top.addWidget(self.new_button)
 
-        self.notice = QFrame()
-        self.notice.setObjectName("calendar_notice")
-        self.notice.setProperty("card", True)
-        self.notice_label = QLabel()
-        self.notice_label.setObjectName("calendar_notice_text")
-        self.notice_label.setWordWrap(True)
-        close = QPushButton(self.tr("知道了"))
-        close.setObjectName("calendar_notice_close")
-        close.clicked.connect(self.notice.hide)
-        notice_layout = QHBoxLayout(self.notice)
-        notice_layout.setContentsMargins(12, 6, 8, 6)
-        notice_layout.addWidget(self.notice_label, 1)
-        notice_layout.addWidget(close)
-        self.notice.hide()
+        self.notice = NoticeBar("calendar", self.tr("知道了"), card=True, wrap=True)
         self.banner = HolidayBanner()
         self.banner.paste_requested.connect(self.paste_notice)
 
@@ -205,11 +191,7 @@ class CalendarTab(FeatureTab):
         page.show_days(day, day)
 
     def show_notice(self, text: str, *, warning: bool = False) -> None:
-        self.notice_label.setProperty("warning", warning)
-        self.notice_label.style().unpolish(self.notice_label)
-        self.notice_label.style().polish(self.notice_label)
-        self.notice_label.setText(text)
-        self.notice.show()
+        self.notice.say(text, warning=warning)
 
     def _refused(self, error: BaseException) -> None:
         refusal = as_user_error(error)

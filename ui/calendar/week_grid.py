@@ -5,19 +5,16 @@ It sits in a scroll area, opened at the morning."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QApplication, QSizePolicy, QToolTip, QWidget
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from ui.calendar.colours import BY_KIND, hue_of, tile_colours
-from ui.calendar.data import HOLIDAY_MARK, WORKDAY_MARK, RangeData
-from ui.calendar.month_grid import tile_text, tile_tooltip
+from ui.calendar.data import HOLIDAY_MARK, RangeData
+from ui.calendar.item_grid import ItemGrid, Tile, day_badge, small_font, text_colour, tile_text
 from ui.common.i18n import shown
-from ui.common.theme import current_theme, theme_manager
 
 if TYPE_CHECKING:
     from core.calendar.items import ItemRow
@@ -30,56 +27,22 @@ SNAP_MINUTES = 15
 LEFT = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
 
 
-@dataclass(frozen=True)
-class Box:
-    rect: QRect
-    item: ItemRow
-
-
-class WeekGrid(QWidget):
-    move_requested = Signal(int, object)  # item id, new datetime
-    edit_requested = Signal(int)
-    new_requested = Signal(object)  # datetime
-
+class WeekGrid(ItemGrid):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("calendar_week_grid")
-        self.setMouseTracking(True)
         self.setMinimumWidth(560)
         self.setFixedHeight(HEADER + 24 * HOUR + 1)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.first = date.today() - timedelta(days=date.today().weekday())
-        self.data: RangeData | None = None
-        self.colour_mode = BY_KIND
-        self.weekday_names: list[str] = []
-        self._boxes: list[Box] = []
-        self._pressed: ItemRow | None = None
-        self._press_at = QPoint()
-        self._dragging = False
-        self._drop: datetime | None = None
-        # A bound method, not a lambda: Qt drops the connection when this widget is deleted.
-        theme_manager().theme_changed.connect(self._repaint_for_theme)
-
-    def _repaint_for_theme(self, _theme=None) -> None:
-        self.update()
 
     def set_week(self, first: date, data: RangeData | None) -> None:
         self.first, self.data = first, data
         self._layout()
         self.update()
 
-    def set_colour_mode(self, mode: str) -> None:
-        self.colour_mode = mode
-        self.update()
-
-    def boxes(self) -> list[Box]:
-        return list(self._boxes)
-
-    def box_of(self, item_id: int) -> Box | None:
-        return next((b for b in self._boxes if b.item.id == item_id), None)
-
-    def box_at(self, point: QPoint) -> Box | None:
-        return next((b for b in reversed(self._boxes) if b.rect.contains(point)), None)
+    # A week's tiles are boxes, placed at their time of day.
+    boxes, box_of, box_at = ItemGrid.tiles, ItemGrid.tile_of, ItemGrid.tile_at
 
     def _column_width(self) -> float:
         return (self.width() - GUTTER) / 7
@@ -107,7 +70,7 @@ class WeekGrid(QWidget):
 
     def _layout(self) -> None:
         """Each day's items in time order; items whose boxes overlap share the width."""
-        self._boxes = []
+        self._tiles = []
         if self.data is None:
             return
         for index in range(7):
@@ -134,21 +97,10 @@ class WeekGrid(QWidget):
                     height = round(BOX_MINUTES / 60 * HOUR) - 2
                     left = column.left() + 3 + round(lane * lane_width)
                     rect = QRect(left, top + 1, round(lane_width) - 2, height)
-                    self._boxes.append(Box(rect, item))
+                    self._tiles.append(Tile(rect, item))
 
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._layout()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        theme = current_theme()
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor(theme.base))
-        font = painter.font()
-        small = QFont(font)
-        small.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
-        today = (self.data.now if self.data else datetime.now()).date()
+    def paint(self, painter: QPainter, theme, today: date) -> None:
+        small = small_font(painter.font())
         line = QColor(theme.border)
         for hour in range(25):
             y = HEADER + hour * HOUR
@@ -186,16 +138,14 @@ class WeekGrid(QWidget):
             painter.setPen(QPen(QColor(theme.danger), 1.5))
             painter.drawLine(column.left(), y, column.right(), y)
         painter.setFont(small)
-        for box in self._boxes:
+        for box in self._tiles:
             self._paint_box(painter, box, theme)
         # The day names stay at the top of the scroll area's view, over what scrolled under.
         self._paint_header(painter, self.visibleRegion().boundingRect().top(), theme, today)
-        painter.end()
 
     def _paint_header(self, painter: QPainter, top: int, theme, today: date) -> None:
         font = self.font()
-        small = QFont(font)
-        small.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+        small = small_font(font)
         band = QRect(0, top, self.width(), HEADER)
         painter.fillRect(band, QColor(theme.base))
         painter.setPen(QPen(QColor(theme.border), 1))
@@ -213,32 +163,20 @@ class WeekGrid(QWidget):
             painter.drawText(head, LEFT, f"{name} {day.month}/{day.day}")
             if not marks:
                 continue
-            badge = ""
-            if any(m.kind == WORKDAY_MARK for m in marks):
-                badge = self.tr("班") + " "
-            elif any(m.kind == HOLIDAY_MARK for m in marks):
-                badge = self.tr("休") + " "
-            text = badge + " · ".join(dict.fromkeys(shown(m.text) for m in marks))
+            badge, _workday = day_badge(marks)
+            text = (badge + " " if badge else "") + " · ".join(
+                dict.fromkeys(shown(m.text) for m in marks)
+            )
             painter.setFont(small)
             painter.setPen(QColor(theme.muted))
             sub = QRect(column.left() + 4, top + 20, column.width() - 8, 18)
             elided = QFontMetrics(small).elidedText(text, Qt.TextElideMode.ElideRight, sub.width())
             painter.drawText(sub, LEFT, elided)
 
-    def _paint_box(self, painter: QPainter, box: Box, theme) -> None:
+    def _paint_box(self, painter: QPainter, box: Tile, theme) -> None:
         item = box.item
-        fill, edge = tile_colours(hue_of(item, self.colour_mode), theme)
-        rect = QRectF(box.rect)
-        painter.setPen(QPen(QColor(theme.base), 1))
-        painter.setBrush(fill)
-        painter.drawRoundedRect(rect, 3, 3)
-        painter.fillRect(QRectF(rect.left(), rect.top(), 3, rect.height()), edge)
-        if item.overdue:
-            painter.setPen(QPen(QColor(theme.danger), 1.5))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(rect.adjusted(0.75, 0.75, -0.75, -0.75), 3, 3)
-        colour = theme.danger if item.overdue else theme.muted if item.sent_at else theme.text
-        painter.setPen(QColor(colour))
+        self.paint_tile(painter, box.rect, item, theme, QPen(QColor(theme.base), 1))
+        painter.setPen(QColor(text_colour(item, theme)))
         text_rect = box.rect.adjusted(6, 2, -3, -2)
         metrics = QFontMetrics(painter.font())
         lines = [tile_text(item)]
@@ -253,60 +191,10 @@ class WeekGrid(QWidget):
             painter.drawText(row, LEFT, elided)
             y += metrics.height()
 
-    # ----- mouse ------------------------------------------------------------------------
+    # ----- what is under the mouse (ItemGrid does the rest) ---------------------------
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() != Qt.MouseButton.LeftButton:
-            return
-        point = event.position().toPoint()
-        box = self.box_at(point)
-        self._pressed = box.item if box else None
-        self._press_at = point
-        self._dragging = False
+    def drop_at(self, point: QPoint) -> datetime | None:
+        return self.time_at(point)
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        point = event.position().toPoint()
-        if self._pressed is None:
-            box = self.box_at(point)
-            movable = box is not None and box.item.sent_at is None
-            self.setCursor(Qt.CursorShape.OpenHandCursor if movable else Qt.CursorShape.ArrowCursor)
-            return
-        if (point - self._press_at).manhattanLength() >= QApplication.startDragDistance():
-            self._dragging = True
-            self.setCursor(Qt.CursorShape.ClosedHandCursor)
-        if self._dragging:
-            self._drop = self.time_at(point)
-            self.update()
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        point = event.position().toPoint()
-        pressed, dragging = self._pressed, self._dragging
-        self._pressed, self._dragging, self._drop = None, False, None
-        self.setCursor(Qt.CursorShape.ArrowCursor)
-        self.update()
-        if event.button() != Qt.MouseButton.LeftButton or pressed is None:
-            return
-        if dragging or self.box_at(point) is None:
-            when = self.time_at(point)
-            if when is not None and when != pressed.planned_at:
-                self.move_requested.emit(pressed.id, when)
-
-    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        point = event.position().toPoint()
-        box = self.box_at(point)
-        if box is not None:
-            self.edit_requested.emit(box.item.id)
-            return
-        when = self.time_at(point)
-        if when is not None:
-            self.new_requested.emit(when)
-
-    def event(self, event) -> bool:
-        if event.type() == event.Type.ToolTip:
-            box = self.box_at(event.pos())
-            if box is not None:
-                QToolTip.showText(event.globalPos(), tile_tooltip(box.item, self.data), self)
-            else:
-                QToolTip.hideText()
-            return True
-        return super().event(event)
+    def moved_to(self, item: ItemRow, when: datetime) -> datetime | None:
+        return when if when != item.planned_at else None

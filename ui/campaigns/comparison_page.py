@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -24,7 +23,8 @@ from PySide6.QtWidgets import (
 
 from ui.campaigns.page import CampaignPage
 from ui.common.i18n import shown
-from ui.common.widgets import push_button
+from ui.common.save_path import ask_xlsx_path
+from ui.common.widgets import hint_label, push_button
 
 if TYPE_CHECKING:
     from core.campaigns.comparison import Comparison
@@ -54,10 +54,7 @@ class ComparisonPage(CampaignPage):
         pick_layout.addWidget(caption)
         pick_layout.addWidget(self.pick, 1)
 
-        self.hint = QLabel()
-        self.hint.setObjectName("campaign_compare_hint")
-        self.hint.setProperty("muted", True)
-        self.hint.setWordWrap(True)
+        self.hint = hint_label(name="campaign_compare_hint")
         self.model = QStandardItemModel(self)
         self.table = QTableView()
         self.table.setObjectName("campaign_compare_table")
@@ -201,21 +198,15 @@ class ComparisonPage(CampaignPage):
     def export(self) -> None:
         if self.comparison is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("导出 Excel"), self.tr("活动对比.xlsx"), self.tr("Excel 文件 (*.xlsx)")
-        )
-        if not path:
+        path = ask_xlsx_path(self, self.tr("导出 Excel"), self.tr("活动对比.xlsx"))
+        if path is None:
             return
-        if not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
-        from pathlib import Path
-
         from core.campaigns.comparison import export_comparison
 
         comparison = self.comparison
         # No database: the figures are already here; a refused path is shown over the page.
         self.tab.tasks.start(
-            lambda: export_comparison(comparison, Path(path), shown),
+            lambda: export_comparison(comparison, path, shown),
             lambda saved: self.hint.setText(self.tr("已导出到 {path}").format(path=saved)),
         )
 

@@ -37,6 +37,7 @@ from ui.campaigns.settings_form import SettingsForm
 from ui.common.errors import as_user_error, show_error
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen, scrolling
+from ui.common.widgets import warning_label
 
 # What a new campaign of each type starts with, so that OK works at once and the owner
 # changes figures rather than building lists.
@@ -98,10 +99,7 @@ class CampaignEditor(QDialog):
         )
         self.sections.addTab(self._copy_page(), self.tr("文案"))
 
-        self.error = QLabel()
-        self.error.setObjectName("campaign_editor_error")
-        self.error.setProperty("warning", True)
-        self.error.setWordWrap(True)
+        self.error = warning_label("campaign_editor_error")
         self.error.hide()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

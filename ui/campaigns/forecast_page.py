@@ -26,7 +26,7 @@ from ui.common.day_chart import DayLineChart
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
 from ui.common.units import units
-from ui.common.widgets import counted_suffix
+from ui.common.widgets import captioned_panel, counted_suffix, hint_label, text_label
 from ui.ledger.common import make_table
 
 if TYPE_CHECKING:
@@ -85,29 +85,14 @@ class ForecastPage(CampaignPage):
             empty_text=self.tr("没有可预测的数据"),
             y_title=self.tr("每天入群人数"),
         )
-        self.summary = QLabel()
-        self.summary.setObjectName("campaign_forecast_summary")
-        self.summary.setWordWrap(True)
-        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.assumptions = QLabel()
-        self.assumptions.setObjectName("campaign_forecast_assumptions")
-        self.assumptions.setWordWrap(True)
-        self.assumptions.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary = text_label("campaign_forecast_summary")
+        self.assumptions = text_label("campaign_forecast_assumptions")
         self.assumptions.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        side = QWidget()
-        side.setObjectName("campaign_forecast_side")
-        side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(12, 0, 0, 0)
-        caption = QLabel(self.tr("预测的假设"))
-        caption.setProperty("statCaption", True)
-        side_layout.addWidget(caption)
-        side_layout.addWidget(self.assumptions)
-        side_layout.addSpacing(8)
-        caption = QLabel(self.tr("预算与奖品"))
-        caption.setProperty("statCaption", True)
-        side_layout.addWidget(caption)
-        side_layout.addWidget(self.summary)
-        side_layout.addStretch(1)
+        side = captioned_panel(
+            "campaign_forecast_side",
+            (12, 0, 0, 0),
+            [(self.tr("预测的假设"), self.assumptions), (self.tr("预算与奖品"), self.summary)],
+        )
         top = QSplitter()
         top.addWidget(self.chart)
         top.addWidget(side)
@@ -128,10 +113,7 @@ class ForecastPage(CampaignPage):
         self.groups_table = make_table(
             "campaign_forecast_groups", self.groups_model, (160, 110, 100, 100, 80)
         )
-        self.groups_note = QLabel()
-        self.groups_note.setObjectName("campaign_forecast_groups_note")
-        self.groups_note.setProperty("muted", True)
-        self.groups_note.setWordWrap(True)
+        self.groups_note = hint_label(name="campaign_forecast_groups_note")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from ui.common.changes import Change, changes
 from ui.common.errors import as_user_error, show_error
 from ui.common.i18n import shown
-from ui.common.widgets import push_button
+from ui.common.widgets import push_button, warning_label
 
 if TYPE_CHECKING:
     from ui.common.tab import FeatureTab
@@ -99,10 +99,7 @@ class ToolImportDialog(QDialog):
         self.missing.setWordWrap(True)
         self.missing.setProperty("muted", True)
         self.missing.hide()
-        self.message = QLabel()
-        self.message.setObjectName("campaign_tool_import_message")
-        self.message.setWordWrap(True)
-        self.message.setProperty("warning", True)
+        self.message = warning_label("campaign_tool_import_message")
         self.message.hide()
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

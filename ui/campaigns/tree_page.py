@@ -16,7 +16,6 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QPixmap, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -38,8 +37,9 @@ from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.errors import show_error
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
+from ui.common.save_path import ask_save_path
 from ui.common.theme import current_theme
-from ui.common.widgets import push_button
+from ui.common.widgets import captioned_panel, push_button, text_label, warning_label
 from ui.ledger.common import make_table
 
 if TYPE_CHECKING:
@@ -94,28 +94,13 @@ class TreePage(CampaignPage):
         self.tree.expanded.connect(self._expanded)
         self.tree.selectionModel().currentRowChanged.connect(self._current_changed)
 
-        self.path_label = QLabel()
-        self.path_label.setObjectName("campaign_tree_path")
-        self.path_label.setWordWrap(True)
-        self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.brought_label = QLabel()
-        self.brought_label.setObjectName("campaign_tree_brought")
-        self.brought_label.setWordWrap(True)
-        self.brought_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        detail = QWidget()
-        detail.setObjectName("campaign_tree_detail")
-        detail_layout = QVBoxLayout(detail)
-        detail_layout.setContentsMargins(12, 4, 4, 4)
-        caption = QLabel(self.tr("谁带来的"))
-        caption.setProperty("statCaption", True)
-        detail_layout.addWidget(caption)
-        detail_layout.addWidget(self.path_label)
-        caption = QLabel(self.tr("带来了谁"))
-        caption.setProperty("statCaption", True)
-        detail_layout.addSpacing(8)
-        detail_layout.addWidget(caption)
-        detail_layout.addWidget(self.brought_label)
-        detail_layout.addStretch(1)
+        self.path_label = text_label("campaign_tree_path")
+        self.brought_label = text_label("campaign_tree_brought")
+        detail = captioned_panel(
+            "campaign_tree_detail",
+            (12, 4, 4, 4),
+            [(self.tr("谁带来的"), self.path_label), (self.tr("带来了谁"), self.brought_label)],
+        )
         self.path_label.setText(self.tr("在左侧选一位参与者，或在上方查找。"))
         self.path_label.setProperty("muted", True)
 
@@ -458,13 +443,11 @@ class TreePage(CampaignPage):
     def save_picture(self) -> None:
         if self._picture is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("保存裂变图"), self.tr("裂变图.png"), self.tr("PNG 图片 (*.png)")
+        path = ask_save_path(
+            self, self.tr("保存裂变图"), self.tr("裂变图.png"), self.tr("PNG 图片 (*.png)"), ".png"
         )
-        if not path:
+        if path is None:
             return
-        if not path.lower().endswith(".png"):
-            path += ".png"
         try:
             with open(path, "wb") as file:
                 file.write(self._picture)
@@ -482,10 +465,7 @@ class TotalsView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("campaign_tree_totals")
-        self.notice = QLabel()
-        self.notice.setObjectName("campaign_tree_totals_notice")
-        self.notice.setProperty("warning", True)
-        self.notice.setWordWrap(True)
+        self.notice = warning_label("campaign_tree_totals_notice")
         self.summary = QLabel()
         self.summary.setObjectName("campaign_tree_totals_summary")
         self.summary.setWordWrap(True)

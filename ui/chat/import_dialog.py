@@ -11,17 +11,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -35,31 +31,30 @@ from core.workflows.chat_import import ChatsImported, import_chats
 from ui.chat.preview import ChatPreview, candidate_members, distinct_new
 from ui.common.changes import Change, changes
 from ui.common.errors import show_error
+from ui.common.file_drop import choose_file, choose_folder, drop_area, remember_folder
 from ui.common.i18n import shown
-from ui.common.screen_fit import fit_to_screen
+from ui.common.import_wizard import (
+    PAGE_CHOOSE,
+    PAGE_DONE,
+    PAGE_PREVIEW,
+    ImportWizard,
+    done_label,
+    done_layout,
+)
 from ui.common.sorting import sorted_by_name
-from ui.common.tasks import Task, TaskGroup, run_task
-from ui.common.widgets import hint_label, push_button
-from ui.members.import_dialog import remember_folder, start_folder
+from ui.common.tasks import Task, run_task
+from ui.common.widgets import hint_label, page_title, push_button, warning_label
 
-PAGE_CHOOSE, PAGE_PREVIEW, PAGE_DONE = range(3)
 NO_DAY = QDate(2000, 1, 1)  # the date box's "not chosen yet" (its special value text)
 # Every tab that shows members, communities, activity, points or referral edges reloads.
 CHANGED = (Change.MEMBERS, Change.COMMUNITIES, Change.ACTIVITY, Change.POINTS, Change.CAMPAIGNS)
 
 
-class ChatImportDialog(QDialog):
+class ChatImportDialog(ImportWizard):
     """The chat import; `data_changed` after a completed import."""
 
-    data_changed = Signal(object)  # Changes
-
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("chat_import_dialog")
-        self.setWindowTitle(self.tr("导入群聊记录"))
-        self.setAcceptDrops(True)
-        self.database = database
-        self.path: Path | None = None
+        super().__init__(database, parent, "chat_import_dialog", self.tr("导入群聊记录"))
         self.plan: ChatImportPlan | None = None
         self.result: ChatsImported | None = None
         self.import_task: Task | None = None
@@ -67,23 +62,13 @@ class ChatImportDialog(QDialog):
         self._stale = False  # a cancelled import: the preview must be made again
         self._needs_day = False  # text copied on Windows: the day is asked
         self._path_error = False  # the chosen file was refused
-        self._reads = TaskGroup(self)
-
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self._choose_page())
-        self.pages.addWidget(self._preview_page())
-        self.pages.addWidget(self._done_page())
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.pages)
-        fit_to_screen(self, 1000, 680)
-        self._reads.start(self._load_communities, self._set_communities)
+        self.build_pages()
 
     # ----- page 1: the export ---------------------------------------------------------------
 
     def _choose_page(self) -> QWidget:
         page = QWidget()
-        title = QLabel(self.tr("选择聊天记录导出"))
-        title.setProperty("pageTitle", True)
+        title = page_title("chat_import_title", self.tr("选择聊天记录导出"))
         hint = hint_label(
             self.tr(
                 "支持留痕（WeChatMsg）、PyWxDump、chatlog、WeFlow 导出的文件，企业微信会话存档，"
@@ -93,11 +78,9 @@ class ChatImportDialog(QDialog):
                 "同一份记录再导入不会重复，导入要么全部完成，要么什么都不改。"
             )
         )
-        self.drop_label = QLabel(self.tr("把文件或文件夹拖到这里，或者"))
-        self.drop_label.setObjectName("chat_import_drop_area")
-        self.drop_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.drop_label.setMinimumHeight(110)
-        self.drop_label.setProperty("dropArea", True)
+        self.drop_label = drop_area(
+            "chat_import_drop_area", self.tr("把文件或文件夹拖到这里，或者"), 110
+        )
         choose = QHBoxLayout()
         choose.addStretch(1)
         choose.addWidget(push_button("chat_import_browse_file", self.tr("选择文件…"), self.browse))
@@ -151,10 +134,7 @@ class ChatImportDialog(QDialog):
         return page
 
     def _error_label(self, name: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName(name)
-        label.setWordWrap(True)
-        label.setProperty("warning", True)
+        label = warning_label(name)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         label.setVisible(False)
         return label
@@ -170,26 +150,19 @@ class ChatImportDialog(QDialog):
         self.details.community_names = [name for _community_id, name in communities]
 
     def browse(self) -> None:
-        dialog = QFileDialog(
+        path = choose_file(
             self,
+            "chat_import_file_dialog",
             self.tr("选择聊天记录文件"),
-            str(start_folder()),
             self.tr("聊天记录 (*.csv *.json *.jsonl *.txt);;所有文件 (*)"),
         )
-        dialog.setObjectName("chat_import_file_dialog")
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)  # the same on every system
-        if dialog.exec() and dialog.selectedFiles():
-            self.set_path(Path(dialog.selectedFiles()[0]))
+        if path is not None:
+            self.set_path(path)
 
     def browse_folder(self) -> None:
-        dialog = QFileDialog(self, self.tr("选择导出工具的文件夹"), str(start_folder()))
-        dialog.setObjectName("chat_import_folder_dialog")
-        dialog.setFileMode(QFileDialog.FileMode.Directory)
-        dialog.setOption(QFileDialog.Option.ShowDirsOnly)
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
-        if dialog.exec() and dialog.selectedFiles():
-            self.set_path(Path(dialog.selectedFiles()[0]))
+        path = choose_folder(self, "chat_import_folder_dialog", self.tr("选择导出工具的文件夹"))
+        if path is not None:
+            self.set_path(path)
 
     def set_path(self, path: Path) -> None:
         """A file or folder chosen: find out (in the background) whether it needs a day."""
@@ -239,16 +212,6 @@ class ChatImportDialog(QDialog):
             return None
         return self.day.date().toPython()
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        urls = [url for url in event.mimeData().urls() if url.isLocalFile()]
-        if urls and self.pages.currentIndex() == PAGE_CHOOSE:
-            self.set_path(Path(urls[0].toLocalFile()))
-            event.acceptProposedAction()
-
     # ----- page 2: the preview --------------------------------------------------------------
 
     def _choices(self) -> tuple:
@@ -292,9 +255,7 @@ class ChatImportDialog(QDialog):
 
     def _preview_page(self) -> QWidget:
         page = QWidget()
-        self.preview_title = QLabel()
-        self.preview_title.setObjectName("chat_import_preview_title")
-        self.preview_title.setProperty("pageTitle", True)
+        self.preview_title = page_title("chat_import_preview_title", "")
         self.summary = QLabel()
         self.summary.setObjectName("chat_import_summary")
         self.summary.setProperty("sectionTitle", True)
@@ -316,10 +277,7 @@ class ChatImportDialog(QDialog):
         self.create.setObjectName("chat_import_create")
         self.create.toggled.connect(self._update_buttons)
 
-        self.notes = QLabel()
-        self.notes.setObjectName("chat_import_notes")
-        self.notes.setWordWrap(True)
-        self.notes.setProperty("muted", True)
+        self.notes = hint_label(name="chat_import_notes")
         self.keep_text = QCheckBox(self.tr("保留消息原文"))
         self.keep_text.setObjectName("chat_import_keep_text")
         self.keep_text.setToolTip(
@@ -334,11 +292,7 @@ class ChatImportDialog(QDialog):
         self.apply_button = push_button("chat_import_apply", self.tr("导入"), self.apply)
         self.apply_button.setDefault(True)
         buttons = QHBoxLayout()
-        buttons.addWidget(
-            push_button(
-                "chat_import_back", self.tr("返回"), lambda: self.pages.setCurrentIndex(PAGE_CHOOSE)
-            )
-        )
+        buttons.addWidget(push_button("chat_import_back", self.tr("返回"), self.back_to_choose))
         buttons.addStretch(1)
         buttons.addWidget(push_button("chat_import_cancel_preview", self.tr("取消"), self.reject))
         buttons.addWidget(self.apply_button)
@@ -449,13 +403,11 @@ class ChatImportDialog(QDialog):
 
     # ----- page 3: the import ---------------------------------------------------------------
 
-    def apply(self) -> None:
-        if self.plan is None:
-            return
-        if self.pending():
-            self.preview()  # import only what a preview has shown
-            return
-        plan, database = self.plan, self.database
+    def replan(self) -> None:
+        self.preview()
+
+    def start_import(self, plan: ChatImportPlan) -> None:
+        database = self.database
         plan.create_communities = self.create.isChecked()
 
         def work(progress, cancelled) -> ChatsImported:
@@ -480,19 +432,12 @@ class ChatImportDialog(QDialog):
 
     def _done_page(self) -> QWidget:
         page = QWidget()
-        self.done_label = QLabel()
-        self.done_label.setObjectName("chat_import_done")
-        self.done_label.setProperty("pageTitle", True)
-        self.done_label.setWordWrap(True)
+        self.done_label = done_label("chat_import_done")
         self.done_details = QLabel()
         self.done_details.setObjectName("chat_import_done_details")
         self.done_details.setWordWrap(True)
         close = push_button("chat_import_close", self.tr("完成"), self.accept)
-        layout = QVBoxLayout(page)
-        layout.addWidget(self.done_label)
-        layout.addWidget(self.done_details)
-        layout.addStretch(1)
-        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+        done_layout(page, [self.done_label, self.done_details], close)
         return page
 
     def _done(self, result: ChatsImported) -> None:

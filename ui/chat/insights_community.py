@@ -14,6 +14,7 @@ from core.common.database import Database
 from ui.common.heat_grid import HeatGrid, weekday_names
 from ui.common.i18n import shown
 from ui.common.tasks import TaskGroup
+from ui.common.widgets import hint_label
 
 
 class ChatRhythmSection(QFrame):
@@ -32,10 +33,7 @@ class ChatRhythmSection(QFrame):
         self.best = QLabel()
         self.best.setObjectName("communities_chat_best")
         self.best.setWordWrap(True)
-        self.note = QLabel()
-        self.note.setObjectName("communities_chat_note")
-        self.note.setProperty("muted", True)
-        self.note.setWordWrap(True)
+        self.note = hint_label(name="communities_chat_note")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(8)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QStyleOptionComboBox,
     QTableWidget,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -40,11 +41,23 @@ def page_title(object_name: str, text: str) -> QLabel:
     return label
 
 
-def hint_label(text: str) -> QLabel:
-    """A muted, wrapping line that explains a dialog or a field (the theme greys `muted`)."""
+def hint_label(text: str = "", name: str = "") -> QLabel:
+    """A muted, wrapping line that explains a dialog or a field (the theme greys `muted`);
+    `name`: its objectName, for a line the code fills in later."""
     label = QLabel(text)
+    if name:
+        label.setObjectName(name)
     label.setWordWrap(True)
     label.setProperty("muted", True)
+    return label
+
+
+def warning_label(name: str, text: str = "") -> QLabel:
+    """A wrapping line in the warning colour: a refusal, or what a page cannot show."""
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setProperty("warning", True)
     return label
 
 
@@ -156,3 +169,31 @@ def fill_communities(combo: QComboBox, choices, selected: int | None = None) -> 
         combo.addItem(name, community_id)
     if selected is not None:
         combo.setCurrentIndex(max(0, combo.findData(selected)))
+
+
+def text_label(object_name: str) -> QLabel:
+    """A wrapping label whose text can be selected and copied (a figure, a path, a reason)."""
+    label = QLabel()
+    label.setObjectName(object_name)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def captioned_panel(
+    object_name: str, margins: tuple[int, int, int, int], sections: list[tuple[str, QWidget]]
+) -> QWidget:
+    """A column of sections, each a small caption over its widget, beside a chart or a tree."""
+    panel = QWidget()
+    panel.setObjectName(object_name)
+    layout = QVBoxLayout(panel)
+    layout.setContentsMargins(*margins)
+    for index, (caption, widget) in enumerate(sections):
+        if index:
+            layout.addSpacing(8)
+        label = QLabel(caption)
+        label.setProperty("statCaption", True)
+        layout.addWidget(label)
+        layout.addWidget(widget)
+    layout.addStretch(1)
+    return panel

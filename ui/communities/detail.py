@@ -30,6 +30,7 @@ from core.communities.registry import CommunityFields, People, owner_and_admins,
 from core.communities.summary import CommunitySummary, community_summary
 from ui.common.labels import role_labels
 from ui.common.wheel import scroll_safe
+from ui.common.widgets import hint_label, page_title
 from ui.communities.chart import GrowthChart
 from ui.communities.labels import (
     QUIET_COLOR,
@@ -129,14 +130,9 @@ class CommunityDetail(QScrollArea):
         self.empty_label.setWordWrap(True)
         self.empty_label.setProperty("muted", True)
 
-        self.name_label = QLabel()
-        self.name_label.setObjectName("communities_detail_name")
-        self.name_label.setProperty("pageTitle", True)
+        self.name_label = page_title("communities_detail_name", "")
         self.name_label.setWordWrap(True)
-        self.facts_label = QLabel()
-        self.facts_label.setObjectName("communities_detail_facts")
-        self.facts_label.setProperty("muted", True)
-        self.facts_label.setWordWrap(True)
+        self.facts_label = hint_label(name="communities_detail_facts")
         self.theme_label = QLabel()
         self.theme_label.setObjectName("communities_detail_theme")
         self.theme_label.setWordWrap(True)

@@ -42,6 +42,7 @@ from core.communities.attention import Attention
 from core.communities.qr import QrInfo
 from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.tasks import TaskGroup
+from ui.common.widgets import hint_label
 from ui.communities.labels import (
     OK_COLOR,
     QUIET_COLOR,
@@ -114,10 +115,7 @@ class QrPanel(QFrame):
         self.days_label = QLabel()
         self.days_label.setObjectName("communities_qr_days")
         self.days_label.setProperty("qrDays", True)
-        self.expires_label = QLabel()
-        self.expires_label.setObjectName("communities_qr_expires")
-        self.expires_label.setProperty("muted", True)
-        self.expires_label.setWordWrap(True)
+        self.expires_label = hint_label(name="communities_qr_expires")
         self.date_edit = QDateEdit()
         self.date_edit.setObjectName("communities_qr_date")
         self.date_edit.setCalendarPopup(True)
@@ -131,10 +129,7 @@ class QrPanel(QFrame):
         self.warning_label.setObjectName("communities_qr_warning")
         self.warning_label.setWordWrap(True)
         self.warning_label.hide()
-        self.content_label = QLabel()
-        self.content_label.setObjectName("communities_qr_content")
-        self.content_label.setProperty("muted", True)
-        self.content_label.setWordWrap(True)
+        self.content_label = hint_label(name="communities_qr_content")
         self.content_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         facts = QGridLayout()

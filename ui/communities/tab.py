@@ -12,10 +12,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -46,9 +44,10 @@ from core.communities.registry import (
 from ui.common.changes import Change, Changes, changes
 from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.errors import show_error
+from ui.common.notice_bar import NoticeBar
 from ui.common.search_table import SearchBoxTableView
 from ui.common.tab import FeatureTab
-from ui.common.widgets import confirm
+from ui.common.widgets import confirm, page_title
 from ui.communities.attention import AttentionDialog
 from ui.communities.detail import CommunityDetail, DetailData, load_detail
 from ui.communities.dialog import CommunityDialog
@@ -94,8 +93,7 @@ class CommunitiesTab(FeatureTab):
         self._undo_id: int | None = None
         self._detail_stale = False  # selection changed while hidden: load when shown
 
-        title = QLabel(self.tr("社群"))
-        title.setProperty("pageTitle", True)
+        title = page_title("communities_title", self.tr("社群"))
         self.attention_button = QPushButton()
         self.attention_button.setObjectName("communities_attention_button")
         self.attention_button.setToolTip(self.tr("二维码即将过期、已过期，或人数接近上限的群"))
@@ -109,22 +107,11 @@ class CommunitiesTab(FeatureTab):
         top.addWidget(self.attention_button)
         top.addWidget(self.trash_button)
 
-        self.notice = QFrame()
-        self.notice.setObjectName("communities_notice")
-        self.notice_label = QLabel()
-        self.notice_label.setObjectName("communities_notice_text")
         self.undo_button = QPushButton(self.tr("撤销"))
         self.undo_button.setObjectName("communities_undo")
         self.undo_button.clicked.connect(self.undo_delete)
-        notice_close = QPushButton(self.tr("知道了"))
-        notice_close.setObjectName("communities_notice_close")
-        notice_close.clicked.connect(self.notice.hide)
-        notice_layout = QHBoxLayout(self.notice)
-        notice_layout.setContentsMargins(12, 6, 8, 6)
-        notice_layout.addWidget(self.notice_label, 1)
-        notice_layout.addWidget(self.undo_button)
-        notice_layout.addWidget(notice_close)
-        self.notice.hide()
+        self.notice = NoticeBar("communities", self.tr("知道了"), (self.undo_button,))
+        self.notice_label = self.notice.label
 
         self.search = QLineEdit()
         self.search.setObjectName("communities_search")
@@ -521,10 +508,9 @@ class CommunitiesTab(FeatureTab):
         self._write(lambda session: delete_community(session, row.id), self.tr("正在删除…"), done)
 
     def _show_notice(self, text: str, *, undo_id: int | None = None) -> None:
-        self.notice_label.setText(text)
         self._undo_id = undo_id
         self.undo_button.setVisible(undo_id is not None)
-        self.notice.show()
+        self.notice.say(text)
 
     def undo_delete(self) -> None:
         community_id = self._undo_id

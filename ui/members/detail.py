@@ -33,6 +33,7 @@ from ui.common.flow_layout import flow_row
 from ui.common.labels import role_name
 from ui.common.tasks import TaskGroup
 from ui.common.wheel import scroll_safe
+from ui.common.widgets import page_title
 
 NO_BIRTHDAY = QDate(1900, 1, 1)
 # The member fields edited in a one-line box, in the form's order.
@@ -82,10 +83,8 @@ class MemberDetailPanel(QWidget):
         self._undo: tuple[int, dict[str, Any], list[str] | None] | None = None
         self.tasks = TaskGroup(self)
 
-        self.title = QLabel()
-        self.title.setObjectName("member_detail_title")
+        self.title = page_title("member_detail_title", "")
         self.title.setWordWrap(True)
-        self.title.setProperty("pageTitle", True)
         # Shown instead of everything else while nobody is selected: what to do to see one.
         self.empty = EmptyState(
             "member_detail_empty",

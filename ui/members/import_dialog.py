@@ -10,17 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QStackedWidget,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -45,16 +42,25 @@ from core.members.masking import mask_phone
 from core.members.query import filter_choices
 from core.workflows.member_import import import_members, plan_member_import
 from ui.common.changes import Change, changes
+from ui.common.file_drop import (
+    LAST_FOLDER_KEY,  # noqa: F401 (the tests read it here)
+    choose_file,
+    drop_area,
+    remember_folder,
+)
 from ui.common.i18n import shown
+from ui.common.import_wizard import (
+    PAGE_DONE,
+    PAGE_PREVIEW,
+    ImportWizard,
+    done_label,
+    done_layout,
+)
 from ui.common.list_model import ListTableModel
-from ui.common.screen_fit import fit_to_screen
 from ui.common.sorting import sorted_by_name
-from ui.common.tasks import TaskGroup, run_task
-from ui.common.widgets import push_button
-from ui.common.window_settings import ui_settings
+from ui.common.tasks import run_task
+from ui.common.widgets import hint_label, page_title, push_button
 
-PAGE_CHOOSE, PAGE_PREVIEW, PAGE_DONE = range(3)
-LAST_FOLDER_KEY = "import/last_folder"  # where the file dialog opens next time
 NARROW_COLUMN_MAX = 200  # px: a long sheet name must not squeeze the reason
 WRAP_ROWS_MAX = 2000  # rows grown to their wrapped text; past that the tooltip shows it
 
@@ -63,41 +69,24 @@ def _date(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-class ImportDialog(QDialog):
+class ImportDialog(ImportWizard):
     """The import wizard; `data_changed` after a completed import."""
 
-    data_changed = Signal(object)  # Changes
-
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("import_dialog")
-        self.setWindowTitle(self.tr("导入成员名单"))
-        fit_to_screen(self, 1000, 680)
-        self.setAcceptDrops(True)
-        self.database = database
-        self.path: Path | None = None
+        super().__init__(database, parent, "import_dialog", self.tr("导入成员名单"))
         self.plan: ImportPlan | None = None
         self.result: ImportResult | None = None
         self.answers: dict[tuple[str, int], str] = {}  # doubtful rows answered, by (sheet, row)
         self._mapping: list[HeaderMapping] | None = None  # the mapping of the last preview
-        self._reads = TaskGroup(self)
         # The column of each list that holds free text (the rest are short).
         self._text_columns = {"import_issues": 4, "import_duplicates": 4}
-
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self._choose_page())
-        self.pages.addWidget(self._preview_page())
-        self.pages.addWidget(self._done_page())
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.pages)
-        self._reads.start(self._load_communities, self._set_communities)
+        self.build_pages()
 
     # ----- page 1: the file ------------------------------------------------------------------
 
     def _choose_page(self) -> QWidget:
         page = QWidget()
-        title = QLabel(self.tr("选择要导入的成员名单"))
-        title.setProperty("pageTitle", True)
+        title = page_title("import_title", self.tr("选择要导入的成员名单"))
         hint = QLabel(
             self.tr(
                 "支持企业微信、有赞、LinkWeChat、群成员导出工具和手工整理的表格："
@@ -108,11 +97,7 @@ class ImportDialog(QDialog):
             )
         )
         hint.setWordWrap(True)
-        self.drop_label = QLabel(self.tr("把文件拖到这里，或者"))
-        self.drop_label.setObjectName("import_drop_area")
-        self.drop_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.drop_label.setMinimumHeight(120)
-        self.drop_label.setProperty("dropArea", True)
+        self.drop_label = drop_area("import_drop_area", self.tr("把文件拖到这里，或者"), 120)
         browse = push_button("import_browse", self.tr("选择文件…"), self.browse)
         self.file_label = QLabel()
         self.file_label.setObjectName("import_file")
@@ -152,17 +137,14 @@ class ImportDialog(QDialog):
             self.community.addItem(name, community_id)
 
     def browse(self) -> None:
-        dialog = QFileDialog(
+        path = choose_file(
             self,
+            "import_file_dialog",
             self.tr("选择成员名单"),
-            str(start_folder()),
             self.tr("成员名单 (*.xlsx *.xlsm *.xls *.ods *.csv *.txt *.json);;所有文件 (*)"),
         )
-        dialog.setObjectName("import_file_dialog")
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)  # the same on every system
-        if dialog.exec() and dialog.selectedFiles():
-            self.set_file(Path(dialog.selectedFiles()[0]))
+        if path is not None:
+            self.set_file(path)
 
     def set_file(self, path: Path) -> None:
         self.path = path
@@ -172,15 +154,7 @@ class ImportDialog(QDialog):
         self.file_label.setText(self.tr("文件：{name}").format(name=str(path)))
         self.preview_button.setEnabled(True)
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        urls = [url for url in event.mimeData().urls() if url.isLocalFile()]
-        if urls and self.pages.currentIndex() == PAGE_CHOOSE:
-            self.set_file(Path(urls[0].toLocalFile()))
-            event.acceptProposedAction()
+    set_path = set_file  # what the wizard calls it (a member list is always a file)
 
     def _community_choice(self) -> tuple[str | None, int | None]:
         text = self.community.currentText().strip()
@@ -218,13 +192,8 @@ class ImportDialog(QDialog):
 
     def _preview_page(self) -> QWidget:
         page = QWidget()
-        self.summary = QLabel()
-        self.summary.setObjectName("import_summary")
-        self.summary.setProperty("pageTitle", True)
-        self.notes = QLabel()
-        self.notes.setObjectName("import_notes")
-        self.notes.setWordWrap(True)
-        self.notes.setProperty("muted", True)
+        self.summary = page_title("import_summary", "")
+        self.notes = hint_label(name="import_notes")
         self.details = QTabWidget()
         self.details.setObjectName("import_details")
         self.status_filter = QComboBox()
@@ -314,11 +283,7 @@ class ImportDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(self.report_button)
         buttons.addStretch(1)
-        buttons.addWidget(
-            push_button(
-                "import_back", self.tr("返回"), lambda: self.pages.setCurrentIndex(PAGE_CHOOSE)
-            )
-        )
+        buttons.addWidget(push_button("import_back", self.tr("返回"), self.back_to_choose))
         buttons.addWidget(push_button("import_cancel_preview", self.tr("取消"), self.reject))
         buttons.addWidget(self.apply_button)
         layout = QVBoxLayout(page)
@@ -367,14 +332,9 @@ class ImportDialog(QDialog):
             )
         )
         hint.setWordWrap(True)
-        self.mapping_table = QTableWidget(0, 3)
-        self.mapping_table.setObjectName("import_mapping")
-        self.mapping_table.setHorizontalHeaderLabels(
-            [self.tr("工作表"), self.tr("表头"), self.tr("导入为")]
+        self.mapping_table = _choice_table(
+            "import_mapping", [self.tr("工作表"), self.tr("表头"), self.tr("导入为")]
         )
-        self.mapping_table.verticalHeader().setVisible(False)
-        self.mapping_table.horizontalHeader().setStretchLastSection(True)
-        self.mapping_table.setColumnWidth(0, 160)
         self.mapping_table.setColumnWidth(1, 240)
         layout = QVBoxLayout(page)
         layout.addWidget(hint)
@@ -396,9 +356,8 @@ class ImportDialog(QDialog):
             )
         )
         hint.setWordWrap(True)
-        self.doubtful_table = QTableWidget(0, 6)
-        self.doubtful_table.setObjectName("import_doubtful")
-        self.doubtful_table.setHorizontalHeaderLabels(
+        self.doubtful_table = _choice_table(
+            "import_doubtful",
             [
                 self.tr("工作表"),
                 self.tr("行"),
@@ -406,12 +365,9 @@ class ImportDialog(QDialog):
                 self.tr("手机号"),
                 self.tr("手机号现属于"),
                 self.tr("回答"),
-            ]
+            ],
         )
-        self.doubtful_table.verticalHeader().setVisible(False)
         self.doubtful_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.doubtful_table.horizontalHeader().setStretchLastSection(True)
-        self.doubtful_table.setColumnWidth(0, 160)
         all_row = QHBoxLayout()
         all_row.addWidget(QLabel(self.tr("全部：")))
         for name, text, answer in (
@@ -487,7 +443,7 @@ class ImportDialog(QDialog):
             combo = self.doubtful_table.cellWidget(index, 5)
             combo.setCurrentIndex(combo.findData(answer))
 
-    def answers_pending(self) -> bool:
+    def pending(self) -> bool:
         """Answers given since the preview: they need a new preview before importing."""
         return self.plan is not None and self.answers != self.plan.answers()
 
@@ -498,7 +454,7 @@ class ImportDialog(QDialog):
         plan = self.plan
         if plan is None:
             return
-        pending = self.answers_pending()
+        pending = self.pending()
         self.replan_button.setEnabled(pending)
         if pending:
             self.apply_button.setEnabled(True)
@@ -639,13 +595,8 @@ class ImportDialog(QDialog):
 
     # ----- page 3: the import ----------------------------------------------------------------
 
-    def apply(self) -> None:
-        if self.plan is None:
-            return
-        if self.answers_pending():
-            self.replan()  # import only what a preview has shown
-            return
-        plan, database = self.plan, self.database
+    def start_import(self, plan: ImportPlan) -> None:
+        database = self.database
 
         def work(progress, cancelled) -> ImportResult:
             with database.session(write=True) as session:
@@ -663,15 +614,9 @@ class ImportDialog(QDialog):
 
     def _done_page(self) -> QWidget:
         page = QWidget()
-        self.done_label = QLabel()
-        self.done_label.setObjectName("import_done")
-        self.done_label.setProperty("pageTitle", True)
-        self.done_label.setWordWrap(True)
+        self.done_label = done_label("import_done")
         close = push_button("import_close", self.tr("完成"), self.accept)
-        layout = QVBoxLayout(page)
-        layout.addWidget(self.done_label)
-        layout.addStretch(1)
-        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+        done_layout(page, [self.done_label], close)
         return page
 
     def _done(self, result: ImportResult) -> None:
@@ -708,17 +653,13 @@ class ImportDialog(QDialog):
         self.data_changed.emit(changes(*topics))
 
 
-def start_folder() -> Path:
-    """Where the file dialog opens: the folder of the last import, else Documents, else home."""
-    remembered = ui_settings().value(LAST_FOLDER_KEY, "", str)
-    if remembered and Path(remembered).is_dir():
-        return Path(remembered)
-    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    if documents and Path(documents).is_dir():
-        return Path(documents)
-    return Path.home()
-
-
-def remember_folder(folder: Path) -> None:
-    if folder.is_dir():
-        ui_settings().setValue(LAST_FOLDER_KEY, str(folder.resolve()))
+def _choice_table(name: str, headers: list[str]) -> QTableWidget:
+    """A table of the preview's questions: a row each, the answer (a combo box) in the last
+    column, which takes the width left; the sheet name first."""
+    table = QTableWidget(0, len(headers))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setColumnWidth(0, 160)
+    return table

@@ -46,7 +46,7 @@ from ui.common.errors import show_error
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen
 from ui.common.tasks import TaskGroup
-from ui.common.widgets import hint_label, push_button
+from ui.common.widgets import hint_label, page_title, push_button
 
 HISTORY_SHOWN = 20
 MEMBERS = changes(Change.MEMBERS)
@@ -165,8 +165,7 @@ class MergeDialog(QDialog):
         self._shown_pair: tuple[int, int] | None = None
         self.tasks = TaskGroup(self, announce=self.data_changed.emit)
 
-        title = QLabel(self.tr("合并重复成员"))
-        title.setProperty("pageTitle", True)
+        title = page_title("merge_title", self.tr("合并重复成员"))
         intro = hint_label(
             self.tr(
                 "同一个人在不同的群里、不同的表格里常常成了几条记录。下面是按昵称、读音和共同社群"

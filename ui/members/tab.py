@@ -491,39 +491,49 @@ class MembersTab(FeatureTab):
         ids = selected or self.model.ids()
         what = self.tr("所选成员") if selected else self.tr("当前列表的成员")
         suggested = Path(data_dir()).parent / f"成员_{datetime.now():%Y%m%d_%H%M}.xlsx"
-        path = ask_xlsx_path(self, self.tr("导出成员"), suggested)
+
+        def export(session, path, mask, progress, cancelled):
+            from core.members.export import export_members  # openpyxl: only when exporting
+
+            return export_members(
+                session, ids, path, mask=mask, what=what, progress=progress, cancelled=cancelled
+            )
+
+        self.run_export(
+            self.tr("导出成员"),
+            suggested,
+            len(ids),
+            export,
+            label=self.tr("正在导出…"),
+            said=lambda result: self.tr("已导出 %n 人到 {path}{masked}", "", result.rows).format(
+                path=result.path,
+                masked=self.tr("（手机号、微信号已打码）") if result.masked else "",
+            ),
+        )
+
+    def run_export(
+        self, title: str, suggested: Path, count: int, export, *, label: str, said, text=None
+    ) -> None:
+        """Ask for the .xlsx file and whether to mask (`text`: what the question says), then
+        run `export(session, path, mask, progress, cancelled)` in the background and say
+        `said(result)` in the status bar."""
+        path = ask_xlsx_path(self, title, suggested)
         if path is None:
             return
-        mask = self.ask_masking(len(ids))
+        mask = self.ask_masking(count, text)
         if mask is None:
             return
         database = self.database
 
         def run(progress, cancelled):
-            from core.members.export import export_members  # openpyxl: only when exporting
-
             with database.session() as session:
-                return export_members(
-                    session,
-                    ids,
-                    path,
-                    mask=mask,
-                    what=what,
-                    progress=progress,
-                    cancelled=cancelled,
-                )
+                return export(session, path, mask, progress, cancelled)
 
         run_task(
             self,
             run,
-            label=self.tr("正在导出…"),
-            on_success=lambda result: self.show_exported(
-                result,
-                self.tr("已导出 %n 人到 {path}{masked}", "", result.rows).format(
-                    path=result.path,
-                    masked=self.tr("（手机号、微信号已打码）") if result.masked else "",
-                ),
-            ),
+            label=label,
+            on_success=lambda result: self.show_exported(result, said(result)),
         )
 
     def show_exported(self, result, message: str) -> None:

@@ -16,8 +16,6 @@ from PySide6.QtWidgets import QComboBox, QWidget
 from core.common.paths import data_dir
 from core.segments.catalogue import SEGMENTS, get_segment
 from ui.common.i18n import shown
-from ui.common.save_path import ask_xlsx_path
-from ui.common.tasks import run_task
 from ui.common.widgets import push_button
 from ui.members.scope import ExtraChoice, MemberScope
 
@@ -117,43 +115,34 @@ class SegmentScope(MemberScope):
         suggested = (
             Path(data_dir()).parent / f"分群_{segment.name}_{datetime.now():%Y%m%d_%H%M}.xlsx"
         )
-        path = ask_xlsx_path(tab, self.tr("导出分群"), suggested)
-        if path is None:
-            return
-        mask = tab.ask_masking(
-            len(ids),
-            self.tr(
-                "导出分群「{name}」的 %Ln 名成员到 Excel，每行附建议动作：{action}", "", len(ids)
-            ).format(name=shown(segment.name), action=shown(segment.action)),
-        )
-        if mask is None:
-            return
-        database = tab.database
 
-        def run(progress, cancelled):
+        def export(session, path, mask, progress, cancelled):
             from core.segments.export import export_segment  # openpyxl: only when exporting
 
-            with database.session() as session:
-                return export_segment(
-                    session,
-                    segment.key,
-                    path,
-                    mask=mask,
-                    member_ids=ids,
-                    progress=progress,
-                    cancelled=cancelled,
-                )
+            return export_segment(
+                session,
+                segment.key,
+                path,
+                mask=mask,
+                member_ids=ids,
+                progress=progress,
+                cancelled=cancelled,
+            )
 
-        run_task(
-            tab,
-            run,
+        tab.run_export(
+            self.tr("导出分群"),
+            suggested,
+            len(ids),
+            export,
+            text=self.tr(
+                "导出分群「{name}」的 %Ln 名成员到 Excel，每行附建议动作：{action}", "", len(ids)
+            ).format(name=shown(segment.name), action=shown(segment.action)),
             label=self.tr("正在导出分群…"),
-            on_success=lambda result: tab.show_exported(
-                result,
-                self.tr("已导出分群「{name}」%n 人到 {path}{masked}", "", result.rows).format(
-                    name=shown(segment.name),
-                    path=result.path,
-                    masked=self.tr("（手机号、微信号已打码）") if result.masked else "",
-                ),
+            said=lambda result: self.tr(
+                "已导出分群「{name}」%n 人到 {path}{masked}", "", result.rows
+            ).format(
+                name=shown(segment.name),
+                path=result.path,
+                masked=self.tr("（手机号、微信号已打码）") if result.masked else "",
             ),
         )
