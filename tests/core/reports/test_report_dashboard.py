@@ -4,11 +4,10 @@ counted."""
 
 from __future__ import annotations
 
-import itertools
 from datetime import datetime
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from core.chat.insights import heat_map
 from core.common.errors import UserError
@@ -16,26 +15,15 @@ from core.ledger.entries import award
 from core.reports.build import build_report
 from core.reports.dashboard import dashboard, members_behind
 from core.reports.period import Period
-from db.chat_models import ChatMessage
 from db.models import Member
-from tests.core.reports.helpers import MONDAY, SUNDAY, act, group, person
+from tests.core.reports.helpers import MONDAY, SUNDAY, act, group, person, say
 
 WEEK = Period(MONDAY, SUNDAY)
-_refs = itertools.count()
 NOW = datetime(2026, 12, 1, 12, 0)
 
 
 def d(day: int, month: int = 11, hour: int = 10) -> datetime:
     return datetime(2026, month, day, hour)
-
-
-def say(session, member, community, at, *, known=True) -> None:
-    session.execute(
-        insert(ChatMessage).values(
-            community_id=community, member_id=member, sent_at=at, kind="text", length=3,
-            source_ref=f"dashboard:{next(_refs)}", time_known=known,
-        )
-    )  # fmt: skip
 
 
 def _seed(session) -> dict:
@@ -84,11 +72,9 @@ def _chat(session, p: dict) -> None:
     message (team), and one of a's the week before (outside the period)."""
     for member in (p["a"], p["c"], p["n"]):
         act(session, member, p["g"], d(24, hour=12), kind="checkin")
-    say(session, p["a"], p["g"], datetime(2026, 11, 24, 20, 5))
-    say(session, p["a"], p["g"], datetime(2026, 11, 24, 20, 40))
+    say(session, p["a"], p["g"], datetime(2026, 11, 24, 20, 5), datetime(2026, 11, 24, 20, 40))
     say(session, p["x"], p["other"], datetime(2026, 11, 24, 20, 15))
-    say(session, p["c"], p["g"], datetime(2026, 11, 24, 0, 0), known=False)
-    say(session, p["c"], p["g"], datetime(2026, 11, 26, 0, 0), known=False)
+    say(session, p["c"], p["g"], d(24, hour=0), d(26, hour=0), known=False)
     owner = session.scalar(select(Member.id).where(Member.is_team.is_(True)))
     say(session, owner, p["g"], datetime(2026, 11, 24, 20, 0))
     say(session, p["a"], p["g"], datetime(2026, 11, 17, 20, 0))
