@@ -167,16 +167,19 @@ def build_report(
     previous = period.previous()
     steps, done = 8, 0
 
-    def step() -> None:
-        nonlocal done
+    def check() -> None:
         if cancelled():
             raise Cancelled
+
+    def step() -> None:
+        nonlocal done
+        check()
         done += 1
         progress(done, steps)
 
     cid = period.community_id
     stays = load_stays(session, cid) if stays is None else stays
-    activity = Activity(session, cid, _edges(period, previous))
+    activity = Activity(session, cid, _edges(period, previous), cancelled=cancelled)
     thresholds = load_thresholds(session)
     now_counts, before = (
         _period_counts(stays, activity, period),
@@ -212,10 +215,13 @@ def build_report(
     by_group: dict[int, list[Stay]] = {}
     for stay in stays:
         by_group.setdefault(stay.community_id, []).append(stay)
-    communities = [
-        community_health(session, group, by_group.get(group.id, []), activity, period, thresholds)
-        for group in load_groups(session, cid)
-    ]
+    communities = []
+    for group in load_groups(session, cid):
+        check()  # a hundred groups take seconds at 100000 members
+        communities.append(
+            community_health(session, group, by_group.get(group.id, []), activity, period,
+                             thresholds)
+        )  # fmt: skip
     step()
     cohorts = cohort_table(stays, activity, period.end)
     step()
@@ -223,6 +229,7 @@ def build_report(
     levels, flow = [], None
     if "分层" in sheets:
         levels = level_distribution(session, cid)
+        check()
         flow = level_flow(session, date(period.end.year, period.end.month, 1), cid)
     step()
     campaign_figures = [_campaign(session, row, as_of) for row in campaigns]
