@@ -495,6 +495,8 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # Quitting waits for background work: not for dashboard figures nobody will see.
+        self.overview_tab.cancel_loading()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         if self.database is not None:

@@ -45,6 +45,11 @@ class ChatHeat(QWidget):
         layout.addStretch(1)
         self.import_button.hide()
 
+    def hasHeightForWidth(self) -> bool:
+        # The grid fixes its own height from its width; passed up, height-for-width would make
+        # the dashboard's grid size every chart beside it by its preferred (tall) height.
+        return False
+
     def show_heat(self, heat, chat_history: bool) -> None:
         """`heat`: core.chat.insights.HeatMap of the period; `chat_history`: any chat imported
         for the community filter at all."""

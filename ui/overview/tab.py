@@ -238,8 +238,9 @@ class OverviewTab(FeatureTab):
         outer.addWidget(scroll)
         self._set_empty_visible(False)
         theme_manager().theme_changed.connect(self._on_theme)
-        # Quitting waits for background work: not for figures nobody will see.
-        QCoreApplication.instance().aboutToQuit.connect(self._cancel_loading)
+        # Quitting waits for background work: not for figures nobody will see (the window's
+        # close cancels too; this covers a quit without it).
+        QCoreApplication.instance().aboutToQuit.connect(self.cancel_loading)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -305,7 +306,7 @@ class OverviewTab(FeatureTab):
         generation = self._generation
         self.period_label.setText(self.tr("正在计算…"))
 
-        self._cancel_loading()  # an older period's figures are seconds of wasted work
+        self.cancel_loading()  # an older period's figures are seconds of wasted work
         started: dict = {}
 
         def cancelled() -> bool:
@@ -321,7 +322,8 @@ class OverviewTab(FeatureTab):
             work, lambda board: self._show_dashboard(generation, period, board)
         )
 
-    def _cancel_loading(self) -> None:
+    def cancel_loading(self) -> None:
+        """Stop the figures' read in flight (it stops between two chunks of its scan)."""
         if self._loading is not None:
             self._loading.cancel()
             self._loading = None

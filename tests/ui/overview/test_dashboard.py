@@ -4,17 +4,20 @@ thresholds dialog saves, 导出周报 writes the workbook, and an empty database
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import time
+from datetime import date, datetime, timedelta
 
 from openpyxl import load_workbook
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QComboBox, QDateEdit, QDialogButtonBox, QDoubleSpinBox, QWidget
+from sqlalchemy import insert, select
 
 from core.ledger.entries import award
 from core.reports.build import build_report
-from core.reports.dashboard import members_behind
+from core.reports.dashboard import dashboard, members_behind
 from core.reports.period import Period
 from core.reports.thresholds import load_thresholds
+from db.models import ActivityEvent, Member, Membership
 from tests.core.reports.helpers import MONDAY, SUNDAY, act, group, person, say
 from tests.ui.conftest import when_shown
 from ui.overview.cards import value_text
@@ -304,3 +307,47 @@ def test_a_newer_period_cancels_the_older_read(make_window, sqlite_database, qtb
     assert older is not None and older.is_cancelled()
     qtbot.waitUntil(lambda: not tab.busy(), timeout=30_000)
     assert tab._period.start == date.today().replace(day=1)
+
+
+def seed_many(database, members: int = 20_000, events_each: int = 10) -> None:
+    """Enough members and records that the dashboard's read takes a while."""
+    now = datetime.now().replace(microsecond=0)
+    with database.session(write=True) as session:
+        g = group(session, "大群")
+        session.execute(insert(Member), [{"nickname": f"m{n}"} for n in range(members)])
+        ids = session.scalars(select(Member.id)).all()
+        session.execute(
+            insert(Membership),
+            [{"member_id": m, "community_id": g, "joined_at": now - timedelta(days=m % 300)}
+             for m in ids],
+        )  # fmt: skip
+        session.execute(
+            insert(ActivityEvent),
+            [{"member_id": m, "community_id": g, "kind": "message",
+              "occurred_at": now - timedelta(days=(m * 7 + k * 11) % 120, hours=k)}
+             for m in ids for k in range(events_each)],
+        )  # fmt: skip
+
+
+def test_closing_the_window_cancels_the_dashboard_read(make_window, sqlite_database, qtbot):
+    seed_many(sqlite_database)
+    window = make_window(sqlite_database)
+    tab = window.overview_tab
+    qtbot.waitUntil(lambda: tab.board is not None and not tab.busy(), timeout=120_000)
+    period = tab._period
+    with sqlite_database.session() as session:  # the whole read, uncancelled, for scale
+        started = time.perf_counter()
+        dashboard(session, period)
+        whole = time.perf_counter() - started
+    tab.board = None
+    tab._load_dashboard()
+    task = tab._loading
+    qtbot.waitUntil(lambda: task.running, timeout=10_000)
+    with qtbot.waitSignal(task.finished, timeout=120_000):
+        started = time.perf_counter()
+        window.close()
+        assert task.is_cancelled()  # the close itself cancels, not only the app's quit
+    stopped = time.perf_counter() - started
+    print(f"closed in {stopped:.2f} s; the whole read {whole:.2f} s")
+    assert stopped < whole / 2, (stopped, whole)
+    assert tab.board is None  # nothing half-read was shown
