@@ -348,6 +348,5 @@ def test_closing_the_window_cancels_the_dashboard_read(make_window, sqlite_datab
         window.close()
         assert task.is_cancelled()  # the close itself cancels, not only the app's quit
     stopped = time.perf_counter() - started
-    print(f"closed in {stopped:.2f} s; the whole read {whole:.2f} s")
     assert stopped < whole / 2, (stopped, whole)
     assert tab.board is None  # nothing half-read was shown
