@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
         self.overview_tab = OverviewTab(database)
         self.overview_tab.demo_requested.connect(self.ask_for_demo_data)
         self.overview_tab.import_requested.connect(self.open_import)
+        self.overview_tab.chat_import_requested.connect(self.open_chat_import)
         self.overview_tab.new_community_requested.connect(self.new_community)
         self.overview_tab.stats_loaded.connect(self._on_stats_loaded)
         self.overview_tab.members_requested.connect(self.show_members)
@@ -494,6 +495,8 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # Quitting waits for background work: not for dashboard figures nobody will see.
+        self.overview_tab.cancel_loading()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         if self.database is not None:

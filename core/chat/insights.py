@@ -124,6 +124,30 @@ def heat_map(
     return HeatMap(tuple(tuple(row) for row in grid), untimed)
 
 
+def slot_members(
+    session: Session,
+    community_ids: int | Iterable[int] | None,
+    weekday: int,
+    hour: int,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[int]:
+    """The members behind one cell of `heat_map` (same rules: members' messages with a real
+    time of day), sorted."""
+    day, at = _day_and_hour(session)
+    rows = session.execute(
+        select(MESSAGE.c.member_id, day)
+        .where(
+            *_members_messages(_ids(community_ids), since, until),
+            MESSAGE.c.time_known.is_(True),
+            at == hour,
+        )
+        .distinct()
+    )
+    return sorted({member for member, on in rows if _weekday(on) == weekday})
+
+
 # ----- best send times --------------------------------------------------------------------
 
 
@@ -365,11 +389,13 @@ def answer_givers(
     ]
 
 
-def has_chat_history(session: Session, community_id: int) -> bool:
-    return (
-        session.scalar(select(MESSAGE.c.id).where(MESSAGE.c.community_id == community_id).limit(1))
-        is not None
-    )
+def has_chat_history(session: Session, community_ids: int | Iterable[int] | None) -> bool:
+    """Any chat imported for the community, any of several, or any at all (None)."""
+    query = select(MESSAGE.c.id).limit(1)
+    ids = _ids(community_ids)
+    if ids is not None:
+        query = query.where(MESSAGE.c.community_id.in_(ids))
+    return session.scalar(query) is not None
 
 
 def member_chat(session: Session, member_id: int) -> list[tuple[str, ChatPresence]]:

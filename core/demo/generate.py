@@ -157,6 +157,7 @@ def generate_demo(
     _set_last_active(connection)
     _write_tags(connection, rng, member_ids + newcomers)
     _level_history(connection, now)
+    _name_kocs(connection, random.Random(rng.random()), now)
     # Last, from its own generator: the data before it stays as it was without the calendar.
     write_demo_calendar(connection, random.Random(rng.random()), community_ids, now)
     progress(writer.total, writer.total)
@@ -178,6 +179,17 @@ def _level_history(connection: Connection, now: datetime) -> None:
     with Session(bind=connection) as session:
         for days_ago in LEVEL_HISTORY_DAYS:
             recompute_levels(session, now=now - timedelta(days=days_ago), operator="演示数据")
+        session.flush()
+
+
+def _name_kocs(connection: Connection, rng: random.Random, now: datetime) -> None:
+    """Each group's owner names its most active members KOC (core.demo.kocs)."""
+    from sqlalchemy.orm import Session
+
+    from core.demo.kocs import name_kocs
+
+    with Session(bind=connection) as session:
+        name_kocs(session, rng, now)
         session.flush()
 
 

@@ -185,7 +185,7 @@ def build_report(
     cid = period.community_id
     stays = load_stays(session, cid) if stays is None else stays
     stop_if_cancelled(cancelled)
-    activity = Activity(session, cid, _edges(period, previous))
+    activity = Activity(session, cid, _edges(period, previous), cancelled=cancelled)
     thresholds = load_thresholds(session)
     now_counts = _period_counts(stays, activity, period)
     stop_if_cancelled(cancelled)
@@ -235,6 +235,7 @@ def build_report(
     levels, flow = [], None
     if "分层" in sheets:
         levels = level_distribution(session, cid)
+        stop_if_cancelled(cancelled)
         flow = level_flow(session, date(period.end.year, period.end.month, 1), cid)
     step()
     campaign_figures = [_campaign(session, row, as_of) for row in campaigns]

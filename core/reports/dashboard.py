@@ -1,5 +1,5 @@
 """The dashboard's figures (the 概览 tab): the report's, plus the two charts only the dashboard
-draws (weekday × hour activity, leaves by days since joining), and the members behind any
+draws (weekday × hour chat messages, leaves by days since joining), and the members behind any
 number or bar, so that a click shows exactly the people a figure counted.
 
 Everything here reads the same stays and activity as the report (core.reports.stays), so a
@@ -11,12 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Integer, cast, extract, func, not_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.activity.kinds import ACTIVE_KINDS
 from core.campaigns.funnel_members import funnel_members
-from core.common.dates import day_of
+from core.chat.insights import HeatMap, has_chat_history, heat_map, slot_members
 from core.common.errors import UserError
 from core.common.progress import (
     CancelCheck,
@@ -27,21 +26,17 @@ from core.common.progress import (
 )
 from core.common.text import msg
 from core.ledger.entries import ENTRY, not_pending_clause
-from core.members.statistics import stats_members_condition
 from core.reports.build import Report, build_report
 from core.reports.cohorts import RETENTION_WEEK, WEEK, by_join_week, retention_weeks
 from core.reports.growth import DAILY_UP_TO
 from core.reports.period import Period
 from core.reports.stays import Activity, Stay, load_stays, present_members
-from db.models import ActivityEvent, Member
 
 # The sheets whose figures the dashboard shows (待跟进 and the flow matrix are the workbook's).
 DASHBOARD_SHEETS = ("概览", "社群健康", "分层", "活动", "积分", "内容", "留存")
-DAYS, HOURS = 7, 24
 # Leaves by days since joining: (first day, last day or None); stays begun before records
 # began (no join time) are counted apart.
 TENURE = ((0, 7), (8, 30), (31, 90), (91, 180), (181, 365), (366, None))
-EVENTS = ActivityEvent.__table__
 DAY = timedelta(days=1)
 
 
@@ -67,8 +62,9 @@ class TenureBucket:
 @dataclass
 class Dashboard:
     report: Report
-    heat: tuple[tuple[int, ...], ...]  # active records per weekday (Monday first) × hour
+    heat: HeatMap  # members' chat messages per weekday (Monday first) × hour
     tenure: list[TenureBucket]
+    chat_history: bool = False  # any chat imported (for the community filter): else say how
 
 
 def dashboard(
@@ -88,55 +84,29 @@ def dashboard(
         cancelled=cancelled, stays=stays,
     )  # fmt: skip
     stop_if_cancelled(cancelled)
-    heat = activity_heat(session, period)
-    stop_if_cancelled(cancelled)
-    return Dashboard(report, heat, leaves_by_tenure(stays, period))
+    return Dashboard(
+        report,
+        chat_heat(session, period),
+        leaves_by_tenure(stays, period),
+        has_chat_history(session, period.community_id),
+    )
 
 
 # ----- weekday × hour --------------------------------------------------------------------
 
 
-def _heat_query(session: Session, period: Period, columns):
-    dialect = session.get_bind().dialect.name
-    if dialect == "sqlite":
-        hour = cast(func.substr(EVENTS.c.occurred_at, 12, 2), Integer)
-    else:
-        hour = cast(extract("hour", EVENTS.c.occurred_at), Integer)
-    day = day_of(EVENTS.c.occurred_at, dialect)
-    query = select(*columns(day, hour)).where(
-        EVENTS.c.occurred_at >= period.start_at,
-        EVENTS.c.occurred_at < period.end_at,
-        EVENTS.c.kind.in_(ACTIVE_KINDS),
-        # the few accounts statistics leave out (team, merged away), by id: cheaper than a join
-        EVENTS.c.member_id.not_in(select(Member.id).where(not_(stats_members_condition()))),
-    )
-    if period.community_id is not None:
-        query = query.where(EVENTS.c.community_id == period.community_id)
-    return query, day, hour
-
-
-def _weekday(day) -> int:
-    """0 = Monday, from a grouped day (text on SQLite, a date on PostgreSQL)."""
-    if isinstance(day, date):
-        return day.weekday()
-    return date.fromisoformat(str(day)[:10]).weekday()
-
-
-def activity_heat(session: Session, period: Period) -> tuple[tuple[int, ...], ...]:
-    """Members' active records in the period by weekday and hour of the day."""
-    query, day, hour = _heat_query(session, period, lambda day, hour: (day, hour, func.count()))
-    grid = [[0] * HOURS for _ in range(DAYS)]
-    for on, at, count in session.execute(query.group_by(day, hour)):
-        grid[_weekday(on)][int(at)] += count
-    return tuple(tuple(row) for row in grid)
+def chat_heat(session: Session, period: Period) -> HeatMap:
+    """Members' chat messages in the period by weekday and hour (core.chat.insights: a real
+    time of day only). Activity records are not read: 接龙 check-ins and spreadsheet days sit
+    at noon, and would make a peak nobody talked in."""
+    return heat_map(session, period.community_id, since=period.start_at, until=period.end_at)
 
 
 def heat_members(session: Session, period: Period, weekday: int, hour: int) -> list[int]:
-    query, _day, hour_column = _heat_query(
-        session, period, lambda day, hour: (EVENTS.c.member_id, day)
+    """The members who posted in that slot of the period: the heat map's cell, clicked."""
+    return slot_members(
+        session, period.community_id, weekday, hour, since=period.start_at, until=period.end_at
     )
-    rows = session.execute(query.where(hour_column == hour).distinct())
-    return sorted({member for member, on in rows if _weekday(on) == weekday})
 
 
 # ----- leaves by days since joining ------------------------------------------------------

@@ -65,8 +65,11 @@ def _card(kpi: Kpi) -> Card:
 
 
 def _funnel(campaign: CampaignFigures) -> BarChart:
+    """A stage nobody can be counted in yet is no bar: "—" and the reason (as the workbook)."""
     bars = [
         (stage.label, float(stage.count), percent(stage.of_previous) if stage.of_previous else "")
+        if stage.known
+        else (stage.label, None, stage.reason or "")
         for stage in campaign.stages
     ]
     return BarChart(msg("{name} · 漏斗", name=campaign.name), bars)

@@ -37,6 +37,7 @@ BAD = "#dc2626"
 WARNING = "#b45309"
 WARNING_SOFT = "#fef3c7"
 CARD_HEIGHT = 190
+UNKNOWN = "—"  # a bar whose figure cannot be known yet
 SERIES_COLOURS = ("#0f766e", "#2563eb", "#d97706", "#7c3aed", "#db2777")
 
 
@@ -62,10 +63,11 @@ class LineChart:
 @dataclass(frozen=True)
 class BarChart:
     """Horizontal bars, one per step: a funnel, a level mix. `note` is shown after the value
-    (e.g. the conversion from the step before)."""
+    (e.g. the conversion from the step before). A value of None is not known: no bar, "—"
+    and the note (why) in the muted colour."""
 
     title: str
-    bars: list[tuple[str, float, str]]  # (label, value, note)
+    bars: list[tuple[str, float | None, str]]  # (label, value, note)
 
 
 @dataclass(frozen=True)
@@ -274,10 +276,16 @@ def _bar_chart(draw, chart: BarChart, y: int) -> int:
         300, max(draw.textlength(label, font=font) for label, _, _ in chart.bars) + 16
     )
     left = MARGIN + 28 + label_width
-    notes = [f"{_number(value)}  {note}".rstrip() for _, value, note in chart.bars]
-    note_width = max(draw.textlength(text, font=value_font) for text in notes) + 16
+    notes = [
+        f"{UNKNOWN}  {note}".rstrip() if value is None else f"{_number(value)}  {note}".rstrip()
+        for _, value, note in chart.bars
+    ]
+    known = [
+        text for (_, value, _), text in zip(chart.bars, notes, strict=True) if value is not None
+    ]
+    note_width = max((draw.textlength(text, font=value_font) for text in known), default=0) + 16
     right = WIDTH - MARGIN - 28 - note_width
-    biggest = max((value for _, value, _ in chart.bars), default=0) or 1
+    biggest = max((value for _, value, _ in chart.bars if value is not None), default=0) or 1
     for index, ((label, value, _), text) in enumerate(zip(chart.bars, notes, strict=True)):
         row_top = top + index * row
         draw.text(
@@ -286,6 +294,10 @@ def _bar_chart(draw, chart: BarChart, y: int) -> int:
             font=font,
             fill=TEXT,
         )
+        if value is None:  # not known yet: the reason where the bar would be, never a 0
+            width = WIDTH - MARGIN - 28 - left
+            draw.text((left, row_top + 12), _fit(draw, text, font, width), font=font, fill=MUTED)
+            continue
         length = max(0.0, value) / biggest * (right - left)
         draw.rounded_rectangle(
             (left, row_top + 10, left + max(length, 6), row_top + 50), 8, fill=ACCENT
@@ -316,6 +328,7 @@ def _texts(picture: Picture) -> list[str]:
             texts += chart.labels + [name for name, _ in chart.series]
         else:
             texts += [label for label, _, _ in chart.bars] + [note for _, _, note in chart.bars]
+            texts += [UNKNOWN for _, value, _ in chart.bars if value is None]
     return texts
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from core.activity.kinds import is_active_kind
 from core.common.dates import as_datetime
+from core.common.progress import CancelCheck, Cancelled, never_cancelled
 from core.members.statistics import stats_members_condition
 from db.models import ActivityEvent, Community, Member, Membership
 
@@ -94,6 +95,10 @@ def load_stays(session: Session, community_id: int | None = None) -> list[Stay]:
 
 Pairs = dict[tuple[int, int | None], bool]  # (member, community) → posted?
 SLICES_PER_MASK = 30  # two bits a slice: 2^(2·30) stays a positive 64-bit integer
+# Member ids per pass of the activity scan: a cancel is heard between passes (seconds of scan
+# at 100000 members otherwise run to the end after the window closed). Each pass is a range
+# of the (member, community, time) index, so the passes together read what one pass would.
+MEMBERS_PER_PASS = 5_000
 
 
 def _slice_bits(occurred, posted, edges: Sequence[datetime], low: int, high: int):
@@ -148,10 +153,18 @@ class Activity:
     window is read on its own."""
 
     def __init__(
-        self, session: Session, community_id: int | None = None, edges: Sequence[datetime] = ()
+        self,
+        session: Session,
+        community_id: int | None = None,
+        edges: Sequence[datetime] = (),
+        *,
+        cancelled: CancelCheck = never_cancelled,
+        members_per_pass: int = MEMBERS_PER_PASS,
     ) -> None:
         self.session = session
         self.community_id = community_id
+        self.cancelled = cancelled
+        self.members_per_pass = members_per_pass
         self._edges = sorted(set(edges))
         self._index = {edge: n for n, edge in enumerate(self._edges)}
         self._slices: list[Pairs] | None = None
@@ -177,7 +190,8 @@ class Activity:
         """Every slice's pairs from one pass grouped by (member, community) alone, in the
         covering index's order: the slices a pair was active (and posted) in come back as a
         bit mask, SUM(DISTINCT 2^bit), a row per pair instead of per pair and slice, and no
-        sort of the whole span's events by slice."""
+        sort of the whole span's events by slice. Read a range of member ids at a time,
+        `cancelled()` asked before each (as the ledger's earn rules between chunks)."""
         events = ActivityEvent.__table__
         occurred = events.c.occurred_at
         edges = self._edges
@@ -198,9 +212,21 @@ class Activity:
         if self.community_id is not None:
             query = query.where(events.c.community_id == self.community_id)
         slices: list[Pairs] = [{} for _ in range(count)]
-        for member, community, *masks in self.session.execute(query).all():
-            _spread((member, community), masks, slices)
+        for low, high in self._member_ranges():
+            if self.cancelled():
+                raise Cancelled
+            part = query.where(events.c.member_id >= low, events.c.member_id < high)
+            for member, community, *masks in self.session.execute(part).all():
+                _spread((member, community), masks, slices)
         return slices
+
+    def _member_ranges(self) -> list[tuple[int, int]]:
+        """[low, high) ranges of member ids covering every member, `members_per_pass` wide."""
+        low, high = self.session.execute(select(func.min(Member.id), func.max(Member.id))).one()
+        if low is None:
+            return []
+        step = max(1, self.members_per_pass)
+        return [(start, start + step) for start in range(low, high + 1, step)]
 
     def pairs(self, start: datetime, end: datetime) -> Pairs:
         """(member, community) → posted?, for everyone with an active event in [start, end)."""

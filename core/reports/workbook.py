@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
+from core.campaigns.funnel import Stage
 from core.common.operator import operator_name
 from core.common.xlsx import HEADER_COLOR, check_xlsx_path, safe_cell, save_workbook
 from core.members.masking import mask_phone, mask_wechat_id
@@ -28,6 +29,7 @@ from db.models import ExportLog
 PERCENT = "0.0%"
 YUAN = '"¥"#,##0.00'
 COUNT = "#,##0"
+UNKNOWN = "—"  # a figure that cannot be known yet (the reason beside it)
 TITLE_FONT = Font(bold=True, size=14)
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor=HEADER_COLOR)
@@ -206,6 +208,17 @@ def _levels(workbook: Workbook, report: Report) -> None:
             )
 
 
+def _stage_row(stage: Stage) -> list:
+    """A funnel stage as the 活动 tab and the report text show it: one nobody can be counted in
+    yet is "—" with the reason, never a 0; one counted for some only says of how many."""
+    if not stage.known:
+        return [stage.label, UNKNOWN, UNKNOWN, stage.reason or ""]
+    note = ""
+    if stage.reason:
+        note = f"可计 {stage.measurable:,} 人：{stage.reason}"
+    return [stage.label, stage.count, stage.of_previous, note]
+
+
 def _campaigns(workbook: Workbook, report: Report) -> None:
     page = Page(
         workbook, "活动", _title(report, "活动"), [22, 10, 12, 12, 10, 10, 8, 12, 12, 14, 10]
@@ -227,9 +240,9 @@ def _campaigns(workbook: Workbook, report: Report) -> None:
     for c in report.campaigns:
         page.gap()
         page.line(f"{c.name}：漏斗与每波 K", bold=True)
-        page.header(["阶段", "人数", "占上一阶段"])
+        page.header(["阶段", "人数", "占上一阶段", "说明"])
         for stage in c.stages:
-            page.append([stage.label, stage.count, stage.of_previous], [None, COUNT, PERCENT])
+            page.append(_stage_row(stage), [None, COUNT, PERCENT])
         if c.waves:
             page.header(["波次", "参与", "带来", "K"])
             for wave in c.waves:

@@ -1122,6 +1122,29 @@ The current data is saved as a backup first, so you can restore it again.</trans
     </message>
 </context>
 <context>
+    <name>ChatHeat</name>
+    <message>
+        <source>{count} 条成员发言（点击查看成员）</source>
+        <translation>{count} member messages (click to see the members)</translation>
+    </message>
+    <message>
+        <source>导入群聊记录…</source>
+        <translation>Import chat history…</translation>
+    </message>
+    <message>
+        <source>还没有导入群聊记录。在「数据 → 导入群聊记录…」导入微信群的聊天导出后，这里显示成员在一周里什么时候发言。</source>
+        <translation>No chat history imported yet. Import a WeChat group&apos;s chat export in Data → Import chat history… and this shows when in the week members post.</translation>
+    </message>
+    <message>
+        <source>这段时间的群聊记录只有日期，没有具体时间</source>
+        <translation>The chat history of this period has dates only, no times of day</translation>
+    </message>
+    <message>
+        <source>这段时间没有成员在群里发言</source>
+        <translation>No member posted in the groups in this period</translation>
+    </message>
+</context>
+<context>
     <name>ChatImportDialog</name>
     <message>
         <source>导入群聊记录</source>
@@ -1594,14 +1617,6 @@ Preview first: before anything is written you see the new members, who invited w
         <source>最佳发送时间：{reason}</source>
         <translation>Best times to post: {reason}</translation>
     </message>
-    <message>
-        <source>共 {count} 条成员发言</source>
-        <translation>{count} messages from members</translation>
-    </message>
-    <message>
-        <source>{count} 条只有日期（从 Windows 复制），不计入时段</source>
-        <translation>{count} with a date only (copied on Windows), not counted in the hours</translation>
-    </message>
 </context>
 <context>
     <name>ColorField</name>
@@ -2044,10 +2059,6 @@ Preview first: before anything is written you see the new members, who invited w
         <translation>campaign comparison.xlsx</translation>
     </message>
     <message>
-        <source>Excel 文件 (*.xlsx)</source>
-        <translation>Excel files (*.xlsx)</translation>
-    </message>
-    <message>
         <source>已导出到 {path}</source>
         <translation>Exported to {path}</translation>
     </message>
@@ -2421,6 +2432,14 @@ Preview first: before anything is written you see the new members, who invited w
         <translation>Sun</translation>
     </message>
     <message>
+        <source>共 {count} 条成员发言</source>
+        <translation>{count} member messages in all</translation>
+    </message>
+    <message>
+        <source>{count} 条只有日期（从 Windows 复制），不计入时段</source>
+        <translation>{count} with a date only (copied from Windows), not counted in any hour</translation>
+    </message>
+    <message>
         <source>没有数据</source>
         <translation>No data</translation>
     </message>
@@ -2431,17 +2450,6 @@ Preview first: before anything is written you see the new members, who invited w
     <message>
         <source>{day} {start}:00–{end}:00：{count}</source>
         <translation>{day} {start}:00–{end}:00: {count}</translation>
-    </message>
-</context>
-<context>
-    <name>HeatMap</name>
-    <message>
-        <source>这段时间没有行为记录</source>
-        <translation>No activity in this period</translation>
-    </message>
-    <message>
-        <source>{day} {start}:00–{end}:00：{count} 条行为记录（点击查看成员）</source>
-        <translation>{day} {start}:00–{end}:00: {count} activity records (click to see the members)</translation>
     </message>
 </context>
 <context>
@@ -4907,37 +4915,6 @@ Demo data can be generated again in a new database at any time; it does not affe
     </message>
 </context>
 <context>
-    <name>OverviewHeat</name>
-    <message>
-        <source>周一</source>
-        <translation>Mon</translation>
-    </message>
-    <message>
-        <source>周二</source>
-        <translation>Tue</translation>
-    </message>
-    <message>
-        <source>周三</source>
-        <translation>Wed</translation>
-    </message>
-    <message>
-        <source>周四</source>
-        <translation>Thu</translation>
-    </message>
-    <message>
-        <source>周五</source>
-        <translation>Fri</translation>
-    </message>
-    <message>
-        <source>周六</source>
-        <translation>Sat</translation>
-    </message>
-    <message>
-        <source>周日</source>
-        <translation>Sun</translation>
-    </message>
-</context>
-<context>
     <name>OverviewPage</name>
     <message>
         <source>编辑…</source>
@@ -5047,6 +5024,10 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>Overview</translation>
     </message>
     <message>
+        <source>群聊发言时段</source>
+        <translation>When members post in the chat</translation>
+    </message>
+    <message>
         <source>成员</source>
         <translation>Members</translation>
     </message>
@@ -5109,10 +5090,6 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>成员增长</source>
         <translation>Member growth</translation>
-    </message>
-    <message>
-        <source>一周活跃时段</source>
-        <translation>Activity by weekday and hour</translation>
     </message>
     <message>
         <source>退群成员的入群天数</source>
@@ -5203,8 +5180,8 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>{name}: {stage}</translation>
     </message>
     <message>
-        <source>{day} {hour}点活跃</source>
-        <translation>Active {day} at {hour}:00</translation>
+        <source>{day} {hour}点发言</source>
+        <translation>Posted {day} at {hour}:00</translation>
     </message>
     <message>
         <source>正在保存预警设置…</source>
@@ -8214,17 +8191,6 @@ Drop an image here</translation>
             <numerusform>%n member</numerusform>
             <numerusform>%n members</numerusform>
         </translation>
-    </message>
-</context>
-<context>
-    <name>WeekGrid</name>
-    <message>
-        <source>班</source>
-        <translation>Work</translation>
-    </message>
-    <message>
-        <source>休</source>
-        <translation>Off</translation>
     </message>
 </context>
 <context>

@@ -12,7 +12,9 @@ from sqlalchemy import func, select
 from core.common.errors import UserError
 from core.common.progress import Cancelled
 from core.demo.generate import generate_demo
-from db.models import ActivityEvent, Community, Member, Membership
+from core.reports.build import build_report
+from core.reports.period import Period
+from db.models import ActivityEvent, Community, LevelChange, Member, Membership
 
 TODAY = date(2026, 11, 23)
 
@@ -175,3 +177,34 @@ def test_demo_has_a_month_of_planned_and_sent_content(sqlite_url, tmp_path):
         assert with_results >= 3
         assert any(i.evergreen and i.status == "sent" for i in items)
     first.close()
+
+
+def test_demo_groups_have_a_usual_koc_share_but_one(sqlite_database):
+    """KOCs are named by hand through the tier rules (a manual, locked level with its history),
+    the most active members first: 8–12% in every group but one, which shows the warning."""
+    with sqlite_database.engine.begin() as connection:
+        generate_demo(connection, 2000, today=TODAY)
+    period = Period(TODAY - timedelta(days=6), TODAY)
+    with sqlite_database.session() as session:
+        report = build_report(session, period, sheets=("社群健康",), now=datetime.combine(
+            TODAY, time(21)))  # fmt: skip
+        manual = session.execute(
+            select(Membership.level_locked, LevelChange.cause, LevelChange.operator)
+            .join(
+                LevelChange,
+                (LevelChange.member_id == Membership.member_id)
+                & (LevelChange.community_id == Membership.community_id)
+                & (LevelChange.to_level == "kol"),
+            )
+            .where(Membership.level == "kol")
+        ).all()
+    shares = {health.name: health.koc.value for health in report.communities}
+    usual = [name for name, share in shares.items() if 0.08 <= share <= 0.12]
+    assert len(usual) == len(shares) - 1, shares
+    [odd] = [health for health in report.communities if health.name not in usual]
+    assert any("KOC" in warning for warning in odd.warnings)
+    assert not any(
+        "KOC" in warning for health in report.communities if health.name in usual
+        for warning in health.warnings
+    )  # fmt: skip
+    assert manual and all(row == (True, "manual", "演示数据") for row in manual)

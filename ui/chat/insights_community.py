@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from core.chat.insights import BestTimes, HeatMap, best_send_times, heat_map
 from core.common.database import Database
-from ui.common.heat_grid import HeatGrid, weekday_names
+from ui.common.heat_grid import HeatGrid, heat_note, weekday_names
 from ui.common.i18n import shown
 from ui.common.tasks import TaskGroup
 from ui.common.widgets import hint_label
@@ -75,16 +75,7 @@ class ChatRhythmSection(QFrame):
             self.best.setText(self.tr("最佳发送时间：{slots}").format(slots=slots))
         else:
             self.best.setText(self.tr("最佳发送时间：{reason}").format(reason=shown(best.reason)))
-        notes = []
-        if heat.total:
-            notes.append(self.tr("共 {count} 条成员发言").format(count=f"{heat.total:,}"))
-        if heat.untimed:
-            notes.append(
-                self.tr("{count} 条只有日期（从 Windows 复制），不计入时段").format(
-                    count=f"{heat.untimed:,}"
-                )
-            )
-        self.note.setText(" · ".join(notes))
-        self.note.setVisible(bool(notes))
+        self.note.setText(heat_note(heat.total, heat.untimed))
+        self.note.setVisible(bool(self.note.text()))
         # With no history at all, the grid already says so.
         self.best.setVisible(bool(self.best.text()) and bool(heat.total or heat.untimed))

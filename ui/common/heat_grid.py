@@ -2,15 +2,16 @@
 each cell shaded by its count (the busiest cell in the accent), the count in its tooltip.
 
 Knows nothing of where the counts come from (the chat's heat map fills it); an empty grid says
-what is missing instead of showing 168 blank cells.
+what is missing instead of showing 168 blank cells. With `clickable`, a click on a cell emits
+`cell_clicked(weekday, hour)` (the dashboard opens the members behind it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QHelpEvent, QPainter
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QHelpEvent, QMouseEvent, QPainter
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from ui.common.theme import Theme, current_theme, theme_manager
@@ -32,6 +33,25 @@ def weekday_names() -> list[str]:
     ]
 
 
+def heat_note(total: int, untimed: int) -> str:
+    """The line under a chat heat map: how many messages it counts, and how many it cannot
+    place in an hour (the day only); empty when there are none."""
+    notes = []
+    if total:
+        notes.append(
+            QCoreApplication.translate("HeatGrid", "共 {count} 条成员发言").format(
+                count=f"{total:,}"
+            )
+        )
+    if untimed:
+        notes.append(
+            QCoreApplication.translate(
+                "HeatGrid", "{count} 条只有日期（从 Windows 复制），不计入时段"
+            ).format(count=f"{untimed:,}")
+        )
+    return " · ".join(notes)
+
+
 def _mix(low: QColor, high: QColor, share: float) -> QColor:
     return QColor(
         round(low.red() + (high.red() - low.red()) * share),
@@ -41,9 +61,12 @@ def _mix(low: QColor, high: QColor, share: float) -> QColor:
 
 
 class HeatGrid(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    cell_clicked = Signal(int, int)  # weekday (0 = Monday), hour; only when `clickable`
+
+    def __init__(self, parent: QWidget | None = None, *, clickable: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("heat_grid")
+        self.clickable = clickable
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.counts: tuple[tuple[int, ...], ...] = ()
@@ -106,6 +129,13 @@ class HeatGrid(QWidget):
             return None
         day, hour = int(y // height), int(x // width)
         return (day, hour) if day < DAYS and hour < HOURS else None
+
+    def cell_center(self, day: int, hour: int) -> QPoint:
+        width, height = self._cell()
+        return QPoint(
+            round(self._label_width() + (hour + 0.5) * width),
+            round(self._header_height() + (day + 0.5) * height),
+        )
 
     # ----- painting ----------------------------------------------------------------------
 
@@ -170,6 +200,22 @@ class HeatGrid(QWidget):
             QToolTip.showText(event.globalPos(), self.tooltip_for(*cell), self)
             return True
         return super().event(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self.clickable:
+            on_cell = not self.is_empty() and self._cell_at(event.position().toPoint())
+            if on_cell:
+                self.setCursor(Qt.CursorShape.PointingHandCursor)
+            else:
+                self.unsetCursor()
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        cell = self._cell_at(event.position().toPoint())
+        left = event.button() == Qt.MouseButton.LeftButton
+        if self.clickable and left and cell is not None and not self.is_empty():
+            self.cell_clicked.emit(*cell)
+        super().mouseReleaseEvent(event)
 
     def tooltip_for(self, day: int, hour: int) -> str:
         count = self.counts[day][hour] if self.counts else 0

@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QMargins, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 
+from ui.common.chart_host import ChartHost, style_axis
 from ui.common.theme import current_theme
 
 
@@ -23,14 +24,14 @@ class Bars:
     targets: Sequence[str | None] = ()  # per category; () → not clickable
 
 
-class ChartBox(QWidget):
+class ChartBox(ChartHost):
     """A chart built on first use, or a line saying there is nothing to draw."""
 
     bar_clicked = Signal(str)  # a members_behind target
+    MARGINS = QMargins(2, 2, 4, 2)
 
     def __init__(self, object_name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName(object_name)
+        super().__init__(object_name, parent)
         self.setMinimumSize(300, 220)
         self._stack = QStackedLayout(self)
         self.empty_label = QLabel()
@@ -39,45 +40,19 @@ class ChartBox(QWidget):
         self.empty_label.setWordWrap(True)
         self.empty_label.setProperty("muted", True)
         self._stack.addWidget(self.empty_label)
-        self.view = None
-        self.chart = None
         self.bar_sets: list = []  # what was drawn last, for tests
 
     def show_empty(self, text: str) -> None:
         self.empty_label.setText(text)
         self._stack.setCurrentWidget(self.empty_label)
 
+    def _place_view(self, view) -> None:
+        self._stack.addWidget(view)
+
     def _new_chart(self):
-        from PySide6.QtCharts import QChart, QChartView
-
-        if self.view is None:
-            self.view = QChartView()
-            self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
-            self.view.setStyleSheet("background: transparent;")
-            self._stack.addWidget(self.view)
-        chart = QChart()
-        chart.setBackgroundVisible(False)
-        chart.setMargins(QMargins(2, 2, 4, 2))
-        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        chart.legend().setLabelColor(QColor(current_theme().muted))
-        old = self.view.chart()
-        self.view.setChart(chart)
-        if old is not None:
-            old.deleteLater()
+        chart = super()._new_chart()
         self._stack.setCurrentWidget(self.view)
-        self.chart = chart
         return chart
-
-    def _style_axis(self, axis, small: bool = False) -> None:
-        theme = current_theme()  # charts are redrawn on every load: they follow a theme switch
-        axis.setGridLineColor(QColor(theme.border))
-        axis.setLabelsColor(QColor(theme.muted))
-        axis.setLinePenColor(QColor(theme.border))
-        if small:
-            font = QFont(axis.labelsFont())
-            font.setPointSizeF(max(6.0, font.pointSizeF() - 1.5))
-            axis.setLabelsFont(font)
 
     def set_bars(
         self,
@@ -129,8 +104,8 @@ class ChartBox(QWidget):
         top = max((max(bars.values, default=0) for bars in sets), default=0)
         values.setRange(0, max(5, top * 1.05))
         values.applyNiceNumbers()
-        self._style_axis(axis, small=len(categories) > 12)
-        self._style_axis(values)
+        style_axis(axis, small=len(categories) > 12)
+        style_axis(values)
         bottom, side = Qt.AlignmentFlag.AlignBottom, Qt.AlignmentFlag.AlignLeft
         chart.addAxis(axis, side if horizontal else bottom)
         chart.addAxis(values, bottom if horizontal else side)
@@ -152,7 +127,7 @@ class ChartBox(QWidget):
             pad = max(1.0, (high - low) * 0.1)
             right.setRange(max(0.0, low - pad), high + pad)
             right.applyNiceNumbers()
-            self._style_axis(right)
+            style_axis(right)
             right.setGridLineVisible(False)
             chart.addAxis(right, Qt.AlignmentFlag.AlignRight)
             members.attachAxis(axis)

@@ -1,165 +1,68 @@
-"""The dashboard's weekday × hour heat map: 7 rows (Monday first) × 24 hours, each cell shaded by
-its count in the theme's colours; a click on a cell asks for the members active then.
-
-(s8-chatinsights draws the chat's heat map with ui/common/heat_grid.py on its branch; once
-both are in main, this can become that widget plus the click.)
+"""The dashboard's weekday × hour heat map: when members talk in the chat (core.chat.insights'
+heat map, the same the 社群 tab shows), drawn by the shared ui/common/heat_grid.py. A click on
+a cell asks for the members who posted in that slot. Activity records are not counted (接龙 and
+spreadsheet days sit at noon); without chat history the section says what to import, and where.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from PySide6.QtCore import QCoreApplication, QPoint, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter
-from PySide6.QtWidgets import QSizePolicy, QWidget
-
-from ui.common.theme import current_theme, theme_manager
-
-DAYS, HOURS = 7, 24
-GAP = 2
+from ui.common.heat_grid import HeatGrid, heat_note
+from ui.common.widgets import push_button
 
 
-def weekday_names() -> list[str]:
-    return [
-        QCoreApplication.translate("OverviewHeat", "周一"),
-        QCoreApplication.translate("OverviewHeat", "周二"),
-        QCoreApplication.translate("OverviewHeat", "周三"),
-        QCoreApplication.translate("OverviewHeat", "周四"),
-        QCoreApplication.translate("OverviewHeat", "周五"),
-        QCoreApplication.translate("OverviewHeat", "周六"),
-        QCoreApplication.translate("OverviewHeat", "周日"),
-    ]
-
-
-def _mix(low: QColor, high: QColor, share: float) -> QColor:
-    def channel(a: int, b: int) -> int:
-        return round(a + (b - a) * share)
-
-    return QColor(
-        channel(low.red(), high.red()),
-        channel(low.green(), high.green()),
-        channel(low.blue(), high.blue()),
-    )
-
-
-class HeatMap(QWidget):
+class ChatHeat(QWidget):
     cell_clicked = Signal(int, int)  # weekday (0 = Monday), hour
+    import_requested = Signal()  # 数据 → 导入群聊记录…
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("overview_heat")
-        self.setMouseTracking(True)
-        self.setMinimumHeight(180)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.counts: tuple[tuple[int, ...], ...] = ()
-        # A method, not a lambda: Qt drops the connection when this widget goes.
-        theme_manager().theme_changed.connect(self._on_theme)
-
-    def _on_theme(self, _theme) -> None:
-        self.update()
-
-    def set_counts(self, counts: Sequence[Sequence[int]]) -> None:
-        self.counts = tuple(tuple(row) for row in counts)
-        self.update()
-
-    def is_empty(self) -> bool:
-        return not any(any(row) for row in self.counts)
-
-    def sizeHint(self) -> QSize:
-        return QSize(self._label_width() + HOURS * 18, self._header() + DAYS * 22)
-
-    def _label_width(self) -> int:
-        metrics = QFontMetrics(self.font())
-        return max(metrics.horizontalAdvance(name) for name in weekday_names()) + 10
-
-    def _header(self) -> int:
-        return QFontMetrics(self.font()).height() + 4
-
-    def _cell(self) -> tuple[float, float]:
-        width = (self.width() - self._label_width()) / HOURS
-        height = min(28.0, (self.height() - self._header()) / DAYS)
-        return width, height
-
-    def cell_at(self, point: QPoint) -> tuple[int, int] | None:
-        width, height = self._cell()
-        x, y = point.x() - self._label_width(), point.y() - self._header()
-        if x < 0 or y < 0 or width <= 0 or height <= 0:
-            return None
-        day, hour = int(y // height), int(x // width)
-        return (day, hour) if day < DAYS and hour < HOURS else None
-
-    def cell_center(self, day: int, hour: int) -> QPoint:
-        width, height = self._cell()
-        return QPoint(
-            round(self._label_width() + (hour + 0.5) * width),
-            round(self._header() + (day + 0.5) * height),
+        self.setObjectName("overview_heat_box")
+        self.grid = HeatGrid(clickable=True)
+        self.grid.setObjectName("overview_heat")
+        self.grid.unit = self.tr("{count} 条成员发言（点击查看成员）")
+        self.grid.cell_clicked.connect(self.cell_clicked)
+        self.note = QLabel()
+        self.note.setObjectName("overview_heat_note")
+        self.note.setProperty("muted", True)
+        self.note.setWordWrap(True)
+        self.import_button = push_button(
+            "overview_heat_import", self.tr("导入群聊记录…"), self.import_requested.emit
         )
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addStretch(1)
+        row.addWidget(self.import_button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.grid)
+        layout.addLayout(row)
+        layout.addWidget(self.note)
+        layout.addStretch(1)
+        self.import_button.hide()
 
-    def paintEvent(self, _event) -> None:
-        theme = current_theme()
-        painter = QPainter(self)
-        muted = QColor(theme.muted)
-        painter.setPen(muted)
-        if self.is_empty():
-            painter.drawText(
-                QRectF(self.rect()), Qt.AlignmentFlag.AlignCenter, self.tr("这段时间没有行为记录")
-            )
-            painter.end()
-            return
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        label_width, header = self._label_width(), self._header()
-        width, height = self._cell()
-        for hour in range(0, HOURS, 3):
-            painter.drawText(
-                QRectF(label_width + hour * width, 0, width * 3, header),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                str(hour),
-            )
-        for day, name in enumerate(weekday_names()):
-            painter.drawText(
-                QRectF(0, header + day * height, label_width - 6, height),
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                name,
-            )
-        peak = max(max(row) for row in self.counts)
-        low, high = QColor(theme.alternate), QColor(theme.accent)
-        painter.setPen(Qt.PenStyle.NoPen)
-        for day in range(DAYS):
-            for hour in range(HOURS):
-                count = self.counts[day][hour]
-                share = 0.0 if not count else 0.15 + 0.85 * (count / peak) ** 0.75
-                painter.setBrush(_mix(low, high, share) if count else QColor(theme.border))
-                painter.drawRoundedRect(
-                    QRectF(
-                        label_width + hour * width + GAP / 2,
-                        header + day * height + GAP / 2,
-                        width - GAP,
-                        height - GAP,
-                    ),
-                    2,
-                    2,
-                )
-        painter.end()
+    def hasHeightForWidth(self) -> bool:
+        # The grid fixes its own height from its width; passed up, height-for-width would make
+        # the dashboard's grid size every chart beside it by its preferred (tall) height.
+        return False
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        cell = self.cell_at(event.position().toPoint())
-        if cell is None or self.is_empty():
-            self.setToolTip("")
-            self.unsetCursor()
-            return
-        day, hour = cell
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setToolTip(
-            self.tr("{day} {start}:00–{end}:00：{count} 条行为记录（点击查看成员）").format(
-                day=weekday_names()[day],
-                start=f"{hour:02d}",
-                end=f"{(hour + 1) % 24:02d}",
-                count=f"{self.counts[day][hour]:,}",
+    def show_heat(self, heat, chat_history: bool) -> None:
+        """`heat`: core.chat.insights.HeatMap of the period; `chat_history`: any chat imported
+        for the community filter at all."""
+        if not chat_history:
+            self.grid.empty_text = self.tr(
+                "还没有导入群聊记录。在「数据 → 导入群聊记录…」导入微信群的聊天导出后，"
+                "这里显示成员在一周里什么时候发言。"
             )
-        )
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        cell = self.cell_at(event.position().toPoint())
-        if event.button() == Qt.MouseButton.LeftButton and cell and not self.is_empty():
-            self.cell_clicked.emit(*cell)
-        super().mouseReleaseEvent(event)
+        elif not heat.total and heat.untimed:
+            self.grid.empty_text = self.tr("这段时间的群聊记录只有日期，没有具体时间")
+        else:
+            self.grid.empty_text = self.tr("这段时间没有成员在群里发言")
+        self.grid.set_counts(heat.counts)
+        self.import_button.setVisible(not chat_history)
+        self.note.setText(heat_note(heat.total, heat.untimed))
+        self.note.setVisible(bool(self.note.text()))

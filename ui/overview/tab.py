@@ -30,6 +30,7 @@ from core.common.errors import UserError
 from core.overview.stats import OverviewStats, overview_stats
 from ui.common.changes import Change, Changes, changes
 from ui.common.empty_state import EmptyState
+from ui.common.heat_grid import weekday_names
 from ui.common.i18n import shown, shown_name
 from ui.common.tab import FeatureTab
 from ui.common.theme import theme_manager
@@ -37,7 +38,7 @@ from ui.common.wheel import scroll_safe
 from ui.common.widgets import page_title, push_button
 from ui.overview.cards import KpiCard
 from ui.overview.charts import Bars, ChartBox
-from ui.overview.heat import HeatMap, weekday_names
+from ui.overview.heat import ChatHeat
 from ui.overview.period_bar import PeriodBar
 
 
@@ -71,6 +72,7 @@ class OverviewTab(FeatureTab):
     )
     demo_requested = Signal()
     import_requested = Signal()
+    chat_import_requested = Signal()
     new_community_requested = Signal()
     stats_loaded = Signal(object)  # OverviewStats
     dashboard_loaded = Signal(object)  # core.reports.dashboard.Dashboard, once shown
@@ -150,8 +152,9 @@ class OverviewTab(FeatureTab):
         )
 
         self.growth_chart = ChartBox("overview_growth_chart")
-        self.heat = HeatMap()
+        self.heat = ChatHeat()
         self.heat.cell_clicked.connect(self._heat_clicked)
+        self.heat.import_requested.connect(self.chat_import_requested)
         self.tenure_chart = ChartBox("overview_tenure_chart")
         self.level_chart = ChartBox("overview_level_chart")
         self.funnel_chart = ChartBox("overview_funnel_chart")
@@ -166,7 +169,7 @@ class OverviewTab(FeatureTab):
             _section("overview_growth", self.tr("成员增长"), self.growth_chart), 0, 0, 1, 2
         )
         charts.addWidget(
-            _section("overview_heat_section", self.tr("一周活跃时段"), self.heat), 1, 0
+            _section("overview_heat_section", self.tr("群聊发言时段"), self.heat), 1, 0
         )
         charts.addWidget(
             _section("overview_tenure", self.tr("退群成员的入群天数"), self.tenure_chart), 1, 1
@@ -235,8 +238,9 @@ class OverviewTab(FeatureTab):
         outer.addWidget(scroll)
         self._set_empty_visible(False)
         theme_manager().theme_changed.connect(self._on_theme)
-        # Quitting waits for background work: not for figures nobody will see.
-        QCoreApplication.instance().aboutToQuit.connect(self._cancel_loading)
+        # Quitting waits for background work: not for figures nobody will see (the window's
+        # close cancels too; this covers a quit without it).
+        QCoreApplication.instance().aboutToQuit.connect(self.cancel_loading)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -302,7 +306,7 @@ class OverviewTab(FeatureTab):
         generation = self._generation
         self.period_label.setText(self.tr("正在计算…"))
 
-        self._cancel_loading()  # an older period's figures are seconds of wasted work
+        self.cancel_loading()  # an older period's figures are seconds of wasted work
         started: dict = {}
 
         def cancelled() -> bool:
@@ -318,7 +322,8 @@ class OverviewTab(FeatureTab):
             work, lambda board: self._show_dashboard(generation, period, board)
         )
 
-    def _cancel_loading(self) -> None:
+    def cancel_loading(self) -> None:
+        """Stop the figures' read in flight (it stops between two chunks of its scan)."""
         if self._loading is not None:
             self._loading.cancel()
             self._loading = None
@@ -387,7 +392,7 @@ class OverviewTab(FeatureTab):
             ],
             line=(self.tr("成员数"), [p.members for p in points]),
         )  # fmt: skip
-        self.heat.set_counts(board.heat)
+        self.heat.show_heat(board.heat, board.chat_history)
         buckets = board.tenure
         if not any(bucket.leaves for bucket in buckets):
             self.tenure_chart.show_empty(self.tr("这段时间没有人退群"))
@@ -464,7 +469,7 @@ class OverviewTab(FeatureTab):
         return self.tr("{name}：{stage}").format(name=found.name, stage=shown(stage.label))
 
     def _heat_clicked(self, weekday: int, hour: int) -> None:
-        label = self.tr("{day} {hour}点活跃").format(day=weekday_names()[weekday], hour=hour)
+        label = self.tr("{day} {hour}点发言").format(day=weekday_names()[weekday], hour=hour)
         self.open_members(f"heat:{weekday}:{hour}", label)
 
     def open_members(self, target: str, label: str) -> None:

@@ -5,56 +5,28 @@ QtCharts is imported when a chart is first drawn, not when the tab is built.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QMargins, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from ui.common.chart_host import ChartHost, style_axis
 from ui.common.i18n import shown_name
-from ui.common.theme import current_theme
 
 FLOW_COLORS = {"up": "#0f766e", "held": "#9ca3af", "down": "#f59e0b", "left": "#dc2626"}
 LINE_COLORS = ["#0f766e", "#2563eb", "#7c3aed", "#9ca3af", "#f59e0b", "#dc2626"]
 
 
-class _ChartBox(QWidget):
-    """A QChartView built on first use, with the house style applied to its axes."""
+class _ChartBox(ChartHost):
+    """A QChartView built on first use, filling the widget."""
 
     def __init__(self, object_name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName(object_name)
+        super().__init__(object_name, parent)
         self.setMinimumSize(360, 260)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
-        self.view = None
-        self.chart = None
 
-    def _new_chart(self):
-        # QtCharts, a large library, only once a chart is drawn (start-up)
-        from PySide6.QtCharts import QChart, QChartView
-
-        if self.view is None:
-            self.view = QChartView()
-            self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
-            self.view.setStyleSheet("background: transparent;")
-            self._layout.addWidget(self.view)
-        chart = QChart()
-        chart.setBackgroundVisible(False)
-        chart.setMargins(QMargins(4, 4, 8, 4))
-        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        chart.legend().setLabelColor(QColor(current_theme().muted))
-        old = self.view.chart()
-        self.view.setChart(chart)
-        if old is not None:
-            old.deleteLater()
-        self.chart = chart
-        return chart
-
-    def _style_axis(self, axis) -> None:
-        theme = current_theme()  # charts are rebuilt on every load, so they follow a switch
-        axis.setGridLineColor(QColor(theme.border))
-        axis.setLabelsColor(QColor(theme.muted))
-        axis.setLinePenColor(QColor(theme.border))
+    def _place_view(self, view) -> None:
+        self._layout.addWidget(view)
 
 
 class FlowChart(_ChartBox):
@@ -99,7 +71,7 @@ class FlowChart(_ChartBox):
             (categories, Qt.AlignmentFlag.AlignLeft),
             (values, Qt.AlignmentFlag.AlignBottom),
         ):
-            self._style_axis(axis)
+            style_axis(axis)
             chart.addAxis(axis, alignment)
             series.attachAxis(axis)
 
@@ -127,8 +99,8 @@ class RoleChart(_ChartBox):
         top = max((count for m in months for count in m.roles.values()), default=0)
         values.setRange(0, max(5, top * 1.05))
         values.applyNiceNumbers()
-        self._style_axis(categories)
-        self._style_axis(values)
+        style_axis(categories)
+        style_axis(values)
         chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
         for index, (role, name) in enumerate(role_names.items()):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime
 
+from sqlalchemy import insert
+
+from db.chat_models import ChatMessage
 from db.models import ActivityEvent, Community, Member, Membership
 
 # The report period of most tests: Monday 23 – Sunday 29 November 2026 (a week).
@@ -55,6 +59,20 @@ def act(session, member_id, community_id, *moments: datetime, kind: str = "check
             )
         )
     session.flush()
+
+
+_refs = itertools.count()
+
+
+def say(session, member_id, community_id, *moments: datetime, known: bool = True) -> None:
+    """Chat messages (core/chat's rows); `known` False: the day only (Windows-copied text)."""
+    for moment in moments:
+        session.execute(
+            insert(ChatMessage).values(
+                community_id=community_id, member_id=member_id, sent_at=moment, kind="text",
+                length=3, source_ref=f"report-test:{next(_refs)}", time_known=known,
+            )
+        )  # fmt: skip
 
 
 def seed_week(session) -> dict:

@@ -8,6 +8,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from itertools import pairwise
 
+import pytest
+
+from core.common.progress import Cancelled
 from core.reports.stays import SLICES_PER_MASK, Activity
 from db.models import ActivityEvent
 from tests.core.reports.helpers import group, person
@@ -70,3 +73,23 @@ def test_slices_from_masks_equal_a_query_per_slice(database):
             # And a window over several slices is their union, posted if posted in any.
             window = activity.pairs(marks[3], marks[40])
             assert window == Activity(session, cid).pairs(marks[3], marks[40])
+
+
+def test_the_scan_reads_members_a_range_at_a_time_and_hears_cancel_between(database):
+    marks = edges()
+    with database.session() as session:
+        populate(session)
+        whole = Activity(session, None, marks)._read_slices()
+        # Passes of 7 member ids: the same slices as one pass over everyone.
+        assert Activity(session, None, marks, members_per_pass=7)._read_slices() == whole
+        asked = []
+
+        def cancelled() -> bool:  # the user closes the window once two passes were read
+            asked.append(True)
+            return len(asked) > 2
+
+        activity = Activity(session, None, marks, cancelled=cancelled, members_per_pass=7)
+        with pytest.raises(Cancelled):
+            activity.pairs(marks[0], marks[-1])
+        assert len(asked) == 3  # asked before each pass; 40 members are six passes
+        assert activity._slices is None  # nothing half-read is kept

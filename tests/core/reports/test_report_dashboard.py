@@ -7,13 +7,16 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from sqlalchemy import select
 
+from core.chat.insights import heat_map
 from core.common.errors import UserError
 from core.ledger.entries import award
 from core.reports.build import build_report
 from core.reports.dashboard import dashboard, members_behind
 from core.reports.period import Period
-from tests.core.reports.helpers import MONDAY, SUNDAY, act, group, person
+from db.models import Member
+from tests.core.reports.helpers import MONDAY, SUNDAY, act, group, person, say
 
 WEEK = Period(MONDAY, SUNDAY)
 NOW = datetime(2026, 12, 1, 12, 0)
@@ -53,16 +56,50 @@ def test_heat_map_and_leaves_by_days_since_joining(database):
     # The stays read once for the report and the charts give the report's own figures.
     assert board.report.kpis == alone.kpis
     assert board.report.growth == alone.growth
-    heat = board.heat
-    # Tuesday (row 1) 10:00: a, n, x (the owner never counts); 21:00: a; Thursday 10:00: c.
-    assert (heat[1][10], heat[1][21], heat[3][10]) == (3, 1, 1)
-    assert sum(map(sum, heat)) == 5
+    # Activity records are not chat: with no chat history the heat map is empty and says so.
+    assert board.heat.total == 0 and not board.chat_history
     # b left after 5 days; long after > 365; old's join time is unknown.
     assert [(bucket.first, bucket.leaves) for bucket in board.tenure] == [
         (0, 1), (8, 0), (31, 0), (91, 0), (181, 0), (366, 1), (-1, 1)
     ]  # fmt: skip
     assert board.tenure[0].label == "0–7 天"
     assert board.tenure[-1].label == "入群时间不详"
+
+
+def _chat(session, p: dict) -> None:
+    """接龙 check-ins parked at noon on Tuesday; chat messages on Tuesday at 20:xx (a twice,
+    x once in the other group), one Windows-copied message (no time of day), the owner's
+    message (team), and one of a's the week before (outside the period)."""
+    for member in (p["a"], p["c"], p["n"]):
+        act(session, member, p["g"], d(24, hour=12), kind="checkin")
+    say(session, p["a"], p["g"], datetime(2026, 11, 24, 20, 5), datetime(2026, 11, 24, 20, 40))
+    say(session, p["x"], p["other"], datetime(2026, 11, 24, 20, 15))
+    say(session, p["c"], p["g"], d(24, hour=0), d(26, hour=0), known=False)
+    owner = session.scalar(select(Member.id).where(Member.is_team.is_(True)))
+    say(session, owner, p["g"], datetime(2026, 11, 24, 20, 0))
+    say(session, p["a"], p["g"], datetime(2026, 11, 17, 20, 0))
+
+
+def test_the_heat_map_counts_chat_messages_not_activity_records(database):
+    with database.session() as session:
+        p = _seed(session)
+        _chat(session, p)
+        board = dashboard(session, WEEK, now=NOW)
+        one = dashboard(session, Period(MONDAY, SUNDAY, p["other"], "跑步群"), now=NOW)
+        # The same core/chat function the 社群 tab draws.
+        assert board.heat == heat_map(session, None, since=WEEK.start_at, until=WEEK.end_at)
+        behind = members_behind(session, WEEK, "heat:1:20")
+        noon = members_behind(session, WEEK, "heat:1:12")
+        midnight = members_behind(session, WEEK, "heat:1:0")
+        other = members_behind(session, one.report.period, "heat:1:20")
+    heat = board.heat.counts
+    # Tuesday (row 1): noon's check-ins count nowhere; 20:00 carries a twice and x.
+    assert heat[1][12] == 0 and heat[1][20] == 3
+    assert board.heat.total == 3 and board.chat_history
+    # The Windows-copied messages (stored at midnight) count in no hour.
+    assert heat[1][0] == 0 and heat[3][0] == 0 and board.heat.untimed == 2
+    assert behind == sorted([p["a"], p["x"]]) and noon == [] and midnight == []
+    assert one.heat.counts[1][20] == 1 and other == [p["x"]]
 
 
 def test_every_kpi_opens_the_members_it_counted(database):
@@ -95,9 +132,6 @@ def test_a_community_and_the_bars_open_their_members(database):
         assert members_behind(session, WEEK, f"community:{p['g']}") == sorted(
             [p["a"], p["c"], p["n"]]
         )
-        assert members_behind(session, WEEK, "heat:1:10") == sorted([p["a"], p["n"], p["x"]])
-        assert members_behind(session, one, "heat:1:10") == [p["x"]]
-        assert members_behind(session, WEEK, "heat:1:21") == [p["a"]]
         assert members_behind(session, WEEK, "tenure:0") == [p["b"]]
         assert members_behind(session, WEEK, "tenure:6") == [p["old"]]
         assert members_behind(session, WEEK, "growth:2026-11-24") == [p["c"]]

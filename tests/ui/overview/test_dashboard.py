@@ -4,18 +4,22 @@ thresholds dialog saves, 导出周报 writes the workbook, and an empty database
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import time
+from datetime import date, datetime, timedelta
 
 from openpyxl import load_workbook
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QComboBox, QDateEdit, QDialogButtonBox, QDoubleSpinBox, QWidget
+from sqlalchemy import insert, select
 
 from core.ledger.entries import award
 from core.reports.build import build_report
-from core.reports.dashboard import members_behind
+from core.reports.dashboard import dashboard, members_behind
 from core.reports.period import Period
 from core.reports.thresholds import load_thresholds
-from tests.core.reports.helpers import MONDAY, SUNDAY, act, group, person
+from db.models import ActivityEvent, Member, Membership
+from tests.core.reports.helpers import MONDAY, SUNDAY, act, group, person, say
+from tests.ui.conftest import when_shown
 from ui.overview.cards import value_text
 
 WEEK = Period(MONDAY, SUNDAY)
@@ -39,6 +43,13 @@ def seed(database) -> dict:
         act(session, x, other, d(24))
         owner = person(session, g, "店长", joined=d(24), is_team=True)
         act(session, owner, g, d(24))
+        # 接龙 check-ins sit at noon; the chat says when people really talk.
+        act(session, a, g, d(24, 12))
+        act(session, c, g, d(24, 12))
+        say(session, a, g, d(24, 20), datetime(2026, 11, 24, 20, 30))
+        say(session, x, other, d(24, 20))
+        say(session, c, g, d(24, 0), known=False)
+        say(session, owner, g, d(24, 20))
         award(session, a, 100, reason="签到", now=d(20))
     return {"g": g, "other": other, "a": a, "b": b, "c": c, "x": x}
 
@@ -122,12 +133,43 @@ def test_a_bar_and_a_heat_cell_open_their_members(make_window, sqlite_database, 
     assert requested[0] == ([people["c"]], "2026-11-24 入群")
     heat = tab.findChild(QWidget, "overview_heat")
     tab.findChild(QWidget, "overview_scroll").ensureWidgetVisible(heat)
-    assert (heat.counts[1][10], heat.counts[3][10]) == (2, 1)  # Tue 10:00 a, x; Thu c
-    qtbot.mouseClick(heat, Qt.MouseButton.LeftButton, pos=heat.cell_center(1, 21))
+    # 接龙 check-ins at noon count nowhere: the chat's messages at 20:00 do.
+    assert heat.counts[1][12] == 0 and heat.counts[1][20] == 3
+    assert heat.counts[1][0] == 0  # a Windows-copied message: the day only
+    assert sum(map(sum, heat.counts)) == 3
+    note = tab.findChild(QWidget, "overview_heat_note")
+    assert "共 3 条成员发言" in note.text() and "1 条只有日期" in note.text()
+    assert not tab.findChild(QWidget, "overview_heat_import").isVisible()
+    qtbot.mouseClick(heat, Qt.MouseButton.LeftButton, pos=heat.cell_center(1, 20))
     qtbot.waitUntil(lambda: len(requested) == 2)
-    assert requested[1][0] == [people["a"]]
+    assert requested[1] == (sorted([people["a"], people["x"]]), "周二 20点发言")
     with sqlite_database.session() as session:
-        assert requested[1][0] == members_behind(session, WEEK, "heat:1:21")
+        assert requested[1][0] == members_behind(session, WEEK, "heat:1:20")
+    # The community filter: only 跑步群's member.
+    window.tabs.setCurrentWidget(tab)  # the click opened the 成员 tab
+    show_period(window, qtbot, MONDAY, SUNDAY, "跑步群")
+    assert heat.counts[1][20] == 1
+    qtbot.mouseClick(heat, Qt.MouseButton.LeftButton, pos=heat.cell_center(1, 20))
+    qtbot.waitUntil(lambda: len(requested) == 3)
+    assert requested[2][0] == [people["x"]]
+
+
+def test_without_chat_history_the_heat_map_says_what_to_import(make_window, sqlite_database, qtbot):
+    with sqlite_database.session(write=True) as session:
+        g = group(session, "读书会")
+        a = person(session, g, "a")
+        act(session, a, g, d(24, 12))  # a 接龙 check-in at noon: not chat
+    window = make_window(sqlite_database)
+    tab = show_period(window, qtbot, MONDAY, SUNDAY)
+    heat = tab.findChild(QWidget, "overview_heat")
+    tab.findChild(QWidget, "overview_scroll").ensureWidgetVisible(heat)
+    assert heat.is_empty() and "数据 → 导入群聊记录…" in heat.empty_text
+    button = tab.findChild(QWidget, "overview_heat_import")
+    assert button.isVisible()
+    opened = []
+    when_shown("chat_import_dialog", lambda dialog: (opened.append(True), dialog.reject()))
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert opened == [True]
 
 
 def test_the_community_filter_changes_the_figures(make_window, sqlite_database, qtbot):
@@ -265,3 +307,46 @@ def test_a_newer_period_cancels_the_older_read(make_window, sqlite_database, qtb
     assert older is not None and older.is_cancelled()
     qtbot.waitUntil(lambda: not tab.busy(), timeout=30_000)
     assert tab._period.start == date.today().replace(day=1)
+
+
+def seed_many(database, members: int = 20_000, events_each: int = 10) -> None:
+    """Enough members and records that the dashboard's read takes a while."""
+    now = datetime.now().replace(microsecond=0)
+    with database.session(write=True) as session:
+        g = group(session, "大群")
+        session.execute(insert(Member), [{"nickname": f"m{n}"} for n in range(members)])
+        ids = session.scalars(select(Member.id)).all()
+        session.execute(
+            insert(Membership),
+            [{"member_id": m, "community_id": g, "joined_at": now - timedelta(days=m % 300)}
+             for m in ids],
+        )  # fmt: skip
+        session.execute(
+            insert(ActivityEvent),
+            [{"member_id": m, "community_id": g, "kind": "message",
+              "occurred_at": now - timedelta(days=(m * 7 + k * 11) % 120, hours=k)}
+             for m in ids for k in range(events_each)],
+        )  # fmt: skip
+
+
+def test_closing_the_window_cancels_the_dashboard_read(make_window, sqlite_database, qtbot):
+    seed_many(sqlite_database)
+    window = make_window(sqlite_database)
+    tab = window.overview_tab
+    qtbot.waitUntil(lambda: tab.board is not None and not tab.busy(), timeout=120_000)
+    period = tab._period
+    with sqlite_database.session() as session:  # the whole read, uncancelled, for scale
+        started = time.perf_counter()
+        dashboard(session, period)
+        whole = time.perf_counter() - started
+    tab.board = None
+    tab._load_dashboard()
+    task = tab._loading
+    qtbot.waitUntil(lambda: task.running, timeout=10_000)
+    with qtbot.waitSignal(task.finished, timeout=120_000):
+        started = time.perf_counter()
+        window.close()
+        assert task.is_cancelled()  # the close itself cancels, not only the app's quit
+    stopped = time.perf_counter() - started
+    assert stopped < whole / 2, (stopped, whole)
+    assert tab.board is None  # nothing half-read was shown
