@@ -189,7 +189,7 @@ def campaign_live(
     # the report and the forecast read the same inputs: once (a campaign of imported totals
     # has none to read)
     read = (
-        read_campaign(session, campaign.id, now)
+        read_campaign(session, campaign.id, now, counts_only=True)
         if imported_totals(session, campaign) is None
         else None
     )
