@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from core.campaigns import forecast as forecasting
 from core.campaigns.figures import Figures, campaign_figures
 from core.campaigns.funnel import Stage, funnel
-from core.campaigns.inputs_sql import Inputs, read_counts, read_inputs, yuan
+from core.campaigns.inputs_sql import Inputs, read_inputs, yuan
 from core.campaigns.people import Connector, top_connectors
 from core.campaigns.records import find_campaign
 from core.campaigns.tool_totals import ToolTotals, tool_totals, totals_only_notice
@@ -58,10 +58,9 @@ class Read:
 def read_campaign(
     session: Session, campaign_id: int, as_of: datetime, *, counts_only: bool = False
 ) -> Read:
-    """`counts_only`: what the 概况 shows (the tree, revenue, costs: inputs_sql.read_counts),
-    not the activity the report's retention figures need."""
-    reader = read_counts if counts_only else read_inputs
-    inputs = reader(session, campaign_id, as_of)
+    """`counts_only`: what the 概况 shows (the tree, revenue, costs), not the activity the
+    report's retention figures need (inputs_sql.read_inputs)."""
+    inputs = read_inputs(session, campaign_id, as_of, counts_only=counts_only)
     return Read(inputs, build_tree(inputs.edges))
 
 

@@ -97,13 +97,13 @@ def test_the_overview_and_the_participants_share_one_set_of_decisions(database):
 
 
 def test_the_overview_reads_no_retention_activity_and_counts_as_the_full_read(database):
-    # The 概况 shows no retention: it reads the edges, revenue and costs (read_counts), not each
+    # The 概况 shows no retention: it reads the edges, revenue and costs (counts_only), not each
     # edge's activity weeks (read_activity, the one query of activity with a CASE per week), and
     # what it reads makes the report's tree and money.
     from sqlalchemy import event
 
     from core.campaigns.figures import money
-    from core.campaigns.inputs_sql import read_counts, read_inputs
+    from core.campaigns.inputs_sql import read_inputs
     from core.campaigns.live import campaign_live
     from core.campaigns.waves import build_tree
 
@@ -111,7 +111,7 @@ def test_the_overview_reads_no_retention_activity_and_counts_as_the_full_read(da
         campaign_id = _with_rewards(session)
         full, counts = (
             read_inputs(session, campaign_id, AS_OF),
-            read_counts(session, campaign_id, AS_OF),
+            read_inputs(session, campaign_id, AS_OF, counts_only=True),
         )
         statements: list[str] = []
 
@@ -137,7 +137,7 @@ def test_the_overview_reads_no_retention_activity_and_counts_as_the_full_read(da
 def test_the_pages_read_with_the_collector_paused_throughout(database):
     # Over 200000 edges each step leaves millions of objects alive for the next; a collection
     # between two steps' own pauses walks them all for nothing (bench/campaign_settle.py).
-    # One collection per page, as its pause ends, is all.
+    # At most one collection per page, as its pause ends (if enough was allocated).
     import gc
     import inspect
 
@@ -157,4 +157,5 @@ def test_the_pages_read_with_the_collector_paused_throughout(database):
             campaign_participants(session, campaign_id, AS_OF)
         finally:
             gc.callbacks.remove(seen)
-    assert gc.isenabled() and collections == ["campaign_live", "campaign_participants"]
+    assert gc.isenabled() and len(collections) <= 2
+    assert set(collections) <= {"campaign_live", "campaign_participants"}, collections
