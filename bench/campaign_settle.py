@@ -3,6 +3,7 @@ the 活动 tab's 概况 and 参与者 reads, and a 助力 campaign's facts, each
 of the same rows in the same run.
 
     .venv/bin/python bench/campaign_settle.py [--edges N] [--runs R] [--fresh] [--profile]
+        [--only NAME …]   (e.g. --only 概况 参与者: the figures whose name starts so)
 
 SQLite (the database of bench/campaign_sql.py's generator, kept in bench/out/ and reused; each
 member also gets a membership and a phone, a few share an inviter's phone). Ours:
@@ -116,6 +117,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--fresh", action="store_true", help="generate the database again")
     parser.add_argument("--profile", action="store_true", help="cProfile each of ours once")
+    parser.add_argument("--only", nargs="+", help="only the figures whose name starts so")
     args = parser.parse_args()
     common.OUT.mkdir(parents=True, exist_ok=True)
     path = common.OUT / f"campaign-settle-{args.edges}.db"
@@ -178,6 +180,8 @@ def main() -> None:
     print(f"sqlite: {args.edges} edges, {len(facts.people)} people; "
           f"助力 {len(help_facts.helps)} helps")  # fmt: skip
     for name, (ours, baseline) in pairs.items():
+        if args.only and not any(name.startswith(prefix) for prefix in args.only):
+            continue
         if args.profile:
             profiler = cProfile.Profile()
             profiler.runcall(ours)

@@ -146,6 +146,22 @@ def closed_waves(tree: Tree, cutoff: datetime) -> tuple[list[WaveFigures], float
     return figures, k, inviting
 
 
+def wave_ks(
+    tree: Tree, as_of: datetime | None = None, ends_at: datetime | None = None
+) -> tuple[list[WaveFigures], float | None, int, float | None]:
+    """K per wave and overall as the report gives them (every reader of a K per wave, the
+    cascade picture too, asks here): the waves, K overall, how many participants of the
+    counted waves are still inviting, and the invite window in hours (None: no `as_of`,
+    every participant counts)."""
+    if as_of is None or not tree.waves:
+        sizes = tree.wave_sizes()
+        return wave_figures(sizes), harris_k(sizes), 0, None
+    window = invite_window_hours(tree, as_of)
+    end = as_of if ends_at is None else min(as_of, ends_at)
+    waves, k, inviting = closed_waves(tree, end - timedelta(hours=window))
+    return waves, k, inviting, window
+
+
 def amplification(k: float | None) -> float | None:
     """Newcomers per seed in the end, K + K² + … = K / (1 − K), while K < 1."""
     if k is None or k >= 1:
@@ -197,15 +213,7 @@ def campaign_figures(
     closes every window."""
     facts = facts or {}
     costs = costs or Costs()
-    sizes = tree.wave_sizes()
-    window: float | None = None
-    inviting = 0
-    if as_of is None or not tree.waves:
-        waves, k = wave_figures(sizes), harris_k(sizes)
-    else:
-        window = invite_window_hours(tree, as_of)
-        end = as_of if ends_at is None else min(as_of, ends_at)
-        waves, k, inviting = closed_waves(tree, end - timedelta(hours=window))
+    waves, k, inviting, window = wave_ks(tree, as_of, ends_at)
     participants = tree.participants
     invitees = tree.invitees
 

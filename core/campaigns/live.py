@@ -35,6 +35,7 @@ from core.campaigns.report import (
 from core.campaigns.rewards import decide
 from core.campaigns.settings import Common, parse
 from core.common.errors import UserError
+from core.common.gc_pause import gc_paused
 from core.common.text import Message, msg
 from core.communities.limits import SCAN_CAP_PLATFORMS, load_limits
 from core.communities.listing import list_communities
@@ -182,6 +183,15 @@ def campaign_live(
 ) -> Live:
     """The 概况 of the campaign: counts as of `now` and its checklist; `shared`: as for
     campaign_decisions."""
+    # one pause over the whole read: between the steps' own pauses the collector would walk
+    # the millions of objects the previous step left (the tree, the facts, the decisions)
+    with gc_paused():
+        return _campaign_live(session, campaign_id, now, shared)
+
+
+def _campaign_live(
+    session: Session, campaign_id: int, now: datetime | None, shared: SharedDecisions | None
+) -> Live:
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         raise UserError(msg("没有编号或名称为「{text}」的活动", text=str(campaign_id)))
@@ -189,7 +199,7 @@ def campaign_live(
     # the report and the forecast read the same inputs: once (a campaign of imported totals
     # has none to read)
     read = (
-        read_campaign(session, campaign.id, now)
+        read_campaign(session, campaign.id, now, counts_only=True)
         if imported_totals(session, campaign) is None
         else None
     )

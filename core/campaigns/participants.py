@@ -19,6 +19,7 @@ from core.campaigns.live import SharedDecisions, campaign_decisions
 from core.campaigns.rewards.invites import ladder_progress
 from core.campaigns.settings import TaskLadderSettings
 from core.common.errors import UserError
+from core.common.gc_pause import gc_paused
 from core.common.search_keys import normalize_query
 from core.common.text import msg
 from db.models import Member
@@ -112,6 +113,13 @@ def campaign_participants(
 ) -> list[Participant]:
     """Every participant, most converted invites first (then by member number); `shared`: as
     for live.campaign_decisions."""
+    with gc_paused():  # one pause over the whole read (as live.campaign_live)
+        return _campaign_participants(session, campaign_id, now, shared)
+
+
+def _campaign_participants(
+    session: Session, campaign_id: int, now: datetime | None, shared: SharedDecisions | None
+) -> list[Participant]:
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         raise UserError(msg("没有编号或名称为「{text}」的活动", text=str(campaign_id)))

@@ -55,8 +55,12 @@ class Read:
     tree: Tree
 
 
-def read_campaign(session: Session, campaign_id: int, as_of: datetime) -> Read:
-    inputs = read_inputs(session, campaign_id, as_of)
+def read_campaign(
+    session: Session, campaign_id: int, as_of: datetime, *, counts_only: bool = False
+) -> Read:
+    """`counts_only`: what the 概况 shows (the tree, revenue, costs), not the activity the
+    report's retention figures need (inputs_sql.read_inputs)."""
+    inputs = read_inputs(session, campaign_id, as_of, counts_only=counts_only)
     return Read(inputs, build_tree(inputs.edges))
 
 

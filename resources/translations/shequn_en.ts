@@ -11033,6 +11033,14 @@ Drop an image here</translation>
         <translation>Item #{id} is already marked sent in this community</translation>
     </message>
     <message>
+        <source>{people:,} 位参与者，{waves} 波，整体 K = {k}（{inviting:,} 人还在邀请期，未计入）</source>
+        <translation>{people:,} participants, {waves} waves, overall K = {k} ({inviting:,} still in their invite window, not counted yet)</translation>
+    </message>
+    <message>
+        <source>K = —</source>
+        <translation>K = —</translation>
+    </message>
+    <message>
         <source>{count} 位参与者入群时离活动结束已不到 {hours:.0f} 小时（邀请期未满），不计入 K</source>
         <translation>{count} participants joined less than {hours:.0f} hours before the campaign ended (invite window not over): not counted in K</translation>
     </message>

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from ui.campaigns.page import CampaignPage
 from ui.common.changes import Change, changes
+from ui.common.flow_layout import FlowLayout
 from ui.common.i18n import shown
 from ui.common.icons import icon_pixmap
 from ui.common.screen_fit import scrolling
@@ -24,6 +25,7 @@ from ui.common.theme import current_theme, theme_manager
 from ui.common.widgets import confirm, push_button
 from ui.ledger.common import make_card
 
+PART_WIDTH = 420  # px: a subtitle part wider than this is elided
 STATE_ICONS = {"done": "circle-check", "missing": "circle-x", "warning": "triangle-alert"}
 
 
@@ -33,14 +35,17 @@ class OverviewPage(CampaignPage):
         self.setObjectName("campaign_overview")
         self.live = None
         self.fields: dict | None = None
+        self.subtitle_texts: list[str] = []
 
         self.title_label = QLabel()
         self.title_label.setObjectName("campaign_title")
         self.title_label.setProperty("pageTitle", True)
-        self.subtitle = QLabel()
+        # type · status · goal · owner: a line breaks only between two parts, never inside
+        # one (a goal or a name broken over two lines read as two things)
+        self.subtitle = QWidget()
         self.subtitle.setObjectName("campaign_subtitle")
-        self.subtitle.setProperty("muted", True)
-        self.subtitle.setWordWrap(True)
+        self.subtitle_parts = FlowLayout(self.subtitle, spacing=6)
+        self.subtitle_parts.setContentsMargins(0, 0, 0, 0)
         self.edit_button = push_button("campaign_edit", self.tr("编辑…"), self._edit)
         # 海报裂变 (and any campaign people take part in): the poster batch for its codes
         self.posters_button = push_button("campaign_posters", self.tr("生成海报…"), self._posters)
@@ -147,7 +152,7 @@ class OverviewPage(CampaignPage):
         self.fields = self.live = None
         self.posters_button.hide()
         self.title_label.setText("")
-        self.subtitle.setText("")
+        self._set_subtitle([])
         self._fill_status_buttons(None)
         for value in self.values.values():
             value.setText("—")
@@ -174,7 +179,7 @@ class OverviewPage(CampaignPage):
             parts.append(goal)
         if fields["owner"]:
             parts.append(self.tr("负责人 {name}").format(name=fields["owner"]))
-        self.subtitle.setText(" · ".join(parts))
+        self._set_subtitle(parts)
         self._fill_status_buttons(fields["status"])
         self._fill_values(live)
         self.problems.setText("\n".join(shown(p) for p in live.problems))
@@ -182,6 +187,38 @@ class OverviewPage(CampaignPage):
         self._fill_checklist(live.items)
         if not self.notes.hasFocus():
             self.notes.setPlainText(live.notes)
+
+    def _set_subtitle(self, parts: list[str]) -> None:
+        """One unwrapped label per part, its separator kept at its end; a part longer than
+        PART_WIDTH is elided, whole in its tooltip."""
+        while self.subtitle_parts.count():
+            widget = self.subtitle_parts.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        self.subtitle_texts = list(parts)
+        for index, part in enumerate(parts):
+            label = QLabel()
+            label.setObjectName(f"campaign_subtitle_part_{index}")
+            label.setProperty("muted", True)
+            self.subtitle_parts.addWidget(label)  # parented first: the style's font applies
+            label.ensurePolished()
+            separator = " ·" if index < len(parts) - 1 else ""
+            metrics = label.fontMetrics()
+            whole = part + separator
+            if metrics.horizontalAdvance(whole) > PART_WIDTH:
+                shown_text = metrics.elidedText(
+                    part, Qt.TextElideMode.ElideRight,
+                    PART_WIDTH - metrics.horizontalAdvance(separator),
+                ) + separator  # fmt: skip
+                label.setToolTip(part)
+            else:
+                shown_text = whole
+            label.setText(shown_text)
+        self.subtitle.updateGeometry()
+
+    def subtitle_text(self) -> str:
+        """The subtitle as one line (for tests)."""
+        return " · ".join(self.subtitle_texts)
 
     def _fill_values(self, live) -> None:
         r = live.rewards

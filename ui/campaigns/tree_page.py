@@ -423,8 +423,8 @@ class TreePage(CampaignPage):
             import io
 
             name = find_campaign(session, str(campaign)).name
-            sizes = campaign_waves(session, campaign)
-            image = draw_cascade(sizes, name, colours=colours, shown=shown).image
+            waves = campaign_waves(session, campaign)  # K per wave as the report's
+            image = draw_cascade(waves, name, colours=colours, shown=shown).image
             data = io.BytesIO()
             image.save(data, format="PNG")
             return data.getvalue()

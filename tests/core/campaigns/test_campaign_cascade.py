@@ -20,7 +20,10 @@ from core.campaigns.cascade import (
     draw_cascade,
     save_png,
 )
+from core.campaigns.report import campaign_report
+from db.referral_models import Campaign
 from tests.core.campaigns import tree15_db
+from tests.core.campaigns.tree15 import AS_OF, at
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:
@@ -81,5 +84,53 @@ def test_no_participant_yet_and_waves_from_the_database(database):
     assert empty.bands == [] and empty.image.size[0] == WIDTH
     with database.session() as session:
         campaign = tree15_db.load(session)
-        sizes = campaign_waves(session, campaign)
+        sizes = campaign_waves(session, campaign).sizes
     assert sizes == [3, 4, 4, 3, 1]
+
+
+def _labels(cascade) -> list[str | None]:
+    return [None if band.k_label() is None else str(band.k_label()) for band in cascade.bands]
+
+
+def _report_labels(report) -> list[str | None]:
+    """The report's K per wave as a band prints it: a K, or still inviting, or nothing for the
+    deepest wave."""
+    labels = []
+    for wave in report.figures.waves:
+        if wave.k is not None:
+            labels.append(f"K = {wave.k:.2f}")
+        else:
+            labels.append(None if wave.deepest else "K = —")
+    return labels
+
+
+def test_a_running_campaign_shows_the_reports_k_per_wave(database):
+    # At hour 100 members 10, 13 and 14 are still in their 48-hour invite window: the report
+    # leaves them out of K; wave sizes alone would read wave 2 as 3/4 and wave 3 as 1/3.
+    as_of = at(100)
+    with database.session() as session:
+        campaign = tree15_db.load(session)
+        report = campaign_report(session, str(campaign), as_of)
+        waves = campaign_waves(session, campaign, as_of)
+    cascade = draw_cascade(waves, "tree15")
+    assert [band.k for band in cascade.bands] == [w.k for w in report.figures.waves]
+    assert _labels(cascade) == _report_labels(report)
+    assert _labels(cascade) == ["K = 1.33", "K = 1.00", "K = 0.67", "K = 1.00", None]
+    assert [band.k for band in draw_cascade(waves.sizes, "plain").bands][2:4] == [0.75, 1 / 3]
+    assert waves.k == report.figures.k == 1 and waves.inviting == report.figures.inviting == 3
+
+
+def test_a_finished_campaign_shows_the_reports_k_per_wave_and_who_never_had_the_window(database):
+    # Ended at hour 60: only 1 2 3 4 had their 48 hours before the end; waves 2 and 3 have no K.
+    with database.session(write=True) as session:
+        campaign = tree15_db.load(session)
+        record = session.get(Campaign, campaign)
+        record.status, record.ends_at = "ended", at(60)
+    with database.session() as session:
+        report = campaign_report(session, str(campaign), AS_OF)
+        waves = campaign_waves(session, campaign, AS_OF)
+    cascade = draw_cascade(waves, "tree15", colours=DARK)
+    assert [band.k for band in cascade.bands] == [w.k for w in report.figures.waves]
+    assert _labels(cascade) == _report_labels(report)
+    assert _labels(cascade) == ["K = 1.33", "K = 2.00", "K = —", "K = —", None]
+    assert waves.k == report.figures.k

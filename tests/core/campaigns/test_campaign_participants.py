@@ -94,3 +94,68 @@ def test_the_overview_and_the_participants_share_one_set_of_decisions(database):
         session.add(other)
         session.flush()
         assert campaign_decisions(session, other, AS_OF + timedelta(minutes=2), shared)[2] == []
+
+
+def test_the_overview_reads_no_retention_activity_and_counts_as_the_full_read(database):
+    # The 概况 shows no retention: it reads the edges, revenue and costs (counts_only), not each
+    # edge's activity weeks (read_activity, the one query of activity with a CASE per week), and
+    # what it reads makes the report's tree and money.
+    from sqlalchemy import event
+
+    from core.campaigns.figures import money
+    from core.campaigns.inputs_sql import read_inputs
+    from core.campaigns.live import campaign_live
+    from core.campaigns.waves import build_tree
+
+    with database.session() as session:
+        campaign_id = _with_rewards(session)
+        full, counts = (
+            read_inputs(session, campaign_id, AS_OF),
+            read_inputs(session, campaign_id, AS_OF, counts_only=True),
+        )
+        statements: list[str] = []
+
+        def seen(_conn, _cursor, statement, *_args) -> None:
+            statements.append(statement)
+
+        engine = session.get_bind()
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            campaign_live(session, campaign_id, AS_OF)
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+    weeks = [s for s in statements if "activity_events" in s and "CASE" in s.upper()]
+    assert statements and not weeks
+    full_tree, counts_tree = build_tree(full.edges), build_tree(counts.edges)
+    assert (counts_tree.parent, counts_tree.waves) == (full_tree.parent, full_tree.waves)
+    assert money(counts_tree, counts.facts, counts.costs) == money(
+        full_tree, full.facts, full.costs
+    )
+    assert money(full_tree, full.facts, full.costs)[1] > 0  # revenue to compare
+
+
+def test_the_pages_read_with_the_collector_paused_throughout(database):
+    # Over 200000 edges each step leaves millions of objects alive for the next; a collection
+    # between two steps' own pauses walks them all for nothing (bench/campaign_settle.py).
+    # At most one collection per page, as its pause ends (if enough was allocated).
+    import gc
+    import inspect
+
+    from core.campaigns.live import campaign_live
+
+    collections: list[str] = []
+
+    def seen(phase, _info) -> None:
+        if phase == "start":
+            collections.append(inspect.stack()[2].function)
+
+    with database.session() as session:
+        campaign_id = _with_rewards(session)
+        gc.callbacks.append(seen)
+        try:
+            campaign_live(session, campaign_id, AS_OF)
+            campaign_participants(session, campaign_id, AS_OF)
+        finally:
+            gc.callbacks.remove(seen)
+    assert gc.isenabled() and len(collections) <= 2
+    assert set(collections) <= {"campaign_live", "campaign_participants"}, collections

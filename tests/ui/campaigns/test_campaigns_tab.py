@@ -355,3 +355,37 @@ def test_in_english_the_list_widens_so_the_name_column_is_not_clipped(
     assert name_width >= wanted
     assert name_width >= header.sectionSizeHint(0)  # "Campaigns", whole
     assert tab.splitter.sizes()[0] >= tab.list.minimumWidth()
+
+
+def test_in_english_the_subtitle_breaks_between_its_parts_never_inside_one(
+    english, make_tab, qtbot, sqlite_database
+):
+    # A running campaign (its status buttons narrow the head), a goal and an owner long enough
+    # to need two lines at 1280 px: each part stays whole on its line, a very long one elided
+    # with the whole text in its tooltip.
+    owner = ("Marketing team of the Shanghai Jing'an community, weekend shift " * 2)[:100].strip()
+    with sqlite_database.session() as session:
+        create_campaign(
+            session, "Spring referral drive for the Jing'an groups", goal_target=1500,
+            settings={"inviter": {"points": 5}}, owner=owner,
+        )  # fmt: skip
+        set_status(session, "Spring referral drive for the Jing'an groups", "running")
+    tab = make_tab()
+    overview = tab.page("campaign_overview")
+    qtbot.waitUntil(lambda: overview.live is not None, timeout=5000)
+    parts = [
+        label
+        for label in overview.findChildren(QLabel)
+        if label.objectName().startswith("campaign_subtitle_part_")
+    ]
+    assert [label.text() for label in parts[:3]] == [
+        "Invite-code referral ·", "Running ·", "Goal 1500 New members ·"
+    ]  # fmt: skip
+    assert overview.subtitle_text().endswith(f"Owner {owner}")
+    lines = {label.y() for label in parts}
+    assert len(lines) >= 2  # it did wrap, between parts
+    for label in parts:
+        assert label.height() <= label.fontMetrics().height() + 4  # one line each
+        assert label.x() + label.width() <= overview.subtitle.width()
+    last = parts[-1]
+    assert last.text().endswith("…") and last.toolTip() == f"Owner {owner}"
