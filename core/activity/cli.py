@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.common.cli import add_common_options, date_option, emit, open_for
+from core.common.cli import date_option, emit, finish_command, open_for
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -26,9 +26,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         metavar="名字=编号",
         help="接龙里的名字可能是几位成员时，指定是哪一位（成员编号）；可重复",
     )
-    paste.add_argument("--dry-run", action="store_true", help="只匹配、不记录")
-    add_common_options(paste)
-    paste.set_defaults(handler=run_paste)
+    finish_command(paste, run_paste, dry_run="只匹配、不记录")
     imports = actions.add_parser(
         "import",
         help="从表格（xlsx/xls/ods/csv/txt）导入行为记录",
@@ -39,9 +37,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     imports.add_argument(
         "--community", metavar="NAME", help="没有「社群」列的行属于这个社群（按昵称找成员时需要）"
     )
-    imports.add_argument("--dry-run", action="store_true", help="只预览，不写入数据库")
-    add_common_options(imports)
-    imports.set_defaults(handler=run_import)
+    finish_command(imports, run_import, dry_run="只预览，不写入数据库")
 
 
 def read_text_file(path: Path) -> str:

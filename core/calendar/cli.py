@@ -13,7 +13,7 @@ from core.calendar.cli_values import day_option, minutes_text
 from core.calendar.holidays_cli import add_holidays_parser
 from core.calendar.materials_cli import add_materials_parser
 from core.calendar.more_cli import add_more_parsers
-from core.common.cli import add_common_options, emit
+from core.common.cli import emit, finish_command
 
 DRY = "（试运行，未写入）"
 
@@ -31,18 +31,15 @@ def register(commands: argparse._SubParsersAction) -> None:
     listing.add_argument("--from", dest="start", help="从这天起 YYYY-MM-DD（默认：今天）")
     listing.add_argument("--to", dest="end", help="到这天为止（含）YYYY-MM-DD")
     listing.add_argument("--community", help="只看这个社群")
-    add_common_options(listing)
-    listing.set_defaults(handler=run_list)
+    finish_command(listing, run_list)
 
     today = actions.add_parser(
         "today", help="今日待发：每个社群今天要发的内容、逾期未发的内容和 SOP 提醒"
     )
     today.add_argument("--date", help="看哪一天 YYYY-MM-DD（默认：今天）")
     today.add_argument("--community", help="只看这个社群")
-    today.add_argument("--dry-run", action="store_true", help="不把到时未审核的内容退回草稿")
     today.epilog = "到计划时间仍未审核的内容会退回草稿（附说明）"
-    add_common_options(today)
-    today.set_defaults(handler=run_today)
+    finish_command(today, run_today, dry_run="不把到时未审核的内容退回草稿")
 
     add = actions.add_parser("add", help="新建一条内容（默认直接排期；需审核时提交审核）")
     add.add_argument("title", help="标题")
@@ -62,31 +59,24 @@ def register(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--notes", default="", help="备注（不会发出去）")
     add.add_argument("--evergreen", action="store_true", help="常青内容：发送后可再利用")
     add.add_argument("--draft", action="store_true", help="只存草稿，不排期")
-    add.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-    add_common_options(add)
-    add.set_defaults(handler=run_add)
+    finish_command(add, run_add, dry_run=True)
 
     sop = actions.add_parser("sop", help="SOP 模板：列出、按规则生成内容")
     sop_actions = sop.add_subparsers(dest="sop_command", metavar="操作", required=True)
     sop_list = sop_actions.add_parser("list", help="列出 SOP 模板（含内置的六类）")
-    add_common_options(sop_list)
-    sop_list.set_defaults(handler=run_sop_list)
+    finish_command(sop_list, run_sop_list)
     apply = sop_actions.add_parser(
         "apply", help="按模板生成今后 N 周的内容（重复运行不会重复生成）"
     )
     apply.add_argument("template", help="模板编号或名称")
     apply.add_argument("--weeks", type=int, default=4, help="生成几周（默认 4）")
     apply.add_argument("--community", action="append", help="目标社群名称（可重复，记入模板）")
-    apply.add_argument("--dry-run", action="store_true", help="只计算，不写入")
-    add_common_options(apply)
-    apply.set_defaults(handler=run_sop_apply)
+    finish_command(apply, run_sop_apply, dry_run="只计算，不写入")
 
     sent = actions.add_parser("mark-sent", help="标记已发送（记下时间与操作人）")
     sent.add_argument("item", help="内容编号")
     sent.add_argument("--community", action="append", help="只标记这个社群（可重复；默认全部）")
-    sent.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-    add_common_options(sent)
-    sent.set_defaults(handler=run_mark_sent)
+    finish_command(sent, run_mark_sent, dry_run=True)
 
 
 def _item_data(row) -> dict:

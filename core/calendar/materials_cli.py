@@ -9,7 +9,7 @@ DRY = "（试运行，未写入）"
 
 
 def add_materials_parser(actions: argparse._SubParsersAction) -> None:
-    from core.common.cli import add_common_options
+    from core.common.cli import finish_command
 
     materials = actions.add_parser("materials", help="素材库：添加、查找、删除图片和文件")
     steps = materials.add_subparsers(dest="step", metavar="操作", required=True)
@@ -18,21 +18,16 @@ def add_materials_parser(actions: argparse._SubParsersAction) -> None:
     add.add_argument("file", metavar="FILE", help="图片或文件")
     add.add_argument("--title", help="标题（默认：文件名）")
     add.add_argument("--tag", action="append", default=[], help="标签（可重复，或用逗号分隔）")
-    add.add_argument("--dry-run", action="store_true", help="只检查，不保存")
-    add_common_options(add)
-    add.set_defaults(handler=run_add)
+    finish_command(add, run_add, dry_run="只检查，不保存")
 
     listing = steps.add_parser("list", help="列出素材（可按标题、标签、拼音查找）")
     listing.add_argument("--search", default="", help="查找：标题、标签、文件名或拼音")
     listing.add_argument("--tag", help="只看有这个标签的素材")
-    add_common_options(listing)
-    listing.set_defaults(handler=run_list)
+    finish_command(listing, run_list)
 
     remove = steps.add_parser("delete", help="删除没有被内容使用的素材")
     remove.add_argument("material", help="素材编号")
-    remove.add_argument("--dry-run", action="store_true", help="只检查，不删除")
-    add_common_options(remove)
-    remove.set_defaults(handler=run_delete)
+    finish_command(remove, run_delete, dry_run="只检查，不删除")
 
 
 def _data(row) -> dict:

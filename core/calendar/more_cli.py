@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from core.common.cli import DRY_RUN_MARK, add_common_options, emit
+from core.common.cli import DRY_RUN_MARK, emit, finish_command
 
 
 def add_more_parsers(actions: argparse._SubParsersAction) -> None:
@@ -21,39 +21,30 @@ def add_more_parsers(actions: argparse._SubParsersAction) -> None:
     export.add_argument("--from", dest="start", help="从这天起 YYYY-MM-DD（默认：全部）")
     export.add_argument("--to", dest="end", help="到这天为止（含）YYYY-MM-DD")
     export.add_argument("--community", help="只导出这个社群的内容")
-    add_common_options(export)
-    export.set_defaults(handler=run_export)
+    finish_command(export, run_export)
 
     imports = actions.add_parser(
         "import", help="从 .csv 导入内容计划（有一行不对就全部不导入；重复导入不会重复添加）"
     )
     imports.add_argument("file", metavar="FILE", help="CSV 文件（列同导出的文件）")
-    imports.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-    add_common_options(imports)
-    imports.set_defaults(handler=run_import)
+    finish_command(imports, run_import, dry_run=True)
 
     approve = actions.add_parser("approve", help="审核通过一条待审核的内容（→ 已排期）")
     approve.add_argument("item", help="内容编号")
     approve.add_argument("--note", default="", help="审核备注（只给团队看，不会发出去）")
-    approve.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-    add_common_options(approve)
-    approve.set_defaults(handler=run_approve)
+    finish_command(approve, run_approve, dry_run=True)
 
     reject = actions.add_parser("reject", help="驳回一条待审核的内容（→ 草稿，须写原因）")
     reject.add_argument("item", help="内容编号")
     reject.add_argument("--reason", required=True, help="驳回原因（必填，不会发出去）")
-    reject.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-    add_common_options(reject)
-    reject.set_defaults(handler=run_reject)
+    finish_command(reject, run_reject, dry_run=True)
 
     evergreen = actions.add_parser(
         "evergreen", help="标记为常青内容（发送后可再利用）；--off 取消标记"
     )
     evergreen.add_argument("item", help="内容编号")
     evergreen.add_argument("--off", action="store_true", help="取消常青标记")
-    evergreen.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-    add_common_options(evergreen)
-    evergreen.set_defaults(handler=run_evergreen)
+    finish_command(evergreen, run_evergreen, dry_run=True)
 
     recycle = actions.add_parser(
         "recycle", help="再利用一条已发送的常青内容：N 天后再发，或放进 SOP 的下一个空位"
@@ -64,9 +55,7 @@ def add_more_parsers(actions: argparse._SubParsersAction) -> None:
         "--after-days", type=int, help="发送后第几天再发（默认 30；已过去则排到明天同一时间）"
     )
     when.add_argument("--sop", help="放进这个 SOP 模板的下一个空位（编号或名称）")
-    recycle.add_argument("--dry-run", action="store_true", help="只计算，不写入")
-    add_common_options(recycle)
-    recycle.set_defaults(handler=run_recycle)
+    finish_command(recycle, run_recycle, dry_run="只计算，不写入")
 
 
 def _span(args: argparse.Namespace):

@@ -32,6 +32,21 @@ def add_dry_run(parser: argparse.ArgumentParser, help: str = "只检查，不写
     parser.add_argument("--dry-run", action="store_true", help=help)
 
 
+def finish_command(
+    parser: argparse.ArgumentParser,
+    handler,
+    *,
+    dry_run: bool | str = False,
+    json_output: bool = True,
+) -> None:
+    """What every subcommand's parser ends with: --dry-run when the command writes (True: the
+    usual help; a text: its own help), then --db and --json, and the handler that runs it."""
+    if dry_run:
+        add_dry_run(parser, *([dry_run] if isinstance(dry_run, str) else []))
+    add_common_options(parser, json_output=json_output)
+    parser.set_defaults(handler=handler)
+
+
 def date_option(text: str | None, option: str = "--date"):
     """A YYYY-MM-DD option's date (None when not given); a bad one is refused in one line."""
     from datetime import date
