@@ -13,9 +13,7 @@ from core.calendar.cli_values import day_option, minutes_text
 from core.calendar.holidays_cli import add_holidays_parser
 from core.calendar.materials_cli import add_materials_parser
 from core.calendar.more_cli import add_more_parsers
-from core.common.cli import emit, finish_command
-
-DRY = "（试运行，未写入）"
+from core.common.cli import DRY_RUN_MARK, emit, emit_change, finish_command
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -189,7 +187,7 @@ def run_today(args: argparse.Namespace) -> int:
     data = run_work(args, work, write=True)
     lines = [f"{data['date']} 今日待发"]
     if data["returned_to_draft"]:
-        prefix = DRY if args.dry_run else ""
+        prefix = DRY_RUN_MARK if args.dry_run else ""
         lines.append(f"{prefix}{len(data['returned_to_draft'])} 条到时未审核，已退回草稿")
     for entry in data["communities"]:
         lines.append(f"【{entry['community']}】")
@@ -246,13 +244,12 @@ def run_add(args: argparse.Namespace) -> int:
             schedule(session, item.id)
         session.flush()
         (row,) = [r for r in list_items(session, item.planned_at) if r.id == item.id]
-        return _item_data(row) | {"warnings": warnings, "dry_run": args.dry_run}
+        return _item_data(row) | {"warnings": warnings}
 
     data = run_work(args, work, write=True)
-    prefix = DRY if args.dry_run else ""
-    lines = [f"{prefix}已新建内容：" + _item_line(data)]
+    lines = ["已新建内容：" + _item_line(data)]
     lines += [f"注意：{w}" for w in data["warnings"]]
-    emit(data, as_json=args.json, human="\n".join(lines))
+    emit_change(args, data, "\n".join(lines))
     return 0
 
 
@@ -326,20 +323,18 @@ def run_sop_apply(args: argparse.Namespace) -> int:
             "communities": result.communities,
             "linked": result.linked,
             "warnings": [str(o.message) for o in result.overruns],
-            "dry_run": args.dry_run,
         }
 
     data = run_work(args, work, write=True)
-    prefix = DRY if args.dry_run else ""
     lines = [
-        f"{prefix}「{data['template']}」{data['from'][:10]} ~ {data['to'][:10]}："
+        f"「{data['template']}」{data['from'][:10]} ~ {data['to'][:10]}："
         f"新生成 {data['added']} 条，已有 {data['existing']} 条，跳过 {data['skipped']} 次"
         f"（{data['communities']} 个社群）"
     ]
     if data["linked"]:
         lines.append(f"已生成的未发内容补发往新加入的社群：{data['linked']} 处")
     lines += [f"注意：{w}" for w in data["warnings"]]
-    emit(data, as_json=args.json, human="\n".join(lines))
+    emit_change(args, data, "\n".join(lines))
     return 0
 
 
@@ -357,17 +352,11 @@ def run_mark_sent(args: argparse.Namespace) -> int:
             "status": result.status,
             "sent_at": minutes_text(result.sent_at),
             "remaining": result.remaining,
-            "dry_run": args.dry_run,
         }
 
     data = run_work(args, work, write=True)
-    prefix = DRY if args.dry_run else ""
     rest = f"，还有 {data['remaining']} 个社群未发" if data["remaining"] else "，全部发完"
-    emit(
-        data,
-        as_json=args.json,
-        human=f"{prefix}已标记发送：#{data['id']} {data['title']}（{data['sent_at']}）{rest}",
-    )
+    emit_change(args, data, f"已标记发送：#{data['id']} {data['title']}（{data['sent_at']}）{rest}")
     return 0
 
 

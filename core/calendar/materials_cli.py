@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import argparse
 
-DRY = "（试运行，未写入）"
-
 
 def add_materials_parser(actions: argparse._SubParsersAction) -> None:
     from core.common.cli import finish_command
@@ -56,7 +54,7 @@ def run_add(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from core.calendar.materials import add_material
-    from core.common.cli import emit, run_work
+    from core.common.cli import emit_change, run_work
 
     def work(session):
         added = add_material(
@@ -66,15 +64,13 @@ def run_add(args: argparse.Namespace) -> int:
         return _data(added.material) | {
             "created": added.created,
             "new_tags": added.new_tags,
-            "dry_run": args.dry_run,
         }
 
     data = run_work(args, work, write=True)
-    prefix = DRY if args.dry_run else ""
     what = "已加入素材库" if data["created"] else "素材库里已有这个文件"
     if not data["created"] and data["new_tags"]:
         what += "（补上了新标签）"
-    emit(data, as_json=args.json, human=f"{prefix}{what}：{_line(data)}")
+    emit_change(args, data, f"{what}：{_line(data)}")
     return 0
 
 
@@ -94,12 +90,11 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_delete(args: argparse.Namespace) -> int:
     from core.calendar.materials import delete_material
-    from core.common.cli import emit, run_work
+    from core.common.cli import emit_change, run_work
 
     def work(session):
-        return {"title": delete_material(session, args.material), "dry_run": args.dry_run}
+        return {"title": delete_material(session, args.material)}
 
     data = run_work(args, work, write=True)
-    prefix = DRY if args.dry_run else ""
-    emit(data, as_json=args.json, human=f"{prefix}已删除素材：{data['title']}")
+    emit_change(args, data, f"已删除素材：{data['title']}")
     return 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from core.common.cli import DRY_RUN_MARK, emit, finish_command
+from core.common.cli import emit, emit_change, finish_command
 
 
 def add_more_parsers(actions: argparse._SubParsersAction) -> None:
@@ -118,24 +118,24 @@ def run_import(args: argparse.Namespace) -> int:
             "existing": done.existing,
             "sent_skipped": done.sent_skipped,
             "item_ids": done.item_ids,
-            "dry_run": args.dry_run,
         }
 
     data = run_work(args, work, write=True)
-    prefix = DRY_RUN_MARK if args.dry_run else ""
     human = (
-        f"{prefix}{data['file']}：读取 {data['rows']} 行，新增 {data['added']} 条，"
+        f"{data['file']}：读取 {data['rows']} 行，新增 {data['added']} 条，"
         f"已有 {data['existing']} 条"
     )
     if data["sent_skipped"]:
         human += f"，已发送的 {data['sent_skipped']} 条未导入"
-    emit(data, as_json=args.json, human=human)
+    emit_change(args, data, human)
     return 0
 
 
-def _reviewed(args: argparse.Namespace, decide) -> int:
+def _reviewed(args: argparse.Namespace, decide, done: str) -> int:
+    """Approve or reject (`decide(session)` gives the item) and print `done` with the item."""
     from datetime import datetime
 
+    from core.calendar.labels import STATUS_LABELS
     from core.calendar.status import return_unreviewed
     from core.common.cli import run_work
 
@@ -148,38 +148,24 @@ def _reviewed(args: argparse.Namespace, decide) -> int:
             "id": item.id,
             "title": item.title,
             "status": item.status,
-            "dry_run": args.dry_run,
         }
 
-    return run_work(args, work, write=True)
+    data = run_work(args, work, write=True)
+    status = STATUS_LABELS[data["status"]]
+    emit_change(args, data, f"{done}：#{data['id']} {data['title']}（{status}）")
+    return 0
 
 
 def run_approve(args: argparse.Namespace) -> int:
-    from core.calendar.labels import STATUS_LABELS
     from core.calendar.status import approve
 
-    data = _reviewed(args, lambda session: approve(session, args.item, args.note))
-    prefix = DRY_RUN_MARK if args.dry_run else ""
-    status = STATUS_LABELS[data["status"]]
-    emit(
-        data,
-        as_json=args.json,
-        human=f"{prefix}已审核通过：#{data['id']} {data['title']}（{status}）",
-    )
-    return 0
+    return _reviewed(args, lambda session: approve(session, args.item, args.note), "已审核通过")
 
 
 def run_reject(args: argparse.Namespace) -> int:
-    from core.calendar.labels import STATUS_LABELS
     from core.calendar.status import reject
 
-    data = _reviewed(args, lambda session: reject(session, args.item, args.reason))
-    prefix = DRY_RUN_MARK if args.dry_run else ""
-    status = STATUS_LABELS[data["status"]]
-    emit(
-        data, as_json=args.json, human=f"{prefix}已驳回：#{data['id']} {data['title']}（{status}）"
-    )
-    return 0
+    return _reviewed(args, lambda session: reject(session, args.item, args.reason), "已驳回")
 
 
 def run_evergreen(args: argparse.Namespace) -> int:
@@ -188,13 +174,11 @@ def run_evergreen(args: argparse.Namespace) -> int:
 
     def work(session):
         item = set_evergreen(session, args.item, not args.off)
-        return {"id": item.id, "title": item.title, "evergreen": item.evergreen,
-                "dry_run": args.dry_run}  # fmt: skip
+        return {"id": item.id, "title": item.title, "evergreen": item.evergreen}
 
     data = run_work(args, work, write=True)
-    prefix = DRY_RUN_MARK if args.dry_run else ""
     what = "已标记为常青内容" if data["evergreen"] else "已取消常青标记"
-    emit(data, as_json=args.json, human=f"{prefix}{what}：#{data['id']} {data['title']}")
+    emit_change(args, data, f"{what}：#{data['id']} {data['title']}")
     return 0
 
 
@@ -214,18 +198,14 @@ def run_recycle(args: argparse.Namespace) -> int:
             "status": done.status,
             "sop": done.template,
             "communities": len(done.communities),
-            "dry_run": args.dry_run,
         }
 
     data = run_work(args, work, write=True)
-    prefix = DRY_RUN_MARK if args.dry_run else ""
     where = f"（SOP「{data['sop']}」的空位）" if data["sop"] else ""
-    emit(
+    emit_change(
+        args,
         data,
-        as_json=args.json,
-        human=(
-            f"{prefix}常青内容 #{data['from_id']} 再利用为 #{data['id']} {data['title']}："
-            f"{data['planned_at']}{where}，{STATUS_LABELS[data['status']]}"
-        ),
+        f"常青内容 #{data['from_id']} 再利用为 #{data['id']} {data['title']}："
+        f"{data['planned_at']}{where}，{STATUS_LABELS[data['status']]}",
     )
     return 0
