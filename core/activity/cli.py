@@ -9,12 +9,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.common.cli import date_option, emit, finish_command, open_for
+from core.common.cli import add_command_group, date_option, emit, finish_command, open_for
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    activity = commands.add_parser("activity", help="行为记录：粘贴接龙打卡、从表格导入")
-    actions = activity.add_subparsers(dest="activity_command", metavar="操作", required=True)
+    actions = add_command_group(commands, "activity", "行为记录：粘贴接龙打卡、从表格导入")
     paste = actions.add_parser("paste", help="把接龙文本（.txt）记为当天签到")
     paste.add_argument("file", help="接龙文本文件（UTF-8 或 GBK）")
     paste.add_argument("--community", required=True, help="接龙所在的社群名称")

@@ -13,14 +13,13 @@ from core.calendar.cli_values import day_option, minutes_text
 from core.calendar.holidays_cli import add_holidays_parser
 from core.calendar.materials_cli import add_materials_parser
 from core.calendar.more_cli import add_more_parsers
-from core.common.cli import DRY_RUN_MARK, emit, emit_change, finish_command
+from core.common.cli import DRY_RUN_MARK, add_command_group, emit, emit_change, finish_command
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    calendar = commands.add_parser(
-        "calendar", help="内容日历：计划内容、SOP 生成、今日待发、标记已发送、节假日"
+    actions = add_command_group(
+        commands, "calendar", "内容日历：计划内容、SOP 生成、今日待发、标记已发送、节假日"
     )
-    actions = calendar.add_subparsers(dest="calendar_command", metavar="操作", required=True)
     add_holidays_parser(actions)  # calendar holidays list | import-notice
     add_materials_parser(actions)  # calendar materials add | list | delete
     add_more_parsers(actions)  # calendar export | import | approve | reject | recycle
@@ -59,8 +58,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--draft", action="store_true", help="只存草稿，不排期")
     finish_command(add, run_add, dry_run=True)
 
-    sop = actions.add_parser("sop", help="SOP 模板：列出、按规则生成内容")
-    sop_actions = sop.add_subparsers(dest="sop_command", metavar="操作", required=True)
+    sop_actions = add_command_group(actions, "sop", "SOP 模板：列出、按规则生成内容")
     sop_list = sop_actions.add_parser("list", help="列出 SOP 模板（含内置的六类）")
     finish_command(sop_list, run_sop_list)
     apply = sop_actions.add_parser(

@@ -9,10 +9,11 @@ from pathlib import Path
 
 
 def add_holidays_parser(actions: argparse._SubParsersAction) -> None:
-    from core.common.cli import finish_command
+    from core.common.cli import add_command_group, finish_command
 
-    holidays = actions.add_parser("holidays", help="法定节假日与调休：查看、导入国务院放假通知")
-    steps = holidays.add_subparsers(dest="step", metavar="操作", required=True)
+    steps = add_command_group(
+        actions, "holidays", "法定节假日与调休：查看、导入国务院放假通知", dest="step"
+    )
 
     listing = steps.add_parser("list", help="列出一年的放假安排与调休上班日")
     listing.add_argument("--year", type=int, default=date.today().year, help="年份（默认今年）")

@@ -7,10 +7,11 @@ import argparse
 
 
 def add_materials_parser(actions: argparse._SubParsersAction) -> None:
-    from core.common.cli import finish_command
+    from core.common.cli import add_command_group, finish_command
 
-    materials = actions.add_parser("materials", help="素材库：添加、查找、删除图片和文件")
-    steps = materials.add_subparsers(dest="step", metavar="操作", required=True)
+    steps = add_command_group(
+        actions, "materials", "素材库：添加、查找、删除图片和文件", dest="step"
+    )
 
     add = steps.add_parser("add", help="把图片或文件加入素材库（同一个文件只存一份）")
     add.add_argument("file", metavar="FILE", help="图片或文件")

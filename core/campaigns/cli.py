@@ -10,16 +10,15 @@ from __future__ import annotations
 import argparse
 
 from core.campaigns.cli_support import parse_time, run_work
-from core.common.cli import emit, emit_change, finish_command
+from core.common.cli import add_command_group, emit, emit_change, finish_command
 
 STATUS_HELP = "草稿/进行中/暂停/已结束/已复盘（或 draft/running/paused/ended/reviewed）"
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    campaigns = commands.add_parser(
-        "campaigns", help="裂变活动：列出、查看、新建、改状态、记录邀请"
+    actions = add_command_group(
+        commands, "campaigns", "裂变活动：列出、查看、新建、改状态、记录邀请"
     )
-    actions = campaigns.add_subparsers(dest="campaigns_command", metavar="操作", required=True)
 
     listing = actions.add_parser("list", help="列出活动（状态、目标社群、邀请码与邀请关系数）")
     finish_command(listing, run_list)

@@ -28,6 +28,20 @@ def add_common_options(parser: argparse.ArgumentParser, *, json_output: bool = T
         parser.add_argument("--json", action="store_true", help="以一个 JSON 对象输出结果")
 
 
+def add_command_group(
+    commands: argparse._SubParsersAction,
+    name: str,
+    help: str,
+    *,
+    dest: str | None = None,
+    metavar: str = "操作",
+) -> argparse._SubParsersAction:
+    """A command that only groups subcommands (`main.py ledger award …`): the subparsers to add
+    them to; which one ran is in `args.<dest>` (default: `<name>_command`)."""
+    group = commands.add_parser(name, help=help)
+    return group.add_subparsers(dest=dest or f"{name}_command", metavar=metavar, required=True)
+
+
 def add_dry_run(parser: argparse.ArgumentParser, help: str = "只检查，不写入") -> None:
     parser.add_argument("--dry-run", action="store_true", help=help)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from core.common.cli import (
     DRY_RUN_MARK,
     TerminalProgress,
+    add_command_group,
     emit,
     emit_change,
     finish_command,
@@ -22,8 +23,9 @@ from db.bounds import MAX_ENTRY_POINTS, MAX_EXPIRY_DAYS  # plain numbers: --help
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    ledger = commands.add_parser("ledger", help="积分台账：发放、兑换、对账单、过期、核对、负债")
-    actions = ledger.add_subparsers(dest="ledger_command", metavar="操作", required=True)
+    actions = add_command_group(
+        commands, "ledger", "积分台账：发放、兑换、对账单、过期、核对、负债"
+    )
 
     award = actions.add_parser(
         "award", help="给成员发放积分：--points 按填写的积分，或 --rule 按积分规则"

@@ -8,12 +8,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.common.cli import TerminalProgress, emit, finish_command, run_work
+from core.common.cli import TerminalProgress, add_command_group, emit, finish_command, run_work
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    members = commands.add_parser("members", help="查找成员")
-    members_commands = members.add_subparsers(dest="members_command", metavar="操作", required=True)
+    members_commands = add_command_group(commands, "members", "查找成员")
     search = members_commands.add_parser(
         "search", help="和成员页搜索框相同的匹配：昵称、拼音、首字母、手机尾号…"
     )
@@ -22,8 +21,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     search.add_argument("--community", help="只在这个社群里找")
     finish_command(search, run_search)
 
-    export = commands.add_parser("export", help="导出为 Excel")
-    export_commands = export.add_subparsers(dest="export_command", metavar="内容", required=True)
+    export_commands = add_command_group(commands, "export", "导出为 Excel", metavar="内容")
     export_members = export_commands.add_parser(
         "members", help="导出成员（默认手机号、微信号打码）"
     )

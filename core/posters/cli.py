@@ -19,6 +19,7 @@ from pathlib import Path
 
 from core.common.cli import (
     TerminalProgress,
+    add_command_group,
     emit,
     finish_command,
     open_for,
@@ -27,8 +28,7 @@ from core.common.cli import (
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    posters = commands.add_parser("posters", help="海报：模板、批量生成个人海报、文案检查")
-    actions = posters.add_subparsers(dest="posters_command", metavar="操作", required=True)
+    actions = add_command_group(commands, "posters", "海报：模板、批量生成个人海报、文案检查")
 
     templates = actions.add_parser("templates", help="列出内置和已保存的海报模板")
     finish_command(templates, run_templates)

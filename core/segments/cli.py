@@ -8,12 +8,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.common.cli import TerminalProgress, emit, finish_command, run_work
+from core.common.cli import TerminalProgress, add_command_group, emit, finish_command, run_work
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    segments = commands.add_parser("segments", help="成员分群：RFM、流失预警、新人活跃、本周最投入")
-    actions = segments.add_subparsers(dest="segments_command", metavar="操作", required=True)
+    actions = add_command_group(
+        commands, "segments", "成员分群：RFM、流失预警、新人活跃、本周最投入"
+    )
     listing = actions.add_parser("list", help="列出所有分群及人数")
     finish_command(listing, run_list)
     export = actions.add_parser("export", help="导出一个分群（含建议动作，默认打码）")

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import argparse
 
-from core.common.cli import emit, finish_command, run_work
+from core.common.cli import add_command_group, emit, finish_command, run_work
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    tiers = commands.add_parser("tiers", help="成员等级：重新计算、查看原因")
-    actions = tiers.add_subparsers(dest="tiers_command", metavar="操作", required=True)
+    actions = add_command_group(commands, "tiers", "成员等级：重新计算、查看原因")
     recompute = actions.add_parser("recompute", help="按当前等级规则重新计算所有成员的等级")
     finish_command(recompute, run_recompute)
     explain = actions.add_parser("explain", help="为什么是这个等级、升级还差什么")
