@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.common.cli import add_command_group, date_option, emit, finish_command, open_for
+from core.common.cli import add_command_group, date_option, emit, finish_command, run_work
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -84,17 +84,13 @@ def run_paste(args: argparse.Namespace) -> int:
     text = read_text_file(Path(args.file))
     day = date_option(args.date)
     chosen = _picks(args.pick)
-    database = open_for(args)
-    try:
-        with database.session(write=not args.dry_run) as session:
-            community_id = community_id_by_name(session, args.community)
-            plan = plan_paste(session, text, community_id, day=day, chosen=chosen)
-            added = 0
-            if not args.dry_run:
-                added = record_paste(session, plan).added
-                session.commit()
-    finally:
-        database.close()
+
+    def work(session):
+        community_id = community_id_by_name(session, args.community)
+        plan = plan_paste(session, text, community_id, day=day, chosen=chosen)
+        return plan, 0 if args.dry_run else record_paste(session, plan).added
+
+    plan, added = run_work(args, work, write=not args.dry_run)
     result = {
         "community": plan.community,
         "date": plan.day.isoformat(),
@@ -158,22 +154,19 @@ def run_import(args: argparse.Namespace) -> int:
     from core.communities.registry import community_id_by_name
     from core.workflows.activity import record_activity_import
 
-    database = open_for(args)
-    added = 0
-    try:
-        with database.session(write=not args.dry_run) as session:
-            community_id = community_id_by_name(session, args.community)
-            plan = plan_activity_import(
-                session,
-                Path(args.file),
-                community_id=community_id,
-                progress=TerminalProgress("读取文件"),
-            )
-            if not args.dry_run and plan.events:
-                added = record_activity_import(session, plan).added
-                session.commit()
-    finally:
-        database.close()
+    def work(session):
+        community_id = community_id_by_name(session, args.community)
+        plan = plan_activity_import(
+            session,
+            Path(args.file),
+            community_id=community_id,
+            progress=TerminalProgress("读取文件"),
+        )
+        if args.dry_run or not plan.events:
+            return plan, 0
+        return plan, record_activity_import(session, plan).added
+
+    plan, added = run_work(args, work, write=not args.dry_run)
     result = {
         "file": plan.file_name,
         "dry_run": args.dry_run,

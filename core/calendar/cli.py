@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from core.calendar.cli_values import day_option, minutes_text
+from core.calendar.cli_values import add_span_options, day_option, minutes_text, span_days
 from core.calendar.holidays_cli import add_holidays_parser
 from core.calendar.materials_cli import add_materials_parser
 from core.calendar.more_cli import add_more_parsers
@@ -25,9 +25,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_more_parsers(actions)  # calendar export | import | approve | reject | recycle
 
     listing = actions.add_parser("list", help="列出计划的内容（默认：今天起四周）")
-    listing.add_argument("--from", dest="start", help="从这天起 YYYY-MM-DD（默认：今天）")
-    listing.add_argument("--to", dest="end", help="到这天为止（含）YYYY-MM-DD")
-    listing.add_argument("--community", help="只看这个社群")
+    add_span_options(listing, "今天", "只看这个社群")
     finish_command(listing, run_list)
 
     today = actions.add_parser(
@@ -113,8 +111,9 @@ def run_list(args: argparse.Namespace) -> int:
     from core.campaigns.cli_support import run_work
     from core.communities.registry import community_id_by_name
 
-    first = day_option(args.start, "开始日期") or datetime.now().date()
-    last = day_option(args.end, "结束日期") or first + timedelta(days=27)
+    first, last = span_days(args)
+    first = first or datetime.now().date()
+    last = last or first + timedelta(days=27)
     start, end = datetime.combine(first, time.min), datetime.combine(last, time.min)
     end += timedelta(days=1)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 
+from core.calendar.cli_values import add_span_options, span_days
 from core.common.cli import emit, emit_change, finish_command
 
 
@@ -18,9 +19,7 @@ def add_more_parsers(actions: argparse._SubParsersAction) -> None:
     target = export.add_mutually_exclusive_group(required=True)
     target.add_argument("--ics", metavar="FILE", help="写成 .ics 日历文件")
     target.add_argument("--csv", metavar="FILE", help="写成 .csv 表格")
-    export.add_argument("--from", dest="start", help="从这天起 YYYY-MM-DD（默认：全部）")
-    export.add_argument("--to", dest="end", help="到这天为止（含）YYYY-MM-DD")
-    export.add_argument("--community", help="只导出这个社群的内容")
+    add_span_options(export, "全部", "只导出这个社群的内容")
     finish_command(export, run_export)
 
     imports = actions.add_parser(
@@ -59,11 +58,9 @@ def add_more_parsers(actions: argparse._SubParsersAction) -> None:
 
 
 def _span(args: argparse.Namespace):
-    from core.calendar.cli_values import day_option
     from core.calendar.ics import day_bounds
 
-    first, last = day_option(args.start, "开始日期"), day_option(args.end, "结束日期")
-    return day_bounds(first, last)
+    return day_bounds(*span_days(args))
 
 
 def run_export(args: argparse.Namespace) -> int:
