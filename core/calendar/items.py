@@ -165,10 +165,18 @@ def create_item(
         created_by=who,
         updated_at=now,
     )
+    return add_item(session, item, ids)
+
+
+def add_item(
+    session: Session, item: ContentItem, community_ids: Iterable[int], reason: str = ""
+) -> ContentItem:
+    """A new item written, sent to its communities, and its history begun (created by its
+    creator, at its creation time)."""
     session.add(item)
     session.flush()
-    session.add_all(ContentItemCommunity(item_id=item.id, community_id=c) for c in ids)
-    record(session, item, "created", now=now, who=who)
+    session.add_all(ContentItemCommunity(item_id=item.id, community_id=c) for c in community_ids)
+    record(session, item, "created", now=item.created_at, who=item.created_by, reason=reason)
     return item
 
 
