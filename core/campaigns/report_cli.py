@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from core.common.cli import emit, finish_command
+from core.common.cli import add_no_mask, emit, finish_command
 
 RETAINED_FROM_DAY = 21  # week 4 (core/campaigns/retention; not imported: --help stays quick)
 
@@ -37,7 +37,7 @@ def register(actions: argparse._SubParsersAction) -> None:
     codes = actions.add_parser("codes", help="导出活动的邀请码（每位参与者的码，默认打码）")
     codes.add_argument("campaign", help="活动编号或名称")
     codes.add_argument("--out", required=True, help="导出到 .xlsx 文件")
-    codes.add_argument("--no-mask", action="store_true", help="不打码（会记入导出日志）")
+    add_no_mask(codes)
     finish_command(codes, run_codes)
 
 

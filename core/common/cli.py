@@ -46,6 +46,11 @@ def add_dry_run(parser: argparse.ArgumentParser, help: str = "只检查，不写
     parser.add_argument("--dry-run", action="store_true", help=help)
 
 
+def add_no_mask(parser: argparse.ArgumentParser) -> None:
+    """--no-mask: an export shows names and phone numbers in full (the export log says so)."""
+    parser.add_argument("--no-mask", action="store_true", help="不打码（会记入导出日志）")
+
+
 def finish_command(
     parser: argparse.ArgumentParser,
     handler,

@@ -14,6 +14,7 @@ from core.common.cli import (
     DRY_RUN_MARK,
     TerminalProgress,
     add_command_group,
+    add_no_mask,
     emit,
     emit_change,
     finish_command,
@@ -69,7 +70,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--out", required=True, help="导出的 .xlsx 文件")
     export.add_argument("--member", action="append", help="只导出这位成员的对账单（可重复）")
     export.add_argument("--no-statements", action="store_true", help="不导出逐笔流水")
-    export.add_argument("--no-mask", action="store_true", help="不打码（会记入导出日志）")
+    add_no_mask(export)
     finish_command(export, run_export)
 
 

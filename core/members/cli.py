@@ -8,7 +8,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.common.cli import TerminalProgress, add_command_group, emit, finish_command, run_work
+from core.common.cli import (
+    TerminalProgress,
+    add_command_group,
+    add_no_mask,
+    emit,
+    finish_command,
+    run_work,
+)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -27,7 +34,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     export_members.add_argument("--out", required=True, help="导出的 .xlsx 文件")
     export_members.add_argument("--community", help="只导出这个社群的成员")
-    export_members.add_argument("--no-mask", action="store_true", help="不打码（会记入导出日志）")
+    add_no_mask(export_members)
     finish_command(export_members, run_export)
 
 

@@ -8,7 +8,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.common.cli import TerminalProgress, add_command_group, emit, finish_command, run_work
+from core.common.cli import (
+    TerminalProgress,
+    add_command_group,
+    add_no_mask,
+    emit,
+    finish_command,
+    run_work,
+)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -20,7 +27,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     export = actions.add_parser("export", help="导出一个分群（含建议动作，默认打码）")
     export.add_argument("name", help="分群名称或代号，例如 流失预警 或 slipping_away")
     export.add_argument("--out", required=True, help="导出的 .xlsx 文件")
-    export.add_argument("--no-mask", action="store_true", help="不打码（会记入导出日志）")
+    add_no_mask(export)
     finish_command(export, run_export)
 
 
