@@ -60,8 +60,10 @@ def finish_command(
 ) -> None:
     """What every subcommand's parser ends with: --dry-run when the command writes (True: the
     usual help; a text: its own help), then --db and --json, and the handler that runs it."""
-    if dry_run:
-        add_dry_run(parser, *([dry_run] if isinstance(dry_run, str) else []))
+    if dry_run is True:
+        add_dry_run(parser)
+    elif dry_run:
+        add_dry_run(parser, dry_run)
     add_common_options(parser, json_output=json_output)
     parser.set_defaults(handler=handler)
 
