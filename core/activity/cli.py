@@ -9,12 +9,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.common.cli import add_common_options, date_option, emit, open_for
+from core.common.cli import add_command_group, date_option, emit, finish_command, run_work
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    activity = commands.add_parser("activity", help="行为记录：粘贴接龙打卡、从表格导入")
-    actions = activity.add_subparsers(dest="activity_command", metavar="操作", required=True)
+    actions = add_command_group(commands, "activity", "行为记录：粘贴接龙打卡、从表格导入")
     paste = actions.add_parser("paste", help="把接龙文本（.txt）记为当天签到")
     paste.add_argument("file", help="接龙文本文件（UTF-8 或 GBK）")
     paste.add_argument("--community", required=True, help="接龙所在的社群名称")
@@ -26,9 +25,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         metavar="名字=编号",
         help="接龙里的名字可能是几位成员时，指定是哪一位（成员编号）；可重复",
     )
-    paste.add_argument("--dry-run", action="store_true", help="只匹配、不记录")
-    add_common_options(paste)
-    paste.set_defaults(handler=run_paste)
+    finish_command(paste, run_paste, dry_run="只匹配、不记录")
     imports = actions.add_parser(
         "import",
         help="从表格（xlsx/xls/ods/csv/txt）导入行为记录",
@@ -39,9 +36,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     imports.add_argument(
         "--community", metavar="NAME", help="没有「社群」列的行属于这个社群（按昵称找成员时需要）"
     )
-    imports.add_argument("--dry-run", action="store_true", help="只预览，不写入数据库")
-    add_common_options(imports)
-    imports.set_defaults(handler=run_import)
+    finish_command(imports, run_import, dry_run="只预览，不写入数据库")
 
 
 def read_text_file(path: Path) -> str:
@@ -89,17 +84,13 @@ def run_paste(args: argparse.Namespace) -> int:
     text = read_text_file(Path(args.file))
     day = date_option(args.date)
     chosen = _picks(args.pick)
-    database = open_for(args)
-    try:
-        with database.session(write=not args.dry_run) as session:
-            community_id = community_id_by_name(session, args.community)
-            plan = plan_paste(session, text, community_id, day=day, chosen=chosen)
-            added = 0
-            if not args.dry_run:
-                added = record_paste(session, plan).added
-                session.commit()
-    finally:
-        database.close()
+
+    def work(session):
+        community_id = community_id_by_name(session, args.community)
+        plan = plan_paste(session, text, community_id, day=day, chosen=chosen)
+        return plan, 0 if args.dry_run else record_paste(session, plan).added
+
+    plan, added = run_work(args, work, write=not args.dry_run)
     result = {
         "community": plan.community,
         "date": plan.day.isoformat(),
@@ -163,22 +154,19 @@ def run_import(args: argparse.Namespace) -> int:
     from core.communities.registry import community_id_by_name
     from core.workflows.activity import record_activity_import
 
-    database = open_for(args)
-    added = 0
-    try:
-        with database.session(write=not args.dry_run) as session:
-            community_id = community_id_by_name(session, args.community)
-            plan = plan_activity_import(
-                session,
-                Path(args.file),
-                community_id=community_id,
-                progress=TerminalProgress("读取文件"),
-            )
-            if not args.dry_run and plan.events:
-                added = record_activity_import(session, plan).added
-                session.commit()
-    finally:
-        database.close()
+    def work(session):
+        community_id = community_id_by_name(session, args.community)
+        plan = plan_activity_import(
+            session,
+            Path(args.file),
+            community_id=community_id,
+            progress=TerminalProgress("读取文件"),
+        )
+        if args.dry_run or not plan.events:
+            return plan, 0
+        return plan, record_activity_import(session, plan).added
+
+    plan, added = run_work(args, work, write=not args.dry_run)
     result = {
         "file": plan.file_name,
         "dry_run": args.dry_run,

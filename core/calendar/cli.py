@@ -9,40 +9,32 @@ from __future__ import annotations
 
 import argparse
 
-from core.calendar.cli_values import day_option, minutes_text
+from core.calendar.cli_values import add_span_options, day_option, minutes_text, span_days
 from core.calendar.holidays_cli import add_holidays_parser
 from core.calendar.materials_cli import add_materials_parser
 from core.calendar.more_cli import add_more_parsers
-from core.common.cli import add_common_options, emit
-
-DRY = "（试运行，未写入）"
+from core.common.cli import DRY_RUN_MARK, add_command_group, emit, emit_change, finish_command
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    calendar = commands.add_parser(
-        "calendar", help="内容日历：计划内容、SOP 生成、今日待发、标记已发送、节假日"
+    actions = add_command_group(
+        commands, "calendar", "内容日历：计划内容、SOP 生成、今日待发、标记已发送、节假日"
     )
-    actions = calendar.add_subparsers(dest="calendar_command", metavar="操作", required=True)
     add_holidays_parser(actions)  # calendar holidays list | import-notice
     add_materials_parser(actions)  # calendar materials add | list | delete
     add_more_parsers(actions)  # calendar export | import | approve | reject | recycle
 
     listing = actions.add_parser("list", help="列出计划的内容（默认：今天起四周）")
-    listing.add_argument("--from", dest="start", help="从这天起 YYYY-MM-DD（默认：今天）")
-    listing.add_argument("--to", dest="end", help="到这天为止（含）YYYY-MM-DD")
-    listing.add_argument("--community", help="只看这个社群")
-    add_common_options(listing)
-    listing.set_defaults(handler=run_list)
+    add_span_options(listing, "今天", "只看这个社群")
+    finish_command(listing, run_list)
 
     today = actions.add_parser(
         "today", help="今日待发：每个社群今天要发的内容、逾期未发的内容和 SOP 提醒"
     )
     today.add_argument("--date", help="看哪一天 YYYY-MM-DD（默认：今天）")
     today.add_argument("--community", help="只看这个社群")
-    today.add_argument("--dry-run", action="store_true", help="不把到时未审核的内容退回草稿")
     today.epilog = "到计划时间仍未审核的内容会退回草稿（附说明）"
-    add_common_options(today)
-    today.set_defaults(handler=run_today)
+    finish_command(today, run_today, dry_run="不把到时未审核的内容退回草稿")
 
     add = actions.add_parser("add", help="新建一条内容（默认直接排期；需审核时提交审核）")
     add.add_argument("title", help="标题")
@@ -62,31 +54,23 @@ def register(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--notes", default="", help="备注（不会发出去）")
     add.add_argument("--evergreen", action="store_true", help="常青内容：发送后可再利用")
     add.add_argument("--draft", action="store_true", help="只存草稿，不排期")
-    add.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-    add_common_options(add)
-    add.set_defaults(handler=run_add)
+    finish_command(add, run_add, dry_run=True)
 
-    sop = actions.add_parser("sop", help="SOP 模板：列出、按规则生成内容")
-    sop_actions = sop.add_subparsers(dest="sop_command", metavar="操作", required=True)
+    sop_actions = add_command_group(actions, "sop", "SOP 模板：列出、按规则生成内容")
     sop_list = sop_actions.add_parser("list", help="列出 SOP 模板（含内置的六类）")
-    add_common_options(sop_list)
-    sop_list.set_defaults(handler=run_sop_list)
+    finish_command(sop_list, run_sop_list)
     apply = sop_actions.add_parser(
         "apply", help="按模板生成今后 N 周的内容（重复运行不会重复生成）"
     )
     apply.add_argument("template", help="模板编号或名称")
     apply.add_argument("--weeks", type=int, default=4, help="生成几周（默认 4）")
     apply.add_argument("--community", action="append", help="目标社群名称（可重复，记入模板）")
-    apply.add_argument("--dry-run", action="store_true", help="只计算，不写入")
-    add_common_options(apply)
-    apply.set_defaults(handler=run_sop_apply)
+    finish_command(apply, run_sop_apply, dry_run="只计算，不写入")
 
     sent = actions.add_parser("mark-sent", help="标记已发送（记下时间与操作人）")
     sent.add_argument("item", help="内容编号")
     sent.add_argument("--community", action="append", help="只标记这个社群（可重复；默认全部）")
-    sent.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-    add_common_options(sent)
-    sent.set_defaults(handler=run_mark_sent)
+    finish_command(sent, run_mark_sent, dry_run=True)
 
 
 def _item_data(row) -> dict:
@@ -127,8 +111,9 @@ def run_list(args: argparse.Namespace) -> int:
     from core.campaigns.cli_support import run_work
     from core.communities.registry import community_id_by_name
 
-    first = day_option(args.start, "开始日期") or datetime.now().date()
-    last = day_option(args.end, "结束日期") or first + timedelta(days=27)
+    first, last = span_days(args)
+    first = first or datetime.now().date()
+    last = last or first + timedelta(days=27)
     start, end = datetime.combine(first, time.min), datetime.combine(last, time.min)
     end += timedelta(days=1)
 
@@ -199,7 +184,7 @@ def run_today(args: argparse.Namespace) -> int:
     data = run_work(args, work, write=True)
     lines = [f"{data['date']} 今日待发"]
     if data["returned_to_draft"]:
-        prefix = DRY if args.dry_run else ""
+        prefix = DRY_RUN_MARK if args.dry_run else ""
         lines.append(f"{prefix}{len(data['returned_to_draft'])} 条到时未审核，已退回草稿")
     for entry in data["communities"]:
         lines.append(f"【{entry['community']}】")
@@ -256,13 +241,12 @@ def run_add(args: argparse.Namespace) -> int:
             schedule(session, item.id)
         session.flush()
         (row,) = [r for r in list_items(session, item.planned_at) if r.id == item.id]
-        return _item_data(row) | {"warnings": warnings, "dry_run": args.dry_run}
+        return _item_data(row) | {"warnings": warnings}
 
     data = run_work(args, work, write=True)
-    prefix = DRY if args.dry_run else ""
-    lines = [f"{prefix}已新建内容：" + _item_line(data)]
+    lines = ["已新建内容：" + _item_line(data)]
     lines += [f"注意：{w}" for w in data["warnings"]]
-    emit(data, as_json=args.json, human="\n".join(lines))
+    emit_change(args, data, "\n".join(lines))
     return 0
 
 
@@ -336,20 +320,18 @@ def run_sop_apply(args: argparse.Namespace) -> int:
             "communities": result.communities,
             "linked": result.linked,
             "warnings": [str(o.message) for o in result.overruns],
-            "dry_run": args.dry_run,
         }
 
     data = run_work(args, work, write=True)
-    prefix = DRY if args.dry_run else ""
     lines = [
-        f"{prefix}「{data['template']}」{data['from'][:10]} ~ {data['to'][:10]}："
+        f"「{data['template']}」{data['from'][:10]} ~ {data['to'][:10]}："
         f"新生成 {data['added']} 条，已有 {data['existing']} 条，跳过 {data['skipped']} 次"
         f"（{data['communities']} 个社群）"
     ]
     if data["linked"]:
         lines.append(f"已生成的未发内容补发往新加入的社群：{data['linked']} 处")
     lines += [f"注意：{w}" for w in data["warnings"]]
-    emit(data, as_json=args.json, human="\n".join(lines))
+    emit_change(args, data, "\n".join(lines))
     return 0
 
 
@@ -367,17 +349,11 @@ def run_mark_sent(args: argparse.Namespace) -> int:
             "status": result.status,
             "sent_at": minutes_text(result.sent_at),
             "remaining": result.remaining,
-            "dry_run": args.dry_run,
         }
 
     data = run_work(args, work, write=True)
-    prefix = DRY if args.dry_run else ""
     rest = f"，还有 {data['remaining']} 个社群未发" if data["remaining"] else "，全部发完"
-    emit(
-        data,
-        as_json=args.json,
-        human=f"{prefix}已标记发送：#{data['id']} {data['title']}（{data['sent_at']}）{rest}",
-    )
+    emit_change(args, data, f"已标记发送：#{data['id']} {data['title']}（{data['sent_at']}）{rest}")
     return 0
 
 

@@ -20,15 +20,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.calendar.history import record
-from core.calendar.items import community_ids_of, find_item
+from core.calendar.items import add_item, community_ids_of, find_item
 from core.calendar.recurrence import occurrences
 from core.calendar.settings import approval_required
 from core.calendar.sop import MAX_WEEKS, _recurring, find_template, rule_of, template_community_ids
 from core.common.errors import UserError
 from core.common.operator import operator_name
 from core.common.text import msg
-from db.calendar_models import SENT_STATUSES, ContentItem, ContentItemCommunity, SopException
+from db.calendar_models import SENT_STATUSES, ContentItem, SopException
 
 DEFAULT_AFTER_DAYS = 30
 MAX_AFTER_DAYS = 3650
@@ -143,13 +142,7 @@ def recycle(
         created_by=who,
         updated_at=now,
     )
-    session.add(copy)
-    session.flush()
-    session.add_all(ContentItemCommunity(item_id=copy.id, community_id=c) for c in communities)
-    record(
-        session, copy, "created", now=now, who=who,
-        reason=str(msg("常青内容再利用：来自 #{id}", id=original.id)),
-    )  # fmt: skip
+    add_item(session, copy, communities, str(msg("常青内容再利用：来自 #{id}", id=original.id)))
     session.flush()
     return Recycled(
         copy.id, original.id, copy.title, copy.planned_at, copy.status, template_name, communities

@@ -9,15 +9,15 @@ from pathlib import Path
 
 
 def add_holidays_parser(actions: argparse._SubParsersAction) -> None:
-    from core.common.cli import add_common_options
+    from core.common.cli import add_command_group, finish_command
 
-    holidays = actions.add_parser("holidays", help="法定节假日与调休：查看、导入国务院放假通知")
-    steps = holidays.add_subparsers(dest="step", metavar="操作", required=True)
+    steps = add_command_group(
+        actions, "holidays", "法定节假日与调休：查看、导入国务院放假通知", dest="step"
+    )
 
     listing = steps.add_parser("list", help="列出一年的放假安排与调休上班日")
     listing.add_argument("--year", type=int, default=date.today().year, help="年份（默认今年）")
-    add_common_options(listing)
-    listing.set_defaults(handler=run_list)
+    finish_command(listing, run_list)
 
     notice = steps.add_parser(
         "import-notice",
@@ -25,9 +25,7 @@ def add_holidays_parser(actions: argparse._SubParsersAction) -> None:
     )
     notice.add_argument("file", metavar="FILE", help="保存了通知全文的文本文件")
     notice.add_argument("--year", type=int, help="只接受这一年的通知")
-    notice.add_argument("--dry-run", action="store_true", help="只读取并显示，不保存")
-    add_common_options(notice)
-    notice.set_defaults(handler=run_import_notice)
+    finish_command(notice, run_import_notice, dry_run="只读取并显示，不保存")
 
 
 def run_list(args: argparse.Namespace) -> int:

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.calendar.items import planned_in
 from core.calendar.labels import KIND_LABELS
 from core.calendar.recurrence import occurrences
 from core.calendar.sop import rule_of
@@ -98,18 +99,7 @@ def _names(session: Session, model, key, ids) -> dict[int, list[str]]:
 
 def _items(session: Session, start, end, community_id) -> list[ContentItem]:
     query = select(ContentItem).order_by(ContentItem.planned_at, ContentItem.id)
-    if start is not None:
-        query = query.where(ContentItem.planned_at >= start)
-    if end is not None:
-        query = query.where(ContentItem.planned_at < end)
-    if community_id is not None:
-        query = query.where(
-            ContentItem.id.in_(
-                select(ContentItemCommunity.item_id).where(
-                    ContentItemCommunity.community_id == community_id
-                )
-            )
-        )
+    query = planned_in(query, start, end, community_id)
     return list(session.scalars(query))
 
 

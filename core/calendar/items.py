@@ -165,10 +165,18 @@ def create_item(
         created_by=who,
         updated_at=now,
     )
+    return add_item(session, item, ids)
+
+
+def add_item(
+    session: Session, item: ContentItem, community_ids: Iterable[int], reason: str = ""
+) -> ContentItem:
+    """A new item written, sent to its communities, and its history begun (created by its
+    creator, at its creation time)."""
     session.add(item)
     session.flush()
-    session.add_all(ContentItemCommunity(item_id=item.id, community_id=c) for c in ids)
-    record(session, item, "created", now=now, who=who)
+    session.add_all(ContentItemCommunity(item_id=item.id, community_id=c) for c in community_ids)
+    record(session, item, "created", now=item.created_at, who=item.created_by, reason=reason)
     return item
 
 
@@ -367,6 +375,24 @@ def set_results(
     return item
 
 
+def planned_in(query, start: datetime | None, end: datetime | None, community_id: int | None):
+    """`query` narrowed to the items planned in [start, end) (None: open) for one community
+    (None: all): the list, the .ics and the .csv export read the same items."""
+    if start is not None:
+        query = query.where(ContentItem.planned_at >= start)
+    if end is not None:
+        query = query.where(ContentItem.planned_at < end)
+    if community_id is not None:
+        query = query.where(
+            ContentItem.id.in_(
+                select(ContentItemCommunity.item_id).where(
+                    ContentItemCommunity.community_id == community_id
+                )
+            )
+        )
+    return query
+
+
 def list_items(
     session: Session,
     start: datetime | None = None,
@@ -400,18 +426,7 @@ def list_items(
         .outerjoin(Community, Community.id == ContentItemCommunity.community_id)
         .order_by(ContentItem.planned_at, ContentItem.id, Community.id)
     )
-    if start is not None:
-        query = query.where(ContentItem.planned_at >= start)
-    if end is not None:
-        query = query.where(ContentItem.planned_at < end)
-    if community_id is not None:
-        query = query.where(
-            ContentItem.id.in_(
-                select(ContentItemCommunity.item_id).where(
-                    ContentItemCommunity.community_id == community_id
-                )
-            )
-        )
+    query = planned_in(query, start, end, community_id)
     found: list[ItemRow] = []
     last = None
     for (

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import argparse
 
-from core.common.cli import DRY_RUN_MARK, add_common_options, emit
+from core.calendar.cli_values import add_span_options, span_days
+from core.common.cli import emit, emit_change, finish_command
 
 
 def add_more_parsers(actions: argparse._SubParsersAction) -> None:
@@ -18,42 +19,31 @@ def add_more_parsers(actions: argparse._SubParsersAction) -> None:
     target = export.add_mutually_exclusive_group(required=True)
     target.add_argument("--ics", metavar="FILE", help="写成 .ics 日历文件")
     target.add_argument("--csv", metavar="FILE", help="写成 .csv 表格")
-    export.add_argument("--from", dest="start", help="从这天起 YYYY-MM-DD（默认：全部）")
-    export.add_argument("--to", dest="end", help="到这天为止（含）YYYY-MM-DD")
-    export.add_argument("--community", help="只导出这个社群的内容")
-    add_common_options(export)
-    export.set_defaults(handler=run_export)
+    add_span_options(export, "全部", "只导出这个社群的内容")
+    finish_command(export, run_export)
 
     imports = actions.add_parser(
         "import", help="从 .csv 导入内容计划（有一行不对就全部不导入；重复导入不会重复添加）"
     )
     imports.add_argument("file", metavar="FILE", help="CSV 文件（列同导出的文件）")
-    imports.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-    add_common_options(imports)
-    imports.set_defaults(handler=run_import)
+    finish_command(imports, run_import, dry_run=True)
 
     approve = actions.add_parser("approve", help="审核通过一条待审核的内容（→ 已排期）")
     approve.add_argument("item", help="内容编号")
     approve.add_argument("--note", default="", help="审核备注（只给团队看，不会发出去）")
-    approve.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-    add_common_options(approve)
-    approve.set_defaults(handler=run_approve)
+    finish_command(approve, run_approve, dry_run=True)
 
     reject = actions.add_parser("reject", help="驳回一条待审核的内容（→ 草稿，须写原因）")
     reject.add_argument("item", help="内容编号")
     reject.add_argument("--reason", required=True, help="驳回原因（必填，不会发出去）")
-    reject.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-    add_common_options(reject)
-    reject.set_defaults(handler=run_reject)
+    finish_command(reject, run_reject, dry_run=True)
 
     evergreen = actions.add_parser(
         "evergreen", help="标记为常青内容（发送后可再利用）；--off 取消标记"
     )
     evergreen.add_argument("item", help="内容编号")
     evergreen.add_argument("--off", action="store_true", help="取消常青标记")
-    evergreen.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-    add_common_options(evergreen)
-    evergreen.set_defaults(handler=run_evergreen)
+    finish_command(evergreen, run_evergreen, dry_run=True)
 
     recycle = actions.add_parser(
         "recycle", help="再利用一条已发送的常青内容：N 天后再发，或放进 SOP 的下一个空位"
@@ -64,17 +54,13 @@ def add_more_parsers(actions: argparse._SubParsersAction) -> None:
         "--after-days", type=int, help="发送后第几天再发（默认 30；已过去则排到明天同一时间）"
     )
     when.add_argument("--sop", help="放进这个 SOP 模板的下一个空位（编号或名称）")
-    recycle.add_argument("--dry-run", action="store_true", help="只计算，不写入")
-    add_common_options(recycle)
-    recycle.set_defaults(handler=run_recycle)
+    finish_command(recycle, run_recycle, dry_run="只计算，不写入")
 
 
 def _span(args: argparse.Namespace):
-    from core.calendar.cli_values import day_option
     from core.calendar.ics import day_bounds
 
-    first, last = day_option(args.start, "开始日期"), day_option(args.end, "结束日期")
-    return day_bounds(first, last)
+    return day_bounds(*span_days(args))
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -129,24 +115,24 @@ def run_import(args: argparse.Namespace) -> int:
             "existing": done.existing,
             "sent_skipped": done.sent_skipped,
             "item_ids": done.item_ids,
-            "dry_run": args.dry_run,
         }
 
     data = run_work(args, work, write=True)
-    prefix = DRY_RUN_MARK if args.dry_run else ""
     human = (
-        f"{prefix}{data['file']}：读取 {data['rows']} 行，新增 {data['added']} 条，"
+        f"{data['file']}：读取 {data['rows']} 行，新增 {data['added']} 条，"
         f"已有 {data['existing']} 条"
     )
     if data["sent_skipped"]:
         human += f"，已发送的 {data['sent_skipped']} 条未导入"
-    emit(data, as_json=args.json, human=human)
+    emit_change(args, data, human)
     return 0
 
 
-def _reviewed(args: argparse.Namespace, decide) -> int:
+def _reviewed(args: argparse.Namespace, decide, done: str) -> int:
+    """Approve or reject (`decide(session)` gives the item) and print `done` with the item."""
     from datetime import datetime
 
+    from core.calendar.labels import STATUS_LABELS
     from core.calendar.status import return_unreviewed
     from core.common.cli import run_work
 
@@ -159,38 +145,24 @@ def _reviewed(args: argparse.Namespace, decide) -> int:
             "id": item.id,
             "title": item.title,
             "status": item.status,
-            "dry_run": args.dry_run,
         }
 
-    return run_work(args, work, write=True)
+    data = run_work(args, work, write=True)
+    status = STATUS_LABELS[data["status"]]
+    emit_change(args, data, f"{done}：#{data['id']} {data['title']}（{status}）")
+    return 0
 
 
 def run_approve(args: argparse.Namespace) -> int:
-    from core.calendar.labels import STATUS_LABELS
     from core.calendar.status import approve
 
-    data = _reviewed(args, lambda session: approve(session, args.item, args.note))
-    prefix = DRY_RUN_MARK if args.dry_run else ""
-    status = STATUS_LABELS[data["status"]]
-    emit(
-        data,
-        as_json=args.json,
-        human=f"{prefix}已审核通过：#{data['id']} {data['title']}（{status}）",
-    )
-    return 0
+    return _reviewed(args, lambda session: approve(session, args.item, args.note), "已审核通过")
 
 
 def run_reject(args: argparse.Namespace) -> int:
-    from core.calendar.labels import STATUS_LABELS
     from core.calendar.status import reject
 
-    data = _reviewed(args, lambda session: reject(session, args.item, args.reason))
-    prefix = DRY_RUN_MARK if args.dry_run else ""
-    status = STATUS_LABELS[data["status"]]
-    emit(
-        data, as_json=args.json, human=f"{prefix}已驳回：#{data['id']} {data['title']}（{status}）"
-    )
-    return 0
+    return _reviewed(args, lambda session: reject(session, args.item, args.reason), "已驳回")
 
 
 def run_evergreen(args: argparse.Namespace) -> int:
@@ -199,13 +171,11 @@ def run_evergreen(args: argparse.Namespace) -> int:
 
     def work(session):
         item = set_evergreen(session, args.item, not args.off)
-        return {"id": item.id, "title": item.title, "evergreen": item.evergreen,
-                "dry_run": args.dry_run}  # fmt: skip
+        return {"id": item.id, "title": item.title, "evergreen": item.evergreen}
 
     data = run_work(args, work, write=True)
-    prefix = DRY_RUN_MARK if args.dry_run else ""
     what = "已标记为常青内容" if data["evergreen"] else "已取消常青标记"
-    emit(data, as_json=args.json, human=f"{prefix}{what}：#{data['id']} {data['title']}")
+    emit_change(args, data, f"{what}：#{data['id']} {data['title']}")
     return 0
 
 
@@ -225,18 +195,14 @@ def run_recycle(args: argparse.Namespace) -> int:
             "status": done.status,
             "sop": done.template,
             "communities": len(done.communities),
-            "dry_run": args.dry_run,
         }
 
     data = run_work(args, work, write=True)
-    prefix = DRY_RUN_MARK if args.dry_run else ""
     where = f"（SOP「{data['sop']}」的空位）" if data["sop"] else ""
-    emit(
+    emit_change(
+        args,
         data,
-        as_json=args.json,
-        human=(
-            f"{prefix}常青内容 #{data['from_id']} 再利用为 #{data['id']} {data['title']}："
-            f"{data['planned_at']}{where}，{STATUS_LABELS[data['status']]}"
-        ),
+        f"常青内容 #{data['from_id']} 再利用为 #{data['id']} {data['title']}："
+        f"{data['planned_at']}{where}，{STATUS_LABELS[data['status']]}",
     )
     return 0

@@ -220,13 +220,21 @@ def _generated(session: Session, template: SopTemplate, occurrence: datetime):
     return item
 
 
-def _exception(session: Session, template: SopTemplate, occurrence: datetime, now: datetime):
+def _exception(
+    session: Session, template_text: str, occurrence: datetime, action: str, now: datetime
+):
+    """One occurrence's exception, found or made, stamped with `action`, and the occurrence's
+    unsent generated item (None: there is none)."""
+    template = find_template(session, template_text)
+    occurrence = _occurrence(template, occurrence)
+    item = _generated(session, template, occurrence)
     exception = session.get(SopException, (template.id, occurrence))
     if exception is None:
         exception = SopException(template_id=template.id, occurrence=occurrence)
         session.add(exception)
+    exception.action = action
     exception.at, exception.who = now, operator_name()
-    return exception
+    return exception, item
 
 
 def skip_occurrence(
@@ -234,11 +242,7 @@ def skip_occurrence(
 ) -> None:
     """Skip one occurrence: its unsent item goes, and generating never brings it back."""
     now = now or datetime.now()
-    template = find_template(session, template_text)
-    occurrence = _occurrence(template, occurrence)
-    item = _generated(session, template, occurrence)
-    exception = _exception(session, template, occurrence, now)
-    exception.action = "skip"
+    exception, item = _exception(session, template_text, occurrence, "skip", now)
     exception.planned_at = exception.title = exception.body = None
     if item is not None:
         session.delete(item)
@@ -257,11 +261,7 @@ def edit_occurrence(
 ) -> None:
     """Move or reword one occurrence; the rest of the series stays as it is."""
     now = now or datetime.now()
-    template = find_template(session, template_text)
-    occurrence = _occurrence(template, occurrence)
-    item = _generated(session, template, occurrence)
-    exception = _exception(session, template, occurrence, now)
-    exception.action = "edit"
+    exception, item = _exception(session, template_text, occurrence, "edit", now)
     exception.planned_at = planned_at.replace(microsecond=0) if planned_at else None
     exception.title = _title(title) if title is not None else None
     exception.body = body

@@ -10,25 +10,22 @@ from __future__ import annotations
 import argparse
 
 from core.campaigns.cli_support import parse_time, run_work
-from core.common.cli import add_common_options, add_dry_run, emit, emit_change
+from core.common.cli import add_command_group, emit, emit_change, finish_command
 
 STATUS_HELP = "草稿/进行中/暂停/已结束/已复盘（或 draft/running/paused/ended/reviewed）"
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    campaigns = commands.add_parser(
-        "campaigns", help="裂变活动：列出、查看、新建、改状态、记录邀请"
+    actions = add_command_group(
+        commands, "campaigns", "裂变活动：列出、查看、新建、改状态、记录邀请"
     )
-    actions = campaigns.add_subparsers(dest="campaigns_command", metavar="操作", required=True)
 
     listing = actions.add_parser("list", help="列出活动（状态、目标社群、邀请码与邀请关系数）")
-    add_common_options(listing)
-    listing.set_defaults(handler=run_list)
+    finish_command(listing, run_list)
 
     show = actions.add_parser("show", help="查看一个活动")
     show.add_argument("campaign", help="活动编号或名称")
-    add_common_options(show)
-    show.set_defaults(handler=run_show)
+    finish_command(show, run_show)
 
     create = actions.add_parser("create", help="新建活动（草稿）")
     create.add_argument("name", help="活动名称")
@@ -43,18 +40,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     create.add_argument("--community", action="append", help="目标社群名称（可重复）")
     create.add_argument("--owner", help="负责人（默认：当前操作人）")
     create.add_argument("--notes", default="", help="备注")
-    add_dry_run(create)
-    add_common_options(create)
-    create.set_defaults(handler=run_create)
+    finish_command(create, run_create, dry_run=True)
 
     status = actions.add_parser(
         "set-status", help="改活动状态：草稿→进行中（可暂停、再继续）→已结束→已复盘"
     )
     status.add_argument("campaign", help="活动编号或名称")
     status.add_argument("status", help=STATUS_HELP)
-    add_dry_run(status)
-    add_common_options(status)
-    status.set_defaults(handler=run_set_status)
+    finish_command(status, run_set_status, dry_run=True)
 
     record = actions.add_parser("record", help="记录一次邀请：谁的邀请码带来了哪位成员")
     record.add_argument("campaign", help="活动编号或名称")
@@ -65,18 +58,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     record.add_argument(
         "--scanned", action="store_true", help="邀请码是扫码得到的（默认：手工输入）"
     )
-    add_dry_run(record)
     record.epilog = "退出状态 2：被邀请人在本活动已有先到的邀请人（冲突已记为被拒，未丢弃）"
-    add_common_options(record)
-    record.set_defaults(handler=run_record)
+    finish_command(record, run_record, dry_run=True)
 
     settle = actions.add_parser(
         "settle", help="结算奖励：按当前数据重算，积分记入账本（待生效、收回、冲正），可重复运行"
     )
     settle.add_argument("campaign", help="活动编号或名称")
-    add_dry_run(settle, "只计算，不写入")
-    add_common_options(settle)
-    settle.set_defaults(handler=run_settle)
+    finish_command(settle, run_settle, dry_run="只计算，不写入")
 
     review = actions.add_parser(
         "review", help="风控审核：不带操作时列出待审核队列；通过、驳回奖励或拉黑成员"
@@ -87,18 +76,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     act.add_argument("--reject", metavar="KEY", help="驳回这条奖励（须写 --reason）")
     act.add_argument("--blacklist", metavar="MEMBER", help="拉黑成员：编号或昵称（须写 --reason）")
     review.add_argument("--reason", default="", help="原因")
-    add_dry_run(review)
-    add_common_options(review)
-    review.set_defaults(handler=run_review)
+    finish_command(review, run_review, dry_run=True)
 
     imported = actions.add_parser(
         "import", help="导入裂变工具的明细（LinkWeChat 群裂变明细、任务宝明细）：存为每人合计"
     )
     imported.add_argument("campaign", help="活动编号或名称")
     imported.add_argument("file", help="导出的表格文件（.xlsx/.xls/.csv）")
-    add_dry_run(imported)
-    add_common_options(imported)
-    imported.set_defaults(handler=run_import)
+    finish_command(imported, run_import, dry_run=True)
 
     purchase = actions.add_parser(
         "purchase", help="记录一笔消费（行为「购买」带金额）：活动收入、ROI、「送」的购买触发"
@@ -108,9 +93,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     purchase.add_argument("--amount", required=True, help="金额（元，如 12.50）")
     purchase.add_argument("--community", help="社群名称（活动只有一个目标社群时可省略）")
     purchase.add_argument("--at", help="发生时间 YYYY-MM-DD[ HH:MM]（默认：现在）")
-    add_dry_run(purchase)
-    add_common_options(purchase)
-    purchase.set_defaults(handler=run_purchase)
+    finish_command(purchase, run_purchase, dry_run=True)
 
     from core.campaigns import report_cli, type_cli  # report / forecast / codes; help / team …
 

@@ -68,29 +68,41 @@ def record_code(
     if code_id is None:  # a derived standing code printed before codes were stored
         store_standing_codes(session, [resolved.issued_to or resolved.member_id], now=now)
         code_id = resolve_code(session, resolved.code).code_id
-    recorded: Recorded = record_edge(
-        session,
-        Claim(
-            inviter_id=resolved.member_id,
-            invitee_id=invitee_id,
-            how="code",
-            source=source,
-            campaign_id=campaign.id,
-            community_id=community_id,
-            occurred_at=occurred_at,
-            invite_code_id=code_id,
-        ),
-        operator=operator,
-        now=now,
+    claim = Claim(
+        inviter_id=resolved.member_id,
+        invitee_id=invitee_id,
+        how="code",
+        source=source,
+        campaign_id=campaign.id,
+        community_id=community_id,
+        occurred_at=occurred_at,
+        invite_code_id=code_id,
     )
+    return _record(session, campaign, claim, resolved.code, resolved.nickname, operator, now)
+
+
+def _record(
+    session: Session,
+    campaign: Campaign,
+    claim: Claim,
+    code: str,
+    inviter: str | None,
+    operator: str | None,
+    now: datetime | None,
+) -> CodeRecorded:
+    """The claim written as a referral edge (the first referrer wins), told back. `inviter`: the
+    inviter's name (None: read once the edge has checked that the inviter exists)."""
+    recorded: Recorded = record_edge(session, claim, operator=operator, now=now)
+    if inviter is None:
+        inviter = member_name(session.get(Member, claim.inviter_id))
     return CodeRecorded(
         campaign_id=campaign.id,
         campaign_name=campaign.name,
-        code=resolved.code,
-        inviter_id=resolved.member_id,
-        inviter=resolved.nickname,
-        invitee_id=invitee_id,
-        community_id=community_id,
+        code=code,
+        inviter_id=claim.inviter_id,
+        inviter=inviter,
+        invitee_id=claim.invitee_id,
+        community_id=claim.community_id,
         outcome=recorded.outcome,
         edge_id=recorded.edge_id,
         first_inviter_id=recorded.first_inviter_id,
@@ -163,32 +175,16 @@ def record_manual(
     manual); the same rules as a code (first referrer wins, no self-invites)."""
     campaign = _recording(session, campaign_text)
     community_id = _community(session, campaign, community_id)
-    recorded: Recorded = record_edge(
-        session,
-        Claim(
-            inviter_id=inviter_id,
-            invitee_id=invitee_id,
-            how="manual",
-            source="typed",
-            campaign_id=campaign.id,
-            community_id=community_id,
-            occurred_at=occurred_at,
-        ),
-        operator=operator,
-        now=now,
-    )
-    return CodeRecorded(
-        campaign_id=campaign.id,
-        campaign_name=campaign.name,
-        code="",
+    claim = Claim(
         inviter_id=inviter_id,
-        inviter=member_name(session.get(Member, inviter_id)),
         invitee_id=invitee_id,
+        how="manual",
+        source="typed",
+        campaign_id=campaign.id,
         community_id=community_id,
-        outcome=recorded.outcome,
-        edge_id=recorded.edge_id,
-        first_inviter_id=recorded.first_inviter_id,
+        occurred_at=occurred_at,
     )
+    return _record(session, campaign, claim, "", None, operator, now)
 
 
 _CODE_FIELDS = ("邀请码", "invite_code")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from core.common.cli import add_common_options, emit
+from core.common.cli import add_no_mask, emit, finish_command
 
 RETAINED_FROM_DAY = 21  # week 4 (core/campaigns/retention; not imported: --help stays quick)
 
@@ -21,8 +21,7 @@ def register(actions: argparse._SubParsersAction) -> None:
     report.add_argument("campaign", help="活动编号或名称")
     report.add_argument("--as-of", help="统计截至 YYYY-MM-DD[ HH:MM]（默认：现在）")
     report.add_argument("--top", type=int, default=10, help="列出前几位传播者（默认 10）")
-    add_common_options(report)
-    report.set_defaults(handler=run_report)
+    finish_command(report, run_report)
 
     ahead = actions.add_parser(
         "forecast", help="预测：每天入群人数、各群何时满、需新开几个群、预算消耗"
@@ -33,15 +32,13 @@ def register(actions: argparse._SubParsersAction) -> None:
     ahead.add_argument("--k", type=float, help="计划 K 值（数据不足时使用）")
     ahead.add_argument("--cycle-hours", type=float, help="计划裂变周期（小时，数据不足时使用）")
     ahead.add_argument("--via-qr", type=float, default=1.0, help="扫群二维码入群的比例（默认 1）")
-    add_common_options(ahead)
-    ahead.set_defaults(handler=run_forecast)
+    finish_command(ahead, run_forecast)
 
     codes = actions.add_parser("codes", help="导出活动的邀请码（每位参与者的码，默认打码）")
     codes.add_argument("campaign", help="活动编号或名称")
     codes.add_argument("--out", required=True, help="导出到 .xlsx 文件")
-    codes.add_argument("--no-mask", action="store_true", help="不打码（会记入导出日志）")
-    add_common_options(codes)
-    codes.set_defaults(handler=run_codes)
+    add_no_mask(codes)
+    finish_command(codes, run_codes)
 
 
 def _time(text):

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.campaigns.facts_sql import load_facts
 from core.campaigns.rewards.swaps import matches
-from core.campaigns.type_recording import check_member, open_campaign, when
+from core.campaigns.type_recording import begin, open_campaign
 from core.common.errors import UserError
 from core.common.text import msg
 from db.campaign_fact_models import (
@@ -54,8 +54,8 @@ def _key(category: str) -> str:
     return category.strip().casefold()
 
 
-def _campaign(session: Session, campaign_text: str):
-    return open_campaign(session, campaign_text, ("swap",), msg("换物"))
+def _begin(session: Session, campaign_text: str, at, now, members: tuple[int, ...] = ()):
+    return begin(session, campaign_text, ("swap",), msg("换物"), at, now, members)
 
 
 def record_offer(
@@ -68,9 +68,7 @@ def record_offer(
     at: datetime | None = None,
     now: datetime | None = None,
 ) -> SwapRecorded:
-    campaign, settings = _campaign(session, campaign_text)
-    at = when(campaign, at, now)
-    check_member(session, member_id)
+    campaign, settings, at = _begin(session, campaign_text, at, now, (member_id,))
     category = _text(category, MAX_CATEGORY_CHARS, msg("类别"))
     item = _text(item, MAX_ITEM_CHARS, msg("物品"))
     posted = session.scalar(
@@ -104,9 +102,7 @@ def record_want(
     at: datetime | None = None,
     now: datetime | None = None,
 ) -> SwapRecorded:
-    campaign, _ = _campaign(session, campaign_text)
-    at = when(campaign, at, now)
-    check_member(session, member_id)
+    campaign, _, at = _begin(session, campaign_text, at, now, (member_id,))
     category = _text(category, MAX_CATEGORY_CHARS, msg("类别"))
     row = CampaignSwapWant(campaign_id=campaign.id, member_id=member_id, category=category, at=at)
     session.add(row)
@@ -123,8 +119,7 @@ def record_match(
     at: datetime | None = None,
     now: datetime | None = None,
 ) -> SwapRecorded:
-    campaign, _ = _campaign(session, campaign_text)
-    at = when(campaign, at, now)
+    campaign, _, at = _begin(session, campaign_text, at, now)
     offer = session.get(CampaignSwapOffer, offer_id)
     want = session.get(CampaignSwapWant, want_id)
     if offer is None or offer.campaign_id != campaign.id:
@@ -172,8 +167,7 @@ def record_done(
     at: datetime | None = None,
     now: datetime | None = None,
 ) -> SwapRecorded:
-    campaign, _ = _campaign(session, campaign_text)
-    at = when(campaign, at, now)
+    campaign, _, at = _begin(session, campaign_text, at, now)
     swap = session.get(CampaignSwap, swap_id)
     if swap is None or swap.campaign_id != campaign.id:
         raise UserError(msg("本活动没有编号为 {id} 的交换", id=swap_id))
@@ -196,7 +190,7 @@ def record_done(
 
 def open_matches(session: Session, campaign_text: str, now: datetime | None = None):
     """Open wants × open offers of the same category (rewards/swaps.matches), and the campaign."""
-    campaign, settings = _campaign(session, campaign_text)
+    campaign, settings = open_campaign(session, campaign_text, ("swap",), msg("换物"))
     facts = load_facts(session, campaign, now or datetime.now())
     matched = {
         (offer, want)

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import argparse
 
-from core.common.cli import add_common_options, add_dry_run, emit, emit_change
+from core.common.cli import emit, emit_change, finish_command
 
 
-def _common(parser: argparse.ArgumentParser, *, at: bool = True) -> None:
+def _common(parser: argparse.ArgumentParser, handler, *, at: bool = True) -> None:
     if at:
         parser.add_argument("--at", help="发生时间 YYYY-MM-DD[ HH:MM]（默认：现在）")
-    add_dry_run(parser)
-    add_common_options(parser)
+    finish_command(parser, handler, dry_run=True)
 
 
 def register(actions: argparse._SubParsersAction) -> None:
@@ -25,35 +24,30 @@ def register(actions: argparse._SubParsersAction) -> None:
     helping.add_argument("campaign", help="活动编号或名称")
     helping.add_argument("--helper", required=True, help="助力的成员：编号或昵称")
     helping.add_argument("--for", dest="target", required=True, help="被助力的成员：编号或昵称")
-    _common(helping)
-    helping.set_defaults(handler=run_help)
+    _common(helping, run_help)
 
     team = actions.add_parser("team", help="拼团：开团，或加入某位团长的团")
     team.add_argument("campaign", help="活动编号或名称")
     team.add_argument("--member", required=True, help="开团或参团的成员：编号或昵称")
     team.add_argument("--join", metavar="LEADER", help="加入这位团长的团（不写：开新团）")
-    _common(team)
-    team.set_defaults(handler=run_team)
+    _common(team, run_team)
 
     draw = actions.add_parser("draw", help="抽奖：成员抽一次，按随机种子可重放")
     draw.add_argument("campaign", help="活动编号或名称")
     draw.add_argument("--member", required=True, help="抽奖的成员：编号或昵称")
-    _common(draw)
-    draw.set_defaults(handler=run_draw)
+    _common(draw, run_draw)
 
     coupons = actions.add_parser("coupons", help="优惠券：导入或生成券码，放进活动的券码池")
     coupons.add_argument("campaign", help="活动编号或名称")
     source = coupons.add_mutually_exclusive_group(required=True)
     source.add_argument("--import", dest="file", help="从文件导入（表格第一列或每行一个券码）")
     source.add_argument("--generate", type=int, metavar="N", help="生成 N 个随机券码")
-    _common(coupons, at=False)
-    coupons.set_defaults(handler=run_coupons)
+    _common(coupons, run_coupons, at=False)
 
     redeem = actions.add_parser("redeem", help="核销优惠券：已发出的券码只能核销一次")
     redeem.add_argument("campaign", help="活动编号或名称")
     redeem.add_argument("code", help="券码")
-    _common(redeem)
-    redeem.set_defaults(handler=run_redeem)
+    _common(redeem, run_redeem)
 
     swap = actions.add_parser(
         "swap", help="以物换物：发布物品或需求、配对、标记完成；不带操作时列出可配对的"
@@ -68,8 +62,7 @@ def register(actions: argparse._SubParsersAction) -> None:
     act.add_argument("--done", type=int, metavar="SWAP", help="标记这次交换已完成（编号）")
     swap.add_argument("--item", help="物品名称")
     swap.add_argument("--member", help="发布的成员：编号或昵称")
-    _common(swap)
-    swap.set_defaults(handler=run_swap)
+    _common(swap, run_swap)
 
 
 def _time(args):

@@ -54,6 +54,11 @@ def open_campaign(
                 what=what,
             )
         )
+    _check_recording(campaign, what)
+    return campaign, parse(campaign.kind, campaign.settings)
+
+
+def _check_recording(campaign: Campaign, what: Message) -> None:
     if campaign.status not in RECORDING_STATUSES:
         raise UserError(
             msg(
@@ -63,18 +68,34 @@ def open_campaign(
                 what=what,
             )
         )
-    return campaign, parse(campaign.kind, campaign.settings)
 
 
 def when(campaign: Campaign, at: datetime | None, now: datetime | None) -> datetime:
     """When it happened (default: now), inside the campaign's dates."""
     at = at or now or datetime.now()
-    shown = at.isoformat(sep=" ", timespec="minutes")
     if campaign.starts_at is not None and at < campaign.starts_at:
-        raise UserError(msg("时间 {at} 早于活动开始", at=shown))
+        raise UserError(msg("时间 {at} 早于活动开始", at=_shown(at)))
     if campaign.ends_at is not None and at > campaign.ends_at:
-        raise UserError(msg("时间 {at} 晚于活动结束", at=shown))
+        raise UserError(msg("时间 {at} 晚于活动结束", at=_shown(at)))
     return at
+
+
+def begin(
+    session: Session,
+    campaign_text: str,
+    kinds: tuple[str, ...],
+    what: Message,
+    at: datetime | None,
+    now: datetime | None,
+    members: tuple[int, ...] = (),
+) -> tuple[Campaign, Common, datetime]:
+    """What every recording starts with: the campaign takes `what` (open_campaign), the time
+    is inside its dates (when), and each of `members` may take part (check_member)."""
+    campaign, settings = open_campaign(session, campaign_text, kinds, what)
+    at = when(campaign, at, now)
+    for member in members:
+        check_member(session, member)
+    return campaign, settings, at
 
 
 def check_member(session: Session, member_id: int) -> None:
@@ -132,10 +153,9 @@ def record_help(
     now: datetime | None = None,
 ) -> HelpRecorded:
     """`helper_id` helps `target_id` (助力) or cuts their price (砍价)."""
-    campaign, settings = open_campaign(session, campaign_text, ("help", "bargain"), msg("助力"))
-    at = when(campaign, at, now)
-    for member in (target_id, helper_id):
-        check_member(session, member)
+    campaign, settings, at = begin(
+        session, campaign_text, ("help", "bargain"), msg("助力"), at, now, (target_id, helper_id)
+    )
     if helper_id == target_id:
         raise UserError(msg("不能给自己助力"))
     bargain = campaign.kind == "bargain"
@@ -231,9 +251,9 @@ def record_team(
     now: datetime | None = None,
 ) -> TeamRecorded:
     """`member_id` opens a team (no leader given) or joins `leader_id`'s team."""
-    campaign, settings = open_campaign(session, campaign_text, ("group_buy",), msg("拼团"))
-    at = when(campaign, at, now)
-    check_member(session, member_id)
+    campaign, settings, at = begin(
+        session, campaign_text, ("group_buy",), msg("拼团"), at, now, (member_id,)
+    )
     placed = session.execute(
         select(CampaignTeam.leader_id)
         .join(CampaignTeamMember, CampaignTeamMember.team_id == CampaignTeam.id)
@@ -344,9 +364,9 @@ def record_draw(
 ) -> DrawRecorded:
     """`member_id` draws once: the draw takes the next number and its outcome is the replay
     of every draw so far from the settings' seed (core/campaigns/rewards/lottery.py)."""
-    campaign, settings = open_campaign(session, campaign_text, ("lottery",), msg("抽奖"))
-    at = when(campaign, at, now)
-    check_member(session, member_id)
+    campaign, settings, at = begin(
+        session, campaign_text, ("lottery",), msg("抽奖"), at, now, (member_id,)
+    )
     rows = session.execute(
         select(CampaignDraw.number, CampaignDraw.member_id, CampaignDraw.at, CampaignDraw.seed)
         .where(CampaignDraw.campaign_id == campaign.id)
@@ -434,15 +454,7 @@ def purchase_event(
     caller records (core/workflows/activity.record_activity): the funnel's revenue, the ROI
     and 送's purchase trigger read those events."""
     campaign = find_campaign(session, campaign_text)
-    if campaign.status not in RECORDING_STATUSES:
-        raise UserError(
-            msg(
-                "活动「{name}」是{status}，不能记录{what}",
-                name=campaign.name,
-                status=STATUS_LABELS[campaign.status],
-                what=msg("消费"),
-            )
-        )
+    _check_recording(campaign, msg("消费"))
     at = when(campaign, at, now)
     check_member(session, member_id)
     if not 0 < cents <= MAX_AMOUNT_CENTS:
@@ -463,6 +475,7 @@ __all__ = [
     "HelpRecorded",
     "TeamRecorded",
     "amount_cents",
+    "begin",
     "check_member",
     "open_campaign",
     "purchase_event",

@@ -28,8 +28,44 @@ def add_common_options(parser: argparse.ArgumentParser, *, json_output: bool = T
         parser.add_argument("--json", action="store_true", help="以一个 JSON 对象输出结果")
 
 
+def add_command_group(
+    commands: argparse._SubParsersAction,
+    name: str,
+    help: str,
+    *,
+    dest: str | None = None,
+    metavar: str = "操作",
+) -> argparse._SubParsersAction:
+    """A command that only groups subcommands (`main.py ledger award …`): the subparsers to add
+    them to; which one ran is in `args.<dest>` (default: `<name>_command`)."""
+    group = commands.add_parser(name, help=help)
+    return group.add_subparsers(dest=dest or f"{name}_command", metavar=metavar, required=True)
+
+
 def add_dry_run(parser: argparse.ArgumentParser, help: str = "只检查，不写入") -> None:
     parser.add_argument("--dry-run", action="store_true", help=help)
+
+
+def add_no_mask(parser: argparse.ArgumentParser) -> None:
+    """--no-mask: an export shows names and phone numbers in full (the export log says so)."""
+    parser.add_argument("--no-mask", action="store_true", help="不打码（会记入导出日志）")
+
+
+def finish_command(
+    parser: argparse.ArgumentParser,
+    handler,
+    *,
+    dry_run: bool | str = False,
+    json_output: bool = True,
+) -> None:
+    """What every subcommand's parser ends with: --dry-run when the command writes (True: the
+    usual help; a text: its own help), then --db and --json, and the handler that runs it."""
+    if dry_run is True:
+        add_dry_run(parser)
+    elif dry_run:
+        add_dry_run(parser, dry_run)
+    add_common_options(parser, json_output=json_output)
+    parser.set_defaults(handler=handler)
 
 
 def date_option(text: str | None, option: str = "--date"):

@@ -8,22 +8,20 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict
 
-from core.common.cli import add_common_options, emit, run_work
+from core.common.cli import add_command_group, emit, finish_command, run_work
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    communities = commands.add_parser("communities", help="社群：列出社群与人数、二维码状态")
-    actions = communities.add_subparsers(dest="action", metavar="操作", required=True)
+    actions = add_command_group(
+        commands, "communities", "社群：列出社群与人数、二维码状态", dest="action"
+    )
     listing = actions.add_parser("list", help="列出社群（名称、平台、人数、二维码剩余天数）")
     listing.add_argument("--archived", action="store_true", help="也列出已归档的社群")
-    add_common_options(listing)
-    listing.set_defaults(handler=run_list)
+    finish_command(listing, run_list)
 
-    qr = commands.add_parser("qr", help="群二维码：有效期与人数上限提醒")
-    qr_actions = qr.add_subparsers(dest="action", metavar="操作", required=True)
+    qr_actions = add_command_group(commands, "qr", "群二维码：有效期与人数上限提醒", dest="action")
     status = qr_actions.add_parser("status", help="需要处理：即将过期、已过期、接近人数上限")
-    add_common_options(status)
-    status.set_defaults(handler=run_qr_status)
+    finish_command(status, run_qr_status)
 
 
 def run_list(args: argparse.Namespace) -> int:

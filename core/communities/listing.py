@@ -131,34 +131,28 @@ def list_communities(
 
 def _row(record, members: int, limits: Limits, today: date) -> CommunityRow:
     r = record
-    has_qr = bool(r.has_qr)
-    state = GroupState(
+    # What the attention rules look at is part of the row too (the row's code validity is the
+    # one in force; the rules get the community's own and look up the platform's themselves).
+    seen = dict(
         id=r.id,
         name=r.name,
         platform=r.platform,
         members=members,
         member_cap=r.member_cap,
         scan_cap=r.scan_cap,
-        has_qr=has_qr,
+        has_qr=bool(r.has_qr),
         qr_generated_on=r.qr_generated_on,
-        qr_valid_days=r.qr_valid_days,
     )
-    valid = limits.valid_days(r.platform, r.qr_valid_days) if has_qr else None
+    state = GroupState(**seen, qr_valid_days=r.qr_valid_days)
+    valid = limits.valid_days(r.platform, r.qr_valid_days) if state.has_qr else None
     tags = tuple(r.tags or ())
     verdict = ARCHIVED if r.archived else verdict_for(state, limits, today)
     return CommunityRow(
-        id=r.id,
-        name=r.name,
-        platform=r.platform,
-        members=members,
-        member_cap=r.member_cap,
-        scan_cap=r.scan_cap,
+        **seen,
         tags=tags,
         theme=r.theme or "",
         created_on=r.created_on,
         archived=bool(r.archived),
-        has_qr=has_qr,
-        qr_generated_on=r.qr_generated_on,
         qr_valid_days=valid,
         qr_expires_on=expires_on(r.qr_generated_on, valid),
         qr_days_left=days_left(r.qr_generated_on, valid, today),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from core.common.cli import TerminalProgress, add_common_options, emit, open_for
+from core.common.cli import TerminalProgress, emit, finish_command, open_for
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -13,8 +13,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--seed", type=int, default=20261123, help="随机种子，同一种子得到同样的数据"
     )
-    add_common_options(parser)
-    parser.set_defaults(handler=run)
+    finish_command(parser, run)
 
 
 def run(args: argparse.Namespace) -> int:

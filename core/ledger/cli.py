@@ -13,18 +13,20 @@ from pathlib import Path
 from core.common.cli import (
     DRY_RUN_MARK,
     TerminalProgress,
-    add_common_options,
-    add_dry_run,
+    add_command_group,
+    add_no_mask,
     emit,
     emit_change,
+    finish_command,
     run_work,
 )
 from db.bounds import MAX_ENTRY_POINTS, MAX_EXPIRY_DAYS  # plain numbers: --help stays quick
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    ledger = commands.add_parser("ledger", help="积分台账：发放、兑换、对账单、过期、核对、负债")
-    actions = ledger.add_subparsers(dest="ledger_command", metavar="操作", required=True)
+    actions = add_command_group(
+        commands, "ledger", "积分台账：发放、兑换、对账单、过期、核对、负债"
+    )
 
     award = actions.add_parser(
         "award", help="给成员发放积分：--points 按填写的积分，或 --rule 按积分规则"
@@ -44,42 +46,32 @@ def register(commands: argparse._SubParsersAction) -> None:
         type=int,
         help=f"有效天数（默认 365，最多 {MAX_EXPIRY_DAYS}；0 表示永不过期；仅 --points）",
     )
-    add_dry_run(award)
-    add_common_options(award)
-    award.set_defaults(handler=run_award)
+    finish_command(award, run_award, dry_run=True)
 
     redeem = actions.add_parser("redeem", help="用积分兑换积分商城的奖品")
     redeem.add_argument("--member", required=True, help="成员编号或昵称")
     redeem.add_argument("--reward", required=True, help="奖品编号或名称")
-    add_dry_run(redeem)
-    add_common_options(redeem)
-    redeem.set_defaults(handler=run_redeem)
+    finish_command(redeem, run_redeem, dry_run=True)
 
     statement = actions.add_parser("statement", help="成员的积分对账单（含滚动余额）")
     statement.add_argument("--member", required=True, help="成员编号或昵称")
-    add_common_options(statement)
-    statement.set_defaults(handler=run_statement)
+    finish_command(statement, run_statement)
 
     expire = actions.add_parser("expire", help="处理到期积分、退群收回和生日礼（可重复运行）")
-    add_dry_run(expire, "只统计将过期的积分，不写入")
-    add_common_options(expire)
-    expire.set_defaults(handler=run_expire)
+    finish_command(expire, run_expire, dry_run="只统计将过期的积分，不写入")
 
     verify = actions.add_parser("verify", help="核对台账：有任何不一致时以非零状态退出")
-    add_common_options(verify)
-    verify.set_defaults(handler=run_verify)
+    finish_command(verify, run_verify)
 
     liability = actions.add_parser("liability", help="积分负债：未使用积分及折合金额、即将到期")
-    add_common_options(liability)
-    liability.set_defaults(handler=run_liability)
+    finish_command(liability, run_liability)
 
     export = actions.add_parser("export", help="导出积分汇总、成员积分和流水到 Excel")
     export.add_argument("--out", required=True, help="导出的 .xlsx 文件")
     export.add_argument("--member", action="append", help="只导出这位成员的对账单（可重复）")
     export.add_argument("--no-statements", action="store_true", help="不导出逐笔流水")
-    export.add_argument("--no-mask", action="store_true", help="不打码（会记入导出日志）")
-    add_common_options(export)
-    export.set_defaults(handler=run_export)
+    add_no_mask(export)
+    finish_command(export, run_export)
 
 
 def find_member(session, text: str) -> int:

@@ -8,31 +8,34 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.common.cli import TerminalProgress, add_common_options, emit, run_work
+from core.common.cli import (
+    TerminalProgress,
+    add_command_group,
+    add_no_mask,
+    emit,
+    finish_command,
+    run_work,
+)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    members = commands.add_parser("members", help="查找成员")
-    members_commands = members.add_subparsers(dest="members_command", metavar="操作", required=True)
+    members_commands = add_command_group(commands, "members", "查找成员")
     search = members_commands.add_parser(
         "search", help="和成员页搜索框相同的匹配：昵称、拼音、首字母、手机尾号…"
     )
     search.add_argument("text", help="要找的内容，例如 zxf 或 0016")
     search.add_argument("--limit", type=int, default=50, help="最多列出几人（默认 50）")
     search.add_argument("--community", help="只在这个社群里找")
-    add_common_options(search)
-    search.set_defaults(handler=run_search)
+    finish_command(search, run_search)
 
-    export = commands.add_parser("export", help="导出为 Excel")
-    export_commands = export.add_subparsers(dest="export_command", metavar="内容", required=True)
+    export_commands = add_command_group(commands, "export", "导出为 Excel", metavar="内容")
     export_members = export_commands.add_parser(
         "members", help="导出成员（默认手机号、微信号打码）"
     )
     export_members.add_argument("--out", required=True, help="导出的 .xlsx 文件")
     export_members.add_argument("--community", help="只导出这个社群的成员")
-    export_members.add_argument("--no-mask", action="store_true", help="不打码（会记入导出日志）")
-    add_common_options(export_members)
-    export_members.set_defaults(handler=run_export)
+    add_no_mask(export_members)
+    finish_command(export_members, run_export)
 
 
 def run_search(args: argparse.Namespace) -> int:

@@ -17,16 +17,21 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.common.cli import TerminalProgress, add_common_options, emit, open_for, run_work
+from core.common.cli import (
+    TerminalProgress,
+    add_command_group,
+    emit,
+    finish_command,
+    open_for,
+    run_work,
+)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    posters = commands.add_parser("posters", help="海报：模板、批量生成个人海报、文案检查")
-    actions = posters.add_subparsers(dest="posters_command", metavar="操作", required=True)
+    actions = add_command_group(commands, "posters", "海报：模板、批量生成个人海报、文案检查")
 
     templates = actions.add_parser("templates", help="列出内置和已保存的海报模板")
-    add_common_options(templates)
-    templates.set_defaults(handler=run_templates)
+    finish_command(templates, run_templates)
 
     render = actions.add_parser(
         "render", help="为社群或分群里的每位成员生成一张个人海报（二维码逐张扫码校验）"
@@ -52,25 +57,21 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="活动编号或名称：海报上是每人在这个活动的邀请码（首次生成时发放，之后不变），"
         "{活动名} 默认为活动名称，{截止日期} 默认为活动结束日",
     )
-    add_common_options(render)
-    render.set_defaults(handler=run_render)
+    finish_command(render, run_render)
 
     check = actions.add_parser("check-copy", help="检查文案中的诱导分享等风险用语")
     check.add_argument("text", help="要检查的文案")
-    add_common_options(check)
-    check.set_defaults(handler=run_check_copy)
+    finish_command(check, run_check_copy)
 
     importing = actions.add_parser("import", help="导入海报模板文件（.zip）")
     importing.add_argument("file", help="模板文件 .zip")
     importing.add_argument("--name", help="保存为这个名称（默认：文件里的名称，重名时加序号）")
-    add_common_options(importing)
-    importing.set_defaults(handler=run_import)
+    finish_command(importing, run_import)
 
     export = actions.add_parser("export", help="把一个模板导出为文件（.zip，含图片）")
     export.add_argument("template", help="模板代号或名称")
     export.add_argument("--out", required=True, help="导出的 .zip 文件")
-    add_common_options(export)
-    export.set_defaults(handler=run_export)
+    finish_command(export, run_export)
 
 
 # ---------------------------------------------------------------------- templates

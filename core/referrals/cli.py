@@ -7,18 +7,16 @@ from __future__ import annotations
 
 import argparse
 
-from core.common.cli import add_common_options, emit, run_work
+from core.common.cli import add_command_group, emit, finish_command, run_work
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    referrals = commands.add_parser("referrals", help="邀请码与邀请关系：查邀请码是谁的")
-    actions = referrals.add_subparsers(dest="referrals_command", metavar="操作", required=True)
+    actions = add_command_group(commands, "referrals", "邀请码与邀请关系：查邀请码是谁的")
     resolve = actions.add_parser(
         "resolve", help="查邀请码属于哪位成员；输错一个字符时列出最接近的邀请码"
     )
     resolve.add_argument("code", help="邀请码（大小写、空格和横线不影响）")
-    add_common_options(resolve)
-    resolve.set_defaults(handler=run_resolve)
+    finish_command(resolve, run_resolve)
 
 
 def run_resolve(args: argparse.Namespace) -> int:

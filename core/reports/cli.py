@@ -13,7 +13,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.common.cli import TerminalProgress, add_common_options, date_option, emit, run_work
+from core.common.cli import (
+    TerminalProgress,
+    add_no_mask,
+    date_option,
+    emit,
+    finish_command,
+    run_work,
+)
 from core.reports.presets_cli import add_presets_parser
 
 
@@ -35,9 +42,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         metavar="FILE.png|FILE.pdf",
         help="同时生成给手机看的长图（.png 或 .pdf，可给多次）",
     )
-    report.add_argument("--no-mask", action="store_true", help="不打码（会记入导出日志）")
-    add_common_options(report)
-    report.set_defaults(handler=run_report)
+    add_no_mask(report)
+    finish_command(report, run_report)
     add_presets_parser(report.add_subparsers(dest="report_command", metavar="操作"))
 
 

@@ -8,21 +8,27 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.common.cli import TerminalProgress, add_common_options, emit, run_work
+from core.common.cli import (
+    TerminalProgress,
+    add_command_group,
+    add_no_mask,
+    emit,
+    finish_command,
+    run_work,
+)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    segments = commands.add_parser("segments", help="成员分群：RFM、流失预警、新人活跃、本周最投入")
-    actions = segments.add_subparsers(dest="segments_command", metavar="操作", required=True)
+    actions = add_command_group(
+        commands, "segments", "成员分群：RFM、流失预警、新人活跃、本周最投入"
+    )
     listing = actions.add_parser("list", help="列出所有分群及人数")
-    add_common_options(listing)
-    listing.set_defaults(handler=run_list)
+    finish_command(listing, run_list)
     export = actions.add_parser("export", help="导出一个分群（含建议动作，默认打码）")
     export.add_argument("name", help="分群名称或代号，例如 流失预警 或 slipping_away")
     export.add_argument("--out", required=True, help="导出的 .xlsx 文件")
-    export.add_argument("--no-mask", action="store_true", help="不打码（会记入导出日志）")
-    add_common_options(export)
-    export.set_defaults(handler=run_export)
+    add_no_mask(export)
+    finish_command(export, run_export)
 
 
 def run_list(args: argparse.Namespace) -> int:

@@ -7,19 +7,16 @@ from __future__ import annotations
 
 import argparse
 
-from core.common.cli import add_common_options, emit, run_work
+from core.common.cli import add_command_group, emit, finish_command, run_work
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    tiers = commands.add_parser("tiers", help="成员等级：重新计算、查看原因")
-    actions = tiers.add_subparsers(dest="tiers_command", metavar="操作", required=True)
+    actions = add_command_group(commands, "tiers", "成员等级：重新计算、查看原因")
     recompute = actions.add_parser("recompute", help="按当前等级规则重新计算所有成员的等级")
-    add_common_options(recompute)
-    recompute.set_defaults(handler=run_recompute)
+    finish_command(recompute, run_recompute)
     explain = actions.add_parser("explain", help="为什么是这个等级、升级还差什么")
     explain.add_argument("member", help="成员编号，或唯一的昵称/备注/微信号")
-    add_common_options(explain)
-    explain.set_defaults(handler=run_explain)
+    finish_command(explain, run_explain)
 
 
 def run_recompute(args: argparse.Namespace) -> int:

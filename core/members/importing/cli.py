@@ -10,7 +10,7 @@ import argparse
 import re
 from pathlib import Path
 
-from core.common.cli import TerminalProgress, add_common_options, emit, open_for
+from core.common.cli import TerminalProgress, emit, finish_command, open_for
 from core.common.errors import UserError
 
 _MAX_LISTED = 20
@@ -41,8 +41,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         metavar="FILE.xlsx",
         help="把被拒绝的行和问题保存为 Excel（手机号和微信号打码，记入导出日志）",
     )
-    add_common_options(parser)
-    parser.set_defaults(handler=run)
+    finish_command(parser, run)
 
 
 def run(args: argparse.Namespace) -> int:

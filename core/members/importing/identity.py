@@ -92,19 +92,13 @@ class Identity:
     def _new_despite_phone(self, row: Row, plan_row: PlanRow, doubt: Doubt) -> None:
         """Answered NEW: another person, so the phone (one person's) stays with its owner."""
         del row.keys["phone"]
-        self._issue(
-            plan_row.sheet,
-            plan_row.row,
-            "phone",
-            doubt.phone,
-            msg(
-                "按你的回答，这一行不是成员「{old}」：新建成员，手机号 {phone} 仍属于「{old}」，"
-                "不写给新成员",
-                old=doubt.member_nickname,
-                phone=doubt.phone,
-            ),
-            False,
+        message = msg(
+            "按你的回答，这一行不是成员「{old}」：新建成员，手机号 {phone} 仍属于「{old}」，"
+            "不写给新成员",
+            old=doubt.member_nickname,
+            phone=doubt.phone,
         )
+        self._row_note(plan_row, "phone", doubt.phone, message)
 
     # --------------------------------------------------------------- identity
 
@@ -199,43 +193,35 @@ class Identity:
                 person.keys.setdefault(kind, value)
                 continue
             if owner is not None or owner_id is not None:
-                other = (
-                    owner.first.nickname
-                    if owner is not None
-                    else self.db.nickname.get(owner_id, "")
-                )
-                self._issue(
-                    plan_row.sheet,
-                    plan_row.row,
-                    kind,
-                    value,
-                    msg(
-                        "{field} {value} 已属于另一位成员「{other}」（其他编号不同），"
-                        "这一行不写入该值",
-                        field=IDENTITY_LABELS[kind],
-                        value=value,
-                        other=other,
-                    ),
-                    False,
-                )
+                self._taken(plan_row, kind, value, owner, owner_id)
                 continue
             current = person.keys.get(kind)
             if current is not None and current != value:
-                self._issue(
-                    plan_row.sheet,
-                    plan_row.row,
-                    kind,
-                    value,
-                    msg(
-                        "同一人在前面的行里{field}是 {value}，保留前面的值",
-                        field=IDENTITY_LABELS[kind],
-                        value=current,
-                    ),
-                    False,
+                message = msg(
+                    "同一人在前面的行里{field}是 {value}，保留前面的值",
+                    field=IDENTITY_LABELS[kind],
+                    value=current,
                 )
+                self._row_note(plan_row, kind, value, message)
                 continue
             person.keys[kind] = value
             self.index[kind][value] = person
+
+    def _row_note(self, plan_row: PlanRow, field: str, value, reason) -> None:
+        """A note on one row of the file; the row itself is still imported."""
+        self._issue(plan_row.sheet, plan_row.row, field, value, reason, False)
+
+    def _taken(self, plan_row: PlanRow, kind: str, value, owner, owner_id) -> None:
+        """`value` is another member's identifier (`owner` in this file or `owner_id` in the
+        database): the row does not write it."""
+        other = owner.first.nickname if owner is not None else self.db.nickname.get(owner_id)
+        message = msg(
+            "{field} {value} 已属于另一位成员「{other}」（其他编号不同），这一行不写入该值",
+            field=IDENTITY_LABELS[kind],
+            value=value,
+            other=other or "",
+        )
+        self._row_note(plan_row, kind, value, message)
 
     def _attach_fresh_keys(self, person: Person, row: Row, plan_row: PlanRow) -> None:
         """A new member's identifiers: theirs unless someone else (who differs in a stronger
@@ -246,20 +232,7 @@ class Identity:
             if owner is None and owner_id is None:
                 self.index[kind][value] = person
                 continue
-            other = owner.first.nickname if owner is not None else self.db.nickname.get(owner_id)
-            self._issue(
-                plan_row.sheet,
-                plan_row.row,
-                kind,
-                value,
-                msg(
-                    "{field} {value} 已属于另一位成员「{other}」（其他编号不同），这一行不写入该值",
-                    field=IDENTITY_LABELS[kind],
-                    value=value,
-                    other=other or "",
-                ),
-                False,
-            )
+            self._taken(plan_row, kind, value, owner, owner_id)
             taken.append(kind)
         person.keys = row.keys
         for kind in taken:
@@ -275,17 +248,11 @@ class Identity:
                 if name not in person.fields:
                     person.fields[name] = value
                 elif name == opening.FIELD and value != person.fields[name]:
-                    self._issue(
-                        plan_row.sheet,
-                        plan_row.row,
-                        name,
-                        value,
-                        msg(
-                            "同一人在前面的行里期初积分是 {points}，只计入一次，按前面的值",
-                            points=person.fields[name],
-                        ),
-                        False,
+                    message = msg(
+                        "同一人在前面的行里期初积分是 {points}，只计入一次，按前面的值",
+                        points=person.fields[name],
                     )
+                    self._row_note(plan_row, name, value, message)
             for key, value in row.custom.items():
                 old = person.custom.get(key)
                 if old is None:

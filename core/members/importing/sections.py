@@ -296,20 +296,8 @@ def _table_records(
                 repeated.append(number)
                 continue
             values: dict[str, Any] = {}
-            filled = 0
-            for index, name in named:
-                if index < width:
-                    cell = cells[index]
-                    if cell != "" and cell is not None:
-                        values[name] = cell
-                        filled += 1
             custom: dict[str, Any] = {}
-            for index, key in customs:
-                if index < width:
-                    cell = cells[index]
-                    if cell != "" and cell is not None:
-                        custom[key] = cell
-                        filled += 1
+            filled = _take(cells, width, named, values) + _take(cells, width, customs, custom)
             yield number, values, custom, filled, None
 
     yield from records(buffered)
@@ -616,3 +604,15 @@ def _customers_section(customers: list[tuple[Any, Any, str]]) -> Section:
         fraction=lambda: 1.0,
         mapped_columns=0,
     )
+
+
+def _take(cells, width: int, columns, into: dict) -> int:
+    """The filled cells of `columns` ((index, key) pairs) into `into`; how many there were."""
+    taken = 0
+    for index, key in columns:
+        if index < width:
+            cell = cells[index]
+            if cell != "" and cell is not None:
+                into[key] = cell
+                taken += 1
+    return taken
