@@ -1,0 +1,51 @@
+"""Lists pinned from another tab (概览's "the members behind" a figure): the last one asked wins."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QPushButton
+
+from core.members.editing import create_member
+
+
+def people(database, count: int = 6) -> list[int]:
+    with database.session() as session:
+        return [create_member(session, f"成员{n}") for n in range(count)]
+
+
+def settled(tab) -> bool:
+    return not tab.busy() and tab.list_complete()
+
+
+def test_two_pins_back_to_back_during_the_first_load_show_the_second(
+    make_window, sqlite_database, qtbot
+):
+    ids = people(sqlite_database)
+    window = make_window(sqlite_database)
+    tab = window.members_tab
+    # The window's own path (a dashboard figure clicked twice): the 成员 tab's first load is
+    # still in flight when both lists arrive.
+    window.show_members(ids[:2], "第一个")
+    window.show_members(ids[3:5], "第二个")
+    qtbot.waitUntil(lambda: settled(tab), timeout=10_000)
+    assert sorted(tab.model.ids()) == ids[3:5]
+    pinned = tab.findChild(QPushButton, "members_filter_pinned")
+    assert pinned.isVisible() and "第二个" in pinned.text()
+
+
+def test_a_pin_while_another_pinned_list_loads_replaces_it(make_window, sqlite_database, qtbot):
+    ids = people(sqlite_database)
+    window = make_window(sqlite_database)
+    tab = window.members_tab
+    window.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: settled(tab) and len(tab.model.ids()) == len(ids), timeout=10_000)
+    window.show_members(ids[:3], "第一个")
+    qtbot.waitUntil(lambda: settled(tab), timeout=10_000)
+    assert sorted(tab.model.ids()) == ids[:3]
+    window.show_members([ids[5]], "第二个")  # the first list's read done: a plain second click
+    window.show_members(ids[1:3], "第三个")  # and a third before the second's read lands
+    qtbot.waitUntil(lambda: settled(tab), timeout=10_000)
+    assert sorted(tab.model.ids()) == ids[1:3]
+    assert "第三个" in tab.findChild(QPushButton, "members_filter_pinned").text()
+    # 清除 (the pinned button) still goes back to everyone.
+    tab.findChild(QPushButton, "members_filter_pinned").click()
+    qtbot.waitUntil(lambda: settled(tab) and len(tab.model.ids()) == len(ids), timeout=10_000)
