@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtWidgets import QPushButton
 
 from core.members.editing import create_member
@@ -49,3 +51,43 @@ def test_a_pin_while_another_pinned_list_loads_replaces_it(make_window, sqlite_d
     # 清除 (the pinned button) still goes back to everyone.
     tab.findChild(QPushButton, "members_filter_pinned").click()
     qtbot.waitUntil(lambda: settled(tab) and len(tab.model.ids()) == len(ids), timeout=10_000)
+
+
+def test_the_last_figure_clicked_wins_when_an_earlier_read_lands_later(
+    make_window, sqlite_database, qtbot, monkeypatch
+):
+    """Two dashboard figures clicked back to back: the first one's read of its members is
+    slower and finishes after the second's. The 成员 tab must keep the second list."""
+    from core.reports import dashboard
+    from tests.core.reports.helpers import group, person
+
+    with sqlite_database.session(write=True) as session:
+        reading, running = group(session, "读书会"), group(session, "跑步群")
+        readers = sorted(person(session, reading, f"读者{n}") for n in range(3))
+        runner = person(session, running, "跑者")
+    window = make_window(sqlite_database)
+    overview, members = window.overview_tab, window.members_tab
+    qtbot.waitUntil(lambda: overview._period is not None and not overview.busy(), timeout=30_000)
+
+    # The real members_behind, held back for the first figure until the second is shown.
+    real, release = dashboard.members_behind, threading.Event()
+
+    def slow_first(session, period, target):
+        if target == f"community:{reading}":
+            assert release.wait(20)
+        return real(session, period, target)
+
+    monkeypatch.setattr(dashboard, "members_behind", slow_first)
+    overview.open_members(f"community:{reading}", "读书会")
+    overview.open_members(f"community:{running}", "跑步群")
+    qtbot.waitUntil(
+        lambda: window.tabs.currentWidget() is members
+        and settled(members)
+        and members.model.ids() == [runner],
+        timeout=10_000,
+    )
+    release.set()  # now the first figure's members arrive, late
+    qtbot.waitUntil(lambda: not overview.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: settled(members), timeout=10_000)
+    assert members.model.ids() == [runner], readers
+    assert "跑步群" in members.findChild(QPushButton, "members_filter_pinned").text()
