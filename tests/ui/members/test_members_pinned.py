@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QComboBox, QPushButton
 
-from core.members.editing import create_member
+from core.members.editing import create_member, set_member_tags
+from ui.members.extras import MembersTabExtras
+from ui.members.tab import MembersTab
 
 
 def people(database, count: int = 6) -> list[int]:
@@ -81,9 +83,11 @@ def test_the_last_figure_clicked_wins_when_an_earlier_read_lands_later(
     overview.open_members(f"community:{reading}", "读书会")
     overview.open_members(f"community:{running}", "跑步群")
     qtbot.waitUntil(
-        lambda: window.tabs.currentWidget() is members
-        and settled(members)
-        and members.model.ids() == [runner],
+        lambda: (
+            window.tabs.currentWidget() is members
+            and settled(members)
+            and members.model.ids() == [runner]
+        ),
         timeout=10_000,
     )
     release.set()  # now the first figure's members arrive, late
@@ -91,3 +95,31 @@ def test_the_last_figure_clicked_wins_when_an_earlier_read_lands_later(
     qtbot.waitUntil(lambda: settled(members), timeout=10_000)
     assert members.model.ids() == [runner], readers
     assert "跑步群" in members.findChild(QPushButton, "members_filter_pinned").text()
+
+
+def test_filter_choices_read_before_a_change_do_not_land_over_newer_ones(
+    app, sqlite_database, qtbot
+):
+    """Two reloads back to back (two writes announced): the first one's read of the filter
+    choices finishes last, and must not put back the tags as they were before."""
+    member = people(sqlite_database, 1)[0]
+    entered, release = threading.Event(), threading.Event()
+
+    def levels(_session):
+        if not entered.is_set():  # the first reload's read: its tags were read already
+            entered.set()
+            assert release.wait(20)
+        return []
+
+    tab = MembersTab(sqlite_database, extras=MembersTabExtras(level_names=levels))
+    qtbot.addWidget(tab)
+    tag = tab.findChild(QComboBox, "members_filter_tag")
+    tab.reload(None)
+    qtbot.waitUntil(entered.is_set, timeout=10_000)
+    with sqlite_database.session(write=True) as session:
+        set_member_tags(session, member, ["新标签"])
+    tab.reload(None)
+    qtbot.waitUntil(lambda: tag.findText("新标签") > 0, timeout=10_000)
+    release.set()
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=10_000)
+    assert tag.findText("新标签") > 0
