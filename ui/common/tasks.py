@@ -175,7 +175,8 @@ class TaskGroup:
     errors shown to the user, and `busy()` for tests and for not stacking the same load twice.
 
     `read(work, show)`: `work(session)` runs in a read session off the GUI thread, then
-    `show(result)` on it, while the owner exists (Anki's QueryOp).
+    `show(result)` on it, while the owner exists (Anki's QueryOp). Reads run side by side and
+    may finish in any order: `read(..., latest="name")` shows only the newest read of that name.
     `write(work, label=…, changes=…)`: `work(session)` runs in a write session (SQLite's write
     lock taken at the start), which commits; then the owner's `announce(changes)` tells the
     window what changed and `then(result)` runs (Anki's CollectionOp).
@@ -185,6 +186,7 @@ class TaskGroup:
         self._owner = owner
         self._announce = announce
         self._tasks: list[Task] = []
+        self._newest: dict[str, int] = {}  # read name → the number of its newest read
 
     def start(
         self,
@@ -214,11 +216,15 @@ class TaskGroup:
         label: str | None = None,
         on_failure: Callable[[Exception], None] | None = None,
         database: Database | None = None,
+        latest: str | None = None,
     ) -> Task:
         """Read in the background, then show (on the GUI thread, while the owner exists).
         With `label`, a read the user waits for: a progress dialog appears if it takes a
-        while."""
+        while. With `latest`, reads that replace each other (a second click before the first
+        one's answer): a result is dropped once a newer read of that name has started."""
         database = database or self._owner.database  # taken now, on the GUI thread
+        if latest is not None:
+            show = self._if_newest(latest, show)
 
         def run() -> T:
             with database.session() as session:
@@ -227,6 +233,15 @@ class TaskGroup:
         if label is None:
             return self.start(run, show, on_failure=on_failure)
         return self._behind_dialog(run, label, show, on_failure)
+
+    def _if_newest(self, name: str, show: Callable[[T], None]) -> Callable[[T], None]:
+        number = self._newest[name] = self._newest.get(name, 0) + 1
+
+        def call(result: T) -> None:
+            if self._newest[name] == number:
+                show(result)
+
+        return call
 
     def write(
         self,

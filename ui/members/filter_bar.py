@@ -193,8 +193,9 @@ class MemberFilterBar(QWidget):
 
     def pin(self, label: str) -> None:
         """Show that the list is narrowed to members another tab sent, the other filters
-        cleared (without querying: the tab queries once, with the members)."""
-        self._reset()
+        cleared (without querying: the tab queries once, with the members). A list pinned
+        before is replaced, not cleared: no `unpinned`, which would drop the new one."""
+        self._reset(unpin=False)
         self.pinned.setText(self.tr("{label} ✕").format(label=label))
         self.pinned.show()
 
@@ -202,10 +203,12 @@ class MemberFilterBar(QWidget):
         self._reset()
         self._emit()
 
-    def _reset(self) -> None:
-        if self.pinned.isVisible():
+    def _reset(self, *, unpin: bool = True) -> None:
+        # isHidden, not isVisible: a pin is still there while the 成员 tab is not the current one.
+        if not self.pinned.isHidden():
             self.pinned.hide()
-            self.unpinned.emit()
+            if unpin:
+                self.unpinned.emit()
         widgets = (self.search, *self._combos(), self.joined_enabled, self.include_team)
         for widget in widgets:
             widget.blockSignals(True)

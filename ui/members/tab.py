@@ -202,9 +202,12 @@ class MembersTab(FeatureTab):
         """Reload choices and the current query."""
         self._scope_ids.clear()
         level_names = self.extras.level_names
+        # Two reloads back to back: the older choices may land last (they would put back a
+        # tag just added), so only the newest read's are shown.
         self.tasks.read(
             lambda session: replace(filter_choices(session), levels=level_names(session)),
             self._set_choices,
+            latest="choices",
         )
         self.run_query(self.filter_bar.current_filter())
 

@@ -483,7 +483,10 @@ class OverviewTab(FeatureTab):
 
             return members_behind(session, period, target)
 
-        self.tasks.read(work, lambda ids: self.members_requested.emit(ids, label))
+        # Clicked again before the answer: only the last figure's members are sent.
+        self.tasks.read(
+            work, lambda ids: self.members_requested.emit(ids, label), latest="members_behind"
+        )
 
     # ----- thresholds and the weekly report ----------------------------------------------------
 
