@@ -1,6 +1,8 @@
 """The dashboard's bar and line charts (QtCharts, imported when the first chart is drawn, so the
 window still shows first). A click on a bar emits what it stands for — a target of
-core.reports.dashboard.members_behind — or nothing when the bar has no people behind it.
+core.reports.dashboard.members_behind — or nothing when the bar has no people behind it. A value
+of None is a figure not known yet: no bar, and nothing to click. A category's tip (Bars.tips) is
+shown over its row or column, the axis label included, so an empty one can still say why.
 """
 
 from __future__ import annotations
@@ -8,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QMargins, Qt, Signal
+from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QPen
-from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
+from PySide6.QtWidgets import QLabel, QStackedLayout, QToolTip, QWidget
 
 from ui.common.chart_host import ChartHost, style_axis
 from ui.common.theme import current_theme
@@ -20,8 +22,9 @@ from ui.common.theme import current_theme
 class Bars:
     name: str
     color: str  # a Theme field: accent, danger, muted…
-    values: Sequence[float]
+    values: Sequence[float | None]  # None: not known yet (no bar, not clickable)
     targets: Sequence[str | None] = ()  # per category; () → not clickable
+    tips: Sequence[str] = ()  # per category, shown on hover; () → none
 
 
 class ChartBox(ChartHost):
@@ -41,6 +44,9 @@ class ChartBox(ChartHost):
         self.empty_label.setProperty("muted", True)
         self._stack.addWidget(self.empty_label)
         self.bar_sets: list = []  # what was drawn last, for tests
+        self._tips: list[str] = []  # per category as drawn (bottom up when horizontal)
+        self._horizontal = False
+        self._series = None
 
     def show_empty(self, text: str) -> None:
         self.empty_label.setText(text)
@@ -48,6 +54,46 @@ class ChartBox(ChartHost):
 
     def _place_view(self, view) -> None:
         self._stack.addWidget(view)
+        view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        viewport = self.view.viewport() if self.view is not None else None
+        if event.type() == QEvent.Type.ToolTip and watched is viewport:
+            tip = self.tip_at(event.pos())
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self.view)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().eventFilter(watched, event)
+
+    def tip_at(self, pos: QPoint) -> str:
+        """The tip of the category under `pos` (view coordinates), its axis label included."""
+        if not self._tips or self._series is None or self.chart is None:
+            return ""
+        at = self.chart.mapFromScene(self.view.mapToScene(pos))
+        plot = self.chart.plotArea()
+        # across the whole row (axis label and bar) or the whole column
+        inside = (
+            plot.top() <= at.y() <= plot.bottom()
+            if self._horizontal
+            else plot.left() <= at.x() <= plot.right()
+        )
+        point = self.chart.mapToValue(at, self._series)
+        index = round(point.y() if self._horizontal else point.x())
+        if not inside or not 0 <= index < len(self._tips):
+            return ""
+        return self._tips[index]
+
+    def category_point(self, index: int) -> QPoint:
+        """Where category `index` (as given to set_bars) sits in the view, on its axis label:
+        what a test hovers."""
+        count = len(self._tips) or len(self.bar_sets[0][1].values)
+        drawn = count - 1 - index if self._horizontal else index
+        value = QPointF(0, drawn) if self._horizontal else QPointF(drawn, 0)
+        at = self.chart.mapToPosition(value, self._series)
+        at = QPointF(self.chart.plotArea().left() - 8, at.y()) if self._horizontal else at
+        return self.view.mapFromScene(self.chart.mapToScene(at))
 
     def _new_chart(self):
         chart = super()._new_chart()
@@ -76,8 +122,10 @@ class ChartBox(ChartHost):
         if horizontal:  # QtCharts draws the first category at the bottom: read top down
             categories = list(categories)[::-1]
             sets = [
-                Bars(b.name, b.color, list(b.values)[::-1], list(b.targets)[::-1]) for b in sets
-            ]
+                Bars(b.name, b.color, list(b.values)[::-1], list(b.targets)[::-1],
+                     list(b.tips)[::-1])
+                for b in sets
+            ]  # fmt: skip
         theme = current_theme()
         chart = self._new_chart()
         chart.legend().setVisible(len(sets) > 1 or line is not None)
@@ -89,9 +137,14 @@ class ChartBox(ChartHost):
             color = QColor(getattr(theme, bars.color))
             bar_set.setColor(color)
             bar_set.setBorderColor(color)
-            bar_set.append([float(value) for value in bars.values])
+            if None in bars.values:  # a border would draw an unknown figure's bar as a line
+                bar_set.setPen(QPen(Qt.PenStyle.NoPen))
+            bar_set.append([0.0 if value is None else float(value) for value in bars.values])
             if bars.targets:
-                targets = list(bars.targets)
+                targets = [
+                    None if value is None else target
+                    for value, target in zip(bars.values, bars.targets, strict=True)
+                ]
                 bar_set.clicked.connect(lambda index, t=targets: self._clicked(t, index))
             series.append(bar_set)
             self.bar_sets.append((bar_set, bars))
@@ -101,7 +154,10 @@ class ChartBox(ChartHost):
         axis.setTruncateLabels(False)  # "0–7 天" cut to "…" beside horizontal bars
         values = QValueAxis()
         values.setLabelFormat("%d")
-        top = max((max(bars.values, default=0) for bars in sets), default=0)
+        known = [value for bars in sets for value in bars.values if value is not None]
+        top = max(known, default=0)
+        self._horizontal, self._series = horizontal, series
+        self._tips = next((list(b.tips) for b in sets if b.tips), [])
         values.setRange(0, max(5, top * 1.05))
         values.applyNiceNumbers()
         style_axis(axis, small=len(categories) > 12)

@@ -38,6 +38,7 @@ from ui.common.wheel import scroll_safe
 from ui.common.widgets import page_title, push_button
 from ui.overview.cards import KpiCard
 from ui.overview.charts import Bars, ChartBox
+from ui.overview.funnel import FunnelView
 from ui.overview.heat import ChatHeat
 from ui.overview.period_bar import PeriodBar
 
@@ -157,12 +158,11 @@ class OverviewTab(FeatureTab):
         self.heat.import_requested.connect(self.chat_import_requested)
         self.tenure_chart = ChartBox("overview_tenure_chart")
         self.level_chart = ChartBox("overview_level_chart")
-        self.funnel_chart = ChartBox("overview_funnel_chart")
-        for chart in (self.growth_chart, self.tenure_chart, self.level_chart, self.funnel_chart):
+        self.funnel = FunnelView()
+        self.funnel_chart = self.funnel.chart
+        for chart in (self.growth_chart, self.tenure_chart, self.level_chart, self.funnel):
             chart.bar_clicked.connect(self._bar_clicked)
-        self.funnel_section = _section(
-            "overview_funnel", self.tr("最新活动的漏斗"), self.funnel_chart
-        )
+        self.funnel_section = _section("overview_funnel", self.tr("最新活动的漏斗"), self.funnel)
         charts = QGridLayout()
         charts.setSpacing(12)
         charts.addWidget(
@@ -415,18 +415,13 @@ class OverviewTab(FeatureTab):
         campaigns = [c for c in report.campaigns if c.stages]
         if not campaigns:
             self.funnel_section.title_label.setText(self.tr("最新活动的漏斗"))
-            self.funnel_chart.show_empty(self.tr("这段时间没有进行中的活动"))
+            self.funnel.show_empty(self.tr("这段时间没有进行中的活动"))
         else:
             latest = max(campaigns, key=lambda c: (c.starts_at is not None, c.starts_at, c.id))
             self.funnel_section.title_label.setText(
                 self.tr("最新活动的漏斗：{name}").format(name=latest.name)
             )
-            self.funnel_chart.set_bars(
-                [shown(stage.label) for stage in latest.stages],
-                [Bars(self.tr("人数"), "accent", [stage.count for stage in latest.stages],
-                      [f"campaign:{latest.id}:{stage.key}" for stage in latest.stages])],
-                horizontal=True,
-            )  # fmt: skip
+            self.funnel.show_funnel(latest.id, latest.stages)
 
     def _set_empty_visible(self, visible: bool) -> None:
         self.empty_state.setVisible(visible)
