@@ -4,9 +4,17 @@ bar takes (members_behind, members_requested)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
+
+from PySide6.QtCharts import QBarCategoryAxis
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QLabel, QToolTip
 
 from core.campaigns.funnel_members import funnel_members
+from core.referrals.edges import live_key
+from db.models import Community, Member
+from db.referral_models import Campaign, InviteCode, ReferralEdge
 from tests.core.campaigns import funnel_fixture as fx
 from tests.ui.overview.test_dashboard import show_period
 
@@ -48,3 +56,79 @@ def test_a_funnel_bar_opens_the_members_of_its_stage(make_window, sqlite_databas
 
 def key_label(key: str) -> str:
     return {"revenue": "付费", "retained": "留存（第 4 周活跃）"}[key]
+
+
+START = datetime(2026, 3, 1, 9, 0)
+RETAINED, REFERRED = "留存（第 4 周活跃）", "推荐（≥1 个有效邀请）"
+
+
+def load_young_campaign(session) -> int:
+    """A running campaign a week old: nobody has been in 28 days (retained is not known yet).
+    Seed 1 brought 2 and 3; 3 brought 5 (verified), 2 brought 4 (still pending): referred is 1
+    (3) of the 3 newcomers whose invites are decided (2's is not)."""
+    session.add_all(Member(id=member, nickname=f"y{member}") for member in range(1, 6))
+    group = Community(name="young")
+    campaign = Campaign(name="新春拉新", starts_at=START, ends_at=START + timedelta(days=30),
+                        status="running")  # fmt: skip
+    session.add_all([group, campaign])
+    session.flush()
+    session.add(InviteCode(value="Y0001", member_id=1, campaign_id=campaign.id, issued_at=START,
+                           origin="campaign"))  # fmt: skip
+    for inviter, invitee, day, status in ((1, 2, 1, "verified"), (1, 3, 2, "verified"),
+                                          (2, 4, 3, "pending"), (3, 5, 4, "verified")):  # fmt: skip
+        session.add(
+            ReferralEdge(
+                inviter_id=inviter, invitee_id=invitee, campaign_id=campaign.id,
+                community_id=group.id, occurred_at=START + timedelta(days=day), how="code",
+                sources=1, status=status, live_key=live_key(invitee, campaign.id, group.id),
+            )
+        )  # fmt: skip
+    session.flush()
+    return campaign.id
+
+
+def test_a_stage_not_known_yet_is_no_bar_and_opens_nothing(make_window, sqlite_database, qtbot):
+    with sqlite_database.session(write=True) as session:
+        campaign_id = load_young_campaign(session)
+    window = make_window(sqlite_database)
+    tab = show_period(window, qtbot, date(2026, 3, 1), date(2026, 3, 7))
+    chart = tab.findChild(type(tab.funnel_chart), "overview_funnel_chart")
+    bar_set, bars = chart.bar_sets[0]
+    retained = list(bars.targets).index(f"campaign:{campaign_id}:retained")
+
+    # no bar: nothing drawn (not a 0 of nothing), nothing behind it to click
+    assert bars.values[retained] is None and bar_set.at(retained) == 0
+    axis = next(a for a in chart.chart.axes() if isinstance(a, QBarCategoryAxis))
+    assert f"{RETAINED}：—" in axis.categories()
+
+    reason = "还没有新成员入群满 28 天"
+    stages = list(reversed(axis.categories()))  # top down, as given
+    at = chart.category_point(stages.index(f"{RETAINED}：—"))
+    assert chart.tip_at(at).splitlines() == [f"{RETAINED}：—", reason, "还不能查看成员"]
+    viewport = chart.view.viewport()
+    QApplication.sendEvent(
+        viewport, QHelpEvent(QEvent.Type.ToolTip, at, viewport.mapToGlobal(at))
+    )  # the tip as hovering shows it, over the row's axis label
+    assert reason in QToolTip.text()
+
+    note = tab.findChild(QLabel, "overview_funnel_note")
+    assert note.isVisible()
+    lines = note.text().splitlines()
+    assert f"{RETAINED} —（{reason}）" in lines
+    # referred is counted for 3 of the 4 newcomers (2's invite is undecided): it says so
+    referred = list(bars.targets).index(f"campaign:{campaign_id}:referred")
+    assert bars.values[referred] == 1  # 3 has a verified invitee
+    partly = "可计 3 人：1 位新成员的邀请还在待定期，是否有效尚未确定"
+    assert f"{REFERRED} 1（{partly}）" in lines
+    assert partly in bars.tips[referred].splitlines()
+
+    clicked, requested = [], []
+    chart.bar_clicked.connect(clicked.append)
+    tab.members_requested.connect(lambda ids, label: requested.append((ids, label)))
+    bar_set.clicked.emit(retained)  # QtCharts' own click on the empty row
+    assert clicked == []  # direct: nothing was asked for
+    joined = list(bars.targets).index(f"campaign:{campaign_id}:joined")
+    bar_set.clicked.emit(joined)  # a known stage still opens its members
+    qtbot.waitUntil(lambda: len(requested) == 1, timeout=30_000)
+    assert clicked == [f"campaign:{campaign_id}:joined"]
+    assert requested == [([2, 3, 4, 5], "新春拉新：入群")]
