@@ -2395,6 +2395,49 @@ Preview first: before anything is written you see the new members, who invited w
     </message>
 </context>
 <context>
+    <name>FunnelView</name>
+    <message>
+        <source>人数</source>
+        <translation>People</translation>
+    </message>
+    <message>
+        <source>{stage}：—</source>
+        <translation>{stage}: —</translation>
+    </message>
+    <message>
+        <source>还算不出来</source>
+        <translation>Not known yet</translation>
+    </message>
+    <message>
+        <source>可计 {count} 人：{reason}</source>
+        <translation>Only {count} can be counted: {reason}</translation>
+    </message>
+    <message>
+        <source>{stage} {value}（{why}）</source>
+        <translation>{stage} {value} ({why})</translation>
+    </message>
+    <message>
+        <source>还不能查看成员</source>
+        <translation>No members to show yet</translation>
+    </message>
+    <message>
+        <source>{stage}：{count} 人</source>
+        <translation>{stage}: {count}</translation>
+    </message>
+    <message>
+        <source>占上一步 {share}</source>
+        <translation>{share} of the step before</translation>
+    </message>
+    <message>
+        <source>金额 ¥{amount}</source>
+        <translation>Amount ¥{amount}</translation>
+    </message>
+    <message>
+        <source>点击查看这些成员</source>
+        <translation>Click to see these members</translation>
+    </message>
+</context>
+<context>
     <name>GrowthChart</name>
     <message>
         <source>选择一个社群查看成员增长</source>
@@ -5158,10 +5201,6 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>最新活动的漏斗：{name}</source>
         <translation>Latest campaign&apos;s funnel: {name}</translation>
-    </message>
-    <message>
-        <source>人数</source>
-        <translation>People</translation>
     </message>
     <message>
         <source>{day} 入群</source>
