@@ -2401,10 +2401,6 @@ Preview first: before anything is written you see the new members, who invited w
         <translation>People</translation>
     </message>
     <message>
-        <source>{stage}：—</source>
-        <translation>{stage}: —</translation>
-    </message>
-    <message>
         <source>还算不出来</source>
         <translation>Not known yet</translation>
     </message>
@@ -2413,8 +2409,12 @@ Preview first: before anything is written you see the new members, who invited w
         <translation>Only {count} can be counted: {reason}</translation>
     </message>
     <message>
-        <source>{stage} {value}（{why}）</source>
-        <translation>{stage} {value} ({why})</translation>
+        <source>{stage}：{value}</source>
+        <translation>{stage}: {value}</translation>
+    </message>
+    <message>
+        <source>{stage}：{value}（{why}）</source>
+        <translation>{stage}: {value} ({why})</translation>
     </message>
     <message>
         <source>还不能查看成员</source>

@@ -60,9 +60,8 @@ class FunnelView(QWidget):
         self.note.setVisible(bool(notes))
 
     def _axis_label(self, stage: Stage) -> str:
-        if stage.known:
-            return shown(stage.label)
-        return self.tr("{stage}：—").format(stage=shown(stage.label))
+        """The stage and its figure: a real 0 reads apart from one not known yet ("—")."""
+        return self.tr("{stage}：{value}").format(stage=shown(stage.label), value=_value(stage))
 
     def _why(self, stage: Stage) -> str:
         """The reason as the workbook writes it: alone when nobody can be counted, else with
@@ -75,16 +74,14 @@ class FunnelView(QWidget):
         )
 
     def _note(self, stage: Stage) -> str:
-        value = "—" if not stage.known else f"{stage.count:,}"
-        return self.tr("{stage} {value}（{why}）").format(
-            stage=shown(stage.label), value=value, why=self._why(stage)
+        return self.tr("{stage}：{value}（{why}）").format(
+            stage=shown(stage.label), value=_value(stage), why=self._why(stage)
         )
 
     def _tip(self, stage: Stage) -> str:
         name = shown(stage.label)
         if not stage.known:
-            lines = [self.tr("{stage}：—").format(stage=name), self._why(stage),
-                     self.tr("还不能查看成员")]  # fmt: skip
+            lines = [self._axis_label(stage), self._why(stage), self.tr("还不能查看成员")]
             return "\n".join(lines)
         lines = [self.tr("{stage}：{count} 人").format(stage=name, count=f"{stage.count:,}")]
         if stage.of_previous is not None:
@@ -96,3 +93,7 @@ class FunnelView(QWidget):
         if stage.count:
             lines.append(self.tr("点击查看这些成员"))
         return "\n".join(lines)
+
+
+def _value(stage: Stage) -> str:
+    return f"{stage.count:,}" if stage.known else "—"

@@ -114,12 +114,13 @@ def test_a_stage_not_known_yet_is_no_bar_and_opens_nothing(make_window, sqlite_d
     note = tab.findChild(QLabel, "overview_funnel_note")
     assert note.isVisible()
     lines = note.text().splitlines()
-    assert f"{RETAINED} —（{reason}）" in lines
+    assert f"{RETAINED}：—（{reason}）" in lines
     # referred is counted for 3 of the 4 newcomers (2's invite is undecided): it says so
     referred = list(bars.targets).index(f"campaign:{campaign_id}:referred")
     assert bars.values[referred] == 1  # 3 has a verified invitee
     partly = "可计 3 人：1 位新成员的邀请还在待定期，是否有效尚未确定"
-    assert f"{REFERRED} 1（{partly}）" in lines
+    assert f"{REFERRED}：1（{partly}）" in lines
+    assert f"{REFERRED}：1" in axis.categories()  # a figure beside every known stage
     assert partly in bars.tips[referred].splitlines()
 
     clicked, requested = [], []
