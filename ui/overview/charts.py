@@ -58,7 +58,7 @@ class ChartBox(ChartHost):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         viewport = self.view.viewport() if self.view is not None else None
-        if event.type() == QEvent.Type.ToolTip and watched is viewport:
+        if event.type() == QEvent.Type.ToolTip and watched is viewport and self._tips:
             tip = self.tip_at(event.pos())
             if tip:
                 QToolTip.showText(event.globalPos(), tip, self.view)
