@@ -41,6 +41,20 @@ class FunnelView(QWidget):
         layout.addWidget(self.chart, 1)
         layout.addWidget(self.note)
 
+    def hasHeightForWidth(self) -> bool:
+        # The wrapped note would pass height-for-width up, and the dashboard's grid would then
+        # size every chart by its preferred (tall) height; the note keeps its lines through
+        # its minimum height instead (_fit_note).
+        return False
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_note()
+
+    def _fit_note(self) -> None:
+        if self.note.isVisibleTo(self):
+            self.note.setMinimumHeight(self.note.heightForWidth(self.width()))
+
     def show_empty(self, text: str) -> None:
         self.chart.show_empty(text)
         self.note.hide()
@@ -58,6 +72,7 @@ class FunnelView(QWidget):
         self.note.setText("\n".join(notes))
         self.note.setToolTip("\n".join(notes))
         self.note.setVisible(bool(notes))
+        self._fit_note()
 
     def _axis_label(self, stage: Stage) -> str:
         """The stage and its figure: a real 0 reads apart from one not known yet ("—")."""

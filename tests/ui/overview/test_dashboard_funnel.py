@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from PySide6.QtCharts import QBarCategoryAxis
 from PySide6.QtCore import QEvent
 from PySide6.QtGui import QHelpEvent
-from PySide6.QtWidgets import QApplication, QLabel, QToolTip
+from PySide6.QtWidgets import QApplication, QLabel, QToolTip, QWidget
 
 from core.campaigns.funnel_members import funnel_members
 from core.referrals.edges import live_key
@@ -133,3 +133,24 @@ def test_a_stage_not_known_yet_is_no_bar_and_opens_nothing(make_window, sqlite_d
     qtbot.waitUntil(lambda: len(requested) == 1, timeout=30_000)
     assert clicked == [f"campaign:{campaign_id}:joined"]
     assert requested == [([2, 3, 4, 5], "新春拉新：入群")]
+
+
+def test_the_funnel_note_shows_whole_without_stretching_the_charts_beside(
+    make_window, sqlite_database, qtbot
+):
+    """The wrapped note under the funnel must not pass height-for-width up to the dashboard's
+    grid (every chart card then grew to its tall preferred height, half of it empty), and must
+    still show all its lines."""
+    with sqlite_database.session(write=True) as session:
+        load_young_campaign(session)
+    window = make_window(sqlite_database)
+    window.resize(1366, 768)
+    tab = show_period(window, qtbot, date(2026, 3, 1), date(2026, 3, 7))
+    view = tab.findChild(QWidget, "overview_funnel_view")
+    note = tab.findChild(QLabel, "overview_funnel_note")
+    qtbot.waitUntil(note.isVisible, timeout=30_000)
+    assert not view.hasHeightForWidth()
+    assert note.height() >= note.heightForWidth(note.width())  # no line cut off
+    heat = tab.findChild(QWidget, "overview_heat_section")
+    tenure = tab.findChild(QWidget, "overview_tenure")
+    assert heat.height() == tenure.height() < 400  # a row as tall as its content, not stretched
