@@ -55,19 +55,25 @@ def _card(kpi: Kpi) -> Card:
     if change is not None and change != 0 and RISE_IS_GOOD.get(kpi.key) is not None:
         good = (change > 0) == RISE_IS_GOOD[kpi.key]
     line = msg("较上期 {change}", change=change_text(kpi))
-    if kpi.detail:  # e.g. 已发送 12 / 计划 15: the comparison only when there is one
-        line = (
-            kpi.detail
-            if change is None
-            else msg("{detail} · {change}", detail=kpi.detail, change=line)
-        )
-    return Card(kpi.label, kpi_value_text(kpi), line, good)
+    if kpi.detail and change is None:  # 已发送 12 / 计划 15 alone: there is nothing to compare
+        line = ""
+    return Card(kpi.label, kpi_value_text(kpi), line, good, detail=kpi.detail or "")
+
+
+def _stage_note(stage) -> str:
+    """The share of the stage before; a stage counted for only some people says of how many
+    (the workbook's 说明 gives the whole reason)."""
+    share = percent(stage.of_previous) if stage.of_previous else ""
+    if not stage.reason:
+        return share
+    part = msg("可计 {count} 人", count=f"{stage.measurable:,}")
+    return msg("{share}（{part}）", share=share, part=part) if share else part
 
 
 def _funnel(campaign: CampaignFigures) -> BarChart:
     """A stage nobody can be counted in yet is no bar: "—" and the reason (as the workbook)."""
     bars = [
-        (stage.label, float(stage.count), percent(stage.of_previous) if stage.of_previous else "")
+        (stage.label, float(stage.count), _stage_note(stage))
         if stage.known
         else (stage.label, None, stage.reason or "")
         for stage in campaign.stages

@@ -50,6 +50,7 @@ class Card:
     value: str
     change: str = ""
     good: bool | None = None
+    detail: str = ""  # what the figure is made of (已发送 12 / 计划 15), before the change
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ def _header(draw: ImageDraw.ImageDraw, picture: Picture) -> int:
 def _cards(draw: ImageDraw.ImageDraw, cards: list[Card], y: int) -> int:
     width = (WIDTH - 2 * MARGIN - GAP) // 2
     label_font, value_font, change_font = pil_font(28), pil_font(60, bold=True), pil_font(26)
+    detail_font = pil_font(24)
     for index, card in enumerate(cards):
         column, row = index % 2, index // 2
         left, top = MARGIN + column * (width + GAP), y + row * (CARD_HEIGHT + GAP)
@@ -165,13 +167,26 @@ def _cards(draw: ImageDraw.ImageDraw, cards: list[Card], y: int) -> int:
             value_size -= 4  # a long figure (¥1,234,567.00) shrinks to fit its card
             value_font = pil_font(value_size, bold=True)
         draw.text((left + 28, top + 62), card.value, font=value_font, fill=TEXT)
-        if card.change:
-            colour = {True: GOOD, False: BAD, None: MUTED}[card.good]
+        colour = {True: GOOD, False: BAD, None: MUTED}[card.good]
+        line = card.change or card.detail
+        if card.detail and card.change:
+            joined = msg("{detail} · {change}", detail=card.detail, change=card.change)
+            label_width = draw.textlength(card.label, font=label_font)
+            detail_width = draw.textlength(card.detail, font=detail_font)
+            if draw.textlength(joined, font=change_font) <= inner:
+                line = joined
+            elif label_width + 24 + detail_width <= inner:
+                # one line would cut the comparison off: the detail beside the label instead
+                draw.text((left + 28 + inner - detail_width, top + 26), card.detail,
+                          font=detail_font, fill=MUTED)  # fmt: skip
+            else:
+                line = joined  # cut at the end: the comparison is what the card is for
+        if line:
             draw.text(
                 (left + 28, top + 140),
-                _fit(draw, card.change, change_font, inner),
+                _fit(draw, line, change_font, inner),
                 font=change_font,
-                fill=colour,
+                fill=colour if card.change else MUTED,
             )
         value_font = pil_font(60, bold=True)
     rows = (len(cards) + 1) // 2
@@ -299,9 +314,10 @@ def _bar_chart(draw, chart: BarChart, y: int) -> int:
             draw.text((left, row_top + 12), _fit(draw, text, font, width), font=font, fill=MUTED)
             continue
         length = max(0.0, value) / biggest * (right - left)
-        draw.rounded_rectangle(
-            (left, row_top + 10, left + max(length, 6), row_top + 50), 8, fill=ACCENT
-        )
+        if value > 0:  # a 0 is no bar (a stub would read as "a few"); the small ones stay seen
+            length = max(length, 6)
+            box = (left, row_top + 10, left + length, row_top + 50)
+            draw.rounded_rectangle(box, 8, fill=ACCENT)
         draw.text((left + length + 12, row_top + 12), text, font=value_font, fill=TEXT)
     return bottom + GAP
 
@@ -321,7 +337,7 @@ def _texts(picture: Picture) -> list[str]:
     ]
     texts += picture.findings + picture.warnings
     for card in picture.cards:
-        texts += [card.label, card.value, card.change]
+        texts += [card.label, card.value, card.change, card.detail]
     for chart in picture.charts:
         texts.append(chart.title)
         if isinstance(chart, LineChart):

@@ -12316,6 +12316,14 @@ Drop an image here</translation>
         <translation>{names} ({count} in all)</translation>
     </message>
     <message>
+        <source>可计 {count} 人</source>
+        <translation>{count} countable</translation>
+    </message>
+    <message>
+        <source>{share}（{part}）</source>
+        <translation>{share} ({part})</translation>
+    </message>
+    <message>
         <source>周报</source>
         <translation>Weekly report</translation>
     </message>

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from core.reports.build import build_report
 from core.reports.period import Period
 from core.reports.phone import report_picture
-from core.reports.picture import BarChart, missing_glyphs, render_picture
+from core.reports.picture import ACCENT, BarChart, Picture, missing_glyphs, render_picture
 from core.reports.workbook import write_workbook
 from tests.core.campaigns import tree15_db
 from tests.core.campaigns.tree15 import T0, at
@@ -45,5 +45,23 @@ def test_a_stage_not_known_yet_is_a_dash_and_its_reason(database, tmp_path):
     bars = {label: (value, note) for label, value, note in funnel.bars}
     assert bars[RETAINED] == (None, WHY)
     assert bars["入群"][0] == 12.0
+    # counted for some only: the picture says of how many too (the workbook has the reason)
+    referred_value, referred_note = bars["推荐（≥1 个有效邀请）"]
+    assert referred_value == 5.0 and "可计 11 人" in referred_note
     assert missing_glyphs(picture) == set()
     assert render_picture(picture).width == 1080
+
+
+def test_a_stage_of_zero_draws_no_bar():
+    """A 0 is no bar at all (a stub would read as "a few"); a small count still shows."""
+    accent = tuple(int(ACCENT[i : i + 2], 16) for i in (1, 3, 5))
+
+    def accent_pixels(bars):
+        chart = BarChart("漏斗", bars)
+        image = render_picture(Picture("周报", "", charts=[chart])).convert("RGB")
+        return sum(1 for pixel in image.getdata() if pixel == accent)
+
+    nothing = accent_pixels([("入群", 100.0, ""), ("推荐", 0.0, "")])
+    one = accent_pixels([("入群", 100.0, ""), ("推荐", 1.0, "")])
+    alone = accent_pixels([("入群", 100.0, "")])
+    assert nothing == alone < one
