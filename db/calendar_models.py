@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.bounds import MAX_MONEY_CENTS, between
-from db.models import Base, _in
+from db.models import Base, _in, link_key
 
 CONTENT_KINDS = (
     "text",  # 文字
@@ -151,12 +151,8 @@ class ContentItemCommunity(Base):
         ),
     )
 
-    item_id: Mapped[int] = mapped_column(
-        ForeignKey("content_items.id", ondelete="CASCADE"), primary_key=True
-    )
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    item_id: Mapped[int] = link_key("content_items")
+    community_id: Mapped[int] = link_key("communities", index=True)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
     sent_by: Mapped[str | None] = mapped_column(String(100))
 
@@ -230,12 +226,8 @@ class SopTemplateCommunity(Base):
 
     __tablename__ = "sop_template_communities"
 
-    template_id: Mapped[int] = mapped_column(
-        ForeignKey("sop_templates.id", ondelete="CASCADE"), primary_key=True
-    )
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    template_id: Mapped[int] = link_key("sop_templates")
+    community_id: Mapped[int] = link_key("communities", index=True)
 
 
 class SopException(Base):
@@ -250,9 +242,7 @@ class SopException(Base):
         ),
     )
 
-    template_id: Mapped[int] = mapped_column(
-        ForeignKey("sop_templates.id", ondelete="CASCADE"), primary_key=True
-    )
+    template_id: Mapped[int] = link_key("sop_templates")
     occurrence: Mapped[datetime] = mapped_column(DateTime, primary_key=True)
     action: Mapped[str] = mapped_column(String(5))
     planned_at: Mapped[datetime | None] = mapped_column(DateTime)

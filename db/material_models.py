@@ -19,7 +19,7 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, T
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.bounds import between
-from db.models import Base, _in
+from db.models import Base, _in, link_key
 
 MATERIAL_KINDS = ("image", "file")
 MAX_MATERIAL_TITLE_CHARS = 200
@@ -72,9 +72,7 @@ class MaterialTag(Base):
         CheckConstraint(f"length(tag) BETWEEN 1 AND {MAX_TAG_CHARS}", name="tag_length"),
     )
 
-    material_id: Mapped[int] = mapped_column(
-        ForeignKey("materials.id", ondelete="CASCADE"), primary_key=True
-    )
+    material_id: Mapped[int] = link_key("materials")
     tag: Mapped[str] = mapped_column(String(MAX_TAG_CHARS), primary_key=True, index=True)
 
 
@@ -84,9 +82,7 @@ class ContentItemMaterial(Base):
     __tablename__ = "content_item_materials"
     __table_args__ = (CheckConstraint("position >= 0", name="position_range"),)
 
-    item_id: Mapped[int] = mapped_column(
-        ForeignKey("content_items.id", ondelete="CASCADE"), primary_key=True
-    )
+    item_id: Mapped[int] = link_key("content_items")
     material_id: Mapped[int] = mapped_column(
         ForeignKey("materials.id", ondelete="RESTRICT"), primary_key=True, index=True
     )

@@ -58,6 +58,38 @@ def drop_indexes(table: str, *indexes: str) -> None:
                 batch_op.drop_index(batch_op.f(f"ix_{table}_{index}"))
 
 
+# PostgreSQL: the function every append-only trigger of the points ledger runs (0005, 0007).
+LEDGER_APPEND_ONLY_FUNCTION = (
+    "CREATE FUNCTION ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    " RAISE EXCEPTION '% is append-only: % refused (correct by a reversal entry)',"
+    " TG_TABLE_NAME, TG_OP USING ERRCODE = 'restrict_violation'; END $$"
+)
+
+
+def append_only_triggers(dialect: str, table: str, forbidden: list[str]) -> list[str]:
+    """The triggers that keep `table` append-only: no UPDATE of the `forbidden` columns, no
+    DELETE (and on PostgreSQL no TRUNCATE, through LEDGER_APPEND_ONLY_FUNCTION)."""
+    columns = ", ".join(forbidden)
+    if dialect == "sqlite":
+        message = f"{table} is append-only"
+        return [
+            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE OF {columns} ON {table}"
+            f" BEGIN SELECT RAISE(ABORT, '{message}: UPDATE refused'); END",
+            f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}"
+            f" BEGIN SELECT RAISE(ABORT, '{message}: DELETE refused'); END",
+        ]
+    if dialect == "postgresql":
+        return [
+            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE OF {columns} ON {table}"
+            " FOR EACH ROW EXECUTE FUNCTION ledger_append_only()",
+            f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}"
+            " FOR EACH ROW EXECUTE FUNCTION ledger_append_only()",
+            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}"
+            " FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only()",
+        ]
+    raise RuntimeError(f"no append-only triggers written for {dialect}")
+
+
 def earlier_migration(here: str, file_name: str) -> ModuleType:
     """The module of another migration beside `here`, loaded from its file.
 

@@ -60,6 +60,14 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
+def link_key(target: str, *, index: bool = False) -> Mapped[int]:
+    """A column of a link table's composite primary key: `target.id`; the link goes with that
+    row. index=True for a column the primary key's own index does not lead with."""
+    return mapped_column(
+        ForeignKey(f"{target}.id", ondelete="CASCADE"), primary_key=True, index=index
+    )
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -223,12 +231,8 @@ class NotSamePerson(Base):
     __tablename__ = "not_same_person"
     __table_args__ = (CheckConstraint("member_a_id < member_b_id", name="ordered"),)
 
-    member_a_id: Mapped[int] = mapped_column(
-        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
-    )
-    member_b_id: Mapped[int] = mapped_column(
-        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
-    )
+    member_a_id: Mapped[int] = link_key("members")
+    member_b_id: Mapped[int] = link_key("members")
     decided_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)
 
 
@@ -257,12 +261,8 @@ class Tag(Base):
 class MemberTag(Base):
     __tablename__ = "member_tags"
 
-    member_id: Mapped[int] = mapped_column(
-        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
-    )
-    tag_id: Mapped[int] = mapped_column(
-        ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    member_id: Mapped[int] = link_key("members")
+    tag_id: Mapped[int] = link_key("tags", index=True)
 
 
 class ActivityEvent(Base):

@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.bounds import MAX_MONEY_CENTS, between
-from db.models import Base, _in
+from db.models import Base, _in, link_key
 
 CAMPAIGN_KINDS = (
     "invite_code",  # 邀请码裂变
@@ -108,12 +108,8 @@ class CampaignCommunity(Base):
 
     __tablename__ = "campaign_communities"
 
-    campaign_id: Mapped[int] = mapped_column(
-        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
-    )
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    campaign_id: Mapped[int] = link_key("campaigns")
+    community_id: Mapped[int] = link_key("communities", index=True)
 
 
 class InviteCode(Base):

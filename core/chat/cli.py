@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.common.cli import add_common_options, date_option, emit, open_for
+from core.common.cli import add_command_group, date_option, emit, finish_command, open_for
 from core.common.errors import UserError
 from core.common.text import msg
 
@@ -14,8 +14,9 @@ _MAX_LISTED = 20
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    chat = commands.add_parser("chat", help="群聊记录：从聊天记录导出文件导入发言、入群和邀请关系")
-    actions = chat.add_subparsers(dest="chat_command", metavar="操作", required=True)
+    actions = add_command_group(
+        commands, "chat", "群聊记录：从聊天记录导出文件导入发言、入群和邀请关系"
+    )
     imports = actions.add_parser(
         "import",
         help="导入群聊记录（文件或整个导出文件夹）",
@@ -37,9 +38,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     imports.add_argument("--keep-text", action="store_true", help="同时保存消息文字（默认不保存）")
     imports.add_argument("--create", action="store_true", help="没有对应社群的群聊，新建社群")
-    imports.add_argument("--dry-run", action="store_true", help="只预览，不写入数据库")
-    add_common_options(imports)
-    imports.set_defaults(handler=run_import)
+    finish_command(imports, run_import, dry_run="只预览，不写入数据库")
 
 
 def _answers(values: list[str]) -> dict[str, str]:

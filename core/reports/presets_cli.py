@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import re
 
-from core.common.cli import add_common_options, add_dry_run, emit, emit_change, run_work
+from core.common.cli import add_command_group, emit, emit_change, finish_command, run_work
 
 PERIOD_HELP = (
     "last-week（上周，默认）、last-month（上月）、days:N（到昨天为止的 N 天）"
@@ -15,12 +15,10 @@ PERIOD_HELP = (
 
 
 def add_presets_parser(actions: argparse._SubParsersAction) -> None:
-    presets = actions.add_parser("presets", help="报表预设：列出、保存、删除")
-    commands = presets.add_subparsers(dest="presets_command", metavar="操作", required=True)
+    commands = add_command_group(actions, "presets", "报表预设：列出、保存、删除")
 
     listing = commands.add_parser("list", help="列出内置和保存的预设")
-    add_common_options(listing)
-    listing.set_defaults(handler=run_list)
+    finish_command(listing, run_list)
 
     save = commands.add_parser("save", help="把选定的工作表、期间、社群等保存为预设")
     save.add_argument("name", metavar="名称", help="预设名称（最长 40 个字符）")
@@ -31,15 +29,11 @@ def add_presets_parser(actions: argparse._SubParsersAction) -> None:
     save.add_argument("--image", action="store_true", help="同时生成长图（在工作簿旁，同名 .png）")
     save.add_argument("--no-mask", action="store_true", help="不打码（每次导出都会记入导出日志）")
     save.add_argument("--replace", action="store_true", help="覆盖同名的已存预设")
-    add_dry_run(save)
-    add_common_options(save)
-    save.set_defaults(handler=run_save)
+    finish_command(save, run_save, dry_run=True)
 
     delete = commands.add_parser("delete", help="删除一个保存的预设（内置的不能删）")
     delete.add_argument("name", metavar="名称")
-    add_dry_run(delete)
-    add_common_options(delete)
-    delete.set_defaults(handler=run_delete)
+    finish_command(delete, run_delete, dry_run=True)
 
 
 def _sheets() -> tuple[str, ...]:

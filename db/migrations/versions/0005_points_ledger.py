@@ -13,7 +13,15 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from db.migration_ops import create_indexes, drop_indexes, foreign_key, id_column, primary_key
+from db.migration_ops import (
+    LEDGER_APPEND_ONLY_FUNCTION,
+    append_only_triggers,
+    create_indexes,
+    drop_indexes,
+    foreign_key,
+    id_column,
+    primary_key,
+)
 
 revision: str = "0005"
 down_revision: str | None = "0004"
@@ -260,32 +268,10 @@ COLUMNS = {
 def _trigger_statements(dialect: str) -> list[str]:
     statements = []
     if dialect == "postgresql":
-        statements.append(
-            "CREATE FUNCTION ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-            " RAISE EXCEPTION '% is append-only: % refused (correct by a reversal entry)',"
-            " TG_TABLE_NAME, TG_OP USING ERRCODE = 'restrict_violation'; END $$"
-        )
+        statements.append(LEDGER_APPEND_ONLY_FUNCTION)
     for table, allowed in APPEND_ONLY.items():
-        forbidden = ", ".join(c for c in COLUMNS[table] if c not in allowed)
-        if dialect == "sqlite":
-            message = f"{table} is append-only"
-            statements += [
-                f"CREATE TRIGGER {table}_no_update BEFORE UPDATE OF {forbidden} ON {table}"
-                f" BEGIN SELECT RAISE(ABORT, '{message}: UPDATE refused'); END",
-                f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}"
-                f" BEGIN SELECT RAISE(ABORT, '{message}: DELETE refused'); END",
-            ]
-        elif dialect == "postgresql":
-            statements += [
-                f"CREATE TRIGGER {table}_no_update BEFORE UPDATE OF {forbidden} ON {table}"
-                " FOR EACH ROW EXECUTE FUNCTION ledger_append_only()",
-                f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}"
-                " FOR EACH ROW EXECUTE FUNCTION ledger_append_only()",
-                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}"
-                " FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only()",
-            ]
-        else:
-            raise RuntimeError(f"no append-only triggers written for {dialect}")
+        forbidden = [c for c in COLUMNS[table] if c not in allowed]
+        statements += append_only_triggers(dialect, table, forbidden)
     return statements
 
 

@@ -34,7 +34,13 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from alembic import op
 
-from db.migration_ops import earlier_migration, id_column, primary_key
+from db.migration_ops import (
+    LEDGER_APPEND_ONLY_FUNCTION,
+    append_only_triggers,
+    earlier_migration,
+    id_column,
+    primary_key,
+)
 
 revision: str = "0007"
 down_revision: str | None = "0006"
@@ -637,11 +643,7 @@ def _move_allowed(column: str) -> str:
 def _trigger_statements(dialect: str) -> list[str]:
     statements = []
     if dialect == "postgresql":
-        statements.append(
-            "CREATE FUNCTION ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-            " RAISE EXCEPTION '% is append-only: % refused (correct by a reversal entry)',"
-            " TG_TABLE_NAME, TG_OP USING ERRCODE = 'restrict_violation'; END $$"
-        )
+        statements.append(LEDGER_APPEND_ONLY_FUNCTION)
         statements.append(
             "CREATE FUNCTION ledger_refund_once() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
             " IF OLD.refund_entry_id IS NOT NULL"
@@ -652,24 +654,7 @@ def _trigger_statements(dialect: str) -> list[str]:
     elif dialect != "sqlite":
         raise RuntimeError(f"no append-only triggers written for {dialect}")
     for table, (columns, allowed) in APPEND_ONLY.items():
-        forbidden = ", ".join(c for c in columns if c not in allowed)
-        if dialect == "sqlite":
-            message = f"{table} is append-only"
-            statements += [
-                f"CREATE TRIGGER {table}_no_update BEFORE UPDATE OF {forbidden} ON {table}"
-                f" BEGIN SELECT RAISE(ABORT, '{message}: UPDATE refused'); END",
-                f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}"
-                f" BEGIN SELECT RAISE(ABORT, '{message}: DELETE refused'); END",
-            ]
-        else:
-            statements += [
-                f"CREATE TRIGGER {table}_no_update BEFORE UPDATE OF {forbidden} ON {table}"
-                " FOR EACH ROW EXECUTE FUNCTION ledger_append_only()",
-                f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}"
-                " FOR EACH ROW EXECUTE FUNCTION ledger_append_only()",
-                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}"
-                " FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only()",
-            ]
+        statements += append_only_triggers(dialect, table, [c for c in columns if c not in allowed])
     for name, (table, column) in MOVES.items():
         message = f"{table} is append-only: {column} changes only along a recorded merge"
         if dialect == "sqlite":
