@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QVBoxLayout
 
 from ui.calendar.data import RangeData, load_range, month_grid_first
@@ -12,6 +11,7 @@ from ui.calendar.legend import ColourLegend
 from ui.calendar.month_grid import WEEKS, MonthGrid
 from ui.calendar.navigator import PeriodBar
 from ui.calendar.page import CalendarPage
+from ui.common.heat_grid import weekday_names
 
 
 def add_months(day: date, months: int) -> date:
@@ -67,15 +67,3 @@ class MonthPage(CalendarPage):
 
     def set_communities(self, communities: list[tuple[int, str]]) -> None:
         self.legend.show_mode(self.tab.colour_mode, communities)
-
-
-def weekday_names() -> list[str]:
-    return [
-        QCoreApplication.translate("MonthPage", "周一"),
-        QCoreApplication.translate("MonthPage", "周二"),
-        QCoreApplication.translate("MonthPage", "周三"),
-        QCoreApplication.translate("MonthPage", "周四"),
-        QCoreApplication.translate("MonthPage", "周五"),
-        QCoreApplication.translate("MonthPage", "周六"),
-        QCoreApplication.translate("MonthPage", "周日"),
-    ]

@@ -9,10 +9,10 @@ from PySide6.QtWidgets import QScrollArea, QVBoxLayout
 
 from ui.calendar.data import RangeData, load_range, week_first
 from ui.calendar.legend import ColourLegend
-from ui.calendar.month_page import weekday_names
 from ui.calendar.navigator import PeriodBar
 from ui.calendar.page import CalendarPage
 from ui.calendar.week_grid import HOUR, WeekGrid
+from ui.common.heat_grid import weekday_names
 
 MORNING = 7  # the first hour in view when the page opens
 
