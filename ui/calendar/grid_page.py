@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ui.calendar.data import RangeData
+from ui.calendar.data import RangeData, load_range
 from ui.calendar.item_grid import ItemGrid
 from ui.calendar.legend import ColourLegend
 from ui.calendar.navigator import PeriodBar
@@ -52,6 +52,17 @@ class GridPage(CalendarPage):
         layout.setContentsMargins(0, 8, 0, 0)
         layout.addWidget(self.bar)
         layout.addWidget(body, 1)
+
+    def read_range(self, first: date, last: date, show: Callable[[RangeData], object]) -> None:
+        """Read the items from `first` to `last` (only the latest read is shown), keep them in
+        `data` and `show` them on the grid."""
+
+        def shown(data: RangeData) -> None:
+            self.data = data
+            show(data)
+            self.tab.show_missing_years(data)
+
+        self.read(lambda session: load_range(session, first, last), shown)
 
     def set_colour_mode(self, mode: str) -> None:
         self.grid.set_colour_mode(mode)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ui.calendar.data import RangeData, load_range, month_grid_first
+from ui.calendar.data import month_grid_first
 from ui.calendar.grid_page import GridPage
 from ui.calendar.month_grid import WEEKS, MonthGrid
 
@@ -30,12 +30,4 @@ class MonthPage(GridPage):
         self.bar.set_text(
             self.tr("{year} 年 {month} 月").format(year=month.year, month=month.month)
         )
-        self.read(
-            lambda session: load_range(session, first, last),
-            lambda data: self._show(month, data),
-        )
-
-    def _show(self, month: date, data: RangeData) -> None:
-        self.data = data
-        self.grid.set_month(month, data)
-        self.tab.show_missing_years(data)
+        self.read_range(first, last, lambda data: self.grid.set_month(month, data))

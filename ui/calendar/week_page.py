@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QScrollArea
 
-from ui.calendar.data import RangeData, load_range, week_first
+from ui.calendar.data import RangeData, week_first
 from ui.calendar.grid_page import GridPage
 from ui.calendar.week_grid import HOUR, WeekGrid
 
@@ -37,15 +37,10 @@ class WeekPage(GridPage):
         first = week_first(self.tab.anchor)
         last = first + timedelta(days=6)
         self.bar.set_text(f"{first:%Y-%m-%d} – {last:%m-%d}")
-        self.read(
-            lambda session: load_range(session, first, last),
-            lambda data: self._show(first, data),
-        )
+        self.read_range(first, last, lambda data: self._show(first, data))
 
     def _show(self, first: date, data: RangeData) -> None:
-        self.data = data
         self.grid.set_week(first, data)
-        self.tab.show_missing_years(data)
         if not self._scrolled:
             self._scrolled = True
             QTimer.singleShot(
