@@ -31,7 +31,7 @@ from ui.calendar.month_page import MonthPage
 from ui.calendar.today_page import TodayPage
 from ui.calendar.week_page import WeekPage
 from ui.common.changes import Change, Changes, changes
-from ui.common.errors import as_user_error, show_error
+from ui.common.errors import as_user_error, refusal_line, show_error
 from ui.common.i18n import shown
 from ui.common.notice_bar import NoticeBar
 from ui.common.page_tabs import PageTabs
@@ -179,11 +179,9 @@ class CalendarTab(FeatureTab):
         self.notice.say(text, warning=warning)
 
     def _refused(self, error: BaseException) -> None:
-        refusal = as_user_error(error)
-        if refusal is None:
-            show_error(self, error)
-            return
-        self.show_notice(shown(refusal.message), warning=True)
+        line = refusal_line(self, error)
+        if line is not None:
+            self.show_notice(line, warning=True)
 
     # ----- moving (undoable) ----------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.common.changes import Change, changes
-from ui.common.errors import as_user_error, show_error
+from ui.common.errors import refusal_line
 from ui.common.file_drop import path_row
 from ui.common.i18n import shown
 from ui.common.widgets import push_button, warning_label
@@ -207,12 +207,11 @@ class ToolImportDialog(QDialog):
         self.busy = False
         self.previewed = None
         self._update()
-        refusal = as_user_error(error)
-        if refusal is None:
-            show_error(self, error)
+        line = refusal_line(self, error)
+        if line is None:
             return
         self._clear()
-        self.message.setText(shown(refusal.message))
+        self.message.setText(line)
         self.message.show()
 
     def run_import(self) -> None:
