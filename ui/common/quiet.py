@@ -1,5 +1,5 @@
-"""A flag for "the program, not the user, is changing this": a list or canvas that fills itself
-or moves its selection sets it, and its signal handlers ignore what happens meanwhile."""
+"""A flag for "the program, not the user, is changing this": a widget that fills its fields or
+lists, or moves its selection, sets it, and its signal handlers ignore what happens meanwhile."""
 
 from __future__ import annotations
 
