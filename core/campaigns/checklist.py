@@ -230,21 +230,12 @@ def _capacity(facts: Facts) -> Item:
             msg("没有预测或目标人数，无法核对；目标群还能进 {room} 人", room=room),
         )  # fmt: skip
     source = msg("预测") if facts.expected_from == "forecast" else msg("目标")
+    figures = {"source": source, "expected": facts.expected_joins, "room": room}
     if room < facts.expected_joins:
-        return _item(
-            BEFORE, "capacity", label, MISSING,
-            msg(
-                "{source}新增 {expected} 人，目标群只剩 {room} 个名额，需要开新群",
-                source=source, expected=facts.expected_joins, room=room,
-            ),
-        )  # fmt: skip
-    return _item(
-        BEFORE, "capacity", label, DONE,
-        msg(
-            "{source}新增 {expected} 人，目标群还能进 {room} 人",
-            source=source, expected=facts.expected_joins, room=room,
-        ),
-    )  # fmt: skip
+        said = msg("{source}新增 {expected} 人，目标群只剩 {room} 个名额，需要开新群", **figures)
+        return _item(BEFORE, "capacity", label, MISSING, said)
+    said = msg("{source}新增 {expected} 人，目标群还能进 {room} 人", **figures)
+    return _item(BEFORE, "capacity", label, DONE, said)
 
 
 def _near_caps(facts: Facts) -> Item:

@@ -40,74 +40,53 @@ def campaign_prefix(campaign_id: int) -> str:
     return f"campaign:{campaign_id}:"
 
 
-def _in_community(edge, community_column):
-    return or_(edge.community_id.is_(None), community_column == edge.community_id)
-
-
-def _first_after(session: Session, mine, query_for) -> dict[int, datetime]:
-    """Edge id → the time `query_for(edges, mine, as_text)` selects for it (None left out);
-    `mine`: the campaign's edges (sql_rows.of_campaign)."""
+def _first_after(session: Session, mine, rows, at, *where) -> dict[int, datetime]:
+    """Edge id → the earliest `at` of the invitee's `rows` (a table with member_id) at or after
+    the edge, among those `where` picks; `mine`: the campaign's edges (sql_rows.of_campaign)."""
+    edge = EDGE.c
+    query = (
+        select(edge.id, as_text(session, func.min(at)))
+        .join(rows, rows.c.member_id == edge.invitee_id)
+        .where(mine, at >= edge.occurred_at, *where)
+        .group_by(edge.id)
+    )
     parse = parser(session)
     connection = session.connection()  # Core rows: no ORM loading over 200000 rows
-    return {
-        edge_id: parse(at)
-        for edge_id, at in connection.execute(query_for(EDGE.c, mine, as_text)).all()
-        if at is not None
-    }
+    found = connection.execute(query).all()
+    return {edge_id: parse(first) for edge_id, first in found if first is not None}
+
+
+def _in_community(community_column):
+    """The row is in the edge's community, or the edge names none."""
+    edge = EDGE.c
+    return or_(edge.community_id.is_(None), community_column == edge.community_id)
 
 
 def _left(session: Session, mine) -> dict[int, datetime]:
     """Edge id → the invitee's first leave after it (either table may hold the leave)."""
-
-    def by_event(edge, mine, text):
-        event = MembershipEvent.__table__
-        return (
-            select(edge.id, text(session, func.min(event.c.occurred_at)))
-            .join(event, event.c.member_id == edge.invitee_id)
-            .where(
-                mine,
-                event.c.kind == "leave",
-                event.c.occurred_at >= edge.occurred_at,
-                _in_community(edge, event.c.community_id),
-            )
-            .group_by(edge.id)
-        )
-
-    def by_membership(edge, mine, text):
-        membership = Membership.__table__
-        return (
-            select(edge.id, text(session, func.min(membership.c.left_at)))
-            .join(membership, membership.c.member_id == edge.invitee_id)
-            .where(
-                mine,
-                membership.c.left_at >= edge.occurred_at,
-                _in_community(edge, membership.c.community_id),
-            )
-            .group_by(edge.id)
-        )
-
-    left = _first_after(session, mine, by_event)
-    for edge_id, at in _first_after(session, mine, by_membership).items():
+    event, membership = MembershipEvent.__table__, Membership.__table__
+    left = _first_after(
+        session,
+        mine,
+        event,
+        event.c.occurred_at,
+        event.c.kind == "leave",
+        _in_community(event.c.community_id),
+    )
+    by_membership = _first_after(
+        session, mine, membership, membership.c.left_at, _in_community(membership.c.community_id)
+    )
+    for edge_id, at in by_membership.items():
         if edge_id not in left or at < left[edge_id]:
             left[edge_id] = at
     return left
 
 
 def _activated(session: Session, mine) -> dict[int, datetime]:
-    def query(edge, mine, text):
-        event = ActivityEvent.__table__
-        return (
-            select(edge.id, text(session, func.min(event.c.occurred_at)))
-            .join(event, event.c.member_id == edge.invitee_id)
-            .where(
-                mine,
-                event.c.kind.in_(ACTIVATING_KINDS),
-                event.c.occurred_at >= edge.occurred_at,
-            )
-            .group_by(edge.id)
-        )
-
-    return _first_after(session, mine, query)
+    event = ActivityEvent.__table__
+    return _first_after(
+        session, mine, event, event.c.occurred_at, event.c.kind.in_(ACTIVATING_KINDS)
+    )
 
 
 def load_edges(session: Session, campaign_id: int) -> tuple[Edge, ...]:

@@ -322,6 +322,16 @@ def _row(session: Session, campaign: Campaign, names: list[str], codes: int, edg
     )
 
 
+def _count_by_campaign(session: Session, campaign_column) -> dict[int, int]:
+    """Campaign id → how many rows of `campaign_column`'s table name it."""
+    query = (
+        select(campaign_column, func.count())
+        .where(campaign_column.is_not(None))
+        .group_by(campaign_column)
+    )
+    return dict(session.execute(query).all())
+
+
 def list_campaigns(session: Session) -> list[CampaignRow]:
     """Every campaign, newest first, with its communities and how many codes and edges."""
     campaigns = list(session.scalars(select(Campaign).order_by(Campaign.id.desc())))
@@ -332,20 +342,8 @@ def list_campaigns(session: Session) -> list[CampaignRow]:
         .order_by(Community.id)
     ):
         names.setdefault(campaign_id, []).append(name)
-    codes = dict(
-        session.execute(
-            select(InviteCode.campaign_id, func.count())
-            .where(InviteCode.campaign_id.is_not(None))
-            .group_by(InviteCode.campaign_id)
-        ).all()
-    )
-    edges = dict(
-        session.execute(
-            select(ReferralEdge.campaign_id, func.count())
-            .where(ReferralEdge.campaign_id.is_not(None))
-            .group_by(ReferralEdge.campaign_id)
-        ).all()
-    )
+    codes = _count_by_campaign(session, InviteCode.campaign_id)
+    edges = _count_by_campaign(session, ReferralEdge.campaign_id)
     return [
         _row(session, c, names.get(c.id, []), codes.get(c.id, 0), edges.get(c.id, 0))
         for c in campaigns

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -24,7 +23,7 @@ from core.common.database import Database
 from core.members.query import filter_choices
 from core.workflows.activity import record_activity_import
 from ui.activity.labels import activity_name
-from ui.common.file_drop import FileDropDialog
+from ui.common.file_drop import FileDropDialog, path_row
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen
 from ui.common.tasks import TaskGroup, run_task
@@ -57,14 +56,10 @@ class ActivityImportDialog(FileDropDialog):
             )
         )
 
-        self.file = QLineEdit()
-        self.file.setObjectName("activityImportFile")
-        self.file.setReadOnly(True)
-        self.file.setPlaceholderText(self.tr("选择或拖入一个表格文件"))
         browse = push_button("activityImportBrowse", self.tr("选择文件…"), self.browse)
-        file_row = QHBoxLayout()
-        file_row.addWidget(self.file, 1)
-        file_row.addWidget(browse)
+        self.file, file_row = path_row(
+            "activityImportFile", self.tr("选择或拖入一个表格文件"), browse
+        )
 
         self.community = QComboBox()
         self.community.setObjectName("activityImportCommunity")

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ui.calendar.month_page import weekday_names
 from ui.common.flow_layout import FlowLayout
+from ui.common.heat_grid import weekday_names
 from ui.common.i18n import shown
 from ui.common.widgets import hint_label
 

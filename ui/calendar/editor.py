@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -45,7 +44,7 @@ from ui.calendar.attachments import Attachment, AttachmentsField
 from ui.calendar.best_times import BestTimesView
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen
-from ui.common.widgets import hint_label, read_only_table, warning_label
+from ui.common.widgets import accept_cancel_buttons, hint_label, read_only_table, warning_label
 
 MAX_COUNT = 1_000_000
 MAX_SALES_YUAN = 10_000_000
@@ -94,14 +93,9 @@ class ItemEditor(QDialog):
 
         self.error = warning_label("item_error")
         self.error.hide()
-        self.buttons = QDialogButtonBox()
-        save = self.buttons.addButton(self.tr("保存"), QDialogButtonBox.ButtonRole.AcceptRole)
-        save.setObjectName("item_save")
-        save.setProperty("primary", True)
-        cancel = self.buttons.addButton(self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
-        cancel.setObjectName("item_cancel")
-        self.buttons.accepted.connect(self._submit)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = accept_cancel_buttons(
+            self, self._submit, ("item_save", self.tr("保存")), ("item_cancel", self.tr("取消"))
+        )
         bottom = QHBoxLayout()
         if item is not None:
             delete = QPushButton(self.tr("删除"))

@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QPlainTextEdit,
@@ -16,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.common.i18n import shown
-from ui.common.widgets import hint_label, warning_label
+from ui.common.widgets import accept_cancel_buttons, hint_label, warning_label
 
 
 class HolidayBanner(QFrame):
@@ -61,14 +60,12 @@ class NoticeDialog(QDialog):
         )
         self.error = warning_label("calendar_notice_error")
         self.error.hide()
-        self.buttons = QDialogButtonBox()
-        ok = self.buttons.addButton(self.tr("导入"), QDialogButtonBox.ButtonRole.AcceptRole)
-        ok.setObjectName("calendar_notice_ok")
-        ok.setProperty("primary", True)
-        cancel = self.buttons.addButton(self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
-        cancel.setObjectName("calendar_notice_cancel")
-        self.buttons.accepted.connect(self._submit)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = accept_cancel_buttons(
+            self,
+            self._submit,
+            ("calendar_notice_ok", self.tr("导入")),
+            ("calendar_notice_cancel", self.tr("取消")),
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(
             hint_label(

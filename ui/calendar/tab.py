@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QPushButton,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -32,9 +31,10 @@ from ui.calendar.month_page import MonthPage
 from ui.calendar.today_page import TodayPage
 from ui.calendar.week_page import WeekPage
 from ui.common.changes import Change, Changes, changes
-from ui.common.errors import as_user_error, show_error
+from ui.common.errors import as_user_error, refusal_line, show_error
 from ui.common.i18n import shown
 from ui.common.notice_bar import NoticeBar
+from ui.common.page_tabs import PageTabs
 from ui.common.tab import FeatureTab
 from ui.common.widgets import page_title
 
@@ -102,14 +102,7 @@ class CalendarTab(FeatureTab):
         self.banner = HolidayBanner()
         self.banner.paste_requested.connect(self.paste_notice)
 
-        self.pages = QTabWidget()
-        self.pages.setObjectName("calendar_pages")
-        self.pages.setDocumentMode(True)
-        for page_class in PAGES:
-            page = page_class(self)
-            self.pages.addTab(page, page.title())
-        self.pages.currentChanged.connect(lambda _i: self._show_current())
-        self._loaded: set[int] = set()
+        self.pages = PageTabs("calendar_pages", PAGES, self, lambda page: page.reload())
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
@@ -119,17 +112,17 @@ class CalendarTab(FeatureTab):
         layout.addWidget(self.pages, 1)
 
     def page(self, object_name: str):
-        return self.pages.findChild(QWidget, object_name)
+        return self.pages.page(object_name)
 
     def all_pages(self) -> list:
-        return [self.pages.widget(index) for index in range(self.pages.count())]
+        return self.pages.all_pages()
 
     # ----- loading --------------------------------------------------------------------------
 
     def reload(self, changed: Changes | None) -> None:
         from core.communities.listing import list_communities
 
-        self._loaded.clear()
+        self.pages.mark_stale()
         self.tasks.read(
             lambda session: [(row.id, row.name) for row in list_communities(session)],
             self._show_communities,
@@ -146,7 +139,7 @@ class CalendarTab(FeatureTab):
         """After the unreviewed items went back to 草稿: the pages read (again, if they
         already did, through the announcement)."""
         if not titles:
-            self._show_current()
+            self.pages.show_current()
             return
         self.show_notice(
             self.tr("{count} 条内容到计划时间仍未审核，已退回草稿：{titles}").format(
@@ -162,18 +155,10 @@ class CalendarTab(FeatureTab):
             if hasattr(page, "set_communities"):
                 page.set_communities(communities)
 
-    def _show_current(self) -> None:
-        """Only the page on screen reads; the others read when they are shown."""
-        index = self.pages.currentIndex()
-        if index < 0 or index in self._loaded:
-            return
-        self._loaded.add(index)
-        self.pages.widget(index).reload()
-
     def set_anchor(self, day: date) -> None:
         self.anchor = day
-        self._loaded.clear()
-        self._show_current()
+        self.pages.mark_stale()
+        self.pages.show_current()
 
     def set_colour_mode(self, mode: str) -> None:
         self.colour_mode = mode
@@ -194,11 +179,9 @@ class CalendarTab(FeatureTab):
         self.notice.say(text, warning=warning)
 
     def _refused(self, error: BaseException) -> None:
-        refusal = as_user_error(error)
-        if refusal is None:
-            show_error(self, error)
-            return
-        self.show_notice(shown(refusal.message), warning=True)
+        line = refusal_line(self, error)
+        if line is not None:
+            self.show_notice(line, warning=True)
 
     # ----- moving (undoable) ----------------------------------------------------------------
 
@@ -455,8 +438,8 @@ class CalendarTab(FeatureTab):
                     year=result.year, days=len(result.holidays), workdays=len(result.workdays)
                 )
             )
-            self._loaded.clear()
-            self._show_current()
+            self.pages.mark_stale()
+            self.pages.show_current()
 
         def failed(error: BaseException) -> None:
             refusal = as_user_error(error)

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.campaigns.settings_form import SettingsForm
-from ui.common.errors import as_user_error, show_error
+from ui.common.errors import refusal_line
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen, scrolling
 from ui.common.widgets import warning_label
@@ -378,11 +378,9 @@ class CampaignEditor(QDialog):
     def refused(self, error: BaseException) -> None:
         self.busy = False
         self.buttons.setEnabled(True)
-        refusal = as_user_error(error)
-        if refusal is None:
-            show_error(self, error)
-            return
-        self.show_error(shown(refusal.message))
+        line = refusal_line(self, error)
+        if line is not None:
+            self.show_error(line)
 
 
 def _form_page() -> tuple[QWidget, QFormLayout]:

@@ -33,9 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from ui.common.changes import Change, changes
-from ui.common.errors import as_user_error, show_error
+from ui.common.errors import refusal_line
 from ui.common.flow_layout import FlowLayout
-from ui.common.i18n import shown
 from ui.communities.dialog import OwnerPicker
 
 if TYPE_CHECKING:
@@ -227,11 +226,10 @@ class RecordDialog(QDialog):
     def _refused(self, text: str | None, error: BaseException) -> None:
         if text is not None and text != self.code.text():
             return
-        refusal = as_user_error(error)
-        if refusal is None:
-            show_error(self, error)
+        line = refusal_line(self, error)
+        if line is None:
             return
-        self.owner.setText(shown(refusal.message))
+        self.owner.setText(line)
         self.owner.setProperty("warning", True)
         self._restyle(self.owner)
         self._set_suggestions(getattr(error, "suggestions", []))
@@ -355,11 +353,10 @@ class RecordDialog(QDialog):
     def _failed(self, error: BaseException) -> None:
         self.busy = False
         self._update()
-        refusal = as_user_error(error)
-        if refusal is None:
-            show_error(self, error)
+        line = refusal_line(self, error)
+        if line is None:
             return
-        self.result.setText(shown(refusal.message))
+        self.result.setText(line)
         self.result.setProperty("warning", True)
         self._restyle(self.result)
         self.result.show()

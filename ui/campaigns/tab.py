@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from ui.campaigns.campaign_list import CampaignList
 from ui.campaigns.comparison_page import ComparisonPage
@@ -24,6 +24,7 @@ from ui.campaigns.tool_import_dialog import import_tool_export
 from ui.campaigns.tree_page import TreePage
 from ui.common.changes import Change, Changes, changes
 from ui.common.empty_state import EmptyState, EmptySwitch
+from ui.common.page_tabs import PageTabs
 from ui.common.tab import FeatureTab
 from ui.common.widgets import menu_button, page_title
 
@@ -50,13 +51,9 @@ class CampaignsTab(FeatureTab):
         self.list = CampaignList()
         self.list.picked.connect(self._picked)
         self.list.new_requested.connect(self.new_campaign)
-        self.pages = QTabWidget()
-        self.pages.setObjectName("campaign_pages")
-        self.pages.setDocumentMode(True)
-        for page_class in PAGES:
-            page = page_class(self)
-            self.pages.addTab(page, page.title())
-        self.pages.currentChanged.connect(lambda _i: self._show_current())
+        self.pages = PageTabs(
+            "campaign_pages", PAGES, self, lambda page: page.show_campaign(self.campaign_id)
+        )
         self.pages.setCornerWidget(self._record_buttons(), Qt.Corner.TopRightCorner)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("campaigns_splitter")
@@ -83,9 +80,8 @@ class CampaignsTab(FeatureTab):
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(page_title("campaigns_title", self.tr("活动")))
         layout.addWidget(self.switch, 1)
-        self._loaded: set[int] = set()  # pages showing the current campaign as of the last read
         # the campaign's reward decisions, made once for the 概况 and the 参与者 both; cleared
-        # with _loaded whenever the data changed
+        # whenever the pages are marked stale because the data changed
         from core.campaigns.live import SharedDecisions
 
         self.shared_decisions = SharedDecisions()
@@ -128,10 +124,10 @@ class CampaignsTab(FeatureTab):
             import_tool_export(self, self.campaign_id)
 
     def page(self, object_name: str):
-        return self.pages.findChild(QWidget, object_name)
+        return self.pages.page(object_name)
 
     def all_pages(self) -> list:
-        return [self.pages.widget(index) for index in range(self.pages.count())]
+        return self.pages.all_pages()
 
     # ----- loading --------------------------------------------------------------------------
 
@@ -141,7 +137,7 @@ class CampaignsTab(FeatureTab):
         self.tasks.read(list_campaigns, self._show_list)
 
     def _show_list(self, rows: list) -> None:
-        self._loaded.clear()  # whatever changed, the pages read again when shown
+        self.pages.mark_stale()  # whatever changed, the pages read again when shown
         self.shared_decisions.clear()
         keep = self.campaign_id
         self.list.set_rows(rows, keep)
@@ -151,23 +147,15 @@ class CampaignsTab(FeatureTab):
 
     def _picked(self, campaign_id: int | None) -> None:
         if campaign_id != self.campaign_id:
-            self._loaded.clear()
+            self.pages.mark_stale()
         self.campaign_id = campaign_id
         self.pages.setEnabled(campaign_id is not None)
-        self._show_current()
-
-    def _show_current(self) -> None:
-        """Only the page on screen reads; the others read when they are shown."""
-        index = self.pages.currentIndex()
-        if index < 0 or index in self._loaded:
-            return
-        self._loaded.add(index)
-        self.pages.widget(index).show_campaign(self.campaign_id)
+        self.pages.show_current()
 
     def show_campaign(self, campaign_id: int) -> None:
         """Pick this campaign in the list (after creating it, or from elsewhere)."""
         if campaign_id != self.campaign_id:
-            self._loaded.clear()  # the pages show another campaign: they read again
+            self.pages.mark_stale()  # the pages show another campaign: they read again
         self.campaign_id = campaign_id
         self.list.select(campaign_id)
 
@@ -225,7 +213,7 @@ class CampaignsTab(FeatureTab):
         def done(campaign_id: int) -> None:
             editor.done_ok()
             self.campaign_id = campaign_id
-            self._loaded.clear()
+            self.pages.mark_stale()
             self.shared_decisions.clear()
 
         self.tasks.write(

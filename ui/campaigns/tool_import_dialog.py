@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QPushButton,
     QVBoxLayout,
@@ -27,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from ui.common.changes import Change, changes
-from ui.common.errors import as_user_error, show_error
+from ui.common.errors import refusal_line
+from ui.common.file_drop import path_row
 from ui.common.i18n import shown
 from ui.common.widgets import push_button, warning_label
 
@@ -62,14 +62,10 @@ class ToolImportDialog(QDialog):
             self.tr("LinkWeChat 导出的「群裂变明细」或「任务宝明细」表格：记下每人带来的新客数。")
         )
         intro.setWordWrap(True)
-        self.file = QLineEdit()
-        self.file.setObjectName("campaign_tool_import_file")
-        self.file.setReadOnly(True)
-        self.file.setPlaceholderText(self.tr("选择导出的 .xlsx / .xls / .csv 文件"))
         browse = push_button("campaign_tool_import_browse", self.tr("选择文件…"), self.browse)
-        file_row = QHBoxLayout()
-        file_row.addWidget(self.file, 1)
-        file_row.addWidget(browse)
+        self.file, file_row = path_row(
+            "campaign_tool_import_file", self.tr("选择导出的 .xlsx / .xls / .csv 文件"), browse
+        )
 
         self.summary = QLabel()
         self.summary.setObjectName("campaign_tool_import_summary")
@@ -211,12 +207,11 @@ class ToolImportDialog(QDialog):
         self.busy = False
         self.previewed = None
         self._update()
-        refusal = as_user_error(error)
-        if refusal is None:
-            show_error(self, error)
+        line = refusal_line(self, error)
+        if line is None:
             return
         self._clear()
-        self.message.setText(shown(refusal.message))
+        self.message.setText(line)
         self.message.show()
 
     def run_import(self) -> None:

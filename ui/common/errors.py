@@ -75,6 +75,16 @@ def show_error(parent: QWidget | None, error: BaseException) -> None:
     box.exec()
 
 
+def refusal_line(parent: QWidget | None, error: BaseException) -> str | None:
+    """A refusal's one line, to show in place (under the form, in the notice bar); a bug gets
+    the bug dialog over `parent` instead, and None."""
+    refusal = as_user_error(error)
+    if refusal is None:
+        show_error(parent, error)
+        return None
+    return shown(refusal.message)
+
+
 def install_excepthook() -> None:
     """Log every uncaught exception and show it, instead of letting Qt abort the program."""
 

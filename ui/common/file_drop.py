@@ -8,7 +8,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 
 from ui.common.window_settings import ui_settings
 
@@ -39,6 +47,20 @@ def drop_area(object_name: str, text: str, height: int) -> QLabel:
     label.setMinimumHeight(height)
     label.setProperty("dropArea", True)
     return label
+
+
+def path_row(
+    object_name: str, placeholder: str, browse: QPushButton
+) -> tuple[QLineEdit, QHBoxLayout]:
+    """The chosen file's path (shown, not typed) with the button that chooses it beside it."""
+    path = QLineEdit()
+    path.setObjectName(object_name)
+    path.setReadOnly(True)
+    path.setPlaceholderText(placeholder)
+    row = QHBoxLayout()
+    row.addWidget(path, 1)
+    row.addWidget(browse)
+    return path, row
 
 
 def choose_file(parent: QWidget, object_name: str, title: str, filters: str) -> Path | None:

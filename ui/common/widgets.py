@@ -8,6 +8,8 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
+    QDialog,
+    QDialogButtonBox,
     QHeaderView,
     QLabel,
     QMenu,
@@ -31,6 +33,25 @@ def push_button(object_name: str, text: str, slot: Callable[[], object]) -> QPus
     button.setObjectName(object_name)
     button.clicked.connect(slot)
     return button
+
+
+def accept_cancel_buttons(
+    dialog: QDialog,
+    on_accept: Callable[[], object],
+    accept: tuple[str, str],
+    cancel: tuple[str, str],
+) -> QDialogButtonBox:
+    """A primary button that calls `on_accept` (which closes the dialog once the input is good)
+    beside one that rejects the dialog; `accept`, `cancel`: (objectName, text)."""
+    buttons = QDialogButtonBox()
+    ok = buttons.addButton(accept[1], QDialogButtonBox.ButtonRole.AcceptRole)
+    ok.setObjectName(accept[0])
+    ok.setProperty("primary", True)
+    no = buttons.addButton(cancel[1], QDialogButtonBox.ButtonRole.RejectRole)
+    no.setObjectName(cancel[0])
+    buttons.accepted.connect(on_accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
 
 
 def page_title(object_name: str, text: str) -> QLabel:

@@ -30,7 +30,7 @@ from core.communities.registry import CommunityFields, People, owner_and_admins,
 from core.communities.summary import CommunitySummary, community_summary
 from ui.common.labels import role_labels
 from ui.common.wheel import scroll_safe
-from ui.common.widgets import hint_label, page_title
+from ui.common.widgets import hint_label, page_title, text_label
 from ui.communities.chart import GrowthChart
 from ui.communities.labels import (
     QUIET_COLOR,
@@ -207,10 +207,7 @@ class CommunityDetail(QScrollArea):
         self.audience_label = QLabel()
         self.audience_label.setObjectName("communities_detail_audience")
         self.audience_label.setWordWrap(True)
-        self.rules_label = QLabel()
-        self.rules_label.setObjectName("communities_detail_rules")
-        self.rules_label.setWordWrap(True)
-        self.rules_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.rules_label = text_label("communities_detail_rules")
         rows = [
             (self.tr("群主"), self.owner_label),
             (self.tr("管理员"), self.admins_label),

@@ -41,6 +41,7 @@ from core.communities import qr
 from core.communities.attention import Attention
 from core.communities.qr import QrInfo
 from ui.common.empty_state import EmptyState, EmptySwitch
+from ui.common.quiet import Quiet
 from ui.common.tasks import TaskGroup
 from ui.common.widgets import hint_label
 from ui.communities.labels import (
@@ -101,7 +102,7 @@ class QrPanel(QFrame):
         self.tasks = TaskGroup(self)
         self.community_id: int | None = None
         self.info: QrInfo | None = None
-        self._loading = False
+        self._loading = Quiet()
 
         title = QLabel(self.tr("群二维码"))
         title.setProperty("sectionTitle", True)
@@ -201,16 +202,13 @@ class QrPanel(QFrame):
             button.setVisible(not empty)  # the empty state has its own, bigger buttons
         self.date_edit.setVisible(has_qr)
         self.date_caption.setVisible(has_qr)
-        self._loading = True
-        try:
+        with self._loading:
             self.date_edit.setMaximumDate(QDate.currentDate())
             if has_qr and info.generated_on is not None:
                 day = info.generated_on
                 self.date_edit.setDate(QDate(day.year, day.month, day.day))
             else:
                 self.date_edit.setDate(QDate.currentDate())
-        finally:
-            self._loading = False
         if not has_qr:
             self.image_label.setToolTip("")
             self.image_label.setPixmap(QPixmap())

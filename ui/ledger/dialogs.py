@@ -45,7 +45,7 @@ from core.ledger.limits import (
     MAX_STREAK_DAYS,
 )
 from core.ledger.rules import ACTION_NAMES, RuleSpec
-from ui.common.errors import as_user_error, show_error
+from ui.common.errors import refusal_line, show_error
 from ui.common.i18n import shown, shown_name, typed_name
 from ui.common.units import units
 from ui.common.widgets import counted_suffix, hint_label, push_button
@@ -196,12 +196,10 @@ class RedeemDialog(_Form):
         gets the error dialog over the form."""
         self.busy = False
         self._update_ok()
-        refusal = as_user_error(error)
-        if refusal is None:
-            show_error(self, error)
-            return
-        self.message.setText(shown(refusal.message))
-        self.message.show()
+        line = refusal_line(self, error)
+        if line is not None:
+            self.message.setText(line)
+            self.message.show()
 
 
 class MakeupDialog(_Form):

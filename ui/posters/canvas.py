@@ -42,6 +42,7 @@ from core.posters.copy_marks import CopyMark
 from core.posters.template import BackgroundLayer, Layer, QrLayer, Template
 from core.posters.text_placement import SpanBox
 from ui.common.i18n import shown, shown_name
+from ui.common.quiet import Quiet
 
 SNAP_SCREEN_PX = 6  # how close (on screen) an edge must come to a guide to snap to it
 HANDLE_PX = 9
@@ -76,7 +77,7 @@ class PosterCanvas(QGraphicsView):
         self.setDragMode(QGraphicsView.DragMode.NoDrag)
         self.template: Template | None = None
         self._fit_mode = True
-        self._quiet = False  # selection changes made by the program are not clicks
+        self._quiet = Quiet()  # selection changes made by the program are not clicks
         self._items: dict[int, LayerItem] = {}
         self._retired: list[LayerItem] = []
         self._mark_items: list[CopyMarkItem] = []
@@ -109,12 +110,9 @@ class PosterCanvas(QGraphicsView):
             template.height,
         )
         self.template = template
-        self._quiet = True
-        try:
+        with self._quiet:
             self._sync_items(template)
             self._select(selected)
-        finally:
-            self._quiet = False
         if resized:
             page = QRectF(0, 0, template.width, template.height)
             self._page.setRect(page)
@@ -193,11 +191,8 @@ class PosterCanvas(QGraphicsView):
         return self._pixmap.pixmap().toImage()
 
     def set_selected(self, index: int) -> None:
-        self._quiet = True
-        try:
+        with self._quiet:
             self._select(index)
-        finally:
-            self._quiet = False
 
     def item_for(self, index: int) -> LayerItem | None:
         return self._items.get(index)

@@ -27,6 +27,7 @@ from core.common.errors import UserError
 from core.posters.font_refs import is_package_font
 from core.posters.fonts import FontInfo, bundled_font, system_fonts
 from core.posters.template import parse_color
+from ui.common.quiet import Quiet
 from ui.common.tasks import TaskGroup
 
 
@@ -203,7 +204,7 @@ class FontChooser(QComboBox):
         self._tasks = TaskGroup(self)
         self._path = ""
         self._extra = ""
-        self._filling = False
+        self._filling = Quiet()
         self.currentIndexChanged.connect(self._changed)
         self._fill()
 
@@ -233,9 +234,8 @@ class FontChooser(QComboBox):
         index = self.findData(path)
         if index >= 0 and self._extra in ("", path):
             # Listed already: no rebuild of a few hundred items on every edit of the layer.
-            self._filling = True
-            self.setCurrentIndex(index)
-            self._filling = False
+            with self._filling:
+                self.setCurrentIndex(index)
         else:
             self._fill()
 
@@ -253,8 +253,7 @@ class FontChooser(QComboBox):
         self.fonts_loaded.emit()
 
     def _fill(self) -> None:
-        self._filling = True
-        try:
+        with self._filling:
             self.clear()
             bundled = bundled_font()
             self.addItem(self.tr("内置字体（{family}）").format(family=bundled.family), "")
@@ -277,8 +276,6 @@ class FontChooser(QComboBox):
                 self.addItem(self.tr("正在查找本机字体…"))
                 self.model().item(self.count() - 1).setEnabled(False)
             self.setCurrentIndex(max(0, self.findData(self._path)))
-        finally:
-            self._filling = False
 
     def _add_current(self) -> None:
         name = self._path

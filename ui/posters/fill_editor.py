@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from core.common.errors import UserError
 from core.posters.template import Fill, Gradient, parse_color
+from ui.common.quiet import Quiet
 from ui.posters.fields import ColorField, choice, select_data, spin
 
 MAX_STOPS = 6
@@ -87,7 +88,7 @@ class FillEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._fill: Fill | None = "#ffffff"
-        self._loading = False
+        self._loading = Quiet()
         self.mode = choice(
             "posterFillMode",
             [
@@ -133,8 +134,7 @@ class FillEditor(QWidget):
 
     def set_fill(self, fill: Fill | None, *, allow_none: bool) -> None:
         """Show `fill` without reporting it; `allow_none` offers 无填充 (shapes only)."""
-        self._loading = True
-        try:
+        with self._loading:
             self._fill = fill
             none_index = self.mode.findData("none")
             self.mode.model().item(none_index).setEnabled(allow_none)
@@ -149,8 +149,6 @@ class FillEditor(QWidget):
             else:
                 self.solid.set_value(fill or "")
             self._layout_for(self.mode.currentData())
-        finally:
-            self._loading = False
 
     def _show_stops(self, stops: tuple[tuple[float, str], ...]) -> None:
         # Rows are reused, never deleted: an edit of a row's field is still being handled

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from core.posters.template import Template
 from ui.common.i18n import shown_name
+from ui.common.quiet import Quiet
 from ui.common.widgets import menu_button
 from ui.posters.new_layers import kind_labels
 
@@ -53,7 +54,7 @@ class LayerPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._quiet = False
+        self._quiet = Quiet()
         self._template: Template | None = None
         self.list = QListWidget()
         self.list.setObjectName("posterLayers")
@@ -126,8 +127,7 @@ class LayerPanel(QWidget):
 
     def set_template(self, template: Template, selected: int) -> None:
         self._template = template
-        self._quiet = True
-        try:
+        with self._quiet:
             self.list.clear()
             names = self.kind_names()
             for index in reversed(range(len(template.layers))):
@@ -147,16 +147,11 @@ class LayerPanel(QWidget):
                     item.setForeground(QColor("#9ca3af"))
                 self.list.addItem(item)
             self._select(selected)
-        finally:
-            self._quiet = False
         self._update_buttons()
 
     def set_selected(self, index: int) -> None:
-        self._quiet = True
-        try:
+        with self._quiet:
             self._select(index)
-        finally:
-            self._quiet = False
         self._update_buttons()
 
     def row_of(self, index: int) -> int:

@@ -35,6 +35,7 @@ from core.posters.bounds import LAYER_RANGES
 from core.posters.template import AvatarLayer, BackgroundLayer, Layer
 from ui.common.errors import show_error
 from ui.common.i18n import shown_name, typed_name
+from ui.common.quiet import Quiet
 from ui.common.wheel import scroll_safe
 from ui.posters.fields import spin
 from ui.posters.layer_group import LayerGroup
@@ -53,7 +54,7 @@ class PropertyPanel(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self._loading = False
+        self._loading = Quiet()
         self._layer: Layer | None = None
         body = QWidget()
         body.setObjectName("posterPropertiesBody")
@@ -154,17 +155,13 @@ class PropertyPanel(QScrollArea):
 
     def show_layer(self, layer: Layer | None) -> None:
         """Fill the fields from `layer` (None: nothing selected) without reporting edits."""
-        self._loading = True
-        try:
+        with self._loading:
             self._show(layer)
-        finally:
-            self._loading = False
 
     def set_canvas(self, width: int, height: int) -> None:
         """Let the box fields reach as far as a template may (core.posters.bounds: twice the
         canvas), no farther."""
-        self._loading = True
-        try:
+        with self._loading:
             for box, field in (
                 (self.x, "x"),
                 (self.y, "y"),
@@ -173,8 +170,6 @@ class PropertyPanel(QScrollArea):
             ):
                 low, high = LAYER_RANGES[field].limits(width, height)
                 box.setRange(max(low, 1) if field in ("width", "height") else low, high)
-        finally:
-            self._loading = False
 
     def _show(self, layer: Layer | None) -> None:
         self._layer = layer

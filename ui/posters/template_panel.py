@@ -25,6 +25,7 @@ from core.posters.store import list_templates
 from core.posters.template import CANVAS_PRESETS
 from ui.common.flow_layout import flow_row
 from ui.common.i18n import shown
+from ui.common.quiet import Quiet
 from ui.common.widgets import menu_button
 from ui.posters.canvas_size_dialog import CanvasSizeDialog
 
@@ -46,7 +47,7 @@ class TemplatePanel(QWidget):
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
-        self._quiet = False
+        self._quiet = Quiet()
         self.list = QListWidget()
         self.list.setObjectName("posterTemplates")
         self.list.setWordWrap(True)
@@ -119,8 +120,7 @@ class TemplatePanel(QWidget):
         with self.database.session() as session:
             infos = list_templates(session)
         current = self.current_key()
-        self._quiet = True
-        try:
+        with self._quiet:
             self.list.clear()
             for builtin, heading in ((True, self.tr("内置模板")), (False, self.tr("我的模板"))):
                 group = [info for info in infos if info.builtin == builtin]
@@ -141,8 +141,6 @@ class TemplatePanel(QWidget):
                     item.setToolTip(shown(info.description or info.name))
                     self.list.addItem(item)
             self._select(current)
-        finally:
-            self._quiet = False
 
     def first_key(self) -> str | None:
         for row in range(self.list.count()):
@@ -160,11 +158,8 @@ class TemplatePanel(QWidget):
         return item.data(KEY_ROLE) if item is not None else None
 
     def select(self, key: str | None) -> None:
-        self._quiet = True
-        try:
+        with self._quiet:
             self._select(key)
-        finally:
-            self._quiet = False
 
     def _select(self, key: str | None) -> None:
         for row in range(self.list.count()):
