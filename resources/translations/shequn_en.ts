@@ -4903,34 +4903,6 @@ Demo data can be generated again in a new database at any time; it does not affe
         <source>{year} 年 {month} 月</source>
         <translation>{year}-{month:02d}</translation>
     </message>
-    <message>
-        <source>周一</source>
-        <translation>Mon</translation>
-    </message>
-    <message>
-        <source>周二</source>
-        <translation>Tue</translation>
-    </message>
-    <message>
-        <source>周三</source>
-        <translation>Wed</translation>
-    </message>
-    <message>
-        <source>周四</source>
-        <translation>Thu</translation>
-    </message>
-    <message>
-        <source>周五</source>
-        <translation>Fri</translation>
-    </message>
-    <message>
-        <source>周六</source>
-        <translation>Sat</translation>
-    </message>
-    <message>
-        <source>周日</source>
-        <translation>Sun</translation>
-    </message>
 </context>
 <context>
     <name>NoticeDialog</name>
