@@ -5,6 +5,10 @@ edges       referral_edges of the campaign (void ones left out: they never happe
             seed row for each holder of a campaign code who is no invitee (a code handed out
             is taking part; an invitee whose edges were all rejected takes no part), joined
             at the code's issue
+
+Every read is as of `as_of` (the figures' moment; None: everything): an edge made or a code
+issued after it is not read, nor activity or a purchase after it, so the figures of a past
+period are those of the tree as it stood then.
 activity    per counted edge: the first message or check-in after joining (activation) and
             the first activity (any kind but a violation) in each week the figures measure
             (days 7–13, 21–27, 30–36 after joining) — all the figures read of activity, so
@@ -31,7 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, select, union
+from sqlalchemy import and_, case, func, select, true, union
 from sqlalchemy.orm import Session
 
 from core.campaigns.decisions import reference
@@ -82,14 +86,22 @@ class EdgeRows:
     joined_at: dict[int, datetime | None]  # each participant's first joining (None: unknown)
 
 
-def read_edges(session: Session, campaign_id: int) -> EdgeRows:
+def read_edges(session: Session, campaign_id: int, as_of: datetime | None = None) -> EdgeRows:
     """The campaign's edges (void ones left out) and a seed row for each code holder who is no
-    counted invitee (their edge says how they came), joined at the code's issue."""
+    counted invitee (their edge says how they came), joined at the code's issue; as of `as_of`
+    (None: all of them)."""
     with gc_paused():  # 200000 edges, all kept: nothing for the cyclic collector to find
-        return _read_edges(session, campaign_id)
+        return _read_edges(session, campaign_id, as_of)
 
 
-def _read_edges(session: Session, campaign_id: int, activity: dict | None = None) -> EdgeRows:
+def _by(column, as_of: datetime | None):
+    """`column <= as_of`: only what had happened by the figures' moment (None: everything)."""
+    return true() if as_of is None else column <= as_of
+
+
+def _read_edges(
+    session: Session, campaign_id: int, as_of: datetime | None, activity: dict | None = None
+) -> EdgeRows:
     """`activity` (read_activity's): each edge made with its activation at once."""
     connection = session.connection()  # Core rows: no ORM loading over 200000 rows
     rows = connection.execute(
@@ -99,11 +111,15 @@ def _read_edges(session: Session, campaign_id: int, activity: dict | None = None
             ReferralEdge.invitee_id,
             _as_text(session, ReferralEdge.occurred_at),
             ReferralEdge.status,
-        ).where(_of_campaign(session, campaign_id), ReferralEdge.status != "void")
+        ).where(
+            _of_campaign(session, campaign_id),
+            ReferralEdge.status != "void",
+            _by(ReferralEdge.occurred_at, as_of),
+        )
     ).all()
     codes = connection.execute(
         select(InviteCode.member_id, _as_text(session, InviteCode.issued_at)).where(
-            InviteCode.campaign_id == campaign_id
+            InviteCode.campaign_id == campaign_id, _by(InviteCode.issued_at, as_of)
         )
     ).all()
     parse = datetime.fromisoformat if is_sqlite(session) else None
@@ -142,8 +158,11 @@ def _read_edges(session: Session, campaign_id: int, activity: dict | None = None
     return EdgeRows(edges, ids, holders, joined_at)
 
 
-def read_activity(session: Session, campaign_id: int) -> dict[int, tuple]:
-    """Edge id → (activated at, first activity in each of MEASURED_DAYS' weeks)."""
+def read_activity(
+    session: Session, campaign_id: int, as_of: datetime | None = None
+) -> dict[int, tuple]:
+    """Edge id → (activated at, first activity in each of MEASURED_DAYS' weeks), of the edges
+    and the activity by `as_of`."""
     edge, event = ReferralEdge, ActivityEvent
     age = _days_between(session, event.occurred_at, edge.occurred_at)
     when = _as_text(session, event.occurred_at)
@@ -162,6 +181,8 @@ def read_activity(session: Session, campaign_id: int) -> dict[int, tuple]:
         .where(
             _of_campaign(session, campaign_id),
             edge.status.in_(LIVE_STATUSES),
+            _by(edge.occurred_at, as_of),
+            _by(event.occurred_at, as_of),
             event.occurred_at >= edge.occurred_at,
             age < max(MEASURED_DAYS) + _WEEK_DAYS,
         )
@@ -179,11 +200,13 @@ def read_purchases(
 ) -> dict[int, tuple[int, int, bool]]:
     """Member → (purchase fen, purchases, reported a share), from their joining (`joined_at`,
     from read_edges) to `as_of`. The events are few: the joining is applied here."""
-    mine = ReferralEdge.campaign_id == campaign_id
+    mine = and_(ReferralEdge.campaign_id == campaign_id, _by(ReferralEdge.occurred_at, as_of))
     people = union(
         select(ReferralEdge.invitee_id).where(mine),
         select(ReferralEdge.inviter_id).where(mine),
-        select(InviteCode.member_id).where(InviteCode.campaign_id == campaign_id),
+        select(InviteCode.member_id).where(
+            InviteCode.campaign_id == campaign_id, _by(InviteCode.issued_at, as_of)
+        ),
     ).subquery()
     event = ActivityEvent
     query = select(
@@ -195,8 +218,7 @@ def read_purchases(
     events = session.scalar(select(func.max(event.id))) or 0
     if len(joined_at) * _SCAN_WHEN < events:
         query = query.where(event.member_id.in_(select(people.c[0])))
-    if as_of is not None:
-        query = query.where(event.occurred_at <= as_of)
+    query = query.where(_by(event.occurred_at, as_of))
     parse = _parser(session)
     found: dict[int, tuple[int, int, bool]] = {}
     for member, at, kind, cents in session.execute(query):
@@ -293,7 +315,7 @@ def _read_counts(session: Session, campaign_id: int, as_of: datetime | None) -> 
     """The inputs of the 概况's counts and the forecast: the edges (without activity: no
     retention is shown there), the costs, and facts only for the participants with a
     purchase or a reported share (revenue). The tree built of them is the full read's."""
-    read = _read_edges(session, campaign_id)
+    read = _read_edges(session, campaign_id, as_of)
     purchases = read_purchases(session, campaign_id, read.joined_at, as_of)
     facts = {
         member: MemberFacts(
@@ -309,8 +331,8 @@ def _read_counts(session: Session, campaign_id: int, as_of: datetime | None) -> 
 
 
 def _read_inputs(session: Session, campaign_id: int, as_of: datetime | None) -> Inputs:
-    activity = read_activity(session, campaign_id)
-    read = _read_edges(session, campaign_id, activity)  # edges made with their activation
+    activity = read_activity(session, campaign_id, as_of)
+    read = _read_edges(session, campaign_id, as_of, activity)  # edges made with their activation
     purchases = read_purchases(session, campaign_id, read.joined_at, as_of)
     costs = read_costs(session, campaign_id)
     team = set(session.scalars(select(Member.id).where(Member.is_team.is_(True))))
