@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from core.campaigns.inputs import MemberFacts
+from core.campaigns.inputs import MemberFacts, counted
 from core.campaigns.retention import (
     ACTIVATION_HOURS,
     RETAINED_FROM_DAY,
@@ -68,7 +68,7 @@ def _labels() -> dict[str, Message]:
 
 
 def _reached(fact: MemberFacts) -> bool:
-    return (fact.code_issued or fact.poster_made) and not fact.team
+    return (fact.code_issued or fact.poster_made) and counted(fact)
 
 
 def _paid(fact: MemberFacts | None) -> bool:
@@ -86,7 +86,7 @@ def stage_members(
     newcomers = {
         member: edge
         for member, edge in tree.edges.items()
-        if edge.inviter_id is not None and not getattr(facts.get(member), "team", False)
+        if edge.inviter_id is not None and counted(facts.get(member))
     }
     if key == "joined":
         chosen = newcomers
@@ -121,7 +121,7 @@ def funnel(
         if edge.inviter_id is None:
             continue
         fact = facts.get(member)
-        if fact is not None and fact.team:
+        if not counted(fact):
             continue
         joined += 1
         if activated_in(edge.joined_at, edge.activated_at, window) and (

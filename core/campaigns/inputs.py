@@ -51,6 +51,13 @@ class MemberFacts:
     team: bool = False  # owner or staff: in no funnel stage or retention share (DOMAIN)
 
 
+def counted(fact: MemberFacts | None) -> bool:
+    """Whether a member counts in the campaign's statistics: team members (owner, staff) count
+    in none — no funnel stage, retention share, revenue or ROI (DOMAIN: team members are
+    excluded from statistics); a member with no facts counts. Every figure asks here."""
+    return fact is None or not fact.team
+
+
 @dataclass(frozen=True, slots=True)
 class Costs:
     """What the campaign cost: prizes (the fulfilment queue and redemptions), the rest, and

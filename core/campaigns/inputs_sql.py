@@ -16,8 +16,9 @@ activity    per counted edge: the first message or check-in after joining (activ
 purchases   the participants' purchases (activity 'purchase', amount in integer fen) and
             reported shares (activity 'share') up to `as_of`; those before the member's
             joining are dropped in Python (they are few, and the joining is already read)
-team        the team members (owner, staff: few), whom the funnel and the retention shares
-            leave out (DOMAIN: team members are excluded from statistics)
+team        the team members (owner, staff: few), whom the funnel, the retention shares and
+            the revenue leave out (inputs.counted; DOMAIN: team members are excluded from
+            statistics)
 costs       prize costs: the campaign's prizes in the fulfilment queue (ledger_redemptions
             with its campaign_id, neither cancelled nor held for review) at their unit cost —
             the campaign's prize settings by name, else the catalogue reward's, else the row's
@@ -301,6 +302,11 @@ def read_costs(session: Session, campaign_id: int) -> Costs:
     return Costs(prizes=prizes, points=points.quantize(Decimal("0.01")))
 
 
+def read_team(session: Session) -> set[int]:
+    """The team members (owner, staff: a few rows)."""
+    return set(session.scalars(select(Member.id).where(Member.is_team.is_(True))))
+
+
 def read_inputs(
     session: Session, campaign_id: int, as_of: datetime | None = None, *, counts_only=False
 ) -> Inputs:
@@ -317,6 +323,7 @@ def _read_counts(session: Session, campaign_id: int, as_of: datetime | None) -> 
     purchase or a reported share (revenue). The tree built of them is the full read's."""
     read = _read_edges(session, campaign_id, as_of)
     purchases = read_purchases(session, campaign_id, read.joined_at, as_of)
+    team = read_team(session)
     facts = {
         member: MemberFacts(
             member,
@@ -324,6 +331,7 @@ def _read_counts(session: Session, campaign_id: int, as_of: datetime | None) -> 
             shared=shared,
             revenue=yuan(cents),
             purchases=bought,
+            team=member in team,
         )
         for member, (cents, bought, shared) in purchases.items()
     }
@@ -335,7 +343,7 @@ def _read_inputs(session: Session, campaign_id: int, as_of: datetime | None) -> 
     read = _read_edges(session, campaign_id, as_of, activity)  # edges made with their activation
     purchases = read_purchases(session, campaign_id, read.joined_at, as_of)
     costs = read_costs(session, campaign_id)
-    team = set(session.scalars(select(Member.id).where(Member.is_team.is_(True))))
+    team = read_team(session)
 
     # Activity is per edge (weeks count from that edge's joining): the edge gets its
     # activation; the member gets the weeks of the edge they count under (the first referrer:
