@@ -207,17 +207,18 @@ def read_activity(
         )
         .group_by(edge.id)
     )
+    # the weeks are disjoint and in order: their first activities are sorted already
+    rows = session.connection().execute(query).all()
     if not is_sqlite(session):
         return {
-            edge_id: (activated, tuple(sorted(at for at in weeks if at is not None)))
-            for edge_id, activated, *weeks in session.connection().execute(query)
+            edge_id: (activated, tuple(at for at in weeks if at is not None))
+            for edge_id, activated, *weeks in rows
         }
     parse = datetime.fromisoformat
-    found = {}
-    for edge_id, activated, *weeks in session.connection().execute(query):
-        active = tuple(sorted(parse(at) for at in weeks if at is not None))
-        found[edge_id] = (activated and parse(activated), active)
-    return found
+    return {
+        edge_id: (activated and parse(activated), tuple(parse(at) for at in weeks if at))
+        for edge_id, activated, *weeks in rows
+    }
 
 
 def read_purchases(
