@@ -152,9 +152,10 @@ def _read_edges(
             if held is None or at < held:
                 joined_at[invitee] = at
             add_inviter(inviter)
-            rank = ranks.get(invitee)
-            if rank is None or (at, inviter) < rank[:2]:
-                ranks[invitee] = (at, inviter, edge_id)
+            if activity is not None:
+                rank = ranks.get(invitee)
+                if rank is None or (at, inviter) < rank[:2]:
+                    ranks[invitee] = (at, inviter, edge_id)
         measured = found(edge_id)
         add_edge(make_edge(inviter, invitee, at, measured and measured[0], None, status))
     weeks = {}
