@@ -77,10 +77,10 @@ SELECT top_id, COUNT(*) AS n FROM below GROUP BY top_id ORDER BY n DESC, top_id 
 
 def bare_funnel(dialect: str) -> str:
     """Reached, joined, activated (72 h), retained (week 4), referred, paying and their fen: one
-    query, as of :as_of (edges and codes after it are not there yet). Week 4 is elapsed days 21–27 after the counted joining, counted only
-    for newcomers whose week 4 has ended by :as_of (joined by :cutoff = as_of − 28 days); a
-    purchase counts from joining up to :as_of (after the campaign's end too); team members are
-    in no stage (their invitees are)."""
+    query, as of :as_of (edges and codes after it are not there yet). Week 4 is elapsed days
+    21–27 after the counted joining, counted only for newcomers whose week 4 has ended by :as_of
+    (joined by :cutoff = as_of − 28 days); a purchase counts from joining up to :as_of (after
+    the campaign's end too); team members are in no stage (their invitees are)."""
     if dialect == "sqlite":
         age = "(julianday(a.occurred_at) - julianday(k.occurred_at))"
     else:
