@@ -77,20 +77,26 @@ SELECT top_id, COUNT(*) AS n FROM below GROUP BY top_id ORDER BY n DESC, top_id 
 
 def bare_funnel(dialect: str) -> str:
     """Reached, joined, activated (72 h), retained (week 4), referred, paying and their fen: one
-    query, as of :as_of. Week 4 is elapsed days 21–27 after the counted joining, counted only
-    for newcomers whose week 4 has ended by :as_of (joined by :cutoff = as_of − 28 days); a
-    purchase counts from joining up to :as_of (after the campaign's end too); team members are
-    in no stage (their invitees are)."""
+    query, as of :as_of (edges and codes after it are not there yet). Week 4 is elapsed days
+    21–27 after the counted joining, counted only for newcomers whose week 4 has ended by :as_of
+    (joined by :cutoff = as_of − 28 days); a purchase counts from joining up to :as_of (after
+    the campaign's end too); team members are in no stage (their invitees are)."""
     if dialect == "sqlite":
         age = "(julianday(a.occurred_at) - julianday(k.occurred_at))"
     else:
         age = "(extract(epoch FROM a.occurred_at - k.occurred_at) / 86400.0)"
+    # as of :as_of: an edge made later is no edge yet (an earlier one it loses to is earlier)
+    counted = _COUNTED.replace(
+        "WHERE e.campaign_id = :c", "WHERE e.occurred_at <= :as_of AND e.campaign_id = :c"
+    )
+    codes = "SELECT member_id FROM invite_codes WHERE campaign_id = :c AND issued_at <= :as_of"
     return f"""
-WITH RECURSIVE counted AS ({_COUNTED}),
+WITH RECURSIVE counted AS ({counted}),
 team AS (SELECT id FROM members WHERE is_team),
+codes AS ({codes}),
 reach(member_id) AS (
     SELECT k.invitee_id FROM counted k
-    WHERE k.inviter_id IN (SELECT member_id FROM invite_codes WHERE campaign_id = :c)
+    WHERE k.inviter_id IN (SELECT member_id FROM codes)
   UNION
     SELECT k.invitee_id FROM reach r JOIN counted k ON k.inviter_id = r.member_id
 ),
@@ -109,8 +115,8 @@ stage AS (
       AND k.invitee_id NOT IN (SELECT id FROM team)
     GROUP BY k.invitee_id
 )
-SELECT (SELECT COUNT(DISTINCT member_id) FROM invite_codes
-          WHERE campaign_id = :c AND member_id NOT IN (SELECT id FROM team)),
+SELECT (SELECT COUNT(DISTINCT member_id) FROM codes
+          WHERE member_id NOT IN (SELECT id FROM team)),
        (SELECT COUNT(*) FROM reach WHERE member_id NOT IN (SELECT id FROM team)),
        (SELECT COALESCE(SUM(act), 0) FROM stage), (SELECT COALESCE(SUM(ret), 0) FROM stage),
        (SELECT COUNT(DISTINCT k.inviter_id) FROM counted k

@@ -204,8 +204,9 @@ def campaign_waves(session: Session, campaign_id: int, as_of: datetime | None = 
     from db.referral_models import Campaign
 
     campaign = session.get(Campaign, campaign_id)
-    tree = build_tree(read_edges(session, campaign_id).edges)
-    figures, k, inviting, _ = wave_ks(tree, as_of or datetime.now(), campaign.ends_at)
+    as_of = as_of or datetime.now()
+    tree = build_tree(read_edges(session, campaign_id, as_of).edges)
+    figures, k, inviting, _ = wave_ks(tree, as_of, campaign.ends_at)
     return Waves(figures, k, inviting)
 
 

@@ -22,7 +22,8 @@ K ≥ 1 the campaign sustains itself and the note says by how much each wave gro
 Cycle time = median hours from a participant's joining to their first counted invitee's.
 Cost per new member divides the cost by the invitees; per retained member by the invitees
 active in week 4. ROI = (revenue − cost) / cost, revenue being the participants' recorded
-purchases.
+purchases, team members' left out (inputs.counted: DOMAIN, team members are excluded from
+statistics).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.campaigns.forecast import generation_hours
-from core.campaigns.inputs import Costs, MemberFacts
+from core.campaigns.inputs import Costs, MemberFacts, counted
 from core.campaigns.retention import ACTIVATION_HOURS, RETAINED_FROM_DAY, Rate, invitees_active
 from core.campaigns.waves import Tree
 from core.common.text import Message, msg
@@ -189,9 +190,13 @@ def cycle_times(tree: Tree) -> tuple[list[float], int]:
 def money(
     tree: Tree, facts: Mapping[int, MemberFacts], costs: Costs
 ) -> tuple[Decimal, Decimal, float | None]:
-    """Cost, the participants' revenue, and ROI (None at no cost): the 概况 needs no more."""
+    """Cost, the participants' revenue (team members' purchases left out, as the funnel leaves
+    them), and ROI (None at no cost): the 概况 needs no more."""
     parent = tree.parent
-    revenue = sum((f.revenue for m, f in facts.items() if f.revenue and m in parent), Decimal(0))
+    revenue = sum(
+        (f.revenue for m, f in facts.items() if f.revenue and m in parent and counted(f)),
+        Decimal(0),
+    )
     cost = costs.total
     return cost, revenue, float((revenue - cost) / cost) if cost else None
 

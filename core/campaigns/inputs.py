@@ -51,6 +51,42 @@ class MemberFacts:
     team: bool = False  # owner or staff: in no funnel stage or retention share (DOMAIN)
 
 
+def _setters(cls) -> tuple:
+    """Each field's slot setter of the frozen slotted dataclass `cls`, in field order."""
+    return tuple(getattr(cls, field).__set__ for field in cls.__dataclass_fields__)
+
+
+_EDGE = _setters(Edge)
+_FACTS = _setters(MemberFacts)
+_new = object.__new__
+
+
+# The readers make 200000 of each at a time: these set each field through its slot, about 3×
+# faster than the dataclass's __init__ (which goes through object.__setattr__ by name); the
+# result is the same frozen instance. Every field, in order.
+def make_edge(inviter, invitee, joined, activated, left, status) -> Edge:
+    made = _new(Edge)
+    a, b, c, d, e, f = _EDGE
+    a(made, inviter), b(made, invitee), c(made, joined), d(made, activated), e(made, left)
+    f(made, status)
+    return made
+
+
+def make_facts(member, code, poster, shared, active_at, revenue, purchases, team) -> MemberFacts:
+    made = _new(MemberFacts)
+    a, b, c, d, e, f, g, h = _FACTS
+    a(made, member), b(made, code), c(made, poster), d(made, shared), e(made, active_at)
+    f(made, revenue), g(made, purchases), h(made, team)
+    return made
+
+
+def counted(fact: MemberFacts | None) -> bool:
+    """Whether a member counts in the campaign's statistics: team members (owner, staff) count
+    in none — no funnel stage, retention share, revenue or ROI (DOMAIN: team members are
+    excluded from statistics); a member with no facts counts. Every figure asks here."""
+    return fact is None or not fact.team
+
+
 @dataclass(frozen=True, slots=True)
 class Costs:
     """What the campaign cost: prizes (the fulfilment queue and redemptions), the rest, and

@@ -5,6 +5,10 @@ edges       referral_edges of the campaign (void ones left out: they never happe
             seed row for each holder of a campaign code who is no invitee (a code handed out
             is taking part; an invitee whose edges were all rejected takes no part), joined
             at the code's issue
+
+Every read is as of `as_of` (the figures' moment; None: everything): an edge made or a code
+issued after it is not read, nor activity or a purchase after it, so the figures of a past
+period are those of the tree as it stood then.
 activity    per counted edge: the first message or check-in after joining (activation) and
             the first activity (any kind but a violation) in each week the figures measure
             (days 7–13, 21–27, 30–36 after joining) — all the figures read of activity, so
@@ -12,8 +16,9 @@ activity    per counted edge: the first message or check-in after joining (activ
 purchases   the participants' purchases (activity 'purchase', amount in integer fen) and
             reported shares (activity 'share') up to `as_of`; those before the member's
             joining are dropped in Python (they are few, and the joining is already read)
-team        the team members (owner, staff: few), whom the funnel and the retention shares
-            leave out (DOMAIN: team members are excluded from statistics)
+team        the team members (owner, staff: few), whom the funnel, the retention shares and
+            the revenue leave out (inputs.counted; DOMAIN: team members are excluded from
+            statistics)
 costs       prize costs: the campaign's prizes in the fulfilment queue (ledger_redemptions
             with its campaign_id, neither cancelled nor held for review) at their unit cost —
             the campaign's prize settings by name, else the catalogue reward's, else the row's
@@ -27,15 +32,15 @@ member are not recorded per member, so `poster_made` is never set from here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, select, union
+from sqlalchemy import and_, case, func, select, true, union
 from sqlalchemy.orm import Session
 
 from core.campaigns.decisions import reference
-from core.campaigns.inputs import REJECTED, Costs, Edge, MemberFacts
+from core.campaigns.inputs import REJECTED, Costs, Edge, MemberFacts, make_edge, make_facts
 from core.campaigns.retention import RETAINED_FROM_DAY, WEEK
 from core.campaigns.settings import parse
 from core.campaigns.sql_rows import as_text as _as_text
@@ -54,6 +59,9 @@ MEASURED_DAYS = (7, RETAINED_FROM_DAY, 30)
 _WEEK_DAYS = WEEK.days
 _ACTIVATING = ("message", "checkin")
 _SCAN_WHEN = 10  # read every purchase when participants × this reach the events' count
+
+
+_NO_MONEY = Decimal(0)
 
 
 def yuan(cents: int | None) -> Decimal:
@@ -77,19 +85,29 @@ class Inputs:
 @dataclass
 class EdgeRows:
     edges: list[Edge]  # referral edges, then seed rows for code holders
-    ids: list[int | None]  # each edge's referral_edges id (None: a seed row)
     holders: set[int]  # members given a campaign code
     joined_at: dict[int, datetime | None]  # each participant's first joining (None: unknown)
+    # read with activity: each counted invitee's activity weeks, of the edge they count under
+    # (the first referrer: the earliest join, then the lowest inviter id, as waves chooses)
+    weeks: dict[int, tuple[datetime, ...]] = field(default_factory=dict)
 
 
-def read_edges(session: Session, campaign_id: int) -> EdgeRows:
+def read_edges(session: Session, campaign_id: int, as_of: datetime | None = None) -> EdgeRows:
     """The campaign's edges (void ones left out) and a seed row for each code holder who is no
-    counted invitee (their edge says how they came), joined at the code's issue."""
+    counted invitee (their edge says how they came), joined at the code's issue; as of `as_of`
+    (None: all of them)."""
     with gc_paused():  # 200000 edges, all kept: nothing for the cyclic collector to find
-        return _read_edges(session, campaign_id)
+        return _read_edges(session, campaign_id, as_of)
 
 
-def _read_edges(session: Session, campaign_id: int, activity: dict | None = None) -> EdgeRows:
+def _by(column, as_of: datetime | None):
+    """`column <= as_of`: only what had happened by the figures' moment (None: everything)."""
+    return true() if as_of is None else column <= as_of
+
+
+def _read_edges(
+    session: Session, campaign_id: int, as_of: datetime | None, activity: dict | None = None
+) -> EdgeRows:
     """`activity` (read_activity's): each edge made with its activation at once."""
     connection = session.connection()  # Core rows: no ORM loading over 200000 rows
     rows = connection.execute(
@@ -99,34 +117,53 @@ def _read_edges(session: Session, campaign_id: int, activity: dict | None = None
             ReferralEdge.invitee_id,
             _as_text(session, ReferralEdge.occurred_at),
             ReferralEdge.status,
-        ).where(_of_campaign(session, campaign_id), ReferralEdge.status != "void")
+        ).where(
+            _of_campaign(session, campaign_id),
+            ReferralEdge.status != "void",
+            _by(ReferralEdge.occurred_at, as_of),
+        )
     ).all()
     codes = connection.execute(
         select(InviteCode.member_id, _as_text(session, InviteCode.issued_at)).where(
-            InviteCode.campaign_id == campaign_id
+            InviteCode.campaign_id == campaign_id, _by(InviteCode.issued_at, as_of)
         )
     ).all()
     parse = datetime.fromisoformat if is_sqlite(session) else None
     edges: list[Edge] = []
-    ids: list[int | None] = []
     joined_at: dict[int, datetime | None] = {}
     inviters: set[int] = set()
     invitees: set[int] = set()
+    ranks: dict[int, tuple] = {}  # counted invitee → (joined, inviter, edge id): the first wins
+    add_invitee, add_inviter, add_edge, held_at = (
+        invitees.add,
+        inviters.add,
+        edges.append,
+        joined_at.get,
+    )
+    found = activity.get if activity is not None else {}.get
     for edge_id, inviter, invitee, at, status in rows:
-        invitees.add(invitee)
+        add_invitee(invitee)
         if parse is not None:
             at = parse(at)
         if status == "rejected":
             status = REJECTED
         else:
-            held = joined_at.get(invitee)
+            held = held_at(invitee)
             if held is None or at < held:
                 joined_at[invitee] = at
-            inviters.add(inviter)
-        found = activity.get(edge_id) if activity is not None else None
-        activated = found[0] if found is not None else None
-        edges.append(Edge(inviter, invitee, at, activated, None, status))
-        ids.append(edge_id)
+            add_inviter(inviter)
+            if activity is not None:
+                rank = ranks.get(invitee)
+                if rank is None or (at, inviter) < rank[:2]:
+                    ranks[invitee] = (at, inviter, edge_id)
+        measured = found(edge_id)
+        add_edge(make_edge(inviter, invitee, at, measured and measured[0], None, status))
+    weeks = {}
+    if activity is not None:
+        for invitee, (_, _, edge_id) in ranks.items():
+            measured = found(edge_id)
+            if measured is not None and measured[1]:
+                weeks[invitee] = measured[1]
     holders = set()
     for member, at in codes:
         holders.add(member)
@@ -136,14 +173,16 @@ def _read_edges(session: Session, campaign_id: int, activity: dict | None = None
             at = parse(at)
         joined_at[member] = at
         edges.append(Edge(None, member, at))
-        ids.append(None)
     for inviter in inviters - joined_at.keys():
         joined_at[inviter] = None  # an inviter with no edge or code of their own
-    return EdgeRows(edges, ids, holders, joined_at)
+    return EdgeRows(edges, holders, joined_at, weeks)
 
 
-def read_activity(session: Session, campaign_id: int) -> dict[int, tuple]:
-    """Edge id → (activated at, first activity in each of MEASURED_DAYS' weeks)."""
+def read_activity(
+    session: Session, campaign_id: int, as_of: datetime | None = None
+) -> dict[int, tuple]:
+    """Edge id → (activated at, the first activity in each of MEASURED_DAYS' weeks, sorted,
+    weeks without any left out), of the edges and the activity by `as_of`."""
     edge, event = ReferralEdge, ActivityEvent
     age = _days_between(session, event.occurred_at, edge.occurred_at)
     when = _as_text(session, event.occurred_at)
@@ -162,13 +201,25 @@ def read_activity(session: Session, campaign_id: int) -> dict[int, tuple]:
         .where(
             _of_campaign(session, campaign_id),
             edge.status.in_(LIVE_STATUSES),
+            _by(edge.occurred_at, as_of),
+            _by(event.occurred_at, as_of),
             event.occurred_at >= edge.occurred_at,
             age < max(MEASURED_DAYS) + _WEEK_DAYS,
         )
         .group_by(edge.id)
     )
-    parse = _parser(session)
-    return {row[0]: tuple(parse(at) for at in row[1:]) for row in session.execute(query)}
+    # the weeks are disjoint and in order: their first activities are sorted already
+    rows = session.connection().execute(query).all()
+    if not is_sqlite(session):
+        return {
+            edge_id: (activated, tuple(at for at in weeks if at is not None))
+            for edge_id, activated, *weeks in rows
+        }
+    parse = datetime.fromisoformat
+    return {
+        edge_id: (activated and parse(activated), tuple(parse(at) for at in weeks if at))
+        for edge_id, activated, *weeks in rows
+    }
 
 
 def read_purchases(
@@ -179,11 +230,13 @@ def read_purchases(
 ) -> dict[int, tuple[int, int, bool]]:
     """Member → (purchase fen, purchases, reported a share), from their joining (`joined_at`,
     from read_edges) to `as_of`. The events are few: the joining is applied here."""
-    mine = ReferralEdge.campaign_id == campaign_id
+    mine = and_(ReferralEdge.campaign_id == campaign_id, _by(ReferralEdge.occurred_at, as_of))
     people = union(
         select(ReferralEdge.invitee_id).where(mine),
         select(ReferralEdge.inviter_id).where(mine),
-        select(InviteCode.member_id).where(InviteCode.campaign_id == campaign_id),
+        select(InviteCode.member_id).where(
+            InviteCode.campaign_id == campaign_id, _by(InviteCode.issued_at, as_of)
+        ),
     ).subquery()
     event = ActivityEvent
     query = select(
@@ -195,8 +248,7 @@ def read_purchases(
     events = session.scalar(select(func.max(event.id))) or 0
     if len(joined_at) * _SCAN_WHEN < events:
         query = query.where(event.member_id.in_(select(people.c[0])))
-    if as_of is not None:
-        query = query.where(event.occurred_at <= as_of)
+    query = query.where(_by(event.occurred_at, as_of))
     parse = _parser(session)
     found: dict[int, tuple[int, int, bool]] = {}
     for member, at, kind, cents in session.execute(query):
@@ -279,6 +331,11 @@ def read_costs(session: Session, campaign_id: int) -> Costs:
     return Costs(prizes=prizes, points=points.quantize(Decimal("0.01")))
 
 
+def read_team(session: Session) -> set[int]:
+    """The team members (owner, staff: a few rows)."""
+    return set(session.scalars(select(Member.id).where(Member.is_team.is_(True))))
+
+
 def read_inputs(
     session: Session, campaign_id: int, as_of: datetime | None = None, *, counts_only=False
 ) -> Inputs:
@@ -293,8 +350,9 @@ def _read_counts(session: Session, campaign_id: int, as_of: datetime | None) -> 
     """The inputs of the 概况's counts and the forecast: the edges (without activity: no
     retention is shown there), the costs, and facts only for the participants with a
     purchase or a reported share (revenue). The tree built of them is the full read's."""
-    read = _read_edges(session, campaign_id)
+    read = _read_edges(session, campaign_id, as_of)
     purchases = read_purchases(session, campaign_id, read.joined_at, as_of)
+    team = read_team(session)
     facts = {
         member: MemberFacts(
             member,
@@ -302,6 +360,7 @@ def _read_counts(session: Session, campaign_id: int, as_of: datetime | None) -> 
             shared=shared,
             revenue=yuan(cents),
             purchases=bought,
+            team=member in team,
         )
         for member, (cents, bought, shared) in purchases.items()
     }
@@ -309,39 +368,27 @@ def _read_counts(session: Session, campaign_id: int, as_of: datetime | None) -> 
 
 
 def _read_inputs(session: Session, campaign_id: int, as_of: datetime | None) -> Inputs:
-    activity = read_activity(session, campaign_id)
-    read = _read_edges(session, campaign_id, activity)  # edges made with their activation
+    # Activity is per edge (weeks count from that edge's joining): each edge is made with its
+    # activation, each counted invitee gets the weeks of the edge they count under.
+    read = _read_edges(session, campaign_id, as_of, read_activity(session, campaign_id, as_of))
     purchases = read_purchases(session, campaign_id, read.joined_at, as_of)
     costs = read_costs(session, campaign_id)
-    team = set(session.scalars(select(Member.id).where(Member.is_team.is_(True))))
-
-    # Activity is per edge (weeks count from that edge's joining): the edge gets its
-    # activation; the member gets the weeks of the edge they count under (the first referrer:
-    # the earliest join, then the lowest inviter id, as core/campaigns/waves chooses).
-    counted: dict[int, tuple[tuple, tuple]] = {}  # invitee → (rank, measured weeks)
-    fed: list[Edge] = []
-    for edge, edge_id in zip(read.edges, read.ids, strict=True):
-        found = activity.get(edge_id) if edge_id is not None else None
-        if edge_id is not None and edge.status != REJECTED:
-            rank = (edge.joined_at, edge.inviter_id)
-            held = counted.get(edge.invitee_id)
-            if held is None or rank < held[0]:
-                counted[edge.invitee_id] = (rank, found[1:] if found else ())
-        fed.append(edge)
-
+    team = read_team(session) & read.joined_at.keys()
+    # Facts only for members with any: a member without facts is one with none (no code, no
+    # activity, no purchase, not on the team), and 200000 empty ones cost a fifth of the read.
     facts: dict[int, MemberFacts] = {}
-    no_purchase = (0, 0, False)
-    for member in read.holders | counted.keys() | purchases.keys():
-        held = counted.get(member)
-        weeks = tuple(sorted(at for at in held[1] if at is not None)) if held else ()
-        cents, bought, shared = purchases.get(member, no_purchase)
-        facts[member] = MemberFacts(
+    holders, weeks = read.holders, read.weeks
+    nothing, no_weeks = (0, 0, False), ()
+    for member in holders | weeks.keys() | purchases.keys() | team:
+        cents, bought, shared = purchases.get(member, nothing)
+        facts[member] = make_facts(
             member,
-            code_issued=member in read.holders,
-            shared=shared,
-            active_at=weeks,
-            revenue=yuan(cents),
-            purchases=bought,
-            team=member in team,
+            member in holders,
+            False,  # posters are not recorded per member
+            shared,
+            weeks.get(member, no_weeks),
+            yuan(cents) if cents else _NO_MONEY,
+            bought,
+            member in team,
         )
-    return Inputs(fed, facts, costs)
+    return Inputs(read.edges, facts, costs)

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from core.campaigns.inputs import MemberFacts
+from core.campaigns.inputs import MemberFacts, counted
 from core.campaigns.waves import Tree
 from core.common.text import Message, msg
 
@@ -74,7 +74,7 @@ def invitees_active(
         if edge.inviter_id is None or joined is None:
             continue
         fact = fact_of(member)
-        if fact is not None and fact.team:
+        if not counted(fact):
             continue
         active_at = fact.active_at if fact is not None else no_activity
         for index, (offset, latest) in enumerate(windows):
@@ -98,7 +98,7 @@ def retained_members(
     found = []
     for member, edge in tree.edges.items():
         joined, fact = edge.joined_at, facts.get(member)
-        if edge.inviter_id is None or joined is None or fact is None or fact.team:
+        if edge.inviter_id is None or joined is None or fact is None or not counted(fact):
             continue
         if latest is not None and joined > latest:
             continue
