@@ -279,7 +279,7 @@ def _unit_costs(session: Session, campaign_id: int) -> dict[str, int]:
     return {prize.name: prize.cost_cents for prize in prizes}
 
 
-def _queued_prize_cents(session: Session, campaign_id: int) -> int:
+def _queued_prize_cents(session: Session, campaign_id: int, as_of: datetime | None) -> int:
     units = _unit_costs(session, campaign_id)
     rows = session.execute(
         select(
@@ -293,6 +293,7 @@ def _queued_prize_cents(session: Session, campaign_id: int) -> int:
             LedgerRedemption.campaign_id == campaign_id,
             LedgerRedemption.spend_entry_id.is_(None),
             LedgerRedemption.status.not_in(_NOT_SPENT),
+            _by(LedgerRedemption.created_at, as_of),
         )
         .group_by(LedgerRedemption.prize_name, LedgerRedemption.cost_cents, LedgerReward.cost_cents)
     )
@@ -307,27 +308,30 @@ def _queued_prize_cents(session: Session, campaign_id: int) -> int:
     return total
 
 
-def _net_points(session: Session, campaign_id: int) -> int:
+def _net_points(session: Session, campaign_id: int, as_of: datetime | None) -> int:
     awards = select(LedgerEntry.id).where(LedgerEntry.reference == reference(campaign_id))
     return session.scalar(
         select(func.coalesce(func.sum(LedgerEntry.points), 0)).where(
-            LedgerEntry.id.in_(awards) | LedgerEntry.reverses_id.in_(awards)
+            LedgerEntry.id.in_(awards) | LedgerEntry.reverses_id.in_(awards),
+            _by(LedgerEntry.occurred_at, as_of),
         )
     )
 
 
-def read_costs(session: Session, campaign_id: int) -> Costs:
-    """What the campaign cost (see the module's docstring)."""
+def read_costs(session: Session, campaign_id: int, as_of: datetime | None = None) -> Costs:
+    """What the campaign cost (see the module's docstring) by `as_of`: a past period's cost
+    and ROI leave out what was spent after it (a cancellation is today's, as edge statuses)."""
     spent = session.scalar(
         select(func.coalesce(func.sum(LedgerRedemption.cost_cents), 0))
         .join(LedgerEntry, LedgerEntry.id == LedgerRedemption.spend_entry_id)
         .where(
             LedgerEntry.reference == reference(campaign_id),
             LedgerRedemption.status != "cancelled",
+            _by(LedgerEntry.occurred_at, as_of),
         )
     )
-    prizes = yuan(spent + _queued_prize_cents(session, campaign_id))
-    points = Decimal(max(0, _net_points(session, campaign_id))) * yuan_per_point(session)
+    prizes = yuan(spent + _queued_prize_cents(session, campaign_id, as_of))
+    points = Decimal(max(0, _net_points(session, campaign_id, as_of))) * yuan_per_point(session)
     return Costs(prizes=prizes, points=points.quantize(Decimal("0.01")))
 
 
@@ -364,7 +368,7 @@ def _read_counts(session: Session, campaign_id: int, as_of: datetime | None) -> 
         )
         for member, (cents, bought, shared) in purchases.items()
     }
-    return Inputs(read.edges, facts, read_costs(session, campaign_id))
+    return Inputs(read.edges, facts, read_costs(session, campaign_id, as_of))
 
 
 def _read_inputs(session: Session, campaign_id: int, as_of: datetime | None) -> Inputs:
@@ -372,7 +376,7 @@ def _read_inputs(session: Session, campaign_id: int, as_of: datetime | None) -> 
     # activation, each counted invitee gets the weeks of the edge they count under.
     read = _read_edges(session, campaign_id, as_of, read_activity(session, campaign_id, as_of))
     purchases = read_purchases(session, campaign_id, read.joined_at, as_of)
-    costs = read_costs(session, campaign_id)
+    costs = read_costs(session, campaign_id, as_of)
     team = read_team(session) & read.joined_at.keys()
     # Facts only for members with any: a member without facts is one with none (no code, no
     # activity, no purchase, not on the team), and 200000 empty ones cost a fifth of the read.

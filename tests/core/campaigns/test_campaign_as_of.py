@@ -126,3 +126,30 @@ def test_the_funnel_as_of_day_4_counts_only_what_had_happened(database, bench):
     assert {key: (s.count, s.measurable) for key, s in stages.items()} == EARLY_STAGES
     assert stages["revenue"].amount == 0
     assert bare == (*(count for count, _ in EARLY_STAGES.values()), 0)
+
+
+def test_costs_as_of_an_hour_leave_out_what_was_spent_after(database):
+    """A past period's cost and ROI: points the campaign awarded after the moment are no cost
+    of then (they were, before this, counted whatever the period)."""
+    from core.campaigns.decisions import reference
+    from core.campaigns.inputs_sql import read_costs
+    from core.ledger.entries import award
+    from core.ledger.liability import yuan_per_point
+
+    with database.session(write=True) as session:
+        campaign_id = tree15_db.load(session)
+        member = next(iter(tree15.JOINED))
+        for hours, points in ((5, 100), (50, 300)):
+            award(session, member, points, reason="邀请奖励", source="campaign",
+                  reference=reference(campaign_id), now=at(hours))  # fmt: skip
+    with database.session() as session:
+        per_point = yuan_per_point(session)
+        before, between, after = (
+            read_costs(session, campaign_id, moment) for moment in (at(4), at(10), at(60))
+        )
+        assert before.points == 0
+        assert between.points == (100 * per_point).quantize(Decimal("0.01"))
+        assert after.points == (400 * per_point).quantize(Decimal("0.01"))
+        assert read_costs(session, campaign_id).points == after.points  # no moment: all
+        at_ten = read_inputs(session, campaign_id, at(10))
+        assert at_ten.costs.points == between.points
