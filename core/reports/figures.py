@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.ledger.liability import fen_text
+
 
 @dataclass(frozen=True)
 class Share:
@@ -41,6 +43,18 @@ class Kpi:
 
 def percent(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:.{digits}%}"
+
+
+def kpi_value_text(kpi: Kpi) -> str:
+    """A KPI's value as the workbook's number format shows it (the dashboard's cards and the
+    phone picture write it the same)."""
+    if kpi.value is None:
+        return "—"
+    if kpi.unit == "share":
+        return percent(kpi.value)
+    if kpi.unit == "fen":
+        return fen_text(int(kpi.value))
+    return f"{int(kpi.value):,}"
 
 
 def signed_percent(value: float | None) -> str:

@@ -12,9 +12,8 @@ from core.common.atomic import write_atomically
 from core.common.errors import UserError
 from core.common.operator import operator_name
 from core.common.text import msg
-from core.ledger.liability import fen_text
 from core.reports.build import CampaignFigures, Report
-from core.reports.figures import Kpi, percent
+from core.reports.figures import Kpi, kpi_value_text, percent
 from core.reports.findings import change_text
 from core.reports.picture import BarChart, Card, LineChart, Picture, render_picture
 from db.models import ExportLog
@@ -36,17 +35,6 @@ RISE_IS_GOOD = {
 class PictureResult:
     path: str
     height: int
-
-
-def kpi_value_text(kpi: Kpi) -> str:
-    """A KPI's value as the workbook's number format shows it."""
-    if kpi.value is None:
-        return "—"
-    if kpi.unit == "share":
-        return percent(kpi.value)
-    if kpi.unit == "fen":
-        return fen_text(int(kpi.value))
-    return f"{int(kpi.value):,}"
 
 
 def _card(kpi: Kpi) -> Card:

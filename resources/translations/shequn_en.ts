@@ -5199,10 +5199,6 @@ Demo data can be generated again in a new database at any time; it does not affe
         <translation>Saving the warning thresholds…</translation>
     </message>
     <message>
-        <source>Excel 表格 (*.xlsx)</source>
-        <translation>Excel workbook (*.xlsx)</translation>
-    </message>
-    <message>
         <source>导出报表</source>
         <translation>Export report</translation>
     </message>

@@ -7,24 +7,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from core.ledger.liability import fen_text
-from core.reports.figures import Kpi, percent
+from core.reports.figures import Kpi
+from core.reports.figures import kpi_value_text as value_text
 from ui.common.i18n import shown
 
 # Figures where a rise is bad news (more points owed); for the rest a rise is good.
 RISE_IS_BAD = frozenset({"points_liability"})
 # Figures whose people can be listed (core.reports.dashboard.members_behind).
 CLICKABLE = frozenset({"members", "net_growth", "active_share", "retention", "points_liability"})
-
-
-def value_text(kpi: Kpi) -> str:
-    if kpi.value is None:
-        return "—"
-    if kpi.unit == "share":
-        return percent(kpi.value)
-    if kpi.unit == "fen":
-        return fen_text(int(kpi.value))
-    return f"{kpi.value:,}"
 
 
 class KpiCard(QFrame):

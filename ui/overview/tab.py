@@ -32,6 +32,7 @@ from ui.common.changes import Change, Changes, changes
 from ui.common.empty_state import EmptyState
 from ui.common.heat_grid import weekday_names
 from ui.common.i18n import shown, shown_name
+from ui.common.save_path import ask_xlsx_path
 from ui.common.tab import FeatureTab
 from ui.common.theme import theme_manager
 from ui.common.wheel import scroll_safe
@@ -550,11 +551,10 @@ class OverviewTab(FeatureTab):
         period = Period(start, end, community_id, preset.community)
         if path is None:
             suggested = Path.home() / f"{preset.name or '报表'}_{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
-            path, _ = QFileDialog.getSaveFileName(
-                self, self.tr("导出报表"), str(suggested), self.tr("Excel 表格 (*.xlsx)")
-            )
-            if not path:
+            chosen = ask_xlsx_path(self, self.tr("导出报表"), suggested)
+            if chosen is None:
                 return
+            path = str(chosen)
         self.write_report(period, preset.sheets, path, mask=preset.mask, picture=preset.image)
 
     def write_report(self, period, sheets, path: str, *, mask=True, picture=False) -> None:
