@@ -252,8 +252,9 @@ def run_program(args: list[str]) -> int:
 
 
 # The whole suite runs on every core (one pytest worker each); a file's tests stay on one worker
-# so its module fixtures (a built app, a rendered corpus) are made once.
-WHOLE_SUITE_ARGS = ["-n", "auto", "--dist", "loadfile"]
+# so its module fixtures (a built app, a rendered corpus) are made once. The slowest tests are
+# listed at the end so a run that creeps towards CI's limit shows where the time went.
+WHOLE_SUITE_ARGS = ["-n", "auto", "--dist", "loadfile", "--durations=25"]
 
 
 def run_tests(args: list[str]) -> int:
