@@ -7,8 +7,6 @@ Revises: 0005
 Create Date: 2026-11-23 20:01:34.307116
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -16,8 +14,6 @@ from db.migration_ops import id_column, primary_key
 
 revision: str = "0006"
 down_revision: str | None = "0005"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

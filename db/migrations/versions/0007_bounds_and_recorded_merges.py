@@ -27,7 +27,6 @@ Create Date: 2026-12-05 23:55:10.438932
 """
 
 import logging
-from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
@@ -44,8 +43,6 @@ from db.migration_ops import (
 
 revision: str = "0007"
 down_revision: str | None = "0006"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 log = logging.getLogger("db.migrations")
 

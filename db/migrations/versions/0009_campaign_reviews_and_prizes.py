@@ -18,8 +18,6 @@ Revises: 0008
 Create Date: 2026-12-06 04:30:00.000000
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -34,8 +32,6 @@ from db.migration_ops import (
 
 revision: str = "0009"
 down_revision: str | None = "0008"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 REDEMPTIONS = "ledger_redemptions"

@@ -13,8 +13,6 @@ Revises: 0009
 Create Date: 2026-12-06 06:07:04.058747
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -22,8 +20,6 @@ from db.migration_ops import create_indexes, drop_indexes, foreign_key, id_colum
 
 revision: str = "0010"
 down_revision: str | None = "0009"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

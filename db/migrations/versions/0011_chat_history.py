@@ -15,8 +15,6 @@ Revises: 0010
 Create Date: 2026-12-06 06:20:00.000000
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -24,8 +22,6 @@ from db.migration_ops import foreign_key, id_column, primary_key
 
 revision: str = "0011"
 down_revision: str | None = "0010"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 OLD_KINDS = (
     "checkin", "message", "good_post", "answer", "event", "purchase", "invite", "share",

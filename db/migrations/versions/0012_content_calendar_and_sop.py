@@ -15,8 +15,6 @@ Revises: 0011
 Create Date: 2026-12-06 07:08:08.538287
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -24,8 +22,6 @@ from db.migration_ops import create_indexes, drop_indexes, foreign_key, id_colum
 
 revision: str = "0012"
 down_revision: str | None = "0011"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
