@@ -1,7 +1,5 @@
 """phone tail index: the search box finds a member by the last four digits of the phone
 
-Revision ID: 0002
-Revises: 0001
 Create Date: 2026-11-23 16:29:52.955532
 """
 

@@ -1,7 +1,5 @@
 """members and communities registry
 
-Revision ID: 0003
-Revises: 0002
 Create Date: 2026-11-23 16:42:37.726934
 """
 

@@ -3,8 +3,6 @@
 The journal, its allocations and the rule versions are append-only: triggers on both engines
 refuse UPDATE and DELETE (an entry may only change member, which merging members needs).
 
-Revision ID: 0005
-Revises: 0004
 Create Date: 2026-11-23 19:01:02.335561
 """
 

@@ -2,8 +2,6 @@
 
 Built-in templates ship in resources/templates/ and are not stored.
 
-Revision ID: 0006
-Revises: 0005
 Create Date: 2026-11-23 20:01:34.307116
 """
 

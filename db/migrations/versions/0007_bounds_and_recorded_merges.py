@@ -21,8 +21,6 @@ Moves: `booked_member_id` / `booked_related_member_id` record whom an entry was 
 is not undone; refuse deleting (and on PostgreSQL truncating) redemptions, changing what a
 redemption charged, and changing a refund once set.
 
-Revision ID: 0007
-Revises: 0006
 Create Date: 2026-12-05 23:55:10.438932
 """
 

@@ -12,8 +12,6 @@ What the database already holds moves in:
 - each `members.inviter_id` becomes a verified edge from the member import (how: direct_invite),
   dated when the member was added, so the inviter derived from the edges is the same as before.
 
-Revision ID: 0008
-Revises: 0007
 Create Date: 2026-12-06 03:02:41.014391
 """
 

@@ -13,8 +13,6 @@ at no points (no spend entry), maybe not a catalogue item (`prize_name`), held f
 the decision key (`dedupe_key`). On SQLite the table is rebuilt, so its append-only triggers
 (migration 0007) are written again. Existing redemptions keep every value.
 
-Revision ID: 0009
-Revises: 0008
 Create Date: 2026-12-06 04:30:00.000000
 """
 

@@ -8,8 +8,6 @@ New tables for what campaigns of the acting-together types record (db/campaign_f
 `campaign_swap_offers`, `campaign_swap_wants` and `campaign_swaps` (以物换物). Purchases stay
 activity events of kind 'purchase'. Nothing existing changes; the way down drops the tables.
 
-Revision ID: 0010
-Revises: 0009
 Create Date: 2026-12-06 06:07:04.058747
 """
 

@@ -10,8 +10,6 @@ On SQLite the activity table is rebuilt to change its CHECK; every row and index
 Numbered 0011 for the merge with 0010 (written at the same time); on its own branch it
 follows 0009.
 
-Revision ID: 0011
-Revises: 0010
 Create Date: 2026-12-06 06:20:00.000000
 """
 

@@ -10,8 +10,6 @@ Nothing existing changes; the way down drops the tables.
 
 Written beside 0011 (chat history) and placed after it at the merge.
 
-Revision ID: 0012
-Revises: 0011
 Create Date: 2026-12-06 07:08:08.538287
 """
 

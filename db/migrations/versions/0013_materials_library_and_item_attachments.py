@@ -8,8 +8,6 @@ tables.
 
 Written beside the other session-8 migrations and placed after them at the merge.
 
-Revision ID: 0013
-Revises: 0012
 Create Date: 2026-12-06 09:15:42.475516
 """
 

@@ -9,8 +9,6 @@ true / NULL (the chat import landed the same day: no Windows-copied history is k
 
 Numbered 0014 beside other branches' migrations; the merge re-chains it.
 
-Revision ID: 0014
-Revises: 0013
 Create Date: 2026-12-06 09:45:00.000000
 """
 
