@@ -1,7 +1,5 @@
 """levels and role history
 
-Revision ID: 0004
-Revises: 0003
 Create Date: 2026-11-23 18:57:49.612304
 """
 
@@ -14,47 +12,33 @@ revision: str = "0004"
 down_revision: str | None = "0003"
 
 
-def upgrade() -> None:
+def _change_history(table: str, what: str, length: int, *extra: sa.Column) -> None:
+    """`table`: a member's `what` in a community changed from, to, when, why, by whom."""
     op.create_table(
-        "level_changes",
+        table,
         id_column(),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("community_id", sa.Integer(), nullable=False),
-        sa.Column("from_level", sa.String(length=30), nullable=True),
-        sa.Column("to_level", sa.String(length=30), nullable=False),
+        sa.Column(f"from_{what}", sa.String(length=length), nullable=True),
+        sa.Column(f"to_{what}", sa.String(length=length), nullable=False),
         sa.Column("changed_at", sa.DateTime(), nullable=False),
-        sa.Column("cause", sa.String(length=20), nullable=False),
+        *extra,
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("operator", sa.String(length=100), nullable=False),
-        foreign_key("level_changes", "community_id", "communities", ondelete="CASCADE"),
-        foreign_key("level_changes", "member_id", "members", ondelete="CASCADE"),
-        primary_key("level_changes"),
+        foreign_key(table, "community_id", "communities", ondelete="CASCADE"),
+        foreign_key(table, "member_id", "members", ondelete="CASCADE"),
+        primary_key(table),
     )
     create_indexes(
-        "level_changes",
-        ("ix_level_changes_community_time", ["community_id", "changed_at"]),
-        "member_id",
+        table, (f"ix_{table}_community_time", ["community_id", "changed_at"]), "member_id"
     )
 
-    op.create_table(
-        "role_changes",
-        id_column(),
-        sa.Column("member_id", sa.Integer(), nullable=False),
-        sa.Column("community_id", sa.Integer(), nullable=False),
-        sa.Column("from_role", sa.String(length=20), nullable=True),
-        sa.Column("to_role", sa.String(length=20), nullable=False),
-        sa.Column("changed_at", sa.DateTime(), nullable=False),
-        sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("operator", sa.String(length=100), nullable=False),
-        foreign_key("role_changes", "community_id", "communities", ondelete="CASCADE"),
-        foreign_key("role_changes", "member_id", "members", ondelete="CASCADE"),
-        primary_key("role_changes"),
+
+def upgrade() -> None:
+    _change_history(
+        "level_changes", "level", 30, sa.Column("cause", sa.String(length=20), nullable=False)
     )
-    create_indexes(
-        "role_changes",
-        ("ix_role_changes_community_time", ["community_id", "changed_at"]),
-        "member_id",
-    )
+    _change_history("role_changes", "role", 20)
 
     with op.batch_alter_table("memberships", schema=None) as batch_op:
         batch_op.add_column(
@@ -85,9 +69,6 @@ def downgrade() -> None:
         batch_op.drop_column("level_since")
         batch_op.drop_column("level")
 
-    drop_indexes("role_changes", "member_id", "ix_role_changes_community_time")
-
-    op.drop_table("role_changes")
-    drop_indexes("level_changes", "member_id", "ix_level_changes_community_time")
-
-    op.drop_table("level_changes")
+    for table in ("role_changes", "level_changes"):
+        drop_indexes(table, "member_id", f"ix_{table}_community_time")
+        op.drop_table(table)
