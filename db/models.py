@@ -23,7 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 from sqlalchemy.sql.expression import false as sa_false
 
 from db.bounds import MAX_MONEY_CENTS, between
@@ -293,37 +293,39 @@ class ActivityEvent(Base):
     source_ref: Mapped[str | None] = mapped_column(String(100), index=True)
 
 
-class LevelChange(Base):
-    """等级变化: a member's level in a community moved, when, why (kept for the flow matrix)."""
+class _MemberChange:
+    """A member's standing in a community changed: when, why, by whom (each table adds its own
+    from / to columns), found by member and by community and time."""
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        return (Index(f"ix_{cls.__tablename__}_community_time", "community_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    changed_at: Mapped[datetime] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    operator: Mapped[str] = mapped_column(String(100), default="")
+
+
+class LevelChange(_MemberChange, Base):
+    """等级变化: a member's level in a community moved (kept for the flow matrix)."""
 
     __tablename__ = "level_changes"
-    __table_args__ = (Index("ix_level_changes_community_time", "community_id", "changed_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
     from_level: Mapped[str | None] = mapped_column(String(30))
     to_level: Mapped[str] = mapped_column(String(30))
-    changed_at: Mapped[datetime] = mapped_column(DateTime)
     cause: Mapped[str] = mapped_column(String(20))  # promote / demote / manual / lock / unlock
-    reason: Mapped[str] = mapped_column(Text, default="")
-    operator: Mapped[str] = mapped_column(String(100), default="")
 
 
-class RoleChange(Base):
-    """角色变化: a member's role in a community changed, by whom, why."""
+class RoleChange(_MemberChange, Base):
+    """角色变化: a member's role in a community changed."""
 
     __tablename__ = "role_changes"
-    __table_args__ = (Index("ix_role_changes_community_time", "community_id", "changed_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
     from_role: Mapped[str | None] = mapped_column(String(20))
     to_role: Mapped[str] = mapped_column(String(20))
-    changed_at: Mapped[datetime] = mapped_column(DateTime)
-    reason: Mapped[str] = mapped_column(Text, default="")
-    operator: Mapped[str] = mapped_column(String(100), default="")
 
 
 class Setting(Base):
