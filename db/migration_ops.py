@@ -9,6 +9,7 @@ schema needs upgrading; pyinstaller.spec lists it because PyInstaller never scan
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
@@ -35,6 +36,22 @@ def foreign_key(
     return sa.ForeignKeyConstraint(
         [column], [f"{target}.id"], name=op.f(f"fk_{table}_{column}_{target}"), ondelete=ondelete
     )
+
+
+def check(table: str, name: str, sql: str) -> sa.CheckConstraint:
+    """CHECK `sql` on `table`, named by the convention ck_<table>_<name>."""
+    return sa.CheckConstraint(sql, name=op.f(f"ck_{table}_{name}"))
+
+
+def in_list(column: str, values: Sequence[str]) -> str:
+    """SQL: `column` IN ('value', ...)."""
+    listed = ", ".join(f"'{value}'" for value in values)
+    return f"{column} IN ({listed})"
+
+
+def one_of(table: str, column: str, values: Sequence[str]) -> sa.CheckConstraint:
+    """CHECK `column` IN (values), named ck_<table>_<column>."""
+    return check(table, column, in_list(column, values))
 
 
 def create_indexes(table: str, *indexes: Index) -> None:

@@ -6,10 +6,23 @@ Create Date: 2026-11-23 16:22:58.932820
 import sqlalchemy as sa
 from alembic import op
 
-from db.migration_ops import create_indexes, drop_indexes, foreign_key, id_column, primary_key
+from db.migration_ops import (
+    check,
+    create_indexes,
+    drop_indexes,
+    foreign_key,
+    id_column,
+    one_of,
+    primary_key,
+)
 
 revision: str = "0001"
 down_revision: str | None = None
+
+ACTIVITY_KINDS = (
+    "checkin", "message", "good_post", "answer", "event", "purchase", "invite", "share",
+    "feedback", "violation",
+)  # fmt: skip
 
 
 def upgrade() -> None:
@@ -27,12 +40,8 @@ def upgrade() -> None:
         sa.Column("created_on", sa.Date(), nullable=False),
         sa.Column("archived", sa.Boolean(), nullable=False),
         sa.Column("deleted_at", sa.DateTime(), nullable=True),
-        sa.CheckConstraint(
-            "platform IN ('wechat', 'wecom', 'qq', 'other')", name=op.f("ck_communities_platform")
-        ),
-        sa.CheckConstraint(
-            "member_cap > 0 AND scan_cap > 0", name=op.f("ck_communities_caps_positive")
-        ),
+        one_of("communities", "platform", ("wechat", "wecom", "qq", "other")),
+        check("communities", "caps_positive", "member_cap > 0 AND scan_cap > 0"),
         primary_key("communities"),
     )
     op.create_table(
@@ -69,7 +78,7 @@ def upgrade() -> None:
         sa.Column("phone_tail", sa.String(length=4), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
-        sa.CheckConstraint("gender IN ('', 'm', 'f')", name=op.f("ck_members_gender")),
+        one_of("members", "gender", ("", "m", "f")),
         foreign_key("members", "inviter_id", "members", ondelete="SET NULL"),
         primary_key("members"),
     )
@@ -98,10 +107,7 @@ def upgrade() -> None:
         sa.Column("amount_cents", sa.Integer(), nullable=False),
         sa.Column("source", sa.String(length=20), nullable=False),
         sa.Column("source_ref", sa.String(length=100), nullable=True),
-        sa.CheckConstraint(
-            "kind IN ('checkin', 'message', 'good_post', 'answer', 'event', 'purchase', 'invite', 'share', 'feedback', 'violation')",
-            name=op.f("ck_activity_events_kind"),
-        ),
+        one_of("activity_events", "kind", ACTIVITY_KINDS),
         foreign_key("activity_events", "community_id", "communities", ondelete="SET NULL"),
         foreign_key("activity_events", "member_id", "members", ondelete="CASCADE"),
         primary_key("activity_events"),
@@ -134,9 +140,10 @@ def upgrade() -> None:
         sa.Column("join_channel", sa.String(length=50), nullable=False),
         sa.Column("role", sa.String(length=20), nullable=False),
         sa.Column("is_seed_user", sa.Boolean(), nullable=False),
-        sa.CheckConstraint(
-            "role IN ('manager', 'leader', 'executor', 'follower', 'connector', 'contributor')",
-            name=op.f("ck_memberships_role"),
+        one_of(
+            "memberships",
+            "role",
+            ("manager", "leader", "executor", "follower", "connector", "contributor"),
         ),
         foreign_key("memberships", "community_id", "communities", ondelete="CASCADE"),
         foreign_key("memberships", "member_id", "members", ondelete="CASCADE"),

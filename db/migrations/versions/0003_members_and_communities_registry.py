@@ -6,7 +6,15 @@ Create Date: 2026-11-23 16:42:37.726934
 import sqlalchemy as sa
 from alembic import op
 
-from db.migration_ops import create_indexes, drop_indexes, foreign_key, id_column, primary_key
+from db.migration_ops import (
+    check,
+    create_indexes,
+    drop_indexes,
+    foreign_key,
+    id_column,
+    one_of,
+    primary_key,
+)
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -48,7 +56,7 @@ def upgrade() -> None:
         sa.Column("member_a_id", sa.Integer(), nullable=False),
         sa.Column("member_b_id", sa.Integer(), nullable=False),
         sa.Column("decided_at", sa.DateTime(), nullable=False),
-        sa.CheckConstraint("member_a_id < member_b_id", name=op.f("ck_not_same_person_ordered")),
+        check("not_same_person", "ordered", "member_a_id < member_b_id"),
         foreign_key("not_same_person", "member_a_id", "members", ondelete="CASCADE"),
         foreign_key("not_same_person", "member_b_id", "members", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("member_a_id", "member_b_id", name=op.f("pk_not_same_person")),
@@ -77,7 +85,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=10), nullable=False),
         sa.Column("occurred_at", sa.DateTime(), nullable=False),
         sa.Column("source", sa.String(length=20), nullable=False),
-        sa.CheckConstraint("kind IN ('join', 'leave')", name=op.f("ck_membership_events_kind")),
+        one_of("membership_events", "kind", ("join", "leave")),
         foreign_key("membership_events", "community_id", "communities", ondelete="CASCADE"),
         foreign_key("membership_events", "member_id", "members", ondelete="CASCADE"),
         primary_key("membership_events"),

@@ -12,15 +12,22 @@ from alembic import op
 from db.migration_ops import (
     LEDGER_APPEND_ONLY_FUNCTION,
     append_only_triggers,
+    check,
     create_indexes,
     drop_indexes,
     foreign_key,
     id_column,
+    one_of,
     primary_key,
 )
 
 revision: str = "0005"
 down_revision: str | None = "0004"
+
+RULE_ACTIONS = (
+    "checkin", "checkin_streak", "makeup_checkin", "message", "good_post", "answer", "event",
+    "purchase", "invite", "share", "feedback", "birthday", "custom",
+)  # fmt: skip
 
 
 def upgrade() -> None:
@@ -39,13 +46,11 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=10), server_default="physical", nullable=False),
         sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.CheckConstraint("kind IN ('physical', 'virtual')", name=op.f("ck_ledger_rewards_kind")),
-        sa.CheckConstraint("cost_cents >= 0", name=op.f("ck_ledger_rewards_cost_cents")),
-        sa.CheckConstraint(
-            "per_member_limit IS NULL OR per_member_limit > 0", name=op.f("ck_ledger_rewards_limit")
-        ),
-        sa.CheckConstraint("points_cost > 0", name=op.f("ck_ledger_rewards_points_cost")),
-        sa.CheckConstraint("stock IS NULL OR stock >= 0", name=op.f("ck_ledger_rewards_stock")),
+        one_of("ledger_rewards", "kind", ("physical", "virtual")),
+        check("ledger_rewards", "cost_cents", "cost_cents >= 0"),
+        check("ledger_rewards", "limit", "per_member_limit IS NULL OR per_member_limit > 0"),
+        check("ledger_rewards", "points_cost", "points_cost > 0"),
+        check("ledger_rewards", "stock", "stock IS NULL OR stock >= 0"),
         primary_key("ledger_rewards"),
     )
     op.create_table(
@@ -64,18 +69,11 @@ def upgrade() -> None:
         sa.Column("params", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("operator", sa.String(length=100), server_default="", nullable=False),
-        sa.CheckConstraint(
-            "action IN ('checkin', 'checkin_streak', 'makeup_checkin', 'message', 'good_post', 'answer', 'event', 'purchase', 'invite', 'share', 'feedback', 'birthday', 'custom')",
-            name=op.f("ck_ledger_rules_action"),
-        ),
-        sa.CheckConstraint(
-            "daily_cap IS NULL OR daily_cap >= 0", name=op.f("ck_ledger_rules_daily_cap")
-        ),
-        sa.CheckConstraint(
-            "expiry_days IS NULL OR expiry_days > 0", name=op.f("ck_ledger_rules_expiry_days")
-        ),
-        sa.CheckConstraint("pending_days >= 0", name=op.f("ck_ledger_rules_pending_days")),
-        sa.CheckConstraint("points >= 0", name=op.f("ck_ledger_rules_points")),
+        one_of("ledger_rules", "action", RULE_ACTIONS),
+        check("ledger_rules", "daily_cap", "daily_cap IS NULL OR daily_cap >= 0"),
+        check("ledger_rules", "expiry_days", "expiry_days IS NULL OR expiry_days > 0"),
+        check("ledger_rules", "pending_days", "pending_days >= 0"),
+        check("ledger_rules", "points", "points >= 0"),
         primary_key("ledger_rules"),
         sa.UniqueConstraint("code", "version", name="uq_ledger_rules_code_version"),
     )
@@ -98,17 +96,18 @@ def upgrade() -> None:
         sa.Column("recorded_at", sa.DateTime(), nullable=False),
         sa.Column("pending_until", sa.DateTime(), nullable=True),
         sa.Column("expires_on", sa.Date(), nullable=True),
-        sa.CheckConstraint(
+        check(
+            "ledger_entries",
+            "reverses",
             "(kind IN ('reversal', 'clawback')) = (reverses_id IS NOT NULL)",
-            name=op.f("ck_ledger_entries_reverses"),
         ),
-        sa.CheckConstraint(
-            "kind IN ('earn', 'spend', 'expire', 'adjust', 'clawback', 'reversal')",
-            name=op.f("ck_ledger_entries_kind"),
+        one_of(
+            "ledger_entries", "kind", ("earn", "spend", "expire", "adjust", "clawback", "reversal")
         ),
-        sa.CheckConstraint(
+        check(
+            "ledger_entries",
+            "points_sign",
             "points <> 0 AND (kind NOT IN ('earn') OR points > 0) AND (kind NOT IN ('spend', 'expire', 'clawback') OR points < 0)",
-            name=op.f("ck_ledger_entries_points_sign"),
         ),
         foreign_key("ledger_entries", "member_id", "members", ondelete="RESTRICT"),
         foreign_key("ledger_entries", "related_member_id", "members", ondelete="SET NULL"),
@@ -132,7 +131,7 @@ def upgrade() -> None:
         sa.Column("entry_id", sa.Integer(), nullable=False),
         sa.Column("credit_id", sa.Integer(), nullable=False),
         sa.Column("points", sa.Integer(), nullable=False),
-        sa.CheckConstraint("points <> 0", name=op.f("ck_ledger_allocations_points")),
+        check("ledger_allocations", "points", "points <> 0"),
         foreign_key("ledger_allocations", "credit_id", "ledger_entries", ondelete="RESTRICT"),
         foreign_key("ledger_allocations", "entry_id", "ledger_entries", ondelete="RESTRICT"),
         primary_key("ledger_allocations"),
@@ -157,10 +156,7 @@ def upgrade() -> None:
         sa.Column("cancelled_at", sa.DateTime(), nullable=True),
         sa.Column("operator", sa.String(length=100), server_default="", nullable=False),
         sa.Column("note", sa.Text(), server_default="", nullable=False),
-        sa.CheckConstraint(
-            "status IN ('to_deliver', 'delivered', 'used', 'cancelled')",
-            name=op.f("ck_ledger_redemptions_status"),
-        ),
+        one_of("ledger_redemptions", "status", ("to_deliver", "delivered", "used", "cancelled")),
         foreign_key("ledger_redemptions", "member_id", "members", ondelete="RESTRICT"),
         foreign_key("ledger_redemptions", "refund_entry_id", "ledger_entries", ondelete="RESTRICT"),
         foreign_key("ledger_redemptions", "reward_id", "ledger_rewards", ondelete="RESTRICT"),

@@ -23,10 +23,23 @@ from datetime import datetime
 import sqlalchemy as sa
 from alembic import op
 
-from db.migration_ops import create_indexes, drop_indexes, foreign_key, id_column, primary_key
+from db.migration_ops import (
+    check,
+    create_indexes,
+    drop_indexes,
+    foreign_key,
+    id_column,
+    one_of,
+    primary_key,
+)
 
 revision: str = "0008"
 down_revision: str | None = "0007"
+
+CAMPAIGN_KINDS = (
+    "invite_code", "task_ladder", "poster", "group_buy", "help", "gift", "bargain", "coupon",
+    "ranking", "swap", "lottery",
+)  # fmt: skip
 
 log = logging.getLogger("db.migrations")
 
@@ -51,36 +64,33 @@ def upgrade() -> None:
         sa.Column("notes", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
-        sa.CheckConstraint(
-            "goal_kind IN ('new_members', 'sales', 'checkins')", name=op.f("ck_campaigns_goal_kind")
-        ),
-        sa.CheckConstraint(
-            "kind IN ('invite_code', 'task_ladder', 'poster', 'group_buy', 'help', 'gift', 'bargain', 'coupon', 'ranking', 'swap', 'lottery')",
-            name=op.f("ck_campaigns_kind"),
-        ),
-        sa.CheckConstraint(
-            "status IN ('draft', 'running', 'paused', 'ended', 'reviewed')",
-            name=op.f("ck_campaigns_status"),
-        ),
-        sa.CheckConstraint(
+        one_of("campaigns", "goal_kind", ("new_members", "sales", "checkins")),
+        one_of("campaigns", "kind", CAMPAIGN_KINDS),
+        one_of("campaigns", "status", ("draft", "running", "paused", "ended", "reviewed")),
+        check(
+            "campaigns",
+            "budget_per_day_range",
             "budget_per_day_cents IS NULL OR budget_per_day_cents BETWEEN 0 AND 1000000000",
-            name=op.f("ck_campaigns_budget_per_day_range"),
         ),
-        sa.CheckConstraint(
+        check(
+            "campaigns",
+            "budget_per_member_range",
             "budget_per_member_cents IS NULL OR budget_per_member_cents BETWEEN 0 AND 1000000000",
-            name=op.f("ck_campaigns_budget_per_member_range"),
         ),
-        sa.CheckConstraint(
+        check(
+            "campaigns",
+            "budget_total_range",
             "budget_total_cents IS NULL OR budget_total_cents BETWEEN 0 AND 1000000000",
-            name=op.f("ck_campaigns_budget_total_range"),
         ),
-        sa.CheckConstraint(
+        check(
+            "campaigns",
+            "goal_target_range",
             "goal_target IS NULL OR goal_target BETWEEN 0 AND 1000000000",
-            name=op.f("ck_campaigns_goal_target_range"),
         ),
-        sa.CheckConstraint(
+        check(
+            "campaigns",
+            "dates_in_order",
             "starts_at IS NULL OR ends_at IS NULL OR ends_at >= starts_at",
-            name=op.f("ck_campaigns_dates_in_order"),
         ),
         primary_key("campaigns"),
         sa.UniqueConstraint("name", name=op.f("uq_campaigns_name")),
@@ -93,16 +103,13 @@ def upgrade() -> None:
         sa.Column("campaign_id", sa.Integer(), nullable=True),
         sa.Column("issued_at", sa.DateTime(), nullable=False),
         sa.Column("origin", sa.String(length=10), nullable=False),
-        sa.CheckConstraint(
+        check(
+            "invite_codes",
+            "origin_campaign",
             "(origin = 'campaign' AND campaign_id IS NOT NULL) OR (origin = 'standing' AND campaign_id IS NULL) OR origin = 'imported'",
-            name=op.f("ck_invite_codes_origin_campaign"),
         ),
-        sa.CheckConstraint(
-            "origin IN ('standing', 'campaign', 'imported')", name=op.f("ck_invite_codes_origin")
-        ),
-        sa.CheckConstraint(
-            "length(value) BETWEEN 1 AND 32", name=op.f("ck_invite_codes_value_length")
-        ),
+        one_of("invite_codes", "origin", ("standing", "campaign", "imported")),
+        check("invite_codes", "value_length", "length(value) BETWEEN 1 AND 32"),
         foreign_key("invite_codes", "campaign_id", "campaigns"),
         foreign_key("invite_codes", "member_id", "members", ondelete="CASCADE"),
         primary_key("invite_codes"),
@@ -140,20 +147,15 @@ def upgrade() -> None:
         sa.Column("recorded_at", sa.DateTime(), nullable=False),
         sa.Column("invite_code_id", sa.Integer(), nullable=True),
         sa.Column("live_key", sa.String(length=40), nullable=True),
-        sa.CheckConstraint(
+        check(
+            "referral_edges",
+            "live_key",
             "(status IN ('pending', 'verified') AND live_key = CAST(invitee_id AS VARCHAR(12)) || ':' || COALESCE(CAST(campaign_id AS VARCHAR(12)), '') || ':' || COALESCE(CAST(community_id AS VARCHAR(12)), '')) OR (status IN ('rejected', 'void') AND live_key IS NULL)",
-            name=op.f("ck_referral_edges_live_key"),
         ),
-        sa.CheckConstraint(
-            "how IN ('code', 'group_qr', 'direct_invite', 'manual')",
-            name=op.f("ck_referral_edges_how"),
-        ),
-        sa.CheckConstraint(
-            "status IN ('pending', 'verified', 'rejected', 'void')",
-            name=op.f("ck_referral_edges_status"),
-        ),
-        sa.CheckConstraint("inviter_id <> invitee_id", name=op.f("ck_referral_edges_not_self")),
-        sa.CheckConstraint("sources BETWEEN 1 AND 31", name=op.f("ck_referral_edges_sources")),
+        one_of("referral_edges", "how", ("code", "group_qr", "direct_invite", "manual")),
+        one_of("referral_edges", "status", ("pending", "verified", "rejected", "void")),
+        check("referral_edges", "not_self", "inviter_id <> invitee_id"),
+        check("referral_edges", "sources", "sources BETWEEN 1 AND 31"),
         foreign_key("referral_edges", "campaign_id", "campaigns"),
         foreign_key("referral_edges", "community_id", "communities", ondelete="CASCADE"),
         foreign_key("referral_edges", "invite_code_id", "invite_codes", ondelete="SET NULL"),

@@ -20,11 +20,13 @@ import sqlalchemy as sa
 from alembic import op
 
 from db.migration_ops import (
+    check,
     create_indexes,
     drop_indexes,
     earlier_migration,
     foreign_key,
     id_column,
+    one_of,
     primary_key,
 )
 
@@ -49,9 +51,9 @@ def _redemption_triggers(dialect: str) -> list[str]:
 
 def _points_range_sql() -> str:
     """The points check as 0007 left it (it may list rows kept past the bound)."""
-    for check in sa.inspect(op.get_bind()).get_check_constraints(REDEMPTIONS):
-        if check["name"] == "ck_ledger_redemptions_points_range":
-            return check["sqltext"]
+    for constraint in sa.inspect(op.get_bind()).get_check_constraints(REDEMPTIONS):
+        if constraint["name"] == "ck_ledger_redemptions_points_range":
+            return constraint["sqltext"]
     raise RuntimeError("ledger_redemptions has no points_range check")
 
 
@@ -151,19 +153,15 @@ def upgrade() -> None:
         sa.Column("who", sa.String(length=100), nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
         sa.Column("why", sa.Text(), nullable=False),
-        sa.CheckConstraint(
-            "action IN ('approve', 'reject', 'blacklist')",
-            name=op.f("ck_campaign_reviews_action"),
-        ),
-        sa.CheckConstraint(
+        one_of("campaign_reviews", "action", ("approve", "reject", "blacklist")),
+        check(
+            "campaign_reviews",
+            "target",
             "(action = 'blacklist' AND member_id IS NOT NULL)"
             " OR (action <> 'blacklist' AND reward_key IS NOT NULL)",
-            name=op.f("ck_campaign_reviews_target"),
         ),
-        sa.CheckConstraint(
-            "action <> 'reject' OR length(why) > 0", name=op.f("ck_campaign_reviews_reject_why")
-        ),
-        sa.CheckConstraint("length(who) > 0", name=op.f("ck_campaign_reviews_who")),
+        check("campaign_reviews", "reject_why", "action <> 'reject' OR length(why) > 0"),
+        check("campaign_reviews", "who", "length(who) > 0"),
         foreign_key("campaign_reviews", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_reviews", "member_id", "members", ondelete="CASCADE"),
         primary_key("campaign_reviews"),
@@ -188,17 +186,9 @@ def _tool_totals_up() -> None:
         sa.Column("new_customers", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=True),
         sa.Column("imported_at", sa.DateTime(), nullable=False),
-        sa.CheckConstraint(
-            "source IN ('linkwechat_group', 'linkwechat_task')",
-            name=op.f("ck_campaign_tool_totals_source"),
-        ),
-        sa.CheckConstraint(
-            "state IN ('done', 'not_done', '')", name=op.f("ck_campaign_tool_totals_state")
-        ),
-        sa.CheckConstraint(
-            "new_customers BETWEEN 0 AND 1000000",
-            name=op.f("ck_campaign_tool_totals_new_customers"),
-        ),
+        one_of("campaign_tool_totals", "source", ("linkwechat_group", "linkwechat_task")),
+        one_of("campaign_tool_totals", "state", ("done", "not_done", "")),
+        check("campaign_tool_totals", "new_customers", "new_customers BETWEEN 0 AND 1000000"),
         foreign_key("campaign_tool_totals", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_tool_totals", "member_id", "members", ondelete="SET NULL"),
         primary_key("campaign_tool_totals"),

@@ -14,7 +14,15 @@ Create Date: 2026-12-06 06:07:04.058747
 import sqlalchemy as sa
 from alembic import op
 
-from db.migration_ops import create_indexes, drop_indexes, foreign_key, id_column, primary_key
+from db.migration_ops import (
+    check,
+    create_indexes,
+    drop_indexes,
+    foreign_key,
+    id_column,
+    one_of,
+    primary_key,
+)
 
 revision: str = "0010"
 down_revision: str | None = "0009"
@@ -32,19 +40,17 @@ def upgrade() -> None:
         sa.Column("member_id", sa.Integer(), nullable=True),
         sa.Column("issued_at", sa.DateTime(), nullable=True),
         sa.Column("redeemed_at", sa.DateTime(), nullable=True),
-        sa.CheckConstraint(
-            "origin IN ('imported', 'generated')", name=op.f("ck_campaign_coupons_origin")
-        ),
-        sa.CheckConstraint(
+        one_of("campaign_coupons", "origin", ("imported", "generated")),
+        check(
+            "campaign_coupons",
+            "issued",
             "(reward_key IS NULL AND member_id IS NULL AND issued_at IS NULL) OR (reward_key IS NOT NULL AND member_id IS NOT NULL AND issued_at IS NOT NULL)",
-            name=op.f("ck_campaign_coupons_issued"),
         ),
-        sa.CheckConstraint(
-            "length(code) BETWEEN 1 AND 64", name=op.f("ck_campaign_coupons_code_length")
-        ),
-        sa.CheckConstraint(
+        check("campaign_coupons", "code_length", "length(code) BETWEEN 1 AND 64"),
+        check(
+            "campaign_coupons",
+            "redeemed_after_issued",
             "redeemed_at IS NULL OR (issued_at IS NOT NULL AND redeemed_at >= issued_at)",
-            name=op.f("ck_campaign_coupons_redeemed_after_issued"),
         ),
         foreign_key("campaign_coupons", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_coupons", "member_id", "members", ondelete="CASCADE"),
@@ -64,13 +70,9 @@ def upgrade() -> None:
         sa.Column("cut_cents", sa.Integer(), nullable=False),
         sa.Column("price_after_cents", sa.Integer(), nullable=False),
         sa.Column("recorded_at", sa.DateTime(), nullable=False),
-        sa.CheckConstraint(
-            "cut_cents BETWEEN 1 AND 1000000000", name=op.f("ck_campaign_cuts_cut_range")
-        ),
-        sa.CheckConstraint("helper_id <> target_id", name=op.f("ck_campaign_cuts_not_self")),
-        sa.CheckConstraint(
-            "price_after_cents BETWEEN 0 AND 1000000000", name=op.f("ck_campaign_cuts_price_range")
-        ),
+        check("campaign_cuts", "cut_range", "cut_cents BETWEEN 1 AND 1000000000"),
+        check("campaign_cuts", "not_self", "helper_id <> target_id"),
+        check("campaign_cuts", "price_range", "price_after_cents BETWEEN 0 AND 1000000000"),
         foreign_key("campaign_cuts", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_cuts", "helper_id", "members", ondelete="CASCADE"),
         foreign_key("campaign_cuts", "target_id", "members", ondelete="CASCADE"),
@@ -90,16 +92,9 @@ def upgrade() -> None:
         sa.Column("seed", sa.String(length=20), nullable=False),
         sa.Column("algorithm", sa.String(length=20), nullable=False),
         sa.Column("won", sa.String(length=100), nullable=False),
-        sa.CheckConstraint(
-            "length(seed) BETWEEN 1 AND 20", name=op.f("ck_campaign_draws_seed_length")
-        ),
-        sa.CheckConstraint(
-            "member_number BETWEEN 1 AND 2147483647",
-            name=op.f("ck_campaign_draws_member_number_range"),
-        ),
-        sa.CheckConstraint(
-            "number BETWEEN 1 AND 2147483647", name=op.f("ck_campaign_draws_number_range")
-        ),
+        check("campaign_draws", "seed_length", "length(seed) BETWEEN 1 AND 20"),
+        check("campaign_draws", "member_number_range", "member_number BETWEEN 1 AND 2147483647"),
+        check("campaign_draws", "number_range", "number BETWEEN 1 AND 2147483647"),
         foreign_key("campaign_draws", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_draws", "member_id", "members", ondelete="CASCADE"),
         primary_key("campaign_draws"),
@@ -116,7 +111,7 @@ def upgrade() -> None:
         sa.Column("helper_id", sa.Integer(), nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
         sa.Column("recorded_at", sa.DateTime(), nullable=False),
-        sa.CheckConstraint("helper_id <> target_id", name=op.f("ck_campaign_helps_not_self")),
+        check("campaign_helps", "not_self", "helper_id <> target_id"),
         foreign_key("campaign_helps", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_helps", "helper_id", "members", ondelete="CASCADE"),
         foreign_key("campaign_helps", "target_id", "members", ondelete="CASCADE"),
@@ -133,13 +128,8 @@ def upgrade() -> None:
         sa.Column("category", sa.String(length=50), nullable=False),
         sa.Column("item", sa.String(length=200), nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
-        sa.CheckConstraint(
-            "length(category) BETWEEN 1 AND 50",
-            name=op.f("ck_campaign_swap_offers_category_length"),
-        ),
-        sa.CheckConstraint(
-            "length(item) BETWEEN 1 AND 200", name=op.f("ck_campaign_swap_offers_item_length")
-        ),
+        check("campaign_swap_offers", "category_length", "length(category) BETWEEN 1 AND 50"),
+        check("campaign_swap_offers", "item_length", "length(item) BETWEEN 1 AND 200"),
         foreign_key("campaign_swap_offers", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_swap_offers", "member_id", "members", ondelete="CASCADE"),
         primary_key("campaign_swap_offers"),
@@ -155,9 +145,7 @@ def upgrade() -> None:
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("category", sa.String(length=50), nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
-        sa.CheckConstraint(
-            "length(category) BETWEEN 1 AND 50", name=op.f("ck_campaign_swap_wants_category_length")
-        ),
+        check("campaign_swap_wants", "category_length", "length(category) BETWEEN 1 AND 50"),
         foreign_key("campaign_swap_wants", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_swap_wants", "member_id", "members", ondelete="CASCADE"),
         primary_key("campaign_swap_wants"),
@@ -185,10 +173,7 @@ def upgrade() -> None:
         sa.Column("want_id", sa.Integer(), nullable=False),
         sa.Column("matched_at", sa.DateTime(), nullable=False),
         sa.Column("done_at", sa.DateTime(), nullable=True),
-        sa.CheckConstraint(
-            "done_at IS NULL OR done_at >= matched_at",
-            name=op.f("ck_campaign_swaps_done_after_matched"),
-        ),
+        check("campaign_swaps", "done_after_matched", "done_at IS NULL OR done_at >= matched_at"),
         foreign_key("campaign_swaps", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_swaps", "offer_id", "campaign_swap_offers", ondelete="CASCADE"),
         foreign_key("campaign_swaps", "want_id", "campaign_swap_wants", ondelete="CASCADE"),

@@ -16,26 +16,19 @@ Create Date: 2026-12-06 06:20:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-from db.migration_ops import foreign_key, id_column, primary_key
+from db.migration_ops import earlier_migration, foreign_key, id_column, in_list, primary_key
 
 revision: str = "0011"
 down_revision: str | None = "0010"
 
-OLD_KINDS = (
-    "checkin", "message", "good_post", "answer", "event", "purchase", "invite", "share",
-    "feedback", "violation",
-)  # fmt: skip
+OLD_KINDS = earlier_migration(__file__, "0001_initial_schema.py").ACTIVITY_KINDS
 NEW_KINDS = (*OLD_KINDS, "reply", "redpacket")
-
-
-def _in(values: tuple[str, ...]) -> str:
-    return f"kind IN ({', '.join(repr(v) for v in values)})"
 
 
 def _set_kinds(kinds: tuple[str, ...]) -> None:
     with op.batch_alter_table("activity_events", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_activity_events_kind"), type_="check")
-        batch_op.create_check_constraint(op.f("ck_activity_events_kind"), _in(kinds))
+        batch_op.create_check_constraint(op.f("ck_activity_events_kind"), in_list("kind", kinds))
 
 
 def upgrade() -> None:
