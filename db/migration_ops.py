@@ -54,6 +54,29 @@ def one_of(table: str, column: str, values: Sequence[str]) -> sa.CheckConstraint
     return check(table, column, in_list(column, values))
 
 
+def create_link_table(
+    table: str,
+    first: tuple[str, str],
+    second: tuple[str, str],
+    *extra: sa.SchemaItem,
+    index_second: bool = True,
+) -> None:
+    """A table linking two rows: its primary key is the two (column, target) keys, each a
+    CASCADE foreign key to `target.id`; `extra` columns and checks follow the two keys. The
+    second key gets its own index unless told not to (the primary key's leads with the first)."""
+    keys = sorted((first, second))  # foreign keys in column order, as autogenerate wrote them
+    op.create_table(
+        table,
+        sa.Column(first[0], sa.Integer(), nullable=False),
+        sa.Column(second[0], sa.Integer(), nullable=False),
+        *extra,
+        *(foreign_key(table, column, target, ondelete="CASCADE") for column, target in keys),
+        sa.PrimaryKeyConstraint(first[0], second[0], name=op.f(f"pk_{table}")),
+    )
+    if index_second:
+        create_indexes(table, second[0])
+
+
 def create_indexes(table: str, *indexes: Index) -> None:
     """Non-unique indexes on `table`, in the order given, in one batch."""
     with op.batch_alter_table(table, schema=None) as batch_op:

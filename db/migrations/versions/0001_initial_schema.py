@@ -9,6 +9,7 @@ from alembic import op
 from db.migration_ops import (
     check,
     create_indexes,
+    create_link_table,
     drop_indexes,
     foreign_key,
     id_column,
@@ -119,15 +120,7 @@ def upgrade() -> None:
         ("ix_activity_member_time", ["member_id", "occurred_at"]),
     )
 
-    op.create_table(
-        "member_tags",
-        sa.Column("member_id", sa.Integer(), nullable=False),
-        sa.Column("tag_id", sa.Integer(), nullable=False),
-        foreign_key("member_tags", "member_id", "members", ondelete="CASCADE"),
-        foreign_key("member_tags", "tag_id", "tags", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("member_id", "tag_id", name=op.f("pk_member_tags")),
-    )
-    create_indexes("member_tags", "tag_id")
+    create_link_table("member_tags", ("member_id", "members"), ("tag_id", "tags"))
 
     op.create_table(
         "memberships",

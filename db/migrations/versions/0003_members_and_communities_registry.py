@@ -9,6 +9,7 @@ from alembic import op
 from db.migration_ops import (
     check,
     create_indexes,
+    create_link_table,
     drop_indexes,
     foreign_key,
     id_column,
@@ -51,15 +52,13 @@ def upgrade() -> None:
     )
     create_indexes("member_merges", "kept_id")
 
-    op.create_table(
+    create_link_table(
         "not_same_person",
-        sa.Column("member_a_id", sa.Integer(), nullable=False),
-        sa.Column("member_b_id", sa.Integer(), nullable=False),
+        ("member_a_id", "members"),
+        ("member_b_id", "members"),
         sa.Column("decided_at", sa.DateTime(), nullable=False),
         check("not_same_person", "ordered", "member_a_id < member_b_id"),
-        foreign_key("not_same_person", "member_a_id", "members", ondelete="CASCADE"),
-        foreign_key("not_same_person", "member_b_id", "members", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("member_a_id", "member_b_id", name=op.f("pk_not_same_person")),
+        index_second=False,
     )
     op.create_table(
         "group_nickname_history",

@@ -26,6 +26,7 @@ from alembic import op
 from db.migration_ops import (
     check,
     create_indexes,
+    create_link_table,
     drop_indexes,
     foreign_key,
     id_column,
@@ -118,17 +119,9 @@ def upgrade() -> None:
     )
     create_indexes("invite_codes", "campaign_id")
 
-    op.create_table(
-        "campaign_communities",
-        sa.Column("campaign_id", sa.Integer(), nullable=False),
-        sa.Column("community_id", sa.Integer(), nullable=False),
-        foreign_key("campaign_communities", "campaign_id", "campaigns", ondelete="CASCADE"),
-        foreign_key("campaign_communities", "community_id", "communities", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint(
-            "campaign_id", "community_id", name=op.f("pk_campaign_communities")
-        ),
+    create_link_table(
+        "campaign_communities", ("campaign_id", "campaigns"), ("community_id", "communities")
     )
-    create_indexes("campaign_communities", "community_id")
 
     op.create_table(
         "referral_edges",

@@ -19,6 +19,7 @@ from alembic import op
 from db.migration_ops import (
     check,
     create_indexes,
+    create_link_table,
     drop_indexes,
     foreign_key,
     id_column,
@@ -181,10 +182,10 @@ def upgrade() -> None:
         primary_key("sop_steps"),
         sa.UniqueConstraint("template_id", "day", "title", name=op.f("uq_sop_steps_template_id")),
     )
-    op.create_table(
+    create_link_table(
         "content_item_communities",
-        sa.Column("item_id", sa.Integer(), nullable=False),
-        sa.Column("community_id", sa.Integer(), nullable=False),
+        ("item_id", "content_items"),
+        ("community_id", "communities"),
         sa.Column("sent_at", sa.DateTime(), nullable=True),
         sa.Column("sent_by", sa.String(length=100), nullable=True),
         check(
@@ -192,13 +193,7 @@ def upgrade() -> None:
             "sent_with_who",
             "(sent_at IS NULL AND sent_by IS NULL) OR (sent_at IS NOT NULL AND sent_by IS NOT NULL)",
         ),
-        foreign_key("content_item_communities", "community_id", "communities", ondelete="CASCADE"),
-        foreign_key("content_item_communities", "item_id", "content_items", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint(
-            "item_id", "community_id", name=op.f("pk_content_item_communities")
-        ),
     )
-    create_indexes("content_item_communities", "community_id")
 
     op.create_table(
         "content_item_history",
@@ -221,17 +216,11 @@ def upgrade() -> None:
     )
     create_indexes("content_item_history", "item_id")
 
-    op.create_table(
+    create_link_table(
         "sop_template_communities",
-        sa.Column("template_id", sa.Integer(), nullable=False),
-        sa.Column("community_id", sa.Integer(), nullable=False),
-        foreign_key("sop_template_communities", "community_id", "communities", ondelete="CASCADE"),
-        foreign_key("sop_template_communities", "template_id", "sop_templates", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint(
-            "template_id", "community_id", name=op.f("pk_sop_template_communities")
-        ),
+        ("template_id", "sop_templates"),
+        ("community_id", "communities"),
     )
-    create_indexes("sop_template_communities", "community_id")
 
 
 def downgrade() -> None:
