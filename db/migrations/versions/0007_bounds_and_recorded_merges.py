@@ -399,6 +399,14 @@ def _log(now, table: str, row_id: int, column: str, old, action: str, reason: st
     log.warning("%s %s #%s.%s = %s: %s", action, table, row_id, column, old, reason)
 
 
+def _clamp(now, table: str, row_id: int, column: str, old, clamped, reason: str) -> None:
+    op.get_bind().execute(
+        sa.text(f"UPDATE {table} SET {column} = :value WHERE id = :id"),
+        {"value": clamped, "id": row_id},
+    )
+    _log(now, table, row_id, column, old, "clamped", reason)
+
+
 def _outside(table: str, column: str, sql: str):
     return (
         op.get_bind()
@@ -423,19 +431,8 @@ def _clamp_wide_values(now) -> dict[int, int]:
         ).all()
         for row_id, value in wide:
             clamped = limit if value > 0 else -limit
-            bind.execute(
-                sa.text(f"UPDATE {table} SET {column} = :value WHERE id = :id"),
-                {"value": clamped, "id": row_id},
-            )
-            _log(
-                now,
-                table,
-                row_id,
-                column,
-                value,
-                "clamped",
-                f"{value} 超出整数范围，改为 {clamped}",
-            )
+            reason = f"{value} 超出整数范围，改为 {clamped}"
+            _clamp(now, table, row_id, column, value, clamped, reason)
             if table == "ledger_entries":
                 originals[row_id] = value
     return originals
@@ -450,23 +447,11 @@ def _clamp_rewards(now) -> None:
             continue
         for row_id, value in _outside(table, column, sql):
             clamped = min(max(value, low), high)
-            bind.execute(
-                sa.text(f"UPDATE {table} SET {column} = :value WHERE id = :id"),
-                {"value": clamped, "id": row_id},
-            )
-            price = column in ("points_cost", "cost_cents")
-            if price:
+            reason = f"{value} 超出上限 {high}，改为 {clamped}"
+            if column in ("points_cost", "cost_cents"):  # a price: off sale until checked
                 off_sale.add(row_id)
-            _log(
-                now,
-                table,
-                row_id,
-                column,
-                value,
-                "clamped",
-                f"{value} 超出上限 {high}，改为 {clamped}"
-                + ("，奖品已下架，请核对后再上架" if price else ""),
-            )
+                reason += "，奖品已下架，请核对后再上架"
+            _clamp(now, table, row_id, column, value, clamped, reason)
     if off_sale:
         bind.execute(
             sa.text("UPDATE ledger_rewards SET active = :no WHERE id IN :ids").bindparams(
