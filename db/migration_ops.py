@@ -98,6 +98,16 @@ def drop_indexes(table: str, *indexes: str) -> None:
                 batch_op.drop_index(batch_op.f(f"ix_{table}_{index}"))
 
 
+def data_table(name: str, *columns: str, **typed: type[sa.types.TypeEngine]) -> sa.TableClause:
+    """A table as a migration's data steps see it: columns by name, and those whose values need
+    converting (dates, JSON) as keywords with their type."""
+    return sa.table(
+        name,
+        *(sa.column(column) for column in columns if column not in typed),
+        *(sa.column(column, type_) for column, type_ in typed.items()),
+    )
+
+
 # PostgreSQL: the function every append-only trigger of the points ledger runs (0005, 0007).
 LEDGER_APPEND_ONLY_FUNCTION = (
     "CREATE FUNCTION ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"

@@ -34,6 +34,7 @@ from alembic import op
 from db.migration_ops import (
     LEDGER_APPEND_ONLY_FUNCTION,
     append_only_triggers,
+    data_table,
     earlier_migration,
     id_column,
     primary_key,
@@ -224,45 +225,23 @@ MOVES = {
     "ledger_redemptions_member_move": ("ledger_redemptions", "member_id"),
 }
 
-entries = sa.table(
+entries = data_table(
     "ledger_entries",
-    *(sa.column(c) for c in ENTRY_COLUMNS if c not in ("occurred_at", "recorded_at")),
-    sa.column("occurred_at", sa.DateTime),
-    sa.column("recorded_at", sa.DateTime),
-    sa.column("pending_until", sa.DateTime),
+    *ENTRY_COLUMNS,
+    occurred_at=sa.DateTime,
+    recorded_at=sa.DateTime,
+    pending_until=sa.DateTime,
 )
-allocations = sa.table(
-    "ledger_allocations",
-    sa.column("id"),
-    sa.column("entry_id"),
-    sa.column("credit_id"),
-    sa.column("points"),
+allocations = data_table("ledger_allocations", "id", "entry_id", "credit_id", "points")
+rules = data_table("ledger_rules", *RULE_COLUMNS, params=sa.JSON, created_at=sa.DateTime)
+merges = data_table(
+    "member_merges", "id", "kept_id", "merged_id", undone_at=sa.DateTime, moved=sa.JSON
 )
-rules = sa.table(
-    "ledger_rules",
-    *(sa.column(c) for c in RULE_COLUMNS if c not in ("params", "created_at")),
-    sa.column("params", sa.JSON),
-    sa.column("created_at", sa.DateTime),
-)
-merges = sa.table(
-    "member_merges",
-    sa.column("id"),
-    sa.column("kept_id"),
-    sa.column("merged_id"),
-    sa.column("undone_at", sa.DateTime),
-    sa.column("moved", sa.JSON),
-)
-repairs = sa.table(
+repairs = data_table(
     "data_repairs",
-    sa.column("repaired_at", sa.DateTime),
-    sa.column("revision"),
-    sa.column("table_name"),
-    sa.column("row_id"),
-    sa.column("column_name"),
-    sa.column("old_value"),
-    sa.column("action"),
-    sa.column("reason"),
-)
+    "revision", "table_name", "row_id", "column_name", "old_value", "action", "reason",
+    repaired_at=sa.DateTime,
+)  # fmt: skip
 
 
 def upgrade() -> None:

@@ -27,6 +27,7 @@ from db.migration_ops import (
     check,
     create_indexes,
     create_link_table,
+    data_table,
     drop_indexes,
     foreign_key,
     id_column,
@@ -197,37 +198,16 @@ MEMBER_IMPORT = 4  # the bit of `member_import` in referral_edges.sources
 _SEPARATORS = re.compile(r"[\s\-_]+")
 _VALID = re.compile(r"[0-9A-Z]{1,32}")
 
-members = sa.table(
-    "members",
-    sa.column("id"),
-    sa.column("inviter_id"),
-    sa.column("custom_fields", sa.JSON),
-    sa.column("created_at", sa.DateTime),
+members = data_table("members", "id", "inviter_id", custom_fields=sa.JSON, created_at=sa.DateTime)
+codes = data_table(
+    "invite_codes", "value", "member_id", "campaign_id", "origin", issued_at=sa.DateTime
 )
-codes = sa.table(
-    "invite_codes",
-    sa.column("value"),
-    sa.column("member_id"),
-    sa.column("campaign_id"),
-    sa.column("issued_at", sa.DateTime),
-    sa.column("origin"),
-)
-edges = sa.table(
+edges = data_table(
     "referral_edges",
-    sa.column("inviter_id"),
-    sa.column("invitee_id"),
-    sa.column("campaign_id"),
-    sa.column("community_id"),
-    sa.column("occurred_at", sa.DateTime),
-    sa.column("how"),
-    sa.column("sources"),
-    sa.column("status"),
-    sa.column("status_reason"),
-    sa.column("status_changed_at", sa.DateTime),
-    sa.column("status_changed_by"),
-    sa.column("recorded_at", sa.DateTime),
-    sa.column("live_key"),
-)
+    "inviter_id", "invitee_id", "campaign_id", "community_id", "how", "sources", "status",
+    "status_reason", "status_changed_by", "live_key",
+    occurred_at=sa.DateTime, status_changed_at=sa.DateTime, recorded_at=sa.DateTime,
+)  # fmt: skip
 
 
 def _normalised(text: str) -> str:
