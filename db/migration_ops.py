@@ -21,12 +21,15 @@ from alembic import op
 Index = str | tuple[str, list[str]]
 
 
-def id_column() -> sa.Column:
-    return sa.Column("id", sa.Integer(), nullable=False)
-
-
-def primary_key(table: str) -> sa.PrimaryKeyConstraint:
-    return sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}"))
+def create_id_table(table: str, *elements: sa.SchemaItem) -> None:
+    """A table keyed by an integer `id` (primary key pk_<table>); `elements` are its other
+    columns and constraints (the primary key is written first whatever its place here)."""
+    op.create_table(
+        table,
+        sa.Column("id", sa.Integer(), nullable=False),
+        *elements,
+        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}")),
+    )
 
 
 def foreign_key(

@@ -8,13 +8,12 @@ from alembic import op
 
 from db.migration_ops import (
     check,
+    create_id_table,
     create_indexes,
     create_link_table,
     drop_indexes,
     foreign_key,
-    id_column,
     one_of,
-    primary_key,
 )
 
 revision: str = "0001"
@@ -27,9 +26,8 @@ ACTIVITY_KINDS = (
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_id_table(
         "communities",
-        id_column(),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("platform", sa.String(length=10), nullable=False),
         sa.Column("theme", sa.Text(), nullable=False),
@@ -43,22 +41,18 @@ def upgrade() -> None:
         sa.Column("deleted_at", sa.DateTime(), nullable=True),
         one_of("communities", "platform", ("wechat", "wecom", "qq", "other")),
         check("communities", "caps_positive", "member_cap > 0 AND scan_cap > 0"),
-        primary_key("communities"),
     )
-    op.create_table(
+    create_id_table(
         "export_log",
-        id_column(),
         sa.Column("exported_at", sa.DateTime(), nullable=False),
         sa.Column("operator", sa.String(length=100), nullable=False),
         sa.Column("what", sa.String(length=200), nullable=False),
         sa.Column("path", sa.Text(), nullable=False),
         sa.Column("row_count", sa.Integer(), nullable=False),
         sa.Column("masked", sa.Boolean(), nullable=False),
-        primary_key("export_log"),
     )
-    op.create_table(
+    create_id_table(
         "members",
-        id_column(),
         sa.Column("nickname", sa.String(length=200), nullable=False),
         sa.Column("remark", sa.String(length=200), nullable=False),
         sa.Column("wechat_id", sa.String(length=100), nullable=True),
@@ -81,7 +75,6 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         one_of("members", "gender", ("", "m", "f")),
         foreign_key("members", "inviter_id", "members", ondelete="SET NULL"),
-        primary_key("members"),
     )
     create_indexes("members", "external_userid", "phone", "unionid", "wechat_id", "wxid")
 
@@ -91,16 +84,13 @@ def upgrade() -> None:
         sa.Column("value", sa.JSON(), nullable=True),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_settings")),
     )
-    op.create_table(
+    create_id_table(
         "tags",
-        id_column(),
         sa.Column("name", sa.String(length=50), nullable=False),
-        primary_key("tags"),
         sa.UniqueConstraint("name", name=op.f("uq_tags_name")),
     )
-    op.create_table(
+    create_id_table(
         "activity_events",
-        id_column(),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("community_id", sa.Integer(), nullable=True),
         sa.Column("kind", sa.String(length=20), nullable=False),
@@ -111,7 +101,6 @@ def upgrade() -> None:
         one_of("activity_events", "kind", ACTIVITY_KINDS),
         foreign_key("activity_events", "community_id", "communities", ondelete="SET NULL"),
         foreign_key("activity_events", "member_id", "members", ondelete="CASCADE"),
-        primary_key("activity_events"),
     )
     create_indexes(
         "activity_events",
@@ -122,9 +111,8 @@ def upgrade() -> None:
 
     create_link_table("member_tags", ("member_id", "members"), ("tag_id", "tags"))
 
-    op.create_table(
+    create_id_table(
         "memberships",
-        id_column(),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("community_id", sa.Integer(), nullable=False),
         sa.Column("group_nickname", sa.String(length=200), nullable=False),
@@ -140,7 +128,6 @@ def upgrade() -> None:
         ),
         foreign_key("memberships", "community_id", "communities", ondelete="CASCADE"),
         foreign_key("memberships", "member_id", "members", ondelete="CASCADE"),
-        primary_key("memberships"),
         sa.UniqueConstraint("member_id", "community_id", name=op.f("uq_memberships_member_id")),
     )
     create_indexes(

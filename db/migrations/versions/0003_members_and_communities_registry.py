@@ -8,13 +8,12 @@ from alembic import op
 
 from db.migration_ops import (
     check,
+    create_id_table,
     create_indexes,
     create_link_table,
     drop_indexes,
     foreign_key,
-    id_column,
     one_of,
-    primary_key,
 )
 
 revision: str = "0003"
@@ -22,9 +21,8 @@ down_revision: str | None = "0002"
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_id_table(
         "import_batches",
-        id_column(),
         sa.Column("file_name", sa.Text(), nullable=False),
         sa.Column("file_sha256", sa.String(length=64), nullable=False),
         sa.Column("imported_at", sa.DateTime(), nullable=False),
@@ -34,13 +32,11 @@ def upgrade() -> None:
         sa.Column("unchanged", sa.Integer(), nullable=False),
         sa.Column("linked", sa.Integer(), nullable=False),
         sa.Column("rejected", sa.Integer(), nullable=False),
-        primary_key("import_batches"),
     )
     create_indexes("import_batches", "file_sha256")
 
-    op.create_table(
+    create_id_table(
         "member_merges",
-        id_column(),
         sa.Column("kept_id", sa.Integer(), nullable=False),
         sa.Column("merged_id", sa.Integer(), nullable=False),
         sa.Column("merged_at", sa.DateTime(), nullable=False),
@@ -48,7 +44,6 @@ def upgrade() -> None:
         sa.Column("moved", sa.JSON(), nullable=False),
         foreign_key("member_merges", "kept_id", "members", ondelete="CASCADE"),
         foreign_key("member_merges", "merged_id", "members", ondelete="CASCADE"),
-        primary_key("member_merges"),
     )
     create_indexes("member_merges", "kept_id")
 
@@ -60,25 +55,22 @@ def upgrade() -> None:
         check("not_same_person", "ordered", "member_a_id < member_b_id"),
         index_second=False,
     )
-    op.create_table(
+    create_id_table(
         "group_nickname_history",
-        id_column(),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("community_id", sa.Integer(), nullable=False),
         sa.Column("nickname", sa.String(length=200), nullable=False),
         sa.Column("seen_at", sa.DateTime(), nullable=False),
         foreign_key("group_nickname_history", "community_id", "communities", ondelete="CASCADE"),
         foreign_key("group_nickname_history", "member_id", "members", ondelete="CASCADE"),
-        primary_key("group_nickname_history"),
     )
     create_indexes(
         "group_nickname_history",
         ("ix_group_nickname_history_pair", ["member_id", "community_id"]),
     )
 
-    op.create_table(
+    create_id_table(
         "membership_events",
-        id_column(),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("community_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=10), nullable=False),
@@ -87,7 +79,6 @@ def upgrade() -> None:
         one_of("membership_events", "kind", ("join", "leave")),
         foreign_key("membership_events", "community_id", "communities", ondelete="CASCADE"),
         foreign_key("membership_events", "member_id", "members", ondelete="CASCADE"),
-        primary_key("membership_events"),
     )
     create_indexes(
         "membership_events",

@@ -6,7 +6,12 @@ Create Date: 2026-11-23 18:57:49.612304
 import sqlalchemy as sa
 from alembic import op
 
-from db.migration_ops import create_indexes, drop_indexes, foreign_key, id_column, primary_key
+from db.migration_ops import (
+    create_id_table,
+    create_indexes,
+    drop_indexes,
+    foreign_key,
+)
 
 revision: str = "0004"
 down_revision: str | None = "0003"
@@ -14,9 +19,8 @@ down_revision: str | None = "0003"
 
 def _change_history(table: str, what: str, length: int, *extra: sa.Column) -> None:
     """`table`: a member's `what` in a community changed from, to, when, why, by whom."""
-    op.create_table(
+    create_id_table(
         table,
-        id_column(),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("community_id", sa.Integer(), nullable=False),
         sa.Column(f"from_{what}", sa.String(length=length), nullable=True),
@@ -27,7 +31,6 @@ def _change_history(table: str, what: str, length: int, *extra: sa.Column) -> No
         sa.Column("operator", sa.String(length=100), nullable=False),
         foreign_key(table, "community_id", "communities", ondelete="CASCADE"),
         foreign_key(table, "member_id", "members", ondelete="CASCADE"),
-        primary_key(table),
     )
     create_indexes(
         table, (f"ix_{table}_community_time", ["community_id", "changed_at"]), "member_id"

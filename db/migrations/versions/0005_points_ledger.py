@@ -13,12 +13,11 @@ from db.migration_ops import (
     LEDGER_APPEND_ONLY_FUNCTION,
     append_only_triggers,
     check,
+    create_id_table,
     create_indexes,
     drop_indexes,
     foreign_key,
-    id_column,
     one_of,
-    primary_key,
 )
 
 revision: str = "0005"
@@ -31,9 +30,8 @@ RULE_ACTIONS = (
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_id_table(
         "ledger_rewards",
-        id_column(),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("description", sa.Text(), server_default="", nullable=False),
         sa.Column("image", sa.LargeBinary(), nullable=True),
@@ -51,11 +49,9 @@ def upgrade() -> None:
         check("ledger_rewards", "limit", "per_member_limit IS NULL OR per_member_limit > 0"),
         check("ledger_rewards", "points_cost", "points_cost > 0"),
         check("ledger_rewards", "stock", "stock IS NULL OR stock >= 0"),
-        primary_key("ledger_rewards"),
     )
-    op.create_table(
+    create_id_table(
         "ledger_rules",
-        id_column(),
         sa.Column("code", sa.String(length=40), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("action", sa.String(length=20), nullable=False),
@@ -74,12 +70,10 @@ def upgrade() -> None:
         check("ledger_rules", "expiry_days", "expiry_days IS NULL OR expiry_days > 0"),
         check("ledger_rules", "pending_days", "pending_days >= 0"),
         check("ledger_rules", "points", "points >= 0"),
-        primary_key("ledger_rules"),
         sa.UniqueConstraint("code", "version", name="uq_ledger_rules_code_version"),
     )
-    op.create_table(
+    create_id_table(
         "ledger_entries",
-        id_column(),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=10), nullable=False),
         sa.Column("points", sa.Integer(), nullable=False),
@@ -113,7 +107,6 @@ def upgrade() -> None:
         foreign_key("ledger_entries", "related_member_id", "members", ondelete="SET NULL"),
         foreign_key("ledger_entries", "reverses_id", "ledger_entries", ondelete="RESTRICT"),
         foreign_key("ledger_entries", "rule_id", "ledger_rules", ondelete="RESTRICT"),
-        primary_key("ledger_entries"),
         sa.UniqueConstraint("dedupe_key", name=op.f("uq_ledger_entries_dedupe_key")),
         sa.UniqueConstraint("reverses_id", name=op.f("uq_ledger_entries_reverses_id")),
     )
@@ -125,23 +118,20 @@ def upgrade() -> None:
         ("ix_ledger_entries_time", ["occurred_at"]),
     )
 
-    op.create_table(
+    create_id_table(
         "ledger_allocations",
-        id_column(),
         sa.Column("entry_id", sa.Integer(), nullable=False),
         sa.Column("credit_id", sa.Integer(), nullable=False),
         sa.Column("points", sa.Integer(), nullable=False),
         check("ledger_allocations", "points", "points <> 0"),
         foreign_key("ledger_allocations", "credit_id", "ledger_entries", ondelete="RESTRICT"),
         foreign_key("ledger_allocations", "entry_id", "ledger_entries", ondelete="RESTRICT"),
-        primary_key("ledger_allocations"),
         sa.UniqueConstraint("entry_id", "credit_id", name="uq_ledger_allocations_entry_credit"),
     )
     create_indexes("ledger_allocations", "credit_id", "entry_id")
 
-    op.create_table(
+    create_id_table(
         "ledger_redemptions",
-        id_column(),
         sa.Column("code", sa.String(length=16), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("reward_id", sa.Integer(), nullable=False),
@@ -161,7 +151,6 @@ def upgrade() -> None:
         foreign_key("ledger_redemptions", "refund_entry_id", "ledger_entries", ondelete="RESTRICT"),
         foreign_key("ledger_redemptions", "reward_id", "ledger_rewards", ondelete="RESTRICT"),
         foreign_key("ledger_redemptions", "spend_entry_id", "ledger_entries", ondelete="RESTRICT"),
-        primary_key("ledger_redemptions"),
         sa.UniqueConstraint("code", name=op.f("uq_ledger_redemptions_code")),
         sa.UniqueConstraint("spend_entry_id", name=op.f("uq_ledger_redemptions_spend_entry_id")),
     )

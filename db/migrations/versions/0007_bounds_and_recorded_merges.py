@@ -34,10 +34,9 @@ from alembic import op
 from db.migration_ops import (
     LEDGER_APPEND_ONLY_FUNCTION,
     append_only_triggers,
+    create_id_table,
     data_table,
     earlier_migration,
-    id_column,
-    primary_key,
 )
 
 revision: str = "0007"
@@ -246,9 +245,8 @@ repairs = data_table(
 
 def upgrade() -> None:
     dialect = op.get_bind().dialect.name
-    op.create_table(
+    create_id_table(
         "data_repairs",
-        id_column(),
         sa.Column("repaired_at", sa.DateTime(), nullable=False),
         sa.Column("revision", sa.String(length=32), nullable=False),
         sa.Column("table_name", sa.String(length=64), nullable=False),
@@ -257,7 +255,6 @@ def upgrade() -> None:
         sa.Column("old_value", sa.Text(), nullable=False),
         sa.Column("action", sa.String(length=20), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
-        primary_key("data_repairs"),
     )
     # 0005's triggers go first: the repairs below write, and SQLite's rebuilds drop them anyway.
     for statement in _drop_0005_triggers(dialect):

@@ -25,14 +25,13 @@ from alembic import op
 
 from db.migration_ops import (
     check,
+    create_id_table,
     create_indexes,
     create_link_table,
     data_table,
     drop_indexes,
     foreign_key,
-    id_column,
     one_of,
-    primary_key,
 )
 
 revision: str = "0008"
@@ -47,9 +46,8 @@ log = logging.getLogger("db.migrations")
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_id_table(
         "campaigns",
-        id_column(),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("goal_kind", sa.String(length=20), nullable=False),
@@ -94,12 +92,10 @@ def upgrade() -> None:
             "dates_in_order",
             "starts_at IS NULL OR ends_at IS NULL OR ends_at >= starts_at",
         ),
-        primary_key("campaigns"),
         sa.UniqueConstraint("name", name=op.f("uq_campaigns_name")),
     )
-    op.create_table(
+    create_id_table(
         "invite_codes",
-        id_column(),
         sa.Column("value", sa.String(length=32), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("campaign_id", sa.Integer(), nullable=True),
@@ -114,7 +110,6 @@ def upgrade() -> None:
         check("invite_codes", "value_length", "length(value) BETWEEN 1 AND 32"),
         foreign_key("invite_codes", "campaign_id", "campaigns"),
         foreign_key("invite_codes", "member_id", "members", ondelete="CASCADE"),
-        primary_key("invite_codes"),
         sa.UniqueConstraint("member_id", "campaign_id", name=op.f("uq_invite_codes_member_id")),
         sa.UniqueConstraint("value", name=op.f("uq_invite_codes_value")),
     )
@@ -124,9 +119,8 @@ def upgrade() -> None:
         "campaign_communities", ("campaign_id", "campaigns"), ("community_id", "communities")
     )
 
-    op.create_table(
+    create_id_table(
         "referral_edges",
-        id_column(),
         sa.Column("inviter_id", sa.Integer(), nullable=False),
         sa.Column("invitee_id", sa.Integer(), nullable=False),
         sa.Column("campaign_id", sa.Integer(), nullable=True),
@@ -155,7 +149,6 @@ def upgrade() -> None:
         foreign_key("referral_edges", "invite_code_id", "invite_codes", ondelete="SET NULL"),
         foreign_key("referral_edges", "invitee_id", "members", ondelete="CASCADE"),
         foreign_key("referral_edges", "inviter_id", "members", ondelete="CASCADE"),
-        primary_key("referral_edges"),
         sa.UniqueConstraint("live_key", name=op.f("uq_referral_edges_live_key")),
     )
     create_indexes(

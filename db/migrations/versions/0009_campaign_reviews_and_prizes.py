@@ -21,13 +21,12 @@ from alembic import op
 
 from db.migration_ops import (
     check,
+    create_id_table,
     create_indexes,
     drop_indexes,
     earlier_migration,
     foreign_key,
-    id_column,
     one_of,
-    primary_key,
 )
 
 revision: str = "0009"
@@ -143,9 +142,8 @@ def _redemptions_down() -> None:
 def upgrade() -> None:
     _redemptions_up()
     _tool_totals_up()
-    op.create_table(
+    create_id_table(
         "campaign_reviews",
-        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("action", sa.String(length=10), nullable=False),
         sa.Column("reward_key", sa.String(length=120), nullable=True),
@@ -164,7 +162,6 @@ def upgrade() -> None:
         check("campaign_reviews", "who", "length(who) > 0"),
         foreign_key("campaign_reviews", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_reviews", "member_id", "members", ondelete="CASCADE"),
-        primary_key("campaign_reviews"),
     )
     create_indexes(
         "campaign_reviews",
@@ -174,9 +171,8 @@ def upgrade() -> None:
 
 
 def _tool_totals_up() -> None:
-    op.create_table(
+    create_id_table(
         "campaign_tool_totals",
-        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("source", sa.String(length=20), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
@@ -191,7 +187,6 @@ def _tool_totals_up() -> None:
         check("campaign_tool_totals", "new_customers", "new_customers BETWEEN 0 AND 1000000"),
         foreign_key("campaign_tool_totals", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_tool_totals", "member_id", "members", ondelete="SET NULL"),
-        primary_key("campaign_tool_totals"),
         sa.UniqueConstraint(
             "campaign_id",
             "source",

@@ -16,12 +16,11 @@ from alembic import op
 
 from db.migration_ops import (
     check,
+    create_id_table,
     create_indexes,
     drop_indexes,
     foreign_key,
-    id_column,
     one_of,
-    primary_key,
 )
 
 revision: str = "0010"
@@ -29,9 +28,8 @@ down_revision: str | None = "0009"
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_id_table(
         "campaign_coupons",
-        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(length=64), nullable=False),
         sa.Column("origin", sa.String(length=10), nullable=False),
@@ -54,15 +52,13 @@ def upgrade() -> None:
         ),
         foreign_key("campaign_coupons", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_coupons", "member_id", "members", ondelete="CASCADE"),
-        primary_key("campaign_coupons"),
         sa.UniqueConstraint("campaign_id", "code", name=op.f("uq_campaign_coupons_campaign_id")),
         sa.UniqueConstraint("reward_key", name=op.f("uq_campaign_coupons_reward_key")),
     )
     create_indexes("campaign_coupons", "member_id")
 
-    op.create_table(
+    create_id_table(
         "campaign_cuts",
-        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("target_id", sa.Integer(), nullable=False),
         sa.Column("helper_id", sa.Integer(), nullable=False),
@@ -76,14 +72,12 @@ def upgrade() -> None:
         foreign_key("campaign_cuts", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_cuts", "helper_id", "members", ondelete="CASCADE"),
         foreign_key("campaign_cuts", "target_id", "members", ondelete="CASCADE"),
-        primary_key("campaign_cuts"),
         sa.UniqueConstraint(
             "campaign_id", "target_id", "helper_id", name=op.f("uq_campaign_cuts_campaign_id")
         ),
     )
-    op.create_table(
+    create_id_table(
         "campaign_draws",
-        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
@@ -97,15 +91,13 @@ def upgrade() -> None:
         check("campaign_draws", "number_range", "number BETWEEN 1 AND 2147483647"),
         foreign_key("campaign_draws", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_draws", "member_id", "members", ondelete="CASCADE"),
-        primary_key("campaign_draws"),
         sa.UniqueConstraint(
             "member_id", "campaign_id", "member_number", name=op.f("uq_campaign_draws_member_id")
         ),
         sa.UniqueConstraint("number", "campaign_id", name=op.f("uq_campaign_draws_number")),
     )
-    op.create_table(
+    create_id_table(
         "campaign_helps",
-        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("target_id", sa.Integer(), nullable=False),
         sa.Column("helper_id", sa.Integer(), nullable=False),
@@ -115,14 +107,12 @@ def upgrade() -> None:
         foreign_key("campaign_helps", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_helps", "helper_id", "members", ondelete="CASCADE"),
         foreign_key("campaign_helps", "target_id", "members", ondelete="CASCADE"),
-        primary_key("campaign_helps"),
         sa.UniqueConstraint("campaign_id", "helper_id", name=op.f("uq_campaign_helps_campaign_id")),
     )
     create_indexes("campaign_helps", ("ix_campaign_helps_target", ["campaign_id", "target_id"]))
 
-    op.create_table(
+    create_id_table(
         "campaign_swap_offers",
-        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("category", sa.String(length=50), nullable=False),
@@ -132,15 +122,13 @@ def upgrade() -> None:
         check("campaign_swap_offers", "item_length", "length(item) BETWEEN 1 AND 200"),
         foreign_key("campaign_swap_offers", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_swap_offers", "member_id", "members", ondelete="CASCADE"),
-        primary_key("campaign_swap_offers"),
     )
     create_indexes(
         "campaign_swap_offers", ("ix_campaign_swap_offers_campaign", ["campaign_id", "at"])
     )
 
-    op.create_table(
+    create_id_table(
         "campaign_swap_wants",
-        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("category", sa.String(length=50), nullable=False),
@@ -148,26 +136,22 @@ def upgrade() -> None:
         check("campaign_swap_wants", "category_length", "length(category) BETWEEN 1 AND 50"),
         foreign_key("campaign_swap_wants", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_swap_wants", "member_id", "members", ondelete="CASCADE"),
-        primary_key("campaign_swap_wants"),
     )
     create_indexes(
         "campaign_swap_wants", ("ix_campaign_swap_wants_campaign", ["campaign_id", "at"])
     )
 
-    op.create_table(
+    create_id_table(
         "campaign_teams",
-        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("leader_id", sa.Integer(), nullable=False),
         sa.Column("opened_at", sa.DateTime(), nullable=False),
         foreign_key("campaign_teams", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_teams", "leader_id", "members", ondelete="CASCADE"),
-        primary_key("campaign_teams"),
         sa.UniqueConstraint("campaign_id", "leader_id", name=op.f("uq_campaign_teams_campaign_id")),
     )
-    op.create_table(
+    create_id_table(
         "campaign_swaps",
-        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("offer_id", sa.Integer(), nullable=False),
         sa.Column("want_id", sa.Integer(), nullable=False),
@@ -177,15 +161,13 @@ def upgrade() -> None:
         foreign_key("campaign_swaps", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_swaps", "offer_id", "campaign_swap_offers", ondelete="CASCADE"),
         foreign_key("campaign_swaps", "want_id", "campaign_swap_wants", ondelete="CASCADE"),
-        primary_key("campaign_swaps"),
         sa.UniqueConstraint("offer_id", name=op.f("uq_campaign_swaps_offer_id")),
         sa.UniqueConstraint("want_id", name=op.f("uq_campaign_swaps_want_id")),
     )
     create_indexes("campaign_swaps", ("ix_campaign_swaps_campaign", ["campaign_id"]))
 
-    op.create_table(
+    create_id_table(
         "campaign_team_members",
-        id_column(),
         sa.Column("team_id", sa.Integer(), nullable=False),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
@@ -193,7 +175,6 @@ def upgrade() -> None:
         foreign_key("campaign_team_members", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_team_members", "member_id", "members", ondelete="CASCADE"),
         foreign_key("campaign_team_members", "team_id", "campaign_teams", ondelete="CASCADE"),
-        primary_key("campaign_team_members"),
         sa.UniqueConstraint(
             "campaign_id", "member_id", name=op.f("uq_campaign_team_members_campaign_id")
         ),

@@ -16,7 +16,12 @@ Create Date: 2026-12-06 06:20:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-from db.migration_ops import earlier_migration, foreign_key, id_column, in_list, primary_key
+from db.migration_ops import (
+    create_id_table,
+    earlier_migration,
+    foreign_key,
+    in_list,
+)
 
 revision: str = "0011"
 down_revision: str | None = "0010"
@@ -32,21 +37,18 @@ def _set_kinds(kinds: tuple[str, ...]) -> None:
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_id_table(
         "community_chats",
-        id_column(),
         sa.Column("chat_id", sa.String(length=100), nullable=False),
         sa.Column("community_id", sa.Integer(), nullable=False),
         sa.Column("format", sa.String(length=30), nullable=False),
         sa.Column("linked_at", sa.DateTime(), nullable=False),
         foreign_key("community_chats", "community_id", "communities", ondelete="CASCADE"),
-        primary_key("community_chats"),
         sa.UniqueConstraint("chat_id", name=op.f("uq_community_chats_chat_id")),
     )
     op.create_index(op.f("ix_community_chats_community_id"), "community_chats", ["community_id"])
-    op.create_table(
+    create_id_table(
         "community_names",
-        id_column(),
         sa.Column("community_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("changed_at", sa.DateTime(), nullable=False),
@@ -54,7 +56,6 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=20), nullable=False),
         foreign_key("community_names", "by_member_id", "members", ondelete="SET NULL"),
         foreign_key("community_names", "community_id", "communities", ondelete="CASCADE"),
-        primary_key("community_names"),
         sa.UniqueConstraint(
             "community_id",
             "name",
@@ -62,9 +63,8 @@ def upgrade() -> None:
             name=op.f("uq_community_names_community_id"),
         ),
     )
-    op.create_table(
+    create_id_table(
         "chat_messages",
-        id_column(),
         sa.Column("community_id", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("sent_at", sa.DateTime(), nullable=False),
@@ -76,7 +76,6 @@ def upgrade() -> None:
         foreign_key("chat_messages", "community_id", "communities", ondelete="CASCADE"),
         foreign_key("chat_messages", "member_id", "members", ondelete="CASCADE"),
         foreign_key("chat_messages", "quoted_member_id", "members", ondelete="SET NULL"),
-        primary_key("chat_messages"),
         sa.UniqueConstraint("source_ref", name=op.f("uq_chat_messages_source_ref")),
     )
     op.create_index("ix_chat_messages_community_time", "chat_messages", ["community_id", "sent_at"])

@@ -18,13 +18,12 @@ from alembic import op
 
 from db.migration_ops import (
     check,
+    create_id_table,
     create_indexes,
     create_link_table,
     drop_indexes,
     foreign_key,
-    id_column,
     one_of,
-    primary_key,
 )
 
 revision: str = "0012"
@@ -42,9 +41,8 @@ CONTENT_KINDS = (
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_id_table(
         "sop_templates",
-        id_column(),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("sop_kind", sa.String(length=15), nullable=False),
         sa.Column("mode", sa.String(length=10), nullable=False),
@@ -84,12 +82,10 @@ def upgrade() -> None:
         ),
         check("sop_templates", "one_end", "end_count IS NULL OR end_on IS NULL"),
         check("sop_templates", "name_length", "length(name) BETWEEN 1 AND 100"),
-        primary_key("sop_templates"),
         sa.UniqueConstraint("name", name=op.f("uq_sop_templates_name")),
     )
-    op.create_table(
+    create_id_table(
         "content_items",
-        id_column(),
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=10), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
@@ -134,7 +130,6 @@ def upgrade() -> None:
         ),
         foreign_key("content_items", "campaign_id", "campaigns", ondelete="SET NULL"),
         foreign_key("content_items", "sop_template_id", "sop_templates"),
-        primary_key("content_items"),
         sa.UniqueConstraint(
             "sop_template_id", "sop_occurrence", name=op.f("uq_content_items_sop_template_id")
         ),
@@ -160,9 +155,8 @@ def upgrade() -> None:
         foreign_key("sop_exceptions", "template_id", "sop_templates", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("template_id", "occurrence", name=op.f("pk_sop_exceptions")),
     )
-    op.create_table(
+    create_id_table(
         "sop_steps",
-        id_column(),
         sa.Column("template_id", sa.Integer(), nullable=False),
         sa.Column("day", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
@@ -179,7 +173,6 @@ def upgrade() -> None:
             "window_start BETWEEN 0 AND 1439 AND window_end BETWEEN 1 AND 1440 AND window_start < window_end",
         ),
         foreign_key("sop_steps", "template_id", "sop_templates", ondelete="CASCADE"),
-        primary_key("sop_steps"),
         sa.UniqueConstraint("template_id", "day", "title", name=op.f("uq_sop_steps_template_id")),
     )
     create_link_table(
@@ -195,9 +188,8 @@ def upgrade() -> None:
         ),
     )
 
-    op.create_table(
+    create_id_table(
         "content_item_history",
-        id_column(),
         sa.Column("item_id", sa.Integer(), nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
         sa.Column("who", sa.String(length=100), nullable=False),
@@ -212,7 +204,6 @@ def upgrade() -> None:
             "action NOT IN ('rejected', 'returned') OR length(reason) > 0",
         ),
         foreign_key("content_item_history", "item_id", "content_items", ondelete="CASCADE"),
-        primary_key("content_item_history"),
     )
     create_indexes("content_item_history", "item_id")
 

@@ -16,12 +16,11 @@ from alembic import op
 
 from db.migration_ops import (
     check,
+    create_id_table,
     create_indexes,
     drop_indexes,
     foreign_key,
-    id_column,
     one_of,
-    primary_key,
 )
 
 revision: str = "0013"
@@ -29,9 +28,8 @@ down_revision: str | None = "0012"
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_id_table(
         "materials",
-        id_column(),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("kind", sa.String(length=5), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
@@ -52,7 +50,6 @@ def upgrade() -> None:
         check("materials", "sha256_length", "length(sha256) = 64"),
         check("materials", "title_length", "length(title) BETWEEN 1 AND 200"),
         check("materials", "size_range", "size_bytes BETWEEN 1 AND 209715200"),
-        primary_key("materials"),
         sa.UniqueConstraint("sha256", name=op.f("uq_materials_sha256")),
     )
     op.create_table(
