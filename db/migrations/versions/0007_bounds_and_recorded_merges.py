@@ -69,100 +69,34 @@ class Bound(NamedTuple):
     wide: int = INT32
 
 
+def _between(table, name, column, low, high, *, nullable=False, wide=INT32) -> Bound:
+    sql = f"{column} BETWEEN {low} AND {high}"
+    return Bound(
+        table, name, column, f"{column} IS NULL OR {sql}" if nullable else sql, low, high, wide
+    )
+
+
+def _at_most(table, name, column, low, high) -> Bound:
+    """Only the upper bound is new: the lower one has a check of its own since 0005."""
+    return Bound(table, name, column, f"{column} <= {high}", low, high)
+
+
 BOUNDS = (
-    Bound(
-        "ledger_entries",
-        "points_range",
-        "points",
-        f"points BETWEEN {-MAX_ENTRY} AND {MAX_ENTRY}",
-        -MAX_ENTRY,
-        MAX_ENTRY,
+    _between("ledger_entries", "points_range", "points", -MAX_ENTRY, MAX_ENTRY),
+    _between("ledger_allocations", "points_range", "points", -MAX_ENTRY, MAX_ENTRY),
+    _between("ledger_redemptions", "points_range", "points", 1, MAX_ENTRY),
+    _between("ledger_redemptions", "cost_cents_range", "cost_cents", 0, MAX_MONEY),
+    _between(
+        "activity_events", "amount_cents_range", "amount_cents", 0, MAX_MONEY, wide=10_000_000_000
     ),
-    Bound(
-        "ledger_allocations",
-        "points_range",
-        "points",
-        f"points BETWEEN {-MAX_ENTRY} AND {MAX_ENTRY}",
-        -MAX_ENTRY,
-        MAX_ENTRY,
-    ),
-    Bound(
-        "ledger_redemptions",
-        "points_range",
-        "points",
-        f"points BETWEEN 1 AND {MAX_ENTRY}",
-        1,
-        MAX_ENTRY,
-    ),
-    Bound(
-        "ledger_redemptions",
-        "cost_cents_range",
-        "cost_cents",
-        f"cost_cents BETWEEN 0 AND {MAX_MONEY}",
-        0,
-        MAX_MONEY,
-    ),
-    Bound(
-        "activity_events",
-        "amount_cents_range",
-        "amount_cents",
-        f"amount_cents BETWEEN 0 AND {MAX_MONEY}",
-        0,
-        MAX_MONEY,
-        wide=10_000_000_000,
-    ),
-    Bound("ledger_rules", "points_max", "points", f"points <= {MAX_ENTRY}", 0, MAX_ENTRY),
-    Bound(
-        "ledger_rules",
-        "cap_max",
-        "daily_cap",
-        f"daily_cap IS NULL OR daily_cap BETWEEN 0 AND {MAX_BALANCE}",
-        0,
-        MAX_BALANCE,
-    ),
-    Bound(
-        "ledger_rules",
-        "pending_days_max",
-        "pending_days",
-        f"pending_days <= {MAX_PENDING}",
-        0,
-        MAX_PENDING,
-    ),
-    Bound(
-        "ledger_rules",
-        "expiry_days_max",
-        "expiry_days",
-        f"expiry_days IS NULL OR expiry_days BETWEEN 1 AND {MAX_EXPIRY}",
-        1,
-        MAX_EXPIRY,
-    ),
-    Bound(
-        "ledger_rewards",
-        "points_cost_max",
-        "points_cost",
-        f"points_cost <= {MAX_ENTRY}",
-        1,
-        MAX_ENTRY,
-    ),
-    Bound(
-        "ledger_rewards", "cost_cents_max", "cost_cents", f"cost_cents <= {MAX_MONEY}", 0, MAX_MONEY
-    ),
-    Bound(
-        "ledger_rewards",
-        "stock_max",
-        "stock",
-        f"stock IS NULL OR stock BETWEEN 0 AND {MAX_STOCK}",
-        0,
-        MAX_STOCK,
-    ),
-    Bound(
-        "ledger_rewards",
-        "limit_max",
-        "per_member_limit",
-        f"per_member_limit IS NULL OR per_member_limit BETWEEN 1 AND {MAX_LIMIT}",
-        1,
-        MAX_LIMIT,
-    ),
+    _at_most("ledger_rules", "points_max", "points", 0, MAX_ENTRY),
+    _between("ledger_rules", "cap_max", "daily_cap", 0, MAX_BALANCE, nullable=True),
+    _at_most("ledger_rules", "pending_days_max", "pending_days", 0, MAX_PENDING),
+    _between("ledger_rules", "expiry_days_max", "expiry_days", 1, MAX_EXPIRY, nullable=True),
+    _at_most("ledger_rewards", "points_cost_max", "points_cost", 1, MAX_ENTRY),
+    _at_most("ledger_rewards", "cost_cents_max", "cost_cents", 0, MAX_MONEY),
+    _between("ledger_rewards", "stock_max", "stock", 0, MAX_STOCK, nullable=True),
+    _between("ledger_rewards", "limit_max", "per_member_limit", 1, MAX_LIMIT, nullable=True),
 )
 # Rewards are edited in place: a value past its bound is clamped. Elsewhere a row past it is
 # history: kept, and named in its constraint.
