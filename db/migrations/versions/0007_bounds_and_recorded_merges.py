@@ -412,6 +412,10 @@ def _new_rule_versions(now) -> None:
             )
 
 
+def _log_award(now, award, action: str, reason: str) -> None:
+    _log(now, "ledger_entries", award["id"], "points", award["points"], action, reason)
+
+
 def _neutralise_awards(now, originals: dict[int, int]) -> None:
     """An award past the bound that is not reversed yet: a reversal when none of it was used,
     else a negative adjustment of what is left. Points nobody should have had are gone."""
@@ -434,15 +438,10 @@ def _neutralise_awards(now, originals: dict[int, int]) -> None:
     for award in list(awards):
         left = award["points"] - award["used"]
         if left <= 0:
-            _log(
-                now,
-                "ledger_entries",
-                award["id"],
-                "points",
-                award["points"],
-                "used_up",
-                f"积分 {award['points']} 超出单笔上限 {MAX_ENTRY}，但已全部用掉或过期，无需冲正",
+            used_up = (
+                f"积分 {award['points']} 超出单笔上限 {MAX_ENTRY}，但已全部用掉或过期，无需冲正"
             )
+            _log_award(now, award, "used_up", used_up)
             continue
         whole = left == award["points"]
         points = f"{award['points']} 分"
@@ -477,15 +476,7 @@ def _neutralise_awards(now, originals: dict[int, int]) -> None:
         bind.execute(
             allocations.insert().values(entry_id=entry_id, credit_id=award["id"], points=left)
         )
-        _log(
-            now,
-            "ledger_entries",
-            award["id"],
-            "points",
-            award["points"],
-            "reversed" if whole else "adjusted",
-            f"{reason}（流水 {entry_id}）",
-        )
+        _log_award(now, award, "reversed" if whole else "adjusted", f"{reason}（流水 {entry_id}）")
 
 
 def _checks_with_kept_rows(table: str, now):
