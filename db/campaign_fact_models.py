@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.bounds import INT32_MAX, MAX_MONEY_CENTS, between
-from db.models import Base, _in
+from db.models import Base, one_of, text_length
 
 COUPON_ORIGINS = ("imported", "generated")
 MAX_COUPON_CHARS = 64
@@ -128,7 +128,7 @@ class CampaignDraw(Base):
     __table_args__ = (
         CheckConstraint(between("number", 1, INT32_MAX), name="number_range"),
         CheckConstraint(between("member_number", 1, INT32_MAX), name="member_number_range"),
-        CheckConstraint("length(seed) BETWEEN 1 AND 20", name="seed_length"),
+        text_length("seed", 20),
         # (the first column names the constraint: two may not both start with campaign_id)
         UniqueConstraint("number", "campaign_id"),
         UniqueConstraint("member_id", "campaign_id", "member_number"),
@@ -152,8 +152,8 @@ class CampaignCoupon(Base):
 
     __tablename__ = "campaign_coupons"
     __table_args__ = (
-        CheckConstraint(_in("origin", COUPON_ORIGINS), name="origin"),
-        CheckConstraint(f"length(code) BETWEEN 1 AND {MAX_COUPON_CHARS}", name="code_length"),
+        one_of("origin", COUPON_ORIGINS),
+        text_length("code", MAX_COUPON_CHARS),
         CheckConstraint(
             "(reward_key IS NULL AND member_id IS NULL AND issued_at IS NULL)"
             " OR (reward_key IS NOT NULL AND member_id IS NOT NULL AND issued_at IS NOT NULL)",
@@ -185,10 +185,8 @@ class CampaignSwapOffer(Base):
 
     __tablename__ = "campaign_swap_offers"
     __table_args__ = (
-        CheckConstraint(
-            f"length(category) BETWEEN 1 AND {MAX_CATEGORY_CHARS}", name="category_length"
-        ),
-        CheckConstraint(f"length(item) BETWEEN 1 AND {MAX_ITEM_CHARS}", name="item_length"),
+        text_length("category", MAX_CATEGORY_CHARS),
+        text_length("item", MAX_ITEM_CHARS),
         Index("ix_campaign_swap_offers_campaign", "campaign_id", "at"),
     )
 
@@ -205,9 +203,7 @@ class CampaignSwapWant(Base):
 
     __tablename__ = "campaign_swap_wants"
     __table_args__ = (
-        CheckConstraint(
-            f"length(category) BETWEEN 1 AND {MAX_CATEGORY_CHARS}", name="category_length"
-        ),
+        text_length("category", MAX_CATEGORY_CHARS),
         Index("ix_campaign_swap_wants_campaign", "campaign_id", "at"),
     )
 
