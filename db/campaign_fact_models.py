@@ -180,7 +180,17 @@ class CampaignCoupon(Base):
     redeemed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-class CampaignSwapOffer(Base):
+class _SwapSide:
+    """A member's side of 以物换物 in a campaign: a category, and when."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = _campaign()
+    member_id: Mapped[int] = _member()
+    category: Mapped[str] = mapped_column(String(MAX_CATEGORY_CHARS))
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CampaignSwapOffer(_SwapSide, Base):
     """以物换物: something a member offers, in a category."""
 
     __tablename__ = "campaign_swap_offers"
@@ -190,15 +200,10 @@ class CampaignSwapOffer(Base):
         Index("ix_campaign_swap_offers_campaign", "campaign_id", "at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = _campaign()
-    member_id: Mapped[int] = _member()
-    category: Mapped[str] = mapped_column(String(MAX_CATEGORY_CHARS))
     item: Mapped[str] = mapped_column(String(MAX_ITEM_CHARS))
-    at: Mapped[datetime] = mapped_column(DateTime)
 
 
-class CampaignSwapWant(Base):
+class CampaignSwapWant(_SwapSide, Base):
     """以物换物: a category a member wants something of."""
 
     __tablename__ = "campaign_swap_wants"
@@ -206,12 +211,6 @@ class CampaignSwapWant(Base):
         text_length("category", MAX_CATEGORY_CHARS),
         Index("ix_campaign_swap_wants_campaign", "campaign_id", "at"),
     )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = _campaign()
-    member_id: Mapped[int] = _member()
-    category: Mapped[str] = mapped_column(String(MAX_CATEGORY_CHARS))
-    at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class CampaignSwap(Base):
