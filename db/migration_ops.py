@@ -1,4 +1,5 @@
-"""Shapes the Alembic migrations repeat, written once (foreign keys, id keys, index batches).
+"""Shapes the Alembic migrations repeat, written once: id-keyed and link tables, foreign keys,
+CHECKs named by the convention, index batches, the tables data steps read and write.
 
 Frozen like the migrations that call them: what a helper emits must never change once a
 migration uses it (a database upgraded last year and one upgraded today must end up the same).
