@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.bounds import MAX_MONEY_CENTS, between
-from db.models import Base, _in, link_key
+from db.models import Base, _in, link_key, one_of, text_length
 
 CONTENT_KINDS = (
     "text",  # 文字
@@ -86,9 +86,9 @@ class ContentItem(Base):
 
     __tablename__ = "content_items"
     __table_args__ = (
-        CheckConstraint(_in("kind", CONTENT_KINDS), name="kind"),
-        CheckConstraint(_in("status", ITEM_STATUSES), name="status"),
-        CheckConstraint(f"length(title) BETWEEN 1 AND {MAX_TITLE_CHARS}", name="title_length"),
+        one_of("kind", CONTENT_KINDS),
+        one_of("status", ITEM_STATUSES),
+        text_length("title", MAX_TITLE_CHARS),
         CheckConstraint(between("replies", 0, MAX_COUNT, nullable=True), name="replies_range"),
         CheckConstraint(between("joins", 0, MAX_COUNT, nullable=True), name="joins_range"),
         CheckConstraint(
@@ -162,7 +162,7 @@ class ContentItemHistory(Base):
 
     __tablename__ = "content_item_history"
     __table_args__ = (
-        CheckConstraint(_in("action", HISTORY_ACTIONS), name="action"),
+        one_of("action", HISTORY_ACTIONS),
         CheckConstraint(
             "action NOT IN ('rejected', 'returned') OR length(reason) > 0", name="reason_given"
         ),
@@ -185,9 +185,9 @@ class SopTemplate(Base):
 
     __tablename__ = "sop_templates"
     __table_args__ = (
-        CheckConstraint(_in("sop_kind", SOP_KINDS), name="sop_kind"),
-        CheckConstraint(_in("mode", SOP_MODES), name="mode"),
-        CheckConstraint(_in("content_kind", CONTENT_KINDS), name="content_kind"),
+        one_of("sop_kind", SOP_KINDS),
+        one_of("mode", SOP_MODES),
+        one_of("content_kind", CONTENT_KINDS),
         CheckConstraint("anchor IS NULL OR " + _in("anchor", SOP_ANCHORS), name="anchor"),
         CheckConstraint(
             "(mode = 'recurring' AND rrule IS NOT NULL AND starts_at IS NOT NULL"
@@ -198,7 +198,7 @@ class SopTemplate(Base):
         # RFC 5545: COUNT and UNTIL never both.
         CheckConstraint("end_count IS NULL OR end_on IS NULL", name="one_end"),
         CheckConstraint(between("end_count", 1, 10_000, nullable=True), name="end_count_range"),
-        CheckConstraint("length(name) BETWEEN 1 AND 100", name="name_length"),
+        text_length("name", 100),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -235,7 +235,7 @@ class SopException(Base):
 
     __tablename__ = "sop_exceptions"
     __table_args__ = (
-        CheckConstraint(_in("action", EXCEPTION_ACTIONS), name="action"),
+        one_of("action", EXCEPTION_ACTIONS),
         CheckConstraint(
             "action = 'edit' OR (planned_at IS NULL AND title IS NULL AND body IS NULL)",
             name="skip_has_no_edit",
@@ -263,8 +263,8 @@ class SopStep(Base):
             f" AND window_end BETWEEN 1 AND {MINUTES_PER_DAY} AND window_start < window_end",
             name="window_in_day",
         ),
-        CheckConstraint(_in("content_kind", CONTENT_KINDS), name="content_kind"),
-        CheckConstraint(f"length(title) BETWEEN 1 AND {MAX_TITLE_CHARS}", name="title_length"),
+        one_of("content_kind", CONTENT_KINDS),
+        text_length("title", MAX_TITLE_CHARS),
         UniqueConstraint("template_id", "day", "title"),
     )
 

@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.bounds import INT32_MAX, MAX_MONEY_CENTS, between
-from db.models import Base, _in
+from db.models import Base, one_of, text_length
 
 COUPON_ORIGINS = ("imported", "generated")
 MAX_COUPON_CHARS = 64
@@ -128,7 +128,7 @@ class CampaignDraw(Base):
     __table_args__ = (
         CheckConstraint(between("number", 1, INT32_MAX), name="number_range"),
         CheckConstraint(between("member_number", 1, INT32_MAX), name="member_number_range"),
-        CheckConstraint("length(seed) BETWEEN 1 AND 20", name="seed_length"),
+        text_length("seed", 20),
         # (the first column names the constraint: two may not both start with campaign_id)
         UniqueConstraint("number", "campaign_id"),
         UniqueConstraint("member_id", "campaign_id", "member_number"),
@@ -152,8 +152,8 @@ class CampaignCoupon(Base):
 
     __tablename__ = "campaign_coupons"
     __table_args__ = (
-        CheckConstraint(_in("origin", COUPON_ORIGINS), name="origin"),
-        CheckConstraint(f"length(code) BETWEEN 1 AND {MAX_COUPON_CHARS}", name="code_length"),
+        one_of("origin", COUPON_ORIGINS),
+        text_length("code", MAX_COUPON_CHARS),
         CheckConstraint(
             "(reward_key IS NULL AND member_id IS NULL AND issued_at IS NULL)"
             " OR (reward_key IS NOT NULL AND member_id IS NOT NULL AND issued_at IS NOT NULL)",
@@ -180,42 +180,37 @@ class CampaignCoupon(Base):
     redeemed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-class CampaignSwapOffer(Base):
+class _SwapSide:
+    """A member's side of 以物换物 in a campaign: a category, and when."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = _campaign()
+    member_id: Mapped[int] = _member()
+    category: Mapped[str] = mapped_column(String(MAX_CATEGORY_CHARS))
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CampaignSwapOffer(_SwapSide, Base):
     """以物换物: something a member offers, in a category."""
 
     __tablename__ = "campaign_swap_offers"
     __table_args__ = (
-        CheckConstraint(
-            f"length(category) BETWEEN 1 AND {MAX_CATEGORY_CHARS}", name="category_length"
-        ),
-        CheckConstraint(f"length(item) BETWEEN 1 AND {MAX_ITEM_CHARS}", name="item_length"),
+        text_length("category", MAX_CATEGORY_CHARS),
+        text_length("item", MAX_ITEM_CHARS),
         Index("ix_campaign_swap_offers_campaign", "campaign_id", "at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = _campaign()
-    member_id: Mapped[int] = _member()
-    category: Mapped[str] = mapped_column(String(MAX_CATEGORY_CHARS))
     item: Mapped[str] = mapped_column(String(MAX_ITEM_CHARS))
-    at: Mapped[datetime] = mapped_column(DateTime)
 
 
-class CampaignSwapWant(Base):
+class CampaignSwapWant(_SwapSide, Base):
     """以物换物: a category a member wants something of."""
 
     __tablename__ = "campaign_swap_wants"
     __table_args__ = (
-        CheckConstraint(
-            f"length(category) BETWEEN 1 AND {MAX_CATEGORY_CHARS}", name="category_length"
-        ),
+        text_length("category", MAX_CATEGORY_CHARS),
         Index("ix_campaign_swap_wants_campaign", "campaign_id", "at"),
     )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = _campaign()
-    member_id: Mapped[int] = _member()
-    category: Mapped[str] = mapped_column(String(MAX_CATEGORY_CHARS))
-    at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class CampaignSwap(Base):

@@ -44,7 +44,7 @@ from db.bounds import (
     MAX_STOCK,
     between,
 )
-from db.models import Base, _in
+from db.models import Base, one_of
 
 ENTRY_KINDS = ("earn", "spend", "expire", "adjust", "clawback", "reversal")
 # What an earn rule rewards; `custom` rules are awarded by hand or by a campaign.
@@ -87,7 +87,7 @@ class LedgerRule(Base):
     __tablename__ = "ledger_rules"
     __table_args__ = (
         UniqueConstraint("code", "version", name="uq_ledger_rules_code_version"),
-        CheckConstraint(_in("action", RULE_ACTIONS), name="action"),
+        one_of("action", RULE_ACTIONS),
         CheckConstraint("points >= 0", name="points"),
         CheckConstraint("daily_cap IS NULL OR daily_cap >= 0", name="daily_cap"),
         CheckConstraint("pending_days >= 0", name="pending_days"),
@@ -122,7 +122,7 @@ class LedgerEntry(Base):
 
     __tablename__ = "ledger_entries"
     __table_args__ = (
-        CheckConstraint(_in("kind", ENTRY_KINDS), name="kind"),
+        one_of("kind", ENTRY_KINDS),
         CheckConstraint(
             "points <> 0"
             " AND (kind NOT IN ('earn') OR points > 0)"
@@ -205,7 +205,7 @@ class LedgerReward(Base):
 
     __tablename__ = "ledger_rewards"
     __table_args__ = (
-        CheckConstraint(_in("kind", REWARD_KINDS), name="kind"),
+        one_of("kind", REWARD_KINDS),
         CheckConstraint("points_cost > 0", name="points_cost"),
         CheckConstraint("stock IS NULL OR stock >= 0", name="stock"),
         CheckConstraint("cost_cents >= 0", name="cost_cents"),
@@ -241,7 +241,7 @@ class LedgerRedemption(Base):
 
     __tablename__ = "ledger_redemptions"
     __table_args__ = (
-        CheckConstraint(_in("status", REDEMPTION_STATUSES), name="status"),
+        one_of("status", REDEMPTION_STATUSES),
         # A prize issued at no points (a campaign's) has no spend entry.
         CheckConstraint(
             f"(points = 0 AND spend_entry_id IS NULL) OR ({POINTS_RANGE})", name="points_range"

@@ -19,7 +19,7 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, T
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.bounds import between
-from db.models import Base, _in, link_key
+from db.models import Base, link_key, one_of, text_length
 
 MATERIAL_KINDS = ("image", "file")
 MAX_MATERIAL_TITLE_CHARS = 200
@@ -33,10 +33,8 @@ class Material(Base):
 
     __tablename__ = "materials"
     __table_args__ = (
-        CheckConstraint(_in("kind", MATERIAL_KINDS), name="kind"),
-        CheckConstraint(
-            f"length(title) BETWEEN 1 AND {MAX_MATERIAL_TITLE_CHARS}", name="title_length"
-        ),
+        one_of("kind", MATERIAL_KINDS),
+        text_length("title", MAX_MATERIAL_TITLE_CHARS),
         CheckConstraint("length(sha256) = 64", name="sha256_length"),
         CheckConstraint(between("size_bytes", 1, MAX_MATERIAL_BYTES), name="size_range"),
         # Pictures know their size; other files have none.
@@ -68,9 +66,7 @@ class MaterialTag(Base):
     """One tag of a material."""
 
     __tablename__ = "material_tags"
-    __table_args__ = (
-        CheckConstraint(f"length(tag) BETWEEN 1 AND {MAX_TAG_CHARS}", name="tag_length"),
-    )
+    __table_args__ = (text_length("tag", MAX_TAG_CHARS),)
 
     material_id: Mapped[int] = link_key("materials")
     tag: Mapped[str] = mapped_column(String(MAX_TAG_CHARS), primary_key=True, index=True)

@@ -1,4 +1,5 @@
-"""Shapes the Alembic migrations repeat, written once (foreign keys, id keys, index batches).
+"""Shapes the Alembic migrations repeat, written once: id-keyed and link tables, foreign keys,
+CHECKs named by the convention, index batches, the tables data steps read and write.
 
 Frozen like the migrations that call them: what a helper emits must never change once a
 migration uses it (a database upgraded last year and one upgraded today must end up the same).
@@ -9,6 +10,7 @@ schema needs upgrading; pyinstaller.spec lists it because PyInstaller never scan
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
@@ -20,12 +22,15 @@ from alembic import op
 Index = str | tuple[str, list[str]]
 
 
-def id_column() -> sa.Column:
-    return sa.Column("id", sa.Integer(), nullable=False)
-
-
-def primary_key(table: str) -> sa.PrimaryKeyConstraint:
-    return sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}"))
+def create_id_table(table: str, *elements: sa.SchemaItem) -> None:
+    """A table keyed by an integer `id` (primary key pk_<table>); `elements` are its other
+    columns and constraints (the primary key is written first whatever its place here)."""
+    op.create_table(
+        table,
+        sa.Column("id", sa.Integer(), nullable=False),
+        *elements,
+        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}")),
+    )
 
 
 def foreign_key(
@@ -35,6 +40,45 @@ def foreign_key(
     return sa.ForeignKeyConstraint(
         [column], [f"{target}.id"], name=op.f(f"fk_{table}_{column}_{target}"), ondelete=ondelete
     )
+
+
+def check(table: str, name: str, sql: str) -> sa.CheckConstraint:
+    """CHECK `sql` on `table`, named by the convention ck_<table>_<name>."""
+    return sa.CheckConstraint(sql, name=op.f(f"ck_{table}_{name}"))
+
+
+def in_list(column: str, values: Sequence[str]) -> str:
+    """SQL: `column` IN ('value', ...)."""
+    listed = ", ".join(f"'{value}'" for value in values)
+    return f"{column} IN ({listed})"
+
+
+def one_of(table: str, column: str, values: Sequence[str]) -> sa.CheckConstraint:
+    """CHECK `column` IN (values), named ck_<table>_<column>."""
+    return check(table, column, in_list(column, values))
+
+
+def create_link_table(
+    table: str,
+    first: tuple[str, str],
+    second: tuple[str, str],
+    *extra: sa.SchemaItem,
+    index_second: bool = True,
+) -> None:
+    """A table linking two rows: its primary key is the two (column, target) keys, each a
+    CASCADE foreign key to `target.id`; `extra` columns and checks follow the two keys. The
+    second key gets its own index unless told not to (the primary key's leads with the first)."""
+    keys = sorted((first, second))  # foreign keys in column order, as autogenerate wrote them
+    op.create_table(
+        table,
+        sa.Column(first[0], sa.Integer(), nullable=False),
+        sa.Column(second[0], sa.Integer(), nullable=False),
+        *extra,
+        *(foreign_key(table, column, target, ondelete="CASCADE") for column, target in keys),
+        sa.PrimaryKeyConstraint(first[0], second[0], name=op.f(f"pk_{table}")),
+    )
+    if index_second:
+        create_indexes(table, second[0])
 
 
 def create_indexes(table: str, *indexes: Index) -> None:
@@ -56,6 +100,16 @@ def drop_indexes(table: str, *indexes: str) -> None:
                 batch_op.drop_index(index)
             else:
                 batch_op.drop_index(batch_op.f(f"ix_{table}_{index}"))
+
+
+def data_table(name: str, *columns: str, **typed: type[sa.types.TypeEngine]) -> sa.TableClause:
+    """A table as a migration's data steps see it: columns by name, and those whose values need
+    converting (dates, JSON) as keywords with their type."""
+    return sa.table(
+        name,
+        *(sa.column(column) for column in columns if column not in typed),
+        *(sa.column(column, type_) for column, type_ in typed.items()),
+    )
 
 
 # PostgreSQL: the function every append-only trigger of the points ledger runs (0005, 0007).

@@ -23,7 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 from sqlalchemy.sql.expression import false as sa_false
 
 from db.bounds import MAX_MONEY_CENTS, between
@@ -60,6 +60,16 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
+def one_of(column: str, values: tuple[str, ...]) -> CheckConstraint:
+    """CHECK `column` IN (values), named after the column."""
+    return CheckConstraint(_in(column, values), name=column)
+
+
+def text_length(column: str, most: int) -> CheckConstraint:
+    """CHECK 1 to `most` characters in `column`, named <column>_length."""
+    return CheckConstraint(between(f"length({column})", 1, most), name=f"{column}_length")
+
+
 def link_key(target: str, *, index: bool = False) -> Mapped[int]:
     """A column of a link table's composite primary key: `target.id`; the link goes with that
     row. index=True for a column the primary key's own index does not lead with."""
@@ -77,7 +87,7 @@ class Community(Base):
 
     __tablename__ = "communities"
     __table_args__ = (
-        CheckConstraint(_in("platform", PLATFORMS), name="platform"),
+        one_of("platform", PLATFORMS),
         CheckConstraint("member_cap > 0 AND scan_cap > 0", name="caps_positive"),
     )
 
@@ -110,7 +120,7 @@ class Member(Base):
     """成员: one person, across every community they are in."""
 
     __tablename__ = "members"
-    __table_args__ = (CheckConstraint(_in("gender", GENDERS), name="gender"),)
+    __table_args__ = (one_of("gender", GENDERS),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     nickname: Mapped[str] = mapped_column(String(200), default="")
@@ -152,7 +162,7 @@ class Membership(Base):
 
     __tablename__ = "memberships"
     __table_args__ = (
-        CheckConstraint(_in("role", ROLES), name="role"),
+        one_of("role", ROLES),
         UniqueConstraint("member_id", "community_id"),
         Index("ix_memberships_community_left", "community_id", "left_at"),
     )
@@ -270,7 +280,7 @@ class ActivityEvent(Base):
 
     __tablename__ = "activity_events"
     __table_args__ = (
-        CheckConstraint(_in("kind", ACTIVITY_KINDS), name="kind"),
+        one_of("kind", ACTIVITY_KINDS),
         CheckConstraint(between("amount_cents", 0, MAX_MONEY_CENTS), name="amount_cents_range"),
         # Covers the level figures' GROUP BY member, community (core.tiers.figures): the
         # aggregation reads the index in order instead of sorting millions of rows.
@@ -293,37 +303,39 @@ class ActivityEvent(Base):
     source_ref: Mapped[str | None] = mapped_column(String(100), index=True)
 
 
-class LevelChange(Base):
-    """等级变化: a member's level in a community moved, when, why (kept for the flow matrix)."""
+class _MemberChange:
+    """A member's standing in a community changed: when, why, by whom (each table adds its own
+    from / to columns), found by member and by community and time."""
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        return (Index(f"ix_{cls.__tablename__}_community_time", "community_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    changed_at: Mapped[datetime] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    operator: Mapped[str] = mapped_column(String(100), default="")
+
+
+class LevelChange(_MemberChange, Base):
+    """等级变化: a member's level in a community moved (kept for the flow matrix)."""
 
     __tablename__ = "level_changes"
-    __table_args__ = (Index("ix_level_changes_community_time", "community_id", "changed_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
     from_level: Mapped[str | None] = mapped_column(String(30))
     to_level: Mapped[str] = mapped_column(String(30))
-    changed_at: Mapped[datetime] = mapped_column(DateTime)
     cause: Mapped[str] = mapped_column(String(20))  # promote / demote / manual / lock / unlock
-    reason: Mapped[str] = mapped_column(Text, default="")
-    operator: Mapped[str] = mapped_column(String(100), default="")
 
 
-class RoleChange(Base):
-    """角色变化: a member's role in a community changed, by whom, why."""
+class RoleChange(_MemberChange, Base):
+    """角色变化: a member's role in a community changed."""
 
     __tablename__ = "role_changes"
-    __table_args__ = (Index("ix_role_changes_community_time", "community_id", "changed_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
     from_role: Mapped[str | None] = mapped_column(String(20))
     to_role: Mapped[str] = mapped_column(String(20))
-    changed_at: Mapped[datetime] = mapped_column(DateTime)
-    reason: Mapped[str] = mapped_column(Text, default="")
-    operator: Mapped[str] = mapped_column(String(100), default="")
 
 
 class Setting(Base):

@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.bounds import MAX_MONEY_CENTS, between
-from db.models import Base, _in, link_key
+from db.models import Base, _in, link_key, one_of, text_length
 
 CAMPAIGN_KINDS = (
     "invite_code",  # 邀请码裂变
@@ -61,9 +61,9 @@ class Campaign(Base):
 
     __tablename__ = "campaigns"
     __table_args__ = (
-        CheckConstraint(_in("kind", CAMPAIGN_KINDS), name="kind"),
-        CheckConstraint(_in("goal_kind", GOAL_KINDS), name="goal_kind"),
-        CheckConstraint(_in("status", CAMPAIGN_STATUSES), name="status"),
+        one_of("kind", CAMPAIGN_KINDS),
+        one_of("goal_kind", GOAL_KINDS),
+        one_of("status", CAMPAIGN_STATUSES),
         CheckConstraint(
             between("goal_target", 0, MAX_MONEY_CENTS, nullable=True), name="goal_target_range"
         ),
@@ -117,13 +117,13 @@ class InviteCode(Base):
 
     __tablename__ = "invite_codes"
     __table_args__ = (
-        CheckConstraint(_in("origin", CODE_ORIGINS), name="origin"),
+        one_of("origin", CODE_ORIGINS),
         CheckConstraint(
             "(origin = 'campaign' AND campaign_id IS NOT NULL)"
             " OR (origin = 'standing' AND campaign_id IS NULL) OR origin = 'imported'",
             name="origin_campaign",
         ),
-        CheckConstraint(f"length(value) BETWEEN 1 AND {MAX_CODE_CHARS}", name="value_length"),
+        text_length("value", MAX_CODE_CHARS),
         # One code per member and campaign (standing codes have no campaign: NULLs never clash).
         UniqueConstraint("member_id", "campaign_id"),
     )
@@ -147,8 +147,8 @@ class ReferralEdge(Base):
 
     __tablename__ = "referral_edges"
     __table_args__ = (
-        CheckConstraint(_in("how", EDGE_HOWS), name="how"),
-        CheckConstraint(_in("status", EDGE_STATUSES), name="status"),
+        one_of("how", EDGE_HOWS),
+        one_of("status", EDGE_STATUSES),
         CheckConstraint(f"sources BETWEEN 1 AND {2 ** len(EDGE_SOURCES) - 1}", name="sources"),
         CheckConstraint("inviter_id <> invitee_id", name="not_self"),
         CheckConstraint(
@@ -193,7 +193,7 @@ class CampaignReview(Base):
 
     __tablename__ = "campaign_reviews"
     __table_args__ = (
-        CheckConstraint(_in("action", REVIEW_ACTIONS), name="action"),
+        one_of("action", REVIEW_ACTIONS),
         CheckConstraint(
             "(action = 'blacklist' AND member_id IS NOT NULL)"
             " OR (action <> 'blacklist' AND reward_key IS NOT NULL)",
@@ -226,8 +226,8 @@ class CampaignToolTotal(Base):
 
     __tablename__ = "campaign_tool_totals"
     __table_args__ = (
-        CheckConstraint(_in("source", TOOL_SOURCES), name="source"),
-        CheckConstraint(_in("state", TOOL_STATES), name="state"),
+        one_of("source", TOOL_SOURCES),
+        one_of("state", TOOL_STATES),
         CheckConstraint("new_customers BETWEEN 0 AND 1000000", name="new_customers"),
         UniqueConstraint("campaign_id", "source", "name", "community_name"),
     )

@@ -1,18 +1,12 @@
 """phone tail index: the search box finds a member by the last four digits of the phone
 
-Revision ID: 0002
-Revises: 0001
 Create Date: 2026-11-23 16:29:52.955532
 """
-
-from collections.abc import Sequence
 
 from db.migration_ops import create_indexes, drop_indexes
 
 revision: str = "0002"
 down_revision: str | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -2,28 +2,23 @@
 
 Built-in templates ship in resources/templates/ and are not stored.
 
-Revision ID: 0006
-Revises: 0005
 Create Date: 2026-11-23 20:01:34.307116
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-from db.migration_ops import id_column, primary_key
+from db.migration_ops import (
+    create_id_table,
+)
 
 revision: str = "0006"
 down_revision: str | None = "0005"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_id_table(
         "poster_templates",
-        id_column(),
         sa.Column("key", sa.String(length=60), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("description", sa.Text(), server_default="", nullable=False),
@@ -32,7 +27,6 @@ def upgrade() -> None:
         sa.Column("based_on", sa.String(length=60), server_default="", nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
-        primary_key("poster_templates"),
         sa.UniqueConstraint("key", name=op.f("uq_poster_templates_key")),
         sa.UniqueConstraint("name", name=op.f("uq_poster_templates_name")),
     )

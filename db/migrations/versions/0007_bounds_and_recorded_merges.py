@@ -21,13 +21,10 @@ Moves: `booked_member_id` / `booked_related_member_id` record whom an entry was 
 is not undone; refuse deleting (and on PostgreSQL truncating) redemptions, changing what a
 redemption charged, and changing a refund once set.
 
-Revision ID: 0007
-Revises: 0006
 Create Date: 2026-12-05 23:55:10.438932
 """
 
 import logging
-from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
@@ -37,15 +34,13 @@ from alembic import op
 from db.migration_ops import (
     LEDGER_APPEND_ONLY_FUNCTION,
     append_only_triggers,
+    create_id_table,
+    data_table,
     earlier_migration,
-    id_column,
-    primary_key,
 )
 
 revision: str = "0007"
 down_revision: str | None = "0006"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 log = logging.getLogger("db.migrations")
 
@@ -74,100 +69,34 @@ class Bound(NamedTuple):
     wide: int = INT32
 
 
+def _between(table, name, column, low, high, *, nullable=False, wide=INT32) -> Bound:
+    sql = f"{column} BETWEEN {low} AND {high}"
+    return Bound(
+        table, name, column, f"{column} IS NULL OR {sql}" if nullable else sql, low, high, wide
+    )
+
+
+def _at_most(table, name, column, low, high) -> Bound:
+    """Only the upper bound is new: the lower one has a check of its own since 0005."""
+    return Bound(table, name, column, f"{column} <= {high}", low, high)
+
+
 BOUNDS = (
-    Bound(
-        "ledger_entries",
-        "points_range",
-        "points",
-        f"points BETWEEN {-MAX_ENTRY} AND {MAX_ENTRY}",
-        -MAX_ENTRY,
-        MAX_ENTRY,
+    _between("ledger_entries", "points_range", "points", -MAX_ENTRY, MAX_ENTRY),
+    _between("ledger_allocations", "points_range", "points", -MAX_ENTRY, MAX_ENTRY),
+    _between("ledger_redemptions", "points_range", "points", 1, MAX_ENTRY),
+    _between("ledger_redemptions", "cost_cents_range", "cost_cents", 0, MAX_MONEY),
+    _between(
+        "activity_events", "amount_cents_range", "amount_cents", 0, MAX_MONEY, wide=10_000_000_000
     ),
-    Bound(
-        "ledger_allocations",
-        "points_range",
-        "points",
-        f"points BETWEEN {-MAX_ENTRY} AND {MAX_ENTRY}",
-        -MAX_ENTRY,
-        MAX_ENTRY,
-    ),
-    Bound(
-        "ledger_redemptions",
-        "points_range",
-        "points",
-        f"points BETWEEN 1 AND {MAX_ENTRY}",
-        1,
-        MAX_ENTRY,
-    ),
-    Bound(
-        "ledger_redemptions",
-        "cost_cents_range",
-        "cost_cents",
-        f"cost_cents BETWEEN 0 AND {MAX_MONEY}",
-        0,
-        MAX_MONEY,
-    ),
-    Bound(
-        "activity_events",
-        "amount_cents_range",
-        "amount_cents",
-        f"amount_cents BETWEEN 0 AND {MAX_MONEY}",
-        0,
-        MAX_MONEY,
-        wide=10_000_000_000,
-    ),
-    Bound("ledger_rules", "points_max", "points", f"points <= {MAX_ENTRY}", 0, MAX_ENTRY),
-    Bound(
-        "ledger_rules",
-        "cap_max",
-        "daily_cap",
-        f"daily_cap IS NULL OR daily_cap BETWEEN 0 AND {MAX_BALANCE}",
-        0,
-        MAX_BALANCE,
-    ),
-    Bound(
-        "ledger_rules",
-        "pending_days_max",
-        "pending_days",
-        f"pending_days <= {MAX_PENDING}",
-        0,
-        MAX_PENDING,
-    ),
-    Bound(
-        "ledger_rules",
-        "expiry_days_max",
-        "expiry_days",
-        f"expiry_days IS NULL OR expiry_days BETWEEN 1 AND {MAX_EXPIRY}",
-        1,
-        MAX_EXPIRY,
-    ),
-    Bound(
-        "ledger_rewards",
-        "points_cost_max",
-        "points_cost",
-        f"points_cost <= {MAX_ENTRY}",
-        1,
-        MAX_ENTRY,
-    ),
-    Bound(
-        "ledger_rewards", "cost_cents_max", "cost_cents", f"cost_cents <= {MAX_MONEY}", 0, MAX_MONEY
-    ),
-    Bound(
-        "ledger_rewards",
-        "stock_max",
-        "stock",
-        f"stock IS NULL OR stock BETWEEN 0 AND {MAX_STOCK}",
-        0,
-        MAX_STOCK,
-    ),
-    Bound(
-        "ledger_rewards",
-        "limit_max",
-        "per_member_limit",
-        f"per_member_limit IS NULL OR per_member_limit BETWEEN 1 AND {MAX_LIMIT}",
-        1,
-        MAX_LIMIT,
-    ),
+    _at_most("ledger_rules", "points_max", "points", 0, MAX_ENTRY),
+    _between("ledger_rules", "cap_max", "daily_cap", 0, MAX_BALANCE, nullable=True),
+    _at_most("ledger_rules", "pending_days_max", "pending_days", 0, MAX_PENDING),
+    _between("ledger_rules", "expiry_days_max", "expiry_days", 1, MAX_EXPIRY, nullable=True),
+    _at_most("ledger_rewards", "points_cost_max", "points_cost", 1, MAX_ENTRY),
+    _at_most("ledger_rewards", "cost_cents_max", "cost_cents", 0, MAX_MONEY),
+    _between("ledger_rewards", "stock_max", "stock", 0, MAX_STOCK, nullable=True),
+    _between("ledger_rewards", "limit_max", "per_member_limit", 1, MAX_LIMIT, nullable=True),
 )
 # Rewards are edited in place: a value past its bound is clamped. Elsewhere a row past it is
 # history: kept, and named in its constraint.
@@ -229,52 +158,29 @@ MOVES = {
     "ledger_redemptions_member_move": ("ledger_redemptions", "member_id"),
 }
 
-entries = sa.table(
+entries = data_table(
     "ledger_entries",
-    *(sa.column(c) for c in ENTRY_COLUMNS if c not in ("occurred_at", "recorded_at")),
-    sa.column("occurred_at", sa.DateTime),
-    sa.column("recorded_at", sa.DateTime),
-    sa.column("pending_until", sa.DateTime),
+    *ENTRY_COLUMNS,
+    occurred_at=sa.DateTime,
+    recorded_at=sa.DateTime,
+    pending_until=sa.DateTime,
 )
-allocations = sa.table(
-    "ledger_allocations",
-    sa.column("id"),
-    sa.column("entry_id"),
-    sa.column("credit_id"),
-    sa.column("points"),
+allocations = data_table("ledger_allocations", "id", "entry_id", "credit_id", "points")
+rules = data_table("ledger_rules", *RULE_COLUMNS, params=sa.JSON, created_at=sa.DateTime)
+merges = data_table(
+    "member_merges", "id", "kept_id", "merged_id", undone_at=sa.DateTime, moved=sa.JSON
 )
-rules = sa.table(
-    "ledger_rules",
-    *(sa.column(c) for c in RULE_COLUMNS if c not in ("params", "created_at")),
-    sa.column("params", sa.JSON),
-    sa.column("created_at", sa.DateTime),
-)
-merges = sa.table(
-    "member_merges",
-    sa.column("id"),
-    sa.column("kept_id"),
-    sa.column("merged_id"),
-    sa.column("undone_at", sa.DateTime),
-    sa.column("moved", sa.JSON),
-)
-repairs = sa.table(
+repairs = data_table(
     "data_repairs",
-    sa.column("repaired_at", sa.DateTime),
-    sa.column("revision"),
-    sa.column("table_name"),
-    sa.column("row_id"),
-    sa.column("column_name"),
-    sa.column("old_value"),
-    sa.column("action"),
-    sa.column("reason"),
-)
+    "revision", "table_name", "row_id", "column_name", "old_value", "action", "reason",
+    repaired_at=sa.DateTime,
+)  # fmt: skip
 
 
 def upgrade() -> None:
     dialect = op.get_bind().dialect.name
-    op.create_table(
+    create_id_table(
         "data_repairs",
-        id_column(),
         sa.Column("repaired_at", sa.DateTime(), nullable=False),
         sa.Column("revision", sa.String(length=32), nullable=False),
         sa.Column("table_name", sa.String(length=64), nullable=False),
@@ -283,7 +189,6 @@ def upgrade() -> None:
         sa.Column("old_value", sa.Text(), nullable=False),
         sa.Column("action", sa.String(length=20), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
-        primary_key("data_repairs"),
     )
     # 0005's triggers go first: the repairs below write, and SQLite's rebuilds drop them anyway.
     for statement in _drop_0005_triggers(dialect):
@@ -404,6 +309,14 @@ def _log(now, table: str, row_id: int, column: str, old, action: str, reason: st
     log.warning("%s %s #%s.%s = %s: %s", action, table, row_id, column, old, reason)
 
 
+def _clamp(now, table: str, row_id: int, column: str, old, clamped, reason: str) -> None:
+    op.get_bind().execute(
+        sa.text(f"UPDATE {table} SET {column} = :value WHERE id = :id"),
+        {"value": clamped, "id": row_id},
+    )
+    _log(now, table, row_id, column, old, "clamped", reason)
+
+
 def _outside(table: str, column: str, sql: str):
     return (
         op.get_bind()
@@ -428,19 +341,8 @@ def _clamp_wide_values(now) -> dict[int, int]:
         ).all()
         for row_id, value in wide:
             clamped = limit if value > 0 else -limit
-            bind.execute(
-                sa.text(f"UPDATE {table} SET {column} = :value WHERE id = :id"),
-                {"value": clamped, "id": row_id},
-            )
-            _log(
-                now,
-                table,
-                row_id,
-                column,
-                value,
-                "clamped",
-                f"{value} 超出整数范围，改为 {clamped}",
-            )
+            reason = f"{value} 超出整数范围，改为 {clamped}"
+            _clamp(now, table, row_id, column, value, clamped, reason)
             if table == "ledger_entries":
                 originals[row_id] = value
     return originals
@@ -455,23 +357,11 @@ def _clamp_rewards(now) -> None:
             continue
         for row_id, value in _outside(table, column, sql):
             clamped = min(max(value, low), high)
-            bind.execute(
-                sa.text(f"UPDATE {table} SET {column} = :value WHERE id = :id"),
-                {"value": clamped, "id": row_id},
-            )
-            price = column in ("points_cost", "cost_cents")
-            if price:
+            reason = f"{value} 超出上限 {high}，改为 {clamped}"
+            if column in ("points_cost", "cost_cents"):  # a price: off sale until checked
                 off_sale.add(row_id)
-            _log(
-                now,
-                table,
-                row_id,
-                column,
-                value,
-                "clamped",
-                f"{value} 超出上限 {high}，改为 {clamped}"
-                + ("，奖品已下架，请核对后再上架" if price else ""),
-            )
+                reason += "，奖品已下架，请核对后再上架"
+            _clamp(now, table, row_id, column, value, clamped, reason)
     if off_sale:
         bind.execute(
             sa.text("UPDATE ledger_rewards SET active = :no WHERE id IN :ids").bindparams(
@@ -522,6 +412,10 @@ def _new_rule_versions(now) -> None:
             )
 
 
+def _log_award(now, award, action: str, reason: str) -> None:
+    _log(now, "ledger_entries", award["id"], "points", award["points"], action, reason)
+
+
 def _neutralise_awards(now, originals: dict[int, int]) -> None:
     """An award past the bound that is not reversed yet: a reversal when none of it was used,
     else a negative adjustment of what is left. Points nobody should have had are gone."""
@@ -544,15 +438,10 @@ def _neutralise_awards(now, originals: dict[int, int]) -> None:
     for award in list(awards):
         left = award["points"] - award["used"]
         if left <= 0:
-            _log(
-                now,
-                "ledger_entries",
-                award["id"],
-                "points",
-                award["points"],
-                "used_up",
-                f"积分 {award['points']} 超出单笔上限 {MAX_ENTRY}，但已全部用掉或过期，无需冲正",
+            used_up = (
+                f"积分 {award['points']} 超出单笔上限 {MAX_ENTRY}，但已全部用掉或过期，无需冲正"
             )
+            _log_award(now, award, "used_up", used_up)
             continue
         whole = left == award["points"]
         points = f"{award['points']} 分"
@@ -587,15 +476,7 @@ def _neutralise_awards(now, originals: dict[int, int]) -> None:
         bind.execute(
             allocations.insert().values(entry_id=entry_id, credit_id=award["id"], points=left)
         )
-        _log(
-            now,
-            "ledger_entries",
-            award["id"],
-            "points",
-            award["points"],
-            "reversed" if whole else "adjusted",
-            f"{reason}（流水 {entry_id}）",
-        )
+        _log_award(now, award, "reversed" if whole else "adjusted", f"{reason}（流水 {entry_id}）")
 
 
 def _checks_with_kept_rows(table: str, now):

@@ -13,29 +13,24 @@ at no points (no spend entry), maybe not a catalogue item (`prize_name`), held f
 the decision key (`dedupe_key`). On SQLite the table is rebuilt, so its append-only triggers
 (migration 0007) are written again. Existing redemptions keep every value.
 
-Revision ID: 0009
-Revises: 0008
 Create Date: 2026-12-06 04:30:00.000000
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 from db.migration_ops import (
+    check,
+    create_id_table,
     create_indexes,
     drop_indexes,
     earlier_migration,
     foreign_key,
-    id_column,
-    primary_key,
+    one_of,
 )
 
 revision: str = "0009"
 down_revision: str | None = "0008"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 REDEMPTIONS = "ledger_redemptions"
@@ -55,9 +50,9 @@ def _redemption_triggers(dialect: str) -> list[str]:
 
 def _points_range_sql() -> str:
     """The points check as 0007 left it (it may list rows kept past the bound)."""
-    for check in sa.inspect(op.get_bind()).get_check_constraints(REDEMPTIONS):
-        if check["name"] == "ck_ledger_redemptions_points_range":
-            return check["sqltext"]
+    for constraint in sa.inspect(op.get_bind()).get_check_constraints(REDEMPTIONS):
+        if constraint["name"] == "ck_ledger_redemptions_points_range":
+            return constraint["sqltext"]
     raise RuntimeError("ledger_redemptions has no points_range check")
 
 
@@ -147,9 +142,8 @@ def _redemptions_down() -> None:
 def upgrade() -> None:
     _redemptions_up()
     _tool_totals_up()
-    op.create_table(
+    create_id_table(
         "campaign_reviews",
-        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("action", sa.String(length=10), nullable=False),
         sa.Column("reward_key", sa.String(length=120), nullable=True),
@@ -157,22 +151,17 @@ def upgrade() -> None:
         sa.Column("who", sa.String(length=100), nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
         sa.Column("why", sa.Text(), nullable=False),
-        sa.CheckConstraint(
-            "action IN ('approve', 'reject', 'blacklist')",
-            name=op.f("ck_campaign_reviews_action"),
-        ),
-        sa.CheckConstraint(
+        one_of("campaign_reviews", "action", ("approve", "reject", "blacklist")),
+        check(
+            "campaign_reviews",
+            "target",
             "(action = 'blacklist' AND member_id IS NOT NULL)"
             " OR (action <> 'blacklist' AND reward_key IS NOT NULL)",
-            name=op.f("ck_campaign_reviews_target"),
         ),
-        sa.CheckConstraint(
-            "action <> 'reject' OR length(why) > 0", name=op.f("ck_campaign_reviews_reject_why")
-        ),
-        sa.CheckConstraint("length(who) > 0", name=op.f("ck_campaign_reviews_who")),
+        check("campaign_reviews", "reject_why", "action <> 'reject' OR length(why) > 0"),
+        check("campaign_reviews", "who", "length(who) > 0"),
         foreign_key("campaign_reviews", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_reviews", "member_id", "members", ondelete="CASCADE"),
-        primary_key("campaign_reviews"),
     )
     create_indexes(
         "campaign_reviews",
@@ -182,9 +171,8 @@ def upgrade() -> None:
 
 
 def _tool_totals_up() -> None:
-    op.create_table(
+    create_id_table(
         "campaign_tool_totals",
-        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("source", sa.String(length=20), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
@@ -194,20 +182,11 @@ def _tool_totals_up() -> None:
         sa.Column("new_customers", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=True),
         sa.Column("imported_at", sa.DateTime(), nullable=False),
-        sa.CheckConstraint(
-            "source IN ('linkwechat_group', 'linkwechat_task')",
-            name=op.f("ck_campaign_tool_totals_source"),
-        ),
-        sa.CheckConstraint(
-            "state IN ('done', 'not_done', '')", name=op.f("ck_campaign_tool_totals_state")
-        ),
-        sa.CheckConstraint(
-            "new_customers BETWEEN 0 AND 1000000",
-            name=op.f("ck_campaign_tool_totals_new_customers"),
-        ),
+        one_of("campaign_tool_totals", "source", ("linkwechat_group", "linkwechat_task")),
+        one_of("campaign_tool_totals", "state", ("done", "not_done", "")),
+        check("campaign_tool_totals", "new_customers", "new_customers BETWEEN 0 AND 1000000"),
         foreign_key("campaign_tool_totals", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_tool_totals", "member_id", "members", ondelete="SET NULL"),
-        primary_key("campaign_tool_totals"),
         sa.UniqueConstraint(
             "campaign_id",
             "source",

@@ -8,28 +8,28 @@ New tables for what campaigns of the acting-together types record (db/campaign_f
 `campaign_swap_offers`, `campaign_swap_wants` and `campaign_swaps` (以物换物). Purchases stay
 activity events of kind 'purchase'. Nothing existing changes; the way down drops the tables.
 
-Revision ID: 0010
-Revises: 0009
 Create Date: 2026-12-06 06:07:04.058747
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-from db.migration_ops import create_indexes, drop_indexes, foreign_key, id_column, primary_key
+from db.migration_ops import (
+    check,
+    create_id_table,
+    create_indexes,
+    drop_indexes,
+    foreign_key,
+    one_of,
+)
 
 revision: str = "0010"
 down_revision: str | None = "0009"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_id_table(
         "campaign_coupons",
-        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(length=64), nullable=False),
         sa.Column("origin", sa.String(length=10), nullable=False),
@@ -38,31 +38,27 @@ def upgrade() -> None:
         sa.Column("member_id", sa.Integer(), nullable=True),
         sa.Column("issued_at", sa.DateTime(), nullable=True),
         sa.Column("redeemed_at", sa.DateTime(), nullable=True),
-        sa.CheckConstraint(
-            "origin IN ('imported', 'generated')", name=op.f("ck_campaign_coupons_origin")
-        ),
-        sa.CheckConstraint(
+        one_of("campaign_coupons", "origin", ("imported", "generated")),
+        check(
+            "campaign_coupons",
+            "issued",
             "(reward_key IS NULL AND member_id IS NULL AND issued_at IS NULL) OR (reward_key IS NOT NULL AND member_id IS NOT NULL AND issued_at IS NOT NULL)",
-            name=op.f("ck_campaign_coupons_issued"),
         ),
-        sa.CheckConstraint(
-            "length(code) BETWEEN 1 AND 64", name=op.f("ck_campaign_coupons_code_length")
-        ),
-        sa.CheckConstraint(
+        check("campaign_coupons", "code_length", "length(code) BETWEEN 1 AND 64"),
+        check(
+            "campaign_coupons",
+            "redeemed_after_issued",
             "redeemed_at IS NULL OR (issued_at IS NOT NULL AND redeemed_at >= issued_at)",
-            name=op.f("ck_campaign_coupons_redeemed_after_issued"),
         ),
         foreign_key("campaign_coupons", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_coupons", "member_id", "members", ondelete="CASCADE"),
-        primary_key("campaign_coupons"),
         sa.UniqueConstraint("campaign_id", "code", name=op.f("uq_campaign_coupons_campaign_id")),
         sa.UniqueConstraint("reward_key", name=op.f("uq_campaign_coupons_reward_key")),
     )
     create_indexes("campaign_coupons", "member_id")
 
-    op.create_table(
+    create_id_table(
         "campaign_cuts",
-        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("target_id", sa.Integer(), nullable=False),
         sa.Column("helper_id", sa.Integer(), nullable=False),
@@ -70,24 +66,18 @@ def upgrade() -> None:
         sa.Column("cut_cents", sa.Integer(), nullable=False),
         sa.Column("price_after_cents", sa.Integer(), nullable=False),
         sa.Column("recorded_at", sa.DateTime(), nullable=False),
-        sa.CheckConstraint(
-            "cut_cents BETWEEN 1 AND 1000000000", name=op.f("ck_campaign_cuts_cut_range")
-        ),
-        sa.CheckConstraint("helper_id <> target_id", name=op.f("ck_campaign_cuts_not_self")),
-        sa.CheckConstraint(
-            "price_after_cents BETWEEN 0 AND 1000000000", name=op.f("ck_campaign_cuts_price_range")
-        ),
+        check("campaign_cuts", "cut_range", "cut_cents BETWEEN 1 AND 1000000000"),
+        check("campaign_cuts", "not_self", "helper_id <> target_id"),
+        check("campaign_cuts", "price_range", "price_after_cents BETWEEN 0 AND 1000000000"),
         foreign_key("campaign_cuts", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_cuts", "helper_id", "members", ondelete="CASCADE"),
         foreign_key("campaign_cuts", "target_id", "members", ondelete="CASCADE"),
-        primary_key("campaign_cuts"),
         sa.UniqueConstraint(
             "campaign_id", "target_id", "helper_id", name=op.f("uq_campaign_cuts_campaign_id")
         ),
     )
-    op.create_table(
+    create_id_table(
         "campaign_draws",
-        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
@@ -96,117 +86,88 @@ def upgrade() -> None:
         sa.Column("seed", sa.String(length=20), nullable=False),
         sa.Column("algorithm", sa.String(length=20), nullable=False),
         sa.Column("won", sa.String(length=100), nullable=False),
-        sa.CheckConstraint(
-            "length(seed) BETWEEN 1 AND 20", name=op.f("ck_campaign_draws_seed_length")
-        ),
-        sa.CheckConstraint(
-            "member_number BETWEEN 1 AND 2147483647",
-            name=op.f("ck_campaign_draws_member_number_range"),
-        ),
-        sa.CheckConstraint(
-            "number BETWEEN 1 AND 2147483647", name=op.f("ck_campaign_draws_number_range")
-        ),
+        check("campaign_draws", "seed_length", "length(seed) BETWEEN 1 AND 20"),
+        check("campaign_draws", "member_number_range", "member_number BETWEEN 1 AND 2147483647"),
+        check("campaign_draws", "number_range", "number BETWEEN 1 AND 2147483647"),
         foreign_key("campaign_draws", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_draws", "member_id", "members", ondelete="CASCADE"),
-        primary_key("campaign_draws"),
         sa.UniqueConstraint(
             "member_id", "campaign_id", "member_number", name=op.f("uq_campaign_draws_member_id")
         ),
         sa.UniqueConstraint("number", "campaign_id", name=op.f("uq_campaign_draws_number")),
     )
-    op.create_table(
+    create_id_table(
         "campaign_helps",
-        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("target_id", sa.Integer(), nullable=False),
         sa.Column("helper_id", sa.Integer(), nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
         sa.Column("recorded_at", sa.DateTime(), nullable=False),
-        sa.CheckConstraint("helper_id <> target_id", name=op.f("ck_campaign_helps_not_self")),
+        check("campaign_helps", "not_self", "helper_id <> target_id"),
         foreign_key("campaign_helps", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_helps", "helper_id", "members", ondelete="CASCADE"),
         foreign_key("campaign_helps", "target_id", "members", ondelete="CASCADE"),
-        primary_key("campaign_helps"),
         sa.UniqueConstraint("campaign_id", "helper_id", name=op.f("uq_campaign_helps_campaign_id")),
     )
     create_indexes("campaign_helps", ("ix_campaign_helps_target", ["campaign_id", "target_id"]))
 
-    op.create_table(
+    create_id_table(
         "campaign_swap_offers",
-        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("category", sa.String(length=50), nullable=False),
         sa.Column("item", sa.String(length=200), nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
-        sa.CheckConstraint(
-            "length(category) BETWEEN 1 AND 50",
-            name=op.f("ck_campaign_swap_offers_category_length"),
-        ),
-        sa.CheckConstraint(
-            "length(item) BETWEEN 1 AND 200", name=op.f("ck_campaign_swap_offers_item_length")
-        ),
+        check("campaign_swap_offers", "category_length", "length(category) BETWEEN 1 AND 50"),
+        check("campaign_swap_offers", "item_length", "length(item) BETWEEN 1 AND 200"),
         foreign_key("campaign_swap_offers", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_swap_offers", "member_id", "members", ondelete="CASCADE"),
-        primary_key("campaign_swap_offers"),
     )
     create_indexes(
         "campaign_swap_offers", ("ix_campaign_swap_offers_campaign", ["campaign_id", "at"])
     )
 
-    op.create_table(
+    create_id_table(
         "campaign_swap_wants",
-        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("category", sa.String(length=50), nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
-        sa.CheckConstraint(
-            "length(category) BETWEEN 1 AND 50", name=op.f("ck_campaign_swap_wants_category_length")
-        ),
+        check("campaign_swap_wants", "category_length", "length(category) BETWEEN 1 AND 50"),
         foreign_key("campaign_swap_wants", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_swap_wants", "member_id", "members", ondelete="CASCADE"),
-        primary_key("campaign_swap_wants"),
     )
     create_indexes(
         "campaign_swap_wants", ("ix_campaign_swap_wants_campaign", ["campaign_id", "at"])
     )
 
-    op.create_table(
+    create_id_table(
         "campaign_teams",
-        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("leader_id", sa.Integer(), nullable=False),
         sa.Column("opened_at", sa.DateTime(), nullable=False),
         foreign_key("campaign_teams", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_teams", "leader_id", "members", ondelete="CASCADE"),
-        primary_key("campaign_teams"),
         sa.UniqueConstraint("campaign_id", "leader_id", name=op.f("uq_campaign_teams_campaign_id")),
     )
-    op.create_table(
+    create_id_table(
         "campaign_swaps",
-        id_column(),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("offer_id", sa.Integer(), nullable=False),
         sa.Column("want_id", sa.Integer(), nullable=False),
         sa.Column("matched_at", sa.DateTime(), nullable=False),
         sa.Column("done_at", sa.DateTime(), nullable=True),
-        sa.CheckConstraint(
-            "done_at IS NULL OR done_at >= matched_at",
-            name=op.f("ck_campaign_swaps_done_after_matched"),
-        ),
+        check("campaign_swaps", "done_after_matched", "done_at IS NULL OR done_at >= matched_at"),
         foreign_key("campaign_swaps", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_swaps", "offer_id", "campaign_swap_offers", ondelete="CASCADE"),
         foreign_key("campaign_swaps", "want_id", "campaign_swap_wants", ondelete="CASCADE"),
-        primary_key("campaign_swaps"),
         sa.UniqueConstraint("offer_id", name=op.f("uq_campaign_swaps_offer_id")),
         sa.UniqueConstraint("want_id", name=op.f("uq_campaign_swaps_want_id")),
     )
     create_indexes("campaign_swaps", ("ix_campaign_swaps_campaign", ["campaign_id"]))
 
-    op.create_table(
+    create_id_table(
         "campaign_team_members",
-        id_column(),
         sa.Column("team_id", sa.Integer(), nullable=False),
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
@@ -214,7 +175,6 @@ def upgrade() -> None:
         foreign_key("campaign_team_members", "campaign_id", "campaigns", ondelete="CASCADE"),
         foreign_key("campaign_team_members", "member_id", "members", ondelete="CASCADE"),
         foreign_key("campaign_team_members", "team_id", "campaign_teams", ondelete="CASCADE"),
-        primary_key("campaign_team_members"),
         sa.UniqueConstraint(
             "campaign_id", "member_id", name=op.f("uq_campaign_team_members_campaign_id")
         ),

@@ -10,56 +10,45 @@ On SQLite the activity table is rebuilt to change its CHECK; every row and index
 Numbered 0011 for the merge with 0010 (written at the same time); on its own branch it
 follows 0009.
 
-Revision ID: 0011
-Revises: 0010
 Create Date: 2026-12-06 06:20:00.000000
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-from db.migration_ops import foreign_key, id_column, primary_key
+from db.migration_ops import (
+    create_id_table,
+    earlier_migration,
+    foreign_key,
+    in_list,
+)
 
 revision: str = "0011"
 down_revision: str | None = "0010"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
-OLD_KINDS = (
-    "checkin", "message", "good_post", "answer", "event", "purchase", "invite", "share",
-    "feedback", "violation",
-)  # fmt: skip
+OLD_KINDS = earlier_migration(__file__, "0001_initial_schema.py").ACTIVITY_KINDS
 NEW_KINDS = (*OLD_KINDS, "reply", "redpacket")
-
-
-def _in(values: tuple[str, ...]) -> str:
-    return f"kind IN ({', '.join(repr(v) for v in values)})"
 
 
 def _set_kinds(kinds: tuple[str, ...]) -> None:
     with op.batch_alter_table("activity_events", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_activity_events_kind"), type_="check")
-        batch_op.create_check_constraint(op.f("ck_activity_events_kind"), _in(kinds))
+        batch_op.create_check_constraint(op.f("ck_activity_events_kind"), in_list("kind", kinds))
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_id_table(
         "community_chats",
-        id_column(),
         sa.Column("chat_id", sa.String(length=100), nullable=False),
         sa.Column("community_id", sa.Integer(), nullable=False),
         sa.Column("format", sa.String(length=30), nullable=False),
         sa.Column("linked_at", sa.DateTime(), nullable=False),
         foreign_key("community_chats", "community_id", "communities", ondelete="CASCADE"),
-        primary_key("community_chats"),
         sa.UniqueConstraint("chat_id", name=op.f("uq_community_chats_chat_id")),
     )
     op.create_index(op.f("ix_community_chats_community_id"), "community_chats", ["community_id"])
-    op.create_table(
+    create_id_table(
         "community_names",
-        id_column(),
         sa.Column("community_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("changed_at", sa.DateTime(), nullable=False),
@@ -67,7 +56,6 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=20), nullable=False),
         foreign_key("community_names", "by_member_id", "members", ondelete="SET NULL"),
         foreign_key("community_names", "community_id", "communities", ondelete="CASCADE"),
-        primary_key("community_names"),
         sa.UniqueConstraint(
             "community_id",
             "name",
@@ -75,9 +63,8 @@ def upgrade() -> None:
             name=op.f("uq_community_names_community_id"),
         ),
     )
-    op.create_table(
+    create_id_table(
         "chat_messages",
-        id_column(),
         sa.Column("community_id", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("sent_at", sa.DateTime(), nullable=False),
@@ -89,7 +76,6 @@ def upgrade() -> None:
         foreign_key("chat_messages", "community_id", "communities", ondelete="CASCADE"),
         foreign_key("chat_messages", "member_id", "members", ondelete="CASCADE"),
         foreign_key("chat_messages", "quoted_member_id", "members", ondelete="SET NULL"),
-        primary_key("chat_messages"),
         sa.UniqueConstraint("source_ref", name=op.f("uq_chat_messages_source_ref")),
     )
     op.create_index("ix_chat_messages_community_time", "chat_messages", ["community_id", "sent_at"])

@@ -10,28 +10,39 @@ Nothing existing changes; the way down drops the tables.
 
 Written beside 0011 (chat history) and placed after it at the merge.
 
-Revision ID: 0012
-Revises: 0011
 Create Date: 2026-12-06 07:08:08.538287
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-from db.migration_ops import create_indexes, drop_indexes, foreign_key, id_column, primary_key
+from db.migration_ops import (
+    check,
+    create_id_table,
+    create_indexes,
+    create_link_table,
+    drop_indexes,
+    foreign_key,
+    one_of,
+)
 
 revision: str = "0012"
 down_revision: str | None = "0011"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+
+HISTORY_ACTIONS = (
+    "created", "edited", "moved", "submitted", "approved", "rejected", "scheduled", "sent",
+    "reviewed", "returned", "unscheduled",
+)  # fmt: skip
+
+# What an item, an SOP and its steps send.
+CONTENT_KINDS = (
+    "text", "image", "video", "live", "event", "qa", "poll", "lottery", "checkin", "chain",
+)  # fmt: skip
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_id_table(
         "sop_templates",
-        id_column(),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("sop_kind", sa.String(length=15), nullable=False),
         sa.Column("mode", sa.String(length=10), nullable=False),
@@ -49,39 +60,32 @@ def upgrade() -> None:
         sa.Column("builtin", sa.Boolean(), nullable=False),
         sa.Column("archived", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.CheckConstraint(
+        check(
+            "sop_templates",
+            "mode_fields",
             "(mode = 'recurring' AND rrule IS NOT NULL AND starts_at IS NOT NULL AND anchor IS NULL) OR (mode = 'relative' AND rrule IS NULL AND anchor IS NOT NULL)",
-            name=op.f("ck_sop_templates_mode_fields"),
         ),
-        sa.CheckConstraint(
+        check(
+            "sop_templates",
+            "anchor",
             "anchor IS NULL OR anchor IN ('member_joined', 'community_created')",
-            name=op.f("ck_sop_templates_anchor"),
         ),
-        sa.CheckConstraint(
-            "content_kind IN ('text', 'image', 'video', 'live', 'event', 'qa', 'poll', 'lottery', 'checkin', 'chain')",
-            name=op.f("ck_sop_templates_content_kind"),
+        one_of("sop_templates", "content_kind", CONTENT_KINDS),
+        one_of("sop_templates", "mode", ("recurring", "relative")),
+        one_of(
+            "sop_templates",
+            "sop_kind",
+            ("newcomer", "festival", "conversion", "new_group", "periodic", "announcement"),
         ),
-        sa.CheckConstraint("mode IN ('recurring', 'relative')", name=op.f("ck_sop_templates_mode")),
-        sa.CheckConstraint(
-            "sop_kind IN ('newcomer', 'festival', 'conversion', 'new_group', 'periodic', 'announcement')",
-            name=op.f("ck_sop_templates_sop_kind"),
+        check(
+            "sop_templates", "end_count_range", "end_count IS NULL OR end_count BETWEEN 1 AND 10000"
         ),
-        sa.CheckConstraint(
-            "end_count IS NULL OR end_count BETWEEN 1 AND 10000",
-            name=op.f("ck_sop_templates_end_count_range"),
-        ),
-        sa.CheckConstraint(
-            "end_count IS NULL OR end_on IS NULL", name=op.f("ck_sop_templates_one_end")
-        ),
-        sa.CheckConstraint(
-            "length(name) BETWEEN 1 AND 100", name=op.f("ck_sop_templates_name_length")
-        ),
-        primary_key("sop_templates"),
+        check("sop_templates", "one_end", "end_count IS NULL OR end_on IS NULL"),
+        check("sop_templates", "name_length", "length(name) BETWEEN 1 AND 100"),
         sa.UniqueConstraint("name", name=op.f("uq_sop_templates_name")),
     )
-    op.create_table(
+    create_id_table(
         "content_items",
-        id_column(),
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=10), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
@@ -102,40 +106,30 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("created_by", sa.String(length=100), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
-        sa.CheckConstraint(
+        check(
+            "content_items",
+            "sent_when_sent",
             "(status IN ('sent', 'reviewed') AND sent_at IS NOT NULL AND sent_by IS NOT NULL) OR (status NOT IN ('sent', 'reviewed') AND sent_at IS NULL AND sent_by IS NULL)",
-            name=op.f("ck_content_items_sent_when_sent"),
         ),
-        sa.CheckConstraint(
-            "kind IN ('text', 'image', 'video', 'live', 'event', 'qa', 'poll', 'lottery', 'checkin', 'chain')",
-            name=op.f("ck_content_items_kind"),
+        one_of("content_items", "kind", CONTENT_KINDS),
+        one_of(
+            "content_items", "status", ("draft", "pending_review", "scheduled", "sent", "reviewed")
         ),
-        sa.CheckConstraint(
-            "status IN ('draft', 'pending_review', 'scheduled', 'sent', 'reviewed')",
-            name=op.f("ck_content_items_status"),
-        ),
-        sa.CheckConstraint(
+        check(
+            "content_items",
+            "sop_occurrence_with_template",
             "(sop_template_id IS NULL AND sop_occurrence IS NULL) OR (sop_template_id IS NOT NULL AND sop_occurrence IS NOT NULL)",
-            name=op.f("ck_content_items_sop_occurrence_with_template"),
         ),
-        sa.CheckConstraint(
-            "joins IS NULL OR joins BETWEEN 0 AND 1000000",
-            name=op.f("ck_content_items_joins_range"),
-        ),
-        sa.CheckConstraint(
-            "length(title) BETWEEN 1 AND 200", name=op.f("ck_content_items_title_length")
-        ),
-        sa.CheckConstraint(
-            "replies IS NULL OR replies BETWEEN 0 AND 1000000",
-            name=op.f("ck_content_items_replies_range"),
-        ),
-        sa.CheckConstraint(
+        check("content_items", "joins_range", "joins IS NULL OR joins BETWEEN 0 AND 1000000"),
+        check("content_items", "title_length", "length(title) BETWEEN 1 AND 200"),
+        check("content_items", "replies_range", "replies IS NULL OR replies BETWEEN 0 AND 1000000"),
+        check(
+            "content_items",
+            "sales_range",
             "sales_cents IS NULL OR sales_cents BETWEEN 0 AND 1000000000",
-            name=op.f("ck_content_items_sales_range"),
         ),
         foreign_key("content_items", "campaign_id", "campaigns", ondelete="SET NULL"),
         foreign_key("content_items", "sop_template_id", "sop_templates"),
-        primary_key("content_items"),
         sa.UniqueConstraint(
             "sop_template_id", "sop_occurrence", name=op.f("uq_content_items_sop_template_id")
         ),
@@ -152,17 +146,17 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=True),
         sa.Column("at", sa.DateTime(), nullable=False),
         sa.Column("who", sa.String(length=100), nullable=False),
-        sa.CheckConstraint(
+        check(
+            "sop_exceptions",
+            "skip_has_no_edit",
             "action = 'edit' OR (planned_at IS NULL AND title IS NULL AND body IS NULL)",
-            name=op.f("ck_sop_exceptions_skip_has_no_edit"),
         ),
-        sa.CheckConstraint("action IN ('skip', 'edit')", name=op.f("ck_sop_exceptions_action")),
+        one_of("sop_exceptions", "action", ("skip", "edit")),
         foreign_key("sop_exceptions", "template_id", "sop_templates", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("template_id", "occurrence", name=op.f("pk_sop_exceptions")),
     )
-    op.create_table(
+    create_id_table(
         "sop_steps",
-        id_column(),
         sa.Column("template_id", sa.Integer(), nullable=False),
         sa.Column("day", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
@@ -170,43 +164,32 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("window_start", sa.Integer(), nullable=False),
         sa.Column("window_end", sa.Integer(), nullable=False),
-        sa.CheckConstraint(
-            "content_kind IN ('text', 'image', 'video', 'live', 'event', 'qa', 'poll', 'lottery', 'checkin', 'chain')",
-            name=op.f("ck_sop_steps_content_kind"),
-        ),
-        sa.CheckConstraint("day BETWEEN 0 AND 366", name=op.f("ck_sop_steps_day_range")),
-        sa.CheckConstraint(
-            "length(title) BETWEEN 1 AND 200", name=op.f("ck_sop_steps_title_length")
-        ),
-        sa.CheckConstraint(
+        one_of("sop_steps", "content_kind", CONTENT_KINDS),
+        check("sop_steps", "day_range", "day BETWEEN 0 AND 366"),
+        check("sop_steps", "title_length", "length(title) BETWEEN 1 AND 200"),
+        check(
+            "sop_steps",
+            "window_in_day",
             "window_start BETWEEN 0 AND 1439 AND window_end BETWEEN 1 AND 1440 AND window_start < window_end",
-            name=op.f("ck_sop_steps_window_in_day"),
         ),
         foreign_key("sop_steps", "template_id", "sop_templates", ondelete="CASCADE"),
-        primary_key("sop_steps"),
         sa.UniqueConstraint("template_id", "day", "title", name=op.f("uq_sop_steps_template_id")),
     )
-    op.create_table(
+    create_link_table(
         "content_item_communities",
-        sa.Column("item_id", sa.Integer(), nullable=False),
-        sa.Column("community_id", sa.Integer(), nullable=False),
+        ("item_id", "content_items"),
+        ("community_id", "communities"),
         sa.Column("sent_at", sa.DateTime(), nullable=True),
         sa.Column("sent_by", sa.String(length=100), nullable=True),
-        sa.CheckConstraint(
+        check(
+            "content_item_communities",
+            "sent_with_who",
             "(sent_at IS NULL AND sent_by IS NULL) OR (sent_at IS NOT NULL AND sent_by IS NOT NULL)",
-            name=op.f("ck_content_item_communities_sent_with_who"),
-        ),
-        foreign_key("content_item_communities", "community_id", "communities", ondelete="CASCADE"),
-        foreign_key("content_item_communities", "item_id", "content_items", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint(
-            "item_id", "community_id", name=op.f("pk_content_item_communities")
         ),
     )
-    create_indexes("content_item_communities", "community_id")
 
-    op.create_table(
+    create_id_table(
         "content_item_history",
-        id_column(),
         sa.Column("item_id", sa.Integer(), nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
         sa.Column("who", sa.String(length=100), nullable=False),
@@ -214,30 +197,21 @@ def upgrade() -> None:
         sa.Column("from_status", sa.String(length=15), nullable=True),
         sa.Column("to_status", sa.String(length=15), nullable=True),
         sa.Column("reason", sa.Text(), nullable=False),
-        sa.CheckConstraint(
-            "action IN ('created', 'edited', 'moved', 'submitted', 'approved', 'rejected', 'scheduled', 'sent', 'reviewed', 'returned', 'unscheduled')",
-            name=op.f("ck_content_item_history_action"),
-        ),
-        sa.CheckConstraint(
+        one_of("content_item_history", "action", HISTORY_ACTIONS),
+        check(
+            "content_item_history",
+            "reason_given",
             "action NOT IN ('rejected', 'returned') OR length(reason) > 0",
-            name=op.f("ck_content_item_history_reason_given"),
         ),
         foreign_key("content_item_history", "item_id", "content_items", ondelete="CASCADE"),
-        primary_key("content_item_history"),
     )
     create_indexes("content_item_history", "item_id")
 
-    op.create_table(
+    create_link_table(
         "sop_template_communities",
-        sa.Column("template_id", sa.Integer(), nullable=False),
-        sa.Column("community_id", sa.Integer(), nullable=False),
-        foreign_key("sop_template_communities", "community_id", "communities", ondelete="CASCADE"),
-        foreign_key("sop_template_communities", "template_id", "sop_templates", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint(
-            "template_id", "community_id", name=op.f("pk_sop_template_communities")
-        ),
+        ("template_id", "sop_templates"),
+        ("community_id", "communities"),
     )
-    create_indexes("sop_template_communities", "community_id")
 
 
 def downgrade() -> None:

@@ -8,28 +8,28 @@ tables.
 
 Written beside the other session-8 migrations and placed after them at the merge.
 
-Revision ID: 0013
-Revises: 0012
 Create Date: 2026-12-06 09:15:42.475516
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-from db.migration_ops import create_indexes, drop_indexes, foreign_key, id_column, primary_key
+from db.migration_ops import (
+    check,
+    create_id_table,
+    create_indexes,
+    drop_indexes,
+    foreign_key,
+    one_of,
+)
 
 revision: str = "0013"
 down_revision: str | None = "0012"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_id_table(
         "materials",
-        id_column(),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("kind", sa.String(length=5), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
@@ -41,28 +41,22 @@ def upgrade() -> None:
         sa.Column("search_text", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("created_by", sa.String(length=100), nullable=False),
-        sa.CheckConstraint(
+        check(
+            "materials",
+            "image_has_size",
             "(kind = 'image' AND width IS NOT NULL AND height IS NOT NULL AND width BETWEEN 1 AND 100000 AND height BETWEEN 1 AND 100000) OR (kind = 'file' AND width IS NULL AND height IS NULL)",
-            name=op.f("ck_materials_image_has_size"),
         ),
-        sa.CheckConstraint("kind IN ('image', 'file')", name=op.f("ck_materials_kind")),
-        sa.CheckConstraint("length(sha256) = 64", name=op.f("ck_materials_sha256_length")),
-        sa.CheckConstraint(
-            "length(title) BETWEEN 1 AND 200", name=op.f("ck_materials_title_length")
-        ),
-        sa.CheckConstraint(
-            "size_bytes BETWEEN 1 AND 209715200", name=op.f("ck_materials_size_range")
-        ),
-        primary_key("materials"),
+        one_of("materials", "kind", ("image", "file")),
+        check("materials", "sha256_length", "length(sha256) = 64"),
+        check("materials", "title_length", "length(title) BETWEEN 1 AND 200"),
+        check("materials", "size_range", "size_bytes BETWEEN 1 AND 209715200"),
         sa.UniqueConstraint("sha256", name=op.f("uq_materials_sha256")),
     )
     op.create_table(
         "material_tags",
         sa.Column("material_id", sa.Integer(), nullable=False),
         sa.Column("tag", sa.String(length=30), nullable=False),
-        sa.CheckConstraint(
-            "length(tag) BETWEEN 1 AND 30", name=op.f("ck_material_tags_tag_length")
-        ),
+        check("material_tags", "tag_length", "length(tag) BETWEEN 1 AND 30"),
         foreign_key("material_tags", "material_id", "materials", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("material_id", "tag", name=op.f("pk_material_tags")),
     )
@@ -73,7 +67,7 @@ def upgrade() -> None:
         sa.Column("item_id", sa.Integer(), nullable=False),
         sa.Column("material_id", sa.Integer(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
-        sa.CheckConstraint("position >= 0", name=op.f("ck_content_item_materials_position_range")),
+        check("content_item_materials", "position_range", "position >= 0"),
         foreign_key("content_item_materials", "item_id", "content_items", ondelete="CASCADE"),
         foreign_key("content_item_materials", "material_id", "materials", ondelete="RESTRICT"),
         sa.PrimaryKeyConstraint("item_id", "material_id", name=op.f("pk_content_item_materials")),

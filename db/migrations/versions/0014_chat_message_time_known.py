@@ -9,20 +9,14 @@ true / NULL (the chat import landed the same day: no Windows-copied history is k
 
 Numbered 0014 beside other branches' migrations; the merge re-chains it.
 
-Revision ID: 0014
-Revises: 0013
 Create Date: 2026-12-06 09:45:00.000000
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014"
 down_revision: str | None = "0013"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -5,20 +5,14 @@ and may be sent again later; false for every item so far) and `content_items.rec
 (the sent item a re-planned copy came from; SET NULL when that one is deleted). Nothing else
 changes; the way down drops both columns.
 
-Revision ID: 0015
-Revises: 0014
 Create Date: 2026-12-06 09:45:00
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015"
 down_revision: str | None = "0014"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
