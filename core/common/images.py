@@ -10,6 +10,7 @@ QR tracker and the poster renderer do not each learn it again.
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.common.errors import UserError
@@ -23,6 +24,31 @@ MAX_FILE_BYTES = 25 * 1024 * 1024
 # limit, checked from the header before any pixel is decoded (Pillow's global stays as it is).
 MAX_PIXELS = 50_000_000
 FORMATS = frozenset({"PNG", "JPEG", "GIF", "BMP", "WEBP", "TIFF"})
+
+
+def read_image_file(path: Path, what: str = msg("图片")) -> bytes:
+    """The bytes of a picture file the operator picked: a huge one is refused unread, an
+    unreadable one in one line naming `what` and the file."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise UserError(
+                msg(
+                    "{what}文件太大（超过 {size} MB）：{name}",
+                    what=what,
+                    size=MAX_FILE_BYTES // (1024 * 1024),
+                    name=path.name,
+                )
+            )
+        return path.read_bytes()
+    except OSError as error:
+        raise UserError(
+            msg(
+                "无法读取{what}文件「{name}」：{error}",
+                what=what,
+                name=path.name,
+                error=str(error.strerror or error),
+            )
+        ) from error
 
 
 def open_untrusted(

@@ -176,6 +176,24 @@ def entry_status(pending_until: datetime | None, reversed_by: int | None, now: d
     return "approved"
 
 
+def line_columns() -> tuple:
+    """The entry's columns a statement line and a journal row both show, named as their fields."""
+    return (
+        ENTRY.c.id,
+        ENTRY.c.occurred_at,
+        ENTRY.c.kind,
+        ENTRY.c.points,
+        ENTRY.c.qualifying,
+        ENTRY.c.expires_on,
+        ENTRY.c.pending_until,
+        ENTRY.c.source,
+        ENTRY.c.reference,
+        ENTRY.c.reason,
+        ENTRY.c.operator,
+        ENTRY.c.reverses_id,
+    )
+
+
 def statement(
     session: Session,
     member_id: int,
@@ -188,21 +206,7 @@ def statement(
     nickname = session.scalar(select(MEMBER.c.nickname).where(MEMBER.c.id == member_id)) or ""
     void = ENTRY.alias("void")
     rows = session.execute(
-        select(
-            ENTRY.c.id,
-            ENTRY.c.occurred_at,
-            ENTRY.c.kind,
-            ENTRY.c.points,
-            ENTRY.c.qualifying,
-            ENTRY.c.expires_on,
-            ENTRY.c.pending_until,
-            ENTRY.c.source,
-            ENTRY.c.reference,
-            ENTRY.c.reason,
-            ENTRY.c.operator,
-            ENTRY.c.reverses_id,
-            void.c.id,
-        )
+        select(*line_columns(), void.c.id.label("reversed_by"))
         .outerjoin(void, void.c.reverses_id == ENTRY.c.id)
         .where(ENTRY.c.member_id == member_id)
         .order_by(ENTRY.c.occurred_at, ENTRY.c.id)
@@ -210,29 +214,17 @@ def statement(
     result = Statement(member_id, nickname, balance(session, member_id, now=now))
     running = 0
     for row in rows:
-        running += row[3]
-        if since is not None and row[1] < since:
+        running += row.points
+        if since is not None and row.occurred_at < since:
             continue
-        status = entry_status(row[6], row[12], now)
+        status = entry_status(row.pending_until, row.reversed_by, now)
         result.lines.append(
             StatementLine(
-                id=row[0],
-                occurred_at=row[1],
-                kind=row[2],
-                kind_name=KIND_NAMES[row[2]],
-                points=row[3],
+                **row._mapping,
+                kind_name=KIND_NAMES[row.kind],
                 balance=running,
                 status=status,
                 status_name=STATUS_NAMES[status],
-                qualifying=bool(row[4]),
-                expires_on=row[5],
-                pending_until=row[6],
-                source=row[7],
-                reference=row[8],
-                reason=row[9],
-                operator=row[10],
-                reverses_id=row[11],
-                reversed_by=row[12],
             )
         )
     return result
@@ -254,22 +246,7 @@ class JournalFilter:
 def journal_query(spec: JournalFilter) -> Select:
     """The whole ledger, newest first, filtered: one SQL query the table pages through."""
     query = (
-        select(
-            ENTRY.c.id,
-            ENTRY.c.occurred_at,
-            ENTRY.c.member_id,
-            MEMBER.c.nickname,
-            ENTRY.c.kind,
-            ENTRY.c.points,
-            ENTRY.c.qualifying,
-            ENTRY.c.source,
-            ENTRY.c.reference,
-            ENTRY.c.reason,
-            ENTRY.c.operator,
-            ENTRY.c.expires_on,
-            ENTRY.c.pending_until,
-            ENTRY.c.reverses_id,
-        )
+        select(*line_columns(), ENTRY.c.member_id, MEMBER.c.nickname)
         .join(MEMBER, MEMBER.c.id == ENTRY.c.member_id)
         .order_by(ENTRY.c.occurred_at.desc(), ENTRY.c.id.desc())
     )
@@ -534,25 +511,8 @@ class JournalRow:
 def journal(session: Session, spec: JournalFilter, *, limit: int = 2000) -> list[JournalRow]:
     """The newest `limit` lines of the filtered journal (the tab shows them; exports take all)."""
     rows = session.execute(journal_query(spec).limit(limit)).all()
-    texts = reference_texts(session, (r[8] for r in rows))
+    texts = reference_texts(session, (r.reference for r in rows))
     return [
-        JournalRow(
-            id=r[0],
-            occurred_at=r[1],
-            member_id=r[2],
-            nickname=r[3],
-            kind=r[4],
-            kind_name=KIND_NAMES[r[4]],
-            points=r[5],
-            qualifying=bool(r[6]),
-            source=r[7],
-            reference=r[8],
-            reason=r[9],
-            operator=r[10],
-            expires_on=r[11],
-            pending_until=r[12],
-            reverses_id=r[13],
-            reference_text=texts[r[8]],
-        )
+        JournalRow(**r._mapping, kind_name=KIND_NAMES[r.kind], reference_text=texts[r.reference])
         for r in rows
     ]

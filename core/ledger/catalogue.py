@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 from core.common.errors import UserError
 from core.common.ids import is_row_id
 from core.common.images import (
-    MAX_FILE_BYTES,
     flatten_on_white,
     has_alpha,
     load_untrusted_rgba,
+    read_image_file,
 )
 from core.common.text import msg
 from core.ledger.balances import balance
@@ -38,6 +38,7 @@ from db.ledger_models import REDEMPTION_STATUSES, REWARD_KINDS, LedgerRedemption
 from db.models import Member
 
 REWARD = LedgerReward.__table__
+REWARD_PICTURE = msg("奖品图片")  # how messages name a reward's picture
 REDEMPTION = LedgerRedemption.__table__
 MEMBER = Member.__table__
 STATUS_NAMES = {
@@ -94,7 +95,7 @@ def reward_image_bytes(data: bytes) -> bytes:
     # Pillow on first use: the window starts without it
     from PIL import Image
 
-    image = load_untrusted_rgba(data, what=msg("奖品图片"))
+    image = load_untrusted_rgba(data, what=REWARD_PICTURE)
     try:
         image.thumbnail((IMAGE_MAX_SIDE, IMAGE_MAX_SIDE), Image.Resampling.LANCZOS)
         out = io.BytesIO()
@@ -111,18 +112,7 @@ def reward_image_bytes(data: bytes) -> bytes:
 
 def read_reward_image_file(path: str | Path) -> bytes:
     """reward_image_bytes of a file the operator picked; a huge file is refused unread."""
-    file = Path(path)
-    try:
-        if file.stat().st_size > MAX_FILE_BYTES:
-            raise UserError(
-                msg("奖品图片文件太大（超过 {size} MB）", size=MAX_FILE_BYTES // (1024 * 1024))
-            )
-        data = file.read_bytes()
-    except OSError as error:
-        raise UserError(
-            msg("无法读取文件 {name}：{error}", name=file.name, error=error.strerror or error)
-        ) from error
-    return reward_image_bytes(data)
+    return reward_image_bytes(read_image_file(Path(path), REWARD_PICTURE))
 
 
 def reward_image(session: Session, reward_id: int) -> bytes | None:

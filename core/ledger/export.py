@@ -20,7 +20,13 @@ from core.common.operator import operator_name
 from core.common.progress import CancelCheck, Cancelled, Progress, never_cancelled, no_progress
 from core.common.text import msg
 from core.common.xlsx import Sheet, check_xlsx_path, save_workbook
-from core.ledger.balances import EXPIRING_SOON_DAYS, balances_query, entry_status, remaining_expr
+from core.ledger.balances import (
+    EXPIRING_SOON_DAYS,
+    balances_query,
+    entry_status,
+    line_columns,
+    remaining_expr,
+)
 from core.ledger.entries import ENTRY, KIND_NAMES, STATUS_NAMES, is_credit_clause
 from core.ledger.entries import not_pending_clause as settled_clause
 from core.ledger.liability import fen_text, liability
@@ -183,22 +189,11 @@ def _write_statements(workbook, session, only, now, progress, cancelled) -> int:
     )
     query = (
         select(
+            *line_columns(),
             ENTRY.c.member_id,
             MEMBER.c.nickname,
-            ENTRY.c.occurred_at,
-            ENTRY.c.kind,
-            ENTRY.c.points,
-            running,
-            ENTRY.c.pending_until,
-            void.c.id,
-            ENTRY.c.qualifying,
-            ENTRY.c.expires_on,
-            ENTRY.c.reason,
-            ENTRY.c.source,
-            ENTRY.c.reference,
-            ENTRY.c.operator,
-            ENTRY.c.id,
-            ENTRY.c.reverses_id,
+            running.label("balance"),
+            void.c.id.label("reversed_by"),
         )
         .join(MEMBER, MEMBER.c.id == ENTRY.c.member_id)
         .outerjoin(void, void.c.reverses_id == ENTRY.c.id)
@@ -218,43 +213,25 @@ def _write_statements(workbook, session, only, now, progress, cancelled) -> int:
         )
     written = 0
     for row in session.execute(query.execution_options(yield_per=PAGE)):
-        (
-            member_id,
-            nickname,
-            at,
-            kind,
-            points,
-            balance,
-            pending_until,
-            voided_by,
-            qualifying,
-            expires_on,
-            reason,
-            source,
-            reference,
-            operator,
-            entry_id,
-            reverses_id,
-        ) = row
-        status = entry_status(pending_until, voided_by, now)
-        expiry = date.fromordinal(expires_on.toordinal() - 1) if expires_on else None
+        status = entry_status(row.pending_until, row.reversed_by, now)
+        expiry = date.fromordinal(row.expires_on.toordinal() - 1) if row.expires_on else None
         sheet.append(
             (
-                member_id,
-                nickname,
-                at,
-                KIND_NAMES[kind],
-                points,
-                int(balance),
+                row.member_id,
+                row.nickname,
+                row.occurred_at,
+                KIND_NAMES[row.kind],
+                row.points,
+                int(row.balance),
                 STATUS_NAMES[status],
-                "是" if qualifying else "",
+                "是" if row.qualifying else "",
                 expiry,
-                reason,
-                source,
-                reference,
-                operator,
-                entry_id,
-                reverses_id,
+                row.reason,
+                row.source,
+                row.reference,
+                row.operator,
+                row.id,
+                row.reverses_id,
             ),
         )
         written += 1

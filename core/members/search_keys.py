@@ -12,6 +12,9 @@ from typing import NamedTuple
 
 from core.common.search_keys import name_pinyin_keys, names_search_text
 
+# The member columns that hold the keys, in SearchKeys' order.
+SEARCH_COLUMNS = ("search_pinyin", "search_initials", "phone_tail", "search_text")
+
 
 class SearchKeys(NamedTuple):
     """The derived columns of a member row that the search box and sorting use (a tuple:

@@ -17,7 +17,7 @@ import io
 from pathlib import Path
 
 from core.common.errors import UserError
-from core.common.images import MAX_FILE_BYTES, open_untrusted, upright_rgba
+from core.common.images import open_untrusted, read_image_file, upright_rgba
 from core.common.text import msg
 
 # The formats a template package keeps (core.posters.package.IMAGE_SUFFIXES), by Pillow name.
@@ -31,25 +31,7 @@ AVATAR_WHAT = msg("头像")
 def image_asset(path: str | Path, what: str = PICTURE_WHAT["src"]) -> tuple[str, bytes]:
     """(asset name, file bytes) of the picture at `path`, or a UserError saying what is wrong."""
     file = Path(path)
-    try:
-        if file.stat().st_size > MAX_FILE_BYTES:
-            raise UserError(
-                msg(
-                    "{what}文件太大（超过 {size} MB）：{name}",
-                    what=what,
-                    size=MAX_FILE_BYTES // (1024 * 1024),
-                    name=file.name,
-                )
-            )
-        data = file.read_bytes()
-    except OSError as error:
-        raise UserError(
-            msg(
-                "无法读取文件「{name}」：{error}",
-                name=file.name,
-                error=str(error.strerror or error),
-            )
-        ) from error
+    data = read_image_file(file, what)
     image = open_untrusted(data, what=msg("{what}「{name}」", what=what, name=file.name))
     suffix = _SUFFIXES.get(image.format or "")
     try:

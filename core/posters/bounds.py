@@ -158,25 +158,17 @@ def check_number(value: float, bounds: Range, where: str, width: int, height: in
     low, high = bounds.limits(width, height)
     below = value <= low if bounds.positive else value < low
     if below or value > high:
-        if bounds.positive:
-            raise UserError(
-                msg(
-                    "{where}的{field}必须为正数且不超过 {high}，实际为 {value}",
-                    where=where,
-                    field=bounds.label,
-                    high=_figure(high),
-                    value=_figure(value),
-                )
-            )
+        values = {
+            "where": where,
+            "field": bounds.label,
+            "low": _figure(low),
+            "high": _figure(high),
+            "value": _figure(value),
+        }
         raise UserError(
-            msg(
-                "{where}的{field}应在 {low} 到 {high} 之间，实际为 {value}",
-                where=where,
-                field=bounds.label,
-                low=_figure(low),
-                high=_figure(high),
-                value=_figure(value),
-            )
+            msg("{where}的{field}必须为正数且不超过 {high}，实际为 {value}", **values)
+            if bounds.positive
+            else msg("{where}的{field}应在 {low} 到 {high} 之间，实际为 {value}", **values)
         )
 
 

@@ -28,7 +28,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
 from qrcode.exceptions import DataOverflowError
 
 from core.common.errors import UserError
-from core.common.images import MAX_FILE_BYTES, load_untrusted_rgba
+from core.common.images import load_untrusted_rgba, read_image_file
 from core.common.text import msg
 from core.posters.bounds import CACHE_CANVASES, MAX_PICTURE_PIXELS, MAX_RENDERED_TEXT_CHARS
 from core.posters.fonts import font_key
@@ -401,7 +401,7 @@ class PosterRenderer:
         if isinstance(source, bytes | bytearray):
             return load_untrusted_rgba(bytes(source), what=what)
         if isinstance(source, str | Path):
-            return load_untrusted_rgba(_read_file(Path(source), what), what=what)
+            return load_untrusted_rgba(read_image_file(Path(source), what), what=what)
         raise UserError(msg("{what}的数据格式不对", what=what))
 
 
@@ -488,29 +488,6 @@ def _source_key(source: Any) -> Any:
     if isinstance(source, Image.Image):
         return id(source)
     return None if source is None else str(source)
-
-
-def _read_file(path: Path, what: str) -> bytes:
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise UserError(
-                msg(
-                    "{what}文件太大（超过 {size} MB）：{name}",
-                    what=what,
-                    size=MAX_FILE_BYTES // (1024 * 1024),
-                    name=path.name,
-                )
-            )
-        return path.read_bytes()
-    except OSError as error:
-        raise UserError(
-            msg(
-                "无法读取{what}文件「{name}」：{error}",
-                what=what,
-                name=path.name,
-                error=error.strerror,
-            )
-        ) from error
 
 
 # ---------------------------------------------------------------------- transforms

@@ -9268,10 +9268,6 @@ Drop an image here</translation>
         <translation>The reward picture cannot be converted: save it as PNG or JPG and try again</translation>
     </message>
     <message>
-        <source>奖品图片文件太大（超过 {size} MB）</source>
-        <translation>The reward picture file is too large (over {size} MB)</translation>
-    </message>
-    <message>
         <source>无法读取文件 {name}：{error}</source>
         <translation>Cannot read the file {name}: {error}</translation>
     </message>
@@ -13286,10 +13282,6 @@ Drop an image here</translation>
     <message>
         <source>{what}文件太大（超过 {size} MB）：{name}</source>
         <translation>The {what} file is too large (over {size} MB): {name}</translation>
-    </message>
-    <message>
-        <source>无法读取文件「{name}」：{error}</source>
-        <translation>Cannot read the file “{name}”: {error}</translation>
     </message>
     <message>
         <source>{what}「{name}」无法转换，请另存为 PNG 或 JPG 后再试</source>

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
@@ -305,45 +306,44 @@ def _in_range(moment: datetime, shown) -> tuple[datetime | None, str | None]:
 
 # -------------------------------------------------------------------------- small vocabularies
 
-_MALE = frozenset({"男", "男性", "先生", "male", "m", "man", "1"})
-_FEMALE = frozenset({"女", "女性", "女士", "female", "f", "woman", "2"})
-_UNKNOWN = frozenset({"未知", "保密", "不详", "未设置", "其他", "unknown", "0", ""})
+# Each vocabulary: the lower-cased words a cell may say → the value they mean.
+_GENDER_WORDS = {
+    **dict.fromkeys(("男", "男性", "先生", "male", "m", "man", "1"), "m"),
+    **dict.fromkeys(("女", "女性", "女士", "female", "f", "woman", "2"), "f"),
+    **dict.fromkeys(("未知", "保密", "不详", "未设置", "其他", "unknown", "0", ""), ""),
+}
+_TEAM_WORDS = {
+    **dict.fromkeys(
+        ("企业成员", "员工", "内部员工", "企业员工", "内部成员", "成员", "staff", "employee", "1"),
+        True,
+    ),
+    **dict.fromkeys(
+        ("外部联系人", "客户", "微信用户", "企业用户", "外部成员", "customer", "2", "群成员"),
+        False,
+    ),
+}
+
+
+def _from_words(value, words: dict, refusal: Callable[[str], str]) -> tuple:
+    """(what `words` says the cell means, None); (None, None) for an empty cell; else
+    (None, the refusal of its text)."""
+    text = to_text(value)
+    if text is None:
+        return None, None
+    word = text.lower()
+    if word in words:
+        return words[word], None
+    return None, refusal(text)
 
 
 def normalize_gender(value) -> tuple[str | None, str | None]:
     """m / f / "" (unknown) from 男/女/1/2/未知/male…; None when the cell is empty."""
-    text = to_text(value)
-    if text is None:
-        return None, None
-    word = text.lower()
-    if word in _MALE:
-        return "m", None
-    if word in _FEMALE:
-        return "f", None
-    if word in _UNKNOWN:
-        return "", None
-    return None, msg("看不懂的性别：{text}", text=text)
-
-
-_TEAM_WORDS = frozenset(
-    {"企业成员", "员工", "内部员工", "企业员工", "内部成员", "成员", "staff", "employee", "1"}
-)
-_CUSTOMER_WORDS = frozenset(
-    {"外部联系人", "客户", "微信用户", "企业用户", "外部成员", "customer", "2", "群成员"}
-)
+    return _from_words(value, _GENDER_WORDS, lambda text: msg("看不懂的性别：{text}", text=text))
 
 
 def normalize_team(value) -> tuple[bool | None, str | None]:
     """True for staff (企业成员), False for customers (外部联系人), None when empty."""
-    text = to_text(value)
-    if text is None:
-        return None, None
-    word = text.lower()
-    if word in _TEAM_WORDS:
-        return True, None
-    if word in _CUSTOMER_WORDS:
-        return False, None
-    return None, msg("看不懂的成员类型：{text}", text=text)
+    return _from_words(value, _TEAM_WORDS, lambda text: msg("看不懂的成员类型：{text}", text=text))
 
 
 _TAG_SEPARATORS = re.compile(r"[，,;；、\s]+")

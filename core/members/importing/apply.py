@@ -26,7 +26,8 @@ from core.members.importing.model import ImportPlan, ImportResult
 from core.members.importing.persons import Person
 from core.members.importing.plan import PlanInternal, gc_paused
 from core.members.importing.snapshot import database_fingerprint
-from core.members.search_keys import member_search_keys
+from core.members.profile import PROFILE_FIELDS
+from core.members.search_keys import SEARCH_COLUMNS, member_search_keys
 from db.bulk import insert_tuples
 from db.models import (
     Community,
@@ -46,25 +47,9 @@ SOURCE = "import"
 
 MEMBER_COLUMNS = (
     "id",
-    "nickname",
-    "remark",
-    "wechat_id",
-    "wxid",
-    "unionid",
-    "external_userid",
-    "phone",
-    "gender",
-    "birthday",
-    "city",
-    "source_channel",
-    "inviter_id",
-    "notes",
-    "custom_fields",
+    *PROFILE_FIELDS,
     "is_team",
-    "search_pinyin",
-    "search_initials",
-    "phone_tail",
-    "search_text",
+    *SEARCH_COLUMNS,
     "created_at",
     "updated_at",
 )

@@ -16,13 +16,13 @@ from core.members.merging.records import (
     FILLED_FIELDS,
     MOVED_VERSION,
     REASSIGNED,
-    SEARCH_FIELDS,
     Merged,
     encode,
     encode_row,
     hand_over,
     row_of,
 )
+from core.members.search_keys import SEARCH_COLUMNS
 from db.models import Member, MemberMerge, Membership, MemberTag, NotSamePerson
 
 # Stronger first; the combined membership of a merged pair keeps the stronger role.
@@ -150,7 +150,7 @@ def merge_members(session: Session, kept_id: int, merged_id: int) -> Merged:
     refresh_search_keys(session, member)
     session.flush()
     after = row_of(session, members, kept_id)
-    changed = [*changes, *SEARCH_FIELDS]
+    changed = [*changes, *SEARCH_COLUMNS]
     moved["kept_member"] = {
         "before": encode_row({name: kept[name] for name in changed}),
         "after": encode_row({name: after[name] for name in changed}),

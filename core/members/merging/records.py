@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Table, select, update
 from sqlalchemy.orm import Session
 
 from core.common.text import msg
+from core.members.profile import PROFILE_FIELDS
 from db.models import (
     ActivityEvent,
     Community,
@@ -42,23 +43,7 @@ REASSIGNED_LABELS = {
     "owned_communities": msg("群主身份"),
 }
 # Member fields the kept member takes from the merged one when its own is empty.
-FILLED_FIELDS = (
-    "nickname",
-    "remark",
-    "wechat_id",
-    "wxid",
-    "unionid",
-    "external_userid",
-    "phone",
-    "gender",
-    "birthday",
-    "city",
-    "source_channel",
-    "notes",
-    "inviter_id",
-    "custom_fields",
-)
-SEARCH_FIELDS = ("search_pinyin", "search_initials", "phone_tail", "search_text")
+FILLED_FIELDS = PROFILE_FIELDS
 MOVED_VERSION = 1
 _CHUNK = 500  # ids per IN (...) list
 

@@ -16,13 +16,13 @@ from core.members.merging.names import display_names
 from core.members.merging.records import (
     MOVED_VERSION,
     REASSIGNED,
-    SEARCH_FIELDS,
     Merged,
     decode,
     decode_row,
     hand_back,
     row_of,
 )
+from core.members.search_keys import SEARCH_COLUMNS
 from db.models import Member, MemberMerge, Membership, MemberTag, NotSamePerson, Tag
 
 
@@ -152,7 +152,7 @@ def undo_merge(
     )
     kept_change = moved.get("kept_member", {})
     kept_before, kept_after = kept_change.get("before", {}), kept_change.get("after", {})
-    plain = [name for name in kept_before if name not in SEARCH_FIELDS]
+    plain = [name for name in kept_before if name not in SEARCH_COLUMNS]
     untouched = _restore(
         session,
         members,
@@ -161,13 +161,13 @@ def undo_merge(
         {n: kept_after[n] for n in plain},
     )
     session.expire_all()
-    if untouched and all(n in kept_before for n in SEARCH_FIELDS):
+    if untouched and all(n in kept_before for n in SEARCH_COLUMNS):
         _restore(
             session,
             members,
             kept_id,
-            {n: kept_before[n] for n in SEARCH_FIELDS},
-            {n: kept_after[n] for n in SEARCH_FIELDS},
+            {n: kept_before[n] for n in SEARCH_COLUMNS},
+            {n: kept_after[n] for n in SEARCH_COLUMNS},
             force=True,
         )
     else:
