@@ -17,7 +17,13 @@ from pathlib import Path
 
 from core.chat.model import Unreadable
 from core.common.errors import UserError
-from core.common.input_files import OTHER_FORMATS, input_size, open_input, other_format, unreadable
+from core.common.input_files import (
+    OTHER_FORMATS,
+    input_size,
+    open_input,
+    other_format,
+    read_head,
+)
 from core.common.text import msg
 
 HEAD_BYTES = 1024 * 1024
@@ -60,14 +66,6 @@ def check_size(path: Path, limits: Limits) -> int:
     return size
 
 
-def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
-    with open_input(path) as handle:
-        try:
-            return handle.read(size)
-        except OSError as error:
-            raise UserError(unreadable(path, error)) from error
-
-
 def choose_encoding(name: str, head: bytes) -> str:
     """The encoding of a text file from its first bytes; refuses binary and unknown ones."""
     if kind := other_format(head, _NOT_TEXT):
@@ -108,7 +106,7 @@ class TextFile:
         self.name = path.name
         self.limits = limits or Limits()
         self.size = check_size(path, self.limits)
-        head = read_head(path)
+        head = read_head(path, HEAD_BYTES)
         if not head.lstrip(b"\xef\xbb\xbf \t\r\n"):
             raise UserError(msg("文件「{name}」是空的", name=self.name))
         self.encoding = choose_encoding(self.name, head)

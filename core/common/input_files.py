@@ -51,5 +51,14 @@ def open_input(path: Path) -> BinaryIO:
         raise UserError(unreadable(path, error)) from error
 
 
+def read_head(path: Path, size: int) -> bytes:
+    """The file's first `size` bytes (what it is, its encoding); refuses one that can't be read."""
+    with open_input(path) as handle:
+        try:
+            return handle.read(size)
+        except OSError as error:
+            raise UserError(unreadable(path, error)) from error
+
+
 def unreadable(path: Path, error: OSError) -> str:
     return msg("无法读取文件 {name}：{problem}", name=path.name, problem=error.strerror)

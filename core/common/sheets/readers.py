@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.common.errors import UserError
-from core.common.input_files import input_size, open_input, other_format, unreadable
+from core.common.input_files import input_size, other_format, read_head
 from core.common.sheets.extent import PasswordProtected, check_xls, check_zip_workbook
 from core.common.sheets.limits import ImportLimits
 from core.common.text import msg
@@ -71,11 +71,7 @@ def check_file(path: Path, limits: ImportLimits) -> SourceFile:
                 limit=limits.max_file_bytes // 1024 // 1024,
             )
         )
-    with open_input(path) as handle:
-        try:
-            head = handle.read(_SAMPLE_BYTES)
-        except OSError as error:
-            raise UserError(unreadable(path, error)) from error
+    head = read_head(path, _SAMPLE_BYTES)
     if not _strip_bom(head).strip(b" \t\r\n\x00"):
         raise UserError(msg("文件「{name}」是空的", name=name))
     kind = _sniff(name, head)
