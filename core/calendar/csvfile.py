@@ -26,7 +26,6 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.calendar.ics import write_atomically
 from core.calendar.items import (
     MAX_BODY_CHARS,
     MAX_NOTES_CHARS,
@@ -35,6 +34,7 @@ from core.calendar.items import (
 )
 from core.calendar.labels import kind_key, status_key
 from core.calendar.status import schedule
+from core.common.atomic import check_export_path, write_atomically
 from core.common.errors import UserError
 from core.common.sheets.limits import ImportLimits
 from core.common.sheets.normalize import normalize_datetime, normalize_header
@@ -115,13 +115,9 @@ def _campaign_names(session: Session, ids: set[int]) -> dict[int, str]:
 def export_csv(
     session: Session, path: Path, start=None, end=None, *, community_id=None, now=None
 ) -> CsvExport:
-    path = Path(path)
-    if path.suffix.lower() != ".csv":
-        raise UserError(msg("导出文件必须是 .csv"))
-    if not path.parent.is_dir():
-        raise UserError(msg("文件夹不存在：{folder}", folder=str(path.parent)))
+    path = check_export_path(path, (".csv",), msg("导出文件必须是 .csv"))
     text = csv_text(session, start, end, community_id=community_id, now=now)
-    write_atomically(path, text.encode("utf-8-sig"))
+    write_atomically(path, lambda partial: partial.write_bytes(text.encode("utf-8-sig")))
     return CsvExport(path.name, text.count("\r\n") - 1)
 
 

@@ -15,7 +15,6 @@ calendar shows what is planned.
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -29,7 +28,7 @@ from core.calendar.items import planned_in
 from core.calendar.labels import KIND_LABELS
 from core.calendar.recurrence import occurrences
 from core.calendar.sop import rule_of
-from core.common.errors import UserError
+from core.common.atomic import check_export_path, write_atomically
 from core.common.text import msg
 from db.calendar_models import (
     ContentItem,
@@ -195,25 +194,7 @@ def build_calendar(
 
 
 def check_ics_path(path: Path) -> Path:
-    path = Path(path)
-    if path.suffix.lower() != ".ics":
-        raise UserError(msg("日历文件必须是 .ics"))
-    if not path.parent.is_dir():
-        raise UserError(msg("文件夹不存在：{folder}", folder=str(path.parent)))
-    return path
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Under a temporary name, then renamed: never half a file under the chosen name."""
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, path)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise UserError(
-            msg("无法写入 {file}：{error}", file=path.name, error=str(error.strerror))
-        ) from error
+    return check_export_path(path, (".ics",), msg("日历文件必须是 .ics"))
 
 
 def export_ics(
@@ -227,7 +208,8 @@ def export_ics(
 ) -> IcsSummary:
     path = check_ics_path(path)
     calendar, summary = build_calendar(session, start, end, community_id=community_id, now=now)
-    write_atomically(path, calendar.to_ical())
+    data = calendar.to_ical()
+    write_atomically(path, lambda partial: partial.write_bytes(data))
     summary.file = path.name
     return summary
 

@@ -46,46 +46,33 @@ _WXID_SUFFIX = re.compile(
 _PLACEHOLDER_ID = re.compile(r"^\$\{(?P<wxid>[^}]+)\}$")
 _TEMPLATE_HOLE = re.compile(r"\$[A-Za-z_]+\$")
 
-_Q = r'"\s*(?P<{}>.+?)\s*"'
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("invite", re.compile(rf'^{_Q.format("by")}邀请"(?P<who>.+)"加入了群聊$', re.S)),
-    ("invite_me", re.compile(r"^你邀请\"(?P<who>.+)\"加入了群聊$", re.S)),
-    ("invited_me_and", re.compile(rf'^{_Q.format("by")}邀请你和"(?P<who>.+)"加入了群聊$', re.S)),
-    (
-        "invited_me",
-        re.compile(rf"^{_Q.format('by')}邀请你加入了群聊(?:，群聊参与人还有：.*)?$", re.S),
-    ),
-    ("qr", re.compile(rf"^{_Q.format('who')}通过扫描{_Q.format('by')}分享的二维码加入群聊$", re.S)),
-    ("qr_me", re.compile(rf"^{_Q.format('who')}通过扫描你分享的二维码加入群聊$", re.S)),
-    (
-        "qr_invite",
-        re.compile(rf"^{_Q.format('who')}通过{_Q.format('by')}的邀请二维码加入群聊$", re.S),
-    ),
-    (
-        "link",
-        re.compile(
-            rf"^{_Q.format('who')}通过{_Q.format('by')}(?:分享)?的邀请链接加入(?:了)?群聊$", re.S
-        ),
-    ),
-    ("joined", re.compile(rf"^{_Q.format('who')}加入了群聊$", re.S)),
-    ("remove_me", re.compile(r"^你将\"(?P<who>.+)\"移出了群聊$", re.S)),
-    ("removed_me", re.compile(rf"^你被{_Q.format('by')}移出群聊$", re.S)),
-    ("remove", re.compile(rf'^{_Q.format("by")}将"(?P<who>.+)"移出了群聊$', re.S)),
-    ("rename", re.compile(rf"^{_Q.format('by')}修改群名为“(?P<name>.*)”$", re.S)),
-    ("rename_me", re.compile(r"^你修改群名为“(?P<name>.*)”$", re.S)),
-    ("recall", re.compile(rf"^{_Q.format('by')}\s*撤回了一条消息$", re.S)),
-    ("recall_me", re.compile(r"^你撤回了一条消息$", re.S)),
-    ("pat", re.compile(rf'^{_Q.format("by")}\s*拍了拍\s*"(?P<who>.+?)"(?P<rest>.*)$', re.S)),
-    ("pat_me", re.compile(rf"^{_Q.format('by')}\s*拍了拍我(?P<rest>.*)$", re.S)),
-    ("i_pat", re.compile(r'^我拍了拍\s*"(?P<who>.+?)"(?P<rest>.*)$', re.S)),
-    ("claim", re.compile(r"^(?P<who>.+?)领取了(?P<by>.+?)的红包$", re.S)),
-    (
-        "not_friends",
-        re.compile(
-            rf"^{_Q.format('who')}与群里其他人都不是(?:微信)?朋友关系，请注意隐私安全$", re.S
-        ),
-    ),
-]
+_BY = r'"\s*(?P<by>.+?)\s*"'  # a quoted person who did it
+_WHO = r'"\s*(?P<who>.+?)\s*"'  # a quoted person it was done to
+# Each kind's wording, the message's whole text (line breaks included).
+_WORDINGS = (
+    ("invite", rf'{_BY}邀请"(?P<who>.+)"加入了群聊'),
+    ("invite_me", r'你邀请"(?P<who>.+)"加入了群聊'),
+    ("invited_me_and", rf'{_BY}邀请你和"(?P<who>.+)"加入了群聊'),
+    ("invited_me", rf"{_BY}邀请你加入了群聊(?:，群聊参与人还有：.*)?"),
+    ("qr", rf"{_WHO}通过扫描{_BY}分享的二维码加入群聊"),
+    ("qr_me", rf"{_WHO}通过扫描你分享的二维码加入群聊"),
+    ("qr_invite", rf"{_WHO}通过{_BY}的邀请二维码加入群聊"),
+    ("link", rf"{_WHO}通过{_BY}(?:分享)?的邀请链接加入(?:了)?群聊"),
+    ("joined", rf"{_WHO}加入了群聊"),
+    ("remove_me", r'你将"(?P<who>.+)"移出了群聊'),
+    ("removed_me", rf"你被{_BY}移出群聊"),
+    ("remove", rf'{_BY}将"(?P<who>.+)"移出了群聊'),
+    ("rename", rf"{_BY}修改群名为“(?P<name>.*)”"),
+    ("rename_me", r"你修改群名为“(?P<name>.*)”"),
+    ("recall", rf"{_BY}\s*撤回了一条消息"),
+    ("recall_me", r"你撤回了一条消息"),
+    ("pat", rf'{_BY}\s*拍了拍\s*"(?P<who>.+?)"(?P<rest>.*)'),
+    ("pat_me", rf"{_BY}\s*拍了拍我(?P<rest>.*)"),
+    ("i_pat", r'我拍了拍\s*"(?P<who>.+?)"(?P<rest>.*)'),
+    ("claim", r"(?P<who>.+?)领取了(?P<by>.+?)的红包"),
+    ("not_friends", rf"{_WHO}与群里其他人都不是(?:微信)?朋友关系，请注意隐私安全"),
+)
+_PATTERNS = [(kind, re.compile(f"^{wording}$", re.S)) for kind, wording in _WORDINGS]
 
 
 def clean(text: str) -> str:

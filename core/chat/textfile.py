@@ -17,7 +17,13 @@ from pathlib import Path
 
 from core.chat.model import Unreadable
 from core.common.errors import UserError
-from core.common.input_files import input_size, open_input, unreadable
+from core.common.input_files import (
+    OTHER_FORMATS,
+    input_size,
+    open_input,
+    other_format,
+    read_head,
+)
 from core.common.text import msg
 
 HEAD_BYTES = 1024 * 1024
@@ -33,20 +39,13 @@ class Limits:
     max_files_in_folder: int = 10_000
 
 
-_MAGICS = (
-    (b"\x89PNG", msg("PNG 图片")),
-    (b"\xff\xd8\xff", msg("JPEG 图片")),
-    (b"GIF8", msg("GIF 图片")),
-    (b"%PDF", msg("PDF 文档")),
+# Ahead of the shared list so they win: a SQLite file gets a hint; zip and CFB files (which a
+# spreadsheet reader opens) are no chat text.
+_NOT_TEXT = (
     (b"PK\x03\x04", msg("压缩包或 Office 文档")),
-    (b"Rar!", msg("RAR 压缩包")),
-    (b"7z\xbc\xaf", msg("7z 压缩包")),
-    (b"\x1f\x8b", msg("gzip 压缩包")),
     (b"SQLite format 3", msg("SQLite 数据库（请先用导出工具导出聊天记录）")),
     (b"\xd0\xcf\x11\xe0", msg("旧版 Office 文档")),
-    (b"MZ", msg("Windows 程序")),
-    (b"\x7fELF", msg("程序文件")),
-    (b"RIFF", msg("音视频文件")),
+    *OTHER_FORMATS,
 )
 
 
@@ -67,19 +66,10 @@ def check_size(path: Path, limits: Limits) -> int:
     return size
 
 
-def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
-    with open_input(path) as handle:
-        try:
-            return handle.read(size)
-        except OSError as error:
-            raise UserError(unreadable(path, error)) from error
-
-
 def choose_encoding(name: str, head: bytes) -> str:
     """The encoding of a text file from its first bytes; refuses binary and unknown ones."""
-    for magic, kind in _MAGICS:
-        if head.startswith(magic):
-            raise UserError(msg("文件「{name}」不是聊天记录，看起来是{kind}", name=name, kind=kind))
+    if kind := other_format(head, _NOT_TEXT):
+        raise UserError(msg("文件「{name}」不是聊天记录，看起来是{kind}", name=name, kind=kind))
     if head.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
     elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -116,7 +106,7 @@ class TextFile:
         self.name = path.name
         self.limits = limits or Limits()
         self.size = check_size(path, self.limits)
-        head = read_head(path)
+        head = read_head(path, HEAD_BYTES)
         if not head.lstrip(b"\xef\xbb\xbf \t\r\n"):
             raise UserError(msg("文件「{name}」是空的", name=self.name))
         self.encoding = choose_encoding(self.name, head)

@@ -7,11 +7,22 @@ crash, a full disk or a file held open in Excel never leaves half a file under t
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from core.common.errors import UserError
 from core.common.text import msg
+
+
+def check_export_path(path: Path, suffixes: Collection[str], wrong_type: str) -> Path:
+    """The file an export will write, refused before any work is done: `wrong_type` when its
+    ending is not one of `suffixes` (".xlsx"), or its folder does not exist."""
+    path = Path(path)
+    if path.suffix.lower() not in suffixes:
+        raise UserError(wrong_type)
+    if not path.parent.is_dir():
+        raise UserError(msg("文件夹不存在：{folder}", folder=str(path.parent)))
+    return path
 
 
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:

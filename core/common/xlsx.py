@@ -18,8 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from core.common.atomic import write_atomically
-from core.common.errors import UserError
+from core.common.atomic import check_export_path, write_atomically
 from core.common.terminal import visible
 from core.common.text import msg
 
@@ -40,13 +39,7 @@ def safe_cell(value):
 
 
 def check_xlsx_path(path: Path) -> Path:
-    """Refuse a bad target before any work is done."""
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise UserError(msg("导出文件必须是 .xlsx"))
-    if not path.parent.is_dir():
-        raise UserError(msg("文件夹不存在：{folder}", folder=str(path.parent)))
-    return path
+    return check_export_path(path, (".xlsx",), msg("导出文件必须是 .xlsx"))
 
 
 class Sheet:

@@ -8,8 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from core.common.atomic import write_atomically
-from core.common.errors import UserError
+from core.common.atomic import check_export_path, write_atomically
 from core.common.operator import operator_name
 from core.common.text import msg
 from core.reports.build import CampaignFigures, Report
@@ -111,13 +110,7 @@ def report_picture(report: Report) -> Picture:
 
 
 def check_picture_path(path: Path) -> Path:
-    """Refuse a bad target before any work is done."""
-    path = Path(path)
-    if path.suffix.lower() not in FORMATS:
-        raise UserError(msg("长图文件必须是 .png 或 .pdf"))
-    if not path.parent.is_dir():
-        raise UserError(msg("文件夹不存在：{folder}", folder=str(path.parent)))
-    return path
+    return check_export_path(path, FORMATS, msg("长图文件必须是 .png 或 .pdf"))
 
 
 def write_picture(session: Session, report: Report, path: Path) -> PictureResult:

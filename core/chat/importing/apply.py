@@ -65,6 +65,18 @@ class ChatImportResult:
     member_ids: set[int] = field(default_factory=set)  # whose memberships changed
 
 
+@dataclass(frozen=True)
+class _Target:
+    """Where one chat is written: its community, its people (person key → member id), and the
+    result that counts what was written."""
+
+    session: Session
+    chat: ChatPlan
+    community_id: int
+    members: dict[str, int]
+    result: ChatImportResult
+
+
 def apply_chat_import(
     session: Session,
     plan: ChatImportPlan,
@@ -88,15 +100,16 @@ def apply_chat_import(
     for index, chat in enumerate(plan.chats):
         community_id = _community(session, chat, result)
         members = _members(session, chat, community_id, result, now)
-        _memberships(session, chat, community_id, members, result)
-        _names(session, chat, community_id, members, result)
+        to = _Target(session, chat, community_id, members, result)
+        _memberships(to)
+        _names(to)
         session.flush()
 
         def step(fraction: float, i=index):
             progress(i * STEPS + int(fraction * STEPS), total)
 
-        _messages(session, plan, chat, community_id, members, result, step, cancelled)
-        _edges(session, chat, community_id, members, result, operator, now)
+        _messages(to, step, cancelled)
+        _edges(to, operator, now)
     progress(total, total)
     return result
 
@@ -181,67 +194,63 @@ def _members(
     return members
 
 
-def _memberships(
-    session: Session,
-    chat: ChatPlan,
-    community_id: int,
-    members: dict[str, int],
-    result: ChatImportResult,
-) -> None:
+def _memberships(to: _Target) -> None:
     """Everyone the chat shows is in the group; a join sets when and how; a removal after
     the last join (with no message after it) ends the membership."""
     current = {
         row.member_id: row
-        for row in session.scalars(
+        for row in to.session.scalars(
             select(Membership).where(
-                Membership.community_id == community_id,
-                Membership.member_id.in_(set(members.values())),
+                Membership.community_id == to.community_id,
+                Membership.member_id.in_(set(to.members.values())),
             )
         )
     }
     events = {
         (member_id, kind, at)
-        for member_id, kind, at in session.execute(
+        for member_id, kind, at in to.session.execute(
             select(
                 MembershipEvent.member_id, MembershipEvent.kind, MembershipEvent.occurred_at
-            ).where(MembershipEvent.community_id == community_id)
+            ).where(MembershipEvent.community_id == to.community_id)
         )
     }
     first_join: dict[int, tuple[datetime, str]] = {}
     story: dict[int, list[tuple[datetime, str]]] = {}
-    for join in sorted(chat.joins, key=lambda j: j.at):
-        member_id = members.get(join.invitee or "")
+    for join in sorted(to.chat.joins, key=lambda j: j.at):
+        member_id = to.members.get(join.invitee or "")
         if member_id is None:
             continue
         first_join.setdefault(member_id, (join.at, JOIN_CHANNEL[join.how]))
         story.setdefault(member_id, []).append((join.at, "join"))
-    for removal in chat.removals:
-        member_id = members.get(removal.removed or "")
+    for removal in to.chat.removals:
+        member_id = to.members.get(removal.removed or "")
         if member_id is not None:
             story.setdefault(member_id, []).append((removal.at, "leave"))
     last_message = {
-        members[key]: seen.last_message_at for key, seen in chat.people.items() if key in members
+        to.members[key]: seen.last_message_at
+        for key, seen in to.chat.people.items()
+        if key in to.members
     }
-    for key, member_id in members.items():
-        seen = chat.people.get(key)
+    for key, member_id in to.members.items():
+        seen = to.chat.people.get(key)
         membership = current.get(member_id)
         joined = first_join.get(member_id)
         if membership is None:
             membership = Membership(
                 member_id=member_id,
-                community_id=community_id,
+                community_id=to.community_id,
                 group_nickname=(seen.group_nickname if seen else "") or "",
                 joined_at=joined[0] if joined else None,
                 join_channel=joined[1] if joined else "聊天记录",
             )
-            session.add(membership)
+            to.session.add(membership)
             current[member_id] = membership
-            result.memberships_added += 1
-            result.member_ids.add(member_id)
+            to.result.memberships_added += 1
+            to.result.member_ids.add(member_id)
         elif joined and (membership.joined_at is None or joined[0] < membership.joined_at):
             membership.joined_at = joined[0]
             membership.join_channel = joined[1]
-            result.member_ids.add(member_id)
+            to.result.member_ids.add(member_id)
         if seen and seen.group_nickname and not membership.group_nickname:
             membership.group_nickname = seen.group_nickname[:200]
     for member_id, happened in story.items():
@@ -249,98 +258,83 @@ def _memberships(
             if (member_id, kind, at) in events:
                 continue
             events.add((member_id, kind, at))
-            session.add(
+            to.session.add(
                 MembershipEvent(
                     member_id=member_id,
-                    community_id=community_id,
+                    community_id=to.community_id,
                     kind=kind,
                     occurred_at=at,
                     source=SOURCE,
                 )
             )
             if kind == "join":
-                result.joins_recorded += 1
+                to.result.joins_recorded += 1
             else:
-                result.removals_recorded += 1
+                to.result.removals_recorded += 1
         at, kind = max(happened)
         membership = current[member_id]
         spoke_after = (last_message.get(member_id) or at) > at
         still_in = membership.left_at is None
         if kind == "leave" and not spoke_after and still_in and (membership.joined_at or at) <= at:
             membership.left_at = at
-            result.member_ids.add(member_id)
+            to.result.member_ids.add(member_id)
 
 
-def _names(
-    session: Session,
-    chat: ChatPlan,
-    community_id: int,
-    members: dict[str, int],
-    result: ChatImportResult,
-) -> None:
+def _names(to: _Target) -> None:
     known = {
         (name, at)
-        for name, at in session.execute(
+        for name, at in to.session.execute(
             select(CommunityName.name, CommunityName.changed_at).where(
-                CommunityName.community_id == community_id
+                CommunityName.community_id == to.community_id
             )
         )
     }
-    for rename in chat.renames:
+    for rename in to.chat.renames:
         if (rename.name, rename.at) in known:
             continue
         known.add((rename.name, rename.at))
-        session.add(
+        to.session.add(
             CommunityName(
-                community_id=community_id,
+                community_id=to.community_id,
                 name=rename.name[:200],
                 changed_at=rename.at,
-                by_member_id=members.get(rename.by or ""),
+                by_member_id=to.members.get(rename.by or ""),
                 source=SOURCE,
             )
         )
-        result.names_recorded += 1
+        to.result.names_recorded += 1
 
 
-def _messages(
-    session: Session,
-    plan: ChatImportPlan,
-    chat: ChatPlan,
-    community_id: int,
-    members: dict[str, int],
-    result: ChatImportResult,
-    step,
-    cancelled: CancelCheck,
-) -> None:
+def _messages(to: _Target, step, cancelled: CancelCheck) -> None:
     """The messages the preview read (from its spool), written a chunk at a time."""
     done = 0
-    for chunk in chat.spool.chunks():
+    for chunk in to.chat.spool.chunks():
         if cancelled():
             raise Cancelled
         batch: list[tuple] = []
         for key, kind, at, length, basis, text, quoted, time_known, question in chunk:
-            member_id = members.get(key)
+            member_id = to.members.get(key)
             if member_id is None:
-                result.messages_unresolved += 1
+                to.result.messages_unresolved += 1
                 continue
             batch.append(
                 (
-                    community_id,
+                    to.community_id,
                     member_id,
                     at,
                     kind,
                     length,
-                    members.get(quoted) if quoted else None,
+                    to.members.get(quoted) if quoted else None,
                     text,
                     time_known,
                     question,
-                    message_ref(community_id, basis),
+                    message_ref(to.community_id, basis),
                 )
             )
         if batch:
-            _write(session, batch, result)
+            _write(to.session, batch, to.result)
         done += len(chunk)
-        step(done / max(chat.spool.count, 1))
+        step(done / max(to.chat.spool.count, 1))
 
 
 def _write(session: Session, batch: list[tuple], result: ChatImportResult) -> None:
@@ -387,19 +381,11 @@ def _write(session: Session, batch: list[tuple], result: ChatImportResult) -> No
     merged.member_ids = sorted(set(merged.member_ids) | set(recorded.member_ids))
 
 
-def _edges(
-    session: Session,
-    chat: ChatPlan,
-    community_id: int,
-    members: dict[str, int],
-    result: ChatImportResult,
-    operator: str | None,
-    now: datetime,
-) -> None:
+def _edges(to: _Target, operator: str | None, now: datetime) -> None:
     claims = []
-    for join in chat.edges():
-        inviter = members.get(join.inviter or "")
-        invitee = members.get(join.invitee or "")
+    for join in to.chat.edges():
+        inviter = to.members.get(join.inviter or "")
+        invitee = to.members.get(join.invitee or "")
         if inviter is None or invitee is None or inviter == invitee:
             continue
         claims.append(
@@ -408,10 +394,10 @@ def _edges(
                 invitee_id=invitee,
                 how=EDGE_HOW[join.how],
                 source="chat_history",
-                community_id=community_id,
+                community_id=to.community_id,
                 occurred_at=join.at,
             )
         )
     if claims:
-        recorded = record_edges(session, claims, operator=operator, now=now)
-        result.edges.results.extend(recorded.results)
+        recorded = record_edges(to.session, claims, operator=operator, now=now)
+        to.result.edges.results.extend(recorded.results)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.common.errors import UserError
-from core.common.input_files import input_size, open_input, unreadable
+from core.common.input_files import input_size, other_format, read_head
 from core.common.sheets.extent import PasswordProtected, check_xls, check_zip_workbook
 from core.common.sheets.limits import ImportLimits
 from core.common.text import msg
@@ -30,20 +30,6 @@ SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv"
 _SAMPLE_BYTES = 1024 * 1024
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-# Formats people mistake for spreadsheets, by their first bytes.
-_OTHER_FORMATS = (
-    (b"\x89PNG", msg("PNG 图片")),
-    (b"\xff\xd8\xff", msg("JPEG 图片")),
-    (b"GIF8", msg("GIF 图片")),
-    (b"%PDF", msg("PDF 文档")),
-    (b"Rar!", msg("RAR 压缩包")),
-    (b"7z\xbc\xaf", msg("7z 压缩包")),
-    (b"\x1f\x8b", msg("gzip 压缩包")),
-    (b"SQLite format 3", msg("SQLite 数据库")),
-    (b"MZ", msg("Windows 程序")),
-    (b"\x7fELF", msg("程序文件")),
-    (b"RIFF", msg("音视频文件")),
-)
 
 
 @dataclass
@@ -85,11 +71,7 @@ def check_file(path: Path, limits: ImportLimits) -> SourceFile:
                 limit=limits.max_file_bytes // 1024 // 1024,
             )
         )
-    with open_input(path) as handle:
-        try:
-            head = handle.read(_SAMPLE_BYTES)
-        except OSError as error:
-            raise UserError(unreadable(path, error)) from error
+    head = read_head(path, _SAMPLE_BYTES)
     if not _strip_bom(head).strip(b" \t\r\n\x00"):
         raise UserError(msg("文件「{name}」是空的", name=name))
     kind = _sniff(name, head)
@@ -121,9 +103,8 @@ def _sniff(name: str, head: bytes) -> str:
         return "zip"
     if head.startswith(_CFB_MAGIC):
         return "cfb"
-    for magic, label in _OTHER_FORMATS:
-        if head.startswith(magic):
-            raise UserError(msg("文件「{name}」不是表格，看起来是{kind}", name=name, kind=label))
+    if kind := other_format(head):
+        raise UserError(msg("文件「{name}」不是表格，看起来是{kind}", name=name, kind=kind))
     text_head = _strip_bom(head)[:200].lstrip()
     if text_head[:1] in (b"{", b"["):
         return "json"

@@ -250,3 +250,24 @@ def test_an_item_planned_with_seconds_is_the_same_row_read_back(database, tmp_pa
         assert _csv_rows(tmp_path / "plan.csv")[1][1] == "2027-03-01 08:00"
         again = import_csv(session, tmp_path / "plan.csv", now=NOW)
         assert (again.added, again.existing) == (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("export", "suffix", "wrong_type"),
+    [(export_ics, ".ics", "日历文件必须是 .ics"), (export_csv, ".csv", "导出文件必须是 .csv")],
+)
+def test_exports_refuse_a_bad_target_in_one_line_and_leave_no_partial_file(
+    database, tmp_path, export, suffix, wrong_type
+):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    with database.session() as session:
+        _plan(session)
+        with pytest.raises(UserError, match=wrong_type):
+            export(session, folder / "plan.txt")
+        with pytest.raises(UserError, match="文件夹不存在"):
+            export(session, folder / "missing" / f"plan{suffix}")
+        (folder / f"taken{suffix}").mkdir()  # a folder where the file should go
+        with pytest.raises(UserError, match=f"taken{suffix}"):
+            export(session, folder / f"taken{suffix}")
+    assert sorted(p.name for p in folder.iterdir()) == [f"taken{suffix}"]
