@@ -9004,10 +9004,6 @@ Drop an image here</translation>
         <translation>The folder does not exist: {folder}</translation>
     </message>
     <message>
-        <source>无法写入 {file}：文件可能正在 Excel 中打开，请关闭后重试</source>
-        <translation>Cannot write {file}: it may be open in Excel; close it and try again</translation>
-    </message>
-    <message>
         <source>无法写入 {file}：{error}</source>
         <translation>Cannot write {file}: {error}</translation>
     </message>
@@ -12010,6 +12006,10 @@ Drop an image here</translation>
     <message>
         <source>第 {row} 行太长，不像聊天内容，已跳过</source>
         <translation>Line {row} is too long to be chat content; skipped</translation>
+    </message>
+    <message>
+        <source>无法写入 {file}：文件可能正在别的程序（如 Excel）中打开，请关闭后重试</source>
+        <translation>Cannot write {file}: it may be open in another program (such as Excel); close it and try again</translation>
     </message>
     <message>
         <source>新人</source>
