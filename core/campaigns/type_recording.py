@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from core.activity.record import MAX_AMOUNT_CENTS, NewEvent
 from core.campaigns.facts import Draw, Facts
 from core.campaigns.recording import RECORDING_STATUSES
-from core.campaigns.records import KIND_LABELS, STATUS_LABELS, find_campaign
+from core.campaigns.records import KIND_LABELS, STATUS_LABELS, community_ids_of, find_campaign
 from core.campaigns.rewards.bargain import schedule
 from core.campaigns.rewards.lottery import ALGORITHM, replay
 from core.campaigns.settings import Common, parse
@@ -35,7 +35,7 @@ from db.campaign_fact_models import (
     CampaignTeamMember,
 )
 from db.models import Member
-from db.referral_models import Campaign, CampaignCommunity, CampaignReview
+from db.referral_models import Campaign, CampaignReview
 
 # ------------------------------------------------------------------------------ shared checks
 
@@ -459,12 +459,8 @@ def purchase_event(
     check_member(session, member_id)
     if not 0 < cents <= MAX_AMOUNT_CENTS:
         raise UserError(msg("金额应大于 0、不超过 1000 万元：{value}", value=cents))
-    if community_id is None:
-        targets = session.scalars(
-            select(CampaignCommunity.community_id).where(
-                CampaignCommunity.campaign_id == campaign.id
-            )
-        ).all()
+    if community_id is None:  # the campaign's only target community, if it has one
+        targets = community_ids_of(session, campaign.id)
         community_id = targets[0] if len(targets) == 1 else None
     event = NewEvent(member_id, "purchase", at, community_id=community_id, amount_cents=cents)
     return campaign, event
