@@ -74,9 +74,9 @@ def when(campaign: Campaign, at: datetime | None, now: datetime | None) -> datet
     """When it happened (default: now), inside the campaign's dates."""
     at = at or now or datetime.now()
     if campaign.starts_at is not None and at < campaign.starts_at:
-        raise UserError(msg("时间 {at} 早于活动开始", at=_shown(at)))
+        raise UserError(msg("时间 {at} 早于活动开始", at=shown_time(at)))
     if campaign.ends_at is not None and at > campaign.ends_at:
-        raise UserError(msg("时间 {at} 晚于活动结束", at=_shown(at)))
+        raise UserError(msg("时间 {at} 晚于活动结束", at=shown_time(at)))
     return at
 
 
@@ -118,7 +118,8 @@ def check_member(session: Session, member_id: int) -> None:
         raise UserError(msg("成员 {member} 已被审核拉黑，不能参加活动", member=member_id))
 
 
-def _shown(at: datetime) -> str:
+def shown_time(at: datetime) -> str:
+    """A time as a refusal names it: to the minute."""
     return at.isoformat(sep=" ", timespec="minutes")
 
 
@@ -195,7 +196,7 @@ def record_help(
                 msg(
                     "已过时限：成员 {target} 的助力在 {deadline} 截止",
                     target=target_id,
-                    deadline=_shown(deadline),
+                    deadline=shown_time(deadline),
                 )
             )
     cut = price = None
@@ -283,7 +284,7 @@ def record_team(
         count = session.scalar(select(func.count()).where(CampaignTeamMember.team_id == team.id))
         deadline = team.opened_at + hours
         if at < team.opened_at:
-            raise UserError(msg("时间 {at} 早于开团时间", at=_shown(at)))
+            raise UserError(msg("时间 {at} 早于开团时间", at=shown_time(at)))
         if count >= settings.team_size:
             raise UserError(msg("团已满（{size} 人）", size=settings.team_size))
         if at > deadline:
@@ -291,7 +292,7 @@ def record_team(
                 msg(
                     "团已过期：成员 {leader} 的团在 {deadline} 截止",
                     leader=leader_id,
-                    deadline=_shown(deadline),
+                    deadline=shown_time(deadline),
                 )
             )
         opened = False
@@ -478,5 +479,6 @@ __all__ = [
     "record_draw",
     "record_help",
     "record_team",
+    "shown_time",
     "when",
 ]
