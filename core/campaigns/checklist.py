@@ -179,12 +179,21 @@ def _codes(facts: Facts) -> Item:
 ENDED = ("ended", "reviewed")
 
 
+def _groups_settled(facts: Facts, key: str, label: Message, ended: Message) -> Item | None:
+    """A target-group check's answer before looking at the groups: done once the campaign has
+    ended (nobody joins any more), missing while no target group is chosen; else None."""
+    if facts.status in ENDED:
+        return _item(BEFORE, key, label, DONE, ended)
+    if not facts.groups:
+        return _item(BEFORE, key, label, MISSING, msg("还没有选择目标群"))
+    return None
+
+
 def _qr(facts: Facts) -> Item:
     label = msg("目标群二维码有效")
-    if facts.status in ENDED:
-        return _item(BEFORE, "qr", label, DONE, msg("活动已结束，不再需要扫码入群"))
-    if not facts.groups:
-        return _item(BEFORE, "qr", label, MISSING, msg("还没有选择目标群"))
+    settled = _groups_settled(facts, "qr", label, msg("活动已结束，不再需要扫码入群"))
+    if settled is not None:
+        return settled
     open_groups = [g for g in facts.groups if _scan_open(g)]
     missing = [g.name for g in open_groups if not g.has_qr]
     expired = [g.name for g in open_groups if g.qr_days_left is not None and g.qr_days_left <= 0]
@@ -219,10 +228,9 @@ def _room(group: Group) -> int:
 
 def _capacity(facts: Facts) -> Item:
     label = msg("目标群容量够用")
-    if facts.status in ENDED:
-        return _item(BEFORE, "capacity", label, DONE, msg("活动已结束，不再有新成员进群"))
-    if not facts.groups:
-        return _item(BEFORE, "capacity", label, MISSING, msg("还没有选择目标群"))
+    settled = _groups_settled(facts, "capacity", label, msg("活动已结束，不再有新成员进群"))
+    if settled is not None:
+        return settled
     room = sum(_room(g) for g in facts.groups)
     if facts.expected_joins is None:
         return _item(

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from core.campaigns.decisions import APPROVED, Decision
 from core.campaigns.facts_types_sql import CHUNK
 from core.campaigns.settings import MAX_POOL
-from core.campaigns.type_recording import open_campaign, when
+from core.campaigns.type_recording import open_campaign, shown_time, when
 from core.common.errors import UserError
 from core.common.sheets.limits import ImportLimits
 from core.common.sheets.readers import check_file, iter_tables
@@ -219,7 +219,7 @@ def redeem_code(
             msg(
                 "券码 {code} 已在 {at} 核销过",
                 code=code,
-                at=row.redeemed_at.isoformat(sep=" ", timespec="minutes"),
+                at=shown_time(row.redeemed_at),
             )
         )
     if at < row.issued_at:

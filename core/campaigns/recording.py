@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.campaigns.records import STATUS_LABELS, find_campaign
+from core.campaigns.records import STATUS_LABELS, community_ids_of, find_campaign
 from core.common.errors import UserError
 from core.common.text import msg
 from core.referrals.edges import Claim, Recorded, record_edge
@@ -126,13 +126,7 @@ def _recording(session: Session, campaign_text: str) -> Campaign:
 def _community(session: Session, campaign: Campaign, community_id: int | None) -> int | None:
     """The community the invitee joined: the one given (one of the campaign's targets), else
     the campaign's only target."""
-    targets = list(
-        session.scalars(
-            select(CampaignCommunity.community_id).where(
-                CampaignCommunity.campaign_id == campaign.id
-            )
-        )
-    )
+    targets = community_ids_of(session, campaign.id)
     if community_id is None and len(targets) == 1:
         community_id = targets[0]
     elif community_id is not None and targets and community_id not in targets:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.campaigns.facts_sql import load_facts
 from core.campaigns.rewards.swaps import matches
-from core.campaigns.type_recording import begin, open_campaign
+from core.campaigns.type_recording import begin, open_campaign, shown_time
 from core.common.errors import UserError
 from core.common.text import msg
 from db.campaign_fact_models import (
@@ -176,7 +176,7 @@ def record_done(
             msg(
                 "交换 {id} 已在 {at} 完成",
                 id=swap_id,
-                at=swap.done_at.isoformat(sep=" ", timespec="minutes"),
+                at=shown_time(swap.done_at),
             )
         )
     if at < swap.matched_at:

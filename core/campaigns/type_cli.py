@@ -2,7 +2,8 @@
 campaigns of the acting-together types (core/campaigns/type_recording.py, swap_recording.py,
 coupon_pool.py). `campaigns purchase` lives in cli.py: it runs the activity workflow.
 
-Imports beyond argparse happen inside the handlers, so `main.py --help` stays quick.
+Imports beyond argparse happen inside the handlers, so `main.py --help` stays quick. The JSON
+answer is the result's fields as they are: emit writes a time as "YYYY-MM-DD HH:MM:SS".
 """
 
 from __future__ import annotations
@@ -96,7 +97,6 @@ def run_help(args: argparse.Namespace) -> int:
 
     result = _run(args, work)
     data = asdict(result) | {"done": result.done}
-    data["at"] = result.at.isoformat(sep=" ")
     if result.kind == "bargain":
         human = (
             f"成员 {result.helper_id} 给成员 {result.target_id} 砍了 "
@@ -130,9 +130,8 @@ def run_team(args: argparse.Namespace) -> int:
 
     result = _run(args, work)
     data = asdict(result) | {"complete": result.complete}
-    data["deadline"] = result.deadline.isoformat(sep=" ")
     what = "开团" if result.opened else f"加入团长 {result.leader_id} 的团"
-    state = "已成团" if result.complete else f"{data['deadline'][:16]} 前成团有效"
+    state = "已成团" if result.complete else f"{result.deadline:%Y-%m-%d %H:%M} 前成团有效"
     human = (
         f"活动「{result.campaign_name}」：成员 {result.member_id} {what}"
         f"（{result.members}/{result.team_size} 人，{state}）"
@@ -163,8 +162,6 @@ def run_draw(args: argparse.Namespace) -> int:
 
 
 def run_coupons(args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-
     from core.campaigns.coupon_pool import generate_codes, import_codes, read_codes
 
     if args.file is not None:
@@ -174,30 +171,24 @@ def run_coupons(args: argparse.Namespace) -> int:
     else:
         result = _run(args, lambda session: generate_codes(session, args.campaign, args.generate))
         how = "生成"
-    data = asdict(result)
     human = (
         f"活动「{result.campaign_name}」{how}券码 {result.added} 个"
         f"（已在池中 {result.already} 个），券码池共 {result.total} 个"
     )
-    emit_change(args, data, human)
+    emit_change(args, result, human)
     return 0
 
 
 def run_redeem(args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-
     from core.campaigns.coupon_pool import redeem_code
 
     at = _time(args)
     result = _run(args, lambda session: redeem_code(session, args.campaign, args.code, at=at))
-    data = asdict(result)
-    data["issued_at"] = result.issued_at.isoformat(sep=" ")
-    data["redeemed_at"] = result.redeemed_at.isoformat(sep=" ")
     human = (
         f"活动「{result.campaign_name}」：券码 {result.code} 已核销"
-        f"（发给成员 {result.member_id}，{data['issued_at'][:16]} 发出）"
+        f"（发给成员 {result.member_id}，{result.issued_at:%Y-%m-%d %H:%M} 发出）"
     )
-    emit_change(args, data, human)
+    emit_change(args, result, human)
     return 0
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from core.activity.record import MAX_AMOUNT_CENTS, NewEvent
 from core.campaigns.facts import Draw, Facts
 from core.campaigns.recording import RECORDING_STATUSES
-from core.campaigns.records import KIND_LABELS, STATUS_LABELS, find_campaign
+from core.campaigns.records import KIND_LABELS, STATUS_LABELS, community_ids_of, find_campaign
 from core.campaigns.rewards.bargain import schedule
 from core.campaigns.rewards.lottery import ALGORITHM, replay
 from core.campaigns.settings import Common, parse
@@ -35,7 +35,7 @@ from db.campaign_fact_models import (
     CampaignTeamMember,
 )
 from db.models import Member
-from db.referral_models import Campaign, CampaignCommunity, CampaignReview
+from db.referral_models import Campaign, CampaignReview
 
 # ------------------------------------------------------------------------------ shared checks
 
@@ -74,9 +74,9 @@ def when(campaign: Campaign, at: datetime | None, now: datetime | None) -> datet
     """When it happened (default: now), inside the campaign's dates."""
     at = at or now or datetime.now()
     if campaign.starts_at is not None and at < campaign.starts_at:
-        raise UserError(msg("时间 {at} 早于活动开始", at=_shown(at)))
+        raise UserError(msg("时间 {at} 早于活动开始", at=shown_time(at)))
     if campaign.ends_at is not None and at > campaign.ends_at:
-        raise UserError(msg("时间 {at} 晚于活动结束", at=_shown(at)))
+        raise UserError(msg("时间 {at} 晚于活动结束", at=shown_time(at)))
     return at
 
 
@@ -118,7 +118,8 @@ def check_member(session: Session, member_id: int) -> None:
         raise UserError(msg("成员 {member} 已被审核拉黑，不能参加活动", member=member_id))
 
 
-def _shown(at: datetime) -> str:
+def shown_time(at: datetime) -> str:
+    """A time as a refusal names it: to the minute."""
     return at.isoformat(sep=" ", timespec="minutes")
 
 
@@ -195,7 +196,7 @@ def record_help(
                 msg(
                     "已过时限：成员 {target} 的助力在 {deadline} 截止",
                     target=target_id,
-                    deadline=_shown(deadline),
+                    deadline=shown_time(deadline),
                 )
             )
     cut = price = None
@@ -283,7 +284,7 @@ def record_team(
         count = session.scalar(select(func.count()).where(CampaignTeamMember.team_id == team.id))
         deadline = team.opened_at + hours
         if at < team.opened_at:
-            raise UserError(msg("时间 {at} 早于开团时间", at=_shown(at)))
+            raise UserError(msg("时间 {at} 早于开团时间", at=shown_time(at)))
         if count >= settings.team_size:
             raise UserError(msg("团已满（{size} 人）", size=settings.team_size))
         if at > deadline:
@@ -291,7 +292,7 @@ def record_team(
                 msg(
                     "团已过期：成员 {leader} 的团在 {deadline} 截止",
                     leader=leader_id,
-                    deadline=_shown(deadline),
+                    deadline=shown_time(deadline),
                 )
             )
         opened = False
@@ -459,12 +460,8 @@ def purchase_event(
     check_member(session, member_id)
     if not 0 < cents <= MAX_AMOUNT_CENTS:
         raise UserError(msg("金额应大于 0、不超过 1000 万元：{value}", value=cents))
-    if community_id is None:
-        targets = session.scalars(
-            select(CampaignCommunity.community_id).where(
-                CampaignCommunity.campaign_id == campaign.id
-            )
-        ).all()
+    if community_id is None:  # the campaign's only target community, if it has one
+        targets = community_ids_of(session, campaign.id)
         community_id = targets[0] if len(targets) == 1 else None
     event = NewEvent(member_id, "purchase", at, community_id=community_id, amount_cents=cents)
     return campaign, event
@@ -482,5 +479,6 @@ __all__ = [
     "record_draw",
     "record_help",
     "record_team",
+    "shown_time",
     "when",
 ]

@@ -207,15 +207,7 @@ def record_edges(
 def _member_problems(session: Session, member_ids: set[int]) -> dict[int, str]:
     """member → why no edge can name them (unknown, or merged into another)."""
     ids = sorted(member_ids)
-    known: dict[int, int | None] = {}
-    for start in range(0, len(ids), CHUNK):
-        known.update(
-            session.execute(
-                select(Member.id, Member.merged_into_id).where(
-                    Member.id.in_(ids[start : start + CHUNK])
-                )
-            ).all()
-        )
+    known = _member_column(session, Member.merged_into_id, ids)
     problems = {}
     for member_id in ids:
         if member_id not in known:
@@ -225,6 +217,18 @@ def _member_problems(session: Session, member_ids: set[int]) -> dict[int, str]:
                 "成员 {member} 已合并到成员 {kept}", member=member_id, kept=known[member_id]
             )
     return problems
+
+
+def _member_column(session: Session, column, ids: list[int]) -> dict[int, int | None]:
+    """member → `column` of members, for those of `ids` that exist (read in chunks)."""
+    found: dict[int, int | None] = {}
+    for start in range(0, len(ids), CHUNK):
+        found.update(
+            session.execute(
+                select(Member.id, column).where(Member.id.in_(ids[start : start + CHUNK]))
+            ).all()
+        )
+    return found
 
 
 def set_edge_status(
@@ -299,16 +303,7 @@ def refresh_inviters(session: Session, member_ids: Iterable[int]) -> int:
     derived = derived_inviters(session, member_ids)
     if not derived:
         return 0
-    ids = sorted(derived)
-    current: dict[int, int | None] = {}
-    for start in range(0, len(ids), CHUNK):
-        current.update(
-            session.execute(
-                select(Member.id, Member.inviter_id).where(
-                    Member.id.in_(ids[start : start + CHUNK])
-                )
-            ).all()
-        )
+    current = _member_column(session, Member.inviter_id, sorted(derived))
     changed = [
         {"b_id": member_id, "v_inviter": inviter}
         for member_id, inviter in derived.items()

@@ -51,27 +51,27 @@ def feistel_bits(domain: int) -> int:
 
 def permute(value: int, domain: int, key: bytes) -> int:
     """A keyed bijection on [0, domain): Feistel on the next even bit width, cycle-walking."""
-    bits = feistel_bits(domain)
-    half = bits // 2
-    mask = (1 << half) - 1
-    while True:
-        left, right = value >> half, value & mask
-        for round_no in range(ROUNDS):
-            left, right = right, left ^ _round(key, round_no, right, half)
-        value = (left << half) | right
-        if value < domain:
-            return value
+    return _cycle_walk(value, domain, key, inverse=False)
 
 
 def unpermute(value: int, domain: int, key: bytes) -> int:
     """The inverse of `permute` (the rounds backwards; cycle-walking backwards too)."""
-    bits = feistel_bits(domain)
-    half = bits // 2
+    return _cycle_walk(value, domain, key, inverse=True)
+
+
+def _cycle_walk(value: int, domain: int, key: bytes, *, inverse: bool) -> int:
+    """The Feistel rounds (backwards when `inverse`) again until the value falls in the domain:
+    walking the cycle stays a bijection on [0, domain), and the inverse walks it back."""
+    half = feistel_bits(domain) // 2
     mask = (1 << half) - 1
     while True:
         left, right = value >> half, value & mask
-        for round_no in reversed(range(ROUNDS)):
-            left, right = right ^ _round(key, round_no, left, half), left
+        if inverse:
+            for round_no in reversed(range(ROUNDS)):
+                left, right = right ^ _round(key, round_no, left, half), left
+        else:
+            for round_no in range(ROUNDS):
+                left, right = right, left ^ _round(key, round_no, right, half)
         value = (left << half) | right
         if value < domain:
             return value

@@ -75,6 +75,15 @@ def test_missing_goal_empty_stock_expired_qr_and_too_little_room():
     assert items["capacity"].state == MISSING and "50" in items["capacity"].reason
 
 
+def test_group_checks_are_done_once_ended_and_missing_without_target_groups():
+    ended = by_key(checklist(facts(status="ended", groups=())))
+    assert (ended["qr"].state, ended["capacity"].state) == (DONE, DONE)
+    assert "活动已结束" in ended["qr"].reason and "活动已结束" in ended["capacity"].reason
+    none = by_key(checklist(facts(groups=())))
+    assert (none["qr"].state, none["capacity"].state) == (MISSING, MISSING)
+    assert none["qr"].reason == none["capacity"].reason == "还没有选择目标群"
+
+
 def test_phases_follow_the_status_and_the_review_reads_goal_roi_and_notes():
     items = by_key(checklist(facts(status="ended", actual=150, roi=-0.2, notes="")))
     assert {"near_caps", "goal", "roi", "notes"} <= set(items)

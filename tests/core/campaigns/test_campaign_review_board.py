@@ -88,6 +88,10 @@ def test_an_invite_by_hand_follows_the_first_referrer_rule(database):
         assert clash.community_id == built.community_id and clash.inviter == "李大嘴"
         with pytest.raises(UserError):
             record_manual(session, str(built.campaign_id), m["李大嘴"], m["李大嘴"])
+        with pytest.raises(UserError, match="不是活动"):  # only a target community counts
+            record_manual(
+                session, str(built.campaign_id), m["李大嘴"], m["新人甲"], community_id=987654
+            )
         edge = session.get(ReferralEdge, clash.edge_id)
         assert (edge.how, edge.status) == ("manual", "rejected")
 

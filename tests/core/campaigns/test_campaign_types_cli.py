@@ -83,6 +83,21 @@ def test_help_team_draw_and_settle(cli_db):
     refused(url, "奖品已全部抽完", "campaigns", "draw", "抽奖", "--member", "王五")
 
 
+def test_times_are_text_in_json_and_to_the_minute_in_the_line(cli_db):
+    url, _ = cli_db
+    at = (START + timedelta(hours=1)).replace(second=0, microsecond=0)
+    typed = f"{at:%Y-%m-%d %H:%M}"
+    helped = ok(
+        url, "campaigns", "help", "助力", "--helper", "Lily", "--for", "张小凡", "--at", typed
+    )
+    assert helped["at"] == f"{typed}:00"
+    opened = ok(url, "campaigns", "team", "拼团", "--member", "王五", "--at", typed, "--dry-run")
+    deadline = at + timedelta(hours=24)  # the team's default time limit
+    assert opened["deadline"] == f"{deadline:%Y-%m-%d %H:%M}:00"
+    line = main(url, "campaigns", "team", "拼团", "--member", "王五", "--at", typed).stdout
+    assert f"{deadline:%Y-%m-%d %H:%M} 前成团有效" in line
+
+
 def test_coupons_swaps_and_a_purchase(cli_db, tmp_path):
     url, (_, lily, _) = cli_db
     made = ok(url, "campaigns", "coupons", "券", "--generate", "3", "--dry-run")
