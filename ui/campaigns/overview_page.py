@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -282,10 +281,12 @@ class OverviewPage(CampaignPage):
         if status is None:
             return
         for target in TRANSITIONS[status]:
-            button = QPushButton(self._step_text(status, target))
-            button.setObjectName(f"campaign_status_{target}")
+            button = push_button(
+                f"campaign_status_{target}",
+                self._step_text(status, target),
+                lambda _checked=False, t=target: self._step(t),
+            )
             button.setProperty("primary", target in ("running", "reviewed"))
-            button.clicked.connect(lambda _checked=False, t=target: self._step(t))
             self.status_buttons.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
 
     def _step_text(self, status: str, target: str) -> str:

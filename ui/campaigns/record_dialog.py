@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from ui.common.changes import Change, changes
 from ui.common.errors import refusal_line
 from ui.common.flow_layout import FlowLayout
+from ui.common.widgets import push_button
 from ui.communities.dialog import OwnerPicker
 
 if TYPE_CHECKING:
@@ -83,10 +84,10 @@ class RecordDialog(QDialog):
         self.code.textEdited.connect(lambda _t: self._lookup_timer.start())
         self.scanned = QCheckBox(self.tr("扫码得到"))
         self.scanned.setObjectName("campaign_record_scanned")
-        self.scan_button = QPushButton(self.tr("从图片识别…"))
-        self.scan_button.setObjectName("campaign_record_scan_image")
+        self.scan_button = push_button(
+            "campaign_record_scan_image", self.tr("从图片识别…"), self.choose_image
+        )
         self.scan_button.setToolTip(self.tr("选一张海报或二维码的截图，读出其中的邀请码"))
-        self.scan_button.clicked.connect(self.choose_image)
         code_row = QHBoxLayout()
         code_row.addWidget(self.code, 1)
         code_row.addWidget(self.scanned)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -100,10 +99,10 @@ class ToolImportDialog(QDialog):
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
-        self.import_button = QPushButton(self.tr("导入"))
-        self.import_button.setObjectName("campaign_tool_import_ok")
+        self.import_button = push_button(
+            "campaign_tool_import_ok", self.tr("导入"), self.run_import
+        )
         self.import_button.setProperty("primary", True)
-        self.import_button.clicked.connect(self.run_import)
         self.buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.rejected.connect(self.reject)
 

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
 )
 
@@ -28,6 +27,7 @@ from core.common import backup, paths
 from ui.common.errors import show_error
 from ui.common.screen_fit import fit_to_screen
 from ui.common.tasks import run_task
+from ui.common.widgets import push_button
 
 if TYPE_CHECKING:
     from core.common.database import Database
@@ -149,9 +149,7 @@ class RestoreDialog(QDialog):
         if self.list.count():
             self.list.setCurrentRow(0)
         self.list.itemDoubleClicked.connect(lambda _item: self.accept())
-        browse = QPushButton(self.tr("从文件选择…"))
-        browse.setObjectName("restore_browse_button")
-        browse.clicked.connect(self._browse)
+        browse = push_button("restore_browse_button", self.tr("从文件选择…"), self._browse)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -44,7 +43,7 @@ from ui.common.errors import show_error
 from ui.common.i18n import shown
 from ui.common.tasks import Task, run_task, show_error_on, while_alive
 from ui.common.units import units
-from ui.common.widgets import counted_suffix, hint_label
+from ui.common.widgets import counted_suffix, hint_label, push_button
 from ui.communities.labels import platform_labels
 
 SEARCH_DELAY_MS = 250
@@ -264,9 +263,7 @@ class CommunityDialog(QDialog):
         )
         self.admin_picker.setPlaceholderText(self.tr("输入名字添加管理员"))
         self.admin_picker.member_chosen.connect(self._add_admin)
-        remove = QPushButton(self.tr("移除所选"))
-        remove.setObjectName("community_admin_remove")
-        remove.clicked.connect(self._remove_admins)
+        remove = push_button("community_admin_remove", self.tr("移除所选"), self._remove_admins)
         row = QHBoxLayout()
         row.addWidget(self.admin_picker, 1)
         row.addWidget(remove)

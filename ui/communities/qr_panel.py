@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -43,7 +42,7 @@ from core.communities.qr import QrInfo
 from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.quiet import Quiet
 from ui.common.tasks import TaskGroup
-from ui.common.widgets import hint_label
+from ui.common.widgets import hint_label, push_button
 from ui.communities.labels import (
     OK_COLOR,
     QUIET_COLOR,
@@ -146,16 +145,12 @@ class QrPanel(QFrame):
         facts.setRowStretch(5, 1)
         facts.setColumnStretch(1, 1)
 
-        self.file_button = QPushButton(self.tr("从文件添加…"))
-        self.file_button.setObjectName("communities_qr_from_file")
-        self.file_button.clicked.connect(self.attach_from_file)
-        self.paste_button = QPushButton(self.tr("粘贴"))
-        self.paste_button.setObjectName("communities_qr_paste")
+        self.file_button = push_button(
+            "communities_qr_from_file", self.tr("从文件添加…"), self.attach_from_file
+        )
+        self.paste_button = push_button("communities_qr_paste", self.tr("粘贴"), self.paste)
         self.paste_button.setToolTip(self.tr("粘贴剪贴板里的二维码截图"))
-        self.paste_button.clicked.connect(self.paste)
-        self.remove_button = QPushButton(self.tr("移除"))
-        self.remove_button.setObjectName("communities_qr_remove")
-        self.remove_button.clicked.connect(self.remove)
+        self.remove_button = push_button("communities_qr_remove", self.tr("移除"), self.remove)
         buttons = QHBoxLayout()
         buttons.addWidget(self.file_button)
         buttons.addWidget(self.paste_button)

@@ -33,7 +33,7 @@ from ui.common.flow_layout import flow_row
 from ui.common.labels import role_name
 from ui.common.tasks import TaskGroup
 from ui.common.wheel import scroll_safe
-from ui.common.widgets import page_title
+from ui.common.widgets import page_title, push_button
 
 NO_BIRTHDAY = QDate(1900, 1, 1)
 # The member fields edited in a one-line box, in the form's order.
@@ -153,12 +153,8 @@ class MemberDetailPanel(QWidget):
         form.addRow(self.tr("标签"), self.tags_input)
         form.addRow(self.tr("自定义字段"), self.custom_input)
 
-        self.save_button = QPushButton(self.tr("保存修改"))
-        self.save_button.setObjectName("member_save")
-        self.save_button.clicked.connect(self.save)
-        self.undo_button = QPushButton(self.tr("撤销上次修改"))
-        self.undo_button.setObjectName("member_undo")
-        self.undo_button.clicked.connect(self.undo)
+        self.save_button = push_button("member_save", self.tr("保存修改"), self.save)
+        self.undo_button = push_button("member_undo", self.tr("撤销上次修改"), self.undo)
         self.undo_button.setEnabled(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)

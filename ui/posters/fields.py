@@ -29,6 +29,7 @@ from core.posters.fonts import FontInfo, bundled_font, system_fonts
 from core.posters.template import parse_color
 from ui.common.quiet import Quiet
 from ui.common.tasks import TaskGroup
+from ui.common.widgets import push_button
 
 
 def css_color(value: str) -> str:
@@ -145,12 +146,8 @@ class AssetField(QWidget):
         self.label.setObjectName(object_name + "Name")
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.pick = QPushButton(self.tr("选择图片…"))
-        self.pick.setObjectName(object_name + "Pick")
-        self.pick.clicked.connect(self._browse)
-        self.clear = QPushButton(clear_text)
-        self.clear.setObjectName(object_name + "Clear")
-        self.clear.clicked.connect(self.cleared)
+        self.pick = push_button(object_name + "Pick", self.tr("选择图片…"), self._browse)
+        self.clear = push_button(object_name + "Clear", clear_text, self.cleared)
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
         buttons.addWidget(self.pick)

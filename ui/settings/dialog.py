@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -22,7 +21,7 @@ from core.common.config import AppConfig, load_config, save_config
 from core.common.database import open_database
 from ui.common.tasks import run_task
 from ui.common.theme import apply_theme
-from ui.common.widgets import hint_label
+from ui.common.widgets import hint_label, push_button
 
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}
 
@@ -56,9 +55,9 @@ class SettingsDialog(QDialog):
         self.db_url.setPlaceholderText(
             self.tr("留空：使用本机文件 {path}").format(path=paths.default_db_path())
         )
-        self.test_button = QPushButton(self.tr("测试连接"))
-        self.test_button.setObjectName("settings_test_db")
-        self.test_button.clicked.connect(self.test_connection)
+        self.test_button = push_button(
+            "settings_test_db", self.tr("测试连接"), self.test_connection
+        )
         db_row = QHBoxLayout()
         db_row.addWidget(self.db_url, 1)
         db_row.addWidget(self.test_button)
