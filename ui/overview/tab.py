@@ -287,6 +287,15 @@ class OverviewTab(FeatureTab):
         start, end = self.period_bar.dates()
         return Period(start, end, self.period_bar.community_id(), self.period_bar.community_name())
 
+    def _checked_period(self):
+        """The period chosen, or None with the refusal shown under the figures (a custom range
+        the wrong way round): nothing is read or written for it."""
+        try:
+            return self.period()
+        except UserError as error:
+            self.period_label.setText(shown(str(error)))
+            return None
+
     def _load_dashboard(self) -> None:
         """Read the figures for the chosen period; only the newest read is shown."""
         self._skipped_empty = self.stats is not None and self.stats.is_empty
@@ -298,10 +307,8 @@ class OverviewTab(FeatureTab):
             self._stale = True
             return
         self._stale = False
-        try:
-            period = self.period()
-        except UserError as error:  # a custom range the wrong way round: say so, read nothing
-            self.period_label.setText(shown(str(error)))
+        period = self._checked_period()
+        if period is None:
             return
         self._generation += 1
         generation = self._generation
@@ -520,10 +527,8 @@ class OverviewTab(FeatureTab):
         if path is None:
             self._choose_preset()
             return
-        try:
-            period = self.period()
-        except UserError as error:
-            self.period_label.setText(shown(str(error)))
+        period = self._checked_period()
+        if period is None:
             return
         from core.reports.period import ALL_SHEETS, PRESETS
 
@@ -584,10 +589,8 @@ class OverviewTab(FeatureTab):
         """The phone picture (长图) of the period shown, as PNG, written in the background."""
         if self.stats is None or self.stats.is_empty:
             return
-        try:
-            period = self.period()
-        except UserError as error:
-            self.period_label.setText(shown(str(error)))
+        period = self._checked_period()
+        if period is None:
             return
         if path is None:
             suggested = Path.home() / f"长图_{period.start:%Y%m%d}-{period.end:%Y%m%d}.png"
