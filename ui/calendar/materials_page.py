@@ -39,7 +39,7 @@ from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.i18n import shown
 from ui.common.icons import icon
 from ui.common.tasks import TaskGroup
-from ui.common.widgets import confirm, hint_label, push_button
+from ui.common.widgets import confirm, hint_label, push_button, restyle
 
 if TYPE_CHECKING:
     from core.calendar.materials import MaterialRow
@@ -277,9 +277,7 @@ class MaterialsPage(QWidget):
         if result.already:
             parts.append(self.tr("素材库里已有：{names}").format(names="、".join(result.already)))
         parts += [shown(text) for text in result.refused]
-        self.status.setProperty("warning", bool(result.refused))
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        restyle(self.status, warning=bool(result.refused))
         self.status.setText("\n".join(parts))
 
     def dragEnterEvent(self, event) -> None:

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from ui.common.changes import Change, changes
 from ui.common.errors import refusal_line
 from ui.common.flow_layout import FlowLayout
-from ui.common.widgets import push_button
+from ui.common.widgets import push_button, restyle
 from ui.communities.dialog import OwnerPicker
 
 if TYPE_CHECKING:
@@ -212,7 +212,6 @@ class RecordDialog(QDialog):
         if text != self.code.text():
             return  # typed on since
         self.resolved = found
-        self.owner.setProperty("warning", False)
         if found.campaign_id is not None and found.campaign_id != self.campaign_id:
             said = self.tr("邀请码 {code} 属于 {name}，但它是活动「{campaign}」的")
             self.owner.setText(
@@ -221,7 +220,7 @@ class RecordDialog(QDialog):
         else:
             said = self.tr("邀请码 {code} 属于 {name}")
             self.owner.setText(said.format(code=found.code, name=found.nickname))
-        self._restyle(self.owner)
+        restyle(self.owner, warning=False)
         self._update()
 
     def _refused(self, text: str | None, error: BaseException) -> None:
@@ -231,8 +230,7 @@ class RecordDialog(QDialog):
         if line is None:
             return
         self.owner.setText(line)
-        self.owner.setProperty("warning", True)
-        self._restyle(self.owner)
+        restyle(self.owner, warning=True)
         self._set_suggestions(getattr(error, "suggestions", []))
 
     def _set_suggestions(self, suggestions) -> None:
@@ -276,11 +274,6 @@ class RecordDialog(QDialog):
         """A suggestion picked: it becomes the code, looked up at once."""
         self.code.setText(code)
         self.look_up()
-
-    @staticmethod
-    def _restyle(widget: QWidget) -> None:
-        widget.style().unpolish(widget)
-        widget.style().polish(widget)
 
     # ---------------------------------------------------------------------------- write
 
@@ -344,8 +337,7 @@ class RecordDialog(QDialog):
             if result.code:
                 text += self.tr("（邀请码 {code}）").format(code=result.code)
         self.result.setText(text)
-        self.result.setProperty("warning", result.outcome == "conflict")
-        self._restyle(self.result)
+        restyle(self.result, warning=result.outcome == "conflict")
         self.result.show()
         self.invitee.set_owner(None)  # ready for the next one
         self.invitee.setFocus()
@@ -358,8 +350,7 @@ class RecordDialog(QDialog):
         if line is None:
             return
         self.result.setText(line)
-        self.result.setProperty("warning", True)
-        self._restyle(self.result)
+        restyle(self.result, warning=True)
         self.result.show()
         if getattr(error, "suggestions", None):
             self._set_suggestions(error.suggestions)

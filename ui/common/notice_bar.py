@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
-from ui.common.widgets import push_button
+from ui.common.widgets import push_button, restyle
 
 
 class NoticeBar(QFrame):
@@ -40,8 +40,6 @@ class NoticeBar(QFrame):
     def say(self, text: str, *, warning: bool = False) -> None:
         """Show `text` (in the warning colour when `warning`)."""
         if bool(self.label.property("warning")) != warning:
-            self.label.setProperty("warning", warning)
-            self.label.style().unpolish(self.label)
-            self.label.style().polish(self.label)
+            restyle(self.label, warning=warning)
         self.label.setText(text)
         self.show()

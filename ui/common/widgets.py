@@ -54,6 +54,15 @@ def accept_cancel_buttons(
     return buttons
 
 
+def restyle(widget: QWidget, **properties: object) -> None:
+    """Set the properties the style sheet reads (warning, muted…) and draw the widget with them:
+    Qt applies a changed property only when the widget is polished again."""
+    for name, value in properties.items():
+        widget.setProperty(name, value)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
 def page_title(object_name: str, text: str) -> QLabel:
     """The title at the top of a page (社群, 成员…), in the style sheet's page-title size."""
     label = QLabel(text)

@@ -46,7 +46,7 @@ from ui.common.errors import show_error
 from ui.common.notice_bar import NoticeBar
 from ui.common.search_table import SearchBoxTableView
 from ui.common.tab import FeatureTab
-from ui.common.widgets import confirm, page_title, push_button
+from ui.common.widgets import confirm, page_title, push_button, restyle
 from ui.communities.attention import AttentionDialog
 from ui.communities.detail import CommunityDetail, DetailData, load_detail
 from ui.communities.dialog import CommunityDialog
@@ -319,9 +319,7 @@ class CommunitiesTab(FeatureTab):
         self.attention_button.setText(
             self.tr("需要处理 {count}").format(count=count) if count else self.tr("需要处理")
         )
-        self.attention_button.setProperty("pending", count > 0)
-        self.attention_button.style().unpolish(self.attention_button)
-        self.attention_button.style().polish(self.attention_button)
+        restyle(self.attention_button, pending=count > 0)
         self.attention_count_changed.emit(count)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:

@@ -46,7 +46,7 @@ from ui.common.errors import show_error
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen
 from ui.common.tasks import TaskGroup
-from ui.common.widgets import hint_label, page_title, push_button
+from ui.common.widgets import hint_label, page_title, push_button, restyle
 
 HISTORY_SHOWN = 20
 MEMBERS = changes(Change.MEMBERS)
@@ -139,9 +139,7 @@ class MergeSideCard(QFrame):
         self.suggested.setText(self.tr("建议保留") if suggested else "")
 
     def set_kept(self, kept: bool) -> None:
-        self.setProperty("mergeKept", kept)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        restyle(self, mergeKept=kept)
 
 
 class MergeDialog(QDialog):

@@ -29,7 +29,7 @@ from core.posters.fonts import FontInfo, bundled_font, system_fonts
 from core.posters.template import parse_color
 from ui.common.quiet import Quiet
 from ui.common.tasks import TaskGroup
-from ui.common.widgets import push_button
+from ui.common.widgets import push_button, restyle
 
 
 def css_color(value: str) -> str:
@@ -161,9 +161,7 @@ class AssetField(QWidget):
 
     def set_value(self, text: str, *, can_clear: bool, muted: bool = False) -> None:
         self.label.setText(text)
-        self.label.setProperty("muted", muted)
-        self.label.style().unpolish(self.label)
-        self.label.style().polish(self.label)
+        restyle(self.label, muted=muted)
         self.clear.setVisible(can_clear)
 
     def _browse(self) -> None:

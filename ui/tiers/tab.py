@@ -39,7 +39,13 @@ from ui.common.i18n import shown, shown_name
 from ui.common.labels import role_name
 from ui.common.tab import FeatureTab
 from ui.common.theme import current_theme
-from ui.common.widgets import fill_communities, make_searchable, push_button, read_only_table
+from ui.common.widgets import (
+    fill_communities,
+    make_searchable,
+    push_button,
+    read_only_table,
+    restyle,
+)
 from ui.tiers.charts import FlowChart, RoleChart
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -297,12 +303,9 @@ class TiersTab(FeatureTab):
         _fill(self.roles, rows)
         if structure.warnings:
             self.warnings.setText("\n".join(f"⚠ {shown(text)}" for text in structure.warnings))
-            self.warnings.setProperty("warning", True)
         else:
             self.warnings.setText(self.tr("各层都有人，结构健康"))
-            self.warnings.setProperty("warning", False)
-        self.warnings.style().unpolish(self.warnings)
-        self.warnings.style().polish(self.warnings)
+        restyle(self.warnings, warning=bool(structure.warnings))
 
     def _show_suggestions(self, suggestions) -> None:
         self.suggestions = suggestions or []
