@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QLabel,
@@ -25,7 +24,7 @@ from core.workflows.activity import record_activity
 from ui.activity.labels import activity_labels
 from ui.common.tasks import TaskGroup
 from ui.common.units import units
-from ui.common.widgets import counted_suffix, fill_communities
+from ui.common.widgets import counted_suffix, fill_communities, ok_cancel_buttons
 
 ENTRY_TIME = time(12, 0)  # the day is what counts; noon keeps it inside the day everywhere
 
@@ -82,12 +81,7 @@ class ActivityEntryDialog(QDialog):
         self.summary = QLabel(self.tr("将为选中的 {n} 位成员记录").format(n=len(self.member_ids)))
         self.summary.setObjectName("entrySummary")
         self.summary.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.setObjectName("entryButtons")
-        buttons.accepted.connect(self.record)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self, "entryButtons", self.record)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 20, 20, 16)
         layout.setSpacing(14)

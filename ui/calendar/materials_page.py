@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -39,7 +38,7 @@ from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.i18n import shown
 from ui.common.icons import icon
 from ui.common.tasks import TaskGroup
-from ui.common.widgets import confirm, hint_label, push_button, restyle
+from ui.common.widgets import confirm, hint_label, ok_cancel_buttons, push_button, restyle
 
 if TYPE_CHECKING:
     from core.calendar.materials import MaterialRow
@@ -362,12 +361,7 @@ class MaterialEditDialog(QDialog):
         self.tags_edit.setPlaceholderText(self.tr("逗号分隔"))
         form.addRow(self.tr("标签"), self.tags_edit)
         form.addRow(self.tr("文件"), QLabel(f"{row.filename} · {_size_text(row)}"))
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.setObjectName("materials_edit_buttons")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self, "materials_edit_buttons", save=True)
         form.addRow(buttons)
         self.setMinimumWidth(420)
 
@@ -390,12 +384,7 @@ class MaterialPicker(QDialog):
         )
         self.page = MaterialsPage(tab, self, picker=True)
         layout.addWidget(self.page, 1)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.setObjectName("materials_picker_buttons")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self, "materials_picker_buttons")
         layout.addWidget(buttons)
         self.resize(820, 560)
         self.page.tasks.read(lambda session: load_materials(session, "", None), self._first_show)

@@ -37,7 +37,7 @@ from ui.campaigns.settings_form import SettingsForm
 from ui.common.errors import refusal_line
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen, scrolling
-from ui.common.widgets import warning_label
+from ui.common.widgets import ok_cancel_buttons, warning_label
 
 # What a new campaign of each type starts with, so that OK works at once and the owner
 # changes figures rather than building lists.
@@ -101,13 +101,8 @@ class CampaignEditor(QDialog):
 
         self.error = warning_label("campaign_editor_error")
         self.error.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.setObjectName("campaign_editor_buttons")
+        self.buttons = ok_cancel_buttons(self, "campaign_editor_buttons")
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("campaign_editor_ok")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(self.sections, 1)

@@ -63,6 +63,24 @@ def restyle(widget: QWidget, **properties: object) -> None:
     widget.style().polish(widget)
 
 
+def ok_cancel_buttons(
+    dialog: QDialog,
+    name: str = "",
+    on_accept: Callable[[], object] | None = None,
+    *,
+    save: bool = False,
+) -> QDialogButtonBox:
+    """The system's OK (or Save) and Cancel: Cancel rejects `dialog`; OK calls `on_accept`
+    (a check that accepts once the input is good), else accepts. `name`: the box's objectName."""
+    first = QDialogButtonBox.StandardButton.Save if save else QDialogButtonBox.StandardButton.Ok
+    buttons = QDialogButtonBox(first | QDialogButtonBox.StandardButton.Cancel)
+    if name:
+        buttons.setObjectName(name)
+    buttons.accepted.connect(on_accept or dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 def page_title(object_name: str, text: str) -> QLabel:
     """The title at the top of a page (社群, 成员…), in the style sheet's page-title size."""
     label = QLabel(text)

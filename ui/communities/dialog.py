@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCompleter,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -43,7 +42,7 @@ from ui.common.errors import show_error
 from ui.common.i18n import shown
 from ui.common.tasks import Task, run_task, show_error_on, while_alive
 from ui.common.units import units
-from ui.common.widgets import counted_suffix, hint_label, push_button
+from ui.common.widgets import counted_suffix, hint_label, ok_cancel_buttons, push_button
 from ui.communities.labels import platform_labels
 
 SEARCH_DELAY_MS = 250
@@ -233,12 +232,7 @@ class CommunityDialog(QDialog):
         if community_id is not None:  # admins are current members: a new group has none yet
             form.addRow(self.tr("管理员"), self._admins_editor(database, community_id))
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.setObjectName("community_dialog_buttons")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel_buttons(self, "community_dialog_buttons", self.save, save=True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
         layout.addLayout(form)

@@ -48,7 +48,7 @@ from core.ledger.rules import ACTION_NAMES, RuleSpec
 from ui.common.errors import refusal_line, show_error
 from ui.common.i18n import shown, shown_name, typed_name
 from ui.common.units import units
-from ui.common.widgets import counted_suffix, hint_label, push_button
+from ui.common.widgets import counted_suffix, hint_label, ok_cancel_buttons, push_button
 
 
 class _Form(QDialog):
@@ -62,12 +62,7 @@ class _Form(QDialog):
         self.form = QFormLayout()
         self.form.setHorizontalSpacing(16)
         self.form.setVerticalSpacing(10)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.setObjectName(f"{object_name}_buttons")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel_buttons(self, f"{object_name}_buttons")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addLayout(self.form)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 from core.common.errors import UserError
 from core.posters.template import MAX_CANVAS_SIDE, MAX_DPI, MIN_DPI, check_canvas
 from ui.common.i18n import shown
+from ui.common.widgets import ok_cancel_buttons
 
 CM_PER_INCH = 2.54
 
@@ -33,12 +34,8 @@ class CanvasSizeDialog(QDialog):
         self.note.setObjectName("posterCanvasNote")
         self.note.setProperty("muted", True)
         self.note.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = ok_cancel_buttons(self)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("新建"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow(self.tr("宽"), self.width_box)
         form.addRow(self.tr("高"), self.height_box)

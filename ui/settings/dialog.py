@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -21,7 +20,7 @@ from core.common.config import AppConfig, load_config, save_config
 from core.common.database import open_database
 from ui.common.tasks import run_task
 from ui.common.theme import apply_theme
-from ui.common.widgets import hint_label, push_button
+from ui.common.widgets import hint_label, ok_cancel_buttons, push_button
 
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}
 
@@ -79,12 +78,7 @@ class SettingsDialog(QDialog):
         form.addRow("", db_hint)
         form.addRow(self.tr("操作员姓名"), self.operator)
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.setObjectName("settings_buttons")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self, "settings_buttons", save=True)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addStretch(1)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -54,7 +53,7 @@ from ui.common.errors import show_error
 from ui.common.i18n import shown, shown_name, typed_name
 from ui.common.screen_fit import fit_to_screen, scrolling
 from ui.common.units import units
-from ui.common.widgets import counted_suffix, hint_label, push_button
+from ui.common.widgets import counted_suffix, hint_label, ok_cancel_buttons, push_button
 
 log = logging.getLogger(__name__)
 
@@ -165,12 +164,7 @@ class LadderDialog(QDialog):
         self.editor.setMinimumSize(820, 640)  # wrapped hints are not in the layout minimum
         layout.addWidget(scrolling(self.editor, "ladderScroll"), 1)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.setObjectName("ladderButtons")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel_buttons(self, "ladderButtons")
         layout.addWidget(self.buttons)
 
         if community_id is not None and own is not None:
