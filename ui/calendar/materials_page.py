@@ -38,7 +38,14 @@ from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.i18n import shown
 from ui.common.icons import icon
 from ui.common.tasks import TaskGroup
-from ui.common.widgets import confirm, hint_label, ok_cancel_buttons, push_button, restyle
+from ui.common.widgets import (
+    confirm,
+    hint_label,
+    ok_cancel_buttons,
+    push_button,
+    restyle,
+    wrapping_label,
+)
 
 if TYPE_CHECKING:
     from core.calendar.materials import MaterialRow
@@ -176,9 +183,7 @@ class MaterialsPage(QWidget):
             self.empty.add_action("materials_empty_add", self.tr("添加素材…"), self.choose_files)
         self.switch = EmptySwitch(self.grid, self.empty)
         layout.addWidget(self.switch, 1)
-        self.status = QLabel("")
-        self.status.setObjectName("materials_status")
-        self.status.setWordWrap(True)
+        self.status = wrapping_label("materials_status", "")
         layout.addWidget(self.status)
 
     @property

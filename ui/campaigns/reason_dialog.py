@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.campaigns.reviewing import MAX_WHY
-from ui.common.widgets import ok_cancel_buttons
+from ui.common.widgets import ok_cancel_buttons, wrapping_label
 
 
 class ReasonDialog(QDialog):
@@ -29,9 +29,7 @@ class ReasonDialog(QDialog):
         self.setObjectName(object_name)
         self.setWindowTitle(title)
         self.setMinimumWidth(460)
-        said = QLabel(text)
-        said.setObjectName(f"{object_name}_text")
-        said.setWordWrap(True)
+        said = wrapping_label(f"{object_name}_text", text)
         self.reason = QPlainTextEdit()
         self.reason.setObjectName("campaign_review_reason")
         self.reason.setPlaceholderText(self.tr("写明原因（必填），会记入审核记录"))

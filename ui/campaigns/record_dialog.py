@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
@@ -35,7 +34,7 @@ from PySide6.QtWidgets import (
 from ui.common.changes import Change, changes
 from ui.common.errors import refusal_line
 from ui.common.flow_layout import FlowLayout
-from ui.common.widgets import push_button, restyle
+from ui.common.widgets import push_button, restyle, wrapping_label
 from ui.communities.dialog import OwnerPicker
 
 if TYPE_CHECKING:
@@ -95,9 +94,7 @@ class RecordDialog(QDialog):
         self.code_row = QWidget()
         self.code_row.setLayout(code_row)
         code_row.setContentsMargins(0, 0, 0, 0)
-        self.owner = QLabel()
-        self.owner.setObjectName("campaign_record_code_owner")
-        self.owner.setWordWrap(True)
+        self.owner = wrapping_label("campaign_record_code_owner")
         self.suggestions = QWidget()
         self.suggestions.setObjectName("campaign_record_suggestions")
         self.suggestion_row = FlowLayout(self.suggestions)
@@ -133,9 +130,7 @@ class RecordDialog(QDialog):
         self.form.addRow(self.tr("加入的社群"), self.community)
         self.form.addRow(self.tr("时间"), self.at)
 
-        self.result = QLabel()
-        self.result.setObjectName("campaign_record_result")
-        self.result.setWordWrap(True)
+        self.result = wrapping_label("campaign_record_result")
         self.result.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))

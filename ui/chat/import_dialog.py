@@ -43,7 +43,7 @@ from ui.common.import_wizard import (
 )
 from ui.common.sorting import sorted_by_name
 from ui.common.tasks import Task, run_task
-from ui.common.widgets import hint_label, page_title, push_button, warning_label
+from ui.common.widgets import hint_label, page_title, push_button, warning_label, wrapping_label
 
 NO_DAY = QDate(2000, 1, 1)  # the date box's "not chosen yet" (its special value text)
 # Every tab that shows members, communities, activity, points or referral edges reloads.
@@ -88,9 +88,7 @@ class ChatImportDialog(ImportWizard):
             push_button("chat_import_browse_folder", self.tr("选择文件夹…"), self.browse_folder)
         )
         choose.addStretch(1)
-        self.path_label = QLabel()
-        self.path_label.setObjectName("chat_import_path")
-        self.path_label.setWordWrap(True)
+        self.path_label = wrapping_label("chat_import_path")
 
         self.day = QDateEdit()
         self.day.setObjectName("chat_import_day")
@@ -433,9 +431,7 @@ class ChatImportDialog(ImportWizard):
     def _done_page(self) -> QWidget:
         page = QWidget()
         self.done_label = done_label("chat_import_done")
-        self.done_details = QLabel()
-        self.done_details.setObjectName("chat_import_done_details")
-        self.done_details.setWordWrap(True)
+        self.done_details = wrapping_label("chat_import_done_details")
         close = push_button("chat_import_close", self.tr("完成"), self.accept)
         done_layout(page, [self.done_label, self.done_details], close)
         return page

@@ -14,7 +14,7 @@ from core.common.database import Database
 from ui.common.heat_grid import HeatGrid, heat_note, weekday_names
 from ui.common.i18n import shown
 from ui.common.tasks import TaskGroup
-from ui.common.widgets import hint_label
+from ui.common.widgets import hint_label, wrapping_label
 
 
 class ChatRhythmSection(QFrame):
@@ -30,9 +30,7 @@ class ChatRhythmSection(QFrame):
         self.grid = HeatGrid()
         self.grid.setObjectName("communities_chat_heat")
         self.grid.empty_text = self.tr("还没有导入群聊记录")
-        self.best = QLabel()
-        self.best.setObjectName("communities_chat_best")
-        self.best.setWordWrap(True)
+        self.best = wrapping_label("communities_chat_best")
         self.note = hint_label(name="communities_chat_note")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)

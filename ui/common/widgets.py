@@ -89,22 +89,27 @@ def page_title(object_name: str, text: str) -> QLabel:
     return label
 
 
-def hint_label(text: str = "", name: str = "") -> QLabel:
-    """A muted, wrapping line that explains a dialog or a field (the theme greys `muted`);
-    `name`: its objectName, for a line the code fills in later."""
+def wrapping_label(name: str, text: str = "") -> QLabel:
+    """A label that wraps its text over lines (a summary, a note, a path), named `name`
+    (tests find it by it)."""
     label = QLabel(text)
     if name:
         label.setObjectName(name)
     label.setWordWrap(True)
+    return label
+
+
+def hint_label(text: str = "", name: str = "") -> QLabel:
+    """A muted, wrapping line that explains a dialog or a field (the theme greys `muted`);
+    `name`: its objectName, for a line the code fills in later."""
+    label = wrapping_label(name, text)
     label.setProperty("muted", True)
     return label
 
 
 def warning_label(name: str, text: str = "") -> QLabel:
     """A wrapping line in the warning colour: a refusal, or what a page cannot show."""
-    label = QLabel(text)
-    label.setObjectName(name)
-    label.setWordWrap(True)
+    label = wrapping_label(name, text)
     label.setProperty("warning", True)
     return label
 
@@ -221,9 +226,7 @@ def fill_communities(combo: QComboBox, choices, selected: int | None = None) -> 
 
 def text_label(object_name: str) -> QLabel:
     """A wrapping label whose text can be selected and copied (a figure, a path, a reason)."""
-    label = QLabel()
-    label.setObjectName(object_name)
-    label.setWordWrap(True)
+    label = wrapping_label(object_name)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 

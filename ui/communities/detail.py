@@ -30,7 +30,7 @@ from core.communities.registry import CommunityFields, People, owner_and_admins,
 from core.communities.summary import CommunitySummary, community_summary
 from ui.common.labels import role_labels
 from ui.common.wheel import scroll_safe
-from ui.common.widgets import hint_label, page_title, text_label
+from ui.common.widgets import hint_label, page_title, text_label, wrapping_label
 from ui.communities.chart import GrowthChart
 from ui.communities.labels import (
     QUIET_COLOR,
@@ -133,12 +133,8 @@ class CommunityDetail(QScrollArea):
         self.name_label = page_title("communities_detail_name", "")
         self.name_label.setWordWrap(True)
         self.facts_label = hint_label(name="communities_detail_facts")
-        self.theme_label = QLabel()
-        self.theme_label.setObjectName("communities_detail_theme")
-        self.theme_label.setWordWrap(True)
-        self.warnings_label = QLabel()
-        self.warnings_label.setObjectName("communities_detail_warnings")
-        self.warnings_label.setWordWrap(True)
+        self.theme_label = wrapping_label("communities_detail_theme")
+        self.warnings_label = wrapping_label("communities_detail_warnings")
         self.warnings_label.setTextFormat(Qt.TextFormat.RichText)
 
         self.figures = {
@@ -201,12 +197,8 @@ class CommunityDetail(QScrollArea):
         people_layout.setVerticalSpacing(6)
         self.owner_label = QLabel()
         self.owner_label.setObjectName("communities_detail_owner")
-        self.admins_label = QLabel()
-        self.admins_label.setObjectName("communities_detail_admins")
-        self.admins_label.setWordWrap(True)
-        self.audience_label = QLabel()
-        self.audience_label.setObjectName("communities_detail_audience")
-        self.audience_label.setWordWrap(True)
+        self.admins_label = wrapping_label("communities_detail_admins")
+        self.audience_label = wrapping_label("communities_detail_audience")
         self.rules_label = text_label("communities_detail_rules")
         rows = [
             (self.tr("群主"), self.owner_label),

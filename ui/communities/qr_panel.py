@@ -42,7 +42,7 @@ from core.communities.qr import QrInfo
 from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.quiet import Quiet
 from ui.common.tasks import TaskGroup
-from ui.common.widgets import hint_label, push_button
+from ui.common.widgets import hint_label, push_button, wrapping_label
 from ui.communities.labels import (
     OK_COLOR,
     QUIET_COLOR,
@@ -122,12 +122,8 @@ class QrPanel(QFrame):
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.date_edit.setToolTip(self.tr("在微信里生成这张二维码的日期，有效期从这天算起"))
         self.date_edit.dateChanged.connect(self._date_edited)
-        self.kind_label = QLabel()
-        self.kind_label.setObjectName("communities_qr_kind")
-        self.kind_label.setWordWrap(True)
-        self.warning_label = QLabel()
-        self.warning_label.setObjectName("communities_qr_warning")
-        self.warning_label.setWordWrap(True)
+        self.kind_label = wrapping_label("communities_qr_kind")
+        self.warning_label = wrapping_label("communities_qr_warning")
         self.warning_label.hide()
         self.content_label = hint_label(name="communities_qr_content")
         self.content_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -48,7 +48,14 @@ from core.ledger.rules import ACTION_NAMES, RuleSpec
 from ui.common.errors import refusal_line, show_error
 from ui.common.i18n import shown, shown_name, typed_name
 from ui.common.units import units
-from ui.common.widgets import counted_suffix, hint_label, ok_cancel_buttons, push_button
+from ui.common.widgets import (
+    counted_suffix,
+    hint_label,
+    ok_cancel_buttons,
+    push_button,
+    warning_label,
+    wrapping_label,
+)
 
 
 class _Form(QDialog):
@@ -149,10 +156,7 @@ class RedeemDialog(_Form):
         self.note.setObjectName("ledger_redeem_note")
         self.note.setPlaceholderText(self.tr("收货地址、尺码等（可不填）"))
         self.form.addRow(self.tr("备注"), self.note)
-        self.message = QLabel()
-        self.message.setObjectName("ledger_redeem_message")
-        self.message.setWordWrap(True)
-        self.message.setProperty("warning", True)
+        self.message = warning_label("ledger_redeem_message")
         self.message.setVisible(first_open is None)
         if first_open is None:
             self.message.setText(self.tr("该成员现在没有可兑换的奖品"))
@@ -224,9 +228,7 @@ class RuleAwardDialog(_Form):
         names = "、".join(member_names[:5])
         if len(member_names) > 5:
             names += self.tr(" 等 {n} 人").format(n=len(member_names))
-        members = QLabel(names)
-        members.setObjectName("ledger_rule_award_members")
-        members.setWordWrap(True)
+        members = wrapping_label("ledger_rule_award_members", names)
         self.form.addRow(self.tr("成员"), members)
         self.rules = rules
         self.rule = QComboBox()

@@ -44,7 +44,7 @@ from ui.common.changes import Change, Changes, changes
 from ui.common.errors import show_error
 from ui.common.i18n import shown, shown_name
 from ui.common.tab import FeatureTab
-from ui.common.widgets import confirm, page_title, push_button
+from ui.common.widgets import confirm, hint_label, page_title, push_button
 from ui.posters.bulk_dialog import open_bulk_dialog
 from ui.posters.canvas import PosterCanvas
 from ui.posters.copy_warnings import CopyWarnings
@@ -114,10 +114,7 @@ class PosterDesigner(FeatureTab):
         self.title = QLabel()
         self.title.setObjectName("posterTitle")
         self.title.setProperty("sectionTitle", True)
-        self.status = QLabel()
-        self.status.setObjectName("posterRenderStatus")
-        self.status.setWordWrap(True)
-        self.status.setProperty("muted", True)
+        self.status = hint_label(name="posterRenderStatus")
         self.warnings = CopyWarnings()
 
         centre = QWidget()

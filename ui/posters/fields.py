@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -29,7 +28,7 @@ from core.posters.fonts import FontInfo, bundled_font, system_fonts
 from core.posters.template import parse_color
 from ui.common.quiet import Quiet
 from ui.common.tasks import TaskGroup
-from ui.common.widgets import push_button, restyle
+from ui.common.widgets import push_button, restyle, wrapping_label
 
 
 def css_color(value: str) -> str:
@@ -142,9 +141,7 @@ class AssetField(QWidget):
     def __init__(self, object_name: str, clear_text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(object_name)
-        self.label = QLabel()
-        self.label.setObjectName(object_name + "Name")
-        self.label.setWordWrap(True)
+        self.label = wrapping_label(object_name + "Name")
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.pick = push_button(object_name + "Pick", self.tr("选择图片…"), self._browse)
         self.clear = push_button(object_name + "Clear", clear_text, self.cleared)

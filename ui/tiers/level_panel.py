@@ -27,6 +27,7 @@ from core.tiers.manual import set_level, set_locked
 from ui.common.flow_layout import flow_row
 from ui.common.i18n import shown, shown_name
 from ui.common.tasks import TaskGroup
+from ui.common.widgets import wrapping_label
 
 
 class LevelCard(QFrame):
@@ -40,9 +41,9 @@ class LevelCard(QFrame):
         self.setProperty("card", True)
         self.setFrameShape(QFrame.Shape.StyledPanel)
 
-        title = QLabel(f"<b>{escape(item.community)}</b> · {escape(shown_name(item.level_name))}")
-        title.setObjectName("levelTitle")
-        title.setWordWrap(True)
+        title = wrapping_label(
+            "levelTitle", f"<b>{escape(item.community)}</b> · {escape(shown_name(item.level_name))}"
+        )
         status = QLabel(escape(shown(item.status_text)))
         status.setObjectName("levelStatus")
         status.setProperty("muted", True)
@@ -51,9 +52,7 @@ class LevelCard(QFrame):
         criteria.setObjectName("levelCriteria")
         criteria.setTextFormat(Qt.TextFormat.RichText)
         criteria.setWordWrap(True)
-        hint = QLabel(escape(shown(item.hint)))
-        hint.setObjectName("levelHint")
-        hint.setWordWrap(True)
+        hint = wrapping_label("levelHint", escape(shown(item.hint)))
         hint.setStyleSheet("font-weight: bold;")
 
         self.level_combo = QComboBox()

@@ -45,6 +45,7 @@ from ui.common.widgets import (
     push_button,
     read_only_table,
     restyle,
+    wrapping_label,
 )
 from ui.tiers.charts import FlowChart, RoleChart
 
@@ -150,9 +151,7 @@ class TiersTab(FeatureTab):
         )
         self.levels.setItemDelegateForColumn(3, ShareBarDelegate(self.levels))
         self.roles = _table("tiersRoles", [self.tr("角色 / 等级")], stretch=None)
-        self.warnings = QLabel()
-        self.warnings.setObjectName("tiersWarnings")
-        self.warnings.setWordWrap(True)
+        self.warnings = wrapping_label("tiersWarnings")
         roles_page = QWidget()
         roles_layout = QVBoxLayout(roles_page)
         self.role_chart = RoleChart()
@@ -197,9 +196,7 @@ class TiersTab(FeatureTab):
             [self.tr("成员"), self.tr("现在"), self.tr("建议"), self.tr("依据")],
         )
         self.suggestion_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.suggestion_hint = QLabel()
-        self.suggestion_hint.setObjectName("tiersSuggestionHint")
-        self.suggestion_hint.setWordWrap(True)
+        self.suggestion_hint = wrapping_label("tiersSuggestionHint")
         self.accept_button = push_button(
             "tiersAcceptRoles", self.tr("采纳所选建议"), self.accept_selected
         )
