@@ -37,7 +37,7 @@ from ui.campaigns.settings_form import SettingsForm
 from ui.common.errors import refusal_line
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen, scrolling
-from ui.common.widgets import ok_cancel_buttons, warning_label
+from ui.common.widgets import choice, ok_cancel_buttons, warning_label
 
 # What a new campaign of each type starts with, so that OK works at once and the owner
 # changes figures rather than building lists.
@@ -127,11 +127,11 @@ class CampaignEditor(QDialog):
         self.name.setPlaceholderText(self.tr("例如：五月读书会任务宝"))
         form.addRow(self.tr("活动名称"), self.name)
 
-        self.kind = QComboBox()
-        self.kind.setObjectName("campaign_kind")
-        for key, label in KIND_LABELS.items():
-            self.kind.addItem(shown(label), key)
-        self.kind.setCurrentIndex(max(0, self.kind.findData(f.get("kind", "invite_code"))))
+        self.kind = choice(
+            "campaign_kind",
+            [(shown(label), key) for key, label in KIND_LABELS.items()],
+            f.get("kind", "invite_code"),
+        )
         self.kind.setEnabled(not running)  # a running campaign keeps its type
         self.kind_hint = QLabel()
         self.kind_hint.setObjectName("campaign_kind_hint")

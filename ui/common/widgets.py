@@ -215,13 +215,31 @@ def read_only_table(
     return table
 
 
+def choice(
+    object_name: str, items: Iterable[tuple[str, object]], selected: object = None
+) -> QComboBox:
+    """A drop-down of (label, stored value) pairs, showing `selected` when it is among them."""
+    combo = QComboBox()
+    combo.setObjectName(object_name)
+    for label, value in items:
+        combo.addItem(label, value)
+    if selected is not None:
+        select_data(combo, selected)
+    return combo
+
+
+def select_data(combo: QComboBox, value: object) -> None:
+    """Show the item that stores `value`, else the first."""
+    combo.setCurrentIndex(max(0, combo.findData(value)))
+
+
 def fill_communities(combo: QComboBox, choices, selected: int | None = None) -> None:
     """Add the communities of `choices` (core.members.query.filter_choices) in name order,
     archived ones last, and select `selected` when it is among them."""
     for community_id, name in sorted_by_name(choices.communities, later=choices.is_archived):
         combo.addItem(name, community_id)
     if selected is not None:
-        combo.setCurrentIndex(max(0, combo.findData(selected)))
+        select_data(combo, selected)
 
 
 def text_label(object_name: str) -> QLabel:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QDate, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QCompleter,
     QDateEdit,
     QDialog,
@@ -42,7 +41,7 @@ from ui.common.errors import show_error
 from ui.common.i18n import shown
 from ui.common.tasks import Task, run_task, show_error_on, while_alive
 from ui.common.units import units
-from ui.common.widgets import counted_suffix, hint_label, ok_cancel_buttons, push_button
+from ui.common.widgets import choice, counted_suffix, hint_label, ok_cancel_buttons, push_button
 from ui.communities.labels import platform_labels
 
 SEARCH_DELAY_MS = 250
@@ -157,11 +156,11 @@ class CommunityDialog(QDialog):
         self.setMinimumWidth(600)
 
         self.name = self._line("community_name", fields.name, self.tr("例如：麦香烘焙福利1群"))
-        self.platform = QComboBox()
-        self.platform.setObjectName("community_platform")
-        for code, label in platform_labels().items():
-            self.platform.addItem(label, code)
-        self.platform.setCurrentIndex(max(0, self.platform.findData(fields.platform)))
+        self.platform = choice(
+            "community_platform",
+            [(label, code) for code, label in platform_labels().items()],
+            fields.platform,
+        )
         self.theme = self._line(
             "community_theme", fields.theme, self.tr("这个群为什么存在，例如：新品试吃与会员福利")
         )

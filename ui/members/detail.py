@@ -33,7 +33,7 @@ from ui.common.flow_layout import flow_row
 from ui.common.labels import role_name
 from ui.common.tasks import TaskGroup
 from ui.common.wheel import scroll_safe
-from ui.common.widgets import page_title, push_button
+from ui.common.widgets import page_title, push_button, select_data
 
 NO_BIRTHDAY = QDate(1900, 1, 1)
 # The member fields edited in a one-line box, in the form's order.
@@ -318,7 +318,7 @@ class MemberDetailPanel(QWidget):
         for name in LINE_FIELDS:
             self.inputs[name].setText(fields[name] or "")
         gender = self.inputs["gender"]
-        gender.setCurrentIndex(max(0, gender.findData(fields["gender"])))
+        select_data(gender, fields["gender"])
         birthday = fields["birthday"]
         self.inputs["birthday"].setDate(QDate(birthday) if birthday else NO_BIRTHDAY)
         self.inputs["notes"].setPlainText(fields["notes"])

@@ -114,19 +114,6 @@ def spin(
     return box
 
 
-def choice(object_name: str, items: list[tuple[str, str]]) -> QComboBox:
-    """A drop-down of (label, stored value) pairs."""
-    combo = QComboBox()
-    combo.setObjectName(object_name)
-    for label, value in items:
-        combo.addItem(label, value)
-    return combo
-
-
-def select_data(combo: QComboBox, value: object) -> None:
-    combo.setCurrentIndex(max(0, combo.findData(value)))
-
-
 class AssetField(QWidget):
     """A template picture: its name, 「选择图片…」 and a button to remove or reset it.
 

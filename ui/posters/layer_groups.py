@@ -17,8 +17,8 @@ from core.posters.template import (
     Shadow,
     ShapeLayer,
 )
-from ui.common.widgets import hint_label
-from ui.posters.fields import AssetField, ColorField, choice, select_data, spin
+from ui.common.widgets import choice, hint_label, select_data
+from ui.posters.fields import AssetField, ColorField, spin
 from ui.posters.fill_editor import FillEditor
 from ui.posters.layer_group import LayerGroup
 from ui.posters.text_groups import TextGroup, TextLayoutGroup, TextStrokeGroup

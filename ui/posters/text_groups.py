@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QCheckBox, QPlainTextEdit
 
 from core.posters.font_refs import is_package_font
 from core.posters.template import TextLayer
-from ui.common.widgets import hint_label
-from ui.posters.fields import ColorField, FontChooser, choice, select_data, spin
+from ui.common.widgets import choice, hint_label, select_data
+from ui.posters.fields import ColorField, FontChooser, spin
 from ui.posters.layer_group import LayerGroup
 
 

@@ -46,6 +46,7 @@ from ui.common.widgets import (
     fill_communities,
     ok_cancel_buttons,
     push_button,
+    select_data,
 )
 
 # objectName suffixes of the sheet boxes (ASCII: tests find them by name).
@@ -215,7 +216,7 @@ class PresetDialog(QDialog):
             self.days.setValue(preset.days)
         if preset.community and self.community.findData(preset.community) < 0:
             self.community.addItem(preset.community, preset.community)  # renamed or gone
-        self.community.setCurrentIndex(max(0, self.community.findData(preset.community)))
+        select_data(self.community, preset.community)
         self.image.setChecked(preset.image)
         self.mask.setChecked(preset.mask)
         self._update()

@@ -20,7 +20,7 @@ from core.common.config import AppConfig, load_config, save_config
 from core.common.database import open_database
 from ui.common.tasks import run_task
 from ui.common.theme import apply_theme
-from ui.common.widgets import hint_label, ok_cancel_buttons, push_button
+from ui.common.widgets import choice, hint_label, ok_cancel_buttons, push_button
 
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}
 
@@ -39,15 +39,15 @@ class SettingsDialog(QDialog):
             self.language.addItem(name, code)
         self.language.setCurrentIndex(self.language.findData(self.original.language))
 
-        self.theme = QComboBox()
-        self.theme.setObjectName("settings_theme")
-        for code, name in (
-            ("system", self.tr("跟随系统")),
-            ("light", self.tr("浅色")),
-            ("dark", self.tr("深色")),
-        ):
-            self.theme.addItem(name, code)
-        self.theme.setCurrentIndex(max(0, self.theme.findData(self.original.theme)))
+        self.theme = choice(
+            "settings_theme",
+            [
+                (self.tr("跟随系统"), "system"),
+                (self.tr("浅色"), "light"),
+                (self.tr("深色"), "dark"),
+            ],
+            self.original.theme,
+        )
 
         self.db_url = QLineEdit(self.original.db_url)
         self.db_url.setObjectName("settings_db_url")

@@ -12,7 +12,6 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFrame,
     QLabel,
     QVBoxLayout,
@@ -27,7 +26,7 @@ from core.tiers.manual import set_level, set_locked
 from ui.common.flow_layout import flow_row
 from ui.common.i18n import shown, shown_name
 from ui.common.tasks import TaskGroup
-from ui.common.widgets import wrapping_label
+from ui.common.widgets import choice, wrapping_label
 
 
 class LevelCard(QFrame):
@@ -55,11 +54,9 @@ class LevelCard(QFrame):
         hint = wrapping_label("levelHint", escape(shown(item.hint)))
         hint.setStyleSheet("font-weight: bold;")
 
-        self.level_combo = QComboBox()
-        self.level_combo.setObjectName("levelCombo")
-        for key, name in levels:
-            self.level_combo.addItem(shown_name(name), key)
-        self.level_combo.setCurrentIndex(max(0, self.level_combo.findData(item.level)))
+        self.level_combo = choice(
+            "levelCombo", [(shown_name(name), key) for key, name in levels], item.level
+        )
         self.level_combo.activated.connect(self._give_level)
         self.lock = QCheckBox(self.tr("锁定等级（不随规则变化）"))
         self.lock.setObjectName("levelLock")
