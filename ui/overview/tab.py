@@ -619,19 +619,11 @@ class OverviewTab(FeatureTab):
 
     def _picture_written(self, result) -> None:
         self.picture_written.emit(result)
-        window = self.window()
-        if hasattr(window, "statusBar"):
-            window.statusBar().showMessage(
-                self.tr("长图已生成：{path}").format(path=str(result.path)), 10000
-            )
+        self.say(self.tr("长图已生成：{path}").format(path=str(result.path)), 10000)
 
     def _exported(self, result) -> None:
         self.report_exported.emit(result)
-        window = self.window()
-        if hasattr(window, "statusBar"):
-            window.statusBar().showMessage(
-                self.tr("周报已导出：{path}").format(path=str(result.path)), 10000
-            )
+        self.say(self.tr("周报已导出：{path}").format(path=str(result.path)), 10000)
 
 
 def _stats_and_choices(session):
