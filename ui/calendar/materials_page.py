@@ -43,6 +43,7 @@ from ui.common.widgets import (
     hint_label,
     ok_cancel_buttons,
     push_button,
+    refill,
     restyle,
     wrapping_label,
 )
@@ -224,14 +225,8 @@ class MaterialsPage(QWidget):
             self.status.setText(self.tr("没有符合条件的素材"))
 
     def _fill_tags(self, tags: list[tuple[str, int]]) -> None:
-        current = self.tag.currentData()
-        self.tag.blockSignals(True)
-        self.tag.clear()
-        self.tag.addItem(self.tr("全部标签"), None)
-        for tag, count in tags:
-            self.tag.addItem(f"{tag} ({count})", tag)
-        self.tag.setCurrentIndex(max(0, self.tag.findData(current)))
-        self.tag.blockSignals(False)
+        every_tag = (self.tr("全部标签"), None)
+        refill(self.tag, [every_tag, *((f"{tag} ({count})", tag) for tag, count in tags)])
 
     def selected_ids(self) -> list[int]:
         return [item.data(Qt.ItemDataRole.UserRole) for item in self.grid.selectedItems()]

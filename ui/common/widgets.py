@@ -233,6 +233,18 @@ def select_data(combo: QComboBox, value: object) -> None:
     combo.setCurrentIndex(max(0, combo.findData(value)))
 
 
+def refill(combo: QComboBox, items: Iterable[tuple[str, object]]) -> None:
+    """Replace the (label, value) items of a filter box, keeping the value chosen (else the
+    first item, 全部): quietly, so the page does not filter again for it."""
+    kept = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    for label, value in items:
+        combo.addItem(label, value)
+    select_data(combo, kept)
+    combo.blockSignals(False)
+
+
 def fill_communities(combo: QComboBox, choices, selected: int | None = None) -> None:
     """Add the communities of `choices` (core.members.query.filter_choices) in name order,
     archived ones last, and select `selected` when it is among them."""
