@@ -501,15 +501,7 @@ class ImportDialog(ImportWizard):
         summary = self.tr(
             "新增 {added} · 更新 {updated} · 无变化 {unchanged} · 同一人 {linked} · "
             "有问题 {rejected} · 入群 {joined} · 退群 {left}"
-        ).format(
-            added=counts.added,
-            updated=counts.updated,
-            unchanged=counts.unchanged,
-            linked=counts.linked,
-            rejected=counts.rejected,
-            joined=counts.joined,
-            left=counts.left,
-        )
+        ).format_map(vars(counts))  # the template names the counts' fields
         if counts.doubtful:
             summary += self.tr(" · 待确认 {doubtful}（未导入）").format(doubtful=counts.doubtful)
         self.summary.setText(summary)
