@@ -37,7 +37,7 @@ from ui.campaigns.settings_form import SettingsForm
 from ui.common.errors import refusal_line
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen, scrolling
-from ui.common.widgets import choice, ok_cancel_buttons, warning_label
+from ui.common.widgets import choice, hint_label, ok_cancel_buttons, warning_label
 
 # What a new campaign of each type starts with, so that OK works at once and the owner
 # changes figures rather than building lists.
@@ -133,10 +133,7 @@ class CampaignEditor(QDialog):
             f.get("kind", "invite_code"),
         )
         self.kind.setEnabled(not running)  # a running campaign keeps its type
-        self.kind_hint = QLabel()
-        self.kind_hint.setObjectName("campaign_kind_hint")
-        self.kind_hint.setProperty("muted", True)
-        self.kind_hint.setWordWrap(True)
+        self.kind_hint = hint_label(name="campaign_kind_hint")
         kind_box = QVBoxLayout()
         kind_box.setSpacing(4)
         kind_box.addWidget(self.kind)

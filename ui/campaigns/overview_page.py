@@ -21,7 +21,7 @@ from ui.common.i18n import shown
 from ui.common.icons import icon_pixmap
 from ui.common.screen_fit import scrolling
 from ui.common.theme import current_theme, theme_manager
-from ui.common.widgets import confirm, push_button
+from ui.common.widgets import confirm, push_button, warning_label
 from ui.ledger.common import make_card
 
 PART_WIDTH = 420  # px: a subtitle part wider than this is elided
@@ -77,10 +77,7 @@ class OverviewPage(CampaignPage):
             self.values[key] = value
             cards.addWidget(frame, index // 3, index % 3)
 
-        self.problems = QLabel()
-        self.problems.setObjectName("campaign_problems")
-        self.problems.setProperty("warning", True)
-        self.problems.setWordWrap(True)
+        self.problems = warning_label("campaign_problems")
         self.problems.hide()
 
         checklist_title = QLabel(self.tr("活动清单"))

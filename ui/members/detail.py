@@ -33,7 +33,7 @@ from ui.common.flow_layout import flow_row
 from ui.common.labels import role_name
 from ui.common.tasks import TaskGroup
 from ui.common.wheel import scroll_safe
-from ui.common.widgets import page_title, push_button, select_data
+from ui.common.widgets import hint_label, page_title, push_button, select_data
 
 NO_BIRTHDAY = QDate(1900, 1, 1)
 # The member fields edited in a one-line box, in the form's order.
@@ -96,9 +96,7 @@ class MemberDetailPanel(QWidget):
             ),
             text_width=EMPTY_TEXT_WIDTH,
         )
-        self.subtitle = QLabel()
-        self.subtitle.setProperty("muted", True)
-        self.subtitle.setWordWrap(True)
+        self.subtitle = hint_label()
 
         self.inputs: dict[str, QWidget] = {name: QLineEdit() for name in LINE_FIELDS}
         gender = QComboBox()
@@ -180,10 +178,7 @@ class MemberDetailPanel(QWidget):
         # together (the tab hands over its bulk-action buttons, `set_bulk_actions`).
         self.selection = QWidget()
         self.selection.setObjectName("member_selection")
-        self.selection_hint = QLabel(self.tr("对所选成员可以："))
-        self.selection_hint.setObjectName("member_selection_hint")
-        self.selection_hint.setProperty("muted", True)
-        self.selection_hint.setWordWrap(True)
+        self.selection_hint = hint_label(self.tr("对所选成员可以："), "member_selection_hint")
         self.selection_layout = QVBoxLayout(self.selection)
         self.selection_layout.setContentsMargins(0, 0, 0, 0)
         self.selection_layout.addWidget(self.selection_hint)

@@ -26,7 +26,7 @@ from core.tiers.manual import set_level, set_locked
 from ui.common.flow_layout import flow_row
 from ui.common.i18n import shown, shown_name
 from ui.common.tasks import TaskGroup
-from ui.common.widgets import choice, wrapping_label
+from ui.common.widgets import choice, hint_label, wrapping_label
 
 
 class LevelCard(QFrame):
@@ -43,10 +43,7 @@ class LevelCard(QFrame):
         title = wrapping_label(
             "levelTitle", f"<b>{escape(item.community)}</b> · {escape(shown_name(item.level_name))}"
         )
-        status = QLabel(escape(shown(item.status_text)))
-        status.setObjectName("levelStatus")
-        status.setProperty("muted", True)
-        status.setWordWrap(True)
+        status = hint_label(escape(shown(item.status_text)), "levelStatus")
         criteria = QLabel(self._criteria_html())
         criteria.setObjectName("levelCriteria")
         criteria.setTextFormat(Qt.TextFormat.RichText)
@@ -132,9 +129,8 @@ class LevelPanel(QWidget):
         self.member_id: int | None = None
         self.tasks = TaskGroup(self)
         self.cards: list[LevelCard] = []
-        self.empty = QLabel(self.tr("不在任何社群里，没有等级"))
-        self.empty.setProperty("muted", True)
-        self.empty.setWordWrap(True)  # the detail panel beside the members table is narrow
+        # Wrapped: the detail panel beside the members table is narrow.
+        self.empty = hint_label(self.tr("不在任何社群里，没有等级"))
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.layout_.addWidget(self.empty)
