@@ -31,7 +31,7 @@ from ui.calendar.members_due_dialog import MembersDueDialog
 from ui.common.changes import Change, changes
 from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.i18n import shown, shown_name
-from ui.common.widgets import hint_label, push_button, warning_label
+from ui.common.widgets import hint_label, push_button, section_title, warning_label
 
 if TYPE_CHECKING:
     from core.calendar.materials import MaterialRow
@@ -147,8 +147,7 @@ class TodayPage(QWidget):
         box = QVBoxLayout(card)
         box.setContentsMargins(14, 10, 14, 12)
         head = QHBoxLayout()
-        name = QLabel(entry.community)
-        name.setProperty("sectionTitle", True)
+        name = section_title(entry.community)
         head.addWidget(name)
         if entry.items:  # a community with only SOP lines has no count to show
             waiting = QLabel(self.tr("{count} 条待发").format(count=len(entry.items)))

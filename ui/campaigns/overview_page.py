@@ -21,7 +21,7 @@ from ui.common.i18n import shown
 from ui.common.icons import icon_pixmap
 from ui.common.screen_fit import scrolling
 from ui.common.theme import current_theme, theme_manager
-from ui.common.widgets import confirm, push_button, warning_label
+from ui.common.widgets import confirm, push_button, section_title, warning_label
 from ui.ledger.common import make_card
 
 PART_WIDTH = 420  # px: a subtitle part wider than this is elided
@@ -80,8 +80,7 @@ class OverviewPage(CampaignPage):
         self.problems = warning_label("campaign_problems")
         self.problems.hide()
 
-        checklist_title = QLabel(self.tr("活动清单"))
-        checklist_title.setProperty("sectionTitle", True)
+        checklist_title = section_title(self.tr("活动清单"))
         self.checklist = QGridLayout()
         self.checklist.setHorizontalSpacing(10)
         self.checklist.setVerticalSpacing(6)
@@ -90,8 +89,7 @@ class OverviewPage(CampaignPage):
         checklist_box.setObjectName("campaign_checklist")
         checklist_box.setLayout(self.checklist)
 
-        self.notes_title = QLabel(self.tr("复盘笔记"))
-        self.notes_title.setProperty("sectionTitle", True)
+        self.notes_title = section_title(self.tr("复盘笔记"))
         self.notes = QPlainTextEdit()
         self.notes.setObjectName("campaign_notes")
         self.notes.setPlaceholderText(self.tr("这次活动哪里做得好、哪里要改：下次活动的参考"))

@@ -43,7 +43,14 @@ from ui.common.import_wizard import (
 )
 from ui.common.sorting import sorted_by_name
 from ui.common.tasks import Task, run_task
-from ui.common.widgets import hint_label, page_title, push_button, warning_label, wrapping_label
+from ui.common.widgets import (
+    hint_label,
+    page_title,
+    push_button,
+    section_title,
+    warning_label,
+    wrapping_label,
+)
 
 NO_DAY = QDate(2000, 1, 1)  # the date box's "not chosen yet" (its special value text)
 # Every tab that shows members, communities, activity, points or referral edges reloads.
@@ -254,9 +261,7 @@ class ChatImportDialog(ImportWizard):
     def _preview_page(self) -> QWidget:
         page = QWidget()
         self.preview_title = page_title("chat_import_preview_title", "")
-        self.summary = QLabel()
-        self.summary.setObjectName("chat_import_summary")
-        self.summary.setProperty("sectionTitle", True)
+        self.summary = section_title(name="chat_import_summary")
         self.summary.setWordWrap(True)
 
         self.community = QComboBox()

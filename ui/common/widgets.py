@@ -99,6 +99,16 @@ def wrapping_label(name: str, text: str = "") -> QLabel:
     return label
 
 
+def section_title(text: str = "", name: str = "") -> QLabel:
+    """The title over one part of a page or dialog, in the style sheet's section-title size;
+    `name`: its objectName, for a title the code fills in later."""
+    label = QLabel(text)
+    if name:
+        label.setObjectName(name)
+    label.setProperty("sectionTitle", True)
+    return label
+
+
 def hint_label(text: str = "", name: str = "") -> QLabel:
     """A muted, wrapping line that explains a dialog or a field (the theme greys `muted`);
     `name`: its objectName, for a line the code fills in later."""

@@ -30,7 +30,7 @@ from core.communities.registry import CommunityFields, People, owner_and_admins,
 from core.communities.summary import CommunitySummary, community_summary
 from ui.common.labels import role_labels
 from ui.common.wheel import scroll_safe
-from ui.common.widgets import hint_label, page_title, text_label, wrapping_label
+from ui.common.widgets import hint_label, page_title, section_title, text_label, wrapping_label
 from ui.communities.chart import GrowthChart
 from ui.communities.labels import (
     QUIET_COLOR,
@@ -73,12 +73,6 @@ def _card(object_name: str) -> QFrame:
     frame.setObjectName(object_name)
     frame.setProperty("card", True)
     return frame
-
-
-def _section_title(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setProperty("sectionTitle", True)
-    return label
 
 
 class Figure(QFrame):
@@ -150,14 +144,14 @@ class CommunityDetail(QScrollArea):
         growth = _card("communities_growth_card")
         growth_layout = QVBoxLayout(growth)
         growth_layout.setContentsMargins(16, 12, 16, 8)
-        growth_layout.addWidget(_section_title(self.tr("成员增长（近 52 周，每周末人数）")))
+        growth_layout.addWidget(section_title(self.tr("成员增长（近 52 周，每周末人数）")))
         self.chart = GrowthChart()
         growth_layout.addWidget(self.chart, 1)
 
         roles = _card("communities_roles_card")
         roles_layout = QVBoxLayout(roles)
         roles_layout.setContentsMargins(16, 12, 16, 12)
-        roles_layout.addWidget(_section_title(self.tr("角色结构")))
+        roles_layout.addWidget(section_title(self.tr("角色结构")))
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(6)

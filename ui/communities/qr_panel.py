@@ -42,7 +42,7 @@ from core.communities.qr import QrInfo
 from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.quiet import Quiet
 from ui.common.tasks import TaskGroup
-from ui.common.widgets import hint_label, push_button, wrapping_label
+from ui.common.widgets import hint_label, push_button, section_title, wrapping_label
 from ui.communities.labels import (
     OK_COLOR,
     QUIET_COLOR,
@@ -103,8 +103,7 @@ class QrPanel(QFrame):
         self.info: QrInfo | None = None
         self._loading = Quiet()
 
-        title = QLabel(self.tr("群二维码"))
-        title.setProperty("sectionTitle", True)
+        title = section_title(self.tr("群二维码"))
         self.image_label = QLabel(self.tr("未添加\n\n可拖入图片"))
         self.image_label.setObjectName("communities_qr_image")
         self.image_label.setFixedSize(THUMBNAIL, THUMBNAIL)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -33,7 +32,7 @@ from ui.common.flow_layout import flow_row
 from ui.common.labels import role_name
 from ui.common.tasks import TaskGroup
 from ui.common.wheel import scroll_safe
-from ui.common.widgets import hint_label, page_title, push_button, select_data
+from ui.common.widgets import hint_label, page_title, push_button, section_title, select_data
 
 NO_BIRTHDAY = QDate(1900, 1, 1)
 # The member fields edited in a one-line box, in the form's order.
@@ -191,12 +190,12 @@ class MemberDetailPanel(QWidget):
         editor_layout.setContentsMargins(0, 0, 0, 0)
         editor_layout.addLayout(form)
         editor_layout.addLayout(buttons)
-        editor_layout.addWidget(self._section(self.tr("所在社群")))
+        editor_layout.addWidget(section_title(self.tr("所在社群")))
         editor_layout.addWidget(self.memberships)
         self._sections_layout = QVBoxLayout()
         self._sections_layout.setContentsMargins(0, 0, 0, 0)
         editor_layout.addLayout(self._sections_layout)
-        editor_layout.addWidget(self._section(self.tr("最近行为")))
+        editor_layout.addWidget(section_title(self.tr("最近行为")))
         editor_layout.addWidget(self.activity)
         content = QWidget()
         body = QVBoxLayout(content)
@@ -233,16 +232,11 @@ class MemberDetailPanel(QWidget):
         `show_member(id | None)`, a `database` attribute and a `changed` signal for a change
         it saved."""
         self.sections.append(section)
-        self._sections_layout.addWidget(self._section(section.section_title))
+        self._sections_layout.addWidget(section_title(section.section_title))
         self._sections_layout.addWidget(section)
         section.changed.connect(lambda: self.member_changed.emit(self.member_id))
         if self.member_id is not None:
             section.show_member(self.member_id)
-
-    def _section(self, text: str) -> QLabel:
-        label = QLabel(text)
-        label.setProperty("sectionTitle", True)
-        return label
 
     def _table(self, name: str, headers: list[str]) -> QTableWidget:
         table = QTableWidget(0, len(headers))

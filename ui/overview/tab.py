@@ -36,7 +36,7 @@ from ui.common.save_path import ask_xlsx_path
 from ui.common.tab import FeatureTab
 from ui.common.theme import theme_manager
 from ui.common.wheel import scroll_safe
-from ui.common.widgets import page_title, push_button
+from ui.common.widgets import page_title, push_button, section_title
 from ui.overview.cards import KpiCard
 from ui.overview.charts import Bars, ChartBox
 from ui.overview.funnel import FunnelView
@@ -50,9 +50,7 @@ def _section(object_name: str, title: str, body: QWidget) -> QFrame:
     frame.setProperty("card", True)
     layout = QVBoxLayout(frame)
     layout.setContentsMargins(12, 10, 12, 10)
-    label = QLabel(title)
-    label.setObjectName(f"{object_name}_title")
-    label.setProperty("sectionTitle", True)
+    label = section_title(title, f"{object_name}_title")
     frame.title_label = label
     layout.addWidget(label)
     layout.addWidget(body, 1)

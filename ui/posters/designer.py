@@ -44,7 +44,7 @@ from ui.common.changes import Change, Changes, changes
 from ui.common.errors import show_error
 from ui.common.i18n import shown, shown_name
 from ui.common.tab import FeatureTab
-from ui.common.widgets import confirm, hint_label, page_title, push_button
+from ui.common.widgets import confirm, hint_label, page_title, push_button, section_title
 from ui.posters.bulk_dialog import open_bulk_dialog
 from ui.posters.canvas import PosterCanvas
 from ui.posters.copy_warnings import CopyWarnings
@@ -111,9 +111,7 @@ class PosterDesigner(FeatureTab):
         self.canvas.zoom_changed.connect(
             lambda zoom: self.zoom_label.setText(f"{round(zoom * 100)}%")
         )
-        self.title = QLabel()
-        self.title.setObjectName("posterTitle")
-        self.title.setProperty("sectionTitle", True)
+        self.title = section_title(name="posterTitle")
         self.status = hint_label(name="posterRenderStatus")
         self.warnings = CopyWarnings()
 
@@ -710,8 +708,7 @@ def _titled(title: str, widget: QWidget) -> QWidget:
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
-    label = QLabel(title)
-    label.setProperty("sectionTitle", True)
+    label = section_title(title)
     layout.addWidget(label)
     layout.addWidget(widget, 1)
     return box
