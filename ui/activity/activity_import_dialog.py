@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -27,7 +26,13 @@ from ui.common.file_drop import FileDropDialog, path_row
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen
 from ui.common.tasks import TaskGroup, run_task
-from ui.common.widgets import fill_communities, hint_label, push_button, read_only_table
+from ui.common.widgets import (
+    fill_communities,
+    hint_label,
+    push_button,
+    read_only_table,
+    wrapping_label,
+)
 
 
 class ActivityImportDialog(FileDropDialog):
@@ -75,9 +80,9 @@ class ActivityImportDialog(FileDropDialog):
         form.addRow(self.tr("文件"), file_row)
         form.addRow(self.tr("社群"), self.community)
 
-        self.summary = QLabel(self.tr("选择文件后点「预览」：先看结果，确认后才写入。"))
-        self.summary.setObjectName("activityImportSummary")
-        self.summary.setWordWrap(True)
+        self.summary = wrapping_label(
+            "activityImportSummary", self.tr("选择文件后点「预览」：先看结果，确认后才写入。")
+        )
 
         self.errors = read_only_table(
             "activityImportErrors",

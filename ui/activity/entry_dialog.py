@@ -9,10 +9,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
-    QLabel,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -25,7 +23,7 @@ from core.workflows.activity import record_activity
 from ui.activity.labels import activity_labels
 from ui.common.tasks import TaskGroup
 from ui.common.units import units
-from ui.common.widgets import counted_suffix, fill_communities
+from ui.common.widgets import counted_suffix, fill_communities, ok_cancel_buttons, wrapping_label
 
 ENTRY_TIME = time(12, 0)  # the day is what counts; noon keeps it inside the day everywhere
 
@@ -79,15 +77,10 @@ class ActivityEntryDialog(QDialog):
         form.addRow(self.tr("日期"), self.day)
         form.addRow(self.tr("每人次数"), self.count)
         form.addRow(self.tr("每次金额"), self.amount)
-        self.summary = QLabel(self.tr("将为选中的 {n} 位成员记录").format(n=len(self.member_ids)))
-        self.summary.setObjectName("entrySummary")
-        self.summary.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self.summary = wrapping_label(
+            "entrySummary", self.tr("将为选中的 {n} 位成员记录").format(n=len(self.member_ids))
         )
-        buttons.setObjectName("entryButtons")
-        buttons.accepted.connect(self.record)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self, "entryButtons", self.record)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 20, 20, 16)
         layout.setSpacing(14)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QSplitter,
     QTableWidgetItem,
@@ -32,7 +31,7 @@ from core.workflows.activity import record_paste
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen
 from ui.common.tasks import TaskGroup
-from ui.common.widgets import fill_communities, push_button, read_only_table
+from ui.common.widgets import fill_communities, push_button, read_only_table, wrapping_label
 
 SKIP = -1
 
@@ -96,9 +95,9 @@ class PasteDialog(QDialog):
         splitter.addWidget(self.results)
         splitter.setSizes([360, 560])
 
-        self.summary = QLabel(self.tr("粘贴后点「识别名单」：先看匹配结果，确认后才记录。"))
-        self.summary.setObjectName("pasteSummary")
-        self.summary.setWordWrap(True)
+        self.summary = wrapping_label(
+            "pasteSummary", self.tr("粘贴后点「识别名单」：先看匹配结果，确认后才记录。")
+        )
         self.parse_button = push_button("pasteParse", self.tr("识别名单"), lambda: self.match())
         self.record_button = push_button("pasteRecord", self.tr("记录签到"), self.record)
         self.record_button.setEnabled(False)

@@ -55,9 +55,7 @@ class BestTimesView(QWidget):
         if not found:
             self.show_waiting()
             return
-        title = QLabel(self.tr("推荐发送时间（按群聊记录，点一下改到下一个这样的时段）："))
-        title.setProperty("muted", True)
-        title.setWordWrap(True)
+        title = hint_label(self.tr("推荐发送时间（按群聊记录，点一下改到下一个这样的时段）："))
         self._layout.addWidget(title)
         names = weekday_names()
         for entry in found[:MAX_COMMUNITIES]:
@@ -65,10 +63,7 @@ class BestTimesView(QWidget):
             if not entry.times.slots:  # name and reason side by side, the reason wrapping
                 line = QHBoxLayout()
                 line.addWidget(name, 0, Qt.AlignmentFlag.AlignTop)
-                reason = QLabel(shown(entry.times.reason))
-                reason.setObjectName("item_best_times_reason")
-                reason.setProperty("muted", True)
-                reason.setWordWrap(True)
+                reason = hint_label(shown(entry.times.reason), "item_best_times_reason")
                 line.addWidget(reason, 1, Qt.AlignmentFlag.AlignTop)
                 self.reasons.append(reason)
                 self._layout.addLayout(line)

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QTableWidgetItem,
     QTabWidget,
@@ -44,7 +43,13 @@ from ui.calendar.attachments import Attachment, AttachmentsField
 from ui.calendar.best_times import BestTimesView
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen
-from ui.common.widgets import accept_cancel_buttons, hint_label, read_only_table, warning_label
+from ui.common.widgets import (
+    accept_cancel_buttons,
+    hint_label,
+    push_button,
+    read_only_table,
+    warning_label,
+)
 
 MAX_COUNT = 1_000_000
 MAX_SALES_YUAN = 10_000_000
@@ -98,10 +103,8 @@ class ItemEditor(QDialog):
         )
         bottom = QHBoxLayout()
         if item is not None:
-            delete = QPushButton(self.tr("删除"))
-            delete.setObjectName("item_delete")
+            delete = push_button("item_delete", self.tr("删除"), self.delete_requested)
             delete.setEnabled(item["status"] not in ("sent", "reviewed"))
-            delete.clicked.connect(self.delete_requested)
             bottom.addWidget(delete)
         bottom.addStretch(1)
         bottom.addWidget(self.buttons)
@@ -232,19 +235,17 @@ class ItemEditor(QDialog):
         reviewing = item["status"] == "pending_review"
         steps = QHBoxLayout()
         if reviewing:
-            approve = QPushButton(self.tr("通过"))
-            approve.setObjectName("item_approve")
-            approve.clicked.connect(lambda: self._step("scheduled"))
-            reject = QPushButton(self.tr("驳回"))
-            reject.setObjectName("item_reject")
-            reject.clicked.connect(lambda: self._step("draft"))
+            approve = push_button("item_approve", self.tr("通过"), lambda: self._step("scheduled"))
+            reject = push_button("item_reject", self.tr("驳回"), lambda: self._step("draft"))
             steps.addWidget(approve)
             steps.addWidget(reject)
         else:
             for target in self.data.allowed:
-                button = QPushButton(step_text(target))
-                button.setObjectName(f"item_step_{target}")
-                button.clicked.connect(lambda _c=False, t=target: self._step(t))
+                button = push_button(
+                    f"item_step_{target}",
+                    step_text(target),
+                    lambda _c=False, t=target: self._step(t),
+                )
                 steps.addWidget(button)
         steps.addStretch(1)
         layout.addLayout(steps)
@@ -289,10 +290,8 @@ class ItemEditor(QDialog):
         self.recycle_days.setRange(1, MAX_AFTER_DAYS)
         self.recycle_days.setValue(DEFAULT_AFTER_DAYS)
         self.recycle_days.setSuffix(self.tr(" 天后"))
-        recycle = QPushButton(self.tr("再次排期"))
-        recycle.setObjectName("item_recycle")
+        recycle = push_button("item_recycle", self.tr("再次排期"), self._recycle)
         recycle.setToolTip(self.tr("常青内容：按发送后的天数生成一条新的排期，原内容不变"))
-        recycle.clicked.connect(self._recycle)
         row.addWidget(QLabel(self.tr("常青内容：")))
         row.addWidget(self.recycle_days)
         row.addWidget(recycle)

@@ -9,13 +9,12 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.common.i18n import shown
-from ui.common.widgets import accept_cancel_buttons, hint_label, warning_label
+from ui.common.widgets import accept_cancel_buttons, hint_label, push_button, warning_label
 
 
 class HolidayBanner(QFrame):
@@ -26,9 +25,9 @@ class HolidayBanner(QFrame):
         self.setObjectName("calendar_holiday_banner")
         self.setProperty("card", True)
         self.text = warning_label("calendar_holiday_banner_text")
-        paste = QPushButton(self.tr("粘贴放假通知…"))
-        paste.setObjectName("calendar_holiday_paste")
-        paste.clicked.connect(self.paste_requested)
+        paste = push_button(
+            "calendar_holiday_paste", self.tr("粘贴放假通知…"), self.paste_requested
+        )
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 6, 8, 6)
         layout.addWidget(self.text, 1)

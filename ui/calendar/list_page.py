@@ -24,6 +24,7 @@ from ui.calendar.page import CalendarPage
 from ui.common.columns import keep_columns_fitted
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
+from ui.common.widgets import refill
 
 if TYPE_CHECKING:
     from core.calendar.items import ItemRow
@@ -115,14 +116,8 @@ class ListPage(CalendarPage):
         return self.tr("列表")
 
     def set_communities(self, communities: list[tuple[int, str]]) -> None:
-        keep = self.community.currentData()
-        self.community.blockSignals(True)
-        self.community.clear()
-        self.community.addItem(self.tr("全部社群"), None)
-        for community_id, name in communities:
-            self.community.addItem(name, community_id)
-        self.community.setCurrentIndex(max(0, self.community.findData(keep)))
-        self.community.blockSignals(False)
+        everyone = (self.tr("全部社群"), None)
+        refill(self.community, [everyone, *((name, id_) for id_, name in communities)])
 
     def show_days(self, first: date, last: date) -> None:
         """Show these days (the month's "+N 更多")."""

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -39,7 +38,15 @@ from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.i18n import shown
 from ui.common.icons import icon
 from ui.common.tasks import TaskGroup
-from ui.common.widgets import confirm, hint_label, push_button
+from ui.common.widgets import (
+    confirm,
+    hint_label,
+    ok_cancel_buttons,
+    push_button,
+    refill,
+    restyle,
+    wrapping_label,
+)
 
 if TYPE_CHECKING:
     from core.calendar.materials import MaterialRow
@@ -177,9 +184,7 @@ class MaterialsPage(QWidget):
             self.empty.add_action("materials_empty_add", self.tr("添加素材…"), self.choose_files)
         self.switch = EmptySwitch(self.grid, self.empty)
         layout.addWidget(self.switch, 1)
-        self.status = QLabel("")
-        self.status.setObjectName("materials_status")
-        self.status.setWordWrap(True)
+        self.status = wrapping_label("materials_status", "")
         layout.addWidget(self.status)
 
     @property
@@ -220,14 +225,8 @@ class MaterialsPage(QWidget):
             self.status.setText(self.tr("没有符合条件的素材"))
 
     def _fill_tags(self, tags: list[tuple[str, int]]) -> None:
-        current = self.tag.currentData()
-        self.tag.blockSignals(True)
-        self.tag.clear()
-        self.tag.addItem(self.tr("全部标签"), None)
-        for tag, count in tags:
-            self.tag.addItem(f"{tag} ({count})", tag)
-        self.tag.setCurrentIndex(max(0, self.tag.findData(current)))
-        self.tag.blockSignals(False)
+        every_tag = (self.tr("全部标签"), None)
+        refill(self.tag, [every_tag, *((f"{tag} ({count})", tag) for tag, count in tags)])
 
     def selected_ids(self) -> list[int]:
         return [item.data(Qt.ItemDataRole.UserRole) for item in self.grid.selectedItems()]
@@ -277,9 +276,7 @@ class MaterialsPage(QWidget):
         if result.already:
             parts.append(self.tr("素材库里已有：{names}").format(names="、".join(result.already)))
         parts += [shown(text) for text in result.refused]
-        self.status.setProperty("warning", bool(result.refused))
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        restyle(self.status, warning=bool(result.refused))
         self.status.setText("\n".join(parts))
 
     def dragEnterEvent(self, event) -> None:
@@ -364,12 +361,7 @@ class MaterialEditDialog(QDialog):
         self.tags_edit.setPlaceholderText(self.tr("逗号分隔"))
         form.addRow(self.tr("标签"), self.tags_edit)
         form.addRow(self.tr("文件"), QLabel(f"{row.filename} · {_size_text(row)}"))
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.setObjectName("materials_edit_buttons")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self, "materials_edit_buttons", save=True)
         form.addRow(buttons)
         self.setMinimumWidth(420)
 
@@ -392,12 +384,7 @@ class MaterialPicker(QDialog):
         )
         self.page = MaterialsPage(tab, self, picker=True)
         layout.addWidget(self.page, 1)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.setObjectName("materials_picker_buttons")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self, "materials_picker_buttons")
         layout.addWidget(buttons)
         self.resize(820, 560)
         self.page.tasks.read(lambda session: load_materials(session, "", None), self._first_show)

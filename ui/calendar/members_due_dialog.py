@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableWidgetItem, QVBoxLayout
 
-from ui.common.widgets import hint_label, push_button, read_only_table
+from ui.common.widgets import hint_label, push_button, read_only_table, section_title
 
 
 class MembersDueDialog(QDialog):
@@ -17,9 +17,7 @@ class MembersDueDialog(QDialog):
         self.setWindowTitle(self.tr("今天要跟进的成员"))
         self.members = members
         layout = QVBoxLayout(self)
-        title = QLabel(heading)
-        title.setProperty("sectionTitle", True)
-        title.setObjectName("today_members_due_heading")
+        title = section_title(heading, "today_members_due_heading")
         layout.addWidget(title)
         hint = self.tr("发送时段 {window}；按入群时间排列。").format(window=window)
         layout.addWidget(hint_label(hint))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+from ui.common.widgets import push_button
 
 
 class PeriodBar(QWidget):
@@ -12,19 +14,13 @@ class PeriodBar(QWidget):
 
     def __init__(self, prefix: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        back = QPushButton("‹")
-        back.setObjectName(f"{prefix}_back")
+        back = push_button(f"{prefix}_back", "‹", lambda: self.step.emit(-1))
         back.setToolTip(self.tr("上一页"))
-        back.clicked.connect(lambda: self.step.emit(-1))
-        on = QPushButton("›")
-        on.setObjectName(f"{prefix}_next")
+        on = push_button(f"{prefix}_next", "›", lambda: self.step.emit(1))
         on.setToolTip(self.tr("下一页"))
-        on.clicked.connect(lambda: self.step.emit(1))
         for button in (back, on):
             button.setFixedWidth(36)
-        today = QPushButton(self.tr("今天"))
-        today.setObjectName(f"{prefix}_today")
-        today.clicked.connect(self.today)
+        today = push_button(f"{prefix}_today", self.tr("今天"), self.today)
         self.label = QLabel()
         self.label.setObjectName(f"{prefix}_period")
         font = self.label.font()

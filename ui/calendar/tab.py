@@ -18,7 +18,6 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -36,7 +35,7 @@ from ui.common.i18n import shown
 from ui.common.notice_bar import NoticeBar
 from ui.common.page_tabs import PageTabs
 from ui.common.tab import FeatureTab
-from ui.common.widgets import page_title
+from ui.common.widgets import page_title, push_button
 
 if TYPE_CHECKING:
     from core.common.database import Database
@@ -64,14 +63,12 @@ class CalendarTab(FeatureTab):
         self.notice_dialog: NoticeDialog | None = None
         self.undo_stack = QUndoStack(self)
 
-        self.new_button = QPushButton(self.tr("新建内容"))
-        self.new_button.setObjectName("calendar_new")
+        self.new_button = push_button(
+            "calendar_new", self.tr("新建内容"), lambda: self.new_item(None)
+        )
         self.new_button.setProperty("primary", True)
-        self.new_button.clicked.connect(lambda: self.new_item(None))
-        self.undo_button = QPushButton(self.tr("撤销"))
-        self.undo_button.setObjectName("calendar_undo")
+        self.undo_button = push_button("calendar_undo", self.tr("撤销"), self.undo_stack.undo)
         self.undo_button.setEnabled(False)
-        self.undo_button.clicked.connect(self.undo_stack.undo)
         self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
         self.undo_stack.undoTextChanged.connect(
             lambda text: self.undo_button.setToolTip(

@@ -31,7 +31,7 @@ from ui.calendar.members_due_dialog import MembersDueDialog
 from ui.common.changes import Change, changes
 from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.i18n import shown, shown_name
-from ui.common.widgets import hint_label, push_button
+from ui.common.widgets import hint_label, push_button, section_title, warning_label
 
 if TYPE_CHECKING:
     from core.calendar.materials import MaterialRow
@@ -147,8 +147,7 @@ class TodayPage(QWidget):
         box = QVBoxLayout(card)
         box.setContentsMargins(14, 10, 14, 12)
         head = QHBoxLayout()
-        name = QLabel(entry.community)
-        name.setProperty("sectionTitle", True)
+        name = section_title(entry.community)
         head.addWidget(name)
         if entry.items:  # a community with only SOP lines has no count to show
             waiting = QLabel(self.tr("{count} 条待发").format(count=len(entry.items)))
@@ -157,10 +156,7 @@ class TodayPage(QWidget):
         head.addStretch(1)
         box.addLayout(head)
         for text in data.overruns.get(entry.community_id, []):
-            warning = QLabel("⚠ " + shown(text))
-            warning.setObjectName(f"today_limit_{entry.community_id}")
-            warning.setProperty("warning", True)
-            warning.setWordWrap(True)
+            warning = warning_label(f"today_limit_{entry.community_id}", "⚠ " + shown(text))
             box.addWidget(warning)
         for item in entry.items:
             box.addWidget(self._item_row(entry.community_id, item, data))
@@ -224,9 +220,7 @@ class TodayPage(QWidget):
             preview = item.body.replace("\n", " ")
             if len(preview) > BODY_PREVIEW_CHARS:
                 preview = preview[:BODY_PREVIEW_CHARS] + "…"
-            body = QLabel(preview)
-            body.setProperty("muted", True)
-            body.setWordWrap(True)
+            body = hint_label(preview)
             layout.addWidget(body)
         if attachments:
             layout.addLayout(self._attachment_row(item, attachments))

@@ -37,7 +37,7 @@ from ui.campaigns.settings_form import SettingsForm
 from ui.common.errors import refusal_line
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen, scrolling
-from ui.common.widgets import warning_label
+from ui.common.widgets import choice, hint_label, ok_cancel_buttons, warning_label
 
 # What a new campaign of each type starts with, so that OK works at once and the owner
 # changes figures rather than building lists.
@@ -101,13 +101,8 @@ class CampaignEditor(QDialog):
 
         self.error = warning_label("campaign_editor_error")
         self.error.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.setObjectName("campaign_editor_buttons")
+        self.buttons = ok_cancel_buttons(self, "campaign_editor_buttons")
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("campaign_editor_ok")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(self.sections, 1)
@@ -132,16 +127,13 @@ class CampaignEditor(QDialog):
         self.name.setPlaceholderText(self.tr("例如：五月读书会任务宝"))
         form.addRow(self.tr("活动名称"), self.name)
 
-        self.kind = QComboBox()
-        self.kind.setObjectName("campaign_kind")
-        for key, label in KIND_LABELS.items():
-            self.kind.addItem(shown(label), key)
-        self.kind.setCurrentIndex(max(0, self.kind.findData(f.get("kind", "invite_code"))))
+        self.kind = choice(
+            "campaign_kind",
+            [(shown(label), key) for key, label in KIND_LABELS.items()],
+            f.get("kind", "invite_code"),
+        )
         self.kind.setEnabled(not running)  # a running campaign keeps its type
-        self.kind_hint = QLabel()
-        self.kind_hint.setObjectName("campaign_kind_hint")
-        self.kind_hint.setProperty("muted", True)
-        self.kind_hint.setWordWrap(True)
+        self.kind_hint = hint_label(name="campaign_kind_hint")
         kind_box = QVBoxLayout()
         kind_box.setSpacing(4)
         kind_box.addWidget(self.kind)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -22,7 +21,7 @@ from ui.common.i18n import shown
 from ui.common.icons import icon_pixmap
 from ui.common.screen_fit import scrolling
 from ui.common.theme import current_theme, theme_manager
-from ui.common.widgets import confirm, push_button
+from ui.common.widgets import confirm, push_button, section_title, warning_label
 from ui.ledger.common import make_card
 
 PART_WIDTH = 420  # px: a subtitle part wider than this is elided
@@ -78,14 +77,10 @@ class OverviewPage(CampaignPage):
             self.values[key] = value
             cards.addWidget(frame, index // 3, index % 3)
 
-        self.problems = QLabel()
-        self.problems.setObjectName("campaign_problems")
-        self.problems.setProperty("warning", True)
-        self.problems.setWordWrap(True)
+        self.problems = warning_label("campaign_problems")
         self.problems.hide()
 
-        checklist_title = QLabel(self.tr("活动清单"))
-        checklist_title.setProperty("sectionTitle", True)
+        checklist_title = section_title(self.tr("活动清单"))
         self.checklist = QGridLayout()
         self.checklist.setHorizontalSpacing(10)
         self.checklist.setVerticalSpacing(6)
@@ -94,8 +89,7 @@ class OverviewPage(CampaignPage):
         checklist_box.setObjectName("campaign_checklist")
         checklist_box.setLayout(self.checklist)
 
-        self.notes_title = QLabel(self.tr("复盘笔记"))
-        self.notes_title.setProperty("sectionTitle", True)
+        self.notes_title = section_title(self.tr("复盘笔记"))
         self.notes = QPlainTextEdit()
         self.notes.setObjectName("campaign_notes")
         self.notes.setPlaceholderText(self.tr("这次活动哪里做得好、哪里要改：下次活动的参考"))
@@ -282,10 +276,12 @@ class OverviewPage(CampaignPage):
         if status is None:
             return
         for target in TRANSITIONS[status]:
-            button = QPushButton(self._step_text(status, target))
-            button.setObjectName(f"campaign_status_{target}")
+            button = push_button(
+                f"campaign_status_{target}",
+                self._step_text(status, target),
+                lambda _checked=False, t=target: self._step(t),
+            )
             button.setProperty("primary", target in ("running", "reviewed"))
-            button.clicked.connect(lambda _checked=False, t=target: self._step(t))
             self.status_buttons.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
 
     def _step_text(self, status: str, target: str) -> str:

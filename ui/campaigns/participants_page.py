@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidg
 from ui.campaigns.page import CampaignPage
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
+from ui.common.widgets import warning_label
 from ui.ledger.common import make_table
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -86,10 +87,7 @@ class ParticipantsPage(CampaignPage):
         layout.setContentsMargins(4, 12, 4, 4)
         layout.setSpacing(8)
         # a campaign known only from a tool's export: its participants are totals, not members
-        self.imported = QLabel()
-        self.imported.setObjectName("campaign_participants_imported")
-        self.imported.setProperty("warning", True)
-        self.imported.setWordWrap(True)
+        self.imported = warning_label("campaign_participants_imported")
         self.imported.hide()
         layout.addLayout(top)
         layout.addWidget(self.imported)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.campaigns.reviewing import MAX_WHY
+from ui.common.widgets import ok_cancel_buttons, wrapping_label
 
 
 class ReasonDialog(QDialog):
@@ -28,9 +29,7 @@ class ReasonDialog(QDialog):
         self.setObjectName(object_name)
         self.setWindowTitle(title)
         self.setMinimumWidth(460)
-        said = QLabel(text)
-        said.setObjectName(f"{object_name}_text")
-        said.setWordWrap(True)
+        said = wrapping_label(f"{object_name}_text", text)
         self.reason = QPlainTextEdit()
         self.reason.setObjectName("campaign_review_reason")
         self.reason.setPlaceholderText(self.tr("写明原因（必填），会记入审核记录"))
@@ -39,15 +38,11 @@ class ReasonDialog(QDialog):
         self.message.setObjectName("campaign_review_reason_message")
         self.message.setProperty("warning", True)
         self.message.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = ok_cancel_buttons(self)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setText(yes_text)
         ok.setObjectName("campaign_review_reason_ok")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(said)
         layout.addWidget(self.reason)

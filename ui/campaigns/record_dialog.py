@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 from ui.common.changes import Change, changes
 from ui.common.errors import refusal_line
 from ui.common.flow_layout import FlowLayout
+from ui.common.widgets import push_button, restyle, wrapping_label
 from ui.communities.dialog import OwnerPicker
 
 if TYPE_CHECKING:
@@ -83,10 +83,10 @@ class RecordDialog(QDialog):
         self.code.textEdited.connect(lambda _t: self._lookup_timer.start())
         self.scanned = QCheckBox(self.tr("扫码得到"))
         self.scanned.setObjectName("campaign_record_scanned")
-        self.scan_button = QPushButton(self.tr("从图片识别…"))
-        self.scan_button.setObjectName("campaign_record_scan_image")
+        self.scan_button = push_button(
+            "campaign_record_scan_image", self.tr("从图片识别…"), self.choose_image
+        )
         self.scan_button.setToolTip(self.tr("选一张海报或二维码的截图，读出其中的邀请码"))
-        self.scan_button.clicked.connect(self.choose_image)
         code_row = QHBoxLayout()
         code_row.addWidget(self.code, 1)
         code_row.addWidget(self.scanned)
@@ -94,9 +94,7 @@ class RecordDialog(QDialog):
         self.code_row = QWidget()
         self.code_row.setLayout(code_row)
         code_row.setContentsMargins(0, 0, 0, 0)
-        self.owner = QLabel()
-        self.owner.setObjectName("campaign_record_code_owner")
-        self.owner.setWordWrap(True)
+        self.owner = wrapping_label("campaign_record_code_owner")
         self.suggestions = QWidget()
         self.suggestions.setObjectName("campaign_record_suggestions")
         self.suggestion_row = FlowLayout(self.suggestions)
@@ -132,9 +130,7 @@ class RecordDialog(QDialog):
         self.form.addRow(self.tr("加入的社群"), self.community)
         self.form.addRow(self.tr("时间"), self.at)
 
-        self.result = QLabel()
-        self.result.setObjectName("campaign_record_result")
-        self.result.setWordWrap(True)
+        self.result = wrapping_label("campaign_record_result")
         self.result.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
@@ -211,7 +207,6 @@ class RecordDialog(QDialog):
         if text != self.code.text():
             return  # typed on since
         self.resolved = found
-        self.owner.setProperty("warning", False)
         if found.campaign_id is not None and found.campaign_id != self.campaign_id:
             said = self.tr("邀请码 {code} 属于 {name}，但它是活动「{campaign}」的")
             self.owner.setText(
@@ -220,7 +215,7 @@ class RecordDialog(QDialog):
         else:
             said = self.tr("邀请码 {code} 属于 {name}")
             self.owner.setText(said.format(code=found.code, name=found.nickname))
-        self._restyle(self.owner)
+        restyle(self.owner, warning=False)
         self._update()
 
     def _refused(self, text: str | None, error: BaseException) -> None:
@@ -230,8 +225,7 @@ class RecordDialog(QDialog):
         if line is None:
             return
         self.owner.setText(line)
-        self.owner.setProperty("warning", True)
-        self._restyle(self.owner)
+        restyle(self.owner, warning=True)
         self._set_suggestions(getattr(error, "suggestions", []))
 
     def _set_suggestions(self, suggestions) -> None:
@@ -275,11 +269,6 @@ class RecordDialog(QDialog):
         """A suggestion picked: it becomes the code, looked up at once."""
         self.code.setText(code)
         self.look_up()
-
-    @staticmethod
-    def _restyle(widget: QWidget) -> None:
-        widget.style().unpolish(widget)
-        widget.style().polish(widget)
 
     # ---------------------------------------------------------------------------- write
 
@@ -343,8 +332,7 @@ class RecordDialog(QDialog):
             if result.code:
                 text += self.tr("（邀请码 {code}）").format(code=result.code)
         self.result.setText(text)
-        self.result.setProperty("warning", result.outcome == "conflict")
-        self._restyle(self.result)
+        restyle(self.result, warning=result.outcome == "conflict")
         self.result.show()
         self.invitee.set_owner(None)  # ready for the next one
         self.invitee.setFocus()
@@ -357,8 +345,7 @@ class RecordDialog(QDialog):
         if line is None:
             return
         self.result.setText(line)
-        self.result.setProperty("warning", True)
-        self._restyle(self.result)
+        restyle(self.result, warning=True)
         self.result.show()
         if getattr(error, "suggestions", None):
             self._set_suggestions(error.suggestions)

@@ -32,7 +32,7 @@ from ui.common.errors import show_error
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
 from ui.common.tasks import while_alive
-from ui.common.widgets import combo_fits, confirm, push_button
+from ui.common.widgets import combo_fits, confirm, push_button, section_title
 from ui.ledger.common import make_table, selected, time_text
 
 if TYPE_CHECKING:
@@ -129,8 +129,7 @@ class ReviewPage(CampaignPage):
         self.history_table = make_table(
             "campaign_review_history", self.history_model, (130, 90, 60, 110)
         )
-        history_title = QLabel(self.tr("审核记录"))
-        history_title.setProperty("sectionTitle", True)
+        history_title = section_title(self.tr("审核记录"))
         history = QWidget()
         history_layout = QVBoxLayout(history)
         history_layout.setContentsMargins(0, 6, 0, 0)

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ui.common.flow_layout import FlowLayout
 from ui.common.i18n import shown
+from ui.common.widgets import push_button
 
 SPIN_MAX = 2**31 - 1
 # The Common part of every type: shown after the type's own fields.
@@ -256,9 +256,11 @@ class _List(_Node):
         self.rows = QVBoxLayout(self.widget)
         self.rows.setContentsMargins(0, 0, 0, 0)
         self.rows.setSpacing(6)
-        self.add_button = QPushButton(QCoreApplication.translate("SettingsForm", "添加"))
-        self.add_button.setObjectName(f"{name}_add")
-        self.add_button.clicked.connect(lambda _checked=False: self.add())
+        self.add_button = push_button(
+            f"{name}_add",
+            QCoreApplication.translate("SettingsForm", "添加"),
+            lambda _checked=False: self.add(),
+        )
         footer = QHBoxLayout()
         footer.addWidget(self.add_button)
         footer.addStretch(1)
@@ -273,9 +275,11 @@ class _List(_Node):
         group = _Group(self.cls, f"{self.name}_{index}", "flow")
         if value is not None:
             group.set(value)
-        remove = QPushButton(QCoreApplication.translate("SettingsForm", "删除"))
-        remove.setObjectName(f"{self.name}_{index}_remove")
-        remove.clicked.connect(lambda _checked=False, f=frame: self.remove(f))
+        remove = push_button(
+            f"{self.name}_{index}_remove",
+            QCoreApplication.translate("SettingsForm", "删除"),
+            lambda _checked=False, f=frame: self.remove(f),
+        )
         row.addWidget(group.widget, 1)
         row.addWidget(remove, 0, Qt.AlignmentFlag.AlignTop)
         self.rows.insertWidget(self.rows.count() - 1, frame)

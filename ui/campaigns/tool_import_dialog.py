@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +28,7 @@ from ui.common.changes import Change, changes
 from ui.common.errors import refusal_line
 from ui.common.file_drop import path_row
 from ui.common.i18n import shown
-from ui.common.widgets import push_button, warning_label
+from ui.common.widgets import hint_label, push_button, warning_label, wrapping_label
 
 if TYPE_CHECKING:
     from ui.common.tab import FeatureTab
@@ -67,9 +66,7 @@ class ToolImportDialog(QDialog):
             "campaign_tool_import_file", self.tr("选择导出的 .xlsx / .xls / .csv 文件"), browse
         )
 
-        self.summary = QLabel()
-        self.summary.setObjectName("campaign_tool_import_summary")
-        self.summary.setWordWrap(True)
+        self.summary = wrapping_label("campaign_tool_import_summary")
         self.unmatched_title = QLabel()
         self.unmatched = QListWidget()
         self.unmatched.setObjectName("campaign_tool_import_unmatched")
@@ -90,20 +87,17 @@ class ToolImportDialog(QDialog):
         self.lists.setLayout(lists)
         lists.setContentsMargins(0, 0, 0, 0)
         self.lists.hide()
-        self.missing = QLabel()
-        self.missing.setObjectName("campaign_tool_import_missing")
-        self.missing.setWordWrap(True)
-        self.missing.setProperty("muted", True)
+        self.missing = hint_label(name="campaign_tool_import_missing")
         self.missing.hide()
         self.message = warning_label("campaign_tool_import_message")
         self.message.hide()
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
-        self.import_button = QPushButton(self.tr("导入"))
-        self.import_button.setObjectName("campaign_tool_import_ok")
+        self.import_button = push_button(
+            "campaign_tool_import_ok", self.tr("导入"), self.run_import
+        )
         self.import_button.setProperty("primary", True)
-        self.import_button.clicked.connect(self.run_import)
         self.buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.rejected.connect(self.reject)
 

@@ -39,7 +39,14 @@ from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
 from ui.common.save_path import ask_save_path
 from ui.common.theme import current_theme
-from ui.common.widgets import captioned_panel, push_button, text_label, warning_label
+from ui.common.widgets import (
+    captioned_panel,
+    push_button,
+    restyle,
+    text_label,
+    warning_label,
+    wrapping_label,
+)
 from ui.ledger.common import make_table
 
 if TYPE_CHECKING:
@@ -377,9 +384,7 @@ class TreePage(CampaignPage):
 
     def _show_detail(self, chain: list[str] | None, brought: list[str], loading=False) -> None:
         if self.path_label.property("muted") != (chain is None):
-            self.path_label.setProperty("muted", chain is None)
-            self.path_label.style().unpolish(self.path_label)  # the property picks the colour
-            self.path_label.style().polish(self.path_label)
+            restyle(self.path_label, muted=chain is None)  # the property picks the colour
         if chain is None:
             self.path_label.setText(self.tr("在左侧选一位参与者，或在上方查找。"))
             self.brought_label.setText("")
@@ -466,9 +471,7 @@ class TotalsView(QWidget):
         super().__init__(parent)
         self.setObjectName("campaign_tree_totals")
         self.notice = warning_label("campaign_tree_totals_notice")
-        self.summary = QLabel()
-        self.summary.setObjectName("campaign_tree_totals_summary")
-        self.summary.setWordWrap(True)
+        self.summary = wrapping_label("campaign_tree_totals_summary")
         self.model = ListTableModel(
             [
                 (self.tr("参与者（明细中的写法）"), lambda r: r.name),

@@ -43,7 +43,14 @@ from ui.common.import_wizard import (
 )
 from ui.common.sorting import sorted_by_name
 from ui.common.tasks import Task, run_task
-from ui.common.widgets import hint_label, page_title, push_button, warning_label
+from ui.common.widgets import (
+    hint_label,
+    page_title,
+    push_button,
+    section_title,
+    warning_label,
+    wrapping_label,
+)
 
 NO_DAY = QDate(2000, 1, 1)  # the date box's "not chosen yet" (its special value text)
 # Every tab that shows members, communities, activity, points or referral edges reloads.
@@ -88,9 +95,7 @@ class ChatImportDialog(ImportWizard):
             push_button("chat_import_browse_folder", self.tr("选择文件夹…"), self.browse_folder)
         )
         choose.addStretch(1)
-        self.path_label = QLabel()
-        self.path_label.setObjectName("chat_import_path")
-        self.path_label.setWordWrap(True)
+        self.path_label = wrapping_label("chat_import_path")
 
         self.day = QDateEdit()
         self.day.setObjectName("chat_import_day")
@@ -256,9 +261,7 @@ class ChatImportDialog(ImportWizard):
     def _preview_page(self) -> QWidget:
         page = QWidget()
         self.preview_title = page_title("chat_import_preview_title", "")
-        self.summary = QLabel()
-        self.summary.setObjectName("chat_import_summary")
-        self.summary.setProperty("sectionTitle", True)
+        self.summary = section_title(name="chat_import_summary")
         self.summary.setWordWrap(True)
 
         self.community = QComboBox()
@@ -433,9 +436,7 @@ class ChatImportDialog(ImportWizard):
     def _done_page(self) -> QWidget:
         page = QWidget()
         self.done_label = done_label("chat_import_done")
-        self.done_details = QLabel()
-        self.done_details.setObjectName("chat_import_done_details")
-        self.done_details.setWordWrap(True)
+        self.done_details = wrapping_label("chat_import_done_details")
         close = push_button("chat_import_close", self.tr("完成"), self.accept)
         done_layout(page, [self.done_label, self.done_details], close)
         return page

@@ -7,14 +7,14 @@ the detail (ui/communities/extras.py), which calls `show_community(id)`.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from core.chat.insights import BestTimes, HeatMap, best_send_times, heat_map
 from core.common.database import Database
 from ui.common.heat_grid import HeatGrid, heat_note, weekday_names
 from ui.common.i18n import shown
 from ui.common.tasks import TaskGroup
-from ui.common.widgets import hint_label
+from ui.common.widgets import hint_label, section_title, wrapping_label
 
 
 class ChatRhythmSection(QFrame):
@@ -25,14 +25,11 @@ class ChatRhythmSection(QFrame):
         self.database = database
         self.community_id: int | None = None
         self.tasks = TaskGroup(self)
-        title = QLabel(self.tr("群聊活跃时段（成员发言，按星期和小时）"))
-        title.setProperty("sectionTitle", True)
+        title = section_title(self.tr("群聊活跃时段（成员发言，按星期和小时）"))
         self.grid = HeatGrid()
         self.grid.setObjectName("communities_chat_heat")
         self.grid.empty_text = self.tr("还没有导入群聊记录")
-        self.best = QLabel()
-        self.best.setObjectName("communities_chat_best")
-        self.best.setWordWrap(True)
+        self.best = wrapping_label("communities_chat_best")
         self.note = hint_label(name="communities_chat_note")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)

@@ -10,11 +10,12 @@ from datetime import datetime, timedelta
 from html import escape
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from core.chat.insights import SILENT_DAYS, ChatPresence, member_chat, silent_members
 from core.common.database import Database
 from ui.common.tasks import TaskGroup
+from ui.common.widgets import hint_label, wrapping_label
 from ui.members.scope import ExtraChoice
 
 SILENT_KEY = "chat_silent_30"
@@ -52,14 +53,9 @@ class ChatPresencePanel(QWidget):
         self.database = database
         self.member_id: int | None = None
         self.tasks = TaskGroup(self)
-        self.label = QLabel()
-        self.label.setObjectName("memberChatText")
-        self.label.setWordWrap(True)
+        self.label = wrapping_label("memberChatText")
         self.label.setTextFormat(Qt.TextFormat.RichText)
-        self.empty = QLabel(self.tr("群聊记录里没有此人的发言"))
-        self.empty.setObjectName("memberChatEmpty")
-        self.empty.setProperty("muted", True)
-        self.empty.setWordWrap(True)
+        self.empty = hint_label(self.tr("群聊记录里没有此人的发言"), "memberChatEmpty")
         self.empty.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

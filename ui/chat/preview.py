@@ -28,7 +28,7 @@ from ui.chat.labels import found_by_label, how_label, kind_label
 from ui.common.columns import fit_columns
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
-from ui.common.widgets import hint_label, read_only_table
+from ui.common.widgets import choice, hint_label, read_only_table
 
 CHOICE_COLUMN = 1  # the chats list's 导入到 column
 WRAP_ROWS_MAX = 2000  # rows grown to their wrapped text; past that the tooltip shows it
@@ -288,13 +288,13 @@ class ChatPreview(QTabWidget):
             self.setCurrentWidget(self.new_page)
 
     def _community_combo(self, row: int, chat: ChatPlan) -> QComboBox:
-        combo = QComboBox()
-        combo.setObjectName(f"chat_import_chat_community_{row}")
-        combo.addItem(self.tr("按群 ID 和群名自动对应"), None)
-        for name in self.community_names:
-            combo.addItem(name, name)
         key = chat_key(chat.export)
-        combo.setCurrentIndex(max(0, combo.findData(self.chosen.get(key))))
+        combo = choice(
+            f"chat_import_chat_community_{row}",
+            [(self.tr("按群 ID 和群名自动对应"), None)]
+            + [(name, name) for name in self.community_names],
+            self.chosen.get(key),
+        )
         combo.currentIndexChanged.connect(lambda _i, c=combo, k=key: self._choose(k, c))
         return combo
 

@@ -13,14 +13,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
 )
 
@@ -28,6 +26,7 @@ from core.common import backup, paths
 from ui.common.errors import show_error
 from ui.common.screen_fit import fit_to_screen
 from ui.common.tasks import run_task
+from ui.common.widgets import ok_cancel_buttons, push_button
 
 if TYPE_CHECKING:
     from core.common.database import Database
@@ -149,14 +148,8 @@ class RestoreDialog(QDialog):
         if self.list.count():
             self.list.setCurrentRow(0)
         self.list.itemDoubleClicked.connect(lambda _item: self.accept())
-        browse = QPushButton(self.tr("从文件选择…"))
-        browse.setObjectName("restore_browse_button")
-        browse.clicked.connect(self._browse)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        browse = push_button("restore_browse_button", self.tr("从文件选择…"), self._browse)
+        buttons = ok_cancel_buttons(self)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("选择要恢复的备份：")))
         layout.addWidget(self.list, 1)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ui.common.icons import icon_pixmap
 from ui.common.theme import current_theme, theme_manager
+from ui.common.widgets import push_button
 
 ICON_SIZE = 48
 TEXT_WIDTH = 420
@@ -88,11 +89,9 @@ class EmptyState(QWidget):
         self, object_name: str, text: str, slot: Callable[[], object], *, primary: bool = True
     ) -> QPushButton:
         """A button under the sentence; the first (primary) one in the accent colour."""
-        button = QPushButton(text)
-        button.setObjectName(object_name)
+        button = push_button(object_name, text, lambda _checked=False: slot())
         button.setProperty("primary", primary)
         button.setCursor(Qt.CursorShape.PointingHandCursor)
-        button.clicked.connect(lambda _checked=False: slot())
         self.buttons.insertWidget(self.buttons.count() - 1, button)
         return button
 

@@ -3,7 +3,9 @@ with the tab's own buttons (撤销) and 知道了, which hides it. Hidden until 
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+
+from ui.common.widgets import push_button, restyle
 
 
 class NoticeBar(QFrame):
@@ -26,9 +28,7 @@ class NoticeBar(QFrame):
         self.label = QLabel()
         self.label.setObjectName(f"{prefix}_notice_text")
         self.label.setWordWrap(wrap)
-        close = QPushButton(close_text)
-        close.setObjectName(f"{prefix}_notice_close")
-        close.clicked.connect(self.hide)
+        close = push_button(f"{prefix}_notice_close", close_text, self.hide)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 6, 8, 6)
         layout.addWidget(self.label, 1)
@@ -40,8 +40,6 @@ class NoticeBar(QFrame):
     def say(self, text: str, *, warning: bool = False) -> None:
         """Show `text` (in the warning colour when `warning`)."""
         if bool(self.label.property("warning")) != warning:
-            self.label.setProperty("warning", warning)
-            self.label.style().unpolish(self.label)
-            self.label.style().polish(self.label)
+            restyle(self.label, warning=warning)
         self.label.setText(text)
         self.show()

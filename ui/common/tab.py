@@ -68,5 +68,11 @@ class FeatureTab(QWidget):
         """Tell the window (and through it every tab) what a committed write changed."""
         self.data_changed.emit(checked(changes))
 
+    def say(self, text: str, msecs: int = 8000) -> None:
+        """Show what a finished action did in the window's status bar (when the tab has one)."""
+        window = self.window()
+        if hasattr(window, "statusBar"):
+            window.statusBar().showMessage(text, msecs)
+
     def busy(self) -> bool:
         return self.tasks.busy()

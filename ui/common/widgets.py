@@ -54,6 +54,33 @@ def accept_cancel_buttons(
     return buttons
 
 
+def restyle(widget: QWidget, **properties: object) -> None:
+    """Set the properties the style sheet reads (warning, muted…) and draw the widget with them:
+    Qt applies a changed property only when the widget is polished again."""
+    for name, value in properties.items():
+        widget.setProperty(name, value)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+def ok_cancel_buttons(
+    dialog: QDialog,
+    name: str = "",
+    on_accept: Callable[[], object] | None = None,
+    *,
+    save: bool = False,
+) -> QDialogButtonBox:
+    """The system's OK (or Save) and Cancel: Cancel rejects `dialog`; OK calls `on_accept`
+    (a check that accepts once the input is good), else accepts. `name`: the box's objectName."""
+    first = QDialogButtonBox.StandardButton.Save if save else QDialogButtonBox.StandardButton.Ok
+    buttons = QDialogButtonBox(first | QDialogButtonBox.StandardButton.Cancel)
+    if name:
+        buttons.setObjectName(name)
+    buttons.accepted.connect(on_accept or dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 def page_title(object_name: str, text: str) -> QLabel:
     """The title at the top of a page (社群, 成员…), in the style sheet's page-title size."""
     label = QLabel(text)
@@ -62,22 +89,37 @@ def page_title(object_name: str, text: str) -> QLabel:
     return label
 
 
-def hint_label(text: str = "", name: str = "") -> QLabel:
-    """A muted, wrapping line that explains a dialog or a field (the theme greys `muted`);
-    `name`: its objectName, for a line the code fills in later."""
+def wrapping_label(name: str, text: str = "") -> QLabel:
+    """A label that wraps its text over lines (a summary, a note, a path), named `name`
+    (tests find it by it)."""
     label = QLabel(text)
     if name:
         label.setObjectName(name)
     label.setWordWrap(True)
+    return label
+
+
+def section_title(text: str = "", name: str = "") -> QLabel:
+    """The title over one part of a page or dialog, in the style sheet's section-title size;
+    `name`: its objectName, for a title the code fills in later."""
+    label = QLabel(text)
+    if name:
+        label.setObjectName(name)
+    label.setProperty("sectionTitle", True)
+    return label
+
+
+def hint_label(text: str = "", name: str = "") -> QLabel:
+    """A muted, wrapping line that explains a dialog or a field (the theme greys `muted`);
+    `name`: its objectName, for a line the code fills in later."""
+    label = wrapping_label(name, text)
     label.setProperty("muted", True)
     return label
 
 
 def warning_label(name: str, text: str = "") -> QLabel:
     """A wrapping line in the warning colour: a refusal, or what a page cannot show."""
-    label = QLabel(text)
-    label.setObjectName(name)
-    label.setWordWrap(True)
+    label = wrapping_label(name, text)
     label.setProperty("warning", True)
     return label
 
@@ -183,20 +225,48 @@ def read_only_table(
     return table
 
 
+def choice(
+    object_name: str, items: Iterable[tuple[str, object]], selected: object = None
+) -> QComboBox:
+    """A drop-down of (label, stored value) pairs, showing `selected` when it is among them."""
+    combo = QComboBox()
+    combo.setObjectName(object_name)
+    for label, value in items:
+        combo.addItem(label, value)
+    if selected is not None:
+        select_data(combo, selected)
+    return combo
+
+
+def select_data(combo: QComboBox, value: object) -> None:
+    """Show the item that stores `value`, else the first."""
+    combo.setCurrentIndex(max(0, combo.findData(value)))
+
+
+def refill(combo: QComboBox, items: Iterable[tuple[str, object]]) -> None:
+    """Replace the (label, value) items of a filter box, keeping the value chosen (else the
+    first item, 全部): quietly, so the page does not filter again for it."""
+    kept = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    for label, value in items:
+        combo.addItem(label, value)
+    select_data(combo, kept)
+    combo.blockSignals(False)
+
+
 def fill_communities(combo: QComboBox, choices, selected: int | None = None) -> None:
     """Add the communities of `choices` (core.members.query.filter_choices) in name order,
     archived ones last, and select `selected` when it is among them."""
     for community_id, name in sorted_by_name(choices.communities, later=choices.is_archived):
         combo.addItem(name, community_id)
     if selected is not None:
-        combo.setCurrentIndex(max(0, combo.findData(selected)))
+        select_data(combo, selected)
 
 
 def text_label(object_name: str) -> QLabel:
     """A wrapping label whose text can be selected and copied (a figure, a path, a reason)."""
-    label = QLabel()
-    label.setObjectName(object_name)
-    label.setWordWrap(True)
+    label = wrapping_label(object_name)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 

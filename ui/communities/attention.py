@@ -25,6 +25,7 @@ from core.communities.attention import Attention
 from core.communities.listing import CommunityRow
 from ui.common.screen_fit import fit_to_screen
 from ui.common.sorting import sorted_by_name
+from ui.common.widgets import wrapping_label
 from ui.communities.labels import (
     QUIET_COLOR,
     attention_message,
@@ -63,9 +64,7 @@ class AttentionDialog(QDialog):
             text = self.tr("没有需要处理的事项。下面是每个群不在这里的原因。")
         else:
             text = self.tr("没有需要处理的事项。")
-        intro = QLabel(text)
-        intro.setObjectName("communities_attention_intro")
-        intro.setWordWrap(True)
+        intro = wrapping_label("communities_attention_intro", text)
         self.table = self._table(
             "communities_attention_table", [self.tr("事项"), self.tr("社群"), self.tr("说明")]
         )

@@ -30,7 +30,7 @@ from core.communities.registry import CommunityFields, People, owner_and_admins,
 from core.communities.summary import CommunitySummary, community_summary
 from ui.common.labels import role_labels
 from ui.common.wheel import scroll_safe
-from ui.common.widgets import hint_label, page_title, text_label
+from ui.common.widgets import hint_label, page_title, section_title, text_label, wrapping_label
 from ui.communities.chart import GrowthChart
 from ui.communities.labels import (
     QUIET_COLOR,
@@ -73,12 +73,6 @@ def _card(object_name: str) -> QFrame:
     frame.setObjectName(object_name)
     frame.setProperty("card", True)
     return frame
-
-
-def _section_title(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setProperty("sectionTitle", True)
-    return label
 
 
 class Figure(QFrame):
@@ -133,12 +127,8 @@ class CommunityDetail(QScrollArea):
         self.name_label = page_title("communities_detail_name", "")
         self.name_label.setWordWrap(True)
         self.facts_label = hint_label(name="communities_detail_facts")
-        self.theme_label = QLabel()
-        self.theme_label.setObjectName("communities_detail_theme")
-        self.theme_label.setWordWrap(True)
-        self.warnings_label = QLabel()
-        self.warnings_label.setObjectName("communities_detail_warnings")
-        self.warnings_label.setWordWrap(True)
+        self.theme_label = wrapping_label("communities_detail_theme")
+        self.warnings_label = wrapping_label("communities_detail_warnings")
         self.warnings_label.setTextFormat(Qt.TextFormat.RichText)
 
         self.figures = {
@@ -154,14 +144,14 @@ class CommunityDetail(QScrollArea):
         growth = _card("communities_growth_card")
         growth_layout = QVBoxLayout(growth)
         growth_layout.setContentsMargins(16, 12, 16, 8)
-        growth_layout.addWidget(_section_title(self.tr("成员增长（近 52 周，每周末人数）")))
+        growth_layout.addWidget(section_title(self.tr("成员增长（近 52 周，每周末人数）")))
         self.chart = GrowthChart()
         growth_layout.addWidget(self.chart, 1)
 
         roles = _card("communities_roles_card")
         roles_layout = QVBoxLayout(roles)
         roles_layout.setContentsMargins(16, 12, 16, 12)
-        roles_layout.addWidget(_section_title(self.tr("角色结构")))
+        roles_layout.addWidget(section_title(self.tr("角色结构")))
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(6)
@@ -201,12 +191,8 @@ class CommunityDetail(QScrollArea):
         people_layout.setVerticalSpacing(6)
         self.owner_label = QLabel()
         self.owner_label.setObjectName("communities_detail_owner")
-        self.admins_label = QLabel()
-        self.admins_label.setObjectName("communities_detail_admins")
-        self.admins_label.setWordWrap(True)
-        self.audience_label = QLabel()
-        self.audience_label.setObjectName("communities_detail_audience")
-        self.audience_label.setWordWrap(True)
+        self.admins_label = wrapping_label("communities_detail_admins")
+        self.audience_label = wrapping_label("communities_detail_audience")
         self.rules_label = text_label("communities_detail_rules")
         rows = [
             (self.tr("群主"), self.owner_label),

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QDate, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QCompleter,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -21,7 +19,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -44,7 +41,7 @@ from ui.common.errors import show_error
 from ui.common.i18n import shown
 from ui.common.tasks import Task, run_task, show_error_on, while_alive
 from ui.common.units import units
-from ui.common.widgets import counted_suffix, hint_label
+from ui.common.widgets import choice, counted_suffix, hint_label, ok_cancel_buttons, push_button
 from ui.communities.labels import platform_labels
 
 SEARCH_DELAY_MS = 250
@@ -159,11 +156,11 @@ class CommunityDialog(QDialog):
         self.setMinimumWidth(600)
 
         self.name = self._line("community_name", fields.name, self.tr("例如：麦香烘焙福利1群"))
-        self.platform = QComboBox()
-        self.platform.setObjectName("community_platform")
-        for code, label in platform_labels().items():
-            self.platform.addItem(label, code)
-        self.platform.setCurrentIndex(max(0, self.platform.findData(fields.platform)))
+        self.platform = choice(
+            "community_platform",
+            [(label, code) for code, label in platform_labels().items()],
+            fields.platform,
+        )
         self.theme = self._line(
             "community_theme", fields.theme, self.tr("这个群为什么存在，例如：新品试吃与会员福利")
         )
@@ -234,12 +231,7 @@ class CommunityDialog(QDialog):
         if community_id is not None:  # admins are current members: a new group has none yet
             form.addRow(self.tr("管理员"), self._admins_editor(database, community_id))
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.setObjectName("community_dialog_buttons")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel_buttons(self, "community_dialog_buttons", self.save, save=True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
         layout.addLayout(form)
@@ -264,9 +256,7 @@ class CommunityDialog(QDialog):
         )
         self.admin_picker.setPlaceholderText(self.tr("输入名字添加管理员"))
         self.admin_picker.member_chosen.connect(self._add_admin)
-        remove = QPushButton(self.tr("移除所选"))
-        remove.setObjectName("community_admin_remove")
-        remove.clicked.connect(self._remove_admins)
+        remove = push_button("community_admin_remove", self.tr("移除所选"), self._remove_admins)
         row = QHBoxLayout()
         row.addWidget(self.admin_picker, 1)
         row.addWidget(remove)

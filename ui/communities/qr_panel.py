@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -43,7 +42,7 @@ from core.communities.qr import QrInfo
 from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.quiet import Quiet
 from ui.common.tasks import TaskGroup
-from ui.common.widgets import hint_label
+from ui.common.widgets import hint_label, push_button, section_title, wrapping_label
 from ui.communities.labels import (
     OK_COLOR,
     QUIET_COLOR,
@@ -104,8 +103,7 @@ class QrPanel(QFrame):
         self.info: QrInfo | None = None
         self._loading = Quiet()
 
-        title = QLabel(self.tr("群二维码"))
-        title.setProperty("sectionTitle", True)
+        title = section_title(self.tr("群二维码"))
         self.image_label = QLabel(self.tr("未添加\n\n可拖入图片"))
         self.image_label.setObjectName("communities_qr_image")
         self.image_label.setFixedSize(THUMBNAIL, THUMBNAIL)
@@ -123,12 +121,8 @@ class QrPanel(QFrame):
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.date_edit.setToolTip(self.tr("在微信里生成这张二维码的日期，有效期从这天算起"))
         self.date_edit.dateChanged.connect(self._date_edited)
-        self.kind_label = QLabel()
-        self.kind_label.setObjectName("communities_qr_kind")
-        self.kind_label.setWordWrap(True)
-        self.warning_label = QLabel()
-        self.warning_label.setObjectName("communities_qr_warning")
-        self.warning_label.setWordWrap(True)
+        self.kind_label = wrapping_label("communities_qr_kind")
+        self.warning_label = wrapping_label("communities_qr_warning")
         self.warning_label.hide()
         self.content_label = hint_label(name="communities_qr_content")
         self.content_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -146,16 +140,12 @@ class QrPanel(QFrame):
         facts.setRowStretch(5, 1)
         facts.setColumnStretch(1, 1)
 
-        self.file_button = QPushButton(self.tr("从文件添加…"))
-        self.file_button.setObjectName("communities_qr_from_file")
-        self.file_button.clicked.connect(self.attach_from_file)
-        self.paste_button = QPushButton(self.tr("粘贴"))
-        self.paste_button.setObjectName("communities_qr_paste")
+        self.file_button = push_button(
+            "communities_qr_from_file", self.tr("从文件添加…"), self.attach_from_file
+        )
+        self.paste_button = push_button("communities_qr_paste", self.tr("粘贴"), self.paste)
         self.paste_button.setToolTip(self.tr("粘贴剪贴板里的二维码截图"))
-        self.paste_button.clicked.connect(self.paste)
-        self.remove_button = QPushButton(self.tr("移除"))
-        self.remove_button.setObjectName("communities_qr_remove")
-        self.remove_button.clicked.connect(self.remove)
+        self.remove_button = push_button("communities_qr_remove", self.tr("移除"), self.remove)
         buttons = QHBoxLayout()
         buttons.addWidget(self.file_button)
         buttons.addWidget(self.paste_button)

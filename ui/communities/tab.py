@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -47,7 +46,7 @@ from ui.common.errors import show_error
 from ui.common.notice_bar import NoticeBar
 from ui.common.search_table import SearchBoxTableView
 from ui.common.tab import FeatureTab
-from ui.common.widgets import confirm, page_title
+from ui.common.widgets import confirm, page_title, push_button, restyle
 from ui.communities.attention import AttentionDialog
 from ui.communities.detail import CommunityDetail, DetailData, load_detail
 from ui.communities.dialog import CommunityDialog
@@ -94,22 +93,16 @@ class CommunitiesTab(FeatureTab):
         self._detail_stale = False  # selection changed while hidden: load when shown
 
         title = page_title("communities_title", self.tr("社群"))
-        self.attention_button = QPushButton()
-        self.attention_button.setObjectName("communities_attention_button")
+        self.attention_button = push_button("communities_attention_button", "", self.show_attention)
         self.attention_button.setToolTip(self.tr("二维码即将过期、已过期，或人数接近上限的群"))
-        self.attention_button.clicked.connect(self.show_attention)
-        self.trash_button = QPushButton(self.tr("回收站"))
-        self.trash_button.setObjectName("communities_trash")
-        self.trash_button.clicked.connect(self.show_trash)
+        self.trash_button = push_button("communities_trash", self.tr("回收站"), self.show_trash)
         top = QHBoxLayout()
         top.addWidget(title)
         top.addStretch(1)
         top.addWidget(self.attention_button)
         top.addWidget(self.trash_button)
 
-        self.undo_button = QPushButton(self.tr("撤销"))
-        self.undo_button.setObjectName("communities_undo")
-        self.undo_button.clicked.connect(self.undo_delete)
+        self.undo_button = push_button("communities_undo", self.tr("撤销"), self.undo_delete)
         self.notice = NoticeBar("communities", self.tr("知道了"), (self.undo_button,))
         self.notice_label = self.notice.label
 
@@ -147,12 +140,12 @@ class CommunitiesTab(FeatureTab):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
 
-        self.new_button = self._button("communities_new", self.tr("新建…"), self.new_community)
-        self.edit_button = self._button("communities_edit", self.tr("编辑…"), self.edit_selected)
-        self.archive_button = self._button(
+        self.new_button = push_button("communities_new", self.tr("新建…"), self.new_community)
+        self.edit_button = push_button("communities_edit", self.tr("编辑…"), self.edit_selected)
+        self.archive_button = push_button(
             "communities_archive", self.tr("归档"), self.toggle_archive
         )
-        self.delete_button = self._button(
+        self.delete_button = push_button(
             "communities_delete", self.tr("删除…"), self.delete_selected
         )
         actions = QHBoxLayout()
@@ -256,12 +249,6 @@ class CommunitiesTab(FeatureTab):
         if self._detail_stale and self._selected_id is not None:
             self._load_detail(self._selected_id)
 
-    def _button(self, object_name: str, text: str, slot) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(object_name)
-        button.clicked.connect(slot)
-        return button
-
     # ----- loading --------------------------------------------------------------------------
 
     def reload(self, changed: Changes | None) -> None:
@@ -332,9 +319,7 @@ class CommunitiesTab(FeatureTab):
         self.attention_button.setText(
             self.tr("需要处理 {count}").format(count=count) if count else self.tr("需要处理")
         )
-        self.attention_button.setProperty("pending", count > 0)
-        self.attention_button.style().unpolish(self.attention_button)
-        self.attention_button.style().polish(self.attention_button)
+        restyle(self.attention_button, pending=count > 0)
         self.attention_count_changed.emit(count)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:

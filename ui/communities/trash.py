@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -26,7 +25,7 @@ from core.communities.registry import (
 )
 from ui.common.screen_fit import fit_to_screen
 from ui.common.tasks import TaskGroup
-from ui.common.widgets import confirm, hint_label
+from ui.common.widgets import confirm, hint_label, push_button
 from ui.communities.labels import platform_labels
 
 
@@ -69,12 +68,12 @@ class TrashDialog(QDialog):
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setProperty("muted", True)
 
-        self.restore_button = QPushButton(self.tr("恢复"))
-        self.restore_button.setObjectName("communities_trash_restore")
-        self.restore_button.clicked.connect(self.restore_selected)
-        self.purge_button = QPushButton(self.tr("彻底删除…"))
-        self.purge_button.setObjectName("communities_trash_purge")
-        self.purge_button.clicked.connect(self.purge_selected)
+        self.restore_button = push_button(
+            "communities_trash_restore", self.tr("恢复"), self.restore_selected
+        )
+        self.purge_button = push_button(
+            "communities_trash_purge", self.tr("彻底删除…"), self.purge_selected
+        )
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         buttons = QHBoxLayout()

@@ -48,7 +48,14 @@ from core.ledger.rules import ACTION_NAMES, RuleSpec
 from ui.common.errors import refusal_line, show_error
 from ui.common.i18n import shown, shown_name, typed_name
 from ui.common.units import units
-from ui.common.widgets import counted_suffix, hint_label, push_button
+from ui.common.widgets import (
+    counted_suffix,
+    hint_label,
+    ok_cancel_buttons,
+    push_button,
+    warning_label,
+    wrapping_label,
+)
 
 
 class _Form(QDialog):
@@ -62,12 +69,7 @@ class _Form(QDialog):
         self.form = QFormLayout()
         self.form.setHorizontalSpacing(16)
         self.form.setVerticalSpacing(10)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.setObjectName(f"{object_name}_buttons")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel_buttons(self, f"{object_name}_buttons")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addLayout(self.form)
@@ -154,10 +156,7 @@ class RedeemDialog(_Form):
         self.note.setObjectName("ledger_redeem_note")
         self.note.setPlaceholderText(self.tr("收货地址、尺码等（可不填）"))
         self.form.addRow(self.tr("备注"), self.note)
-        self.message = QLabel()
-        self.message.setObjectName("ledger_redeem_message")
-        self.message.setWordWrap(True)
-        self.message.setProperty("warning", True)
+        self.message = warning_label("ledger_redeem_message")
         self.message.setVisible(first_open is None)
         if first_open is None:
             self.message.setText(self.tr("该成员现在没有可兑换的奖品"))
@@ -229,9 +228,7 @@ class RuleAwardDialog(_Form):
         names = "、".join(member_names[:5])
         if len(member_names) > 5:
             names += self.tr(" 等 {n} 人").format(n=len(member_names))
-        members = QLabel(names)
-        members.setObjectName("ledger_rule_award_members")
-        members.setWordWrap(True)
+        members = wrapping_label("ledger_rule_award_members", names)
         self.form.addRow(self.tr("成员"), members)
         self.rules = rules
         self.rule = QComboBox()
@@ -246,10 +243,7 @@ class RuleAwardDialog(_Form):
             )
         self.rule.currentIndexChanged.connect(self._show_details)
         self.form.addRow(self.tr("规则"), self.rule)
-        self.details = QLabel()
-        self.details.setObjectName("ledger_rule_award_details")
-        self.details.setProperty("muted", True)
-        self.details.setWordWrap(True)
+        self.details = hint_label(name="ledger_rule_award_details")
         self.form.addRow("", self.details)
         self.reason = QLineEdit()
         self.reason.setObjectName("ledger_rule_award_reason")

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from core.ledger.liability import expiring_members, fen_text, liability, set_yuan_per_point
 from ui.common.list_model import ListTableModel
 from ui.common.units import units
-from ui.common.widgets import counted_suffix, push_button
+from ui.common.widgets import counted_suffix, push_button, section_title
 from ui.ledger.common import LedgerPage, make_card, make_table, selected
 
 if TYPE_CHECKING:
@@ -91,8 +91,7 @@ class LiabilityPage(LedgerPage):
         )
         self.expiring_table.doubleClicked.connect(lambda _index: self.copy_reminder())
         expiring_top = QHBoxLayout()
-        title = QLabel(self.tr("积分即将到期的成员"))
-        title.setProperty("sectionTitle", True)
+        title = section_title(self.tr("积分即将到期的成员"))
         expiring_top.addWidget(title)
         expiring_top.addWidget(self.expiring_days)
         expiring_top.addStretch(1)
@@ -106,8 +105,7 @@ class LiabilityPage(LedgerPage):
         months_box = QWidget()
         months_layout = QVBoxLayout(months_box)
         months_layout.setContentsMargins(0, 0, 0, 0)
-        months_title = QLabel(self.tr("每月兑换与成本"))
-        months_title.setProperty("sectionTitle", True)
+        months_title = section_title(self.tr("每月兑换与成本"))
         months_layout.addWidget(months_title)
         months_layout.addWidget(self.months_table)
         expiring_box = QWidget()

@@ -30,7 +30,7 @@ from core.ledger.reasons import reason_text
 from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.i18n import shown, shown_name
 from ui.common.list_model import ListTableModel
-from ui.common.widgets import push_button
+from ui.common.widgets import push_button, section_title
 from ui.ledger.common import LedgerPage, last_day, make_card, make_table, selected, time_text
 from ui.ledger.dialogs import MakeupDialog, PointsDialog, RedeemDialog, RuleAwardDialog
 
@@ -69,9 +69,7 @@ class StatementPage(LedgerPage):
         left_layout.addWidget(self.member_search)
         left_layout.addWidget(self.member_list, 1)
 
-        self.member_title = QLabel(self.tr("请在左侧选择成员"))
-        self.member_title.setObjectName("ledger_member_title")
-        self.member_title.setProperty("sectionTitle", True)
+        self.member_title = section_title(self.tr("请在左侧选择成员"), "ledger_member_title")
         self.member_title.setVisible(False)  # the empty state says it until a member is chosen
         cards = QHBoxLayout()
         self.balance_labels: dict[str, QLabel] = {}

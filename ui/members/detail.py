@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -33,7 +32,7 @@ from ui.common.flow_layout import flow_row
 from ui.common.labels import role_name
 from ui.common.tasks import TaskGroup
 from ui.common.wheel import scroll_safe
-from ui.common.widgets import page_title
+from ui.common.widgets import hint_label, page_title, push_button, section_title, select_data
 
 NO_BIRTHDAY = QDate(1900, 1, 1)
 # The member fields edited in a one-line box, in the form's order.
@@ -96,9 +95,7 @@ class MemberDetailPanel(QWidget):
             ),
             text_width=EMPTY_TEXT_WIDTH,
         )
-        self.subtitle = QLabel()
-        self.subtitle.setProperty("muted", True)
-        self.subtitle.setWordWrap(True)
+        self.subtitle = hint_label()
 
         self.inputs: dict[str, QWidget] = {name: QLineEdit() for name in LINE_FIELDS}
         gender = QComboBox()
@@ -153,12 +150,8 @@ class MemberDetailPanel(QWidget):
         form.addRow(self.tr("标签"), self.tags_input)
         form.addRow(self.tr("自定义字段"), self.custom_input)
 
-        self.save_button = QPushButton(self.tr("保存修改"))
-        self.save_button.setObjectName("member_save")
-        self.save_button.clicked.connect(self.save)
-        self.undo_button = QPushButton(self.tr("撤销上次修改"))
-        self.undo_button.setObjectName("member_undo")
-        self.undo_button.clicked.connect(self.undo)
+        self.save_button = push_button("member_save", self.tr("保存修改"), self.save)
+        self.undo_button = push_button("member_undo", self.tr("撤销上次修改"), self.undo)
         self.undo_button.setEnabled(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
@@ -184,10 +177,7 @@ class MemberDetailPanel(QWidget):
         # together (the tab hands over its bulk-action buttons, `set_bulk_actions`).
         self.selection = QWidget()
         self.selection.setObjectName("member_selection")
-        self.selection_hint = QLabel(self.tr("对所选成员可以："))
-        self.selection_hint.setObjectName("member_selection_hint")
-        self.selection_hint.setProperty("muted", True)
-        self.selection_hint.setWordWrap(True)
+        self.selection_hint = hint_label(self.tr("对所选成员可以："), "member_selection_hint")
         self.selection_layout = QVBoxLayout(self.selection)
         self.selection_layout.setContentsMargins(0, 0, 0, 0)
         self.selection_layout.addWidget(self.selection_hint)
@@ -200,12 +190,12 @@ class MemberDetailPanel(QWidget):
         editor_layout.setContentsMargins(0, 0, 0, 0)
         editor_layout.addLayout(form)
         editor_layout.addLayout(buttons)
-        editor_layout.addWidget(self._section(self.tr("所在社群")))
+        editor_layout.addWidget(section_title(self.tr("所在社群")))
         editor_layout.addWidget(self.memberships)
         self._sections_layout = QVBoxLayout()
         self._sections_layout.setContentsMargins(0, 0, 0, 0)
         editor_layout.addLayout(self._sections_layout)
-        editor_layout.addWidget(self._section(self.tr("最近行为")))
+        editor_layout.addWidget(section_title(self.tr("最近行为")))
         editor_layout.addWidget(self.activity)
         content = QWidget()
         body = QVBoxLayout(content)
@@ -242,16 +232,11 @@ class MemberDetailPanel(QWidget):
         `show_member(id | None)`, a `database` attribute and a `changed` signal for a change
         it saved."""
         self.sections.append(section)
-        self._sections_layout.addWidget(self._section(section.section_title))
+        self._sections_layout.addWidget(section_title(section.section_title))
         self._sections_layout.addWidget(section)
         section.changed.connect(lambda: self.member_changed.emit(self.member_id))
         if self.member_id is not None:
             section.show_member(self.member_id)
-
-    def _section(self, text: str) -> QLabel:
-        label = QLabel(text)
-        label.setProperty("sectionTitle", True)
-        return label
 
     def _table(self, name: str, headers: list[str]) -> QTableWidget:
         table = QTableWidget(0, len(headers))
@@ -322,7 +307,7 @@ class MemberDetailPanel(QWidget):
         for name in LINE_FIELDS:
             self.inputs[name].setText(fields[name] or "")
         gender = self.inputs["gender"]
-        gender.setCurrentIndex(max(0, gender.findData(fields["gender"])))
+        select_data(gender, fields["gender"])
         birthday = fields["birthday"]
         self.inputs["birthday"].setDate(QDate(birthday) if birthday else NO_BIRTHDAY)
         self.inputs["notes"].setPlainText(fields["notes"])

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +21,7 @@ from ui.common.flow_layout import flow_row
 from ui.common.i18n import shown_name
 from ui.common.labels import role_labels
 from ui.common.sorting import sorted_by_name
+from ui.common.widgets import push_button
 from ui.members.scope import MemberScope
 
 SEARCH_DELAY_MS = 150  # wait for a pause in typing before querying
@@ -79,16 +79,12 @@ class MemberFilterBar(QWidget):
         self.include_team = QCheckBox(self.tr("含团队成员"))
         self.include_team.setObjectName("members_filter_include_team")
         self.include_team.setChecked(True)
-        self.clear_button = QPushButton(self.tr("清除筛选"))
-        self.clear_button.setObjectName("members_filter_clear")
-        self.clear_button.clicked.connect(self.clear)
+        self.clear_button = push_button("members_filter_clear", self.tr("清除筛选"), self.clear)
 
         # "These members", sent from another tab (a dashboard figure): its name, click to drop.
-        self.pinned = QPushButton()
-        self.pinned.setObjectName("members_filter_pinned")
+        self.pinned = push_button("members_filter_pinned", "", self.clear)
         self.pinned.setProperty("primary", True)
         self.pinned.setToolTip(self.tr("只显示这些成员；点一下显示全部"))
-        self.pinned.clicked.connect(self.clear)
         self.pinned.hide()
 
         self.scope: MemberScope | None = None  # 分群, when the window plugs it in

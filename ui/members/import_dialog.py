@@ -59,7 +59,7 @@ from ui.common.import_wizard import (
 from ui.common.list_model import ListTableModel
 from ui.common.sorting import sorted_by_name
 from ui.common.tasks import run_task
-from ui.common.widgets import hint_label, page_title, push_button
+from ui.common.widgets import choice, hint_label, page_title, push_button
 
 NARROW_COLUMN_MAX = 200  # px: a long sheet name must not squeeze the reason
 WRAP_ROWS_MAX = 2000  # rows grown to their wrapped text; past that the tooltip shows it
@@ -413,11 +413,7 @@ class ImportDialog(ImportWizard):
             )
             for column, text in enumerate(cells):
                 table.setItem(index, column, QTableWidgetItem(text))
-            combo = QComboBox()
-            combo.setObjectName(f"import_answer_{index}")
-            for text, answer in choices:
-                combo.addItem(text, answer)
-            combo.setCurrentIndex(max(0, combo.findData(self.answers.get(row.key))))
+            combo = choice(f"import_answer_{index}", choices, self.answers.get(row.key))
             combo.currentIndexChanged.connect(
                 lambda _index, key=row.key, box=combo: self._answer(key, box.currentData())
             )
@@ -505,15 +501,7 @@ class ImportDialog(ImportWizard):
         summary = self.tr(
             "新增 {added} · 更新 {updated} · 无变化 {unchanged} · 同一人 {linked} · "
             "有问题 {rejected} · 入群 {joined} · 退群 {left}"
-        ).format(
-            added=counts.added,
-            updated=counts.updated,
-            unchanged=counts.unchanged,
-            linked=counts.linked,
-            rejected=counts.rejected,
-            joined=counts.joined,
-            left=counts.left,
-        )
+        ).format_map(vars(counts))  # the template names the counts' fields
         if counts.doubtful:
             summary += self.tr(" · 待确认 {doubtful}（未导入）").format(doubtful=counts.doubtful)
         self.summary.setText(summary)
@@ -554,10 +542,11 @@ class ImportDialog(ImportWizard):
         for row, (sheet, index) in enumerate(lines):
             self.mapping_table.setCellWidget(row, 0, QLabel(shown(sheet.sheet)))
             self.mapping_table.setCellWidget(row, 1, QLabel(str(sheet.mapping.headers[index])))
-            combo = QComboBox()
-            for key, label in FIELD_LABELS.items():
-                combo.addItem(shown(label), key)
-            combo.setCurrentIndex(max(0, combo.findData(sheet.mapping.fields[index])))
+            combo = choice(
+                "",
+                [(shown(label), key) for key, label in FIELD_LABELS.items()],
+                sheet.mapping.fields[index],
+            )
             self.mapping_table.setCellWidget(row, 2, combo)
 
     def edited_mappings(self) -> list[HeaderMapping]:

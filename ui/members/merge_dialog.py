@@ -46,7 +46,7 @@ from ui.common.errors import show_error
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen
 from ui.common.tasks import TaskGroup
-from ui.common.widgets import hint_label, page_title, push_button
+from ui.common.widgets import hint_label, page_title, push_button, restyle, wrapping_label
 
 HISTORY_SHOWN = 20
 MEMBERS = changes(Change.MEMBERS)
@@ -86,9 +86,7 @@ class MergeSideCard(QFrame):
             ("tags", self.tr("标签")),
             ("created", self.tr("建档")),
         ):
-            value = QLabel()
-            value.setObjectName(f"merge_{key}_{field}")
-            value.setWordWrap(True)
+            value = wrapping_label(f"merge_{key}_{field}")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             caption = QLabel(label)
             caption.setProperty("muted", True)
@@ -139,9 +137,7 @@ class MergeSideCard(QFrame):
         self.suggested.setText(self.tr("建议保留") if suggested else "")
 
     def set_kept(self, kept: bool) -> None:
-        self.setProperty("mergeKept", kept)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        restyle(self, mergeKept=kept)
 
 
 class MergeDialog(QDialog):
@@ -183,9 +179,7 @@ class MergeDialog(QDialog):
         header.addWidget(self.show_full)
         header.addWidget(self.reload_button)
 
-        self.notice_text = QLabel()
-        self.notice_text.setObjectName("merge_notice")
-        self.notice_text.setWordWrap(True)
+        self.notice_text = wrapping_label("merge_notice")
         self.notice_undo = push_button("merge_notice_undo", self.tr("撤销"), self.undo_last)
         self.notice = QFrame()
         self.notice.setProperty("mergeNotice", True)

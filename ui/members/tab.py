@@ -365,7 +365,7 @@ class MembersTab(FeatureTab):
             work,
             label=label,
             changes=changed,
-            then=lambda result: self.window().statusBar().showMessage(message(result), 8000),
+            then=lambda result: self.say(message(result)),
         )
 
     def _import_menu(self) -> None:
@@ -540,7 +540,7 @@ class MembersTab(FeatureTab):
         )
 
     def show_exported(self, result, message: str) -> None:
-        self.window().statusBar().showMessage(message, 10000)
+        self.say(message, 10000)
         self.exported.emit(result)
 
     def ask_masking(self, count: int, text: str | None = None) -> bool | None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 from core.reports.figures import Kpi
 from core.reports.figures import kpi_value_text as value_text
 from ui.common.i18n import shown
+from ui.common.widgets import restyle
 
 # Figures where a rise is bad news (more points owed); for the rest a rise is good.
 RISE_IS_BAD = frozenset({"points_liability"})
@@ -64,10 +65,7 @@ class KpiCard(QFrame):
         if kpi.detail:
             text = f"{text} · {shown(kpi.detail)}"
         self.change_label.setText(text)
-        self.change_label.setProperty("trend", trend)
-        self.change_label.setProperty("muted", not trend)
-        self.change_label.style().unpolish(self.change_label)
-        self.change_label.style().polish(self.change_label)
+        restyle(self.change_label, trend=trend, muted=not trend)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.key in CLICKABLE:

@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from core.reports.figures import percent
 from ui.common.i18n import shown
+from ui.common.widgets import hint_label
 from ui.overview.charts import Bars, ChartBox
 
 if TYPE_CHECKING:  # the campaign core is loaded with the dashboard's figures, not at start-up
@@ -30,10 +31,7 @@ class FunnelView(QWidget):
         self.setObjectName("overview_funnel_view")
         self.chart = ChartBox("overview_funnel_chart")
         self.chart.bar_clicked.connect(self.bar_clicked)
-        self.note = QLabel()
-        self.note.setObjectName("overview_funnel_note")
-        self.note.setWordWrap(True)
-        self.note.setProperty("muted", True)
+        self.note = hint_label(name="overview_funnel_note")
         self.note.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

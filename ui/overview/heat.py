@@ -7,10 +7,10 @@ spreadsheet days sit at noon); without chat history the section says what to imp
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from ui.common.heat_grid import HeatGrid, heat_note
-from ui.common.widgets import push_button
+from ui.common.widgets import hint_label, push_button
 
 
 class ChatHeat(QWidget):
@@ -24,10 +24,7 @@ class ChatHeat(QWidget):
         self.grid.setObjectName("overview_heat")
         self.grid.unit = self.tr("{count} 条成员发言（点击查看成员）")
         self.grid.cell_clicked.connect(self.cell_clicked)
-        self.note = QLabel()
-        self.note.setObjectName("overview_heat_note")
-        self.note.setProperty("muted", True)
-        self.note.setWordWrap(True)
+        self.note = hint_label(name="overview_heat_note")
         self.import_button = push_button(
             "overview_heat_import", self.tr("导入群聊记录…"), self.import_requested.emit
         )

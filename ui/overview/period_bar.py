@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
 
-from ui.common.widgets import fill_communities
+from ui.common.widgets import choice, fill_communities
 
 
 def range_dates(key: str, today: date) -> tuple[date, date]:
@@ -26,15 +26,15 @@ class PeriodBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("overview_period_bar")
-        self.range = QComboBox()
-        self.range.setObjectName("overview_range")
-        for key, text in (
-            ("this_week", self.tr("本周")),
-            ("last_week", self.tr("上周")),
-            ("this_month", self.tr("本月")),
-            ("custom", self.tr("自定义…")),
-        ):
-            self.range.addItem(text, key)
+        self.range = choice(
+            "overview_range",
+            [
+                (self.tr("本周"), "this_week"),
+                (self.tr("上周"), "last_week"),
+                (self.tr("本月"), "this_month"),
+                (self.tr("自定义…"), "custom"),
+            ],
+        )
         self.start = self._date_edit("overview_from")
         self.end = self._date_edit("overview_to")
         self.dash = QLabel("—")

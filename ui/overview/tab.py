@@ -36,7 +36,7 @@ from ui.common.save_path import ask_xlsx_path
 from ui.common.tab import FeatureTab
 from ui.common.theme import theme_manager
 from ui.common.wheel import scroll_safe
-from ui.common.widgets import page_title, push_button
+from ui.common.widgets import page_title, push_button, section_title
 from ui.overview.cards import KpiCard
 from ui.overview.charts import Bars, ChartBox
 from ui.overview.funnel import FunnelView
@@ -50,9 +50,7 @@ def _section(object_name: str, title: str, body: QWidget) -> QFrame:
     frame.setProperty("card", True)
     layout = QVBoxLayout(frame)
     layout.setContentsMargins(12, 10, 12, 10)
-    label = QLabel(title)
-    label.setObjectName(f"{object_name}_title")
-    label.setProperty("sectionTitle", True)
+    label = section_title(title, f"{object_name}_title")
     frame.title_label = label
     layout.addWidget(label)
     layout.addWidget(body, 1)
@@ -287,6 +285,15 @@ class OverviewTab(FeatureTab):
         start, end = self.period_bar.dates()
         return Period(start, end, self.period_bar.community_id(), self.period_bar.community_name())
 
+    def _checked_period(self):
+        """The period chosen, or None with the refusal shown under the figures (a custom range
+        the wrong way round): nothing is read or written for it."""
+        try:
+            return self.period()
+        except UserError as error:
+            self.period_label.setText(shown(str(error)))
+            return None
+
     def _load_dashboard(self) -> None:
         """Read the figures for the chosen period; only the newest read is shown."""
         self._skipped_empty = self.stats is not None and self.stats.is_empty
@@ -298,10 +305,8 @@ class OverviewTab(FeatureTab):
             self._stale = True
             return
         self._stale = False
-        try:
-            period = self.period()
-        except UserError as error:  # a custom range the wrong way round: say so, read nothing
-            self.period_label.setText(shown(str(error)))
+        period = self._checked_period()
+        if period is None:
             return
         self._generation += 1
         generation = self._generation
@@ -520,10 +525,8 @@ class OverviewTab(FeatureTab):
         if path is None:
             self._choose_preset()
             return
-        try:
-            period = self.period()
-        except UserError as error:
-            self.period_label.setText(shown(str(error)))
+        period = self._checked_period()
+        if period is None:
             return
         from core.reports.period import ALL_SHEETS, PRESETS
 
@@ -584,10 +587,8 @@ class OverviewTab(FeatureTab):
         """The phone picture (长图) of the period shown, as PNG, written in the background."""
         if self.stats is None or self.stats.is_empty:
             return
-        try:
-            period = self.period()
-        except UserError as error:
-            self.period_label.setText(shown(str(error)))
+        period = self._checked_period()
+        if period is None:
             return
         if path is None:
             suggested = Path.home() / f"长图_{period.start:%Y%m%d}-{period.end:%Y%m%d}.png"
@@ -616,19 +617,11 @@ class OverviewTab(FeatureTab):
 
     def _picture_written(self, result) -> None:
         self.picture_written.emit(result)
-        window = self.window()
-        if hasattr(window, "statusBar"):
-            window.statusBar().showMessage(
-                self.tr("长图已生成：{path}").format(path=str(result.path)), 10000
-            )
+        self.say(self.tr("长图已生成：{path}").format(path=str(result.path)), 10000)
 
     def _exported(self, result) -> None:
         self.report_exported.emit(result)
-        window = self.window()
-        if hasattr(window, "statusBar"):
-            window.statusBar().showMessage(
-                self.tr("周报已导出：{path}").format(path=str(result.path)), 10000
-            )
+        self.say(self.tr("周报已导出：{path}").format(path=str(result.path)), 10000)
 
 
 def _stats_and_choices(session):

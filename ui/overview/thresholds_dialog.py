@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.reports.thresholds import Thresholds
-from ui.common.widgets import hint_label
+from ui.common.widgets import hint_label, ok_cancel_buttons
 
 
 class ThresholdsDialog(QDialog):
@@ -57,12 +57,7 @@ class ThresholdsDialog(QDialog):
             editor.setObjectName(f"overview_threshold_{field.name}")
             self.editors[field.name] = editor
             form.addRow(labels[field.name], editor)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.setObjectName("overview_thresholds_buttons")
-        buttons.accepted.connect(self._submit)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self, "overview_thresholds_buttons", self._submit, save=True)
         self.restore = buttons.addButton(self.tr("恢复默认"), QDialogButtonBox.ButtonRole.ResetRole)
         self.restore.setObjectName("overview_thresholds_defaults")
         self.restore.clicked.connect(lambda: self._fill(Thresholds()))

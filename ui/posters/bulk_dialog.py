@@ -58,7 +58,7 @@ from core.workflows.campaign_posters import PosterCampaign, campaign_recipients,
 from ui.common.errors import show_error
 from ui.common.i18n import shown
 from ui.common.tasks import Task, TaskGroup, while_alive
-from ui.common.widgets import fill_communities, hint_label, push_button
+from ui.common.widgets import fill_communities, hint_label, push_button, wrapping_label
 
 DETAIL_LINES = 200  # failures listed one by one; a batch where thousands fail says so once
 
@@ -115,9 +115,7 @@ class BulkPosterDialog(QDialog):
         self.progress = QProgressBar()
         self.progress.setObjectName("bulkPosterProgress")
         self.progress.setVisible(False)
-        self.summary = QLabel()
-        self.summary.setObjectName("bulkPosterSummary")
-        self.summary.setWordWrap(True)
+        self.summary = wrapping_label("bulkPosterSummary")
         self.summary.setVisible(False)
         self.details = QPlainTextEdit()
         self.details.setObjectName("bulkPosterDetails")

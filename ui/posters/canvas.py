@@ -447,18 +447,48 @@ class LayerItem(QGraphicsRectItem):
         )
 
 
-class Handle(QGraphicsRectItem):
+class _DragHandle:
+    """What the resize and rotation handles share: their look (white, outlined, the same size
+    at any zoom) and the drag, which `dragged(event)` follows and `released()` ends."""
+
+    _dragging = False
+
+    def _look_like_a_handle(self) -> QPen:
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        pen = QPen(_SELECTED, 1)
+        pen.setCosmetic(True)
+        self.setPen(pen)
+        self.setBrush(QColor("#ffffff"))
+        return pen
+
+    def mousePressEvent(self, event) -> None:
+        self._dragging = True
+        event.accept()
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._dragging:
+            self.dragged(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._dragging:
+            self._dragging = False
+            self.released()
+
+    def dragged(self, event) -> None:
+        raise NotImplementedError
+
+    def released(self) -> None:
+        raise NotImplementedError
+
+
+class Handle(_DragHandle, QGraphicsRectItem):
     """A resize handle at a corner or an edge's middle (h, v ∈ 0 left/top, 1 middle, 2 right)."""
 
     def __init__(self, owner: LayerItem, h: int, v: int) -> None:
         half = HANDLE_PX / 2
         super().__init__(-half, -half, HANDLE_PX, HANDLE_PX, owner)
         self.h, self.v = h, v
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-        pen = QPen(_SELECTED, 1)
-        pen.setCosmetic(True)
-        self.setPen(pen)
-        self.setBrush(QColor("#ffffff"))
+        self._look_like_a_handle()
         cursors = {
             (0, 0): Qt.CursorShape.SizeFDiagCursor,
             (2, 2): Qt.CursorShape.SizeFDiagCursor,
@@ -468,15 +498,8 @@ class Handle(QGraphicsRectItem):
         horizontal = Qt.CursorShape.SizeHorCursor
         vertical = Qt.CursorShape.SizeVerCursor
         self.setCursor(cursors.get((h, v), horizontal if v == 1 else vertical))
-        self._resizing = False
 
-    def mousePressEvent(self, event) -> None:
-        self._resizing = True
-        event.accept()
-
-    def mouseMoveEvent(self, event) -> None:
-        if not self._resizing:
-            return
+    def dragged(self, event) -> None:
         owner = self.parentItem()
         point = owner.mapFromScene(event.scenePos())
         rect = QRectF(owner.rect())
@@ -525,10 +548,7 @@ class Handle(QGraphicsRectItem):
         owner.setRect(rect)
         owner.place_handles()
 
-    def mouseReleaseEvent(self, event) -> None:
-        if not self._resizing:
-            return
-        self._resizing = False
+    def released(self) -> None:
         self.parentItem().canvas.show_guides(None, None)
         self.parentItem().report()
 
@@ -573,7 +593,7 @@ class CopyMarkItem(QGraphicsPathItem):
         return super().boundingRect().united(self._hover_area)
 
 
-class RotationHandle(QGraphicsEllipseItem):
+class RotationHandle(_DragHandle, QGraphicsEllipseItem):
     """The round handle above a box's top edge: drag to rotate about the centre.
 
     Shift steps by 15°; near 0°, 90°, 180° and 270° it snaps unless Alt is held.
@@ -584,24 +604,13 @@ class RotationHandle(QGraphicsEllipseItem):
     def __init__(self, owner: LayerItem) -> None:
         size = HANDLE_PX + 3
         super().__init__(-size / 2, -ROTATION_STEM_PX - size / 2, size, size, owner)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-        pen = QPen(_SELECTED, 1)
-        pen.setCosmetic(True)
-        self.setPen(pen)
-        self.setBrush(QColor("#ffffff"))
+        pen = self._look_like_a_handle()
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setToolTip(QApplication.translate("canvas", "拖动旋转（Shift：每次 15°）"))
         stem = QGraphicsLineItem(0, -ROTATION_STEM_PX + size / 2, 0, 0, self)
         stem.setPen(pen)
-        self._rotating = False
 
-    def mousePressEvent(self, event) -> None:
-        self._rotating = True
-        event.accept()
-
-    def mouseMoveEvent(self, event) -> None:
-        if not self._rotating:
-            return
+    def dragged(self, event) -> None:
         owner = self.parentItem()
         centre = owner.mapToScene(owner.rect().center())
         delta = event.scenePos() - centre
@@ -612,10 +621,7 @@ class RotationHandle(QGraphicsEllipseItem):
         owner.setRotation(snap_angle(degrees, event.modifiers()))
         owner.place_handles()
 
-    def mouseReleaseEvent(self, event) -> None:
-        if not self._rotating:
-            return
-        self._rotating = False
+    def released(self) -> None:
         owner = self.parentItem()
         if round(owner.rotation(), 1) != round(owner.layer.rotation, 1):
             owner.report_rotation()

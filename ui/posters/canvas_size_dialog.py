@@ -6,7 +6,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QSpinBox,
     QWidget,
 )
@@ -14,6 +13,7 @@ from PySide6.QtWidgets import (
 from core.common.errors import UserError
 from core.posters.template import MAX_CANVAS_SIDE, MAX_DPI, MIN_DPI, check_canvas
 from ui.common.i18n import shown
+from ui.common.widgets import hint_label, ok_cancel_buttons
 
 CM_PER_INCH = 2.54
 
@@ -29,16 +29,9 @@ class CanvasSizeDialog(QDialog):
         self.height_box = self._spin("posterCanvasHeight", 1, MAX_CANVAS_SIDE, 1920, " px")
         self.dpi_box = self._spin("posterCanvasDpi", MIN_DPI, MAX_DPI, 72, " dpi")
         self.dpi_box.setToolTip(self.tr("屏幕上看的海报用 72；要打印的用 300"))
-        self.note = QLabel()
-        self.note.setObjectName("posterCanvasNote")
-        self.note.setProperty("muted", True)
-        self.note.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.note = hint_label(name="posterCanvasNote")
+        self.buttons = ok_cancel_buttons(self)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("新建"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow(self.tr("宽"), self.width_box)
         form.addRow(self.tr("高"), self.height_box)

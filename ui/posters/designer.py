@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -45,7 +44,7 @@ from ui.common.changes import Change, Changes, changes
 from ui.common.errors import show_error
 from ui.common.i18n import shown, shown_name
 from ui.common.tab import FeatureTab
-from ui.common.widgets import confirm, page_title
+from ui.common.widgets import confirm, hint_label, page_title, push_button, section_title
 from ui.posters.bulk_dialog import open_bulk_dialog
 from ui.posters.canvas import PosterCanvas
 from ui.posters.copy_warnings import CopyWarnings
@@ -112,13 +111,8 @@ class PosterDesigner(FeatureTab):
         self.canvas.zoom_changed.connect(
             lambda zoom: self.zoom_label.setText(f"{round(zoom * 100)}%")
         )
-        self.title = QLabel()
-        self.title.setObjectName("posterTitle")
-        self.title.setProperty("sectionTitle", True)
-        self.status = QLabel()
-        self.status.setObjectName("posterRenderStatus")
-        self.status.setWordWrap(True)
-        self.status.setProperty("muted", True)
+        self.title = section_title(name="posterTitle")
+        self.status = hint_label(name="posterRenderStatus")
         self.warnings = CopyWarnings()
 
         centre = QWidget()
@@ -221,10 +215,8 @@ class PosterDesigner(FeatureTab):
         self.zoom_label.setMinimumWidth(48)
         row.addWidget(self.zoom_label)
         row.addStretch(1)
-        self.bulk_button = QPushButton(self.tr("批量生成…"))
-        self.bulk_button.setObjectName("posterBulk")
+        self.bulk_button = push_button("posterBulk", self.tr("批量生成…"), lambda: self.open_bulk())
         self.bulk_button.setToolTip(self.tr("按社群、分群或选中的成员，每人一张个人海报"))
-        self.bulk_button.clicked.connect(lambda: self.open_bulk())
         row.addWidget(self.bulk_button)
         row.addSpacing(12)
         row.addWidget(QLabel(self.tr("预览数据")))
@@ -716,8 +708,7 @@ def _titled(title: str, widget: QWidget) -> QWidget:
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
-    label = QLabel(title)
-    label.setProperty("sectionTitle", True)
+    label = section_title(title)
     layout.addWidget(label)
     layout.addWidget(widget, 1)
     return box

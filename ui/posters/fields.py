@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -29,6 +28,7 @@ from core.posters.fonts import FontInfo, bundled_font, system_fonts
 from core.posters.template import parse_color
 from ui.common.quiet import Quiet
 from ui.common.tasks import TaskGroup
+from ui.common.widgets import push_button, restyle, wrapping_label
 
 
 def css_color(value: str) -> str:
@@ -114,19 +114,6 @@ def spin(
     return box
 
 
-def choice(object_name: str, items: list[tuple[str, str]]) -> QComboBox:
-    """A drop-down of (label, stored value) pairs."""
-    combo = QComboBox()
-    combo.setObjectName(object_name)
-    for label, value in items:
-        combo.addItem(label, value)
-    return combo
-
-
-def select_data(combo: QComboBox, value: object) -> None:
-    combo.setCurrentIndex(max(0, combo.findData(value)))
-
-
 class AssetField(QWidget):
     """A template picture: its name, 「选择图片…」 and a button to remove or reset it.
 
@@ -141,16 +128,10 @@ class AssetField(QWidget):
     def __init__(self, object_name: str, clear_text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(object_name)
-        self.label = QLabel()
-        self.label.setObjectName(object_name + "Name")
-        self.label.setWordWrap(True)
+        self.label = wrapping_label(object_name + "Name")
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.pick = QPushButton(self.tr("选择图片…"))
-        self.pick.setObjectName(object_name + "Pick")
-        self.pick.clicked.connect(self._browse)
-        self.clear = QPushButton(clear_text)
-        self.clear.setObjectName(object_name + "Clear")
-        self.clear.clicked.connect(self.cleared)
+        self.pick = push_button(object_name + "Pick", self.tr("选择图片…"), self._browse)
+        self.clear = push_button(object_name + "Clear", clear_text, self.cleared)
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
         buttons.addWidget(self.pick)
@@ -164,9 +145,7 @@ class AssetField(QWidget):
 
     def set_value(self, text: str, *, can_clear: bool, muted: bool = False) -> None:
         self.label.setText(text)
-        self.label.setProperty("muted", muted)
-        self.label.style().unpolish(self.label)
-        self.label.style().polish(self.label)
+        restyle(self.label, muted=muted)
         self.clear.setVisible(can_clear)
 
     def _browse(self) -> None:

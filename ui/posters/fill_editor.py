@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 from core.common.errors import UserError
 from core.posters.template import Fill, Gradient, parse_color
 from ui.common.quiet import Quiet
-from ui.posters.fields import ColorField, choice, select_data, spin
+from ui.common.widgets import choice, select_data
+from ui.posters.fields import ColorField, spin
 
 MAX_STOPS = 6
 

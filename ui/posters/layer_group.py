@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel
+from PySide6.QtWidgets import QFormLayout, QGroupBox
 
 from core.posters.template import Layer, placeholders_in
 from ui.posters.fields import AssetField
@@ -51,13 +51,6 @@ class LayerGroup(QGroupBox):
 
     def on_choice(self, combo, field: str) -> None:
         combo.currentIndexChanged.connect(lambda _i: self.report({field: combo.currentData()}))
-
-    def note(self, object_name: str, text: str = "") -> QLabel:
-        label = QLabel(text)
-        label.setObjectName(object_name)
-        label.setWordWrap(True)
-        label.setProperty("muted", True)
-        return label
 
     def picture_text(self, src: str, empty: str) -> tuple[str, bool]:
         """What an AssetField says about `src`, and whether that is the muted 'nothing' text."""

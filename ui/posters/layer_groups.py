@@ -17,7 +17,8 @@ from core.posters.template import (
     Shadow,
     ShapeLayer,
 )
-from ui.posters.fields import AssetField, ColorField, choice, select_data, spin
+from ui.common.widgets import choice, hint_label, select_data
+from ui.posters.fields import AssetField, ColorField, spin
 from ui.posters.fill_editor import FillEditor
 from ui.posters.layer_group import LayerGroup
 from ui.posters.text_groups import TextGroup, TextLayoutGroup, TextStrokeGroup
@@ -52,8 +53,8 @@ class QrGroup(LayerGroup):
                 (self.tr("H（30%，放 logo 时用）"), "H"),
             ],
         )
-        self.level_note = self.note(
-            "posterQrLevelNote", self.tr("中间放了 logo，纠错级别固定为 H，被遮住的部分仍能扫出")
+        self.level_note = hint_label(
+            self.tr("中间放了 logo，纠错级别固定为 H，被遮住的部分仍能扫出"), "posterQrLevelNote"
         )
         self.dark = ColorField("posterQrDark")
         self.light = ColorField("posterQrLight")
@@ -267,8 +268,8 @@ class BackgroundImageGroup(LayerGroup):
     def __init__(self) -> None:
         super().__init__(self.tr("背景图片"), "posterBackgroundGroup")
         self.image = AssetField("posterBackgroundImage", self.tr("移除背景图"))
-        self.image_note = self.note(
-            "posterBackgroundNote", self.tr("图片盖在填充色上，按比例铺满整张海报")
+        self.image_note = hint_label(
+            self.tr("图片盖在填充色上，按比例铺满整张海报"), "posterBackgroundNote"
         )
         self.asset_fields = {"image": self.image}
         self.form.addRow(self.image)

@@ -22,7 +22,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
-    QLabel,
     QLineEdit,
     QScrollArea,
     QVBoxLayout,
@@ -37,6 +36,7 @@ from ui.common.errors import show_error
 from ui.common.i18n import shown_name, typed_name
 from ui.common.quiet import Quiet
 from ui.common.wheel import scroll_safe
+from ui.common.widgets import wrapping_label
 from ui.posters.fields import spin
 from ui.posters.layer_group import LayerGroup
 from ui.posters.layer_groups import layer_groups
@@ -61,9 +61,9 @@ class PropertyPanel(QScrollArea):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(0, 0, 4, 0)
         layout.setSpacing(10)
-        self.empty = QLabel(self.tr("在画布或图层列表中选择一个图层来编辑它的属性。"))
-        self.empty.setObjectName("posterPropertiesEmpty")
-        self.empty.setWordWrap(True)
+        self.empty = wrapping_label(
+            "posterPropertiesEmpty", self.tr("在画布或图层列表中选择一个图层来编辑它的属性。")
+        )
         self.empty.setProperty("muted", True)
         layout.addWidget(self.empty)
         layout.addWidget(self._box_group())

@@ -26,7 +26,7 @@ from core.posters.template import CANVAS_PRESETS
 from ui.common.flow_layout import flow_row
 from ui.common.i18n import shown
 from ui.common.quiet import Quiet
-from ui.common.widgets import menu_button
+from ui.common.widgets import menu_button, push_button
 from ui.posters.canvas_size_dialog import CanvasSizeDialog
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
@@ -69,12 +69,10 @@ class TemplatePanel(QWidget):
         custom.setObjectName("posterNew_custom")
         custom.triggered.connect(self.ask_custom_size)
         self.new_button.setMenu(menu)
-        self.save_button = QPushButton(self.tr("保存"))
-        self.save_button.setObjectName("posterSave")
-        self.save_button.clicked.connect(self.save_requested)
-        self.save_as_button = QPushButton(self.tr("另存为…"))
-        self.save_as_button.setObjectName("posterSaveAs")
-        self.save_as_button.clicked.connect(self.save_as_requested)
+        self.save_button = push_button("posterSave", self.tr("保存"), self.save_requested)
+        self.save_as_button = push_button(
+            "posterSaveAs", self.tr("另存为…"), self.save_as_requested
+        )
 
         self.more_button, more = menu_button(
             "posterTemplateMore",

@@ -7,7 +7,8 @@ from PySide6.QtWidgets import QCheckBox, QPlainTextEdit
 
 from core.posters.font_refs import is_package_font
 from core.posters.template import TextLayer
-from ui.posters.fields import ColorField, FontChooser, choice, select_data, spin
+from ui.common.widgets import choice, hint_label, select_data
+from ui.posters.fields import ColorField, FontChooser, spin
 from ui.posters.layer_group import LayerGroup
 
 
@@ -23,7 +24,7 @@ class TextGroup(LayerGroup):
             self.tr("可用 {昵称}、{邀请码}、{活动名}、{截止日期}、{社群名}")
         )
         self.font_chooser = FontChooser("posterFontFamily")
-        self.font_note = self.note("posterFontNote")
+        self.font_note = hint_label(name="posterFontNote")
         self.font_size = spin("posterFontSize", 1, 2000, 0, " px")
         self.min_font_size = spin("posterMinFontSize", 1, 2000, 0, " px")
         self.min_font_size.setToolTip(self.tr("文字放不下时自动缩小，最小缩到这个字号"))

@@ -39,7 +39,15 @@ from core.reports.presets import (
 )
 from ui.common.errors import show_error
 from ui.common.i18n import shown
-from ui.common.widgets import combo_fits, confirm, counted_suffix, fill_communities, push_button
+from ui.common.widgets import (
+    combo_fits,
+    confirm,
+    counted_suffix,
+    fill_communities,
+    ok_cancel_buttons,
+    push_button,
+    select_data,
+)
 
 # objectName suffixes of the sheet boxes (ASCII: tests find them by name).
 SHEET_KEYS = dict(
@@ -145,14 +153,9 @@ class PresetDialog(QDialog):
         form.addRow("", self.mask_warning)
 
         self.save_button = push_button("presetSave", self.tr("保存为预设…"), lambda: self.save_as())
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.setObjectName("presetButtons")
+        self.buttons = ok_cancel_buttons(self, "presetButtons")
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("使用"))
         self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ResetRole)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 20, 20, 16)
@@ -213,7 +216,7 @@ class PresetDialog(QDialog):
             self.days.setValue(preset.days)
         if preset.community and self.community.findData(preset.community) < 0:
             self.community.addItem(preset.community, preset.community)  # renamed or gone
-        self.community.setCurrentIndex(max(0, self.community.findData(preset.community)))
+        select_data(self.community, preset.community)
         self.image.setChecked(preset.image)
         self.mask.setChecked(preset.mask)
         self._update()

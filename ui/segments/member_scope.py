@@ -109,7 +109,7 @@ class SegmentScope(MemberScope):
         tab = self.tab
         segment = get_segment(key)
         if not tab.list_complete():
-            tab.window().statusBar().showMessage(self.tr("分群还在计算，请稍候再导出"), 5000)
+            tab.say(self.tr("分群还在计算，请稍候再导出"), 5000)
             return
         ids = tab.model.ids()
         suggested = (

@@ -7,12 +7,10 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -22,7 +20,7 @@ from core.common.config import AppConfig, load_config, save_config
 from core.common.database import open_database
 from ui.common.tasks import run_task
 from ui.common.theme import apply_theme
-from ui.common.widgets import hint_label
+from ui.common.widgets import choice, hint_label, ok_cancel_buttons, push_button
 
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}
 
@@ -41,24 +39,24 @@ class SettingsDialog(QDialog):
             self.language.addItem(name, code)
         self.language.setCurrentIndex(self.language.findData(self.original.language))
 
-        self.theme = QComboBox()
-        self.theme.setObjectName("settings_theme")
-        for code, name in (
-            ("system", self.tr("跟随系统")),
-            ("light", self.tr("浅色")),
-            ("dark", self.tr("深色")),
-        ):
-            self.theme.addItem(name, code)
-        self.theme.setCurrentIndex(max(0, self.theme.findData(self.original.theme)))
+        self.theme = choice(
+            "settings_theme",
+            [
+                (self.tr("跟随系统"), "system"),
+                (self.tr("浅色"), "light"),
+                (self.tr("深色"), "dark"),
+            ],
+            self.original.theme,
+        )
 
         self.db_url = QLineEdit(self.original.db_url)
         self.db_url.setObjectName("settings_db_url")
         self.db_url.setPlaceholderText(
             self.tr("留空：使用本机文件 {path}").format(path=paths.default_db_path())
         )
-        self.test_button = QPushButton(self.tr("测试连接"))
-        self.test_button.setObjectName("settings_test_db")
-        self.test_button.clicked.connect(self.test_connection)
+        self.test_button = push_button(
+            "settings_test_db", self.tr("测试连接"), self.test_connection
+        )
         db_row = QHBoxLayout()
         db_row.addWidget(self.db_url, 1)
         db_row.addWidget(self.test_button)
@@ -80,12 +78,7 @@ class SettingsDialog(QDialog):
         form.addRow("", db_hint)
         form.addRow(self.tr("操作员姓名"), self.operator)
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.setObjectName("settings_buttons")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self, "settings_buttons", save=True)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addStretch(1)

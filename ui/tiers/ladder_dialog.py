@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -54,7 +53,13 @@ from ui.common.errors import show_error
 from ui.common.i18n import shown, shown_name, typed_name
 from ui.common.screen_fit import fit_to_screen, scrolling
 from ui.common.units import units
-from ui.common.widgets import counted_suffix, hint_label, push_button
+from ui.common.widgets import (
+    counted_suffix,
+    hint_label,
+    ok_cancel_buttons,
+    push_button,
+    section_title,
+)
 
 log = logging.getLogger(__name__)
 
@@ -153,10 +158,10 @@ class LadderDialog(QDialog):
         editor_layout = QVBoxLayout(self.editor)
         editor_layout.setContentsMargins(0, 0, 0, 0)
         editor_layout.setSpacing(10)
-        editor_layout.addWidget(self._section_title(self.tr("基本设置")))
+        editor_layout.addWidget(section_title(self.tr("基本设置")))
         editor_layout.addLayout(self._general_section())
         editor_layout.addSpacing(6)
-        editor_layout.addWidget(self._section_title(self.tr("等级（从低到高）")))
+        editor_layout.addWidget(section_title(self.tr("等级（从低到高）")))
         editor_layout.addWidget(self._levels_hint())
         editor_layout.addWidget(self._mode_tabs())
         editor_layout.addWidget(self._levels_table(), 1)
@@ -165,12 +170,7 @@ class LadderDialog(QDialog):
         self.editor.setMinimumSize(820, 640)  # wrapped hints are not in the layout minimum
         layout.addWidget(scrolling(self.editor, "ladderScroll"), 1)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.setObjectName("ladderButtons")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel_buttons(self, "ladderButtons")
         layout.addWidget(self.buttons)
 
         if community_id is not None and own is not None:
@@ -207,11 +207,6 @@ class LadderDialog(QDialog):
 
     # ---- building ------------------------------------------------------------------------
 
-    def _section_title(self, text: str) -> QLabel:
-        label = QLabel(text)
-        label.setProperty("sectionTitle", True)
-        return label
-
     def _muted(self, text: str) -> QLabel:
         label = hint_label(text)
         return label
@@ -221,7 +216,7 @@ class LadderDialog(QDialog):
         box.setSpacing(4)
         self.own_check: QCheckBox | None = None
         if self.community_id is None:
-            box.addWidget(self._section_title(self.tr("通用规则")))
+            box.addWidget(section_title(self.tr("通用规则")))
             self.scope_hint = self._muted(self.tr("所有没有单独设置等级规则的社群都使用这套规则。"))
         else:
             self.own_check = QCheckBox(self.tr("本群使用单独的等级规则"))

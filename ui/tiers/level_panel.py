@@ -12,7 +12,6 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFrame,
     QLabel,
     QVBoxLayout,
@@ -27,6 +26,7 @@ from core.tiers.manual import set_level, set_locked
 from ui.common.flow_layout import flow_row
 from ui.common.i18n import shown, shown_name
 from ui.common.tasks import TaskGroup
+from ui.common.widgets import choice, hint_label, wrapping_label
 
 
 class LevelCard(QFrame):
@@ -40,27 +40,20 @@ class LevelCard(QFrame):
         self.setProperty("card", True)
         self.setFrameShape(QFrame.Shape.StyledPanel)
 
-        title = QLabel(f"<b>{escape(item.community)}</b> · {escape(shown_name(item.level_name))}")
-        title.setObjectName("levelTitle")
-        title.setWordWrap(True)
-        status = QLabel(escape(shown(item.status_text)))
-        status.setObjectName("levelStatus")
-        status.setProperty("muted", True)
-        status.setWordWrap(True)
+        title = wrapping_label(
+            "levelTitle", f"<b>{escape(item.community)}</b> · {escape(shown_name(item.level_name))}"
+        )
+        status = hint_label(escape(shown(item.status_text)), "levelStatus")
         criteria = QLabel(self._criteria_html())
         criteria.setObjectName("levelCriteria")
         criteria.setTextFormat(Qt.TextFormat.RichText)
         criteria.setWordWrap(True)
-        hint = QLabel(escape(shown(item.hint)))
-        hint.setObjectName("levelHint")
-        hint.setWordWrap(True)
+        hint = wrapping_label("levelHint", escape(shown(item.hint)))
         hint.setStyleSheet("font-weight: bold;")
 
-        self.level_combo = QComboBox()
-        self.level_combo.setObjectName("levelCombo")
-        for key, name in levels:
-            self.level_combo.addItem(shown_name(name), key)
-        self.level_combo.setCurrentIndex(max(0, self.level_combo.findData(item.level)))
+        self.level_combo = choice(
+            "levelCombo", [(shown_name(name), key) for key, name in levels], item.level
+        )
         self.level_combo.activated.connect(self._give_level)
         self.lock = QCheckBox(self.tr("锁定等级（不随规则变化）"))
         self.lock.setObjectName("levelLock")
@@ -136,9 +129,8 @@ class LevelPanel(QWidget):
         self.member_id: int | None = None
         self.tasks = TaskGroup(self)
         self.cards: list[LevelCard] = []
-        self.empty = QLabel(self.tr("不在任何社群里，没有等级"))
-        self.empty.setProperty("muted", True)
-        self.empty.setWordWrap(True)  # the detail panel beside the members table is narrow
+        # Wrapped: the detail panel beside the members table is narrow.
+        self.empty = hint_label(self.tr("不在任何社群里，没有等级"))
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.layout_.addWidget(self.empty)

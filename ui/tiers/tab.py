@@ -39,7 +39,14 @@ from ui.common.i18n import shown, shown_name
 from ui.common.labels import role_name
 from ui.common.tab import FeatureTab
 from ui.common.theme import current_theme
-from ui.common.widgets import fill_communities, make_searchable, push_button, read_only_table
+from ui.common.widgets import (
+    fill_communities,
+    make_searchable,
+    push_button,
+    read_only_table,
+    restyle,
+    wrapping_label,
+)
 from ui.tiers.charts import FlowChart, RoleChart
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -144,9 +151,7 @@ class TiersTab(FeatureTab):
         )
         self.levels.setItemDelegateForColumn(3, ShareBarDelegate(self.levels))
         self.roles = _table("tiersRoles", [self.tr("角色 / 等级")], stretch=None)
-        self.warnings = QLabel()
-        self.warnings.setObjectName("tiersWarnings")
-        self.warnings.setWordWrap(True)
+        self.warnings = wrapping_label("tiersWarnings")
         roles_page = QWidget()
         roles_layout = QVBoxLayout(roles_page)
         self.role_chart = RoleChart()
@@ -191,9 +196,7 @@ class TiersTab(FeatureTab):
             [self.tr("成员"), self.tr("现在"), self.tr("建议"), self.tr("依据")],
         )
         self.suggestion_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.suggestion_hint = QLabel()
-        self.suggestion_hint.setObjectName("tiersSuggestionHint")
-        self.suggestion_hint.setWordWrap(True)
+        self.suggestion_hint = wrapping_label("tiersSuggestionHint")
         self.accept_button = push_button(
             "tiersAcceptRoles", self.tr("采纳所选建议"), self.accept_selected
         )
@@ -297,12 +300,9 @@ class TiersTab(FeatureTab):
         _fill(self.roles, rows)
         if structure.warnings:
             self.warnings.setText("\n".join(f"⚠ {shown(text)}" for text in structure.warnings))
-            self.warnings.setProperty("warning", True)
         else:
             self.warnings.setText(self.tr("各层都有人，结构健康"))
-            self.warnings.setProperty("warning", False)
-        self.warnings.style().unpolish(self.warnings)
-        self.warnings.style().polish(self.warnings)
+        restyle(self.warnings, warning=bool(structure.warnings))
 
     def _show_suggestions(self, suggestions) -> None:
         self.suggestions = suggestions or []
