@@ -32,9 +32,11 @@ member are not recorded per member, so `poster_made` is never set from here.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from itertools import compress, repeat
 
 from sqlalchemy import and_, case, func, select, true, union
 from sqlalchemy.orm import Session
@@ -121,48 +123,54 @@ def _read_edges(
         )
     ).all()
     parse = datetime.fromisoformat if is_sqlite(session) else None
-    edges: list[Edge] = []
-    joined_at: dict[int, datetime | None] = {}
-    inviters: set[int] = set()
-    invitees: set[int] = set()
-    ranks: dict[int, tuple] = {}  # counted invitee → (joined, inviter, weeks): the first wins
-    add_invitee, add_inviter, add_edge, held_at, rank_of = (
-        invitees.add,
-        inviters.add,
-        edges.append,
-        joined_at.get,
-        ranks.get,
+    # Column by column (each a C-speed pass: map, compress, zip), not a Python loop over rows;
+    # an invitee with several edges (rare) is settled after, from their rows alone.
+    width = 5 if weeks is None else 6 + len(weeks)
+    _, inviter_c, invitee_c, at_c, status_c, *activity_c = (
+        list(zip(*rows, strict=True)) or [()] * width
     )
-    activity = weeks is not None
-    activated = None
-    measured: tuple = ()
-    for row in rows:
-        inviter, invitee, at, status = row[1:5]
-        add_invitee(invitee)
-        if activity:
-            activated, *firsts = row[5:]
-            # the weeks are disjoint and in order: their first activities are sorted already
-            measured = tuple(at for at in firsts if at is not None)
-            if parse is not None:
-                if activated is not None:
-                    activated = parse(activated)
-                if measured:
-                    measured = tuple(map(parse, measured))
+    if parse is not None:
+        at_c = list(map(parse, at_c))
+    live = [status != REJECTED for status in status_c]
+    invitees = set(invitee_c)
+    inviters = set(compress(inviter_c, live))
+    joined_at: dict[int, datetime | None] = dict(
+        zip(compress(invitee_c, live), compress(at_c, live), strict=True)
+    )
+    activated_c = repeat(None)
+    measured_c: list[tuple] = []
+    first_weeks: dict[int, tuple[datetime, ...]] = {}  # counted invitee → their edge's weeks
+    nothing = ()
+    if weeks is not None:
+        activated_c, *week_c = activity_c
         if parse is not None:
-            at = parse(at)
-        if status == "rejected":
-            status = REJECTED
-        else:
-            held = held_at(invitee)
-            if held is None or at < held:
-                joined_at[invitee] = at
-            add_inviter(inviter)
-            if activity:
-                rank = rank_of(invitee)
-                if rank is None or (at, inviter) < rank[:2]:
-                    ranks[invitee] = (at, inviter, measured)
-        add_edge(make_edge(inviter, invitee, at, activated, None, status))
-    first_weeks = {invitee: rank[2] for invitee, rank in ranks.items() if rank[2]}
+            activated_c = [value and parse(value) for value in activated_c]
+        nothing = (None,) * len(weeks)
+        measured_c = list(zip(*week_c, strict=True)) if week_c else []
+        for invitee, alive, firsts in zip(invitee_c, live, measured_c, strict=False):
+            if alive and firsts != nothing:
+                first_weeks[invitee] = _weeks(firsts, parse)
+    if len(invitees) < len(invitee_c):
+        # the first live edge counts (the earliest join, then the lowest inviter, as waves
+        # chooses): the joining is its, and so are the weeks
+        several = {member for member, edges in Counter(invitee_c).items() if edges > 1}
+        first: dict[int, tuple] = {}
+        for index, invitee in enumerate(invitee_c):
+            if invitee in several and live[index]:
+                rank = (at_c[index], inviter_c[index])
+                held = first.get(invitee)
+                if held is None or rank < held[0]:
+                    first[invitee] = (rank, index)
+        for invitee in several:
+            joined_at.pop(invitee, None)
+            first_weeks.pop(invitee, None)
+        for invitee, ((at, _), index) in first.items():
+            joined_at[invitee] = at
+            if measured_c and measured_c[index] != nothing:
+                first_weeks[invitee] = _weeks(measured_c[index], parse)
+    edges: list[Edge] = list(
+        map(make_edge, inviter_c, invitee_c, at_c, activated_c, repeat(None), status_c)
+    )
     holders = set()
     for member, at in codes:
         holders.add(member)
@@ -175,6 +183,13 @@ def _read_edges(
     for inviter in inviters - joined_at.keys():
         joined_at[inviter] = None  # an inviter with no edge or code of their own
     return EdgeRows(edges, holders, joined_at, first_weeks)
+
+
+def _weeks(firsts: tuple, parse) -> tuple[datetime, ...]:
+    """The first activity of each measured week that has any: the weeks are disjoint and in
+    order, so these are sorted already."""
+    found = tuple(at for at in firsts if at is not None)
+    return tuple(map(parse, found)) if parse is not None else found
 
 
 def _edge_query(
