@@ -409,16 +409,16 @@ def _read_inputs(
     # Facts only for members with any: a member without facts is one with none (no code, no
     # activity, no purchase, not on the team), and 200000 empty ones cost a fifth of the read.
     facts: dict[int, MemberFacts] = {}
-    holders, weeks = read.holders, read.weeks
+    holders, active = read.holders, read.weeks
     nothing, no_weeks = (0, 0, False), ()
-    for member in holders | weeks.keys() | purchases.keys() | team:
+    for member in holders | active.keys() | purchases.keys() | team:
         cents, bought, shared = purchases.get(member, nothing)
         facts[member] = make_facts(
             member,
             member in holders,
             False,  # posters are not recorded per member
             shared,
-            weeks.get(member, no_weeks),
+            active.get(member, no_weeks),
             yuan(cents) if cents else _NO_MONEY,
             bought,
             member in team,
