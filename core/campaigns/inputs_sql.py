@@ -11,8 +11,9 @@ issued after it is not read, nor activity or a purchase after it, so the figures
 period are those of the tree as it stood then.
 activity    per counted edge: the first message or check-in after joining (activation) and
             the first activity (any kind but a violation) in each week the figures measure
-            (days 7–13, 21–27, 30–36 after joining) — all the figures read of activity, so
-            a member's years of messages never leave the database
+            (days 7–13, 21–27, 30–36 after joining; the funnel alone: 21–27) — all the
+            figures read of activity, so a member's years of messages never leave the
+            database; read in the edges' own query, grouped by edge
 purchases   the participants' purchases (activity 'purchase', amount in integer fen) and
             reported shares (activity 'share') up to `as_of`; those before the member's
             joining are dropped in Python (they are few, and the joining is already read)
