@@ -6,8 +6,11 @@ bare recursive SQL query of the same figure in the same run; and opening one par
 
 SQLite always; PostgreSQL too when SHEQUN_TEST_PG_URL is set (a new database, dropped after).
 Ours: core/campaigns/inputs_sql (the reads) + the pure figures (core/campaigns/waves, funnel,
-people). Bare: one recursive query giving the same figure (wave sizes; stage counts and the
-revenue in fen; the 10 members with the most participants below). Each pair is CHECKED: a
+people). "funnel": the funnel read on its own (funnel_members.campaign_funnel: activation and
+week 4 only, the counted edges without the waves); "funnel, report": the same stages as the
+report reads them with its other figures (read_inputs, build_tree, funnel). Bare: one
+recursive query giving the same figure (wave sizes; stage counts and the revenue in fen; the
+10 members with the most participants below). Each pair is CHECKED: a
 disagreement prints MISMATCH and the run exits non-zero. Times are wall-clock seconds, the
 least of `--runs` interleaved runs, and CPU seconds of this process (SQLite runs inside it;
 the machines are shared, and CPU time is less disturbed by a busy one). Goal (issue 17): each
@@ -25,6 +28,7 @@ import common
 from sqlalchemy import DateTime, bindparam, insert, text
 
 from core.campaigns.funnel import funnel
+from core.campaigns.funnel_members import campaign_funnel
 from core.campaigns.inputs_sql import read_edges, read_inputs
 from core.campaigns.people import top_connectors
 from core.campaigns.subtree import subtree
@@ -259,9 +263,12 @@ def measure(url: str, edges: int, runs: int) -> None:
 
     def ours_funnel():
         with database.session() as session:
+            return ours_figures(campaign_funnel(session, cid, AS_OF))
+
+    def ours_report_funnel():
+        with database.session() as session:
             inputs = read_inputs(session, cid, AS_OF)
-        tree = build_tree(inputs.edges)
-        return ours_figures(funnel(tree, inputs.facts, AS_OF))
+        return ours_figures(funnel(build_tree(inputs.edges), inputs.facts, AS_OF))
 
     def bare_funnel_work():
         with database.session() as session:
@@ -275,6 +282,7 @@ def measure(url: str, edges: int, runs: int) -> None:
     pairs = {
         "K per wave": (ours_waves, bare(BARE_WAVES)),
         "funnel": (ours_funnel, bare_funnel_work),
+        "funnel, report": (ours_report_funnel, bare_funnel_work),
         "top connectors": (ours_connectors, bare(BARE_CONNECTORS)),
     }
     mismatches: list[str] = []

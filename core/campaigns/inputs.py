@@ -12,6 +12,7 @@ seed too, with no known joining time.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -85,6 +86,11 @@ def counted(fact: MemberFacts | None) -> bool:
     in none — no funnel stage, retention share, revenue or ROI (DOMAIN: team members are
     excluded from statistics); a member with no facts counts. Every figure asks here."""
     return fact is None or not fact.team
+
+
+def team_of(facts: Mapping[int, MemberFacts]) -> set[int]:
+    """The members `counted` leaves out, as one set (a test per member costs a call each)."""
+    return {member for member, fact in facts.items() if fact.team}
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,9 @@ issued after it is not read, nor activity or a purchase after it, so the figures
 period are those of the tree as it stood then.
 activity    per counted edge: the first message or check-in after joining (activation) and
             the first activity (any kind but a violation) in each week the figures measure
-            (days 7–13, 21–27, 30–36 after joining) — all the figures read of activity, so
-            a member's years of messages never leave the database
+            (days 7–13, 21–27, 30–36 after joining; the funnel alone: 21–27) — all the
+            figures read of activity, so a member's years of messages never leave the
+            database; read in the edges' own query, grouped by edge
 purchases   the participants' purchases (activity 'purchase', amount in integer fen) and
             reported shares (activity 'share') up to `as_of`; those before the member's
             joining are dropped in Python (they are few, and the joining is already read)
@@ -32,9 +33,11 @@ member are not recorded per member, so `poster_made` is never set from here.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from itertools import compress, repeat
 
 from sqlalchemy import and_, case, func, select, true, union
 from sqlalchemy.orm import Session
@@ -106,64 +109,69 @@ def _by(column, as_of: datetime | None):
 
 
 def _read_edges(
-    session: Session, campaign_id: int, as_of: datetime | None, activity: dict | None = None
+    session: Session,
+    campaign_id: int,
+    as_of: datetime | None,
+    weeks: tuple[int, ...] | None = None,
 ) -> EdgeRows:
-    """`activity` (read_activity's): each edge made with its activation at once."""
+    """`weeks` (days after joining, None: no activity): each edge read with its activation and
+    the first activity in each of these weeks, in the same query (_edge_query)."""
     connection = session.connection()  # Core rows: no ORM loading over 200000 rows
-    rows = connection.execute(
-        select(
-            ReferralEdge.id,
-            ReferralEdge.inviter_id,
-            ReferralEdge.invitee_id,
-            _as_text(session, ReferralEdge.occurred_at),
-            ReferralEdge.status,
-        ).where(
-            _of_campaign(session, campaign_id),
-            ReferralEdge.status != "void",
-            _by(ReferralEdge.occurred_at, as_of),
-        )
-    ).all()
+    rows = connection.execute(_edge_query(session, campaign_id, as_of, weeks)).all()
     codes = connection.execute(
         select(InviteCode.member_id, _as_text(session, InviteCode.issued_at)).where(
             InviteCode.campaign_id == campaign_id, _by(InviteCode.issued_at, as_of)
         )
     ).all()
     parse = datetime.fromisoformat if is_sqlite(session) else None
-    edges: list[Edge] = []
-    joined_at: dict[int, datetime | None] = {}
-    inviters: set[int] = set()
-    invitees: set[int] = set()
-    ranks: dict[int, tuple] = {}  # counted invitee → (joined, inviter, edge id): the first wins
-    add_invitee, add_inviter, add_edge, held_at = (
-        invitees.add,
-        inviters.add,
-        edges.append,
-        joined_at.get,
+    # Column by column (each a C-speed pass: map, compress, zip), not a Python loop over rows;
+    # an invitee with several edges (rare) is settled after, from their rows alone.
+    width = 5 if weeks is None else 6 + len(weeks)
+    _, inviter_c, invitee_c, at_c, status_c, *activity_c = (
+        list(zip(*rows, strict=True)) or [()] * width
     )
-    found = activity.get if activity is not None else {}.get
-    for edge_id, inviter, invitee, at, status in rows:
-        add_invitee(invitee)
+    if parse is not None:
+        at_c = list(map(parse, at_c))
+    live = [status != REJECTED for status in status_c]
+    invitees = set(invitee_c)
+    inviters = set(compress(inviter_c, live))
+    joined_at: dict[int, datetime | None] = dict(
+        zip(compress(invitee_c, live), compress(at_c, live), strict=True)
+    )
+    activated_c = repeat(None)
+    measured_c: list[tuple] = []
+    first_weeks: dict[int, tuple[datetime, ...]] = {}  # counted invitee → their edge's weeks
+    nothing = ()
+    if weeks is not None:
+        activated_c, *week_c = activity_c
         if parse is not None:
-            at = parse(at)
-        if status == "rejected":
-            status = REJECTED
-        else:
-            held = held_at(invitee)
-            if held is None or at < held:
-                joined_at[invitee] = at
-            add_inviter(inviter)
-            if activity is not None:
-                rank = ranks.get(invitee)
-                if rank is None or (at, inviter) < rank[:2]:
-                    ranks[invitee] = (at, inviter, edge_id)
-        measured = found(edge_id)
-        add_edge(make_edge(inviter, invitee, at, measured and measured[0], None, status))
-    weeks = {}
-    if activity is not None:
-        for invitee, (_, _, edge_id) in ranks.items():
-            measured = found(edge_id)
-            if measured is not None and measured[1]:
-                weeks[invitee] = measured[1]
+            activated_c = [value and parse(value) for value in activated_c]
+        nothing = (None,) * len(weeks)
+        measured_c = list(zip(*week_c, strict=True)) if week_c else []
+        for invitee, alive, firsts in zip(invitee_c, live, measured_c, strict=False):
+            if alive and firsts != nothing:
+                first_weeks[invitee] = _weeks(firsts, parse)
+    if len(invitees) < len(invitee_c):
+        # the first live edge counts (the earliest join, then the lowest inviter, as waves
+        # chooses): the joining is its, and so are the weeks
+        several = {member for member, edges in Counter(invitee_c).items() if edges > 1}
+        first: dict[int, tuple] = {}
+        for index, invitee in enumerate(invitee_c):
+            if invitee in several and live[index]:
+                rank = (at_c[index], inviter_c[index])
+                held = first.get(invitee)
+                if held is None or rank < held[0]:
+                    first[invitee] = (rank, index)
+        for invitee in several:
+            joined_at.pop(invitee, None)
+            first_weeks.pop(invitee, None)
+        for invitee, ((at, _), index) in first.items():
+            joined_at[invitee] = at
+            if measured_c and measured_c[index] != nothing:
+                first_weeks[invitee] = _weeks(measured_c[index], parse)
+    edges: list[Edge] = list(
+        map(make_edge, inviter_c, invitee_c, at_c, activated_c, repeat(None), status_c)
+    )
     holders = set()
     for member, at in codes:
         holders.add(member)
@@ -175,51 +183,62 @@ def _read_edges(
         edges.append(Edge(None, member, at))
     for inviter in inviters - joined_at.keys():
         joined_at[inviter] = None  # an inviter with no edge or code of their own
-    return EdgeRows(edges, holders, joined_at, weeks)
+    return EdgeRows(edges, holders, joined_at, first_weeks)
 
 
-def read_activity(
-    session: Session, campaign_id: int, as_of: datetime | None = None
-) -> dict[int, tuple]:
-    """Edge id → (activated at, the first activity in each of MEASURED_DAYS' weeks, sorted,
-    weeks without any left out), of the edges and the activity by `as_of`."""
-    edge, event = ReferralEdge, ActivityEvent
+def _weeks(firsts: tuple, parse) -> tuple[datetime, ...]:
+    """The first activity of each measured week that has any: the weeks are disjoint and in
+    order, so these are sorted already."""
+    found = tuple(at for at in firsts if at is not None)
+    return tuple(map(parse, found)) if parse is not None else found
+
+
+def _edge_query(
+    session: Session, campaign_id: int, as_of: datetime | None, weeks: tuple[int, ...] | None
+):
+    """The campaign's edges (void ones left out) by `as_of`, in id order; with `weeks`, each
+    live edge's activation (the first message or check-in after joining) and the first
+    activity (any kind but a violation) in each week that begins that many days after joining,
+    of the activity by `as_of` within the last week's end — one pass over the invitees'
+    activity beside the edges, grouped by edge."""
+    edge = ReferralEdge
+    columns = [
+        edge.id,
+        edge.inviter_id,
+        edge.invitee_id,
+        _as_text(session, edge.occurred_at),
+        edge.status,
+    ]
+    mine = (
+        _of_campaign(session, campaign_id),
+        edge.status != "void",
+        _by(edge.occurred_at, as_of),
+    )
+    if weeks is None:
+        return select(*columns).where(*mine)
+    event = ActivityEvent
     age = _days_between(session, event.occurred_at, edge.occurred_at)
     when = _as_text(session, event.occurred_at)
     firsts = [
-        func.min(
-            case(
-                (and_(age >= day, age < day + _WEEK_DAYS, event.kind != "violation"), when),
-            )
-        )
-        for day in MEASURED_DAYS
+        func.min(case((and_(age >= day, age < day + _WEEK_DAYS, event.kind != "violation"), when)))
+        for day in weeks
     ]
     activated = func.min(case((event.kind.in_(_ACTIVATING), when)))
-    query = (
-        select(edge.id, activated, *firsts)
-        .join(event, event.member_id == edge.invitee_id)
-        .where(
-            _of_campaign(session, campaign_id),
-            edge.status.in_(LIVE_STATUSES),
-            _by(edge.occurred_at, as_of),
-            _by(event.occurred_at, as_of),
-            event.occurred_at >= edge.occurred_at,
-            age < max(MEASURED_DAYS) + _WEEK_DAYS,
-        )
-        .group_by(edge.id)
+    # A rejected edge joins no activity (its invitee took no part by it): its columns are NULL.
+    measured = and_(
+        event.member_id == edge.invitee_id,
+        edge.status.in_(LIVE_STATUSES),
+        _by(event.occurred_at, as_of),
+        event.occurred_at >= edge.occurred_at,
+        age < max(weeks, default=0) + _WEEK_DAYS,
     )
-    # the weeks are disjoint and in order: their first activities are sorted already
-    rows = session.connection().execute(query).all()
-    if not is_sqlite(session):
-        return {
-            edge_id: (activated, tuple(at for at in weeks if at is not None))
-            for edge_id, activated, *weeks in rows
-        }
-    parse = datetime.fromisoformat
-    return {
-        edge_id: (activated and parse(activated), tuple(parse(at) for at in weeks if at))
-        for edge_id, activated, *weeks in rows
-    }
+    return (
+        select(*columns, activated, *firsts)
+        .outerjoin(event, measured)
+        .where(*mine)
+        .group_by(edge.id)  # the edge's other columns follow from its key
+        .order_by(edge.id)
+    )
 
 
 def read_purchases(
@@ -341,13 +360,21 @@ def read_team(session: Session) -> set[int]:
 
 
 def read_inputs(
-    session: Session, campaign_id: int, as_of: datetime | None = None, *, counts_only=False
+    session: Session,
+    campaign_id: int,
+    as_of: datetime | None = None,
+    *,
+    counts_only=False,
+    weeks: tuple[int, ...] = MEASURED_DAYS,
 ) -> Inputs:
-    """Everything the pure figures need of one campaign; `counts_only`: see _read_counts."""
+    """Everything the pure figures need of one campaign; `counts_only`: see _read_counts.
+    `weeks`: the weeks (days after joining) whose first activity the facts' `active_at` holds;
+    the funnel reads only week 4 (funnel_members.read_funnel): facts read with fewer weeks are
+    for it alone, the figures' other shares would read them as inactive."""
     with gc_paused():  # edges, activity and facts of 200000 members, all kept
         if counts_only:
             return _read_counts(session, campaign_id, as_of)
-        return _read_inputs(session, campaign_id, as_of)
+        return _read_inputs(session, campaign_id, as_of, weeks)
 
 
 def _read_counts(session: Session, campaign_id: int, as_of: datetime | None) -> Inputs:
@@ -371,26 +398,28 @@ def _read_counts(session: Session, campaign_id: int, as_of: datetime | None) -> 
     return Inputs(read.edges, facts, read_costs(session, campaign_id, as_of))
 
 
-def _read_inputs(session: Session, campaign_id: int, as_of: datetime | None) -> Inputs:
+def _read_inputs(
+    session: Session, campaign_id: int, as_of: datetime | None, weeks: tuple[int, ...]
+) -> Inputs:
     # Activity is per edge (weeks count from that edge's joining): each edge is made with its
     # activation, each counted invitee gets the weeks of the edge they count under.
-    read = _read_edges(session, campaign_id, as_of, read_activity(session, campaign_id, as_of))
+    read = _read_edges(session, campaign_id, as_of, weeks)
     purchases = read_purchases(session, campaign_id, read.joined_at, as_of)
     costs = read_costs(session, campaign_id, as_of)
     team = read_team(session) & read.joined_at.keys()
     # Facts only for members with any: a member without facts is one with none (no code, no
     # activity, no purchase, not on the team), and 200000 empty ones cost a fifth of the read.
     facts: dict[int, MemberFacts] = {}
-    holders, weeks = read.holders, read.weeks
+    holders, active = read.holders, read.weeks
     nothing, no_weeks = (0, 0, False), ()
-    for member in holders | weeks.keys() | purchases.keys() | team:
+    for member in holders | active.keys() | purchases.keys() | team:
         cents, bought, shared = purchases.get(member, nothing)
         facts[member] = make_facts(
             member,
             member in holders,
             False,  # posters are not recorded per member
             shared,
-            weeks.get(member, no_weeks),
+            active.get(member, no_weeks),
             yuan(cents) if cents else _NO_MONEY,
             bought,
             member in team,
