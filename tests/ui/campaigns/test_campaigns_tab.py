@@ -382,8 +382,9 @@ def test_in_english_the_subtitle_breaks_between_its_parts_never_inside_one(
         "Invite-code referral ·", "Running ·", "Goal 1500 New members ·"
     ]  # fmt: skip
     assert overview.subtitle_text().endswith(f"Owner {owner}")
-    lines = {label.y() for label in parts}
-    assert len(lines) >= 2  # it did wrap, between parts
+    # The parts are placed when the layout's posted request is handled, which may come after
+    # the figures arrive: wait for the placing itself, then check it.
+    qtbot.waitUntil(lambda: len({label.y() for label in parts}) >= 2, timeout=5000)
     for label in parts:
         assert label.height() <= label.fontMetrics().height() + 4  # one line each
         assert label.x() + label.width() <= overview.subtitle.width()
