@@ -34,7 +34,10 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     except PermissionError as error:
         partial.unlink(missing_ok=True)
         raise UserError(
-            msg("无法写入 {file}：文件可能正在别的程序（如 Excel）中打开，请关闭后重试", file=path.name)
+            msg(
+                "无法写入 {file}：文件可能正在别的程序（如 Excel）中打开，请关闭后重试",
+                file=path.name,
+            )
         ) from error
     except OSError as error:
         partial.unlink(missing_ok=True)
