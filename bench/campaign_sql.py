@@ -10,7 +10,8 @@ people). "funnel": the funnel read on its own (funnel_members.campaign_funnel: a
 week 4 only, the counted edges without the waves); "funnel, report": the same stages as the
 report reads them with its other figures (read_inputs, build_tree, funnel). Bare: one
 recursive query giving the same figure (wave sizes; stage counts and the revenue in fen; the
-10 members with the most participants below). Each pair is CHECKED: a
+10 members with the most participants below), team members left out as the figures leave
+them out (a few of the members are on the team). Each pair is CHECKED: a
 disagreement prints MISMATCH and the run exits non-zero. Times are wall-clock seconds, the
 least of `--runs` interleaved runs, and CPU seconds of this process (SQLite runs inside it;
 the machines are shared, and CPU time is less disturbed by a busy one). Goal (issue 17): each
@@ -29,7 +30,8 @@ from sqlalchemy import DateTime, bindparam, insert, text
 
 from core.campaigns.funnel import funnel
 from core.campaigns.funnel_members import campaign_funnel
-from core.campaigns.inputs_sql import read_edges, read_inputs
+from core.campaigns.inputs import team_of
+from core.campaigns.inputs_sql import read_edges, read_inputs, read_team
 from core.campaigns.people import top_connectors
 from core.campaigns.subtree import subtree
 from core.campaigns.waves import build_tree
@@ -42,6 +44,8 @@ T0 = datetime(2026, 3, 1, 9, 0)
 AS_OF = T0 + timedelta(days=60)
 SEEDS = 2000
 BIG = 10_000  # descendants of the participant the tree opens
+# team members (owner, staff): seeds inviting like any other, and one invitee
+TEAM = (500, 1000, 1500, 2000, SEEDS + BIG + 7)
 
 # The counted edges (first referrer), as the figures count them, for the bare queries.
 _COUNTED = """
@@ -53,27 +57,39 @@ _COUNTED = """
           AND (o.occurred_at < e.occurred_at
                OR (o.occurred_at = e.occurred_at AND o.inviter_id < e.inviter_id)))
 """
-_SEEDS = """
+# Team members (owner, staff) are in no wave and connect nobody; whom they brought are seeds.
+_TEAM = "team AS (SELECT id FROM members WHERE is_team)"
+_NOT_TEAM = "NOT IN (SELECT id FROM team)"
+_SEEDS = f"""
     SELECT i.member_id FROM invite_codes i WHERE i.campaign_id = :c
       AND NOT EXISTS (SELECT 1 FROM counted k WHERE k.invitee_id = i.member_id)
+      AND i.member_id {_NOT_TEAM}
+  UNION ALL
+    SELECT k.invitee_id FROM counted k
+    WHERE k.inviter_id IN (SELECT id FROM team) AND k.invitee_id {_NOT_TEAM}
 """
 BARE_WAVES = f"""
 WITH RECURSIVE counted AS ({_COUNTED}),
+{_TEAM},
+seeds(member_id) AS ({_SEEDS}),
 waves(member_id, depth) AS (
-    {_SEEDS.replace("SELECT i.member_id", "SELECT i.member_id, 0")}
+    SELECT member_id, 0 FROM seeds
   UNION ALL
     SELECT k.invitee_id, w.depth + 1 FROM waves w JOIN counted k ON k.inviter_id = w.member_id
-    WHERE w.depth < 100
+    WHERE w.depth < 100 AND k.invitee_id {_NOT_TEAM}
 )
 SELECT depth, COUNT(*) FROM waves GROUP BY depth ORDER BY depth
 """
 BARE_CONNECTORS = f"""
 WITH RECURSIVE counted AS ({_COUNTED}),
+{_TEAM},
 below(top_id, member_id, depth) AS (
     SELECT inviter_id, invitee_id, 1 FROM counted
+    WHERE inviter_id {_NOT_TEAM} AND invitee_id {_NOT_TEAM}
   UNION ALL
     SELECT b.top_id, k.invitee_id, b.depth + 1 FROM below b
-    JOIN counted k ON k.inviter_id = b.member_id WHERE b.depth < 100
+    JOIN counted k ON k.inviter_id = b.member_id
+    WHERE b.depth < 100 AND k.invitee_id {_NOT_TEAM}
 )
 SELECT top_id, COUNT(*) AS n FROM below GROUP BY top_id ORDER BY n DESC, top_id LIMIT 10
 """
@@ -194,8 +210,10 @@ def load(url: str, edges: int) -> int:
     edge_rows, codes, activity, _ = generate(edges)
     with database.session(write=True) as session:
         session.execute(
-            insert(Member), [{"id": m, "nickname": f"m{m}"} for m in range(1, edges + SEEDS + 1)]
-        )
+            insert(Member),
+            [{"id": m, "nickname": f"m{m}", "is_team": m in TEAM}
+             for m in range(1, edges + SEEDS + 1)],
+        )  # fmt: skip
         campaign = Campaign(name="bench", starts_at=T0, status="running")
         session.add(campaign)
         session.flush()
@@ -258,8 +276,8 @@ def measure(url: str, edges: int, runs: int) -> None:
 
     def ours_waves():
         with database.session() as session:
-            read = read_edges(session, cid)
-        return build_tree(read.edges).wave_sizes()
+            read, team = read_edges(session, cid), read_team(session)
+        return build_tree(read.edges, team).wave_sizes()
 
     def ours_funnel():
         with database.session() as session:
@@ -268,7 +286,8 @@ def measure(url: str, edges: int, runs: int) -> None:
     def ours_report_funnel():
         with database.session() as session:
             inputs = read_inputs(session, cid, AS_OF)
-        return ours_figures(funnel(build_tree(inputs.edges), inputs.facts, AS_OF))
+        tree = build_tree(inputs.edges, team_of(inputs.facts))
+        return ours_figures(funnel(tree, inputs.facts, AS_OF))
 
     def bare_funnel_work():
         with database.session() as session:
@@ -276,8 +295,8 @@ def measure(url: str, edges: int, runs: int) -> None:
 
     def ours_connectors():
         with database.session() as session:
-            read = read_edges(session, cid)
-        return [(c.member_id, c.brought) for c in top_connectors(build_tree(read.edges))]
+            read, team = read_edges(session, cid), read_team(session)
+        return [(c.member_id, c.brought) for c in top_connectors(build_tree(read.edges, team))]
 
     pairs = {
         "K per wave": (ours_waves, bare(BARE_WAVES)),

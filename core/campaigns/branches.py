@@ -8,7 +8,9 @@ database and hands back one row per invitee, never the thousands of members belo
 Edges count as the figures count them (the first live referrer of each invitee, see
 core/campaigns/subtree.py); seeds are as in core/campaigns/waves.py: code holders who are
 nobody's invitee, and inviters with no counted edge of their own. A cycle stops at MAX_DEPTH
-and each member is counted once.
+and each member is counted once. Team members (owner, staff) stay in this tree, with whom they
+brought under them: it records who brought whom; the figures leave them out (waves.build_tree:
+whom they brought are seeds there).
 """
 
 from __future__ import annotations

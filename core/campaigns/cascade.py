@@ -199,13 +199,13 @@ def save_png(cascade: Cascade, path: str | Path) -> Path:
 
 def campaign_waves(session: Session, campaign_id: int, as_of: datetime | None = None) -> Waves:
     """The campaign's waves and K as of `as_of` (default: now), as its report gives them."""
-    from core.campaigns.inputs_sql import read_edges
+    from core.campaigns.inputs_sql import read_edges, read_team
     from core.campaigns.waves import build_tree
     from db.referral_models import Campaign
 
     campaign = session.get(Campaign, campaign_id)
     as_of = as_of or datetime.now()
-    tree = build_tree(read_edges(session, campaign_id, as_of).edges)
+    tree = build_tree(read_edges(session, campaign_id, as_of).edges, read_team(session))
     figures, k, inviting, _ = wave_ks(tree, as_of, campaign.ends_at)
     return Waves(figures, k, inviting)
 

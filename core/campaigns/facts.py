@@ -9,6 +9,7 @@ stock and its coupon code however late an earlier-dated fact arrives.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -27,6 +28,12 @@ class Person:
     wechat_id: str = ""
     # blacklisted in an earlier campaign (this campaign's own blacklisting comes in `reviews`)
     barred: bool = False
+    team: bool = False  # owner or staff: in no figure and on no leaderboard (DOMAIN)
+
+
+def team_of_people(people: Mapping[int, Person]) -> set[int]:
+    """The team members among `people` (waves.build_tree leaves them out of the tree)."""
+    return {member for member, person in people.items() if person.team}
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,9 @@ Cycle time = median hours from a participant's joining to their first counted in
 Cost per new member divides the cost by the invitees; per retained member by the invitees
 active in week 4. ROI = (revenue − cost) / cost, revenue being the participants' recorded
 purchases, team members' left out (inputs.counted: DOMAIN, team members are excluded from
-statistics).
+statistics). Every figure of the tree (participants, waves, K, 裂变率, 分享率, cycle time) leaves
+them out too: the tree has no team member in it, and the people one brought are seeds
+(waves.build_tree).
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ from core.campaigns.retention import (
     not_measurable_yet,
     retained_members,
 )
-from core.campaigns.waves import Tree, _choose
+from core.campaigns.waves import Tree, choose_edges
 from core.common.gc_pause import gc_paused
 from core.common.text import Message, msg
 
@@ -71,7 +71,7 @@ class Counted:
 def counted_edges(edges: Iterable[Edge]) -> Counted:
     """What build_tree(edges) would give the funnel, without building the tree."""
     with gc_paused():  # a dict of 200000 edges, all kept
-        return Counted(_choose(edges)[0])
+        return Counted(choose_edges(edges)[0])
 
 
 def _labels() -> dict[str, Message]:

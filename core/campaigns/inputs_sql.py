@@ -19,7 +19,7 @@ purchases   the participants' purchases (activity 'purchase', amount in integer 
             joining are dropped in Python (they are few, and the joining is already read)
 team        the team members (owner, staff: few), whom the funnel, the retention shares and
             the revenue leave out (inputs.counted; DOMAIN: team members are excluded from
-            statistics)
+            statistics), and the tree too (waves.build_tree: no participant, no inviter)
 costs       prize costs: the campaign's prizes in the fulfilment queue (ledger_redemptions
             with its campaign_id, neither cancelled nor held for review) at their unit cost —
             the campaign's prize settings by name, else the catalogue reward's, else the row's
@@ -380,10 +380,11 @@ def read_inputs(
 def _read_counts(session: Session, campaign_id: int, as_of: datetime | None) -> Inputs:
     """The inputs of the 概况's counts and the forecast: the edges (without activity: no
     retention is shown there), the costs, and facts only for the participants with a
-    purchase or a reported share (revenue). The tree built of them is the full read's."""
+    purchase or a reported share (revenue), and the team members. The tree built of them is the
+    full read's."""
     read = _read_edges(session, campaign_id, as_of)
     purchases = read_purchases(session, campaign_id, read.joined_at, as_of)
-    team = read_team(session)
+    team = read_team(session) & read.joined_at.keys()
     facts = {
         member: MemberFacts(
             member,
@@ -395,6 +396,10 @@ def _read_counts(session: Session, campaign_id: int, as_of: datetime | None) -> 
         )
         for member, (cents, bought, shared) in purchases.items()
     }
+    # every team member among the participants, as the full read has them: the tree leaves
+    # them out (waves.build_tree), and it must be the full read's tree
+    for member in team - facts.keys():
+        facts[member] = MemberFacts(member, code_issued=member in read.holders, team=True)
     return Inputs(read.edges, facts, read_costs(session, campaign_id, as_of))
 
 

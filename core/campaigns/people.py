@@ -4,7 +4,8 @@ Converted invites are a participant's counted invitees (pending or verified; `ve
 counts verified ones alone, as prizes do). Descendants are everyone below their invitees, in
 later waves. The leaderboard ranks by converted invites; a tie goes to who got there first,
 i.e. whose last counted invitee joined earlier (then the lower member id), so every rank is
-given once. Top connectors rank by everyone they brought in, directly or below.
+given once. Top connectors rank by everyone they brought in, directly or below. Team members
+(owner, staff) are neither: the tree has left them out (waves.build_tree).
 """
 
 from __future__ import annotations

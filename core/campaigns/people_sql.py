@@ -1,6 +1,6 @@
 """What eligibility and the fraud signals read of a campaign's participants (facts.Person),
-by their ids: nickname, phone, 微信号, first membership, and whether a reviewer blacklisted
-them in another campaign.
+by their ids: nickname, phone, 微信号, first membership, whether a reviewer blacklisted
+them in another campaign, and whether they are on the team (owner, staff).
 
 The ids are known already (the edges or the type's facts are read first), so no query unions
 the participants again: a campaign naming most members reads the members and memberships
@@ -73,7 +73,9 @@ def read_people(
         )
     }  # fmt: skip
     barred = barred_members(session, campaign_id)
-    members = select(MEMBER.c.id, MEMBER.c.nickname, MEMBER.c.phone, MEMBER.c.wechat_id)
+    members = select(
+        MEMBER.c.id, MEMBER.c.nickname, MEMBER.c.phone, MEMBER.c.wechat_id, MEMBER.c.is_team
+    )
     return {
         member_id: Person(
             member_id=member_id,
@@ -82,8 +84,9 @@ def read_people(
             phone=phone or "",
             wechat_id=wechat_id or "",
             barred=member_id in barred,
+            team=bool(team),
         )
-        for member_id, nickname, phone, wechat_id in _rows(session, members, MEMBER.c.id, ids)
+        for member_id, nickname, phone, wechat_id, team in _rows(session, members, MEMBER.c.id, ids)
     }
 
 

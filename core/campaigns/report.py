@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from core.campaigns import forecast as forecasting
 from core.campaigns.figures import Figures, campaign_figures
 from core.campaigns.funnel import Stage, funnel
+from core.campaigns.inputs import team_of
 from core.campaigns.inputs_sql import Inputs, read_inputs, yuan
 from core.campaigns.people import Connector, top_connectors
 from core.campaigns.records import find_campaign
@@ -61,7 +62,7 @@ def read_campaign(
     """`counts_only`: what the 概况 shows (the tree, revenue, costs), not the activity the
     report's retention figures need (inputs_sql.read_inputs)."""
     inputs = read_inputs(session, campaign_id, as_of, counts_only=counts_only)
-    return Read(inputs, build_tree(inputs.edges))
+    return Read(inputs, build_tree(inputs.edges, team_of(inputs.facts)))
 
 
 def imported_totals(session: Session, campaign: Campaign) -> dict[int, int] | None:

@@ -18,10 +18,14 @@ from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from core.campaigns.inputs import MemberFacts, counted
-from core.campaigns.waves import Tree
 from core.common.text import Message, msg
+
+if TYPE_CHECKING:  # funnel imports this module
+    from core.campaigns.funnel import Counted
+    from core.campaigns.waves import Tree
 
 ACTIVATION_HOURS = 72
 RETAINED_FROM_DAY = 21  # week 4
@@ -56,13 +60,14 @@ def activated_in(
 
 
 def invitees_active(
-    tree: Tree,
+    tree: Tree | Counted,
     facts: Mapping[int, MemberFacts],
     days: Sequence[int],
     as_of: datetime | None,
 ) -> list[Rate]:
     """For each of `days`, the invitees active in the week that begins that many days after
-    their joining, of those whose week has ended: one pass over the invitees for them all."""
+    their joining, of those whose week has ended: one pass over the invitees for them all. Only
+    the counted edges are read (Tree.edges, or funnel.counted_edges without the waves)."""
     windows = [
         (timedelta(days=day), None if as_of is None else as_of - timedelta(days=day) - WEEK)
         for day in days
@@ -90,7 +95,7 @@ def invitees_active(
 
 
 def retained_members(
-    tree: Tree, facts: Mapping[int, MemberFacts], from_day: int, as_of: datetime | None
+    tree: Tree | Counted, facts: Mapping[int, MemberFacts], from_day: int, as_of: datetime | None
 ) -> list[int]:
     """The invitees invitees_active counts as active in the week from `from_day`, sorted."""
     offset = timedelta(days=from_day)

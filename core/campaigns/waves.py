@@ -7,11 +7,20 @@ others are counted in `duplicates`. Rejected edges are left out. A cycle (A brou
 brought A) cannot be reached from a seed: its members, and everyone below them, are in no
 wave; they are listed in `unreached` and each cycle in `cycles` (a fraud signal), so a
 cycle never loops.
+
+Team members (owner, staff) are in no figure (DOMAIN: team members are excluded from
+statistics), so the tree leaves them out here, once, for every figure read from it: a team
+member is no participant, in no wave and no inviter; the people a team member brought are
+seeds (wave 0, the operator's own seeding, like a code handed out), so K measures the spread
+from member to member. Their counted edge stays in `edges` as it is (the funnel and the
+retention shares count them as newcomers, as they count anyone's invitees). The tab's referral
+tree (core/campaigns/branches, subtree) still shows who brought whom, staff too: a record,
+not a figure.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -26,7 +35,9 @@ _LATEST = datetime.max
 class Tree:
     parent: dict[int, int | None]  # every participant → the inviter they count under
     joined_at: dict[int, datetime | None]  # None: an inviter with no edge of their own
-    edges: dict[int, Edge]  # the edge each participant counts under (absent: implicit seed)
+    # the edge each invitee counts under (absent: implicit seed); a team member's own too, and
+    # a seed brought by a team member keeps theirs (its inviter is no parent)
+    edges: dict[int, Edge]
     children: dict[int, list[int]]  # inviter → invitees counted under them
     waves: list[list[int]]  # wave n → its participants; wave 0 = the seeds
     wave_of: dict[int, int]
@@ -98,12 +109,13 @@ def _rank(edge: Edge) -> tuple:
     )
 
 
-def build_tree(edges: Iterable[Edge]) -> Tree:
+def build_tree(edges: Iterable[Edge], team: Collection[int] = ()) -> Tree:
+    """The tree of `edges`, the members of `team` (inputs.team_of) left out of it."""
     with gc_paused():  # dicts and lists of 200000 members, all kept
-        return _build_tree(edges)
+        return _build_tree(edges, team)
 
 
-def _choose(edges: Iterable[Edge]) -> tuple[dict[int, Edge], int, set[int]]:
+def choose_edges(edges: Iterable[Edge]) -> tuple[dict[int, Edge], int, set[int]]:
     """invitee → the edge they count under; how many edges were left out as duplicates; the
     inviters of any edge."""
     chosen: dict[int, Edge] = {}
@@ -129,7 +141,7 @@ def tree_cycles(edges: Iterable[Edge]) -> list[tuple[int, ...]]:
     """The cycles build_tree(edges).cycles lists, without building the tree: one walk up the
     counted inviters (the fraud screening asks for nothing else)."""
     with gc_paused():
-        chosen, _, _ = _choose(edges)
+        chosen, _, _ = choose_edges(edges)
         parent = {invitee: edge.inviter_id for invitee, edge in chosen.items()}
     reaches: dict[int, bool] = {}  # member → their inviter chain ends at a seed
     for start in parent:
@@ -157,14 +169,23 @@ def tree_cycles(edges: Iterable[Edge]) -> list[tuple[int, ...]]:
     return _cycles(unreached, parent) if unreached else []
 
 
-def _build_tree(edges: Iterable[Edge]) -> Tree:
-    chosen, duplicates, tried = _choose(edges)
+def _build_tree(edges: Iterable[Edge], team: Collection[int]) -> Tree:
+    # the first referrer is chosen among every edge, team members' too: a person the staff
+    # brought first is theirs (a seed), not a later inviter's
+    chosen, duplicates, tried = choose_edges(edges)
+    team = set(team)
 
     parent: dict[int, int | None] = {}
     joined_at: dict[int, datetime | None] = {}
     children: dict[int, list[int]] = {}
     for invitee, edge in chosen.items():
-        inviter = parent[invitee] = edge.inviter_id
+        inviter = edge.inviter_id
+        if team:
+            if invitee in team:
+                continue  # no participant
+            if inviter in team:
+                inviter = None  # brought by the team: a seed
+        parent[invitee] = inviter
         joined_at[invitee] = edge.joined_at
         if inviter is not None:
             if inviter in children:

@@ -19,7 +19,7 @@ from core.campaigns.decisions import (
     reward_key,
 )
 from core.campaigns.eligibility import Verdict, inviter_totals, judge
-from core.campaigns.facts import Facts
+from core.campaigns.facts import Facts, team_of_people
 from core.campaigns.inputs import PENDING as EDGE_PENDING
 from core.campaigns.inputs import VERIFIED
 from core.campaigns.people import leaderboard
@@ -178,7 +178,7 @@ def _unique(signals):
 def standings(settings: RankingSettings, facts: Facts, top: int | None = None):
     """The leaderboard as it stands (during the campaign too): counted invites only."""
     verdicts, _ = _screened(settings, facts)
-    return leaderboard(build_tree(ranked_edges(verdicts)), top, settings.verified_only)
+    return leaderboard(_ranked_tree(verdicts, facts), top, settings.verified_only)
 
 
 def ranking(settings: RankingSettings, facts: Facts) -> list[Decision]:
@@ -188,7 +188,7 @@ def ranking(settings: RankingSettings, facts: Facts) -> list[Decision]:
     if facts.ends_at is None or facts.as_of < facts.ends_at:
         return []
     verdicts, signals = _screened(settings, facts)
-    tree = build_tree(ranked_edges(verdicts))
+    tree = _ranked_tree(verdicts, facts)
     standings = leaderboard(tree, len(settings.prizes_by_rank), settings.verified_only)
     claims = []
     for standing, gift in zip(standings, settings.prizes_by_rank, strict=False):
@@ -206,6 +206,12 @@ def ranking(settings: RankingSettings, facts: Facts) -> list[Decision]:
             )
         )
     return finish(claims, settings, facts, new_book(settings, facts))
+
+
+def _ranked_tree(verdicts: dict, facts: Facts):
+    """The tree the leaderboard ranks: team members (owner, staff) on no rank and winning no
+    prize (DOMAIN: excluded from statistics); whom they brought count for nobody."""
+    return build_tree(ranked_edges(verdicts), team_of_people(facts.people))
 
 
 def ranked_edges(verdicts: dict) -> list:

@@ -98,7 +98,7 @@ def test_the_overview_and_the_participants_share_one_set_of_decisions(database):
 
 def test_the_overview_reads_no_retention_activity_and_counts_as_the_full_read(database):
     # The 概况 shows no retention: it reads the edges, revenue and costs (counts_only), not each
-    # edge's activity weeks (read_activity, the one query of activity with a CASE per week), and
+    # edge's activity weeks (inputs_sql._edge_query with `weeks`: a CASE per week), and
     # what it reads makes the report's tree and money.
     from sqlalchemy import event
 
