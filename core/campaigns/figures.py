@@ -20,7 +20,8 @@ share, or any invite edge, rejected ones too: an attempt is a share) / participa
 Amplification K / (1 − K) is how many newcomers each seed brings in the end while K < 1; at
 K ≥ 1 the campaign sustains itself and the note says by how much each wave grows.
 Cycle time = median hours from a participant's joining to their first counted invitee's.
-Cost per new member divides the cost by the invitees; per retained member by the invitees
+Cost per new member divides the cost by the invitees (every newcomer through a counted
+invite, the team's invites too: the funnel's 入群); per retained member by the invitees
 active in week 4. ROI = (revenue − cost) / cost, revenue being the participants' recorded
 purchases, team members' left out (inputs.counted: DOMAIN, team members are excluded from
 statistics). Every figure of the tree (participants, waves, K, 裂变率, 分享率, cycle time) leaves
@@ -277,7 +278,7 @@ def campaign_figures(
         invitees=invitees,
         waves=waves,
         k=k,
-        fission_rate=invitees / participants if participants else None,
+        fission_rate=tree.brought_by_members / participants if participants else None,
         share_rate=Rate(shared, participants),
         amplification=amplification(k),
         self_sustaining=k is not None and k >= 1,

@@ -59,7 +59,18 @@ class Tree:
 
     @property
     def invitees(self) -> int:
-        """Participants counted under an inviter (every edge of the tree)."""
+        """The campaign's new members: participants who joined through a counted invite, the
+        team's invites too (the funnel's 入群, the cost per new member's divisor)."""
+        return sum(
+            1
+            for member, edge in self.edges.items()
+            if edge.inviter_id is not None and member in self.parent
+        )
+
+    @property
+    def brought_by_members(self) -> int:
+        """Participants counted under an inviter of the tree (a member, not the team): 裂变率's
+        numerator, participants − seeds."""
         return sum(1 for inviter in self.parent.values() if inviter is not None)
 
     def wave_sizes(self) -> list[int]:

@@ -65,8 +65,13 @@ def test_a_team_member_is_no_participant_and_whom_they_brought_are_seeds():
 
 
 def test_participants_k_per_wave_and_rates_leave_the_team_out():
-    figures = campaign_figures(build_tree(edges(), team_of(facts())), facts())
-    assert (figures.participants, figures.seeds, figures.invitees) == (8, 4, 4)
+    tree = build_tree(edges(), team_of(facts()))
+    figures = campaign_figures(tree, facts())
+    # new members: everyone who joined through an invite, the staff's too (2–8), the funnel's
+    # 入群; 裂变率 counts only those a member brought (2, 3, 7, 8)
+    assert (figures.participants, figures.seeds, figures.invitees) == (8, 4, 7)
+    joined = next(stage for stage in funnel(tree, facts()) if stage.key == "joined")
+    assert figures.invitees == joined.count
     assert figures.members_per_depth == [4, 3, 1]
     assert [(w.participants, w.brought) for w in figures.waves] == [(4, 3), (3, 1), (1, 0)]
     assert [w.k for w in figures.waves[:2]] == pytest.approx([3 / 4, 1 / 3])
