@@ -5,13 +5,14 @@ a CAMPAIGNS change."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox
 from sqlalchemy import func, select
 
-from core.campaigns.records import CampaignFields, create_campaign, set_status
+from core.campaigns.records import CampaignFields, create_campaign, read_fields, set_status
 from core.members.editing import create_member
 from core.referrals.edges import live_key
 from db.models import Community
@@ -275,6 +276,35 @@ def test_edit_a_campaign_and_write_its_review_notes(make_tab, qtbot, sqlite_data
     qtbot.waitUntil(lambda: not tab.busy(), timeout=5000)
     with sqlite_database.session() as session:
         assert session.scalar(select(Campaign.notes)) == "二维码要提前两天换"
+
+
+def test_saving_a_running_campaign_unchanged_keeps_its_record(make_tab, qtbot, sqlite_database):
+    with sqlite_database.session() as session:
+        group = Community(name="读书会")
+        session.add(group)
+        session.flush()
+        fields = CampaignFields(
+            "双十一", goal_kind="sales", goal_target=500_000, starts_at=datetime(2026, 11, 1),
+            ends_at=datetime(2026, 11, 11, 23, 59, 59), budget_total_cents=100_000,
+            budget_per_member_cents=250, community_ids=[group.id], owner="小王",
+            settings={"inviter": {"points": 5}}, copy={"poster": "扫码入群"}, notes="复盘备注",
+        )  # fmt: skip
+        campaign_id = create_campaign(session, fields).id
+        set_status(session, "双十一", "running")
+        before = read_fields(session, campaign_id)
+    tab = make_tab()
+    overview = tab.page("campaign_overview")
+    qtbot.waitUntil(lambda: overview.live is not None, timeout=5000)
+    tab.findChild(QPushButton, "campaign_edit").click()
+    qtbot.waitUntil(lambda: tab.editor is not None, timeout=5000)
+    editor = tab.editor
+    assert not editor.findChild(QComboBox, "campaign_kind").isEnabled()  # it has started
+    ok(editor)
+    qtbot.waitUntil(lambda: tab.editor is None and not tab.busy(), timeout=5000)
+    with sqlite_database.session() as session:
+        after = read_fields(session, campaign_id)
+    assert after.copy["poster"] == "扫码入群"
+    assert replace(after, copy=before.copy) == before
 
 
 def test_the_list_filters_by_status(make_tab, qtbot, sqlite_database):
