@@ -164,7 +164,7 @@ def run_create(args: argparse.Namespace) -> int:
     def work(session):
         ids = [community_id_by_name(session, name) for name in args.community or ()]
         fields = CampaignFields(
-            name=args.name,
+            args.name,
             kind=args.kind,
             goal_kind=args.goal,
             goal_target=args.target,

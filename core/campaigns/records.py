@@ -210,6 +210,13 @@ def _record_columns(fields: CampaignFields | Campaign) -> dict:
     }
 
 
+def _campaign(session: Session, campaign_id: int) -> Campaign:
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise UserError(msg("没有编号或名称为「{text}」的活动", text=str(campaign_id)))
+    return campaign
+
+
 def create_campaign(
     session: Session, fields: CampaignFields, *, now: datetime | None = None
 ) -> Campaign:
@@ -227,25 +234,16 @@ def create_campaign(
     )
     session.add(campaign)
     session.flush()
-    session.add_all(
-        CampaignCommunity(campaign_id=campaign.id, community_id=cid) for cid in fields.community_ids
-    )
-    session.flush()
+    _link_communities(session, campaign.id, fields.community_ids)
     return campaign
 
 
 def update_campaign(
-    session: Session,
-    campaign_id: int,
-    fields: CampaignFields,
-    *,
-    now: datetime | None = None,
+    session: Session, campaign_id: int, fields: CampaignFields, *, now: datetime | None = None
 ) -> Campaign:
     """Change a campaign's record (not its status: `set_status`), checked as `create_campaign`
     checks a new one; a bad value changes nothing."""
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise UserError(msg("没有编号或名称为「{text}」的活动", text=str(campaign_id)))
+    campaign = _campaign(session, campaign_id)
     fields = validate_fields(session, fields, campaign_id=campaign.id)
     if fields.kind != campaign.kind and campaign.status != "draft":
         raise UserError(msg("活动已开始，不能再改活动类型"))
@@ -258,25 +256,28 @@ def update_campaign(
     for key, value in values.items():
         setattr(campaign, key, value)
     campaign.updated_at = now or datetime.now()
-    wanted = set(fields.community_ids)
+    _link_communities(session, campaign.id, fields.community_ids)
+    return campaign
+
+
+def _link_communities(session: Session, campaign_id: int, community_ids: Sequence[int]) -> None:
+    """Make exactly these the campaign's groups (links kept where they stay)."""
+    wanted = set(community_ids)
     for link in list(
         session.scalars(
-            select(CampaignCommunity).where(CampaignCommunity.campaign_id == campaign.id)
+            select(CampaignCommunity).where(CampaignCommunity.campaign_id == campaign_id)
         )
     ):
         if link.community_id not in wanted:
             session.delete(link)
         wanted.discard(link.community_id)
-    session.add_all(CampaignCommunity(campaign_id=campaign.id, community_id=cid) for cid in wanted)
+    session.add_all(CampaignCommunity(campaign_id=campaign_id, community_id=cid) for cid in wanted)
     session.flush()
-    return campaign
 
 
 def set_notes(session: Session, campaign_id: int, notes: str, now: datetime | None = None) -> None:
     """The owner's own notes (the 复盘's lessons), kept on the campaign."""
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise UserError(msg("没有编号或名称为「{text}」的活动", text=str(campaign_id)))
+    campaign = _campaign(session, campaign_id)
     campaign.notes = notes or ""
     campaign.updated_at = now or datetime.now()
     session.flush()
@@ -390,9 +391,7 @@ def set_status(
 
 def read_fields(session: Session, campaign_id: int) -> CampaignFields:
     """The record as the editor starts from it."""
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise UserError(msg("没有编号或名称为「{text}」的活动", text=str(campaign_id)))
+    campaign = _campaign(session, campaign_id)
     return CampaignFields(
         **_record_columns(campaign),
         community_ids=tuple(community_ids_of(session, campaign.id)),
@@ -405,5 +404,4 @@ def read_fields(session: Session, campaign_id: int) -> CampaignFields:
 def campaign_fields(session: Session, campaign_id: int) -> dict:
     """What the overview shows of a campaign: its fields, number and status."""
     fields = asdict(read_fields(session, campaign_id))
-    status = session.get(Campaign, campaign_id).status
-    return {"id": campaign_id, **fields, "status": status}
+    return {"id": campaign_id, **fields, "status": _campaign(session, campaign_id).status}
