@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from core.campaigns.records import create_campaign, set_status
+from core.campaigns.records import CampaignFields, create_campaign, set_status
 from core.common.backup import copy_sqlite
 from core.common.database import open_database
 from core.demo.generate import generate_demo
@@ -115,7 +115,9 @@ def seed(tmp_path_factory) -> Seed:
             save_reward(session, RewardSpec(REWARD, 10))
             award(session, first, 500, reason=REASON, operator=f"小王{H['C1 CSI']}")
             export_template_file(session, "invite", folder / "template.zip")
-            campaign = create_campaign(session, CAMPAIGN, community_ids=[community.id])
+            campaign = create_campaign(
+                session, CampaignFields(CAMPAIGN, community_ids=[community.id])
+            )
             set_status(session, str(campaign.id), "running")
             _seed_type_campaigns(session, community.id, in_it)
             code = derive_invite_code(first, invite_key(session))
@@ -244,7 +246,8 @@ def _seed_type_campaigns(session, community_id: int, members: list[int]) -> None
         (COUPON_CAMPAIGN, "coupon", {}),
     ):
         campaign = create_campaign(
-            session, name, kind=kind, community_ids=[community_id], settings=settings
+            session,
+            CampaignFields(name, kind=kind, community_ids=[community_id], settings=settings),
         )
         set_status(session, str(campaign.id), "running")
     record_offer(session, SWAP_CAMPAIGN, members[0], f"书{H['C1 CSI']}", SWAP_ITEM)

@@ -155,7 +155,7 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_create(args: argparse.Namespace) -> int:
-    from core.campaigns.records import create_campaign, show_campaign
+    from core.campaigns.records import CampaignFields, create_campaign, show_campaign
     from core.communities.registry import community_id_by_name
 
     starts_at = parse_time(args.start, "开始时间")
@@ -163,8 +163,7 @@ def run_create(args: argparse.Namespace) -> int:
 
     def work(session):
         ids = [community_id_by_name(session, name) for name in args.community or ()]
-        campaign = create_campaign(
-            session,
+        fields = CampaignFields(
             args.name,
             kind=args.kind,
             goal_kind=args.goal,
@@ -178,6 +177,7 @@ def run_create(args: argparse.Namespace) -> int:
             owner=args.owner,
             notes=args.notes,
         )
+        campaign = create_campaign(session, fields)
         return _row_data(show_campaign(session, str(campaign.id)))
 
     data = run_work(args, work, write=True)

@@ -4,8 +4,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -128,17 +128,43 @@ def _checked_settings(kind: str, settings: dict | None) -> dict | None:
     return dump(parse(kind, settings))
 
 
-def _checked_fields(
-    session: Session,
-    campaign_id: int | None,
-    name: str,
-    kind: str,
-    goal_kind: str,
-    starts_at: datetime | None,
-    ends_at: datetime | None,
-    community_ids: Iterable[int],
-) -> tuple[str, str, str, list[int]]:
-    name = " ".join((name or "").split())
+@dataclass(frozen=True)
+class CampaignFields:
+    """Everything that says what a campaign is: what the record editor, the command line and
+    the demo set, for `create_campaign` and `update_campaign` alike (checked by
+    `validate_fields`). Money is in fen; None: not set."""
+
+    name: str
+    kind: str = "invite_code"
+    goal_kind: str = "new_members"
+    goal_target: int | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    budget_total_cents: int | None = None
+    budget_per_day_cents: int | None = None
+    budget_per_member_cents: int | None = None
+    community_ids: Sequence[int] = ()
+    owner: str | None = None  # None: whoever is operating
+    notes: str | None = None  # None: none on a new campaign, unchanged on an edit
+    settings: dict | None = None  # None: none given (a draft fills them in later)
+    copy: dict | None = None  # on an edit, the texts given replace those stored
+
+
+# The amounts a campaign carries, with what a refusal calls them.
+MONEY_FIELDS = {
+    "goal_target": msg("目标"),
+    "budget_total_cents": msg("总预算"),
+    "budget_per_day_cents": msg("每日预算"),
+    "budget_per_member_cents": msg("每人预算"),
+}
+
+
+def validate_fields(
+    session: Session, fields: CampaignFields, *, campaign_id: int | None = None
+) -> CampaignFields:
+    """The fields cleaned up (type and goal as keys, settings stored in full), or a UserError
+    naming the first thing that is wrong. `campaign_id`: the campaign being edited."""
+    name = " ".join((fields.name or "").split())
     if not name:
         raise UserError(msg("请填写活动名称"))
     if len(name) > MAX_NAME:
@@ -146,133 +172,112 @@ def _checked_fields(
     same = session.scalar(select(Campaign.id).where(Campaign.name == name))
     if same is not None and same != campaign_id:
         raise UserError(msg("已有名为「{name}」的活动", name=name))
-    kind = labelled_choice(kind, KIND_LABELS, msg("活动类型"))
-    goal_kind = labelled_choice(goal_kind, GOAL_LABELS, msg("活动目标"))
-    if starts_at and ends_at and ends_at < starts_at:
+    kind = labelled_choice(fields.kind, KIND_LABELS, msg("活动类型"))
+    goal_kind = labelled_choice(fields.goal_kind, GOAL_LABELS, msg("活动目标"))
+    if fields.starts_at and fields.ends_at and fields.ends_at < fields.starts_at:
         raise UserError(msg("活动结束时间早于开始时间"))
-    community_ids = list(dict.fromkeys(community_ids))
+    community_ids = tuple(dict.fromkeys(fields.community_ids))
     for community_id in community_ids:
         community = session.get(Community, community_id)
         if community is None or community.deleted_at is not None:
             raise UserError(msg("没有编号为 {id} 的社群", id=community_id))
-    return name, kind, goal_kind, community_ids
-
-
-def create_campaign(
-    session: Session,
-    name: str,
-    *,
-    kind: str = "invite_code",
-    goal_kind: str = "new_members",
-    goal_target: int | None = None,
-    starts_at: datetime | None = None,
-    ends_at: datetime | None = None,
-    budget_total_cents: int | None = None,
-    budget_per_day_cents: int | None = None,
-    budget_per_member_cents: int | None = None,
-    community_ids: Iterable[int] = (),
-    owner: str | None = None,
-    notes: str = "",
-    settings: dict | None = None,
-    copy: dict | None = None,
-    now: datetime | None = None,
-) -> Campaign:
-    """A new campaign, as a draft."""
-    name, kind, goal_kind, community_ids = _checked_fields(
-        session, None, name, kind, goal_kind, starts_at, ends_at, community_ids
-    )
-    now = now or datetime.now()
-    campaign = Campaign(
+    money = {key: _money(getattr(fields, key), what) for key, what in MONEY_FIELDS.items()}
+    owner = fields.owner if fields.owner is not None else operator_name()
+    return replace(
+        fields,
         name=name,
         kind=kind,
         goal_kind=goal_kind,
-        goal_target=_money(goal_target, msg("目标")),
+        community_ids=community_ids,
+        owner=(owner or "")[:100],
+        settings=_checked_settings(kind, fields.settings),
+        copy=_checked_copy(fields.copy),
+        **money,
+    )
+
+
+def _record_columns(fields: CampaignFields | Campaign) -> dict:
+    """The campaign's own columns (not its groups, settings, copy, notes) from checked fields,
+    or from a stored campaign (the same names)."""
+    return {
+        "name": fields.name,
+        "kind": fields.kind,
+        "goal_kind": fields.goal_kind,
+        "starts_at": fields.starts_at,
+        "ends_at": fields.ends_at,
+        "owner": fields.owner,
+        **{key: getattr(fields, key) for key in MONEY_FIELDS},
+    }
+
+
+def _campaign(session: Session, campaign_id: int) -> Campaign:
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise UserError(msg("没有编号或名称为「{text}」的活动", text=str(campaign_id)))
+    return campaign
+
+
+def create_campaign(
+    session: Session, fields: CampaignFields, *, now: datetime | None = None
+) -> Campaign:
+    """A new campaign, as a draft."""
+    fields = validate_fields(session, fields)
+    now = now or datetime.now()
+    campaign = Campaign(
+        **_record_columns(fields),
         status="draft",
-        starts_at=starts_at,
-        ends_at=ends_at,
-        budget_total_cents=_money(budget_total_cents, msg("总预算")),
-        budget_per_day_cents=_money(budget_per_day_cents, msg("每日预算")),
-        budget_per_member_cents=_money(budget_per_member_cents, msg("每人预算")),
-        settings=_checked_settings(kind, settings) or {},
-        copy=_checked_copy(copy),
-        owner=((owner if owner is not None else operator_name()) or "")[:100],
-        notes=notes or "",
+        settings=fields.settings or {},
+        copy=fields.copy,
+        notes=fields.notes or "",
         created_at=now,
         updated_at=now,
     )
     session.add(campaign)
     session.flush()
-    session.add_all(
-        CampaignCommunity(campaign_id=campaign.id, community_id=cid) for cid in community_ids
-    )
-    session.flush()
+    _link_communities(session, campaign.id, fields.community_ids)
     return campaign
 
 
 def update_campaign(
-    session: Session,
-    campaign_id: int,
-    *,
-    name: str,
-    kind: str,
-    goal_kind: str,
-    goal_target: int | None,
-    starts_at: datetime | None,
-    ends_at: datetime | None,
-    budget_total_cents: int | None,
-    budget_per_day_cents: int | None,
-    budget_per_member_cents: int | None,
-    community_ids: Iterable[int],
-    owner: str,
-    settings: dict | None,
-    copy: dict | None,
-    now: datetime | None = None,
+    session: Session, campaign_id: int, fields: CampaignFields, *, now: datetime | None = None
 ) -> Campaign:
     """Change a campaign's record (not its status: `set_status`), checked as `create_campaign`
     checks a new one; a bad value changes nothing."""
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise UserError(msg("没有编号或名称为「{text}」的活动", text=str(campaign_id)))
-    name, kind, goal_kind, community_ids = _checked_fields(
-        session, campaign.id, name, kind, goal_kind, starts_at, ends_at, community_ids
-    )
-    if kind != campaign.kind and campaign.status != "draft":
+    campaign = _campaign(session, campaign_id)
+    fields = validate_fields(session, fields, campaign_id=campaign.id)
+    if fields.kind != campaign.kind and campaign.status != "draft":
         raise UserError(msg("活动已开始，不能再改活动类型"))
-    values = {
-        "goal_target": _money(goal_target, msg("目标")),
-        "budget_total_cents": _money(budget_total_cents, msg("总预算")),
-        "budget_per_day_cents": _money(budget_per_day_cents, msg("每日预算")),
-        "budget_per_member_cents": _money(budget_per_member_cents, msg("每人预算")),
-        "copy": {**(campaign.copy or {}), **_checked_copy(copy)},
-    }
-    checked = _checked_settings(kind, settings)
-    if checked is not None:
-        values["settings"] = checked
-    campaign.name, campaign.kind, campaign.goal_kind = name, kind, goal_kind
-    campaign.starts_at, campaign.ends_at = starts_at, ends_at
-    campaign.owner = (owner or "")[:100]
+    values = _record_columns(fields)
+    values["copy"] = {**(campaign.copy or {}), **fields.copy}
+    if fields.settings is not None:
+        values["settings"] = fields.settings
+    if fields.notes is not None:
+        values["notes"] = fields.notes
     for key, value in values.items():
         setattr(campaign, key, value)
     campaign.updated_at = now or datetime.now()
+    _link_communities(session, campaign.id, fields.community_ids)
+    return campaign
+
+
+def _link_communities(session: Session, campaign_id: int, community_ids: Sequence[int]) -> None:
+    """Make exactly these the campaign's groups (links kept where they stay)."""
     wanted = set(community_ids)
     for link in list(
         session.scalars(
-            select(CampaignCommunity).where(CampaignCommunity.campaign_id == campaign.id)
+            select(CampaignCommunity).where(CampaignCommunity.campaign_id == campaign_id)
         )
     ):
         if link.community_id not in wanted:
             session.delete(link)
         wanted.discard(link.community_id)
-    session.add_all(CampaignCommunity(campaign_id=campaign.id, community_id=cid) for cid in wanted)
+    session.add_all(CampaignCommunity(campaign_id=campaign_id, community_id=cid) for cid in wanted)
     session.flush()
-    return campaign
 
 
 def set_notes(session: Session, campaign_id: int, notes: str, now: datetime | None = None) -> None:
     """The owner's own notes (the 复盘's lessons), kept on the campaign."""
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise UserError(msg("没有编号或名称为「{text}」的活动", text=str(campaign_id)))
+    campaign = _campaign(session, campaign_id)
     campaign.notes = notes or ""
     campaign.updated_at = now or datetime.now()
     session.flush()
@@ -384,27 +389,19 @@ def set_status(
     return campaign
 
 
+def read_fields(session: Session, campaign_id: int) -> CampaignFields:
+    """The record as the editor starts from it."""
+    campaign = _campaign(session, campaign_id)
+    return CampaignFields(
+        **_record_columns(campaign),
+        community_ids=tuple(community_ids_of(session, campaign.id)),
+        notes=campaign.notes or "",
+        settings=dict(campaign.settings or {}),
+        copy=dict(campaign.copy or {}),
+    )
+
+
 def campaign_fields(session: Session, campaign_id: int) -> dict:
-    """What the record editor shows of a campaign (the keyword arguments of
-    `update_campaign`, with its status and notes)."""
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise UserError(msg("没有编号或名称为「{text}」的活动", text=str(campaign_id)))
-    return {
-        "id": campaign.id,
-        "name": campaign.name,
-        "kind": campaign.kind,
-        "goal_kind": campaign.goal_kind,
-        "goal_target": campaign.goal_target,
-        "starts_at": campaign.starts_at,
-        "ends_at": campaign.ends_at,
-        "budget_total_cents": campaign.budget_total_cents,
-        "budget_per_day_cents": campaign.budget_per_day_cents,
-        "budget_per_member_cents": campaign.budget_per_member_cents,
-        "community_ids": community_ids_of(session, campaign.id),
-        "owner": campaign.owner,
-        "settings": dict(campaign.settings or {}),
-        "copy": dict(campaign.copy or {}),
-        "status": campaign.status,
-        "notes": campaign.notes or "",
-    }
+    """What the overview shows of a campaign: its fields, number and status."""
+    fields = asdict(read_fields(session, campaign_id))
+    return {"id": campaign_id, **fields, "status": _campaign(session, campaign_id).status}

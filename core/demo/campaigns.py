@@ -29,6 +29,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from core.campaigns.records import CampaignFields, create_campaign
 from core.campaigns.review import queue
 from core.campaigns.reviewing import record_review
 from core.campaigns.settings import (
@@ -49,7 +50,7 @@ from core.referrals.edges import live_key, refresh_inviters
 from core.referrals.issuing import campaign_codes_for
 from core.workflows.campaign_rewards import compute, settle
 from db.models import ActivityEvent, Member, Membership, MembershipEvent
-from db.referral_models import Campaign, CampaignCommunity, InviteCode, ReferralEdge
+from db.referral_models import Campaign, InviteCode, ReferralEdge
 
 SEEDS = 12
 BURST = 12  # invites within an hour: more than the fraud signals' default 10
@@ -165,15 +166,16 @@ def write_demo_campaigns(
         if len(seeds) < SEEDS:  # too few for a tree worth showing: they just join
             _join_later(session, rng, share, community, now, written)
             continue
-        campaign = Campaign(
-            name=plan.name, kind=kind_of(plan.settings), status=plan.status, starts_at=start,
+        fields = CampaignFields(
+            name=plan.name, kind=kind_of(plan.settings), starts_at=start,
             ends_at=start + timedelta(days=plan.days), goal_kind="new_members", goal_target=150,
-            budget_total_cents=300_000, settings=dump(plan.settings), copy=plan.copy, owner=WHO,
-            created_at=start - timedelta(days=7), updated_at=start,
+            budget_total_cents=300_000, community_ids=(community,), owner=WHO,
+            settings=dump(plan.settings), copy=plan.copy,
         )  # fmt: skip
-        session.add(campaign)
+        campaign = create_campaign(session, fields, now=start - timedelta(days=7))
+        # The demo writes a history that has happened: the status it reached, not a draft.
+        campaign.status, campaign.updated_at = plan.status, start
         session.flush()
-        session.add(CampaignCommunity(campaign_id=campaign.id, community_id=community))
         burst = [share.pop() for _ in range(BURST)] if "burst" in plan.fraud else []
         joins = _tree(rng, seeds, share, start, min(now, campaign.ends_at), plan.stars)
         _fraud(session, joins, plan.fraud)

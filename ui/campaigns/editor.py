@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.campaigns.records import GOAL_LABELS, KIND_LABELS, CampaignFields
 from ui.campaigns.settings_form import SettingsForm
 from ui.common.errors import refusal_line
 from ui.common.i18n import shown
@@ -73,20 +74,25 @@ MONEY_MAX = 1_000_000_000  # yuan; db.bounds caps the fen
 
 
 class CampaignEditor(QDialog):
-    """New (`fields` None) or edit (`fields` from core.campaigns.records.campaign_fields)."""
+    """New (`fields` None) or edit (`fields` from core.campaigns.records.read_fields; `running`:
+    the campaign has started, so its type stays)."""
 
-    submitted = Signal(dict)  # the values for create_campaign / update_campaign
+    submitted = Signal(object)  # the CampaignFields for create_campaign / update_campaign
 
     def __init__(
-        self, communities: list[tuple[int, str]], fields: dict | None = None, parent=None
+        self,
+        communities: list[tuple[int, str]],
+        fields: CampaignFields | None = None,
+        *,
+        running: bool = False,
+        parent=None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("campaign_editor")
         self.setWindowTitle(self.tr("新建活动") if fields is None else self.tr("编辑活动"))
-        self.fields = fields or {}
+        self.fields = fields or CampaignFields(name="")
         self.busy = False
         self.forms: dict[str, SettingsForm] = {}
-        running = bool(fields) and fields.get("status") != "draft"
 
         self.sections = QTabWidget()
         self.sections.setObjectName("campaign_editor_sections")
@@ -116,12 +122,10 @@ class CampaignEditor(QDialog):
     # ----- pages ---------------------------------------------------------------------------
 
     def _record_page(self, communities: list[tuple[int, str]], running: bool) -> QWidget:
-        from core.campaigns.records import GOAL_LABELS, KIND_LABELS
-
         f = self.fields
         page, form = _form_page()
         form.setVerticalSpacing(10)
-        self.name = QLineEdit(f.get("name", ""))
+        self.name = QLineEdit(f.name)
         self.name.setObjectName("campaign_name")
         self.name.setMaxLength(100)
         self.name.setPlaceholderText(self.tr("例如：五月读书会任务宝"))
@@ -130,7 +134,7 @@ class CampaignEditor(QDialog):
         self.kind = choice(
             "campaign_kind",
             [(shown(label), key) for key, label in KIND_LABELS.items()],
-            f.get("kind", "invite_code"),
+            f.kind,
         )
         self.kind.setEnabled(not running)  # a running campaign keeps its type
         self.kind_hint = hint_label(name="campaign_kind_hint")
@@ -144,15 +148,13 @@ class CampaignEditor(QDialog):
         self.goal_kind.setObjectName("campaign_goal_kind")
         for key, label in GOAL_LABELS.items():
             self.goal_kind.addItem(shown(label), key)
-        self.goal_kind.setCurrentIndex(
-            max(0, self.goal_kind.findData(f.get("goal_kind", "new_members")))
-        )
+        self.goal_kind.setCurrentIndex(max(0, self.goal_kind.findData(f.goal_kind)))
         self.goal_target = QSpinBox()
         self.goal_target.setObjectName("campaign_goal_target")
         self.goal_target.setRange(0, MONEY_MAX)
         self.goal_target.setSpecialValueText(self.tr("未设定"))
-        target = f.get("goal_target") or 0
-        if f.get("goal_kind") == "sales":
+        target = f.goal_target or 0
+        if f.goal_kind == "sales":
             target //= 100
         self.goal_target.setValue(target)
         self.goal_kind.currentIndexChanged.connect(lambda _i: self._goal_unit())
@@ -166,7 +168,7 @@ class CampaignEditor(QDialog):
         self.communities = QListWidget()
         self.communities.setObjectName("campaign_communities")
         self.communities.setMaximumHeight(110)
-        chosen = set(f.get("community_ids", ()))
+        chosen = set(f.community_ids)
         for community_id, name in communities:
             item = QListWidgetItem(name)
             item.setData(Qt.ItemDataRole.UserRole, community_id)
@@ -180,9 +182,9 @@ class CampaignEditor(QDialog):
         self.has_dates = QCheckBox(self.tr("设定起止日期"))
         self.has_dates.setObjectName("campaign_has_dates")
         today = QDate.currentDate()
-        self.starts = self._date("campaign_starts", f.get("starts_at"), today)
-        self.ends = self._date("campaign_ends", f.get("ends_at"), today.addDays(14))
-        self.has_dates.setChecked(bool(f.get("starts_at") or f.get("ends_at")))
+        self.starts = self._date("campaign_starts", f.starts_at, today)
+        self.ends = self._date("campaign_ends", f.ends_at, today.addDays(14))
+        self.has_dates.setChecked(bool(f.starts_at or f.ends_at))
         self.has_dates.toggled.connect(self._dates_toggled)
         self._dates_toggled(self.has_dates.isChecked())
         dates = QHBoxLayout()
@@ -206,7 +208,7 @@ class CampaignEditor(QDialog):
             spin.setRange(-1, MONEY_MAX)
             spin.setPrefix("¥ ")
             spin.setSpecialValueText(self.tr("不设"))
-            cents = f.get(key)
+            cents = getattr(f, key)
             spin.setValue(-1 if cents is None else cents / 100)
             self.budgets[key] = spin
             label = QLabel(caption)
@@ -217,7 +219,7 @@ class CampaignEditor(QDialog):
         budget.addStretch(1)
         form.addRow(self.tr("预算"), budget)
 
-        self.owner = QLineEdit(f.get("owner", ""))
+        self.owner = QLineEdit(f.owner or "")
         self.owner.setObjectName("campaign_owner")
         self.owner.setMaxLength(100)
         self.owner.setPlaceholderText(self.tr("负责人"))
@@ -225,7 +227,7 @@ class CampaignEditor(QDialog):
         return page
 
     def _copy_page(self) -> QWidget:
-        copy = self.fields.get("copy") or {}
+        copy = self.fields.copy or {}
         page, form = _form_page()
         self.copy: dict[str, QPlainTextEdit] = {}
         hints = {
@@ -275,8 +277,8 @@ class CampaignEditor(QDialog):
         form = self.forms.get(key)
         if form is None:
             form = SettingsForm(key)
-            if key == self.fields.get("kind") and self.fields.get("settings"):
-                form.set_values(self.fields["settings"])
+            if key == self.fields.kind and self.fields.settings:
+                form.set_values(self.fields.settings)
             else:
                 form.set_values(STARTERS.get(key, {}))
             self.forms[key] = form
@@ -294,7 +296,7 @@ class CampaignEditor(QDialog):
         self.starts.setEnabled(on)
         self.ends.setEnabled(on)
 
-    def values(self) -> dict:
+    def values(self) -> CampaignFields:
         target = self.goal_target.value() or None
         if target is not None and self.goal_kind.currentData() == "sales":
             target *= 100
@@ -311,27 +313,27 @@ class CampaignEditor(QDialog):
             for row in range(self.communities.count())
             if self.communities.item(row).checkState() == Qt.CheckState.Checked
         ]
-        return {
-            "name": self.name.text(),
-            "kind": self.kind_key(),
-            "goal_kind": self.goal_kind.currentData(),
-            "goal_target": target,
-            "starts_at": starts,
-            "ends_at": ends,
+        return CampaignFields(
+            name=self.name.text(),
+            kind=self.kind_key(),
+            goal_kind=self.goal_kind.currentData(),
+            goal_target=target,
+            starts_at=starts,
+            ends_at=ends,
             **budgets,
-            "community_ids": communities,
-            "owner": self.owner.text().strip(),
-            "settings": self.settings_form().values(),
-            "copy": {key: edit.toPlainText().strip() for key, edit in self.copy.items()},
-        }
+            community_ids=tuple(communities),
+            owner=self.owner.text().strip(),
+            settings=self.settings_form().values(),
+            copy={key: edit.toPlainText().strip() for key, edit in self.copy.items()},
+        )
 
-    def settings_problem(self, values: dict) -> str | None:
+    def settings_problem(self, values: CampaignFields) -> str | None:
         """What the type's settings class refuses in what was typed (None: nothing)."""
         from core.campaigns.settings import parse
         from core.common.errors import UserError
 
         try:
-            parse(values["kind"], values["settings"])
+            parse(values.kind, values.settings)
         except UserError as error:
             return shown(error.message)
         return None
@@ -340,7 +342,7 @@ class CampaignEditor(QDialog):
         if self.busy:
             return
         values = self.values()
-        if not " ".join(values["name"].split()):
+        if not " ".join(values.name.split()):
             self.sections.setCurrentIndex(0)
             self.show_error(self.tr("请填写活动名称"))
             self.name.setFocus()

@@ -29,6 +29,7 @@ from ui.common.tab import FeatureTab
 from ui.common.widgets import menu_button, page_title
 
 if TYPE_CHECKING:
+    from core.campaigns.records import CampaignFields
     from core.common.database import Database
     from ui.campaigns.editor import CampaignEditor
 
@@ -165,17 +166,26 @@ class CampaignsTab(FeatureTab):
         self._open_editor(None)
 
     def edit_campaign(self, campaign_id: int) -> None:
-        from core.campaigns.records import campaign_fields
+        from core.campaigns.records import find_campaign, read_fields
 
         self.tasks.read(
             lambda session: (
                 _communities(session, campaign_id),
-                campaign_fields(session, campaign_id),
+                campaign_id,
+                read_fields(session, campaign_id),
+                find_campaign(session, str(campaign_id)).status != "draft",
             ),
             lambda result: self._open_editor(*result),
         )
 
-    def _open_editor(self, communities=None, fields: dict | None = None) -> None:
+    def _open_editor(
+        self,
+        communities=None,
+        campaign_id: int | None = None,
+        fields: CampaignFields | None = None,
+        running: bool = False,
+    ) -> None:
+        """The record editor: a new campaign (`campaign_id` None) or the one read."""
         if communities is None:
             self.tasks.read(lambda session: _communities(session, None), self._open_editor)
             return
@@ -186,8 +196,8 @@ class CampaignsTab(FeatureTab):
             # still being finished when it closes.
             self._closed_editor.deleteLater()
             self._closed_editor = None
-        editor = CampaignEditor(communities, fields, parent=self)
-        editor.submitted.connect(lambda values: self._save(editor, fields, values))
+        editor = CampaignEditor(communities, fields, running=running, parent=self)
+        editor.submitted.connect(lambda values: self._save(editor, campaign_id, values))
         editor.finished.connect(lambda _result: self._editor_closed(editor))
         self.editor = editor  # the open dialog (tests reach it here)
         editor.open()
@@ -197,18 +207,16 @@ class CampaignsTab(FeatureTab):
         if self.editor is editor:
             self.editor = None
 
-    def _save(self, editor: CampaignEditor, fields: dict | None, values: dict) -> None:
+    def _save(
+        self, editor: CampaignEditor, campaign_id: int | None, fields: CampaignFields
+    ) -> None:
         from core.campaigns.records import create_campaign, update_campaign
         from ui.common.tasks import while_alive
 
-        if fields is None:
-
-            def work(session):
-                return create_campaign(session, **values).id
-        else:
-
-            def work(session):
-                return update_campaign(session, fields["id"], **values).id
+        def work(session):
+            if campaign_id is None:
+                return create_campaign(session, fields).id
+            return update_campaign(session, campaign_id, fields).id
 
         def done(campaign_id: int) -> None:
             editor.done_ok()

@@ -189,10 +189,10 @@ def test_mark_sent_per_community_and_sent_once_all_have_it(database):
 
 
 def test_an_item_leaves_its_campaign_and_stays_when_not_told(database):
-    from core.campaigns.records import create_campaign
+    from core.campaigns.records import CampaignFields, create_campaign
 
     with database.session(write=True) as session:
-        campaign = create_campaign(session, "双11拉新").id
+        campaign = create_campaign(session, CampaignFields("双11拉新")).id
         item = create_item(session, "预热", planned_at=T, campaign_id=campaign)
         edit_item(session, item.id, title="预热（一）")  # campaign not named: kept
         assert item.campaign_id == campaign

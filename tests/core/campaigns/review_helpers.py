@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from core.campaigns.records import create_campaign, set_status
+from core.campaigns.records import CampaignFields, create_campaign, set_status
 from core.members.editing import add_members_to_community, create_member
 from core.referrals.edges import Claim, record_edge
 from db.models import Community
@@ -33,11 +33,13 @@ def build_campaign(database, settings=None, *, now: datetime | None = None) -> B
         session.flush()
         campaign = create_campaign(
             session,
-            "双十二邀请",
-            starts_at=now - timedelta(days=10),
-            community_ids=[group.id],
-            settings=HOLD_ALL if settings is None else settings,
-            owner="店长",
+            CampaignFields(
+                "双十二邀请",
+                starts_at=now - timedelta(days=10),
+                community_ids=[group.id],
+                settings=HOLD_ALL if settings is None else settings,
+                owner="店长",
+            ),
         )
         set_status(session, str(campaign.id), "running")
         members = {}

@@ -8,7 +8,13 @@ from datetime import datetime, timedelta
 from core.campaigns.checklist import DONE, MISSING, WARNING, Facts, Group, Stock, checklist
 from core.campaigns.live import campaign_live
 from core.campaigns.participants import campaign_participants, matching
-from core.campaigns.records import COPY_LABELS, create_campaign, set_notes, set_status
+from core.campaigns.records import (
+    COPY_LABELS,
+    CampaignFields,
+    create_campaign,
+    set_notes,
+    set_status,
+)
 from core.members.search_keys import member_search_keys
 from core.posters.compliance import check_copy
 from core.referrals.edges import live_key
@@ -114,10 +120,19 @@ def ladder(session, copy=None):
     session.add(group)
     session.flush()
     campaign = create_campaign(
-        session, "五月任务宝", kind="task_ladder", goal_target=10, budget_total_cents=10_000,
-        starts_at=start, ends_at=start + timedelta(days=20), community_ids=[group.id],
-        settings=LADDER, copy=copy or {"rules": LIKES},
-    )  # fmt: skip
+        session,
+        CampaignFields(
+            "五月任务宝",
+            kind="task_ladder",
+            goal_target=10,
+            budget_total_cents=10_000,
+            starts_at=start,
+            ends_at=start + timedelta(days=20),
+            community_ids=[group.id],
+            settings=LADDER,
+            copy=copy or {"rules": LIKES},
+        ),
+    )
     set_status(session, str(campaign.id), "running")
     for member in (1, 4):
         session.add(InviteCode(value=f"CODE{member}", member_id=member, campaign_id=campaign.id,

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from core.campaigns.records import (
     TRANSITIONS,
+    CampaignFields,
     create_campaign,
     find_campaign,
     list_campaigns,
@@ -34,15 +35,17 @@ def test_create_list_and_show(database):
         cid = group(session)
         campaign = create_campaign(
             session,
-            "  春季  邀请 ",
-            kind="任务宝",
-            goal_kind="new_members",
-            goal_target=300,
-            starts_at=datetime(2026, 4, 1),
-            ends_at=datetime(2026, 4, 30),
-            budget_total_cents=50_000,
-            community_ids=[cid, cid],
-            owner="小王",
+            CampaignFields(
+                "  春季  邀请 ",
+                kind="任务宝",
+                goal_kind="new_members",
+                goal_target=300,
+                starts_at=datetime(2026, 4, 1),
+                ends_at=datetime(2026, 4, 30),
+                budget_total_cents=50_000,
+                community_ids=[cid, cid],
+                owner="小王",
+            ),
         )
         assert (campaign.name, campaign.kind, campaign.status) == (
             "春季 邀请",
@@ -76,21 +79,21 @@ def test_create_list_and_show(database):
 def test_bad_campaigns_are_refused(database, fields, says):
     fields.setdefault("name", "活动")
     with database.session() as session, pytest.raises(UserError, match=says):
-        create_campaign(session, **fields)
+        create_campaign(session, CampaignFields(**fields))
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(Campaign)) == 0
 
 
 def test_a_name_is_used_once(database):
     with database.session() as session:
-        create_campaign(session, "春季")
+        create_campaign(session, CampaignFields("春季"))
         with pytest.raises(UserError, match="已有名为「春季」的活动"):
-            create_campaign(session, "春季")
+            create_campaign(session, CampaignFields("春季"))
 
 
 def test_only_the_allowed_transitions(database):
     with database.session() as session:
-        campaign = create_campaign(session, "春季")
+        campaign = create_campaign(session, CampaignFields("春季"))
         for status in ("进行中", "paused", "running", "暂停", "已结束", "reviewed"):
             set_status(session, "春季", status)
         assert campaign.status == "reviewed"
@@ -108,7 +111,7 @@ def test_only_the_allowed_transitions(database):
             if start == target or (start, target) in allowed:
                 continue
             with database.session() as session:
-                campaign = create_campaign(session, f"{start}-{target}")
+                campaign = create_campaign(session, CampaignFields(f"{start}-{target}"))
                 campaign.status = start
                 session.flush()
             with database.session() as session, pytest.raises(UserError, match="不能改为"):
@@ -119,7 +122,7 @@ def test_only_the_allowed_transitions(database):
 
 def test_unknown_status_and_campaign(database):
     with database.session() as session:
-        create_campaign(session, "春季")
+        create_campaign(session, CampaignFields("春季"))
         with pytest.raises(UserError, match="未知的活动状态"):
             set_status(session, "春季", "'; DROP TABLE campaigns; --")
         with pytest.raises(UserError, match="没有编号或名称"):

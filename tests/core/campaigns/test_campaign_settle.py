@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from core.campaigns.records import create_campaign
+from core.campaigns.records import CampaignFields, create_campaign
 from core.common.errors import UserError
 from core.ledger.catalogue import list_redemptions
 from core.referrals.edges import Claim, record_edge
@@ -36,12 +36,14 @@ def setup(session, kind="invite_code", settings=None, invitees=1):
     session.flush()
     campaign = create_campaign(
         session,
-        "双十一邀请",
-        kind=kind,
-        starts_at=T - timedelta(days=1),
-        community_ids=[group.id],
-        settings=settings or {"inviter": {"points": 10}},
-        owner="店长",
+        CampaignFields(
+            "双十一邀请",
+            kind=kind,
+            starts_at=T - timedelta(days=1),
+            community_ids=[group.id],
+            settings=settings or {"inviter": {"points": 10}},
+            owner="店长",
+        ),
     )
     campaign.status = "running"
     inviter = person(session, group.id, "张小凡", T - timedelta(days=90))
@@ -186,10 +188,12 @@ def test_blacklist_voids_pending_rewards_and_bars_from_later_campaigns(database)
         assert out.clawed_back == 1
         later = create_campaign(
             session,
-            "元旦邀请",
-            starts_at=T + timedelta(days=20),
-            community_ids=[group],
-            settings={"inviter": {"points": 5}},
+            CampaignFields(
+                "元旦邀请",
+                starts_at=T + timedelta(days=20),
+                community_ids=[group],
+                settings={"inviter": {"points": 5}},
+            ),
         )
         later.status = "running"
         newcomer = person(session, group, "元旦新人", T + timedelta(days=21))

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from core.campaigns.records import create_campaign
+from core.campaigns.records import CampaignFields, create_campaign
 from core.campaigns.tool_import import import_tool_export, missing_figures
 from core.common.errors import UserError
 from db.models import Community, Member, Membership
@@ -35,7 +35,7 @@ def setup(session):
                                group_nickname=group_nickname))  # fmt: skip
         ids[nickname] = member.id
     session.flush()
-    campaign = create_campaign(session, "烘焙群裂变", community_ids=[group.id])
+    campaign = create_campaign(session, CampaignFields("烘焙群裂变", community_ids=[group.id]))
     return campaign, ids
 
 

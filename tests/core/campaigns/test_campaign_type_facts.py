@@ -14,7 +14,7 @@ from sqlalchemy import select
 from core.activity.record import NewEvent
 from core.campaigns.coupon_pool import generate_codes, import_codes, read_codes, redeem_code
 from core.campaigns.facts_sql import load_facts
-from core.campaigns.records import create_campaign
+from core.campaigns.records import CampaignFields, create_campaign
 from core.campaigns.rewards.bargain import schedule
 from core.campaigns.rewards.lottery import replay
 from core.campaigns.settings import parse
@@ -53,12 +53,14 @@ def setup(session, kind: str, settings: dict, people: int = 6):
     session.flush()
     campaign = create_campaign(
         session,
-        "双十一活动",
-        kind=kind,
-        starts_at=T - timedelta(days=1),
-        community_ids=[group.id],
-        settings=settings,
-        owner="店长",
+        CampaignFields(
+            "双十一活动",
+            kind=kind,
+            starts_at=T - timedelta(days=1),
+            community_ids=[group.id],
+            settings=settings,
+            owner="店长",
+        ),
     )
     campaign.status = "running"
     ids = []

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from core.campaigns.records import create_campaign
+from core.campaigns.records import CampaignFields, create_campaign
 from core.common.database import open_database
 from tests.core.tiers.helpers import community, member
 from tests.main_process import run_main
@@ -32,7 +32,10 @@ def cli_db(sqlite_url):
         ids = [member(session, cid, name) for name in ("张小凡", "Lily", "王五")]
         for name, (kind, settings) in KINDS.items():
             campaign = create_campaign(
-                session, name, kind=kind, starts_at=START, community_ids=[cid], settings=settings
+                session,
+                CampaignFields(
+                    name, kind=kind, starts_at=START, community_ids=[cid], settings=settings
+                ),
             )
             campaign.status = "running"
     database.close()

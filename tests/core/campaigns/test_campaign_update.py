@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from core.campaigns.records import community_ids_of, create_campaign, set_status, update_campaign
+from core.campaigns.records import (
+    CampaignFields,
+    community_ids_of,
+    create_campaign,
+    set_status,
+    update_campaign,
+)
 from core.common.errors import UserError
 from db.models import Community
 from db.referral_models import Campaign
@@ -38,8 +44,10 @@ def test_update_changes_the_record_and_its_groups(database):
         a, b = Community(name="一群"), Community(name="二群")
         session.add_all([a, b])
         session.flush()
-        campaign = create_campaign(session, "双十一", settings=GOOD, community_ids=[a.id])
-        update_campaign(session, campaign.id, **fields(community_ids=[b.id]))
+        campaign = create_campaign(
+            session, CampaignFields("双十一", settings=GOOD, community_ids=[a.id])
+        )
+        update_campaign(session, campaign.id, CampaignFields(**fields(community_ids=[b.id])))
         assert (campaign.name, campaign.goal_target, campaign.budget_per_member_cents) == (
             "双十一邀请",
             200,
@@ -62,10 +70,10 @@ def test_update_changes_the_record_and_its_groups(database):
 )
 def test_a_bad_value_is_refused_and_nothing_changes(database, changes):
     with database.session() as session:
-        campaign = create_campaign(session, "双十一", settings=GOOD)
+        campaign = create_campaign(session, CampaignFields("双十一", settings=GOOD))
         before = (campaign.name, campaign.kind, dict(campaign.settings))
         with pytest.raises(UserError):
-            update_campaign(session, campaign.id, **fields(**changes))
+            update_campaign(session, campaign.id, CampaignFields(**fields(**changes)))
         session.refresh(campaign)
         assert (campaign.name, campaign.kind, dict(campaign.settings)) == before
 
@@ -73,13 +81,15 @@ def test_a_bad_value_is_refused_and_nothing_changes(database, changes):
 def test_create_refuses_bad_settings(database):
     with database.session() as session:
         with pytest.raises(UserError, match="阶梯"):
-            create_campaign(session, "坏阶梯", kind="task_ladder", settings={"stages": []})
+            create_campaign(
+                session, CampaignFields("坏阶梯", kind="task_ladder", settings={"stages": []})
+            )
         assert session.query(Campaign).count() == 0
 
 
 def test_the_type_cannot_change_once_running(database):
     with database.session() as session:
-        campaign = create_campaign(session, "双十一", settings=GOOD)
+        campaign = create_campaign(session, CampaignFields("双十一", settings=GOOD))
         set_status(session, str(campaign.id), "running")
         with pytest.raises(UserError, match="类型"):
-            update_campaign(session, campaign.id, **fields(kind="poster"))
+            update_campaign(session, campaign.id, CampaignFields(**fields(kind="poster")))

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from core.campaigns.live import campaign_live
 from core.campaigns.recording import record_code
-from core.campaigns.records import create_campaign, set_status
+from core.campaigns.records import CampaignFields, create_campaign, set_status
 from core.common.errors import UserError
 from core.posters.bulk import load_recipients, render_recipients
 from core.posters.members import poster_members
@@ -43,7 +43,7 @@ def campaign_poster():
 def setup(session, *, kind="poster", status="running", name="春季海报裂变"):
     cid = community(session, "晨跑群")
     ids = [member(session, cid, nickname) for nickname in NAMES]
-    campaign = create_campaign(session, name, kind=kind, community_ids=[cid])
+    campaign = create_campaign(session, CampaignFields(name, kind=kind, community_ids=[cid]))
     if status != "draft":
         set_status(session, str(campaign.id), "running")
     if status not in ("draft", "running"):
@@ -182,7 +182,9 @@ def test_the_campaigns_to_choose_from_poster_kind_first_running_before_drafts(da
         cid = community(session, "晨跑群")
 
         def make(name, kind, running):
-            campaign = create_campaign(session, name, kind=kind, community_ids=[cid])
+            campaign = create_campaign(
+                session, CampaignFields(name, kind=kind, community_ids=[cid])
+            )
             if running:
                 set_status(session, str(campaign.id), "running")
 
@@ -192,7 +194,10 @@ def test_the_campaigns_to_choose_from_poster_kind_first_running_before_drafts(da
         make("海报进行中", "poster", True)
         make("抽奖", "lottery", True)
         ends = create_campaign(
-            session, "送礼", kind="gift", ends_at=datetime(2026, 5, 1, 20, 0), community_ids=[cid]
+            session,
+            CampaignFields(
+                "送礼", kind="gift", ends_at=datetime(2026, 5, 1, 20, 0), community_ids=[cid]
+            ),
         )
         chosen = poster_campaigns(session)
         assert [c.name for c in chosen] == [

@@ -10,7 +10,7 @@ from datetime import datetime
 from PIL import Image
 from sqlalchemy import select
 
-from core.campaigns.records import create_campaign, set_status
+from core.campaigns.records import CampaignFields, create_campaign, set_status
 from core.common.database import open_database
 from db.referral_models import InviteCode
 from tests.core.posters import test_posters_cli as base
@@ -24,7 +24,9 @@ def add_campaign(url: str, name: str, kind: str = "poster", status: str = "runni
     database = open_database(url, daily_backup=False)
     try:
         with database.session() as session:
-            campaign = create_campaign(session, name, kind=kind, ends_at=datetime(2026, 4, 30))
+            campaign = create_campaign(
+                session, CampaignFields(name, kind=kind, ends_at=datetime(2026, 4, 30))
+            )
             if status != "draft":
                 set_status(session, str(campaign.id), "running")
             if status not in ("draft", "running"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.campaigns.records import create_campaign, set_status
+from core.campaigns.records import CampaignFields, create_campaign, set_status
 from db.models import Member
 
 
@@ -14,6 +14,6 @@ def people(session, *names: str) -> list[int]:
 
 
 def running_campaign(session, name="春季邀请", **fields) -> int:
-    campaign = create_campaign(session, name, **fields)
+    campaign = create_campaign(session, CampaignFields(name, **fields))
     set_status(session, str(campaign.id), "running")
     return campaign.id

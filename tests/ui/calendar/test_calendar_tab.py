@@ -358,14 +358,14 @@ def test_pasting_a_holiday_notice_fills_the_missing_year(make_tab, qtbot):
 
 
 def test_campaign_start_end_and_its_items_show(make_tab, sqlite_database, qtbot):
-    from core.campaigns.records import create_campaign
+    from core.campaigns.records import CampaignFields, create_campaign
 
     with sqlite_database.session(write=True) as session:
         campaign = create_campaign(
             session,
-            "六月任务宝",
-            starts_at=datetime(YEAR, 6, 5, 9),
-            ends_at=datetime(YEAR, 6, 20, 22),
+            CampaignFields(
+                "六月任务宝", starts_at=datetime(YEAR, 6, 5, 9), ends_at=datetime(YEAR, 6, 20, 22)
+            ),
         ).id
         create_item(session, "任务宝开始啦", planned_at=datetime(YEAR, 6, 5, 10),
                     kind="event", campaign_id=campaign)  # fmt: skip

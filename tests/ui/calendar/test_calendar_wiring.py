@@ -276,10 +276,10 @@ def test_reload_sends_unreviewed_items_back_once_without_a_loop(make_tab, sqlite
 
 
 def test_the_editor_takes_an_item_out_of_its_campaign(make_tab, sqlite_database, qtbot):
-    from core.campaigns.records import create_campaign
+    from core.campaigns.records import CampaignFields, create_campaign
 
     with sqlite_database.session(write=True) as session:
-        campaign = create_campaign(session, "六月任务宝").id
+        campaign = create_campaign(session, CampaignFields("六月任务宝")).id
         item_id = create_item(session, "任务宝开始啦", planned_at=LATER, campaign_id=campaign).id
     tab = make_tab()
     editor = open_editor(tab, qtbot, item_id)

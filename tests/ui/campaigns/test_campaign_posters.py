@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from PySide6.QtWidgets import QComboBox, QPushButton, QRadioButton, QWidget
 
-from core.campaigns.records import create_campaign, set_status
+from core.campaigns.records import CampaignFields, create_campaign, set_status
 from core.referrals.edges import live_key
 from db.models import Community, Member
 from db.referral_models import ReferralEdge
@@ -20,10 +20,16 @@ def _campaigns(database) -> tuple[int, int, int]:
         other, group = Community(name="别的群"), Community(name="烘焙1群")
         session.add_all([other, group])
         session.flush()
-        poster = create_campaign(session, "春日海报裂变", kind="poster", starts_at=start,
-                                 community_ids=[group.id])  # fmt: skip
-        ended = create_campaign(session, "老带新", kind="invite_code", starts_at=start,
-                                community_ids=[group.id])  # fmt: skip
+        poster = create_campaign(
+            session,
+            CampaignFields(
+                "春日海报裂变", kind="poster", starts_at=start, community_ids=[group.id]
+            ),
+        )
+        ended = create_campaign(
+            session,
+            CampaignFields("老带新", kind="invite_code", starts_at=start, community_ids=[group.id]),
+        )
         first, second = Member(nickname="甲"), Member(nickname="乙")
         session.add_all([first, second])
         session.flush()
@@ -34,8 +40,9 @@ def _campaigns(database) -> tuple[int, int, int]:
         ))  # fmt: skip
         for status in ("running", "ended"):
             set_status(session, str(ended.id), status)
-        helping = create_campaign(session, "助力", kind="help", starts_at=start,
-                                  community_ids=[group.id])  # fmt: skip
+        helping = create_campaign(
+            session, CampaignFields("助力", kind="help", starts_at=start, community_ids=[group.id])
+        )
         return poster.id, ended.id, helping.id, group.id
 
 

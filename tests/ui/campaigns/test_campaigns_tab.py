@@ -5,13 +5,14 @@ a CAMPAIGNS change."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox
 from sqlalchemy import func, select
 
-from core.campaigns.records import create_campaign, set_status
+from core.campaigns.records import CampaignFields, create_campaign, read_fields, set_status
 from core.members.editing import create_member
 from core.referrals.edges import live_key
 from db.models import Community
@@ -121,7 +122,7 @@ def test_a_bad_setting_is_refused_inline_and_nothing_is_saved(make_tab, qtbot, s
 
 def test_a_name_taken_is_refused_by_core_inline(make_tab, qtbot, sqlite_database):
     with sqlite_database.session() as session:
-        create_campaign(session, "春季拉新", settings={"inviter": {"points": 5}})
+        create_campaign(session, CampaignFields("春季拉新", settings={"inviter": {"points": 5}}))
     tab = make_tab()
     editor = open_editor(tab, qtbot)
     editor.findChild(QLineEdit, "campaign_name").setText("春季拉新")
@@ -134,7 +135,7 @@ def test_a_name_taken_is_refused_by_core_inline(make_tab, qtbot, sqlite_database
 
 def test_status_buttons_offer_only_the_legal_next_steps(make_tab, qtbot, sqlite_database):
     with sqlite_database.session() as session:
-        create_campaign(session, "春季拉新", settings={"inviter": {"points": 5}})
+        create_campaign(session, CampaignFields("春季拉新", settings={"inviter": {"points": 5}}))
     tab = make_tab()
     overview = tab.page("campaign_overview")
     qtbot.waitUntil(lambda: overview.status_targets() == ["running"], timeout=5000)
@@ -153,9 +154,14 @@ def test_status_buttons_offer_only_the_legal_next_steps(make_tab, qtbot, sqlite_
 def test_the_checklist_flags_a_likes_rule_and_passes_a_clean_one(make_tab, qtbot, sqlite_database):
     with sqlite_database.session() as session:
         create_campaign(
-            session, "海报裂变", kind="poster", settings={"inviter": {"points": 5}},
-            copy={"rules": "集赞38个送帆布袋", "poster": "扫码加入读书会，和书友一起读书"},
-        )  # fmt: skip
+            session,
+            CampaignFields(
+                "海报裂变",
+                kind="poster",
+                settings={"inviter": {"points": 5}},
+                copy={"rules": "集赞38个送帆布袋", "poster": "扫码加入读书会，和书友一起读书"},
+            ),
+        )
     tab = make_tab()
     overview = tab.page("campaign_overview")
     qtbot.waitUntil(lambda: overview.live is not None, timeout=5000)
@@ -174,9 +180,15 @@ def test_participants_show_how_many_more_the_next_stage_needs(make_tab, qtbot, s
         session.add(group)
         session.flush()
         campaign = create_campaign(
-            session, "五月任务宝", kind="task_ladder", settings=LADDER, starts_at=start,
-            community_ids=[group.id],
-        )  # fmt: skip
+            session,
+            CampaignFields(
+                "五月任务宝",
+                kind="task_ladder",
+                settings=LADDER,
+                starts_at=start,
+                community_ids=[group.id],
+            ),
+        )
         set_status(session, "五月任务宝", "running")
         session.add(InviteCode(value="CODE1", member_id=zhang, campaign_id=campaign.id,
                                issued_at=start, origin="campaign"))  # fmt: skip
@@ -204,7 +216,7 @@ def test_the_tab_reloads_after_a_campaigns_change(make_tab, qtbot, sqlite_databa
     tab = make_tab()
     assert tab.list.model.rowCount() == 0
     with sqlite_database.session() as session:
-        create_campaign(session, "外部新建", settings={"inviter": {"points": 5}})
+        create_campaign(session, CampaignFields("外部新建", settings={"inviter": {"points": 5}}))
     tab.refresh({Change.TAGS})  # not shown here: nothing read
     assert not tab.busy() and tab.list.model.rowCount() == 0
     tab.refresh({Change.CAMPAIGNS})
@@ -230,9 +242,14 @@ def test_edit_a_campaign_and_write_its_review_notes(make_tab, qtbot, sqlite_data
         session.add(group)
         session.flush()
         create_campaign(
-            session, "春季拉新", settings={"inviter": {"points": 5}}, community_ids=[group.id],
-            copy={"poster": "扫码入群"},
-        )  # fmt: skip
+            session,
+            CampaignFields(
+                "春季拉新",
+                settings={"inviter": {"points": 5}},
+                community_ids=[group.id],
+                copy={"poster": "扫码入群"},
+            ),
+        )
     tab = make_tab()
     overview = tab.page("campaign_overview")
     qtbot.waitUntil(lambda: overview.live is not None, timeout=5000)
@@ -261,10 +278,39 @@ def test_edit_a_campaign_and_write_its_review_notes(make_tab, qtbot, sqlite_data
         assert session.scalar(select(Campaign.notes)) == "二维码要提前两天换"
 
 
+def test_saving_a_running_campaign_unchanged_keeps_its_record(make_tab, qtbot, sqlite_database):
+    with sqlite_database.session() as session:
+        group = Community(name="读书会")
+        session.add(group)
+        session.flush()
+        fields = CampaignFields(
+            "双十一", goal_kind="sales", goal_target=500_000, starts_at=datetime(2026, 11, 1),
+            ends_at=datetime(2026, 11, 11, 23, 59, 59), budget_total_cents=100_000,
+            budget_per_member_cents=250, community_ids=[group.id], owner="小王",
+            settings={"inviter": {"points": 5}}, copy={"poster": "扫码入群"}, notes="复盘备注",
+        )  # fmt: skip
+        campaign_id = create_campaign(session, fields).id
+        set_status(session, "双十一", "running")
+        before = read_fields(session, campaign_id)
+    tab = make_tab()
+    overview = tab.page("campaign_overview")
+    qtbot.waitUntil(lambda: overview.live is not None, timeout=5000)
+    tab.findChild(QPushButton, "campaign_edit").click()
+    qtbot.waitUntil(lambda: tab.editor is not None, timeout=5000)
+    editor = tab.editor
+    assert not editor.findChild(QComboBox, "campaign_kind").isEnabled()  # it has started
+    ok(editor)
+    qtbot.waitUntil(lambda: tab.editor is None and not tab.busy(), timeout=5000)
+    with sqlite_database.session() as session:
+        after = read_fields(session, campaign_id)
+    assert after.copy["poster"] == "扫码入群"
+    assert replace(after, copy=before.copy) == before
+
+
 def test_the_list_filters_by_status(make_tab, qtbot, sqlite_database):
     with sqlite_database.session() as session:
         for name in ("草稿活动", "进行活动"):
-            create_campaign(session, name, settings={"inviter": {"points": 5}})
+            create_campaign(session, CampaignFields(name, settings={"inviter": {"points": 5}}))
         set_status(session, "进行活动", "running")
     tab = make_tab()
     qtbot.waitUntil(lambda: tab.list.model.rowCount() == 2, timeout=5000)
@@ -284,9 +330,14 @@ def test_the_tab_in_english(english, make_tab, qtbot, sqlite_database):
     assert tab.findChild(QLabel, "campaign_list_empty_title").text() == "No campaigns yet"
     with sqlite_database.session() as session:
         create_campaign(
-            session, "海报裂变", kind="poster", settings={"inviter": {"points": 5}},
-            copy={"rules": "集赞38个送帆布袋"},
-        )  # fmt: skip
+            session,
+            CampaignFields(
+                "海报裂变",
+                kind="poster",
+                settings={"inviter": {"points": 5}},
+                copy={"rules": "集赞38个送帆布袋"},
+            ),
+        )
     tab.refresh({Change.CAMPAIGNS})
     overview = tab.page("campaign_overview")
     qtbot.waitUntil(lambda: overview.live is not None, timeout=5000)
@@ -301,7 +352,7 @@ def test_the_record_menu_opens_the_invite_and_tool_import_dialogs(make_tab, qtbo
     from PySide6.QtWidgets import QDialog
 
     with sqlite_database.session() as session:
-        create_campaign(session, "门店拉新", settings={"inviter": {"points": 5}})
+        create_campaign(session, CampaignFields("门店拉新", settings={"inviter": {"points": 5}}))
     tab = make_tab()
     qtbot.waitUntil(lambda: tab.list.current_id() is not None, timeout=5000)
     for action_name, dialog_name in (
@@ -344,8 +395,15 @@ def test_in_english_the_list_widens_so_the_name_column_is_not_clipped(
     # "Invite-code referral" and "Reviewed" are wider than their Chinese: the columns fit
     # them, and the list grows with them instead of squeezing the name to "mpaig…".
     with sqlite_database.session() as session:
-        create_campaign(session, "老带新双享礼", settings={"inviter": {"points": 5}},
-                        starts_at=datetime(2026, 9, 7), ends_at=datetime(2026, 9, 28))  # fmt: skip
+        create_campaign(
+            session,
+            CampaignFields(
+                "老带新双享礼",
+                settings={"inviter": {"points": 5}},
+                starts_at=datetime(2026, 9, 7),
+                ends_at=datetime(2026, 9, 28),
+            ),
+        )
     tab = make_tab()
     table = tab.list.table
     assert table.model().rowCount() == 1
@@ -366,9 +424,14 @@ def test_in_english_the_subtitle_breaks_between_its_parts_never_inside_one(
     owner = ("Marketing team of the Shanghai Jing'an community, weekend shift " * 2)[:100].strip()
     with sqlite_database.session() as session:
         create_campaign(
-            session, "Spring referral drive for the Jing'an groups", goal_target=1500,
-            settings={"inviter": {"points": 5}}, owner=owner,
-        )  # fmt: skip
+            session,
+            CampaignFields(
+                "Spring referral drive for the Jing'an groups",
+                goal_target=1500,
+                settings={"inviter": {"points": 5}},
+                owner=owner,
+            ),
+        )
         set_status(session, "Spring referral drive for the Jing'an groups", "running")
     tab = make_tab()
     overview = tab.page("campaign_overview")

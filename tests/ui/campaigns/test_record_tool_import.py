@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QLabel, QListWidget, QPushButton
 from sqlalchemy import func, select
 
-from core.campaigns.records import create_campaign
+from core.campaigns.records import CampaignFields, create_campaign
 from core.members.editing import add_members_to_community, create_member
 from db.models import Community
 from db.referral_models import CampaignToolTotal
@@ -30,7 +30,7 @@ def opened(app, qtbot, sqlite_database, tmp_path):
         session.flush()
         for nickname in ("小王", "Amy李", "陈姐", "阿杰", "阿杰"):
             add_members_to_community(session, [create_member(session, nickname)], group.id)
-        campaign = create_campaign(session, "烘焙群裂变", community_ids=[group.id])
+        campaign = create_campaign(session, CampaignFields("烘焙群裂变", community_ids=[group.id]))
         campaign_id = campaign.id
     host = Host(sqlite_database)
     qtbot.addWidget(host)

@@ -11,7 +11,7 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QLabel, QLineEdit, QPushButton
 from sqlalchemy import select
 
-from core.campaigns.records import create_campaign, set_status
+from core.campaigns.records import CampaignFields, create_campaign, set_status
 from db.referral_models import InviteCode
 from tests.core.tiers.helpers import community, member
 from tests.ui.conftest import when_shown
@@ -35,12 +35,17 @@ def campaigns(database, run_id: int) -> dict[str, int]:
     """A running 海报裂变 ending 30 April, a 邀请码裂变 draft, a running 抽奖 (no codes)."""
     with database.session() as session:
         poster = create_campaign(
-            session, "春日海报裂变", kind="poster", ends_at=datetime(2026, 4, 30, 22, 0),
-            community_ids=[run_id],
-        )  # fmt: skip
+            session,
+            CampaignFields(
+                "春日海报裂变",
+                kind="poster",
+                ends_at=datetime(2026, 4, 30, 22, 0),
+                community_ids=[run_id],
+            ),
+        )
         set_status(session, str(poster.id), "running")
-        draft = create_campaign(session, "邀请码草稿", kind="invite_code")
-        lottery = create_campaign(session, "抽奖", kind="lottery")
+        draft = create_campaign(session, CampaignFields("邀请码草稿", kind="invite_code"))
+        lottery = create_campaign(session, CampaignFields("抽奖", kind="lottery"))
         set_status(session, str(lottery.id), "running")
         session.commit()
         return {"poster": poster.id, "draft": draft.id, "lottery": lottery.id}
