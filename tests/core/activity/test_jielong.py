@@ -368,7 +368,9 @@ def test_a_long_but_allowed_paste_is_parsed():
 def test_a_line_of_100k_characters_is_reported_not_taken_as_a_name(filler):
     started = time.perf_counter()
     result = parse(f"#接龙\n打卡\n1. 李雷\n2. {filler}\n3. 韩梅梅\n")
-    assert time.perf_counter() - started < 2
+    # Not a speed goal (it takes well under a second; 3 s on a loaded CI machine): a guard
+    # against runaway regex backtracking, which on 100k characters takes hours, not seconds.
+    assert time.perf_counter() - started < 60
     assert people(result)[0] == (1, "李雷")
     assert people(result)[-1] == (3, "韩梅梅")
     assert all(len(entry.name) <= MAX_NAME_CHARS for entry in result.entries)

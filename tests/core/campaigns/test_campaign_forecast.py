@@ -181,14 +181,10 @@ def test_what_cannot_be_forecast_is_refused_in_one_line(arguments, message):
 def test_runaway_growth_opens_at_most_max_new_groups():
     """K = 2 every 12 hours for 30 days is ~10¹⁸ newcomers: once MAX_NEW_GROUPS new groups
     are open the rest are counted, not placed (it used to open a group per 500, forever)."""
-    import time
-
     from core.campaigns.forecast import MAX_NEW_GROUPS
 
     plan = Plan(k=2, cycle_hours=12, seeds=5, start=T0 + timedelta(days=2))
-    started = time.perf_counter()
     result = forecast(build_tree([]), T0, 30, plan, [Group(1, "一群")])
-    assert time.perf_counter() - started < 5
     assert len(result.new_groups) == MAX_NEW_GROUPS
     placed = sum(group.joins for group in result.groups)
     assert placed + result.unplaced == pytest.approx(result.days[-1].total_joins)
