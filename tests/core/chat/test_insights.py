@@ -11,11 +11,9 @@ Windows-copied text.
 from __future__ import annotations
 
 import itertools
-import time
 from datetime import datetime, timedelta
 
-import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import event, insert
 
 from core.chat.insights import (
     SendTime,
@@ -180,10 +178,10 @@ def test_answer_givers_count_quotes_of_others_questions(database):
     assert later == []
 
 
-@pytest.mark.slow
-def test_every_figure_on_100k_messages_costs_about_one_bare_read(database):
-    """One grouped query per figure: each takes at most 3× fetching the 100000 message times
-    (bench/chat_insights.py prints the figures; a ratio, since the machine is shared)."""
+def test_every_figure_is_a_few_grouped_queries_whatever_the_number_of_messages(database):
+    """Each figure is one to three grouped queries over 200 members and 20000 messages, not one
+    per member or message (the speed itself is bench/chat_insights.py's: measured there
+    against a bare read, not asserted in the suite)."""
     with database.session(write=True) as session:
         community = add_community(session, "大群")
         members = [add_member(session, f"成员{i}") for i in range(200)]
@@ -199,23 +197,30 @@ def test_every_figure_on_100k_messages_costs_about_one_bare_read(database):
                 community, members[i % 200], start + timedelta(minutes=7 * i), "text", 5,
                 f"bulk:{i}", i % 50 != 0, (i % 50 == 1) or None,
             )
-            for i in range(100_000)
+            for i in range(20_000)
         ]  # fmt: skip
         insert_tuples(session.connection(), ChatMessage.__table__, columns, rows)
         session.commit()
     with database.engine.begin() as connection:  # fresh statistics, as after autovacuum
         connection.exec_driver_sql("ANALYZE")
 
-    def took(work) -> float:
-        began = time.perf_counter()
-        work()
-        return time.perf_counter() - began
+    def statements(work) -> int:
+        executed = []
+
+        def seen(*_args) -> None:
+            executed.append(1)
+
+        bind = session.get_bind()
+        event.listen(bind, "before_cursor_execute", seen)
+        try:
+            work()
+        finally:
+            event.remove(bind, "before_cursor_execute", seen)
+        return len(executed)
 
     with database.session() as session:
-        bare = select(ChatMessage.sent_at).where(ChatMessage.community_id == community)
-        baseline = min(took(lambda: session.execute(bare).all()) for _ in range(2))
-        timings = {
-            name: took(figure)
+        counts = {
+            name: statements(figure)
             for name, figure in (
                 ("heat_map", lambda: heat_map(session, community)),
                 ("best_send_times", lambda: best_send_times(session, [community])),
@@ -224,5 +229,5 @@ def test_every_figure_on_100k_messages_costs_about_one_bare_read(database):
                 ("answer_givers", lambda: answer_givers(session, community)),
             )
         }
-        assert heat_map(session, community).total == 98_000
-    assert max(timings.values()) < 3 * baseline, (baseline, timings)
+        assert heat_map(session, community).total == 19_600  # 1 in 50 has no time of day
+    assert all(1 <= count <= 3 for count in counts.values()), counts
