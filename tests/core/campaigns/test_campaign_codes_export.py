@@ -26,11 +26,11 @@ def _load(database):
     return campaign
 
 
-def test_codes_masked_by_default_and_logged(database, database_url, tmp_path):
+def test_codes_masked_by_default_and_logged(database, migrated_url, tmp_path):
     _load(database)
     out = tmp_path / "codes.xlsx"
     result = run_main("campaigns", "codes", "tree15", "--out", str(out), "--json",
-                      "--db", database_url)  # fmt: skip
+                      "--db", migrated_url)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"path": str(out), "rows": 6, "masked": True}
     rows = list(load_workbook(out).active.iter_rows(values_only=True))
@@ -43,7 +43,7 @@ def test_codes_masked_by_default_and_logged(database, database_url, tmp_path):
 
     plain = tmp_path / "plain.xlsx"
     again = run_main("campaigns", "codes", "tree15", "--out", str(plain), "--no-mask",
-                     "--db", database_url)  # fmt: skip
+                     "--db", migrated_url)  # fmt: skip
     assert "未打码" in again.stdout
     assert list(load_workbook(plain).active.iter_rows(values_only=True))[1][3] == "13812345678"
     with database.session() as session:
@@ -53,10 +53,10 @@ def test_codes_masked_by_default_and_logged(database, database_url, tmp_path):
     assert "tree15" in logged[0][2]
 
 
-def test_bad_path_is_one_line(database, database_url, tmp_path):
+def test_bad_path_is_one_line(database, migrated_url, tmp_path):
     _load(database)
     result = run_main("campaigns", "codes", "tree15", "--out", str(tmp_path / "x.txt"),
-                      "--db", database_url)  # fmt: skip
+                      "--db", migrated_url)  # fmt: skip
     assert result.returncode != 0 and len(result.stderr.strip().splitlines()) == 1
     with database.session() as session:
         assert session.scalar(select(ExportLog.id)) is None
