@@ -17,17 +17,17 @@ joining; revenue is every purchase from joining up to `as_of`, after the campaig
 `stage_members` lists the members behind one stage, by the same rules.
 
 Of the tree the funnel reads only the edge each participant counts under (Tree.edges): a
-reader that needs the funnel alone gives it `counted_edges` (that choice without the waves).
+reader that needs the funnel alone gives it `waves.counted_edges` (that choice without the waves).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from core.campaigns.inputs import VERIFIED, Edge, MemberFacts, counted, team_of
+from core.campaigns.inputs import VERIFIED, MemberFacts, counted, team_of
 from core.campaigns.retention import (
     ACTIVATION_HOURS,
     RETAINED_FROM_DAY,
@@ -36,8 +36,7 @@ from core.campaigns.retention import (
     not_measurable_yet,
     retained_members,
 )
-from core.campaigns.waves import Tree, choose_edges
-from core.common.gc_pause import gc_paused
+from core.campaigns.waves import Counted, Tree
 from core.common.text import Message, msg
 
 STAGES = ("reached", "joined", "activated", "retained", "referred", "revenue")
@@ -58,20 +57,6 @@ class Stage:
     @property
     def known(self) -> bool:
         return self.measurable > 0 or self.key in ("reached", "joined")
-
-
-@dataclass(frozen=True)
-class Counted:
-    """All the funnel reads of a campaign's tree: the edge each participant counts under, as
-    Tree.edges holds it (the same choice of first referrer), without the waves."""
-
-    edges: dict[int, Edge]
-
-
-def counted_edges(edges: Iterable[Edge]) -> Counted:
-    """What build_tree(edges) would give the funnel, without building the tree."""
-    with gc_paused():  # a dict of 200000 edges, all kept
-        return Counted(choose_edges(edges)[0])
 
 
 def _labels() -> dict[str, Message]:

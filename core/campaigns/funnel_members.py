@@ -12,10 +12,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from core.campaigns.funnel import STAGES, Counted, Stage, counted_edges, funnel, stage_members
+from core.campaigns.funnel import STAGES, Stage, funnel, stage_members
 from core.campaigns.inputs import MemberFacts
 from core.campaigns.inputs_sql import read_inputs
 from core.campaigns.retention import RETAINED_FROM_DAY
+from core.campaigns.waves import Counted, counted_edges
 from core.common.errors import UserError
 from core.common.text import msg
 

@@ -23,9 +23,8 @@ from typing import TYPE_CHECKING
 from core.campaigns.inputs import MemberFacts, counted
 from core.common.text import Message, msg
 
-if TYPE_CHECKING:  # funnel imports this module
-    from core.campaigns.funnel import Counted
-    from core.campaigns.waves import Tree
+if TYPE_CHECKING:
+    from core.campaigns.waves import Counted, Tree
 
 ACTIVATION_HOURS = 72
 RETAINED_FROM_DAY = 21  # week 4

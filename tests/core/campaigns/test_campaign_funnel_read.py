@@ -10,10 +10,10 @@ from datetime import timedelta
 
 from sqlalchemy import event
 
-from core.campaigns.funnel import counted_edges, funnel
+from core.campaigns.funnel import funnel
 from core.campaigns.funnel_members import campaign_funnel, read_funnel
 from core.campaigns.inputs_sql import read_edges, read_inputs
-from core.campaigns.waves import build_tree
+from core.campaigns.waves import build_tree, counted_edges
 from core.referrals.edges import live_key
 from db.models import ActivityEvent, Community, Member
 from db.referral_models import Campaign, ReferralEdge

@@ -21,14 +21,14 @@ import pytest
 from core.campaigns.cascade import campaign_waves
 from core.campaigns.facts_sql import load_facts
 from core.campaigns.figures import campaign_figures
-from core.campaigns.funnel import counted_edges, funnel
+from core.campaigns.funnel import funnel
 from core.campaigns.inputs import Edge, MemberFacts, team_of
 from core.campaigns.people import leaderboard, top_connectors
 from core.campaigns.report import campaign_report, read_campaign
 from core.campaigns.rewards import decide
 from core.campaigns.rewards.invites import standings
 from core.campaigns.settings import parse
-from core.campaigns.waves import build_tree
+from core.campaigns.waves import build_tree, counted_edges
 from core.referrals.edges import live_key
 from db.models import Community, Member
 from db.referral_models import Campaign, InviteCode, ReferralEdge
