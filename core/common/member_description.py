@@ -9,15 +9,15 @@ was made.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.common.joins import joined_dots
+from core.common.member_groups import Group, current_groups
 from core.common.text import msg
-from db.models import Community, Member, Membership
+from db.models import Member
 
 
 def describe_members(
@@ -31,18 +31,7 @@ def describe_members(
     ids = sorted(set(ids))
     if not ids:
         return {}
-    groups: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
-    for member_id, group_id, name, group_nickname in session.execute(
-        select(Membership.member_id, Community.id, Community.name, Membership.group_nickname)
-        .join(Community, Community.id == Membership.community_id)
-        .where(
-            Membership.member_id.in_(ids),
-            Membership.left_at.is_(None),
-            Community.deleted_at.is_(None),
-        )
-        .order_by(Membership.joined_at.is_(None), Membership.joined_at, Community.id)
-    ):
-        groups[member_id].append((group_id, name, group_nickname))
+    groups = current_groups(session, ids)
     rows = session.execute(
         select(
             Member.id, Member.nickname, Member.remark, Member.phone_tail, Member.created_at
@@ -62,15 +51,17 @@ def describe_members(
     }
 
 
-def _describe(member_id, nickname, remark, tail, created_at, groups, community_id) -> str:
+def _describe(
+    member_id, nickname, remark, tail, created_at, groups: list[Group], community_id
+) -> str:
     name = (nickname or "").strip() or (remark or "").strip() or msg("成员 #{id}", id=member_id)
     details: list[str] = []
     if remark and remark.strip() != name:
         details.append(msg("备注 {remark}", remark=remark.strip()))
-    here = [g for g in groups if g[0] == community_id]
-    if here and here[0][2] and here[0][2] != name:
-        details.append(msg("群昵称 {name}", name=here[0][2]))
-    elsewhere = [group_name for group_id, group_name, _ in groups if group_id != community_id]
+    here = [g for g in groups if g.community_id == community_id]
+    if here and here[0].group_nickname and here[0].group_nickname != name:
+        details.append(msg("群昵称 {name}", name=here[0].group_nickname))
+    elsewhere = [g.name for g in groups if g.community_id != community_id]
     if len(elsewhere) == 1:
         details.append(elsewhere[0])
     elif elsewhere:

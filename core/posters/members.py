@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
+from core.common.member_groups import current_groups
 from core.common.text import msg
 from core.communities.limits import days_left, load_limits
 from core.communities.registry import community_id_by_name, get_community
@@ -159,17 +160,23 @@ def poster_members(
         members.update(
             {m.id: m for m in session.scalars(select(Member).where(Member.id.in_(chunk)))}
         )
-    places = _places(session, ids, community_id)
-    group_qr = _valid_group_qr(session, {place[2] for place in places.values()}, today)
+    places = {
+        member_id: groups[0]
+        for member_id, groups in current_groups(session, ids, community_id=community_id).items()
+    }
+    group_qr = _valid_group_qr(session, {place.community_id for place in places.values()}, today)
     result = []
     for member_id in ids:
         member = members.get(member_id)
         if member is None:
             continue
-        community_name, group_nickname, place_id = places.get(member_id, ("", "", None))
-        fields = member_fields(member, key, link_template, community_name, group_nickname)
-        if group_qr.get(place_id):
-            fields[GROUP_QR_FIELD] = group_qr[place_id]
+        place = places.get(member_id)
+        if place is None:  # in no group now: no 社群名, no group QR
+            fields = member_fields(member, key, link_template)
+        else:
+            fields = member_fields(member, key, link_template, place.name, place.group_nickname)
+            if group_qr.get(place.community_id):
+                fields[GROUP_QR_FIELD] = group_qr[place.community_id]
         result.append(PosterMember(member_id, fields))
     return result
 
@@ -254,27 +261,3 @@ def with_codes(
         fields = {**member.fields, "邀请码": code, "邀请链接": invite_link(code, link_template)}
         result.append(PosterMember(member.member_id, fields))
     return result
-
-
-def _places(
-    session: Session, ids: list[int], community_id: int | None
-) -> dict[int, tuple[str, str, int]]:
-    """member id → (community name, group nickname there, community id)."""
-    places: dict[int, tuple[str, str, int]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        query = (
-            select(Membership.member_id, Community.name, Membership.group_nickname, Community.id)
-            .join(Community, Community.id == Membership.community_id)
-            .where(
-                Membership.member_id.in_(chunk),
-                Membership.left_at.is_(None),
-                Community.deleted_at.is_(None),
-            )
-            .order_by(Membership.joined_at, Membership.id)
-        )
-        if community_id is not None:
-            query = query.where(Membership.community_id == community_id)
-        for member_id, name, group_nickname, place_id in session.execute(query):
-            places.setdefault(member_id, (name, group_nickname or "", place_id))
-    return places
