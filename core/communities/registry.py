@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
 
 from sqlalchemy import delete, exists, func, select
@@ -59,6 +60,10 @@ class CommunityFields:
     created_on: date | None = None
     owner_member_id: int | None = None
     qr_valid_days: int | None = None
+
+
+# Each field is the community's column of the same name (read_fields, _columns).
+_FIELD_NAMES = tuple(f.name for f in dataclass_fields(CommunityFields))
 
 
 @dataclass(frozen=True)
@@ -170,36 +175,13 @@ def update_community(
 
 def read_fields(session: Session, community_id: int) -> CommunityFields:
     """The record as the edit dialog starts from it."""
-    c = get_community(session, community_id)
-    return CommunityFields(
-        name=c.name,
-        platform=c.platform,
-        theme=c.theme,
-        target_audience=c.target_audience,
-        rules_text=c.rules_text,
-        member_cap=c.member_cap,
-        scan_cap=c.scan_cap,
-        tags=list(c.tags or []),
-        created_on=c.created_on,
-        owner_member_id=c.owner_member_id,
-        qr_valid_days=c.qr_valid_days,
-    )
+    community = get_community(session, community_id)
+    values = {name: getattr(community, name) for name in _FIELD_NAMES}
+    return CommunityFields(**{**values, "tags": list(community.tags or [])})
 
 
 def _columns(fields: CommunityFields) -> dict:
-    return {
-        "name": fields.name,
-        "platform": fields.platform,
-        "theme": fields.theme,
-        "target_audience": fields.target_audience,
-        "rules_text": fields.rules_text,
-        "member_cap": fields.member_cap,
-        "scan_cap": fields.scan_cap,
-        "tags": list(fields.tags),
-        "created_on": fields.created_on,
-        "owner_member_id": fields.owner_member_id,
-        "qr_valid_days": fields.qr_valid_days,
-    }
+    return {**{name: getattr(fields, name) for name in _FIELD_NAMES}, "tags": list(fields.tags)}
 
 
 def get_community(session: Session, community_id: int, *, trashed: bool = False) -> Community:
