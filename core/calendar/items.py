@@ -377,7 +377,8 @@ def set_results(
 
 def planned_in(query, start: datetime | None, end: datetime | None, community_id: int | None):
     """`query` narrowed to the items planned in [start, end) (None: open) for one community
-    (None: all): the list, the .ics and the .csv export read the same items."""
+    (None: all): the list, the .ics, the .csv export and the results (reports) read the same
+    items."""
     if start is not None:
         query = query.where(ContentItem.planned_at >= start)
     if end is not None:

@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.calendar_models import SENT_STATUSES, ContentItem, ContentItemCommunity
+from core.calendar.items import planned_in
+from db.calendar_models import SENT_STATUSES, ContentItem
 
 
 @dataclass(frozen=True)
@@ -29,27 +30,16 @@ def item_results(
 ) -> list[ItemResult]:
     """Items planned in [start, end) (for one community when given), oldest first, with their
     status and recorded results."""
-    query = (
-        select(
-            ContentItem.id,
-            ContentItem.title,
-            ContentItem.planned_at,
-            ContentItem.status,
-            ContentItem.replies,
-            ContentItem.joins,
-            ContentItem.sales_cents,
-        )
-        .where(ContentItem.planned_at >= start, ContentItem.planned_at < end)
-        .order_by(ContentItem.planned_at, ContentItem.id)
-    )
-    if community_id is not None:
-        query = query.where(
-            ContentItem.id.in_(
-                select(ContentItemCommunity.item_id).where(
-                    ContentItemCommunity.community_id == community_id
-                )
-            )
-        )
+    query = select(
+        ContentItem.id,
+        ContentItem.title,
+        ContentItem.planned_at,
+        ContentItem.status,
+        ContentItem.replies,
+        ContentItem.joins,
+        ContentItem.sales_cents,
+    ).order_by(ContentItem.planned_at, ContentItem.id)
+    query = planned_in(query, start, end, community_id)
     return [
         ItemResult(iid, title, planned, status, status in SENT_STATUSES, replies, joins, sales)
         for iid, title, planned, status, replies, joins, sales in session.execute(query)
