@@ -36,6 +36,7 @@ from core.campaigns.decisions import (
     Decision,
     reference,
 )
+from core.campaigns.facts import ReviewAction
 from core.campaigns.facts_sql import applied_points, campaign_prefix, load_facts
 from core.campaigns.records import find_campaign
 from core.campaigns.review import queue
@@ -313,15 +314,6 @@ def review(
     who = who if who is not None else operator_name()
     campaign = find_campaign(session, campaign_text)
     take_write_lock(session)
-    record_review(
-        session,
-        campaign,
-        compute(session, campaign, now),
-        action,
-        who=who,
-        key=key,
-        member_id=member_id,
-        why=why,
-        now=now,
-    )
+    kept = ReviewAction(action, who, now, why, key=key, member_id=member_id)
+    record_review(session, campaign, compute(session, campaign, now), kept)
     return settle(session, str(campaign.id), now=now, operator=who)
