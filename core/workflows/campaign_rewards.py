@@ -113,6 +113,26 @@ def _award(campaign: Campaign, decision: Decision) -> Award:
     )
 
 
+def _issue(campaign: Campaign, prize: Prize, decision: Decision, status: str) -> Issue:
+    """A prize decision as the catalogue's fulfilment queue takes it (as _award for points)."""
+    note = msg("活动「{name}」奖品", name=campaign.name)
+    if decision.coupon:
+        note = msg("{note}，券码 {code}", note=note, code=decision.coupon)
+    return Issue(
+        member_id=decision.member_id,
+        dedupe_key=decision.key,
+        status=status,
+        prize_name=prize.name,
+        reward_id=prize.reward_id,
+        cost_cents=decision.cost_cents,
+        campaign_id=campaign.id,
+        review_by=decision.review_by,
+        pending_until=decision.pending_until,
+        price_cents=decision.price_cents,
+        note=note,
+    )
+
+
 def _void_reason(campaign: Campaign, decision: Decision) -> str:
     why = "；".join(item.text for item in decision.reasons) or msg("奖励作废")
     return msg("活动「{name}」奖励作废：{why}", name=campaign.name, why=why)[:500]
@@ -226,26 +246,8 @@ def _apply_prize(
             return
         result.issued += 1
         if not result.dry_run:
-            note = msg("活动「{name}」奖品", name=campaign.name)
-            if decision.coupon:
-                note = msg("{note}，券码 {code}", note=note, code=decision.coupon)
             issue_prize(
-                session,
-                Issue(
-                    member_id=decision.member_id,
-                    dedupe_key=decision.key,
-                    status=wanted,
-                    prize_name=prize.name,
-                    reward_id=prize.reward_id,
-                    cost_cents=decision.cost_cents,
-                    campaign_id=campaign.id,
-                    review_by=decision.review_by,
-                    pending_until=decision.pending_until,
-                    price_cents=decision.price_cents,
-                    note=note,
-                ),
-                operator=operator,
-                now=now,
+                session, _issue(campaign, prize, decision, wanted), operator=operator, now=now
             )
         return
     row_id, _, status = queued
