@@ -39,8 +39,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from core.campaigns.forecast import generation_hours
 from core.campaigns.inputs import Costs, MemberFacts, counted
-from core.campaigns.retention import ACTIVATION_HOURS, RETAINED_FROM_DAY, Rate, invitees_active
+from core.campaigns.retention import ACTIVATION_HOURS, RETAINED_FROM_DAY, invitees_active
 from core.campaigns.waves import Tree
+from core.common.rate import Rate
 from core.common.text import Message, msg
 
 CENT = Decimal("0.01")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from core.campaigns.records import STATUS_LABELS, community_ids_of, find_campaign
 from core.common.errors import UserError
-from core.common.text import msg
+from core.common.text import Message, msg
 from core.referrals.edges import Claim, Recorded, record_edge
 from core.referrals.invite_codes import saved_link_template
 from core.referrals.issuing import store_standing_codes
@@ -112,15 +112,22 @@ def _record(
 def _recording(session: Session, campaign_text: str) -> Campaign:
     """The campaign, when invites can be recorded for it."""
     campaign = find_campaign(session, campaign_text)
+    check_recording(campaign, msg("邀请"))
+    return campaign
+
+
+def check_recording(campaign: Campaign, what: Message) -> None:
+    """Refused unless the campaign's status takes what members did (`what`: 邀请, 助力…) —
+    the one rule for invites here and for the acting-together types (type_recording)."""
     if campaign.status not in RECORDING_STATUSES:
         raise UserError(
             msg(
-                "活动「{name}」是{status}，不能记录邀请",
+                "活动「{name}」是{status}，不能记录{what}",
                 name=campaign.name,
                 status=STATUS_LABELS[campaign.status],
+                what=what,
             )
         )
-    return campaign
 
 
 def _community(session: Session, campaign: Campaign, community_id: int | None) -> int | None:

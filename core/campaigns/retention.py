@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from core.campaigns.inputs import MemberFacts, counted
+from core.common.rate import Rate
 from core.common.text import Message, msg
 
 if TYPE_CHECKING:
@@ -29,18 +29,6 @@ if TYPE_CHECKING:
 ACTIVATION_HOURS = 72
 RETAINED_FROM_DAY = 21  # week 4
 WEEK = timedelta(days=7)
-
-
-@dataclass(frozen=True)
-class Rate:
-    """`count` of `of`: a share that says what it is a share of."""
-
-    count: int
-    of: int
-
-    @property
-    def share(self) -> float | None:
-        return self.count / self.of if self.of else None
 
 
 def not_measurable_yet(from_day: int) -> Message:

@@ -34,22 +34,14 @@ def _target(decisions: list[Decision], action: str, key: str) -> Decision:
 
 
 def record_review(
-    session: Session,
-    campaign: Campaign,
-    decisions: list[Decision],
-    action: str,
-    *,
-    who: str,
-    key: str | None = None,
-    member_id: int | None = None,
-    why: str = "",
-    now: datetime | None = None,
+    session: Session, campaign: Campaign, decisions: list[Decision], review: ReviewAction
 ) -> CampaignReview:
-    """Keep one reviewer's action on `campaign`, checked against its current `decisions`."""
-    now = now or datetime.now()
-    why = " ".join((why or "").split())[:MAX_WHY]
-    review = ReviewAction(action, (who or "").strip()[:100], now, why, key, member_id)
+    """Keep one reviewer's action on `campaign`, checked against its current `decisions`; its
+    who and why are kept trimmed (white space folded, at most 100 and MAX_WHY characters)."""
+    why = " ".join((review.why or "").split())[:MAX_WHY]
+    review = replace(review, who=(review.who or "").strip()[:100], why=why)
     check_action(review)
+    action, member_id = review.action, review.member_id
     if action == BLACKLIST:
         member = session.get(Member, member_id)
         if member is None or member.merged_into_id is not None:
@@ -66,15 +58,14 @@ def record_review(
         if done is not None:
             raise UserError(msg("成员 {id} 已在本活动被拉黑", id=member_id))
     else:
-        found = _target(decisions, action, key)
-        member_id = found.member_id
+        member_id = _target(decisions, action, review.key).member_id
     row = CampaignReview(
         campaign_id=campaign.id,
         action=action,
-        reward_key=key if action != BLACKLIST else None,
+        reward_key=review.key if action != BLACKLIST else None,
         member_id=member_id,
         who=review.who,
-        at=now,
+        at=review.at,
         why=why,
     )
     session.add(row)

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from core.activity.record import MAX_AMOUNT_CENTS, NewEvent
 from core.campaigns.facts import Draw, Facts
-from core.campaigns.recording import RECORDING_STATUSES
-from core.campaigns.records import KIND_LABELS, STATUS_LABELS, community_ids_of, find_campaign
+from core.campaigns.recording import check_recording
+from core.campaigns.records import KIND_LABELS, community_ids_of, find_campaign
 from core.campaigns.rewards.bargain import schedule
 from core.campaigns.rewards.lottery import ALGORITHM, replay
 from core.campaigns.settings import Common, parse
@@ -54,20 +54,8 @@ def open_campaign(
                 what=what,
             )
         )
-    _check_recording(campaign, what)
+    check_recording(campaign, what)
     return campaign, parse(campaign.kind, campaign.settings)
-
-
-def _check_recording(campaign: Campaign, what: Message) -> None:
-    if campaign.status not in RECORDING_STATUSES:
-        raise UserError(
-            msg(
-                "活动「{name}」是{status}，不能记录{what}",
-                name=campaign.name,
-                status=STATUS_LABELS[campaign.status],
-                what=what,
-            )
-        )
 
 
 def when(campaign: Campaign, at: datetime | None, now: datetime | None) -> datetime:
@@ -455,7 +443,7 @@ def purchase_event(
     caller records (core/workflows/activity.record_activity): the funnel's revenue, the ROI
     and 送's purchase trigger read those events."""
     campaign = find_campaign(session, campaign_text)
-    _check_recording(campaign, msg("消费"))
+    check_recording(campaign, msg("消费"))
     at = when(campaign, at, now)
     check_member(session, member_id)
     if not 0 < cents <= MAX_AMOUNT_CENTS:

@@ -29,6 +29,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from core.campaigns.facts import ReviewAction
 from core.campaigns.records import CampaignFields, create_campaign
 from core.campaigns.review import queue
 from core.campaigns.reviewing import record_review
@@ -392,8 +393,8 @@ def _settle(session: Session, campaign: Campaign, community: int, now: datetime)
     if campaign.status == "reviewed":  # the reviewer approved every held reward, then settled
         decisions = compute(session, campaign, now)
         for decision in queue(decisions):
-            record_review(session, campaign, decisions, "approve", key=decision.key,
-                          why="已核实：好友本人扫码入群", who=WHO, now=now)  # fmt: skip
+            approve = ReviewAction("approve", WHO, now, "已核实：好友本人扫码入群", decision.key)
+            record_review(session, campaign, decisions, approve)
         settle(session, str(campaign.id), now=now, operator=WHO)
 
 

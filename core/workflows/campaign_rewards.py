@@ -36,6 +36,7 @@ from core.campaigns.decisions import (
     Decision,
     reference,
 )
+from core.campaigns.facts import ReviewAction
 from core.campaigns.facts_sql import applied_points, campaign_prefix, load_facts
 from core.campaigns.records import find_campaign
 from core.campaigns.review import queue
@@ -109,6 +110,26 @@ def _award(campaign: Campaign, decision: Decision) -> Award:
         related_member_id=decision.related_member_id,
         dedupe_key=decision.key,
         kind=LEDGER_KIND,
+    )
+
+
+def _issue(campaign: Campaign, prize: Prize, decision: Decision, status: str) -> Issue:
+    """A prize decision as the catalogue's fulfilment queue takes it (as _award for points)."""
+    note = msg("活动「{name}」奖品", name=campaign.name)
+    if decision.coupon:
+        note = msg("{note}，券码 {code}", note=note, code=decision.coupon)
+    return Issue(
+        member_id=decision.member_id,
+        dedupe_key=decision.key,
+        status=status,
+        prize_name=prize.name,
+        reward_id=prize.reward_id,
+        cost_cents=decision.cost_cents,
+        campaign_id=campaign.id,
+        review_by=decision.review_by,
+        pending_until=decision.pending_until,
+        price_cents=decision.price_cents,
+        note=note,
     )
 
 
@@ -225,26 +246,8 @@ def _apply_prize(
             return
         result.issued += 1
         if not result.dry_run:
-            note = msg("活动「{name}」奖品", name=campaign.name)
-            if decision.coupon:
-                note = msg("{note}，券码 {code}", note=note, code=decision.coupon)
             issue_prize(
-                session,
-                Issue(
-                    member_id=decision.member_id,
-                    dedupe_key=decision.key,
-                    status=wanted,
-                    prize_name=prize.name,
-                    reward_id=prize.reward_id,
-                    cost_cents=decision.cost_cents,
-                    campaign_id=campaign.id,
-                    review_by=decision.review_by,
-                    pending_until=decision.pending_until,
-                    price_cents=decision.price_cents,
-                    note=note,
-                ),
-                operator=operator,
-                now=now,
+                session, _issue(campaign, prize, decision, wanted), operator=operator, now=now
             )
         return
     row_id, _, status = queued
@@ -313,15 +316,6 @@ def review(
     who = who if who is not None else operator_name()
     campaign = find_campaign(session, campaign_text)
     take_write_lock(session)
-    record_review(
-        session,
-        campaign,
-        compute(session, campaign, now),
-        action,
-        who=who,
-        key=key,
-        member_id=member_id,
-        why=why,
-        now=now,
-    )
+    kept = ReviewAction(action, who, now, why, key=key, member_id=member_id)
+    record_review(session, campaign, compute(session, campaign, now), kept)
     return settle(session, str(campaign.id), now=now, operator=who)
