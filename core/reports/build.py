@@ -20,6 +20,7 @@ from core.common.progress import (
     no_progress,
     stop_if_cancelled,
 )
+from core.common.rate import Rate
 from core.common.text import msg
 from core.ledger.liability import (
     MonthRedemptions,
@@ -30,7 +31,7 @@ from core.ledger.liability import (
     redemptions_between,
 )
 from core.reports.cohorts import CohortTable, cohort_table, first_cohort_week, retention_4w
-from core.reports.figures import Kpi, Share
+from core.reports.figures import Kpi
 from core.reports.findings import findings
 from core.reports.growth import GrowthPoint, growth
 from core.reports.health import CommunityHealth, community_health
@@ -141,7 +142,7 @@ def _period_counts(stays: list[Stay], activity: Activity, period: Period) -> dic
     return {
         "members": len(present),
         "net": joins - leaves,
-        "active": Share(len(active), len(present)),
+        "active": Rate(len(active), len(present)),
         "retention": retention_4w(stays, activity, period.start, period.end),
     }
 
@@ -198,23 +199,23 @@ def build_report(
     items = item_results(session, period.start_at, period.end_at, community_id=cid)
     items_before = item_results(session, previous.start_at, previous.end_at, community_id=cid)
 
-    def sent_share(found: list[ItemResult]) -> Share:
-        return Share(sum(1 for item in found if item.sent), len(found))
+    def sent_share(found: list[ItemResult]) -> Rate:
+        return Rate(sum(1 for item in found if item.sent), len(found))
 
     content_now, content_before = sent_share(items), sent_share(items_before)
     kpis = [
         Kpi("members", msg("成员数"), "count", now_counts["members"], before["members"]),
         Kpi("net_growth", msg("净增（入群 − 退群）"), "count", now_counts["net"], before["net"]),
-        Kpi("active_share", msg("活跃率"), "share", now_counts["active"].value,
-            before["active"].value),
-        Kpi("retention", msg("新人 4 周留存"), "share", now_counts["retention"].value,
-            before["retention"].value),
+        Kpi("active_share", msg("活跃率"), "share", now_counts["active"].share,
+            before["active"].share),
+        Kpi("retention", msg("新人 4 周留存"), "share", now_counts["retention"].share,
+            before["retention"].share),
         Kpi("points_liability", msg("积分负债（元）"), "fen", points_now.value_fen,
             points_before.value_fen),
         Kpi("campaigns_running", msg("进行中的活动"), "count", len(campaigns), previous_campaigns),
-        Kpi("content_sent", msg("内容发送率"), "share", content_now.value, content_before.value,
-            msg("已发送 {sent} / 计划 {planned}", sent=content_now.part,
-                planned=content_now.whole)),
+        Kpi("content_sent", msg("内容发送率"), "share", content_now.share, content_before.share,
+            msg("已发送 {sent} / 计划 {planned}", sent=content_now.count,
+                planned=content_now.of)),
     ]  # fmt: skip
     step()
     by_group: dict[int, list[Stay]] = {}
@@ -260,7 +261,7 @@ def build_report(
     step()
     report = Report(
         period, previous, now, sheets, kpis, growth(stays, period), communities, cohorts,
-        levels, flow, campaign_figures, points, ContentFigures(len(items), content_now.part, best),
+        levels, flow, campaign_figures, points, ContentFigures(len(items), content_now.count, best),
         follow,
     )  # fmt: skip
     report.findings = findings(report)

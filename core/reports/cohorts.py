@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from core.reports.figures import Share
+from core.common.rate import Rate
 from core.reports.period import week_start
 from core.reports.stays import Activity, Stay
 
@@ -53,7 +53,7 @@ def retention_weeks(start: date, end: date) -> list[date]:
     return weeks
 
 
-def retention_4w(stays: Sequence[Stay], activity: Activity, start: date, end: date) -> Share:
+def retention_4w(stays: Sequence[Stay], activity: Activity, start: date, end: date) -> Rate:
     part = whole = 0
     weeks = by_join_week(stays)
     for monday in retention_weeks(start, end):
@@ -61,7 +61,7 @@ def retention_4w(stays: Sequence[Stay], activity: Activity, start: date, end: da
         whole += len(cohort)
         if cohort:
             part += retained(cohort, activity, monday, RETENTION_WEEK)
-    return Share(part, whole)
+    return Rate(part, whole)
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,11 @@
-"""The small value types every part of the report shares: a share (x of y) and a KPI with the
-previous period's value."""
+"""The KPI with the previous period's value, the value type every part of the report shares
+(a share, x of y, is core.common.rate.Rate, as in the campaigns' figures)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from core.ledger.liability import fen_text
-
-
-@dataclass(frozen=True)
-class Share:
-    part: int
-    whole: int
-
-    @property
-    def value(self) -> float | None:
-        """part ÷ whole; None when there is nothing to divide by."""
-        return self.part / self.whole if self.whole else None
 
 
 @dataclass(frozen=True)

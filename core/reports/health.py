@@ -11,9 +11,10 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from core.common.rate import Rate
 from core.common.text import msg
 from core.reports.cohorts import retention_4w
-from core.reports.figures import Share, percent
+from core.reports.figures import percent
 from core.reports.period import Period
 from core.reports.stays import Activity, Group, Stay
 from core.reports.thresholds import Thresholds
@@ -29,13 +30,13 @@ class CommunityHealth:
     members: int
     joins: int
     leaves: int
-    active: Share
-    retention: Share
+    active: Rate
+    retention: Rate
     roles: dict[str, int]
-    koc: Share
-    interaction: Share  # members who posted in the last 7 days ÷ members
-    silent: Share  # members with no activity in the last 7 days ÷ members
-    loss_7d: Share  # leaves in the last 7 days ÷ members 7 days before the end
+    koc: Rate
+    interaction: Rate  # members who posted in the last 7 days ÷ members
+    silent: Rate  # members with no activity in the last 7 days ÷ members
+    loss_7d: Rate  # leaves in the last 7 days ÷ members 7 days before the end
     is_new: bool
     warnings: list[str] = field(default_factory=list)
 
@@ -82,13 +83,13 @@ def community_health(
         members=members,
         joins=sum(1 for stay in stays if stay.joined_between(start, end)),
         leaves=sum(1 for stay in stays if stay.left_between(start, end)),
-        active=Share(active, members),
+        active=Rate(active, members),
         retention=retention_4w(stays, activity, period.start, period.end),
         roles=dict(Counter(stay.role for stay in present)),
-        koc=Share(koc, members),
-        interaction=Share(posted, members),
-        silent=Share(silent, members),
-        loss_7d=Share(lost, before),
+        koc=Rate(koc, members),
+        interaction=Rate(posted, members),
+        silent=Rate(silent, members),
+        loss_7d=Rate(lost, before),
         is_new=is_new,
     )
     health.warnings = warnings(health, thresholds)
@@ -97,7 +98,7 @@ def community_health(
 
 def warnings(health: CommunityHealth, limits: Thresholds) -> list[str]:
     found = []
-    loss = health.loss_7d.value
+    loss = health.loss_7d.share
     if health.is_new and loss is not None and loss > limits.new_group_loss:
         found.append(
             msg(
@@ -108,7 +109,7 @@ def warnings(health: CommunityHealth, limits: Thresholds) -> list[str]:
         )
     if health.members < limits.min_members:
         return found
-    interaction, silent, koc = health.interaction.value, health.silent.value, health.koc.value
+    interaction, silent, koc = health.interaction.share, health.silent.share, health.koc.share
     if interaction is not None and interaction < limits.min_interaction:
         found.append(
             msg(

@@ -163,8 +163,8 @@ def _health(workbook: Workbook, report: Report) -> None:
             for role, count in sorted(item.roles.items(), key=lambda kv: -kv[1])
         )
         page.append(
-            [item.name, item.members, item.joins, item.leaves, item.net, item.active.value,
-             item.retention.value, item.interaction.value, item.silent.value, item.koc.value,
+            [item.name, item.members, item.joins, item.leaves, item.net, item.active.share,
+             item.retention.share, item.interaction.share, item.silent.share, item.koc.share,
              roles, "；".join(item.warnings)],
             [None, COUNT, COUNT, COUNT, "+#,##0;-#,##0;0", PERCENT, PERCENT, PERCENT, PERCENT,
              PERCENT],

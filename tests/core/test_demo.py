@@ -198,7 +198,7 @@ def test_demo_groups_have_a_usual_koc_share_but_one(sqlite_database):
             )
             .where(Membership.level == "kol")
         ).all()
-    shares = {health.name: health.koc.value for health in report.communities}
+    shares = {health.name: health.koc.share for health in report.communities}
     usual = [name for name, share in shares.items() if 0.08 <= share <= 0.12]
     assert len(usual) == len(shares) - 1, shares
     [odd] = [health for health in report.communities if health.name not in usual]

@@ -99,7 +99,7 @@ def test_four_week_retention_of_newcomers(database):
         stays, activity = load_stays(session), Activity(session)
         share = retention_4w(stays, activity, MONDAY, SUNDAY)
         _, kpis = _kpis(session)
-    assert (share.part, share.whole) == (1, 3)
+    assert (share.count, share.of) == (1, 3)
     assert kpis["retention"].value == pytest.approx(1 / 3)
     assert kpis["retention"].previous is None  # nobody joined in the week before
 
@@ -227,7 +227,7 @@ def test_warnings_new_group_losing_members_and_thresholds(database):
         leave(_crowd(session, old, 20)[:4])  # losing, but not a new group
         found = _health(session)
     assert found["新群流失"].warnings == ["新群 7 天流失 20.0%（超过 15%）"]
-    assert found["新群流失"].loss_7d.part == 4 and found["新群流失"].loss_7d.whole == 20
+    assert found["新群流失"].loss_7d.count == 4 and found["新群流失"].loss_7d.of == 20
     assert found["新群稳定"].warnings == []
     assert found["老群流失"].warnings == []  # and too small (16) for the share warnings
 
