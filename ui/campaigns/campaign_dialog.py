@@ -5,13 +5,19 @@ Esc closes it, so a write is never left without its dialog to report to."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Self
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ui.common.changes import Changes
     from ui.common.tab import FeatureTab
+
+T = TypeVar("T")
 
 
 class CampaignDialog(QDialog):
@@ -24,7 +30,7 @@ class CampaignDialog(QDialog):
         self.setMinimumWidth(min_width)
         self.tab = tab
         self.campaign_id = campaign_id
-        self.busy = False
+        self._writes = 0  # writes started and not yet ended
 
     @classmethod
     def open_over(cls, tab: FeatureTab, campaign_id: int) -> Self:
@@ -44,9 +50,44 @@ class CampaignDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         return self.buttons
 
-    def set_busy(self, busy: bool) -> None:
-        self.busy = busy
-        self.buttons.button(QDialogButtonBox.StandardButton.Close).setEnabled(not busy)
+    @property
+    def busy(self) -> bool:
+        return self._writes > 0
+
+    def write(
+        self,
+        work: Callable[[Session], T],
+        label: str,
+        changes: Changes,
+        then: Callable[[T], None],
+        on_failure: Callable[[BaseException], None],
+    ) -> None:
+        """`work(session)` through the tab's tasks, the dialog busy until every write it
+        started has ended, after that write's `then(result)` or `on_failure(error)`."""
+        self._writes += 1
+        self._show_busy()
+
+        def ended(callback: Callable[[Any], None]) -> Callable[[Any], None]:
+            def call(value: Any) -> None:
+                try:
+                    callback(value)
+                finally:
+                    self._writes -= 1
+                    self._show_busy()
+
+            return call
+
+        self.tab.tasks.write(
+            work,
+            label=label,
+            changes=changes,
+            then=ended(then),
+            on_failure=ended(on_failure),
+            parent=self,
+        )
+
+    def _show_busy(self) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setEnabled(not self.busy)
         self._update()
 
     def _update(self) -> None:

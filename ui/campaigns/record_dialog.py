@@ -279,15 +279,7 @@ class RecordDialog(CampaignDialog):
             ids = [result.inviter_id, result.invitee_id, result.first_inviter_id]
             return result, nicknames(session, [i for i in ids if i is not None])
 
-        self.set_busy(True)
-        self.tab.tasks.write(
-            work,
-            label=self.tr("正在记录邀请…"),
-            changes=WRITES,
-            then=self._recorded,
-            on_failure=self._failed,
-            parent=self,
-        )
+        self.write(work, self.tr("正在记录邀请…"), WRITES, self._recorded, self._failed)
 
     def _recorded(self, outcome) -> None:
         result, names = outcome
@@ -312,10 +304,8 @@ class RecordDialog(CampaignDialog):
         self.result.show()
         self.invitee.set_owner(None)  # ready for the next one
         self.invitee.setFocus()
-        self.set_busy(False)
 
     def _failed(self, error: BaseException) -> None:
-        self.set_busy(False)
         line = refusal_line(self, error)
         if line is None:
             return

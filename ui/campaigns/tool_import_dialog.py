@@ -116,15 +116,13 @@ class ToolImportDialog(CampaignDialog):
         self._clear()
         self.summary.setText(self.tr("正在读取…"))
         campaign = str(self.campaign_id)
-        self.set_busy(True)
         # A write session that keeps nothing: the import runs and is rolled back.
-        self.tab.tasks.write(
+        self.write(
             lambda session: preview_tool_export(session, campaign, path),
-            label=self.tr("正在读取表格…"),
-            changes=changes(),
-            then=lambda result: self._previewed(path, result),
-            on_failure=self._refused,
-            parent=self,
+            self.tr("正在读取表格…"),
+            changes(),
+            lambda result: self._previewed(path, result),
+            self._refused,
         )
 
     def _clear(self) -> None:
@@ -140,7 +138,7 @@ class ToolImportDialog(CampaignDialog):
 
     def _previewed(self, path: Path, result) -> None:
         if path != self.path:
-            return  # another file was chosen meanwhile: its read ends the busy state
+            return  # another file was chosen meanwhile
         self.previewed = result
         self.summary.setText(
             self.tr(
@@ -158,7 +156,6 @@ class ToolImportDialog(CampaignDialog):
             )
         )  # fmt: skip
         self._show_lists(result)
-        self.set_busy(False)
 
     def _show_lists(self, result) -> None:
         self.unmatched.clear()
@@ -178,7 +175,6 @@ class ToolImportDialog(CampaignDialog):
 
     def _refused(self, error: BaseException) -> None:
         self.previewed = None
-        self.set_busy(False)
         line = refusal_line(self, error)
         if line is None:
             return
@@ -192,14 +188,12 @@ class ToolImportDialog(CampaignDialog):
         if self.path is None or self.previewed is None:
             return
         campaign, path = str(self.campaign_id), self.path
-        self.set_busy(True)
-        self.tab.tasks.write(
+        self.write(
             lambda session: write_totals(session, campaign, path),
-            label=self.tr("正在导入…"),
-            changes=WRITES,
-            then=self._imported,
-            on_failure=self._refused,
-            parent=self,
+            self.tr("正在导入…"),
+            WRITES,
+            self._imported,
+            self._refused,
         )
 
     def _imported(self, result) -> None:
@@ -218,7 +212,6 @@ class ToolImportDialog(CampaignDialog):
             )
         )  # fmt: skip
         self._show_lists(result)
-        self.set_busy(False)
 
 
 import_tool_export = ToolImportDialog.open_over  # 导入工具明细… in the tab's 记录 menu
