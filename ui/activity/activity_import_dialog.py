@@ -9,7 +9,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QTableWidgetItem,
@@ -22,7 +21,7 @@ from core.common.database import Database
 from core.members.query import filter_choices
 from core.workflows.activity import record_activity_import
 from ui.activity.labels import activity_name
-from ui.common.file_drop import FileDropDialog, path_row
+from ui.common.file_drop import FileDropDialog, choose_file, path_row, remember_folder
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen
 from ui.common.tasks import TaskGroup, run_task
@@ -116,17 +115,18 @@ class ActivityImportDialog(FileDropDialog):
     # ----- the file -----------------------------------------------------------------------
 
     def browse(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
+        path = choose_file(
             self,
+            "activityImportFileDialog",
             self.tr("选择行为记录表格"),
-            "",
             self.tr("表格 (*.xlsx *.xlsm *.xls *.ods *.csv *.txt);;所有文件 (*)"),
         )
-        if name:
-            self.set_file(Path(name))
+        if path is not None:
+            self.set_file(path)
 
     def set_file(self, path: Path) -> None:
         self.path = path
+        remember_folder(path.parent)
         self.file.setText(str(path))
         self.preview_button.setEnabled(True)
         self.preview_button.setDefault(True)

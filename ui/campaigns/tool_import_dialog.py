@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 from ui.campaigns.campaign_dialog import CampaignDialog
 from ui.common.changes import Change, changes
 from ui.common.errors import refusal_line
-from ui.common.file_drop import path_row
+from ui.common.file_drop import choose_file, path_row, remember_folder
 from ui.common.i18n import shown
 from ui.common.widgets import hint_label, push_button, warning_label, wrapping_label
 
@@ -99,19 +98,21 @@ class ToolImportDialog(CampaignDialog):
         )
 
     def browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("选择裂变工具导出的表格"), "", self.tr("表格文件 ({files})").format(
-                files=FILES
-            )
-        )  # fmt: skip
-        if path:
-            self.set_path(Path(path))
+        path = choose_file(
+            self,
+            "campaign_tool_import_file_dialog",
+            self.tr("选择裂变工具导出的表格"),
+            self.tr("表格文件 ({files})").format(files=FILES),
+        )
+        if path is not None:
+            self.set_path(path)
 
     def set_path(self, path: Path) -> None:
         """Read the file and show what importing it would do (nothing is written)."""
         from core.campaigns.tool_import import preview_tool_export
 
         self.path, self.previewed, self.imported = path, None, None
+        remember_folder(path.parent)
         self.file.setText(str(path))
         self._clear()
         self.summary.setText(self.tr("正在读取…"))
