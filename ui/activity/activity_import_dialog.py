@@ -7,7 +7,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
 
 from core.activity.importing import ActivityImportPlan, plan_activity_import
 from core.common.database import Database
-from core.members.query import filter_choices
 from core.workflows.activity import record_activity_import
 from ui.activity.labels import activity_name
 from ui.common.file_drop import FileDropDialog, choose_file, path_row, remember_folder
@@ -26,12 +24,12 @@ from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen
 from ui.common.tasks import TaskGroup, run_task
 from ui.common.widgets import (
-    fill_communities,
     hint_label,
     push_button,
     read_only_table,
     wrapping_label,
 )
+from ui.members.community_choice import community_box
 
 
 class ActivityImportDialog(FileDropDialog):
@@ -65,11 +63,9 @@ class ActivityImportDialog(FileDropDialog):
             "activityImportFile", self.tr("选择或拖入一个表格文件"), browse
         )
 
-        self.community = QComboBox()
-        self.community.setObjectName("activityImportCommunity")
-        self.community.addItem(self.tr("按文件里的社群列"), None)
-        with database.session() as session:
-            fill_communities(self.community, filter_choices(session), community_id)
+        self.community = community_box(
+            database, "activityImportCommunity", community_id, (self.tr("按文件里的社群列"), None)
+        )
         self.community.setToolTip(
             self.tr("文件里没有「社群」列的行算作这个社群；按昵称找成员时需要知道社群")
         )

@@ -39,7 +39,6 @@ from core.members.importing import (
     write_error_report,
 )
 from core.members.masking import mask_phone
-from core.members.query import filter_choices
 from core.workflows.member_import import import_members, plan_member_import
 from ui.common.changes import Change, changes
 from ui.common.file_drop import (
@@ -57,9 +56,9 @@ from ui.common.import_wizard import (
     done_layout,
 )
 from ui.common.list_model import ListTableModel
-from ui.common.sorting import sorted_by_name
 from ui.common.tasks import run_task
 from ui.common.widgets import choice, hint_label, page_title, push_button
+from ui.members.community_choice import offered_communities
 
 NARROW_COLUMN_MAX = 200  # px: a long sheet name must not squeeze the reason
 WRAP_ROWS_MAX = 2000  # rows grown to their wrapped text; past that the tooltip shows it
@@ -128,9 +127,7 @@ class ImportDialog(ImportWizard):
         return page
 
     def _load_communities(self) -> list[tuple[int, str]]:
-        with self.database.session() as session:
-            choices = filter_choices(session)
-        return sorted_by_name(choices.communities, later=choices.is_archived)
+        return offered_communities(self.database)
 
     def _set_communities(self, communities: list[tuple[int, str]]) -> None:
         for community_id, name in communities:
