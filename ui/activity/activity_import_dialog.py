@@ -22,6 +22,7 @@ from ui.activity.labels import activity_name
 from ui.common.file_drop import FileDropDialog, choose_file, path_row, remember_folder
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen
+from ui.common.session_work import in_session
 from ui.common.tasks import TaskGroup, run_task
 from ui.common.widgets import (
     hint_label,
@@ -142,18 +143,12 @@ class ActivityImportDialog(FileDropDialog):
         """Plan the import in the background (nothing is written); `then(plan)` afterwards."""
         if self.path is None:
             return
-        path, community_id, database = self.path, self.community.currentData(), self.database
-
-        def work(progress, cancelled) -> ActivityImportPlan:
-            with database.session() as session:
-                return plan_activity_import(
-                    session,
-                    path,
-                    community_id=community_id,
-                    progress=progress,
-                    cancelled=cancelled,
-                )
-
+        work = in_session(
+            self.database,
+            plan_activity_import,
+            self.path,
+            community_id=self.community.currentData(),
+        )
         run_task(
             self,
             work,

@@ -41,6 +41,7 @@ from ui.common.import_wizard import (
     done_label,
     done_layout,
 )
+from ui.common.session_work import in_session
 from ui.common.tasks import Task, run_task
 from ui.common.widgets import (
     hint_label,
@@ -408,16 +409,10 @@ class ChatImportDialog(ImportWizard):
         self.preview()
 
     def start_import(self, plan: ChatImportPlan) -> None:
-        database = self.database
         plan.create_communities = self.create.isChecked()
-
-        def work(progress, cancelled) -> ChatsImported:
-            with database.session(write=True) as session:
-                return import_chats(session, plan, progress=progress, cancelled=cancelled)
-
         self.import_task = run_task(
             self,
-            work,
+            in_session(self.database, import_chats, plan, write=True),
             label=self.tr("正在导入群聊记录…（取消则什么都不改）"),
             on_success=self._done,
             on_failure=self._show_error,
