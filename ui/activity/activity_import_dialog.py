@@ -7,9 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QTableWidgetItem,
@@ -19,20 +17,20 @@ from PySide6.QtWidgets import (
 
 from core.activity.importing import ActivityImportPlan, plan_activity_import
 from core.common.database import Database
-from core.members.query import filter_choices
 from core.workflows.activity import record_activity_import
 from ui.activity.labels import activity_name
-from ui.common.file_drop import FileDropDialog, path_row
+from ui.common.file_drop import FileDropDialog, choose_file, path_row, remember_folder
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen
+from ui.common.session_work import in_session
 from ui.common.tasks import TaskGroup, run_task
 from ui.common.widgets import (
-    fill_communities,
     hint_label,
     push_button,
     read_only_table,
     wrapping_label,
 )
+from ui.members.community_choice import community_box
 
 
 class ActivityImportDialog(FileDropDialog):
@@ -66,11 +64,9 @@ class ActivityImportDialog(FileDropDialog):
             "activityImportFile", self.tr("选择或拖入一个表格文件"), browse
         )
 
-        self.community = QComboBox()
-        self.community.setObjectName("activityImportCommunity")
-        self.community.addItem(self.tr("按文件里的社群列"), None)
-        with database.session() as session:
-            fill_communities(self.community, filter_choices(session), community_id)
+        self.community = community_box(
+            database, "activityImportCommunity", community_id, (self.tr("按文件里的社群列"), None)
+        )
         self.community.setToolTip(
             self.tr("文件里没有「社群」列的行算作这个社群；按昵称找成员时需要知道社群")
         )
@@ -116,17 +112,18 @@ class ActivityImportDialog(FileDropDialog):
     # ----- the file -----------------------------------------------------------------------
 
     def browse(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
+        path = choose_file(
             self,
+            "activityImportFileDialog",
             self.tr("选择行为记录表格"),
-            "",
             self.tr("表格 (*.xlsx *.xlsm *.xls *.ods *.csv *.txt);;所有文件 (*)"),
         )
-        if name:
-            self.set_file(Path(name))
+        if path is not None:
+            self.set_file(path)
 
     def set_file(self, path: Path) -> None:
         self.path = path
+        remember_folder(path.parent)
         self.file.setText(str(path))
         self.preview_button.setEnabled(True)
         self.preview_button.setDefault(True)
@@ -146,18 +143,12 @@ class ActivityImportDialog(FileDropDialog):
         """Plan the import in the background (nothing is written); `then(plan)` afterwards."""
         if self.path is None:
             return
-        path, community_id, database = self.path, self.community.currentData(), self.database
-
-        def work(progress, cancelled) -> ActivityImportPlan:
-            with database.session() as session:
-                return plan_activity_import(
-                    session,
-                    path,
-                    community_id=community_id,
-                    progress=progress,
-                    cancelled=cancelled,
-                )
-
+        work = in_session(
+            self.database,
+            plan_activity_import,
+            self.path,
+            community_id=self.community.currentData(),
+        )
         run_task(
             self,
             work,

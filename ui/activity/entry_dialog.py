@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (
 
 from core.activity.record import NewEvent
 from core.common.database import Database
-from core.members.query import filter_choices
 from core.workflows.activity import record_activity
 from ui.activity.labels import activity_labels
 from ui.common.tasks import TaskGroup
 from ui.common.units import units
-from ui.common.widgets import counted_suffix, fill_communities, ok_cancel_buttons, wrapping_label
+from ui.common.widgets import counted_suffix, ok_cancel_buttons, wrapping_label
+from ui.members.community_choice import community_box
 
 ENTRY_TIME = time(12, 0)  # the day is what counts; noon keeps it inside the day everywhere
 
@@ -52,10 +52,7 @@ class ActivityEntryDialog(QDialog):
         for kind, name in activity_labels().items():
             self.kind.addItem(name, kind)
         self.kind.currentIndexChanged.connect(self._kind_changed)
-        self.community = QComboBox()
-        self.community.setObjectName("entryCommunity")
-        with database.session() as session:
-            fill_communities(self.community, filter_choices(session), community_id)
+        self.community = community_box(database, "entryCommunity", community_id)
         self.day = QDateEdit(QDate.currentDate())
         self.day.setObjectName("entryDate")
         self.day.setCalendarPopup(True)

@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 
 from core.activity.paste import PastePlan, plan_paste
 from core.common.database import Database
-from core.members.query import filter_choices
 from core.workflows.activity import record_paste
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen
 from ui.common.tasks import TaskGroup
-from ui.common.widgets import fill_communities, push_button, read_only_table, wrapping_label
+from ui.common.widgets import push_button, read_only_table, wrapping_label
+from ui.members.community_choice import community_box
 
 SKIP = -1
 
@@ -51,10 +51,7 @@ class PasteDialog(QDialog):
         self.tasks = TaskGroup(self)
         self.plan: PastePlan | None = None
 
-        self.community = QComboBox()
-        self.community.setObjectName("pasteCommunity")
-        with database.session() as session:
-            fill_communities(self.community, filter_choices(session), community_id)
+        self.community = community_box(database, "pasteCommunity", community_id)
         self.use_title_date = QCheckBox(self.tr("按接龙标题里的日期（没有时用右边的日期）"))
         self.use_title_date.setObjectName("pasteUseTitleDate")
         self.use_title_date.setChecked(True)

@@ -19,8 +19,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -31,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.campaigns.campaign_dialog import CampaignDialog
 from ui.common.changes import Change, changes
 from ui.common.errors import refusal_line
 from ui.common.flow_layout import FlowLayout
@@ -44,23 +43,11 @@ LOOKUP_DELAY_MS = 250
 WRITES = changes(Change.CAMPAIGNS, Change.MEMBERS)  # an edge, and the invitee's inviter
 
 
-def record_invite(tab: FeatureTab, campaign_id: int) -> RecordDialog:
-    """Open 记录邀请 for the campaign over the tab (the tab's toolbar button calls this)."""
-    dialog = RecordDialog(tab, campaign_id, tab)
-    dialog.open()
-    return dialog
-
-
-class RecordDialog(QDialog):
-    def __init__(self, tab: FeatureTab, campaign_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("campaign_record_dialog")
-        self.tab = tab
-        self.campaign_id = campaign_id
+class RecordDialog(CampaignDialog):
+    def __init__(self, tab: FeatureTab, campaign_id: int) -> None:
+        super().__init__(tab, campaign_id, "campaign_record_dialog", self.tr("记录邀请"), 560)
         self.resolved = None  # the ResolvedCode of the code typed, once looked up
         self.recorded = None  # the last CodeRecorded
-        self.setWindowTitle(self.tr("记录邀请"))
-        self.setMinimumWidth(560)
 
         self.by_code = QRadioButton(self.tr("按邀请码"))
         self.by_code.setObjectName("campaign_record_by_code")
@@ -132,22 +119,14 @@ class RecordDialog(QDialog):
 
         self.result = wrapping_label("campaign_record_result")
         self.result.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
-        self.record_button = QPushButton(self.tr("记录"))
-        self.record_button.setObjectName("campaign_record_ok")
-        self.record_button.setProperty("primary", True)
+        self.record_button = push_button("campaign_record_ok", self.tr("记录"), self.record)
         self.record_button.setDefault(True)
-        self.buttons.addButton(self.record_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.record_button.clicked.connect(self.record)
-        self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.result)
         layout.addStretch(1)
-        layout.addWidget(self.buttons)
-        self.busy = False
+        layout.addWidget(self.close_buttons(self.record_button))
         self._how_changed()
         self._load_communities()
 
@@ -182,7 +161,6 @@ class RecordDialog(QDialog):
         inviter = self.resolved if by_code else self.inviter.owner
         ready = self.invitee.owner is not None and inviter is not None
         self.record_button.setEnabled(ready and not self.busy)
-        self.buttons.button(QDialogButtonBox.StandardButton.Close).setEnabled(not self.busy)
 
     # ------------------------------------------------------------------------ the code
 
@@ -301,20 +279,10 @@ class RecordDialog(QDialog):
             ids = [result.inviter_id, result.invitee_id, result.first_inviter_id]
             return result, nicknames(session, [i for i in ids if i is not None])
 
-        self.busy = True
-        self._update()
-        self.tab.tasks.write(
-            work,
-            label=self.tr("正在记录邀请…"),
-            changes=WRITES,
-            then=self._recorded,
-            on_failure=self._failed,
-            parent=self,
-        )
+        self.write(work, self.tr("正在记录邀请…"), WRITES, self._recorded, self._failed)
 
     def _recorded(self, outcome) -> None:
         result, names = outcome
-        self.busy = False
         self.recorded = result
         inviter = names.get(result.inviter_id, result.inviter)
         invitee = names.get(result.invitee_id, f"#{result.invitee_id}")
@@ -336,11 +304,8 @@ class RecordDialog(QDialog):
         self.result.show()
         self.invitee.set_owner(None)  # ready for the next one
         self.invitee.setFocus()
-        self._update()
 
     def _failed(self, error: BaseException) -> None:
-        self.busy = False
-        self._update()
         line = refusal_line(self, error)
         if line is None:
             return
@@ -350,6 +315,5 @@ class RecordDialog(QDialog):
         if getattr(error, "suggestions", None):
             self._set_suggestions(error.suggestions)
 
-    def reject(self) -> None:
-        if not self.busy:
-            super().reject()
+
+record_invite = RecordDialog.open_over  # 记录邀请 in the tab's 记录 menu

@@ -14,9 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -24,9 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.campaigns.campaign_dialog import CampaignDialog
 from ui.common.changes import Change, changes
 from ui.common.errors import refusal_line
-from ui.common.file_drop import path_row
+from ui.common.file_drop import choose_file, path_row, remember_folder
 from ui.common.i18n import shown
 from ui.common.widgets import hint_label, push_button, warning_label, wrapping_label
 
@@ -37,25 +35,13 @@ WRITES = changes(Change.CAMPAIGNS)
 FILES = "*.xlsx *.xls *.csv"
 
 
-def import_tool_export(tab: FeatureTab, campaign_id: int) -> ToolImportDialog:
-    """Open 导入裂变工具明细 for the campaign over the tab (the tab's toolbar button calls this)."""
-    dialog = ToolImportDialog(tab, campaign_id, tab)
-    dialog.open()
-    return dialog
-
-
-class ToolImportDialog(QDialog):
-    def __init__(self, tab: FeatureTab, campaign_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("campaign_tool_import_dialog")
-        self.tab = tab
-        self.campaign_id = campaign_id
+class ToolImportDialog(CampaignDialog):
+    def __init__(self, tab: FeatureTab, campaign_id: int) -> None:
+        title = self.tr("导入裂变工具明细")
+        super().__init__(tab, campaign_id, "campaign_tool_import_dialog", title, 600)
         self.path: Path | None = None
         self.previewed = None  # ToolImported of the preview, when the file was read
         self.imported = None  # ToolImported once written
-        self.busy = False
-        self.setWindowTitle(self.tr("导入裂变工具明细"))
-        self.setMinimumWidth(600)
 
         intro = QLabel(
             self.tr("LinkWeChat 导出的「群裂变明细」或「任务宝明细」表格：记下每人带来的新客数。")
@@ -92,14 +78,9 @@ class ToolImportDialog(QDialog):
         self.message = warning_label("campaign_tool_import_message")
         self.message.hide()
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
         self.import_button = push_button(
             "campaign_tool_import_ok", self.tr("导入"), self.run_import
         )
-        self.import_button.setProperty("primary", True)
-        self.buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -108,43 +89,41 @@ class ToolImportDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.lists, 1)
         layout.addWidget(self.missing)
-        layout.addWidget(self.buttons)
+        layout.addWidget(self.close_buttons(self.import_button))
         self._update()
 
     def _update(self) -> None:
         self.import_button.setEnabled(
             not self.busy and self.previewed is not None and self.imported is None
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Close).setEnabled(not self.busy)
 
     def browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("选择裂变工具导出的表格"), "", self.tr("表格文件 ({files})").format(
-                files=FILES
-            )
-        )  # fmt: skip
-        if path:
-            self.set_path(Path(path))
+        path = choose_file(
+            self,
+            "campaign_tool_import_file_dialog",
+            self.tr("选择裂变工具导出的表格"),
+            self.tr("表格文件 ({files})").format(files=FILES),
+        )
+        if path is not None:
+            self.set_path(path)
 
     def set_path(self, path: Path) -> None:
         """Read the file and show what importing it would do (nothing is written)."""
         from core.campaigns.tool_import import preview_tool_export
 
         self.path, self.previewed, self.imported = path, None, None
+        remember_folder(path.parent)
         self.file.setText(str(path))
         self._clear()
         self.summary.setText(self.tr("正在读取…"))
         campaign = str(self.campaign_id)
-        self.busy = True
-        self._update()
         # A write session that keeps nothing: the import runs and is rolled back.
-        self.tab.tasks.write(
+        self.write(
             lambda session: preview_tool_export(session, campaign, path),
-            label=self.tr("正在读取表格…"),
-            changes=changes(),
-            then=lambda result: self._previewed(path, result),
-            on_failure=self._refused,
-            parent=self,
+            self.tr("正在读取表格…"),
+            changes(),
+            lambda result: self._previewed(path, result),
+            self._refused,
         )
 
     def _clear(self) -> None:
@@ -159,9 +138,8 @@ class ToolImportDialog(QDialog):
         return self.tr("任务宝明细")
 
     def _previewed(self, path: Path, result) -> None:
-        self.busy = False
         if path != self.path:
-            return
+            return  # another file was chosen meanwhile
         self.previewed = result
         self.summary.setText(
             self.tr(
@@ -179,7 +157,6 @@ class ToolImportDialog(QDialog):
             )
         )  # fmt: skip
         self._show_lists(result)
-        self._update()
 
     def _show_lists(self, result) -> None:
         self.unmatched.clear()
@@ -198,9 +175,7 @@ class ToolImportDialog(QDialog):
         self.missing.show()
 
     def _refused(self, error: BaseException) -> None:
-        self.busy = False
         self.previewed = None
-        self._update()
         line = refusal_line(self, error)
         if line is None:
             return
@@ -214,19 +189,15 @@ class ToolImportDialog(QDialog):
         if self.path is None or self.previewed is None:
             return
         campaign, path = str(self.campaign_id), self.path
-        self.busy = True
-        self._update()
-        self.tab.tasks.write(
+        self.write(
             lambda session: write_totals(session, campaign, path),
-            label=self.tr("正在导入…"),
-            changes=WRITES,
-            then=self._imported,
-            on_failure=self._refused,
-            parent=self,
+            self.tr("正在导入…"),
+            WRITES,
+            self._imported,
+            self._refused,
         )
 
     def _imported(self, result) -> None:
-        self.busy = False
         self.imported = result
         self.summary.setText(
             self.tr(
@@ -242,8 +213,6 @@ class ToolImportDialog(QDialog):
             )
         )  # fmt: skip
         self._show_lists(result)
-        self._update()
 
-    def reject(self) -> None:
-        if not self.busy:
-            super().reject()
+
+import_tool_export = ToolImportDialog.open_over  # 导入工具明细… in the tab's 记录 menu

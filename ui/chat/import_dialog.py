@@ -26,7 +26,7 @@ from core.chat.detect import needs_day
 from core.chat.importing.plan import ChatImportPlan, plan_chat_import
 from core.common.database import Database
 from core.common.errors import UserError
-from core.members.query import MemberRow, filter_choices, load_rows
+from core.members.query import MemberRow, load_rows
 from core.workflows.chat_import import ChatsImported, import_chats
 from ui.chat.preview import ChatPreview, candidate_members, distinct_new
 from ui.common.changes import Change, changes
@@ -41,7 +41,7 @@ from ui.common.import_wizard import (
     done_label,
     done_layout,
 )
-from ui.common.sorting import sorted_by_name
+from ui.common.session_work import in_session
 from ui.common.tasks import Task, run_task
 from ui.common.widgets import (
     hint_label,
@@ -51,6 +51,7 @@ from ui.common.widgets import (
     warning_label,
     wrapping_label,
 )
+from ui.members.community_choice import offered_communities
 
 NO_DAY = QDate(2000, 1, 1)  # the date box's "not chosen yet" (its special value text)
 # Every tab that shows members, communities, activity, points or referral edges reloads.
@@ -145,9 +146,7 @@ class ChatImportDialog(ImportWizard):
         return label
 
     def _load_communities(self) -> list[tuple[int, str]]:
-        with self.database.session() as session:
-            choices = filter_choices(session)
-        return sorted_by_name(choices.communities, later=choices.is_archived)
+        return offered_communities(self.database)
 
     def _set_communities(self, communities: list[tuple[int, str]]) -> None:
         for _community_id, name in communities:
@@ -410,16 +409,10 @@ class ChatImportDialog(ImportWizard):
         self.preview()
 
     def start_import(self, plan: ChatImportPlan) -> None:
-        database = self.database
         plan.create_communities = self.create.isChecked()
-
-        def work(progress, cancelled) -> ChatsImported:
-            with database.session(write=True) as session:
-                return import_chats(session, plan, progress=progress, cancelled=cancelled)
-
         self.import_task = run_task(
             self,
-            work,
+            in_session(self.database, import_chats, plan, write=True),
             label=self.tr("正在导入群聊记录…（取消则什么都不改）"),
             on_success=self._done,
             on_failure=self._show_error,

@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from html import escape
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from core.chat.insights import SILENT_DAYS, ChatPresence, member_chat, silent_members
 from core.common.database import Database
-from ui.common.tasks import TaskGroup
 from ui.common.widgets import hint_label, wrapping_label
 from ui.members.scope import ExtraChoice
+from ui.members.section import MemberSection
 
 SILENT_KEY = "chat_silent_30"
 
@@ -40,19 +40,11 @@ def _at(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M")
 
 
-class ChatPresencePanel(QWidget):
-    """A section of the member detail: `section_title`, `database`, `show_member(id)`,
-    `changed` (never emitted: nothing is edited here)."""
-
-    changed = Signal()
+class ChatPresencePanel(MemberSection):
+    """A section of the member detail (it never emits `changed`: nothing is edited here)."""
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("memberChatPanel")
-        self.section_title = self.tr("群聊发言")
-        self.database = database
-        self.member_id: int | None = None
-        self.tasks = TaskGroup(self)
+        super().__init__(database, "memberChatPanel", self.tr("群聊发言"), parent)
         self.label = wrapping_label("memberChatText")
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.empty = hint_label(self.tr("群聊记录里没有此人的发言"), "memberChatEmpty")

@@ -33,6 +33,7 @@ from ui.common.labels import role_name
 from ui.common.tasks import TaskGroup
 from ui.common.wheel import scroll_safe
 from ui.common.widgets import hint_label, page_title, push_button, section_title, select_data
+from ui.members.section import MemberSection
 
 NO_BIRTHDAY = QDate(1900, 1, 1)
 # The member fields edited in a one-line box, in the form's order.
@@ -76,7 +77,7 @@ class MemberDetailPanel(QWidget):
         # A 行为 kind's name: ui/activity names them, which members may not import; the tab
         # hands the window's choice in (MembersTabExtras).
         self.activity_name: Callable[[str], str] = str
-        self.sections: list[QWidget] = []
+        self.sections: list[MemberSection] = []
         self.member_id: int | None = None
         self.detail: MemberDetail | None = None
         self._undo: tuple[int, dict[str, Any], list[str] | None] | None = None
@@ -227,10 +228,8 @@ class MemberDetailPanel(QWidget):
         for section in self.sections:
             section.database = database
 
-    def add_section(self, section: QWidget) -> None:
-        """Show `section` (with its `section_title`) after the memberships. It offers
-        `show_member(id | None)`, a `database` attribute and a `changed` signal for a change
-        it saved."""
+    def add_section(self, section: MemberSection) -> None:
+        """Show `section` (with its `section_title`) after the memberships."""
         self.sections.append(section)
         self._sections_layout.addWidget(section_title(section.section_title))
         self._sections_layout.addWidget(section)

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from PySide6.QtGui import QAction
-    from PySide6.QtWidgets import QWidget
     from sqlalchemy.orm import Session
 
     from core.common.database import Database
     from ui.members.scope import MemberScope
+    from ui.members.section import MemberSection
     from ui.members.tab import MembersTab
 
 
@@ -32,7 +32,7 @@ def _no_levels(_session: Session) -> list[tuple[str, str]]:
     return []
 
 
-def _no_sections(_database: Database) -> list[QWidget]:
+def _no_sections(_database: Database) -> list[MemberSection]:
     return []
 
 
@@ -49,6 +49,6 @@ class MembersTabExtras:
     # A filter whose members another feature computes (分群), made for the tab it serves.
     scope: Callable[[MembersTab], MemberScope] | None = None
     # Sections the detail panel shows after the memberships (MemberDetailPanel.add_section).
-    detail_sections: Callable[[Database], list[QWidget]] = _no_sections
+    detail_sections: Callable[[Database], list[MemberSection]] = _no_sections
     # More entries of the 导入 button's menu, after the tab's own 成员名单 (made for the tab).
     more_imports: Callable[[MembersTab], list[QAction]] = _no_imports

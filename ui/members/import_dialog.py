@@ -39,7 +39,6 @@ from core.members.importing import (
     write_error_report,
 )
 from core.members.masking import mask_phone
-from core.members.query import filter_choices
 from core.workflows.member_import import import_members, plan_member_import
 from ui.common.changes import Change, changes
 from ui.common.file_drop import (
@@ -57,9 +56,10 @@ from ui.common.import_wizard import (
     done_layout,
 )
 from ui.common.list_model import ListTableModel
-from ui.common.sorting import sorted_by_name
+from ui.common.session_work import in_session
 from ui.common.tasks import run_task
 from ui.common.widgets import choice, hint_label, page_title, push_button
+from ui.members.community_choice import offered_communities
 
 NARROW_COLUMN_MAX = 200  # px: a long sheet name must not squeeze the reason
 WRAP_ROWS_MAX = 2000  # rows grown to their wrapped text; past that the tooltip shows it
@@ -128,9 +128,7 @@ class ImportDialog(ImportWizard):
         return page
 
     def _load_communities(self) -> list[tuple[int, str]]:
-        with self.database.session() as session:
-            choices = filter_choices(session)
-        return sorted_by_name(choices.communities, later=choices.is_archived)
+        return offered_communities(self.database)
 
     def _set_communities(self, communities: list[tuple[int, str]]) -> None:
         for community_id, name in communities:
@@ -172,22 +170,16 @@ class ImportDialog(ImportWizard):
             return
         mapping = mapping or None  # a button's clicked(False)
         self._mapping = mapping
-        path, (community_name, community_id) = self.path, self._community_choice()
-        database, answers = self.database, dict(self.answers)
-
-        def work(progress, cancelled) -> ImportPlan:
-            with database.session() as session:
-                return plan_member_import(
-                    session,
-                    path,
-                    community_name=community_name,
-                    community_id=community_id,
-                    mapping=mapping,
-                    answers=answers,
-                    progress=progress,
-                    cancelled=cancelled,
-                )
-
+        community_name, community_id = self._community_choice()
+        work = in_session(
+            self.database,
+            plan_member_import,
+            self.path,
+            community_name=community_name,
+            community_id=community_id,
+            mapping=mapping,
+            answers=dict(self.answers),
+        )
         run_task(self, work, label=self.tr("正在读取并检查每一行…"), on_success=self._show_plan)
 
     def _preview_page(self) -> QWidget:
@@ -585,19 +577,11 @@ class ImportDialog(ImportWizard):
     # ----- page 3: the import ----------------------------------------------------------------
 
     def start_import(self, plan: ImportPlan) -> None:
-        database = self.database
-
-        def work(progress, cancelled) -> ImportResult:
-            with database.session(write=True) as session:
-                return import_members(
-                    session, plan, progress=progress, cancelled=cancelled
-                ).imported
-
         run_task(
             self,
-            work,
+            in_session(self.database, import_members, plan, write=True),
             label=self.tr("正在导入…（取消则什么都不改）"),
-            on_success=self._done,
+            on_success=lambda done: self._done(done.imported),
             on_cancelled=lambda: self.summary.setText(self.tr("已取消导入，数据没有改动")),
         )
 

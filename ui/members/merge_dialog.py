@@ -46,7 +46,14 @@ from ui.common.errors import show_error
 from ui.common.i18n import shown
 from ui.common.screen_fit import fit_to_screen
 from ui.common.tasks import TaskGroup
-from ui.common.widgets import hint_label, page_title, push_button, restyle, wrapping_label
+from ui.common.widgets import (
+    hint_label,
+    page_title,
+    push_button,
+    restyle,
+    text_label,
+    wrapping_label,
+)
 
 HISTORY_SHOWN = 20
 MEMBERS = changes(Change.MEMBERS)
@@ -67,11 +74,8 @@ class MergeSideCard(QFrame):
         self.keep.setObjectName(f"merge_keep_{key}")
         self.suggested = QLabel()
         self.suggested.setProperty("muted", True)
-        self.name = QLabel()
-        self.name.setObjectName(f"merge_{key}_nickname")
+        self.name = text_label(f"merge_{key}_nickname")
         self.name.setProperty("mergeName", True)
-        self.name.setWordWrap(True)
-        self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.values: dict[str, QLabel] = {}
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -86,8 +90,7 @@ class MergeSideCard(QFrame):
             ("tags", self.tr("标签")),
             ("created", self.tr("建档")),
         ):
-            value = wrapping_label(f"merge_{key}_{field}")
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value = text_label(f"merge_{key}_{field}")
             caption = QLabel(label)
             caption.setProperty("muted", True)
             form.addRow(caption, value)

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from core.common.database import Database
-from core.members.query import filter_choices
 from core.reports.period import ALL_SHEETS, MAX_DAYS, preset_period
 from core.reports.presets import (
     CUSTOM,
@@ -43,11 +42,11 @@ from ui.common.widgets import (
     combo_fits,
     confirm,
     counted_suffix,
-    fill_communities,
     ok_cancel_buttons,
     push_button,
     select_data,
 )
+from ui.members.community_choice import community_box
 
 # objectName suffixes of the sheet boxes (ASCII: tests find them by name).
 SHEET_KEYS = dict(
@@ -121,11 +120,7 @@ class PresetDialog(QDialog):
         period_row.addWidget(self.end)
         period_row.addStretch(1)
 
-        self.community = QComboBox()
-        self.community.setObjectName("presetCommunity")
-        self.community.addItem(self.tr("全部社群"), "")
-        with database.session() as session:
-            fill_communities(self.community, filter_choices(session))
+        self.community = community_box(database, "presetCommunity", first=(self.tr("全部社群"), ""))
         for index in range(1, self.community.count()):
             self.community.setItemData(index, self.community.itemText(index))  # by name
 

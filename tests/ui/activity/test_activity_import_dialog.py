@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -133,3 +134,20 @@ def test_an_unreadable_file_is_explained(app, qtbot, group, tmp_path):
     assert dialog.plan is None
     assert not dialog.findChild(QPushButton, "activityImportApply").isEnabled()
     assert count_events(database) == 0
+
+
+def test_the_file_dialog_opens_in_the_folder_of_the_last_import(app, qtbot, group, sheet, settings):
+    database, cid = group
+    dialog = ActivityImportDialog(database, cid)
+    qtbot.addWidget(dialog)
+    dialog.set_file(sheet)  # chosen (by the dialog or dropped): its folder is remembered
+    seen = []
+
+    def look(file_dialog) -> None:
+        seen.append(Path(file_dialog.directory().absolutePath()))
+        file_dialog.reject()
+
+    when_shown("activityImportFileDialog", look)
+    dialog.findChild(QPushButton, "activityImportBrowse").click()
+    assert seen == [sheet.parent.resolve()]
+    assert dialog.path == sheet  # closed without a choice: the file stays chosen

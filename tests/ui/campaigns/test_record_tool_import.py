@@ -16,6 +16,7 @@ from core.members.editing import add_members_to_community, create_member
 from db.models import Community
 from db.referral_models import CampaignToolTotal
 from tests.ui.campaigns.campaign_helpers import Host
+from tests.ui.conftest import when_shown
 from ui.campaigns.tool_import_dialog import import_tool_export
 from ui.common.changes import Change
 
@@ -93,3 +94,19 @@ def test_a_broken_file_is_refused_in_one_line_and_writes_nothing(opened, qtbot, 
     assert "群裂变明细.xlsx" in message.text()
     assert not dialog.findChild(QPushButton, "campaign_tool_import_ok").isEnabled()
     assert totals(host.database) == 0 and host.announced == []
+
+
+def test_the_file_dialog_opens_in_the_folder_of_the_last_import(opened, qtbot, settings):
+    dialog, host, path = opened
+    dialog.set_path(path)  # chosen (by the dialog or dropped): its folder is remembered
+    qtbot.waitUntil(lambda: dialog.previewed is not None and not host.busy(), timeout=10_000)
+    seen = []
+
+    def look(file_dialog) -> None:
+        seen.append(Path(file_dialog.directory().absolutePath()))
+        file_dialog.reject()
+
+    when_shown("campaign_tool_import_file_dialog", look)
+    dialog.findChild(QPushButton, "campaign_tool_import_browse").click()
+    assert seen == [path.parent.resolve()]
+    assert dialog.path == path  # closed without a choice: the file stays chosen
