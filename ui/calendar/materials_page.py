@@ -221,7 +221,7 @@ class MaterialsPage(QWidget):
         filtered = bool(self.search.text().strip() or self.tag.currentData())
         self.switch.set_empty(not listing.materials and not filtered)
         if not listing.materials and filtered:
-            self.status.setProperty("warning", False)
+            restyle(self.status, warning=False)
             self.status.setText(self.tr("没有符合条件的素材"))
 
     def _fill_tags(self, tags: list[tuple[str, int]]) -> None:
@@ -340,7 +340,7 @@ class MaterialsPage(QWidget):
         )
 
     def _deleted(self, title: str) -> None:
-        self.status.setProperty("warning", False)
+        restyle(self.status, warning=False)
         self.status.setText(self.tr("已删除素材「{name}」").format(name=title))
         self.reload()
 
