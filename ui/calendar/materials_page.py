@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from ui.common.changes import Change, changes
 from ui.common.empty_state import EmptyState, EmptySwitch
+from ui.common.file_drop import image_filter
 from ui.common.i18n import shown
 from ui.common.icons import icon
 from ui.common.tasks import TaskGroup
@@ -243,7 +244,7 @@ class MaterialsPage(QWidget):
             self,
             self.tr("添加素材"),
             "",
-            self.tr("图片 (*.png *.jpg *.jpeg *.gif *.bmp *.webp);;所有文件 (*)"),
+            image_filter(),
         )
         if names:
             self.add_paths([Path(name) for name in names])

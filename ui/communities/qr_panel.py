@@ -40,6 +40,7 @@ from core.communities import qr
 from core.communities.attention import Attention
 from core.communities.qr import QrInfo
 from ui.common.empty_state import EmptyState, EmptySwitch
+from ui.common.file_drop import image_filter
 from ui.common.quiet import Quiet
 from ui.common.tasks import TaskGroup
 from ui.common.widgets import hint_label, push_button, section_title, wrapping_label
@@ -314,7 +315,7 @@ class QrPanel(QFrame):
             self,
             self.tr("选择群二维码图片"),
             "",
-            self.tr("图片 (*.png *.jpg *.jpeg *.gif *.bmp *.webp);;所有文件 (*)"),
+            image_filter(),
         )
         if path:
             self._attach(lambda: read_image_file(path))

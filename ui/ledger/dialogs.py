@@ -46,6 +46,7 @@ from core.ledger.limits import (
 )
 from core.ledger.rules import ACTION_NAMES, RuleSpec
 from ui.common.errors import refusal_line, show_error
+from ui.common.file_drop import image_filter
 from ui.common.i18n import shown, shown_name, typed_name
 from ui.common.units import units
 from ui.common.widgets import (
@@ -484,7 +485,7 @@ class RewardDialog(_Form):
             self,
             self.tr("选择奖品图片"),
             "",
-            self.tr("图片 (*.png *.jpg *.jpeg *.gif *.bmp *.webp *.tif *.tiff);;所有文件 (*)"),
+            image_filter(),
         )
         if not path:
             return

@@ -26,6 +26,7 @@ from core.common.errors import UserError
 from core.posters.font_refs import is_package_font
 from core.posters.fonts import FontInfo, bundled_font, system_fonts
 from core.posters.template import parse_color
+from ui.common.file_drop import image_filter
 from ui.common.quiet import Quiet
 from ui.common.tasks import TaskGroup
 from ui.common.widgets import push_button, restyle, wrapping_label
@@ -153,7 +154,7 @@ class AssetField(QWidget):
             self,
             self.tr("选择图片"),
             AssetField._last_dir,
-            self.tr("图片 (*.png *.jpg *.jpeg *.webp *.gif *.bmp *.tif *.tiff);;所有文件 (*)"),
+            image_filter(),
         )
         if path:
             AssetField._last_dir = str(Path(path).parent)

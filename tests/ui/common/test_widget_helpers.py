@@ -94,3 +94,16 @@ def test_a_tab_says_what_it_did_in_the_status_bar_when_it_has_one(app, qtbot, sq
     window.setCentralWidget(tab)
     tab.say("周报已导出：a.xlsx", 10000)
     assert window.statusBar().currentMessage() == "周报已导出：a.xlsx"
+
+
+def test_the_picture_filter_offers_every_format_core_opens(app):
+    from PIL import Image
+
+    from core.common.images import FORMATS
+    from ui.common.file_drop import IMAGE_PATTERNS, image_filter
+
+    by_extension = Image.registered_extensions()
+    offered = {by_extension[pattern.removeprefix("*")] for pattern in IMAGE_PATTERNS.split()}
+    assert offered == FORMATS
+    pictures, anything = image_filter().split(";;")
+    assert pictures.endswith(f"({IMAGE_PATTERNS})") and anything.endswith("(*)")
