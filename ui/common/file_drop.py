@@ -32,6 +32,12 @@ def image_filter() -> str:
     )
 
 
+def choose_picture(parent: QWidget, title: str, folder: str = "") -> str | None:
+    """The picture file the operator picks in the system's file dialog, or None."""
+    path, _ = QFileDialog.getOpenFileName(parent, title, folder, image_filter())
+    return path or None
+
+
 def start_folder() -> Path:
     """Where the file dialog opens: the folder of the last import, else Documents, else home."""
     remembered = ui_settings().value(LAST_FOLDER_KEY, "", str)

@@ -107,3 +107,26 @@ def test_the_picture_filter_offers_every_format_core_opens(app):
     assert offered == FORMATS
     pictures, anything = image_filter().split(";;")
     assert pictures.endswith(f"({IMAGE_PATTERNS})") and anything.endswith("(*)")
+
+
+def test_choose_picture_asks_with_the_picture_filter_and_gives_none_when_cancelled(
+    app, qtbot, monkeypatch
+):
+    from PySide6.QtWidgets import QFileDialog, QWidget
+
+    from ui.common.file_drop import choose_picture, image_filter
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    asked = []
+    answer = "/tmp/二维码.png"
+
+    def dialog(*args):
+        asked.append(args)
+        return answer, ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", dialog)
+    assert choose_picture(parent, "选择图片", "/tmp") == "/tmp/二维码.png"
+    assert asked == [(parent, "选择图片", "/tmp", image_filter())]
+    answer = ""  # the operator cancelled
+    assert choose_picture(parent, "选择图片") is None and asked[-1][2] == ""
