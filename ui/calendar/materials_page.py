@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from ui.common.changes import Change, changes
 from ui.common.empty_state import EmptyState, EmptySwitch
+from ui.common.file_drop import image_filter
 from ui.common.i18n import shown
 from ui.common.icons import icon
 from ui.common.tasks import TaskGroup
@@ -221,7 +222,7 @@ class MaterialsPage(QWidget):
         filtered = bool(self.search.text().strip() or self.tag.currentData())
         self.switch.set_empty(not listing.materials and not filtered)
         if not listing.materials and filtered:
-            self.status.setProperty("warning", False)
+            restyle(self.status, warning=False)
             self.status.setText(self.tr("没有符合条件的素材"))
 
     def _fill_tags(self, tags: list[tuple[str, int]]) -> None:
@@ -243,7 +244,7 @@ class MaterialsPage(QWidget):
             self,
             self.tr("添加素材"),
             "",
-            self.tr("图片 (*.png *.jpg *.jpeg *.gif *.bmp *.webp);;所有文件 (*)"),
+            image_filter(),
         )
         if names:
             self.add_paths([Path(name) for name in names])
@@ -340,7 +341,7 @@ class MaterialsPage(QWidget):
         )
 
     def _deleted(self, title: str) -> None:
-        self.status.setProperty("warning", False)
+        restyle(self.status, warning=False)
         self.status.setText(self.tr("已删除素材「{name}」").format(name=title))
         self.reload()
 

@@ -1,12 +1,12 @@
 """Choosing the file an import reads, the same way in every import dialog: a drop area, file and
 folder dialogs that open where the last import was (Qt's own dialog, the same on every system),
-and a dialog that takes a file dropped anywhere on it."""
+and a dialog that takes a file dropped anywhere on it. Also the filter of every picture chooser."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -21,6 +21,21 @@ from PySide6.QtWidgets import (
 from ui.common.window_settings import ui_settings
 
 LAST_FOLDER_KEY = "import/last_folder"  # where the file dialog opens next time
+# The pictures core opens (core.common.images.FORMATS: PNG, JPEG, GIF, BMP, WebP, TIFF).
+IMAGE_PATTERNS = "*.png *.jpg *.jpeg *.gif *.bmp *.webp *.tif *.tiff"
+
+
+def image_filter() -> str:
+    """A file dialog's filter for choosing a picture (a QR code, a reward, a material…)."""
+    return QCoreApplication.translate("file_drop", "图片 ({patterns});;所有文件 (*)").format(
+        patterns=IMAGE_PATTERNS
+    )
+
+
+def choose_picture(parent: QWidget, title: str, folder: str = "") -> str | None:
+    """The picture file the operator picks in the system's file dialog, or None."""
+    path, _ = QFileDialog.getOpenFileName(parent, title, folder, image_filter())
+    return path or None
 
 
 def start_folder() -> Path:

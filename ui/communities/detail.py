@@ -29,6 +29,7 @@ from core.communities.qr import QrInfo, qr_info
 from core.communities.registry import CommunityFields, People, owner_and_admins, read_fields
 from core.communities.summary import CommunitySummary, community_summary
 from ui.common.labels import role_labels
+from ui.common.stat_card import StatCard
 from ui.common.wheel import scroll_safe
 from ui.common.widgets import hint_label, page_title, section_title, text_label, wrapping_label
 from ui.communities.chart import GrowthChart
@@ -75,31 +76,11 @@ def _card(object_name: str) -> QFrame:
     return frame
 
 
-class Figure(QFrame):
-    """A number with a caption and a small note under it."""
+class Figure(StatCard):
+    """A community's figure: smaller than the dashboard's, five of them beside the chart."""
 
     def __init__(self, object_name: str, caption: str) -> None:
-        super().__init__()
-        self.setObjectName(object_name)
-        self.setProperty("card", True)
-        self.value = QLabel("—")
-        self.value.setObjectName(f"{object_name}_value")
-        self.value.setProperty("commStat", True)
-        self.note = QLabel("")
-        self.note.setObjectName(f"{object_name}_note")
-        self.note.setProperty("muted", True)
-        caption_label = QLabel(caption)
-        caption_label.setProperty("statCaption", True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
-        layout.setSpacing(2)
-        layout.addWidget(caption_label)
-        layout.addWidget(self.value)
-        layout.addWidget(self.note)
-
-    def set(self, value: str, note: str = "") -> None:
-        self.value.setText(value)
-        self.note.setText(note)
+        super().__init__(object_name, caption, value_style="commStat", margins=(12, 8, 12, 8))
 
 
 class CommunityDetail(QScrollArea):

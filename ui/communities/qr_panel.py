@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDateEdit,
     QDialog,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -40,6 +39,7 @@ from core.communities import qr
 from core.communities.attention import Attention
 from core.communities.qr import QrInfo
 from ui.common.empty_state import EmptyState, EmptySwitch
+from ui.common.file_drop import choose_picture
 from ui.common.quiet import Quiet
 from ui.common.tasks import TaskGroup
 from ui.common.widgets import hint_label, push_button, section_title, wrapping_label
@@ -310,12 +310,7 @@ class QrPanel(QFrame):
     def attach_from_file(self) -> None:
         if self.community_id is None:
             return
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            self.tr("选择群二维码图片"),
-            "",
-            self.tr("图片 (*.png *.jpg *.jpeg *.gif *.bmp *.webp);;所有文件 (*)"),
-        )
+        path = choose_picture(self, self.tr("选择群二维码图片"))
         if path:
             self._attach(lambda: read_image_file(path))
 

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -46,6 +45,7 @@ from core.ledger.limits import (
 )
 from core.ledger.rules import ACTION_NAMES, RuleSpec
 from ui.common.errors import refusal_line, show_error
+from ui.common.file_drop import choose_picture
 from ui.common.i18n import shown, shown_name, typed_name
 from ui.common.units import units
 from ui.common.widgets import (
@@ -480,12 +480,7 @@ class RewardDialog(_Form):
         self.clear.setEnabled(pixmap is not None)
 
     def pick_image(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            self.tr("选择奖品图片"),
-            "",
-            self.tr("图片 (*.png *.jpg *.jpeg *.gif *.bmp *.webp *.tif *.tiff);;所有文件 (*)"),
-        )
+        path = choose_picture(self, self.tr("选择奖品图片"))
         if not path:
             return
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QSizePolicy, QWidget
 
 from core.reports.figures import Kpi
 from core.reports.figures import kpi_value_text as value_text
 from ui.common.i18n import shown
+from ui.common.stat_card import StatCard
 from ui.common.widgets import restyle
 
 # Figures where a rise is bad news (more points owed); for the rest a rise is good.
@@ -18,37 +19,22 @@ RISE_IS_BAD = frozenset({"points_liability"})
 CLICKABLE = frozenset({"members", "net_growth", "active_share", "retention", "points_liability"})
 
 
-class KpiCard(QFrame):
+class KpiCard(StatCard):
     clicked = Signal(str)  # the KPI's key
 
     def __init__(self, key: str, caption: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(f"overview_kpi_{key}", caption, parent=parent)
         self.key = key
-        self.setObjectName(f"overview_kpi_{key}")
-        self.setProperty("card", True)
         self.setProperty("clickable", key in CLICKABLE)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.caption = QLabel(caption)
-        self.caption.setProperty("statCaption", True)
-        self.value_label = QLabel("—")
-        self.value_label.setObjectName(f"overview_kpi_{key}_value")
-        self.value_label.setProperty("statValue", True)
-        self.change_label = QLabel(" ")
-        self.change_label.setObjectName(f"overview_kpi_{key}_change")
-        self.change_label.setProperty("muted", True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.setSpacing(2)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.value_label)
-        layout.addWidget(self.change_label)
+        self.note.setText(" ")  # holds the card's height until the figures arrive
         if key in CLICKABLE:
             self.setCursor(Qt.CursorShape.PointingHandCursor)
             self.setToolTip(self.tr("点击查看这些成员"))
 
     def show_kpi(self, kpi: Kpi) -> None:
-        self.value_label.setText(value_text(kpi))
+        self.value.setText(value_text(kpi))
         change = kpi.change
         if change is None:
             text, trend = self.tr("上期无可比数据"), ""
@@ -64,8 +50,8 @@ class KpiCard(QFrame):
                 trend = "bad"
         if kpi.detail:
             text = f"{text} · {shown(kpi.detail)}"
-        self.change_label.setText(text)
-        restyle(self.change_label, trend=trend, muted=not trend)
+        self.note.setText(text)
+        restyle(self.note, trend=trend, muted=not trend)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.key in CLICKABLE:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QColorDialog,
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
@@ -26,6 +25,7 @@ from core.common.errors import UserError
 from core.posters.font_refs import is_package_font
 from core.posters.fonts import FontInfo, bundled_font, system_fonts
 from core.posters.template import parse_color
+from ui.common.file_drop import choose_picture
 from ui.common.quiet import Quiet
 from ui.common.tasks import TaskGroup
 from ui.common.widgets import push_button, restyle, wrapping_label
@@ -149,12 +149,7 @@ class AssetField(QWidget):
         self.clear.setVisible(can_clear)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            self.tr("选择图片"),
-            AssetField._last_dir,
-            self.tr("图片 (*.png *.jpg *.jpeg *.webp *.gif *.bmp *.tif *.tiff);;所有文件 (*)"),
-        )
+        path = choose_picture(self, self.tr("选择图片"), AssetField._last_dir)
         if path:
             AssetField._last_dir = str(Path(path).parent)
             self.file_chosen.emit(path)

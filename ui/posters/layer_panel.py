@@ -42,16 +42,6 @@ class LayerPanel(QWidget):
     duplicate_requested = Signal(int)
     delete_requested = Signal(int)
 
-    def kind_names(self) -> dict[str, str]:
-        return {
-            "background": self.tr("背景"),
-            "image": self.tr("图片"),
-            "text": self.tr("文字"),
-            "qr": self.tr("二维码"),
-            "avatar": self.tr("头像"),
-            "shape": self.tr("形状"),
-        }
-
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._quiet = Quiet()
@@ -129,7 +119,8 @@ class LayerPanel(QWidget):
         self._template = template
         with self._quiet:
             self.list.clear()
-            names = self.kind_names()
+            # The words of the add menu, and the background's, which is never added.
+            names = {"background": self.tr("背景"), **kind_labels()}
             for index in reversed(range(len(template.layers))):
                 layer = template.layers[index]
                 flags = []

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QColor, QDropEvent, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -26,6 +26,7 @@ from tests.core.calendar.material_helpers import bomb, not_a_picture, picture
 from tests.ui.calendar.calendar_page_host import host
 from tests.ui.conftest import when_shown
 from ui.calendar.materials_page import MaterialPicker, MaterialsPage
+from ui.common.theme import current_theme
 
 
 @pytest.fixture
@@ -147,3 +148,20 @@ def test_edit_title_and_tags(page, qtbot, tmp_path):
     qtbot.waitUntil(lambda: not page.busy() and _titles(page) == ["会员日海报"], timeout=10_000)
     tag = page.findChild(QComboBox, "materials_tag")
     assert [tag.itemData(i) for i in range(tag.count())] == [None, "会员", "海报"]
+
+
+def test_the_status_loses_its_warning_colour_once_the_next_message_is_not_a_warning(
+    page, qtbot, tmp_path
+):
+    def colour(label: QLabel) -> str:
+        return label.palette().color(QPalette.ColorRole.WindowText).name()
+
+    status = page.findChild(QLabel, "materials_status")
+    _add(qtbot, page, not_a_picture(tmp_path / "假图.png"), picture(tmp_path / "旧海报.png"))
+    assert colour(status) == QColor(current_theme().warning).name()
+    page.findChild(QListWidget, "materials_grid").item(0).setSelected(True)
+    when_shown("materials_delete_confirm",
+               lambda box: box.button(QMessageBox.StandardButton.Yes).click())  # fmt: skip
+    page.page.delete_button.click()
+    qtbot.waitUntil(lambda: "已删除素材" in status.text(), timeout=10_000)
+    assert colour(status) != QColor(current_theme().warning).name()

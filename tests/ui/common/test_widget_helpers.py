@@ -94,3 +94,39 @@ def test_a_tab_says_what_it_did_in_the_status_bar_when_it_has_one(app, qtbot, sq
     window.setCentralWidget(tab)
     tab.say("周报已导出：a.xlsx", 10000)
     assert window.statusBar().currentMessage() == "周报已导出：a.xlsx"
+
+
+def test_the_picture_filter_offers_every_format_core_opens(app):
+    from PIL import Image
+
+    from core.common.images import FORMATS
+    from ui.common.file_drop import IMAGE_PATTERNS, image_filter
+
+    by_extension = Image.registered_extensions()
+    offered = {by_extension[pattern.removeprefix("*")] for pattern in IMAGE_PATTERNS.split()}
+    assert offered == FORMATS
+    pictures, anything = image_filter().split(";;")
+    assert pictures.endswith(f"({IMAGE_PATTERNS})") and anything.endswith("(*)")
+
+
+def test_choose_picture_asks_with_the_picture_filter_and_gives_none_when_cancelled(
+    app, qtbot, monkeypatch
+):
+    from PySide6.QtWidgets import QFileDialog, QWidget
+
+    from ui.common.file_drop import choose_picture, image_filter
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    asked = []
+    answer = "/tmp/二维码.png"
+
+    def dialog(*args):
+        asked.append(args)
+        return answer, ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", dialog)
+    assert choose_picture(parent, "选择图片", "/tmp") == "/tmp/二维码.png"
+    assert asked == [(parent, "选择图片", "/tmp", image_filter())]
+    answer = ""  # the operator cancelled
+    assert choose_picture(parent, "选择图片") is None and asked[-1][2] == ""

@@ -91,7 +91,7 @@ def test_cards_show_the_reports_figures(make_window, sqlite_database, qtbot):
     assert card_text(tab, "points_liability") == "¥1.00"
 
     def trend(key: str) -> str:
-        return tab.findChild(QWidget, f"overview_kpi_{key}_change").property("trend")
+        return tab.findChild(QWidget, f"overview_kpi_{key}_note").property("trend")
 
     assert trend("members") == ""  # 4 at both weeks' ends
     assert trend("active_share") == "good"  # none active the week before, 3 of 4 now
