@@ -25,7 +25,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
-    ForeignKey,
     Integer,
     String,
     Text,
@@ -35,7 +34,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.bounds import MAX_MONEY_CENTS, between
-from db.models import Base, _in, link_key, one_of, text_length
+from db.columns import in_list, link_key, one_of, references, text_length
+from db.models import Base
 
 CONTENT_KINDS = (
     "text",  # 文字
@@ -96,7 +96,7 @@ class ContentItem(Base):
         ),
         # Sent (and reviewed) items say when and by whom; the others have not been sent.
         CheckConstraint(
-            f"({_in('status', SENT_STATUSES)} AND sent_at IS NOT NULL AND sent_by IS NOT NULL)"
+            f"({in_list('status', SENT_STATUSES)} AND sent_at IS NOT NULL AND sent_by IS NOT NULL)"
             f" OR (status NOT IN ('sent', 'reviewed') AND sent_at IS NULL AND sent_by IS NULL)",
             name="sent_when_sent",
         ),
@@ -122,17 +122,15 @@ class ContentItem(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     # Never copied into what is sent.
     reviewer_notes: Mapped[str] = mapped_column(Text, default="")
-    campaign_id: Mapped[int | None] = mapped_column(
-        ForeignKey("campaigns.id", ondelete="SET NULL"), index=True
-    )
+    campaign_id: Mapped[int | None] = references("campaigns", ondelete="SET NULL", index=True)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
     sent_by: Mapped[str | None] = mapped_column(String(100))
     # 常青: good again later; a sent one can be re-planned (core/calendar/evergreen.py).
     evergreen: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    recycled_from_id: Mapped[int | None] = mapped_column(
-        ForeignKey("content_items.id", ondelete="SET NULL"), index=True
+    recycled_from_id: Mapped[int | None] = references(
+        "content_items", ondelete="SET NULL", index=True
     )
-    sop_template_id: Mapped[int | None] = mapped_column(ForeignKey("sop_templates.id"))
+    sop_template_id: Mapped[int | None] = references("sop_templates")
     sop_occurrence: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)
     created_by: Mapped[str] = mapped_column(String(100), default="")
@@ -169,9 +167,7 @@ class ContentItemHistory(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(
-        ForeignKey("content_items.id", ondelete="CASCADE"), index=True
-    )
+    item_id: Mapped[int] = references("content_items", ondelete="CASCADE", index=True)
     at: Mapped[datetime] = mapped_column(DateTime)
     who: Mapped[str] = mapped_column(String(100), default="")
     action: Mapped[str] = mapped_column(String(15))
@@ -188,7 +184,7 @@ class SopTemplate(Base):
         one_of("sop_kind", SOP_KINDS),
         one_of("mode", SOP_MODES),
         one_of("content_kind", CONTENT_KINDS),
-        CheckConstraint("anchor IS NULL OR " + _in("anchor", SOP_ANCHORS), name="anchor"),
+        CheckConstraint("anchor IS NULL OR " + in_list("anchor", SOP_ANCHORS), name="anchor"),
         CheckConstraint(
             "(mode = 'recurring' AND rrule IS NOT NULL AND starts_at IS NOT NULL"
             " AND anchor IS NULL)"
@@ -269,7 +265,7 @@ class SopStep(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    template_id: Mapped[int] = mapped_column(ForeignKey("sop_templates.id", ondelete="CASCADE"))
+    template_id: Mapped[int] = references("sop_templates", ondelete="CASCADE")
     day: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(MAX_TITLE_CHARS))  # 欢迎, 引导, 邀请打卡…
     content_kind: Mapped[str] = mapped_column(String(10), default="text")

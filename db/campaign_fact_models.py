@@ -26,7 +26,6 @@ from datetime import datetime
 from sqlalchemy import (
     CheckConstraint,
     DateTime,
-    ForeignKey,
     Index,
     Integer,
     String,
@@ -35,7 +34,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.bounds import INT32_MAX, MAX_MONEY_CENTS, between
-from db.models import Base, one_of, text_length
+from db.columns import one_of, references, text_length
+from db.models import Base
 
 COUPON_ORIGINS = ("imported", "generated")
 MAX_COUPON_CHARS = 64
@@ -44,11 +44,11 @@ MAX_ITEM_CHARS = 200
 
 
 def _campaign() -> Mapped[int]:
-    return mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    return references("campaigns", ondelete="CASCADE")
 
 
 def _member() -> Mapped[int]:
-    return mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    return references("members", ondelete="CASCADE")
 
 
 class CampaignHelp(Base):
@@ -113,7 +113,7 @@ class CampaignTeamMember(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("campaign_teams.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = references("campaign_teams", ondelete="CASCADE")
     campaign_id: Mapped[int] = _campaign()
     member_id: Mapped[int] = _member()
     joined_at: Mapped[datetime] = mapped_column(DateTime)
@@ -173,9 +173,7 @@ class CampaignCoupon(Base):
     origin: Mapped[str] = mapped_column(String(10))
     added_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)
     reward_key: Mapped[str | None] = mapped_column(String(120))
-    member_id: Mapped[int | None] = mapped_column(
-        ForeignKey("members.id", ondelete="CASCADE"), index=True
-    )
+    member_id: Mapped[int | None] = references("members", ondelete="CASCADE", index=True)
     issued_at: Mapped[datetime | None] = mapped_column(DateTime)
     redeemed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -226,7 +224,7 @@ class CampaignSwap(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = _campaign()
-    offer_id: Mapped[int] = mapped_column(ForeignKey("campaign_swap_offers.id", ondelete="CASCADE"))
-    want_id: Mapped[int] = mapped_column(ForeignKey("campaign_swap_wants.id", ondelete="CASCADE"))
+    offer_id: Mapped[int] = references("campaign_swap_offers", ondelete="CASCADE")
+    want_id: Mapped[int] = references("campaign_swap_wants", ondelete="CASCADE")
     matched_at: Mapped[datetime] = mapped_column(DateTime)
     done_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -19,7 +19,6 @@ from datetime import datetime
 from sqlalchemy import (
     Boolean,
     DateTime,
-    ForeignKey,
     Index,
     Integer,
     String,
@@ -29,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from db.columns import references
 from db.models import Base
 
 
@@ -37,9 +37,7 @@ class CommunityChat(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chat_id: Mapped[str] = mapped_column(String(100), unique=True)
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), index=True
-    )
+    community_id: Mapped[int] = references("communities", ondelete="CASCADE", index=True)
     format: Mapped[str] = mapped_column(String(30), default="")
     linked_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)
 
@@ -51,10 +49,10 @@ class CommunityName(Base):
     __table_args__ = (UniqueConstraint("community_id", "name", "changed_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    community_id: Mapped[int] = references("communities", ondelete="CASCADE")
     name: Mapped[str] = mapped_column(String(200))
     changed_at: Mapped[datetime] = mapped_column(DateTime)
-    by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    by_member_id: Mapped[int | None] = references("members", ondelete="SET NULL")
     source: Mapped[str] = mapped_column(String(20), default="chat")
 
 
@@ -66,14 +64,12 @@ class ChatMessage(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    community_id: Mapped[int] = references("communities", ondelete="CASCADE")
+    member_id: Mapped[int] = references("members", ondelete="CASCADE")
     sent_at: Mapped[datetime] = mapped_column(DateTime)
     kind: Mapped[str] = mapped_column(String(20))  # core.chat.model's kinds
     length: Mapped[int] = mapped_column(Integer, default=0)
-    quoted_member_id: Mapped[int | None] = mapped_column(
-        ForeignKey("members.id", ondelete="SET NULL")
-    )
+    quoted_member_id: Mapped[int | None] = references("members", ondelete="SET NULL")
     text: Mapped[str | None] = mapped_column(Text)  # only when the owner keeps text
     source_ref: Mapped[str] = mapped_column(String(100), unique=True)
     # False for text copied from the Windows client (the day only, stored at midnight): no

@@ -22,7 +22,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
-    ForeignKey,
     Index,
     Integer,
     LargeBinary,
@@ -44,7 +43,8 @@ from db.bounds import (
     MAX_STOCK,
     between,
 )
-from db.models import Base, one_of
+from db.columns import one_of, references
+from db.models import Base
 
 ENTRY_KINDS = ("earn", "spend", "expire", "adjust", "clawback", "reversal")
 # What an earn rule rewards; `custom` rules are awarded by hand or by a campaign.
@@ -141,7 +141,7 @@ class LedgerEntry(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"))
+    member_id: Mapped[int] = references("members", ondelete="RESTRICT")
     kind: Mapped[str] = mapped_column(String(10))
     points: Mapped[int] = mapped_column(Integer)
     # Counts toward levels (tiering); spends and expiries never do.
@@ -150,15 +150,11 @@ class LedgerEntry(Base):
     reference: Mapped[str] = mapped_column(String(100), default="", server_default="")
     # Makes automatic awards idempotent: the same activity never earns twice.
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
-    rule_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_rules.id", ondelete="RESTRICT"))
+    rule_id: Mapped[int | None] = references("ledger_rules", ondelete="RESTRICT")
     # A reversal or clawback names the one entry it cancels; each entry is cancelled at most once.
-    reverses_id: Mapped[int | None] = mapped_column(
-        ForeignKey("ledger_entries.id", ondelete="RESTRICT"), unique=True
-    )
+    reverses_id: Mapped[int | None] = references("ledger_entries", ondelete="RESTRICT", unique=True)
     # The invitee of an invite reward: leaving within the pending period claws it back.
-    related_member_id: Mapped[int | None] = mapped_column(
-        ForeignKey("members.id", ondelete="SET NULL"), index=True
-    )
+    related_member_id: Mapped[int | None] = references("members", ondelete="SET NULL", index=True)
     # Whom the entry was written for (and its invitee): never change, while member_id and
     # related_member_id follow merges. A trigger refuses an INSERT where they differ.
     booked_member_id: Mapped[int] = mapped_column(Integer, default=_same_as("member_id"))
@@ -191,12 +187,8 @@ class LedgerAllocation(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    entry_id: Mapped[int] = mapped_column(
-        ForeignKey("ledger_entries.id", ondelete="RESTRICT"), index=True
-    )
-    credit_id: Mapped[int] = mapped_column(
-        ForeignKey("ledger_entries.id", ondelete="RESTRICT"), index=True
-    )
+    entry_id: Mapped[int] = references("ledger_entries", ondelete="RESTRICT", index=True)
+    credit_id: Mapped[int] = references("ledger_entries", ondelete="RESTRICT", index=True)
     points: Mapped[int] = mapped_column(Integer)
 
 
@@ -254,23 +246,17 @@ class LedgerRedemption(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)  # 兑换码
-    member_id: Mapped[int] = mapped_column(
-        ForeignKey("members.id", ondelete="RESTRICT"), index=True
-    )
-    reward_id: Mapped[int | None] = mapped_column(
-        ForeignKey("ledger_rewards.id", ondelete="RESTRICT"), index=True
-    )
+    member_id: Mapped[int] = references("members", ondelete="RESTRICT", index=True)
+    reward_id: Mapped[int | None] = references("ledger_rewards", ondelete="RESTRICT", index=True)
     points: Mapped[int] = mapped_column(Integer)  # as charged, whatever the catalogue says later
     cost_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     status: Mapped[str] = mapped_column(
         String(12), default="to_deliver", server_default="to_deliver"
     )
-    spend_entry_id: Mapped[int | None] = mapped_column(
-        ForeignKey("ledger_entries.id", ondelete="RESTRICT"), unique=True
+    spend_entry_id: Mapped[int | None] = references(
+        "ledger_entries", ondelete="RESTRICT", unique=True
     )
-    refund_entry_id: Mapped[int | None] = mapped_column(
-        ForeignKey("ledger_entries.id", ondelete="RESTRICT")
-    )
+    refund_entry_id: Mapped[int | None] = references("ledger_entries", ondelete="RESTRICT")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime)
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -281,9 +267,7 @@ class LedgerRedemption(Base):
     # until when it is held for review or pending.
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     prize_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
-    campaign_id: Mapped[int | None] = mapped_column(
-        ForeignKey("campaigns.id", ondelete="RESTRICT"), index=True
-    )
+    campaign_id: Mapped[int | None] = references("campaigns", ondelete="RESTRICT", index=True)
     review_by: Mapped[datetime | None] = mapped_column(DateTime)
     pending_until: Mapped[datetime | None] = mapped_column(DateTime)
     price_cents: Mapped[int | None] = mapped_column(Integer)  # 砍价: the price reached

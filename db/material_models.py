@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.bounds import between
-from db.models import Base, link_key, one_of, text_length
+from db.columns import link_key, one_of, references, text_length
+from db.models import Base
 
 MATERIAL_KINDS = ("image", "file")
 MAX_MATERIAL_TITLE_CHARS = 200
@@ -79,7 +80,7 @@ class ContentItemMaterial(Base):
     __table_args__ = (CheckConstraint("position >= 0", name="position_range"),)
 
     item_id: Mapped[int] = link_key("content_items")
-    material_id: Mapped[int] = mapped_column(
-        ForeignKey("materials.id", ondelete="RESTRICT"), primary_key=True, index=True
+    material_id: Mapped[int] = references(
+        "materials", ondelete="RESTRICT", primary_key=True, index=True
     )
     position: Mapped[int] = mapped_column(Integer, default=0)

@@ -102,6 +102,14 @@ def drop_indexes(table: str, *indexes: str) -> None:
                 batch_op.drop_index(batch_op.f(f"ix_{table}_{index}"))
 
 
+def drop_table(table: str, *indexes: str) -> None:
+    """Drop `table` after its indexes (named as drop_indexes takes them), as autogenerate wrote
+    every downgrade: the way back of create_id_table or create_link_table and create_indexes."""
+    if indexes:
+        drop_indexes(table, *indexes)
+    op.drop_table(table)
+
+
 def data_table(name: str, *columns: str, **typed: type[sa.types.TypeEngine]) -> sa.TableClause:
     """A table as a migration's data steps see it: columns by name, and those whose values need
     converting (dates, JSON) as keywords with their type."""
@@ -142,6 +150,18 @@ def append_only_triggers(dialect: str, table: str, forbidden: list[str]) -> list
             " FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only()",
         ]
     raise RuntimeError(f"no append-only triggers written for {dialect}")
+
+
+def drop_trigger(dialect: str, name: str, table: str) -> str:
+    """DROP TRIGGER `name` of `table`, if it is there (PostgreSQL names the table)."""
+    on = f" ON {table}" if dialect == "postgresql" else ""
+    return f"DROP TRIGGER IF EXISTS {name}{on}"
+
+
+def drop_append_only_triggers(dialect: str, table: str) -> list[str]:
+    """Drop what append_only_triggers wrote for `table` (not LEDGER_APPEND_ONLY_FUNCTION)."""
+    suffixes = ("no_update", "no_delete") + (("no_truncate",) if dialect == "postgresql" else ())
+    return [drop_trigger(dialect, f"{table}_{suffix}", table) for suffix in suffixes]
 
 
 def earlier_migration(here: str, file_name: str) -> ModuleType:

@@ -14,7 +14,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
-    ForeignKey,
     Index,
     Integer,
     LargeBinary,
@@ -27,6 +26,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.sql.expression import false as sa_false
 
 from db.bounds import MAX_MONEY_CENTS, between
+from db.columns import link_key, one_of, references
 
 # Stable constraint names, so migrations can refer to them on both SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -56,28 +56,6 @@ ACTIVITY_KINDS = (
 )
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
-def one_of(column: str, values: tuple[str, ...]) -> CheckConstraint:
-    """CHECK `column` IN (values), named after the column."""
-    return CheckConstraint(_in(column, values), name=column)
-
-
-def text_length(column: str, most: int) -> CheckConstraint:
-    """CHECK 1 to `most` characters in `column`, named <column>_length."""
-    return CheckConstraint(between(f"length({column})", 1, most), name=f"{column}_length")
-
-
-def link_key(target: str, *, index: bool = False) -> Mapped[int]:
-    """A column of a link table's composite primary key: `target.id`; the link goes with that
-    row. index=True for a column the primary key's own index does not lead with."""
-    return mapped_column(
-        ForeignKey(f"{target}.id", ondelete="CASCADE"), primary_key=True, index=index
-    )
-
-
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -104,9 +82,7 @@ class Community(Base):
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     # Set when moved to the trash; the row stays until the trash is emptied.
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
-    owner_member_id: Mapped[int | None] = mapped_column(
-        ForeignKey("members.id", ondelete="SET NULL")
-    )
+    owner_member_id: Mapped[int | None] = references("members", ondelete="SET NULL")
     # Group QR tracker: the image as attached, what it decodes to, and when it was made.
     qr_image: Mapped[bytes | None] = mapped_column(LargeBinary)
     qr_content: Mapped[str | None] = mapped_column(Text)
@@ -136,7 +112,7 @@ class Member(Base):
     source_channel: Mapped[str] = mapped_column(String(50), default="")
     # Derived from referral_edges (core.referrals.edges.refresh_inviters): the first verified
     # edge's inviter, else the first pending one's. Kept for what reads one inviter.
-    inviter_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    inviter_id: Mapped[int | None] = references("members", ondelete="SET NULL")
     notes: Mapped[str] = mapped_column(Text, default="")
     custom_fields: Mapped[dict] = mapped_column(JSON, default=dict)
     is_team: Mapped[bool] = mapped_column(Boolean, default=False)  # owner/staff: no statistics
@@ -148,9 +124,7 @@ class Member(Base):
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     last_active_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     # A member merged into another stays (for undo) but is hidden from every list.
-    merged_into_id: Mapped[int | None] = mapped_column(
-        ForeignKey("members.id", ondelete="SET NULL"), index=True
-    )
+    merged_into_id: Mapped[int | None] = references("members", ondelete="SET NULL", index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)
 
@@ -168,8 +142,8 @@ class Membership(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = references("members", ondelete="CASCADE", index=True)
+    community_id: Mapped[int] = references("communities", ondelete="CASCADE")
     group_nickname: Mapped[str] = mapped_column(String(200), default="")
     joined_at: Mapped[datetime | None] = mapped_column(DateTime)
     left_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -198,8 +172,8 @@ class MembershipEvent(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = references("members", ondelete="CASCADE")
+    community_id: Mapped[int] = references("communities", ondelete="CASCADE")
     kind: Mapped[str] = mapped_column(String(10))
     occurred_at: Mapped[datetime] = mapped_column(DateTime)
     source: Mapped[str] = mapped_column(String(20), default="manual")  # import/manual/demo
@@ -212,8 +186,8 @@ class GroupNicknameHistory(Base):
     __table_args__ = (Index("ix_group_nickname_history_pair", "member_id", "community_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = references("members", ondelete="CASCADE")
+    community_id: Mapped[int] = references("communities", ondelete="CASCADE")
     nickname: Mapped[str] = mapped_column(String(200))
     seen_at: Mapped[datetime] = mapped_column(DateTime)
 
@@ -252,8 +226,8 @@ class MemberMerge(Base):
     __tablename__ = "member_merges"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kept_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
-    merged_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    kept_id: Mapped[int] = references("members", ondelete="CASCADE", index=True)
+    merged_id: Mapped[int] = references("members", ondelete="CASCADE")
     merged_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)
     undone_at: Mapped[datetime | None] = mapped_column(DateTime)
     moved: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -291,10 +265,8 @@ class ActivityEvent(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
-    community_id: Mapped[int | None] = mapped_column(
-        ForeignKey("communities.id", ondelete="SET NULL")
-    )
+    member_id: Mapped[int] = references("members", ondelete="CASCADE")
+    community_id: Mapped[int | None] = references("communities", ondelete="SET NULL")
     kind: Mapped[str] = mapped_column(String(20))
     occurred_at: Mapped[datetime] = mapped_column(DateTime)
     amount_cents: Mapped[int] = mapped_column(Integer, default=0)  # purchases, in fen
@@ -312,8 +284,8 @@ class _MemberChange:
         return (Index(f"ix_{cls.__tablename__}_community_time", "community_id", "changed_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = references("members", ondelete="CASCADE", index=True)
+    community_id: Mapped[int] = references("communities", ondelete="CASCADE")
     changed_at: Mapped[datetime] = mapped_column(DateTime)
     reason: Mapped[str] = mapped_column(Text, default="")
     operator: Mapped[str] = mapped_column(String(100), default="")

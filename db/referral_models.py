@@ -20,7 +20,6 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     DateTime,
-    ForeignKey,
     Index,
     Integer,
     String,
@@ -30,7 +29,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.bounds import MAX_MONEY_CENTS, between
-from db.models import Base, _in, link_key, one_of, text_length
+from db.columns import in_list, link_key, one_of, references, text_length
+from db.models import Base
 
 CAMPAIGN_KINDS = (
     "invite_code",  # 邀请码裂变
@@ -130,8 +130,8 @@ class InviteCode(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     value: Mapped[str] = mapped_column(String(MAX_CODE_CHARS), unique=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
-    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    member_id: Mapped[int] = references("members", ondelete="CASCADE")
+    campaign_id: Mapped[int | None] = references("campaigns", index=True)
     issued_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)
     origin: Mapped[str] = mapped_column(String(10))
 
@@ -152,8 +152,8 @@ class ReferralEdge(Base):
         CheckConstraint(f"sources BETWEEN 1 AND {2 ** len(EDGE_SOURCES) - 1}", name="sources"),
         CheckConstraint("inviter_id <> invitee_id", name="not_self"),
         CheckConstraint(
-            f"({_in('status', LIVE_STATUSES)} AND live_key = {_LIVE_KEY})"
-            f" OR ({_in('status', ('rejected', 'void'))} AND live_key IS NULL)",
+            f"({in_list('status', LIVE_STATUSES)} AND live_key = {_LIVE_KEY})"
+            f" OR ({in_list('status', ('rejected', 'void'))} AND live_key IS NULL)",
             name="live_key",
         ),
         Index("ix_referral_edges_campaign_time", "campaign_id", "occurred_at"),
@@ -162,12 +162,10 @@ class ReferralEdge(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    inviter_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
-    invitee_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
-    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
-    community_id: Mapped[int | None] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), index=True
-    )
+    inviter_id: Mapped[int] = references("members", ondelete="CASCADE")
+    invitee_id: Mapped[int] = references("members", ondelete="CASCADE")
+    campaign_id: Mapped[int | None] = references("campaigns")
+    community_id: Mapped[int | None] = references("communities", ondelete="CASCADE", index=True)
     occurred_at: Mapped[datetime] = mapped_column(DateTime)
     how: Mapped[str] = mapped_column(String(20))
     sources: Mapped[int] = mapped_column(Integer)
@@ -177,9 +175,7 @@ class ReferralEdge(Base):
     status_changed_by: Mapped[str] = mapped_column(String(100), default="")
     recorded_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)
     # The code typed or scanned, when the edge came from one.
-    invite_code_id: Mapped[int | None] = mapped_column(
-        ForeignKey("invite_codes.id", ondelete="SET NULL")
-    )
+    invite_code_id: Mapped[int | None] = references("invite_codes", ondelete="SET NULL")
     live_key: Mapped[str | None] = mapped_column(String(40), unique=True)
 
 
@@ -206,10 +202,10 @@ class CampaignReview(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    campaign_id: Mapped[int] = references("campaigns", ondelete="CASCADE")
     action: Mapped[str] = mapped_column(String(10))
     reward_key: Mapped[str | None] = mapped_column(String(120))
-    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    member_id: Mapped[int | None] = references("members", ondelete="CASCADE")
     who: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(DateTime)
     why: Mapped[str] = mapped_column(Text, default="")
@@ -233,14 +229,12 @@ class CampaignToolTotal(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    campaign_id: Mapped[int] = references("campaigns", ondelete="CASCADE")
     source: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(200))  # 客户名称 / 老客, as written
     community_name: Mapped[str] = mapped_column(String(200), default="")  # 群名
     staff: Mapped[str] = mapped_column(String(100), default="")  # 发送员工
     state: Mapped[str] = mapped_column(String(10), default="")  # 裂变状态
     new_customers: Mapped[int] = mapped_column(Integer, default=0)  # 裂变新客数
-    member_id: Mapped[int | None] = mapped_column(
-        ForeignKey("members.id", ondelete="SET NULL"), index=True
-    )
+    member_id: Mapped[int | None] = references("members", ondelete="SET NULL", index=True)
     imported_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now)

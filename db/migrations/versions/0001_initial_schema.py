@@ -11,7 +11,7 @@ from db.migration_ops import (
     create_id_table,
     create_indexes,
     create_link_table,
-    drop_indexes,
+    drop_table,
     foreign_key,
     one_of,
 )
@@ -138,24 +138,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    drop_indexes("memberships", "member_id", "ix_memberships_community_left")
-
-    op.drop_table("memberships")
-    drop_indexes("member_tags", "tag_id")
-
-    op.drop_table("member_tags")
-    drop_indexes(
-        "activity_events",
-        "ix_activity_member_time",
-        "source_ref",
-        "ix_activity_community_time",
+    drop_table("memberships", "member_id", "ix_memberships_community_left")
+    drop_table("member_tags", "tag_id")
+    drop_table(
+        "activity_events", "ix_activity_member_time", "source_ref", "ix_activity_community_time"
     )
-
-    op.drop_table("activity_events")
-    op.drop_table("tags")
-    op.drop_table("settings")
-    drop_indexes("members", "wxid", "wechat_id", "unionid", "phone", "external_userid")
-
-    op.drop_table("members")
-    op.drop_table("export_log")
-    op.drop_table("communities")
+    drop_table("tags")
+    drop_table("settings")
+    drop_table("members", "wxid", "wechat_id", "unionid", "phone", "external_userid")
+    drop_table("export_log")
+    drop_table("communities")

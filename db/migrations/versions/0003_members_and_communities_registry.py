@@ -11,7 +11,7 @@ from db.migration_ops import (
     create_id_table,
     create_indexes,
     create_link_table,
-    drop_indexes,
+    drop_table,
     foreign_key,
     one_of,
 )
@@ -164,20 +164,10 @@ def downgrade() -> None:
         batch_op.drop_column("qr_image")
         batch_op.drop_column("owner_member_id")
 
-    drop_indexes(
-        "membership_events",
-        "ix_membership_events_member",
-        "ix_membership_events_community_time",
+    drop_table(
+        "membership_events", "ix_membership_events_member", "ix_membership_events_community_time"
     )
-
-    op.drop_table("membership_events")
-    drop_indexes("group_nickname_history", "ix_group_nickname_history_pair")
-
-    op.drop_table("group_nickname_history")
-    op.drop_table("not_same_person")
-    drop_indexes("member_merges", "kept_id")
-
-    op.drop_table("member_merges")
-    drop_indexes("import_batches", "file_sha256")
-
-    op.drop_table("import_batches")
+    drop_table("group_nickname_history", "ix_group_nickname_history_pair")
+    drop_table("not_same_person")
+    drop_table("member_merges", "kept_id")
+    drop_table("import_batches", "file_sha256")

@@ -9,7 +9,7 @@ from alembic import op
 from db.migration_ops import (
     create_id_table,
     create_indexes,
-    drop_indexes,
+    drop_table,
     foreign_key,
 )
 
@@ -73,5 +73,4 @@ def downgrade() -> None:
         batch_op.drop_column("level")
 
     for table in ("role_changes", "level_changes"):
-        drop_indexes(table, "member_id", f"ix_{table}_community_time")
-        op.drop_table(table)
+        drop_table(table, "member_id", f"ix_{table}_community_time")

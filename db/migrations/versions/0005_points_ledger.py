@@ -15,7 +15,8 @@ from db.migration_ops import (
     check,
     create_id_table,
     create_indexes,
-    drop_indexes,
+    drop_append_only_triggers,
+    drop_table,
     foreign_key,
     one_of,
 )
@@ -168,28 +169,17 @@ def upgrade() -> None:
 def downgrade() -> None:
     for statement in _drop_trigger_statements(op.get_bind().dialect.name):
         op.execute(statement)
-    drop_indexes(
-        "ledger_redemptions",
-        "ix_ledger_redemptions_status_time",
-        "reward_id",
-        "member_id",
-    )
-
-    op.drop_table("ledger_redemptions")
-    drop_indexes("ledger_allocations", "entry_id", "credit_id")
-
-    op.drop_table("ledger_allocations")
-    drop_indexes(
+    drop_table("ledger_redemptions", "ix_ledger_redemptions_status_time", "reward_id", "member_id")
+    drop_table("ledger_allocations", "entry_id", "credit_id")
+    drop_table(
         "ledger_entries",
         "ix_ledger_entries_time",
         "related_member_id",
         "ix_ledger_entries_member_time",
         "ix_ledger_entries_expiry",
     )
-
-    op.drop_table("ledger_entries")
-    op.drop_table("ledger_rules")
-    op.drop_table("ledger_rewards")
+    drop_table("ledger_rules")
+    drop_table("ledger_rewards")
 
 
 # Append-only tables, and the columns an UPDATE may still set (merging members). A later
@@ -251,13 +241,7 @@ def _trigger_statements(dialect: str) -> list[str]:
 
 
 def _drop_trigger_statements(dialect: str) -> list[str]:
-    statements = []
-    for table in APPEND_ONLY:
-        for suffix in ("no_update", "no_delete") + (
-            ("no_truncate",) if dialect == "postgresql" else ()
-        ):
-            on = f" ON {table}" if dialect == "postgresql" else ""
-            statements.append(f"DROP TRIGGER IF EXISTS {table}_{suffix}{on}")
+    statements = [s for table in APPEND_ONLY for s in drop_append_only_triggers(dialect, table)]
     if dialect == "postgresql":
         statements.append("DROP FUNCTION IF EXISTS ledger_append_only()")
     return statements

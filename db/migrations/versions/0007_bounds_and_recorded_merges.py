@@ -36,6 +36,8 @@ from db.migration_ops import (
     append_only_triggers,
     create_id_table,
     data_table,
+    drop_append_only_triggers,
+    drop_trigger,
     earlier_migration,
 )
 
@@ -571,13 +573,11 @@ def _trigger_statements(dialect: str) -> list[str]:
 
 
 def _drop_trigger_statements(dialect: str) -> list[str]:
-    suffixes = ("no_update", "no_delete") + (("no_truncate",) if dialect == "postgresql" else ())
-    triggers = {f"{table}_{suffix}": table for table in APPEND_ONLY for suffix in suffixes}
-    triggers.update({name: table for name, (table, _) in MOVES.items()})
-    triggers["ledger_redemptions_refund_once"] = "ledger_redemptions"
+    statements = [s for table in APPEND_ONLY for s in drop_append_only_triggers(dialect, table)]
+    statements += [drop_trigger(dialect, name, table) for name, (table, _) in MOVES.items()]
+    statements.append(drop_trigger(dialect, "ledger_redemptions_refund_once", "ledger_redemptions"))
     if dialect == "sqlite":
-        return [f"DROP TRIGGER IF EXISTS {name}" for name in triggers]
-    statements = [f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table in triggers.items()]
+        return statements
     functions = ["ledger_append_only", "ledger_refund_once", *MOVES]
     return statements + [f"DROP FUNCTION IF EXISTS {name}()" for name in functions]
 

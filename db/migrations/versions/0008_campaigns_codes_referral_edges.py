@@ -29,7 +29,7 @@ from db.migration_ops import (
     create_indexes,
     create_link_table,
     data_table,
-    drop_indexes,
+    drop_table,
     foreign_key,
     one_of,
 )
@@ -164,22 +164,16 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    drop_indexes(
+    drop_table(
         "referral_edges",
         "ix_referral_edges_inviter",
         "ix_referral_edges_invitee",
         "community_id",
         "ix_referral_edges_campaign_time",
     )
-
-    op.drop_table("referral_edges")
-    drop_indexes("campaign_communities", "community_id")
-
-    op.drop_table("campaign_communities")
-    drop_indexes("invite_codes", "campaign_id")
-
-    op.drop_table("invite_codes")
-    op.drop_table("campaigns")
+    drop_table("campaign_communities", "community_id")
+    drop_table("invite_codes", "campaign_id")
+    drop_table("campaigns")
 
 
 # ------------------------------------------------------------------------------ data

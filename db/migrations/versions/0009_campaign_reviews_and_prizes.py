@@ -23,7 +23,7 @@ from db.migration_ops import (
     check,
     create_id_table,
     create_indexes,
-    drop_indexes,
+    drop_table,
     earlier_migration,
     foreign_key,
     one_of,
@@ -199,8 +199,6 @@ def _tool_totals_up() -> None:
 
 
 def downgrade() -> None:
-    drop_indexes("campaign_tool_totals", "member_id")
-    op.drop_table("campaign_tool_totals")
-    drop_indexes("campaign_reviews", "ix_campaign_reviews_member", "ix_campaign_reviews_campaign")
-    op.drop_table("campaign_reviews")
+    drop_table("campaign_tool_totals", "member_id")
+    drop_table("campaign_reviews", "ix_campaign_reviews_member", "ix_campaign_reviews_campaign")
     _redemptions_down()

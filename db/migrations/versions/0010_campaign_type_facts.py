@@ -18,7 +18,7 @@ from db.migration_ops import (
     check,
     create_id_table,
     create_indexes,
-    drop_indexes,
+    drop_table,
     foreign_key,
     one_of,
 )
@@ -185,24 +185,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    drop_indexes("campaign_team_members", "ix_campaign_team_members_team")
-
-    op.drop_table("campaign_team_members")
-    drop_indexes("campaign_swaps", "ix_campaign_swaps_campaign")
-
-    op.drop_table("campaign_swaps")
-    op.drop_table("campaign_teams")
-    drop_indexes("campaign_swap_wants", "ix_campaign_swap_wants_campaign")
-
-    op.drop_table("campaign_swap_wants")
-    drop_indexes("campaign_swap_offers", "ix_campaign_swap_offers_campaign")
-
-    op.drop_table("campaign_swap_offers")
-    drop_indexes("campaign_helps", "ix_campaign_helps_target")
-
-    op.drop_table("campaign_helps")
-    op.drop_table("campaign_draws")
-    op.drop_table("campaign_cuts")
-    drop_indexes("campaign_coupons", "member_id")
-
-    op.drop_table("campaign_coupons")
+    drop_table("campaign_team_members", "ix_campaign_team_members_team")
+    drop_table("campaign_swaps", "ix_campaign_swaps_campaign")
+    drop_table("campaign_teams")
+    drop_table("campaign_swap_wants", "ix_campaign_swap_wants_campaign")
+    drop_table("campaign_swap_offers", "ix_campaign_swap_offers_campaign")
+    drop_table("campaign_helps", "ix_campaign_helps_target")
+    drop_table("campaign_draws")
+    drop_table("campaign_cuts")
+    drop_table("campaign_coupons", "member_id")

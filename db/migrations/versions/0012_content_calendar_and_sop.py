@@ -21,7 +21,7 @@ from db.migration_ops import (
     create_id_table,
     create_indexes,
     create_link_table,
-    drop_indexes,
+    drop_table,
     foreign_key,
     one_of,
 )
@@ -215,18 +215,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    drop_indexes("sop_template_communities", "community_id")
-
-    op.drop_table("sop_template_communities")
-    drop_indexes("content_item_history", "item_id")
-
-    op.drop_table("content_item_history")
-    drop_indexes("content_item_communities", "community_id")
-
-    op.drop_table("content_item_communities")
-    op.drop_table("sop_steps")
-    op.drop_table("sop_exceptions")
-    drop_indexes("content_items", "planned_at", "campaign_id")
-
-    op.drop_table("content_items")
-    op.drop_table("sop_templates")
+    drop_table("sop_template_communities", "community_id")
+    drop_table("content_item_history", "item_id")
+    drop_table("content_item_communities", "community_id")
+    drop_table("sop_steps")
+    drop_table("sop_exceptions")
+    drop_table("content_items", "planned_at", "campaign_id")
+    drop_table("sop_templates")

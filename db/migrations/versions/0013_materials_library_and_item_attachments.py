@@ -18,7 +18,7 @@ from db.migration_ops import (
     check,
     create_id_table,
     create_indexes,
-    drop_indexes,
+    drop_table,
     foreign_key,
     one_of,
 )
@@ -76,10 +76,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    drop_indexes("content_item_materials", "material_id")
-
-    op.drop_table("content_item_materials")
-    drop_indexes("material_tags", "tag")
-
-    op.drop_table("material_tags")
-    op.drop_table("materials")
+    drop_table("content_item_materials", "material_id")
+    drop_table("material_tags", "tag")
+    drop_table("materials")
