@@ -164,10 +164,6 @@ Preview first: it lists how many records will be added and which rows cannot be 
         <source>选择图片</source>
         <translation>Choose a picture</translation>
     </message>
-    <message>
-        <source>图片 (*.png *.jpg *.jpeg *.webp *.gif *.bmp *.tif *.tiff);;所有文件 (*)</source>
-        <translation>Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp *.tif *.tiff);;All files (*)</translation>
-    </message>
 </context>
 <context>
     <name>AttachmentsField</name>
@@ -760,6 +756,13 @@ The current data is saved as a backup first, so you can restore it again.</trans
     <message>
         <source>已导入 {year} 年放假通知：放假 {days} 天，调休上班 {workdays} 天</source>
         <translation>Imported the {year} holiday notice: {days} days off, {workdays} make-up workdays</translation>
+    </message>
+</context>
+<context>
+    <name>CampaignDialog</name>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
     </message>
 </context>
 <context>
@@ -3440,26 +3443,6 @@ Preview first: every row to add, update or with a problem is listed before anyth
         <translation>Background</translation>
     </message>
     <message>
-        <source>图片</source>
-        <translation>Picture</translation>
-    </message>
-    <message>
-        <source>文字</source>
-        <translation>Text</translation>
-    </message>
-    <message>
-        <source>二维码</source>
-        <translation>QR code</translation>
-    </message>
-    <message>
-        <source>头像</source>
-        <translation>Avatar</translation>
-    </message>
-    <message>
-        <source>形状</source>
-        <translation>Shape</translation>
-    </message>
-    <message>
         <source>隐藏</source>
         <translation>Hide</translation>
     </message>
@@ -4082,10 +4065,6 @@ Demo data can be generated again in a new database at any time; it does not affe
     <message>
         <source>添加素材</source>
         <translation>Add material</translation>
-    </message>
-    <message>
-        <source>图片 (*.png *.jpg *.jpeg *.gif *.bmp *.webp);;所有文件 (*)</source>
-        <translation>Pictures (*.png *.jpg *.jpeg *.gif *.bmp *.webp);;All files (*)</translation>
     </message>
     <message>
         <source>正在加入素材库…</source>
@@ -6128,10 +6107,6 @@ Drop an image here</translation>
         <translation>Choose the group QR code image</translation>
     </message>
     <message>
-        <source>图片 (*.png *.jpg *.jpeg *.gif *.bmp *.webp);;所有文件 (*)</source>
-        <translation>Images (*.png *.jpg *.jpeg *.gif *.bmp *.webp);;All files (*)</translation>
-    </message>
-    <message>
         <source>剪贴板里没有图片</source>
         <translation>No image on the clipboard</translation>
     </message>
@@ -6236,10 +6211,6 @@ Drop an image here</translation>
     <message>
         <source>时间</source>
         <translation>Time</translation>
-    </message>
-    <message>
-        <source>关闭</source>
-        <translation>Close</translation>
     </message>
     <message>
         <source>记录</source>
@@ -6683,10 +6654,6 @@ Drop an image here</translation>
     <message>
         <source>选择奖品图片</source>
         <translation>Choose a picture for the reward</translation>
-    </message>
-    <message>
-        <source>图片 (*.png *.jpg *.jpeg *.gif *.bmp *.webp *.tif *.tiff);;所有文件 (*)</source>
-        <translation>Pictures (*.png *.jpg *.jpeg *.gif *.bmp *.webp *.tif *.tiff);;All files (*)</translation>
     </message>
 </context>
 <context>
@@ -7869,10 +7836,6 @@ Drop an image here</translation>
     <message>
         <source>选择文件…</source>
         <translation>Choose file…</translation>
-    </message>
-    <message>
-        <source>关闭</source>
-        <translation>Close</translation>
     </message>
     <message>
         <source>导入</source>
@@ -9964,10 +9927,6 @@ Drop an image here</translation>
         <translation>Paid</translation>
     </message>
     <message>
-        <source>活动「{name}」是{status}，不能记录邀请</source>
-        <translation>Campaign &quot;{name}&quot; is {status}: no invitations can be recorded</translation>
-    </message>
-    <message>
         <source>邀请码只能是输入（typed）或扫码（scanned）得到的</source>
         <translation>An invite code is either typed or scanned</translation>
     </message>
@@ -11054,6 +11013,10 @@ Drop an image here</translation>
     <message>
         <source>未知的漏斗阶段：{stage}</source>
         <translation>Unknown funnel stage: {stage}</translation>
+    </message>
+    <message>
+        <source>邀请</source>
+        <translation>invitations</translation>
     </message>
     <message>
         <source>还没有新成员入群满 {days} 天</source>
@@ -14701,6 +14664,13 @@ Drop an image here</translation>
 {error}
 
 Log file: {path}</translation>
+    </message>
+</context>
+<context>
+    <name>file_drop</name>
+    <message>
+        <source>图片 ({patterns});;所有文件 (*)</source>
+        <translation>Images ({patterns});;All files (*)</translation>
     </message>
 </context>
 <context>
