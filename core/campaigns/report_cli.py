@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from core.common.cli import add_no_mask, emit, finish_command
+from core.common.cli import add_no_mask, emit, finish_command, masked_note
 
 RETAINED_FROM_DAY = 21  # week 4 (core/campaigns/retention; not imported: --help stays quick)
 
@@ -332,6 +332,6 @@ def run_codes(args: argparse.Namespace) -> int:
         lambda session: export_codes(session, args.campaign, Path(args.out), mask=not args.no_mask),
         write=True,
     )
-    masked = "，手机号和微信号已打码" if result.masked else "，未打码（已记入导出日志）"
+    masked = masked_note(result.masked)
     emit(result, as_json=args.json, human=f"已导出 {result.rows} 个邀请码到 {result.path}{masked}")
     return 0

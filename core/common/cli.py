@@ -51,6 +51,11 @@ def add_no_mask(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-mask", action="store_true", help="不打码（会记入导出日志）")
 
 
+def masked_note(masked: bool) -> str:
+    """How an export's summary line ends: whether phones and 微信号 were masked (--no-mask)."""
+    return "，手机号和微信号已打码" if masked else "，未打码（已记入导出日志）"
+
+
 def finish_command(
     parser: argparse.ArgumentParser,
     handler,
