@@ -217,7 +217,7 @@ def run_record(args: argparse.Namespace) -> int:
 
     def work(session):
         invitee = find_member(session, args.invitee)
-        community = community_id_by_name(session, args.community) if args.community else None
+        community = community_id_by_name(session, args.community)  # None: not given
         return record_code(
             session,
             args.campaign,
@@ -384,7 +384,7 @@ def run_purchase(args: argparse.Namespace) -> int:
 
     def work(session):
         member = find_member(session, args.member)
-        community = community_id_by_name(session, args.community) if args.community else None
+        community = community_id_by_name(session, args.community)  # None: not given
         campaign, event = purchase_event(
             session, args.campaign, member, cents, community_id=community, at=occurred_at
         )
