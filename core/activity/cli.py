@@ -9,7 +9,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.common.cli import add_command_group, date_option, emit, finish_command, run_work
+from core.common.cli import (
+    add_command_group,
+    date_option,
+    emit,
+    finish_command,
+    import_heading,
+    listed,
+    run_work,
+)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -144,9 +152,6 @@ def run_paste(args: argparse.Namespace) -> int:
     return 0
 
 
-_MAX_LISTED = 20
-
-
 def run_import(args: argparse.Namespace) -> int:
     from core.activity.importing import plan_activity_import
     from core.activity.kinds import KIND_LABELS
@@ -189,21 +194,18 @@ def run_import(args: argparse.Namespace) -> int:
         ],
         "notes": plan.notes,
     }
-    head = "预览（未写入数据库）" if args.dry_run else "已导入"
     done = plan.to_add if args.dry_run else added
     verb = "将记录" if args.dry_run else "记录了"
     kinds = "、".join(f"{label} {n}" for label, n in result["by_kind"].items())
     lines = [
-        f"{head}「{plan.file_name}」：读取 {plan.rows} 行，{verb} {done} 条行为"
+        import_heading(plan.file_name, dry_run=args.dry_run)
+        + f"：读取 {plan.rows} 行，{verb} {done} 条行为"
         + (f"（{kinds}）" if kinds else "")
         + f"，拒绝 {len(plan.rejected)} 行"
     ]
     if plan.already_imported:
         lines.append(f"另有 {plan.already_imported} 条这个文件已导入过，不会重复记录")
-    for row in plan.rejected[:_MAX_LISTED]:
-        lines.append(f"  {row.sheet} 第 {row.row} 行：{row.reason}")
-    if len(plan.rejected) > _MAX_LISTED:
-        lines.append(f"  …另有 {len(plan.rejected) - _MAX_LISTED} 行，用 --json 查看完整清单")
+    lines += listed(plan.rejected, lambda row: f"  {row.sheet} 第 {row.row} 行：{row.reason}")
     lines.extend(plan.notes)
     emit(result, as_json=args.json, human="\n".join(lines))
     return 0

@@ -13,7 +13,14 @@ from core.calendar.cli_values import add_span_options, day_option, minutes_text,
 from core.calendar.holidays_cli import add_holidays_parser
 from core.calendar.materials_cli import add_materials_parser
 from core.calendar.more_cli import add_more_parsers
-from core.common.cli import DRY_RUN_MARK, add_command_group, emit, emit_change, finish_command
+from core.common.cli import (
+    DRY_RUN_MARK,
+    add_command_group,
+    emit,
+    emit_change,
+    finish_command,
+    run_work,
+)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -108,7 +115,6 @@ def run_list(args: argparse.Namespace) -> int:
     from datetime import datetime, time, timedelta
 
     from core.calendar.items import list_items
-    from core.campaigns.cli_support import run_work
     from core.communities.registry import community_id_by_name
 
     first, last = span_days(args)
@@ -133,7 +139,6 @@ def run_today(args: argparse.Namespace) -> int:
 
     from core.calendar.status import return_unreviewed
     from core.calendar.today import due_today
-    from core.campaigns.cli_support import run_work
     from core.communities.registry import community_id_by_name
 
     day = day_option(args.date, "日期")
@@ -207,7 +212,7 @@ def run_add(args: argparse.Namespace) -> int:
     from core.calendar.items import create_item, list_items
     from core.calendar.limits import check_plan
     from core.calendar.status import schedule
-    from core.campaigns.cli_support import parse_time, run_work
+    from core.campaigns.cli_support import parse_time
     from core.campaigns.records import find_campaign
     from core.common.errors import UserError
     from core.common.text import msg
@@ -254,7 +259,6 @@ def run_sop_list(args: argparse.Namespace) -> int:
     from core.calendar.builtin import ensure_builtin_templates
     from core.calendar.labels import SOP_KIND_LABELS
     from core.calendar.sop import list_templates, steps_of, template_community_ids
-    from core.campaigns.cli_support import run_work
 
     def work(session):
         ensure_builtin_templates(session)
@@ -295,7 +299,6 @@ def run_sop_list(args: argparse.Namespace) -> int:
 def run_sop_apply(args: argparse.Namespace) -> int:
     from core.calendar.builtin import ensure_builtin_templates
     from core.calendar.sop import apply_template
-    from core.campaigns.cli_support import run_work
     from core.common.cli import TerminalProgress
 
     def work(session):
@@ -337,7 +340,6 @@ def run_sop_apply(args: argparse.Namespace) -> int:
 
 def run_mark_sent(args: argparse.Namespace) -> int:
     from core.calendar.today import mark_sent
-    from core.campaigns.cli_support import run_work
 
     def work(session):
         ids = named_communities(session, args.community) or None

@@ -7,10 +7,10 @@ import argparse
 from datetime import date
 from pathlib import Path
 
+from core.common.cli import add_command_group, emit, finish_command
+
 
 def add_holidays_parser(actions: argparse._SubParsersAction) -> None:
-    from core.common.cli import add_command_group, finish_command
-
     steps = add_command_group(
         actions, "holidays", "法定节假日与调休：查看、导入国务院放假通知", dest="step"
     )
@@ -30,7 +30,6 @@ def add_holidays_parser(actions: argparse._SubParsersAction) -> None:
 
 def run_list(args: argparse.Namespace) -> int:
     from core.calendar.holidays import holiday_year
-    from core.common.cli import emit
     from core.common.errors import UserError
     from core.common.text import msg
 
@@ -75,7 +74,6 @@ def run_list(args: argparse.Namespace) -> int:
 def run_import_notice(args: argparse.Namespace) -> int:
     from core.calendar.holidays import import_notice
     from core.calendar.notice import parse_notice, read_notice_file
-    from core.common.cli import emit
 
     text = read_notice_file(Path(args.file))
     parsed = parse_notice(text, expected_year=args.year)

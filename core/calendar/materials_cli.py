@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import argparse
 
+from core.common.cli import add_command_group, emit, emit_change, finish_command, run_work
+
 
 def add_materials_parser(actions: argparse._SubParsersAction) -> None:
-    from core.common.cli import add_command_group, finish_command
-
     steps = add_command_group(
         actions, "materials", "素材库：添加、查找、删除图片和文件", dest="step"
     )
@@ -55,7 +55,6 @@ def run_add(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from core.calendar.materials import add_material
-    from core.common.cli import emit_change, run_work
 
     def work(session):
         added = add_material(
@@ -77,7 +76,6 @@ def run_add(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     from core.calendar.materials import list_materials
-    from core.common.cli import emit, run_work
 
     def work(session):
         return [_data(r) for r in list_materials(session, args.search, tag=args.tag)]
@@ -91,7 +89,6 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_delete(args: argparse.Namespace) -> int:
     from core.calendar.materials import delete_material
-    from core.common.cli import emit_change, run_work
 
     def work(session):
         return {"title": delete_material(session, args.material)}

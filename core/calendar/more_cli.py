@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 
 from core.calendar.cli_values import add_span_options, span_days
-from core.common.cli import emit, emit_change, finish_command
+from core.common.cli import emit, emit_change, finish_command, run_work
 
 
 def add_more_parsers(actions: argparse._SubParsersAction) -> None:
@@ -68,7 +68,6 @@ def run_export(args: argparse.Namespace) -> int:
 
     from core.calendar.csvfile import export_csv
     from core.calendar.ics import export_ics
-    from core.common.cli import run_work
     from core.communities.registry import community_id_by_name
 
     start, end = _span(args)
@@ -104,7 +103,6 @@ def run_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from core.calendar.csvfile import import_csv
-    from core.common.cli import run_work
 
     def work(session):
         done = import_csv(session, Path(args.file))
@@ -134,7 +132,6 @@ def _reviewed(args: argparse.Namespace, decide, done: str) -> int:
 
     from core.calendar.labels import STATUS_LABELS
     from core.calendar.status import return_unreviewed
-    from core.common.cli import run_work
 
     def work(session):
         # An item still 待审核 at its time has gone back to 草稿 (the rule `today` applies):
@@ -167,7 +164,6 @@ def run_reject(args: argparse.Namespace) -> int:
 
 def run_evergreen(args: argparse.Namespace) -> int:
     from core.calendar.evergreen import set_evergreen
-    from core.common.cli import run_work
 
     def work(session):
         item = set_evergreen(session, args.item, not args.off)
@@ -183,7 +179,6 @@ def run_recycle(args: argparse.Namespace) -> int:
     from core.calendar.cli_values import minutes_text
     from core.calendar.evergreen import recycle
     from core.calendar.labels import STATUS_LABELS
-    from core.common.cli import run_work
 
     def work(session):
         done = recycle(session, args.item, after_days=args.after_days, sop=args.sop)

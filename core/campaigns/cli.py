@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import argparse
 
-from core.campaigns.cli_support import parse_time, run_work
+from core.campaigns.cli_support import (
+    add_at_option,
+    add_campaign_command,
+    happened_at,
+    parse_time,
+    run_work,
+)
 from core.common.cli import add_command_group, emit, emit_change, finish_command
 
 STATUS_HELP = "草稿/进行中/暂停/已结束/已复盘（或 draft/running/paused/ended/reviewed）"
@@ -23,8 +29,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     listing = actions.add_parser("list", help="列出活动（状态、目标社群、邀请码与邀请关系数）")
     finish_command(listing, run_list)
 
-    show = actions.add_parser("show", help="查看一个活动")
-    show.add_argument("campaign", help="活动编号或名称")
+    show = add_campaign_command(actions, "show", "查看一个活动")
     finish_command(show, run_show)
 
     create = actions.add_parser("create", help="新建活动（草稿）")
@@ -42,35 +47,33 @@ def register(commands: argparse._SubParsersAction) -> None:
     create.add_argument("--notes", default="", help="备注")
     finish_command(create, run_create, dry_run=True)
 
-    status = actions.add_parser(
-        "set-status", help="改活动状态：草稿→进行中（可暂停、再继续）→已结束→已复盘"
+    status = add_campaign_command(
+        actions, "set-status", "改活动状态：草稿→进行中（可暂停、再继续）→已结束→已复盘"
     )
-    status.add_argument("campaign", help="活动编号或名称")
     status.add_argument("status", help=STATUS_HELP)
     finish_command(status, run_set_status, dry_run=True)
 
-    record = actions.add_parser("record", help="记录一次邀请：谁的邀请码带来了哪位成员")
-    record.add_argument("campaign", help="活动编号或名称")
+    record = add_campaign_command(actions, "record", "记录一次邀请：谁的邀请码带来了哪位成员")
     record.add_argument("--code", required=True, help="邀请码（大小写、空格和横线不影响）")
     record.add_argument("--invitee", required=True, help="被邀请的成员：编号或昵称（昵称须唯一）")
     record.add_argument("--community", help="加入的社群名称（活动只有一个目标社群时可省略）")
-    record.add_argument("--at", help="发生时间 YYYY-MM-DD[ HH:MM]（默认：现在）")
+    add_at_option(record)
     record.add_argument(
         "--scanned", action="store_true", help="邀请码是扫码得到的（默认：手工输入）"
     )
     record.epilog = "退出状态 2：被邀请人在本活动已有先到的邀请人（冲突已记为被拒，未丢弃）"
     finish_command(record, run_record, dry_run=True)
 
-    settle = actions.add_parser(
-        "settle", help="结算奖励：按当前数据重算，积分记入账本（待生效、收回、冲正），可重复运行"
+    settle = add_campaign_command(
+        actions,
+        "settle",
+        "结算奖励：按当前数据重算，积分记入账本（待生效、收回、冲正），可重复运行",
     )
-    settle.add_argument("campaign", help="活动编号或名称")
     finish_command(settle, run_settle, dry_run="只计算，不写入")
 
-    review = actions.add_parser(
-        "review", help="风控审核：不带操作时列出待审核队列；通过、驳回奖励或拉黑成员"
+    review = add_campaign_command(
+        actions, "review", "风控审核：不带操作时列出待审核队列；通过、驳回奖励或拉黑成员"
     )
-    review.add_argument("campaign", help="活动编号或名称")
     act = review.add_mutually_exclusive_group()
     act.add_argument("--approve", metavar="KEY", help="通过这条奖励（队列里的编号）")
     act.add_argument("--reject", metavar="KEY", help="驳回这条奖励（须写 --reason）")
@@ -78,21 +81,19 @@ def register(commands: argparse._SubParsersAction) -> None:
     review.add_argument("--reason", default="", help="原因")
     finish_command(review, run_review, dry_run=True)
 
-    imported = actions.add_parser(
-        "import", help="导入裂变工具的明细（LinkWeChat 群裂变明细、任务宝明细）：存为每人合计"
+    imported = add_campaign_command(
+        actions, "import", "导入裂变工具的明细（LinkWeChat 群裂变明细、任务宝明细）：存为每人合计"
     )
-    imported.add_argument("campaign", help="活动编号或名称")
     imported.add_argument("file", help="导出的表格文件（.xlsx/.xls/.csv）")
     finish_command(imported, run_import, dry_run=True)
 
-    purchase = actions.add_parser(
-        "purchase", help="记录一笔消费（行为「购买」带金额）：活动收入、ROI、「送」的购买触发"
+    purchase = add_campaign_command(
+        actions, "purchase", "记录一笔消费（行为「购买」带金额）：活动收入、ROI、「送」的购买触发"
     )
-    purchase.add_argument("campaign", help="活动编号或名称")
     purchase.add_argument("--member", required=True, help="消费的成员：编号或昵称")
     purchase.add_argument("--amount", required=True, help="金额（元，如 12.50）")
     purchase.add_argument("--community", help="社群名称（活动只有一个目标社群时可省略）")
-    purchase.add_argument("--at", help="发生时间 YYYY-MM-DD[ HH:MM]（默认：现在）")
+    add_at_option(purchase)
     finish_command(purchase, run_purchase, dry_run=True)
 
     from core.campaigns import report_cli, type_cli  # report / forecast / codes; help / team …
@@ -212,11 +213,11 @@ def run_record(args: argparse.Namespace) -> int:
     from core.communities.registry import community_id_by_name
     from core.members.lookup import find_member
 
-    occurred_at = parse_time(args.at, "发生时间")
+    occurred_at = happened_at(args)
 
     def work(session):
         invitee = find_member(session, args.invitee)
-        community = community_id_by_name(session, args.community) if args.community else None
+        community = community_id_by_name(session, args.community)  # None: not given
         return record_code(
             session,
             args.campaign,
@@ -378,12 +379,12 @@ def run_purchase(args: argparse.Namespace) -> int:
     from core.members.lookup import find_member
     from core.workflows.activity import record_activity
 
-    occurred_at = parse_time(args.at, "发生时间")
+    occurred_at = happened_at(args)
     cents = amount_cents(args.amount)
 
     def work(session):
         member = find_member(session, args.member)
-        community = community_id_by_name(session, args.community) if args.community else None
+        community = community_id_by_name(session, args.community)  # None: not given
         campaign, event = purchase_event(
             session, args.campaign, member, cents, community_id=community, at=occurred_at
         )

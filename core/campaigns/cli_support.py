@@ -1,12 +1,34 @@
-"""What the campaigns commands share (core/campaigns/cli.py, report_cli.py, type_cli.py): one
-transaction per command with --dry-run (the one every command uses, core/common/cli.py), and
-reading a time argument."""
+"""What the campaigns commands share (core/campaigns/cli.py, report_cli.py, type_cli.py): a
+subcommand that names its campaign, the --at time of what is recorded, one transaction per
+command with --dry-run (the one every command uses, core/common/cli.py), and reading a time
+argument."""
 
 from __future__ import annotations
 
+import argparse
+
 from core.common.cli import run_work
 
-__all__ = ["parse_time", "run_work"]
+__all__ = ["add_at_option", "add_campaign_command", "happened_at", "parse_time", "run_work"]
+
+
+def add_campaign_command(
+    actions: argparse._SubParsersAction, name: str, help: str
+) -> argparse.ArgumentParser:
+    """A `campaigns` subcommand that acts on one campaign, named by its first argument."""
+    parser = actions.add_parser(name, help=help)
+    parser.add_argument("campaign", help="活动编号或名称")
+    return parser
+
+
+def add_at_option(parser: argparse.ArgumentParser) -> None:
+    """--at: when what the command records happened (read by `happened_at`)."""
+    parser.add_argument("--at", help="发生时间 YYYY-MM-DD[ HH:MM]（默认：现在）")
+
+
+def happened_at(args: argparse.Namespace):
+    """The --at time (None: now, and for a command without --at)."""
+    return parse_time(getattr(args, "at", None), "发生时间")
 
 
 def parse_time(text: str | None, what: str):

@@ -8,25 +8,24 @@ from __future__ import annotations
 
 import argparse
 
-from core.common.cli import add_no_mask, emit, finish_command
+from core.campaigns.cli_support import add_campaign_command, parse_time, run_work
+from core.common.cli import add_no_mask, emit, finish_command, masked_note
 
 RETAINED_FROM_DAY = 21  # week 4 (core/campaigns/retention; not imported: --help stays quick)
 
 
 def register(actions: argparse._SubParsersAction) -> None:
     """Add the subcommands to `campaigns`' own subparsers."""
-    report = actions.add_parser(
-        "report", help="活动数据：漏斗、每波 K、裂变率、裂变周期、成本、ROI、关键传播者"
+    report = add_campaign_command(
+        actions, "report", "活动数据：漏斗、每波 K、裂变率、裂变周期、成本、ROI、关键传播者"
     )
-    report.add_argument("campaign", help="活动编号或名称")
     report.add_argument("--as-of", help="统计截至 YYYY-MM-DD[ HH:MM]（默认：现在）")
     report.add_argument("--top", type=int, default=10, help="列出前几位传播者（默认 10）")
     finish_command(report, run_report)
 
-    ahead = actions.add_parser(
-        "forecast", help="预测：每天入群人数、各群何时满、需新开几个群、预算消耗"
+    ahead = add_campaign_command(
+        actions, "forecast", "预测：每天入群人数、各群何时满、需新开几个群、预算消耗"
     )
-    ahead.add_argument("campaign", help="活动编号或名称")
     ahead.add_argument("--days", type=int, default=14, help="预测天数（默认 14）")
     ahead.add_argument("--as-of", help="从何时起预测 YYYY-MM-DD[ HH:MM]（默认：现在）")
     ahead.add_argument("--k", type=float, help="计划 K 值（数据不足时使用）")
@@ -34,23 +33,14 @@ def register(actions: argparse._SubParsersAction) -> None:
     ahead.add_argument("--via-qr", type=float, default=1.0, help="扫群二维码入群的比例（默认 1）")
     finish_command(ahead, run_forecast)
 
-    codes = actions.add_parser("codes", help="导出活动的邀请码（每位参与者的码，默认打码）")
-    codes.add_argument("campaign", help="活动编号或名称")
+    codes = add_campaign_command(actions, "codes", "导出活动的邀请码（每位参与者的码，默认打码）")
     codes.add_argument("--out", required=True, help="导出到 .xlsx 文件")
     add_no_mask(codes)
     finish_command(codes, run_codes)
 
 
 def _time(text):
-    from core.campaigns.cli_support import parse_time
-
     return parse_time(text, "时间")
-
-
-def _open(args, work):
-    from core.campaigns.cli_support import run_work
-
-    return run_work(args, work)
 
 
 def _share(rate) -> str:
@@ -235,7 +225,9 @@ def run_report(args: argparse.Namespace) -> int:
     if args.top < 1:
         raise UserError(msg("--top 应是正整数"))
     as_of = _time(args.as_of)
-    report = _open(args, lambda session: campaign_report(session, args.campaign, as_of, args.top))
+    report = run_work(
+        args, lambda session: campaign_report(session, args.campaign, as_of, args.top)
+    )
     emit(report_data(report), as_json=args.json, human=report_text(report))
     return 0
 
@@ -316,7 +308,7 @@ def run_forecast(args: argparse.Namespace) -> int:
         )
         return (campaign.id, campaign.name), result
 
-    campaign, result = _open(args, work)
+    campaign, result = run_work(args, work)
     emit(forecast_data(campaign, result), as_json=args.json, human=forecast_text(campaign, result))
     return 0
 
@@ -324,7 +316,6 @@ def run_forecast(args: argparse.Namespace) -> int:
 def run_codes(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from core.campaigns.cli_support import run_work
     from core.campaigns.codes_export import export_codes
 
     result = run_work(
@@ -332,6 +323,6 @@ def run_codes(args: argparse.Namespace) -> int:
         lambda session: export_codes(session, args.campaign, Path(args.out), mask=not args.no_mask),
         write=True,
     )
-    masked = "，手机号和微信号已打码" if result.masked else "，未打码（已记入导出日志）"
+    masked = masked_note(result.masked)
     emit(result, as_json=args.json, human=f"已导出 {result.rows} 个邀请码到 {result.path}{masked}")
     return 0

@@ -10,50 +10,47 @@ from __future__ import annotations
 
 import argparse
 
+from core.campaigns.cli_support import add_at_option, add_campaign_command, happened_at, run_work
 from core.common.cli import emit, emit_change, finish_command
 
 
 def _common(parser: argparse.ArgumentParser, handler, *, at: bool = True) -> None:
     if at:
-        parser.add_argument("--at", help="发生时间 YYYY-MM-DD[ HH:MM]（默认：现在）")
+        add_at_option(parser)
     finish_command(parser, handler, dry_run=True)
 
 
 def register(actions: argparse._SubParsersAction) -> None:
     """Add the subcommands to `campaigns`' own subparsers."""
-    helping = actions.add_parser("help", help="助力或砍价：记录一位成员帮另一位成员助力（砍一刀）")
-    helping.add_argument("campaign", help="活动编号或名称")
+    helping = add_campaign_command(
+        actions, "help", "助力或砍价：记录一位成员帮另一位成员助力（砍一刀）"
+    )
     helping.add_argument("--helper", required=True, help="助力的成员：编号或昵称")
     helping.add_argument("--for", dest="target", required=True, help="被助力的成员：编号或昵称")
     _common(helping, run_help)
 
-    team = actions.add_parser("team", help="拼团：开团，或加入某位团长的团")
-    team.add_argument("campaign", help="活动编号或名称")
+    team = add_campaign_command(actions, "team", "拼团：开团，或加入某位团长的团")
     team.add_argument("--member", required=True, help="开团或参团的成员：编号或昵称")
     team.add_argument("--join", metavar="LEADER", help="加入这位团长的团（不写：开新团）")
     _common(team, run_team)
 
-    draw = actions.add_parser("draw", help="抽奖：成员抽一次，按随机种子可重放")
-    draw.add_argument("campaign", help="活动编号或名称")
+    draw = add_campaign_command(actions, "draw", "抽奖：成员抽一次，按随机种子可重放")
     draw.add_argument("--member", required=True, help="抽奖的成员：编号或昵称")
     _common(draw, run_draw)
 
-    coupons = actions.add_parser("coupons", help="优惠券：导入或生成券码，放进活动的券码池")
-    coupons.add_argument("campaign", help="活动编号或名称")
+    coupons = add_campaign_command(actions, "coupons", "优惠券：导入或生成券码，放进活动的券码池")
     source = coupons.add_mutually_exclusive_group(required=True)
     source.add_argument("--import", dest="file", help="从文件导入（表格第一列或每行一个券码）")
     source.add_argument("--generate", type=int, metavar="N", help="生成 N 个随机券码")
     _common(coupons, run_coupons, at=False)
 
-    redeem = actions.add_parser("redeem", help="核销优惠券：已发出的券码只能核销一次")
-    redeem.add_argument("campaign", help="活动编号或名称")
+    redeem = add_campaign_command(actions, "redeem", "核销优惠券：已发出的券码只能核销一次")
     redeem.add_argument("code", help="券码")
     _common(redeem, run_redeem)
 
-    swap = actions.add_parser(
-        "swap", help="以物换物：发布物品或需求、配对、标记完成；不带操作时列出可配对的"
+    swap = add_campaign_command(
+        actions, "swap", "以物换物：发布物品或需求、配对、标记完成；不带操作时列出可配对的"
     )
-    swap.add_argument("campaign", help="活动编号或名称")
     act = swap.add_mutually_exclusive_group()
     act.add_argument("--offer", metavar="CATEGORY", help="发布物品的类别（须写 --item、--member）")
     act.add_argument("--want", metavar="CATEGORY", help="发布需求的类别（须写 --member）")
@@ -66,15 +63,7 @@ def register(actions: argparse._SubParsersAction) -> None:
     _common(swap, run_swap)
 
 
-def _time(args):
-    from core.campaigns.cli_support import parse_time
-
-    return parse_time(getattr(args, "at", None), "发生时间")
-
-
 def _run(args, work):
-    from core.campaigns.cli_support import run_work
-
     return run_work(args, work, write=True)
 
 
@@ -89,7 +78,7 @@ def run_help(args: argparse.Namespace) -> int:
 
     from core.campaigns.type_recording import record_help
 
-    at = _time(args)
+    at = happened_at(args)
 
     def work(session):
         helper, target = _member(session, args.helper), _member(session, args.target)
@@ -121,7 +110,7 @@ def run_team(args: argparse.Namespace) -> int:
 
     from core.campaigns.type_recording import record_team
 
-    at = _time(args)
+    at = happened_at(args)
 
     def work(session):
         member = _member(session, args.member)
@@ -145,7 +134,7 @@ def run_draw(args: argparse.Namespace) -> int:
 
     from core.campaigns.type_recording import record_draw
 
-    at = _time(args)
+    at = happened_at(args)
     result = _run(
         args,
         lambda session: record_draw(session, args.campaign, _member(session, args.member), at=at),
@@ -182,7 +171,7 @@ def run_coupons(args: argparse.Namespace) -> int:
 def run_redeem(args: argparse.Namespace) -> int:
     from core.campaigns.coupon_pool import redeem_code
 
-    at = _time(args)
+    at = happened_at(args)
     result = _run(args, lambda session: redeem_code(session, args.campaign, args.code, at=at))
     human = (
         f"活动「{result.campaign_name}」：券码 {result.code} 已核销"
@@ -235,7 +224,7 @@ def run_swap(args: argparse.Namespace) -> int:
         raise UserError(msg("发布物品或需求须写 --member"))
     if args.offer is not None and not args.item:
         raise UserError(msg("发布物品须写 --item"))
-    at = _time(args)
+    at = happened_at(args)
 
     def work(session):
         if args.offer is not None:

@@ -6,11 +6,18 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.common.cli import add_command_group, date_option, emit, finish_command, open_for
+from core.common.cli import (
+    MAX_LISTED,
+    add_command_group,
+    date_option,
+    emit,
+    finish_command,
+    import_heading,
+    listed,
+    open_for,
+)
 from core.common.errors import UserError
 from core.common.text import msg
-
-_MAX_LISTED = 20
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -191,10 +198,7 @@ _FOUND_BY = {
 
 
 def human_lines(result: dict) -> list[str]:
-    from core.chat.importing.kinds import JOIN_CHANNEL
-
-    dry = result["dry_run"]
-    lines = [("预览（未写入数据库）" if dry else "已导入") + f"「{Path(result['path']).name}」"]
+    lines = [import_heading(Path(result["path"]).name, dry_run=result["dry_run"])]
     for chat in result["chats"]:
         kinds = "、".join(f"{label} {n}" for label, n in chat["by_activity_kind"].items())
         lines.append(
@@ -208,8 +212,8 @@ def human_lines(result: dict) -> list[str]:
             lines.append(f"  时间：{chat['first'][:16]} 至 {chat['last'][:16]}")
         new = chat["new_members"]
         if new:
-            names = "、".join(n["name"] for n in new[:_MAX_LISTED])
-            more = f" 等 {len(new)} 人" if len(new) > _MAX_LISTED else f"（{len(new)} 人）"
+            names = "、".join(n["name"] for n in new[:MAX_LISTED])
+            more = f" 等 {len(new)} 人" if len(new) > MAX_LISTED else f"（{len(new)} 人）"
             lines.append(f"  新成员：{names}{more}")
         for question in chat["questions"]:
             who = "、".join(f"{c['who']}" for c in question["candidates"])
@@ -223,13 +227,7 @@ def human_lines(result: dict) -> list[str]:
                 f"  待确认：「{question['name']}」可能是 {who}；"
                 f"用 --answer {question['name']}=… 指定（{question['messages']} 条消息暂不记录）"
             )
-        for edge in chat["edges"][:_MAX_LISTED]:
-            how = JOIN_CHANNEL.get(edge["how"], edge["how"])
-            lines.append(
-                f"  邀请：{edge['time'][:16]} {edge['inviter']} → {edge['invitee']}（{how}）"
-            )
-        if len(chat["edges"]) > _MAX_LISTED:
-            lines.append(f"  …另有 {len(chat['edges']) - _MAX_LISTED} 条，用 --json 查看")
+        lines += listed(chat["edges"], _edge_line, more="  …另有 {count} 条，用 --json 查看")
         if chat["renames"]:
             lines.append("  群名变更：" + " → ".join(chat["renames"]))
         other = chat["not_activity"]
@@ -237,12 +235,12 @@ def human_lines(result: dict) -> list[str]:
             f"  不计为行为：撤回 {other['recalls']}、拍一拍 {other['pats']}、"
             f"领红包 {other['red_packet_claims']}、其他系统消息 {other['notices']}"
         )
-        for line in chat["unreadable"][:_MAX_LISTED]:
+        for line in chat["unreadable"][:MAX_LISTED]:
             where = f"第 {line['line']} 行" if line["line"] else ""
             lines.append(f"  无法读取 {where}：{line['reason']}")
-        if chat["unreadable_count"] > _MAX_LISTED:
+        if chat["unreadable_count"] > MAX_LISTED:
             lines.append(f"  …共 {chat['unreadable_count']} 行无法读取，用 --json 查看完整清单")
-    for skipped in result["skipped_files"][:_MAX_LISTED]:
+    for skipped in result["skipped_files"][:MAX_LISTED]:
         lines.append(f"跳过 {Path(skipped['file']).name}：{skipped['reason']}")
     lines.extend(result["notes"])
     written = result.get("written")
@@ -258,3 +256,10 @@ def human_lines(result: dict) -> list[str]:
         if written["communities_created"]:
             lines.append("新建社群：" + "、".join(written["communities_created"]))
     return lines
+
+
+def _edge_line(edge: dict) -> str:
+    from core.chat.importing.kinds import JOIN_CHANNEL
+
+    how = JOIN_CHANNEL.get(edge["how"], edge["how"])
+    return f"  邀请：{edge['time'][:16]} {edge['inviter']} → {edge['invitee']}（{how}）"

@@ -51,6 +51,11 @@ def add_no_mask(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-mask", action="store_true", help="不打码（会记入导出日志）")
 
 
+def masked_note(masked: bool) -> str:
+    """How an export's summary line ends: whether phones and 微信号 were masked (--no-mask)."""
+    return "，手机号和微信号已打码" if masked else "，未打码（已记入导出日志）"
+
+
 def finish_command(
     parser: argparse.ArgumentParser,
     handler,
@@ -117,6 +122,24 @@ def run_work(args: argparse.Namespace, work, *, write: bool = False):
 
 
 DRY_RUN_MARK = "（试运行，未写入）"
+
+
+def import_heading(file_name: str, *, dry_run: bool) -> str:
+    """How an import's summary starts: a preview (--dry-run) or imported, and which file."""
+    return ("预览（未写入数据库）" if dry_run else "已导入") + f"「{file_name}」"
+
+
+MAX_LISTED = 20  # rows a human summary lists; --json (or the command's report) has them all
+
+
+def listed(
+    items: list, line, more: str = "  …另有 {count} 行，用 --json 查看完整清单"
+) -> list[str]:
+    """A summary's `line(item)` for the first MAX_LISTED items, then `more` counting the rest."""
+    lines = [line(item) for item in items[:MAX_LISTED]]
+    if len(items) > MAX_LISTED:
+        lines.append(more.format(count=len(items) - MAX_LISTED))
+    return lines
 
 
 def emit_change(args: argparse.Namespace, result: Any, human: str) -> None:

@@ -18,6 +18,7 @@ from core.common.cli import (
     emit,
     emit_change,
     finish_command,
+    masked_note,
     run_work,
 )
 from db.bounds import MAX_ENTRY_POINTS, MAX_EXPIRY_DAYS  # plain numbers: --help stays quick
@@ -289,7 +290,7 @@ def run_export(args: argparse.Namespace) -> int:
         )
 
     result = run_work(args, work, write=True)  # the export log
-    masked = "，手机号和微信号已打码" if result.masked else "，未打码（已记入导出日志）"
+    masked = masked_note(result.masked)
     emit(
         result,
         as_json=args.json,

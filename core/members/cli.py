@@ -14,6 +14,7 @@ from core.common.cli import (
     add_no_mask,
     emit,
     finish_command,
+    masked_note,
     run_work,
 )
 
@@ -94,6 +95,6 @@ def run_export(args: argparse.Namespace) -> int:
         )
 
     result = run_work(args, work, write=True)  # write: the export log
-    masked = "，手机号和微信号已打码" if result.masked else "，未打码（已记入导出日志）"
+    masked = masked_note(result.masked)
     emit(result, as_json=args.json, human=f"已导出 {result.rows} 人到 {result.path}{masked}")
     return 0

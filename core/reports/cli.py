@@ -19,6 +19,7 @@ from core.common.cli import (
     date_option,
     emit,
     finish_command,
+    masked_note,
     run_work,
 )
 from core.reports.presets_cli import add_presets_parser
@@ -120,7 +121,7 @@ def run_report(args: argparse.Namespace) -> int:
     period = f"{report.period.start} 至 {report.period.end}"
     lines = []
     if result:
-        masked = "，手机号和微信号已打码" if result.masked else "，未打码（已记入导出日志）"
+        masked = masked_note(result.masked)
         lines.append(f"已生成报表 {period} 到 {result.path}{masked}")
     lines += [f"已生成长图 {period} 到 {image.path}" for image in images]
     lines += report.findings

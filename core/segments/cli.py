@@ -14,6 +14,7 @@ from core.common.cli import (
     add_no_mask,
     emit,
     finish_command,
+    masked_note,
     run_work,
 )
 
@@ -68,7 +69,7 @@ def run_export(args: argparse.Namespace) -> int:
         ),
         write=True,
     )
-    masked = "，手机号和微信号已打码" if result.masked else "，未打码（已记入导出日志）"
+    masked = masked_note(result.masked)
     emit(
         {"segment": segment.key, "name": segment.name, **vars(result)},
         as_json=args.json,

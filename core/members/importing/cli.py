@@ -10,10 +10,15 @@ import argparse
 import re
 from pathlib import Path
 
-from core.common.cli import TerminalProgress, emit, finish_command, open_for
+from core.common.cli import (
+    TerminalProgress,
+    emit,
+    finish_command,
+    import_heading,
+    listed,
+    open_for,
+)
 from core.common.errors import UserError
-
-_MAX_LISTED = 20
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -97,15 +102,15 @@ def _doubtful_lines(summary: dict) -> list[str]:
     if not rows:
         return []
     answer = summary["doubtful_answer"]
-    lines = [_DOUBTFUL_HEADS[answer].format(count=len(rows))]
-    for row in rows[:_MAX_LISTED]:
+
+    def line(row: dict) -> str:
         owner = f"「{row['member_nickname']}」（#{row['member_id']}）"
-        lines.append(
+        return (
             f"  {row['sheet']} 第 {row['row']} 行「{row['nickname']}」：手机号 "
             f"{mask_phone(row['phone'])} 属于成员{owner}"
         )
-    if len(rows) > _MAX_LISTED:
-        lines.append(f"  …另有 {len(rows) - _MAX_LISTED} 行，用 --json 查看完整清单")
+
+    lines = [_DOUBTFUL_HEADS[answer].format(count=len(rows)), *listed(rows, line)]
     if answer == "skip":
         lines.append(
             "  确认是同一人请加 --doubtful same，是另一个人请加 --doubtful new；"
@@ -203,9 +208,9 @@ def _summary(plan, result, report, *, doubtful: str = "skip") -> dict:
 
 
 def _human(summary: dict) -> str:
-    head = "预览（未写入数据库）" if summary["dry_run"] else "已导入"
     lines = [
-        f"{head}「{summary['file']}」：新增 {summary['added']} 人，更新 {summary['updated']} 人，"
+        import_heading(summary["file"], dry_run=summary["dry_run"])
+        + f"：新增 {summary['added']} 人，更新 {summary['updated']} 人，"
         f"无变化 {summary['unchanged']} 人，与文件中其他行为同一人 {summary['linked']} 行，"
         f"拒绝 {summary['rejected']} 行"
         + (f"，待确认 {summary['doubtful']} 行（未导入）" if summary["doubtful"] else "")
@@ -227,10 +232,11 @@ def _human(summary: dict) -> str:
     rejected = summary["rejected_rows"]
     if rejected:
         lines.append("被拒绝的行：")
-        for row in rejected[:_MAX_LISTED]:
-            lines.append(f"  {row['sheet']} 第 {row['row']} 行：{row['reason']}")
-        if len(rejected) > _MAX_LISTED:
-            lines.append(f"  …另有 {len(rejected) - _MAX_LISTED} 行，用 --report 保存完整清单")
+        lines += listed(
+            rejected,
+            lambda row: f"  {row['sheet']} 第 {row['row']} 行：{row['reason']}",
+            more="  …另有 {count} 行，用 --report 保存完整清单",
+        )
     if summary["warnings"]:
         lines.append(f"另有 {len(summary['warnings'])} 个值有问题已忽略（--json 或 --report 查看）")
     if summary["possible_duplicates"]:
