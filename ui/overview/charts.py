@@ -185,6 +185,7 @@ class ChartBox(ChartHost):
             right.applyNiceNumbers()
             style_axis(right)
             right.setGridLineVisible(False)
+            right.setTruncateLabels(False)  # "2,800" was drawn as "…" at 1280 wide
             chart.addAxis(right, Qt.AlignmentFlag.AlignRight)
             members.attachAxis(axis)
             members.attachAxis(right)
