@@ -186,6 +186,18 @@ def _chunks(ids: Sequence[int], size: int = 500):
         yield ids[start : start + size]
 
 
+def _post(session: Session, entry: LedgerEntry, plan: Sequence[tuple[int, int]] = ()) -> Posted:
+    """Append `entry` and its allocations `plan` [(credit id, points)] to the journal."""
+    session.add(entry)
+    session.flush()
+    if plan:
+        session.execute(
+            ALLOCATION.insert(),
+            [{"entry_id": entry.id, "credit_id": c, "points": p} for c, p in plan],
+        )
+    return Posted(entry.id, entry.points, list(plan))
+
+
 # ------------------------------------------------------------------------------ awards
 
 
@@ -526,18 +538,6 @@ def spend(
         recorded_at=now,
     )
     return _post(session, entry, plan)
-
-
-def _post(session: Session, entry: LedgerEntry, plan: Sequence[tuple[int, int]] = ()) -> Posted:
-    """Append `entry` and its allocations `plan` [(credit id, points)] to the journal."""
-    session.add(entry)
-    session.flush()
-    if plan:
-        session.execute(
-            ALLOCATION.insert(),
-            [{"entry_id": entry.id, "credit_id": c, "points": p} for c, p in plan],
-        )
-    return Posted(entry.id, entry.points, list(plan))
 
 
 def credit_remaining(session: Session, credit_id: int) -> int:
