@@ -42,6 +42,7 @@ from core.ledger.entries import (
 )
 from core.ledger.entries import _unknown_member as unknown_member
 from core.ledger.event_order import EarnEvent, activity_key, ordered_chunks, unique_ids
+from core.ledger.reasons import with_note
 from core.ledger.rules import current_rules, custom_rule, ensure_default_rules, rules_by_action
 from db.ledger_models import LedgerRule
 from db.models import ActivityEvent, Member, Membership, MembershipEvent
@@ -457,7 +458,7 @@ def award_rule(
     if missing:
         raise UserError(unknown_member(session, missing[0]))
     caps = _CapCounter.for_members(session, rule, wanted, now.date())
-    text = rule.name + (f"：{reason.strip()}" if reason.strip() else "")
+    text = with_note(rule.name, reason)
     awards, awarded, capped, skipped = [], {}, [], []
     for member_id in wanted:
         points = caps.allow(member_id, rule, now.date(), rule.points)

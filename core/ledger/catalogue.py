@@ -27,7 +27,8 @@ from core.common.images import (
 )
 from core.common.text import msg
 from core.ledger.balances import balance
-from core.ledger.entries import lock_member, reverse, spend, take_write_lock
+from core.ledger.entries import for_update, lock_member, reverse, spend, take_write_lock
+from core.ledger.reasons import with_note
 from db.bounds import (
     MAX_ENTRY_POINTS,
     MAX_MONEY_CENTS,
@@ -300,9 +301,8 @@ def redeem(
     take_write_lock(session)
     lock_member(session, member_id)
     query = select(REWARD).where(REWARD.c.id == reward_id)
-    if session.get_bind().dialect.name != "sqlite":
-        query = query.with_for_update(key_share=True)  # stock: one redemption at a time
-    reward = session.execute(query).mappings().first()
+    # stock: one redemption of a reward at a time
+    reward = session.execute(for_update(session, query, key_share=True)).mappings().first()
     if reward is None:
         raise UserError(msg("没有编号为 {id} 的奖品", id=reward_id))
     name = reward["name"]
@@ -431,9 +431,7 @@ def set_redemption_status(
         raise UserError(msg("未知的兑换状态：{status}", status=status))
     take_write_lock(session)
     query = select(REDEMPTION).where(REDEMPTION.c.id == redemption_id)
-    if session.get_bind().dialect.name != "sqlite":
-        query = query.with_for_update()
-    record = session.execute(query).mappings().first()
+    record = session.execute(for_update(session, query)).mappings().first()
     if record is None:
         raise UserError(msg("没有编号为 {id} 的兑换记录", id=redemption_id))
     current = record["status"]
@@ -457,7 +455,7 @@ def set_redemption_status(
         refund = reverse(
             session,
             record["spend_entry_id"],
-            reason=f"取消兑换 {record['code']}" + (f"：{reason.strip()}" if reason.strip() else ""),
+            reason=with_note(f"取消兑换 {record['code']}", reason),
             operator=operator,
             source="redemption",
             reference=f"redemption:{record['code']}",

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
@@ -113,6 +113,15 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
+def for_update(session: Session, query: Select, *, key_share: bool = False) -> Select:
+    """`query`, locking the rows it reads until the transaction ends: FOR UPDATE, or with
+    `key_share` FOR NO KEY UPDATE (rows that reference them can still be written). SQLite
+    locks no rows; there the write lock, taken before the first read, queues the writers."""
+    if _dialect(session) == "sqlite":
+        return query
+    return query.with_for_update(key_share=key_share)
+
+
 def lock_members(session: Session, member_ids: Iterable[int]) -> set[int]:
     """Take the per-member ledger lock; return the ids that exist and were not merged away.
 
@@ -138,9 +147,7 @@ def lock_members(session: Session, member_ids: Iterable[int]) -> set[int]:
             .where(MEMBER.c.id.in_(chunk), MEMBER.c.merged_into_id.is_(None))
             .order_by(MEMBER.c.id)
         )
-        if _dialect(session) != "sqlite":
-            query = query.with_for_update(key_share=True)  # FOR NO KEY UPDATE
-        found.update(session.scalars(query))
+        found.update(session.scalars(for_update(session, query, key_share=True)))
     return found
 
 
@@ -177,6 +184,18 @@ def _unknown_member(session: Session, member_id: int) -> str:
 def _chunks(ids: Sequence[int], size: int = 500):
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
+
+
+def _post(session: Session, entry: LedgerEntry, plan: Sequence[tuple[int, int]] = ()) -> Posted:
+    """Append `entry` and its allocations `plan` [(credit id, points)] to the journal."""
+    session.add(entry)
+    session.flush()
+    if plan:
+        session.execute(
+            ALLOCATION.insert(),
+            [{"entry_id": entry.id, "credit_id": c, "points": p} for c, p in plan],
+        )
+    return Posted(entry.id, entry.points, list(plan))
 
 
 # ------------------------------------------------------------------------------ awards
@@ -287,9 +306,7 @@ def award(
         pending_until=now + timedelta(days=pending_days) if pending_days else None,
         expires_on=default_expiry(now, expiry_days),
     )
-    session.add(entry)
-    session.flush()
-    return entry.id
+    return _post(session, entry).entry_id
 
 
 AWARD_COLUMNS = (
@@ -520,18 +537,7 @@ def spend(
         occurred_at=now,
         recorded_at=now,
     )
-    session.add(entry)
-    session.flush()
-    _allocate(session, entry.id, plan)
-    return Posted(entry.id, -points, plan)
-
-
-def _allocate(session: Session, entry_id: int, plan: Sequence[tuple[int, int]]) -> None:
-    if plan:
-        session.execute(
-            ALLOCATION.insert(),
-            [{"entry_id": entry_id, "credit_id": c, "points": p} for c, p in plan],
-        )
+    return _post(session, entry, plan)
 
 
 def credit_remaining(session: Session, credit_id: int) -> int:
@@ -631,15 +637,13 @@ def reverse(
         recorded_at=now,
         pending_until=target["pending_until"],
     )
-    session.add(entry)
-    session.flush()
-    _allocate(session, entry.id, plan)
+    posted = _post(session, entry, plan)
     if not is_credit:
         # Points given back to awards already past their date expire again at once (FEFO kept).
         expire_due(
             session, today=now.date(), member_ids=[target["member_id"]], now=now, locked=True
         )
-    return Posted(entry.id, entry.points, plan)
+    return posted
 
 
 def clawback(
@@ -748,9 +752,7 @@ def expire_due(
                 occurred_at=at,
                 recorded_at=now,
             )
-            session.add(entry)
-            session.flush()
-            _allocate(session, entry.id, plan)
+            _post(session, entry, plan)
             written += 1
     return ExpiryResult(written, sum(r[3] for r in rows), len({k[0] for k in groups}))
 

@@ -14,13 +14,13 @@ not undone, so merging writes its record before it moves anything.
 
 from __future__ import annotations
 
-from sqlalchemy import Table, and_, func, or_, select
+from sqlalchemy import Table, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.common.joins import joined_some
 from core.common.text import msg
 from core.ledger.entries import ALLOCATION, ENTRY
-from core.members.merging.records import Merged, hand_back, hand_over
+from core.members.merging.records import Merged, chunks, hand_back, hand_over
 from db.bounds import MAX_BALANCE_POINTS
 from db.ledger_models import LedgerRedemption
 from db.models import MemberMerge
@@ -66,8 +66,7 @@ def undo_blocker(session: Session, merge_id: int) -> str | None:
         return None
     ids = sorted(moved)
     crossing: set[int] = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in chunks(ids):
         for entry_id, credit_id in session.execute(
             select(ALLOCATION.c.entry_id, ALLOCATION.c.credit_id).where(
                 or_(ALLOCATION.c.entry_id.in_(chunk), ALLOCATION.c.credit_id.in_(chunk))
@@ -77,7 +76,7 @@ def undo_blocker(session: Session, merge_id: int) -> str | None:
                 crossing.add(entry_id if entry_id not in moved else credit_id)
         for entry_id, target in session.execute(
             select(ENTRY.c.id, ENTRY.c.reverses_id).where(
-                or_(ENTRY.c.id.in_(chunk), and_(ENTRY.c.reverses_id.in_(chunk)))
+                or_(ENTRY.c.id.in_(chunk), ENTRY.c.reverses_id.in_(chunk))
             )
         ):
             if target is not None and (entry_id in moved) != (target in moved):

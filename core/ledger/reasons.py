@@ -26,6 +26,13 @@ WRITTEN = (
 )
 
 
+def with_note(reason: str, note: str) -> str:
+    """A reason the program writes, then what the operator typed to go with it (if anything):
+    the "{…}：{note}" forms in WRITTEN."""
+    note = note.strip()
+    return f"{reason}：{note}" if note else reason
+
+
 def reason_text(reason: str) -> str:
     """`reason` as a message when the program wrote it, else as it is."""
     named = builtin_name(reason)

@@ -132,7 +132,6 @@ def explain_member(
         if member.is_team:
             status, status_text = "team", msg("团队成员不参与分层统计")
         else:
-            floor = 1 if sizes.get(membership.community_id, 0) < ladder.cold_start_members else 0
             decision = decide(
                 ladder,
                 membership.level,
@@ -140,7 +139,7 @@ def explain_member(
                 now=now,
                 promoted_at=membership.promoted_at,
                 locked=membership.level_locked,
-                floor=floor,
+                floor=ladder.floor(sizes.get(membership.community_id, 0)),
             )
             status, status_text = decision.cause, decision.reason
         next_level = _next_auto_level(ladder, rank)

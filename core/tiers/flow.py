@@ -51,7 +51,7 @@ def level_flow(session: Session, month: date, community_id: int | None = None) -
     joined = FlowRow(JOINED, msg("本月新加入"))
     for move in level_moves(session, start, end, community_id):
         if move.before is not None:
-            row = rows[ladder.levels[ladder.rank(move.before)].key]
+            row = rows[ladder.level(move.before).key]
             row.start += move.count
             if move.after is None:
                 row.left += move.count
@@ -65,6 +65,6 @@ def level_flow(session: Session, month: date, community_id: int | None = None) -
                 row.held += move.count
         elif move.after is not None and move.joined_in_period:
             joined.start += move.count
-            reached = ladder.levels[ladder.rank(move.after)].key
+            reached = ladder.level(move.after).key
             joined.reached[reached] = joined.reached.get(reached, 0) + move.count
     return FlowMatrix(date(month.year, month.month, 1), [*rows.values(), joined])

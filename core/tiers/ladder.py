@@ -88,6 +88,15 @@ class Ladder:
     def name(self, key: str) -> str:
         return self.level(key).name
 
+    def in_cold_start(self, members: int) -> bool:
+        """Whether a community of `members` (team left out) is still in cold start."""
+        return members < self.cold_start_members
+
+    def floor(self, members: int) -> int:
+        """The rank nobody in a community of `members` is below (decide's `floor`): one step
+        up from the first while it is in cold start."""
+        return 1 if self.in_cold_start(members) else 0
+
     def wanted(self) -> tuple[frozenset[str], frozenset[str]]:
         """The metrics its criteria test: (in the window, all time)."""
         window = frozenset(m for level in self.levels for m in level.window)

@@ -32,10 +32,7 @@ def cold_start_states(session: Session, community_ids: Iterable[int]) -> dict[in
         return {}
     shared, own = community_ladders(session)
     sizes = community_sizes(session)
-    return {
-        cid: sizes.get(cid, 0) < (own.get(cid) or shared).cold_start_members
-        for cid in community_ids
-    }
+    return {cid: (own.get(cid) or shared).in_cold_start(sizes.get(cid, 0)) for cid in community_ids}
 
 
 @dataclass

@@ -118,7 +118,6 @@ def recompute_levels(
         for membership_id, member_id, community_id, level, promoted_at, locked in rows:
             result.examined += 1
             ladder = own.get(community_id) or shared
-            floor = 1 if sizes.get(community_id, 0) < ladder.cold_start_members else 0
             member_figures = with_points(
                 figures.get((member_id, community_id), _EMPTY),
                 member_id,
@@ -131,7 +130,7 @@ def recompute_levels(
                 now=now,
                 promoted_at=promoted_at,
                 locked=bool(locked),
-                floor=floor,
+                floor=ladder.floor(sizes.get(community_id, 0)),
                 explain_holds=False,
             )
             if not decision.changes:

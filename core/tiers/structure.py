@@ -77,7 +77,7 @@ def role_structure(
             counts.roles[role] = counts.roles.get(role, 0) + count
             counts.total += count
         for key, count in level_counts.items():
-            counts.levels[ladder.levels[ladder.rank(key)].key] += count
+            counts.levels[ladder.level(key).key] += count
         result.append(counts)
     names = {level.key: level.name for level in ladder.levels}
     return Structure(result, structure_warnings(result, ladder), names)

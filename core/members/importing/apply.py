@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, select, text, update
+from sqlalchemy import Connection, Executable, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from core.common.errors import UserError
@@ -314,10 +314,7 @@ class _Writer:
                 .where(table.c.id == bindparam("b_id"))
                 .values({name: bindparam(f"v_{name}") for name in columns})
             )
-            for start in range(0, len(rows), BATCH):
-                part = rows[start : start + BATCH]
-                self.connection.execute(statement, part)
-                self.step(len(part))
+            self._execute(statement, rows)
 
     def _member_id(self, target) -> int | None:
         if isinstance(target, Person):
@@ -408,10 +405,7 @@ class _Writer:
                 )
                 .values({name: bindparam(f"v_{name}") for name in columns})
             )
-            for start in range(0, len(rows), BATCH):
-                part = rows[start : start + BATCH]
-                self.connection.execute(statement, part)
-                self.step(len(part))
+            self._execute(statement, rows)
         self._insert(MembershipEvent.__table__, EVENT_COLUMNS, events, weight=0)
         self._insert(GroupNicknameHistory.__table__, HISTORY_COLUMNS, history, weight=0)
 
@@ -435,10 +429,7 @@ class _Writer:
             )
             .values(left_at=bindparam("v_left"))
         )
-        for start in range(0, len(rows), BATCH):
-            part = rows[start : start + BATCH]
-            self.connection.execute(statement, part)
-            self.step(len(part))
+        self._execute(statement, rows)
         self._insert(MembershipEvent.__table__, EVENT_COLUMNS, events)
 
     def _tags(self) -> None:
@@ -504,6 +495,13 @@ class _Writer:
                 )
             else:
                 self.connection.execute(insert(table).values(key=mapping.key, value=value))
+
+    def _execute(self, statement: Executable, rows: list[dict]) -> None:
+        """`statement` for each of `rows` (its parameters), BATCH rows to a call."""
+        for start in range(0, len(rows), BATCH):
+            part = rows[start : start + BATCH]
+            self.connection.execute(statement, part)
+            self.step(len(part))
 
     def _insert(self, table: Table, columns: Sequence[str], rows: list, weight: int = 1) -> None:
         for start in range(0, len(rows), BATCH):

@@ -79,21 +79,19 @@ class Memberships:
     def _join_time(self, seen: Seen) -> datetime:
         return seen.joined_at or seen.export_time or self.now
 
+    def _join(self, person: Person, name: str, seen: Seen, plan: CommunityPlan) -> tuple:
+        """`person` joins group `name` for the first time: counted, kept for the join events,
+        and the membership op that writes it."""
+        occurred = self._join_time(seen)
+        self.joins.append((person, name, occurred))
+        plan.joins += 1
+        nickname, channel = seen.group_nickname or "", seen.join_channel or ""
+        return ("new", name, nickname, seen.joined_at or occurred, channel)
+
     def _join_new(self, person: Person, communities: dict[str, CommunityPlan]) -> None:
         """A new member joins every group the file shows them in."""
         for name, seen in person.groups.items():
-            occurred = self._join_time(seen)
-            person.ops["memberships"].append(
-                (
-                    "new",
-                    name,
-                    seen.group_nickname or "",
-                    seen.joined_at or occurred,
-                    seen.join_channel or "",
-                )
-            )
-            self.joins.append((person, name, occurred))
-            communities[name].joins += 1
+            person.ops["memberships"].append(self._join(person, name, seen, communities[name]))
 
     def _membership_changes(
         self, person: Person, communities: dict[str, CommunityPlan], changes: list[FieldChange]
@@ -107,20 +105,9 @@ class Memberships:
             plan = communities[name]
             existing = groups.get(plan.community_id) if plan.community_id else None
             if existing is None:
-                occurred = self._join_time(seen)
-                membership_ops.append(
-                    (
-                        "new",
-                        name,
-                        seen.group_nickname or "",
-                        seen.joined_at or occurred,
-                        seen.join_channel or "",
-                    )
-                )
+                membership_ops.append(self._join(person, name, seen, plan))
                 if seen.group_nickname:
                     group_nicknames[("new", name)] = seen.group_nickname
-                self.joins.append((person, name, occurred))
-                plan.joins += 1
                 changes.append(FieldChange(_JOINS, "", name))
                 continue
             old_nickname, joined_at, left_at, join_channel = existing

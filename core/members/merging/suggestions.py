@@ -21,7 +21,6 @@ from core.members.merging.names import SIMILAR_AT, Name, display_names, make_nam
 from db.models import Community, Member, Membership, NotSamePerson
 
 # Strong ids, strongest first (samples/README.md), with their names in the evidence text.
-# Strong ids, strongest first (samples/README.md), with their names in the evidence text.
 STRONG_IDS: dict[str, str] = {
     "unionid": "unionid",
     "wxid": "wxid",

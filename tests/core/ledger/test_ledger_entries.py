@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from core.common.errors import UserError
 from core.ledger.balances import (
@@ -21,11 +21,13 @@ from core.ledger.entries import (
     clawback,
     credit_remaining,
     expire_due,
+    for_update,
     reverse,
     spend,
 )
 from core.ledger.rules import current_rules
 from db.ledger_models import LedgerAllocation, LedgerEntry
+from db.models import Member
 from tests.core.ledger.ledger_helpers import T0, member
 
 
@@ -272,3 +274,17 @@ def test_statement_shows_expiry_as_last_valid_day(database):
         line = statement(session, m, now=T0).lines[0]
         assert line.expires_on == date(2027, 1, 5)
         assert line.occurred_at == T0 and isinstance(line.occurred_at, datetime)
+
+
+def test_for_update_holds_the_rows_it_read_until_the_transaction_ends(database):
+    with database.session() as session:
+        m = member(session)
+    with database.session() as first, database.session() as second:
+        query = select(Member.id).where(Member.id == m)
+        assert first.scalar(for_update(first, query, key_share=True)) == m
+        if first.get_bind().dialect.name == "sqlite":
+            # No row locks: the query is left as it is (the write lock queues the writers).
+            assert for_update(first, query) is query
+            return
+        with pytest.raises(OperationalError, match="could not obtain lock"):
+            second.scalar(query.with_for_update(nowait=True))

@@ -20,7 +20,7 @@ from core.ledger.awards import (
 )
 from core.ledger.catalogue import RewardSpec, redeem, save_reward, set_redemption_status
 from core.ledger.entries import award, expire_due
-from core.ledger.reasons import reason_text
+from core.ledger.reasons import reason_text, with_note
 from core.ledger.rules import RuleSpec, save_rule
 from db.ledger_models import LedgerEntry
 from db.models import Membership, MembershipEvent
@@ -81,3 +81,10 @@ def test_a_reason_that_only_looks_like_one_stays_as_typed(database):
     assert not isinstance(reason_text(reason), Message)  # the owner's rule name: as typed
     assert not isinstance(reason_text("活动奖励：第一名"), Message)
     assert not isinstance(reason_text(""), Message)
+
+
+def test_with_note_adds_the_operators_note_only_when_there_is_one():
+    assert with_note("反馈建议", "  建议很好 ") == "反馈建议：建议很好"
+    assert with_note("取消兑换 ABCD2345", "   ") == "取消兑换 ABCD2345"
+    cancelled = reason_text(with_note("取消兑换 ABCD2345", "不要了"))
+    assert cancelled.template == "取消兑换 {code}：{note}"

@@ -99,6 +99,12 @@ def test_cold_start_lifts_newcomers_one_level_but_no_further():
     assert run("participant", figures(), promoted_days_ago=100, floor=1).level == "participant"
 
 
+def test_a_community_is_in_cold_start_below_the_ladders_line():
+    ladder = Ladder(levels=LADDER.levels, cold_start_members=50)
+    assert ladder.in_cold_start(49) and not ladder.in_cold_start(50)
+    assert (ladder.floor(0), ladder.floor(49), ladder.floor(50)) == (1, 1, 0)
+
+
 def test_an_unknown_level_counts_as_the_first():
     assert run("removed-level", figures(active_days=12)).level == "participant"
 
