@@ -48,7 +48,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def read_text_file(path: Path) -> str:
-    """A pasted-text file in UTF-8 (with or without BOM) or GB18030, else a clear refusal."""
+    """A pasted-text file in UTF-8 (with or without BOM), GB18030 or UTF-16 with its BOM, else
+    a clear refusal."""
+    import codecs
+
     from core.activity.jielong import MAX_BYTES
     from core.common.errors import UserError
 
@@ -62,7 +65,9 @@ def read_text_file(path: Path) -> str:
         raise UserError(f"这是一个文件夹，不是文本文件：{path}") from error
     except OSError as error:
         raise UserError(f"无法读取文件：{path}（{error.strerror}）") from error
-    for encoding in ("utf-8-sig", "gb18030"):
+    # Notepad's "Unicode" is UTF-16 with a BOM; GB18030 would refuse it (or misread it).
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:

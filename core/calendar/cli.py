@@ -216,6 +216,7 @@ def run_add(args: argparse.Namespace) -> int:
     from core.campaigns.records import find_campaign
     from core.common.errors import UserError
     from core.common.text import msg
+    from core.posters.compliance import check_copy
 
     planned_at = parse_time(args.at, "计划发送时间")
     if planned_at is None:
@@ -242,6 +243,9 @@ def run_add(args: argparse.Namespace) -> int:
             if item.promotional
             else []
         )
+        # What is sent is checked like a poster's copy: 诱导分享 can get the link banned.
+        copy = f"{args.title}\n{args.body or ''}"
+        warnings += [f"「{found.text}」：{found.reason}" for found in check_copy(copy)]
         if not args.draft:
             schedule(session, item.id)
         session.flush()

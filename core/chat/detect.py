@@ -140,6 +140,10 @@ def _open_folder(folder: Path, day: date | None, limits: Limits) -> Found:
             )
         )
     found.chats = _join_pages(found.chats, found.skipped)
+    if not found.chats and not found.skipped:  # nothing read, so no reason to give
+        raise UserError(
+            msg("文件夹「{name}」里没有能识别的聊天记录：没有可以读取的文件", name=folder.name)
+        )
     if not found.chats:
         reasons = "；".join(reason for _path, reason in found.skipped[:3])
         raise UserError(

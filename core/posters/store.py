@@ -246,6 +246,8 @@ def read_package_file(path: Path) -> bytes:
     """A package file's bytes, refused before reading when it is too big to be one."""
     path = Path(path)
     try:
+        if path.is_dir():  # it exists: "not found" would send the user looking elsewhere
+            raise UserError(msg("{name} 是文件夹，不是模板文件（.zip）", name=path.name))
         if not path.is_file():
             raise UserError(msg("找不到模板文件：{path}", path=str(path)))
         if path.stat().st_size > MAX_PACKAGE_BYTES:

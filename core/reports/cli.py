@@ -99,9 +99,13 @@ def run_report(args: argparse.Namespace) -> int:
         return preset, report, book, drawn
 
     preset, report, result, images = run_work(args, work, write=True)  # write: the export log
+
+    def labelled(kpi, value):  # money in the 元 its label names, as the workbook shows it
+        return value / 100 if kpi.unit == "fen" and value is not None else value
+
     kpis = {
-        kpi.key: {"label": kpi.label, "value": kpi.value, "previous": kpi.previous,
-                  "change": kpi.change}
+        kpi.key: {"label": kpi.label, "value": labelled(kpi, kpi.value),
+                  "previous": labelled(kpi, kpi.previous), "change": kpi.change}
         for kpi in report.kpis
     }  # fmt: skip
     data = {

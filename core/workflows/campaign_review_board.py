@@ -18,7 +18,9 @@ from core.campaigns.records import find_campaign
 from core.campaigns.report import nicknames
 from core.campaigns.review import queue, voided_by_blacklist
 from core.campaigns.reviewing import ReviewRecord, review_history
+from core.campaigns.settings import Screening
 from core.campaigns.signals import SEVERITY
+from core.common.errors import UserError
 from core.workflows.campaign_rewards import Settled, campaign_settings, compute, settle
 
 
@@ -84,20 +86,21 @@ def review_board(session: Session, campaign_id: int, now: datetime | None = None
     """The campaign's review queue (overdue first), its history (newest first) and mode."""
     now = now or datetime.now()
     campaign = find_campaign(session, str(campaign_id))
-    settings = campaign_settings(campaign)
+    try:
+        settings = campaign_settings(campaign)
+    except UserError:  # not filled in yet (`campaigns create` leaves them): no reward to hold
+        settings = None
+    screening = settings.screening if settings else Screening()
     board = ReviewBoard(
-        campaign.id,
-        campaign.name,
-        campaign.status,
-        settings.screening.mode,
-        settings.screening.review_days,
+        campaign.id, campaign.name, campaign.status, screening.mode, screening.review_days
     )
-    held = [] if campaign.status == "draft" else queue(compute(session, campaign, now))
+    unsettled = campaign.status == "draft" or settings is None
+    held = [] if unsettled else queue(compute(session, campaign, now))
     history = review_history(session, campaign.id)
     ids = {d.member_id for d in held} | {d.related_member_id for d in held}
     ids |= {r.member_id for r in history}
     names = nicknames(session, [i for i in ids if i is not None])
-    prizes = settings.prize_by_key()
+    prizes = settings.prize_by_key() if settings else {}
     board.queue = [_held(decision, names, prizes) for decision in held]
     board.history = [
         HistoryLine(r, names.get(r.member_id, "") if r.member_id else "") for r in history

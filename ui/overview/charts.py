@@ -185,7 +185,7 @@ class ChartBox(ChartHost):
             right.applyNiceNumbers()
             style_axis(right)
             right.setGridLineVisible(False)
-            right.setTruncateLabels(False)  # "2,800" was drawn as "…" at 1280 wide
+            right.setTruncateLabels(False)  # four-digit member counts were cut to "…"
             chart.addAxis(right, Qt.AlignmentFlag.AlignRight)
             members.attachAxis(axis)
             members.attachAxis(right)

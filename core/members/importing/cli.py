@@ -19,6 +19,7 @@ from core.common.cli import (
     open_for,
 )
 from core.common.errors import UserError
+from core.common.text import msg
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -54,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
     from core.workflows.member_import import import_members, plan_member_import
 
     source = Path(args.file)
+    if source.is_dir():  # a folder exists: "not found" would send the user looking elsewhere
+        raise UserError(msg("{name} 是文件夹，不是表格文件", name=source.name))
     if not source.is_file():
         raise UserError(f"找不到文件：{source}")
     # A report that cannot be saved must fail the command before anything is imported.

@@ -159,3 +159,17 @@ def test_an_empty_community_name_is_refused(url, command, name):
     assert len(lines) == 1 and "社群名称不能为空" in lines[0] and "None" not in lines[0]
     listed = json.loads(main(url, "calendar", "list", "--json").stdout)
     assert listed["items"] == []
+
+
+def test_risky_copy_is_explained_when_the_item_is_added(url):
+    """The 诱导分享 checker that posters and campaigns use reads a content item too: its text is
+    what goes out, and a repost to 朋友圈 as a lottery's entry can get the link banned."""
+    body = "转发到朋友圈才能领取抽奖资格"
+    made = main(url, "calendar", "add", "周五抽奖", "--at", "2099-03-06 20:00", "--type", "抽奖",
+                "--body", body, "--community", "烘焙群", "--json")  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    (warning,) = json.loads(made.stdout)["warnings"]
+    assert warning.startswith("「转发到朋友圈才能领取」：诱导分享")
+    fine = main(url, "calendar", "add", "周三干货", "--at", "2099-03-04 20:00",
+                "--body", "欢迎分享给需要的朋友", "--community", "烘焙群", "--json")  # fmt: skip
+    assert json.loads(fine.stdout)["warnings"] == []

@@ -119,3 +119,16 @@ def test_a_tool_export_preview_writes_nothing(database, tmp_path):
 )  # fmt: skip
 def test_the_code_in_a_scanned_qr_code(scanned, template, code):
     assert code_in_text(scanned, template) == code
+
+
+def test_a_draft_whose_rewards_are_not_set_yet_has_an_empty_board(database):
+    """`campaigns create` leaves the settings to be filled in later: looking at its review page
+    must not fail on them (a modal error each time the page is shown)."""
+    from core.campaigns.records import CampaignFields, create_campaign
+
+    with database.session(write=True) as session:
+        campaign_id = create_campaign(session, CampaignFields(name="双十二老带新")).id
+        board = review_board(session, campaign_id)
+        assert (board.campaign_name, board.status) == ("双十二老带新", "draft")
+        assert (board.mode, board.review_days) == ("hold_flagged", 3)
+        assert board.queue == [] and board.history == []

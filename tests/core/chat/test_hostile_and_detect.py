@@ -172,6 +172,16 @@ def test_a_missing_file_and_a_huge_file_are_refused(tmp_path):
         open_chats(h.WECHATMSG, limits=Limits(max_file_bytes=10_000))
 
 
+def test_an_empty_folder_says_it_is_empty(tmp_path):
+    """Not a sentence ending in a colon with nothing after it."""
+    folder = tmp_path / "聊天记录"
+    folder.mkdir()
+    (folder / ".DS_Store").write_bytes(b"x")  # hidden files are not looked at
+    with pytest.raises(UserError) as caught:
+        open_chats(folder)
+    assert caught.value.message == "文件夹「聊天记录」里没有能识别的聊天记录：没有可以读取的文件"
+
+
 def test_truncated_json_is_refused_when_reached(tmp_path):
     whole = h.write_chatlog_json(tmp_path / "whole.json").read_bytes()
     path = tmp_path / "cut.json"

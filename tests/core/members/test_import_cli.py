@@ -90,6 +90,11 @@ def test_a_file_that_cannot_be_read_fails_with_one_line_and_writes_nothing(tmp_p
     missing = run_main("import", str(tmp_path / "nope.csv"), data_dir=data)
     assert missing.returncode == 1 and "找不到文件" in missing.stderr
 
+    folder = tmp_path / "导出"
+    folder.mkdir()
+    chosen = run_main("import", str(folder), data_dir=data)
+    assert chosen.returncode == 1 and "导出 是文件夹，不是表格文件" in chosen.stderr
+
 
 def test_help_lists_import(tmp_path):
     result = run_main("--help", data_dir=tmp_path)

@@ -102,3 +102,15 @@ def test_fixed_fields_and_baked_layers_change_no_pixel(key):
     assert batch.static_layers() > PosterRenderer(template, assets).static_layers()
     one_by_one = PosterRenderer(template, assets).render(SAMPLE_DATA).image
     assert batch.render(member).image.tobytes() == one_by_one.tobytes()
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_builtin_template_qr_of_a_bare_invite_code_is_large_enough(key):
+    """Without a link format the QR holds the invite code alone (`invite_link`): the smallest
+    code there is, whose whole-pixel modules leave it narrowest in its box. It must still pass
+    the size check, or every poster of a batch carries a warning."""
+    template, assets = load_builtin(key)
+    rendered = PosterRenderer(template, assets).render({**SAMPLE_DATA, "邀请链接": "C9S64R6"})
+    check = verify_poster(rendered, dpi=template.dpi)
+    assert check.ok and check.codes[0].decoded_text == "C9S64R6"
+    assert check.warnings == ()

@@ -24,6 +24,9 @@ RISKY = [
     ("好友助力满5人即可免费领", "help_for_reward"),
     ("不转不是中国人", "threat_or_blessing"),
     ("转发到3个群好运连连", "threat_or_blessing"),
+    # The demo's own lottery: entry hangs on a repost to 朋友圈, proven by a screenshot.
+    ("转发本条到朋友圈截图发群里，周五 21:00 开奖", "share_proof"),
+    ("把海报分享至朋友圈并截屏发给群主", "share_proof"),
 ]
 
 HARMLESS = [
@@ -36,6 +39,7 @@ HARMLESS = [
     "新人进群可领取一份试吃装",
     "长按识别二维码，添加群助手",
     "点赞和评论都欢迎",
+    "欢迎分享你的烘焙成品朋友圈截图",
 ]
 
 

@@ -180,6 +180,9 @@ def test_hostile_packages_are_refused_and_nothing_is_stored(database, tmp_path):
             assert saved_count(session) == 0, case
     with database.session() as session, pytest.raises(UserError, match="找不到模板文件"):
         import_template_file(session, tmp_path / "nope.zip")
+    (tmp_path / "模板").mkdir()
+    with database.session() as session, pytest.raises(UserError, match="是文件夹，不是模板文件"):
+        import_template_file(session, tmp_path / "模板")
 
 
 def test_a_package_of_a_saved_template_is_what_the_row_holds(database):

@@ -102,3 +102,29 @@ def test_list_save_dry_run_and_delete(tmp_path):
     assert builtin.returncode == 1 and "「周报」是内置预设，不能删除" in builtin.stderr
     listed = run_main("report", "presets", "list", "--db", url, "--json")
     assert [p["name"] for p in json.loads(listed.stdout)["presets"]] == ["周报", "月报"]
+
+
+def test_json_money_figures_are_in_the_yuan_their_label_names(tmp_path):
+    """`积分负债（元）` in --json is yuan, as in the workbook, not the ledger's fen."""
+    from datetime import datetime
+
+    from core.ledger.entries import award
+    from tests.core.reports.helpers import group, person
+
+    url = f"sqlite:///{tmp_path / 'shequn.db'}"
+    database = open_database(url, daily_backup=False)
+    try:
+        with database.session(write=True) as session:
+            a = person(session, group(session), "a")
+            award(session, a, 100, reason="签到", now=datetime(2026, 11, 20, 10))
+            award(session, a, 50, reason="签到", now=datetime(2026, 11, 26, 10))
+    finally:
+        database.close()
+    made = run_main(
+        "report", "--from", "2026-11-23", "--to", "2026-11-29", "--json", "--db", url,
+        "--out", str(tmp_path / "周报.xlsx"),
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    liability = json.loads(made.stdout)["kpis"]["points_liability"]
+    assert liability["label"] == "积分负债（元）"
+    assert (liability["value"], liability["previous"]) == (1.5, 1.0)

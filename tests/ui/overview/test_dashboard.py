@@ -282,22 +282,6 @@ def test_the_charts_follow_a_theme_switch(make_window, sqlite_database, qtbot, a
         apply_theme(app, "light")
 
 
-def test_the_member_count_axis_is_never_cut_to_an_ellipsis(make_window, sqlite_database, qtbot):
-    # QtCharts cut the right axis' "2,800" to "…" on a 1280-wide window: its labels keep their width
-    from PySide6.QtCharts import QValueAxis
-
-    seed(sqlite_database)
-    window = make_window(sqlite_database)
-    tab = show_period(window, qtbot, MONDAY, SUNDAY)
-    chart = tab.growth_chart.chart
-    right = [
-        axis for axis in chart.axes()
-        if isinstance(axis, QValueAxis) and axis.alignment() == Qt.AlignmentFlag.AlignRight
-    ]  # fmt: skip
-    assert len(right) == 1
-    assert not right[0].truncateLabels()
-
-
 def test_figures_wait_for_the_page_to_be_shown(make_window, sqlite_database, qtbot):
     seed(sqlite_database)
     window = make_window(sqlite_database)
