@@ -11951,6 +11951,10 @@ Drop an image here</translation>
         <translation>&quot;{name}&quot; is not a chat export; it looks like {kind}</translation>
     </message>
     <message>
+        <source>文件夹「{name}」里没有能识别的聊天记录：没有可以读取的文件</source>
+        <translation>Folder &quot;{name}&quot; holds no chat export we recognise: it has no files to read</translation>
+    </message>
+    <message>
         <source>文件「{name}」不是可识别的文本（既不是 UTF-8 也不是 GBK 编码）</source>
         <translation>&quot;{name}&quot; is no text we can read (neither UTF-8 nor GBK)</translation>
     </message>
@@ -12241,6 +12245,14 @@ Drop an image here</translation>
     <message>
         <source>{names} 等 {count} 项</source>
         <translation>{names} ({count} in all)</translation>
+    </message>
+    <message>
+        <source>诱导分享：要求转发到朋友圈再截图为证，就是把奖励或参与资格与分享挂钩，属于微信禁止的诱导分享。建议不设分享条件，抽奖、福利按签到、消费或报名发放。</source>
+        <translation>Induced sharing: asking people to repost to Moments and send a screenshot as proof ties a reward or a chance to take part to sharing, which WeChat forbids. Set no sharing condition; give draws and perks for check-ins, purchases or sign-ups.</translation>
+    </message>
+    <message>
+        <source>{name} 是文件夹，不是模板文件（.zip）</source>
+        <translation>{name} is a folder, not a template file (.zip)</translation>
     </message>
     <message>
         <source>可计 {count} 人</source>
