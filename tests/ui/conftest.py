@@ -44,14 +44,14 @@ def make_window(app, qtbot, settings) -> Iterator[Callable[..., MainWindow]]:
         window = MainWindow(database, settings, offer_demo=options.pop("offer_demo", False))
         qtbot.addWidget(window)
         window.show()
-        qtbot.waitUntil(lambda: window.overview_tab.stats is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: window.overview_tab.stats is not None, timeout=60_000)
         windows.append(window)
         return window
 
     yield make
 
 
-def when_shown(object_name: str, handle: Callable[[QWidget], None], timeout_ms: int = 10_000):
+def when_shown(object_name: str, handle: Callable[[QWidget], None], timeout_ms: int = 60_000):
     """Call `handle(widget)` once a top-level widget with this objectName is visible.
 
     Modal dialogs block the test in exec(); this polls from the event loop they run.

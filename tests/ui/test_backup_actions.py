@@ -29,7 +29,7 @@ def test_backup_then_restore_through_the_menu(
     window = make_window(sqlite_database)
     target = tmp_path / "on-a-usb-stick.db"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    with qtbot.waitSignal(window.backups.backed_up, timeout=20_000):  # the copy is complete
+    with qtbot.waitSignal(window.backups.backed_up, timeout=60_000):  # the copy is complete
         window.findChild(QAction, "action_backup").trigger()
 
     with window.database.engine.begin() as connection:
@@ -43,11 +43,11 @@ def test_backup_then_restore_through_the_menu(
         lambda dialog: dialog.findChild(QPushButton, "restore_browse_button").click(),
     )
     old_database = window.database
-    with qtbot.waitSignal(window.data_changed, timeout=20_000):
+    with qtbot.waitSignal(window.data_changed, timeout=60_000):
         window.findChild(QAction, "action_restore").trigger()
     assert window.database is not old_database
     assert member_count(window) == 30
-    qtbot.waitUntil(lambda: window.overview_tab.stats.members == 30, timeout=10_000)
+    qtbot.waitUntil(lambda: window.overview_tab.stats.members == 30, timeout=60_000)
     safety = list(Path(window.database.file).parent.parent.glob("**/before-restore-*.db"))
     assert safety, "the state before the restore must be kept"
 

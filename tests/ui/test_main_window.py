@@ -106,10 +106,10 @@ def test_first_start_prompt_comes_back_when_the_window_closed_before_an_answer(
 def test_demo_data_from_the_data_menu(make_window, sqlite_database, qtbot, monkeypatch):
     monkeypatch.setattr(QInputDialog, "getInt", lambda *args, **kwargs: (60, True))
     window = make_window(sqlite_database)
-    with qtbot.waitSignal(window.data_changed, timeout=30_000) as changed:
+    with qtbot.waitSignal(window.data_changed, timeout=60_000) as changed:
         window.findChild(QAction, "action_demo").trigger()
     assert "members" in changed.args[0]
-    qtbot.waitUntil(lambda: window.overview_tab.stats.members == 60, timeout=10_000)
+    qtbot.waitUntil(lambda: window.overview_tab.stats.members == 60, timeout=60_000)
     assert not window.overview_tab.demo_button.isVisible()
 
 
@@ -170,7 +170,7 @@ def test_window_shows_before_the_database_is_open(app, qtbot, settings, sqlite_d
         assert not window.findChild(QAction, name).isEnabled(), name
     assert window.findChild(QAction, "action_settings").isEnabled()
     window.attach_database(sqlite_database)
-    qtbot.waitUntil(lambda: window.overview_tab.stats is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.overview_tab.stats is not None, timeout=60_000)
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
         "概览",
         "社群",
@@ -193,7 +193,7 @@ def test_poster_tab_is_built_when_first_opened(make_window, sqlite_database, qtb
     window.tabs.setCurrentWidget(window.posters_tab)
     designer = window.findChild(PosterDesigner, "posterDesigner")
     assert designer is not None
-    qtbot.waitUntil(lambda: designer.last_render is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: designer.last_render is not None, timeout=60_000)
     assert designer.template is not None
     # Saving a template tells the other tabs; the designer's own list shows it.
     assert designer.save_as("开业海报")
@@ -213,7 +213,7 @@ def test_posters_for_the_members_selected_in_the_members_tab(make_window, sqlite
     window = make_window(sqlite_database)
     window.tabs.setCurrentWidget(window.members_tab)
     tab = window.members_tab
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=10_000)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=60_000)
     button = tab.findChild(QPushButton, "members_bulk_posters")
     assert not button.isEnabled()
     tab.select_member(ids[1])
@@ -224,7 +224,7 @@ def test_posters_for_the_members_selected_in_the_members_tab(make_window, sqlite
     assert dialog is not None and dialog.isVisible()
     assert dialog.findChild(QRadioButton, "bulkPosterBySelection").isChecked()
     count = dialog.findChild(QLabel, "bulkPosterCount")
-    qtbot.waitUntil(lambda: "1 位成员" in count.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "1 位成员" in count.text(), timeout=60_000)
     dialog.close()
 
 

@@ -50,7 +50,7 @@ def test_the_ledger_member_list(make_window, namesakes, qtbot):
     window.tabs.setCurrentWidget(tab)
     tab.findChild(QLineEdit, "ledger_member_search").setText("黄慧")
     members = tab.findChild(QListWidget, "ledger_member_list")
-    qtbot.waitUntil(lambda: members.count() == 4 and not tab.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: members.count() == 4 and not tab.busy(), timeout=60_000)
     shown = {members.item(row).text() for row in range(4)}
     assert shown == {f"{text}  · 0 分" for text in EXPECTED}
 
@@ -66,7 +66,7 @@ def test_the_owner_picker(app, namesakes, qtbot):
     picker.setFocus()
     picker.setText("黄慧")
     picker.textEdited.emit("黄慧")
-    qtbot.waitUntil(lambda: picker.suggestions.rowCount() == 4, timeout=10_000)
+    qtbot.waitUntil(lambda: picker.suggestions.rowCount() == 4, timeout=60_000)
     assert set(picker.suggestions.stringList()) == EXPECTED
 
 
@@ -85,7 +85,7 @@ def test_a_paste_question_within_one_group(app, namesakes, qtbot):
     qtbot.addWidget(dialog)
     dialog.text.setPlainText("#接龙 打卡\n1. A_黄慧\n")
     dialog.findChild(QPushButton, "pasteParse").click()
-    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=60_000)
     choice = dialog.findChild(QComboBox, "pasteChoice_0")
     assert [choice.itemText(i) for i in range(1, choice.count())] == [
         "A_黄慧 · 尾号 0016",

@@ -31,7 +31,7 @@ def test_task_runs_off_the_gui_thread_and_reports_progress(app, qtbot):
     task = Task(work)
     reports = []
     task.progressed.connect(lambda done, total: reports.append((done, total)))
-    with qtbot.waitSignal(task.succeeded, timeout=5000) as result:
+    with qtbot.waitSignal(task.succeeded, timeout=60_000) as result:
         task.start()
     assert result.args == ["done"]
     assert seen["thread"] != gui_thread
@@ -47,7 +47,7 @@ def test_cancel_stops_the_work_and_rolls_back(app, qtbot, sqlite_database):
             generate_demo(connection, 3000, cancelled=cancelled)
 
     task = Task(work)
-    with qtbot.waitSignal(task.was_cancelled, timeout=30_000):
+    with qtbot.waitSignal(task.was_cancelled, timeout=60_000):
         task.start()
         started.wait(5)
         task.cancel()
@@ -65,7 +65,7 @@ def test_user_error_in_a_task_shows_its_one_line(app, qtbot):
         raise UserError("文件不是表格")
 
     run_task(parent, work, label="导入")
-    qtbot.waitUntil(lambda: messages == ["文件不是表格"], timeout=5000)
+    qtbot.waitUntil(lambda: messages == ["文件不是表格"], timeout=60_000)
 
 
 def test_cancelled_task_calls_on_cancelled(app, qtbot):
@@ -83,7 +83,7 @@ def test_cancelled_task_calls_on_cancelled(app, qtbot):
         on_cancelled=lambda: calls.append("cancelled"),
         on_success=lambda _r: calls.append("success"),
     )
-    qtbot.waitUntil(lambda: calls == ["cancelled"], timeout=5000)
+    qtbot.waitUntil(lambda: calls == ["cancelled"], timeout=60_000)
 
 
 def test_uncaught_exception_shows_dialog_with_log_path_and_keeps_running(app, qtbot):
@@ -119,7 +119,7 @@ def _failing_task_log(qtbot, error: Exception) -> list[str]:
         raise error
 
     task = Task(work)
-    with qtbot.waitSignal(task.failed, timeout=5000):
+    with qtbot.waitSignal(task.failed, timeout=60_000):
         task.start()
     return target.read_text(encoding="utf-8")[len(before) :].splitlines()
 

@@ -74,7 +74,7 @@ def test_preview_then_import_then_nothing_new(app, qtbot, group, sheet):
 
     dialog.set_file(sheet)
     preview.click()
-    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=60_000)
     assert count_events(database) == 0  # the preview writes nothing
     summary = dialog.findChild(QLabel, "activityImportSummary").text()
     assert "读取 4 行" in summary and "将记录 4 条行为" in summary
@@ -85,7 +85,7 @@ def test_preview_then_import_then_nothing_new(app, qtbot, group, sheet):
     ]
     assert apply.isEnabled()
 
-    with qtbot.waitSignal(dialog.imported, timeout=10_000) as signal:
+    with qtbot.waitSignal(dialog.imported, timeout=60_000) as signal:
         apply.click()
     assert signal.args == [4]
     assert count_events(database) == 4
@@ -93,7 +93,7 @@ def test_preview_then_import_then_nothing_new(app, qtbot, group, sheet):
     assert not apply.isEnabled()
 
     preview.click()
-    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=60_000)
     assert "4 条这个文件已导入过" in dialog.findChild(QLabel, "activityImportSummary").text()
     assert not apply.isEnabled()
 
@@ -108,7 +108,7 @@ def test_by_the_file_community_column_needs_one_and_changing_it_needs_a_new_prev
     assert combo.currentIndex() == 0 and combo.currentData() is None
     dialog.set_file(sheet)
     dialog.findChild(QPushButton, "activityImportPreview").click()
-    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=60_000)
     assert len(errors_of(dialog)) == 4  # names without a community cannot be matched
     apply = dialog.findChild(QPushButton, "activityImportApply")
     assert not apply.isEnabled()
@@ -116,7 +116,7 @@ def test_by_the_file_community_column_needs_one_and_changing_it_needs_a_new_prev
     combo.setCurrentIndex(combo.findData(cid))
     assert dialog.plan is None
     dialog.apply()  # previews first, then imports
-    qtbot.waitUntil(lambda: count_events(database) == 4, timeout=10_000)
+    qtbot.waitUntil(lambda: count_events(database) == 4, timeout=60_000)
 
 
 def test_an_unreadable_file_is_explained(app, qtbot, group, tmp_path):
@@ -129,7 +129,7 @@ def test_an_unreadable_file_is_explained(app, qtbot, group, tmp_path):
     messages = []
     when_shown("user_error_dialog", lambda box: (messages.append(box.text()), box.accept()))
     dialog.findChild(QPushButton, "activityImportPreview").click()
-    qtbot.waitUntil(lambda: len(messages) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: len(messages) == 1, timeout=60_000)
     assert "PNG" in messages[0]
     assert dialog.plan is None
     assert not dialog.findChild(QPushButton, "activityImportApply").isEnabled()

@@ -29,7 +29,7 @@ def test_entry_records_each_selected_member_and_moves_last_active(app, qtbot, sq
     dialog.findChild(QSpinBox, "entryCount").setValue(2)
     day = date.today() - timedelta(days=2)
     dialog.day.setDate(QDate(day.year, day.month, day.day))
-    with qtbot.waitSignal(dialog.recorded, timeout=10_000) as signal:
+    with qtbot.waitSignal(dialog.recorded, timeout=60_000) as signal:
         dialog.findChild(QDialogButtonBox, "entryButtons").button(
             QDialogButtonBox.StandardButton.Ok
         ).click()
@@ -69,7 +69,7 @@ def test_members_tab_opens_the_entry_for_its_selection(app, qtbot, sqlite_databa
     tab = window.members_tab
     window.tabs.setCurrentWidget(tab)
     button = tab.findChild(QPushButton, "members_bulk_activity")
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=60_000)
     assert not button.isEnabled()
     tab.table.selectRow(0)
     assert button.isEnabled()
@@ -83,5 +83,5 @@ def test_members_tab_opens_the_entry_for_its_selection(app, qtbot, sqlite_databa
     when_shown("activityEntryDialog", fill)
     button.click()
     qtbot.waitUntil(
-        lambda: "已记录 1 条行为" in window.statusBar().currentMessage(), timeout=10_000
+        lambda: "已记录 1 条行为" in window.statusBar().currentMessage(), timeout=60_000
     )

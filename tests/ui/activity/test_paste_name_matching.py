@@ -46,7 +46,7 @@ def test_exact_name_wins_and_a_tie_is_picked(app, qtbot, sqlite_database):
         f"#接龙 {YESTERDAY.month}月{YESTERDAY.day}日\n1. 张秀云🍀 已打卡\n2. 小王\n3. 🌸Lily🌸\n"
     )
     dialog.findChild(QPushButton, "pasteParse").click()
-    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=60_000)
     results = dialog.results
     rows = {results.item(r, 0).text(): r for r in range(results.rowCount())}
     assert results.item(rows["张秀云🍀"], 1).text() == "张秀云🍀"
@@ -61,7 +61,7 @@ def test_exact_name_wins_and_a_tie_is_picked(app, qtbot, sqlite_database):
     choice = dialog.findChild(QComboBox, f"pasteChoice_{question}")
     assert [choice.itemData(i) for i in range(choice.count())][1:] == [ids["小王"], ids["王小二"]]
     choice.setCurrentIndex(choice.findData(ids["王小二"]))
-    with qtbot.waitSignal(dialog.recorded, timeout=10_000) as signal:
+    with qtbot.waitSignal(dialog.recorded, timeout=60_000) as signal:
         dialog.findChild(QPushButton, "pasteRecord").click()
     assert signal.args == [3]
     with database.session() as session:

@@ -48,7 +48,7 @@ def make_tab(app, qtbot, sqlite_database):
         tab.anchor = anchor
         tab.show()
         tab.refresh()
-        qtbot.waitUntil(lambda: not tab.busy(), timeout=10_000)
+        qtbot.waitUntil(lambda: not tab.busy(), timeout=60_000)
         return tab
 
     return make
@@ -125,7 +125,7 @@ def test_a_full_day_shows_more_and_opens_the_list(make_tab, sqlite_database, qtb
     qtbot.mouseClick(grid, Qt.MouseButton.LeftButton, pos=rect.center())
     page = tab.page("calendar_list_page")
     assert tab.pages.currentWidget() is page
-    qtbot.waitUntil(lambda: page.model.rowCount() == 9, timeout=5000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 9, timeout=60_000)
 
 
 def test_drag_to_another_day_moves_the_item_and_undo_moves_it_back(
@@ -137,7 +137,7 @@ def test_drag_to_another_day_moves_the_item_and_undo_moves_it_back(
     tile = grid.tile_of(item_id)
     drag(qtbot, grid, tile.rect.center(), empty_spot(grid, date(YEAR, 6, 5)))
     qtbot.waitUntil(
-        lambda: planned(sqlite_database, item_id) == datetime(YEAR, 6, 5, 8, 0), timeout=5000
+        lambda: planned(sqlite_database, item_id) == datetime(YEAR, 6, 5, 8, 0), timeout=60_000
     )
     # the view follows: the tile is on the new day
     qtbot.waitUntil(
@@ -145,19 +145,19 @@ def test_drag_to_another_day_moves_the_item_and_undo_moves_it_back(
             grid.tile_of(item_id) is not None
             and grid.day_at(grid.tile_of(item_id).rect.center()) == date(YEAR, 6, 5)
         ),
-        timeout=5000,
+        timeout=60_000,
     )
     undo = tab.findChild(QPushButton, "calendar_undo")
     assert undo.isEnabled()
     undo.click()
     qtbot.waitUntil(
-        lambda: planned(sqlite_database, item_id) == datetime(YEAR, 6, 3, 8, 0), timeout=5000
+        lambda: planned(sqlite_database, item_id) == datetime(YEAR, 6, 3, 8, 0), timeout=60_000
     )
-    qtbot.waitUntil(lambda: not tab.busy(), timeout=5000)
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=60_000)
     assert not undo.isEnabled()
     tab.undo_stack.redo()  # and again
     qtbot.waitUntil(
-        lambda: planned(sqlite_database, item_id) == datetime(YEAR, 6, 5, 8, 0), timeout=5000
+        lambda: planned(sqlite_database, item_id) == datetime(YEAR, 6, 5, 8, 0), timeout=60_000
     )
 
 
@@ -166,7 +166,7 @@ def test_ctrl_z_undoes_a_move_in_the_week(make_tab, sqlite_database, qtbot):
     tab = make_tab(date(YEAR, 6, 3))
     week = tab.page("calendar_week_page")
     tab.pages.setCurrentWidget(week)
-    qtbot.waitUntil(lambda: week.grid.box_of(item_id) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: week.grid.box_of(item_id) is not None, timeout=60_000)
     grid = week.grid
     box = grid.box_of(item_id)
     # to Thursday 10:15 (the same column's x shifted by a day)
@@ -174,14 +174,14 @@ def test_ctrl_z_undoes_a_move_in_the_week(make_tab, sqlite_database, qtbot):
     target = QPoint(thursday.center().x(), grid.y_of(time(10, 15)))
     drag(qtbot, grid, box.rect.center(), target)
     qtbot.waitUntil(
-        lambda: planned(sqlite_database, item_id) == datetime(YEAR, 6, 4, 10, 15), timeout=5000
+        lambda: planned(sqlite_database, item_id) == datetime(YEAR, 6, 4, 10, 15), timeout=60_000
     )
-    qtbot.waitUntil(lambda: not tab.busy(), timeout=5000)
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=60_000)
     tab.activateWindow()
     grid.setFocus()
     qtbot.keyClick(grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(
-        lambda: planned(sqlite_database, item_id) == datetime(YEAR, 6, 3, 19, 0), timeout=5000
+        lambda: planned(sqlite_database, item_id) == datetime(YEAR, 6, 3, 19, 0), timeout=60_000
     )
 
 
@@ -194,7 +194,7 @@ def test_a_sent_item_does_not_move_and_says_why(make_tab, sqlite_database, qtbot
     grid = month_grid(tab)
     drag(qtbot, grid, grid.tile_of(item_id).rect.center(), empty_spot(grid, date(YEAR, 6, 5)))
     notice = tab.findChild(QLabel, "calendar_notice_text")
-    qtbot.waitUntil(lambda: notice.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: notice.isVisible(), timeout=60_000)
     assert "已发送" in notice.text() and "不能再改时间" in notice.text()
     assert planned(sqlite_database, item_id) == datetime(YEAR, 6, 3, 8, 0)
     assert not tab.findChild(QPushButton, "calendar_undo").isEnabled()
@@ -202,7 +202,7 @@ def test_a_sent_item_does_not_move_and_says_why(make_tab, sqlite_database, qtbot
 
 def open_new_editor(tab, qtbot):
     tab.findChild(QPushButton, "calendar_new").click()
-    qtbot.waitUntil(lambda: tab.editor is not None and tab.editor.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: tab.editor is not None and tab.editor.isVisible(), timeout=60_000)
     return tab.editor
 
 
@@ -220,7 +220,7 @@ def test_the_editor_creates_and_edits_an_item(make_tab, sqlite_database, qtbot):
     editor.planned_at.setDateTime(datetime(YEAR, 6, 12, 20, 0))
     editor.findChild(QPlainTextEdit, "item_body").setPlainText("今晚八点抽奖")
     editor.findChild(QPushButton, "item_save").click()
-    qtbot.waitUntil(lambda: tab.editor is None, timeout=5000)
+    qtbot.waitUntil(lambda: tab.editor is None, timeout=60_000)
     with sqlite_database.session() as session:
         from core.calendar.items import list_items
 
@@ -230,17 +230,17 @@ def test_the_editor_creates_and_edits_an_item(make_tab, sqlite_database, qtbot):
     )  # fmt: skip
     assert row.planned_at == datetime(YEAR, 6, 12, 20, 0) and row.status == "draft"
     grid = month_grid(tab)
-    qtbot.waitUntil(lambda: grid.tile_of(row.id) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: grid.tile_of(row.id) is not None, timeout=60_000)
 
     # double-click the tile: the editor of that item; change its title and time
     qtbot.mouseDClick(grid, Qt.MouseButton.LeftButton, pos=grid.tile_of(row.id).rect.center())
-    qtbot.waitUntil(lambda: tab.editor is not None and tab.editor.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: tab.editor is not None and tab.editor.isVisible(), timeout=60_000)
     editor = tab.editor
     assert editor.findChild(QLineEdit, "item_title").text() == "会员日抽奖"
     editor.findChild(QLineEdit, "item_title").setText("会员日大抽奖")
     editor.planned_at.setDateTime(datetime(YEAR, 6, 13, 20, 30))
     editor.findChild(QPushButton, "item_save").click()
-    qtbot.waitUntil(lambda: tab.editor is None, timeout=5000)
+    qtbot.waitUntil(lambda: tab.editor is None, timeout=60_000)
     with sqlite_database.session() as session:
         item = find_item(session, row.id)
         assert (item.title, item.planned_at) == ("会员日大抽奖", datetime(YEAR, 6, 13, 20, 30))
@@ -263,19 +263,19 @@ def test_a_rejection_needs_a_reason(make_tab, sqlite_database, qtbot):
         schedule(session, item_id)  # → 待审核
     tab = make_tab()
     tab.edit_item(item_id)
-    qtbot.waitUntil(lambda: tab.editor is not None and tab.editor.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: tab.editor is not None and tab.editor.isVisible(), timeout=60_000)
     editor = tab.editor
     editor.pages.setCurrentIndex(1)
     editor.findChild(QPushButton, "item_reject").click()
     error = editor.findChild(QLabel, "item_error")
-    qtbot.waitUntil(lambda: error.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: error.isVisible(), timeout=60_000)
     assert "原因" in error.text()
     with sqlite_database.session() as session:
         assert find_item(session, item_id).status == "pending_review"
     editor.findChild(QLineEdit, "item_review_reason").setText("优惠力度写错了")
     editor.findChild(QPushButton, "item_reject").click()
     qtbot.waitUntil(
-        lambda: editor.findChild(QLabel, "item_status").text() == "当前状态：草稿", timeout=5000
+        lambda: editor.findChild(QLabel, "item_status").text() == "当前状态：草稿", timeout=60_000
     )
     with sqlite_database.session() as session:
         item = find_item(session, item_id)
@@ -304,7 +304,7 @@ def test_the_list_filters_by_community_type_and_status(make_tab, sqlite_database
     page = tab.page("calendar_list_page")
     tab.pages.setCurrentWidget(page)
     page.show_days(date(YEAR, 6, 1), date(YEAR, 6, 30))
-    qtbot.waitUntil(lambda: page.model.rowCount() == 4, timeout=5000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 4, timeout=60_000)
 
     def titles() -> list[str]:
         return [page.model.item(row).title for row in range(page.model.rowCount())]
@@ -345,13 +345,13 @@ def test_pasting_a_holiday_notice_fills_the_missing_year(make_tab, qtbot):
     dialog.findChild(QPlainTextEdit, "calendar_notice_text").setPlainText("今天天气很好")
     dialog.findChild(QPushButton, "calendar_notice_ok").click()
     error = dialog.findChild(QLabel, "calendar_notice_error")
-    qtbot.waitUntil(error.isVisible, timeout=5000)
+    qtbot.waitUntil(error.isVisible, timeout=60_000)
     assert error.text() and dialog.isVisible()
     notice = (NOTICES / "made-up-2027.txt").read_text(encoding="utf-8")
     dialog.findChild(QPlainTextEdit, "calendar_notice_text").setPlainText(notice)
     dialog.findChild(QPushButton, "calendar_notice_ok").click()
-    qtbot.waitUntil(lambda: not banner.isVisible(), timeout=5000)
-    qtbot.waitUntil(lambda: not tab.busy(), timeout=5000)
+    qtbot.waitUntil(lambda: not banner.isVisible(), timeout=60_000)
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=60_000)
     marks = month_grid(tab).data.marks
     assert any(m.kind == "holiday" and m.text == "国庆节" for m in marks[date(2027, 10, 1)])
     assert "2027" in tab.findChild(QLabel, "calendar_notice_text").text()
@@ -377,7 +377,7 @@ def test_campaign_start_end_and_its_items_show(make_tab, sqlite_database, qtbot)
     page = tab.page("calendar_list_page")
     tab.pages.setCurrentWidget(page)
     page.show_days(date(YEAR, 6, 1), date(YEAR, 6, 30))
-    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=60_000)
     column = [page.model.headerData(c, Qt.Orientation.Horizontal) for c in range(8)].index("活动")
     assert page.model.index(0, column).data() == "六月任务宝"
 
@@ -386,11 +386,11 @@ def test_delete_from_the_editor_and_undo_brings_it_back(make_tab, sqlite_databas
     (item_id,), _ = seed(sqlite_database, ("早安问候", datetime(YEAR, 6, 3, 8, 0), "text"))
     tab = make_tab()
     tab.edit_item(item_id)
-    qtbot.waitUntil(lambda: tab.editor is not None and tab.editor.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: tab.editor is not None and tab.editor.isVisible(), timeout=60_000)
     tab.editor.findChild(QPushButton, "item_delete").click()
-    qtbot.waitUntil(lambda: month_grid(tab).tiles() == [], timeout=5000)
+    qtbot.waitUntil(lambda: month_grid(tab).tiles() == [], timeout=60_000)
     tab.findChild(QPushButton, "calendar_undo").click()
-    qtbot.waitUntil(lambda: len(month_grid(tab).tiles()) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(month_grid(tab).tiles()) == 1, timeout=60_000)
     back = month_grid(tab).tiles()[0].item
     assert (back.title, back.planned_at, back.communities) == (
         "早安问候", datetime(YEAR, 6, 3, 8, 0), ["宝妈群"]
@@ -404,7 +404,7 @@ def test_results_of_a_sent_item_are_saved(make_tab, sqlite_database, qtbot):
         mark_sent(session, item_id)
     tab = make_tab()
     tab.edit_item(item_id)
-    qtbot.waitUntil(lambda: tab.editor is not None and tab.editor.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: tab.editor is not None and tab.editor.isVisible(), timeout=60_000)
     editor = tab.editor
     assert not editor.findChild(QLineEdit, "item_title").isEnabled()  # sent: kept as sent
     editor.findChild(QSpinBox, "item_replies").setValue(42)
@@ -412,7 +412,7 @@ def test_results_of_a_sent_item_are_saved(make_tab, sqlite_database, qtbot):
     editor.findChild(QDoubleSpinBox, "item_sales").setValue(1280.5)
     editor.findChild(QPlainTextEdit, "item_notes").setPlainText("晚上八点效果好")
     editor.findChild(QPushButton, "item_save").click()
-    qtbot.waitUntil(lambda: tab.editor is None, timeout=5000)
+    qtbot.waitUntil(lambda: tab.editor is None, timeout=60_000)
     with sqlite_database.session() as session:
         item = find_item(session, item_id)
         assert (item.replies, item.joins, item.sales_cents, item.notes) == (
@@ -439,7 +439,7 @@ def test_moving_a_promotional_item_onto_a_full_day_warns(make_tab, sqlite_databa
     grid = month_grid(tab)
     drag(qtbot, grid, grid.tile_of(second).rect.center(), empty_spot(grid, date(YEAR, 6, 3)))
     notice = tab.findChild(QLabel, "calendar_notice_text")
-    qtbot.waitUntil(lambda: "上限" in notice.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "上限" in notice.text(), timeout=60_000)
     assert "宝妈群" in notice.text() and "2 条推广内容" in notice.text()
     assert planned(sqlite_database, second) == datetime(
         YEAR, 6, 3, 20, 0
@@ -452,14 +452,16 @@ def test_approving_schedules_the_item_with_the_note_kept_apart(make_tab, sqlite_
         set_setting(session, APPROVAL_SETTING, True)
     tab = make_tab()
     tab.edit_item(item_id)
-    qtbot.waitUntil(lambda: tab.editor is not None and tab.editor.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: tab.editor is not None and tab.editor.isVisible(), timeout=60_000)
     editor = tab.editor
     editor.findChild(QPushButton, "item_step_pending_review").click()  # 提交审核
-    qtbot.waitUntil(lambda: editor.findChild(QPushButton, "item_approve") is not None, timeout=5000)
+    qtbot.waitUntil(
+        lambda: editor.findChild(QPushButton, "item_approve") is not None, timeout=60_000
+    )
     editor.findChild(QLineEdit, "item_review_reason").setText("文案可以")
     editor.findChild(QPushButton, "item_approve").click()
     qtbot.waitUntil(
-        lambda: editor.findChild(QLabel, "item_status").text() == "当前状态：已排期", timeout=5000
+        lambda: editor.findChild(QLabel, "item_status").text() == "当前状态：已排期", timeout=60_000
     )
     with sqlite_database.session() as session:
         item = find_item(session, item_id)

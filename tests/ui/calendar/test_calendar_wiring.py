@@ -41,7 +41,7 @@ def make_tab(app, qtbot, sqlite_database):
         tab.anchor = LATER.date()
         tab.show()
         tab.refresh()
-        qtbot.waitUntil(lambda: not tab.busy(), timeout=10_000)
+        qtbot.waitUntil(lambda: not tab.busy(), timeout=60_000)
         return tab
 
     return make
@@ -71,8 +71,8 @@ def open_editor(tab, qtbot, item_id: int | None = None):
         tab.findChild(QPushButton, "calendar_new").click()
     else:
         tab.edit_item(item_id)
-    qtbot.waitUntil(lambda: tab.editor is not None and tab.editor.isVisible(), timeout=5000)
-    qtbot.waitUntil(lambda: not tab.busy(), timeout=5000)
+    qtbot.waitUntil(lambda: tab.editor is not None and tab.editor.isVisible(), timeout=60_000)
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=60_000)
     return tab.editor
 
 
@@ -84,20 +84,20 @@ def shown_titles(editor) -> list[str]:
 def pick(editor, qtbot, *titles: str) -> None:
     """添加…, then in the picker select `titles` and press OK."""
     editor.findChild(QPushButton, "item_attachments_add").click()
-    qtbot.waitUntil(lambda: editor.picker is not None and editor.picker.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: editor.picker is not None and editor.picker.isVisible(), timeout=60_000)
     picker = editor.picker
-    qtbot.waitUntil(lambda: picker.page.listing is not None, timeout=5000)
+    qtbot.waitUntil(lambda: picker.page.listing is not None, timeout=60_000)
     grid = picker.page.grid
     for row in range(grid.count()):
         if grid.item(row).text() in titles:
             grid.item(row).setSelected(True)
     picker.accept()
-    qtbot.waitUntil(lambda: editor.picker is None, timeout=5000)
+    qtbot.waitUntil(lambda: editor.picker is None, timeout=60_000)
 
 
 def save(tab, editor, qtbot) -> None:
     editor.findChild(QPushButton, "item_save").click()
-    qtbot.waitUntil(lambda: not tab.busy(), timeout=5000)
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=60_000)
 
 
 def attached(database, item_id: int) -> list[str]:
@@ -191,9 +191,9 @@ def test_best_send_times_follow_the_chosen_communities_and_set_the_time(
     rows = editor.findChild(QListWidget, "item_communities")
     named = {rows.item(i).text(): rows.item(i) for i in range(rows.count())}
     named["读书会"].setCheckState(Qt.CheckState.Checked)
-    qtbot.waitUntil(lambda: "周三 20:00（3 天有发言）" in view.texts(), timeout=5000)
+    qtbot.waitUntil(lambda: "周三 20:00（3 天有发言）" in view.texts(), timeout=60_000)
     named["空群"].setCheckState(Qt.CheckState.Checked)
-    qtbot.waitUntil(lambda: any("还没有导入群聊记录" in t for t in view.texts()), timeout=5000)
+    qtbot.waitUntil(lambda: any("还没有导入群聊记录" in t for t in view.texts()), timeout=60_000)
     assert "周三 20:00（3 天有发言）" in view.texts()
 
     editor.planned_at.setDateTime(LATER)
@@ -225,7 +225,7 @@ def test_evergreen_flag_and_planning_a_sent_evergreen_item_again(make_tab, sqlit
     assert editor.findChild(QCheckBox, "item_evergreen").isChecked()
     editor.findChild(QSpinBox, "item_recycle_days").setValue(14)
     editor.findChild(QPushButton, "item_recycle").click()
-    qtbot.waitUntil(lambda: tab.editor is None, timeout=5000)
+    qtbot.waitUntil(lambda: tab.editor is None, timeout=60_000)
     with sqlite_database.session() as session:
         copy = session.scalars(
             select(ContentItem).where(ContentItem.recycled_from_id == item_id)
@@ -263,15 +263,15 @@ def test_reload_sends_unreviewed_items_back_once_without_a_loop(make_tab, sqlite
     qtbot.addWidget(tab)
     tab.show()
     tab.refresh()
-    qtbot.waitUntil(lambda: not tab.busy() and len(announced) >= 1, timeout=10_000)
-    qtbot.waitUntil(lambda: not tab.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: not tab.busy() and len(announced) >= 1, timeout=60_000)
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=60_000)
     with sqlite_database.session() as session:
         assert [find_item(session, i).status for i in ids] == ["draft", "pending_review"]
         assert "仍未审核" in find_item(session, ids[0]).notes
     assert len(announced) == 1  # the reload it caused found nothing and said nothing
     assert "昨晚的抽奖" in tab.findChild(QLabel, "calendar_notice_text").text()
     tab.refresh()
-    qtbot.waitUntil(lambda: not tab.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=60_000)
     assert len(announced) == 1
 
 

@@ -49,7 +49,7 @@ def built(sqlite_database, tmp_path):
 def page(app, qtbot, sqlite_database, built):
     shown = host(qtbot, sqlite_database, TodayPage)
     shown.page.reload()
-    qtbot.waitUntil(lambda: not shown.busy() and shown.page.data is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: not shown.busy() and shown.page.data is not None, timeout=60_000)
     return shown
 
 
@@ -79,7 +79,7 @@ def test_mark_sent_records_the_time_and_the_item_leaves(page, built, qtbot, sqli
             and page.findChild(QPushButton, f"today_sent_{built['morning']}_{built['bake']}")
             is None
         ),
-        timeout=10_000,
+        timeout=60_000,
     )
     with sqlite_database.session() as session:
         link = session.scalar(
@@ -109,7 +109,7 @@ def test_a_relative_sop_line_opens_the_members_due(app, qtbot, sqlite_database, 
         )  # fmt: skip
     shown = host(qtbot, sqlite_database, TodayPage)
     shown.page.reload()
-    qtbot.waitUntil(lambda: not shown.busy() and shown.page.data is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: not shown.busy() and shown.page.data is not None, timeout=60_000)
     lines = [b for b in shown.findChildren(QPushButton) if b.objectName().startswith("today_sop_")]
     assert [b.text().split(" · ")[0] for b in lines] == ["今天：欢迎 3 位新成员"]
     seen = {}
@@ -123,14 +123,14 @@ def test_a_relative_sop_line_opens_the_members_due(app, qtbot, sqlite_database, 
 
     when_shown("today_members_due", read)
     lines[0].click()
-    qtbot.waitUntil(lambda: "rows" in seen, timeout=10_000)
+    qtbot.waitUntil(lambda: "rows" in seen, timeout=60_000)
     assert seen["rows"] == 3 and seen["copied"].count("@") == 3
 
 
 def test_in_english_core_labels_and_warnings_are_translated(english, qtbot, sqlite_database, built):
     shown = host(qtbot, sqlite_database, TodayPage)
     shown.page.reload()
-    qtbot.waitUntil(lambda: not shown.busy() and shown.page.data is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: not shown.busy() and shown.page.data is not None, timeout=60_000)
     assert _button(shown, f"today_sent_{built['coupon']}_{built['run']}").text() == "Mark sent"
     warning = shown.findChild(QLabel, f"today_limit_{built['run']}").text()
     assert "超过" not in warning and "limit" in warning.lower()

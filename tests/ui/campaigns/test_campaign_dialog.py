@@ -39,7 +39,7 @@ def test_a_write_keeps_the_dialog_open_and_its_buttons_off(app, qtbot, sqlite_da
     qtbot.addWidget(host)
     host.show()
     dialog = Probe.open_over(host, 7)
-    qtbot.waitUntil(dialog.isVisible, timeout=10_000)
+    qtbot.waitUntil(dialog.isVisible, timeout=60_000)
     assert (dialog.parent(), dialog.campaign_id, dialog.objectName()) == (host, 7, "probe_dialog")
     assert dialog.minimumWidth() == 320
     close = dialog.buttons.button(QDialogButtonBox.StandardButton.Close)
@@ -56,7 +56,7 @@ def test_a_write_keeps_the_dialog_open_and_its_buttons_off(app, qtbot, sqlite_da
     dialog.reject()  # what 关闭 and Esc do
     assert dialog.isVisible()
 
-    qtbot.waitUntil(lambda: len(dialog.heard) == 2 and not host.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: len(dialog.heard) == 2 and not host.busy(), timeout=60_000)
     # Each answer is heard while busy; only the last one's end clears it.
     assert sorted(dialog.heard) == [("done", 1, True), ("refused", "不行", True)]
     assert not dialog.busy

@@ -49,12 +49,12 @@ def _campaigns(database) -> tuple[int, int, int]:
 def _overview(window, qtbot, campaign_id):
     tab = window.campaigns_tab
     window.tabs.setCurrentWidget(tab)
-    qtbot.waitUntil(lambda: not tab.busy() and tab.list.model.rowCount() == 3, timeout=10_000)
+    qtbot.waitUntil(lambda: not tab.busy() and tab.list.model.rowCount() == 3, timeout=60_000)
     tab.show_campaign(campaign_id)
     page = tab.page("campaign_overview")
     qtbot.waitUntil(
         lambda: not tab.busy() and page.fields is not None and page.fields["id"] == campaign_id,
-        timeout=10_000,
+        timeout=60_000,
     )
     return page.findChild(QPushButton, "campaign_posters")
 
@@ -74,7 +74,7 @@ def test_posters_for_a_campaign_open_the_batch_with_it_chosen(make_window, sqlit
     button.click()
     assert window.tabs.currentWidget() is window.posters_tab
     dialog = window.findChild(QWidget, "bulkPosterDialog")
-    qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible(), timeout=60_000)
     assert dialog.chosen_campaign().id == poster
     assert dialog.findChild(QRadioButton, "bulkPosterByCommunity").isChecked()
     assert dialog.findChild(QComboBox, "bulkPosterCommunity").currentData() == group

@@ -37,7 +37,7 @@ def opened(app, qtbot, sqlite_database, tmp_path):
     qtbot.addWidget(host)
     host.show()
     dialog = import_tool_export(host, campaign_id)
-    qtbot.waitUntil(dialog.isVisible, timeout=10_000)
+    qtbot.waitUntil(dialog.isVisible, timeout=60_000)
     path = tmp_path / SAMPLE.name
     shutil.copy(SAMPLE, path)
     return dialog, host, path
@@ -59,7 +59,7 @@ def test_the_sample_previews_imports_and_twice_adds_nothing(opened, qtbot):
     ok = dialog.findChild(QPushButton, "campaign_tool_import_ok")
     assert not ok.isEnabled()
     dialog.set_path(path)
-    qtbot.waitUntil(lambda: dialog.previewed is not None and not host.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.previewed is not None and not host.busy(), timeout=60_000)
     summary = dialog.findChild(QLabel, "campaign_tool_import_summary").text()
     assert "LinkWeChat 群裂变明细：20 行" in summary and "导入将新增 20" in summary
     assert totals(database) == 0 and host.announced == []  # the preview wrote nothing
@@ -69,15 +69,15 @@ def test_the_sample_previews_imports_and_twice_adds_nothing(opened, qtbot):
     assert missing.isVisible() and "裂变层级（第几波）" in missing.text()
 
     ok.click()
-    qtbot.waitUntil(lambda: dialog.imported is not None and not host.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.imported is not None and not host.busy(), timeout=60_000)
     assert totals(database) == 20 and host.announced == [{Change.CAMPAIGNS}]
     assert "新增 20" in dialog.findChild(QLabel, "campaign_tool_import_summary").text()
     assert not ok.isEnabled()
 
     dialog.set_path(path)  # the same export again
-    qtbot.waitUntil(lambda: dialog.previewed is not None and not host.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.previewed is not None and not host.busy(), timeout=60_000)
     ok.click()
-    qtbot.waitUntil(lambda: dialog.imported is not None and not host.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.imported is not None and not host.busy(), timeout=60_000)
     imported = dialog.imported
     assert (imported.added, imported.updated, imported.unchanged) == (0, 0, 20)
     assert totals(database) == 20
@@ -89,7 +89,7 @@ def test_a_broken_file_is_refused_in_one_line_and_writes_nothing(opened, qtbot, 
     fake.write_text("客户名称,裂变状态\n小王,1\n", encoding="utf-8")
     dialog.set_path(fake)
     message = dialog.findChild(QLabel, "campaign_tool_import_message")
-    qtbot.waitUntil(lambda: message.isVisible() and not host.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: message.isVisible() and not host.busy(), timeout=60_000)
     assert message.text() and "\n" not in message.text()
     assert "群裂变明细.xlsx" in message.text()
     assert not dialog.findChild(QPushButton, "campaign_tool_import_ok").isEnabled()
@@ -99,7 +99,7 @@ def test_a_broken_file_is_refused_in_one_line_and_writes_nothing(opened, qtbot, 
 def test_the_file_dialog_opens_in_the_folder_of_the_last_import(opened, qtbot, settings):
     dialog, host, path = opened
     dialog.set_path(path)  # chosen (by the dialog or dropped): its folder is remembered
-    qtbot.waitUntil(lambda: dialog.previewed is not None and not host.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.previewed is not None and not host.busy(), timeout=60_000)
     seen = []
 
     def look(file_dialog) -> None:

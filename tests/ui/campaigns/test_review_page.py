@@ -37,7 +37,7 @@ def page(app, qtbot, sqlite_database):
     host.resize(1200, 700)
     host.show()
     page.show_campaign(built.campaign_id)
-    qtbot.waitUntil(lambda: not host.busy() and page.board is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: not host.busy() and page.board is not None, timeout=60_000)
     return page, host, built
 
 
@@ -51,7 +51,7 @@ def rows(page, name="campaign_review_queue") -> list[list[str]]:
 
 
 def settled(qtbot, host, page):
-    qtbot.waitUntil(lambda: not host.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: not host.busy(), timeout=60_000)
 
 
 def click(page, name):
@@ -131,7 +131,7 @@ def test_approve_reject_and_blacklist_keep_who_when_and_why(page, qtbot, sqlite_
 
     when_shown("campaign_blacklist_dialog", blacklist)
     click(page, "campaign_review_blacklist")
-    qtbot.waitUntil(lambda: "text" in seen, timeout=10_000)
+    qtbot.waitUntil(lambda: "text" in seen, timeout=60_000)
     settled(qtbot, host, page)
     assert "拉黑 张小凡" in seen["text"] and "1 条" in seen["text"]
     assert rows(page) == []
@@ -184,7 +184,7 @@ def test_the_mode_is_saved_through_the_settings_then_settle_previews_and_applies
 
     when_shown("campaign_settle_confirm", preview)
     click(page, "campaign_settle")
-    qtbot.waitUntil(lambda: "text" in seen, timeout=10_000)
+    qtbot.waitUntil(lambda: "text" in seen, timeout=60_000)
     settled(qtbot, host, page)
     assert "入账 2 笔共 20 分" in seen["text"] and seen["ledger"] == []
     assert sorted(ledger(sqlite_database)) == sorted(
@@ -222,8 +222,8 @@ def test_a_queue_gone_stale_is_refused_in_one_line_and_redrawn(page, qtbot, sqli
 
     when_shown("user_error_dialog", refused)
     click(page, "campaign_review_approve")
-    qtbot.waitUntil(lambda: "text" in seen, timeout=10_000)
+    qtbot.waitUntil(lambda: "text" in seen, timeout=60_000)
     settled(qtbot, host, page)
-    qtbot.waitUntil(lambda: len(rows(page)) == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: len(rows(page)) == 2, timeout=60_000)
     assert "不在待审核队列中" in seen["text"] and "\n" not in seen["text"]
     assert [r[1] for r in rows(page, "campaign_review_history")] == ["老板"]

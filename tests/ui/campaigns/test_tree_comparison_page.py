@@ -38,10 +38,10 @@ def test_two_campaigns_side_by_side(app, qtbot, sqlite_database, tmp_path, monke
     tab = host(qtbot, sqlite_database, ComparisonPage)
     page = tab.page
     page.show_campaign(big)
-    qtbot.waitUntil(lambda: page.pick.count() == 5 and not tab.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: page.pick.count() == 5 and not tab.busy(), timeout=60_000)
     assert "再勾选" in page.findChild(QLabel, "campaign_compare_hint").text()
     page.tick(small)
-    qtbot.waitUntil(lambda: page.model.columnCount() == 2 and not tab.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: page.model.columnCount() == 2 and not tab.busy(), timeout=60_000)
     first, second = _column(page, 0), _column(page, 1)
     assert (first["参与人数"], second["参与人数"]) == ("15", "5")
     assert (first["新成员"], second["新成员"]) == ("12", "3")
@@ -52,7 +52,7 @@ def test_two_campaigns_side_by_side(app, qtbot, sqlite_database, tmp_path, monke
     assert (first["目标完成"], second["目标完成"]) == ("50.0%", "30.0%")
     for other in others[:2]:
         page.tick(other)
-    qtbot.waitUntil(lambda: page.model.columnCount() == 4 and not tab.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: page.model.columnCount() == 4 and not tab.busy(), timeout=60_000)
     page.tick(others[2])  # a fifth: refused, left unticked
     assert page.others == [small, *others[:2]]
     assert page.findChild(QLabel, "campaign_compare_hint").text() == "最多同时对比 4 个活动"
@@ -64,6 +64,6 @@ def test_two_campaigns_side_by_side(app, qtbot, sqlite_database, tmp_path, monke
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     page.findChild(QPushButton, "campaign_compare_export").click()
     hint = page.findChild(QLabel, "campaign_compare_hint")
-    qtbot.waitUntil(lambda: hint.text().startswith("已导出到") and not tab.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: hint.text().startswith("已导出到") and not tab.busy(), timeout=60_000)
     sheet = load_workbook(tmp_path / "对比.xlsx").active
     assert [cell.value for cell in sheet[1]] == ["指标", "tree15", "小活动", "三", "四"]

@@ -38,7 +38,7 @@ def test_forecast_before_the_start_from_the_plan(app, qtbot, sqlite_database):
     page.findChild(QDoubleSpinBox, "campaign_forecast_plan_k").setValue(2.0)
     page.findChild(QDoubleSpinBox, "campaign_forecast_plan_hours").setValue(12)
     page.show_campaign(campaign)
-    qtbot.waitUntil(lambda: page.result is not None and not tab.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: page.result is not None and not tab.busy(), timeout=60_000)
     assumptions = page.findChild(QLabel, "campaign_forecast_assumptions").text()
     assert "K = 2.00：计划假设（实测数据不足）" in assumptions
     assert "每代约 12.0 小时：计划假设" in assumptions
@@ -47,7 +47,7 @@ def test_forecast_before_the_start_from_the_plan(app, qtbot, sqlite_database):
     assert page.chart.series.count() == 30
     days = page.findChild(QSpinBox, "campaign_forecast_days")
     days.setValue(14)
-    qtbot.waitUntil(lambda: page.chart.series.count() == 14 and not tab.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: page.chart.series.count() == 14 and not tab.busy(), timeout=60_000)
     joins = [page.chart.series.at(i).y() for i in range(14)]
     assert joins[0] == 0 and joins[3] > 0  # nobody before the seeds arrive on day 2
     assert joins[-1] > joins[3]  # K = 2 keeps growing

@@ -61,7 +61,7 @@ def test_the_tree_opens_level_by_level(app, qtbot, sqlite_database):
     tab = host(qtbot, sqlite_database, TreePage)
     page = tab.page
     page.show_campaign(campaign)
-    qtbot.waitUntil(lambda: not tab.busy() and page.model.rowCount() == 3, timeout=10_000)
+    qtbot.waitUntil(lambda: not tab.busy() and page.model.rowCount() == 3, timeout=60_000)
     model = page.model
     one = model.item(0, 0)
     assert [model.item(r, 0).data(MEMBER) for r in range(3)] == [1, 2, 3]
@@ -70,7 +70,7 @@ def test_the_tree_opens_level_by_level(app, qtbot, sqlite_database):
     assert not model.item(2, 0).hasChildren()  # 3 brought nobody: no arrow
     tree = page.findChild(QTreeView, "campaign_tree_view")
     tree.expand(one.index())
-    qtbot.waitUntil(lambda: _children(one) == [4, 5, 6], timeout=10_000)
+    qtbot.waitUntil(lambda: _children(one) == [4, 5, 6], timeout=60_000)
     four = one.child(0, 0)
     assert [one.child(0, c).text() for c in range(2, 6)] == ["1", "2", "2", "5"]
     assert _children(four) == [None]  # the next level still unread
@@ -81,18 +81,18 @@ def test_search_opens_the_path_and_tells_who_brought_whom(app, qtbot, sqlite_dat
     tab = host(qtbot, sqlite_database, TreePage)
     page = tab.page
     page.show_campaign(campaign)
-    qtbot.waitUntil(lambda: not tab.busy() and page.model.rowCount() == 3, timeout=10_000)
+    qtbot.waitUntil(lambda: not tab.busy() and page.model.rowCount() == 3, timeout=60_000)
     page.findChild(QLineEdit, "campaign_tree_search").setText("lil")  # 李雷 by initials
     path = page.findChild(QLabel, "campaign_tree_path")
     brought = page.findChild(QLabel, "campaign_tree_brought")
-    qtbot.waitUntil(lambda: path.text() == "m1 → m4 → m8 → 李雷", timeout=10_000)
-    qtbot.waitUntil(lambda: brought.text() == "1 人：张小凡", timeout=10_000)
+    qtbot.waitUntil(lambda: path.text() == "m1 → m4 → m8 → 李雷", timeout=60_000)
+    qtbot.waitUntil(lambda: brought.text() == "1 人：张小凡", timeout=60_000)
     current = page.findChild(QTreeView, "campaign_tree_view").currentIndex()
     assert current.data(MEMBER) == 12
     page.findChild(QLineEdit, "campaign_tree_search").setText("没有这个人")
     matches = page.matches
     qtbot.waitUntil(lambda: matches.count() == 1 and "没有找到" in matches.item(0).text(),
-                    timeout=10_000)  # fmt: skip
+                    timeout=60_000)  # fmt: skip
 
 
 def test_the_cascade_picture_is_shown_and_saved(app, qtbot, sqlite_database, tmp_path,
@@ -103,7 +103,7 @@ def test_the_cascade_picture_is_shown_and_saved(app, qtbot, sqlite_database, tmp
     page.show_campaign(campaign)
     page.findChild(QTabWidget, "campaign_tree_views").setCurrentIndex(1)
     picture = page.findChild(QLabel, "campaign_cascade_picture")
-    qtbot.waitUntil(lambda: not picture.full.isNull(), timeout=10_000)
+    qtbot.waitUntil(lambda: not picture.full.isNull(), timeout=60_000)
     target = tmp_path / "cascade"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     page.findChild(QPushButton, "campaign_cascade_save").click()
@@ -123,7 +123,7 @@ def test_a_campaign_of_imported_totals_shows_them_and_says_why_there_is_no_tree(
     page = tab.page
     page.show_campaign(campaign_id)
     totals = page.findChild(QTableView, "campaign_tree_totals_table")
-    qtbot.waitUntil(lambda: not tab.busy() and totals.model().rowCount() == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: not tab.busy() and totals.model().rowCount() == 2, timeout=60_000)
     assert page.switch.currentWidget() is page.totals_view and totals.isVisible()
     notice = page.findChild(QLabel, "campaign_tree_totals_notice").text()
     assert "没有谁邀请了谁" in notice and "第几波" in notice
@@ -150,5 +150,5 @@ def test_the_participants_page_of_imported_totals_points_to_them(app, qtbot, sql
     tab = host(qtbot, sqlite_database, ParticipantsPage)
     tab.page.show_campaign(campaign_id)
     notice = tab.page.findChild(QLabel, "campaign_participants_imported")
-    qtbot.waitUntil(lambda: not tab.busy() and notice.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: not tab.busy() and notice.isVisible(), timeout=60_000)
     assert "2 位参与者来自导入的明细" in notice.text() and "没有谁邀请了谁" in notice.text()

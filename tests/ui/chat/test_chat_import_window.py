@@ -52,7 +52,7 @@ def open_dialog(qtbot, database) -> ChatImportDialog:
 
 def choose(qtbot, dialog, path) -> None:
     dialog.set_path(path)
-    qtbot.waitUntil(lambda: not dialog._reads.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: not dialog._reads.busy(), timeout=60_000)
 
 
 def preview(qtbot, dialog) -> None:
@@ -64,7 +64,7 @@ def preview(qtbot, dialog) -> None:
             and dialog.plan is not before
             and dialog.pages.currentIndex() == PAGE_PREVIEW
         ),
-        timeout=30_000,
+        timeout=60_000,
     )
 
 
@@ -73,7 +73,7 @@ def replan(qtbot, dialog) -> None:
     apply = dialog.findChild(QPushButton, "chat_import_apply")
     assert apply.text() == "更新预览"
     apply.click()
-    qtbot.waitUntil(lambda: dialog.plan is not None and dialog.plan is not before, timeout=30_000)
+    qtbot.waitUntil(lambda: dialog.plan is not None and dialog.plan is not before, timeout=60_000)
 
 
 def import_now(qtbot, dialog):
@@ -240,8 +240,8 @@ def test_cancel_changes_nothing(app, qtbot, sqlite_database, sqlite_url):
                     return widget
             return None
 
-        qtbot.waitUntil(lambda: progress_dialog() is not None, timeout=10_000)
-        with qtbot.waitSignal(task.was_cancelled, timeout=30_000):
+        qtbot.waitUntil(lambda: progress_dialog() is not None, timeout=60_000)
+        with qtbot.waitSignal(task.was_cancelled, timeout=60_000):
             progress_dialog().findChild(QPushButton).click()  # 取消, as the owner presses it
             holder.execute("ROLLBACK")
     finally:
@@ -304,7 +304,7 @@ def test_a_bad_file_is_told_in_the_dialog_and_nothing_is_written(
         preview_button.click()
         qtbot.waitUntil(
             lambda: dialog.findChild(QLabel, "chat_import_error").isVisibleTo(dialog),
-            timeout=30_000,
+            timeout=60_000,
         )
     error = dialog.findChild(QLabel, "chat_import_error")
     assert error.isVisibleTo(dialog) and re.search(reason, error.text()), error.text()
@@ -342,7 +342,7 @@ def test_a_folder_dropped_on_the_dialog_is_chosen(app, qtbot, sqlite_database):
         Qt.KeyboardModifier.NoModifier,
     )
     dialog.dropEvent(drop)
-    qtbot.waitUntil(lambda: not dialog._reads.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: not dialog._reads.busy(), timeout=60_000)
     assert dialog.path == h.PYWXDUMP_DIR
     assert "文件夹" in dialog.findChild(QLabel, "chat_import_path").text()
     assert dialog.findChild(QPushButton, "chat_import_preview").isEnabled()
@@ -379,7 +379,7 @@ def test_a_chat_of_a_folder_can_be_pointed_at_an_existing_community(
     shutil.copytree(h.SAMPLES / "wechatmsg_v2.0.5", folder / "wechatmsg")
     shutil.copytree(h.SAMPLES / "pywxdump_v3.1.45", folder / "pywxdump")
     dialog = open_dialog(qtbot, sqlite_database)
-    qtbot.waitUntil(lambda: "烘焙1群" in dialog.details.community_names, timeout=10_000)
+    qtbot.waitUntil(lambda: "烘焙1群" in dialog.details.community_names, timeout=60_000)
     choose(qtbot, dialog, folder)
     preview(qtbot, dialog)
     assert not dialog.findChild(QComboBox, "chat_import_community").isVisibleTo(dialog)

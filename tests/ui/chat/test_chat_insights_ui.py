@@ -65,7 +65,7 @@ def chatty(sqlite_database):
 def select_community(qtbot, window, community_id):
     tab = window.communities_tab
     window.tabs.setCurrentWidget(tab)
-    qtbot.waitUntil(lambda: tab.loaded, timeout=10_000)
+    qtbot.waitUntil(lambda: tab.loaded, timeout=60_000)
     model = tab.table.model()
     for row in range(model.rowCount()):
         found = tab._row_at(model.index(row, 0))
@@ -116,15 +116,15 @@ def test_member_detail_silent_filter_and_role_evidence(make_window, sqlite_datab
     window = make_window(sqlite_database)
     members = window.members_tab
     window.tabs.setCurrentWidget(members)
-    qtbot.waitUntil(lambda: members.model.rowCount() == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: members.model.rowCount() == 2, timeout=60_000)
     combo = members.findChild(QComboBox, "members_filter_segment")
     combo.setCurrentIndex(combo.findData("chat_silent_30"))
     assert combo.currentText() == "30 天未发言（群聊）"
-    qtbot.waitUntil(lambda: members.model.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: members.model.rowCount() == 1, timeout=60_000)
     assert members.model.index(0, 0).data() == "张三"
     members.table.selectRow(0)
     text = members.findChild(QLabel, "memberChatText")
-    qtbot.waitUntil(lambda: "读书会" in text.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "读书会" in text.text(), timeout=60_000)
     first = MONDAY.strftime("%Y-%m-%d %H:%M")
     last = (MONDAY + timedelta(days=7, minutes=20)).strftime("%Y-%m-%d %H:%M")
     assert f"入群后首次发言 {first}（3 小时后）" in text.text()
@@ -134,7 +134,7 @@ def test_member_detail_silent_filter_and_role_evidence(make_window, sqlite_datab
     window.tabs.setCurrentWidget(tiers)
     tiers.community.setCurrentIndex(tiers.community.findData(chatty["group"]))
     table = tiers.findChild(QTableWidget, "tiersSuggestions")
-    qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=60_000)
     assert table.item(0, 0).text() == "李四"
     assert table.item(0, 2).text() == "贡献者"
     assert "群聊里回答提问 5 次" in table.item(0, 3).text()

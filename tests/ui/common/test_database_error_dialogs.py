@@ -40,7 +40,7 @@ def held_lock(sqlite_database):
     holder.close()
 
 
-def _first_error_dialog(shown: list, timeout_ms: int = 10_000) -> None:
+def _first_error_dialog(shown: list, timeout_ms: int = 60_000) -> None:
     """Read and close the first error dialog of either kind, then stop looking: on a failure
     the wrong dialog is closed too, instead of blocking the test in its exec()."""
     state = {"waited": 0}
@@ -71,7 +71,7 @@ def test_a_write_that_waited_in_vain_for_the_lock_says_so_in_one_line(
             session.execute(text("INSERT INTO tags (name) VALUES ('花')"))
 
     run_task(parent, write, label="保存")
-    qtbot.waitUntil(lambda: len(shown) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=60_000)
     assert shown == [
         (
             "user_error_dialog",
@@ -96,7 +96,7 @@ def test_a_lock_error_from_outside_a_session_is_one_line_in_english(
             connection.execute(text("INSERT INTO tags (name) VALUES ('花')"))
 
     run_task(parent, write, label="保存")
-    qtbot.waitUntil(lambda: len(shown) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=60_000)
     plain.dispose()
     english = "The database is in use by another program (locked); please try again later"
     assert shown == [("user_error_dialog", english)]

@@ -40,7 +40,7 @@ def test_through_run_task_a_write_session_commits(app, qtbot, sqlite_database):
         label="…",
         on_success=results.append,
     )
-    qtbot.waitUntil(lambda: bool(results), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(results), timeout=60_000)
     assert results == [["跑步1群", "跑步2群"]]
     with sqlite_database.session() as session:
         assert session.scalars(select(Community.name)).all() == ["跑步1群", "跑步2群"]

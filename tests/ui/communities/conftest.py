@@ -20,7 +20,7 @@ def open_tab(app, qtbot, sqlite_database):
         tab.resize(1280, 800)
         tab.show()
         tab.refresh()
-        qtbot.waitUntil(lambda: tab.loaded, timeout=10_000)
+        qtbot.waitUntil(lambda: tab.loaded, timeout=60_000)
         tabs.append(tab)
         return tab
 

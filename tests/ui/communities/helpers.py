@@ -12,7 +12,7 @@ def wait_for_detail(qtbot, tab: CommunitiesTab, community_id: int, check=lambda 
         data = tab.detail.data
         return data is not None and data.community_id == community_id and check(data)
 
-    qtbot.waitUntil(ready, timeout=10_000)
+    qtbot.waitUntil(ready, timeout=60_000)
     return tab.detail.data
 
 

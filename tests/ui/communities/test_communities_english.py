@@ -22,7 +22,7 @@ def refusal_for(qtbot, monkeypatch, panel, path) -> str:
 
     when_shown("user_error_dialog", acknowledge)
     panel.attach_from_file()
-    qtbot.waitUntil(lambda: "text" in seen, timeout=10_000)
+    qtbot.waitUntil(lambda: "text" in seen, timeout=60_000)
     return seen["text"]
 
 

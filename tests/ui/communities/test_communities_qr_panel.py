@@ -53,9 +53,9 @@ def test_attach_from_file_then_redate_to_see_the_warning(
     assert panel.content_label.text() == qr_images.WECHAT_GROUP_URL
     assert panel.kind_label.text() == "微信群二维码"
     assert not panel.image_label.pixmap().isNull()
-    qtbot.waitUntil(lambda: tab.attention == [], timeout=10_000)
+    qtbot.waitUntil(lambda: tab.attention == [], timeout=60_000)
 
-    with qtbot.waitSignal(tab.attention_count_changed, timeout=10_000) as counted:
+    with qtbot.waitSignal(tab.attention_count_changed, timeout=60_000) as counted:
         panel.date_edit.setDate(QDate.currentDate().addDays(-6))
     assert counted.args == [1]
     wait_for_detail(qtbot, tab, community_id, lambda d: d.qr.days_left == 1)
@@ -66,7 +66,7 @@ def test_attach_from_file_then_redate_to_see_the_warning(
     assert row_named(tab, "麦香烘焙福利1群").qr_days_left == 1
 
     panel.date_edit.setDate(QDate.currentDate().addDays(-9))
-    qtbot.waitUntil(lambda: [a.kind for a in tab.attention] == ["qr_expired"], timeout=10_000)
+    qtbot.waitUntil(lambda: [a.kind for a in tab.attention] == ["qr_expired"], timeout=60_000)
     wait_for_detail(qtbot, tab, community_id, lambda d: d.qr.days_left == -2)
     assert panel.days_label.text() == "已过期"
     assert panel.date_edit.maximumDate() == QDate.currentDate()
@@ -130,7 +130,7 @@ def test_a_picture_without_a_code_is_refused_with_the_reason(
 
         when_shown("user_error_dialog", acknowledge)
         tab.detail.qr_panel.attach_from_file()
-        qtbot.waitUntil(lambda seen=seen: "text" in seen, timeout=10_000)
+        qtbot.waitUntil(lambda seen=seen: "text" in seen, timeout=60_000)
         assert reason in seen["text"], name
     assert row_named(tab, "麦香烘焙福利1群").has_qr is False
 
@@ -146,7 +146,7 @@ def test_missing_file_is_explained(open_tab, qtbot, sqlite_database, monkeypatch
 
     when_shown("user_error_dialog", acknowledge)
     tab.detail.qr_panel.attach_from_file()
-    qtbot.waitUntil(lambda: "text" in seen, timeout=10_000)
+    qtbot.waitUntil(lambda: "text" in seen, timeout=60_000)
     assert "无法读取文件" in seen["text"]
 
 

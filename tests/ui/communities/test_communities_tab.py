@@ -43,10 +43,10 @@ def test_create_a_community_through_the_dialog(open_tab, qtbot, sqlite_database)
         dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
 
     when_shown("community_dialog", fill_in)
-    with qtbot.waitSignal(tab.data_changed, timeout=10_000) as changed:
+    with qtbot.waitSignal(tab.data_changed, timeout=60_000) as changed:
         qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
     assert changed.args == [{"communities"}]
-    qtbot.waitUntil(lambda: row_named(tab, "麦香烘焙福利1群") is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: row_named(tab, "麦香烘焙福利1群") is not None, timeout=60_000)
     row = row_named(tab, "麦香烘焙福利1群")
     data = wait_for_detail(qtbot, tab, row.id)
     assert tab.detail.name_label.text() == "麦香烘焙福利1群"
@@ -69,14 +69,14 @@ def test_a_refused_save_keeps_the_dialog_open(open_tab, qtbot):
     def try_empty_then_fix(dialog):
         when_shown("user_error_dialog", acknowledge)
         dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
-        qtbot.waitUntil(lambda: "message" in seen, timeout=10_000)
+        qtbot.waitUntil(lambda: "message" in seen, timeout=60_000)
         assert dialog.isVisible()
         dialog.name.setText("第二次填好了")
         dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
 
     when_shown("community_dialog", try_empty_then_fix)
     qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: row_named(tab, "第二次填好了") is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: row_named(tab, "第二次填好了") is not None, timeout=60_000)
     assert seen["message"] == "请填写社群名称"
 
 
@@ -96,9 +96,9 @@ def test_edit_and_choose_the_owner_by_typing_pinyin_initials(open_tab, qtbot, sq
     def choose_owner(dialog):
         picker = dialog.owner
         qtbot.keyClicks(picker, "zxf")
-        qtbot.waitUntil(lambda: picker.suggestions.rowCount() == 1, timeout=10_000)
+        qtbot.waitUntil(lambda: picker.suggestions.rowCount() == 1, timeout=60_000)
         popup = picker.completer().popup()
-        qtbot.waitUntil(popup.isVisible, timeout=5_000)
+        qtbot.waitUntil(popup.isVisible, timeout=60_000)
         popup.setCurrentIndex(picker.completer().completionModel().index(0, 0))
         qtbot.keyClick(popup, Qt.Key.Key_Return)
         assert picker.owner is not None and picker.owner.id == zhang
@@ -109,7 +109,7 @@ def test_edit_and_choose_the_owner_by_typing_pinyin_initials(open_tab, qtbot, sq
     tab.edit_selected()
     wait_for_detail(qtbot, tab, community_id, lambda d: d.people.owner is not None)
     assert tab.detail.owner_label.text() == "张小凡"
-    qtbot.waitUntil(lambda: tab.detail.theme_label.text() == "每天打卡", timeout=10_000)
+    qtbot.waitUntil(lambda: tab.detail.theme_label.text() == "每天打卡", timeout=60_000)
 
 
 def test_owner_text_not_chosen_from_the_list_is_refused(open_tab, qtbot):
@@ -131,7 +131,7 @@ def test_owner_text_not_chosen_from_the_list_is_refused(open_tab, qtbot):
 
     when_shown("community_dialog", type_and_save)
     tab.new_community()
-    qtbot.waitUntil(lambda: "title" in seen, timeout=10_000)
+    qtbot.waitUntil(lambda: "title" in seen, timeout=60_000)
     assert tab.rows == []
 
 
@@ -151,7 +151,7 @@ def test_search_by_name_tag_and_pinyin_and_show_archived(open_tab, qtbot, sqlite
     assert visible_names() == ["悦动健身打卡群"]
     tab.search.clear()
     qtbot.keyClicks(tab.search, "mxhb")
-    qtbot.waitUntil(lambda: visible_names() == ["麦香烘焙福利1群"], timeout=10_000)
+    qtbot.waitUntil(lambda: visible_names() == ["麦香烘焙福利1群"], timeout=60_000)
     tab.show_archived.setChecked(True)
     assert visible_names() == ["麦香烘焙旧群", "麦香烘焙福利1群"]
     archived_row = next(
@@ -169,7 +169,7 @@ def test_typing_in_the_list_searches_through_the_box(open_tab, sqlite_database, 
     qtbot.keyClicks(tab.table, "mxhb")
     assert tab.search.text() == "mxhb"
     assert tab.search.hasFocus()
-    qtbot.waitUntil(lambda: tab.proxy.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: tab.proxy.rowCount() == 1, timeout=60_000)
     assert tab.proxy.index(0, 0).data() == "麦香烘焙福利1群"
 
 
@@ -189,14 +189,14 @@ def test_archive_and_unarchive(open_tab, qtbot, sqlite_database):
     tab = open_tab()
     tab.select_community(community_id)
     qtbot.mouseClick(tab.archive_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: row_named(tab, "旧活动群").archived, timeout=10_000)
+    qtbot.waitUntil(lambda: row_named(tab, "旧活动群").archived, timeout=60_000)
     assert tab.notice.isVisible() and "已归档「旧活动群」" in tab.notice_label.text()
     assert tab.proxy.rowCount() == 1
     tab.select_community(community_id)  # reveals archived groups
     assert tab.show_archived.isChecked()
     assert tab.archive_button.text() == "取消归档"
     qtbot.mouseClick(tab.archive_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not row_named(tab, "旧活动群").archived, timeout=10_000)
+    qtbot.waitUntil(lambda: not row_named(tab, "旧活动群").archived, timeout=60_000)
 
 
 def test_delete_an_empty_community_for_good(open_tab, qtbot, sqlite_database):
@@ -212,7 +212,7 @@ def test_delete_an_empty_community_for_good(open_tab, qtbot, sqlite_database):
 
     when_shown("communities_delete_confirm", confirm)
     qtbot.mouseClick(tab.delete_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: tab.rows == [], timeout=10_000)
+    qtbot.waitUntil(lambda: tab.rows == [], timeout=60_000)
     assert "没有任何成员记录" in seen["text"]
     assert not tab.undo_button.isVisible()
 
@@ -230,39 +230,39 @@ def test_delete_to_trash_undo_then_trash_dialog_restore_and_purge(open_tab, qtbo
 
     when_shown("communities_delete_confirm", confirm)
     qtbot.mouseClick(tab.delete_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: tab.rows == [], timeout=10_000)
+    qtbot.waitUntil(lambda: tab.rows == [], timeout=60_000)
     assert tab.undo_button.isVisible()
     qtbot.mouseClick(tab.undo_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: row_named(tab, "有人的群") is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: row_named(tab, "有人的群") is not None, timeout=60_000)
     wait_for_detail(qtbot, tab, community_id)
 
     # Again, and restore it from the trash dialog this time.
     when_shown("communities_delete_confirm", confirm)
     tab.delete_selected()
-    qtbot.waitUntil(lambda: tab.rows == [], timeout=10_000)
+    qtbot.waitUntil(lambda: tab.rows == [], timeout=60_000)
 
     def restore(dialog):
         table = dialog.findChild(QTableWidget, "communities_trash_table")
-        qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=10_000)
+        qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=60_000)
         assert table.item(0, 0).text() == "有人的群"
         assert table.item(0, 2).text() == "1"
         dialog.findChild(QPushButton, "communities_trash_restore").click()
-        qtbot.waitUntil(lambda: dialog.empty_label.isVisible(), timeout=10_000)
+        qtbot.waitUntil(lambda: dialog.empty_label.isVisible(), timeout=60_000)
         dialog.reject()
 
     when_shown("communities_trash_dialog", restore)
     qtbot.mouseClick(tab.trash_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: row_named(tab, "有人的群") is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: row_named(tab, "有人的群") is not None, timeout=60_000)
 
     # And once more, removed for good after the warning.
     when_shown("communities_delete_confirm", confirm)
     tab.select_community(community_id)
     tab.delete_selected()
-    qtbot.waitUntil(lambda: tab.rows == [], timeout=10_000)
+    qtbot.waitUntil(lambda: tab.rows == [], timeout=60_000)
 
     def purge(dialog):
         table = dialog.findChild(QTableWidget, "communities_trash_table")
-        qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=10_000)
+        qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=60_000)
 
         def sure(box):
             assert "1 条入群记录" in box.text()
@@ -270,7 +270,7 @@ def test_delete_to_trash_undo_then_trash_dialog_restore_and_purge(open_tab, qtbo
 
         when_shown("communities_purge_confirm", sure)
         dialog.findChild(QPushButton, "communities_trash_purge").click()
-        qtbot.waitUntil(lambda: dialog.empty_label.isVisible(), timeout=10_000)
+        qtbot.waitUntil(lambda: dialog.empty_label.isVisible(), timeout=60_000)
         dialog.reject()
 
     when_shown("communities_trash_dialog", purge)
@@ -308,7 +308,7 @@ def test_attention_count_signal_follows_changes(open_tab, qtbot, sqlite_database
     assert len(tab.attention) == 1
     with sqlite_database.session() as session:
         set_archived(session, community_id, True)
-    with qtbot.waitSignal(tab.attention_count_changed, timeout=10_000) as counted:
+    with qtbot.waitSignal(tab.attention_count_changed, timeout=60_000) as counted:
         tab.refresh({Change.COMMUNITIES})
     assert counted.args == [0]
 
@@ -326,7 +326,7 @@ def test_a_hidden_tab_loads_the_list_but_not_the_detail(app, qtbot, sqlite_datab
         community_id = add_community(session, "没二维码的群")
     tab = CommunitiesTab(sqlite_database)
     qtbot.addWidget(tab)
-    with qtbot.waitSignal(tab.attention_count_changed, timeout=10_000) as counted:
+    with qtbot.waitSignal(tab.attention_count_changed, timeout=60_000) as counted:
         tab.refresh()
     assert counted.args == [1]
     assert tab.selected_row().id == community_id
@@ -351,7 +351,7 @@ def test_another_database_after_a_restore(open_tab, qtbot, sqlite_database, tmp_
         tab.database = other
         assert tab.detail.qr_panel.database is other
         tab.refresh()
-        qtbot.waitUntil(lambda: row_named(tab, "恢复出来的群") is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: row_named(tab, "恢复出来的群") is not None, timeout=60_000)
         QThreadPool.globalInstance().waitForDone(10_000)
     finally:
         other.close()
@@ -377,12 +377,12 @@ def test_edit_the_admins_add_by_typing_and_remove(open_tab, qtbot, sqlite_databa
         assert [admins.item(r).text() for r in range(admins.count())] == ["李四"]
         picker = dialog.admin_picker
         qtbot.keyClicks(picker, "zxf")
-        qtbot.waitUntil(lambda: picker.suggestions.rowCount() == 1, timeout=10_000)
+        qtbot.waitUntil(lambda: picker.suggestions.rowCount() == 1, timeout=60_000)
         popup = picker.completer().popup()
-        qtbot.waitUntil(popup.isVisible, timeout=5_000)
+        qtbot.waitUntil(popup.isVisible, timeout=60_000)
         popup.setCurrentIndex(picker.completer().completionModel().index(0, 0))
         qtbot.keyClick(popup, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: admins.count() == 2, timeout=5_000)
+        qtbot.waitUntil(lambda: admins.count() == 2, timeout=60_000)
         admins.item(0).setSelected(True)  # 李四
         dialog.findChild(QPushButton, "community_admin_remove").click()
         assert dialog.admin_ids() == [zhang]
@@ -391,7 +391,7 @@ def test_edit_the_admins_add_by_typing_and_remove(open_tab, qtbot, sqlite_databa
 
     when_shown("community_dialog", edit_admins)
     tab.edit_selected()
-    qtbot.waitUntil(lambda: "saved" in done, timeout=15_000)
+    qtbot.waitUntil(lambda: "saved" in done, timeout=60_000)
     wait_for_detail(qtbot, tab, community_id, lambda d: [a.id for a in d.people.admins] == [zhang])
     with sqlite_database.session() as session:
         assert [a.id for a in owner_and_admins(session, community_id).admins] == [zhang]

@@ -28,12 +28,12 @@ def open_ledger(make_window, database, qtbot):
     tab = window.ledger_tab
     window.tabs.setCurrentWidget(tab)
     members = tab.findChild(QListWidget, "ledger_member_list")
-    qtbot.waitUntil(lambda: members.count() == 1 and not tab.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: members.count() == 1 and not tab.busy(), timeout=60_000)
     members.setCurrentRow(0)
     qtbot.waitUntil(
-        lambda: tab.statement_page.model.rowCount() == 3 and not tab.busy(), timeout=10_000
+        lambda: tab.statement_page.model.rowCount() == 3 and not tab.busy(), timeout=60_000
     )
-    qtbot.waitUntil(lambda: tab.rules_page.model.rowCount() == len(DEFAULT_RULES), timeout=10_000)
+    qtbot.waitUntil(lambda: tab.rules_page.model.rowCount() == len(DEFAULT_RULES), timeout=60_000)
     return tab
 
 

@@ -48,7 +48,7 @@ def ledger(make_window, sqlite_database, qtbot):
     members = tab.findChild(QListWidget, "ledger_member_list")
     qtbot.waitUntil(
         lambda: members.count() == 2 and not tab.busy() and bool(tab.rules_page.rules),
-        timeout=10_000,
+        timeout=60_000,
     )
     return tab, zhang, li
 
@@ -89,7 +89,7 @@ def test_pick_a_picture_see_it_in_the_list_and_clear_it(
 ):
     tab, _, _ = ledger
     tab.sections.setCurrentIndex(3)
-    qtbot.waitUntil(lambda: tab.catalogue_page.model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: tab.catalogue_page.model.rowCount() == 1, timeout=60_000)
     photo = Image.new("CMYK", (2400, 1600), (0, 255, 255, 0))  # a big red CMYK photo
     path = picture_file(tmp_path, "帆布袋.jpg", photo, "JPEG")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (path, ""))
@@ -107,7 +107,7 @@ def test_pick_a_picture_see_it_in_the_list_and_clear_it(
     tab.catalogue_page.table.selectRow(0)
     tab.findChild(QPushButton, "ledger_reward_edit").click()
     rid = reward_id(sqlite_database)
-    qtbot.waitUntil(lambda: rid in tab.catalogue_page.model.thumbnails, timeout=5000)
+    qtbot.waitUntil(lambda: rid in tab.catalogue_page.model.thumbnails, timeout=60_000)
     assert seen == {"before": "无图片", "pixmap": 160}
     with sqlite_database.session() as session:
         stored = Image.open(io.BytesIO(reward_image(session, rid)))
@@ -126,7 +126,7 @@ def test_pick_a_picture_see_it_in_the_list_and_clear_it(
     when_shown("ledger_reward_dialog", clear)
     tab.catalogue_page.table.selectRow(0)
     tab.findChild(QPushButton, "ledger_reward_edit").click()
-    qtbot.waitUntil(lambda: rid not in tab.catalogue_page.model.thumbnails, timeout=5000)
+    qtbot.waitUntil(lambda: rid not in tab.catalogue_page.model.thumbnails, timeout=60_000)
     with sqlite_database.session() as session:
         assert reward_image(session, rid) is None
 
@@ -136,7 +136,7 @@ def test_a_hostile_picture_is_refused_and_nothing_is_stored(
 ):
     tab, _, _ = ledger
     tab.sections.setCurrentIndex(3)
-    qtbot.waitUntil(lambda: tab.catalogue_page.model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: tab.catalogue_page.model.rowCount() == 1, timeout=60_000)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (bomb_file(tmp_path), ""))
     messages = []
 
@@ -153,7 +153,7 @@ def test_a_hostile_picture_is_refused_and_nothing_is_stored(
     when_shown("ledger_reward_dialog", pick)
     tab.catalogue_page.table.selectRow(0)
     tab.findChild(QPushButton, "ledger_reward_edit").click()
-    qtbot.waitUntil(lambda: bool(messages) and not tab.busy(), timeout=5000)
+    qtbot.waitUntil(lambda: bool(messages) and not tab.busy(), timeout=60_000)
     assert "尺寸过大" in messages[0]
     with sqlite_database.session() as session:
         assert reward_image(session, reward_id(sqlite_database)) is None
@@ -183,7 +183,7 @@ def test_award_a_custom_rule_to_picked_members_and_the_cap_holds(
 
     when_shown("ledger_rule_award_dialog", choose)
     tab.findChild(QPushButton, "ledger_award_rule").click()
-    qtbot.waitUntil(lambda: bool(infos), timeout=5000)
+    qtbot.waitUntil(lambda: bool(infos), timeout=60_000)
     assert seen["first"] == "custom:晒单"
     assert "15 分" in seen["details"] and "每日上限 20" in seen["details"]
     assert "2 天后生效" in seen["details"]
@@ -207,7 +207,7 @@ def test_award_a_custom_rule_to_picked_members_and_the_cap_holds(
 
     when_shown("ledger_rule_award_dialog", again)
     tab.findChild(QPushButton, "ledger_award_rule").click()
-    qtbot.waitUntil(lambda: len(infos) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(infos) == 2, timeout=60_000)
     assert "共 10 积分" in infos[1] and "每日上限 20" in infos[1]
     refusals = []
 
@@ -218,7 +218,7 @@ def test_award_a_custom_rule_to_picked_members_and_the_cap_holds(
     when_shown("ledger_rule_award_dialog", again)
     when_shown("user_error_dialog", refused)
     tab.findChild(QPushButton, "ledger_award_rule").click()
-    qtbot.waitUntil(lambda: bool(refusals) and not tab.busy(), timeout=5000)
+    qtbot.waitUntil(lambda: bool(refusals) and not tab.busy(), timeout=60_000)
     assert "每日上限" in refusals[0]
     with sqlite_database.session() as session:
         total = sum(session.scalars(select(LedgerEntry.points).where(LedgerEntry.source == "rule")))

@@ -28,12 +28,12 @@ def test_preview_then_import_a_real_export(app, qtbot, sqlite_database):
     dialog.show()
     dialog.set_file(LINKWECHAT)
     dialog.findChild(QPushButton, "import_preview").click()
-    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == PAGE_PREVIEW, timeout=20_000)
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == PAGE_PREVIEW, timeout=60_000)
     assert "新增 25" in dialog.summary.text() and "有问题 1" in dialog.summary.text()
     assert member_count(sqlite_database) == 0  # the preview wrote nothing
     issues = dialog.findChild(QTableView, "import_issues").model()
     assert issues.rowCount() >= 1
-    with qtbot.waitSignal(dialog.data_changed, timeout=20_000):
+    with qtbot.waitSignal(dialog.data_changed, timeout=60_000):
         dialog.findChild(QPushButton, "import_apply").click()
     assert dialog.pages.currentIndex() == PAGE_DONE
     assert "新增 25 人" in dialog.findChild(type(dialog.done_label), "import_done").text()
@@ -46,11 +46,11 @@ def test_reimport_has_nothing_to_do(app, qtbot, sqlite_database):
         qtbot.addWidget(dialog)
         dialog.set_file(LINKWECHAT)
         dialog.preview()
-        qtbot.waitUntil(lambda d=dialog: d.plan is not None, timeout=20_000)
+        qtbot.waitUntil(lambda d=dialog: d.plan is not None, timeout=60_000)
         apply = dialog.findChild(QPushButton, "import_apply")
         if attempt == 0:
             dialog.apply()
-            qtbot.waitUntil(lambda d=dialog: d.result is not None, timeout=20_000)
+            qtbot.waitUntil(lambda d=dialog: d.result is not None, timeout=60_000)
     assert not apply.isEnabled()
     assert "无变化 25" in dialog.summary.text()
 
@@ -60,7 +60,7 @@ def test_changing_a_column_mapping_changes_the_preview(app, qtbot, sqlite_databa
     qtbot.addWidget(dialog)
     dialog.set_file(LINKWECHAT)
     dialog.preview()
-    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=60_000)
     table = dialog.mapping_table
     phone_row = next(
         row for row in range(table.rowCount()) if table.cellWidget(row, 1).text() == "手机号"
@@ -69,7 +69,7 @@ def test_changing_a_column_mapping_changes_the_preview(app, qtbot, sqlite_databa
     combo.setCurrentIndex(combo.findData("ignore"))
     first_plan = dialog.plan
     dialog.findChild(QPushButton, "import_remap").click()
-    qtbot.waitUntil(lambda: dialog.plan is not first_plan, timeout=20_000)
+    qtbot.waitUntil(lambda: dialog.plan is not first_plan, timeout=60_000)
     phone_header = dialog.plan.sheets[0].mapping.headers.index("手机号")
     assert dialog.plan.sheets[0].mapping.fields[phone_header] == "ignore"
     assert dialog.plan.counts.rejected <= first_plan.counts.rejected
@@ -95,7 +95,7 @@ def test_a_file_that_is_not_a_member_list_gets_a_clear_message(
     messages = []
     when_shown("user_error_dialog", lambda box: (messages.append(box.text()), box.accept()))
     dialog.preview()
-    qtbot.waitUntil(lambda: bool(messages), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(messages), timeout=60_000)
     assert messages == [message]
     assert dialog.plan is None and member_count(sqlite_database) == 0
 
@@ -127,7 +127,7 @@ def test_a_swallowed_row_is_shown_and_the_saved_list_is_masked_and_logged(
     dialog.show()
     dialog.set_file(source)
     dialog.findChild(QPushButton, "import_preview").click()
-    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == PAGE_PREVIEW, timeout=20_000)
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == PAGE_PREVIEW, timeout=60_000)
     assert "新增 1" in dialog.summary.text() and "有问题 1" in dialog.summary.text()
     issues = dialog.findChild(QTableView, "import_issues").model()
     reasons = [issues.index(row, 4).data() for row in range(issues.rowCount())]
@@ -141,7 +141,7 @@ def test_a_swallowed_row_is_shown_and_the_saved_list_is_masked_and_logged(
         with sqlite_database.session() as session:
             return session.scalar(select(func.count()).select_from(ExportLog))
 
-    qtbot.waitUntil(lambda: logged() == 1, timeout=20_000)
+    qtbot.waitUntil(lambda: logged() == 1, timeout=60_000)
     text = " ".join(
         str(c) for r in load_workbook(target).active.iter_rows(values_only=True) for c in r
     )
@@ -157,10 +157,10 @@ def test_the_points_column_becomes_opening_balances(app, qtbot, sqlite_database)
     qtbot.addWidget(dialog)
     dialog.set_file(SAMPLES / "youzan_客户导出_Excel另存为GBK.csv")
     dialog.preview()
-    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=60_000)
     wang = next(row for row in dialog.plan.rows if row.nickname == "小王")
     assert dialog._row_note(wang) == "期初积分 +137"
-    with qtbot.waitSignal(dialog.data_changed, timeout=20_000) as changed:
+    with qtbot.waitSignal(dialog.data_changed, timeout=60_000) as changed:
         dialog.apply()
     assert "points" in changed.args[0]
     assert "期初积分记入积分台账：28 人" in dialog.done_label.text()

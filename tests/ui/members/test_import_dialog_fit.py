@@ -23,7 +23,7 @@ def previewed(qtbot, database, path: Path) -> ImportDialog:
     dialog.show()
     dialog.set_file(path)
     dialog.findChild(QPushButton, "import_preview").click()
-    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == PAGE_PREVIEW, timeout=20_000)
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == PAGE_PREVIEW, timeout=60_000)
     return dialog
 
 

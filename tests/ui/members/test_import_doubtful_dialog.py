@@ -39,7 +39,7 @@ def previewed(qtbot, database) -> ImportDialog:
     dialog.show()
     dialog.set_file(LINKWECHAT)
     dialog.findChild(QPushButton, "import_preview").click()
-    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == PAGE_PREVIEW, timeout=20_000)
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == PAGE_PREVIEW, timeout=60_000)
     return dialog
 
 
@@ -51,7 +51,7 @@ def answer(dialog: ImportDialog, index: int, value: str) -> None:
 def new_preview(qtbot, dialog: ImportDialog, button: str) -> None:
     before = dialog.plan
     dialog.findChild(QPushButton, button).click()
-    qtbot.waitUntil(lambda: dialog.plan is not before, timeout=20_000)
+    qtbot.waitUntil(lambda: dialog.plan is not before, timeout=60_000)
 
 
 def test_answer_row_by_row_then_import(app, qtbot, sqlite_database):
@@ -81,7 +81,7 @@ def test_answer_row_by_row_then_import(app, qtbot, sqlite_database):
     assert dialog.findChild(QComboBox, "import_answer_2").currentData() is None
     assert apply.text() == "导入"
 
-    with qtbot.waitSignal(dialog.data_changed, timeout=20_000):
+    with qtbot.waitSignal(dialog.data_changed, timeout=60_000):
         apply.click()
     assert dialog.pages.currentIndex() == PAGE_DONE
     assert "1 行手机号与昵称对不上，没有导入" in dialog.findChild(QLabel, "import_done").text()
@@ -105,7 +105,7 @@ def test_answer_all_at_once(app, qtbot, sqlite_database):
     assert replan.isEnabled()
     new_preview(qtbot, dialog, "import_doubtful_replan")
     assert set(dialog.plan.answers().values()) == {SKIP} and not dialog.plan.unanswered
-    with qtbot.waitSignal(dialog.data_changed, timeout=20_000):
+    with qtbot.waitSignal(dialog.data_changed, timeout=60_000):
         dialog.findChild(QPushButton, "import_apply").click()
     after = owners(sqlite_database)
     assert [after[p][0][0] for p in ("13800000015", "13800000016", "13800000017")] == [

@@ -46,4 +46,4 @@ def test_a_section_follows_the_panel(app, qtbot, sqlite_database):
     reopened = object()  # what a restore hands the panel
     panel.database = reopened
     assert probe.database is reopened
-    qtbot.waitUntil(lambda: not panel.tasks.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: not panel.tasks.busy(), timeout=60_000)

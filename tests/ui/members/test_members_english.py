@@ -42,7 +42,7 @@ def preview(qtbot, database, path) -> ImportDialog:
     dialog.show()
     dialog.set_file(path)
     dialog.findChild(QPushButton, "import_preview").click()
-    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == PAGE_PREVIEW, timeout=20_000)
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == PAGE_PREVIEW, timeout=60_000)
     return dialog
 
 
@@ -118,13 +118,13 @@ def test_merge_evidence_and_history_are_english(app, english, qtbot, sqlite_data
     def act(dialog: MergeDialog) -> None:
         try:
             pairs = dialog.findChild(QListWidget, "merge_suggestions")
-            qtbot.waitUntil(lambda: not dialog.busy() and pairs.count() > 0, timeout=15_000)
+            qtbot.waitUntil(lambda: not dialog.busy() and pairs.count() > 0, timeout=60_000)
             seen["evidence"] = dialog.findChild(QLabel, "merge_evidence").text()
             seen["item"] = pairs.item(0).text()
-            with qtbot.waitSignal(dialog.data_changed, timeout=10_000):
+            with qtbot.waitSignal(dialog.data_changed, timeout=60_000):
                 dialog.findChild(QPushButton, "merge_do").click()
             history = dialog.history_table
-            qtbot.waitUntil(lambda: history.rowCount() == 1, timeout=10_000)
+            qtbot.waitUntil(lambda: history.rowCount() == 1, timeout=60_000)
             seen["summary"] = history.item(0, 3).text()
         finally:
             dialog.accept()

@@ -20,10 +20,10 @@ def test_detail_fits_beside_the_table_at_1280_pixels(english, make_window, sqlit
     window.resize(1280, 800)
     window.tabs.setCurrentWidget(window.members_tab)
     table = window.findChild(QAbstractItemView, "members_table")
-    qtbot.waitUntil(lambda: table.model().rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: table.model().rowCount() == 1, timeout=60_000)
     table.selectRow(0)
     panel = window.findChild(QWidget, "levelPanel")
-    qtbot.waitUntil(lambda: len(panel.cards) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: len(panel.cards) == 1, timeout=60_000)
     QCoreApplication.sendPostedEvents()  # the layout pass the new card asked for
     QCoreApplication.processEvents()
 

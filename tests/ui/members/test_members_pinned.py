@@ -30,7 +30,7 @@ def test_two_pins_back_to_back_during_the_first_load_show_the_second(
     # still in flight when both lists arrive.
     window.show_members(ids[:2], "第一个")
     window.show_members(ids[3:5], "第二个")
-    qtbot.waitUntil(lambda: settled(tab), timeout=10_000)
+    qtbot.waitUntil(lambda: settled(tab), timeout=60_000)
     assert sorted(tab.model.ids()) == ids[3:5]
     pinned = tab.findChild(QPushButton, "members_filter_pinned")
     assert pinned.isVisible() and "第二个" in pinned.text()
@@ -41,18 +41,18 @@ def test_a_pin_while_another_pinned_list_loads_replaces_it(make_window, sqlite_d
     window = make_window(sqlite_database)
     tab = window.members_tab
     window.tabs.setCurrentWidget(tab)
-    qtbot.waitUntil(lambda: settled(tab) and len(tab.model.ids()) == len(ids), timeout=10_000)
+    qtbot.waitUntil(lambda: settled(tab) and len(tab.model.ids()) == len(ids), timeout=60_000)
     window.show_members(ids[:3], "第一个")
-    qtbot.waitUntil(lambda: settled(tab), timeout=10_000)
+    qtbot.waitUntil(lambda: settled(tab), timeout=60_000)
     assert sorted(tab.model.ids()) == ids[:3]
     window.show_members([ids[5]], "第二个")  # the first list's read done: a plain second click
     window.show_members(ids[1:3], "第三个")  # and a third before the second's read lands
-    qtbot.waitUntil(lambda: settled(tab), timeout=10_000)
+    qtbot.waitUntil(lambda: settled(tab), timeout=60_000)
     assert sorted(tab.model.ids()) == ids[1:3]
     assert "第三个" in tab.findChild(QPushButton, "members_filter_pinned").text()
     # 清除 (the pinned button) still goes back to everyone.
     tab.findChild(QPushButton, "members_filter_pinned").click()
-    qtbot.waitUntil(lambda: settled(tab) and len(tab.model.ids()) == len(ids), timeout=10_000)
+    qtbot.waitUntil(lambda: settled(tab) and len(tab.model.ids()) == len(ids), timeout=60_000)
 
 
 def test_the_last_figure_clicked_wins_when_an_earlier_read_lands_later(
@@ -69,7 +69,7 @@ def test_the_last_figure_clicked_wins_when_an_earlier_read_lands_later(
         runner = person(session, running, "跑者")
     window = make_window(sqlite_database)
     overview, members = window.overview_tab, window.members_tab
-    qtbot.waitUntil(lambda: overview._period is not None and not overview.busy(), timeout=30_000)
+    qtbot.waitUntil(lambda: overview._period is not None and not overview.busy(), timeout=60_000)
 
     # The real members_behind, held back for the first figure until the second is shown.
     real, release = dashboard.members_behind, threading.Event()
@@ -88,11 +88,11 @@ def test_the_last_figure_clicked_wins_when_an_earlier_read_lands_later(
             and settled(members)
             and members.model.ids() == [runner]
         ),
-        timeout=10_000,
+        timeout=60_000,
     )
     release.set()  # now the first figure's members arrive, late
-    qtbot.waitUntil(lambda: not overview.busy(), timeout=10_000)
-    qtbot.waitUntil(lambda: settled(members), timeout=10_000)
+    qtbot.waitUntil(lambda: not overview.busy(), timeout=60_000)
+    qtbot.waitUntil(lambda: settled(members), timeout=60_000)
     assert members.model.ids() == [runner], readers
     assert "跑步群" in members.findChild(QPushButton, "members_filter_pinned").text()
 
@@ -115,11 +115,11 @@ def test_filter_choices_read_before_a_change_do_not_land_over_newer_ones(
     qtbot.addWidget(tab)
     tag = tab.findChild(QComboBox, "members_filter_tag")
     tab.reload(None)
-    qtbot.waitUntil(entered.is_set, timeout=10_000)
+    qtbot.waitUntil(entered.is_set, timeout=60_000)
     with sqlite_database.session(write=True) as session:
         set_member_tags(session, member, ["新标签"])
     tab.reload(None)
-    qtbot.waitUntil(lambda: tag.findText("新标签") > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: tag.findText("新标签") > 0, timeout=60_000)
     release.set()
-    qtbot.waitUntil(lambda: not tab.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=60_000)
     assert tag.findText("新标签") > 0

@@ -31,7 +31,7 @@ def test_the_match_column_names_the_field_that_matched(make_window, sqlite_datab
     tab = window.members_tab
     table = tab.findChild(QTableView, "members_table")
     header = table.horizontalHeader()
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=10_000)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=60_000)
     match = next(
         c
         for c in range(tab.model.columnCount())
@@ -39,13 +39,13 @@ def test_the_match_column_names_the_field_that_matched(make_window, sqlite_datab
     )
     assert table.isColumnHidden(match)  # nothing searched: nothing to explain
     tab.findChild(QLineEdit, "members_search").setText("小王")
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=5000)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=60_000)
     assert not table.isColumnHidden(match)
     assert header.visualIndex(match) == 1  # right beside 昵称
     rows = {tab.model.index(row, 0).data(): tab.model.index(row, match).data() for row in range(2)}
     assert rows == {"王小二": "群昵称：小王", "小王同学": ""}
     tab.findChild(QLineEdit, "members_search").clear()
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=5000)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=60_000)
     assert table.isColumnHidden(match)
 
 
@@ -53,9 +53,9 @@ def test_the_match_column_in_english(make_window, english, sqlite_database, qtbo
     people(sqlite_database)
     window = make_window(sqlite_database)
     tab = window.members_tab
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=10_000)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=60_000)
     tab.findChild(QLineEdit, "members_search").setText("小王")
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=5000)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=60_000)
     header = tab.table.horizontalHeader()
     match = header.logicalIndex(1)
     assert tab.model.headerData(match, header.orientation()) == "Matched"

@@ -26,7 +26,7 @@ def tab_with_people(make_window, sqlite_database, qtbot):
     window = make_window(sqlite_database)
     window.tabs.setCurrentWidget(window.members_tab)
     tab = window.members_tab
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=10_000)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=60_000)
     return window, tab, ids
 
 
@@ -38,13 +38,13 @@ def test_search_by_initials_and_phone_tail(tab_with_people, qtbot):
     _, tab, _ = tab_with_people
     search = tab.findChild(QLineEdit, "members_search")
     qtbot.keyClicks(search, "zxf")
-    qtbot.waitUntil(lambda: shown_nicknames(tab) == ["张小凡"], timeout=5000)
+    qtbot.waitUntil(lambda: shown_nicknames(tab) == ["张小凡"], timeout=60_000)
     assert "1 人" in tab.filter_bar.count_label.text()
     search.clear()
     qtbot.keyClicks(search, "0016")
-    qtbot.waitUntil(lambda: shown_nicknames(tab) == ["张小凡"], timeout=5000)
+    qtbot.waitUntil(lambda: shown_nicknames(tab) == ["张小凡"], timeout=60_000)
     search.clear()
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=5000)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=60_000)
 
 
 def test_phone_is_masked_unless_asked(tab_with_people, qtbot):
@@ -59,11 +59,11 @@ def test_phone_is_masked_unless_asked(tab_with_people, qtbot):
 def test_tag_filter_and_clear(tab_with_people, qtbot):
     _, tab, _ = tab_with_people
     combo = tab.findChild(QComboBox, "members_filter_tag")
-    qtbot.waitUntil(lambda: combo.count() == 2, timeout=5000)
+    qtbot.waitUntil(lambda: combo.count() == 2, timeout=60_000)
     combo.setCurrentIndex(combo.findText("VIP"))
-    qtbot.waitUntil(lambda: shown_nicknames(tab) == ["李四"], timeout=5000)
+    qtbot.waitUntil(lambda: shown_nicknames(tab) == ["李四"], timeout=60_000)
     tab.findChild(QPushButton, "members_filter_clear").click()
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=5000)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=60_000)
 
 
 def test_header_click_sorts_in_the_database(tab_with_people, qtbot):
@@ -71,7 +71,7 @@ def test_header_click_sorts_in_the_database(tab_with_people, qtbot):
     assert shown_nicknames(tab) == ["李四", "王五", "张小凡"]  # pinyin order
     table = tab.findChild(QTableView, "members_table")
     table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-    qtbot.waitUntil(lambda: shown_nicknames(tab) == ["张小凡", "王五", "李四"], timeout=5000)
+    qtbot.waitUntil(lambda: shown_nicknames(tab) == ["张小凡", "王五", "李四"], timeout=60_000)
 
 
 def test_edit_in_place_then_undo(tab_with_people, qtbot, sqlite_database):
@@ -83,7 +83,7 @@ def test_edit_in_place_then_undo(tab_with_people, qtbot, sqlite_database):
     detail.findChild(QLineEdit, "member_field_city").setText("杭州")
     detail.findChild(QLineEdit, "member_field_tags").setText("新客，试吃")
     detail.findChild(QPushButton, "member_save").click()
-    qtbot.waitUntil(lambda: "王小五" in shown_nicknames(tab), timeout=5000)
+    qtbot.waitUntil(lambda: "王小五" in shown_nicknames(tab), timeout=60_000)
     with sqlite_database.session() as session:
         member = session.get(Member, ids["wang"])
         assert (member.nickname, member.city) == ("王小五", "杭州")
@@ -91,8 +91,8 @@ def test_edit_in_place_then_undo(tab_with_people, qtbot, sqlite_database):
     undo = detail.findChild(QPushButton, "member_undo")
     assert undo.isEnabled()
     undo.click()
-    qtbot.waitUntil(lambda: not undo.isEnabled(), timeout=5000)  # the undo has been written
-    qtbot.waitUntil(lambda: "王五" in shown_nicknames(tab), timeout=5000)
+    qtbot.waitUntil(lambda: not undo.isEnabled(), timeout=60_000)  # the undo has been written
+    qtbot.waitUntil(lambda: "王五" in shown_nicknames(tab), timeout=60_000)
     with sqlite_database.session() as session:
         member = session.get(Member, ids["wang"])
         assert (member.nickname, member.city) == ("王五", "")
@@ -110,7 +110,7 @@ def test_a_bad_phone_is_refused_with_its_reason(tab_with_people, qtbot, sqlite_d
     messages = []
     when_shown("user_error_dialog", lambda box: (messages.append(box.text()), box.accept()))
     tab.detail.findChild(QPushButton, "member_save").click()
-    qtbot.waitUntil(lambda: bool(messages), timeout=5000)
+    qtbot.waitUntil(lambda: bool(messages), timeout=60_000)
     assert "手机号" in messages[0]
     with sqlite_database.session() as session:
         assert session.get(Member, ids["li"]).phone is None
@@ -120,12 +120,13 @@ def test_bulk_tag_on_a_selection(tab_with_people, qtbot, monkeypatch, sqlite_dat
     window, tab, _ = tab_with_people
     tab.table.selectAll()
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("团购", True))
-    with qtbot.waitSignal(window.data_changed, timeout=5000):
+    with qtbot.waitSignal(window.data_changed, timeout=60_000):
         tab.findChild(QPushButton, "members_bulk_tag").click()
     with sqlite_database.session() as session:
         assert session.scalar(select(func.count()).select_from(MemberTag)) == 4
     qtbot.waitUntil(
-        lambda: all("团购" in (tab.model.index(r, 7).data() or "") for r in range(3)), timeout=5000
+        lambda: all("团购" in (tab.model.index(r, 7).data() or "") for r in range(3)),
+        timeout=60_000,
     )
 
 
@@ -138,7 +139,7 @@ def test_export_is_masked_by_default_and_logged(
     target = tmp_path / "members.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     when_shown("export_confirm", lambda box: box.button(QMessageBox.StandardButton.Ok).click())
-    with qtbot.waitSignal(tab.exported, timeout=20_000):  # written and logged
+    with qtbot.waitSignal(tab.exported, timeout=60_000):  # written and logged
         tab.findChild(QPushButton, "members_export").click()
     sheet = openpyxl.load_workbook(target).active
     values = [cell.value for row in sheet.iter_rows() for cell in row]
@@ -157,7 +158,7 @@ def test_a_large_table_opens_and_scrolls_loading_only_what_it_shows(
     window = make_window(sqlite_database)
     window.tabs.setCurrentWidget(window.members_tab)
     tab = window.members_tab
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 3000, timeout=20_000)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 3000, timeout=60_000)
     tab.table.scrollToBottom()
     last = tab.model.index(2999, 0).data()
     assert last

@@ -70,7 +70,7 @@ def show_period(window, qtbot, start: date, end: date, community: str | None = N
             == (start, end, community)
             and not tab.busy()
         ),
-        timeout=30_000,
+        timeout=60_000,
     )
     return tab
 
@@ -113,7 +113,7 @@ def test_a_card_opens_the_members_it_counted(make_window, sqlite_database, qtbot
             and members.list_complete()
             and sorted(members.model.ids()) == sorted([people["a"], people["c"], people["x"]])
         ),
-        timeout=30_000,
+        timeout=60_000,
     )
     pinned = members.findChild(QWidget, "members_filter_pinned")
     assert pinned.isVisible() and "活跃率" in pinned.text()
@@ -195,11 +195,11 @@ def test_thresholds_dialog_saves_and_the_warnings_follow(make_window, sqlite_dat
     qtbot.waitUntil(dialog.isVisible)
     dialog.findChild(QDoubleSpinBox, "overview_threshold_min_interaction").setValue(5)
     dialog.findChild(QWidget, "overview_threshold_min_members").setValue(1)
-    with qtbot.waitSignal(dialog.accepted, timeout=30_000):
+    with qtbot.waitSignal(dialog.accepted, timeout=60_000):
         dialog.findChild(QDialogButtonBox, "overview_thresholds_buttons").button(
             QDialogButtonBox.StandardButton.Save
         ).click()
-    qtbot.waitUntil(lambda: not tab.busy(), timeout=30_000)
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=60_000)
     with sqlite_database.session() as session:
         saved = load_thresholds(session)
     assert (saved.min_interaction, saved.min_members) == (0.05, 1)
@@ -289,9 +289,9 @@ def test_figures_wait_for_the_page_to_be_shown(make_window, sqlite_database, qtb
     window.tabs.setCurrentWidget(window.members_tab)
     read = tab._generation
     tab.refresh()  # data changed elsewhere: the counts reload, the figures wait
-    qtbot.waitUntil(lambda: tab._stale and not tab.busy(), timeout=30_000)
+    qtbot.waitUntil(lambda: tab._stale and not tab.busy(), timeout=60_000)
     assert tab._generation == read
-    with qtbot.waitSignal(tab.dashboard_loaded, timeout=30_000):
+    with qtbot.waitSignal(tab.dashboard_loaded, timeout=60_000):
         window.tabs.setCurrentWidget(tab)
     assert tab._generation == read + 1 and not tab._stale
 
@@ -305,7 +305,7 @@ def test_a_newer_period_cancels_the_older_read(make_window, sqlite_database, qtb
     older = tab._loading
     box.setCurrentIndex(box.findData("this_month"))
     assert older is not None and older.is_cancelled()
-    qtbot.waitUntil(lambda: not tab.busy(), timeout=30_000)
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=60_000)
     assert tab._period.start == date.today().replace(day=1)
 
 
@@ -342,7 +342,7 @@ def test_closing_the_window_cancels_the_dashboard_read(make_window, sqlite_datab
     tab.board = None
     tab._load_dashboard()
     task = tab._loading
-    qtbot.waitUntil(lambda: task.running, timeout=10_000)
+    qtbot.waitUntil(lambda: task.running, timeout=60_000)
     with qtbot.waitSignal(task.finished, timeout=120_000):
         started = time.perf_counter()
         window.close()

@@ -49,7 +49,7 @@ def test_a_funnel_bar_opens_the_members_of_its_stage(make_window, sqlite_databas
             and members.list_complete()
             and sorted(members.model.ids()) == paid
         ),
-        timeout=30_000,
+        timeout=60_000,
     )
     click("retained")
 
@@ -130,7 +130,7 @@ def test_a_stage_not_known_yet_is_no_bar_and_opens_nothing(make_window, sqlite_d
     assert clicked == []  # direct: nothing was asked for
     joined = list(bars.targets).index(f"campaign:{campaign_id}:joined")
     bar_set.clicked.emit(joined)  # a known stage still opens its members
-    qtbot.waitUntil(lambda: len(requested) == 1, timeout=30_000)
+    qtbot.waitUntil(lambda: len(requested) == 1, timeout=60_000)
     assert clicked == [f"campaign:{campaign_id}:joined"]
     assert requested == [([2, 3, 4, 5], "新春拉新：入群")]
 
@@ -148,7 +148,7 @@ def test_the_funnel_note_shows_whole_without_stretching_the_charts_beside(
     tab = show_period(window, qtbot, date(2026, 3, 1), date(2026, 3, 7))
     view = tab.findChild(QWidget, "overview_funnel_view")
     note = tab.findChild(QLabel, "overview_funnel_note")
-    qtbot.waitUntil(note.isVisible, timeout=30_000)
+    qtbot.waitUntil(note.isVisible, timeout=60_000)
     assert not view.hasHeightForWidth()
     assert note.height() >= note.heightForWidth(note.width())  # no line cut off
     heat = tab.findChild(QWidget, "overview_heat_section")

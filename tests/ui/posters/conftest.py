@@ -26,7 +26,7 @@ def settle(qtbot, designer: PosterDesigner) -> None:
     """Wait until the canvas shows the render of the current template."""
     qtbot.waitUntil(
         lambda: not designer.render_pending() and designer.last_render is not None,
-        timeout=15_000,
+        timeout=60_000,
     )
 
 

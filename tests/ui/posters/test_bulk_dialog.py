@@ -86,7 +86,7 @@ def make_dialog(qtbot, database, tmpl=None, assets=None, **options) -> BulkPoste
     dialog = BulkPosterDialog(database, tmpl, assets or {}, tmpl.name, **options)
     qtbot.addWidget(dialog)
     dialog.show()
-    qtbot.waitUntil(lambda: not dialog.counting(), timeout=10_000)
+    qtbot.waitUntil(lambda: not dialog.counting(), timeout=60_000)
     return dialog
 
 
@@ -100,7 +100,7 @@ def choose(dialog, qtbot, kind: str, text: str) -> None:
     combo = widget(dialog, QComboBox, f"bulkPoster{kind}")
     combo.setCurrentIndex(combo.findText(text))
     widget(dialog, QRadioButton, f"bulkPosterBy{kind}").setChecked(True)
-    qtbot.waitUntil(lambda: not dialog.counting(), timeout=10_000)
+    qtbot.waitUntil(lambda: not dialog.counting(), timeout=60_000)
 
 
 def set_output(dialog, path: Path | str, *, as_zip=False, fmt="png") -> None:
@@ -153,7 +153,7 @@ def test_the_member_count_follows_the_choice(app, qtbot, sqlite_database, people
     assert count.text() == "分群「流失预警」里没有可生成海报的成员"
     assert not start.isEnabled()
     widget(dialog, QRadioButton, "bulkPosterBySelection").setChecked(True)
-    qtbot.waitUntil(lambda: count.text() == "将为 2 位成员各生成一张海报", timeout=10_000)
+    qtbot.waitUntil(lambda: count.text() == "将为 2 位成员各生成一张海报", timeout=60_000)
     assert start.isEnabled()
 
 
@@ -311,7 +311,7 @@ def test_cancel_leaves_nothing_behind(app, qtbot, sqlite_database, people, outdi
     widget(dialog, QPushButton, "bulkPosterStart").click()
     go_on = hold_after_first_poster(dialog)
     progress = widget(dialog, QProgressBar, "bulkPosterProgress")
-    qtbot.waitUntil(lambda: progress.text() == "已生成 1 / 6", timeout=30_000)
+    qtbot.waitUntil(lambda: progress.text() == "已生成 1 / 6", timeout=60_000)
     made = everything_under(outdir)  # the first poster is there, out of sight
     if as_zip:  # the zip is written in a staging folder, beside where it belongs
         assert made[0] == "新建" and all("新建/.海报生成中-" in name for name in made[1:])
@@ -324,7 +324,7 @@ def test_cancel_leaves_nothing_behind(app, qtbot, sqlite_database, people, outdi
     cancel.click()
     assert progress.text() == "正在取消…"
     go_on.set()
-    qtbot.waitUntil(lambda: not dialog.running(), timeout=30_000)
+    qtbot.waitUntil(lambda: not dialog.running(), timeout=60_000)
     assert everything_under(outdir) == []  # not even the folders it made
     assert summary(dialog) == "已取消：这一批海报一张也没有保存。"
     assert dialog.result is None
@@ -341,7 +341,7 @@ def test_closing_while_running_asks_and_stops_the_batch_first(
     widget(dialog, QPushButton, "bulkPosterStart").click()
     go_on = hold_after_first_poster(dialog)
     progress = widget(dialog, QProgressBar, "bulkPosterProgress")
-    qtbot.waitUntil(lambda: progress.text() == "已生成 1 / 6", timeout=30_000)
+    qtbot.waitUntil(lambda: progress.text() == "已生成 1 / 6", timeout=60_000)
 
     asked = []
 
@@ -362,7 +362,7 @@ def test_closing_while_running_asks_and_stops_the_batch_first(
     assert len(asked) == 2
     assert dialog.isVisible()  # it waits for the batch to stop and clean up …
     go_on.set()
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=30_000)  # … then closes
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=60_000)  # … then closes
     assert not dialog.running()
     assert everything_under(outdir) == []  # nothing left, not even the folder it made
 
@@ -375,18 +375,18 @@ def test_a_dialog_deleted_while_running_stops_its_batch(
     tmpl, assets = load_builtin("invite")
     dialog = BulkPosterDialog(sqlite_database, tmpl, assets, tmpl.name)  # not qtbot's to close
     dialog.show()
-    qtbot.waitUntil(lambda: not dialog.counting(), timeout=10_000)
+    qtbot.waitUntil(lambda: not dialog.counting(), timeout=60_000)
     dialog.jobs = 1
     choose(dialog, qtbot, "Community", "读书会")
     set_output(dialog, outdir / "海报")
     widget(dialog, QPushButton, "bulkPosterStart").click()
     go_on = hold_after_first_poster(dialog)
     task = dialog.task
-    qtbot.waitUntil(lambda: dialog.progress.text() == "已生成 1 / 6", timeout=30_000)
-    with qtbot.waitSignal(dialog.destroyed, timeout=5_000):
+    qtbot.waitUntil(lambda: dialog.progress.text() == "已生成 1 / 6", timeout=60_000)
+    with qtbot.waitSignal(dialog.destroyed, timeout=60_000):
         dialog.deleteLater()
     assert task.is_cancelled()
-    with qtbot.waitSignal(task.finished, timeout=30_000):
+    with qtbot.waitSignal(task.finished, timeout=60_000):
         go_on.set()
     assert everything_under(outdir) == []
 
@@ -394,10 +394,10 @@ def test_a_dialog_deleted_while_running_stops_its_batch(
 def test_open_bulk_dialog_shows_a_dialog_deleted_on_close(app, qtbot, sqlite_database, people):
     tmpl, assets = load_builtin("welcome")
     dialog = open_bulk_dialog(None, sqlite_database, tmpl, assets, "欢迎新人")
-    qtbot.waitUntil(lambda: not dialog.counting(), timeout=10_000)
+    qtbot.waitUntil(lambda: not dialog.counting(), timeout=60_000)
     assert dialog.isVisible() and dialog.objectName() == "bulkPosterDialog"
     assert dialog.testAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    with qtbot.waitSignal(dialog.destroyed, timeout=5_000):
+    with qtbot.waitSignal(dialog.destroyed, timeout=60_000):
         dialog.close()
 
 
@@ -446,7 +446,7 @@ def test_an_output_that_cannot_be_used_is_refused_and_nothing_is_written(
     shown = []
     when_shown("user_error_dialog", lambda box: (shown.append(box.text()), box.accept()))
     widget(dialog, QPushButton, "bulkPosterStart").click()
-    qtbot.waitUntil(lambda: bool(shown) and not dialog.running(), timeout=30_000)
+    qtbot.waitUntil(lambda: bool(shown) and not dialog.running(), timeout=60_000)
     assert message in shown[0]
     if where.startswith("{locked}"):
         assert "无法创建文件夹" in shown[0] or "没有权限写入" in shown[0]

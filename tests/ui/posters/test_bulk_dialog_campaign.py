@@ -161,7 +161,7 @@ def test_a_campaign_ended_since_the_dialog_opened_is_refused_and_nothing_made(
     shown = []
     when_shown("user_error_dialog", lambda box: (shown.append(box.text()), box.accept()))
     widget(dialog, QPushButton, "bulkPosterStart").click()
-    qtbot.waitUntil(lambda: bool(shown) and not dialog.running(), timeout=30_000)
+    qtbot.waitUntil(lambda: bool(shown) and not dialog.running(), timeout=60_000)
     assert "只能为草稿或进行中的活动生成海报" in shown[0]
     assert everything_under(outdir) == []
     assert campaign_codes(sqlite_database, ids["poster"]) == {}
@@ -179,11 +179,11 @@ def test_the_members_tab_reaches_the_campaign_combo(make_window, sqlite_database
     window = make_window(sqlite_database)
     window.tabs.setCurrentWidget(window.members_tab)
     tab = window.members_tab
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=60_000)
     tab.select_member(picked)
     tab.findChild(QPushButton, "members_bulk_posters").click()
     dialog = window.findChild(QLabel, "bulkPosterCount").window()
-    qtbot.waitUntil(lambda: not dialog.counting(), timeout=10_000)
+    qtbot.waitUntil(lambda: not dialog.counting(), timeout=60_000)
     dialog.jobs = 1
     pick(dialog, ids["poster"])
     set_output(dialog, outdir / "选中")

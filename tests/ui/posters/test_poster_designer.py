@@ -403,11 +403,11 @@ def test_the_preview_search_finds_members_beyond_the_first_200(designer, qtbot, 
     assert designer.preview.findData(wanted) == -1  # not among the 200 listed
     search = designer.findChild(QLineEdit, "posterPreviewSearch")
     qtbot.keyClicks(search, "zxf")  # pinyin initials, as in the members tab
-    qtbot.waitUntil(lambda: designer.preview.currentData() == wanted, timeout=5_000)
+    qtbot.waitUntil(lambda: designer.preview.currentData() == wanted, timeout=60_000)
     settle(qtbot, designer)
     assert designer.preview.fields()["昵称"] == "张小凡"
     search.clear()
-    qtbot.waitUntil(lambda: designer.preview.count() == 201, timeout=5_000)
+    qtbot.waitUntil(lambda: designer.preview.count() == 201, timeout=60_000)
     assert designer.preview.currentData() is None or designer.preview.findData(wanted) == -1
     settle(qtbot, designer)
 

@@ -429,7 +429,7 @@ def test_the_font_chooser_lists_fonts_with_hanzi_first_and_sets_the_name(
     _chinese, latin = machine_fonts
     index = select(designer, "标题")
     chooser = designer.findChild(QComboBox, "posterFontFamily")
-    qtbot.waitUntil(chooser.is_loaded, timeout=10_000)
+    qtbot.waitUntil(chooser.is_loaded, timeout=60_000)
     labels = [chooser.itemText(i) for i in range(chooser.count())]
     names = [chooser.itemData(i) for i in range(chooser.count())]
     # A font is stored by its name, never by its file: the template may go to another computer.
@@ -463,7 +463,7 @@ def test_a_font_this_machine_lacks_is_shown_as_missing(machine_fonts, designer, 
     gone = "Gone Sans"
     designer.edit("font", with_layer(designer.template, index, font_path=gone), index)
     chooser = designer.findChild(QComboBox, "posterFontFamily")
-    qtbot.waitUntil(chooser.is_loaded, timeout=10_000)
+    qtbot.waitUntil(chooser.is_loaded, timeout=60_000)
     assert chooser.currentData() == gone and "找不到" in chooser.currentText()
     assert "找不到" in designer.findChild(QLabel, "posterFontNote").text()
     settle(qtbot, designer)

@@ -79,7 +79,7 @@ def test_a_preview_that_cannot_render_says_why_in_english(english, designer, qtb
     add(designer, "qr")
     settle(qtbot, designer)
     designer._properties_edited({"content": "{没有这个字段}"}, None)
-    qtbot.waitUntil(lambda: not designer.render_pending(), timeout=15_000)
+    qtbot.waitUntil(lambda: not designer.render_pending(), timeout=60_000)
     name = designer.template.layers[designer.selected].name
     assert designer.status.text() == (
         f"Cannot render the preview: QR code “{name}” has no content "

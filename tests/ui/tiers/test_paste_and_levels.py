@@ -27,7 +27,7 @@ def test_paste_match_resolve_and_record(app, qtbot, group):
         f"#接龙\n{YESTERDAY.month}月{YESTERDAY.day}日\n1. 张小凡\n2. 阿杰\n3. 谁\n"
     )
     dialog.findChild(QPushButton, "pasteParse").click()
-    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=60_000)
     results = dialog.results
     assert [results.item(r, 0).text() for r in range(results.rowCount())] == [
         "张小凡",
@@ -42,7 +42,7 @@ def test_paste_match_resolve_and_record(app, qtbot, group):
     choice.setCurrentIndex(choice.findData(ids["阿杰"][1]))
     record = dialog.findChild(QPushButton, "pasteRecord")
     assert record.isEnabled()
-    with qtbot.waitSignal(dialog.recorded, timeout=10_000) as signal:
+    with qtbot.waitSignal(dialog.recorded, timeout=60_000) as signal:
         record.click()
     assert signal.args == [2]
     with database.session() as session:
@@ -61,7 +61,7 @@ def test_a_broken_paste_shows_the_reason_and_records_nothing(app, qtbot, group):
     messages = []
     when_shown("user_error_dialog", lambda box: (messages.append(box.text()), box.accept()))
     dialog.findChild(QPushButton, "pasteParse").click()
-    qtbot.waitUntil(lambda: bool(messages), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(messages), timeout=60_000)
     assert "没有找到接龙名单" in messages[0]
     assert not dialog.findChild(QPushButton, "pasteRecord").isEnabled()
     assert count_events(database) == 0
@@ -73,7 +73,7 @@ def test_level_panel_explains_and_locks(app, qtbot, group):
     panel = LevelPanel(database)
     qtbot.addWidget(panel)
     panel.show_member(mid)
-    qtbot.waitUntil(lambda: len(panel.cards) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: len(panel.cards) == 1, timeout=60_000)
     card = panel.cards[0]
     assert "晨跑群" in card.findChild(QLabel, "levelTitle").text()
     assert "即可升级为" in card.findChild(QLabel, "levelHint").text()
@@ -82,13 +82,13 @@ def test_level_panel_explains_and_locks(app, qtbot, group):
     card.findChild(QCheckBox, "levelLock").setChecked(True)
     qtbot.waitUntil(
         lambda: bool(panel.cards) and panel.cards[0] is not card and panel.cards[0].item.locked,
-        timeout=10_000,
+        timeout=60_000,
     )
     combo = panel.cards[0].findChild(QComboBox, "levelCombo")
     combo.setCurrentIndex(combo.findData("kol"))
     combo.activated.emit(combo.currentIndex())
     qtbot.waitUntil(
-        lambda: bool(panel.cards) and panel.cards[0].item.level == "kol", timeout=10_000
+        lambda: bool(panel.cards) and panel.cards[0].item.level == "kol", timeout=60_000
     )
     with database.session() as session:
         membership = session.scalar(select(Membership).where(Membership.member_id == mid))
@@ -110,9 +110,9 @@ def test_the_window_gives_the_member_detail_its_level_section(app, qtbot, group,
     panel = tab.detail.sections[0]
     assert isinstance(panel, LevelPanel)
     label = tab.detail.findChild(QLabel, "member_detail_title")
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 3 and not tab.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 3 and not tab.busy(), timeout=60_000)
     assert tab.select_member(ids["张小凡"][0])
-    qtbot.waitUntil(lambda: len(panel.cards) == 1 and label.text() == "张小凡", timeout=10_000)
-    with qtbot.waitSignal(window.data_changed, timeout=10_000) as changed:
+    qtbot.waitUntil(lambda: len(panel.cards) == 1 and label.text() == "张小凡", timeout=60_000)
+    with qtbot.waitSignal(window.data_changed, timeout=60_000) as changed:
         panel.cards[0].findChild(QCheckBox, "levelLock").setChecked(True)
     assert Change.MEMBERS in changed.args[0]

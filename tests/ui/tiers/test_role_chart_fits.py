@@ -31,7 +31,7 @@ def test_the_level_table_gives_each_figure_room(app, qtbot, sqlite_database):
     qtbot.addWidget(tab)
     tab.resize(1100, 600)
     tab.show()
-    qtbot.waitUntil(lambda: tab.community.count() >= 1 and not tab.tasks.busy(), timeout=15_000)
+    qtbot.waitUntil(lambda: tab.community.count() >= 1 and not tab.tasks.busy(), timeout=60_000)
     levels = tab.findChild(QTableWidget, "tiersLevels")
     header = levels.horizontalHeader()
     # 人数 and 锁定 were as narrow as their two-character headers.

@@ -48,7 +48,7 @@ def test_the_tiers_tab_names_the_shipped_levels_in_english(app, english, qtbot, 
     qtbot.addWidget(tab)
     tab.show()
     flow = tab.findChild(QTableWidget, "tiersFlow")
-    qtbot.waitUntil(lambda: not tab.tasks.busy() and flow.rowCount() == 6, timeout=15_000)
+    qtbot.waitUntil(lambda: not tab.tasks.busy() and flow.rowCount() == 6, timeout=60_000)
 
     assert column(tab.findChild(QTableWidget, "tiersLevels"), 0) == ENGLISH
     roles = column(tab.findChild(QTableWidget, "tiersRoles"), 0)
@@ -63,7 +63,7 @@ def test_the_members_filter_offers_the_levels_in_english(
     window = make_window(sqlite_database)
     window.tabs.setCurrentWidget(window.members_tab)
     level = window.members_tab.filter_bar.findChild(QComboBox, "members_filter_level")
-    qtbot.waitUntil(lambda: level.count() > 1, timeout=10_000)
+    qtbot.waitUntil(lambda: level.count() > 1, timeout=60_000)
     assert [level.itemText(i) for i in range(1, level.count())] == ENGLISH
 
 

@@ -33,7 +33,7 @@ def test_tiers_tab_shows_levels_structure_flow_and_takes_suggestions(app, qtbot,
     tab = TiersTab(sqlite_database)
     qtbot.addWidget(tab)
     tab.show()
-    qtbot.waitUntil(lambda: tab.community.count() == 3 and not tab.tasks.busy(), timeout=15_000)
+    qtbot.waitUntil(lambda: tab.community.count() == 3 and not tab.tasks.busy(), timeout=60_000)
     levels = tab.findChild(QTableWidget, "tiersLevels")
     # Both communities: 25 members, all 参与者 (cold start: both groups are small).
     assert (cell(levels, 1, 0), cell(levels, 1, 1)) == ("参与者", "25")
@@ -41,7 +41,7 @@ def test_tiers_tab_shows_levels_structure_flow_and_takes_suggestions(app, qtbot,
     choose = tab.findChild(QComboBox, "tiersCommunity")
     choose.setCurrentIndex(choose.findData(cid))
     qtbot.waitUntil(
-        lambda: not tab.tasks.busy() and tab.suggestion_table.rowCount() == 1, timeout=15_000
+        lambda: not tab.tasks.busy() and tab.suggestion_table.rowCount() == 1, timeout=60_000
     )
     assert cell(levels, 1, 1) == "24"
     roles = tab.findChild(QTableWidget, "tiersRoles")
@@ -58,7 +58,7 @@ def test_tiers_tab_shows_levels_structure_flow_and_takes_suggestions(app, qtbot,
     assert "优质内容 5 次" in cell(suggestions, 0, 3)
     suggestions.selectRow(0)
     tab.findChild(QPushButton, "tiersAcceptRoles").click()
-    qtbot.waitUntil(lambda: tab.suggestion_table.rowCount() == 0, timeout=15_000)
+    qtbot.waitUntil(lambda: tab.suggestion_table.rowCount() == 0, timeout=60_000)
     with sqlite_database.session() as session:
         role = session.scalar(select(Membership.role).where(Membership.member_id == people[1]))
     assert role == "leader"
@@ -72,8 +72,8 @@ def test_recompute_button_reports_what_changed(app, qtbot, sqlite_database):
         session.commit()
     tab = TiersTab(sqlite_database)
     qtbot.addWidget(tab)
-    qtbot.waitUntil(lambda: tab.community.count() == 2 and not tab.tasks.busy(), timeout=15_000)
-    with qtbot.waitSignal(tab.data_changed, timeout=15_000):
+    qtbot.waitUntil(lambda: tab.community.count() == 2 and not tab.tasks.busy(), timeout=60_000)
+    with qtbot.waitSignal(tab.data_changed, timeout=60_000):
         tab.findChild(QPushButton, "tiersRecompute").click()
     assert "升级 3 人" in tab.findChild(QLabel, "tiersLastRun").text()
 
@@ -83,7 +83,7 @@ def test_the_tab_opens_the_activity_import(app, qtbot, sqlite_database):
 
     tab = TiersTab(sqlite_database)
     qtbot.addWidget(tab)
-    qtbot.waitUntil(lambda: not tab.tasks.busy(), timeout=15_000)
+    qtbot.waitUntil(lambda: not tab.tasks.busy(), timeout=60_000)
     seen = []
     when_shown(
         "activityImportDialog", lambda dialog: (seen.append(dialog.windowTitle()), dialog.reject())
