@@ -12247,6 +12247,18 @@ Drop an image here</translation>
         <translation>{names} ({count} in all)</translation>
     </message>
     <message>
+        <source>文件是企业微信客户群的名单，而这个社群是{platform}（可能是同名的另一个群），本次不记录退群</source>
+        <translation>The file lists a WeCom customer group, but this community is a {platform} (perhaps another group of the same name): no leaves are recorded this time</translation>
+    </message>
+    <message>
+        <source>个人微信群</source>
+        <translation>personal WeChat group</translation>
+    </message>
+    <message>
+        <source>QQ群</source>
+        <translation>QQ group</translation>
+    </message>
+    <message>
         <source>诱导分享：要求转发到朋友圈再截图为证，就是把奖励或参与资格与分享挂钩，属于微信禁止的诱导分享。建议不设分享条件，抽奖、福利按签到、消费或报名发放。</source>
         <translation>Induced sharing: asking people to repost to Moments and send a screenshot as proof ties a reward or a chance to take part to sharing, which WeChat forbids. Set no sharing condition; give draws and perks for check-ins, purchases or sign-ups.</translation>
     </message>

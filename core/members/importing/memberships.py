@@ -185,6 +185,16 @@ class Memberships:
                 )
                 self.notes.append(msg("「{community}」{note}", community=name, note=plan.note))
                 continue
+            if self.file_groups.get(name) == "wecom" and plan.platform in ("wechat", "qq"):
+                # A WeCom export cannot list a personal-WeChat or QQ group: another group that
+                # shares the name. Its members are added; nobody is said to have left.
+                plan.note = msg(
+                    "文件是企业微信客户群的名单，而这个社群是{platform}（可能是同名的另一个群），"
+                    "本次不记录退群",
+                    platform=msg("个人微信群") if plan.platform == "wechat" else msg("QQ群"),
+                )
+                self.notes.append(msg("「{community}」{note}", community=name, note=plan.note))
+                continue
             seen = seen_in[name] | self.protected.get(name, set())
             current = self.connection.execute(
                 select(ms.c.member_id, m.c.nickname)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.members.importing import ADD, LINKED, REJECTED
 from db.models import (
@@ -327,6 +327,23 @@ def test_a_list_matching_nobody_records_no_leaves(database, samples):
     assert any("一个都对不上" in note for note in plan.notes)
     assert len(plan.possible_duplicates) == 20
     assert {d.reason for d in plan.possible_duplicates} == {"昵称相同，但没有相同的编号或手机号"}
+
+
+def test_a_wecom_list_of_a_personal_groups_name_records_no_leaves(database, samples):
+    """SCRM (a WeCom customer group) after the personal-WeChat lists of a group with the same
+    name: a WeCom export cannot list a personal group, so the few nickname matches do not make
+    the other 36 members leave; its members are still added."""
+    import_file(database, samples / ITCHAT)
+    import_file(database, samples / WEFLOW)
+    plan, _ = import_file(database, samples / SCRM)
+    assert plan.counts.left == 0
+    assert any("企业微信客户群的名单" in note and "个人微信群" in note for note in plan.notes)
+    with database.session() as session:
+        left = session.scalar(
+            select(func.count()).select_from(Membership).where(Membership.left_at.is_not(None))
+        )
+    assert left == 0
+    assert counts_of(plan)[0] == 18  # the 18 nobody could match are added
 
 
 def test_customer_lists_link_by_phone_and_see_through_excel_question_marks(database, samples):
