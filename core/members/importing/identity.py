@@ -87,7 +87,8 @@ class Identity:
         self._issue(plan_row.sheet, plan_row.row, "phone", doubt.phone, plan_row.reason, True)
         if row.community and sheet.complete:
             # Whoever the row is, the phone's owner may be in the group: not recorded as leaving.
-            self.protected[row.community].add(doubt.member_id)
+            for community in (row.community, *row.also_in):
+                self.protected[community].add(doubt.member_id)
 
     def _new_despite_phone(self, row: Row, plan_row: PlanRow, doubt: Doubt) -> None:
         """Answered NEW: another person, so the phone (one person's) stays with its owner."""
@@ -272,12 +273,12 @@ class Identity:
             person.inviter = row.inviter
         if row.team and not row.keys:
             self.team_index.setdefault(person.fields.get("nickname", ""), person)
-        if row.community:
-            seen = person.groups.get(row.community)
+        for community in (row.community, *row.also_in) if row.community else ():
+            seen = person.groups.get(community)
             if seen is None:
                 if person.groups is NOTHING:
                     person.groups = {}
-                person.groups[row.community] = Seen(
+                person.groups[community] = Seen(
                     row.group_nickname,
                     row.joined_at,
                     row.join_channel,
@@ -300,6 +301,8 @@ class Identity:
                 person, member_id = self._owner(kind, value)
                 member_id = member_id or (person.member_id if person else None)
                 if member_id:
-                    self.protected[row.community].add(member_id)
+                    for community in (row.community, *row.also_in):
+                        self.protected[community].add(member_id)
                     return
-        self.unresolved_rejects[row.community] += 1
+        for community in (row.community, *row.also_in):
+            self.unresolved_rejects[community] += 1

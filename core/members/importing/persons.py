@@ -81,6 +81,7 @@ class Row:
     """One data row, normalised."""
 
     __slots__ = (
+        "also_in",
         "community",
         "custom",
         "fields",
@@ -101,6 +102,7 @@ class Row:
         self.tags: list[str] = []
         self.team: bool | None = None
         self.community: str | None = None
+        self.also_in: tuple[str, ...] = ()  # further groups the row's 群名 lists (LinkWeChat)
         self.group_nickname: str | None = None
         self.joined_at: datetime | None = None
         self.join_channel: str | None = None

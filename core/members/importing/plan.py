@@ -8,6 +8,7 @@ matches, only suggested). This module reads the file and runs them in order.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
@@ -58,6 +59,7 @@ from core.members.importing.snapshot import Snapshot, database_fingerprint, load
 from db.models import Setting
 
 # What a file that decodes as one of these says is what it means; any other is a guess.
+_GROUP_LIST = re.compile(r"\s*[,，]\s*")
 _SURE_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "gb18030", "utf-16"})
 # A spreadsheet this big takes calamine long enough to load pypinyin alongside.
 _LOAD_PINYIN_BYTES = 1024 * 1024
@@ -296,6 +298,17 @@ class _Planner(Identity, Memberships, Changes):
                 self.progress(self.data_rows, max(estimate, self.data_rows + 1))
             self._read_row(section, sheet, number, values, custom, filled, problem)
 
+    def _groups_in(self, cell: str | None) -> list[str]:
+        """The groups a 群名 cell names: LinkWeChat lists a customer's groups joined by commas
+        ("1群,2群"). A name the database already has stays whole (a group may have a comma in
+        its name)."""
+        if not cell:
+            return []
+        if cell in self.db.communities:
+            return [cell]
+        parts = list(dict.fromkeys(part for part in _GROUP_LIST.split(cell) if part))
+        return parts if len(parts) > 1 else [cell]
+
     def _note_group(self, group: str, section: seg.Section) -> None:
         if group not in self.file_groups:
             self.file_groups[group] = section.platform
@@ -315,19 +328,21 @@ class _Planner(Identity, Memberships, Changes):
             row = self.normalizer.normalize(section, sheet.sheet, number, values, custom, filled)
         nickname = row.fields.get("nickname") or ""
         group = row.fields.pop("group_name", None) if "group_name" in row.fields else None
-        group = group or section.group
-        if group and group not in self.file_groups:
-            self.file_groups[group] = section.platform
-        row.community = self.override or group
+        groups = self._groups_in(group or section.group)
+        for name in groups:
+            if name not in self.file_groups:
+                self.file_groups[name] = section.platform
+        row.community = self.override or (groups[0] if groups else None)
+        row.also_in = () if self.override else tuple(groups[1:])
         plan_row = PlanRow(sheet.sheet, number, REJECTED, nickname, row.community)
         self.rows.append(plan_row)
-        if row.community:
+        for name in (row.community, *row.also_in) if row.community else ():
             if sheet.complete:
-                self.group_complete[row.community] = True
+                self.group_complete[name] = True
             else:
-                self.group_complete.setdefault(row.community, False)
-        if row.community and row.team:
-            self.group_has_team[row.community] = True
+                self.group_complete.setdefault(name, False)
+            if row.team:
+                self.group_has_team[name] = True
         if row.reject:
             plan_row.reason = row.reject
             self._protect_rejected(row, sheet)

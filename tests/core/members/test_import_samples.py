@@ -4,6 +4,7 @@ of added / linked / rejected rows and the reasons, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -33,6 +34,8 @@ LINKWECHAT = "linkwechat_客户信息表_1742265751000.xlsx"
 WEFLOW = "weflow_群成员_样例烘焙福利1群.xlsx"
 YOUZAN = "youzan_客户导出_Excel另存为GBK.csv"
 ITCHAT = "itchat_群聊用户名单.xlsx"
+# the campaign tool export, which is a member list too (kept with the campaign tests)
+FISSION_SAMPLE = Path(__file__).parents[1] / "campaigns" / "samples" / "linkwechat_群裂变明细.xlsx"
 GROUP1, GROUP2 = "样例烘焙福利1群", "样例烘焙福利2群"
 
 # (added, updated, unchanged, linked, rejected) on an empty database, and joins recorded.
@@ -344,6 +347,34 @@ def test_a_wecom_list_of_a_personal_groups_name_records_no_leaves(database, samp
         )
     assert left == 0
     assert counts_of(plan)[0] == 18  # the 18 nobody could match are added
+
+
+def test_a_cell_listing_several_groups_puts_the_member_in_each(database):
+    """LinkWeChat's 群裂变明细 joins a customer's groups with commas ("1群,2群"): two groups, the
+    member in both, never a community named after the whole cell."""
+    plan, _ = import_file(database, FISSION_SAMPLE)
+    assert counts_of(plan) == (20, 0, 0, 0, 0)
+    with database.session() as session:
+        names = set(session.scalars(select(Community.name)))
+        in_both = session.scalars(
+            select(Member.nickname)
+            .join(Membership, Membership.member_id == Member.id)
+            .join(Community, Community.id == Membership.community_id)
+            .where(Community.name == GROUP2)
+        ).all()
+    assert names == {GROUP1, GROUP2}
+    assert len(in_both) == 8 and all(nickname.endswith("-3栋") for nickname in in_both)
+    assert {c.name: c.joins for c in plan.communities} == {GROUP1: 20, GROUP2: 8}
+
+
+def test_a_known_group_with_a_comma_in_its_name_stays_whole(database, tmp_path):
+    with database.session(write=True) as session:
+        session.add(Community(name="吃喝,玩乐群", platform="wechat"))
+    path = tmp_path / "list.csv"
+    path.write_text('昵称,群名\n阿青,"吃喝,玩乐群"\n', encoding="utf-8")
+    plan, _ = import_file(database, path)
+    assert [c.name for c in plan.communities] == ["吃喝,玩乐群"]
+    assert counts_of(plan) == (1, 0, 0, 0, 0)
 
 
 def test_customer_lists_link_by_phone_and_see_through_excel_question_marks(database, samples):
