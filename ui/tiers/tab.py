@@ -342,9 +342,10 @@ class TiersTab(FeatureTab):
         community_id, month, flow = result
         if community_id != self.community_id() or month != self.flow_month.currentData():
             return
-        rows = []
+        rows, joined_row = [], None
         for row in flow.rows:
             if row.level == JOINED:
+                joined_row = len(rows)
                 names = {r.level: r.name for r in flow.rows}
                 reached = shown(
                     joined_phrases(
@@ -360,6 +361,10 @@ class TiersTab(FeatureTab):
             else:
                 rows.append([shown_name(row.name), row.start, row.up, row.held, row.down, row.left])
         _fill(self.flow, rows)
+        self.flow.clearSpans()
+        if joined_row is not None:
+            # the newcomers' levels span 升级…离开: in 升级 alone they pushed 离开 out of sight
+            self.flow.setSpan(joined_row, 2, 1, self.flow.columnCount() - 2)
         self.flow_chart.set_rows([row for row in flow.rows if row.level != JOINED])
 
     # ----- actions ------------------------------------------------------------------------

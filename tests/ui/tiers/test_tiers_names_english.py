@@ -55,6 +55,10 @@ def test_the_tiers_tab_names_the_shipped_levels_in_english(app, english, qtbot, 
     assert [f"Level: {name}" for name in ENGLISH] == [r for r in roles if r.startswith("Level")]
     assert column(flow, 0) == [*ENGLISH, "New this month"]
     assert flow.item(5, 2).text() == "Newcomer 1, Participant 1"
+    # it spans the figures' columns instead of widening the promotions' one (which pushed the
+    # leavers' column out of a laptop's view)
+    assert flow.columnSpan(5, 2) == flow.columnCount() - 2
+    assert flow.columnWidth(2) < flow.fontMetrics().horizontalAdvance(flow.item(5, 2).text())
 
 
 def test_the_members_filter_offers_the_levels_in_english(
