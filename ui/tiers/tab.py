@@ -187,8 +187,9 @@ class TiersTab(FeatureTab):
         flow_layout.addLayout(month_row)
         self.flow_chart = FlowChart()
         flow_split = QHBoxLayout()
-        flow_split.addWidget(self.flow, 1)
-        flow_split.addWidget(self.flow_chart, 1)
+        # 3:2 as the role mix: at 1:1 a 1280-wide window cut 离开 (English headers are wider)
+        flow_split.addWidget(self.flow, 3)
+        flow_split.addWidget(self.flow_chart, 2)
         flow_layout.addLayout(flow_split, 1)
 
         self.suggestion_table = _table(
