@@ -85,6 +85,7 @@ class ReviewPage(CampaignPage):
         self.summary = QLabel()
         self.summary.setObjectName("campaign_review_summary")
         self.summary.setProperty("muted", True)
+        self.summary.setWordWrap(True)  # beside the mode it ran past a laptop window's edge
         mode_row = QHBoxLayout()
         mode_row.addWidget(QLabel(self.tr("审核方式")))
         mode_row.addWidget(self.mode)
