@@ -228,6 +228,11 @@ class PosterDesigner(FeatureTab):
         self.preview_search.setToolTip(self.tr("按昵称、备注、微信号、拼音或手机尾号找成员来预览"))
         self.preview_search.setClearButtonEnabled(True)
         self.preview_search.setMaximumWidth(160)
+        # never narrower than its hint: squeezed by the sample list it read "Sea…" in English
+        hint_width = self.preview_search.fontMetrics().horizontalAdvance(
+            self.preview_search.placeholderText()
+        )
+        self.preview_search.setMinimumWidth(min(160, hint_width + 24))
         search_delay = QTimer(self)
         search_delay.setSingleShot(True)
         search_delay.setInterval(250)
