@@ -12,12 +12,14 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMenu,
     QMessageBox,
     QPushButton,
     QSpinBox,
     QStyle,
     QStyleOptionComboBox,
+    QStyleOptionFrame,
     QTableWidget,
     QToolButton,
     QVBoxLayout,
@@ -186,6 +188,21 @@ def combo_fits(combo: QComboBox, texts: Iterable[str]) -> None:
         QStyle.ContentsType.CT_ComboBox, option, QSize(widest, metrics.height()), combo
     )
     combo.setMinimumWidth(max(combo.minimumWidth(), size.width()))
+
+
+def hint_fits(edit: QLineEdit) -> None:
+    """Make `edit` at least wide enough to show its placeholder whole (frame and padding
+    included): squeezed beside other controls the English hint read "Sea…"."""
+    metrics = edit.fontMetrics()
+    option = QStyleOptionFrame()
+    edit.initStyleOption(option)
+    size = edit.style().sizeFromContents(
+        QStyle.ContentsType.CT_LineEdit,
+        option,
+        QSize(metrics.horizontalAdvance(edit.placeholderText()) + 8, metrics.height()),
+        edit,
+    )
+    edit.setMinimumWidth(max(edit.minimumWidth(), size.width()))
 
 
 def counted_suffix(spin: QSpinBox, unit: Callable[[int], str]) -> None:

@@ -16,7 +16,7 @@ from core.ledger.catalogue import (
 from ui.common.empty_state import EmptyState, EmptySwitch
 from ui.common.i18n import shown
 from ui.common.list_model import ListTableModel
-from ui.common.widgets import push_button
+from ui.common.widgets import hint_fits, push_button
 from ui.ledger.common import LedgerPage, make_table, selected, time_text
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ class FulfilmentPage(LedgerPage):
         self.code = QLineEdit()
         self.code.setObjectName("ledger_redemption_code")
         self.code.setPlaceholderText(self.tr("输入兑换码核销"))
+        hint_fits(self.code)  # its default width cut the English hint to "Enter a redemp…"
         self.code.returnPressed.connect(self.use_by_code)
         top = QHBoxLayout()
         top.addWidget(self.status)

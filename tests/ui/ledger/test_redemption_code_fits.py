@@ -1,0 +1,25 @@
+"""积分 · 兑换发放 in English on a laptop (the window opens 1280 wide on a 1366 × 768 screen):
+the redemption-code box is wide enough to read its hint, which read "Enter a redemp…"."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLineEdit, QTabWidget
+
+from tests.ui.text_fits import shows_whole_hint
+
+
+def test_the_redemption_code_box_shows_its_hint(app, english, make_window, qtbot, sqlite_database):
+    window = make_window(sqlite_database)
+    window.resize(1280, 728)
+    window.tabs.setCurrentWidget(window.ledger_tab)
+    code = window.ledger_tab.findChild(QLineEdit, "ledger_redemption_code")
+    sections = window.ledger_tab.findChild(QTabWidget)
+    page = code.parentWidget()
+    while sections.indexOf(page) < 0:
+        page = page.parentWidget()
+    sections.setCurrentWidget(page)
+    qtbot.waitUntil(code.isVisible, timeout=60_000)
+    qtbot.wait(50)  # the layout settles
+    hint = code.placeholderText()
+    assert hint == "Enter a redemption code to mark it used"
+    assert shows_whole_hint(code)
