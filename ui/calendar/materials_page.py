@@ -41,6 +41,7 @@ from ui.common.icons import icon
 from ui.common.tasks import TaskGroup
 from ui.common.widgets import (
     confirm,
+    hint_fits,
     hint_label,
     ok_cancel_buttons,
     push_button,
@@ -143,6 +144,7 @@ class MaterialsPage(QWidget):
             self.new_tags = QLineEdit()
             self.new_tags.setObjectName("materials_new_tags")
             self.new_tags.setPlaceholderText(self.tr("新素材的标签，逗号分隔"))
+            hint_fits(self.new_tags)  # it read "Tags for new files, comma-separ…" in English
             bar.addWidget(self.new_tags, 1)
             add = push_button("materials_add", self.tr("添加…"), self.choose_files)
             add.setIcon(icon("plus"))

@@ -1,0 +1,25 @@
+"""内容日历 · 素材库 in English on a laptop (the window opens 1280 wide on a 1366 × 768 screen):
+the tags box for new files shows its whole hint ("Tags for new files, comma-separated"), which
+was cut to "…comma-separ…" — the part that says how to type several tags."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLineEdit, QTabWidget
+
+from tests.ui.text_fits import shows_whole_hint
+
+
+def test_the_new_tags_box_shows_its_hint(app, english, make_window, qtbot, sqlite_database):
+    window = make_window(sqlite_database)
+    window.resize(1280, 728)
+    window.tabs.setCurrentWidget(window.calendar_tab)
+    tags = window.calendar_tab.findChild(QLineEdit, "materials_new_tags")
+    sections = window.calendar_tab.findChild(QTabWidget)
+    page = tags.parentWidget()
+    while sections.indexOf(page) < 0:
+        page = page.parentWidget()
+    sections.setCurrentWidget(page)
+    qtbot.waitUntil(tags.isVisible, timeout=60_000)
+    qtbot.wait(50)  # the layout settles
+    assert tags.placeholderText() == "Tags for new files, comma-separated"
+    assert shows_whole_hint(tags)
