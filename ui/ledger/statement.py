@@ -59,9 +59,10 @@ class StatementPage(LedgerPage):
         # Ctrl/Shift-click picks several members for 按规则发放; the statement is the current one.
         self.member_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.member_list.currentItemChanged.connect(self._member_picked)
-        # A long line (several groups, remark, phone) ends in "…" with the whole in its tooltip,
-        # instead of a sideways scroll through a narrow list.
-        self.member_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # A long line (several groups, remark, phone) is shortened with "…" in the middle, the
+        # whole in its tooltip, instead of a sideways scroll through a narrow list: the name and
+        # the points at its ends stay in view (cut at the end, the points were lost).
+        self.member_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.member_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         left = QWidget()
         left_layout = QVBoxLayout(left)
