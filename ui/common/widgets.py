@@ -192,7 +192,7 @@ def combo_fits(combo: QComboBox, texts: Iterable[str]) -> None:
 
 def hint_fits(edit: QLineEdit) -> None:
     """Make `edit` at least wide enough to show its placeholder whole (frame and padding
-    included): squeezed beside other controls the English hint read "Sea…"."""
+    included): at its default width the English hint read "Enter a redemp…"."""
     metrics = edit.fontMetrics()
     option = QStyleOptionFrame()
     edit.initStyleOption(option)

@@ -44,7 +44,7 @@ from ui.common.changes import Change, Changes, changes
 from ui.common.errors import show_error
 from ui.common.i18n import shown, shown_name
 from ui.common.tab import FeatureTab
-from ui.common.widgets import confirm, hint_fits, hint_label, page_title, push_button, section_title
+from ui.common.widgets import confirm, hint_label, page_title, push_button, section_title
 from ui.posters.bulk_dialog import open_bulk_dialog
 from ui.posters.canvas import PosterCanvas
 from ui.posters.copy_warnings import CopyWarnings
@@ -228,7 +228,6 @@ class PosterDesigner(FeatureTab):
         self.preview_search.setToolTip(self.tr("按昵称、备注、微信号、拼音或手机尾号找成员来预览"))
         self.preview_search.setClearButtonEnabled(True)
         self.preview_search.setMaximumWidth(160)
-        hint_fits(self.preview_search)  # squeezed by the sample list it read "Sea…" in English
         search_delay = QTimer(self)
         search_delay.setSingleShot(True)
         search_delay.setInterval(250)
