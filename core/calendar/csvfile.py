@@ -109,7 +109,10 @@ def _campaign_names(session: Session, ids: set[int]) -> dict[int, str]:
 
     if not ids:
         return {}
-    return dict(session.execute(select(Campaign.id, Campaign.name).where(Campaign.id.in_(ids))))
+    # .all(): dict() of a Result would take it for a mapping (it has keys()) and fail.
+    return dict(
+        session.execute(select(Campaign.id, Campaign.name).where(Campaign.id.in_(ids))).all()
+    )
 
 
 def export_csv(

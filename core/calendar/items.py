@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from core.calendar.history import record
 from core.calendar.labels import KIND_LABELS, STATUS_LABELS, default_promotional, kind_key
 from core.calendar.settings import approval_required
+from core.common.dates import check_year
 from core.common.errors import UserError
 from core.common.ids import is_row_id
 from core.common.operator import operator_name
@@ -148,6 +149,7 @@ def create_item(
     body = _text(body, MAX_BODY_CHARS, msg("正文"))
     if planned_at is None:
         raise UserError(msg("请给出计划发送时间"))
+    check_year(planned_at)
     ids = _communities(session, community_ids)
     who = operator_name()
     item = ContentItem(
@@ -257,6 +259,7 @@ def move_item(
     _not_sent(item, msg("改时间"))
     if planned_at is None:
         raise UserError(msg("请给出计划发送时间"))
+    check_year(planned_at)
     old = item.planned_at
     item.planned_at = planned_at.replace(microsecond=0)
     item.updated_at = now

@@ -34,14 +34,16 @@ def happened_at(args: argparse.Namespace):
 def parse_time(text: str | None, what: str):
     from datetime import datetime
 
+    from core.common.dates import check_year
     from core.common.errors import UserError
     from core.common.text import msg
 
     if not text or not text.strip():
         return None
     try:
-        return datetime.fromisoformat(text.strip())
+        when = datetime.fromisoformat(text.strip())
     except ValueError as error:
         raise UserError(
             msg("{what}「{text}」应写成 YYYY-MM-DD 或 YYYY-MM-DD HH:MM", what=what, text=text[:40])
         ) from error
+    return check_year(when, text.strip()[:40])

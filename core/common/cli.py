@@ -81,10 +81,13 @@ def date_option(text: str | None, option: str = "--date"):
 
     if not text:
         return None
+    from core.common.dates import check_year
+
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError as error:
         raise UserError(f"{option} 的日期格式应为 YYYY-MM-DD，收到：{text[:40]}") from error
+    return check_year(day)
 
 
 def open_for(args: argparse.Namespace):

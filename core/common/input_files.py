@@ -31,8 +31,11 @@ def other_format(head: bytes, formats=OTHER_FORMATS) -> str | None:
 
 
 def input_size(path: Path) -> int:
-    """The file's size in bytes; refuses a missing, unreadable or empty file."""
+    """The file's size in bytes; refuses a missing, unreadable or empty file, or a folder
+    (which opening would refuse in the system's words, in English)."""
     try:
+        if path.is_dir():
+            raise UserError(msg("{name} 是文件夹，不是文件", name=path.name))
         size = path.stat().st_size
     except FileNotFoundError as error:
         raise UserError(msg("找不到文件：{path}", path=str(path))) from error

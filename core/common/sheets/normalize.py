@@ -14,12 +14,12 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
+from core.common.dates import year_problem
 from core.common.text import msg
 
 # China Standard Time: WeCom timestamps and the exports that print them use it.
 CHINA_TZ = timezone(timedelta(hours=8))
 EXCEL_EPOCH = datetime(1899, 12, 30)
-_MIN_YEAR, _MAX_YEAR = 1900, 2100
 
 # What exports put in a cell that has no value.
 PLACEHOLDERS = frozenset(
@@ -297,11 +297,8 @@ def _from_number(number: float, shown, *, unix: bool) -> tuple[datetime | None, 
 
 
 def _in_range(moment: datetime, shown) -> tuple[datetime | None, str | None]:
-    if _MIN_YEAR <= moment.year <= _MAX_YEAR:
-        return moment, None
-    return None, msg(
-        "日期超出范围（{first}–{last} 年）：{value}", first=_MIN_YEAR, last=_MAX_YEAR, value=shown
-    )
+    problem = year_problem(moment, shown)
+    return (None, problem) if problem else (moment, None)
 
 
 # -------------------------------------------------------------------------- small vocabularies

@@ -79,6 +79,10 @@ def test_sop_apply_twice_adds_nothing(url):
         (["sop", "apply", "每日早安", "--weeks", "0"], "周数应在 1 到"),
         (["sop", "apply", "新客欢迎", "--weeks", "1"], "相对 SOP"),
         (["list", "--from", "3月1日"], "YYYY-MM-DD"),
+        # A span ends on the day after its last: 9999-12-31 had none (OverflowError).
+        (["list", "--to", "9999-12-31"], "超出范围"),
+        (["today", "--date", "9999-12-31"], "超出范围"),
+        (["export", "--ics", "plan.ics", "--to", "9999-12-31"], "超出范围"),
     ],
 )
 def test_bad_input_is_one_line(url, args, says):

@@ -137,6 +137,21 @@ def test_csv_export_writes_formulas_as_text_and_import_reads_them_back(database,
         assert session.scalar(select(func.count()).select_from(ContentItem)) == 4
 
 
+def test_csv_of_an_item_of_a_campaign_names_the_campaign_and_reads_back(database, tmp_path):
+    from core.campaigns.records import CampaignFields, create_campaign
+
+    with database.session() as session:
+        (a,) = communities(session, "烘焙群")
+        campaign = create_campaign(session, CampaignFields("春季裂变", community_ids=[a]))
+        create_item(session, "裂变海报", planned_at=datetime(2027, 3, 2, 9),
+                    community_ids=[a], campaign_id=campaign.id, now=NOW)  # fmt: skip
+        export_csv(session, tmp_path / "plan.csv")
+        rows = _csv_rows(tmp_path / "plan.csv")
+        assert rows[1][rows[0].index("活动")] == "春季裂变"
+        again = import_csv(session, tmp_path / "plan.csv", now=NOW)
+        assert (again.rows, again.added, again.existing) == (1, 0, 1)
+
+
 def test_csv_import_twice_adds_nothing_and_keeps_drafts(database, tmp_path):
     path = tmp_path / "plan.csv"
     path.write_text(

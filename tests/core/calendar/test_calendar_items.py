@@ -56,6 +56,14 @@ def test_create_move_delete_and_undo(database):
         assert list_items(session, T + timedelta(days=1), T + timedelta(days=2)) == []
 
 
+def test_an_item_is_not_moved_past_the_years_a_calendar_can_show(database):
+    with database.session() as session:
+        item = create_item(session, "早安", planned_at=T)
+        with pytest.raises(UserError, match="超出范围"):
+            move_item(session, item.id, datetime(9999, 12, 31, 23, 59))
+        assert session.get(ContentItem, item.id).planned_at == T
+
+
 @pytest.mark.parametrize(
     ("kind", "title", "body", "promotional"),
     [
@@ -85,6 +93,9 @@ def test_promotional_by_default_for_events_lotteries_and_coupons(
         ({"community_ids": [999]}, "没有编号为 999 的社群"),
         ({"campaign_id": 999}, "没有编号为 999 的活动"),
         ({"planned_at": None}, "计划发送时间"),
+        # 9999-12-31 was taken, then every export and the default list failed on the day after it.
+        ({"planned_at": datetime(9999, 12, 31, 23, 59)}, "超出范围"),
+        ({"planned_at": datetime(1, 1, 1, 8)}, "超出范围"),
     ],
 )
 def test_bad_items_are_refused_with_a_reason_and_write_nothing(database, fields, says):

@@ -68,6 +68,11 @@ def test_a_plain_file_is_kept_with_its_name(database, tmp_path):
     assert thumbnail(added.material) is None
 
 
+def _folder(path):
+    path.mkdir()
+    return path
+
+
 @pytest.mark.parametrize(
     ("make", "expected"),
     [
@@ -77,8 +82,9 @@ def test_a_plain_file_is_kept_with_its_name(database, tmp_path):
         (lambda p: huge(p / "视频.mp4", MAX_MATERIAL_BYTES + 1), "太大"),
         (lambda p: huge(p / "空.png", 0), "是空的"),
         (lambda p: p / "不存在.png", "找不到文件"),
+        (lambda p: _folder(p / "素材.png"), "是文件夹"),
     ],
-    ids=["bomb", "renamed", "huge picture", "huge file", "empty", "missing"],
+    ids=["bomb", "renamed", "huge picture", "huge file", "empty", "missing", "folder"],
 )
 def test_hostile_files_are_refused_and_change_nothing(sqlite_database, tmp_path, make, expected):
     path = make(tmp_path)

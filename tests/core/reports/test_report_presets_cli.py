@@ -128,3 +128,13 @@ def test_json_money_figures_are_in_the_yuan_their_label_names(tmp_path):
     liability = json.loads(made.stdout)["kpis"]["points_liability"]
     assert liability["label"] == "积分负债（元）"
     assert (liability["value"], liability["previous"]) == (1.5, 1.0)
+
+
+def test_a_period_past_the_years_a_report_can_show_is_one_line(tmp_path):
+    url = seeded(tmp_path)
+    out = str(tmp_path / "x.xlsx")
+    far = run_main("report", "--from", "9999-01-01", "--to", "9999-12-31", "--out", out,
+                   "--db", url)  # fmt: skip
+    assert far.returncode == 1 and far.stdout == ""
+    assert far.stderr.strip().splitlines() == ["错误：日期超出范围（1900–2100 年）：9999-01-01"]
+    assert not (tmp_path / "x.xlsx").exists()
