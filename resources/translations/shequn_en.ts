@@ -12243,6 +12243,10 @@ Drop an image here</translation>
         <translation>Decorative circle {n}</translation>
     </message>
     <message>
+        <source>{name} 是文件夹，不是文件</source>
+        <translation>{name} is a folder, not a file</translation>
+    </message>
+    <message>
         <source>{names} 等 {count} 项</source>
         <translation>{names} ({count} in all)</translation>
     </message>
