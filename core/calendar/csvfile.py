@@ -292,6 +292,13 @@ def read_csv(session: Session, path: Path) -> tuple[CsvImport, list[CsvRow]]:
     live = _live_communities(session)
     for number, cells in table.rows:
         if columns is None:
+            if str(cells[0] if cells else "").strip().upper() == "BEGIN:VCALENDAR":
+                raise UserError(
+                    msg(
+                        "「{name}」是日历文件（.ics）：只能导入内容日历导出的 .csv",
+                        name=path.name,
+                    )
+                )
             columns = _header(cells)
             missing = [name for name in REQUIRED if name not in columns]
             if missing:

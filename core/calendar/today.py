@@ -149,8 +149,9 @@ def mark_sent(
     targets = unsent if community_ids is None else list(dict.fromkeys(community_ids))
     for cid in targets:
         if cid not in links:
-            raise UserError(msg("内容 #{id} 不发往编号 {community} 的社群", id=item.id,
-                                community=cid))  # fmt: skip
+            name = session.scalar(select(Community.name).where(Community.id == cid))
+            raise UserError(msg("内容 #{id} 不发往社群「{community}」", id=item.id,
+                                community=name or f"#{cid}"))  # fmt: skip
         if links[cid].sent_at is not None:
             raise UserError(msg("内容 #{id} 在这个社群已标记发送过", id=item.id))
         links[cid].sent_at, links[cid].sent_by = now, who

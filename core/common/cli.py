@@ -78,6 +78,7 @@ def date_option(text: str | None, option: str = "--date"):
     from datetime import date
 
     from core.common.errors import UserError
+    from core.common.text import msg
 
     if not text:
         return None
@@ -86,7 +87,9 @@ def date_option(text: str | None, option: str = "--date"):
     try:
         day = date.fromisoformat(text)
     except ValueError as error:
-        raise UserError(f"{option} 的日期格式应为 YYYY-MM-DD，收到：{text[:40]}") from error
+        raise UserError(
+            msg("{option} 的日期格式应为 YYYY-MM-DD，收到：{value}", option=option, value=text[:40])
+        ) from error
     return check_year(day)
 
 

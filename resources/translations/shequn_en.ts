@@ -10983,10 +10983,6 @@ Drop an image here</translation>
         <translation>Item #{id} is &quot;{status}&quot;: only scheduled items can be marked sent</translation>
     </message>
     <message>
-        <source>内容 #{id} 不发往编号 {community} 的社群</source>
-        <translation>Item #{id} does not go to community {community}</translation>
-    </message>
-    <message>
         <source>内容 #{id} 在这个社群已标记发送过</source>
         <translation>Item #{id} is already marked sent in this community</translation>
     </message>
@@ -11951,6 +11947,14 @@ Drop an image here</translation>
         <translation>&quot;{name}&quot; is not a chat export; it looks like {kind}</translation>
     </message>
     <message>
+        <source>「{name}」是日历文件（.ics）：只能导入内容日历导出的 .csv</source>
+        <translation>&quot;{name}&quot; is a calendar file (.ics): only a content calendar exported as .csv can be imported</translation>
+    </message>
+    <message>
+        <source>内容 #{id} 不发往社群「{community}」</source>
+        <translation>Item #{id} does not go to community &quot;{community}&quot;</translation>
+    </message>
+    <message>
         <source>文件夹「{name}」里没有能识别的聊天记录：没有可以读取的文件</source>
         <translation>Folder &quot;{name}&quot; holds no chat export we recognise: it has no files to read</translation>
     </message>
@@ -12241,6 +12245,10 @@ Drop an image here</translation>
     <message>
         <source>装饰圆{n}</source>
         <translation>Decorative circle {n}</translation>
+    </message>
+    <message>
+        <source>{option} 的日期格式应为 YYYY-MM-DD，收到：{value}</source>
+        <translation>{option} takes a date as YYYY-MM-DD; got: {value}</translation>
     </message>
     <message>
         <source>{name} 是文件夹，不是文件</source>

@@ -235,6 +235,9 @@ def test_hostile_csv_files_are_refused_whole(database, tmp_path):
         png = tmp_path / "plan.csv"
         png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
         _refused(session, png, "PNG")
+        # Our own .ics export (another program's calendar too): only the .csv comes back in.
+        export_ics(session, tmp_path / "plan.ics", now=NOW)
+        _refused(session, tmp_path / "plan.ics", "是日历文件（.ics）：只能导入")
 
 
 def test_approve_and_reject_only_decide_on_items_waiting_for_review(database):

@@ -194,6 +194,9 @@ def test_mark_sent_per_community_and_sent_once_all_have_it(database):
             mark_sent(session, item.id, [a], now=T)
         with pytest.raises(UserError, match="不发往"):
             mark_sent(session, item.id, [999], now=T)
+        (c,) = communities(session, "三群")
+        with pytest.raises(UserError, match="不发往社群「三群」"):  # by name, as the user typed it
+            mark_sent(session, item.id, [c], now=T)
         done = mark_sent(session, item.id, now=T + timedelta(minutes=5))
         assert (done.status, done.communities, done.remaining) == ("sent", [b], 0)
         assert item.sent_at == T + timedelta(minutes=5)
