@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLineEdit, QStyle, QStyleOptionFrame
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QLineEdit, QStyle, QStyleOptionFrame, QTabWidget, QWidget
 
 LINE_EDIT_MARGIN = 2  # QLineEdit's own horizontal margin either side of its text
 
@@ -15,3 +16,20 @@ def shows_whole_hint(edit: QLineEdit) -> bool:
     margins = edit.textMargins()
     room = contents.width() - margins.left() - margins.right() - 2 * LINE_EDIT_MARGIN
     return edit.fontMetrics().horizontalAdvance(edit.placeholderText()) <= room
+
+
+def settle_layout() -> None:
+    """Deliver the layout requests a resize or a newly shown page posted (each round may post
+    the next level's), so sizes are final when the test reads them: no waiting on a clock."""
+    for _ in range(4):
+        QCoreApplication.sendPostedEvents()
+        QCoreApplication.processEvents()
+
+
+def open_section_of(page: QWidget, widget: QWidget) -> None:
+    """Show the inner tab (section) of `page` that holds `widget`."""
+    sections = page.findChild(QTabWidget)
+    holder = widget.parentWidget()
+    while sections.indexOf(holder) < 0:
+        holder = holder.parentWidget()
+    sections.setCurrentWidget(holder)

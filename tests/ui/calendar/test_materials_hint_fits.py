@@ -4,9 +4,9 @@ was cut to "…comma-separ…" — the part that says how to type several tags."
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLineEdit, QTabWidget
+from PySide6.QtWidgets import QLineEdit
 
-from tests.ui.text_fits import shows_whole_hint
+from tests.ui.text_fits import open_section_of, settle_layout, shows_whole_hint
 
 
 def test_the_new_tags_box_shows_its_hint(app, english, make_window, qtbot, sqlite_database):
@@ -14,12 +14,8 @@ def test_the_new_tags_box_shows_its_hint(app, english, make_window, qtbot, sqlit
     window.resize(1280, 728)
     window.tabs.setCurrentWidget(window.calendar_tab)
     tags = window.calendar_tab.findChild(QLineEdit, "materials_new_tags")
-    sections = window.calendar_tab.findChild(QTabWidget)
-    page = tags.parentWidget()
-    while sections.indexOf(page) < 0:
-        page = page.parentWidget()
-    sections.setCurrentWidget(page)
+    open_section_of(window.calendar_tab, tags)
     qtbot.waitUntil(tags.isVisible, timeout=60_000)
-    qtbot.wait(50)  # the layout settles
+    settle_layout()
     assert tags.placeholderText() == "Tags for new files, comma-separated"
     assert shows_whole_hint(tags)

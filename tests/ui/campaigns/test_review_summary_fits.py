@@ -8,6 +8,7 @@ from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QLabel
 
 from tests.ui.campaigns.campaign_helpers import build_campaign
+from tests.ui.text_fits import settle_layout
 
 
 def test_the_review_summary_shows_whole_on_a_laptop(
@@ -23,7 +24,7 @@ def test_the_review_summary_shows_whole_on_a_laptop(
     tab.pages.setCurrentWidget(page)
     summary = page.findChild(QLabel, "campaign_review_summary")
     qtbot.waitUntil(lambda: "held" in summary.text() and summary.isVisible(), timeout=60_000)
-    qtbot.wait(50)  # the layout settles
+    settle_layout()
     right_edge = summary.mapTo(page, QPoint(summary.width(), 0)).x()
     assert right_edge <= page.width()  # within the page, not past the window's edge
     if summary.wordWrap():  # every line of it

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QListWidget
 from core.ledger.entries import award
 from core.members.editing import add_members_to_community, create_member
 from tests.core.tiers.helpers import community
+from tests.ui.text_fits import settle_layout
 
 
 def test_a_long_member_line_keeps_its_points_in_view(
@@ -29,7 +30,7 @@ def test_a_long_member_line_keeps_its_points_in_view(
     window.tabs.setCurrentWidget(window.ledger_tab)
     members = window.ledger_tab.findChild(QListWidget, "ledger_member_list")
     qtbot.waitUntil(lambda: members.count() == 1 and members.isVisible(), timeout=60_000)
-    qtbot.wait(50)  # the layout settles
+    settle_layout()
     item = members.item(0)
     assert item.text().endswith("120 pts")
     room = members.visualItemRect(item).width() - 8  # the item's padding either side

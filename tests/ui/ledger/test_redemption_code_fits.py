@@ -3,9 +3,9 @@ the redemption-code box is wide enough to read its hint, which read "Enter a red
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLineEdit, QTabWidget
+from PySide6.QtWidgets import QLineEdit
 
-from tests.ui.text_fits import shows_whole_hint
+from tests.ui.text_fits import open_section_of, settle_layout, shows_whole_hint
 
 
 def test_the_redemption_code_box_shows_its_hint(app, english, make_window, qtbot, sqlite_database):
@@ -13,13 +13,9 @@ def test_the_redemption_code_box_shows_its_hint(app, english, make_window, qtbot
     window.resize(1280, 728)
     window.tabs.setCurrentWidget(window.ledger_tab)
     code = window.ledger_tab.findChild(QLineEdit, "ledger_redemption_code")
-    sections = window.ledger_tab.findChild(QTabWidget)
-    page = code.parentWidget()
-    while sections.indexOf(page) < 0:
-        page = page.parentWidget()
-    sections.setCurrentWidget(page)
+    open_section_of(window.ledger_tab, code)
     qtbot.waitUntil(code.isVisible, timeout=60_000)
-    qtbot.wait(50)  # the layout settles
+    settle_layout()
     hint = code.placeholderText()
     assert hint == "Enter a redemption code to mark it used"
     assert shows_whole_hint(code)
