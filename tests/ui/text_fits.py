@@ -33,3 +33,13 @@ def open_section_of(page: QWidget, widget: QWidget) -> None:
     while sections.indexOf(holder) < 0:
         holder = holder.parentWidget()
     sections.setCurrentWidget(holder)
+
+
+def show_on_a_laptop(window, page: QWidget, widget: QWidget, qtbot) -> None:
+    """The window at the size it opens on a 1366 × 768 screen (1280 × 728), `page` chosen, the
+    section holding `widget` shown, and the layout settled."""
+    window.resize(1280, 728)
+    window.tabs.setCurrentWidget(page)
+    open_section_of(page, widget)
+    qtbot.waitUntil(widget.isVisible, timeout=60_000)
+    settle_layout()

@@ -6,16 +6,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLineEdit
 
-from tests.ui.text_fits import open_section_of, settle_layout, shows_whole_hint
+from tests.ui.text_fits import show_on_a_laptop, shows_whole_hint
 
 
 def test_the_new_tags_box_shows_its_hint(app, english, make_window, qtbot, sqlite_database):
     window = make_window(sqlite_database)
-    window.resize(1280, 728)
-    window.tabs.setCurrentWidget(window.calendar_tab)
     tags = window.calendar_tab.findChild(QLineEdit, "materials_new_tags")
-    open_section_of(window.calendar_tab, tags)
-    qtbot.waitUntil(tags.isVisible, timeout=60_000)
-    settle_layout()
+    show_on_a_laptop(window, window.calendar_tab, tags, qtbot)
     assert tags.placeholderText() == "Tags for new files, comma-separated"
     assert shows_whole_hint(tags)

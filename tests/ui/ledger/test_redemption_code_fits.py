@@ -5,17 +5,13 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLineEdit
 
-from tests.ui.text_fits import open_section_of, settle_layout, shows_whole_hint
+from tests.ui.text_fits import show_on_a_laptop, shows_whole_hint
 
 
 def test_the_redemption_code_box_shows_its_hint(app, english, make_window, qtbot, sqlite_database):
     window = make_window(sqlite_database)
-    window.resize(1280, 728)
-    window.tabs.setCurrentWidget(window.ledger_tab)
     code = window.ledger_tab.findChild(QLineEdit, "ledger_redemption_code")
-    open_section_of(window.ledger_tab, code)
-    qtbot.waitUntil(code.isVisible, timeout=60_000)
-    settle_layout()
+    show_on_a_laptop(window, window.ledger_tab, code, qtbot)
     hint = code.placeholderText()
     assert hint == "Enter a redemption code to mark it used"
     assert shows_whole_hint(code)
