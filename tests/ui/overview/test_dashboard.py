@@ -4,7 +4,6 @@ thresholds dialog saves, 导出周报 writes the workbook, and an empty database
 
 from __future__ import annotations
 
-import time
 from datetime import date, datetime, timedelta
 
 from openpyxl import load_workbook
@@ -14,7 +13,7 @@ from sqlalchemy import insert, select
 
 from core.ledger.entries import award
 from core.reports.build import build_report
-from core.reports.dashboard import dashboard, members_behind
+from core.reports.dashboard import members_behind
 from core.reports.period import Period
 from core.reports.thresholds import load_thresholds
 from db.models import ActivityEvent, Member, Membership
@@ -334,19 +333,17 @@ def test_closing_the_window_cancels_the_dashboard_read(make_window, sqlite_datab
     window = make_window(sqlite_database)
     tab = window.overview_tab
     qtbot.waitUntil(lambda: tab.board is not None and not tab.busy(), timeout=120_000)
-    period = tab._period
-    with sqlite_database.session() as session:  # the whole read, uncancelled, for scale
-        started = time.perf_counter()
-        dashboard(session, period)
-        whole = time.perf_counter() - started
     tab.board = None
     tab._load_dashboard()
     task = tab._loading
+    outcomes = []
+    task.was_cancelled.connect(lambda: outcomes.append("cancelled"))
+    task.succeeded.connect(lambda _board: outcomes.append("read whole"))
     qtbot.waitUntil(lambda: task.running, timeout=60_000)
     with qtbot.waitSignal(task.finished, timeout=120_000):
-        started = time.perf_counter()
         window.close()
         assert task.is_cancelled()  # the close itself cancels, not only the app's quit
-    stopped = time.perf_counter() - started
-    assert stopped < whole / 2, (stopped, whole)
+    # the read stopped at its next check instead of running to the end (no clock: a loaded
+    # machine made "stopped in under half the whole read's time" fail at random)
+    assert outcomes == ["cancelled"]
     assert tab.board is None  # nothing half-read was shown
